@@ -1,0 +1,781 @@
+"""The codebook model and its validation.
+
+A codebook is a tree of codes. Each code has a stable ``id`` (dotted by convention,
+``time.late_letters``) that never changes when the code moves; renamed ids stay as
+``aliases``. The YAML form is read by :mod:`qualcode.importers.codebook_yaml`, which
+hands this module plain Python data plus a map from *paths* (tuples of keys and list
+indices) to source positions, so that every problem found here is reported as
+``FILE:LINE:COL: message``.
+
+This module is pure: no YAML, no database, no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from qualcode.errors import InputError, Problem
+
+FORMAT_VERSION = 1
+"""The codebook format version this release reads and writes."""
+
+Path = tuple[str | int, ...]
+"""A path into the raw codebook data, e.g. ``("codes", 0, "children", 2, "label")``."""
+
+Label = str | dict[str, str]
+"""A label: one plain string, or translations keyed by language (``{"id": ..., "en": ...}``)."""
+
+TOP_LEVEL_FIELDS = ("version", "name", "description", "languages", "codes")
+CODE_FIELDS = (
+    "id",
+    "label",
+    "description",
+    "inclusion",
+    "exclusion",
+    "examples",
+    "color",
+    "key",
+    "children",
+    "aliases",
+    "rules",
+    "parent",
+    "memo",
+)
+RULE_FIELDS = (
+    "keywords",
+    "phrases",
+    "regex",
+    "patterns",
+    "negative",
+    "scope",
+    "speaker",
+    "match",
+    "min_score",
+)
+RULE_LIST_FIELDS = ("keywords", "phrases", "regex", "patterns", "negative")
+RULE_SCOPES = ("sentence", "turn")
+RULE_SPEAKERS = ("any", "participant", "interviewer")
+RULE_MATCH = ("lemma", "exact")
+
+ID_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
+KEY_RE = re.compile(r"^[a-z0-9]{1,3}$")
+COLOR_RE = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+
+# A colour-blind-friendly palette (Okabe-Ito plus Tol's muted set) for codes
+# that have no colour of their own; chosen by position so it is stable.
+PALETTE = (
+    "#e69f00",
+    "#56b4e9",
+    "#009e73",
+    "#f0e442",
+    "#0072b2",
+    "#d55e00",
+    "#cc79a7",
+    "#88ccee",
+    "#44aa99",
+    "#117733",
+    "#999933",
+    "#ddcc77",
+    "#cc6677",
+    "#882255",
+    "#aa4499",
+    "#332288",
+)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Auto-coding rules of one code.
+
+    List fields map a language (``"id"``, ``"en"``) or ``"*"`` (every language) to
+    their entries, so that ``keywords: [antre]`` and ``keywords: {id: [antre]}`` are
+    both kept as written.
+
+    Attributes:
+        keywords: single words, matched on lemma (or exact form, see ``match``).
+        phrases: multi-word phrases, matched on lowercased tokens.
+        regex: regular expressions over the unit's text (case-insensitive).
+        patterns: spaCy Matcher token patterns (lists of token dicts).
+        negative: words that veto a match in the same unit.
+        scope: the unit a match codes: ``sentence`` or ``turn``.
+        speaker: only units spoken by this role (``any`` for all).
+        match: ``lemma`` or ``exact`` for keywords.
+        min_score: reserved for weighted rules; kept as written.
+    """
+
+    keywords: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    phrases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    regex: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    patterns: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    negative: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    scope: str = "sentence"
+    speaker: str = "any"
+    match: str = "lemma"
+    min_score: float | None = None
+
+    def for_language(self, name: str, lang: str) -> tuple[Any, ...]:
+        """Entries of list field ``name`` that apply to language ``lang``."""
+        values: dict[str, tuple[Any, ...]] = getattr(self, name)
+        return values.get("*", ()) + values.get(lang, ())
+
+    def is_empty(self) -> bool:
+        """True when the rules would never match anything."""
+        return not any(getattr(self, n) for n in ("keywords", "phrases", "regex", "patterns"))
+
+    def to_data(self) -> dict[str, Any]:
+        """The rules as plain data in the YAML shape (defaults left out)."""
+        out: dict[str, Any] = {}
+        for name in RULE_LIST_FIELDS:
+            values: dict[str, tuple[Any, ...]] = getattr(self, name)
+            if not values:
+                continue
+            if set(values) == {"*"}:
+                out[name] = [_plain(v) for v in values["*"]]
+            else:
+                out[name] = {lang: [_plain(v) for v in items] for lang, items in values.items()}
+        if self.scope != "sentence":
+            out["scope"] = self.scope
+        if self.speaker != "any":
+            out["speaker"] = self.speaker
+        if self.match != "lemma":
+            out["match"] = self.match
+        if self.min_score is not None:
+            out["min_score"] = self.min_score
+        return out
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+@dataclass(frozen=True)
+class Code:
+    """One code of a codebook.
+
+    Attributes:
+        id: the stable identifier (never a path; moving a code keeps it).
+        label: a plain string or translations by language.
+        parent: id of the parent code, ``None`` for a top-level code.
+        description: the definition coders apply.
+        inclusion: when to use the code.
+        exclusion: when not to use it (and what to use instead).
+        examples: example passages.
+        color: ``#rrggbb``; ``None`` means a palette colour chosen by position.
+        key: the key sequence that applies it in the workbench.
+        aliases: earlier ids that still resolve to this code.
+        rules: auto-coding rules, or ``None``.
+        memo: a free memo about the code.
+    """
+
+    id: str
+    label: Label
+    parent: str | None = None
+    description: str = ""
+    inclusion: str = ""
+    exclusion: str = ""
+    examples: tuple[str, ...] = ()
+    color: str | None = None
+    key: str | None = None
+    aliases: tuple[str, ...] = ()
+    rules: Rules | None = None
+    memo: str = ""
+
+    def label_in(self, lang: str | None = None) -> str:
+        """The label in ``lang``, falling back to the first translation given."""
+        return label_text(self.label, lang)
+
+    def labels(self) -> dict[str, str]:
+        """Every translation (a plain label appears under ``"*"``)."""
+        if isinstance(self.label, str):
+            return {"*": self.label}
+        return dict(self.label)
+
+
+def label_text(label: Label, lang: str | None = None) -> str:
+    """Pick the text of ``label`` in ``lang`` (or the first one given)."""
+    if isinstance(label, str):
+        return label
+    if lang and lang in label:
+        return label[lang]
+    return next(iter(label.values()), "")
+
+
+@dataclass(frozen=True)
+class Codebook:
+    """A validated codebook: codes in codebook order (pre-order over the tree).
+
+    Attributes:
+        codes: every code, parents before their children, siblings in file order.
+        name: a title for the codebook.
+        description: what the codebook is for.
+        languages: label languages in preference order (the first is the default).
+        version: the format version.
+    """
+
+    codes: tuple[Code, ...]
+    name: str = ""
+    description: str = ""
+    languages: tuple[str, ...] = ()
+    version: int = FORMAT_VERSION
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {c.id: c for c in self.codes})
+        aliases: dict[str, str] = {}
+        for c in self.codes:
+            for a in c.aliases:
+                aliases[a] = c.id
+        object.__setattr__(self, "_aliases", aliases)
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __iter__(self) -> Iterator[Code]:
+        return iter(self.codes)
+
+    def __contains__(self, code_id: object) -> bool:
+        return code_id in self._by_id  # type: ignore[attr-defined]
+
+    def get(self, code_id: str) -> Code | None:
+        """The code with this id or alias, or ``None``."""
+        by_id: dict[str, Code] = self._by_id  # type: ignore[attr-defined]
+        if code_id in by_id:
+            return by_id[code_id]
+        aliases: dict[str, str] = self._aliases  # type: ignore[attr-defined]
+        target = aliases.get(code_id)
+        return by_id[target] if target else None
+
+    def __getitem__(self, code_id: str) -> Code:
+        code = self.get(code_id)
+        if code is None:
+            raise KeyError(code_id)
+        return code
+
+    def children(self, code_id: str | None) -> list[Code]:
+        """Direct children of ``code_id`` (``None``: the top level), in order."""
+        return [c for c in self.codes if c.parent == code_id]
+
+    def top_level(self, code_id: str) -> str:
+        """The id of the top-level ancestor (a code without a parent is its own)."""
+        seen: set[str] = set()
+        current = self[code_id]
+        while current.parent is not None and current.parent not in seen:
+            seen.add(current.id)
+            current = self[current.parent]
+        return current.id
+
+    def depth(self, code_id: str) -> int:
+        """0 for a top-level code, 1 for its children, and so on."""
+        depth = 0
+        current = self[code_id]
+        while current.parent is not None:
+            depth += 1
+            current = self[current.parent]
+        return depth
+
+    def path(self, code_id: str) -> list[str]:
+        """Ids from the top-level ancestor down to ``code_id``."""
+        out = [code_id]
+        current = self[code_id]
+        while current.parent is not None:
+            out.append(current.parent)
+            current = self[current.parent]
+        return list(reversed(out))
+
+    def color_of(self, code_id: str) -> str:
+        """The code's colour, or a stable palette colour by position."""
+        code = self[code_id]
+        if code.color:
+            return normalize_color(code.color)
+        index = self.codes.index(code)
+        return PALETTE[index % len(PALETTE)]
+
+    def by_key(self) -> dict[str, Code]:
+        """Codes that have a key, by key."""
+        return {c.key: c for c in self.codes if c.key}
+
+    def replace_code(self, code: Code) -> Codebook:
+        """A new codebook with ``code`` replacing the code of the same id."""
+        return replace(self, codes=tuple(code if c.id == code.id else c for c in self.codes))
+
+
+def normalize_color(color: str) -> str:
+    """``#ABC`` -> ``#aabbcc``; ``#AABBCC`` -> ``#aabbcc``."""
+    c = color.strip().lower()
+    if len(c) == 4:
+        c = "#" + "".join(ch * 2 for ch in c[1:])
+    return c
+
+
+def tree_order(codes: Iterable[Code]) -> list[Code]:
+    """Re-order codes so parents come before children and siblings keep their order."""
+    codes = list(codes)
+    children: dict[str | None, list[Code]] = {}
+    known = {c.id for c in codes}
+    for c in codes:
+        parent = c.parent if c.parent in known else None
+        children.setdefault(parent, []).append(c)
+    out: list[Code] = []
+    seen: set[str] = set()
+
+    def visit(parent: str | None) -> None:
+        for child in children.get(parent, []):
+            if child.id in seen:
+                continue
+            seen.add(child.id)
+            out.append(child)
+            visit(child.id)
+
+    visit(None)
+    # codes caught in a cycle are unreachable from the top; keep them, in order
+    out.extend(c for c in codes if c.id not in seen)
+    return out
+
+
+# --------------------------------------------------------------------------
+# Parsing and validation of raw data
+
+
+class _Collector:
+    def __init__(self, source: str | None, positions: Mapping[Path, tuple[int, int]]) -> None:
+        self.source = source
+        self.positions = positions
+        self.problems: list[Problem] = []
+
+    def where(self, path: Path) -> tuple[int | None, int | None]:
+        # fall back to the nearest enclosing node that has a position
+        p = path
+        while p:
+            if p in self.positions:
+                return self.positions[p]
+            p = p[:-1]
+        return self.positions.get((), (None, None))  # type: ignore[return-value]
+
+    def add(self, path: Path, message: str, hint: str | None = None) -> None:
+        line, column = self.where(path)
+        self.problems.append(Problem(message, self.source, line, column, hint))
+
+
+def parse_codebook(
+    data: Any,
+    positions: Mapping[Path, tuple[int, int]] | None = None,
+    source: str | None = None,
+) -> Codebook:
+    """Validate raw codebook data and build a :class:`Codebook`.
+
+    Args:
+        data: the parsed YAML document (mappings, lists, strings).
+        positions: 1-based (line, column) of each node, keyed by path. A key's own
+            position is stored under ``path + ("<key>",)``.
+        source: the file name used in problems.
+
+    Returns:
+        The codebook, codes in pre-order.
+
+    Raises:
+        InputError: with one problem per defect (unknown fields, duplicate ids or
+            keys, missing labels, bad colours, unknown parents, parent cycles, bad rules).
+    """
+    problems = validate_codebook_data(data, positions or {}, source)
+    if problems:
+        raise InputError.from_problems(problems)
+    return _build(data)
+
+
+def validate_codebook_data(
+    data: Any,
+    positions: Mapping[Path, tuple[int, int]] | None = None,
+    source: str | None = None,
+) -> list[Problem]:
+    """Every problem in raw codebook data, in file order; empty when valid."""
+    col = _Collector(source, positions or {})
+    if data is None:
+        col.add((), "the codebook is empty", "add a 'codes:' list")
+        return col.problems
+    if isinstance(data, list):
+        data = {"codes": data}
+    if not isinstance(data, Mapping):
+        col.add((), "a codebook must be a mapping with a 'codes:' list")
+        return col.problems
+    for key in data:
+        if key not in TOP_LEVEL_FIELDS:
+            col.add(
+                (str(key), "<key>"),
+                f"unknown field {key!r}",
+                "allowed at the top: " + ", ".join(TOP_LEVEL_FIELDS),
+            )
+    version = data.get("version", FORMAT_VERSION)
+    if version != FORMAT_VERSION:
+        col.add(("version",), f"unsupported codebook version {version!r}", "this release reads version: 1")
+    for name in ("name", "description"):
+        if name in data and not isinstance(data[name], str | None):
+            col.add((name,), f"{name!r} must be text")
+    languages = data.get("languages")
+    if languages is not None and (
+        not isinstance(languages, list) or not all(isinstance(x, str) for x in languages)
+    ):
+        col.add(("languages",), "'languages' must be a list of language codes such as [id, en]")
+    codes = data.get("codes")
+    if "codes" not in data or codes is None:
+        col.add(("codes",) if "codes" in data else (), "the codebook has no codes", "add a 'codes:' list")
+        return col.problems
+    if not isinstance(codes, list):
+        col.add(("codes",), "'codes' must be a list")
+        return col.problems
+
+    seen_ids: dict[str, Path] = {}
+    seen_keys: dict[str, str] = {}
+    seen_aliases: dict[str, str] = {}
+    parents: dict[str, tuple[str | None, Path]] = {}
+
+    def walk(items: list[Any], base: Path, parent: str | None) -> None:
+        for i, item in enumerate(items):
+            path = (*base, i)
+            if not isinstance(item, Mapping):
+                col.add(path, "a code must be a mapping with at least 'id' and 'label'")
+                continue
+            for key in item:
+                if key not in CODE_FIELDS:
+                    col.add(
+                        (*path, str(key), "<key>"),
+                        f"unknown field {key!r} in code {item.get('id', '?')!r}",
+                        "allowed: " + ", ".join(CODE_FIELDS),
+                    )
+            code_id = item.get("id")
+            if code_id is None:
+                col.add(path, "a code has no 'id'", "give every code a stable id such as time.late_letters")
+                code_id_s = None
+            elif not isinstance(code_id, str | int) or not ID_RE.match(str(code_id)):
+                col.add(
+                    (*path, "id"),
+                    f"bad code id {code_id!r}",
+                    "use letters, digits, '_', '-' and '.', no spaces",
+                )
+                code_id_s = None
+            else:
+                code_id_s = str(code_id)
+                if code_id_s in seen_ids:
+                    first = col.where(seen_ids[code_id_s])
+                    col.add(
+                        (*path, "id"),
+                        f"duplicate code id {code_id_s!r} (first defined on line {first[0]})",
+                        "every id must be unique",
+                    )
+                else:
+                    seen_ids[code_id_s] = (*path, "id")
+            _check_label(col, item, path, code_id_s)
+            for text_field in ("description", "inclusion", "exclusion", "memo"):
+                if text_field in item and not isinstance(item[text_field], str | None):
+                    col.add((*path, text_field), f"{text_field!r} of {code_id_s!r} must be text")
+            if "examples" in item:
+                ex = item["examples"]
+                if isinstance(ex, str):
+                    pass
+                elif not isinstance(ex, list | None) or not all(isinstance(e, str) for e in ex or []):
+                    col.add((*path, "examples"), f"'examples' of {code_id_s!r} must be a list of texts")
+            color = item.get("color")
+            if color is not None and (not isinstance(color, str) or not COLOR_RE.match(color.strip())):
+                col.add(
+                    (*path, "color"),
+                    f"bad colour {color!r} for code {code_id_s!r}",
+                    "write it as #RRGGBB or #RGB",
+                )
+            key = item.get("key")
+            if key is not None:
+                key_s = str(key)
+                if not KEY_RE.match(key_s):
+                    col.add(
+                        (*path, "key"),
+                        f"bad key {key!r} for code {code_id_s!r}",
+                        "a key is 1 to 3 lowercase letters or digits",
+                    )
+                elif key_s in seen_keys:
+                    col.add(
+                        (*path, "key"),
+                        f"duplicate key {key_s!r}: code {code_id_s!r} and code {seen_keys[key_s]!r}",
+                        "give each code its own key",
+                    )
+                else:
+                    seen_keys[key_s] = code_id_s or "?"
+            aliases = item.get("aliases")
+            if aliases is not None:
+                if not isinstance(aliases, list) or not all(
+                    isinstance(a, str) and ID_RE.match(a) for a in aliases
+                ):
+                    col.add((*path, "aliases"), f"'aliases' of {code_id_s!r} must be a list of ids")
+                else:
+                    for j, alias in enumerate(aliases):
+                        if alias in seen_aliases and seen_aliases[alias] != code_id_s:
+                            col.add(
+                                (*path, "aliases", j),
+                                f"alias {alias!r} is used by {seen_aliases[alias]!r} and {code_id_s!r}",
+                            )
+                        seen_aliases[alias] = code_id_s or "?"
+            if "rules" in item and item["rules"] is not None:
+                _check_rules(col, item["rules"], (*path, "rules"), code_id_s)
+            explicit_parent = item.get("parent")
+            if explicit_parent is not None and parent is not None:
+                col.add(
+                    (*path, "parent"),
+                    f"code {code_id_s!r} is nested under {parent!r} and also names parent "
+                    f"{explicit_parent!r}",
+                    "use either 'children' or 'parent', not both",
+                )
+            if code_id_s is not None and code_id_s not in parents:
+                effective = parent if parent is not None else (
+                    str(explicit_parent) if explicit_parent is not None else None
+                )
+                parents[code_id_s] = (effective, (*path, "parent") if explicit_parent else path)
+            children = item.get("children")
+            if children is not None:
+                if not isinstance(children, list):
+                    col.add((*path, "children"), f"'children' of {code_id_s!r} must be a list")
+                else:
+                    walk(children, (*path, "children"), code_id_s)
+
+    walk(codes, ("codes",), None)
+
+    for alias, owner in seen_aliases.items():
+        if alias in seen_ids and alias != owner:
+            col.add(seen_ids[alias], f"id {alias!r} is also an alias of {owner!r}")
+    for code_id, (parent, path) in parents.items():
+        if parent is not None and parent not in seen_ids:
+            col.add(path, f"code {code_id!r} names unknown parent {parent!r}")
+    # cycles through explicit 'parent' fields
+    reported: set[str] = set()
+    for start in parents:
+        chain: list[str] = []
+        current: str | None = start
+        while current is not None and current in parents and current not in chain:
+            chain.append(current)
+            current = parents[current][0]
+        if current is not None and current in chain:
+            cycle = chain[chain.index(current) :]
+            key = min(cycle)
+            if key not in reported:
+                reported.add(key)
+                col.add(
+                    parents[current][1],
+                    "parent cycle: " + " -> ".join([*cycle, current]),
+                    "a code cannot be its own ancestor",
+                )
+    col.problems.sort(key=lambda p: (p.line or 0, p.column or 0))
+    return col.problems
+
+
+def _check_label(col: _Collector, item: Mapping[str, Any], path: Path, code_id: str | None) -> None:
+    label = item.get("label")
+    if label is None or (isinstance(label, str) and not label.strip()):
+        col.add(
+            (*path, "label") if "label" in item else path,
+            f"code {code_id!r} has no label",
+            "add 'label: ...' or 'label: {id: ..., en: ...}'",
+        )
+    elif isinstance(label, Mapping):
+        if not label:
+            col.add((*path, "label"), f"code {code_id!r} has an empty label")
+        for lang, text in label.items():
+            if not isinstance(lang, str) or not re.match(r"^[a-z]{2,3}([_-][A-Za-z]{2,4})?$", lang):
+                col.add((*path, "label", str(lang), "<key>"), f"bad language {lang!r} in label of {code_id!r}")
+            elif not isinstance(text, str) or not text.strip():
+                col.add((*path, "label", lang), f"empty {lang!r} label for code {code_id!r}")
+    elif not isinstance(label, str):
+        col.add((*path, "label"), f"label of {code_id!r} must be text or {{id: ..., en: ...}}")
+
+
+def _check_rules(col: _Collector, rules: Any, path: Path, code_id: str | None) -> None:
+    if not isinstance(rules, Mapping):
+        col.add(path, f"'rules' of {code_id!r} must be a mapping")
+        return
+    for key, value in rules.items():
+        if key not in RULE_FIELDS:
+            col.add(
+                (*path, str(key), "<key>"),
+                f"unknown rule field {key!r} in code {code_id!r}",
+                "allowed: " + ", ".join(RULE_FIELDS),
+            )
+            continue
+        if key in RULE_LIST_FIELDS:
+            per_lang: Mapping[Any, Any]
+            if isinstance(value, list):
+                per_lang = {"*": value}
+                lang_paths: dict[Any, Path] = {"*": (*path, key)}
+            elif isinstance(value, Mapping):
+                per_lang = value
+                lang_paths = {lang: (*path, key, lang) for lang in value}
+            else:
+                col.add((*path, key), f"rule {key!r} of {code_id!r} must be a list or {{id: [...], en: [...]}}")
+                continue
+            for lang, entries in per_lang.items():
+                lpath = lang_paths[lang]
+                if not isinstance(entries, list):
+                    col.add(lpath, f"rule {key!r} of {code_id!r} for {lang!r} must be a list")
+                    continue
+                for j, entry in enumerate(entries):
+                    epath = (*lpath, j)
+                    if key == "patterns":
+                        _check_pattern(col, entry, epath, code_id)
+                    elif not isinstance(entry, str) or not entry.strip():
+                        col.add(epath, f"rule {key!r} of {code_id!r} has an empty or non-text entry")
+                    elif key == "regex":
+                        try:
+                            re.compile(entry)
+                        except re.error as exc:
+                            col.add(epath, f"bad regular expression {entry!r} in {code_id!r}: {exc}")
+        elif key == "scope" and value not in RULE_SCOPES:
+            col.add((*path, key), f"bad rule scope {value!r} in {code_id!r}", "use sentence or turn")
+        elif key == "speaker" and value not in RULE_SPEAKERS:
+            col.add(
+                (*path, key),
+                f"bad rule speaker {value!r} in {code_id!r}",
+                "use any, participant or interviewer",
+            )
+        elif key == "match" and value not in RULE_MATCH:
+            col.add((*path, key), f"bad rule match {value!r} in {code_id!r}", "use lemma or exact")
+        elif key == "min_score" and not isinstance(value, int | float):
+            col.add((*path, key), f"'min_score' of {code_id!r} must be a number")
+
+
+def _check_pattern(col: _Collector, entry: Any, path: Path, code_id: str | None) -> None:
+    if not isinstance(entry, list) or not entry:
+        col.add(path, f"a token pattern of {code_id!r} must be a non-empty list of token specs")
+        return
+    for k, token in enumerate(entry):
+        if not isinstance(token, Mapping) or not token:
+            col.add((*path, k), f"a token spec in a pattern of {code_id!r} must be a mapping like {{LOWER: antre}}")
+
+
+def _as_list(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(str(v) for v in value)
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_freeze(v) for v in value)
+    if isinstance(value, Mapping):
+        return {k: _freeze(v) for k, v in value.items()}
+    return value
+
+
+def _rules(raw: Mapping[str, Any] | None) -> Rules | None:
+    if not raw:
+        return None
+    lists: dict[str, dict[str, tuple[Any, ...]]] = {}
+    for name in RULE_LIST_FIELDS:
+        value = raw.get(name)
+        if value is None:
+            lists[name] = {}
+        elif isinstance(value, list):
+            lists[name] = {"*": tuple(_freeze(v) for v in value)}
+        else:
+            lists[name] = {str(lang): tuple(_freeze(v) for v in items) for lang, items in value.items()}
+    return Rules(
+        keywords=lists["keywords"],
+        phrases=lists["phrases"],
+        regex=lists["regex"],
+        patterns=lists["patterns"],
+        negative=lists["negative"],
+        scope=raw.get("scope", "sentence"),
+        speaker=raw.get("speaker", "any"),
+        match=raw.get("match", "lemma"),
+        min_score=raw.get("min_score"),
+    )
+
+
+def _label(value: Any) -> Label:
+    if isinstance(value, Mapping):
+        return {str(k): str(v) for k, v in value.items()}
+    return str(value)
+
+
+def code_from_data(item: Mapping[str, Any], parent: str | None) -> Code:
+    """Build one :class:`Code` from its (already validated) raw mapping."""
+    color = item.get("color")
+    return Code(
+        id=str(item["id"]),
+        label=_label(item["label"]),
+        parent=parent,
+        description=item.get("description") or "",
+        inclusion=item.get("inclusion") or "",
+        exclusion=item.get("exclusion") or "",
+        examples=_as_list(item.get("examples")),
+        color=normalize_color(color) if color else None,
+        key=str(item["key"]) if item.get("key") is not None else None,
+        aliases=_as_list(item.get("aliases")),
+        rules=_rules(item.get("rules")),
+        memo=item.get("memo") or "",
+    )
+
+
+def _build(data: Any) -> Codebook:
+    if isinstance(data, list):
+        data = {"codes": data}
+    flat: list[Code] = []
+
+    def walk(items: Sequence[Mapping[str, Any]], parent: str | None) -> None:
+        for item in items:
+            explicit = item.get("parent")
+            own_parent = parent if parent is not None else (str(explicit) if explicit else None)
+            flat.append(code_from_data(item, own_parent))
+            if item.get("children"):
+                walk(item["children"], str(item["id"]))
+
+    walk(data["codes"], None)
+    return Codebook(
+        codes=tuple(tree_order(flat)),
+        name=data.get("name") or "",
+        description=data.get("description") or "",
+        languages=tuple(data.get("languages") or ()),
+        version=int(data.get("version", FORMAT_VERSION)),
+    )
+
+
+def code_to_data(code: Code, children: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """One code in the YAML shape, defaults left out, nested children included."""
+    out: dict[str, Any] = {"id": code.id}
+    out["label"] = dict(code.label) if isinstance(code.label, dict) else code.label
+    for name in ("description", "inclusion", "exclusion"):
+        value = getattr(code, name)
+        if value:
+            out[name] = value
+    if code.examples:
+        out["examples"] = list(code.examples)
+    if code.color:
+        out["color"] = code.color
+    if code.key:
+        out["key"] = code.key
+    if code.aliases:
+        out["aliases"] = list(code.aliases)
+    if code.memo:
+        out["memo"] = code.memo
+    if code.rules is not None and code.rules.to_data():
+        out["rules"] = code.rules.to_data()
+    if children:
+        out["children"] = children
+    return out
+
+
+def codebook_to_data(codebook: Codebook) -> dict[str, Any]:
+    """The whole codebook in the nested YAML shape (``version: 1`` first)."""
+    def subtree(parent: str | None) -> list[dict[str, Any]]:
+        return [code_to_data(c, subtree(c.id)) for c in codebook.children(parent)]
+
+    out: dict[str, Any] = {"version": codebook.version}
+    if codebook.name:
+        out["name"] = codebook.name
+    if codebook.description:
+        out["description"] = codebook.description
+    if codebook.languages:
+        out["languages"] = list(codebook.languages)
+    out["codes"] = subtree(None)
+    return out

@@ -1,0 +1,281 @@
+"""Plain dataclasses that cross every boundary.
+
+The store returns these (never ORM rows), importers produce them, exporters and the
+front ends consume them. Offsets are Python ``str`` indices into a document's
+normalized text (NFC, ``\\n`` newlines, no BOM); ``end`` is exclusive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Origin(StrEnum):
+    """Where a coding came from."""
+
+    MANUAL = "manual"
+    RULES = "rules"
+    IMPORT = "import"
+
+
+class Status(StrEnum):
+    """Whether an auto-code suggestion has been accepted."""
+
+    SUGGESTED = "suggested"
+    ACCEPTED = "accepted"
+
+
+class Review(StrEnum):
+    """A supervisor's verdict on a coding."""
+
+    UNREVIEWED = "unreviewed"
+    APPROVED = "approved"
+    DISPUTED = "disputed"
+
+
+class Anchor(StrEnum):
+    """How a coding's span relates to the current text after a re-import."""
+
+    EXACT = "exact"
+    MOVED = "moved"
+    NEEDS_REVIEW = "needs-review"
+
+
+class Role(StrEnum):
+    """The role of a speaker in an interview."""
+
+    INTERVIEWER = "interviewer"
+    PARTICIPANT = "participant"
+
+
+@dataclass(frozen=True)
+class TurnSpan:
+    """A speaker turn as found by an importer.
+
+    Attributes:
+        start: first character of the turn's content (after the label).
+        end: end of the content (exclusive), trailing whitespace excluded.
+        speaker: the label as written (``"Pewawancara"``), or ``None``.
+        label_start: where the label starts, when there is one.
+        role: interviewer / participant, when known.
+        timestamp_ms: a cue or leading timestamp, in milliseconds.
+    """
+
+    start: int
+    end: int
+    speaker: str | None = None
+    label_start: int | None = None
+    role: str | None = None
+    timestamp_ms: int | None = None
+
+
+@dataclass(frozen=True)
+class ImportedDocument:
+    """What an importer hands to the store: text, turns and metadata.
+
+    Attributes:
+        name: the document's name in the project (the file stem by default).
+        text: normalized text.
+        turns: speaker turns in text order.
+        source_path: where it came from.
+        source_format: ``txt``, ``md``, ...
+        encoding: the encoding the bytes were decoded with.
+        lang: ``id`` or ``en`` (``None`` until decided).
+        notices: non-fatal remarks for the user (encoding guessed, ...).
+        meta: anything else the importer found (front matter, title).
+    """
+
+    name: str
+    text: str
+    turns: tuple[TurnSpan, ...]
+    source_path: str | None = None
+    source_format: str = "txt"
+    encoding: str = "utf-8"
+    lang: str | None = None
+    notices: tuple[str, ...] = ()
+    meta: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SentenceSpan:
+    """A sentence inside one turn, with its lemmas for search."""
+
+    start: int
+    end: int
+    turn_index: int | None = None
+    lemmas: str = ""
+
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    """A document as listed: no text.
+
+    Attributes:
+        name: unique name in the project.
+        guid: stable identifier.
+        lang: ``id`` / ``en``.
+        chars: length of the text.
+        turns: number of speaker turns.
+        sentences: number of sentences.
+        codings: number of codings (accepted ones).
+        coded_chars: characters covered by at least one coding.
+        source_format: the format it was imported from.
+        case: the case it belongs to, if any.
+    """
+
+    name: str
+    guid: str
+    lang: str | None
+    chars: int
+    turns: int
+    sentences: int
+    codings: int
+    coded_chars: int
+    source_format: str
+    case: str | None = None
+
+    @property
+    def coded_share(self) -> float:
+        """Share of the text covered by codings, 0..1."""
+        return self.coded_chars / self.chars if self.chars else 0.0
+
+
+@dataclass(frozen=True)
+class Turn:
+    """A stored speaker turn, numbered from 1."""
+
+    number: int
+    start: int
+    end: int
+    speaker: str | None
+    role: str | None
+    label_start: int | None = None
+    timestamp_ms: int | None = None
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A stored sentence, numbered from 1 across the document."""
+
+    number: int
+    start: int
+    end: int
+    turn: int | None
+
+
+@dataclass(frozen=True)
+class Document:
+    """A whole document with its structure."""
+
+    name: str
+    guid: str
+    text: str
+    lang: str | None
+    turns: tuple[Turn, ...]
+    sentences: tuple[Sentence, ...]
+    source_format: str = "txt"
+    sha256: str = ""
+
+    def turn_at(self, offset: int) -> Turn | None:
+        """The turn whose span (label included) holds ``offset``."""
+        for t in self.turns:
+            begin = t.label_start if t.label_start is not None else t.start
+            if begin <= offset < max(t.end, t.start + 1):
+                return t
+        return None
+
+
+@dataclass(frozen=True)
+class Coding:
+    """One coded passage.
+
+    Attributes:
+        guid: stable identifier (kept across exports, merges and re-imports).
+        doc: document name.
+        code: code id.
+        start: first character.
+        end: end, exclusive (``start < end``).
+        coder: who coded it.
+        created: ISO-8601 UTC time.
+        quote: the coded text as it was when coded.
+        memo: a memo on this coding.
+        origin: manual / rules / import.
+        status: suggested / accepted.
+        review: unreviewed / approved / disputed.
+        anchor: exact / moved / needs-review.
+        reviewer: who reviewed it.
+        reviewed_at: when.
+    """
+
+    guid: str
+    doc: str
+    code: str
+    start: int
+    end: int
+    coder: str
+    created: str
+    quote: str
+    memo: str | None = None
+    origin: str = Origin.MANUAL.value
+    status: str = Status.ACCEPTED.value
+    review: str = Review.UNREVIEWED.value
+    anchor: str = Anchor.EXACT.value
+    reviewer: str | None = None
+    reviewed_at: str | None = None
+
+    def to_json(self) -> dict[str, object]:
+        """The stable ``--json`` shape (see the README)."""
+        return {
+            "guid": self.guid,
+            "doc": self.doc,
+            "code": self.code,
+            "start": self.start,
+            "end": self.end,
+            "coder": self.coder,
+            "created": self.created,
+            "origin": self.origin,
+            "status": self.status,
+            "review": self.review,
+            "anchor": self.anchor,
+            "memo": self.memo,
+            "quote": self.quote,
+        }
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """The outcome of importing one document."""
+
+    name: str
+    status: str  # "imported" | "skipped"
+    message: str = ""
+    turns: int = 0
+    sentences: int = 0
+    notices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CodeCount:
+    """A code with its number of codings, for the codebook tree."""
+
+    code: str
+    codings: int
+    documents: int
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """What ``codebook sync`` changed."""
+
+    added: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    unchanged: int = 0
+
+    def summary(self) -> str:
+        """One line for the user."""
+        return (
+            f"{len(self.added)} added, {len(self.updated)} updated, "
+            f"{len(self.removed)} removed, {self.unchanged} unchanged"
+        )

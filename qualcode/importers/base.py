@@ -1,0 +1,67 @@
+"""The transcript importer registry, keyed by file suffix."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol
+
+from qualcode.core.model import ImportedDocument
+from qualcode.errors import InputError
+from qualcode.importers.speakers import SpeakerConfig
+
+
+class Importer(Protocol):
+    """Reads one file into an :class:`ImportedDocument` (raises ``InputError``)."""
+
+    def __call__(
+        self,
+        path: Path,
+        *,
+        speakers: SpeakerConfig | None = ...,
+        name: str | None = ...,
+        encoding: str | None = ...,
+    ) -> ImportedDocument: ...
+
+
+def _registry() -> dict[str, Callable[..., ImportedDocument]]:
+    from qualcode.importers import text
+
+    return {".txt": text.read_txt, ".text": text.read_txt, ".md": text.read_md, ".markdown": text.read_md}
+
+
+def supported_suffixes() -> list[str]:
+    """Suffixes that can be imported as transcripts."""
+    return sorted(_registry())
+
+
+def importer_for(path: Path) -> Callable[..., ImportedDocument]:
+    """The importer for ``path``'s suffix.
+
+    Raises:
+        InputError: for an unsupported suffix.
+    """
+    reg = _registry()
+    fn = reg.get(path.suffix.lower())
+    if fn is None:
+        raise InputError(
+            f"unsupported file type {path.suffix or '(none)'!r}",
+            path=path,
+            hint="supported: " + ", ".join(sorted(reg)),
+        )
+    return fn
+
+
+def read_transcript(
+    path: Path,
+    *,
+    speakers: SpeakerConfig | None = None,
+    name: str | None = None,
+    encoding: str | None = None,
+) -> ImportedDocument:
+    """Import one transcript file, whatever its supported format."""
+    if path.is_dir():
+        raise InputError("is a folder, not a file", path=path, hint="name the files, e.g. folder/*.txt")
+    if not path.exists():
+        raise InputError("file not found", path=path, hint="check the path")
+    return importer_for(path)(path, speakers=speakers, name=name, encoding=encoding)

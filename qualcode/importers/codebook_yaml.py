@@ -1,0 +1,145 @@
+"""Reading YAML codebooks with a line and column for every problem.
+
+PyYAML's composer gives every node its position; we build plain data from the node
+tree ourselves so that duplicate keys are caught (PyYAML silently keeps the last)
+and every value's place is known to the validator in :mod:`qualcode.core.codebook`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from qualcode.core.codebook import Codebook, Path as DataPath, parse_codebook, validate_codebook_data
+from qualcode.errors import InputError, Problem
+
+try:  # the C loader is ~10x faster on large codebooks
+    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[attr-defined]
+except AttributeError:  # pragma: no cover - PyYAML without libyaml
+    _Loader = yaml.SafeLoader
+
+
+class YamlData:
+    """Plain data and node positions of one YAML document."""
+
+    def __init__(self, data: Any, positions: dict[DataPath, tuple[int, int]], problems: list[Problem]) -> None:
+        self.data = data
+        self.positions = positions
+        self.problems = problems
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def load_yaml(text: str, source: str | None = None) -> YamlData:
+    """Parse YAML text into plain data with positions; duplicate keys are problems.
+
+    Raises:
+        InputError: on a YAML syntax error (with its line and column).
+    """
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise InputError(
+            f"YAML syntax error: {exc.problem or exc.context}",
+            path=source,
+            line=mark.line + 1 if mark else None,
+            column=mark.column + 1 if mark else None,
+            hint="check indentation and quoting",
+        ) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"YAML error: {exc}", path=source) from None
+    finally:
+        loader.dispose()
+    positions: dict[DataPath, tuple[int, int]] = {}
+    problems: list[Problem] = []
+    constructor = yaml.SafeLoader("")
+
+    def build(n: yaml.Node, path: DataPath) -> Any:
+        positions[path] = _mark(n)
+        if isinstance(n, yaml.MappingNode):
+            out: dict[Any, Any] = {}
+            for key_node, value_node in n.value:
+                key = build(key_node, (*path, "<key-node>"))
+                if isinstance(key, list | dict):
+                    line, col = _mark(key_node)
+                    problems.append(Problem("a mapping key must be a plain value", source, line, col))
+                    continue
+                key_s = key if isinstance(key, str) else str(key)
+                if key_s in out:
+                    line, col = _mark(key_node)
+                    problems.append(Problem(f"duplicate key {key_s!r} in the same mapping", source, line, col))
+                positions[(*path, key_s, "<key>")] = _mark(key_node)
+                out[key_s] = build(value_node, (*path, key_s))
+            positions.pop((*path, "<key-node>"), None)
+            return out
+        if isinstance(n, yaml.SequenceNode):
+            return [build(item, (*path, i)) for i, item in enumerate(n.value)]
+        try:
+            return constructor.construct_object(n, deep=True)
+        except yaml.YAMLError as exc:
+            line, col = _mark(n)
+            problems.append(Problem(f"bad value: {exc}", source, line, col))
+            return None
+
+    data = build(node, ()) if node is not None else None
+    positions.pop(("<key-node>",), None)
+    return YamlData(data, positions, problems)
+
+
+def read_codebook_text(path: Path) -> str:
+    """The file's text, with one-line refusals for missing, binary or undecodable files."""
+    if not path.exists():
+        raise InputError("file not found", path=path, hint="check the path")
+    if path.is_dir():
+        raise InputError("is a folder, not a codebook file", path=path)
+    data = path.read_bytes()
+    if b"\x00" in data[:8192]:
+        raise InputError("is a binary file, not a YAML codebook", path=path)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError("not valid UTF-8", path=path, line=line, hint="save the codebook as UTF-8") from None
+
+
+def check_codebook(path: Path) -> list[Problem]:
+    """Every problem in a codebook file (empty when it is valid).
+
+    Raises:
+        InputError: when the file cannot be read or is not YAML at all.
+    """
+    source = str(path)
+    parsed = load_yaml(read_codebook_text(path), source)
+    problems = parsed.problems + validate_codebook_data(parsed.data, parsed.positions, source)
+    problems.sort(key=lambda p: (p.line or 0, p.column or 0))
+    return problems
+
+
+def load_codebook(path: Path) -> Codebook:
+    """Read and validate a YAML codebook.
+
+    Raises:
+        InputError: with one problem per defect, each ``FILE:LINE:COL: message``.
+    """
+    source = str(path)
+    parsed = load_yaml(read_codebook_text(path), source)
+    if parsed.problems:
+        raise InputError.from_problems(
+            parsed.problems + validate_codebook_data(parsed.data, parsed.positions, source)
+        )
+    return parse_codebook(parsed.data, parsed.positions, source)
+
+
+def load_codebook_text(text: str, source: str = "<codebook>") -> Codebook:
+    """Like :func:`load_codebook` for YAML text in memory."""
+    parsed = load_yaml(text, source)
+    problems = parsed.problems + validate_codebook_data(parsed.data, parsed.positions, source)
+    if problems:
+        raise InputError.from_problems(sorted(problems, key=lambda p: (p.line or 0, p.column or 0)))
+    return parse_codebook(parsed.data, parsed.positions, source)

@@ -1,0 +1,118 @@
+"""Bytes to normalized text: encodings, BOMs, NFC, newlines, and refusals.
+
+The refusals here are the one-line messages of DESIGN.md: a missing file, a folder,
+an empty file, a binary file, a file over the size limit, undecodable bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from qualcode.errors import InputError
+
+MAX_BYTES = int(os.environ.get("QUALCODE_MAX_IMPORT_BYTES", 50 * 1024 * 1024))
+"""Largest transcript file accepted (50 MB; a 20,000-line transcript is about 2 MB)."""
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """Text as decoded, before normalization."""
+
+    text: str
+    encoding: str
+    notices: tuple[str, ...] = ()
+
+
+def read_bytes(path: Path, *, limit: int | None = None) -> bytes:
+    """The file's bytes, after the checks every importer needs.
+
+    Raises:
+        InputError: missing, a folder, unreadable, empty, or over the size limit.
+    """
+    limit = MAX_BYTES if limit is None else limit
+    if not path.exists():
+        raise InputError("file not found", path=path, hint="check the path")
+    if path.is_dir():
+        raise InputError("is a folder, not a file", path=path, hint="name the files, e.g. folder/*.txt")
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise InputError(
+                f"file is too large ({size:,} bytes; the limit is {limit:,})",
+                path=path,
+                hint="split it, or raise QUALCODE_MAX_IMPORT_BYTES",
+            )
+        data = path.read_bytes()
+    except PermissionError:
+        raise InputError("cannot read the file (permission denied)", path=path) from None
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror or exc}", path=path) from None
+    if not data.strip():
+        raise InputError("file is empty", path=path, hint="nothing to import")
+    return data
+
+
+def looks_binary(data: bytes) -> bool:
+    """True for data with NUL bytes or many control characters (and no UTF-16 BOM)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    sample = data[:8192]
+    if b"\x00" in sample:
+        return True
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+    return controls > max(8, len(sample) // 100)
+
+
+def _position(data: bytes, index: int) -> tuple[int, int]:
+    line = data.count(b"\n", 0, index) + 1
+    column = index - (data.rfind(b"\n", 0, index) + 1) + 1
+    return line, column
+
+
+def decode_text(data: bytes, path: Path, *, encoding: str | None = None) -> Decoded:
+    """Decode transcript bytes.
+
+    UTF-8 (with or without BOM) and UTF-16 with BOM are read as such; otherwise the
+    text must be valid UTF-8 unless ``encoding`` names another.
+
+    Raises:
+        InputError: binary data, or bytes that are not valid in the encoding.
+    """
+    if looks_binary(data):
+        raise InputError("is a binary file, not a text transcript", path=path, hint="import .txt, .md and other supported formats")
+    if encoding:
+        try:
+            return Decoded(data.decode(encoding), encoding)
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise InputError(f"cannot decode as {encoding}: {exc}", path=path) from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+        bom = True
+    else:
+        bom = False
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return Decoded(data.decode("utf-16"), "utf-16")
+        except UnicodeDecodeError as exc:
+            line, col = _position(data, exc.start)
+            raise InputError("broken UTF-16 text", path=path, line=line, column=col) from None
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8-sig" if bom else "utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _position(data, exc.start)
+        raise InputError(
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x})",
+            path=path,
+            line=line,
+            column=col,
+            hint="save the file as UTF-8, or pass --encoding",
+        ) from None
+
+
+def normalize(text: str) -> str:
+    """NFC, ``\\n`` newlines, no BOM, no NUL."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "").replace("\x00", "")
+    return unicodedata.normalize("NFC", text)

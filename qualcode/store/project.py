@@ -1,0 +1,973 @@
+"""The Project API: one method per user action, one transaction each.
+
+Every writer (CLI, TUI, services, benchmarks) goes through these methods. Each one
+runs in a single database transaction, appends one entry to the action log (with
+the row-level changes that undo and redo replay), and returns plain ``core``
+dataclasses. No ORM object leaves this package.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Table,
+    and_,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from qualcode.clock import new_guid, now
+from qualcode.core.codebook import Code, Codebook, tree_order
+from qualcode.core.matrices import Matrix
+from qualcode.core.model import (
+    Coding,
+    CodeCount,
+    Document,
+    DocumentSummary,
+    ImportedDocument,
+    ImportResult,
+    Origin,
+    Sentence,
+    SentenceSpan,
+    Status,
+    SyncReport,
+    Turn,
+)
+from qualcode.core.spans import union_length
+from qualcode.errors import InputError, NotFoundError, ProjectError
+from qualcode.store import convert
+from qualcode.store.engine import ensure_schema, make_engine, resolve_location, sqlite_path
+from qualcode.store.schema import (
+    ActionRow,
+    Base,
+    CaseRow,
+    CaseSourceRow,
+    CodeAliasRow,
+    CodeRow,
+    CodingRow,
+    DocumentRow,
+    SentenceRow,
+    SettingRow,
+    TombstoneRow,
+    TurnRow,
+)
+
+T_SETTINGS: Table = SettingRow.__table__  # type: ignore[assignment]
+T_DOCS: Table = DocumentRow.__table__  # type: ignore[assignment]
+T_TURNS: Table = TurnRow.__table__  # type: ignore[assignment]
+T_SENTS: Table = SentenceRow.__table__  # type: ignore[assignment]
+T_CASES: Table = CaseRow.__table__  # type: ignore[assignment]
+T_CASE_SOURCES: Table = CaseSourceRow.__table__  # type: ignore[assignment]
+T_CODES: Table = CodeRow.__table__  # type: ignore[assignment]
+T_ALIASES: Table = CodeAliasRow.__table__  # type: ignore[assignment]
+T_CODINGS: Table = CodingRow.__table__  # type: ignore[assignment]
+T_ACTIONS: Table = ActionRow.__table__  # type: ignore[assignment]
+T_TOMBS: Table = TombstoneRow.__table__  # type: ignore[assignment]
+
+TABLES: dict[str, Table] = {t.name: t for t in Base.metadata.sorted_tables}
+
+CODEBOOK_PATH = "codebook_path"
+"""Setting: the YAML file the project's codebook is linked to."""
+CODEBOOK_META = "codebook_meta"
+"""Setting: the codebook's name, description, languages and version."""
+
+
+@dataclass
+class _Tx:
+    """One write transaction that records its row-level changes for the action log."""
+
+    conn: Connection
+    changes: list[dict[str, Any]] = field(default_factory=list)
+
+    def _key(self, table: Table, values: dict[str, Any]) -> dict[str, Any]:
+        return {c.name: values[c.name] for c in table.primary_key.columns}
+
+    def _where(self, table: Table, key: dict[str, Any]) -> Any:
+        return and_(*(table.c[k] == v for k, v in key.items()))
+
+    def insert(self, table: Table, values: dict[str, Any]) -> int:
+        """Insert a row and record it; returns the integer primary key when there is one."""
+        result = self.conn.execute(insert(table).values(**values))
+        row = dict(values)
+        pk_cols = list(table.primary_key.columns)
+        inserted = result.inserted_primary_key
+        if inserted is not None:
+            for col, value in zip(pk_cols, inserted, strict=False):
+                if value is not None:
+                    row[col.name] = value
+        full = self.conn.execute(select(table).where(self._where(table, self._key(table, row)))).mappings().one()
+        self.changes.append({"op": "insert", "t": table.name, "row": dict(full)})
+        first = row[pk_cols[0].name]
+        return first if isinstance(first, int) else 0
+
+    def update(self, table: Table, key: dict[str, Any], values: dict[str, Any]) -> None:
+        """Update one row and record the columns that changed."""
+        before = self.conn.execute(select(table).where(self._where(table, key))).mappings().one()
+        changed = {k: v for k, v in values.items() if before[k] != v}
+        if not changed:
+            return
+        self.conn.execute(update(table).where(self._where(table, key)).values(**changed))
+        self.changes.append(
+            {
+                "op": "update",
+                "t": table.name,
+                "key": key,
+                "before": {k: before[k] for k in changed},
+                "after": changed,
+            }
+        )
+
+    def delete(self, table: Table, key: dict[str, Any]) -> None:
+        """Delete one row and record its full image."""
+        before = self.conn.execute(select(table).where(self._where(table, key))).mappings().one()
+        self.conn.execute(delete(table).where(self._where(table, key)))
+        self.changes.append({"op": "delete", "t": table.name, "row": dict(before)})
+
+
+def apply_changes(conn: Connection, changes: Sequence[dict[str, Any]], *, inverse: bool) -> list[dict[str, Any]]:
+    """Replay recorded changes (or their inverse, in reverse order).
+
+    Returns:
+        The changes actually applied, in the order applied, in the recorded shape.
+    """
+    applied: list[dict[str, Any]] = []
+    seq = list(reversed(changes)) if inverse else list(changes)
+    for ch in seq:
+        table = TABLES[ch["t"]]
+        op = ch["op"]
+        if inverse:
+            op = {"insert": "delete", "delete": "insert", "update": "update"}[op]
+        if op == "insert":
+            row = ch["row"]
+            conn.execute(insert(table).values(**row))
+            applied.append({"op": "insert", "t": table.name, "row": row})
+        elif op == "delete":
+            row = ch["row"]
+            key = {c.name: row[c.name] for c in table.primary_key.columns}
+            conn.execute(delete(table).where(and_(*(table.c[k] == v for k, v in key.items()))))
+            applied.append({"op": "delete", "t": table.name, "row": row})
+        else:
+            values = ch["before"] if inverse else ch["after"]
+            other = ch["after"] if inverse else ch["before"]
+            key = dict(ch["key"])
+            conn.execute(update(table).where(and_(*(table.c[k] == v for k, v in key.items()))).values(**values))
+            applied.append({"op": "update", "t": table.name, "key": key, "before": other, "after": values})
+    return applied
+
+
+def sha256_text(value: str) -> str:
+    """The SHA-256 of a text's UTF-8 bytes, as hex."""
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
+class Project:
+    """An open project (a SQLite file or a PostgreSQL database).
+
+    Args:
+        engine: the engine, schema already at head.
+        location: the URL it was opened from.
+        coder: the name recorded on codings and actions by default.
+    """
+
+    def __init__(self, engine: Engine, location: str, coder: str) -> None:
+        self.engine = engine
+        self.location = location
+        self.coder = coder
+        self._code_pk_cache: dict[str, int] | None = None
+        self._doc_cache: dict[str, tuple[int, int]] = {}
+
+    # ------------------------------------------------------------------ plumbing
+
+    @property
+    def path(self) -> str | None:
+        """The SQLite file, or ``None`` on PostgreSQL."""
+        p = sqlite_path(self.location)
+        return str(p) if p else None
+
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self.engine.dialect.name
+
+    def close(self) -> None:
+        """Release the connections (the data is already committed)."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        try:
+            with self.engine.connect() as conn:
+                yield conn
+        except OperationalError as exc:
+            raise ProjectError(f"cannot read the project: {_short(exc)}") from None
+
+    @contextmanager
+    def _write(
+        self,
+        kind: str,
+        summary: str,
+        *,
+        coder: str | None = None,
+        undoable: bool = True,
+        group: str | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> Iterator[_Tx]:
+        """One transaction that ends with one action-log entry (if anything changed)."""
+        try:
+            with self.engine.connect().execution_options(qualcode_write=True) as conn:
+                with conn.begin():
+                    tx = _Tx(conn)
+                    yield tx
+                    if tx.changes or extra:
+                        payload: dict[str, Any] = {"changes": tx.changes if undoable else []}
+                        if extra:
+                            payload.update(extra)
+                        conn.execute(
+                            insert(T_ACTIONS).values(
+                                guid=new_guid(),
+                                at=now(),
+                                coder=coder or self.coder,
+                                kind=kind,
+                                summary=summary,
+                                payload=json.dumps(payload, ensure_ascii=False, default=str),
+                                group_guid=group,
+                                reverts=None,
+                                undoable=undoable and bool(tx.changes),
+                            )
+                        )
+        except OperationalError as exc:
+            raise ProjectError(f"the project could not be written: {_short(exc)}") from None
+        finally:
+            self._code_pk_cache = None
+
+    # ------------------------------------------------------------------ settings
+
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        """A project setting (JSON value), or ``default``."""
+        with self._read() as conn:
+            value = conn.execute(select(T_SETTINGS.c.value).where(T_SETTINGS.c.key == key)).scalar()
+        return json.loads(value) if value is not None else default
+
+    def set_setting(self, key: str, value: Any) -> None:
+        """Set a project setting (one action)."""
+        encoded = json.dumps(value, ensure_ascii=False)
+        with self._write("setting", f"set {key}") as tx:
+            exists = tx.conn.execute(select(T_SETTINGS.c.key).where(T_SETTINGS.c.key == key)).first()
+            if exists:
+                tx.update(T_SETTINGS, {"key": key}, {"value": encoded})
+            else:
+                tx.insert(T_SETTINGS, {"key": key, "value": encoded})
+
+    # ------------------------------------------------------------------ codebook
+
+    def codebook(self) -> Codebook:
+        """The project's codebook (the working master), codes in tree order."""
+        with self._read() as conn:
+            return self._codebook(conn)
+
+    def _codebook(self, conn: Connection) -> Codebook:
+        rows = conn.execute(select(T_CODES).order_by(T_CODES.c.position, T_CODES.c.pk)).mappings().all()
+        id_by_pk = {r["pk"]: r["id"] for r in rows}
+        aliases: dict[int, list[str]] = {}
+        for alias, code_pk in conn.execute(select(T_ALIASES.c.alias, T_ALIASES.c.code_pk).order_by(T_ALIASES.c.alias)):
+            aliases.setdefault(code_pk, []).append(alias)
+        codes = [
+            convert.code_from_row(
+                r,
+                id_by_pk.get(r["parent_pk"]) if r["parent_pk"] is not None else None,
+                tuple(aliases.get(r["pk"], ())),
+            )
+            for r in rows
+        ]
+        meta_raw = conn.execute(select(T_SETTINGS.c.value).where(T_SETTINGS.c.key == CODEBOOK_META)).scalar()
+        meta = json.loads(meta_raw) if meta_raw else {}
+        return Codebook(
+            codes=tuple(tree_order(codes)),
+            name=meta.get("name", ""),
+            description=meta.get("description", ""),
+            languages=tuple(meta.get("languages", ())),
+        )
+
+    def _code_pks(self, conn: Connection) -> dict[str, int]:
+        if self._code_pk_cache is None:
+            pks = {r.id: r.pk for r in conn.execute(select(T_CODES.c.id, T_CODES.c.pk))}
+            for alias, pk in conn.execute(select(T_ALIASES.c.alias, T_ALIASES.c.code_pk)):
+                pks.setdefault(alias, pk)
+            self._code_pk_cache = pks
+        return self._code_pk_cache
+
+    def _code_pk(self, conn: Connection, code: str) -> int:
+        pk = self._code_pks(conn).get(code)
+        if pk is None:
+            self._code_pk_cache = None
+            pk = self._code_pks(conn).get(code)
+        if pk is None:
+            raise NotFoundError(f"unknown code {code!r}", hint="'qualcode codebook show' lists the codes")
+        return pk
+
+    def sync_codebook(self, codebook: Codebook, source: str | None = None) -> SyncReport:
+        """Make the project's codes equal to ``codebook`` (one action).
+
+        Codes are matched by id, then by alias (a code renamed in the file keeps its
+        codings). A code missing from the file is removed only when nothing is
+        coded with it.
+
+        Args:
+            codebook: the validated codebook.
+            source: the YAML file; remembered as the project's codebook file.
+
+        Raises:
+            InputError: when the file would drop codes that still have codings.
+        """
+        with self._write("codebook.sync", f"sync codebook from {source or 'memory'}") as tx:
+            conn = tx.conn
+            rows = {r["id"]: dict(r) for r in conn.execute(select(T_CODES)).mappings()}
+            alias_rows = {r.alias: r.code_pk for r in conn.execute(select(T_ALIASES))}
+            pk_to_id = {r["pk"]: i for i, r in rows.items()}
+            # resolve each incoming code to an existing row: id first, then aliases
+            matched: dict[str, int] = {}
+            for code in codebook.codes:
+                if code.id in rows:
+                    matched[code.id] = rows[code.id]["pk"]
+                    continue
+                for alias in code.aliases:
+                    if alias in rows and rows[alias]["pk"] not in matched.values():
+                        matched[code.id] = rows[alias]["pk"]
+                        break
+                    if alias in alias_rows and alias_rows[alias] not in matched.values():
+                        matched[code.id] = alias_rows[alias]
+                        break
+            keep = set(matched.values())
+            dropped = [i for i, r in rows.items() if r["pk"] not in keep]
+            if dropped:
+                counts = dict(
+                    conn.execute(
+                        select(T_CODINGS.c.code_pk, func.count())
+                        .where(T_CODINGS.c.code_pk.in_([rows[i]["pk"] for i in dropped]))
+                        .group_by(T_CODINGS.c.code_pk)
+                    ).all()
+                )
+                blocked = [f"{i} ({counts[rows[i]['pk']]} codings)" for i in dropped if counts.get(rows[i]["pk"])]
+                if blocked:
+                    raise InputError(
+                        "the codebook file drops codes that still have codings: " + ", ".join(blocked),
+                        path=source,
+                        hint="keep them in the file, add the old id under 'aliases' of the code that "
+                        "replaces it, or merge them with 'qualcode codebook merge-code'",
+                    )
+            added: list[str] = []
+            updated: list[str] = []
+            unchanged = 0
+            # first pass: ids/fields, without parents (a parent may be new)
+            pk_by_id: dict[str, int] = {}
+            for position, code in enumerate(codebook.codes):
+                values = convert.code_values(code)
+                values["position"] = position
+                if code.id in matched:
+                    pk = matched[code.id]
+                    old_id = pk_to_id[pk]
+                    if old_id != code.id:
+                        # the id changed but the file names the old one as an alias: rename
+                        values["version"] = rows[old_id]["version"] + 1
+                    before = rows[old_id]
+                    diff = {k: v for k, v in values.items() if before.get(k) != v}
+                    if diff:
+                        if set(diff) - {"position", "version"}:
+                            diff["version"] = before["version"] + 1
+                            updated.append(code.id)
+                        else:
+                            unchanged += 1
+                        tx.update(T_CODES, {"pk": pk}, diff)
+                    else:
+                        unchanged += 1
+                    pk_by_id[code.id] = pk
+                else:
+                    values.update(guid=new_guid(), created=now(), version=1, parent_pk=None)
+                    pk_by_id[code.id] = tx.insert(T_CODES, values)
+                    added.append(code.id)
+            # second pass: parents
+            for code in codebook.codes:
+                parent_pk = pk_by_id[code.parent] if code.parent else None
+                pk = pk_by_id[code.id]
+                current = conn.execute(select(T_CODES.c.parent_pk).where(T_CODES.c.pk == pk)).scalar()
+                if current != parent_pk:
+                    tx.update(T_CODES, {"pk": pk}, {"parent_pk": parent_pk})
+                    if code.id not in added and code.id not in updated:
+                        updated.append(code.id)
+                        unchanged -= 1
+            # aliases: exactly those of the file
+            wanted = {a: pk_by_id[c.id] for c in codebook.codes for a in c.aliases}
+            for alias, code_pk in alias_rows.items():
+                if wanted.get(alias) != code_pk:
+                    tx.delete(T_ALIASES, {"alias": alias})
+            for alias, code_pk in wanted.items():
+                if alias_rows.get(alias) != code_pk:
+                    tx.insert(T_ALIASES, {"alias": alias, "code_pk": code_pk})
+            # removed codes (no codings, checked above); children first
+            for code_id in sorted(dropped, key=lambda i: -_depth(rows, rows[i]["pk"])):
+                tx.delete(T_CODES, {"pk": rows[code_id]["pk"]})
+            meta = {
+                "name": codebook.name,
+                "description": codebook.description,
+                "languages": list(codebook.languages),
+                "version": codebook.version,
+            }
+            self._set(tx, CODEBOOK_META, meta)
+            if source is not None:
+                self._set(tx, CODEBOOK_PATH, source)
+        return SyncReport(tuple(added), tuple(updated), tuple(dropped), max(unchanged, 0))
+
+    def _set(self, tx: _Tx, key: str, value: Any) -> None:
+        encoded = json.dumps(value, ensure_ascii=False)
+        current = tx.conn.execute(select(T_SETTINGS.c.value).where(T_SETTINGS.c.key == key)).scalar()
+        if current is None:
+            tx.insert(T_SETTINGS, {"key": key, "value": encoded})
+        elif current != encoded:
+            tx.update(T_SETTINGS, {"key": key}, {"value": encoded})
+
+    def code_counts(self, *, coder: str | None = None) -> dict[str, CodeCount]:
+        """Codings and documents per code id (accepted codings only)."""
+        stmt = (
+            select(T_CODES.c.id, func.count(T_CODINGS.c.pk), func.count(func.distinct(T_CODINGS.c.document_pk)))
+            .select_from(T_CODES.outerjoin(T_CODINGS, and_(T_CODINGS.c.code_pk == T_CODES.c.pk, T_CODINGS.c.status == Status.ACCEPTED.value)))
+            .group_by(T_CODES.c.id)
+        )
+        if coder:
+            stmt = stmt.where((T_CODINGS.c.coder == coder) | (T_CODINGS.c.pk.is_(None)))
+        with self._read() as conn:
+            return {cid: CodeCount(cid, n, d) for cid, n, d in conn.execute(stmt)}
+
+    # ------------------------------------------------------------------ documents
+
+    def find_text(self, sha256: str) -> str | None:
+        """The name of the document whose text has this SHA-256, if any."""
+        with self._read() as conn:
+            return conn.execute(select(T_DOCS.c.name).where(T_DOCS.c.sha256 == sha256)).scalar()
+
+    def unique_name(self, name: str) -> str:
+        """``name``, or ``name-2``, ``name-3`` ... when it is taken."""
+        with self._read() as conn:
+            taken = {
+                n
+                for (n,) in conn.execute(
+                    select(T_DOCS.c.name).where((T_DOCS.c.name == name) | T_DOCS.c.name.like(name + "-%"))
+                )
+            }
+        if name not in taken:
+            return name
+        i = 2
+        while f"{name}-{i}" in taken:
+            i += 1
+        return f"{name}-{i}"
+
+    def add_document(
+        self,
+        doc: ImportedDocument,
+        sentences: Sequence[SentenceSpan],
+        *,
+        case: str | None = None,
+    ) -> ImportResult:
+        """Store one imported document with its turns and sentences (one action).
+
+        A document whose text is already in the project is skipped with a notice.
+
+        Args:
+            doc: the importer's output (normalized text and turns).
+            sentences: sentence spans from :mod:`qualcode.nlp`.
+            case: a case the whole document belongs to (created when new).
+        """
+        digest = sha256_text(doc.text)
+        with self._write("import", f"import {doc.name}", undoable=False, extra={"document": doc.name}) as tx:
+            conn = tx.conn
+            existing = conn.execute(select(T_DOCS.c.name).where(T_DOCS.c.sha256 == digest)).scalar()
+            if existing is not None:
+                return ImportResult(
+                    doc.name,
+                    "skipped",
+                    f"{doc.source_path or doc.name}: already in the project as {existing!r}, skipped",
+                )
+            if conn.execute(select(T_DOCS.c.pk).where(T_DOCS.c.name == doc.name)).first():
+                raise InputError(
+                    f"a different document named {doc.name!r} is already in the project",
+                    path=doc.source_path,
+                    hint="import it under another name, or use --replace to update it",
+                )
+            doc_pk = conn.execute(
+                insert(T_DOCS).values(
+                    guid=new_guid(),
+                    name=doc.name,
+                    text=doc.text,
+                    sha256=digest,
+                    chars=len(doc.text),
+                    lang=doc.lang,
+                    source_path=doc.source_path,
+                    source_format=doc.source_format,
+                    encoding=doc.encoding,
+                    imported_at=now(),
+                    meta=json.dumps(doc.meta, ensure_ascii=False),
+                    version=1,
+                )
+            ).inserted_primary_key[0]  # type: ignore[index]
+            tx.changes.append({"op": "import", "t": "documents", "name": doc.name})
+            turn_pks: list[int] = []
+            for i, t in enumerate(doc.turns, start=1):
+                pk = conn.execute(
+                    insert(T_TURNS).values(
+                        document_pk=doc_pk,
+                        ordinal=i,
+                        start=t.start,
+                        end=t.end,
+                        label_start=t.label_start,
+                        speaker=t.speaker,
+                        role=t.role,
+                        timestamp_ms=t.timestamp_ms,
+                    )
+                ).inserted_primary_key[0]  # type: ignore[index]
+                turn_pks.append(pk)
+            if sentences:
+                conn.execute(
+                    insert(T_SENTS),
+                    [
+                        {
+                            "document_pk": doc_pk,
+                            "turn_pk": turn_pks[s.turn_index] if s.turn_index is not None else None,
+                            "ordinal": i,
+                            "start": s.start,
+                            "end": s.end,
+                            "lemmas": s.lemmas,
+                        }
+                        for i, s in enumerate(sentences, start=1)
+                    ],
+                )
+            if case:
+                case_pk = conn.execute(select(T_CASES.c.pk).where(T_CASES.c.name == case)).scalar()
+                if case_pk is None:
+                    case_pk = conn.execute(
+                        insert(T_CASES).values(guid=new_guid(), name=case, description="")
+                    ).inserted_primary_key[0]  # type: ignore[index]
+                conn.execute(insert(T_CASE_SOURCES).values(case_pk=case_pk, document_pk=doc_pk, speaker=None))
+        return ImportResult(
+            doc.name,
+            "imported",
+            f"{doc.source_path or doc.name}: imported as {doc.name!r} "
+            f"({len(doc.turns)} turns, {len(sentences)} sentences)",
+            turns=len(doc.turns),
+            sentences=len(sentences),
+            notices=doc.notices,
+        )
+
+    def documents(self) -> list[DocumentSummary]:
+        """Every document with its counts, by name."""
+        with self._read() as conn:
+            docs = conn.execute(
+                select(T_DOCS.c.pk, T_DOCS.c.name, T_DOCS.c.guid, T_DOCS.c.lang, T_DOCS.c.chars, T_DOCS.c.source_format).order_by(T_DOCS.c.name)
+            ).all()
+            turns = dict(conn.execute(select(T_TURNS.c.document_pk, func.count()).group_by(T_TURNS.c.document_pk)).all())
+            sents = dict(conn.execute(select(T_SENTS.c.document_pk, func.count()).group_by(T_SENTS.c.document_pk)).all())
+            spans: dict[int, list[tuple[int, int]]] = {}
+            for d, s, e in conn.execute(
+                select(T_CODINGS.c.document_pk, T_CODINGS.c.start, T_CODINGS.c.end).where(T_CODINGS.c.status == Status.ACCEPTED.value)
+            ):
+                spans.setdefault(d, []).append((s, e))
+            cases = dict(
+                conn.execute(
+                    select(T_CASE_SOURCES.c.document_pk, T_CASES.c.name)
+                    .join(T_CASES, T_CASES.c.pk == T_CASE_SOURCES.c.case_pk)
+                    .where(T_CASE_SOURCES.c.speaker.is_(None))
+                ).all()
+            )
+        return [
+            DocumentSummary(
+                name=name,
+                guid=guid,
+                lang=lang,
+                chars=chars,
+                turns=turns.get(pk, 0),
+                sentences=sents.get(pk, 0),
+                codings=len(spans.get(pk, ())),
+                coded_chars=union_length(spans.get(pk, ())),
+                source_format=fmt,
+                case=cases.get(pk),
+            )
+            for pk, name, guid, lang, chars, fmt in docs
+        ]
+
+    def _doc(self, conn: Connection, name: str) -> tuple[int, int]:
+        row = conn.execute(select(T_DOCS.c.pk, T_DOCS.c.chars).where(T_DOCS.c.name == name)).first()
+        if row is None:
+            raise NotFoundError(f"no document named {name!r}", hint="'qualcode documents' lists them")
+        return row[0], row[1]
+
+    def document(self, name: str) -> Document:
+        """The document with its text, turns and sentences.
+
+        Raises:
+            NotFoundError: when there is no such document.
+        """
+        with self._read() as conn:
+            row = conn.execute(select(T_DOCS).where(T_DOCS.c.name == name)).mappings().first()
+            if row is None:
+                raise NotFoundError(f"no document named {name!r}", hint="'qualcode documents' lists them")
+            trows = conn.execute(select(T_TURNS).where(T_TURNS.c.document_pk == row["pk"]).order_by(T_TURNS.c.ordinal)).mappings().all()
+            turn_no = {t["pk"]: t["ordinal"] for t in trows}
+            srows = conn.execute(
+                select(T_SENTS.c.ordinal, T_SENTS.c.start, T_SENTS.c.end, T_SENTS.c.turn_pk)
+                .where(T_SENTS.c.document_pk == row["pk"])
+                .order_by(T_SENTS.c.ordinal)
+            ).all()
+        return Document(
+            name=row["name"],
+            guid=row["guid"],
+            text=row["text"],
+            lang=row["lang"],
+            turns=tuple(
+                Turn(t["ordinal"], t["start"], t["end"], t["speaker"], t["role"], t["label_start"], t["timestamp_ms"])
+                for t in trows
+            ),
+            sentences=tuple(Sentence(o, s, e, turn_no.get(tp) if tp is not None else None) for o, s, e, tp in srows),
+            source_format=row["source_format"],
+            sha256=row["sha256"],
+        )
+
+    def document_names(self) -> list[str]:
+        """Names of every document, sorted."""
+        with self._read() as conn:
+            return [n for (n,) in conn.execute(select(T_DOCS.c.name).order_by(T_DOCS.c.name))]
+
+    # ------------------------------------------------------------------ codings
+
+    def _coding_select(self) -> Any:
+        return select(
+            T_CODINGS,
+            T_DOCS.c.name.label("doc"),
+            T_CODES.c.id.label("code"),
+        ).select_from(
+            T_CODINGS.join(T_DOCS, T_DOCS.c.pk == T_CODINGS.c.document_pk).join(
+                T_CODES, T_CODES.c.pk == T_CODINGS.c.code_pk
+            )
+        )
+
+    def apply_coding(
+        self,
+        doc: str,
+        code: str,
+        start: int,
+        end: int,
+        *,
+        coder: str | None = None,
+        origin: str = Origin.MANUAL.value,
+        status: str = Status.ACCEPTED.value,
+        memo: str | None = None,
+        group: str | None = None,
+    ) -> tuple[Coding, bool]:
+        """Code ``[start, end)`` of ``doc`` with ``code`` (one action).
+
+        An identical coding (same document, code, span and coder) is stored once:
+        applying it again changes nothing.
+
+        Returns:
+            The coding and whether it was created now.
+
+        Raises:
+            NotFoundError: unknown document or code.
+            InputError: an empty span or one outside the text.
+        """
+        coder = coder or self.coder
+        with self._write("code", f"code {doc} [{start}:{end}] with {code}", coder=coder, group=group) as tx:
+            conn = tx.conn
+            doc_pk, chars = self._doc(conn, doc)
+            _check_span(start, end, chars, doc)
+            code_pk = self._code_pk(conn, code)
+            existing = conn.execute(
+                self._coding_select().where(
+                    T_CODINGS.c.document_pk == doc_pk,
+                    T_CODINGS.c.code_pk == code_pk,
+                    T_CODINGS.c.start == start,
+                    T_CODINGS.c.end == end,
+                    T_CODINGS.c.coder == coder,
+                )
+            ).mappings().first()
+            if existing is not None:
+                return convert.coding_from_row(existing), False
+            quote = conn.execute(
+                select(func.substr(T_DOCS.c.text, start + 1, end - start)).where(T_DOCS.c.pk == doc_pk)
+            ).scalar_one()
+            values = {
+                "guid": new_guid(),
+                "document_pk": doc_pk,
+                "code_pk": code_pk,
+                "start": start,
+                "end": end,
+                "coder": coder,
+                "created": now(),
+                "quote": quote,
+                "memo": memo,
+                "origin": origin,
+                "status": status,
+                "review": "unreviewed",
+                "reviewer": None,
+                "reviewed_at": None,
+                "anchor": "exact",
+                "batch": group,
+                "version": 1,
+            }
+            try:
+                tx.insert(T_CODINGS, values)
+            except IntegrityError:  # pragma: no cover - a concurrent identical coding
+                raise InputError(f"{doc} [{start}:{end}] is already coded with {code} by {coder}") from None
+            canonical = conn.execute(select(T_CODES.c.id).where(T_CODES.c.pk == code_pk)).scalar_one()
+        return (
+            Coding(
+                guid=values["guid"],
+                doc=doc,
+                code=canonical,
+                start=start,
+                end=end,
+                coder=coder,
+                created=values["created"],
+                quote=quote,
+                memo=memo,
+                origin=origin,
+                status=status,
+            ),
+            True,
+        )
+
+    def remove_coding(self, guid: str, *, coder: str | None = None) -> Coding:
+        """Delete one coding by guid, leaving a tombstone (one action).
+
+        Raises:
+            NotFoundError: when no coding has this guid.
+        """
+        with self._write("uncode", f"remove coding {guid}", coder=coder) as tx:
+            row = tx.conn.execute(self._coding_select().where(T_CODINGS.c.guid == guid)).mappings().first()
+            if row is None:
+                raise NotFoundError(f"no coding with guid {guid!r}")
+            coding = convert.coding_from_row(row)
+            self._delete_coding(tx, row["pk"], guid, coder)
+        return coding
+
+    def _delete_coding(self, tx: _Tx, pk: int, guid: str, coder: str | None) -> None:
+        tx.delete(T_CODINGS, {"pk": pk})
+        if not tx.conn.execute(select(T_TOMBS.c.guid).where(T_TOMBS.c.guid == guid)).first():
+            tx.insert(T_TOMBS, {"guid": guid, "kind": "coding", "deleted_at": now(), "coder": coder or self.coder})
+
+    def remove_codings(
+        self,
+        doc: str,
+        start: int,
+        end: int,
+        *,
+        code: str | None = None,
+        coder: str | None = None,
+        exact: bool = True,
+    ) -> list[Coding]:
+        """Delete codings of ``doc`` on a span (one action).
+
+        Args:
+            doc: document name.
+            start: span start.
+            end: span end.
+            code: only codings of this code (``None``: every code).
+            coder: whose codings (default: the project's coder).
+            exact: ``True``: codings with exactly this span; ``False``: every coding
+                that overlaps it.
+
+        Returns:
+            The removed codings (empty when nothing matched).
+        """
+        coder = coder or self.coder
+        removed: list[Coding] = []
+        with self._write("uncode", f"remove codings {doc} [{start}:{end}]", coder=coder) as tx:
+            conn = tx.conn
+            doc_pk, chars = self._doc(conn, doc)
+            _check_span(start, end, chars, doc)
+            stmt = self._coding_select().where(T_CODINGS.c.document_pk == doc_pk, T_CODINGS.c.coder == coder)
+            if exact:
+                stmt = stmt.where(T_CODINGS.c.start == start, T_CODINGS.c.end == end)
+            else:
+                stmt = stmt.where(T_CODINGS.c.start < end, T_CODINGS.c.end > start)
+            if code is not None:
+                stmt = stmt.where(T_CODINGS.c.code_pk == self._code_pk(conn, code))
+            for row in conn.execute(stmt.order_by(T_CODINGS.c.start, T_CODINGS.c.pk)).mappings().all():
+                removed.append(convert.coding_from_row(row))
+                self._delete_coding(tx, row["pk"], row["guid"], coder)
+        return removed
+
+    def codings(
+        self,
+        *,
+        doc: str | None = None,
+        code: str | None = None,
+        coder: str | None = None,
+        status: str | None = Status.ACCEPTED.value,
+        include_children: bool = False,
+    ) -> list[Coding]:
+        """Codings, filtered, in document and text order.
+
+        Args:
+            doc: only this document.
+            code: only this code (an alias resolves).
+            coder: only this coder.
+            status: only this status (``None``: suggestions too).
+            include_children: with ``code``, also codings of its descendants.
+        """
+        stmt = self._coding_select()
+        with self._read() as conn:
+            if doc is not None:
+                stmt = stmt.where(T_CODINGS.c.document_pk == self._doc(conn, doc)[0])
+            if code is not None:
+                pk = self._code_pk(conn, code)
+                if include_children:
+                    cb = self._codebook(conn)
+                    wanted = {cb[cb.get(code).id].id}  # type: ignore[union-attr]
+                    changed = True
+                    while changed:
+                        changed = False
+                        for c in cb.codes:
+                            if c.parent in wanted and c.id not in wanted:
+                                wanted.add(c.id)
+                                changed = True
+                    stmt = stmt.where(T_CODES.c.id.in_(wanted))
+                else:
+                    stmt = stmt.where(T_CODINGS.c.code_pk == pk)
+            if coder is not None:
+                stmt = stmt.where(T_CODINGS.c.coder == coder)
+            if status is not None:
+                stmt = stmt.where(T_CODINGS.c.status == status)
+            stmt = stmt.order_by(T_DOCS.c.name, T_CODINGS.c.start, T_CODINGS.c.end, T_CODES.c.position, T_CODINGS.c.pk)
+            return [convert.coding_from_row(r) for r in conn.execute(stmt).mappings()]
+
+    def coding(self, guid: str) -> Coding:
+        """One coding by guid."""
+        with self._read() as conn:
+            row = conn.execute(self._coding_select().where(T_CODINGS.c.guid == guid)).mappings().first()
+        if row is None:
+            raise NotFoundError(f"no coding with guid {guid!r}")
+        return convert.coding_from_row(row)
+
+    # ------------------------------------------------------------------ matrices
+
+    def frequency(
+        self,
+        *,
+        by: str = "document",
+        coder: str | None = None,
+        status: str = Status.ACCEPTED.value,
+        label_lang: str | None = None,
+    ) -> Matrix:
+        """Code x document matrix of coding counts, computed in SQL.
+
+        Rows are every code in codebook order (zero rows included); columns are the
+        documents by name.
+        """
+        if by != "document":
+            raise InputError(f"unknown grouping {by!r}", hint="use --by document")
+        stmt = (
+            select(T_CODINGS.c.code_pk, T_CODINGS.c.document_pk, func.count())
+            .where(T_CODINGS.c.status == status)
+            .group_by(T_CODINGS.c.code_pk, T_CODINGS.c.document_pk)
+        )
+        if coder is not None:
+            stmt = stmt.where(T_CODINGS.c.coder == coder)
+        with self._read() as conn:
+            cb = self._codebook(conn)
+            code_pks = {r.id: r.pk for r in conn.execute(select(T_CODES.c.id, T_CODES.c.pk))}
+            docs = conn.execute(select(T_DOCS.c.pk, T_DOCS.c.name).order_by(T_DOCS.c.name)).all()
+            counts = {(c, d): n for c, d, n in conn.execute(stmt)}
+        cells = tuple(
+            tuple(counts.get((code_pks[code.id], dpk), 0) for dpk, _ in docs) for code in cb.codes
+        )
+        return Matrix(
+            title="Code frequency by document",
+            row_header="code",
+            rows=tuple(c.id for c in cb.codes),
+            row_labels=tuple(c.label_in(label_lang or (cb.languages[0] if cb.languages else None)) for c in cb.codes),
+            columns=tuple(name for _, name in docs),
+            cells=cells,
+            filters={"by": by, "status": status, **({"coder": coder} if coder else {})},
+        )
+
+    # ------------------------------------------------------------------ action log
+
+    def actions(self, limit: int | None = None) -> list[dict[str, Any]]:
+        """The newest action-log entries first (seq, at, coder, kind, summary)."""
+        stmt = select(T_ACTIONS.c.seq, T_ACTIONS.c.at, T_ACTIONS.c.coder, T_ACTIONS.c.kind, T_ACTIONS.c.summary).order_by(T_ACTIONS.c.seq.desc())
+        if limit:
+            stmt = stmt.limit(limit)
+        with self._read() as conn:
+            return [dict(r) for r in conn.execute(stmt).mappings()]
+
+
+def _depth(rows: dict[str, dict[str, Any]], pk: int) -> int:
+    by_pk = {r["pk"]: r for r in rows.values()}
+    depth = 0
+    current = by_pk.get(pk)
+    seen: set[int] = set()
+    while current is not None and current["parent_pk"] is not None and current["pk"] not in seen:
+        seen.add(current["pk"])
+        depth += 1
+        current = by_pk.get(current["parent_pk"])
+    return depth
+
+
+def _check_span(start: int, end: int, chars: int, doc: str) -> None:
+    if start < 0 or end > chars or start >= end:
+        raise InputError(
+            f"span [{start}:{end}] is outside {doc!r} (0..{chars}) or empty",
+            hint="start must be below end, both within the text",
+        )
+
+
+def _short(exc: Exception) -> str:
+    msg = str(getattr(exc, "orig", exc)) or exc.__class__.__name__
+    return msg.strip().splitlines()[0]
+
+
+def open_project(
+    location: str | None = None,
+    *,
+    create: bool = False,
+    coder: str | None = None,
+) -> Project:
+    """Open (or create) a project and bring its schema up to date.
+
+    Args:
+        location: ``--project`` value (file, folder, URL) or ``None``.
+        create: create the SQLite file when it does not exist.
+        coder: default coder name (``None``: from settings).
+
+    Raises:
+        ProjectError: missing file, not a project, newer schema, unreachable server.
+    """
+    from qualcode.settings import default_coder
+
+    url = resolve_location(location)
+    engine = make_engine(url, create=create)
+    try:
+        ensure_schema(engine)
+    except ProjectError:
+        engine.dispose()
+        raise
+    except OperationalError as exc:
+        engine.dispose()
+        raise ProjectError(f"cannot open the project: {_short(exc)}") from None
+    return Project(engine, url, coder or default_coder())

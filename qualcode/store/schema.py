@@ -1,0 +1,305 @@
+"""SQLAlchemy 2.x typed models. Private to ``qualcode.store``: no row object leaves it.
+
+The schema is changed only through Alembic revisions under ``migrations/versions``;
+the first revision (``0001_baseline``) creates exactly these tables as they were
+at the first release, and the committed fixture ``tests/data/projects/schema-0001.db``
+must keep opening under every later revision.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class SettingRow(Base):
+    """Project settings (codebook file, speaker patterns, ...), JSON values."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class CoderRow(Base):
+    """A person (or ``rules``) who codes."""
+
+    __tablename__ = "coders"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    guid: Mapped[str] = mapped_column(String(36), unique=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created: Mapped[str] = mapped_column(String(40))
+    role: Mapped[str] = mapped_column(String(20), default="coder")
+
+
+class DocumentRow(Base):
+    """A transcript: normalized text stored once, with its SHA-256."""
+
+    __tablename__ = "documents"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    guid: Mapped[str] = mapped_column(String(36), unique=True)
+    name: Mapped[str] = mapped_column(String(400), unique=True)
+    text: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    chars: Mapped[int] = mapped_column(Integer)
+    lang: Mapped[str | None] = mapped_column(String(10))
+    source_path: Mapped[str | None] = mapped_column(Text)
+    source_format: Mapped[str] = mapped_column(String(20))
+    encoding: Mapped[str] = mapped_column(String(40))
+    imported_at: Mapped[str] = mapped_column(String(40))
+    meta: Mapped[str] = mapped_column(Text, default="{}")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class DocumentMarkRow(Base):
+    """A coder's mark on a document (``done`` for agreement and adjudication)."""
+
+    __tablename__ = "document_marks"
+
+    document_pk: Mapped[int] = mapped_column(
+        ForeignKey("documents.pk", ondelete="CASCADE"), primary_key=True
+    )
+    coder: Mapped[str] = mapped_column(String(200), primary_key=True)
+    done: Mapped[bool] = mapped_column(Boolean, default=False)
+    at: Mapped[str] = mapped_column(String(40))
+
+
+class TurnRow(Base):
+    """A speaker turn; ``start``/``end`` exclude the label."""
+
+    __tablename__ = "turns"
+    __table_args__ = (UniqueConstraint("document_pk", "ordinal"),)
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_pk: Mapped[int] = mapped_column(ForeignKey("documents.pk", ondelete="CASCADE"))
+    ordinal: Mapped[int] = mapped_column(Integer)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    label_start: Mapped[int | None] = mapped_column(Integer)
+    speaker: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[str | None] = mapped_column(String(20))
+    timestamp_ms: Mapped[int | None] = mapped_column(Integer)
+
+
+class SentenceRow(Base):
+    """A sentence inside one turn, with its lemmas for search."""
+
+    __tablename__ = "sentences"
+    __table_args__ = (UniqueConstraint("document_pk", "ordinal"),)
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_pk: Mapped[int] = mapped_column(ForeignKey("documents.pk", ondelete="CASCADE"))
+    turn_pk: Mapped[int | None] = mapped_column(ForeignKey("turns.pk", ondelete="CASCADE"))
+    ordinal: Mapped[int] = mapped_column(Integer)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    lemmas: Mapped[str] = mapped_column(Text, default="")
+
+
+class CaseRow(Base):
+    """A case (participant): a whole document or one speaker in it."""
+
+    __tablename__ = "cases"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    guid: Mapped[str] = mapped_column(String(36), unique=True)
+    name: Mapped[str] = mapped_column(String(400), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+class CaseSourceRow(Base):
+    """Links a case to a document, or to one speaker within a document."""
+
+    __tablename__ = "case_sources"
+    __table_args__ = (UniqueConstraint("case_pk", "document_pk", "speaker"),)
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_pk: Mapped[int] = mapped_column(ForeignKey("cases.pk", ondelete="CASCADE"))
+    document_pk: Mapped[int] = mapped_column(ForeignKey("documents.pk", ondelete="CASCADE"))
+    speaker: Mapped[str | None] = mapped_column(String(200))
+
+
+class AttributeRow(Base):
+    """A case attribute (REFI-QDA: a variable), e.g. occupation."""
+
+    __tablename__ = "attributes"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    guid: Mapped[str] = mapped_column(String(36), unique=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    type: Mapped[str] = mapped_column(String(20), default="text")
+
+
+class CaseAttributeRow(Base):
+    """The value of one attribute for one case."""
+
+    __tablename__ = "case_attributes"
+
+    case_pk: Mapped[int] = mapped_column(ForeignKey("cases.pk", ondelete="CASCADE"), primary_key=True)
+    attribute_pk: Mapped[int] = mapped_column(
+        ForeignKey("attributes.pk", ondelete="CASCADE"), primary_key=True
+    )
+    value: Mapped[str | None] = mapped_column(Text)
+
+
+class CodeRow(Base):
+    """A code; the tree is ``parent_pk`` + ``position`` among siblings."""
+
+    __tablename__ = "codes"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    guid: Mapped[str] = mapped_column(String(36), unique=True)
+    id: Mapped[str] = mapped_column(String(200), unique=True)
+    parent_pk: Mapped[int | None] = mapped_column(ForeignKey("codes.pk"))
+    position: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(Text)  # JSON: "text" or {"id": .., "en": ..}
+    description: Mapped[str] = mapped_column(Text, default="")
+    inclusion: Mapped[str] = mapped_column(Text, default="")
+    exclusion: Mapped[str] = mapped_column(Text, default="")
+    examples: Mapped[str] = mapped_column(Text, default="[]")  # JSON list
+    color: Mapped[str | None] = mapped_column(String(20))
+    key: Mapped[str | None] = mapped_column(String(10))
+    rules: Mapped[str | None] = mapped_column(Text)  # JSON
+    memo: Mapped[str] = mapped_column(Text, default="")
+    created: Mapped[str] = mapped_column(String(40))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class CodeAliasRow(Base):
+    """An earlier id of a code, still resolving to it."""
+
+    __tablename__ = "code_aliases"
+
+    alias: Mapped[str] = mapped_column(String(200), primary_key=True)
+    code_pk: Mapped[int] = mapped_column(ForeignKey("codes.pk", ondelete="CASCADE"))
+
+
+class CodingRow(Base):
+    """A coded passage. State lives in separate fields so no one overwrites another."""
+
+    __tablename__ = "codings"
+    __table_args__ = (
+        UniqueConstraint("document_pk", "code_pk", "start", "end", "coder"),
+        Index("ix_codings_code_document", "code_pk", "document_pk"),
+        Index("ix_codings_document_start", "document_pk", "start"),
+    )
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    guid: Mapped[str] = mapped_column(String(36), unique=True)
+    document_pk: Mapped[int] = mapped_column(ForeignKey("documents.pk"))
+    code_pk: Mapped[int] = mapped_column(ForeignKey("codes.pk"))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    coder: Mapped[str] = mapped_column(String(200))
+    created: Mapped[str] = mapped_column(String(40))
+    quote: Mapped[str] = mapped_column(Text)
+    memo: Mapped[str | None] = mapped_column(Text)
+    origin: Mapped[str] = mapped_column(String(20), default="manual")
+    status: Mapped[str] = mapped_column(String(20), default="accepted")
+    review: Mapped[str] = mapped_column(String(20), default="unreviewed")
+    reviewer: Mapped[str | None] = mapped_column(String(200))
+    reviewed_at: Mapped[str | None] = mapped_column(String(40))
+    anchor: Mapped[str] = mapped_column(String(20), default="exact")
+    batch: Mapped[str | None] = mapped_column(String(36))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class ReviewCommentRow(Base):
+    """One entry of a coding's review thread (dispute, reply, revision, approval)."""
+
+    __tablename__ = "review_comments"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    guid: Mapped[str] = mapped_column(String(36), unique=True)
+    coding_guid: Mapped[str] = mapped_column(String(36), index=True)
+    author: Mapped[str] = mapped_column(String(200))
+    at: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text, default="")
+
+
+class MemoRow(Base):
+    """A memo on the project, a document, a code or a case."""
+
+    __tablename__ = "memos"
+    __table_args__ = (Index("ix_memos_target", "target_kind", "target_guid"),)
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    guid: Mapped[str] = mapped_column(String(36), unique=True)
+    target_kind: Mapped[str] = mapped_column(String(20))
+    target_guid: Mapped[str | None] = mapped_column(String(36))
+    author: Mapped[str] = mapped_column(String(200))
+    created: Mapped[str] = mapped_column(String(40))
+    updated: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+
+
+class SuggestionRejectionRow(Base):
+    """A rejected auto-code suggestion, so it is not suggested again."""
+
+    __tablename__ = "suggestion_rejections"
+    __table_args__ = (UniqueConstraint("document_pk", "code_pk", "start", "end"),)
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_pk: Mapped[int] = mapped_column(ForeignKey("documents.pk", ondelete="CASCADE"))
+    code_pk: Mapped[int] = mapped_column(ForeignKey("codes.pk", ondelete="CASCADE"))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    coder: Mapped[str] = mapped_column(String(200))
+    at: Mapped[str] = mapped_column(String(40))
+
+
+class ActionRow(Base):
+    """The append-only action log: one entry per user action.
+
+    ``payload`` holds the row-level changes (before/after images) that undo and redo
+    replay; ``reverts`` points at the entry an undo or redo reverses.
+    """
+
+    __tablename__ = "actions"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    guid: Mapped[str] = mapped_column(String(36), unique=True)
+    at: Mapped[str] = mapped_column(String(40))
+    coder: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    payload: Mapped[str] = mapped_column(Text, default="{}")
+    group_guid: Mapped[str | None] = mapped_column(String(36))
+    reverts: Mapped[int | None] = mapped_column(Integer)
+    undoable: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class TombstoneRow(Base):
+    """A deleted object, kept by guid so a merge never brings it back."""
+
+    __tablename__ = "tombstones"
+
+    guid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    deleted_at: Mapped[str] = mapped_column(String(40))
+    coder: Mapped[str] = mapped_column(String(200))

@@ -1,0 +1,101 @@
+"""The qualcode workbench (Textual)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import events
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from qualcode.settings import Settings, load_settings
+from qualcode.store import Project
+
+
+class NoProjectScreen(Screen[None]):
+    """Shown when the folder holds no project: how to make one."""
+
+    def __init__(self, location: str) -> None:
+        super().__init__()
+        self.location = location
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="no-project"):
+            yield Static(
+                f"[b]No qualcode project here[/b]\n\n"
+                f"Looked for: {self.location}\n\n"
+                "Create one, link the shipped six-dimension codebook, and import transcripts:\n\n"
+                "  qualcode init --codebook codebooks/kepmenpan-63.yaml\n"
+                "  qualcode import transcripts/*.txt\n"
+                "  qualcode\n\n"
+                "Or open the demo project:\n\n"
+                "  qualcode demo\n\n"
+                "Press q to quit.",
+                id="no-project-text",
+            )
+        yield Footer()
+
+
+class QualcodeApp(App[None]):
+    """The workbench: a coding screen over one project."""
+
+    CSS_PATH = "qualcode.tcss"
+    TITLE = "qualcode"
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="quit", tooltip="Leave qualcode (everything is already saved)."),
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
+    ]
+
+    def __init__(self, project: Project | None, *, location: str = "", settings: Settings | None = None) -> None:
+        super().__init__()
+        self.project = project
+        self.location = location
+        self.settings = settings or Settings()
+        if self.settings.keymap:
+            self.set_keymap(self.settings.keymap)
+
+    def on_mount(self) -> None:
+        if self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+        if self.project is None:
+            self.push_screen(NoProjectScreen(self.location))
+        else:
+            from qualcode.tui.screens.coding import CodingScreen
+
+            self.sub_title = self.project.path or self.project.location
+            self.push_screen(CodingScreen(self.project, label_lang=self.settings.label_lang))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "quit" and getattr(self.screen, "prefix_active", False):
+            return False
+        return True
+
+    def on_key(self, event: events.Key) -> None:
+        # Keys that no binding took arrive here in the order they were typed; while
+        # a code-key prefix is open they belong to it.
+        screen = self.screen
+        if getattr(screen, "prefix_active", False):
+            event.stop()
+            screen.prefix_key(event)  # type: ignore[attr-defined]
+
+    def on_unmount(self) -> None:
+        if self.project is not None:
+            self.project.close()
+
+
+def run(location: str | None, *, coder: str | None = None) -> None:
+    """Open the workbench on the project at ``location`` (or explain how to make one)."""
+    from qualcode.store import open_project
+    from qualcode.store.engine import resolve_location, sqlite_path
+
+    settings = load_settings()
+    url = resolve_location(location)
+    path = sqlite_path(url)
+    if path is not None and not Path(path).exists():
+        QualcodeApp(None, location=str(path), settings=settings).run()
+        return
+    project = open_project(location, coder=coder)
+    QualcodeApp(project, location=url, settings=settings).run()

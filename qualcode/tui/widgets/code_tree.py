@@ -1,0 +1,74 @@
+"""The codebook as a tree: key, label and number of codings per code."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from qualcode.core.codebook import Codebook
+from qualcode.core.model import CodeCount
+
+
+class CodeTree(Tree[str]):
+    """Codes in codebook order; the node data is the code id."""
+
+    DEFAULT_CSS = """
+    CodeTree {
+        scrollbar-size-vertical: 1;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__("Codebook", id=id)
+        self.show_root = False
+        self.guide_depth = 2
+        self.codebook: Codebook | None = None
+        self.label_lang: str | None = None
+
+    def show(self, codebook: Codebook, counts: dict[str, CodeCount], label_lang: str | None) -> None:
+        """(Re)build the tree, keeping the highlighted code when it still exists."""
+        highlighted = self.cursor_node.data if self.cursor_node is not None else None
+        self.codebook = codebook
+        self.label_lang = label_lang
+        self.clear()
+        nodes: dict[str, TreeNode[str]] = {}
+        for code in codebook:
+            parent = nodes.get(code.parent) if code.parent else self.root
+            assert parent is not None
+            label = self._label(codebook, code.id, counts)
+            has_children = bool(codebook.children(code.id))
+            if has_children:
+                node = parent.add(label, data=code.id, expand=True)
+            else:
+                node = parent.add_leaf(label, data=code.id)
+            nodes[code.id] = node
+        if highlighted in nodes:
+            self.move_cursor(nodes[highlighted])
+
+    def _label(self, codebook: Codebook, code_id: str, counts: dict[str, CodeCount]) -> Text:
+        code = codebook[code_id]
+        n = counts[code_id].codings if code_id in counts else 0
+        text = Text()
+        text.append("■ ", style=codebook.color_of(code_id))
+        if code.key:
+            text.append(f"{code.key:<3}", style="bold")
+        else:
+            text.append("   ")
+        text.append(code.label_in(self.label_lang))
+        if n:
+            text.append(f" {n}", style="dim")
+        return text
+
+    def update_counts(self, counts: dict[str, CodeCount]) -> None:
+        """Refresh the counts without rebuilding the tree."""
+        if self.codebook is None:
+            return
+
+        def walk(node: TreeNode[str]) -> None:
+            for child in node.children:
+                if child.data is not None and self.codebook is not None:
+                    child.set_label(self._label(self.codebook, child.data, counts))
+                walk(child)
+
+        walk(self.root)
