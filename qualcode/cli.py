@@ -64,10 +64,12 @@ class QualcodeGroup(click.Group):
     ``CliRunner`` sees exactly what a user of the binary sees.
     """
 
-    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, *a: Any, **kw: Any) -> Any:  # type: ignore[override]
-        kw.pop("standalone_mode", None)
+    def main(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, prog_name: str | None = None, **kw: Any
+    ) -> Any:
+        kw["standalone_mode"] = False
         try:
-            code = super().main(args, prog_name, *a, standalone_mode=False, **kw)
+            code = super().main(args, prog_name, **kw)
         except QualcodeError as exc:
             for line in exc.lines():
                 echo_err(f"error: {line}")
@@ -90,7 +92,11 @@ class QualcodeGroup(click.Group):
         sys.exit(code if isinstance(code, int) else 0)
 
 
-@click.group(cls=QualcodeGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=QualcodeGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option(
     "--project",
     "project",
@@ -99,7 +105,12 @@ class QualcodeGroup(click.Group):
     help="A .db file, a folder holding qualcode.db, or a postgresql+psycopg:// URL "
     "[env QUALCODE_PROJECT; default ./qualcode.db].",
 )
-@click.option("--coder", metavar="NAME", envvar="QUALCODE_CODER", help="Who is coding [env QUALCODE_CODER; default from settings or login].")
+@click.option(
+    "--coder",
+    metavar="NAME",
+    envvar="QUALCODE_CODER",
+    help="Who is coding [env QUALCODE_CODER; default from settings or login].",
+)
 @click.version_option(__version__, prog_name="qualcode")
 @click.pass_context
 def cli(ctx: click.Context, project: str | None, coder: str | None) -> None:
@@ -119,7 +130,9 @@ def cli(ctx: click.Context, project: str | None, coder: str | None) -> None:
 
 
 @cli.command()
-@click.option("--codebook", type=click.Path(path_type=Path), help="A YAML codebook to link to the project.")
+@click.option(
+    "--codebook", type=click.Path(path_type=Path), help="A YAML codebook to link to the project."
+)
 @pass_ctx
 def init(ctx: Context, codebook: Path | None) -> None:
     """Create a project (./qualcode.db or --project) and link a codebook."""
@@ -128,14 +141,19 @@ def init(ctx: Context, codebook: Path | None) -> None:
     project = services.init_project(ctx.project_location, codebook, coder=ctx.coder)
     try:
         codes = len(project.codebook())
-        click.echo(f"created {project.path or project.location}" + (f" with {codes} codes from {codebook}" if codebook else ""))
+        click.echo(
+            f"created {project.path or project.location}"
+            + (f" with {codes} codes from {codebook}" if codebook else "")
+        )
     finally:
         project.close()
 
 
 @cli.command()
 @click.option("--rebuild", is_flag=True, help="Throw the demo project away and build it again.")
-@click.option("--no-open", is_flag=True, help="Build it, print where it is, do not open the workbench.")
+@click.option(
+    "--no-open", is_flag=True, help="Build it, print where it is, do not open the workbench."
+)
 def demo(rebuild: bool, no_open: bool) -> None:
     """Build (once) and open the demo project: the shipped codebook and transcripts."""
     from qualcode import services
@@ -158,11 +176,22 @@ def demo(rebuild: bool, no_open: bool) -> None:
 @cli.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--case", metavar="NAME", help="The case these documents belong to.")
-@click.option("--lang", type=click.Choice(["id", "en"]), help="Language of the text (default: detected).")
-@click.option("--strict", is_flag=True, help="All or nothing: any bad file refuses the whole batch.")
+@click.option(
+    "--lang", type=click.Choice(["id", "en"]), help="Language of the text (default: detected)."
+)
+@click.option(
+    "--strict", is_flag=True, help="All or nothing: any bad file refuses the whole batch."
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @pass_ctx
-def import_(ctx: Context, files: Sequence[Path], case: str | None, lang: str | None, strict: bool, quiet: bool) -> None:
+def import_(
+    ctx: Context,
+    files: Sequence[Path],
+    case: str | None,
+    lang: str | None,
+    strict: bool,
+    quiet: bool,
+) -> None:
     """Import transcripts (.txt, .md) into the project.
 
     A file whose text is already in the project is skipped with a notice. With
@@ -173,7 +202,12 @@ def import_(ctx: Context, files: Sequence[Path], case: str | None, lang: str | N
     with ctx.open() as project:
         bar = _progress_bar(len(files), quiet)
         report = services.import_transcripts(
-            project, list(files), case=case, lang=lang, strict=strict, progress=bar.update if bar else None
+            project,
+            list(files),
+            case=case,
+            lang=lang,
+            strict=strict,
+            progress=bar.update if bar else None,
         )
         if bar:
             bar.finish()
@@ -185,10 +219,16 @@ def import_(ctx: Context, files: Sequence[Path], case: str | None, lang: str | N
             for line in err.lines():
                 echo_err(f"error: {line}")
         if report.errors:
+            if len(files) == 1:
+                sys.exit(1)
             if strict:
-                echo_err(f"nothing imported: {len(report.errors)} of {len(files)} files are bad (--strict)")
+                echo_err(
+                    f"nothing imported: {len(report.errors)} of {len(files)} files are bad (--strict)"
+                )
             else:
-                echo_err(f"{len(report.imported)} imported, {len(report.skipped)} skipped, {len(report.errors)} failed")
+                echo_err(
+                    f"{len(report.imported)} imported, {len(report.skipped)} skipped, {len(report.errors)} failed"
+                )
             sys.exit(1)
 
 
@@ -201,7 +241,9 @@ class _ProgressBar:
     def update(self, done: int, total: int, what: str) -> None:
         width = 30
         filled = int(width * done / max(total, 1))
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {what[:40]:<40}")
+        sys.stderr.write(
+            f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {what[:40]:<40}"
+        )
         sys.stderr.flush()
 
     def finish(self) -> None:
@@ -303,7 +345,13 @@ def sentences(ctx: Context, doc: str, as_json: bool) -> None:
         click.echo(
             json.dumps(
                 [
-                    {"sentence": s.number, "turn": s.turn, "start": s.start, "end": s.end, "text": document.text[s.start : s.end]}
+                    {
+                        "sentence": s.number,
+                        "turn": s.turn,
+                        "start": s.start,
+                        "end": s.end,
+                        "text": document.text[s.start : s.end],
+                    }
                     for s in document.sentences
                 ],
                 ensure_ascii=False,
@@ -328,7 +376,9 @@ def _selector_options(fn: Callable[..., Any]) -> Callable[..., Any]:
             click.option("--turn", type=int, help="Turn number (from 1)."),
             click.option("--match", metavar="TEXT", help="Exact text in the document."),
             click.option("--nth", type=int, help="With --match: the K-th occurrence (from 1)."),
-            click.option("--all", "all_matches", is_flag=True, help="With --match: every occurrence."),
+            click.option(
+                "--all", "all_matches", is_flag=True, help="With --match: every occurrence."
+            ),
         ]
     ):
         fn = decorator(fn)
@@ -361,7 +411,15 @@ def code(
 
     with ctx.open() as project:
         spans = services.resolve_span(
-            project, doc, start=start, end=end, sentence=sentence, turn=turn, match=match, nth=nth, all_matches=all_matches
+            project,
+            doc,
+            start=start,
+            end=end,
+            sentence=sentence,
+            turn=turn,
+            match=match,
+            nth=nth,
+            all_matches=all_matches,
         )
         out = []
         for s, e in spans:
@@ -369,7 +427,9 @@ def code(
             out.append(coding)
             if not as_json:
                 verb = "coded" if created else "already coded"
-                click.echo(f"{verb} {coding.doc} [{coding.start}:{coding.end}] {coding.code}: {_clip(coding.quote)}")
+                click.echo(
+                    f"{verb} {coding.doc} [{coding.start}:{coding.end}] {coding.code}: {_clip(coding.quote)}"
+                )
         if as_json:
             click.echo(json.dumps([c.to_json() for c in out], ensure_ascii=False, indent=2))
 
@@ -378,7 +438,11 @@ def code(
 @click.argument("doc")
 @click.argument("code", required=False)
 @_selector_options
-@click.option("--overlapping", is_flag=True, help="Remove every coding that overlaps the passage, not only exact ones.")
+@click.option(
+    "--overlapping",
+    is_flag=True,
+    help="Remove every coding that overlaps the passage, not only exact ones.",
+)
 @pass_ctx
 def uncode(
     ctx: Context,
@@ -398,13 +462,24 @@ def uncode(
 
     with ctx.open() as project:
         spans = services.resolve_span(
-            project, doc, start=start, end=end, sentence=sentence, turn=turn, match=match, nth=nth, all_matches=all_matches
+            project,
+            doc,
+            start=start,
+            end=end,
+            sentence=sentence,
+            turn=turn,
+            match=match,
+            nth=nth,
+            all_matches=all_matches,
         )
         removed = []
         for s, e in spans:
             removed += project.remove_codings(doc, s, e, code=code, exact=not overlapping)
         if not removed:
-            fail(f"no coding of yours to remove in {doc!r} at " + ", ".join(f"[{s}:{e}]" for s, e in spans))
+            fail(
+                f"no coding of yours to remove in {doc!r} at "
+                + ", ".join(f"[{s}:{e}]" for s, e in spans)
+            )
         for c in removed:
             click.echo(f"removed {c.doc} [{c.start}:{c.end}] {c.code}")
 
@@ -423,12 +498,22 @@ def _clip(text: str, width: int = 60) -> str:
 @click.option("--json", "as_json", is_flag=True, help="A JSON list (schema in the README).")
 @pass_ctx
 def codings(
-    ctx: Context, doc: str | None, code_: str | None, coder_: str | None, children: bool, suggested: bool, as_json: bool
+    ctx: Context,
+    doc: str | None,
+    code_: str | None,
+    coder_: str | None,
+    children: bool,
+    suggested: bool,
+    as_json: bool,
 ) -> None:
     """List codings, in document and text order."""
     with ctx.open() as project:
         rows = project.codings(
-            doc=doc, code=code_, coder=coder_, status=None if suggested else "accepted", include_children=children
+            doc=doc,
+            code=code_,
+            coder=coder_,
+            status=None if suggested else "accepted",
+            include_children=children,
         )
     if as_json:
         click.echo(json.dumps([c.to_json() for c in rows], ensure_ascii=False, indent=2))
@@ -524,11 +609,24 @@ def export() -> None:
 
 
 @export.command("frequency")
-@click.option("--by", type=click.Choice(["document"]), default="document", show_default=True, help="Columns of the matrix.")
-@click.option("--format", "fmt", type=click.Choice(["csv", "md", "sqlite"]), help="Output format (default: from the file suffix).")
+@click.option(
+    "--by",
+    type=click.Choice(["document"]),
+    default="document",
+    show_default=True,
+    help="Columns of the matrix.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "md", "sqlite"]),
+    help="Output format (default: from the file suffix).",
+)
 @click.option("--coder", "coder_", metavar="NAME", help="Only this coder's codings.")
 @click.option("--label-lang", type=click.Choice(["id", "en"]), help="Language of the code labels.")
-@click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="The file to write.")
+@click.option(
+    "-o", "--output", required=True, type=click.Path(path_type=Path), help="The file to write."
+)
 @pass_ctx
 def export_frequency(
     ctx: Context, by: str, fmt: str | None, coder_: str | None, label_lang: str | None, output: Path
@@ -537,8 +635,12 @@ def export_frequency(
     from qualcode import services
 
     with ctx.open() as project:
-        matrix = services.export_frequency(project, output, fmt=fmt, by=by, coder=coder_, label_lang=label_lang)
-    click.echo(f"wrote {output}: {len(matrix.rows)} codes x {len(matrix.columns)} documents, {matrix.total()} codings")
+        matrix = services.export_frequency(
+            project, output, fmt=fmt, by=by, coder=coder_, label_lang=label_lang
+        )
+    click.echo(
+        f"wrote {output}: {len(matrix.rows)} codes x {len(matrix.columns)} documents, {matrix.total()} codings"
+    )
 
 
 # ---------------------------------------------------------------------- log
@@ -551,7 +653,9 @@ def log(ctx: Context, limit: int) -> None:
     """Show the newest entries of the action log."""
     with ctx.open() as project:
         for a in project.actions(limit):
-            click.echo(f"{a['seq']:>6}  {a['at']}  {a['coder']:<12.12}  {a['kind']:<14} {a['summary']}")
+            click.echo(
+                f"{a['seq']:>6}  {a['at']}  {a['coder']:<12.12}  {a['kind']:<14} {a['summary']}"
+            )
 
 
 # ---------------------------------------------------------------------- entry point

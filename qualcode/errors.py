@@ -73,9 +73,7 @@ class QualcodeError(Exception):
         hint: str | None = None,
         problems: list[Problem] | None = None,
     ) -> None:
-        self.problem = Problem(
-            message, str(path) if path is not None else None, line, column, hint
-        )
+        self.problem = Problem(message, str(path) if path is not None else None, line, column, hint)
         self.problems = problems if problems else [self.problem]
         super().__init__(self.problem.format())
 

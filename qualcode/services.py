@@ -163,7 +163,9 @@ def import_transcripts(
             from dataclasses import replace
 
             name = doc.name
-            if name in seen_names or (project.find_text(_sha(doc.text)) is None and name in project.document_names()):
+            if name in seen_names or (
+                project.find_text(_sha(doc.text)) is None and name in project.document_names()
+            ):
                 name = project.unique_name(name)
             seen_names.add(name)
             doc = replace(doc, name=name)
@@ -173,7 +175,9 @@ def import_transcripts(
             report.errors.append(exc)
         if progress:
             done = (total + i) if strict else i + len(report.errors)
-            progress(min(done, total * (2 if strict else 1)), total * (2 if strict else 1), doc.name)
+            progress(
+                min(done, total * (2 if strict else 1)), total * (2 if strict else 1), doc.name
+            )
     return report
 
 
@@ -209,7 +213,12 @@ def resolve_span(
     """
     given = [
         name
-        for name, value in (("--start/--end", start if start is not None else end), ("--sentence", sentence), ("--turn", turn), ("--match", match))
+        for name, value in (
+            ("--start/--end", start if start is not None else end),
+            ("--sentence", sentence),
+            ("--turn", turn),
+            ("--match", match),
+        )
         if value is not None
     ]
     if len(given) != 1:
@@ -233,7 +242,8 @@ def resolve_span(
     if turn is not None:
         if not 1 <= turn <= len(document.turns):
             raise InputError(
-                f"{doc!r} has {len(document.turns)} turns; there is no turn {turn}", hint="turns count from 1"
+                f"{doc!r} has {len(document.turns)} turns; there is no turn {turn}",
+                hint="turns count from 1",
             )
         t = document.turns[turn - 1]
         if t.start >= t.end:
@@ -250,7 +260,9 @@ def resolve_span(
         return spans
     if nth is not None:
         if not 1 <= nth <= len(spans):
-            raise InputError(f"{match!r} occurs {len(spans)} times in {doc!r}; there is no --nth {nth}")
+            raise InputError(
+                f"{match!r} occurs {len(spans)} times in {doc!r}; there is no --nth {nth}"
+            )
         return [spans[nth - 1]]
     if len(spans) > 1:
         raise InputError(
@@ -278,7 +290,8 @@ def export_frequency(
     fmt = fmt or format_from_suffix(output)
     if fmt is None:
         raise InputError(
-            f"cannot tell the format from {output.name!r}", hint="pass --format " + "|".join(FORMATS)
+            f"cannot tell the format from {output.name!r}",
+            hint="pass --format " + "|".join(FORMATS),
         )
     matrix = project.frequency(by=by, coder=coder, label_lang=label_lang)
     write_matrix(matrix, output, fmt)
@@ -288,7 +301,9 @@ def export_frequency(
 # ---------------------------------------------------------------------- projects
 
 
-def init_project(location: str | None, codebook: Path | None = None, *, coder: str | None = None) -> Project:
+def init_project(
+    location: str | None, codebook: Path | None = None, *, coder: str | None = None
+) -> Project:
     """Create a project (refusing to overwrite one) and link a codebook.
 
     Raises:
@@ -341,7 +356,9 @@ def build_demo(*, rebuild: bool = False, progress: Progress | None = None) -> Pa
     try:
         project.sync_codebook(load_codebook(codebook_copy), str(codebook_copy))
         files = sorted(
-            p for p in resource_dir("transcripts").iterdir() if p.suffix in (".txt", ".md") and p.name != "README.md"
+            p
+            for p in resource_dir("transcripts").iterdir()
+            if p.suffix in (".txt", ".md") and p.name != "README.md"
         )
         report = import_transcripts(project, files, progress=progress)
         if report.errors:

@@ -82,7 +82,9 @@ def load_settings(path: Path | None = None) -> Settings:
         raise InputError("settings must be a mapping", path=path)
     for key in data:
         if key not in FIELDS:
-            raise InputError(f"unknown setting {key!r}", path=path, hint="known: " + ", ".join(FIELDS))
+            raise InputError(
+                f"unknown setting {key!r}", path=path, hint="known: " + ", ".join(FIELDS)
+            )
     keymap = data.get("keymap") or {}
     if not isinstance(keymap, dict):
         raise InputError("'keymap' must map binding ids to keys", path=path)

@@ -348,14 +348,15 @@ class _Collector:
         self.positions = positions
         self.problems: list[Problem] = []
 
-    def where(self, path: Path) -> tuple[int | None, int | None]:
+    def where(self, path: Path) -> tuple[int | None, int | None]:  # noqa: D102
         # fall back to the nearest enclosing node that has a position
         p = path
         while p:
             if p in self.positions:
                 return self.positions[p]
             p = p[:-1]
-        return self.positions.get((), (None, None))  # type: ignore[return-value]
+        found = self.positions.get(())
+        return (found[0], found[1]) if found else (None, None)
 
     def add(self, path: Path, message: str, hint: str | None = None) -> None:
         line, column = self.where(path)
@@ -412,7 +413,11 @@ def validate_codebook_data(
             )
     version = data.get("version", FORMAT_VERSION)
     if version != FORMAT_VERSION:
-        col.add(("version",), f"unsupported codebook version {version!r}", "this release reads version: 1")
+        col.add(
+            ("version",),
+            f"unsupported codebook version {version!r}",
+            "this release reads version: 1",
+        )
     for name in ("name", "description"):
         if name in data and not isinstance(data[name], str | None):
             col.add((name,), f"{name!r} must be text")
@@ -423,7 +428,11 @@ def validate_codebook_data(
         col.add(("languages",), "'languages' must be a list of language codes such as [id, en]")
     codes = data.get("codes")
     if "codes" not in data or codes is None:
-        col.add(("codes",) if "codes" in data else (), "the codebook has no codes", "add a 'codes:' list")
+        col.add(
+            ("codes",) if "codes" in data else (),
+            "the codebook has no codes",
+            "add a 'codes:' list",
+        )
         return col.problems
     if not isinstance(codes, list):
         col.add(("codes",), "'codes' must be a list")
@@ -449,7 +458,11 @@ def validate_codebook_data(
                     )
             code_id = item.get("id")
             if code_id is None:
-                col.add(path, "a code has no 'id'", "give every code a stable id such as time.late_letters")
+                col.add(
+                    path,
+                    "a code has no 'id'",
+                    "give every code a stable id such as time.late_letters",
+                )
                 code_id_s = None
             elif not isinstance(code_id, str | int) or not ID_RE.match(str(code_id)):
                 col.add(
@@ -464,7 +477,7 @@ def validate_codebook_data(
                     first = col.where(seen_ids[code_id_s])
                     col.add(
                         (*path, "id"),
-                        f"duplicate code id {code_id_s!r} (first defined on line {first[0]})",
+                        f"duplicate code id {code_id_s!r}, first defined on line {first[0]}",
                         "every id must be unique",
                     )
                 else:
@@ -477,10 +490,16 @@ def validate_codebook_data(
                 ex = item["examples"]
                 if isinstance(ex, str):
                     pass
-                elif not isinstance(ex, list | None) or not all(isinstance(e, str) for e in ex or []):
-                    col.add((*path, "examples"), f"'examples' of {code_id_s!r} must be a list of texts")
+                elif not isinstance(ex, list | None) or not all(
+                    isinstance(e, str) for e in ex or []
+                ):
+                    col.add(
+                        (*path, "examples"), f"'examples' of {code_id_s!r} must be a list of texts"
+                    )
             color = item.get("color")
-            if color is not None and (not isinstance(color, str) or not COLOR_RE.match(color.strip())):
+            if color is not None and (
+                not isinstance(color, str) or not COLOR_RE.match(color.strip())
+            ):
                 col.add(
                     (*path, "color"),
                     f"bad colour {color!r} for code {code_id_s!r}",
@@ -528,8 +547,10 @@ def validate_codebook_data(
                     "use either 'children' or 'parent', not both",
                 )
             if code_id_s is not None and code_id_s not in parents:
-                effective = parent if parent is not None else (
-                    str(explicit_parent) if explicit_parent is not None else None
+                effective = (
+                    parent
+                    if parent is not None
+                    else (str(explicit_parent) if explicit_parent is not None else None)
                 )
                 parents[code_id_s] = (effective, (*path, "parent") if explicit_parent else path)
             children = item.get("children")
@@ -582,7 +603,10 @@ def _check_label(col: _Collector, item: Mapping[str, Any], path: Path, code_id: 
             col.add((*path, "label"), f"code {code_id!r} has an empty label")
         for lang, text in label.items():
             if not isinstance(lang, str) or not re.match(r"^[a-z]{2,3}([_-][A-Za-z]{2,4})?$", lang):
-                col.add((*path, "label", str(lang), "<key>"), f"bad language {lang!r} in label of {code_id!r}")
+                col.add(
+                    (*path, "label", str(lang), "<key>"),
+                    f"bad language {lang!r} in label of {code_id!r}",
+                )
             elif not isinstance(text, str) or not text.strip():
                 col.add((*path, "label", lang), f"empty {lang!r} label for code {code_id!r}")
     elif not isinstance(label, str):
@@ -610,7 +634,10 @@ def _check_rules(col: _Collector, rules: Any, path: Path, code_id: str | None) -
                 per_lang = value
                 lang_paths = {lang: (*path, key, lang) for lang in value}
             else:
-                col.add((*path, key), f"rule {key!r} of {code_id!r} must be a list or {{id: [...], en: [...]}}")
+                col.add(
+                    (*path, key),
+                    f"rule {key!r} of {code_id!r} must be a list or {{id: [...], en: [...]}}",
+                )
                 continue
             for lang, entries in per_lang.items():
                 lpath = lang_paths[lang]
@@ -622,14 +649,20 @@ def _check_rules(col: _Collector, rules: Any, path: Path, code_id: str | None) -
                     if key == "patterns":
                         _check_pattern(col, entry, epath, code_id)
                     elif not isinstance(entry, str) or not entry.strip():
-                        col.add(epath, f"rule {key!r} of {code_id!r} has an empty or non-text entry")
+                        col.add(
+                            epath, f"rule {key!r} of {code_id!r} has an empty or non-text entry"
+                        )
                     elif key == "regex":
                         try:
                             re.compile(entry)
                         except re.error as exc:
-                            col.add(epath, f"bad regular expression {entry!r} in {code_id!r}: {exc}")
+                            col.add(
+                                epath, f"bad regular expression {entry!r} in {code_id!r}: {exc}"
+                            )
         elif key == "scope" and value not in RULE_SCOPES:
-            col.add((*path, key), f"bad rule scope {value!r} in {code_id!r}", "use sentence or turn")
+            col.add(
+                (*path, key), f"bad rule scope {value!r} in {code_id!r}", "use sentence or turn"
+            )
         elif key == "speaker" and value not in RULE_SPEAKERS:
             col.add(
                 (*path, key),
@@ -648,7 +681,10 @@ def _check_pattern(col: _Collector, entry: Any, path: Path, code_id: str | None)
         return
     for k, token in enumerate(entry):
         if not isinstance(token, Mapping) or not token:
-            col.add((*path, k), f"a token spec in a pattern of {code_id!r} must be a mapping like {{LOWER: antre}}")
+            col.add(
+                (*path, k),
+                f"a token spec in a pattern of {code_id!r} must be a mapping like {{LOWER: antre}}",
+            )
 
 
 def _as_list(value: Any) -> tuple[str, ...]:
@@ -678,7 +714,9 @@ def _rules(raw: Mapping[str, Any] | None) -> Rules | None:
         elif isinstance(value, list):
             lists[name] = {"*": tuple(_freeze(v) for v in value)}
         else:
-            lists[name] = {str(lang): tuple(_freeze(v) for v in items) for lang, items in value.items()}
+            lists[name] = {
+                str(lang): tuple(_freeze(v) for v in items) for lang, items in value.items()
+            }
     return Rules(
         keywords=lists["keywords"],
         phrases=lists["phrases"],
@@ -767,6 +805,7 @@ def code_to_data(code: Code, children: list[dict[str, Any]] | None = None) -> di
 
 def codebook_to_data(codebook: Codebook) -> dict[str, Any]:
     """The whole codebook in the nested YAML shape (``version: 1`` first)."""
+
     def subtree(parent: str | None) -> list[dict[str, Any]]:
         return [code_to_data(c, subtree(c.id)) for c in codebook.children(parent)]
 

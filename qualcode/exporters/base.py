@@ -37,7 +37,9 @@ def atomic_path(path: Path) -> Iterator[Path]:
 
 
 @contextmanager
-def atomic_text(path: Path, *, encoding: str = "utf-8", newline: str | None = None) -> Iterator[IO[str]]:
+def atomic_text(
+    path: Path, *, encoding: str = "utf-8", newline: str | None = None
+) -> Iterator[IO[str]]:
     """Open a text file for writing that appears at ``path`` only when complete."""
     with atomic_path(path) as tmp, open(tmp, "w", encoding=encoding, newline=newline) as fh:
         yield fh

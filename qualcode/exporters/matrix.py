@@ -67,7 +67,9 @@ def to_sqlite(matrix: Matrix, path: Path, *, table: str = "frequency") -> None:
                 f'INSERT INTO "{table}" VALUES (?, ?, ?, ?)',
                 [
                     (code, label, col, n)
-                    for code, label, cells in zip(matrix.rows, matrix.row_labels, matrix.cells, strict=True)
+                    for code, label, cells in zip(
+                        matrix.rows, matrix.row_labels, matrix.cells, strict=True
+                    )
                     for col, n in zip(matrix.columns, cells, strict=True)
                 ],
             )
@@ -88,7 +90,8 @@ def to_sqlite(matrix: Matrix, path: Path, *, table: str = "frequency") -> None:
             )
             con.execute("CREATE TABLE about (key TEXT PRIMARY KEY, value TEXT)")
             con.executemany(
-                "INSERT INTO about VALUES (?, ?)", [("title", matrix.title), *matrix.filters.items()]
+                "INSERT INTO about VALUES (?, ?)",
+                [("title", matrix.title), *matrix.filters.items()],
             )
             con.commit()
         finally:
@@ -107,6 +110,11 @@ def write_matrix(matrix: Matrix, path: Path, fmt: str) -> None:
 
 def format_from_suffix(path: Path) -> str | None:
     """``csv`` / ``md`` / ``sqlite`` from the output file's suffix, if recognisable."""
-    return {".csv": "csv", ".md": "md", ".markdown": "md", ".sqlite": "sqlite", ".db": "sqlite", ".sqlite3": "sqlite"}.get(
-        path.suffix.lower()
-    )
+    return {
+        ".csv": "csv",
+        ".md": "md",
+        ".markdown": "md",
+        ".sqlite": "sqlite",
+        ".db": "sqlite",
+        ".sqlite3": "sqlite",
+    }.get(path.suffix.lower())

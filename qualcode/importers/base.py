@@ -27,7 +27,12 @@ class Importer(Protocol):
 def _registry() -> dict[str, Callable[..., ImportedDocument]]:
     from qualcode.importers import text
 
-    return {".txt": text.read_txt, ".text": text.read_txt, ".md": text.read_md, ".markdown": text.read_md}
+    return {
+        ".txt": text.read_txt,
+        ".text": text.read_txt,
+        ".md": text.read_md,
+        ".markdown": text.read_md,
+    }
 
 
 def supported_suffixes() -> list[str]:
@@ -61,7 +66,9 @@ def read_transcript(
 ) -> ImportedDocument:
     """Import one transcript file, whatever its supported format."""
     if path.is_dir():
-        raise InputError("is a folder, not a file", path=path, hint="name the files, e.g. folder/*.txt")
+        raise InputError(
+            "is a folder, not a file", path=path, hint="name the files, e.g. folder/*.txt"
+        )
     if not path.exists():
         raise InputError("file not found", path=path, hint="check the path")
     return importer_for(path)(path, speakers=speakers, name=name, encoding=encoding)

@@ -36,7 +36,9 @@ def read_bytes(path: Path, *, limit: int | None = None) -> bytes:
     if not path.exists():
         raise InputError("file not found", path=path, hint="check the path")
     if path.is_dir():
-        raise InputError("is a folder, not a file", path=path, hint="name the files, e.g. folder/*.txt")
+        raise InputError(
+            "is a folder, not a file", path=path, hint="name the files, e.g. folder/*.txt"
+        )
     try:
         size = path.stat().st_size
         if size > limit:
@@ -82,7 +84,11 @@ def decode_text(data: bytes, path: Path, *, encoding: str | None = None) -> Deco
         InputError: binary data, or bytes that are not valid in the encoding.
     """
     if looks_binary(data):
-        raise InputError("is a binary file, not a text transcript", path=path, hint="import .txt, .md and other supported formats")
+        raise InputError(
+            "is a binary file, not a text transcript",
+            path=path,
+            hint="import .txt, .md and other supported formats",
+        )
     if encoding:
         try:
             return Decoded(data.decode(encoding), encoding)

@@ -20,8 +20,8 @@ at all, becomes turns without a speaker, one per paragraph.
 
 A ``Name:`` candidate is a label when it occurs at least twice, when it is a known
 role word (Pewawancara, Narasumber, Interviewer, P1, ...), or when the document has
-other labels and every word of it is capitalised ("Pak Darto"), so that a sentence
-such as "Syaratnya ada tiga: KTP, KK" is not taken for a speaker.
+other labels and every word of it (at most three) is capitalised ("Pak Darto"), so that
+a sentence such as "Syaratnya ada tiga: KTP, KK" is not taken for a speaker.
 """
 
 from __future__ import annotations
@@ -63,9 +63,17 @@ _TS = r"(?:\[(?P<ts1>\d{1,2}(?::\d{2}){1,2}(?:[.,]\d{1,3})?)\]|(?P<ts2>\d{1,2}(?
 _NAME = r"[^\W_][\w.'’\-]*(?:[ \t]+[\w.'’\-]+){0,3}"
 LABEL_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # **Name:** text   /   **Name**: text
-    ("bold", re.compile(r"^(?:" + _TS + r"[ \t]*)?\*\*(?P<name>" + _NAME + r")[ \t]*(?::\*\*|\*\*[ \t]*:)[ \t]*")),
+    (
+        "bold",
+        re.compile(
+            r"^(?:" + _TS + r"[ \t]*)?\*\*(?P<name>" + _NAME + r")[ \t]*(?::\*\*|\*\*[ \t]*:)[ \t]*"
+        ),
+    ),
     # [Name] text  (not a timestamp)
-    ("bracket", re.compile(r"^(?:" + _TS + r"[ \t]*)?\[(?P<name>[^\W\d_][^\]\n]{0,39})\][ \t]*:?[ \t]*")),
+    (
+        "bracket",
+        re.compile(r"^(?:" + _TS + r"[ \t]*)?\[(?P<name>[^\W\d_][^\]\n]{0,39})\][ \t]*:?[ \t]*"),
+    ),
     # Name: text / Name : text, optionally after a timestamp
     ("colon", re.compile(r"^(?:" + _TS + r"[ \t]+)?(?P<name>" + _NAME + r")[ \t]?:(?:[ \t]+|$)")),
 )
@@ -183,7 +191,14 @@ def find_turns(text: str, config: SpeakerConfig | None = None) -> list[TurnSpan]
             ts_match = _TS_ONLY.match(stripped)
             if ts_match and ts_match.end() < len(stripped):
                 ts = parse_timestamp(ts_match.group("ts1") or ts_match.group("ts2"))
-                found = _Candidate(line_start + indent, line_start + indent + ts_match.end(), "", "timestamp", ts, prev_blank)
+                found = _Candidate(
+                    line_start + indent,
+                    line_start + indent + ts_match.end(),
+                    "",
+                    "timestamp",
+                    ts,
+                    prev_blank,
+                )
         if found is not None:
             candidates.append(found)
         prev_blank = False
@@ -192,7 +207,9 @@ def find_turns(text: str, config: SpeakerConfig | None = None) -> list[TurnSpan]
     strong = {
         c.name.lower()
         for c in candidates
-        if c.style in ("bold", "bracket", "custom") or KNOWN_LABEL.match(c.name) or counts[c.name.lower()] >= 2
+        if c.style in ("bold", "bracket", "custom")
+        or KNOWN_LABEL.match(c.name)
+        or counts[c.name.lower()] >= 2
     }
     accepted: list[_Candidate] = []
     for c in candidates:
@@ -200,7 +217,12 @@ def find_turns(text: str, config: SpeakerConfig | None = None) -> list[TurnSpan]
             accepted.append(c)
         elif c.name.lower() in strong:
             accepted.append(c)
-        elif strong and c.paragraph_start and _is_capitalised(c.name) and len(c.name.split()) <= 3:
+        elif (
+            strong
+            and _is_capitalised(c.name)
+            and len(c.name.split()) <= 3
+            and c.content_start > c.line_start
+        ):
             accepted.append(c)
 
     turns: list[TurnSpan] = []

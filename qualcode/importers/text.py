@@ -12,7 +12,9 @@ from qualcode.importers.speakers import SpeakerConfig, find_turns
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 # **Name:** / **Name**: at the start of a line -> Name:
-_BOLD_LABEL = re.compile(r"(?m)^([ \t]*(?:\[[\d:.,]+\][ \t]*)?)\*\*([^*\n]{1,40}?)(?::\*\*|\*\*[ \t]*:)")
+_BOLD_LABEL = re.compile(
+    r"(?m)^([ \t]*(?:\[[\d:.,]+\][ \t]*)?)\*\*([^*\n]{1,40}?)(?::\*\*|\*\*[ \t]*:)"
+)
 
 
 def _finish(
@@ -52,7 +54,9 @@ def read_txt(
         InputError: missing, empty, binary or undecodable file.
     """
     decoded = decode_text(read_bytes(path), path, encoding=encoding)
-    return _finish(path, normalize(decoded.text), "txt", decoded.encoding, decoded.notices, speakers, name)
+    return _finish(
+        path, normalize(decoded.text), "txt", decoded.encoding, decoded.notices, speakers, name
+    )
 
 
 def strip_front_matter(text: str) -> tuple[str, dict[str, str]]:

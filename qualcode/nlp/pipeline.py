@@ -18,19 +18,88 @@ SUPPORTED = ("id", "en")
 _lock = threading.Lock()
 
 
+# Abbreviations common in Indonesian transcripts that spaCy's tables lack: without
+# them "Rp. 50.000" ends a sentence after "Rp.".
+INDONESIAN_ABBREVIATIONS = (
+    "Rp.",
+    "Jl.",
+    "Jln.",
+    "No.",
+    "Kec.",
+    "Kel.",
+    "Kab.",
+    "Prov.",
+    "Kota.",
+    "dll.",
+    "dsb.",
+    "dst.",
+    "Bpk.",
+    "Bp.",
+    "Ibu.",
+    "Sdr.",
+    "Sdri.",
+    "Tgl.",
+    "tgl.",
+    "Hal.",
+    "hal.",
+    "Hj.",
+    "H.",
+    "Prof.",
+    "Dr.",
+    "dr.",
+    "Drs.",
+    "Dra.",
+    "Ir.",
+    "S.H.",
+    "S.Pd.",
+    "S.Sos.",
+    "S.E.",
+    "S.Kom.",
+    "M.Si.",
+    "M.Pd.",
+    "a.n.",
+    "u.p.",
+    "s.d.",
+    "Sekcam.",
+    "Kasi.",
+    "Kades.",
+    "Lurah.",
+    "RT.",
+    "RW.",
+)
+
+
+class _Lemmas:
+    """A lookup table of lowercased forms -> lemmas (spacy-lookups-data)."""
+
+    def __init__(self, table: Any) -> None:
+        self._table = table
+        self._cache: dict[str, str] = {}
+
+    def get(self, word: str, default: str) -> str:
+        hit = self._cache.get(word)
+        if hit is None:
+            hit = default if self._table is None else str(self._table.get(word, default))
+            if len(self._cache) < 200_000:
+                self._cache[word] = hit
+        return hit
+
+    def __getitem__(self, word: str) -> str:
+        return self.get(word, word)
+
+
 @cache
-def lemma_table(lang: str) -> dict[str, str]:
-    """The lookup lemma table of ``lang`` (empty when spacy-lookups-data lacks one)."""
+def lemma_table(lang: str) -> _Lemmas:
+    """The lookup lemma table of ``lang`` (an identity table when there is none)."""
     from spacy.lookups import load_lookups
 
     try:
         lookups = load_lookups(lang, ["lemma_lookup"], strict=False)
     except Exception:  # pragma: no cover - a broken spacy-lookups-data install
-        return {}
+        return _Lemmas(None)
     if not lookups.has_table("lemma_lookup"):
-        return {}
-    table = lookups.get_table("lemma_lookup")
-    return {str(k): str(v) for k, v in table.items()}
+        return _Lemmas(None)
+    return _Lemmas(lookups.get_table("lemma_lookup"))
 
 
 def _build(lang: str) -> Any:
@@ -40,16 +109,18 @@ def _build(lang: str) -> Any:
         from spacy.lang.id import Indonesian
         from spacy.lang.id.tokenizer_exceptions import TOKENIZER_EXCEPTIONS
         from spacy.lang.tokenizer_exceptions import BASE_EXCEPTIONS
+        from spacy.symbols import ORTH
 
         abbreviations = {k: v for k, v in TOKENIZER_EXCEPTIONS.items() if "-" not in k}
-
-        class LeanIndonesianDefaults(Indonesian.Defaults):  # type: ignore[misc,name-defined]
-            tokenizer_exceptions = {**BASE_EXCEPTIONS, **abbreviations}
-
-        class LeanIndonesian(Indonesian):  # type: ignore[misc]
-            Defaults = LeanIndonesianDefaults
-
-        nlp = LeanIndonesian()
+        abbreviations.update({a: [{ORTH: a}] for a in INDONESIAN_ABBREVIATIONS})
+        base_defaults: Any = Indonesian.Defaults
+        defaults = type(
+            "LeanIndonesianDefaults",
+            (base_defaults,),
+            {"tokenizer_exceptions": {**BASE_EXCEPTIONS, **abbreviations}},
+        )
+        lean: Any = type("LeanIndonesian", (Indonesian,), {"Defaults": defaults})
+        nlp = lean()
     else:
         nlp = spacy.blank(lang)
     nlp.add_pipe("sentencizer")

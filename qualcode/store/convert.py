@@ -47,9 +47,7 @@ def code_values(code: Code) -> dict[str, Any]:
     }
 
 
-def code_from_row(
-    row: Mapping[str, Any], parent: str | None, aliases: tuple[str, ...]
-) -> Code:
+def code_from_row(row: Mapping[Any, Any], parent: str | None, aliases: tuple[str, ...]) -> Code:
     """A :class:`Code` from a ``codes`` row mapping."""
     rules_json = row["rules"]
     return Code(
@@ -68,7 +66,7 @@ def code_from_row(
     )
 
 
-def coding_from_row(row: Mapping[str, Any]) -> Coding:
+def coding_from_row(row: Mapping[Any, Any]) -> Coding:
     """A :class:`Coding` from a joined row with ``doc`` and ``code`` columns."""
     return Coding(
         guid=row["guid"],

@@ -110,7 +110,9 @@ def make_engine(url: str, *, create: bool = False) -> Engine:
         return engine
     if parsed.get_backend_name() == "postgresql":
         return create_engine(url, pool_pre_ping=True)
-    raise ProjectError(f"unsupported database {parsed.get_backend_name()!r}", hint="use SQLite or PostgreSQL")
+    raise ProjectError(
+        f"unsupported database {parsed.get_backend_name()!r}", hint="use SQLite or PostgreSQL"
+    )
 
 
 def current_revision(engine: Engine) -> str | None:

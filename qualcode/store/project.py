@@ -24,16 +24,17 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    text,
     update,
 )
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from qualcode.clock import new_guid, now
-from qualcode.core.codebook import Code, Codebook, tree_order
+from qualcode.core.codebook import Codebook, tree_order
 from qualcode.core.matrices import Matrix
 from qualcode.core.model import (
-    Coding,
     CodeCount,
+    Coding,
     Document,
     DocumentSummary,
     ImportedDocument,
@@ -99,7 +100,7 @@ class _Tx:
 
     def insert(self, table: Table, values: dict[str, Any]) -> int:
         """Insert a row and record it; returns the integer primary key when there is one."""
-        result = self.conn.execute(insert(table).values(**values))
+        result = self.conn.execute(_insert_stmt(table), values)
         row = dict(values)
         pk_cols = list(table.primary_key.columns)
         inserted = result.inserted_primary_key
@@ -107,8 +108,14 @@ class _Tx:
             for col, value in zip(pk_cols, inserted, strict=False):
                 if value is not None:
                     row[col.name] = value
-        full = self.conn.execute(select(table).where(self._where(table, self._key(table, row)))).mappings().one()
-        self.changes.append({"op": "insert", "t": table.name, "row": dict(full)})
+        if len(row) < len(table.columns):
+            # columns filled by defaults: record what the database holds
+            row = dict(
+                self.conn.execute(select(table).where(self._where(table, self._key(table, row))))
+                .mappings()
+                .one()
+            )
+        self.changes.append({"op": "insert", "t": table.name, "row": row})
         first = row[pk_cols[0].name]
         return first if isinstance(first, int) else 0
 
@@ -136,7 +143,30 @@ class _Tx:
         self.changes.append({"op": "delete", "t": table.name, "row": dict(before)})
 
 
-def apply_changes(conn: Connection, changes: Sequence[dict[str, Any]], *, inverse: bool) -> list[dict[str, Any]]:
+_INSERTS: dict[str, Any] = {}
+
+
+def _insert_stmt(table: Table) -> Any:
+    """One INSERT statement object per table: SQLAlchemy memoizes its cache key, so
+    executing it again skips statement construction and compilation."""
+    stmt = _INSERTS.get(table.name)
+    if stmt is None:
+        stmt = _INSERTS[table.name] = insert(table)
+    return stmt
+
+
+_SQL_DOC_SPAN = text(
+    'SELECT pk, chars, substr("text", :start + 1, :length) FROM documents WHERE name = :name'
+)
+_SQL_SAME_CODING = text(
+    "SELECT guid FROM codings WHERE document_pk = :doc AND code_pk = :code AND start = :start "
+    'AND "end" = :end AND coder = :coder'
+)
+
+
+def apply_changes(
+    conn: Connection, changes: Sequence[dict[str, Any]], *, inverse: bool
+) -> list[dict[str, Any]]:
     """Replay recorded changes (or their inverse, in reverse order).
 
     Returns:
@@ -162,8 +192,14 @@ def apply_changes(conn: Connection, changes: Sequence[dict[str, Any]], *, invers
             values = ch["before"] if inverse else ch["after"]
             other = ch["after"] if inverse else ch["before"]
             key = dict(ch["key"])
-            conn.execute(update(table).where(and_(*(table.c[k] == v for k, v in key.items()))).values(**values))
-            applied.append({"op": "update", "t": table.name, "key": key, "before": other, "after": values})
+            conn.execute(
+                update(table)
+                .where(and_(*(table.c[k] == v for k, v in key.items())))
+                .values(**values)
+            )
+            applied.append(
+                {"op": "update", "t": table.name, "key": key, "before": other, "after": values}
+            )
     return applied
 
 
@@ -186,6 +222,7 @@ class Project:
         self.location = location
         self.coder = coder
         self._code_pk_cache: dict[str, int] | None = None
+        self._code_ids: dict[int, str] = {}
         self._doc_cache: dict[str, tuple[int, int]] = {}
 
     # ------------------------------------------------------------------ plumbing
@@ -241,22 +278,24 @@ class Project:
                         if extra:
                             payload.update(extra)
                         conn.execute(
-                            insert(T_ACTIONS).values(
-                                guid=new_guid(),
-                                at=now(),
-                                coder=coder or self.coder,
-                                kind=kind,
-                                summary=summary,
-                                payload=json.dumps(payload, ensure_ascii=False, default=str),
-                                group_guid=group,
-                                reverts=None,
-                                undoable=undoable and bool(tx.changes),
-                            )
+                            _insert_stmt(T_ACTIONS),
+                            {
+                                "guid": new_guid(),
+                                "at": now(),
+                                "coder": coder or self.coder,
+                                "kind": kind,
+                                "summary": summary,
+                                "payload": json.dumps(payload, ensure_ascii=False, default=str),
+                                "group_guid": group,
+                                "reverts": None,
+                                "undoable": undoable and bool(tx.changes),
+                            },
                         )
         except OperationalError as exc:
             raise ProjectError(f"the project could not be written: {_short(exc)}") from None
         finally:
-            self._code_pk_cache = None
+            if kind.startswith("codebook"):
+                self._code_pk_cache = None
 
     # ------------------------------------------------------------------ settings
 
@@ -270,7 +309,9 @@ class Project:
         """Set a project setting (one action)."""
         encoded = json.dumps(value, ensure_ascii=False)
         with self._write("setting", f"set {key}") as tx:
-            exists = tx.conn.execute(select(T_SETTINGS.c.key).where(T_SETTINGS.c.key == key)).first()
+            exists = tx.conn.execute(
+                select(T_SETTINGS.c.key).where(T_SETTINGS.c.key == key)
+            ).first()
             if exists:
                 tx.update(T_SETTINGS, {"key": key}, {"value": encoded})
             else:
@@ -284,10 +325,16 @@ class Project:
             return self._codebook(conn)
 
     def _codebook(self, conn: Connection) -> Codebook:
-        rows = conn.execute(select(T_CODES).order_by(T_CODES.c.position, T_CODES.c.pk)).mappings().all()
+        rows = (
+            conn.execute(select(T_CODES).order_by(T_CODES.c.position, T_CODES.c.pk))
+            .mappings()
+            .all()
+        )
         id_by_pk = {r["pk"]: r["id"] for r in rows}
         aliases: dict[int, list[str]] = {}
-        for alias, code_pk in conn.execute(select(T_ALIASES.c.alias, T_ALIASES.c.code_pk).order_by(T_ALIASES.c.alias)):
+        for alias, code_pk in conn.execute(
+            select(T_ALIASES.c.alias, T_ALIASES.c.code_pk).order_by(T_ALIASES.c.alias)
+        ):
             aliases.setdefault(code_pk, []).append(alias)
         codes = [
             convert.code_from_row(
@@ -297,7 +344,9 @@ class Project:
             )
             for r in rows
         ]
-        meta_raw = conn.execute(select(T_SETTINGS.c.value).where(T_SETTINGS.c.key == CODEBOOK_META)).scalar()
+        meta_raw = conn.execute(
+            select(T_SETTINGS.c.value).where(T_SETTINGS.c.key == CODEBOOK_META)
+        ).scalar()
         meta = json.loads(meta_raw) if meta_raw else {}
         return Codebook(
             codes=tuple(tree_order(codes)),
@@ -308,9 +357,11 @@ class Project:
 
     def _code_pks(self, conn: Connection) -> dict[str, int]:
         if self._code_pk_cache is None:
-            pks = {r.id: r.pk for r in conn.execute(select(T_CODES.c.id, T_CODES.c.pk))}
+            ids = {r.pk: r.id for r in conn.execute(select(T_CODES.c.id, T_CODES.c.pk))}
+            pks = {cid: pk for pk, cid in ids.items()}
             for alias, pk in conn.execute(select(T_ALIASES.c.alias, T_ALIASES.c.code_pk)):
                 pks.setdefault(alias, pk)
+            self._code_ids = ids
             self._code_pk_cache = pks
         return self._code_pk_cache
 
@@ -320,7 +371,9 @@ class Project:
             self._code_pk_cache = None
             pk = self._code_pks(conn).get(code)
         if pk is None:
-            raise NotFoundError(f"unknown code {code!r}", hint="'qualcode codebook show' lists the codes")
+            raise NotFoundError(
+                f"unknown code {code!r}", hint="'qualcode codebook show' lists the codes"
+            )
         return pk
 
     def sync_codebook(self, codebook: Codebook, source: str | None = None) -> SyncReport:
@@ -358,17 +411,22 @@ class Project:
             keep = set(matched.values())
             dropped = [i for i, r in rows.items() if r["pk"] not in keep]
             if dropped:
-                counts = dict(
+                counts: dict[int, int] = dict(
                     conn.execute(
                         select(T_CODINGS.c.code_pk, func.count())
                         .where(T_CODINGS.c.code_pk.in_([rows[i]["pk"] for i in dropped]))
                         .group_by(T_CODINGS.c.code_pk)
                     ).all()
                 )
-                blocked = [f"{i} ({counts[rows[i]['pk']]} codings)" for i in dropped if counts.get(rows[i]["pk"])]
+                blocked = [
+                    f"{i} ({counts[rows[i]['pk']]} codings)"
+                    for i in dropped
+                    if counts.get(rows[i]["pk"])
+                ]
                 if blocked:
                     raise InputError(
-                        "the codebook file drops codes that still have codings: " + ", ".join(blocked),
+                        "the codebook file drops codes that still have codings: "
+                        + ", ".join(blocked),
                         path=source,
                         hint="keep them in the file, add the old id under 'aliases' of the code that "
                         "replaces it, or merge them with 'qualcode codebook merge-code'",
@@ -407,7 +465,9 @@ class Project:
             for code in codebook.codes:
                 parent_pk = pk_by_id[code.parent] if code.parent else None
                 pk = pk_by_id[code.id]
-                current = conn.execute(select(T_CODES.c.parent_pk).where(T_CODES.c.pk == pk)).scalar()
+                current = conn.execute(
+                    select(T_CODES.c.parent_pk).where(T_CODES.c.pk == pk)
+                ).scalar()
                 if current != parent_pk:
                     tx.update(T_CODES, {"pk": pk}, {"parent_pk": parent_pk})
                     if code.id not in added and code.id not in updated:
@@ -437,7 +497,9 @@ class Project:
 
     def _set(self, tx: _Tx, key: str, value: Any) -> None:
         encoded = json.dumps(value, ensure_ascii=False)
-        current = tx.conn.execute(select(T_SETTINGS.c.value).where(T_SETTINGS.c.key == key)).scalar()
+        current = tx.conn.execute(
+            select(T_SETTINGS.c.value).where(T_SETTINGS.c.key == key)
+        ).scalar()
         if current is None:
             tx.insert(T_SETTINGS, {"key": key, "value": encoded})
         elif current != encoded:
@@ -446,8 +508,20 @@ class Project:
     def code_counts(self, *, coder: str | None = None) -> dict[str, CodeCount]:
         """Codings and documents per code id (accepted codings only)."""
         stmt = (
-            select(T_CODES.c.id, func.count(T_CODINGS.c.pk), func.count(func.distinct(T_CODINGS.c.document_pk)))
-            .select_from(T_CODES.outerjoin(T_CODINGS, and_(T_CODINGS.c.code_pk == T_CODES.c.pk, T_CODINGS.c.status == Status.ACCEPTED.value)))
+            select(
+                T_CODES.c.id,
+                func.count(T_CODINGS.c.pk),
+                func.count(func.distinct(T_CODINGS.c.document_pk)),
+            )
+            .select_from(
+                T_CODES.outerjoin(
+                    T_CODINGS,
+                    and_(
+                        T_CODINGS.c.code_pk == T_CODES.c.pk,
+                        T_CODINGS.c.status == Status.ACCEPTED.value,
+                    ),
+                )
+            )
             .group_by(T_CODES.c.id)
         )
         if coder:
@@ -468,7 +542,9 @@ class Project:
             taken = {
                 n
                 for (n,) in conn.execute(
-                    select(T_DOCS.c.name).where((T_DOCS.c.name == name) | T_DOCS.c.name.like(name + "-%"))
+                    select(T_DOCS.c.name).where(
+                        (T_DOCS.c.name == name) | T_DOCS.c.name.like(name + "-%")
+                    )
                 )
             }
         if name not in taken:
@@ -495,7 +571,9 @@ class Project:
             case: a case the whole document belongs to (created when new).
         """
         digest = sha256_text(doc.text)
-        with self._write("import", f"import {doc.name}", undoable=False, extra={"document": doc.name}) as tx:
+        with self._write(
+            "import", f"import {doc.name}", undoable=False, extra={"document": doc.name}
+        ) as tx:
             conn = tx.conn
             existing = conn.execute(select(T_DOCS.c.name).where(T_DOCS.c.sha256 == digest)).scalar()
             if existing is not None:
@@ -563,7 +641,9 @@ class Project:
                     case_pk = conn.execute(
                         insert(T_CASES).values(guid=new_guid(), name=case, description="")
                     ).inserted_primary_key[0]  # type: ignore[index]
-                conn.execute(insert(T_CASE_SOURCES).values(case_pk=case_pk, document_pk=doc_pk, speaker=None))
+                conn.execute(
+                    insert(T_CASE_SOURCES).values(case_pk=case_pk, document_pk=doc_pk, speaker=None)
+                )
         return ImportResult(
             doc.name,
             "imported",
@@ -578,13 +658,30 @@ class Project:
         """Every document with its counts, by name."""
         with self._read() as conn:
             docs = conn.execute(
-                select(T_DOCS.c.pk, T_DOCS.c.name, T_DOCS.c.guid, T_DOCS.c.lang, T_DOCS.c.chars, T_DOCS.c.source_format).order_by(T_DOCS.c.name)
+                select(
+                    T_DOCS.c.pk,
+                    T_DOCS.c.name,
+                    T_DOCS.c.guid,
+                    T_DOCS.c.lang,
+                    T_DOCS.c.chars,
+                    T_DOCS.c.source_format,
+                ).order_by(T_DOCS.c.name)
             ).all()
-            turns = dict(conn.execute(select(T_TURNS.c.document_pk, func.count()).group_by(T_TURNS.c.document_pk)).all())
-            sents = dict(conn.execute(select(T_SENTS.c.document_pk, func.count()).group_by(T_SENTS.c.document_pk)).all())
+            turns: dict[int, int] = dict(
+                conn.execute(
+                    select(T_TURNS.c.document_pk, func.count()).group_by(T_TURNS.c.document_pk)
+                ).all()
+            )
+            sents: dict[int, int] = dict(
+                conn.execute(
+                    select(T_SENTS.c.document_pk, func.count()).group_by(T_SENTS.c.document_pk)
+                ).all()
+            )
             spans: dict[int, list[tuple[int, int]]] = {}
             for d, s, e in conn.execute(
-                select(T_CODINGS.c.document_pk, T_CODINGS.c.start, T_CODINGS.c.end).where(T_CODINGS.c.status == Status.ACCEPTED.value)
+                select(T_CODINGS.c.document_pk, T_CODINGS.c.start, T_CODINGS.c.end).where(
+                    T_CODINGS.c.status == Status.ACCEPTED.value
+                )
             ):
                 spans.setdefault(d, []).append((s, e))
             cases = dict(
@@ -613,7 +710,9 @@ class Project:
     def _doc(self, conn: Connection, name: str) -> tuple[int, int]:
         row = conn.execute(select(T_DOCS.c.pk, T_DOCS.c.chars).where(T_DOCS.c.name == name)).first()
         if row is None:
-            raise NotFoundError(f"no document named {name!r}", hint="'qualcode documents' lists them")
+            raise NotFoundError(
+                f"no document named {name!r}", hint="'qualcode documents' lists them"
+            )
         return row[0], row[1]
 
     def document(self, name: str) -> Document:
@@ -625,8 +724,18 @@ class Project:
         with self._read() as conn:
             row = conn.execute(select(T_DOCS).where(T_DOCS.c.name == name)).mappings().first()
             if row is None:
-                raise NotFoundError(f"no document named {name!r}", hint="'qualcode documents' lists them")
-            trows = conn.execute(select(T_TURNS).where(T_TURNS.c.document_pk == row["pk"]).order_by(T_TURNS.c.ordinal)).mappings().all()
+                raise NotFoundError(
+                    f"no document named {name!r}", hint="'qualcode documents' lists them"
+                )
+            trows = (
+                conn.execute(
+                    select(T_TURNS)
+                    .where(T_TURNS.c.document_pk == row["pk"])
+                    .order_by(T_TURNS.c.ordinal)
+                )
+                .mappings()
+                .all()
+            )
             turn_no = {t["pk"]: t["ordinal"] for t in trows}
             srows = conn.execute(
                 select(T_SENTS.c.ordinal, T_SENTS.c.start, T_SENTS.c.end, T_SENTS.c.turn_pk)
@@ -639,10 +748,21 @@ class Project:
             text=row["text"],
             lang=row["lang"],
             turns=tuple(
-                Turn(t["ordinal"], t["start"], t["end"], t["speaker"], t["role"], t["label_start"], t["timestamp_ms"])
+                Turn(
+                    t["ordinal"],
+                    t["start"],
+                    t["end"],
+                    t["speaker"],
+                    t["role"],
+                    t["label_start"],
+                    t["timestamp_ms"],
+                )
                 for t in trows
             ),
-            sentences=tuple(Sentence(o, s, e, turn_no.get(tp) if tp is not None else None) for o, s, e, tp in srows),
+            sentences=tuple(
+                Sentence(o, s, e, turn_no.get(tp) if tp is not None else None)
+                for o, s, e, tp in srows
+            ),
             source_format=row["source_format"],
             sha256=row["sha256"],
         )
@@ -691,25 +811,32 @@ class Project:
             InputError: an empty span or one outside the text.
         """
         coder = coder or self.coder
-        with self._write("code", f"code {doc} [{start}:{end}] with {code}", coder=coder, group=group) as tx:
+        with self._write(
+            "code", f"code {doc} [{start}:{end}] with {code}", coder=coder, group=group
+        ) as tx:
             conn = tx.conn
-            doc_pk, chars = self._doc(conn, doc)
+            row = conn.execute(
+                _SQL_DOC_SPAN, {"start": start, "length": max(end - start, 0), "name": doc}
+            ).first()
+            if row is None:
+                raise NotFoundError(
+                    f"no document named {doc!r}", hint="'qualcode documents' lists them"
+                )
+            doc_pk, chars, quote = row
             _check_span(start, end, chars, doc)
             code_pk = self._code_pk(conn, code)
-            existing = conn.execute(
-                self._coding_select().where(
-                    T_CODINGS.c.document_pk == doc_pk,
-                    T_CODINGS.c.code_pk == code_pk,
-                    T_CODINGS.c.start == start,
-                    T_CODINGS.c.end == end,
-                    T_CODINGS.c.coder == coder,
+            canonical = self._code_ids[code_pk]
+            same = conn.execute(
+                _SQL_SAME_CODING,
+                {"doc": doc_pk, "code": code_pk, "start": start, "end": end, "coder": coder},
+            ).scalar()
+            if same is not None:
+                existing = (
+                    conn.execute(self._coding_select().where(T_CODINGS.c.guid == same))
+                    .mappings()
+                    .one()
                 )
-            ).mappings().first()
-            if existing is not None:
                 return convert.coding_from_row(existing), False
-            quote = conn.execute(
-                select(func.substr(T_DOCS.c.text, start + 1, end - start)).where(T_DOCS.c.pk == doc_pk)
-            ).scalar_one()
             values = {
                 "guid": new_guid(),
                 "document_pk": doc_pk,
@@ -732,8 +859,9 @@ class Project:
             try:
                 tx.insert(T_CODINGS, values)
             except IntegrityError:  # pragma: no cover - a concurrent identical coding
-                raise InputError(f"{doc} [{start}:{end}] is already coded with {code} by {coder}") from None
-            canonical = conn.execute(select(T_CODES.c.id).where(T_CODES.c.pk == code_pk)).scalar_one()
+                raise InputError(
+                    f"{doc} [{start}:{end}] is already coded with {code} by {coder}"
+                ) from None
         return (
             Coding(
                 guid=values["guid"],
@@ -758,7 +886,11 @@ class Project:
             NotFoundError: when no coding has this guid.
         """
         with self._write("uncode", f"remove coding {guid}", coder=coder) as tx:
-            row = tx.conn.execute(self._coding_select().where(T_CODINGS.c.guid == guid)).mappings().first()
+            row = (
+                tx.conn.execute(self._coding_select().where(T_CODINGS.c.guid == guid))
+                .mappings()
+                .first()
+            )
             if row is None:
                 raise NotFoundError(f"no coding with guid {guid!r}")
             coding = convert.coding_from_row(row)
@@ -768,7 +900,10 @@ class Project:
     def _delete_coding(self, tx: _Tx, pk: int, guid: str, coder: str | None) -> None:
         tx.delete(T_CODINGS, {"pk": pk})
         if not tx.conn.execute(select(T_TOMBS.c.guid).where(T_TOMBS.c.guid == guid)).first():
-            tx.insert(T_TOMBS, {"guid": guid, "kind": "coding", "deleted_at": now(), "coder": coder or self.coder})
+            tx.insert(
+                T_TOMBS,
+                {"guid": guid, "kind": "coding", "deleted_at": now(), "coder": coder or self.coder},
+            )
 
     def remove_codings(
         self,
@@ -800,14 +935,18 @@ class Project:
             conn = tx.conn
             doc_pk, chars = self._doc(conn, doc)
             _check_span(start, end, chars, doc)
-            stmt = self._coding_select().where(T_CODINGS.c.document_pk == doc_pk, T_CODINGS.c.coder == coder)
+            stmt = self._coding_select().where(
+                T_CODINGS.c.document_pk == doc_pk, T_CODINGS.c.coder == coder
+            )
             if exact:
                 stmt = stmt.where(T_CODINGS.c.start == start, T_CODINGS.c.end == end)
             else:
                 stmt = stmt.where(T_CODINGS.c.start < end, T_CODINGS.c.end > start)
             if code is not None:
                 stmt = stmt.where(T_CODINGS.c.code_pk == self._code_pk(conn, code))
-            for row in conn.execute(stmt.order_by(T_CODINGS.c.start, T_CODINGS.c.pk)).mappings().all():
+            for row in (
+                conn.execute(stmt.order_by(T_CODINGS.c.start, T_CODINGS.c.pk)).mappings().all()
+            ):
                 removed.append(convert.coding_from_row(row))
                 self._delete_coding(tx, row["pk"], row["guid"], coder)
         return removed
@@ -853,13 +992,23 @@ class Project:
                 stmt = stmt.where(T_CODINGS.c.coder == coder)
             if status is not None:
                 stmt = stmt.where(T_CODINGS.c.status == status)
-            stmt = stmt.order_by(T_DOCS.c.name, T_CODINGS.c.start, T_CODINGS.c.end, T_CODES.c.position, T_CODINGS.c.pk)
+            stmt = stmt.order_by(
+                T_DOCS.c.name,
+                T_CODINGS.c.start,
+                T_CODINGS.c.end,
+                T_CODES.c.position,
+                T_CODINGS.c.pk,
+            )
             return [convert.coding_from_row(r) for r in conn.execute(stmt).mappings()]
 
     def coding(self, guid: str) -> Coding:
         """One coding by guid."""
         with self._read() as conn:
-            row = conn.execute(self._coding_select().where(T_CODINGS.c.guid == guid)).mappings().first()
+            row = (
+                conn.execute(self._coding_select().where(T_CODINGS.c.guid == guid))
+                .mappings()
+                .first()
+            )
         if row is None:
             raise NotFoundError(f"no coding with guid {guid!r}")
         return convert.coding_from_row(row)
@@ -900,7 +1049,10 @@ class Project:
             title="Code frequency by document",
             row_header="code",
             rows=tuple(c.id for c in cb.codes),
-            row_labels=tuple(c.label_in(label_lang or (cb.languages[0] if cb.languages else None)) for c in cb.codes),
+            row_labels=tuple(
+                c.label_in(label_lang or (cb.languages[0] if cb.languages else None))
+                for c in cb.codes
+            ),
             columns=tuple(name for _, name in docs),
             cells=cells,
             filters={"by": by, "status": status, **({"coder": coder} if coder else {})},
@@ -910,7 +1062,13 @@ class Project:
 
     def actions(self, limit: int | None = None) -> list[dict[str, Any]]:
         """The newest action-log entries first (seq, at, coder, kind, summary)."""
-        stmt = select(T_ACTIONS.c.seq, T_ACTIONS.c.at, T_ACTIONS.c.coder, T_ACTIONS.c.kind, T_ACTIONS.c.summary).order_by(T_ACTIONS.c.seq.desc())
+        stmt = select(
+            T_ACTIONS.c.seq,
+            T_ACTIONS.c.at,
+            T_ACTIONS.c.coder,
+            T_ACTIONS.c.kind,
+            T_ACTIONS.c.summary,
+        ).order_by(T_ACTIONS.c.seq.desc())
         if limit:
             stmt = stmt.limit(limit)
         with self._read() as conn:

@@ -158,7 +158,9 @@ class CaseAttributeRow(Base):
 
     __tablename__ = "case_attributes"
 
-    case_pk: Mapped[int] = mapped_column(ForeignKey("cases.pk", ondelete="CASCADE"), primary_key=True)
+    case_pk: Mapped[int] = mapped_column(
+        ForeignKey("cases.pk", ondelete="CASCADE"), primary_key=True
+    )
     attribute_pk: Mapped[int] = mapped_column(
         ForeignKey("attributes.pk", ondelete="CASCADE"), primary_key=True
     )

@@ -42,14 +42,18 @@ class NoProjectScreen(Screen[None]):
 class QualcodeApp(App[None]):
     """The workbench: a coding screen over one project."""
 
-    CSS_PATH = "qualcode.tcss"
+    CSS_PATH = str(Path(__file__).parent / "qualcode.tcss")
     TITLE = "qualcode"
     BINDINGS = [
-        Binding("q", "quit", "Quit", id="quit", tooltip="Leave qualcode (everything is already saved)."),
+        Binding(
+            "q", "quit", "Quit", id="quit", tooltip="Leave qualcode (everything is already saved)."
+        ),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
     ]
 
-    def __init__(self, project: Project | None, *, location: str = "", settings: Settings | None = None) -> None:
+    def __init__(
+        self, project: Project | None, *, location: str = "", settings: Settings | None = None
+    ) -> None:
         super().__init__()
         self.project = project
         self.location = location

@@ -35,14 +35,46 @@ class CodingScreen(Screen[None]):
     """Code one document at a time."""
 
     BINDINGS = [
-        Binding("enter,c", "pick_code", "Code…", id="apply-code-picker", tooltip="Pick a code for the selection (fuzzy search)."),
-        Binding("semicolon", "key_prefix", "; key", id="code-key-prefix", tooltip="Type a code's key to apply it."),
+        Binding(
+            "enter,c",
+            "pick_code",
+            "Code…",
+            id="apply-code-picker",
+            tooltip="Pick a code for the selection (fuzzy search).",
+        ),
+        Binding(
+            "semicolon",
+            "key_prefix",
+            "; key",
+            id="code-key-prefix",
+            tooltip="Type a code's key to apply it.",
+        ),
         *[
-            Binding(d, f"apply_key('{d}')", "Code by key", show=d == "1", key_display="0-9", id=f"code-key-{d}")
+            Binding(
+                d,
+                f"apply_key('{d}')",
+                "Code by key",
+                show=d == "1",
+                key_display="0-9",
+                id=f"code-key-{d}",
+            )
             for d in "1234567890"
         ],
-        Binding("x,delete", "remove_coding", "Uncode", id="remove-coding", tooltip="Remove a coding at the selection."),
-        Binding("r", "repeat_last", "Repeat", show=False, id="repeat-code", tooltip="Apply the last code again."),
+        Binding(
+            "x,delete",
+            "remove_coding",
+            "Uncode",
+            id="remove-coding",
+            tooltip="Remove a coding at the selection.",
+        ),
+        Binding(
+            "r",
+            "repeat_last",
+            "Repeat",
+            show=False,
+            id="repeat-code",
+            tooltip="Apply the last code again.",
+        ),
     ]
     """Every key goes through a binding, so keys typed faster than the screen
     redraws (a burst over SSH) are still handled in the order they were typed."""
@@ -51,7 +83,9 @@ class CodingScreen(Screen[None]):
         super().__init__()
         self.project = project
         self.codebook: Codebook = project.codebook()
-        self.label_lang = label_lang or (self.codebook.languages[0] if self.codebook.languages else None)
+        self.label_lang = label_lang or (
+            self.codebook.languages[0] if self.codebook.languages else None
+        )
         self.current_doc: str | None = None
         self.recent: list[str] = []
         self._prefix: str | None = None
@@ -84,13 +118,13 @@ class CodingScreen(Screen[None]):
         """Re-read documents, codebook and counts from the project."""
         self.codebook = self.project.codebook()
         docs = self.project.documents()
+        if self.current_doc is None and docs:
+            self.current_doc = docs[0].name
         doc_list = self.query_one(DocumentList)
         doc_list.show(docs, self.current_doc)
         self._colors = {c.id: self.codebook.color_of(c.id) for c in self.codebook}
         self.query_one(CodeTree).show(self.codebook, self.project.code_counts(), self.label_lang)
-        if self.current_doc is None and docs:
-            self.open_document(docs[0].name)
-        elif self.current_doc is not None:
+        if self.current_doc is not None:
             self.open_document(self.current_doc)
         self._update_status()
 
@@ -107,7 +141,11 @@ class CodingScreen(Screen[None]):
     # ------------------------------------------------------------------ events
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        if isinstance(event.option_list, DocumentList) and event.option.id and event.option.id != self.current_doc:
+        if (
+            isinstance(event.option_list, DocumentList)
+            and event.option.id
+            and event.option.id != self.current_doc
+        ):
             self.open_document(event.option.id)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
@@ -202,7 +240,9 @@ class CodingScreen(Screen[None]):
             if code_id:
                 self.apply_code(code_id)
 
-        self.app.push_screen(CodePicker(self.codebook, recent=self.recent, label_lang=self.label_lang), chosen)
+        self.app.push_screen(
+            CodePicker(self.codebook, recent=self.recent, label_lang=self.label_lang), chosen
+        )
 
     def action_repeat_last(self) -> None:
         if self.recent:
@@ -216,7 +256,9 @@ class CodingScreen(Screen[None]):
             return None
         sel = view.selection
         try:
-            coding, created = self.project.apply_coding(self.current_doc, code_id, sel.start, sel.end)
+            coding, created = self.project.apply_coding(
+                self.current_doc, code_id, sel.start, sel.end
+            )
         except QualcodeError as exc:
             self.notify(str(exc), severity="error")
             return None
@@ -243,7 +285,14 @@ class CodingScreen(Screen[None]):
             self._remove(mine[0])
             return
         items = [
-            (c.guid, Text.assemble(("■ ", self._colors.get(c.code, "")), self.codebook[c.code].label_in(self.label_lang), (f"  [{c.start}:{c.end}] {c.quote[:40]}", "dim")))
+            (
+                c.guid,
+                Text.assemble(
+                    ("■ ", self._colors.get(c.code, "")),
+                    self.codebook[c.code].label_in(self.label_lang),
+                    (f"  [{c.start}:{c.end}] {c.quote[:40]}", "dim"),
+                ),
+            )
             for c in mine
         ]
 
@@ -270,10 +319,12 @@ class CodingScreen(Screen[None]):
         doc_list = self.query_one(DocumentList)
         if self.current_doc and view.document is not None and doc_list.highlighted is not None:
             codings = list(view.index.codings.values())
-            share = union_length((c.start, c.end) for c in codings) / max(len(view.document.text), 1)
-            label = Text(self.current_doc, overflow="ellipsis", no_wrap=True)
-            label.append(f"\n{len(codings)} codings · {share:.0%} coded", style="dim")
-            doc_list.replace_option_prompt(self.current_doc, label)
+            share = union_length((c.start, c.end) for c in codings) / max(
+                len(view.document.text), 1
+            )
+            doc_list.replace_option_prompt(
+                self.current_doc, DocumentList.prompt(self.current_doc, len(codings), share)
+            )
         self._update_status()
 
     # ------------------------------------------------------------------ status
@@ -293,7 +344,11 @@ class CodingScreen(Screen[None]):
             line.append("here: ")
             for c in here[:6]:
                 line.append("■ ", style=self._colors.get(c.code, ""))
-                line.append(self.codebook[c.code].label_in(self.label_lang) if c.code in self.codebook else c.code)
+                line.append(
+                    self.codebook[c.code].label_in(self.label_lang)
+                    if c.code in self.codebook
+                    else c.code
+                )
                 line.append(f" ({c.coder})  ", style="dim")
             if len(here) > 6:
                 line.append(f"+{len(here) - 6} more")

@@ -18,7 +18,9 @@ from textual.widgets.option_list import Option
 from qualcode.core.codebook import Code, Codebook
 
 
-def rank_codes(codebook: Codebook, query: str, recent: Sequence[str] = (), limit: int = 50) -> list[tuple[Code, float]]:
+def rank_codes(
+    codebook: Codebook, query: str, recent: Sequence[str] = (), limit: int = 50
+) -> list[tuple[Code, float]]:
     """Codes ranked for ``query``: ids and labels (both languages) score fully,
     descriptions at 80%; an empty query lists recent codes first, then the rest in
     codebook order."""
@@ -58,7 +60,14 @@ class CodePicker(ModalScreen[str | None]):
         Binding("up", "cursor_up", "Up", show=False),
     ]
 
-    def __init__(self, codebook: Codebook, *, recent: Sequence[str] = (), label_lang: str | None = None, title: str = "Apply code") -> None:
+    def __init__(
+        self,
+        codebook: Codebook,
+        *,
+        recent: Sequence[str] = (),
+        label_lang: str | None = None,
+        title: str = "Apply code",
+    ) -> None:
         super().__init__()
         self.codebook = codebook
         self.recent = list(recent)
@@ -68,7 +77,10 @@ class CodePicker(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
             yield Static(self.title_text, id="picker-title")
-            yield Input(placeholder="type an id, a label (id/en) or a word of the definition", id="picker-input")
+            yield Input(
+                placeholder="type an id, a label (id/en) or a word of the definition",
+                id="picker-input",
+            )
             with Horizontal(id="picker-body"):
                 yield OptionList(id="picker-list")
                 yield Static("", id="picker-definition")
@@ -151,7 +163,9 @@ class ChoiceModal(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="choice"):
             yield Static(self.title_text, id="choice-title")
-            yield OptionList(*[Option(label, id=key) for key, label in self.items], id="choice-list")
+            yield OptionList(
+                *[Option(label, id=key) for key, label in self.items], id="choice-list"
+            )
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()

@@ -26,7 +26,9 @@ class CodeTree(Tree[str]):
         self.codebook: Codebook | None = None
         self.label_lang: str | None = None
 
-    def show(self, codebook: Codebook, counts: dict[str, CodeCount], label_lang: str | None) -> None:
+    def show(
+        self, codebook: Codebook, counts: dict[str, CodeCount], label_lang: str | None
+    ) -> None:
         """(Re)build the tree, keeping the highlighted code when it still exists."""
         highlighted = self.cursor_node.data if self.cursor_node is not None else None
         self.codebook = codebook

@@ -10,17 +10,25 @@ from textual.widgets.option_list import Option
 
 from qualcode.core.model import DocumentSummary
 
+NAME_WIDTH = 24
+
 
 class DocumentList(OptionList):
     """One option per document; the option id is the document name."""
+
+    @staticmethod
+    def prompt(name: str, codings: int, share: float) -> Text:
+        """Two lines: the name (shortened with an ellipsis) and the coding progress."""
+        shown = name if len(name) <= NAME_WIDTH else name[: NAME_WIDTH - 1] + "…"
+        label = Text(shown)
+        label.append(f"\n{codings} codings · {share:.0%} coded", style="dim")
+        return label
 
     def show(self, docs: Sequence[DocumentSummary], current: str | None = None) -> None:
         """(Re)fill the list, keeping ``current`` highlighted."""
         self.clear_options()
         for d in docs:
-            label = Text(d.name, overflow="ellipsis", no_wrap=True)
-            label.append(f"\n{d.codings} codings · {d.coded_share:.0%} coded", style="dim")
-            self.add_option(Option(label, id=d.name))
+            self.add_option(Option(self.prompt(d.name, d.codings, d.coded_share), id=d.name))
         if current is not None:
             for i, d in enumerate(docs):
                 if d.name == current:

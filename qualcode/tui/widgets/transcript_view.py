@@ -118,12 +118,16 @@ class TranscriptView(ScrollView, can_focus=True):
     BINDINGS = [
         Binding("down,j", "next_sentence", "Next sentence", show=False, id="next-sentence"),
         Binding("up,k", "previous_sentence", "Prev sentence", show=False, id="previous-sentence"),
-        Binding("shift+down,J", "extend_down", "Extend", show=True, key_display="⇧↓", id="extend-down"),
+        Binding(
+            "shift+down,J", "extend_down", "Extend", show=True, key_display="⇧↓", id="extend-down"
+        ),
         Binding("shift+up,K", "extend_up", "Shrink/extend up", show=False, id="extend-up"),
         Binding("v", "toggle_visual", "Visual", show=True, id="visual-mode"),
         Binding("t", "select_turn", "Turn", show=True, id="select-turn"),
         Binding("right_square_bracket", "next_turn", "Next turn", show=False, id="next-turn"),
-        Binding("left_square_bracket", "previous_turn", "Prev turn", show=False, id="previous-turn"),
+        Binding(
+            "left_square_bracket", "previous_turn", "Prev turn", show=False, id="previous-turn"
+        ),
         Binding("pagedown", "page_down", "Page down", show=False),
         Binding("pageup", "page_up", "Page up", show=False),
         Binding("home,g", "first_sentence", "Top", show=False, id="first-sentence"),
@@ -280,12 +284,18 @@ class TranscriptView(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         start, end = self._lines[index]
         text = self.document.text
-        hits = self.index.overlapping(start, end) if end > start else self.index.overlapping(start, start + 1)
+        hits = (
+            self.index.overlapping(start, end)
+            if end > start
+            else self.index.overlapping(start, start + 1)
+        )
         segments: list[Segment] = []
         # gutter: one stripe per coding that covers this line
         stripes = hits[:MAX_STRIPES]
         for c in stripes:
-            segments.append(Segment("▍", Style(color=self.code_colors.get(c.code, "#888888")) + base))
+            segments.append(
+                Segment("▍", base + Style(color=self.code_colors.get(c.code, "#888888")))
+            )
         more = len(hits) - len(stripes)
         pad = MAX_STRIPES - len(stripes)
         segments.append(Segment(" " * pad + ("+" if more > 0 else " ") + " ", base))
@@ -298,7 +308,9 @@ class TranscriptView(ScrollView, can_focus=True):
         if sel is not None:
             points.add(min(max(sel.start, start), end))
             points.add(min(max(sel.end, start), end))
-        for a, b in self._label_ranges[max(bisect.bisect_right(self._label_starts, start) - 1, 0) :]:
+        for a, b in self._label_ranges[
+            max(bisect.bisect_right(self._label_starts, start) - 1, 0) :
+        ]:
             if a >= end:
                 break
             points.add(min(max(a, start), end))
@@ -315,7 +327,9 @@ class TranscriptView(ScrollView, can_focus=True):
                 color = self.code_colors.get(innermost.code)
             selected = sel is not None and sel.start <= a < sel.end
             chunk = text[a:b]
-            segments.append(Segment(chunk, self._style(color, selected, self._is_label(a), len(covering) > 1)))
+            segments.append(
+                Segment(chunk, self._style(color, selected, self._is_label(a), len(covering) > 1))
+            )
             used += len(chunk)
         fill = width - GUTTER - used
         if fill > 0:
@@ -411,7 +425,9 @@ class TranscriptView(ScrollView, can_focus=True):
         doc = self.document
         if doc is None or not doc.sentences:
             return
-        target_line = self.line_of(doc.sentences[self.cursor].start) + direction * max(self.size.height - 2, 1)
+        target_line = self.line_of(doc.sentences[self.cursor].start) + direction * max(
+            self.size.height - 2, 1
+        )
         target_line = min(max(target_line, 0), len(self._lines) - 1)
         offset = self._lines[target_line][0]
         i = max(bisect.bisect_right(self._sentence_starts, offset) - 1, 0)
@@ -455,7 +471,9 @@ class TranscriptView(ScrollView, can_focus=True):
             return
         target = ti + 1 + delta
         for i, s in enumerate(doc.sentences):
-            if s.turn is not None and ((delta > 0 and s.turn >= target) or (delta < 0 and s.turn == max(target, 1))):
+            if s.turn is not None and (
+                (delta > 0 and s.turn >= target) or (delta < 0 and s.turn == max(target, 1))
+            ):
                 self.sel_anchor = self.cursor = i
                 self._select_sentences()
                 self._scroll_to_cursor()

@@ -1,0 +1,50 @@
+# qualcode — two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PYTEST_ARGS ?=
+
+.PHONY: run test check install install-dev format bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# dependency groups need pip >= 25.1, which the line above installs
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e . --group dev
+	touch $@ $(VENV)/.installed-run
+
+install: $(VENV)/.installed-run
+install-dev: $(VENV)/.installed-dev
+
+## run: install, then open the workbench on the demo project
+run: $(VENV)/.installed-run
+	$(BIN)/qualcode demo
+
+## test: install the dev group, then run every check
+test: $(VENV)/.installed-dev
+	$(MAKE) check
+
+## check: lint, format check, types, layer contracts, tests (no install)
+check:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+format:
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## bench: the pipeline benchmark on a synthetic corpus of 100 interviews
+bench: $(VENV)/.installed-run
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,17 @@
+BEGIN TRANSACTION;
+CREATE TABLE about (key TEXT PRIMARY KEY, value TEXT);
+INSERT INTO "about" VALUES('title','Code frequency by document');
+INSERT INTO "about" VALUES('by','document');
+INSERT INTO "about" VALUES('status','accepted');
+CREATE TABLE "frequency" (code TEXT NOT NULL, label TEXT, "column" TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (code, "column"));
+INSERT INTO "frequency" VALUES('time','Waktu penyelesaian','interview_b',0);
+INSERT INTO "frequency" VALUES('time','Waktu penyelesaian','wawancara_a',0);
+INSERT INTO "frequency" VALUES('time.long_wait','Antrean lama','interview_b',1);
+INSERT INTO "frequency" VALUES('time.long_wait','Antrean lama','wawancara_a',1);
+INSERT INTO "frequency" VALUES('cost','Biaya pelayanan','interview_b',1);
+INSERT INTO "frequency" VALUES('cost','Biaya pelayanan','wawancara_a',1);
+CREATE TABLE "frequency_wide" (position INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, label TEXT, "interview_b" INTEGER, "wawancara_a" INTEGER, total INTEGER);
+INSERT INTO "frequency_wide" VALUES(1,'time','Waktu penyelesaian',0,0,0);
+INSERT INTO "frequency_wide" VALUES(2,'time.long_wait','Antrean lama',1,1,2);
+INSERT INTO "frequency_wide" VALUES(3,'cost','Biaya pelayanan',1,1,2);
+COMMIT;

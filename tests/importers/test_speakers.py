@@ -1,0 +1,139 @@
+"""Speaker turns in every label style researchers write."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qualcode.importers.speakers import SpeakerConfig, find_turns, parse_timestamp
+
+STYLES: list[tuple[str, str, list[str | None]]] = [
+    (
+        "name-colon",
+        "Bu Sari: Halo.\nPak Darto: Iya.\nBu Sari: Lalu?\n",
+        ["Bu Sari", "Pak Darto", "Bu Sari"],
+    ),
+    (
+        "space-before-colon",
+        "Pewawancara : Apa kabar?\nNarasumber : Baik.\n",
+        ["Pewawancara", "Narasumber"],
+    ),
+    ("bold", "**Interviewer:** Hi.\n\n**Participant:** Hello.\n", ["Interviewer", "Participant"]),
+    (
+        "bold-colon-outside",
+        "**Interviewer**: Hi.\n**Participant**: Hello.\n",
+        ["Interviewer", "Participant"],
+    ),
+    (
+        "bracket",
+        "[id1] hello there.\n\n[id2] I am struggling.\n\n[id1] yes.\n",
+        ["id1", "id2", "id1"],
+    ),
+    ("numbered-speaker", "Speaker 1: Hi.\nSpeaker 12: Yes.\n", ["Speaker 1", "Speaker 12"]),
+    ("p-numbers", "P1: Saya setuju.\nP2: Saya tidak.\n", ["P1", "P2"]),
+    ("shorthand", "I: How long?\nR: Two hours.\nQ: Why?\nA: No idea.\n", ["I", "R", "Q", "A"]),
+    (
+        "indonesian-roles",
+        "Pewawancara: Apa?\nNarasumber: Ini.\nInforman 3: Itu.\n",
+        ["Pewawancara", "Narasumber", "Informan 3"],
+    ),
+    (
+        "timestamp-bracket",
+        "[00:12:34] Pewawancara: Mulai.\n[00:12:40] Narasumber: Baik.\n",
+        ["Pewawancara", "Narasumber"],
+    ),
+    (
+        "timestamp-bare",
+        "00:01:02 Interviewer: Hi.\n00:01:05 Participant: Hello.\n",
+        ["Interviewer", "Participant"],
+    ),
+    (
+        "hard-wrapped",
+        "Interviewer: A question that goes on\nand on over lines.\nParticipant: An answer\nwrapped too.\n",
+        ["Interviewer", "Participant"],
+    ),
+    ("no-labels", "First paragraph.\n\nSecond paragraph.\n", [None, None]),
+    (
+        "colon-in-sentence-is-not-a-label",
+        "Narasumber: Syaratnya ada tiga:\nsyaratnya ada tiga: KTP, KK.\nPewawancara: Oh.\nNarasumber: Ya.\n",
+        ["Narasumber", "Pewawancara", "Narasumber"],
+    ),
+    (
+        "preamble",
+        "Wawancara 1, 12 Mei.\n\nPewawancara: Halo.\nNarasumber: Hai.\n",
+        [None, "Pewawancara", "Narasumber"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "speakers"), STYLES, ids=[s[0] for s in STYLES])
+def test_label_styles(name: str, text: str, speakers: list[str | None]) -> None:
+    turns = find_turns(text)
+    assert [t.speaker for t in turns] == speakers
+    for t in turns:
+        content = text[t.start : t.end]
+        assert content == content.strip()
+        if t.speaker:
+            assert t.speaker not in content[: len(t.speaker)] or name == "no-labels"
+
+
+def test_turn_content_excludes_label_and_keeps_wrapped_lines() -> None:
+    text = "Interviewer: A question that goes on\nand on over lines.\nParticipant: An answer\n"
+    turns = find_turns(text)
+    assert text[turns[0].start : turns[0].end] == "A question that goes on\nand on over lines."
+    assert turns[0].label_start == 0
+
+
+def test_timestamps_are_kept_on_turns() -> None:
+    turns = find_turns("[00:12:34] Pewawancara: Mulai.\n[01:02:03.5] Narasumber: Baik.\n")
+    assert [t.timestamp_ms for t in turns] == [754_000, 3_723_500]
+    assert parse_timestamp("12:34") == 754_000
+
+
+def test_roles_default_and_configured() -> None:
+    turns = find_turns("Pewawancara: Apa?\nNarasumber: Ini.\n")
+    assert [t.role for t in turns] == ["interviewer", "participant"]
+    config = SpeakerConfig(roles={"Bu Ani": "interviewer"})
+    turns = find_turns("Bu Ani: Apa?\nPak Budi: Ini.\nBu Ani: Oh.\n", config)
+    assert [t.role for t in turns] == ["interviewer", "participant", "interviewer"]
+
+
+def test_custom_pattern() -> None:
+    config = SpeakerConfig(patterns=(r"^<(?P<name>[A-Z]+)>\s*",))
+    turns = find_turns("<INT> Hello\n<RESP> Hi\n", config)
+    assert [t.speaker for t in turns] == ["INT", "RESP"]
+
+
+LINES = st.lists(
+    st.one_of(
+        st.sampled_from(
+            [
+                "Pewawancara: ",
+                "Narasumber: ",
+                "P1: ",
+                "[id2] ",
+                "**A:** ",
+                "[00:01:02] I: ",
+                "",
+                "\n",
+            ]
+        ),
+        st.text(alphabet=st.sampled_from("abc :.,?[]*\n\t0123IPR"), max_size=30),
+    ).map(lambda s: s),
+    max_size=30,
+)
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(LINES)
+def test_turns_stay_inside_text_and_never_overlap(parts: list[str]) -> None:
+    text = "".join(parts)
+    turns = find_turns(text)
+    previous_end = 0
+    for t in turns:
+        assert 0 <= t.start <= t.end <= len(text)
+        begin = t.label_start if t.label_start is not None else t.start
+        assert begin >= previous_end
+        assert begin <= t.start
+        previous_end = t.end
