@@ -305,6 +305,41 @@ class Codebook:
         return replace(self, codes=tuple(code if c.id == code.id else c for c in self.codes))
 
 
+def check_color(color: str) -> str:
+    """A valid colour, normalised to ``#rrggbb``.
+
+    Raises:
+        InputError: for anything but ``#RGB`` / ``#RRGGBB``.
+    """
+    if not COLOR_RE.match(color.strip()):
+        raise InputError(f"bad colour {color!r}", hint="write it as #RRGGBB or #RGB")
+    return normalize_color(color)
+
+
+def check_key(key: str) -> str:
+    """A valid code key (1 to 3 lowercase letters or digits).
+
+    Raises:
+        InputError: otherwise.
+    """
+    if not KEY_RE.match(key):
+        raise InputError(f"bad key {key!r}", hint="a key is 1 to 3 lowercase letters or digits")
+    return key
+
+
+def check_id(code_id: str) -> str:
+    """A valid code id.
+
+    Raises:
+        InputError: otherwise.
+    """
+    if not ID_RE.match(code_id):
+        raise InputError(
+            f"bad code id {code_id!r}", hint="use letters, digits, '_', '-' and '.', no spaces"
+        )
+    return code_id
+
+
 def normalize_color(color: str) -> str:
     """``#ABC`` -> ``#aabbcc``; ``#AABBCC`` -> ``#aabbcc``."""
     c = color.strip().lower()

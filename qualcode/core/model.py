@@ -7,6 +7,7 @@ normalized text (NFC, ``\\n`` newlines, no BOM); ``end`` is exclusive.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -279,3 +280,63 @@ class SyncReport:
             f"{len(self.added)} added, {len(self.updated)} updated, "
             f"{len(self.removed)} removed, {self.unchanged} unchanged"
         )
+
+
+Progress = Callable[[int, int, str], None]
+"""``progress(done, total, what)``: called after each unit of long work."""
+
+
+@dataclass(frozen=True)
+class Memo:
+    """A memo on the project, a document, a code or a case.
+
+    Attributes:
+        guid: stable identifier.
+        kind: ``project``, ``document``, ``code`` or ``case``.
+        target: the document name, code id or case name (``None`` for the project).
+        author: who wrote it.
+        created: ISO-8601 UTC time.
+        updated: last change.
+        title: a short title.
+        text: the memo itself.
+    """
+
+    guid: str
+    kind: str
+    target: str | None
+    author: str
+    created: str
+    updated: str
+    title: str
+    text: str
+
+
+MEMO_KINDS = ("project", "document", "code", "case")
+"""What a memo can be attached to (a coding's memo lives on the coding)."""
+
+
+@dataclass(frozen=True)
+class CaseSource:
+    """A document (or one speaker in it) that belongs to a case."""
+
+    doc: str
+    speaker: str | None = None
+
+
+@dataclass(frozen=True)
+class Case:
+    """A case (participant) with its attributes.
+
+    Attributes:
+        name: unique name.
+        guid: stable identifier.
+        description: free text.
+        attributes: attribute name -> value.
+        sources: the documents (or speakers within documents) of the case.
+    """
+
+    name: str
+    guid: str
+    description: str = ""
+    attributes: dict[str, str | None] = field(default_factory=dict)
+    sources: tuple[CaseSource, ...] = ()

@@ -297,3 +297,21 @@ def test_init_refuses_to_overwrite(tmp_path: Path, empty_project: object) -> Non
     r = run("init", project=tmp_path)
     assert r.exit_code == 1
     assert r.stderr == f"error: a project already exists at {tmp_path / 'qualcode.db'}\n"
+
+
+def test_demo_builds_once_in_the_data_folder(tmp_path: Path) -> None:
+    r = run("demo", "--no-open")
+    assert r.exit_code == 0
+    db = Path(r.stdout.strip())
+    assert db.name == "qualcode.db"
+    assert db.parent.name == "demo"
+    r2 = run("--project", str(db), "documents", "--json")
+    docs = json.loads(r2.stdout)
+    assert len(docs) == 8
+    assert sum(1 for d in docs if d["lang"] == "id") >= 4
+    assert sum(1 for d in docs if d["lang"] == "en") >= 1
+    assert all(d["turns"] >= 20 for d in docs)
+    # a second run opens the same project without rebuilding it
+    mtime = db.stat().st_mtime_ns
+    assert run("demo", "--no-open").stdout.strip() == str(db)
+    assert db.stat().st_mtime_ns == mtime

@@ -1,0 +1,135 @@
+"""The ``qualcode`` click group, its global options and one-line error handling.
+
+Each command parses its arguments, calls one function of ``services`` or the
+Project API, and prints. Data goes to stdout, diagnostics to stderr. A user's
+mistake is one line (``error: FILE:LINE:COL: message (hint)``) and a non-zero exit,
+never a traceback. Heavy libraries load inside the commands that need them, so
+``qualcode --help`` answers at once.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import click
+
+from qualcode import __version__
+from qualcode.errors import QualcodeError
+
+if TYPE_CHECKING:
+    from qualcode.store import Project
+
+
+class Context:
+    """What the global options set."""
+
+    def __init__(self, project: str | None, coder: str | None) -> None:
+        self.project_location = project
+        self.coder = coder
+
+    @contextmanager
+    def open(self) -> Iterator[Project]:
+        """Open the project named by ``--project`` (or the default)."""
+        from qualcode.store import open_project
+
+        project = open_project(self.project_location, coder=self.coder)
+        try:
+            yield project
+        finally:
+            project.close()
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+def echo_err(message: str) -> None:
+    """One line on stderr."""
+    click.echo(message, err=True)
+
+
+def fail(message: str) -> NoReturn:
+    """Stop with one error line and exit status 1."""
+    raise QualcodeError(message)
+
+
+class QualcodeGroup(click.Group):
+    """A click group whose errors are one line on stderr and a non-zero exit.
+
+    Living in ``main`` (not in the entry-point function) means click's
+    ``CliRunner`` sees exactly what a user of the binary sees.
+    """
+
+    def main(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, prog_name: str | None = None, **kw: Any
+    ) -> Any:
+        kw["standalone_mode"] = False
+        try:
+            code = super().main(args, prog_name, **kw)
+        except QualcodeError as exc:
+            for line in exc.lines():
+                echo_err(f"error: {line}")
+            sys.exit(exc.exit_code)
+        except click.exceptions.NoArgsIsHelpError as exc:
+            click.echo(exc.ctx.get_help() if exc.ctx else str(exc))
+            sys.exit(0)
+        except click.UsageError as exc:
+            cmd = exc.ctx.command_path if exc.ctx else "qualcode"
+            echo_err(f"error: {exc.format_message()} (see '{cmd} --help')")
+            sys.exit(2)
+        except click.exceptions.Abort:
+            echo_err("aborted")
+            sys.exit(130)
+        except click.ClickException as exc:
+            echo_err(f"error: {exc.format_message()}")
+            sys.exit(exc.exit_code)
+        except BrokenPipeError:  # `qualcode codings | head`
+            sys.exit(0)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+@click.group(
+    cls=QualcodeGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.option(
+    "--project",
+    "project",
+    envvar="QUALCODE_PROJECT",
+    metavar="PATH_OR_URL",
+    help="A .db file, a folder holding qualcode.db, or a postgresql+psycopg:// URL "
+    "[env QUALCODE_PROJECT; default ./qualcode.db].",
+)
+@click.option(
+    "--coder",
+    metavar="NAME",
+    envvar="QUALCODE_CODER",
+    help="Who is coding [env QUALCODE_CODER; default from settings or login].",
+)
+@click.version_option(__version__, prog_name="qualcode")
+@click.pass_context
+def cli(ctx: click.Context, project: str | None, coder: str | None) -> None:
+    """qualcode: code interview transcripts in the terminal.
+
+    Without a command, opens the workbench on the project in this folder
+    (or shows how to make one).
+    """
+    ctx.obj = Context(project, coder)
+    if ctx.invoked_subcommand is None:
+        from qualcode.tui.app import run
+
+        run(project, coder=coder)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """The ``qualcode`` entry point."""
+    cli.main(args=list(argv) if argv is not None else None, prog_name="qualcode")
+
+
+def clip(text: str, width: int = 60) -> str:
+    """One line of at most ``width`` characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -1,0 +1,273 @@
+"""The codebook commands."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from qualcode.cli._base import Context, cli, echo_err, fail, pass_ctx
+from qualcode.errors import QualcodeError
+
+if TYPE_CHECKING:
+    from qualcode.store import Project
+
+# ---------------------------------------------------------------------- codebook
+
+
+@cli.group()
+def codebook() -> None:
+    """Validate, load, show and edit the codebook.
+
+    Edits change the project (one undoable action each) and are written back to
+    the linked YAML file with its comments and order kept.
+    """
+
+
+@codebook.command("validate")
+@click.argument("file", type=click.Path(path_type=Path))
+def codebook_validate(file: Path) -> None:
+    """Check a YAML codebook: one line per problem, FILE:LINE:COL."""
+    from qualcode.importers.codebook_yaml import check_codebook
+
+    problems = check_codebook(file)
+    if problems:
+        for p in problems:
+            echo_err(f"error: {p.format()}")
+        sys.exit(1)
+    from qualcode import services
+
+    cb = services.load_codebook(file)
+    top = len(cb.children(None))
+    click.echo(f"{file}: valid, {len(cb)} codes ({top} top-level)")
+
+
+@codebook.command("sync")
+@click.argument("file", required=False, type=click.Path(path_type=Path))
+@pass_ctx
+def codebook_sync(ctx: Context, file: Path | None) -> None:
+    """Load FILE (or the project's linked codebook) into the project.
+
+    Refuses to drop a code that still has codings.
+    """
+    from qualcode import services
+
+    with ctx.open() as project:
+        report = services.sync_codebook(project, file)
+    click.echo(f"codebook synced: {report.summary()}")
+
+
+@codebook.command("show")
+@click.option("--json", "as_json", is_flag=True, help="The codes as a JSON list.")
+@click.option("--lang", type=click.Choice(["id", "en"]), help="Label language.")
+@pass_ctx
+def codebook_show(ctx: Context, as_json: bool, lang: str | None) -> None:
+    """Print the project's codebook as a tree with keys and counts."""
+    with ctx.open() as project:
+        cb = project.codebook()
+        counts = project.code_counts()
+    if as_json:
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "id": c.id,
+                        "label": c.label,
+                        "parent": c.parent,
+                        "key": c.key,
+                        "color": cb.color_of(c.id),
+                        "aliases": list(c.aliases),
+                        "codings": counts[c.id].codings if c.id in counts else 0,
+                    }
+                    for c in cb
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    lang = lang or (cb.languages[0] if cb.languages else None)
+    for c in cb:
+        indent = "  " * cb.depth(c.id)
+        key = f"[{c.key}]" if c.key else ""
+        n = counts[c.id].codings if c.id in counts else 0
+        click.echo(f"{indent}{c.id} {key} {c.label_in(lang)} ({n})")
+
+
+# ---------------------------------------------------------------------- edits
+
+
+def _edited(ctx: Context, what: str, edit: Callable[[Project], object]) -> None:
+    """Run one codebook edit, write the YAML back, and say what happened."""
+    from qualcode import services
+
+    with ctx.open() as project:
+        edit(project)
+        try:
+            written = services.write_back(project)
+        except (OSError, QualcodeError) as exc:
+            echo_err(
+                f"warning: {what} is saved in the project, but the codebook file was not updated: {exc}"
+            )
+            written = None
+    click.echo(what + (f" (written to {written})" if written else ""))
+
+
+@codebook.command("add")
+@click.argument("code_id", metavar="ID")
+@click.option(
+    "--label", required=True, help="The label (plain), or the default-language label with --lang."
+)
+@click.option("--lang", help="Language of --label (id, en, ...).")
+@click.option("--parent", help="Parent code.")
+@click.option("--key", help="Key sequence (1-3 letters/digits).")
+@click.option("--color", help="#RRGGBB.")
+@click.option("--description", default="", help="The definition.")
+@pass_ctx
+def codebook_add(
+    ctx: Context,
+    code_id: str,
+    label: str,
+    lang: str | None,
+    parent: str | None,
+    key: str | None,
+    color: str | None,
+    description: str,
+) -> None:
+    """Add a code."""
+    from qualcode.core.codebook import Code
+
+    code = Code(
+        id=code_id,
+        label={lang: label} if lang else label,
+        parent=parent,
+        key=key,
+        color=color,
+        description=description,
+    )
+    _edited(ctx, f"added {code_id}", lambda p: p.add_code(code))
+
+
+@codebook.command("rename")
+@click.argument("code")
+@click.argument("label")
+@click.option("--lang", help="Change only this language's label (id, en).")
+@pass_ctx
+def codebook_rename(ctx: Context, code: str, label: str, lang: str | None) -> None:
+    """Give CODE a new LABEL (its id stays; use set-id to change the id)."""
+    _edited(ctx, f"renamed {code}", lambda p: p.set_label(code, label, lang=lang))
+
+
+@codebook.command("recolor")
+@click.argument("code")
+@click.argument("color")
+@pass_ctx
+def codebook_recolor(ctx: Context, code: str, color: str) -> None:
+    """Give CODE a new COLOR (#RRGGBB)."""
+    _edited(ctx, f"recoloured {code}", lambda p: p.update_code(code, color=color))
+
+
+@codebook.command("rekey")
+@click.argument("code")
+@click.argument("key")
+@pass_ctx
+def codebook_rekey(ctx: Context, code: str, key: str) -> None:
+    """Give CODE a new KEY ('-' removes it)."""
+    _edited(ctx, f"rekeyed {code}", lambda p: p.update_code(code, key=None if key == "-" else key))
+
+
+@codebook.command("describe")
+@click.argument("code")
+@click.option("--description", help="The definition.")
+@click.option("--inclusion", help="When to use the code.")
+@click.option("--exclusion", help="When not to use it.")
+@pass_ctx
+def codebook_describe(
+    ctx: Context, code: str, description: str | None, inclusion: str | None, exclusion: str | None
+) -> None:
+    """Change CODE's definition, inclusion or exclusion criteria."""
+    fields: dict[str, Any] = {
+        k: v
+        for k, v in (
+            ("description", description),
+            ("inclusion", inclusion),
+            ("exclusion", exclusion),
+        )
+        if v is not None
+    }
+    if not fields:
+        fail("give --description, --inclusion or --exclusion")
+    _edited(ctx, f"described {code}", lambda p: p.update_code(code, **fields))
+
+
+@codebook.command("move")
+@click.argument("code")
+@click.option("--parent", help="The new parent code.")
+@click.option("--top", is_flag=True, help="Make it a top-level code.")
+@click.option("--position", type=int, help="Place among its new siblings (0 first; default last).")
+@pass_ctx
+def codebook_move(
+    ctx: Context, code: str, parent: str | None, top: bool, position: int | None
+) -> None:
+    """Move CODE (with its sub-codes) under another parent; its id stays."""
+    if bool(parent) == top:
+        fail("give exactly one of --parent CODE or --top")
+    _edited(
+        ctx,
+        f"moved {code} under {parent or 'the top level'}",
+        lambda p: p.move_code(code, parent, position=position),
+    )
+
+
+@codebook.command("merge-code")
+@click.argument("source")
+@click.argument("target")
+@pass_ctx
+def codebook_merge_code(ctx: Context, source: str, target: str) -> None:
+    """Merge code SOURCE into TARGET: codings, sub-codes and memos follow; SOURCE's id
+    becomes an alias of TARGET."""
+    _edited(ctx, f"merged {source} into {target}", lambda p: p.merge_code(source, target))
+
+
+@codebook.command("merge")
+@click.argument("source")
+@click.argument("target")
+@pass_ctx
+def codebook_merge(ctx: Context, source: str, target: str) -> None:
+    """Merge code SOURCE into TARGET in the project (same as merge-code)."""
+    _edited(ctx, f"merged {source} into {target}", lambda p: p.merge_code(source, target))
+
+
+@codebook.command("set-id")
+@click.argument("old")
+@click.argument("new")
+@pass_ctx
+def codebook_set_id(ctx: Context, old: str, new: str) -> None:
+    """Change a code's id from OLD to NEW; OLD stays as an alias."""
+    _edited(ctx, f"changed id {old} to {new}", lambda p: p.change_code_id(old, new))
+
+
+@codebook.command("delete")
+@click.argument("code")
+@pass_ctx
+def codebook_delete(ctx: Context, code: str) -> None:
+    """Delete a code without codings or sub-codes (a coded code is merged instead)."""
+    _edited(ctx, f"deleted {code}", lambda p: p.delete_code(code))
+
+
+@codebook.command("export")
+@click.option(
+    "-o", "--output", required=True, type=click.Path(path_type=Path), help="The YAML file to write."
+)
+@pass_ctx
+def codebook_export(ctx: Context, output: Path) -> None:
+    """Write the project's codebook to a new YAML file."""
+    from qualcode import services
+
+    with ctx.open() as project:
+        services.export_codebook(project, output)
+    click.echo(f"wrote {output}")

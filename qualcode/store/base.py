@@ -1,0 +1,408 @@
+"""The plumbing every Project method shares: transactions, the action log, settings.
+
+:class:`ProjectBase` runs each user action in one transaction that records its
+row-level changes (before/after images) in the append-only action log, so undo,
+redo and the audit trail are data, not UI state. Feature mixins (codebook edits,
+memos, cases, ...) subclass it; :class:`~qualcode.store.project.Project` combines them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, Self
+
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Table,
+    and_,
+    delete,
+    insert,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.exc import OperationalError
+
+from qualcode.clock import new_guid, now
+from qualcode.core.codebook import Codebook, tree_order
+from qualcode.errors import NotFoundError, ProjectError
+from qualcode.store import convert
+from qualcode.store.engine import sqlite_path
+from qualcode.store.schema import (
+    ActionRow,
+    AttributeRow,
+    Base,
+    CaseAttributeRow,
+    CaseRow,
+    CaseSourceRow,
+    CodeAliasRow,
+    CodeRow,
+    CodingRow,
+    DocumentRow,
+    MemoRow,
+    SentenceRow,
+    SettingRow,
+    TombstoneRow,
+    TurnRow,
+)
+
+T_SETTINGS: Table = SettingRow.__table__  # type: ignore[assignment]
+T_DOCS: Table = DocumentRow.__table__  # type: ignore[assignment]
+T_TURNS: Table = TurnRow.__table__  # type: ignore[assignment]
+T_SENTS: Table = SentenceRow.__table__  # type: ignore[assignment]
+T_CASES: Table = CaseRow.__table__  # type: ignore[assignment]
+T_CASE_SOURCES: Table = CaseSourceRow.__table__  # type: ignore[assignment]
+T_CODES: Table = CodeRow.__table__  # type: ignore[assignment]
+T_ALIASES: Table = CodeAliasRow.__table__  # type: ignore[assignment]
+T_CODINGS: Table = CodingRow.__table__  # type: ignore[assignment]
+T_ACTIONS: Table = ActionRow.__table__  # type: ignore[assignment]
+T_TOMBS: Table = TombstoneRow.__table__  # type: ignore[assignment]
+T_MEMOS: Table = MemoRow.__table__  # type: ignore[assignment]
+T_ATTRS: Table = AttributeRow.__table__  # type: ignore[assignment]
+T_CASE_ATTRS: Table = CaseAttributeRow.__table__  # type: ignore[assignment]
+
+TABLES: dict[str, Table] = {t.name: t for t in Base.metadata.sorted_tables}
+
+CODEBOOK_PATH = "codebook_path"
+"""Setting: the YAML file the project's codebook is linked to."""
+CODEBOOK_META = "codebook_meta"
+"""Setting: the codebook's name, description, languages and version."""
+
+
+@dataclass
+class _Tx:
+    """One write transaction that records its row-level changes for the action log."""
+
+    conn: Connection
+    changes: list[dict[str, Any]] = field(default_factory=list)
+
+    def _key(self, table: Table, values: dict[str, Any]) -> dict[str, Any]:
+        return {c.name: values[c.name] for c in table.primary_key.columns}
+
+    def _where(self, table: Table, key: dict[str, Any]) -> Any:
+        return and_(*(table.c[k] == v for k, v in key.items()))
+
+    def insert(self, table: Table, values: dict[str, Any]) -> int:
+        """Insert a row and record it; returns the integer primary key when there is one."""
+        result = self.conn.execute(_insert_stmt(table), values)
+        row = dict(values)
+        pk_cols = list(table.primary_key.columns)
+        inserted = result.inserted_primary_key
+        if inserted is not None:
+            for col, value in zip(pk_cols, inserted, strict=False):
+                if value is not None:
+                    row[col.name] = value
+        if len(row) < len(table.columns):
+            # columns filled by defaults: record what the database holds
+            row = dict(
+                self.conn.execute(select(table).where(self._where(table, self._key(table, row))))
+                .mappings()
+                .one()
+            )
+        self.changes.append({"op": "insert", "t": table.name, "row": row})
+        first = row[pk_cols[0].name]
+        return first if isinstance(first, int) else 0
+
+    def update(self, table: Table, key: dict[str, Any], values: dict[str, Any]) -> None:
+        """Update one row and record the columns that changed."""
+        before = self.conn.execute(select(table).where(self._where(table, key))).mappings().one()
+        changed = {k: v for k, v in values.items() if before[k] != v}
+        if not changed:
+            return
+        self.conn.execute(update(table).where(self._where(table, key)).values(**changed))
+        self.changes.append(
+            {
+                "op": "update",
+                "t": table.name,
+                "key": key,
+                "before": {k: before[k] for k in changed},
+                "after": changed,
+            }
+        )
+
+    def delete(self, table: Table, key: dict[str, Any]) -> None:
+        """Delete one row and record its full image."""
+        before = self.conn.execute(select(table).where(self._where(table, key))).mappings().one()
+        self.conn.execute(delete(table).where(self._where(table, key)))
+        self.changes.append({"op": "delete", "t": table.name, "row": dict(before)})
+
+
+_INSERTS: dict[str, Any] = {}
+
+
+def _insert_stmt(table: Table) -> Any:
+    """One INSERT statement object per table: SQLAlchemy memoizes its cache key, so
+    executing it again skips statement construction and compilation."""
+    stmt = _INSERTS.get(table.name)
+    if stmt is None:
+        stmt = _INSERTS[table.name] = insert(table)
+    return stmt
+
+
+_SQL_DOC_SPAN = text(
+    'SELECT pk, chars, substr("text", :start + 1, :length) FROM documents WHERE name = :name'
+)
+_SQL_SAME_CODING = text(
+    "SELECT guid FROM codings WHERE document_pk = :doc AND code_pk = :code AND start = :start "
+    'AND "end" = :end AND coder = :coder'
+)
+
+
+def apply_changes(
+    conn: Connection, changes: Sequence[dict[str, Any]], *, inverse: bool
+) -> list[dict[str, Any]]:
+    """Replay recorded changes (or their inverse, in reverse order).
+
+    Returns:
+        The changes actually applied, in the order applied, in the recorded shape.
+    """
+    applied: list[dict[str, Any]] = []
+    seq = list(reversed(changes)) if inverse else list(changes)
+    for ch in seq:
+        table = TABLES[ch["t"]]
+        op = ch["op"]
+        if inverse:
+            op = {"insert": "delete", "delete": "insert", "update": "update"}[op]
+        if op == "insert":
+            row = ch["row"]
+            conn.execute(insert(table).values(**row))
+            applied.append({"op": "insert", "t": table.name, "row": row})
+        elif op == "delete":
+            row = ch["row"]
+            key = {c.name: row[c.name] for c in table.primary_key.columns}
+            conn.execute(delete(table).where(and_(*(table.c[k] == v for k, v in key.items()))))
+            applied.append({"op": "delete", "t": table.name, "row": row})
+        else:
+            values = ch["before"] if inverse else ch["after"]
+            other = ch["after"] if inverse else ch["before"]
+            key = dict(ch["key"])
+            conn.execute(
+                update(table)
+                .where(and_(*(table.c[k] == v for k, v in key.items())))
+                .values(**values)
+            )
+            applied.append(
+                {"op": "update", "t": table.name, "key": key, "before": other, "after": values}
+            )
+    return applied
+
+
+def sha256_text(value: str) -> str:
+    """The SHA-256 of a text's UTF-8 bytes, as hex."""
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
+class ProjectBase:
+    """An open project (a SQLite file or a PostgreSQL database): the shared plumbing.
+
+    Args:
+        engine: the engine, schema already at head.
+        location: the URL it was opened from.
+        coder: the name recorded on codings and actions by default.
+    """
+
+    def __init__(self, engine: Engine, location: str, coder: str) -> None:
+        self.engine = engine
+        self.location = location
+        self.coder = coder
+        self._code_pk_cache: dict[str, int] | None = None
+        self._code_ids: dict[int, str] = {}
+        self._doc_cache: dict[str, tuple[int, int]] = {}
+
+    # ------------------------------------------------------------------ plumbing
+
+    @property
+    def path(self) -> str | None:
+        """The SQLite file, or ``None`` on PostgreSQL."""
+        p = sqlite_path(self.location)
+        return str(p) if p else None
+
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self.engine.dialect.name
+
+    def close(self) -> None:
+        """Release the connections (the data is already committed)."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        try:
+            with self.engine.connect() as conn:
+                yield conn
+        except OperationalError as exc:
+            raise ProjectError(f"cannot read the project: {_short(exc)}") from None
+
+    @contextmanager
+    def _write(
+        self,
+        kind: str,
+        summary: str,
+        *,
+        coder: str | None = None,
+        undoable: bool = True,
+        group: str | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> Iterator[_Tx]:
+        """One transaction that ends with one action-log entry (if anything changed)."""
+        try:
+            with self.engine.connect().execution_options(qualcode_write=True) as conn:
+                with conn.begin():
+                    tx = _Tx(conn)
+                    yield tx
+                    if tx.changes or extra:
+                        payload: dict[str, Any] = {"changes": tx.changes if undoable else []}
+                        if extra:
+                            payload.update(extra)
+                        conn.execute(
+                            _insert_stmt(T_ACTIONS),
+                            {
+                                "guid": new_guid(),
+                                "at": now(),
+                                "coder": coder or self.coder,
+                                "kind": kind,
+                                "summary": summary,
+                                "payload": json.dumps(payload, ensure_ascii=False, default=str),
+                                "group_guid": group,
+                                "reverts": None,
+                                "undoable": undoable and bool(tx.changes),
+                            },
+                        )
+        except OperationalError as exc:
+            raise ProjectError(f"the project could not be written: {_short(exc)}") from None
+        finally:
+            if kind.startswith("codebook"):
+                self._code_pk_cache = None
+
+    # ------------------------------------------------------------------ settings
+
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        """A project setting (JSON value), or ``default``."""
+        with self._read() as conn:
+            value = conn.execute(select(T_SETTINGS.c.value).where(T_SETTINGS.c.key == key)).scalar()
+        return json.loads(value) if value is not None else default
+
+    def set_setting(self, key: str, value: Any) -> None:
+        """Set a project setting (one action)."""
+        encoded = json.dumps(value, ensure_ascii=False)
+        with self._write("setting", f"set {key}") as tx:
+            exists = tx.conn.execute(
+                select(T_SETTINGS.c.key).where(T_SETTINGS.c.key == key)
+            ).first()
+            if exists:
+                tx.update(T_SETTINGS, {"key": key}, {"value": encoded})
+            else:
+                tx.insert(T_SETTINGS, {"key": key, "value": encoded})
+
+    # ------------------------------------------------------------------ codebook
+
+    def codebook(self) -> Codebook:
+        """The project's codebook (the working master), codes in tree order."""
+        with self._read() as conn:
+            return self._codebook(conn)
+
+    def _codebook(self, conn: Connection) -> Codebook:
+        rows = (
+            conn.execute(select(T_CODES).order_by(T_CODES.c.position, T_CODES.c.pk))
+            .mappings()
+            .all()
+        )
+        id_by_pk = {r["pk"]: r["id"] for r in rows}
+        aliases: dict[int, list[str]] = {}
+        for alias, code_pk in conn.execute(
+            select(T_ALIASES.c.alias, T_ALIASES.c.code_pk).order_by(T_ALIASES.c.alias)
+        ):
+            aliases.setdefault(code_pk, []).append(alias)
+        codes = [
+            convert.code_from_row(
+                r,
+                id_by_pk.get(r["parent_pk"]) if r["parent_pk"] is not None else None,
+                tuple(aliases.get(r["pk"], ())),
+            )
+            for r in rows
+        ]
+        meta_raw = conn.execute(
+            select(T_SETTINGS.c.value).where(T_SETTINGS.c.key == CODEBOOK_META)
+        ).scalar()
+        meta = json.loads(meta_raw) if meta_raw else {}
+        return Codebook(
+            codes=tuple(tree_order(codes)),
+            name=meta.get("name", ""),
+            description=meta.get("description", ""),
+            languages=tuple(meta.get("languages", ())),
+        )
+
+    def _code_pks(self, conn: Connection) -> dict[str, int]:
+        if self._code_pk_cache is None:
+            ids = {r.pk: r.id for r in conn.execute(select(T_CODES.c.id, T_CODES.c.pk))}
+            pks = {cid: pk for pk, cid in ids.items()}
+            for alias, pk in conn.execute(select(T_ALIASES.c.alias, T_ALIASES.c.code_pk)):
+                pks.setdefault(alias, pk)
+            self._code_ids = ids
+            self._code_pk_cache = pks
+        return self._code_pk_cache
+
+    def _code_pk(self, conn: Connection, code: str) -> int:
+        pk = self._code_pks(conn).get(code)
+        if pk is None:
+            self._code_pk_cache = None
+            pk = self._code_pks(conn).get(code)
+        if pk is None:
+            raise NotFoundError(
+                f"unknown code {code!r}", hint="'qualcode codebook show' lists the codes"
+            )
+        return pk
+
+    def _set(self, tx: _Tx, key: str, value: Any) -> None:
+        encoded = json.dumps(value, ensure_ascii=False)
+        current = tx.conn.execute(
+            select(T_SETTINGS.c.value).where(T_SETTINGS.c.key == key)
+        ).scalar()
+        if current is None:
+            tx.insert(T_SETTINGS, {"key": key, "value": encoded})
+        elif current != encoded:
+            tx.update(T_SETTINGS, {"key": key}, {"value": encoded})
+
+    def _doc(self, conn: Connection, name: str) -> tuple[int, int]:
+        row = conn.execute(select(T_DOCS.c.pk, T_DOCS.c.chars).where(T_DOCS.c.name == name)).first()
+        if row is None:
+            raise NotFoundError(
+                f"no document named {name!r}", hint="'qualcode documents' lists them"
+            )
+        return row[0], row[1]
+
+    def _coding_select(self) -> Any:
+        return select(
+            T_CODINGS,
+            T_DOCS.c.name.label("doc"),
+            T_CODES.c.id.label("code"),
+        ).select_from(
+            T_CODINGS.join(T_DOCS, T_DOCS.c.pk == T_CODINGS.c.document_pk).join(
+                T_CODES, T_CODES.c.pk == T_CODINGS.c.code_pk
+            )
+        )
+
+    def _delete_coding(self, tx: _Tx, pk: int, guid: str, coder: str | None) -> None:
+        tx.delete(T_CODINGS, {"pk": pk})
+        if not tx.conn.execute(select(T_TOMBS.c.guid).where(T_TOMBS.c.guid == guid)).first():
+            tx.insert(
+                T_TOMBS,
+                {"guid": guid, "kind": "coding", "deleted_at": now(), "coder": coder or self.coder},
+            )
+
+
+def _short(exc: Exception) -> str:
+    msg = str(getattr(exc, "orig", exc)) or exc.__class__.__name__
+    return msg.strip().splitlines()[0]

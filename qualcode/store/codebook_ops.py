@@ -1,0 +1,425 @@
+"""Codebook edits that carry codings: add, edit, move, re-id, merge, delete.
+
+Each edit is one action (undoable through the recorded row changes). A code with
+codings is never deleted outright: merge it into another code (its codings follow)
+instead. A changed id and a merged code's id stay as aliases, so codings, memos and
+other people's codebooks still resolve.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from qualcode.clock import new_guid, now
+from qualcode.core.codebook import (
+    Code,
+    Codebook,
+    Label,
+    check_color,
+    check_id,
+    check_key,
+    tree_order,
+)
+from qualcode.errors import ConflictError, InputError, NotFoundError
+from qualcode.store import convert
+from qualcode.store.base import T_ALIASES, T_CODES, T_CODINGS, T_MEMOS, T_TOMBS, ProjectBase, _Tx
+
+EDITABLE = (
+    "label",
+    "description",
+    "inclusion",
+    "exclusion",
+    "examples",
+    "color",
+    "key",
+    "rules",
+    "memo",
+)
+"""Fields :meth:`CodebookOpsMixin.update_code` may change."""
+
+
+class CodebookOpsMixin(ProjectBase):
+    """Codebook edits on the project's codes (the working master)."""
+
+    # ------------------------------------------------------------------ helpers
+
+    def _code_row(self, conn: Connection, code_id: str) -> dict[str, Any]:
+        pk = self._code_pk(conn, code_id)
+        return dict(conn.execute(select(T_CODES).where(T_CODES.c.pk == pk)).mappings().one())
+
+    def _check_free_id(self, conn: Connection, code_id: str) -> None:
+        check_id(code_id)
+        if conn.execute(select(T_CODES.c.pk).where(T_CODES.c.id == code_id)).first():
+            raise InputError(f"a code with id {code_id!r} already exists")
+        if conn.execute(select(T_ALIASES.c.code_pk).where(T_ALIASES.c.alias == code_id)).first():
+            raise InputError(
+                f"{code_id!r} is already an alias of another code", hint="choose another id"
+            )
+
+    def _check_free_key(self, conn: Connection, key: str, own_pk: int | None) -> None:
+        check_key(key)
+        other = conn.execute(select(T_CODES.c.id, T_CODES.c.pk).where(T_CODES.c.key == key)).first()
+        if other is not None and other.pk != own_pk:
+            raise InputError(
+                f"key {key!r} is already used by {other.id!r}", hint="choose another key"
+            )
+
+    def _reorder(self, tx: _Tx, codes: list[Code]) -> None:
+        """Give every code its position in the pre-order of ``codes`` (parents first)."""
+        pks = self._code_pks(tx.conn)
+        current = {
+            r.pk: r.position for r in tx.conn.execute(select(T_CODES.c.pk, T_CODES.c.position))
+        }
+        for position, code in enumerate(tree_order(codes)):
+            pk = pks[code.id]
+            if current.get(pk) != position:
+                tx.update(T_CODES, {"pk": pk}, {"position": position})
+
+    def _bump(self, tx: _Tx, row: dict[str, Any], expected_version: int | None) -> int:
+        if expected_version is not None and row["version"] != expected_version:
+            raise ConflictError(
+                f"code {row['id']!r} was changed by someone else meanwhile "
+                f"(version {row['version']}, you edited version {expected_version})",
+                hint="reload the codebook and make your change again",
+            )
+        return int(row["version"]) + 1
+
+    # ------------------------------------------------------------------ operations
+
+    def add_code(self, code: Code, *, position: int | None = None) -> Code:
+        """Add a new code (under ``code.parent``, at sibling ``position`` or last).
+
+        Raises:
+            InputError: the id or key is taken, the parent is unknown, a bad value.
+        """
+        with self._write("codebook.add", f"add code {code.id}") as tx:
+            conn = tx.conn
+            self._check_free_id(conn, code.id)
+            if code.key:
+                self._check_free_key(conn, code.key, None)
+            color = check_color(code.color) if code.color else None
+            parent_pk = self._code_pk(conn, code.parent) if code.parent else None
+            cb = self._codebook(conn)
+            parent_id = cb.get(code.parent).id if code.parent and cb.get(code.parent) else None  # type: ignore[union-attr]
+            code = replace(code, color=color, parent=parent_id, aliases=())
+            values = convert.code_values(code)
+            values.update(
+                guid=new_guid(), created=now(), version=1, parent_pk=parent_pk, position=len(cb)
+            )
+            tx.insert(T_CODES, values)
+            self._code_pk_cache = None
+            self._reorder(tx, _insert_sibling(list(cb.codes), code, position))
+        return code
+
+    def update_code(
+        self, code_id: str, *, expected_version: int | None = None, **fields: Any
+    ) -> Code:
+        """Change a code's label, description, colour, key, rules, ...
+
+        Args:
+            code_id: the code (an alias resolves).
+            expected_version: refuse when the code changed since this version.
+            **fields: any of :data:`EDITABLE`; ``None`` clears colour and key.
+
+        Raises:
+            InputError: unknown field, bad colour or key, key taken.
+            ConflictError: the code changed since ``expected_version``.
+        """
+        unknown = set(fields) - set(EDITABLE)
+        if unknown:
+            raise InputError(
+                f"cannot edit {', '.join(sorted(unknown))} of a code",
+                hint="editable: " + ", ".join(EDITABLE),
+            )
+        with self._write(
+            "codebook.edit", f"edit code {code_id}: {', '.join(sorted(fields))}"
+        ) as tx:
+            conn = tx.conn
+            row = self._code_row(conn, code_id)
+            values: dict[str, Any] = {}
+            for name, value in fields.items():
+                if name == "label":
+                    if not value or (isinstance(value, str) and not value.strip()):
+                        raise InputError(f"the label of {row['id']!r} cannot be empty")
+                    values["label"] = convert.label_to_db(value)
+                elif name == "color":
+                    values["color"] = check_color(value) if value else None
+                elif name == "key":
+                    if value:
+                        self._check_free_key(conn, str(value), row["pk"])
+                    values["key"] = str(value) if value else None
+                elif name == "examples":
+                    values["examples"] = json.dumps(list(value or ()), ensure_ascii=False)
+                elif name == "rules":
+                    values["rules"] = convert.rules_to_db(value)
+                else:
+                    values[name] = value or ""
+            changed = {k: v for k, v in values.items() if row[k] != v}
+            if changed:
+                changed["version"] = self._bump(tx, row, expected_version)
+                tx.update(T_CODES, {"pk": row["pk"]}, changed)
+            result = self._codebook(conn)[row["id"]]
+        return result
+
+    def set_label(self, code_id: str, text: str, *, lang: str | None = None) -> Code:
+        """Rename a code's label: in one language (``lang``), or the default one.
+
+        A plain label given a language becomes bilingual, the old text kept under the
+        codebook's other language.
+        """
+        cb = self.codebook()
+        code = cb.get(code_id)
+        if code is None:
+            raise NotFoundError(
+                f"unknown code {code_id!r}", hint="'qualcode codebook show' lists the codes"
+            )
+        label: Label
+        if isinstance(code.label, str):
+            other = next((x for x in cb.languages if x != lang), None) if lang else None
+            if lang is None:
+                label = text
+            elif other is not None:
+                label = {
+                    x: (text if x == lang else code.label)
+                    for x in (*cb.languages, lang)
+                    if x in (lang, other)
+                }
+            else:
+                label = {lang: text}
+        else:
+            if lang is None:
+                lang = (
+                    cb.languages[0]
+                    if cb.languages and cb.languages[0] in code.label
+                    else next(iter(code.label))
+                )
+            label = {**code.label, lang: text}
+        return self.update_code(code.id, label=label)
+
+    def move_code(self, code_id: str, parent: str | None, *, position: int | None = None) -> Code:
+        """Move a code (with its sub-codes) under ``parent`` (``None``: top level).
+
+        Raises:
+            InputError: moving a code under itself or one of its descendants.
+        """
+        with self._write(
+            "codebook.move", f"move code {code_id} under {parent or 'the top level'}"
+        ) as tx:
+            conn = tx.conn
+            cb = self._codebook(conn)
+            code = cb.get(code_id)
+            if code is None:
+                raise NotFoundError(
+                    f"unknown code {code_id!r}", hint="'qualcode codebook show' lists the codes"
+                )
+            parent_code = cb.get(parent) if parent else None
+            if parent and parent_code is None:
+                raise NotFoundError(
+                    f"unknown code {parent!r}", hint="'qualcode codebook show' lists the codes"
+                )
+            if parent_code is not None and (
+                parent_code.id == code.id or code.id in cb.path(parent_code.id)
+            ):
+                raise InputError(
+                    f"cannot move {code.id!r} under its own sub-code {parent_code.id!r}"
+                )
+            new_parent = parent_code.id if parent_code else None
+            pks = self._code_pks(conn)
+            tx.update(
+                T_CODES,
+                {"pk": pks[code.id]},
+                {"parent_pk": pks[new_parent] if new_parent else None},
+            )
+            moved = replace(code, parent=new_parent)
+            others = [c for c in cb.codes if c.id != code.id]
+            self._reorder(tx, _insert_sibling(others, moved, position))
+            result = self._codebook(conn)[code.id]
+        return result
+
+    def change_code_id(self, old: str, new: str) -> Code:
+        """Give a code a new id; the old id stays as an alias."""
+        with self._write("codebook.set-id", f"change code id {old} to {new}") as tx:
+            conn = tx.conn
+            row = self._code_row(conn, old)
+            if row["id"] == new:
+                return self._codebook(conn)[new]
+            # the new id may be one of this code's own aliases
+            own_alias = conn.execute(
+                select(T_ALIASES.c.alias).where(
+                    T_ALIASES.c.alias == new, T_ALIASES.c.code_pk == row["pk"]
+                )
+            ).first()
+            if own_alias:
+                tx.delete(T_ALIASES, {"alias": new})
+            else:
+                self._check_free_id(conn, new)
+            tx.update(T_CODES, {"pk": row["pk"]}, {"id": new, "version": row["version"] + 1})
+            tx.insert(T_ALIASES, {"alias": row["id"], "code_pk": row["pk"]})
+            self._code_pk_cache = None
+            result = self._codebook(conn)[new]
+        return result
+
+    def merge_code(self, source: str, target: str) -> Code:
+        """Merge ``source`` into ``target``: codings, sub-codes, memos and aliases follow.
+
+        A coding of ``source`` identical to one of ``target`` (same document, span and
+        coder) is stored once. ``source``'s id becomes an alias of ``target``.
+
+        Raises:
+            InputError: merging a code into itself or into one of its sub-codes.
+        """
+        with self._write("codebook.merge", f"merge code {source} into {target}") as tx:
+            conn = tx.conn
+            cb = self._codebook(conn)
+            src_code, dst_code = cb.get(source), cb.get(target)
+            if src_code is None or dst_code is None:
+                missing = source if src_code is None else target
+                raise NotFoundError(
+                    f"unknown code {missing!r}", hint="'qualcode codebook show' lists the codes"
+                )
+            if src_code.id == dst_code.id:
+                raise InputError(f"cannot merge {src_code.id!r} into itself")
+            if src_code.id in cb.path(dst_code.id):
+                raise InputError(
+                    f"cannot merge {src_code.id!r} into its own sub-code {dst_code.id!r}"
+                )
+            src = self._code_row(conn, src_code.id)
+            dst = self._code_row(conn, dst_code.id)
+            existing = {
+                (r.document_pk, r.start, r.end, r.coder)
+                for r in conn.execute(
+                    select(
+                        T_CODINGS.c.document_pk,
+                        T_CODINGS.c.start,
+                        T_CODINGS.c.end,
+                        T_CODINGS.c.coder,
+                    ).where(T_CODINGS.c.code_pk == dst["pk"])
+                )
+            }
+            for row in (
+                conn.execute(select(T_CODINGS).where(T_CODINGS.c.code_pk == src["pk"]))
+                .mappings()
+                .all()
+            ):
+                if (row["document_pk"], row["start"], row["end"], row["coder"]) in existing:
+                    self._delete_coding(tx, row["pk"], row["guid"], None)
+                else:
+                    tx.update(
+                        T_CODINGS,
+                        {"pk": row["pk"]},
+                        {"code_pk": dst["pk"], "version": row["version"] + 1},
+                    )
+            for child in conn.execute(
+                select(T_CODES.c.pk).where(T_CODES.c.parent_pk == src["pk"])
+            ).all():
+                tx.update(T_CODES, {"pk": child.pk}, {"parent_pk": dst["pk"]})
+            for memo in conn.execute(
+                select(T_MEMOS.c.pk).where(
+                    T_MEMOS.c.target_kind == "code", T_MEMOS.c.target_guid == src["guid"]
+                )
+            ).all():
+                tx.update(T_MEMOS, {"pk": memo.pk}, {"target_guid": dst["guid"]})
+            for alias in conn.execute(
+                select(T_ALIASES.c.alias).where(T_ALIASES.c.code_pk == src["pk"])
+            ).all():
+                tx.update(T_ALIASES, {"alias": alias.alias}, {"code_pk": dst["pk"]})
+            if src["memo"]:
+                joined = (
+                    dst["memo"] + "\n\n" if dst["memo"] else ""
+                ) + f"[merged from {src['id']}] {src['memo']}"
+                tx.update(T_CODES, {"pk": dst["pk"]}, {"memo": joined})
+            tx.delete(T_CODES, {"pk": src["pk"]})
+            tx.insert(T_ALIASES, {"alias": src["id"], "code_pk": dst["pk"]})
+            tx.insert(
+                T_TOMBS,
+                {"guid": src["guid"], "kind": "code", "deleted_at": now(), "coder": self.coder},
+            )
+            tx.update(T_CODES, {"pk": dst["pk"]}, {"version": dst["version"] + 1})
+            self._code_pk_cache = None
+            after = self._codebook(conn)
+            self._reorder(tx, list(after.codes))
+            result = self._codebook(conn)[dst["id"]]
+        return result
+
+    def delete_code(self, code_id: str) -> None:
+        """Delete a code that has no codings and no sub-codes.
+
+        Raises:
+            InputError: the code still has codings (merge it instead) or sub-codes.
+        """
+        with self._write("codebook.delete", f"delete code {code_id}") as tx:
+            conn = tx.conn
+            row = self._code_row(conn, code_id)
+            n = conn.execute(
+                select(func.count()).where(T_CODINGS.c.code_pk == row["pk"])
+            ).scalar_one()
+            if n:
+                raise InputError(
+                    f"code {row['id']!r} has {n} codings and is never deleted outright",
+                    hint=f"merge it into another code: qualcode codebook merge {row['id']} OTHER",
+                )
+            children = (
+                conn.execute(select(T_CODES.c.id).where(T_CODES.c.parent_pk == row["pk"]))
+                .scalars()
+                .all()
+            )
+            if children:
+                raise InputError(
+                    f"code {row['id']!r} has sub-codes ({', '.join(children)})",
+                    hint="move or delete them first",
+                )
+            for alias in conn.execute(
+                select(T_ALIASES.c.alias).where(T_ALIASES.c.code_pk == row["pk"])
+            ).all():
+                tx.delete(T_ALIASES, {"alias": alias.alias})
+            tx.delete(T_CODES, {"pk": row["pk"]})
+            tx.insert(
+                T_TOMBS,
+                {"guid": row["guid"], "kind": "code", "deleted_at": now(), "coder": self.coder},
+            )
+            self._code_pk_cache = None
+            self._reorder(tx, list(self._codebook(conn).codes))
+
+    def code_version(self, code_id: str) -> int:
+        """The code's version number (for optimistic concurrency)."""
+        with self._read() as conn:
+            return int(self._code_row(conn, code_id)["version"])
+
+
+def _insert_sibling(codes: list[Code], code: Code, position: int | None) -> list[Code]:
+    """``codes`` with ``code`` placed at sibling index ``position`` under its parent."""
+    ordered = tree_order(codes)
+    siblings = [c for c in ordered if c.parent == code.parent]
+    if position is None or position >= len(siblings):
+        anchor = siblings[-1] if siblings else None
+        if anchor is None:
+            # first child: right after the parent (or at the very end for the top level)
+            if code.parent is None:
+                return [*ordered, code]
+            index = next(i for i, c in enumerate(ordered) if c.id == code.parent) + 1
+            return [*ordered[:index], code, *ordered[index:]]
+        # after the last sibling's whole subtree
+        cb = Codebook(tuple(ordered))
+        last = max(
+            i for i, c in enumerate(ordered) if c.id == anchor.id or anchor.id in _ancestors(cb, c)
+        )
+        return [*ordered[: last + 1], code, *ordered[last + 1 :]]
+    before = siblings[max(position, 0)]
+    index = next(i for i, c in enumerate(ordered) if c.id == before.id)
+    return [*ordered[:index], code, *ordered[index:]]
+
+
+def _ancestors(cb: Codebook, code: Code) -> set[str]:
+    out: set[str] = set()
+    current = code
+    while current.parent is not None and current.parent not in out:
+        out.add(current.parent)
+        parent = cb.get(current.parent)
+        if parent is None:
+            break
+        current = parent
+    return out

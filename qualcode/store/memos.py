@@ -1,0 +1,136 @@
+"""Memos on the project, documents, codes and cases; a coding's memo lives on it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from qualcode.clock import new_guid, now
+from qualcode.core.model import MEMO_KINDS, Coding, Memo
+from qualcode.errors import InputError, NotFoundError
+from qualcode.store import convert
+from qualcode.store.base import T_CASES, T_CODES, T_CODINGS, T_DOCS, T_MEMOS, T_TOMBS, ProjectBase
+
+
+class MemoMixin(ProjectBase):
+    """Writing and reading memos."""
+
+    def _target_guid(self, conn: Connection, kind: str, target: str | None) -> str | None:
+        if kind not in MEMO_KINDS:
+            raise InputError(
+                f"cannot attach a memo to {kind!r}", hint="use " + ", ".join(MEMO_KINDS)
+            )
+        if kind == "project":
+            return None
+        if target is None:
+            raise InputError(f"a {kind} memo needs the {kind} it is about")
+        if kind == "document":
+            guid = conn.execute(select(T_DOCS.c.guid).where(T_DOCS.c.name == target)).scalar()
+        elif kind == "code":
+            pk = self._code_pk(conn, target)
+            guid = conn.execute(select(T_CODES.c.guid).where(T_CODES.c.pk == pk)).scalar()
+        else:
+            guid = conn.execute(select(T_CASES.c.guid).where(T_CASES.c.name == target)).scalar()
+        if guid is None:
+            raise NotFoundError(f"no {kind} named {target!r}")
+        return str(guid)
+
+    def _memo(self, conn: Connection, row: Any) -> Memo:
+        kind, guid = row["target_kind"], row["target_guid"]
+        target: str | None = None
+        if kind == "document":
+            target = conn.execute(select(T_DOCS.c.name).where(T_DOCS.c.guid == guid)).scalar()
+        elif kind == "code":
+            target = conn.execute(select(T_CODES.c.id).where(T_CODES.c.guid == guid)).scalar()
+        elif kind == "case":
+            target = conn.execute(select(T_CASES.c.name).where(T_CASES.c.guid == guid)).scalar()
+        return Memo(
+            guid=row["guid"],
+            kind=kind,
+            target=target,
+            author=row["author"],
+            created=row["created"],
+            updated=row["updated"],
+            title=row["title"],
+            text=row["text"],
+        )
+
+    def add_memo(
+        self,
+        kind: str,
+        target: str | None,
+        text: str,
+        *,
+        title: str = "",
+        author: str | None = None,
+    ) -> Memo:
+        """Write a new memo on the project (``kind="project"``), a document, a code or a case."""
+        with self._write("memo.add", f"memo on {kind} {target or ''}".rstrip()) as tx:
+            guid = self._target_guid(tx.conn, kind, target)
+            stamp = now()
+            values = {
+                "guid": new_guid(),
+                "target_kind": kind,
+                "target_guid": guid,
+                "author": author or self.coder,
+                "created": stamp,
+                "updated": stamp,
+                "title": title,
+                "text": text,
+            }
+            pk = tx.insert(T_MEMOS, values)
+            row = tx.conn.execute(select(T_MEMOS).where(T_MEMOS.c.pk == pk)).mappings().one()
+            return self._memo(tx.conn, row)
+
+    def update_memo(self, guid: str, text: str, *, title: str | None = None) -> Memo:
+        """Change a memo's text (and title)."""
+        with self._write("memo.edit", f"edit memo {guid}") as tx:
+            row = tx.conn.execute(select(T_MEMOS).where(T_MEMOS.c.guid == guid)).mappings().first()
+            if row is None:
+                raise NotFoundError(f"no memo with guid {guid!r}")
+            values: dict[str, Any] = {"text": text, "updated": now()}
+            if title is not None:
+                values["title"] = title
+            tx.update(T_MEMOS, {"pk": row["pk"]}, values)
+            row = tx.conn.execute(select(T_MEMOS).where(T_MEMOS.c.pk == row["pk"])).mappings().one()
+            return self._memo(tx.conn, row)
+
+    def delete_memo(self, guid: str) -> None:
+        """Delete a memo (a tombstone keeps a merge from bringing it back)."""
+        with self._write("memo.delete", f"delete memo {guid}") as tx:
+            row = tx.conn.execute(select(T_MEMOS.c.pk).where(T_MEMOS.c.guid == guid)).first()
+            if row is None:
+                raise NotFoundError(f"no memo with guid {guid!r}")
+            tx.delete(T_MEMOS, {"pk": row.pk})
+            tx.insert(
+                T_TOMBS, {"guid": guid, "kind": "memo", "deleted_at": now(), "coder": self.coder}
+            )
+
+    def memos(self, kind: str | None = None, target: str | None = None) -> list[Memo]:
+        """Memos, oldest first; filtered by kind and target when given."""
+        with self._read() as conn:
+            stmt = select(T_MEMOS).order_by(T_MEMOS.c.created, T_MEMOS.c.pk)
+            if kind is not None:
+                stmt = stmt.where(T_MEMOS.c.target_kind == kind)
+                if target is not None or kind == "project":
+                    stmt = stmt.where(
+                        T_MEMOS.c.target_guid == self._target_guid(conn, kind, target)
+                    )
+            return [self._memo(conn, r) for r in conn.execute(stmt).mappings()]
+
+    def set_coding_memo(self, guid: str, text: str | None) -> Coding:
+        """Set (or clear, with ``None`` / empty text) the memo of one coding."""
+        with self._write("memo.coding", f"memo on coding {guid}") as tx:
+            row = tx.conn.execute(
+                select(T_CODINGS.c.pk, T_CODINGS.c.version).where(T_CODINGS.c.guid == guid)
+            ).first()
+            if row is None:
+                raise NotFoundError(f"no coding with guid {guid!r}")
+            tx.update(T_CODINGS, {"pk": row.pk}, {"memo": text or None, "version": row.version + 1})
+            full = (
+                tx.conn.execute(self._coding_select().where(T_CODINGS.c.guid == guid))
+                .mappings()
+                .one()
+            )
+            return convert.coding_from_row(full)
