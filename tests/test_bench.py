@@ -1,0 +1,65 @@
+"""The pipeline benchmark runs end to end and checks its own counts (no timing here)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bench import pipeline
+
+
+def _corpus(folder: Path) -> None:
+    docs = {
+        "interview_0001": "Interviewer: How long did you wait?\n\nParticipant: Two hours. The officer came late.\n",
+        "interview_0002": "Interviewer: Did you pay?\n\nParticipant: I paid fifty thousand. Nobody gave a receipt.\n",
+    }
+    for name, text in docs.items():
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    (folder / "codebook.yaml").write_text(
+        'codes:\n  - id: "time.negative"\n    label: "time"\n  - id: "cost.negative"\n    label: "cost"\n',
+        encoding="utf-8",
+    )
+    t1 = docs["interview_0001"]
+    t2 = docs["interview_0002"]
+    plan = {
+        "codings": [
+            {
+                "doc": "interview_0001",
+                "start": t1.index("Two"),
+                "end": t1.index("late.") + 5,
+                "codes": ["time.negative"],
+            },
+            {
+                "doc": "interview_0001",
+                "start": t1.index("Two"),
+                "end": t1.index("late.") + 5,
+                "codes": ["time.negative"],
+            },
+            {
+                "doc": "interview_0002",
+                "start": t2.index("I paid"),
+                "end": len(t2) - 1,
+                "codes": ["cost.negative", "time.negative"],
+            },
+        ]
+    }
+    (folder / "plan.json").write_text(json.dumps(plan), encoding="utf-8")
+
+
+def test_pipeline_counts_distinct_applications(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    _corpus(corpus)
+    assert pipeline.main(["--corpus", str(corpus), "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["applications"] == 4
+    assert figures["codings"] == 3  # one application repeats an identical coding
+    assert set(figures) >= {"import_s", "code_s", "export_s", "codings", "peak_rss_mb"}
+
+
+def test_pipeline_refuses_a_folder_without_a_plan(tmp_path: Path) -> None:
+    assert pipeline.main(["--corpus", str(tmp_path)]) == 2
