@@ -233,13 +233,7 @@ def codebook_merge_code(ctx: Context, source: str, target: str) -> None:
     _edited(ctx, f"merged {source} into {target}", lambda p: p.merge_code(source, target))
 
 
-@codebook.command("merge")
-@click.argument("source")
-@click.argument("target")
-@pass_ctx
-def codebook_merge(ctx: Context, source: str, target: str) -> None:
-    """Merge code SOURCE into TARGET in the project (same as merge-code)."""
-    _edited(ctx, f"merged {source} into {target}", lambda p: p.merge_code(source, target))
+# `codebook merge` (files or codes) lives in cli/merge.py
 
 
 @codebook.command("set-id")

@@ -11,6 +11,7 @@ them, and removed codes disappear. A file written as a flat ``codes:`` list with
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -202,11 +203,69 @@ def _new_mapping(code: Code, *, flat: bool) -> CommentedMap:
     return node
 
 
-def render(codebook: Codebook, original: str | None = None) -> str:
-    """The YAML text of ``codebook``, as an edit of ``original`` when given."""
+Conflicts = Mapping[str | None, Mapping[str, Any]]
+"""Conflict blocks by code id (``None``: the codebook itself), then field."""
+
+
+def _code_nodes(seq: Any, out: dict[str, Any]) -> dict[str, Any]:
+    if isinstance(seq, list):
+        for item in seq:
+            if isinstance(item, dict) and "id" in item:
+                out[str(item["id"])] = item
+                _code_nodes(item.get("children"), out)
+    return out
+
+
+def _put_conflict(node: Any, block: Mapping[str, Any], after: tuple[str, ...]) -> None:
+    """Set ``node["conflict"]`` right after the first of ``after`` it has (else first)."""
+    keys = list(node.keys())
+    index = 0
+    for name in after:
+        if name in keys:
+            index = keys.index(name) + 1
+            break
+    value = CommentedMap(
+        (k, CommentedMap(v) if isinstance(v, Mapping) else v) for k, v in block.items()
+    )
+    if isinstance(node, CommentedMap):
+        if "conflict" in node:
+            del node["conflict"]
+        node.insert(index, "conflict", value)
+        return
+    items = [(k, v) for k, v in node.items() if k != "conflict"]
+    items.insert(index, ("conflict", value))
+    node.clear()
+    node.update(items)
+
+
+def _add_conflicts(doc: Any, conflicts: Conflicts | None) -> None:
+    if not conflicts:
+        return
+    nodes = _code_nodes(doc.get("codes"), {})
+    for code_id, block in conflicts.items():
+        if code_id is None:
+            _put_conflict(doc, block, ("languages", "description", "name", "version"))
+        elif code_id in nodes:
+            _put_conflict(nodes[code_id], block, ("label", "id"))
+        else:  # pragma: no cover - the merge only reports conflicts on codes it keeps
+            raise InputError(f"no code {code_id!r} to attach a merge conflict to")
+
+
+def render(
+    codebook: Codebook, original: str | None = None, *, conflicts: Conflicts | None = None
+) -> str:
+    """The YAML text of ``codebook``, as an edit of ``original`` when given.
+
+    Args:
+        codebook: what to write.
+        original: the file's current text (its comments, order and style are kept).
+        conflicts: unresolved merge conflicts to leave in the file as ``conflict:``
+            blocks (which the validator refuses until a person resolves them).
+    """
     y = _yaml()
     if original is None or not original.strip():
         doc = CommentedMap(codebook_to_data(codebook))
+        _add_conflicts(doc, conflicts)
         buf = io.StringIO()
         y.dump(doc, buf)
         return buf.getvalue()
@@ -285,6 +344,8 @@ def render(codebook: Codebook, original: str | None = None) -> str:
         doc["codes"] = build(None, doc.get("codes"))
     # comments between codes go back before the code they introduced (or, when that
     # code is gone, nowhere); the comment after the last code stays at the end
+    # conflicts go in first, so that comments between codes follow the whole code
+    _add_conflicts(doc, conflicts)
     _attach_comments(doc["codes"], leading)
     _put_tail(doc["codes"], end_token)
     buf = io.StringIO()
