@@ -8,7 +8,11 @@ id. With a base (the common ancestor) every field is merged three ways:
 * different changes to the same field, a delete on one side against an edit on the
   other, and the same new id added on both sides with different content are
   **conflicts**: the result keeps our value and the conflict lists base, ours and
-  theirs, so that the writer can leave it in the file for a person to resolve.
+  theirs, so that the writer can leave it in the file for a person to resolve. A
+  conflicted id, parent or key is the exception: it holds the base id, the base parent
+  (or the top level) and no key until resolved, so that which side is "ours" never
+  changes the shape of the tree or which codes collide (swapping the sides swaps only
+  the sides of the conflicts).
 
 List fields (examples, aliases, auto-coding keywords and phrases per language) are
 merged item by item and never conflict: an item removed on one side goes, an item
@@ -196,6 +200,8 @@ class MergeResult:
         suggestions: near-duplicate pairs among codes added on different sides.
         applied: the suggestions that were merged (``apply_suggestions``).
         two_way: no base was given.
+        origins: each result id's identity across the three codebooks (its base id,
+            or ``+id`` for a code the base lacks).
     """
 
     codebook: Codebook
@@ -204,6 +210,7 @@ class MergeResult:
     suggestions: tuple[NearDuplicate, ...] = ()
     applied: tuple[NearDuplicate, ...] = ()
     two_way: bool = False
+    origins: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def clean(self) -> bool:
@@ -411,8 +418,13 @@ class _Merge:
         tv: Any,
         *,
         union: bool,
+        placeholder: Any = MISSING,
     ) -> tuple[Any, str]:
-        """One field merged three ways; returns the value and where it came from."""
+        """One field merged three ways; returns the value and where it came from.
+
+        On a conflict the value is ours, or ``placeholder`` when one is given (fields
+        that shape the tree or must be unique hold a neutral value until resolved).
+        """
         if ov == tv:
             return ov, BOTH
         if bv is not MISSING:
@@ -437,7 +449,7 @@ class _Merge:
             )
         )
         self._conflict(ident, name, kind, base=bv, ours=ov, theirs=tv, why=why)
-        return ov, "conflict"
+        return (ov if placeholder is MISSING else placeholder), "conflict"
 
     # ------------------------------------------------------------------ run
 
@@ -481,6 +493,7 @@ class _Merge:
             suggestions=tuple(suggestions),
             applied=tuple(applied),
             two_way=self.two_way,
+            origins={node.id: ident for ident, node in self.nodes.items()},
         )
 
     # ------------------------------------------------------------------ groups
@@ -569,12 +582,22 @@ class _Merge:
         bid: Any = b.id if b is not None else MISSING
         if b is None and self.two_way and o.id != t.id and ident in (o.id, t.id):
             bid = ident
-        new_id, id_side = self._merge3(ident, "id", bid, o.id, t.id, union=False)
+        # a conflicted id, parent or key holds the base id, the base parent (or the top
+        # level) and no key until resolved: neither side's choice shapes the result
+        new_id, id_side = self._merge3(
+            ident, "id", bid, o.id, t.id, union=False, placeholder=o.id if bid is MISSING else bid
+        )
         if id_side != BOTH:
             self._change(ident, "id", id_side, f"{bid or o.id} -> {new_id}")
         # the parent (as identities)
         parent, parent_side = self._merge3(
-            ident, "parent", parents[0], parents[1], parents[2], union=False
+            ident,
+            "parent",
+            parents[0],
+            parents[1],
+            parents[2],
+            union=False,
+            placeholder=None if parents[0] is MISSING else parents[0],
         )
         if parent_side in (OURS, THEIRS):
             self._change(ident, "parent", parent_side)
@@ -593,7 +616,15 @@ class _Merge:
                 if side == THEIRS or (self.two_way and side != BOTH):
                     self._change(ident, name, side)
             else:
-                value, side = self._merge3(ident, name, bv, ov, tv, union=union)
+                value, side = self._merge3(
+                    ident,
+                    name,
+                    bv,
+                    ov,
+                    tv,
+                    union=union,
+                    placeholder=None if name == "key" else MISSING,
+                )
                 if side in (OURS, THEIRS):
                     self._change(ident, name, side, describe_value(value, 40))
             if name == "key":
@@ -729,8 +760,8 @@ class _Merge:
                     parent,
                     "deleted",
                     "delete",
-                    ours="deleted" if by in (OURS, BOTH) else f"has sub-code {node.id}",
-                    theirs="deleted" if by in (THEIRS, BOTH) else f"has sub-code {node.id}",
+                    ours="deleted" if by in (OURS, BOTH) else "kept, with a sub-code under it",
+                    theirs="deleted" if by in (THEIRS, BOTH) else "kept, with a sub-code under it",
                     why=f"deleted in {by if by != BOTH else 'both'}, but {keeper} put "
                     f"sub-code {node.id} under it: delete this block to keep the code, or "
                     "move its sub-codes and delete it",
@@ -885,7 +916,7 @@ class _Merge:
         for key, nodes in by_key.items():
             if len(nodes) < 2:
                 continue
-            keeper = next((n for n in nodes if n.key_side in (OURS, BOTH, "conflict")), nodes[0])
+            keeper = next((n for n in nodes if n.key_side in (OURS, BOTH)), nodes[0])
             for node in nodes:
                 if node is keeper:
                     continue
