@@ -197,3 +197,17 @@ def test_many_codes_are_blocked_not_compared_pairwise() -> None:
     found = find_near_duplicates(ours, theirs)
     assert len(found) == 2000
     assert all(p.ours[1:] == p.theirs[1:] and p.score == 100 for p in found)
+
+
+def test_no_two_shipped_codes_are_suggested_as_one() -> None:
+    """The shipped codebook pairs opposites on purpose (sesuai SOP / tidak sesuai SOP,
+    waktu tunggu lama / singkat, jelas / tidak jelas): none may look like a duplicate."""
+    from qualcode.importers.codebook_yaml import load_codebook
+    from tests.conftest import CODEBOOK
+
+    codes = list(load_codebook(CODEBOOK))
+    found = find_near_duplicates(codes, codes, threshold=DEFAULT_THRESHOLD)
+    assert [(p.ours, p.theirs) for p in found if p.ours != p.theirs] == []
+    for a in codes:
+        others = [b for b in codes if b.id != a.id]
+        assert find_near_duplicates([a], others) == [], a.id
