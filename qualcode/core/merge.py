@@ -987,7 +987,8 @@ class _Merge:
 
     def _codebook(self) -> Codebook:
         kids: dict[Any, list[str]] = {}
-        for ident in [*self.order, *(i for i in self.nodes if i not in self.order)]:
+        in_order = set(self.order)
+        for ident in [*self.order, *(i for i in self.nodes if i not in in_order)]:
             node = self.nodes.get(ident)
             if node is not None:
                 kids.setdefault(node.parent, []).append(ident)

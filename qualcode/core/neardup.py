@@ -150,16 +150,22 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 
 
 def _strip_accents(text: str) -> str:
+    if text.isascii():
+        return text
     return "".join(
         ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
     )
+
+
+_NOT = re.compile(r"n['’]t\b")
 
 
 def tokens(text: str) -> list[str]:
     """Lowercased words of ``text``: ``&`` read as "and", ``n't`` as "not",
     accents and punctuation dropped, hyphenated and dotted words split."""
     text = _strip_accents(text).lower().replace("&", " and ").replace("+", " and ")
-    text = re.sub(r"n['’]t\b", " not", text)
+    if "'" in text or "’" in text:
+        text = _NOT.sub(" not", text)
     out: list[str] = []
     for m in _WORD.finditer(text):
         word = m.group(0).replace("’", "'")
@@ -298,6 +304,8 @@ class LabelView:
         key: ``stems`` joined by spaces (what is scored).
         negations: how many negating words (or negated stems) it holds.
         words: every stem, negations and stop words included.
+        negatable: (stem, root) for stems that may be a negating prefix plus a root
+            ("unclear" -> "clear").
     """
 
     mode: str
@@ -306,20 +314,20 @@ class LabelView:
     key: str
     negations: int
     words: frozenset[str]
+    negatable: tuple[tuple[str, str], ...] = ()
 
 
 class Normaliser:
     """Turns labels into :class:`LabelView` s, sharing one vocabulary for nasal roots."""
 
     def __init__(self, texts: Iterable[str] = ()) -> None:
-        vocab: set[str] = set()
-        for text in texts:
-            for word in tokens(text):
-                vocab.add(word)
-                vocab.add(_id_suffix(word))
-        self.vocabulary = frozenset(vocab)
+        words: set[str] = set()
+        for text in set(texts):
+            words.update(tokens(text))
+        self.vocabulary = frozenset(words | {_id_suffix(w) for w in words})
         self._antonyms: dict[str, dict[str, set[str]]] = {}
         self._stems: dict[tuple[str, str], str] = {}
+        self._views: dict[tuple[str, str], LabelView] = {}
 
     def stem(self, word: str, mode: str) -> str:
         """The stem of one lowercased word under ``mode``."""
@@ -348,6 +356,12 @@ class Normaliser:
 
     def view(self, text: str, mode: str) -> LabelView:
         """Normalise one label text under ``mode`` (``id``, ``en`` or ``raw``)."""
+        found = self._views.get((text, mode))
+        if found is None:
+            found = self._views[(text, mode)] = self._view(text, mode)
+        return found
+
+    def _view(self, text: str, mode: str) -> LabelView:
         words = tokens(text)
         stems: list[str] = []
         every: set[str] = set()
@@ -366,7 +380,15 @@ class Normaliser:
             every.add(word)
             stems.append(s)
         stems.sort()
-        return LabelView(mode, text, tuple(stems), " ".join(stems), negations, frozenset(every))
+        negatable = tuple(
+            (s, s[len(p) :].lstrip("-"))
+            for s in stems
+            for p in NEGATING_PREFIXES
+            if s.startswith(p) and len(s) - len(p) >= 3
+        )
+        return LabelView(
+            mode, text, tuple(stems), " ".join(stems), negations, frozenset(every), negatable
+        )
 
 
 def _views(code: Code, norm: Normaliser) -> list[LabelView]:
@@ -384,13 +406,11 @@ def _views(code: Code, norm: Normaliser) -> list[LabelView]:
 def _prefix_negated(a: LabelView, b: LabelView) -> int:
     """Stems of ``a`` that are a negating prefix plus a stem that only ``b`` has."""
     count = 0
-    for s in a.stems:
-        for prefix in NEGATING_PREFIXES:
-            if s.startswith(prefix) and len(s) - len(prefix) >= 3:
-                root = s[len(prefix) :].lstrip("-")
-                if root in b.words and root not in a.words:
-                    count += 1
-                    break
+    seen: set[str] = set()
+    for stem, root in a.negatable:
+        if stem not in seen and root in b.words and root not in a.words:
+            seen.add(stem)
+            count += 1
     return count
 
 
@@ -463,20 +483,29 @@ def score_pair(
 
 
 def _score(
-    va: Sequence[LabelView], vb: Sequence[LabelView], norm: Normaliser
+    va: Sequence[LabelView],
+    vb: Sequence[LabelView],
+    norm: Normaliser,
+    threshold: float | None = None,
 ) -> tuple[float, str, str, str | None]:
+    """The best score over comparable label pairs, and why they are opposites if they are.
+
+    With ``threshold``, a pair scoring below it is not checked for opposites (it will
+    not be suggested anyway).
+    """
     best = (0.0, "", "")
+    pairs = [(x, y) for x in va for y in vb if _compatible(x, y) and x.key and y.key]
+    for x, y in pairs:
+        s = fuzz.ratio(x.key, y.key)
+        if s > best[0]:
+            best = (s, x.text, y.text)
+    if threshold is not None and best[0] < threshold:
+        return best[0], best[1], best[2], None
     why: str | None = None
-    for x in va:
-        for y in vb:
-            if not _compatible(x, y) or not x.key or not y.key:
-                continue
-            reason = opposite(x, y, norm)
-            if reason is not None:
-                why = why or reason
-            s = fuzz.ratio(x.key, y.key)
-            if s > best[0]:
-                best = (s, x.text, y.text)
+    for x, y in pairs:
+        why = opposite(x, y, norm)
+        if why is not None:
+            break
     return best[0], best[1], best[2], why
 
 
@@ -536,7 +565,7 @@ def find_near_duplicates(
                 if len(hits) <= cap or k[1] == exact:
                     candidates.update(hits)
         for j in candidates:
-            score, la, lb, why = _score(views, views_t[j], norm)
+            score, la, lb, why = _score(views, views_t[j], norm, threshold)
             if score >= threshold and why is None:
                 scored.append((score, i, j, la, lb))
     scored.sort(key=lambda t: (-t[0], ours[t[1]].id, theirs[t[2]].id))
