@@ -137,3 +137,10 @@ def test_conflicting_branches_stop_the_merge_with_conflicts_in_the_file(repo: Pa
     git(repo, "add", FILE)
     git(repo, "commit", "-q", "--no-edit")
     assert load_codebook(repo / FILE)["cost"].label_in("id") == "Biaya A"
+
+
+def test_readme_shows_the_lines_this_test_uses() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert "echo 'codebooks/*.yaml merge=qualcode' >> .gitattributes" in readme
+    assert 'git config merge.qualcode.name "qualcode codebook merge"' in readme
+    assert 'git config merge.qualcode.driver "qualcode codebook merge-driver %O %A %B %P"' in readme
