@@ -440,7 +440,10 @@ class _Merge:
                 return ov, OURS
             kind = "add" if not self.two_way else "edit"
         why = (
-            "changed differently on both sides"
+            "both sides gave it a new id: keep one as its id and list the others under "
+            "aliases, so that codings made with them still resolve"
+            if name == "id"
+            else "changed differently on both sides"
             if bv is not MISSING
             else (
                 "different values on the two sides"

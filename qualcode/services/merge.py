@@ -144,8 +144,14 @@ def merge_files(
     Raises:
         MergeInputError: a bad input (nothing is written).
     """
+    from qualcode.exporters.base import check_target
     from qualcode.exporters.codebook_yaml import render
 
+    if output is not None:
+        try:
+            check_target(output)
+        except QualcodeError as exc:
+            raise _refuse(exc, output, "") from None
     o, text = load_side(ours, "ours")
     t, _ = load_side(theirs, "theirs")
     b = None

@@ -451,3 +451,23 @@ def test_split_and_recode(demo_dir: Path) -> None:
         r.stderr
         == "error: name the codings that move with --coding GUID (or --codings-file FILE)\n"
     )
+
+
+def test_sync_refuses_an_unresolved_file_on_the_command_line(demo_dir: Path) -> None:
+    before = dump_db(demo_dir / "qualcode.db")
+    bad = BAD / "merge" / "unresolved.yaml"
+    r = run("codebook", "sync", str(bad), project=demo_dir)
+    assert r.exit_code == 1
+    assert r.stderr.startswith(
+        f"error: {bad}:7:5: unresolved merge conflict in code 'cost': description"
+    )
+    assert dump_db(demo_dir / "qualcode.db") == before
+
+
+def test_output_in_a_missing_folder_is_refused_before_merging(
+    files: dict[str, Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "nope" / "out.yaml"
+    r = run("codebook", "merge", str(files["ours"]), str(files["theirs"]), "-o", str(out))
+    assert r.exit_code == 2
+    assert r.stderr == f"error: {out}: folder {out.parent} does not exist (create it first)\n"
