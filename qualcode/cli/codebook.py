@@ -21,10 +21,11 @@ if TYPE_CHECKING:
 
 @cli.group()
 def codebook() -> None:
-    """Validate, load, show and edit the codebook.
+    """Validate, load, show and edit the codebook; diff and merge codebook files.
 
     Edits change the project (one undoable action each) and are written back to
-    the linked YAML file with its comments and order kept.
+    the linked YAML file with its comments and order kept. diff, merge (with -o)
+    and merge-driver work on YAML files, for teams and for git.
     """
 
 

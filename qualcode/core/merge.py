@@ -39,7 +39,6 @@ from typing import Any
 
 from qualcode.core.codebook import Code, Codebook, Label
 from qualcode.core.diff import (
-    SCALAR_FIELDS,
     TEXT_FIELDS,
     code_fields,
     default_of,
@@ -1119,7 +1118,6 @@ __all__ = [
     "CONFLICT_KINDS",
     "MISSING",
     "OURS",
-    "SCALAR_FIELDS",
     "THEIRS",
     "Change",
     "Conflict",

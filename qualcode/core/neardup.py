@@ -11,9 +11,9 @@ punctuation dropped, stop words of both languages removed, and each word reduced
 to a stem by a small built-in affix stripper (Indonesian meN-/peN-/ber-/ter-/di-/
 ke-/se- prefixes with nasal restoration, -kan/-an/-i suffixes and particles; English
 plural, -ing, -ed and -ment endings). The core cannot load spaCy, so the stripper is
-rule-based; where a nasal prefix hides the first letter of the root (menunggu ->
-tunggu, memukul -> pukul, mengirim -> kirim or ngirim?), the root seen elsewhere
-in the labels wins. Words are then sorted, so word order does not matter, and the
+rule-based; where a nasal prefix may hide the first letter of the root (menunggu
+-> tunggu, memukul -> pukul; but mengantre -> antre, mengirim -> kirim), the root
+seen elsewhere in the labels wins. Words are then sorted, so word order does not matter, and the
 sorted strings are scored with :func:`rapidfuzz.fuzz.ratio` (0-100).
 
 ``token_set_ratio`` is not used: it scores 100 whenever one label's words are a

@@ -286,3 +286,29 @@ def test_diff_files(sides: tuple[Path, Path, Path]) -> None:
     ]
     with pytest.raises(QualcodeError, match="empty.yaml: the codebook is empty"):
         services.diff_files(BAD / "merge" / "not_ancestor.yaml", BAD / "codebooks" / "empty.yaml")
+
+
+def test_their_new_id_reaches_our_codings_through_the_merge(demo: Project, demo_dir: Path) -> None:
+    """Alice gives a code a new id in her file; we merge her file into ours and sync:
+    our codings follow the code under its new id, and the old id still resolves."""
+    linked = demo_dir / "kepmenpan-63.yaml"
+    base = demo_dir / "base.yaml"
+    shutil.copyfile(linked, base)
+    coding, _ = demo.apply_coding("wawancara_01_pedagang_pasar", "cost.unofficial_fee", 10, 20)
+    demo.set_label("cost", "Ongkos", lang="id")  # our own edit, written back to our file
+    services.write_back(demo)
+    alice = demo_dir / "alice.yaml"
+    alice.write_text(
+        base.read_text(encoding="utf-8").replace(
+            "      - id: cost.unofficial_fee\n",
+            "      - id: cost.pungli\n        aliases: [cost.unofficial_fee]\n",
+        ),
+        encoding="utf-8",
+    )
+    report = services.merge_files(linked, alice, base, linked)
+    assert report.result.clean
+    services.sync_codebook(demo)
+    assert demo.coding(coding.guid).code == "cost.pungli"
+    assert demo.codebook()["cost"].label_in("id") == "Ongkos"
+    demo.apply_coding("wawancara_01_pedagang_pasar", "cost.unofficial_fee", 30, 40)
+    assert len(demo.codings(code="cost.pungli")) == 2
