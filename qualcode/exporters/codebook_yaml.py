@@ -10,6 +10,7 @@ them, and removed codes disappear. A file written as a flat ``codes:`` list with
 
 from __future__ import annotations
 
+import copy
 import io
 from collections.abc import Mapping
 from pathlib import Path
@@ -87,6 +88,20 @@ def _pop_tail(node: Any) -> Any:
     if not entry or len(entry) <= index or entry[index] is None:
         return None
     token = entry[index]
+    value = token.value
+    if not value.startswith("\n") and "\n" in value:
+        # an end-of-line comment ("label: B  # note") belongs to its line and stays;
+        # only the whole-line comments after it belong between the codes
+        inline, rest = value.split("\n", 1)
+        token.value = inline + "\n"
+        if not rest.strip():
+            return None
+        moved = copy.copy(token)
+        moved.start_mark = copy.copy(token.start_mark)  # its column is the mark's
+        moved.value = rest
+        first = rest.lstrip("\n").split("\n", 1)[0]
+        moved.column = len(first) - len(first.lstrip(" \t"))
+        return moved
     entry[index] = None
     return token
 
@@ -100,13 +115,18 @@ def _put_tail(node: Any, token: Any) -> None:
     # after a plain value it needs a line break first
     text = token.value.lstrip("\n").lstrip(" \t")
     value = owner[key]
+    entry = owner.ca.items.setdefault(key, [None, None, None, None])
+    while len(entry) <= index:
+        entry.append(None)
+    kept = entry[index]
+    if kept is not None and kept.value.endswith("\n"):
+        # the line already ends with its own comment: the moved lines follow it
+        kept.value += " " * (token.column or 0) + text
+        return
     if isinstance(value, FoldedScalarString | LiteralScalarString):
         token.value = text  # ruamel indents it by the token's column
     else:
         token.value = "\n" + " " * (token.column or 0) + text
-    entry = owner.ca.items.setdefault(key, [None, None, None, None])
-    while len(entry) <= index:
-        entry.append(None)
     entry[index] = token
 
 
@@ -145,6 +165,18 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _commented(value: Any) -> Any:
+    """Lists and mappings as ruamel's commented kinds, so a comment can follow their
+    last item (a plain list takes a trailing comment before its items)."""
+    if isinstance(value, CommentedMap | CommentedSeq):
+        return value
+    if isinstance(value, dict):
+        return CommentedMap((k, _commented(v)) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return CommentedSeq(_commented(v) for v in value)
+    return value
+
+
 def _update_mapping(node: CommentedMap, code: Code, *, flat: bool) -> None:
     """Make ``node`` describe ``code``, touching only what differs."""
     wanted = code_to_data(code)
@@ -172,10 +204,10 @@ def _update_mapping(node: CommentedMap, code: Code, *, flat: bool) -> None:
                 current[lang] = text
             continue
         if key in node:
-            node[key] = value
+            node[key] = _commented(value)
         else:
             index = _insert_index(node, key)
-            node.insert(index, key, value)
+            node.insert(index, key, _commented(value))
 
 
 def _insert_index(node: CommentedMap, key: str) -> int:
@@ -199,6 +231,8 @@ def _new_mapping(code: Code, *, flat: bool) -> CommentedMap:
                 flow = CommentedMap(value)
                 flow.fa.set_flow_style()
                 value = flow
+            else:
+                value = _commented(value)
             node[key] = value
     return node
 
