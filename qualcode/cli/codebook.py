@@ -21,10 +21,11 @@ if TYPE_CHECKING:
 
 @cli.group()
 def codebook() -> None:
-    """Validate, load, show and edit the codebook.
+    """Validate, load, show and edit the codebook; diff and merge codebook files.
 
     Edits change the project (one undoable action each) and are written back to
-    the linked YAML file with its comments and order kept.
+    the linked YAML file with its comments and order kept. diff, merge (with -o)
+    and merge-driver work on YAML files, for teams and for git.
     """
 
 
@@ -233,13 +234,7 @@ def codebook_merge_code(ctx: Context, source: str, target: str) -> None:
     _edited(ctx, f"merged {source} into {target}", lambda p: p.merge_code(source, target))
 
 
-@codebook.command("merge")
-@click.argument("source")
-@click.argument("target")
-@pass_ctx
-def codebook_merge(ctx: Context, source: str, target: str) -> None:
-    """Merge code SOURCE into TARGET in the project (same as merge-code)."""
-    _edited(ctx, f"merged {source} into {target}", lambda p: p.merge_code(source, target))
+# `codebook merge` (files or codes) lives in cli/merge.py
 
 
 @codebook.command("set-id")

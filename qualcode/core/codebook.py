@@ -439,7 +439,11 @@ def validate_codebook_data(
     if not isinstance(data, Mapping):
         col.add((), "a codebook must be a mapping with a 'codes:' list")
         return col.problems
+    if "conflict" in data:
+        _unresolved(col, ("conflict",), data["conflict"], "the codebook")
     for key in data:
+        if key == "conflict":
+            continue
         if key not in TOP_LEVEL_FIELDS:
             col.add(
                 (str(key), "<key>"),
@@ -484,7 +488,11 @@ def validate_codebook_data(
             if not isinstance(item, Mapping):
                 col.add(path, "a code must be a mapping with at least 'id' and 'label'")
                 continue
+            if "conflict" in item:
+                _unresolved(col, (*path, "conflict"), item["conflict"], f"code {item.get('id')!r}")
             for key in item:
+                if key == "conflict":
+                    continue
                 if key not in CODE_FIELDS:
                     col.add(
                         (*path, str(key), "<key>"),
@@ -623,6 +631,23 @@ def validate_codebook_data(
                 )
     col.problems.sort(key=lambda p: (p.line or 0, p.column or 0))
     return col.problems
+
+
+CONFLICT_FIELD = "conflict"
+"""The field a merge leaves on a code (or the codebook) with an unresolved conflict."""
+
+UNRESOLVED = "unresolved merge conflict"
+"""The words every refusal of an unresolved merge result starts with."""
+
+
+def _unresolved(col: _Collector, path: Path, block: Any, where: str) -> None:
+    fields = ", ".join(str(k) for k in block) if isinstance(block, Mapping) and block else "?"
+    col.add(
+        (*path, "<key>"),
+        f"{UNRESOLVED} in {where}: {fields}",
+        "keep the value you want in each field (ours is there now; base and theirs are in "
+        "the block), then delete the 'conflict:' block",
+    )
 
 
 def _check_label(col: _Collector, item: Mapping[str, Any], path: Path, code_id: str | None) -> None:

@@ -10,7 +10,9 @@ them, and removed codes disappear. A file written as a flat ``codes:`` list with
 
 from __future__ import annotations
 
+import copy
 import io
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +88,20 @@ def _pop_tail(node: Any) -> Any:
     if not entry or len(entry) <= index or entry[index] is None:
         return None
     token = entry[index]
+    value = token.value
+    if not value.startswith("\n") and "\n" in value:
+        # an end-of-line comment ("label: B  # note") belongs to its line and stays;
+        # only the whole-line comments after it belong between the codes
+        inline, rest = value.split("\n", 1)
+        token.value = inline + "\n"
+        if not rest.strip():
+            return None
+        moved = copy.copy(token)
+        moved.start_mark = copy.copy(token.start_mark)  # its column is the mark's
+        moved.value = rest
+        first = rest.lstrip("\n").split("\n", 1)[0]
+        moved.column = len(first) - len(first.lstrip(" \t"))
+        return moved
     entry[index] = None
     return token
 
@@ -99,13 +115,18 @@ def _put_tail(node: Any, token: Any) -> None:
     # after a plain value it needs a line break first
     text = token.value.lstrip("\n").lstrip(" \t")
     value = owner[key]
+    entry = owner.ca.items.setdefault(key, [None, None, None, None])
+    while len(entry) <= index:
+        entry.append(None)
+    kept = entry[index]
+    if kept is not None and kept.value.endswith("\n"):
+        # the line already ends with its own comment: the moved lines follow it
+        kept.value += " " * (token.column or 0) + text
+        return
     if isinstance(value, FoldedScalarString | LiteralScalarString):
         token.value = text  # ruamel indents it by the token's column
     else:
         token.value = "\n" + " " * (token.column or 0) + text
-    entry = owner.ca.items.setdefault(key, [None, None, None, None])
-    while len(entry) <= index:
-        entry.append(None)
     entry[index] = token
 
 
@@ -144,6 +165,18 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _commented(value: Any) -> Any:
+    """Lists and mappings as ruamel's commented kinds, so a comment can follow their
+    last item (a plain list takes a trailing comment before its items)."""
+    if isinstance(value, CommentedMap | CommentedSeq):
+        return value
+    if isinstance(value, dict):
+        return CommentedMap((k, _commented(v)) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return CommentedSeq(_commented(v) for v in value)
+    return value
+
+
 def _update_mapping(node: CommentedMap, code: Code, *, flat: bool) -> None:
     """Make ``node`` describe ``code``, touching only what differs."""
     wanted = code_to_data(code)
@@ -171,10 +204,10 @@ def _update_mapping(node: CommentedMap, code: Code, *, flat: bool) -> None:
                 current[lang] = text
             continue
         if key in node:
-            node[key] = value
+            node[key] = _commented(value)
         else:
             index = _insert_index(node, key)
-            node.insert(index, key, value)
+            node.insert(index, key, _commented(value))
 
 
 def _insert_index(node: CommentedMap, key: str) -> int:
@@ -198,15 +231,75 @@ def _new_mapping(code: Code, *, flat: bool) -> CommentedMap:
                 flow = CommentedMap(value)
                 flow.fa.set_flow_style()
                 value = flow
+            else:
+                value = _commented(value)
             node[key] = value
     return node
 
 
-def render(codebook: Codebook, original: str | None = None) -> str:
-    """The YAML text of ``codebook``, as an edit of ``original`` when given."""
+Conflicts = Mapping[str | None, Mapping[str, Any]]
+"""Conflict blocks by code id (``None``: the codebook itself), then field."""
+
+
+def _code_nodes(seq: Any, out: dict[str, Any]) -> dict[str, Any]:
+    if isinstance(seq, list):
+        for item in seq:
+            if isinstance(item, dict) and "id" in item:
+                out[str(item["id"])] = item
+                _code_nodes(item.get("children"), out)
+    return out
+
+
+def _put_conflict(node: Any, block: Mapping[str, Any], after: tuple[str, ...]) -> None:
+    """Set ``node["conflict"]`` right after the first of ``after`` it has (else first)."""
+    keys = list(node.keys())
+    index = 0
+    for name in after:
+        if name in keys:
+            index = keys.index(name) + 1
+            break
+    value = CommentedMap(
+        (k, CommentedMap(v) if isinstance(v, Mapping) else v) for k, v in block.items()
+    )
+    if isinstance(node, CommentedMap):
+        if "conflict" in node:
+            del node["conflict"]
+        node.insert(index, "conflict", value)
+        return
+    items = [(k, v) for k, v in node.items() if k != "conflict"]
+    items.insert(index, ("conflict", value))
+    node.clear()
+    node.update(items)
+
+
+def _add_conflicts(doc: Any, conflicts: Conflicts | None) -> None:
+    if not conflicts:
+        return
+    nodes = _code_nodes(doc.get("codes"), {})
+    for code_id, block in conflicts.items():
+        if code_id is None:
+            _put_conflict(doc, block, ("languages", "description", "name", "version"))
+        elif code_id in nodes:
+            _put_conflict(nodes[code_id], block, ("label", "id"))
+        else:  # pragma: no cover - the merge only reports conflicts on codes it keeps
+            raise InputError(f"no code {code_id!r} to attach a merge conflict to")
+
+
+def render(
+    codebook: Codebook, original: str | None = None, *, conflicts: Conflicts | None = None
+) -> str:
+    """The YAML text of ``codebook``, as an edit of ``original`` when given.
+
+    Args:
+        codebook: what to write.
+        original: the file's current text (its comments, order and style are kept).
+        conflicts: unresolved merge conflicts to leave in the file as ``conflict:``
+            blocks (which the validator refuses until a person resolves them).
+    """
     y = _yaml()
     if original is None or not original.strip():
         doc = CommentedMap(codebook_to_data(codebook))
+        _add_conflicts(doc, conflicts)
         buf = io.StringIO()
         y.dump(doc, buf)
         return buf.getvalue()
@@ -285,6 +378,8 @@ def render(codebook: Codebook, original: str | None = None) -> str:
         doc["codes"] = build(None, doc.get("codes"))
     # comments between codes go back before the code they introduced (or, when that
     # code is gone, nowhere); the comment after the last code stays at the end
+    # conflicts go in first, so that comments between codes follow the whole code
+    _add_conflicts(doc, conflicts)
     _attach_comments(doc["codes"], leading)
     _put_tail(doc["codes"], end_token)
     buf = io.StringIO()

@@ -16,6 +16,15 @@ from qualcode.services.imports import (
     prepare_document,
     speaker_config,
 )
+from qualcode.services.merge import (
+    MergeInputError,
+    MergeReport,
+    check_ancestor,
+    diff_files,
+    load_side,
+    merge_driver,
+    merge_files,
+)
 from qualcode.services.projects import build_demo, demo_location, init_project
 from qualcode.services.resources import default_codebook, resource_dir
 from qualcode.services.selectors import resolve_span
@@ -23,15 +32,22 @@ from qualcode.services.selectors import resolve_span
 __all__ = [
     "SPEAKER_SETTINGS",
     "ImportReport",
+    "MergeInputError",
+    "MergeReport",
     "Progress",
     "build_demo",
+    "check_ancestor",
     "default_codebook",
     "demo_location",
+    "diff_files",
     "export_codebook",
     "export_frequency",
     "import_transcripts",
     "init_project",
     "load_codebook",
+    "load_side",
+    "merge_driver",
+    "merge_files",
     "prepare_document",
     "resolve_span",
     "resource_dir",

@@ -6,7 +6,7 @@ the row-level changes that undo and redo replay), and returns plain ``core``
 dataclasses. No ORM object leaves this package.
 
 The methods are grouped by area: documents and codings here, the rest in mixins
-(``codebook_ops``, ``memos``, ``cases``) over :class:`~qualcode.store.base.ProjectBase`.
+(``codebook_ops``, ``recode``, ``memos``, ``cases``) over :class:`~qualcode.store.base.ProjectBase`.
 """
 
 from __future__ import annotations
@@ -65,9 +65,10 @@ from qualcode.store.cases import CaseMixin
 from qualcode.store.codebook_ops import CodebookOpsMixin
 from qualcode.store.engine import ensure_schema, make_engine, resolve_location
 from qualcode.store.memos import MemoMixin
+from qualcode.store.recode import RecodeMixin
 
 
-class Project(CodebookOpsMixin, MemoMixin, CaseMixin, ProjectBase):
+class Project(RecodeMixin, CodebookOpsMixin, MemoMixin, CaseMixin, ProjectBase):
     """An open project (a SQLite file or a PostgreSQL database).
 
     Args:

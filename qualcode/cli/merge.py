@@ -1,0 +1,415 @@
+"""Team codebooks on the command line: diff, merge, git's merge driver, split, recode.
+
+``qualcode codebook merge`` has two forms. With ``-o/--output`` (or ``--base``) it
+merges codebook *files*: ``merge OURS THEIRS [--base BASE] -o OUT``. Without them it
+merges two *codes* of the project: ``merge SOURCE TARGET`` (the same as
+``merge-code``), so the workbench's edit and the team's file merge share one verb.
+
+Exit status of ``diff`` and the file ``merge`` follows diff(1) and diff3(1): 0 the same
+/ merged cleanly, 1 different / merged with conflicts (left in OUT), 2 trouble (a bad
+input; nothing written).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from qualcode.cli._base import Context, cli, clip, echo_err, fail, pass_ctx
+from qualcode.cli.codebook import _edited, codebook
+from qualcode.errors import NotFoundError
+
+if TYPE_CHECKING:
+    from qualcode.core.diff import CodebookDiff
+    from qualcode.core.merge import MergeResult
+    from qualcode.store import Project
+
+# ---------------------------------------------------------------------- diff
+
+
+def _diff_lines(diff: CodebookDiff) -> list[str]:
+    from qualcode.core.codebook import label_text
+    from qualcode.core.diff import describe_value
+
+    out: list[str] = []
+    for c in diff.added:
+        under = f" (under {c.parent})" if c.parent else ""
+        out.append(f"added      {c.id}: {' / '.join(c.labels().values())}{under}")
+    for c in diff.removed:
+        out.append(f"removed    {c.id}: {label_text(c.label)}")
+    for old, new in diff.renamed:
+        out.append(f"renamed    {old} -> {new} ({old} stays as an alias)")
+    for ch in diff.relabelled:
+        lang = f" [{ch.field.split('.', 1)[1]}]" if "." in ch.field else ""
+        out.append(
+            f"relabelled {ch.code}{lang}: {describe_value(ch.old)} -> {describe_value(ch.new)}"
+        )
+    for ch in diff.moved:
+        out.append(f"moved      {ch.code}: {ch.old or '(top level)'} -> {ch.new or '(top level)'}")
+    for ch in diff.changed:
+        out.append(
+            f"changed    {ch.code}: {ch.field}: {describe_value(ch.old)} -> "
+            f"{describe_value(ch.new)}"
+        )
+    for ch in diff.codebook:
+        out.append(f"codebook   {ch.field}: {describe_value(ch.old)} -> {describe_value(ch.new)}")
+    return out
+
+
+@codebook.command("diff")
+@click.argument("a", type=click.Path(path_type=Path))
+@click.argument("b", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="The differences as JSON (see the README).")
+def codebook_diff(a: Path, b: Path, as_json: bool) -> None:
+    """What changed from codebook file A to B, keyed by code id.
+
+    Lists added, removed, renamed (new id, old id kept as an alias), relabelled
+    (per language), moved (new parent) codes and every other changed field
+    (description, colour, key, examples, aliases, memo, rules). Exit status 0 when
+    the two are the same, 1 when they differ, 2 for a bad file.
+    """
+    from qualcode import services
+
+    diff = services.diff_files(a, b)
+    if as_json:
+        click.echo(json.dumps(diff.to_json(), ensure_ascii=False, indent=2))
+    else:
+        lines = _diff_lines(diff)
+        for line in lines:
+            click.echo(line)
+        if not lines:
+            click.echo(f"{a} and {b} hold the same codebook")
+    sys.exit(0 if diff.is_empty() else 1)
+
+
+# ---------------------------------------------------------------------- merge
+
+
+def _change_line(side: str, what: str, code: str | None, detail: str) -> str:
+    where = code if code is not None else "(codebook)"
+    if what in ("added", "removed"):
+        text = f"{what} {where}"
+    elif what == "merged":
+        text = f"merged into {where}"
+    else:
+        text = f"changed {where}: {what}"
+    if detail:
+        text += f" ({detail})" if what in ("removed", "merged") else f" = {detail}"
+    return f"  {side}: {text}"
+
+
+def _report(
+    result: MergeResult,
+    *,
+    ours: Path,
+    theirs: Path,
+    base: Path | None,
+    output: str,
+    verbose: bool,
+    err: bool,
+) -> None:
+    from qualcode.core.merge import summary
+
+    def say(line: str) -> None:
+        click.echo(line, err=err)
+
+    counts = summary(result)
+    parts = []
+    for side in ("theirs", "ours"):
+        bits = [
+            f"{counts[f'{side}.{kind}']} {kind}"
+            for kind in ("added", "changed", "removed", "merged")
+            if counts.get(f"{side}.{kind}")
+        ]
+        if bits:
+            parts.append(f"from {side}: " + ", ".join(bits))
+    n = len(result.conflicts)
+    how = f"base {base}" if base is not None else "two-way, no base"
+    say(
+        f"merged {ours} and {theirs} ({how}) into {output}: {counts['codes']} codes"
+        + (f"; {'; '.join(parts)}" if parts else "")
+        + f"; {n} conflict{'s' if n != 1 else ''}"
+    )
+    for c in result.conflicts:
+        say(f"conflict: {c.describe()}")
+    if verbose or result.two_way:
+        for ch in result.changes:
+            say(_change_line(ch.side, ch.what, ch.code, ch.detail))
+    for s in result.suggestions:
+        applied = s in result.applied
+        say(
+            f"{'merged' if applied else 'suggested merge'} (score {s.score:.0f}): "
+            f"ours {s.ours} {s.ours_label!r} = theirs {s.theirs} {s.theirs_label!r}"
+            + ("" if applied else " (--apply-suggestions merges it)")
+        )
+    if n:
+        say(
+            f"resolve the conflicts in {output}: keep the value you want in each field, "
+            "delete each 'conflict:' block, then 'qualcode codebook validate' it"
+        )
+
+
+@codebook.command("merge")
+@click.argument("first", metavar="OURS|SOURCE")
+@click.argument("second", metavar="THEIRS|TARGET")
+@click.option(
+    "--base",
+    type=click.Path(path_type=Path),
+    help="File merge: the common ancestor (a three-way merge; without it, a two-way union).",
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="OUT",
+    help="File merge: where to write the merged codebook ('-' for stdout).",
+)
+@click.option(
+    "--apply-suggestions",
+    is_flag=True,
+    help="File merge: merge suggested near-duplicate codes (theirs into ours).",
+)
+@click.option(
+    "--threshold",
+    type=float,
+    default=None,
+    help="File merge: lowest near-duplicate score suggested, 0-100 [85].",
+)
+@click.option("--json", "as_json", is_flag=True, help="File merge: the report as JSON.")
+@click.option("-v", "--verbose", is_flag=True, help="File merge: list every change taken.")
+@pass_ctx
+def codebook_merge(
+    ctx: Context,
+    first: str,
+    second: str,
+    base: Path | None,
+    output: str | None,
+    apply_suggestions: bool,
+    threshold: float | None,
+    as_json: bool,
+    verbose: bool,
+) -> None:
+    """Merge codebook files, or merge two codes of the project.
+
+    \b
+    Files:  qualcode codebook merge OURS THEIRS [--base BASE] -o OUT
+    Codes:  qualcode codebook merge SOURCE TARGET      (same as merge-code)
+
+    With -o (or --base) the files OURS and THEIRS are merged on stable code ids:
+    three-way against BASE (a change made on one side is taken, the same change on
+    both sides once; different changes to one field, a delete against an edit, the
+    same new id with different content are conflicts), or a two-way union without
+    BASE that reports every difference. No code is silently dropped. Conflicts are
+    left in OUT as 'conflict:' blocks that 'codebook validate' and 'codebook sync'
+    refuse until resolved. Codes added on different sides with the same meaning are
+    suggested as merges with their scores. OUT keeps OURS' comments and order.
+    Exit status: 0 merged cleanly, 1 merged with conflicts, 2 a bad input.
+
+    Without -o and --base, code SOURCE of the project is merged into TARGET: codings,
+    sub-codes and memos follow and SOURCE's id becomes an alias of TARGET.
+    """
+    file_merge = output is not None or base is not None
+    if not file_merge:
+        if apply_suggestions or threshold is not None or as_json or verbose:
+            fail(
+                "--apply-suggestions, --threshold, --json and --verbose are for a file merge "
+                "(add -o OUT)"
+            )
+        try:
+            _edited(ctx, f"merged {first} into {second}", lambda p: p.merge_code(first, second))
+        except NotFoundError as exc:
+            if Path(first).is_file() and Path(second).is_file():
+                raise NotFoundError(
+                    exc.problem.message,
+                    hint=f"to merge codebook files, add -o OUT: qualcode codebook merge "
+                    f"{first} {second} -o merged.yaml",
+                ) from None
+            raise
+        return
+    if output is None:
+        fail("a file merge needs -o OUT (or -o - for stdout)")
+    from qualcode import services
+    from qualcode.core.neardup import DEFAULT_THRESHOLD
+
+    ours, theirs = Path(first), Path(second)
+    to_stdout = output == "-"
+    report = services.merge_files(
+        ours,
+        theirs,
+        base,
+        None if to_stdout else Path(output),
+        apply_suggestions=apply_suggestions,
+        threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
+    )
+    result = report.result
+    if to_stdout:
+        click.echo(report.text, nl=False)
+    if as_json:
+        data = {**result.to_json(), "output": None if to_stdout else output}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2), err=to_stdout)
+    else:
+        _report(
+            result,
+            ours=ours,
+            theirs=theirs,
+            base=base,
+            output="stdout" if to_stdout else output,
+            verbose=verbose,
+            err=to_stdout,
+        )
+    sys.exit(0 if result.clean else 1)
+
+
+@codebook.command("merge-driver")
+@click.argument("base", type=click.Path(path_type=Path), metavar="%O")
+@click.argument("ours", type=click.Path(path_type=Path), metavar="%A")
+@click.argument("theirs", type=click.Path(path_type=Path), metavar="%B")
+@click.argument("name", required=False, metavar="[%P]")
+@click.option("--apply-suggestions", is_flag=True, help="Merge suggested near duplicates.")
+def codebook_merge_driver(
+    base: Path, ours: Path, theirs: Path, name: str | None, apply_suggestions: bool
+) -> None:
+    """git's merge driver for YAML codebooks: merges %B into %A against %O.
+
+    \b
+    .gitattributes:  codebooks/*.yaml merge=qualcode
+    git config merge.qualcode.name "qualcode codebook merge"
+    git config merge.qualcode.driver "qualcode codebook merge-driver %O %A %B %P"
+
+    Writes the result into %A and exits 0 when it merged cleanly; with conflicts it
+    leaves them in %A as 'conflict:' blocks and exits 1, so git reports the file as
+    conflicted. A side that is not a valid codebook leaves %A as it was (exit 2).
+    """
+    from qualcode import services
+
+    label = name or str(ours)
+    report = services.merge_driver(base, ours, theirs, apply_suggestions=apply_suggestions)
+    result = report.result
+    n = len(result.conflicts)
+    if n:
+        echo_err(f"qualcode: {n} codebook conflict{'s' if n != 1 else ''} in {label}")
+        for c in result.conflicts:
+            echo_err(f"conflict: {c.describe()}")
+        echo_err(
+            f"resolve them in {label} (keep one value, delete each 'conflict:' block), "
+            "then git add it"
+        )
+    for s in result.suggestions:
+        if s not in result.applied:
+            echo_err(
+                f"qualcode: near duplicates in {label} (score {s.score:.0f}): "
+                f"{s.ours} {s.ours_label!r} = {s.theirs} {s.theirs_label!r}"
+            )
+    sys.exit(0 if result.clean else 1)
+
+
+# ---------------------------------------------------------------------- split / recode
+
+
+def _read_guids(guids: tuple[str, ...], codings_file: str | None) -> list[str]:
+    out = list(guids)
+    if codings_file is not None:
+        stream = (
+            sys.stdin if codings_file == "-" else open(codings_file, encoding="utf-8")  # noqa: SIM115
+        )
+        try:
+            out.extend(line.strip() for line in stream if line.strip())
+        finally:
+            if stream is not sys.stdin:
+                stream.close()
+    return out
+
+
+@codebook.command("split")
+@click.argument("code")
+@click.argument("new_id", metavar="NEW_ID")
+@click.option("--label", required=True, help="The new code's label.")
+@click.option("--lang", help="Language of --label (id, en, ...).")
+@click.option("--parent", help="Put the new code under this code (default: beside CODE).")
+@click.option("--top", is_flag=True, help="Make the new code a top-level code.")
+@click.option("--key", help="Key sequence of the new code.")
+@click.option("--color", help="#RRGGBB of the new code.")
+@click.option("--description", default="", help="The new code's definition.")
+@click.option(
+    "--coding",
+    "guids",
+    multiple=True,
+    metavar="GUID",
+    help="A coding of CODE that moves to NEW_ID (repeat it).",
+)
+@click.option(
+    "--codings-file",
+    metavar="FILE",
+    help="More coding guids, one per line ('-' reads stdin).",
+)
+@pass_ctx
+def codebook_split(
+    ctx: Context,
+    code: str,
+    new_id: str,
+    label: str,
+    lang: str | None,
+    parent: str | None,
+    top: bool,
+    key: str | None,
+    color: str | None,
+    description: str,
+    guids: tuple[str, ...],
+    codings_file: str | None,
+) -> None:
+    """Split CODE: create NEW_ID and move the chosen codings of CODE to it.
+
+    One undoable action. The new code goes beside CODE (same parent, right after
+    it) unless --parent or --top says otherwise.
+    """
+    from qualcode.core.codebook import Code
+
+    if parent and top:
+        fail("give --parent CODE or --top, not both")
+    chosen = _read_guids(guids, codings_file)
+    if not chosen:
+        fail("name the codings that move with --coding GUID (or --codings-file FILE)")
+    moved: list[int] = []
+
+    def run(project: Project) -> None:
+        new_parent = None if top else parent
+        if not top and parent is None:
+            src = project.codebook().get(code)
+            new_parent = src.parent if src is not None else None
+        new = Code(
+            id=new_id,
+            label={lang: label} if lang else label,
+            parent=new_parent,
+            key=key,
+            color=color,
+            description=description,
+        )
+        _, codings = project.split_code(code, new, chosen)
+        moved.append(len(codings))
+
+    _edited(ctx, f"split {code}: created {new_id}", run)
+    click.echo(f"moved {moved[0] if moved else 0} codings to {new_id}")
+
+
+@cli.command("recode")
+@click.argument("guids", nargs=-1, metavar="GUID...")
+@click.option("--to", "target", required=True, metavar="CODE", help="The code they move to.")
+@click.option(
+    "--codings-file", metavar="FILE", help="More coding guids, one per line ('-' reads stdin)."
+)
+@pass_ctx
+def recode(ctx: Context, guids: tuple[str, ...], target: str, codings_file: str | None) -> None:
+    """Move codings (by guid) to another code, in one undoable action."""
+    chosen = _read_guids(guids, codings_file)
+    if not chosen:
+        fail("name the codings to move (GUID... or --codings-file FILE)")
+    with ctx.open() as project:
+        codings = project.recode_codings(chosen, target)
+    for c in codings:
+        click.echo(f"recoded {c.guid} {c.doc} [{c.start}:{c.end}] -> {c.code}: {clip(c.quote)}")
+    gone = len(dict.fromkeys(chosen)) - len(codings)
+    if gone:
+        click.echo(f"{gone} identical to a coding {target} already had: stored once")
