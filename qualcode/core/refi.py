@@ -29,6 +29,9 @@ from dataclasses import dataclass, field
 from itertools import product
 from typing import Any
 
+from qualcode.core.codebook import Code
+from qualcode.core.model import Coding, ImportedDocument, Memo, SentenceSpan
+
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 """The namespace of ``project.qde``."""
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -700,3 +703,45 @@ def tree_ordered(codes: Iterable[RefiCode]) -> list[RefiCode]:
     visit(None)
     out.extend(c for c in codes if c.guid not in seen)
     return out
+
+
+# --------------------------------------------------------------------- what the store writes
+
+
+@dataclass
+class ImportPlan:
+    """Everything one REFI-QDA import writes, resolved to project names and ids.
+
+    Built by :mod:`qualcode.services.refi` (no database access needed to read it),
+    written by the store in one transaction, so a refused import writes nothing.
+
+    Attributes:
+        coders: ``(name, guid)`` of coders to create.
+        new_codes: ``(code, guid, codable)``, parents first; ``code.parent`` is an id.
+        code_fills: code id -> fields to fill where the project's code has none.
+        documents: ``(document, sentences, guid)`` of new documents.
+        codings: ``(coding, selection guid)``; ``coding.doc`` / ``coding.code`` are
+            project names and ids.
+        memos: memos to create (``Memo.target`` a document name, code id or case name).
+        attributes: ``(name, guid, type)`` of new case attributes.
+        cases: ``(name, guid, description)`` of new cases.
+        case_sources: ``(case, document, speaker)`` links.
+        case_values: ``(case, attribute, value)``, set only where the case has none.
+        comments: review comments (``guid, coding_guid, author, at, kind, text``).
+        settings: project settings to set where they are unset.
+    """
+
+    coders: list[tuple[str, str]] = field(default_factory=list)
+    new_codes: list[tuple[Code, str, bool]] = field(default_factory=list)
+    code_fills: dict[str, dict[str, Any]] = field(default_factory=dict)
+    documents: list[tuple[ImportedDocument, Sequence[SentenceSpan], str]] = field(
+        default_factory=list
+    )
+    codings: list[tuple[Coding, str | None]] = field(default_factory=list)
+    memos: list[Memo] = field(default_factory=list)
+    attributes: list[tuple[str, str, str]] = field(default_factory=list)
+    cases: list[tuple[str, str, str]] = field(default_factory=list)
+    case_sources: list[tuple[str, str, str | None]] = field(default_factory=list)
+    case_values: list[tuple[str, str, str | None]] = field(default_factory=list)
+    comments: list[dict[str, Any]] = field(default_factory=list)
+    settings: dict[str, Any] = field(default_factory=dict)
