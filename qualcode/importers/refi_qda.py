@@ -403,6 +403,7 @@ class _Reader:
         self.skipped: dict[str, int] = {}
         self._anon = 0
         self._said: set[str] = set()
+        self.origin = ""
 
     def warn(self, message: str) -> None:
         self.problems.append(Problem(message, self.label))
@@ -517,7 +518,11 @@ class _Reader:
         if codes_el is not None:
             walk(codes_el, None)
         parents = {c.parent for c in out if c.parent}
-        if parents and all(c.codable for c in out if c.guid in parents):
+        if (
+            parents
+            and all(c.codable for c in out if c.guid in parents)
+            and not self.origin.startswith("qualcode")
+        ):
             self.warn(
                 "every code is marked codable, parents too (kept: in qualcode any code can be applied)"
             )
@@ -858,6 +863,7 @@ class _Reader:
     # ---------------------------------------------------------------- whole files
 
     def project(self, root: Element, kind: str, default_name: str) -> RefiProject:
+        self.origin = root.get("origin") or ""
         if kind == "codebook":
             codes = self.codes(root)
             sets = _child(root, "Sets")

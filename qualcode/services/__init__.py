@@ -17,22 +17,38 @@ from qualcode.services.imports import (
     speaker_config,
 )
 from qualcode.services.projects import build_demo, demo_location, init_project
+from qualcode.services.refi import (
+    ExportSummary,
+    RefiImportReport,
+    export_qdc,
+    export_qdpx,
+    import_refi,
+    read_refi_file,
+    refi_model,
+)
 from qualcode.services.resources import default_codebook, resource_dir
 from qualcode.services.selectors import resolve_span
 
 __all__ = [
     "SPEAKER_SETTINGS",
+    "ExportSummary",
     "ImportReport",
+    "RefiImportReport",
     "Progress",
     "build_demo",
     "default_codebook",
     "demo_location",
     "export_codebook",
     "export_frequency",
+    "export_qdc",
+    "export_qdpx",
+    "import_refi",
     "import_transcripts",
     "init_project",
     "load_codebook",
     "prepare_document",
+    "read_refi_file",
+    "refi_model",
     "resolve_span",
     "resource_dir",
     "speaker_config",
