@@ -485,6 +485,8 @@ class SourcePositions:
             The scheme and the number of selections whose name confirmed it.
         """
         candidates = self.schemes()
+        # an empty or reversed selection is broken whatever the counting: no evidence
+        selections = [(s, e, n) for s, e, n in selections if s < e]
         if len(candidates) == 1 or not selections:
             return candidates[0], 0
         best: tuple[int, int, PositionScheme] | None = None
