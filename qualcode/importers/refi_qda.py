@@ -878,7 +878,9 @@ class _Reader:
                 kind="codebook",
                 origin=root.get("origin") or "",
                 codes=tuple(codes),
-                meta=dict(first_meta.get("codebook", {}) or {}),
+                meta={"codebook": first_meta["codebook"]}
+                if isinstance(first_meta.get("codebook"), dict)
+                else {},
                 skipped=self.skipped,
             )
         users = self.users(root)

@@ -563,6 +563,7 @@ class _Planner:
             self.plan.new_codes.append((built, plan.guids[new_id], code.codable))
             tally.added += 1
         by_id = {c.id: c for c in cb.codes}
+        self.code_memos = {c.id: c.memo for c in cb.codes if c.memo}
         for code in incoming:
             if code.guid in plan.matched:
                 project_code = by_id[plan.ids[code.guid]]
@@ -950,12 +951,20 @@ class _Planner:
             if kind == "code-field" and isinstance(target_guid, str):
                 code_id = code_by_guid.get(target_guid)
                 if code_id is not None:
-                    field_memos.setdefault(code_id, []).append(note.text)
-                    tally.added += 1
+                    if self.code_memos.get(code_id) == note.text:
+                        tally.matched += 1
+                        tally.how["text"] = tally.how.get("text", 0) + 1
+                    else:
+                        field_memos.setdefault(code_id, []).append(note.text)
+                        tally.added += 1
                     continue
             if kind == "coding":
-                # a coding memo whose coding was not imported (already there, or skipped)
-                tally.skipped += 1
+                # a coding memo whose coding was not imported: already there, or skipped
+                if target_guid in self.known["coding"]:
+                    tally.matched += 1
+                    tally.how["coding"] = tally.how.get("coding", 0) + 1
+                else:
+                    tally.skipped += 1
                 continue
             if kind in MEMO_KINDS and isinstance(target_guid, str):
                 target = {
