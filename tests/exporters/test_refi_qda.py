@@ -157,6 +157,10 @@ def validate_qdpx(path: Path) -> bytes:
             if n.startswith("sources/")
         }
     schema("Project").validate(io.BytesIO(qde))
+    from qualcode.exporters.refi_qda import selection_name
+
+    for _, name, passage in passages(qde, texts):
+        assert passage and name == selection_name(passage)
     return qde
 
 
