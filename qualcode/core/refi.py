@@ -411,6 +411,9 @@ class PositionScheme:
         return "; ".join(parts) or "the standard's (code points, end exclusive)"
 
 
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
 def normalize_line_breaks(raw: str) -> str:
     """``\\r\\n`` and a lone ``\\r`` become ``\\n``; nothing else changes (no NFC)."""
     return raw.replace("\r\n", "\n").replace("\r", "\n")
@@ -434,8 +437,8 @@ class SourcePositions:
         # indices (in raw) of the \r of every \r\n pair
         self._cr = [m.start() for m in re.finditer("\r\n", raw)]
         self.has_crlf = bool(self._cr)
-        self._astral_raw = [i for i, ch in enumerate(raw) if ord(ch) > 0xFFFF]
-        self._astral_text = [i for i, ch in enumerate(self.text) if ord(ch) > 0xFFFF]
+        self._astral_raw = [m.start() for m in _ASTRAL.finditer(raw)]
+        self._astral_text = [m.start() for m in _ASTRAL.finditer(self.text)]
         self.has_astral = bool(self._astral_raw)
 
     def schemes(self) -> list[PositionScheme]:

@@ -205,8 +205,8 @@ def _project_model(
     by_doc: dict[str, list[Coding]] = {}
     for c in all_codings:
         by_doc.setdefault(c.doc, []).append(c)
+    texts = project.document_texts()
     for summary in project.documents():
-        document = project.document(summary.name)
         record = docs[summary.name]
         refi_codings: list[RefiCoding] = []
         spans: dict[str, tuple[int, int]] = {}
@@ -261,7 +261,7 @@ def _project_model(
             RefiSource(
                 guid=record["guid"],
                 name=summary.name,
-                text=document.text,
+                text=texts[summary.name],
                 codings=tuple(refi_codings),
                 description=str(doc_meta.get("description", "")),
                 notes=tuple(doc_notes.get(summary.name, [])),

@@ -116,6 +116,11 @@ class RefiMixin(ProjectBase):
                 )
             }
 
+    def document_texts(self) -> dict[str, str]:
+        """Document name -> its text, in one query."""
+        with self._read() as conn:
+            return dict(conn.execute(select(T_DOCS.c.name, T_DOCS.c.text)).tuples().all())
+
     def selection_guids(self) -> dict[str, str]:
         """Coding GUID -> the REFI-QDA selection GUID it was imported with."""
         with self._read() as conn:
