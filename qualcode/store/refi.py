@@ -119,7 +119,7 @@ class RefiMixin(ProjectBase):
     def document_texts(self) -> dict[str, str]:
         """Document name -> its text, in one query."""
         with self._read() as conn:
-            return dict(conn.execute(select(T_DOCS.c.name, T_DOCS.c.text)).tuples().all())
+            return {n: t for n, t in conn.execute(select(T_DOCS.c.name, T_DOCS.c.text))}
 
     def selection_guids(self) -> dict[str, str]:
         """Coding GUID -> the REFI-QDA selection GUID it was imported with."""
