@@ -403,6 +403,8 @@ class _Reader:
         self.skipped: dict[str, int] = {}
         self._anon = 0
         self._said: set[str] = set()
+        self._invalid: dict[str, list[str]] = {}
+        self._missing: dict[str, list[str]] = {}
         self.origin = ""
 
     def warn(self, message: str) -> None:
@@ -412,20 +414,23 @@ class _Reader:
         self.skipped[what] = self.skipped.get(what, 0) + n
 
     def guid(self, el: Element, kind: str, attr: str = "guid", *, unique: bool = True) -> str:
-        """The element's GUID, normalised; a missing, invalid or reused one is replaced."""
+        """The element's GUID, normalised; a missing, invalid or reused one is replaced.
+
+        An identifier that is not a GUID (``code-1``) gets a GUID derived from it, the
+        same for the element and for every reference to it; such differences are
+        counted and reported once per kind (see :meth:`finish`).
+        """
         raw = el.get(attr)
-        guid = parse_guid(raw)
         name = el.get("name") or ""
-        if guid is None:
+        if raw is None or not raw.strip():
             self._anon += 1
-            guid = derived_guid(self.label, kind, name, str(self._anon))
-            self.warn(
-                f"{kind} {name!r} has "
-                + (f"an invalid GUID {raw!r}" if raw else "no GUID")
-                + "; given a new one"
-            )
-            return guid
-        if raw is not None and raw.strip().startswith("{"):
+            self._missing.setdefault(kind, []).append(name)
+            return derived_guid(self.label, kind, name, str(self._anon))
+        guid = parse_guid(raw)
+        if guid is None:
+            self._invalid.setdefault(kind, []).append(raw)
+            guid = derived_guid("id", raw.strip().lower())
+        elif raw.strip().startswith("{"):
             self._note_once("braces", "GUIDs are written in braces {...}")
         if unique:
             seen = self.guids.setdefault(kind, set())
@@ -439,6 +444,22 @@ class _Reader:
             seen.add(guid)
         return guid
 
+    def as_guid(self, raw: str | None) -> str | None:
+        """A reference as a GUID: normalised, or derived from an identifier that is not one."""
+        if raw is None or not raw.strip():
+            return None
+        return parse_guid(raw) or derived_guid("id", raw.strip().lower())
+
+    def finish(self) -> None:
+        """Report the identifiers that were missing or not GUIDs, once per kind."""
+        for kind, raws in self._invalid.items():
+            self.warn(
+                f"{len(raws)} {kind} identifier(s) are not GUIDs (e.g. {raws[0]!r}); "
+                "given GUIDs derived from them"
+            )
+        for kind, names in self._missing.items():
+            self.warn(f"{len(names)} {kind}(s) have no GUID; given new ones")
+
     def _note_once(self, key: str, message: str) -> None:
         if key not in self._said:
             self._said.add(key)
@@ -447,11 +468,7 @@ class _Reader:
     def ref(self, el: Element | None, attr: str = "targetGUID") -> str | None:
         if el is None:
             return None
-        raw = el.get(attr)
-        guid = parse_guid(raw)
-        if raw is not None and guid is None:
-            self.warn(f"<{el.tag}> has an invalid {attr} {raw!r}; ignored")
-        return guid
+        return self.as_guid(el.get(attr))
 
     def refs(self, el: Element | None, tag: str) -> tuple[str, ...]:
         return tuple(g for g in (self.ref(c) for c in _children(el, tag)) if g)
@@ -482,7 +499,7 @@ class _Reader:
                 raw_codable = el.get("isCodable")
                 codable = True
                 if raw_codable is None:
-                    self.warn(f"code {name!r} has no isCodable; taken as codable")
+                    no_codable.append(name)
                 elif raw_codable.strip() in ("true", "1"):
                     codable = True
                 elif raw_codable.strip() in ("false", "0"):
@@ -515,8 +532,14 @@ class _Reader:
                 )
                 walk(el, guid)
 
+        no_codable: list[str] = []
         if codes_el is not None:
             walk(codes_el, None)
+        if no_codable:
+            self.warn(
+                f"{len(no_codable)} code(s) have no isCodable (e.g. {no_codable[0]!r}); "
+                "taken as codable"
+            )
         parents = {c.parent for c in out if c.parent}
         if (
             parents
@@ -661,7 +684,7 @@ class _Reader:
                     guid=guid,
                     name=name,
                     text=text or "",
-                    author=parse_guid(el.get("creatingUser")),
+                    author=self.as_guid(el.get("creatingUser")),
                     created=el.get("creationDateTime"),
                     modified=el.get("modifiedDateTime"),
                     meta=meta,
@@ -746,7 +769,7 @@ class _Reader:
                 self.skip("codings outside the text", len(coding_els))
                 continue
             s, e = span
-            sel_user = parse_guid(sel.get("creatingUser"))
+            sel_user = self.as_guid(sel.get("creatingUser"))
             if not coding_els:
                 if sel_text.strip() or sel_notes:
                     self.warn(
@@ -792,7 +815,7 @@ class _Reader:
             description=description,
             notes=self.refs(el, "NoteRef"),
             values=self.values(el),
-            creating_user=parse_guid(el.get("creatingUser")),
+            creating_user=self.as_guid(el.get("creatingUser")),
             created=el.get("creationDateTime"),
             passage_notes=tuple(passage_notes),
             meta=meta,
@@ -853,7 +876,7 @@ class _Reader:
             code=code,
             start=start,
             end=end,
-            coder=parse_guid(cel.get("creatingUser")) or sel_user,
+            coder=self.as_guid(cel.get("creatingUser")) or sel_user,
             created=cel.get("creationDateTime")
             or (sel.get("creationDateTime") if sel is not None else None),
             selection=selection,
@@ -873,6 +896,7 @@ class _Reader:
                 else:
                     self.skip("sets", len(_children(sets, "Set")))
             first_meta = codes[0].meta if codes else {}
+            self.finish()
             return RefiProject(
                 name=default_name,
                 kind="codebook",
@@ -897,6 +921,7 @@ class _Reader:
                 else:
                     self.skip(what, len(el))
         description, meta = self.description(root, "project")
+        self.finish()
         return RefiProject(
             name=(root.get("name") or "").strip() or default_name,
             kind="project",
@@ -909,7 +934,7 @@ class _Reader:
             notes=tuple(notes),
             project_notes=self.refs(root, "NoteRef"),
             description=description,
-            creating_user=parse_guid(root.get("creatingUserGUID")),
+            creating_user=self.as_guid(root.get("creatingUserGUID")),
             created=root.get("creationDateTime"),
             meta=meta,
             skipped=self.skipped,

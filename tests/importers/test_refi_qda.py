@@ -662,3 +662,25 @@ def test_the_zip_is_never_extracted(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(zipfile.ZipFile, "extract", refuse)
     monkeypatch.setattr(zipfile.ZipFile, "extractall", refuse)
     assert read_refi(simple_project(tmp_path)).project.sources
+
+
+def test_identifiers_that_are_not_guids_still_connect(
+    tmp_path: Path, empty_project: Project
+) -> None:
+    body = (
+        '<CodeBook><Codes><Code guid="code-1" name="Theme A"/></Codes></CodeBook>'
+        '<Sources><TextSource guid="doc-1" name="interview.txt" plainTextPath="internal://Sources/x.txt">'
+        '<PlainTextSelection guid="sel-1" startPosition="0" endPosition="11">'
+        '<Coding><CodeRef targetGUID="CODE-1"/></Coding></PlainTextSelection></TextSource></Sources>'
+    )
+    path = qdpx(
+        tmp_path / "x.qdpx",
+        {"project.qde": project_xml(body), "Sources/x.txt": "Hello world, this is a test."},
+    )
+    report = services.import_refi(empty_project, path)
+    messages = [p.message for p in report.warnings]
+    assert has(messages, "1 code identifier(s) are not GUIDs (e.g. 'code-1')")
+    assert has(messages, "1 coding(s) have no GUID")
+    assert has(messages, "1 code(s) have no isCodable")
+    (coding,) = empty_project.codings()
+    assert (coding.code, coding.quote) == ("theme_a", "Hello world")
