@@ -670,10 +670,16 @@ def plan_code_import(
         if meta_id:
             wanted = meta_id
         else:
-            base = slug(code.name) or "code"
+            # a name that is already an id (Taguette's "waktu.antre_lama") stays one
+            plain = code.name.strip().lower()
+            base = plain if valid_id(plain) else (slug(code.name) or "code")
             if not base[0].isalnum():
                 base = "code_" + base
-            wanted = f"{parent_id}.{base}" if parent_id else base
+            wanted = (
+                f"{parent_id}.{base}"
+                if parent_id and not base.startswith(parent_id + ".")
+                else base
+            )
         new_id = unique_id(wanted, taken)
         if new_id != wanted and meta_id:
             plan.notes.append(f"code id {wanted!r} is taken in the project; imported as {new_id!r}")

@@ -684,3 +684,19 @@ def test_identifiers_that_are_not_guids_still_connect(
     assert has(messages, "1 code(s) have no isCodable")
     (coding,) = empty_project.codings()
     assert (coding.code, coding.quote) == ("theme_a", "Hello world")
+
+
+def test_a_codebook_written_by_taguette(empty_project: Project) -> None:
+    """A real tool's file: Taguette 1.5.2 writes uppercase GUIDs and an empty <Sets/>."""
+    from tests.conftest import DATA
+
+    path = DATA / "refi-qda" / "taguette-1.5.2-codebook.qdc"
+    report = services.import_refi(empty_project, path)
+    assert [p.message for p in report.warnings] == [
+        "empty <Sets/> (the schema wants at least one set)"
+    ]
+    records = empty_project.code_records()
+    assert records["waktu.antre_lama"]["guid"] == "d87c2009-260d-5643-a7ba-ec14849aa0e3"
+    assert {"biaya.pungli", "petugas_ramah", "sarana_prasarana"} <= set(records)
+    assert empty_project.codebook()["sarana_prasarana"].label == "Sarana & prasarana"
+    assert report.tallies["codes"].added == 4
