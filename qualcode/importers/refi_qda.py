@@ -101,6 +101,8 @@ class RefiRead:
 
     project: RefiProject
     problems: list[Problem] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    """What qualcode did that is no difference from the standard (``--strict`` keeps them)."""
 
 
 # --------------------------------------------------------------------- containers
@@ -406,6 +408,7 @@ class _Reader:
         self._invalid: dict[str, list[str]] = {}
         self._missing: dict[str, list[str]] = {}
         self.origin = ""
+        self.notices: list[str] = []
 
     def warn(self, message: str) -> None:
         self.problems.append(Problem(message, self.label))
@@ -752,7 +755,7 @@ class _Reader:
                 + (f" ({confirmed} selection names confirm it)" if confirmed else "")
             )
         elif positions.has_crlf:
-            self.warn(f"{what}: the text file has Windows line ends (CRLF); stored with \\n")
+            self.notices.append(f"{what}: Windows line ends (CRLF) in the text; stored as \\n")
         text = positions.text
         codings: list[RefiCoding] = []
         passage_notes: list[RefiPassageNote] = []
@@ -1005,7 +1008,7 @@ def read_refi(path: Path) -> RefiRead:
             kind = _check_namespace(root, label, problems)
             reader = _Reader(label, problems, files)
             project = reader.project(root, kind, path.stem)
-        return RefiRead(project, problems)
+        return RefiRead(project, problems, reader.notices)
     size = path.stat().st_size
     if size > MAX_MEMBER_BYTES:
         raise InputError(f"the file is larger than {MAX_MEMBER_BYTES:,} bytes", path=path)
@@ -1020,7 +1023,7 @@ def read_refi(path: Path) -> RefiRead:
         problems.append(Problem(f"a {suffix} file holds only a <CodeBook>", label))
     reader = _Reader(label, problems, folder_files)
     project = reader.project(root, kind, path.stem)
-    return RefiRead(project, problems)
+    return RefiRead(project, problems, reader.notices)
 
 
 def is_refi(path: Path) -> bool:

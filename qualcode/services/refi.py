@@ -423,7 +423,9 @@ def import_refi(
     if read is None:
         read = read_refi_file(path, strict=strict)
     refi: RefiProject = read.project
-    report = RefiImportReport(path, warnings=list(read.problems), skipped=dict(refi.skipped))
+    report = RefiImportReport(
+        path, warnings=list(read.problems), notes=list(read.notices), skipped=dict(refi.skipped)
+    )
     planner = _Planner(project, refi, report)
     plan = planner.build()
     n_docs = len(plan.documents)

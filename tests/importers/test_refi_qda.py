@@ -229,10 +229,14 @@ def test_crlf_counted_as_two_characters_is_the_standard(
     start = CRLF_TEXT.index("Pulang saja.")
     sels = selection(start, start + len("Pulang saja."), name="Pulang saja.")
     path = qdpx(tmp_path / "x.qdpx", _members(project_xml(_body(source(sels))), CRLF_TEXT))
+    services.read_refi_file(path, strict=True)  # CRLF is the standard's too: no refusal
     report = services.import_refi(empty_project, path)
     messages = [p.message for p in report.warnings]
     assert not has(messages, "positions read as")
-    assert has(messages, "Windows line ends (CRLF); stored with \\n")
+    assert messages == []
+    assert report.notes == [
+        "source 'Wawancara Sari': Windows line ends (CRLF) in the text; stored as \\n"
+    ]
     assert [c.quote for c in empty_project.codings()] == ["Pulang saja."]
 
 
