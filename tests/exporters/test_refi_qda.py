@@ -508,3 +508,46 @@ def test_guids_written_are_valid(rich: Project, tmp_path: Path) -> None:
 
     for guid in re.findall(rb'(?:guid|GUID)="([^"]+)"', qde):
         assert parse_guid(guid.decode()) == guid.decode()
+
+
+def test_a_project_imported_from_a_messy_file_exports_valid_xml(
+    empty_project: Project, tmp_path: Path
+) -> None:
+    from tests.refi_files import (
+        G_CASE,
+        G_SOURCE,
+        TEXT,
+        codes,
+        project_xml,
+        qdpx,
+        selection,
+        source,
+        users,
+    )
+
+    sel_memo = (
+        '<PlainTextSelection guid="sel-9" startPosition="13" endPosition="34">'
+        "<Description>ragu sekali</Description></PlainTextSelection>"
+    )
+    body = (
+        users()
+        + codes()
+        + '<Variables><Variable guid="v-1" name="Menikah" typeOfVariable="boolean"/></Variables>'
+        + f'<Cases><Case guid="{G_CASE}" name="Bu Sari"><VariableValue><VariableRef targetGUID="v-1"/>'
+        "<BooleanValue>ya</BooleanValue></VariableValue></Case></Cases>"
+        + f"<Sources>{source(selection(13, 34, code=G_CASE) + sel_memo)}</Sources>"
+        + '<Notes><Note guid="n-1" name="Lepas" creationDateTime="kemarin">'
+        "<PlainTextContent>tanpa tempat</PlainTextContent></Note></Notes>"
+    )
+    path = qdpx(
+        tmp_path / "messy.qdpx",
+        {"project.qde": project_xml(body, ns=None), f"sources/{G_SOURCE}.txt": TEXT},
+    )
+    services.import_refi(empty_project, path)
+    # text pasted from a word processor: control characters XML 1.0 cannot hold
+    empty_project.add_memo("project", None, "baris\x0bbaru\x0c", title="tab\x01")
+    empty_project.update_code("time", description="Waktu\x0b tunggu")
+    out = tmp_path / "again.qdpx"
+    services.export_qdpx(empty_project, out)
+    validate_qdpx(out)
+    assert empty_project.case("Bu Sari").attributes == {"Menikah": "ya"}
