@@ -701,6 +701,28 @@ class _Reader:
         if sources_el is not None and not len(sources_el):
             self.warn("empty <Sources/>")
         for el in list(sources_el) if sources_el is not None else []:
+            representation = _child(el, "Representation") if el.tag == "PDFSource" else None
+            if representation is not None:
+                # a PDF's text representation is a text source: import it as a document
+                # under the PDF's GUID and name; the PDF's area selections cannot follow
+                name = el.get("name") or ""
+                if not representation.get("name"):
+                    representation.set("name", name)
+                source = self.text_source(representation)
+                if source is not None:
+                    pdf_guid = self.guid(el, "source")
+                    out.append(
+                        replace(
+                            source, guid=pdf_guid, notes=source.notes + self.refs(el, "NoteRef")
+                        )
+                    )
+                    self.notices.append(
+                        f"PDF source {name!r}: its text representation is imported as a document"
+                    )
+                areas = _children(el, "PDFSelection")
+                if areas:
+                    self.skip("PDF area selections", len(areas))
+                continue
             if el.tag != "TextSource":
                 kind = {
                     "PDFSource": "PDF sources",

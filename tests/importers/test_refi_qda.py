@@ -704,3 +704,25 @@ def test_a_codebook_written_by_taguette(empty_project: Project) -> None:
     assert {"biaya.pungli", "petugas_ramah", "sarana_prasarana"} <= set(records)
     assert empty_project.codebook()["sarana_prasarana"].label == "Sarana & prasarana"
     assert report.tallies["codes"].added == 4
+
+
+def test_a_pdf_with_a_text_representation_comes_in_as_a_document(
+    tmp_path: Path, empty_project: Project
+) -> None:
+    pdf = (
+        f'<PDFSource guid="{G_CASE}" name="Laporan.pdf" path="internal://{G_CASE}.pdf">'
+        f'<PDFSelection guid="{G_NOTE}" page="1" firstX="1" firstY="1" secondX="9" secondY="9"/>'
+        f'<Representation guid="{G_SOURCE}" plainTextPath="internal://{G_SOURCE}.txt">'
+        f"{selection(13, 34)}</Representation></PDFSource>"
+    )
+    body = users() + codes() + f"<Sources>{pdf}</Sources>"
+    path = qdpx(
+        tmp_path / "x.qdpx", {**_members(project_xml(body)), f"sources/{G_CASE}.pdf": b"%PDF"}
+    )
+    report = services.import_refi(empty_project, path)
+    assert report.warnings == []
+    assert "its text representation is imported as a document" in report.notes[0]
+    (doc,) = empty_project.documents()
+    assert (doc.name, doc.guid) == ("Laporan.pdf", G_CASE)
+    assert [c.quote for c in empty_project.codings()] == ["Berapa lama antrenya?"]
+    assert report.skipped == {"PDF area selections": 1}
