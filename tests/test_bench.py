@@ -63,3 +63,17 @@ def test_pipeline_counts_distinct_applications(
 
 def test_pipeline_refuses_a_folder_without_a_plan(tmp_path: Path) -> None:
     assert pipeline.main(["--corpus", str(tmp_path)]) == 2
+
+
+def test_refi_bench_round_trips_every_coding(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bench import refi
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    _corpus(corpus)
+    assert refi.main(["--corpus", str(corpus), "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert (figures["documents"], figures["codings"]) == (2, 3)
+    assert set(figures) >= {"export_s", "read_s", "import_s", "qdpx_bytes", "peak_rss_mb"}

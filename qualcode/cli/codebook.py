@@ -256,13 +256,35 @@ def codebook_delete(ctx: Context, code: str) -> None:
 
 @codebook.command("export")
 @click.option(
-    "-o", "--output", required=True, type=click.Path(path_type=Path), help="The YAML file to write."
+    "--format",
+    "fmt",
+    type=click.Choice(["yaml", "qdc"]),
+    help="yaml (qualcode's codebook file) or qdc (REFI-QDA) [default: from the suffix].",
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="The file to write (.yaml or .qdc).",
 )
 @pass_ctx
-def codebook_export(ctx: Context, output: Path) -> None:
-    """Write the project's codebook to a new YAML file."""
+def codebook_export(ctx: Context, fmt: str | None, output: Path) -> None:
+    """Write the project's codebook to a new YAML file or a REFI-QDA .qdc."""
     from qualcode import services
 
+    if fmt is None:
+        suffix = output.suffix.lower()
+        if suffix == ".qdc":
+            fmt = "qdc"
+        elif suffix in (".yaml", ".yml"):
+            fmt = "yaml"
+        else:
+            fail(f"cannot tell the format from {output.name!r} (pass --format yaml|qdc)")
     with ctx.open() as project:
+        if fmt == "qdc":
+            summary = services.export_qdc(project, output)
+            click.echo(summary.line())
+            return
         services.export_codebook(project, output)
     click.echo(f"wrote {output}")

@@ -77,12 +77,25 @@ def import_(
     strict: bool,
     quiet: bool,
 ) -> None:
-    """Import transcripts (.txt, .md) into the project.
+    """Import transcripts (.txt, .md), or REFI-QDA files (.qdc, .qdpx, .qde).
 
     A file whose text is already in the project is skipped with a notice. With
     several files, a bad one is listed and the others are imported (exit 1).
+    REFI-QDA files import codes, sources, codings, memos, cases, variables and
+    users into the project (created when missing), with a warning for each
+    difference from the standard; --strict refuses them instead.
     """
     from qualcode import services
+    from qualcode.importers.refi_qda import is_refi
+
+    refi_files = [f for f in files if is_refi(f)]
+    if refi_files:
+        from qualcode.cli.refi import import_refi_files
+
+        code = import_refi_files(ctx, refi_files, strict=strict)
+        files = [f for f in files if not is_refi(f)]
+        if not files or code:
+            sys.exit(code)
 
     with ctx.open() as project:
         bar = _progress_bar(len(files), quiet)

@@ -26,14 +26,25 @@ from qualcode.services.merge import (
     merge_files,
 )
 from qualcode.services.projects import build_demo, demo_location, init_project
+from qualcode.services.refi import (
+    ExportSummary,
+    RefiImportReport,
+    export_qdc,
+    export_qdpx,
+    import_refi,
+    read_refi_file,
+    refi_model,
+)
 from qualcode.services.resources import default_codebook, resource_dir
 from qualcode.services.selectors import resolve_span
 
 __all__ = [
     "SPEAKER_SETTINGS",
+    "ExportSummary",
     "ImportReport",
     "MergeInputError",
     "MergeReport",
+    "RefiImportReport",
     "Progress",
     "build_demo",
     "check_ancestor",
@@ -42,6 +53,9 @@ __all__ = [
     "diff_files",
     "export_codebook",
     "export_frequency",
+    "export_qdc",
+    "export_qdpx",
+    "import_refi",
     "import_transcripts",
     "init_project",
     "load_codebook",
@@ -49,6 +63,8 @@ __all__ = [
     "merge_driver",
     "merge_files",
     "prepare_document",
+    "read_refi_file",
+    "refi_model",
     "resolve_span",
     "resource_dir",
     "speaker_config",

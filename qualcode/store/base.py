@@ -42,6 +42,7 @@ from qualcode.store.schema import (
     CaseSourceRow,
     CodeAliasRow,
     CodeRow,
+    CoderRow,
     CodingRow,
     DocumentRow,
     MemoRow,
@@ -65,6 +66,7 @@ T_TOMBS: Table = TombstoneRow.__table__  # type: ignore[assignment]
 T_MEMOS: Table = MemoRow.__table__  # type: ignore[assignment]
 T_ATTRS: Table = AttributeRow.__table__  # type: ignore[assignment]
 T_CASE_ATTRS: Table = CaseAttributeRow.__table__  # type: ignore[assignment]
+T_CODERS: Table = CoderRow.__table__  # type: ignore[assignment]
 
 TABLES: dict[str, Table] = {t.name: t for t in Base.metadata.sorted_tables}
 
@@ -213,6 +215,7 @@ class ProjectBase:
         self._code_pk_cache: dict[str, int] | None = None
         self._code_ids: dict[int, str] = {}
         self._doc_cache: dict[str, tuple[int, int]] = {}
+        self._known_coders: set[str] = set()
 
     # ------------------------------------------------------------------ plumbing
 
@@ -393,6 +396,22 @@ class ProjectBase:
                 T_CODES, T_CODES.c.pk == T_CODINGS.c.code_pk
             )
         )
+
+    def _ensure_coder(self, conn: Connection, name: str, guid: str | None = None) -> None:
+        """Give ``name`` a row in ``coders`` (with a stable GUID) the first time it codes.
+
+        Cached per open project, so coding stays one query cheaper after the first.
+        The row is reference data, not part of the action: undo leaves it.
+        """
+        if name in self._known_coders:
+            return
+        exists = conn.execute(select(T_CODERS.c.pk).where(T_CODERS.c.name == name)).first()
+        if exists is None:
+            conn.execute(
+                _insert_stmt(T_CODERS),
+                {"guid": guid or new_guid(), "name": name, "created": now(), "role": "coder"},
+            )
+        self._known_coders.add(name)
 
     def _delete_coding(self, tx: _Tx, pk: int, guid: str, coder: str | None) -> None:
         tx.delete(T_CODINGS, {"pk": pk})

@@ -66,9 +66,10 @@ from qualcode.store.codebook_ops import CodebookOpsMixin
 from qualcode.store.engine import ensure_schema, make_engine, resolve_location
 from qualcode.store.memos import MemoMixin
 from qualcode.store.recode import RecodeMixin
+from qualcode.store.refi import RefiMixin
 
 
-class Project(RecodeMixin, CodebookOpsMixin, MemoMixin, CaseMixin, ProjectBase):
+class Project(RecodeMixin, CodebookOpsMixin, MemoMixin, CaseMixin, RefiMixin, ProjectBase):
     """An open project (a SQLite file or a PostgreSQL database).
 
     Args:
@@ -497,6 +498,7 @@ class Project(RecodeMixin, CodebookOpsMixin, MemoMixin, CaseMixin, ProjectBase):
             doc_pk, chars, quote = row
             _check_span(start, end, chars, doc)
             code_pk = self._code_pk(conn, code)
+            self._ensure_coder(conn, coder)
             canonical = self._code_ids[code_pk]
             same = conn.execute(
                 _SQL_SAME_CODING,

@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -188,6 +189,8 @@ class CodeRow(Base):
     memo: Mapped[str] = mapped_column(Text, default="")
     created: Mapped[str] = mapped_column(String(40))
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # REFI-QDA isCodable: False for a code that only groups others (revision 0005)
+    codable: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class CodeAliasRow(Base):
@@ -227,6 +230,8 @@ class CodingRow(Base):
     anchor: Mapped[str] = mapped_column(String(20), default="exact")
     batch: Mapped[str | None] = mapped_column(String(36))
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # the REFI-QDA PlainTextSelection an imported coding came from (revision 0005)
+    selection_guid: Mapped[str | None] = mapped_column(String(36))
 
 
 class ReviewCommentRow(Base):

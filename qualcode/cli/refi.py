@@ -1,0 +1,95 @@
+"""REFI-QDA exchange on the command line: ``export qdpx`` and the REFI part of ``import``.
+
+``codebook export --format qdc`` lives with the codebook commands; ``import`` hands
+``.qdc`` / ``.qdpx`` / ``.qde`` files to :func:`import_refi_files`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from qualcode.cli._base import Context, echo_err, pass_ctx
+from qualcode.cli.export import export
+from qualcode.errors import QualcodeError
+
+
+@export.command("qdpx")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="The .qdpx file to write.",
+)
+@pass_ctx
+def export_qdpx(ctx: Context, output: Path) -> None:
+    """The whole project as a REFI-QDA .qdpx (NVivo, ATLAS.ti, MAXQDA, QualCoder...).
+
+    Users, the code tree, sources (UTF-8 text), every coding with its coder, memos,
+    cases and their variables. GUIDs are the project's own, so every export agrees.
+    """
+    from qualcode import services
+
+    with ctx.open() as project:
+        summary = services.export_qdpx(project, output)
+    click.echo(summary.line())
+
+
+def import_refi_files(ctx: Context, files: Sequence[Path], *, strict: bool) -> int:
+    """Import REFI-QDA files into the project (created when missing); returns the exit code.
+
+    Every file is read and checked before the project is touched; under ``strict``
+    one bad or non-standard file refuses them all.
+    """
+    from qualcode import services
+    from qualcode.store import open_project
+    from qualcode.store.engine import resolve_location, sqlite_path
+
+    reads = []
+    bad = 0
+    for path in files:
+        try:
+            reads.append((path, services.read_refi_file(path, strict=strict)))
+        except QualcodeError as exc:
+            bad += 1
+            for line in exc.lines():
+                echo_err(f"error: {line}")
+    if bad and (strict or not reads):
+        if len(files) > 1:
+            echo_err(f"nothing imported: {bad} of {len(files)} files refused")
+        return 1
+    url = resolve_location(ctx.project_location)
+    db = sqlite_path(url)
+    created = db is not None and not db.exists()
+    project = open_project(ctx.project_location, create=created, coder=ctx.coder)
+    imported = 0
+    try:
+        for path, read in reads:
+            try:
+                report = services.import_refi(project, path, read=read)
+            except QualcodeError as exc:
+                bad += 1
+                for line in exc.lines():
+                    echo_err(f"error: {line}")
+                continue
+            imported += 1
+            for problem in report.warnings:
+                echo_err(f"warning: {problem.format()}")
+            for note in report.notes:
+                echo_err(f"notice: {path}: {note}")
+            click.echo(f"imported {path} into {project.path or project.location}")
+            for line in report.lines():
+                click.echo(f"  {line}")
+            if report.codebook_file:
+                click.echo(f"  codebook file updated: {report.codebook_file}")
+    finally:
+        project.close()
+        if created and not imported and db is not None:
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(db) + suffix).unlink(missing_ok=True)
+    if created and imported:
+        echo_err(f"notice: created the project {db}")
+    return 1 if bad else 0

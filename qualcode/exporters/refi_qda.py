@@ -1,0 +1,287 @@
+"""Writing REFI-QDA files: ``.qdc`` codebooks and ``.qdpx`` projects.
+
+The XML follows the official schemas (QDA-XML 1.0; the tests validate every export
+against them): elements in the order the schema wants, GUIDs as stored, colours as
+``#rrggbb``, times as ``xsd:dateTime``, positions as Unicode code points with the
+end exclusive, sources as UTF-8 text files without BOM under ``sources/`` referred to
+as ``internal://GUID.txt``. What the standard has no element for travels in the
+``[qualcode:meta/1]`` block at the end of a ``Description`` (see
+:func:`qualcode.core.refi.attach_meta`).
+
+A ``.qdpx`` is deterministic: members in a fixed order with a fixed timestamp, so the
+same project gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from xml.etree.ElementTree import Element, SubElement, indent, tostring
+
+from qualcode import __version__
+from qualcode.core.refi import (
+    CODEBOOK_NS,
+    CODEBOOK_XSD,
+    PROJECT_NS,
+    PROJECT_XSD,
+    VALUE_ELEMENTS,
+    VARIABLE_TYPES,
+    XSI_NS,
+    RefiCode,
+    RefiCoding,
+    RefiProject,
+    RefiSource,
+    attach_meta,
+)
+from qualcode.errors import InputError
+from qualcode.exporters.base import atomic_path
+
+ORIGIN = f"qualcode {__version__}"
+"""Written as ``origin`` so other tools know where a file came from."""
+
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+"""The timestamp of every member of a ``.qdpx`` (deterministic output)."""
+
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_DATETIME = re.compile(r"^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$")
+_DATE = re.compile(r"^-?\d{4,}-\d{2}-\d{2}(Z|[+-]\d{2}:\d{2})?$")
+
+
+def _clean(value: str) -> str:
+    """Characters XML 1.0 cannot hold become U+FFFD."""
+    return _ILLEGAL.sub("\ufffd", value)
+
+
+def _set(el: Element, name: str, value: str | None) -> None:
+    if value is not None and value != "":
+        el.set(name, _clean(value))
+
+
+def _text_child(parent: Element, tag: str, text: str) -> None:
+    if text:
+        SubElement(parent, tag).text = _clean(text)
+
+
+def _when(value: str | None) -> str | None:
+    return value if value and _DATETIME.match(value) else None
+
+
+def selection_name(quote: str, limit: int = 80) -> str:
+    """A selection's ``name``: its text, on one line, cut at ``limit`` characters."""
+    one = " ".join(quote.split())
+    return one if len(one) <= limit else one[: limit - 1] + "…"
+
+
+def _value(type_: str, value: str) -> tuple[str, str]:
+    """The ``VariableValue`` child and text for a value; text when it does not parse."""
+    v = value.strip()
+    if type_ == "boolean":
+        low = v.lower()
+        if low in ("true", "1", "yes", "ya", "y"):
+            return "BooleanValue", "true"
+        if low in ("false", "0", "no", "tidak", "n"):
+            return "BooleanValue", "false"
+    elif type_ == "integer" and re.fullmatch(r"[+-]?\d+", v):
+        return "IntegerValue", str(int(v))
+    elif type_ == "float":
+        try:
+            number = Decimal(v)
+            if number.is_finite():
+                return "FloatValue", format(number, "f")
+        except InvalidOperation:
+            pass
+    elif type_ == "date" and _DATE.match(v):
+        return "DateValue", v
+    elif type_ == "datetime" and _DATETIME.match(v):
+        return "DateTimeValue", v
+    return VALUE_ELEMENTS["text"], value
+
+
+def _code(parent: Element, code: RefiCode, project: RefiProject, *, with_notes: bool) -> None:
+    el = SubElement(parent, "Code")
+    el.set("guid", code.guid)
+    el.set("name", _clean(code.name))
+    el.set("isCodable", "true" if code.codable else "false")
+    _set(el, "color", code.color)
+    _text_child(el, "Description", attach_meta(code.description, code.meta))
+    if with_notes:
+        for note_guid in code.notes:
+            SubElement(el, "NoteRef").set("targetGUID", note_guid)
+    for child in project.code_children(code.guid):
+        _code(el, child, project, with_notes=with_notes)
+
+
+def _root(tag: str, ns: str, xsd: str) -> Element:
+    el = Element(tag)
+    el.set("xmlns", ns)
+    el.set("xmlns:xsi", XSI_NS)
+    el.set("xsi:schemaLocation", f"{ns} {xsd}")
+    return el
+
+
+def _serialize(root: Element) -> bytes:
+    indent(root, space="  ")
+    body = tostring(root, encoding="unicode", short_empty_elements=True)
+    return ('<?xml version="1.0" encoding="utf-8"?>\n' + body + "\n").encode("utf-8")
+
+
+def codebook_xml(project: RefiProject) -> bytes:
+    """The ``.qdc`` document for the project's codes.
+
+    Raises:
+        InputError: when there are no codes (the schema wants at least one).
+    """
+    if not project.codes:
+        raise InputError(
+            "the codebook has no codes; a .qdc needs at least one",
+            hint="add codes first ('qualcode codebook add')",
+        )
+    root = _root("CodeBook", CODEBOOK_NS, CODEBOOK_XSD)
+    root.set("origin", ORIGIN)
+    codes = SubElement(root, "Codes")
+    for code in project.code_children(None):
+        _code(codes, code, project, with_notes=False)
+    return _serialize(root)
+
+
+def _selections(source: RefiSource) -> list[tuple[str, list[RefiCoding]]]:
+    groups: dict[str, list[RefiCoding]] = {}
+    for coding in source.codings:
+        groups.setdefault(coding.selection, []).append(coding)
+    return sorted(groups.items(), key=lambda g: (g[1][0].start, g[1][0].end, g[0]))
+
+
+def project_xml(project: RefiProject) -> bytes:
+    """The ``project.qde`` document (sources referred to as ``internal://GUID.txt``)."""
+    root = _root("Project", PROJECT_NS, PROJECT_XSD)
+    root.set("name", _clean(project.name) or "qualcode project")
+    root.set("origin", ORIGIN)
+    _set(root, "creatingUserGUID", project.creating_user)
+    _set(root, "creationDateTime", _when(project.created))
+    if project.users:
+        users = SubElement(root, "Users")
+        for u in project.users:
+            el = SubElement(users, "User")
+            el.set("guid", u.guid)
+            el.set("name", _clean(u.name))
+    if project.codes:
+        codes = SubElement(SubElement(root, "CodeBook"), "Codes")
+        for code in project.code_children(None):
+            _code(codes, code, project, with_notes=True)
+    types = {v.guid: v.type for v in project.variables}
+    if project.variables:
+        variables = SubElement(root, "Variables")
+        for v in project.variables:
+            el = SubElement(variables, "Variable")
+            el.set("guid", v.guid)
+            el.set("name", _clean(v.name))
+            el.set("typeOfVariable", VARIABLE_TYPES.get(v.type, "Text"))
+            _text_child(el, "Description", v.description)
+    if project.cases:
+        cases = SubElement(root, "Cases")
+        for case in project.cases:
+            el = SubElement(cases, "Case")
+            el.set("guid", case.guid)
+            el.set("name", _clean(case.name))
+            _text_child(el, "Description", attach_meta(case.description, case.meta))
+            _values(el, case.values, types)
+            for source_guid in dict.fromkeys(g for g, _ in case.sources):
+                SubElement(el, "SourceRef").set("targetGUID", source_guid)
+    if project.sources:
+        sources = SubElement(root, "Sources")
+        for source in project.sources:
+            el = SubElement(sources, "TextSource")
+            el.set("guid", source.guid)
+            el.set("name", _clean(source.name))
+            el.set("plainTextPath", f"internal://{source.guid}.txt")
+            _set(el, "creatingUser", source.creating_user)
+            _set(el, "creationDateTime", _when(source.created))
+            _text_child(el, "Description", attach_meta(source.description, source.meta))
+            text = source.text or ""
+            for selection, codings in _selections(source):
+                first = codings[0]
+                sel = SubElement(el, "PlainTextSelection")
+                sel.set("guid", selection)
+                sel.set("name", _clean(selection_name(text[first.start : first.end])))
+                sel.set("startPosition", str(first.start))
+                sel.set("endPosition", str(first.end))
+                _set(sel, "creatingUser", first.coder)
+                _set(sel, "creationDateTime", _when(first.created))
+                per_coding = {c.guid: dict(c.meta) for c in codings if c.meta}
+                _text_child(
+                    sel,
+                    "Description",
+                    attach_meta("", {"codings": per_coding} if per_coding else {}),
+                )
+                for coding in codings:
+                    cel = SubElement(sel, "Coding")
+                    cel.set("guid", coding.guid)
+                    _set(cel, "creatingUser", coding.coder)
+                    _set(cel, "creationDateTime", _when(coding.created))
+                    SubElement(cel, "CodeRef").set("targetGUID", coding.code)
+                    for note_guid in coding.notes:
+                        SubElement(cel, "NoteRef").set("targetGUID", note_guid)
+            for note_guid in source.notes:
+                SubElement(el, "NoteRef").set("targetGUID", note_guid)
+            _values(el, source.values, types)
+    if project.notes:
+        notes = SubElement(root, "Notes")
+        for note in project.notes:
+            el = SubElement(notes, "Note")
+            el.set("guid", note.guid)
+            _set(el, "name", note.name)
+            _set(el, "creatingUser", note.author)
+            _set(el, "creationDateTime", _when(note.created))
+            _set(el, "modifiedDateTime", _when(note.modified))
+            _text_child(el, "Description", attach_meta("", note.meta))
+            SubElement(el, "PlainTextContent").text = _clean(note.text)
+    _text_child(root, "Description", attach_meta(project.description, project.meta))
+    for note_guid in project.project_notes:
+        SubElement(root, "NoteRef").set("targetGUID", note_guid)
+    return _serialize(root)
+
+
+def _values(el: Element, values: object, types: dict[str, str]) -> None:
+    assert isinstance(values, dict)
+    for var_guid, value in values.items():
+        if value is None:
+            continue
+        tag, text = _value(types.get(var_guid, "text"), str(value))
+        vv = SubElement(el, "VariableValue")
+        SubElement(vv, "VariableRef").set("targetGUID", var_guid)
+        SubElement(vv, tag).text = _clean(text)
+
+
+def qdpx_members(project: RefiProject) -> list[tuple[str, bytes]]:
+    """The members of the ``.qdpx``, in the order they are written."""
+    members = [("project.qde", project_xml(project))]
+    for source in sorted(project.sources, key=lambda s: s.guid):
+        members.append((f"sources/{source.guid}.txt", (source.text or "").encode("utf-8")))
+    return members
+
+
+def write_zip(path: Path, members: Iterable[tuple[str, bytes]]) -> None:
+    """Write a deterministic zip (fixed times and order) atomically."""
+    with atomic_path(path) as tmp:
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            for name, data in members:
+                info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                info.create_system = 3
+                zf.writestr(info, data)
+
+
+def write_qdpx(project: RefiProject, path: Path) -> None:
+    """Write ``project`` as a ``.qdpx`` archive."""
+    write_zip(path, qdpx_members(project))
+
+
+def write_qdc(project: RefiProject, path: Path) -> None:
+    """Write the project's codes as a ``.qdc`` codebook."""
+    data = codebook_xml(project)
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)

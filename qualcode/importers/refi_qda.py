@@ -1,0 +1,1053 @@
+"""Reading REFI-QDA files: ``.qdc`` codebooks, ``.qdpx`` projects and bare ``.qde``.
+
+Files from real tools differ from the standard; this reader copes and says so. Every
+difference becomes a :class:`~qualcode.errors.Problem` in :attr:`RefiRead.problems`
+(the CLI prints each as ``warning: FILE: ...``; ``--strict`` refuses the file when
+there is any). What it copes with:
+
+* the namespace written ``urn:QDA-XML:codebook:1:0``, another one, or none; a stale
+  ``xsi:schemaLocation``;
+* the inner project named ``Name.qde`` (or inside a folder) instead of
+  ``project.qde``; ``Sources/`` with a capital S; source paths without
+  ``internal://``; a zip written with backslashes;
+* Windows line ends counted as one character, UTF-16 counting, inclusive ends
+  (guessed per source from the selections, see :class:`~qualcode.core.refi.SourcePositions`);
+* GUIDs in either case, with or without braces, or reused; colours as ``#RGB``,
+  ``#RRGGBB``, with alpha, or ``rgb(...)``; ``isCodable`` written ``True``;
+* empty ``<Codes/>`` / ``<Sets/>``; every code codable, parents too; a selection
+  with a memo but no coding; a coding that points at a case; selections whose end
+  is before their start or past the text; missing source files.
+
+What it refuses, with one line and before anything is written (:class:`InputError`):
+member names or source paths that escape the archive or folder (``..``, absolute,
+a drive letter), a zip whose uncompressed size is over the limit or whose
+compression ratio is a zip bomb's, XML with entity declarations (entity expansion)
+or external entities (parsed with defusedxml), files that are not REFI-QDA at all.
+Nothing is ever extracted to disk: the members are read into memory, bounded.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+import zipfile
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import Element, ParseError
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
+
+from qualcode.core.refi import (
+    CODEBOOK_NS,
+    CODEBOOK_XSD,
+    PROJECT_NS,
+    PROJECT_XSD,
+    XSI_NS,
+    PositionScheme,
+    RefiCase,
+    RefiCode,
+    RefiCoding,
+    RefiNote,
+    RefiPassageNote,
+    RefiProject,
+    RefiSource,
+    RefiUser,
+    RefiVariable,
+    SourcePositions,
+    derived_guid,
+    parse_color,
+    parse_guid,
+    split_meta,
+)
+from qualcode.errors import InputError, Problem
+
+REFI_SUFFIXES = (".qdc", ".qdpx", ".qde")
+"""File suffixes that ``qualcode import`` hands to this reader."""
+
+MAX_ARCHIVE_BYTES = int(os.environ.get("QUALCODE_MAX_QDPX_BYTES", 8 * 1024**3))
+"""Largest total uncompressed size of a ``.qdpx`` (8 GiB: video sources are large)."""
+MAX_MEMBER_BYTES = int(os.environ.get("QUALCODE_MAX_QDPX_MEMBER_BYTES", 256 * 1024**2))
+"""Largest ``project.qde`` or text source read into memory (256 MiB)."""
+MAX_RATIO = 100
+"""A member over 10 MiB that compresses better than 100:1 is taken for a zip bomb
+(interview text compresses about 3:1, project XML about 15:1)."""
+MAX_MEMBERS = 100_000
+
+_VARIABLE_TYPES = {
+    "text": "text",
+    "boolean": "boolean",
+    "integer": "integer",
+    "float": "float",
+    "date": "date",
+    "datetime": "datetime",
+}
+_VALUE_TAGS = {
+    "TextValue": "text",
+    "BooleanValue": "boolean",
+    "IntegerValue": "integer",
+    "FloatValue": "float",
+    "DateValue": "date",
+    "DateTimeValue": "datetime",
+}
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+@dataclass
+class RefiRead:
+    """What :func:`read_refi` found: the content and every difference from the standard."""
+
+    project: RefiProject
+    problems: list[Problem] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    """What qualcode did that is no difference from the standard (``--strict`` keeps them)."""
+
+
+# --------------------------------------------------------------------- containers
+
+
+def _unsafe(name: str) -> str | None:
+    """Why a path inside an archive or project folder is refused, or ``None``."""
+    if "\x00" in name:
+        return "contains a NUL character"
+    if name.startswith(("/", "\\")) or _DRIVE.match(name):
+        return "is an absolute path"
+    parts = re.split(r"[\\/]", name)
+    if ".." in parts:
+        return "escapes the folder ('..')"
+    return None
+
+
+class _Files:
+    """The files a project refers to: zip members or a folder, read with limits."""
+
+    def __init__(self, label: str, problems: list[Problem]) -> None:
+        self.label = label
+        self.problems = problems
+        self.base = ""  # folder of project.qde inside the archive
+
+    def get(self, name: str) -> bytes | None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def find(self, name: str) -> str | None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def warn(self, message: str) -> None:
+        self.problems.append(Problem(message, self.label))
+
+    def source(self, path: str, what: str) -> bytes | None:
+        """The bytes of a source referred to by ``path`` (a REFI-QDA URL), or ``None``.
+
+        Raises:
+            InputError: a path that escapes the folder or is absolute.
+        """
+        raw = path.strip()
+        scheme, sep, rest = raw.partition("://")
+        if not sep:
+            scheme, rest = "", raw
+        scheme = scheme.lower()
+        if scheme == "absolute" or (scheme == "file"):
+            self.warn(f"{what}: {raw!r} is a file outside the project; not read")
+            return None
+        why = _unsafe(rest)
+        if why:
+            raise InputError(
+                f"{what}: source path {raw!r} {why}; refused, nothing imported",
+                path=self.label,
+                hint="a REFI-QDA source lives inside the project as internal://GUID.txt",
+            )
+        if scheme not in ("internal", "relative", ""):
+            self.warn(f"{what}: unknown path scheme in {raw!r}; read as internal://")
+        if not scheme:
+            self.warn(f"{what}: source path {raw!r} has no internal:// (read from sources/)")
+        rest = rest.replace("\\", "/")
+        name = rest.split("/")[-1] if rest.lower().startswith("sources/") else rest
+        for candidate in (f"{self.base}sources/{name}", f"{self.base}{rest}", name):
+            found = self.find(candidate)
+            if found is None:
+                continue
+            if found != candidate:
+                if found.lower().startswith(
+                    f"{self.base}sources/".lower()
+                ) and not found.startswith(f"{self.base}sources/"):
+                    folder = found[len(self.base) :].split("/")[0]
+                    self.warn(f"{what}: sources are in {folder + '/'!r}, not 'sources/'")
+                else:
+                    self.warn(f"{what}: {raw!r} found as {found!r}")
+            elif candidate != f"{self.base}sources/{name}":
+                self.warn(f"{what}: {raw!r} is not in sources/; found as {found!r}")
+            if scheme == "relative":
+                self.warn(f"{what}: relative:// path {raw!r} read from inside the project")
+            return self.get(found)
+        return None
+
+
+class _ZipFiles(_Files):
+    def __init__(self, zf: zipfile.ZipFile, label: str, problems: list[Problem]) -> None:
+        super().__init__(label, problems)
+        self.zf = zf
+        self.members: dict[str, zipfile.ZipInfo] = {}
+        self.lower: dict[str, str] = {}
+        for info in zf.infolist():
+            if info.is_dir():
+                continue
+            name = info.filename.replace("\\", "/")
+            self.members[name] = info
+            self.lower.setdefault(name.lower(), name)
+
+    def find(self, name: str) -> str | None:
+        if name in self.members:
+            return name
+        return self.lower.get(name.lower())
+
+    def get(self, name: str) -> bytes | None:
+        info = self.members[name]
+        try:
+            with self.zf.open(info) as fh:
+                data = fh.read(MAX_MEMBER_BYTES + 1)
+        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            raise InputError(
+                f"the archive is damaged ({name}: {exc})", path=self.label, hint="export it again"
+            ) from None
+        except RuntimeError as exc:  # encrypted
+            raise InputError(f"cannot read {name}: {exc}", path=self.label) from None
+        if len(data) > MAX_MEMBER_BYTES:
+            raise InputError(
+                f"{name} is larger than {MAX_MEMBER_BYTES:,} bytes; refused",
+                path=self.label,
+                hint="raise QUALCODE_MAX_QDPX_MEMBER_BYTES if the file is genuine",
+            )
+        return data
+
+
+class _FolderFiles(_Files):
+    def __init__(self, root: Path, label: str, problems: list[Problem]) -> None:
+        super().__init__(label, problems)
+        self.root = root.resolve()
+
+    def find(self, name: str) -> str | None:
+        path = self.root / name
+        if path.is_file():
+            return name
+        # case-insensitive, one level at a time
+        current = self.root
+        parts = [p for p in name.split("/") if p]
+        found: list[str] = []
+        for part in parts:
+            if not current.is_dir():
+                return None
+            match = next((c for c in current.iterdir() if c.name.lower() == part.lower()), None)
+            if match is None:
+                return None
+            found.append(match.name)
+            current = match
+        return "/".join(found) if current.is_file() else None
+
+    def get(self, name: str) -> bytes | None:
+        path = (self.root / name).resolve()
+        if not path.is_relative_to(self.root):
+            raise InputError(
+                f"source {name!r} escapes the project folder (a link); refused, nothing imported",
+                path=self.label,
+            )
+        size = path.stat().st_size
+        if size > MAX_MEMBER_BYTES:
+            raise InputError(f"{name} is larger than {MAX_MEMBER_BYTES:,} bytes", path=self.label)
+        return path.read_bytes()
+
+
+def _check_archive(zf: zipfile.ZipFile, label: str, problems: list[Problem]) -> None:
+    """Refuse a hostile archive before reading any member."""
+    infos = zf.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise InputError(f"the archive has {len(infos):,} members; refused", path=label)
+    total = 0
+    backslashes = False
+    for info in infos:
+        name = info.filename
+        why = _unsafe(name)
+        if why:
+            raise InputError(
+                f"archive member {name!r} {why}; refused, nothing imported",
+                path=label,
+                hint="the file may be hostile; ask for a fresh export",
+            )
+        if "\\" in name:
+            backslashes = True
+        total += info.file_size
+        if info.file_size > 10 * 1024**2 and info.file_size > MAX_RATIO * max(
+            info.compress_size, 1
+        ):
+            ratio = info.file_size // max(info.compress_size, 1)
+            raise InputError(
+                f"archive member {name!r} expands {ratio:,} times "
+                f"({info.file_size:,} bytes): a zip bomb; refused, nothing imported",
+                path=label,
+            )
+    if total > MAX_ARCHIVE_BYTES:
+        raise InputError(
+            f"the archive expands to {total:,} bytes, over the limit of "
+            f"{MAX_ARCHIVE_BYTES:,}: a zip bomb?; refused, nothing imported",
+            path=label,
+            hint="raise QUALCODE_MAX_QDPX_BYTES if the file is genuine",
+        )
+    if backslashes:
+        problems.append(Problem("archive member names use '\\' instead of '/'", label))
+
+
+# --------------------------------------------------------------------- XML
+
+
+def _parse_xml(data: bytes, label: str) -> Element:
+    """Parse XML with entity declarations and external references refused."""
+    try:
+        root: Element = fromstring(
+            data, forbid_dtd=False, forbid_entities=True, forbid_external=True
+        )
+    except DefusedXmlException as exc:
+        raise InputError(
+            f"XML with entity declarations or external references is refused ({type(exc).__name__}); "
+            "nothing imported",
+            path=label,
+            hint="REFI-QDA files never need them; the file may be hostile",
+        ) from None
+    except ParseError as exc:
+        line, column = getattr(exc, "position", (None, None))
+        raise InputError(
+            f"not well-formed XML: {str(exc).split(':')[0]}",
+            path=label,
+            line=line,
+            column=(column + 1) if column is not None else None,
+        ) from None
+    return root
+
+
+def _strip_namespaces(root: Element) -> set[str]:
+    """Make every tag its local name; returns the namespaces that were used."""
+    found: set[str] = set()
+    for el in root.iter():
+        tag = el.tag
+        if isinstance(tag, str) and tag.startswith("{"):
+            ns, _, local = tag[1:].partition("}")
+            found.add(ns)
+            el.tag = local
+    return found
+
+
+def _check_namespace(root: Element, label: str, problems: list[Problem]) -> str:
+    """Check the root, the namespace and ``schemaLocation``; returns ``project``/``codebook``."""
+    location = root.get(f"{{{XSI_NS}}}schemaLocation")
+    no_ns_location = root.get(f"{{{XSI_NS}}}noNamespaceSchemaLocation")
+    namespaces = _strip_namespaces(root)
+    tag = root.tag
+    if tag == "Project":
+        kind, want, xsd = "project", PROJECT_NS, PROJECT_XSD
+    elif tag == "CodeBook":
+        kind, want, xsd = "codebook", CODEBOOK_NS, CODEBOOK_XSD
+    elif isinstance(tag, str) and tag.lower() in ("project", "codebook"):
+        kind = "project" if tag.lower() == "project" else "codebook"
+        want, xsd = (PROJECT_NS, PROJECT_XSD) if kind == "project" else (CODEBOOK_NS, CODEBOOK_XSD)
+        problems.append(Problem(f"root element written <{tag}>", label))
+    else:
+        raise InputError(
+            f"not a REFI-QDA file: the root element is <{tag}>",
+            path=label,
+            hint="expected <Project> (.qde/.qdpx) or <CodeBook> (.qdc)",
+        )
+    ns = sorted(namespaces - {XSI_NS})
+    if not ns:
+        problems.append(Problem(f"the XML has no namespace (the standard: {want!r})", label))
+    elif ns != [want]:
+        problems.append(
+            Problem(
+                f"namespace written {', '.join(repr(n) for n in ns)} (the standard: {want!r})",
+                label,
+            )
+        )
+    if location is not None:
+        parts = location.split()
+        if parts != [want, xsd]:
+            problems.append(
+                Problem(f"stale xsi:schemaLocation {' '.join(parts)!r} (ignored)", label)
+            )
+    if no_ns_location is not None:
+        problems.append(
+            Problem(f"xsi:noNamespaceSchemaLocation {no_ns_location!r} (ignored)", label)
+        )
+    return kind
+
+
+def _children(el: Element | None, tag: str) -> list[Element]:
+    return [] if el is None else [c for c in el if c.tag == tag]
+
+
+def _child(el: Element | None, tag: str) -> Element | None:
+    return None if el is None else next((c for c in el if c.tag == tag), None)
+
+
+def _text(el: Element | None) -> str:
+    return "" if el is None or el.text is None else el.text
+
+
+# --------------------------------------------------------------------- reader
+
+
+class _Reader:
+    """One pass over a parsed project or codebook."""
+
+    def __init__(self, label: str, problems: list[Problem], files: _Files | None) -> None:
+        self.label = label
+        self.problems = problems
+        self.files = files
+        self.guids: dict[str, set[str]] = {}
+        self.skipped: dict[str, int] = {}
+        self._anon = 0
+        self._said: set[str] = set()
+        self._invalid: dict[str, list[str]] = {}
+        self._missing: dict[str, list[str]] = {}
+        self.origin = ""
+        self.notices: list[str] = []
+
+    def warn(self, message: str) -> None:
+        self.problems.append(Problem(message, self.label))
+
+    def skip(self, what: str, n: int = 1) -> None:
+        self.skipped[what] = self.skipped.get(what, 0) + n
+
+    def guid(self, el: Element, kind: str, attr: str = "guid", *, unique: bool = True) -> str:
+        """The element's GUID, normalised; a missing, invalid or reused one is replaced.
+
+        An identifier that is not a GUID (``code-1``) gets a GUID derived from it, the
+        same for the element and for every reference to it; such differences are
+        counted and reported once per kind (see :meth:`finish`).
+        """
+        raw = el.get(attr)
+        name = el.get("name") or ""
+        if raw is None or not raw.strip():
+            self._anon += 1
+            self._missing.setdefault(kind, []).append(name)
+            return derived_guid(self.label, kind, name, str(self._anon))
+        guid = parse_guid(raw)
+        if guid is None:
+            self._invalid.setdefault(kind, []).append(raw)
+            guid = derived_guid("id", raw.strip().lower())
+        elif raw.strip().startswith("{"):
+            self._note_once("braces", "GUIDs are written in braces {...}")
+        if unique:
+            seen = self.guids.setdefault(kind, set())
+            if guid in seen:
+                self._anon += 1
+                new = derived_guid(self.label, kind, guid, str(self._anon))
+                self.warn(
+                    f"{kind} {name!r} reuses the GUID {guid} of another {kind}; given a new one"
+                )
+                return new
+            seen.add(guid)
+        return guid
+
+    def as_guid(self, raw: str | None) -> str | None:
+        """A reference as a GUID: normalised, or derived from an identifier that is not one."""
+        if raw is None or not raw.strip():
+            return None
+        return parse_guid(raw) or derived_guid("id", raw.strip().lower())
+
+    def finish(self) -> None:
+        """Report the identifiers that were missing or not GUIDs, once per kind."""
+        for kind, raws in self._invalid.items():
+            self.warn(
+                f"{len(raws)} {kind} identifier(s) are not GUIDs (e.g. {raws[0]!r}); "
+                "given GUIDs derived from them"
+            )
+        for kind, names in self._missing.items():
+            self.warn(f"{len(names)} {kind}(s) have no GUID; given new ones")
+
+    def _note_once(self, key: str, message: str) -> None:
+        if key not in self._said:
+            self._said.add(key)
+            self.warn(message)
+
+    def ref(self, el: Element | None, attr: str = "targetGUID") -> str | None:
+        if el is None:
+            return None
+        return self.as_guid(el.get(attr))
+
+    def refs(self, el: Element | None, tag: str) -> tuple[str, ...]:
+        return tuple(g for g in (self.ref(c) for c in _children(el, tag)) if g)
+
+    def description(self, el: Element | None, what: str) -> tuple[str, dict[str, Any]]:
+        text, meta, problem = split_meta(_text(_child(el, "Description")))
+        if problem:
+            self.warn(f"{what}: {problem}")
+        return text, meta
+
+    # ---------------------------------------------------------------- codes
+
+    def codes(self, codebook: Element | None) -> list[RefiCode]:
+        codes_el = _child(codebook, "Codes")
+        if codebook is not None and codes_el is None:
+            self.warn("the codebook has no <Codes>")
+        out: list[RefiCode] = []
+        if codes_el is not None and not len(codes_el):
+            self.warn("empty <Codes/> (the schema wants at least one code)")
+
+        def walk(parent_el: Element, parent: str | None) -> None:
+            for el in _children(parent_el, "Code"):
+                guid = self.guid(el, "code")
+                name = el.get("name")
+                if not name or not name.strip():
+                    name = f"code {guid[:8]}"
+                    self.warn(f"a code has no name; called it {name!r}")
+                raw_codable = el.get("isCodable")
+                codable = True
+                if raw_codable is None:
+                    no_codable.append(name)
+                elif raw_codable.strip() in ("true", "1"):
+                    codable = True
+                elif raw_codable.strip() in ("false", "0"):
+                    codable = False
+                elif raw_codable.strip().lower() in ("true", "yes", "false", "no"):
+                    codable = raw_codable.strip().lower() in ("true", "yes")
+                    self._note_once(
+                        "codable-case",
+                        f"isCodable written {raw_codable!r} (the standard: true/false)",
+                    )
+                else:
+                    self.warn(
+                        f"code {name!r}: isCodable {raw_codable!r} is not a boolean; taken as true"
+                    )
+                color, note = parse_color(el.get("color"))
+                if note:
+                    self.warn(f"code {name!r}: {note}")
+                text, meta = self.description(el, f"code {name!r}")
+                out.append(
+                    RefiCode(
+                        guid=guid,
+                        name=name,
+                        codable=codable,
+                        color=color,
+                        description=text,
+                        parent=parent,
+                        notes=self.refs(el, "NoteRef"),
+                        meta=meta,
+                    )
+                )
+                walk(el, guid)
+
+        no_codable: list[str] = []
+        if codes_el is not None:
+            walk(codes_el, None)
+        if no_codable:
+            self.warn(
+                f"{len(no_codable)} code(s) have no isCodable (e.g. {no_codable[0]!r}); "
+                "taken as codable"
+            )
+        parents = {c.parent for c in out if c.parent}
+        if (
+            parents
+            and all(c.codable for c in out if c.guid in parents)
+            and not self.origin.startswith("qualcode")
+        ):
+            self.warn(
+                "every code is marked codable, parents too (kept: in qualcode any code can be applied)"
+            )
+        return out
+
+    # ---------------------------------------------------------------- users, variables, cases
+
+    def users(self, root: Element) -> list[RefiUser]:
+        out = []
+        users_el = _child(root, "Users")
+        if users_el is not None and not len(users_el):
+            self.warn("empty <Users/>")
+        for el in _children(users_el, "User"):
+            guid = self.guid(el, "user")
+            name = (el.get("name") or el.get("id") or "").strip()
+            if not name:
+                name = f"user-{guid[:8]}"
+                self.warn(f"user {guid} has no name; called {name!r}")
+            out.append(RefiUser(guid, name))
+        return out
+
+    def variables(self, root: Element) -> list[RefiVariable]:
+        out = []
+        for el in _children(_child(root, "Variables"), "Variable"):
+            guid = self.guid(el, "variable")
+            name = (el.get("name") or "").strip() or f"variable-{guid[:8]}"
+            raw = (el.get("typeOfVariable") or "Text").strip()
+            type_ = _VARIABLE_TYPES.get(raw.lower())
+            if type_ is None:
+                self.warn(f"variable {name!r}: unknown typeOfVariable {raw!r}; read as text")
+                type_ = "text"
+            elif raw not in ("Text", "Boolean", "Integer", "Float", "Date", "DateTime"):
+                self.warn(f"variable {name!r}: typeOfVariable written {raw!r}")
+            text, _meta = self.description(el, f"variable {name!r}")
+            out.append(RefiVariable(guid, name, type_, text))
+        return out
+
+    def values(self, el: Element) -> dict[str, str | None]:
+        out: dict[str, str | None] = {}
+        for vv in _children(el, "VariableValue"):
+            ref = self.ref(_child(vv, "VariableRef"))
+            if ref is None:
+                self.warn("a <VariableValue> has no <VariableRef>; skipped")
+                continue
+            value_el = next((c for c in vv if c.tag in _VALUE_TAGS), None)
+            out[ref] = None if value_el is None else (value_el.text or "").strip()
+        return out
+
+    def cases(self, root: Element) -> list[RefiCase]:
+        out = []
+        for el in _children(_child(root, "Cases"), "Case"):
+            guid = self.guid(el, "case")
+            name = (el.get("name") or "").strip() or f"case-{guid[:8]}"
+            text, meta = self.description(el, f"case {name!r}")
+            speakers = {
+                (parse_guid(s.get("source")) or "", s.get("speaker"))
+                for s in meta.get("speakers", []) or []
+                if isinstance(s, dict)
+            }
+            sources = [(g, None) for g in self.refs(el, "SourceRef")]
+            # a SourceRef stands for the whole source unless the block names speakers in it
+            by_source = {g for g, sp in speakers if sp}
+            sources = [(g, sp) for g, sp in sources if g not in by_source] + sorted(
+                (g, sp) for g, sp in speakers if g and sp
+            )
+            selection_refs = self.refs(el, "SelectionRef")
+            if _children(el, "CodeRef"):
+                self.skip("case code references", len(_children(el, "CodeRef")))
+            out.append(
+                RefiCase(
+                    guid=guid,
+                    name=name,
+                    description=text,
+                    values=self.values(el),
+                    sources=tuple(sources),
+                    meta={**meta, "selections": list(selection_refs)} if selection_refs else meta,
+                )
+            )
+        return out
+
+    # ---------------------------------------------------------------- notes and sources
+
+    def read_text(self, el: Element, what: str) -> str | None:
+        """The text of a text source or note: inline, or from its plainTextPath."""
+        inline = _child(el, "PlainTextContent")
+        path = el.get("plainTextPath")
+        if inline is not None:
+            if path:
+                self.warn(
+                    f"{what}: both PlainTextContent and plainTextPath; the inline text is used"
+                )
+            return _text(inline)
+        if not path:
+            if el.get("richTextPath"):
+                self.warn(f"{what}: only a rich-text file ({el.get('richTextPath')}); not read")
+            else:
+                self.warn(f"{what}: has neither text nor a plainTextPath")
+            return None
+        if self.files is None:
+            self.warn(f"{what}: its text is in {path!r}, which a bare file cannot hold")
+            return None
+        data = self.files.source(path, what)
+        if data is None:
+            self.warn(f"{what}: source file {path!r} is missing")
+            return None
+        return self._decode(data, what)
+
+    def _decode(self, data: bytes, what: str) -> str:
+        if data.startswith(codecs.BOM_UTF8):
+            data = data[3:]
+        elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            self.warn(f"{what}: the text file is UTF-16, not UTF-8")
+            return data.decode("utf-16", errors="replace")
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            self.warn(
+                f"{what}: the text file is not UTF-8 (byte 0x{data[exc.start]:02x} at {exc.start}); "
+                "read as cp1252"
+            )
+            return data.decode("cp1252", errors="replace")
+
+    def notes(self, root: Element) -> list[RefiNote]:
+        out = []
+        notes_el = _child(root, "Notes")
+        if notes_el is not None and not len(notes_el):
+            self.warn("empty <Notes/>")
+        for el in _children(notes_el, "Note"):
+            guid = self.guid(el, "note")
+            name = el.get("name") or ""
+            what = f"note {name or guid!r}"
+            text = self.read_text(el, what)
+            _desc, meta = self.description(el, what)
+            out.append(
+                RefiNote(
+                    guid=guid,
+                    name=name,
+                    text=text or "",
+                    author=self.as_guid(el.get("creatingUser")),
+                    created=el.get("creationDateTime"),
+                    modified=el.get("modifiedDateTime"),
+                    meta=meta,
+                )
+            )
+        return out
+
+    def sources(self, root: Element) -> list[RefiSource]:
+        out: list[RefiSource] = []
+        sources_el = _child(root, "Sources")
+        if sources_el is not None and not len(sources_el):
+            self.warn("empty <Sources/>")
+        for el in list(sources_el) if sources_el is not None else []:
+            representation = _child(el, "Representation") if el.tag == "PDFSource" else None
+            if representation is not None:
+                # a PDF's text representation is a text source: import it as a document
+                # under the PDF's GUID and name; the PDF's area selections cannot follow
+                name = el.get("name") or ""
+                if not representation.get("name"):
+                    representation.set("name", name)
+                source = self.text_source(representation)
+                if source is not None:
+                    pdf_guid = self.guid(el, "source")
+                    out.append(
+                        replace(
+                            source, guid=pdf_guid, notes=source.notes + self.refs(el, "NoteRef")
+                        )
+                    )
+                    self.notices.append(
+                        f"PDF source {name!r}: its text representation is imported as a document"
+                    )
+                areas = _children(el, "PDFSelection")
+                if areas:
+                    self.skip("PDF area selections", len(areas))
+                continue
+            if el.tag != "TextSource":
+                kind = {
+                    "PDFSource": "PDF sources",
+                    "PictureSource": "picture sources",
+                    "AudioSource": "audio sources",
+                    "VideoSource": "video sources",
+                }.get(str(el.tag), f"<{el.tag}> elements")
+                self.skip(kind)
+                continue
+            source = self.text_source(el)
+            if source is not None:
+                out.append(source)
+        return out
+
+    def text_source(self, el: Element) -> RefiSource | None:
+        guid = self.guid(el, "source")
+        name = (el.get("name") or "").strip() or f"source-{guid[:8]}"
+        what = f"source {name!r}"
+        raw = self.read_text(el, what)
+        description, meta = self.description(el, what)
+        selections = _children(el, "PlainTextSelection")
+        whole = _children(el, "Coding")
+        if raw is None:
+            n = len(selections) + len(whole)
+            self.warn(f"{what}: no text, so the source and its {n} selections are skipped")
+            self.skip("sources without text")
+            self.skip(
+                "codings of sources without text",
+                sum(len(_children(s, "Coding")) for s in selections) + len(whole),
+            )
+            return None
+        positions = SourcePositions(raw)
+        parsed: list[tuple[Element, int, int]] = []
+        for sel in selections:
+            try:
+                start = int((sel.get("startPosition") or "").strip())
+                end = int((sel.get("endPosition") or "").strip())
+            except ValueError:
+                self.warn(
+                    f"{what}: selection {sel.get('guid')} has positions "
+                    f"{sel.get('startPosition')!r}..{sel.get('endPosition')!r}, not numbers; skipped"
+                )
+                self.skip("selections with bad positions")
+                continue
+            parsed.append((sel, start, end))
+        scheme, confirmed = positions.guess(
+            [(min(s, e), max(s, e), sel.get("name")) for sel, s, e in parsed]
+        )
+        if not scheme.standard:
+            self.warn(
+                f"{what}: positions read as {scheme.describe()}"
+                + (f" ({confirmed} selection names confirm it)" if confirmed else "")
+            )
+        elif positions.has_crlf:
+            self.notices.append(f"{what}: Windows line ends (CRLF) in the text; stored as \\n")
+        text = positions.text
+        codings: list[RefiCoding] = []
+        passage_notes: list[RefiPassageNote] = []
+        for sel, start, end in parsed:
+            span = self._span(positions, scheme, start, end, what, sel.get("guid") or "?")
+            sel_guid = self.guid(sel, "selection")
+            sel_text, sel_meta = self.description(sel, f"{what} selection {sel_guid}")
+            sel_notes = self.refs(sel, "NoteRef")
+            per_coding = (
+                sel_meta.get("codings", {}) if isinstance(sel_meta.get("codings"), dict) else {}
+            )
+            coding_els = _children(sel, "Coding")
+            if span is None:
+                self.skip("codings outside the text", len(coding_els))
+                continue
+            s, e = span
+            sel_user = self.as_guid(sel.get("creatingUser"))
+            if not coding_els:
+                if sel_text.strip() or sel_notes:
+                    self.warn(
+                        f"{what}: selection {sel_guid} has a memo but no coding; kept as a memo "
+                        "on the document"
+                    )
+                    passage_notes.append(
+                        RefiPassageNote(
+                            sel_guid,
+                            s,
+                            e,
+                            sel_text,
+                            sel_notes,
+                            sel_user,
+                            sel.get("creationDateTime"),
+                        )
+                    )
+                else:
+                    self.skip("selections without coding or memo")
+                continue
+            for cel in coding_els:
+                coding = self._coding(cel, s, e, sel_guid, sel_user, sel, what)
+                if coding is None:
+                    continue
+                meta_c = per_coding.get(coding.guid, {})
+                codings.append(
+                    replace(
+                        coding,
+                        notes=coding.notes + sel_notes,
+                        memo=sel_text,
+                        meta=meta_c if isinstance(meta_c, dict) else {},
+                    )
+                )
+        for cel in whole:
+            coding = self._coding(cel, 0, len(text), derived_guid("whole", guid), None, None, what)
+            if coding is not None and len(text):
+                codings.append(coding)
+        return RefiSource(
+            guid=guid,
+            name=name,
+            text=text,
+            codings=tuple(codings),
+            description=description,
+            notes=self.refs(el, "NoteRef"),
+            values=self.values(el),
+            creating_user=self.as_guid(el.get("creatingUser")),
+            created=el.get("creationDateTime"),
+            passage_notes=tuple(passage_notes),
+            meta=meta,
+        )
+
+    def _span(
+        self,
+        positions: SourcePositions,
+        scheme: PositionScheme,
+        start: int,
+        end: int,
+        what: str,
+        sel: str,
+    ) -> tuple[int, int] | None:
+        if end < start:
+            self.warn(f"{what}: selection {sel} ends ({end}) before it starts ({start}); swapped")
+            start, end = end, start
+        s, e = positions.span(start, end, scheme)
+        n = len(positions.text)
+        if s < 0:
+            self.warn(f"{what}: selection {sel} starts before the text ({start}); starts at 0")
+            s = 0
+        if s >= n:
+            self.warn(
+                f"{what}: selection {sel} starts at {start}, past the end of the text "
+                f"({n} characters); skipped"
+            )
+            return None
+        if e > n:
+            self.warn(
+                f"{what}: selection {sel} ends at {end}, past the end of the text "
+                f"({n} characters); cut at the end"
+            )
+            e = n
+        if e <= s:
+            self.warn(f"{what}: selection {sel} is empty ({start}..{end}); skipped")
+            return None
+        return s, e
+
+    def _coding(
+        self,
+        cel: Element,
+        start: int,
+        end: int,
+        selection: str,
+        sel_user: str | None,
+        sel: Element | None,
+        what: str,
+    ) -> RefiCoding | None:
+        guid = self.guid(cel, "coding")
+        code = self.ref(_child(cel, "CodeRef"))
+        if code is None:
+            self.warn(f"{what}: coding {guid} has no CodeRef; skipped")
+            self.skip("codings without a code")
+            return None
+        return RefiCoding(
+            guid=guid,
+            code=code,
+            start=start,
+            end=end,
+            coder=self.as_guid(cel.get("creatingUser")) or sel_user,
+            created=cel.get("creationDateTime")
+            or (sel.get("creationDateTime") if sel is not None else None),
+            selection=selection,
+            notes=self.refs(cel, "NoteRef"),
+        )
+
+    # ---------------------------------------------------------------- whole files
+
+    def project(self, root: Element, kind: str, default_name: str) -> RefiProject:
+        self.origin = root.get("origin") or ""
+        if kind == "codebook":
+            codes = self.codes(root)
+            sets = _child(root, "Sets")
+            if sets is not None:
+                if not len(sets):
+                    self.warn("empty <Sets/> (the schema wants at least one set)")
+                else:
+                    self.skip("sets", len(_children(sets, "Set")))
+            first_meta = codes[0].meta if codes else {}
+            self.finish()
+            return RefiProject(
+                name=default_name,
+                kind="codebook",
+                origin=root.get("origin") or "",
+                codes=tuple(codes),
+                meta={"codebook": first_meta["codebook"]}
+                if isinstance(first_meta.get("codebook"), dict)
+                else {},
+                skipped=self.skipped,
+            )
+        users = self.users(root)
+        codes = self.codes(_child(root, "CodeBook"))
+        variables = self.variables(root)
+        cases = self.cases(root)
+        sources = self.sources(root)
+        notes = self.notes(root)
+        for tag, what in (("Links", "links"), ("Sets", "sets"), ("Graphs", "graphs")):
+            el = _child(root, tag)
+            if el is not None:
+                if not len(el):
+                    self.warn(f"empty <{tag}/> (the schema wants at least one element)")
+                else:
+                    self.skip(what, len(el))
+        description, meta = self.description(root, "project")
+        self.finish()
+        return RefiProject(
+            name=(root.get("name") or "").strip() or default_name,
+            kind="project",
+            origin=root.get("origin") or "",
+            users=tuple(users),
+            codes=tuple(codes),
+            variables=tuple(variables),
+            cases=tuple(cases),
+            sources=tuple(sources),
+            notes=tuple(notes),
+            project_notes=self.refs(root, "NoteRef"),
+            description=description,
+            creating_user=self.as_guid(root.get("creatingUserGUID")),
+            created=root.get("creationDateTime"),
+            meta=meta,
+            skipped=self.skipped,
+        )
+
+
+# --------------------------------------------------------------------- entry points
+
+
+def _find_project_member(files: _ZipFiles, label: str, problems: list[Problem]) -> str:
+    names = list(files.members)
+    if "project.qde" in files.members:
+        return "project.qde"
+    qdes = [n for n in names if n.lower().endswith(".qde")]
+    top = [n for n in qdes if "/" not in n]
+    if top:
+        chosen = sorted(top)[0]
+        problems.append(Problem(f"the project file is {chosen!r}, not 'project.qde'", label))
+        return chosen
+    if qdes:
+        chosen = sorted(qdes, key=lambda n: (n.count("/"), n))[0]
+        problems.append(Problem(f"the project file is {chosen!r}, inside a folder", label))
+        files.base = chosen.rsplit("/", 1)[0] + "/"
+        return chosen
+    raise InputError(
+        "no project.qde in the archive",
+        path=label,
+        hint="a .qdpx holds project.qde and a sources/ folder",
+    )
+
+
+def read_refi(path: Path) -> RefiRead:
+    """Read a ``.qdc``, ``.qdpx`` or ``.qde`` file.
+
+    Returns:
+        The content and every difference from the standard (as warnings).
+
+    Raises:
+        InputError: a missing, unreadable, hostile or non-REFI-QDA file.
+    """
+    label = str(path)
+    problems: list[Problem] = []
+    if not path.exists():
+        raise InputError("file not found", path=path, hint="check the path")
+    if path.is_dir():
+        raise InputError("is a folder, not a file", path=path)
+    suffix = path.suffix.lower()
+    try:
+        head = path.open("rb").read(4)
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror or exc}", path=path) from None
+    is_zip = head.startswith(b"PK")
+    if suffix == ".qdpx" or is_zip:
+        if not is_zip:
+            raise InputError(
+                "not a .qdpx (a .qdpx is a zip archive)", path=path, hint="export the project again"
+            )
+        try:
+            zf = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise InputError(f"not a readable zip archive: {exc}", path=path) from None
+        with zf:
+            _check_archive(zf, label, problems)
+            files = _ZipFiles(zf, label, problems)
+            member = _find_project_member(files, label, problems)
+            data = files.get(member) or b""
+            root = _parse_xml(data, f"{label}:{member}" if member != "project.qde" else label)
+            kind = _check_namespace(root, label, problems)
+            reader = _Reader(label, problems, files)
+            project = reader.project(root, kind, path.stem)
+        return RefiRead(project, problems, reader.notices)
+    size = path.stat().st_size
+    if size > MAX_MEMBER_BYTES:
+        raise InputError(f"the file is larger than {MAX_MEMBER_BYTES:,} bytes", path=path)
+    if size == 0:
+        raise InputError("file is empty", path=path, hint="nothing to import")
+    root = _parse_xml(path.read_bytes(), label)
+    kind = _check_namespace(root, label, problems)
+    folder_files: _Files | None = _FolderFiles(path.parent, label, problems)
+    if kind == "project" and suffix == ".qdc":
+        problems.append(Problem("a .qdc file holds a whole <Project>", label))
+    if kind == "codebook" and suffix in (".qde", ".qdpx"):
+        problems.append(Problem(f"a {suffix} file holds only a <CodeBook>", label))
+    reader = _Reader(label, problems, folder_files)
+    project = reader.project(root, kind, path.stem)
+    return RefiRead(project, problems, reader.notices)
+
+
+def is_refi(path: Path) -> bool:
+    """True for a file that :func:`read_refi` reads (by suffix)."""
+    return path.suffix.lower() in REFI_SUFFIXES

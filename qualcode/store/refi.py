@@ -1,0 +1,410 @@
+"""REFI-QDA exchange in the store: what an export reads beyond the Project API,
+and the one transaction that writes an import.
+
+The reads return plain mappings keyed by the project's own names (code ids, coder
+names, coding GUIDs); :mod:`qualcode.services.refi` turns them into the REFI-QDA
+model. :meth:`RefiMixin.import_refi` writes a whole
+:class:`~qualcode.core.refi.ImportPlan` in one transaction: a failure leaves the
+project exactly as it was.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Table, insert, select
+
+from qualcode.clock import new_guid, now
+from qualcode.core.codebook import tree_order
+from qualcode.core.refi import ImportPlan
+from qualcode.store import convert
+from qualcode.store.base import (
+    T_ALIASES,
+    T_ATTRS,
+    T_CASE_ATTRS,
+    T_CASE_SOURCES,
+    T_CASES,
+    T_CODERS,
+    T_CODES,
+    T_CODINGS,
+    T_DOCS,
+    T_MEMOS,
+    T_SENTS,
+    T_SETTINGS,
+    T_TOMBS,
+    T_TURNS,
+    ProjectBase,
+    _Tx,
+    sha256_text,
+)
+from qualcode.store.schema import ReviewCommentRow
+
+T_COMMENTS: Table = ReviewCommentRow.__table__  # type: ignore[assignment]
+
+
+class RefiMixin(ProjectBase):
+    """Reads and the import transaction for REFI-QDA exchange."""
+
+    # ------------------------------------------------------------------ reads
+
+    def coder_guids(self, names: Iterable[str] = ()) -> dict[str, str]:
+        """Every coder's GUID by name; coders in ``names`` without a row get one now.
+
+        GUIDs are stored, so every export of a project names its users alike.
+        """
+        wanted = set(names)
+        with self._read() as conn:
+            rows = {r.name: r.guid for r in conn.execute(select(T_CODERS.c.name, T_CODERS.c.guid))}
+        missing = sorted(wanted - set(rows))
+        if missing:
+            with self._write(
+                "coders", f"register coders {', '.join(missing)}", undoable=False
+            ) as tx:
+                for name in missing:
+                    self._ensure_coder(tx.conn, name)
+            with self._read() as conn:
+                rows = {
+                    r.name: r.guid for r in conn.execute(select(T_CODERS.c.name, T_CODERS.c.guid))
+                }
+        return rows
+
+    def people(self) -> set[str]:
+        """Every name that coded, reviewed, commented or wrote a memo."""
+        with self._read() as conn:
+            out = {n for (n,) in conn.execute(select(T_CODINGS.c.coder).distinct())}
+            out |= {
+                n for (n,) in conn.execute(select(T_CODINGS.c.reviewer).distinct()) if n is not None
+            }
+            out |= {n for (n,) in conn.execute(select(T_MEMOS.c.author).distinct())}
+            out |= {n for (n,) in conn.execute(select(T_COMMENTS.c.author).distinct())}
+        return out
+
+    def code_records(self) -> dict[str, dict[str, Any]]:
+        """Code id -> ``guid``, ``codable``, ``created``."""
+        with self._read() as conn:
+            return {
+                r.id: {"guid": r.guid, "codable": bool(r.codable), "created": r.created}
+                for r in conn.execute(
+                    select(T_CODES.c.id, T_CODES.c.guid, T_CODES.c.codable, T_CODES.c.created)
+                )
+            }
+
+    def document_records(self) -> dict[str, dict[str, Any]]:
+        """Document name -> ``guid``, ``meta``, ``imported_at``, ``sha256``, ``lang``."""
+        with self._read() as conn:
+            return {
+                r.name: {
+                    "guid": r.guid,
+                    "meta": json.loads(r.meta or "{}"),
+                    "imported_at": r.imported_at,
+                    "sha256": r.sha256,
+                    "lang": r.lang,
+                    "source_format": r.source_format,
+                }
+                for r in conn.execute(
+                    select(
+                        T_DOCS.c.name,
+                        T_DOCS.c.guid,
+                        T_DOCS.c.meta,
+                        T_DOCS.c.imported_at,
+                        T_DOCS.c.sha256,
+                        T_DOCS.c.lang,
+                        T_DOCS.c.source_format,
+                    )
+                )
+            }
+
+    def document_texts(self) -> dict[str, str]:
+        """Document name -> its text, in one query."""
+        with self._read() as conn:
+            return {n: t for n, t in conn.execute(select(T_DOCS.c.name, T_DOCS.c.text))}
+
+    def selection_guids(self) -> dict[str, str]:
+        """Coding GUID -> the REFI-QDA selection GUID it was imported with."""
+        with self._read() as conn:
+            return {
+                g: s
+                for g, s in conn.execute(
+                    select(T_CODINGS.c.guid, T_CODINGS.c.selection_guid).where(
+                        T_CODINGS.c.selection_guid.is_not(None)
+                    )
+                )
+            }
+
+    def review_threads(self) -> dict[str, list[dict[str, Any]]]:
+        """Coding GUID -> its review comments, oldest first."""
+        out: dict[str, list[dict[str, Any]]] = {}
+        with self._read() as conn:
+            for r in conn.execute(
+                select(T_COMMENTS).order_by(T_COMMENTS.c.at, T_COMMENTS.c.pk)
+            ).mappings():
+                out.setdefault(r["coding_guid"], []).append(
+                    {k: r[k] for k in ("guid", "author", "at", "kind", "text")}
+                )
+        return out
+
+    def known_guids(self) -> dict[str, set[str]]:
+        """GUIDs already in the project (and deleted ones), by kind."""
+        with self._read() as conn:
+            return {
+                "coding": {g for (g,) in conn.execute(select(T_CODINGS.c.guid))},
+                "memo": {g for (g,) in conn.execute(select(T_MEMOS.c.guid))},
+                "comment": {g for (g,) in conn.execute(select(T_COMMENTS.c.guid))},
+                "tombstone": {g for (g,) in conn.execute(select(T_TOMBS.c.guid))},
+            }
+
+    def identical_codings(self) -> set[tuple[str, str, int, int, str]]:
+        """``(document, code id, start, end, coder)`` of every stored coding."""
+        with self._read() as conn:
+            return {
+                (d, c, s, e, who)
+                for d, c, s, e, who in conn.execute(
+                    select(
+                        T_DOCS.c.name,
+                        T_CODES.c.id,
+                        T_CODINGS.c.start,
+                        T_CODINGS.c.end,
+                        T_CODINGS.c.coder,
+                    ).select_from(
+                        T_CODINGS.join(T_DOCS, T_DOCS.c.pk == T_CODINGS.c.document_pk).join(
+                            T_CODES, T_CODES.c.pk == T_CODINGS.c.code_pk
+                        )
+                    )
+                )
+            }
+
+    # ------------------------------------------------------------------ the import
+
+    def import_refi(self, plan: ImportPlan, *, summary: str) -> None:
+        """Write an import plan in one transaction (an import is not undone piecewise)."""
+        with self._write("import.refi", summary, undoable=False, extra={"refi": True}) as tx:
+            conn = tx.conn
+            for name, guid in plan.coders:
+                self._ensure_coder(conn, name, guid)
+            self._import_codes(tx, plan)
+            for doc, sentences, guid in plan.documents:
+                self._import_document(tx, doc, sentences, guid)
+            self._doc_cache = {}
+            doc_rows = {
+                r.name: (r.pk, r.text)
+                for r in conn.execute(select(T_DOCS.c.name, T_DOCS.c.pk, T_DOCS.c.text))
+            }
+            pks = self._code_pks(conn)
+            seen = {
+                (r.document_pk, r.code_pk, r.start, r.end, r.coder)
+                for r in conn.execute(
+                    select(
+                        T_CODINGS.c.document_pk,
+                        T_CODINGS.c.code_pk,
+                        T_CODINGS.c.start,
+                        T_CODINGS.c.end,
+                        T_CODINGS.c.coder,
+                    )
+                )
+            }
+            guids = {g for (g,) in conn.execute(select(T_CODINGS.c.guid))}
+            for coding, selection in plan.codings:
+                doc_pk, text = doc_rows[coding.doc]
+                code_pk = pks[coding.code]
+                key = (doc_pk, code_pk, coding.start, coding.end, coding.coder)
+                if key in seen or coding.guid in guids:
+                    continue
+                seen.add(key)
+                guids.add(coding.guid)
+                self._ensure_coder(conn, coding.coder)
+                if coding.reviewer:
+                    self._ensure_coder(conn, coding.reviewer)
+                tx.insert(
+                    T_CODINGS,
+                    {
+                        "guid": coding.guid,
+                        "document_pk": doc_pk,
+                        "code_pk": code_pk,
+                        "start": coding.start,
+                        "end": coding.end,
+                        "coder": coding.coder,
+                        "created": coding.created,
+                        "quote": text[coding.start : coding.end],
+                        "memo": coding.memo,
+                        "origin": coding.origin,
+                        "status": coding.status,
+                        "review": coding.review,
+                        "reviewer": coding.reviewer,
+                        "reviewed_at": coding.reviewed_at,
+                        "anchor": coding.anchor,
+                        "batch": None,
+                        "version": 1,
+                        "selection_guid": selection,
+                    },
+                )
+            for comment in plan.comments:
+                tx.insert(T_COMMENTS, comment)
+            self._import_cases(tx, plan)
+            for memo in plan.memos:
+                target = self._target_guid_for(conn, memo.kind, memo.target)
+                tx.insert(
+                    T_MEMOS,
+                    {
+                        "guid": memo.guid,
+                        "target_kind": memo.kind,
+                        "target_guid": target,
+                        "author": memo.author,
+                        "created": memo.created,
+                        "updated": memo.updated,
+                        "title": memo.title,
+                        "text": memo.text,
+                    },
+                )
+                self._ensure_coder(conn, memo.author)
+            for setting, value in plan.settings.items():
+                current = conn.execute(
+                    select(T_SETTINGS.c.value).where(T_SETTINGS.c.key == setting)
+                ).scalar()
+                if current is None:
+                    self._set(tx, setting, value)
+        self._code_pk_cache = None
+
+    def _target_guid_for(self, conn: Any, kind: str, target: str | None) -> str | None:
+        if kind == "project" or target is None:
+            return None
+        if kind == "document":
+            return conn.execute(select(T_DOCS.c.guid).where(T_DOCS.c.name == target)).scalar()  # type: ignore[no-any-return]
+        if kind == "code":
+            pk = self._code_pk(conn, target)
+            return conn.execute(select(T_CODES.c.guid).where(T_CODES.c.pk == pk)).scalar()  # type: ignore[no-any-return]
+        return conn.execute(select(T_CASES.c.guid).where(T_CASES.c.name == target)).scalar()  # type: ignore[no-any-return]
+
+    def _import_codes(self, tx: _Tx, plan: ImportPlan) -> None:
+        conn = tx.conn
+        position = conn.execute(
+            select(T_CODES.c.position).order_by(T_CODES.c.position.desc())
+        ).scalar()
+        position = (position or 0) + 1
+        taken_aliases = {a for (a,) in conn.execute(select(T_ALIASES.c.alias))}
+        for code, guid, codable in plan.new_codes:
+            pks = self._code_pks(conn)
+            values = convert.code_values(code)
+            values.update(
+                guid=guid,
+                created=now(),
+                version=1,
+                parent_pk=pks[code.parent] if code.parent else None,
+                position=position,
+                codable=codable,
+            )
+            position += 1
+            pk = tx.insert(T_CODES, values)
+            self._code_pk_cache = None
+            for alias in code.aliases:
+                if alias not in taken_aliases and alias not in pks:
+                    tx.insert(T_ALIASES, {"alias": alias, "code_pk": pk})
+                    taken_aliases.add(alias)
+        for code_id, fields in plan.code_fills.items():
+            pk = self._code_pk(conn, code_id)
+            row = conn.execute(select(T_CODES).where(T_CODES.c.pk == pk)).mappings().one()
+            changes = {k: v for k, v in fields.items() if not row[k]}
+            if changes:
+                changes["version"] = row["version"] + 1
+                tx.update(T_CODES, {"pk": pk}, changes)
+        # keep positions a pre-order of the tree (parents before children)
+        cb = self._codebook(conn)
+        pks = self._code_pks(conn)
+        current = {r.pk: r.position for r in conn.execute(select(T_CODES.c.pk, T_CODES.c.position))}
+        for i, code in enumerate(tree_order(cb.codes)):
+            if current.get(pks[code.id]) != i:
+                tx.update(T_CODES, {"pk": pks[code.id]}, {"position": i})
+
+    def _import_document(self, tx: _Tx, doc: Any, sentences: Any, guid: str) -> None:
+        conn = tx.conn
+        doc_pk = conn.execute(
+            insert(T_DOCS).values(
+                guid=guid,
+                name=doc.name,
+                text=doc.text,
+                sha256=sha256_text(doc.text),
+                chars=len(doc.text),
+                lang=doc.lang,
+                source_path=doc.source_path,
+                source_format=doc.source_format,
+                encoding=doc.encoding,
+                imported_at=doc.meta.get("created") or now(),
+                meta=json.dumps(doc.meta, ensure_ascii=False),
+                version=1,
+            )
+        ).inserted_primary_key[0]  # type: ignore[index]
+        tx.changes.append({"op": "import", "t": "documents", "name": doc.name})
+        turn_pks: list[int] = []
+        for i, t in enumerate(doc.turns, start=1):
+            turn_pks.append(
+                conn.execute(
+                    insert(T_TURNS).values(
+                        document_pk=doc_pk,
+                        ordinal=i,
+                        start=t.start,
+                        end=t.end,
+                        label_start=t.label_start,
+                        speaker=t.speaker,
+                        role=t.role,
+                        timestamp_ms=t.timestamp_ms,
+                    )
+                ).inserted_primary_key[0]  # type: ignore[index]
+            )
+        if sentences:
+            conn.execute(
+                insert(T_SENTS),
+                [
+                    {
+                        "document_pk": doc_pk,
+                        "turn_pk": turn_pks[s.turn_index] if s.turn_index is not None else None,
+                        "ordinal": i,
+                        "start": s.start,
+                        "end": s.end,
+                        "lemmas": s.lemmas,
+                    }
+                    for i, s in enumerate(sentences, start=1)
+                ],
+            )
+
+    def _import_cases(self, tx: _Tx, plan: ImportPlan) -> None:
+        conn = tx.conn
+        for name, guid, type_ in plan.attributes:
+            if conn.execute(select(T_ATTRS.c.pk).where(T_ATTRS.c.name == name)).first() is None:
+                tx.insert(T_ATTRS, {"guid": guid, "name": name, "type": type_})
+        for name, guid, description in plan.cases:
+            if conn.execute(select(T_CASES.c.pk).where(T_CASES.c.name == name)).first() is None:
+                tx.insert(
+                    T_CASES,
+                    {"guid": guid or new_guid(), "name": name, "description": description},
+                )
+        case_pks = {r.name: r.pk for r in conn.execute(select(T_CASES.c.name, T_CASES.c.pk))}
+        doc_pks = {r.name: r.pk for r in conn.execute(select(T_DOCS.c.name, T_DOCS.c.pk))}
+        attr_pks = {r.name: r.pk for r in conn.execute(select(T_ATTRS.c.name, T_ATTRS.c.pk))}
+        links = {
+            (r.case_pk, r.document_pk, r.speaker)
+            for r in conn.execute(
+                select(
+                    T_CASE_SOURCES.c.case_pk, T_CASE_SOURCES.c.document_pk, T_CASE_SOURCES.c.speaker
+                )
+            )
+        }
+        for case, doc, speaker in plan.case_sources:
+            key = (case_pks[case], doc_pks[doc], speaker)
+            if key not in links:
+                links.add(key)
+                tx.insert(
+                    T_CASE_SOURCES,
+                    {"case_pk": key[0], "document_pk": key[1], "speaker": speaker},
+                )
+        values = {
+            (r.case_pk, r.attribute_pk)
+            for r in conn.execute(select(T_CASE_ATTRS.c.case_pk, T_CASE_ATTRS.c.attribute_pk))
+        }
+        for case, attribute, value in plan.case_values:
+            key2 = (case_pks[case], attr_pks[attribute])
+            if key2 not in values:
+                values.add(key2)
+                tx.insert(
+                    T_CASE_ATTRS, {"case_pk": key2[0], "attribute_pk": key2[1], "value": value}
+                )
