@@ -431,7 +431,9 @@ def compute_agreement(
             continue
         used_docs.append(doc.name)
         for code in codes:
-            table, found = _code_tables(doc, code, by_doc.get(doc.name, {}).get(code, {}), coders, unit)
+            table, found = _code_tables(
+                doc, code, by_doc.get(doc.name, {}).get(code, {}), coders, unit
+            )
             tables[code].update(table)
             disagreements += found
     pooled: Counter[Pattern] = Counter()

@@ -17,7 +17,7 @@ these functions what to do, so every rule is testable without a database:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from qualcode.core.codebook import Code, Codebook, tree_order
@@ -300,3 +300,126 @@ def merge_mark(ours: tuple[bool, str], theirs: tuple[bool, str]) -> tuple[bool, 
 def survivor(a: str, b: str) -> str:
     """Of two identical codings with different guids, the one both sides keep."""
     return min(a, b)
+
+
+# ---------------------------------------------------------------------- report
+
+
+@dataclass
+class ProjectMergeReport:
+    """What ``qualcode merge OTHER`` did (or, with ``--dry-run``, would do).
+
+    Attributes:
+        source: the other project.
+        dry_run: nothing was written.
+        documents_added: their documents we did not have.
+        documents_same: matched by content hash (same text).
+        documents_reanchored: matched by name, text differs: their codings re-anchored.
+        codes_added: their codes we did not have.
+        aliases_added: ``alias -> code`` pairs added so their ids keep resolving.
+        code_conflicts: fields of matched codes that differ (ours kept).
+        notes: other remarks (keys, codes matched twice, ...).
+        codings_added: their codings added.
+        codings_updated: codings on both sides whose state (memo, review) was merged.
+        codings_identical: identical codings stored once.
+        codings_deleted: our codings deleted because they deleted them (tombstone).
+        codings_tombstoned: their codings not added because one side deleted them.
+        anchors: re-anchored codings by result (exact, moved, needs-review).
+        memos_added: memos added.
+        memos_updated: memos whose later version came from them.
+        memos_deleted: our memos they deleted.
+        comments_added: review comments added.
+        marks_changed: done marks added or changed.
+        coders_added: coders registered.
+        cases_added: cases added.
+        tombstones_added: deletions learnt from them.
+        adjudications_added: adjudication decisions added.
+        backup: the backup made before writing.
+    """
+
+    source: str
+    dry_run: bool = False
+    documents_added: list[str] = field(default_factory=list)
+    documents_same: list[str] = field(default_factory=list)
+    documents_reanchored: list[str] = field(default_factory=list)
+    codes_added: list[str] = field(default_factory=list)
+    aliases_added: list[tuple[str, str]] = field(default_factory=list)
+    code_conflicts: list[FieldConflict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    codings_added: int = 0
+    codings_updated: int = 0
+    codings_identical: int = 0
+    codings_deleted: int = 0
+    codings_tombstoned: int = 0
+    anchors: dict[str, int] = field(default_factory=dict)
+    memos_added: int = 0
+    memos_updated: int = 0
+    memos_deleted: int = 0
+    comments_added: int = 0
+    marks_changed: int = 0
+    coders_added: list[str] = field(default_factory=list)
+    cases_added: list[str] = field(default_factory=list)
+    tombstones_added: int = 0
+    adjudications_added: int = 0
+    backup: str | None = None
+
+    @property
+    def changed(self) -> bool:
+        """Whether the merge changed anything."""
+        return bool(
+            self.documents_added
+            or self.codes_added
+            or self.aliases_added
+            or self.codings_added
+            or self.codings_updated
+            or self.codings_deleted
+            or self.memos_added
+            or self.memos_updated
+            or self.memos_deleted
+            or self.comments_added
+            or self.marks_changed
+            or self.coders_added
+            or self.cases_added
+            or self.tombstones_added
+            or self.adjudications_added
+        )
+
+    def lines(self) -> list[str]:
+        """The report for the user, one fact per line."""
+        verb = "would add" if self.dry_run else "added"
+        out = [
+            f"documents: {len(self.documents_added)} {verb}, {len(self.documents_same)} the same, "
+            f"{len(self.documents_reanchored)} with a different text (codings re-anchored)",
+            f"codes: {len(self.codes_added)} {verb}"
+            + (f" ({', '.join(self.codes_added)})" if self.codes_added else "")
+            + f", {len(self.aliases_added)} aliases, {len(self.code_conflicts)} differing fields "
+            "(ours kept)",
+            f"codings: {self.codings_added} {verb}, {self.codings_updated} merged, "
+            f"{self.codings_identical} identical stored once, {self.codings_deleted} deleted "
+            f"(deleted on their side), {self.codings_tombstoned} not added (deleted on one side)",
+        ]
+        if self.anchors:
+            out.append(
+                "re-anchored: " + ", ".join(f"{n} {k}" for k, n in sorted(self.anchors.items()))
+            )
+        out.append(
+            f"memos: {self.memos_added} {verb}, {self.memos_updated} updated, "
+            f"{self.memos_deleted} deleted; review comments: {self.comments_added} {verb}; "
+            f"done marks: {self.marks_changed} changed"
+        )
+        if self.coders_added or self.cases_added:
+            out.append(
+                f"coders {verb}: {', '.join(self.coders_added) or '-'}; "
+                f"cases {verb}: {', '.join(self.cases_added) or '-'}"
+            )
+        for c in self.code_conflicts:
+            out.append(
+                f"differs: {c.code}.{c.field}: ours {_show(c.ours)}, theirs {_show(c.theirs)}"
+            )
+        out += [f"note: {n}" for n in self.notes]
+        return out
+
+
+def _show(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:59] + "…"

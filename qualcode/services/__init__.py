@@ -19,11 +19,20 @@ from qualcode.services.imports import (
 from qualcode.services.projects import build_demo, demo_location, init_project
 from qualcode.services.resources import default_codebook, resource_dir
 from qualcode.services.selectors import resolve_span
+from qualcode.services.team import (
+    agreement_report,
+    backup_project,
+    merge_project,
+    restore_project,
+    write_agreement,
+)
 
 __all__ = [
     "SPEAKER_SETTINGS",
     "ImportReport",
     "Progress",
+    "agreement_report",
+    "backup_project",
     "build_demo",
     "default_codebook",
     "demo_location",
@@ -32,10 +41,13 @@ __all__ = [
     "import_transcripts",
     "init_project",
     "load_codebook",
+    "merge_project",
     "prepare_document",
     "resolve_span",
     "resource_dir",
+    "restore_project",
     "speaker_config",
     "sync_codebook",
+    "write_agreement",
     "write_back",
 ]

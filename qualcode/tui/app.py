@@ -90,7 +90,7 @@ class QualcodeApp(App[None]):
             self.project.close()
 
 
-def run(location: str | None, *, coder: str | None = None) -> None:
+def run(location: str | None, *, coder: str | None = None, blind: bool = False) -> None:
     """Open the workbench on the project at ``location`` (or explain how to make one)."""
     from qualcode.store import open_project
     from qualcode.store.engine import resolve_location, sqlite_path
@@ -101,5 +101,5 @@ def run(location: str | None, *, coder: str | None = None) -> None:
     if path is not None and not Path(path).exists():
         QualcodeApp(None, location=str(path), settings=settings).run()
         return
-    project = open_project(location, coder=coder)
+    project = open_project(location, coder=coder, blind=blind)
     QualcodeApp(project, location=url, settings=settings).run()

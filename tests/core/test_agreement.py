@@ -93,7 +93,11 @@ values = st.one_of(st.none(), st.integers(0, 2))
 
 
 @settings(derandomize=True, deadline=None, max_examples=150)
-@given(st.integers(2, 4).flatmap(lambda k: st.lists(st.lists(values, min_size=k, max_size=k), min_size=2, max_size=30)))
+@given(
+    st.integers(2, 4).flatmap(
+        lambda k: st.lists(st.lists(values, min_size=k, max_size=k), min_size=2, max_size=30)
+    )
+)
 def test_alpha_equals_the_krippendorff_package(rows: list[list[int | None]]) -> None:
     table = table_from_rows(rows)
     ours = krippendorff_alpha(table)
@@ -193,7 +197,9 @@ def test_char_units_equal_expanding_every_character() -> None:
         < TOL
     )
     # disagreements are maximal runs with one pattern each, with their quotes
-    runs = [(d.doc, d.code, d.start, d.end, d.values) for d in report.disagreements if d.code == "k"]
+    runs = [
+        (d.doc, d.code, d.start, d.end, d.values) for d in report.disagreements if d.code == "k"
+    ]
     assert runs == [
         ("a", "k", 0, 8, (True, False, False)),
         ("a", "k", 8, 15, (True, True, False)),

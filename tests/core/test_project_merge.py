@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -162,7 +164,9 @@ states = st.fixed_dictionaries(
 
 @settings(derandomize=True, deadline=None, max_examples=200)
 @given(states, states)
-def test_coding_state_merge_is_symmetric_and_idempotent(a: dict, b: dict) -> None:
+def test_coding_state_merge_is_symmetric_and_idempotent(
+    a: dict[str, Any], b: dict[str, Any]
+) -> None:
     ab = merge_coding_state(a, b)
     assert ab == merge_coding_state(b, a)
     assert merge_coding_state(ab, b) == ab
