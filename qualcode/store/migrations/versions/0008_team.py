@@ -9,6 +9,8 @@ the project, is not subject to these policies and may do everything):
 
 * a coder's role adds, removes and annotates only rows whose coder/author is that
   role (``coder = current_user``);
+* while blind coding is on (setting ``team.blind``), a coder's role reads only its
+  own codings;
 * a supervisor's role (``coders.role = 'supervisor'``) may also update any coding
   (column grants limit that to the review columns) and write the codings of a
   consensus coder (``coders.role = 'consensus'``) and adjudication decisions.
@@ -29,10 +31,17 @@ depends_on = None
 
 SUPERVISOR = "EXISTS (SELECT 1 FROM coders q WHERE q.name = current_user AND q.role = 'supervisor')"
 CONSENSUS = "coder IN (SELECT q.name FROM coders q WHERE q.role = 'consensus')"
+BLIND = "EXISTS (SELECT 1 FROM settings s WHERE s.key = 'team.blind' AND s.value = 'true')"
 
 POLICIES: list[tuple[str, str, str, str | None, str | None]] = [
     # table, policy, command, USING, WITH CHECK
-    ("codings", "qc_codings_read", "SELECT", "true", None),
+    (
+        "codings",
+        "qc_codings_read",
+        "SELECT",
+        f"coder = current_user OR {SUPERVISOR} OR NOT {BLIND}",
+        None,
+    ),
     (
         "codings",
         "qc_codings_insert",
