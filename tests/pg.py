@@ -148,7 +148,17 @@ def pg_server() -> Iterator[PgServer]:
             "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
         )
         _run(
-            [str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-w", "-l", str(base / "log"), "start"],
+            [
+                str(bindir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-o",
+                options,
+                "-w",
+                "-l",
+                str(base / "log"),
+                "start",
+            ],
             as_postgres,
         )
     except subprocess.CalledProcessError as exc:

@@ -111,7 +111,9 @@ def test_memos_and_cases(backend: str) -> None:
         memo = project.add_memo("document", DOC, "Pedagang menunggu lama.", title="kesan")
         project.update_memo(memo.guid, "Pedagang menunggu sangat lama.")
         project.add_memo("code", "cost", "Watch for pungli.")
-        assert [m.text for m in project.memos("document", DOC)] == ["Pedagang menunggu sangat lama."]
+        assert [m.text for m in project.memos("document", DOC)] == [
+            "Pedagang menunggu sangat lama."
+        ]
         project.delete_memo(memo.guid)
         assert [m.kind for m in project.memos()] == ["code"]
         project.link_case("P01", DOC)
