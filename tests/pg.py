@@ -11,14 +11,10 @@ afterwards.
 
 from __future__ import annotations
 
-import glob
 import itertools
 import os
-import pwd
 import shutil
-import socket
 import subprocess
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,39 +22,25 @@ from typing import Any
 
 import pytest
 
-SUPERUSER_PASSWORD = "qualcode-test"
+from bench import pgcluster
+from bench.pgcluster import SUPERUSER_PASSWORD, Cluster
+
 ROLE_PASSWORD = "secret-pw"
 _counter = itertools.count(1)
 
 
-def find_bindir() -> Path | None:
-    """The newest PostgreSQL server binaries (Debian keeps them off PATH)."""
-    found = sorted(
-        glob.glob("/usr/lib/postgresql/*/bin/initdb"),
-        key=lambda p: int(Path(p).parts[-3]) if Path(p).parts[-3].isdigit() else 0,
-    )
-    if found:
-        return Path(found[-1]).parent
-    initdb = shutil.which("initdb")
-    return Path(initdb).parent if initdb else None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @dataclass
 class PgServer:
-    """A running cluster."""
+    """The session's running cluster."""
 
-    port: int
-    bindir: Path
-    base: Path
+    cluster: Cluster
+
+    @property
+    def port(self) -> int:
+        return self.cluster.port
 
     def url(self, database: str, user: str, password: str, driver: str = "+psycopg") -> str:
-        return f"postgresql{driver}://{user}:{password}@127.0.0.1:{self.port}/{database}"
+        return self.cluster.url(database, user, password, driver)
 
     def admin(self) -> Any:
         import psycopg
@@ -91,12 +73,6 @@ class PgDatabase:
         return self.server.url(self.name, role, password)
 
 
-def _run(cmd: list[str], as_postgres: bool) -> None:
-    if as_postgres:
-        cmd = ["runuser", "-u", "postgres", "--", *cmd]
-    subprocess.run(cmd, check=True, capture_output=True, text=True)
-
-
 def _missing(reason: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(f"{reason}: PostgreSQL is required in CI (.ci/run installs it)")
@@ -106,7 +82,7 @@ def _missing(reason: str) -> None:
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[PgServer]:
     """A PostgreSQL cluster for this test session."""
-    bindir = find_bindir()
+    bindir = pgcluster.find_bindir()
     if bindir is None:
         _missing("the PostgreSQL server binaries are not installed")
         raise AssertionError  # unreachable
@@ -114,62 +90,14 @@ def pg_server() -> Iterator[PgServer]:
         import psycopg  # noqa: F401
     except ImportError:
         _missing("psycopg is not installed")
-    as_postgres = os.geteuid() == 0
-    base = Path(tempfile.mkdtemp(prefix="qualcode-pg-"))
-    pwfile = base / "pw"
-    pwfile.write_text(SUPERUSER_PASSWORD + "\n")
-    if as_postgres:
-        uid = pwd.getpwnam("postgres").pw_uid
-        for p in (base, pwfile):
-            os.chown(p, uid, -1)
-    base.chmod(0o700)
-    data = base / "data"
-    port = _free_port()
     try:
-        _run(
-            [
-                str(bindir / "initdb"),
-                "-D",
-                str(data),
-                "-U",
-                "postgres",
-                "--auth-local=trust",
-                "--auth-host=scram-sha-256",
-                f"--pwfile={pwfile}",
-                "-E",
-                "UTF8",
-                "--locale=C",
-                "--no-sync",
-            ],
-            as_postgres,
-        )
-        options = (
-            f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-        )
-        _run(
-            [
-                str(bindir / "pg_ctl"),
-                "-D",
-                str(data),
-                "-o",
-                options,
-                "-w",
-                "-l",
-                str(base / "log"),
-                "start",
-            ],
-            as_postgres,
-        )
+        cluster = pgcluster.start(bindir)
     except subprocess.CalledProcessError as exc:
-        shutil.rmtree(base, ignore_errors=True)
         pytest.fail(f"could not start PostgreSQL: {exc.stderr or exc.stdout}")
-    server = PgServer(port, bindir, base)
     try:
-        yield server
+        yield PgServer(cluster)
     finally:
-        _run([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"], as_postgres)
-        shutil.rmtree(base, ignore_errors=True)
+        cluster.stop()
 
 
 @pytest.fixture
