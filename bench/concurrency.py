@@ -135,7 +135,7 @@ def edit_worker(location: str, label: str, version: int, barrier: Any, out: Any)
 def _spawn(target: Any, args_list: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
     # fork where there is one: the workers open their own engines after the fork
     methods = multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    ctx: Any = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     barrier = ctx.Barrier(len(args_list))
     out = ctx.Queue()
     procs = [ctx.Process(target=target, args=(*a, barrier, out)) for a in args_list]
