@@ -201,25 +201,22 @@ class Project(CodebookOpsMixin, MemoMixin, CaseMixin, TeamMixin, ProjectMergeMix
     def code_counts(self, *, coder: str | None = None) -> dict[str, CodeCount]:
         """Codings and documents per code id (accepted codings only)."""
         coder = self._visible_coder(coder)
+        joined = and_(
+            T_CODINGS.c.code_pk == T_CODES.c.pk,
+            T_CODINGS.c.status == Status.ACCEPTED.value,
+        )
+        if coder:
+            # in the join, so that a code only others used still counts 0 for this coder
+            joined = and_(joined, T_CODINGS.c.coder == coder)
         stmt = (
             select(
                 T_CODES.c.id,
                 func.count(T_CODINGS.c.pk),
                 func.count(func.distinct(T_CODINGS.c.document_pk)),
             )
-            .select_from(
-                T_CODES.outerjoin(
-                    T_CODINGS,
-                    and_(
-                        T_CODINGS.c.code_pk == T_CODES.c.pk,
-                        T_CODINGS.c.status == Status.ACCEPTED.value,
-                    ),
-                )
-            )
+            .select_from(T_CODES.outerjoin(T_CODINGS, joined))
             .group_by(T_CODES.c.id)
         )
-        if coder:
-            stmt = stmt.where((T_CODINGS.c.coder == coder) | (T_CODINGS.c.pk.is_(None)))
         with self._read() as conn:
             return {cid: CodeCount(cid, n, d) for cid, n, d in conn.execute(stmt)}
 
