@@ -272,3 +272,36 @@ def test_bad_connections_are_one_line(pg_db: PgDatabase, kind: str) -> None:
         "no-database": 'database "no_such_db" does not exist',
     }[kind]
     assert expected in r.stderr
+
+
+def test_backup_of_a_postgresql_project_uses_pg_dump(
+    pg_db: PgDatabase, team_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = postgres_copy(team_template, pg_db)
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(cli, ["--project", url, "backup"], prog_name="qualcode")
+    assert r.exit_code == 0, r.stderr
+    path = Path(r.stdout.removeprefix("backed up to ").strip())
+    assert path.parent == tmp_path / "backups" and path.suffix == ".dump"
+    assert path.read_bytes().startswith(b"PGDMP")  # pg_dump's custom format
+    from qualcode.store import backup as backup_module
+
+    monkeypatch.setattr(backup_module, "pg_tool", lambda name: None)
+    r = CliRunner().invoke(cli, ["--project", url, "backup"], prog_name="qualcode")
+    assert r.exit_code == 1
+    assert r.stderr == (
+        "error: pg_dump is not installed, so a PostgreSQL project cannot be backed up "
+        "(install the PostgreSQL client programs (Debian: apt-get install postgresql-client))\n"
+    )
+    before = dump_pg(url)
+    r = CliRunner().invoke(
+        cli, ["--project", url, "merge", str(team_template)], prog_name="qualcode"
+    )
+    assert r.exit_code == 1 and r.stderr.startswith("error: pg_dump is not installed")
+    assert dump_pg(url) == before
+    r = CliRunner().invoke(cli, ["--project", url, "restore", str(path)], prog_name="qualcode")
+    assert r.exit_code == 1
+    assert r.stderr == (
+        "error: restore works on a SQLite project "
+        "(on PostgreSQL use pg_restore --clean --dbname=... FILE)\n"
+    )
