@@ -257,6 +257,11 @@ class ProjectBase:
         return str(p) if p else None
 
     @property
+    def where(self) -> str:
+        """The SQLite file, or the database URL with its password hidden (for messages)."""
+        return self.path or self.engine.url.render_as_string(hide_password=True)
+
+    @property
     def dialect(self) -> str:
         """``sqlite`` or ``postgresql``."""
         return self.engine.dialect.name

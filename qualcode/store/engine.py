@@ -141,6 +141,22 @@ def current_revision(engine: Engine) -> str | None:
         raise ProjectError(f"{_where(engine)} is not a qualcode project: {_short(exc)}") from None
 
 
+def existing_project(url: str) -> str | None:
+    """Where a project already is at ``url`` (for messages), or ``None``.
+
+    Raises:
+        ProjectError: the database cannot be reached, or holds other tables.
+    """
+    path = sqlite_path(url)
+    if path is not None:
+        return str(path) if path.exists() else None
+    engine = make_engine(url)
+    try:
+        return _where(engine) if current_revision(engine) is not None else None
+    finally:
+        engine.dispose()
+
+
 def _where(engine: Engine) -> str:
     path = sqlite_path(str(engine.url))
     return str(path) if path else engine.url.render_as_string(hide_password=True)

@@ -101,6 +101,7 @@ class OtherProject:
     """Another project's rows, read once (table name -> rows as dicts)."""
 
     location: str
+    """The file, or the URL with its password hidden."""
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def table(self, t: Table) -> list[dict[str, Any]]:
@@ -146,7 +147,7 @@ def read_project(location: str, *, ours: str | None = None) -> OtherProject:
                     f"{where} has an older schema ({revision})",
                     hint="open it once with this qualcode to upgrade it, then merge",
                 )
-            return OtherProject(location, _read_rows(engine))
+            return OtherProject(where, _read_rows(engine))
         finally:
             engine.dispose()
     if not path.exists():

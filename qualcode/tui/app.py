@@ -77,7 +77,7 @@ class QualcodeApp(App[None]):
         else:
             from qualcode.tui.screens.coding import CodingScreen
 
-            self.sub_title = self.project.path or self.project.location
+            self.sub_title = self.project.where
             self.push_screen(CodingScreen(self.project, label_lang=self.settings.label_lang))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -471,6 +471,7 @@ def test_merge_between_sqlite_and_postgresql_both_ways(
     r1 = merge(local, url)
     r2 = merge(url, local)
     assert r1.codings_added == 1 and r2.codings_added == 1
+    assert r1.source == url.replace(":secret-pw@", ":***@")  # no password in reports
     assert state(local) == state(url)
 
 

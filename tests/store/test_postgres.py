@@ -305,3 +305,28 @@ def test_backup_of_a_postgresql_project_uses_pg_dump(
         "error: restore works on a SQLite project "
         "(on PostgreSQL use pg_restore --clean --dbname=... FILE)\n"
     )
+
+
+def test_init_and_import_on_postgresql(pg_db: PgDatabase, tmp_path: Path) -> None:
+    import shutil
+
+    from tests.conftest import CODEBOOK, TRANSCRIPTS
+
+    shutil.copyfile(CODEBOOK, tmp_path / "cb.yaml")
+    r = CliRunner().invoke(
+        cli,
+        ["--project", pg_db.url, "init", "--codebook", str(tmp_path / "cb.yaml")],
+        prog_name="qualcode",
+    )
+    assert r.exit_code == 0, r.stderr
+    hidden = pg_db.url.replace(":secret-pw@", ":***@")
+    assert r.stdout == f"created {hidden} with 30 codes from {tmp_path / 'cb.yaml'}\n"
+    r = CliRunner().invoke(
+        cli,
+        ["--project", pg_db.url, "import", str(TRANSCRIPTS / "wawancara_02_petugas_loket.txt")],
+        prog_name="qualcode",
+    )
+    assert r.exit_code == 0, r.stderr
+    r = CliRunner().invoke(cli, ["--project", pg_db.url, "init"], prog_name="qualcode")
+    assert r.exit_code == 1
+    assert r.stderr == f"error: a project already exists at {hidden}\n"
