@@ -330,3 +330,32 @@ def test_init_and_import_on_postgresql(pg_db: PgDatabase, tmp_path: Path) -> Non
     r = CliRunner().invoke(cli, ["--project", pg_db.url, "init"], prog_name="qualcode")
     assert r.exit_code == 1
     assert r.stderr == f"error: a project already exists at {hidden}\n"
+
+
+def test_merging_from_a_server_with_wrong_credentials_changes_nothing(
+    pg_db: PgDatabase, team_template: Path, tmp_path: Path
+) -> None:
+    from tests.conftest import dump_db
+    from tests.pg import sqlite_copy
+
+    postgres_copy(team_template, pg_db)
+    ours = sqlite_copy(team_template, tmp_path / "ours")
+    before = dump_db(Path(ours))
+    wrong = pg_db.url_as(pg_db.owner, "wrong")
+    r = CliRunner().invoke(cli, ["--project", ours, "merge", wrong], prog_name="qualcode")
+    assert r.exit_code == 1
+    assert len(r.stderr.splitlines()) == 1
+    assert r.stderr.startswith(f"error: cannot open {wrong.replace(':wrong@', ':***@')}: ")
+    assert "password authentication failed" in r.stderr
+    assert dump_db(Path(ours)) == before
+    assert not (tmp_path / "ours" / "backups").exists()
+
+
+def test_the_project_url_from_the_environment(
+    pg_db: PgDatabase, team_template: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = postgres_copy(team_template, pg_db)
+    monkeypatch.setenv("QUALCODE_PROJECT", url)
+    r = CliRunner().invoke(cli, ["documents"], prog_name="qualcode")
+    assert r.exit_code == 0, r.stderr
+    assert "wawancara_01_pedagang_pasar" in r.stdout
