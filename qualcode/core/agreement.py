@@ -353,6 +353,11 @@ def _code_tables(
                     found.append(Disagreement(doc.name, code, a, b, None, values, doc.text[a:b]))
         return table, found
     units = ((0, length),) if unit == "document" else doc.units
+    if not any(merged.values()):
+        # nobody coded this code here: every unit is "not coded" by every coder who is done
+        empty: Pattern = tuple(False if c in merged else None for c in coders)
+        table[empty] += sum(1 for s, e in units if e > s)
+        return table, found
     ends = {c: [e for _, e in m] for c, m in merged.items()}
     for number, (s, e) in enumerate(units, start=1):
         if e <= s:

@@ -138,6 +138,11 @@ def current_revision(engine: Engine) -> str | None:
     except OperationalError as exc:
         raise ProjectError(f"cannot open {_where(engine)}: {_short(exc)}") from None
     except DatabaseError as exc:
+        if getattr(exc.orig, "sqlstate", None) == "42501":  # PostgreSQL: no grant
+            raise ProjectError(
+                f"cannot open {_where(engine)}: {_short(exc)}",
+                hint="ask the project's owner to add you: qualcode team add-coder NAME",
+            ) from None
         raise ProjectError(f"{_where(engine)} is not a qualcode project: {_short(exc)}") from None
 
 

@@ -359,3 +359,25 @@ def test_the_project_url_from_the_environment(
     r = CliRunner().invoke(cli, ["documents"], prog_name="qualcode")
     assert r.exit_code == 0, r.stderr
     assert "wawancara_01_pedagang_pasar" in r.stdout
+
+
+def test_grants_are_renewed_for_every_registered_coder(team: Team) -> None:
+    from qualcode.store import postgres
+
+    owner = team.open()
+    ani = team.open(team.ani)
+    with owner.engine.begin() as conn:
+        conn.exec_driver_sql(f'REVOKE ALL ON ALL TABLES IN SCHEMA public FROM "{team.ani}"')
+    with pytest.raises(ProjectError, match="may not"):
+        ani.apply_coding(DOC, "cost", 0, 5)
+    with pytest.raises(ProjectError) as err:
+        team.open(team.ani)
+    assert str(err.value).endswith(
+        "permission denied for table alembic_version "
+        "(ask the project's owner to add you: qualcode team add-coder NAME)"
+    )
+    with owner.engine.begin() as conn:
+        assert postgres.refresh_grants(conn) == 3  # ani, budi (coders), sri (supervisor)
+    ani.apply_coding(DOC, "cost", 0, 5)
+    ani.close()
+    owner.close()
