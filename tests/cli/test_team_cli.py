@@ -278,3 +278,31 @@ def test_backup_and_restore(demo_dir: Path, tmp_path: Path) -> None:
     assert dump_db(db) == before
     r = run(demo_dir, "backup", "-o", str(tmp_path / "no" / "such" / "x.db"))
     assert r.stderr.startswith("error: ") and "does not exist" in r.stderr
+
+
+@pytest.mark.parametrize("source", ["option", "environment", "settings"])
+def test_every_coding_and_action_carries_its_coder(
+    demo_dir: Path, monkeypatch: pytest.MonkeyPatch, source: str
+) -> None:
+    import os
+
+    monkeypatch.delenv("QUALCODE_CODER")
+    args = ["--project", str(demo_dir)]
+    if source == "option":
+        args += ["--coder", "sari"]
+    elif source == "environment":
+        monkeypatch.setenv("QUALCODE_CODER", "sari")
+    else:
+        config = Path(os.environ["QUALCODE_CONFIG_DIR"])
+        config.mkdir(parents=True, exist_ok=True)
+        (config / "settings.yaml").write_text("coder: sari\n", encoding="utf-8")
+    r = CliRunner().invoke(
+        cli, [*args, "code", DOC, "cost", "--start", "0", "--end", "9"], prog_name="qualcode"
+    )
+    assert r.exit_code == 0, r.stderr
+    rows = json.loads(
+        CliRunner().invoke(cli, [*args, "codings", "--json"], prog_name="qualcode").stdout
+    )
+    assert [c["coder"] for c in rows] == ["sari"]
+    log = CliRunner().invoke(cli, [*args, "log", "-n", "1"], prog_name="qualcode").stdout
+    assert "sari" in log and "code" in log
