@@ -316,6 +316,7 @@ class ProjectMergeReport:
         documents_same: matched by content hash (same text).
         documents_reanchored: matched by name, text differs: their codings re-anchored.
         codes_added: their codes we did not have.
+        codes_deleted: our unused codes they deleted.
         aliases_added: ``alias -> code`` pairs added so their ids keep resolving.
         code_conflicts: fields of matched codes that differ (ours kept).
         notes: other remarks (keys, codes matched twice, ...).
@@ -343,6 +344,7 @@ class ProjectMergeReport:
     documents_same: list[str] = field(default_factory=list)
     documents_reanchored: list[str] = field(default_factory=list)
     codes_added: list[str] = field(default_factory=list)
+    codes_deleted: list[str] = field(default_factory=list)
     aliases_added: list[tuple[str, str]] = field(default_factory=list)
     code_conflicts: list[FieldConflict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -369,6 +371,7 @@ class ProjectMergeReport:
         return bool(
             self.documents_added
             or self.codes_added
+            or self.codes_deleted
             or self.aliases_added
             or self.codings_added
             or self.codings_updated
@@ -393,7 +396,12 @@ class ProjectMergeReport:
             f"codes: {len(self.codes_added)} {verb}"
             + (f" ({', '.join(self.codes_added)})" if self.codes_added else "")
             + f", {len(self.aliases_added)} aliases, {len(self.code_conflicts)} differing fields "
-            "(ours kept)",
+            "(ours kept)"
+            + (
+                f", {len(self.codes_deleted)} deleted ({', '.join(self.codes_deleted)})"
+                if self.codes_deleted
+                else ""
+            ),
             f"codings: {self.codings_added} {verb}, {self.codings_updated} merged, "
             f"{self.codings_identical} identical stored once, {self.codings_deleted} deleted "
             f"(deleted on their side), {self.codings_tombstoned} not added (deleted on one side)",

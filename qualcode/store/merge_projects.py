@@ -365,7 +365,38 @@ class _Merge:
 
     # -------------------------------------------------------------- codes
 
+    def _drop_deleted_codes(self) -> None:
+        """Delete our codes that they deleted, when nothing here uses them (no codings,
+        no sub-codes); a code that is still used is kept and reported."""
+        deleted = {r["guid"] for r in self.o.table(T_TOMBS) if r["kind"] == "code"}
+        theirs_used = {c["code_pk"] for c in self.o.table(T_CODINGS) if c["guid"] not in self.tombs}
+        their_guid = {r["pk"]: r["guid"] for r in self.o.table(T_CODES)}
+        needed = {their_guid[pk] for pk in theirs_used if pk in their_guid}
+        rows = self._all(T_CODES)
+        for row in sorted(rows, key=lambda r: -r["pk"]):
+            if row["guid"] not in deleted or row["guid"] in needed:
+                continue
+            codings = self.conn.execute(
+                select(T_CODINGS.c.pk).where(T_CODINGS.c.code_pk == row["pk"]).limit(1)
+            ).first()
+            children = self.conn.execute(
+                select(T_CODES.c.pk).where(T_CODES.c.parent_pk == row["pk"]).limit(1)
+            ).first()
+            if codings or children:
+                self.r.notes.append(
+                    f"they deleted code {row['id']!r}; kept here: it still has "
+                    + ("codings" if codings else "sub-codes")
+                )
+                continue
+            for alias in self.conn.execute(
+                select(T_ALIASES.c.alias).where(T_ALIASES.c.code_pk == row["pk"])
+            ).all():
+                self.tx.delete(T_ALIASES, {"alias": alias.alias})
+            self.tx.delete(T_CODES, {"pk": row["pk"]})
+            self.r.codes_deleted.append(row["id"])
+
     def codes(self) -> None:
+        self._drop_deleted_codes()
         our_rows = self._all(T_CODES)
         theirs_rows = self.o.table(T_CODES)
         ours_cb = _codebook(our_rows, self._all(T_ALIASES))

@@ -485,3 +485,36 @@ def test_project_merge_refuses_merging_into_itself_api(team_template: Path, tmp_
             read_project(str(tmp_path / "nothing.db"))
     finally:
         project.close()
+
+
+def test_a_code_deleted_on_one_side_is_deleted_on_the_other_unless_used(
+    team_template: Path, tmp_path: Path
+) -> None:
+    a = copy(team_template, tmp_path / "a")
+    b = copy(team_template, tmp_path / "b")
+    p = open_project(a)
+    gone = [c.id for c in p.codebook().codes if not p.codebook().children(c.id)][-1]
+    p.delete_code(gone)
+    p.close()
+    p = open_project(b, coder="budi")
+    p.apply_coding(DOC, "procedure", 0, 5)
+    p.close()
+    b_into_a = copy(Path(a), tmp_path / "ba")
+    a_into_b = copy(Path(b), tmp_path / "ab")
+    merge(b_into_a, b)
+    report = merge(a_into_b, a)
+    assert gone in report.codes_deleted
+    ids = []
+    for loc in (b_into_a, a_into_b):
+        p = open_project(loc)
+        ids.append({c.id for c in p.codebook().codes})
+        p.close()
+    assert ids[0] == ids[1] and gone not in ids[0]
+    # a deleted code that the other side still uses is kept
+    c = copy(team_template, tmp_path / "c")
+    p = open_project(c, coder="citra")
+    p.apply_coding(DOC, gone, 0, 5)
+    p.close()
+    report = merge(c, a)
+    assert report.codes_deleted == []
+    assert report.notes == [f"they deleted code {gone!r}; kept here: it still has codings"]
