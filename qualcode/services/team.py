@@ -41,6 +41,10 @@ def merge_project(
         saved = make_backup(project)
     report = project.merge_from(theirs, dry_run=dry_run)
     report.backup = str(saved) if saved else None
+    if not dry_run and (report.codes_added or report.codes_deleted or report.aliases_added):
+        from qualcode.services.codebook import write_back
+
+        write_back(project)  # the linked YAML file follows the project's codebook
     return report
 
 

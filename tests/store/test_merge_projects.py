@@ -518,3 +518,20 @@ def test_a_code_deleted_on_one_side_is_deleted_on_the_other_unless_used(
     report = merge(c, a)
     assert report.codes_deleted == []
     assert report.notes == [f"they deleted code {gone!r}; kept here: it still has codings"]
+
+
+def test_codes_a_merge_adds_are_written_back_to_the_linked_codebook(
+    team_template: Path, tmp_path: Path
+) -> None:
+    ours = copy(team_template, tmp_path / "ours")
+    theirs = copy(team_template, tmp_path / "theirs")
+    p = open_project(theirs)
+    p.add_code(Code("facilities.parking", "Parkir", parent="facilities"))
+    p.close()
+    yaml_file = tmp_path / "ours" / "codebook.yaml"
+    assert "facilities.parking" not in yaml_file.read_text(encoding="utf-8")
+    r = CliRunner().invoke(cli, ["--project", ours, "merge", theirs], prog_name="qualcode")
+    assert r.exit_code == 0, r.stderr
+    text = yaml_file.read_text(encoding="utf-8")
+    assert "facilities.parking" in text
+    assert text.startswith("#")  # comments kept (ruamel round trip)
