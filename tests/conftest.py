@@ -109,3 +109,7 @@ def empty_project(tmp_path: Path) -> Iterator[Project]:
     project = services.init_project(str(tmp_path / "qualcode.db"), tmp_path / "codebook.yaml")
     yield project
     project.close()
+
+
+# PostgreSQL: a throwaway cluster per session, a database per test (tests/pg.py)
+from tests.pg import backend, pg_db, pg_server, team_template  # noqa: E402, F401

@@ -62,8 +62,8 @@ def test_reading_commands_load_neither_spacy_nor_textual(args: list[str], tmp_pa
     import shutil
 
     shutil.copyfile(DATA / "projects" / "schema-0001.db", tmp_path / "qualcode.db")
-    # bring the first-schema fixture to the current schema first: the upgrade itself
-    # needs Alembic, a reading command on an up-to-date project must not
+    # bring the old fixture to the current schema first: a reading command on a
+    # current project must not load Alembic (an old one is migrated once, on open)
     from qualcode.store import open_project
 
     open_project(str(tmp_path)).close()

@@ -26,16 +26,30 @@ if TYPE_CHECKING:
 class Context:
     """What the global options set."""
 
-    def __init__(self, project: str | None, coder: str | None) -> None:
+    def __init__(
+        self,
+        project: str | None,
+        coder: str | None,
+        *,
+        blind: bool = False,
+        coder_given: bool = False,
+    ) -> None:
         self.project_location = project
         self.coder = coder
+        self.blind = blind
+        self.coder_given = coder_given
 
     @contextmanager
     def open(self) -> Iterator[Project]:
         """Open the project named by ``--project`` (or the default)."""
         from qualcode.store import open_project
 
-        project = open_project(self.project_location, coder=self.coder)
+        project = open_project(self.project_location, coder=self.coder, blind=self.blind)
+        if self.coder_given and self.coder and project.coder != self.coder:
+            echo_err(
+                f"notice: on this PostgreSQL project you work as your database role "
+                f"{project.coder!r}; --coder {self.coder} is ignored"
+            )
         try:
             yield project
         finally:
@@ -109,19 +123,26 @@ class QualcodeGroup(click.Group):
     envvar="QUALCODE_CODER",
     help="Who is coding [env QUALCODE_CODER; default from settings or login].",
 )
+@click.option(
+    "--blind",
+    is_flag=True,
+    envvar="QUALCODE_BLIND",
+    help="Show only your own codings (blind coding) [env QUALCODE_BLIND].",
+)
 @click.version_option(__version__, prog_name="qualcode")
 @click.pass_context
-def cli(ctx: click.Context, project: str | None, coder: str | None) -> None:
+def cli(ctx: click.Context, project: str | None, coder: str | None, blind: bool) -> None:
     """qualcode: code interview transcripts in the terminal.
 
     Without a command, opens the workbench on the project in this folder
     (or shows how to make one).
     """
-    ctx.obj = Context(project, coder)
+    given = ctx.get_parameter_source("coder") == click.core.ParameterSource.COMMANDLINE
+    ctx.obj = Context(project, coder, blind=blind, coder_given=given)
     if ctx.invoked_subcommand is None:
         from qualcode.tui.app import run
 
-        run(project, coder=coder)
+        run(project, coder=coder, blind=blind)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

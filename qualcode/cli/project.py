@@ -27,7 +27,7 @@ def init(ctx: Context, codebook: Path | None) -> None:
     try:
         codes = len(project.codebook())
         click.echo(
-            f"created {project.path or project.location}"
+            f"created {project.where}"
             + (f" with {codes} codes from {codebook}" if codebook else "")
         )
     finally:

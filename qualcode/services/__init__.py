@@ -37,6 +37,13 @@ from qualcode.services.refi import (
 )
 from qualcode.services.resources import default_codebook, resource_dir
 from qualcode.services.selectors import resolve_span
+from qualcode.services.team import (
+    agreement_report,
+    backup_project,
+    merge_project,
+    restore_project,
+    write_agreement,
+)
 
 __all__ = [
     "SPEAKER_SETTINGS",
@@ -46,6 +53,8 @@ __all__ = [
     "MergeReport",
     "RefiImportReport",
     "Progress",
+    "agreement_report",
+    "backup_project",
     "build_demo",
     "check_ancestor",
     "default_codebook",
@@ -62,12 +71,15 @@ __all__ = [
     "load_side",
     "merge_driver",
     "merge_files",
+    "merge_project",
     "prepare_document",
     "read_refi_file",
     "refi_model",
     "resolve_span",
     "resource_dir",
+    "restore_project",
     "speaker_config",
     "sync_codebook",
+    "write_agreement",
     "write_back",
 ]

@@ -28,12 +28,12 @@ def init_project(
     """
     from qualcode.errors import ProjectError
     from qualcode.store import open_project
-    from qualcode.store.engine import resolve_location, sqlite_path
+    from qualcode.store.engine import existing_project, resolve_location
 
     url = resolve_location(location)
-    path = sqlite_path(url)
-    if path is not None and path.exists():
-        raise ProjectError(f"a project already exists at {path}")
+    found = existing_project(url)
+    if found is not None:
+        raise ProjectError(f"a project already exists at {found}")
     cb = load_codebook(codebook) if codebook is not None else None
     project = open_project(location, create=True, coder=coder)
     if cb is not None and codebook is not None:

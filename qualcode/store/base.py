@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,16 +22,17 @@ from sqlalchemy import (
     Table,
     and_,
     delete,
+    func,
     insert,
     select,
     text,
     update,
 )
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from qualcode.clock import new_guid, now
 from qualcode.core.codebook import Codebook, tree_order
-from qualcode.errors import NotFoundError, ProjectError
+from qualcode.errors import ConflictError, NotFoundError, ProjectError
 from qualcode.store import convert
 from qualcode.store.engine import sqlite_path
 from qualcode.store.schema import (
@@ -110,13 +112,32 @@ class _Tx:
         first = row[pk_cols[0].name]
         return first if isinstance(first, int) else 0
 
-    def update(self, table: Table, key: dict[str, Any], values: dict[str, Any]) -> None:
-        """Update one row and record the columns that changed."""
+    def update(
+        self,
+        table: Table,
+        key: dict[str, Any],
+        values: dict[str, Any],
+        *,
+        expect: dict[str, Any] | None = None,
+    ) -> None:
+        """Update one row and record the columns that changed.
+
+        Args:
+            table: the table.
+            key: the row's primary key.
+            values: the new values.
+            expect: column values the row must still have (compare-and-set in the
+                UPDATE's WHERE clause, e.g. ``{"version": 3}``): when another
+                writer changed them first, :class:`RowChanged` is raised.
+        """
         before = self.conn.execute(select(table).where(self._where(table, key))).mappings().one()
         changed = {k: v for k, v in values.items() if before[k] != v}
         if not changed:
             return
-        self.conn.execute(update(table).where(self._where(table, key)).values(**changed))
+        where = self._where(table, {**key, **(expect or {})})
+        result = self.conn.execute(update(table).where(where).values(**changed))
+        if result.rowcount != 1:
+            raise RowChanged(table.name, key)
         self.changes.append(
             {
                 "op": "update",
@@ -130,8 +151,21 @@ class _Tx:
     def delete(self, table: Table, key: dict[str, Any]) -> None:
         """Delete one row and record its full image."""
         before = self.conn.execute(select(table).where(self._where(table, key))).mappings().one()
-        self.conn.execute(delete(table).where(self._where(table, key)))
+        result = self.conn.execute(delete(table).where(self._where(table, key)))
+        if result.rowcount != 1:
+            raise RowChanged(table.name, key)
         self.changes.append({"op": "delete", "t": table.name, "row": dict(before)})
+
+
+class RowChanged(Exception):
+    """An UPDATE or DELETE matched no row: another writer changed it first, or (on
+    PostgreSQL) row-level security hides it from this role. Turned into a
+    :class:`~qualcode.errors.ConflictError` or a permission error by ``_write``."""
+
+    def __init__(self, table: str, key: dict[str, Any]) -> None:
+        super().__init__(f"{table} {key}")
+        self.table = table
+        self.key = key
 
 
 _INSERTS: dict[str, Any] = {}
@@ -226,6 +260,11 @@ class ProjectBase:
         return str(p) if p else None
 
     @property
+    def where(self) -> str:
+        """The SQLite file, or the database URL with its password hidden (for messages)."""
+        return self.path or self.engine.url.render_as_string(hide_password=True)
+
+    @property
     def dialect(self) -> str:
         """``sqlite`` or ``postgresql``."""
         return self.engine.dialect.name
@@ -262,7 +301,7 @@ class ProjectBase:
         """One transaction that ends with one action-log entry (if anything changed)."""
         try:
             with self.engine.connect().execution_options(qualcode_write=True) as conn:
-                with conn.begin():
+                with _begin_write(conn):
                     tx = _Tx(conn)
                     yield tx
                     if tx.changes or extra:
@@ -283,11 +322,41 @@ class ProjectBase:
                                 "undoable": undoable and bool(tx.changes),
                             },
                         )
+        except RowChanged as exc:
+            raise self._row_changed(exc, summary) from None
         except OperationalError as exc:
             raise ProjectError(f"the project could not be written: {_short(exc)}") from None
+        except DBAPIError as exc:
+            if _sqlstate(exc) == INSUFFICIENT_PRIVILEGE:
+                raise self._denied(summary, exc) from None
+            raise
         finally:
             if kind.startswith("codebook"):
                 self._code_pk_cache = None
+
+    def _denied(self, summary: str, exc: Exception | None = None) -> ProjectError:
+        """The one-line error for an action the database role may not do."""
+        detail = f" ({_short(exc)})" if exc is not None else ""
+        return ProjectError(
+            f"the database role {self.coder!r} may not {summary}{detail}",
+            hint="coders change only their own codings, supervisors set review status, "
+            "the project owner does the rest",
+        )
+
+    def _row_changed(self, exc: RowChanged, summary: str) -> Exception:
+        """A compare-and-set that matched nothing: a lost race, or a row this role
+        may not change (row-level security hides it from UPDATE/DELETE)."""
+        table = TABLES[exc.table]
+        with self._read() as conn:
+            still = conn.execute(
+                select(func.count()).where(and_(*(table.c[k] == v for k, v in exc.key.items())))
+            ).scalar()
+        if still and self.dialect == "postgresql":
+            return self._denied(summary)
+        return ConflictError(
+            f"could not {summary}: someone else changed it meanwhile",
+            hint="reload and make your change again",
+        )
 
     # ------------------------------------------------------------------ settings
 
@@ -425,3 +494,30 @@ class ProjectBase:
 def _short(exc: Exception) -> str:
     msg = str(getattr(exc, "orig", exc)) or exc.__class__.__name__
     return msg.strip().splitlines()[0]
+
+
+INSUFFICIENT_PRIVILEGE = "42501"
+"""PostgreSQL's SQLSTATE for a missing grant or a row-level security refusal."""
+
+WRITE_RETRIES = 5
+"""How often a writer tries to take SQLite's write lock after ``busy_timeout``."""
+
+
+def _sqlstate(exc: DBAPIError) -> str | None:
+    orig = exc.orig
+    return getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+
+
+def _begin_write(conn: Connection) -> Any:
+    """Begin a write transaction; on SQLite, retry when the write lock stays taken
+    past ``busy_timeout`` ("database is locked"), backing off a little each time."""
+    for attempt in range(WRITE_RETRIES):
+        try:
+            return conn.begin()
+        except OperationalError as exc:
+            if "locked" not in str(exc) or attempt == WRITE_RETRIES - 1:
+                raise
+            if conn.in_transaction():
+                conn.rollback()
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")  # pragma: no cover

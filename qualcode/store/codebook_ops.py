@@ -26,7 +26,16 @@ from qualcode.core.codebook import (
 )
 from qualcode.errors import ConflictError, InputError, NotFoundError
 from qualcode.store import convert
-from qualcode.store.base import T_ALIASES, T_CODES, T_CODINGS, T_MEMOS, T_TOMBS, ProjectBase, _Tx
+from qualcode.store.base import (
+    T_ALIASES,
+    T_CODES,
+    T_CODINGS,
+    T_MEMOS,
+    T_TOMBS,
+    ProjectBase,
+    RowChanged,
+    _Tx,
+)
 
 EDITABLE = (
     "label",
@@ -161,7 +170,21 @@ class CodebookOpsMixin(ProjectBase):
             changed = {k: v for k, v in values.items() if row[k] != v}
             if changed:
                 changed["version"] = self._bump(tx, row, expected_version)
-                tx.update(T_CODES, {"pk": row["pk"]}, changed)
+                try:
+                    # compare-and-set: a concurrent edit that committed after our read
+                    # makes this UPDATE match no row instead of being overwritten
+                    tx.update(
+                        T_CODES, {"pk": row["pk"]}, changed, expect={"version": row["version"]}
+                    )
+                except RowChanged:
+                    current = conn.execute(
+                        select(T_CODES.c.version).where(T_CODES.c.pk == row["pk"])
+                    ).scalar()
+                    raise ConflictError(
+                        f"code {row['id']!r} was changed by someone else meanwhile "
+                        f"(version {current}, you edited version {row['version']})",
+                        hint="reload the codebook and make your change again",
+                    ) from None
             result = self._codebook(conn)[row["id"]]
         return result
 

@@ -15,10 +15,10 @@ from qualcode.errors import ProjectError
 PROJECT_FILE = "qualcode.db"
 """The project file a folder holds."""
 
-SCHEMA_HEAD = "0005"
+SCHEMA_HEAD = "0008"
 """The newest Alembic revision this release knows; checked against Alembic in tests."""
 
-KNOWN_REVISIONS = ("0001", "0005")
+KNOWN_REVISIONS = ("0001", "0005", "0008")
 """Every revision this release can upgrade from, oldest first."""
 
 BUSY_TIMEOUT_MS = 30_000
@@ -138,7 +138,28 @@ def current_revision(engine: Engine) -> str | None:
     except OperationalError as exc:
         raise ProjectError(f"cannot open {_where(engine)}: {_short(exc)}") from None
     except DatabaseError as exc:
+        if getattr(exc.orig, "sqlstate", None) == "42501":  # PostgreSQL: no grant
+            raise ProjectError(
+                f"cannot open {_where(engine)}: {_short(exc)}",
+                hint="ask the project's owner to add you: qualcode team add-coder NAME",
+            ) from None
         raise ProjectError(f"{_where(engine)} is not a qualcode project: {_short(exc)}") from None
+
+
+def existing_project(url: str) -> str | None:
+    """Where a project already is at ``url`` (for messages), or ``None``.
+
+    Raises:
+        ProjectError: the database cannot be reached, or holds other tables.
+    """
+    path = sqlite_path(url)
+    if path is not None:
+        return str(path) if path.exists() else None
+    engine = make_engine(url)
+    try:
+        return _where(engine) if current_revision(engine) is not None else None
+    finally:
+        engine.dispose()
 
 
 def _where(engine: Engine) -> str:

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import (
+    Engine,
     and_,
     func,
     insert,
@@ -63,13 +64,24 @@ from qualcode.store.base import (
 )
 from qualcode.store.cases import CaseMixin
 from qualcode.store.codebook_ops import CodebookOpsMixin
-from qualcode.store.engine import ensure_schema, make_engine, resolve_location
+from qualcode.store.engine import SCHEMA_HEAD, ensure_schema, make_engine, resolve_location
 from qualcode.store.memos import MemoMixin
+from qualcode.store.merge_projects import ProjectMergeMixin
 from qualcode.store.recode import RecodeMixin
 from qualcode.store.refi import RefiMixin
+from qualcode.store.team import TeamMixin
 
 
-class Project(RecodeMixin, CodebookOpsMixin, MemoMixin, CaseMixin, RefiMixin, ProjectBase):
+class Project(
+    RecodeMixin,
+    CodebookOpsMixin,
+    MemoMixin,
+    CaseMixin,
+    RefiMixin,
+    TeamMixin,
+    ProjectMergeMixin,
+    ProjectBase,
+):
     """An open project (a SQLite file or a PostgreSQL database).
 
     Args:
@@ -199,25 +211,23 @@ class Project(RecodeMixin, CodebookOpsMixin, MemoMixin, CaseMixin, RefiMixin, Pr
 
     def code_counts(self, *, coder: str | None = None) -> dict[str, CodeCount]:
         """Codings and documents per code id (accepted codings only)."""
+        coder = self._visible_coder(coder)
+        joined = and_(
+            T_CODINGS.c.code_pk == T_CODES.c.pk,
+            T_CODINGS.c.status == Status.ACCEPTED.value,
+        )
+        if coder:
+            # in the join, so that a code only others used still counts 0 for this coder
+            joined = and_(joined, T_CODINGS.c.coder == coder)
         stmt = (
             select(
                 T_CODES.c.id,
                 func.count(T_CODINGS.c.pk),
                 func.count(func.distinct(T_CODINGS.c.document_pk)),
             )
-            .select_from(
-                T_CODES.outerjoin(
-                    T_CODINGS,
-                    and_(
-                        T_CODINGS.c.code_pk == T_CODES.c.pk,
-                        T_CODINGS.c.status == Status.ACCEPTED.value,
-                    ),
-                )
-            )
+            .select_from(T_CODES.outerjoin(T_CODINGS, joined))
             .group_by(T_CODES.c.id)
         )
-        if coder:
-            stmt = stmt.where((T_CODINGS.c.coder == coder) | (T_CODINGS.c.pk.is_(None)))
         with self._read() as conn:
             return {cid: CodeCount(cid, n, d) for cid, n, d in conn.execute(stmt)}
 
@@ -348,6 +358,7 @@ class Project(RecodeMixin, CodebookOpsMixin, MemoMixin, CaseMixin, RefiMixin, Pr
 
     def documents(self) -> list[DocumentSummary]:
         """Every document with its counts, by name."""
+        mine = self._visible_coder(None)
         with self._read() as conn:
             docs = conn.execute(
                 select(
@@ -370,11 +381,12 @@ class Project(RecodeMixin, CodebookOpsMixin, MemoMixin, CaseMixin, RefiMixin, Pr
                 ).all()
             )
             spans: dict[int, list[tuple[int, int]]] = {}
-            for d, s, e in conn.execute(
-                select(T_CODINGS.c.document_pk, T_CODINGS.c.start, T_CODINGS.c.end).where(
-                    T_CODINGS.c.status == Status.ACCEPTED.value
-                )
-            ):
+            stmt = select(T_CODINGS.c.document_pk, T_CODINGS.c.start, T_CODINGS.c.end).where(
+                T_CODINGS.c.status == Status.ACCEPTED.value
+            )
+            if mine is not None:
+                stmt = stmt.where(T_CODINGS.c.coder == mine)
+            for d, s, e in conn.execute(stmt):
                 spans.setdefault(d, []).append((s, e))
             cases = dict(
                 conn.execute(
@@ -484,6 +496,44 @@ class Project(RecodeMixin, CodebookOpsMixin, MemoMixin, CaseMixin, RefiMixin, Pr
             InputError: an empty span or one outside the text.
         """
         coder = coder or self.coder
+        try:
+            return self._apply_coding(
+                doc, code, start, end, coder, origin=origin, status=status, memo=memo, group=group
+            )
+        except IntegrityError:
+            # a concurrent writer stored the identical coding between our check and
+            # our insert (PostgreSQL): the unique constraint makes it "already coded"
+            with self._read() as conn:
+                row = (
+                    conn.execute(
+                        self._coding_select().where(
+                            T_DOCS.c.name == doc,
+                            T_CODINGS.c.code_pk == self._code_pk(conn, code),
+                            T_CODINGS.c.start == start,
+                            T_CODINGS.c.end == end,
+                            T_CODINGS.c.coder == coder,
+                        )
+                    )
+                    .mappings()
+                    .first()
+                )
+            if row is None:
+                raise
+            return convert.coding_from_row(row), False
+
+    def _apply_coding(
+        self,
+        doc: str,
+        code: str,
+        start: int,
+        end: int,
+        coder: str,
+        *,
+        origin: str,
+        status: str,
+        memo: str | None,
+        group: str | None,
+    ) -> tuple[Coding, bool]:
         with self._write(
             "code", f"code {doc} [{start}:{end}] with {code}", coder=coder, group=group
         ) as tx:
@@ -530,12 +580,7 @@ class Project(RecodeMixin, CodebookOpsMixin, MemoMixin, CaseMixin, RefiMixin, Pr
                 "batch": group,
                 "version": 1,
             }
-            try:
-                tx.insert(T_CODINGS, values)
-            except IntegrityError:  # pragma: no cover - a concurrent identical coding
-                raise InputError(
-                    f"{doc} [{start}:{end}] is already coded with {code} by {coder}"
-                ) from None
+            tx.insert(T_CODINGS, values)
         return (
             Coding(
                 guid=values["guid"],
@@ -636,6 +681,7 @@ class Project(RecodeMixin, CodebookOpsMixin, MemoMixin, CaseMixin, RefiMixin, Pr
             include_children: with ``code``, also codings of its descendants.
         """
         stmt = self._coding_select()
+        coder = self._visible_coder(coder)
         with self._read() as conn:
             if doc is not None:
                 stmt = stmt.where(T_CODINGS.c.document_pk == self._doc(conn, doc)[0])
@@ -696,6 +742,7 @@ class Project(RecodeMixin, CodebookOpsMixin, MemoMixin, CaseMixin, RefiMixin, Pr
         """
         if by != "document":
             raise InputError(f"unknown grouping {by!r}", hint="use --by document")
+        coder = self._visible_coder(coder)
         stmt = (
             select(T_CODINGS.c.code_pk, T_CODINGS.c.document_pk, func.count())
             .where(T_CODINGS.c.status == status)
@@ -766,13 +813,16 @@ def open_project(
     *,
     create: bool = False,
     coder: str | None = None,
+    blind: bool = False,
 ) -> Project:
     """Open (or create) a project and bring its schema up to date.
 
     Args:
         location: ``--project`` value (file, folder, URL) or ``None``.
         create: create the SQLite file when it does not exist.
-        coder: default coder name (``None``: from settings).
+        coder: default coder name (``None``: from settings); on PostgreSQL the
+            connected database role is the coder and this is ignored.
+        blind: show only the coder's own codings.
 
     Raises:
         ProjectError: missing file, not a project, newer schema, unreachable server.
@@ -782,11 +832,28 @@ def open_project(
     url = resolve_location(location)
     engine = make_engine(url, create=create)
     try:
-        ensure_schema(engine)
+        before = ensure_schema(engine)
+        if engine.dialect.name == "postgresql":
+            # the database role is the coder: --coder cannot change it
+            coder = _postgres_session(engine, migrated=before not in ("none", SCHEMA_HEAD))
     except ProjectError:
         engine.dispose()
         raise
     except OperationalError as exc:
         engine.dispose()
         raise ProjectError(f"cannot open the project: {_short(exc)}") from None
-    return Project(engine, url, coder or default_coder())
+    project = Project(engine, url, coder or default_coder())
+    project.blind = blind
+    return project
+
+
+def _postgres_session(engine: Engine, *, migrated: bool) -> str:
+    """The connected role (the coder); after a migration, the owner grants the
+    coders' roles again so new tables are covered."""
+    from qualcode.store import postgres
+
+    with engine.begin() as conn:
+        role = postgres.current_role(conn)
+        if migrated and postgres.project_owner(conn) == role:
+            postgres.refresh_grants(conn)
+    return role

@@ -234,6 +234,31 @@ class CodingRow(Base):
     selection_guid: Mapped[str | None] = mapped_column(String(36))
 
 
+class AdjudicationRow(Base):
+    """One decision on a disagreement between two coders (issue 7).
+
+    ``key`` identifies the disagreement (the code and both sides' spans), so a
+    decision survives re-running the comparison; ``decision`` is ``a``, ``b``,
+    ``both`` or ``neither``. The consensus codings themselves are ordinary codings
+    whose coder is ``consensus`` (or the name given).
+    """
+
+    __tablename__ = "adjudications"
+    __table_args__ = (UniqueConstraint("document_pk", "consensus", "key"),)
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    guid: Mapped[str] = mapped_column(String(36), unique=True)
+    document_pk: Mapped[int] = mapped_column(ForeignKey("documents.pk", ondelete="CASCADE"))
+    consensus: Mapped[str] = mapped_column(String(200))
+    key: Mapped[str] = mapped_column(String(64))
+    code: Mapped[str] = mapped_column(String(200))
+    coder_a: Mapped[str] = mapped_column(String(200))
+    coder_b: Mapped[str] = mapped_column(String(200))
+    decision: Mapped[str] = mapped_column(String(10))
+    decided_by: Mapped[str] = mapped_column(String(200))
+    at: Mapped[str] = mapped_column(String(40))
+
+
 class ReviewCommentRow(Base):
     """One entry of a coding's review thread (dispute, reply, revision, approval)."""
 

@@ -49,6 +49,14 @@ class QualcodeApp(App[None]):
             "q", "quit", "Quit", id="quit", tooltip="Leave qualcode (everything is already saved)."
         ),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
+        Binding(
+            "A",
+            "adjudicate",
+            "Adjudicate",
+            show=False,
+            id="adjudicate",
+            tooltip="Compare two coders on this document and build a consensus.",
+        ),
     ]
 
     def __init__(
@@ -69,13 +77,35 @@ class QualcodeApp(App[None]):
         else:
             from qualcode.tui.screens.coding import CodingScreen
 
-            self.sub_title = self.project.path or self.project.location
+            self.sub_title = self.project.where
             self.push_screen(CodingScreen(self.project, label_lang=self.settings.label_lang))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "quit" and getattr(self.screen, "prefix_active", False):
+        if action in ("quit", "adjudicate") and getattr(self.screen, "prefix_active", False):
             return False
         return True
+
+    def action_adjudicate(self) -> None:
+        """Open the adjudication screen on the current document (issue 7)."""
+        from qualcode.tui.screens.adjudicate import AdjudicateScreen, pick_pair
+
+        doc = getattr(self.screen, "current_doc", None)
+        if self.project is None or doc is None or isinstance(self.screen, AdjudicateScreen):
+            return
+        pair = pick_pair(self.project, doc)
+        if pair is None:
+            self.notify(
+                "adjudication needs two coders' codings in this document", severity="warning"
+            )
+            return
+        screen = self.screen
+
+        def back(_: None) -> None:
+            reload = getattr(screen, "reload", None)
+            if callable(reload):
+                reload()
+
+        self.push_screen(AdjudicateScreen(self.project, doc, *pair), back)
 
     def on_key(self, event: events.Key) -> None:
         # Keys that no binding took arrive here in the order they were typed; while
@@ -90,7 +120,7 @@ class QualcodeApp(App[None]):
             self.project.close()
 
 
-def run(location: str | None, *, coder: str | None = None) -> None:
+def run(location: str | None, *, coder: str | None = None, blind: bool = False) -> None:
     """Open the workbench on the project at ``location`` (or explain how to make one)."""
     from qualcode.store import open_project
     from qualcode.store.engine import resolve_location, sqlite_path
@@ -101,5 +131,5 @@ def run(location: str | None, *, coder: str | None = None) -> None:
     if path is not None and not Path(path).exists():
         QualcodeApp(None, location=str(path), settings=settings).run()
         return
-    project = open_project(location, coder=coder)
+    project = open_project(location, coder=coder, blind=blind)
     QualcodeApp(project, location=url, settings=settings).run()

@@ -1,0 +1,362 @@
+"""Team commands: merge, backup, restore, done, adjudicate, agreement, team."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from qualcode.cli._base import Context, cli, clip, echo_err, fail, pass_ctx
+
+
+class GreedyCommand(click.Command):
+    """A command whose list options take every value up to the next option:
+    ``--coders ani budi citra`` (also ``--coders ani,budi`` or the option repeated)."""
+
+    greedy: tuple[str, ...] = ()
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        out: list[str] = []
+        current: str | None = None
+        for arg in args:
+            if arg.startswith("-") and arg != "-" and not _is_number(arg):
+                current = arg if arg in self.greedy else None
+                if current is None:
+                    out.append(arg)
+                continue
+            if current is not None:
+                for value in arg.split(","):
+                    if value:
+                        out += [current, value]
+            else:
+                out.append(arg)
+        return super().parse_args(ctx, out)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def greedy(*options: str) -> type[GreedyCommand]:
+    """A :class:`GreedyCommand` class for these options."""
+    return type("Greedy", (GreedyCommand,), {"greedy": options})
+
+
+# ---------------------------------------------------------------------- merge
+
+
+@cli.command()
+@click.argument("other", metavar="OTHER")
+@click.option("--dry-run", is_flag=True, help="Report what would change; change nothing.")
+@click.option("--no-backup", is_flag=True, help="Do not back the project up first.")
+@pass_ctx
+def merge(ctx: Context, other: str, dry_run: bool, no_backup: bool) -> None:
+    """Merge another project (file, folder or URL) into this one, losing nothing.
+
+    Documents match by content, then by name (codings re-anchored where the text
+    differs); codes by guid, id and aliases; codings by guid, keeping each coder's
+    memo and review; deletions on either side stay deleted; identical codings are
+    stored once. The project is backed up first.
+    """
+    from qualcode import services
+
+    with ctx.open() as project:
+        report = services.merge_project(project, other, dry_run=dry_run, backup=not no_backup)
+    if report.backup:
+        echo_err(f"backed up to {report.backup}")
+    head = "dry run, nothing changed" if dry_run else "merged"
+    click.echo(f"{head}: {report.source}")
+    for line in report.lines():
+        click.echo(f"  {line}")
+
+
+# ---------------------------------------------------------------------- backup
+
+
+@cli.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="The file (or folder) to write; default backups/ beside the project.",
+)
+@pass_ctx
+def backup(ctx: Context, output: Path | None) -> None:
+    """Back the project up (SQLite online backup; pg_dump on PostgreSQL)."""
+    from qualcode import services
+
+    with ctx.open() as project:
+        path = services.backup_project(project, output)
+    click.echo(f"backed up to {path}")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@pass_ctx
+def restore(ctx: Context, file: Path) -> None:
+    """Put a backup FILE back in place of the project (the current state is backed
+    up first)."""
+    from qualcode import services
+
+    with ctx.open() as project:
+        before, target = services.restore_project(project, file)
+    click.echo(f"restored {target} from {file} (the state before is in {before})")
+
+
+# ---------------------------------------------------------------------- done
+
+
+@cli.command()
+@click.argument("docs", nargs=-1, required=True, metavar="DOC...")
+@click.option("--undo", is_flag=True, help="Mark not done.")
+@pass_ctx
+def done(ctx: Context, docs: Sequence[str], undo: bool) -> None:
+    """Mark documents done (you finished coding them) for agreement and adjudication."""
+    with ctx.open() as project:
+        for doc in docs:
+            project.mark_done(doc, done=not undo)
+            click.echo(f"{doc}: {'not done' if undo else 'done'} for {project.coder}")
+
+
+# ---------------------------------------------------------------------- agreement
+
+
+@cli.command(cls=greedy("--coders", "--codes"))
+@click.option(
+    "--coders",
+    multiple=True,
+    required=True,
+    metavar="A B [C...]",
+    help="The coders to compare (two or more).",
+)
+@click.option(
+    "--unit",
+    type=click.Choice(["char", "sentence", "turn", "document"]),
+    default="char",
+    show_default=True,
+    help="What one unit of agreement is.",
+)
+@click.option("--codes", multiple=True, metavar="CODE...", help="Only these codes.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "xlsx", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file.")
+@click.option(
+    "--include-unfinished",
+    is_flag=True,
+    help="Count every document as done by every coder.",
+)
+@pass_ctx
+def agreement(
+    ctx: Context,
+    coders: Sequence[str],
+    unit: str,
+    codes: Sequence[str],
+    fmt: str,
+    output: Path | None,
+    include_unfinished: bool,
+) -> None:
+    """Inter-coder agreement per code and pooled: percent agreement, Cohen's kappa
+    (two coders), Krippendorff's alpha (nominal), and the disagreements.
+
+    Units are the characters (or sentences, turns, documents) of the documents the
+    coders marked done ('qualcode done DOC').
+    """
+    from qualcode import services
+
+    with ctx.open() as project:
+        report = services.agreement_report(
+            project,
+            list(coders),
+            unit=unit,
+            codes=list(codes) or None,
+            include_unfinished=include_unfinished,
+        )
+    text = services.write_agreement(report, fmt, output)
+    if text is not None:
+        click.echo(text, nl=False)
+    else:
+        click.echo(f"wrote {output}")
+
+
+# ---------------------------------------------------------------------- adjudicate
+
+
+def _decisions(values: Sequence[str]) -> dict[int | str, str]:
+    out: dict[int | str, str] = {}
+    for value in values:
+        ref, sep, decision = value.partition("=")
+        if not sep:
+            fail(f"--decide {value!r}: write N=a, N=b, N=both or N=neither")
+        key: int | str = int(ref) if ref.strip().isdigit() else ref.strip()
+        out[key] = decision.strip()
+    return out
+
+
+@cli.command(cls=greedy("--coders"))
+@click.argument("doc")
+@click.option("--coders", multiple=True, required=True, metavar="A B", help="The two coders.")
+@click.option(
+    "--as", "consensus", default="consensus", show_default=True, help="The consensus coder."
+)
+@click.option(
+    "--decide",
+    multiple=True,
+    metavar="N=DECISION",
+    help="Decide disagreement N: a, b, both or neither (repeatable).",
+)
+@click.option(
+    "--all",
+    "all_",
+    type=click.Choice(["a", "b", "both", "neither"]),
+    help="Decide every undecided disagreement the same way.",
+)
+@click.option("--json", "as_json", is_flag=True, help="The comparison as JSON.")
+@pass_ctx
+def adjudicate(
+    ctx: Context,
+    doc: str,
+    coders: Sequence[str],
+    consensus: str,
+    decide: Sequence[str],
+    all_: str | None,
+    as_json: bool,
+) -> None:
+    """Compare two coders on DOC side by side and build a consensus set.
+
+    Without decisions, lists the disagreements (numbered). Each decision accepts
+    side a (the first coder), side b, both or neither; agreements go into the
+    consensus coder as they are.
+    """
+    if len(coders) != 2:
+        fail("adjudication compares exactly two coders: --coders A B")
+    a, b = coders
+    decisions = _decisions(decide)
+    with ctx.open() as project:
+        comparison = project.compare(doc, a, b, consensus=consensus)
+        if all_:
+            for i, c in enumerate(comparison.clusters, start=1):
+                if c.decision is None and i not in decisions and c.key not in decisions:
+                    decisions[i] = all_
+        if decisions:
+            comparison = project.adjudicate(doc, a, b, decisions, consensus=consensus)
+        marks = project.done_marks().get(doc, set())
+    if as_json:
+        click.echo(
+            json.dumps(_comparison_json(comparison, consensus), ensure_ascii=False, indent=2)
+        )
+        return
+    for who in (a, b):
+        if who not in marks:
+            echo_err(f"notice: {who} has not marked {doc} done")
+    click.echo(
+        f"{doc}: {a} (a) vs {b} (b) -> {consensus}: {len(comparison.agreed)} agreed, "
+        f"{len(comparison.clusters)} disagreements, {comparison.undecided} undecided"
+    )
+    for i, c in enumerate(comparison.clusters, start=1):
+        decision = c.decision or "-"
+        click.echo(f"{i:>3}  {c.code}  [{c.start}:{c.end}]  decision: {decision}")
+        for side, spans in (("a", c.a), ("b", c.b)):
+            if not spans:
+                click.echo(f"       {side}: (not coded)")
+            for s in spans:
+                click.echo(f"       {side}: [{s.start}:{s.end}] {clip(s.quote, 70)}")
+    if decisions:
+        click.echo(f"consensus {consensus}: {len(comparison.consensus())} codings")
+
+
+def _comparison_json(comparison: Any, consensus: str) -> dict[str, Any]:
+    return {
+        "doc": comparison.doc,
+        "a": comparison.coder_a,
+        "b": comparison.coder_b,
+        "consensus": consensus,
+        "agreed": [{"code": c, "start": s, "end": e} for c, s, e in comparison.agreed],
+        "disagreements": [
+            {
+                "number": i,
+                "key": c.key,
+                "code": c.code,
+                "start": c.start,
+                "end": c.end,
+                "decision": c.decision,
+                "a": [{"start": s.start, "end": s.end, "quote": s.quote} for s in c.a],
+                "b": [{"start": s.start, "end": s.end, "quote": s.quote} for s in c.b],
+            }
+            for i, c in enumerate(comparison.clusters, start=1)
+        ],
+    }
+
+
+# ---------------------------------------------------------------------- team
+
+
+@cli.group()
+def team() -> None:
+    """Coders of a shared project: roles, blind coding."""
+
+
+@team.command("add-coder")
+@click.argument("name")
+@click.option("--supervisor", is_flag=True, help="May also set review status and adjudicate.")
+@click.option("--password", help="The role's password (PostgreSQL; default: a new random one).")
+@pass_ctx
+def team_add_coder(ctx: Context, name: str, supervisor: bool, password: str | None) -> None:
+    """Add a coder. On PostgreSQL: a login role that may change only its own codings
+    (a supervisor's may also set review status); run it as the project's owner."""
+    with ctx.open() as project:
+        secret = project.add_coder(name, supervisor=supervisor, password=password)
+        dialect = project.dialect
+    role = "supervisor" if supervisor else "coder"
+    if dialect == "postgresql":
+        click.echo(f"added {role} {name} (database role {name})")
+        if secret and not password:
+            click.echo(f"password: {secret}")
+    else:
+        click.echo(f"added {role} {name} (a SQLite project does not enforce roles)")
+
+
+@team.command("list")
+@click.option("--json", "as_json", is_flag=True, help="A JSON list.")
+@pass_ctx
+def team_list(ctx: Context, as_json: bool) -> None:
+    """List the coders: role, codings, documents marked done."""
+    with ctx.open() as project:
+        members = project.team_members()
+    if as_json:
+        click.echo(
+            json.dumps(
+                [
+                    {"name": m.name, "role": m.role, "codings": m.codings, "done": list(m.done)}
+                    for m in members
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    for m in members:
+        click.echo(f"{m.name:<20} {m.role:<10} {m.codings:>6} codings  {len(m.done):>3} done")
+
+
+@team.command("blind")
+@click.argument("state", type=click.Choice(["on", "off"]))
+@pass_ctx
+def team_blind(ctx: Context, state: str) -> None:
+    """Blind coding for the whole project: coders see only their own codings
+    (supervisors and the owner see everything)."""
+    with ctx.open() as project:
+        project.set_blind(state == "on")
+    click.echo(f"blind coding {state}")

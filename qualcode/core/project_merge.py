@@ -1,0 +1,433 @@
+"""Pure decisions of a project merge: code matching, re-anchoring, state merging.
+
+The store's project merge (``qualcode merge OTHER``) reads both projects and asks
+these functions what to do, so every rule is testable without a database:
+
+* :func:`union_codebooks` matches the other side's codes to ours (guid, then id,
+  then alias), lists the codes to add and the fields that differ (ours kept): a
+  two-way union that never drops a code.
+* :func:`reanchor` moves a coding from an old text onto a new one: the exact quote
+  near the old offset, else its only occurrence, else ``needs-review`` with the old
+  span clipped to the new text. A coding is never dropped.
+* :func:`merge_coding_state`, :func:`merge_memo`, :func:`merge_mark` and
+  :func:`survivor` decide between two versions of one object so that merging A into
+  B and B into A give the same result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from qualcode.core.codebook import Code, Codebook, tree_order
+from qualcode.core.model import Anchor
+from qualcode.core.spans import find_all
+
+# ---------------------------------------------------------------------- codes
+
+COMPARED_FIELDS = (
+    "label",
+    "parent",
+    "description",
+    "inclusion",
+    "exclusion",
+    "examples",
+    "color",
+    "key",
+    "rules",
+    "memo",
+)
+"""Code fields compared between the two sides (a difference is reported, ours kept)."""
+
+
+@dataclass(frozen=True)
+class FieldConflict:
+    """A field of a matched code that differs between the two sides (ours is kept).
+
+    Attributes:
+        code: our code id.
+        field: the field name.
+        ours: our value.
+        theirs: their value.
+    """
+
+    code: str
+    field: str
+    ours: object
+    theirs: object
+
+
+@dataclass(frozen=True)
+class CodebookUnion:
+    """What merging their codebook into ours does.
+
+    Attributes:
+        matches: their code id -> our code id, for every matched code.
+        matched_by: their code id -> ``guid``, ``id`` or ``alias``.
+        added: their codes to add, parents mapped to our ids, tree order.
+        aliases: ``(alias, our code id)`` pairs to add so their ids keep resolving.
+        conflicts: fields that differ on matched codes (ours kept).
+        notes: anything else worth telling (a key already taken, ...).
+    """
+
+    matches: dict[str, str]
+    matched_by: dict[str, str]
+    added: tuple[Code, ...]
+    aliases: tuple[tuple[str, str], ...]
+    conflicts: tuple[FieldConflict, ...]
+    notes: tuple[str, ...]
+
+    def resolve(self, their_id: str) -> str:
+        """Our id for one of their code ids (matched or added)."""
+        return self.matches.get(their_id, their_id)
+
+
+def _field(code: Code, name: str) -> Any:
+    value = getattr(code, name)
+    if name == "rules":
+        return value.to_data() if value is not None else None
+    return value
+
+
+def union_codebooks(
+    ours: Codebook,
+    theirs: Codebook,
+    *,
+    our_guids: Mapping[str, str] | None = None,
+    their_guids: Mapping[str, str] | None = None,
+) -> CodebookUnion:
+    """A two-way union of two codebooks: every code of both sides is kept.
+
+    Their codes are matched to ours by guid, then by id, then by alias (their id is
+    one of our aliases, or one of their aliases is our id or alias). A code only they
+    have is added (its parent mapped to ours; a key we already use is dropped). For a
+    matched code, fields that differ are reported and ours are kept.
+
+    Args:
+        ours: our codebook.
+        theirs: their codebook.
+        our_guids: our code id -> guid.
+        their_guids: their code id -> guid.
+    """
+    our_guids = our_guids or {}
+    their_guids = their_guids or {}
+    by_guid = {g: cid for cid, g in our_guids.items()}
+    our_alias = {a: c.id for c in ours.codes for a in c.aliases}
+    matches: dict[str, str] = {}
+    matched_by: dict[str, str] = {}
+    for code in theirs.codes:
+        guid = their_guids.get(code.id)
+        if guid is not None and guid in by_guid:
+            matches[code.id], matched_by[code.id] = by_guid[guid], "guid"
+        elif code.id in ours:
+            matches[code.id], matched_by[code.id] = code.id, "id"
+        else:
+            target = our_alias.get(code.id)
+            if target is None:
+                for alias in code.aliases:
+                    found = ours.get(alias)
+                    if found is not None:
+                        target = found.id
+                        break
+            if target is not None:
+                matches[code.id], matched_by[code.id] = target, "alias"
+    notes: list[str] = []
+    matched_twice: dict[str, list[str]] = {}
+    for theirs_id, ours_id in matches.items():
+        matched_twice.setdefault(ours_id, []).append(theirs_id)
+    for ours_id, theirs_ids in matched_twice.items():
+        if len(theirs_ids) > 1:
+            notes.append(f"their codes {', '.join(theirs_ids)} all match our {ours_id!r}")
+    conflicts: list[FieldConflict] = []
+    for code in theirs.codes:
+        if code.id not in matches:
+            continue
+        mine = ours[matches[code.id]]
+        for name in COMPARED_FIELDS:
+            a, b = _field(mine, name), _field(code, name)
+            if name == "parent" and b is not None:
+                b = matches.get(b, b)
+            if a != b:
+                conflicts.append(FieldConflict(mine.id, name, a, b))
+    used_keys = {c.key for c in ours.codes if c.key}
+    taken = {c.id for c in ours.codes} | set(our_alias)
+    added: list[Code] = []
+    for code in tree_order(list(theirs.codes)):
+        if code.id in matches:
+            continue
+        parent = matches.get(code.parent, code.parent) if code.parent else None
+        key = code.key
+        if key and key in used_keys:
+            notes.append(f"their code {code.id!r} keeps no key: {key!r} is ours already")
+            key = None
+        if key:
+            used_keys.add(key)
+        aliases = tuple(a for a in code.aliases if a not in taken)
+        taken.add(code.id)
+        taken.update(aliases)
+        added.append(replace(code, parent=parent, key=key, aliases=aliases))
+    aliases_out: list[tuple[str, str]] = []
+    for code in theirs.codes:
+        if code.id not in matches:
+            continue
+        target = matches[code.id]
+        for alias in (code.id, *code.aliases):
+            if alias != target and alias not in taken:
+                taken.add(alias)
+                aliases_out.append((alias, target))
+    return CodebookUnion(
+        matches=matches,
+        matched_by=matched_by,
+        added=tuple(added),
+        aliases=tuple(aliases_out),
+        conflicts=tuple(conflicts),
+        notes=tuple(notes),
+    )
+
+
+# ---------------------------------------------------------------------- re-anchoring
+
+
+@dataclass(frozen=True)
+class Reanchored:
+    """Where a coding lands on the new text.
+
+    Attributes:
+        start: new start.
+        end: new end (exclusive), ``start < end``.
+        anchor: ``exact`` (same place, same text), ``moved`` (same text elsewhere) or
+            ``needs-review`` (the quote is not found once; old span kept, clipped).
+    """
+
+    start: int
+    end: int
+    anchor: str
+
+
+def reanchor(
+    new_text: str, start: int, end: int, quote: str, *, window: int | None = None
+) -> Reanchored:
+    """Put a coding made on an older text onto ``new_text``.
+
+    1. The quote at the same offsets: ``exact``.
+    2. The quote within ``window`` characters of the old start (the nearest, the
+       earlier on a tie): ``moved``.
+    3. The quote exactly once anywhere: ``moved``.
+    4. Otherwise ``needs-review``: the old offsets, clipped into the new text (the
+       coding keeps its old quote; it is never dropped).
+
+    Args:
+        new_text: the text the coding must fit.
+        start: the old start.
+        end: the old end.
+        quote: the text the coding covered.
+        window: how far "near" reaches (default: 200 characters, or the
+            quote's length when longer).
+
+    Raises:
+        ValueError: when ``new_text`` is empty (nothing can hold a coding).
+    """
+    if not new_text:
+        raise ValueError("cannot anchor a coding in an empty text")
+    if quote and new_text[start:end] == quote:
+        return Reanchored(start, end, Anchor.EXACT.value)
+    hits = find_all(new_text, quote) if quote else []
+    if hits:
+        reach = window if window is not None else max(200, len(quote))
+        near = [h for h in hits if abs(h - start) <= reach]
+        if near:
+            best = min(near, key=lambda h: (abs(h - start), h))
+            return Reanchored(best, best + len(quote), Anchor.MOVED.value)
+        if len(hits) == 1:
+            return Reanchored(hits[0], hits[0] + len(quote), Anchor.MOVED.value)
+    n = len(new_text)
+    s = min(max(start, 0), n - 1)
+    e = min(max(end, s + 1), n)
+    return Reanchored(s, e, Anchor.NEEDS_REVIEW.value)
+
+
+# ---------------------------------------------------------------------- state
+
+
+CODING_STATE = ("memo", "status", "review", "reviewer", "reviewed_at")
+"""Fields of a coding that either side may have changed (its place is not among them)."""
+
+
+def _order_key(values: tuple[Any, ...]) -> tuple[tuple[int, str], ...]:
+    return tuple((0, "") if v is None else (1, str(v)) for v in values)
+
+
+def merge_coding_state(ours: Mapping[str, Any], theirs: Mapping[str, Any]) -> dict[str, Any]:
+    """The state two copies of one coding (same guid) agree on after a merge.
+
+    The copy with the higher ``version`` wins; on equal versions with different
+    states, the state that sorts last wins, so that the choice does not depend on
+    which side merges into which.
+
+    Returns:
+        ``CODING_STATE`` fields plus ``version``.
+    """
+    a = tuple(ours.get(f) for f in CODING_STATE)
+    b = tuple(theirs.get(f) for f in CODING_STATE)
+    va, vb = int(ours.get("version") or 1), int(theirs.get("version") or 1)
+    if va != vb:
+        win, version = (a, va) if va > vb else (b, vb)
+    else:
+        win, version = max(a, b, key=_order_key), va
+    return {**dict(zip(CODING_STATE, win, strict=True)), "version": version}
+
+
+def merge_memo(ours: Mapping[str, Any], theirs: Mapping[str, Any]) -> dict[str, Any]:
+    """The version of a memo (same guid) to keep: the later ``updated`` wins, then
+    the one whose ``(title, text)`` sorts last."""
+    ka = (str(ours.get("updated") or ""), str(ours.get("title") or ""), str(ours.get("text") or ""))
+    kb = (
+        str(theirs.get("updated") or ""),
+        str(theirs.get("title") or ""),
+        str(theirs.get("text") or ""),
+    )
+    win = ours if ka >= kb else theirs
+    return {"updated": win.get("updated"), "title": win.get("title"), "text": win.get("text")}
+
+
+def merge_mark(ours: tuple[bool, str], theirs: tuple[bool, str]) -> tuple[bool, str]:
+    """A coder's done mark on a document, ``(done, at)``: the later one wins; on the
+    same time, done wins."""
+    return max(ours, theirs, key=lambda m: (m[1], m[0]))
+
+
+def survivor(a: str, b: str) -> str:
+    """Of two identical codings with different guids, the one both sides keep."""
+    return min(a, b)
+
+
+# ---------------------------------------------------------------------- report
+
+
+@dataclass
+class ProjectMergeReport:
+    """What ``qualcode merge OTHER`` did (or, with ``--dry-run``, would do).
+
+    Attributes:
+        source: the other project.
+        dry_run: nothing was written.
+        documents_added: their documents we did not have.
+        documents_same: matched by content hash (same text).
+        documents_reanchored: matched by name, text differs: their codings re-anchored.
+        codes_added: their codes we did not have.
+        codes_deleted: our unused codes they deleted.
+        aliases_added: ``alias -> code`` pairs added so their ids keep resolving.
+        code_conflicts: fields of matched codes that differ (ours kept).
+        notes: other remarks (keys, codes matched twice, ...).
+        codings_added: their codings added.
+        codings_updated: codings on both sides whose state (memo, review) was merged.
+        codings_identical: identical codings stored once.
+        codings_deleted: our codings deleted because they deleted them (tombstone).
+        codings_tombstoned: their codings not added because one side deleted them.
+        anchors: re-anchored codings by result (exact, moved, needs-review).
+        memos_added: memos added.
+        memos_updated: memos whose later version came from them.
+        memos_deleted: our memos they deleted.
+        comments_added: review comments added.
+        marks_changed: done marks added or changed.
+        coders_added: coders registered.
+        cases_added: cases added.
+        tombstones_added: deletions learnt from them.
+        adjudications_added: adjudication decisions added.
+        backup: the backup made before writing.
+    """
+
+    source: str
+    dry_run: bool = False
+    documents_added: list[str] = field(default_factory=list)
+    documents_same: list[str] = field(default_factory=list)
+    documents_reanchored: list[str] = field(default_factory=list)
+    codes_added: list[str] = field(default_factory=list)
+    codes_deleted: list[str] = field(default_factory=list)
+    aliases_added: list[tuple[str, str]] = field(default_factory=list)
+    code_conflicts: list[FieldConflict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    codings_added: int = 0
+    codings_updated: int = 0
+    codings_identical: int = 0
+    codings_deleted: int = 0
+    codings_tombstoned: int = 0
+    anchors: dict[str, int] = field(default_factory=dict)
+    memos_added: int = 0
+    memos_updated: int = 0
+    memos_deleted: int = 0
+    comments_added: int = 0
+    marks_changed: int = 0
+    coders_added: list[str] = field(default_factory=list)
+    cases_added: list[str] = field(default_factory=list)
+    tombstones_added: int = 0
+    adjudications_added: int = 0
+    backup: str | None = None
+
+    @property
+    def changed(self) -> bool:
+        """Whether the merge changed anything."""
+        return bool(
+            self.documents_added
+            or self.codes_added
+            or self.codes_deleted
+            or self.aliases_added
+            or self.codings_added
+            or self.codings_updated
+            or self.codings_deleted
+            or self.memos_added
+            or self.memos_updated
+            or self.memos_deleted
+            or self.comments_added
+            or self.marks_changed
+            or self.coders_added
+            or self.cases_added
+            or self.tombstones_added
+            or self.adjudications_added
+        )
+
+    def lines(self) -> list[str]:
+        """The report for the user, one fact per line."""
+        verb = "would add" if self.dry_run else "added"
+        out = [
+            f"documents: {len(self.documents_added)} {verb}, {len(self.documents_same)} the same, "
+            f"{len(self.documents_reanchored)} with a different text (codings re-anchored)",
+            f"codes: {len(self.codes_added)} {verb}"
+            + (f" ({', '.join(self.codes_added)})" if self.codes_added else "")
+            + f", {len(self.aliases_added)} aliases, {len(self.code_conflicts)} differing fields "
+            "(ours kept)"
+            + (
+                f", {len(self.codes_deleted)} deleted ({', '.join(self.codes_deleted)})"
+                if self.codes_deleted
+                else ""
+            ),
+            f"codings: {self.codings_added} {verb}, {self.codings_updated} merged, "
+            f"{self.codings_identical} identical stored once, {self.codings_deleted} deleted "
+            f"(deleted on their side), {self.codings_tombstoned} not added (deleted on one side)",
+        ]
+        if self.anchors:
+            out.append(
+                "re-anchored: " + ", ".join(f"{n} {k}" for k, n in sorted(self.anchors.items()))
+            )
+        out.append(
+            f"memos: {self.memos_added} {verb}, {self.memos_updated} updated, "
+            f"{self.memos_deleted} deleted; review comments: {self.comments_added} {verb}; "
+            f"done marks: {self.marks_changed} changed"
+        )
+        if self.coders_added or self.cases_added:
+            out.append(
+                f"coders {verb}: {', '.join(self.coders_added) or '-'}; "
+                f"cases {verb}: {', '.join(self.cases_added) or '-'}"
+            )
+        for c in self.code_conflicts:
+            out.append(
+                f"differs: {c.code}.{c.field}: ours {_show(c.ours)}, theirs {_show(c.theirs)}"
+            )
+        out += [f"note: {n}" for n in self.notes]
+        return out
+
+
+def _show(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:59] + "…"

@@ -1,0 +1,86 @@
+"""Team use cases: project merge (with a backup first), backup and restore,
+agreement reports."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from qualcode.core.agreement import AgreementReport
+from qualcode.core.project_merge import ProjectMergeReport
+
+if TYPE_CHECKING:
+    from qualcode.store import Project
+
+
+def merge_project(
+    project: Project, other: str, *, dry_run: bool = False, backup: bool = True
+) -> ProjectMergeReport:
+    """Merge another project into ``project``.
+
+    The other project is read (and checked) first; then, unless this is a dry run,
+    ``project`` is backed up; then everything is merged in one transaction.
+
+    Args:
+        project: our project.
+        other: the other project's file, folder or URL.
+        dry_run: report what would happen, change nothing.
+        backup: back up first (on by default).
+
+    Raises:
+        ProjectError: the other is not a project, has a newer schema, cannot be
+            reached; our backup failed.
+    """
+    from qualcode.store.backup import backup as make_backup
+    from qualcode.store.merge_projects import read_project
+
+    theirs = read_project(other, ours=project.location)
+    saved = None
+    if not dry_run and backup:
+        saved = make_backup(project)
+    report = project.merge_from(theirs, dry_run=dry_run)
+    report.backup = str(saved) if saved else None
+    if not dry_run and (report.codes_added or report.codes_deleted or report.aliases_added):
+        from qualcode.services.codebook import write_back
+
+        write_back(project)  # the linked YAML file follows the project's codebook
+    return report
+
+
+def backup_project(project: Project, target: Path | None = None) -> Path:
+    """Back the project up (SQLite: online backup into ``backups/``; PostgreSQL:
+    ``pg_dump``)."""
+    from qualcode.store.backup import backup
+
+    return backup(project, target)
+
+
+def restore_project(project: Project, source: Path) -> tuple[Path, Path]:
+    """Put a SQLite backup back; the current state is backed up first.
+
+    Returns:
+        ``(backup of the state before, the project file)``.
+    """
+    from qualcode.store.backup import restore_sqlite
+
+    return restore_sqlite(project, source)
+
+
+def agreement_report(
+    project: Project,
+    coders: Sequence[str],
+    *,
+    unit: str = "char",
+    codes: Sequence[str] | None = None,
+    include_unfinished: bool = False,
+) -> AgreementReport:
+    """Agreement between coders on the documents they marked done."""
+    return project.agreement(coders, unit=unit, codes=codes, include_unfinished=include_unfinished)
+
+
+def write_agreement(report: AgreementReport, fmt: str, output: Path | None) -> str | None:
+    """Render or write an agreement report (``table``, ``csv``, ``xlsx``, ``json``)."""
+    from qualcode.exporters.agreement import write_agreement as _write
+
+    return _write(report, fmt, output)

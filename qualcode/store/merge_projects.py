@@ -1,0 +1,666 @@
+"""Merging another project into this one without losing anything.
+
+:func:`read_project` reads the other project (a SQLite file, never written: it is
+copied first, and an older schema is upgraded in the copy; or a PostgreSQL database
+at the current schema) into plain rows. :meth:`ProjectMergeMixin.merge_from` then
+merges them in one transaction:
+
+* documents by content hash, then by name (a different text re-anchors their
+  codings onto ours: :func:`qualcode.core.project_merge.reanchor`);
+* codes by guid, then id, then alias (:func:`~qualcode.core.project_merge.union_codebooks`);
+* codings by guid, each keeping its coder, memo and review state; a coding one side
+  deleted (tombstone) stays deleted; an identical coding is stored once (the lower
+  guid survives on both sides, so the two directions agree);
+* memos, review comments, done marks, coders, cases and adjudications by guid or name.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table, select
+
+from qualcode.clock import new_guid
+from qualcode.core.codebook import Codebook, tree_order
+from qualcode.core.project_merge import (
+    CODING_STATE,
+    ProjectMergeReport,
+    merge_coding_state,
+    merge_mark,
+    merge_memo,
+    reanchor,
+    survivor,
+    union_codebooks,
+)
+from qualcode.errors import InputError, ProjectError
+from qualcode.store import convert
+from qualcode.store.base import (
+    T_ALIASES,
+    T_ATTRS,
+    T_CASE_ATTRS,
+    T_CASE_SOURCES,
+    T_CASES,
+    T_CODES,
+    T_CODINGS,
+    T_DOCS,
+    T_MEMOS,
+    T_SENTS,
+    T_TOMBS,
+    T_TURNS,
+    ProjectBase,
+    _Tx,
+)
+from qualcode.store.engine import (
+    KNOWN_REVISIONS,
+    SCHEMA_HEAD,
+    current_revision,
+    ensure_schema,
+    make_engine,
+    resolve_location,
+    sqlite_path,
+)
+from qualcode.store.schema import (
+    AdjudicationRow,
+    CoderRow,
+    DocumentMarkRow,
+    ReviewCommentRow,
+)
+
+T_CODERS: Table = CoderRow.__table__  # type: ignore[assignment]
+T_MARKS: Table = DocumentMarkRow.__table__  # type: ignore[assignment]
+T_ADJ: Table = AdjudicationRow.__table__  # type: ignore[assignment]
+T_COMMENTS: Table = ReviewCommentRow.__table__  # type: ignore[assignment]
+
+READ_TABLES = (
+    T_DOCS,
+    T_TURNS,
+    T_SENTS,
+    T_CODES,
+    T_ALIASES,
+    T_CODINGS,
+    T_MEMOS,
+    T_COMMENTS,
+    T_TOMBS,
+    T_MARKS,
+    T_CODERS,
+    T_CASES,
+    T_CASE_SOURCES,
+    T_ATTRS,
+    T_CASE_ATTRS,
+    T_ADJ,
+)
+
+
+@dataclass
+class OtherProject:
+    """Another project's rows, read once (table name -> rows as dicts)."""
+
+    location: str
+    """The file, or the URL with its password hidden."""
+    rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    def table(self, t: Table) -> list[dict[str, Any]]:
+        """The rows of one table."""
+        return self.rows.get(t.name, [])
+
+
+def _read_rows(engine: Engine) -> dict[str, list[dict[str, Any]]]:
+    with engine.connect() as conn:
+        return {t.name: [dict(r) for r in conn.execute(select(t)).mappings()] for t in READ_TABLES}
+
+
+def read_project(location: str, *, ours: str | None = None) -> OtherProject:
+    """Read another project without changing it.
+
+    Args:
+        location: a project file, a folder holding one, or a PostgreSQL URL.
+        ours: our own URL (merging a project into itself is refused).
+
+    Raises:
+        InputError: merging a project into itself.
+        ProjectError: not a project, a newer schema, an unreachable server, wrong
+            credentials.
+    """
+    url = resolve_location(location)
+    if ours is not None and url == ours:
+        raise InputError("cannot merge a project into itself", path=location)
+    path = sqlite_path(url)
+    if path is None:
+        engine = make_engine(url)
+        try:
+            revision = current_revision(engine)
+            where = engine.url.render_as_string(hide_password=True)
+            if revision is None:
+                raise ProjectError(f"{where} is not a qualcode project (it is empty)")
+            if revision not in KNOWN_REVISIONS:
+                raise ProjectError(
+                    f"{where} was written by a newer qualcode (schema {revision})",
+                    hint="upgrade qualcode to merge it",
+                )
+            if revision != SCHEMA_HEAD:
+                raise ProjectError(
+                    f"{where} has an older schema ({revision})",
+                    hint="open it once with this qualcode to upgrade it, then merge",
+                )
+            return OtherProject(where, _read_rows(engine))
+        finally:
+            engine.dispose()
+    if not path.exists():
+        raise ProjectError(f"no project at {path}", hint="check the path of the other project")
+    if path.is_dir():
+        raise ProjectError(f"{path} is a folder without a qualcode.db")
+    with open(path, "rb") as fh:
+        head = fh.read(16)
+    if head != b"SQLite format 3\x00":
+        raise ProjectError(f"{path} is not a qualcode project (not a SQLite file)")
+    with tempfile.TemporaryDirectory(prefix="qualcode-merge-") as tmp:
+        copy = Path(tmp) / "other.db"
+        try:
+            src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            dst = sqlite3.connect(copy)
+            try:
+                src.backup(dst)
+            finally:
+                dst.close()
+                src.close()
+        except sqlite3.DatabaseError as exc:
+            raise ProjectError(f"{path} is not a qualcode project ({exc})") from None
+        engine = make_engine("sqlite:///" + str(copy))
+        try:
+            revision = current_revision(engine)
+            if revision is None:
+                raise ProjectError(f"{path} is not a qualcode project (it is empty)")
+            if revision not in KNOWN_REVISIONS:
+                raise ProjectError(
+                    f"{path} was written by a newer qualcode (schema {revision})",
+                    hint="upgrade qualcode to merge it",
+                )
+            ensure_schema(engine)  # an older schema is upgraded in the copy only
+            return OtherProject(str(path), _read_rows(engine))
+        except ProjectError as exc:
+            # name the user's file, not the temporary copy
+            raise ProjectError(
+                exc.problem.message.replace(str(copy), str(path)), hint=exc.problem.hint
+            ) from None
+        finally:
+            engine.dispose()
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+class _DryRun(Exception):
+    def __init__(self, report: ProjectMergeReport) -> None:
+        super().__init__("dry run")
+        self.report = report
+
+
+def _codebook(codes: list[dict[str, Any]], aliases: list[dict[str, Any]]) -> Codebook:
+    id_by_pk = {r["pk"]: r["id"] for r in codes}
+    alias_map: dict[int, list[str]] = {}
+    for a in aliases:
+        alias_map.setdefault(a["code_pk"], []).append(a["alias"])
+    rows = sorted(codes, key=lambda r: (r["position"], r["pk"]))
+    return Codebook(
+        codes=tuple(
+            tree_order(
+                [
+                    convert.code_from_row(
+                        r,
+                        id_by_pk.get(r["parent_pk"]) if r["parent_pk"] is not None else None,
+                        tuple(sorted(alias_map.get(r["pk"], ()))),
+                    )
+                    for r in rows
+                ]
+            )
+        )
+    )
+
+
+class ProjectMergeMixin(ProjectBase):
+    """``qualcode merge OTHER``: bring another project's work into this one."""
+
+    def merge_from(self, other: OtherProject, *, dry_run: bool = False) -> ProjectMergeReport:
+        """Merge ``other`` into this project (one action; nothing written on a dry run).
+
+        Raises:
+            ProjectError: on PostgreSQL, when the connected role is not the owner.
+        """
+        if self.dialect == "postgresql":
+            from qualcode.store import postgres
+
+            with self._read() as conn:
+                owner, me = postgres.project_owner(conn), postgres.current_role(conn)
+            if owner != me:
+                raise ProjectError(
+                    f"only the project's owner ({owner}) can merge projects; you are {me!r}",
+                    hint="a merge rewrites other coders' codings",
+                )
+        report = ProjectMergeReport(source=other.location, dry_run=dry_run)
+        try:
+            with self._write(
+                "merge", f"merge {other.location}", undoable=False, extra={"source": other.location}
+            ) as tx:
+                _Merge(self, tx, other, report).run()
+                if dry_run:
+                    raise _DryRun(report)
+        except _DryRun as done:
+            return done.report
+        self._code_pk_cache = None
+        return report
+
+
+class _Merge:
+    """One merge: their rows into our transaction."""
+
+    def __init__(
+        self, project: ProjectBase, tx: _Tx, other: OtherProject, report: ProjectMergeReport
+    ) -> None:
+        self.p = project
+        self.tx = tx
+        self.conn: Connection = tx.conn
+        self.o = other
+        self.r = report
+        self.doc_map: dict[int, int] = {}  # their doc pk -> ours
+        self.doc_guid_map: dict[str, str] = {}  # their doc guid -> ours
+        self.reanchor_docs: set[int] = set()  # their doc pks whose text differs
+        self.code_map: dict[int, int] = {}  # their code pk -> ours
+        self.code_guid_map: dict[str, str] = {}
+        self.case_guid_map: dict[str, str] = {}
+        self.renamed_codings: dict[str, str] = {}  # dropped duplicate guid -> survivor
+        self.tombs: set[str] = set()
+
+    def _all(self, table: Table) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.conn.execute(select(table)).mappings()]
+
+    def _guid_free(self, table: Table, guid: str) -> str:
+        taken = self.conn.execute(select(table.c.guid).where(table.c.guid == guid)).first()
+        return new_guid() if taken else guid
+
+    def run(self) -> None:
+        self.tombstones()
+        self.documents()
+        self.codes()
+        self.codings()
+        self.comments()
+        self.memos()
+        self.marks()
+        self.coders()
+        self.cases()
+        self.adjudications()
+
+    # -------------------------------------------------------------- tombstones
+
+    def tombstones(self) -> None:
+        ours = {r["guid"] for r in self._all(T_TOMBS)}
+        for row in sorted(self.o.table(T_TOMBS), key=lambda r: r["guid"]):
+            if row["guid"] not in ours:
+                self.tx.insert(T_TOMBS, dict(row))
+                self.r.tombstones_added += 1
+        self.tombs = ours | {r["guid"] for r in self.o.table(T_TOMBS)}
+        for row in self._all(T_CODINGS):
+            if row["guid"] in self.tombs:
+                self.tx.delete(T_CODINGS, {"pk": row["pk"]})
+                self.r.codings_deleted += 1
+        for row in self._all(T_MEMOS):
+            if row["guid"] in self.tombs:
+                self.tx.delete(T_MEMOS, {"pk": row["pk"]})
+                self.r.memos_deleted += 1
+
+    # -------------------------------------------------------------- documents
+
+    def documents(self) -> None:
+        ours = self.conn.execute(
+            select(T_DOCS.c.pk, T_DOCS.c.guid, T_DOCS.c.name, T_DOCS.c.sha256)
+        ).all()
+        by_hash = {r.sha256: r for r in ours}
+        by_name = {r.name: r for r in ours}
+        turns: dict[int, list[dict[str, Any]]] = {}
+        for t in self.o.table(T_TURNS):
+            turns.setdefault(t["document_pk"], []).append(t)
+        sents: dict[int, list[dict[str, Any]]] = {}
+        for s in self.o.table(T_SENTS):
+            sents.setdefault(s["document_pk"], []).append(s)
+        for doc in sorted(self.o.table(T_DOCS), key=lambda d: d["name"]):
+            mine = by_hash.get(doc["sha256"])
+            if mine is not None:
+                self.r.documents_same.append(doc["name"])
+            elif doc["name"] in by_name:
+                mine = by_name[doc["name"]]
+                self.reanchor_docs.add(doc["pk"])
+                self.r.documents_reanchored.append(doc["name"])
+            if mine is not None:
+                self.doc_map[doc["pk"]] = mine.pk
+                self.doc_guid_map[doc["guid"]] = mine.guid
+                continue
+            values = {k: v for k, v in doc.items() if k != "pk"}
+            values["guid"] = self._guid_free(T_DOCS, doc["guid"])
+            pk = self._insert_quiet(T_DOCS, values)
+            self.doc_map[doc["pk"]] = pk
+            self.doc_guid_map[doc["guid"]] = values["guid"]
+            turn_map: dict[int, int] = {}
+            for t in sorted(turns.get(doc["pk"], ()), key=lambda t: t["ordinal"]):
+                tv = {k: v for k, v in t.items() if k != "pk"}
+                tv["document_pk"] = pk
+                turn_map[t["pk"]] = self._insert_quiet(T_TURNS, tv)
+            rows = []
+            for s in sorted(sents.get(doc["pk"], ()), key=lambda s: s["ordinal"]):
+                sv = {k: v for k, v in s.items() if k != "pk"}
+                sv["document_pk"] = pk
+                sv["turn_pk"] = turn_map.get(s["turn_pk"]) if s["turn_pk"] is not None else None
+                rows.append(sv)
+            if rows:
+                self.conn.execute(T_SENTS.insert(), rows)
+            self.tx.changes.append({"op": "import", "t": "documents", "name": doc["name"]})
+            self.r.documents_added.append(doc["name"])
+
+    def _insert_quiet(self, table: Table, values: dict[str, Any]) -> int:
+        """Insert without recording the row image (documents are large; a merge is
+        undone from its backup)."""
+        result = self.conn.execute(table.insert().values(**values))
+        return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+    # -------------------------------------------------------------- codes
+
+    def _drop_deleted_codes(self) -> None:
+        """Delete our codes that they deleted, when nothing here uses them (no codings,
+        no sub-codes); a code that is still used is kept and reported."""
+        deleted = {r["guid"] for r in self.o.table(T_TOMBS) if r["kind"] == "code"}
+        theirs_used = {c["code_pk"] for c in self.o.table(T_CODINGS) if c["guid"] not in self.tombs}
+        their_guid = {r["pk"]: r["guid"] for r in self.o.table(T_CODES)}
+        needed = {their_guid[pk] for pk in theirs_used if pk in their_guid}
+        rows = self._all(T_CODES)
+        for row in sorted(rows, key=lambda r: -r["pk"]):
+            if row["guid"] not in deleted or row["guid"] in needed:
+                continue
+            codings = self.conn.execute(
+                select(T_CODINGS.c.pk).where(T_CODINGS.c.code_pk == row["pk"]).limit(1)
+            ).first()
+            children = self.conn.execute(
+                select(T_CODES.c.pk).where(T_CODES.c.parent_pk == row["pk"]).limit(1)
+            ).first()
+            if codings or children:
+                self.r.notes.append(
+                    f"they deleted code {row['id']!r}; kept here: it still has "
+                    + ("codings" if codings else "sub-codes")
+                )
+                continue
+            for alias in self.conn.execute(
+                select(T_ALIASES.c.alias).where(T_ALIASES.c.code_pk == row["pk"])
+            ).all():
+                self.tx.delete(T_ALIASES, {"alias": alias.alias})
+            self.tx.delete(T_CODES, {"pk": row["pk"]})
+            self.r.codes_deleted.append(row["id"])
+
+    def codes(self) -> None:
+        self._drop_deleted_codes()
+        our_rows = self._all(T_CODES)
+        theirs_rows = self.o.table(T_CODES)
+        ours_cb = _codebook(our_rows, self._all(T_ALIASES))
+        theirs_cb = _codebook(theirs_rows, self.o.table(T_ALIASES))
+        union = union_codebooks(
+            ours_cb,
+            theirs_cb,
+            our_guids={r["id"]: r["guid"] for r in our_rows},
+            their_guids={r["id"]: r["guid"] for r in theirs_rows},
+        )
+        used = {c["code_pk"] for c in self.o.table(T_CODINGS) if c["guid"] not in self.tombs}
+        their_by_id = {r["id"]: r for r in theirs_rows}
+        pk_by_id = {r["id"]: r["pk"] for r in our_rows}
+        guid_by_id = {r["id"]: r["guid"] for r in our_rows}
+        position = max((r["position"] for r in our_rows), default=-1) + 1
+        for code in union.added:
+            theirs = their_by_id[code.id]
+            if theirs["guid"] in self.tombs and theirs["pk"] not in used:
+                self.r.notes.append(f"their code {code.id!r} was deleted here: not added again")
+                continue
+            values = convert.code_values(code)
+            values.update(
+                guid=self._guid_free(T_CODES, theirs["guid"]),
+                parent_pk=pk_by_id.get(code.parent) if code.parent else None,
+                position=position,
+                created=theirs["created"],
+                version=theirs["version"],
+            )
+            position += 1
+            pk_by_id[code.id] = self.tx.insert(T_CODES, values)
+            guid_by_id[code.id] = values["guid"]
+            self.r.codes_added.append(code.id)
+            for alias in code.aliases:
+                self.tx.insert(T_ALIASES, {"alias": alias, "code_pk": pk_by_id[code.id]})
+                self.r.aliases_added.append((alias, code.id))
+        for alias, target in union.aliases:
+            self.tx.insert(T_ALIASES, {"alias": alias, "code_pk": pk_by_id[target]})
+            self.r.aliases_added.append((alias, target))
+        self.r.code_conflicts += union.conflicts
+        self.r.notes += union.notes
+        for row in theirs_rows:
+            target = union.resolve(row["id"])
+            if target in pk_by_id:
+                self.code_map[row["pk"]] = pk_by_id[target]
+                self.code_guid_map[row["guid"]] = guid_by_id[target]
+        self.p._code_pk_cache = None
+
+    # -------------------------------------------------------------- codings
+
+    def codings(self) -> None:
+        ours = self._all(T_CODINGS)
+        by_guid = {r["guid"]: r for r in ours}
+        by_identity = {
+            (r["document_pk"], r["code_pk"], r["start"], r["end"], r["coder"]): r for r in ours
+        }
+        texts: dict[int, str] = {}
+        for c in sorted(self.o.table(T_CODINGS), key=lambda r: r["guid"]):
+            guid = c["guid"]
+            if guid in self.tombs:
+                self.r.codings_tombstoned += 1
+                continue
+            doc_pk = self.doc_map[c["document_pk"]]
+            code_pk = self.code_map.get(c["code_pk"])
+            if code_pk is None:  # their code was deleted here and is unused: cannot happen
+                raise ProjectError(f"their coding {guid} has no code to go to")
+            mine = by_guid.get(guid)
+            if mine is not None:
+                self._merge_state(mine, c)
+                continue
+            start, end, anchor, quote = c["start"], c["end"], c["anchor"], c["quote"]
+            if c["document_pk"] in self.reanchor_docs:
+                if doc_pk not in texts:
+                    texts[doc_pk] = str(
+                        self.conn.execute(
+                            select(T_DOCS.c.text).where(T_DOCS.c.pk == doc_pk)
+                        ).scalar()
+                    )
+                moved = reanchor(texts[doc_pk], start, end, quote)
+                start, end = moved.start, moved.end
+                if moved.anchor != "exact" or anchor == "exact":
+                    anchor = moved.anchor
+                self.r.anchors[moved.anchor] = self.r.anchors.get(moved.anchor, 0) + 1
+            identity = (doc_pk, code_pk, start, end, c["coder"])
+            twin = by_identity.get(identity)
+            if twin is not None:
+                self.r.codings_identical += 1
+                keep = survivor(twin["guid"], guid)
+                if keep == twin["guid"]:
+                    self._merge_state(twin, c)
+                    self._tombstone(guid, c["coder"])
+                    self.renamed_codings[guid] = keep
+                    continue
+                # their guid survives: ours is replaced by theirs, with both states merged
+                self.tx.delete(T_CODINGS, {"pk": twin["pk"]})
+                self._tombstone(twin["guid"], twin["coder"])
+                self.renamed_codings[twin["guid"]] = guid
+                del by_guid[twin["guid"]]
+                state = merge_coding_state(twin, c)
+            else:
+                state = {f: c[f] for f in (*CODING_STATE, "version")}
+                self.r.codings_added += 1
+            values = {k: v for k, v in c.items() if k != "pk"}
+            values.update(
+                document_pk=doc_pk,
+                code_pk=code_pk,
+                start=start,
+                end=end,
+                anchor=anchor,
+                quote=quote,
+                **state,
+            )
+            pk = self.tx.insert(T_CODINGS, values)
+            row = {**values, "pk": pk}
+            by_guid[guid] = row
+            by_identity[identity] = row
+
+    def _merge_state(self, mine: dict[str, Any], theirs: dict[str, Any]) -> None:
+        state = merge_coding_state(mine, theirs)
+        changed = {k: v for k, v in state.items() if mine[k] != v}
+        if changed:
+            self.tx.update(T_CODINGS, {"pk": mine["pk"]}, changed)
+            mine.update(changed)
+            self.r.codings_updated += 1
+
+    def _tombstone(self, guid: str, coder: str) -> None:
+        if guid in self.tombs:
+            return
+        from qualcode.clock import now
+
+        self.tx.insert(
+            T_TOMBS, {"guid": guid, "kind": "coding", "deleted_at": now(), "coder": coder}
+        )
+        self.tombs.add(guid)
+        self.r.tombstones_added += 1
+
+    # -------------------------------------------------------------- the rest
+
+    def comments(self) -> None:
+        ours = {r["guid"]: r for r in self._all(T_COMMENTS)}
+        for row in ours.values():
+            target = self.renamed_codings.get(row["coding_guid"])
+            if target is not None:
+                self.tx.update(T_COMMENTS, {"pk": row["pk"]}, {"coding_guid": target})
+        for row in sorted(self.o.table(T_COMMENTS), key=lambda r: r["guid"]):
+            if row["guid"] in ours or row["guid"] in self.tombs:
+                continue
+            values = {k: v for k, v in row.items() if k != "pk"}
+            values["coding_guid"] = self.renamed_codings.get(row["coding_guid"], row["coding_guid"])
+            self.tx.insert(T_COMMENTS, values)
+            self.r.comments_added += 1
+
+    def memos(self) -> None:
+        ours = {r["guid"]: r for r in self._all(T_MEMOS)}
+        case_names = {r["guid"]: r["name"] for r in self.o.table(T_CASES)}
+        our_cases = {
+            r.name: r.guid for r in self.conn.execute(select(T_CASES.c.name, T_CASES.c.guid))
+        }
+        for row in sorted(self.o.table(T_MEMOS), key=lambda r: r["guid"]):
+            if row["guid"] in self.tombs:
+                continue
+            mine = ours.get(row["guid"])
+            if mine is not None:
+                merged = merge_memo(mine, row)
+                changed = {k: v for k, v in merged.items() if mine[k] != v}
+                if changed:
+                    self.tx.update(T_MEMOS, {"pk": mine["pk"]}, changed)
+                    self.r.memos_updated += 1
+                continue
+            target = row["target_guid"]
+            kind = row["target_kind"]
+            if kind == "document":
+                target = self.doc_guid_map.get(target, target)
+            elif kind == "code":
+                target = self.code_guid_map.get(target, target)
+            elif kind == "case" and target in case_names:
+                target = our_cases.get(case_names[target], target)
+            values = {k: v for k, v in row.items() if k != "pk"}
+            values["target_guid"] = target
+            self.tx.insert(T_MEMOS, values)
+            self.r.memos_added += 1
+
+    def marks(self) -> None:
+        ours = {(r["document_pk"], r["coder"]): r for r in self._all(T_MARKS)}
+        for row in self.o.table(T_MARKS):
+            key = (self.doc_map[row["document_pk"]], row["coder"])
+            mine = ours.get(key)
+            if mine is None:
+                self.tx.insert(
+                    T_MARKS,
+                    {"document_pk": key[0], "coder": key[1], "done": row["done"], "at": row["at"]},
+                )
+                self.r.marks_changed += 1
+                continue
+            done, at = merge_mark((bool(mine["done"]), mine["at"]), (bool(row["done"]), row["at"]))
+            if (done, at) != (bool(mine["done"]), mine["at"]):
+                self.tx.update(
+                    T_MARKS, {"document_pk": key[0], "coder": key[1]}, {"done": done, "at": at}
+                )
+                self.r.marks_changed += 1
+
+    def coders(self) -> None:
+        ours = {r["name"] for r in self._all(T_CODERS)}
+        for row in sorted(self.o.table(T_CODERS), key=lambda r: r["name"]):
+            if row["name"] in ours:
+                continue
+            values = {k: v for k, v in row.items() if k != "pk"}
+            values["guid"] = self._guid_free(T_CODERS, row["guid"])
+            self.tx.insert(T_CODERS, values)
+            self.r.coders_added.append(row["name"])
+
+    def cases(self) -> None:
+        ours = {r["name"]: r["pk"] for r in self._all(T_CASES)}
+        their_cases = {r["pk"]: r for r in self.o.table(T_CASES)}
+        case_map: dict[int, int] = {}
+        for row in sorted(their_cases.values(), key=lambda r: r["name"]):
+            if row["name"] in ours:
+                case_map[row["pk"]] = ours[row["name"]]
+                continue
+            values = {k: v for k, v in row.items() if k != "pk"}
+            values["guid"] = self._guid_free(T_CASES, row["guid"])
+            case_map[row["pk"]] = self.tx.insert(T_CASES, values)
+            self.r.cases_added.append(row["name"])
+        sources = {
+            (r["case_pk"], r["document_pk"], r["speaker"]) for r in self._all(T_CASE_SOURCES)
+        }
+        for row in self.o.table(T_CASE_SOURCES):
+            key = (case_map[row["case_pk"]], self.doc_map[row["document_pk"]], row["speaker"])
+            if key not in sources:
+                self.tx.insert(
+                    T_CASE_SOURCES, {"case_pk": key[0], "document_pk": key[1], "speaker": key[2]}
+                )
+                sources.add(key)
+        attrs = {r["name"]: r["pk"] for r in self._all(T_ATTRS)}
+        attr_map: dict[int, int] = {}
+        for row in self.o.table(T_ATTRS):
+            if row["name"] not in attrs:
+                values = {k: v for k, v in row.items() if k != "pk"}
+                values["guid"] = self._guid_free(T_ATTRS, row["guid"])
+                attrs[row["name"]] = self.tx.insert(T_ATTRS, values)
+            attr_map[row["pk"]] = attrs[row["name"]]
+        values_now = {
+            (r["case_pk"], r["attribute_pk"]): r["value"] for r in self._all(T_CASE_ATTRS)
+        }
+        for row in self.o.table(T_CASE_ATTRS):
+            pair = (case_map[row["case_pk"]], attr_map[row["attribute_pk"]])
+            if pair not in values_now:
+                self.tx.insert(
+                    T_CASE_ATTRS,
+                    {"case_pk": pair[0], "attribute_pk": pair[1], "value": row["value"]},
+                )
+            elif values_now[pair] in (None, "") and row["value"] not in (None, ""):
+                self.tx.update(
+                    T_CASE_ATTRS,
+                    {"case_pk": pair[0], "attribute_pk": pair[1]},
+                    {"value": row["value"]},
+                )
+
+    def adjudications(self) -> None:
+        ours = {(r["document_pk"], r["consensus"], r["key"]) for r in self._all(T_ADJ)}
+        for row in sorted(self.o.table(T_ADJ), key=lambda r: r["guid"]):
+            doc_pk = self.doc_map[row["document_pk"]]
+            if (doc_pk, row["consensus"], row["key"]) in ours:
+                continue
+            values = {k: v for k, v in row.items() if k != "pk"}
+            values.update(document_pk=doc_pk, guid=self._guid_free(T_ADJ, row["guid"]))
+            self.tx.insert(T_ADJ, values)
+            self.r.adjudications_added += 1

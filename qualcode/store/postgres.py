@@ -1,0 +1,163 @@
+"""PostgreSQL roles and grants: who may do what in a shared project.
+
+On PostgreSQL every coder connects as their own database role, and the role name
+is the coder (``current_user``): ``--coder`` cannot change it, and the row-level
+security policies of migration ``0008`` compare rows with ``current_user``. The
+role that created the project owns its tables and may do everything (PostgreSQL
+does not apply row-level security to a table's owner).
+
+:func:`grant_role` gives a coder's role what it needs and no more:
+
+* every table: ``SELECT``;
+* ``codings``: ``INSERT``, ``DELETE`` and ``UPDATE`` of ``memo``, ``status`` and
+  ``version`` (policies: only rows whose ``coder`` is the role);
+* the action log, tombstones, review comments: ``INSERT`` (own rows);
+* memos, done marks, rejected suggestions: write own rows;
+* the codebook (``codes``, ``code_aliases``): edit (a code's ``version`` is checked
+  on every edit, so two coders never silently overwrite each other);
+* a supervisor's role also: ``UPDATE`` of the review columns of any coding, the
+  codings of a consensus coder, adjudication decisions.
+
+Re-anchoring, code merges that move codings and project merges rewrite other
+people's codings: no grant allows that, so only the owner can.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import Connection, text
+
+from qualcode.errors import InputError
+
+CODER_GRANTS: dict[str, str] = {
+    "codings": "INSERT, DELETE, UPDATE (memo, status, version)",
+    "actions": "INSERT",
+    "tombstones": "INSERT",
+    "review_comments": "INSERT",
+    "memos": "INSERT, UPDATE, DELETE",
+    "document_marks": "INSERT, UPDATE, DELETE",
+    "suggestion_rejections": "INSERT, DELETE",
+    "codes": "INSERT, UPDATE, DELETE",
+    "code_aliases": "INSERT, UPDATE, DELETE",
+}
+"""Table -> privileges of every coder's role (beyond ``SELECT`` on everything)."""
+
+SUPERVISOR_GRANTS: dict[str, str] = {
+    "codings": "UPDATE (review, reviewer, reviewed_at)",
+    "adjudications": "INSERT, UPDATE, DELETE",
+    "coders": "INSERT",
+}
+"""Table -> privileges a supervisor's role has in addition."""
+
+NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]{0,62}$")
+"""A coder name that is also a valid PostgreSQL role name (quoted)."""
+
+RESERVED = {"public", "postgres", "pg_signal_backend", "none", "current_user", "session_user"}
+
+
+def check_name(name: str) -> str:
+    """A coder name usable as a database role.
+
+    Raises:
+        InputError: an empty, too long or odd name.
+    """
+    if not NAME.match(name) or name.lower() in RESERVED or name.lower().startswith("pg_"):
+        raise InputError(
+            f"{name!r} cannot be a coder's name",
+            hint="use letters, digits, '_', '.' or '-', starting with a letter (at most 63)",
+        )
+    return name
+
+
+def quote_ident(name: str) -> str:
+    """``name`` as a quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def quote_literal(value: str) -> str:
+    """``value`` as a SQL string literal (standard-conforming strings)."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def current_role(conn: Connection) -> str:
+    """The connected role: on PostgreSQL, the coder."""
+    return str(conn.execute(text("SELECT current_user")).scalar())
+
+
+def project_owner(conn: Connection) -> str | None:
+    """The role that owns the project's tables (it created the project)."""
+    owner = conn.execute(
+        text(
+            "SELECT tableowner FROM pg_tables "
+            "WHERE schemaname = current_schema() AND tablename = 'codings'"
+        )
+    ).scalar()
+    return str(owner) if owner is not None else None
+
+
+def role_exists(conn: Connection, name: str) -> bool:
+    """Whether a role of this name exists in the cluster."""
+    return bool(
+        conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": name}).first()
+    )
+
+
+def create_role(conn: Connection, name: str, password: str) -> None:
+    """Create a login role (roles are cluster-wide; the caller checks it is new)."""
+    conn.exec_driver_sql(
+        f"CREATE ROLE {quote_ident(name)} LOGIN PASSWORD {quote_literal(password)}"
+    )
+
+
+def set_password(conn: Connection, name: str, password: str) -> None:
+    """Change a role's password."""
+    conn.exec_driver_sql(f"ALTER ROLE {quote_ident(name)} PASSWORD {quote_literal(password)}")
+
+
+def _tables(conn: Connection) -> set[str]:
+    return {
+        str(r[0])
+        for r in conn.execute(
+            text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
+        )
+    }
+
+
+def grant_role(conn: Connection, name: str, *, supervisor: bool) -> None:
+    """Give ``name`` exactly a coder's (or a supervisor's) privileges on this project.
+
+    Earlier write privileges are revoked first, so demoting a supervisor works.
+    """
+    role = quote_ident(name)
+    db = quote_ident(str(conn.execute(text("SELECT current_database()")).scalar()))
+    schema = quote_ident(str(conn.execute(text("SELECT current_schema()")).scalar()))
+    conn.exec_driver_sql(f"GRANT CONNECT ON DATABASE {db} TO {role}")
+    conn.exec_driver_sql(f"GRANT USAGE ON SCHEMA {schema} TO {role}")
+    conn.exec_driver_sql(
+        f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA {schema} FROM {role}"
+    )
+    conn.exec_driver_sql(f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {role}")
+    conn.exec_driver_sql(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {role}")
+    existing = _tables(conn)
+    grants = [CODER_GRANTS, SUPERVISOR_GRANTS] if supervisor else [CODER_GRANTS]
+    for table_grants in grants:
+        for table, privileges in table_grants.items():
+            if table in existing:
+                conn.exec_driver_sql(f"GRANT {privileges} ON {quote_ident(table)} TO {role}")
+
+
+def refresh_grants(conn: Connection) -> int:
+    """Grant every registered coder's role again (after a migration added tables).
+
+    Returns:
+        How many roles were granted.
+    """
+    n = 0
+    for name, role in conn.execute(
+        text("SELECT name, role FROM coders WHERE role IN ('coder', 'supervisor')")
+    ).all():
+        if role_exists(conn, str(name)):
+            grant_role(conn, str(name), supervisor=role == "supervisor")
+            n += 1
+    return n
