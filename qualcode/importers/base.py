@@ -25,13 +25,21 @@ class Importer(Protocol):
 
 
 def _registry() -> dict[str, Callable[..., ImportedDocument]]:
-    from qualcode.importers import text
+    from qualcode.importers import html, office, pdf, subtitles, text
 
     return {
         ".txt": text.read_txt,
         ".text": text.read_txt,
         ".md": text.read_md,
         ".markdown": text.read_md,
+        ".docx": office.read_docx,
+        ".odt": office.read_odt,
+        ".rtf": office.read_rtf,
+        ".pdf": pdf.read_pdf,
+        ".vtt": subtitles.read_vtt,
+        ".srt": subtitles.read_srt,
+        ".html": html.read_html,
+        ".htm": html.read_html,
     }
 
 

@@ -174,10 +174,10 @@ def _bad_cases(demo_dir: Path, tmp_path: Path) -> dict[str, tuple[list[str], str
             ["import", str(tmp_path)],
             f"error: {tmp_path}: is a folder, not a file (name the files, e.g. folder/*.txt)\n",
         ),
-        "import-not-utf8": (
-            ["import", str(BAD / "transcripts" / "latin1.txt")],
-            f"error: {BAD / 'transcripts' / 'latin1.txt'}:2:22: not valid UTF-8 (byte 0xe9) "
-            "(save the file as UTF-8, or pass --encoding)\n",
+        "import-undecidable-encoding": (
+            ["import", str(BAD / "transcripts" / "undecidable.txt")],
+            f"error: {BAD / 'transcripts' / 'undecidable.txt'}: cannot tell the text encoding "
+            "(not UTF-8, and no other encoding fits) (save the file as UTF-8, or pass --encoding)\n",
         ),
         "code-unknown-code": (
             ["code", DOC, "nope", "--sentence", "1"],
@@ -229,7 +229,7 @@ CASE_IDS = [
     "import-empty",
     "import-missing",
     "import-folder",
-    "import-not-utf8",
+    "import-undecidable-encoding",
     "code-unknown-code",
     "code-unknown-document",
     "code-offsets-out-of-range",
