@@ -11,17 +11,21 @@ from qualcode.services.codebook import export_codebook, load_codebook, sync_code
 from qualcode.services.export import export_frequency
 from qualcode.services.imports import (
     SPEAKER_SETTINGS,
+    ImportCancelled,
     ImportReport,
     import_transcripts,
     prepare_document,
+    set_speakers,
     speaker_config,
 )
 from qualcode.services.projects import build_demo, demo_location, init_project
 from qualcode.services.resources import default_codebook, resource_dir
+from qualcode.services.search import search
 from qualcode.services.selectors import resolve_span
 
 __all__ = [
     "SPEAKER_SETTINGS",
+    "ImportCancelled",
     "ImportReport",
     "Progress",
     "build_demo",
@@ -35,6 +39,8 @@ __all__ = [
     "prepare_document",
     "resolve_span",
     "resource_dir",
+    "search",
+    "set_speakers",
     "speaker_config",
     "sync_codebook",
     "write_back",

@@ -65,9 +65,11 @@ from qualcode.store.cases import CaseMixin
 from qualcode.store.codebook_ops import CodebookOpsMixin
 from qualcode.store.engine import ensure_schema, make_engine, resolve_location
 from qualcode.store.memos import MemoMixin
+from qualcode.store.reimport import ReimportMixin
+from qualcode.store.search import SearchMixin, index_document
 
 
-class Project(CodebookOpsMixin, MemoMixin, CaseMixin, ProjectBase):
+class Project(ReimportMixin, SearchMixin, CodebookOpsMixin, MemoMixin, CaseMixin, ProjectBase):
     """An open project (a SQLite file or a PostgreSQL database).
 
     Args:
@@ -250,6 +252,7 @@ class Project(CodebookOpsMixin, MemoMixin, CaseMixin, ProjectBase):
         sentences: Sequence[SentenceSpan],
         *,
         case: str | None = None,
+        case_per_speaker: bool = False,
     ) -> ImportResult:
         """Store one imported document with its turns and sentences (one action).
 
@@ -259,6 +262,9 @@ class Project(CodebookOpsMixin, MemoMixin, CaseMixin, ProjectBase):
             doc: the importer's output (normalized text and turns).
             sentences: sentence spans from :mod:`qualcode.nlp`.
             case: a case the whole document belongs to (created when new).
+            case_per_speaker: every speaker who is not the interviewer becomes a case
+                of that name (created when new) linked to their turns in this
+                document: a focus group.
         """
         digest = sha256_text(doc.text)
         with self._write(
@@ -325,14 +331,26 @@ class Project(CodebookOpsMixin, MemoMixin, CaseMixin, ProjectBase):
                         for i, s in enumerate(sentences, start=1)
                     ],
                 )
-            if case:
-                case_pk = conn.execute(select(T_CASES.c.pk).where(T_CASES.c.name == case)).scalar()
+                index_document(conn, doc_pk)
+            links: list[tuple[str, str | None]] = [(case, None)] if case else []
+            if case_per_speaker:
+                seen: set[str] = set()
+                for t in doc.turns:
+                    if t.speaker and t.role != "interviewer" and t.speaker not in seen:
+                        seen.add(t.speaker)
+                        links.append((t.speaker, t.speaker))
+            for case_name, speaker in links:
+                case_pk = conn.execute(
+                    select(T_CASES.c.pk).where(T_CASES.c.name == case_name)
+                ).scalar()
                 if case_pk is None:
                     case_pk = conn.execute(
-                        insert(T_CASES).values(guid=new_guid(), name=case, description="")
+                        insert(T_CASES).values(guid=new_guid(), name=case_name, description="")
                     ).inserted_primary_key[0]  # type: ignore[index]
                 conn.execute(
-                    insert(T_CASE_SOURCES).values(case_pk=case_pk, document_pk=doc_pk, speaker=None)
+                    insert(T_CASE_SOURCES).values(
+                        case_pk=case_pk, document_pk=doc_pk, speaker=speaker
+                    )
                 )
         return ImportResult(
             doc.name,

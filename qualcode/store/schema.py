@@ -20,6 +20,17 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+SEARCH_TABLE = "sentence_search"
+"""The full-text index over sentences (revision 0002): an FTS5 virtual table on
+SQLite (with its shadow tables ``sentence_search_*``), a plain table with GIN
+indexes on PostgreSQL. Created by raw SQL per dialect, so it is not a model here."""
+
+
+def is_unmodelled(table: str) -> bool:
+    """True for tables the migrations make that no model describes (the search index)."""
+    return table == SEARCH_TABLE or table.startswith(SEARCH_TABLE + "_")
+
+
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
