@@ -7,6 +7,7 @@ everything is re-exported here (``from qualcode import services``).
 """
 
 from qualcode.core.model import Progress
+from qualcode.services.cases import AttributeReport, import_attributes
 from qualcode.services.codebook import export_codebook, load_codebook, sync_codebook, write_back
 from qualcode.services.export import export_frequency
 from qualcode.services.imports import (
@@ -24,6 +25,7 @@ from qualcode.services.search import search
 from qualcode.services.selectors import resolve_span
 
 __all__ = [
+    "AttributeReport",
     "SPEAKER_SETTINGS",
     "ImportCancelled",
     "ImportReport",
@@ -33,6 +35,7 @@ __all__ = [
     "demo_location",
     "export_codebook",
     "export_frequency",
+    "import_attributes",
     "import_transcripts",
     "init_project",
     "load_codebook",

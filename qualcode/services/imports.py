@@ -168,6 +168,8 @@ def import_transcripts(
     strict: bool = False,
     replace: bool = False,
     backup: bool = True,
+    interviewer_labels: Sequence[str] = (),
+    participant_labels: Sequence[str] = (),
     progress: Progress | None = None,
 ) -> ImportReport:
     """Import transcript files, one transaction per document.
@@ -190,6 +192,9 @@ def import_transcripts(
             are re-anchored (see :meth:`Project.replace_document`). The project file
             is backed up into ``backups/`` first (SQLite, unless ``backup`` is false).
         backup: make that copy.
+        interviewer_labels: speaker labels that are the interviewer; participant_labels:
+            labels that are a participant. Both apply to this import and are saved in
+            the project's speaker setting once a document has been stored.
         progress: ``progress(done, total, name)`` after each file; it may raise
             :class:`ImportCancelled` (or anything) to stop after the current
             document, whose transaction is then complete.
@@ -212,6 +217,11 @@ def import_transcripts(
                 f"bad --case-pattern {case_pattern!r}: {exc}", hint="a Python regular expression"
             ) from None
     speakers = speaker_config(project)
+    if interviewer_labels or participant_labels:
+        roles = dict(speakers.roles)
+        roles.update({label: Role.INTERVIEWER.value for label in interviewer_labels})
+        roles.update({label: Role.PARTICIPANT.value for label in participant_labels})
+        speakers = SpeakerConfig(speakers.patterns, roles, speakers.interviewer_labels)
     report = ImportReport()
     total = len(paths)
     done = 0
@@ -270,6 +280,10 @@ def import_transcripts(
         except QualcodeError as exc:
             report.errors.append(exc)
         tick(doc.name)
+    if (interviewer_labels or participant_labels) and (report.imported or report.replaced):
+        set_speakers(
+            project, interviewer_labels=interviewer_labels, participant_labels=participant_labels
+        )
     return report
 
 
