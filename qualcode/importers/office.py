@@ -51,13 +51,15 @@ def _check_package(path: Path, data: bytes, *, member: str, kind: str, save_as: 
             bad = zf.testzip()
             if bad is not None:
                 raise InputError(
-                    f"is a corrupt {kind} (damaged part {bad})",
+                    f"is a corrupt {kind.split(' ', 1)[1]} (damaged part {bad})",
                     path=path,
                     hint=f"open and save it again as {save_as}",
                 )
     except zipfile.BadZipFile as exc:
         raise InputError(
-            f"is a corrupt {kind} ({exc})", path=path, hint=f"open and save it again as {save_as}"
+            f"is a corrupt {kind.split(' ', 1)[1]} ({exc})",
+            path=path,
+            hint=f"open and save it again as {save_as}",
         ) from None
 
 

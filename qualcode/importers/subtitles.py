@@ -206,7 +206,7 @@ def read_srt(
     try:
         subtitles = list(srt.parse(text, ignore_errors=False))
     except srt.SRTParseError as exc:
-        line = text.count("\n", 0, exc.actual_start) + 1 if exc.actual_start >= 0 else None
+        line = text.count("\n", 0, exc.expected_start) + 1
         raise InputError(
             "is a malformed SubRip file (a cue is not 'number / time --> time / text')",
             path=path,

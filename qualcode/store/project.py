@@ -65,7 +65,7 @@ from qualcode.store.cases import CaseMixin
 from qualcode.store.codebook_ops import CodebookOpsMixin
 from qualcode.store.engine import ensure_schema, make_engine, resolve_location
 from qualcode.store.memos import MemoMixin
-from qualcode.store.reimport import ReimportMixin
+from qualcode.store.reimport import ReimportMixin, insert_turns
 from qualcode.store.search import SearchMixin, index_document
 
 
@@ -301,21 +301,7 @@ class Project(ReimportMixin, SearchMixin, CodebookOpsMixin, MemoMixin, CaseMixin
                 )
             ).inserted_primary_key[0]  # type: ignore[index]
             tx.changes.append({"op": "import", "t": "documents", "name": doc.name})
-            turn_pks: list[int] = []
-            for i, t in enumerate(doc.turns, start=1):
-                pk = conn.execute(
-                    insert(T_TURNS).values(
-                        document_pk=doc_pk,
-                        ordinal=i,
-                        start=t.start,
-                        end=t.end,
-                        label_start=t.label_start,
-                        speaker=t.speaker,
-                        role=t.role,
-                        timestamp_ms=t.timestamp_ms,
-                    )
-                ).inserted_primary_key[0]  # type: ignore[index]
-                turn_pks.append(pk)
+            turn_pks = insert_turns(conn, doc_pk, doc.turns)
             if sentences:
                 conn.execute(
                     insert(T_SENTS),

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, insert, select, update
 
 from qualcode.clock import now
 from qualcode.core.anchor import Anchored, reanchor
-from qualcode.core.model import Anchor, ImportedDocument, ReanchorReport, SentenceSpan
+from qualcode.core.model import Anchor, ImportedDocument, ReanchorReport, SentenceSpan, TurnSpan
 from qualcode.errors import InputError
 from qualcode.store.base import (
     T_CODINGS,
@@ -20,6 +20,33 @@ from qualcode.store.base import (
     sha256_text,
 )
 from qualcode.store.search import index_document, unindex_document
+
+
+def insert_turns(conn: Connection, doc_pk: int, turns: Sequence[TurnSpan]) -> list[int]:
+    """Insert a document's turns in one statement; their pks, in order."""
+    if not turns:
+        return []
+    conn.execute(
+        insert(T_TURNS),
+        [
+            {
+                "document_pk": doc_pk,
+                "ordinal": i,
+                "start": t.start,
+                "end": t.end,
+                "label_start": t.label_start,
+                "speaker": t.speaker,
+                "role": t.role,
+                "timestamp_ms": t.timestamp_ms,
+            }
+            for i, t in enumerate(turns, start=1)
+        ],
+    )
+    rows = conn.execute(
+        select(T_TURNS.c.ordinal, T_TURNS.c.pk).where(T_TURNS.c.document_pk == doc_pk)
+    ).all()
+    by_ordinal = dict(rows)
+    return [by_ordinal[i] for i in range(1, len(turns) + 1)]
 
 
 def _separate(
@@ -138,22 +165,7 @@ class ReimportMixin(ProjectBase):
             unindex_document(conn, doc_pk)
             conn.execute(T_SENTS.delete().where(T_SENTS.c.document_pk == doc_pk))
             conn.execute(T_TURNS.delete().where(T_TURNS.c.document_pk == doc_pk))
-            turn_pks: list[int] = []
-            for i, t in enumerate(doc.turns, start=1):
-                turn_pks.append(
-                    conn.execute(
-                        insert(T_TURNS).values(
-                            document_pk=doc_pk,
-                            ordinal=i,
-                            start=t.start,
-                            end=t.end,
-                            label_start=t.label_start,
-                            speaker=t.speaker,
-                            role=t.role,
-                            timestamp_ms=t.timestamp_ms,
-                        )
-                    ).inserted_primary_key[0]  # type: ignore[index]
-                )
+            turn_pks = insert_turns(conn, doc_pk, doc.turns)
             if sentences:
                 conn.execute(
                     insert(T_SENTS),
