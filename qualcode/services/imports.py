@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -202,10 +202,6 @@ def import_transcripts(
     Raises:
         InputError: a bad ``case_pattern`` or ``lang`` (before anything is read).
     """
-    from dataclasses import replace as dc_replace
-
-    from qualcode.nlp.segment import segment
-
     if lang is not None and lang not in ("id", "en"):
         raise InputError(f"unknown language {lang!r}", hint="use id or en")
     compiled: re.Pattern[str] | None = None
@@ -247,7 +243,36 @@ def import_transcripts(
         prepared: list[tuple[Path, ImportedDocument | None]] = list(zip(paths, docs, strict=True))
     else:
         prepared = [(p, None) for p in paths]
-    seen_names: set[str] = set()
+    from qualcode.store.bulk import deferred_sync
+
+    with deferred_sync(project):
+        _store_all(
+            project, prepared, read, tick, report, compiled, case, case_per_speaker, replace, backup
+        )
+    if (interviewer_labels or participant_labels) and (report.imported or report.replaced):
+        set_speakers(
+            project, interviewer_labels=interviewer_labels, participant_labels=participant_labels
+        )
+    return report
+
+
+def _store_all(
+    project: Project,
+    prepared: list[tuple[Path, ImportedDocument | None]],
+    read: Callable[[Path], ImportedDocument | None],
+    tick: Callable[[str], None],
+    report: ImportReport,
+    compiled: re.Pattern[str] | None,
+    case: str | None,
+    case_per_speaker: bool,
+    replace: bool,
+    backup: bool,
+) -> None:
+    from dataclasses import replace as dc_replace
+
+    from qualcode.nlp.segment import segment
+
+    names = set(project.document_names())
     for path, ready in prepared:
         doc = ready if ready is not None else read(path)
         if doc is None:
@@ -265,26 +290,18 @@ def import_transcripts(
                             f"{path}: the file name does not match --case-pattern; no case"
                         )
                 name = doc.name
-                if name in seen_names or (
-                    project.find_text(_sha(doc.text)) is None and name in project.document_names()
-                ):
+                if name in names and project.find_text(_sha(doc.text)) is None:
                     name = project.unique_name(name)
-                seen_names.add(name)
                 doc = dc_replace(doc, name=name)
                 sentences = segment(doc.text, doc.turns, doc.lang or "en")
-                report.results.append(
-                    project.add_document(
-                        doc, sentences, case=doc_case, case_per_speaker=case_per_speaker
-                    )
+                result = project.add_document(
+                    doc, sentences, case=doc_case, case_per_speaker=case_per_speaker
                 )
+                report.results.append(result)
+                names.add(result.name)
         except QualcodeError as exc:
             report.errors.append(exc)
         tick(doc.name)
-    if (interviewer_labels or participant_labels) and (report.imported or report.replaced):
-        set_speakers(
-            project, interviewer_labels=interviewer_labels, participant_labels=participant_labels
-        )
-    return report
 
 
 def _replace_one(
