@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qualcode.core.lang import detect_language
-from qualcode.core.model import ImportedDocument, ImportResult, Progress, ReanchorReport, Role
-from qualcode.errors import InputError, QualcodeError
+from qualcode.core.model import (
+    ImportedDocument,
+    ImportResult,
+    Progress,
+    ReanchorReport,
+    Role,
+    SentenceSpan,
+)
+from qualcode.errors import InputError, Problem, QualcodeError
 from qualcode.importers.speakers import SpeakerConfig
 
 if TYPE_CHECKING:
@@ -245,10 +253,25 @@ def import_transcripts(
         prepared = [(p, None) for p in paths]
     from qualcode.store.bulk import deferred_sync
 
+    parallel = (
+        not strict
+        and not replace
+        and len(paths) >= PARALLEL_MIN_FILES
+        and (os.cpu_count() or 1) >= 2
+        and os.environ.get("QUALCODE_IMPORT_WORKERS", "1") != "0"
+    )
+    produced: Generator[tuple[Path, ImportedDocument | None, list[SentenceSpan] | None]] = (
+        _produce_in_worker(paths, speakers, lang, encoding, report)
+        if parallel
+        else ((path, ready if ready is not None else read(path), None) for path, ready in prepared)
+    )
     with deferred_sync(project):
-        _store_all(
-            project, prepared, read, tick, report, compiled, case, case_per_speaker, replace, backup
-        )
+        try:
+            _store_all(
+                project, produced, tick, report, compiled, case, case_per_speaker, replace, backup
+            )
+        finally:
+            produced.close()
     if (interviewer_labels or participant_labels) and (report.imported or report.replaced):
         set_speakers(
             project, interviewer_labels=interviewer_labels, participant_labels=participant_labels
@@ -256,10 +279,54 @@ def import_transcripts(
     return report
 
 
+PARALLEL_MIN_FILES = 40
+"""From this many files on (and with two cores or more), reading and sentence
+splitting run in one worker process while this one writes to the project, so the
+two halves of the work overlap. ``QUALCODE_IMPORT_WORKERS=0`` turns it off."""
+
+
+def _prepare_and_segment(
+    args: tuple[Path, SpeakerConfig, str | None, str | None],
+) -> tuple[ImportedDocument | None, list[SentenceSpan] | None, list[Problem]]:
+    """Worker-process half of an import: read one file and split its sentences."""
+    from qualcode.nlp.segment import segment
+
+    path, speakers, lang, encoding = args
+    try:
+        doc = prepare_document(path, speakers=speakers, lang=lang, encoding=encoding)
+    except QualcodeError as exc:
+        return None, None, list(exc.problems)
+    return doc, segment(doc.text, doc.turns, doc.lang or "en"), []
+
+
+def _produce_in_worker(
+    paths: Sequence[Path],
+    speakers: SpeakerConfig,
+    lang: str | None,
+    encoding: str | None,
+    report: ImportReport,
+) -> Generator[tuple[Path, ImportedDocument | None, list[SentenceSpan] | None]]:
+    """Documents read and segmented by one worker process, in order."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # spawn, not fork: the caller may have threads (the TUI imports in a worker thread)
+    executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        jobs = ((p, speakers, lang, encoding) for p in paths)
+        for path, (doc, sentences, problems) in zip(
+            paths, executor.map(_prepare_and_segment, jobs, chunksize=4), strict=True
+        ):
+            if problems:
+                report.errors.append(InputError.from_problems(problems))
+            yield path, doc, sentences
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
 def _store_all(
     project: Project,
-    prepared: list[tuple[Path, ImportedDocument | None]],
-    read: Callable[[Path], ImportedDocument | None],
+    produced: Iterable[tuple[Path, ImportedDocument | None, list[SentenceSpan] | None]],
     tick: Callable[[str], None],
     report: ImportReport,
     compiled: re.Pattern[str] | None,
@@ -273,8 +340,7 @@ def _store_all(
     from qualcode.nlp.segment import segment
 
     names = set(project.document_names())
-    for path, ready in prepared:
-        doc = ready if ready is not None else read(path)
+    for path, doc, ready_sentences in produced:
         if doc is None:
             tick(path.name)
             continue
@@ -293,7 +359,11 @@ def _store_all(
                 if name in names and project.find_text(_sha(doc.text)) is None:
                     name = project.unique_name(name)
                 doc = dc_replace(doc, name=name)
-                sentences = segment(doc.text, doc.turns, doc.lang or "en")
+                sentences = (
+                    ready_sentences
+                    if ready_sentences is not None
+                    else segment(doc.text, doc.turns, doc.lang or "en")
+                )
                 result = project.add_document(
                     doc, sentences, case=doc_case, case_per_speaker=case_per_speaker
                 )
