@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from qualcode.errors import InputError
 from qualcode.importers.base import read_transcript
+from qualcode.importers.blocks import Block, assemble
 from qualcode.importers.speakers import SpeakerConfig
 from tests.conftest import require
 from tests.importers import writers
@@ -126,4 +129,35 @@ def test_real_qualcoder_transcript(tmp_path: Path) -> None:
     assert doc.text[doc.turns[1].start : doc.turns[1].end].startswith("I am struggling")
 
 
-WriterFn = Callable[[Path], Path]
+BLOCKS = st.lists(
+    st.builds(
+        lambda text, label, sure, ts: Block(
+            text=(f"{label} {text}" if label else text),
+            label=label,
+            body=text,
+            sure=sure,
+            timestamp_ms=ts,
+        ),
+        st.text(alphabet=st.sampled_from("ab :.,\n\t[]*"), max_size=25),
+        st.one_of(st.none(), st.sampled_from(["P1", "Bu Sari", "Dr. X", "Smith, J", "A:B"])),
+        st.booleans(),
+        st.one_of(st.none(), st.integers(0, 10_000)),
+    ),
+    min_size=1,
+    max_size=12,
+)
+
+
+@settings(derandomize=True, deadline=None, max_examples=200)
+@given(BLOCKS)
+def test_assembled_turns_lie_inside_the_text_and_never_overlap(blocks: list[Block]) -> None:
+    try:
+        doc = assemble(Path("x.docx"), blocks, fmt="docx", speakers=None, name=None)
+    except InputError:
+        return  # nothing but blank paragraphs
+    previous_end = 0
+    for t in doc.turns:
+        begin = t.label_start if t.label_start is not None else t.start
+        assert 0 <= begin <= t.start <= t.end <= len(doc.text)
+        assert begin >= previous_end
+        previous_end = t.end
