@@ -260,3 +260,38 @@ def test_progress_bar_for_a_batch(
     assert "3/3" in r.stderr and "[##############################]" in r.stderr
     r = run("import", "--quiet", *files, project=tmp_path)
     assert "[#" not in r.stderr
+
+
+def test_a_legacy_encoding_is_detected_and_reported(tmp_path: Path, empty_project: object) -> None:
+    path = tmp_path / "windows.txt"
+    path.write_bytes(
+        "Pewawancara: Bagaimana pelayanannya?\r\nNarasumber: Petugasnya ramah, kafé di depan “bagus”.\r\n".encode(
+            "cp1252"
+        )
+    )
+    r = run("import", str(path), project=tmp_path)
+    assert r.exit_code == 0
+    assert r.stderr == (
+        f"notice: {path}: not UTF-8; read as cp1252 (check accented letters, or pass --encoding)\n"
+    )
+    r = run("turns", "windows", "--json", project=tmp_path)
+    assert json.loads(r.stdout)[1]["text"] == "Petugasnya ramah, kafé di depan “bagus”."
+    r = run("documents", "--json", project=tmp_path)
+    assert json.loads(r.stdout)[0]["lang"] == "id"
+
+
+def test_lang_is_detected_per_document_or_given(tmp_path: Path, empty_project: object) -> None:
+    en = tmp_path / "en.txt"
+    en.write_text("Interviewer: How long did you wait?\nParticipant: It was two hours.\n")
+    idn = tmp_path / "id.txt"
+    idn.write_text("Pewawancara: Berapa lama Ibu menunggu?\nNarasumber: Dua jam, Mas.\n")
+    forced = tmp_path / "forced.txt"
+    forced.write_text("Interviewer: Hello there.\nParticipant: Hi.\n")
+    assert run("import", str(en), str(idn), project=tmp_path).exit_code == 0
+    assert run("import", "--lang", "id", str(forced), project=tmp_path).exit_code == 0
+    r = run("documents", "--json", project=tmp_path)
+    assert {d["name"]: d["lang"] for d in json.loads(r.stdout)} == {
+        "en": "en",
+        "id": "id",
+        "forced": "id",
+    }
