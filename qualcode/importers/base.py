@@ -56,6 +56,12 @@ def importer_for(path: Path) -> Callable[..., ImportedDocument]:
     """
     reg = _registry()
     fn = reg.get(path.suffix.lower())
+    if fn is None and path.suffix.lower() in (".doc", ".wpd", ".pages"):
+        raise InputError(
+            f"{path.suffix} files cannot be read",
+            path=path,
+            hint="save it as .docx (or .odt, .rtf, .txt) and import that",
+        )
     if fn is None:
         raise InputError(
             f"unsupported file type {path.suffix or '(none)'!r}",

@@ -7,9 +7,10 @@ researchers and transcription services write:
 ``Name: text``                  ``Bu Sari: ...``, ``Pewawancara: ...``
 ``Name : text``                 a space before the colon (French-style)
 ``**Name:** text``              Markdown bold (``**Name**:`` too)
-``[Name] text``                 QualCoder and some services
+``[Name] text``                 QualCoder and some services (``[Name] 10:02:33`` too)
 ``Speaker 12: text``            numbered speakers, ``P1:``, ``Informan 3:``
-``I: / R: / Q: / A:``           interviewer / respondent shorthands
+``I: / R: / Q: / A:``           interviewer / respondent shorthands (``T: / J:``,
+                                ``P: / J:`` in Indonesian question-answer notes)
 ``[00:12:34] Name: text``       a leading timestamp (kept on the turn)
 ``00:12:34 Name: text``         the same without brackets (or ``00:12:34 - Name:``)
 ``Name (00:12:34): text``       Rev and other transcription services
@@ -45,6 +46,9 @@ INTERVIEWER_LABELS = frozenset(
         "peneliti",
         "researcher",
         "penanya",
+        "t",
+        "tanya",
+        "pertanyaan",
         "i",
         "q",
         "int",
@@ -57,7 +61,7 @@ KNOWN_LABEL = re.compile(
     r"^(?:pewawancara|narasumber|informan(?:\s+\d+)?|responden(?:\s+\d+)?|respondent(?:\s+\d+)?"
     r"|interviewer|interviewee|participant(?:\s+\d+)?|partisipan(?:\s+\d+)?|moderator|fasilitator"
     r"|facilitator|peneliti|researcher|speaker\s*\d+|pembicara\s*\d+|p\d+|r\d+|i\d*|q|a|r"
-    r"|int|iv|resp)$",
+    r"|int|iv|resp|t|j|p|tanya|jawab|pertanyaan|jawaban|penanya|penjawab|narsum)$",
     re.IGNORECASE,
 )
 
@@ -87,7 +91,10 @@ LABEL_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             + _TS
             + r"[ \t]*"
             + _SEP
-            + r")?\[(?P<name>[^\W\d_][^\]\n]{0,39})\][ \t]*:?[ \t]*"
+            + r")?\[(?P<name>[^\W\d_][^\]\n]{0,39})\]"
+            + r"[ \t]*(?:(?P<ts3>"
+            + _TS_BARE
+            + r")(?:[ \t]+|$))?:?[ \t]*"
         ),
     ),
     # Name (00:01:02): text   (Rev and other services)

@@ -103,6 +103,13 @@ COUNTS: list[tuple[str, str, int, list[str | None]]] = [
     ("p-numbers", "P1: A.\nP2: B.\nP10: C.\n", 3, ["P1", "P2", "P10"]),
     ("i-r", "I: A?\nR: B.\nI: C?\nR: D.\n", 4, ["I", "R", "I", "R"]),
     ("q-a", "Q: A?\nA: B.\n", 2, ["Q", "A"]),
+    ("tanya-jawab", "T: Berapa lama?\nJ: Dua jam.\n", 2, ["T", "J"]),
+    (
+        "zoom-bracket-time",
+        "[Bu Sari] 10:02:33\nHalo.\n\n[Pak Darto] 10:02:40\nHai.\n",
+        2,
+        ["Bu Sari", "Pak Darto"],
+    ),
     (
         "pewawancara-narasumber",
         "Pewawancara: A?\nNarasumber: B.\n",
@@ -194,6 +201,16 @@ def test_turn_content_excludes_label_and_keeps_wrapped_lines() -> None:
     turns = find_turns(text)
     assert text[turns[0].start : turns[0].end] == "A question that goes on\nand on over lines."
     assert turns[0].label_start == 0
+
+
+def test_bracket_label_with_a_time_keeps_the_time_out_of_the_text() -> None:
+    text = "[Bu Sari] 10:02:33\nHalo.\n\n[Pak Darto] 10:02:40\nHai.\n"
+    turns = find_turns(text)
+    assert [(t.timestamp_ms, text[t.start : t.end]) for t in turns] == [
+        (36_153_000, "Halo."),
+        (36_160_000, "Hai."),
+    ]
+    assert find_turns("T: Apa?\nJ: Ini.\n")[0].role == "interviewer"
 
 
 def test_timestamps_are_kept_on_turns() -> None:
