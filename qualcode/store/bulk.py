@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -29,9 +30,13 @@ def deferred_sync(project: ProjectBase) -> Iterator[None]:
         yield
         return
     engine = project.engine
+    owner = threading.get_ident()
 
     def relax(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
-        dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+        # only the importing thread: a coding made meanwhile in the workbench is
+        # still on disk before it is acknowledged
+        if threading.get_ident() == owner:
+            dbapi_connection.execute("PRAGMA synchronous=NORMAL")
 
     def restore(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.execute("PRAGMA synchronous=FULL")
