@@ -295,3 +295,22 @@ def test_lang_is_detected_per_document_or_given(tmp_path: Path, empty_project: o
         "id": "id",
         "forced": "id",
     }
+
+
+def test_the_real_qualcoder_focus_group(tmp_path: Path, empty_project: object) -> None:
+    """QualCoder's example (MIT, see tests/data/transcripts/README.md): speakers as
+    cases, and 'struggling' found twice, both times from id2."""
+    from tests.conftest import DATA
+
+    path = DATA / "transcripts" / "qualcoder_transcript.txt"
+    r = run("import", "--case-per-speaker", str(path), project=tmp_path)
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout.endswith("(7 turns, 16 sentences)\n")
+    r = run("cases", "--json", project=tmp_path)
+    assert [c["name"] for c in json.loads(r.stdout)] == ["id1", "id2", "id3"]
+    r = run("search", "struggling", "--json", project=tmp_path)
+    assert [(h["speaker"], h["turn"]) for h in json.loads(r.stdout)] == [("id2", 2), ("id2", 7)]
+    r = run("search", "struggle", "--lemma", "--json", project=tmp_path)
+    assert [h["speaker"] for h in json.loads(r.stdout)] == ["id2", "id2"]
+    r = run("search", "struggle", "--json", project=tmp_path)
+    assert r.exit_code == 1
