@@ -161,3 +161,24 @@ def test_assembled_turns_lie_inside_the_text_and_never_overlap(blocks: list[Bloc
         assert 0 <= begin <= t.start <= t.end <= len(doc.text)
         assert begin >= previous_end
         previous_end = t.end
+
+
+def test_word_speaker_names_on_their_own_lines(tmp_path: Path) -> None:
+    """A bold name alone in a paragraph, the words in the next ones."""
+    from docx import Document
+
+    d = Document()
+    d.add_paragraph().add_run("Transkrip Wawancara").bold = True
+    for who, what in [("INTERVIEWER", "How long?"), ("RESPONDENT", "Two hours.\nThen I left.")]:
+        d.add_paragraph().add_run(who).bold = True
+        d.add_paragraph(what)
+    d.add_paragraph().add_run("INTERVIEWER").bold = True
+    d.add_paragraph("Why?")
+    d.save(str(tmp_path / "own.docx"))
+    doc = read_transcript(tmp_path / "own.docx")
+    assert [(t.speaker, doc.text[t.start : t.end]) for t in doc.turns] == [
+        (None, "Transkrip Wawancara"),
+        ("INTERVIEWER", "How long?"),
+        ("RESPONDENT", "Two hours.\nThen I left."),
+        ("INTERVIEWER", "Why?"),
+    ]
