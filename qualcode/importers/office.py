@@ -22,6 +22,9 @@ from qualcode.importers.decode import read_bytes
 from qualcode.importers.speakers import SpeakerConfig, parse_timestamp
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+MAX_UNPACKED = 1024 * 1024 * 1024
+"""Largest total size of a ``.docx`` / ``.odt`` package's parts once unpacked (1 GB):
+a ZIP bomb is refused before any part is read."""
 _TIMESTAMP = re.compile(r"^\[?\d{1,2}(?::\d{2}){1,2}(?:[.,]\d{1,3})?\]?$")
 
 
@@ -47,6 +50,13 @@ def _check_package(path: Path, data: bytes, *, member: str, kind: str, save_as: 
                     f"is a ZIP archive but not {kind} (it has no {member})",
                     path=path,
                     hint=f"import the transcript itself, saved as {save_as}",
+                )
+            unpacked = sum(info.file_size for info in zf.infolist())
+            if unpacked > MAX_UNPACKED:
+                raise InputError(
+                    f"unpacks to {unpacked:,} bytes, more than {MAX_UNPACKED:,}",
+                    path=path,
+                    hint="is it really a transcript? save the text alone as .docx or .txt",
                 )
             bad = zf.testzip()
             if bad is not None:

@@ -182,3 +182,17 @@ def test_word_speaker_names_on_their_own_lines(tmp_path: Path) -> None:
         ("RESPONDENT", "Two hours.\nThen I left."),
         ("INTERVIEWER", "Why?"),
     ]
+
+
+def test_a_zip_bomb_named_docx_is_refused_before_it_is_unpacked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import zipfile
+
+    monkeypatch.setattr("qualcode.importers.office.MAX_UNPACKED", 1_000_000)
+    path = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<w:document>" + " " * 2_000_000 + "</w:document>")
+    with pytest.raises(InputError, match="unpacks to 2,000,0"):
+        read_transcript(path)
