@@ -246,6 +246,11 @@ def import_transcripts(
     if strict:
         # read and check everything first: all or nothing
         docs = [read(p) for p in paths]
+        if replace:
+            existing = set(project.document_names())
+            for d in docs:
+                if d is not None and d.name not in existing:
+                    report.errors.append(_nothing_to_replace(d))
         if report.errors:
             return report
         prepared: list[tuple[Path, ImportedDocument | None]] = list(zip(paths, docs, strict=True))
@@ -374,6 +379,14 @@ def _store_all(
         tick(doc.name)
 
 
+def _nothing_to_replace(doc: ImportedDocument) -> InputError:
+    return InputError(
+        f"no document named {doc.name!r} to replace",
+        path=doc.source_path,
+        hint="import it without --replace, or name the file after the document",
+    )
+
+
 def _replace_one(
     project: Project, doc: ImportedDocument, report: ImportReport, *, backup: bool
 ) -> None:
@@ -381,11 +394,7 @@ def _replace_one(
     from qualcode.store.backup import backup_sqlite
 
     if doc.name not in project.document_names():
-        raise InputError(
-            f"no document named {doc.name!r} to replace",
-            path=doc.source_path,
-            hint="import it without --replace, or name the file after the document",
-        )
+        raise _nothing_to_replace(doc)
     current = project.document(doc.name)
     if current.sha256 == _sha(doc.text):
         report.replaced.append(ReanchorReport(doc.name, unchanged=True))

@@ -314,3 +314,16 @@ def test_the_real_qualcoder_focus_group(tmp_path: Path, empty_project: object) -
     assert [h["speaker"] for h in json.loads(r.stdout)] == ["id2", "id2"]
     r = run("search", "struggle", "--json", project=tmp_path)
     assert r.exit_code == 1
+
+
+def test_strict_replace_writes_nothing_when_one_file_has_no_document(coded: Path) -> None:
+    edited = coded / "wawancara_09.txt"
+    edited.write_text(INTERVIEW.replace("kuitansi", "tanda terima"), encoding="utf-8")
+    stranger = coded / "unknown.txt"
+    stranger.write_text("Pewawancara: Halo?\nNarasumber: Hai.\n", encoding="utf-8")
+    before = dump_db(coded / "qualcode.db")
+    r = run("import", "--replace", "--strict", str(edited), str(stranger), project=coded)
+    assert r.exit_code == 1
+    assert r.stderr.splitlines()[-1] == "nothing imported: 1 of 2 files are bad (--strict)"
+    assert dump_db(coded / "qualcode.db") == before
+    assert not (coded / "backups").exists()
