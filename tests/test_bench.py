@@ -77,3 +77,20 @@ def test_refi_bench_round_trips_every_coding(
     figures = json.loads(capsys.readouterr().out)
     assert (figures["documents"], figures["codings"]) == (2, 3)
     assert set(figures) >= {"export_s", "read_s", "import_s", "qdpx_bytes", "peak_rss_mb"}
+
+
+def test_import_speed_benchmark_runs_and_checks_its_import(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bench import import_speed
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    _corpus(corpus)
+    assert import_speed.main(["--corpus", str(corpus), "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["documents"] == 2 and figures["turns"] == 4
+    assert figures["targets_met"] is True
+    assert set(figures) >= {"import_s", "cpu_s", "peak_rss_mb", "words", "sentences"}
+    # a target that cannot be met is reported as missed, with exit status 1
+    assert import_speed.main(["--corpus", str(corpus), "--max-seconds", "0"]) == 1

@@ -62,25 +62,72 @@ def demo(rebuild: bool, no_open: bool) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--case", metavar="NAME", help="The case these documents belong to.")
 @click.option(
+    "--case-pattern",
+    metavar="REGEX",
+    help="Name each document's case from its file name: the first group (or whole match) "
+    "of REGEX, e.g. 'wawancara_(\\d+)'.",
+)
+@click.option(
+    "--case-per-speaker",
+    is_flag=True,
+    help="Focus groups: every speaker who is not the interviewer is a case.",
+)
+@click.option(
     "--lang", type=click.Choice(["id", "en"]), help="Language of the text (default: detected)."
+)
+@click.option(
+    "--encoding",
+    metavar="NAME",
+    help="Decode text files with this encoding (default: UTF-8, else detected and reported).",
+)
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Each file replaces the document of the same name; codings are re-anchored. "
+    "The project is backed up into backups/ first.",
+)
+@click.option(
+    "--interviewer-label",
+    "interviewer_labels",
+    multiple=True,
+    metavar="LABEL",
+    help="A speaker label that is the interviewer (saved in the project's speaker setting).",
+)
+@click.option(
+    "--participant-label",
+    "participant_labels",
+    multiple=True,
+    metavar="LABEL",
+    help="A speaker label that is a participant (saved in the project's speaker setting).",
 )
 @click.option(
     "--strict", is_flag=True, help="All or nothing: any bad file refuses the whole batch."
 )
+@click.option("--json", "as_json", is_flag=True, help="One JSON object with every outcome.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @pass_ctx
 def import_(
     ctx: Context,
     files: Sequence[Path],
     case: str | None,
+    case_pattern: str | None,
+    case_per_speaker: bool,
     lang: str | None,
+    encoding: str | None,
+    replace: bool,
+    interviewer_labels: Sequence[str],
+    participant_labels: Sequence[str],
     strict: bool,
+    as_json: bool,
     quiet: bool,
 ) -> None:
-    """Import transcripts (.txt, .md), or REFI-QDA files (.qdc, .qdpx, .qde).
+    """Import transcripts (.txt .md .docx .odt .rtf .pdf .vtt .srt .html), or
+    REFI-QDA files (.qdc, .qdpx, .qde).
 
     A file whose text is already in the project is skipped with a notice. With
     several files, a bad one is listed and the others are imported (exit 1).
+    With --replace, a corrected transcript replaces the document of the same name
+    and every coding is re-anchored: exact, moved, or needs-review.
     REFI-QDA files import codes, sources, codings, memos, cases, variables and
     users into the project (created when missing), with a warning for each
     difference from the standard; --strict refuses them instead.
@@ -98,21 +145,46 @@ def import_(
             sys.exit(code)
 
     with ctx.open() as project:
-        bar = _progress_bar(len(files), quiet)
-        report = services.import_transcripts(
-            project,
-            list(files),
-            case=case,
-            lang=lang,
-            strict=strict,
-            progress=bar.update if bar else None,
-        )
-        if bar:
-            bar.finish()
+        bar = _progress_bar(len(files), quiet or as_json)
+        try:
+            report = services.import_transcripts(
+                project,
+                list(files),
+                case=case,
+                case_pattern=case_pattern,
+                case_per_speaker=case_per_speaker,
+                lang=lang,
+                encoding=encoding,
+                strict=strict,
+                replace=replace,
+                interviewer_labels=interviewer_labels,
+                participant_labels=participant_labels,
+                progress=bar.update if bar else None,
+            )
+        finally:
+            if bar:
+                bar.finish()
+        if as_json:
+            click.echo(json.dumps(_report_json(report), ensure_ascii=False, indent=2))
+        else:
+            for r in report.results:
+                click.echo(r.message)
+            for rep in report.replaced:
+                if rep.unchanged:
+                    click.echo(f"{rep.doc}: the text is unchanged, nothing to do")
+                else:
+                    click.echo(
+                        f"{rep.doc}: replaced ({rep.turns} turns, {rep.sentences} sentences); "
+                        f"codings: {rep.exact} exact, {rep.moved} moved, "
+                        f"{rep.needs_review} needs-review"
+                    )
+            if report.backup is not None:
+                echo_err(f"backup: {report.backup}")
         for r in report.results:
-            click.echo(r.message)
             for notice in r.notices:
                 echo_err(f"notice: {notice}")
+        for notice in report.notices:
+            echo_err(f"notice: {notice}")
         for err in report.errors:
             for line in err.lines():
                 echo_err(f"error: {line}")
@@ -123,6 +195,8 @@ def import_(
                 echo_err(
                     f"nothing imported: {len(report.errors)} of {len(files)} files are bad (--strict)"
                 )
+            elif replace:
+                echo_err(f"{len(report.replaced)} replaced, {len(report.errors)} failed")
             else:
                 echo_err(
                     f"{len(report.imported)} imported, {len(report.skipped)} skipped, {len(report.errors)} failed"
@@ -130,27 +204,69 @@ def import_(
             sys.exit(1)
 
 
+def _report_json(report: object) -> dict[str, object]:
+    from qualcode.services import ImportReport
+
+    assert isinstance(report, ImportReport)
+    return {
+        "imported": [
+            {"name": r.name, "turns": r.turns, "sentences": r.sentences, "notices": list(r.notices)}
+            for r in report.imported
+        ],
+        "skipped": [{"name": r.name, "message": r.message} for r in report.skipped],
+        "replaced": [
+            {
+                "name": r.doc,
+                "unchanged": r.unchanged,
+                "exact": r.exact,
+                "moved": r.moved,
+                "needs_review": r.needs_review,
+                "turns": r.turns,
+                "sentences": r.sentences,
+            }
+            for r in report.replaced
+        ],
+        "backup": str(report.backup) if report.backup else None,
+        "errors": [line for e in report.errors for line in e.lines()],
+        "notices": list(report.notices),
+    }
+
+
 class _ProgressBar:
-    """A one-line progress bar on stderr (only on a terminal)."""
+    """A one-line progress bar on stderr (only on a terminal): done/total, rate, ETA."""
 
     def __init__(self, total: int) -> None:
+        import time
+
         self.total = total
+        self.started = time.monotonic()
 
     def update(self, done: int, total: int, what: str) -> None:
+        import time
+
         width = 30
         filled = int(width * done / max(total, 1))
+        elapsed = time.monotonic() - self.started
+        rate = done / elapsed if elapsed > 0 else 0.0
+        eta = f"{(total - done) / rate:4.0f}s left" if rate > 0 and done < total else ""
         sys.stderr.write(
-            f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {what[:40]:<40}"
+            f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {rate:5.1f}/s "
+            f"{eta:>10} {what[:30]:<30}"
         )
         sys.stderr.flush()
 
     def finish(self) -> None:
-        sys.stderr.write("\r" + " " * 80 + "\r")
+        sys.stderr.write("\r" + " " * 100 + "\r")
         sys.stderr.flush()
 
 
 def _progress_bar(total: int, quiet: bool) -> _ProgressBar | None:
-    if quiet or total < 2 or not sys.stderr.isatty():
+    """A bar for a batch of files on a terminal; ``QUALCODE_PROGRESS=1`` forces it
+    (scripts, tests), ``--quiet`` hides it."""
+    import os
+
+    forced = os.environ.get("QUALCODE_PROGRESS") == "1"
+    if quiet or total < 2 or not (forced or sys.stderr.isatty()):
         return None
     return _ProgressBar(total)
 

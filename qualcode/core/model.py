@@ -340,3 +340,72 @@ class Case:
     description: str = ""
     attributes: dict[str, str | None] = field(default_factory=dict)
     sources: tuple[CaseSource, ...] = ()
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One sentence found by a search.
+
+    Attributes:
+        doc: document name.
+        sentence: the sentence's number in the document (from 1).
+        turn: its turn's number (from 1), or ``None``.
+        start: first character of the sentence in the document's text.
+        end: end of the sentence (exclusive).
+        speaker: the turn's speaker label, if any.
+        role: the turn's speaker role (interviewer / participant), if known.
+        text: the sentence.
+        before: up to ``context`` characters before it, within its turn.
+        after: up to ``context`` characters after it, within its turn.
+    """
+
+    doc: str
+    sentence: int
+    turn: int | None
+    start: int
+    end: int
+    speaker: str | None
+    role: str | None
+    text: str
+    before: str = ""
+    after: str = ""
+
+    def to_json(self) -> dict[str, object]:
+        """The stable ``search --json`` shape (see the README)."""
+        return {
+            "doc": self.doc,
+            "sentence": self.sentence,
+            "turn": self.turn,
+            "start": self.start,
+            "end": self.end,
+            "speaker": self.speaker,
+            "role": self.role,
+            "text": self.text,
+            "before": self.before,
+            "after": self.after,
+        }
+
+
+@dataclass(frozen=True)
+class ReanchorReport:
+    """What a re-import of an edited transcript did to the document's codings.
+
+    Attributes:
+        doc: the document.
+        exact: codings whose passage is at the same place.
+        moved: codings whose passage was found elsewhere (or, edited, above the
+            score threshold) and re-anchored there.
+        needs_review: codings that could not be placed with certainty: kept with
+            their old quote, anchor ``needs-review``.
+        backup: the copy of the project made before (SQLite), if any.
+        unchanged: the new text equals the old one: nothing was done.
+    """
+
+    doc: str
+    exact: int = 0
+    moved: int = 0
+    needs_review: int = 0
+    backup: str | None = None
+    unchanged: bool = False
+    turns: int = 0
+    sentences: int = 0

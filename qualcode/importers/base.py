@@ -25,13 +25,21 @@ class Importer(Protocol):
 
 
 def _registry() -> dict[str, Callable[..., ImportedDocument]]:
-    from qualcode.importers import text
+    from qualcode.importers import html, office, pdf, subtitles, text
 
     return {
         ".txt": text.read_txt,
         ".text": text.read_txt,
         ".md": text.read_md,
         ".markdown": text.read_md,
+        ".docx": office.read_docx,
+        ".odt": office.read_odt,
+        ".rtf": office.read_rtf,
+        ".pdf": pdf.read_pdf,
+        ".vtt": subtitles.read_vtt,
+        ".srt": subtitles.read_srt,
+        ".html": html.read_html,
+        ".htm": html.read_html,
     }
 
 
@@ -48,6 +56,12 @@ def importer_for(path: Path) -> Callable[..., ImportedDocument]:
     """
     reg = _registry()
     fn = reg.get(path.suffix.lower())
+    if fn is None and path.suffix.lower() in (".doc", ".wpd", ".pages"):
+        raise InputError(
+            f"{path.suffix} files cannot be read",
+            path=path,
+            hint="save it as .docx (or .odt, .rtf, .txt) and import that",
+        )
     if fn is None:
         raise InputError(
             f"unsupported file type {path.suffix or '(none)'!r}",

@@ -7,6 +7,7 @@ an empty file, a binary file, a file over the size limit, undecodable bytes.
 from __future__ import annotations
 
 import os
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,14 +75,62 @@ def _position(data: bytes, index: int) -> tuple[int, int]:
     return line, column
 
 
+_LATIN_FAMILY = re.compile(
+    r"^(?:cp125[02478]|cp775|cp85[0278]|cp86[0135]|iso8859_(?:[1-49]|1[0345])|latin_1"
+    r"|mac_(?:roman|latin2|iceland))$"
+)
+"""Single-byte encodings charset-normalizer confuses with Windows-1252 on short Western text."""
+
+_CP1252_EXTRAS = frozenset("€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ")
+
+
+def _plausible_western(text: str) -> bool:
+    """True when every non-ASCII character is a Latin letter or common punctuation."""
+    for ch in text:
+        if ord(ch) < 128:
+            continue
+        if ch in _CP1252_EXTRAS:
+            continue
+        if "\u00a0" <= ch <= "\u00ff" and (ch.isalpha() or ch in "\u00a0«»°±·¿¡§©®"):
+            continue
+        return False
+    return True
+
+
+def _guess_single_byte(data: bytes) -> str | None:
+    """The encoding of text that is not UTF-8: charset-normalizer decides, Windows-1252
+    wins among the Western single-byte encodings it cannot tell apart."""
+    from charset_normalizer import from_bytes  # ~20 ms: only for non-UTF-8 files
+
+    try:
+        cp1252: str | None = data.decode("cp1252")
+    except UnicodeDecodeError:
+        cp1252 = None
+    best = from_bytes(data).best()
+    if best is not None:
+        enc = best.encoding
+        if _LATIN_FAMILY.match(enc):
+            if cp1252 is not None:
+                return "cp1252"
+            return enc
+        if not enc.startswith(("utf_16", "utf_32")) and best.chaos < 0.1:
+            return enc
+    if cp1252 is not None and _plausible_western(cp1252):
+        return "cp1252"
+    return None
+
+
 def decode_text(data: bytes, path: Path, *, encoding: str | None = None) -> Decoded:
     """Decode transcript bytes.
 
-    UTF-8 (with or without BOM) and UTF-16 with BOM are read as such; otherwise the
-    text must be valid UTF-8 unless ``encoding`` names another.
+    UTF-8 (with or without BOM) and UTF-16/UTF-32 with BOM are read as such. Other
+    bytes go to charset-normalizer; Windows-1252 (a superset of Latin-1's letters) is
+    preferred among the Western single-byte encodings it cannot tell apart on short
+    text, and the encoding used is reported as a notice. ``encoding`` overrides all.
 
     Raises:
-        InputError: binary data, or bytes that are not valid in the encoding.
+        InputError: binary data, bytes no encoding explains, or bytes that are not
+            valid in the given ``encoding``.
     """
     if looks_binary(data):
         raise InputError(
@@ -92,13 +141,30 @@ def decode_text(data: bytes, path: Path, *, encoding: str | None = None) -> Deco
     if encoding:
         try:
             return Decoded(data.decode(encoding), encoding)
-        except (UnicodeDecodeError, LookupError) as exc:
-            raise InputError(f"cannot decode as {encoding}: {exc}", path=path) from None
+        except UnicodeDecodeError as exc:
+            line, col = _position(data, exc.start)
+            raise InputError(
+                f"not valid {encoding} (byte 0x{data[exc.start]:02x})",
+                path=path,
+                line=line,
+                column=col,
+                hint="check --encoding",
+            ) from None
+        except LookupError:
+            raise InputError(
+                f"unknown encoding {encoding!r}", hint="e.g. --encoding cp1252"
+            ) from None
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
         bom = True
     else:
         bom = False
+    for mark, name in ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32")):
+        if data.startswith(mark):
+            try:
+                return Decoded(data.decode(name), name)
+            except UnicodeDecodeError:
+                raise InputError("broken UTF-32 text", path=path) from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return Decoded(data.decode("utf-16"), "utf-16")
@@ -108,14 +174,27 @@ def decode_text(data: bytes, path: Path, *, encoding: str | None = None) -> Deco
     try:
         return Decoded(data.decode("utf-8"), "utf-8-sig" if bom else "utf-8")
     except UnicodeDecodeError as exc:
-        line, col = _position(data, exc.start)
+        if bom:
+            line, col = _position(data, exc.start)
+            raise InputError(
+                f"not valid UTF-8 although it starts with a UTF-8 mark (byte 0x{data[exc.start]:02x})",
+                path=path,
+                line=line,
+                column=col,
+                hint="save the file as UTF-8, or pass --encoding",
+            ) from None
+    guessed = _guess_single_byte(data)
+    if guessed is None:
         raise InputError(
-            f"not valid UTF-8 (byte 0x{data[exc.start]:02x})",
+            "cannot tell the text encoding (not UTF-8, and no other encoding fits)",
             path=path,
-            line=line,
-            column=col,
             hint="save the file as UTF-8, or pass --encoding",
-        ) from None
+        )
+    return Decoded(
+        data.decode(guessed),
+        guessed,
+        (f"{path}: not UTF-8; read as {guessed} (check accented letters, or pass --encoding)",),
+    )
 
 
 def normalize(text: str) -> str:

@@ -7,11 +7,14 @@ researchers and transcription services write:
 ``Name: text``                  ``Bu Sari: ...``, ``Pewawancara: ...``
 ``Name : text``                 a space before the colon (French-style)
 ``**Name:** text``              Markdown bold (``**Name**:`` too)
-``[Name] text``                 QualCoder and some services
+``[Name] text``                 QualCoder and some services (``[Name] 10:02:33`` too)
 ``Speaker 12: text``            numbered speakers, ``P1:``, ``Informan 3:``
-``I: / R: / Q: / A:``           interviewer / respondent shorthands
+``I: / R: / Q: / A:``           interviewer / respondent shorthands (``T: / J:``,
+                                ``P: / J:`` in Indonesian question-answer notes)
 ``[00:12:34] Name: text``       a leading timestamp (kept on the turn)
-``00:12:34 Name: text``         the same without brackets
+``00:12:34 Name: text``         the same without brackets (or ``00:12:34 - Name:``)
+``Name (00:12:34): text``       Rev and other transcription services
+``Name  0:03`` + lines below     Otter (the label and time on a line of their own)
 ==============================  ==========================================
 
 Lines that do not start with a label continue the current turn (hard-wrapped or
@@ -43,6 +46,9 @@ INTERVIEWER_LABELS = frozenset(
         "peneliti",
         "researcher",
         "penanya",
+        "t",
+        "tanya",
+        "pertanyaan",
         "i",
         "q",
         "int",
@@ -55,27 +61,61 @@ KNOWN_LABEL = re.compile(
     r"^(?:pewawancara|narasumber|informan(?:\s+\d+)?|responden(?:\s+\d+)?|respondent(?:\s+\d+)?"
     r"|interviewer|interviewee|participant(?:\s+\d+)?|partisipan(?:\s+\d+)?|moderator|fasilitator"
     r"|facilitator|peneliti|researcher|speaker\s*\d+|pembicara\s*\d+|p\d+|r\d+|i\d*|q|a|r"
-    r"|int|iv|resp)$",
+    r"|int|iv|resp|t|j|p|tanya|jawab|pertanyaan|jawaban|penanya|penjawab|narsum)$",
     re.IGNORECASE,
 )
 
 _TS = r"(?:\[(?P<ts1>\d{1,2}(?::\d{2}){1,2}(?:[.,]\d{1,3})?)\]|(?P<ts2>\d{1,2}(?::\d{2}){1,2}(?:[.,]\d{1,3})?))"
 _NAME = r"[^\W_][\w.'’\-]*(?:[ \t]+[\w.'’\-]+){0,3}"
+_TS_BARE = r"\d{1,2}(?::\d{2}){1,2}(?:[.,]\d{1,3})?"
+_SEP = r"(?:[-–—|][ \t]+)?"
 LABEL_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # **Name:** text   /   **Name**: text
     (
         "bold",
         re.compile(
-            r"^(?:" + _TS + r"[ \t]*)?\*\*(?P<name>" + _NAME + r")[ \t]*(?::\*\*|\*\*[ \t]*:)[ \t]*"
+            r"^(?:"
+            + _TS
+            + r"[ \t]*"
+            + _SEP
+            + r")?\*\*(?P<name>"
+            + _NAME
+            + r")[ \t]*(?::\*\*|\*\*[ \t]*:)[ \t]*"
         ),
     ),
     # [Name] text  (not a timestamp)
     (
         "bracket",
-        re.compile(r"^(?:" + _TS + r"[ \t]*)?\[(?P<name>[^\W\d_][^\]\n]{0,39})\][ \t]*:?[ \t]*"),
+        re.compile(
+            r"^(?:"
+            + _TS
+            + r"[ \t]*"
+            + _SEP
+            + r")?\[(?P<name>[^\W\d_][^\]\n]{0,39})\]"
+            + r"[ \t]*(?:(?P<ts3>"
+            + _TS_BARE
+            + r")(?:[ \t]+|$))?:?[ \t]*"
+        ),
     ),
-    # Name: text / Name : text, optionally after a timestamp
-    ("colon", re.compile(r"^(?:" + _TS + r"[ \t]+)?(?P<name>" + _NAME + r")[ \t]?:(?:[ \t]+|$)")),
+    # Name (00:01:02): text   (Rev and other services)
+    (
+        "paren-time",
+        re.compile(
+            r"^(?P<name>" + _NAME + r")[ \t]*\((?P<ts3>" + _TS_BARE + r")\)[ \t]*:?(?:[ \t]+|$)"
+        ),
+    ),
+    # Name  0:03   on a line of its own, the words below (Otter)
+    (
+        "otter",
+        re.compile(r"^(?P<name>" + _NAME + r")(?:[ \t]{2,}|\t)(?P<ts3>" + _TS_BARE + r")[ \t]*$"),
+    ),
+    # Name: text / Name : text, optionally after a timestamp (and a dash)
+    (
+        "colon",
+        re.compile(
+            r"^(?:" + _TS + r"[ \t]+" + _SEP + r")?(?P<name>" + _NAME + r")[ \t]?:(?:[ \t]+|$)"
+        ),
+    ),
 )
 _TS_ONLY = re.compile(r"^" + _TS + r"[ \t]*")
 _SENTENCE_PUNCT = re.compile(r"[,;?!\"“”()]")
@@ -176,8 +216,10 @@ def find_turns(text: str, config: SpeakerConfig | None = None) -> list[TurnSpan]
                 continue
             if style == "colon" and name.endswith("."):
                 continue
+            if style == "otter" and not _is_capitalised(name):
+                continue
             groups = m.groupdict()
-            ts = parse_timestamp(groups.get("ts1") or groups.get("ts2"))
+            ts = parse_timestamp(groups.get("ts1") or groups.get("ts2") or groups.get("ts3"))
             found = _Candidate(
                 line_start + indent,
                 line_start + indent + m.end(),
@@ -207,7 +249,8 @@ def find_turns(text: str, config: SpeakerConfig | None = None) -> list[TurnSpan]
     strong = {
         c.name.lower()
         for c in candidates
-        if c.style in ("bold", "bracket", "custom")
+        if c.style in ("bold", "bracket", "custom", "paren-time", "otter")
+        or c.timestamp_ms is not None
         or KNOWN_LABEL.match(c.name)
         or counts[c.name.lower()] >= 2
     }

@@ -156,3 +156,13 @@ def lemmatize(tokens: Any, lang: str) -> list[str]:
         low = tok.lower_
         out.append(table.get(low, low))
     return out
+
+
+def lemma_forms(word: str) -> set[str]:
+    """The lookup lemmas of ``word`` (lowercased) in every supported language,
+    the word itself included: a search for ``mengantre`` also looks for ``antre``."""
+    low = word.lower()
+    forms = {low}
+    for lang in SUPPORTED:
+        forms.add(lemma_table(lang).get(low, low))
+    return forms

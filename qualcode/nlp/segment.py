@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from qualcode.core.model import SentenceSpan, TurnSpan
-from qualcode.nlp.pipeline import get_pipeline, lemmatize
+from qualcode.nlp.pipeline import get_pipeline, lemma_table
 
 _PARAGRAPH = re.compile(r"\n[ \t]*\n")
 
@@ -40,11 +40,18 @@ def segment(text: str, turns: Sequence[TurnSpan], lang: str) -> list[SentenceSpa
         the index of its turn and its space-separated lemmas.
     """
     nlp = get_pipeline(lang)
+    from spacy.attrs import IS_PUNCT, IS_SPACE, LOWER
+
+    table = lemma_table(lang)
+    strings = nlp.vocab.strings
+    by_hash: dict[int, str] = {}
     pieces = [(i, s, e) for i, s, e in _pieces(text, turns) if text[s:e].strip()]
     out: list[SentenceSpan] = []
     for (turn_index, base, _end), doc in zip(
         pieces, nlp.pipe(text[s:e] for _, s, e in pieces), strict=True
     ):
+        # one array read per piece instead of a Python object per token
+        arr = doc.to_array([LOWER, IS_PUNCT, IS_SPACE]).tolist()
         for sent in doc.sents:
             start = base + sent.start_char
             end = base + sent.end_char
@@ -54,5 +61,14 @@ def segment(text: str, turns: Sequence[TurnSpan], lang: str) -> list[SentenceSpa
                 end -= 1
             if start >= end:
                 continue
-            out.append(SentenceSpan(start, end, turn_index, " ".join(lemmatize(sent, lang))))
+            lemmas = []
+            for low, punct, space in arr[sent.start : sent.end]:
+                if punct or space:
+                    continue
+                lemma = by_hash.get(low)
+                if lemma is None:
+                    word = strings[low]
+                    lemma = by_hash[low] = table.get(word, word)
+                lemmas.append(lemma)
+            out.append(SentenceSpan(start, end, turn_index, " ".join(lemmas)))
     return out

@@ -7,13 +7,16 @@ everything is re-exported here (``from qualcode import services``).
 """
 
 from qualcode.core.model import Progress
+from qualcode.services.cases import AttributeReport, import_attributes
 from qualcode.services.codebook import export_codebook, load_codebook, sync_codebook, write_back
 from qualcode.services.export import export_frequency
 from qualcode.services.imports import (
     SPEAKER_SETTINGS,
+    ImportCancelled,
     ImportReport,
     import_transcripts,
     prepare_document,
+    set_speakers,
     speaker_config,
 )
 from qualcode.services.merge import (
@@ -36,6 +39,7 @@ from qualcode.services.refi import (
     refi_model,
 )
 from qualcode.services.resources import default_codebook, resource_dir
+from qualcode.services.search import search
 from qualcode.services.selectors import resolve_span
 from qualcode.services.team import (
     agreement_report,
@@ -46,8 +50,10 @@ from qualcode.services.team import (
 )
 
 __all__ = [
+    "AttributeReport",
     "SPEAKER_SETTINGS",
     "ExportSummary",
+    "ImportCancelled",
     "ImportReport",
     "MergeInputError",
     "MergeReport",
@@ -65,6 +71,7 @@ __all__ = [
     "export_qdc",
     "export_qdpx",
     "import_refi",
+    "import_attributes",
     "import_transcripts",
     "init_project",
     "load_codebook",
@@ -78,6 +85,8 @@ __all__ = [
     "resolve_span",
     "resource_dir",
     "restore_project",
+    "search",
+    "set_speakers",
     "speaker_config",
     "sync_codebook",
     "write_agreement",

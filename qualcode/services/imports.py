@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+import re
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from qualcode.core.lang import detect_language
-from qualcode.core.model import ImportedDocument, ImportResult, Progress
-from qualcode.errors import InputError, QualcodeError
+from qualcode.core.model import (
+    ImportedDocument,
+    ImportResult,
+    Progress,
+    ReanchorReport,
+    Role,
+    SentenceSpan,
+)
+from qualcode.errors import InputError, Problem, QualcodeError
 from qualcode.importers.speakers import SpeakerConfig
 
 if TYPE_CHECKING:
@@ -22,12 +31,23 @@ SPEAKER_SETTINGS = "speakers"
 """Project setting: ``{"patterns": [...], "roles": {...}, "interviewer_labels": [...]}``."""
 
 
+class ImportCancelled(Exception):
+    """Raise it from an import's progress callback to stop after the current document.
+
+    Every document already reported is committed; nothing of the next one is written.
+    The exception propagates to the caller of :func:`import_transcripts`.
+    """
+
+
 @dataclass
 class ImportReport:
     """The outcome of a batch import."""
 
     results: list[ImportResult] = field(default_factory=list)
     errors: list[QualcodeError] = field(default_factory=list)
+    replaced: list[ReanchorReport] = field(default_factory=list)
+    backup: Path | None = None
+    notices: list[str] = field(default_factory=list)
 
     @property
     def imported(self) -> list[ImportResult]:
@@ -50,6 +70,71 @@ def speaker_config(project: Project) -> SpeakerConfig:
     )
 
 
+def check_pattern(pattern: str) -> str:
+    """A speaker-label regular expression, checked: it compiles and has a ``name`` group.
+
+    Raises:
+        InputError: otherwise.
+    """
+    try:
+        compiled = re.compile(pattern)
+    except re.error as exc:
+        raise InputError(
+            f"bad speaker pattern {pattern!r}: {exc}", hint="a Python regular expression"
+        ) from None
+    if "name" not in compiled.groupindex:
+        raise InputError(
+            f"speaker pattern {pattern!r} has no (?P<name>...) group",
+            hint=r"e.g. '^<(?P<name>[A-Z]+)>\s*'",
+        )
+    return pattern
+
+
+def set_speakers(
+    project: Project,
+    *,
+    interviewer_labels: Sequence[str] = (),
+    participant_labels: Sequence[str] = (),
+    patterns: Sequence[str] = (),
+    clear: bool = False,
+) -> SpeakerConfig:
+    """Add labels and patterns to the project's speaker setting (``speakers``).
+
+    Labels map to a role (case-insensitive); patterns add label styles (a regular
+    expression matched at the start of a line, with a ``name`` group). The roles of
+    turns already imported follow the new mapping.
+
+    Args:
+        interviewer_labels: labels that are the interviewer.
+        participant_labels: labels that are a participant (overrides a default such
+            as ``I`` meaning interviewer).
+        patterns: extra label patterns.
+        clear: start from an empty setting.
+
+    Raises:
+        InputError: a bad pattern (nothing is changed).
+    """
+    for p in patterns:
+        check_pattern(p)
+    raw = {} if clear else dict(project.get_setting(SPEAKER_SETTINGS, {}) or {})
+    roles: dict[str, str] = dict(raw.get("roles", {}))
+    for label in interviewer_labels:
+        roles[label.strip()] = Role.INTERVIEWER.value
+    for label in participant_labels:
+        roles[label.strip()] = Role.PARTICIPANT.value
+    new_patterns = list(raw.get("patterns", []))
+    for p in patterns:
+        if p not in new_patterns:
+            new_patterns.append(p)
+    value: dict[str, Any] = {"patterns": new_patterns, "roles": roles}
+    if raw.get("interviewer_labels"):
+        value["interviewer_labels"] = list(raw["interviewer_labels"])
+    project.set_setting(SPEAKER_SETTINGS, value)
+    config = speaker_config(project)
+    project.reassign_roles(config.role_of)
+    return config
+
+
 def prepare_document(
     path: Path,
     *,
@@ -69,13 +154,30 @@ def prepare_document(
     return replace(doc, lang=lang or doc.lang or detect_language(doc.text))
 
 
+def case_for(path: Path, pattern: re.Pattern[str]) -> str | None:
+    """The case a file belongs to by ``--case-pattern``: the pattern's first group (or
+    whole match) in the file name without its suffix; ``None`` when it does not match."""
+    m = pattern.search(path.stem)
+    if not m:
+        return None
+    value = m.group(1) if m.groups() else m.group(0)
+    return value.strip() or None
+
+
 def import_transcripts(
     project: Project,
     paths: Sequence[Path],
     *,
     case: str | None = None,
+    case_pattern: str | None = None,
+    case_per_speaker: bool = False,
     lang: str | None = None,
+    encoding: str | None = None,
     strict: bool = False,
+    replace: bool = False,
+    backup: bool = True,
+    interviewer_labels: Sequence[str] = (),
+    participant_labels: Sequence[str] = (),
     progress: Progress | None = None,
 ) -> ImportReport:
     """Import transcript files, one transaction per document.
@@ -83,44 +185,231 @@ def import_transcripts(
     A file whose text is already in the project is skipped with a notice. A bad file
     is reported and the others are imported, unless ``strict``: then every file is
     read and checked first and nothing is written when any is bad.
+
+    Args:
+        project: the open project.
+        paths: the files.
+        case: the case every document belongs to.
+        case_pattern: a regular expression searched in each file name (without
+            suffix); its first group (or the whole match) names the document's case.
+        case_per_speaker: each non-interviewer speaker is a case (focus groups).
+        lang: ``id`` or ``en`` for every document (default: detected per document).
+        encoding: decode text files with this encoding instead of detecting it.
+        strict: all or nothing.
+        replace: each file replaces the document of the same name (its stem); codings
+            are re-anchored (see :meth:`Project.replace_document`). The project file
+            is backed up into ``backups/`` first (SQLite, unless ``backup`` is false).
+        backup: make that copy.
+        interviewer_labels: speaker labels that are the interviewer; participant_labels:
+            labels that are a participant. Both apply to this import and are saved in
+            the project's speaker setting once a document has been stored.
+        progress: ``progress(done, total, name)`` after each file; it may raise
+            :class:`ImportCancelled` (or anything) to stop after the current
+            document, whose transaction is then complete.
+
+    Raises:
+        InputError: a bad ``case_pattern`` or ``lang`` (before anything is read).
     """
+    if lang is not None and lang not in ("id", "en"):
+        raise InputError(f"unknown language {lang!r}", hint="use id or en")
+    compiled: re.Pattern[str] | None = None
+    if case_pattern is not None:
+        try:
+            compiled = re.compile(case_pattern)
+        except re.error as exc:
+            raise InputError(
+                f"bad --case-pattern {case_pattern!r}: {exc}", hint="a Python regular expression"
+            ) from None
+    speakers = speaker_config(project)
+    if interviewer_labels or participant_labels:
+        roles = dict(speakers.roles)
+        roles.update({label: Role.INTERVIEWER.value for label in interviewer_labels})
+        roles.update({label: Role.PARTICIPANT.value for label in participant_labels})
+        speakers = SpeakerConfig(speakers.patterns, roles, speakers.interviewer_labels)
+    report = ImportReport()
+    total = len(paths)
+    done = 0
+
+    def tick(name: str) -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, total, name)
+
+    def read(path: Path) -> ImportedDocument | None:
+        try:
+            return prepare_document(path, speakers=speakers, lang=lang, encoding=encoding)
+        except QualcodeError as exc:
+            report.errors.append(exc)
+            return None
+
+    if strict:
+        # read and check everything first: all or nothing
+        docs = [read(p) for p in paths]
+        if replace:
+            existing = set(project.document_names())
+            for d in docs:
+                if d is not None and d.name not in existing:
+                    report.errors.append(_nothing_to_replace(d))
+        if report.errors:
+            return report
+        prepared: list[tuple[Path, ImportedDocument | None]] = list(zip(paths, docs, strict=True))
+    else:
+        prepared = [(p, None) for p in paths]
+    from qualcode.store.bulk import deferred_sync
+
+    parallel = (
+        not strict
+        and not replace
+        and len(paths) >= PARALLEL_MIN_FILES
+        and (os.cpu_count() or 1) >= 2
+        and os.environ.get("QUALCODE_IMPORT_WORKERS", "1") != "0"
+    )
+    produced: Generator[tuple[Path, ImportedDocument | None, list[SentenceSpan] | None]] = (
+        _produce_in_worker(paths, speakers, lang, encoding, report)
+        if parallel
+        else ((path, ready if ready is not None else read(path), None) for path, ready in prepared)
+    )
+    with deferred_sync(project):
+        try:
+            _store_all(
+                project, produced, tick, report, compiled, case, case_per_speaker, replace, backup
+            )
+        finally:
+            produced.close()
+    if (interviewer_labels or participant_labels) and (report.imported or report.replaced):
+        set_speakers(
+            project, interviewer_labels=interviewer_labels, participant_labels=participant_labels
+        )
+    return report
+
+
+PARALLEL_MIN_FILES = 40
+"""From this many files on (and with two cores or more), reading and sentence
+splitting run in one worker process while this one writes to the project, so the
+two halves of the work overlap. ``QUALCODE_IMPORT_WORKERS=0`` turns it off."""
+
+
+def _prepare_and_segment(
+    args: tuple[Path, SpeakerConfig, str | None, str | None],
+) -> tuple[ImportedDocument | None, list[SentenceSpan] | None, list[Problem]]:
+    """Worker-process half of an import: read one file and split its sentences."""
     from qualcode.nlp.segment import segment
 
-    speakers = speaker_config(project)
-    report = ImportReport()
-    prepared: list[ImportedDocument] = []
-    total = len(paths)
-    for i, path in enumerate(paths, start=1):
-        try:
-            prepared.append(prepare_document(path, speakers=speakers, lang=lang))
-        except QualcodeError as exc:
-            report.errors.append(exc)
-        if progress and strict:
-            progress(i, total * 2, f"read {path.name}")
-    if strict and report.errors:
-        return report
-    seen_names: set[str] = set()
-    for i, doc in enumerate(prepared, start=1):
-        try:
-            from dataclasses import replace
+    path, speakers, lang, encoding = args
+    try:
+        doc = prepare_document(path, speakers=speakers, lang=lang, encoding=encoding)
+    except QualcodeError as exc:
+        return None, None, list(exc.problems)
+    return doc, segment(doc.text, doc.turns, doc.lang or "en"), []
 
-            name = doc.name
-            if name in seen_names or (
-                project.find_text(_sha(doc.text)) is None and name in project.document_names()
-            ):
-                name = project.unique_name(name)
-            seen_names.add(name)
-            doc = replace(doc, name=name)
-            sentences = segment(doc.text, doc.turns, doc.lang or "en")
-            report.results.append(project.add_document(doc, sentences, case=case))
+
+def _produce_in_worker(
+    paths: Sequence[Path],
+    speakers: SpeakerConfig,
+    lang: str | None,
+    encoding: str | None,
+    report: ImportReport,
+) -> Generator[tuple[Path, ImportedDocument | None, list[SentenceSpan] | None]]:
+    """Documents read and segmented by one worker process, in order."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # spawn, not fork: the caller may have threads (the TUI imports in a worker thread)
+    executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        jobs = ((p, speakers, lang, encoding) for p in paths)
+        for path, (doc, sentences, problems) in zip(
+            paths, executor.map(_prepare_and_segment, jobs, chunksize=4), strict=True
+        ):
+            if problems:
+                report.errors.append(InputError.from_problems(problems))
+            yield path, doc, sentences
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _store_all(
+    project: Project,
+    produced: Iterable[tuple[Path, ImportedDocument | None, list[SentenceSpan] | None]],
+    tick: Callable[[str], None],
+    report: ImportReport,
+    compiled: re.Pattern[str] | None,
+    case: str | None,
+    case_per_speaker: bool,
+    replace: bool,
+    backup: bool,
+) -> None:
+    from dataclasses import replace as dc_replace
+
+    from qualcode.nlp.segment import segment
+
+    names = set(project.document_names())
+    for path, doc, ready_sentences in produced:
+        if doc is None:
+            tick(path.name)
+            continue
+        try:
+            if replace:
+                _replace_one(project, doc, report, backup=backup)
+            else:
+                doc_case = case
+                if compiled is not None:
+                    doc_case = case_for(path, compiled) or case
+                    if doc_case is None:
+                        report.notices.append(
+                            f"{path}: the file name does not match --case-pattern; no case"
+                        )
+                name = doc.name
+                if name in names and project.find_text(_sha(doc.text)) is None:
+                    name = project.unique_name(name)
+                doc = dc_replace(doc, name=name)
+                sentences = (
+                    ready_sentences
+                    if ready_sentences is not None
+                    else segment(doc.text, doc.turns, doc.lang or "en")
+                )
+                result = project.add_document(
+                    doc, sentences, case=doc_case, case_per_speaker=case_per_speaker
+                )
+                report.results.append(result)
+                names.add(result.name)
         except QualcodeError as exc:
             report.errors.append(exc)
-        if progress:
-            done = (total + i) if strict else i + len(report.errors)
-            progress(
-                min(done, total * (2 if strict else 1)), total * (2 if strict else 1), doc.name
-            )
-    return report
+        tick(doc.name)
+
+
+def _nothing_to_replace(doc: ImportedDocument) -> InputError:
+    return InputError(
+        f"no document named {doc.name!r} to replace",
+        path=doc.source_path,
+        hint="import it without --replace, or name the file after the document",
+    )
+
+
+def _replace_one(
+    project: Project, doc: ImportedDocument, report: ImportReport, *, backup: bool
+) -> None:
+    from qualcode.nlp.segment import segment
+    from qualcode.store.backup import backup_sqlite
+
+    if doc.name not in project.document_names():
+        raise _nothing_to_replace(doc)
+    current = project.document(doc.name)
+    if current.sha256 == _sha(doc.text):
+        report.replaced.append(ReanchorReport(doc.name, unchanged=True))
+        return
+    if backup and report.backup is None and project.path is not None:
+        report.backup = backup_sqlite(project, label="before-replace")
+    sentences = segment(doc.text, doc.turns, doc.lang or "en")
+    report.replaced.append(
+        project.replace_document(
+            doc.name,
+            doc,
+            sentences,
+            backup=str(report.backup) if report.backup else None,
+        )
+    )
 
 
 def _sha(text: str) -> str:

@@ -54,30 +54,44 @@ def _target(default_dir: Path, stem: str, suffix: str, target: Path | None) -> P
     return target
 
 
-def backup_sqlite(project: ProjectBase, target: Path | None = None) -> Path:
-    """Copy a SQLite project with the online backup API.
+def backup_sqlite(project: ProjectBase, target: Path | None = None, *, label: str = "") -> Path:
+    """Copy a SQLite project with the online backup API (consistent while others write).
 
     Args:
         project: an open SQLite project.
         target: the file to write (or a folder); default
-            ``backups/<name>-<UTC time>.db`` beside the project file.
+            ``backups/<name>-<UTC time>[-<label>].db`` beside the project file.
+        label: why the copy was made (``before-replace``, ``before-merge``).
 
     Returns:
         The backup file.
+
+    Raises:
+        ProjectError: not a SQLite project, or the copy failed.
     """
     if project.path is None:
-        raise ProjectError("not a SQLite project", hint="use backup_postgres")
+        raise ProjectError(
+            "only a SQLite project can be backed up this way",
+            hint="back up a PostgreSQL project with pg_dump (qualcode backup does)",
+        )
     source = Path(project.path)
-    out = _target(source.parent / BACKUP_FOLDER, source.stem, ".db", target)
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in label)[:40]
+    out = _target(
+        source.parent / BACKUP_FOLDER, source.stem, f"-{safe}.db" if safe else ".db", target
+    )
     tmp = out.with_name(f".{out.name}.tmp")
-    src = sqlite3.connect(source)
-    dst = sqlite3.connect(tmp)
     try:
-        src.backup(dst)
-    finally:
-        dst.close()
-        src.close()
-    os.replace(tmp, out)
+        src = sqlite3.connect(source)
+        dst = sqlite3.connect(tmp)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+            src.close()
+        os.replace(tmp, out)
+    except (OSError, sqlite3.Error) as exc:
+        tmp.unlink(missing_ok=True)
+        raise ProjectError(f"cannot back up the project to {out}: {exc}") from None
     return out
 
 

@@ -77,8 +77,14 @@ class CaseMixin(ProjectBase):
         with self._write("case.attribute", f"set {name} of case {case}") as tx:
             self._set_attribute(tx, self._case_pk(tx.conn, case), name, value, type)
 
-    def set_attributes(self, values: dict[str, dict[str, str | None]]) -> int:
+    def set_attributes(
+        self, values: dict[str, dict[str, str | None]], *, create: bool = False
+    ) -> int:
         """Set many attributes in one action: ``{case: {attribute: value}}``.
+
+        Args:
+            values: attribute values per case.
+            create: create unknown cases instead of refusing.
 
         Returns:
             The number of values written.
@@ -89,7 +95,7 @@ class CaseMixin(ProjectBase):
         n = 0
         with self._write("case.attributes", f"set attributes of {len(values)} cases") as tx:
             for case, attrs in values.items():
-                case_pk = self._case_pk(tx.conn, case)
+                case_pk = self._ensure_case(tx, case) if create else self._case_pk(tx.conn, case)
                 for name, value in attrs.items():
                     self._set_attribute(tx, case_pk, name, value, "text")
                     n += 1

@@ -69,10 +69,14 @@ from qualcode.store.memos import MemoMixin
 from qualcode.store.merge_projects import ProjectMergeMixin
 from qualcode.store.recode import RecodeMixin
 from qualcode.store.refi import RefiMixin
+from qualcode.store.reimport import ReimportMixin, insert_turns
+from qualcode.store.search import SearchMixin, index_document
 from qualcode.store.team import TeamMixin
 
 
 class Project(
+    ReimportMixin,
+    SearchMixin,
     RecodeMixin,
     CodebookOpsMixin,
     MemoMixin,
@@ -262,6 +266,7 @@ class Project(
         sentences: Sequence[SentenceSpan],
         *,
         case: str | None = None,
+        case_per_speaker: bool = False,
     ) -> ImportResult:
         """Store one imported document with its turns and sentences (one action).
 
@@ -271,6 +276,9 @@ class Project(
             doc: the importer's output (normalized text and turns).
             sentences: sentence spans from :mod:`qualcode.nlp`.
             case: a case the whole document belongs to (created when new).
+            case_per_speaker: every speaker who is not the interviewer becomes a case
+                of that name (created when new) linked to their turns in this
+                document: a focus group.
         """
         digest = sha256_text(doc.text)
         with self._write(
@@ -307,21 +315,7 @@ class Project(
                 )
             ).inserted_primary_key[0]  # type: ignore[index]
             tx.changes.append({"op": "import", "t": "documents", "name": doc.name})
-            turn_pks: list[int] = []
-            for i, t in enumerate(doc.turns, start=1):
-                pk = conn.execute(
-                    insert(T_TURNS).values(
-                        document_pk=doc_pk,
-                        ordinal=i,
-                        start=t.start,
-                        end=t.end,
-                        label_start=t.label_start,
-                        speaker=t.speaker,
-                        role=t.role,
-                        timestamp_ms=t.timestamp_ms,
-                    )
-                ).inserted_primary_key[0]  # type: ignore[index]
-                turn_pks.append(pk)
+            turn_pks = insert_turns(conn, doc_pk, doc.turns)
             if sentences:
                 conn.execute(
                     insert(T_SENTS),
@@ -337,14 +331,26 @@ class Project(
                         for i, s in enumerate(sentences, start=1)
                     ],
                 )
-            if case:
-                case_pk = conn.execute(select(T_CASES.c.pk).where(T_CASES.c.name == case)).scalar()
+                index_document(conn, doc_pk)
+            links: list[tuple[str, str | None]] = [(case, None)] if case else []
+            if case_per_speaker:
+                seen: set[str] = set()
+                for t in doc.turns:
+                    if t.speaker and t.role != "interviewer" and t.speaker not in seen:
+                        seen.add(t.speaker)
+                        links.append((t.speaker, t.speaker))
+            for case_name, speaker in links:
+                case_pk = conn.execute(
+                    select(T_CASES.c.pk).where(T_CASES.c.name == case_name)
+                ).scalar()
                 if case_pk is None:
                     case_pk = conn.execute(
-                        insert(T_CASES).values(guid=new_guid(), name=case, description="")
+                        insert(T_CASES).values(guid=new_guid(), name=case_name, description="")
                     ).inserted_primary_key[0]  # type: ignore[index]
                 conn.execute(
-                    insert(T_CASE_SOURCES).values(case_pk=case_pk, document_pk=doc_pk, speaker=None)
+                    insert(T_CASE_SOURCES).values(
+                        case_pk=case_pk, document_pk=doc_pk, speaker=speaker
+                    )
                 )
         return ImportResult(
             doc.name,

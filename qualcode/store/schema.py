@@ -8,6 +8,8 @@ must keep opening under every later revision.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from sqlalchemy import (
     Boolean,
     ForeignKey,
@@ -20,6 +22,25 @@ from sqlalchemy import (
     true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+SEARCH_TABLE = "sentence_search"
+"""The full-text index over sentences (revision 0002): an FTS5 virtual table on
+SQLite (with its shadow tables ``sentence_search_*``), a plain table with GIN
+indexes on PostgreSQL. Created by raw SQL per dialect, so it is not a model here."""
+
+
+def is_unmodelled(table: str) -> bool:
+    """True for tables the migrations make that no model describes (the search index)."""
+    return table == SEARCH_TABLE or table.startswith(SEARCH_TABLE + "_")
+
+
+def compared(name: str | None, type_: str, parent_names: Mapping[str, str | None]) -> bool:
+    """Alembic ``include_name`` hook: leave unmodelled tables (and their indexes) out
+    when migrations are compared with the models."""
+    if type_ == "table":
+        return not is_unmodelled(name or "")
+    return not is_unmodelled(parent_names.get("table_name") or "")
+
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",

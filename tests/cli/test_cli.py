@@ -144,6 +144,9 @@ def test_help_lists_every_command() -> None:
 BAD = DATA / "bad"
 
 
+T = DATA / "bad" / "transcripts"
+
+
 def _bad_cases(demo_dir: Path, tmp_path: Path) -> dict[str, tuple[list[str], str]]:
     broken = BAD / "codebooks" / "broken_yaml.yaml"
     dup = BAD / "codebooks" / "duplicate_ids.yaml"
@@ -174,10 +177,62 @@ def _bad_cases(demo_dir: Path, tmp_path: Path) -> dict[str, tuple[list[str], str
             ["import", str(tmp_path)],
             f"error: {tmp_path}: is a folder, not a file (name the files, e.g. folder/*.txt)\n",
         ),
-        "import-not-utf8": (
-            ["import", str(BAD / "transcripts" / "latin1.txt")],
-            f"error: {BAD / 'transcripts' / 'latin1.txt'}:2:22: not valid UTF-8 (byte 0xe9) "
-            "(save the file as UTF-8, or pass --encoding)\n",
+        "import-undecidable-encoding": (
+            ["import", str(BAD / "transcripts" / "undecidable.txt")],
+            f"error: {BAD / 'transcripts' / 'undecidable.txt'}: cannot tell the text encoding "
+            "(not UTF-8, and no other encoding fits) (save the file as UTF-8, or pass --encoding)\n",
+        ),
+        "import-zip-not-docx": (
+            ["import", str(T / "not_a_docx.docx")],
+            f"error: {T / 'not_a_docx.docx'}: is a ZIP archive but not a Word document (.docx) "
+            "(it has no word/document.xml) (import the transcript itself, saved as .docx)\n",
+        ),
+        "import-truncated-docx": (
+            ["import", str(T / "truncated.docx")],
+            f"error: {T / 'truncated.docx'}: is a corrupt Word document (.docx) (File is not a zip "
+            "file) (open and save it again as .docx)\n",
+        ),
+        "import-old-word-as-docx": (
+            ["import", str(T / "old_word.docx")],
+            f"error: {T / 'old_word.docx'}: is an old binary Office file, not a Word document "
+            "(.docx) (open it and save it as .docx)\n",
+        ),
+        "import-pdf-without-text-layer": (
+            ["import", str(T / "scan.pdf")],
+            f"error: {T / 'scan.pdf'}: has no text layer (a scanned PDF) (run OCR first, e.g. "
+            "ocrmypdf, then import the result)\n",
+        ),
+        "import-text-named-pdf": (
+            ["import", str(T / "not_a_pdf.pdf")],
+            f"error: {T / 'not_a_pdf.pdf'}: is not a PDF file (no %PDF header)\n",
+        ),
+        "import-malformed-srt": (
+            ["import", str(T / "malformed.srt")],
+            f"error: {T / 'malformed.srt'}:1: is a malformed SubRip file (a cue is not "
+            "'number / time --> time / text')\n",
+        ),
+        "import-over-size-limit": (
+            ["import", str(T / "latin1.txt")],
+            f"error: {T / 'latin1.txt'}: file is too large (55 bytes; the limit is 50) "
+            "(split it, or raise QUALCODE_MAX_IMPORT_BYTES)\n",
+        ),
+        "import-replace-unknown-document": (
+            ["import", "--replace", str(T / "latin1.txt")],
+            f"error: {T / 'latin1.txt'}: no document named 'latin1' to replace (import it "
+            "without --replace, or name the file after the document)\n",
+        ),
+        "search-no-word": (
+            ["search", "***"],
+            "error: no word to search for in '***' (search for at least one word)\n",
+        ),
+        "attributes-missing-file": (
+            ["attributes", "import", str(tmp_path / "none.csv")],
+            f"error: {tmp_path / 'none.csv'}: file not found (check the path)\n",
+        ),
+        "speakers-bad-pattern": (
+            ["speakers", "set", "--pattern", "^(?P<who>x"],
+            "error: bad speaker pattern '^(?P<who>x': missing ), unterminated subpattern at "
+            "position 1 (a Python regular expression)\n",
         ),
         "code-unknown-code": (
             ["code", DOC, "nope", "--sentence", "1"],
@@ -229,7 +284,18 @@ CASE_IDS = [
     "import-empty",
     "import-missing",
     "import-folder",
-    "import-not-utf8",
+    "import-undecidable-encoding",
+    "import-zip-not-docx",
+    "import-truncated-docx",
+    "import-old-word-as-docx",
+    "import-pdf-without-text-layer",
+    "import-text-named-pdf",
+    "import-malformed-srt",
+    "import-over-size-limit",
+    "import-replace-unknown-document",
+    "search-no-word",
+    "attributes-missing-file",
+    "speakers-bad-pattern",
     "code-unknown-code",
     "code-unknown-document",
     "code-offsets-out-of-range",
@@ -245,9 +311,11 @@ CASE_IDS = [
 
 @pytest.mark.parametrize("case", CASE_IDS)
 def test_bad_input_gives_one_line_nonzero_exit_and_unchanged_project(
-    case: str, demo_dir: Path, tmp_path: Path
+    case: str, demo_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     args, expected = _bad_cases(demo_dir, tmp_path)[case]
+    if case == "import-over-size-limit":
+        monkeypatch.setattr("qualcode.importers.decode.MAX_BYTES", 50)
     db = demo_dir / "qualcode.db"
     before = dump_db(db)
     r = run(*args, project=demo_dir)

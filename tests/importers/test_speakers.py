@@ -78,11 +78,139 @@ def test_label_styles(name: str, text: str, speakers: list[str | None]) -> None:
             assert t.speaker not in content[: len(t.speaker)] or name == "no-labels"
 
 
+# (id, text, number of turns, speakers in order)
+COUNTS: list[tuple[str, str, int, list[str | None]]] = [
+    (
+        "name-colon",
+        "Bu Sari: A.\nPak Darto: B.\nBu Sari: C.\n",
+        3,
+        ["Bu Sari", "Pak Darto", "Bu Sari"],
+    ),
+    ("name-space-colon", "Pewawancara : A.\nNarasumber : B.\n", 2, ["Pewawancara", "Narasumber"]),
+    ("markdown-bold", "**Peneliti:** A.\n\n**Informan 3:** B.\n", 2, ["Peneliti", "Informan 3"]),
+    (
+        "bracket",
+        "[Bu Sari] A.\n[Pak Darto] B.\n[Bu Sari] C.\n",
+        3,
+        ["Bu Sari", "Pak Darto", "Bu Sari"],
+    ),
+    (
+        "speaker-12",
+        "Speaker 1: A.\nSpeaker 12: B.\nSpeaker 1: C.\n",
+        3,
+        ["Speaker 1", "Speaker 12", "Speaker 1"],
+    ),
+    ("p-numbers", "P1: A.\nP2: B.\nP10: C.\n", 3, ["P1", "P2", "P10"]),
+    ("i-r", "I: A?\nR: B.\nI: C?\nR: D.\n", 4, ["I", "R", "I", "R"]),
+    ("q-a", "Q: A?\nA: B.\n", 2, ["Q", "A"]),
+    ("tanya-jawab", "T: Berapa lama?\nJ: Dua jam.\n", 2, ["T", "J"]),
+    (
+        "zoom-bracket-time",
+        "[Bu Sari] 10:02:33\nHalo.\n\n[Pak Darto] 10:02:40\nHai.\n",
+        2,
+        ["Bu Sari", "Pak Darto"],
+    ),
+    (
+        "pewawancara-narasumber",
+        "Pewawancara: A?\nNarasumber: B.\n",
+        2,
+        ["Pewawancara", "Narasumber"],
+    ),
+    (
+        "informan-n",
+        "Pewawancara: A?\nInforman 3: B.\nInforman 4: C.\n",
+        3,
+        ["Pewawancara", "Informan 3", "Informan 4"],
+    ),
+    (
+        "timestamp-bracket",
+        "[00:12:34] Bu Sari: A.\n[00:12:50] Pak Darto: B.\n",
+        2,
+        ["Bu Sari", "Pak Darto"],
+    ),
+    (
+        "timestamp-bare",
+        "00:12:34 Interviewer: A.\n00:12:50 Participant: B.\n",
+        2,
+        ["Interviewer", "Participant"],
+    ),
+    (
+        "timestamp-dash",
+        "00:12:34 - Bu Sari: A.\n00:12:50 - Pak Darto: B.\n",
+        2,
+        ["Bu Sari", "Pak Darto"],
+    ),
+    (
+        "timestamp-short",
+        "[01:02] Bu Sari: A.\n[01:09] Pak Darto: B.\n",
+        2,
+        ["Bu Sari", "Pak Darto"],
+    ),
+    (
+        "rev-paren-time",
+        "Interviewer (00:00:01): A.\nSpeaker 2 (00:00:05): B.\n",
+        2,
+        ["Interviewer", "Speaker 2"],
+    ),
+    (
+        "otter",
+        "Speaker 1  0:03\nA, and\nmore.\n\nSpeaker 2  0:07\nB.\n",
+        2,
+        ["Speaker 1", "Speaker 2"],
+    ),
+    (
+        "uppercase",
+        "INTERVIEWER: A.\nRESPONDENT: B.\nINTERVIEWER: C.\n",
+        3,
+        ["INTERVIEWER", "RESPONDENT", "INTERVIEWER"],
+    ),
+    (
+        "hard-wrapped",
+        "Pewawancara: A long\nquestion.\nNarasumber: A long\nanswer\n\nin two paragraphs.\n",
+        2,
+        ["Pewawancara", "Narasumber"],
+    ),
+    ("timestamps-only", "[00:00:01] Hello.\n[00:00:05] Hi.\n", 2, [None, None]),
+    ("plain-paragraphs", "One.\n\nTwo.\n\nThree.\n", 3, [None, None, None]),
+    (
+        "colon-inside-sentence",
+        "Narasumber: Syaratnya: KTP.\nPewawancara: Oh.\n",
+        2,
+        ["Narasumber", "Pewawancara"],
+    ),
+    (
+        "time-of-day-in-a-wrapped-line-is-not-a-label",
+        "Narasumber: Saya datang\njam sembilan  10:30\nPewawancara: Oh.\n",
+        2,
+        ["Narasumber", "Pewawancara"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "count", "speakers"), COUNTS, ids=[c[0] for c in COUNTS])
+def test_label_style_turn_counts(
+    name: str, text: str, count: int, speakers: list[str | None]
+) -> None:
+    turns = find_turns(text)
+    assert len(turns) == count
+    assert [t.speaker for t in turns] == speakers
+
+
 def test_turn_content_excludes_label_and_keeps_wrapped_lines() -> None:
     text = "Interviewer: A question that goes on\nand on over lines.\nParticipant: An answer\n"
     turns = find_turns(text)
     assert text[turns[0].start : turns[0].end] == "A question that goes on\nand on over lines."
     assert turns[0].label_start == 0
+
+
+def test_bracket_label_with_a_time_keeps_the_time_out_of_the_text() -> None:
+    text = "[Bu Sari] 10:02:33\nHalo.\n\n[Pak Darto] 10:02:40\nHai.\n"
+    turns = find_turns(text)
+    assert [(t.timestamp_ms, text[t.start : t.end]) for t in turns] == [
+        (36_153_000, "Halo."),
+        (36_160_000, "Hai."),
+    ]
+    assert find_turns("T: Apa?\nJ: Ini.\n")[0].role == "interviewer"
 
 
 def test_timestamps_are_kept_on_turns() -> None:
@@ -115,6 +243,11 @@ LINES = st.lists(
                 "[id2] ",
                 "**A:** ",
                 "[00:01:02] I: ",
+                "Speaker 2 (00:00:05): ",
+                "Speaker 1  0:03\n",
+                "00:12:34 - Bu Sari: ",
+                "[Bu Sari] 10:02:33\n",
+                "T: ",
                 "",
                 "\n",
             ]

@@ -50,8 +50,9 @@ REFUSALS = [
         "is a binary file, not a text transcript (import .txt, .md and other supported formats)",
     ),
     (
-        "latin1.txt",
-        "2:22: not valid UTF-8 (byte 0xe9) (save the file as UTF-8, or pass --encoding)",
+        "undecidable.txt",
+        "cannot tell the text encoding (not UTF-8, and no other encoding fits) "
+        "(save the file as UTF-8, or pass --encoding)",
     ),
 ]
 
@@ -77,3 +78,58 @@ def test_missing_file_and_folder_and_unknown_suffix(tmp_path: Path) -> None:
 def test_explicit_encoding_is_used(tmp_path: Path) -> None:
     doc = read_transcript(BAD / "latin1.txt", encoding="cp1252")
     assert "café" in doc.text
+    assert doc.notices == ()
+
+
+SAMPLE = "Pewawancara: Berapa biayanya?\nNarasumber: “Lima puluh ribu” – di kafé depan… naïve.\n"
+ENCODINGS = [
+    ("utf-8", SAMPLE.encode("utf-8"), "utf-8", False),
+    ("utf-8-bom", b"\xef\xbb\xbf" + SAMPLE.encode("utf-8"), "utf-8-sig", False),
+    ("utf-16-le-bom", SAMPLE.encode("utf-16"), "utf-16", False),
+    ("utf-16-be-bom", b"\xfe\xff" + SAMPLE.encode("utf-16-be"), "utf-16", False),
+    ("cp1252", SAMPLE.encode("cp1252"), "cp1252", True),
+    (
+        "latin-1",
+        SAMPLE.replace("“", '"')
+        .replace("”", '"')
+        .replace("–", "-")
+        .replace("…", "...")
+        .encode("latin-1"),
+        "cp1252",
+        True,
+    ),
+    ("latin-1-short", "kafé".encode("latin-1"), "cp1252", True),
+    (
+        "cp1251-cyrillic",
+        "Интервьюер: Сколько вы ждали в очереди?\n".encode("cp1251"),
+        "cp1251",
+        True,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "encoding", "reported"), ENCODINGS, ids=[e[0] for e in ENCODINGS]
+)
+def test_encodings_are_decoded_and_a_guess_is_reported(
+    name: str, data: bytes, encoding: str, reported: bool, tmp_path: Path
+) -> None:
+    path = write(tmp_path, f"{name}.txt", data)
+    doc = read_transcript(path)
+    assert doc.encoding == encoding
+    assert "\ufeff" not in doc.text
+    if name.startswith(("utf", "cp1252")):
+        assert doc.text == SAMPLE
+    if reported:
+        assert doc.notices == (
+            f"{path}: not UTF-8; read as {encoding} (check accented letters, or pass --encoding)",
+        )
+    else:
+        assert doc.notices == ()
+
+
+def test_latin1_fixture_is_read_as_cp1252_with_a_notice() -> None:
+    doc = read_transcript(BAD / "latin1.txt")
+    assert "café" in doc.text
+    assert doc.encoding == "cp1252"
+    assert len(doc.notices) == 1

@@ -16,7 +16,7 @@ from qualcode.errors import ProjectError
 from qualcode.store import open_project
 from qualcode.store.engine import KNOWN_REVISIONS, SCHEMA_HEAD
 from qualcode.store.migrate import alembic_config, head_revision
-from qualcode.store.schema import Base
+from qualcode.store.schema import Base, compared
 from tests.conftest import DATA
 
 FIXTURE = DATA / "projects" / "schema-0001.db"
@@ -34,7 +34,11 @@ def test_head_constant_matches_alembic() -> None:
 def test_migrated_schema_equals_the_models(tmp_path: Path) -> None:
     project = open_project(str(tmp_path / "new.db"), create=True)
     with project.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        context = MigrationContext.configure(
+            conn,
+            opts={"include_name": compared},
+        )
+        diff = compare_metadata(context, Base.metadata)
     project.close()
     assert diff == []
 

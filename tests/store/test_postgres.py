@@ -18,7 +18,7 @@ from qualcode.cli import cli
 from qualcode.errors import ProjectError
 from qualcode.store import Project, open_project
 from qualcode.store.merge_projects import read_project
-from qualcode.store.schema import Base
+from qualcode.store.schema import Base, compared
 from tests.pg import ROLE_PASSWORD, PgDatabase, dump_pg, postgres_copy
 
 
@@ -26,7 +26,8 @@ def test_migrations_run_on_postgresql_and_equal_the_models(pg_db: PgDatabase) ->
     project = open_project(pg_db.url)
     assert project.dialect == "postgresql"
     with project.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        context = MigrationContext.configure(conn, opts={"include_name": compared})
+        diff = compare_metadata(context, Base.metadata)
     project.close()
     assert diff == []
 

@@ -68,6 +68,14 @@ class CodingScreen(Screen[None]):
             tooltip="Remove a coding at the selection.",
         ),
         Binding(
+            "a",
+            "case_info",
+            "Case",
+            show=False,
+            id="case-info",
+            tooltip="Show the document's case and its attributes.",
+        ),
+        Binding(
             "r",
             "repeat_last",
             "Repeat",
@@ -180,6 +188,13 @@ class CodingScreen(Screen[None]):
         if self._prefix is not None:
             return False
         return True
+
+    def action_case_info(self) -> None:
+        if self.current_doc is None:
+            return
+        from qualcode.tui.screens.case_info import CaseInfoModal
+
+        self.app.push_screen(CaseInfoModal(self.current_doc, self.project.cases()))
 
     def action_apply_key(self, key: str) -> None:
         code = self.codebook.by_key().get(key)

@@ -1,0 +1,171 @@
+"""Case attributes from a spreadsheet (CSV) or YAML file.
+
+CSV: one row per case; the case's column is the one headed ``case`` (or ``name``,
+``participant``, ``kasus``, ``informan``, ``partisipan``), else the first; every
+other column is an attribute. Excel's comma, semicolon (Indonesian and European
+locales) and tab separators are recognised, and the encoding is detected as for
+transcripts (Excel writes UTF-8 with a BOM, or Windows-1252).
+
+YAML: a mapping ``case: {attribute: value}``, or a list of mappings each with a
+``case`` key.
+
+An empty cell leaves the attribute unset for that case. Every bad row is one
+problem with its line.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from qualcode.errors import InputError, Problem
+from qualcode.importers.decode import decode_text, normalize, read_bytes
+
+CASE_HEADERS = ("case", "name", "participant", "kasus", "informan", "partisipan", "nama")
+
+
+@dataclass(frozen=True)
+class AttributeRow:
+    """One case's attribute values, and where they were written."""
+
+    line: int
+    case: str
+    values: dict[str, str | None]
+
+
+@dataclass
+class AttributeTable:
+    """What an attributes file holds: good rows and problems (one per bad row)."""
+
+    rows: list[AttributeRow] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    attributes: list[str] = field(default_factory=list)
+
+
+def read_attributes(path: Path) -> AttributeTable:
+    """Read an attributes file (``.csv``, ``.tsv``, ``.yaml``, ``.yml``).
+
+    Raises:
+        InputError: an unreadable file, an unknown suffix, a file with no rows.
+    """
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".tsv", ".txt", ".yaml", ".yml"):
+        raise InputError(
+            f"unsupported attributes file {suffix or '(none)'!r}",
+            path=path,
+            hint="use .csv or .yaml",
+        )
+    data = read_bytes(path)
+    decoded = decode_text(data, path)
+    text = normalize(decoded.text)
+    table = _read_yaml(path, text) if suffix in (".yaml", ".yml") else _read_csv(path, text)
+    if not table.rows and not table.problems:
+        raise InputError("has no cases", path=path, hint="one row per case, with a header row")
+    return table
+
+
+def _read_csv(path: Path, text: str) -> AttributeTable:
+    first = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first.count) if first else ","
+    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    table = AttributeTable()
+    if not rows:
+        return table
+    header = [h.strip() for h in rows[0]]
+    lowered = [h.lower() for h in header]
+    key = next((lowered.index(h) for h in CASE_HEADERS if h in lowered), 0)
+    names = [h for i, h in enumerate(header) if i != key]
+    for i, h in enumerate(header):
+        if i != key and not h:
+            table.problems.append(
+                Problem(f"column {i + 1} has no name", str(path), 1, None, "name every column")
+            )
+    seen_headers = set()
+    for h in names:
+        if h and h.lower() in seen_headers:
+            table.problems.append(Problem(f"column {h!r} appears twice", str(path), 1))
+        seen_headers.add(h.lower())
+    table.attributes = [h for h in names if h]
+    seen: dict[str, int] = {}
+    for line_no, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            table.problems.append(
+                Problem(
+                    f"row has {len(row)} cells, the header has {len(header)}",
+                    str(path),
+                    line_no,
+                    hint="check separators and quotes",
+                )
+            )
+            continue
+        case = row[key].strip()
+        if not case:
+            table.problems.append(Problem("row has no case name", str(path), line_no))
+            continue
+        if case in seen:
+            table.problems.append(
+                Problem(f"case {case!r} already given on line {seen[case]}", str(path), line_no)
+            )
+            continue
+        seen[case] = line_no
+        values = {
+            h: (cell.strip() or None)
+            for i, (h, cell) in enumerate(zip(header, row, strict=True))
+            if i != key and h
+        }
+        table.rows.append(AttributeRow(line_no, case, values))
+    return table
+
+
+def _read_yaml(path: Path, text: str) -> AttributeTable:
+    from qualcode.importers.codebook_yaml import load_yaml
+
+    parsed = load_yaml(text, str(path))
+    table = AttributeTable(problems=list(parsed.problems))
+    data = parsed.data
+    items: list[tuple[Any, str, Any]] = []  # (position key, case, attributes)
+    if isinstance(data, dict):
+        items = [((name,), str(name), attrs) for name, attrs in data.items()]
+    elif isinstance(data, list):
+        for i, entry in enumerate(data):
+            if isinstance(entry, dict) and "case" in entry:
+                attrs = {k: v for k, v in entry.items() if k != "case"}
+                items.append(((i,), str(entry["case"]), attrs))
+            else:
+                line = parsed.positions.get((i,), (None, None))[0]
+                table.problems.append(Problem("an entry without a 'case' key", str(path), line))
+    elif data is not None:
+        raise InputError(
+            "is not a mapping of cases to attributes",
+            path=path,
+            hint="write 'case name: {attribute: value}' per case",
+        )
+    names: list[str] = []
+    for pos, case, attrs in items:
+        line = parsed.positions.get(pos, (None, None))[0] or 0
+        if not isinstance(attrs, dict):
+            table.problems.append(
+                Problem(f"the attributes of {case!r} are not a mapping", str(path), line)
+            )
+            continue
+        values: dict[str, str | None] = {}
+        bad = False
+        for k, v in attrs.items():
+            if isinstance(v, dict | list):
+                table.problems.append(
+                    Problem(f"attribute {k!r} of {case!r} is not a single value", str(path), line)
+                )
+                bad = True
+                break
+            values[str(k)] = None if v is None else str(v)
+            if str(k) not in names:
+                names.append(str(k))
+        if not bad:
+            table.rows.append(AttributeRow(line, case, values))
+    table.attributes = names
+    return table

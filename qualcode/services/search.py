@@ -1,0 +1,55 @@
+"""Searching the project's sentences, by words or by lemmas."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from qualcode.core.model import SearchHit
+from qualcode.core.search import parse_query, with_alternatives
+from qualcode.errors import InputError
+
+if TYPE_CHECKING:
+    from qualcode.store import Project
+
+
+def search(
+    project: Project,
+    query: str,
+    *,
+    lemma: bool = False,
+    code: str | None = None,
+    include_children: bool = False,
+    speaker: str | None = None,
+    doc: str | None = None,
+    context: int = 60,
+    limit: int | None = None,
+) -> list[SearchHit]:
+    """Sentences matching every word of ``query`` (see :meth:`Project.search`).
+
+    With ``lemma``, each word of the query is looked up in the Indonesian and English
+    lemma tables and matched against the sentences' lemmas, so ``antre`` and
+    ``mengantre`` both find "Saya mengantre dua jam".
+
+    Raises:
+        InputError: a query without words.
+        NotFoundError: an unknown code or document.
+    """
+    try:
+        terms = parse_query(query)
+    except ValueError as exc:
+        raise InputError(str(exc), hint="search for at least one word") from None
+    if lemma:
+        from qualcode.nlp.pipeline import lemma_forms
+
+        words = {a[0] for t in terms for a in t.alternatives if len(a) == 1}
+        terms = with_alternatives(terms, {w: lemma_forms(w) for w in words})
+    return project.search(
+        terms,
+        lemma=lemma,
+        code=code,
+        include_children=include_children,
+        speaker=speaker,
+        doc=doc,
+        context=context,
+        limit=limit,
+    )
