@@ -7,6 +7,18 @@ everything is re-exported here (``from qualcode import services``).
 """
 
 from qualcode.core.model import Progress
+from qualcode.services.autocode import (
+    AutocodeReport,
+    ReferenceCodings,
+    accept_all,
+    autocode,
+    evaluate_rules,
+    expand_codes,
+    explain,
+    import_codings,
+    load_codings_file,
+    match_documents,
+)
 from qualcode.services.codebook import export_codebook, load_codebook, sync_codebook, write_back
 from qualcode.services.export import export_frequency
 from qualcode.services.imports import (
@@ -22,8 +34,18 @@ from qualcode.services.selectors import resolve_span
 
 __all__ = [
     "SPEAKER_SETTINGS",
+    "AutocodeReport",
     "ImportReport",
     "Progress",
+    "ReferenceCodings",
+    "accept_all",
+    "autocode",
+    "evaluate_rules",
+    "expand_codes",
+    "explain",
+    "import_codings",
+    "load_codings_file",
+    "match_documents",
     "build_demo",
     "default_codebook",
     "demo_location",

@@ -65,9 +65,10 @@ from qualcode.store.cases import CaseMixin
 from qualcode.store.codebook_ops import CodebookOpsMixin
 from qualcode.store.engine import ensure_schema, make_engine, resolve_location
 from qualcode.store.memos import MemoMixin
+from qualcode.store.suggestions import SuggestionMixin
 
 
-class Project(CodebookOpsMixin, MemoMixin, CaseMixin, ProjectBase):
+class Project(CodebookOpsMixin, MemoMixin, CaseMixin, SuggestionMixin, ProjectBase):
     """An open project (a SQLite file or a PostgreSQL database).
 
     Args:
