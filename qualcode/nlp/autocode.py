@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from qualcode.core.autocode import Suggestion
@@ -37,7 +37,20 @@ from qualcode.nlp.morph import WORD_RE, Lemmatizer
 from qualcode.nlp.pipeline import SUPPORTED
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    """What a word form triggers: single-word entries (code, label), vetoes,
+    codes whose token patterns must run, phrases to check in place, and the
+    required-word sets of regexes it satisfies."""
+
+    singles: tuple[tuple[int, str], ...]
+    vetoes: frozenset[int]
+    patterns: frozenset[int]
+    phrases: tuple[_Entry, ...]
+    reqs: frozenset[int]
+
+
+@dataclass(frozen=True, slots=True)
 class _Entry:
     """A keyword, phrase or pattern trigger of one code."""
 
@@ -47,6 +60,19 @@ class _Entry:
     exact: bool
     negative: bool = False
     pattern: int | None = None  # a trigger for token pattern N of the code
+    offset: int = 0  # the phrase is indexed under keys[offset] (its longest word)
+
+
+@dataclass(frozen=True)
+class _Regex:
+    """A compiled ``regex`` entry of one code."""
+
+    id: int
+    code: int
+    label: str
+    pattern: re.Pattern[str]
+    keys: tuple[frozenset[Key], ...]  # a unit must hold a word of each set (none: always run)
+    reqs: tuple[int, ...] = ()  # the ids of those sets
 
 
 @dataclass
@@ -56,7 +82,7 @@ class _CodeRules:
     scope: str
     speaker: str
     min_score: int
-    regex: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
+    regex: list[_Regex] = field(default_factory=list)
     patterns: int = 0
     # patterns with no required literal word: every unit must be tokenized
     unfiltered_patterns: list[int] = field(default_factory=list)
@@ -86,6 +112,7 @@ class RuleMatcher:
     def __init__(self, codebook: Codebook, lang: str, codes: Collection[str] | None = None) -> None:
         self.lang = lang if lang in SUPPORTED else "en"
         self.codes: list[_CodeRules] = []
+        self._regex_count = 0
         entries: list[_Entry] = []
         raw_patterns: dict[int, list[Any]] = {}
         selected = [
@@ -103,15 +130,55 @@ class RuleMatcher:
         self.lemma = Lemmatizer(self.lang, vocabulary)
         for code in selected:
             self._compile(code, entries, raw_patterns)
+        ids = {c.id for c in self.codes}
+        self._ancestors: dict[str, tuple[str, ...]] = {
+            c.id: tuple(a for a in codebook.path(c.id)[:-1] if a in ids) for c in self.codes
+        }
+        self._ancestors = {k: v for k, v in self._ancestors.items() if v}
         self._entries_by_form: dict[str, list[_Entry]] = {}
         self._entries_by_lemma: dict[str, list[_Entry]] = {}
         for e in entries:
             target = self._entries_by_form if e.exact else self._entries_by_lemma
-            target.setdefault(e.keys[0], []).append(e)
-        self._hits: dict[str, tuple[_Entry, ...]] = {}
-        self._regex_any = {
-            scope: _combine([rx for c in self.codes if c.scope == scope for _, rx in c.regex])
+            target.setdefault(e.keys[e.offset], []).append(e)
+        # per distinct word form: the entries and regexes it triggers (cached)
+        self._hits: dict[str, _Hit] = {}
+        self._seen: set[str] = set()
+        self._triggers: set[str] = set()
+        self._regexes: list[_Regex] = []
+        # each required word set of each regex gets an id; a regex is tried on a
+        # unit only when the unit holds a word of every one of its sets
+        self._req_owner: list[int] = []
+        self._rx_index: dict[tuple[bool, bool], dict[str, list[int]]] = {
+            (a, b): {} for a in (True, False) for b in (True, False)
+        }
+        for c in self.codes:
+            for i, rx in enumerate(c.regex):
+                reqs = []
+                # a unit must hold a word of every set: more sets, fewer searches
+                useful = list(rx.keys[:3])
+                for keys in useful:
+                    req = len(self._req_owner)
+                    self._req_owner.append(rx.id)
+                    reqs.append(req)
+                    for word, at_start, at_end in keys:
+                        self._rx_index[(at_start, at_end)].setdefault(word, []).append(req)
+                rx = replace(rx, reqs=tuple(reqs))
+                c.regex[i] = rx
+                self._regexes.append(rx)
+        # for the first set of each regex: (regex, its scope is "sentence", other sets)
+        self._primary: dict[int, tuple[int, bool, tuple[int, ...]]] = {
+            rx.reqs[0]: (rx.id, self.codes[rx.code].scope == "sentence", rx.reqs[1:])
+            for rx in self._regexes
+            if rx.reqs
+        }
+        self._always = {
+            scope: tuple(
+                rx.id for rx in self._regexes if not rx.keys and self.codes[rx.code].scope == scope
+            )
             for scope in ("sentence", "turn")
+        }
+        self._rx_lengths = {
+            kind: sorted({len(w) for w in index}) for kind, index in self._rx_index.items()
         }
         self._matcher: Any = None
         self._nlp: Any = None
@@ -141,9 +208,29 @@ class RuleMatcher:
                 if not words:
                     continue
                 keys = tuple(words) if exact else tuple(self.lemma(w) for w in words)
-                entries.append(_Entry(index, str(item), keys, exact, negative=name == "negative"))
+                # index a phrase under its longest word: "yang ganti" is looked at
+                # only where "ganti" occurs, not at every "yang"
+                common = _common_words()
+                offset = max(
+                    range(len(keys)),
+                    key=lambda k: (words[k] not in common, len(keys[k]), -k),
+                )
+                entries.append(
+                    _Entry(
+                        index, str(item), keys, exact, negative=name == "negative", offset=offset
+                    )
+                )
         for item in rules.for_language("regex", self.lang):
-            cr.regex.append((f"/{item}/", re.compile(str(item), re.IGNORECASE)))
+            cr.regex.append(
+                _Regex(
+                    self._regex_count,
+                    index,
+                    f"/{item}/",
+                    re.compile(str(item), re.IGNORECASE),
+                    required_sets(str(item)),
+                )
+            )
+            self._regex_count += 1
         patterns = rules.for_language("patterns", self.lang)
         for n, pattern in enumerate(patterns):
             plain = _plain(pattern)
@@ -234,46 +321,98 @@ class RuleMatcher:
         """True when no code has rules for this language."""
         return not self.codes
 
-    def _entries_for(self, form: str) -> tuple[_Entry, ...]:
-        hit = self._hits.get(form)
-        if hit is None:
-            found = list(self._entries_by_form.get(form, ()))
-            found += self._entries_by_lemma.get(self.lemma(form), ())
-            hit = tuple(found)
-            if len(self._hits) < 500_000:
-                self._hits[form] = hit
+    def _compute(self, form: str) -> _Hit | None:
+        """What one word form triggers (cached per distinct form)."""
+        entries = list(self._entries_by_form.get(form, ()))
+        entries += self._entries_by_lemma.get(self.lemma(form), ())
+        reqs: list[int] = []
+        pieces = [form]
+        if "-" in form or "'" in form or "’" in form:
+            pieces.extend(_PIECES.split(form))
+        index = self._rx_index
+        for piece in pieces:
+            reqs.extend(index[(True, True)].get(piece, ()))
+            size = len(piece)
+            for k in self._rx_lengths[(True, False)]:
+                if k <= size:
+                    reqs.extend(index[(True, False)].get(piece[:k], ()))
+            for k in self._rx_lengths[(False, True)]:
+                if k <= size:
+                    reqs.extend(index[(False, True)].get(piece[-k:], ()))
+        size = len(form)
+        for k in self._rx_lengths[(False, False)]:
+            for i in range(size - k + 1):
+                reqs.extend(index[(False, False)].get(form[i : i + k], ()))
+        self._seen.add(form)
+        if not entries and not reqs:
+            return None
+        singles = tuple(
+            (e.code, e.label)
+            for e in entries
+            if len(e.keys) == 1 and e.pattern is None and not e.negative
+        )
+        vetoes = frozenset(e.code for e in entries if len(e.keys) == 1 and e.negative)
+        patterns = frozenset(e.code for e in entries if e.pattern is not None)
+        phrases = tuple(e for e in entries if len(e.keys) > 1)
+        hit = _Hit(singles, vetoes, patterns, phrases, frozenset(reqs))
+        self._hits[form] = hit
+        self._triggers.add(form)
         return hit
 
-    def _scan(self, words: Sequence[str]) -> tuple[dict[int, set[str]], set[int], set[int]]:
+    def _scan(self, words: list[str]) -> tuple[dict[int, set[str]], set[int], set[int], set[int]]:
         """Keyword, phrase and pattern-trigger hits of one unit.
 
         Returns:
-            labels matched per code, codes vetoed, codes whose patterns must run.
+            labels matched per code, codes vetoed, codes whose patterns must run,
+            and the required-word sets (of regexes) the unit holds.
         """
         found: dict[int, set[str]] = {}
         vetoed: set[int] = set()
         patterns: set[int] = set()
-        entries_for = self._entries_for
-        n = len(words)
-        for i, form in enumerate(words):
-            hits = entries_for(form)
-            if not hits:
-                continue
-            for e in hits:
-                if len(e.keys) > 1:
-                    if i + len(e.keys) > n or not self._rest_matches(e, words, i):
-                        continue
-                if e.pattern is not None:
-                    patterns.add(e.code)
-                elif e.negative:
-                    vetoed.add(e.code)
+        reqs: set[int] = set()
+        if not self._seen.issuperset(words):
+            for form in set(words).difference(self._seen):
+                self._compute(form)
+        triggered = self._triggers.intersection(words)
+        if not triggered:
+            return found, vetoed, patterns, reqs
+        cache = self._hits
+        for form in triggered:
+            hit = cache[form]
+            for code, label in hit.singles:
+                labels = found.get(code)
+                if labels is None:
+                    found[code] = {label}
                 else:
-                    found.setdefault(e.code, set()).add(e.label)
-        return found, vetoed, patterns
+                    labels.add(label)
+            if hit.vetoes:
+                vetoed.update(hit.vetoes)
+            if hit.patterns:
+                patterns.update(hit.patterns)
+            if hit.reqs:
+                reqs.update(hit.reqs)
+            if hit.phrases:
+                n = len(words)
+                at = [i for i, w in enumerate(words) if w == form]
+                for e in hit.phrases:
+                    for i in at:
+                        first = i - e.offset
+                        if first < 0 or first + len(e.keys) > n:
+                            continue
+                        if not self._rest_matches(e, words, first):
+                            continue
+                        if e.negative:
+                            vetoed.add(e.code)
+                        else:
+                            found.setdefault(e.code, set()).add(e.label)
+                        break
+        return found, vetoed, patterns, reqs
 
-    def _rest_matches(self, e: _Entry, words: Sequence[str], i: int) -> bool:
-        for j, key in enumerate(e.keys[1:], start=1):
-            w = words[i + j]
+    def _rest_matches(self, e: _Entry, words: Sequence[str], first: int) -> bool:
+        for j, key in enumerate(e.keys):
+            if j == e.offset:
+                continue
+            w = words[first + j]
             if w != key and (e.exact or self.lemma(w) != key):
                 return False
         return True
@@ -298,7 +437,7 @@ class RuleMatcher:
         Returns:
             code id -> evidence, for the codes that would be suggested.
         """
-        found, vetoed = self._unit(text, "sentence", whole=True)
+        found, vetoed, _ = self._unit(text, "sentence", whole=True)
         return {
             self.codes[c].id: tuple(sorted(v))
             for c, v in found.items()
@@ -311,26 +450,38 @@ class RuleMatcher:
 
     def _unit(
         self, text: str, scope: str, *, whole: bool = False
-    ) -> tuple[dict[int, set[str]], set[int]]:
+    ) -> tuple[dict[int, set[str]], set[int], set[int]]:
         """Raw hits of one unit: labels per code (rules of ``scope``, or every
-        scope when ``whole``) and the codes a negative entry vetoes."""
-        found, vetoed, patterns = self._scan(WORD_RE.findall(text.lower()))
+        scope when ``whole``), the codes a negative entry vetoes, and the regexes
+        of turn-scope codes worth trying on the unit's turn."""
+        found, vetoed, patterns, regexes = self._scan(WORD_RE.findall(text.lower()))
         if self._matcher is not None:
             patterns.update(c.index for c in self.codes if c.unfiltered_patterns)
             if patterns:
                 for code, labels in self._run_patterns(text, patterns).items():
                     found.setdefault(code, set()).update(labels)
         scopes = ("sentence", "turn") if whole else (scope,)
-        for sc in scopes:
-            prefilter = self._regex_any[sc]
-            if prefilter is not None and prefilter.search(text) is None:
+        turn_reqs: set[int] = set()
+        candidates: list[int] = []
+        primary = self._primary
+        for req in regexes:
+            info = primary.get(req)
+            if info is None:
                 continue
-            for c in self.codes:
-                if c.scope == sc and c.regex:
-                    for label, rx in c.regex:
-                        if rx.search(text):
-                            found.setdefault(c.index, set()).add(label)
-        return found, vetoed
+            rid, sentence_scope, others = info
+            if not whole and not sentence_scope:
+                turn_reqs.add(req)
+                turn_reqs.update(q for q in others if q in regexes)
+            elif not others or all(q in regexes for q in others):
+                candidates.append(rid)
+        for sc in scopes:
+            candidates.extend(self._always[sc])
+        for rid in candidates:
+            rx = self._regexes[rid]
+            if rx.code not in found or rx.label not in found[rx.code]:
+                if rx.pattern.search(text):
+                    found.setdefault(rx.code, set()).add(rx.label)
+        return found, vetoed, turn_reqs
 
     def match(self, doc: Document) -> list[Suggestion]:
         """Suggestions for one document, in text order (sentences before their turn)."""
@@ -344,9 +495,12 @@ class RuleMatcher:
         # per turn: labels found in its sentences for turn-scope codes, and vetoes
         turn_found: dict[int, dict[int, set[str]]] = {}
         turn_vetoed: dict[int, set[int]] = {}
+        turn_regexes: dict[int, set[int]] = {}
         for s in doc.sentences:
             role = roles.get(s.turn) if s.turn is not None else None
-            found, vetoed = self._unit(text[s.start : s.end], "sentence")
+            found, vetoed, turn_rx = self._unit(text[s.start : s.end], "sentence")
+            if turn_rx and s.turn is not None:
+                turn_regexes.setdefault(s.turn, set()).update(turn_rx)
             for c, labels in found.items():
                 if c in sentence_codes:
                     if self._keeps(c, labels, vetoed, role):
@@ -366,16 +520,22 @@ class RuleMatcher:
             if turn_codes and s.turn is not None and vetoed:
                 turn_vetoed.setdefault(s.turn, set()).update(vetoed)
         if turn_codes:
-            turn_regex = self._regex_any["turn"]
+            always = self._always["turn"]
             for t in doc.turns:
                 hits = turn_found.get(t.number, {})
-                if turn_regex is not None:
+                reqs = turn_regexes.get(t.number, set())
+                candidates = []
+                for r in reqs:
+                    info = self._primary.get(r)
+                    if info is not None and all(q in reqs for q in info[2]):
+                        candidates.append(info[0])
+                candidates.extend(always)
+                if candidates:
                     chunk = text[t.start : t.end]
-                    if turn_regex.search(chunk):
-                        for cr in turn_codes:
-                            for label, rx in cr.regex:
-                                if rx.search(chunk):
-                                    hits.setdefault(cr.index, set()).add(label)
+                    for rid in candidates:
+                        rx = self._regexes[rid]
+                        if rx.pattern.search(chunk):
+                            hits.setdefault(rx.code, set()).add(rx.label)
                 turn_veto = turn_vetoed.get(t.number, set())
                 for cr in turn_codes:
                     got = hits.get(cr.index)
@@ -393,18 +553,192 @@ class RuleMatcher:
                         )
                     )
         out.sort(key=lambda s: (s.start, -s.end, s.code))
-        return out
+        return self._most_specific(out)
+
+    def _most_specific(self, suggestions: list[Suggestion]) -> list[Suggestion]:
+        """Drop a suggestion when a sub-code of its code is suggested for the same
+        unit: the sub-code already says it (and rolls up to it), and the coder
+        reviews one decision instead of two."""
+        if not self._ancestors:
+            return suggestions
+        covered: set[tuple[int, int, str]] = set()
+        for s in suggestions:
+            for a in self._ancestors.get(s.code, ()):
+                covered.add((s.start, s.end, a))
+        if not covered:
+            return suggestions
+        return [s for s in suggestions if (s.start, s.end, s.code) not in covered]
 
 
-def _combine(patterns: list[re.Pattern[str]]) -> re.Pattern[str] | None:
-    """One regex that finds anything any of ``patterns`` finds (a pre-filter), or
-    ``None`` when there are none or they cannot be combined (back-references)."""
-    if not patterns:
-        return None
+_MIN_KEY = 2
+_PIECES = re.compile("[-'’]")
+
+Key = tuple[str, bool, bool]
+"""A required word fragment: ``(text, at a word start, at a word end)``."""
+
+
+def required_words(pattern: str) -> frozenset[Key] | None:
+    """Word fragments one of which every match of ``pattern`` contains: the most
+    selective set of :func:`required_sets` (``None`` when there is none)."""
+    sets = required_sets(pattern)
+    return sets[0] if sets else None
+
+
+def required_sets(pattern: str, limit: int = 4) -> tuple[frozenset[Key], ...]:
+    """Sets of word fragments such that every match of ``pattern`` contains one
+    fragment of each set, the most selective first.
+
+    Worked out from the parsed expression: literal runs, alternations of literals
+    and repeats of at least one, each with whether a word boundary must surround
+    it (``\\bsalah\\b`` needs the word ``salah``; ``\\bsyarat\\w*`` a word starting
+    with ``syarat``). A unit whose words miss one set cannot match, so the
+    expression is not even tried on it. Empty when nothing certain can be said
+    (the expression is then tried on every unit). Fragments are lowercased.
+    """
     try:
-        return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.IGNORECASE)
-    except re.error:
-        return None
+        from re import _parser  # type: ignore[attr-defined]
+
+        parsed = _parser.parse(pattern, re.IGNORECASE)
+        return tuple(_required(list(parsed), _parser, False, False)[:limit])
+    except Exception:  # noqa: BLE001 - an internal module may change; fall back safely
+        return ()
+
+
+def _exact(seq: list[Any], sp: Any, limit: int = 64) -> set[str] | None:
+    """The strings an all-literal sequence matches, or ``None``."""
+    out = {""}
+    for op, av in seq:
+        if op is sp.LITERAL:
+            out = {s + chr(av) for s in out}
+        elif op is sp.SUBPATTERN:
+            inner = _exact(list(av[-1]), sp, limit)
+            if inner is None:
+                return None
+            out = {s + t for s in out for t in inner}
+        elif op is sp.BRANCH:
+            alts = [_exact(list(a), sp, limit) for a in av[1]]
+            if any(a is None for a in alts):
+                return None
+            out = {s + t for s in out for a in alts if a for t in a}
+        else:
+            return None
+        if len(out) > limit:
+            return None
+    return out
+
+
+def _boundary(item: tuple[Any, Any] | None, sp: Any) -> bool:
+    """Whether ``item`` (the element before or after a literal) guarantees a word
+    boundary there: ``\\b``, the start or end of the text, or at least one
+    non-word character."""
+    if item is None:
+        return False
+    op, av = item
+    if op is sp.AT:
+        return av in (
+            sp.AT_BOUNDARY,
+            sp.AT_BEGINNING,
+            sp.AT_BEGINNING_STRING,
+            sp.AT_END,
+            sp.AT_END_STRING,
+        )
+    if op is sp.LITERAL:
+        return not re.match(r"\w", chr(av))
+    if op in (sp.MAX_REPEAT, sp.MIN_REPEAT) and av[0] >= 1 and len(av[2]) == 1:
+        return _boundary(av[2][0], sp)
+    if op is sp.IN:
+        return list(av) in (
+            [(sp.CATEGORY, sp.CATEGORY_SPACE)],
+            [(sp.CATEGORY, sp.CATEGORY_NOT_WORD)],
+        )
+    return False
+
+
+def _keys(strings: set[str], before: bool, after: bool) -> frozenset[Key] | None:
+    keys: set[Key] = set()
+    for text in strings:
+        runs = list(re.finditer(r"[^\W_]+", text.lower()))
+        if not runs:
+            return None
+        if before and after and WORD_RE.fullmatch(text.lower()):
+            keys.add((text.lower(), True, True))  # a whole word, hyphenated or not
+            continue
+        run = max(runs, key=lambda m: len(m.group()))
+        if len(run.group()) < _MIN_KEY:
+            return None
+        starts = before if run.start() == 0 else True
+        ends = after if run.end() == len(text) else True
+        keys.add((run.group(), starts, ends))
+    return frozenset(keys)
+
+
+def _required(
+    seq: list[Any], sp: Any, outer_before: bool, outer_after: bool
+) -> list[frozenset[Key]]:
+    """Every required set found in ``seq``, the most selective first.
+
+    ``outer_before`` / ``outer_after``: whether a word boundary is certain just
+    before / after ``seq`` (it is a group or an alternative inside a longer
+    expression)."""
+    candidates: list[frozenset[Key]] = []
+    current = {""}
+    began: tuple[Any, Any] | None = None  # the element before the literal run
+    previous: tuple[Any, Any] | None = None
+
+    def flush(following: tuple[Any, Any] | None, last: bool = False) -> None:
+        nonlocal current
+        if current != {""}:
+            before = _boundary(began, sp) if began is not None else outer_before
+            after = outer_after if last else _boundary(following, sp)
+            keys = _keys(current, before, after)
+            if keys:
+                candidates.append(keys)
+        current = {""}
+
+    for n, (op, av) in enumerate(seq):
+        exact = _exact([(op, av)], sp) if op in (sp.LITERAL, sp.SUBPATTERN, sp.BRANCH) else None
+        if exact is not None and len(current) * len(exact) <= 64:
+            if current == {""}:
+                began = previous
+            current = {s + t for s in current for t in exact}
+            previous = (op, av)
+            continue
+        flush((op, av))
+        before = _boundary(previous, sp) if previous is not None else outer_before
+        after = _boundary(seq[n + 1], sp) if n + 1 < len(seq) else outer_after
+        if op is sp.SUBPATTERN:
+            candidates.extend(_required(list(av[-1]), sp, before, after))
+        elif op is sp.BRANCH:
+            parts = [_required(list(a), sp, before, after) for a in av[1]]
+            if all(parts):
+                candidates.append(frozenset().union(*(p[0] for p in parts)))
+        elif op in (sp.MAX_REPEAT, sp.MIN_REPEAT) and av[0] >= 1:
+            candidates.extend(_required(list(av[2]), sp, False, False))
+        previous = (op, av)
+    flush(None, last=True)
+    common = _common_words()
+
+    def cost(keys: frozenset[Key]) -> tuple[bool, float, int, int]:
+        # prefer sets without a frequent word, then whole words, long, few
+        frequent = any(k in common for k, _, _ in keys)
+        loose = sum(not (a and b) for _, a, b in keys) / len(keys)
+        return (frequent, loose, -min(len(k) for k, _, _ in keys), len(keys))
+
+    return sorted(set(candidates), key=cost)
+
+
+_COMMON: set[str] = set()
+
+
+def _common_words() -> set[str]:
+    """Frequent words (spaCy's stop words for id and en plus colloquial ones): a
+    poor choice of required word, since nearly every unit holds one."""
+    if not _COMMON:
+        from qualcode.nlp.morph import spacy_stop_words
+        from qualcode.nlp.textstats import COLLOQUIAL_STOP_WORDS
+
+        _COMMON.update(spacy_stop_words("en"), spacy_stop_words("id"), COLLOQUIAL_STOP_WORDS)
+    return _COMMON
 
 
 def _plain(value: Any) -> Any:

@@ -230,13 +230,32 @@ class Lemmatizer:
 
 
 _ROOTS: dict[str, frozenset[str]] = {}
+_TABLES: dict[str, Any] = {}
 
 
 def _raw_table(lang: str) -> Any:
-    """The spaCy lookup ``Table`` of ``lang`` (``None`` without spacy-lookups-data)."""
-    from qualcode.nlp.pipeline import lemma_table
+    """The lookup table of ``lang`` as a plain ``dict`` (form -> lemma).
 
-    return getattr(lemma_table(lang), "_table", None)
+    Read straight from spacy-lookups-data's compressed JSON, which is the data
+    spaCy's own lookup lemmatizer uses: importing spaCy costs seconds, and a
+    ``dict`` looks a word up faster than spaCy's hashed ``Table``. Falls back to
+    spaCy's loader when the file is not where the package keeps it.
+    """
+    table = _TABLES.get(lang)
+    if table is None:
+        try:
+            import gzip
+            import json
+            from importlib.resources import files
+
+            data = files("spacy_lookups_data").joinpath("data", f"{lang}_lemma_lookup.json.gz")
+            table = json.loads(gzip.decompress(data.read_bytes()))
+        except Exception:  # noqa: BLE001 - no such file: ask spaCy
+            from qualcode.nlp.pipeline import lemma_table
+
+            table = getattr(lemma_table(lang), "_table", None)
+        _TABLES[lang] = table
+    return table
 
 
 def _table_lemmas(lang: str) -> set[str]:
@@ -246,3 +265,36 @@ def _table_lemmas(lang: str) -> set[str]:
         roots = frozenset(str(v) for v in table.values()) if table is not None else frozenset()
         _ROOTS[lang] = roots
     return set(roots)
+
+
+_STOP: dict[str, frozenset[str]] = {}
+
+
+def spacy_stop_words(lang: str) -> frozenset[str]:
+    """spaCy's stop-word list for ``lang``, without importing spaCy (seconds).
+
+    The list lives in ``spacy/lang/<lang>/stop_words.py``, a module with no
+    imports; it is executed on its own. Falls back to a normal import.
+    """
+    lang = lang if lang in SUPPORTED else "en"
+    words = _STOP.get(lang)
+    if words is None:
+        try:
+            import importlib.util
+            from pathlib import Path
+
+            spec = importlib.util.find_spec("spacy")
+            assert spec is not None and spec.submodule_search_locations
+            path = (
+                Path(next(iter(spec.submodule_search_locations))) / "lang" / lang / "stop_words.py"
+            )
+            namespace: dict[str, Any] = {}
+            exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), namespace)  # noqa: S102
+            words = frozenset(namespace["STOP_WORDS"])
+        except Exception:  # noqa: BLE001
+            import importlib
+
+            module = importlib.import_module(f"spacy.lang.{lang}.stop_words")
+            words = frozenset(module.STOP_WORDS)
+        _STOP[lang] = words
+    return words
