@@ -15,6 +15,7 @@ from qualcode.cli import (  # noqa: F401  (registers commands)
     coding,
     export,
     project,
+    text,
 )
 from qualcode.cli._base import cli, main
 

@@ -42,6 +42,8 @@ ID_OVERRIDES = {
     "pegawainya": "pegawai",
     "pelicin": "pelicin",
     "pungli": "pungli",
+    "kecamatan": "kecamatan",
+    "kelurahan": "kelurahan",
 }
 
 _PARTICLES = ("lah", "kah", "tah", "pun")

@@ -85,6 +85,9 @@ class WordCounter:
         return out
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def _term_regex(term: str) -> re.Pattern[str]:
     words = WORD_RE.findall(term.lower())
     body = r"\s+".join(re.escape(w) for w in words)
@@ -152,9 +155,9 @@ def kwic(
                         speaker=turn.speaker if turn is not None else None,
                         start=start,
                         end=end,
-                        left=" ".join(left.split()) if left.strip() else "",
+                        left=_SPACES.sub(" ", left).lstrip(),
                         keyword=text[start:end],
-                        right=" ".join(right.split()) if right.strip() else "",
+                        right=_SPACES.sub(" ", right).rstrip(),
                     )
                 )
     return out

@@ -31,6 +31,12 @@ from qualcode.services.imports import (
 from qualcode.services.projects import build_demo, demo_location, init_project
 from qualcode.services.resources import default_codebook, resource_dir
 from qualcode.services.selectors import resolve_span
+from qualcode.services.text_analysis import (
+    export_kwic,
+    export_words,
+    keyword_in_context,
+    word_frequencies,
+)
 
 __all__ = [
     "SPEAKER_SETTINGS",
@@ -43,6 +49,8 @@ __all__ = [
     "evaluate_rules",
     "expand_codes",
     "explain",
+    "export_kwic",
+    "export_words",
     "import_codings",
     "load_codings_file",
     "match_documents",
@@ -53,11 +61,13 @@ __all__ = [
     "export_frequency",
     "import_transcripts",
     "init_project",
+    "keyword_in_context",
     "load_codebook",
     "prepare_document",
     "resolve_span",
     "resource_dir",
     "speaker_config",
     "sync_codebook",
+    "word_frequencies",
     "write_back",
 ]
