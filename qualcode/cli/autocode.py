@@ -261,9 +261,10 @@ def suggestions(
 @click.argument("guids", nargs=-1)
 @click.option("--code", "code_", metavar="CODE", help="Accept every pending suggestion of CODE.")
 @click.option("--doc", help="With --code: only in this document.")
+@click.option("--children", is_flag=True, help="With --code: its sub-codes' suggestions too.")
 @pass_ctx
 def suggestions_accept(
-    ctx: Context, guids: tuple[str, ...], code_: str | None, doc: str | None
+    ctx: Context, guids: tuple[str, ...], code_: str | None, doc: str | None, children: bool
 ) -> None:
     """Accept suggestions (by guid, or all of --code): they become your codings."""
     from qualcode import services
@@ -272,7 +273,7 @@ def suggestions_accept(
         fail("name suggestions by guid or pass --code CODE (not both)")
     with ctx.open() as project:
         if code_:
-            done = services.accept_all(project, code_, doc=doc)
+            done = services.accept_all(project, code_, doc=doc, include_children=children)
         else:
             done = project.accept_suggestions(list(guids))
     for c in done:

@@ -17,6 +17,7 @@ from qualcode.services.autocode import (
     explain,
     import_codings,
     load_codings_file,
+    make_explainer,
     match_documents,
 )
 from qualcode.services.codebook import export_codebook, load_codebook, sync_codebook, write_back
@@ -53,6 +54,7 @@ __all__ = [
     "export_words",
     "import_codings",
     "load_codings_file",
+    "make_explainer",
     "match_documents",
     "build_demo",
     "default_codebook",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -151,29 +151,51 @@ def autocode(
     return report
 
 
-def explain(project: Project, coding: Coding) -> tuple[str, ...]:
-    """What the rules of ``coding``'s code match in its passage (for the reviewer)."""
+def make_explainer(project: Project) -> Callable[[Coding], tuple[str, ...]]:
+    """A function telling what the rules of a suggestion's code match in its
+    passage (for the reviewer), the rules compiled once."""
     from qualcode.nlp.autocode import RuleSet
 
     codebook = project.codebook()
-    code = codebook.get(coding.code)
-    if code is None or code.rules is None or code.rules.is_empty():
-        return ()
-    (doc,) = project.documents_full([coding.doc])
-    turn = doc.turn_at(coding.start)
-    matcher = RuleSet(codebook, {code.id}).for_language(doc.lang)
-    found = matcher.match_text(doc.text[coding.start : coding.end], turn.role if turn else None)
-    return found.get(code.id, ())
+    rules = RuleSet(codebook)
+    docs: dict[str, Document] = {}
+
+    def explain_one(coding: Coding) -> tuple[str, ...]:
+        code = codebook.get(coding.code)
+        if code is None or code.rules is None or code.rules.is_empty():
+            return ()
+        doc = docs.get(coding.doc)
+        if doc is None:
+            (doc,) = project.documents_full([coding.doc])
+            docs[coding.doc] = doc
+        turn = doc.turn_at(coding.start)
+        found = rules.for_language(doc.lang).match_text(
+            doc.text[coding.start : coding.end], turn.role if turn else None
+        )
+        return found.get(code.id, ())
+
+    return explain_one
+
+
+def explain(project: Project, coding: Coding) -> tuple[str, ...]:
+    """What the rules of ``coding``'s code match in its passage."""
+    return make_explainer(project)(coding)
 
 
 # ---------------------------------------------------------------------- review
 
 
 def accept_all(
-    project: Project, code: str, *, doc: str | None = None, coder: str | None = None
+    project: Project,
+    code: str,
+    *,
+    doc: str | None = None,
+    coder: str | None = None,
+    include_children: bool = False,
 ) -> list[Coding]:
-    """Accept every pending suggestion of ``code`` (and its sub-codes), one action."""
-    pending = project.suggestions(code=code, doc=doc)
+    """Accept every pending suggestion of ``code`` (with its sub-codes when
+    ``include_children``), in one action."""
+    pending = project.suggestions(code=code, doc=doc, include_children=include_children)
     if not pending:
         return []
     return project.accept_suggestions([c.guid for c in pending], coder=coder)

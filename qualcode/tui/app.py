@@ -39,6 +39,9 @@ class NoProjectScreen(Screen[None]):
         yield Footer()
 
 
+_SCREEN_ACTIONS = ("open_suggestions", "open_text_analysis")
+
+
 class QualcodeApp(App[None]):
     """The workbench: a coding screen over one project."""
 
@@ -49,6 +52,20 @@ class QualcodeApp(App[None]):
             "q", "quit", "Quit", id="quit", tooltip="Leave qualcode (everything is already saved)."
         ),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
+        Binding(
+            "a",
+            "open_suggestions",
+            "Suggestions",
+            id="open-suggestions",
+            tooltip="Review auto-code suggestions (and run the rules).",
+        ),
+        Binding(
+            "w",
+            "open_text_analysis",
+            "Words/KWIC",
+            id="open-text-analysis",
+            tooltip="Word frequencies and keyword in context.",
+        ),
     ]
 
     def __init__(
@@ -73,9 +90,34 @@ class QualcodeApp(App[None]):
             self.push_screen(CodingScreen(self.project, label_lang=self.settings.label_lang))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "quit" and getattr(self.screen, "prefix_active", False):
+        if action in _SCREEN_ACTIONS:
+            # only from the workbench's main screen, and never while a code-key
+            # prefix is being typed (the key belongs to the prefix then)
+            if self.project is None or len(self.screen_stack) > 2:
+                return False
+        if action in ("quit", *_SCREEN_ACTIONS) and getattr(self.screen, "prefix_active", False):
             return False
         return True
+
+    def _back_to_coding(self, _result: object = None) -> None:
+        reload = getattr(self.screen, "reload", None)
+        if callable(reload):
+            reload()
+
+    def action_open_suggestions(self) -> None:
+        from qualcode.tui.screens.suggestions import SuggestionsScreen
+
+        assert self.project is not None
+        self.push_screen(
+            SuggestionsScreen(self.project, label_lang=self.settings.label_lang),
+            self._back_to_coding,
+        )
+
+    def action_open_text_analysis(self) -> None:
+        from qualcode.tui.screens.text_analysis import TextAnalysisScreen
+
+        assert self.project is not None
+        self.push_screen(TextAnalysisScreen(self.project))
 
     def on_key(self, event: events.Key) -> None:
         # Keys that no binding took arrive here in the order they were typed; while
