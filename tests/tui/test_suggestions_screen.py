@@ -130,7 +130,9 @@ async def test_cancel_a_run_stores_nothing(
         await pilot.press("a", "u")
         await pilot.pause(0.1)
         screen = app.screen
-        assert isinstance(screen, SuggestionsScreen) and screen.running
+        assert isinstance(screen, SuggestionsScreen)
+        was_running = screen.running
+        assert was_running
         await pilot.press("escape")  # cancels the run, stays on the screen
         await app.workers.wait_for_complete()
         await pilot.pause()
