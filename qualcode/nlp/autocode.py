@@ -48,6 +48,7 @@ class _Hit:
     patterns: frozenset[int]
     phrases: tuple[_Entry, ...]
     reqs: frozenset[int]
+    primaries: tuple[int, ...]  # reqs that are the first set of a sentence-scope regex
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +171,9 @@ class RuleMatcher:
             rx.reqs[0]: (rx.id, self.codes[rx.code].scope == "sentence", rx.reqs[1:])
             for rx in self._regexes
             if rx.reqs
+        }
+        self._turn_reqs = {
+            q for rx in self._regexes if self.codes[rx.code].scope == "turn" for q in rx.reqs
         }
         self._always = {
             scope: tuple(
@@ -354,28 +358,33 @@ class RuleMatcher:
         vetoes = frozenset(e.code for e in entries if len(e.keys) == 1 and e.negative)
         patterns = frozenset(e.code for e in entries if e.pattern is not None)
         phrases = tuple(e for e in entries if len(e.keys) > 1)
-        hit = _Hit(singles, vetoes, patterns, phrases, frozenset(reqs))
+        primaries = tuple(r for r in set(reqs) if r in self._primary and self._primary[r][1])
+        hit = _Hit(singles, vetoes, patterns, phrases, frozenset(reqs), primaries)
         self._hits[form] = hit
         self._triggers.add(form)
         return hit
 
-    def _scan(self, words: list[str]) -> tuple[dict[int, set[str]], set[int], set[int], set[int]]:
+    def _scan(
+        self, words: list[str]
+    ) -> tuple[dict[int, set[str]], set[int], set[int], set[int], list[int]]:
         """Keyword, phrase and pattern-trigger hits of one unit.
 
         Returns:
             labels matched per code, codes vetoed, codes whose patterns must run,
-            and the required-word sets (of regexes) the unit holds.
+            the required-word sets (of regexes) the unit holds, and those of them
+            that are the first set of a sentence-scope regex.
         """
         found: dict[int, set[str]] = {}
         vetoed: set[int] = set()
         patterns: set[int] = set()
         reqs: set[int] = set()
+        primaries: list[int] = []
         if not self._seen.issuperset(words):
             for form in set(words).difference(self._seen):
                 self._compute(form)
         triggered = self._triggers.intersection(words)
         if not triggered:
-            return found, vetoed, patterns, reqs
+            return found, vetoed, patterns, reqs, primaries
         cache = self._hits
         for form in triggered:
             hit = cache[form]
@@ -391,6 +400,8 @@ class RuleMatcher:
                 patterns.update(hit.patterns)
             if hit.reqs:
                 reqs.update(hit.reqs)
+                if hit.primaries:
+                    primaries.extend(hit.primaries)
             if hit.phrases:
                 n = len(words)
                 at = [i for i, w in enumerate(words) if w == form]
@@ -406,7 +417,7 @@ class RuleMatcher:
                         else:
                             found.setdefault(e.code, set()).add(e.label)
                         break
-        return found, vetoed, patterns, reqs
+        return found, vetoed, patterns, reqs, primaries
 
     def _rest_matches(self, e: _Entry, words: Sequence[str], first: int) -> bool:
         for j, key in enumerate(e.keys):
@@ -449,30 +460,33 @@ class RuleMatcher:
         return c not in vetoed and len(labels) >= cr.min_score and _role_passes(cr.speaker, role)
 
     def _unit(
-        self, text: str, scope: str, *, whole: bool = False
+        self, text: str, scope: str, *, whole: bool = False, words: list[str] | None = None
     ) -> tuple[dict[int, set[str]], set[int], set[int]]:
         """Raw hits of one unit: labels per code (rules of ``scope``, or every
         scope when ``whole``), the codes a negative entry vetoes, and the regexes
         of turn-scope codes worth trying on the unit's turn."""
-        found, vetoed, patterns, regexes = self._scan(WORD_RE.findall(text.lower()))
+        if words is None:
+            words = WORD_RE.findall(text.lower())
+        found, vetoed, patterns, regexes, primaries = self._scan(words)
         if self._matcher is not None:
             patterns.update(c.index for c in self.codes if c.unfiltered_patterns)
             if patterns:
                 for code, labels in self._run_patterns(text, patterns).items():
                     found.setdefault(code, set()).update(labels)
         scopes = ("sentence", "turn") if whole else (scope,)
-        turn_reqs: set[int] = set()
+        # required words of turn-scope regexes are gathered over the whole turn
+        turn_reqs = set() if whole else regexes & self._turn_reqs
         candidates: list[int] = []
         primary = self._primary
-        for req in regexes:
+        firsts = regexes if whole else set(primaries)
+        for req in firsts:
             info = primary.get(req)
             if info is None:
                 continue
             rid, sentence_scope, others = info
             if not whole and not sentence_scope:
-                turn_reqs.add(req)
-                turn_reqs.update(q for q in others if q in regexes)
-            elif not others or all(q in regexes for q in others):
+                continue
+            if not others or all(q in regexes for q in others):
                 candidates.append(rid)
         for sc in scopes:
             candidates.extend(self._always[sc])
@@ -496,23 +510,37 @@ class RuleMatcher:
         turn_found: dict[int, dict[int, set[str]]] = {}
         turn_vetoed: dict[int, set[int]] = {}
         turn_regexes: dict[int, set[int]] = {}
+        # lowercase the document once (unless lowercasing changes a length)
+        low = text.lower()
+        whole_low = len(low) == len(text)
+        findall = WORD_RE.findall
+        unit = self._unit
+        codes = self.codes
+        name = doc.name
         for s in doc.sentences:
-            role = roles.get(s.turn) if s.turn is not None else None
-            found, vetoed, turn_rx = self._unit(text[s.start : s.end], "sentence")
+            start, end = s.start, s.end
+            chunk = text[start:end]
+            found, vetoed, turn_rx = unit(
+                chunk,
+                "sentence",
+                words=findall(low[start:end] if whole_low else chunk.lower()),
+            )
             if turn_rx and s.turn is not None:
                 turn_regexes.setdefault(s.turn, set()).update(turn_rx)
+            if not found and not vetoed:
+                continue
+            role = roles.get(s.turn) if s.turn is not None else None
             for c, labels in found.items():
                 if c in sentence_codes:
-                    if self._keeps(c, labels, vetoed, role):
+                    cr = codes[c]
+                    if (
+                        c not in vetoed
+                        and len(labels) >= cr.min_score
+                        and _role_passes(cr.speaker, role)
+                    ):
                         out.append(
                             Suggestion(
-                                doc.name,
-                                self.codes[c].id,
-                                s.start,
-                                s.end,
-                                "sentence",
-                                s.number,
-                                tuple(sorted(labels)),
+                                name, cr.id, start, end, "sentence", s.number, tuple(sorted(labels))
                             )
                         )
                 elif s.turn is not None:
