@@ -13,7 +13,12 @@ suggestion in one transaction. ``tokens_per_s`` is the corpus's tokens divided b
 that time; the target is at least 150,000 on one core.
 
 The process is pinned to one CPU (``os.sched_setaffinity``) where the platform
-allows it. ``--json`` prints one line with the figures.
+allows it. Two throughputs are reported: ``tokens_per_s`` from the process's CPU
+time (the work one core did, which other processes on a shared machine do not
+inflate) and ``wall_tokens_per_s`` from the wall clock (which also counts the
+commit's fsync, and time the process waited for the CPU: compare it with the
+``load_avg`` printed beside it). The target is checked on the CPU time.
+``--json`` prints one line with the figures.
 """
 
 from __future__ import annotations
@@ -182,9 +187,13 @@ def main(argv: list[str] | None = None) -> int:
         )
         figures.update(json.loads(meas.stdout.strip().splitlines()[-1]))
     seconds = float(figures["autocode_s"])  # type: ignore[arg-type]
-    figures["tokens_per_s"] = round(int(figures["tokens"]) / seconds)  # type: ignore[call-overload]
-    figures["words_per_s"] = round(int(figures["words"]) / seconds)  # type: ignore[call-overload]
+    cpu_s = float(figures["autocode_cpu_s"])  # type: ignore[arg-type]
+    tokens = int(figures["tokens"])  # type: ignore[call-overload]
+    figures["tokens_per_s"] = round(tokens / cpu_s)
+    figures["wall_tokens_per_s"] = round(tokens / seconds)
+    figures["words_per_s"] = round(int(figures["words"]) / cpu_s)  # type: ignore[call-overload]
     figures["cpu"] = cpu
+    figures["load_avg"] = round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None
     figures["target_tokens_per_s"] = TARGET_TOKENS_PER_S
     if args.json:
         print(json.dumps(figures))
@@ -195,9 +204,10 @@ def main(argv: list[str] | None = None) -> int:
             f"import {figures['import_s']} s (not timed)"
         )
         print(
-            f"autocode end to end: {seconds:.2f} s = {figures['tokens_per_s']:,} tokens/s "
-            f"({figures['words_per_s']:,} words/s), {figures['stored']:,} suggestions stored; "
-            f"matching again (warm, dry run): {figures['warm_match_s']} s"
+            f"autocode end to end: {cpu_s:.2f} s of CPU = {figures['tokens_per_s']:,} tokens/s "
+            f"({figures['words_per_s']:,} words/s); wall clock {seconds:.2f} s = "
+            f"{figures['wall_tokens_per_s']:,} tokens/s (load average {figures['load_avg']}); "
+            f"{figures['stored']:,} suggestions stored"
         )
     ok = int(figures["tokens_per_s"]) >= TARGET_TOKENS_PER_S  # type: ignore[call-overload]
     if not ok:

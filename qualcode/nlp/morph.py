@@ -163,9 +163,11 @@ class Lemmatizer:
         """Count the lemmas of ``words`` as roots too (clears the cache).
 
         A word is lemmatized first, so that an inflected keyword (``dioper``) adds
-        its root (``oper``), not itself.
+        its root (``oper``), not itself; shorter words go first, so that of
+        ``toilet`` and ``toiletnya`` only ``toilet`` becomes a root.
         """
-        self._roots |= {self._lemma(w.lower()) for w in words}
+        for word in sorted({w.lower() for w in words}, key=lambda w: (len(w), w)):
+            self._roots.add(self._lemma(word))
         self._cache.clear()
 
     def is_root(self, word: str) -> bool:
