@@ -12,7 +12,7 @@ from qualcode.errors import InputError
 from qualcode.importers.codebook_yaml import check_codebook
 from tests.conftest import CODEBOOK, DATA
 
-BAD = DATA / "bad" / "codebooks"
+BAD = DATA / "bad" / "rules"
 
 CASES: list[tuple[str, list[str]]] = [
     (

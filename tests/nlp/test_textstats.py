@@ -69,7 +69,12 @@ def test_word_frequencies_per_case_code_and_speaker(demo: Project) -> None:
     assert list(by_speaker.counts) == ["participant", "interviewer"]
     header, rows = by_speaker.table(2)
     assert header == ["speaker", "rank", "word", "count", "per_1000_words"]
-    assert [r[:2] for r in rows] == [["participant", 1], ["participant", 2], ["interviewer", 1], ["interviewer", 2]]
+    assert [r[:2] for r in rows] == [
+        ["participant", 1],
+        ["participant", 2],
+        ["interviewer", 1],
+        ["interviewer", 2],
+    ]
     with pytest.raises(InputError, match="unknown grouping 'topic'"):
         services.word_frequencies(demo, by="topic")
 
