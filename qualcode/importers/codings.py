@@ -312,18 +312,11 @@ def anchor_all(
     """
     out: list[tuple[CodingRecord, int, int]] = []
     problems: list[Problem] = []
+    missing: dict[str, list[CodingRecord]] = {}
     for rec in records:
         doc = docs.get(rec.doc)
         if doc is None:
-            problems.append(
-                Problem(
-                    f"no document named {rec.doc!r} in the project",
-                    source,
-                    rec.line,
-                    rec.column,
-                    "import the transcripts first ('qualcode documents' lists them)",
-                )
-            )
+            missing.setdefault(rec.doc, []).append(rec)
             continue
         try:
             start, end = anchor(rec, doc, source)
@@ -331,7 +324,21 @@ def anchor_all(
             problems.extend(exc.problems)
             continue
         out.append((rec, start, end))
+    for name, recs in missing.items():
+        # one line per missing document, at its first entry
+        first = recs[0]
+        more = f" (and {len(recs) - 1} more codings of it)" if len(recs) > 1 else ""
+        problems.append(
+            Problem(
+                f"no document named {name!r} in the project{more}",
+                source,
+                first.line,
+                first.column,
+                "import the transcripts first ('qualcode documents' lists them)",
+            )
+        )
     if problems:
+        problems.sort(key=lambda p: (p.line or 0, p.column or 0))
         raise InputError.from_problems(problems)
     return out
 

@@ -213,21 +213,47 @@ class ReferenceCodings:
 
 
 def load_codings_file(
-    project: Project, path: Path, *, coder: str | None = None
+    project: Project,
+    path: Path,
+    *,
+    coder: str | None = None,
+    docs: Sequence[str] | None = None,
+    skip_missing: bool = False,
 ) -> ReferenceCodings:
     """Read a codings file (YAML, JSON, CSV) and anchor every quote.
+
+    Args:
+        project: the project whose documents the quotes are in.
+        path: the file.
+        coder: whose codings they are (default: the file's ``coder``).
+        docs: only the entries of these documents.
+        skip_missing: leave out entries of documents the project does not hold
+            (instead of refusing the file).
 
     Raises:
         InputError: a bad file, an unknown document or code, or a quote not found;
             every problem at once, one line each.
     """
+    from dataclasses import replace
+
     from qualcode.importers.codings import anchor_all, read_codings
 
     parsed = read_codings(path)
-    names = sorted({r.doc for r in parsed.records})
     known = set(project.document_names())
-    docs = {d.name: d for d in project.documents_full([n for n in names if n in known])}
-    anchored = anchor_all(parsed.records, docs, str(path))
+    keep = set(docs) if docs is not None else None
+    if skip_missing:
+        keep = (keep if keep is not None else known) & known
+    if keep is not None:
+        parsed = replace(parsed, records=tuple(r for r in parsed.records if r.doc in keep))
+        if not parsed.records:
+            raise InputError(
+                "none of the codings is of a document in the project",
+                path=path,
+                hint="import the transcripts the file codes first",
+            )
+    names = sorted({r.doc for r in parsed.records})
+    documents = {d.name: d for d in project.documents_full([n for n in names if n in known])}
+    anchored = anchor_all(parsed.records, documents, str(path))
     codebook = project.codebook()
     unknown = [r for r, _, _ in anchored if codebook.get(r.code) is None]
     if unknown:
@@ -301,7 +327,7 @@ def evaluate_rules(
     codebook = project.codebook()
     wanted = expand_codes(codebook, codes)
     if gold is not None:
-        ref = load_codings_file(project, gold)
+        ref = load_codings_file(project, gold, docs=docs, skip_missing=True)
         reference = list(ref.codings)
         who = ref.coder
     else:

@@ -231,3 +231,24 @@ def test_autocode_without_patterns_and_words_never_load_spacy(demo_dir: Path) ->
         env=dict(os.environ),
     )
     assert out.stdout.strip().splitlines()[-1] == "NO-SPACY"
+
+
+def test_a_gold_file_for_more_documents_than_the_project_holds(tmp_path: Path) -> None:
+    from tests.conftest import CODEBOOK
+
+    db = tmp_path / "qualcode.db"
+    run("init", "--codebook", str(CODEBOOK), project=db)
+    run("import", str(ROOT / "transcripts" / "wawancara_03_petani.txt"), project=db)
+    r = run("autocode", "evaluate", "--gold", str(GOLD), "--examples", "0", project=db)
+    assert r.exit_code == 0
+    assert r.stdout.startswith("rules vs gold: 1 documents, ")
+    before = dump_db(db)
+    r = run("import-codings", str(GOLD), project=db)
+    assert r.exit_code == 1
+    lines = r.stderr.splitlines()
+    assert len(lines) == 7  # one per missing document, not one per coding
+    assert lines[0].startswith(
+        f"error: {GOLD}:33:5: no document named 'wawancara_01_pedagang_pasar' in the project "
+        "(and 40 more codings of it)"
+    )
+    assert dump_db(db) == before
