@@ -14,6 +14,7 @@ from qualcode.cli._base import Context, cli, clip, echo_err, fail, pass_ctx
 
 if TYPE_CHECKING:
     from qualcode.core.autocode import CodeScore, Evaluation
+    from qualcode.core.model import Progress
 
 
 def _split(values: Sequence[str]) -> list[str] | None:
@@ -22,7 +23,7 @@ def _split(values: Sequence[str]) -> list[str] | None:
     return out or None
 
 
-def _progress_printer() -> object:
+def _progress_printer() -> Progress | None:
     """A progress callback that draws on stderr when it is a terminal."""
     if not sys.stderr.isatty():
         return None
@@ -85,7 +86,7 @@ def autocode(
             codes=_split(codes),
             docs=_split(docs),
             dry_run=dry_run,
-            progress=_progress_printer(),  # type: ignore[arg-type]
+            progress=_progress_printer(),
         )
     if as_json:
         click.echo(

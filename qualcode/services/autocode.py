@@ -15,6 +15,7 @@ from qualcode.core.model import Coding, Document, Progress
 from qualcode.errors import InputError, NotFoundError
 
 if TYPE_CHECKING:
+    from qualcode.nlp.autocode import RuleSet
     from qualcode.store import Project
     from qualcode.store.suggestions import StoredBatch
 
@@ -71,7 +72,7 @@ def expand_codes(codebook: Codebook, codes: Sequence[str] | None) -> set[str] | 
     return wanted
 
 
-def _rule_set(codebook: Codebook, codes: set[str] | None) -> object:
+def _rule_set(codebook: Codebook, codes: set[str] | None) -> RuleSet:
     from qualcode.nlp.autocode import RuleSet
 
     if not any(
@@ -94,10 +95,7 @@ def match_documents(
     cancel: threading.Event | None = None,
 ) -> list[Suggestion]:
     """Run the rules over documents (no database access)."""
-    from qualcode.nlp.autocode import RuleSet
-
     rules = _rule_set(codebook, codes)
-    assert isinstance(rules, RuleSet)
     total = len(docs)
 
     def report(i: int, name: str) -> None:
