@@ -199,7 +199,8 @@ def autocode_evaluate(
 ) -> None:
     """Precision, recall and F1 of the rules against a coder, per code.
 
-    The unit is the sentence: a coding covers every sentence it overlaps, and a
+    The reference is a codings file (--gold), a coder's codings (--coder), or,
+    with neither, your own codings. The unit is the sentence: a coding covers every sentence it overlaps, and a
     dimension's row counts its sub-codes as the dimension. Only documents the
     reference coder coded are compared (or --docs). Nothing is stored.
     """
@@ -209,7 +210,8 @@ def autocode_evaluate(
         ev, who = services.evaluate_rules(
             project,
             gold=gold,
-            coder=coder_,
+            # neither given: compare with your own codings
+            coder=coder_ if (coder_ or gold) else project.coder,
             codes=_split(codes),
             docs=_split(docs),
             examples=max(examples, 0),

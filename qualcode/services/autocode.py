@@ -333,7 +333,11 @@ def evaluate_rules(
         reference = [(c.doc, c.code, c.start, c.end, c.memo) for c in project.codings(coder=coder)]
         who = coder
     if not reference:
-        raise InputError(f"{who!r} has no codings to compare with")
+        raise InputError(
+            f"{who!r} has no codings to compare with",
+            hint="pass --gold FILE or --coder NAME, or import a gold standard with "
+            "'qualcode import-codings'",
+        )
     names = list(docs) if docs else sorted({r[0] for r in reference})
     documents = project.documents_full(names)
     predicted = match_documents(codebook, documents, codes=wanted, progress=progress)

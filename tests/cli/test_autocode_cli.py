@@ -129,7 +129,7 @@ def test_import_codings_then_evaluate_against_the_coder(demo_dir: Path) -> None:
         ),
         pytest.param(
             ["autocode", "evaluate"],
-            "error: compare with a codings file or a coder (pass --gold FILE or --coder NAME)",
+            "error: 'tester' has no codings to compare with (pass --gold FILE or --coder NAME",
             id="no-reference",
         ),
         pytest.param(
