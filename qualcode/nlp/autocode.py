@@ -459,8 +459,24 @@ class RuleMatcher:
         cr = self.codes[c]
         return c not in vetoed and len(labels) >= cr.min_score and _role_passes(cr.speaker, role)
 
+    def _candidates(self, firsts: Iterable[int], reqs: set[int], whole: bool) -> list[int]:
+        """Regexes worth trying: their first required set is among ``firsts`` and
+        every other one among ``reqs`` (sentence-scope ones only, unless ``whole``)."""
+        out: list[int] = []
+        primary = self._primary
+        for req in set(firsts):
+            info = primary.get(req)
+            if info is None:
+                continue
+            rid, sentence_scope, others = info
+            if not whole and not sentence_scope:
+                continue
+            if not others or all(q in reqs for q in others):
+                out.append(rid)
+        return out
+
     def _unit(
-        self, text: str, scope: str, *, whole: bool = False, words: list[str] | None = None
+        self, text: str, scope: str, whole: bool = False, words: list[str] | None = None
     ) -> tuple[dict[int, set[str]], set[int], set[int]]:
         """Raw hits of one unit: labels per code (rules of ``scope``, or every
         scope when ``whole``), the codes a negative entry vetoes, and the regexes
@@ -473,26 +489,24 @@ class RuleMatcher:
             if patterns:
                 for code, labels in self._run_patterns(text, patterns).items():
                     found.setdefault(code, set()).update(labels)
-        scopes = ("sentence", "turn") if whole else (scope,)
-        # required words of turn-scope regexes are gathered over the whole turn
-        turn_reqs = set() if whole else regexes & self._turn_reqs
-        candidates: list[int] = []
-        primary = self._primary
-        firsts = regexes if whole else set(primaries)
-        for req in firsts:
-            info = primary.get(req)
-            if info is None:
-                continue
-            rid, sentence_scope, others = info
-            if not whole and not sentence_scope:
-                continue
-            if not others or all(q in regexes for q in others):
-                candidates.append(rid)
-        for sc in scopes:
-            candidates.extend(self._always[sc])
+        if whole:
+            candidates = self._candidates(regexes, regexes, True)
+            candidates.extend(self._always["sentence"])
+            candidates.extend(self._always["turn"])
+            turn_reqs: set[int] = set()
+        else:
+            always = self._always[scope]
+            if not regexes and not always:
+                return found, vetoed, _NO_REQS
+            candidates = self._candidates(primaries, regexes, False) if primaries else []
+            candidates.extend(always)
+            # required words of turn-scope regexes are gathered over the whole turn
+            turn_reqs = regexes & self._turn_reqs if self._turn_reqs else _NO_REQS
+        regex_list = self._regexes
         for rid in candidates:
-            rx = self._regexes[rid]
-            if rx.code not in found or rx.label not in found[rx.code]:
+            rx = regex_list[rid]
+            have = found.get(rx.code)
+            if have is None or rx.label not in have:
                 if rx.pattern.search(text):
                     found.setdefault(rx.code, set()).add(rx.label)
         return found, vetoed, turn_reqs
@@ -517,18 +531,20 @@ class RuleMatcher:
         unit = self._unit
         codes = self.codes
         name = doc.name
+        has_turn_codes = bool(turn_codes)
         for s in doc.sentences:
-            start, end = s.start, s.end
+            start = s.start
+            end = s.end
             chunk = text[start:end]
             found, vetoed, turn_rx = unit(
-                chunk,
-                "sentence",
-                words=findall(low[start:end] if whole_low else chunk.lower()),
+                chunk, "sentence", False, findall(low[start:end] if whole_low else chunk.lower())
             )
+            if not found and not vetoed:
+                if turn_rx and has_turn_codes and s.turn is not None:
+                    turn_regexes.setdefault(s.turn, set()).update(turn_rx)
+                continue
             if turn_rx and s.turn is not None:
                 turn_regexes.setdefault(s.turn, set()).update(turn_rx)
-            if not found and not vetoed:
-                continue
             role = roles.get(s.turn) if s.turn is not None else None
             for c, labels in found.items():
                 if c in sentence_codes:
@@ -599,6 +615,7 @@ class RuleMatcher:
 
 
 _MIN_KEY = 2
+_NO_REQS: set[int] = set()  # shared and never changed: units without regex candidates
 _PIECES = re.compile("[-'’]")
 
 Key = tuple[str, bool, bool]
