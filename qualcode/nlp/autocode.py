@@ -31,7 +31,7 @@ from typing import Any
 
 from qualcode.core.autocode import Suggestion
 from qualcode.core.codebook import TRAINED_ATTRS, Code, Codebook, Rules
-from qualcode.core.model import Document
+from qualcode.core.model import Document, Sentence
 from qualcode.errors import InputError
 from qualcode.nlp.morph import WORD_RE, Lemmatizer
 from qualcode.nlp.pipeline import SUPPORTED
@@ -459,6 +459,35 @@ class RuleMatcher:
         cr = self.codes[c]
         return c not in vetoed and len(labels) >= cr.min_score and _role_passes(cr.speaker, role)
 
+    def _sentence_words(self, text: str, sentences: Sequence[Sentence]) -> list[list[str]]:
+        """The lowercased words of every sentence, found with one regular-expression
+        pass over the document (sentences joined by a separator word), and every
+        new word form looked up once for the whole document."""
+        low = text.lower()
+        findall = WORD_RE.findall
+        if len(low) != len(text) or _SEPARATOR in low:
+            # lowercasing changed a length, or the separator occurs: one by one
+            out = [findall(text[s.start : s.end].lower()) for s in sentences]
+            every: list[str] = [w for ws in out for w in ws]
+        else:
+            joined = f" {_SEPARATOR} ".join(low[s.start : s.end] for s in sentences)
+            every = findall(joined)
+            out = []
+            pos = 0
+            index = every.index
+            for _ in sentences:
+                try:
+                    nxt = index(_SEPARATOR, pos)
+                except ValueError:
+                    nxt = len(every)
+                out.append(every[pos:nxt])
+                pos = nxt + 1
+        if not self._seen.issuperset(every):
+            for form in set(every).difference(self._seen):
+                if form != _SEPARATOR:
+                    self._compute(form)
+        return out
+
     def _candidates(self, firsts: Iterable[int], reqs: set[int], whole: bool) -> list[int]:
         """Regexes worth trying: their first required set is among ``firsts`` and
         every other one among ``reqs`` (sentence-scope ones only, unless ``whole``)."""
@@ -524,21 +553,17 @@ class RuleMatcher:
         turn_found: dict[int, dict[int, set[str]]] = {}
         turn_vetoed: dict[int, set[int]] = {}
         turn_regexes: dict[int, set[int]] = {}
-        # lowercase the document once (unless lowercasing changes a length)
-        low = text.lower()
-        whole_low = len(low) == len(text)
-        findall = WORD_RE.findall
+        sentences = doc.sentences
+        words_of = self._sentence_words(text, sentences)
         unit = self._unit
         codes = self.codes
         name = doc.name
         has_turn_codes = bool(turn_codes)
-        for s in doc.sentences:
+        for s, words in zip(sentences, words_of, strict=True):
             start = s.start
             end = s.end
             chunk = text[start:end]
-            found, vetoed, turn_rx = unit(
-                chunk, "sentence", False, findall(low[start:end] if whole_low else chunk.lower())
-            )
+            found, vetoed, turn_rx = unit(chunk, "sentence", False, words)
             if not found and not vetoed:
                 if turn_rx and has_turn_codes and s.turn is not None:
                     turn_regexes.setdefault(s.turn, set()).update(turn_rx)
@@ -615,6 +640,7 @@ class RuleMatcher:
 
 
 _MIN_KEY = 2
+_SEPARATOR = "0qcsep0"  # a word that joins sentences for one findall per document
 _NO_REQS: set[int] = set()  # shared and never changed: units without regex candidates
 _PIECES = re.compile("[-'’]")
 
