@@ -10,6 +10,7 @@ Commands live in one module per area; importing them here registers them.
 """
 
 from qualcode.cli import (  # noqa: F401  (registers commands)
+    autocode,
     codebook,
     coding,
     export,
@@ -17,6 +18,7 @@ from qualcode.cli import (  # noqa: F401  (registers commands)
     project,
     refi,
     team,
+    text,
     transcripts,
 )
 from qualcode.cli._base import cli, main

@@ -735,6 +735,71 @@ def _check_rules(col: _Collector, rules: Any, path: Path, code_id: str | None) -
             col.add((*path, key), f"'min_score' of {code_id!r} must be a number")
 
 
+# spaCy's Matcher token-pattern schema (spacy.schemas.TokenPattern), mirrored here so
+# that the core stays free of spaCy; tests/nlp compares the two lists.
+PATTERN_STRING_ATTRS = (
+    "ORTH",
+    "TEXT",
+    "LOWER",
+    "POS",
+    "TAG",
+    "MORPH",
+    "DEP",
+    "LEMMA",
+    "SHAPE",
+    "ENT_TYPE",
+    "ENT_IOB",
+    "ENT_ID",
+    "ENT_KB_ID",
+    "NORM",
+)
+PATTERN_NUMBER_ATTRS = ("LENGTH",)
+PATTERN_BOOL_ATTRS = (
+    "SPACY",
+    "IS_ALPHA",
+    "IS_ASCII",
+    "IS_DIGIT",
+    "IS_LOWER",
+    "IS_UPPER",
+    "IS_TITLE",
+    "IS_PUNCT",
+    "IS_SPACE",
+    "IS_BRACKET",
+    "IS_QUOTE",
+    "IS_LEFT_PUNCT",
+    "IS_RIGHT_PUNCT",
+    "IS_CURRENCY",
+    "IS_STOP",
+    "IS_SENT_START",
+    "SENT_START",
+    "LIKE_NUM",
+    "LIKE_URL",
+    "LIKE_EMAIL",
+)
+PATTERN_ATTRS = (*PATTERN_STRING_ATTRS, *PATTERN_NUMBER_ATTRS, *PATTERN_BOOL_ATTRS, "OP", "_")
+PATTERN_LIST_PREDICATES = ("IN", "NOT_IN", "IS_SUBSET", "IS_SUPERSET", "INTERSECTS")
+PATTERN_STRING_PREDICATES = (
+    "REGEX",
+    *PATTERN_LIST_PREDICATES,
+    "FUZZY",
+    *(f"FUZZY{i}" for i in range(1, 10)),
+)
+PATTERN_NUMBER_PREDICATES = (
+    "REGEX",
+    *PATTERN_LIST_PREDICATES,
+    "==",
+    "!=",
+    ">=",
+    "<=",
+    ">",
+    "<",
+)
+PATTERN_OPS = ("+", "*", "?", "!")
+_OP_RANGE = re.compile(r"^(\{\d+\}|\{\d+,\d*\}|\{\d*,\d+\})$")
+TRAINED_ATTRS = ("POS", "TAG", "MORPH", "DEP", "ENT_TYPE", "ENT_IOB", "ENT_ID", "ENT_KB_ID")
+"""Attributes that only a trained pipeline sets (a blank one leaves them empty)."""
+
+
 def _check_pattern(col: _Collector, entry: Any, path: Path, code_id: str | None) -> None:
     if not isinstance(entry, list) or not entry:
         col.add(path, f"a token pattern of {code_id!r} must be a non-empty list of token specs")
@@ -745,6 +810,75 @@ def _check_pattern(col: _Collector, entry: Any, path: Path, code_id: str | None)
                 (*path, k),
                 f"a token spec in a pattern of {code_id!r} must be a mapping like {{LOWER: antre}}",
             )
+            continue
+        for attr, value in token.items():
+            _check_token_attr(col, str(attr), value, (*path, k, str(attr)), code_id)
+
+
+def _check_token_attr(
+    col: _Collector, attr: str, value: Any, path: Path, code_id: str | None
+) -> None:
+    name = attr.upper()
+    where = f"in a token pattern of {code_id!r}"
+    if name not in PATTERN_ATTRS:
+        col.add(
+            (*path, "<key>"),
+            f"unknown token attribute {attr!r} {where}",
+            "use one of spaCy's Matcher attributes, e.g. LOWER, LEMMA, ORTH, IS_DIGIT, LIKE_NUM, OP",
+        )
+    elif name == "OP":
+        if not isinstance(value, str) or not (value in PATTERN_OPS or _OP_RANGE.match(value)):
+            col.add(path, f"bad OP {value!r} {where}", "use +, *, ?, !, {n}, {n,m}, {n,} or {,m}")
+    elif name == "_":
+        if not isinstance(value, Mapping):
+            col.add(path, f"'_' {where} must map custom attributes to values")
+    elif name in PATTERN_BOOL_ATTRS:
+        if not isinstance(value, bool):
+            col.add(path, f"{name} {where} must be true or false, not {value!r}")
+    elif isinstance(value, Mapping):
+        allowed = (
+            PATTERN_NUMBER_PREDICATES if name in PATTERN_NUMBER_ATTRS else PATTERN_STRING_PREDICATES
+        )
+        for pred, arg in value.items():
+            pred_s = str(pred).upper()
+            ppath = (*path, str(pred))
+            if pred_s not in allowed:
+                col.add(
+                    (*ppath, "<key>"),
+                    f"unknown predicate {pred!r} for {name} {where}",
+                    "allowed: " + ", ".join(allowed),
+                )
+            elif pred_s in PATTERN_LIST_PREDICATES:
+                item = int if name in PATTERN_NUMBER_ATTRS else str
+                if not isinstance(arg, list) or not all(
+                    isinstance(a, item) and not isinstance(a, bool) for a in arg
+                ):
+                    kind = "numbers" if item is int else "texts"
+                    col.add(ppath, f"{pred_s} for {name} {where} must be a list of {kind}")
+            elif pred_s == "REGEX":
+                if not isinstance(arg, str):
+                    col.add(ppath, f"REGEX for {name} {where} must be text")
+                else:
+                    try:
+                        re.compile(arg)
+                    except re.error as exc:
+                        col.add(ppath, f"bad regular expression {arg!r} {where}: {exc}")
+            elif name in PATTERN_NUMBER_ATTRS:
+                if not isinstance(arg, int) or isinstance(arg, bool):
+                    col.add(ppath, f"{pred_s} for {name} {where} must be a whole number")
+            elif not isinstance(arg, str):
+                col.add(ppath, f"{pred_s} for {name} {where} must be text")
+    elif name in PATTERN_NUMBER_ATTRS:
+        if not isinstance(value, int) or isinstance(value, bool):
+            col.add(path, f"{name} {where} must be a whole number or a predicate mapping")
+    elif name == "ENT_IOB":
+        if value not in ("", "I", "O", "B", 0, 1, 2, 3):
+            col.add(path, f"ENT_IOB {where} must be one of I, O, B or ''")
+    elif not isinstance(value, str):
+        col.add(
+            path,
+            f"{name} {where} must be text or a predicate mapping like {{IN: [a, b]}}, not {value!r}",
+        )
 
 
 def _as_list(value: Any) -> tuple[str, ...]:

@@ -7,6 +7,19 @@ everything is re-exported here (``from qualcode import services``).
 """
 
 from qualcode.core.model import Progress
+from qualcode.services.autocode import (
+    AutocodeReport,
+    ReferenceCodings,
+    accept_all,
+    autocode,
+    evaluate_rules,
+    expand_codes,
+    explain,
+    import_codings,
+    load_codings_file,
+    make_explainer,
+    match_documents,
+)
 from qualcode.services.cases import AttributeReport, import_attributes
 from qualcode.services.codebook import export_codebook, load_codebook, sync_codebook, write_back
 from qualcode.services.export import export_frequency
@@ -48,12 +61,19 @@ from qualcode.services.team import (
     restore_project,
     write_agreement,
 )
+from qualcode.services.text_analysis import (
+    export_kwic,
+    export_words,
+    keyword_in_context,
+    word_frequencies,
+)
 
 __all__ = [
     "AttributeReport",
     "SPEAKER_SETTINGS",
     "ExportSummary",
     "ImportCancelled",
+    "AutocodeReport",
     "ImportReport",
     "MergeInputError",
     "MergeReport",
@@ -61,6 +81,18 @@ __all__ = [
     "Progress",
     "agreement_report",
     "backup_project",
+    "ReferenceCodings",
+    "accept_all",
+    "autocode",
+    "evaluate_rules",
+    "expand_codes",
+    "explain",
+    "export_kwic",
+    "export_words",
+    "import_codings",
+    "load_codings_file",
+    "make_explainer",
+    "match_documents",
     "build_demo",
     "check_ancestor",
     "default_codebook",
@@ -74,6 +106,7 @@ __all__ = [
     "import_attributes",
     "import_transcripts",
     "init_project",
+    "keyword_in_context",
     "load_codebook",
     "load_side",
     "merge_driver",
@@ -90,5 +123,6 @@ __all__ = [
     "speaker_config",
     "sync_codebook",
     "write_agreement",
+    "word_frequencies",
     "write_back",
 ]

@@ -71,6 +71,7 @@ from qualcode.store.recode import RecodeMixin
 from qualcode.store.refi import RefiMixin
 from qualcode.store.reimport import ReimportMixin, insert_turns
 from qualcode.store.search import SearchMixin, index_document
+from qualcode.store.suggestions import SuggestionMixin
 from qualcode.store.team import TeamMixin
 
 
@@ -82,6 +83,7 @@ class Project(
     MemoMixin,
     CaseMixin,
     RefiMixin,
+    SuggestionMixin,
     TeamMixin,
     ProjectMergeMixin,
     ProjectBase,

@@ -39,6 +39,9 @@ class NoProjectScreen(Screen[None]):
         yield Footer()
 
 
+_SCREEN_ACTIONS = ("open_suggestions", "open_text_analysis")
+
+
 class QualcodeApp(App[None]):
     """The workbench: a coding screen over one project."""
 
@@ -56,6 +59,22 @@ class QualcodeApp(App[None]):
             show=False,
             id="adjudicate",
             tooltip="Compare two coders on this document and build a consensus.",
+        ),
+        Binding(
+            "S",
+            "open_suggestions",
+            "Suggestions",
+            show=False,
+            id="open-suggestions",
+            tooltip="Review auto-code suggestions (and run the rules).",
+        ),
+        Binding(
+            "w",
+            "open_text_analysis",
+            "Words/KWIC",
+            show=False,
+            id="open-text-analysis",
+            tooltip="Word frequencies and keyword in context.",
         ),
     ]
 
@@ -81,7 +100,14 @@ class QualcodeApp(App[None]):
             self.push_screen(CodingScreen(self.project, label_lang=self.settings.label_lang))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("quit", "adjudicate") and getattr(self.screen, "prefix_active", False):
+        if action in _SCREEN_ACTIONS:
+            # only from the workbench's main screen, and never while a code-key
+            # prefix is being typed (the key belongs to the prefix then)
+            if self.project is None or len(self.screen_stack) > 2:
+                return False
+        if action in ("quit", "adjudicate", *_SCREEN_ACTIONS) and getattr(
+            self.screen, "prefix_active", False
+        ):
             return False
         return True
 
@@ -98,14 +124,27 @@ class QualcodeApp(App[None]):
                 "adjudication needs two coders' codings in this document", severity="warning"
             )
             return
-        screen = self.screen
+        self.push_screen(AdjudicateScreen(self.project, doc, *pair), self._back_to_coding)
 
-        def back(_: None) -> None:
-            reload = getattr(screen, "reload", None)
-            if callable(reload):
-                reload()
+    def _back_to_coding(self, _result: object = None) -> None:
+        reload = getattr(self.screen, "reload", None)
+        if callable(reload):
+            reload()
 
-        self.push_screen(AdjudicateScreen(self.project, doc, *pair), back)
+    def action_open_suggestions(self) -> None:
+        from qualcode.tui.screens.suggestions import SuggestionsScreen
+
+        assert self.project is not None
+        self.push_screen(
+            SuggestionsScreen(self.project, label_lang=self.settings.label_lang),
+            self._back_to_coding,
+        )
+
+    def action_open_text_analysis(self) -> None:
+        from qualcode.tui.screens.text_analysis import TextAnalysisScreen
+
+        assert self.project is not None
+        self.push_screen(TextAnalysisScreen(self.project))
 
     def on_key(self, event: events.Key) -> None:
         # Keys that no binding took arrive here in the order they were typed; while

@@ -1,0 +1,168 @@
+"""Word frequencies and keyword in context over a project's documents."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from qualcode.core.model import Document
+from qualcode.core.text_analysis import GROUPINGS, KwicLine, WordFrequencies, kwic_table
+from qualcode.errors import InputError
+
+if TYPE_CHECKING:
+    from qualcode.store import Project
+
+NO_ROLE = "(no role)"
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
+"""The speaker group of text in turns without a known role."""
+
+
+def _texts_by_group(
+    project: Project, docs: Sequence[Document], by: str
+) -> dict[str, list[tuple[str, str]]]:
+    """group -> [(language, text)] in display order."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+
+    def add(group: str, lang: str | None, text: str) -> None:
+        groups.setdefault(group, []).append((lang or "en", text))
+
+    if by in ("corpus", "document", "speaker"):
+        for d in docs:
+            roles = {t.number: t.role for t in d.turns}
+            for s in d.sentences:
+                if by == "corpus":
+                    group = "corpus"
+                elif by == "document":
+                    group = d.name
+                else:
+                    role = roles.get(s.turn) if s.turn is not None else None
+                    group = role or NO_ROLE
+                add(group, d.lang, d.text[s.start : s.end])
+        if by == "speaker":
+            order = ["participant", "interviewer", NO_ROLE]
+            rank = {g: i for i, g in enumerate(order)}
+            groups = {k: groups[k] for k in sorted(groups, key=lambda g: (rank.get(g, 9), g))}
+        return groups
+    by_name = {d.name: d for d in docs}
+    if by == "case":
+        for case in project.cases():
+            for src in case.sources:
+                source = by_name.get(src.doc)
+                if source is None:
+                    continue
+                if src.speaker is None:
+                    for s in source.sentences:
+                        add(case.name, source.lang, source.text[s.start : s.end])
+                else:
+                    wanted = {t.number for t in source.turns if t.speaker == src.speaker}
+                    for s in source.sentences:
+                        if s.turn in wanted:
+                            add(case.name, source.lang, source.text[s.start : s.end])
+        return groups
+    # by code: the coded text (overlapping codings of one code in one document
+    # are merged, so no word is counted twice for the same code)
+    codebook = project.codebook()
+    spans: dict[str, dict[str, list[tuple[int, int]]]] = {}
+    for c in project.codings():
+        if c.doc in by_name:
+            spans.setdefault(c.code, {}).setdefault(c.doc, []).append((c.start, c.end))
+    for code in codebook:
+        for doc_name, doc_spans in sorted(spans.get(code.id, {}).items()):
+            d = by_name[doc_name]
+            for start, end in _merged(doc_spans):
+                add(code.id, d.lang, d.text[start:end])
+    return groups
+
+
+def word_frequencies(
+    project: Project,
+    *,
+    by: str = "corpus",
+    docs: Sequence[str] | None = None,
+    remove_stop_words: bool = True,
+) -> WordFrequencies:
+    """Lemma counts per group, stop words (spaCy's for id/en) removed.
+
+    Args:
+        project: the open project.
+        by: ``corpus``, ``document``, ``case``, ``code`` (the coded text of each
+            code's accepted codings) or ``speaker`` (the speaker role of the turn).
+        docs: only these documents (``None``: all).
+        remove_stop_words: leave stop words out.
+
+    Raises:
+        InputError: an unknown grouping.
+    """
+    from qualcode.nlp.textstats import WordCounter
+
+    if by not in GROUPINGS:
+        raise InputError(f"unknown grouping {by!r}", hint="use " + ", ".join(GROUPINGS))
+    documents = project.documents_full(docs)
+    counters: dict[str, WordCounter] = {}
+    for lang in sorted({d.lang or "en" for d in documents}):
+        corpus = (d.text for d in documents if (d.lang or "en") == lang)
+        counters[lang] = WordCounter(lang, corpus, remove_stop_words=remove_stop_words)
+    counts: dict[str, Counter[str]] = {}
+    totals: dict[str, int] = {}
+    for group, items in _texts_by_group(project, documents, by).items():
+        counter: Counter[str] = Counter()
+        for lang, text in items:
+            counters[lang if lang in counters else "en"].count([text], counter)
+        counts[group] = counter
+        totals[group] = sum(counter.values())
+    return WordFrequencies(by, counts, totals, remove_stop_words)
+
+
+def keyword_in_context(
+    project: Project,
+    term: str,
+    *,
+    width: int = 40,
+    lemma: bool = False,
+    docs: Sequence[str] | None = None,
+) -> list[KwicLine]:
+    """Every occurrence of ``term`` with ``width`` characters of context each side.
+
+    Raises:
+        InputError: an empty term or a width below 1.
+    """
+    from qualcode.nlp.textstats import kwic
+
+    if not term.strip():
+        raise InputError("the search term is empty")
+    if width < 1:
+        raise InputError(f"width {width} is too small", hint="use --width 1 or more")
+    return kwic(project.documents_full(docs), term, width=width, lemma=lemma)
+
+
+def export_words(
+    freq: WordFrequencies, output: Path, *, fmt: str | None = None, top: int | None = None
+) -> str:
+    """Write word frequencies as CSV or XLSX; returns the format."""
+    from qualcode.exporters.tables import write_table
+
+    header, rows = freq.table(top)
+    return write_table(header, rows, output, fmt, sheet=f"words by {freq.by}")
+
+
+def export_kwic(
+    lines: list[KwicLine], output: Path, *, fmt: str | None = None, term: str = ""
+) -> str:
+    """Write KWIC lines as CSV or XLSX; returns the format."""
+    from qualcode.exporters.tables import write_table
+
+    header, rows = kwic_table(lines)
+    return write_table(header, rows, output, fmt, sheet=f"kwic {term}".strip())

@@ -1,0 +1,209 @@
+"""Word frequencies and keyword in context, in the workbench.
+
+Two tabs. *Words*: the most frequent lemmas (stop words removed) per corpus,
+document, case, code or speaker role; ``b`` changes the grouping. *KWIC*: type a
+term and press enter; ``l`` switches between exact words and lemmas, ``+``/``-``
+widen or narrow the context. ``e`` writes the table on screen as CSV and ``E`` as
+XLSX into the project's ``exports`` folder.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, TabPane
+
+from qualcode.core.text_analysis import GROUPINGS, KwicLine, WordFrequencies
+from qualcode.errors import QualcodeError
+from qualcode.store import Project
+
+TOP_PER_GROUP = 25
+"""Words shown per group."""
+
+
+class TextAnalysisScreen(Screen[None]):
+    """Word frequencies and KWIC over the project's documents."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="text-back", tooltip="Back to coding."),
+        Binding(
+            "b",
+            "cycle_grouping",
+            "Group by",
+            id="words-grouping",
+            tooltip="Count per corpus, document, case, code or speaker.",
+        ),
+        Binding(
+            "l",
+            "toggle_lemma",
+            "Lemma/exact",
+            id="kwic-lemma",
+            tooltip="Match KWIC on lemmas or exact words.",
+        ),
+        Binding("plus,equals_sign", "wider", "Wider", show=False, id="kwic-wider"),
+        Binding("minus", "narrower", "Narrower", show=False, id="kwic-narrower"),
+        Binding(
+            "e",
+            "export('csv')",
+            "Export CSV",
+            id="text-export-csv",
+            tooltip="Write the table as CSV.",
+        ),
+        Binding(
+            "E",
+            "export('xlsx')",
+            "Export XLSX",
+            key_display="E",
+            id="text-export-xlsx",
+            tooltip="Write the table as XLSX.",
+        ),
+    ]
+
+    def __init__(self, project: Project, *, export_dir: Path | None = None) -> None:
+        super().__init__()
+        self.project = project
+        self.by = "corpus"
+        self.lemma = True
+        self.width = 40
+        self.term = ""
+        self.freq: WordFrequencies | None = None
+        self.lines: list[KwicLine] = []
+        if export_dir is None:
+            base = Path(project.path).parent if project.path else Path.cwd()
+            export_dir = base / "exports"
+        self.export_dir = export_dir
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="status")
+        with TabbedContent(id="text-tabs", initial="tab-words"):
+            with TabPane("Words", id="tab-words"):
+                yield DataTable(id="words-table", cursor_type="row", zebra_stripes=True)
+            with TabPane("KWIC", id="tab-kwic"):
+                yield Input(placeholder="a word or phrase, then enter", id="kwic-term")
+                yield DataTable(id="kwic-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#words-table", DataTable).add_columns(
+            self.by, "rank", "word", "count", "per 1000"
+        )
+        self.query_one("#kwic-table", DataTable).add_columns("document", "left", "keyword", "right")
+        self.refresh_words()
+
+    # ------------------------------------------------------------------ words
+
+    def refresh_words(self) -> None:
+        """Count again with the current grouping."""
+        from qualcode import services
+
+        try:
+            self.freq = services.word_frequencies(self.project, by=self.by)
+        except QualcodeError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        table = self.query_one("#words-table", DataTable)
+        table.clear(columns=True)
+        table.add_columns(self.by, "rank", "word", "count", "per 1000")
+        for group, rank, word, count, per in self.freq.top(TOP_PER_GROUP):
+            table.add_row(group, rank, word, count, f"{per:.2f}")
+        self._status()
+
+    def action_cycle_grouping(self) -> None:
+        self.by = GROUPINGS[(GROUPINGS.index(self.by) + 1) % len(GROUPINGS)]
+        self.refresh_words()
+
+    # ------------------------------------------------------------------ kwic
+
+    @on(Input.Submitted, "#kwic-term")
+    def _search(self, event: Input.Submitted) -> None:
+        self.term = event.value.strip()
+        self.refresh_kwic()
+        self.query_one("#kwic-table", DataTable).focus()
+
+    def refresh_kwic(self) -> None:
+        """Search the term again (after a change of width or mode)."""
+        from qualcode import services
+
+        table = self.query_one("#kwic-table", DataTable)
+        table.clear()
+        if not self.term:
+            self.lines = []
+            self._status()
+            return
+        try:
+            self.lines = services.keyword_in_context(
+                self.project, self.term, width=self.width, lemma=self.lemma
+            )
+        except QualcodeError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        for k in self.lines:
+            table.add_row(f"{k.doc}#{k.sentence}", k.left.rjust(self.width), k.keyword, k.right)
+        self._status()
+
+    def action_toggle_lemma(self) -> None:
+        self.lemma = not self.lemma
+        self.refresh_kwic()
+
+    def action_wider(self) -> None:
+        self.width = min(self.width + 10, 200)
+        self.refresh_kwic()
+
+    def action_narrower(self) -> None:
+        self.width = max(self.width - 10, 10)
+        self.refresh_kwic()
+
+    # ------------------------------------------------------------------ common
+
+    @property
+    def tab(self) -> str:
+        """``words`` or ``kwic``."""
+        active = self.query_one(TabbedContent).active
+        return "kwic" if active == "tab-kwic" else "words"
+
+    @on(TabbedContent.TabActivated)
+    def _tab_changed(self) -> None:
+        if self.tab == "kwic":
+            self.query_one("#kwic-term", Input).focus()
+        self._status()
+
+    def _status(self) -> None:
+        if self.tab == "words":
+            groups = len(self.freq.counts) if self.freq else 0
+            text = f"Words by {self.by} ({groups} group(s), top {TOP_PER_GROUP}, stop words removed) · b group by · e/E export"
+        else:
+            mode = "lemma" if self.lemma else "exact"
+            found = (
+                f"{len(self.lines)} occurrence(s) of {self.term!r}" if self.term else "type a term"
+            )
+            text = f"KWIC: {found} · {mode} (l) · width {self.width} (+/-) · e/E export"
+        self.query_one("#status", Static).update(text)
+
+    def action_export(self, fmt: str) -> None:
+        from qualcode import services
+
+        try:
+            self.export_dir.mkdir(parents=True, exist_ok=True)
+            if self.tab == "words":
+                if self.freq is None:
+                    return
+                path = self.export_dir / f"words-by-{self.by}.{fmt}"
+                services.export_words(self.freq, path, fmt=fmt)
+            else:
+                if not self.term:
+                    self.notify("search a term first", severity="warning")
+                    return
+                safe = "".join(ch if ch.isalnum() else "_" for ch in self.term)[:40]
+                path = self.export_dir / f"kwic-{safe}.{fmt}"
+                services.export_kwic(self.lines, path, fmt=fmt, term=self.term)
+        except (QualcodeError, OSError) as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.notify(f"wrote {path}", timeout=4)
+
+    def action_back(self) -> None:
+        self.dismiss(None)
