@@ -15,10 +15,10 @@ from qualcode.errors import ProjectError
 PROJECT_FILE = "qualcode.db"
 """The project file a folder holds."""
 
-SCHEMA_HEAD = "0001"
+SCHEMA_HEAD = "0003"
 """The newest Alembic revision this release knows; checked against Alembic in tests."""
 
-KNOWN_REVISIONS = ("0001",)
+KNOWN_REVISIONS = ("0001", "0003")
 """Every revision this release can upgrade from, oldest first."""
 
 BUSY_TIMEOUT_MS = 30_000

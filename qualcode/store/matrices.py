@@ -1,0 +1,1005 @@
+"""Matrices computed in SQL over the store, all under one :class:`Filters`.
+
+Every matrix starts from the same filtered set of codings (a CTE ``f``): the
+codings that pass the filters, each with the code it counts under (its top-level
+dimension when rolled up) and, when needed, the turn holding its start (its
+speaker and role). Cases come from ``case_sources``: a whole document, or one
+speaker in it. Counts are GROUP BYs; the share of text coded is a union of
+intervals computed with a window function (the running maximum of ``end``), so
+overlapping and nested codings are counted once. The queries are plain SQL that
+runs on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, select, text
+
+from qualcode.core.codebook import Code, Codebook
+from qualcode.core.filters import Filters, parse_by
+from qualcode.core.matrices import (
+    COOCCURRENCE_MODES,
+    AppendixRow,
+    Cooccurrence,
+    Frequency,
+    Matrix,
+    MemoRow,
+    Number,
+    QuoteMatrix,
+    Segment,
+    jaccard,
+)
+from qualcode.core.model import Status
+from qualcode.errors import InputError, NotFoundError
+from qualcode.store.base import (
+    T_ATTRS,
+    T_CASES,
+    T_CODES,
+    T_DOCS,
+    ProjectBase,
+)
+
+NO_VALUE = "(none)"
+"""The column of codings with no case, no role or no value of the attribute."""
+NO_CASE = "(no case)"
+ROLE_ORDER = ("interviewer", "participant")
+
+
+@dataclass(frozen=True)
+class _Resolved:
+    """Filters resolved to primary keys, plus the query text that applies them."""
+
+    cte: str
+    params: dict[str, Any]
+    expanding: tuple[str, ...]
+    codebook: Codebook
+    rows: tuple[Code, ...]
+    doc_pks: dict[int, str]
+    doc_chars: dict[int, int]
+    with_turn: bool
+    speaker_cases: bool
+
+
+class MatrixMixin(ProjectBase):
+    """Frequency, quote, co-occurrence and segment tables, the codebook appendix, memos."""
+
+    # ------------------------------------------------------------------ filters
+
+    def _resolve(self, conn: Connection, filters: Filters, *, need_turn: bool = False) -> _Resolved:
+        cb = self._codebook(conn)
+        pks = self._code_pks(conn)
+        params: dict[str, Any] = {}
+        expanding: list[str] = []
+        where: list[str] = []
+
+        def expand(name: str, values: Sequence[Any]) -> None:
+            params[name] = list(values)
+            expanding.append(name)
+
+        if filters.status:
+            expand("status", filters.status)
+            where.append("c.status IN :status")
+        if filters.coders:
+            expand("coders", filters.coders)
+            where.append("c.coder IN :coders")
+        if filters.review:
+            expand("review", filters.review)
+            where.append("c.review IN :review")
+        rows: list[Code] = list(cb.codes)
+        if filters.codes:
+            wanted: set[str] = set()
+            for code in filters.codes:
+                found = cb.get(code)
+                if found is None:
+                    raise NotFoundError(
+                        f"unknown code {code!r}", hint="'qualcode codebook show' lists the codes"
+                    )
+                wanted.add(found.id)
+            changed = True
+            while changed:
+                changed = False
+                for c in cb.codes:
+                    if c.parent in wanted and c.id not in wanted:
+                        wanted.add(c.id)
+                        changed = True
+            rows = [c for c in cb.codes if c.id in wanted]
+            expand("codes", [pks[c] for c in wanted])
+            where.append("c.code_pk IN :codes")
+        if filters.rollup:
+            tops = {cb.top_level(c.id) for c in rows}
+            rows = [c for c in cb.codes if c.id in tops]
+        docs = conn.execute(select(T_DOCS.c.pk, T_DOCS.c.name, T_DOCS.c.chars)).all()
+        by_name = {name: (pk, chars) for pk, name, chars in docs}
+        doc_pks = {pk: name for pk, name, _ in docs}
+        doc_chars = {pk: chars for pk, _, chars in docs}
+        if filters.documents:
+            missing = [d for d in filters.documents if d not in by_name]
+            if missing:
+                raise NotFoundError(
+                    f"no document named {missing[0]!r}", hint="'qualcode documents' lists them"
+                )
+            keep = {by_name[d][0] for d in filters.documents}
+            doc_pks = {pk: n for pk, n in doc_pks.items() if pk in keep}
+            expand("docs", sorted(keep))
+            where.append("c.document_pk IN :docs")
+        speaker_cases = bool(
+            conn.execute(
+                text("SELECT 1 FROM case_sources WHERE speaker IS NOT NULL LIMIT 1")
+            ).first()
+        )
+        case_where = ""
+        if filters.cases:
+            case_pks = {
+                name: pk
+                for name, pk in conn.execute(
+                    select(T_CASES.c.name, T_CASES.c.pk).where(T_CASES.c.name.in_(filters.cases))
+                )
+            }
+            missing = [c for c in filters.cases if c not in case_pks]
+            if missing:
+                raise NotFoundError(
+                    f"no case named {missing[0]!r}", hint="'qualcode cases' lists them"
+                )
+            expand("cases", list(case_pks.values()))
+            case_where = (
+                "WHERE EXISTS (SELECT 1 FROM case_sources cs WHERE cs.document_pk = fc.doc_pk "
+                "AND cs.case_pk IN :cases AND (cs.speaker IS NULL OR cs.speaker = fc.speaker))"
+            )
+            linked = {
+                r[0]
+                for r in conn.execute(
+                    text("SELECT document_pk FROM case_sources WHERE case_pk IN :cases").bindparams(
+                        bindparam("cases", expanding=True)
+                    ),
+                    {"cases": list(case_pks.values())},
+                )
+            }
+            doc_pks = {pk: n for pk, n in doc_pks.items() if pk in linked}
+        with_turn = need_turn or bool(filters.speaker_role) or speaker_cases
+        role_where = ""
+        if filters.speaker_role:
+            expand("roles", filters.speaker_role)
+            role_where = "WHERE t.role IN :roles"
+        turn_expr = (
+            "(SELECT t.pk FROM turns t WHERE t.document_pk = c.document_pk AND t.start <= c.start "
+            "ORDER BY t.start DESC LIMIT 1)"
+            if with_turn
+            else "NULL"
+        )
+        unit_expr = "c.code_pk"
+        tops_cte = ""
+        if filters.rollup:
+            tops_cte = (
+                "tops(pk, top_pk) AS (SELECT pk, pk FROM codes WHERE parent_pk IS NULL "
+                "UNION ALL SELECT codes.pk, tops.top_pk FROM codes JOIN tops ON codes.parent_pk = tops.pk), "
+            )
+            unit_expr = "(SELECT top_pk FROM tops WHERE tops.pk = c.code_pk)"
+        cte = (
+            "WITH RECURSIVE "
+            + tops_cte
+            + "fc0 AS (SELECT c.pk AS pk, c.document_pk AS doc_pk, c.code_pk AS code_pk, "
+            f'{unit_expr} AS unit_pk, c.start AS start, c."end" AS "end", {turn_expr} AS turn_pk '
+            "FROM codings c" + (" WHERE " + " AND ".join(where) if where else "") + "), "
+            "fc AS (SELECT fc0.*, t.speaker AS speaker, t.role AS role FROM fc0 "
+            f"LEFT JOIN turns t ON t.pk = fc0.turn_pk {role_where}), "
+            f"f AS (SELECT * FROM fc {case_where}), "
+            "fcase AS (SELECT f.pk AS pk, cs.case_pk AS case_pk FROM f JOIN case_sources cs "
+            "ON cs.document_pk = f.doc_pk AND (cs.speaker IS NULL OR cs.speaker = f.speaker)"
+            + (" WHERE cs.case_pk IN :cases" if filters.cases else "")
+            + ") "
+        )
+        return _Resolved(
+            cte=cte,
+            params=params,
+            expanding=tuple(expanding),
+            codebook=cb,
+            rows=tuple(rows),
+            doc_pks=doc_pks,
+            doc_chars=doc_chars,
+            with_turn=with_turn,
+            speaker_cases=speaker_cases,
+        )
+
+    def _q(self, conn: Connection, r: _Resolved, body: str, **extra: Any) -> list[Any]:
+        stmt = text(r.cte + body)
+        names = [n for n in r.expanding if f":{n}" in r.cte + body]
+        if names:
+            stmt = stmt.bindparams(*(bindparam(n, expanding=True) for n in names))
+        params = {k: v for k, v in {**r.params, **extra}.items() if f":{k}" in r.cte + body}
+        return list(conn.execute(stmt, params))
+
+    @staticmethod
+    def _label_lang(cb: Codebook, label_lang: str | None) -> str | None:
+        return label_lang or (cb.languages[0] if cb.languages else None)
+
+    # ------------------------------------------------------------------ columns
+
+    def _columns(
+        self, conn: Connection, r: _Resolved, by: str, attribute: str | None
+    ) -> tuple[str, str]:
+        """SQL for the ``col`` CTE (pk, unit_pk, doc_pk, start, end, col) and its kind."""
+        if by == "document":
+            return (
+                'col AS (SELECT pk, unit_pk, doc_pk, start, "end", CAST(doc_pk AS TEXT) AS col FROM f) ',
+                "document",
+            )
+        if by == "speaker":
+            return (
+                "col AS (SELECT pk, unit_pk, doc_pk, start, \"end\", COALESCE(role, '') AS col FROM f) ",
+                "speaker",
+            )
+        if by == "case":
+            return (
+                'col AS (SELECT DISTINCT f.pk, f.unit_pk, f.doc_pk, f.start, f."end", '
+                "COALESCE(CAST(fcase.case_pk AS TEXT), '') AS col FROM f "
+                "LEFT JOIN fcase ON fcase.pk = f.pk) ",
+                "case",
+            )
+        assert attribute is not None
+        return (
+            'col AS (SELECT DISTINCT f.pk, f.unit_pk, f.doc_pk, f.start, f."end", '
+            "COALESCE(ca.value, '') AS col FROM f LEFT JOIN fcase ON fcase.pk = f.pk "
+            "LEFT JOIN case_attributes ca ON ca.case_pk = fcase.case_pk AND ca.attribute_pk = :attr) ",
+            "attribute",
+        )
+
+    def _attribute_pk(self, conn: Connection, name: str) -> int:
+        pk = conn.execute(select(T_ATTRS.c.pk).where(T_ATTRS.c.name == name)).scalar()
+        if pk is None:
+            known = [n for (n,) in conn.execute(select(T_ATTRS.c.name).order_by(T_ATTRS.c.name))]
+            raise NotFoundError(
+                f"no case attribute named {name!r}",
+                hint="known: " + ", ".join(known) if known else "no case has attributes yet",
+            )
+        return int(pk)
+
+    def _parse_by(self, by: str) -> tuple[str, str | None]:
+        try:
+            return parse_by(by)
+        except ValueError:
+            raise InputError(
+                f"unknown grouping {by!r}",
+                hint="use --by document, case, speaker or attribute:NAME",
+            ) from None
+
+    def _column_keys(
+        self,
+        conn: Connection,
+        r: _Resolved,
+        kind: str,
+        attr_pk: int | None,
+        present: set[str],
+        filters: Filters,
+    ) -> tuple[list[str], list[str], dict[str, int]]:
+        """Column keys (as the SQL ``col`` gives them), their display names, their chars."""
+        docs = sorted(r.doc_pks.items(), key=lambda kv: kv[1])
+        doc_set = {pk for pk, _ in docs}
+        turns = conn.execute(
+            text('SELECT document_pk, speaker, role, "end" - start FROM turns')
+        ).all()
+        roles_wanted = set(filters.speaker_role)
+
+        def doc_len(pk: int) -> int:
+            if not roles_wanted:
+                return r.doc_chars[pk]
+            return sum(n for d, _, role, n in turns if d == pk and role in roles_wanted)
+
+        if kind == "document":
+            keys = [str(pk) for pk, _ in docs]
+            return keys, [name for _, name in docs], {str(pk): doc_len(pk) for pk, _ in docs}
+        if kind == "speaker":
+            role_chars: dict[str, int] = defaultdict(int)
+            for d, _, role, n in turns:
+                if d in doc_set and role and (not roles_wanted or role in roles_wanted):
+                    role_chars[role] += n
+            roles = [x for x in ROLE_ORDER if x in role_chars] + sorted(
+                x for x in role_chars if x not in ROLE_ORDER
+            )
+            keys = list(roles)
+            if "" in present:
+                keys.append("")
+                role_chars[""] = max(
+                    0, sum(r.doc_chars[d] for d in doc_set) - sum(role_chars.values())
+                )
+            return keys, [k or NO_VALUE for k in keys], dict(role_chars)
+        sources = conn.execute(text("SELECT case_pk, document_pk, speaker FROM case_sources")).all()
+        speaker_len: dict[tuple[int, str], int] = defaultdict(int)
+        for d, speaker, role, n in turns:
+            if speaker is not None and (not roles_wanted or role in roles_wanted):
+                speaker_len[(d, speaker)] += n
+
+        def source_len(doc: int, speaker: str | None) -> int:
+            if doc not in doc_set:
+                return 0
+            return doc_len(doc) if speaker is None else speaker_len.get((doc, speaker), 0)
+
+        if kind == "case":
+            cases = conn.execute(
+                select(T_CASES.c.pk, T_CASES.c.name).order_by(T_CASES.c.name)
+            ).all()
+            if filters.cases:
+                cases = [c for c in cases if c[1] in filters.cases]
+            chars: dict[str, int] = defaultdict(int)
+            for case_pk, doc, speaker in sources:
+                chars[str(case_pk)] += source_len(doc, speaker)
+            keys = [str(pk) for pk, _ in cases]
+            names = [name for _, name in cases]
+            if "" in present:
+                keys.append("")
+                names.append(NO_CASE)
+                linked = {d for _, d, _ in sources}
+                chars[""] = sum(doc_len(d) for d in doc_set if d not in linked)
+            return keys, names, dict(chars)
+        values = conn.execute(
+            text("SELECT case_pk, value FROM case_attributes WHERE attribute_pk = :a"),
+            {"a": attr_pk},
+        ).all()
+        value_of = {case_pk: v for case_pk, v in values if v not in (None, "")}
+        allowed_cases: set[int] | None = None
+        if filters.cases:
+            allowed_cases = {
+                pk
+                for pk, name in conn.execute(select(T_CASES.c.pk, T_CASES.c.name))
+                if name in filters.cases
+            }
+        vchars: dict[str, int] = defaultdict(int)
+        seen_sources: set[tuple[str, int, str | None]] = set()
+        for case_pk, doc, speaker in sources:
+            if allowed_cases is not None and case_pk not in allowed_cases:
+                continue
+            v = value_of.get(case_pk)
+            if v is None or (v, doc, speaker) in seen_sources:
+                continue
+            seen_sources.add((v, doc, speaker))
+            vchars[v] += source_len(doc, speaker)
+        keys = sorted(
+            {v for c, v in value_of.items() if allowed_cases is None or c in allowed_cases}
+            | (present - {""})
+        )
+        if "" in present:
+            keys.append("")
+        return keys, [k or NO_VALUE for k in keys], dict(vchars)
+
+    # ------------------------------------------------------------------ frequency
+
+    def frequency(
+        self,
+        *,
+        by: str = "document",
+        coder: str | None = None,
+        status: str = Status.ACCEPTED.value,
+        label_lang: str | None = None,
+        filters: Filters | None = None,
+    ) -> Matrix:
+        """Code x column matrix of coding counts, computed in SQL.
+
+        Rows are every code in codebook order (zero rows included); columns are the
+        documents by name (or cases, speaker roles, attribute values).
+        """
+        if filters is None:
+            filters = Filters(coders=(coder,) if coder else (), status=(status,))
+        return self.frequency_table(filters, by=by, label_lang=label_lang).codings
+
+    def frequency_table(
+        self, filters: Filters | None = None, *, by: str = "document", label_lang: str | None = None
+    ) -> Frequency:
+        """Codings, documents, cases and share of text coded per code and column.
+
+        Args:
+            filters: which codings count (default: accepted ones).
+            by: ``document``, ``case``, ``speaker`` (the role) or ``attribute:NAME``.
+            label_lang: the language of the row labels (default: the codebook's first).
+
+        Raises:
+            InputError: an unknown grouping.
+            NotFoundError: an unknown code, document, case or attribute in the filters.
+        """
+        filters = filters or Filters()
+        kind, attribute = self._parse_by(by)
+        with self._read() as conn:
+            attr_pk = self._attribute_pk(conn, attribute) if attribute else None
+            r = self._resolve(conn, filters, need_turn=kind == "speaker")
+            col_cte, _ = self._columns(conn, r, kind, attribute)
+            cte_extra = {"attr": attr_pk} if attr_pk is not None else {}
+            head = ", " + col_cte
+            counts = self._q(
+                conn,
+                r,
+                head + "SELECT unit_pk, col, COUNT(DISTINCT pk), COUNT(DISTINCT doc_pk) FROM col "
+                "GROUP BY unit_pk, col",
+                **cte_extra,
+            )
+            case_counts = self._q(
+                conn,
+                r,
+                head + "SELECT col.unit_pk, col.col, COUNT(DISTINCT fcase.case_pk) FROM col "
+                "JOIN fcase ON fcase.pk = col.pk GROUP BY col.unit_pk, col.col",
+                **cte_extra,
+            )
+            row_tot = self._q(
+                conn,
+                r,
+                "SELECT unit_pk, COUNT(*), COUNT(DISTINCT doc_pk) FROM f GROUP BY unit_pk",
+            )
+            row_cases = self._q(
+                conn,
+                r,
+                "SELECT f.unit_pk, COUNT(DISTINCT fcase.case_pk) FROM f JOIN fcase ON fcase.pk = f.pk "
+                "GROUP BY f.unit_pk",
+            )
+            col_tot = self._q(
+                conn,
+                r,
+                head
+                + "SELECT col, COUNT(DISTINCT pk), COUNT(DISTINCT doc_pk) FROM col GROUP BY col",
+                **cte_extra,
+            )
+            col_cases = self._q(
+                conn,
+                r,
+                head
+                + "SELECT col.col, COUNT(DISTINCT fcase.case_pk) FROM col JOIN fcase ON fcase.pk = col.pk "
+                "GROUP BY col.col",
+                **cte_extra,
+            )
+            grand = self._q(
+                conn,
+                r,
+                "SELECT COUNT(*), COUNT(DISTINCT doc_pk), "
+                "(SELECT COUNT(DISTINCT case_pk) FROM fcase) FROM f",
+            )[0]
+            union_cell = self._q(conn, r, head + _union_sql("col", ("unit_pk", "col")), **cte_extra)
+            union_row = self._q(conn, r, _union_sql("f", ("unit_pk",)))
+            union_col = self._q(conn, r, head + _union_sql("col", ("col",)), **cte_extra)
+            union_all = self._q(conn, r, _union_sql("f", ()))
+            present = {c for _, c, *_ in counts}
+            keys, names, chars = self._column_keys(conn, r, kind, attr_pk, present, filters)
+            code_pk = {c.id: self._code_pks(conn)[c.id] for c in r.rows}
+        lang = self._label_lang(r.codebook, label_lang)
+        row_keys = [code_pk[c.id] for c in r.rows]
+        col_index = {k: i for i, k in enumerate(keys)}
+        n_rows, n_cols = len(row_keys), len(keys)
+        row_index = {pk: i for i, pk in enumerate(row_keys)}
+
+        def grid() -> list[list[Number]]:
+            return [[0] * n_cols for _ in range(n_rows)]
+
+        codings, documents, cases, covered = grid(), grid(), grid(), grid()
+        for unit, col, n, d in counts:
+            if unit in row_index and col in col_index:
+                codings[row_index[unit]][col_index[col]] = n
+                documents[row_index[unit]][col_index[col]] = d
+        for unit, col, n in case_counts:
+            if unit in row_index and col in col_index:
+                cases[row_index[unit]][col_index[col]] = n
+        for unit, col, n in union_cell:
+            if unit in row_index and col in col_index:
+                covered[row_index[unit]][col_index[col]] = n
+        col_chars = [chars.get(k, 0) for k in keys]
+        total_chars = _total_chars(r, filters, chars, kind)
+        share = [
+            [_share(covered[i][j], col_chars[j]) for j in range(n_cols)] for i in range(n_rows)
+        ]
+        rt = {u: (n, d) for u, n, d in row_tot}
+        rc = dict(row_cases)
+        ru = dict(union_row)
+        ct = {c: (n, d) for c, n, d in col_tot}
+        cc = dict(col_cases)
+        cu = dict(union_col)
+        labels = tuple(c.label_in(lang) for c in r.rows)
+        about = {"by": by, **filters.describe()}
+        if filters.coders == () and "coders" in about:  # pragma: no cover - defensive
+            del about["coders"]
+
+        def matrix(
+            title: str,
+            cells: list[list[Number]],
+            rows_t: list[Number],
+            cols_t: list[Number],
+            g: Number,
+        ) -> Matrix:
+            return Matrix(
+                title=title,
+                row_header="code",
+                rows=tuple(c.id for c in r.rows),
+                row_labels=labels,
+                columns=tuple(names),
+                cells=tuple(tuple(row) for row in cells),
+                filters=about,
+                row_total_values=tuple(rows_t),
+                column_total_values=tuple(cols_t),
+                grand_total_value=g,
+            )
+
+        grand_covered = union_all[0][0] if union_all and union_all[0][0] is not None else 0
+        return Frequency(
+            by=by,
+            codings=matrix(
+                f"Code frequency by {by}",
+                codings,
+                [rt.get(u, (0, 0))[0] for u in row_keys],
+                [ct.get(k, (0, 0))[0] for k in keys],
+                grand[0],
+            ),
+            documents=matrix(
+                f"Documents per code by {by}",
+                documents,
+                [rt.get(u, (0, 0))[1] for u in row_keys],
+                [ct.get(k, (0, 0))[1] for k in keys],
+                grand[1],
+            ),
+            cases=matrix(
+                f"Cases per code by {by}",
+                cases,
+                [rc.get(u, 0) for u in row_keys],
+                [cc.get(k, 0) for k in keys],
+                grand[2] or 0,
+            ),
+            share=matrix(
+                f"Share of text coded by {by}",
+                share,
+                [_share(ru.get(u, 0), total_chars) for u in row_keys],
+                [_share(cu.get(k, 0), col_chars[i]) for i, k in enumerate(keys)],
+                _share(grand_covered, total_chars),
+            ),
+            column_chars=tuple(col_chars),
+        )
+
+    # ------------------------------------------------------------------ segments
+
+    def segments(
+        self, filters: Filters | None = None, *, label_lang: str | None = None
+    ) -> list[Segment]:
+        """One :class:`Segment` per coding that passes ``filters``, in document and text order.
+
+        Each carries its document, speaker, role, turn and sentence, cases and their
+        attributes, code path and labels, coder, origin, status, anchor, review state
+        with the newest comment of its thread, memo and quote.
+        """
+        filters = filters or Filters()
+        with self._read() as conn:
+            r = self._resolve(conn, filters, need_turn=True)
+            rows = self._q(
+                conn,
+                r,
+                'SELECT f.pk, f.unit_pk, c.guid, d.name, code.id, c.start, c."end", t.ordinal, '
+                "t.speaker, t.role, c.coder, c.created, c.origin, c.status, c.anchor, c.review, "
+                "c.reviewer, c.reviewed_at, c.memo, c.quote, "
+                "(SELECT s.ordinal FROM sentences s WHERE s.document_pk = f.doc_pk "
+                "AND s.start <= f.start ORDER BY s.start DESC LIMIT 1) "
+                "FROM f JOIN codings c ON c.pk = f.pk JOIN documents d ON d.pk = f.doc_pk "
+                "JOIN codes code ON code.pk = f.code_pk LEFT JOIN turns t ON t.pk = f.turn_pk "
+                'ORDER BY d.name, c.start, c."end", code.position, c.pk',
+            )
+            case_rows = self._q(
+                conn,
+                r,
+                "SELECT fcase.pk, cases.name, cases.pk FROM fcase JOIN cases ON cases.pk = fcase.case_pk "
+                "ORDER BY cases.name",
+            )
+            attrs = conn.execute(
+                text(
+                    "SELECT ca.case_pk, a.name, ca.value FROM case_attributes ca "
+                    "JOIN attributes a ON a.pk = ca.attribute_pk"
+                )
+            ).all()
+            threads = conn.execute(
+                text(
+                    "SELECT coding_guid, COUNT(*), MAX(pk) FROM review_comments GROUP BY coding_guid"
+                )
+            ).all()
+            last_text = dict(
+                conn.execute(
+                    text(
+                        "SELECT pk, text FROM review_comments WHERE pk IN "
+                        "(SELECT MAX(pk) FROM review_comments GROUP BY coding_guid)"
+                    )
+                ).all()
+            )
+            unit_ids = {pk: cid for cid, pk in self._code_pks(conn).items() if cid in r.codebook}
+        cb = r.codebook
+        lang = self._label_lang(cb, label_lang)
+        case_names: dict[int, list[tuple[str, int]]] = defaultdict(list)
+        for pk, name, case_pk in case_rows:
+            case_names[pk].append((name, case_pk))
+        case_attrs: dict[int, dict[str, str]] = defaultdict(dict)
+        for case_pk, name, value in attrs:
+            if value is not None:
+                case_attrs[case_pk][name] = value
+        thread_info = {g: (n, last_text.get(last, "")) for g, n, last in threads}
+        out: list[Segment] = []
+        for (
+            pk,
+            unit_pk,
+            guid,
+            doc,
+            code,
+            start,
+            end,
+            turn,
+            speaker,
+            role,
+            coder,
+            created,
+            origin,
+            status,
+            anchor,
+            review,
+            reviewer,
+            reviewed_at,
+            memo,
+            quote,
+            sentence,
+        ) in rows:
+            these = case_names.get(pk, [])
+            merged: dict[str, list[str]] = {}
+            for _, case_pk in these:
+                for name, value in case_attrs.get(case_pk, {}).items():
+                    if value not in merged.setdefault(name, []):
+                        merged[name].append(value)
+            n_thread, last = thread_info.get(guid, (0, ""))
+            c = cb[code]
+            out.append(
+                Segment(
+                    guid=guid,
+                    doc=doc,
+                    code=code,
+                    unit=unit_ids.get(unit_pk, code),
+                    path=tuple(cb.path(code)),
+                    label=c.label_in(lang),
+                    labels=c.labels(),
+                    start=start,
+                    end=end,
+                    turn=turn,
+                    speaker=speaker,
+                    role=role,
+                    sentence=sentence,
+                    cases=tuple(n for n, _ in these),
+                    attributes={k: "; ".join(v) for k, v in sorted(merged.items())},
+                    coder=coder,
+                    created=created,
+                    origin=origin,
+                    status=status,
+                    anchor=anchor,
+                    review=review,
+                    reviewer=reviewer,
+                    reviewed_at=reviewed_at,
+                    comment=last or "",
+                    thread=n_thread,
+                    memo=memo,
+                    quote=quote,
+                )
+            )
+        return out
+
+    # ------------------------------------------------------------------ quotes
+
+    def quote_matrix(
+        self, filters: Filters | None = None, *, by: str = "case", label_lang: str | None = None
+    ) -> QuoteMatrix:
+        """Code x case (or document, role, attribute value) cells holding the quotes.
+
+        A coding that belongs to two cases appears in both columns. Codings with no
+        case (no role, no value) gather in a last ``(no case)`` / ``(none)`` column.
+        """
+        filters = filters or Filters()
+        kind, attribute = self._parse_by(by)
+        segments = self.segments(filters, label_lang=label_lang)
+        with self._read() as conn:
+            if attribute:
+                self._attribute_pk(conn, attribute)
+            cb = self._codebook(conn)
+            r = self._resolve(conn, filters)
+            columns: list[str]
+            if kind == "document":
+                columns = sorted(r.doc_pks.values())
+            elif kind == "case":
+                columns = [
+                    n
+                    for (n,) in conn.execute(select(T_CASES.c.name).order_by(T_CASES.c.name))
+                    if not filters.cases or n in filters.cases
+                ]
+            elif kind == "speaker":
+                columns = list(ROLE_ORDER)
+            else:
+                columns = sorted(
+                    {
+                        v
+                        for (v,) in conn.execute(
+                            text(
+                                "SELECT ca.value FROM case_attributes ca JOIN attributes a "
+                                "ON a.pk = ca.attribute_pk WHERE a.name = :n"
+                            ),
+                            {"n": attribute},
+                        )
+                        if v
+                    }
+                )
+        lang = self._label_lang(cb, label_lang)
+
+        def keys_of(s: Segment) -> list[str]:
+            if kind == "document":
+                return [s.doc]
+            if kind == "case":
+                return list(s.cases) or [NO_CASE]
+            if kind == "speaker":
+                return [s.role or NO_VALUE]
+            assert attribute is not None
+            value = s.attributes.get(attribute)
+            return value.split("; ") if value else [NO_VALUE]
+
+        cells: dict[tuple[str, str], list[Segment]] = defaultdict(list)
+        extra: list[str] = []
+        for s in segments:
+            for key in keys_of(s):
+                if key not in columns and key not in extra:
+                    extra.append(key)
+                cells[(s.unit, key)].append(s)
+        fallbacks = [k for k in extra if k in (NO_CASE, NO_VALUE)]
+        columns += sorted(k for k in extra if k not in fallbacks) + fallbacks
+        rows = [c.id for c in r.rows]
+        return QuoteMatrix(
+            by=by,
+            rows=tuple(rows),
+            row_labels=tuple(cb[c].label_in(lang) for c in rows),
+            columns=tuple(columns),
+            cells=tuple(tuple(tuple(cells.get((row, col), ())) for col in columns) for row in rows),
+            filters={"by": by, **filters.describe()},
+        )
+
+    # ------------------------------------------------------------------ co-occurrence
+
+    def cooccurrence(
+        self, filters: Filters | None = None, *, label_lang: str | None = None
+    ) -> Cooccurrence:
+        """Code x code co-occurrence: overlapping codings, same sentence, same turn.
+
+        See :class:`~qualcode.core.matrices.Cooccurrence` for what each count means.
+        """
+        filters = filters or Filters()
+        with self._read() as conn:
+            r = self._resolve(conn, filters)
+            pairs = self._q(
+                conn,
+                r,
+                "SELECT a.unit_pk, b.unit_pk, COUNT(*), COUNT(DISTINCT a.pk) FROM f a JOIN f b "
+                'ON a.doc_pk = b.doc_pk AND a.pk <> b.pk AND a.start < b."end" AND b.start < a."end" '
+                "GROUP BY a.unit_pk, b.unit_pk",
+            )
+            n_codings = self._q(conn, r, "SELECT unit_pk, COUNT(*) FROM f GROUP BY unit_pk")
+            units: dict[str, list[Any]] = {}
+            unit_n: dict[str, list[Any]] = {}
+            for mode, table in (("sentence", "sentences"), ("turn", "turns")):
+                touched = (
+                    f", u AS (SELECT DISTINCT f.unit_pk AS unit_pk, s.pk AS upk FROM f JOIN {table} s "
+                    'ON s.document_pk = f.doc_pk AND s.start < f."end" AND f.start < s."end") '
+                )
+                units[mode] = self._q(
+                    conn,
+                    r,
+                    touched + "SELECT a.unit_pk, b.unit_pk, COUNT(*) FROM u a JOIN u b "
+                    "ON a.upk = b.upk GROUP BY a.unit_pk, b.unit_pk",
+                )
+                unit_n[mode] = self._q(
+                    conn, r, touched + "SELECT unit_pk, COUNT(*) FROM u GROUP BY unit_pk"
+                )
+            pks = self._code_pks(conn)
+        cb = r.codebook
+        lang = self._label_lang(cb, label_lang)
+        codes = tuple(c.id for c in r.rows)
+        index = {pks[c]: i for i, c in enumerate(codes)}
+        k = len(codes)
+        n: dict[str, tuple[int, ...]] = {}
+        counts: dict[str, tuple[tuple[int, ...], ...]] = {}
+        jac: dict[str, tuple[tuple[float | None, ...], ...]] = {}
+        cond: dict[str, tuple[tuple[float | None, ...], ...]] = {}
+        for mode in COOCCURRENCE_MODES:
+            totals = [0] * k
+            grid = [[0] * k for _ in range(k)]
+            hits = [[0] * k for _ in range(k)]
+            if mode == "overlap":
+                for u, c in n_codings:
+                    if u in index:
+                        totals[index[u]] = c
+                for a, b, c, distinct_a in pairs:
+                    if a in index and b in index and a != b:
+                        grid[index[a]][index[b]] = c
+                        hits[index[a]][index[b]] = distinct_a
+            else:
+                for u, c in unit_n[mode]:
+                    if u in index:
+                        totals[index[u]] = c
+                for a, b, c in units[mode]:
+                    if a in index and b in index and a != b:
+                        grid[index[a]][index[b]] = c
+                        hits[index[a]][index[b]] = c
+            for i in range(k):
+                grid[i][i] = totals[i]
+                hits[i][i] = totals[i]
+            n[mode] = tuple(totals)
+            counts[mode] = tuple(tuple(row) for row in grid)
+            jac[mode] = tuple(
+                tuple(jaccard(grid[i][j], totals[i], totals[j]) for j in range(k)) for i in range(k)
+            )
+            cond[mode] = tuple(
+                tuple(hits[i][j] / totals[i] if totals[i] else None for j in range(k))
+                for i in range(k)
+            )
+        return Cooccurrence(
+            codes=codes,
+            labels=tuple(cb[c].label_in(lang) for c in codes),
+            n=n,
+            counts=counts,
+            jaccard=jac,
+            conditional=cond,
+            filters=dict(filters.describe()),
+        )
+
+    def cooccurring_pairs(
+        self, a: str, b: str, filters: Filters | None = None
+    ) -> list[tuple[Segment, Segment]]:
+        """The overlapping coding pairs behind one overlap count (codes ``a`` and ``b``)."""
+        segments = self.segments(filters)
+        by_doc: dict[str, list[Segment]] = defaultdict(list)
+        for s in segments:
+            by_doc[s.doc].append(s)
+        out: list[tuple[Segment, Segment]] = []
+        for segs in by_doc.values():
+            for x in segs:
+                if x.unit != a:
+                    continue
+                for y in segs:
+                    if y.unit == b and y.guid != x.guid and x.start < y.end and y.start < x.end:
+                        out.append((x, y))
+        return out
+
+    # ------------------------------------------------------------------ appendix
+
+    def appendix(
+        self, filters: Filters | None = None, *, examples: int = 3, label_lang: str | None = None
+    ) -> list[AppendixRow]:
+        """The codebook with definitions, criteria, examples and counts (filters applied).
+
+        Args:
+            filters: which codings count (``rollup`` counts sub-codes under their dimension).
+            examples: how many coded passages to add per code as further examples.
+            label_lang: unused for the rows (every language is given); kept for symmetry.
+        """
+        filters = filters or Filters()
+        with self._read() as conn:
+            r = self._resolve(conn, filters)
+            counts = self._q(
+                conn,
+                r,
+                "SELECT f.unit_pk, COUNT(DISTINCT f.pk), COUNT(DISTINCT f.doc_pk), "
+                "COUNT(DISTINCT fcase.case_pk) FROM f LEFT JOIN fcase ON fcase.pk = f.pk "
+                "GROUP BY f.unit_pk",
+            )
+            quotes: dict[int, list[str]] = defaultdict(list)
+            if examples:
+                for unit, quote in self._q(
+                    conn,
+                    r,
+                    "SELECT f.unit_pk, c.quote FROM f JOIN codings c ON c.pk = f.pk "
+                    "JOIN documents d ON d.pk = f.doc_pk ORDER BY d.name, c.start, c.pk",
+                ):
+                    if len(quotes[unit]) < examples:
+                        quotes[unit].append(quote)
+            pks = self._code_pks(conn)
+        cb = r.codebook
+        by_unit = {u: (n, d, c) for u, n, d, c in counts}
+        out: list[AppendixRow] = []
+        for code in r.rows:
+            pk = pks[code.id]
+            n, d, c = by_unit.get(pk, (0, 0, 0))
+            out.append(
+                AppendixRow(
+                    code=code.id,
+                    path=tuple(cb.path(code.id)),
+                    depth=cb.depth(code.id),
+                    labels=code.labels(),
+                    description=code.description,
+                    inclusion=code.inclusion,
+                    exclusion=code.exclusion,
+                    examples=code.examples,
+                    codings=n,
+                    documents=d,
+                    cases=c,
+                    quotes=tuple(quotes.get(pk, ())),
+                )
+            )
+        return out
+
+    def memo_rows(self, filters: Filters | None = None) -> list[MemoRow]:
+        """Every memo (project, documents, codes, cases), then coding memos in text order."""
+        filters = filters or Filters()
+        out: list[MemoRow] = []
+        with self._read() as conn:
+            memos = conn.execute(
+                text(
+                    "SELECT m.guid, m.target_kind, m.target_guid, m.author, m.created, m.updated, "
+                    "m.title, m.text, d.name, code.id, cs.name FROM memos m "
+                    "LEFT JOIN documents d ON m.target_kind = 'document' AND d.guid = m.target_guid "
+                    "LEFT JOIN codes code ON m.target_kind = 'code' AND code.guid = m.target_guid "
+                    "LEFT JOIN cases cs ON m.target_kind = 'case' AND cs.guid = m.target_guid "
+                    "ORDER BY m.created, m.pk"
+                )
+            ).all()
+        kind_order = {"project": 0, "document": 1, "code": 2, "case": 3}
+        for guid, kind, _, author, created, updated, title, body, doc, code, case in sorted(
+            memos, key=lambda m: kind_order.get(m[1], 9)
+        ):
+            out.append(
+                MemoRow(
+                    kind=kind,
+                    target=doc or code or case or "",
+                    author=author,
+                    created=created,
+                    updated=updated,
+                    title=title or "",
+                    text=body or "",
+                    guid=guid,
+                )
+            )
+        for s in self.segments(filters):
+            if s.memo:
+                out.append(
+                    MemoRow(
+                        kind="coding",
+                        target=f"{s.code} @ {s.place()}",
+                        author=s.coder,
+                        created=s.created,
+                        updated=s.created,
+                        title="",
+                        text=s.memo,
+                        guid=s.guid,
+                    )
+                )
+        return out
+
+    def attribute_names(self) -> list[str]:
+        """Names of every case attribute, sorted."""
+        with self._read() as conn:
+            return [n for (n,) in conn.execute(select(T_ATTRS.c.name).order_by(T_ATTRS.c.name))]
+
+    def code_pks_for_tests(self) -> dict[str, int]:  # pragma: no cover - debugging aid
+        """Code id -> primary key (for debugging queries by hand)."""
+        with self._read() as conn:
+            return dict(conn.execute(select(T_CODES.c.id, T_CODES.c.pk)).all())
+
+
+def _union_sql(source: str, group: tuple[str, ...]) -> str:
+    """Characters covered by the codings of ``source`` per ``group`` (intervals merged).
+
+    Within one document, codings sorted by start: each adds what lies beyond the
+    furthest end seen before it. Nested and overlapping codings count once.
+    """
+    part = ", ".join((*group, "doc_pk"))
+    cols = ", ".join(group)
+    select_cols = (cols + ", ") if cols else ""
+    group_by = f" GROUP BY {cols}" if cols else ""
+    return (
+        f'SELECT {select_cols}SUM(CASE WHEN prev IS NULL OR prev <= start THEN "end" - start '
+        f'WHEN prev < "end" THEN "end" - prev ELSE 0 END) FROM ('
+        f'SELECT {select_cols}doc_pk, start, "end", MAX("end") OVER (PARTITION BY {part} '
+        'ORDER BY start, "end", pk ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev '
+        f"FROM {source}) spans{group_by}"
+    )
+
+
+def _share(covered: Number | None, chars: int) -> float:
+    if not covered or not chars:
+        return 0.0
+    return round(min(1.0, float(covered) / chars), 6)
+
+
+def _total_chars(r: _Resolved, filters: Filters, chars: dict[str, int], kind: str) -> int:
+    if kind in ("document", "speaker"):
+        return sum(chars.values())
+    if filters.speaker_role:
+        return sum(chars.values())
+    return sum(r.doc_chars[d] for d in r.doc_pks)
