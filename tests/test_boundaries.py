@@ -52,14 +52,22 @@ def test_help_loads_neither_spacy_nor_textual_nor_sqlalchemy() -> None:
         ["codings"],
         ["codings", "--json"],
         ["export", "frequency", "-o", "{tmp}/f.csv"],
+        ["export", "quotes", "-o", "{tmp}/q.xlsx"],
+        ["export", "all", "-o", "{tmp}/all.sqlite"],
+        ["report", "-o", "{tmp}/r.html"],
         ["documents"],
     ],
-    ids=["codings", "codings-json", "export", "documents"],
+    ids=["codings", "codings-json", "export", "export-quotes-xlsx", "export-all", "report", "documents"],
 )
 def test_reading_commands_load_neither_spacy_nor_textual(args: list[str], tmp_path: Path) -> None:
     import shutil
 
     shutil.copyfile(DATA / "projects" / "schema-0001.db", tmp_path / "qualcode.db")
+    # bring the first-schema fixture to head here, so the probe measures the command
+    # alone (a project at head never loads Alembic)
+    from qualcode.store import open_project
+
+    open_project(str(tmp_path)).close()
     argv = ["--project", str(tmp_path)] + [a.replace("{tmp}", str(tmp_path)) for a in args]
     code = (
         "from qualcode.cli import cli\n"

@@ -42,6 +42,8 @@ class Sheet:
         kinds: one of :data:`KINDS` per column.
         key_columns: leading columns that identify a row (frozen in a spreadsheet).
         total_row: whether the last row is a total.
+        matrix: the columns after the key columns are matrix columns (documents,
+            cases, codes) rather than fields; SQLite also gets it in long form.
     """
 
     name: str
@@ -51,6 +53,7 @@ class Sheet:
     kinds: tuple[str, ...]
     key_columns: int = 1
     total_row: bool = False
+    matrix: bool = False
 
     def column(self, name: str) -> list[Cell]:
         """Every value of one column."""
@@ -114,6 +117,7 @@ def matrix_sheet(matrix: Matrix, name: str, *, share: bool = False) -> Sheet:
         kinds=kinds,
         key_columns=2,
         total_row=True,
+        matrix=True,
     )
 
 
@@ -159,7 +163,9 @@ def frequency_workbook(freq: Frequency, *, measure: str = "codings") -> Workbook
     """The chosen measure first (what CSV writes), then the others and a summary."""
     order = [measure] + [m for m in MEASURE_TITLES if m != measure]
     sheets = [
-        matrix_sheet(freq.measure(m), "frequency" if m == "codings" else m, share=m == "share")
+        matrix_sheet(
+            freq.measure(m), "frequency" if m == "codings" else f"frequency_{m}", share=m == "share"
+        )
         for m in order
     ]
     sheets.append(summary_sheet(freq))
@@ -291,6 +297,7 @@ def cooccurrence_workbook(co: Cooccurrence) -> Workbook:
                 ),
                 kinds=("key", "text", *(["int"] * len(co.codes))),
                 key_columns=2,
+                matrix=True,
             )
         )
     pairs: list[tuple[Cell, ...]] = []
@@ -355,6 +362,7 @@ SEGMENT_COLUMNS = (
     "end",
     "code",
     "unit",
+    "dimension",
     "code_path",
 )
 
@@ -400,6 +408,7 @@ def segments_sheet(
                 s.end,
                 s.code,
                 s.unit,
+                s.path[0] if s.path else s.code,
                 " > ".join(s.path),
                 *labels,
                 *(s.attributes.get(a) for a in attributes),

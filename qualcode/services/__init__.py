@@ -8,7 +8,6 @@ everything is re-exported here (``from qualcode import services``).
 
 from qualcode.core.model import Progress
 from qualcode.services.codebook import export_codebook, load_codebook, sync_codebook, write_back
-from qualcode.services.export import export_frequency
 from qualcode.services.imports import (
     SPEAKER_SETTINGS,
     ImportReport,
@@ -17,10 +16,33 @@ from qualcode.services.imports import (
     speaker_config,
 )
 from qualcode.services.projects import build_demo, demo_location, init_project
+from qualcode.services.reports import (
+    EXPORT_KINDS,
+    FORMATS,
+    ReportSummary,
+    ReviewFileReport,
+    apply_review_file,
+    build_workbook,
+    export_frequency,
+    export_matrix,
+    load_pseudonyms,
+    support_sheets,
+    write_report,
+)
 from qualcode.services.resources import default_codebook, resource_dir
 from qualcode.services.selectors import resolve_span
 
 __all__ = [
+    "EXPORT_KINDS",
+    "FORMATS",
+    "ReportSummary",
+    "ReviewFileReport",
+    "apply_review_file",
+    "build_workbook",
+    "export_matrix",
+    "load_pseudonyms",
+    "support_sheets",
+    "write_report",
     "SPEAKER_SETTINGS",
     "ImportReport",
     "Progress",

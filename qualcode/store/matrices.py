@@ -592,7 +592,7 @@ class MatrixMixin(ProjectBase):
                     "SELECT coding_guid, COUNT(*), MAX(pk) FROM review_comments GROUP BY coding_guid"
                 )
             ).all()
-            last_text = dict(
+            last_text: dict[int, str] = dict(
                 conn.execute(
                     text(
                         "SELECT pk, text FROM review_comments WHERE pk IN "
