@@ -57,7 +57,15 @@ def test_help_loads_neither_spacy_nor_textual_nor_sqlalchemy() -> None:
         ["report", "-o", "{tmp}/r.html"],
         ["documents"],
     ],
-    ids=["codings", "codings-json", "export", "export-quotes-xlsx", "export-all", "report", "documents"],
+    ids=[
+        "codings",
+        "codings-json",
+        "export",
+        "export-quotes-xlsx",
+        "export-all",
+        "report",
+        "documents",
+    ],
 )
 def test_reading_commands_load_neither_spacy_nor_textual(args: list[str], tmp_path: Path) -> None:
     import shutil
