@@ -26,7 +26,11 @@ def test_a_guid_twice_with_different_reviews_applies_neither(
 ) -> None:
     sheet = tmp_path / "review.xlsx"
     export_quotes(matrix_path, sheet)
-    fill(sheet, {matrix_guids["c4"]: ("disputed", "x")}, edit_guid=(matrix_guids["c4"], matrix_guids["c7"]))
+    fill(
+        sheet,
+        {matrix_guids["c4"]: ("disputed", "x")},
+        edit_guid=(matrix_guids["c4"], matrix_guids["c7"]),
+    )
     before = dump_db(matrix_path)
     result = run(matrix_path, "review", "apply", str(sheet))
     assert result.exit_code == 1
@@ -39,7 +43,9 @@ def export_quotes(project: Path, out: Path) -> None:
     assert result.exit_code == 0, result.output
 
 
-def fill(path: Path, rows: dict[str, tuple[str, str]], *, edit_guid: tuple[str, str] | None = None) -> None:
+def fill(
+    path: Path, rows: dict[str, tuple[str, str]], *, edit_guid: tuple[str, str] | None = None
+) -> None:
     """Fill in review and comment for the quote rows whose guid is given, as Excel would."""
     wb = openpyxl.load_workbook(path)
     ws = wb["quotes"]
@@ -124,7 +130,11 @@ def test_a_guid_moved_to_another_codings_row_is_caught_by_its_code(
     result = run(matrix_path, "export", "quotes", "--code", "cost", "-o", str(sheet))
     assert result.exit_code == 0, result.output
     # the row of c4 (cost) now carries c7's guid (facilities.room, not in this sheet)
-    fill(sheet, {matrix_guids["c4"]: ("disputed", "x")}, edit_guid=(matrix_guids["c4"], matrix_guids["c7"]))
+    fill(
+        sheet,
+        {matrix_guids["c4"]: ("disputed", "x")},
+        edit_guid=(matrix_guids["c4"], matrix_guids["c7"]),
+    )
     result = run(matrix_path, "review", "apply", str(sheet))
     assert result.exit_code == 1
     assert result.stderr.strip().endswith(
@@ -143,7 +153,10 @@ def test_a_guid_moved_to_another_codings_row_is_caught_by_its_code(
             lambda p: _workbook(p, [["code", "count"], ["cost", 3]]),
             "{file}: no sheet with guid, review and comment columns (pass the .xlsx written by 'qualcode export quotes --format xlsx')",
         ),
-        (None, "{file}:3:13: unknown review status 'maybe' (sheet 'quotes') (use approved, disputed or unreviewed (or leave it blank); nothing was changed)"),
+        (
+            None,
+            "{file}:3:13: unknown review status 'maybe' (sheet 'quotes') (use approved, disputed or unreviewed (or leave it blank); nothing was changed)",
+        ),
         (
             lambda p: p.write_bytes(b"PK\x03\x04 broken zip"),
             "{file}: not an XLSX workbook (pass the .xlsx written by 'qualcode export quotes --format xlsx')",
@@ -186,7 +199,9 @@ def test_researcher_side_queue_reply_revise_thread(
         (guid, "disputed", "Bukan biaya")
     ]
     assert run(matrix_path, "review", "reply", guid, "Itu pungli", coder="ana").exit_code == 0
-    result = run(matrix_path, "review", "revise", guid, "--code", "time.late", "-m", "ok", coder="ana")
+    result = run(
+        matrix_path, "review", "revise", guid, "--code", "time.late", "-m", "ok", coder="ana"
+    )
     assert result.exit_code == 0, result.output
     awaiting = run(matrix_path, "review", "queue", "--awaiting")
     assert guid in awaiting.stdout

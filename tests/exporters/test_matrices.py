@@ -112,8 +112,12 @@ def test_sqlite_views_answer_a_supervisors_questions(reviewed: Project, tmp_path
     assert con.execute(
         "SELECT dimension, SUM(codings) FROM v_dimension_frequency GROUP BY dimension ORDER BY 1"
     ).fetchall() == [("cost", 2), ("time", 2)]
-    assert con.execute("SELECT count FROM frequency WHERE code='cost' AND \"column\"='interview_b'").fetchone() == (1,)
-    assert con.execute('SELECT "attr:gender" FROM codings WHERE document = \'interview_b\'').fetchall() == [
+    assert con.execute(
+        "SELECT count FROM frequency WHERE code='cost' AND \"column\"='interview_b'"
+    ).fetchone() == (1,)
+    assert con.execute(
+        "SELECT \"attr:gender\" FROM codings WHERE document = 'interview_b'"
+    ).fetchall() == [
         ("m",),
         ("m",),
     ]
@@ -233,7 +237,13 @@ def test_no_real_name_survives_in_any_format(reviewed: Project, tmp_path: Path, 
             continue
         for by in ("case", "document", "speaker"):
             out = tmp_path / f"{kind}-{by}.{fmt}"
-            services.export_matrix(reviewed, kind, out, by=by if kind in ("frequency", "quotes") else None, pseudonyms=names)
+            services.export_matrix(
+                reviewed,
+                kind,
+                out,
+                by=by if kind in ("frequency", "quotes") else None,
+                pseudonyms=names,
+            )
             text = _all_text(out, fmt)
             for real in REAL:  # as written (the role "participant" is no name)
                 assert real not in text, (kind, by, real)
@@ -244,7 +254,10 @@ def test_no_real_name_survives_in_any_format(reviewed: Project, tmp_path: Path, 
 def test_no_real_name_survives_in_the_report(reviewed: Project, tmp_path: Path) -> None:
     names = tmp_path / "names.yaml"
     names.write_text(
-        "".join(f'"{line.split(",")[0]}": "{line.split(",")[1]}"\n' for line in NAME_MAP.splitlines()[1:]),
+        "".join(
+            f'"{line.split(",")[0]}": "{line.split(",")[1]}"\n'
+            for line in NAME_MAP.splitlines()[1:]
+        ),
         encoding="utf-8",
     )
     for by in ("document", "case", "speaker"):
@@ -260,7 +273,11 @@ def test_no_real_name_survives_in_the_report(reviewed: Project, tmp_path: Path) 
     ("content", "suffix", "message"),
     [
         ("Siti\n", ".csv", "names.csv:1: expected two columns: real name, pseudonym"),
-        ("- Siti\n", ".yaml", "names.yaml: a name map must be a mapping of real names to pseudonyms (e.g. 'Siti Aminah: Participant 1')"),
+        (
+            "- Siti\n",
+            ".yaml",
+            "names.yaml: a name map must be a mapping of real names to pseudonyms (e.g. 'Siti Aminah: Participant 1')",
+        ),
         ("Siti,A\nsiti,B\n", ".csv", "names.csv:2: 'siti' has two pseudonyms (keep one)"),
         ("real,pseudonym\n", ".csv", "names.csv: the name map is empty"),
     ],

@@ -84,7 +84,9 @@ def test_revising_the_code_keeps_the_thread(
     assert [t.kind for t in matrix_project.review_thread(guid)] == ["disputed", "revision"]
 
 
-def test_review_is_one_undoable_action_each(matrix_project: Project, matrix_guids: dict[str, str]) -> None:
+def test_review_is_one_undoable_action_each(
+    matrix_project: Project, matrix_guids: dict[str, str]
+) -> None:
     n = len(matrix_project.actions())
     matrix_project.review_coding(matrix_guids["c1"], "approved", reviewer="dosen")
     matrix_project.review_coding(matrix_guids["c1"], "approved", reviewer="dosen")  # no change
