@@ -49,6 +49,13 @@ class QualcodeApp(App[None]):
             "q", "quit", "Quit", id="quit", tooltip="Leave qualcode (everything is already saved)."
         ),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
+        Binding(
+            "R",
+            "open_review",
+            "Review",
+            id="open-review",
+            tooltip="Review the matrix: the quotes behind each count, approve or dispute them.",
+        ),
     ]
 
     def __init__(
@@ -71,6 +78,14 @@ class QualcodeApp(App[None]):
 
             self.sub_title = self.project.path or self.project.location
             self.push_screen(CodingScreen(self.project, label_lang=self.settings.label_lang))
+
+    def action_open_review(self) -> None:
+        """Open the supervisor's review screen (issue #5)."""
+        if self.project is None:
+            return
+        from qualcode.tui.screens.review import ReviewScreen
+
+        self.push_screen(ReviewScreen(self.project, label_lang=self.settings.label_lang))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "quit" and getattr(self.screen, "prefix_active", False):
