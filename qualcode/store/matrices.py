@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, select, text
@@ -69,7 +69,14 @@ class MatrixMixin(ProjectBase):
 
     # ------------------------------------------------------------------ filters
 
-    def _resolve(self, conn: Connection, filters: Filters, *, need_turn: bool = False) -> _Resolved:
+    def _resolve(
+        self,
+        conn: Connection,
+        filters: Filters,
+        *,
+        need_turn: bool = False,
+        materialize: bool = True,
+    ) -> _Resolved:
         cb = self._codebook(conn)
         pks = self._code_pks(conn)
         params: dict[str, Any] = {}
@@ -192,7 +199,7 @@ class MatrixMixin(ProjectBase):
             + (" WHERE cs.case_pk IN :cases" if filters.cases else "")
             + ") "
         )
-        return _Resolved(
+        resolved = _Resolved(
             cte=cte,
             params=params,
             expanding=tuple(expanding),
@@ -203,14 +210,49 @@ class MatrixMixin(ProjectBase):
             with_turn=with_turn,
             speaker_cases=speaker_cases,
         )
+        return self._materialize(conn, resolved) if materialize else resolved
 
-    def _q(self, conn: Connection, r: _Resolved, body: str, **extra: Any) -> list[Any]:
-        stmt = text(r.cte + body)
-        names = [n for n in r.expanding if f":{n}" in r.cte + body]
+    def _materialize(self, conn: Connection, r: _Resolved) -> _Resolved:
+        """Compute the filtered codings once into indexed temporary tables.
+
+        Every matrix runs several queries over the same filtered set; a CTE would be
+        recomputed (and joined unindexed) by each. Temporary tables live in the
+        connection's own temp schema (SQLite and PostgreSQL alike) and never touch
+        the project.
+        """
+        for name in ("qc_fcase", "qc_f"):
+            conn.execute(text(f"DROP TABLE IF EXISTS {name}"))
+        self._q(conn, r, "SELECT * FROM f", prefix="CREATE TEMPORARY TABLE qc_f AS ")
+        conn.execute(text("CREATE INDEX qc_f_pk ON qc_f (pk)"))
+        conn.execute(text("CREATE INDEX qc_f_doc ON qc_f (doc_pk, start)"))
+        cases = "" if not r.params.get("cases") else " WHERE cs.case_pk IN :cases"
+        stmt = text(
+            "CREATE TEMPORARY TABLE qc_fcase AS SELECT f.pk AS pk, cs.case_pk AS case_pk "
+            "FROM qc_f f JOIN case_sources cs ON cs.document_pk = f.doc_pk "
+            "AND (cs.speaker IS NULL OR cs.speaker = f.speaker)" + cases
+        )
+        if cases:
+            stmt = stmt.bindparams(bindparam("cases", expanding=True))
+            conn.execute(stmt, {"cases": r.params["cases"]})
+        else:
+            conn.execute(stmt)
+        conn.execute(text("CREATE INDEX qc_fcase_pk ON qc_fcase (pk)"))
+        return replace(
+            r,
+            cte="WITH f AS (SELECT * FROM qc_f), fcase AS (SELECT * FROM qc_fcase) ",
+        )
+
+    def _q(
+        self, conn: Connection, r: _Resolved, body: str, *, prefix: str = "", **extra: Any
+    ) -> list[Any]:
+        sql = prefix + r.cte + body
+        stmt = text(sql)
+        names = [n for n in r.expanding if f":{n}" in sql]
         if names:
             stmt = stmt.bindparams(*(bindparam(n, expanding=True) for n in names))
-        params = {k: v for k, v in {**r.params, **extra}.items() if f":{k}" in r.cte + body}
-        return list(conn.execute(stmt, params))
+        params = {k: v for k, v in {**r.params, **extra}.items() if f":{k}" in sql}
+        result = conn.execute(stmt, params)
+        return list(result) if result.returns_rows else []
 
     @staticmethod
     def _label_lang(cb: Codebook, label_lang: str | None) -> str | None:
@@ -693,7 +735,7 @@ class MatrixMixin(ProjectBase):
             if attribute:
                 self._attribute_pk(conn, attribute)
             cb = self._codebook(conn)
-            r = self._resolve(conn, filters)
+            r = self._resolve(conn, filters, materialize=False)
             columns: list[str]
             if kind == "document":
                 columns = sorted(r.doc_pks.values())
