@@ -48,7 +48,9 @@ def build(path: Path, docs: int, codes: int, codings: int, seed: int = 1) -> Non
     for i in range(codes - len(dims)):
         parent = dims[i % len(dims)]
         code_list.append(
-            Code(id=f"{parent}.c{i:03d}", label={"id": f"Kode {i}", "en": f"Code {i}"}, parent=parent)
+            Code(
+                id=f"{parent}.c{i:03d}", label={"id": f"Kode {i}", "en": f"Code {i}"}, parent=parent
+            )
         )
     project = open_project(str(path), create=True, coder="bench")
     try:
@@ -60,7 +62,8 @@ def build(path: Path, docs: int, codes: int, codings: int, seed: int = 1) -> Non
     now = "2026-01-01T00:00:00Z"
     con.execute("BEGIN")
     attr_pk = con.execute(
-        "INSERT INTO attributes (guid, name, type) VALUES (?, 'gender', 'text')", (str(uuid.uuid4()),)
+        "INSERT INTO attributes (guid, name, type) VALUES (?, 'gender', 'text')",
+        (str(uuid.uuid4()),),
     ).lastrowid
     per_doc = codings // docs
     coding_rows = []
@@ -81,7 +84,15 @@ def build(path: Path, docs: int, codes: int, codings: int, seed: int = 1) -> Non
             for sentence in body_parts:
                 sentences.append((len(turns), s, s + len(sentence)))
                 s += len(sentence) + 1
-            turns.append((t + 1, start, start + len(body), "I" if t % 2 == 0 else "P", "interviewer" if t % 2 == 0 else "participant"))
+            turns.append(
+                (
+                    t + 1,
+                    start,
+                    start + len(body),
+                    "I" if t % 2 == 0 else "P",
+                    "interviewer" if t % 2 == 0 else "participant",
+                )
+            )
             parts.append(label + body + "\n")
             pos += len(label) + len(body) + 1
         text = "".join(parts)
@@ -94,7 +105,7 @@ def build(path: Path, docs: int, codes: int, codings: int, seed: int = 1) -> Non
         for ordinal, start, end, speaker, role in turns:
             turn_pks.append(
                 con.execute(
-                    "INSERT INTO turns (document_pk, ordinal, start, \"end\", label_start, speaker, role) "
+                    'INSERT INTO turns (document_pk, ordinal, start, "end", label_start, speaker, role) '
                     "VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (doc_pk, ordinal, start, end, start - 3, speaker, role),
                 ).lastrowid
@@ -125,10 +136,23 @@ def build(path: Path, docs: int, codes: int, codings: int, seed: int = 1) -> Non
                 continue
             seen.add((code, s, e))
             coding_rows.append(
-                (str(uuid.uuid4()), doc_pk, code, s, e, "bench", now, text[s:e], "manual", "accepted", "unreviewed", "exact")
+                (
+                    str(uuid.uuid4()),
+                    doc_pk,
+                    code,
+                    s,
+                    e,
+                    "bench",
+                    now,
+                    text[s:e],
+                    "manual",
+                    "accepted",
+                    "unreviewed",
+                    "exact",
+                )
             )
     con.executemany(
-        "INSERT INTO codings (guid, document_pk, code_pk, start, \"end\", coder, created, quote, memo, origin, "
+        'INSERT INTO codings (guid, document_pk, code_pk, start, "end", coder, created, quote, memo, origin, '
         "status, review, reviewer, reviewed_at, anchor, batch, version) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, NULL, NULL, ?, NULL, 1)",
         coding_rows,

@@ -68,6 +68,8 @@ def to_xlsx(book: Workbook, path: Path) -> None:
                 "strings_to_formulas": False,
                 "strings_to_urls": False,
                 "nan_inf_to_errors": True,
+                # rows go straight to disk in order: less memory, no shared-string table
+                "constant_memory": True,
             },
         )
         header = wb.add_format(
@@ -179,9 +181,9 @@ def _write(
     fmt: Any,
     overflow: list[tuple[str, str, int, str]],
 ) -> None:
-    if value is None:
-        ws.write_blank(row, col, None, fmt)
-    elif isinstance(value, bool):
+    if value is None or value == "":
+        return  # an empty cell needs no record (the column keeps its format)
+    if isinstance(value, bool):
         ws.write_boolean(row, col, value, fmt)
     elif isinstance(value, int | float):
         ws.write_number(row, col, value, fmt)

@@ -224,7 +224,7 @@ class MatrixMixin(ProjectBase):
             conn.execute(text(f"DROP TABLE IF EXISTS {name}"))
         self._q(conn, r, "SELECT * FROM f", prefix="CREATE TEMPORARY TABLE qc_f AS ")
         conn.execute(text("CREATE INDEX qc_f_pk ON qc_f (pk)"))
-        conn.execute(text("CREATE INDEX qc_f_doc ON qc_f (doc_pk, start)"))
+        conn.execute(text('CREATE INDEX qc_f_doc ON qc_f (doc_pk, start, "end", pk)'))
         cases = "" if not r.params.get("cases") else " WHERE cs.case_pk IN :cases"
         stmt = text(
             "CREATE TEMPORARY TABLE qc_fcase AS SELECT f.pk AS pk, cs.case_pk AS case_pk "
@@ -252,7 +252,37 @@ class MatrixMixin(ProjectBase):
             stmt = stmt.bindparams(*(bindparam(n, expanding=True) for n in names))
         params = {k: v for k, v in {**r.params, **extra}.items() if f":{k}" in sql}
         result = conn.execute(stmt, params)
-        return list(result) if result.returns_rows else []
+        return list(result.fetchall()) if result.returns_rows else []
+
+    def _raw(
+        self, conn: Connection, r: _Resolved, body: str, **extra: Any
+    ) -> list[tuple[Any, ...]]:
+        """Like :meth:`_q` for large results: plain tuples from the driver's cursor.
+
+        SQLAlchemy builds a Row object per row; for 100,000 codings that costs more
+        than the query. The statement is still compiled by SQLAlchemy (bound
+        parameters, expanded IN lists) for whichever database the project is on.
+        """
+        sql = r.cte + body
+        stmt = text(sql)
+        names = [n for n in r.expanding if f":{n}" in sql]
+        if names:
+            stmt = stmt.bindparams(*(bindparam(n, expanding=True) for n in names))
+        params = {k: v for k, v in {**r.params, **extra}.items() if f":{k}" in sql}
+        compiled = stmt.bindparams(**params).compile(
+            dialect=conn.dialect, compile_kwargs={"render_postcompile": True}
+        )
+        args: Any = (
+            tuple(compiled.params[n] for n in (compiled.positiontup or ()))
+            if compiled.positional
+            else compiled.params
+        )
+        cursor = conn.connection.cursor()
+        try:
+            cursor.execute(str(compiled), args)
+            return list(cursor.fetchall())
+        finally:
+            cursor.close()
 
     @staticmethod
     def _label_lang(cb: Codebook, label_lang: str | None) -> str | None:
@@ -320,10 +350,13 @@ class MatrixMixin(ProjectBase):
         """Column keys (as the SQL ``col`` gives them), their display names, their chars."""
         docs = sorted(r.doc_pks.items(), key=lambda kv: kv[1])
         doc_set = {pk for pk, _ in docs}
-        turns = conn.execute(
-            text('SELECT document_pk, speaker, role, "end" - start FROM turns')
-        ).all()
         roles_wanted = set(filters.speaker_role)
+        need_turns = bool(roles_wanted) or kind == "speaker" or r.speaker_cases
+        turns = (
+            conn.execute(text('SELECT document_pk, speaker, role, "end" - start FROM turns')).all()
+            if need_turns
+            else []
+        )
 
         def doc_len(pk: int) -> int:
             if not roles_wanted:
@@ -431,6 +464,13 @@ class MatrixMixin(ProjectBase):
     ) -> Frequency:
         """Codings, documents, cases and share of text coded per code and column.
 
+        One SQL query filters the codings, maps each to the code it counts under
+        (its dimension when rolled up) and to its column(s), and returns them in text
+        order; one pass then counts codings, distinct documents and cases, and merges
+        intervals (so nested and overlapping codings cover their text once), per cell,
+        per row, per column and overall. A coding in two columns (a document shared by
+        two cases) counts in both columns and once in the totals.
+
         Args:
             filters: which codings count (default: accepted ones).
             by: ``document``, ``case``, ``speaker`` (the role) or ``attribute:NAME``.
@@ -444,105 +484,84 @@ class MatrixMixin(ProjectBase):
         kind, attribute = self._parse_by(by)
         with self._read() as conn:
             attr_pk = self._attribute_pk(conn, attribute) if attribute else None
-            r = self._resolve(conn, filters, need_turn=kind == "speaker")
+            # one query: no need to materialize the filtered codings first
+            r = self._resolve(
+                conn, filters, need_turn=kind == "speaker", materialize=r_speaker_cases(conn)
+            )
             col_cte, _ = self._columns(conn, r, kind, attribute)
-            cte_extra = {"attr": attr_pk} if attr_pk is not None else {}
-            head = ", " + col_cte
-            counts = self._q(
+            extra = {"attr": attr_pk} if attr_pk is not None else {}
+            rows = self._raw(
                 conn,
                 r,
-                head + "SELECT unit_pk, col, COUNT(DISTINCT pk), COUNT(DISTINCT doc_pk) FROM col "
-                "GROUP BY unit_pk, col",
-                **cte_extra,
+                ", "
+                + col_cte
+                + 'SELECT pk, unit_pk, col, doc_pk, start, "end" FROM col '
+                + 'ORDER BY doc_pk, start, "end", pk',
+                **extra,
             )
-            case_counts = self._q(
-                conn,
-                r,
-                head + "SELECT col.unit_pk, col.col, COUNT(DISTINCT fcase.case_pk) FROM col "
-                "JOIN fcase ON fcase.pk = col.pk GROUP BY col.unit_pk, col.col",
-                **cte_extra,
-            )
-            row_tot = self._q(
-                conn,
-                r,
-                "SELECT unit_pk, COUNT(*), COUNT(DISTINCT doc_pk) FROM f GROUP BY unit_pk",
-            )
-            row_cases = self._q(
-                conn,
-                r,
-                "SELECT f.unit_pk, COUNT(DISTINCT fcase.case_pk) FROM f JOIN fcase ON fcase.pk = f.pk "
-                "GROUP BY f.unit_pk",
-            )
-            col_tot = self._q(
-                conn,
-                r,
-                head
-                + "SELECT col, COUNT(DISTINCT pk), COUNT(DISTINCT doc_pk) FROM col GROUP BY col",
-                **cte_extra,
-            )
-            col_cases = self._q(
-                conn,
-                r,
-                head
-                + "SELECT col.col, COUNT(DISTINCT fcase.case_pk) FROM col JOIN fcase ON fcase.pk = col.pk "
-                "GROUP BY col.col",
-                **cte_extra,
-            )
-            grand = self._q(
-                conn,
-                r,
-                "SELECT COUNT(*), COUNT(DISTINCT doc_pk), "
-                "(SELECT COUNT(DISTINCT case_pk) FROM fcase) FROM f",
-            )[0]
-            union_cell = self._q(conn, r, head + _union_sql("col", ("unit_pk", "col")), **cte_extra)
-            union_row = self._q(conn, r, _union_sql("f", ("unit_pk",)))
-            union_col = self._q(conn, r, head + _union_sql("col", ("col",)), **cte_extra)
-            union_all = self._q(conn, r, _union_sql("f", ()))
-            present = {c for _, c, *_ in counts}
+            cases_of: dict[int, tuple[int, ...]] = {}
+            doc_cases: dict[int, tuple[int, ...]] = {}
+            if r.speaker_cases:
+                # materialized by _resolve: the cases of each coding, speaker by speaker
+                grouped: dict[int, list[int]] = defaultdict(list)
+                for pk, case_pk in conn.execute(text("SELECT pk, case_pk FROM qc_fcase")):
+                    grouped[pk].append(case_pk)
+                cases_of = {pk: tuple(v) for pk, v in grouped.items()}
+            else:
+                by_doc: dict[int, list[int]] = defaultdict(list)
+                stmt = "SELECT document_pk, case_pk FROM case_sources WHERE speaker IS NULL"
+                if filters.cases:
+                    stmt += " AND case_pk IN :cases"
+                    found = conn.execute(
+                        text(stmt).bindparams(bindparam("cases", expanding=True)),
+                        {"cases": r.params["cases"]},
+                    )
+                else:
+                    found = conn.execute(text(stmt))
+                for doc, case_pk in found:
+                    by_doc[doc].append(case_pk)
+                doc_cases = {d: tuple(v) for d, v in by_doc.items()}
+            attr_values: dict[int, str] = {}
+            if attr_pk is not None:
+                attr_values = {
+                    c: v
+                    for c, v in conn.execute(
+                        text("SELECT case_pk, value FROM case_attributes WHERE attribute_pk = :a"),
+                        {"a": attr_pk},
+                    )
+                    if v not in (None, "")
+                }
+            present = {row[2] for row in rows}
             keys, names, chars = self._column_keys(conn, r, kind, attr_pk, present, filters)
             code_pk = {c.id: self._code_pks(conn)[c.id] for c in r.rows}
         lang = self._label_lang(r.codebook, label_lang)
         row_keys = [code_pk[c.id] for c in r.rows]
-        col_index = {k: i for i, k in enumerate(keys)}
-        n_rows, n_cols = len(row_keys), len(keys)
-        row_index = {pk: i for i, pk in enumerate(row_keys)}
-
-        def grid() -> list[list[Number]]:
-            return [[0] * n_cols for _ in range(n_rows)]
-
-        codings, documents, cases, covered = grid(), grid(), grid(), grid()
-        for unit, col, n, d in counts:
-            if unit in row_index and col in col_index:
-                codings[row_index[unit]][col_index[col]] = n
-                documents[row_index[unit]][col_index[col]] = d
-        for unit, col, n in case_counts:
-            if unit in row_index and col in col_index:
-                cases[row_index[unit]][col_index[col]] = n
-        for unit, col, n in union_cell:
-            if unit in row_index and col in col_index:
-                covered[row_index[unit]][col_index[col]] = n
         col_chars = [chars.get(k, 0) for k in keys]
         total_chars = _total_chars(r, filters, chars, kind)
-        share = [
-            [_share(covered[i][j], col_chars[j]) for j in range(n_cols)] for i in range(n_rows)
-        ]
-        rt = {u: (n, d) for u, n, d in row_tot}
-        rc = dict(row_cases)
-        ru = dict(union_row)
-        ct = {c: (n, d) for c, n, d in col_tot}
-        cc = dict(col_cases)
-        cu = dict(union_col)
         labels = tuple(c.label_in(lang) for c in r.rows)
         about = {"by": by, **filters.describe()}
-        if filters.coders == () and "coders" in about:  # pragma: no cover - defensive
-            del about["coders"]
+        if kind == "case":
+            cases_for: Any = lambda pk, col, doc: (int(col),) if col else ()  # noqa: E731
+        elif kind == "attribute":
+            value_of = attr_values
+            cases_for = lambda pk, col, doc: tuple(  # noqa: E731
+                c
+                for c in (cases_of.get(pk, ()) if r.speaker_cases else doc_cases.get(doc, ()))
+                if value_of.get(c, "") == col
+            )
+        elif r.speaker_cases:
+            cases_for = lambda pk, col, doc: cases_of.get(pk, ())  # noqa: E731
+        else:
+            cases_for = None
+        acc = _count(rows, row_keys, keys, doc_cases, cases_for)
+        nc = len(keys)
 
         def matrix(
             title: str,
-            cells: list[list[Number]],
-            rows_t: list[Number],
-            cols_t: list[Number],
-            g: Number,
+            cells: list[Number],
+            row_total: list[Number],
+            col_total: list[Number],
+            grand: Number,
         ) -> Matrix:
             return Matrix(
                 title=title,
@@ -550,43 +569,29 @@ class MatrixMixin(ProjectBase):
                 rows=tuple(c.id for c in r.rows),
                 row_labels=labels,
                 columns=tuple(names),
-                cells=tuple(tuple(row) for row in cells),
+                cells=tuple(tuple(cells[i * nc : (i + 1) * nc]) for i in range(len(row_keys))),
                 filters=about,
-                row_total_values=tuple(rows_t),
-                column_total_values=tuple(cols_t),
-                grand_total_value=g,
+                row_total_values=tuple(row_total),
+                column_total_values=tuple(col_total),
+                grand_total_value=grand,
             )
 
-        grand_covered = union_all[0][0] if union_all and union_all[0][0] is not None else 0
+        share_cells: list[Number] = [
+            _share(cov, col_chars[i % nc]) if cov else 0.0 for i, cov in enumerate(acc.cell_cov)
+        ]
         return Frequency(
             by=by,
-            codings=matrix(
-                f"Code frequency by {by}",
-                codings,
-                [rt.get(u, (0, 0))[0] for u in row_keys],
-                [ct.get(k, (0, 0))[0] for k in keys],
-                grand[0],
-            ),
+            codings=matrix(f"Code frequency by {by}", acc.cell_n, acc.row_n, acc.col_n, acc.all_n),
             documents=matrix(
-                f"Documents per code by {by}",
-                documents,
-                [rt.get(u, (0, 0))[1] for u in row_keys],
-                [ct.get(k, (0, 0))[1] for k in keys],
-                grand[1],
+                f"Documents per code by {by}", acc.cell_d, acc.row_d, acc.col_d, acc.all_d
             ),
-            cases=matrix(
-                f"Cases per code by {by}",
-                cases,
-                [rc.get(u, 0) for u in row_keys],
-                [cc.get(k, 0) for k in keys],
-                grand[2] or 0,
-            ),
+            cases=matrix(f"Cases per code by {by}", acc.cell_c, acc.row_c, acc.col_c, acc.all_c),
             share=matrix(
                 f"Share of text coded by {by}",
-                share,
-                [_share(ru.get(u, 0), total_chars) for u in row_keys],
-                [_share(cu.get(k, 0), col_chars[i]) for i, k in enumerate(keys)],
-                _share(grand_covered, total_chars),
+                share_cells,
+                [_share(v, total_chars) for v in acc.row_cov],
+                [_share(v, col_chars[j]) for j, v in enumerate(acc.col_cov)],
+                _share(acc.all_cov, total_chars),
             ),
             column_chars=tuple(col_chars),
         )
@@ -1014,22 +1019,163 @@ class MatrixMixin(ProjectBase):
             return dict(conn.execute(select(T_CODES.c.id, T_CODES.c.pk)).all())
 
 
-def _union_sql(source: str, group: tuple[str, ...]) -> str:
-    """Characters covered by the codings of ``source`` per ``group`` (intervals merged).
+@dataclass
+class _Counts:
+    """Flat per-cell (row-major), per-row, per-column and overall tallies."""
 
-    Within one document, codings sorted by start: each adds what lies beyond the
-    furthest end seen before it. Nested and overlapping codings count once.
+    cell_n: list[Number]
+    cell_d: list[Number]
+    cell_c: list[Number]
+    cell_cov: list[int]
+    row_n: list[Number]
+    row_d: list[Number]
+    row_c: list[Number]
+    row_cov: list[int]
+    col_n: list[Number]
+    col_d: list[Number]
+    col_c: list[Number]
+    col_cov: list[int]
+    all_n: int = 0
+    all_d: int = 0
+    all_c: int = 0
+    all_cov: int = 0
+
+
+def _count(
+    rows: Sequence[Any],
+    row_keys: Sequence[int],
+    col_keys: Sequence[str],
+    doc_cases: dict[int, tuple[int, ...]],
+    cases_for: Any,
+) -> _Counts:
+    """One pass over ``(pk, unit, col, doc, start, end)`` in text order (by document, then
+    start): codings, distinct documents and cases, and covered characters (overlapping
+    and nested intervals merged) per cell, row, column and overall.
+
+    A coding in two columns has a row for each (adjacent, same pk): it counts in both
+    columns and once in its row and overall. ``cases_for(pk, col, doc)`` gives a row's
+    cases; ``None`` means "the document's cases" (``doc_cases``).
     """
-    part = ", ".join((*group, "doc_pk"))
-    cols = ", ".join(group)
-    select_cols = (cols + ", ") if cols else ""
-    group_by = f" GROUP BY {cols}" if cols else ""
-    return (
-        f'SELECT {select_cols}SUM(CASE WHEN prev IS NULL OR prev <= start THEN "end" - start '
-        f'WHEN prev < "end" THEN "end" - prev ELSE 0 END) FROM ('
-        f'SELECT {select_cols}doc_pk, start, "end", MAX("end") OVER (PARTITION BY {part} '
-        'ORDER BY start, "end", pk ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev '
-        f"FROM {source}) spans{group_by}"
+    nr, nc = len(row_keys), len(col_keys)
+    rix = {u: i for i, u in enumerate(row_keys)}
+    cix = {c: j for j, c in enumerate(col_keys)}
+    t = _Counts(
+        cell_n=[0] * (nr * nc),
+        cell_d=[0] * (nr * nc),
+        cell_c=[0] * (nr * nc),
+        cell_cov=[0] * (nr * nc),
+        row_n=[0] * nr,
+        row_d=[0] * nr,
+        row_c=[0] * nr,
+        row_cov=[0] * nr,
+        col_n=[0] * nc,
+        col_d=[0] * nc,
+        col_c=[0] * nc,
+        col_cov=[0] * nc,
+    )
+    cell_n, cell_d, cell_c, cell_cov = t.cell_n, t.cell_d, t.cell_c, t.cell_cov
+    row_n, row_d, row_c, row_cov = t.row_n, t.row_d, t.row_c, t.row_cov
+    col_n, col_d, col_c, col_cov = t.col_n, t.col_d, t.col_c, t.col_cov
+    cell_last = [-1] * (nr * nc)
+    row_last = [-1] * nr
+    col_last = [-1] * nc
+    # Document-level cases that each belong to one document (one interview per case):
+    # a group's distinct cases are then the cases of its distinct documents, counted
+    # when a document first appears in the group. Otherwise (a case over several
+    # documents, speaker cases, columns by case or attribute) a set keeps them apart.
+    owners: dict[int, int] = {}
+    simple = cases_for is None
+    if simple:
+        for doc, cases in doc_cases.items():
+            for case in cases:
+                if owners.setdefault(case, doc) != doc:
+                    simple = False
+    seen: set[tuple[int, int, int]] = set()
+    counts = (cell_c, row_c, col_c, [0])
+    reach_cell: dict[int, int] = {}
+    reach_row: dict[int, int] = {}
+    reach_col: dict[int, int] = {}
+    reach_all = -1
+    cur_doc = None
+    prev_pk = None
+    n_cases = 0
+    doc_case_list: tuple[int, ...] = ()
+    all_n = all_d = all_cov = all_c = 0
+    for pk, unit, col, doc, start, end in rows:
+        ri = rix.get(unit)
+        ci = cix.get(col)
+        if ri is None or ci is None:
+            continue
+        k = ri * nc + ci
+        if doc != cur_doc:
+            cur_doc = doc
+            reach_cell, reach_row, reach_col = {}, {}, {}
+            reach_all = -1
+            all_d += 1
+            doc_case_list = doc_cases.get(doc, ()) if cases_for is None else ()
+            n_cases = len(doc_case_list)
+            if simple:
+                all_c += n_cases
+        cell_n[k] += 1
+        col_n[ci] += 1
+        new_cell_doc = cell_last[k] != doc
+        if new_cell_doc:
+            cell_last[k] = doc
+            cell_d[k] += 1
+        new_col_doc = col_last[ci] != doc
+        if new_col_doc:
+            col_last[ci] = doc
+            col_d[ci] += 1
+        new_row_doc = False
+        if pk != prev_pk:
+            prev_pk = pk
+            row_n[ri] += 1
+            all_n += 1
+            if row_last[ri] != doc:
+                row_last[ri] = doc
+                row_d[ri] += 1
+                new_row_doc = True
+        p = reach_cell.get(k, -1)
+        if p < end:
+            cell_cov[k] += end - (start if p < start else p)
+            reach_cell[k] = end
+        p = reach_row.get(ri, -1)
+        if p < end:
+            row_cov[ri] += end - (start if p < start else p)
+            reach_row[ri] = end
+        p = reach_col.get(ci, -1)
+        if p < end:
+            col_cov[ci] += end - (start if p < start else p)
+            reach_col[ci] = end
+        if reach_all < end:
+            all_cov += end - (start if reach_all < start else reach_all)
+            reach_all = end
+        if simple:
+            if n_cases:
+                if new_cell_doc:
+                    cell_c[k] += n_cases
+                if new_row_doc:
+                    row_c[ri] += n_cases
+                if new_col_doc:
+                    col_c[ci] += n_cases
+            continue
+        cases = doc_case_list if cases_for is None else cases_for(pk, col, doc)
+        for case in cases:
+            for level, index in ((0, k), (1, ri), (2, ci), (3, 0)):
+                key = (level, index, case)
+                if key not in seen:
+                    seen.add(key)
+                    counts[level][index] += 1
+    if not simple:
+        all_c = counts[3][0]
+    t.all_n, t.all_d, t.all_cov, t.all_c = all_n, all_d, all_cov, all_c
+    return t
+
+
+def r_speaker_cases(conn: Connection) -> bool:
+    """Whether any case is one speaker of a document (cases then need the turns)."""
+    return bool(
+        conn.execute(text("SELECT 1 FROM case_sources WHERE speaker IS NOT NULL LIMIT 1")).first()
     )
 
 

@@ -88,7 +88,11 @@ async def test_rollup_and_columns_toggle(review_app: Callable[[], QualcodeApp]) 
         assert isinstance(screen, ReviewScreen)
         await pilot.press("u")
         await pilot.pause()
-        assert screen.freq is not None and screen.freq.codings.rows == ("time", "cost", "facilities")
+        assert screen.freq is not None and screen.freq.codings.rows == (
+            "time",
+            "cost",
+            "facilities",
+        )
         await pilot.press("b")
         await pilot.pause()
         assert screen.freq.codings.columns == ("Bu Siti", "Pak Budi")

@@ -61,7 +61,9 @@ class ReviewScreen(Screen[None]):
     """Review the matrix and the codings behind each count."""
 
     BINDINGS = [
-        Binding("escape", "back", "Back", id="review-back", tooltip="Back to the matrix, or close."),
+        Binding(
+            "escape", "back", "Back", id="review-back", tooltip="Back to the matrix, or close."
+        ),
         Binding(
             "a",
             "verdict('approved')",
@@ -80,7 +82,11 @@ class ReviewScreen(Screen[None]):
             "m", "comment", "Comment", id="review-comment", tooltip="Add a comment to its thread."
         ),
         Binding(
-            "u", "toggle_rollup", "Roll up", id="review-rollup", tooltip="Sub-codes under dimensions."
+            "u",
+            "toggle_rollup",
+            "Roll up",
+            id="review-rollup",
+            tooltip="Sub-codes under dimensions.",
         ),
         Binding(
             "b", "toggle_by", "Docs/cases", id="review-by", tooltip="Columns: documents or cases."
@@ -132,7 +138,9 @@ class ReviewScreen(Screen[None]):
         for i, col in enumerate(m.columns):
             table.add_column(col, key=f"c{i}")
         table.add_column("total", key="total")
-        for code, label, cells, total in zip(m.rows, m.row_labels, m.cells, m.row_totals(), strict=True):
+        for code, label, cells, total in zip(
+            m.rows, m.row_labels, m.cells, m.row_totals(), strict=True
+        ):
             row: list[Text | str] = [Text(f"{code}  {label}")]
             for value in cells:
                 row.append(Text(str(value), style="bold" if value else "dim", justify="right"))
