@@ -63,3 +63,14 @@ def test_pipeline_counts_distinct_applications(
 
 def test_pipeline_refuses_a_folder_without_a_plan(tmp_path: Path) -> None:
     assert pipeline.main(["--corpus", str(tmp_path)]) == 2
+
+
+def test_matrix_benchmark_runs_small_and_checks_its_counts(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from bench import matrices
+
+    assert matrices.main(["--docs", "4", "--codes", "12", "--codings", "40", "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["codings"] == 40
+    assert set(figures) >= {"frequency_s", "xlsx_quotes_s", "xlsx_all_s"}

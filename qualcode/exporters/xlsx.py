@@ -163,7 +163,15 @@ def _rows_xml(
             if value is None or value == "":
                 continue
             style = styles[i] + (TOTAL_OFFSET if total else 0)
-            if isinstance(value, bool):
+            if type(value) is str:
+                text = value
+                if len(text) > EXCEL_CELL_LIMIT:
+                    text = overflow.clip(name, f"{letters[i]}{r}", text)
+                parts.append(
+                    f'<c r="{letters[i]}{r}" s="{style}" t="inlineStr"><is><t xml:space="preserve">'
+                    f"{_text(text)}</t></is></c>"
+                )
+            elif isinstance(value, bool):
                 parts.append(f'<c r="{letters[i]}{r}" s="{style}" t="b"><v>{int(value)}</v></c>')
             elif isinstance(value, int | float):
                 parts.append(f'<c r="{letters[i]}{r}" s="{style}"><v>{value!r}</v></c>')

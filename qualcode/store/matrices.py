@@ -608,9 +608,22 @@ class MatrixMixin(ProjectBase):
         with the newest comment of its thread, memo and quote.
         """
         filters = filters or Filters()
+        cache: dict[Any, tuple[Any, list[Segment]]] = self.__dict__.setdefault(
+            "_segments_cache", {}
+        )
+        key = (filters, label_lang)
         with self._read() as conn:
+            # the action log grows with every change: a cached list is reused only
+            # while nothing has changed since (one export computes them once)
+            stamp = (
+                conn.execute(text("SELECT MAX(seq) FROM actions")).scalar(),
+                conn.execute(text("SELECT COUNT(*) FROM codings")).scalar(),
+            )
+            hit = cache.get(key)
+            if hit is not None and hit[0] == stamp:
+                return list(hit[1])
             r = self._resolve(conn, filters, need_turn=True)
-            rows = self._q(
+            rows = self._raw(
                 conn,
                 r,
                 'SELECT f.pk, f.unit_pk, c.guid, d.name, code.id, c.start, c."end", t.ordinal, '
@@ -659,6 +672,10 @@ class MatrixMixin(ProjectBase):
                 case_attrs[case_pk][name] = value
         thread_info = {g: (n, last_text.get(last, "")) for g, n, last in threads}
         out: list[Segment] = []
+        code_info: dict[str, tuple[tuple[str, ...], str, dict[str, str]]] = {}
+        case_info: dict[tuple[int, ...], tuple[tuple[str, ...], dict[str, str]]] = {}
+        case_keys = {pk: tuple(case_pk for _, case_pk in v) for pk, v in case_names.items()}
+        no_cases: tuple[tuple[str, ...], dict[str, str]] = ((), {})
         for (
             pk,
             unit_pk,
@@ -682,31 +699,44 @@ class MatrixMixin(ProjectBase):
             quote,
             sentence,
         ) in rows:
-            these = case_names.get(pk, [])
-            merged: dict[str, list[str]] = {}
-            for _, case_pk in these:
-                for name, value in case_attrs.get(case_pk, {}).items():
-                    if value not in merged.setdefault(name, []):
-                        merged[name].append(value)
+            these = case_names.get(pk)
+            if these:
+                case_key = case_keys[pk]
+                info = case_info.get(case_key)
+                if info is None:
+                    merged: dict[str, list[str]] = {}
+                    for _, case_pk in these:
+                        for name, value in case_attrs.get(case_pk, {}).items():
+                            if value not in merged.setdefault(name, []):
+                                merged[name].append(value)
+                    info = case_info[case_key] = (
+                        tuple(n for n, _ in these),
+                        {k: "; ".join(v) for k, v in sorted(merged.items())},
+                    )
+            else:
+                info = no_cases
             n_thread, last = thread_info.get(guid, (0, ""))
-            c = cb[code]
+            ci = code_info.get(code)
+            if ci is None:
+                c = cb[code]
+                ci = code_info[code] = (tuple(cb.path(code)), c.label_in(lang), c.labels())
             out.append(
                 Segment(
                     guid=guid,
                     doc=doc,
                     code=code,
                     unit=unit_ids.get(unit_pk, code),
-                    path=tuple(cb.path(code)),
-                    label=c.label_in(lang),
-                    labels=c.labels(),
+                    path=ci[0],
+                    label=ci[1],
+                    labels=ci[2],  # shared by the code's segments: read-only
                     start=start,
                     end=end,
                     turn=turn,
                     speaker=speaker,
                     role=role,
                     sentence=sentence,
-                    cases=tuple(n for n, _ in these),
-                    attributes={k: "; ".join(v) for k, v in sorted(merged.items())},
+                    cases=info[0],
+                    attributes=info[1],  # shared by the case's segments: read-only
                     coder=coder,
                     created=created,
                     origin=origin,
@@ -721,7 +751,9 @@ class MatrixMixin(ProjectBase):
                     quote=quote,
                 )
             )
-        return out
+        cache.clear()
+        cache[key] = (stamp, out)
+        return list(out)
 
     # ------------------------------------------------------------------ quotes
 
@@ -781,9 +813,11 @@ class MatrixMixin(ProjectBase):
 
         cells: dict[tuple[str, str], list[Segment]] = defaultdict(list)
         extra: list[str] = []
+        known = set(columns)
         for s in segments:
             for key in keys_of(s):
-                if key not in columns and key not in extra:
+                if key not in known:
+                    known.add(key)
                     extra.append(key)
                 cells[(s.unit, key)].append(s)
         fallbacks = [k for k in extra if k in (NO_CASE, NO_VALUE)]
@@ -794,7 +828,10 @@ class MatrixMixin(ProjectBase):
             rows=tuple(rows),
             row_labels=tuple(cb[c].label_in(lang) for c in rows),
             columns=tuple(columns),
-            cells=tuple(tuple(tuple(cells.get((row, col), ())) for col in columns) for row in rows),
+            cells=tuple(
+                tuple(tuple(cells[(row, col)]) if (row, col) in cells else () for col in columns)
+                for row in rows
+            ),
             filters={"by": by, **filters.describe()},
         )
 
