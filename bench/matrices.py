@@ -174,9 +174,9 @@ def run(docs: int, codes: int, codings: int, workdir: Path) -> dict[str, float |
     from qualcode.store import open_project
 
     db = workdir / "bench.db"
-    t0 = time.perf_counter()
+    started = time.perf_counter()
     build(db, docs, codes, codings)
-    build_s = time.perf_counter() - t0
+    build_s = time.perf_counter() - started
     project = open_project(str(db), coder="bench")
     try:
         project.codebook()  # warm-up: connection and schema check

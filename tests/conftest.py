@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from qualcode.core.model import ImportedDocument, SentenceSpan
 from qualcode.store import Project, open_project
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -117,9 +118,9 @@ D1 = "I: Berapa lama antre?\nP: Dua jam antre. Petugas datang telat. Biaya mahal
 D2 = "I: Ada biaya?\nP: Tidak ada biaya. Ruang tunggu panas.\n"
 
 
-def _doc(name: str, text: str):  # type: ignore[no-untyped-def]
+def _doc(name: str, text: str) -> tuple[ImportedDocument, list[SentenceSpan]]:
     """An ImportedDocument with two turns (interviewer, participant) and its sentences."""
-    from qualcode.core.model import ImportedDocument, SentenceSpan, TurnSpan
+    from qualcode.core.model import TurnSpan
 
     first_end = text.index("\n")
     second = first_end + 1

@@ -285,7 +285,8 @@ def to_xlsx(book: Workbook, path: Path) -> None:
                 ranges.append(
                     f"$A$1:${column_letter(max(len(sheet.columns), 1) - 1)}${max(data_last, 1)}"
                 )
-            about_rows: list[tuple[Cell, ...]] = [(str(k), str(v)) for k, v in book.about] + [
+            about_rows: list[tuple[Cell, ...]] = [(str(k), str(v)) for k, v in book.about]
+            about_rows += [
                 ("sheets", ", ".join(s.title for s in book.sheets)),
                 (
                     "review",

@@ -1128,10 +1128,10 @@ def _count(
                 if owners.setdefault(case, doc) != doc:
                     simple = False
     seen: set[tuple[int, int, int]] = set()
-    counts = (cell_c, row_c, col_c, [0])
-    reach_cell: dict[int, int] = {}
-    reach_row: dict[int, int] = {}
-    reach_col: dict[int, int] = {}
+    counts: tuple[list[Number], ...] = (cell_c, row_c, col_c, [0])
+    cell_reach = [0] * (nr * nc)
+    row_reach = [0] * nr
+    col_reach = [0] * nc
     reach_all = -1
     cur_doc = None
     prev_pk = None
@@ -1146,7 +1146,6 @@ def _count(
         k = ri * nc + ci
         if doc != cur_doc:
             cur_doc = doc
-            reach_cell, reach_row, reach_col = {}, {}, {}
             reach_all = -1
             all_d += 1
             doc_case_list = doc_cases.get(doc, ()) if cases_for is None else ()
@@ -1155,14 +1154,30 @@ def _count(
                 all_c += n_cases
         cell_n[k] += 1
         col_n[ci] += 1
+        # a group's reach (furthest end so far) is valid while its last document is
+        # this one; the first coding of a document in a group starts afresh
         new_cell_doc = cell_last[k] != doc
         if new_cell_doc:
             cell_last[k] = doc
             cell_d[k] += 1
+            cell_cov[k] += end - start
+            cell_reach[k] = end
+        else:
+            p = cell_reach[k]
+            if p < end:
+                cell_cov[k] += end - (start if p < start else p)
+                cell_reach[k] = end
         new_col_doc = col_last[ci] != doc
         if new_col_doc:
             col_last[ci] = doc
             col_d[ci] += 1
+            col_cov[ci] += end - start
+            col_reach[ci] = end
+        else:
+            p = col_reach[ci]
+            if p < end:
+                col_cov[ci] += end - (start if p < start else p)
+                col_reach[ci] = end
         new_row_doc = False
         if pk != prev_pk:
             prev_pk = pk
@@ -1172,18 +1187,13 @@ def _count(
                 row_last[ri] = doc
                 row_d[ri] += 1
                 new_row_doc = True
-        p = reach_cell.get(k, -1)
-        if p < end:
-            cell_cov[k] += end - (start if p < start else p)
-            reach_cell[k] = end
-        p = reach_row.get(ri, -1)
-        if p < end:
-            row_cov[ri] += end - (start if p < start else p)
-            reach_row[ri] = end
-        p = reach_col.get(ci, -1)
-        if p < end:
-            col_cov[ci] += end - (start if p < start else p)
-            reach_col[ci] = end
+                row_cov[ri] += end - start
+                row_reach[ri] = end
+            else:
+                p = row_reach[ri]
+                if p < end:
+                    row_cov[ri] += end - (start if p < start else p)
+                    row_reach[ri] = end
         if reach_all < end:
             all_cov += end - (start if reach_all < start else reach_all)
             reach_all = end
@@ -1202,9 +1212,9 @@ def _count(
                 key = (level, index, case)
                 if key not in seen:
                     seen.add(key)
-                    counts[level][index] += 1
+                    counts[level][index] = int(counts[level][index]) + 1
     if not simple:
-        all_c = counts[3][0]
+        all_c = int(counts[3][0])
     t.all_n, t.all_d, t.all_cov, t.all_c = all_n, all_d, all_cov, all_c
     return t
 

@@ -52,7 +52,7 @@ def fill(
     header = [c.value for c in ws[1]]
     g, r, c = header.index("guid"), header.index("review"), header.index("comment")
     for row in ws.iter_rows(min_row=2):
-        guid = row[g].value
+        guid = str(row[g].value)
         if edit_guid and guid == edit_guid[0]:
             row[g].value = edit_guid[1]
         if guid in rows:
@@ -167,7 +167,7 @@ def test_a_guid_moved_to_another_codings_row_is_caught_by_its_code(
 )
 def test_an_unusable_file_is_one_line_and_changes_nothing(
     matrix_path: Path, matrix_guids: dict[str, str], tmp_path: Path, make, message: str
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     sheet = tmp_path / "review.xlsx"
     if make is None:
         export_quotes(matrix_path, sheet)

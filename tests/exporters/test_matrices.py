@@ -188,7 +188,7 @@ def test_a_quote_over_excels_cell_limit_continues_on_an_overflow_sheet(tmp_path:
     overflow = wb["overflow"]
     parts = [row for row in overflow.iter_rows(min_row=2, values_only=True)]
     assert [p[2] for p in parts] == [2, 3]
-    rebuilt = cell.split("\n[…")[0] + "".join(p[3] for p in parts)
+    rebuilt = cell.split("\n[…")[0] + "".join(str(p[3]) for p in parts)
     assert rebuilt == long_quote
 
 

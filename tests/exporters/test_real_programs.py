@@ -15,6 +15,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.utils.cell import column_index_from_string, range_boundaries
 
 from qualcode import services
 from qualcode.store import Project
@@ -127,11 +128,12 @@ def test_libreoffice_sees_frozen_panes_and_autofilter_on_every_sheet(
         seen = sheets[ws.title]
         # what we wrote (openpyxl) and what LibreOffice shows must agree
         assert seen["frozen"], ws.title
-        col = openpyxl.utils.cell.column_index_from_string(re.sub(r"\d", "", ws.freeze_panes))
+        assert ws.freeze_panes is not None, ws.title
+        col = column_index_from_string(re.sub(r"\d", "", ws.freeze_panes))
         assert (seen["split_column"], seen["split_row"]) == (col - 1, 1), ws.title
         ref = ws.auto_filter.ref
         assert ref, ws.title
-        (c1, r1, c2, r2) = openpyxl.utils.cell.range_boundaries(ref)
+        (c1, r1, c2, r2) = (int(v or 0) for v in range_boundaries(ref))
         assert seen["autofilter"] == [c1 - 1, r1 - 1, c2 - 1, r2 - 1], ws.title
         assert seen["cells"][0] == [str(c.value) for c in ws[1]], ws.title
     assert sheets["framework"]["split_column"] == 2  # code and label stay in view

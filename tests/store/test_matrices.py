@@ -28,7 +28,7 @@ from tests.conftest import D1, D2, span
 CODES = ("time", "time.long_wait", "time.late", "cost", "facilities", "facilities.room")
 
 
-def grid(project: Project, filters: Filters, by: str = "document", measure: str = "codings"):  # type: ignore[no-untyped-def]
+def grid(project: Project, filters: Filters, by: str = "document", measure: str = "codings"):
     m = project.frequency_table(filters, by=by).measure(measure)
     return {(r, c): m.cell(r, c) for r in m.rows for c in m.columns if m.cell(r, c)}, m
 

@@ -114,7 +114,7 @@ def test_review_is_one_undoable_action_each(
 )
 def test_bad_review_input_changes_nothing(
     matrix_project: Project, matrix_path: Path, matrix_guids: dict[str, str], call, error
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     before = dump_db(matrix_path)
     with pytest.raises(error):
         call(matrix_project, matrix_guids)

@@ -12,7 +12,7 @@ from textual.widgets import DataTable
 from qualcode.settings import Settings
 from qualcode.store import open_project
 from qualcode.tui.app import QualcodeApp
-from qualcode.tui.screens.review import CommentModal, ReviewScreen
+from qualcode.tui.screens.review import ReviewScreen
 
 
 @pytest.fixture
@@ -57,14 +57,14 @@ async def test_enter_on_a_count_lists_its_quotes_and_a_dispute_is_recorded(
         await pilot.pause()
         await pilot.press("down", "d")
         await pilot.pause()
-        assert isinstance(app.screen, CommentModal)
+        assert app.screen.__class__.__name__ == "CommentModal"
         await pilot.press(*"Terlalu sempit", "enter")
         await pilot.pause()
-        assert isinstance(app.screen, ReviewScreen)
+        assert id(app.screen) == id(screen)
         assert [s.review for s in screen.shown] == ["approved", "disputed"]
         await pilot.press("escape", "escape")
         await pilot.pause()
-        assert not isinstance(app.screen, ReviewScreen)
+        assert app.screen.__class__.__name__ != "ReviewScreen"
     project = open_project(str(matrix_path))
     try:
         c5 = project.coding_by_guid(matrix_guids["c5"])
