@@ -262,12 +262,16 @@ def export_quotes(
 
 def _simple(kind: str, doc: str) -> None:
     @export.command(kind, help=doc)
+    @by_option(
+        None, "Accepted for symmetry with the other exports; rows here are codes or codings."
+    )
     @filter_options
     @output_options
     @pass_ctx
     def command(
         ctx: Context,
         /,
+        by: str | None,
         fmt: str | None,
         label_lang: str | None,
         pseudonyms: Path | None,

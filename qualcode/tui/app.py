@@ -54,6 +54,8 @@ class QualcodeApp(App[None]):
             "open_review",
             "Review",
             id="open-review",
+            # kept out of the footer so the coding screen looks as its owner drew it
+            show=False,
             tooltip="Review the matrix: the quotes behind each count, approve or dispute them.",
         ),
     ]

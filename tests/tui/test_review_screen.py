@@ -117,3 +117,43 @@ def test_snapshot_review_screen(snap_compare: Any, review_app: Callable[[], Qual
         await pilot.pause()
 
     assert snap_compare(review_app(), terminal_size=(120, 35), run_before=run_before)
+
+
+async def test_the_researcher_sees_disputed_codings_and_replies(
+    matrix_path: Path, matrix_guids: dict[str, str]
+) -> None:
+    project = open_project(str(matrix_path), coder="dosen")
+    project.review_coding(matrix_guids["c4"], "disputed", "Biaya resmi?")
+    project.close()
+    app = QualcodeApp(
+        open_project(str(matrix_path), coder="ana"), location=str(matrix_path), settings=Settings()
+    )
+    try:
+        async with app.run_test(size=(120, 35)) as pilot:
+            await pilot.pause()
+            await pilot.press("R")
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, ReviewScreen)
+            await pilot.press("f")  # disputed only
+            await pilot.pause()
+            assert screen.freq is not None and screen.freq.codings.total() == 1
+            screen.query_one("#review-matrix", DataTable).move_cursor(row=3, column=1)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert [s.comment for s in screen.shown] == ["Biaya resmi?"]
+            await pilot.press("m", *"Itu pungli", "enter")
+            await pilot.pause()
+    finally:
+        assert app.project is not None
+        app.project.close()
+    project = open_project(str(matrix_path))
+    try:
+        (item,) = project.review_queue("awaiting")
+        assert item.coding.guid == matrix_guids["c4"]
+        assert [(t.author, t.kind) for t in item.thread] == [
+            ("dosen", "disputed"),
+            ("ana", "reply"),
+        ]
+    finally:
+        project.close()

@@ -2,7 +2,8 @@
 
 The supervisor sees the code x document (or case) frequency matrix; Enter on a
 cell lists exactly the codings behind that count; ``a`` approves the highlighted
-coding, ``d`` disputes it with a comment, ``m`` adds a comment. Every verdict is
+coding, ``d`` disputes it with a comment, ``m`` adds a comment (on one's own coding,
+a reply to the dispute), ``f`` shows only disputed codings. Every verdict is
 recorded with the reviewer's name (``--coder`` / settings) and the time, in the
 coding's review fields and thread, never touching the coding itself. ``u`` rolls
 sub-codes up to their dimension, ``b`` switches the columns between documents and
@@ -79,7 +80,18 @@ class ReviewScreen(Screen[None]):
             tooltip="Dispute the highlighted coding, with a comment.",
         ),
         Binding(
-            "m", "comment", "Comment", id="review-comment", tooltip="Add a comment to its thread."
+            "m",
+            "comment",
+            "Comment",
+            id="review-comment",
+            tooltip="Comment on the highlighted coding (on your own coding: a reply to a dispute).",
+        ),
+        Binding(
+            "f",
+            "toggle_disputed",
+            "Disputed only",
+            id="review-disputed",
+            tooltip="Show only disputed codings: the researcher's queue.",
         ),
         Binding(
             "u",
@@ -163,6 +175,7 @@ class ReviewScreen(Screen[None]):
         text = (
             f"review as {self.project.coder} · by {self.by}"
             + (" · rolled up" if self.filters.rollup else "")
+            + (" · disputed only" if self.filters.review == ("disputed",) else "")
             + (f" · {m.total()} codings" if m else "")
             + f" · {counts['approved']} approved · {counts['disputed']} disputed"
         )
@@ -245,15 +258,20 @@ class ReviewScreen(Screen[None]):
             self.notify("Enter on a count first, then pick a quote", severity="warning")
             return
 
+        own = seg.coder == self.project.coder
+
         def done(comment: str | None) -> None:
             if comment:
                 try:
-                    self.project.comment_review(seg.guid, comment)
+                    if own:  # the researcher answers a dispute on their own coding
+                        self.project.reply_review(seg.guid, comment)
+                    else:
+                        self.project.comment_review(seg.guid, comment)
                 except QualcodeError as exc:
                     self.notify(str(exc), severity="error")
                 self.reload()
 
-        self.app.push_screen(CommentModal("Comment", required=True), done)
+        self.app.push_screen(CommentModal("Reply" if own else "Comment", required=True), done)
 
     def _record(self, guid: str, verdict: str, comment: str) -> None:
         try:
@@ -266,6 +284,13 @@ class ReviewScreen(Screen[None]):
 
     def action_toggle_rollup(self) -> None:
         self.filters = replace(self.filters, rollup=not self.filters.rollup)
+        self.cell = None
+        self.query_one("#review-quotes", DataTable).clear(columns=True)
+        self.reload()
+
+    def action_toggle_disputed(self) -> None:
+        disputed = self.filters.review == ("disputed",)
+        self.filters = replace(self.filters, review=() if disputed else ("disputed",))
         self.cell = None
         self.query_one("#review-quotes", DataTable).clear(columns=True)
         self.reload()
