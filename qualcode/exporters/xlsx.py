@@ -38,8 +38,6 @@ REVIEW_CHOICES = ["unreviewed", "approved", "disputed"]
 STYLE = {"header": 1, "text": 2, "key": 3, "int": 4, "share": 5, "float": 6, "quote": 7}
 TOTAL_OFFSET = 6
 
-_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
 NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 NS_R = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
 
@@ -111,7 +109,15 @@ def _width(sheet: Sheet, col: int) -> float:
     return min(max(longest + 2, 8), 45)
 
 
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_NEEDS_WORK = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _text(value: str) -> str:
+    """Escape markup and replace characters XML 1.0 forbids. Most text needs
+    neither: one regular-expression scan (in C) decides."""
+    if not _NEEDS_WORK.search(value):
+        return value
     if _ILLEGAL_XML.search(value):
         value = _ILLEGAL_XML.sub("\ufffd", value)
     return escape(value)
@@ -153,35 +159,41 @@ def _rows_xml(
         )
         + "</row>"
     )
-    styles = [STYLE[k] for k in kinds]
-    last = len(rows)
+    plain = [STYLE[k] for k in kinds]
+    bold = [STYLE[k] + TOTAL_OFFSET for k in kinds]
+    prefix = [f'<c r="{letter}' for letter in letters]
+    last = len(rows) + 1
     buf: list[str] = []
     for r, row in enumerate(rows, start=2):
-        total = total_row and r - 1 == last
-        parts = [f'<row r="{r}">']
+        styles = bold if total_row and r == last else plain
+        rs = str(r)
+        parts = [f'<row r="{rs}">']
         for i, value in enumerate(row):
-            if value is None or value == "":
-                continue
-            style = styles[i] + (TOTAL_OFFSET if total else 0)
-            if type(value) is str:
-                text = value
-                if len(text) > EXCEL_CELL_LIMIT:
-                    text = overflow.clip(name, f"{letters[i]}{r}", text)
+            kind = type(value)
+            if kind is str:
+                if not value:
+                    continue
+                if len(value) > EXCEL_CELL_LIMIT:  # type: ignore[arg-type]
+                    value = overflow.clip(name, f"{letters[i]}{rs}", value)  # type: ignore[arg-type]
                 parts.append(
-                    f'<c r="{letters[i]}{r}" s="{style}" t="inlineStr"><is><t xml:space="preserve">'
-                    f"{_text(text)}</t></is></c>"
+                    f'{prefix[i]}{rs}" s="{styles[i]}" t="inlineStr"><is><t xml:space="preserve">'
+                    f"{value if not _NEEDS_WORK.search(value) else _text(value)}</t></is></c>"  # type: ignore[arg-type]
                 )
-            elif isinstance(value, bool):
-                parts.append(f'<c r="{letters[i]}{r}" s="{style}" t="b"><v>{int(value)}</v></c>')
-            elif isinstance(value, int | float):
-                parts.append(f'<c r="{letters[i]}{r}" s="{style}"><v>{value!r}</v></c>')
-            else:
-                text = str(value)
-                if len(text) > EXCEL_CELL_LIMIT:
-                    text = overflow.clip(name, f"{letters[i]}{r}", text)
+            elif kind is int:
+                parts.append(f'{prefix[i]}{rs}" s="{styles[i]}"><v>{value}</v></c>')
+            elif kind is float:
+                parts.append(f'{prefix[i]}{rs}" s="{styles[i]}"><v>{value!r}</v></c>')
+            elif value is None:
+                continue
+            elif kind is bool:
                 parts.append(
-                    f'<c r="{letters[i]}{r}" s="{style}" t="inlineStr"><is><t xml:space="preserve">'
-                    f"{_text(text)}</t></is></c>"
+                    f'{prefix[i]}{rs}" s="{styles[i]}" t="b"><v>{int(bool(value))}</v></c>'
+                )
+            else:
+                text = _text(str(value))
+                parts.append(
+                    f'{prefix[i]}{rs}" s="{styles[i]}" t="inlineStr"><is><t xml:space="preserve">'
+                    f"{text}</t></is></c>"
                 )
         parts.append("</row>")
         buf.append("".join(parts))

@@ -828,10 +828,7 @@ class MatrixMixin(ProjectBase):
             rows=tuple(rows),
             row_labels=tuple(cb[c].label_in(lang) for c in rows),
             columns=tuple(columns),
-            cells=tuple(
-                tuple(tuple(cells[(row, col)]) if (row, col) in cells else () for col in columns)
-                for row in rows
-            ),
+            cells=_grid(cells, rows, columns),
             filters={"by": by, **filters.describe()},
         )
 
@@ -1217,6 +1214,20 @@ def _count(
         all_c = int(counts[3][0])
     t.all_n, t.all_d, t.all_cov, t.all_c = all_n, all_d, all_cov, all_c
     return t
+
+
+def _grid(
+    cells: dict[tuple[str, str], list[Segment]], rows: Sequence[str], columns: Sequence[str]
+) -> tuple[tuple[tuple[Segment, ...], ...], ...]:
+    """Sparse cells as a full row x column grid (empty cells share one empty tuple)."""
+    rix = {r: i for i, r in enumerate(rows)}
+    cix = {c: j for j, c in enumerate(columns)}
+    empty: tuple[Segment, ...] = ()
+    grid: list[list[tuple[Segment, ...]]] = [[empty] * len(columns) for _ in rows]
+    for (row, col), segs in cells.items():
+        if row in rix and col in cix:
+            grid[rix[row]][cix[col]] = tuple(segs)
+    return tuple(tuple(r) for r in grid)
 
 
 def r_speaker_cases(conn: Connection) -> bool:
