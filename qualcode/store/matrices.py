@@ -855,18 +855,26 @@ class MatrixMixin(ProjectBase):
             units: dict[str, list[Any]] = {}
             unit_n: dict[str, list[Any]] = {}
             for mode, table in (("sentence", "sentences"), ("turn", "turns")):
-                touched = (
-                    f", u AS (SELECT DISTINCT f.unit_pk AS unit_pk, s.pk AS upk FROM f JOIN {table} s "
-                    'ON s.document_pk = f.doc_pk AND s.start < f."end" AND f.start < s."end") '
-                )
-                units[mode] = self._q(
+                # the units (sentences, turns) each code touches, once, indexed
+                conn.execute(text("DROP TABLE IF EXISTS qc_u"))
+                self._q(
                     conn,
                     r,
-                    touched + "SELECT a.unit_pk, b.unit_pk, COUNT(*) FROM u a JOIN u b "
-                    "ON a.upk = b.upk GROUP BY a.unit_pk, b.unit_pk",
+                    f"SELECT DISTINCT f.unit_pk AS unit_pk, s.pk AS upk FROM f JOIN {table} s "
+                    'ON s.document_pk = f.doc_pk AND s.start < f."end" AND f.start < s."end"',
+                    prefix="CREATE TEMPORARY TABLE qc_u AS ",
                 )
-                unit_n[mode] = self._q(
-                    conn, r, touched + "SELECT unit_pk, COUNT(*) FROM u GROUP BY unit_pk"
+                conn.execute(text("CREATE INDEX qc_u_upk ON qc_u (upk, unit_pk)"))
+                units[mode] = list(
+                    conn.execute(
+                        text(
+                            "SELECT a.unit_pk, b.unit_pk, COUNT(*) FROM qc_u a JOIN qc_u b "
+                            "ON a.upk = b.upk GROUP BY a.unit_pk, b.unit_pk"
+                        )
+                    )
+                )
+                unit_n[mode] = list(
+                    conn.execute(text("SELECT unit_pk, COUNT(*) FROM qc_u GROUP BY unit_pk"))
                 )
             pks = self._code_pks(conn)
         cb = r.codebook
