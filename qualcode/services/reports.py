@@ -147,6 +147,12 @@ def build_workbook(
         )
         for k in ("frequency", "quotes", "cooccurrence", "segments", "appendix")
     ]
+    # the segment table (one row per coding, with guid, code, review and comment) is
+    # the review sheet of the whole workbook; the quote list would repeat it
+    quotes = books[1]
+    books[1] = dataclasses.replace(
+        quotes, sheets=tuple(s for s in quotes.sheets if s.name != "quotes")
+    )
     return tables.combine("all", "Matrices, quotes and codebook", books)
 
 

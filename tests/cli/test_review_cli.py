@@ -210,3 +210,26 @@ def test_researcher_side_queue_reply_revise_thread(
     assert kinds == ["disputed:", "reply:", "revision:"]
     bad = run(matrix_path, "review", "dispute", guid)
     assert bad.exit_code == 2 and bad.stderr.startswith("error: Missing option '--comment'")
+
+
+def test_the_whole_workbook_works_too_its_segment_sheet_is_the_review_sheet(
+    matrix_path: Path, matrix_guids: dict[str, str], tmp_path: Path
+) -> None:
+    book = tmp_path / "all.xlsx"
+    assert run(matrix_path, "export", "all", "-o", str(book)).exit_code == 0
+    wb = openpyxl.load_workbook(book)
+    assert "quotes" not in wb.sheetnames and "segments" in wb.sheetnames
+    ws = wb["segments"]
+    header = [c.value for c in ws[1]]
+    for row in ws.iter_rows(min_row=2):
+        if row[header.index("guid")].value == matrix_guids["c7"]:
+            row[header.index("review")].value = "disputed"
+            row[header.index("comment")].value = "Ruang tunggu: sarana?"
+    wb.save(book)
+    result = run(matrix_path, "review", "apply", str(book))
+    assert result.exit_code == 0, result.output
+    project = open_project(str(matrix_path))
+    try:
+        assert project.coding_by_guid(matrix_guids["c7"]).review == "disputed"
+    finally:
+        project.close()

@@ -95,7 +95,7 @@ def test_libreoffice_reads_every_sheet_cell_for_cell(reviewed: Project, tmp_path
         assert [r + [""] * (width - len(r)) for r in theirs] == [
             r + [""] * (width - len(r)) for r in rows
         ], sheet
-    quotes = {r[0]: r for r in csv.reader(open(out / "all-quotes.csv", encoding="utf-8"))}
+    quotes = {r[0]: r for r in csv.reader(open(out / "all-segments.csv", encoding="utf-8"))}
     row = quotes["1cbc4432-056b-4605-b3f7-dd97ae664e84"]
     assert "disputed" in row and "Biaya resmi?" in row
 
@@ -156,7 +156,7 @@ def test_libreoffice_sees_frozen_panes_and_autofilter_on_every_sheet(
         timeout=180,
     )
     resaved = openpyxl.load_workbook(again / "q.xlsx")
-    assert resaved["quotes"].auto_filter.ref == wb["quotes"].auto_filter.ref
+    assert resaved["segments"].auto_filter.ref == wb["segments"].auto_filter.ref
 
 
 # ---------------------------------------------------------------------- Chromium
