@@ -622,7 +622,8 @@ class MatrixMixin(ProjectBase):
             hit = cache.get(key)
             if hit is not None and hit[0] == stamp:
                 return list(hit[1])
-            r = self._resolve(conn, filters, need_turn=True)
+            # one query, no temporary tables: cases are matched in Python below
+            r = self._resolve(conn, filters, need_turn=True, materialize=False)
             rows = self._raw(
                 conn,
                 r,
@@ -635,12 +636,13 @@ class MatrixMixin(ProjectBase):
                 "JOIN codes code ON code.pk = f.code_pk LEFT JOIN turns t ON t.pk = f.turn_pk "
                 'ORDER BY d.name, c.start, c."end", code.position, c.pk',
             )
-            case_rows = self._q(
-                conn,
-                r,
-                "SELECT fcase.pk, cases.name, cases.pk FROM fcase JOIN cases ON cases.pk = fcase.case_pk "
-                "ORDER BY cases.name",
-            )
+            sources = conn.execute(
+                text(
+                    "SELECT d.name, cs.speaker, cases.name, cases.pk FROM case_sources cs "
+                    "JOIN cases ON cases.pk = cs.case_pk JOIN documents d ON d.pk = cs.document_pk "
+                    "ORDER BY cases.name"
+                )
+            ).all()
             attrs = conn.execute(
                 text(
                     "SELECT ca.case_pk, a.name, ca.value FROM case_attributes ca "
@@ -663,9 +665,19 @@ class MatrixMixin(ProjectBase):
             unit_ids = {pk: cid for cid, pk in self._code_pks(conn).items() if cid in r.codebook}
         cb = r.codebook
         lang = self._label_lang(cb, label_lang)
-        case_names: dict[int, list[tuple[str, int]]] = defaultdict(list)
-        for pk, name, case_pk in case_rows:
-            case_names[pk].append((name, case_pk))
+        # a coding belongs to the cases of its document, and of its speaker there
+        wanted_cases = set(filters.cases)
+        by_source: dict[tuple[str, str | None], list[tuple[str, int]]] = defaultdict(list)
+        for doc_name, speaker, case_name, case_pk in sources:
+            if not wanted_cases or case_name in wanted_cases:
+                by_source[(doc_name, speaker)].append((case_name, case_pk))
+        case_names: dict[int, list[tuple[str, int]]] = {}
+        for row in rows:
+            found = by_source.get((row[3], None), []) + (
+                by_source.get((row[3], row[8]), []) if row[8] is not None else []
+            )
+            if found:
+                case_names[row[0]] = sorted(found)
         case_attrs: dict[int, dict[str, str]] = defaultdict(dict)
         for case_pk, name, value in attrs:
             if value is not None:
