@@ -233,3 +233,75 @@ def test_the_whole_workbook_works_too_its_segment_sheet_is_the_review_sheet(
         assert project.coding_by_guid(matrix_guids["c7"]).review == "disputed"
     finally:
         project.close()
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (
+            ["export", "frequency", "--code", "nope", "-o", "{tmp}/f.csv"],
+            1,
+            "error: unknown code 'nope' ('qualcode codebook show' lists the codes)\n",
+        ),
+        (
+            ["export", "quotes", "--by", "attribute:age", "-o", "{tmp}/q.xlsx"],
+            1,
+            "error: no case attribute named 'age' (known: gender, occupation)\n",
+        ),
+        (
+            ["export", "segments", "--case", "Nobody", "-o", "{tmp}/s.json"],
+            1,
+            "error: no case named 'Nobody' ('qualcode cases' lists them)\n",
+        ),
+        (
+            ["report", "--by", "colour", "-o", "{tmp}/r.html"],
+            2,
+            "error: Invalid value for '--by': 'colour': use document, case, speaker or attribute:NAME (see 'qualcode report --help')\n",
+        ),
+        (
+            ["export", "all", "-o", "{tmp}/a.csv"],
+            1,
+            "error: a CSV file holds one table (export 'all' as xlsx, sqlite, json or md)\n",
+        ),
+    ],
+    ids=["unknown-code", "unknown-attribute", "unknown-case", "bad-by", "all-as-csv"],
+)
+def test_bad_export_arguments_are_one_line(
+    matrix_path: Path, tmp_path: Path, args: list[str], code: int, message: str
+) -> None:
+    before = dump_db(matrix_path)
+    result = run(matrix_path, *[a.replace("{tmp}", str(tmp_path)) for a in args])
+    assert (result.exit_code, result.stderr) == (code, message)
+    assert dump_db(matrix_path) == before
+    assert not [p for p in tmp_path.iterdir() if p.suffix in (".csv", ".xlsx", ".json", ".html")]
+
+
+def test_export_filters_and_pseudonyms_from_the_command_line(
+    matrix_path: Path, tmp_path: Path
+) -> None:
+    names = tmp_path / "names.csv"
+    names.write_text("Bu Siti,Peserta 1\nPak Budi,Peserta 2\n", encoding="utf-8")
+    out = tmp_path / "f.csv"
+    result = run(
+        matrix_path,
+        "export",
+        "frequency",
+        "--by",
+        "case",
+        "--rollup",
+        "--speaker-role",
+        "participant",
+        "--pseudonyms",
+        str(names),
+        "-o",
+        str(out),
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"wrote {out}: 3 codes x 2 cases, 7 codings\n"
+    assert out.read_text(encoding="utf-8-sig").splitlines() == [
+        "code,label,Peserta 1,Peserta 2,total",
+        "time,Waktu,3,0,3",
+        "cost,Biaya,1,2,3",
+        "facilities,Sarana,0,1,1",
+        "total,,4,3,7",
+    ]

@@ -292,3 +292,18 @@ def test_a_bad_name_map_is_one_clear_error(
         services.export_matrix(reviewed, "frequency", tmp_path / "f.csv", pseudonyms=path)
     assert str(err.value).replace(str(tmp_path) + "/", "") == message
     assert not (tmp_path / "f.csv").exists()
+
+
+def test_control_characters_and_markup_stay_text(tmp_path: Path) -> None:
+    sheet = Sheet(
+        name="quotes",
+        title="Quotes",
+        columns=("guid", "quote"),
+        rows=(("g1", "a\x07b <i>&amp;</i> \u2028 kafé 😀"),),
+        kinds=("key", "quote"),
+    )
+    out = tmp_path / "c.xlsx"
+    to_xlsx(Workbook(kind="quotes", title="t", sheets=(sheet,)), out)
+    assert (
+        openpyxl.load_workbook(out)["quotes"]["B2"].value == "a\ufffdb <i>&amp;</i> \u2028 kafé 😀"
+    )
