@@ -130,6 +130,7 @@ def _cell(value: object) -> Cell:
 def summary_sheet(freq: Frequency) -> Sheet:
     """Per code: codings, documents, cases and share of all text coded."""
     rows: list[tuple[Cell, ...]] = []
+    reviews = list(freq.reviews)
     totals = (
         freq.codings.row_totals(),
         freq.documents.row_totals(),
@@ -137,23 +138,34 @@ def summary_sheet(freq: Frequency) -> Sheet:
         freq.share.row_totals(),
     )
     for i, (code, label) in enumerate(zip(freq.codings.rows, freq.codings.row_labels, strict=True)):
-        rows.append((code, label, totals[0][i], totals[1][i], totals[2][i], totals[3][i]))
-    rows.append(
-        (
-            "total",
-            "",
-            freq.codings.total(),
-            freq.documents.total(),
-            freq.cases.total(),
-            freq.share.total(),
+        row: tuple[Cell, ...] = (
+            code,
+            label,
+            totals[0][i],
+            totals[1][i],
+            totals[2][i],
+            totals[3][i],
         )
+        rows.append(row + (tuple(reviews[i]) if reviews else ()))
+    grand: tuple[Cell, ...] = (
+        "total",
+        "",
+        freq.codings.total(),
+        freq.documents.total(),
+        freq.cases.total(),
+        freq.share.total(),
     )
+    if reviews:
+        grand += tuple(sum(r[j] for r in reviews) for j in range(3))
+    rows.append(grand)
+    review_columns = ("unreviewed", "approved", "disputed") if reviews else ()
     return Sheet(
         name="summary",
-        title="Codings, documents, cases and share of text coded per code",
-        columns=("code", "label", "codings", "documents", "cases", "share"),
+        title="Codings, documents, cases and share of text coded per code"
+        + (", with their review state" if reviews else ""),
+        columns=("code", "label", "codings", "documents", "cases", "share", *review_columns),
         rows=tuple(rows),
-        kinds=("key", "text", "int", "int", "int", "share"),
+        kinds=("key", "text", "int", "int", "int", "share", *(["int"] * len(review_columns))),
         key_columns=2,
         total_row=True,
     )

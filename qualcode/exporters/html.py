@@ -278,12 +278,15 @@ def render(data: ReportData) -> tuple[str, int]:
     code_totals = dict(zip(f.codings.rows, f.codings.row_totals(), strict=True))
     doc_totals = dict(zip(d.documents.rows, d.documents.row_totals(), strict=True))
     share_totals = dict(zip(d.share.rows, d.share.row_totals(), strict=True))
+    review_totals = dict(zip(d.codings.rows, d.reviews, strict=False))
     for code, label, total in zip(d.codings.rows, d.codings.row_labels, totals, strict=True):
+        _, approved, disputed = review_totals.get(code, (0, 0, 0))
         members = [c for c in f.codings.rows if c in cb and cb.top_level(c) == code]
         parts.append(
             f'<div class="dim"><h3><span class="swatch" style="background:{e(cb.color_of(code)) if code in cb else "#999"}"></span>'
             f'{e(label)}</h3><p class="note">{e(code)} · {total} codings · '
-            f"{doc_totals.get(code, 0)} documents · {float(share_totals.get(code, 0)):.1%} of the text</p>"
+            f"{doc_totals.get(code, 0)} documents · {float(share_totals.get(code, 0)):.1%} of the text"
+            f" · {approved} approved · {disputed} disputed</p>"
         )
         parts.append(
             _bar_chart(

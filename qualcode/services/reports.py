@@ -110,7 +110,9 @@ def build_workbook(
     langs = _languages(project)
     if kind == "frequency":
         freq = names.apply(
-            project.frequency_table(filters, by=by or "document", label_lang=label_lang)
+            project.frequency_table(
+                filters, by=by or "document", label_lang=label_lang, reviews=True
+            )
         )
         return tables.frequency_workbook(freq, measure=measure)
     if kind == "quotes":
@@ -388,7 +390,9 @@ def write_report(
         by=by,
         about=tuple(({"by": by} | filters.describe()).items()),
         frequency=names.apply(project.frequency_table(base, by=by, label_lang=label_lang)),
-        dimensions=names.apply(project.frequency_table(rolled, by=by, label_lang=label_lang)),
+        dimensions=names.apply(
+            project.frequency_table(rolled, by=by, label_lang=label_lang, reviews=True)
+        ),
         quotes=names.apply(project.quote_matrix(base, by=by, label_lang=label_lang)),
         dimension_quotes=names.apply(project.quote_matrix(rolled, by=by, label_lang=label_lang)),
         cooccurrence=names.apply(project.cooccurrence(base, label_lang=label_lang)),

@@ -460,7 +460,12 @@ class MatrixMixin(ProjectBase):
         return self.frequency_table(filters, by=by, label_lang=label_lang).codings
 
     def frequency_table(
-        self, filters: Filters | None = None, *, by: str = "document", label_lang: str | None = None
+        self,
+        filters: Filters | None = None,
+        *,
+        by: str = "document",
+        label_lang: str | None = None,
+        reviews: bool = False,
     ) -> Frequency:
         """Codings, documents, cases and share of text coded per code and column.
 
@@ -475,6 +480,7 @@ class MatrixMixin(ProjectBase):
             filters: which codings count (default: accepted ones).
             by: ``document``, ``case``, ``speaker`` (the role) or ``attribute:NAME``.
             label_lang: the language of the row labels (default: the codebook's first).
+            reviews: also count each row's codings by review state.
 
         Raises:
             InputError: an unknown grouping.
@@ -482,6 +488,7 @@ class MatrixMixin(ProjectBase):
         """
         filters = filters or Filters()
         kind, attribute = self._parse_by(by)
+        review_rows: list[Any] = []
         with self._read() as conn:
             attr_pk = self._attribute_pk(conn, attribute) if attribute else None
             # one query: no need to materialize the filtered codings first
@@ -534,8 +541,20 @@ class MatrixMixin(ProjectBase):
             present = {row[2] for row in rows}
             keys, names, chars = self._column_keys(conn, r, kind, attr_pk, present, filters)
             code_pk = {c.id: self._code_pks(conn)[c.id] for c in r.rows}
+            if reviews:
+                review_rows = self._q(
+                    conn,
+                    r,
+                    "SELECT f.unit_pk, c.review, COUNT(*) FROM f JOIN codings c ON c.pk = f.pk "
+                    "GROUP BY f.unit_pk, c.review",
+                )
         lang = self._label_lang(r.codebook, label_lang)
         row_keys = [code_pk[c.id] for c in r.rows]
+        by_review: dict[int, list[int]] = {u: [0, 0, 0] for u in row_keys}
+        states = {"unreviewed": 0, "approved": 1, "disputed": 2}
+        for unit, state, n in review_rows:
+            if unit in by_review and state in states:
+                by_review[unit][states[state]] += n
         col_chars = [chars.get(k, 0) for k in keys]
         total_chars = _total_chars(r, filters, chars, kind)
         labels = tuple(c.label_in(lang) for c in r.rows)
@@ -594,6 +613,9 @@ class MatrixMixin(ProjectBase):
                 _share(acc.all_cov, total_chars),
             ),
             column_chars=tuple(col_chars),
+            reviews=tuple((a, b, c) for a, b, c in (by_review[u] for u in row_keys))
+            if reviews
+            else (),
         )
 
     # ------------------------------------------------------------------ segments

@@ -308,6 +308,9 @@ def test_review_filter_and_review_state_in_segments(
     )
     cells, _ = grid(matrix_project, Filters(review=("disputed",)))
     assert cells == {("cost", "d1"): 1}
+    rolled = matrix_project.frequency_table(Filters(rollup=True), reviews=True)
+    # (unreviewed, approved, disputed) per dimension: time holds c1 approved, cost c4 disputed
+    assert rolled.reviews == ((3, 1, 0), (2, 0, 1), (1, 0, 0))
     seg = next(s for s in matrix_project.segments() if s.guid == matrix_guids["c4"])
     assert (seg.review, seg.reviewer, seg.comment, seg.thread) == (
         "disputed",
