@@ -62,11 +62,11 @@ CREATE TABLE "frequency_wide" (position INTEGER PRIMARY KEY, code TEXT NOT NULL 
 INSERT INTO "frequency_wide" VALUES(1,'time','Waktu penyelesaian',0,0,0);
 INSERT INTO "frequency_wide" VALUES(2,'time.long_wait','Antrean lama',1,1,2);
 INSERT INTO "frequency_wide" VALUES(3,'cost','Biaya pelayanan',1,1,2);
-CREATE TABLE "summary" (position INTEGER PRIMARY KEY, "code" TEXT, "label" TEXT, "codings" INTEGER, "documents" INTEGER, "cases" INTEGER, "share" REAL);
-INSERT INTO "summary" VALUES(1,'time','Waktu penyelesaian',0,0,0,0.0);
-INSERT INTO "summary" VALUES(2,'time.long_wait','Antrean lama',2,2,1,0.232227);
-INSERT INTO "summary" VALUES(3,'cost','Biaya pelayanan',2,2,1,0.232227);
-INSERT INTO "summary" VALUES(4,'total','',4,2,1,0.350711);
+CREATE TABLE "summary" (position INTEGER PRIMARY KEY, "code" TEXT, "label" TEXT, "codings" INTEGER, "documents" INTEGER, "cases" INTEGER, "share" REAL, "unreviewed" INTEGER, "approved" INTEGER, "disputed" INTEGER);
+INSERT INTO "summary" VALUES(1,'time','Waktu penyelesaian',0,0,0,0.0,0,0,0);
+INSERT INTO "summary" VALUES(2,'time.long_wait','Antrean lama',2,2,1,0.232227,2,0,0);
+INSERT INTO "summary" VALUES(3,'cost','Biaya pelayanan',2,2,1,0.232227,2,0,0);
+INSERT INTO "summary" VALUES(4,'total','',4,2,1,0.350711,4,0,0);
 CREATE VIEW v_code_frequency AS SELECT code, dimension, document, COUNT(*) AS codings FROM codings GROUP BY code, dimension, document;
 CREATE VIEW v_dimension_frequency AS SELECT dimension, document, COUNT(*) AS codings, COUNT(DISTINCT code) AS codes FROM codings GROUP BY dimension, document;
 CREATE VIEW v_code_summary AS SELECT code, dimension, COUNT(*) AS codings, COUNT(DISTINCT document) AS documents, SUM(review = 'approved') AS approved, SUM(review = 'disputed') AS disputed, SUM(review = 'unreviewed') AS unreviewed FROM codings GROUP BY code, dimension;
