@@ -400,10 +400,11 @@ def write_report(
     )
     pairs = {}
     co = data.cooccurrence
+    every = project.overlapping_pairs(base)
     for i, a in enumerate(co.codes):
         for j, b in enumerate(co.codes):
             if j > i and co.counts["overlap"][i][j]:
-                pairs[(a, b)] = tuple(names.apply(project.cooccurring_pairs(a, b, base)))
+                pairs[(a, b)] = tuple(names.apply(every.get((a, b), [])))
     data = dataclasses.replace(data, pairs=pairs)
     links = write_html(data, output)
     return ReportSummary(

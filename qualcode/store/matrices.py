@@ -966,19 +966,32 @@ class MatrixMixin(ProjectBase):
         self, a: str, b: str, filters: Filters | None = None
     ) -> list[tuple[Segment, Segment]]:
         """The overlapping coding pairs behind one overlap count (codes ``a`` and ``b``)."""
-        segments = self.segments(filters)
+        return self.overlapping_pairs(filters).get((a, b), [])
+
+    def overlapping_pairs(
+        self, filters: Filters | None = None
+    ) -> dict[tuple[str, str], list[tuple[Segment, Segment]]]:
+        """Every pair of overlapping codings of two different codes (units), keyed both
+        ways: ``pairs[(a, b)]`` lists (coding of a, coding of b), in text order.
+
+        One sweep per document over codings sorted by start: a coding is compared only
+        with those that start before it ends, so the work grows with the overlaps, not
+        with the square of the codings.
+        """
         by_doc: dict[str, list[Segment]] = defaultdict(list)
-        for s in segments:
+        for s in self.segments(filters):
             by_doc[s.doc].append(s)
-        out: list[tuple[Segment, Segment]] = []
+        out: dict[tuple[str, str], list[tuple[Segment, Segment]]] = defaultdict(list)
         for segs in by_doc.values():
-            for x in segs:
-                if x.unit != a:
-                    continue
-                for y in segs:
-                    if y.unit == b and y.guid != x.guid and x.start < y.end and y.start < x.end:
-                        out.append((x, y))
-        return out
+            segs.sort(key=lambda s: (s.start, s.end))
+            for i, x in enumerate(segs):
+                for y in segs[i + 1 :]:
+                    if y.start >= x.end:
+                        break
+                    if y.unit != x.unit and y.guid != x.guid:
+                        out[(x.unit, y.unit)].append((x, y))
+                        out[(y.unit, x.unit)].append((y, x))
+        return dict(out)
 
     # ------------------------------------------------------------------ appendix
 
