@@ -53,7 +53,7 @@ async def test_enter_on_a_count_lists_its_quotes_and_a_dispute_is_recorded(
         assert [s.quote for s in screen.shown] == ["Berapa lama antre?", "Dua jam antre."]
         quotes = screen.query_one("#review-quotes", DataTable)
         assert quotes.has_focus and quotes.row_count == 2
-        await pilot.press("a")  # approve the first
+        await pilot.press("A", *"Tepat", "enter")  # approve the first, with a comment
         await pilot.pause()
         await pilot.press("down", "d")
         await pilot.pause()
@@ -70,6 +70,9 @@ async def test_enter_on_a_count_lists_its_quotes_and_a_dispute_is_recorded(
         c5 = project.coding_by_guid(matrix_guids["c5"])
         c1 = project.coding_by_guid(matrix_guids["c1"])
         assert (c5.review, c5.reviewer) == ("approved", "dosen")
+        assert [(t.kind, t.text) for t in project.review_thread(matrix_guids["c5"])] == [
+            ("approved", "Tepat")
+        ]
         assert (c1.review, c1.reviewer, c1.coder) == ("disputed", "dosen", "ana")
         assert [(t.kind, t.text) for t in project.review_thread(matrix_guids["c1"])] == [
             ("disputed", "Terlalu sempit")

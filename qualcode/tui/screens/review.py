@@ -2,7 +2,7 @@
 
 The supervisor sees the code x document (or case) frequency matrix; Enter on a
 cell lists exactly the codings behind that count; ``a`` approves the highlighted
-coding, ``d`` disputes it with a comment, ``m`` adds a comment (on one's own coding,
+coding (``A``: with a comment), ``d`` disputes it with a comment, ``m`` adds a comment (on one's own coding,
 a reply to the dispute), ``f`` shows only disputed codings. Every verdict is
 recorded with the reviewer's name (``--coder`` / settings) and the time, in the
 coding's review fields and thread, never touching the coding itself. ``u`` rolls
@@ -71,6 +71,14 @@ class ReviewScreen(Screen[None]):
             "Approve",
             id="review-approve",
             tooltip="Approve the highlighted coding.",
+        ),
+        Binding(
+            "A",
+            "verdict('approved', True)",
+            "Approve…",
+            show=False,
+            id="review-approve-comment",
+            tooltip="Approve the highlighted coding, with a comment.",
         ),
         Binding(
             "d",
@@ -235,19 +243,21 @@ class ReviewScreen(Screen[None]):
         else:
             self.app.pop_screen()
 
-    def action_verdict(self, verdict: str) -> None:
+    def action_verdict(self, verdict: str, with_comment: bool = False) -> None:
         seg = self._current()
         if seg is None:
             self.notify("Enter on a count first, then pick a quote", severity="warning")
             return
-        if verdict == "disputed":
+        if verdict == "disputed" or with_comment:
+            required = verdict == "disputed"
 
             def done(comment: str | None) -> None:
-                if comment:
-                    self._record(seg.guid, "disputed", comment)
+                if comment is not None and (comment or not required):
+                    self._record(seg.guid, verdict, comment)
 
+            title = "Dispute" if required else "Approve"
             self.app.push_screen(
-                CommentModal(f"Dispute: “{_clip(seg.quote, 60)}”", required=True), done
+                CommentModal(f"{title}: “{_clip(seg.quote, 60)}”", required=required), done
             )
         else:
             self._record(seg.guid, verdict, "")
