@@ -4,10 +4,13 @@ Every matrix starts from the same filtered set of codings (a CTE ``f``): the
 codings that pass the filters, each with the code it counts under (its top-level
 dimension when rolled up) and, when needed, the turn holding its start (its
 speaker and role). Cases come from ``case_sources``: a whole document, or one
-speaker in it. Counts are GROUP BYs; the share of text coded is a union of
-intervals computed with a window function (the running maximum of ``end``), so
-overlapping and nested codings are counted once. The queries are plain SQL that
-runs on SQLite and PostgreSQL alike.
+speaker in it. The frequency matrix is one ordered query (codings by document and
+start, each with its row and column) and one counting pass that tallies codings,
+distinct documents and cases, and merges intervals, so overlapping and nested
+codings cover their text once. Co-occurrence and the appendix are GROUP BYs and
+self-joins over the filtered codings, computed once per call into indexed
+temporary tables. The queries are plain SQL meant to run on SQLite and PostgreSQL
+alike (only SQLite is tested so far).
 """
 
 from __future__ import annotations
@@ -38,7 +41,6 @@ from qualcode.errors import InputError, NotFoundError
 from qualcode.store.base import (
     T_ATTRS,
     T_CASES,
-    T_CODES,
     T_DOCS,
     ProjectBase,
 )
@@ -493,7 +495,7 @@ class MatrixMixin(ProjectBase):
             attr_pk = self._attribute_pk(conn, attribute) if attribute else None
             # one query: no need to materialize the filtered codings first
             r = self._resolve(
-                conn, filters, need_turn=kind == "speaker", materialize=r_speaker_cases(conn)
+                conn, filters, need_turn=kind == "speaker", materialize=_has_speaker_cases(conn)
             )
             col_cte, _ = self._columns(conn, r, kind, attribute)
             extra = {"attr": attr_pk} if attr_pk is not None else {}
@@ -1102,11 +1104,6 @@ class MatrixMixin(ProjectBase):
         with self._read() as conn:
             return [n for (n,) in conn.execute(select(T_ATTRS.c.name).order_by(T_ATTRS.c.name))]
 
-    def code_pks_for_tests(self) -> dict[str, int]:  # pragma: no cover - debugging aid
-        """Code id -> primary key (for debugging queries by hand)."""
-        with self._read() as conn:
-            return dict(conn.execute(select(T_CODES.c.id, T_CODES.c.pk)).all())
-
 
 @dataclass
 class _Counts:
@@ -1285,7 +1282,7 @@ def _grid(
     return tuple(tuple(r) for r in grid)
 
 
-def r_speaker_cases(conn: Connection) -> bool:
+def _has_speaker_cases(conn: Connection) -> bool:
     """Whether any case is one speaker of a document (cases then need the turns)."""
     return bool(
         conn.execute(text("SELECT 1 FROM case_sources WHERE speaker IS NOT NULL LIMIT 1")).first()
