@@ -17,6 +17,7 @@ from qualcode.cli import (  # noqa: F401  (registers commands)
     merge,
     project,
     refi,
+    review,
     team,
     text,
     transcripts,

@@ -22,7 +22,6 @@ from qualcode.services.autocode import (
 )
 from qualcode.services.cases import AttributeReport, import_attributes
 from qualcode.services.codebook import export_codebook, load_codebook, sync_codebook, write_back
-from qualcode.services.export import export_frequency
 from qualcode.services.imports import (
     SPEAKER_SETTINGS,
     ImportCancelled,
@@ -51,6 +50,19 @@ from qualcode.services.refi import (
     read_refi_file,
     refi_model,
 )
+from qualcode.services.reports import (
+    EXPORT_KINDS,
+    FORMATS,
+    ReportSummary,
+    ReviewFileReport,
+    apply_review_file,
+    build_workbook,
+    export_frequency,
+    export_matrix,
+    load_pseudonyms,
+    support_sheets,
+    write_report,
+)
 from qualcode.services.resources import default_codebook, resource_dir
 from qualcode.services.search import search
 from qualcode.services.selectors import resolve_span
@@ -70,6 +82,16 @@ from qualcode.services.text_analysis import (
 
 __all__ = [
     "AttributeReport",
+    "EXPORT_KINDS",
+    "FORMATS",
+    "ReportSummary",
+    "ReviewFileReport",
+    "apply_review_file",
+    "build_workbook",
+    "export_matrix",
+    "load_pseudonyms",
+    "support_sheets",
+    "write_report",
     "SPEAKER_SETTINGS",
     "ExportSummary",
     "ImportCancelled",

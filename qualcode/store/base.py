@@ -482,6 +482,11 @@ class ProjectBase:
             )
         self._known_coders.add(name)
 
+    def _visible_coder(self, coder: str | None) -> str | None:
+        """The coder filter a reading method must apply; the team mixin narrows it to
+        the current coder while blind coding is on."""
+        return coder
+
     def _delete_coding(self, tx: _Tx, pk: int, guid: str, coder: str | None) -> None:
         tx.delete(T_CODINGS, {"pk": pk})
         if not tx.conn.execute(select(T_TOMBS.c.guid).where(T_TOMBS.c.guid == guid)).first():

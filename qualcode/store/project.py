@@ -6,7 +6,7 @@ the row-level changes that undo and redo replay), and returns plain ``core``
 dataclasses. No ORM object leaves this package.
 
 The methods are grouped by area: documents and codings here, the rest in mixins
-(``codebook_ops``, ``recode``, ``memos``, ``cases``) over :class:`~qualcode.store.base.ProjectBase`.
+(``codebook_ops``, ``recode``, ``memos``, ``cases``, ``matrices``, ``review`` ...) over :class:`~qualcode.store.base.ProjectBase`.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from qualcode.clock import new_guid, now
 from qualcode.core.codebook import Codebook
-from qualcode.core.matrices import Matrix
 from qualcode.core.model import (
     CodeCount,
     Coding,
@@ -65,11 +64,13 @@ from qualcode.store.base import (
 from qualcode.store.cases import CaseMixin
 from qualcode.store.codebook_ops import CodebookOpsMixin
 from qualcode.store.engine import SCHEMA_HEAD, ensure_schema, make_engine, resolve_location
+from qualcode.store.matrices import MatrixMixin
 from qualcode.store.memos import MemoMixin
 from qualcode.store.merge_projects import ProjectMergeMixin
 from qualcode.store.recode import RecodeMixin
 from qualcode.store.refi import RefiMixin
 from qualcode.store.reimport import ReimportMixin, insert_turns
+from qualcode.store.review import ReviewMixin
 from qualcode.store.search import SearchMixin, index_document
 from qualcode.store.suggestions import SuggestionMixin
 from qualcode.store.team import TeamMixin
@@ -82,6 +83,8 @@ class Project(
     CodebookOpsMixin,
     MemoMixin,
     CaseMixin,
+    MatrixMixin,
+    ReviewMixin,
     RefiMixin,
     SuggestionMixin,
     TeamMixin,
@@ -732,52 +735,6 @@ class Project(
         if row is None:
             raise NotFoundError(f"no coding with guid {guid!r}")
         return convert.coding_from_row(row)
-
-    # ------------------------------------------------------------------ matrices
-
-    def frequency(
-        self,
-        *,
-        by: str = "document",
-        coder: str | None = None,
-        status: str = Status.ACCEPTED.value,
-        label_lang: str | None = None,
-    ) -> Matrix:
-        """Code x document matrix of coding counts, computed in SQL.
-
-        Rows are every code in codebook order (zero rows included); columns are the
-        documents by name.
-        """
-        if by != "document":
-            raise InputError(f"unknown grouping {by!r}", hint="use --by document")
-        coder = self._visible_coder(coder)
-        stmt = (
-            select(T_CODINGS.c.code_pk, T_CODINGS.c.document_pk, func.count())
-            .where(T_CODINGS.c.status == status)
-            .group_by(T_CODINGS.c.code_pk, T_CODINGS.c.document_pk)
-        )
-        if coder is not None:
-            stmt = stmt.where(T_CODINGS.c.coder == coder)
-        with self._read() as conn:
-            cb = self._codebook(conn)
-            code_pks = {r.id: r.pk for r in conn.execute(select(T_CODES.c.id, T_CODES.c.pk))}
-            docs = conn.execute(select(T_DOCS.c.pk, T_DOCS.c.name).order_by(T_DOCS.c.name)).all()
-            counts = {(c, d): n for c, d, n in conn.execute(stmt)}
-        cells = tuple(
-            tuple(counts.get((code_pks[code.id], dpk), 0) for dpk, _ in docs) for code in cb.codes
-        )
-        return Matrix(
-            title="Code frequency by document",
-            row_header="code",
-            rows=tuple(c.id for c in cb.codes),
-            row_labels=tuple(
-                c.label_in(label_lang or (cb.languages[0] if cb.languages else None))
-                for c in cb.codes
-            ),
-            columns=tuple(name for _, name in docs),
-            cells=cells,
-            filters={"by": by, "status": status, **({"coder": coder} if coder else {})},
-        )
 
     # ------------------------------------------------------------------ action log
 

@@ -76,6 +76,15 @@ class QualcodeApp(App[None]):
             id="open-text-analysis",
             tooltip="Word frequencies and keyword in context.",
         ),
+        Binding(
+            "V",
+            "open_review",
+            "Review",
+            id="open-review",
+            # kept out of the footer so the coding screen looks as its owner drew it
+            show=False,
+            tooltip="Review the matrix: the quotes behind each count, approve or dispute them.",
+        ),
     ]
 
     def __init__(
@@ -98,6 +107,14 @@ class QualcodeApp(App[None]):
 
             self.sub_title = self.project.where
             self.push_screen(CodingScreen(self.project, label_lang=self.settings.label_lang))
+
+    def action_open_review(self) -> None:
+        """Open the supervisor's review screen (issue #5)."""
+        if self.project is None:
+            return
+        from qualcode.tui.screens.review import ReviewScreen
+
+        self.push_screen(ReviewScreen(self.project, label_lang=self.settings.label_lang))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in _SCREEN_ACTIONS:
