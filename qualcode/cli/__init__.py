@@ -9,7 +9,13 @@ never a traceback. Heavy libraries load inside the commands that need them, so
 Commands live in one module per area; importing them here registers them.
 """
 
-from qualcode.cli import codebook, coding, export, project  # noqa: F401  (registers commands)
+from qualcode.cli import (  # noqa: F401  (registers commands)
+    codebook,
+    coding,
+    export,
+    history,
+    project,
+)
 from qualcode.cli._base import cli, main
 
 __all__ = ["cli", "main"]

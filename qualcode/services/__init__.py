@@ -9,6 +9,7 @@ everything is re-exported here (``from qualcode import services``).
 from qualcode.core.model import Progress
 from qualcode.services.codebook import export_codebook, load_codebook, sync_codebook, write_back
 from qualcode.services.export import export_frequency
+from qualcode.services.history import redo, undo
 from qualcode.services.imports import (
     SPEAKER_SETTINGS,
     ImportReport,
@@ -18,6 +19,7 @@ from qualcode.services.imports import (
 )
 from qualcode.services.projects import build_demo, demo_location, init_project
 from qualcode.services.resources import default_codebook, resource_dir
+from qualcode.services.search import search
 from qualcode.services.selectors import resolve_span
 
 __all__ = [
@@ -33,9 +35,12 @@ __all__ = [
     "init_project",
     "load_codebook",
     "prepare_document",
+    "redo",
     "resolve_span",
     "resource_dir",
+    "search",
     "speaker_config",
     "sync_codebook",
+    "undo",
     "write_back",
 ]
