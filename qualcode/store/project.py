@@ -66,10 +66,19 @@ from qualcode.store.codebook_ops import CodebookOpsMixin
 from qualcode.store.engine import ensure_schema, make_engine, resolve_location
 from qualcode.store.history import HistoryMixin
 from qualcode.store.memos import MemoMixin
+from qualcode.store.retrieval import RetrievalMixin
 from qualcode.store.search_simple import SearchMixin
 
 
-class Project(CodebookOpsMixin, MemoMixin, CaseMixin, HistoryMixin, SearchMixin, ProjectBase):
+class Project(
+    CodebookOpsMixin,
+    MemoMixin,
+    CaseMixin,
+    HistoryMixin,
+    SearchMixin,
+    RetrievalMixin,
+    ProjectBase,
+):
     """An open project (a SQLite file or a PostgreSQL database).
 
     Args:

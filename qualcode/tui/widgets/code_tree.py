@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
@@ -11,11 +12,89 @@ from qualcode.core.model import CodeCount
 
 
 class CodeTree(Tree[str]):
-    """Codes in codebook order; the node data is the code id."""
+    """Codes in codebook order; the node data is the code id.
+
+    With the codebook focused, its keys edit the highlighted code; every edit is one
+    undoable action and is written back to the codebook's YAML file.
+    """
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False, id="codebook-down"),
+        Binding("k", "cursor_up", "Up", show=False, id="codebook-up"),
+        Binding(
+            "a",
+            "screen.add_code(False)",
+            "Add sub-code",
+            id="codebook-add",
+            tooltip="Add a sub-code under the highlighted code.",
+        ),
+        Binding(
+            "A",
+            "screen.add_code(True)",
+            "Add code",
+            id="codebook-add-top",
+            tooltip="Add a top-level code.",
+        ),
+        Binding(
+            "e",
+            "screen.rename_code",
+            "Rename",
+            id="codebook-rename",
+            tooltip="Rename the code's label (in the label language shown).",
+        ),
+        Binding(
+            "number_sign",
+            "screen.recolor_code",
+            "Colour",
+            id="codebook-recolor",
+            tooltip="Give the code another colour (#RRGGBB).",
+        ),
+        Binding(
+            "K",
+            "screen.rekey_code",
+            "Key",
+            id="codebook-rekey",
+            tooltip="Give the code another key (empty: none).",
+        ),
+        Binding(
+            "p",
+            "screen.move_code",
+            "Move",
+            id="codebook-move",
+            tooltip="Move the code (with its sub-codes) under another parent.",
+        ),
+        Binding(
+            "M",
+            "screen.merge_code",
+            "Merge",
+            id="codebook-merge",
+            tooltip="Merge the code into another; its codings follow.",
+        ),
+        Binding(
+            "d,delete",
+            "screen.delete_code",
+            "Delete",
+            id="codebook-delete",
+            tooltip="Delete a code without codings (a coded code is merged instead).",
+        ),
+        Binding(
+            "m", "screen.code_memo", "Memo", id="codebook-memo", tooltip="Write a memo on the code."
+        ),
+        Binding(
+            "R",
+            "screen.retrieve",
+            "Retrieve",
+            id="codebook-retrieve",
+            show=False,
+            tooltip="Every passage coded with the code.",
+        ),
+    ]
+    """Keys of the codebook pane (they act on the highlighted code)."""
 
     DEFAULT_CSS = """
     CodeTree {
         scrollbar-size-vertical: 1;
+        overflow-x: hidden;
     }
     """
 
@@ -25,6 +104,14 @@ class CodeTree(Tree[str]):
         self.guide_depth = 2
         self.codebook: Codebook | None = None
         self.label_lang: str | None = None
+        self.memo_codes: set[str] = set()
+        """Codes that have a memo (shown with a ✎)."""
+
+    @property
+    def highlighted_code(self) -> str | None:
+        """The id of the highlighted code."""
+        node = self.cursor_node
+        return node.data if node is not None else None
 
     def show(
         self, codebook: Codebook, counts: dict[str, CodeCount], label_lang: str | None
@@ -58,6 +145,8 @@ class CodeTree(Tree[str]):
         else:
             text.append("   ")
         text.append(code.label_in(self.label_lang))
+        if code.memo or code_id in self.memo_codes:
+            text.append(" ✎", style="italic")
         if n:
             text.append(f" {n}", style="dim")
         return text
