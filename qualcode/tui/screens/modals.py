@@ -110,11 +110,16 @@ class CodeForm(ModalScreen[NewCode | None]):
             ):
                 with Horizontal(classes="form-row"):
                     yield Label(name, classes="form-label")
-                    yield Input(value, placeholder=placeholder, id=f"code-form-{name}")
+                    yield Input(
+                        value,
+                        placeholder=placeholder,
+                        id=f"code-form-{name}",
+                        select_on_focus=False,
+                    )
             yield Static("enter: next field / add · esc cancel", classes="dialog-hint")
 
     def on_mount(self) -> None:
-        self.query_one("#code-form-label" if self.code_id else "#code-form-id", Input).focus()
+        self.query_one("#code-form-id", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "code-form-color":

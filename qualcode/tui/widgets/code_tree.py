@@ -133,7 +133,8 @@ class CodeTree(Tree[str]):
                 node = parent.add_leaf(label, data=code.id)
             nodes[code.id] = node
         if highlighted in nodes:
-            self.move_cursor(nodes[highlighted])
+            self.last_line  # noqa: B018  (builds the tree's lines, so the node has its line)
+            self.move_cursor(nodes[highlighted], animate=False)
 
     def _label(self, codebook: Codebook, code_id: str, counts: dict[str, CodeCount]) -> Text:
         code = codebook[code_id]
