@@ -57,7 +57,9 @@ async def test_retrieval_lists_passages_across_documents_and_jumps(
         assert (OTHER, view.selection.start, view.selection.end) == spans[1]
 
 
-async def test_filter_shows_one_codes_codings(make_app: Callable[..., QualcodeApp], demo_dir: Path) -> None:
+async def test_filter_shows_one_codes_codings(
+    make_app: Callable[..., QualcodeApp], demo_dir: Path
+) -> None:
     seed(demo_dir)
     app = make_app()
     async with app.run_test(size=(120, 35)) as pilot:
@@ -122,4 +124,6 @@ async def test_search_jumps_to_a_hit_and_codes_marked_hits_in_one_step(
         await pilot.pause()
         assert project.codings() == []
         project.close()
-    assert "coded 2 of 2 hits with Antrean dan waktu tunggu lama (one undo step)" in messages.notices()
+    assert (
+        "coded 2 of 2 hits with Antrean dan waktu tunggu lama (one undo step)" in messages.notices()
+    )

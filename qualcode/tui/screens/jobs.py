@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -79,7 +78,10 @@ class JobModal(ModalScreen[JobResult[T]]):
                 yield Button("Cancel (esc)", id="job-cancel-button", variant="error")
 
     def on_mount(self) -> None:
-        self._run()
+        # the worker belongs to the app: dismissing the modal does not cancel it
+        self.app.run_worker(
+            self._run, thread=True, group="job", description=self.title_text, exit_on_error=False
+        )
 
     def _progress(self, done: int, total: int, what: str) -> None:
         # called in the worker thread
@@ -93,7 +95,6 @@ class JobModal(ModalScreen[JobResult[T]]):
         bar.update(total=max(total, 1), progress=done)
         self.query_one("#job-what", Static).update(f"{done}/{total} {what}")
 
-    @work(thread=True, exclusive=True, group="job")
     def _run(self) -> None:
         result: JobResult[T]
         try:
@@ -206,6 +207,7 @@ def export_job(project: Any, output: Path) -> Job[Any]:
 
     def job(progress: Progress, cancelled: threading.Event) -> Any:
         progress(0, 1, f"computing the matrix for {output.name}")
+        output.parent.mkdir(parents=True, exist_ok=True)
         matrix = services.export_frequency(project, output)
         progress(1, 1, f"wrote {output}")
         return matrix
