@@ -938,7 +938,11 @@ class CodingScreen(Screen[None]):
             options = sorted(k for k in keys if k.startswith(self._prefix))
             hint = "  ".join(f"{k}={keys[k].label_in(self.label_lang)[:14]}" for k in options[:8])
             parts.append(f"; {self._prefix}▌  {hint}")
-        self.query_one("#status", Static).update(" │ ".join(p for p in parts if p))
+        # fixed-height lines: no layout pass (a layout re-renders every pane)
+        self.query_one("#status", Static).update(
+            Text(" │ ".join(p for p in parts if p), no_wrap=True, overflow="ellipsis"),
+            layout=False,
+        )
         here = view.codings_at_selection()
         line = Text(no_wrap=True, overflow="ellipsis")
         if here:
@@ -950,4 +954,4 @@ class CodingScreen(Screen[None]):
                 if c.memo:
                     line.append(" ✎", style="italic")
                 line.append("  ")
-        self.query_one("#at-cursor", Static).update(line)
+        self.query_one("#at-cursor", Static).update(line, layout=False)

@@ -104,6 +104,7 @@ class CodeTree(Tree[str]):
         self.guide_depth = 2
         self.codebook: Codebook | None = None
         self.label_lang: str | None = None
+        self._counts: dict[str, CodeCount] = {}
         self.memo_codes: set[str] = set()
         """Codes that have a memo (shown with a ✎)."""
 
@@ -118,6 +119,7 @@ class CodeTree(Tree[str]):
     ) -> None:
         """(Re)build the tree, keeping the highlighted code when it still exists."""
         highlighted = self.cursor_node.data if self.cursor_node is not None else None
+        self._counts = dict(counts)
         self.codebook = codebook
         self.label_lang = label_lang
         self.clear()
@@ -153,13 +155,23 @@ class CodeTree(Tree[str]):
         return text
 
     def update_counts(self, counts: dict[str, CodeCount]) -> None:
-        """Refresh the counts without rebuilding the tree."""
+        """Refresh the counts that changed, without rebuilding the tree."""
         if self.codebook is None:
+            return
+        before = self._counts
+        self._counts = dict(counts)
+        changed = {
+            cid
+            for cid in set(before) | set(counts)
+            if (before[cid].codings if cid in before else 0)
+            != (counts[cid].codings if cid in counts else 0)
+        }
+        if not changed:
             return
 
         def walk(node: TreeNode[str]) -> None:
             for child in node.children:
-                if child.data is not None and self.codebook is not None:
+                if child.data in changed and self.codebook is not None:
                     child.set_label(self._label(self.codebook, child.data, counts))
                 walk(child)
 
