@@ -28,7 +28,9 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, OptionList, Static, Tree
 
 from qualcode.core.codebook import Code, Codebook
@@ -61,6 +63,14 @@ def slug(text: str) -> str:
 
 class CodingScreen(Screen[None]):
     """Code one document at a time."""
+
+    class CodingApplied(Message):
+        """A coding was stored (``created``: new, not an identical one already there)."""
+
+        def __init__(self, coding: Coding, created: bool) -> None:
+            super().__init__()
+            self.coding = coding
+            self.created = created
 
     BINDINGS = [
         Binding(
@@ -185,6 +195,9 @@ class CodingScreen(Screen[None]):
         self._prefix: str | None = None
         self._colors: dict[str, str] = {}
         self._labels: dict[str, str] = {}
+        self._counts_timer: Timer | None = None
+        self._last_event = ""
+        self._status_text = ""
 
     # ------------------------------------------------------------------ layout
 
@@ -396,13 +409,19 @@ class CodingScreen(Screen[None]):
             self.notify(str(exc), severity="error")
             return None
         self._remember(coding.code)
-        label = self.label(coding.code)
+        self._last_event = (
+            f"coded with {self.label(coding.code)}"
+            if created
+            else f"already coded with {self.label(coding.code)}"
+        )
         if created:
             view.add_coding(coding)
             self._after_change()
-            self.notify(f"coded with {label}", timeout=2)
         else:
-            self.notify(f"already coded with {label}", timeout=2)
+            self._update_status()
+        # no toast: a toast is a layout pass over the whole screen; the stripe and the
+        # line under the transcript say it
+        self.post_message(self.CodingApplied(coding, created))
         return coding
 
     def action_in_vivo(self) -> None:
@@ -474,6 +493,15 @@ class CodingScreen(Screen[None]):
         self.notify(f"removed {self.label(coding.code)}", timeout=2)
 
     def _after_change(self) -> None:
+        """The transcript shows a change at once; the counts in the side panes follow
+        a frame later (one coalesced update), so the key's own frame stays small."""
+        self._update_status()
+        if self._counts_timer is not None:
+            self._counts_timer.stop()
+        self._counts_timer = self.set_timer(0.05, self._refresh_counts)
+
+    def _refresh_counts(self) -> None:
+        self._counts_timer = None
         self.query_one(CodeTree).update_counts(self.project.code_counts())
         view = self.query_one(TranscriptView)
         doc_list = self.query_one(DocumentList)
@@ -490,7 +518,6 @@ class CodingScreen(Screen[None]):
                 )
             except Exception:  # the list was refilled meanwhile
                 pass
-        self._update_status()
 
     # ------------------------------------------------------------------ undo / redo
 
@@ -929,8 +956,11 @@ class CodingScreen(Screen[None]):
     # ------------------------------------------------------------------ status
 
     def _update_status(self) -> None:
+        """The top line (document, filter, key prefix) changes rarely and is redrawn
+        only when it changes; the position and the codings at the selection sit under
+        the transcript, so moving repaints only the transcript pane."""
         view = self.query_one(TranscriptView)
-        parts = [self.current_doc or "no documents", view.position_text()]
+        parts = [self.current_doc or "no documents"]
         if self.filter_code is not None:
             parts.append(f"filter: {self.label(self.filter_code)} (f: all)")
         if self._prefix is not None:
@@ -938,13 +968,19 @@ class CodingScreen(Screen[None]):
             options = sorted(k for k in keys if k.startswith(self._prefix))
             hint = "  ".join(f"{k}={keys[k].label_in(self.label_lang)[:14]}" for k in options[:8])
             parts.append(f"; {self._prefix}▌  {hint}")
-        # fixed-height lines: no layout pass (a layout re-renders every pane)
-        self.query_one("#status", Static).update(
-            Text(" │ ".join(p for p in parts if p), no_wrap=True, overflow="ellipsis"),
-            layout=False,
-        )
+        status = " │ ".join(p for p in parts if p)
+        if status != self._status_text:
+            self._status_text = status
+            self.query_one("#status", Static).update(
+                Text(status, no_wrap=True, overflow="ellipsis"), layout=False
+            )
         here = view.codings_at_selection()
         line = Text(no_wrap=True, overflow="ellipsis")
+        line.append(view.position_text(), style="dim")
+        if self._last_event:
+            line.append(f"  {self._last_event}", style="italic")
+            self._last_event = ""
+        line.append("\n")
         if here:
             line.append(f"{len(here)} here: ")
             for c in here:
