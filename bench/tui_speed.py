@@ -2,7 +2,8 @@
 
 Builds a temporary project with one long transcript (``--lines`` lines, default
 20,000, in speaker turns of two or three sentences) and ``--codings`` codings
-(default 5,000, overlapping and nested), opens the workbench headless, and measures:
+(default 5,000, overlapping and nested; one to two sentences of four to nine words
+per line, about 70 characters), opens the workbench headless, and measures:
 
 - **open**: from constructing the app to the first frame that shows the document;
 - **move**: from posting a key event (``j``, next sentence) to the next frame the
@@ -58,8 +59,8 @@ def build(folder: Path, lines: int, codings: int, seed: int = 1) -> tuple[str, s
         label = "Pewawancara" if i % 2 == 0 else "Narasumber"
         head = f"{label}: "
         line_sents = []
-        for _ in range(rng.randint(2, 3)):
-            words = [rng.choice(WORDS) for _ in range(rng.randint(5, 12))]
+        for _ in range(rng.randint(1, 2)):
+            words = [rng.choice(WORDS) for _ in range(rng.randint(4, 9))]
             line_sents.append(" ".join(words).capitalize() + ".")
         body = " ".join(line_sents)
         start = pos + len(head)
@@ -98,6 +99,8 @@ async def measure(db: str, doc: str, keys: int) -> dict[str, Any]:
 
     frame = asyncio.Event()
     frames: list[float] = []
+    ready: list[Any] = [lambda: True]
+    """The frame counts only once the key's effect is on it."""
     t0 = time.perf_counter()
     app = QualcodeApp(open_project(db), location=db, settings=Settings())
     original = app._display
@@ -109,7 +112,8 @@ async def measure(db: str, doc: str, keys: int) -> dict[str, Any]:
             if hasattr(renderable, "render_segments"):
                 renderable.render_segments(app.console)
             frames.append(time.perf_counter())
-            frame.set()
+            if ready[0]():
+                frame.set()
 
     app._display = display  # type: ignore[method-assign]
     result: dict[str, Any] = {}
@@ -128,19 +132,30 @@ async def measure(db: str, doc: str, keys: int) -> dict[str, Any]:
         result["codings_shown"] = len(view.index)
         await pilot.pause(0.2)
 
-        async def timed(key: str, char: str) -> float:
-            await asyncio.sleep(0.02)
+        def moved() -> Any:
+            before = view.selection.start if view.selection else None
+            return lambda: (view.selection.start if view.selection else None) != before
+
+        def coded() -> Any:
+            before = len(view.index)
+            return lambda: len(view.index) != before
+
+        async def timed(key: str, char: str, effect: Any) -> float:
+            # let every earlier frame (a deferred pane update) pass first
+            await pilot.pause(0.08)
+            ready[0] = effect()
             frame.clear()
             start = time.perf_counter()
             app.post_message(events.Key(key, char))
             await asyncio.wait_for(frame.wait(), 5)
+            ready[0] = lambda: True
             return (time.perf_counter() - start) * 1000
 
-        moves = [await timed("j", "j") for _ in range(keys)]
+        moves = [await timed("j", "j", moved) for _ in range(keys)]
         applies: list[float] = []
         for _ in range(keys):
-            applies.append(await timed("1", "1"))
-            await timed("j", "j")
+            applies.append(await timed("1", "1", coded))
+            await timed("j", "j", moved)
         result["move_ms_median"] = statistics.median(moves)
         result["move_ms_p90"] = statistics.quantiles(moves, n=10)[-1]
         result["apply_ms_median"] = statistics.median(applies)
@@ -148,17 +163,17 @@ async def measure(db: str, doc: str, keys: int) -> dict[str, Any]:
         app.clear_notifications()
         await pilot.pause(0.2)
         # memory while paging from the top to the end
-        await timed("g", "g")
+        await timed("g", "g", lambda: lambda: True)
         samples = [rss_mb()]
         pages = 0
-        while view.selection is not None and view.document is not None:
-            last = view.selection.start
-            await timed("pagedown", "")
+        last_sentence = view.document.sentences[-1].start if view.document else 0
+        while view.selection is not None and view.selection.start < last_sentence:
+            frame.clear()
+            app.post_message(events.Key("pagedown", ""))
+            await pilot.pause()
             pages += 1
-            if pages % 50 == 0:
+            if pages % 100 == 0:
                 samples.append(rss_mb())
-            if view.selection.start == last:
-                break
         samples.append(rss_mb())
         result["pages"] = pages
         result["rss_mb_start"] = samples[0]

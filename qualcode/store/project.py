@@ -420,16 +420,22 @@ class Project(
                 raise NotFoundError(
                     f"no document named {name!r}", hint="'qualcode documents' lists them"
                 )
-            trows = (
-                conn.execute(
-                    select(T_TURNS)
-                    .where(T_TURNS.c.document_pk == row["pk"])
-                    .order_by(T_TURNS.c.ordinal)
+            # plain tuples, not mappings: a long transcript has tens of thousands
+            trows = conn.execute(
+                select(
+                    T_TURNS.c.pk,
+                    T_TURNS.c.ordinal,
+                    T_TURNS.c.start,
+                    T_TURNS.c.end,
+                    T_TURNS.c.speaker,
+                    T_TURNS.c.role,
+                    T_TURNS.c.label_start,
+                    T_TURNS.c.timestamp_ms,
                 )
-                .mappings()
-                .all()
-            )
-            turn_no = {t["pk"]: t["ordinal"] for t in trows}
+                .where(T_TURNS.c.document_pk == row["pk"])
+                .order_by(T_TURNS.c.ordinal)
+            ).all()
+            turn_no = {t[0]: t[1] for t in trows}
             srows = conn.execute(
                 select(T_SENTS.c.ordinal, T_SENTS.c.start, T_SENTS.c.end, T_SENTS.c.turn_pk)
                 .where(T_SENTS.c.document_pk == row["pk"])
@@ -440,18 +446,7 @@ class Project(
             guid=row["guid"],
             text=row["text"],
             lang=row["lang"],
-            turns=tuple(
-                Turn(
-                    t["ordinal"],
-                    t["start"],
-                    t["end"],
-                    t["speaker"],
-                    t["role"],
-                    t["label_start"],
-                    t["timestamp_ms"],
-                )
-                for t in trows
-            ),
+            turns=tuple(Turn(*t[1:]) for t in trows),
             sentences=tuple(
                 Sentence(o, s, e, turn_no.get(tp) if tp is not None else None)
                 for o, s, e, tp in srows

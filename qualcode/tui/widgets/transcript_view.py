@@ -375,6 +375,9 @@ class TranscriptView(ScrollView, can_focus=True):
     def _rewrap(self) -> None:
         if self.document is None:
             self._lines = []
+        elif self.scrollable_content_region.width == 0:
+            self._lines, self._line_starts = [], []
+            return  # not laid out yet: wrap once the width is known
         else:
             width = self._text_width()
             if width == self._wrap_width and self._lines:
@@ -474,13 +477,13 @@ class TranscriptView(ScrollView, can_focus=True):
         if sel is not None:
             points.add(min(max(sel.start, start), end))
             points.add(min(max(sel.end, start), end))
-        for a, b in self._label_ranges[
-            max(bisect.bisect_right(self._label_starts, start) - 1, 0) :
-        ]:
-            if a >= end:
-                break
+        labels = self._label_ranges
+        k = max(bisect.bisect_right(self._label_starts, start) - 1, 0)
+        while k < len(labels) and labels[k][0] < end:
+            a, b = labels[k]
             points.add(min(max(a, start), end))
             points.add(min(max(b, start), end))
+            k += 1
         ordered = sorted(points)
         used = 0
         for a, b in zip(ordered, ordered[1:], strict=False):
