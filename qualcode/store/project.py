@@ -420,37 +420,30 @@ class Project(
                 raise NotFoundError(
                     f"no document named {name!r}", hint="'qualcode documents' lists them"
                 )
-            # plain tuples, not mappings: a long transcript has tens of thousands
-            trows = conn.execute(
-                select(
-                    T_TURNS.c.pk,
-                    T_TURNS.c.ordinal,
-                    T_TURNS.c.start,
-                    T_TURNS.c.end,
-                    T_TURNS.c.speaker,
-                    T_TURNS.c.role,
-                    T_TURNS.c.label_start,
-                    T_TURNS.c.timestamp_ms,
-                )
-                .where(T_TURNS.c.document_pk == row["pk"])
-                .order_by(T_TURNS.c.ordinal)
-            ).all()
-            turn_no = {t[0]: t[1] for t in trows}
-            srows = conn.execute(
-                select(T_SENTS.c.ordinal, T_SENTS.c.start, T_SENTS.c.end, T_SENTS.c.turn_pk)
-                .where(T_SENTS.c.document_pk == row["pk"])
-                .order_by(T_SENTS.c.ordinal)
-            ).all()
+            # plain tuples through the driver, not mappings: a long transcript has
+            # tens of thousands of turns and sentences
+            trows = conn.exec_driver_sql(
+                'SELECT ordinal, start, "end", speaker, role, label_start, timestamp_ms '
+                "FROM turns WHERE document_pk = ? ORDER BY ordinal"
+                if self.dialect == "sqlite"
+                else 'SELECT ordinal, start, "end", speaker, role, label_start, timestamp_ms '
+                "FROM turns WHERE document_pk = %(pk)s ORDER BY ordinal",
+                (row["pk"],) if self.dialect == "sqlite" else {"pk": row["pk"]},
+            ).fetchall()
+            srows = conn.exec_driver_sql(
+                'SELECT s.ordinal, s.start, s."end", t.ordinal FROM sentences s '
+                "LEFT JOIN turns t ON t.pk = s.turn_pk WHERE s.document_pk = "
+                + ("?" if self.dialect == "sqlite" else "%(pk)s")
+                + " ORDER BY s.ordinal",
+                (row["pk"],) if self.dialect == "sqlite" else {"pk": row["pk"]},
+            ).fetchall()
         return Document(
             name=row["name"],
             guid=row["guid"],
             text=row["text"],
             lang=row["lang"],
-            turns=tuple(Turn(*t[1:]) for t in trows),
-            sentences=tuple(
-                Sentence(o, s, e, turn_no.get(tp) if tp is not None else None)
-                for o, s, e, tp in srows
-            ),
+            turns=tuple(Turn(*t) for t in trows),
+            sentences=tuple(Sentence(*s) for s in srows),
             source_format=row["source_format"],
             sha256=row["sha256"],
         )
