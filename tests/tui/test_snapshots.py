@@ -8,7 +8,7 @@ from typing import Any
 from textual.pilot import Pilot
 
 from qualcode.settings import Settings
-from qualcode.tui.app import NoProjectScreen, QualcodeApp
+from qualcode.tui.app import QualcodeApp
 
 NESTED = ["j", "1", "J", "2", "J", "3", "w", "4", "W", "5"]
 """Five nested and overlapping codings on one line."""
@@ -65,9 +65,7 @@ def test_help_screen(snap_compare: Any, make_app: Callable[..., QualcodeApp]) ->
 
 def test_memo_editor(snap_compare: Any, make_app: Callable[..., QualcodeApp]) -> None:
     """The memo editor on a coding."""
-    assert snap_compare(
-        make_app(), terminal_size=(100, 30), press=["2", "m", *"Waited two hours."]
-    )
+    assert snap_compare(make_app(), terminal_size=(100, 30), press=["2", "m", *"Waited two hours."])
 
 
 def test_codebook_edit_prompt(snap_compare: Any, make_app: Callable[..., QualcodeApp]) -> None:
@@ -116,4 +114,3 @@ def test_no_project_screen(snap_compare: Any) -> None:
     """Opened where there is no project: how to make one."""
     app = QualcodeApp(None, location="/work/qualcode.db", settings=Settings())
     assert snap_compare(app, terminal_size=(80, 24))
-    assert NoProjectScreen

@@ -44,7 +44,14 @@ def test_code_a_sentence_in_the_real_binary(demo_dir: Path) -> None:
         f"QUALCODE_FAKE_NOW=2026-01-15T09:30:00Z TERM=xterm-256color"
     )
     tmux(
-        "new-session", "-d", "-s", session, "-x", "100", "-y", "30",
+        "new-session",
+        "-d",
+        "-s",
+        session,
+        "-x",
+        "100",
+        "-y",
+        "30",
         f"env {env} {binary} --project {demo_dir}",
     )
     try:

@@ -128,7 +128,7 @@ async def test_import_runs_in_a_worker_with_progress(
         def spy(screen: object, *args: object, **kw: object) -> object:
             if isinstance(screen, JobModal):
                 modals.append(screen)
-            return original(screen, *args, **kw)  # type: ignore[arg-type]
+            return original(screen, *args, **kw)  # type: ignore[call-overload]
 
         app.push_screen = spy  # type: ignore[method-assign,assignment]
         await pilot.press("ctrl+o", *"new_*.txt", "enter")
@@ -157,7 +157,7 @@ async def test_a_job_can_be_cancelled_between_steps(make_app: Callable[..., Qual
             gate.clear()
         return len(done)
 
-    results: list[JobResult[int]] = []
+    results: list[JobResult[int] | None] = []
     app = make_app()
     async with app.run_test(size=(120, 35)) as pilot:
         await pilot.pause()
@@ -169,7 +169,7 @@ async def test_a_job_can_be_cancelled_between_steps(make_app: Callable[..., Qual
         gate.set()
         await app.workers.wait_for_complete()
         await pilot.pause()
-    assert results and results[0].cancelled
+    assert results and results[0] is not None and results[0].cancelled
     assert len(done) < 5
 
 
