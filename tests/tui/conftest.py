@@ -35,8 +35,15 @@ class Messages(list[Message]):
     """Messages posted while an app ran (``app.run_test(message_hook=messages.append)``)."""
 
     def of(self, kind: type[Message]) -> list[Message]:
-        """Only the messages of one class."""
-        return [m for m in self if isinstance(m, kind)]
+        """Only the messages of one class, each once (a bubbling message is seen by
+        every node it passes)."""
+        seen: set[int] = set()
+        out = []
+        for m in self:
+            if isinstance(m, kind) and id(m) not in seen:
+                seen.add(id(m))
+                out.append(m)
+        return out
 
     def notices(self) -> list[str]:
         """The text of every notification the app showed."""

@@ -12,6 +12,7 @@ from textual.widgets import OptionList
 from qualcode.core.model import Coding
 from qualcode.store import open_project
 from qualcode.tui.app import QualcodeApp
+from qualcode.tui.screens.coding import CodingScreen
 from qualcode.tui.screens.picker import ChoiceModal, CodePicker
 from qualcode.tui.widgets.code_tree import CodeTree
 from qualcode.tui.widgets.transcript_view import LANES, CodingIndex, TranscriptView
@@ -60,11 +61,20 @@ async def test_four_nested_codings_show_four_stripes_and_labels(
         strip = view.render_line(line - view.scroll_offset.y)
         gutter = "".join(seg.text for seg in strip)[:LANES]
         assert sum(ch in "▍▛" for ch in gutter) == 5
-        at_cursor = str(app.screen.query_one("#at-cursor").render())
+        position, at_cursor = str(app.screen.query_one("#at-cursor").render()).split("\n")
+        assert "coded with Sarana dan prasarana" in position
         assert at_cursor.startswith("5 here:")
         for label in ("Prosedur", "Waktu", "Biaya", "Produk", "Sarana"):
             assert label in at_cursor
-    assert "coded with Sarana dan prasarana" in messages.notices()
+    applied = messages.of(CodingScreen.CodingApplied)
+    assert len(applied) == 5
+    assert [m.coding.code for m in applied if isinstance(m, CodingScreen.CodingApplied)] == [
+        "procedure",
+        "time",
+        "cost",
+        "product",
+        "facilities",
+    ]
 
 
 async def test_picker_lists_recent_codes_first_and_shows_the_definition(

@@ -175,8 +175,8 @@ def import_dialog(base: Path) -> PathDialog:
     return PathDialog(
         "Import transcripts",
         "",
-        f"files or patterns, space-separated (relative to {base}), e.g. transcripts/*.txt · "
-        "enter import · esc cancel",
+        "files or patterns, space-separated, relative to the project's folder "
+        f"({base.name}/), e.g. transcripts/*.txt · enter import · esc cancel",
         input_id="import-paths",
     )
 
