@@ -86,6 +86,24 @@ class QualcodeApp(App[None]):
     def on_mount(self) -> None:
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
+        elif self.settings.theme:
+            self.notify(
+                f"settings: unknown theme {self.settings.theme!r} "
+                f"(use {self.DARK} or {self.LIGHT})",
+                severity="warning",
+            )
+        if self.settings.keymap:
+            from qualcode.tui.keymap import binding_ids
+
+            unknown = sorted(set(self.settings.keymap) - set(binding_ids()))
+            if unknown:
+                self.notify(
+                    "settings: keymap names unknown binding ids: "
+                    + ", ".join(unknown)
+                    + " (press ? for the ids)",
+                    severity="warning",
+                    timeout=10,
+                )
         if self.project is None:
             self.push_screen(NoProjectScreen(self.location))
         else:

@@ -220,3 +220,15 @@ def test_expand_paths(tmp_path: Path) -> None:
     assert expand_paths("'b c.txt' a.txt", tmp_path) == [tmp_path / "b c.txt", tmp_path / "a.txt"]
     with pytest.raises(InputError, match="matches no file"):
         expand_paths("nope*.docx", tmp_path)
+
+
+async def test_unknown_keymap_ids_are_reported(
+    make_app: Callable[..., QualcodeApp], messages: object
+) -> None:
+    from tests.tui.conftest import Messages
+
+    assert isinstance(messages, Messages)
+    app = make_app(Settings(keymap={"undo": "z", "no-such-binding": "y"}))
+    async with app.run_test(size=(120, 35), message_hook=messages.append) as pilot:
+        await pilot.pause()
+    assert any("unknown binding ids: no-such-binding" in n for n in messages.notices())
