@@ -220,25 +220,41 @@ class CodingScreen(Screen[None]):
         self.query_one("#documents", DocumentList).border_title = "Documents"
         self.query_one("#codes", CodeTree).border_title = "Codebook"
         self.query_one("#transcript", TranscriptView).border_title = "Transcript"
-        self.reload()
+        # the transcript first: the side panes fill in right after the first frame
+        self.codebook = self.project.codebook()
+        self._colors = {c.id: self.codebook.color_of(c.id) for c in self.codebook}
+        self._labels = {c.id: c.label_in(self.label_lang) for c in self.codebook}
+        names = self.project.document_names()
+        self.current_doc = names[0] if names else None
+        if self.current_doc is not None:
+            self.open_document(self.current_doc)
         self.query_one(TranscriptView).focus()
+        self.call_after_refresh(self._fill_panes)
+
+    def _fill_panes(self) -> None:
+        self._load_codebook()
+        self._fill_documents()
+        self._update_status()
 
     def reload(self, *, keep_selection: bool = False) -> None:
         """Re-read documents, codebook, memos and counts from the project."""
         view = self.query_one(TranscriptView)
         sel = view.selection if keep_selection else None
         self._load_codebook()
+        self._fill_documents()
+        if self.current_doc is not None:
+            self.open_document(self.current_doc)
+            if sel is not None:
+                view.select_span(sel.start, sel.end)
+        self._update_status()
+
+    def _fill_documents(self) -> None:
         docs = self.project.documents()
         names = {d.name for d in docs}
         if self.current_doc not in names:
             self.current_doc = docs[0].name if docs else None
         doc_memos = {m.target for m in self.project.memos("document") if m.target}
         self.query_one(DocumentList).show(docs, self.current_doc, doc_memos)
-        if self.current_doc is not None:
-            self.open_document(self.current_doc)
-            if sel is not None:
-                view.select_span(sel.start, sel.end)
-        self._update_status()
 
     def _load_codebook(self) -> None:
         self.codebook = self.project.codebook()
