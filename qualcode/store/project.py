@@ -420,23 +420,29 @@ class Project(
                 raise NotFoundError(
                     f"no document named {name!r}", hint="'qualcode documents' lists them"
                 )
-            # plain tuples through the driver, not mappings: a long transcript has
-            # tens of thousands of turns and sentences
-            trows = conn.exec_driver_sql(
+            # plain tuples straight from the driver, not mappings: a long transcript
+            # has tens of thousands of turns and sentences
+            turns_sql = (
                 'SELECT ordinal, start, "end", speaker, role, label_start, timestamp_ms '
-                "FROM turns WHERE document_pk = ? ORDER BY ordinal"
-                if self.dialect == "sqlite"
-                else 'SELECT ordinal, start, "end", speaker, role, label_start, timestamp_ms '
-                "FROM turns WHERE document_pk = %(pk)s ORDER BY ordinal",
-                (row["pk"],) if self.dialect == "sqlite" else {"pk": row["pk"]},
-            ).fetchall()
-            srows = conn.exec_driver_sql(
+                "FROM turns WHERE document_pk = {p} ORDER BY ordinal"
+            )
+            sents_sql = (
                 'SELECT s.ordinal, s.start, s."end", t.ordinal FROM sentences s '
-                "LEFT JOIN turns t ON t.pk = s.turn_pk WHERE s.document_pk = "
-                + ("?" if self.dialect == "sqlite" else "%(pk)s")
-                + " ORDER BY s.ordinal",
-                (row["pk"],) if self.dialect == "sqlite" else {"pk": row["pk"]},
-            ).fetchall()
+                "LEFT JOIN turns t ON t.pk = s.turn_pk WHERE s.document_pk = {p} "
+                "ORDER BY s.ordinal"
+            )
+            if self.dialect == "sqlite":
+                raw = conn.connection.driver_connection
+                assert raw is not None
+                trows = raw.execute(turns_sql.format(p="?"), (row["pk"],)).fetchall()
+                srows = raw.execute(sents_sql.format(p="?"), (row["pk"],)).fetchall()
+            else:
+                trows = conn.exec_driver_sql(
+                    turns_sql.format(p="%(pk)s"), {"pk": row["pk"]}
+                ).fetchall()
+                srows = conn.exec_driver_sql(
+                    sents_sql.format(p="%(pk)s"), {"pk": row["pk"]}
+                ).fetchall()
         return Document(
             name=row["name"],
             guid=row["guid"],
