@@ -63,3 +63,14 @@ def test_pipeline_counts_distinct_applications(
 
 def test_pipeline_refuses_a_folder_without_a_plan(tmp_path: Path) -> None:
     assert pipeline.main(["--corpus", str(tmp_path)]) == 2
+
+
+def test_tui_speed_bench_runs_on_a_small_transcript(capsys: pytest.CaptureFixture[str]) -> None:
+    """The workbench benchmark stays runnable (figures are checked, not timed)."""
+    from bench import tui_speed
+
+    assert tui_speed.main(["--lines", "200", "--codings", "40", "--keys", "3", "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["codings_shown"] == 40
+    assert figures["pages"] > 0
+    assert set(figures) >= {"open_s", "move_ms_median", "apply_ms_median", "rss_mb_growth"}
