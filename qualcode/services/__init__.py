@@ -22,6 +22,7 @@ from qualcode.services.autocode import (
 )
 from qualcode.services.cases import AttributeReport, import_attributes
 from qualcode.services.codebook import export_codebook, load_codebook, sync_codebook, write_back
+from qualcode.services.history import redo, undo
 from qualcode.services.imports import (
     SPEAKER_SETTINGS,
     ImportCancelled,
@@ -64,7 +65,7 @@ from qualcode.services.reports import (
     write_report,
 )
 from qualcode.services.resources import default_codebook, resource_dir
-from qualcode.services.search import search
+from qualcode.services.search import search, search_kwic
 from qualcode.services.selectors import resolve_span
 from qualcode.services.team import (
     agreement_report,
@@ -140,11 +141,14 @@ __all__ = [
     "resolve_span",
     "resource_dir",
     "restore_project",
+    "redo",
     "search",
+    "search_kwic",
     "set_speakers",
     "speaker_config",
     "sync_codebook",
     "write_agreement",
     "word_frequencies",
+    "undo",
     "write_back",
 ]

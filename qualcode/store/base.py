@@ -84,6 +84,12 @@ class _Tx:
 
     conn: Connection
     changes: list[dict[str, Any]] = field(default_factory=list)
+    summary: str | None = None
+    """Set inside the block to replace the summary given to ``_write``."""
+    reverts: int | None = None
+    """Set inside the block by an undo or redo: the entry it reverses or replays."""
+    extra: dict[str, Any] = field(default_factory=dict)
+    """Set inside the block: more payload keys."""
 
     def _key(self, table: Table, values: dict[str, Any]) -> dict[str, Any]:
         return {c.name: values[c.name] for c in table.primary_key.columns}
@@ -304,10 +310,11 @@ class ProjectBase:
                 with _begin_write(conn):
                     tx = _Tx(conn)
                     yield tx
-                    if tx.changes or extra:
+                    if tx.changes or extra or tx.extra:
                         payload: dict[str, Any] = {"changes": tx.changes if undoable else []}
                         if extra:
                             payload.update(extra)
+                        payload.update(tx.extra)
                         conn.execute(
                             _insert_stmt(T_ACTIONS),
                             {
@@ -315,10 +322,10 @@ class ProjectBase:
                                 "at": now(),
                                 "coder": coder or self.coder,
                                 "kind": kind,
-                                "summary": summary,
+                                "summary": tx.summary or summary,
                                 "payload": json.dumps(payload, ensure_ascii=False, default=str),
                                 "group_guid": group,
-                                "reverts": None,
+                                "reverts": tx.reverts,
                                 "undoable": undoable and bool(tx.changes),
                             },
                         )

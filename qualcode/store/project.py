@@ -64,14 +64,17 @@ from qualcode.store.base import (
 from qualcode.store.cases import CaseMixin
 from qualcode.store.codebook_ops import CodebookOpsMixin
 from qualcode.store.engine import SCHEMA_HEAD, ensure_schema, make_engine, resolve_location
+from qualcode.store.history import HistoryMixin
 from qualcode.store.matrices import MatrixMixin
 from qualcode.store.memos import MemoMixin
 from qualcode.store.merge_projects import ProjectMergeMixin
 from qualcode.store.recode import RecodeMixin
 from qualcode.store.refi import RefiMixin
 from qualcode.store.reimport import ReimportMixin, insert_turns
+from qualcode.store.retrieval import RetrievalMixin
 from qualcode.store.review import ReviewMixin
 from qualcode.store.search import SearchMixin, index_document
+from qualcode.store.search_simple import KwicSearchMixin
 from qualcode.store.suggestions import SuggestionMixin
 from qualcode.store.team import TeamMixin
 
@@ -89,6 +92,9 @@ class Project(
     SuggestionMixin,
     TeamMixin,
     ProjectMergeMixin,
+    HistoryMixin,
+    KwicSearchMixin,
+    RetrievalMixin,
     ProjectBase,
 ):
     """An open project (a SQLite file or a PostgreSQL database).
@@ -434,42 +440,36 @@ class Project(
                 raise NotFoundError(
                     f"no document named {name!r}", hint="'qualcode documents' lists them"
                 )
-            trows = (
-                conn.execute(
-                    select(T_TURNS)
-                    .where(T_TURNS.c.document_pk == row["pk"])
-                    .order_by(T_TURNS.c.ordinal)
-                )
-                .mappings()
-                .all()
+            # plain tuples straight from the driver, not mappings: a long transcript
+            # has tens of thousands of turns and sentences
+            turns_sql = (
+                'SELECT ordinal, start, "end", speaker, role, label_start, timestamp_ms '
+                "FROM turns WHERE document_pk = {p} ORDER BY ordinal"
             )
-            turn_no = {t["pk"]: t["ordinal"] for t in trows}
-            srows = conn.execute(
-                select(T_SENTS.c.ordinal, T_SENTS.c.start, T_SENTS.c.end, T_SENTS.c.turn_pk)
-                .where(T_SENTS.c.document_pk == row["pk"])
-                .order_by(T_SENTS.c.ordinal)
-            ).all()
+            sents_sql = (
+                'SELECT s.ordinal, s.start, s."end", t.ordinal FROM sentences s '
+                "LEFT JOIN turns t ON t.pk = s.turn_pk WHERE s.document_pk = {p} "
+                "ORDER BY s.ordinal"
+            )
+            if self.dialect == "sqlite":
+                raw = conn.connection.driver_connection
+                assert raw is not None
+                trows = raw.execute(turns_sql.format(p="?"), (row["pk"],)).fetchall()
+                srows = raw.execute(sents_sql.format(p="?"), (row["pk"],)).fetchall()
+            else:
+                trows = conn.exec_driver_sql(
+                    turns_sql.format(p="%(pk)s"), {"pk": row["pk"]}
+                ).fetchall()
+                srows = conn.exec_driver_sql(
+                    sents_sql.format(p="%(pk)s"), {"pk": row["pk"]}
+                ).fetchall()
         return Document(
             name=row["name"],
             guid=row["guid"],
             text=row["text"],
             lang=row["lang"],
-            turns=tuple(
-                Turn(
-                    t["ordinal"],
-                    t["start"],
-                    t["end"],
-                    t["speaker"],
-                    t["role"],
-                    t["label_start"],
-                    t["timestamp_ms"],
-                )
-                for t in trows
-            ),
-            sentences=tuple(
-                Sentence(o, s, e, turn_no.get(tp) if tp is not None else None)
-                for o, s, e, tp in srows
-            ),
+            turns=tuple(Turn(*t) for t in trows),
+            sentences=tuple(Sentence(*s) for s in srows),
             source_format=row["source_format"],
             sha256=row["sha256"],
         )
