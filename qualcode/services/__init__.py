@@ -41,7 +41,18 @@ from qualcode.services.merge import (
     merge_driver,
     merge_files,
 )
-from qualcode.services.projects import build_demo, demo_location, init_project
+from qualcode.services.projects import (
+    adopt_codebook,
+    build_demo,
+    codebook_title,
+    demo_location,
+    find_codebooks,
+    find_transcripts,
+    init_project,
+    looks_like_transcript,
+    shipped_codebooks,
+    start_project,
+)
 from qualcode.services.refi import (
     ExportSummary,
     RefiImportReport,
@@ -129,6 +140,13 @@ __all__ = [
     "import_attributes",
     "import_transcripts",
     "init_project",
+    "adopt_codebook",
+    "codebook_title",
+    "find_codebooks",
+    "find_transcripts",
+    "looks_like_transcript",
+    "shipped_codebooks",
+    "start_project",
     "keyword_in_context",
     "load_codebook",
     "load_side",

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qualcode.core.model import Progress
+from qualcode.errors import QualcodeError
 from qualcode.services.codebook import load_codebook
-from qualcode.services.imports import import_transcripts
+from qualcode.services.imports import ImportReport, import_transcripts
 from qualcode.services.resources import default_codebook, resource_dir
 
 if TYPE_CHECKING:
@@ -86,3 +88,148 @@ def build_demo(*, rebuild: bool = False, progress: Progress | None = None) -> Pa
         Path(str(tmp) + suffix).unlink(missing_ok=True)
     tmp.replace(db)
     return db
+
+
+# ---------------------------------------------------------------------- first run
+
+_SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", "site-packages", "exports"}
+_NOT_TRANSCRIPTS = {"readme", "changelog", "license", "licence", "contributing", "notes"}
+
+
+def _walk(folder: Path, max_depth: int) -> list[Path]:
+    """Files under ``folder`` down to ``max_depth`` levels, skipping hidden and
+    tool folders, in a stable order (a folder's files before its sub-folders')."""
+    out: list[Path] = []
+    level = [folder]
+    for _depth in range(max_depth + 1):
+        nxt: list[Path] = []
+        for d in level:
+            try:
+                entries = sorted(d.iterdir(), key=lambda p: p.name.lower())
+            except OSError:
+                continue
+            for p in entries:
+                if p.name.startswith("."):
+                    continue
+                if p.is_dir():
+                    if p.name not in _SKIP_DIRS:
+                        nxt.append(p)
+                elif p.is_file():
+                    out.append(p)
+        level = nxt
+    return out
+
+
+def shipped_codebooks() -> list[Path]:
+    """The codebooks that come with qualcode."""
+    try:
+        folder = resource_dir("codebooks")
+    except QualcodeError:
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
+
+
+def find_codebooks(folder: Path, *, max_depth: int = 2) -> list[Path]:
+    """YAML files under ``folder`` that look like codebooks (a ``codes:`` key)."""
+    found = []
+    for p in _walk(folder, max_depth):
+        if p.suffix.lower() not in (".yaml", ".yml"):
+            continue
+        try:
+            with p.open("rb") as fh:
+                head = fh.read(256 * 1024)
+        except OSError:
+            continue
+        if b"\ncodes:" in b"\n" + head or head.lstrip().startswith(b"- id:"):
+            found.append(p)
+    return found
+
+
+def find_transcripts(folder: Path, *, max_depth: int = 3, limit: int = 2000) -> list[Path]:
+    """Files under ``folder`` that qualcode can import as transcripts (at most ``limit``)."""
+    from qualcode.importers.base import supported_suffixes
+
+    suffixes = set(supported_suffixes())
+    out = [p for p in _walk(folder, max_depth) if p.suffix.lower() in suffixes]
+    return out[:limit]
+
+
+def looks_like_transcript(path: Path) -> bool:
+    """False for a README, a changelog, a licence: files that sit beside transcripts."""
+    return path.stem.lower() not in _NOT_TRANSCRIPTS
+
+
+def codebook_title(path: Path) -> tuple[str, int]:
+    """A codebook's name and number of codes (for a chooser).
+
+    Raises:
+        InputError: the file is not a valid codebook.
+    """
+    cb = load_codebook(path)
+    return cb.name or path.stem, len(cb.codes)
+
+
+def adopt_codebook(codebook: Path, folder: Path) -> Path:
+    """The codebook file a new project in ``folder`` links to.
+
+    A shipped codebook is copied into the folder first, so that the project's edits
+    are written back to the researcher's copy, never into the installation. A copy
+    that is already there with the same text is reused; a different file of that
+    name is kept and the copy gets a numbered name.
+    """
+    shipped = {p.resolve() for p in shipped_codebooks()}
+    if codebook.resolve() not in shipped:
+        return codebook
+    data = codebook.read_bytes()
+    target = folder / codebook.name
+    n = 1
+    while target.exists() and target.read_bytes() != data:
+        n += 1
+        target = folder / f"{codebook.stem}-{n}{codebook.suffix}"
+    if not target.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".part")
+        tmp.write_bytes(data)
+        tmp.replace(target)
+    return target
+
+
+def start_project(
+    location: str | None,
+    codebook: Path | None,
+    transcripts: Sequence[Path],
+    *,
+    coder: str | None = None,
+    progress: Progress | None = None,
+) -> tuple[Project, ImportReport]:
+    """Create a project, link a codebook (a shipped one is copied beside the
+    project) and import transcripts: what the first-run screen does.
+
+    The codebook is read before anything is written, so a bad codebook leaves the
+    folder as it was. Each transcript is its own transaction; a bad one is reported
+    in the returned report and the others are imported.
+
+    Raises:
+        InputError: the codebook is invalid.
+        ProjectError: a project already exists there.
+    """
+    from qualcode.store.engine import resolve_location, sqlite_path
+
+    if codebook is not None:
+        load_codebook(codebook)  # refuse a bad codebook before touching the folder
+        path = sqlite_path(resolve_location(location))
+        folder = Path(path).parent if path is not None else Path.cwd()
+        codebook = adopt_codebook(codebook, folder)
+    if progress is not None:
+        progress(0, max(len(transcripts), 1), "creating the project")
+    project = init_project(location, codebook, coder=coder)
+    try:
+        report = (
+            import_transcripts(project, list(transcripts), progress=progress)
+            if transcripts
+            else ImportReport()
+        )
+    except BaseException:
+        project.close()
+        raise
+    return project, report

@@ -7,40 +7,13 @@ from functools import partial
 from pathlib import Path
 
 from textual import events
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.dom import DOMNode
 from textual.screen import Screen
-from textual.widgets import Footer, Static
 
 from qualcode.settings import Settings, load_settings
 from qualcode.store import Project
-
-
-class NoProjectScreen(Screen[None]):
-    """Shown when the folder holds no project: how to make one."""
-
-    def __init__(self, location: str) -> None:
-        super().__init__()
-        self.location = location
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="no-project"):
-            yield Static(
-                f"[b]No qualcode project here[/b]\n\n"
-                f"Looked for: {self.location}\n\n"
-                "Create one, link the shipped six-dimension codebook, and import transcripts:\n\n"
-                "  qualcode init --codebook codebooks/kepmenpan-63.yaml\n"
-                "  qualcode import transcripts/*.txt\n"
-                "  qualcode\n\n"
-                "Or open the demo project:\n\n"
-                "  qualcode demo\n\n"
-                "Press q to quit.",
-                id="no-project-text",
-            )
-        yield Footer()
-
 
 _SCREEN_ACTIONS = ("open_suggestions", "open_text_analysis")
 
@@ -110,11 +83,17 @@ class QualcodeApp(App[None]):
     DARK = "textual-dark"
 
     def __init__(
-        self, project: Project | None, *, location: str = "", settings: Settings | None = None
+        self,
+        project: Project | None,
+        *,
+        location: str = "",
+        settings: Settings | None = None,
+        coder: str | None = None,
     ) -> None:
         super().__init__()
         self.project = project
         self.location = location
+        self.coder = coder
         self.settings = settings or Settings()
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
@@ -141,12 +120,25 @@ class QualcodeApp(App[None]):
                     timeout=10,
                 )
         if self.project is None:
-            self.push_screen(NoProjectScreen(self.location))
+            from qualcode.tui.screens.first_run import FirstRunScreen
+
+            self.push_screen(FirstRunScreen(self.location, coder=self.coder))
         else:
             from qualcode.tui.screens.coding import CodingScreen
 
             self.sub_title = self.project.where
             self.push_screen(CodingScreen(self.project, label_lang=self.settings.label_lang))
+
+    def open_project(self, project: Project, message: str = "", *, warn: bool = False) -> None:
+        """Put the coding screen of ``project`` in place of the first-run screen."""
+        from qualcode.tui.screens.coding import CodingScreen
+
+        self.project = project
+        self.location = project.where
+        self.sub_title = project.where
+        self.switch_screen(CodingScreen(project, label_lang=self.settings.label_lang))
+        if message:
+            self.notify(message, severity="warning" if warn else "information", timeout=8)
 
     def action_open_review(self) -> None:
         """Open the supervisor's review screen (issue #5)."""
@@ -269,7 +261,8 @@ class QualcodeApp(App[None]):
 
 
 def run(location: str | None, *, coder: str | None = None, blind: bool = False) -> None:
-    """Open the workbench on the project at ``location`` (or explain how to make one)."""
+    """Open the workbench on the project at ``location`` (or the first-run screen,
+    which makes one)."""
     from qualcode.store import open_project
     from qualcode.store.engine import resolve_location, sqlite_path
 
@@ -277,7 +270,7 @@ def run(location: str | None, *, coder: str | None = None, blind: bool = False) 
     url = resolve_location(location)
     path = sqlite_path(url)
     if path is not None and not Path(path).exists():
-        QualcodeApp(None, location=str(path), settings=settings).run()
+        QualcodeApp(None, location=str(path), settings=settings, coder=coder).run()
         return
     project = open_project(location, coder=coder, blind=blind)
     QualcodeApp(project, location=url, settings=settings).run()

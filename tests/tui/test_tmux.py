@@ -84,3 +84,36 @@ def test_code_a_sentence_in_the_real_binary(demo_dir: Path) -> None:
     s = doc.sentences[2]
     assert got == [("time", s.start, s.end, "tester")]
     assert shutil.which("tmux")
+
+
+@pytest.mark.slow
+def test_first_run_in_an_empty_folder_makes_a_project(tmp_path: Path) -> None:
+    """``qualcode`` in an empty folder: the first-run screen, ``c``, the coding screen."""
+    require("tmux")
+    binary = Path(sys.executable).parent / "qualcode"
+    folder = tmp_path / "fieldwork"
+    folder.mkdir()
+    session = f"qualcode-test-{uuid.uuid4().hex[:8]}"
+    env = (
+        f"QUALCODE_CODER=tester QUALCODE_CONFIG_DIR={tmp_path / 'config'} "
+        f"QUALCODE_DATA_DIR={tmp_path / 'data'} TERM=xterm-256color"
+    )
+    tmux(
+        "new-session", "-d", "-s", session, "-x", "110", "-y", "40", "-c", str(folder),
+        f"env {env} {binary}",
+    )  # fmt: skip
+    try:
+        wait_for(session, "Welcome to qualcode")
+        wait_for(session, "Kepmenpan 63")
+        tmux("send-keys", "-t", session, "c")
+        wait_for(session, "sentence 1/")
+        wait_for(session, "Prosedur pelayanan")  # the codebook pane of the new project
+        tmux("send-keys", "-t", session, "q")
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+    project = open_project(str(folder / "qualcode.db"))
+    try:
+        assert len(project.documents()) == 8  # the shipped interviews, offered in an empty folder
+        assert len(project.codebook()) == 30
+    finally:
+        project.close()
