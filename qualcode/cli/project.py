@@ -16,7 +16,10 @@ from qualcode.cli._base import Context, cli, echo_err, pass_ctx
 
 @cli.command()
 @click.option(
-    "--codebook", type=click.Path(path_type=Path), help="A YAML codebook to link to the project."
+    "--codebook",
+    type=click.Path(path_type=Path),
+    help="A YAML codebook to link to the project, or the name of a shipped one "
+    "(kepmenpan-63; copied beside the project).",
 )
 @pass_ctx
 def init(ctx: Context, codebook: Path | None) -> None:
@@ -26,9 +29,15 @@ def init(ctx: Context, codebook: Path | None) -> None:
     project = services.init_project(ctx.project_location, codebook, coder=ctx.coder)
     try:
         codes = len(project.codebook())
+        linked = project.get_setting("codebook_path")
+        copied = (
+            f" (a copy of the shipped codebook: {linked})"
+            if linked and codebook is not None and Path(linked) != codebook.resolve()
+            else ""
+        )
         click.echo(
             f"created {project.where}"
-            + (f" with {codes} codes from {codebook}" if codebook else "")
+            + (f" with {codes} codes from {codebook}{copied}" if codebook else "")
         )
     finally:
         project.close()

@@ -30,13 +30,22 @@ def init_project(
     """
     from qualcode.errors import ProjectError
     from qualcode.store import open_project
-    from qualcode.store.engine import existing_project, resolve_location
+    from qualcode.store.engine import existing_project, resolve_location, sqlite_path
 
     url = resolve_location(location)
     found = existing_project(url)
     if found is not None:
         raise ProjectError(f"a project already exists at {found}")
+    by_name = False
+    if codebook is not None:
+        named = shipped_by_name(codebook)
+        by_name, codebook = named != codebook, named
     cb = load_codebook(codebook) if codebook is not None else None
+    if codebook is not None and (by_name or _installed(codebook)):
+        # a shipped codebook asked for by name, or a file inside the installation, is
+        # copied beside the project: edits are written back to the linked file
+        path = sqlite_path(url)
+        codebook = adopt_codebook(codebook, Path(path).parent if path else Path.cwd())
     project = open_project(location, create=True, coder=coder)
     if cb is not None and codebook is not None:
         project.sync_codebook(cb, str(codebook.resolve()))
@@ -118,6 +127,23 @@ def _walk(folder: Path, max_depth: int) -> list[Path]:
                     out.append(p)
         level = nxt
     return out
+
+
+def _installed(path: Path) -> bool:
+    """Whether ``path`` is a file inside the installed qualcode package."""
+    package = Path(__file__).resolve().parent.parent
+    return path.resolve().is_relative_to(package)
+
+
+def shipped_by_name(codebook: Path) -> Path:
+    """``codebook`` itself, or the shipped codebook it names (``kepmenpan-63``) when
+    no such file exists."""
+    if codebook.exists():
+        return codebook
+    for shipped in shipped_codebooks():
+        if str(codebook) in (shipped.stem, shipped.name):
+            return shipped
+    return codebook
 
 
 def shipped_codebooks() -> list[Path]:

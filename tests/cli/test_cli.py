@@ -361,6 +361,24 @@ def test_strict_batch_imports_nothing(tmp_path: Path, empty_project: object) -> 
     assert dump_db(tmp_path / "qualcode.db") == before
 
 
+def test_init_with_a_shipped_codebook_by_name_copies_it_beside_the_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    r = run("init", "--codebook", "kepmenpan-63", project=tmp_path / "qualcode.db")
+    assert r.exit_code == 0, r.stderr
+    copy = tmp_path / "kepmenpan-63.yaml"
+    assert r.stdout == (
+        f"created {tmp_path / 'qualcode.db'} with 30 codes from kepmenpan-63 "
+        f"(a copy of the shipped codebook: {copy})\n"
+    )
+    assert copy.read_bytes() == CODEBOOK.read_bytes()
+    r = run("init", "--codebook", "no-such-codebook", project=tmp_path / "other.db")
+    assert r.exit_code != 0
+    assert r.stderr.count("\n") == 1 and "no-such-codebook" in r.stderr
+    assert not (tmp_path / "other.db").exists()
+
+
 def test_init_refuses_to_overwrite(tmp_path: Path, empty_project: object) -> None:
     r = run("init", project=tmp_path)
     assert r.exit_code == 1
