@@ -1,0 +1,109 @@
+"""Write the command-line reference from the commands' own ``--help``.
+
+``docs/cli.md`` holds every command's help, and the README's "Command line" section a
+table of every command with its one-line summary, between the
+``<!-- cli-reference -->`` markers. ``tests/test_docs.py`` fails when either is out of
+date or a command or option has no help text.
+
+Run: ``.venv/bin/python docs/cli_reference.py``
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+
+DOCS = Path(__file__).resolve().parent
+ROOT = DOCS.parent
+WIDTH = 88
+START = "<!-- cli-reference:start (docs/cli_reference.py writes this table) -->"
+END = "<!-- cli-reference:end -->"
+
+
+def walk(
+    cmd: click.Command, name: str = "qualcode", parent: click.Context | None = None
+) -> Iterator[tuple[str, click.Command, click.Context]]:
+    """Every command under ``cmd`` (itself first), with its help context."""
+    settings = {**cmd.context_settings, "terminal_width": WIDTH, "max_content_width": WIDTH}
+    ctx = click.Context(cmd, info_name=name, parent=parent, **settings)
+    yield ctx.command_path, cmd, ctx
+    if isinstance(cmd, click.Group):
+        for sub in sorted(cmd.list_commands(ctx)):
+            child = cmd.get_command(ctx, sub)
+            if child is not None and not child.hidden:
+                yield from walk(child, sub, ctx)
+
+
+def commands() -> list[tuple[str, click.Command, click.Context]]:
+    from qualcode.cli import cli
+
+    return list(walk(cli))
+
+
+def anchor(path: str) -> str:
+    """GitHub's anchor for a ``### `path` `` heading."""
+    return re.sub(r"[^a-z0-9 -]", "", path.lower()).replace(" ", "-")
+
+
+def reference() -> str:
+    """The text of ``docs/cli.md``."""
+    out = [
+        "# Command-line reference",
+        "",
+        "Every command's `--help`, written by `docs/cli_reference.py` (do not edit by",
+        "hand). Options of `qualcode` itself (`--project`, `--coder`, `--blind`) go",
+        "before the command.",
+        "",
+    ]
+    for path, _cmd, ctx in commands():
+        out += [f"## {path}", "", "```text", ctx.get_help().rstrip(), "```", ""]
+    return "\n".join(out)
+
+
+def summary() -> str:
+    """The README's table of commands."""
+    rows = ["| command | what it does |", "| --- | --- |"]
+    for path, cmd, _ctx in commands()[1:]:
+        short = cmd.get_short_help_str(limit=200).replace("|", "\\|")
+        rows.append(f"| [`{path}`](docs/cli.md#{anchor(path)}) | {short} |")
+    return "\n".join(rows)
+
+
+def readme_with_summary(readme: str) -> str:
+    """``readme`` with the table between the markers replaced."""
+    if START not in readme or END not in readme:
+        raise SystemExit(f"README.md lacks the markers {START} ... {END}")
+    head, rest = readme.split(START, 1)
+    _old, tail = rest.split(END, 1)
+    return f"{head}{START}\n{summary()}\n{END}{tail}"
+
+
+def undocumented() -> list[str]:
+    """Commands and options without a help text."""
+    missing = []
+    for path, cmd, _ctx in commands():
+        if not (cmd.help or cmd.short_help):
+            missing.append(path)
+        for param in cmd.params:
+            if isinstance(param, click.Option) and not param.help and not param.hidden:
+                missing.append(f"{path} {param.opts[0]}")
+    return missing
+
+
+def main() -> int:
+    (DOCS / "cli.md").write_text(reference(), encoding="utf-8")
+    readme = ROOT / "README.md"
+    readme.write_text(readme_with_summary(readme.read_text(encoding="utf-8")), encoding="utf-8")
+    print(f"wrote docs/cli.md ({len(commands())} commands) and the README's table")
+    missing = undocumented()
+    for m in missing:
+        print(f"no help: {m}", file=sys.stderr)
+    return 1 if missing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
