@@ -116,3 +116,24 @@ def test_tui_speed_bench_runs_on_a_small_transcript(capsys: pytest.CaptureFixtur
     assert figures["codings_shown"] == 40
     assert figures["pages"] > 0
     assert set(figures) >= {"open_s", "move_ms_median", "apply_ms_median", "rss_mb_growth"}
+
+
+def test_search_speed_bench_finds_the_same_sentences_both_ways(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bench import search_speed
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    _corpus(corpus)
+    (corpus / "interview_0003.txt").write_text(
+        "Interviewer: And the counter?\n\nParticipant: We were waiting and waiting at the "
+        "counter. The office was waiting too.\n",
+        encoding="utf-8",
+    )
+    assert search_speed.main(["--corpus", str(corpus), "--repeat", "1", "--json"]) == 0
+    rows = {(r["query"], r["lemma"]): r for r in json.loads(capsys.readouterr().out)["queries"]}
+    assert rows[("waiting", False)]["screen_hits"] == 3  # every occurrence, placed
+    assert rows[("waiting", False)]["fts_hits"] == 2  # the sentences holding it
+    assert rows[("counter", False)]["screen_hits"] == 2
+    assert rows[("wait", True)]["screen_hits"] >= 3  # wait, waiting, waiting

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from qualcode.core.model import Progress
 from qualcode.errors import QualcodeError
+from qualcode.services.cases import import_attributes
 from qualcode.services.codebook import load_codebook
 from qualcode.services.imports import ImportReport, import_transcripts
 from qualcode.services.resources import default_codebook, resource_dir
@@ -61,7 +62,8 @@ def demo_location() -> Path:
 
 def build_demo(*, rebuild: bool = False, progress: Progress | None = None) -> Path:
     """Build the demo project (once): the shipped codebook, copied into the demo
-    folder so edits stay there, and the shipped transcripts.
+    folder so edits stay there, and the shipped transcripts, each its own case with
+    the attributes of ``transcripts/attributes.csv``.
 
     Returns:
         The project file.
@@ -88,9 +90,12 @@ def build_demo(*, rebuild: bool = False, progress: Progress | None = None) -> Pa
             for p in resource_dir("transcripts").iterdir()
             if p.suffix in (".txt", ".md") and p.name != "README.md"
         )
-        report = import_transcripts(project, files, progress=progress)
+        # each interview is its own case (named by the file), with the participants'
+        # attributes from attributes.csv, so the matrices by case and attribute work
+        report = import_transcripts(project, files, case_pattern=r"^(.+)$", progress=progress)
         if report.errors:
             raise report.errors[0]
+        import_attributes(project, resource_dir("transcripts") / "attributes.csv", strict=True)
     finally:
         project.close()
     for suffix in ("-wal", "-shm"):

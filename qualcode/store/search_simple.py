@@ -1,10 +1,11 @@
-"""A simple full-text and lemma search over sentences (the unindexed fallback).
+"""The search screen's search: every occurrence, placed exactly (keyword in context).
 
 This scans the ``sentences`` table with SQL ``LIKE`` (the sentence text is cut
 from its document with ``substr``; lemmas come from ``sentences.lemmas``) and then
-finds the exact places in Python. It is correct but unindexed: linear in the size
-of the project. The FTS5 search built with the import work replaces it behind the
-same method; no schema change is needed for this one.
+finds the exact places in Python, so a word is also found inside longer words
+(``antre`` in ``mengantre``), which a token index cannot do. It is linear in the size
+of the project (about a second on 920,000 words, ``bench/search_speed.py``); the
+sentence-level search of ``qualcode search`` uses the FTS5 index (``store/search.py``).
 """
 
 from __future__ import annotations

@@ -397,6 +397,10 @@ def test_demo_builds_once_in_the_data_folder(tmp_path: Path) -> None:
     assert sum(1 for d in docs if d["lang"] == "id") >= 4
     assert sum(1 for d in docs if d["lang"] == "en") >= 1
     assert all(d["turns"] >= 20 for d in docs)
+    cases = json.loads(run("--project", str(db), "cases", "--json").stdout)
+    assert len(cases) == 8  # one per interview, with the attributes of attributes.csv
+    pasar = next(c for c in cases if c["name"] == "wawancara_01_pedagang_pasar")
+    assert pasar["attributes"]["occupation"] == "pedagang"
     # a second run opens the same project without rebuilding it
     mtime = db.stat().st_mtime_ns
     assert run("demo", "--no-open").stdout.strip() == str(db)

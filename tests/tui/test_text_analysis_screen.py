@@ -39,8 +39,9 @@ async def test_words_by_grouping_kwic_and_export(
             rows = list(csv.reader(fh))
         assert rows[0] == ["document", "rank", "word", "count", "per_1000_words"]
         assert len(rows) > 8 * TOP_PER_GROUP  # the export holds every word, not only the top
-        screen.query_one(TabbedContent).active = "tab-kwic"
+        await pilot.press("k")  # the KWIC tab, its term field focused
         await pilot.pause()
+        assert screen.query_one(TabbedContent).active == "tab-kwic"
         await pilot.press(*"tunggu", "enter")
         await pilot.pause()
         kwic = screen.query_one("#kwic-table", DataTable)

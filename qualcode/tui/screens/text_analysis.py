@@ -30,6 +30,14 @@ class TextAnalysisScreen(Screen[None]):
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="text-back", tooltip="Back to coding."),
+        Binding("w", "show_tab('tab-words')", "Words", id="text-words", tooltip="The word counts."),
+        Binding(
+            "k",
+            "show_tab('tab-kwic')",
+            "KWIC",
+            id="text-kwic",
+            tooltip="Keyword in context: type a word or phrase, then enter.",
+        ),
         Binding(
             "b",
             "cycle_grouping",
@@ -93,6 +101,13 @@ class TextAnalysisScreen(Screen[None]):
         )
         self.query_one("#kwic-table", DataTable).add_columns("document", "left", "keyword", "right")
         self.refresh_words()
+
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+        if tab == "tab-kwic":
+            self.query_one("#kwic-term", Input).focus()
+        else:
+            self.query_one("#words-table", DataTable).focus()
 
     # ------------------------------------------------------------------ words
 
