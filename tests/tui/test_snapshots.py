@@ -122,9 +122,3 @@ def test_progress_modal(snap_compare: Any, make_app: Callable[..., QualcodeApp])
         assert snap_compare(make_app(), terminal_size=(100, 30), run_before=run)
     finally:
         gate.set()
-
-
-def test_no_project_screen(snap_compare: Any) -> None:
-    """Opened where there is no project: how to make one."""
-    app = QualcodeApp(None, location="/work/qualcode.db", settings=Settings())
-    assert snap_compare(app, terminal_size=(80, 24))
