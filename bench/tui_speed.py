@@ -191,12 +191,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--codings", type=int, default=5_000)
     parser.add_argument("--keys", type=int, default=60, help="key presses timed per kind")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        metavar="DIR",
+        help="build the project in DIR once and reuse it on later runs (same sizes)",
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("QUALCODE_CODER", "bench")
     with tempfile.TemporaryDirectory() as tmp:
+        folder = args.keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
         t = time.perf_counter()
-        db, doc = build(Path(tmp), args.lines, args.codings)
+        marker = folder / f"built-{args.lines}-{args.codings}.txt"
+        if args.keep and marker.exists():
+            db, doc = str(folder / "qualcode.db"), marker.read_text(encoding="utf-8")
+        else:
+            for old in folder.glob("qualcode.db*"):
+                old.unlink()
+            db, doc = build(folder, args.lines, args.codings)
+            marker.write_text(doc, encoding="utf-8")
         build_s = time.perf_counter() - t
+        if args.keep:  # measure on a copy: the run applies codes
+            import shutil
+
+            shutil.copyfile(db, Path(tmp) / "qualcode.db")
+            db = str(Path(tmp) / "qualcode.db")
         figures = asyncio.run(measure(db, doc, args.keys))
     figures = {"lines": args.lines, "codings": args.codings, "build_s": build_s, **figures}
     if args.json:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from qualcode.core.codebook import Code, Rules, _rules
@@ -64,6 +64,19 @@ def code_from_row(row: Mapping[Any, Any], parent: str | None, aliases: tuple[str
         rules=_rules(json.loads(rules_json)) if rules_json else None,
         memo=row["memo"] or "",
     )
+
+
+_CODING_FIELDS = (
+    "guid", "doc", "code", "start", "end", "coder", "created", "quote", "memo", "origin",
+    "status", "review", "anchor", "reviewer", "reviewed_at",
+)  # fmt: skip
+
+
+def codings_from_result(keys: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[Coding]:
+    """:class:`Coding` objects from plain result tuples (``keys`` names their columns):
+    the fast path for a long document's thousands of codings."""
+    at = [list(keys).index(f) for f in _CODING_FIELDS]
+    return [Coding(*[r[i] for i in at]) for r in rows]
 
 
 def coding_from_row(row: Mapping[Any, Any]) -> Coding:

@@ -722,7 +722,8 @@ class Project(
                 T_CODES.c.position,
                 T_CODINGS.c.pk,
             )
-            return [convert.coding_from_row(r) for r in conn.execute(stmt).mappings()]
+            result = conn.execute(stmt)
+            return convert.codings_from_result(list(result.keys()), result.fetchall())
 
     def coding(self, guid: str) -> Coding:
         """One coding by guid."""
