@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
-from concurrent.futures import Future
 from functools import partial
 from pathlib import Path
 
@@ -16,36 +14,6 @@ from textual.screen import Screen
 
 from qualcode.settings import Settings, load_settings
 from qualcode.store import Project
-from qualcode.tui.screens.prefetch import FirstDocument
-
-
-def prefetch_first_document(project: Project) -> Future[FirstDocument | None]:
-    """Read the document the coding screen opens first (its text, turns, sentences,
-    codings and memos) in a thread, so that a long transcript loads while Textual
-    starts up instead of after it."""
-    future: Future[FirstDocument | None] = Future()
-
-    def load() -> None:
-        try:
-            names = project.document_names()
-            if not names:
-                future.set_result(None)
-                return
-            name = names[0]
-            future.set_result(
-                FirstDocument(
-                    name,
-                    project.document(name),
-                    project.codings(doc=name),
-                    project.memos("document", name),
-                )
-            )
-        except BaseException as exc:  # the screen reads it again and reports
-            future.set_exception(exc)
-
-    threading.Thread(target=load, name="qualcode-prefetch", daemon=True).start()
-    return future
-
 
 _SCREEN_ACTIONS = ("open_suggestions", "open_text_analysis")
 
@@ -126,8 +94,6 @@ class QualcodeApp(App[None]):
         self.project = project
         self.location = location
         self.coder = coder
-        # the first document is read in a thread while Textual starts up
-        self.first_document = prefetch_first_document(project) if project is not None else None
         self.settings = settings or Settings()
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
@@ -161,13 +127,7 @@ class QualcodeApp(App[None]):
             from qualcode.tui.screens.coding import CodingScreen
 
             self.sub_title = self.project.where
-            self.push_screen(
-                CodingScreen(
-                    self.project,
-                    label_lang=self.settings.label_lang,
-                    prefetched=self.first_document,
-                )
-            )
+            self.push_screen(CodingScreen(self.project, label_lang=self.settings.label_lang))
 
     def open_project(self, project: Project, message: str = "", *, warn: bool = False) -> None:
         """Put the coding screen of ``project`` in place of the first-run screen."""

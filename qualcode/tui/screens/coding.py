@@ -21,7 +21,6 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
-from concurrent.futures import Future
 from pathlib import Path
 
 from rich.text import Text
@@ -42,7 +41,6 @@ from qualcode.errors import QualcodeError
 from qualcode.store import Project
 from qualcode.tui.screens.modals import CodeForm, MemoEditor, NewCode, TextPrompt
 from qualcode.tui.screens.picker import ChoiceModal, CodePicker
-from qualcode.tui.screens.prefetch import FirstDocument
 from qualcode.tui.screens.retrieval import Jump
 from qualcode.tui.widgets.code_tree import CodeTree
 from qualcode.tui.widgets.document_list import DocumentList
@@ -192,16 +190,9 @@ class CodingScreen(Screen[None]):
     """Every key goes through a binding, so keys typed faster than the screen
     redraws (a burst over SSH) are still handled in the order they were typed."""
 
-    def __init__(
-        self,
-        project: Project,
-        *,
-        label_lang: str | None = None,
-        prefetched: Future[FirstDocument | None] | None = None,
-    ) -> None:
+    def __init__(self, project: Project, *, label_lang: str | None = None) -> None:
         super().__init__()
         self.project = project
-        self.prefetched = prefetched
         self.codebook: Codebook = project.codebook()
         self.label_lang = label_lang or (
             self.codebook.languages[0] if self.codebook.languages else None
@@ -241,21 +232,10 @@ class CodingScreen(Screen[None]):
         self.codebook = self.project.codebook()
         self._colors = {c.id: self.codebook.color_of(c.id) for c in self.codebook}
         self._labels = {c.id: c.label_in(self.label_lang) for c in self.codebook}
-        first = None
-        if self.prefetched is not None:
-            try:
-                first = self.prefetched.result()
-            except QualcodeError:
-                first = None  # read again below, where the error is reported as usual
-            self.prefetched = None
-        if first is not None:
-            self.current_doc = first.name
-            self.open_document(first.name, loaded=first)
-        else:
-            names = self.project.document_names()
-            self.current_doc = names[0] if names else None
-            if self.current_doc is not None:
-                self.open_document(self.current_doc)
+        names = self.project.document_names()
+        self.current_doc = names[0] if names else None
+        if self.current_doc is not None:
+            self.open_document(self.current_doc)
         self.query_one(TranscriptView).focus()
         self.call_after_refresh(self._fill_panes)
 
@@ -297,17 +277,14 @@ class CodingScreen(Screen[None]):
         view.set_colors(self._colors, self._labels)
         view.set_filter(self._filter_set())
 
-    def open_document(self, name: str, *, loaded: FirstDocument | None = None) -> None:
-        """Show document ``name`` (``loaded``: already read, by the prefetch)."""
-        if loaded is not None and loaded.name == name:
-            document, codings, memos = loaded.document, loaded.codings, loaded.memos
-        else:
-            document = self.project.document(name)
-            codings = self.project.codings(doc=name)
-            memos = self.project.memos("document", name)
+    def open_document(self, name: str) -> None:
+        """Show document ``name``."""
+        document = self.project.document(name)
+        codings = self.project.codings(doc=name)
         self.current_doc = name
         view = self.query_one(TranscriptView)
         view.border_title = name
+        memos = self.project.memos("document", name)
         view.border_subtitle = f"✎ {len(memos)} memo{'s' * (len(memos) != 1)}" if memos else ""
         view.load(document, codings, self._colors, self._labels)
         view.set_filter(self._filter_set())
