@@ -24,10 +24,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, ProgressBar, Static
+from textual.widgets import Button, ProgressBar, Static
 
 from qualcode.core.model import Progress
 from qualcode.errors import InputError, QualcodeError
+from qualcode.tui.screens.modals import TextPrompt
 
 T = TypeVar("T")
 
@@ -142,51 +143,23 @@ def expand_paths(text: str, base: Path) -> list[Path]:
     return out
 
 
-class PathDialog(ModalScreen[str | None]):
-    """Ask for paths (import) or an output file (export)."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="path-cancel")]
-
-    def __init__(self, title: str, value: str, hint: str, *, input_id: str) -> None:
-        super().__init__()
-        self.title_text = title
-        self.value = value
-        self.hint = hint
-        self.input_id = input_id
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="path-dialog", classes="dialog"):
-            yield Static(self.title_text, classes="dialog-title")
-            yield Input(self.value, id=self.input_id)
-            yield Static(self.hint, classes="dialog-hint")
-
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-def import_dialog(base: Path) -> PathDialog:
+def import_dialog(base: Path) -> TextPrompt:
     """The dialog that asks which transcripts to import."""
-    return PathDialog(
+    return TextPrompt(
         "Import transcripts",
         "",
-        "files or patterns, space-separated, relative to the project's folder "
+        hint="files or patterns, space-separated, relative to the project's folder "
         f"({base.name}/), e.g. transcripts/*.txt · enter import · esc cancel",
         input_id="import-paths",
     )
 
 
-def export_dialog(default: str) -> PathDialog:
+def export_dialog(default: str) -> TextPrompt:
     """The dialog that asks where to write the frequency matrix."""
-    return PathDialog(
+    return TextPrompt(
         "Export the code × document frequency matrix",
         default,
-        "the suffix picks the format: .csv, .md or .sqlite · enter export · esc cancel",
+        hint="the suffix picks the format: .csv, .md or .sqlite · enter export · esc cancel",
         input_id="export-path",
     )
 

@@ -52,16 +52,19 @@ class TextPrompt(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt-cancel")]
 
-    def __init__(self, title: str, value: str = "", *, hint: str = "") -> None:
+    def __init__(
+        self, title: str, value: str = "", *, hint: str = "", input_id: str = "prompt-input"
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.value = value
         self.hint = hint
+        self.input_id = input_id
 
     def compose(self) -> ComposeResult:
         with Vertical(id="prompt", classes="dialog"):
             yield Static(self.title_text, classes="dialog-title")
-            yield Input(self.value, id="prompt-input")
+            yield Input(self.value, id=self.input_id)
             if self.hint:
                 yield Static(self.hint, classes="dialog-hint")
 
