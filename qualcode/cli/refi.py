@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from qualcode.cli._base import Context, echo_err, pass_ctx
+from qualcode.cli._base import Context, echo_err, pass_ctx, report_upgrade
 from qualcode.cli.export import export
 from qualcode.errors import QualcodeError
 
@@ -65,6 +65,7 @@ def import_refi_files(ctx: Context, files: Sequence[Path], *, strict: bool) -> i
     db = sqlite_path(url)
     created = db is not None and not db.exists()
     project = open_project(ctx.project_location, create=created, coder=ctx.coder)
+    report_upgrade(project)
     imported = 0
     try:
         for path, read in reads:

@@ -58,6 +58,7 @@ from qualcode.services.team import (
     agreement_report,
     backup_project,
     merge_project,
+    restore_location,
     restore_project,
     write_agreement,
 )
@@ -117,6 +118,7 @@ __all__ = [
     "refi_model",
     "resolve_span",
     "resource_dir",
+    "restore_location",
     "restore_project",
     "search",
     "set_speakers",

@@ -67,6 +67,33 @@ def restore_project(project: Project, source: Path) -> tuple[Path, Path]:
     return restore_sqlite(project, source)
 
 
+def restore_location(location: str | None, source: Path) -> tuple[Path, Path]:
+    """Put a SQLite backup back in place of the project at ``location`` (``--project``),
+    without opening it first, so a project that no longer opens can be restored.
+
+    Returns:
+        ``(copy of the state before, the project file)``; both are the project
+        file when there was none.
+
+    Raises:
+        InputError: ``source`` is not a usable backup.
+        ProjectError: ``location`` is a PostgreSQL database (use ``pg_restore``).
+    """
+    from qualcode.errors import ProjectError
+    from qualcode.store.backup import restore_sqlite_file
+    from qualcode.store.engine import resolve_location, sqlite_path
+
+    path = sqlite_path(resolve_location(location))
+    if path is None:
+        raise ProjectError(
+            "restore works on a SQLite project",
+            hint="on PostgreSQL use pg_restore --clean --dbname=... FILE",
+        )
+    if path.is_dir():
+        raise ProjectError(f"{path} is a folder, not a project file")
+    return restore_sqlite_file(path, source)
+
+
 def agreement_report(
     project: Project,
     coders: Sequence[str],

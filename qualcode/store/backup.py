@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING
 from qualcode.errors import InputError, ProjectError
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
+
     from qualcode.store.base import ProjectBase
 
 BACKUP_FOLDER = "backups"
@@ -42,7 +44,12 @@ def _free(path: Path) -> Path:
 
 def _target(default_dir: Path, stem: str, suffix: str, target: Path | None) -> Path:
     if target is None:
-        default_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            default_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ProjectError(
+                f"cannot make the backup folder {default_dir}: {exc.strerror or exc}"
+            ) from None
         return _free(default_dir / f"{stem}-{_stamp()}{suffix}")
     target = Path(target)
     if target.is_dir():
@@ -74,7 +81,27 @@ def backup_sqlite(project: ProjectBase, target: Path | None = None, *, label: st
             "only a SQLite project can be backed up this way",
             hint="back up a PostgreSQL project with pg_dump (qualcode backup does)",
         )
-    source = Path(project.path)
+    return backup_sqlite_file(Path(project.path), target, label=label)
+
+
+def backup_sqlite_file(source: Path, target: Path | None = None, *, label: str = "") -> Path:
+    """Copy a SQLite project file with the online backup API.
+
+    The copy is written to a hidden temporary file, flushed to disk and then
+    renamed, so a backup file under its final name is always complete.
+
+    Args:
+        source: the project file (it need not be open).
+        target: the file to write (or a folder); default
+            ``backups/<name>-<UTC time>[-<label>].db`` beside ``source``.
+        label: why the copy was made (``before-migration-0001-to-0008``).
+
+    Returns:
+        The backup file.
+
+    Raises:
+        ProjectError: the copy failed (the disk is full, the folder is read-only).
+    """
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in label)[:40]
     out = _target(
         source.parent / BACKUP_FOLDER, source.stem, f"-{safe}.db" if safe else ".db", target
@@ -88,11 +115,27 @@ def backup_sqlite(project: ProjectBase, target: Path | None = None, *, label: st
         finally:
             dst.close()
             src.close()
+        _fsync(tmp)
         os.replace(tmp, out)
+        _fsync(out.parent)
     except (OSError, sqlite3.Error) as exc:
         tmp.unlink(missing_ok=True)
         raise ProjectError(f"cannot back up the project to {out}: {exc}") from None
     return out
+
+
+def _fsync(path: Path) -> None:
+    """Put a file (or a folder's entries) on disk before going on."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems cannot sync a folder
+    finally:
+        os.close(fd)
 
 
 def pg_tool(name: str) -> str | None:
@@ -107,8 +150,7 @@ def pg_tool(name: str) -> str | None:
     return candidates[-1] if candidates else None
 
 
-def _libpq(project: ProjectBase) -> tuple[str, dict[str, str]]:
-    url = project.engine.url
+def _libpq(url: URL) -> tuple[str, dict[str, str]]:
     env = dict(os.environ)
     if url.password:
         env["PGPASSWORD"] = str(url.password)
@@ -132,15 +174,31 @@ def backup_postgres(project: ProjectBase, target: Path | None = None) -> Path:
     Raises:
         ProjectError: ``pg_dump`` is missing or fails.
     """
+    return dump_postgres(project.engine.url, target)
+
+
+def dump_postgres(url: URL, target: Path | None = None, *, label: str = "") -> Path:
+    """Dump the PostgreSQL database at ``url`` with ``pg_dump --format=custom``.
+
+    Args:
+        url: the project's SQLAlchemy URL.
+        target: the file (or folder); default
+            ``backups/<database>-<UTC time>[-<label>].dump`` in the current folder.
+        label: why the dump was made.
+
+    Raises:
+        ProjectError: ``pg_dump`` is missing or fails.
+    """
     tool = pg_tool("pg_dump")
     if tool is None:
         raise ProjectError(
             "pg_dump is not installed, so a PostgreSQL project cannot be backed up",
             hint="install the PostgreSQL client programs (Debian: apt-get install postgresql-client)",
         )
-    conninfo, env = _libpq(project)
-    name = project.engine.url.database or "project"
-    out = _target(Path.cwd() / BACKUP_FOLDER, name, ".dump", target)
+    conninfo, env = _libpq(url)
+    name = url.database or "project"
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in label)[:40]
+    out = _target(Path.cwd() / BACKUP_FOLDER, name, f"-{safe}.dump" if safe else ".dump", target)
     tmp = out.with_name(f".{out.name}.tmp")
     done = subprocess.run(
         [tool, "--format=custom", "--no-owner", f"--file={tmp}", f"--dbname={conninfo}"],
@@ -152,6 +210,7 @@ def backup_postgres(project: ProjectBase, target: Path | None = None) -> Path:
         tmp.unlink(missing_ok=True)
         first = (done.stderr.strip().splitlines() or ["failed"])[0]
         raise ProjectError(f"pg_dump failed: {first}")
+    _fsync(tmp)
     os.replace(tmp, out)
     return out
 
@@ -164,7 +223,7 @@ def backup(project: ProjectBase, target: Path | None = None) -> Path:
 
 
 def restore_sqlite(project: ProjectBase, source: Path) -> tuple[Path, Path]:
-    """Replace a SQLite project's content with a backup, after backing it up.
+    """Replace an open SQLite project's content with a backup, after backing it up.
 
     Args:
         project: the open project (its connections are closed first).
@@ -177,13 +236,28 @@ def restore_sqlite(project: ProjectBase, source: Path) -> tuple[Path, Path]:
         InputError: ``source`` is missing or is not a qualcode project.
         ProjectError: on PostgreSQL (use ``pg_restore``).
     """
-    from qualcode.store.engine import KNOWN_REVISIONS
-
     if project.path is None:
         raise ProjectError(
             "restore works on a SQLite project",
             hint="on PostgreSQL use pg_restore --clean --dbname=... FILE",
         )
+    check_backup(source)
+    project.engine.dispose()
+    return restore_sqlite_file(Path(project.path), source)
+
+
+def check_backup(source: Path) -> str:
+    """Check that ``source`` is a whole qualcode project this release can open.
+
+    Returns:
+        Its schema revision.
+
+    Raises:
+        InputError: missing, not SQLite, damaged, not a qualcode project, or of a
+            newer schema.
+    """
+    from qualcode.store.engine import KNOWN_REVISIONS
+
     source = Path(source)
     if not source.is_file():
         raise InputError("no such backup file", path=source)
@@ -193,6 +267,13 @@ def restore_sqlite(project: ProjectBase, source: Path) -> tuple[Path, Path]:
     try:
         con = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
         try:
+            check = con.execute("PRAGMA quick_check").fetchall()
+            if check != [("ok",)]:
+                raise InputError(
+                    f"the backup is damaged ({check[0][0]})",
+                    path=source,
+                    hint="restore an older backup",
+                )
             revision = con.execute("SELECT version_num FROM alembic_version").fetchone()
         finally:
             con.close()
@@ -204,14 +285,83 @@ def restore_sqlite(project: ProjectBase, source: Path) -> tuple[Path, Path]:
             path=source,
             hint="restore it with the qualcode that wrote it",
         )
-    before = backup_sqlite(project)
-    project.engine.dispose()
-    dest = Path(project.path)
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    dst = sqlite3.connect(dest)
+    return str(revision[0])
+
+
+def restore_sqlite_file(dest: Path, source: Path) -> tuple[Path, Path]:
+    """Put the backup ``source`` in place of the project file ``dest``.
+
+    The project need not open: a damaged file, or one a newer qualcode wrote, is
+    restored too. Its current state is kept first in ``backups/`` beside it (with
+    the online backup API, or byte for byte when SQLite cannot read it). The
+    backup is copied into the project file with the online backup API, which
+    takes SQLite's locks, so a workbench open on the project meanwhile sees either
+    the old or the restored content; a file SQLite cannot open is replaced whole.
+
+    Returns:
+        ``(copy of the state before, the project file)``.
+
+    Raises:
+        InputError: ``source`` is not a usable backup (see :func:`check_backup`),
+            or is the project file itself.
+        ProjectError: the copy or the restore failed.
+    """
+    source = Path(source)
+    dest = Path(dest)
+    check_backup(source)
+    if dest.exists() and dest.resolve() == source.resolve():
+        raise InputError("is the project file itself", path=source, hint="name a backup")
+    if dest.exists():
+        try:
+            before = backup_sqlite_file(dest, label="before-restore")
+        except ProjectError:
+            before = _raw_copy(dest)
+    else:
+        before = dest  # nothing to keep
     try:
-        src.backup(dst)
-    finally:
-        dst.close()
-        src.close()
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        try:
+            dst = sqlite3.connect(dest)
+            try:
+                src.backup(dst)
+            finally:
+                dst.close()
+        finally:
+            src.close()
+    except sqlite3.DatabaseError:
+        _replace_whole(dest, source)
     return before, dest
+
+
+def _raw_copy(dest: Path) -> Path:
+    """A byte copy of a project file SQLite cannot read (and of its WAL)."""
+    out = _target(dest.parent / BACKUP_FOLDER, dest.stem, "-before-restore-damaged.db", None)
+    try:
+        shutil.copyfile(dest, out)
+        wal = Path(f"{dest}-wal")
+        if wal.exists():
+            shutil.copyfile(wal, Path(f"{out}-wal"))
+    except OSError as exc:
+        raise ProjectError(f"cannot keep a copy of {dest} before restoring: {exc}") from None
+    return out
+
+
+def _replace_whole(dest: Path, source: Path) -> None:
+    """Put a copy of ``source`` in place of ``dest`` by renaming (``dest`` unreadable)."""
+    tmp = dest.with_name(f".{dest.name}.restore.tmp")
+    try:
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        dst = sqlite3.connect(tmp)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+            src.close()
+        _fsync(tmp)
+        for suffix in ("-wal", "-shm"):
+            Path(f"{dest}{suffix}").unlink(missing_ok=True)
+        os.replace(tmp, dest)
+        _fsync(dest.parent)
+    except (OSError, sqlite3.Error) as exc:
+        tmp.unlink(missing_ok=True)
+        raise ProjectError(f"cannot restore {dest}: {exc}") from None
