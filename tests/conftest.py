@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from qualcode.core.model import ImportedDocument, SentenceSpan
 from qualcode.store import Project, open_project
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,3 +114,169 @@ def empty_project(tmp_path: Path) -> Iterator[Project]:
 
 # PostgreSQL: a throwaway cluster per session, a database per test (tests/pg.py)
 from tests.pg import backend, pg_db, pg_server, team_template  # noqa: E402, F401
+
+# ---------------------------------------------------------------------- matrices
+
+D1 = "I: Berapa lama antre?\nP: Dua jam antre. Petugas datang telat. Biaya mahal sekali.\n"
+D2 = "I: Ada biaya?\nP: Tidak ada biaya. Ruang tunggu panas.\n"
+
+
+def _doc(name: str, text: str) -> tuple[ImportedDocument, list[SentenceSpan]]:
+    """An ImportedDocument with two turns (interviewer, participant) and its sentences."""
+    from qualcode.core.model import TurnSpan
+
+    first_end = text.index("\n")
+    second = first_end + 1
+    turns = (
+        TurnSpan(3, first_end, "I", 0, "interviewer"),
+        TurnSpan(second + 3, len(text) - 1, "P", second, "participant"),
+    )
+    sentences = [SentenceSpan(3, first_end, 0)]
+    pos = second + 3
+    body = text[pos : len(text) - 1]
+    for part in body.split(". "):
+        chunk = part if part.endswith(".") else part + "."
+        start = text.index(chunk, pos)
+        sentences.append(SentenceSpan(start, start + len(chunk), 1))
+        pos = start + len(chunk)
+    return ImportedDocument(name=name, text=text, turns=turns, lang="id"), sentences
+
+
+MATRIX_CODEBOOK = {
+    "version": 1,
+    "name": "Matrix test",
+    "languages": ["id", "en"],
+    "codes": [
+        {
+            "id": "time",
+            "label": {"id": "Waktu", "en": "Time"},
+            "description": "Waktu penyelesaian.",
+            "inclusion": "Lama menunggu.",
+            "exclusion": "Biaya.",
+            "examples": ["Dua jam."],
+            "children": [
+                {"id": "time.long_wait", "label": {"id": "Antre lama", "en": "Long wait"}},
+                {"id": "time.late", "label": {"id": "Petugas telat", "en": "Officer late"}},
+            ],
+        },
+        {"id": "cost", "label": {"id": "Biaya", "en": "Cost"}},
+        {
+            "id": "facilities",
+            "label": {"id": "Sarana", "en": "Facilities"},
+            "children": [{"id": "facilities.room", "label": {"id": "Ruang", "en": "Room"}}],
+        },
+    ],
+}
+
+
+def span(text: str, needle: str) -> tuple[int, int]:
+    """The span of ``needle`` in ``text`` (it must occur once)."""
+    assert text.count(needle) == 1, needle
+    start = text.index(needle)
+    return start, start + len(needle)
+
+
+def build_matrix_project(path: Path) -> dict[str, str]:
+    """A hand-made project for matrix tests; returns coding guids by name (c1..c9).
+
+    d1 (case "Bu Siti", whole document): c5 time.long_wait on the interviewer's question;
+    c1 time.long_wait on "Dua jam antre.", c2 time.late on "Petugas datang telat.",
+    c3 time on both sentences (nesting c1 and c2), c4 cost on "Biaya mahal sekali.".
+    d2 (case "Pak Budi" = speaker P only): c6 cost "Tidak ada biaya." (coder budi),
+    c7 facilities.room "Ruang tunggu panas.", c8 cost "biaya. Ruang" (overlaps c6
+    and c7), c9 time.late on "Ruang tunggu panas." (a suggestion).
+    """
+    from qualcode.core.codebook import parse_codebook
+
+    project = open_project(str(path), create=True, coder="ana")
+    try:
+        project.sync_codebook(parse_codebook(MATRIX_CODEBOOK))
+        for name, text in (("d1", D1), ("d2", D2)):
+            doc, sents = _doc(name, text)
+            project.add_document(doc, sents)
+        project.link_case("Bu Siti", "d1")
+        project.link_case("Pak Budi", "d2", speaker="P")
+        project.set_attributes(
+            {
+                "Bu Siti": {"gender": "f", "occupation": "pedagang"},
+                "Pak Budi": {"gender": "m"},
+            }
+        )
+        guids: dict[str, str] = {}
+        plan = [
+            ("c1", "d1", "time.long_wait", span(D1, "Dua jam antre."), "ana", "accepted"),
+            ("c2", "d1", "time.late", span(D1, "Petugas datang telat."), "ana", "accepted"),
+            (
+                "c3",
+                "d1",
+                "time",
+                span(D1, "Dua jam antre. Petugas datang telat."),
+                "ana",
+                "accepted",
+            ),
+            ("c4", "d1", "cost", span(D1, "Biaya mahal sekali."), "ana", "accepted"),
+            ("c5", "d1", "time.long_wait", span(D1, "Berapa lama antre?"), "ana", "accepted"),
+            ("c6", "d2", "cost", span(D2, "Tidak ada biaya."), "budi", "accepted"),
+            ("c7", "d2", "facilities.room", span(D2, "Ruang tunggu panas."), "ana", "accepted"),
+            ("c8", "d2", "cost", span(D2, "biaya. Ruang"), "ana", "accepted"),
+            ("c9", "d2", "time.late", span(D2, "Ruang tunggu panas."), "rules", "suggested"),
+        ]
+        for key, doc_name, code, (start, end), coder, status in plan:
+            coding, _ = project.apply_coding(
+                doc_name,
+                code,
+                start,
+                end,
+                coder=coder,
+                status=status,
+                origin="rules" if status == "suggested" else "manual",
+            )
+            guids[key] = coding.guid
+        project.set_coding_memo(guids["c1"], "Dua jam: menunggu lama")
+        project.add_memo("project", None, "Catatan proyek", title="Proyek")
+    finally:
+        project.close()
+    return guids
+
+
+@pytest.fixture(scope="session")
+def _matrix_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    mp = pytest.MonkeyPatch()
+    mp.setenv("QUALCODE_FAKE_NOW", FAKE_NOW)
+    folder = tmp_path_factory.mktemp("matrix-template")
+    guids = build_matrix_project(folder / "qualcode.db")
+    mp.undo()
+    return folder / "qualcode.db", guids
+
+
+@pytest.fixture
+def matrix_path(_matrix_template: tuple[Path, dict[str, str]], tmp_path: Path) -> Path:
+    """A private copy of the hand-made matrix project."""
+    target = tmp_path / "matrix.db"
+    shutil.copyfile(_matrix_template[0], target)
+    return target
+
+
+@pytest.fixture
+def matrix_guids(_matrix_template: tuple[Path, dict[str, str]]) -> dict[str, str]:
+    """The coding guids of the matrix project, by name (c1..c9)."""
+    return dict(_matrix_template[1])
+
+
+@pytest.fixture
+def matrix_project(matrix_path: Path) -> Iterator[Project]:
+    """The hand-made matrix project, opened (coder ``ana``)."""
+    project = open_project(str(matrix_path), coder="ana")
+    yield project
+    project.close()
+
+
+def dump_content(path: Path) -> list[str]:
+    """The database's content without the action log and the coders' reference rows
+    (a coder's row is made the first time they code and is not part of an action,
+    so undo leaves it): equal dumps mean the same project content."""
+    return [
+        line
+        for line in dump_db(path)
+        if not line.startswith(('INSERT INTO "actions"', 'INSERT INTO "coders"'))
+    ]

@@ -94,3 +94,25 @@ def test_import_speed_benchmark_runs_and_checks_its_import(
     assert set(figures) >= {"import_s", "cpu_s", "peak_rss_mb", "words", "sentences"}
     # a target that cannot be met is reported as missed, with exit status 1
     assert import_speed.main(["--corpus", str(corpus), "--max-seconds", "0"]) == 1
+
+
+def test_matrix_benchmark_runs_small_and_checks_its_counts(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from bench import matrices
+
+    assert matrices.main(["--docs", "4", "--codes", "12", "--codings", "40", "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["codings"] == 40
+    assert set(figures) >= {"frequency_s", "xlsx_quotes_s", "xlsx_all_s"}
+
+
+def test_tui_speed_bench_runs_on_a_small_transcript(capsys: pytest.CaptureFixture[str]) -> None:
+    """The workbench benchmark stays runnable (figures are checked, not timed)."""
+    from bench import tui_speed
+
+    assert tui_speed.main(["--lines", "200", "--codings", "40", "--keys", "3", "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["codings_shown"] == 40
+    assert figures["pages"] > 0
+    assert set(figures) >= {"open_s", "move_ms_median", "apply_ms_median", "rss_mb_growth"}

@@ -52,11 +52,24 @@ def test_help_loads_neither_spacy_nor_textual_nor_sqlalchemy() -> None:
         ["codings"],
         ["codings", "--json"],
         ["export", "frequency", "-o", "{tmp}/f.csv"],
+        ["export", "quotes", "-o", "{tmp}/q.xlsx"],
+        ["export", "all", "-o", "{tmp}/all.sqlite"],
+        ["report", "-o", "{tmp}/r.html"],
         ["documents"],
         ["export", "qdpx", "-o", "{tmp}/p.qdpx"],
         ["codebook", "export", "-o", "{tmp}/c.qdc"],
     ],
-    ids=["codings", "codings-json", "export", "documents", "export-qdpx", "export-qdc"],
+    ids=[
+        "codings",
+        "codings-json",
+        "export",
+        "export-quotes-xlsx",
+        "export-all",
+        "report",
+        "documents",
+        "export-qdpx",
+        "export-qdc",
+    ],
 )
 def test_reading_commands_load_neither_spacy_nor_textual(args: list[str], tmp_path: Path) -> None:
     import shutil

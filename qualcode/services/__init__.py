@@ -22,7 +22,7 @@ from qualcode.services.autocode import (
 )
 from qualcode.services.cases import AttributeReport, import_attributes
 from qualcode.services.codebook import export_codebook, load_codebook, sync_codebook, write_back
-from qualcode.services.export import export_frequency
+from qualcode.services.history import redo, undo
 from qualcode.services.imports import (
     SPEAKER_SETTINGS,
     ImportCancelled,
@@ -51,8 +51,21 @@ from qualcode.services.refi import (
     read_refi_file,
     refi_model,
 )
+from qualcode.services.reports import (
+    EXPORT_KINDS,
+    FORMATS,
+    ReportSummary,
+    ReviewFileReport,
+    apply_review_file,
+    build_workbook,
+    export_frequency,
+    export_matrix,
+    load_pseudonyms,
+    support_sheets,
+    write_report,
+)
 from qualcode.services.resources import default_codebook, resource_dir
-from qualcode.services.search import search
+from qualcode.services.search import search, search_kwic
 from qualcode.services.selectors import resolve_span
 from qualcode.services.team import (
     agreement_report,
@@ -71,6 +84,16 @@ from qualcode.services.text_analysis import (
 
 __all__ = [
     "AttributeReport",
+    "EXPORT_KINDS",
+    "FORMATS",
+    "ReportSummary",
+    "ReviewFileReport",
+    "apply_review_file",
+    "build_workbook",
+    "export_matrix",
+    "load_pseudonyms",
+    "support_sheets",
+    "write_report",
     "SPEAKER_SETTINGS",
     "ExportSummary",
     "ImportCancelled",
@@ -120,11 +143,14 @@ __all__ = [
     "resource_dir",
     "restore_location",
     "restore_project",
+    "redo",
     "search",
+    "search_kwic",
     "set_speakers",
     "speaker_config",
     "sync_codebook",
     "write_agreement",
     "word_frequencies",
+    "undo",
     "write_back",
 ]

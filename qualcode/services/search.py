@@ -9,6 +9,7 @@ from qualcode.core.search import parse_query, with_alternatives
 from qualcode.errors import InputError
 
 if TYPE_CHECKING:
+    from qualcode.core.search import KwicHit
     from qualcode.store import Project
 
 
@@ -51,5 +52,43 @@ def search(
         speaker=speaker,
         doc=doc,
         context=context,
+        limit=limit,
+    )
+
+
+def search_kwic(
+    project: Project,
+    query: str,
+    *,
+    lemma: bool = False,
+    code: str | None = None,
+    speaker: str | None = None,
+    doc: str | None = None,
+    limit: int | None = 2000,
+) -> list[KwicHit]:
+    """Every occurrence of ``query`` (or, with ``lemma``, of its lemmas), placed
+    exactly, with its keyword-in-context line (the workbench's search screen).
+
+    Args:
+        project: the open project.
+        query: words to find, case-insensitive.
+        lemma: match lemmas (``menunggu`` finds ``tunggu``, ``ditunggu`` ...).
+        code: only inside passages coded with this code (or its sub-codes).
+        speaker: only in turns of this speaker label or role.
+        doc: only in this document.
+        limit: at most this many hits.
+    """
+    from qualcode.nlp.pipeline import lemma_table
+
+    def lemma_of(word: str, lang: str) -> str:
+        return lemma_table(lang if lang in ("id", "en") else "en").get(word, word)
+
+    return project.search_text(
+        query,
+        lemma=lemma,
+        code=code,
+        speaker=speaker,
+        doc=doc,
+        lemmatizer=lemma_of if lemma else None,
         limit=limit,
     )

@@ -84,6 +84,12 @@ class _Tx:
 
     conn: Connection
     changes: list[dict[str, Any]] = field(default_factory=list)
+    summary: str | None = None
+    """Set inside the block to replace the summary given to ``_write``."""
+    reverts: int | None = None
+    """Set inside the block by an undo or redo: the entry it reverses or replays."""
+    extra: dict[str, Any] = field(default_factory=dict)
+    """Set inside the block: more payload keys."""
 
     def _key(self, table: Table, values: dict[str, Any]) -> dict[str, Any]:
         return {c.name: values[c.name] for c in table.primary_key.columns}
@@ -306,10 +312,11 @@ class ProjectBase:
                 with _begin_write(conn):
                     tx = _Tx(conn)
                     yield tx
-                    if tx.changes or extra:
+                    if tx.changes or extra or tx.extra:
                         payload: dict[str, Any] = {"changes": tx.changes if undoable else []}
                         if extra:
                             payload.update(extra)
+                        payload.update(tx.extra)
                         conn.execute(
                             _insert_stmt(T_ACTIONS),
                             {
@@ -317,10 +324,10 @@ class ProjectBase:
                                 "at": now(),
                                 "coder": coder or self.coder,
                                 "kind": kind,
-                                "summary": summary,
+                                "summary": tx.summary or summary,
                                 "payload": json.dumps(payload, ensure_ascii=False, default=str),
                                 "group_guid": group,
-                                "reverts": None,
+                                "reverts": tx.reverts,
                                 "undoable": undoable and bool(tx.changes),
                             },
                         )
@@ -483,6 +490,11 @@ class ProjectBase:
                 {"guid": guid or new_guid(), "name": name, "created": now(), "role": "coder"},
             )
         self._known_coders.add(name)
+
+    def _visible_coder(self, coder: str | None) -> str | None:
+        """The coder filter a reading method must apply; the team mixin narrows it to
+        the current coder while blind coding is on."""
+        return coder
 
     def _delete_coding(self, tx: _Tx, pk: int, guid: str, coder: str | None) -> None:
         tx.delete(T_CODINGS, {"pk": pk})

@@ -99,13 +99,20 @@ class CodebookOpsMixin(ProjectBase):
 
     # ------------------------------------------------------------------ operations
 
-    def add_code(self, code: Code, *, position: int | None = None) -> Code:
+    def add_code(
+        self, code: Code, *, position: int | None = None, group: str | None = None
+    ) -> Code:
         """Add a new code (under ``code.parent``, at sibling ``position`` or last).
+
+        Args:
+            code: the new code.
+            position: sibling index under its parent (``None``: last).
+            group: an action group (undone as one step with the rest of the group).
 
         Raises:
             InputError: the id or key is taken, the parent is unknown, a bad value.
         """
-        with self._write("codebook.add", f"add code {code.id}") as tx:
+        with self._write("codebook.add", f"add code {code.id}", group=group) as tx:
             conn = tx.conn
             self._check_free_id(conn, code.id)
             if code.key:

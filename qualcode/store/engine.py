@@ -19,7 +19,7 @@ PROJECT_FILE = "qualcode.db"
 SCHEMA_HEAD = "0008"
 """The newest Alembic revision this release knows; checked against Alembic in tests."""
 
-KNOWN_REVISIONS = ("0001", "0002", "0005", "0008")
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0005", "0008")
 """Every revision this release can upgrade from, oldest first."""
 
 BUSY_TIMEOUT_MS = 30_000

@@ -6,7 +6,7 @@ the row-level changes that undo and redo replay), and returns plain ``core``
 dataclasses. No ORM object leaves this package.
 
 The methods are grouped by area: documents and codings here, the rest in mixins
-(``codebook_ops``, ``recode``, ``memos``, ``cases``) over :class:`~qualcode.store.base.ProjectBase`.
+(``codebook_ops``, ``recode``, ``memos``, ``cases``, ``matrices``, ``review`` ...) over :class:`~qualcode.store.base.ProjectBase`.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from qualcode.clock import new_guid, now
 from qualcode.core.codebook import Codebook
-from qualcode.core.matrices import Matrix
 from qualcode.core.model import (
     CodeCount,
     Coding,
@@ -69,12 +68,17 @@ from qualcode.store.engine import (
     resolve_location,
     upgrade_schema,
 )
+from qualcode.store.history import HistoryMixin
+from qualcode.store.matrices import MatrixMixin
 from qualcode.store.memos import MemoMixin
 from qualcode.store.merge_projects import ProjectMergeMixin
 from qualcode.store.recode import RecodeMixin
 from qualcode.store.refi import RefiMixin
 from qualcode.store.reimport import ReimportMixin, insert_turns
+from qualcode.store.retrieval import RetrievalMixin
+from qualcode.store.review import ReviewMixin
 from qualcode.store.search import SearchMixin, index_document
+from qualcode.store.search_simple import KwicSearchMixin
 from qualcode.store.suggestions import SuggestionMixin
 from qualcode.store.team import TeamMixin
 
@@ -86,10 +90,15 @@ class Project(
     CodebookOpsMixin,
     MemoMixin,
     CaseMixin,
+    MatrixMixin,
+    ReviewMixin,
     RefiMixin,
     SuggestionMixin,
     TeamMixin,
     ProjectMergeMixin,
+    HistoryMixin,
+    KwicSearchMixin,
+    RetrievalMixin,
     ProjectBase,
 ):
     """An open project (a SQLite file or a PostgreSQL database).
@@ -435,42 +444,36 @@ class Project(
                 raise NotFoundError(
                     f"no document named {name!r}", hint="'qualcode documents' lists them"
                 )
-            trows = (
-                conn.execute(
-                    select(T_TURNS)
-                    .where(T_TURNS.c.document_pk == row["pk"])
-                    .order_by(T_TURNS.c.ordinal)
-                )
-                .mappings()
-                .all()
+            # plain tuples straight from the driver, not mappings: a long transcript
+            # has tens of thousands of turns and sentences
+            turns_sql = (
+                'SELECT ordinal, start, "end", speaker, role, label_start, timestamp_ms '
+                "FROM turns WHERE document_pk = {p} ORDER BY ordinal"
             )
-            turn_no = {t["pk"]: t["ordinal"] for t in trows}
-            srows = conn.execute(
-                select(T_SENTS.c.ordinal, T_SENTS.c.start, T_SENTS.c.end, T_SENTS.c.turn_pk)
-                .where(T_SENTS.c.document_pk == row["pk"])
-                .order_by(T_SENTS.c.ordinal)
-            ).all()
+            sents_sql = (
+                'SELECT s.ordinal, s.start, s."end", t.ordinal FROM sentences s '
+                "LEFT JOIN turns t ON t.pk = s.turn_pk WHERE s.document_pk = {p} "
+                "ORDER BY s.ordinal"
+            )
+            if self.dialect == "sqlite":
+                raw = conn.connection.driver_connection
+                assert raw is not None
+                trows = raw.execute(turns_sql.format(p="?"), (row["pk"],)).fetchall()
+                srows = raw.execute(sents_sql.format(p="?"), (row["pk"],)).fetchall()
+            else:
+                trows = conn.exec_driver_sql(
+                    turns_sql.format(p="%(pk)s"), {"pk": row["pk"]}
+                ).fetchall()
+                srows = conn.exec_driver_sql(
+                    sents_sql.format(p="%(pk)s"), {"pk": row["pk"]}
+                ).fetchall()
         return Document(
             name=row["name"],
             guid=row["guid"],
             text=row["text"],
             lang=row["lang"],
-            turns=tuple(
-                Turn(
-                    t["ordinal"],
-                    t["start"],
-                    t["end"],
-                    t["speaker"],
-                    t["role"],
-                    t["label_start"],
-                    t["timestamp_ms"],
-                )
-                for t in trows
-            ),
-            sentences=tuple(
-                Sentence(o, s, e, turn_no.get(tp) if tp is not None else None)
-                for o, s, e, tp in srows
-            ),
+            turns=tuple(Turn(*t) for t in trows),
+            sentences=tuple(Sentence(*s) for s in srows),
             source_format=row["source_format"],
             sha256=row["sha256"],
         )
@@ -736,52 +739,6 @@ class Project(
         if row is None:
             raise NotFoundError(f"no coding with guid {guid!r}")
         return convert.coding_from_row(row)
-
-    # ------------------------------------------------------------------ matrices
-
-    def frequency(
-        self,
-        *,
-        by: str = "document",
-        coder: str | None = None,
-        status: str = Status.ACCEPTED.value,
-        label_lang: str | None = None,
-    ) -> Matrix:
-        """Code x document matrix of coding counts, computed in SQL.
-
-        Rows are every code in codebook order (zero rows included); columns are the
-        documents by name.
-        """
-        if by != "document":
-            raise InputError(f"unknown grouping {by!r}", hint="use --by document")
-        coder = self._visible_coder(coder)
-        stmt = (
-            select(T_CODINGS.c.code_pk, T_CODINGS.c.document_pk, func.count())
-            .where(T_CODINGS.c.status == status)
-            .group_by(T_CODINGS.c.code_pk, T_CODINGS.c.document_pk)
-        )
-        if coder is not None:
-            stmt = stmt.where(T_CODINGS.c.coder == coder)
-        with self._read() as conn:
-            cb = self._codebook(conn)
-            code_pks = {r.id: r.pk for r in conn.execute(select(T_CODES.c.id, T_CODES.c.pk))}
-            docs = conn.execute(select(T_DOCS.c.pk, T_DOCS.c.name).order_by(T_DOCS.c.name)).all()
-            counts = {(c, d): n for c, d, n in conn.execute(stmt)}
-        cells = tuple(
-            tuple(counts.get((code_pks[code.id], dpk), 0) for dpk, _ in docs) for code in cb.codes
-        )
-        return Matrix(
-            title="Code frequency by document",
-            row_header="code",
-            rows=tuple(c.id for c in cb.codes),
-            row_labels=tuple(
-                c.label_in(label_lang or (cb.languages[0] if cb.languages else None))
-                for c in cb.codes
-            ),
-            columns=tuple(name for _, name in docs),
-            cells=cells,
-            filters={"by": by, "status": status, **({"coder": coder} if coder else {})},
-        )
 
     # ------------------------------------------------------------------ action log
 

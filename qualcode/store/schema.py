@@ -113,7 +113,10 @@ class TurnRow(Base):
     """A speaker turn; ``start``/``end`` exclude the label."""
 
     __tablename__ = "turns"
-    __table_args__ = (UniqueConstraint("document_pk", "ordinal"),)
+    __table_args__ = (
+        UniqueConstraint("document_pk", "ordinal"),
+        Index("ix_turns_document_start", "document_pk", "start"),
+    )
 
     pk: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_pk: Mapped[int] = mapped_column(ForeignKey("documents.pk", ondelete="CASCADE"))
@@ -130,7 +133,10 @@ class SentenceRow(Base):
     """A sentence inside one turn, with its lemmas for search."""
 
     __tablename__ = "sentences"
-    __table_args__ = (UniqueConstraint("document_pk", "ordinal"),)
+    __table_args__ = (
+        UniqueConstraint("document_pk", "ordinal"),
+        Index("ix_sentences_document_start", "document_pk", "start"),
+    )
 
     pk: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_pk: Mapped[int] = mapped_column(ForeignKey("documents.pk", ondelete="CASCADE"))

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 
 from textual import events
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -51,7 +54,22 @@ class QualcodeApp(App[None]):
         Binding(
             "q", "quit", "Quit", id="quit", tooltip="Leave qualcode (everything is already saved)."
         ),
-        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="quit-now"),
+        Binding(
+            "question_mark,f1",
+            "help",
+            "Keys",
+            id="help",
+            tooltip="Every key of the workbench (remappable by id in settings.yaml).",
+        ),
+        Binding(
+            "ctrl+t",
+            "toggle_theme",
+            "Theme",
+            show=False,
+            id="toggle-theme",
+            tooltip="Switch between the dark and the light theme.",
+        ),
         Binding(
             "A",
             "adjudicate",
@@ -69,14 +87,27 @@ class QualcodeApp(App[None]):
             tooltip="Review auto-code suggestions (and run the rules).",
         ),
         Binding(
-            "w",
+            "T",
             "open_text_analysis",
             "Words/KWIC",
             show=False,
             id="open-text-analysis",
             tooltip="Word frequencies and keyword in context.",
         ),
+        Binding(
+            "V",
+            "open_review",
+            "Review",
+            id="open-review",
+            # kept out of the footer so the coding screen looks as its owner drew it
+            show=False,
+            tooltip="Review the matrix: the quotes behind each count, approve or dispute them.",
+        ),
     ]
+    """Keys that work on every screen (``ctrl+p`` opens the command palette)."""
+
+    LIGHT = "textual-light"
+    DARK = "textual-dark"
 
     def __init__(
         self, project: Project | None, *, location: str = "", settings: Settings | None = None
@@ -91,6 +122,24 @@ class QualcodeApp(App[None]):
     def on_mount(self) -> None:
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
+        elif self.settings.theme:
+            self.notify(
+                f"settings: unknown theme {self.settings.theme!r} "
+                f"(use {self.DARK} or {self.LIGHT})",
+                severity="warning",
+            )
+        if self.settings.keymap:
+            from qualcode.tui.keymap import binding_ids
+
+            unknown = sorted(set(self.settings.keymap) - set(binding_ids()))
+            if unknown:
+                self.notify(
+                    "settings: keymap names unknown binding ids: "
+                    + ", ".join(unknown)
+                    + " (press ? for the ids)",
+                    severity="warning",
+                    timeout=10,
+                )
         if self.project is None:
             self.push_screen(NoProjectScreen(self.location))
         else:
@@ -99,13 +148,21 @@ class QualcodeApp(App[None]):
             self.sub_title = self.project.where
             self.push_screen(CodingScreen(self.project, label_lang=self.settings.label_lang))
 
+    def action_open_review(self) -> None:
+        """Open the supervisor's review screen (issue #5)."""
+        if self.project is None:
+            return
+        from qualcode.tui.screens.review import ReviewScreen
+
+        self.push_screen(ReviewScreen(self.project, label_lang=self.settings.label_lang))
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in _SCREEN_ACTIONS:
             # only from the workbench's main screen, and never while a code-key
             # prefix is being typed (the key belongs to the prefix then)
             if self.project is None or len(self.screen_stack) > 2:
                 return False
-        if action in ("quit", "adjudicate", *_SCREEN_ACTIONS) and getattr(
+        if action in ("quit", "help", "adjudicate", "open_review", *_SCREEN_ACTIONS) and getattr(
             self.screen, "prefix_active", False
         ):
             return False
@@ -146,12 +203,64 @@ class QualcodeApp(App[None]):
         assert self.project is not None
         self.push_screen(TextAnalysisScreen(self.project))
 
+    def action_help(self) -> None:
+        from qualcode.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.settings.keymap))
+
+    def action_toggle_theme(self) -> None:
+        self.theme = self.LIGHT if self.theme != self.LIGHT else self.DARK
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The command palette: every action of the workbench, then Textual's own."""
+        from qualcode.tui.keymap import key_table, pretty
+        from qualcode.tui.screens.coding import CodingScreen
+
+        coding = screen if isinstance(screen, CodingScreen) else None
+        targets: dict[str, DOMNode | None] = {"app": self, "screen": coding}
+        if coding is not None:
+            from qualcode.tui.widgets.code_tree import CodeTree
+            from qualcode.tui.widgets.document_list import DocumentList
+            from qualcode.tui.widgets.transcript_view import TranscriptView
+
+            targets["transcript"] = coding.query_one(TranscriptView)
+            targets["codebook"] = coding.query_one(CodeTree)
+            targets["documents"] = coding.query_one(DocumentList)
+        seen: set[str] = set()
+        for row in key_table(self.settings.keymap):
+            node = targets.get(row.owner)
+            if node is None or row.action in seen:
+                continue
+            seen.add(row.action)
+            action = row.action
+            if row.id.startswith("code-key-0"):
+                continue
+            if action.startswith("screen."):
+                if coding is None:
+                    continue
+                node, action = coding, action.removeprefix("screen.")
+            title = row.description.rstrip(".")
+            yield SystemCommand(
+                title,
+                f"{pretty(row.keys)} · {row.area} · {row.id}",
+                partial(self._palette_run, action, node),
+            )
+        yield from super().get_system_commands(screen)
+
+    async def _palette_run(self, action: str, node: DOMNode) -> None:
+        await self.run_action(action, node)
+
     def on_key(self, event: events.Key) -> None:
         # Keys that no binding took arrive here in the order they were typed; while
         # a code-key prefix is open they belong to it.
+        # This handler runs before App._on_key checks the bindings, so the key is
+        # taken here and the default (binding) handling is prevented: the key that
+        # completes a prefix must not also fire a binding once the prefix is closed.
         screen = self.screen
         if getattr(screen, "prefix_active", False):
             event.stop()
+            event.prevent_default()
             screen.prefix_key(event)  # type: ignore[attr-defined]
 
     def on_unmount(self) -> None:

@@ -161,3 +161,45 @@ def test_done_marks_and_agreement(backend: str) -> None:
         assert abs((row.percent or 0) - (len(chars) - 80) / len(chars)) < 1e-12
     finally:
         project.close()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["export", "frequency", "--by", "speaker", "--rollup", "-o", "{tmp}/f.json"],
+        ["export", "frequency", "--by", "case", "-o", "{tmp}/fc.csv"],
+        ["export", "quotes", "-o", "{tmp}/q.xlsx"],
+        ["export", "cooccurrence", "-o", "{tmp}/c.csv"],
+        ["export", "segments", "--speaker-role", "participant", "-o", "{tmp}/s.csv"],
+        ["export", "appendix", "-o", "{tmp}/a.md"],
+        ["export", "memos", "-o", "{tmp}/m.csv"],
+        ["export", "all", "-o", "{tmp}/all.sqlite"],
+        ["report", "-o", "{tmp}/r.html"],
+    ],
+    ids=[
+        "frequency-speaker",
+        "frequency-case",
+        "quotes",
+        "cooccurrence",
+        "segments",
+        "appendix",
+        "memos",
+        "all",
+        "report",
+    ],
+)
+def test_every_matrix_export_runs(backend: str, tmp_path: Path, args: list[str]) -> None:
+    """The matrix SQL (temporary tables, casts, recursive roll-up) runs on both databases."""
+    run(backend, "code", DOC, "cost", "--sentence", "5")
+    run(backend, "code", DOC, "time.long_wait", "--sentence", "5")
+    run(backend, "code", EN, "time.long_wait", "--turn", "2")
+    project = open_project(backend)
+    try:
+        project.link_case("P01", DOC)
+        project.add_memo("code", "cost", "Watch for pungli.")
+    finally:
+        project.close()
+    argv = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    r = run(backend, *argv)
+    assert r.exit_code == 0, r.stderr
+    assert Path(argv[-1]).stat().st_size > 0

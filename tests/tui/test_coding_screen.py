@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from textual import events
 
@@ -136,20 +135,3 @@ def test_wrap_offsets_cover_every_character_but_newlines() -> None:
     covered = "".join(text[s:e] for s, e in lines)
     assert covered.replace(" ", "") == text.replace("\n", "").replace(" ", "")
     assert all(e - s <= 20 for s, e in lines)
-
-
-def test_snapshot_coding_screen(snap_compare: Any, make_app: Callable[[], QualcodeApp]) -> None:
-    """The coding screen at 120x35 with a coded passage and the selection below it."""
-    assert snap_compare(make_app(), terminal_size=(120, 35), press=["j", "2", "j", "j"])
-
-
-def test_snapshot_coding_screen_80x24(
-    snap_compare: Any, make_app: Callable[[], QualcodeApp]
-) -> None:
-    """At 80x24 the document list folds away; transcript and codebook stay."""
-    assert snap_compare(make_app(), terminal_size=(80, 24), press=["j", "j", "J", "3"])
-
-
-def test_snapshot_code_picker(snap_compare: Any, make_app: Callable[[], QualcodeApp]) -> None:
-    """The fuzzy picker shows the definition of the highlighted code."""
-    assert snap_compare(make_app(), terminal_size=(120, 35), press=["c", *"antre"])

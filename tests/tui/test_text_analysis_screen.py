@@ -21,7 +21,7 @@ async def test_words_by_grouping_kwic_and_export(
     app = make_app()
     async with app.run_test(size=(120, 35)) as pilot:
         await pilot.pause()
-        await pilot.press("w")
+        await pilot.press("T")
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, TextAnalysisScreen)
@@ -66,4 +66,4 @@ async def test_words_by_grouping_kwic_and_export(
 
 def test_snapshot_words_by_speaker(snap_compare: Any, make_app: Callable[[], QualcodeApp]) -> None:
     """Word frequencies by speaker role: participants and interviewers side by side."""
-    assert snap_compare(make_app(), terminal_size=(120, 35), press=["w", "b", "b", "b", "b"])
+    assert snap_compare(make_app(), terminal_size=(120, 35), press=["T", "b", "b", "b", "b"])

@@ -5,34 +5,72 @@ is applied by pressing that digit (the app binds no digits); every key, digits
 included, is reachable after the prefix ``;`` (``;`` ``1`` ``a`` applies the code
 with key ``1a``). While a prefix is being typed, the status line lists what it
 could still become.
+
+Key handling: every key goes through a Binding (with an id, so it can be remapped)
+or, for the keys typed after ``;``, through the App-level ``on_key``. Non-priority
+bindings run when the key event bubbles back to the App, in the order the keys
+arrived; a widget-level ``on_key`` handler would run at another moment and could
+reorder keys typed in a burst (over SSH, a paste of keys), so there is none.
+
+Every change is committed at once, is one entry in the action log, and can be undone
+with ``u`` (redone with ``ctrl+r``), also after the app was closed and opened again.
 """
 
 from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from pathlib import Path
 
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, OptionList, Static, Tree
 
-from qualcode.core.codebook import Codebook
+from qualcode.core.codebook import Code, Codebook
 from qualcode.core.model import Coding
+from qualcode.core.search import one_line
 from qualcode.core.spans import union_length
 from qualcode.errors import QualcodeError
 from qualcode.store import Project
+from qualcode.tui.screens.modals import CodeForm, MemoEditor, NewCode, TextPrompt
 from qualcode.tui.screens.picker import ChoiceModal, CodePicker
+from qualcode.tui.screens.retrieval import Jump
 from qualcode.tui.widgets.code_tree import CodeTree
 from qualcode.tui.widgets.document_list import DocumentList
 from qualcode.tui.widgets.transcript_view import TranscriptView
 
 PREFIX_KEY = "semicolon"
 RECENT_MAX = 8
+TOP = "__top__"
+INVIVO_MAX = 60
+
+
+def slug(text: str) -> str:
+    """A code id fragment from free text: ``"Nunggu dua jam!"`` -> ``nunggu_dua_jam``."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", plain.lower())
+    return "_".join(words)[:40].strip("_") or "code"
 
 
 class CodingScreen(Screen[None]):
     """Code one document at a time."""
+
+    class CodingApplied(Message):
+        """A coding was stored (``created``: new, not an identical one already there)."""
+
+        def __init__(self, coding: Coding, created: bool) -> None:
+            super().__init__()
+            self.coding = coding
+            self.created = created
 
     BINDINGS = [
         Binding(
@@ -40,14 +78,14 @@ class CodingScreen(Screen[None]):
             "pick_code",
             "Code…",
             id="apply-code-picker",
-            tooltip="Pick a code for the selection (fuzzy search).",
+            tooltip="Pick a code for the selection (fuzzy search over ids, labels, definitions).",
         ),
         Binding(
             "semicolon",
             "key_prefix",
             "; key",
             id="code-key-prefix",
-            tooltip="Type a code's key to apply it.",
+            tooltip="Type a code's key (1a, 3c, …) to apply it.",
         ),
         *[
             Binding(
@@ -60,13 +98,6 @@ class CodingScreen(Screen[None]):
             )
             for d in "1234567890"
         ],
-        Binding(
-            "x,delete",
-            "remove_coding",
-            "Uncode",
-            id="remove-coding",
-            tooltip="Remove a coding at the selection.",
-        ),
         Binding(
             "a",
             "case_info",
@@ -83,6 +114,78 @@ class CodingScreen(Screen[None]):
             id="repeat-code",
             tooltip="Apply the last code again.",
         ),
+        Binding(
+            "i",
+            "in_vivo",
+            "In vivo",
+            show=False,
+            id="in-vivo",
+            tooltip="Make a new code named by the selected words and apply it.",
+        ),
+        Binding(
+            "x,delete",
+            "remove_coding",
+            "Uncode",
+            id="remove-coding",
+            tooltip="Remove one of your codings at the selection (a list when there are several).",
+        ),
+        Binding("u", "undo", "Undo", id="undo", tooltip="Undo your last action."),
+        Binding("ctrl+r", "redo", "Redo", show=False, id="redo", tooltip="Redo what you undid."),
+        Binding(
+            "m",
+            "coding_memo",
+            "Memo",
+            show=False,
+            id="coding-memo",
+            tooltip="Write a memo on a coding at the selection.",
+        ),
+        Binding(
+            "M",
+            "document_memo",
+            "Doc memo",
+            show=False,
+            id="document-memo",
+            tooltip="Write a memo on the document.",
+        ),
+        Binding(
+            "f",
+            "filter_code",
+            "Filter",
+            show=False,
+            id="filter-code",
+            tooltip="Show only one code's codings (again: show all).",
+        ),
+        Binding(
+            "slash",
+            "search",
+            "Search",
+            id="search",
+            tooltip="Full-text and lemma search; code several hits at once.",
+        ),
+        Binding(
+            "R",
+            "retrieve",
+            "Retrieve",
+            show=False,
+            id="retrieve",
+            tooltip="Every passage coded with a code, across documents.",
+        ),
+        Binding(
+            "ctrl+o",
+            "import_transcripts",
+            "Import",
+            show=False,
+            id="import",
+            tooltip="Import transcripts (runs in the background, can be cancelled).",
+        ),
+        Binding(
+            "ctrl+e",
+            "export",
+            "Export",
+            show=False,
+            id="export",
+            tooltip="Export the code × document frequency matrix.",
+        ),
     ]
     """Every key goes through a binding, so keys typed faster than the screen
     redraws (a burst over SSH) are still handled in the order they were typed."""
@@ -96,7 +199,13 @@ class CodingScreen(Screen[None]):
         )
         self.current_doc: str | None = None
         self.recent: list[str] = []
+        self.filter_code: str | None = None
         self._prefix: str | None = None
+        self._colors: dict[str, str] = {}
+        self._labels: dict[str, str] = {}
+        self._counts_timer: Timer | None = None
+        self._last_event = ""
+        self._status_text = ""
 
     # ------------------------------------------------------------------ layout
 
@@ -119,22 +228,54 @@ class CodingScreen(Screen[None]):
         self.query_one("#documents", DocumentList).border_title = "Documents"
         self.query_one("#codes", CodeTree).border_title = "Codebook"
         self.query_one("#transcript", TranscriptView).border_title = "Transcript"
-        self.reload()
-        self.query_one(TranscriptView).focus()
-
-    def reload(self) -> None:
-        """Re-read documents, codebook and counts from the project."""
+        # the transcript first: the side panes fill in right after the first frame
         self.codebook = self.project.codebook()
-        docs = self.project.documents()
-        if self.current_doc is None and docs:
-            self.current_doc = docs[0].name
-        doc_list = self.query_one(DocumentList)
-        doc_list.show(docs, self.current_doc)
         self._colors = {c.id: self.codebook.color_of(c.id) for c in self.codebook}
-        self.query_one(CodeTree).show(self.codebook, self.project.code_counts(), self.label_lang)
+        self._labels = {c.id: c.label_in(self.label_lang) for c in self.codebook}
+        names = self.project.document_names()
+        self.current_doc = names[0] if names else None
         if self.current_doc is not None:
             self.open_document(self.current_doc)
+        self.query_one(TranscriptView).focus()
+        self.call_after_refresh(self._fill_panes)
+
+    def _fill_panes(self) -> None:
+        self._load_codebook()
+        self._fill_documents()
         self._update_status()
+
+    def reload(self, *, keep_selection: bool = False) -> None:
+        """Re-read documents, codebook, memos and counts from the project."""
+        view = self.query_one(TranscriptView)
+        sel = view.selection if keep_selection else None
+        self._load_codebook()
+        self._fill_documents()
+        if self.current_doc is not None:
+            self.open_document(self.current_doc)
+            if sel is not None:
+                view.select_span(sel.start, sel.end)
+        self._update_status()
+
+    def _fill_documents(self) -> None:
+        docs = self.project.documents()
+        names = {d.name for d in docs}
+        if self.current_doc not in names:
+            self.current_doc = docs[0].name if docs else None
+        doc_memos = {m.target for m in self.project.memos("document") if m.target}
+        self.query_one(DocumentList).show(docs, self.current_doc, doc_memos)
+
+    def _load_codebook(self) -> None:
+        self.codebook = self.project.codebook()
+        self._colors = {c.id: self.codebook.color_of(c.id) for c in self.codebook}
+        self._labels = {c.id: c.label_in(self.label_lang) for c in self.codebook}
+        tree = self.query_one(CodeTree)
+        tree.memo_codes = {m.target for m in self.project.memos("code") if m.target}
+        tree.show(self.codebook, self.project.code_counts(), self.label_lang)
+        if self.filter_code is not None and self.filter_code not in self.codebook:
+            self.filter_code = None
+        view = self.query_one(TranscriptView)
+        view.set_colors(self._colors, self._labels)
+        view.set_filter(self._filter_set())
 
     def open_document(self, name: str) -> None:
         """Show document ``name``."""
@@ -143,8 +284,21 @@ class CodingScreen(Screen[None]):
         self.current_doc = name
         view = self.query_one(TranscriptView)
         view.border_title = name
-        view.load(document, codings, self._colors)
+        memos = self.project.memos("document", name)
+        view.border_subtitle = f"✎ {len(memos)} memo{'s' * (len(memos) != 1)}" if memos else ""
+        view.load(document, codings, self._colors, self._labels)
+        view.set_filter(self._filter_set())
         self._update_status()
+
+    def _filter_set(self) -> set[str] | None:
+        if self.filter_code is None:
+            return None
+        cb = self.codebook
+        return {self.filter_code} | {c.id for c in cb if self.filter_code in cb.path(c.id)}
+
+    def label(self, code_id: str) -> str:
+        """The code's label in the label language (the id when it is unknown)."""
+        return self._labels.get(code_id, code_id)
 
     # ------------------------------------------------------------------ events
 
@@ -239,7 +393,7 @@ class CodingScreen(Screen[None]):
         self._prefix = typed
         self._update_status()
 
-    # ------------------------------------------------------------------ actions
+    # ------------------------------------------------------------------ coding
 
     def action_key_prefix(self) -> None:
         self._prefix = ""
@@ -262,8 +416,16 @@ class CodingScreen(Screen[None]):
     def action_repeat_last(self) -> None:
         if self.recent:
             self.apply_code(self.recent[0])
+        else:
+            self.notify("no code applied yet", severity="warning")
 
-    def apply_code(self, code_id: str) -> Coding | None:
+    def _remember(self, code_id: str) -> None:
+        if code_id in self.recent:
+            self.recent.remove(code_id)
+        self.recent.insert(0, code_id)
+        del self.recent[RECENT_MAX:]
+
+    def apply_code(self, code_id: str, *, group: str | None = None) -> Coding | None:
         """Code the selection with ``code_id``; committed at once."""
         view = self.query_one(TranscriptView)
         if self.current_doc is None or view.selection is None:
@@ -272,51 +434,84 @@ class CodingScreen(Screen[None]):
         sel = view.selection
         try:
             coding, created = self.project.apply_coding(
-                self.current_doc, code_id, sel.start, sel.end
+                self.current_doc, code_id, sel.start, sel.end, group=group
             )
         except QualcodeError as exc:
             self.notify(str(exc), severity="error")
             return None
-        if code_id in self.recent:
-            self.recent.remove(code_id)
-        self.recent.insert(0, coding.code)
-        del self.recent[RECENT_MAX:]
-        label = self.codebook[coding.code].label_in(self.label_lang)
+        self._remember(coding.code)
+        self._last_event = (
+            f"coded with {self.label(coding.code)}"
+            if created
+            else f"already coded with {self.label(coding.code)}"
+        )
         if created:
             view.add_coding(coding)
             self._after_change()
-            self.notify(f"coded with {label}", timeout=2)
         else:
-            self.notify(f"already coded with {label}", timeout=2)
+            self._update_status()
+        # no toast: a toast is a layout pass over the whole screen; the stripe and the
+        # line under the transcript say it
+        self.post_message(self.CodingApplied(coding, created))
         return coding
+
+    def action_in_vivo(self) -> None:
+        view = self.query_one(TranscriptView)
+        if self.current_doc is None or view.selection is None or view.document is None:
+            self.notify("nothing selected", severity="warning")
+            return
+        words = one_line(view.document.text[view.selection.start : view.selection.end])
+        words = words.strip(" .,;:!?\"'()[]«»“”")
+        if not words:
+            self.notify("select some words first", severity="warning")
+            return
+        label = words if len(words) <= INVIVO_MAX else words[: INVIVO_MAX - 1] + "…"
+        base = "invivo." + slug(words)
+        code_id, n = base, 2
+        while code_id in self.codebook or self.codebook.get(code_id) is not None:
+            code_id, n = f"{base}_{n}", n + 1
+        group = str(uuid.uuid4())
+        try:
+            self.project.add_code(Code(id=code_id, label=label), group=group)
+        except QualcodeError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self._write_back()
+        self._load_codebook()
+        self.apply_code(code_id, group=group)
 
     def action_remove_coding(self) -> None:
         view = self.query_one(TranscriptView)
-        mine = [c for c in view.codings_at_selection() if c.coder == self.project.coder]
+        here = view.codings_at_selection()
+        mine = [c for c in here if c.coder == self.project.coder]
         if not mine:
-            self.notify("no coding of yours here", severity="warning")
+            others = f" ({len(here)} by others)" if here else ""
+            self.notify(f"no coding of yours here{others}", severity="warning")
             return
         if len(mine) == 1:
             self._remove(mine[0])
             return
-        items = [
-            (
-                c.guid,
-                Text.assemble(
-                    ("■ ", self._colors.get(c.code, "")),
-                    self.codebook[c.code].label_in(self.label_lang),
-                    (f"  [{c.start}:{c.end}] {c.quote[:40]}", "dim"),
-                ),
-            )
-            for c in mine
-        ]
 
         def chosen(guid: str | None) -> None:
             for c in mine:
                 if c.guid == guid:
                     self._remove(c)
 
-        self.app.push_screen(ChoiceModal("Remove which coding?", items), chosen)
+        self.app.push_screen(ChoiceModal("Remove which coding?", self._items(mine)), chosen)
+
+    def _items(self, codings: list[Coding]) -> list[tuple[str, Text]]:
+        return [
+            (
+                c.guid,
+                Text.assemble(
+                    ("■ ", self._colors.get(c.code, "")),
+                    self.label(c.code),
+                    (f"  {c.coder}  [{c.start}:{c.end}] {one_line(c.quote)[:40]}", "dim"),
+                    (f"  ✎ {one_line(c.memo)[:30]}" if c.memo else "", "italic"),
+                ),
+            )
+            for c in codings
+        ]
 
     def _remove(self, coding: Coding) -> None:
         try:
@@ -326,45 +521,504 @@ class CodingScreen(Screen[None]):
             return
         self.query_one(TranscriptView).remove_coding(coding.guid)
         self._after_change()
-        self.notify(f"removed {self.codebook[coding.code].label_in(self.label_lang)}", timeout=2)
+        self.notify(f"removed {self.label(coding.code)}", timeout=2)
 
     def _after_change(self) -> None:
+        """The transcript shows a change at once; the counts in the side panes follow
+        a frame later (one coalesced update), so the key's own frame stays small."""
+        self._update_status()
+        if self._counts_timer is not None:
+            self._counts_timer.stop()
+        self._counts_timer = self.set_timer(0.05, self._refresh_counts)
+
+    def _refresh_counts(self) -> None:
+        self._counts_timer = None
         self.query_one(CodeTree).update_counts(self.project.code_counts())
         view = self.query_one(TranscriptView)
         doc_list = self.query_one(DocumentList)
-        if self.current_doc and view.document is not None and doc_list.highlighted is not None:
+        if self.current_doc and view.document is not None and doc_list.option_count:
             codings = list(view.index.codings.values())
             share = union_length((c.start, c.end) for c in codings) / max(
                 len(view.document.text), 1
             )
-            doc_list.replace_option_prompt(
-                self.current_doc, DocumentList.prompt(self.current_doc, len(codings), share)
+            memo = bool(view.border_subtitle)
+            try:
+                doc_list.replace_option_prompt(
+                    self.current_doc,
+                    DocumentList.prompt(self.current_doc, len(codings), share, memo),
+                )
+            except Exception:  # the list was refilled meanwhile
+                pass
+
+    # ------------------------------------------------------------------ undo / redo
+
+    def action_undo(self) -> None:
+        self._history("undo")
+
+    def action_redo(self) -> None:
+        self._history("redo")
+
+    def _history(self, which: str) -> None:
+        from qualcode import services
+
+        run = services.undo if which == "undo" else services.redo
+        try:
+            step = run(self.project)
+        except QualcodeError as exc:
+            self.notify(str(exc), severity="error", timeout=8)
+            return
+        if step is None:
+            self.notify(f"nothing to {which}", severity="warning", timeout=2)
+            return
+        self.reload(keep_selection=True)
+        self.notify(step.describe(), timeout=3)
+
+    # ------------------------------------------------------------------ memos
+
+    def action_coding_memo(self) -> None:
+        here = self.query_one(TranscriptView).codings_at_selection()
+        if not here:
+            self.notify("no coding at the selection", severity="warning")
+            return
+        if len(here) == 1:
+            self._edit_coding_memo(here[0])
+            return
+
+        def chosen(guid: str | None) -> None:
+            for c in here:
+                if c.guid == guid:
+                    self._edit_coding_memo(c)
+
+        self.app.push_screen(ChoiceModal("Memo on which coding?", self._items(here)), chosen)
+
+    def _edit_coding_memo(self, coding: Coding) -> None:
+        def saved(text: str | None) -> None:
+            if text is None or text == (coding.memo or ""):
+                return
+            try:
+                updated = self.project.set_coding_memo(coding.guid, text or None)
+            except QualcodeError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.query_one(TranscriptView).add_coding(updated)
+            self._update_status()
+            self.notify("memo saved" if text else "memo deleted", timeout=2)
+
+        about = f"{self.label(coding.code)} · {coding.coder} · “{one_line(coding.quote)[:120]}”"
+        self.app.push_screen(
+            MemoEditor("Memo on the coding", coding.memo or "", about=about), saved
+        )
+
+    def _edit_memo(self, kind: str, target: str, title: str) -> None:
+        existing = [m for m in self.project.memos(kind, target) if m.author == self.project.coder]
+        memo = existing[0] if existing else None
+        others = [m for m in self.project.memos(kind, target) if m.author != self.project.coder]
+        about = "\n".join(f"{m.author}: {one_line(m.text)[:100]}" for m in others[:3])
+
+        def saved(text: str | None) -> None:
+            if text is None or (memo is not None and text == memo.text):
+                return
+            try:
+                if memo is None and text:
+                    self.project.add_memo(kind, target, text)
+                elif memo is not None and text:
+                    self.project.update_memo(memo.guid, text)
+                elif memo is not None:
+                    self.project.delete_memo(memo.guid)
+            except QualcodeError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.reload(keep_selection=True)
+            self.notify("memo saved" if text else "memo deleted", timeout=2)
+
+        self.app.push_screen(MemoEditor(title, memo.text if memo else "", about=about), saved)
+
+    def action_document_memo(self) -> None:
+        doc_list = self.query_one(DocumentList)
+        name = self.current_doc
+        if self.focused is doc_list and doc_list.highlighted is not None:
+            name = doc_list.get_option_at_index(doc_list.highlighted).id or name
+        if name is None:
+            self.notify("no document", severity="warning")
+            return
+        self._edit_memo("document", name, f"Memo on the document {name}")
+
+    def action_code_memo(self) -> None:
+        code_id = self._target_code()
+        if code_id is not None:
+            self._edit_memo("code", code_id, f"Memo on the code {self.label(code_id)}")
+
+    # ------------------------------------------------------------------ filter, search, retrieval
+
+    def action_filter_code(self) -> None:
+        if self.filter_code is not None:
+            self.filter_code = None
+            self.query_one(TranscriptView).set_filter(None)
+            self._update_status()
+            self.notify("showing every code", timeout=2)
+            return
+
+        def chosen(code_id: str | None) -> None:
+            if code_id:
+                self.filter_code = code_id
+                self.query_one(TranscriptView).set_filter(self._filter_set())
+                self._update_status()
+
+        self.app.push_screen(
+            CodePicker(
+                self.codebook,
+                recent=self.recent,
+                label_lang=self.label_lang,
+                title="Show only the codings of…",
+            ),
+            chosen,
+        )
+
+    def jump(self, target: Jump | None) -> None:
+        """Open a document at a span (from search or retrieval); the span is selected."""
+        if target is None:
+            self.reload(keep_selection=True)
+            return
+        if target.doc != self.current_doc:
+            self.current_doc = target.doc
+        self.reload()
+        view = self.query_one(TranscriptView)
+        view.select_span(target.start, target.end)
+        view.focus()
+
+    def action_search(self) -> None:
+        from qualcode.tui.screens.search import SearchScreen
+
+        view = self.query_one(TranscriptView)
+        query = ""
+        if view.document is not None and view.selection is not None:
+            picked = view.document.text[view.selection.start : view.selection.end]
+            if len(picked) <= 40 and "\n" not in picked:
+                query = picked.strip()
+        self.app.push_screen(
+            SearchScreen(
+                self.project,
+                self.codebook,
+                label_lang=self.label_lang,
+                recent=self.recent,
+                query=query if len(query.split()) <= 3 else "",
+            ),
+            self.jump,
+        )
+
+    def _target_code(self) -> str | None:
+        tree = self.query_one(CodeTree)
+        code_id = tree.highlighted_code
+        if code_id is None or code_id not in self.codebook:
+            self.notify("no code highlighted in the codebook", severity="warning")
+            return None
+        return code_id
+
+    def action_retrieve(self) -> None:
+        from qualcode.tui.screens.retrieval import RetrievalScreen
+
+        def open_for(code_id: str | None) -> None:
+            if code_id:
+                self.app.push_screen(
+                    RetrievalScreen(
+                        self.project, self.codebook, code_id, label_lang=self.label_lang
+                    ),
+                    self.jump,
+                )
+
+        tree = self.query_one(CodeTree)
+        if self.focused is tree and tree.highlighted_code:
+            open_for(tree.highlighted_code)
+            return
+        self.app.push_screen(
+            CodePicker(
+                self.codebook,
+                recent=self.recent,
+                label_lang=self.label_lang,
+                title="Retrieve the passages of…",
+            ),
+            open_for,
+        )
+
+    # ------------------------------------------------------------------ codebook edits
+
+    def _write_back(self) -> None:
+        from qualcode import services
+
+        try:
+            services.write_back(self.project)
+        except (OSError, QualcodeError) as exc:
+            self.notify(
+                f"saved in the project, but the codebook file was not updated: {exc}",
+                severity="warning",
+                timeout=8,
             )
-        self._update_status()
+
+    def _edit(self, what: str, change: Callable[[], object]) -> bool:
+        try:
+            change()
+        except QualcodeError as exc:
+            self.notify(str(exc), severity="error", timeout=8)
+            return False
+        self._write_back()
+        self.reload(keep_selection=True)
+        self.notify(what, timeout=3)
+        return True
+
+    def action_add_code(self, top: bool) -> None:
+        parent = None if top else self._target_code()
+        if not top and parent is None:
+            return
+
+        def added(form: NewCode | None) -> None:
+            if form is None:
+                return
+            code = Code(
+                id=form.id,
+                label=form.label or form.id,
+                parent=parent,
+                key=form.key or None,
+                color=form.color or None,
+            )
+            self._edit(f"added {form.id}", lambda: self.project.add_code(code))
+
+        title = f"New sub-code of {self.label(parent)}" if parent else "New top-level code"
+        self.app.push_screen(CodeForm(title, code_id=f"{parent}." if parent else ""), added)
+
+    def action_rename_code(self) -> None:
+        code_id = self._target_code()
+        if code_id is None:
+            return
+
+        def renamed(text: str | None) -> None:
+            if text and text.strip() and text.strip() != self.label(code_id):
+                self._edit(
+                    f"renamed {code_id}",
+                    lambda: self.project.set_label(code_id, text.strip(), lang=self.label_lang),
+                )
+
+        self.app.push_screen(
+            TextPrompt(
+                f"Label of {code_id}" + (f" ({self.label_lang})" if self.label_lang else ""),
+                self.label(code_id),
+                hint="the id stays; enter save · esc cancel",
+            ),
+            renamed,
+        )
+
+    def action_recolor_code(self) -> None:
+        code_id = self._target_code()
+        if code_id is None:
+            return
+
+        def recoloured(text: str | None) -> None:
+            if text is not None and text.strip():
+                self._edit(
+                    f"recoloured {code_id}",
+                    lambda: self.project.update_code(code_id, color=text.strip()),
+                )
+
+        self.app.push_screen(
+            TextPrompt(
+                f"Colour of {self.label(code_id)}",
+                self.codebook.color_of(code_id),
+                hint="#RRGGBB or #RGB · enter save · esc cancel",
+            ),
+            recoloured,
+        )
+
+    def action_rekey_code(self) -> None:
+        code_id = self._target_code()
+        if code_id is None:
+            return
+
+        def rekeyed(text: str | None) -> None:
+            if text is not None:
+                key = text.strip().lower() or None
+                self._edit(
+                    f"{code_id}: key {key or 'removed'}",
+                    lambda: self.project.update_code(code_id, key=key),
+                )
+
+        self.app.push_screen(
+            TextPrompt(
+                f"Key of {self.label(code_id)}",
+                self.codebook[code_id].key or "",
+                hint="1-3 lowercase letters or digits; empty removes it · a one-digit key "
+                "is a single keypress, others follow ;",
+            ),
+            rekeyed,
+        )
+
+    def action_move_code(self) -> None:
+        code_id = self._target_code()
+        if code_id is None:
+            return
+
+        def moved(parent: str | None) -> None:
+            if parent is None:
+                return
+            new_parent = None if parent == TOP else parent
+            self._edit(
+                f"moved {code_id} under {new_parent or 'the top level'}",
+                lambda: self.project.move_code(code_id, new_parent),
+            )
+
+        cb = self.codebook
+        below = [c.id for c in cb if code_id in cb.path(c.id)]
+        self.app.push_screen(
+            CodePicker(
+                cb,
+                label_lang=self.label_lang,
+                title=f"Move {self.label(code_id)} under…",
+                extra=[(TOP, "(top level)")],
+                exclude=[code_id, *below],
+            ),
+            moved,
+        )
+
+    def action_merge_code(self) -> None:
+        code_id = self._target_code()
+        if code_id is None:
+            return
+
+        def merged(target: str | None) -> None:
+            if target:
+                self._edit(
+                    f"merged {code_id} into {target}; its codings follow (u undoes)",
+                    lambda: self.project.merge_code(code_id, target),
+                )
+
+        cb = self.codebook
+        below = [c.id for c in cb if code_id in cb.path(c.id)]
+        self.app.push_screen(
+            CodePicker(
+                cb,
+                label_lang=self.label_lang,
+                title=f"Merge {self.label(code_id)} into…",
+                exclude=[code_id, *below],
+            ),
+            merged,
+        )
+
+    def action_delete_code(self) -> None:
+        code_id = self._target_code()
+        if code_id is not None:
+            self._edit(f"deleted {code_id}", lambda: self.project.delete_code(code_id))
+
+    # ------------------------------------------------------------------ long work
+
+    def _project_folder(self) -> Path:
+        return Path(self.project.path).parent if self.project.path else Path.cwd()
+
+    def action_import_transcripts(self) -> None:
+        from qualcode.tui.screens.jobs import (
+            JobModal,
+            JobResult,
+            expand_paths,
+            import_dialog,
+            import_job,
+        )
+
+        base = self._project_folder()
+
+        def done(result: JobResult[object] | None) -> None:
+            self.reload(keep_selection=True)
+            if result is None:
+                return
+            if result.cancelled:
+                self.notify("import cancelled; the documents already read are kept")
+            elif result.error:
+                self.notify(result.error, severity="error", timeout=8)
+            else:
+                report = result.value
+                imported = len(getattr(report, "imported", []))
+                skipped = len(getattr(report, "skipped", []))
+                errors = getattr(report, "errors", [])
+                self.notify(
+                    f"imported {imported}, skipped {skipped}"
+                    + (f", {len(errors)} refused: {errors[0]}" if errors else ""),
+                    severity="warning" if errors else "information",
+                    timeout=6,
+                )
+
+        def chosen(text: str | None) -> None:
+            if not text:
+                return
+            try:
+                paths = expand_paths(text, base)
+            except QualcodeError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.app.push_screen(
+                JobModal(f"Importing {len(paths)} files", import_job(self.project, paths)), done
+            )
+
+        self.app.push_screen(import_dialog(base), chosen)
+
+    def action_export(self) -> None:
+        from qualcode.tui.screens.jobs import JobModal, JobResult, export_dialog, export_job
+
+        base = self._project_folder()
+
+        def done(result: JobResult[object] | None) -> None:
+            if result is None:
+                return
+            if result.error:
+                self.notify(result.error, severity="error", timeout=8)
+            elif result.cancelled:
+                self.notify("export cancelled")
+            else:
+                self.notify(f"exported {self._export_to}", timeout=5)
+
+        def chosen(text: str | None) -> None:
+            if not text or not text.strip():
+                return
+            out = Path(text.strip()).expanduser()
+            if not out.is_absolute():
+                out = base / out
+            self._export_to = out
+            self.app.push_screen(
+                JobModal(f"Exporting {out.name}", export_job(self.project, out)), done
+            )
+
+        self.app.push_screen(export_dialog("exports/frequency.csv"), chosen)
 
     # ------------------------------------------------------------------ status
 
     def _update_status(self) -> None:
+        """The top line (document, filter, key prefix) changes rarely and is redrawn
+        only when it changes; the position and the codings at the selection sit under
+        the transcript, so moving repaints only the transcript pane."""
         view = self.query_one(TranscriptView)
-        parts = [self.current_doc or "no documents", view.position_text()]
+        parts = [self.current_doc or "no documents"]
+        if self.filter_code is not None:
+            parts.append(f"filter: {self.label(self.filter_code)} (f: all)")
         if self._prefix is not None:
             keys = self.codebook.by_key()
             options = sorted(k for k in keys if k.startswith(self._prefix))
             hint = "  ".join(f"{k}={keys[k].label_in(self.label_lang)[:14]}" for k in options[:8])
             parts.append(f"; {self._prefix}▌  {hint}")
-        self.query_one("#status", Static).update(" │ ".join(p for p in parts if p))
+        status = " │ ".join(p for p in parts if p)
+        if status != self._status_text:
+            self._status_text = status
+            self.query_one("#status", Static).update(
+                Text(status, no_wrap=True, overflow="ellipsis"), layout=False
+            )
         here = view.codings_at_selection()
-        line = Text()
+        line = Text(no_wrap=True, overflow="ellipsis")
+        line.append(view.position_text(), style="dim")
+        if self._last_event:
+            line.append(f"  {self._last_event}", style="italic")
+            self._last_event = ""
+        line.append("\n")
         if here:
-            line.append("here: ")
-            for c in here[:6]:
+            line.append(f"{len(here)} here: ")
+            for c in here:
                 line.append("■ ", style=self._colors.get(c.code, ""))
-                line.append(
-                    self.codebook[c.code].label_in(self.label_lang)
-                    if c.code in self.codebook
-                    else c.code
-                )
-                line.append(f" ({c.coder})  ", style="dim")
-            if len(here) > 6:
-                line.append(f"+{len(here) - 6} more")
-        self.query_one("#at-cursor", Static).update(line)
+                line.append(self.label(c.code))
+                line.append(f" {c.coder}", style="dim")
+                if c.memo:
+                    line.append(" ✎", style="italic")
+                line.append("  ")
+        self.query_one("#at-cursor", Static).update(line, layout=False)

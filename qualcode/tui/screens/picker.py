@@ -55,9 +55,9 @@ class CodePicker(ModalScreen[str | None]):
     """Pick a code; dismisses with its id, or ``None`` on escape."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="picker-cancel"),
-        Binding("down", "cursor_down", "Down", show=False),
-        Binding("up", "cursor_up", "Up", show=False),
+        Binding("escape", "cancel", "Cancel", id="picker-cancel", tooltip="Close the picker."),
+        Binding("down", "cursor_down", "Down", show=False, id="picker-down"),
+        Binding("up", "cursor_up", "Up", show=False, id="picker-up"),
     ]
 
     def __init__(
@@ -67,12 +67,17 @@ class CodePicker(ModalScreen[str | None]):
         recent: Sequence[str] = (),
         label_lang: str | None = None,
         title: str = "Apply code",
+        extra: Sequence[tuple[str, str]] = (),
+        exclude: Sequence[str] = (),
     ) -> None:
         super().__init__()
         self.codebook = codebook
         self.recent = list(recent)
         self.label_lang = label_lang
         self.title_text = title
+        self.extra = list(extra)
+        """(id, label) choices listed first, e.g. ``("", "(top level)")`` when moving."""
+        self.exclude = set(exclude)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
@@ -92,7 +97,12 @@ class CodePicker(ModalScreen[str | None]):
     def _fill(self, query: str) -> None:
         options = self.query_one(OptionList)
         options.clear_options()
+        for key, text in self.extra:
+            if not query.strip() or query.strip().lower() in text.lower():
+                options.add_option(Option(Text(text, style="italic"), id=key))
         for code, _score in rank_codes(self.codebook, query, self.recent):
+            if code.id in self.exclude:
+                continue
             label = Text()
             label.append("■ ", style=self.codebook.color_of(code.id))
             label.append(f"{code.key or '':<3} ", style="bold")
@@ -109,7 +119,10 @@ class CodePicker(ModalScreen[str | None]):
         if options.highlighted is None:
             panel.update("")
             return
-        code = self.codebook[options.get_option_at_index(options.highlighted).id or ""]
+        code = self.codebook.get(options.get_option_at_index(options.highlighted).id or "")
+        if code is None:
+            panel.update("")
+            return
         text = Text()
         text.append(code.label_in(self.label_lang) + "\n", style="bold")
         other = [v for k, v in code.labels().items() if v != code.label_in(self.label_lang)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
@@ -11,11 +12,89 @@ from qualcode.core.model import CodeCount
 
 
 class CodeTree(Tree[str]):
-    """Codes in codebook order; the node data is the code id."""
+    """Codes in codebook order; the node data is the code id.
+
+    With the codebook focused, its keys edit the highlighted code; every edit is one
+    undoable action and is written back to the codebook's YAML file.
+    """
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False, id="codebook-down"),
+        Binding("k", "cursor_up", "Up", show=False, id="codebook-up"),
+        Binding(
+            "a",
+            "screen.add_code(False)",
+            "Add sub-code",
+            id="codebook-add",
+            tooltip="Add a sub-code under the highlighted code.",
+        ),
+        Binding(
+            "A",
+            "screen.add_code(True)",
+            "Add code",
+            id="codebook-add-top",
+            tooltip="Add a top-level code.",
+        ),
+        Binding(
+            "e",
+            "screen.rename_code",
+            "Rename",
+            id="codebook-rename",
+            tooltip="Rename the code's label (in the label language shown).",
+        ),
+        Binding(
+            "number_sign",
+            "screen.recolor_code",
+            "Colour",
+            id="codebook-recolor",
+            tooltip="Give the code another colour (#RRGGBB).",
+        ),
+        Binding(
+            "K",
+            "screen.rekey_code",
+            "Key",
+            id="codebook-rekey",
+            tooltip="Give the code another key (empty: none).",
+        ),
+        Binding(
+            "p",
+            "screen.move_code",
+            "Move",
+            id="codebook-move",
+            tooltip="Move the code (with its sub-codes) under another parent.",
+        ),
+        Binding(
+            "M",
+            "screen.merge_code",
+            "Merge",
+            id="codebook-merge",
+            tooltip="Merge the code into another; its codings follow.",
+        ),
+        Binding(
+            "d,delete",
+            "screen.delete_code",
+            "Delete",
+            id="codebook-delete",
+            tooltip="Delete a code without codings (a coded code is merged instead).",
+        ),
+        Binding(
+            "m", "screen.code_memo", "Memo", id="codebook-memo", tooltip="Write a memo on the code."
+        ),
+        Binding(
+            "R",
+            "screen.retrieve",
+            "Retrieve",
+            id="codebook-retrieve",
+            show=False,
+            tooltip="Every passage coded with the code.",
+        ),
+    ]
+    """Keys of the codebook pane (they act on the highlighted code)."""
 
     DEFAULT_CSS = """
     CodeTree {
         scrollbar-size-vertical: 1;
+        overflow-x: hidden;
     }
     """
 
@@ -25,12 +104,22 @@ class CodeTree(Tree[str]):
         self.guide_depth = 2
         self.codebook: Codebook | None = None
         self.label_lang: str | None = None
+        self._counts: dict[str, CodeCount] = {}
+        self.memo_codes: set[str] = set()
+        """Codes that have a memo (shown with a ✎)."""
+
+    @property
+    def highlighted_code(self) -> str | None:
+        """The id of the highlighted code."""
+        node = self.cursor_node
+        return node.data if node is not None else None
 
     def show(
         self, codebook: Codebook, counts: dict[str, CodeCount], label_lang: str | None
     ) -> None:
         """(Re)build the tree, keeping the highlighted code when it still exists."""
         highlighted = self.cursor_node.data if self.cursor_node is not None else None
+        self._counts = dict(counts)
         self.codebook = codebook
         self.label_lang = label_lang
         self.clear()
@@ -46,7 +135,8 @@ class CodeTree(Tree[str]):
                 node = parent.add_leaf(label, data=code.id)
             nodes[code.id] = node
         if highlighted in nodes:
-            self.move_cursor(nodes[highlighted])
+            self.last_line  # noqa: B018  (builds the tree's lines, so the node has its line)
+            self.move_cursor(nodes[highlighted], animate=False)
 
     def _label(self, codebook: Codebook, code_id: str, counts: dict[str, CodeCount]) -> Text:
         code = codebook[code_id]
@@ -58,18 +148,30 @@ class CodeTree(Tree[str]):
         else:
             text.append("   ")
         text.append(code.label_in(self.label_lang))
+        if code.memo or code_id in self.memo_codes:
+            text.append(" ✎", style="italic")
         if n:
             text.append(f" {n}", style="dim")
         return text
 
     def update_counts(self, counts: dict[str, CodeCount]) -> None:
-        """Refresh the counts without rebuilding the tree."""
+        """Refresh the counts that changed, without rebuilding the tree."""
         if self.codebook is None:
+            return
+        before = self._counts
+        self._counts = dict(counts)
+        changed = {
+            cid
+            for cid in set(before) | set(counts)
+            if (before[cid].codings if cid in before else 0)
+            != (counts[cid].codings if cid in counts else 0)
+        }
+        if not changed:
             return
 
         def walk(node: TreeNode[str]) -> None:
             for child in node.children:
-                if child.data is not None and self.codebook is not None:
+                if child.data in changed and self.codebook is not None:
                     child.set_label(self._label(self.codebook, child.data, counts))
                 walk(child)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -16,19 +17,44 @@ NAME_WIDTH = 24
 class DocumentList(OptionList):
     """One option per document; the option id is the document name."""
 
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False, id="documents-down"),
+        Binding("k", "cursor_up", "Up", show=False, id="documents-up"),
+        Binding(
+            "m",
+            "screen.document_memo",
+            "Memo",
+            id="documents-memo",
+            tooltip="Write a memo on the highlighted document.",
+        ),
+    ]
+    """Keys of the document list."""
+
     @staticmethod
-    def prompt(name: str, codings: int, share: float) -> Text:
+    def prompt(name: str, codings: int, share: float, memo: bool = False) -> Text:
         """Two lines: the name (shortened with an ellipsis) and the coding progress."""
         shown = name if len(name) <= NAME_WIDTH else name[: NAME_WIDTH - 1] + "…"
         label = Text(shown)
+        if memo:
+            label.append(" ✎", style="italic")
         label.append(f"\n{codings} codings · {share:.0%} coded", style="dim")
         return label
 
-    def show(self, docs: Sequence[DocumentSummary], current: str | None = None) -> None:
+    def show(
+        self,
+        docs: Sequence[DocumentSummary],
+        current: str | None = None,
+        memos: set[str] | None = None,
+    ) -> None:
         """(Re)fill the list, keeping ``current`` highlighted."""
         self.clear_options()
         for d in docs:
-            self.add_option(Option(self.prompt(d.name, d.codings, d.coded_share), id=d.name))
+            self.add_option(
+                Option(
+                    self.prompt(d.name, d.codings, d.coded_share, d.name in (memos or set())),
+                    id=d.name,
+                )
+            )
         if current is not None:
             for i, d in enumerate(docs):
                 if d.name == current:

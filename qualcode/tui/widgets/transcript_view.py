@@ -3,19 +3,33 @@
 The text is wrapped once per width into visual lines (character ranges). Codings
 are kept in buckets of :data:`BUCKET` characters, so finding the codings that touch
 a line costs the same whether the document has 10 codings or 10,000. Each line is
-drawn from its character range: a gutter of coding stripes (one coloured bar per
-coding that covers the line, like NVivo's and MAXQDA's stripes), the speaker label,
+drawn from its character range: a gutter of coding stripes, the speaker label,
 coded spans tinted with their code's colour, and the selection.
+
+Coding stripes work like NVivo's and MAXQDA's: every coding gets a *lane* (a gutter
+column) for its whole length, assigned so that overlapping codings never share a
+lane; nested and overlapping codings therefore stay side by side, and a stripe
+never jumps between columns from one line to the next. Up to :data:`LANES` lanes
+are drawn; a ``+`` says that more codings cover the line, a ``✎`` that a coding
+with a memo starts on it. Hovering over the gutter names the codes of the line.
+
+Selection: the selection is a character range. Moving without extending selects the
+next unit (character, word, sentence, turn) after the selection's start; moving
+with extend (shift, or in visual mode) moves the free end of the selection by unit
+boundaries while the unit where the selection began stays selected. The mouse
+selects characters by dragging, a word by clicking.
 """
 
 from __future__ import annotations
 
 import bisect
+import heapq
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -24,11 +38,14 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from qualcode.core.model import Coding, Document
+from qualcode.core.search import WORD_RE
 
 BUCKET = 2048
-GUTTER = 7
-"""Cells of the stripe gutter: up to 5 stripes, a '+' and a space."""
-MAX_STRIPES = 5
+LANES = 5
+"""Stripe lanes drawn in the gutter."""
+GUTTER = LANES + 3
+"""Cells of the gutter: the lanes, a '+' column, a memo column and a space."""
+MAX_STRIPES = LANES
 
 
 def wrap_offsets(text: str, width: int) -> list[tuple[int, int]]:
@@ -74,27 +91,59 @@ class Selection:
 
 
 class CodingIndex:
-    """Codings of one document, bucketed by character position."""
+    """Codings of one document, bucketed by character position, each in a lane."""
 
     def __init__(self, codings: Iterable[Coding]) -> None:
         self.codings: dict[str, Coding] = {}
         self.buckets: dict[int, set[str]] = {}
-        for c in codings:
-            self.add(c)
+        self.lanes: dict[str, int] = {}
+        self._starts: list[tuple[int, str]] = []
+        ordered = sorted(codings, key=lambda c: (c.start, -c.end, c.code, c.guid))
+        # interval colouring: the lowest lane free at each coding's start
+        active: list[tuple[int, int]] = []  # (end, lane)
+        free: list[int] = []
+        next_lane = 0
+        for c in ordered:
+            while active and active[0][0] <= c.start:
+                _, lane = heapq.heappop(active)
+                heapq.heappush(free, lane)
+            if free:
+                lane = heapq.heappop(free)
+            else:
+                lane = next_lane
+                next_lane += 1
+            heapq.heappush(active, (c.end, lane))
+            self._put(c, lane)
+        self._starts = sorted((c.start, c.guid) for c in ordered)
 
-    def add(self, coding: Coding) -> None:
-        """Index one coding."""
+    def _put(self, coding: Coding, lane: int) -> None:
         self.codings[coding.guid] = coding
+        self.lanes[coding.guid] = lane
         for b in range(coding.start // BUCKET, (coding.end - 1) // BUCKET + 1):
             self.buckets.setdefault(b, set()).add(coding.guid)
+
+    def add(self, coding: Coding) -> None:
+        """Index one coding in the lowest lane that is free over its whole span."""
+        if coding.guid in self.codings:
+            self.remove(coding.guid)
+        taken = {self.lanes[c.guid] for c in self.overlapping(coding.start, coding.end)}
+        lane = 0
+        while lane in taken:
+            lane += 1
+        self._put(coding, lane)
+        bisect.insort(self._starts, (coding.start, coding.guid))
 
     def remove(self, guid: str) -> None:
         """Forget one coding."""
         coding = self.codings.pop(guid, None)
         if coding is None:
             return
+        self.lanes.pop(guid, None)
         for b in range(coding.start // BUCKET, (coding.end - 1) // BUCKET + 1):
             self.buckets.get(b, set()).discard(guid)
+        i = bisect.bisect_left(self._starts, (coding.start, guid))
+        if i < len(self._starts) and self._starts[i] == (coding.start, guid):
+            del self._starts[i]
 
     def overlapping(self, start: int, end: int) -> list[Coding]:
         """Codings that share a character with ``[start, end)`` (or touch ``start``
@@ -108,32 +157,81 @@ class CodingIndex:
         hits.sort(key=lambda c: (c.start, -c.end, c.code))
         return hits
 
+    def next_start(self, offset: int, direction: int, codes: set[str] | None) -> Coding | None:
+        """The first coding starting after (``direction`` 1) or before (-1) ``offset``."""
+        if direction > 0:
+            i = bisect.bisect_right(self._starts, (offset, "\uffff"))
+            rng: Iterable[int] = range(i, len(self._starts))
+        else:
+            i = bisect.bisect_left(self._starts, (offset, ""))
+            rng = range(i - 1, -1, -1)
+        for k in rng:
+            c = self.codings[self._starts[k][1]]
+            if codes is None or c.code in codes:
+                return c
+        return None
+
     def __len__(self) -> int:
         return len(self.codings)
 
 
 class TranscriptView(ScrollView, can_focus=True):
-    """Shows one document; moves a sentence cursor; holds the selection."""
+    """Shows one document; moves by character, word, sentence and turn; holds the selection."""
 
     BINDINGS = [
         Binding("down,j", "next_sentence", "Next sentence", show=False, id="next-sentence"),
         Binding("up,k", "previous_sentence", "Prev sentence", show=False, id="previous-sentence"),
         Binding(
-            "shift+down,J", "extend_down", "Extend", show=True, key_display="⇧↓", id="extend-down"
+            "shift+down,J",
+            "extend_sentence(1)",
+            "Extend",
+            show=True,
+            key_display="⇧↓",
+            id="extend-down",
+            tooltip="Extend the selection by a sentence.",
         ),
-        Binding("shift+up,K", "extend_up", "Shrink/extend up", show=False, id="extend-up"),
-        Binding("v", "toggle_visual", "Visual", show=True, id="visual-mode"),
-        Binding("t", "select_turn", "Turn", show=True, id="select-turn"),
+        Binding(
+            "shift+up,K",
+            "extend_sentence(-1)",
+            "Extend up",
+            show=False,
+            id="extend-up",
+            tooltip="Extend the selection upwards by a sentence (or shrink it).",
+        ),
+        Binding("w", "word(1)", "Next word", show=False, id="next-word"),
+        Binding("b", "word(-1)", "Prev word", show=False, id="previous-word"),
+        Binding("W", "extend_word(1)", "Extend by word", show=False, id="extend-word"),
+        Binding("B", "extend_word(-1)", "Extend back by word", show=False, id="extend-word-back"),
+        Binding("right,l", "char(1)", "Next character", show=False, id="next-char"),
+        Binding("left,h", "char(-1)", "Prev character", show=False, id="previous-char"),
+        Binding("shift+right,L", "extend_char(1)", "Extend by char", show=False, id="extend-char"),
+        Binding(
+            "shift+left,H", "extend_char(-1)", "Shrink by char", show=False, id="extend-char-back"
+        ),
+        Binding(
+            "v",
+            "toggle_visual",
+            "Visual",
+            show=True,
+            id="visual-mode",
+            tooltip="Visual mode: every move extends the selection.",
+        ),
+        Binding(
+            "t", "select_turn", "Turn", show=True, id="select-turn", tooltip="Select the turn."
+        ),
         Binding("right_square_bracket", "next_turn", "Next turn", show=False, id="next-turn"),
         Binding(
             "left_square_bracket", "previous_turn", "Prev turn", show=False, id="previous-turn"
         ),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown,ctrl+d", "page_down", "Page down", show=False, id="page-down"),
+        Binding("pageup,ctrl+u", "page_up", "Page up", show=False, id="page-up"),
         Binding("home,g", "first_sentence", "Top", show=False, id="first-sentence"),
         Binding("end,G", "last_sentence", "Bottom", show=False, id="last-sentence"),
+        Binding("n", "next_coding(1)", "Next coded", show=False, id="next-coding"),
+        Binding("N", "next_coding(-1)", "Prev coded", show=False, id="previous-coding"),
         Binding("escape", "collapse", "Collapse selection", show=False, id="collapse-selection"),
     ]
+    """Movement keys; every one has an id so it can be remapped in the settings."""
 
     DEFAULT_CSS = """
     TranscriptView {
@@ -163,18 +261,24 @@ class TranscriptView(ScrollView, can_focus=True):
         self.document: Document | None = None
         self.index = CodingIndex(())
         self.code_colors: dict[str, str] = {}
+        self.code_labels: dict[str, str] = {}
+        self.only_codes: set[str] | None = None
+        """When set, only codings of these codes are shown (the code filter)."""
         self._lines: list[tuple[int, int]] = []
         self._line_starts: list[int] = []
         self._wrap_width = 0
         self._sentence_starts: list[int] = []
-        self.sel_anchor = 0
-        """Sentence index where the selection started."""
-        self.cursor = 0
-        """Sentence index of the moving end of the selection."""
+        self._sentence_ends: list[int] = []
+        self.sel_anchor: tuple[int, int] = (0, 0)
+        """The unit where the selection began."""
+        self.caret = 0
+        """The free end of the selection (equal to ``anchor[1]`` when not extended)."""
         self.selection: Selection | None = None
         self._style_cache: dict[tuple[str | None, bool, bool, bool], Style] = {}
         self._label_ranges: list[tuple[int, int]] = []
         self._label_starts: list[int] = []
+        self._drag_from: int | None = None
+        self._dragged = False
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # keys typed after the code-key prefix belong to the prefix, not to movement
@@ -182,21 +286,35 @@ class TranscriptView(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ data
 
-    def load(self, document: Document, codings: Sequence[Coding], colors: dict[str, str]) -> None:
-        """Show ``document`` with its codings; the cursor goes to the first sentence."""
+    def load(
+        self,
+        document: Document,
+        codings: Sequence[Coding],
+        colors: dict[str, str],
+        labels: dict[str, str] | None = None,
+    ) -> None:
+        """Show ``document`` with its codings; the first sentence is selected."""
         self.document = document
         self.code_colors = colors
+        self.code_labels = labels or {}
         self.index = CodingIndex(codings)
         self._sentence_starts = [s.start for s in document.sentences]
+        self._sentence_ends = [s.end for s in document.sentences]
         self._label_ranges = [
             (t.label_start, t.start) for t in document.turns if t.label_start is not None
         ]
         self._label_starts = [a for a, _ in self._label_ranges]
         self._wrap_width = 0
-        self.sel_anchor = self.cursor = 0
-        self._select_sentences()
+        self.visual = False
         self._rewrap()
-        self.scroll_to(0, 0, animate=False)
+        self.scroll_to(0, 0, animate=False, immediate=True)
+        if document.sentences:
+            s = document.sentences[0]
+            self._set(s.start, s.end)
+        elif document.text:
+            self._set(0, min(len(document.text), 1))
+        else:
+            self.selection = None
         self.refresh()
 
     def set_codings(self, codings: Sequence[Coding]) -> None:
@@ -204,9 +322,24 @@ class TranscriptView(ScrollView, can_focus=True):
         self.index = CodingIndex(codings)
         self.refresh()
 
+    def set_colors(self, colors: dict[str, str], labels: dict[str, str]) -> None:
+        """New code colours and labels (after a codebook edit)."""
+        self.code_colors = colors
+        self.code_labels = labels
+        self._style_cache.clear()
+        self.refresh()
+
+    def set_filter(self, codes: set[str] | None) -> None:
+        """Show only codings of ``codes`` (``None``: every coding)."""
+        self.only_codes = codes
+        self.refresh()
+
     def add_coding(self, coding: Coding) -> None:
-        """Show one more coding."""
+        """Show one more coding (or a changed one)."""
+        old = self.index.codings.get(coding.guid)
         self.index.add(coding)
+        if old is not None:
+            self._refresh_span(old.start, old.end)
         self._refresh_span(coding.start, coding.end)
 
     def remove_coding(self, guid: str) -> None:
@@ -216,20 +349,35 @@ class TranscriptView(ScrollView, can_focus=True):
         if coding:
             self._refresh_span(coding.start, coding.end)
 
+    def _shown(self, hits: list[Coding]) -> list[Coding]:
+        if self.only_codes is None:
+            return hits
+        return [c for c in hits if c.code in self.only_codes]
+
     def codings_at_selection(self) -> list[Coding]:
-        """Codings that overlap the selection."""
+        """Codings (shown ones) that overlap the selection."""
         if self.selection is None:
             return []
-        return self.index.overlapping(self.selection.start, self.selection.end)
+        return self._shown(self.index.overlapping(self.selection.start, self.selection.end))
+
+    def codings_on_line(self, y: int) -> list[Coding]:
+        """Codings (shown ones) covering visual line ``y`` of the document."""
+        if not 0 <= y < len(self._lines):
+            return []
+        start, end = self._lines[y]
+        return self._shown(self.index.overlapping(start, max(end, start + 1)))
 
     # ------------------------------------------------------------------ layout
 
     def _text_width(self) -> int:
-        return max(self.size.width - GUTTER - 1, 20)
+        return max(self.scrollable_content_region.width - GUTTER - 1, 20)
 
     def _rewrap(self) -> None:
         if self.document is None:
             self._lines = []
+        elif self.scrollable_content_region.width == 0:
+            self._lines, self._line_starts = [], []
+            return  # not laid out yet: wrap once the width is known
         else:
             width = self._text_width()
             if width == self._wrap_width and self._lines:
@@ -237,15 +385,25 @@ class TranscriptView(ScrollView, can_focus=True):
             self._wrap_width = width
             self._lines = wrap_offsets(self.document.text, width)
         self._line_starts = [s for s, _ in self._lines]
-        self.virtual_size = Size(self.size.width, len(self._lines))
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self._lines))
 
     def on_resize(self) -> None:
         self._rewrap()
-        self._scroll_to_cursor()
+        self._scroll_to_selection()
 
     def line_of(self, offset: int) -> int:
         """The visual line holding character ``offset``."""
         return max(bisect.bisect_right(self._line_starts, offset) - 1, 0)
+
+    def offset_at(self, x: int, y: int) -> int | None:
+        """The character under content cell ``(x, y)`` (``None`` in the gutter)."""
+        if self.document is None or not self._lines:
+            return None
+        line = min(max(y + self.scroll_offset.y, 0), len(self._lines) - 1)
+        start, end = self._lines[line]
+        if x < GUTTER:
+            return None
+        return min(start + x - GUTTER, max(end - 1, start))
 
     # ------------------------------------------------------------------ rendering
 
@@ -275,30 +433,41 @@ class TranscriptView(ScrollView, can_focus=True):
         a, b = self._label_ranges[i]
         return a <= offset < b
 
+    def notify_style_update(self) -> None:
+        self._style_cache.clear()
+        super().notify_style_update()
+
     def render_line(self, y: int) -> Strip:
         scroll_y = self.scroll_offset.y
         index = y + scroll_y
-        width = self.size.width
+        width = self.scrollable_content_region.width
         base = self.rich_style
         if self.document is None or index >= len(self._lines):
             return Strip.blank(width, base)
         start, end = self._lines[index]
         text = self.document.text
-        hits = (
-            self.index.overlapping(start, end)
-            if end > start
-            else self.index.overlapping(start, start + 1)
-        )
+        hits = self._shown(self.index.overlapping(start, max(end, start + 1)))
         segments: list[Segment] = []
-        # gutter: one stripe per coding that covers this line
-        stripes = hits[:MAX_STRIPES]
-        for c in stripes:
-            segments.append(
-                Segment("▍", base + Style(color=self.code_colors.get(c.code, "#888888")))
-            )
-        more = len(hits) - len(stripes)
-        pad = MAX_STRIPES - len(stripes)
-        segments.append(Segment(" " * pad + ("+" if more > 0 else " ") + " ", base))
+        # gutter: each coding in its own lane, a '+' for more, a '✎' for a memo
+        lanes: list[Segment | None] = [None] * LANES
+        more = False
+        memo = False
+        for c in hits:
+            lane = self.index.lanes.get(c.guid, 0)
+            if lane < LANES:
+                glyph = "▍" if c.start < start else "▛"
+                lanes[lane] = Segment(
+                    glyph, base + Style(color=self.code_colors.get(c.code, "#888888"))
+                )
+            else:
+                more = True
+            if c.memo and start <= c.start < max(end, start + 1):
+                memo = True
+        blank = Segment(" ", base)
+        segments.extend(seg or blank for seg in lanes)
+        segments.append(Segment("+" if more else " ", base))
+        segments.append(Segment("✎" if memo else " ", base))
+        segments.append(blank)
         # text runs: boundaries at codings, selection and labels
         points = {start, end}
         for c in hits:
@@ -308,13 +477,13 @@ class TranscriptView(ScrollView, can_focus=True):
         if sel is not None:
             points.add(min(max(sel.start, start), end))
             points.add(min(max(sel.end, start), end))
-        for a, b in self._label_ranges[
-            max(bisect.bisect_right(self._label_starts, start) - 1, 0) :
-        ]:
-            if a >= end:
-                break
+        labels = self._label_ranges
+        k = max(bisect.bisect_right(self._label_starts, start) - 1, 0)
+        while k < len(labels) and labels[k][0] < end:
+            a, b = labels[k]
             points.add(min(max(a, start), end))
             points.add(min(max(b, start), end))
+            k += 1
         ordered = sorted(points)
         used = 0
         for a, b in zip(ordered, ordered[1:], strict=False):
@@ -331,6 +500,10 @@ class TranscriptView(ScrollView, can_focus=True):
                 Segment(chunk, self._style(color, selected, self._is_label(a), len(covering) > 1))
             )
             used += len(chunk)
+        if sel is not None and sel.start <= end < sel.end and end < len(text):
+            # a selection running on past the line end: show it in the margin
+            segments.append(Segment(" ", self._style(None, True, False, False)))
+            used += 1
         fill = width - GUTTER - used
         if fill > 0:
             segments.append(Segment(" " * fill, base))
@@ -344,76 +517,243 @@ class TranscriptView(ScrollView, can_focus=True):
         if bottom >= top:
             self.refresh(Region(0, top, self.size.width, bottom - top + 1))
 
-    # ------------------------------------------------------------------ selection
+    # ------------------------------------------------------------------ selection core
 
-    def _select_sentences(self) -> None:
-        doc = self.document
-        if doc is None or not doc.sentences:
-            self.selection = None
-            return
-        a, b = sorted((self.sel_anchor, self.cursor))
-        old = self.selection
-        self.selection = Selection(doc.sentences[a].start, doc.sentences[b].end)
-        if old is not None:
-            self._refresh_span(old.start, old.end)
-        self._refresh_span(self.selection.start, self.selection.end)
-        self.post_message(self.SelectionChanged(self, self.selection.start, self.selection.end))
+    def _set(self, start: int, end: int, *, caret: int | None = None, scroll: bool = True) -> None:
+        """Select ``[start, end)`` as a new unit (the anchor) with the caret at its end."""
+        self.sel_anchor = (start, end)
+        self.caret = end if caret is None else caret
+        self._apply(scroll)
 
-    def select_span(self, start: int, end: int) -> None:
-        """Select an arbitrary character range (and put the cursor on its sentence)."""
-        doc = self.document
-        if doc is None:
-            return
+    def _apply(self, scroll: bool = True) -> None:
+        a0, a1 = self.sel_anchor
+        start, end = min(a0, self.caret), max(a1, self.caret)
         old = self.selection
         self.selection = Selection(start, end)
-        i = max(bisect.bisect_right(self._sentence_starts, start) - 1, 0)
-        self.sel_anchor = self.cursor = i
         if old is not None:
             self._refresh_span(old.start, old.end)
         self._refresh_span(start, end)
-        self._scroll_to_offset(start)
+        if scroll:
+            self._scroll_to_selection()
         self.post_message(self.SelectionChanged(self, start, end))
 
-    def _scroll_to_offset(self, offset: int) -> None:
-        line = self.line_of(offset)
-        self.scroll_to_region(Region(0, line, 1, 1), animate=False, immediate=True)
-
-    def _scroll_to_cursor(self) -> None:
-        doc = self.document
-        if doc is None or not doc.sentences:
+    def select_span(self, start: int, end: int) -> None:
+        """Select an arbitrary character range (a search hit, a retrieved passage)."""
+        if self.document is None:
             return
-        s = doc.sentences[self.cursor]
-        first = self.line_of(s.start)
-        last = self.line_of(max(s.end - 1, s.start))
+        n = len(self.document.text)
+        start = min(max(start, 0), max(n - 1, 0))
+        end = min(max(end, start + 1), n)
+        self.visual = False
+        self._set(start, end)
+
+    @property
+    def point(self) -> int:
+        """Where non-extending moves start from: the selection's start."""
+        return self.selection.start if self.selection is not None else 0
+
+    def _scroll_to_selection(self) -> None:
+        if self.document is None or self.selection is None or not self._lines:
+            return
+        focus = self.caret if self.caret != self.sel_anchor[1] else self.selection.start
+        first = self.line_of(min(focus, self.selection.start) if focus != self.caret else focus)
+        if self.caret == self.sel_anchor[1]:
+            last = self.line_of(max(self.selection.end - 1, self.selection.start))
+            height = max(self.scrollable_content_region.height, 1)
+            first = self.line_of(self.selection.start)
+            last = min(last, first + height - 1)
+        else:
+            last = first
         self.scroll_to_region(Region(0, first, 1, last - first + 1), animate=False, immediate=True)
 
-    def _move(self, delta: int, extend: bool) -> None:
+    # -------------------------------------------------------------- unit boundaries
+
+    def _sentence_index(self, offset: int) -> int:
+        return max(bisect.bisect_right(self._sentence_starts, offset) - 1, 0)
+
+    def _safe_start(self, offset: int) -> int:
+        """A position at or before ``offset`` that is not inside a word."""
+        assert self.document is not None
+        text = self.document.text
+        lo = max(0, offset)
+        while lo > 0 and (text[lo - 1].isalnum() or text[lo - 1] in "_-'’"):
+            lo -= 1
+        return lo
+
+    def _words(self, lo: int) -> Iterable[tuple[int, int]]:
+        assert self.document is not None
+        for m in WORD_RE.finditer(self.document.text, self._safe_start(lo)):
+            yield m.start(), m.end()
+
+    def _word_after(self, offset: int) -> tuple[int, int] | None:
+        """The first word starting after ``offset``."""
+        for w in self._words(offset):
+            if w[0] > offset:
+                return w
+        return None
+
+    def _word_before(self, offset: int) -> tuple[int, int] | None:
+        """The last word starting before ``offset``."""
+        window = 200
+        while True:
+            lo = max(0, offset - window)
+            found = None
+            for w in self._words(lo):
+                if w[0] >= offset:
+                    break
+                found = w
+            if found is not None or lo == 0:
+                return found
+            window *= 4
+
+    def _word_at(self, offset: int) -> tuple[int, int] | None:
+        """The word holding character ``offset``."""
+        for w in self._words(offset):
+            if w[0] > offset:
+                return None
+            if w[0] <= offset < w[1]:
+                return w
+        return None
+
+    def _boundary(self, unit: str, offset: int, direction: int, kind: str) -> int | None:
+        """The next unit ``kind`` (``start``/``end``) boundary after/before ``offset``."""
         doc = self.document
-        if doc is None or not doc.sentences:
+        assert doc is not None
+        n = len(doc.text)
+        if unit == "char":
+            p = offset + direction
+            return p if 0 <= p <= n else None
+        if unit == "sentence":
+            arr = self._sentence_starts if kind == "start" else self._sentence_ends
+            if direction > 0:
+                i = bisect.bisect_right(arr, offset)
+                return arr[i] if i < len(arr) else None
+            i = bisect.bisect_left(arr, offset) - 1
+            return arr[i] if i >= 0 else None
+        # words
+        if direction > 0:
+            if kind == "end":
+                at = self._word_at(offset) if offset < n else None
+                if at is not None:
+                    return at[1]
+            w = self._word_after(offset)
+            if w is None:
+                return None
+            return w[1] if kind == "end" else w[0]
+        w = self._word_before(offset)
+        if w is None:
+            return None
+        if kind == "start":
+            return w[0]
+        if w[1] < offset:
+            return w[1]
+        prev = self._word_before(w[0])
+        return prev[1] if prev else None
+
+    def _extend(self, unit: str, direction: int) -> None:
+        if self.document is None or self.selection is None:
             return
-        self.cursor = min(max(self.cursor + delta, 0), len(doc.sentences) - 1)
-        if not (extend or self.visual):
-            self.sel_anchor = self.cursor
-        self._select_sentences()
-        self._scroll_to_cursor()
+        a0, a1 = self.sel_anchor
+        c = self.caret
+        if direction > 0:
+            if c >= a1:
+                nxt = self._boundary(unit, c, 1, "end")
+                c = nxt if nxt is not None else c
+            else:
+                nxt = self._boundary(unit, c, 1, "start")
+                c = nxt if nxt is not None and nxt < a0 else a1
+        else:
+            if c > a1:
+                prv = self._boundary(unit, c, -1, "end")
+                c = prv if prv is not None and prv > a1 else a1
+            else:
+                prv = self._boundary(unit, min(c, a0), -1, "start")
+                c = prv if prv is not None else min(c, a0)
+        self.caret = c
+        self._apply()
+
+    def _step(self, unit: str, direction: int) -> None:
+        """Select the next/previous unit after the selection's start (or extend)."""
+        doc = self.document
+        if doc is None or self.selection is None:
+            return
+        if self.visual:
+            self._extend(unit, direction)
+            return
+        text = doc.text
+        sel = self.selection
+        if unit == "sentence":
+            # forward: the first sentence after the selection; back: the last before it
+            if not doc.sentences:
+                return
+            starts = self._sentence_starts
+            if direction > 0:
+                i = bisect.bisect_left(starts, sel.end)
+            else:
+                i = bisect.bisect_left(starts, sel.start) - 1
+            i = min(max(i, 0), len(doc.sentences) - 1)
+            s = doc.sentences[i]
+            self._set(s.start, s.end)
+        elif unit == "word":
+            # from a longer selection: its first (last) word; from a word: the next one
+            at = self._word_at(sel.start)
+            single = at is not None and at == (sel.start, sel.end)
+            if direction > 0:
+                w = (
+                    self._word_after(sel.start)
+                    if single
+                    else (
+                        at if at is not None and at[0] == sel.start else self._word_after(sel.start)
+                    )
+                )
+            else:
+                w = self._word_before(sel.start if single else sel.end)
+            if w is not None:
+                self._set(*w)
+        elif unit == "char":
+            if sel.end - sel.start > 1:
+                q = sel.start if direction > 0 else sel.end - 1
+            else:
+                q = sel.start + direction
+            while 0 <= q < len(text) and text[q] == "\n":
+                q += direction
+            if 0 <= q < len(text):
+                self._set(q, q + 1)
+
+    # ------------------------------------------------------------------ actions
 
     def action_next_sentence(self) -> None:
-        self._move(1, False)
+        self._step("sentence", 1)
 
     def action_previous_sentence(self) -> None:
-        self._move(-1, False)
+        self._step("sentence", -1)
 
-    def action_extend_down(self) -> None:
-        self._move(1, True)
+    def action_extend_sentence(self, direction: int) -> None:
+        self._extend("sentence", direction)
 
-    def action_extend_up(self) -> None:
-        self._move(-1, True)
+    def action_word(self, direction: int) -> None:
+        self._step("word", direction)
+
+    def action_extend_word(self, direction: int) -> None:
+        self._extend("word", direction)
+
+    def action_char(self, direction: int) -> None:
+        self._step("char", direction)
+
+    def action_extend_char(self, direction: int) -> None:
+        self._extend("char", direction)
 
     def action_first_sentence(self) -> None:
-        self._move(-(10**9), False)
+        doc = self.document
+        if doc is not None and doc.sentences:
+            self.visual = False
+            self._set(doc.sentences[0].start, doc.sentences[0].end)
 
     def action_last_sentence(self) -> None:
-        self._move(10**9, False)
+        doc = self.document
+        if doc is not None and doc.sentences:
+            self.visual = False
+            self._set(doc.sentences[-1].start, doc.sentences[-1].end)
 
     def action_page_down(self) -> None:
         self._page(1)
@@ -423,46 +763,50 @@ class TranscriptView(ScrollView, can_focus=True):
 
     def _page(self, direction: int) -> None:
         doc = self.document
-        if doc is None or not doc.sentences:
+        if doc is None or not doc.sentences or not self._lines:
             return
-        target_line = self.line_of(doc.sentences[self.cursor].start) + direction * max(
-            self.size.height - 2, 1
+        target_line = self.line_of(self.point) + direction * max(
+            self.scrollable_content_region.height - 2, 1
         )
         target_line = min(max(target_line, 0), len(self._lines) - 1)
         offset = self._lines[target_line][0]
-        i = max(bisect.bisect_right(self._sentence_starts, offset) - 1, 0)
-        self._move(i - self.cursor, False)
+        s = doc.sentences[self._sentence_index(offset)]
+        self.visual = False
+        self._set(s.start, s.end)
 
     def action_toggle_visual(self) -> None:
         self.visual = not self.visual
-        if not self.visual:
-            self.sel_anchor = self.cursor
-            self._select_sentences()
+        if self.selection is not None:
+            if self.visual:
+                self.sel_anchor = (self.selection.start, self.selection.end)
+                self.caret = self.selection.end
+            self._apply(scroll=False)
 
     def action_collapse(self) -> None:
         self.visual = False
-        self.sel_anchor = self.cursor
-        self._select_sentences()
+        self._set(*self.sel_anchor)
 
     def _turn_index(self) -> int | None:
         doc = self.document
-        if doc is None or not doc.sentences:
+        if doc is None or not doc.turns:
             return None
-        turn = doc.sentences[self.cursor].turn
-        return turn - 1 if turn else None
+        t = doc.turn_at(self.point)
+        if t is not None:
+            return t.number - 1
+        if doc.sentences:
+            turn = doc.sentences[self._sentence_index(self.point)].turn
+            return turn - 1 if turn else None
+        return None
 
     def action_select_turn(self) -> None:
         doc = self.document
         ti = self._turn_index()
         if doc is None or ti is None:
             return
-        number = ti + 1
-        idx = [i for i, s in enumerate(doc.sentences) if s.turn == number]
-        if not idx:
-            return
-        self.sel_anchor, self.cursor = idx[0], idx[-1]
-        self._select_sentences()
-        self._scroll_to_cursor()
+        turn = doc.turns[ti]
+        if turn.end > turn.start:
+            self.visual = False
+            self._set(turn.start, turn.end)
 
     def _jump_turn(self, delta: int) -> None:
         doc = self.document
@@ -470,13 +814,15 @@ class TranscriptView(ScrollView, can_focus=True):
         if doc is None or ti is None:
             return
         target = ti + 1 + delta
-        for i, s in enumerate(doc.sentences):
+        for s in doc.sentences if delta > 0 else reversed(doc.sentences):
             if s.turn is not None and (
-                (delta > 0 and s.turn >= target) or (delta < 0 and s.turn == max(target, 1))
+                (delta > 0 and s.turn >= target) or (delta < 0 and s.turn <= max(target, 1))
             ):
-                self.sel_anchor = self.cursor = i
-                self._select_sentences()
-                self._scroll_to_cursor()
+                if delta < 0:
+                    first = next(x for x in doc.sentences if x.turn == s.turn)
+                    s = first
+                self.visual = False
+                self._set(s.start, s.end)
                 return
 
     def action_next_turn(self) -> None:
@@ -485,20 +831,82 @@ class TranscriptView(ScrollView, can_focus=True):
     def action_previous_turn(self) -> None:
         self._jump_turn(-1)
 
+    def action_next_coding(self, direction: int) -> None:
+        c = self.index.next_start(self.point, direction, self.only_codes)
+        if c is not None:
+            self.visual = False
+            self._set(c.start, c.end)
+
+    # ------------------------------------------------------------------ mouse
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        if event.button != 1:
+            return
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        at = self.offset_at(offset.x, offset.y)
+        if at is None:
+            return
+        self.focus()
+        self._drag_from = at
+        self._dragged = False
+        self.capture_mouse()
+        event.stop()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        offset = event.get_content_offset_capture(self)
+        if self._drag_from is not None and event.button == 1:
+            at = self.offset_at(max(offset.x, GUTTER), offset.y)
+            if at is None:
+                return
+            self._dragged = True
+            self.visual = False
+            if at >= self._drag_from:
+                self.sel_anchor = (self._drag_from, self._drag_from + 1)
+                self.caret = at + 1
+            else:
+                self.sel_anchor = (self._drag_from, self._drag_from + 1)
+                self.caret = at
+            self._apply(scroll=False)
+            return
+        if 0 <= offset.x < GUTTER:
+            hits = self.codings_on_line(offset.y + self.scroll_offset.y)
+            tip = "\n".join(
+                f"■ {self.code_labels.get(c.code, c.code)} ({c.coder})"
+                + (f" ✎ {c.memo}" if c.memo else "")
+                for c in hits
+            )
+            self.tooltip = tip or None
+        else:
+            self.tooltip = None
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        if self._drag_from is None:
+            return
+        start = self._drag_from
+        self._drag_from = None
+        self.release_mouse()
+        if not self._dragged:
+            word = self._word_at(start)
+            self._set(*(word or (start, start + 1)), scroll=False)
+        event.stop()
+
     # ------------------------------------------------------------------ status
 
     def position_text(self) -> str:
-        """``sentence 3/154 · turn 2/44`` for the status line."""
+        """``sentence 3/154 · turn 2/44 P1`` for the status line."""
         doc = self.document
         if doc is None:
             return ""
         parts = []
         if doc.sentences:
-            parts.append(f"sentence {self.cursor + 1}/{len(doc.sentences)}")
-            turn = doc.sentences[self.cursor].turn
-            if turn:
-                t = doc.turns[turn - 1]
-                parts.append(f"turn {turn}/{len(doc.turns)} {t.speaker or ''}".rstrip())
+            i = self._sentence_index(self.point)
+            parts.append(f"sentence {i + 1}/{len(doc.sentences)}")
+            ti = self._turn_index()
+            if ti is not None:
+                t = doc.turns[ti]
+                parts.append(f"turn {t.number}/{len(doc.turns)} {t.speaker or ''}".rstrip())
         if self.selection is not None:
             parts.append(f"[{self.selection.start}:{self.selection.end}]")
         if self.visual:

@@ -1,7 +1,7 @@
 """REFI-QDA exchange: codable flag on codes, selection GUID on codings
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0003
 Create Date: 2026-11-27
 
 ``codes.codable`` keeps REFI-QDA's ``isCodable`` (a code that is only a folder for
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 

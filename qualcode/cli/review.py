@@ -1,0 +1,168 @@
+"""Supervisor review from the command line: verdicts, threads, queues, and the offline
+XLSX round trip (``review apply``)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from qualcode.cli._base import Context, cli, clip, echo_err, pass_ctx
+
+
+@cli.group()
+def review() -> None:
+    """Approve or dispute codings, answer disputes, and apply a reviewed XLSX.
+
+    The reviewer is the --coder name (or the settings' coder).
+    """
+
+
+@review.command("apply")
+@click.argument("file", type=click.Path(path_type=Path))
+@pass_ctx
+def review_apply(ctx: Context, file: Path) -> None:
+    """Read a supervisor's XLSX quote sheet (review and comment columns) back in.
+
+    Rows that match no coding are listed, one line each, and the command exits 1;
+    the other rows are applied. A file that cannot be used changes nothing.
+    """
+    from qualcode import services
+
+    with ctx.open() as project:
+        result = services.apply_review_file(project, file, reviewer=ctx.coder)
+    for line in (*result.problems, *result.applied.unmatched):
+        echo_err(f"error: {line}")
+    a = result.applied
+    click.echo(
+        f"{file}: {a.changed} codings reviewed, {a.unchanged} unchanged, "
+        f"{len(a.unmatched) + len(result.problems)} rows not matched"
+    )
+    if result.failed:
+        raise SystemExit(1)
+
+
+def _verdict(ctx: Context, guid: str, verdict: str, comment: str) -> None:
+    with ctx.open() as project:
+        coding = project.review_coding(guid, verdict, comment, reviewer=ctx.coder)
+    click.echo(
+        f"{coding.guid} {coding.review} by {coding.reviewer}: {coding.code} “{clip(coding.quote, 50)}”"
+    )
+
+
+@review.command("approve")
+@click.argument("guid")
+@click.option("--comment", "-m", default="", help="Why.")
+@pass_ctx
+def review_approve(ctx: Context, guid: str, comment: str) -> None:
+    """Approve one coding."""
+    _verdict(ctx, guid, "approved", comment)
+
+
+@review.command("dispute")
+@click.argument("guid")
+@click.option("--comment", "-m", required=True, help="What is wrong (the researcher sees it).")
+@pass_ctx
+def review_dispute(ctx: Context, guid: str, comment: str) -> None:
+    """Dispute one coding, with a comment."""
+    _verdict(ctx, guid, "disputed", comment)
+
+
+@review.command("reset")
+@click.argument("guid")
+@click.option("--comment", "-m", default="", help="Why.")
+@pass_ctx
+def review_reset(ctx: Context, guid: str, comment: str) -> None:
+    """Withdraw a verdict (back to unreviewed)."""
+    _verdict(ctx, guid, "unreviewed", comment)
+
+
+@review.command("reply")
+@click.argument("guid")
+@click.argument("text")
+@pass_ctx
+def review_reply(ctx: Context, guid: str, text: str) -> None:
+    """Answer a dispute (the coding goes back to the reviewer's queue)."""
+    with ctx.open() as project:
+        entry = project.reply_review(guid, text, author=ctx.coder)
+    click.echo(f"{guid}: reply by {entry.author}")
+
+
+@review.command("revise")
+@click.argument("guid")
+@click.option("--start", type=int, help="New start offset.")
+@click.option("--end", type=int, help="New end offset.")
+@click.option("--code", "code", metavar="ID", help="New code.")
+@click.option("--comment", "-m", default="", help="What was changed and why.")
+@pass_ctx
+def review_revise(
+    ctx: Context, guid: str, start: int | None, end: int | None, code: str | None, comment: str
+) -> None:
+    """Change a disputed coding's span or code; it goes back to the reviewer."""
+    with ctx.open() as project:
+        coding = project.revise_coding(
+            guid, start=start, end=end, code=code, comment=comment, author=ctx.coder
+        )
+    click.echo(
+        f"{guid}: now {coding.code} [{coding.start}:{coding.end}] “{clip(coding.quote, 50)}”, {coding.review}"
+    )
+
+
+@review.command("queue")
+@click.option(
+    "--awaiting",
+    "queue",
+    flag_value="awaiting",
+    help="Answered disputes, back with the reviewer.",
+)
+@click.option(
+    "--disputed", "queue", flag_value="disputed", default=True, help="Disputed codings (default)."
+)
+@click.option("--json", "as_json", is_flag=True, help="A JSON list.")
+@pass_ctx
+def review_queue(ctx: Context, queue: str, as_json: bool) -> None:
+    """Codings waiting for the researcher (disputed) or the reviewer (--awaiting)."""
+    with ctx.open() as project:
+        items = project.review_queue(queue)
+    if as_json:
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        **item.coding.to_json(),
+                        "reviewer": item.coding.reviewer,
+                        "reviewed_at": item.coding.reviewed_at,
+                        "thread": [
+                            {"author": t.author, "at": t.at, "kind": t.kind, "text": t.text}
+                            for t in item.thread
+                        ],
+                    }
+                    for item in items
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    if not items:
+        click.echo(f"no {queue} codings")
+        return
+    for item in items:
+        c = item.coding
+        click.echo(f"{c.guid}  {c.doc} [{c.start}:{c.end}] {c.code}  “{clip(c.quote, 50)}”")
+        for t in item.thread:
+            click.echo(f"    {t.at} {t.author} {t.kind}: {t.text}")
+
+
+@review.command("thread")
+@click.argument("guid")
+@pass_ctx
+def review_thread(ctx: Context, guid: str) -> None:
+    """Every verdict, comment, reply and revision on one coding."""
+    with ctx.open() as project:
+        coding = project.coding_by_guid(guid)
+        thread = project.review_thread(guid)
+    click.echo(f"{coding.guid} {coding.code} {coding.review}: “{clip(coding.quote, 60)}”")
+    for t in thread:
+        click.echo(f"  {t.at} {t.author} {t.kind}: {t.text}")

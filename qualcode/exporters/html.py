@@ -1,0 +1,422 @@
+"""The HTML report: one self-contained file a supervisor opens in any browser.
+
+Inline CSS, inline SVG charts, a few lines of inline JavaScript, nothing from the
+network. An overview per dimension (a bar chart of its codes), heat-map shaded
+frequency tables (dimensions, then codes), co-occurrence, and the quotes: every
+non-zero count is a link to a list of exactly that many quotes (or, for
+co-occurrence, that many pairs of overlapping quotes). ``@media print`` makes it
+print to PDF cleanly. The inline script checks, in the reader's browser, that every
+count matches the quotes it links to and marks the page (``data-links-ok``).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qualcode.core.codebook import Codebook
+from qualcode.core.matrices import Cooccurrence, Frequency, Matrix, QuoteMatrix, Segment
+from qualcode.exporters.base import atomic_text
+
+CSS = """
+:root { --ink: #1d2530; --muted: #5b6675; --line: #d5dbe3; --accent: #1f5fa8; }
+* { box-sizing: border-box; }
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif;
+  color: var(--ink); margin: 0 auto; max-width: 1200px; padding: 1.5rem; }
+h1 { font-size: 1.6rem; margin: 0 0 .3rem; }
+h2 { font-size: 1.25rem; border-bottom: 2px solid var(--line); padding-bottom: .2rem; margin-top: 2.2rem; }
+h3 { font-size: 1.02rem; margin: 1.2rem 0 .4rem; }
+.about { color: var(--muted); font-size: .9rem; }
+.about dt { float: left; clear: left; width: 9rem; font-weight: 600; }
+.about dd { margin-left: 9.5rem; }
+nav ul { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .3rem 1.2rem; }
+nav a { color: var(--accent); }
+td a.count { color: inherit; font-weight: 600; text-decoration: underline; }
+table { border-collapse: collapse; margin: .5rem 0 1rem; font-size: .86rem; }
+th, td { border: 1px solid var(--line); padding: .2rem .45rem; vertical-align: top; }
+th { background: #eef3f9; text-align: left; }
+td.n { text-align: right; font-variant-numeric: tabular-nums; }
+tr.total td { font-weight: 700; border-top: 2px solid #9aa5b4; }
+td.code { white-space: nowrap; }
+.d1 { padding-left: 1.2rem; } .d2 { padding-left: 2.2rem; } .d3 { padding-left: 3.2rem; }
+.scroll { overflow-x: auto; }
+.dims { display: grid; grid-template-columns: repeat(auto-fill, minmax(340px, 1fr)); gap: 1rem; }
+.dim { border: 1px solid var(--line); border-radius: 6px; padding: .6rem .8rem; break-inside: avoid; }
+.dim h3 { margin-top: 0; }
+.swatch { display: inline-block; width: .8rem; height: .8rem; border-radius: 2px; margin-right: .35rem; vertical-align: -1px; }
+.cell { border-left: 3px solid var(--line); padding-left: .8rem; margin: 1rem 0; }
+.cell:target { border-left-color: var(--accent); background: #f6f9fd; }
+ol.quotes { padding-left: 1.4rem; }
+li.quote { margin: .35rem 0; }
+li.quote blockquote { margin: 0; }
+.where { color: var(--muted); font-size: .82rem; }
+.review-approved { color: #1a7f37; } .review-disputed { color: #b42318; font-weight: 600; }
+.pair { display: grid; grid-template-columns: 1fr 1fr; gap: .8rem; }
+.note { color: var(--muted); font-size: .85rem; }
+@media print {
+  body { max-width: none; padding: 0; font-size: 10pt; }
+  nav, .noprint { display: none; }
+  a.count { color: inherit; text-decoration: none; }
+  h2 { break-before: page; } h2.first { break-before: auto; }
+  tr, li.quote, .dim { break-inside: avoid; }
+  td, th { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  .scroll { overflow: visible; }
+}
+"""
+
+SCRIPT = """
+(function () {
+  var bad = 0, links = document.querySelectorAll('a.count');
+  links.forEach(function (a) {
+    var target = document.getElementById(a.getAttribute('href').slice(1));
+    var n = target ? target.querySelectorAll('.quote').length : -1;
+    if (n !== parseInt(a.textContent, 10)) {
+      bad += 1;
+      console.error('count ' + a.textContent + ' links to ' + n + ' quotes: ' + a.getAttribute('href'));
+    }
+  });
+  document.body.setAttribute('data-links', String(links.length));
+  document.body.setAttribute('data-links-ok', bad ? 'no' : 'yes');
+})();
+"""
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything the report shows (pseudonyms already applied).
+
+    Attributes:
+        title: the report's title.
+        codebook: the project's codebook (tree, colours, labels).
+        label_lang: the language of labels.
+        by: the columns of the matrices.
+        about: filters and settings.
+        frequency: codes x columns, four measures.
+        dimensions: the same, rolled up to the top-level dimensions.
+        quotes: the quotes behind ``frequency``.
+        dimension_quotes: the quotes behind ``dimensions``.
+        cooccurrence: code x code.
+        pairs: (code a, code b) -> the overlapping coding pairs behind that count.
+    """
+
+    title: str
+    codebook: Codebook
+    label_lang: str | None
+    by: str
+    about: tuple[tuple[str, str], ...]
+    frequency: Frequency
+    dimensions: Frequency
+    quotes: QuoteMatrix
+    dimension_quotes: QuoteMatrix
+    cooccurrence: Cooccurrence
+    pairs: dict[tuple[str, str], tuple[tuple[Segment, Segment], ...]] = field(default_factory=dict)
+
+
+def e(value: object) -> str:
+    """HTML-escape anything."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def _shade(value: float, top: float, rgb: tuple[int, int, int] = (31, 95, 168)) -> str:
+    if not value or not top:
+        return ""
+    alpha = 0.1 + 0.75 * (value / top)
+    r, g, b = rgb
+    style = f"background: rgba({r},{g},{b},{alpha:.2f});"
+    if alpha > 0.55:
+        style += " color: #fff;"
+    return f' style="{style}"'
+
+
+def _rgb(color: str) -> tuple[int, int, int]:
+    c = color.lstrip("#")
+    return int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16)
+
+
+def _bar_chart(items: Sequence[tuple[str, int, str]], *, width: int = 320) -> str:
+    """A horizontal bar chart as inline SVG: (label, value, colour) per bar."""
+    if not items:
+        return '<p class="note">No codes.</p>'
+    top = max((v for _, v, _ in items), default=0) or 1
+    bar_h, gap, label_w = 16, 6, 150
+    height = len(items) * (bar_h + gap)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width + label_w + 40}" height="{height}" '
+        f'role="img" aria-label="bar chart">'
+    ]
+    for i, (label, value, color) in enumerate(items):
+        y = i * (bar_h + gap)
+        w = round(width * value / top, 1)
+        short = label if len(label) <= 24 else label[:23] + "…"
+        parts.append(
+            f'<text x="{label_w - 6}" y="{y + 12}" font-size="11" text-anchor="end">{e(short)}'
+            f"<title>{e(label)}</title></text>"
+            f'<rect x="{label_w}" y="{y}" width="{w}" height="{bar_h}" fill="{e(color)}" rx="2"/>'
+            f'<text x="{label_w + w + 4}" y="{y + 12}" font-size="11">{value}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+class _Ids:
+    """Stable anchors for quote lists: one per (table, row, column)."""
+
+    def __init__(self) -> None:
+        self.targets: dict[str, str] = {}
+
+    def cell(self, prefix: str, row: int, col: int) -> str:
+        return f"{prefix}-{row}-{col}"
+
+
+def _matrix_table(
+    m: Matrix,
+    qm: QuoteMatrix,
+    prefix: str,
+    cb: Codebook,
+    *,
+    indent: bool,
+    link: bool = True,
+    share: bool = False,
+) -> str:
+    """A heat-map table; each non-zero count links to its quote list."""
+    top = max((v for row in m.cells for v in row), default=0)
+    out = ['<div class="scroll"><table>', "<thead><tr><th>code</th><th>label</th>"]
+    out += [f"<th>{e(c)}</th>" for c in m.columns]
+    out.append("<th>total</th></tr></thead><tbody>")
+    for code, label, cells, total in zip(
+        m.rows, m.row_labels, m.cells, m.row_totals(), strict=True
+    ):
+        depth = min(cb.depth(code), 3) if indent and code in cb else 0
+        out.append(
+            f'<tr><td class="code d{depth}"><span class="swatch" style="background:{e(cb.color_of(code)) if code in cb else "#999"}"></span>{e(code)}</td><td>{e(label)}</td>'
+        )
+        for j, value in enumerate(cells):
+            shade = _shade(float(value), float(top))
+            if share:
+                out.append(f'<td class="n"{shade}>{float(value):.1%}</td>')
+            elif value and link:
+                qi = qm.rows.index(code)
+                qj = qm.columns.index(m.columns[j])
+                out.append(
+                    f'<td class="n"{shade}><a class="count" href="#{prefix}-{qi}-{qj}">{value}</a></td>'
+                )
+            else:
+                out.append(f'<td class="n"{shade}>{value}</td>')
+        out.append(f'<td class="n">{f"{float(total):.1%}" if share else total}</td></tr>')
+    totals = m.column_totals()
+    out.append('<tr class="total"><td>total</td><td></td>')
+    out += [f'<td class="n">{f"{float(v):.1%}" if share else v}</td>' for v in totals]
+    out.append(f'<td class="n">{f"{float(m.total()):.1%}" if share else m.total()}</td></tr>')
+    out.append("</tbody></table></div>")
+    return "".join(out)
+
+
+def _quote_item(s: Segment) -> str:
+    review = ""
+    if s.review != "unreviewed":
+        review = f' <span class="review-{e(s.review)}">{e(s.review)}'
+        review += f" by {e(s.reviewer)}" if s.reviewer else ""
+        review += "</span>"
+    comment = f' <span class="note">— {e(s.comment)}</span>' if s.comment else ""
+    return (
+        f'<li class="quote"><blockquote>{e(s.quote)}</blockquote>'
+        f'<div class="where">{e(s.place())} · {e(s.code)} · {e(s.coder)}{review}{comment}</div></li>'
+    )
+
+
+def _quote_lists(qm: QuoteMatrix, prefix: str) -> str:
+    out: list[str] = []
+    for i, (code, label, cells) in enumerate(zip(qm.rows, qm.row_labels, qm.cells, strict=True)):
+        for j, cell in enumerate(cells):
+            if not cell:
+                continue
+            out.append(
+                f'<div class="cell" id="{prefix}-{i}-{j}"><h3>{e(code)} — {e(label)} · '
+                f'{e(qm.columns[j])} ({len(cell)})</h3><ol class="quotes">'
+            )
+            out += [_quote_item(s) for s in cell]
+            out.append("</ol></div>")
+    return "".join(out) or '<p class="note">No quotes.</p>'
+
+
+def render(data: ReportData) -> tuple[str, int]:
+    """The report's HTML and the number of count links in it."""
+    cb = data.codebook
+    f = data.frequency
+    d = data.dimensions
+    co = data.cooccurrence
+    parts: list[str] = [
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{e(data.title)}</title><style>{CSS}</style></head><body>",
+        f"<header><h1>{e(data.title)}</h1>",
+        '<dl class="about">'
+        + "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in data.about)
+        + f"<dt>codings</dt><dd>{f.codings.total()}</dd>"
+        + f"<dt>columns</dt><dd>{len(f.codings.columns)} ({e(data.by)})</dd></dl></header>",
+        '<nav class="noprint"><ul><li><a href="#overview">Overview</a></li>'
+        '<li><a href="#dimensions">Dimensions</a></li><li><a href="#codes">Codes</a></li>'
+        '<li><a href="#share">Share of text</a></li><li><a href="#cooccurrence">Co-occurrence</a></li>'
+        '<li><a href="#quotes">Quotes</a></li></ul></nav>',
+        '<h2 id="overview" class="first">Overview by dimension</h2>',
+        '<p class="note">Codings per dimension (sub-codes counted under their dimension), '
+        "then each dimension's codes.</p>",
+    ]
+    totals = d.codings.row_totals()
+    parts.append(
+        _bar_chart(
+            [
+                (label, int(t), cb.color_of(code) if code in cb else "#999999")
+                for code, label, t in zip(d.codings.rows, d.codings.row_labels, totals, strict=True)
+            ],
+            width=420,
+        )
+    )
+    parts.append('<div class="dims">')
+    code_totals = dict(zip(f.codings.rows, f.codings.row_totals(), strict=True))
+    doc_totals = dict(zip(d.documents.rows, d.documents.row_totals(), strict=True))
+    share_totals = dict(zip(d.share.rows, d.share.row_totals(), strict=True))
+    review_totals = dict(zip(d.codings.rows, d.reviews, strict=False))
+    for code, label, total in zip(d.codings.rows, d.codings.row_labels, totals, strict=True):
+        _, approved, disputed = review_totals.get(code, (0, 0, 0))
+        members = [c for c in f.codings.rows if c in cb and cb.top_level(c) == code]
+        parts.append(
+            f'<div class="dim"><h3><span class="swatch" style="background:{e(cb.color_of(code)) if code in cb else "#999"}"></span>'
+            f'{e(label)}</h3><p class="note">{e(code)} · {total} codings · '
+            f"{doc_totals.get(code, 0)} documents · {float(share_totals.get(code, 0)):.1%} of the text"
+            f" · {approved} approved · {disputed} disputed</p>"
+        )
+        parts.append(
+            _bar_chart(
+                [
+                    (
+                        cb[c].label_in(
+                            data.label_lang or (cb.languages[0] if cb.languages else None)
+                        ),
+                        int(code_totals.get(c, 0)),
+                        cb.color_of(c),
+                    )
+                    for c in members
+                ],
+                width=160,
+            )
+        )
+        parts.append("</div>")
+    parts.append("</div>")
+    parts.append(f'<h2 id="dimensions">Dimensions by {e(data.by)}</h2>')
+    parts.append(
+        '<p class="note">Each count links to exactly that many quotes.</p>'
+        + _matrix_table(d.codings, data.dimension_quotes, "dq", cb, indent=False)
+    )
+    parts.append(f'<h2 id="codes">Codes by {e(data.by)}</h2>')
+    parts.append(_matrix_table(f.codings, data.quotes, "q", cb, indent=True))
+    parts.append(f'<h2 id="share">Share of text coded by {e(data.by)}</h2>')
+    parts.append(
+        '<p class="note">Characters covered by a code\'s codings (overlaps counted once) over '
+        "the characters of the column.</p>"
+        + _matrix_table(f.share, data.quotes, "q", cb, indent=True, link=False, share=True)
+    )
+    parts.append('<h2 id="cooccurrence">Co-occurrence</h2>')
+    parts.append(_cooccurrence(co, cb, data.pairs))
+    parts.append('<h2 id="quotes">Quotes</h2><h3>By dimension</h3>')
+    parts.append(_quote_lists(data.dimension_quotes, "dq"))
+    parts.append("<h3>By code</h3>")
+    parts.append(_quote_lists(data.quotes, "q"))
+    parts.append(_pair_lists(co, data.pairs))
+    parts.append(f"<script>{SCRIPT}</script></body></html>\n")
+    text = "".join(parts)
+    return text, text.count('class="count"')
+
+
+def _cooccurrence(
+    co: Cooccurrence,
+    cb: Codebook,
+    pairs: dict[tuple[str, str], tuple[tuple[Segment, Segment], ...]],
+) -> str:
+    counts = co.counts["overlap"]
+    top = max(
+        (counts[i][j] for i in range(len(co.codes)) for j in range(len(co.codes)) if i != j),
+        default=0,
+    )
+    out = [
+        '<p class="note">Overlapping codings of two codes (each count links to the pairs); '
+        "the diagonal is each code's number of codings. Below: the c-coefficient "
+        "n12 / (n1 + n2 − n12) and the same for codes sharing a sentence or a turn.</p>",
+        '<div class="scroll"><table><thead><tr><th>code</th>',
+    ]
+    out += [f'<th title="{e(c)}">{i + 1}</th>' for i, c in enumerate(co.codes)]
+    out.append("</tr></thead><tbody>")
+    for i, code in enumerate(co.codes):
+        out.append(f'<tr><td class="code">{i + 1}. {e(code)}</td>')
+        for j, value in enumerate(counts[i]):
+            if i == j:
+                out.append(f'<td class="n" style="background:#f1f1f1">{value}</td>')
+                continue
+            shade = _shade(float(value), float(top))
+            a, b = (code, co.codes[j]) if i < j else (co.codes[j], code)
+            if value and (a, b) in pairs:
+                out.append(
+                    f'<td class="n"{shade}><a class="count" href="#co-{co.codes.index(a)}-{co.codes.index(b)}">{value}</a></td>'
+                )
+            else:
+                out.append(f'<td class="n"{shade}>{value}</td>')
+        out.append("</tr>")
+    out.append("</tbody></table></div>")
+    rows = []
+    for i, a in enumerate(co.codes):
+        for j, b in enumerate(co.codes):
+            if j <= i:
+                continue
+            cells = [co.counts[m][i][j] for m in ("overlap", "sentence", "turn")]
+            if not any(cells):
+                continue
+            coef = [co.jaccard[m][i][j] for m in ("overlap", "sentence", "turn")]
+            cond = co.conditional["overlap"][i][j]
+            rows.append(
+                f"<tr><td>{e(a)}</td><td>{e(b)}</td>"
+                + "".join(
+                    f'<td class="n">{n}</td><td class="n">{"" if c is None else f"{c:.2f}"}</td>'
+                    for n, c in zip(cells, coef, strict=True)
+                )
+                + f'<td class="n">{"" if cond is None else f"{cond:.0%}"}</td></tr>'
+            )
+    if rows:
+        out.append(
+            '<div class="scroll"><table><thead><tr><th>code A</th><th>code B</th>'
+            "<th>overlap</th><th>c</th><th>same sentence</th><th>Jaccard</th>"
+            "<th>same turn</th><th>Jaccard</th><th>B given A</th></tr></thead><tbody>"
+            + "".join(rows)
+            + "</tbody></table></div>"
+        )
+    return "".join(out)
+
+
+def _pair_lists(
+    co: Cooccurrence, pairs: dict[tuple[str, str], tuple[tuple[Segment, Segment], ...]]
+) -> str:
+    if not pairs:
+        return ""
+    out = ["<h3>Overlapping codings</h3>"]
+    for (a, b), items in pairs.items():
+        out.append(
+            f'<div class="cell" id="co-{co.codes.index(a)}-{co.codes.index(b)}"><h3>{e(a)} × {e(b)} '
+            f'({len(items)})</h3><ol class="quotes">'
+        )
+        for x, y in items:
+            out.append(
+                f'<li class="quote"><div class="pair"><div><blockquote>{e(x.quote)}</blockquote>'
+                f'<div class="where">{e(x.code)} · {e(x.place())}</div></div><div><blockquote>'
+                f'{e(y.quote)}</blockquote><div class="where">{e(y.code)} · {e(y.place())}</div></div></div></li>'
+            )
+        out.append("</ol></div>")
+    return "".join(out)
+
+
+def write_html(data: ReportData, path: Path) -> int:
+    """Write the report to ``path`` (atomically); returns the number of count links."""
+    text, links = render(data)
+    with atomic_text(path) as fh:
+        fh.write(text)
+    return links

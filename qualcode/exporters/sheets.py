@@ -1,0 +1,287 @@
+"""A :class:`~qualcode.core.tables.Workbook` as CSV, Markdown, JSON or SQLite.
+
+CSV holds the workbook's first sheet (UTF-8 with a BOM, so Excel reads Indonesian
+text); Markdown, JSON and SQLite hold every sheet. The SQLite file also carries
+the data behind the matrices (codes, documents, cases, codings) and views a
+supervisor can query with ``sqlite3`` and no setup.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from qualcode.core.tables import Cell, Sheet, Workbook
+from qualcode.exporters.base import atomic_text, write_atomic
+
+# ---------------------------------------------------------------------- CSV
+
+
+def to_csv(book: Workbook, path: Path) -> None:
+    """The first sheet, UTF-8 with a BOM and CRLF line ends (as Excel writes them)."""
+    sheet = book.sheets[0]
+    with atomic_text(path, encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(sheet.columns)
+        writer.writerows(["" if v is None else v for v in row] for row in sheet.rows)
+
+
+# ---------------------------------------------------------------------- Markdown
+
+
+def _md_cell(value: Cell, kind: str = "text") -> str:
+    if value is None:
+        return ""
+    if kind == "share" and isinstance(value, int | float):
+        return f"{value:.1%}"
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return str(value).replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
+
+
+def sheet_markdown(sheet: Sheet, *, heading: str = "#") -> list[str]:
+    """One sheet as a GitHub-flavoured Markdown table with a heading."""
+    numeric = [k in ("int", "share", "float") for k in sheet.kinds]
+    lines = [f"{heading} {sheet.title}", ""]
+    lines.append("| " + " | ".join(_md_cell(h) for h in sheet.columns) + " |")
+    lines.append("|" + "|".join("---:" if n else "---" for n in numeric) + "|")
+    for i, row in enumerate(sheet.rows):
+        cells = [_md_cell(v, k) for v, k in zip(row, sheet.kinds, strict=True)]
+        if sheet.total_row and i == len(sheet.rows) - 1:
+            cells = [f"**{c}**" if c else c for c in cells]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines.append("")
+    return lines
+
+
+def _about_line(book: Workbook) -> str:
+    return ", ".join(f"{k}: {v}" for k, v in book.about if k not in ("title", "measure"))
+
+
+def framework_markdown(book: Workbook) -> list[str]:
+    """The quote matrix as headings (code, then column) and block quotes."""
+    sheet = book.sheets[0]
+    quotes = book.sheet("quotes") if any(s.name == "quotes" for s in book.sheets) else None
+    lines = [f"# {book.title}", "", _about_line(book), ""]
+    if quotes is None:
+        return lines + sheet_markdown(sheet, heading="##")
+    cols = {c: i for i, c in enumerate(quotes.columns)}
+    groups: dict[tuple[str, str], list[tuple[Cell, ...]]] = {}
+    for row in quotes.rows:
+        groups.setdefault((str(row[cols["code"]]), str(row[cols["column"]])), []).append(row)
+    for row in sheet.rows:
+        code, label = str(row[0]), str(row[1])
+        lines += [f"## {code} — {label}", ""]
+        any_quote = False
+        for column in sheet.columns[2:]:
+            items = groups.get((code, column), [])
+            if not items:
+                continue
+            any_quote = True
+            lines += [f"### {column} ({len(items)})", ""]
+            for q in items:
+                where = ", ".join(
+                    str(q[cols[k]]) for k in ("document", "speaker") if q[cols[k]] not in (None, "")
+                )
+                turn = q[cols["turn"]]
+                pos = f"{q[cols['start']]}-{q[cols['end']]}"
+                place = f"{where}, turn {turn}, {pos}" if turn is not None else f"{where}, {pos}"
+                text = str(q[cols["quote"]]).replace("\n", " ")
+                review = q[cols["review"]]
+                note = f" — {review}" if review and review != "unreviewed" else ""
+                comment = q[cols["comment"]]
+                if comment:
+                    note += f": {str(comment).replace(chr(10), ' ')}"
+                lines += [f"> {text}", ">", f"> — {place}{note}", ""]
+        if not any_quote:
+            lines += ["(no quotes)", ""]
+    return lines
+
+
+def to_markdown(book: Workbook, *, sheets: int | None = None) -> str:
+    """Every sheet (or the first ``sheets``) as Markdown; quotes as block quotes."""
+    if book.kind == "quotes":
+        return "\n".join(framework_markdown(book)).rstrip("\n") + "\n"
+    chosen = book.sheets[:sheets] if sheets else book.sheets
+    if len(chosen) == 1:
+        lines = [f"# {chosen[0].title}", ""]
+        about = _about_line(book)
+        if about:
+            lines += [about, ""]
+        lines += sheet_markdown(chosen[0])[2:]
+    else:
+        lines = [f"# {book.title}", ""]
+        about = _about_line(book)
+        if about:
+            lines += [about, ""]
+        for sheet in chosen:
+            lines += sheet_markdown(sheet, heading="##")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def to_md(book: Workbook, path: Path, *, sheets: int | None = None) -> None:
+    """Write :func:`to_markdown` to ``path``."""
+    with atomic_text(path) as fh:
+        fh.write(to_markdown(book, sheets=sheets))
+
+
+# ---------------------------------------------------------------------- JSON
+
+
+def to_json_data(book: Workbook) -> dict[str, Any]:
+    """The workbook as plain data: ``kind``, ``title``, ``about``, ``sheets``.
+
+    Each sheet is ``{name, title, columns, rows}`` with every row an object keyed by
+    column name.
+    """
+    return {
+        "kind": book.kind,
+        "title": book.title,
+        "about": dict(book.about),
+        "sheets": [
+            {
+                "name": s.name,
+                "title": s.title,
+                "columns": list(s.columns),
+                "rows": [dict(zip(s.columns, row, strict=True)) for row in s.rows],
+            }
+            for s in book.sheets
+        ],
+    }
+
+
+def to_json(book: Workbook, path: Path) -> None:
+    """Write :func:`to_json_data` as UTF-8 JSON (two-space indent)."""
+    with atomic_text(path) as fh:
+        json.dump(to_json_data(book), fh, ensure_ascii=False, indent=2)
+        fh.write("\n")
+
+
+# ---------------------------------------------------------------------- SQLite
+
+SQL_TYPES = {"int": "INTEGER", "share": "REAL", "float": "REAL"}
+
+VIEWS = {
+    "v_code_frequency": (
+        "SELECT code, dimension, document, COUNT(*) AS codings FROM codings "
+        "GROUP BY code, dimension, document"
+    ),
+    "v_dimension_frequency": (
+        "SELECT dimension, document, COUNT(*) AS codings, COUNT(DISTINCT code) AS codes "
+        "FROM codings GROUP BY dimension, document"
+    ),
+    "v_code_summary": (
+        "SELECT code, dimension, COUNT(*) AS codings, COUNT(DISTINCT document) AS documents, "
+        "SUM(review = 'approved') AS approved, SUM(review = 'disputed') AS disputed, "
+        "SUM(review = 'unreviewed') AS unreviewed FROM codings GROUP BY code, dimension"
+    ),
+    "v_disputed": (
+        "SELECT guid, document, speaker, code, quote, reviewer, reviewed_at, comment "
+        "FROM codings WHERE review = 'disputed'"
+    ),
+    "v_quotes": (
+        'SELECT code, dimension, cases, document, speaker, turn, start, "end", quote, review, '
+        "comment FROM codings ORDER BY dimension, code, cases, document, start"
+    ),
+}
+"""Views over the ``codings`` table, for a supervisor with ``sqlite3``."""
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _table_name(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_]", "_", name) or "sheet"
+
+
+def _unique_columns(columns: Sequence[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out: list[str] = []
+    for c in columns:
+        key = c.lower()
+        if key in seen:
+            seen[key] += 1
+            c = f"{c}_{seen[key]}"
+        else:
+            seen[key] = 1
+        out.append(c)
+    return out
+
+
+def _plain_table(con: sqlite3.Connection, sheet: Sheet, name: str) -> None:
+    cols = _unique_columns(sheet.columns)
+    defs = ", ".join(
+        f"{_ident(c)} {SQL_TYPES.get(k, 'TEXT')}" for c, k in zip(cols, sheet.kinds, strict=True)
+    )
+    con.execute(f"CREATE TABLE {_ident(name)} (position INTEGER PRIMARY KEY, {defs})")
+    marks = ", ".join("?" for _ in range(len(cols) + 1))
+    con.executemany(
+        f"INSERT INTO {_ident(name)} VALUES ({marks})",
+        [(i, *row) for i, row in enumerate(sheet.rows, start=1)],
+    )
+
+
+def _matrix_tables(con: sqlite3.Connection, sheet: Sheet, name: str) -> None:
+    """A matrix sheet in long form (``code, label, column, count``) and wide form."""
+    value_type = SQL_TYPES.get(sheet.kinds[-1], "TEXT")
+    con.execute(
+        f'CREATE TABLE {_ident(name)} (code TEXT NOT NULL, label TEXT, "column" TEXT NOT NULL, '
+        f'count {value_type} NOT NULL, PRIMARY KEY (code, "column"))'
+    )
+    body = sheet.rows[:-1] if sheet.total_row else sheet.rows
+    matrix_columns = sheet.columns[2:-1] if sheet.total_row else sheet.columns[2:]
+    con.executemany(
+        f"INSERT INTO {_ident(name)} VALUES (?, ?, ?, ?)",
+        [
+            (row[0], row[1], col, value)
+            for row in body
+            for col, value in zip(matrix_columns, row[2 : 2 + len(matrix_columns)], strict=True)
+        ],
+    )
+    cols = ", ".join(f"{_ident(c)} {value_type}" for c in matrix_columns)
+    total = f", total {value_type}" if sheet.total_row else ""
+    con.execute(
+        f"CREATE TABLE {_ident(name + '_wide')} (position INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, "
+        f"label TEXT{', ' + cols if cols else ''}{total})"
+    )
+    width = len(matrix_columns) + 3 + (1 if sheet.total_row else 0)
+    marks = ", ".join("?" for _ in range(width))
+    con.executemany(
+        f"INSERT INTO {_ident(name + '_wide')} VALUES ({marks})",
+        [(i, *row) for i, row in enumerate(body, start=1)],
+    )
+
+
+def to_sqlite(book: Workbook, path: Path, *, support: Sequence[Sheet] = ()) -> None:
+    """Every sheet as a table (matrices in long and wide form), ``about`` with the
+    filters, the ``support`` sheets (codes, documents, cases, codings) and views."""
+
+    def write(tmp: Path) -> None:
+        con = sqlite3.connect(tmp)
+        try:
+            names: set[str] = set()
+            for sheet in (*book.sheets, *support):
+                name = _table_name(sheet.name)
+                if name in names:
+                    continue
+                names.add(name)
+                if sheet.matrix:
+                    _matrix_tables(con, sheet, name)
+                else:
+                    _plain_table(con, sheet, name)
+            con.execute("CREATE TABLE about (key TEXT PRIMARY KEY, value TEXT)")
+            con.executemany("INSERT INTO about VALUES (?, ?)", list(dict(book.about).items()))
+            if "codings" in names:
+                for view, sql in VIEWS.items():
+                    con.execute(f"CREATE VIEW {view} AS {sql}")
+            con.commit()
+        finally:
+            con.close()
+
+    write_atomic(path, write)

@@ -1,0 +1,448 @@
+"""Matrices, reports and supervisor review: the use cases behind ``export``, ``report``
+and ``review``.
+
+Each export computes its matrix in the store under one :class:`Filters`, applies
+the name map (pseudonyms) to every string that leaves the project, flattens the
+result into a :class:`~qualcode.core.tables.Workbook`, and hands it to an exporter.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from qualcode.core import tables
+from qualcode.core.filters import Filters
+from qualcode.core.matrices import MEASURES, Matrix
+from qualcode.core.pseudonyms import Pseudonymizer
+from qualcode.errors import InputError
+
+if TYPE_CHECKING:
+    from qualcode.core.tables import Sheet, Workbook
+    from qualcode.store import Project
+    from qualcode.store.review import ApplyReport
+
+EXPORT_KINDS = ("frequency", "quotes", "cooccurrence", "segments", "appendix", "memos", "all")
+"""What ``qualcode export`` writes."""
+FORMATS = ("csv", "xlsx", "md", "json", "sqlite")
+"""Output formats."""
+SUFFIXES = {
+    ".csv": "csv",
+    ".xlsx": "xlsx",
+    ".md": "md",
+    ".markdown": "md",
+    ".json": "json",
+    ".sqlite": "sqlite",
+    ".sqlite3": "sqlite",
+    ".db": "sqlite",
+}
+
+
+def format_for(output: Path, fmt: str | None) -> str:
+    """The format asked for, or the one the file's suffix names.
+
+    Raises:
+        InputError: when neither says.
+    """
+    if fmt:
+        if fmt not in FORMATS:
+            raise InputError(f"unknown format {fmt!r}", hint="use " + ", ".join(FORMATS))
+        return fmt
+    found = SUFFIXES.get(output.suffix.lower())
+    if found is None:
+        raise InputError(
+            f"cannot tell the format from {output.name!r}",
+            hint="pass --format " + "|".join(FORMATS),
+        )
+    return found
+
+
+def load_pseudonyms(path: Path | None) -> Pseudonymizer:
+    """The name map at ``path`` (an empty one for ``None``)."""
+    if path is None:
+        return Pseudonymizer({})
+    from qualcode.importers.pseudonyms import read_pseudonyms
+
+    return Pseudonymizer(read_pseudonyms(path))
+
+
+def _languages(project: Project) -> list[str]:
+    return list(project.codebook().languages)
+
+
+def default_by(project: Project, kind: str) -> str:
+    """``document`` for frequency; ``case`` for quotes when the project has cases."""
+    if kind == "quotes" and project.cases():
+        return "case"
+    return "document"
+
+
+def build_workbook(
+    project: Project,
+    kind: str,
+    *,
+    filters: Filters | None = None,
+    by: str | None = None,
+    label_lang: str | None = None,
+    measure: str = "codings",
+    names: Pseudonymizer | None = None,
+) -> Workbook:
+    """Compute one export's matrices and flatten them into sheets.
+
+    Args:
+        project: the open project.
+        kind: one of :data:`EXPORT_KINDS`.
+        filters: which codings count.
+        by: columns (``document``, ``case``, ``speaker``, ``attribute:NAME``).
+        label_lang: the language of code labels.
+        measure: for ``frequency``, the measure of the first sheet (what CSV holds).
+        names: pseudonyms applied to every string.
+    """
+    filters = filters or Filters()
+    names = names or Pseudonymizer({})
+    if kind not in EXPORT_KINDS:
+        raise InputError(f"unknown export {kind!r}", hint="use " + ", ".join(EXPORT_KINDS))
+    if measure not in MEASURES:
+        raise InputError(f"unknown measure {measure!r}", hint="use " + ", ".join(MEASURES))
+    langs = _languages(project)
+    if kind == "frequency":
+        freq = names.apply(
+            project.frequency_table(
+                filters, by=by or "document", label_lang=label_lang, reviews=True
+            )
+        )
+        return tables.frequency_workbook(freq, measure=measure)
+    if kind == "quotes":
+        qm = names.apply(
+            project.quote_matrix(
+                filters, by=by or default_by(project, "quotes"), label_lang=label_lang
+            )
+        )
+        return tables.quotes_workbook(qm)
+    if kind == "cooccurrence":
+        return tables.cooccurrence_workbook(
+            names.apply(project.cooccurrence(filters, label_lang=label_lang))
+        )
+    if kind == "segments":
+        segments = names.apply(project.segments(filters, label_lang=label_lang))
+        return tables.segments_workbook(
+            segments,
+            [names.text(a) for a in project.attribute_names()],
+            langs,
+            filters.describe(),
+        )
+    if kind == "appendix":
+        return tables.appendix_workbook(
+            names.apply(project.appendix(filters, label_lang=label_lang)),
+            names.apply(project.memo_rows(filters)),
+            langs,
+            filters.describe(),
+        )
+    if kind == "memos":
+        return tables.memos_workbook(names.apply(project.memo_rows(filters)), filters.describe())
+    books = [
+        build_workbook(
+            project, k, filters=filters, by=by, label_lang=label_lang, measure=measure, names=names
+        )
+        for k in ("frequency", "quotes", "cooccurrence", "segments", "appendix")
+    ]
+    # the segment table (one row per coding, with guid, code, review and comment) is
+    # the review sheet of the whole workbook; the quote list would repeat it
+    quotes = books[1]
+    books[1] = dataclasses.replace(
+        quotes, sheets=tuple(s for s in quotes.sheets if s.name != "quotes")
+    )
+    return tables.combine("all", "Matrices, quotes and codebook", books)
+
+
+def support_sheets(
+    project: Project,
+    filters: Filters,
+    *,
+    label_lang: str | None = None,
+    names: Pseudonymizer | None = None,
+) -> list[Sheet]:
+    """The data behind the matrices, for the SQLite export: codes, documents, cases, codings."""
+    from qualcode.core.tables import Sheet
+
+    names = names or Pseudonymizer({})
+    langs = _languages(project)
+    codes = tables.appendix_sheet(
+        names.apply(project.appendix(filters, examples=0, label_lang=label_lang)), langs
+    )
+    docs = project.documents()
+    documents = Sheet(
+        name="documents",
+        title="Documents",
+        columns=(
+            "document",
+            "lang",
+            "chars",
+            "turns",
+            "sentences",
+            "codings",
+            "coded_share",
+            "case",
+        ),
+        rows=tuple(
+            (
+                names.text(d.name),
+                d.lang,
+                d.chars,
+                d.turns,
+                d.sentences,
+                d.codings,
+                round(d.coded_share, 6),
+                names.text(d.case) if d.case else None,
+            )
+            for d in docs
+        ),
+        kinds=("key", "text", "int", "int", "int", "int", "share", "text"),
+    )
+    attrs = project.attribute_names()
+    case_list = project.cases()
+    cases = Sheet(
+        name="cases",
+        title="Cases and their attributes",
+        columns=("case", "description", "sources", *attrs),
+        rows=tuple(
+            (
+                names.text(c.name),
+                names.text(c.description),
+                "; ".join(
+                    names.text(s.doc) + (f" / {names.text(s.speaker)}" if s.speaker else "")
+                    for s in c.sources
+                ),
+                *(names.text(c.attributes.get(a) or "") or None for a in attrs),
+            )
+            for c in case_list
+        ),
+        kinds=("key", "text", "text", *(["text"] * len(attrs))),
+    )
+    segments = tables.segments_sheet(
+        names.apply(project.segments(filters, label_lang=label_lang)),
+        [names.text(a) for a in attrs],
+        langs,
+    )
+    return [
+        dataclasses.replace(codes, name="codes"),
+        documents,
+        cases,
+        dataclasses.replace(segments, name="codings"),
+    ]
+
+
+def write_workbook(
+    book: Workbook,
+    output: Path,
+    fmt: str,
+    *,
+    support: list[Sheet] | None = None,
+    sheets: int | None = None,
+) -> None:
+    """Render ``book`` to ``output`` in ``fmt``."""
+    from qualcode.exporters import sheets as render
+
+    if fmt == "csv":
+        render.to_csv(book, output)
+    elif fmt == "md":
+        render.to_md(book, output, sheets=sheets)
+    elif fmt == "json":
+        render.to_json(book, output)
+    elif fmt == "sqlite":
+        render.to_sqlite(book, output, support=support or ())
+    elif fmt == "xlsx":
+        from qualcode.exporters.xlsx import to_xlsx
+
+        to_xlsx(book, output)
+    else:  # pragma: no cover - format_for checked it
+        raise InputError(f"unknown format {fmt!r}")
+
+
+def export_matrix(
+    project: Project,
+    kind: str,
+    output: Path,
+    *,
+    fmt: str | None = None,
+    filters: Filters | None = None,
+    by: str | None = None,
+    label_lang: str | None = None,
+    measure: str = "codings",
+    pseudonyms: Path | Mapping[str, str] | None = None,
+) -> Workbook:
+    """Compute one export and write it to ``output``.
+
+    Args:
+        project: the open project.
+        kind: ``frequency``, ``quotes``, ``cooccurrence``, ``segments``, ``appendix``,
+            ``memos`` or ``all``.
+        output: the file to write (atomically).
+        fmt: ``csv``, ``xlsx``, ``md``, ``json`` or ``sqlite`` (default: from the suffix).
+        filters: which codings count.
+        by: columns of the matrix.
+        label_lang: the language of code labels.
+        measure: the frequency measure of the first sheet.
+        pseudonyms: a name-map file, or the map itself.
+
+    Returns:
+        The workbook written.
+    """
+    fmt = format_for(output, fmt)
+    filters = filters or Filters()
+    names = (
+        Pseudonymizer(pseudonyms)
+        if isinstance(pseudonyms, Mapping)
+        else load_pseudonyms(pseudonyms)
+    )
+    if fmt == "csv" and kind == "all":
+        raise InputError(
+            "a CSV file holds one table", hint="export 'all' as xlsx, sqlite, json or md"
+        )
+    book = build_workbook(
+        project, kind, filters=filters, by=by, label_lang=label_lang, measure=measure, names=names
+    )
+    support: list[Sheet] | None = None
+    if fmt == "sqlite":
+        support = support_sheets(project, filters, label_lang=label_lang, names=names)
+        if kind == "segments":
+            book = dataclasses.replace(
+                book, sheets=(dataclasses.replace(book.sheets[0], name="codings"),)
+            )
+            support = [s for s in support if s.name != "codings"]
+    # Markdown of a frequency export keeps to the chosen measure (the skeleton's output)
+    sheets = 1 if kind == "frequency" else None
+    write_workbook(book, output, fmt, support=support, sheets=sheets)
+    return book
+
+
+def export_frequency(
+    project: Project,
+    output: Path,
+    *,
+    fmt: str | None = None,
+    by: str = "document",
+    coder: str | None = None,
+    label_lang: str | None = None,
+    filters: Filters | None = None,
+    measure: str = "codings",
+    pseudonyms: Path | Mapping[str, str] | None = None,
+) -> Matrix:
+    """Compute the code frequency matrix and write it to ``output``; returns its counts."""
+    if filters is None:
+        filters = Filters(coders=(coder,) if coder else ())
+    export_matrix(
+        project,
+        "frequency",
+        output,
+        fmt=fmt,
+        filters=filters,
+        by=by,
+        label_lang=label_lang,
+        measure=measure,
+        pseudonyms=pseudonyms,
+    )
+    freq = project.frequency_table(filters, by=by, label_lang=label_lang)
+    return freq.codings
+
+
+# ---------------------------------------------------------------------- report
+
+
+@dataclass(frozen=True)
+class ReportSummary:
+    """What ``qualcode report`` wrote."""
+
+    path: Path
+    codings: int
+    codes: int
+    columns: int
+    links: int
+
+
+def write_report(
+    project: Project,
+    output: Path,
+    *,
+    filters: Filters | None = None,
+    by: str = "document",
+    label_lang: str | None = None,
+    pseudonyms: Path | Mapping[str, str] | None = None,
+) -> ReportSummary:
+    """Write the self-contained HTML report (no network, prints to PDF)."""
+    from qualcode.exporters.html import ReportData, write_html
+
+    filters = filters or Filters()
+    names = (
+        Pseudonymizer(pseudonyms)
+        if isinstance(pseudonyms, Mapping)
+        else load_pseudonyms(pseudonyms)
+    )
+    base = dataclasses.replace(filters, rollup=False)
+    rolled = dataclasses.replace(filters, rollup=True)
+    data = ReportData(
+        title=names.text(project.codebook().name or "qualcode report"),
+        codebook=project.codebook(),
+        label_lang=label_lang,
+        by=by,
+        about=tuple(({"by": by} | filters.describe()).items()),
+        frequency=names.apply(project.frequency_table(base, by=by, label_lang=label_lang)),
+        dimensions=names.apply(
+            project.frequency_table(rolled, by=by, label_lang=label_lang, reviews=True)
+        ),
+        quotes=names.apply(project.quote_matrix(base, by=by, label_lang=label_lang)),
+        dimension_quotes=names.apply(project.quote_matrix(rolled, by=by, label_lang=label_lang)),
+        cooccurrence=names.apply(project.cooccurrence(base, label_lang=label_lang)),
+        pairs={},
+    )
+    pairs = {}
+    co = data.cooccurrence
+    every = project.overlapping_pairs(base)
+    for i, a in enumerate(co.codes):
+        for j, b in enumerate(co.codes):
+            if j > i and co.counts["overlap"][i][j]:
+                pairs[(a, b)] = tuple(names.apply(every.get((a, b), [])))
+    data = dataclasses.replace(data, pairs=pairs)
+    links = write_html(data, output)
+    return ReportSummary(
+        output,
+        int(data.frequency.codings.total()),
+        len(data.frequency.codings.rows),
+        len(data.frequency.codings.columns),
+        links,
+    )
+
+
+# ---------------------------------------------------------------------- review
+
+
+@dataclass(frozen=True)
+class ReviewFileReport:
+    """What ``review apply`` did: the store's report plus rows the reader could not use."""
+
+    applied: ApplyReport
+    problems: tuple[str, ...]
+
+    @property
+    def failed(self) -> bool:
+        """True when any row could not be matched."""
+        return bool(self.problems or self.applied.unmatched)
+
+
+def apply_review_file(
+    project: Project, path: Path, *, reviewer: str | None = None
+) -> ReviewFileReport:
+    """Read a supervisor's XLSX quote sheet and apply its verdicts and comments.
+
+    Rows that match no coding are reported (one line each) and the rest applied; a
+    file that cannot be used (not a workbook, no quote sheet, an unknown status)
+    changes nothing.
+    """
+    from qualcode.importers.review_xlsx import read_review_sheet
+
+    entries, problems = read_review_sheet(path)
+    report = project.apply_reviews(entries, reviewer=reviewer, source=str(path))
+    return ReviewFileReport(report, tuple(problems))

@@ -1,0 +1,314 @@
+"""Supervisor review: verdicts, comment threads, replies, revisions and queues.
+
+A review touches only ``codings.review``, ``reviewer`` and ``reviewed_at`` and the
+``review_comments`` thread: never the coding's coder, origin, status or anchor. A
+researcher's revision changes the coding's span or code (keeping its guid, so the
+thread stays attached) and sends it back to the reviewer as ``unreviewed``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, Table, select
+
+from qualcode.clock import new_guid, now
+from qualcode.core.model import Coding, Review
+from qualcode.core.review import VERDICTS, ReviewEntryIn, ReviewItem, ThreadEntry
+from qualcode.errors import ConflictError, InputError, NotFoundError
+from qualcode.store import convert
+from qualcode.store.base import T_CODES, T_CODINGS, T_DOCS, ProjectBase, _Tx
+from qualcode.store.schema import ReviewCommentRow
+
+T_COMMENTS: Table = ReviewCommentRow.__table__  # type: ignore[assignment]
+
+QUEUES = ("disputed", "awaiting", "unreviewed", "approved")
+"""``disputed``: the researcher's to-do; ``awaiting``: answered (reply or revision) and
+back with the reviewer; ``unreviewed`` / ``approved``: by state."""
+
+
+@dataclass(frozen=True)
+class ApplyReport:
+    """What ``review apply`` did.
+
+    Attributes:
+        changed: codings whose verdict or thread changed.
+        unchanged: rows that said what the project already holds.
+        unmatched: one message per row that matches no coding (or the wrong one).
+    """
+
+    changed: int = 0
+    unchanged: int = 0
+    unmatched: tuple[str, ...] = field(default_factory=tuple)
+
+
+class ReviewMixin(ProjectBase):
+    """Review verdicts and threads (one action each)."""
+
+    def _coding_row(self, conn: Connection, guid: str) -> Any:
+        row = conn.execute(self._coding_select().where(T_CODINGS.c.guid == guid)).mappings().first()
+        if row is None:
+            raise NotFoundError(
+                f"no coding with guid {guid!r}", hint="'qualcode codings --json' lists the guids"
+            )
+        return row
+
+    def _thread(self, conn: Connection, guid: str) -> list[ThreadEntry]:
+        return [
+            ThreadEntry(r.guid, r.coding_guid, r.author, r.at, r.kind, r.text)
+            for r in conn.execute(
+                select(T_COMMENTS).where(T_COMMENTS.c.coding_guid == guid).order_by(T_COMMENTS.c.pk)
+            )
+        ]
+
+    def _add_entry(self, tx: _Tx, guid: str, author: str, kind: str, body: str) -> ThreadEntry:
+        entry = ThreadEntry(new_guid(), guid, author, now(), kind, body)
+        tx.insert(
+            T_COMMENTS,
+            {
+                "guid": entry.guid,
+                "coding_guid": guid,
+                "author": author,
+                "at": entry.at,
+                "kind": kind,
+                "text": body,
+            },
+        )
+        return entry
+
+    def _set_verdict(self, tx: _Tx, row: Any, verdict: str, comment: str, reviewer: str) -> bool:
+        """Record ``verdict`` (and the comment) on one coding; False when nothing changed."""
+        if verdict not in VERDICTS:
+            raise InputError(
+                f"unknown review status {verdict!r}", hint="use " + ", ".join(VERDICTS)
+            )
+        thread = self._thread(tx.conn, row["guid"])
+        last_text = thread[-1].text if thread else ""
+        same_verdict = row["review"] == verdict
+        if same_verdict and (not comment or comment == last_text):
+            return False
+        if same_verdict:
+            self._add_entry(tx, row["guid"], reviewer, "comment", comment)
+            return True
+        tx.update(
+            T_CODINGS,
+            {"pk": row["pk"]},
+            {"review": verdict, "reviewer": reviewer, "reviewed_at": now()},
+        )
+        self._add_entry(tx, row["guid"], reviewer, verdict, comment)
+        return True
+
+    def review_coding(
+        self, guid: str, verdict: str, comment: str = "", *, reviewer: str | None = None
+    ) -> Coding:
+        """Approve or dispute a coding (or withdraw a verdict), with a comment (one action).
+
+        Args:
+            guid: the coding.
+            verdict: ``approved``, ``disputed`` or ``unreviewed``.
+            comment: why (kept in the coding's thread).
+            reviewer: who (default: the project's coder, i.e. ``--coder`` or settings).
+
+        Raises:
+            NotFoundError: no such coding.
+            InputError: an unknown verdict.
+        """
+        reviewer = reviewer or self.coder
+        with self._write("review", f"{verdict} coding {guid}", coder=reviewer) as tx:
+            row = self._coding_row(tx.conn, guid)
+            self._set_verdict(tx, row, verdict, comment.strip(), reviewer)
+        return self.coding_by_guid(guid)
+
+    def comment_review(self, guid: str, text: str, *, author: str | None = None) -> ThreadEntry:
+        """Add a comment to a coding's thread without changing its verdict."""
+        author = author or self.coder
+        if not text.strip():
+            raise InputError("a comment needs some text")
+        with self._write("review.comment", f"comment on coding {guid}", coder=author) as tx:
+            self._coding_row(tx.conn, guid)
+            return self._add_entry(tx, guid, author, "comment", text.strip())
+
+    def reply_review(self, guid: str, text: str, *, author: str | None = None) -> ThreadEntry:
+        """The researcher answers a dispute; the coding goes back to the reviewer."""
+        author = author or self.coder
+        if not text.strip():
+            raise InputError("a reply needs some text")
+        with self._write("review.reply", f"reply on coding {guid}", coder=author) as tx:
+            self._coding_row(tx.conn, guid)
+            return self._add_entry(tx, guid, author, "reply", text.strip())
+
+    def revise_coding(
+        self,
+        guid: str,
+        *,
+        start: int | None = None,
+        end: int | None = None,
+        code: str | None = None,
+        comment: str = "",
+        author: str | None = None,
+    ) -> Coding:
+        """The researcher changes a disputed coding's span or code (one action).
+
+        The guid, coder, origin, status and anchor stay; the thread is kept and gains a
+        ``revision`` entry saying what changed; the verdict goes back to
+        ``unreviewed`` so the reviewer sees it again.
+
+        Raises:
+            NotFoundError: no such coding or code.
+            InputError: nothing to change, or a span outside the text.
+            ConflictError: the same coder already has an identical coding.
+        """
+        author = author or self.coder
+        with self._write("review.revise", f"revise coding {guid}", coder=author) as tx:
+            conn = tx.conn
+            row = self._coding_row(conn, guid)
+            new_start = row["start"] if start is None else start
+            new_end = row["end"] if end is None else end
+            doc_row = conn.execute(
+                select(T_DOCS.c.chars, T_DOCS.c.text).where(T_DOCS.c.pk == row["document_pk"])
+            ).one()
+            if new_start < 0 or new_end > doc_row.chars or new_start >= new_end:
+                raise InputError(
+                    f"span [{new_start}:{new_end}] is outside {row['doc']!r} (0..{doc_row.chars}) or empty",
+                    hint="start must be below end, both within the text",
+                )
+            code_pk = self._code_pk(conn, code) if code is not None else row["code_pk"]
+            changes: dict[str, Any] = {}
+            what: list[str] = []
+            if (new_start, new_end) != (row["start"], row["end"]):
+                changes.update(start=new_start, end=new_end, quote=doc_row.text[new_start:new_end])
+                what.append(f"span {row['start']}-{row['end']} -> {new_start}-{new_end}")
+            if code_pk != row["code_pk"]:
+                changes["code_pk"] = code_pk
+                new_id = conn.execute(select(T_CODES.c.id).where(T_CODES.c.pk == code_pk)).scalar()
+                what.append(f"code {row['code']} -> {new_id}")
+            if not changes:
+                raise InputError(
+                    "the revision changes nothing", hint="give a new --start/--end or --code"
+                )
+            clash = conn.execute(
+                select(T_CODINGS.c.guid).where(
+                    T_CODINGS.c.document_pk == row["document_pk"],
+                    T_CODINGS.c.code_pk == changes.get("code_pk", row["code_pk"]),
+                    T_CODINGS.c.start == changes.get("start", row["start"]),
+                    T_CODINGS.c.end == changes.get("end", row["end"]),
+                    T_CODINGS.c.coder == row["coder"],
+                    T_CODINGS.c.guid != guid,
+                )
+            ).scalar()
+            if clash is not None:
+                raise ConflictError(
+                    f"{row['coder']} already has that coding ({clash})",
+                    hint="remove one of the two, or revise to another span",
+                )
+            changes["version"] = row["version"] + 1
+            if row["review"] != Review.UNREVIEWED.value:
+                changes["review"] = Review.UNREVIEWED.value
+            tx.update(T_CODINGS, {"pk": row["pk"]}, changes)
+            body = "; ".join(what) + (f": {comment.strip()}" if comment.strip() else "")
+            self._add_entry(tx, guid, author, "revision", body)
+        return self.coding_by_guid(guid)
+
+    def review_thread(self, guid: str) -> list[ThreadEntry]:
+        """Every entry of a coding's review thread, oldest first."""
+        with self._read() as conn:
+            self._coding_row(conn, guid)
+            return self._thread(conn, guid)
+
+    def coding_by_guid(self, guid: str) -> Coding:
+        """One coding by guid (with its review state)."""
+        with self._read() as conn:
+            return convert.coding_from_row(self._coding_row(conn, guid))
+
+    def review_queue(self, queue: str = "disputed") -> list[ReviewItem]:
+        """Codings waiting for someone, with their threads, in document and text order.
+
+        Args:
+            queue: ``disputed`` (the researcher's to-do), ``awaiting`` (answered with a
+                reply or revision, back with the reviewer), ``unreviewed`` or ``approved``.
+        """
+        if queue not in QUEUES:
+            raise InputError(f"unknown queue {queue!r}", hint="use " + ", ".join(QUEUES))
+        with self._read() as conn:
+            stmt = self._coding_select().order_by(T_DOCS.c.name, T_CODINGS.c.start, T_CODINGS.c.pk)
+            threads: dict[str, list[ThreadEntry]] = {}
+            for r in conn.execute(select(T_COMMENTS).order_by(T_COMMENTS.c.pk)):
+                threads.setdefault(r.coding_guid, []).append(
+                    ThreadEntry(r.guid, r.coding_guid, r.author, r.at, r.kind, r.text)
+                )
+            if queue == "awaiting":
+                answered = [
+                    g for g, t in threads.items() if t and t[-1].kind in ("reply", "revision")
+                ]
+                stmt = stmt.where(
+                    T_CODINGS.c.guid.in_(answered),
+                    T_CODINGS.c.review != Review.APPROVED.value,
+                )
+            else:
+                stmt = stmt.where(T_CODINGS.c.review == queue)
+            rows = conn.execute(stmt).mappings().all()
+        return [
+            ReviewItem(convert.coding_from_row(r), tuple(threads.get(r["guid"], ()))) for r in rows
+        ]
+
+    def apply_reviews(
+        self, entries: Sequence[ReviewEntryIn], *, reviewer: str | None = None, source: str = ""
+    ) -> ApplyReport:
+        """Apply a supervisor's offline verdicts and comments in one action.
+
+        Rows whose guid matches no coding, or whose code differs from the coding's,
+        are reported and skipped; the others are applied. A row that says what the
+        project already holds changes nothing (applying a file twice is harmless).
+
+        Raises:
+            InputError: an entry with an unknown verdict (nothing is written).
+        """
+        reviewer = reviewer or self.coder
+        for e in entries:
+            if e.verdict and e.verdict not in VERDICTS:
+                raise InputError(
+                    f"unknown review status {e.verdict!r}",
+                    path=source or None,
+                    line=e.row,
+                    hint="use " + ", ".join(VERDICTS),
+                )
+        changed = unchanged = 0
+        unmatched: list[str] = []
+        where = f"{source}:" if source else ""
+        with self._write(
+            "review.apply", f"apply reviews from {source or 'a sheet'}", coder=reviewer
+        ) as tx:
+            for e in entries:
+                place = f"{where}{e.row}: " if e.row is not None else where
+                row = (
+                    tx.conn.execute(self._coding_select().where(T_CODINGS.c.guid == e.guid))
+                    .mappings()
+                    .first()
+                )
+                if row is None:
+                    unmatched.append(f"{place}no coding with guid {e.guid!r}")
+                    continue
+                if e.code and e.code != row["code"]:
+                    unmatched.append(
+                        f"{place}coding {e.guid} is coded {row['code']!r}, the sheet says {e.code!r}"
+                    )
+                    continue
+                comment = e.comment.strip()
+                if e.verdict:
+                    did = self._set_verdict(tx, row, e.verdict, comment, reviewer)
+                elif comment:
+                    thread = self._thread(tx.conn, e.guid)
+                    if thread and thread[-1].text == comment:
+                        did = False
+                    else:
+                        self._add_entry(tx, e.guid, reviewer, "comment", comment)
+                        did = True
+                else:
+                    did = False
+                if did:
+                    changed += 1
+                else:
+                    unchanged += 1
+        return ApplyReport(changed, unchanged, tuple(unmatched))

@@ -1,0 +1,215 @@
+"""Long work in a thread worker with a progress bar and a Cancel button.
+
+:class:`JobModal` runs any ``job(progress, cancelled) -> result`` in a Textual thread
+worker, so the screen keeps redrawing and answering keys. The job reports through
+``progress(done, total, what)`` (the services' :data:`~qualcode.core.model.Progress`
+callback); once Cancel is pressed, the next call to ``progress`` raises
+:class:`Cancelled`, so a job stops between two of its units of work (an import stops
+after the current document's transaction). Import, export and, later, auto-coding
+use it.
+
+:class:`ImportDialog` and :class:`ExportDialog` ask for the paths and build the jobs.
+"""
+
+from __future__ import annotations
+
+import glob
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, ProgressBar, Static
+
+from qualcode.core.model import Progress
+from qualcode.errors import InputError, QualcodeError
+
+T = TypeVar("T")
+
+Job = Callable[[Progress, threading.Event], T]
+"""A unit of long work: ``job(progress, cancelled)``."""
+
+
+class Cancelled(Exception):
+    """Raised inside a job by ``progress`` once the user pressed Cancel."""
+
+
+@dataclass(frozen=True)
+class JobResult(Generic[T]):
+    """How a job ended: its value, or cancelled, or an error message."""
+
+    value: T | None = None
+    cancelled: bool = False
+    error: str | None = None
+
+
+class JobModal(ModalScreen[JobResult[T]]):
+    """Run a job in a thread worker, show its progress, let the user cancel it."""
+
+    BINDINGS = [
+        Binding(
+            "escape,ctrl+c",
+            "cancel",
+            "Cancel",
+            id="job-cancel",
+            tooltip="Stop after the current unit of work.",
+            priority=True,
+        )
+    ]
+
+    def __init__(self, title: str, job: Job[T]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.job = job
+        self.cancel_event = threading.Event()
+        self.steps: list[tuple[int, int, str]] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="job", classes="dialog"):
+            yield Static(self.title_text, classes="dialog-title")
+            yield ProgressBar(id="job-progress", show_eta=False)
+            yield Static("starting…", id="job-what")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Cancel (esc)", id="job-cancel-button", variant="error")
+
+    def on_mount(self) -> None:
+        # the worker belongs to the app: dismissing the modal does not cancel it
+        self.app.run_worker(
+            self._run, thread=True, group="job", description=self.title_text, exit_on_error=False
+        )
+
+    def _progress(self, done: int, total: int, what: str) -> None:
+        # called in the worker thread
+        if self.cancel_event.is_set():
+            raise Cancelled
+        self.app.call_from_thread(self._show, done, total, what)
+
+    def _show(self, done: int, total: int, what: str) -> None:
+        self.steps.append((done, total, what))
+        bar = self.query_one(ProgressBar)
+        bar.update(total=max(total, 1), progress=done)
+        self.query_one("#job-what", Static).update(f"{done}/{total} {what}")
+
+    def _run(self) -> None:
+        result: JobResult[T]
+        try:
+            result = JobResult(value=self.job(self._progress, self.cancel_event))
+        except Cancelled:
+            result = JobResult(cancelled=True)
+        except QualcodeError as exc:
+            result = JobResult(error=str(exc))
+        except OSError as exc:
+            result = JobResult(error=str(exc))
+        self.app.call_from_thread(self.dismiss, result)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "job-cancel-button":
+            self.action_cancel()
+
+    def action_cancel(self) -> None:
+        self.cancel_event.set()
+        self.query_one("#job-what", Static).update("cancelling after the current step…")
+
+
+def expand_paths(text: str, base: Path) -> list[Path]:
+    """Paths and globs (space-separated; quotes allowed) -> existing files, sorted.
+
+    Raises:
+        InputError: nothing given, or a pattern that matches no file.
+    """
+    import shlex
+
+    try:
+        parts = shlex.split(text)
+    except ValueError as exc:
+        raise InputError(f"cannot read the paths: {exc}") from None
+    if not parts:
+        raise InputError("give one or more files or patterns, e.g. transcripts/*.txt")
+    out: list[Path] = []
+    for part in parts:
+        pattern = str(Path(part).expanduser())
+        if not Path(pattern).is_absolute():
+            pattern = str(base / pattern)
+        found = sorted(Path(p) for p in glob.glob(pattern, recursive=True) if Path(p).is_file())
+        if not found:
+            raise InputError(f"{part!r} matches no file", hint=f"paths are relative to {base}")
+        out.extend(p for p in found if p not in out)
+    return out
+
+
+class PathDialog(ModalScreen[str | None]):
+    """Ask for paths (import) or an output file (export)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="path-cancel")]
+
+    def __init__(self, title: str, value: str, hint: str, *, input_id: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.value = value
+        self.hint = hint
+        self.input_id = input_id
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="path-dialog", classes="dialog"):
+            yield Static(self.title_text, classes="dialog-title")
+            yield Input(self.value, id=self.input_id)
+            yield Static(self.hint, classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def import_dialog(base: Path) -> PathDialog:
+    """The dialog that asks which transcripts to import."""
+    return PathDialog(
+        "Import transcripts",
+        "",
+        "files or patterns, space-separated, relative to the project's folder "
+        f"({base.name}/), e.g. transcripts/*.txt · enter import · esc cancel",
+        input_id="import-paths",
+    )
+
+
+def export_dialog(default: str) -> PathDialog:
+    """The dialog that asks where to write the frequency matrix."""
+    return PathDialog(
+        "Export the code × document frequency matrix",
+        default,
+        "the suffix picks the format: .csv, .md or .sqlite · enter export · esc cancel",
+        input_id="export-path",
+    )
+
+
+def import_job(project: Any, paths: list[Path]) -> Job[Any]:
+    """A job importing ``paths`` (one transaction per document)."""
+    from qualcode import services
+
+    def job(progress: Progress, cancelled: threading.Event) -> Any:
+        return services.import_transcripts(project, paths, progress=progress)
+
+    return job
+
+
+def export_job(project: Any, output: Path) -> Job[Any]:
+    """A job writing the frequency matrix to ``output``."""
+    from qualcode import services
+
+    def job(progress: Progress, cancelled: threading.Event) -> Any:
+        progress(0, 1, f"computing the matrix for {output.name}")
+        output.parent.mkdir(parents=True, exist_ok=True)
+        matrix = services.export_frequency(project, output)
+        progress(1, 1, f"wrote {output}")
+        return matrix
+
+    return job

@@ -1,0 +1,317 @@
+"""The review screen: a matrix, the quotes behind a cell, and a verdict on each.
+
+The supervisor sees the code x document (or case) frequency matrix; Enter on a
+cell lists exactly the codings behind that count; ``a`` approves the highlighted
+coding (``A``: with a comment), ``d`` disputes it with a comment, ``m`` adds a comment (on one's own coding,
+a reply to the dispute), ``f`` shows only disputed codings. Every verdict is
+recorded with the reviewer's name (``--coder`` / settings) and the time, in the
+coding's review fields and thread, never touching the coding itself. ``u`` rolls
+sub-codes up to their dimension, ``b`` switches the columns between documents and
+cases, ``Escape`` goes back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Input, Static
+
+from qualcode.core.filters import Filters
+from qualcode.core.matrices import Frequency, QuoteMatrix, Segment
+from qualcode.errors import QualcodeError
+from qualcode.store import Project
+
+REVIEW_STYLE = {"approved": "green", "disputed": "bold red", "unreviewed": "dim"}
+
+
+class CommentModal(ModalScreen[str | None]):
+    """Ask for a comment (Enter keeps it, Escape cancels)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="comment-cancel")]
+
+    def __init__(self, title: str, *, required: bool) -> None:
+        super().__init__()
+        self.title_text = title
+        self.required = required
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="comment-box"):
+            yield Static(self.title_text, id="comment-title")
+            yield Input(placeholder="comment", id="comment-input")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        value = event.value.strip()
+        if self.required and not value:
+            self.notify("a dispute needs a comment", severity="warning")
+            return
+        self.dismiss(value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ReviewScreen(Screen[None]):
+    """Review the matrix and the codings behind each count."""
+
+    BINDINGS = [
+        Binding(
+            "escape", "back", "Back", id="review-back", tooltip="Back to the matrix, or close."
+        ),
+        Binding(
+            "a",
+            "verdict('approved')",
+            "Approve",
+            id="review-approve",
+            tooltip="Approve the highlighted coding.",
+        ),
+        Binding(
+            "A",
+            "verdict('approved', True)",
+            "Approve…",
+            show=False,
+            id="review-approve-comment",
+            tooltip="Approve the highlighted coding, with a comment.",
+        ),
+        Binding(
+            "d",
+            "verdict('disputed')",
+            "Dispute",
+            id="review-dispute",
+            tooltip="Dispute the highlighted coding, with a comment.",
+        ),
+        Binding(
+            "m",
+            "comment",
+            "Comment",
+            id="review-comment",
+            tooltip="Comment on the highlighted coding (on your own coding: a reply to a dispute).",
+        ),
+        Binding(
+            "f",
+            "toggle_disputed",
+            "Disputed only",
+            id="review-disputed",
+            tooltip="Show only disputed codings: the researcher's queue.",
+        ),
+        Binding(
+            "u",
+            "toggle_rollup",
+            "Roll up",
+            id="review-rollup",
+            tooltip="Sub-codes under dimensions.",
+        ),
+        Binding(
+            "b", "toggle_by", "Docs/cases", id="review-by", tooltip="Columns: documents or cases."
+        ),
+    ]
+    """Keys of the review screen (remappable by id)."""
+
+    def __init__(
+        self, project: Project, *, filters: Filters | None = None, label_lang: str | None = None
+    ) -> None:
+        super().__init__()
+        self.project = project
+        self.filters = filters or Filters()
+        self.label_lang = label_lang
+        self.by = "document"
+        self.freq: Frequency | None = None
+        self.quotes: QuoteMatrix | None = None
+        self.shown: list[Segment] = []
+        self.cell: tuple[int, int] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="review-status")
+        with Vertical(id="review-main"):
+            yield DataTable(id="review-matrix", cursor_type="cell", zebra_stripes=True)
+            yield DataTable(id="review-quotes", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#review-matrix", DataTable).border_title = "Matrix"
+        self.query_one("#review-quotes", DataTable).border_title = "Quotes (Enter on a count)"
+        self.reload()
+        self.query_one("#review-matrix", DataTable).focus()
+
+    # ------------------------------------------------------------------ data
+
+    def reload(self) -> None:
+        """Recompute the matrix and the quotes behind it."""
+        self.freq = self.project.frequency_table(
+            self.filters, by=self.by, label_lang=self.label_lang
+        )
+        self.quotes = self.project.quote_matrix(
+            self.filters, by=self.by, label_lang=self.label_lang
+        )
+        table = self.query_one("#review-matrix", DataTable)
+        cursor = table.cursor_coordinate
+        table.clear(columns=True)
+        m = self.freq.codings
+        table.add_column("code", key="code")
+        for i, col in enumerate(m.columns):
+            table.add_column(col, key=f"c{i}")
+        table.add_column("total", key="total")
+        for code, label, cells, total in zip(
+            m.rows, m.row_labels, m.cells, m.row_totals(), strict=True
+        ):
+            row: list[Text | str] = [Text(f"{code}  {label}")]
+            for value in cells:
+                row.append(Text(str(value), style="bold" if value else "dim", justify="right"))
+            row.append(Text(str(total), justify="right"))
+            table.add_row(*row, key=code)
+        if cursor.row < table.row_count and cursor.column < len(table.columns):
+            table.move_cursor(row=cursor.row, column=cursor.column)
+        elif m.columns:
+            table.move_cursor(row=0, column=1)
+        if self.cell is not None:
+            self.show_cell(*self.cell)
+        self._status()
+
+    def _status(self) -> None:
+        m = self.freq.codings if self.freq else None
+        counts = {"approved": 0, "disputed": 0, "unreviewed": 0}
+        if self.quotes is not None:
+            for s in self.quotes.segments():
+                counts[s.review] = counts.get(s.review, 0) + 1
+        text = (
+            f"review as {self.project.coder} · by {self.by}"
+            + (" · rolled up" if self.filters.rollup else "")
+            + (" · disputed only" if self.filters.review == ("disputed",) else "")
+            + (f" · {m.total()} codings" if m else "")
+            + f" · {counts['approved']} approved · {counts['disputed']} disputed"
+        )
+        self.query_one("#review-status", Static).update(text)
+
+    def show_cell(self, row: int, col: int) -> None:
+        """List the codings behind matrix cell (row, col)."""
+        assert self.freq is not None and self.quotes is not None
+        m = self.freq.codings
+        if not (0 <= row < len(m.rows)) or not (0 <= col < len(m.columns)):
+            return
+        self.cell = (row, col)
+        code, column = m.rows[row], m.columns[col]
+        qm = self.quotes
+        segs: list[Segment] = []
+        if code in qm.rows and column in qm.columns:
+            segs = list(qm.cells[qm.rows.index(code)][qm.columns.index(column)])
+        self.shown = segs
+        table = self.query_one("#review-quotes", DataTable)
+        keep = table.cursor_row
+        table.clear(columns=True)
+        for name in ("review", "code", "quote", "where", "comment"):
+            table.add_column(name, key=name)
+        for s in segs:
+            table.add_row(
+                Text(s.review, style=REVIEW_STYLE.get(s.review, "")),
+                s.code,
+                _clip(s.quote, 60),
+                s.place(),
+                _clip(s.comment, 40),
+                key=s.guid,
+            )
+        table.border_title = f"{code} × {column}: {len(segs)} quotes"
+        if segs:
+            table.move_cursor(row=min(keep, len(segs) - 1))
+
+    # ------------------------------------------------------------------ events
+
+    def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
+        if event.data_table.id != "review-matrix":
+            return
+        col = event.coordinate.column - 1
+        self.show_cell(event.coordinate.row, col)
+        if self.shown:
+            self.query_one("#review-quotes", DataTable).focus()
+
+    def _current(self) -> Segment | None:
+        table = self.query_one("#review-quotes", DataTable)
+        if not self.shown or not table.has_focus:
+            return None
+        return self.shown[min(table.cursor_row, len(self.shown) - 1)]
+
+    def action_back(self) -> None:
+        quotes = self.query_one("#review-quotes", DataTable)
+        if quotes.has_focus:
+            self.query_one("#review-matrix", DataTable).focus()
+        else:
+            self.app.pop_screen()
+
+    def action_verdict(self, verdict: str, with_comment: bool = False) -> None:
+        seg = self._current()
+        if seg is None:
+            self.notify("Enter on a count first, then pick a quote", severity="warning")
+            return
+        if verdict == "disputed" or with_comment:
+            required = verdict == "disputed"
+
+            def done(comment: str | None) -> None:
+                if comment is not None and (comment or not required):
+                    self._record(seg.guid, verdict, comment)
+
+            title = "Dispute" if required else "Approve"
+            self.app.push_screen(
+                CommentModal(f"{title}: “{_clip(seg.quote, 60)}”", required=required), done
+            )
+        else:
+            self._record(seg.guid, verdict, "")
+
+    def action_comment(self) -> None:
+        seg = self._current()
+        if seg is None:
+            self.notify("Enter on a count first, then pick a quote", severity="warning")
+            return
+
+        own = seg.coder == self.project.coder
+
+        def done(comment: str | None) -> None:
+            if comment:
+                try:
+                    if own:  # the researcher answers a dispute on their own coding
+                        self.project.reply_review(seg.guid, comment)
+                    else:
+                        self.project.comment_review(seg.guid, comment)
+                except QualcodeError as exc:
+                    self.notify(str(exc), severity="error")
+                self.reload()
+
+        self.app.push_screen(CommentModal("Reply" if own else "Comment", required=True), done)
+
+    def _record(self, guid: str, verdict: str, comment: str) -> None:
+        try:
+            self.project.review_coding(guid, verdict, comment)
+        except QualcodeError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.reload()
+        self.query_one("#review-quotes", DataTable).focus()
+
+    def action_toggle_rollup(self) -> None:
+        self.filters = replace(self.filters, rollup=not self.filters.rollup)
+        self.cell = None
+        self.query_one("#review-quotes", DataTable).clear(columns=True)
+        self.reload()
+
+    def action_toggle_disputed(self) -> None:
+        disputed = self.filters.review == ("disputed",)
+        self.filters = replace(self.filters, review=() if disputed else ("disputed",))
+        self.cell = None
+        self.query_one("#review-quotes", DataTable).clear(columns=True)
+        self.reload()
+
+    def action_toggle_by(self) -> None:
+        self.by = "case" if self.by == "document" else "document"
+        self.cell = None
+        self.query_one("#review-quotes", DataTable).clear(columns=True)
+        self.reload()
+
+
+def _clip(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"

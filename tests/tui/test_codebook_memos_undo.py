@@ -1,0 +1,143 @@
+"""Codebook editing in the workbench, memos, and undo/redo across restarts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from qualcode.store import open_project
+from qualcode.tui.app import QualcodeApp
+from qualcode.tui.screens.modals import MemoEditor, TextPrompt
+from qualcode.tui.widgets.code_tree import CodeTree
+from qualcode.tui.widgets.transcript_view import TranscriptView
+from tests.conftest import dump_content
+from tests.tui.conftest import Messages
+
+FIRST_DOC = "interview_07_ngo_observer"
+
+
+async def focus_code(app: QualcodeApp, pilot: object, code_id: str) -> CodeTree:
+    tree = app.screen.query_one(CodeTree)
+    tree.focus()
+    for line in range(tree.last_line + 1):
+        node = tree.get_node_at_line(line)
+        if node is not None and node.data == code_id:
+            tree.move_cursor(node)
+            break
+    await pilot.pause()  # type: ignore[attr-defined]
+    assert tree.highlighted_code == code_id
+    return tree
+
+
+async def test_codebook_edits_in_the_tree_reach_the_database_and_the_yaml(
+    make_app: Callable[..., QualcodeApp], demo_dir: Path, messages: Messages
+) -> None:
+    yaml_file = demo_dir / "kepmenpan-63.yaml"
+    app = make_app()
+    async with app.run_test(size=(120, 35), message_hook=messages.append) as pilot:
+        await pilot.pause()
+        await pilot.press("j", "semicolon", "3", "a")  # a coding of cost.unofficial_fee
+        await focus_code(app, pilot, "cost")
+        await pilot.press("e")
+        assert isinstance(app.screen, TextPrompt)
+        await pilot.press("ctrl+a", "ctrl+k", *"Ongkos layanan", "enter")
+        await pilot.press("number_sign", "ctrl+a", "ctrl+k", *"#123456", "enter")
+        await pilot.press("K", "ctrl+a", "ctrl+k", "9", "enter")
+        await pilot.press("a")  # a sub-code of cost
+        await pilot.press(*"broker", "tab", *"Calo", "enter", "enter", "enter")
+        await pilot.pause()
+        await focus_code(app, pilot, "cost.unofficial_fee")
+        await pilot.press("M", *"calo", "enter")  # merge into the new code
+        await pilot.pause()
+        await focus_code(app, pilot, "time.on_time")
+        await pilot.press("p", *"Prosedur pelayanan", "enter")  # move under procedure
+        await pilot.pause()
+        await focus_code(app, pilot, "time.short_wait")
+        await pilot.press("d")
+        await pilot.pause()
+    project = open_project(str(demo_dir))
+    cb = project.codebook()
+    codings = project.codings(doc=FIRST_DOC)
+    project.close()
+    cost = cb["cost"]
+    assert cost.label == {"id": "Ongkos layanan", "en": "Service cost"}
+    assert (cost.color, cost.key) == ("#123456", "9")
+    assert cb["cost.broker"].label == "Calo" and cb["cost.broker"].parent == "cost"
+    assert "cost.unofficial_fee" not in cb and cb.get("cost.unofficial_fee") == cb["cost.broker"]
+    assert [c.code for c in codings] == ["cost.broker"]  # the coding followed the merge
+    assert cb["time.on_time"].parent == "procedure"
+    assert "time.short_wait" not in cb
+    text = yaml_file.read_text(encoding="utf-8")
+    assert "Ongkos layanan" in text and "#123456" in text and "id: cost.broker" in text
+    assert "# Codebook: quality of public services" in text  # comments kept
+    notices = messages.notices()
+    assert "renamed cost" in notices and "deleted time.short_wait" in notices
+
+
+async def test_a_code_with_codings_is_never_deleted(
+    make_app: Callable[..., QualcodeApp], demo_dir: Path, messages: Messages
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 35), message_hook=messages.append) as pilot:
+        await pilot.pause()
+        await pilot.press("4")
+        await focus_code(app, pilot, "product")
+        await pilot.press("d")
+        await pilot.pause()
+    project = open_project(str(demo_dir))
+    assert "product" in project.codebook()
+    project.close()
+    assert any("never deleted outright" in n for n in messages.notices())
+
+
+async def test_memos_on_a_coding_a_document_and_a_code(
+    make_app: Callable[..., QualcodeApp], demo_dir: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        await pilot.press("2", "m")
+        assert isinstance(app.screen, MemoEditor)
+        await pilot.press(*"waited two hours", "ctrl+s")
+        await pilot.press("M", *"strong on time", "ctrl+s")
+        await focus_code(app, pilot, "time")
+        await pilot.press("m", *"late officers", "ctrl+s")
+        await pilot.pause()
+        view = app.screen.query_one(TranscriptView)
+        strip = view.render_line(view.line_of(view.selection.start) - view.scroll_offset.y)  # type: ignore[union-attr]
+        assert "✎" in "".join(seg.text for seg in strip)[:8]
+        assert view.border_subtitle == "✎ 1 memo"
+    project = open_project(str(demo_dir))
+    (c,) = project.codings(doc=FIRST_DOC)
+    assert c.memo == "waited two hours"
+    assert [m.text for m in project.memos("document", FIRST_DOC)] == ["strong on time"]
+    assert [m.text for m in project.memos("code", "time")] == ["late officers"]
+    project.close()
+
+
+async def test_undo_and_redo_in_the_workbench_also_after_a_restart(
+    make_app: Callable[..., QualcodeApp], demo_dir: Path, messages: Messages
+) -> None:
+    db = demo_dir / "qualcode.db"
+    start = dump_content(db)
+    app = make_app()
+    async with app.run_test(size=(120, 35), message_hook=messages.append) as pilot:
+        await pilot.pause()
+        await pilot.press("1", "j", "2", "m", *"note", "ctrl+s")
+        await pilot.press("u")  # the memo
+        await pilot.pause()
+        project = open_project(str(demo_dir))
+        assert [c.memo for c in project.codings(doc=FIRST_DOC)] == [None, None]
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert sorted(str(c.memo) for c in project.codings(doc=FIRST_DOC)) == ["None", "note"]
+        project.close()
+    assert any(n.startswith("undid: memo on coding") for n in messages.notices())
+    app = make_app()  # opened again: the history is still there
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        await pilot.press("u", "u", "u")
+        await pilot.pause()
+        view = app.screen.query_one(TranscriptView)
+        assert len(view.index) == 0
+    assert dump_content(db) == start
