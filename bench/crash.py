@@ -499,11 +499,13 @@ def make_transcripts(folder: Path, rng: random.Random, n: int) -> list[Path]:
         else:
             cues = []
             for k, (who, text) in enumerate(turns):
-                a, b = k * 10, k * 10 + 9
+                a, b = divmod(k * 10, 60), divmod(k * 10 + 9, 60)
                 if suffix == ".vtt":
-                    cues.append(f"00:00:{a:02d}.000 --> 00:00:{b:02d}.000\n<v {who}>{text}")
+                    start, end = f"00:{a[0]:02d}:{a[1]:02d}.000", f"00:{b[0]:02d}:{b[1]:02d}.000"
+                    cues.append(f"{start} --> {end}\n<v {who}>{text}")
                 else:
-                    cues.append(f"{k + 1}\n00:00:{a:02d},000 --> 00:00:{b:02d},000\n{who}: {text}")
+                    start, end = f"00:{a[0]:02d}:{a[1]:02d},000", f"00:{b[0]:02d}:{b[1]:02d},000"
+                    cues.append(f"{k + 1}\n{start} --> {end}\n{who}: {text}")
             body = ("WEBVTT\n\n" if suffix == ".vtt" else "") + "\n\n".join(cues) + "\n"
         path.write_text(body, encoding="utf-8")
         files.append(path)

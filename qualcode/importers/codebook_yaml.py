@@ -115,9 +115,7 @@ def load_yaml(text: str, source: str | None = None) -> YamlData:
                 )
         built.add(key)
         if len(path) > MAX_DEPTH:
-            raise refuse(
-                n, f"nested more than {MAX_DEPTH} levels deep", "use a flatter codebook"
-            )
+            raise refuse(n, f"nested more than {MAX_DEPTH} levels deep", "use a flatter codebook")
         if isinstance(n, yaml.MappingNode | yaml.SequenceNode):
             on_path.add(key)
             try:

@@ -189,10 +189,14 @@ def read_vtt(
     return _finish(path, cues, "vtt", speakers, name, enc, notices)
 
 
-_VTT_TIMING = re.compile(
-    r"^\s*(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3}\s+-->\s+(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3}(?:\s|$)"
-)
+# the time lines the parsers accept (webvtt-py without strict, srt), so the check
+# below refuses only blocks they would skip or glue to the cue before
+_VTT_STAMP = r"(?:\d+:)?\d{1,2}:\d{1,2}\.\d{1,3}"
+_VTT_TIMING = re.compile(rf"^\s*{_VTT_STAMP}\s*-->\s*{_VTT_STAMP}")
+_SRT_STAMP = r"\d+[,.:，．。：]\d+[,.:，．。：]\d+[,.:，．。：]?\d*"
+_SRT_TIMING = re.compile(rf"^\s*{_SRT_STAMP} *-[ -] *> *{_SRT_STAMP}")
 _VTT_OTHER = re.compile(r"^(NOTE|STYLE|REGION)(\s|$)")
+_ARROW = re.compile(r"-[ -] *>")
 
 
 def _check_vtt_blocks(text: str, path: Path, *, header: bool = True) -> None:
@@ -201,7 +205,8 @@ def _check_vtt_blocks(text: str, path: Path, *, header: bool = True) -> None:
     line was mistyped) would be lost or garbled."""
     line_no = 1
     first = header
-    for block in re.split(r"(\n[ \t]*\n)", text):
+    # both parsers end a block at an empty line only (a line of spaces is text)
+    for block in re.split(r"(\n\n+)", text):
         if block.startswith("\n"):  # a separator: count its lines
             line_no += block.count("\n")
             continue
@@ -212,8 +217,8 @@ def _check_vtt_blocks(text: str, path: Path, *, header: bool = True) -> None:
         if first:  # the WEBVTT header and its text
             first = False
         elif block.strip() and not (header and _VTT_OTHER.match(lines[0])):
-            timing = next((i for i, ln in enumerate(lines[:2]) if "-->" in ln), None)
-            if timing is None or not _VTT_TIMING.match(lines[timing]):
+            timing = next((i for i, ln in enumerate(lines[:2]) if _ARROW.search(ln)), None)
+            if timing is None or not (_VTT_TIMING if header else _SRT_TIMING).match(lines[timing]):
                 numbered = lines[0].strip().isdigit() and len(lines) > 1
                 at = line_no + (timing if timing is not None else int(numbered))
                 if not header:
