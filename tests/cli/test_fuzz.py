@@ -9,7 +9,15 @@ and the project byte for byte as it was. A *mutated* file (random damage to a va
 one) may turn out valid: then it is imported (exit 0) and the project still passes
 ``PRAGMA integrity_check``; if it is refused, the refusal must follow the same
 rules. Failures found here are fixed in the code and kept as files in
-``tests/data/bad/fuzz/`` (``test_fuzz_regressions``).
+``tests/data/bad/fuzz/`` (``test_fuzz_regressions``, with the exact line each gives).
+
+Each run is derandomized (the same inputs every time) and feeds 270 broken and 130
+randomly damaged files; the last test checks the count. To hunt for new failures::
+
+    QUALCODE_FUZZ_EXPLORE=1 QUALCODE_FUZZ_SAVE=/tmp/fuzz pytest tests/cli/test_fuzz.py \
+        --hypothesis-seed=7
+
+runs ten times as many fresh inputs and keeps every failing one in ``/tmp/fuzz``.
 """
 
 from __future__ import annotations
@@ -17,10 +25,12 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shutil
 import sqlite3
 import tempfile
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -193,16 +203,39 @@ class Case:
     data: bytes
     refuse: bool
     """True: broken by construction, must be refused; False: may be valid."""
-    strict: bool = False
+
+
+COUNTS: Counter[tuple[str, str]] = Counter()
+"""(area, outcome) -> how many generated inputs this run fed to the command line."""
+
+
+SAVE = os.environ.get("QUALCODE_FUZZ_SAVE")
+"""A folder: every input that fails is written there (hypothesis shrinks it, so the
+newest file of a kind is the smallest), to be kept in ``tests/data/bad/fuzz/``."""
 
 
 def feed(t: Template, case: Case, command: Callable[[Path], list[str]]) -> None:
     """Run the command on the case's file in a fresh project; check the outcome."""
+    try:
+        _feed(t, case, command)
+    except AssertionError:
+        if SAVE:
+            import hashlib
+
+            name = f"{case.what.split(':')[0].replace(' ', '-')}-{hashlib.sha1(case.data).hexdigest()[:8]}"
+            Path(SAVE).mkdir(parents=True, exist_ok=True)
+            (Path(SAVE) / f"{name}{case.suffix}").write_bytes(case.data)
+        raise
+
+
+def _feed(t: Template, case: Case, command: Callable[[Path], list[str]]) -> None:
+    area = case.what.split(":")[0].split()[0]
+    COUNTS[area, "fed"] += 1
     with fresh_project(t) as folder:
         path = folder.parent / f"input{case.suffix}"
         path.write_bytes(case.data)
         before = snapshot(folder)
-        args = command(path) + (["--strict"] if case.strict else [])
+        args = command(path)
         r = CliRunner().invoke(
             cli, ["--project", str(folder / "qualcode.db"), *args], prog_name="qualcode"
         )
@@ -214,6 +247,7 @@ def feed(t: Template, case: Case, command: Callable[[Path], list[str]]) -> None:
             raise AssertionError(f"{about}\n{trace}")
         if r.exit_code == 0:
             assert not case.refuse, f"a broken file was accepted: {about}"
+            COUNTS[area, "accepted"] += 1
             con = sqlite3.connect(folder / "qualcode.db")
             assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
             con.close()
@@ -228,6 +262,61 @@ def feed(t: Template, case: Case, command: Callable[[Path], list[str]]) -> None:
         assert "Traceback" not in r.stderr, about
         assert r.stdout == "", f"output on a refusal: {about}; stdout {r.stdout!r}"
         assert snapshot(folder) == before, f"the project changed on a refusal: {about}"
+        COUNTS[area, "refused"] += 1
+        if case.refuse:
+            COUNTS[area, "broken"] += 1
+
+
+# ---------------------------------------------------------------------- regressions
+
+REGRESSIONS_EXPECTED: dict[str, str] = {
+    # found by this fuzzer; each crashed with a traceback or lost text before its fix
+    "alias_bomb.yaml": "3:15: aliases expand to more than 10,000 repeated values "
+    "(write the values out, or use fewer aliases)",
+    "recursive_alias.yaml": "2:8: an alias refers to a value that contains it (remove the alias)",
+    "deep_nesting.yaml": "2:108: nested more than 100 levels deep (use a flatter codebook)",
+    "control_character.yaml": "4:16: YAML does not allow the character U+0007 here "
+    "(remove it, or save the file again from a text editor)",
+    "bare_list_bad_colour.yaml": "3:10: bad colour 'reddish' for code 'time' "
+    "(write it as #RRGGBB or #RGB)",
+    "cue_without_time.vtt": "6: a cue without a valid time line, whose text would be lost "
+    "(a cue starts with 'HH:MM:SS.mmm --> HH:MM:SS.mmm')",
+    "cue_glued.srt": "5: is a malformed SubRip file (a cue is not 'number / time --> time / text')",
+    "damaged_member.docx": " is a corrupt Word document (.docx) (Error -3 while decompressing "
+    "data: invalid code lengths set) (open and save it again as .docx)",
+    "damaged_member.odt": " is a corrupt OpenDocument text (.odt) (Error -3 while decompressing "
+    "data: invalid code lengths set) (open and save it again as .odt)",
+    "damaged_member.qdpx": " the archive is damaged (project.qde: Error -3 while decompressing "
+    "data: invalid code lengths set) (export it again)",
+    "unknown_xml_encoding.qdc": "1: the XML declares the encoding 'ut0-8', which cannot be read "
+    '(unknown encoding: ut0-8) (REFI-QDA files are UTF-8: write encoding="utf-8")',
+    "multibyte_xml_encoding.qde": "1: the XML declares the encoding 'shift_jis', which cannot be "
+    "read (multi-byte encodings are not supported) (REFI-QDA files are UTF-8: write "
+    'encoding="utf-8")',
+}
+"""File in ``tests/data/bad/fuzz/`` -> the rest of its one error line after ``error: FILE:``."""
+
+
+@pytest.mark.parametrize("name", sorted(REGRESSIONS_EXPECTED))
+def test_fuzz_regressions(template: Template, name: str) -> None:
+    path = REGRESSIONS / name
+    command = ["codebook", "sync"] if path.suffix == ".yaml" else ["import"]
+    with fresh_project(template) as folder:
+        before = snapshot(folder)
+        r = CliRunner().invoke(
+            cli,
+            ["--project", str(folder / "qualcode.db"), *command, str(path)],
+            prog_name="qualcode",
+        )
+        assert r.exception is None or isinstance(r.exception, SystemExit), r.exception
+        assert r.exit_code == 1
+        assert r.stderr == f"error: {path}:{REGRESSIONS_EXPECTED[name]}\n"
+        assert r.stdout == ""
+        assert snapshot(folder) == before
+
+
+def test_every_regression_file_is_in_the_table() -> None:
+    assert sorted(p.name for p in REGRESSIONS.iterdir()) == sorted(REGRESSIONS_EXPECTED)
 
 
 # ---------------------------------------------------------------------- damage
@@ -390,17 +479,18 @@ def broken_codebook(draw: st.DrawFn, valid: bytes) -> Case:
     return Case(f"codebook: {kind}", ".yaml", raw, refuse=True)
 
 
-@st.composite
-def codebook_case(draw: st.DrawFn, valid: bytes) -> Case:
-    if draw(st.integers(0, 3)) == 0:
-        return Case("codebook: random damage", ".yaml", draw(damaged(valid)), refuse=False)
-    return draw(broken_codebook(valid))
-
-
-@fuzz(100)
+@fuzz(90)
 @given(data=st.data())
-def test_fuzzed_codebooks(template: Template, data: st.DataObject) -> None:
-    case = data.draw(codebook_case(template.valid[".yaml"]))
+def test_broken_codebooks_are_refused(template: Template, data: st.DataObject) -> None:
+    case = data.draw(broken_codebook(template.valid[".yaml"]))
+    feed(template, case, lambda path: ["codebook", "sync", str(path)])
+
+
+@fuzz(30)
+@given(data=st.data())
+def test_damaged_codebooks_are_refused_or_synced(template: Template, data: st.DataObject) -> None:
+    raw = data.draw(damaged(template.valid[".yaml"]))
+    case = Case("codebook: random damage", ".yaml", raw, refuse=False)
     feed(template, case, lambda path: ["codebook", "sync", str(path)])
 
 
@@ -499,21 +589,17 @@ def broken_transcript(draw: st.DrawFn, valid: dict[str, bytes]) -> Case:
 
 
 @st.composite
-def transcript_case(draw: st.DrawFn, valid: dict[str, bytes]) -> Case:
-    if draw(st.integers(0, 2)) == 0:
-        suffix = draw(st.sampled_from(TRANSCRIPT_SUFFIXES))
-        if suffix in MAIN_MEMBER and draw(st.booleans()):
-            member = MAIN_MEMBER[suffix]
-            inner = draw(damaged(valid[suffix][:0] or _member(valid[suffix], member)))
-            data = rezip(valid[suffix], lambda m: {**m, member: inner})
-            return Case(f"transcript {suffix}: damaged document XML", suffix, data, refuse=False)
-        return Case(
-            f"transcript {suffix}: random damage",
-            suffix,
-            draw(damaged(valid[suffix])),
-            refuse=False,
-        )
-    return draw(broken_transcript(valid))
+def damaged_transcript(draw: st.DrawFn, valid: dict[str, bytes]) -> Case:
+    """A valid transcript with random damage (to the document XML inside a package)."""
+    suffix = draw(st.sampled_from(TRANSCRIPT_SUFFIXES))
+    if suffix in MAIN_MEMBER and draw(st.booleans()):
+        member = MAIN_MEMBER[suffix]
+        inner = draw(damaged(_member(valid[suffix], member)))
+        data = rezip(valid[suffix], lambda m: {**m, member: inner})
+        return Case(f"transcript {suffix}: damaged document XML", suffix, data, refuse=False)
+    return Case(
+        f"transcript {suffix}: random damage", suffix, draw(damaged(valid[suffix])), refuse=False
+    )
 
 
 def _member(data: bytes, name: str) -> bytes:
@@ -521,8 +607,211 @@ def _member(data: bytes, name: str) -> bytes:
         return z.read(name)
 
 
-@fuzz(150)
+@fuzz(90)
 @given(data=st.data())
-def test_fuzzed_transcripts(template: Template, data: st.DataObject) -> None:
-    case = data.draw(transcript_case(template.valid))
+def test_broken_transcripts_are_refused(template: Template, data: st.DataObject) -> None:
+    case = data.draw(broken_transcript(template.valid))
     feed(template, case, lambda path: ["import", str(path)])
+
+
+@fuzz(50)
+@given(data=st.data())
+def test_damaged_transcripts_are_refused_or_imported(
+    template: Template, data: st.DataObject
+) -> None:
+    case = data.draw(damaged_transcript(template.valid))
+    feed(template, case, lambda path: ["import", str(path)])
+
+
+# ---------------------------------------------------------------------- exchange files
+
+EXCHANGE_SUFFIXES = [".qdpx", ".qdc", ".qde"]
+ROOT_END = {".qdc": b"</CodeBook>", ".qde": b"</Project>"}
+
+_ENTITY_BOMB = (
+    b'<!DOCTYPE lolz [<!ENTITY lol "lol">'
+    b'<!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+    b'<!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">]>\n'
+)
+_EXTERNAL = b'<!DOCTYPE x [<!ENTITY ext SYSTEM "file:///etc/passwd">]>\n'
+
+
+def _after_declaration(xml: bytes, insert: bytes) -> bytes:
+    end = xml.index(b"?>") + 2 if xml.startswith(b"<?xml") else 0
+    return xml[:end] + b"\n" + insert + xml[end:].lstrip(b"\n")
+
+
+@st.composite
+def broken_xml(draw: st.DrawFn, xml: bytes, root: bytes) -> tuple[str, bytes]:
+    """A REFI-QDA XML document (``.qdc`` or ``.qde``) with one defect that refuses it."""
+    kind = draw(
+        st.sampled_from(
+            ["empty", "not XML", "XML cut", "entity declarations", "external entity",
+             "wrong root", "binary junk", "unclosed element", "two roots"]
+        )
+    )  # fmt: skip
+    if kind == "empty":
+        return kind, b""
+    if kind == "not XML":
+        text = draw(st.text(min_size=1, max_size=80).filter(lambda s: "<" not in s))
+        return kind, ("not xml " + text).encode("utf-8")
+    if kind == "XML cut":  # always before the root is closed
+        return kind, xml[: draw(st.integers(1, xml.rindex(root)))]
+    if kind == "entity declarations":
+        name = root[2:-1]
+        data = _after_declaration(xml, _ENTITY_BOMB.replace(b"lolz", name))
+        return kind, data.replace(b"<Codes>", b"<Codes>&lol2;", 1)
+    if kind == "external entity":
+        name = root[2:-1]
+        data = _after_declaration(xml, _EXTERNAL.replace(b"DOCTYPE x", b"DOCTYPE " + name))
+        return kind, data.replace(b"<Codes>", b"<Codes>&ext;", 1)
+    if kind == "wrong root":
+        name = root[2:-1]
+        other = draw(st.sampled_from([b"html", b"Projekt", b"QDA", b"Codes", b"Book"]))
+        return kind, xml.replace(b"<" + name, b"<" + other, 1).replace(root, b"</" + other + b">")
+    if kind == "binary junk":
+        return kind, draw(binary_junk())
+    if kind == "unclosed element":
+        at = xml.index(b"</Code>")
+        return kind, xml[:at] + xml[at + len(b"</Code>") :]
+    # two roots: a second document glued after the first
+    return kind, xml + xml[xml.index(b"<", 2) :] if xml.startswith(b"<?xml") else xml + xml
+
+
+@st.composite
+def broken_exchange(draw: st.DrawFn, valid: dict[str, bytes]) -> Case:
+    """A ``.qdpx``, ``.qdc`` or ``.qde`` file with one defect that refuses it."""
+    suffix = draw(st.sampled_from(EXCHANGE_SUFFIXES))
+    if suffix == ".qdc":
+        kind, data = draw(broken_xml(valid[".qdc"], ROOT_END[".qdc"]))
+        return Case(f"exchange {suffix}: {kind}", suffix, data, refuse=True)
+    if suffix == ".qde" and draw(st.booleans()):
+        kind, data = draw(broken_xml(valid[".qde"], ROOT_END[".qde"]))
+        return Case(f"exchange {suffix}: {kind}", suffix, data, refuse=True)
+    if suffix == ".qde":  # a bare project whose source path leaves its folder
+        bad = draw(st.sampled_from(SOURCE_ESCAPES))
+        data = re.sub(rb'plainTextPath="[^"]*"', b'plainTextPath="' + bad + b'"', valid[".qde"])
+        return Case(f"exchange {suffix}: source path {bad.decode()}", suffix, data, refuse=True)
+    kind = draw(
+        st.sampled_from(
+            ["empty", "not a zip", "zip cut", "no project.qde", "project.qde broken",
+             "member escapes", "source path escapes", "zip bomb", "nothing but a folder"]
+        )
+    )  # fmt: skip
+    qdpx = valid[".qdpx"]
+    if kind == "empty":
+        data = b""
+    elif kind == "not a zip":
+        data = draw(st.binary(min_size=1, max_size=300).filter(lambda b: not b.startswith(b"PK")))
+    elif kind == "zip cut":  # the central directory at the end is lost
+        data = qdpx[: draw(st.integers(1, len(qdpx) - 23))]
+    elif kind == "no project.qde":
+        data = rezip(qdpx, lambda m: {k: v for k, v in m.items() if not k.endswith(".qde")})
+    elif kind == "project.qde broken":
+        inner, member = draw(broken_xml(valid[".qde"], ROOT_END[".qde"]))
+        kind = f"project.qde: {inner}"
+        data = rezip(qdpx, lambda m: {**m, "project.qde": member})
+    elif kind == "member escapes":
+        name = draw(st.sampled_from(["../evil.txt", "/etc/evil", "sources/../../evil", "C:/evil"]))
+        data = rezip(qdpx, lambda m: {**m, name: b"evil"})
+    elif kind == "source path escapes":
+        bad = draw(st.sampled_from(SOURCE_ESCAPES))
+
+        def change(m: dict[str, bytes]) -> dict[str, bytes]:
+            xml = re.sub(
+                rb'plainTextPath="[^"]*"', b'plainTextPath="' + bad + b'"', m["project.qde"]
+            )
+            return {**m, "project.qde": xml}
+
+        data = rezip(qdpx, change)
+    elif kind == "zip bomb":
+        data = _zip_bomb(qdpx)
+    else:
+        data = rezip(qdpx, lambda m: {"project/": b""})
+    return Case(f"exchange {suffix}: {kind}", suffix, data, refuse=True)
+
+
+SOURCE_ESCAPES = [
+    b"internal://../../../etc/passwd",
+    b"internal:///etc/passwd",
+    b"relative://../secret.txt",
+    b"internal://C:/Windows/win.ini",
+    b"../outside.txt",
+]
+
+_BOMB: dict[bytes, bytes] = {}
+
+
+def _zip_bomb(qdpx: bytes) -> bytes:
+    """The project with a 12 MiB member of zeros (1000:1): made once per run."""
+    if qdpx not in _BOMB:
+        _BOMB[qdpx] = rezip(qdpx, lambda m: {**m, "sources/zeros.txt": b"0" * (12 * 1024**2)})
+    return _BOMB[qdpx]
+
+
+@st.composite
+def damaged_meta(draw: st.DrawFn, qde: bytes) -> bytes:
+    """The project XML with qualcode's own metadata in a code's description damaged."""
+    metas = list(re.finditer(rb"\[qualcode:meta/1\] (\{[^<]*\})", qde))
+    m = draw(st.sampled_from(metas))
+    meta = json.loads(m.group(1).decode("utf-8").replace("&quot;", '"'))
+    field = draw(st.sampled_from(["id", "key", "label", "rules", "aliases", "codebook", "color"]))
+    meta[field] = draw(
+        st.sampled_from(
+            [None, 7, "", "has space", [1, 2], {"x": {"y": 1}}, {"regex": ["(unclosed"]},
+             {"scope": "page"}, "#zzz", "é"]
+        )
+    )  # fmt: skip
+    text = json.dumps(meta, ensure_ascii=False).replace("&", "&amp;").replace("<", "&lt;")
+    return qde[: m.start(1)] + text.encode("utf-8") + qde[m.end(1) :]
+
+
+@st.composite
+def damaged_exchange(draw: st.DrawFn, valid: dict[str, bytes]) -> Case:
+    """A valid exchange file with random damage, or with qualcode's metadata damaged."""
+    if draw(st.booleans()):
+        suffix = draw(st.sampled_from(EXCHANGE_SUFFIXES))
+        if suffix == ".qdpx" and draw(st.booleans()):
+            inner = draw(damaged(valid[".qde"]))
+            data = rezip(valid[".qdpx"], lambda m: {**m, "project.qde": inner})
+            return Case("exchange .qdpx: damaged project.qde", suffix, data, refuse=False)
+        return Case(
+            f"exchange {suffix}: random damage", suffix, draw(damaged(valid[suffix])), refuse=False
+        )
+    qde = draw(damaged_meta(valid[".qde"]))
+    if draw(st.booleans()):
+        return Case("exchange .qde: damaged qualcode metadata", ".qde", qde, refuse=False)
+    data = rezip(valid[".qdpx"], lambda m: {**m, "project.qde": qde})
+    return Case("exchange .qdpx: damaged qualcode metadata", ".qdpx", data, refuse=False)
+
+
+@fuzz(90)
+@given(data=st.data())
+def test_broken_exchange_files_are_refused(template: Template, data: st.DataObject) -> None:
+    case = data.draw(broken_exchange(template.valid))
+    feed(template, case, lambda path: ["import", str(path)])
+
+
+@fuzz(50)
+@given(data=st.data())
+def test_damaged_exchange_files_are_refused_or_imported(
+    template: Template, data: st.DataObject
+) -> None:
+    case = data.draw(damaged_exchange(template.valid))
+    feed(template, case, lambda path: ["import", str(path)])
+
+
+# ---------------------------------------------------------------------- the count
+
+
+def test_every_run_feeds_at_least_200_broken_files() -> None:
+    """Runs after the fuzz tests above (file order): what this run fed and how it went."""
+    if not COUNTS:
+        pytest.skip("run the whole module: the fuzz tests did not run")
+    areas = ("codebook", "transcript", "exchange")
+    for area in areas:
+        assert COUNTS[area, "broken"] >= 80, (area, dict(COUNTS))
+    assert sum(COUNTS[a, "broken"] for a in areas) >= 200, dict(COUNTS)
+    assert sum(COUNTS[a, "fed"] for a in areas) == sum(
+        COUNTS[a, k] for a in areas for k in ("accepted", "refused")
+    )
