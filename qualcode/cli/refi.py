@@ -70,13 +70,15 @@ def import_refi_files(ctx: Context, files: Sequence[Path], *, strict: bool) -> i
     try:
         for path, read in reads:
             try:
-                report = services.import_refi(project, path, read=read)
+                report = services.import_refi(project, path, read=read, backup=not created)
             except QualcodeError as exc:
                 bad += 1
                 for line in exc.lines():
                     echo_err(f"error: {line}")
                 continue
             imported += 1
+            if report.backup is not None:
+                echo_err(f"backup: {report.backup}")
             for problem in report.warnings:
                 echo_err(f"warning: {problem.format()}")
             for note in report.notes:

@@ -110,7 +110,7 @@ def restore(ctx: Context, file: Path) -> None:
     from qualcode import services
 
     before, target = services.restore_location(ctx.project_location, file)
-    if before == target:
+    if before is None:
         click.echo(f"restored {target} from {file}")
     else:
         click.echo(f"restored {target} from {file} (the state before is in {before})")

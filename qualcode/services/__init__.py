@@ -20,6 +20,7 @@ from qualcode.services.autocode import (
     make_explainer,
     match_documents,
 )
+from qualcode.services.backups import auto_backup
 from qualcode.services.cases import AttributeReport, import_attributes
 from qualcode.services.codebook import export_codebook, load_codebook, sync_codebook, write_back
 from qualcode.services.history import redo, undo
@@ -104,6 +105,7 @@ __all__ = [
     "RefiImportReport",
     "Progress",
     "agreement_report",
+    "auto_backup",
     "backup_project",
     "ReferenceCodings",
     "accept_all",

@@ -2,9 +2,13 @@
 
 ``qualcode backup`` writes a timestamped copy into ``backups/`` beside the project
 file (a consistent snapshot even while others write: the online backup API copies
-a committed state). ``qualcode merge`` makes one before it writes anything.
-``qualcode restore FILE`` puts a SQLite backup back (after backing up the current
-state, so a restore can itself be undone).
+a committed state); on PostgreSQL a ``pg_dump`` custom-format file into
+``./backups/``. The same copy is made automatically before a schema migration, a
+project merge, a codebook sync or REFI-QDA import into a project, and a re-import
+(``import --replace``), each labelled with why (``...-before-merge.db``).
+``qualcode restore FILE`` puts a backup back: a SQLite copy with the backup API, a
+dump with ``pg_restore`` in one transaction. The current state is backed up first,
+so a restore can itself be undone.
 """
 
 from __future__ import annotations
@@ -215,11 +219,151 @@ def dump_postgres(url: URL, target: Path | None = None, *, label: str = "") -> P
     return out
 
 
-def backup(project: ProjectBase, target: Path | None = None) -> Path:
-    """Back the project up (SQLite or PostgreSQL)."""
+def backup(project: ProjectBase, target: Path | None = None, *, label: str = "") -> Path:
+    """Back the project up (SQLite or PostgreSQL); ``label`` says why (``before-merge``)."""
     if project.dialect == "sqlite":
-        return backup_sqlite(project, target)
-    return backup_postgres(project, target)
+        return backup_sqlite(project, target, label=label)
+    return dump_postgres(project.engine.url, target, label=label)
+
+
+def discard(path: Path) -> None:
+    """Remove an automatic backup that was not needed (the change it guarded failed or
+    changed nothing), and its folder when that is left empty."""
+    path.unlink(missing_ok=True)
+    try:
+        path.parent.rmdir()
+    except OSError:
+        pass  # other backups are there
+
+
+PG_DUMP_MAGIC = b"PGDMP"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _pg_program(name: str) -> str:
+    tool = pg_tool(name)
+    if tool is None:
+        raise ProjectError(
+            f"{name} is not installed, so a PostgreSQL project cannot be restored",
+            hint="install the PostgreSQL client programs (Debian: apt-get install postgresql-client)",
+        )
+    return tool
+
+
+def check_dump(source: Path) -> str:
+    """Check that ``source`` is a ``pg_dump`` of a qualcode project this release can open.
+
+    Returns:
+        Its schema revision.
+
+    Raises:
+        InputError: missing, not a custom-format dump, damaged, not a qualcode
+            project, or of a newer schema.
+        ProjectError: ``pg_restore`` is not installed.
+    """
+    from qualcode.store.engine import KNOWN_REVISIONS
+
+    source = Path(source)
+    if not source.is_file():
+        raise InputError("no such backup file", path=source)
+    with open(source, "rb") as fh:
+        head = fh.read(16)
+    if head == SQLITE_MAGIC:
+        raise InputError(
+            "is a SQLite backup, not a PostgreSQL dump",
+            path=source,
+            hint="restore it into a SQLite project: qualcode --project FILE.db restore ...",
+        )
+    if not head.startswith(PG_DUMP_MAGIC):
+        raise InputError(
+            "not a qualcode backup of a PostgreSQL project (not a pg_dump custom-format file)",
+            path=source,
+        )
+    done = subprocess.run(
+        [
+            _pg_program("pg_restore"),
+            "--data-only",
+            "--table=alembic_version",
+            "--file=-",
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        first = (done.stderr.strip().splitlines() or ["cannot be read"])[0]
+        raise InputError(
+            f"the dump is damaged ({first})", path=source, hint="restore an older backup"
+        )
+    # COPY public.alembic_version (version_num) FROM stdin;\n0009\n\\.
+    lines = done.stdout.splitlines()
+    start = next((i for i, ln in enumerate(lines) if ln.startswith("COPY ")), None)
+    revision = lines[start + 1].strip() if start is not None and start + 1 < len(lines) else ""
+    if not revision or revision == "\\.":
+        raise InputError("not a qualcode backup (no schema version)", path=source)
+    if revision not in KNOWN_REVISIONS:
+        raise InputError(
+            f"the backup has schema {revision}, unknown to this qualcode",
+            path=source,
+            hint="restore it with the qualcode that wrote it",
+        )
+    return revision
+
+
+def restore_postgres(url: URL | str, source: Path) -> tuple[Path, str]:
+    """Replace the PostgreSQL project at ``url`` with the dump ``source``.
+
+    The current state is dumped first (``backups/<db>-<time>-before-restore.dump``).
+    ``pg_restore --clean`` runs in one transaction: on any error the database is
+    left as it was. Run it as the project's owner. Coders' roles are granted their
+    privileges again afterwards (the dump leaves privileges out, so it also
+    restores into another server).
+
+    Returns:
+        ``(the dump of the state before, the URL without its password)``.
+
+    Raises:
+        InputError: ``source`` is not a usable dump (see :func:`check_dump`).
+        ProjectError: ``pg_dump``/``pg_restore`` missing, or the restore failed.
+    """
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    url = make_url(url)
+    check_dump(source)
+    before = dump_postgres(url, label="before-restore")
+    conninfo, env = _libpq(url)
+    done = subprocess.run(
+        [
+            _pg_program("pg_restore"),
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--no-privileges",
+            "--single-transaction",
+            "--exit-on-error",
+            f"--dbname={conninfo}",
+            str(source),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        first = (done.stderr.strip().splitlines() or ["failed"])[0]
+        raise ProjectError(
+            f"pg_restore failed, the project is as it was: {first}",
+            hint="restore as the role that owns the project",
+        )
+    from qualcode.store import postgres
+
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            postgres.refresh_grants(conn)
+    finally:
+        engine.dispose()
+    return before, url.render_as_string(hide_password=True)
 
 
 def restore_sqlite(project: ProjectBase, source: Path) -> tuple[Path, Path]:
@@ -262,8 +406,15 @@ def check_backup(source: Path) -> str:
     if not source.is_file():
         raise InputError("no such backup file", path=source)
     with open(source, "rb") as fh:
-        if fh.read(16) != b"SQLite format 3\x00":
-            raise InputError("not a qualcode backup (not a SQLite file)", path=source)
+        head = fh.read(16)
+    if head.startswith(PG_DUMP_MAGIC):
+        raise InputError(
+            "is a PostgreSQL dump, not a SQLite backup",
+            path=source,
+            hint="restore it into a PostgreSQL project: qualcode --project postgresql://... restore",
+        )
+    if head != SQLITE_MAGIC:
+        raise InputError("not a qualcode backup (not a SQLite file)", path=source)
     try:
         con = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
         try:
