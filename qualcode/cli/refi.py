@@ -38,7 +38,9 @@ def export_qdpx(ctx: Context, output: Path) -> None:
     click.echo(summary.line())
 
 
-def import_refi_files(ctx: Context, files: Sequence[Path], *, strict: bool) -> int:
+def import_refi_files(
+    ctx: Context, files: Sequence[Path], *, strict: bool, backup: bool = True
+) -> int:
     """Import REFI-QDA files into the project (created when missing); returns the exit code.
 
     Every file is read and checked before the project is touched; under ``strict``
@@ -70,7 +72,9 @@ def import_refi_files(ctx: Context, files: Sequence[Path], *, strict: bool) -> i
     try:
         for path, read in reads:
             try:
-                report = services.import_refi(project, path, read=read, backup=not created)
+                report = services.import_refi(
+                    project, path, read=read, backup=backup and not created
+                )
             except QualcodeError as exc:
                 bad += 1
                 for line in exc.lines():

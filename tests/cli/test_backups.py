@@ -174,6 +174,21 @@ def test_without_its_copy_a_change_is_not_made(
     assert state(project) != before
 
 
+@pytest.mark.parametrize("trigger", sorted(TRIGGERS))
+def test_no_backup_makes_the_change_without_a_copy(
+    trigger: str, team_template: Path, demo_dir: Path, tmp_path: Path
+) -> None:
+    from tests.pg import sqlite_copy
+
+    project = sqlite_copy(team_template, tmp_path / "p")
+    make, _label, _said = TRIGGERS[trigger]
+    before = state(project)
+    r = run(project, *make(project, tmp_path, demo_dir), "--no-backup")
+    assert r.exit_code == 0, r.stderr
+    assert state(project) != before
+    assert not (tmp_path / "p" / "backups").exists()
+
+
 @pytest.mark.parametrize("kind", ["other-kind", "damaged"])
 def test_a_backup_of_the_wrong_kind_or_damaged_is_refused(
     kind: str, backend: str, team_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
