@@ -8,7 +8,8 @@ on stderr, ``error: FILE: ...`` naming the file, nothing on stdout, no traceback
 and the project byte for byte as it was. A *mutated* file (random damage to a valid
 one) may turn out valid: then it is imported (exit 0) and the project still passes
 ``PRAGMA integrity_check``; if it is refused, the refusal must follow the same
-rules. Failures found here are fixed in the code and kept as files in
+rules, except that damage in several places may give one ``error:`` line per
+problem (a codebook reports every problem it has, each on its own line). Failures found here are fixed in the code and kept as files in
 ``tests/data/bad/fuzz/`` (``test_fuzz_regressions``, with the exact line each gives).
 
 Each run is derandomized (the same inputs every time) and feeds 270 broken and 130
