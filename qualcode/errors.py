@@ -42,6 +42,8 @@ class Problem:
         text = f"{place}{self.message}"
         if self.hint:
             text += f" ({self.hint})"
+        if len(text.splitlines()) > 1:  # a value quoted from the input may hold line breaks
+            text = " ".join(part.strip() for part in text.splitlines() if part.strip())
         return text
 
     def __str__(self) -> str:

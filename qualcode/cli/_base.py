@@ -45,6 +45,7 @@ class Context:
         from qualcode.store import open_project
 
         project = open_project(self.project_location, coder=self.coder, blind=self.blind)
+        report_upgrade(project)
         if self.coder_given and self.coder and project.coder != self.coder:
             echo_err(
                 f"notice: on this PostgreSQL project you work as your database role "
@@ -57,6 +58,15 @@ class Context:
 
 
 pass_ctx = click.make_pass_decorator(Context)
+
+
+def report_upgrade(project: Project) -> None:
+    """One line on stderr when opening the project upgraded its schema."""
+    done = project.schema_upgrade
+    if done is None or not done.migrated:
+        return
+    where = f"; the project as it was is in {done.backup}" if done.backup else " (no backup made)"
+    echo_err(f"notice: upgraded the project from schema {done.before} to {done.after}{where}")
 
 
 def echo_err(message: str) -> None:

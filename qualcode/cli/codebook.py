@@ -49,16 +49,20 @@ def codebook_validate(file: Path) -> None:
 
 @codebook.command("sync")
 @click.argument("file", required=False, type=click.Path(path_type=Path))
+@click.option("--no-backup", is_flag=True, help="Do not back the project up first.")
 @pass_ctx
-def codebook_sync(ctx: Context, file: Path | None) -> None:
+def codebook_sync(ctx: Context, file: Path | None, no_backup: bool) -> None:
     """Load FILE (or the project's linked codebook) into the project.
 
-    Refuses to drop a code that still has codings.
+    Refuses to drop a code that still has codings. The project is backed up into
+    backups/ first; the copy is kept when the sync changed something.
     """
     from qualcode import services
 
     with ctx.open() as project:
-        report = services.sync_codebook(project, file)
+        report = services.sync_codebook(project, file, backup=not no_backup)
+    if report.backup is not None:
+        echo_err(f"backup: {report.backup}")
     click.echo(f"codebook synced: {report.summary()}")
 
 

@@ -112,6 +112,11 @@ def demo(rebuild: bool, no_open: bool) -> None:
 @click.option(
     "--strict", is_flag=True, help="All or nothing: any bad file refuses the whole batch."
 )
+@click.option(
+    "--no-backup",
+    is_flag=True,
+    help="No copy into backups/ before --replace or a REFI-QDA import into the project.",
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object with every outcome.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @pass_ctx
@@ -127,6 +132,7 @@ def import_(
     interviewer_labels: Sequence[str],
     participant_labels: Sequence[str],
     strict: bool,
+    no_backup: bool,
     as_json: bool,
     quiet: bool,
 ) -> None:
@@ -148,7 +154,7 @@ def import_(
     if refi_files:
         from qualcode.cli.refi import import_refi_files
 
-        code = import_refi_files(ctx, refi_files, strict=strict)
+        code = import_refi_files(ctx, refi_files, strict=strict, backup=not no_backup)
         files = [f for f in files if not is_refi(f)]
         if not files or code:
             sys.exit(code)
@@ -166,6 +172,7 @@ def import_(
                 encoding=encoding,
                 strict=strict,
                 replace=replace,
+                backup=not no_backup,
                 interviewer_labels=interviewer_labels,
                 participant_labels=participant_labels,
                 progress=bar.update if bar else None,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from qualcode.cli._base import Context, echo_err, pass_ctx
+from qualcode.cli._base import Context, echo_err, pass_ctx, report_upgrade
 from qualcode.cli.export import export
 from qualcode.errors import QualcodeError
 
@@ -38,7 +38,9 @@ def export_qdpx(ctx: Context, output: Path) -> None:
     click.echo(summary.line())
 
 
-def import_refi_files(ctx: Context, files: Sequence[Path], *, strict: bool) -> int:
+def import_refi_files(
+    ctx: Context, files: Sequence[Path], *, strict: bool, backup: bool = True
+) -> int:
     """Import REFI-QDA files into the project (created when missing); returns the exit code.
 
     Every file is read and checked before the project is touched; under ``strict``
@@ -65,17 +67,22 @@ def import_refi_files(ctx: Context, files: Sequence[Path], *, strict: bool) -> i
     db = sqlite_path(url)
     created = db is not None and not db.exists()
     project = open_project(ctx.project_location, create=created, coder=ctx.coder)
+    report_upgrade(project)
     imported = 0
     try:
         for path, read in reads:
             try:
-                report = services.import_refi(project, path, read=read)
+                report = services.import_refi(
+                    project, path, read=read, backup=backup and not created
+                )
             except QualcodeError as exc:
                 bad += 1
                 for line in exc.lines():
                     echo_err(f"error: {line}")
                 continue
             imported += 1
+            if report.backup is not None:
+                echo_err(f"backup: {report.backup}")
             for problem in report.warnings:
                 echo_err(f"warning: {problem.format()}")
             for note in report.notes:

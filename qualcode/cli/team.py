@@ -102,12 +102,18 @@ def backup(ctx: Context, output: Path | None) -> None:
 @pass_ctx
 def restore(ctx: Context, file: Path) -> None:
     """Put a backup FILE back in place of the project (the current state is backed
-    up first)."""
+    up first).
+
+    Works on a project that no longer opens (a damaged file, or one a newer
+    qualcode wrote): it is kept byte for byte in backups/ before it is replaced.
+    """
     from qualcode import services
 
-    with ctx.open() as project:
-        before, target = services.restore_project(project, file)
-    click.echo(f"restored {target} from {file} (the state before is in {before})")
+    before, target = services.restore_location(ctx.project_location, file)
+    if before is None:
+        click.echo(f"restored {target} from {file}")
+    else:
+        click.echo(f"restored {target} from {file} (the state before is in {before})")
 
 
 # ---------------------------------------------------------------------- done

@@ -430,12 +430,15 @@ def validate_codebook_data(
     source: str | None = None,
 ) -> list[Problem]:
     """Every problem in raw codebook data, in file order; empty when valid."""
+    if isinstance(data, list):  # a bare list of codes: the same as 'codes:'
+        data = {"codes": data}
+        positions = {("codes", *k): v for k, v in (positions or {}).items()} | {
+            k: v for k, v in (positions or {}).items() if k == ()
+        }
     col = _Collector(source, positions or {})
     if data is None:
         col.add((), "the codebook is empty", "add a 'codes:' list")
         return col.problems
-    if isinstance(data, list):
-        data = {"codes": data}
     if not isinstance(data, Mapping):
         col.add((), "a codebook must be a mapping with a 'codes:' list")
         return col.problems

@@ -273,6 +273,8 @@ class SyncReport:
     updated: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
     unchanged: int = 0
+    backup: str | None = None
+    """The copy of the project made before the sync (kept when something changed)."""
 
     def summary(self) -> str:
         """One line for the user."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,28 +22,54 @@ def check_target(path: Path) -> None:
         raise InputError(f"folder {parent} does not exist", path=path, hint="create it first")
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 @contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
-    """A temporary path beside ``path``; renamed onto it when the block succeeds."""
+    """A temporary path beside ``path``; renamed onto it when the block succeeds.
+
+    Before the rename the file gets the permissions a plain ``open()`` would give
+    it (or those of the file it replaces) and is flushed to disk, so the target
+    is always either the previous file or the whole new one, even after a crash
+    or a power cut.
+    """
     check_target(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
     os.close(fd)
     tmp_path = Path(tmp)
     try:
         yield tmp_path
-        if tmp_path.exists():
-            # mkstemp makes the file private (0600); an export is an ordinary file
-            os.chmod(tmp_path, 0o666 & ~_umask())
+        _settle(tmp_path, path)
         os.replace(tmp_path, path)
     except BaseException:
         tmp_path.unlink(missing_ok=True)
         raise
+
+
+def _settle(tmp: Path, path: Path) -> None:
+    """Give ``tmp`` the mode ``path`` has (or a new file would get) and sync it."""
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        mode = 0o666 & ~_umask()
+    os.chmod(tmp, mode)
+    fd = os.open(tmp, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it where the system allows."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
 
 
 @contextmanager

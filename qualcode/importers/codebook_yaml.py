@@ -25,6 +25,11 @@ from qualcode.errors import InputError, Problem
 # the C loader (libyaml) is ~10x faster on large codebooks
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+MAX_REPEATED_NODES = 10_000
+"""How many values aliases may repeat (``*name``) before a file is refused."""
+MAX_DEPTH = 100
+"""How deeply mappings and lists may nest (a code tree of about 50 levels)."""
+
 
 class YamlData:
     """Plain data and node positions of one YAML document."""
@@ -35,6 +40,11 @@ class YamlData:
         self.data = data
         self.positions = positions
         self.problems = problems
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:
@@ -62,15 +72,65 @@ def load_yaml(text: str, source: str | None = None) -> YamlData:
             column=mark.column + 1 if mark else None,
             hint="check indentation and quoting",
         ) from None
+    except yaml.reader.ReaderError as exc:
+        # a character YAML does not allow (control characters, U+FFFE ...)
+        at = max(0, min(exc.position, len(text)))
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        raise InputError(
+            f"YAML does not allow the character U+{ord(char):04X} here",
+            path=source,
+            line=text.count("\n", 0, at) + 1,
+            column=at - (text.rfind("\n", 0, at) + 1) + 1,
+            hint="remove it, or save the file again from a text editor",
+        ) from None
     except yaml.YAMLError as exc:
-        raise InputError(f"YAML error: {exc}", path=source) from None
+        raise InputError(f"YAML error: {_first_line(exc)}", path=source) from None
     finally:
         loader.dispose()
     positions: dict[DataPath, tuple[int, int]] = {}
     problems: list[Problem] = []
     constructor = yaml.SafeLoader("")
+    built: set[int] = set()
+    on_path: set[int] = set()
+    repeated = 0
+
+    def refuse(n: yaml.Node, message: str, hint: str) -> InputError:
+        line, col = _mark(n)
+        return InputError(message, path=source, line=line, column=col, hint=hint)
 
     def build(n: yaml.Node, path: DataPath) -> Any:
+        nonlocal repeated
+        # aliases make a graph of the node tree: bound what they can expand to, so
+        # a "billion laughs" file is refused at once instead of filling the memory
+        key = id(n)
+        if key in on_path:
+            raise refuse(n, "an alias refers to a value that contains it", "remove the alias")
+        if key in built:
+            repeated += 1
+            if repeated > MAX_REPEATED_NODES:
+                raise refuse(
+                    n,
+                    f"aliases expand to more than {MAX_REPEATED_NODES:,} repeated values",
+                    "write the values out, or use fewer aliases",
+                )
+        built.add(key)
+        if len(path) > MAX_DEPTH:
+            raise refuse(n, f"nested more than {MAX_DEPTH} levels deep", "use a flatter codebook")
+        if isinstance(n, yaml.MappingNode | yaml.SequenceNode):
+            on_path.add(key)
+            try:
+                return build_collection(n, path)
+            finally:
+                on_path.discard(key)
+        positions[path] = _mark(n)
+        try:
+            return constructor.construct_object(n, deep=True)
+        except yaml.YAMLError as exc:
+            line, col = _mark(n)
+            problems.append(Problem(f"bad value: {_first_line(exc)}", source, line, col))
+            return None
+
+    def build_collection(n: yaml.Node, path: DataPath) -> Any:
         positions[path] = _mark(n)
         if isinstance(n, yaml.MappingNode):
             out: dict[Any, Any] = {}
@@ -98,7 +158,7 @@ def load_yaml(text: str, source: str | None = None) -> YamlData:
             return constructor.construct_object(n, deep=True)
         except yaml.YAMLError as exc:
             line, col = _mark(n)
-            problems.append(Problem(f"bad value: {exc}", source, line, col))
+            problems.append(Problem(f"bad value: {_first_line(exc)}", source, line, col))
             return None
 
     data = build(node, ()) if node is not None else None

@@ -20,6 +20,7 @@ from qualcode.errors import InputError
 from qualcode.importers.blocks import Block, assemble, bold_block, plausible_label
 from qualcode.importers.decode import read_bytes
 from qualcode.importers.speakers import SpeakerConfig, parse_timestamp
+from qualcode.importers.zips import ZIP_ERRORS, zip_reason
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MAX_UNPACKED = 1024 * 1024 * 1024
@@ -65,9 +66,9 @@ def _check_package(path: Path, data: bytes, *, member: str, kind: str, save_as: 
                     path=path,
                     hint=f"open and save it again as {save_as}",
                 )
-    except zipfile.BadZipFile as exc:
+    except ZIP_ERRORS as exc:  # a damaged member raises zlib, seek or EOF errors
         raise InputError(
-            f"is a corrupt {kind.split(' ', 1)[1]} ({exc})",
+            f"is a corrupt {kind.split(' ', 1)[1]} ({zip_reason(exc)})",
             path=path,
             hint=f"open and save it again as {save_as}",
         ) from None
@@ -289,6 +290,12 @@ def read_odt(
             mimetype = zf.read("mimetype").decode("ascii", "replace").strip()
     except KeyError:
         mimetype = _ODF_TEXT
+    except ZIP_ERRORS as exc:
+        raise InputError(
+            f"is a corrupt OpenDocument text ({zip_reason(exc)})",
+            path=path,
+            hint="open it in LibreOffice and save it again",
+        ) from None
     if mimetype != _ODF_TEXT:
         raise InputError(
             f"is an OpenDocument file but not a text document ({mimetype})",

@@ -63,6 +63,7 @@ from qualcode.core.refi import (
     split_meta,
 )
 from qualcode.errors import InputError, Problem
+from qualcode.importers.zips import ZIP_ERRORS, zip_reason
 
 REFI_SUFFIXES = (".qdc", ".qdpx", ".qde")
 """File suffixes that ``qualcode import`` hands to this reader."""
@@ -207,12 +208,12 @@ class _ZipFiles(_Files):
         try:
             with self.zf.open(info) as fh:
                 data = fh.read(MAX_MEMBER_BYTES + 1)
-        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        except ZIP_ERRORS as exc:  # zlib, seek and EOF errors from a damaged member
             raise InputError(
-                f"the archive is damaged ({name}: {exc})", path=self.label, hint="export it again"
+                f"the archive is damaged ({name}: {zip_reason(exc)})",
+                path=self.label,
+                hint="export it again",
             ) from None
-        except RuntimeError as exc:  # encrypted
-            raise InputError(f"cannot read {name}: {exc}", path=self.label) from None
         if len(data) > MAX_MEMBER_BYTES:
             raise InputError(
                 f"{name} is larger than {MAX_MEMBER_BYTES:,} bytes; refused",
@@ -313,6 +314,15 @@ def _parse_xml(data: bytes, label: str) -> Element:
             path=label,
             hint="REFI-QDA files never need them; the file may be hostile",
         ) from None
+    except (LookupError, ValueError) as exc:  # expat asks Python for the declared encoding
+        encoding = re.search(rb"""encoding\s*=\s*["']([^"']*)""", data[:200])
+        name = encoding.group(1).decode("ascii", "replace") if encoding else "?"
+        raise InputError(
+            f"the XML declares the encoding {name!r}, which cannot be read ({_first(exc)})",
+            path=label,
+            line=1,
+            hint='REFI-QDA files are UTF-8: write encoding="utf-8"',
+        ) from None
     except ParseError as exc:
         line, column = getattr(exc, "position", (None, None))
         raise InputError(
@@ -322,6 +332,11 @@ def _parse_xml(data: bytes, label: str) -> Element:
             column=(column + 1) if column is not None else None,
         ) from None
     return root
+
+
+def _first(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return (text.splitlines()[0] if text else type(exc).__name__)[:120]
 
 
 def _strip_namespaces(root: Element) -> set[str]:
@@ -1019,8 +1034,8 @@ def read_refi(path: Path) -> RefiRead:
             )
         try:
             zf = zipfile.ZipFile(path)
-        except (zipfile.BadZipFile, OSError) as exc:
-            raise InputError(f"not a readable zip archive: {exc}", path=path) from None
+        except ZIP_ERRORS as exc:
+            raise InputError(f"not a readable zip archive: {zip_reason(exc)}", path=path) from None
         with zf:
             _check_archive(zf, label, problems)
             files = _ZipFiles(zf, label, problems)

@@ -176,8 +176,9 @@ def read_vtt(
             path=path,
             hint="rename a SubRip file to .srt",
         )
+    _check_vtt_blocks(text, path)
     try:
-        captions = webvtt.from_buffer(io.StringIO(text))
+        captions = webvtt.from_buffer(io.StringIO(text.lstrip()))
     except MalformedFileError as exc:
         raise InputError(f"is a malformed WebVTT file ({exc})", path=path) from None
     cues = [
@@ -186,6 +187,53 @@ def read_vtt(
         if c.raw_text.strip()
     ]
     return _finish(path, cues, "vtt", speakers, name, enc, notices)
+
+
+# the time lines the parsers accept (webvtt-py without strict, srt), so the check
+# below refuses only blocks they would skip or glue to the cue before
+_VTT_STAMP = r"(?:\d+:)?\d{1,2}:\d{1,2}\.\d{1,3}"
+_VTT_TIMING = re.compile(rf"^\s*{_VTT_STAMP}\s*-->\s*{_VTT_STAMP}")
+_SRT_STAMP = r"\d+[,.:，．。：]\d+[,.:，．。：]\d+[,.:，．。：]?\d*"
+_SRT_TIMING = re.compile(rf"^\s*{_SRT_STAMP} *-[ -] *> *{_SRT_STAMP}")
+_VTT_OTHER = re.compile(r"^(NOTE|STYLE|REGION)(\s|$)")
+_ARROW = re.compile(r"-[ -] *>")
+
+
+def _check_vtt_blocks(text: str, path: Path, *, header: bool = True) -> None:
+    """Refuse a block that is neither a cue nor a note: webvtt-py would skip it (and
+    srt would glue it to the cue before), and its words (a speaker's turn whose time
+    line was mistyped) would be lost or garbled."""
+    line_no = 1
+    first = header
+    # both parsers end a block at an empty line only (a line of spaces is text)
+    for block in re.split(r"(\n\n+)", text):
+        if block.startswith("\n"):  # a separator: count its lines
+            line_no += block.count("\n")
+            continue
+        lines = block.split("\n")
+        if not block.strip():
+            line_no += len(lines) - 1
+            continue
+        if first:  # the WEBVTT header and its text
+            first = False
+        elif block.strip() and not (header and _VTT_OTHER.match(lines[0])):
+            timing = next((i for i, ln in enumerate(lines[:2]) if _ARROW.search(ln)), None)
+            if timing is None or not (_VTT_TIMING if header else _SRT_TIMING).match(lines[timing]):
+                numbered = lines[0].strip().isdigit() and len(lines) > 1
+                at = line_no + (timing if timing is not None else int(numbered))
+                if not header:
+                    raise InputError(
+                        "is a malformed SubRip file (a cue is not 'number / time --> time / text')",
+                        path=path,
+                        line=at,
+                    )
+                raise InputError(
+                    "a cue without a valid time line, whose text would be lost",
+                    path=path,
+                    line=at,
+                    hint="a cue starts with 'HH:MM:SS.mmm --> HH:MM:SS.mmm'",
+                )
+        line_no += len(lines) - 1
 
 
 def read_srt(
@@ -212,6 +260,7 @@ def read_srt(
             path=path,
             line=line,
         ) from None
+    _check_vtt_blocks(text, path, header=False)  # a cue srt glued to the one before
     cues = [
         Cue(int(s.start.total_seconds() * 1000), ((None, _clean(s.content)),))
         for s in subtitles

@@ -20,6 +20,7 @@ from qualcode.services.autocode import (
     make_explainer,
     match_documents,
 )
+from qualcode.services.backups import auto_backup
 from qualcode.services.cases import AttributeReport, import_attributes
 from qualcode.services.codebook import export_codebook, load_codebook, sync_codebook, write_back
 from qualcode.services.history import redo, undo
@@ -82,6 +83,7 @@ from qualcode.services.team import (
     agreement_report,
     backup_project,
     merge_project,
+    restore_location,
     restore_project,
     write_agreement,
 )
@@ -114,6 +116,7 @@ __all__ = [
     "RefiImportReport",
     "Progress",
     "agreement_report",
+    "auto_backup",
     "backup_project",
     "ReferenceCodings",
     "accept_all",
@@ -158,6 +161,7 @@ __all__ = [
     "refi_model",
     "resolve_span",
     "resource_dir",
+    "restore_location",
     "restore_project",
     "redo",
     "search",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,8 +24,12 @@ def load_codebook(path: Path) -> Codebook:
     return _load(path)
 
 
-def sync_codebook(project: Project, path: Path | None = None) -> SyncReport:
+def sync_codebook(project: Project, path: Path | None = None, *, backup: bool = True) -> SyncReport:
     """Load the YAML codebook (``path`` or the project's linked file) into the project.
+
+    The project is backed up first (``backups/...-before-codebook-sync.db``; the copy
+    is removed again when the sync changes nothing or is refused), unless ``backup``
+    is false.
 
     Raises:
         InputError: invalid file, no linked file, or codes with codings dropped.
@@ -37,8 +42,18 @@ def sync_codebook(project: Project, path: Path | None = None) -> SyncReport:
                 hint="pass one: qualcode codebook sync FILE",
             )
         path = Path(linked)
+    from qualcode.services.backups import auto_backup
+
     codebook = load_codebook(path)
-    return project.sync_codebook(codebook, str(path.resolve()))
+    source = str(path.resolve())
+    report, saved = auto_backup(
+        project,
+        "before-codebook-sync",
+        lambda: project.sync_codebook(codebook, source),
+        changed=lambda r: bool(r.added or r.updated or r.removed),
+        enabled=backup,
+    )
+    return dataclasses.replace(report, backup=str(saved)) if saved else report
 
 
 def write_back(project: Project) -> Path | None:

@@ -197,8 +197,9 @@ def import_transcripts(
         encoding: decode text files with this encoding instead of detecting it.
         strict: all or nothing.
         replace: each file replaces the document of the same name (its stem); codings
-            are re-anchored (see :meth:`Project.replace_document`). The project file
-            is backed up into ``backups/`` first (SQLite, unless ``backup`` is false).
+            are re-anchored (see :meth:`Project.replace_document`). The project is
+            backed up first (``backups/...-before-replace.db`` beside a SQLite file;
+            ``pg_dump`` into ``./backups/`` on PostgreSQL), unless ``backup`` is false.
         backup: make that copy.
         interviewer_labels: speaker labels that are the interviewer; participant_labels:
             labels that are a participant. Both apply to this import and are saved in
@@ -391,7 +392,8 @@ def _replace_one(
     project: Project, doc: ImportedDocument, report: ImportReport, *, backup: bool
 ) -> None:
     from qualcode.nlp.segment import segment
-    from qualcode.store.backup import backup_sqlite
+    from qualcode.store.backup import backup as make_backup
+    from qualcode.store.backup import discard
 
     if doc.name not in project.document_names():
         raise _nothing_to_replace(doc)
@@ -399,17 +401,24 @@ def _replace_one(
     if current.sha256 == _sha(doc.text):
         report.replaced.append(ReanchorReport(doc.name, unchanged=True))
         return
-    if backup and report.backup is None and project.path is not None:
-        report.backup = backup_sqlite(project, label="before-replace")
-    sentences = segment(doc.text, doc.turns, doc.lang or "en")
-    report.replaced.append(
-        project.replace_document(
-            doc.name,
-            doc,
-            sentences,
-            backup=str(report.backup) if report.backup else None,
+    fresh = backup and report.backup is None
+    if fresh:  # one copy before the first document that changes (pg_dump on PostgreSQL)
+        report.backup = make_backup(project, label="before-replace")
+    try:
+        sentences = segment(doc.text, doc.turns, doc.lang or "en")
+        report.replaced.append(
+            project.replace_document(
+                doc.name,
+                doc,
+                sentences,
+                backup=str(report.backup) if report.backup else None,
+            )
         )
-    )
+    except BaseException:
+        if fresh and report.backup is not None:
+            discard(report.backup)
+            report.backup = None
+        raise
 
 
 def _sha(text: str) -> str:

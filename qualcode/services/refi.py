@@ -377,6 +377,8 @@ class RefiImportReport:
     skipped: dict[str, int] = field(default_factory=dict)
     created_project: bool = False
     codebook_file: Path | None = None
+    backup: Path | None = None
+    """The copy of the project made before the import."""
 
     def lines(self) -> list[str]:
         """The summary: one line per category, then what was skipped."""
@@ -414,11 +416,17 @@ def import_refi(
     *,
     strict: bool = False,
     read: Any = None,
+    backup: bool = True,
 ) -> RefiImportReport:
     """Import a ``.qdc`` / ``.qdpx`` / ``.qde`` file into ``project`` (one transaction).
 
+    The file is read and planned against the project first; then the project is
+    backed up (``backups/...-before-import.db``; removed again when the import
+    fails), unless ``backup`` is false (a project the import itself created).
+
     Raises:
         InputError: the file is unreadable, hostile, or (``strict``) non-standard.
+        ProjectError: the backup cannot be made (nothing is imported).
     """
     if read is None:
         read = read_refi_file(path, strict=strict)
@@ -429,11 +437,19 @@ def import_refi(
     planner = _Planner(project, refi, report)
     plan = planner.build()
     n_docs = len(plan.documents)
-    project.import_refi(
-        plan,
-        summary=f"import {path.name}: {len(plan.new_codes)} codes, {n_docs} sources, "
-        f"{len(plan.codings)} codings",
+    from qualcode.services.backups import auto_backup
+
+    _, saved = auto_backup(
+        project,
+        "before-import",
+        lambda: project.import_refi(
+            plan,
+            summary=f"import {path.name}: {len(plan.new_codes)} codes, {n_docs} sources, "
+            f"{len(plan.codings)} codings",
+        ),
+        enabled=backup,
     )
+    report.backup = saved
     if plan.new_codes or plan.code_fills:
         from qualcode.services.codebook import write_back
 

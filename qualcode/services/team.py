@@ -32,14 +32,16 @@ def merge_project(
         ProjectError: the other is not a project, has a newer schema, cannot be
             reached; our backup failed.
     """
-    from qualcode.store.backup import backup as make_backup
+    from qualcode.services.backups import auto_backup
     from qualcode.store.merge_projects import read_project
 
     theirs = read_project(other, ours=project.location)
-    saved = None
-    if not dry_run and backup:
-        saved = make_backup(project)
-    report = project.merge_from(theirs, dry_run=dry_run)
+    report, saved = auto_backup(
+        project,
+        "before-merge",
+        lambda: project.merge_from(theirs, dry_run=dry_run),
+        enabled=backup and not dry_run,
+    )
     report.backup = str(saved) if saved else None
     if not dry_run and (report.codes_added or report.codes_deleted or report.aliases_added):
         from qualcode.services.codebook import write_back
@@ -65,6 +67,35 @@ def restore_project(project: Project, source: Path) -> tuple[Path, Path]:
     from qualcode.store.backup import restore_sqlite
 
     return restore_sqlite(project, source)
+
+
+def restore_location(location: str | None, source: Path) -> tuple[Path | None, str]:
+    """Put a backup back in place of the project at ``location`` (``--project``),
+    without opening it first, so a project that no longer opens can be restored.
+
+    A SQLite project gets a SQLite backup (online backup API); a PostgreSQL project
+    a ``pg_dump`` file (``pg_restore`` in one transaction, as the project's owner).
+
+    Returns:
+        ``(copy of the state before or None when there was no project, the project
+        file or URL without its password)``.
+
+    Raises:
+        InputError: ``source`` is not a usable backup for this kind of project.
+        ProjectError: the restore failed (``pg_restore`` missing, not the owner).
+    """
+    from qualcode.errors import ProjectError
+    from qualcode.store.backup import restore_postgres, restore_sqlite_file
+    from qualcode.store.engine import resolve_location, sqlite_path
+
+    url = resolve_location(location)
+    path = sqlite_path(url)
+    if path is None:
+        return restore_postgres(url, source)
+    if path.is_dir():
+        raise ProjectError(f"{path} is a folder, not a project file")
+    before, target = restore_sqlite_file(path, source)
+    return (None if before == target else before), str(target)
 
 
 def agreement_report(

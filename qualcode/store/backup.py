@@ -2,9 +2,13 @@
 
 ``qualcode backup`` writes a timestamped copy into ``backups/`` beside the project
 file (a consistent snapshot even while others write: the online backup API copies
-a committed state). ``qualcode merge`` makes one before it writes anything.
-``qualcode restore FILE`` puts a SQLite backup back (after backing up the current
-state, so a restore can itself be undone).
+a committed state); on PostgreSQL a ``pg_dump`` custom-format file into
+``./backups/``. The same copy is made automatically before a schema migration, a
+project merge, a codebook sync or REFI-QDA import into a project, and a re-import
+(``import --replace``), each labelled with why (``...-before-merge.db``).
+``qualcode restore FILE`` puts a backup back: a SQLite copy with the backup API, a
+dump with ``pg_restore`` in one transaction. The current state is backed up first,
+so a restore can itself be undone.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from typing import TYPE_CHECKING
 from qualcode.errors import InputError, ProjectError
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
+
     from qualcode.store.base import ProjectBase
 
 BACKUP_FOLDER = "backups"
@@ -42,7 +48,12 @@ def _free(path: Path) -> Path:
 
 def _target(default_dir: Path, stem: str, suffix: str, target: Path | None) -> Path:
     if target is None:
-        default_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            default_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ProjectError(
+                f"cannot make the backup folder {default_dir}: {exc.strerror or exc}"
+            ) from None
         return _free(default_dir / f"{stem}-{_stamp()}{suffix}")
     target = Path(target)
     if target.is_dir():
@@ -74,7 +85,27 @@ def backup_sqlite(project: ProjectBase, target: Path | None = None, *, label: st
             "only a SQLite project can be backed up this way",
             hint="back up a PostgreSQL project with pg_dump (qualcode backup does)",
         )
-    source = Path(project.path)
+    return backup_sqlite_file(Path(project.path), target, label=label)
+
+
+def backup_sqlite_file(source: Path, target: Path | None = None, *, label: str = "") -> Path:
+    """Copy a SQLite project file with the online backup API.
+
+    The copy is written to a hidden temporary file, flushed to disk and then
+    renamed, so a backup file under its final name is always complete.
+
+    Args:
+        source: the project file (it need not be open).
+        target: the file to write (or a folder); default
+            ``backups/<name>-<UTC time>[-<label>].db`` beside ``source``.
+        label: why the copy was made (``before-migration-0001-to-0008``).
+
+    Returns:
+        The backup file.
+
+    Raises:
+        ProjectError: the copy failed (the disk is full, the folder is read-only).
+    """
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in label)[:40]
     out = _target(
         source.parent / BACKUP_FOLDER, source.stem, f"-{safe}.db" if safe else ".db", target
@@ -88,11 +119,27 @@ def backup_sqlite(project: ProjectBase, target: Path | None = None, *, label: st
         finally:
             dst.close()
             src.close()
+        _fsync(tmp)
         os.replace(tmp, out)
+        _fsync(out.parent)
     except (OSError, sqlite3.Error) as exc:
         tmp.unlink(missing_ok=True)
         raise ProjectError(f"cannot back up the project to {out}: {exc}") from None
     return out
+
+
+def _fsync(path: Path) -> None:
+    """Put a file (or a folder's entries) on disk before going on."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems cannot sync a folder
+    finally:
+        os.close(fd)
 
 
 def pg_tool(name: str) -> str | None:
@@ -107,8 +154,7 @@ def pg_tool(name: str) -> str | None:
     return candidates[-1] if candidates else None
 
 
-def _libpq(project: ProjectBase) -> tuple[str, dict[str, str]]:
-    url = project.engine.url
+def _libpq(url: URL) -> tuple[str, dict[str, str]]:
     env = dict(os.environ)
     if url.password:
         env["PGPASSWORD"] = str(url.password)
@@ -132,15 +178,31 @@ def backup_postgres(project: ProjectBase, target: Path | None = None) -> Path:
     Raises:
         ProjectError: ``pg_dump`` is missing or fails.
     """
+    return dump_postgres(project.engine.url, target)
+
+
+def dump_postgres(url: URL, target: Path | None = None, *, label: str = "") -> Path:
+    """Dump the PostgreSQL database at ``url`` with ``pg_dump --format=custom``.
+
+    Args:
+        url: the project's SQLAlchemy URL.
+        target: the file (or folder); default
+            ``backups/<database>-<UTC time>[-<label>].dump`` in the current folder.
+        label: why the dump was made.
+
+    Raises:
+        ProjectError: ``pg_dump`` is missing or fails.
+    """
     tool = pg_tool("pg_dump")
     if tool is None:
         raise ProjectError(
             "pg_dump is not installed, so a PostgreSQL project cannot be backed up",
             hint="install the PostgreSQL client programs (Debian: apt-get install postgresql-client)",
         )
-    conninfo, env = _libpq(project)
-    name = project.engine.url.database or "project"
-    out = _target(Path.cwd() / BACKUP_FOLDER, name, ".dump", target)
+    conninfo, env = _libpq(url)
+    name = url.database or "project"
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in label)[:40]
+    out = _target(Path.cwd() / BACKUP_FOLDER, name, f"-{safe}.dump" if safe else ".dump", target)
     tmp = out.with_name(f".{out.name}.tmp")
     done = subprocess.run(
         [tool, "--format=custom", "--no-owner", f"--file={tmp}", f"--dbname={conninfo}"],
@@ -152,19 +214,160 @@ def backup_postgres(project: ProjectBase, target: Path | None = None) -> Path:
         tmp.unlink(missing_ok=True)
         first = (done.stderr.strip().splitlines() or ["failed"])[0]
         raise ProjectError(f"pg_dump failed: {first}")
+    _fsync(tmp)
     os.replace(tmp, out)
     return out
 
 
-def backup(project: ProjectBase, target: Path | None = None) -> Path:
-    """Back the project up (SQLite or PostgreSQL)."""
+def backup(project: ProjectBase, target: Path | None = None, *, label: str = "") -> Path:
+    """Back the project up (SQLite or PostgreSQL); ``label`` says why (``before-merge``)."""
     if project.dialect == "sqlite":
-        return backup_sqlite(project, target)
-    return backup_postgres(project, target)
+        return backup_sqlite(project, target, label=label)
+    return dump_postgres(project.engine.url, target, label=label)
+
+
+def discard(path: Path) -> None:
+    """Remove an automatic backup that was not needed (the change it guarded failed or
+    changed nothing), and its folder when that is left empty."""
+    path.unlink(missing_ok=True)
+    try:
+        path.parent.rmdir()
+    except OSError:
+        pass  # other backups are there
+
+
+PG_DUMP_MAGIC = b"PGDMP"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _pg_program(name: str) -> str:
+    tool = pg_tool(name)
+    if tool is None:
+        raise ProjectError(
+            f"{name} is not installed, so a PostgreSQL project cannot be restored",
+            hint="install the PostgreSQL client programs (Debian: apt-get install postgresql-client)",
+        )
+    return tool
+
+
+def check_dump(source: Path) -> str:
+    """Check that ``source`` is a ``pg_dump`` of a qualcode project this release can open.
+
+    Returns:
+        Its schema revision.
+
+    Raises:
+        InputError: missing, not a custom-format dump, damaged, not a qualcode
+            project, or of a newer schema.
+        ProjectError: ``pg_restore`` is not installed.
+    """
+    from qualcode.store.engine import KNOWN_REVISIONS
+
+    source = Path(source)
+    if not source.is_file():
+        raise InputError("no such backup file", path=source)
+    with open(source, "rb") as fh:
+        head = fh.read(16)
+    if head == SQLITE_MAGIC:
+        raise InputError(
+            "is a SQLite backup, not a PostgreSQL dump",
+            path=source,
+            hint="restore it into a SQLite project: qualcode --project FILE.db restore ...",
+        )
+    if not head.startswith(PG_DUMP_MAGIC):
+        raise InputError(
+            "not a qualcode backup of a PostgreSQL project (not a pg_dump custom-format file)",
+            path=source,
+        )
+    done = subprocess.run(
+        [
+            _pg_program("pg_restore"),
+            "--data-only",
+            "--table=alembic_version",
+            "--file=-",
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        first = (done.stderr.strip().splitlines() or ["cannot be read"])[0]
+        raise InputError(
+            f"the dump is damaged ({first})", path=source, hint="restore an older backup"
+        )
+    # COPY public.alembic_version (version_num) FROM stdin;\n0009\n\\.
+    lines = done.stdout.splitlines()
+    start = next((i for i, ln in enumerate(lines) if ln.startswith("COPY ")), None)
+    revision = lines[start + 1].strip() if start is not None and start + 1 < len(lines) else ""
+    if not revision or revision == "\\.":
+        raise InputError("not a qualcode backup (no schema version)", path=source)
+    if revision not in KNOWN_REVISIONS:
+        raise InputError(
+            f"the backup has schema {revision}, unknown to this qualcode",
+            path=source,
+            hint="restore it with the qualcode that wrote it",
+        )
+    return revision
+
+
+def restore_postgres(url: URL | str, source: Path) -> tuple[Path, str]:
+    """Replace the PostgreSQL project at ``url`` with the dump ``source``.
+
+    The current state is dumped first (``backups/<db>-<time>-before-restore.dump``).
+    ``pg_restore --clean`` runs in one transaction: on any error the database is
+    left as it was. Run it as the project's owner. Coders' roles are granted their
+    privileges again afterwards (the dump leaves privileges out, so it also
+    restores into another server).
+
+    Returns:
+        ``(the dump of the state before, the URL without its password)``.
+
+    Raises:
+        InputError: ``source`` is not a usable dump (see :func:`check_dump`).
+        ProjectError: ``pg_dump``/``pg_restore`` missing, or the restore failed.
+    """
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    url = make_url(url)
+    check_dump(source)
+    before = dump_postgres(url, label="before-restore")
+    conninfo, env = _libpq(url)
+    done = subprocess.run(
+        [
+            _pg_program("pg_restore"),
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--no-privileges",
+            "--single-transaction",
+            "--exit-on-error",
+            f"--dbname={conninfo}",
+            str(source),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        first = (done.stderr.strip().splitlines() or ["failed"])[0]
+        raise ProjectError(
+            f"pg_restore failed, the project is as it was: {first}",
+            hint="restore as the role that owns the project",
+        )
+    from qualcode.store import postgres
+
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            postgres.refresh_grants(conn)
+    finally:
+        engine.dispose()
+    return before, url.render_as_string(hide_password=True)
 
 
 def restore_sqlite(project: ProjectBase, source: Path) -> tuple[Path, Path]:
-    """Replace a SQLite project's content with a backup, after backing it up.
+    """Replace an open SQLite project's content with a backup, after backing it up.
 
     Args:
         project: the open project (its connections are closed first).
@@ -177,22 +380,51 @@ def restore_sqlite(project: ProjectBase, source: Path) -> tuple[Path, Path]:
         InputError: ``source`` is missing or is not a qualcode project.
         ProjectError: on PostgreSQL (use ``pg_restore``).
     """
-    from qualcode.store.engine import KNOWN_REVISIONS
-
     if project.path is None:
         raise ProjectError(
             "restore works on a SQLite project",
             hint="on PostgreSQL use pg_restore --clean --dbname=... FILE",
         )
+    check_backup(source)
+    project.engine.dispose()
+    return restore_sqlite_file(Path(project.path), source)
+
+
+def check_backup(source: Path) -> str:
+    """Check that ``source`` is a whole qualcode project this release can open.
+
+    Returns:
+        Its schema revision.
+
+    Raises:
+        InputError: missing, not SQLite, damaged, not a qualcode project, or of a
+            newer schema.
+    """
+    from qualcode.store.engine import KNOWN_REVISIONS
+
     source = Path(source)
     if not source.is_file():
         raise InputError("no such backup file", path=source)
     with open(source, "rb") as fh:
-        if fh.read(16) != b"SQLite format 3\x00":
-            raise InputError("not a qualcode backup (not a SQLite file)", path=source)
+        head = fh.read(16)
+    if head.startswith(PG_DUMP_MAGIC):
+        raise InputError(
+            "is a PostgreSQL dump, not a SQLite backup",
+            path=source,
+            hint="restore it into a PostgreSQL project: qualcode --project postgresql://... restore",
+        )
+    if head != SQLITE_MAGIC:
+        raise InputError("not a qualcode backup (not a SQLite file)", path=source)
     try:
         con = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
         try:
+            check = con.execute("PRAGMA quick_check").fetchall()
+            if check != [("ok",)]:
+                raise InputError(
+                    f"the backup is damaged ({check[0][0]})",
+                    path=source,
+                    hint="restore an older backup",
+                )
             revision = con.execute("SELECT version_num FROM alembic_version").fetchone()
         finally:
             con.close()
@@ -204,14 +436,83 @@ def restore_sqlite(project: ProjectBase, source: Path) -> tuple[Path, Path]:
             path=source,
             hint="restore it with the qualcode that wrote it",
         )
-    before = backup_sqlite(project)
-    project.engine.dispose()
-    dest = Path(project.path)
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    dst = sqlite3.connect(dest)
+    return str(revision[0])
+
+
+def restore_sqlite_file(dest: Path, source: Path) -> tuple[Path, Path]:
+    """Put the backup ``source`` in place of the project file ``dest``.
+
+    The project need not open: a damaged file, or one a newer qualcode wrote, is
+    restored too. Its current state is kept first in ``backups/`` beside it (with
+    the online backup API, or byte for byte when SQLite cannot read it). The
+    backup is copied into the project file with the online backup API, which
+    takes SQLite's locks, so a workbench open on the project meanwhile sees either
+    the old or the restored content; a file SQLite cannot open is replaced whole.
+
+    Returns:
+        ``(copy of the state before, the project file)``.
+
+    Raises:
+        InputError: ``source`` is not a usable backup (see :func:`check_backup`),
+            or is the project file itself.
+        ProjectError: the copy or the restore failed.
+    """
+    source = Path(source)
+    dest = Path(dest)
+    check_backup(source)
+    if dest.exists() and dest.resolve() == source.resolve():
+        raise InputError("is the project file itself", path=source, hint="name a backup")
+    if dest.exists():
+        try:
+            before = backup_sqlite_file(dest, label="before-restore")
+        except ProjectError:
+            before = _raw_copy(dest)
+    else:
+        before = dest  # nothing to keep
     try:
-        src.backup(dst)
-    finally:
-        dst.close()
-        src.close()
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        try:
+            dst = sqlite3.connect(dest)
+            try:
+                src.backup(dst)
+            finally:
+                dst.close()
+        finally:
+            src.close()
+    except sqlite3.DatabaseError:
+        _replace_whole(dest, source)
     return before, dest
+
+
+def _raw_copy(dest: Path) -> Path:
+    """A byte copy of a project file SQLite cannot read (and of its WAL)."""
+    out = _target(dest.parent / BACKUP_FOLDER, dest.stem, "-before-restore-damaged.db", None)
+    try:
+        shutil.copyfile(dest, out)
+        wal = Path(f"{dest}-wal")
+        if wal.exists():
+            shutil.copyfile(wal, Path(f"{out}-wal"))
+    except OSError as exc:
+        raise ProjectError(f"cannot keep a copy of {dest} before restoring: {exc}") from None
+    return out
+
+
+def _replace_whole(dest: Path, source: Path) -> None:
+    """Put a copy of ``source`` in place of ``dest`` by renaming (``dest`` unreadable)."""
+    tmp = dest.with_name(f".{dest.name}.restore.tmp")
+    try:
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        dst = sqlite3.connect(tmp)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+            src.close()
+        _fsync(tmp)
+        for suffix in ("-wal", "-shm"):
+            Path(f"{dest}{suffix}").unlink(missing_ok=True)
+        os.replace(tmp, dest)
+        _fsync(dest.parent)
+    except (OSError, sqlite3.Error) as exc:
+        tmp.unlink(missing_ok=True)
+        raise ProjectError(f"cannot restore {dest}: {exc}") from None

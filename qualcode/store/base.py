@@ -34,7 +34,7 @@ from qualcode.clock import new_guid, now
 from qualcode.core.codebook import Codebook, tree_order
 from qualcode.errors import ConflictError, NotFoundError, ProjectError
 from qualcode.store import convert
-from qualcode.store.engine import sqlite_path
+from qualcode.store.engine import SchemaUpgrade, sqlite_path
 from qualcode.store.schema import (
     ActionRow,
     AttributeRow,
@@ -256,6 +256,8 @@ class ProjectBase:
         self._code_ids: dict[int, str] = {}
         self._doc_cache: dict[str, tuple[int, int]] = {}
         self._known_coders: set[str] = set()
+        self.schema_upgrade: SchemaUpgrade | None = None
+        """What opening the project did to its schema (and where the backup is)."""
 
     # ------------------------------------------------------------------ plumbing
 

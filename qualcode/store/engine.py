@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
@@ -172,24 +173,91 @@ def _short(exc: Exception) -> str:
     return msg.strip().splitlines()[0]
 
 
-def ensure_schema(engine: Engine) -> str:
-    """Bring the schema to :data:`SCHEMA_HEAD`, running Alembic only when needed.
+NO_MIGRATION_BACKUP_ENV = "QUALCODE_NO_MIGRATION_BACKUP"
+"""Set to ``1`` to upgrade a project's schema without the automatic backup first
+(on PostgreSQL without ``pg_dump``, the only way to upgrade)."""
+
+
+@dataclass(frozen=True)
+class SchemaUpgrade:
+    """What opening a project did to its schema.
+
+    Attributes:
+        before: the revision found (``"none"`` for a new project).
+        after: the revision now (:data:`SCHEMA_HEAD`).
+        backup: the copy made before an existing project was upgraded, or ``None``.
+    """
+
+    before: str
+    after: str
+    backup: Path | None = None
+
+    @property
+    def migrated(self) -> bool:
+        """An existing project's schema was upgraded."""
+        return self.before not in ("none", self.after)
+
+
+def ensure_schema(engine: Engine, *, backup: bool = True) -> str:
+    """Bring the schema to :data:`SCHEMA_HEAD`; see :func:`upgrade_schema`.
 
     Returns:
         The revision the project was at before (``"none"`` for a new project).
+    """
+    return upgrade_schema(engine, backup=backup).before
+
+
+def upgrade_schema(engine: Engine, *, backup: bool = True) -> SchemaUpgrade:
+    """Bring the schema to :data:`SCHEMA_HEAD`, running Alembic only when needed.
+
+    Before an existing project is upgraded it is backed up (unless ``backup`` is
+    false or ``$QUALCODE_NO_MIGRATION_BACKUP`` is ``1``): a SQLite file with the
+    online backup API into ``backups/<name>-<time>-before-migration-<from>-to-<to>.db``
+    beside it, a PostgreSQL database with ``pg_dump`` into ``./backups/``. When that
+    copy cannot be made, the project is not upgraded.
 
     Raises:
-        ProjectError: when the project was written by a newer qualcode.
+        ProjectError: when the project was written by a newer qualcode, or the
+            backup before an upgrade failed (``pg_dump`` missing, disk full).
     """
     before = current_revision(engine)
     if before == SCHEMA_HEAD:
-        return before
+        return SchemaUpgrade(before, SCHEMA_HEAD)
     if before is not None and before not in KNOWN_REVISIONS:
         raise ProjectError(
             f"{_where(engine)} was written by a newer qualcode (schema {before})",
             hint="upgrade qualcode to open it",
         )
+    saved = None
+    if before is not None and backup and os.environ.get(NO_MIGRATION_BACKUP_ENV) != "1":
+        saved = _backup_before_migration(engine, before)
     from qualcode.store.migrate import upgrade  # Alembic costs ~350 ms: only when needed
 
     upgrade(engine)
-    return before or "none"
+    return SchemaUpgrade(before or "none", SCHEMA_HEAD, saved)
+
+
+def _backup_before_migration(engine: Engine, before: str) -> Path:
+    from qualcode.store.backup import backup_sqlite_file, dump_postgres
+
+    label = f"before-migration-{before}-to-{SCHEMA_HEAD}"
+    path = sqlite_path(str(engine.url))
+    if path is not None:
+        try:
+            return backup_sqlite_file(path, label=label)
+        except ProjectError as exc:
+            raise ProjectError(
+                f"{path} needs a schema upgrade ({before} to {SCHEMA_HEAD}) and cannot be "
+                f"backed up first: {exc.problem.message}",
+                hint=f"free some space beside it, or set {NO_MIGRATION_BACKUP_ENV}=1 to "
+                "upgrade without a backup",
+            ) from None
+    try:
+        return dump_postgres(engine.url, label=label)
+    except ProjectError as exc:
+        raise ProjectError(
+            f"{_where(engine)} needs a schema upgrade ({before} to {SCHEMA_HEAD}) and cannot "
+            f"be backed up first: {exc.problem.message}",
+            hint=f"install pg_dump (postgresql-client) or back the database up yourself, "
+            f"then set {NO_MIGRATION_BACKUP_ENV}=1 to upgrade without a backup",
+        ) from None

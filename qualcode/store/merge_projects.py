@@ -180,7 +180,7 @@ def read_project(location: str, *, ours: str | None = None) -> OtherProject:
                     f"{path} was written by a newer qualcode (schema {revision})",
                     hint="upgrade qualcode to merge it",
                 )
-            ensure_schema(engine)  # an older schema is upgraded in the copy only
+            ensure_schema(engine, backup=False)  # an older schema is upgraded in the copy only
             return OtherProject(str(path), _read_rows(engine))
         except ProjectError as exc:
             # name the user's file, not the temporary copy

@@ -63,7 +63,11 @@ from qualcode.store.base import (
 )
 from qualcode.store.cases import CaseMixin
 from qualcode.store.codebook_ops import CodebookOpsMixin
-from qualcode.store.engine import SCHEMA_HEAD, ensure_schema, make_engine, resolve_location
+from qualcode.store.engine import (
+    make_engine,
+    resolve_location,
+    upgrade_schema,
+)
 from qualcode.store.history import HistoryMixin
 from qualcode.store.matrices import MatrixMixin
 from qualcode.store.memos import MemoMixin
@@ -780,8 +784,13 @@ def open_project(
     create: bool = False,
     coder: str | None = None,
     blind: bool = False,
+    backup: bool = True,
 ) -> Project:
     """Open (or create) a project and bring its schema up to date.
+
+    An existing project whose schema is older is backed up first (see
+    :func:`~qualcode.store.engine.upgrade_schema`); ``project.schema_upgrade`` says
+    what was done and where the copy is.
 
     Args:
         location: ``--project`` value (file, folder, URL) or ``None``.
@@ -789,19 +798,21 @@ def open_project(
         coder: default coder name (``None``: from settings); on PostgreSQL the
             connected database role is the coder and this is ignored.
         blind: show only the coder's own codings.
+        backup: back an existing project up before upgrading its schema.
 
     Raises:
-        ProjectError: missing file, not a project, newer schema, unreachable server.
+        ProjectError: missing file, not a project, newer schema, unreachable server,
+            a backup before an upgrade that failed.
     """
     from qualcode.settings import default_coder
 
     url = resolve_location(location)
     engine = make_engine(url, create=create)
     try:
-        before = ensure_schema(engine)
+        upgrade = upgrade_schema(engine, backup=backup)
         if engine.dialect.name == "postgresql":
             # the database role is the coder: --coder cannot change it
-            coder = _postgres_session(engine, migrated=before not in ("none", SCHEMA_HEAD))
+            coder = _postgres_session(engine, migrated=upgrade.migrated)
     except ProjectError:
         engine.dispose()
         raise
@@ -810,6 +821,7 @@ def open_project(
         raise ProjectError(f"cannot open the project: {_short(exc)}") from None
     project = Project(engine, url, coder or default_coder())
     project.blind = blind
+    project.schema_upgrade = upgrade
     return project
 
 

@@ -303,9 +303,16 @@ def test_backup_of_a_postgresql_project_uses_pg_dump(
     r = CliRunner().invoke(cli, ["--project", url, "restore", str(path)], prog_name="qualcode")
     assert r.exit_code == 1
     assert r.stderr == (
-        "error: restore works on a SQLite project "
-        "(on PostgreSQL use pg_restore --clean --dbname=... FILE)\n"
+        "error: pg_restore is not installed, so a PostgreSQL project cannot be restored "
+        "(install the PostgreSQL client programs (Debian: apt-get install postgresql-client))\n"
     )
+    assert dump_pg(url) == before
+    monkeypatch.undo()
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(cli, ["--project", url, "restore", str(path)], prog_name="qualcode")
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout.startswith("restored postgresql+psycopg://")
+    assert dump_pg(url) == before
 
 
 def test_init_and_import_on_postgresql(pg_db: PgDatabase, tmp_path: Path) -> None:
