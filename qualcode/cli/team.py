@@ -106,6 +106,8 @@ def restore(ctx: Context, file: Path) -> None:
 
     Works on a project that no longer opens (a damaged file, or one a newer
     qualcode wrote): it is kept byte for byte in backups/ before it is replaced.
+    A PostgreSQL project takes a dump made by 'qualcode backup' (pg_restore in one
+    transaction; run it as the project's owner).
     """
     from qualcode import services
 
