@@ -60,6 +60,15 @@ def demo_location() -> Path:
     return data_dir() / "demo"
 
 
+def demo_transcripts() -> list[Path]:
+    """The shipped demo interviews."""
+    return sorted(
+        p
+        for p in resource_dir("transcripts").iterdir()
+        if p.suffix in (".txt", ".md") and p.name != "README.md"
+    )
+
+
 def build_demo(*, rebuild: bool = False, progress: Progress | None = None) -> Path:
     """Build the demo project (once): the shipped codebook, copied into the demo
     folder so edits stay there, and the shipped transcripts, each its own case with
@@ -85,11 +94,7 @@ def build_demo(*, rebuild: bool = False, progress: Progress | None = None) -> Pa
     project = open_project(str(tmp), create=True, coder="demo")
     try:
         project.sync_codebook(load_codebook(codebook_copy), str(codebook_copy))
-        files = sorted(
-            p
-            for p in resource_dir("transcripts").iterdir()
-            if p.suffix in (".txt", ".md") and p.name != "README.md"
-        )
+        files = demo_transcripts()
         # each interview is its own case (named by the file), with the participants'
         # attributes from attributes.csv, so the matrices by case and attribute work
         report = import_transcripts(project, files, case_pattern=r"^(.+)$", progress=progress)

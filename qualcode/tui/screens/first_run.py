@@ -160,14 +160,7 @@ class FirstRunScreen(Screen[None]):
         out: list[Path] = []
         for value in self.query_one("#first-run-transcripts", SelectionList).selected:
             if value == DEMO:
-                folder = services.resource_dir("transcripts")
-                out.extend(
-                    sorted(
-                        p
-                        for p in folder.iterdir()
-                        if p.suffix in (".txt", ".md") and p.name != "README.md"
-                    )
-                )
+                out.extend(services.demo_transcripts())
             else:
                 out.append(Path(value))
         return out
