@@ -74,7 +74,7 @@ from qualcode.store.memos import MemoMixin
 from qualcode.store.merge_projects import ProjectMergeMixin
 from qualcode.store.recode import RecodeMixin
 from qualcode.store.refi import RefiMixin
-from qualcode.store.reimport import ReimportMixin, insert_turns
+from qualcode.store.reimport import ReimportMixin, insert_structure
 from qualcode.store.retrieval import RetrievalMixin
 from qualcode.store.review import ReviewMixin
 from qualcode.store.search import SearchMixin, index_document
@@ -330,22 +330,8 @@ class Project(
                 )
             ).inserted_primary_key[0]  # type: ignore[index]
             tx.changes.append({"op": "import", "t": "documents", "name": doc.name})
-            turn_pks = insert_turns(conn, doc_pk, doc.turns)
+            insert_structure(conn, doc_pk, doc.turns, sentences)
             if sentences:
-                conn.execute(
-                    insert(T_SENTS),
-                    [
-                        {
-                            "document_pk": doc_pk,
-                            "turn_pk": turn_pks[s.turn_index] if s.turn_index is not None else None,
-                            "ordinal": i,
-                            "start": s.start,
-                            "end": s.end,
-                            "lemmas": s.lemmas,
-                        }
-                        for i, s in enumerate(sentences, start=1)
-                    ],
-                )
                 index_document(conn, doc_pk)
             links: list[tuple[str, str | None]] = [(case, None)] if case else []
             if case_per_speaker:

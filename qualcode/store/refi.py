@@ -31,14 +31,13 @@ from qualcode.store.base import (
     T_CODINGS,
     T_DOCS,
     T_MEMOS,
-    T_SENTS,
     T_SETTINGS,
     T_TOMBS,
-    T_TURNS,
     ProjectBase,
     _Tx,
     sha256_text,
 )
+from qualcode.store.reimport import insert_structure
 from qualcode.store.schema import ReviewCommentRow
 
 T_COMMENTS: Table = ReviewCommentRow.__table__  # type: ignore[assignment]
@@ -335,37 +334,7 @@ class RefiMixin(ProjectBase):
             )
         ).inserted_primary_key[0]  # type: ignore[index]
         tx.changes.append({"op": "import", "t": "documents", "name": doc.name})
-        turn_pks: list[int] = []
-        for i, t in enumerate(doc.turns, start=1):
-            turn_pks.append(
-                conn.execute(
-                    insert(T_TURNS).values(
-                        document_pk=doc_pk,
-                        ordinal=i,
-                        start=t.start,
-                        end=t.end,
-                        label_start=t.label_start,
-                        speaker=t.speaker,
-                        role=t.role,
-                        timestamp_ms=t.timestamp_ms,
-                    )
-                ).inserted_primary_key[0]  # type: ignore[index]
-            )
-        if sentences:
-            conn.execute(
-                insert(T_SENTS),
-                [
-                    {
-                        "document_pk": doc_pk,
-                        "turn_pk": turn_pks[s.turn_index] if s.turn_index is not None else None,
-                        "ordinal": i,
-                        "start": s.start,
-                        "end": s.end,
-                        "lemmas": s.lemmas,
-                    }
-                    for i, s in enumerate(sentences, start=1)
-                ],
-            )
+        insert_structure(conn, doc_pk, doc.turns, sentences)
 
     def _import_cases(self, tx: _Tx, plan: ImportPlan) -> None:
         conn = tx.conn

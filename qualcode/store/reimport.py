@@ -49,6 +49,32 @@ def insert_turns(conn: Connection, doc_pk: int, turns: Sequence[TurnSpan]) -> li
     return [by_ordinal[i] for i in range(1, len(turns) + 1)]
 
 
+def insert_structure(
+    conn: Connection,
+    doc_pk: int,
+    turns: Sequence[TurnSpan],
+    sentences: Sequence[SentenceSpan],
+) -> None:
+    """Insert a document's turns and sentences (each sentence linked to its turn)."""
+    turn_pks = insert_turns(conn, doc_pk, turns)
+    if not sentences:
+        return
+    conn.execute(
+        insert(T_SENTS),
+        [
+            {
+                "document_pk": doc_pk,
+                "turn_pk": turn_pks[s.turn_index] if s.turn_index is not None else None,
+                "ordinal": i,
+                "start": s.start,
+                "end": s.end,
+                "lemmas": s.lemmas,
+            }
+            for i, s in enumerate(sentences, start=1)
+        ],
+    )
+
+
 def _separate(
     anchored: list[Anchored], keys: Sequence[tuple[int, str]], length: int
 ) -> list[Anchored]:
@@ -165,22 +191,7 @@ class ReimportMixin(ProjectBase):
             unindex_document(conn, doc_pk)
             conn.execute(T_SENTS.delete().where(T_SENTS.c.document_pk == doc_pk))
             conn.execute(T_TURNS.delete().where(T_TURNS.c.document_pk == doc_pk))
-            turn_pks = insert_turns(conn, doc_pk, doc.turns)
-            if sentences:
-                conn.execute(
-                    insert(T_SENTS),
-                    [
-                        {
-                            "document_pk": doc_pk,
-                            "turn_pk": turn_pks[s.turn_index] if s.turn_index is not None else None,
-                            "ordinal": i,
-                            "start": s.start,
-                            "end": s.end,
-                            "lemmas": s.lemmas,
-                        }
-                        for i, s in enumerate(sentences, start=1)
-                    ],
-                )
+            insert_structure(conn, doc_pk, doc.turns, sentences)
             index_document(conn, doc_pk)
             # codings: first out of the way (the unique key includes the span), then
             # to their new places; review, memo, status and guid stay untouched
