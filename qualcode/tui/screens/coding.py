@@ -864,17 +864,8 @@ class CodingScreen(Screen[None]):
                 lambda: self.project.move_code(code_id, new_parent),
             )
 
-        cb = self.codebook
-        below = [c.id for c in cb if code_id in cb.path(c.id)]
-        self.app.push_screen(
-            CodePicker(
-                cb,
-                label_lang=self.label_lang,
-                title=f"Move {self.label(code_id)} under…",
-                extra=[(TOP, "(top level)")],
-                exclude=[code_id, *below],
-            ),
-            moved,
+        self._pick_other_code(
+            code_id, f"Move {self.label(code_id)} under…", moved, extra=[(TOP, "(top level)")]
         )
 
     def action_merge_code(self) -> None:
@@ -889,16 +880,29 @@ class CodingScreen(Screen[None]):
                     lambda: self.project.merge_code(code_id, target),
                 )
 
+        self._pick_other_code(code_id, f"Merge {self.label(code_id)} into…", merged)
+
+    def _pick_other_code(
+        self,
+        code_id: str,
+        title: str,
+        done: Callable[[str | None], None],
+        *,
+        extra: list[tuple[str, str]] | None = None,
+    ) -> None:
+        """Pick a code other than ``code_id`` and its sub-codes (a target to move or
+        merge it to)."""
         cb = self.codebook
         below = [c.id for c in cb if code_id in cb.path(c.id)]
         self.app.push_screen(
             CodePicker(
                 cb,
                 label_lang=self.label_lang,
-                title=f"Merge {self.label(code_id)} into…",
+                title=title,
+                extra=extra or (),
                 exclude=[code_id, *below],
             ),
-            merged,
+            done,
         )
 
     def action_delete_code(self) -> None:
