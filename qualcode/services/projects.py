@@ -22,9 +22,17 @@ if TYPE_CHECKING:
 
 
 def init_project(
-    location: str | None, codebook: Path | None = None, *, coder: str | None = None
+    location: str | None,
+    codebook: Path | None = None,
+    *,
+    coder: str | None = None,
+    copy_shipped: bool = False,
 ) -> Project:
     """Create a project (refusing to overwrite one) and link a codebook.
+
+    A shipped codebook named by its name (``kepmenpan-63``), a codebook file inside
+    the installation, and with ``copy_shipped`` any shipped codebook, is copied beside
+    the project first (see :func:`adopt_codebook`).
 
     Raises:
         ProjectError: when a project already exists there.
@@ -42,9 +50,9 @@ def init_project(
         named = shipped_by_name(codebook)
         by_name, codebook = named != codebook, named
     cb = load_codebook(codebook) if codebook is not None else None
-    if codebook is not None and (by_name or _installed(codebook)):
-        # a shipped codebook asked for by name, or a file inside the installation, is
-        # copied beside the project: edits are written back to the linked file
+    if codebook is not None and (by_name or copy_shipped or _installed(codebook)):
+        # checked first (a bad codebook writes nothing); a shipped one is copied
+        # beside the project: edits are written back to the linked file
         path = sqlite_path(url)
         codebook = adopt_codebook(codebook, Path(path).parent if path else Path.cwd())
     project = open_project(location, create=True, coder=coder)
@@ -249,16 +257,9 @@ def start_project(
         InputError: the codebook is invalid.
         ProjectError: a project already exists there.
     """
-    from qualcode.store.engine import resolve_location, sqlite_path
-
-    if codebook is not None:
-        load_codebook(codebook)  # refuse a bad codebook before touching the folder
-        path = sqlite_path(resolve_location(location))
-        folder = Path(path).parent if path is not None else Path.cwd()
-        codebook = adopt_codebook(codebook, folder)
     if progress is not None:
         progress(0, max(len(transcripts), 1), "creating the project")
-    project = init_project(location, codebook, coder=coder)
+    project = init_project(location, codebook, coder=coder, copy_shipped=True)
     try:
         report = (
             import_transcripts(project, list(transcripts), progress=progress)
