@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sized
+from functools import partial
 from pathlib import Path
 
 QUERIES = [("waiting", False), ("wait", True), ("counter", False), ("office", True)]
@@ -54,11 +55,11 @@ def main(argv: list[str] | None = None) -> int:
             rows = []
             for query, lemma in QUERIES:
                 screen, screen_hits = timed(
-                    lambda q=query, le=lemma: services.search_kwic(project, q, lemma=le),
+                    partial(services.search_kwic, project, query, lemma=lemma),
                     args.repeat,
                 )
                 fts, fts_hits = timed(
-                    lambda q=query, le=lemma: services.search(project, q, lemma=le, limit=2000),
+                    partial(services.search, project, query, lemma=lemma, limit=2000),
                     args.repeat,
                 )
                 rows.append(
