@@ -145,7 +145,7 @@ def cli(ctx: click.Context, project: str | None, coder: str | None, blind: bool)
     """qualcode: code interview transcripts in the terminal.
 
     Without a command, opens the workbench on the project in this folder
-    (or shows how to make one).
+    (or, in a folder without one, the first-run screen that makes one).
     """
     given = ctx.get_parameter_source("coder") == click.core.ParameterSource.COMMANDLINE
     ctx.obj = Context(project, coder, blind=blind, coder_given=given)
