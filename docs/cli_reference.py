@@ -1,9 +1,10 @@
 """Write the command-line reference from the commands' own ``--help``.
 
-``docs/cli.md`` holds every command's help, and the README's "Command line" section a
-table of every command with its one-line summary, between the
-``<!-- cli-reference -->`` markers. ``tests/test_docs.py`` fails when either is out of
-date or a command or option has no help text.
+``docs/cli.md`` starts with a hand-written part (conventions, bad input, JSON output);
+its "Every command" section, between the ``<!-- cli-reference -->`` markers, is
+written here: a table of every command with its one-line summary, then each command's
+full ``--help``. ``tests/test_docs.py`` fails when that part is out of date or a
+command or option has no help text.
 
 Run: ``.venv/bin/python docs/cli_reference.py``
 """
@@ -19,8 +20,9 @@ import click
 
 DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent
+CLI_MD = DOCS / "cli.md"
 WIDTH = 88
-START = "<!-- cli-reference:start (docs/cli_reference.py writes this table) -->"
+START = "<!-- cli-reference:start (written by docs/cli_reference.py down to the end marker) -->"
 END = "<!-- cli-reference:end -->"
 
 
@@ -45,41 +47,34 @@ def commands() -> list[tuple[str, click.Command, click.Context]]:
 
 
 def anchor(path: str) -> str:
-    """GitHub's anchor for a ``### `path` `` heading."""
+    """GitHub's anchor for a ``### path`` heading."""
     return re.sub(r"[^a-z0-9 -]", "", path.lower()).replace(" ", "-")
 
 
-def reference() -> str:
-    """The text of ``docs/cli.md``."""
-    out = [
-        "# Command-line reference",
-        "",
-        "Every command's `--help`, written by `docs/cli_reference.py` (do not edit by",
-        "hand). Options of `qualcode` itself (`--project`, `--coder`, `--blind`) go",
-        "before the command.",
-        "",
-    ]
-    for path, _cmd, ctx in commands():
-        out += [f"## {path}", "", "```text", ctx.get_help().rstrip(), "```", ""]
-    return "\n".join(out)
-
-
 def summary() -> str:
-    """The README's table of commands."""
+    """The table of every command (below ``qualcode`` itself) with its summary."""
     rows = ["| command | what it does |", "| --- | --- |"]
     for path, cmd, _ctx in commands()[1:]:
         short = cmd.get_short_help_str(limit=200).replace("|", "\\|")
-        rows.append(f"| [`{path}`](docs/cli.md#{anchor(path)}) | {short} |")
+        rows.append(f"| [`{path}`](#{anchor(path)}) | {short} |")
     return "\n".join(rows)
 
 
-def readme_with_summary(readme: str) -> str:
-    """``readme`` with the table between the markers replaced."""
-    if START not in readme or END not in readme:
-        raise SystemExit(f"README.md lacks the markers {START} ... {END}")
-    head, rest = readme.split(START, 1)
+def generated() -> str:
+    """What goes between the markers: the table, then every command's ``--help``."""
+    out = [summary(), ""]
+    for path, _cmd, ctx in commands():
+        out += [f"### {path}", "", "```text", ctx.get_help().rstrip(), "```", ""]
+    return "\n".join(out)
+
+
+def with_reference(text: str) -> str:
+    """``text`` (docs/cli.md) with the part between the markers written anew."""
+    if START not in text or END not in text:
+        raise SystemExit(f"docs/cli.md lacks the markers {START} ... {END}")
+    head, rest = text.split(START, 1)
     _old, tail = rest.split(END, 1)
-    return f"{head}{START}\n{summary()}\n{END}{tail}"
+    return f"{head}{START}\n{generated()}{END}{tail}"
 
 
 def undocumented() -> list[str]:
@@ -95,10 +90,8 @@ def undocumented() -> list[str]:
 
 
 def main() -> int:
-    (DOCS / "cli.md").write_text(reference(), encoding="utf-8")
-    readme = ROOT / "README.md"
-    readme.write_text(readme_with_summary(readme.read_text(encoding="utf-8")), encoding="utf-8")
-    print(f"wrote docs/cli.md ({len(commands())} commands) and the README's table")
+    CLI_MD.write_text(with_reference(CLI_MD.read_text(encoding="utf-8")), encoding="utf-8")
+    print(f"wrote docs/cli.md ({len(commands())} commands)")
     missing = undocumented()
     for m in missing:
         print(f"no help: {m}", file=sys.stderr)

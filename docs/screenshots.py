@@ -1,4 +1,4 @@
-"""Write the README's screenshots (SVG) into docs/, one per screen.
+"""Write the documentation's screenshots (SVG) into docs/, one per screen.
 
 Run: ``.venv/bin/python docs/screenshots.py`` (builds the demo project in a temporary
 folder with a fixed clock and coder, so the pictures are reproducible).

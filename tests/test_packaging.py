@@ -4,8 +4,10 @@ carries the shipped codebook and demo interviews, and works away from the reposi
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -28,8 +30,26 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return found
 
 
+def test_the_version_is_one_number_in_two_places() -> None:
+    """pyproject.toml carries the version statically; ``qualcode.__version__`` agrees,
+    and the CHANGELOG's newest release is that version."""
+    import qualcode
+
+    with (ROOT / "pyproject.toml").open("rb") as f:
+        project = tomllib.load(f)["project"]
+    assert "version" not in project.get("dynamic", [])
+    assert project["version"] == qualcode.__version__
+    assert re.fullmatch(r"\d+\.\d+\.\d+", qualcode.__version__)
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    releases = re.findall(r"^## \[(\d+\.\d+\.\d+)\] - \d{4}-\d{2}-\d{2}$", changelog, flags=re.M)
+    assert releases and releases[0] == qualcode.__version__
+
+
 @pytest.mark.slow
 def test_the_wheel_carries_the_codebooks_and_the_demo(wheel: Path) -> None:
+    import qualcode
+
+    assert wheel.name.startswith(f"qualcode-{qualcode.__version__}-")
     names = set(zipfile.ZipFile(wheel).namelist())
     shipped = {f"qualcode/_data/codebooks/{p.name}" for p in (ROOT / "codebooks").glob("*.yaml")}
     demo = {

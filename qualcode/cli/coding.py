@@ -136,7 +136,7 @@ def uncode(
 @click.option("--coder", "coder_", metavar="NAME", help="Only this coder.")
 @click.option("--children", is_flag=True, help="With --code: include its sub-codes.")
 @click.option("--suggested", is_flag=True, help="Include auto-code suggestions.")
-@click.option("--json", "as_json", is_flag=True, help="A JSON list (schema in the README).")
+@click.option("--json", "as_json", is_flag=True, help="A JSON list (schema in docs/cli.md).")
 @pass_ctx
 def codings(
     ctx: Context,

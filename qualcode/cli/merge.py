@@ -63,7 +63,7 @@ def _diff_lines(diff: CodebookDiff) -> list[str]:
 @codebook.command("diff")
 @click.argument("a", type=click.Path(path_type=Path))
 @click.argument("b", type=click.Path(path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="The differences as JSON (see the README).")
+@click.option("--json", "as_json", is_flag=True, help="The differences as JSON (docs/codebook.md).")
 def codebook_diff(a: Path, b: Path, as_json: bool) -> None:
     """What changed from codebook file A to B, keyed by code id.
 

@@ -189,7 +189,7 @@ class CodebookDiff:
         )
 
     def to_json(self) -> dict[str, Any]:
-        """The documented ``codebook diff --json`` shape (see the README)."""
+        """The documented ``codebook diff --json`` shape (see docs/codebook.md)."""
         return {
             "added": [_code_json(c) for c in self.added],
             "removed": [_code_json(c) for c in self.removed],

@@ -226,7 +226,7 @@ class Coding:
     reviewed_at: str | None = None
 
     def to_json(self) -> dict[str, object]:
-        """The stable ``--json`` shape (see the README)."""
+        """The stable ``--json`` shape (see docs/cli.md)."""
         return {
             "guid": self.guid,
             "doc": self.doc,
@@ -373,7 +373,7 @@ class SearchHit:
     after: str = ""
 
     def to_json(self) -> dict[str, object]:
-        """The stable ``search --json`` shape (see the README)."""
+        """The stable ``search --json`` shape (see docs/cli.md)."""
         return {
             "doc": self.doc,
             "sentence": self.sentence,

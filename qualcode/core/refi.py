@@ -337,8 +337,8 @@ def attach_meta(text: str, meta: Mapping[str, Any]) -> str:
     """``text`` followed by the qualcode metadata block (nothing when ``meta`` is empty).
 
     The block is one line at the end of a ``Description``: ``[qualcode:meta/1]``
-    and a JSON object (keys documented in the README). Other tools show it as text
-    and keep it; qualcode reads it back with :func:`split_meta`.
+    and a JSON object (keys documented in docs/refi-qda.md). Other tools show it as
+    text and keep it; qualcode reads it back with :func:`split_meta`.
     """
     if not meta:
         return text

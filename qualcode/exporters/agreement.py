@@ -139,7 +139,7 @@ def _csv_text(rows: list[list[Any]]) -> str:
 
 
 def to_json(report: AgreementReport) -> dict[str, Any]:
-    """The report as plain JSON data (schema in the README)."""
+    """The report as plain JSON data (schema in docs/team.md)."""
 
     def row(r: CodeAgreement) -> dict[str, Any]:
         return {

@@ -1,5 +1,5 @@
-"""Every key of the workbench in one table: for the help screen, the command palette
-and the README.
+"""Every key of the workbench in one table: for the help screen and the command
+palette (docs/workbench.md lists the keys for readers).
 
 Each binding has an id; ``keymap`` in the settings file maps an id to other keys
 (``{"undo": "z", "apply-code-picker": "enter,space"}``) and :func:`keys_for`

@@ -26,7 +26,7 @@ def repo(tmp_path: Path) -> Path:
     git(repo, "config", "user.name", "Tester")
     git(repo, "config", "user.email", "tester@example.org")
     git(repo, "config", "commit.gpgsign", "false")
-    # the two lines the README shows
+    # the lines the codebook guide shows
     (repo / ".gitattributes").write_text("codebooks/*.yaml merge=qualcode\n", encoding="utf-8")
     git(repo, "config", "merge.qualcode.name", "qualcode codebook merge")
     git(
@@ -139,8 +139,10 @@ def test_conflicting_branches_stop_the_merge_with_conflicts_in_the_file(repo: Pa
     assert load_codebook(repo / FILE)["cost"].label_in("id") == "Biaya A"
 
 
-def test_readme_shows_the_lines_this_test_uses() -> None:
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+def test_the_guide_shows_the_lines_this_test_uses() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "docs" / "codebook.md").read_text(
+        encoding="utf-8"
+    )
     assert "echo 'codebooks/*.yaml merge=qualcode' >> .gitattributes" in readme
     assert 'git config merge.qualcode.name "qualcode codebook merge"' in readme
     assert 'git config merge.qualcode.driver "qualcode codebook merge-driver %O %A %B %P"' in readme
