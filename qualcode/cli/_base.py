@@ -44,7 +44,11 @@ class Context:
         """Open the project named by ``--project`` (or the default)."""
         from qualcode.store import open_project
 
-        project = open_project(self.project_location, coder=self.coder, blind=self.blind)
+        from qualcode.core.history import CLI_WINDOW
+
+        project = open_project(
+            self.project_location, coder=self.coder, blind=self.blind, window=CLI_WINDOW
+        )
         report_upgrade(project)
         if self.coder_given and self.coder and project.coder != self.coder:
             echo_err(

@@ -66,7 +66,9 @@ def import_refi_files(
     url = resolve_location(ctx.project_location)
     db = sqlite_path(url)
     created = db is not None and not db.exists()
-    project = open_project(ctx.project_location, create=created, coder=ctx.coder)
+    from qualcode.core.history import CLI_WINDOW
+
+    project = open_project(ctx.project_location, create=created, coder=ctx.coder, window=CLI_WINDOW)
     report_upgrade(project)
     imported = 0
     try:

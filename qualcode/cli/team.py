@@ -63,7 +63,8 @@ def merge(ctx: Context, other: str, dry_run: bool, no_backup: bool) -> None:
     Documents match by content, then by name (codings re-anchored where the text
     differs); codes by guid, id and aliases; codings by guid, keeping each coder's
     memo and review; deletions on either side stay deleted; identical codings are
-    stored once. The project is backed up first.
+    stored once. The project is backed up first (the copy is removed again when the
+    merge changes nothing). A merge ends the undo history: its backup is its undo.
     """
     from qualcode import services
 
@@ -71,7 +72,12 @@ def merge(ctx: Context, other: str, dry_run: bool, no_backup: bool) -> None:
         report = services.merge_project(project, other, dry_run=dry_run, backup=not no_backup)
     if report.backup:
         echo_err(f"backed up to {report.backup}")
-    head = "dry run, nothing changed" if dry_run else "merged"
+    if dry_run:
+        head = "dry run, nothing changed"
+    elif report.changed:
+        head = "merged"
+    else:
+        head = "nothing to merge, nothing changed (no backup kept)"
     click.echo(f"{head}: {report.source}")
     for line in report.lines():
         click.echo(f"  {line}")

@@ -32,14 +32,17 @@ def merge_project(
         ProjectError: the other is not a project, has a newer schema, cannot be
             reached; our backup failed.
     """
-    from qualcode.services.backups import auto_backup
+    from qualcode.services.backups import auto_backup_to
     from qualcode.store.merge_projects import read_project
 
     theirs = read_project(other, ours=project.location)
-    report, saved = auto_backup(
+    report, saved = auto_backup_to(
         project,
         "before-merge",
-        lambda: project.merge_from(theirs, dry_run=dry_run),
+        lambda copy: project.merge_from(
+            theirs, dry_run=dry_run, backup=str(copy) if copy else None
+        ),
+        changed=lambda r: r.changed,
         enabled=backup and not dry_run,
     )
     report.backup = str(saved) if saved else None

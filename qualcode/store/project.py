@@ -536,7 +536,7 @@ class Project(
         group: str | None,
     ) -> tuple[Coding, bool]:
         with self._write(
-            "code", f"code {doc} [{start}:{end}] with {code}", coder=coder, group=group
+            "code", f"code {doc} [{start}:{end}] with {code}", group=group
         ) as tx:
             conn = tx.conn
             row = conn.execute(
@@ -605,7 +605,7 @@ class Project(
         Raises:
             NotFoundError: when no coding has this guid.
         """
-        with self._write("uncode", f"remove coding {guid}", coder=coder) as tx:
+        with self._write("uncode", f"remove coding {guid}") as tx:
             row = (
                 tx.conn.execute(self._coding_select().where(T_CODINGS.c.guid == guid))
                 .mappings()
@@ -643,7 +643,7 @@ class Project(
         """
         coder = coder or self.coder
         removed: list[Coding] = []
-        with self._write("uncode", f"remove codings {doc} [{start}:{end}]", coder=coder) as tx:
+        with self._write("uncode", f"remove codings {doc} [{start}:{end}]") as tx:
             conn = tx.conn
             doc_pk, chars = self._doc(conn, doc)
             _check_span(start, end, chars, doc)
@@ -771,6 +771,7 @@ def open_project(
     coder: str | None = None,
     blind: bool = False,
     backup: bool = True,
+    window: str | None = None,
 ) -> Project:
     """Open (or create) a project and bring its schema up to date.
 
@@ -785,6 +786,8 @@ def open_project(
             connected database role is the coder and this is ignored.
         blind: show only the coder's own codings.
         backup: back an existing project up before upgrading its schema.
+        window: the window recorded on every action (``cli`` for the command line, a
+            workbench window's id); undo takes back only that window's actions.
 
     Raises:
         ProjectError: missing file, not a project, newer schema, unreachable server,
@@ -807,6 +810,7 @@ def open_project(
         raise ProjectError(f"cannot open the project: {_short(exc)}") from None
     project = Project(engine, url, coder or default_coder())
     project.blind = blind
+    project.window = window
     project.schema_upgrade = upgrade
     return project
 

@@ -116,7 +116,7 @@ class ReviewMixin(ProjectBase):
             InputError: an unknown verdict.
         """
         reviewer = reviewer or self.coder
-        with self._write("review", f"{verdict} coding {guid}", coder=reviewer) as tx:
+        with self._write("review", f"{verdict} coding {guid}") as tx:
             row = self._coding_row(tx.conn, guid)
             self._set_verdict(tx, row, verdict, comment.strip(), reviewer)
         return self.coding_by_guid(guid)
@@ -126,7 +126,7 @@ class ReviewMixin(ProjectBase):
         author = author or self.coder
         if not text.strip():
             raise InputError("a comment needs some text")
-        with self._write("review.comment", f"comment on coding {guid}", coder=author) as tx:
+        with self._write("review.comment", f"comment on coding {guid}") as tx:
             self._coding_row(tx.conn, guid)
             return self._add_entry(tx, guid, author, "comment", text.strip())
 
@@ -135,7 +135,7 @@ class ReviewMixin(ProjectBase):
         author = author or self.coder
         if not text.strip():
             raise InputError("a reply needs some text")
-        with self._write("review.reply", f"reply on coding {guid}", coder=author) as tx:
+        with self._write("review.reply", f"reply on coding {guid}") as tx:
             self._coding_row(tx.conn, guid)
             return self._add_entry(tx, guid, author, "reply", text.strip())
 
@@ -161,7 +161,7 @@ class ReviewMixin(ProjectBase):
             ConflictError: the same coder already has an identical coding.
         """
         author = author or self.coder
-        with self._write("review.revise", f"revise coding {guid}", coder=author) as tx:
+        with self._write("review.revise", f"revise coding {guid}") as tx:
             conn = tx.conn
             row = self._coding_row(conn, guid)
             new_start = row["start"] if start is None else start
@@ -278,7 +278,7 @@ class ReviewMixin(ProjectBase):
         unmatched: list[str] = []
         where = f"{source}:" if source else ""
         with self._write(
-            "review.apply", f"apply reviews from {source or 'a sheet'}", coder=reviewer
+            "review.apply", f"apply reviews from {source or 'a sheet'}"
         ) as tx:
             for e in entries:
                 place = f"{where}{e.row}: " if e.row is not None else where

@@ -270,7 +270,7 @@ class SuggestionMixin(ProjectBase):
         skip_reviewed: bool,
     ) -> StoredBatch:
         existing = rejected = coded = 0
-        with self._write(kind, f"{summary} ({len(items)})", coder=coder, group=batch) as tx:
+        with self._write(kind, f"{summary} ({len(items)})", group=batch) as tx:
             conn = tx.conn
             docs = {
                 name: (pk, text)
@@ -421,7 +421,7 @@ class SuggestionMixin(ProjectBase):
         coder = coder or self.coder
         out: list[Coding] = []
         with self._write(
-            "accept", f"accept {len(guids)} suggestion(s)", coder=coder, group=group
+            "accept", f"accept {len(guids)} suggestion(s)", group=group
         ) as tx:
             for row in self._pending(tx, guids):
                 twin = (
@@ -472,7 +472,7 @@ class SuggestionMixin(ProjectBase):
         coder = coder or self.coder
         out: list[Coding] = []
         with self._write(
-            "reject", f"reject {len(guids)} suggestion(s)", coder=coder, group=group
+            "reject", f"reject {len(guids)} suggestion(s)", group=group
         ) as tx:
             for row in self._pending(tx, guids):
                 out.append(convert.coding_from_row(row))

@@ -13,7 +13,9 @@ arrived; a widget-level ``on_key`` handler would run at another moment and could
 reorder keys typed in a burst (over SSH, a paste of keys), so there is none.
 
 Every change is committed at once, is one entry in the action log, and can be undone
-with ``u`` (redone with ``ctrl+r``), also after the app was closed and opened again.
+with ``u`` (redone with ``ctrl+r``), also after the app was closed and opened again:
+``u`` takes back what this window did (another window of the same coder keeps its own
+history; see :func:`qualcode.services.history.claim_window`).
 """
 
 from __future__ import annotations
@@ -568,7 +570,9 @@ class CodingScreen(Screen[None]):
             self.notify(str(exc), severity="error", timeout=8)
             return
         if step is None:
-            self.notify(f"nothing to {which}", severity="warning", timeout=2)
+            from qualcode.services.history import nothing_left
+
+            self.notify(nothing_left(self.project, which), severity="warning", timeout=5)
             return
         self.reload(keep_selection=True)
         self.notify(step.describe(), timeout=3)
