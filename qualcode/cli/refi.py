@@ -94,6 +94,11 @@ def import_refi_files(
                 click.echo(f"  {line}")
             if report.codebook_file:
                 click.echo(f"  codebook file updated: {report.codebook_file}")
+            if not report.changed:
+                echo_err(
+                    f"notice: {path}: everything in it is already in the project; nothing "
+                    "changed (no backup kept)"
+                )
     finally:
         project.close()
         if created and not imported and db is not None:

@@ -275,6 +275,8 @@ class SyncReport:
     unchanged: int = 0
     backup: str | None = None
     """The copy of the project made before the sync (kept when something changed)."""
+    rows: int = 0
+    """Rows the sync wrote (codes, aliases, positions, settings): 0 when it changed nothing."""
 
     def summary(self) -> str:
         """One line for the user."""

@@ -378,7 +378,9 @@ class RefiImportReport:
     created_project: bool = False
     codebook_file: Path | None = None
     backup: Path | None = None
-    """The copy of the project made before the import."""
+    """The copy of the project made before the import (removed when nothing changed)."""
+    changed: bool = True
+    """Whether the import wrote anything (every code and source matched: nothing)."""
 
     def lines(self) -> list[str]:
         """The summary: one line per category, then what was skipped."""
@@ -437,19 +439,22 @@ def import_refi(
     planner = _Planner(project, refi, report)
     plan = planner.build()
     n_docs = len(plan.documents)
-    from qualcode.services.backups import auto_backup
+    from qualcode.services.backups import auto_backup_to
 
-    _, saved = auto_backup(
+    wrote, saved = auto_backup_to(
         project,
         "before-import",
-        lambda: project.import_refi(
+        lambda copy: project.import_refi(
             plan,
             summary=f"import {path.name}: {len(plan.new_codes)} codes, {n_docs} sources, "
             f"{len(plan.codings)} codings",
+            backup=str(copy) if copy else None,
         ),
+        changed=bool,
         enabled=backup,
     )
     report.backup = saved
+    report.changed = wrote
     if plan.new_codes or plan.code_fills:
         from qualcode.services.codebook import write_back
 
@@ -490,14 +495,16 @@ class _Planner:
             self.cases()
             self.codings()
             self.memos()
-            if self.refi.name:
+            if self.refi.name and not self.project.document_names():
+                # a project made from the file takes its name; one that already
+                # holds documents keeps its own
                 self.plan.settings[PROJECT_NAME] = self.refi.name
         meta = self.refi.meta.get("codebook")
         if isinstance(meta, dict) and meta:
             from qualcode.store.base import CODEBOOK_META
 
             languages = meta.get("languages")
-            self.plan.settings[CODEBOOK_META] = {
+            settings = {
                 "name": str(meta.get("name") or ""),
                 "description": str(meta.get("description") or ""),
                 "languages": [x for x in languages if isinstance(x, str)]
@@ -505,6 +512,8 @@ class _Planner:
                 else [],
                 "version": 1,
             }
+            if settings["name"] or settings["description"] or settings["languages"]:
+                self.plan.settings[CODEBOOK_META] = settings
         return self.plan
 
     # ---------------------------------------------------------------- users

@@ -56,6 +56,7 @@ from qualcode.store.base import (
     T_CODINGS,
     T_DOCS,
     T_SENTS,
+    T_SETTINGS,
     T_TURNS,
     ProjectBase,
     _short,
@@ -223,10 +224,19 @@ class Project(
                 "languages": list(codebook.languages),
                 "version": codebook.version,
             }
-            self._set(tx, CODEBOOK_META, meta)
+            stored = conn.execute(
+                select(T_SETTINGS.c.value).where(T_SETTINGS.c.key == CODEBOOK_META)
+            ).scalar()
+            if stored is not None or meta != _EMPTY_META:
+                # no setting reads as the empty one: writing it would change nothing
+                self._set(tx, CODEBOOK_META, meta)
             if source is not None:
                 self._set(tx, CODEBOOK_PATH, source)
-        return SyncReport(tuple(added), tuple(updated), tuple(dropped), max(unchanged, 0))
+            # the link to the file is no change a backup protects
+            rows = sum(1 for ch in tx.changes if not _is_setting(ch, CODEBOOK_PATH))
+        return SyncReport(
+            tuple(added), tuple(updated), tuple(dropped), max(unchanged, 0), rows=rows
+        )
 
     def code_counts(self, *, coder: str | None = None) -> dict[str, CodeCount]:
         """Codings and documents per code id (accepted codings only)."""
@@ -762,6 +772,17 @@ def _check_span(start: int, end: int, chars: int, doc: str) -> None:
             f"span [{start}:{end}] is outside {doc!r} (0..{chars}) or empty",
             hint="start must be below end, both within the text",
         )
+
+
+_EMPTY_META = {"name": "", "description": "", "languages": [], "version": 1}
+
+
+def _is_setting(change: dict[str, Any], key: str) -> bool:
+    """Whether a recorded change wrote the setting ``key``."""
+    if change.get("t") != "settings":
+        return False
+    row = change.get("row") or change.get("key") or {}
+    return bool(row.get("key") == key)
 
 
 def open_project(
