@@ -571,6 +571,24 @@ class Project(
                     .mappings()
                     .one()
                 )
+                if memo and memo != existing["memo"]:
+                    # the identical coding is there: the memo given is set on it
+                    # (one action, undone like any other)
+                    tx.update(
+                        T_CODINGS,
+                        {"pk": existing["pk"]},
+                        {
+                            "memo": memo,
+                            "memo_author": self.coder,
+                            "version": existing["version"] + 1,
+                        },
+                    )
+                    tx.summary = f"memo on the coding {doc} [{start}:{end}] with {canonical}"
+                    existing = (
+                        conn.execute(self._coding_select().where(T_CODINGS.c.guid == same))
+                        .mappings()
+                        .one()
+                    )
                 return convert.coding_from_row(existing), False
             values = {
                 "guid": new_guid(),
@@ -590,6 +608,7 @@ class Project(
                 "anchor": "exact",
                 "batch": group,
                 "version": 1,
+                "memo_author": self.coder if memo else None,
             }
             tx.insert(T_CODINGS, values)
         return (
@@ -605,6 +624,7 @@ class Project(
                 memo=memo,
                 origin=origin,
                 status=status,
+                memo_author=self.coder if memo else None,
             ),
             True,
         )

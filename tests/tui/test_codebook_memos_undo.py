@@ -170,3 +170,33 @@ async def test_two_windows_of_one_coder_never_undo_each_other(
             await two.pause()
             check.close()
     assert messages.notices()[-1].startswith("nothing to undo in this window (")
+
+
+async def test_the_workbench_and_the_command_line_share_memos(
+    make_app: Callable[..., QualcodeApp], demo_dir: Path
+) -> None:
+    from click.testing import CliRunner
+    from textual.widgets import TextArea
+
+    from qualcode.cli import cli
+
+    def memo(*args: str) -> str:
+        r = CliRunner().invoke(cli, ["--project", str(demo_dir), "memo", *args])
+        assert r.exit_code == 0, r.stderr
+        return r.stdout
+
+    memo("set", "--doc", FIRST_DOC, "written on the command line")
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        await pilot.press("M")  # the document memo: the same memo
+        assert isinstance(app.screen, MemoEditor)
+        assert app.screen.query_one(TextArea).text == "written on the command line"
+        await pilot.press(*" and in the workbench", "ctrl+s")
+        await focus_code(app, pilot, "time")
+        await pilot.press("m", *"a code memo", "ctrl+s")
+        await pilot.pause()
+    shown = memo("show", "--doc", FIRST_DOC)
+    assert shown.splitlines()[1:] == ["  written on the command line and in the workbench"]
+    assert memo("show", "--code", "time").splitlines()[1:] == ["  a code memo"]
+    assert shown.startswith("tester, ")  # the author is kept
