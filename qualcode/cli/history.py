@@ -12,8 +12,7 @@ _ANY = click.option(
     "--any",
     "anywhere",
     is_flag=True,
-    help="Your newest action made anywhere (a workbench window too), not only on the "
-    "command line.",
+    help="Your newest action made anywhere (a workbench window too), not only on the command line.",
 )
 
 

@@ -189,7 +189,9 @@ def memo_clear(
 def _write(ctx: Context, where: tuple[str, str | None], text: str, *, append: bool) -> None:
     kind, target = where
     if not text.strip():
-        raise InputError("the memo text is empty", hint="to remove a memo, use 'qualcode memo clear'")
+        raise InputError(
+            "the memo text is empty", hint="to remove a memo, use 'qualcode memo clear'"
+        )
     with ctx.open() as project:
         what = _what(project, kind, target)
         if kind == "coding":

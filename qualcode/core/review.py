@@ -236,9 +236,7 @@ def _clip(text: str, width: int = 40) -> str:
     return one if len(one) <= width else one[: width - 1] + "…"
 
 
-def _code_mismatch(
-    e: ReviewEntryIn, state: CodingState, code_of: Mapping[str, str]
-) -> str | None:
+def _code_mismatch(e: ReviewEntryIn, state: CodingState, code_of: Mapping[str, str]) -> str | None:
     """Why the row is not about this coding as it is coded now, or ``None``."""
     x = e.exported
     if x is not None and x.code and code_of.get(x.code) != state.code:

@@ -318,9 +318,7 @@ def to_xlsx(book: Workbook, path: Path) -> None:
                 # the review state each row was exported with, hidden: 'review apply'
                 # merges what the supervisor changed instead of replaying every row
                 st = book.state
-                extra.append(
-                    (st.name, st.columns, st.rows, st.kinds, [38] * len(st.columns), 1)
-                )
+                extra.append((st.name, st.columns, st.rows, st.kinds, [38] * len(st.columns), 1))
                 hidden.add(st.name)
             for title, columns, rows, kinds, widths, keys in extra:
                 index = len(names)
@@ -341,9 +339,7 @@ def to_xlsx(book: Workbook, path: Path) -> None:
                     ),
                 )
                 names.append(title)
-                ranges.append(
-                    f"$A$1:${column_letter(max(len(columns), 1) - 1)}${len(rows) + 1}"
-                )
+                ranges.append(f"$A$1:${column_letter(max(len(columns), 1) - 1)}${len(rows) + 1}")
             if overflow.parts:
                 # parts found so far (the overflow sheet itself never overflows: parts fit)
                 parts = list(overflow.parts)

@@ -10,6 +10,8 @@ reviewer, time, the coding's code, the thread's length) and the export's id, so 
 Rows are matched on the coding's guid; the ``code`` column, when present, is checked
 against the coding so that an edited row is caught. A file that is not a workbook, a
 workbook without such a sheet, or an unknown review status refuses the whole file.
+"""
+
 from __future__ import annotations
 
 import zipfile

@@ -170,9 +170,7 @@ class MemoMixin(ProjectBase):
         mine = [m for m in self.memos(kind, target) if m.author == self.coder]
         return mine[0] if mine else None
 
-    def write_memo(
-        self, kind: str, target: str | None, text: str, *, append: bool = False
-    ) -> Memo:
+    def write_memo(self, kind: str, target: str | None, text: str, *, append: bool = False) -> Memo:
         """Set (or append to) the person's own memo on a target (one action): the
         workbench's memo editor and ``qualcode memo set|append`` write the same memo.
 

@@ -545,9 +545,7 @@ class Project(
         memo: str | None,
         group: str | None,
     ) -> tuple[Coding, bool]:
-        with self._write(
-            "code", f"code {doc} [{start}:{end}] with {code}", group=group
-        ) as tx:
+        with self._write("code", f"code {doc} [{start}:{end}] with {code}", group=group) as tx:
             conn = tx.conn
             row = conn.execute(
                 _SQL_DOC_SPAN, {"start": start, "length": max(end - start, 0), "name": doc}

@@ -321,9 +321,7 @@ class ReviewMixin(ProjectBase):
                 )
         where = f"{source}:" if source else ""
         try:
-            with self._write(
-                "review.apply", f"apply reviews from {source or 'a sheet'}"
-            ) as tx:
+            with self._write("review.apply", f"apply reviews from {source or 'a sheet'}") as tx:
                 states, code_of = self._review_states(tx.conn, [e.guid for e in entries])
                 decisions = plan_reviews(
                     entries, states, code_of, reviewer=reviewer, overwrite=overwrite

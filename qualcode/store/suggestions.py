@@ -420,9 +420,7 @@ class SuggestionMixin(ProjectBase):
         """
         coder = coder or self.coder
         out: list[Coding] = []
-        with self._write(
-            "accept", f"accept {len(guids)} suggestion(s)", group=group
-        ) as tx:
+        with self._write("accept", f"accept {len(guids)} suggestion(s)", group=group) as tx:
             for row in self._pending(tx, guids):
                 twin = (
                     tx.conn.execute(
@@ -471,9 +469,7 @@ class SuggestionMixin(ProjectBase):
         """
         coder = coder or self.coder
         out: list[Coding] = []
-        with self._write(
-            "reject", f"reject {len(guids)} suggestion(s)", group=group
-        ) as tx:
+        with self._write("reject", f"reject {len(guids)} suggestion(s)", group=group) as tx:
             for row in self._pending(tx, guids):
                 out.append(convert.coding_from_row(row))
                 self._delete_coding(tx, row["pk"], row["guid"], coder)

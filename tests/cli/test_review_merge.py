@@ -276,8 +276,8 @@ def test_a_review_sheet_is_one_action_of_the_supervisor_and_one_undo(
     r = run(matrix_path, "undo")
     assert r.exit_code == 0, r.stderr
     assert r.stdout == f"undid: apply reviews from {sheet}\n"
-    assert [x for x in dump_db(matrix_path) if "INSERT INTO \"actions\"" not in x] == [
-        x for x in before if "INSERT INTO \"actions\"" not in x
+    assert [x for x in dump_db(matrix_path) if 'INSERT INTO "actions"' not in x] == [
+        x for x in before if 'INSERT INTO "actions"' not in x
     ]
 
 

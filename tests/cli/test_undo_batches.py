@@ -60,8 +60,7 @@ def _import_codings(project: Path, tmp: Path) -> list[str]:
     quote = "Petugasnya belum datang."
     assert quote in text
     gold.write_text(
-        "coder: gold\ncodings:\n"
-        f"  - {{doc: {DOC}, code: time.long_wait, quote: '{quote}'}}\n",
+        f"coder: gold\ncodings:\n  - {{doc: {DOC}, code: time.long_wait, quote: '{quote}'}}\n",
         encoding="utf-8",
     )
     return ["import-codings", str(gold)]

@@ -878,11 +878,24 @@ class CodingScreen(Screen[None]):
             return
 
         def merged(target: str | None) -> None:
-            if target:
+            if not target:
+                return
+            done: list[object] = []
+            if (
                 self._edit(
                     f"merged {code_id} into {target}; its codings follow (u undoes)",
-                    lambda: self.project.merge_code(code_id, target),
+                    lambda: done.append(self.project.merge_code(code_id, target)),
                 )
+                and done
+            ):
+                folded = done[0]
+                lines = [*getattr(folded, "carried", ())]
+                left = list(getattr(folded, "not_carried", ()))
+                if lines or left:
+                    text = ("carried over: " + ", ".join(lines)) if lines else ""
+                    if left:
+                        text += ("\n" if text else "") + "\n".join(left)
+                    self.notify(text, title="merge", timeout=12)
 
         self._pick_other_code(code_id, f"Merge {self.label(code_id)} into…", merged)
 
