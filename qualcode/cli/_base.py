@@ -42,9 +42,8 @@ class Context:
     @contextmanager
     def open(self) -> Iterator[Project]:
         """Open the project named by ``--project`` (or the default)."""
-        from qualcode.store import open_project
-
         from qualcode.core.history import CLI_WINDOW
+        from qualcode.store import open_project
 
         project = open_project(
             self.project_location, coder=self.coder, blind=self.blind, window=CLI_WINDOW

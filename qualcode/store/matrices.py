@@ -1090,7 +1090,7 @@ class MatrixMixin(ProjectBase):
                 )
             )
         with self._read() as conn:
-            authors = dict(
+            authors: dict[str, str] = dict(
                 conn.execute(
                     text("SELECT guid, memo_author FROM codings WHERE memo_author IS NOT NULL")
                 ).all()

@@ -233,9 +233,9 @@ class Project(
             if source is not None:
                 self._set(tx, CODEBOOK_PATH, source)
             # the link to the file is no change a backup protects
-            rows = sum(1 for ch in tx.changes if not _is_setting(ch, CODEBOOK_PATH))
+            written = sum(1 for ch in tx.changes if not _is_setting(ch, CODEBOOK_PATH))
         return SyncReport(
-            tuple(added), tuple(updated), tuple(dropped), max(unchanged, 0), rows=rows
+            tuple(added), tuple(updated), tuple(dropped), max(unchanged, 0), rows=written
         )
 
     def code_counts(self, *, coder: str | None = None) -> dict[str, CodeCount]:
