@@ -11,7 +11,14 @@ from pathlib import Path
 
 import click
 
-from qualcode.cli._base import Context, echo_err, pass_ctx, report_upgrade
+from qualcode.cli._base import (
+    Context,
+    echo_err,
+    load_names,
+    pass_ctx,
+    pseudonyms_option,
+    report_upgrade,
+)
 from qualcode.cli.export import export
 from qualcode.errors import QualcodeError
 
@@ -24,17 +31,21 @@ from qualcode.errors import QualcodeError
     type=click.Path(path_type=Path),
     help="The .qdpx file to write.",
 )
+@pseudonyms_option
 @pass_ctx
-def export_qdpx(ctx: Context, output: Path) -> None:
+def export_qdpx(ctx: Context, output: Path, pseudonyms: Path | None) -> None:
     """The whole project as a REFI-QDA .qdpx (NVivo, ATLAS.ti, MAXQDA, QualCoder...).
 
     Users, the code tree, sources (UTF-8 text), every coding with its coder, memos,
     cases and their variables. GUIDs are the project's own, so every export agrees.
+    With --pseudonyms every name is replaced, in the sources' texts too, and every
+    selection is recomputed for the changed text.
     """
     from qualcode import services
 
+    names = load_names(pseudonyms)
     with ctx.open() as project:
-        summary = services.export_qdpx(project, output)
+        summary = services.export_qdpx(project, output, pseudonyms=names.names)
     click.echo(summary.line())
 
 

@@ -9,7 +9,16 @@ from typing import Any
 
 import click
 
-from qualcode.cli._base import Context, cli, clip, echo_err, fail, pass_ctx
+from qualcode.cli._base import (
+    Context,
+    cli,
+    clip,
+    echo_err,
+    fail,
+    load_names,
+    pass_ctx,
+    pseudonyms_option,
+)
 
 
 class GreedyCommand(click.Command):
@@ -172,6 +181,7 @@ def done(ctx: Context, docs: Sequence[str], undo: bool) -> None:
     is_flag=True,
     help="Count every document as done by every coder.",
 )
+@pseudonyms_option
 @pass_ctx
 def agreement(
     ctx: Context,
@@ -181,6 +191,7 @@ def agreement(
     fmt: str,
     output: Path | None,
     include_unfinished: bool,
+    pseudonyms: Path | None,
 ) -> None:
     """Inter-coder agreement per code and pooled: percent agreement, Cohen's kappa
     (two coders), Krippendorff's alpha (nominal), and the disagreements.
@@ -190,6 +201,7 @@ def agreement(
     """
     from qualcode import services
 
+    names = load_names(pseudonyms)
     with ctx.open() as project:
         report = services.agreement_report(
             project,
@@ -197,6 +209,7 @@ def agreement(
             unit=unit,
             codes=list(codes) or None,
             include_unfinished=include_unfinished,
+            names=names,
         )
     text = services.write_agreement(report, fmt, output)
     if text is not None:
@@ -238,6 +251,7 @@ def _decisions(values: Sequence[str]) -> dict[int | str, str]:
     help="Decide every undecided disagreement the same way.",
 )
 @click.option("--json", "as_json", is_flag=True, help="The comparison as JSON.")
+@pseudonyms_option
 @pass_ctx
 def adjudicate(
     ctx: Context,
@@ -247,6 +261,7 @@ def adjudicate(
     decide: Sequence[str],
     all_: str | None,
     as_json: bool,
+    pseudonyms: Path | None,
 ) -> None:
     """Compare two coders on DOC side by side and build a consensus set.
 
@@ -258,6 +273,7 @@ def adjudicate(
         fail("adjudication compares exactly two coders: --coders A B")
     a, b = coders
     decisions = _decisions(decide)
+    names = load_names(pseudonyms)
     with ctx.open() as project:
         comparison = project.compare(doc, a, b, consensus=consensus)
         if all_:
@@ -267,6 +283,9 @@ def adjudicate(
         if decisions:
             comparison = project.adjudicate(doc, a, b, decisions, consensus=consensus)
         marks = project.done_marks().get(doc, set())
+    # what is shown carries the pseudonyms (the decisions are stored by the real name)
+    shown = names.text(doc)
+    comparison = names.apply(comparison)
     if as_json:
         click.echo(
             json.dumps(_comparison_json(comparison, consensus), ensure_ascii=False, indent=2)
@@ -274,9 +293,9 @@ def adjudicate(
         return
     for who in (a, b):
         if who not in marks:
-            echo_err(f"notice: {who} has not marked {doc} done")
+            echo_err(f"notice: {who} has not marked {shown} done")
     click.echo(
-        f"{doc}: {a} (a) vs {b} (b) -> {consensus}: {len(comparison.agreed)} agreed, "
+        f"{shown}: {a} (a) vs {b} (b) -> {consensus}: {len(comparison.agreed)} agreed, "
         f"{len(comparison.clusters)} disagreements, {comparison.undecided} undecided"
     )
     for i, c in enumerate(comparison.clusters, start=1):

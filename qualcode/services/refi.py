@@ -29,7 +29,7 @@ GUID, then id/alias, then name; nothing dropped) and writes it in one transactio
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,6 +44,7 @@ from qualcode.core.model import (
     Review,
     Status,
 )
+from qualcode.core.pseudonyms import Pseudonymizer
 from qualcode.core.refi import (
     ExistingCode,
     ImportPlan,
@@ -314,11 +315,38 @@ class ExportSummary:
         return f"wrote {self.path}: {parts}"
 
 
-def export_qdpx(project: Project, output: Path) -> ExportSummary:
-    """Write the whole project as a ``.qdpx``."""
-    from qualcode.exporters.refi_qda import write_qdpx
+def pseudonymized(model: RefiProject, names: Pseudonymizer) -> RefiProject:
+    """The model with every name replaced: the sources' texts (their selections moved
+    onto the changed text, so each still covers its passage), and every name, memo,
+    description and value; GUIDs, code ids and positions' meaning stay."""
+    if not names:
+        return model
+    sources: list[RefiSource] = []
+    for source in model.sources:
+        text, moved = names.text_map(source.text or "")
+        codings = tuple(
+            replace(names.apply(c), start=moved.start(c.start), end=moved.end(c.end))
+            for c in source.codings
+        )
+        notes = tuple(
+            replace(names.apply(p), start=moved.start(p.start), end=moved.end(p.end))
+            for p in source.passage_notes
+        )
+        rest = names.apply(replace(source, text=None, codings=(), passage_notes=()))
+        sources.append(replace(rest, text=text, codings=codings, passage_notes=notes))
+    rest_model = names.apply(replace(model, sources=()))
+    return replace(rest_model, sources=tuple(sources))
 
-    model = refi_model(project)
+
+def export_qdpx(
+    project: Project, output: Path, *, pseudonyms: Path | Mapping[str, str] | None = None
+) -> ExportSummary:
+    """Write the whole project as a ``.qdpx`` (with ``pseudonyms``, every name replaced
+    and every selection recomputed for the changed text)."""
+    from qualcode.exporters.refi_qda import write_qdpx
+    from qualcode.services.reports import names_from
+
+    model = pseudonymized(refi_model(project), names_from(pseudonyms))
     write_qdpx(model, output)
     return ExportSummary(
         output,

@@ -69,6 +69,28 @@ def load_pseudonyms(path: Path | None) -> Pseudonymizer:
     return Pseudonymizer(read_pseudonyms(path))
 
 
+def names_from(pseudonyms: Path | Mapping[str, str] | None) -> Pseudonymizer:
+    """The name map of a file, or of a mapping given directly (empty for ``None``)."""
+    if isinstance(pseudonyms, Mapping):
+        return Pseudonymizer(pseudonyms)
+    return load_pseudonyms(pseudonyms)
+
+
+PSEUDONYM_FILES = ("pseudonyms.csv", "pseudonyms.yaml", "pseudonyms.yml", "pseudonyms.tsv")
+"""The name map the workbench applies to its own exports, found beside the project."""
+
+
+def project_pseudonyms(project: Project) -> Path | None:
+    """The project's name map: ``pseudonyms.csv`` (or ``.yaml``, ``.yml``, ``.tsv``) in
+    the project's folder (on PostgreSQL, the folder the workbench runs in), or
+    ``None``. The workbench applies it to every export it writes."""
+    folder = Path(project.path).parent if project.path else Path.cwd()
+    for name in PSEUDONYM_FILES:
+        if (folder / name).is_file():
+            return folder / name
+    return None
+
+
 def _languages(project: Project) -> list[str]:
     return list(project.codebook().languages)
 

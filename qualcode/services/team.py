@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from qualcode.core.agreement import AgreementReport
 from qualcode.core.project_merge import ProjectMergeReport
+from qualcode.core.pseudonyms import Pseudonymizer
 
 if TYPE_CHECKING:
     from qualcode.store import Project
@@ -108,9 +109,14 @@ def agreement_report(
     unit: str = "char",
     codes: Sequence[str] | None = None,
     include_unfinished: bool = False,
+    names: Pseudonymizer | None = None,
 ) -> AgreementReport:
-    """Agreement between coders on the documents they marked done."""
-    return project.agreement(coders, unit=unit, codes=codes, include_unfinished=include_unfinished)
+    """Agreement between coders on the documents they marked done (with ``names``,
+    the documents and the disagreements' quotes under their pseudonyms)."""
+    report = project.agreement(
+        coders, unit=unit, codes=codes, include_unfinished=include_unfinished
+    )
+    return names.apply(report) if names else report
 
 
 def write_agreement(report: AgreementReport, fmt: str, output: Path | None) -> str | None:

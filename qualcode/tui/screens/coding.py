@@ -990,7 +990,11 @@ class CodingScreen(Screen[None]):
             elif result.cancelled:
                 self.notify("export cancelled")
             else:
-                self.notify(f"exported {self._export_to}", timeout=5)
+                from qualcode.services.reports import project_pseudonyms
+
+                names = project_pseudonyms(self.project)
+                note = f" (pseudonyms from {names.name})" if names else ""
+                self.notify(f"exported {self._export_to}{note}", timeout=5)
 
         def chosen(text: str | None) -> None:
             if not text or not text.strip():
