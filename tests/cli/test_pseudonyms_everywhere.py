@@ -219,8 +219,8 @@ def test_refi_export_with_pseudonyms_moves_every_selection_onto_the_changed_text
             assert not found(body), source.get("name")
             for sel in source.iterfind("q:PlainTextSelection", ns):
                 s, e = int(sel.get("startPosition", "0")), int(sel.get("endPosition", "0"))
-                for coding in sel.iterfind("q:Coding", ns):
-                    g = coding.get("guid")
+                for cel in sel.iterfind("q:Coding", ns):
+                    g = cel.get("guid")
                     if g in quotes:
                         assert body[s:e] == masker.text(quotes[g])
                         checked += 1
