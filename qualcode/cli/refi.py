@@ -50,7 +50,12 @@ def export_qdpx(ctx: Context, output: Path, pseudonyms: Path | None) -> None:
 
 
 def import_refi_files(
-    ctx: Context, files: Sequence[Path], *, strict: bool, backup: bool = True
+    ctx: Context,
+    files: Sequence[Path],
+    *,
+    strict: bool,
+    backup: bool = True,
+    sources: Path | None = None,
 ) -> int:
     """Import REFI-QDA files into the project (created when missing); returns the exit code.
 
@@ -65,7 +70,7 @@ def import_refi_files(
     bad = 0
     for path in files:
         try:
-            reads.append((path, services.read_refi_file(path, strict=strict)))
+            reads.append((path, services.read_refi_file(path, strict=strict, sources=sources)))
         except QualcodeError as exc:
             bad += 1
             for line in exc.lines():

@@ -46,6 +46,8 @@ from qualcode.core.model import (
 )
 from qualcode.core.pseudonyms import Pseudonymizer
 from qualcode.core.refi import (
+    CODING_KINDS,
+    NOT_IMPORTED,
     ExistingCode,
     ImportPlan,
     RefiCase,
@@ -404,15 +406,40 @@ class RefiImportReport:
     notes: list[str] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)
     created_project: bool = False
+    coding_kinds: dict[str, int] = field(default_factory=dict)
+    """Codings in the file by kind (text, PDF text, PDF area, picture, audio, video)."""
+    kinds: dict[str, Tally] = field(default_factory=dict)
+    """What became of the codings of each kind that can come in."""
     codebook_file: Path | None = None
     backup: Path | None = None
     """The copy of the project made before the import (removed when nothing changed)."""
     changed: bool = True
     """Whether the import wrote anything (every code and source matched: nothing)."""
 
+    def kinds_line(self) -> str:
+        """``codings by kind: 40 text (38 added, 0 matched, 2 skipped); 5 PDF area (not
+        imported: ...)``."""
+        parts = []
+        for kind in CODING_KINDS:
+            n = self.coding_kinds.get(kind, 0)
+            if not n:
+                continue
+            if kind in NOT_IMPORTED:
+                parts.append(f"{n} {kind} (not imported: {NOT_IMPORTED[kind]})")
+                continue
+            t = self.kinds.get(kind, Tally())
+            skipped = max(n - t.added - t.matched, 0)
+            parts.append(f"{n} {kind} ({t.added} added, {t.matched} matched, {skipped} skipped)")
+        return "codings by kind: " + "; ".join(parts)
+
     def lines(self) -> list[str]:
-        """The summary: one line per category, then what was skipped."""
-        out = [self.tallies[c].line(c) for c in CATEGORIES]
+        """The summary: one line per category (the codings also by kind: how many came
+        in and why the others did not), then what was skipped."""
+        out = []
+        for c in CATEGORIES:
+            out.append(self.tallies[c].line(c))
+            if c == "codings" and self.coding_kinds:
+                out.append(self.kinds_line())
         if self.skipped:
             out.append(
                 "not imported: " + ", ".join(f"{n} {k}" for k, n in sorted(self.skipped.items()))
@@ -420,23 +447,35 @@ class RefiImportReport:
         return out
 
 
-def read_refi_file(path: Path, *, strict: bool = False) -> Any:
-    """Read a REFI-QDA file; under ``strict`` any difference from the standard refuses it.
+def read_refi_file(path: Path, *, strict: bool = False, sources: Path | None = None) -> Any:
+    """Read a REFI-QDA file.
+
+    Under ``strict`` the file is checked against the official schema, and refused
+    (nothing imported) when it does not validate or breaks one of the standard's
+    rules: a dangling reference, a position outside the text, a GUID used twice, a
+    missing source file. What the standard allows (parent codes marked codable, a
+    schemaLocation that points elsewhere, ...) never refuses a file.
+
+    Args:
+        path: the file.
+        strict: refuse what the schema or its rules refuse.
+        sources: where a bare ``.qde``'s source files are (``--sources DIR``).
 
     Raises:
-        InputError: unreadable, hostile, or (strict) non-standard.
+        InputError: unreadable, hostile, or (strict) invalid.
     """
     from qualcode.importers.refi_qda import read_refi
 
-    read = read_refi(path)
-    if strict and read.problems:
+    read = read_refi(path, sources=sources, validate=strict)
+    refused = [*read.schema_errors, *read.violations]
+    if strict and refused:
         first = Problem(
-            f"refused (--strict): {len(read.problems)} difference(s) from the REFI-QDA standard; "
-            "nothing imported",
+            f"refused (--strict): {len(refused)} problem(s) that the REFI-QDA schema or its "
+            "rules refuse; nothing imported",
             str(path),
-            hint="import without --strict to accept them with warnings",
+            hint="import without --strict to import what can be, with warnings",
         )
-        raise InputError.from_problems([first, *read.problems])
+        raise InputError.from_problems([first, *refused])
     return read
 
 
@@ -884,12 +923,13 @@ class _Planner:
                             "linked to the case instead"
                         )
                         self.plan.case_sources.append((case, doc, None))
-                    else:
-                        self.warn(f"{what} points at an unknown code {c.code}; skipped")
+                    # else: a dangling reference, which the reader reported
                     tally.skipped += 1
                     continue
+                by_kind = self.report.kinds.setdefault(c.kind, Tally())
                 if c.guid in known["coding"]:
                     tally.matched += 1
+                    by_kind.matched += 1
                     tally.how["guid"] = tally.how.get("guid", 0) + 1
                     continue
                 if c.guid in known["tombstone"]:
@@ -900,14 +940,14 @@ class _Planner:
                 key = (doc, code_id, c.start, c.end, coder)
                 if key in identical:
                     tally.matched += 1
+                    by_kind.matched += 1
                     tally.how["span"] = tally.how.get("span", 0) + 1
                     continue
                 identical.add(key)
                 memo_parts = []
                 for note_guid in c.notes:
                     note = notes.get(note_guid)
-                    if note is None:
-                        self.warn(f"{what} refers to a missing note {note_guid}")
+                    if note is None:  # a dangling reference, which the reader reported
                         continue
                     self.consumed.add(note_guid)
                     if note.text.strip():
@@ -947,6 +987,7 @@ class _Planner:
                 self.plan.codings.append((coding, c.selection or None))
                 self.coding_guids.add(c.guid)
                 tally.added += 1
+                by_kind.added += 1
                 for comment in meta.get("comments", []) or []:
                     if (
                         isinstance(comment, dict)
@@ -964,6 +1005,14 @@ class _Planner:
                             }
                         )
                         known["comment"].add(comment["guid"])
+
+        kinds = dict(self.refi.coding_kinds)
+        self.report.coding_kinds = kinds
+        if kinds:
+            # every coding of the file, of every kind (those of pictures, recordings
+            # and PDF areas cannot come in: they are counted and skipped)
+            tally.in_file = sum(kinds.values())
+            tally.skipped = tally.in_file - tally.added - tally.matched
 
     # ---------------------------------------------------------------- memos
 
