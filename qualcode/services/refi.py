@@ -3,26 +3,29 @@
 Export builds the REFI-QDA model (:class:`~qualcode.core.refi.RefiProject`) from the
 project: GUIDs are the stored ones (a selection's and a memo-note's are derived from
 their coding's), so every export of a project agrees. What the standard has no
-element for travels in ``[qualcode:meta/1]`` blocks:
+element for travels in the file's ``<?qualcode-extras ...?>`` processing instruction,
+a map from GUIDs to fields (see :func:`qualcode.core.refi.extras_instruction` and
+``docs/refi-qda.md``); the descriptions stay the user's text:
 
 ==================  =========================================================
-element             keys of its block
+element (by GUID)   its extra fields
 ==================  =========================================================
 Code                id, label (both languages), inclusion, exclusion,
-                    examples, key, aliases, rules, auto_color; the first
-                    top-level code also ``codebook`` (name, description,
-                    languages, version)
-PlainTextSelection  codings: {coding GUID: origin, status, review, reviewer,
-                    reviewed_at, anchor, comments}
+                    examples, key, aliases, rules, auto_color
+Coding              origin, status, review, reviewer, reviewed_at, anchor,
+                    comments
 Case                speakers: [{source, speaker}] (a case that is one speaker)
-TextSource          lang, format, description of the import
+TextSource          lang, format
 Note                kind (project, document, code, code-field, case, coding),
                     target (the GUID it is about)
-Project             codebook (as for Code)
+``project``         codebook (name, description, languages, version)
 ==================  =========================================================
 
-Import reads the file (no database), refuses it under ``strict`` when it differs
-from the standard, then plans everything against the project (codes matched by
+Files written by earlier qualcode releases carry the same fields in a
+``[qualcode:meta/1]`` block at the end of a ``Description``; they still import.
+
+Import reads the file (no database), refuses it under ``strict`` when the schema or
+its rules refuse it, then plans everything against the project (codes matched by
 GUID, then id/alias, then name; nothing dropped) and writes it in one transaction.
 """
 
@@ -108,7 +111,6 @@ def refi_model(project: Project, *, codebook_only: bool = False) -> RefiProject:
         if m.kind == "code" and m.target:
             code_notes.setdefault(m.target, []).append(m.guid)
     codes: list[RefiCode] = []
-    first_top = True
     for code in cb.codes:
         rec = records[code.id]
         meta: dict[str, Any] = {"id": code.id}
@@ -125,9 +127,6 @@ def refi_model(project: Project, *, codebook_only: bool = False) -> RefiProject:
             meta["rules"] = code.rules.to_data()
         if not code.color:
             meta["auto_color"] = True
-        if code.parent is None and first_top and codebook_meta:
-            meta["codebook"] = codebook_meta
-            first_top = False
         notes = [] if codebook_only else list(code_notes.get(code.id, []))
         if code.memo and not codebook_only:
             notes.append(memo_note_guid("code", rec["guid"]))
@@ -147,7 +146,12 @@ def refi_model(project: Project, *, codebook_only: bool = False) -> RefiProject:
         Path(project.path).parent.name if project.path else "qualcode project"
     )
     if codebook_only:
-        return RefiProject(name=name, kind="codebook", codes=tuple(codes), meta={})
+        return RefiProject(
+            name=name,
+            kind="codebook",
+            codes=tuple(codes),
+            meta={"codebook": codebook_meta} if codebook_meta else {},
+        )
     return _project_model(project, cb, codes, memos, name, codebook_meta)
 
 
