@@ -134,16 +134,34 @@ def read_review_sheet(path: Path) -> ReviewSheet:
                 if guid not in conflicted:
                     entries[guid] = entry
                 continue
-            if (previous.verdict, previous.comment) != (verdict, comment):
-                problems.append(
-                    f"{path}:{r}: coding {guid} appears again with a different review "
-                    f"(row {previous.row}); neither row was applied"
-                )
-                conflicted.add(guid)
-                del entries[guid]
+            if (previous.verdict, previous.comment) == (verdict, comment):
+                continue
+            # a coding of two cases has a row in each: the row the supervisor changed
+            # counts, when only one of them was changed
+            if not _changed(previous):
+                entries[guid] = entry
+                continue
+            if not _changed(entry):
+                continue
+            problems.append(
+                f"{path}:{r}: coding {guid} appears again with a different review "
+                f"(row {previous.row}); neither row was applied"
+            )
+            conflicted.add(guid)
+            del entries[guid]
         return ReviewSheet(list(entries.values()), problems, bool(states), sheet_id)
     finally:
         wb.close()
+
+
+def _changed(entry: ReviewEntryIn) -> bool:
+    """Whether a row says something else than it was exported with (a row without a
+    recorded state always counts as changed)."""
+    x = entry.exported
+    if x is None:
+        return True
+    verdict = entry.verdict and entry.verdict != x.review
+    return bool(verdict or entry.comment.strip() != x.comment.strip())
 
 
 def _states(wb: Any) -> tuple[dict[str, ExportedState], str | None]:

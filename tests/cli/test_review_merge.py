@@ -326,3 +326,41 @@ def test_the_same_rules_for_a_sheet_saved_again_by_libreoffice(
     assert r.stdout == f"{again}: applied 0, unchanged 7, conflicts 1, unmatched 0\n"
     assert dump_db(matrix_path) == before
     shutil.rmtree(tmp_path / "profile", ignore_errors=True)
+
+
+def test_a_coding_with_two_rows_counts_the_row_the_supervisor_changed(
+    matrix_path: Path, matrix_guids: dict[str, str], tmp_path: Path
+) -> None:
+    """A coding of two cases has a row under each; changing one of them is a verdict,
+    changing both differently is refused for that coding."""
+    sheet = export(matrix_path, tmp_path / "q.xlsx")
+    wb = openpyxl.load_workbook(sheet)
+    ws = wb["quotes"]
+    header = [c.value for c in ws[1]]
+    g = header.index("guid")
+    row = next(r for r in ws.iter_rows(min_row=2) if r[g].value == matrix_guids["c4"])
+    ws.append([c.value for c in row])  # the same coding's second row
+    wb.save(sheet)
+    twice = tmp_path / "twice.xlsx"
+    shutil.copyfile(sheet, twice)
+    wb = openpyxl.load_workbook(sheet)
+    ws = wb["quotes"]
+    last = list(ws.iter_rows(min_row=2))[-1]
+    last[header.index("review")].value = "disputed"
+    wb.save(sheet)
+    r = run(matrix_path, "review", "apply", str(sheet))
+    assert r.exit_code == 0, r.output
+    assert review(matrix_path, matrix_guids["c4"])[0] == "disputed"
+    wb = openpyxl.load_workbook(twice)
+    ws = wb["quotes"]
+    rows = [x for x in ws.iter_rows(min_row=2) if x[g].value == matrix_guids["c6"]]
+    rows[0][header.index("review")].value = "approved"
+    copy = [c.value for c in rows[0]]
+    copy[header.index("review")] = "disputed"
+    ws.append(copy)
+    wb.save(twice)
+    before = dump_db(matrix_path)
+    r = run(matrix_path, "review", "apply", str(twice))
+    assert r.exit_code == 1
+    assert "appears again with a different review" in r.stderr
+    assert dump_db(matrix_path) == before
