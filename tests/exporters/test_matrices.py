@@ -149,7 +149,8 @@ def test_xlsx_structure(reviewed: Project, tmp_path: Path) -> None:
     out = tmp_path / "q.xlsx"
     services.export_matrix(reviewed, "quotes", out)
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["framework", "quotes", "about"]
+    assert wb.sheetnames == ["framework", "quotes", "about", "qualcode_review_state"]
+    assert wb["qualcode_review_state"].sheet_state == "hidden"
     fw, quotes, about = wb["framework"], wb["quotes"], wb["about"]
     assert fw.freeze_panes == "C2"  # header row and code + label columns
     assert fw.auto_filter.ref == "A1:E4"
