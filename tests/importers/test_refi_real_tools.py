@@ -91,7 +91,7 @@ def coding(code: str) -> str:
     return f'<Coding guid="{guid()}" creatingUser="{U_ANA}"><CodeRef targetGUID="{code}"/></Coding>'
 
 
-def media_sources() -> str:
+def media_sources() -> tuple[str, str]:
     """A PDF with a text representation and two area codings, a picture with one
     coding, a video with a coded clip and a coded transcript passage."""
     rep_text = "Laporan: antrean panjang setiap pagi."
