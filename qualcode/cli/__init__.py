@@ -15,6 +15,7 @@ from qualcode.cli import (  # noqa: F401  (registers commands)
     coding,
     export,
     history,
+    memos,
     merge,
     project,
     refi,

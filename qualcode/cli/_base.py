@@ -42,9 +42,12 @@ class Context:
     @contextmanager
     def open(self) -> Iterator[Project]:
         """Open the project named by ``--project`` (or the default)."""
+        from qualcode.core.history import CLI_WINDOW
         from qualcode.store import open_project
 
-        project = open_project(self.project_location, coder=self.coder, blind=self.blind)
+        project = open_project(
+            self.project_location, coder=self.coder, blind=self.blind, window=CLI_WINDOW
+        )
         report_upgrade(project)
         if self.coder_given and self.coder and project.coder != self.coder:
             echo_err(
@@ -164,3 +167,24 @@ def clip(text: str, width: int = 60) -> str:
     """One line of at most ``width`` characters."""
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def pseudonyms_option(fn: Any) -> Any:
+    """``--pseudonyms FILE``: a name map applied to everything the command shows or writes."""
+    from pathlib import Path
+
+    return click.option(
+        "--pseudonyms",
+        type=click.Path(path_type=Path),
+        metavar="FILE",
+        help="Name map (YAML or CSV: real name -> pseudonym) applied to everything shown "
+        "or written.",
+    )(fn)
+
+
+def load_names(path: Any) -> Any:
+    """The :class:`~qualcode.core.pseudonyms.Pseudonymizer` of ``--pseudonyms`` (empty
+    without one); a bad file is one clear line."""
+    from qualcode.services.reports import load_pseudonyms
+
+    return load_pseudonyms(path)

@@ -109,9 +109,10 @@ def codebook_show(ctx: Context, as_json: bool, lang: str | None) -> None:
 def _edited(ctx: Context, what: str, edit: Callable[[Project], object]) -> None:
     """Run one codebook edit, write the YAML back, and say what happened."""
     from qualcode import services
+    from qualcode.core.merge import FoldedCode
 
     with ctx.open() as project:
-        edit(project)
+        result = edit(project)
         try:
             written = services.write_back(project)
         except (OSError, QualcodeError) as exc:
@@ -120,6 +121,11 @@ def _edited(ctx: Context, what: str, edit: Callable[[Project], object]) -> None:
             )
             written = None
     click.echo(what + (f" (written to {written})" if written else ""))
+    if isinstance(result, FoldedCode):  # a code merge: what came along, what did not
+        if result.carried:
+            click.echo("  carried over: " + ", ".join(result.carried))
+        for line in result.not_carried:
+            click.echo(f"  {line}")
 
 
 @codebook.command("add")

@@ -35,7 +35,9 @@ def _selector_options(fn: Callable[..., Any]) -> Callable[..., Any]:
 @click.argument("doc")
 @click.argument("code")
 @_selector_options
-@click.option("--memo", help="A memo on the coding.")
+@click.option(
+    "--memo", help="A memo on the coding (on an identical coding already there: its memo)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the coding(s) as JSON.")
 @pass_ctx
 def code(
@@ -73,8 +75,10 @@ def code(
             out.append(coding)
             if not as_json:
                 verb = "coded" if created else "already coded"
+                note = "; memo set" if memo and not created else ""
                 click.echo(
-                    f"{verb} {coding.doc} [{coding.start}:{coding.end}] {coding.code}: {clip(coding.quote)}"
+                    f"{verb} {coding.doc} [{coding.start}:{coding.end}] {coding.code}: "
+                    f"{clip(coding.quote)}{note}"
                 )
         if as_json:
             click.echo(json.dumps([c.to_json() for c in out], ensure_ascii=False, indent=2))

@@ -117,6 +117,14 @@ def demo(rebuild: bool, no_open: bool) -> None:
     is_flag=True,
     help="No copy into backups/ before --replace or a REFI-QDA import into the project.",
 )
+@click.option(
+    "--sources",
+    "sources",
+    type=click.Path(path_type=Path),
+    metavar="DIR",
+    help="REFI-QDA: the folder holding the source files of a bare .qde (looked for in "
+    "sources/ and Sources/ beside it first).",
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object with every outcome.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @pass_ctx
@@ -133,6 +141,7 @@ def import_(
     participant_labels: Sequence[str],
     strict: bool,
     no_backup: bool,
+    sources: Path | None,
     as_json: bool,
     quiet: bool,
 ) -> None:
@@ -145,16 +154,21 @@ def import_(
     and every coding is re-anchored: exact, moved, or needs-review.
     REFI-QDA files import codes, sources, codings, memos, cases, variables and
     users into the project (created when missing), with a warning for each
-    difference from the standard; --strict refuses them instead.
+    difference from the standard; --strict refuses a file only for what the
+    REFI-QDA schema or its rules refuse (a file that validates passes).
     """
     from qualcode import services
     from qualcode.importers.refi_qda import is_refi
 
     refi_files = [f for f in files if is_refi(f)]
+    if sources is not None and not refi_files:
+        raise click.UsageError("--sources is for REFI-QDA files (.qde, .qdpx)")
     if refi_files:
         from qualcode.cli.refi import import_refi_files
 
-        code = import_refi_files(ctx, refi_files, strict=strict, backup=not no_backup)
+        code = import_refi_files(
+            ctx, refi_files, strict=strict, backup=not no_backup, sources=sources
+        )
         files = [f for f in files if not is_refi(f)]
         if not files or code:
             sys.exit(code)

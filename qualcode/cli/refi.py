@@ -11,7 +11,14 @@ from pathlib import Path
 
 import click
 
-from qualcode.cli._base import Context, echo_err, pass_ctx, report_upgrade
+from qualcode.cli._base import (
+    Context,
+    echo_err,
+    load_names,
+    pass_ctx,
+    pseudonyms_option,
+    report_upgrade,
+)
 from qualcode.cli.export import export
 from qualcode.errors import QualcodeError
 
@@ -24,22 +31,31 @@ from qualcode.errors import QualcodeError
     type=click.Path(path_type=Path),
     help="The .qdpx file to write.",
 )
+@pseudonyms_option
 @pass_ctx
-def export_qdpx(ctx: Context, output: Path) -> None:
+def export_qdpx(ctx: Context, output: Path, pseudonyms: Path | None) -> None:
     """The whole project as a REFI-QDA .qdpx (NVivo, ATLAS.ti, MAXQDA, QualCoder...).
 
     Users, the code tree, sources (UTF-8 text), every coding with its coder, memos,
     cases and their variables. GUIDs are the project's own, so every export agrees.
+    With --pseudonyms every name is replaced, in the sources' texts too, and every
+    selection is recomputed for the changed text.
     """
     from qualcode import services
 
+    names = load_names(pseudonyms)
     with ctx.open() as project:
-        summary = services.export_qdpx(project, output)
+        summary = services.export_qdpx(project, output, pseudonyms=names.names)
     click.echo(summary.line())
 
 
 def import_refi_files(
-    ctx: Context, files: Sequence[Path], *, strict: bool, backup: bool = True
+    ctx: Context,
+    files: Sequence[Path],
+    *,
+    strict: bool,
+    backup: bool = True,
+    sources: Path | None = None,
 ) -> int:
     """Import REFI-QDA files into the project (created when missing); returns the exit code.
 
@@ -54,7 +70,7 @@ def import_refi_files(
     bad = 0
     for path in files:
         try:
-            reads.append((path, services.read_refi_file(path, strict=strict)))
+            reads.append((path, services.read_refi_file(path, strict=strict, sources=sources)))
         except QualcodeError as exc:
             bad += 1
             for line in exc.lines():
@@ -66,7 +82,9 @@ def import_refi_files(
     url = resolve_location(ctx.project_location)
     db = sqlite_path(url)
     created = db is not None and not db.exists()
-    project = open_project(ctx.project_location, create=created, coder=ctx.coder)
+    from qualcode.core.history import CLI_WINDOW
+
+    project = open_project(ctx.project_location, create=created, coder=ctx.coder, window=CLI_WINDOW)
     report_upgrade(project)
     imported = 0
     try:
@@ -92,6 +110,11 @@ def import_refi_files(
                 click.echo(f"  {line}")
             if report.codebook_file:
                 click.echo(f"  codebook file updated: {report.codebook_file}")
+            if not report.changed:
+                echo_err(
+                    f"notice: {path}: everything in it is already in the project; nothing "
+                    "changed (no backup kept)"
+                )
     finally:
         project.close()
         if created and not imported and db is not None:

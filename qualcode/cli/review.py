@@ -21,24 +21,41 @@ def review() -> None:
 
 @review.command("apply")
 @click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--overwrite",
+    is_flag=True,
+    help="Apply rows whose coding was reviewed again after the export too (the sheet's "
+    "verdict wins), and a sheet exported without review states.",
+)
+@click.option("--dry-run", is_flag=True, help="Print what would change; change nothing.")
 @pass_ctx
-def review_apply(ctx: Context, file: Path) -> None:
-    """Read a supervisor's XLSX quote sheet (review and comment columns) back in.
+def review_apply(ctx: Context, file: Path, overwrite: bool, dry_run: bool) -> None:
+    """Merge a supervisor's XLSX quote sheet (review and comment columns) back in.
 
-    Rows that match no coding are listed, one line each, and the command exits 1;
-    the other rows are applied. A file that cannot be used changes nothing.
+    The sheet is merged, not replayed: only rows the supervisor changed since the
+    export act (the workbook's hidden sheet keeps what each row showed). A coding
+    reviewed again after the export is a conflict, reported with both verdicts and
+    who made them, and keeps the project's verdict (--overwrite applies the
+    sheet's). Applying a sheet twice changes nothing. Rows naming a code by an alias
+    or a renamed label match. A sheet without recorded states (an earlier qualcode's)
+    is refused unless --overwrite. Prints applied N, unchanged N, conflicts N,
+    unmatched N; exit status 1 when conflicts or unmatched rows are more than 0.
     """
     from qualcode import services
 
     with ctx.open() as project:
-        result = services.apply_review_file(project, file, reviewer=ctx.coder)
-    for line in (*result.problems, *result.applied.unmatched):
-        echo_err(f"error: {line}")
+        result = services.apply_review_file(
+            project, file, reviewer=ctx.coder, overwrite=overwrite, dry_run=dry_run
+        )
     a = result.applied
-    click.echo(
-        f"{file}: {a.changed} codings reviewed, {a.unchanged} unchanged, "
-        f"{len(a.unmatched) + len(result.problems)} rows not matched"
-    )
+    if dry_run:
+        for line in a.applied:
+            click.echo(f"would apply: {line}")
+    for line in (*result.problems, *a.unmatched):
+        echo_err(f"error: {line}")
+    for line in a.conflicts:
+        echo_err(f"conflict: {line}")
+    click.echo(f"{file}: {result.summary()}")
     if result.failed:
         raise SystemExit(1)
 

@@ -9,7 +9,16 @@ from typing import Any
 
 import click
 
-from qualcode.cli._base import Context, cli, clip, echo_err, fail, pass_ctx
+from qualcode.cli._base import (
+    Context,
+    cli,
+    clip,
+    echo_err,
+    fail,
+    load_names,
+    pass_ctx,
+    pseudonyms_option,
+)
 
 
 class GreedyCommand(click.Command):
@@ -63,7 +72,8 @@ def merge(ctx: Context, other: str, dry_run: bool, no_backup: bool) -> None:
     Documents match by content, then by name (codings re-anchored where the text
     differs); codes by guid, id and aliases; codings by guid, keeping each coder's
     memo and review; deletions on either side stay deleted; identical codings are
-    stored once. The project is backed up first.
+    stored once. The project is backed up first (the copy is removed again when the
+    merge changes nothing). A merge ends the undo history: its backup is its undo.
     """
     from qualcode import services
 
@@ -71,7 +81,12 @@ def merge(ctx: Context, other: str, dry_run: bool, no_backup: bool) -> None:
         report = services.merge_project(project, other, dry_run=dry_run, backup=not no_backup)
     if report.backup:
         echo_err(f"backed up to {report.backup}")
-    head = "dry run, nothing changed" if dry_run else "merged"
+    if dry_run:
+        head = "dry run, nothing changed"
+    elif report.changed:
+        head = "merged"
+    else:
+        head = "nothing to merge, nothing changed (no backup kept)"
     click.echo(f"{head}: {report.source}")
     for line in report.lines():
         click.echo(f"  {line}")
@@ -166,6 +181,7 @@ def done(ctx: Context, docs: Sequence[str], undo: bool) -> None:
     is_flag=True,
     help="Count every document as done by every coder.",
 )
+@pseudonyms_option
 @pass_ctx
 def agreement(
     ctx: Context,
@@ -175,6 +191,7 @@ def agreement(
     fmt: str,
     output: Path | None,
     include_unfinished: bool,
+    pseudonyms: Path | None,
 ) -> None:
     """Inter-coder agreement per code and pooled: percent agreement, Cohen's kappa
     (two coders), Krippendorff's alpha (nominal), and the disagreements.
@@ -184,6 +201,7 @@ def agreement(
     """
     from qualcode import services
 
+    names = load_names(pseudonyms)
     with ctx.open() as project:
         report = services.agreement_report(
             project,
@@ -191,6 +209,7 @@ def agreement(
             unit=unit,
             codes=list(codes) or None,
             include_unfinished=include_unfinished,
+            names=names,
         )
     text = services.write_agreement(report, fmt, output)
     if text is not None:
@@ -232,6 +251,7 @@ def _decisions(values: Sequence[str]) -> dict[int | str, str]:
     help="Decide every undecided disagreement the same way.",
 )
 @click.option("--json", "as_json", is_flag=True, help="The comparison as JSON.")
+@pseudonyms_option
 @pass_ctx
 def adjudicate(
     ctx: Context,
@@ -241,6 +261,7 @@ def adjudicate(
     decide: Sequence[str],
     all_: str | None,
     as_json: bool,
+    pseudonyms: Path | None,
 ) -> None:
     """Compare two coders on DOC side by side and build a consensus set.
 
@@ -252,6 +273,7 @@ def adjudicate(
         fail("adjudication compares exactly two coders: --coders A B")
     a, b = coders
     decisions = _decisions(decide)
+    names = load_names(pseudonyms)
     with ctx.open() as project:
         comparison = project.compare(doc, a, b, consensus=consensus)
         if all_:
@@ -261,6 +283,9 @@ def adjudicate(
         if decisions:
             comparison = project.adjudicate(doc, a, b, decisions, consensus=consensus)
         marks = project.done_marks().get(doc, set())
+    # what is shown carries the pseudonyms (the decisions are stored by the real name)
+    shown = names.text(doc)
+    comparison = names.apply(comparison)
     if as_json:
         click.echo(
             json.dumps(_comparison_json(comparison, consensus), ensure_ascii=False, indent=2)
@@ -268,9 +293,9 @@ def adjudicate(
         return
     for who in (a, b):
         if who not in marks:
-            echo_err(f"notice: {who} has not marked {doc} done")
+            echo_err(f"notice: {who} has not marked {shown} done")
     click.echo(
-        f"{doc}: {a} (a) vs {b} (b) -> {consensus}: {len(comparison.agreed)} agreed, "
+        f"{shown}: {a} (a) vs {b} (b) -> {consensus}: {len(comparison.agreed)} agreed, "
         f"{len(comparison.clusters)} disagreements, {comparison.undecided} undecided"
     )
     for i, c in enumerate(comparison.clusters, start=1):

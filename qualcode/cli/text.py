@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from qualcode.cli._base import Context, cli, echo_err, pass_ctx
+from qualcode.cli._base import Context, cli, echo_err, load_names, pass_ctx, pseudonyms_option
 from qualcode.core.text_analysis import GROUPINGS
 
 
@@ -36,6 +36,7 @@ def _split(values: Sequence[str]) -> list[str] | None:
     type=click.Path(path_type=Path),
     help="Write a CSV or XLSX file (default: print).",
 )
+@pseudonyms_option
 @pass_ctx
 def words(
     ctx: Context,
@@ -45,13 +46,19 @@ def words(
     keep_stop_words: bool,
     fmt: str | None,
     output: Path | None,
+    pseudonyms: Path | None,
 ) -> None:
     """Word frequencies: lemmas, with spaCy's Indonesian and English stop words removed."""
     from qualcode import services
 
+    names = load_names(pseudonyms)
     with ctx.open() as project:
         freq = services.word_frequencies(
-            project, by=by, docs=_split(docs), remove_stop_words=not keep_stop_words
+            project,
+            by=by,
+            docs=_split(docs),
+            remove_stop_words=not keep_stop_words,
+            names=names,
         )
     if output is None:
         if fmt is not None:
@@ -86,6 +93,7 @@ def words(
     type=click.Path(path_type=Path),
     help="Write a CSV or XLSX file (default: print).",
 )
+@pseudonyms_option
 @pass_ctx
 def kwic(
     ctx: Context,
@@ -95,13 +103,15 @@ def kwic(
     docs: tuple[str, ...],
     fmt: str | None,
     output: Path | None,
+    pseudonyms: Path | None,
 ) -> None:
     """Keyword in context: every occurrence of TERM with its surroundings."""
     from qualcode import services
 
+    names = load_names(pseudonyms)
     with ctx.open() as project:
         lines = services.keyword_in_context(
-            project, term, width=width, lemma=lemma, docs=_split(docs)
+            project, term, width=width, lemma=lemma, docs=_split(docs), names=names
         )
     if output is None:
         if fmt is not None:
@@ -110,7 +120,7 @@ def kwic(
             raise InputError("--format needs -o FILE")
         for k in lines:
             click.echo(f"{k.doc}#{k.sentence}\t{k.left:>{width}}[{k.keyword}]{k.right}")
-        echo_err(f"{len(lines)} occurrence(s) of {term!r}")
+        echo_err(f"{len(lines)} occurrence(s) of {names.text(term)!r}")
         return
-    used = services.export_kwic(lines, output, fmt=fmt, term=term)
-    click.echo(f"wrote {output} ({used}): {len(lines)} occurrence(s) of {term!r}")
+    used = services.export_kwic(lines, output, fmt=fmt, term=names.text(term))
+    click.echo(f"wrote {output} ({used}): {len(lines)} occurrence(s) of {names.text(term)!r}")

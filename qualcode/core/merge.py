@@ -1128,3 +1128,133 @@ __all__ = [
     "shared_ids",
     "summary",
 ]
+
+
+# ---------------------------------------------------------------------- one code into another
+
+
+@dataclass(frozen=True)
+class FoldedCode:
+    """What merging one code into another of the same codebook keeps and leaves.
+
+    Attributes:
+        code: the target with what it took over (keywords, phrases, regular
+            expressions and examples added; the description appended).
+        carried: what was taken over, one line each.
+        not_carried: every difference that was not taken over, one line each (the
+            source's label, criteria, colour, key, negative words, token patterns and
+            rule settings), so that nothing disappears without a word.
+    """
+
+    code: Code
+    carried: tuple[str, ...] = ()
+    not_carried: tuple[str, ...] = ()
+
+
+FOLDED_RULE_LISTS = ("keywords", "phrases", "regex")
+"""Rule lists a merged code's entries join (its negative words and token patterns
+are reported, not added: they would veto or widen the target's matches)."""
+
+
+def merged_from(source: Code, lang: str | None = None) -> str:
+    """The line that introduces a merged code's description in the target's."""
+    return f"Merged from {source.id} ({source.label_in(lang)}):"
+
+
+def fold_code(target: Code, source: Code, *, lang: str | None = None) -> FoldedCode:
+    """Merge ``source`` into ``target`` (codes of one codebook), losing nothing silently.
+
+    The target gains the source's keywords, phrases and regular expressions (per
+    language, in order, without repeats) and its examples, and the source's
+    description is appended under a line naming where it came from. The target keeps
+    its own label, criteria, colour, key, negative words, token patterns, scope,
+    speaker and matching; each way the source differs there is reported.
+
+    Args:
+        target: the code that stays.
+        source: the code merged into it.
+        lang: the language labels are named in.
+    """
+    from dataclasses import replace
+
+    from qualcode.core.codebook import Rules
+
+    carried: list[str] = []
+    not_carried: list[str] = []
+    src = source.rules or Rules()
+    dst = target.rules or Rules()
+    lists: dict[str, dict[str, tuple[Any, ...]]] = {}
+    for name in FOLDED_RULE_LISTS:
+        merged = {k: tuple(v) for k, v in getattr(dst, name).items()}
+        added = 0
+        for key, items in getattr(src, name).items():
+            have = list(merged.get(key, ()))
+            for item in items:
+                if item not in have:
+                    have.append(item)
+                    added += 1
+            if have:
+                merged[key] = tuple(have)
+        lists[name] = merged
+        if added:
+            carried.append(f"{added} {name.rstrip('s') if added == 1 else name}")
+    rules: Rules | None = replace(
+        dst, keywords=lists["keywords"], phrases=lists["phrases"], regex=lists["regex"]
+    )
+    if target.rules is None and not any(lists.values()):
+        rules = None
+    examples = list(target.examples)
+    new_examples = [e for e in source.examples if e not in examples]
+    if new_examples:
+        carried.append(f"{len(new_examples)} example{'s' * (len(new_examples) != 1)}")
+    examples += new_examples
+    description = target.description
+    if source.description.strip() and source.description.strip() not in description:
+        block = f"{merged_from(source, lang)}\n{source.description.strip()}"
+        description = f"{description.rstrip()}\n\n{block}" if description.strip() else block
+        carried.append("its description")
+    src_name = source.id
+
+    def differs(what: str, theirs: object, ours: object) -> None:
+        if theirs not in (None, "", (), {}) and theirs != ours:
+            not_carried.append(
+                f"{what} of {src_name} not carried over: {describe_value(theirs)} "
+                f"(kept {target.id}'s: {describe_value(ours) if ours not in (None, '') else 'none'})"
+            )
+
+    if source.label_in(lang) != target.label_in(lang) or source.labels() != target.labels():
+        not_carried.append(
+            f"label of {src_name} not carried over: {describe_value(source.label)} "
+            f"(its id stays as an alias of {target.id})"
+        )
+    differs("inclusion", source.inclusion, target.inclusion)
+    differs("exclusion", source.exclusion, target.exclusion)
+    differs("colour", source.color, target.color)
+    differs("key", source.key, target.key)
+    for name in ("negative", "patterns"):
+        theirs = {
+            k: tuple(i for i in v if i not in getattr(dst, name).get(k, ()))
+            for k, v in getattr(src, name).items()
+        }
+        theirs = {k: v for k, v in theirs.items() if v}
+        if theirs:
+            shown = theirs["*"] if set(theirs) == {"*"} else theirs
+            not_carried.append(
+                f"rules.{name} of {src_name} not carried over: {describe_value(plain(shown))} "
+                f"(they would change what {target.id} matches)"
+            )
+    if source.rules is not None:
+        for name in ("scope", "speaker", "match", "min_score"):
+            theirs_v, ours_v = getattr(src, name), getattr(dst, name)
+            if theirs_v != ours_v and theirs_v != getattr(Rules(), name):
+                not_carried.append(
+                    f"rules.{name} of {src_name} not carried over: {theirs_v!r} "
+                    f"(kept {target.id}'s: {ours_v!r})"
+                )
+    folded = replace(
+        target,
+        rules=rules,
+        examples=tuple(examples),
+        description=description,
+    )
+    return FoldedCode(folded, tuple(carried), tuple(not_carried))

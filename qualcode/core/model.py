@@ -207,6 +207,7 @@ class Coding:
         anchor: exact / moved / needs-review.
         reviewer: who reviewed it.
         reviewed_at: when.
+        memo_author: who wrote the memo (``None``: its coder, or no memo).
     """
 
     guid: str
@@ -224,6 +225,7 @@ class Coding:
     anchor: str = Anchor.EXACT.value
     reviewer: str | None = None
     reviewed_at: str | None = None
+    memo_author: str | None = None
 
     def to_json(self) -> dict[str, object]:
         """The stable ``--json`` shape (see docs/cli.md)."""
@@ -275,6 +277,8 @@ class SyncReport:
     unchanged: int = 0
     backup: str | None = None
     """The copy of the project made before the sync (kept when something changed)."""
+    rows: int = 0
+    """Rows the sync wrote (codes, aliases, positions, settings): 0 when it changed nothing."""
 
     def summary(self) -> str:
         """One line for the user."""

@@ -335,7 +335,8 @@ class ProjectMergeReport:
         cases_added: cases added.
         tombstones_added: deletions learnt from them.
         adjudications_added: adjudication decisions added.
-        backup: the backup made before writing.
+        backup: the backup made before writing (removed again when nothing changed).
+        rows_changed: rows written, as the store counted them.
     """
 
     source: str
@@ -364,12 +365,15 @@ class ProjectMergeReport:
     tombstones_added: int = 0
     adjudications_added: int = 0
     backup: str | None = None
+    rows_changed: int = 0
+    """Rows the merge wrote (inserted, updated or deleted), counted by the store."""
 
     @property
     def changed(self) -> bool:
         """Whether the merge changed anything."""
         return bool(
-            self.documents_added
+            self.rows_changed
+            or self.documents_added
             or self.codes_added
             or self.codes_deleted
             or self.aliases_added

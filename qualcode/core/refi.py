@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 import unicodedata
 import uuid
 from bisect import bisect_left
@@ -156,6 +157,19 @@ class RefiCoding:
     notes: tuple[str, ...] = ()
     memo: str = ""
     meta: Mapping[str, Any] = field(default_factory=dict)
+    kind: str = "text"
+    """``text`` (a text source) or ``PDF text`` (a PDF's text representation)."""
+
+
+CODING_KINDS = ("text", "PDF text", "PDF area", "picture", "audio", "video")
+"""The kinds of codings an exchange file holds, by what they select."""
+NOT_IMPORTED = {
+    "PDF area": "an area of a PDF page has no text for a coding",
+    "picture": "a picture has no text for a coding",
+    "audio": "a recording has no text for a coding (qualcode codes transcripts)",
+    "video": "a recording has no text for a coding (qualcode codes transcripts)",
+}
+"""Why codings of a kind do not come in."""
 
 
 @dataclass(frozen=True)
@@ -216,6 +230,8 @@ class RefiProject:
         kind: ``project`` or ``codebook``.
         skipped: what was in the file but has no place in qualcode, by kind
             (``sets``, ``links``, ``graphs``, ``pdf sources``, ...), with counts.
+        coding_kinds: codings in the file by kind (text, PDF text, PDF area, ...).
+        extras: qualcode's extra fields by GUID (an export of qualcode's).
     """
 
     name: str
@@ -233,6 +249,11 @@ class RefiProject:
     created: str | None = None
     meta: Mapping[str, Any] = field(default_factory=dict)
     skipped: Mapping[str, int] = field(default_factory=dict)
+    coding_kinds: Mapping[str, int] = field(default_factory=dict)
+    """How many codings of each kind (:data:`CODING_KINDS`) the file holds."""
+    extras: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """qualcode's extra fields by GUID (``project`` for the project itself): written
+    where other tools do not show them (see :func:`extras_instruction`)."""
 
     def code_children(self, parent: str | None) -> list[RefiCode]:
         """The direct children of the code with GUID ``parent`` (``None``: top level)."""
@@ -371,6 +392,62 @@ def split_meta(text: str | None) -> tuple[str, dict[str, Any], str | None]:
     elif body.endswith("\n"):
         body = body[:-1]
     return body, meta, None
+
+
+EXTRAS_TARGET = "qualcode-extras"
+"""The processing instruction that carries qualcode's extra fields in a REFI-QDA file."""
+EXTRAS_FORMAT = "qualcode-extras/1"
+
+
+def extras_instruction(extras: Mapping[str, Mapping[str, Any]]) -> str:
+    """The text of the ``<?qualcode-extras ...?>`` processing instruction.
+
+    qualcode's own fields (ids, second-language labels, inclusion and exclusion
+    criteria, keys, aliases, auto-coding rules, review state, ...) have no element in
+    the standard. They travel in one processing instruction, the first child of the
+    root element, as JSON: ``{"format": "qualcode-extras/1", "items": {GUID: {field:
+    value}}}`` (the key ``project`` for the project itself). A processing
+    instruction validates against the schemas and every XML reader passes over it, so
+    other tools neither show nor mind it, and the descriptions stay the user's text.
+    The JSON is ASCII with ``>`` escaped, so it can never end the instruction early.
+    """
+    body = json.dumps(
+        {"format": EXTRAS_FORMAT, "items": {k: dict(v) for k, v in extras.items() if v}},
+        ensure_ascii=True,
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return body.replace(">", "\\u003e")
+
+
+def read_extras(text: str | None) -> tuple[dict[str, dict[str, Any]], str | None]:
+    """The extra fields of a ``qualcode-extras`` instruction, and a problem (``None``
+    when it is fine)."""
+    if not text:
+        return {}, None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return {}, "the qualcode-extras instruction is not valid JSON; ignored"
+    if not isinstance(data, dict) or not isinstance(data.get("items"), dict):
+        return {}, "the qualcode-extras instruction has no items; ignored"
+    items = {str(k).lower(): v for k, v in data["items"].items() if isinstance(v, dict)}
+    return items, None
+
+
+def tidy(text: str | None) -> str:
+    """A description or memo as a person wrote it: the indentation an XML writer gave
+    its lines removed (also when the first line starts at once), line ends ``\\n``,
+    blank lines and spaces trimmed at both ends."""
+    if not text:
+        return ""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    first, rest = lines[0], textwrap.dedent("\n".join(lines[1:])).split("\n")
+    if not first.strip():
+        body = textwrap.dedent("\n".join(lines)).split("\n")
+    else:
+        body = [first.strip(), *rest] if len(lines) > 1 else [first]
+    return "\n".join(line.rstrip() for line in body).strip()
 
 
 # --------------------------------------------------------------------- positions

@@ -8,6 +8,7 @@ kept for good.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from qualcode.core.model import Coding, Review
@@ -38,6 +39,8 @@ class ThreadEntry:
     at: str
     kind: str
     text: str
+    sheet: str | None = None
+    """The exported review sheet it was applied from (``review apply``), if any."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,30 @@ class ReviewItem:
 
 
 @dataclass(frozen=True)
+class ExportedState:
+    """What a quote sheet's row showed when it was exported (its hidden state sheet).
+
+    Attributes:
+        code: the coding's own code id at the export.
+        shown: what the row's ``code`` column showed (the code, or its dimension when
+            the export rolled codes up).
+        review: the verdict then.
+        comment: the comment column then (the newest entry of the thread).
+        reviewer: who gave that verdict.
+        reviewed_at: when.
+        thread: how many entries the thread had.
+    """
+
+    code: str
+    shown: str
+    review: str
+    comment: str
+    reviewer: str | None = None
+    reviewed_at: str | None = None
+    thread: int = 0
+
+
+@dataclass(frozen=True)
 class ReviewEntryIn:
     """One row a supervisor filled in offline (``review apply``).
 
@@ -63,6 +90,10 @@ class ReviewEntryIn:
         comment: the supervisor's comment (may be empty).
         code: the code id the sheet shows, checked against the coding's.
         row: the sheet row, for messages.
+        exported: what the row showed when the sheet was exported (``None``: a
+            sheet, or a row, without recorded states).
+        sheet: the exported sheet's id (from its state sheet).
+        quote: the row's quote, to name the passage in messages.
     """
 
     guid: str
@@ -70,6 +101,215 @@ class ReviewEntryIn:
     comment: str
     code: str | None = None
     row: int | None = None
+    exported: ExportedState | None = None
+    sheet: str | None = None
+    quote: str = ""
+
+
+@dataclass(frozen=True)
+class CodingState:
+    """A coding as the project holds it now, for planning a review sheet.
+
+    Attributes:
+        guid: the coding.
+        doc: its document.
+        code: its code id.
+        label: the code's label (for messages).
+        names: every name that denotes its code: the id, its aliases, its labels.
+        quote: the coded text.
+        review: the verdict now.
+        reviewer: who gave it.
+        reviewed_at: when.
+        thread: every entry of its thread, oldest first.
+    """
+
+    guid: str
+    doc: str
+    code: str
+    label: str
+    names: frozenset[str]
+    quote: str
+    review: str
+    reviewer: str | None
+    reviewed_at: str | None
+    thread: tuple[ThreadEntry, ...] = ()
+
+
+APPLY, UNCHANGED, CONFLICT, UNMATCHED = "apply", "unchanged", "conflict", "unmatched"
+OUTCOMES = (APPLY, UNCHANGED, CONFLICT, UNMATCHED)
+"""What ``review apply`` does with a row."""
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What ``review apply`` does with one row.
+
+    Attributes:
+        entry: the row.
+        outcome: ``apply``, ``unchanged``, ``conflict`` or ``unmatched``.
+        verdict: the verdict to set (``None``: the verdict stays).
+        comment: the comment to add to the thread (``""``: none).
+        message: one line for the user (what is done, or why not).
+    """
+
+    entry: ReviewEntryIn
+    outcome: str
+    verdict: str | None = None
+    comment: str = ""
+    message: str = ""
+
+
+def passage(state: CodingState) -> str:
+    """A coding in the researcher's words: its first words, code label and document."""
+    one = " ".join(state.quote.split())
+    clipped = one if len(one) <= 40 else one[:39] + "…"
+    return f"the coding \u201c{clipped}\u201d ({state.label}, {state.doc})"
+
+
+_THREAD_VERDICTS = frozenset({*VERDICTS, "revision"})
+
+
+def plan_reviews(
+    entries: Sequence[ReviewEntryIn],
+    states: Mapping[str, CodingState],
+    code_of: Mapping[str, str],
+    *,
+    reviewer: str,
+    overwrite: bool = False,
+) -> list[Decision]:
+    """Merge a supervisor's sheet into the project's review state, row by row.
+
+    The sheet is merged, not replayed: a row acts only where the supervisor changed
+    its review or comment since the export (its hidden state sheet says what it
+    showed). A coding reviewed again after the export (a new verdict or a revision)
+    is a conflict and keeps the project's verdict unless ``overwrite``; a row already
+    applied from this very sheet (its thread holds an entry from it) is unchanged, so
+    applying a sheet twice changes nothing. A code named by an alias or a label (a
+    code renamed since the export) matches; a coding moved to another code since the
+    export, or a code cell naming another code, does not.
+
+    Args:
+        entries: the rows (with the states they were exported with, if recorded).
+        states: the codings now, by guid.
+        code_of: every code id and alias -> the code id it denotes now.
+        reviewer: who applies the sheet (their verdicts).
+        overwrite: apply conflicting rows, and rows of a sheet without recorded states.
+
+    Returns:
+        One decision per row, in the rows' order.
+    """
+    out: list[Decision] = []
+    for e in entries:
+        state = states.get(e.guid)
+        if state is None:
+            about = f" (\u201c{_clip(e.quote)}\u201d)" if e.quote else ""
+            out.append(
+                Decision(
+                    e,
+                    UNMATCHED,
+                    message=f"no coding with guid {e.guid!r}{about}: deleted since the "
+                    "export, or the sheet is from another project",
+                )
+            )
+            continue
+        mismatch = _code_mismatch(e, state, code_of)
+        if mismatch:
+            out.append(Decision(e, UNMATCHED, message=f"{passage(state)} {mismatch}"))
+            continue
+        if e.sheet and e.exported is None and not overwrite and (e.verdict or e.comment):
+            out.append(
+                Decision(
+                    e,
+                    UNMATCHED,
+                    message=f"{passage(state)} was not in the sheet when it was exported "
+                    "(a row added, or its guid edited, since); not applied (--overwrite "
+                    "applies it as it is)",
+                )
+            )
+            continue
+        out.append(_decide(e, state, reviewer=reviewer, overwrite=overwrite))
+    return out
+
+
+def _clip(text: str, width: int = 40) -> str:
+    one = " ".join(text.split())
+    return one if len(one) <= width else one[: width - 1] + "…"
+
+
+def _code_mismatch(e: ReviewEntryIn, state: CodingState, code_of: Mapping[str, str]) -> str | None:
+    """Why the row is not about this coding as it is coded now, or ``None``."""
+    x = e.exported
+    if x is not None and x.code and code_of.get(x.code) != state.code:
+        return (
+            f"is coded {state.code!r} now; the sheet's row was about {x.code!r} "
+            "(recoded since the export)"
+        )
+    cell = (e.code or "").strip()
+    if not cell or (x is not None and cell == x.shown) or cell in state.names:
+        return None
+    return f"is coded {state.code!r}, the sheet says {cell!r}"
+
+
+def _decide(e: ReviewEntryIn, state: CodingState, *, reviewer: str, overwrite: bool) -> Decision:
+    x = e.exported
+    if x is None:  # no recorded state (refused earlier unless --overwrite): as it is
+        verdict = e.verdict if e.verdict and e.verdict != state.review else None
+        texts = {t.text for t in state.thread}
+        comment = e.comment.strip() if e.comment.strip() not in texts else ""
+        return _apply(e, state, verdict, comment)
+    new_verdict = e.verdict if e.verdict and e.verdict != x.review else None
+    comment = _added(x.comment, e.comment)
+    if new_verdict is None and not comment:
+        return Decision(e, UNCHANGED)
+    if e.sheet and any(t.sheet == e.sheet for t in state.thread):
+        return Decision(e, UNCHANGED, message=f"{passage(state)}: already applied from this sheet")
+    later = [t for t in state.thread[x.thread :] if t.kind in _THREAD_VERDICTS]
+    changed = (state.review, state.reviewer, state.reviewed_at) != (
+        x.review,
+        x.reviewer,
+        x.reviewed_at,
+    )
+    if new_verdict is not None and (later or changed) and not overwrite:
+        if later:
+            last = later[-1]
+            now = f"{state.review} ({'revised' if last.kind == 'revision' else 'by'} "
+            now += f"{last.author}, {last.at})"
+        else:
+            now = f"{state.review} (by {state.reviewer or '?'}, {state.reviewed_at or '?'})"
+        return Decision(
+            e,
+            CONFLICT,
+            verdict=new_verdict,
+            comment=comment,
+            message=f"{passage(state)} was reviewed again after the sheet was exported: "
+            f"the sheet says {new_verdict} ({reviewer}), the project says {now}; "
+            "the project's verdict is kept (--overwrite applies the sheet's)",
+        )
+    verdict = new_verdict if new_verdict != state.review else None
+    return _apply(e, state, verdict, comment)
+
+
+def _apply(e: ReviewEntryIn, state: CodingState, verdict: str | None, comment: str) -> Decision:
+    if verdict is None and not comment:
+        return Decision(e, UNCHANGED)
+    what = f"{verdict}" if verdict else "a comment on"
+    return Decision(
+        e,
+        APPLY,
+        verdict=verdict,
+        comment=comment,
+        message=f"{what} {passage(state)}" + (f": {_clip(comment, 60)}" if comment else ""),
+    )
+
+
+def _added(before: str, after: str) -> str:
+    """The comment the supervisor added to a cell that showed ``before``."""
+    b, a = before.strip(), after.strip()
+    if a == b or not a:
+        return ""
+    if b and a.startswith(b):
+        return a[len(b) :].strip()
+    return a
 
 
 def normalize_verdict(value: str) -> str | None:

@@ -71,12 +71,17 @@ class Workbook:
         title: a title for the whole.
         sheets: the sheets, the main one first.
         about: filters and settings, in order (the "about" sheet).
+        state: the hidden review state of a review sheet (XLSX only).
     """
 
     kind: str
     title: str
     sheets: tuple[Sheet, ...]
     about: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    state: Sheet | None = None
+    """The review sheet's rows as exported (:func:`review_state`): written into an
+    XLSX as a hidden sheet so that ``review apply`` merges the supervisor's changes
+    instead of replaying every row; the other formats leave it out."""
 
     def sheet(self, name: str) -> Sheet:
         """The sheet called ``name``."""
@@ -218,8 +223,52 @@ SEGMENT_QUOTE_COLUMNS = (
 """The quote list's header; ``review`` and ``comment`` are what a supervisor fills in."""
 
 
-def quotes_workbook(qm: QuoteMatrix) -> Workbook:
-    """The framework matrix (cells of quotes), then one row per quote for review."""
+REVIEW_STATE = "qualcode_review_state"
+"""The hidden sheet of an exported review sheet: each row as it was exported."""
+REVIEW_STATE_COLUMNS = (
+    "guid",
+    "shown_code",
+    "code",
+    "review",
+    "comment",
+    "reviewer",
+    "reviewed_at",
+    "thread",
+    "sheet",
+)
+"""Its header: the row's guid, what its code column showed, the coding's own code,
+review, comment, reviewer and time, the number of thread entries, the sheet's id."""
+
+
+def review_state(rows: Sequence[tuple[Segment, str]], sheet: str) -> Sheet:
+    """The state a review sheet's rows were exported with: ``(segment, shown code)``
+    per row; ``sheet`` is the export's id (the same on every row)."""
+    body = tuple(
+        (
+            s.guid,
+            shown,
+            s.code,
+            s.review,
+            s.comment,
+            s.reviewer,
+            s.reviewed_at,
+            s.thread,
+            sheet,
+        )
+        for s, shown in rows
+    )
+    return Sheet(
+        name=REVIEW_STATE,
+        title="The review state each row was exported with (used by 'qualcode review apply')",
+        columns=REVIEW_STATE_COLUMNS,
+        rows=body,
+        kinds=("key", "text", "text", "text", "text", "text", "text", "int", "text"),
+    )
+
+
+def quotes_workbook(qm: QuoteMatrix, *, sheet_id: str | None = None) -> Workbook:
+    """The framework matrix (cells of quotes), then one row per quote for review
+    (with its hidden review state when ``sheet_id`` is given)."""
     title = f"Quotes by code and {qm.by}"
     framework_rows: list[tuple[Cell, ...]] = []
     for code, label, cells in zip(qm.rows, qm.row_labels, qm.cells, strict=True):
@@ -235,9 +284,11 @@ def quotes_workbook(qm: QuoteMatrix) -> Workbook:
         key_columns=2,
     )
     quote_rows: list[tuple[Cell, ...]] = []
+    state_rows: list[tuple[Segment, str]] = []
     for code, label, cells in zip(qm.rows, qm.row_labels, qm.cells, strict=True):
         for column, cell in zip(qm.columns, cells, strict=True):
             for s in cell:
+                state_rows.append((s, code))
                 quote_rows.append(
                     (
                         s.guid,
@@ -284,7 +335,11 @@ def quotes_workbook(qm: QuoteMatrix) -> Workbook:
         key_columns=1,
     )
     return Workbook(
-        kind="quotes", title=title, sheets=(framework, quotes), about=_about(title, qm.filters)
+        kind="quotes",
+        title=title,
+        sheets=(framework, quotes),
+        about=_about(title, qm.filters),
+        state=review_state(state_rows, sheet_id) if sheet_id else None,
     )
 
 
@@ -459,11 +514,18 @@ def segments_workbook(
     attributes: Sequence[str],
     languages: Sequence[str],
     filters: dict[str, str],
+    *,
+    sheet_id: str | None = None,
 ) -> Workbook:
-    """The flat coded-segment table."""
+    """The flat coded-segment table (a review sheet too: with its hidden review
+    state when ``sheet_id`` is given)."""
     sheet = segments_sheet(segments, attributes, languages)
     return Workbook(
-        kind="segments", title=sheet.title, sheets=(sheet,), about=_about(sheet.title, filters)
+        kind="segments",
+        title=sheet.title,
+        sheets=(sheet,),
+        about=_about(sheet.title, filters),
+        state=review_state([(s, s.code) for s in segments], sheet_id) if sheet_id else None,
     )
 
 
@@ -573,9 +635,11 @@ def combine(kind: str, title: str, books: Sequence[Workbook]) -> Workbook:
             seen.add(s.name)
             sheets.append(s)
     about = books[0].about if books else ()
+    states = [b.state for b in books if b.state is not None]
     return Workbook(
         kind=kind,
         title=title,
         sheets=tuple(sheets),
         about=(("title", title),) + tuple((k, v) for k, v in about if k != "title"),
+        state=states[-1] if states else None,
     )

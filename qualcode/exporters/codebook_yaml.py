@@ -12,13 +12,20 @@ from __future__ import annotations
 
 import copy
 import io
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
+from ruamel.yaml.scalarstring import (
+    DoubleQuotedScalarString,
+    FoldedScalarString,
+    LiteralScalarString,
+    PlainScalarString,
+    SingleQuotedScalarString,
+)
 
 from qualcode.core.codebook import Code, Codebook, code_to_data, codebook_to_data
 from qualcode.errors import InputError
@@ -178,7 +185,10 @@ def _commented(value: Any) -> Any:
 
 
 def _update_mapping(node: CommentedMap, code: Code, *, flat: bool) -> None:
-    """Make ``node`` describe ``code``, touching only what differs."""
+    """Make ``node`` describe ``code``, touching only what differs: a changed list or
+    mapping is edited in place, item by item, so it keeps its style (flow ``[a, b]`` or
+    block), its items' quoting and its comments; a changed text keeps its quoting or
+    block style. Adding one keyword to a flow list changes that one line."""
     wanted = code_to_data(code)
     wanted.pop("children", None)
     if flat and code.parent:
@@ -192,22 +202,188 @@ def _update_mapping(node: CommentedMap, code: Code, *, flat: bool) -> None:
         if key not in wanted:
             del node[key]
     for key, value in wanted.items():
-        current = node.get(key)
-        if _plain(current) == _plain(value):
-            continue
-        if key == "label" and isinstance(current, dict) and isinstance(value, dict):
-            # keep the flow style {id: ..., en: ...} and the language order
-            for lang in list(current.keys()):
-                if lang not in value:
-                    del current[lang]
-            for lang, text in value.items():
-                current[lang] = text
-            continue
         if key in node:
-            node[key] = _commented(value)
+            _assign(node, key, value)
         else:
             index = _insert_index(node, key)
-            node.insert(index, key, _commented(value))
+            node.insert(index, key, _like_map(node, value))
+
+
+SAME_AS_ABSENT = {"scope": "sentence", "speaker": "any", "match": "lemma"}
+"""Rule settings whose default a file may spell out: written back as the file has them."""
+
+
+def _same_as_absent(key: Any, value: Any) -> bool:
+    """Whether a key the model leaves out may stay in the file (it says the default)."""
+    plain = _plain(value)
+    return plain in ([], {}, "", None) or SAME_AS_ABSENT.get(str(key)) == plain
+
+
+def _assign(parent: Any, key: Any, value: Any) -> None:
+    """Make ``parent[key]`` equal ``value``, editing the node there in place."""
+    current = parent[key]
+    if _plain(current) == _plain(value):
+        return
+    if isinstance(current, CommentedMap) and isinstance(value, dict):
+        _update_map(current, value)
+    elif isinstance(current, CommentedSeq) and isinstance(value, list | tuple):
+        _update_seq(current, list(value))
+    else:
+        parent[key] = _styled(current, value)
+
+
+def _update_map(node: CommentedMap, wanted: dict[str, Any]) -> None:
+    """Edit a mapping in place: keys gone are removed, changed ones assigned, new
+    ones added after the keys that come before them in ``wanted``."""
+    for key in list(node.keys()):
+        if key not in wanted and not _same_as_absent(key, node[key]):
+            del node[key]
+    order = list(wanted)
+    for key, value in wanted.items():
+        if key in node:
+            _assign(node, key, value)
+            continue
+        index = len(node)
+        for i, existing in enumerate(node.keys()):
+            if existing in order and order.index(existing) > order.index(key):
+                index = i
+                break
+        node.insert(index, key, _like_map(node, value))
+
+
+def _update_seq(seq: CommentedSeq, wanted: list[Any]) -> None:
+    """Edit a list in place with the fewest insertions and deletions (difflib), so the
+    items that stay keep their quoting and comments, and the list its style."""
+    import difflib
+    import json
+
+    def sig(v: Any) -> str:
+        return json.dumps(_plain(v), sort_keys=True, ensure_ascii=False, default=str)
+
+    have = [sig(v) for v in seq]
+    want = [sig(v) for v in wanted]
+    ops = difflib.SequenceMatcher(a=have, b=want, autojunk=False).get_opcodes()
+    for tag, i1, i2, j1, j2 in reversed(ops):
+        if tag == "equal":
+            continue
+        if tag == "replace" and i2 - i1 == j2 - j1:
+            for k in range(i2 - i1):
+                _assign(seq, i1 + k, wanted[j1 + k])
+            continue
+        for i in range(i2 - 1, i1 - 1, -1):
+            del seq[i]
+        for offset, item in enumerate(wanted[j1:j2]):
+            seq.insert(i1 + offset, _like_item(seq, item))
+
+
+def _quote_style(values: Any) -> type | None:
+    """The quoting the strings of a list (or mapping) share, if they share one."""
+    kinds = {type(v) for v in values if isinstance(v, str)}
+    if len(kinds) == 1:
+        kind = next(iter(kinds))
+        if kind in (DoubleQuotedScalarString, SingleQuotedScalarString):
+            return kind
+    return None
+
+
+def _like_item(seq: CommentedSeq, item: Any) -> Any:
+    """A new list item written like its siblings (their quotes)."""
+    if isinstance(item, str):
+        style = _quote_style(seq)
+        if style is not None:
+            return style(item)
+        return item
+    return _commented(item)
+
+
+def _like_map(node: CommentedMap, value: Any) -> Any:
+    """A new value of a mapping written like its siblings: a list of plain words in
+    flow style (``[a, b]``) when a sibling is written in flow style, text quoted as
+    the sibling texts are."""
+    if isinstance(value, str):
+        style = _quote_style(node.values())
+        return style(value) if style is not None else value
+    made = _commented(value)
+    flow = any(
+        isinstance(v, CommentedMap | CommentedSeq) and v.fa.flow_style() for v in node.values()
+    )
+    if flow and _short_words(value):
+        made.fa.set_flow_style()
+    return made
+
+
+def _flowed(value: Any) -> Any:
+    """A new code's lists of short words (keywords, aliases) in flow style, as the
+    shipped codebooks write them; longer items (examples, expressions) stay blocks."""
+    if isinstance(value, CommentedSeq) and _short_words(value):
+        value.fa.set_flow_style()
+    elif isinstance(value, CommentedMap):
+        if (
+            value
+            and all(isinstance(v, CommentedSeq) for v in value.values())
+            and _short_words(value)
+        ):
+            value.fa.set_flow_style()
+        else:
+            for k in list(value.keys()):
+                value[k] = _flowed(value[k])
+    return value
+
+
+def _short_words(value: Any) -> bool:
+    """A list (or a mapping of lists) of short plain words, fit for one flow line."""
+    if isinstance(value, dict):
+        return all(_short_words(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return (
+            all(
+                isinstance(v, str) and len(v) <= 40 and not re.search(r"[\[\]{}:,#'\"\\]", v)
+                for v in value
+            )
+            and sum(len(v) + 2 for v in value) <= 100
+        )
+    return False
+
+
+def _styled(old: Any, new: Any) -> Any:
+    """``new`` written in ``old``'s style: the same quotes, or the same block scalar."""
+    if not isinstance(new, str):
+        return _commented(new)
+    if isinstance(old, LiteralScalarString) and "\n" in new:
+        return LiteralScalarString(new)
+    if isinstance(old, FoldedScalarString):
+        folded = FoldedScalarString(new)
+        folded.fold_pos = _fold_positions(new)
+        return folded
+    if "\n" in new:
+        return LiteralScalarString(new)  # several lines: a block, not "...\n..."
+    if isinstance(old, DoubleQuotedScalarString | SingleQuotedScalarString):
+        return type(old)(new)
+    if isinstance(old, LiteralScalarString):
+        return PlainScalarString(new)  # one line again (ruamel would keep the block)
+    return new
+
+
+FOLD_WIDTH = 78
+"""Where a changed folded (``>-``) text is folded again, as people write them."""
+
+
+def _fold_positions(text: str, width: int = FOLD_WIDTH) -> list[int]:
+    """Indices of the spaces where a folded scalar's lines break (greedy, ``width``)."""
+    out: list[int] = []
+    offset = 0
+    for line in text.split("\n"):
+        length = 0
+        pos = 0
+        for word in line.split(" "):
+            if length and length + 1 + len(word) > width:
+                out.append(offset + pos - 1)  # the space before this word
+                length = len(word)
+            else:
+                length += (1 if length else 0) + len(word)
+            pos += len(word) + 1
+        offset += len(line) + 1
+    return out
 
 
 def _insert_index(node: CommentedMap, key: str) -> int:
@@ -218,7 +394,16 @@ def _insert_index(node: CommentedMap, key: str) -> int:
     return len(node)
 
 
-def _new_mapping(code: Code, *, flat: bool) -> CommentedMap:
+def _new_mapping(
+    code: Code,
+    *,
+    flat: bool,
+    hints: dict[tuple[str, ...], type] | None = None,
+    languages: Sequence[str] = (),
+) -> CommentedMap:
+    """A new code's mapping, written as the file writes its codes: short word lists in
+    flow style, and each field's texts quoted as the other codes quote them
+    (``hints``, from :func:`_style_hints`)."""
     node = CommentedMap()
     data = code_to_data(code)
     data.pop("children", None)
@@ -233,8 +418,75 @@ def _new_mapping(code: Code, *, flat: bool) -> CommentedMap:
                 value = flow
             else:
                 value = _commented(value)
-            node[key] = value
+                if key not in ("examples", "description", "inclusion", "exclusion", "memo"):
+                    value = _flowed(value)
+            if key != "key":  # a key is quoted only when it must be ("1", not 1a)
+                value = _hinted(value, (key,), hints or {})
+            node[key] = _by_language(value, languages)
     return node
+
+
+def _by_language(value: Any, languages: Sequence[str]) -> Any:
+    """Per-language mappings (rule lists) in the codebook's language order."""
+    if not isinstance(value, CommentedMap) or not languages:
+        return value
+    for k in list(value.keys()):
+        value[k] = _by_language(value[k], languages)
+    if value and all(k in languages or k == "*" for k in value):
+        rank = {lang: i for i, lang in enumerate(["*", *languages])}
+        ordered = sorted(value.items(), key=lambda kv: rank[kv[0]])
+        flow = value.fa.flow_style()
+        value.clear()
+        value.update(ordered)
+        if flow:
+            value.fa.set_flow_style()
+    return value
+
+
+def _path_key(path: tuple[str, ...]) -> tuple[str, ...]:
+    """A field path with languages and list positions made general: ``rules.regex.*.[]``."""
+    out: list[str] = []
+    for i, part in enumerate(path):
+        if i >= 2 and path[0] == "rules" and part not in ("[]",) and i == 2:
+            out.append("*")  # the language of a per-language rule list
+        else:
+            out.append(part)
+    return tuple(out)
+
+
+def _style_hints(codes: Mapping[str, Any]) -> dict[tuple[str, ...], type]:
+    """How the file quotes each field's texts (the first quoted text found per field)."""
+    hints: dict[tuple[str, ...], type] = {}
+
+    def visit(value: Any, path: tuple[str, ...]) -> None:
+        if isinstance(value, DoubleQuotedScalarString | SingleQuotedScalarString):
+            hints.setdefault(_path_key(path), type(value))
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                if k != "children":
+                    visit(v, (*path, str(k)))
+        elif isinstance(value, list):
+            for v in value:
+                visit(v, (*path, "[]"))
+
+    for node in codes.values():
+        for key, value in node.items():
+            if key not in ("children", "id", "conflict"):
+                visit(value, (str(key),))
+    return hints
+
+
+def _hinted(value: Any, path: tuple[str, ...], hints: dict[tuple[str, ...], type]) -> Any:
+    if isinstance(value, str) and not isinstance(value, LiteralScalarString | FoldedScalarString):
+        style = hints.get(_path_key(path))
+        return style(value) if style is not None else value
+    if isinstance(value, CommentedMap):
+        for k in list(value.keys()):
+            value[k] = _hinted(value[k], (*path, str(k)), hints)
+    elif isinstance(value, CommentedSeq):
+        for i in range(len(value)):
+            value[i] = _hinted(value[i], (*path, "[]"), hints)
+    return value
 
 
 Conflicts = Mapping[str | None, Mapping[str, Any]]
@@ -312,6 +564,7 @@ def render(
         )
     existing: dict[str, Any] = {}
     nested = _walk(doc.get("codes"), existing)
+    hints = _style_hints(existing)
     leading: dict[str, Any] = {}
     end_token = _pop_tail(doc.get("codes"))
     _detach_comments(doc.get("codes"), leading, {})
@@ -347,7 +600,7 @@ def render(
                     node = existing[alias]
                     break
         if node is None:
-            return _new_mapping(code, flat=flat)
+            return _new_mapping(code, flat=flat, hints=hints, languages=list(codebook.languages))
         _update_mapping(node, code, flat=flat)
         return node
 

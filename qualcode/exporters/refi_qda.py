@@ -4,9 +4,10 @@ The XML follows the official schemas (QDA-XML 1.0; the tests validate every expo
 against them): elements in the order the schema wants, GUIDs as stored, colours as
 ``#rrggbb``, times as ``xsd:dateTime``, positions as Unicode code points with the
 end exclusive, sources as UTF-8 text files without BOM under ``sources/`` referred to
-as ``internal://GUID.txt``. What the standard has no element for travels in the
-``[qualcode:meta/1]`` block at the end of a ``Description`` (see
-:func:`qualcode.core.refi.attach_meta`).
+as ``internal://GUID.txt``. What the standard has no element for travels in one
+``<?qualcode-extras ...?>`` processing instruction, the root's first child, that maps
+GUIDs to qualcode's fields (see :func:`qualcode.core.refi.extras_instruction`): the
+descriptions stay the user's own text, which NVivo, ATLAS.ti and MAXQDA show.
 
 A ``.qdpx`` is deterministic: members in a fixed order with a fixed timestamp, so the
 same project gives the same bytes.
@@ -16,15 +17,17 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from xml.etree.ElementTree import Element, SubElement, indent, tostring
+from typing import Any
+from xml.etree.ElementTree import Element, ProcessingInstruction, SubElement, indent, tostring
 
 from qualcode import __version__
 from qualcode.core.refi import (
     CODEBOOK_NS,
     CODEBOOK_XSD,
+    EXTRAS_TARGET,
     PROJECT_NS,
     PROJECT_XSD,
     VALUE_ELEMENTS,
@@ -34,7 +37,7 @@ from qualcode.core.refi import (
     RefiCoding,
     RefiProject,
     RefiSource,
-    attach_meta,
+    extras_instruction,
 )
 from qualcode.errors import InputError
 from qualcode.exporters.base import atomic_path
@@ -106,7 +109,7 @@ def _code(parent: Element, code: RefiCode, project: RefiProject, *, with_notes: 
     el.set("name", _clean(code.name))
     el.set("isCodable", "true" if code.codable else "false")
     _set(el, "color", code.color)
-    _text_child(el, "Description", attach_meta(code.description, code.meta))
+    _text_child(el, "Description", code.description)
     if with_notes:
         for note_guid in code.notes:
             SubElement(el, "NoteRef").set("targetGUID", note_guid)
@@ -120,6 +123,39 @@ def _root(tag: str, ns: str, xsd: str) -> Element:
     el.set("xmlns:xsi", XSI_NS)
     el.set("xsi:schemaLocation", f"{ns} {xsd}")
     return el
+
+
+def extras_of(project: RefiProject) -> dict[str, dict[str, Any]]:
+    """qualcode's extra fields of every element, by GUID (``project``: the project),
+    as :func:`~qualcode.core.refi.extras_instruction` carries them."""
+    out: dict[str, dict[str, Any]] = {}
+
+    def put(guid: str, meta: Mapping[str, Any]) -> None:
+        if meta:
+            out.setdefault(guid, {}).update(meta)
+
+    put("project", project.meta)
+    for code in project.codes:
+        put(code.guid, code.meta)
+    for case in project.cases:
+        put(case.guid, case.meta)
+    for source in project.sources:
+        put(source.guid, source.meta)
+        for coding in source.codings:
+            put(coding.guid, coding.meta)
+    for note in project.notes:
+        put(note.guid, note.meta)
+    for guid, meta in project.extras.items():
+        put(guid, meta)
+    return out
+
+
+def _add_extras(root: Element, project: RefiProject) -> None:
+    """The extra fields as the root's first child: one processing instruction, which
+    validates and which other tools pass over (the descriptions stay the user's)."""
+    extras = extras_of(project)
+    if extras:
+        root.insert(0, ProcessingInstruction(EXTRAS_TARGET, extras_instruction(extras)))
 
 
 def _serialize(root: Element) -> bytes:
@@ -144,6 +180,7 @@ def codebook_xml(project: RefiProject) -> bytes:
     codes = SubElement(root, "Codes")
     for code in project.code_children(None):
         _code(codes, code, project, with_notes=False)
+    _add_extras(root, project)
     return _serialize(root)
 
 
@@ -186,7 +223,7 @@ def project_xml(project: RefiProject) -> bytes:
             el = SubElement(cases, "Case")
             el.set("guid", case.guid)
             el.set("name", _clean(case.name))
-            _text_child(el, "Description", attach_meta(case.description, case.meta))
+            _text_child(el, "Description", case.description)
             _values(el, case.values, types)
             for source_guid in dict.fromkeys(g for g, _ in case.sources):
                 SubElement(el, "SourceRef").set("targetGUID", source_guid)
@@ -199,7 +236,7 @@ def project_xml(project: RefiProject) -> bytes:
             el.set("plainTextPath", f"internal://{source.guid}.txt")
             _set(el, "creatingUser", source.creating_user)
             _set(el, "creationDateTime", _when(source.created))
-            _text_child(el, "Description", attach_meta(source.description, source.meta))
+            _text_child(el, "Description", source.description)
             text = source.text or ""
             for selection, codings in _selections(source):
                 first = codings[0]
@@ -210,12 +247,6 @@ def project_xml(project: RefiProject) -> bytes:
                 sel.set("endPosition", str(first.end))
                 _set(sel, "creatingUser", first.coder)
                 _set(sel, "creationDateTime", _when(first.created))
-                per_coding = {c.guid: dict(c.meta) for c in codings if c.meta}
-                _text_child(
-                    sel,
-                    "Description",
-                    attach_meta("", {"codings": per_coding} if per_coding else {}),
-                )
                 for coding in codings:
                     cel = SubElement(sel, "Coding")
                     cel.set("guid", coding.guid)
@@ -236,11 +267,11 @@ def project_xml(project: RefiProject) -> bytes:
             _set(el, "creatingUser", note.author)
             _set(el, "creationDateTime", _when(note.created))
             _set(el, "modifiedDateTime", _when(note.modified))
-            _text_child(el, "Description", attach_meta("", note.meta))
             SubElement(el, "PlainTextContent").text = _clean(note.text)
-    _text_child(root, "Description", attach_meta(project.description, project.meta))
+    _text_child(root, "Description", project.description)
     for note_guid in project.project_notes:
         SubElement(root, "NoteRef").set("targetGUID", note_guid)
+    _add_extras(root, project)
     return _serialize(root)
 
 

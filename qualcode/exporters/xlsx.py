@@ -265,6 +265,9 @@ def to_xlsx(book: Workbook, path: Path) -> None:
 
     def write(tmp: Path) -> None:
         taken: set[str] = {"about", "overflow"}
+        if book.state is not None:
+            taken.add(book.state.name.lower())
+        hidden: set[str] = set()
         overflow = _Overflow()
         names: list[str] = []
         ranges: list[str] = []
@@ -311,6 +314,12 @@ def to_xlsx(book: Workbook, path: Path) -> None:
                     str, Sequence[str], Sequence[tuple[Cell, ...]], Sequence[str], list[float], int
                 ]
             ] = [("about", ("setting", "value"), about_rows, ("key", "quote"), [18, 80], 1)]
+            if book.state is not None:
+                # the review state each row was exported with, hidden: 'review apply'
+                # merges what the supervisor changed instead of replaying every row
+                st = book.state
+                extra.append((st.name, st.columns, st.rows, st.kinds, [38] * len(st.columns), 1))
+                hidden.add(st.name)
             for title, columns, rows, kinds, widths, keys in extra:
                 index = len(names)
                 _stream(
@@ -330,7 +339,7 @@ def to_xlsx(book: Workbook, path: Path) -> None:
                     ),
                 )
                 names.append(title)
-                ranges.append(f"$A$1:$B${len(rows) + 1}")
+                ranges.append(f"$A$1:${column_letter(max(len(columns), 1) - 1)}${len(rows) + 1}")
             if overflow.parts:
                 # parts found so far (the overflow sheet itself never overflows: parts fit)
                 parts = list(overflow.parts)
@@ -374,7 +383,7 @@ def to_xlsx(book: Workbook, path: Path) -> None:
                 '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
                 "<Application>qualcode</Application></Properties>",
             )
-            z.writestr("xl/workbook.xml", _workbook_xml(names, ranges))
+            z.writestr("xl/workbook.xml", _workbook_xml(names, ranges, hidden))
             z.writestr("xl/_rels/workbook.xml.rels", _workbook_rels(n))
             z.writestr("xl/styles.xml", STYLES)
 
@@ -410,9 +419,13 @@ def _content_types(n: int) -> str:
     )
 
 
-def _workbook_xml(names: Sequence[str], ranges: Sequence[str]) -> str:
+def _workbook_xml(
+    names: Sequence[str], ranges: Sequence[str], hidden: set[str] | None = None
+) -> str:
     sheets = "".join(
-        f'<sheet name={quoteattr(name)} sheetId="{i + 1}" r:id="rId{i + 1}"/>'
+        f'<sheet name={quoteattr(name)} sheetId="{i + 1}"'
+        + (' state="hidden"' if hidden and name in hidden else "")
+        + f' r:id="rId{i + 1}"/>'
         for i, name in enumerate(names)
     )
     defined = "".join(

@@ -35,14 +35,15 @@ import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-from xml.etree.ElementTree import Element, ParseError
+from xml.etree.ElementTree import Element, ParseError, ProcessingInstruction, TreeBuilder
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
+from defusedxml.ElementTree import DefusedXMLParser, fromstring
 
 from qualcode.core.refi import (
     CODEBOOK_NS,
     CODEBOOK_XSD,
+    EXTRAS_TARGET,
     PROJECT_NS,
     PROJECT_XSD,
     XSI_NS,
@@ -60,7 +61,9 @@ from qualcode.core.refi import (
     derived_guid,
     parse_color,
     parse_guid,
+    read_extras,
     split_meta,
+    tidy,
 )
 from qualcode.errors import InputError, Problem
 from qualcode.importers.zips import ZIP_ERRORS, zip_reason
@@ -98,12 +101,25 @@ _DRIVE = re.compile(r"^[A-Za-z]:")
 
 @dataclass
 class RefiRead:
-    """What :func:`read_refi` found: the content and every difference from the standard."""
+    """What :func:`read_refi` found: the content and every difference from the standard.
+
+    Attributes:
+        project: the content.
+        problems: every way the file differs from the standard or is unusual, one
+            warning each (the import goes on).
+        notices: what qualcode did that is no difference from the standard.
+        violations: the problems the standard's rules refuse (a dangling reference, a
+            position outside the text, a GUID used twice, a missing file, ...); they
+            are among ``problems`` too. ``--strict`` refuses a file with any.
+        schema_errors: where the XML does not validate against the official schema
+            (checked only when asked, as ``--strict`` does).
+    """
 
     project: RefiProject
     problems: list[Problem] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
-    """What qualcode did that is no difference from the standard (``--strict`` keeps them)."""
+    violations: list[Problem] = field(default_factory=list)
+    schema_errors: list[Problem] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------- containers
@@ -128,6 +144,12 @@ class _Files:
         self.label = label
         self.problems = problems
         self.base = ""  # folder of project.qde inside the archive
+        self.fallback: _Files | None = None
+        """Another place to look (``--sources DIR``) when a file is not here."""
+
+    def looked_in(self) -> list[str]:
+        """Where sources were looked for, for the message about a missing one."""
+        return [f"{self.label}: sources/"] + (self.fallback.looked_in() if self.fallback else [])
 
     def get(self, name: str) -> bytes | None:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -182,6 +204,11 @@ class _Files:
             if scheme == "relative":
                 self.warn(f"{what}: relative:// path {raw!r} read from inside the project")
             return self.get(found)
+        if self.fallback is not None:
+            for candidate in (name, rest):
+                found = self.fallback.find(candidate)
+                if found is not None:
+                    return self.fallback.get(found)
         return None
 
 
@@ -228,6 +255,10 @@ class _FolderFiles(_Files):
         super().__init__(label, problems)
         self.root = root.resolve()
 
+    def looked_in(self) -> list[str]:
+        here = [str(self.root / "sources"), str(self.root / "Sources")]
+        return here + (self.fallback.looked_in() if self.fallback else [])
+
     def find(self, name: str) -> str | None:
         path = self.root / name
         if path.is_file():
@@ -257,6 +288,21 @@ class _FolderFiles(_Files):
         if size > MAX_MEMBER_BYTES:
             raise InputError(f"{name} is larger than {MAX_MEMBER_BYTES:,} bytes", path=self.label)
         return path.read_bytes()
+
+
+class _DirFiles(_FolderFiles):
+    """``--sources DIR``: source files straight in DIR (or in its sources/)."""
+
+    def looked_in(self) -> list[str]:
+        return [str(self.root)]
+
+    def find(self, name: str) -> str | None:
+        base = name.replace("\\", "/").split("/")[-1]
+        for candidate in (base, f"sources/{base}"):
+            found = super().find(candidate)
+            if found is not None:
+                return found
+        return None
 
 
 def _check_archive(zf: zipfile.ZipFile, label: str, problems: list[Problem]) -> None:
@@ -301,12 +347,21 @@ def _check_archive(zf: zipfile.ZipFile, label: str, problems: list[Problem]) -> 
 # --------------------------------------------------------------------- XML
 
 
-def _parse_xml(data: bytes, label: str) -> Element:
-    """Parse XML with entity declarations and external references refused."""
+def _parse_xml(data: bytes, label: str, *, instructions: bool = False) -> Element:
+    """Parse XML with entity declarations and external references refused (processing
+    instructions kept as elements when ``instructions``: the extras travel in one)."""
     try:
-        root: Element = fromstring(
-            data, forbid_dtd=False, forbid_entities=True, forbid_external=True
-        )
+        if instructions:
+            parser = DefusedXMLParser(
+                target=TreeBuilder(insert_pis=True),
+                forbid_dtd=False,
+                forbid_entities=True,
+                forbid_external=True,
+            )
+            parser.feed(data)
+            root: Element = parser.close()
+        else:
+            root = fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
         raise InputError(
             f"XML with entity declarations or external references is refused ({type(exc).__name__}); "
@@ -351,8 +406,14 @@ def _strip_namespaces(root: Element) -> set[str]:
     return found
 
 
-def _check_namespace(root: Element, label: str, problems: list[Problem]) -> str:
-    """Check the root, the namespace and ``schemaLocation``; returns ``project``/``codebook``."""
+def _check_namespace(
+    root: Element, label: str, problems: list[Problem], notices: list[str] | None = None
+) -> str:
+    """Check the root, the namespace and ``schemaLocation``; returns ``project``/``codebook``.
+
+    A ``schemaLocation`` that points elsewhere (a relative path, an old URL) is legal
+    and only noted; a wrong or missing namespace is a difference from the standard.
+    """
     location = root.get(f"{{{XSI_NS}}}schemaLocation")
     no_ns_location = root.get(f"{{{XSI_NS}}}noNamespaceSchemaLocation")
     namespaces = _strip_namespaces(root)
@@ -383,13 +444,13 @@ def _check_namespace(root: Element, label: str, problems: list[Problem]) -> str:
         )
     if location is not None:
         parts = location.split()
-        if parts != [want, xsd]:
-            problems.append(
-                Problem(f"stale xsi:schemaLocation {' '.join(parts)!r} (ignored)", label)
+        if parts != [want, xsd] and notices is not None:
+            notices.append(
+                f"xsi:schemaLocation {' '.join(parts)!r} (the official schemas are used)"
             )
-    if no_ns_location is not None:
-        problems.append(
-            Problem(f"xsi:noNamespaceSchemaLocation {no_ns_location!r} (ignored)", label)
+    if no_ns_location is not None and notices is not None:
+        notices.append(
+            f"xsi:noNamespaceSchemaLocation {no_ns_location!r} (the official schemas are used)"
         )
     return kind
 
@@ -404,6 +465,16 @@ def _child(el: Element | None, tag: str) -> Element | None:
 
 def _text(el: Element | None) -> str:
     return "" if el is None or el.text is None else el.text
+
+
+def _descendants(el: Element, tag: str) -> list[Element]:
+    return [c for c in el.iter() if c.tag == tag]
+
+
+def _unquote(value: str) -> str:
+    from urllib.parse import unquote
+
+    return unquote(value)
 
 
 # --------------------------------------------------------------------- reader
@@ -424,9 +495,40 @@ class _Reader:
         self._missing: dict[str, list[str]] = {}
         self.origin = ""
         self.notices: list[str] = []
+        self.violations: list[Problem] = []
+        self.extras: dict[str, dict[str, Any]] = {}
+        self.kinds: dict[str, int] = {}
+        self.missing_sources: list[tuple[str, int]] = []
+        self.user_refs: list[tuple[str, str]] = []  # (what, user GUID) to check at the end
+        self._unnamed = 0
 
     def warn(self, message: str) -> None:
         self.problems.append(Problem(message, self.label))
+
+    def violation(self, message: str) -> None:
+        """A difference the standard's rules refuse (``--strict`` refuses the file)."""
+        problem = Problem(message, self.label)
+        self.problems.append(problem)
+        self.violations.append(problem)
+
+    def count(self, kind: str, n: int) -> None:
+        """``n`` codings of ``kind`` in the file (for the summary by kind)."""
+        if n:
+            self.kinds[kind] = self.kinds.get(kind, 0) + n
+
+    def take_extras(self, root: Element) -> None:
+        """Read (and drop from the tree) the ``qualcode-extras`` instruction."""
+        pi: Any = ProcessingInstruction
+        for child in list(root):
+            tag: Any = child.tag
+            if tag is pi:
+                target, _, body = (child.text or "").partition(" ")
+                if target == EXTRAS_TARGET:
+                    items, problem = read_extras(body)
+                    if problem:
+                        self.warn(problem)
+                    self.extras.update(items)
+                root.remove(child)
 
     def skip(self, what: str, n: int = 1) -> None:
         self.skipped[what] = self.skipped.get(what, 0) + n
@@ -455,7 +557,7 @@ class _Reader:
             if guid in seen:
                 self._anon += 1
                 new = derived_guid(self.label, kind, guid, str(self._anon))
-                self.warn(
+                self.violation(
                     f"{kind} {name!r} reuses the GUID {guid} of another {kind}; given a new one"
                 )
                 return new
@@ -491,11 +593,18 @@ class _Reader:
     def refs(self, el: Element | None, tag: str) -> tuple[str, ...]:
         return tuple(g for g in (self.ref(c) for c in _children(el, tag)) if g)
 
-    def description(self, el: Element | None, what: str) -> tuple[str, dict[str, Any]]:
+    def description(
+        self, el: Element | None, what: str, guid: str | None = None
+    ) -> tuple[str, dict[str, Any]]:
+        """The element's description (its writer's indentation removed, trimmed) and
+        qualcode's extra fields for it: from the file's ``qualcode-extras``
+        instruction, else from an old ``[qualcode:meta/1]`` block at its end."""
         text, meta, problem = split_meta(_text(_child(el, "Description")))
         if problem:
             self.warn(f"{what}: {problem}")
-        return text, meta
+        if guid is not None and guid in self.extras:
+            meta = dict(self.extras[guid])
+        return tidy(text), meta
 
     # ---------------------------------------------------------------- codes
 
@@ -535,7 +644,7 @@ class _Reader:
                 color, note = parse_color(el.get("color"))
                 if note:
                     self.warn(f"code {name!r}: {note}")
-                text, meta = self.description(el, f"code {name!r}")
+                text, meta = self.description(el, f"code {name!r}", guid)
                 out.append(
                     RefiCode(
                         guid=guid,
@@ -564,9 +673,8 @@ class _Reader:
             and all(c.codable for c in out if c.guid in parents)
             and not self.origin.startswith("qualcode")
         ):
-            self.warn(
-                "every code is marked codable, parents too (kept: in qualcode any code can be applied)"
-            )
+            # legal (isCodable is any code's own), and kept: any code can be applied
+            self.notices.append("every code is marked codable, parents too (kept as it is)")
         return out
 
     # ---------------------------------------------------------------- users, variables, cases
@@ -617,7 +725,7 @@ class _Reader:
         for el in _children(_child(root, "Cases"), "Case"):
             guid = self.guid(el, "case")
             name = (el.get("name") or "").strip() or f"case-{guid[:8]}"
-            text, meta = self.description(el, f"case {name!r}")
+            text, meta = self.description(el, f"case {name!r}", guid)
             speakers = {
                 (parse_guid(s.get("source")) or "", s.get("speaker"))
                 for s in meta.get("speakers", []) or []
@@ -647,40 +755,106 @@ class _Reader:
     # ---------------------------------------------------------------- notes and sources
 
     def read_text(self, el: Element, what: str) -> str | None:
-        """The text of a text source or note: inline, or from its plainTextPath."""
+        """The text of a text source or note: inline, from its ``plainTextPath``, or
+        (when that is missing or empty) from its ``richTextPath`` ``.docx``.
+
+        When a source has both, the plain text is the one its positions count in (the
+        standard's rule); the rich text is read only when the plain one is missing or
+        empty, and then its paragraphs, one per line, are the text.
+        """
         inline = _child(el, "PlainTextContent")
         path = el.get("plainTextPath")
+        rich = el.get("richTextPath")
         if inline is not None:
             if path:
-                self.warn(
-                    f"{what}: both PlainTextContent and plainTextPath; the inline text is used"
+                self.violation(
+                    f"{what}: both PlainTextContent and plainTextPath (the standard allows one); "
+                    "the inline text is used"
                 )
             return _text(inline)
-        if not path:
-            if el.get("richTextPath"):
-                self.warn(f"{what}: only a rich-text file ({el.get('richTextPath')}); not read")
+        plain: str | None = None
+        missing = False
+        if path:
+            if self.files is None:
+                self.warn(f"{what}: its text is in {path!r}, which a bare file cannot hold")
             else:
-                self.warn(f"{what}: has neither text nor a plainTextPath")
+                data = self.files.source(path, what)
+                if data is None:
+                    missing = True
+                else:
+                    plain = self._decode(data, what)
+        if plain is not None and (plain.strip() or not rich):
+            return plain
+        if rich and self.files is not None:
+            data = self.files.source(rich, what)
+            if data is not None:
+                text = self._docx_text(data, what, rich)
+                if text is not None and text.strip():
+                    why = (
+                        "is empty"
+                        if plain is not None
+                        else ("is missing" if path else "is not given")
+                    )
+                    self.notices.append(
+                        f"{what}: its plain text {why}; the text of {rich!r} is used "
+                        "(paragraphs one per line; positions are counted in it)"
+                    )
+                    return text
+        if plain is not None:
+            return plain
+        if missing or (rich and self.files is not None):
+            self.missing_sources.append((what, 0))
+            self.violation(
+                f"{what}: its text file {(path or rich)!r} is missing"
+                + (f" (and so is {rich!r})" if path and rich else "")
+            )
             return None
-        if self.files is None:
-            self.warn(f"{what}: its text is in {path!r}, which a bare file cannot hold")
+        self.violation(f"{what}: has neither text nor a plainTextPath")
+        return None
+
+    def _docx_text(self, data: bytes, what: str, name: str) -> str | None:
+        """The paragraphs of a ``.docx`` (one per line; tabs and line breaks kept)."""
+        import io
+
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as docx:
+                info = docx.getinfo("word/document.xml")
+                if info.file_size > MAX_MEMBER_BYTES:
+                    self.warn(f"{what}: {name!r} is too large to read")
+                    return None
+                xml = docx.read(info)
+        except (KeyError, *ZIP_ERRORS):  # type: ignore[misc]
+            self.warn(f"{what}: {name!r} is not a readable .docx")
             return None
-        data = self.files.source(path, what)
-        if data is None:
-            self.warn(f"{what}: source file {path!r} is missing")
+        try:
+            root = fromstring(xml, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        except (DefusedXmlException, ParseError, ValueError):
+            self.warn(f"{what}: {name!r} is not a readable .docx")
             return None
-        return self._decode(data, what)
+        w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+        lines: list[str] = []
+        for para in root.iter(f"{w}p"):
+            parts: list[str] = []
+            for node in para.iter():
+                if node.tag == f"{w}t":
+                    parts.append(node.text or "")
+                elif node.tag == f"{w}tab":
+                    parts.append("\t")
+                elif node.tag in (f"{w}br", f"{w}cr"):
+                    parts.append("\n")
+            lines.append("".join(parts))
+        return "\n".join(lines)
 
     def _decode(self, data: bytes, what: str) -> str:
         if data.startswith(codecs.BOM_UTF8):
             data = data[3:]
         elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            self.warn(f"{what}: the text file is UTF-16, not UTF-8")
+            self.violation(f"{what}: the text file is UTF-16, not UTF-8 (the standard's)")
             return data.decode("utf-16", errors="replace")
         try:
             return data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            self.warn(
+            self.violation(
                 f"{what}: the text file is not UTF-8 (byte 0x{data[exc.start]:02x} at {exc.start}); "
                 "read as cp1252"
             )
@@ -696,12 +870,12 @@ class _Reader:
             name = el.get("name") or ""
             what = f"note {name or guid!r}"
             text = self.read_text(el, what)
-            _desc, meta = self.description(el, what)
+            _desc, meta = self.description(el, what, guid)
             out.append(
                 RefiNote(
                     guid=guid,
-                    name=name,
-                    text=text or "",
+                    name=name.strip(),
+                    text=tidy(text),
                     author=self.as_guid(el.get("creatingUser")),
                     created=el.get("creationDateTime"),
                     modified=el.get("modifiedDateTime"),
@@ -715,59 +889,112 @@ class _Reader:
         sources_el = _child(root, "Sources")
         if sources_el is not None and not len(sources_el):
             self.warn("empty <Sources/>")
+        self.source_guids: set[str] = set()
         for el in list(sources_el) if sources_el is not None else []:
-            representation = _child(el, "Representation") if el.tag == "PDFSource" else None
-            if representation is not None:
+            if el.tag == "PDFSource":
+                areas = sum(len(_descendants(a, "Coding")) for a in _children(el, "PDFSelection"))
+                self.count("PDF area", areas)
+                if areas:
+                    self.skip("PDF area codings", areas)
+                representation = _child(el, "Representation")
+                pdf_guid = self.guid(el, "source")
+                self.source_guids.add(pdf_guid)
+                name = (el.get("name") or "").strip()
+                if representation is None:
+                    self.count("PDF text", len(_children(el, "Coding")))
+                    if _children(el, "Coding"):
+                        self.skip("PDF codings without a text", len(_children(el, "Coding")))
+                    self.skip("PDF sources without a text representation")
+                    continue
                 # a PDF's text representation is a text source: import it as a document
                 # under the PDF's GUID and name; the PDF's area selections cannot follow
-                name = el.get("name") or ""
-                if not representation.get("name"):
+                if not representation.get("name") and name:
                     representation.set("name", name)
-                source = self.text_source(representation)
+                for attr in ("path", "currentPath"):
+                    if el.get(attr) and not representation.get(attr):
+                        representation.set(attr, el.get(attr) or "")
+                # codings of the whole PDF apply to its whole text
+                for whole in _children(el, "Coding"):
+                    representation.append(whole)
+                source = self.text_source(representation, kind="PDF text", register=False)
                 if source is not None:
-                    pdf_guid = self.guid(el, "source")
                     out.append(
                         replace(
                             source, guid=pdf_guid, notes=source.notes + self.refs(el, "NoteRef")
                         )
                     )
                     self.notices.append(
-                        f"PDF source {name!r}: its text representation is imported as a document"
+                        f"PDF source {source.name!r}: its text representation is imported as a "
+                        "document"
                     )
-                areas = _children(el, "PDFSelection")
-                if areas:
-                    self.skip("PDF area selections", len(areas))
                 continue
             if el.tag != "TextSource":
                 kind = {
-                    "PDFSource": "PDF sources",
-                    "PictureSource": "picture sources",
-                    "AudioSource": "audio sources",
-                    "VideoSource": "video sources",
-                }.get(str(el.tag), f"<{el.tag}> elements")
-                self.skip(kind)
+                    "PictureSource": "picture",
+                    "AudioSource": "audio",
+                    "VideoSource": "video",
+                }.get(str(el.tag))
+                self.source_guids.add(self.guid(el, "source"))
+                if kind is None:
+                    self.skip(f"<{el.tag}> elements")
+                    continue
+                codings = len(_descendants(el, "Coding"))
+                self.count(kind, codings)
+                self.skip(f"{kind} sources")
+                if codings:
+                    self.skip(f"{kind} codings", codings)
                 continue
             source = self.text_source(el)
             if source is not None:
                 out.append(source)
         return out
 
-    def text_source(self, el: Element) -> RefiSource | None:
+    def source_name(self, el: Element, guid: str, text: str | None) -> str:
+        """A source's ``name``; else its file's name (when that is no GUID); else its
+        first words; never a GUID fragment."""
+        name = (el.get("name") or "").strip()
+        if name:
+            return name
+        for attr in ("richTextPath", "plainTextPath", "currentPath", "path"):
+            value = (el.get(attr) or "").strip()
+            if not value:
+                continue
+            base = re.split(r"[\\/]", value.partition("://")[2] or value)[-1]
+            stem = base.rsplit(".", 1)[0] if "." in base else base
+            stem = _unquote(stem).strip()
+            if stem and parse_guid(stem) is None:
+                self.notices.append(f"a source has no name; named {stem!r} after its file")
+                return stem
+        words = re.findall(r"\w[\w'-]*", text or "")[:6]
+        if words:
+            first = " ".join(words)[:48].strip()
+            self.notices.append(f"a source has no name; named {first!r} after its first words")
+            return first
+        self._unnamed += 1
+        return f"untitled source {self._unnamed}"
+
+    def text_source(
+        self, el: Element, *, kind: str = "text", register: bool = True
+    ) -> RefiSource | None:
         guid = self.guid(el, "source")
-        name = (el.get("name") or "").strip() or f"source-{guid[:8]}"
-        what = f"source {name!r}"
-        raw = self.read_text(el, what)
-        description, meta = self.description(el, what)
+        if register:
+            self.source_guids.add(guid)
+        label = (el.get("name") or "").strip()
+        what = f"source {label!r}" if label else f"a source without a name ({guid})"
         selections = _children(el, "PlainTextSelection")
         whole = _children(el, "Coding")
+        n_codings = sum(len(_children(s, "Coding")) for s in selections) + len(whole)
+        self.count(kind, n_codings)
+        raw = self.read_text(el, what)
+        name = self.source_name(el, guid, raw)
+        what = f"source {name!r}"
+        description, meta = self.description(el, what, guid)
         if raw is None:
-            n = len(selections) + len(whole)
-            self.warn(f"{what}: no text, so the source and its {n} selections are skipped")
+            if self.missing_sources and self.missing_sources[-1][1] == 0:
+                self.missing_sources[-1] = (name, n_codings)
+            self.warn(f"{what}: no text, so the source and its {n_codings} codings are skipped")
             self.skip("sources without text")
-            self.skip(
-                "codings of sources without text",
-                sum(len(_children(s, "Coding")) for s in selections) + len(whole),
-            )
+            self.skip("codings of sources without text", n_codings)
             return None
         positions = SourcePositions(raw)
         parsed: list[tuple[Element, int, int]] = []
@@ -776,11 +1003,12 @@ class _Reader:
                 start = int((sel.get("startPosition") or "").strip())
                 end = int((sel.get("endPosition") or "").strip())
             except ValueError:
-                self.warn(
+                self.violation(
                     f"{what}: selection {sel.get('guid')} has positions "
                     f"{sel.get('startPosition')!r}..{sel.get('endPosition')!r}, not numbers; skipped"
                 )
                 self.skip("selections with bad positions")
+                self.skip("codings outside the text", len(_children(sel, "Coding")))
                 continue
             parsed.append((sel, start, end))
         scheme, confirmed = positions.guess(
@@ -810,11 +1038,13 @@ class _Reader:
                 continue
             s, e = span
             sel_user = self.as_guid(sel.get("creatingUser"))
+            if sel_user:
+                self.user_refs.append((f"{what}: selection {sel_guid}", sel_user))
             if not coding_els:
                 if sel_text.strip() or sel_notes:
-                    self.warn(
-                        f"{what}: selection {sel_guid} has a memo but no coding; kept as a memo "
-                        "on the document"
+                    self.notices.append(
+                        f"{what}: a selection has a memo but no coding; kept as a memo on the "
+                        "document"
                     )
                     passage_notes.append(
                         RefiPassageNote(
@@ -834,19 +1064,20 @@ class _Reader:
                 coding = self._coding(cel, s, e, sel_guid, sel_user, sel, what)
                 if coding is None:
                     continue
-                meta_c = per_coding.get(coding.guid, {})
+                meta_c = self.extras.get(coding.guid) or per_coding.get(coding.guid, {})
                 codings.append(
                     replace(
                         coding,
                         notes=coding.notes + sel_notes,
                         memo=sel_text,
                         meta=meta_c if isinstance(meta_c, dict) else {},
+                        kind=kind,
                     )
                 )
         for cel in whole:
             coding = self._coding(cel, 0, len(text), derived_guid("whole", guid), None, None, what)
             if coding is not None and len(text):
-                codings.append(coding)
+                codings.append(replace(coding, kind=kind, meta=self.extras.get(coding.guid, {})))
         return RefiSource(
             guid=guid,
             name=name,
@@ -871,27 +1102,29 @@ class _Reader:
         sel: str,
     ) -> tuple[int, int] | None:
         if end < start:
-            self.warn(f"{what}: selection {sel} ends ({end}) before it starts ({start}); swapped")
+            self.violation(
+                f"{what}: selection {sel} ends ({end}) before it starts ({start}); swapped"
+            )
             start, end = end, start
         s, e = positions.span(start, end, scheme)
         n = len(positions.text)
         if s < 0:
-            self.warn(f"{what}: selection {sel} starts before the text ({start}); starts at 0")
+            self.violation(f"{what}: selection {sel} starts before the text ({start}); starts at 0")
             s = 0
         if s >= n:
-            self.warn(
+            self.violation(
                 f"{what}: selection {sel} starts at {start}, past the end of the text "
                 f"({n} characters); skipped"
             )
             return None
         if e > n:
-            self.warn(
+            self.violation(
                 f"{what}: selection {sel} ends at {end}, past the end of the text "
                 f"({n} characters); cut at the end"
             )
             e = n
         if e <= s:
-            self.warn(f"{what}: selection {sel} is empty ({start}..{end}); skipped")
+            self.violation(f"{what}: selection {sel} is empty ({start}..{end}); skipped")
             return None
         return s, e
 
@@ -908,15 +1141,18 @@ class _Reader:
         guid = self.guid(cel, "coding")
         code = self.ref(_child(cel, "CodeRef"))
         if code is None:
-            self.warn(f"{what}: coding {guid} has no CodeRef; skipped")
+            self.violation(f"{what}: coding {guid} has no CodeRef; skipped")
             self.skip("codings without a code")
             return None
+        user = self.as_guid(cel.get("creatingUser"))
+        if user:
+            self.user_refs.append((f"{what}: coding {guid}", user))
         return RefiCoding(
             guid=guid,
             code=code,
             start=start,
             end=end,
-            coder=self.as_guid(cel.get("creatingUser")) or sel_user,
+            coder=user or sel_user,
             created=cel.get("creationDateTime")
             or (sel.get("creationDateTime") if sel is not None else None),
             selection=selection,
@@ -925,8 +1161,80 @@ class _Reader:
 
     # ---------------------------------------------------------------- whole files
 
+    def check_references(self, project: RefiProject) -> None:
+        """Every reference must name an element of the file (the standard's rule); a
+        dangling one is a violation, reported once per kind of reference."""
+        codes = {c.guid for c in project.codes}
+        notes = {n.guid for n in project.notes}
+        users = {u.guid for u in project.users}
+        variables = {v.guid for v in project.variables}
+        sources = getattr(self, "source_guids", set()) | {s.guid for s in project.sources}
+        dangling: dict[str, list[str]] = {}
+
+        def bad(what: str, example: str) -> None:
+            dangling.setdefault(what, []).append(example)
+
+        for source in project.sources:
+            for c in source.codings:
+                if c.code not in codes:
+                    bad(
+                        "codings refer to a code the file does not have", f"{source.name}: {c.code}"
+                    )
+                for n in c.notes:
+                    if n not in notes:
+                        bad("references to a missing note", n)
+            for p in source.passage_notes:
+                for n in p.notes:
+                    if n not in notes:
+                        bad("references to a missing note", n)
+            for n in source.notes:
+                if n not in notes:
+                    bad("references to a missing note", n)
+            for v in source.values:
+                if v not in variables:
+                    bad("values of a variable the file does not have", v)
+        for code in project.codes:
+            for n in code.notes:
+                if n not in notes:
+                    bad("references to a missing note", n)
+        for n in project.project_notes:
+            if n not in notes:
+                bad("references to a missing note", n)
+        for case in project.cases:
+            for g, _speaker in case.sources:
+                if g not in sources:
+                    bad("cases refer to a source the file does not have", f"{case.name}: {g}")
+            for v in case.values:
+                if v not in variables:
+                    bad("values of a variable the file does not have", v)
+        if project.kind == "project":
+            refs = list(self.user_refs)
+            refs += [(f"note {n.name or n.guid!r}", n.author) for n in project.notes if n.author]
+            refs += [("the project", project.creating_user)] if project.creating_user else []
+            for what, user in refs:
+                if user and user not in users:
+                    bad("references to a user the file does not list", f"{what}: {user}")
+        for what, examples in dangling.items():
+            self.violation(f"{len(examples)} {what} (e.g. {examples[0]})")
+
     def project(self, root: Element, kind: str, default_name: str) -> RefiProject:
+        read = self._project(root, kind, default_name)
+        self.check_references(read)
+        if self.missing_sources and self.files is not None:
+            n = len(self.missing_sources)
+            codings = sum(c for _, c in self.missing_sources)
+            self.warn(
+                f"{n} source(s) have no text file ({self.missing_sources[0][0]}"
+                + (" and more" if n > 1 else "")
+                + f"), so they and their {codings} coding(s) are skipped: looked in "
+                + ", ".join(self.files.looked_in())
+                + "; pass --sources DIR to say where the source files are"
+            )
+        return replace(read, coding_kinds=dict(self.kinds), extras=dict(self.extras))
+
+    def _project(self, root: Element, kind: str, default_name: str) -> RefiProject:
         self.origin = root.get("origin") or ""
+        self.take_extras(root)
         if kind == "codebook":
             codes = self.codes(root)
             sets = _child(root, "Sets")
@@ -936,15 +1244,15 @@ class _Reader:
                 else:
                     self.skip("sets", len(_children(sets, "Set")))
             first_meta = codes[0].meta if codes else {}
+            project_meta = self.extras.get("project", {})
+            codebook_meta = project_meta.get("codebook") or first_meta.get("codebook")
             self.finish()
             return RefiProject(
                 name=default_name,
                 kind="codebook",
                 origin=root.get("origin") or "",
                 codes=tuple(codes),
-                meta={"codebook": first_meta["codebook"]}
-                if isinstance(first_meta.get("codebook"), dict)
-                else {},
+                meta={"codebook": codebook_meta} if isinstance(codebook_meta, dict) else {},
                 skipped=self.skipped,
             )
         users = self.users(root)
@@ -960,7 +1268,7 @@ class _Reader:
                     self.warn(f"empty <{tag}/> (the schema wants at least one element)")
                 else:
                     self.skip(what, len(el))
-        description, meta = self.description(root, "project")
+        description, meta = self.description(root, "project", "project")
         self.finish()
         return RefiProject(
             name=(root.get("name") or "").strip() or default_name,
@@ -1006,21 +1314,37 @@ def _find_project_member(files: _ZipFiles, label: str, problems: list[Problem]) 
     )
 
 
-def read_refi(path: Path) -> RefiRead:
+def read_refi(path: Path, *, sources: Path | None = None, validate: bool = False) -> RefiRead:
     """Read a ``.qdc``, ``.qdpx`` or ``.qde`` file.
+
+    Args:
+        path: the file.
+        sources: another folder holding the source files (``--sources DIR``): a bare
+            ``.qde`` looks for them in ``sources/`` and ``Sources/`` beside it, then here.
+        validate: check the XML against the official schema (``--strict``); the
+            errors are in :attr:`RefiRead.schema_errors`.
 
     Returns:
         The content and every difference from the standard (as warnings).
 
     Raises:
-        InputError: a missing, unreadable, hostile or non-REFI-QDA file.
+        InputError: a missing, unreadable, hostile or non-REFI-QDA file, or a
+            ``sources`` that is not a folder.
     """
     label = str(path)
     problems: list[Problem] = []
+    notices: list[str] = []
     if not path.exists():
         raise InputError("file not found", path=path, hint="check the path")
     if path.is_dir():
         raise InputError("is a folder, not a file", path=path)
+    extra: _Files | None = None
+    if sources is not None:
+        if not sources.is_dir():
+            raise InputError(
+                "is not a folder", path=sources, hint="--sources names the folder of the sources"
+            )
+        extra = _DirFiles(sources, label, problems)
     suffix = path.suffix.lower()
     try:
         head = path.open("rb").read(4)
@@ -1039,28 +1363,70 @@ def read_refi(path: Path) -> RefiRead:
         with zf:
             _check_archive(zf, label, problems)
             files = _ZipFiles(zf, label, problems)
+            files.fallback = extra
             member = _find_project_member(files, label, problems)
             data = files.get(member) or b""
-            root = _parse_xml(data, f"{label}:{member}" if member != "project.qde" else label)
-            kind = _check_namespace(root, label, problems)
+            where = f"{label}:{member}" if member != "project.qde" else label
+            root = _parse_xml(data, where, instructions=True)
+            errors = _schema_errors(data, where) if validate else []
+            kind = _check_namespace(root, label, problems, notices)
             reader = _Reader(label, problems, files)
+            reader.notices.extend(notices)
             project = reader.project(root, kind, path.stem)
-        return RefiRead(project, problems, reader.notices)
+        return RefiRead(project, problems, reader.notices, reader.violations, errors)
     size = path.stat().st_size
     if size > MAX_MEMBER_BYTES:
         raise InputError(f"the file is larger than {MAX_MEMBER_BYTES:,} bytes", path=path)
     if size == 0:
         raise InputError("file is empty", path=path, hint="nothing to import")
-    root = _parse_xml(path.read_bytes(), label)
-    kind = _check_namespace(root, label, problems)
-    folder_files: _Files | None = _FolderFiles(path.parent, label, problems)
+    data = path.read_bytes()
+    root = _parse_xml(data, label, instructions=True)
+    errors = _schema_errors(data, label) if validate else []
+    kind = _check_namespace(root, label, problems, notices)
+    folder_files = _FolderFiles(path.parent, label, problems)
+    folder_files.fallback = extra
     if kind == "project" and suffix == ".qdc":
         problems.append(Problem("a .qdc file holds a whole <Project>", label))
     if kind == "codebook" and suffix in (".qde", ".qdpx"):
         problems.append(Problem(f"a {suffix} file holds only a <CodeBook>", label))
     reader = _Reader(label, problems, folder_files)
+    reader.notices.extend(notices)
     project = reader.project(root, kind, path.stem)
-    return RefiRead(project, problems, reader.notices)
+    return RefiRead(project, problems, reader.notices, reader.violations, errors)
+
+
+SCHEMAS = Path(__file__).parent / "refi_schemas"
+"""The official REFI-QDA schemas (QDA-XML 1.0, MIT-licensed by REFI), shipped."""
+MAX_SCHEMA_ERRORS = 20
+
+
+def _schema_errors(data: bytes, label: str) -> list[Problem]:
+    """Where the XML does not validate against the official schema (one problem each,
+    at most :data:`MAX_SCHEMA_ERRORS`). The XML is parsed again with entities refused."""
+    root = _parse_xml(data, label)
+    tag = root.tag if isinstance(root.tag, str) else ""
+    name = "Codebook" if tag.endswith("CodeBook") else "Project"
+    schema = _schema(name)
+    out: list[Problem] = []
+    for error in schema.iter_errors(root):
+        where = error.path or "/"
+        reason = (error.reason or str(error)).strip().splitlines()[0]
+        out.append(Problem(f"not valid against {name}.xsd at {where}: {reason}", label))
+        if len(out) == MAX_SCHEMA_ERRORS:
+            out.append(Problem("(further schema errors not listed)", label))
+            break
+    return out
+
+
+_SCHEMA_CACHE: dict[str, Any] = {}
+
+
+def _schema(name: str) -> Any:
+    if name not in _SCHEMA_CACHE:
+        import xmlschema
+
+        _SCHEMA_CACHE[name] = xmlschema.XMLSchema10(str(SCHEMAS / f"{name}.xsd"))
+    return _SCHEMA_CACHE[name]
 
 
 def is_refi(path: Path) -> bool:

@@ -1,20 +1,27 @@
-"""A supervisor's filled-in XLSX quote sheet in: one entry per row with a verdict or comment.
+"""A supervisor's filled-in XLSX quote sheet in: one entry per row, with the state the
+row was exported with.
 
-The sheet is the ``quotes`` sheet of ``qualcode export quotes --format xlsx`` (any
-sheet with ``guid``, ``review`` and ``comment`` columns will do). Rows are matched
-on the coding's guid; the ``code`` column, when present, is checked against the
-coding so that an edited id is caught. A file that is not a workbook, a workbook
-without such a sheet, or an unknown review status refuses the whole file.
+The sheet is the ``quotes`` sheet of ``qualcode export quotes --format xlsx`` (or the
+``segments`` sheet of ``export all``; any sheet with ``guid``, ``review`` and
+``comment`` columns will do). Every XLSX export of such a sheet also writes a hidden
+sheet, ``qualcode_review_state``, holding what each row showed (review, comment,
+reviewer, time, the coding's code, the thread's length) and the export's id, so that
+``review apply`` merges what the supervisor changed instead of replaying every row.
+Rows are matched on the coding's guid; the ``code`` column, when present, is checked
+against the coding so that an edited row is caught. A file that is not a workbook, a
+workbook without such a sheet, or an unknown review status refuses the whole file.
 """
 
 from __future__ import annotations
 
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from qualcode.core.model import Review
-from qualcode.core.review import ReviewEntryIn, normalize_verdict
+from qualcode.core.review import ExportedState, ReviewEntryIn, normalize_verdict
+from qualcode.core.tables import REVIEW_STATE, REVIEW_STATE_COLUMNS
 from qualcode.errors import InputError
 
 REQUIRED = ("guid", "review", "comment")
@@ -29,12 +36,30 @@ def _column_letter(index: int) -> str:
     return letters
 
 
-def read_review_sheet(path: Path) -> tuple[list[ReviewEntryIn], list[str]]:
-    """The rows of a reviewed quote sheet.
+@dataclass(frozen=True)
+class ReviewSheet:
+    """A supervisor's sheet as read.
 
-    Returns:
-        The entries (one per distinct guid) and one message per row that cannot be
-        used (a blank or repeated guid with a different verdict).
+    Attributes:
+        entries: one per distinct guid (every row with a guid, changed or not).
+        problems: one message per row that cannot be used.
+        states: whether the sheet carries the review states it was exported with
+            (a sheet exported by an earlier qualcode does not).
+        sheet: the export's id.
+    """
+
+    entries: list[ReviewEntryIn]
+    problems: list[str]
+    states: bool
+    sheet: str | None = None
+
+
+def read_review_sheet(path: Path) -> ReviewSheet:
+    """The rows of a reviewed quote sheet, with the states they were exported with.
+
+    The states come from the workbook's hidden sheet (``qualcode_review_state``,
+    written by every XLSX export of a review sheet since issue 15); a workbook saved
+    again by LibreOffice or Excel keeps it.
 
     Raises:
         InputError: not an XLSX workbook, no quote sheet, or an unknown review status.
@@ -66,6 +91,7 @@ def read_review_sheet(path: Path) -> tuple[list[ReviewEntryIn], list[str]]:
                 hint="pass the .xlsx written by 'qualcode export quotes --format xlsx'",
             )
         col = {name: header.index(name) for name in header if name}
+        states, sheet_id = _states(wb)
         entries: dict[str, ReviewEntryIn] = {}
         problems: list[str] = []
         conflicted: set[str] = set()
@@ -77,6 +103,7 @@ def read_review_sheet(path: Path) -> tuple[list[ReviewEntryIn], list[str]]:
             verdict_raw = _text(cells, col["review"])
             comment = _text(cells, col["comment"])
             code = _text(cells, col["code"]) if "code" in col else None
+            quote = _text(cells, col["quote"]) if "quote" in col else ""
             verdict = normalize_verdict(verdict_raw)
             if verdict is None:
                 raise InputError(
@@ -92,26 +119,94 @@ def read_review_sheet(path: Path) -> tuple[list[ReviewEntryIn], list[str]]:
                         f"{path}:{r}: row has a review but no guid (cell {_column_letter(col['guid'])}{r})"
                     )
                 continue
-            entry = ReviewEntryIn(guid=guid, verdict=verdict, comment=comment, code=code, row=r)
+            entry = ReviewEntryIn(
+                guid=guid,
+                verdict=verdict,
+                comment=comment,
+                code=code,
+                row=r,
+                exported=states.get(guid),
+                sheet=sheet_id,
+                quote=quote,
+            )
             previous = entries.get(guid)
             if previous is None:
                 if guid not in conflicted:
                     entries[guid] = entry
                 continue
-            if (previous.verdict, previous.comment) != (verdict, comment):
-                problems.append(
-                    f"{path}:{r}: coding {guid} appears again with a different review "
-                    f"(row {previous.row}); neither row was applied"
-                )
-                conflicted.add(guid)
-                del entries[guid]
-        return list(entries.values()), problems
+            if (previous.verdict, previous.comment) == (verdict, comment):
+                continue
+            # a coding of two cases has a row in each: the row the supervisor changed
+            # counts, when only one of them was changed
+            if not _changed(previous):
+                entries[guid] = entry
+                continue
+            if not _changed(entry):
+                continue
+            problems.append(
+                f"{path}:{r}: coding {guid} appears again with a different review "
+                f"(row {previous.row}); neither row was applied"
+            )
+            conflicted.add(guid)
+            del entries[guid]
+        return ReviewSheet(list(entries.values()), problems, bool(states), sheet_id)
     finally:
         wb.close()
 
 
+def _changed(entry: ReviewEntryIn) -> bool:
+    """Whether a row says something else than it was exported with (a row without a
+    recorded state always counts as changed)."""
+    x = entry.exported
+    if x is None:
+        return True
+    verdict = entry.verdict and entry.verdict != x.review
+    return bool(verdict or entry.comment.strip() != x.comment.strip())
+
+
+def _states(wb: Any) -> tuple[dict[str, ExportedState], str | None]:
+    """The hidden state sheet: guid -> the state its row was exported with, and the
+    sheet's id; empty for a sheet without one."""
+    ws = next((w for w in wb.worksheets if w.title.lower() == REVIEW_STATE), None)
+    if ws is None:
+        return {}, None
+    rows = ws.iter_rows(values_only=True)
+    first = next(rows, None)
+    if first is None:
+        return {}, None
+    header = [str(v).strip().lower() if v is not None else "" for v in first]
+    if not all(c in header for c in REVIEW_STATE_COLUMNS):
+        return {}, None
+    at = {c: header.index(c) for c in REVIEW_STATE_COLUMNS}
+    out: dict[str, ExportedState] = {}
+    sheet: str | None = None
+    for values in rows:
+        cells = list(values)
+        guid = _text(cells, at["guid"])
+        if not guid:
+            continue
+        sheet = sheet or _text(cells, at["sheet"]) or None
+        try:
+            thread = int(float(_text(cells, at["thread"]) or 0))
+        except ValueError:
+            thread = 0
+        out[guid] = ExportedState(
+            code=_text(cells, at["code"]),
+            shown=_text(cells, at["shown_code"]),
+            review=_text(cells, at["review"]) or Review.UNREVIEWED.value,
+            comment=_text(cells, at["comment"]),
+            reviewer=_text(cells, at["reviewer"]) or None,
+            reviewed_at=_text(cells, at["reviewed_at"]) or None,
+            thread=thread,
+        )
+    return out, sheet
+
+
 def _find_sheet(wb: Any) -> tuple[Any, list[str]]:
-    candidates = sorted(wb.worksheets, key=lambda ws: ws.title.lower() != "quotes")
+    candidates = sorted(
+        (ws for ws in wb.worksheets if ws.title.lower() != REVIEW_STATE),
+        key=lambda ws: ws.title.lower() != "quotes",
+    )
     for ws in candidates:
         first = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), None)
         if first is None:

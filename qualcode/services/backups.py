@@ -46,11 +46,24 @@ def auto_backup(
     Raises:
         ProjectError: the copy cannot be made; then nothing is changed.
     """
+    return auto_backup_to(project, label, lambda _saved: change(), changed=changed, enabled=enabled)
+
+
+def auto_backup_to(
+    project: Project,
+    label: str,
+    change: Callable[[Path | None], T],
+    *,
+    changed: Callable[[T], bool] = lambda _: True,
+    enabled: bool = True,
+) -> tuple[T, Path | None]:
+    """:func:`auto_backup` for a change that records where its copy is (a project
+    merge writes it into its log entry: the backup is the merge's undo)."""
     from qualcode.store.backup import backup, discard
 
     saved = backup(project, label=label) if enabled else None
     try:
-        result = change()
+        result = change(saved)
     except BaseException:
         if saved is not None:
             discard(saved)

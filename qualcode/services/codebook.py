@@ -50,7 +50,7 @@ def sync_codebook(project: Project, path: Path | None = None, *, backup: bool = 
         project,
         "before-codebook-sync",
         lambda: project.sync_codebook(codebook, source),
-        changed=lambda r: bool(r.added or r.updated or r.removed),
+        changed=lambda r: r.rows > 0,
         enabled=backup,
     )
     return dataclasses.replace(report, backup=str(saved)) if saved else report

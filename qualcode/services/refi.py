@@ -3,33 +3,36 @@
 Export builds the REFI-QDA model (:class:`~qualcode.core.refi.RefiProject`) from the
 project: GUIDs are the stored ones (a selection's and a memo-note's are derived from
 their coding's), so every export of a project agrees. What the standard has no
-element for travels in ``[qualcode:meta/1]`` blocks:
+element for travels in the file's ``<?qualcode-extras ...?>`` processing instruction,
+a map from GUIDs to fields (see :func:`qualcode.core.refi.extras_instruction` and
+``docs/refi-qda.md``); the descriptions stay the user's text:
 
 ==================  =========================================================
-element             keys of its block
+element (by GUID)   its extra fields
 ==================  =========================================================
 Code                id, label (both languages), inclusion, exclusion,
-                    examples, key, aliases, rules, auto_color; the first
-                    top-level code also ``codebook`` (name, description,
-                    languages, version)
-PlainTextSelection  codings: {coding GUID: origin, status, review, reviewer,
-                    reviewed_at, anchor, comments}
+                    examples, key, aliases, rules, auto_color
+Coding              origin, status, review, reviewer, reviewed_at, anchor,
+                    comments
 Case                speakers: [{source, speaker}] (a case that is one speaker)
-TextSource          lang, format, description of the import
+TextSource          lang, format
 Note                kind (project, document, code, code-field, case, coding),
                     target (the GUID it is about)
-Project             codebook (as for Code)
+``project``         codebook (name, description, languages, version)
 ==================  =========================================================
 
-Import reads the file (no database), refuses it under ``strict`` when it differs
-from the standard, then plans everything against the project (codes matched by
+Files written by earlier qualcode releases carry the same fields in a
+``[qualcode:meta/1]`` block at the end of a ``Description``; they still import.
+
+Import reads the file (no database), refuses it under ``strict`` when the schema or
+its rules refuse it, then plans everything against the project (codes matched by
 GUID, then id/alias, then name; nothing dropped) and writes it in one transaction.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,7 +47,10 @@ from qualcode.core.model import (
     Review,
     Status,
 )
+from qualcode.core.pseudonyms import Pseudonymizer
 from qualcode.core.refi import (
+    CODING_KINDS,
+    NOT_IMPORTED,
     ExistingCode,
     ImportPlan,
     RefiCase,
@@ -105,7 +111,6 @@ def refi_model(project: Project, *, codebook_only: bool = False) -> RefiProject:
         if m.kind == "code" and m.target:
             code_notes.setdefault(m.target, []).append(m.guid)
     codes: list[RefiCode] = []
-    first_top = True
     for code in cb.codes:
         rec = records[code.id]
         meta: dict[str, Any] = {"id": code.id}
@@ -122,9 +127,6 @@ def refi_model(project: Project, *, codebook_only: bool = False) -> RefiProject:
             meta["rules"] = code.rules.to_data()
         if not code.color:
             meta["auto_color"] = True
-        if code.parent is None and first_top and codebook_meta:
-            meta["codebook"] = codebook_meta
-            first_top = False
         notes = [] if codebook_only else list(code_notes.get(code.id, []))
         if code.memo and not codebook_only:
             notes.append(memo_note_guid("code", rec["guid"]))
@@ -144,7 +146,12 @@ def refi_model(project: Project, *, codebook_only: bool = False) -> RefiProject:
         Path(project.path).parent.name if project.path else "qualcode project"
     )
     if codebook_only:
-        return RefiProject(name=name, kind="codebook", codes=tuple(codes), meta={})
+        return RefiProject(
+            name=name,
+            kind="codebook",
+            codes=tuple(codes),
+            meta={"codebook": codebook_meta} if codebook_meta else {},
+        )
     return _project_model(project, cb, codes, memos, name, codebook_meta)
 
 
@@ -314,11 +321,38 @@ class ExportSummary:
         return f"wrote {self.path}: {parts}"
 
 
-def export_qdpx(project: Project, output: Path) -> ExportSummary:
-    """Write the whole project as a ``.qdpx``."""
-    from qualcode.exporters.refi_qda import write_qdpx
+def pseudonymized(model: RefiProject, names: Pseudonymizer) -> RefiProject:
+    """The model with every name replaced: the sources' texts (their selections moved
+    onto the changed text, so each still covers its passage), and every name, memo,
+    description and value; GUIDs, code ids and positions' meaning stay."""
+    if not names:
+        return model
+    sources: list[RefiSource] = []
+    for source in model.sources:
+        text, moved = names.text_map(source.text or "")
+        codings = tuple(
+            replace(names.apply(c), start=moved.start(c.start), end=moved.end(c.end))
+            for c in source.codings
+        )
+        notes = tuple(
+            replace(names.apply(p), start=moved.start(p.start), end=moved.end(p.end))
+            for p in source.passage_notes
+        )
+        rest = names.apply(replace(source, text=None, codings=(), passage_notes=()))
+        sources.append(replace(rest, text=text, codings=codings, passage_notes=notes))
+    rest_model = names.apply(replace(model, sources=()))
+    return replace(rest_model, sources=tuple(sources))
 
-    model = refi_model(project)
+
+def export_qdpx(
+    project: Project, output: Path, *, pseudonyms: Path | Mapping[str, str] | None = None
+) -> ExportSummary:
+    """Write the whole project as a ``.qdpx`` (with ``pseudonyms``, every name replaced
+    and every selection recomputed for the changed text)."""
+    from qualcode.exporters.refi_qda import write_qdpx
+    from qualcode.services.reports import names_from
+
+    model = pseudonymized(refi_model(project), names_from(pseudonyms))
     write_qdpx(model, output)
     return ExportSummary(
         output,
@@ -376,13 +410,40 @@ class RefiImportReport:
     notes: list[str] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)
     created_project: bool = False
+    coding_kinds: dict[str, int] = field(default_factory=dict)
+    """Codings in the file by kind (text, PDF text, PDF area, picture, audio, video)."""
+    kinds: dict[str, Tally] = field(default_factory=dict)
+    """What became of the codings of each kind that can come in."""
     codebook_file: Path | None = None
     backup: Path | None = None
-    """The copy of the project made before the import."""
+    """The copy of the project made before the import (removed when nothing changed)."""
+    changed: bool = True
+    """Whether the import wrote anything (every code and source matched: nothing)."""
+
+    def kinds_line(self) -> str:
+        """``codings by kind: 40 text (38 added, 0 matched, 2 skipped); 5 PDF area (not
+        imported: ...)``."""
+        parts = []
+        for kind in CODING_KINDS:
+            n = self.coding_kinds.get(kind, 0)
+            if not n:
+                continue
+            if kind in NOT_IMPORTED:
+                parts.append(f"{n} {kind} (not imported: {NOT_IMPORTED[kind]})")
+                continue
+            t = self.kinds.get(kind, Tally())
+            skipped = max(n - t.added - t.matched, 0)
+            parts.append(f"{n} {kind} ({t.added} added, {t.matched} matched, {skipped} skipped)")
+        return "codings by kind: " + "; ".join(parts)
 
     def lines(self) -> list[str]:
-        """The summary: one line per category, then what was skipped."""
-        out = [self.tallies[c].line(c) for c in CATEGORIES]
+        """The summary: one line per category (the codings also by kind: how many came
+        in and why the others did not), then what was skipped."""
+        out = []
+        for c in CATEGORIES:
+            out.append(self.tallies[c].line(c))
+            if c == "codings" and self.coding_kinds:
+                out.append(self.kinds_line())
         if self.skipped:
             out.append(
                 "not imported: " + ", ".join(f"{n} {k}" for k, n in sorted(self.skipped.items()))
@@ -390,23 +451,35 @@ class RefiImportReport:
         return out
 
 
-def read_refi_file(path: Path, *, strict: bool = False) -> Any:
-    """Read a REFI-QDA file; under ``strict`` any difference from the standard refuses it.
+def read_refi_file(path: Path, *, strict: bool = False, sources: Path | None = None) -> Any:
+    """Read a REFI-QDA file.
+
+    Under ``strict`` the file is checked against the official schema, and refused
+    (nothing imported) when it does not validate or breaks one of the standard's
+    rules: a dangling reference, a position outside the text, a GUID used twice, a
+    missing source file. What the standard allows (parent codes marked codable, a
+    schemaLocation that points elsewhere, ...) never refuses a file.
+
+    Args:
+        path: the file.
+        strict: refuse what the schema or its rules refuse.
+        sources: where a bare ``.qde``'s source files are (``--sources DIR``).
 
     Raises:
-        InputError: unreadable, hostile, or (strict) non-standard.
+        InputError: unreadable, hostile, or (strict) invalid.
     """
     from qualcode.importers.refi_qda import read_refi
 
-    read = read_refi(path)
-    if strict and read.problems:
+    read = read_refi(path, sources=sources, validate=strict)
+    refused = [*read.schema_errors, *read.violations]
+    if strict and refused:
         first = Problem(
-            f"refused (--strict): {len(read.problems)} difference(s) from the REFI-QDA standard; "
-            "nothing imported",
+            f"refused (--strict): {len(refused)} problem(s) that the REFI-QDA schema or its "
+            "rules refuse; nothing imported",
             str(path),
-            hint="import without --strict to accept them with warnings",
+            hint="import without --strict to import what can be, with warnings",
         )
-        raise InputError.from_problems([first, *read.problems])
+        raise InputError.from_problems([first, *refused])
     return read
 
 
@@ -437,19 +510,22 @@ def import_refi(
     planner = _Planner(project, refi, report)
     plan = planner.build()
     n_docs = len(plan.documents)
-    from qualcode.services.backups import auto_backup
+    from qualcode.services.backups import auto_backup_to
 
-    _, saved = auto_backup(
+    wrote, saved = auto_backup_to(
         project,
         "before-import",
-        lambda: project.import_refi(
+        lambda copy: project.import_refi(
             plan,
             summary=f"import {path.name}: {len(plan.new_codes)} codes, {n_docs} sources, "
             f"{len(plan.codings)} codings",
+            backup=str(copy) if copy else None,
         ),
+        changed=bool,
         enabled=backup,
     )
     report.backup = saved
+    report.changed = wrote
     if plan.new_codes or plan.code_fills:
         from qualcode.services.codebook import write_back
 
@@ -490,14 +566,16 @@ class _Planner:
             self.cases()
             self.codings()
             self.memos()
-            if self.refi.name:
+            if self.refi.name and not self.project.document_names():
+                # a project made from the file takes its name; one that already
+                # holds documents keeps its own
                 self.plan.settings[PROJECT_NAME] = self.refi.name
         meta = self.refi.meta.get("codebook")
         if isinstance(meta, dict) and meta:
             from qualcode.store.base import CODEBOOK_META
 
             languages = meta.get("languages")
-            self.plan.settings[CODEBOOK_META] = {
+            settings = {
                 "name": str(meta.get("name") or ""),
                 "description": str(meta.get("description") or ""),
                 "languages": [x for x in languages if isinstance(x, str)]
@@ -505,6 +583,8 @@ class _Planner:
                 else [],
                 "version": 1,
             }
+            if settings["name"] or settings["description"] or settings["languages"]:
+                self.plan.settings[CODEBOOK_META] = settings
         return self.plan
 
     # ---------------------------------------------------------------- users
@@ -847,12 +927,13 @@ class _Planner:
                             "linked to the case instead"
                         )
                         self.plan.case_sources.append((case, doc, None))
-                    else:
-                        self.warn(f"{what} points at an unknown code {c.code}; skipped")
+                    # else: a dangling reference, which the reader reported
                     tally.skipped += 1
                     continue
+                by_kind = self.report.kinds.setdefault(c.kind, Tally())
                 if c.guid in known["coding"]:
                     tally.matched += 1
+                    by_kind.matched += 1
                     tally.how["guid"] = tally.how.get("guid", 0) + 1
                     continue
                 if c.guid in known["tombstone"]:
@@ -863,14 +944,14 @@ class _Planner:
                 key = (doc, code_id, c.start, c.end, coder)
                 if key in identical:
                     tally.matched += 1
+                    by_kind.matched += 1
                     tally.how["span"] = tally.how.get("span", 0) + 1
                     continue
                 identical.add(key)
                 memo_parts = []
                 for note_guid in c.notes:
                     note = notes.get(note_guid)
-                    if note is None:
-                        self.warn(f"{what} refers to a missing note {note_guid}")
+                    if note is None:  # a dangling reference, which the reader reported
                         continue
                     self.consumed.add(note_guid)
                     if note.text.strip():
@@ -910,6 +991,7 @@ class _Planner:
                 self.plan.codings.append((coding, c.selection or None))
                 self.coding_guids.add(c.guid)
                 tally.added += 1
+                by_kind.added += 1
                 for comment in meta.get("comments", []) or []:
                     if (
                         isinstance(comment, dict)
@@ -927,6 +1009,14 @@ class _Planner:
                             }
                         )
                         known["comment"].add(comment["guid"])
+
+        kinds = dict(self.refi.coding_kinds)
+        self.report.coding_kinds = kinds
+        if kinds:
+            # every coding of the file, of every kind (those of pictures, recordings
+            # and PDF areas cannot come in: they are counted and skipped)
+            tally.in_file = sum(kinds.values())
+            tally.skipped = tally.in_file - tally.added - tally.matched
 
     # ---------------------------------------------------------------- memos
 

@@ -69,6 +69,28 @@ def load_pseudonyms(path: Path | None) -> Pseudonymizer:
     return Pseudonymizer(read_pseudonyms(path))
 
 
+def names_from(pseudonyms: Path | Mapping[str, str] | None) -> Pseudonymizer:
+    """The name map of a file, or of a mapping given directly (empty for ``None``)."""
+    if isinstance(pseudonyms, Mapping):
+        return Pseudonymizer(pseudonyms)
+    return load_pseudonyms(pseudonyms)
+
+
+PSEUDONYM_FILES = ("pseudonyms.csv", "pseudonyms.yaml", "pseudonyms.yml", "pseudonyms.tsv")
+"""The name map the workbench applies to its own exports, found beside the project."""
+
+
+def project_pseudonyms(project: Project) -> Path | None:
+    """The project's name map: ``pseudonyms.csv`` (or ``.yaml``, ``.yml``, ``.tsv``) in
+    the project's folder (on PostgreSQL, the folder the workbench runs in), or
+    ``None``. The workbench applies it to every export it writes."""
+    folder = Path(project.path).parent if project.path else Path.cwd()
+    for name in PSEUDONYM_FILES:
+        if (folder / name).is_file():
+            return folder / name
+    return None
+
+
 def _languages(project: Project) -> list[str]:
     return list(project.codebook().languages)
 
@@ -89,6 +111,7 @@ def build_workbook(
     label_lang: str | None = None,
     measure: str = "codings",
     names: Pseudonymizer | None = None,
+    sheet_id: str | None = None,
 ) -> Workbook:
     """Compute one export's matrices and flatten them into sheets.
 
@@ -100,6 +123,8 @@ def build_workbook(
         label_lang: the language of code labels.
         measure: for ``frequency``, the measure of the first sheet (what CSV holds).
         names: pseudonyms applied to every string.
+        sheet_id: give a review sheet (quotes, segments, all) its hidden review state
+            under this id (an XLSX export: ``review apply`` merges it).
     """
     filters = filters or Filters()
     names = names or Pseudonymizer({})
@@ -121,7 +146,7 @@ def build_workbook(
                 filters, by=by or default_by(project, "quotes"), label_lang=label_lang
             )
         )
-        return tables.quotes_workbook(qm)
+        return tables.quotes_workbook(qm, sheet_id=sheet_id)
     if kind == "cooccurrence":
         return tables.cooccurrence_workbook(
             names.apply(project.cooccurrence(filters, label_lang=label_lang))
@@ -133,6 +158,7 @@ def build_workbook(
             [names.text(a) for a in project.attribute_names()],
             langs,
             filters.describe(),
+            sheet_id=sheet_id,
         )
     if kind == "appendix":
         return tables.appendix_workbook(
@@ -145,7 +171,14 @@ def build_workbook(
         return tables.memos_workbook(names.apply(project.memo_rows(filters)), filters.describe())
     books = [
         build_workbook(
-            project, k, filters=filters, by=by, label_lang=label_lang, measure=measure, names=names
+            project,
+            k,
+            filters=filters,
+            by=by,
+            label_lang=label_lang,
+            measure=measure,
+            names=names,
+            sheet_id=sheet_id if k == "segments" else None,
         )
         for k in ("frequency", "quotes", "cooccurrence", "segments", "appendix")
     ]
@@ -302,8 +335,17 @@ def export_matrix(
         raise InputError(
             "a CSV file holds one table", hint="export 'all' as xlsx, sqlite, json or md"
         )
+    from qualcode.clock import new_guid
+
     book = build_workbook(
-        project, kind, filters=filters, by=by, label_lang=label_lang, measure=measure, names=names
+        project,
+        kind,
+        filters=filters,
+        by=by,
+        label_lang=label_lang,
+        measure=measure,
+        names=names,
+        sheet_id=new_guid() if fmt == "xlsx" else None,
     )
     support: list[Sheet] | None = None
     if fmt == "sqlite":
@@ -427,22 +469,67 @@ class ReviewFileReport:
     problems: tuple[str, ...]
 
     @property
+    def unmatched(self) -> int:
+        """Rows that matched no coding (or the wrong one), or could not be read."""
+        return len(self.problems) + len(self.applied.unmatched)
+
+    @property
     def failed(self) -> bool:
-        """True when any row could not be matched."""
-        return bool(self.problems or self.applied.unmatched)
+        """True when any row conflicted or could not be matched."""
+        return bool(self.unmatched or self.applied.conflicts)
+
+    def summary(self) -> str:
+        """``applied N, unchanged N, conflicts N, unmatched N``."""
+        a = self.applied
+        verb = "would apply" if a.dry_run else "applied"
+        return (
+            f"{verb} {a.changed}, unchanged {a.unchanged}, conflicts {len(a.conflicts)}, "
+            f"unmatched {self.unmatched}"
+        )
 
 
 def apply_review_file(
-    project: Project, path: Path, *, reviewer: str | None = None
+    project: Project,
+    path: Path,
+    *,
+    reviewer: str | None = None,
+    overwrite: bool = False,
+    dry_run: bool = False,
 ) -> ReviewFileReport:
-    """Read a supervisor's XLSX quote sheet and apply its verdicts and comments.
+    """Read a supervisor's XLSX quote sheet and merge its verdicts and comments.
 
-    Rows that match no coding are reported (one line each) and the rest applied; a
-    file that cannot be used (not a workbook, no quote sheet, an unknown status)
-    changes nothing.
+    Only rows the supervisor changed since the export act (the sheet's hidden state
+    says what each row showed); a coding reviewed again since is a conflict and
+    keeps its verdict unless ``overwrite``. Rows that match no coding are reported
+    (one line each) and the rest applied.
+
+    Args:
+        project: the open project.
+        path: the workbook.
+        reviewer: whose verdicts (default: the project's coder).
+        overwrite: apply conflicting rows too, and a sheet without recorded states.
+        dry_run: say what would change; change nothing.
+
+    Raises:
+        InputError: not a workbook, no quote sheet, an unknown status, or (without
+            ``overwrite``) a sheet without recorded states; nothing is changed.
     """
     from qualcode.importers.review_xlsx import read_review_sheet
 
-    entries, problems = read_review_sheet(path)
-    report = project.apply_reviews(entries, reviewer=reviewer, source=str(path))
-    return ReviewFileReport(report, tuple(problems))
+    sheet = read_review_sheet(path)
+    if not sheet.states and not overwrite:
+        raise InputError(
+            "the sheet has no recorded review states (it was exported by an earlier qualcode), "
+            "so qualcode cannot tell what the supervisor changed; nothing was changed",
+            path=path,
+            hint="export a fresh one with 'qualcode export quotes --format xlsx', "
+            "or pass --overwrite to apply every filled-in row as it is",
+        )
+    report = project.apply_reviews(
+        sheet.entries,
+        reviewer=reviewer,
+        source=str(path),
+        overwrite=overwrite,
+        dry_run=dry_run,
+    )
+    return ReviewFileReport(report, tuple(sheet.problems))

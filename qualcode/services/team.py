@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from qualcode.core.agreement import AgreementReport
 from qualcode.core.project_merge import ProjectMergeReport
+from qualcode.core.pseudonyms import Pseudonymizer
 
 if TYPE_CHECKING:
     from qualcode.store import Project
@@ -32,14 +33,17 @@ def merge_project(
         ProjectError: the other is not a project, has a newer schema, cannot be
             reached; our backup failed.
     """
-    from qualcode.services.backups import auto_backup
+    from qualcode.services.backups import auto_backup_to
     from qualcode.store.merge_projects import read_project
 
     theirs = read_project(other, ours=project.location)
-    report, saved = auto_backup(
+    report, saved = auto_backup_to(
         project,
         "before-merge",
-        lambda: project.merge_from(theirs, dry_run=dry_run),
+        lambda copy: project.merge_from(
+            theirs, dry_run=dry_run, backup=str(copy) if copy else None
+        ),
+        changed=lambda r: r.changed,
         enabled=backup and not dry_run,
     )
     report.backup = str(saved) if saved else None
@@ -105,9 +109,14 @@ def agreement_report(
     unit: str = "char",
     codes: Sequence[str] | None = None,
     include_unfinished: bool = False,
+    names: Pseudonymizer | None = None,
 ) -> AgreementReport:
-    """Agreement between coders on the documents they marked done."""
-    return project.agreement(coders, unit=unit, codes=codes, include_unfinished=include_unfinished)
+    """Agreement between coders on the documents they marked done (with ``names``,
+    the documents and the disagreements' quotes under their pseudonyms)."""
+    report = project.agreement(
+        coders, unit=unit, codes=codes, include_unfinished=include_unfinished
+    )
+    return names.apply(report) if names else report
 
 
 def write_agreement(report: AgreementReport, fmt: str, output: Path | None) -> str | None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qualcode.core.model import Document
+from qualcode.core.pseudonyms import Pseudonymizer
 from qualcode.core.text_analysis import GROUPINGS, KwicLine, WordFrequencies, kwic_table
 from qualcode.errors import InputError
 
@@ -93,8 +94,13 @@ def word_frequencies(
     by: str = "corpus",
     docs: Sequence[str] | None = None,
     remove_stop_words: bool = True,
+    names: Pseudonymizer | None = None,
 ) -> WordFrequencies:
     """Lemma counts per group, stop words (spaCy's for id/en) removed.
+
+    With ``names`` (pseudonyms) every text is counted with its names replaced, and
+    the groups (documents, cases) are named by their pseudonyms: no real name is
+    counted as a word.
 
     Args:
         project: the open project.
@@ -117,12 +123,14 @@ def word_frequencies(
         counters[lang] = WordCounter(lang, corpus, remove_stop_words=remove_stop_words)
     counts: dict[str, Counter[str]] = {}
     totals: dict[str, int] = {}
+    names = names or Pseudonymizer({})
     for group, items in _texts_by_group(project, documents, by).items():
         counter: Counter[str] = Counter()
         for lang, text in items:
-            counters[lang if lang in counters else "en"].count([text], counter)
-        counts[group] = counter
-        totals[group] = sum(counter.values())
+            counters[lang if lang in counters else "en"].count([names.text(text)], counter)
+        label = names.text(group) if by in ("document", "case") else group
+        counts[label] = counts.get(label, Counter()) + counter
+        totals[label] = sum(counts[label].values())
     return WordFrequencies(by, counts, totals, remove_stop_words)
 
 
@@ -133,8 +141,14 @@ def keyword_in_context(
     width: int = 40,
     lemma: bool = False,
     docs: Sequence[str] | None = None,
+    names: Pseudonymizer | None = None,
 ) -> list[KwicLine]:
     """Every occurrence of ``term`` with ``width`` characters of context each side.
+
+    With ``names`` (pseudonyms) the context is read wider, its names replaced, then
+    cut to ``width``, so that no real name survives, not even one cut in half at the
+    edge of the context; the document and speaker are named by their pseudonyms
+    (positions stay those of the project's text).
 
     Raises:
         InputError: an empty term or a width below 1.
@@ -145,7 +159,26 @@ def keyword_in_context(
         raise InputError("the search term is empty")
     if width < 1:
         raise InputError(f"width {width} is too small", hint="use --width 1 or more")
-    return kwic(project.documents_full(docs), term, width=width, lemma=lemma)
+    if not names:
+        return kwic(project.documents_full(docs), term, width=width, lemma=lemma)
+    pad = names.longest() + 1
+    out: list[KwicLine] = []
+    for k in kwic(project.documents_full(docs), term, width=width + pad, lemma=lemma):
+        new, pm = names.text_map(k.left + k.keyword + k.right)
+        a, b = pm.start(len(k.left)), pm.end(len(k.left) + len(k.keyword))
+        out.append(
+            KwicLine(
+                doc=names.text(k.doc),
+                sentence=k.sentence,
+                speaker=names.text(k.speaker) if k.speaker else k.speaker,
+                start=k.start,
+                end=k.end,
+                left=new[:a][-width:],
+                keyword=new[a:b],
+                right=new[b:][:width],
+            )
+        )
+    return out
 
 
 def export_words(

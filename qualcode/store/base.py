@@ -32,6 +32,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from qualcode.clock import new_guid, now
 from qualcode.core.codebook import Codebook, tree_order
+from qualcode.core.history import BARRIER_KINDS
 from qualcode.errors import ConflictError, NotFoundError, ProjectError
 from qualcode.store import convert
 from qualcode.store.engine import SchemaUpgrade, sqlite_path
@@ -252,6 +253,9 @@ class ProjectBase:
         self.engine = engine
         self.location = location
         self.coder = coder
+        self.window: str | None = None
+        """The window recorded on every action (``cli``, ``tui:...``); ``None`` for a
+        script using the API, whose undo then reaches every window of its person."""
         self._code_pk_cache: dict[str, int] | None = None
         self._code_ids: dict[int, str] = {}
         self._doc_cache: dict[str, tuple[int, int]] = {}
@@ -306,7 +310,15 @@ class ProjectBase:
         group: str | None = None,
         extra: dict[str, Any] | None = None,
     ) -> Iterator[_Tx]:
-        """One transaction that ends with one action-log entry (if anything changed)."""
+        """One transaction that ends with one action-log entry (if anything changed).
+
+        The entry belongs to the person who made the action (:attr:`coder`) and the
+        window it was made from (:attr:`window`), whatever coder the rows it writes
+        carry: an auto-code run's suggestions are coder ``rules``, an imported gold
+        standard ``gold``, a consensus ``consensus``, yet the run, the import and the
+        adjudication are undone by the person who made them. ``coder`` is only given
+        by undo and redo (the person whose history they walk).
+        """
         try:
             with self.engine.connect().execution_options(qualcode_write=True) as conn:
                 with _begin_write(conn):
@@ -317,6 +329,9 @@ class ProjectBase:
                         if extra:
                             payload.update(extra)
                         payload.update(tx.extra)
+                        replayable = undoable and bool(tx.changes)
+                        if not replayable and "barrier" not in payload:
+                            payload["barrier"] = kind in BARRIER_KINDS
                         conn.execute(
                             _insert_stmt(T_ACTIONS),
                             {
@@ -328,7 +343,8 @@ class ProjectBase:
                                 "payload": json.dumps(payload, ensure_ascii=False, default=str),
                                 "group_guid": group,
                                 "reverts": tx.reverts,
-                                "undoable": undoable and bool(tx.changes),
+                                "undoable": replayable,
+                                "window": self.window,
                             },
                         )
         except RowChanged as exc:

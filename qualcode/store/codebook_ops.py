@@ -24,6 +24,7 @@ from qualcode.core.codebook import (
     check_key,
     tree_order,
 )
+from qualcode.core.merge import FoldedCode, fold_code
 from qualcode.errors import ConflictError, InputError, NotFoundError
 from qualcode.store import convert
 from qualcode.store.base import (
@@ -293,8 +294,11 @@ class CodebookOpsMixin(ProjectBase):
             result = self._codebook(conn)[new]
         return result
 
-    def merge_code(self, source: str, target: str) -> Code:
-        """Merge ``source`` into ``target``: codings, sub-codes, memos and aliases follow.
+    def merge_code(self, source: str, target: str) -> FoldedCode:
+        """Merge ``source`` into ``target``: codings, sub-codes, memos and aliases follow,
+        and so do its keywords, phrases, regular expressions, examples and description
+        (see :func:`qualcode.core.merge.fold_code`); every difference not carried over
+        is in the result's ``not_carried``.
 
         A coding of ``source`` identical to one of ``target`` (same document, span and
         coder) is stored once. ``source``'s id becomes an alias of ``target``.
@@ -357,11 +361,23 @@ class CodebookOpsMixin(ProjectBase):
                 select(T_ALIASES.c.alias).where(T_ALIASES.c.code_pk == src["pk"])
             ).all():
                 tx.update(T_ALIASES, {"alias": alias.alias}, {"code_pk": dst["pk"]})
+            lang = cb.languages[0] if cb.languages else None
+            folded = fold_code(dst_code, src_code, lang=lang)
+            carried = list(folded.carried)
+            fields: dict[str, Any] = {}
+            if folded.code.rules != dst_code.rules:
+                fields["rules"] = convert.rules_to_db(folded.code.rules)
+            if folded.code.examples != dst_code.examples:
+                fields["examples"] = json.dumps(list(folded.code.examples), ensure_ascii=False)
+            if folded.code.description != dst_code.description:
+                fields["description"] = folded.code.description
             if src["memo"]:
-                joined = (
+                fields["memo"] = (
                     dst["memo"] + "\n\n" if dst["memo"] else ""
                 ) + f"[merged from {src['id']}] {src['memo']}"
-                tx.update(T_CODES, {"pk": dst["pk"]}, {"memo": joined})
+                carried.append("its memo")
+            if fields:
+                tx.update(T_CODES, {"pk": dst["pk"]}, fields)
             tx.delete(T_CODES, {"pk": src["pk"]})
             tx.insert(T_ALIASES, {"alias": src["id"], "code_pk": dst["pk"]})
             tx.insert(
@@ -373,7 +389,7 @@ class CodebookOpsMixin(ProjectBase):
             after = self._codebook(conn)
             self._reorder(tx, list(after.codes))
             result = self._codebook(conn)[dst["id"]]
-        return result
+        return FoldedCode(result, tuple(carried), folded.not_carried)
 
     def delete_code(self, code_id: str) -> None:
         """Delete a code that has no codings and no sub-codes.

@@ -68,7 +68,7 @@ def code_from_row(row: Mapping[Any, Any], parent: str | None, aliases: tuple[str
 
 _CODING_FIELDS = (
     "guid", "doc", "code", "start", "end", "coder", "created", "quote", "memo", "origin",
-    "status", "review", "anchor", "reviewer", "reviewed_at",
+    "status", "review", "anchor", "reviewer", "reviewed_at", "memo_author",
 )  # fmt: skip
 
 
@@ -97,4 +97,5 @@ def coding_from_row(row: Mapping[Any, Any]) -> Coding:
         anchor=row["anchor"],
         reviewer=row["reviewer"],
         reviewed_at=row["reviewed_at"],
+        memo_author=row.get("memo_author") if row["memo"] else None,
     )

@@ -1,4 +1,4 @@
-"""Undo and redo from the action log, per coder, surviving a restart.
+"""Undo and redo from the action log, per person and per window, surviving a restart.
 
 Every undoable action stored its row-level changes (full before/after images) in
 the log. :meth:`HistoryMixin.undo` replays the inverse of the newest undoable unit
@@ -72,16 +72,26 @@ class Step:
 
 
 class HistoryMixin(ProjectBase):
-    """Undo and redo of the coder's own actions."""
+    """Undo and redo of the person's own actions, per window."""
 
-    _history_cache: dict[str, tuple[int, History]]
+    _history_cache: dict[tuple[str, frozenset[str] | None], tuple[int, History]]
 
     # ------------------------------------------------------------------ the walk
 
-    def _history(self, conn: Connection, coder: str) -> History:
-        """The coder's stacks, extended incrementally from the log."""
-        cache: dict[str, tuple[int, History]] = self.__dict__.setdefault("_history_cache", {})
-        last, history = cache.get(coder, (0, History()))
+    def _scope(self, anywhere: bool) -> frozenset[str] | None:
+        """The windows whose actions undo may take back (``None``: every window)."""
+        if anywhere or self.window is None:
+            return None
+        return frozenset({self.window})
+
+    def _history(
+        self, conn: Connection, coder: str, scope: frozenset[str] | None = None
+    ) -> History:
+        """The person's stacks in ``scope``, extended incrementally from the log."""
+        cache: dict[tuple[str, frozenset[str] | None], tuple[int, History]] = (
+            self.__dict__.setdefault("_history_cache", {})
+        )
+        last, history = cache.get((coder, scope), (0, History()))
         special = or_(T_ACTIONS.c.kind.in_((UNDO, REDO)), T_ACTIONS.c.undoable.is_(False))
         stmt = (
             select(
@@ -90,13 +100,14 @@ class HistoryMixin(ProjectBase):
                 T_ACTIONS.c.kind,
                 T_ACTIONS.c.undoable,
                 T_ACTIONS.c.group_guid,
+                T_ACTIONS.c.window,
                 case((special, T_ACTIONS.c.payload), else_=None).label("payload"),
             )
             .where(T_ACTIONS.c.seq > last)
             .order_by(T_ACTIONS.c.seq)
         )
         entries: list[LogEntry] = []
-        for seq, who, kind, undoable, group, payload in conn.execute(stmt):
+        for seq, who, kind, undoable, group, window, payload in conn.execute(stmt):
             data: dict[str, Any] = json.loads(payload) if payload else {}
             barrier = data.get("barrier")
             entries.append(
@@ -108,24 +119,25 @@ class HistoryMixin(ProjectBase):
                     group=group,
                     targets=tuple(data.get("targets", ())),
                     barrier=bool(barrier) if barrier is not None else None,
+                    window=window,
                 )
             )
             last = seq
-        walk(entries, coder, history)
-        cache[coder] = (last, history)
+        walk(entries, coder, history, windows=scope)
+        cache[(coder, scope)] = (last, history)
         return history
 
-    def can_undo(self, *, coder: str | None = None) -> str | None:
+    def can_undo(self, *, coder: str | None = None, anywhere: bool = False) -> str | None:
         """The summary of what :meth:`undo` would undo next, or ``None``."""
-        return self._peek(coder, redo=False)
+        return self._peek(coder, redo=False, anywhere=anywhere)
 
-    def can_redo(self, *, coder: str | None = None) -> str | None:
+    def can_redo(self, *, coder: str | None = None, anywhere: bool = False) -> str | None:
         """The summary of what :meth:`redo` would redo next, or ``None``."""
-        return self._peek(coder, redo=True)
+        return self._peek(coder, redo=True, anywhere=anywhere)
 
-    def _peek(self, coder: str | None, *, redo: bool) -> str | None:
+    def _peek(self, coder: str | None, *, redo: bool, anywhere: bool = False) -> str | None:
         with self._read() as conn:
-            history = self._history(conn, coder or self.coder)
+            history = self._history(conn, coder or self.coder, self._scope(anywhere))
             stack = history.undone if redo else history.done
             if not stack:
                 return None
@@ -136,29 +148,50 @@ class HistoryMixin(ProjectBase):
         n = len(stack[-1].seqs)
         return str(summary) + (f" (+{n - 1} more in the same step)" if n > 1 else "")
 
+    def history_end(self, *, coder: str | None = None, anywhere: bool = False) -> Barrier | None:
+        """What ended the history, when nothing is left to undo because of a barrier
+        (a project merge, a re-import, a REFI-QDA import); ``None`` otherwise."""
+        with self._read() as conn:
+            history = self._history(conn, coder or self.coder, self._scope(anywhere))
+            if history.done or history.barrier is None:
+                return None
+            row = conn.execute(
+                select(
+                    T_ACTIONS.c.kind, T_ACTIONS.c.summary, T_ACTIONS.c.at, T_ACTIONS.c.payload
+                ).where(T_ACTIONS.c.seq == history.barrier)
+            ).one()
+        data = json.loads(row.payload) if row.payload else {}
+        backup = data.get("backup")
+        return Barrier(row.kind, row.summary, row.at, backup if isinstance(backup, str) else None)
+
     # ------------------------------------------------------------------ undo / redo
 
-    def undo(self, *, coder: str | None = None) -> Step | None:
-        """Undo the coder's newest undoable action (or group); ``None`` when none is left.
+    def undo(self, *, coder: str | None = None, anywhere: bool = False) -> Step | None:
+        """Undo the person's newest undoable action (or group) made in this window;
+        ``None`` when none is left.
+
+        Args:
+            coder: the person (default: the project's coder).
+            anywhere: take the newest action made in any window (``--any``).
 
         Raises:
             ConflictError: a row the action changed was changed since by someone else.
         """
-        return self._step(UNDO, coder or self.coder)
+        return self._step(UNDO, coder or self.coder, self._scope(anywhere))
 
-    def redo(self, *, coder: str | None = None) -> Step | None:
-        """Redo the coder's newest undone action (or group); ``None`` when none is left.
+    def redo(self, *, coder: str | None = None, anywhere: bool = False) -> Step | None:
+        """Redo the person's newest undone action (or group); ``None`` when none is left.
 
         Raises:
             ConflictError: a row the undo restored was changed since by someone else.
         """
-        return self._step(REDO, coder or self.coder)
+        return self._step(REDO, coder or self.coder, self._scope(anywhere))
 
-    def _step(self, action: str, coder: str) -> Step | None:
+    def _step(self, action: str, coder: str, scope: frozenset[str] | None) -> Step | None:
         step: Step | None = None
         try:
             with self._write(action, action, coder=coder) as tx:
-                history = self._history(tx.conn, coder)
+                history = self._history(tx.conn, coder, scope)
                 stack = history.done if action == UNDO else history.undone
                 if not stack:
                     return None
@@ -187,6 +220,38 @@ class HistoryMixin(ProjectBase):
             self._code_pk_cache = None
             self._doc_cache.clear()
         return step
+
+
+@dataclass(frozen=True)
+class Barrier:
+    """The action that ended a history (undo does not cross it).
+
+    Attributes:
+        kind: ``merge``, ``import.replace`` or ``import.refi``.
+        summary: its log summary.
+        at: when.
+        backup: the copy of the project made before it (its undo), if recorded.
+    """
+
+    kind: str
+    summary: str
+    at: str
+    backup: str | None
+
+    def describe(self, action: str = "undo") -> str:
+        """One line: why there is nothing to undo, and what takes the change back."""
+        what = {
+            "merge": "a project merge",
+            "import.replace": "a re-import",
+            "import.refi": "a REFI-QDA import",
+        }.get(self.kind, self.kind)
+        line = f"nothing to {action}: {what} ({self.summary}, {self.at}) ends the history"
+        if action == "undo":
+            if self.backup:
+                line += f"; its backup is its undo: qualcode restore {self.backup}"
+            else:
+                line += "; a backup made before it is its undo ('qualcode restore FILE')"
+        return line
 
 
 def _key(table: Any, row: dict[str, Any]) -> dict[str, Any]:

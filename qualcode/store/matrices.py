@@ -1089,13 +1089,19 @@ class MatrixMixin(ProjectBase):
                     guid=guid,
                 )
             )
+        with self._read() as conn:
+            authors: dict[str, str] = dict(
+                conn.execute(
+                    text("SELECT guid, memo_author FROM codings WHERE memo_author IS NOT NULL")
+                ).all()
+            )
         for s in self.segments(filters):
             if s.memo:
                 out.append(
                     MemoRow(
                         kind="coding",
                         target=f"{s.code} @ {s.place()}",
-                        author=s.coder,
+                        author=authors.get(s.guid) or s.coder,
                         created=s.created,
                         updated=s.created,
                         title="",

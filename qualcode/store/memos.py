@@ -119,18 +119,97 @@ class MemoMixin(ProjectBase):
                     )
             return [self._memo(conn, r) for r in conn.execute(stmt).mappings()]
 
-    def set_coding_memo(self, guid: str, text: str | None) -> Coding:
-        """Set (or clear, with ``None`` / empty text) the memo of one coding."""
-        with self._write("memo.coding", f"memo on coding {guid}") as tx:
+    def set_coding_memo(self, guid: str, text: str | None, *, append: bool = False) -> Coding:
+        """Set (or clear, with ``None`` / empty text) the memo of one coding (one action).
+
+        The memo keeps its author (the person who wrote it, ``memo_author``).
+
+        Args:
+            guid: the coding.
+            text: the memo (``None`` or empty: no memo).
+            append: add ``text`` as a new paragraph after the memo there is.
+
+        Raises:
+            NotFoundError: no such coding.
+        """
+        what = "append to the memo of" if append else "memo on"
+        with self._write("memo.coding", f"{what} coding {guid}") as tx:
             row = tx.conn.execute(
-                select(T_CODINGS.c.pk, T_CODINGS.c.version).where(T_CODINGS.c.guid == guid)
+                select(T_CODINGS.c.pk, T_CODINGS.c.version, T_CODINGS.c.memo).where(
+                    T_CODINGS.c.guid == guid
+                )
             ).first()
             if row is None:
-                raise NotFoundError(f"no coding with guid {guid!r}")
-            tx.update(T_CODINGS, {"pk": row.pk}, {"memo": text or None, "version": row.version + 1})
+                raise NotFoundError(
+                    f"no coding with guid {guid!r}",
+                    hint="'qualcode codings --json' lists the guids",
+                )
+            value = joined(row.memo, text) if append else (text or None)
+            if value != row.memo:
+                tx.update(
+                    T_CODINGS,
+                    {"pk": row.pk},
+                    {
+                        "memo": value,
+                        "memo_author": self.coder if value else None,
+                        "version": row.version + 1,
+                    },
+                )
             full = (
                 tx.conn.execute(self._coding_select().where(T_CODINGS.c.guid == guid))
                 .mappings()
                 .one()
             )
             return convert.coding_from_row(full)
+
+    # ------------------------------------------------------------------ one memo per person
+
+    def own_memo(self, kind: str, target: str | None) -> Memo | None:
+        """The person's own memo on the project, a document, a code or a case (the
+        one the workbench edits: the oldest of theirs), or ``None``."""
+        mine = [m for m in self.memos(kind, target) if m.author == self.coder]
+        return mine[0] if mine else None
+
+    def write_memo(self, kind: str, target: str | None, text: str, *, append: bool = False) -> Memo:
+        """Set (or append to) the person's own memo on a target (one action): the
+        workbench's memo editor and ``qualcode memo set|append`` write the same memo.
+
+        Raises:
+            InputError: an empty text, an unknown kind.
+            NotFoundError: an unknown document, code or case.
+        """
+        if not text.strip():
+            raise InputError("the memo text is empty", hint="to remove a memo, use 'clear'")
+        mine = self.own_memo(kind, target)
+        if mine is None:
+            return self.add_memo(kind, target, text)
+        return self.update_memo(mine.guid, (joined(mine.text, text) or "") if append else text)
+
+    def clear_memo(self, kind: str, target: str | None) -> Memo | None:
+        """Delete the person's own memo on a target (one action); ``None`` when there
+        was none (nothing is written)."""
+        mine = self.own_memo(kind, target)
+        if mine is None:
+            return None
+        self.delete_memo(mine.guid)
+        return mine
+
+    def coding_memos(self) -> list[Coding]:
+        """Every coding that has a memo, in document and text order."""
+        with self._read() as conn:
+            rows = (
+                conn.execute(
+                    self._coding_select()
+                    .where(T_CODINGS.c.memo.is_not(None), T_CODINGS.c.memo != "")
+                    .order_by(T_DOCS.c.name, T_CODINGS.c.start, T_CODINGS.c.pk)
+                )
+                .mappings()
+                .all()
+            )
+        return [convert.coding_from_row(r) for r in rows]
+
+
+def joined(before: str | None, text: str | None) -> str | None:
+    """``text`` as a new paragraph after ``before`` (either may be empty)."""
+    parts = [p for p in ((before or "").rstrip(), (text or "").strip()) if p]
+    return "\n\n".join(parts) or None

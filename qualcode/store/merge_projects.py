@@ -223,8 +223,14 @@ def _codebook(codes: list[dict[str, Any]], aliases: list[dict[str, Any]]) -> Cod
 class ProjectMergeMixin(ProjectBase):
     """``qualcode merge OTHER``: bring another project's work into this one."""
 
-    def merge_from(self, other: OtherProject, *, dry_run: bool = False) -> ProjectMergeReport:
+    def merge_from(
+        self, other: OtherProject, *, dry_run: bool = False, backup: str | None = None
+    ) -> ProjectMergeReport:
         """Merge ``other`` into this project (one action; nothing written on a dry run).
+
+        A merge that changes nothing writes nothing (no log entry either). One that
+        changes something ends every undo history (a barrier); ``backup``, the copy
+        made before it, is recorded in its log entry as its undo.
 
         Raises:
             ProjectError: on PostgreSQL, when the connected role is not the owner.
@@ -241,12 +247,13 @@ class ProjectMergeMixin(ProjectBase):
                 )
         report = ProjectMergeReport(source=other.location, dry_run=dry_run)
         try:
-            with self._write(
-                "merge", f"merge {other.location}", undoable=False, extra={"source": other.location}
-            ) as tx:
+            with self._write("merge", f"merge {other.location}", undoable=False) as tx:
                 _Merge(self, tx, other, report).run()
                 if dry_run:
                     raise _DryRun(report)
+                report.rows_changed = len(tx.changes)
+                if tx.changes:
+                    tx.extra.update(source=other.location, backup=backup, barrier=True)
         except _DryRun as done:
             return done.report
         self._code_pk_cache = None

@@ -9,7 +9,8 @@ does not apply row-level security to a table's owner).
 :func:`grant_role` gives a coder's role what it needs and no more:
 
 * every table: ``SELECT``;
-* ``codings``: ``INSERT``, ``DELETE`` and ``UPDATE`` of ``memo``, ``status`` and
+* ``codings``: ``INSERT``, ``DELETE`` and ``UPDATE`` of ``memo`` (and its
+  ``memo_author``), ``status`` and
   ``version`` (policies: only rows whose ``coder`` is the role);
 * the action log, tombstones, review comments: ``INSERT`` (own rows);
 * memos, done marks, rejected suggestions: write own rows;
@@ -31,7 +32,7 @@ from sqlalchemy import Connection, text
 from qualcode.errors import InputError
 
 CODER_GRANTS: dict[str, str] = {
-    "codings": "INSERT, DELETE, UPDATE (memo, status, version)",
+    "codings": "INSERT, DELETE, UPDATE (memo, memo_author, status, version)",
     "actions": "INSERT",
     "tombstones": "INSERT",
     "review_comments": "INSERT",

@@ -56,6 +56,7 @@ from qualcode.store.base import (
     T_CODINGS,
     T_DOCS,
     T_SENTS,
+    T_SETTINGS,
     T_TURNS,
     ProjectBase,
     _short,
@@ -223,10 +224,19 @@ class Project(
                 "languages": list(codebook.languages),
                 "version": codebook.version,
             }
-            self._set(tx, CODEBOOK_META, meta)
+            stored = conn.execute(
+                select(T_SETTINGS.c.value).where(T_SETTINGS.c.key == CODEBOOK_META)
+            ).scalar()
+            if stored is not None or meta != _EMPTY_META:
+                # no setting reads as the empty one: writing it would change nothing
+                self._set(tx, CODEBOOK_META, meta)
             if source is not None:
                 self._set(tx, CODEBOOK_PATH, source)
-        return SyncReport(tuple(added), tuple(updated), tuple(dropped), max(unchanged, 0))
+            # the link to the file is no change a backup protects
+            written = sum(1 for ch in tx.changes if not _is_setting(ch, CODEBOOK_PATH))
+        return SyncReport(
+            tuple(added), tuple(updated), tuple(dropped), max(unchanged, 0), rows=written
+        )
 
     def code_counts(self, *, coder: str | None = None) -> dict[str, CodeCount]:
         """Codings and documents per code id (accepted codings only)."""
@@ -535,9 +545,7 @@ class Project(
         memo: str | None,
         group: str | None,
     ) -> tuple[Coding, bool]:
-        with self._write(
-            "code", f"code {doc} [{start}:{end}] with {code}", coder=coder, group=group
-        ) as tx:
+        with self._write("code", f"code {doc} [{start}:{end}] with {code}", group=group) as tx:
             conn = tx.conn
             row = conn.execute(
                 _SQL_DOC_SPAN, {"start": start, "length": max(end - start, 0), "name": doc}
@@ -561,6 +569,24 @@ class Project(
                     .mappings()
                     .one()
                 )
+                if memo and memo != existing["memo"]:
+                    # the identical coding is there: the memo given is set on it
+                    # (one action, undone like any other)
+                    tx.update(
+                        T_CODINGS,
+                        {"pk": existing["pk"]},
+                        {
+                            "memo": memo,
+                            "memo_author": self.coder,
+                            "version": existing["version"] + 1,
+                        },
+                    )
+                    tx.summary = f"memo on the coding {doc} [{start}:{end}] with {canonical}"
+                    existing = (
+                        conn.execute(self._coding_select().where(T_CODINGS.c.guid == same))
+                        .mappings()
+                        .one()
+                    )
                 return convert.coding_from_row(existing), False
             values = {
                 "guid": new_guid(),
@@ -580,6 +606,7 @@ class Project(
                 "anchor": "exact",
                 "batch": group,
                 "version": 1,
+                "memo_author": self.coder if memo else None,
             }
             tx.insert(T_CODINGS, values)
         return (
@@ -595,6 +622,7 @@ class Project(
                 memo=memo,
                 origin=origin,
                 status=status,
+                memo_author=self.coder if memo else None,
             ),
             True,
         )
@@ -605,7 +633,7 @@ class Project(
         Raises:
             NotFoundError: when no coding has this guid.
         """
-        with self._write("uncode", f"remove coding {guid}", coder=coder) as tx:
+        with self._write("uncode", f"remove coding {guid}") as tx:
             row = (
                 tx.conn.execute(self._coding_select().where(T_CODINGS.c.guid == guid))
                 .mappings()
@@ -643,7 +671,7 @@ class Project(
         """
         coder = coder or self.coder
         removed: list[Coding] = []
-        with self._write("uncode", f"remove codings {doc} [{start}:{end}]", coder=coder) as tx:
+        with self._write("uncode", f"remove codings {doc} [{start}:{end}]") as tx:
             conn = tx.conn
             doc_pk, chars = self._doc(conn, doc)
             _check_span(start, end, chars, doc)
@@ -764,6 +792,17 @@ def _check_span(start: int, end: int, chars: int, doc: str) -> None:
         )
 
 
+_EMPTY_META = {"name": "", "description": "", "languages": [], "version": 1}
+
+
+def _is_setting(change: dict[str, Any], key: str) -> bool:
+    """Whether a recorded change wrote the setting ``key``."""
+    if change.get("t") != "settings":
+        return False
+    row = change.get("row") or change.get("key") or {}
+    return bool(row.get("key") == key)
+
+
 def open_project(
     location: str | None = None,
     *,
@@ -771,6 +810,7 @@ def open_project(
     coder: str | None = None,
     blind: bool = False,
     backup: bool = True,
+    window: str | None = None,
 ) -> Project:
     """Open (or create) a project and bring its schema up to date.
 
@@ -785,6 +825,8 @@ def open_project(
             connected database role is the coder and this is ignored.
         blind: show only the coder's own codings.
         backup: back an existing project up before upgrading its schema.
+        window: the window recorded on every action (``cli`` for the command line, a
+            workbench window's id); undo takes back only that window's actions.
 
     Raises:
         ProjectError: missing file, not a project, newer schema, unreachable server,
@@ -807,6 +849,7 @@ def open_project(
         raise ProjectError(f"cannot open the project: {_short(exc)}") from None
     project = Project(engine, url, coder or default_coder())
     project.blind = blind
+    project.window = window
     project.schema_upgrade = upgrade
     return project
 

@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, func, insert, select
 
 from qualcode.clock import new_guid, now
 from qualcode.core.codebook import tree_order
@@ -176,10 +176,19 @@ class RefiMixin(ProjectBase):
 
     # ------------------------------------------------------------------ the import
 
-    def import_refi(self, plan: ImportPlan, *, summary: str) -> None:
-        """Write an import plan in one transaction (an import is not undone piecewise)."""
-        with self._write("import.refi", summary, undoable=False, extra={"refi": True}) as tx:
+    def import_refi(self, plan: ImportPlan, *, summary: str, backup: str | None = None) -> bool:
+        """Write an import plan in one transaction (an import is not undone piecewise).
+
+        An import that adds nothing (every code, source and coding already there)
+        writes nothing, not even a log entry. One that adds something ends every undo
+        history; ``backup``, the copy made before it, is recorded as its undo.
+
+        Returns:
+            Whether anything was written.
+        """
+        with self._write("import.refi", summary, undoable=False) as tx:
             conn = tx.conn
+            coders_before = conn.execute(select(func.count()).select_from(T_CODERS)).scalar()
             for name, guid in plan.coders:
                 self._ensure_coder(conn, name, guid)
             self._import_codes(tx, plan)
@@ -263,7 +272,12 @@ class RefiMixin(ProjectBase):
                 ).scalar()
                 if current is None:
                     self._set(tx, setting, value)
+            coders_after = conn.execute(select(func.count()).select_from(T_CODERS)).scalar()
+            wrote = bool(tx.changes) or coders_after != coders_before
+            if wrote:
+                tx.extra.update(refi=True, backup=backup, barrier=True)
         self._code_pk_cache = None
+        return wrote
 
     def _target_guid_for(self, conn: Any, kind: str, target: str | None) -> str | None:
         if kind == "project" or target is None:

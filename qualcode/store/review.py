@@ -16,7 +16,18 @@ from sqlalchemy import Connection, Table, select
 
 from qualcode.clock import new_guid, now
 from qualcode.core.model import Coding, Review
-from qualcode.core.review import VERDICTS, ReviewEntryIn, ReviewItem, ThreadEntry
+from qualcode.core.review import (
+    APPLY,
+    CONFLICT,
+    UNCHANGED,
+    UNMATCHED,
+    VERDICTS,
+    CodingState,
+    ReviewEntryIn,
+    ReviewItem,
+    ThreadEntry,
+    plan_reviews,
+)
 from qualcode.errors import ConflictError, InputError, NotFoundError
 from qualcode.store import convert
 from qualcode.store.base import T_CODES, T_CODINGS, T_DOCS, ProjectBase, _Tx
@@ -31,17 +42,30 @@ back with the reviewer; ``unreviewed`` / ``approved``: by state."""
 
 @dataclass(frozen=True)
 class ApplyReport:
-    """What ``review apply`` did.
+    """What ``review apply`` did (or, on a dry run, would do).
 
     Attributes:
         changed: codings whose verdict or thread changed.
-        unchanged: rows that said what the project already holds.
+        unchanged: rows the supervisor did not change, or already applied.
         unmatched: one message per row that matches no coding (or the wrong one).
+        conflicts: one message per row whose coding was reviewed again after the
+            export (the project's verdict kept).
+        applied: one message per row applied.
+        dry_run: nothing was written.
     """
 
     changed: int = 0
     unchanged: int = 0
     unmatched: tuple[str, ...] = field(default_factory=tuple)
+    conflicts: tuple[str, ...] = field(default_factory=tuple)
+    applied: tuple[str, ...] = field(default_factory=tuple)
+    dry_run: bool = False
+
+
+class _DryRun(Exception):
+    def __init__(self, report: ApplyReport) -> None:
+        super().__init__("dry run")
+        self.report = report
 
 
 class ReviewMixin(ProjectBase):
@@ -57,14 +81,16 @@ class ReviewMixin(ProjectBase):
 
     def _thread(self, conn: Connection, guid: str) -> list[ThreadEntry]:
         return [
-            ThreadEntry(r.guid, r.coding_guid, r.author, r.at, r.kind, r.text)
+            ThreadEntry(r.guid, r.coding_guid, r.author, r.at, r.kind, r.text, r.sheet)
             for r in conn.execute(
                 select(T_COMMENTS).where(T_COMMENTS.c.coding_guid == guid).order_by(T_COMMENTS.c.pk)
             )
         ]
 
-    def _add_entry(self, tx: _Tx, guid: str, author: str, kind: str, body: str) -> ThreadEntry:
-        entry = ThreadEntry(new_guid(), guid, author, now(), kind, body)
+    def _add_entry(
+        self, tx: _Tx, guid: str, author: str, kind: str, body: str, *, sheet: str | None = None
+    ) -> ThreadEntry:
+        entry = ThreadEntry(new_guid(), guid, author, now(), kind, body, sheet)
         tx.insert(
             T_COMMENTS,
             {
@@ -74,11 +100,21 @@ class ReviewMixin(ProjectBase):
                 "at": entry.at,
                 "kind": kind,
                 "text": body,
+                "sheet": sheet,
             },
         )
         return entry
 
-    def _set_verdict(self, tx: _Tx, row: Any, verdict: str, comment: str, reviewer: str) -> bool:
+    def _set_verdict(
+        self,
+        tx: _Tx,
+        row: Any,
+        verdict: str,
+        comment: str,
+        reviewer: str,
+        *,
+        sheet: str | None = None,
+    ) -> bool:
         """Record ``verdict`` (and the comment) on one coding; False when nothing changed."""
         if verdict not in VERDICTS:
             raise InputError(
@@ -90,14 +126,14 @@ class ReviewMixin(ProjectBase):
         if same_verdict and (not comment or comment == last_text):
             return False
         if same_verdict:
-            self._add_entry(tx, row["guid"], reviewer, "comment", comment)
+            self._add_entry(tx, row["guid"], reviewer, "comment", comment, sheet=sheet)
             return True
         tx.update(
             T_CODINGS,
             {"pk": row["pk"]},
             {"review": verdict, "reviewer": reviewer, "reviewed_at": now()},
         )
-        self._add_entry(tx, row["guid"], reviewer, verdict, comment)
+        self._add_entry(tx, row["guid"], reviewer, verdict, comment, sheet=sheet)
         return True
 
     def review_coding(
@@ -116,7 +152,7 @@ class ReviewMixin(ProjectBase):
             InputError: an unknown verdict.
         """
         reviewer = reviewer or self.coder
-        with self._write("review", f"{verdict} coding {guid}", coder=reviewer) as tx:
+        with self._write("review", f"{verdict} coding {guid}") as tx:
             row = self._coding_row(tx.conn, guid)
             self._set_verdict(tx, row, verdict, comment.strip(), reviewer)
         return self.coding_by_guid(guid)
@@ -126,7 +162,7 @@ class ReviewMixin(ProjectBase):
         author = author or self.coder
         if not text.strip():
             raise InputError("a comment needs some text")
-        with self._write("review.comment", f"comment on coding {guid}", coder=author) as tx:
+        with self._write("review.comment", f"comment on coding {guid}") as tx:
             self._coding_row(tx.conn, guid)
             return self._add_entry(tx, guid, author, "comment", text.strip())
 
@@ -135,7 +171,7 @@ class ReviewMixin(ProjectBase):
         author = author or self.coder
         if not text.strip():
             raise InputError("a reply needs some text")
-        with self._write("review.reply", f"reply on coding {guid}", coder=author) as tx:
+        with self._write("review.reply", f"reply on coding {guid}") as tx:
             self._coding_row(tx.conn, guid)
             return self._add_entry(tx, guid, author, "reply", text.strip())
 
@@ -161,7 +197,7 @@ class ReviewMixin(ProjectBase):
             ConflictError: the same coder already has an identical coding.
         """
         author = author or self.coder
-        with self._write("review.revise", f"revise coding {guid}", coder=author) as tx:
+        with self._write("review.revise", f"revise coding {guid}") as tx:
             conn = tx.conn
             row = self._coding_row(conn, guid)
             new_start = row["start"] if start is None else start
@@ -254,13 +290,22 @@ class ReviewMixin(ProjectBase):
         ]
 
     def apply_reviews(
-        self, entries: Sequence[ReviewEntryIn], *, reviewer: str | None = None, source: str = ""
+        self,
+        entries: Sequence[ReviewEntryIn],
+        *,
+        reviewer: str | None = None,
+        source: str = "",
+        overwrite: bool = False,
+        dry_run: bool = False,
     ) -> ApplyReport:
-        """Apply a supervisor's offline verdicts and comments in one action.
+        """Merge a supervisor's offline verdicts and comments in one action.
 
-        Rows whose guid matches no coding, or whose code differs from the coding's,
-        are reported and skipped; the others are applied. A row that says what the
-        project already holds changes nothing (applying a file twice is harmless).
+        Each row acts only where the supervisor changed it since the export (see
+        :func:`qualcode.core.review.plan_reviews`); a coding reviewed again since is
+        a conflict and keeps its verdict unless ``overwrite``. Rows that match no
+        coding (or the wrong one) are reported and skipped; the others are applied.
+        Thread entries remember the sheet they came from, so applying a sheet twice
+        changes nothing.
 
         Raises:
             InputError: an entry with an unknown verdict (nothing is written).
@@ -274,41 +319,90 @@ class ReviewMixin(ProjectBase):
                     line=e.row,
                     hint="use " + ", ".join(VERDICTS),
                 )
-        changed = unchanged = 0
-        unmatched: list[str] = []
         where = f"{source}:" if source else ""
-        with self._write(
-            "review.apply", f"apply reviews from {source or 'a sheet'}", coder=reviewer
-        ) as tx:
-            for e in entries:
-                place = f"{where}{e.row}: " if e.row is not None else where
-                row = (
-                    tx.conn.execute(self._coding_select().where(T_CODINGS.c.guid == e.guid))
-                    .mappings()
-                    .first()
+        try:
+            with self._write("review.apply", f"apply reviews from {source or 'a sheet'}") as tx:
+                states, code_of = self._review_states(tx.conn, [e.guid for e in entries])
+                decisions = plan_reviews(
+                    entries, states, code_of, reviewer=reviewer, overwrite=overwrite
                 )
-                if row is None:
-                    unmatched.append(f"{place}no coding with guid {e.guid!r}")
-                    continue
-                if e.code and e.code != row["code"]:
-                    unmatched.append(
-                        f"{place}coding {e.guid} is coded {row['code']!r}, the sheet says {e.code!r}"
-                    )
-                    continue
-                comment = e.comment.strip()
-                if e.verdict:
-                    did = self._set_verdict(tx, row, e.verdict, comment, reviewer)
-                elif comment:
-                    thread = self._thread(tx.conn, e.guid)
-                    if thread and thread[-1].text == comment:
-                        did = False
-                    else:
-                        self._add_entry(tx, e.guid, reviewer, "comment", comment)
-                        did = True
-                else:
-                    did = False
-                if did:
+                changed = unchanged = 0
+                lines: dict[str, list[str]] = {APPLY: [], CONFLICT: [], UNMATCHED: []}
+                for d in decisions:
+                    place = f"{where}{d.entry.row}: " if d.entry.row is not None else where
+                    if d.outcome in lines:
+                        lines[d.outcome].append(place + d.message)
+                    if d.outcome != APPLY:
+                        unchanged += d.outcome == UNCHANGED
+                        continue
                     changed += 1
-                else:
-                    unchanged += 1
-        return ApplyReport(changed, unchanged, tuple(unmatched))
+                    if dry_run:
+                        continue
+                    row = self._coding_row(tx.conn, d.entry.guid)
+                    if d.verdict is not None:
+                        self._set_verdict(
+                            tx, row, d.verdict, d.comment, reviewer, sheet=d.entry.sheet
+                        )
+                    else:
+                        self._add_entry(
+                            tx, d.entry.guid, reviewer, "comment", d.comment, sheet=d.entry.sheet
+                        )
+                report = ApplyReport(
+                    changed,
+                    unchanged,
+                    tuple(lines[UNMATCHED]),
+                    tuple(lines[CONFLICT]),
+                    tuple(lines[APPLY]),
+                    dry_run,
+                )
+                if dry_run:
+                    raise _DryRun(report)
+        except _DryRun as done:
+            return done.report
+        return report
+
+    def _review_states(
+        self, conn: Connection, guids: Sequence[str]
+    ) -> tuple[dict[str, CodingState], dict[str, str]]:
+        """The codings named by ``guids`` as they are now, and every code id and alias
+        with the code id it denotes."""
+        cb = self._codebook(conn)
+        lang = cb.languages[0] if cb.languages else None
+        code_of = {c.id: c.id for c in cb.codes}
+        for c in cb.codes:
+            for alias in c.aliases:
+                code_of.setdefault(alias, c.id)
+        names = {
+            c.id: frozenset({c.id, *c.aliases, *(v for v in c.labels().values() if v)})
+            for c in cb.codes
+        }
+        states: dict[str, CodingState] = {}
+        wanted = sorted(set(guids))
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
+            threads: dict[str, list[ThreadEntry]] = {}
+            for r in conn.execute(
+                select(T_COMMENTS)
+                .where(T_COMMENTS.c.coding_guid.in_(chunk))
+                .order_by(T_COMMENTS.c.pk)
+            ):
+                threads.setdefault(r.coding_guid, []).append(
+                    ThreadEntry(r.guid, r.coding_guid, r.author, r.at, r.kind, r.text, r.sheet)
+                )
+            for row in conn.execute(
+                self._coding_select().where(T_CODINGS.c.guid.in_(chunk))
+            ).mappings():
+                code = cb.get(row["code"])
+                states[row["guid"]] = CodingState(
+                    guid=row["guid"],
+                    doc=row["doc"],
+                    code=row["code"],
+                    label=code.label_in(lang) if code is not None else row["code"],
+                    names=names.get(row["code"], frozenset({row["code"]})),
+                    quote=row["quote"],
+                    review=row["review"],
+                    reviewer=row["reviewer"],
+                    reviewed_at=row["reviewed_at"],
+                    thread=tuple(threads.get(row["guid"], ())),
+                )
+        return states, code_of

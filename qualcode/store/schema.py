@@ -259,6 +259,8 @@ class CodingRow(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     # the REFI-QDA PlainTextSelection an imported coding came from (revision 0005)
     selection_guid: Mapped[str | None] = mapped_column(String(36))
+    # who wrote the coding's memo (revision 0015)
+    memo_author: Mapped[str | None] = mapped_column(String(200))
 
 
 class AdjudicationRow(Base):
@@ -298,6 +300,8 @@ class ReviewCommentRow(Base):
     at: Mapped[str] = mapped_column(String(40))
     kind: Mapped[str] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text, default="")
+    # the exported review sheet this entry was applied from (revision 0015)
+    sheet: Mapped[str | None] = mapped_column(String(36))
 
 
 class MemoRow(Base):
@@ -351,6 +355,8 @@ class ActionRow(Base):
     group_guid: Mapped[str | None] = mapped_column(String(36))
     reverts: Mapped[int | None] = mapped_column(Integer)
     undoable: Mapped[bool] = mapped_column(Boolean, default=True)
+    # the window it was made from: "cli", "tui-..." (revision 0015; NULL before)
+    window: Mapped[str | None] = mapped_column(String(100))
 
 
 class TombstoneRow(Base):

@@ -270,7 +270,7 @@ class SuggestionMixin(ProjectBase):
         skip_reviewed: bool,
     ) -> StoredBatch:
         existing = rejected = coded = 0
-        with self._write(kind, f"{summary} ({len(items)})", coder=coder, group=batch) as tx:
+        with self._write(kind, f"{summary} ({len(items)})", group=batch) as tx:
             conn = tx.conn
             docs = {
                 name: (pk, text)
@@ -420,9 +420,7 @@ class SuggestionMixin(ProjectBase):
         """
         coder = coder or self.coder
         out: list[Coding] = []
-        with self._write(
-            "accept", f"accept {len(guids)} suggestion(s)", coder=coder, group=group
-        ) as tx:
+        with self._write("accept", f"accept {len(guids)} suggestion(s)", group=group) as tx:
             for row in self._pending(tx, guids):
                 twin = (
                     tx.conn.execute(
@@ -471,9 +469,7 @@ class SuggestionMixin(ProjectBase):
         """
         coder = coder or self.coder
         out: list[Coding] = []
-        with self._write(
-            "reject", f"reject {len(guids)} suggestion(s)", coder=coder, group=group
-        ) as tx:
+        with self._write("reject", f"reject {len(guids)} suggestion(s)", group=group) as tx:
             for row in self._pending(tx, guids):
                 out.append(convert.coding_from_row(row))
                 self._delete_coding(tx, row["pk"], row["guid"], coder)

@@ -173,7 +173,7 @@ class TeamMixin(ProjectBase):
         """Mark ``doc`` done (or not done) for the current coder (one action)."""
         coder = coder or self.coder
         verb = "done" if done else "not done"
-        with self._write("team.done", f"mark {doc} {verb}", coder=coder) as tx:
+        with self._write("team.done", f"mark {doc} {verb}") as tx:
             doc_pk = self._doc(tx.conn, doc)[0]
             key = {"document_pk": doc_pk, "coder": coder}
             row = tx.conn.execute(

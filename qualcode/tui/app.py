@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -14,6 +15,9 @@ from textual.screen import Screen
 
 from qualcode.settings import Settings, load_settings
 from qualcode.store import Project
+
+if TYPE_CHECKING:
+    from qualcode.services.history import WindowClaim
 
 _SCREEN_ACTIONS = ("open_suggestions", "open_text_analysis")
 
@@ -95,6 +99,7 @@ class QualcodeApp(App[None]):
         self.location = location
         self.coder = coder
         self.settings = settings or Settings()
+        self._window: WindowClaim | None = None
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
 
@@ -126,6 +131,7 @@ class QualcodeApp(App[None]):
         else:
             from qualcode.tui.screens.coding import CodingScreen
 
+            self._claim_window(self.project)
             self.sub_title = self.project.where
             self.push_screen(CodingScreen(self.project, label_lang=self.settings.label_lang))
 
@@ -134,6 +140,7 @@ class QualcodeApp(App[None]):
         from qualcode.tui.screens.coding import CodingScreen
 
         self.project = project
+        self._claim_window(project)
         self.location = project.where
         self.sub_title = project.where
         self.switch_screen(CodingScreen(project, label_lang=self.settings.label_lang))
@@ -255,9 +262,22 @@ class QualcodeApp(App[None]):
             event.prevent_default()
             screen.prefix_key(event)  # type: ignore[attr-defined]
 
+    def _claim_window(self, project: Project) -> None:
+        """Give the project this window's id, so that ``u`` undoes only what this
+        window did (and a window opened again continues its history)."""
+        from qualcode.services.history import claim_window
+
+        if self._window is not None:
+            self._window.release()
+        self._window = claim_window(project.location, project.coder)
+        project.window = self._window.id
+
     def on_unmount(self) -> None:
         if self.project is not None:
             self.project.close()
+        if self._window is not None:
+            self._window.release()
+            self._window = None
 
 
 def run(location: str | None, *, coder: str | None = None, blind: bool = False) -> None:

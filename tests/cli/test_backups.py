@@ -223,3 +223,86 @@ def test_a_backup_of_the_wrong_kind_or_damaged_is_refused(
     assert state(backend) == before
     path = _file(backend)
     assert not ((path.parent if path is not None else tmp_path) / "backups").exists()
+
+
+def _noop_merge(project: str, tmp: Path, template: Path) -> list[str]:
+    return ["merge", str(template)]  # the project holds the template's content already
+
+
+def _noop_sync(project: str, tmp: Path, template: Path) -> list[str]:
+    p = open_project(project)
+    try:
+        from qualcode.exporters.codebook_yaml import write_codebook
+
+        write_codebook(p.codebook(), tmp / "same.yaml")
+    finally:
+        p.close()
+    return ["codebook", "sync", str(tmp / "same.yaml")]
+
+
+def _noop_qdc(project: str, tmp: Path, template: Path) -> list[str]:
+    r = run(project, "codebook", "export", "-o", str(tmp / "own.qdc"))
+    assert r.exit_code == 0, r.stderr
+    return ["import", str(tmp / "own.qdc")]  # every code matches
+
+
+def _noop_qdpx(project: str, tmp: Path, template: Path) -> list[str]:
+    r = run(project, "export", "qdpx", "-o", str(tmp / "own.qdpx"))
+    assert r.exit_code == 0, r.stderr
+    return ["import", str(tmp / "own.qdpx")]  # every code, source and coding matches
+
+
+def _noop_reimport(project: str, tmp: Path, template: Path) -> list[str]:
+    from tests.pg import TEAM_DOCS
+
+    shutil.copyfile(TRANSCRIPTS / TEAM_DOCS[0], tmp / TEAM_DOCS[0])
+    return ["import", "--replace", str(tmp / TEAM_DOCS[0])]  # the same text
+
+
+NO_OPS: dict[str, tuple[Callable[[str, Path, Path], list[str]], str]] = {
+    "project-merge": (_noop_merge, "before-merge"),
+    "codebook-sync": (_noop_sync, "before-codebook-sync"),
+    "qdc-import": (_noop_qdc, "before-import"),
+    "qdpx-import": (_noop_qdpx, "before-import"),
+    "re-import": (_noop_reimport, "before-replace"),
+}
+
+
+@pytest.mark.parametrize("trigger", sorted(NO_OPS))
+def test_a_change_that_changes_nothing_leaves_no_backup(
+    trigger: str,
+    backend: str,
+    team_template: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 15: a merge that changed nothing, or a .qdc import that matched every code,
+    left a backup file behind; on SQLite and PostgreSQL the copy is gone again."""
+    monkeypatch.chdir(tmp_path)  # PostgreSQL dumps go to ./backups
+    make, label = NO_OPS[trigger]
+    args = make(backend, tmp_path, team_template)
+    before = state(backend)
+    r = run(backend, *args)
+    assert r.exit_code == 0, r.stderr
+    assert backups_of(backend, label) == [], r.stderr  # made, then removed again
+    assert not any("backup" in line and "no backup" not in line for line in r.stderr.splitlines())
+    after = state(backend)
+    assert _content(after) == _content(before)
+
+
+def _content(dump: object) -> object:
+    """A state without the action log and the link to the codebook file (a sync of
+    another file with the same codes links the project to it: no change a backup
+    protects)."""
+    if isinstance(dump, list) and dump and isinstance(dump[0], str):
+        return [
+            x
+            for x in dump
+            if not x.startswith('INSERT INTO "actions"') and "'codebook_path'" not in x
+        ]
+    assert isinstance(dump, list)
+    return [
+        (t, [r for r in rows if not (t == "settings" and r[0] == "codebook_path")])
+        for t, rows in dump
+        if t != "actions"
+    ]

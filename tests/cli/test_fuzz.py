@@ -752,19 +752,26 @@ def _zip_bomb(qdpx: bytes) -> bytes:
 
 @st.composite
 def damaged_meta(draw: st.DrawFn, qde: bytes) -> bytes:
-    """The project XML with qualcode's own metadata in a code's description damaged."""
-    metas = list(re.finditer(rb"\[qualcode:meta/1\] (\{[^<]*\})", qde))
-    m = draw(st.sampled_from(metas))
-    meta = json.loads(m.group(1).decode("utf-8").replace("&quot;", '"'))
+    """The project XML with qualcode's own extra fields (its ``qualcode-extras``
+    instruction) damaged: a field of a code or of the project given a wrong value,
+    or the instruction's JSON broken."""
+    m = re.search(rb"<\?qualcode-extras (\{.*?\})\?>", qde, re.S)
+    assert m is not None
+    if draw(st.booleans()):
+        broken = draw(st.sampled_from([b"{", b"[]", b'{"items": 7}', b"not json", b""]))
+        return qde[: m.start(1)] + broken + qde[m.end(1) :]
+    data = json.loads(m.group(1).decode("ascii"))
+    items = data["items"]
+    key = draw(st.sampled_from(sorted(k for k, v in items.items() if "id" in v or k == "project")))
     field = draw(st.sampled_from(["id", "key", "label", "rules", "aliases", "codebook", "color"]))
-    meta[field] = draw(
+    items[key][field] = draw(
         st.sampled_from(
             [None, 7, "", "has space", [1, 2], {"x": {"y": 1}}, {"regex": ["(unclosed"]},
              {"scope": "page"}, "#zzz", "é"]
         )
     )  # fmt: skip
-    text = json.dumps(meta, ensure_ascii=False).replace("&", "&amp;").replace("<", "&lt;")
-    return qde[: m.start(1)] + text.encode("utf-8") + qde[m.end(1) :]
+    text = json.dumps(data, ensure_ascii=True).replace(">", "\\u003e")
+    return qde[: m.start(1)] + text.encode("ascii") + qde[m.end(1) :]
 
 
 @st.composite

@@ -14,7 +14,7 @@ import pytest
 
 from qualcode import services
 from qualcode.core.filters import Filters
-from qualcode.core.tables import Sheet, Workbook
+from qualcode.core.tables import REVIEW_STATE, Sheet, Workbook
 from qualcode.errors import InputError
 from qualcode.exporters.xlsx import EXCEL_CELL_LIMIT, sheet_name, to_xlsx
 from qualcode.store import Project
@@ -40,11 +40,16 @@ def xlsx_text(path: Path) -> str:
     wb = openpyxl.load_workbook(path)
     out: list[str] = []
     for ws in wb.worksheets:
+        state = f" state={ws.sheet_state}" if ws.sheet_state != "visible" else ""
         out.append(
-            f"## {ws.title} freeze={ws.freeze_panes} filter={ws.auto_filter.ref} dims={ws.dimensions}"
+            f"## {ws.title} freeze={ws.freeze_panes} filter={ws.auto_filter.ref} "
+            f"dims={ws.dimensions}{state}"
         )
-        for row in ws.iter_rows(values_only=True):
-            out.append(" | ".join("" if v is None else str(v) for v in row))
+        for i, row in enumerate(ws.iter_rows(values_only=True)):
+            cells = ["" if v is None else str(v) for v in row]
+            if ws.title == REVIEW_STATE and i:  # the export's id is new every time
+                cells[-1] = "<sheet id>"
+            out.append(" | ".join(cells))
     return "\n".join(out) + "\n"
 
 
@@ -144,7 +149,8 @@ def test_xlsx_structure(reviewed: Project, tmp_path: Path) -> None:
     out = tmp_path / "q.xlsx"
     services.export_matrix(reviewed, "quotes", out)
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["framework", "quotes", "about"]
+    assert wb.sheetnames == ["framework", "quotes", "about", "qualcode_review_state"]
+    assert wb["qualcode_review_state"].sheet_state == "hidden"
     fw, quotes, about = wb["framework"], wb["quotes"], wb["about"]
     assert fw.freeze_panes == "C2"  # header row and code + label columns
     assert fw.auto_filter.ref == "A1:E4"

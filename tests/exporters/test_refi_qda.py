@@ -460,10 +460,11 @@ def test_cli_export_and_import(rich: Project, tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == f"imported {out} into {new}"
     assert lines[1].startswith("  codes: 31 in the file, 31 added")
-    assert [ln.split(":")[0].strip() for ln in lines[1:8]] == [
+    assert [ln.split(":")[0].strip() for ln in lines[1:9]] == [
         "codes",
         "sources",
         "codings",
+        "codings by kind",
         "memos",
         "cases",
         "variables",

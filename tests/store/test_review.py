@@ -131,11 +131,17 @@ def test_apply_reviews_reports_unmatched_rows_and_applies_the_rest(
         ReviewEntryIn(matrix_guids["c6"], "approved", "", code="time", row=5),
         ReviewEntryIn(matrix_guids["c7"], "", "", row=6),
     ]
-    report = matrix_project.apply_reviews(entries, reviewer="dosen", source="r.xlsx")
+    # rows without recorded states (an earlier qualcode's sheet, --overwrite): as they are
+    report = matrix_project.apply_reviews(
+        entries, reviewer="dosen", source="r.xlsx", overwrite=True
+    )
     assert (report.changed, report.unchanged) == (2, 1)
     assert report.unmatched == (
-        "r.xlsx:4: no coding with guid '00000000-dead-beef-0000-000000000000'",
-        f"r.xlsx:5: coding {matrix_guids['c6']} is coded 'cost', the sheet says 'time'",
+        "r.xlsx:4: no coding with guid '00000000-dead-beef-0000-000000000000': deleted since "
+        "the export, or the sheet is from another project",
+        "r.xlsx:5: the coding “Tidak ada biaya.” (Biaya, d2) is coded 'cost', the sheet says 'time'",
     )
-    again = matrix_project.apply_reviews(entries[:2], reviewer="dosen", source="r.xlsx")
+    again = matrix_project.apply_reviews(
+        entries[:2], reviewer="dosen", source="r.xlsx", overwrite=True
+    )
     assert (again.changed, again.unchanged) == (0, 2)  # applying the same rows twice is harmless

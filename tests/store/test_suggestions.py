@@ -37,9 +37,10 @@ def test_a_run_is_one_action_grouped_by_its_batch(demo: Project) -> None:
     stored = demo.add_suggestions(_sentence_suggestions(demo, 5))
     assert stored.created == 5 and stored.batch is not None
     action = _last_action(demo)
+    # the run is the action of the person who ran it; its rows are coder "rules"
     assert (action["kind"], action["coder"], action["group_guid"]) == (
         "autocode",
-        "rules",
+        "tester",
         stored.batch,
     )
     changes = json.loads(str(action["payload"]))["changes"]
@@ -98,7 +99,7 @@ def test_accept_makes_it_the_coders_coding_and_keeps_the_origin(demo: Project) -
     )
     assert demo.coding(s1.guid).coder == "ani"
     assert [c.guid for c in demo.codings(coder="ani")] == [s1.guid]
-    assert _last_action(demo)["coder"] == "ani"
+    assert _last_action(demo)["coder"] == "tester"  # who accepted, on ani's behalf
     # the coder already has the identical coding: the suggestion folds into it
     mine, _ = demo.apply_coding(DOC, "time", s2.start, s2.end, coder="ani")
     (kept,) = demo.accept_suggestions([s2.guid], coder="ani")

@@ -16,8 +16,8 @@ DOC = "wawancara_01_pedagang_pasar"
 GURU = "wawancara_06_guru"
 
 
-def as_coder(demo_dir: Path, coder: str, **kw: bool) -> Project:
-    return open_project(str(demo_dir), coder=coder, **kw)
+def as_coder(demo_dir: Path, coder: str, *, blind: bool = False) -> Project:
+    return open_project(str(demo_dir), coder=coder, blind=blind)
 
 
 def code(

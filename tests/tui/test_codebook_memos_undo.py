@@ -141,3 +141,62 @@ async def test_undo_and_redo_in_the_workbench_also_after_a_restart(
         view = app.screen.query_one(TranscriptView)
         assert len(view.index) == 0
     assert dump_content(db) == start
+
+
+async def test_two_windows_of_one_coder_never_undo_each_other(
+    make_app: Callable[..., QualcodeApp], demo_dir: Path, messages: Messages
+) -> None:
+    """Two workbenches open as the same coder: each ``u`` takes back that window's own
+    coding (issue 16's symptom "two workbenches undo each other's codings")."""
+    first, second = make_app(), make_app()
+    async with first.run_test(size=(120, 35)) as one:
+        async with second.run_test(size=(120, 35), message_hook=messages.append) as two:
+            await one.pause()
+            await two.pause()
+            assert first.project is not None and second.project is not None
+            assert first.project.window != second.project.window
+            await one.press("1")  # window 1 codes sentence 1 with procedure
+            await one.pause()
+            await two.press("j", "j", "2")  # window 2 codes sentence 3 with time
+            await two.pause()
+            await one.press("u")  # window 1 undoes its own coding, not window 2's newer one
+            await one.pause()
+            check = open_project(str(demo_dir))
+            assert [c.code for c in check.codings(doc=FIRST_DOC)] == ["time"]
+            await two.press("u")
+            await two.pause()
+            assert check.codings(doc=FIRST_DOC) == []
+            await two.press("u")  # nothing of window 2's left, and window 1's is undone
+            await two.pause()
+            check.close()
+    assert messages.notices()[-1].startswith("nothing to undo in this window (")
+
+
+async def test_the_workbench_and_the_command_line_share_memos(
+    make_app: Callable[..., QualcodeApp], demo_dir: Path
+) -> None:
+    from click.testing import CliRunner
+    from textual.widgets import TextArea
+
+    from qualcode.cli import cli
+
+    def memo(*args: str) -> str:
+        r = CliRunner().invoke(cli, ["--project", str(demo_dir), "memo", *args])
+        assert r.exit_code == 0, r.stderr
+        return r.stdout
+
+    memo("set", "--doc", FIRST_DOC, "written on the command line")
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        await pilot.press("M")  # the document memo: the same memo
+        assert isinstance(app.screen, MemoEditor)
+        assert app.screen.query_one(TextArea).text == "written on the command line"
+        await pilot.press(*" and in the workbench", "ctrl+s")
+        await focus_code(app, pilot, "time")
+        await pilot.press("m", *"a code memo", "ctrl+s")
+        await pilot.pause()
+    shown = memo("show", "--doc", FIRST_DOC)
+    assert shown.splitlines()[1:] == ["  written on the command line and in the workbench"]
+    assert memo("show", "--code", "time").splitlines()[1:] == ["  a code memo"]
+    assert shown.startswith("tester, ")  # the author is kept

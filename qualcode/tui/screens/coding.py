@@ -13,7 +13,9 @@ arrived; a widget-level ``on_key`` handler would run at another moment and could
 reorder keys typed in a burst (over SSH, a paste of keys), so there is none.
 
 Every change is committed at once, is one entry in the action log, and can be undone
-with ``u`` (redone with ``ctrl+r``), also after the app was closed and opened again.
+with ``u`` (redone with ``ctrl+r``), also after the app was closed and opened again:
+``u`` takes back what this window did (another window of the same coder keeps its own
+history; see :func:`qualcode.services.history.claim_window`).
 """
 
 from __future__ import annotations
@@ -568,7 +570,9 @@ class CodingScreen(Screen[None]):
             self.notify(str(exc), severity="error", timeout=8)
             return
         if step is None:
-            self.notify(f"nothing to {which}", severity="warning", timeout=2)
+            from qualcode.services.history import nothing_left
+
+            self.notify(nothing_left(self.project, which), severity="warning", timeout=5)
             return
         self.reload(keep_selection=True)
         self.notify(step.describe(), timeout=3)
@@ -874,11 +878,24 @@ class CodingScreen(Screen[None]):
             return
 
         def merged(target: str | None) -> None:
-            if target:
+            if not target:
+                return
+            done: list[object] = []
+            if (
                 self._edit(
                     f"merged {code_id} into {target}; its codings follow (u undoes)",
-                    lambda: self.project.merge_code(code_id, target),
+                    lambda: done.append(self.project.merge_code(code_id, target)),
                 )
+                and done
+            ):
+                folded = done[0]
+                lines = [*getattr(folded, "carried", ())]
+                left = list(getattr(folded, "not_carried", ()))
+                if lines or left:
+                    text = ("carried over: " + ", ".join(lines)) if lines else ""
+                    if left:
+                        text += ("\n" if text else "") + "\n".join(left)
+                    self.notify(text, title="merge", timeout=12)
 
         self._pick_other_code(code_id, f"Merge {self.label(code_id)} into…", merged)
 
@@ -973,7 +990,11 @@ class CodingScreen(Screen[None]):
             elif result.cancelled:
                 self.notify("export cancelled")
             else:
-                self.notify(f"exported {self._export_to}", timeout=5)
+                from qualcode.services.reports import project_pseudonyms
+
+                names = project_pseudonyms(self.project)
+                note = f" (pseudonyms from {names.name})" if names else ""
+                self.notify(f"exported {self._export_to}{note}", timeout=5)
 
         def chosen(text: str | None) -> None:
             if not text or not text.strip():

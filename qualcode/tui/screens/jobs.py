@@ -175,13 +175,15 @@ def import_job(project: Any, paths: list[Path]) -> Job[Any]:
 
 
 def export_job(project: Any, output: Path) -> Job[Any]:
-    """A job writing the frequency matrix to ``output``."""
+    """A job writing the frequency matrix to ``output`` (with the project's pseudonyms,
+    ``pseudonyms.csv`` beside it, when there is such a file)."""
     from qualcode import services
+    from qualcode.services.reports import project_pseudonyms
 
     def job(progress: Progress, cancelled: threading.Event) -> Any:
         progress(0, 1, f"computing the matrix for {output.name}")
         output.parent.mkdir(parents=True, exist_ok=True)
-        matrix = services.export_frequency(project, output)
+        matrix = services.export_frequency(project, output, pseudonyms=project_pseudonyms(project))
         progress(1, 1, f"wrote {output}")
         return matrix
 

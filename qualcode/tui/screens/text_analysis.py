@@ -200,25 +200,42 @@ class TextAnalysisScreen(Screen[None]):
 
     def action_export(self, fmt: str) -> None:
         from qualcode import services
+        from qualcode.services.reports import load_pseudonyms, project_pseudonyms
 
         try:
+            # the project's name map (pseudonyms.csv beside it) goes into every export
+            names_file = project_pseudonyms(self.project)
+            names = load_pseudonyms(names_file)
             self.export_dir.mkdir(parents=True, exist_ok=True)
             if self.tab == "words":
                 if self.freq is None:
                     return
                 path = self.export_dir / f"words-by-{self.by}.{fmt}"
-                services.export_words(self.freq, path, fmt=fmt)
+                freq = self.freq
+                if names:  # counted again on the texts with their names replaced
+                    freq = services.word_frequencies(self.project, by=self.by, names=names)
+                services.export_words(freq, path, fmt=fmt)
             else:
                 if not self.term:
                     self.notify("search a term first", severity="warning")
                     return
-                safe = "".join(ch if ch.isalnum() else "_" for ch in self.term)[:40]
+                safe = "".join(ch if ch.isalnum() else "_" for ch in names.text(self.term))[:40]
                 path = self.export_dir / f"kwic-{safe}.{fmt}"
-                services.export_kwic(self.lines, path, fmt=fmt, term=self.term)
+                lines = self.lines
+                if names:
+                    lines = services.keyword_in_context(
+                        self.project,
+                        self.term,
+                        width=self.width,
+                        lemma=self.lemma,
+                        names=names,
+                    )
+                services.export_kwic(lines, path, fmt=fmt, term=names.text(self.term))
         except (QualcodeError, OSError) as exc:
             self.notify(str(exc), severity="error")
             return
-        self.notify(f"wrote {path}", timeout=4)
+        note = f" (pseudonyms from {names_file.name})" if names_file else ""
+        self.notify(f"wrote {path}{note}", timeout=4)
 
     def action_back(self) -> None:
         self.dismiss(None)

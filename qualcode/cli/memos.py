@@ -1,0 +1,266 @@
+"""Memos from the command line: on a coding, a document, a code, a case or the project.
+
+The workbench and these commands read and write the same memos: a coding's memo
+lives on the coding; the others are each person's own memo on the target (the one
+the workbench's memo editor shows). Every change is one undoable action.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from qualcode.cli._base import Context, cli, clip, fail, pass_ctx
+from qualcode.errors import InputError
+
+if TYPE_CHECKING:
+    from qualcode.store import Project
+
+KINDS = ("coding", "document", "code", "case", "project")
+
+
+def _target_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    for decorator in reversed(
+        [
+            click.option("--coding", "coding", metavar="GUID", help="A coding (its guid)."),
+            click.option("--doc", "doc", metavar="DOC", help="A document (its name)."),
+            click.option("--code", "code", metavar="CODE", help="A code (id or alias)."),
+            click.option("--case", "case", metavar="CASE", help="A case (its name)."),
+            click.option("--project", "whole", is_flag=True, help="The project as a whole."),
+        ]
+    ):
+        fn = decorator(fn)
+    return fn
+
+
+def _target(
+    coding: str | None, doc: str | None, code: str | None, case: str | None, whole: bool
+) -> tuple[str, str | None]:
+    given = [
+        (k, v)
+        for k, v in (
+            ("coding", coding),
+            ("document", doc),
+            ("code", code),
+            ("case", case),
+            ("project", "" if whole else None),
+        )
+        if v is not None
+    ]
+    if len(given) != 1:
+        raise click.UsageError(
+            "name exactly one of --coding GUID, --doc DOC, --code CODE, --case CASE, --project"
+        )
+    kind, value = given[0]
+    return kind, (value or None)
+
+
+def _what(project: Project, kind: str, target: str | None) -> str:
+    """The target in the researcher's words: a document by name, a code by label, a
+    passage by its first words."""
+    if kind == "project":
+        return "the project"
+    if kind == "document":
+        return f"the document {target}"
+    if kind == "case":
+        return f"the case {target}"
+    if kind == "code":
+        code = project.codebook().get(target or "")
+        if code is None:
+            raise InputError(
+                f"unknown code {target!r}", hint="'qualcode codebook show' lists the codes"
+            )
+        return f"the code {code.label_in(None)!r} ({code.id})"
+    c = project.coding_by_guid(target or "")
+    return f"the coding of {c.code} in {c.doc} “{clip(c.quote, 40)}”"
+
+
+def _text(text: str) -> str:
+    if text == "-":
+        return sys.stdin.read()
+    return text
+
+
+@cli.group()
+def memo() -> None:
+    """Read and write one memo: on a coding, a document, a code, a case or the project.
+
+    Name the target with exactly one of --coding GUID, --doc DOC, --code CODE,
+    --case CASE or --project. A memo keeps its author; on a document, a code, a case
+    or the project each person has their own memo (the one the workbench's memo
+    editor opens), a coding has one memo. Every change is one action ('qualcode
+    undo' takes it back).
+    """
+
+
+@memo.command("show")
+@_target_options
+@click.option("--json", "as_json", is_flag=True, help="A JSON list (schema as 'memos --json').")
+@pass_ctx
+def memo_show(
+    ctx: Context,
+    coding: str | None,
+    doc: str | None,
+    code: str | None,
+    case: str | None,
+    whole: bool,
+    as_json: bool,
+) -> None:
+    """Show the memos on the target (every author's); exit status 1 when there is none."""
+    kind, target = _target(coding, doc, code, case, whole)
+    with ctx.open() as project:
+        what = _what(project, kind, target)
+        entries = _entries(project, kind, target)
+    if as_json:
+        click.echo(json.dumps(entries, ensure_ascii=False, indent=2))
+    else:
+        for e in entries:
+            click.echo(f"{e['author']}, {e['updated']}:")
+            for line in str(e["text"]).splitlines() or [""]:
+                click.echo(f"  {line}")
+    if not entries:
+        fail(f"no memo on {what}")
+
+
+@memo.command("set")
+@_target_options
+@click.argument("text")
+@pass_ctx
+def memo_set(
+    ctx: Context,
+    coding: str | None,
+    doc: str | None,
+    code: str | None,
+    case: str | None,
+    whole: bool,
+    text: str,
+) -> None:
+    """Set your memo on the target to TEXT ('-' reads it from standard input)."""
+    _write(ctx, _target(coding, doc, code, case, whole), _text(text), append=False)
+
+
+@memo.command("append")
+@_target_options
+@click.argument("text")
+@pass_ctx
+def memo_append(
+    ctx: Context,
+    coding: str | None,
+    doc: str | None,
+    code: str | None,
+    case: str | None,
+    whole: bool,
+    text: str,
+) -> None:
+    """Add TEXT as a new paragraph to your memo on the target ('-': standard input)."""
+    _write(ctx, _target(coding, doc, code, case, whole), _text(text), append=True)
+
+
+@memo.command("clear")
+@_target_options
+@pass_ctx
+def memo_clear(
+    ctx: Context,
+    coding: str | None,
+    doc: str | None,
+    code: str | None,
+    case: str | None,
+    whole: bool,
+) -> None:
+    """Delete your memo on the target (a coding's memo: the coding's); exit status 1
+    when there is none."""
+    kind, target = _target(coding, doc, code, case, whole)
+    with ctx.open() as project:
+        what = _what(project, kind, target)
+        if kind == "coding":
+            assert target is not None
+            if not project.coding_by_guid(target).memo:
+                fail(f"no memo on {what}")
+            project.set_coding_memo(target, None)
+        elif project.clear_memo(kind, target) is None:
+            fail(f"no memo of yours on {what}")
+    click.echo(f"memo cleared on {what}")
+
+
+def _write(ctx: Context, where: tuple[str, str | None], text: str, *, append: bool) -> None:
+    kind, target = where
+    if not text.strip():
+        raise InputError(
+            "the memo text is empty", hint="to remove a memo, use 'qualcode memo clear'"
+        )
+    with ctx.open() as project:
+        what = _what(project, kind, target)
+        if kind == "coding":
+            assert target is not None
+            project.set_coding_memo(target, text, append=append)
+        else:
+            project.write_memo(kind, target, text, append=append)
+    click.echo(f"memo {'appended' if append else 'set'} on {what}")
+
+
+def _entries(project: Project, kind: str | None, target: str | None) -> list[dict[str, Any]]:
+    """Memos as JSON objects: ``guid, kind, target, author, created, updated, title, text``
+    (a coding's memo also ``doc``, ``code``, ``quote``; its guid is the coding's)."""
+    out: list[dict[str, Any]] = []
+    if kind in (None, "project", "document", "code", "case"):
+        for m in project.memos(kind, target):
+            out.append(
+                {
+                    "guid": m.guid,
+                    "kind": m.kind,
+                    "target": m.target,
+                    "author": m.author,
+                    "created": m.created,
+                    "updated": m.updated,
+                    "title": m.title,
+                    "text": m.text,
+                }
+            )
+    if kind in (None, "coding"):
+        codings = (
+            project.coding_memos()
+            if target is None
+            else [c for c in [project.coding_by_guid(target)] if c.memo]
+        )
+        for c in codings:
+            out.append(
+                {
+                    "guid": c.guid,
+                    "kind": "coding",
+                    "target": c.guid,
+                    "author": c.memo_author or c.coder,
+                    "created": c.created,
+                    "updated": c.created,
+                    "title": "",
+                    "text": c.memo,
+                    "doc": c.doc,
+                    "code": c.code,
+                    "quote": c.quote,
+                }
+            )
+    return out
+
+
+@cli.command("memos")
+@click.option("--kind", type=click.Choice(KINDS), help="Only memos on this kind of target.")
+@click.option("--json", "as_json", is_flag=True, help="A JSON list (schema in docs/workbench.md#memos).")
+@pass_ctx
+def memos(ctx: Context, kind: str | None, as_json: bool) -> None:
+    """List every memo: project, documents, codes, cases and codings, with their authors."""
+    with ctx.open() as project:
+        entries = _entries(project, kind, None)
+    if as_json:
+        click.echo(json.dumps(entries, ensure_ascii=False, indent=2))
+        return
+    for e in entries:
+        if e["kind"] == "coding":
+            where = f"coding of {e['code']} in {e['doc']} “{clip(str(e['quote']), 30)}”"
+        elif e["kind"] == "project":
+            where = "project"
+        else:
+            where = f"{e['kind']} {e['target']}"
+        click.echo(f"{where}\t{e['author']}\t{e['updated']}\t{clip(str(e['text']))}")
