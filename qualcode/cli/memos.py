@@ -247,7 +247,9 @@ def _entries(project: Project, kind: str | None, target: str | None) -> list[dic
 
 @cli.command("memos")
 @click.option("--kind", type=click.Choice(KINDS), help="Only memos on this kind of target.")
-@click.option("--json", "as_json", is_flag=True, help="A JSON list (schema in docs/workbench.md#memos).")
+@click.option(
+    "--json", "as_json", is_flag=True, help="A JSON list (schema in docs/workbench.md#memos)."
+)
 @pass_ctx
 def memos(ctx: Context, kind: str | None, as_json: bool) -> None:
     """List every memo: project, documents, codes, cases and codings, with their authors."""
