@@ -158,11 +158,18 @@ def lemmatize(tokens: Any, lang: str) -> list[str]:
     return out
 
 
-def lemma_forms(word: str) -> set[str]:
-    """The lookup lemmas of ``word`` (lowercased) in every supported language,
-    the word itself included: a search for ``mengantre`` also looks for ``antre``."""
+def lemma_forms(word: str, langs: tuple[str, ...] = SUPPORTED) -> set[str]:
+    """The lemmas of ``word`` (lowercased) in each of ``langs``, the word itself
+    included: a search for ``mengantre`` also looks for ``antre``, one for
+    ``dipakai`` for ``pakai`` (see :class:`qualcode.nlp.morph.Lemmatizer`).
+
+    A compound's lemma (``bekerjasama`` -> ``kerja sama``) is one form holding a
+    space: the search looks for it as a phrase.
+    """
+    from qualcode.nlp.segment import lemmatizer
+
     low = word.lower()
     forms = {low}
-    for lang in SUPPORTED:
-        forms.add(lemma_table(lang).get(low, low))
+    for lang in langs:
+        forms.add(lemmatizer(lang)(low))
     return forms

@@ -456,6 +456,15 @@ class ProjectBase:
         elif current != encoded:
             tx.update(T_SETTINGS, {"key": key}, {"value": encoded})
 
+    def languages(self) -> list[str]:
+        """The languages of the project's documents, sorted."""
+        with self._read() as conn:
+            return sorted(
+                lang
+                for (lang,) in conn.execute(select(T_DOCS.c.lang).distinct())
+                if lang is not None
+            )
+
     def _doc(self, conn: Connection, name: str) -> tuple[int, int]:
         row = conn.execute(select(T_DOCS.c.pk, T_DOCS.c.chars).where(T_DOCS.c.name == name)).first()
         if row is None:

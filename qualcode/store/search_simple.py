@@ -88,7 +88,7 @@ class KwicSearchMixin(ProjectBase):
             words = [w.group().lower() for w in WORD_RE.finditer(query)]
             if not words:
                 raise InputError(f"{query!r} has no words to look up")
-            for lang in ("id", "en"):
+            for lang in sorted({"id", "en", *self.languages()}):
                 variants[lang] = [lemmatizer(w, lang) if lemmatizer else w for w in words]
             padded = literal(" ") + func.lower(T_SENTS.c.lemmas) + literal(" ")
             stmt = stmt.where(
