@@ -59,8 +59,13 @@ class TurnSpan:
         end: end of the content (exclusive), trailing whitespace excluded.
         speaker: the label as written (``"Pewawancara"``), or ``None``.
         label_start: where the label starts, when there is one.
-        role: interviewer / participant, when known.
+        role: interviewer / participant, when known (the first speaker's, for a
+            joint turn).
         timestamp_ms: a cue or leading timestamp, in milliseconds.
+        speakers: every speaker of the turn, in the label's order: two or more for
+            a joint turn (``Gita & Kiki``), whose ``speaker`` joins them with
+            `` & ``; empty when the importer did not say (one speaker, or none).
+        roles: the role of each of ``speakers``.
     """
 
     start: int
@@ -69,6 +74,36 @@ class TurnSpan:
     label_start: int | None = None
     role: str | None = None
     timestamp_ms: int | None = None
+    speakers: tuple[str, ...] = ()
+    roles: tuple[str | None, ...] = ()
+
+    @property
+    def people(self) -> tuple[tuple[str, str | None], ...]:
+        """``(speaker, role)`` of everyone who speaks in the turn."""
+        if len(self.speakers) > 1:
+            roles = self.roles or (self.role,) * len(self.speakers)
+            return tuple(zip(self.speakers, roles, strict=False))
+        return ((self.speaker, self.role),) if self.speaker else ()
+
+
+@dataclass(frozen=True)
+class SpeakerSummary:
+    """One speaker of a document, as the import summary lists it.
+
+    Attributes:
+        name: the speaker's name (the longer form when written in two).
+        role: interviewer / participant.
+        how: ``setting`` (the project's speaker setting), ``label`` (a role word),
+            ``guessed`` (asks most of the questions), ``default`` (any other name).
+        turns: the number of turns the speaker speaks in (joint turns included).
+        forms: the other ways the label was written (``K`` for ``Kiki (K)``).
+    """
+
+    name: str
+    role: str
+    how: str
+    turns: int
+    forms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -82,9 +117,16 @@ class ImportedDocument:
         source_path: where it came from.
         source_format: ``txt``, ``md``, ...
         encoding: the encoding the bytes were decoded with.
-        lang: ``id`` or ``en`` (``None`` until decided).
+        lang: the language code (``None`` until decided).
         notices: non-fatal remarks for the user (encoding guessed, ...).
         meta: anything else the importer found (front matter, title).
+        speakers: every speaker with role, how the role was decided, and turns.
+        warnings: what the user should check (paragraphs that look like speaker
+            labels but were not taken as one, with their lines).
+        front_matter: the simple keys of a YAML or TOML front matter block (they
+            become attributes of the document's case).
+        lang_how: how ``lang`` was decided: ``given`` (``--lang``), ``detected``,
+            ``guessed`` (from few words).
     """
 
     name: str
@@ -96,6 +138,10 @@ class ImportedDocument:
     lang: str | None = None
     notices: tuple[str, ...] = ()
     meta: dict[str, str] = field(default_factory=dict)
+    speakers: tuple[SpeakerSummary, ...] = ()
+    warnings: tuple[str, ...] = ()
+    front_matter: dict[str, str] = field(default_factory=dict)
+    lang_how: str = ""
 
 
 @dataclass(frozen=True)
