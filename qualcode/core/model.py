@@ -190,7 +190,11 @@ class DocumentSummary:
 
 @dataclass(frozen=True)
 class Turn:
-    """A stored speaker turn, numbered from 1."""
+    """A stored speaker turn, numbered from 1.
+
+    ``speakers`` and ``roles`` name everyone who speaks in it: both speakers of a
+    joint turn (whose ``speaker`` is the joined label), the one speaker otherwise.
+    """
 
     number: int
     start: int
@@ -199,6 +203,15 @@ class Turn:
     role: str | None
     label_start: int | None = None
     timestamp_ms: int | None = None
+    speakers: tuple[str, ...] = ()
+    roles: tuple[str | None, ...] = ()
+
+    @property
+    def people(self) -> tuple[tuple[str, str | None], ...]:
+        """``(speaker, role)`` of everyone who speaks in the turn."""
+        if self.speakers:
+            return tuple(zip(self.speakers, self.roles, strict=False))
+        return ((self.speaker, self.role),) if self.speaker else ()
 
 
 @dataclass(frozen=True)
@@ -292,14 +305,36 @@ class Coding:
 
 @dataclass(frozen=True)
 class ImportResult:
-    """The outcome of importing one document."""
+    """The outcome of importing one document.
+
+    Attributes:
+        name: the document's name in the project.
+        status: ``imported``, ``skipped`` (its text is already there) or, for a
+            dry run, ``would import``.
+        message: one line for the user.
+        turns: number of turns.
+        sentences: number of sentences.
+        notices: remarks (encoding, front matter, language without lemmas, ...).
+        speakers: every speaker with role, how it was decided, and turns.
+        lang: the language code.
+        lang_how: ``given``, ``detected`` or ``guessed``.
+        warnings: what to check (label-like paragraphs not taken as labels).
+        case: the case the front matter's keys went to.
+        attributes: the attribute names written to that case.
+    """
 
     name: str
-    status: str  # "imported" | "skipped"
+    status: str  # "imported" | "skipped" | "would import"
     message: str = ""
     turns: int = 0
     sentences: int = 0
     notices: tuple[str, ...] = ()
+    speakers: tuple[SpeakerSummary, ...] = ()
+    lang: str | None = None
+    lang_how: str = ""
+    warnings: tuple[str, ...] = ()
+    case: str | None = None
+    attributes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -447,6 +482,11 @@ class ReanchorReport:
             their old quote, anchor ``needs-review``.
         backup: the copy of the project made before (SQLite), if any.
         unchanged: the new text equals the old one: nothing was done.
+        turns: the number of turns now.
+        sentences: the number of sentences now.
+        case: the case front matter keys went to, if any.
+        attributes: the attribute names written to it.
+        notices: front matter values not written (the case had another value).
     """
 
     doc: str
@@ -457,3 +497,6 @@ class ReanchorReport:
     unchanged: bool = False
     turns: int = 0
     sentences: int = 0
+    case: str | None = None
+    attributes: tuple[str, ...] = ()
+    notices: tuple[str, ...] = ()

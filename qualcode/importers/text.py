@@ -310,3 +310,48 @@ def read_md(
         InputError: missing, empty, binary or undecodable file.
     """
     return _read(path, "md", speakers, name, encoding)
+
+
+def reread(
+    text: str,
+    fmt: str,
+    speakers: SpeakerConfig | None = None,
+    *,
+    name: str = "",
+) -> ImportedDocument:
+    """A stored document's text read again under the current rules (``documents
+    refresh``): front matter and Markdown markup removed from a text or Markdown
+    transcript, turns, speakers and roles found again. Line numbers in warnings are
+    the stored text's.
+    """
+    meta: dict[str, str] = {}
+    offset = 0
+    bold: set[int] = set()
+    plain: set[int] = set()
+    notices: list[str] = []
+    if fmt in ("txt", "md"):
+        text, meta, offset = strip_front_matter(text)
+        if meta:
+            notices.append(
+                "front matter (" + ", ".join(meta) + ") is no longer transcript text; its "
+                "keys become attributes of the document's case"
+            )
+        if fmt == "md" or looks_like_markdown(text):
+            cleaned, bold, plain = strip_markdown(text)
+            if cleaned != text:
+                notices.append("Markdown markup removed from the text")
+            text = cleaned
+    analysis = analyse_turns(
+        text, speakers, bold_lines=frozenset(bold), plain_lines=frozenset(plain)
+    )
+    return ImportedDocument(
+        name=name,
+        text=text,
+        turns=analysis.turns,
+        source_format=fmt,
+        notices=tuple(notices),
+        meta=dict(meta),
+        speakers=analysis.speakers,
+        warnings=turn_warnings(analysis.unrecognised, analysis.kept, offset),
+        front_matter=dict(meta),
+    )

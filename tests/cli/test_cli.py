@@ -248,7 +248,7 @@ def _bad_cases(demo_dir: Path, tmp_path: Path) -> dict[str, tuple[list[str], str
         ),
         "code-sentence-out-of-range": (
             ["code", DOC, "cost", "--sentence", "9999"],
-            f"error: '{DOC}' has 152 sentences; there is no sentence 9999 (sentences count from 1)\n",
+            f"error: '{DOC}' has 154 sentences; there is no sentence 9999 (sentences count from 1)\n",
         ),
         "code-no-selector": (
             ["code", DOC, "cost"],
