@@ -221,13 +221,13 @@ def import_(
                     )
             if report.backup is not None:
                 echo_err(f"backup: {report.backup}")
-            if dry_run:
-                echo_err("dry run: nothing was written")
         for r in report.results:
             for notice in r.notices:
                 echo_err(f"notice: {notice}")
             for warning in r.warnings:
                 echo_err(f"warning: {r.name}: {warning}")
+        if dry_run:
+            echo_err("dry run: nothing was written")
         for notice in report.notices:
             echo_err(f"notice: {notice}")
         for err in report.errors:

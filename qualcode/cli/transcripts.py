@@ -253,7 +253,8 @@ def attributes_import(ctx: Context, file: Path, create: bool, strict: bool) -> N
         echo_err(f"error: {p.format()}")
     if report.written:
         created = f", {len(report.created)} cases created" if report.created else ""
-        linked = f" ({len(report.linked)} matched to documents by name)" if report.linked else ""
+        by_doc = len(report.linked) + len(report.matched)
+        linked = f" ({by_doc} matched to documents by name)" if by_doc else ""
         click.echo(f"{file}: {report.values} values set on {report.cases} cases{created}{linked}")
     else:
         echo_err(f"nothing written: {len(report.problems)} problems (--strict)")
