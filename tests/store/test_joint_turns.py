@@ -67,7 +67,7 @@ def test_matrices_count_a_joint_turn_for_both_roles_and_cases(backend: str, tmp_
         cells = dict(zip(by_role.rows, by_role.cells, strict=True))
         assert cells["procedure"] == (1, 1)  # the joint turn: both roles
         assert cells["time"] == (0, 1)
-        totals = dict(zip(by_role.rows, by_role.row_total_values, strict=True))
+        totals = dict(zip(by_role.rows, by_role.row_total_values or (), strict=True))
         assert totals["procedure"] == 1  # once in the totals
 
         by_case = project.frequency_table(only, by="case").codings
