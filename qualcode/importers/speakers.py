@@ -57,6 +57,7 @@ import re
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from qualcode.core.model import Role, SpeakerSummary, TurnSpan
 
@@ -544,6 +545,7 @@ def analyse_turns(
     )
 
 
+@lru_cache(maxsize=4096)
 def speaker_key(name: str) -> str:
     """The form two spellings of one label share: ``Interviewer 1`` and
     ``interviewer1``, ``Int.`` and ``Int``, ``Mr. Smith`` and ``Mr Smith``."""

@@ -59,7 +59,6 @@ ABBREVIATIONS = frozenset(
 
 _END = re.compile(r"(?:\.{2,}|…|[.?!])+[\"'”’)\]»]*(?=\s|$)")
 _OPENERS = "\"'“‘([«"
-_WORD_BEFORE = re.compile(r"[^\s]*$")
 _INNER_DOTS = re.compile(r"^(?:[^\W\d_]{1,4}\.)+[^\W\d_]{1,4}$")
 _CAPS = re.compile(r"^[A-Z][A-Z0-9]{0,5}$")
 
@@ -117,8 +116,10 @@ def _is_boundary(
         if not capital:
             return False
         return not (english and re.match(r"I(?:\W|$)", following))
-    before = _WORD_BEFORE.search(text, 0, start)
-    word = _bare(before.group(0) if before else "")
+    begin = start
+    while begin > 0 and not text[begin - 1].isspace():
+        begin -= 1
+    word = _bare(text[begin:start])
     kind = _kind(word)
     if kind == "never":
         return False

@@ -589,12 +589,18 @@ def _replace_one(
         report.backup = make_backup(project, label="before-replace")
     try:
         sentences = segment(doc.text, doc.turns, doc.lang or "en")
+        case = None
+        if doc.front_matter:
+            from qualcode.services.documents import document_case
+
+            case = document_case(project, doc.name) or doc.name
         report.replaced.append(
             project.replace_document(
                 doc.name,
                 doc,
                 sentences,
                 backup=str(report.backup) if report.backup else None,
+                case=case,
             )
         )
     except BaseException:

@@ -77,3 +77,45 @@ def test_other_languages() -> None:
     assert Lemmatizer("es")("esperamos") == "esperar"
     assert Lemmatizer("ms")("menunggu") == "menunggu"  # no table: the word itself
     assert has_lemmas("de") and has_lemmas("id") and not has_lemmas("ms")
+
+
+def test_lemma_search_and_rule_keywords_find_the_inflected_forms(tmp_path: Path) -> None:
+    """The issue's examples, end to end: stored lemmas, lemma search, search screen."""
+    import shutil
+
+    from qualcode import services
+    from qualcode.core.codebook import Code, Codebook, Rules
+    from qualcode.nlp.autocode import RuleMatcher
+    from tests.conftest import CODEBOOK
+
+    shutil.copyfile(CODEBOOK, tmp_path / "codebook.yaml")
+    project = services.init_project(str(tmp_path / "q.db"), tmp_path / "codebook.yaml")
+    try:
+        path = tmp_path / "w.txt"
+        path.write_text(
+            "Pewawancara: Formulirnya dipakai untuk apa?\n"
+            "Narasumber: Kerjanya lambat. Kami bekerjasama dengan RT. "
+            "Gurunya ngajarin anak antri.\n",
+            encoding="utf-8",
+        )
+        assert not services.import_transcripts(project, [path]).errors
+        found = {
+            word: [h.text for h in services.search(project, word, lemma=True)]
+            for word in ("pakai", "kerja", "ajar", "antre")
+        }
+        assert found == {
+            "pakai": ["Formulirnya dipakai untuk apa?"],
+            "kerja": ["Kerjanya lambat.", "Kami bekerjasama dengan RT."],
+            "ajar": ["Gurunya ngajarin anak antri."],
+            "antre": ["Gurunya ngajarin anak antri."],
+        }
+        kwic = services.search_kwic(project, "kerja", lemma=True)
+        assert [h.match for h in kwic] == ["Kerjanya", "bekerjasama"]
+    finally:
+        project.close()
+    rules = Rules(keywords={"id": ("pakai", "antri")})
+    book = Codebook(codes=(Code(id="use", label="use", rules=rules),))
+    matcher = RuleMatcher(book, "id")
+    assert set(matcher.match_text("Formulirnya dipakai terus.")) == {"use"}
+    assert set(matcher.match_text("Saya ngantri dua jam.")) == {"use"}
+    assert matcher.match_text("Saya pulang.") == {}

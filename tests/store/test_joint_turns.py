@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from qualcode import services
 from qualcode.cli import cli
 from qualcode.core.filters import Filters
+from qualcode.errors import InputError
 from qualcode.store import open_project
 
 FOCUS = (
@@ -121,5 +123,54 @@ def test_roles_of_a_joint_turn_follow_the_speaker_setting(backend: str, tmp_path
             ("participant",),
             ("interviewer", "interviewer"),
         ]
+    finally:
+        project.close()
+
+
+def test_delete_and_undo_a_document_on_both_databases(backend: str, tmp_path: Path) -> None:
+    """Deleting takes the sentences out of the search index; undo puts them back."""
+    doc = _setup(backend, tmp_path)
+    project = open_project(backend)
+    try:
+        with pytest.raises(InputError, match="has 2 codings"):
+            project.delete_document(doc)
+        gone = project.delete_document(doc, force=True)
+        assert (gone.codings, gone.cases) == (2, ("Bu RW", "Pak RT"))
+        assert doc not in project.document_names()
+        assert services.search(project, "setuju") == []
+        step = project.undo()
+        assert step is not None and step.summaries == (f"delete document {doc}",)
+        assert [h.turn for h in services.search(project, "setuju", doc=doc)] == [4]
+        assert project.document(doc).turns[3].speakers == ("Moderator", "Pak RT")
+        assert len(project.codings(doc=doc)) == 2
+        project.rename_document(doc, "fokus-2")
+        assert project.undo() is not None
+        assert doc in project.document_names()
+    finally:
+        project.close()
+
+
+def test_a_merge_does_not_bring_back_a_deleted_document(tmp_path: Path) -> None:
+    from qualcode.store.merge_projects import read_project
+
+    ours_dir = tmp_path / "ours"
+    ours_dir.mkdir()
+    ours = str(ours_dir / "qualcode.db")
+    theirs = tmp_path / "theirs.db"
+    import shutil
+
+    from tests.conftest import CODEBOOK
+
+    shutil.copyfile(CODEBOOK, ours_dir / "codebook.yaml")
+    services.init_project(ours, ours_dir / "codebook.yaml").close()
+    _setup(ours, tmp_path)
+
+    shutil.copyfile(ours, theirs)
+    project = open_project(ours)
+    try:
+        project.delete_document("fokus", force=True)
+        report = project.merge_from(read_project(str(theirs)))
+        assert project.document_names() == []
+        assert "their document 'fokus' was deleted here: not added again" in report.notes
     finally:
         project.close()

@@ -15,49 +15,56 @@ from tests.tui.conftest import Messages
 FIRST = "interview_07_ngo_observer"
 
 
+def _on_list(screen: CodingScreen) -> bool:
+    """Whether the document list has the focus."""
+    return isinstance(screen.focused, DocumentList)
+
+
 async def test_rename_delete_undo_and_link_from_the_document_list(
     make_app: Callable[[], QualcodeApp], demo_dir: Path, messages: Messages
 ) -> None:
-    project = open_project(str(demo_dir))
+    setup = open_project(str(demo_dir))
     try:
-        doc = project.document(FIRST)
+        doc = setup.document(FIRST)
         start = doc.text.index("Good morning")
-        project.apply_coding(FIRST, "time", start, start + len("Good morning"))
+        setup.apply_coding(FIRST, "time", start, start + len("Good morning"))
     finally:
-        project.close()
+        setup.close()
     app = make_app()
     async with app.run_test(size=(120, 35), message_hook=messages.append) as pilot:
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, CodingScreen)
+        project = app.project
+        assert project is not None
         await pilot.press("shift+tab")  # the document list
-        assert isinstance(screen.focused, DocumentList)
+        assert _on_list(screen)
         # rename: n, a new name, enter
         await pilot.press("n", "ctrl+a", "ctrl+k", *"observer", "enter")
         await pilot.pause()
         assert screen.current_doc == "observer"
         assert "renamed interview_07_ngo_observer to observer (u undoes)" in messages.notices()
         # delete: d asks first; n keeps it
-        if not isinstance(screen.focused, DocumentList):
+        if not _on_list(screen):
             await pilot.press("shift+tab")
         await pilot.press("d")
         await pilot.pause()
         await pilot.press("n")
         await pilot.pause()
-        assert "observer" in app.project.document_names()
+        assert "observer" in project.document_names()
         await pilot.press("d")
         await pilot.pause()
         await pilot.press("y")
         await pilot.pause()
-        assert "observer" not in app.project.document_names()
+        assert "observer" not in project.document_names()
         assert "deleted observer with 1 codings and 0 memos (u undoes)" in messages.notices()
         # undo brings it back, with its coding
         await pilot.press("u")
         await pilot.pause()
-        assert "observer" in app.project.document_names()
-        assert [c.quote for c in app.project.codings(doc="observer")] == ["Good morning"]
+        assert "observer" in project.document_names()
+        assert [c.quote for c in project.codings(doc="observer")] == ["Good morning"]
         # link to a case: l, the case's name
-        if not isinstance(screen.focused, DocumentList):
+        if not _on_list(screen):
             await pilot.press("shift+tab")
         option = screen.query_one(DocumentList)
         option.highlighted = next(
@@ -65,5 +72,5 @@ async def test_rename_delete_undo_and_link_from_the_document_list(
         )
         await pilot.press("l", "ctrl+a", "ctrl+k", *"Observer NGO", "enter")
         await pilot.pause()
-        cases = {c.name: [s.doc for s in c.sources] for c in app.project.cases()}
+        cases = {c.name: [s.doc for s in c.sources] for c in project.cases()}
         assert "observer" in cases["Observer NGO"]
