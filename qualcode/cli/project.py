@@ -6,10 +6,14 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from qualcode.cli._base import Context, cli, echo_err, pass_ctx
+
+if TYPE_CHECKING:
+    from qualcode.core.model import ImportResult
 
 # ---------------------------------------------------------------------- projects
 
@@ -82,7 +86,10 @@ def demo(rebuild: bool, no_open: bool) -> None:
     help="Focus groups: every speaker who is not the interviewer is a case.",
 )
 @click.option(
-    "--lang", type=click.Choice(["id", "en"]), help="Language of the text (default: detected)."
+    "--lang",
+    metavar="CODE",
+    help="Language of the text, any ISO 639 code (id, en, ms, fr, es, de, nl, pt, jv, ...; "
+    "default: detected among id, ms, en, fr, es, de, nl, pt).",
 )
 @click.option(
     "--encoding",
@@ -125,6 +132,12 @@ def demo(rebuild: bool, no_open: bool) -> None:
     help="REFI-QDA: the folder holding the source files of a bare .qde (looked for in "
     "sources/ and Sources/ beside it first).",
 )
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Read every file and print its speakers, roles, language and warnings (with "
+    "--replace, where the codings would go); write nothing.",
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object with every outcome.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @pass_ctx
@@ -142,6 +155,7 @@ def import_(
     strict: bool,
     no_backup: bool,
     sources: Path | None,
+    dry_run: bool,
     as_json: bool,
     quiet: bool,
 ) -> None:
@@ -152,6 +166,10 @@ def import_(
     several files, a bad one is listed and the others are imported (exit 1).
     With --replace, a corrected transcript replaces the document of the same name
     and every coding is re-anchored: exact, moved, or needs-review.
+    Each document's summary lists every speaker with role and turns, the language,
+    and every guess; paragraphs that look like speaker labels but were not taken
+    as one are named by line (warning: ...). --dry-run prints the same and writes
+    nothing.
     REFI-QDA files import codes, sources, codings, memos, cases, variables and
     users into the project (created when missing), with a warning for each
     difference from the standard; --strict refuses a file only for what the
@@ -163,6 +181,9 @@ def import_(
     refi_files = [f for f in files if is_refi(f)]
     if sources is not None and not refi_files:
         raise click.UsageError("--sources is for REFI-QDA files (.qde, .qdpx)")
+    if refi_files and dry_run:
+        echo_err("error: --dry-run reads transcripts only, not REFI-QDA files")
+        sys.exit(2)
     if refi_files:
         from qualcode.cli.refi import import_refi_files
 
@@ -190,6 +211,7 @@ def import_(
                 interviewer_labels=interviewer_labels,
                 participant_labels=participant_labels,
                 progress=bar.update if bar else None,
+                dry_run=dry_run,
             )
         finally:
             if bar:
@@ -199,12 +221,15 @@ def import_(
         else:
             for r in report.results:
                 click.echo(r.message)
+                for line in summary_lines(r):
+                    click.echo(f"  {line}")
+            verb = "would be replaced" if dry_run else "replaced"
             for rep in report.replaced:
                 if rep.unchanged:
                     click.echo(f"{rep.doc}: the text is unchanged, nothing to do")
                 else:
                     click.echo(
-                        f"{rep.doc}: replaced ({rep.turns} turns, {rep.sentences} sentences); "
+                        f"{rep.doc}: {verb} ({rep.turns} turns, {rep.sentences} sentences); "
                         f"codings: {rep.exact} exact, {rep.moved} moved, "
                         f"{rep.needs_review} needs-review"
                     )
@@ -213,6 +238,10 @@ def import_(
         for r in report.results:
             for notice in r.notices:
                 echo_err(f"notice: {notice}")
+            for warning in r.warnings:
+                echo_err(f"warning: {r.name}: {warning}")
+        if dry_run:
+            echo_err("dry run: nothing was written")
         for notice in report.notices:
             echo_err(f"notice: {notice}")
         for err in report.errors:
@@ -234,15 +263,46 @@ def import_(
             sys.exit(1)
 
 
+def summary_lines(r: ImportResult) -> list[str]:
+    """The lines under an imported document: speakers and roles, language, case."""
+    from qualcode.core.lang import name_of
+    from qualcode.importers.speakers import describe_speakers
+
+    if r.status == "skipped":
+        return []
+    lines = [f"speakers: {describe_speakers(r.speakers)}"]
+    if r.lang:
+        lines.append(f"language: {name_of(r.lang)}, {r.lang_how or 'given'}")
+    if r.case and r.attributes:
+        lines.append(f"front matter -> case {r.case!r}: {', '.join(r.attributes)}")
+    return lines
+
+
+def _result_json(r: ImportResult) -> dict[str, object]:
+    return {
+        "name": r.name,
+        "turns": r.turns,
+        "sentences": r.sentences,
+        "notices": list(r.notices),
+        "speakers": [
+            {"name": s.name, "role": s.role, "how": s.how, "turns": s.turns, "forms": list(s.forms)}
+            for s in r.speakers
+        ],
+        "lang": r.lang,
+        "lang_how": r.lang_how,
+        "warnings": list(r.warnings),
+        "case": r.case,
+        "attributes": list(r.attributes),
+    }
+
+
 def _report_json(report: object) -> dict[str, object]:
     from qualcode.services import ImportReport
 
     assert isinstance(report, ImportReport)
     return {
-        "imported": [
-            {"name": r.name, "turns": r.turns, "sentences": r.sentences, "notices": list(r.notices)}
-            for r in report.imported
-        ],
+        "imported": [_result_json(r) for r in report.imported],
+        "would_import": [_result_json(r) for r in report.previewed],
         "skipped": [{"name": r.name, "message": r.message} for r in report.skipped],
         "replaced": [
             {
@@ -304,11 +364,18 @@ def _progress_bar(total: int, quiet: bool) -> _ProgressBar | None:
 # ---------------------------------------------------------------------- documents
 
 
-@cli.command()
+@cli.group(invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON list of objects.")
-@pass_ctx
-def documents(ctx: Context, as_json: bool) -> None:
-    """List the documents with their turns, sentences, codings and coded share."""
+@click.pass_context
+def documents(click_ctx: click.Context, as_json: bool) -> None:
+    """List the documents with their turns, sentences, codings and coded share.
+
+    The subcommands rename, delete and segment documents again.
+    """
+    if click_ctx.invoked_subcommand is not None:
+        return
+    ctx = click_ctx.find_object(Context)
+    assert ctx is not None
     with ctx.open() as project:
         docs = project.documents()
     if as_json:
@@ -342,12 +409,145 @@ def documents(ctx: Context, as_json: bool) -> None:
         )
 
 
+@documents.command("rename")
+@click.argument("old")
+@click.argument("new")
+@pass_ctx
+def documents_rename(ctx: Context, old: str, new: str) -> None:
+    """Rename document OLD to NEW (undo with 'qualcode undo')."""
+    from qualcode import services
+
+    with ctx.open() as project:
+        services.rename_document(project, old, new)
+    click.echo(f"renamed {old!r} to {new!r}")
+
+
+@documents.command("delete")
+@click.argument("doc")
+@click.option(
+    "--force", is_flag=True, help="Delete it even though it has codings (they can be undone)."
+)
+@pass_ctx
+def documents_delete(ctx: Context, doc: str, force: bool) -> None:
+    """Delete DOC with its turns, sentences, codings and memos.
+
+    Everything removed goes into the action log: 'qualcode undo' brings the document
+    back with its codings and memos. A document with codings needs --force.
+    """
+    from qualcode import services
+
+    with ctx.open() as project:
+        gone = services.delete_document(project, doc, force=force)
+    what = [f"{gone.codings} coding{'s' if gone.codings != 1 else ''}"]
+    what.append(f"{gone.memos} memo{'s' if gone.memos != 1 else ''}")
+    cases = f"; it was part of case {', '.join(gone.cases)} (kept)" if gone.cases else ""
+    click.echo(f"deleted {doc!r} with {' and '.join(what)}{cases}; 'qualcode undo' restores it")
+
+
+@documents.command("refresh")
+@click.argument("docs", nargs=-1, metavar="[DOC]...")
+@click.option(
+    "--lang",
+    metavar="CODE",
+    help="Set this language on them (default: keep each document's language).",
+)
+@click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON list of objects.")
+@pass_ctx
+def documents_refresh(
+    ctx: Context, docs: Sequence[str], lang: str | None, dry_run: bool, as_json: bool
+) -> None:
+    """Segment documents again under the current rules (every document by default).
+
+    Each stored text is read again: front matter and Markdown markup leave the
+    text, speakers, roles, sentences and lemmas are found again. Every coding is
+    kept; when the text changes, codings are re-anchored as 'import --replace'
+    does (exact, moved, needs-review). Prints what moved for each document.
+    """
+    from qualcode import services
+    from qualcode.importers.speakers import describe_speakers
+
+    with ctx.open() as project:
+        results = services.refresh_documents(project, list(docs), lang=lang, dry_run=dry_run)
+    if as_json:
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "name": r.name,
+                        "changed": r.changed,
+                        "text_changed": r.text_changed,
+                        "removed_chars": r.removed_chars,
+                        "turns": [r.turns_before, r.turns],
+                        "sentences": [r.sentences_before, r.sentences],
+                        "speakers": [
+                            {"name": s.name, "role": s.role, "how": s.how, "turns": s.turns}
+                            for s in r.speakers
+                        ],
+                        "codings": (
+                            {
+                                "exact": r.report.exact,
+                                "moved": r.report.moved,
+                                "needs_review": r.report.needs_review,
+                            }
+                            if r.report
+                            else None
+                        ),
+                        "lang": r.lang,
+                        "detected": r.detected,
+                        "warnings": list(r.warnings),
+                        "notices": list(r.notices),
+                    }
+                    for r in results
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    verb = "would change" if dry_run else "refreshed"
+    for r in results:
+        if not r.changed:
+            click.echo(f"{r.name}: unchanged")
+            continue
+        parts = [
+            f"turns {r.turns_before} -> {r.turns}",
+            f"sentences {r.sentences_before} -> {r.sentences}",
+        ]
+        if r.text_changed:
+            parts.append(f"text {r.removed_chars:,} characters shorter (front matter, markup)")
+        if r.report is not None:
+            parts.append(
+                f"codings: {r.report.exact} exact, {r.report.moved} moved, "
+                f"{r.report.needs_review} needs-review"
+            )
+        click.echo(f"{r.name}: {verb}: " + "; ".join(parts))
+        click.echo(f"  speakers: {describe_speakers(r.speakers)}")
+        before = ", ".join(f"{w} ({role or '-'}, {n})" for w, role, n in r.speakers_before)
+        click.echo(f"  before:   {before or 'no speakers'}")
+        if r.detected:
+            click.echo(
+                f"  language: kept {r.lang}; the text now reads as {r.detected} "
+                f"(set it with --lang {r.detected})"
+            )
+        for notice in r.notices:
+            echo_err(f"notice: {r.name}: {notice}")
+        for warning in r.warnings:
+            echo_err(f"warning: {r.name}: {warning}")
+    if dry_run:
+        echo_err("dry run: nothing was written")
+
+
 @cli.command()
 @click.argument("doc")
 @click.option("--json", "as_json", is_flag=True, help="One JSON list of objects.")
 @pass_ctx
 def turns(ctx: Context, doc: str, as_json: bool) -> None:
-    """List the speaker turns found in DOC, numbered from 1."""
+    """List the speaker turns found in DOC, numbered from 1.
+
+    With --json, each turn's "speakers" lists everyone who speaks in it (both
+    speakers of a joint turn such as "Gita & Kiki") and "roles" their roles.
+    """
     with ctx.open() as project:
         document = project.document(doc)
     if as_json:
@@ -358,6 +558,8 @@ def turns(ctx: Context, doc: str, as_json: bool) -> None:
                         "turn": t.number,
                         "speaker": t.speaker,
                         "role": t.role,
+                        "speakers": list(t.speakers),
+                        "roles": list(t.roles),
                         "start": t.start,
                         "end": t.end,
                         "timestamp_ms": t.timestamp_ms,

@@ -75,6 +75,11 @@ def speakers_show(ctx: Context, as_json: bool) -> None:
     "with a (?P<name>...) group, e.g. '^<(?P<name>[A-Z]+)>\\s*'.",
 )
 @click.option("--clear", is_flag=True, help="Forget the current setting first.")
+@click.option(
+    "--doc",
+    metavar="DOC",
+    help="Set the roles for this document only (they override the project's there).",
+)
 @pass_ctx
 def speakers_set(
     ctx: Context,
@@ -82,11 +87,13 @@ def speakers_set(
     participant_labels: Sequence[str],
     patterns: Sequence[str],
     clear: bool,
+    doc: str | None,
 ) -> None:
     """Map speaker labels to roles and add label patterns.
 
-    Roles apply at once to the turns already imported; patterns apply to the next
-    imports (re-import a document with 'import --replace' to use them there).
+    Roles apply at once to the turns already imported (of every document, or of
+    --doc DOC only); patterns apply to the next imports ('qualcode documents
+    refresh' uses them on the documents already imported).
     """
     from qualcode import services
 
@@ -97,9 +104,11 @@ def speakers_set(
             participant_labels=participant_labels,
             patterns=patterns,
             clear=clear,
+            doc=doc,
         )
+    where = f" for {doc!r}" if doc else ""
     click.echo(
-        f"speaker setting saved: {len(config.roles)} labels with a role, "
+        f"speaker setting saved{where}: {len(config.roles)} labels with a role, "
         f"{len(config.patterns)} patterns"
     )
 
@@ -168,11 +177,18 @@ def search(
 # ---------------------------------------------------------------------- cases
 
 
-@cli.command()
+@cli.group(invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON list of objects.")
-@pass_ctx
-def cases(ctx: Context, as_json: bool) -> None:
-    """List the cases with their attributes and documents (or speakers)."""
+@click.pass_context
+def cases(click_ctx: click.Context, as_json: bool) -> None:
+    """List the cases with their attributes and documents (or speakers).
+
+    'cases link DOC CASE' makes a document part of a case.
+    """
+    if click_ctx.invoked_subcommand is not None:
+        return
+    ctx = click_ctx.find_object(Context)
+    assert ctx is not None
     with ctx.open() as project:
         found = project.cases()
     if as_json:
@@ -198,6 +214,19 @@ def cases(ctx: Context, as_json: bool) -> None:
         click.echo(f"{c.name}\t{attrs or '-'}\t{sources or '-'}")
 
 
+@cases.command("link")
+@click.argument("doc")
+@click.argument("case")
+@pass_ctx
+def cases_link(ctx: Context, doc: str, case: str) -> None:
+    """Make document DOC part of case CASE (the case is created when it does not exist)."""
+    from qualcode import services
+
+    with ctx.open() as project:
+        created = services.link_case(project, doc, case)
+    click.echo(f"linked {doc!r} to case {case!r}" + (" (a new case)" if created else ""))
+
+
 @cli.group()
 def attributes() -> None:
     """Case attributes (occupation, gender, kelurahan, age group ...)."""
@@ -211,8 +240,10 @@ def attributes() -> None:
 def attributes_import(ctx: Context, file: Path, create: bool, strict: bool) -> None:
     """Set case attributes from FILE.csv (one row per case) or FILE.yaml.
 
-    Each unknown case and each bad row is one line on stderr (exit 1); the other
-    rows are written, unless --strict.
+    A row whose case does not exist yet but names a document (as 'qualcode
+    documents' lists it, or its file name) creates a case for that document and
+    links them. Each row that matches neither, and each bad row, is one line on
+    stderr (exit 1); the other rows are written, unless --strict.
     """
     from qualcode import services
 
@@ -222,8 +253,12 @@ def attributes_import(ctx: Context, file: Path, create: bool, strict: bool) -> N
         echo_err(f"error: {p.format()}")
     if report.written:
         created = f", {len(report.created)} cases created" if report.created else ""
-        click.echo(f"{file}: {report.values} values set on {report.cases} cases{created}")
+        by_doc = len(report.linked) + len(report.matched)
+        linked = f" ({by_doc} matched to documents by name)" if by_doc else ""
+        click.echo(f"{file}: {report.values} values set on {report.cases} cases{created}{linked}")
     else:
         echo_err(f"nothing written: {len(report.problems)} problems (--strict)")
+    for row, case in sorted(report.matched.items()):
+        echo_err(f"notice: {row!r} is a document of case {case!r}: its values went there")
     if report.problems:
         sys.exit(1)

@@ -59,8 +59,13 @@ class TurnSpan:
         end: end of the content (exclusive), trailing whitespace excluded.
         speaker: the label as written (``"Pewawancara"``), or ``None``.
         label_start: where the label starts, when there is one.
-        role: interviewer / participant, when known.
+        role: interviewer / participant, when known (the first speaker's, for a
+            joint turn).
         timestamp_ms: a cue or leading timestamp, in milliseconds.
+        speakers: every speaker of the turn, in the label's order: two or more for
+            a joint turn (``Gita & Kiki``), whose ``speaker`` joins them with
+            `` & ``; empty when the importer did not say (one speaker, or none).
+        roles: the role of each of ``speakers``.
     """
 
     start: int
@@ -69,6 +74,36 @@ class TurnSpan:
     label_start: int | None = None
     role: str | None = None
     timestamp_ms: int | None = None
+    speakers: tuple[str, ...] = ()
+    roles: tuple[str | None, ...] = ()
+
+    @property
+    def people(self) -> tuple[tuple[str, str | None], ...]:
+        """``(speaker, role)`` of everyone who speaks in the turn."""
+        if len(self.speakers) > 1:
+            roles = self.roles or (self.role,) * len(self.speakers)
+            return tuple(zip(self.speakers, roles, strict=False))
+        return ((self.speaker, self.role),) if self.speaker else ()
+
+
+@dataclass(frozen=True)
+class SpeakerSummary:
+    """One speaker of a document, as the import summary lists it.
+
+    Attributes:
+        name: the speaker's name (the longer form when written in two).
+        role: interviewer / participant.
+        how: ``setting`` (the project's speaker setting), ``label`` (a role word),
+            ``guessed`` (asks most of the questions), ``default`` (any other name).
+        turns: the number of turns the speaker speaks in (joint turns included).
+        forms: the other ways the label was written (``K`` for ``Kiki (K)``).
+    """
+
+    name: str
+    role: str
+    how: str
+    turns: int
+    forms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -82,9 +117,16 @@ class ImportedDocument:
         source_path: where it came from.
         source_format: ``txt``, ``md``, ...
         encoding: the encoding the bytes were decoded with.
-        lang: ``id`` or ``en`` (``None`` until decided).
+        lang: the language code (``None`` until decided).
         notices: non-fatal remarks for the user (encoding guessed, ...).
         meta: anything else the importer found (front matter, title).
+        speakers: every speaker with role, how the role was decided, and turns.
+        warnings: what the user should check (paragraphs that look like speaker
+            labels but were not taken as one, with their lines).
+        front_matter: the simple keys of a YAML or TOML front matter block (they
+            become attributes of the document's case).
+        lang_how: how ``lang`` was decided: ``given`` (``--lang``), ``detected``,
+            ``guessed`` (from few words).
     """
 
     name: str
@@ -96,6 +138,10 @@ class ImportedDocument:
     lang: str | None = None
     notices: tuple[str, ...] = ()
     meta: dict[str, str] = field(default_factory=dict)
+    speakers: tuple[SpeakerSummary, ...] = ()
+    warnings: tuple[str, ...] = ()
+    front_matter: dict[str, str] = field(default_factory=dict)
+    lang_how: str = ""
 
 
 @dataclass(frozen=True)
@@ -144,7 +190,11 @@ class DocumentSummary:
 
 @dataclass(frozen=True)
 class Turn:
-    """A stored speaker turn, numbered from 1."""
+    """A stored speaker turn, numbered from 1.
+
+    ``speakers`` and ``roles`` name everyone who speaks in it: both speakers of a
+    joint turn (whose ``speaker`` is the joined label), the one speaker otherwise.
+    """
 
     number: int
     start: int
@@ -153,6 +203,15 @@ class Turn:
     role: str | None
     label_start: int | None = None
     timestamp_ms: int | None = None
+    speakers: tuple[str, ...] = ()
+    roles: tuple[str | None, ...] = ()
+
+    @property
+    def people(self) -> tuple[tuple[str, str | None], ...]:
+        """``(speaker, role)`` of everyone who speaks in the turn."""
+        if self.speakers:
+            return tuple(zip(self.speakers, self.roles, strict=False))
+        return ((self.speaker, self.role),) if self.speaker else ()
 
 
 @dataclass(frozen=True)
@@ -248,14 +307,36 @@ class Coding:
 
 @dataclass(frozen=True)
 class ImportResult:
-    """The outcome of importing one document."""
+    """The outcome of importing one document.
+
+    Attributes:
+        name: the document's name in the project.
+        status: ``imported``, ``skipped`` (its text is already there) or, for a
+            dry run, ``would import``.
+        message: one line for the user.
+        turns: number of turns.
+        sentences: number of sentences.
+        notices: remarks (encoding, front matter, language without lemmas, ...).
+        speakers: every speaker with role, how it was decided, and turns.
+        lang: the language code.
+        lang_how: ``given``, ``detected`` or ``guessed``.
+        warnings: what to check (label-like paragraphs not taken as labels).
+        case: the case the front matter's keys went to.
+        attributes: the attribute names written to that case.
+    """
 
     name: str
-    status: str  # "imported" | "skipped"
+    status: str  # "imported" | "skipped" | "would import"
     message: str = ""
     turns: int = 0
     sentences: int = 0
     notices: tuple[str, ...] = ()
+    speakers: tuple[SpeakerSummary, ...] = ()
+    lang: str | None = None
+    lang_how: str = ""
+    warnings: tuple[str, ...] = ()
+    case: str | None = None
+    attributes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -405,6 +486,11 @@ class ReanchorReport:
             their old quote, anchor ``needs-review``.
         backup: the copy of the project made before (SQLite), if any.
         unchanged: the new text equals the old one: nothing was done.
+        turns: the number of turns now.
+        sentences: the number of sentences now.
+        case: the case front matter keys went to, if any.
+        attributes: the attribute names written to it.
+        notices: front matter values not written (the case had another value).
     """
 
     doc: str
@@ -415,3 +501,6 @@ class ReanchorReport:
     unchanged: bool = False
     turns: int = 0
     sentences: int = 0
+    case: str | None = None
+    attributes: tuple[str, ...] = ()
+    notices: tuple[str, ...] = ()

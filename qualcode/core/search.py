@@ -55,15 +55,17 @@ def parse_query(text: str) -> tuple[Term, ...]:
 
 
 def with_alternatives(terms: tuple[Term, ...], extra: dict[str, set[str]]) -> tuple[Term, ...]:
-    """Add alternatives to one-word terms: ``extra`` maps a word to its other forms."""
+    """Add alternatives to one-word terms: ``extra`` maps a word to its other forms
+    (a form of several words, such as the lemma ``kerja sama``, is a phrase)."""
     out: list[Term] = []
     for t in terms:
         alts = list(t.alternatives)
         for phrase in t.alternatives:
             if len(phrase) == 1:
                 for form in sorted(extra.get(phrase[0], ())):
-                    if (form,) not in alts:
-                        alts.append((form,))
+                    alt = tuple(form.split())
+                    if alt and alt not in alts:
+                        alts.append(alt)
         out.append(Term(tuple(alts), t.prefix))
     return tuple(out)
 
@@ -131,22 +133,32 @@ def find_lemmas(
 ) -> list[tuple[int, int]]:
     """Runs of consecutive words of ``text`` whose lemmas are ``lemmas``.
 
+    A word whose lemma is a compound (``bekerjasama`` -> ``kerja sama``) counts as
+    its lemma's words, so ``kerja`` and ``kerja sama`` both find it.
+
     Args:
         text: the text to look in (a sentence).
-        lemmas: the query as lemmas, lowercased.
+        lemmas: the query as lemmas, lowercased (a compound lemma may hold spaces).
         lang: the text's language (for the lemmatizer).
         lemmatizer: word -> lemma (identity when ``None``).
     """
-    if not lemmas:
+    wanted = [part for lemma in lemmas for part in lemma.split()]
+    if not wanted:
         return []
-    words = [(m.start(), m.end(), m.group().lower()) for m in WORD_RE.finditer(text)]
-    lem = [lemmatizer(w, lang) if lemmatizer else w for _, _, w in words]
-    n = len(lemmas)
+    parts: list[tuple[int, int, str, str]] = []
+    for m in WORD_RE.finditer(text):
+        word = m.group().lower()
+        lemma = lemmatizer(word, lang) if lemmatizer else word
+        for part in lemma.split() or [word]:
+            parts.append((m.start(), m.end(), part, word))
+    n = len(wanted)
     hits: list[tuple[int, int]] = []
     i = 0
-    while i + n <= len(words):
-        if all(lem[i + k] == lemmas[k] or words[i + k][2] == lemmas[k] for k in range(n)):
-            hits.append((words[i][0], words[i + n - 1][1]))
+    while i + n <= len(parts):
+        if all(parts[i + k][2] == wanted[k] or parts[i + k][3] == wanted[k] for k in range(n)):
+            span = (parts[i][0], parts[i + n - 1][1])
+            if not hits or hits[-1] != span:
+                hits.append(span)
             i += n
         else:
             i += 1

@@ -25,7 +25,7 @@ from pathlib import Path
 from qualcode.core.model import ImportedDocument, TurnSpan
 from qualcode.errors import InputError
 from qualcode.importers.decode import normalize
-from qualcode.importers.speakers import KNOWN_LABEL, SpeakerConfig, find_turns
+from qualcode.importers.speakers import KNOWN_LABEL, SpeakerConfig, analyse_turns
 
 MAX_LABEL = 40
 _LABEL_PUNCT = re.compile(r"[,;?!\"“”()]|\.$")
@@ -141,8 +141,8 @@ def assemble(
     text += "\n"
     if trusted:
         config = replace(config, patterns=(_label_pattern(trusted), *config.patterns))
-    turns = find_turns(text, config)
-    turns = _timestamps(turns, starts)
+    analysis = analyse_turns(text, config)
+    turns = _timestamps(list(analysis.turns), starts)
     return ImportedDocument(
         name=name or path.stem,
         text=text,
@@ -152,7 +152,46 @@ def assemble(
         encoding=encoding,
         notices=notices,
         meta=meta or {},
+        speakers=analysis.speakers,
+        warnings=_paragraph_warnings(text, analysis.unrecognised, analysis.kept),
     )
+
+
+def _paragraph_warnings(
+    text: str, unrecognised: Sequence[int], kept: Sequence[int]
+) -> tuple[str, ...]:
+    """Warnings about label-like lines, naming paragraphs (a Word or HTML file has no
+    lines of its own: the n-th paragraph is what the user can find)."""
+    if not unrecognised and not kept:
+        return ()
+    paragraph_of: dict[int, int] = {}
+    paragraph = 0
+    previous_blank = True
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            previous_blank = True
+            continue
+        if previous_blank:
+            paragraph += 1
+        previous_blank = False
+        paragraph_of[number] = paragraph
+    out = []
+    items = [paragraph_of.get(n, n) for n in unrecognised]
+    if items:
+        what = "paragraph looks" if len(items) == 1 else "paragraphs look"
+        out.append(
+            f"{len(items)} {what} like speaker labels that were not recognised (each is "
+            f"a turn without a speaker): paragraph{'s' if len(items) != 1 else ''} "
+            + ", ".join(map(str, items))
+        )
+    inside = [paragraph_of.get(n, n) for n in kept]
+    if inside:
+        out.append(
+            f"{len(inside)} line{'s' if len(inside) != 1 else ''} inside a turn look like a "
+            "speaker label of someone who speaks only there (kept in the turn): "
+            f"paragraph{'s' if len(inside) != 1 else ''} " + ", ".join(map(str, inside))
+        )
+    return tuple(out)
 
 
 def _timestamps(turns: list[TurnSpan], starts: list[tuple[int, Block]]) -> list[TurnSpan]:

@@ -1,160 +1,132 @@
-"""Finding speaker turns in plain transcript text.
+"""Finding speaker turns in plain transcript text, and saying what was guessed.
 
 A turn starts at a line that begins with a speaker label, in any of the styles
 researchers and transcription services write:
 
-==============================  ==========================================
-``Name: text``                  ``Bu Sari: ...``, ``Pewawancara: ...``
-``Name : text``                 a space before the colon (French-style)
-``**Name:** text``              Markdown bold (``**Name**:`` too)
-``[Name] text``                 QualCoder and some services (``[Name] 10:02:33`` too)
-``Speaker 12: text``            numbered speakers, ``P1:``, ``Informan 3:``
-``I: / R: / Q: / A:``           interviewer / respondent shorthands (``T: / J:``,
-                                ``P: / J:`` in Indonesian question-answer notes)
-``[00:12:34] Name: text``       a leading timestamp (kept on the turn)
-``00:12:34 Name: text``         the same without brackets (or ``00:12:34 - Name:``)
-``Name (00:12:34): text``       Rev and other transcription services
-``Name  0:03`` + lines below     Otter (the label and time on a line of their own)
-==============================  ==========================================
+==================================  ==============================================
+``Name: text`` / ``NAME: text``     ``Bu Sari: ...``, ``Pewawancara: ...``
+``Name : text``                     a space (or no-break space) before the colon
+``**Name:** text``                  Markdown bold (``**Name**:``, ``__Name:__`` too)
+``Name (K): text`` / ``K (Name):``  a name with its short form: ``K:`` later is the
+                                    same speaker; a role word in the brackets gives
+                                    the role (``Budi (Interviewer):``)
+``A & B: text``                     a joint turn (``A dan B:``, ``A and B:``), one
+                                    turn spoken by both
+``[Name] text``                     QualCoder and some services (``[id1]``,
+                                    ``[Bu Sari] 10:02:33``)
+``Speaker 12: text``                numbered speakers, ``P1:``, ``Informan 3:``,
+                                    ``Interviewer1:``, ``Int.:``, ``Mr. Name:``
+``I: / R: / Q: / A:``               interviewer / respondent shorthands (``T: / J:``,
+                                    ``P: / J:`` in Indonesian question-answer notes)
+``[00:12:34] Name: text``           a timestamp before the label (``00:12:34 -``)
+``Name [00:12:34]: text``           or after it (``Name (00:12:34):``)
+``Name  0:03`` + lines below         the label and time on a line of their own
+``Name<TAB>text``                   a label and a tab (or a run of spaces), no colon
+==================================  ==============================================
 
-Lines that do not start with a label continue the current turn (hard-wrapped or
-multi-paragraph answers). Text before the first label, or a document with no labels
-at all, becomes turns without a speaker, one per paragraph.
+Which of these candidates are labels:
 
-A ``Name:`` candidate is a label when it occurs at least twice, when it is a known
-role word (Pewawancara, Narasumber, Interviewer, P1, ...), or when the document has
-other labels and every word of it (at most three) is capitalised ("Pak Darto"), so that
-a sentence such as "Syaratnya ada tiga: KTP, KK" is not taken for a speaker.
+* A bold label, a label with a timestamp, a role word (Pewawancara, Interviewer 1,
+  Informan, R, ...), a label that occurs at least twice (a joint label's names
+  count), and any label-like start of a paragraph in a file where most paragraphs
+  start with one, is a speaker even if it occurs once.
+* In a hard-wrapped transcript (lines cut at a fixed width), a line inside a turn
+  starts a new turn only with a recurring label, a role label or a bold one; every
+  other line continues the turn.
+* A paragraph that starts like a label (one to four capitalised words and a colon)
+  but is not taken as one becomes its own turn without a speaker, never part of the
+  previous turn, and is reported with its line number
+  (:attr:`TurnAnalysis.unrecognised`).
+* Never labels: a Markdown link, image or emphasis at the start of a line, a URL, a
+  time, and bracketed or parenthesised annotations (``[inaudible]``,
+  ``[crosstalk 00:12:34]``, ``(laughs)``, ``[tertawa]``, the wrapped tail of one).
+
+Text before the first label, or a document with no labels at all, becomes turns
+without a speaker, one per paragraph.
+
+Roles: interviewer and respondent words, in English and Indonesian, numbered or not,
+give the role (:func:`role_word`); the project's speaker setting overrides them.
+For the other names, in a file with two or three speakers, a speaker more than half
+of whose turns end in ``?``, a larger share than any other speaker's, is the
+interviewer, marked as guessed; the rest are participants.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
-from qualcode.core.model import Role, TurnSpan
+from qualcode.core.model import Role, SpeakerSummary, TurnSpan
 
-INTERVIEWER_LABELS = frozenset(
-    {
-        "pewawancara",
-        "interviewer",
-        "moderator",
-        "fasilitator",
-        "facilitator",
-        "peneliti",
-        "researcher",
-        "penanya",
-        "t",
-        "tanya",
-        "pertanyaan",
-        "i",
-        "q",
-        "int",
-        "iv",
-    }
+INTERVIEWER_WORDS = frozenset(
+    """interviewer int iv i q moderator mod facilitator fasilitator host cohost co-host
+    pewawancara pw peneliti penanya researcher tanya t pertanyaan question enumerator
+    pengamat""".split()
 )
-"""Labels (lowercase) taken as the interviewer unless the project says otherwise."""
+"""Words (lowercase, without a trailing period or number) that name the interviewer."""
 
-KNOWN_LABEL = re.compile(
-    r"^(?:pewawancara|narasumber|informan(?:\s+\d+)?|responden(?:\s+\d+)?|respondent(?:\s+\d+)?"
-    r"|interviewer|interviewee|participant(?:\s+\d+)?|partisipan(?:\s+\d+)?|moderator|fasilitator"
-    r"|facilitator|peneliti|researcher|speaker\s*\d+|pembicara\s*\d+|p\d+|r\d+|i\d*|q|a|r"
-    r"|int|iv|resp|t|j|p|tanya|jawab|pertanyaan|jawaban|penanya|penjawab|narsum)$",
-    re.IGNORECASE,
+PARTICIPANT_WORDS = frozenset(
+    """interviewee respondent resp participant informan informant narasumber narsum
+    responden r a jawab jawaban j answer guest tamu partisipan peserta subjek subject
+    penjawab""".split()
 )
+"""Words that name a respondent."""
 
-_TS = r"(?:\[(?P<ts1>\d{1,2}(?::\d{2}){1,2}(?:[.,]\d{1,3})?)\]|(?P<ts2>\d{1,2}(?::\d{2}){1,2}(?:[.,]\d{1,3})?))"
-_NAME = r"[^\W_][\w.'’\-]*(?:[ \t]+[\w.'’\-]+){0,3}"
-_TS_BARE = r"\d{1,2}(?::\d{2}){1,2}(?:[.,]\d{1,3})?"
+INTERVIEWER_LABELS = INTERVIEWER_WORDS
+"""Kept for callers of the earlier name."""
+
+METADATA_WORDS = frozenset(
+    """note notes catatan keterangan penting important summary ringkasan title judul date
+    tanggal time waktu location lokasi tempat place venue topic topik subject perihal
+    duration durasi transcript transkrip transcriber transkriptor interview wawancara
+    tema theme agenda source sumber file audio recording rekaman kode code""".split()
+)
+"""Words that open a line of metadata ("Tanggal: 12 Mei"), not a speaker's turn."""
+
+ANNOTATION_WORDS = frozenset(
+    """inaudible unintelligible indistinct crosstalk cross-talk overlapping overlap laughs
+    laughter laughing laugh chuckles chuckle giggles sighs sigh pause pauses silence
+    silent unclear noise music applause coughs cough interruption interrupted break
+    redacted recording end tertawa ketawa tersenyum senyum jeda diam hening batuk
+    menangis nangis ribut bising terputus putus sensor disensor mengangguk nod nods
+    sic background phone ringing""".split()
+)
+"""Words that make a bracketed note an annotation, never a speaker."""
+
+_TIME = r"\d{1,2}(?::\d{2}){1,2}(?:[.,]\d{1,3})?"
+_TS = r"(?:\[(?P<ts1>" + _TIME + r")\]|\((?P<ts2>" + _TIME + r")\)|(?P<ts0>" + _TIME + r"))"
 _SEP = r"(?:[-–—|][ \t]+)?"
-LABEL_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    # **Name:** text   /   **Name**: text
-    (
-        "bold",
-        re.compile(
-            r"^(?:"
-            + _TS
-            + r"[ \t]*"
-            + _SEP
-            + r")?\*\*(?P<name>"
-            + _NAME
-            + r")[ \t]*(?::\*\*|\*\*[ \t]*:)[ \t]*"
-        ),
-    ),
-    # [Name] text  (not a timestamp)
-    (
-        "bracket",
-        re.compile(
-            r"^(?:"
-            + _TS
-            + r"[ \t]*"
-            + _SEP
-            + r")?\[(?P<name>[^\W\d_][^\]\n]{0,39})\]"
-            + r"[ \t]*(?:(?P<ts3>"
-            + _TS_BARE
-            + r")(?:[ \t]+|$))?:?[ \t]*"
-        ),
-    ),
-    # Name (00:01:02): text   (Rev and other services)
-    (
-        "paren-time",
-        re.compile(
-            r"^(?P<name>" + _NAME + r")[ \t]*\((?P<ts3>" + _TS_BARE + r")\)[ \t]*:?(?:[ \t]+|$)"
-        ),
-    ),
-    # Name  0:03   on a line of its own, the words below (Otter)
-    (
-        "otter",
-        re.compile(r"^(?P<name>" + _NAME + r")(?:[ \t]{2,}|\t)(?P<ts3>" + _TS_BARE + r")[ \t]*$"),
-    ),
-    # Name: text / Name : text, optionally after a timestamp (and a dash)
-    (
-        "colon",
-        re.compile(
-            r"^(?:" + _TS + r"[ \t]+" + _SEP + r")?(?P<name>" + _NAME + r")[ \t]?:(?:[ \t]+|$)"
-        ),
-    ),
+_SPACE = "[ \t\u00a0\u202f]"
+
+_LEADING_TS = re.compile(r"^" + _TS + r"[ \t]*" + _SEP)
+_BOLD = re.compile(
+    r"^(?P<mark>\*\*|__)(?P<raw>[^*_\n]{1,80}?)(?:" + _SPACE + r"*:" + _SPACE + r"*(?P=mark)"
+    r"|(?P=mark)" + _SPACE + r"*:)(?:[ \t]+|$)"
 )
-_TS_ONLY = re.compile(r"^" + _TS + r"[ \t]*")
-_SENTENCE_PUNCT = re.compile(r"[,;?!\"“”()]")
-
-
-@dataclass(frozen=True)
-class SpeakerConfig:
-    """Project settings for turn detection.
-
-    Attributes:
-        patterns: extra regular expressions; each must have a ``name`` group and
-            match at the start of a line (the match is the label).
-        roles: label (case-insensitive) -> ``interviewer`` / ``participant``.
-        interviewer_labels: labels that are the interviewer (adds to the defaults).
-    """
-
-    patterns: tuple[str, ...] = ()
-    roles: Mapping[str, str] = field(default_factory=dict)
-    interviewer_labels: tuple[str, ...] = ()
-
-    def role_of(self, label: str) -> str:
-        """The role of a speaker label."""
-        key = label.strip().lower()
-        for name, role in self.roles.items():
-            if name.strip().lower() == key:
-                return role
-        if key in INTERVIEWER_LABELS or key in {x.lower() for x in self.interviewer_labels}:
-            return Role.INTERVIEWER.value
-        return Role.PARTICIPANT.value
-
-
-@dataclass(frozen=True)
-class _Candidate:
-    line_start: int
-    content_start: int
-    name: str
-    style: str
-    timestamp_ms: int | None
-    paragraph_start: bool
+_COLON = re.compile(r"^(?P<raw>[^\W_][^:\n]{0,80}?)" + _SPACE + r"*:(?:[ \t]+|$)")
+_BRACKET = re.compile(
+    r"^\[(?P<raw>[^\]\n]{1,40})\](?:[ \t]*(?P<ts3>" + _TIME + r"))?[ \t]*:?(?:[ \t]+|$)"
+)
+_NAME_TIME = re.compile(
+    r"^(?P<raw>[^\W\d_](?:[^:\n\[(]|\([^()\n:]{1,40}\)){0,80}?)[ \t]*[\[(](?P<ts3>"
+    + _TIME
+    + r")[\])][ \t]*:?(?:[ \t]+|$)"
+)
+_OWN_LINE = re.compile(
+    r"^(?P<raw>[^\W\d_][^\n]{0,40}?)[ \t]+[\[(]?(?P<ts3>" + _TIME + r")[\])]?[ \t]*$"
+)
+_TABBED = re.compile(r"^(?P<raw>[^\W_][^\t\n:]{0,40}?)(?:\t|[ \u00a0]{2,})(?=\S)")
+_TRAILING_TS = re.compile(r"[ \t]*(?:\[(" + _TIME + r")\]|\((" + _TIME + r")\)|(" + _TIME + r"))$")
+_PARENS = re.compile(r"^(?P<out>[^()]+?)[ \t]*\((?P<in>[^()]{1,40})\)$")
+_JOINT = re.compile(r"[ \t]*(?:&|\+|/|,|\band\b|\bdan\b|\bund\b|\bet\b|\by\b|\be\b)[ \t]*")
+_NOT_A_LABEL = re.compile(r"^(?:!?\[[^\]\n]*\]\(|https?://|www\.|[*_`>#]|\d)")
+_BAD_CHARS = re.compile(r"[;?!\"“”„«»…=<>{}|@#*_`]")
+_NUMBERED = re.compile(
+    r"^(?P<base>[^\W\d_][\w'’\-]*?)\.?(?:[ \-]?(?P<num>\d{1,3})|[ \-](?P<letter>[A-Z]))?$"
+)
 
 
 def parse_timestamp(value: str | None) -> int | None:
@@ -172,122 +144,565 @@ def parse_timestamp(value: str | None) -> int | None:
     return seconds * 1000 + frac
 
 
-def _lines(text: str) -> Iterable[tuple[int, str]]:
+def role_word(label: str, *, question_answer: bool = False) -> str | None:
+    """The role a label's words name: ``Interviewer 1``, ``Interviewer1``, ``Int.``,
+    ``Pewawancara`` -> interviewer; ``Informan 3``, ``R``, ``P2`` -> participant.
+
+    Args:
+        label: the label as written.
+        question_answer: the file uses ``J`` (jawab) labels, so ``P`` is the
+            question (pertanyaan), not a participant.
+    """
+    text = label.strip()
+    m = _NUMBERED.match(text)
+    if not m:
+        return None
+    base, number = m.group("base").lower().rstrip("."), m.group("num")
+    if base == "p":
+        if number:
+            return Role.PARTICIPANT.value  # P1, P2
+        return Role.INTERVIEWER.value if question_answer else Role.PARTICIPANT.value
+    if base in INTERVIEWER_WORDS:
+        return Role.INTERVIEWER.value
+    if base in PARTICIPANT_WORDS:
+        return Role.PARTICIPANT.value
+    return None
+
+
+KNOWN_LABEL = re.compile(
+    r"^(?:"
+    + "|".join(sorted(INTERVIEWER_WORDS | PARTICIPANT_WORDS | {"p", "speaker", "pembicara"}))
+    + r")\.?(?:[ \-]?\d{1,3}|[ \-][A-Z])?$",
+    re.IGNORECASE,
+)
+"""A label that is a role word or a numbered speaker (``Speaker 3``, ``P1``)."""
+
+
+def is_known_label(label: str) -> bool:
+    """Whether ``label`` is a role word or a numbered speaker."""
+    return bool(KNOWN_LABEL.match(label.strip()))
+
+
+@dataclass(frozen=True)
+class SpeakerConfig:
+    """Project settings for turn detection.
+
+    Attributes:
+        patterns: extra regular expressions; each must have a ``name`` group and
+            match at the start of a line (the match is the label).
+        roles: label (case-insensitive) -> ``interviewer`` / ``participant``.
+        interviewer_labels: labels that are the interviewer (adds to the defaults).
+    """
+
+    patterns: tuple[str, ...] = ()
+    roles: Mapping[str, str] = field(default_factory=dict)
+    interviewer_labels: tuple[str, ...] = ()
+
+    def configured_role(self, label: str) -> str | None:
+        """The role the project's setting gives ``label``, if any."""
+        key = label.strip().lower()
+        for name, role in self.roles.items():
+            if name.strip().lower() == key:
+                return role
+        if key in {x.lower() for x in self.interviewer_labels}:
+            return Role.INTERVIEWER.value
+        return None
+
+    def role_of(self, label: str) -> str:
+        """The role of a speaker label (the setting, else its words, else participant)."""
+        return self.configured_role(label) or role_word(label) or Role.PARTICIPANT.value
+
+
+@dataclass(frozen=True)
+class Label:
+    """A label as parsed: the names (two or more for a joint turn) and short forms."""
+
+    names: tuple[str, ...]
+    aliases: tuple[tuple[str, str], ...] = ()
+    """(short form, name) pairs written as ``Name (K)`` or ``K (Name)``."""
+    roles: tuple[tuple[str, str], ...] = ()
+    """(name, role) given by a role word in brackets: ``Budi (Interviewer)``."""
+    timestamp_ms: int | None = None
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    line: int  # 1-based
+    line_start: int
+    content_start: int
+    label: Label | None  # None: a timestamp alone
+    style: str
+    paragraph_start: bool
+    bold: bool = False
+
+    @property
+    def timestamp_ms(self) -> int | None:
+        return self.label.timestamp_ms if self.label is not None else None
+
+
+@dataclass(frozen=True)
+class TurnAnalysis:
+    """Turns and what :func:`analyse_turns` had to guess or could not decide.
+
+    Attributes:
+        turns: the turns, in text order.
+        speakers: every speaker, in order of first appearance.
+        unrecognised: 1-based lines of paragraphs that start like a speaker label
+            but were not taken as one (each became a turn without a speaker).
+        kept: 1-based lines inside a hard-wrapped turn that start like a label
+            of a speaker who never speaks otherwise (kept in the turn).
+        hard_wrapped: whether lines were read as hard-wrapped.
+    """
+
+    turns: tuple[TurnSpan, ...]
+    speakers: tuple[SpeakerSummary, ...] = ()
+    unrecognised: tuple[int, ...] = ()
+    kept: tuple[int, ...] = ()
+    hard_wrapped: bool = False
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    out = []
     pos = 0
     for line in text.split("\n"):
-        yield pos, line
+        out.append((pos, line))
         pos += len(line) + 1
+    return out
 
 
-def _is_capitalised(name: str) -> bool:
+def _word_ok(word: str, *, lenient: bool) -> bool:
+    """Could ``word`` be part of a speaker's name?"""
+    core = word.strip(".'’-")
+    if not core:
+        return False
+    if core.isdigit():
+        return len(core) <= 3
+    if not core[0].isalpha():
+        return False
+    if core[0].isupper() or lenient:
+        return True
+    return core.lower() in {"bin", "binti", "van", "de", "da", "la", "von", "dos", "al", "el"}
+
+
+def _name_ok(name: str, *, lenient: bool = False) -> bool:
+    """Whether ``name`` could be one speaker's name or role (1 to 4 words)."""
+    name = name.strip()
+    if not name or len(name) > 40 or _BAD_CHARS.search(name) or "," in name:
+        return False
+    if role_word(name) or is_known_label(name):
+        return True
     words = name.split()
-    return all(w[0].isupper() or w[0].isdigit() for w in words)
+    if not 1 <= len(words) <= 4:
+        return False
+    if name.endswith(".") and not (len(words[-1]) <= 5 or words[-1][:-1].isupper()):
+        return False  # a sentence's end, not an abbreviation such as "Int."
+    return all(_word_ok(w, lenient=lenient) for w in words)
+
+
+def _annotation(text: str) -> bool:
+    """A bracketed note: a time, or words such as inaudible, crosstalk, tertawa."""
+    if re.search(r"\d{1,2}:\d{2}", text):
+        return True
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    return any(w in ANNOTATION_WORDS for w in words)
+
+
+def parse_label(raw: str, *, lenient: bool = False) -> Label | None:
+    """The names in a label's text (before its colon), or ``None`` when it cannot be
+    one: ``"Gita (G)"``, ``"G & K"``, ``"Interviewer 1 [00:01:02]"``."""
+    raw = raw.strip()
+    ts = None
+    m = _TRAILING_TS.search(raw)
+    if m and m.start() > 0:
+        ts = parse_timestamp(m.group(1) or m.group(2) or m.group(3))
+        raw = raw[: m.start()].strip()
+    if not raw:
+        return None
+    parts = [p for p in _JOINT.split(raw)]
+    if len(parts) > 1:
+        if not 2 <= len(parts) <= 4:
+            return None
+        labels = [_one(p, lenient) for p in parts]
+        if any(x is None for x in labels):
+            return None
+        names = tuple(n for x in labels if x is not None for n in x.names)
+        aliases = tuple(a for x in labels if x is not None for a in x.aliases)
+        roles = tuple(r for x in labels if x is not None for r in x.roles)
+        return Label(names, aliases, roles, ts)
+    one = _one(raw, lenient)
+    return replace(one, timestamp_ms=ts) if one is not None else None
+
+
+def _one(raw: str, lenient: bool) -> Label | None:
+    raw = raw.strip()
+    m = _PARENS.match(raw)
+    if m:
+        out, inner = m.group("out").strip(), m.group("in").strip()
+        if not _name_ok(out, lenient=lenient):
+            return None
+        if _annotation(inner) or not _name_ok(inner, lenient=lenient):
+            return Label((out,))  # "Bu Sari (tertawa)", "Pak Darto (petani, 54)"
+        inner_role = role_word(inner)
+        out_role = role_word(out)
+        if inner_role and not out_role:
+            return Label((out,), ((inner, out),), ((out, inner_role),))
+        if out_role and not inner_role:
+            return Label((inner,), ((out, inner),), ((inner, out_role),))
+        name, short = (out, inner) if len(out) >= len(inner) else (inner, out)
+        return Label((name,), ((short, name),))
+    if not _name_ok(raw, lenient=lenient):
+        return None
+    return Label((raw,))
+
+
+def _candidate(
+    line: str, pos: int, number: int, paragraph_start: bool, extra: Sequence[re.Pattern[str]]
+) -> _Candidate | None:
+    """The label candidate that ``line`` (at offset ``pos``) starts with, if any."""
+    stripped = line.lstrip(" \t")
+    indent = len(line) - len(stripped)
+    start = pos + indent
+    for pattern in extra:
+        m = pattern.match(stripped)
+        if m:
+            name = (m.group("name") or "").strip()
+            if name:
+                return _Candidate(
+                    number, start, start + m.end(), Label((name,)), "custom", paragraph_start
+                )
+    if not stripped:
+        return None
+    if _LEADING_TS.match(stripped):
+        return _timestamped(stripped, start, number, paragraph_start)
+    m = _BOLD.match(stripped)
+    if m:
+        label = parse_label(m.group("raw"), lenient=True)
+        if label is not None:
+            return _Candidate(number, start, start + m.end(), label, "bold", paragraph_start, True)
+        return None
+    if _NOT_A_LABEL.match(stripped):
+        return None
+    if stripped.startswith("["):
+        m = _BRACKET.match(stripped)
+        if m and not _annotation(m.group("raw")):
+            raw = m.group("raw").strip()
+            if re.search(r"[A-Z\d]", raw) and _name_ok(raw, lenient=True):
+                ts = parse_timestamp(m.group("ts3"))
+                return _Candidate(
+                    number,
+                    start,
+                    start + m.end(),
+                    Label((raw,), timestamp_ms=ts),
+                    "bracket",
+                    paragraph_start,
+                )
+        return None
+    if stripped.startswith("("):
+        return None
+    return _named(stripped, start, number, paragraph_start, 0, None)
+
+
+def _named(
+    stripped: str, start: int, number: int, paragraph_start: bool, offset: int, ts: int | None
+) -> _Candidate | None:
+    rest = stripped[offset:]
+    m = _NAME_TIME.match(rest)
+    if m:
+        label = parse_label(m.group("raw"))
+        if label is not None:
+            label = replace(label, timestamp_ms=parse_timestamp(m.group("ts3")))
+            return _Candidate(
+                number, start, start + offset + m.end(), label, "colon", paragraph_start
+            )
+    m = _COLON.match(rest)
+    if m:
+        label = parse_label(m.group("raw"))
+        if label is not None:
+            if ts is not None and label.timestamp_ms is None:
+                label = replace(label, timestamp_ms=ts)
+            return _Candidate(
+                number, start, start + offset + m.end(), label, "colon", paragraph_start
+            )
+    m = _OWN_LINE.match(rest)
+    if m:
+        label = parse_label(m.group("raw"))
+        if label is not None and len(label.names) == 1:
+            label = replace(label, timestamp_ms=parse_timestamp(m.group("ts3")))
+            return _Candidate(
+                number, start, start + len(stripped), label, "own-line", paragraph_start
+            )
+    m = _TABBED.match(rest)
+    if m:
+        label = parse_label(m.group("raw"))
+        if label is not None and len(label.names) == 1:
+            if ts is not None:
+                label = replace(label, timestamp_ms=ts)
+            return _Candidate(
+                number, start, start + offset + m.end(), label, "tab", paragraph_start
+            )
+    return None
+
+
+def _timestamped(
+    stripped: str, start: int, number: int, paragraph_start: bool
+) -> _Candidate | None:
+    """A line that starts with a time: a label after it, or a timestamp alone."""
+    m = _LEADING_TS.match(stripped)
+    if not m:
+        return None
+    ts = parse_timestamp(m.group("ts0") or m.group("ts1") or m.group("ts2"))
+    named = _named(stripped, start, number, paragraph_start, m.end(), ts)
+    if named is not None:
+        return named
+    if m.end() < len(stripped):
+        return _Candidate(
+            number, start, start + m.end(), Label((), timestamp_ms=ts), "timestamp", paragraph_start
+        )
+    return None
+
+
+def _hard_wrapped(lines: Sequence[tuple[int, str]]) -> bool:
+    """Whether the text's lines were cut at a fixed width (a hard-wrapped transcript).
+
+    The lines that are followed by another line of the same paragraph are then
+    mostly near the width, and mostly end in the middle of a sentence.
+    """
+    lengths = [len(line.rstrip()) for _, line in lines if line.strip()]
+    inner = [
+        line.rstrip()
+        for (_, line), (_, following) in zip(lines, lines[1:], strict=False)
+        if line.strip() and following.strip()
+    ]
+    if len(inner) < 3 or not lengths:
+        return False
+    width = sorted(lengths)[int(0.9 * (len(lengths) - 1))]
+    if not 40 <= width <= 130:
+        return False
+    full = sum(1 for line in inner if len(line) >= 0.65 * width)
+    ended = sum(1 for line in inner if re.search(r"[.?!…][\"'”’)\]]*$", line))
+    return full >= 0.6 * len(inner) and ended < 0.5 * len(inner)
 
 
 def find_turns(text: str, config: SpeakerConfig | None = None) -> list[TurnSpan]:
-    """Speaker turns of ``text`` in order; turns never overlap and lie inside the text.
+    """Speaker turns of ``text`` in order (see :func:`analyse_turns`)."""
+    return list(analyse_turns(text, config).turns)
+
+
+def analyse_turns(
+    text: str,
+    config: SpeakerConfig | None = None,
+    *,
+    bold_lines: Collection[int] = (),
+    plain_lines: Collection[int] = (),
+) -> TurnAnalysis:
+    """Speaker turns of ``text``, their speakers and roles, and what was not certain.
 
     Args:
         text: normalized text (``\\n`` newlines).
         config: project patterns and role mapping.
+        bold_lines: 1-based lines whose label was bold in the source (Markdown
+            removed before this is called): such a label is certain.
+        plain_lines: 1-based lines that started with a link, emphasis, code or a
+            URL in the source: never a label, whatever the markup left.
 
     Returns:
         Turns whose ``start``/``end`` cover the content (label excluded, trailing
-        whitespace trimmed). Empty turns (a label with no text) are kept with
-        ``start == end`` only when followed by text on the next lines.
+        whitespace trimmed); turns never overlap and lie inside the text.
     """
     config = config or SpeakerConfig()
-    extra = [("custom", re.compile(p)) for p in config.patterns]
+    extra = [re.compile(p) for p in config.patterns]
+    lines = _lines(text)
+    wrapped = _hard_wrapped(lines)
     candidates: list[_Candidate] = []
-    prev_blank = True
-    for line_start, line in _lines(text):
-        stripped = line.lstrip(" \t")
-        indent = len(line) - len(stripped)
-        if not stripped:
-            prev_blank = True
+    paragraph_starts = 0
+    block_starts: set[int] = set()
+    previous_blank = True
+    for number, (pos, line) in enumerate(lines, start=1):
+        if not line.strip():
+            previous_blank = True
             continue
-        found: _Candidate | None = None
-        for style, pattern in (*extra, *LABEL_PATTERNS):
-            m = pattern.match(stripped)
-            if not m:
-                continue
-            name = (m.group("name") or "").strip()
-            if style != "custom" and (not name or len(name) > 40 or _SENTENCE_PUNCT.search(name)):
-                continue
-            if style == "colon" and name.endswith("."):
-                continue
-            if style == "otter" and not _is_capitalised(name):
-                continue
-            groups = m.groupdict()
-            ts = parse_timestamp(groups.get("ts1") or groups.get("ts2") or groups.get("ts3"))
-            found = _Candidate(
-                line_start + indent,
-                line_start + indent + m.end(),
-                name,
-                style,
-                ts,
-                prev_blank,
-            )
-            break
-        if found is None:
-            ts_match = _TS_ONLY.match(stripped)
-            if ts_match and ts_match.end() < len(stripped):
-                ts = parse_timestamp(ts_match.group("ts1") or ts_match.group("ts2"))
-                found = _Candidate(
-                    line_start + indent,
-                    line_start + indent + ts_match.end(),
-                    "",
-                    "timestamp",
-                    ts,
-                    prev_blank,
-                )
+        if previous_blank:
+            block_starts.add(number)
+        paragraph_start = previous_blank or not wrapped
+        paragraph_starts += paragraph_start
+        previous_blank = False
+        found = (
+            None if number in plain_lines else _candidate(line, pos, number, paragraph_start, extra)
+        )
         if found is not None:
+            if number in bold_lines:
+                found = replace(found, bold=True)
             candidates.append(found)
-        prev_blank = False
+    accepted, rejected, kept = _decide(candidates, paragraph_starts, block_starts)
+    turns, aliases = _build(text, lines, accepted, rejected, config, wrapped)
+    turns, speakers = _roles(text, turns, accepted, aliases, config)
+    return TurnAnalysis(
+        tuple(turns),
+        tuple(speakers),
+        tuple(c.line for c in rejected),
+        tuple(kept),
+        wrapped,
+    )
 
-    counts = Counter(c.name.lower() for c in candidates if c.name)
-    strong = {
-        c.name.lower()
-        for c in candidates
-        if c.style in ("bold", "bracket", "custom", "paren-time", "otter")
-        or c.timestamp_ms is not None
-        or KNOWN_LABEL.match(c.name)
-        or counts[c.name.lower()] >= 2
-    }
-    accepted: list[_Candidate] = []
+
+@lru_cache(maxsize=4096)
+def speaker_key(name: str) -> str:
+    """The form two spellings of one label share: ``Interviewer 1`` and
+    ``interviewer1``, ``Int.`` and ``Int``, ``Mr. Smith`` and ``Mr Smith``."""
+    return re.sub(r"[\s.]+", "", name.lower())
+
+
+def _alias_map(candidates: Iterable[_Candidate]) -> dict[str, str]:
+    """Short form (its key) -> the name it stands for, from ``Name (K)`` labels."""
+    out: dict[str, str] = {}
     for c in candidates:
-        if c.style == "timestamp":
-            accepted.append(c)
-        elif c.name.lower() in strong:
-            accepted.append(c)
-        elif (
-            strong
-            and _is_capitalised(c.name)
-            and len(c.name.split()) <= 3
-            and c.content_start > c.line_start
-        ):
-            accepted.append(c)
+        if c.label is not None:
+            for short, name in c.label.aliases:
+                out.setdefault(speaker_key(short), name)
+    return out
 
+
+def _decide(
+    candidates: Sequence[_Candidate], paragraph_starts: int, block_starts: Collection[int]
+) -> tuple[list[_Candidate], list[_Candidate], list[int]]:
+    """Which candidates are labels; which paragraph starts look like one but are not;
+    which lines inside a wrapped turn looked like one and were kept in the turn."""
+    aliases = _alias_map(candidates)
+
+    def key(name: str) -> str:
+        return speaker_key(aliases.get(speaker_key(name), name))
+
+    counts: Counter[str] = Counter()
+    for c in candidates:
+        if c.label is not None:
+            for n in c.label.names:
+                counts[key(n)] += 1
+    question_answer = "j" in counts or "jawab" in counts or "jawaban" in counts
+    named = [c for c in candidates if c.label is not None and c.label.names]
+    labelled_starts = sum(1 for c in named if c.paragraph_start and c.style != "tab")
+    labelled_blocks = sum(1 for c in named if c.line in block_starts and c.style != "tab")
+    # most paragraphs (blocks between blank lines, or lines) open with a label
+    mostly = (paragraph_starts > 0 and labelled_starts > 0.5 * paragraph_starts) or (
+        len(block_starts) > 1 and labelled_blocks > 0.5 * len(block_starts)
+    )
+
+    def role_label(c: _Candidate) -> bool:
+        assert c.label is not None
+        return any(
+            role_word(n, question_answer=question_answer) or is_known_label(n)
+            for n in c.label.names
+        ) or bool(c.label.roles)
+
+    def recurring(c: _Candidate) -> bool:
+        assert c.label is not None
+        return all(counts[key(n)] >= 2 for n in c.label.names)
+
+    def strong(c: _Candidate) -> bool:
+        return (
+            c.style in ("custom", "bold", "own-line")
+            or c.bold
+            or (c.style != "tab" and c.timestamp_ms is not None)
+            or role_label(c)
+            or recurring(c)
+        )
+
+    def metadata(c: _Candidate) -> bool:
+        assert c.label is not None
+        return all(n.lower().rstrip(".") in METADATA_WORDS for n in c.label.names)
+
+    sure = {id(c) for c in named if strong(c) and not (metadata(c) and c.style == "colon")}
+    others = bool(sure)
+    accepted: list[_Candidate] = []
+    rejected: list[_Candidate] = []
+    kept: list[int] = []
+    for c in named:
+        assert c.label is not None
+        if c.paragraph_start:
+            if id(c) in sure:
+                ok = True
+            elif metadata(c) or c.style == "tab":
+                ok = False
+            else:
+                # most paragraphs open with a label, or the file has labels and
+                # this one is a capitalised name: a speaker, even once
+                ok = mostly or others
+            if ok:
+                accepted.append(c)
+            elif not metadata(c) and c.style in ("colon", "bracket"):
+                rejected.append(c)
+        else:  # a line inside a hard-wrapped paragraph
+            if id(c) in sure and (c.style != "tab" or role_label(c) or recurring(c)):
+                accepted.append(c)
+            elif c.style == "colon" and all(n[:1].isupper() for n in c.label.names):
+                kept.append(c.line)
+    stamps = [c for c in candidates if c.label is not None and not c.label.names]
+    if stamps and (not accepted or len(stamps) >= 0.5 * paragraph_starts):
+        accepted.extend(c for c in stamps if c.paragraph_start)
+    accepted.sort(key=lambda c: c.line_start)
+    return accepted, rejected, kept
+
+
+def _canonical(name: str, aliases: Mapping[str, str]) -> str:
+    return aliases.get(speaker_key(name), name)
+
+
+def _build(
+    text: str,
+    lines: Sequence[tuple[int, str]],
+    accepted: Sequence[_Candidate],
+    rejected: Sequence[_Candidate],
+    config: SpeakerConfig,
+    wrapped: bool,
+) -> tuple[list[TurnSpan], dict[str, str]]:
+    """Turns from the accepted labels; a rejected label-like paragraph is a turn of
+    its own without a speaker; text before the first label is one turn per paragraph."""
+    aliases = _alias_map(accepted)
+    # display names: the first way each speaker is written (case-insensitively)
+    display: dict[str, str] = {}
+    for c in accepted:
+        if c.label is not None:
+            for n in c.label.names:
+                name = _canonical(n, aliases)
+                display.setdefault(speaker_key(name), name)
+    starts: list[tuple[int, int, _Candidate | None]] = []  # (line_start, content_start, c)
+    for c in accepted:
+        starts.append((c.line_start, c.content_start, c))
+    for c in rejected:
+        starts.append((c.line_start, c.line_start, None))
+    starts.sort(key=lambda s: s[0])
     turns: list[TurnSpan] = []
+    first = starts[0][0] if starts else len(text)
+    _unlabelled(turns, text, 0, first)
+    for i, (line_start, content_start, found) in enumerate(starts):
+        end = starts[i + 1][0] if i + 1 < len(starts) else len(text)
+        if found is None or found.label is None:
+            _unlabelled(turns, text, content_start, end)
+            continue
+        c = found
+        assert c.label is not None
+        names = tuple(display[speaker_key(_canonical(n, aliases))] for n in c.label.names)
+        speaker = " & ".join(names) if names else None
+        _add(
+            turns,
+            text,
+            content_start,
+            end,
+            speaker,
+            line_start if names else None,
+            None,
+            c.timestamp_ms,
+            names,
+        )
+    return turns, aliases
 
-    def add_unlabelled(start: int, end: int) -> None:
-        # one turn per paragraph, no speaker
-        pos = start
-        for m in re.finditer(r"\n[ \t]*\n", text[start:end]):
-            _add(turns, text, pos, start + m.start(), None, None, None, None)
-            pos = start + m.end()
-        _add(turns, text, pos, end, None, None, None, None)
 
-    if not accepted:
-        add_unlabelled(0, len(text))
-        return turns
-    add_unlabelled(0, accepted[0].line_start)
-    for i, c in enumerate(accepted):
-        end = accepted[i + 1].line_start if i + 1 < len(accepted) else len(text)
-        speaker = c.name or None
-        role = config.role_of(c.name) if c.name else None
-        _add(turns, text, c.content_start, end, speaker, c.line_start, role, c.timestamp_ms)
-    return turns
+def _unlabelled(turns: list[TurnSpan], text: str, start: int, end: int) -> None:
+    """One turn per paragraph, no speaker."""
+    pos = start
+    for m in re.finditer(r"\n[ \t]*\n", text[start:end]):
+        _add(turns, text, pos, start + m.start(), None, None, None, None)
+        pos = start + m.end()
+    _add(turns, text, pos, end, None, None, None, None)
 
 
 def _add(
@@ -299,6 +714,7 @@ def _add(
     label_start: int | None,
     role: str | None,
     ts: int | None,
+    speakers: tuple[str, ...] = (),
 ) -> None:
     while end > start and text[end - 1].isspace():
         end -= 1
@@ -308,4 +724,113 @@ def _add(
         return
     if start > end:
         start = end
-    turns.append(TurnSpan(start, end, speaker, label_start, role, ts))
+    turns.append(TurnSpan(start, end, speaker, label_start, role, ts, speakers))
+
+
+_QUESTION_END = re.compile(r"\?[\"'”’)\]]*$")
+_TRAILING_NOTES = re.compile(r"(?:\s*(?:\[[^\]]*\]|\([^)]*\)))+\s*$")
+
+
+def _asks(text: str, turn: TurnSpan) -> bool:
+    body = _TRAILING_NOTES.sub("", text[turn.start : turn.end]).rstrip()
+    return bool(_QUESTION_END.search(body))
+
+
+def _roles(
+    text: str,
+    turns: list[TurnSpan],
+    accepted: Sequence[_Candidate],
+    aliases: Mapping[str, str],
+    config: SpeakerConfig,
+) -> tuple[list[TurnSpan], list[SpeakerSummary]]:
+    """Give every turn its speakers' roles; the summary of each speaker."""
+    forms: dict[str, list[str]] = {}
+    written_roles: dict[str, str] = {}
+    for c in accepted:
+        if c.label is None:
+            continue
+        for short, name in c.label.aliases:
+            k = speaker_key(_canonical(name, aliases))
+            forms.setdefault(k, [])
+            if short not in forms[k]:
+                forms[k].append(short)
+        for name, given in c.label.roles:
+            written_roles.setdefault(speaker_key(_canonical(name, aliases)), given)
+        for n in c.label.names:
+            k = speaker_key(_canonical(n, aliases))
+            if n != _canonical(n, aliases) and n not in forms.setdefault(k, []):
+                forms[k].append(n)
+    order: list[str] = []
+    turn_count: Counter[str] = Counter()
+    asked: Counter[str] = Counter()
+    names_of: dict[str, str] = {}
+    for t in turns:
+        for n in t.speakers or ((t.speaker,) if t.speaker else ()):
+            low = speaker_key(n)
+            if low not in names_of:
+                names_of[low] = n
+                order.append(low)
+            turn_count[low] += 1
+            if len(t.speakers) <= 1 and _asks(text, t):
+                asked[low] += 1
+    all_labels = {n for low in order for n in (names_of[low], *forms.get(low, ()))}
+    question_answer = any(speaker_key(x) in ("j", "jawab", "jawaban") for x in all_labels)
+    role: dict[str, tuple[str, str]] = {}
+    for low in order:
+        written = (names_of[low], *forms.get(low, ()))
+        found = next((r for w in written if (r := config.configured_role(w))), None)
+        if found:
+            role[low] = (found, "setting")
+            continue
+        found = written_roles.get(low) or next(
+            (r for w in written if (r := role_word(w, question_answer=question_answer))), None
+        )
+        if found:
+            role[low] = (found, "label")
+    interviewer_known = any(r == Role.INTERVIEWER.value for r, _ in role.values())
+    if 2 <= len(order) <= 3 and not interviewer_known:
+        shares = {low: asked[low] / turn_count[low] for low in order if turn_count[low]}
+        unknown = [low for low in order if low not in role]
+        for low in unknown:
+            others = [s for other, s in shares.items() if other != low]
+            if shares.get(low, 0) > 0.5 and all(shares[low] > s for s in others):
+                role[low] = (Role.INTERVIEWER.value, "guessed")
+                break
+    for low in order:
+        role.setdefault(low, (Role.PARTICIPANT.value, "default"))
+    out: list[TurnSpan] = []
+    for t in turns:
+        names = t.speakers or ((t.speaker,) if t.speaker else ())
+        if not names:
+            out.append(t)
+            continue
+        roles = tuple(role[speaker_key(n)][0] for n in names)
+        out.append(replace(t, role=roles[0], speakers=tuple(names), roles=roles))
+    summary = [
+        SpeakerSummary(
+            names_of[low], role[low][0], role[low][1], turn_count[low], tuple(forms.get(low, ()))
+        )
+        for low in order
+    ]
+    return out, summary
+
+
+def describe_speakers(speakers: Sequence[SpeakerSummary]) -> str:
+    """``interviewer: Interviewer 1 (12 turns) · participant: Interviewee (11) ·
+    guessed: Host`` (roles in that order; every guess named at the end)."""
+    parts = []
+    first = True
+    for role in (Role.INTERVIEWER.value, Role.PARTICIPANT.value):
+        these = [s for s in speakers if s.role == role]
+        if not these:
+            continue
+        items = []
+        for s in these:
+            unit = (" turn" if s.turns == 1 else " turns") if first else ""
+            first = False
+            items.append(f"{s.name} ({s.turns}{unit})")
+        parts.append(f"{role}: " + ", ".join(items))
+    guessed = [s.name for s in speakers if s.how == "guessed"]
+    if guessed:
+        parts.append("guessed: " + ", ".join(guessed))
+    return " · ".join(parts) if parts else "no speaker labels found"

@@ -89,12 +89,15 @@ class _CodeRules:
     unfiltered_patterns: list[int] = field(default_factory=list)
 
 
-def _role_passes(speaker: str, role: str | None) -> bool:
+def _role_passes(speaker: str, role: str | None | tuple[str | None, ...]) -> bool:
+    """Whether a rule for ``speaker`` applies to a turn of ``role`` (a joint turn's
+    roles: the rule applies when any of its speakers has the role)."""
     if speaker == "any":
         return True
+    roles = role if isinstance(role, tuple) else (role,)
     if speaker == "interviewer":
-        return role == "interviewer"
-    return role != "interviewer"
+        return any(r == "interviewer" for r in roles)
+    return any(r != "interviewer" for r in roles)
 
 
 class RuleMatcher:
@@ -455,7 +458,13 @@ class RuleMatcher:
             if self._keeps(c, v, vetoed, role)
         }
 
-    def _keeps(self, c: int, labels: set[str], vetoed: set[int], role: str | None) -> bool:
+    def _keeps(
+        self,
+        c: int,
+        labels: set[str],
+        vetoed: set[int],
+        role: str | None | tuple[str | None, ...],
+    ) -> bool:
         cr = self.codes[c]
         return c not in vetoed and len(labels) >= cr.min_score and _role_passes(cr.speaker, role)
 
@@ -545,7 +554,9 @@ class RuleMatcher:
         if not self.codes:
             return []
         text = doc.text
-        roles = {t.number: t.role for t in doc.turns}
+        roles: dict[int, str | None | tuple[str | None, ...]] = {
+            t.number: t.roles if len(t.roles) > 1 else t.role for t in doc.turns
+        }
         turn_codes = [c for c in self.codes if c.scope == "turn"]
         sentence_codes = {c.index for c in self.codes if c.scope == "sentence"}
         out: list[Suggestion] = []
@@ -612,7 +623,7 @@ class RuleMatcher:
                         not got
                         or cr.index in turn_veto
                         or len(got) < cr.min_score
-                        or not _role_passes(cr.speaker, t.role)
+                        or not _role_passes(cr.speaker, t.roles if len(t.roles) > 1 else t.role)
                         or t.end <= t.start
                     ):
                         continue

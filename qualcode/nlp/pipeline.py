@@ -1,11 +1,13 @@
-"""Cached, lean spaCy pipelines for Indonesian and English.
+"""Cached, lean spaCy pipelines (for auto-coding's token patterns), and lemma look-ups.
 
-``spacy.blank("id")`` spends about 2 s compiling ~16,000 tokenizer exceptions, almost
-all hyphenated reduplications ("anak-anak") that the default infix rules already keep
-whole. The lean Indonesian pipeline keeps spaCy's base exceptions plus the
-Indonesian abbreviations ("Rp.", "Jl.", "Kec.") and builds in about 0.15 s. Lemmas
-come from the spacy-lookups-data lookup table, looked up on the lowercased form
-(the table is case-sensitive, so sentence-initial words would otherwise get none).
+Segmentation no longer builds a pipeline (see :mod:`qualcode.nlp.segment`): only the
+rules' token patterns (spaCy's Matcher) need one. ``spacy.blank("id")`` spends about
+2 s compiling ~16,000 tokenizer exceptions, almost all hyphenated reduplications
+("anak-anak") that the default infix rules already keep whole. The lean Indonesian
+pipeline keeps spaCy's base exceptions plus the Indonesian abbreviations ("Rp.",
+"Jl.", "Kec.") and builds in about 0.15 s. :func:`lemma_forms` gives a search word's
+lemmas from :class:`qualcode.nlp.morph.Lemmatizer`, the same lemmatizer that made the
+stored lemmas.
 """
 
 from __future__ import annotations
@@ -158,11 +160,18 @@ def lemmatize(tokens: Any, lang: str) -> list[str]:
     return out
 
 
-def lemma_forms(word: str) -> set[str]:
-    """The lookup lemmas of ``word`` (lowercased) in every supported language,
-    the word itself included: a search for ``mengantre`` also looks for ``antre``."""
+def lemma_forms(word: str, langs: tuple[str, ...] = SUPPORTED) -> set[str]:
+    """The lemmas of ``word`` (lowercased) in each of ``langs``, the word itself
+    included: a search for ``mengantre`` also looks for ``antre``, one for
+    ``dipakai`` for ``pakai`` (see :class:`qualcode.nlp.morph.Lemmatizer`).
+
+    A compound's lemma (``bekerjasama`` -> ``kerja sama``) is one form holding a
+    space: the search looks for it as a phrase.
+    """
+    from qualcode.nlp.segment import lemmatizer
+
     low = word.lower()
     forms = {low}
-    for lang in SUPPORTED:
-        forms.add(lemma_table(lang).get(low, low))
+    for lang in langs:
+        forms.add(lemmatizer(lang)(low))
     return forms

@@ -1,8 +1,12 @@
 """Sentences inside speaker turns, with lemmas for search.
 
 Sentences never cross a turn boundary and never include the speaker label: each
-turn's content (split further at blank lines) is run through the sentencizer on its
-own, and the offsets are mapped back into the document.
+turn's content, split further at blank lines, is split into sentences on its own by
+the rules of :mod:`qualcode.nlp.sentences`, and each sentence's words get their
+lemmas from :class:`qualcode.nlp.morph.Lemmatizer` (Indonesian affix rules, a lookup
+table for the other languages that have one, the words themselves otherwise). No
+spaCy pipeline is built: the work is one regular-expression scan per paragraph and
+one dictionary look-up per distinct word.
 """
 
 from __future__ import annotations
@@ -11,9 +15,20 @@ import re
 from collections.abc import Iterator, Sequence
 
 from qualcode.core.model import SentenceSpan, TurnSpan
-from qualcode.nlp.pipeline import get_pipeline, lemma_table
+from qualcode.nlp.morph import WORD_RE, Lemmatizer, spacy_stop_words
+from qualcode.nlp.sentences import split_sentences
 
 _PARAGRAPH = re.compile(r"\n[ \t]*\n")
+_LEMMATIZERS: dict[str, Lemmatizer] = {}
+
+
+def lemmatizer(lang: str | None) -> Lemmatizer:
+    """The shared lemmatizer of ``lang`` (built once per process)."""
+    key = lang or "en"
+    found = _LEMMATIZERS.get(key)
+    if found is None:
+        found = _LEMMATIZERS[key] = Lemmatizer(key)
+    return found
 
 
 def _pieces(text: str, turns: Sequence[TurnSpan]) -> Iterator[tuple[int, int, int]]:
@@ -27,48 +42,27 @@ def _pieces(text: str, turns: Sequence[TurnSpan]) -> Iterator[tuple[int, int, in
         yield i, pos, t.end
 
 
-def segment(text: str, turns: Sequence[TurnSpan], lang: str) -> list[SentenceSpan]:
+def segment(text: str, turns: Sequence[TurnSpan], lang: str | None) -> list[SentenceSpan]:
     """Split every turn into sentences.
 
     Args:
         text: the document's normalized text.
         turns: its speaker turns (content spans, labels excluded).
-        lang: ``id`` or ``en``.
+        lang: the document's language code.
 
     Returns:
         Sentence spans in text order, trimmed of surrounding whitespace, each with
         the index of its turn and its space-separated lemmas.
     """
-    nlp = get_pipeline(lang)
-    from spacy.attrs import IS_PUNCT, IS_SPACE, LOWER
-
-    table = lemma_table(lang)
-    strings = nlp.vocab.strings
-    by_hash: dict[int, str] = {}
-    pieces = [(i, s, e) for i, s, e in _pieces(text, turns) if text[s:e].strip()]
+    lemma = lemmatizer(lang)
+    stops = spacy_stop_words(lang or "en")
     out: list[SentenceSpan] = []
-    for (turn_index, base, _end), doc in zip(
-        pieces, nlp.pipe(text[s:e] for _, s, e in pieces), strict=True
-    ):
-        # one array read per piece instead of a Python object per token
-        arr = doc.to_array([LOWER, IS_PUNCT, IS_SPACE]).tolist()
-        for sent in doc.sents:
-            start = base + sent.start_char
-            end = base + sent.end_char
-            while start < end and text[start].isspace():
-                start += 1
-            while end > start and text[end - 1].isspace():
-                end -= 1
-            if start >= end:
-                continue
-            lemmas = []
-            for low, punct, space in arr[sent.start : sent.end]:
-                if punct or space:
-                    continue
-                lemma = by_hash.get(low)
-                if lemma is None:
-                    word = strings[low]
-                    lemma = by_hash[low] = table.get(word, word)
-                lemmas.append(lemma)
-            out.append(SentenceSpan(start, end, turn_index, " ".join(lemmas)))
+    for turn_index, start, end in _pieces(text, turns):
+        piece = text[start:end]
+        if not piece.strip():
+            continue
+        for s, e in split_sentences(piece, lang, stops):
+            words = WORD_RE.findall(piece[s:e].lower())
+            lemmas = " ".join(lemma(w) for w in words)
+            out.append(SentenceSpan(start + s, start + e, turn_index, lemmas))
     return out

@@ -19,7 +19,11 @@ class AttributeReport:
     Attributes:
         cases: cases whose attributes were set.
         values: attribute values written.
-        created: cases created (with ``create``).
+        created: cases created (with ``create``, or one per document matched by name).
+        linked: case -> the document a row was matched to by its name (a case of
+            that name was created for it and linked to it).
+        matched: row's name -> the case of the document it names (the document
+            already belonged to that one case).
         problems: one per unknown case or bad row (nothing of those rows is written).
         written: false when ``strict`` refused the whole file.
     """
@@ -27,6 +31,8 @@ class AttributeReport:
     cases: int = 0
     values: int = 0
     created: list[str] = field(default_factory=list)
+    linked: dict[str, str] = field(default_factory=dict)
+    matched: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     written: bool = True
 
@@ -35,6 +41,11 @@ def import_attributes(
     project: Project, path: Path, *, create: bool = False, strict: bool = False
 ) -> AttributeReport:
     """Set case attributes from a CSV or YAML file (one action).
+
+    A row names a case. When no case of that name exists but a document does (the
+    name, ignoring case and a file suffix such as ``.txt``), a case named after the
+    document is created and linked to it: after a plain ``import``, the rows of an
+    attributes sheet find their interviews. A row that matches neither is reported.
 
     Args:
         project: the open project.
@@ -49,30 +60,58 @@ def import_attributes(
 
     table = read_attributes(path)
     report = AttributeReport(problems=list(table.problems))
-    known = {c.name for c in project.cases()}
+    all_cases = project.cases()
+    known = {c.name for c in all_cases}
+    docs = project.document_names()
+    by_key = {_doc_key(d): d for d in docs}
+    case_of: dict[str, list[str]] = {}
+    for c in all_cases:
+        for src in c.sources:
+            if src.speaker is None:
+                case_of.setdefault(src.doc, []).append(c.name)
     values: dict[str, dict[str, str | None]] = {}
     for row in table.rows:
-        if row.case not in known and not create:
-            near = _near(row.case, known)
-            report.problems.append(
-                Problem(
-                    f"unknown case {row.case!r}",
-                    str(path),
-                    row.line or None,
-                    hint=(f"did you mean {near!r}? " if near else "")
-                    + "'qualcode cases' lists them; --create makes new ones",
+        case = row.case
+        if case not in known and not create:
+            doc = by_key.get(_doc_key(case))
+            if doc is not None and len(case_of.get(doc, ())) == 1:
+                case = case_of[doc][0]  # the document's own case
+                report.matched[row.case] = case
+            elif doc is not None:
+                case = doc if doc not in known else case
+                report.linked[case] = doc
+            else:
+                near = _near(row.case, known | set(docs))
+                report.problems.append(
+                    Problem(
+                        f"no case or document named {row.case!r}",
+                        str(path),
+                        row.line or None,
+                        hint=(f"did you mean {near!r}? " if near else "")
+                        + "'qualcode cases' and 'qualcode documents' list them; "
+                        "--create makes new cases",
+                    )
                 )
-            )
-            continue
-        values[row.case] = {k: v for k, v in row.values.items() if v is not None}
+                continue
+        values[case] = {k: v for k, v in row.values.items() if v is not None}
     if strict and report.problems:
         report.written = False
+        report.linked = {}
         return report
     report.created = sorted(c for c in values if c not in known)
     if values:
-        report.values = project.set_attributes(values, create=create)
+        report.values = project.set_attributes(values, create=True, link=report.linked)
         report.cases = len(values)
     return report
+
+
+def _doc_key(name: str) -> str:
+    """A document name as a row may write it: case-insensitive, no file suffix."""
+    low = name.strip().lower()
+    for suffix in (".txt", ".md", ".docx", ".odt", ".rtf", ".pdf", ".vtt", ".srt", ".html"):
+        if low.endswith(suffix):
+            return low[: -len(suffix)]
+    return low
 
 
 def _near(name: str, known: set[str]) -> str | None:

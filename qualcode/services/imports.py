@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from qualcode.core.lang import detect_language
+from qualcode.core.lang import LANGUAGE_CODE, detect, name_of
 from qualcode.core.model import (
     ImportedDocument,
     ImportResult,
@@ -59,13 +59,23 @@ class ImportReport:
         """Duplicates that were skipped with a notice."""
         return [r for r in self.results if r.status == "skipped"]
 
+    @property
+    def previewed(self) -> list[ImportResult]:
+        """Documents a dry run would import."""
+        return [r for r in self.results if r.status == "would import"]
 
-def speaker_config(project: Project) -> SpeakerConfig:
-    """The project's speaker patterns and role mapping."""
+
+def speaker_config(project: Project, doc: str | None = None) -> SpeakerConfig:
+    """The project's speaker patterns and role mapping (with ``doc``, the roles set for
+    that document with ``speakers set --doc`` override the project's)."""
     raw = project.get_setting(SPEAKER_SETTINGS, {}) or {}
+    roles = dict(raw.get("roles", {}))
+    if doc is not None:
+        guid = project.document_guids().get(doc, "")
+        roles.update((raw.get("documents") or {}).get(guid, {}))
     return SpeakerConfig(
         patterns=tuple(raw.get("patterns", ())),
-        roles=dict(raw.get("roles", {})),
+        roles=roles,
         interviewer_labels=tuple(raw.get("interviewer_labels", ())),
     )
 
@@ -97,6 +107,7 @@ def set_speakers(
     participant_labels: Sequence[str] = (),
     patterns: Sequence[str] = (),
     clear: bool = False,
+    doc: str | None = None,
 ) -> SpeakerConfig:
     """Add labels and patterns to the project's speaker setting (``speakers``).
 
@@ -109,14 +120,39 @@ def set_speakers(
         participant_labels: labels that are a participant (overrides a default such
             as ``I`` meaning interviewer).
         patterns: extra label patterns.
-        clear: start from an empty setting.
+        clear: start from an empty setting (with ``doc``: forget that document's
+            roles only).
+        doc: set the roles for this document only (they override the project's
+            there); patterns are project-wide and cannot be given with it.
 
     Raises:
-        InputError: a bad pattern (nothing is changed).
+        InputError: a bad pattern, or patterns with ``doc`` (nothing is changed).
+        NotFoundError: no such document.
     """
     for p in patterns:
         check_pattern(p)
-    raw = {} if clear else dict(project.get_setting(SPEAKER_SETTINGS, {}) or {})
+    raw = dict(project.get_setting(SPEAKER_SETTINGS, {}) or {})
+    if doc is not None:
+        if patterns:
+            raise InputError(
+                "label patterns are for the whole project, not one document",
+                hint="give --pattern without --doc",
+            )
+        guid = project.document(doc).guid
+        documents = dict(raw.get("documents") or {})
+        mine = {} if clear else dict(documents.get(guid, {}))
+        for label in interviewer_labels:
+            mine[label.strip()] = Role.INTERVIEWER.value
+        for label in participant_labels:
+            mine[label.strip()] = Role.PARTICIPANT.value
+        documents[guid] = mine
+        raw["documents"] = documents
+        project.set_setting(SPEAKER_SETTINGS, raw)
+        config = speaker_config(project, doc)
+        project.reassign_roles(config.role_of, doc=doc)
+        return config
+    if clear:
+        raw = {"documents": raw["documents"]} if raw.get("documents") else {}
     roles: dict[str, str] = dict(raw.get("roles", {}))
     for label in interviewer_labels:
         roles[label.strip()] = Role.INTERVIEWER.value
@@ -129,10 +165,58 @@ def set_speakers(
     value: dict[str, Any] = {"patterns": new_patterns, "roles": roles}
     if raw.get("interviewer_labels"):
         value["interviewer_labels"] = list(raw["interviewer_labels"])
+    if raw.get("documents"):
+        value["documents"] = raw["documents"]
     project.set_setting(SPEAKER_SETTINGS, value)
     config = speaker_config(project)
-    project.reassign_roles(config.role_of)
+    per_document = {
+        guid: _with_roles(config, roles_of_doc)
+        for guid, roles_of_doc in (value.get("documents") or {}).items()
+    }
+    project.reassign_roles(config.role_of, per_document=per_document)
     return config
+
+
+def _with_roles(config: SpeakerConfig, extra: dict[str, str]) -> Callable[[str], str]:
+    """``role_of`` of ``config`` with one document's own roles on top."""
+    merged = SpeakerConfig(config.patterns, {**config.roles, **extra}, config.interviewer_labels)
+    return merged.role_of
+
+
+def check_lang(lang: str | None) -> str | None:
+    """A ``--lang`` value, checked: any ISO 639 code (``id``, ``en``, ``ms``, ``fr``,
+    ``jv``, ...), lowercased.
+
+    Raises:
+        InputError: a value that is not a language code.
+    """
+    if lang is None:
+        return None
+    code = lang.strip().lower()
+    if not LANGUAGE_CODE.match(code):
+        raise InputError(
+            f"unknown language {lang!r}",
+            hint="give a language code (ISO 639), e.g. id, en, ms, fr, es, de, nl, pt",
+        )
+    return code
+
+
+def language_notices(lang: str | None, how: str) -> list[str]:
+    """What the import says about a document's language."""
+    from qualcode.nlp.morph import has_lemmas
+
+    out = []
+    if how == "guessed":
+        out.append(
+            f"language {name_of(lang)} guessed from few words; "
+            "if it is wrong, import the file again with --lang"
+        )
+    if lang and not has_lemmas(lang):
+        out.append(
+            f"{name_of(lang)} has no lemma table: sentences and exact search work, "
+            "lemma search and rule keywords match the words as written"
+        )
+    return out
 
 
 def prepare_document(
@@ -143,15 +227,28 @@ def prepare_document(
     name: str | None = None,
     encoding: str | None = None,
 ) -> ImportedDocument:
-    """Read one transcript and decide its language (no database access)."""
+    """Read one transcript and decide its language (no database access).
+
+    The language is ``lang`` when given; otherwise it is detected from the speech
+    (labels left out) and marked ``detected``, or ``guessed`` when the text holds
+    too few known words to be sure.
+    """
     from dataclasses import replace
 
     from qualcode.importers.base import read_transcript
 
+    lang = check_lang(lang)
     doc = read_transcript(path, speakers=speakers, name=name, encoding=encoding)
-    if lang is not None and lang not in ("id", "en"):
-        raise InputError(f"unknown language {lang!r}", hint="use id or en")
-    return replace(doc, lang=lang or doc.lang or detect_language(doc.text))
+    if lang is not None:
+        chosen, how = lang, "given"
+    elif doc.lang:
+        chosen, how = doc.lang, "given"
+    else:
+        speech = " ".join(doc.text[t.start : t.end] for t in doc.turns) or doc.text
+        found = detect(speech)
+        chosen, how = found.lang, "detected" if found.sure else "guessed"
+    notices = (*doc.notices, *language_notices(chosen, how))
+    return replace(doc, lang=chosen, lang_how=how, notices=notices)
 
 
 def case_for(path: Path, pattern: re.Pattern[str]) -> str | None:
@@ -179,6 +276,7 @@ def import_transcripts(
     interviewer_labels: Sequence[str] = (),
     participant_labels: Sequence[str] = (),
     progress: Progress | None = None,
+    dry_run: bool = False,
 ) -> ImportReport:
     """Import transcript files, one transaction per document.
 
@@ -193,7 +291,7 @@ def import_transcripts(
         case_pattern: a regular expression searched in each file name (without
             suffix); its first group (or the whole match) names the document's case.
         case_per_speaker: each non-interviewer speaker is a case (focus groups).
-        lang: ``id`` or ``en`` for every document (default: detected per document).
+        lang: the language code of every document (default: detected per document).
         encoding: decode text files with this encoding instead of detecting it.
         strict: all or nothing.
         replace: each file replaces the document of the same name (its stem); codings
@@ -207,12 +305,14 @@ def import_transcripts(
         progress: ``progress(done, total, name)`` after each file; it may raise
             :class:`ImportCancelled` (or anything) to stop after the current
             document, whose transaction is then complete.
+        dry_run: read and segment every file and report what an import would do
+            (speakers, roles, language, warnings; with ``replace``, where the
+            codings would go), writing nothing and making no backup.
 
     Raises:
         InputError: a bad ``case_pattern`` or ``lang`` (before anything is read).
     """
-    if lang is not None and lang not in ("id", "en"):
-        raise InputError(f"unknown language {lang!r}", hint="use id or en")
+    lang = check_lang(lang)
     compiled: re.Pattern[str] | None = None
     if case_pattern is not None:
         try:
@@ -244,6 +344,13 @@ def import_transcripts(
             report.errors.append(exc)
             return None
 
+    if dry_run:
+        for path in paths:
+            doc = read(path)
+            if doc is not None:
+                _preview(project, doc, report, replace, compiled, case)
+            tick(path.name)
+        return report
     if strict:
         # read and check everything first: all or nothing
         docs = [read(p) for p in paths]
@@ -380,6 +487,82 @@ def _store_all(
         tick(doc.name)
 
 
+def _preview(
+    project: Project,
+    doc: ImportedDocument,
+    report: ImportReport,
+    replace: bool,
+    compiled: re.Pattern[str] | None,
+    case: str | None,
+) -> None:
+    """What importing ``doc`` would do, added to ``report``; nothing is written."""
+    from dataclasses import replace as dc_replace
+
+    from qualcode.core.anchor import reanchor
+    from qualcode.core.model import Anchor
+    from qualcode.nlp.segment import segment
+
+    sentences = segment(doc.text, doc.turns, doc.lang)
+    if replace:
+        if doc.name not in project.document_names():
+            report.errors.append(_nothing_to_replace(doc))
+            return
+        current = project.document(doc.name)
+        if current.sha256 == _sha(doc.text):
+            report.replaced.append(ReanchorReport(doc.name, unchanged=True))
+            return
+        codings = project.codings(doc=doc.name, status=None)
+        anchored = reanchor(current.text, doc.text, [(c.start, c.end, c.quote) for c in codings])
+        counts = {a.value: sum(1 for x in anchored if x.anchor == a.value) for a in Anchor}
+        report.replaced.append(
+            ReanchorReport(
+                doc.name,
+                exact=counts[Anchor.EXACT.value],
+                moved=counts[Anchor.MOVED.value],
+                needs_review=counts[Anchor.NEEDS_REVIEW.value],
+                turns=len(doc.turns),
+                sentences=len(sentences),
+            )
+        )
+        return
+    existing = project.find_text(_sha(doc.text))
+    if existing is not None:
+        report.results.append(
+            ImportResult(
+                doc.name,
+                "skipped",
+                f"{doc.source_path or doc.name}: already in the project as {existing!r}, "
+                "would be skipped",
+            )
+        )
+        return
+    name = doc.name
+    if name in {r.name for r in report.results} or name in project.document_names():
+        name = project.unique_name(name)
+    doc = dc_replace(doc, name=name)
+    doc_case = case
+    if compiled is not None and doc.source_path:
+        doc_case = case_for(Path(doc.source_path), compiled) or case
+    meta_case = (doc_case or doc.name) if doc.front_matter else None
+    report.results.append(
+        ImportResult(
+            doc.name,
+            "would import",
+            f"{doc.source_path or doc.name}: would import as {doc.name!r} "
+            f"({len(doc.turns)} turns, {len(sentences)} sentences)",
+            turns=len(doc.turns),
+            sentences=len(sentences),
+            notices=doc.notices,
+            speakers=doc.speakers,
+            lang=doc.lang,
+            lang_how=doc.lang_how,
+            warnings=doc.warnings,
+            case=meta_case,
+            attributes=tuple(doc.front_matter),
+        )
+    )
+
+
 def _nothing_to_replace(doc: ImportedDocument) -> InputError:
     return InputError(
         f"no document named {doc.name!r} to replace",
@@ -406,12 +589,18 @@ def _replace_one(
         report.backup = make_backup(project, label="before-replace")
     try:
         sentences = segment(doc.text, doc.turns, doc.lang or "en")
+        case = None
+        if doc.front_matter:
+            from qualcode.services.documents import document_case
+
+            case = document_case(project, doc.name) or doc.name
         report.replaced.append(
             project.replace_document(
                 doc.name,
                 doc,
                 sentences,
                 backup=str(report.backup) if report.backup else None,
+                case=case,
             )
         )
     except BaseException:

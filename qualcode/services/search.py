@@ -27,9 +27,10 @@ def search(
 ) -> list[SearchHit]:
     """Sentences matching every word of ``query`` (see :meth:`Project.search`).
 
-    With ``lemma``, each word of the query is looked up in the Indonesian and English
-    lemma tables and matched against the sentences' lemmas, so ``antre`` and
-    ``mengantre`` both find "Saya mengantre dua jam".
+    With ``lemma``, each word of the query is lemmatized in Indonesian, English and
+    every other language of the project's documents, and matched against the
+    sentences' lemmas, so ``antre`` and ``mengantre`` both find "Saya mengantre dua
+    jam", and ``pakai`` finds "dipakai".
 
     Raises:
         InputError: a query without words.
@@ -42,8 +43,9 @@ def search(
     if lemma:
         from qualcode.nlp.pipeline import lemma_forms
 
+        langs = tuple(sorted({"id", "en", *project.languages()}))
         words = {a[0] for t in terms for a in t.alternatives if len(a) == 1}
-        terms = with_alternatives(terms, {w: lemma_forms(w) for w in words})
+        terms = with_alternatives(terms, {w: lemma_forms(w, langs) for w in words})
     return project.search(
         terms,
         lemma=lemma,
@@ -78,10 +80,10 @@ def search_kwic(
         doc: only in this document.
         limit: at most this many hits.
     """
-    from qualcode.nlp.pipeline import lemma_table
+    from qualcode.nlp.segment import lemmatizer
 
     def lemma_of(word: str, lang: str) -> str:
-        return lemma_table(lang if lang in ("id", "en") else "en").get(word, word)
+        return lemmatizer(lang)(word)
 
     return project.search_text(
         query,

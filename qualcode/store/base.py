@@ -53,11 +53,13 @@ from qualcode.store.schema import (
     SettingRow,
     TombstoneRow,
     TurnRow,
+    TurnSpeakerRow,
 )
 
 T_SETTINGS: Table = SettingRow.__table__  # type: ignore[assignment]
 T_DOCS: Table = DocumentRow.__table__  # type: ignore[assignment]
 T_TURNS: Table = TurnRow.__table__  # type: ignore[assignment]
+T_TURN_SPEAKERS: Table = TurnSpeakerRow.__table__  # type: ignore[assignment]
 T_SENTS: Table = SentenceRow.__table__  # type: ignore[assignment]
 T_CASES: Table = CaseRow.__table__  # type: ignore[assignment]
 T_CASE_SOURCES: Table = CaseSourceRow.__table__  # type: ignore[assignment]
@@ -471,6 +473,33 @@ class ProjectBase:
             tx.insert(T_SETTINGS, {"key": key, "value": encoded})
         elif current != encoded:
             tx.update(T_SETTINGS, {"key": key}, {"value": encoded})
+
+    def sentence_lemmas(self, name: str) -> list[str]:
+        """The stored lemmas of a document's sentences, in order."""
+        with self._read() as conn:
+            pk = self._doc(conn, name)[0]
+            return [
+                str(x)
+                for (x,) in conn.execute(
+                    select(T_SENTS.c.lemmas)
+                    .where(T_SENTS.c.document_pk == pk)
+                    .order_by(T_SENTS.c.ordinal)
+                )
+            ]
+
+    def document_guids(self) -> dict[str, str]:
+        """Every document's name -> guid."""
+        with self._read() as conn:
+            return {n: g for n, g in conn.execute(select(T_DOCS.c.name, T_DOCS.c.guid))}
+
+    def languages(self) -> list[str]:
+        """The languages of the project's documents, sorted."""
+        with self._read() as conn:
+            return sorted(
+                lang
+                for (lang,) in conn.execute(select(T_DOCS.c.lang).distinct())
+                if lang is not None
+            )
 
     def _doc(self, conn: Connection, name: str) -> tuple[int, int]:
         row = conn.execute(select(T_DOCS.c.pk, T_DOCS.c.chars).where(T_DOCS.c.name == name)).first()

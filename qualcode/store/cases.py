@@ -23,6 +23,61 @@ ATTRIBUTE_TYPES = ("text", "integer", "float", "boolean", "date", "datetime")
 """Attribute types (the REFI-QDA variable types)."""
 
 
+def front_matter_to_case(
+    tx: _Tx, doc_pk: int, case: str, front_matter: dict[str, str]
+) -> tuple[list[str], list[str]]:
+    """Set a document's front matter keys as attributes of ``case`` (created and
+    linked to the document when needed), inside the caller's transaction.
+
+    An attribute the case already has with another value is kept.
+
+    Returns:
+        The attribute names written, and one notice per value not written.
+    """
+    conn = tx.conn
+    case_pk = conn.execute(select(T_CASES.c.pk).where(T_CASES.c.name == case)).scalar()
+    if case_pk is None:
+        case_pk = tx.insert(T_CASES, {"guid": new_guid(), "name": case, "description": ""})
+    linked = conn.execute(
+        select(T_CASE_SOURCES.c.pk).where(
+            T_CASE_SOURCES.c.case_pk == case_pk,
+            T_CASE_SOURCES.c.document_pk == doc_pk,
+            T_CASE_SOURCES.c.speaker.is_(None),
+        )
+    ).first()
+    if linked is None:
+        tx.insert(T_CASE_SOURCES, {"case_pk": case_pk, "document_pk": doc_pk, "speaker": None})
+    written: list[str] = []
+    notices: list[str] = []
+    for key, value in front_matter.items():
+        attr_pk = conn.execute(select(T_ATTRS.c.pk).where(T_ATTRS.c.name == key)).scalar()
+        if attr_pk is None:
+            attr_pk = tx.insert(T_ATTRS, {"guid": new_guid(), "name": key, "type": "text"})
+        have = conn.execute(
+            select(T_CASE_ATTRS.c.value).where(
+                T_CASE_ATTRS.c.case_pk == case_pk, T_CASE_ATTRS.c.attribute_pk == attr_pk
+            )
+        ).first()
+        if have is None or have.value is None:
+            if have is None:
+                tx.insert(
+                    T_CASE_ATTRS, {"case_pk": case_pk, "attribute_pk": attr_pk, "value": value}
+                )
+            else:
+                tx.update(
+                    T_CASE_ATTRS, {"case_pk": case_pk, "attribute_pk": attr_pk}, {"value": value}
+                )
+            written.append(key)
+        elif have.value == value:
+            written.append(key)
+        else:
+            notices.append(
+                f"front matter {key}={value!r} not written: case {case!r} already has "
+                f"{key}={have.value!r}"
+            )
+    return written, notices
+
+
 class CaseMixin(ProjectBase):
     """Creating cases, linking them to documents and setting attributes."""
 
@@ -78,22 +133,42 @@ class CaseMixin(ProjectBase):
             self._set_attribute(tx, self._case_pk(tx.conn, case), name, value, type)
 
     def set_attributes(
-        self, values: dict[str, dict[str, str | None]], *, create: bool = False
+        self,
+        values: dict[str, dict[str, str | None]],
+        *,
+        create: bool = False,
+        link: dict[str, str] | None = None,
     ) -> int:
         """Set many attributes in one action: ``{case: {attribute: value}}``.
 
         Args:
             values: attribute values per case.
             create: create unknown cases instead of refusing.
+            link: case -> a document to link the case to (when not yet linked).
 
         Returns:
             The number of values written.
 
         Raises:
-            NotFoundError: an unknown case (nothing is written).
+            NotFoundError: an unknown case or document (nothing is written).
         """
         n = 0
         with self._write("case.attributes", f"set attributes of {len(values)} cases") as tx:
+            for case, doc in (link or {}).items():
+                case_pk = self._ensure_case(tx, case)
+                doc_pk = self._doc(tx.conn, doc)[0]
+                exists = tx.conn.execute(
+                    select(T_CASE_SOURCES.c.pk).where(
+                        T_CASE_SOURCES.c.case_pk == case_pk,
+                        T_CASE_SOURCES.c.document_pk == doc_pk,
+                        T_CASE_SOURCES.c.speaker.is_(None),
+                    )
+                ).first()
+                if exists is None:
+                    tx.insert(
+                        T_CASE_SOURCES,
+                        {"case_pk": case_pk, "document_pk": doc_pk, "speaker": None},
+                    )
             for case, attrs in values.items():
                 case_pk = self._ensure_case(tx, case) if create else self._case_pk(tx.conn, case)
                 for name, value in attrs.items():

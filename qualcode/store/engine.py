@@ -16,10 +16,10 @@ from qualcode.errors import ProjectError
 PROJECT_FILE = "qualcode.db"
 """The project file a folder holds."""
 
-SCHEMA_HEAD = "0015"
+SCHEMA_HEAD = "0014"
 """The newest Alembic revision this release knows; checked against Alembic in tests."""
 
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0005", "0008", "0015")
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0005", "0008", "0015", "0014")
 """Every revision this release can upgrade from, oldest first."""
 
 BUSY_TIMEOUT_MS = 30_000

@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from qualcode.core.history import REDO, UNDO, History, LogEntry, walk
 from qualcode.errors import ConflictError
 from qualcode.store.base import T_ACTIONS, TABLES, ProjectBase, _Tx
+from qualcode.store.search import index_document, unindex_document
 
 WHAT = {
     "codings": "coding",
@@ -36,6 +37,10 @@ WHAT = {
     "tombstones": "deletion record",
     "cases": "case",
     "case_attributes": "case attribute",
+    "documents": "document",
+    "turns": "turn",
+    "sentences": "sentence",
+    "case_sources": "case link",
 }
 
 
@@ -206,7 +211,12 @@ class HistoryMixin(ProjectBase):
                 ordered = list(reversed(rows)) if action == UNDO else list(rows)
                 for row in ordered:
                     changes = json.loads(row.payload).get("changes", [])
+                    going, coming = _documents(changes, inverse=action == UNDO)
+                    for doc_pk in going:  # its sentences leave the search index first
+                        unindex_document(tx.conn, doc_pk)
                     _replay(tx, changes, inverse=action == UNDO, summary=row.summary)
+                    for doc_pk in coming:  # a deleted document back: index its sentences
+                        index_document(tx.conn, doc_pk)
                 step = Step(
                     action,
                     tuple(r.seq for r in rows),
@@ -252,6 +262,19 @@ class Barrier:
             else:
                 line += "; a backup made before it is its undo ('qualcode restore FILE')"
         return line
+
+
+def _documents(changes: Sequence[dict[str, Any]], *, inverse: bool) -> tuple[list[int], list[int]]:
+    """The documents a replay removes and those it brings back (their pks)."""
+    going: list[int] = []
+    coming: list[int] = []
+    for ch in changes:
+        if ch.get("t") != "documents" or ch.get("op") not in ("insert", "delete"):
+            continue
+        pk = ch["row"]["pk"]
+        removes = (ch["op"] == "delete") != inverse
+        (going if removes else coming).append(pk)
+    return going, coming
 
 
 def _key(table: Any, row: dict[str, Any]) -> dict[str, Any]:

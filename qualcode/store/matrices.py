@@ -162,7 +162,7 @@ class MatrixMixin(ProjectBase):
             expand("cases", list(case_pks.values()))
             case_where = (
                 "WHERE EXISTS (SELECT 1 FROM case_sources cs WHERE cs.document_pk = fc.doc_pk "
-                "AND cs.case_pk IN :cases AND (cs.speaker IS NULL OR cs.speaker = fc.speaker))"
+                "AND cs.case_pk IN :cases AND " + _speaker_match("fc") + ")"
             )
             linked = {
                 r[0]
@@ -178,7 +178,10 @@ class MatrixMixin(ProjectBase):
         role_where = ""
         if filters.speaker_role:
             expand("roles", filters.speaker_role)
-            role_where = "WHERE t.role IN :roles"
+            role_where = (
+                "WHERE (t.role IN :roles OR EXISTS (SELECT 1 FROM turn_speakers ts "
+                "WHERE ts.turn_pk = t.pk AND ts.role IN :roles))"
+            )
         turn_expr = (
             "(SELECT t.pk FROM turns t WHERE t.document_pk = c.document_pk AND t.start <= c.start "
             "ORDER BY t.start DESC LIMIT 1)"
@@ -203,7 +206,8 @@ class MatrixMixin(ProjectBase):
             f"LEFT JOIN turns t ON t.pk = fc0.turn_pk {role_where}), "
             f"f AS (SELECT * FROM fc {case_where}), "
             "fcase AS (SELECT f.pk AS pk, cs.case_pk AS case_pk FROM f JOIN case_sources cs "
-            "ON cs.document_pk = f.doc_pk AND (cs.speaker IS NULL OR cs.speaker = f.speaker)"
+            "ON cs.document_pk = f.doc_pk AND "
+            + _speaker_match("f")
             + (" WHERE cs.case_pk IN :cases" if filters.cases else "")
             + ") "
         )
@@ -235,9 +239,9 @@ class MatrixMixin(ProjectBase):
         conn.execute(text('CREATE INDEX qc_f_doc ON qc_f (doc_pk, start, "end", pk)'))
         cases = "" if not r.params.get("cases") else " WHERE cs.case_pk IN :cases"
         stmt = text(
-            "CREATE TEMPORARY TABLE qc_fcase AS SELECT f.pk AS pk, cs.case_pk AS case_pk "
+            "CREATE TEMPORARY TABLE qc_fcase AS SELECT DISTINCT f.pk AS pk, cs.case_pk AS case_pk "
             "FROM qc_f f JOIN case_sources cs ON cs.document_pk = f.doc_pk "
-            "AND (cs.speaker IS NULL OR cs.speaker = f.speaker)" + cases
+            "AND " + _speaker_match("f") + cases
         )
         if cases:
             stmt = stmt.bindparams(bindparam("cases", expanding=True))
@@ -308,8 +312,12 @@ class MatrixMixin(ProjectBase):
                 "document",
             )
         if by == "speaker":
+            # a joint turn's coding counts for each of its speakers' roles
+            only = " WHERE COALESCE(ts.role, f.role) IN :roles" if r.params.get("roles") else ""
             return (
-                "col AS (SELECT pk, unit_pk, doc_pk, start, \"end\", COALESCE(role, '') AS col FROM f) ",
+                'col AS (SELECT DISTINCT f.pk, f.unit_pk, f.doc_pk, f.start, f."end", '
+                "COALESCE(ts.role, f.role, '') AS col FROM f "
+                f"LEFT JOIN turn_speakers ts ON ts.turn_pk = f.turn_pk{only}) ",
                 "speaker",
             )
         if by == "case":
@@ -360,23 +368,38 @@ class MatrixMixin(ProjectBase):
         doc_set = {pk for pk, _ in docs}
         roles_wanted = set(filters.speaker_role)
         need_turns = bool(roles_wanted) or kind == "speaker" or r.speaker_cases
-        turns = (
-            conn.execute(text('SELECT document_pk, speaker, role, "end" - start FROM turns')).all()
+        # every speaker of a turn: a joint turn once per speaker
+        people = (
+            conn.execute(
+                text(
+                    "SELECT t.pk, t.document_pk, COALESCE(ts.speaker, t.speaker), "
+                    'COALESCE(ts.role, t.role), t."end" - t.start FROM turns t '
+                    "LEFT JOIN turn_speakers ts ON ts.turn_pk = t.pk"
+                )
+            ).all()
             if need_turns
             else []
         )
+        turns = [(d, speaker, role, n) for _, d, speaker, role, n in people]
+        wanted_turns: dict[int, tuple[int, int]] = {
+            t: (d, n) for t, d, _, role, n in people if role in roles_wanted
+        }
 
         def doc_len(pk: int) -> int:
             if not roles_wanted:
                 return r.doc_chars[pk]
-            return sum(n for d, _, role, n in turns if d == pk and role in roles_wanted)
+            return sum(n for d, n in wanted_turns.values() if d == pk)
 
         if kind == "document":
             keys = [str(pk) for pk, _ in docs]
             return keys, [name for _, name in docs], {str(pk): doc_len(pk) for pk, _ in docs}
         if kind == "speaker":
             role_chars: dict[str, int] = defaultdict(int)
-            for d, _, role, n in turns:
+            seen_roles: set[tuple[int, str]] = set()
+            for t, d, _, role, n in people:
+                if (t, role) in seen_roles:
+                    continue  # two speakers of one role in a joint turn: its text once
+                seen_roles.add((t, role))
                 if d in doc_set and role and (not roles_wanted or role in roles_wanted):
                     role_chars[role] += n
             roles = [x for x in ROLE_ORDER if x in role_chars] + sorted(
@@ -661,11 +684,16 @@ class MatrixMixin(ProjectBase):
                 "t.speaker, t.role, c.coder, c.created, c.origin, c.status, c.anchor, c.review, "
                 "c.reviewer, c.reviewed_at, c.memo, c.quote, "
                 "(SELECT s.ordinal FROM sentences s WHERE s.document_pk = f.doc_pk "
-                "AND s.start <= f.start ORDER BY s.start DESC LIMIT 1) "
+                "AND s.start <= f.start ORDER BY s.start DESC LIMIT 1), f.turn_pk "
                 "FROM f JOIN codings c ON c.pk = f.pk JOIN documents d ON d.pk = f.doc_pk "
                 "JOIN codes code ON code.pk = f.code_pk LEFT JOIN turns t ON t.pk = f.turn_pk "
                 'ORDER BY d.name, c.start, c."end", code.position, c.pk',
             )
+            joint: dict[int, list[tuple[str, str | None]]] = defaultdict(list)
+            for turn_pk, who, its_role in conn.execute(
+                text("SELECT turn_pk, speaker, role FROM turn_speakers ORDER BY turn_pk, position")
+            ):
+                joint[turn_pk].append((who, its_role))
             sources = conn.execute(
                 text(
                     "SELECT d.name, cs.speaker, cases.name, cases.pk FROM case_sources cs "
@@ -703,9 +731,12 @@ class MatrixMixin(ProjectBase):
                 by_source[(doc_name, speaker)].append((case_name, case_pk))
         case_names: dict[int, list[tuple[str, int]]] = {}
         for row in rows:
-            found = by_source.get((row[3], None), []) + (
-                by_source.get((row[3], row[8]), []) if row[8] is not None else []
-            )
+            members = joint.get(row[21]) if row[21] is not None else None
+            speakers = [w for w, _ in members] if members else [row[8]]
+            found = by_source.get((row[3], None), [])
+            for who in speakers:
+                if who is not None:
+                    found = found + [x for x in by_source.get((row[3], who), []) if x not in found]
             if found:
                 case_names[row[0]] = sorted(found)
         case_attrs: dict[int, dict[str, str]] = defaultdict(dict)
@@ -740,7 +771,12 @@ class MatrixMixin(ProjectBase):
             memo,
             quote,
             sentence,
+            turn_pk,
         ) in rows:
+            members = joint.get(turn_pk) if turn_pk is not None else None
+            if members:
+                # a joint turn: every role of its speakers, in the label's order
+                role = "; ".join(dict.fromkeys(r for _, r in members if r))
             these = case_names.get(pk)
             if these:
                 case_key = case_keys[pk]
@@ -848,7 +884,7 @@ class MatrixMixin(ProjectBase):
             if kind == "case":
                 return list(s.cases) or [NO_CASE]
             if kind == "speaker":
-                return [s.role or NO_VALUE]
+                return s.role.split("; ") if s.role else [NO_VALUE]
             assert attribute is not None
             value = s.attributes.get(attribute)
             return value.split("; ") if value else [NO_VALUE]
@@ -1292,6 +1328,15 @@ def _grid(
         if row in rix and col in cix:
             grid[rix[row]][cix[col]] = tuple(segs)
     return tuple(tuple(r) for r in grid)
+
+
+def _speaker_match(f: str) -> str:
+    """SQL: case source ``cs`` holds the coding ``f``: the whole document, or a speaker
+    of its turn (any speaker of a joint turn)."""
+    return (
+        f"(cs.speaker IS NULL OR cs.speaker = {f}.speaker OR EXISTS (SELECT 1 FROM "
+        f"turn_speakers ts WHERE ts.turn_pk = {f}.turn_pk AND ts.speaker = cs.speaker))"
+    )
 
 
 def _has_speaker_cases(conn: Connection) -> bool:

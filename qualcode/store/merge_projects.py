@@ -51,6 +51,7 @@ from qualcode.store.base import (
     T_MEMOS,
     T_SENTS,
     T_TOMBS,
+    T_TURN_SPEAKERS,
     T_TURNS,
     ProjectBase,
     _Tx,
@@ -79,6 +80,7 @@ T_COMMENTS: Table = ReviewCommentRow.__table__  # type: ignore[assignment]
 READ_TABLES = (
     T_DOCS,
     T_TURNS,
+    T_TURN_SPEAKERS,
     T_SENTS,
     T_CODES,
     T_ALIASES,
@@ -332,6 +334,12 @@ class _Merge:
         for s in self.o.table(T_SENTS):
             sents.setdefault(s["document_pk"], []).append(s)
         for doc in sorted(self.o.table(T_DOCS), key=lambda d: d["name"]):
+            if doc["guid"] in self.tombs and doc["sha256"] not in by_hash:
+                # deleted here: not brought back, nor anything that hangs on it
+                self.r.notes.append(
+                    f"their document {doc['name']!r} was deleted here: not added again"
+                )
+                continue
             mine = by_hash.get(doc["sha256"])
             if mine is not None:
                 self.r.documents_same.append(doc["name"])
@@ -353,6 +361,11 @@ class _Merge:
                 tv = {k: v for k, v in t.items() if k != "pk"}
                 tv["document_pk"] = pk
                 turn_map[t["pk"]] = self._insert_quiet(T_TURNS, tv)
+            for js in self.o.table(T_TURN_SPEAKERS):
+                if js["turn_pk"] in turn_map:  # the speakers of a joint turn
+                    jv = {k: v for k, v in js.items() if k != "pk"}
+                    jv["turn_pk"] = turn_map[js["turn_pk"]]
+                    self._insert_quiet(T_TURN_SPEAKERS, jv)
             rows = []
             for s in sorted(sents.get(doc["pk"], ()), key=lambda s: s["ordinal"]):
                 sv = {k: v for k, v in s.items() if k != "pk"}
@@ -463,6 +476,9 @@ class _Merge:
         for c in sorted(self.o.table(T_CODINGS), key=lambda r: r["guid"]):
             guid = c["guid"]
             if guid in self.tombs:
+                self.r.codings_tombstoned += 1
+                continue
+            if c["document_pk"] not in self.doc_map:  # a document deleted here
                 self.r.codings_tombstoned += 1
                 continue
             doc_pk = self.doc_map[c["document_pk"]]
@@ -588,6 +604,8 @@ class _Merge:
     def marks(self) -> None:
         ours = {(r["document_pk"], r["coder"]): r for r in self._all(T_MARKS)}
         for row in self.o.table(T_MARKS):
+            if row["document_pk"] not in self.doc_map:
+                continue
             key = (self.doc_map[row["document_pk"]], row["coder"])
             mine = ours.get(key)
             if mine is None:
@@ -630,6 +648,8 @@ class _Merge:
             (r["case_pk"], r["document_pk"], r["speaker"]) for r in self._all(T_CASE_SOURCES)
         }
         for row in self.o.table(T_CASE_SOURCES):
+            if row["document_pk"] not in self.doc_map:
+                continue
             key = (case_map[row["case_pk"]], self.doc_map[row["document_pk"]], row["speaker"])
             if key not in sources:
                 self.tx.insert(
@@ -664,6 +684,8 @@ class _Merge:
     def adjudications(self) -> None:
         ours = {(r["document_pk"], r["consensus"], r["key"]) for r in self._all(T_ADJ)}
         for row in sorted(self.o.table(T_ADJ), key=lambda r: r["guid"]):
+            if row["document_pk"] not in self.doc_map:
+                continue
             doc_pk = self.doc_map[row["document_pk"]]
             if (doc_pk, row["consensus"], row["key"]) in ours:
                 continue

@@ -57,13 +57,15 @@ from qualcode.store.base import (
     T_DOCS,
     T_SENTS,
     T_SETTINGS,
+    T_TURN_SPEAKERS,
     T_TURNS,
     ProjectBase,
     _short,
     sha256_text,
 )
-from qualcode.store.cases import CaseMixin
+from qualcode.store.cases import CaseMixin, front_matter_to_case
 from qualcode.store.codebook_ops import CodebookOpsMixin
+from qualcode.store.document_ops import DocumentOpsMixin
 from qualcode.store.engine import (
     make_engine,
     resolve_location,
@@ -85,6 +87,7 @@ from qualcode.store.team import TeamMixin
 
 
 class Project(
+    DocumentOpsMixin,
     ReimportMixin,
     SearchMixin,
     RecodeMixin,
@@ -296,6 +299,9 @@ class Project(
         """Store one imported document with its turns and sentences (one action).
 
         A document whose text is already in the project is skipped with a notice.
+        The keys of its front matter (``doc.front_matter``) become attributes of its
+        case (``case``, else a case named after the document, created when new); an
+        attribute the case already has with another value is kept, with a notice.
 
         Args:
             doc: the importer's output (normalized text and turns).
@@ -347,9 +353,11 @@ class Project(
             if case_per_speaker:
                 seen: set[str] = set()
                 for t in doc.turns:
-                    if t.speaker and t.role != "interviewer" and t.speaker not in seen:
-                        seen.add(t.speaker)
-                        links.append((t.speaker, t.speaker))
+                    for who, role in t.people:
+                        if role != "interviewer" and who not in seen:
+                            seen.add(who)
+                            links.append((who, who))
+            case_pks: dict[str, int] = {}
             for case_name, speaker in links:
                 case_pk = conn.execute(
                     select(T_CASES.c.pk).where(T_CASES.c.name == case_name)
@@ -358,11 +366,18 @@ class Project(
                     case_pk = conn.execute(
                         insert(T_CASES).values(guid=new_guid(), name=case_name, description="")
                     ).inserted_primary_key[0]  # type: ignore[index]
+                case_pks[case_name] = case_pk
                 conn.execute(
                     insert(T_CASE_SOURCES).values(
                         case_pk=case_pk, document_pk=doc_pk, speaker=speaker
                     )
                 )
+            notices = list(doc.notices)
+            written: list[str] = []
+            meta_case = (case or doc.name) if doc.front_matter else None
+            if meta_case is not None:
+                written, refused = front_matter_to_case(tx, doc_pk, meta_case, doc.front_matter)
+                notices.extend(refused)
         return ImportResult(
             doc.name,
             "imported",
@@ -370,7 +385,13 @@ class Project(
             f"({len(doc.turns)} turns, {len(sentences)} sentences)",
             turns=len(doc.turns),
             sentences=len(sentences),
-            notices=doc.notices,
+            notices=tuple(notices),
+            speakers=doc.speakers,
+            lang=doc.lang,
+            lang_how=doc.lang_how,
+            warnings=doc.warnings,
+            case=meta_case,
+            attributes=tuple(written),
         )
 
     def documents(self) -> list[DocumentSummary]:
@@ -463,12 +484,20 @@ class Project(
                 srows = conn.exec_driver_sql(
                     sents_sql.format(p="%(pk)s"), {"pk": row["pk"]}
                 ).fetchall()
+            joint: dict[int, list[tuple[str, str | None]]] = {}
+            for ordinal, speaker, role in conn.execute(
+                select(T_TURNS.c.ordinal, T_TURN_SPEAKERS.c.speaker, T_TURN_SPEAKERS.c.role)
+                .join(T_TURNS, T_TURNS.c.pk == T_TURN_SPEAKERS.c.turn_pk)
+                .where(T_TURNS.c.document_pk == row["pk"])
+                .order_by(T_TURNS.c.ordinal, T_TURN_SPEAKERS.c.position)
+            ):
+                joint.setdefault(ordinal, []).append((speaker, role))
         return Document(
             name=row["name"],
             guid=row["guid"],
             text=row["text"],
             lang=row["lang"],
-            turns=tuple(Turn(*t) for t in trows),
+            turns=tuple(_turn(t, joint.get(t[0])) for t in trows),
             sentences=tuple(Sentence(*s) for s in srows),
             source_format=row["source_format"],
             sha256=row["sha256"],
@@ -770,6 +799,23 @@ class Project(
             stmt = stmt.limit(limit)
         with self._read() as conn:
             return [dict(r) for r in conn.execute(stmt).mappings()]
+
+
+def _turn(row: Sequence[Any], joint: list[tuple[str, str | None]] | None) -> Turn:
+    """A stored turn; a joint turn's speakers and roles from ``turn_speakers``."""
+    number, start, end, speaker, role, label_start, ts = row
+    people = joint or ([(speaker, role)] if speaker else [])
+    return Turn(
+        number,
+        start,
+        end,
+        speaker,
+        role,
+        label_start,
+        ts,
+        tuple(p for p, _ in people),
+        tuple(r for _, r in people),
+    )
 
 
 def _depth(rows: dict[str, dict[str, Any]], pk: int) -> int:

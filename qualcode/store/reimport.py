@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from qualcode.clock import now
 from qualcode.core.anchor import Anchored, reanchor
@@ -15,15 +15,18 @@ from qualcode.store.base import (
     T_CODINGS,
     T_DOCS,
     T_SENTS,
+    T_TURN_SPEAKERS,
     T_TURNS,
     ProjectBase,
     sha256_text,
 )
+from qualcode.store.cases import front_matter_to_case
 from qualcode.store.search import index_document, unindex_document
 
 
 def insert_turns(conn: Connection, doc_pk: int, turns: Sequence[TurnSpan]) -> list[int]:
-    """Insert a document's turns in one statement; their pks, in order."""
+    """Insert a document's turns in one statement (and the speakers of its joint
+    turns in another); their pks, in order."""
     if not turns:
         return []
     conn.execute(
@@ -46,7 +49,16 @@ def insert_turns(conn: Connection, doc_pk: int, turns: Sequence[TurnSpan]) -> li
         select(T_TURNS.c.ordinal, T_TURNS.c.pk).where(T_TURNS.c.document_pk == doc_pk)
     ).all()
     by_ordinal = dict(rows)
-    return [by_ordinal[i] for i in range(1, len(turns) + 1)]
+    pks = [by_ordinal[i] for i in range(1, len(turns) + 1)]
+    joint = [
+        {"turn_pk": pk, "position": i, "speaker": speaker, "role": role}
+        for pk, t in zip(pks, turns, strict=True)
+        if len(t.speakers) > 1
+        for i, (speaker, role) in enumerate(t.people, start=1)
+    ]
+    if joint:
+        conn.execute(insert(T_TURN_SPEAKERS), joint)
+    return pks
 
 
 def insert_structure(
@@ -111,6 +123,9 @@ class ReimportMixin(ProjectBase):
         sentences: Sequence[SentenceSpan],
         *,
         backup: str | None = None,
+        kind: str = "import.replace",
+        summary: str | None = None,
+        case: str | None = None,
     ) -> ReanchorReport:
         """Replace document ``name``'s text, turns and sentences (one transaction) and
         re-anchor every coding on it (see :mod:`qualcode.core.anchor`).
@@ -123,6 +138,10 @@ class ReimportMixin(ProjectBase):
             doc: the new text and turns (its own ``name`` is ignored).
             sentences: the new sentences.
             backup: where the caller copied the project first (recorded in the log).
+            kind: the action's kind in the log (``document.refresh`` for a refresh).
+            summary: the action's summary in the log.
+            case: where ``doc.front_matter`` goes (see
+                :func:`~qualcode.store.cases.front_matter_to_case`).
 
         Returns:
             Counts of exact, moved and needs-review codings.
@@ -133,8 +152,8 @@ class ReimportMixin(ProjectBase):
         """
         digest = sha256_text(doc.text)
         with self._write(
-            "import.replace",
-            f"replace the text of {name}",
+            kind,
+            summary or f"replace the text of {name}",
             undoable=False,
             extra={"document": name, "backup": backup},
         ) as tx:
@@ -223,6 +242,10 @@ class ReimportMixin(ProjectBase):
                     "codings": {k: v for k, v in counts.items()},
                 }
             )
+            written: list[str] = []
+            refused: list[str] = []
+            if case is not None and doc.front_matter:
+                written, refused = front_matter_to_case(tx, doc_pk, case, doc.front_matter)
         return ReanchorReport(
             name,
             exact=counts[Anchor.EXACT.value],
@@ -231,36 +254,161 @@ class ReimportMixin(ProjectBase):
             backup=backup,
             turns=len(doc.turns),
             sentences=len(sentences),
+            case=case if written else None,
+            attributes=tuple(written),
+            notices=tuple(refused),
         )
 
-    def reassign_roles(self, role_of: Callable[[str], str]) -> int:
+    def restructure_document(
+        self,
+        name: str,
+        doc: ImportedDocument,
+        sentences: Sequence[SentenceSpan],
+        *,
+        case: str | None = None,
+    ) -> ReanchorReport:
+        """Segment a document again (``documents refresh``, one action): new turns and
+        sentences; when the new rules also change the text (front matter or markup
+        removed), its codings are re-anchored as ``import --replace`` does.
+
+        Returns:
+            Counts of exact, moved and needs-review codings (all exact when the text
+            is unchanged), and the new numbers of turns and sentences.
+
+        Raises:
+            NotFoundError: no such document.
+        """
+        with self._read() as conn:
+            doc_pk = self._doc(conn, name)[0]
+            text = conn.execute(select(T_DOCS.c.text).where(T_DOCS.c.pk == doc_pk)).scalar_one()
+        if doc.text != text:
+            return self.replace_document(
+                name,
+                doc,
+                sentences,
+                kind="document.refresh",
+                summary=f"refresh {name}",
+                case=case,
+            )
+        with self._write("document.refresh", f"refresh {name}", undoable=False) as tx:
+            conn = tx.conn
+            doc_pk = self._doc(conn, name)[0]
+            n_codings = conn.execute(
+                select(func.count()).select_from(T_CODINGS).where(T_CODINGS.c.document_pk == doc_pk)
+            ).scalar_one()
+            unindex_document(conn, doc_pk)
+            conn.execute(T_SENTS.delete().where(T_SENTS.c.document_pk == doc_pk))
+            conn.execute(T_TURNS.delete().where(T_TURNS.c.document_pk == doc_pk))
+            insert_structure(conn, doc_pk, doc.turns, sentences)
+            index_document(conn, doc_pk)
+            conn.execute(
+                update(T_DOCS)
+                .where(T_DOCS.c.pk == doc_pk)
+                .values(lang=doc.lang, meta=json.dumps(doc.meta, ensure_ascii=False))
+            )
+            tx.changes.append({"op": "refresh", "t": "documents", "name": name})
+            written: list[str] = []
+            refused: list[str] = []
+            if case is not None and doc.front_matter:
+                written, refused = front_matter_to_case(tx, doc_pk, case, doc.front_matter)
+        return ReanchorReport(
+            name,
+            exact=int(n_codings),
+            turns=len(doc.turns),
+            sentences=len(sentences),
+            case=case if written else None,
+            attributes=tuple(written),
+            notices=tuple(refused),
+        )
+
+    def reassign_roles(
+        self,
+        role_of: Callable[[str], str],
+        *,
+        doc: str | None = None,
+        per_document: Mapping[str, Callable[[str], str]] | None = None,
+    ) -> int:
         """Set the role of every labelled turn to ``role_of(label)`` (one action).
 
         Used when the project's speaker setting changes, so documents imported before
-        follow it.
+        follow it. Each speaker of a joint turn gets the role of their own label.
+
+        Args:
+            role_of: label -> role.
+            doc: only the turns of this document.
+            per_document: document guid -> its own ``role_of`` (roles set for one
+                document with ``speakers set --doc``), used instead of ``role_of``.
 
         Returns:
-            The number of turns whose role changed.
+            The number of turns (and joint turns' speakers) whose role changed.
+
+        Raises:
+            NotFoundError: no such document.
         """
+        per_document = per_document or {}
         changed = 0
-        with self._write("speakers.roles", "apply the speaker roles to imported turns") as tx:
+        what = f" of {doc}" if doc else ""
+        with self._write(
+            "speakers.roles", f"apply the speaker roles to the imported turns{what}"
+        ) as tx:
             conn = tx.conn
-            pairs = conn.execute(
-                select(T_TURNS.c.speaker, T_TURNS.c.role)
-                .where(T_TURNS.c.speaker.is_not(None))
+            only = self._doc(conn, doc)[0] if doc is not None else None
+            guids = dict(conn.execute(select(T_DOCS.c.pk, T_DOCS.c.guid)).all())
+
+            def wanted(doc_pk: int, label: str) -> str:
+                return per_document.get(guids.get(doc_pk, ""), role_of)(label)
+
+            joint = select(T_TURN_SPEAKERS.c.turn_pk)
+            stmt = (
+                select(T_TURNS.c.document_pk, T_TURNS.c.speaker, T_TURNS.c.role)
+                .where(T_TURNS.c.speaker.is_not(None), T_TURNS.c.pk.not_in(joint))
                 .distinct()
-            ).all()
-            for speaker, role in pairs:
-                wanted = role_of(speaker)
-                if wanted != role:
-                    result = conn.execute(
-                        update(T_TURNS)
-                        .where(
-                            T_TURNS.c.speaker == speaker, T_TURNS.c.role.is_not_distinct_from(role)
-                        )
-                        .values(role=wanted)
+            )
+            if only is not None:
+                stmt = stmt.where(T_TURNS.c.document_pk == only)
+            for doc_pk, speaker, role in conn.execute(stmt).all():
+                new = wanted(doc_pk, speaker)
+                if new != role:
+                    changed += (
+                        conn.execute(
+                            update(T_TURNS)
+                            .where(
+                                T_TURNS.c.document_pk == doc_pk,
+                                T_TURNS.c.speaker == speaker,
+                                T_TURNS.c.role.is_not_distinct_from(role),
+                                T_TURNS.c.pk.not_in(joint),
+                            )
+                            .values(role=new)
+                        ).rowcount
+                        or 0
                     )
-                    changed += result.rowcount or 0
+            jstmt = (
+                select(
+                    T_TURN_SPEAKERS.c.pk,
+                    T_TURN_SPEAKERS.c.turn_pk,
+                    T_TURN_SPEAKERS.c.position,
+                    T_TURN_SPEAKERS.c.speaker,
+                    T_TURN_SPEAKERS.c.role,
+                    T_TURNS.c.document_pk,
+                )
+                .join(T_TURNS, T_TURNS.c.pk == T_TURN_SPEAKERS.c.turn_pk)
+                .order_by(T_TURN_SPEAKERS.c.turn_pk, T_TURN_SPEAKERS.c.position)
+            )
+            if only is not None:
+                jstmt = jstmt.where(T_TURNS.c.document_pk == only)
+            for pk, turn_pk, position, speaker, role, doc_pk in conn.execute(jstmt).all():
+                new = wanted(doc_pk, speaker)
+                if new != role:
+                    conn.execute(
+                        update(T_TURN_SPEAKERS).where(T_TURN_SPEAKERS.c.pk == pk).values(role=new)
+                    )
+                    changed += 1
+                if position == 1:  # a joint turn's own role is its first speaker's
+                    conn.execute(
+                        update(T_TURNS)
+                        .where(T_TURNS.c.pk == turn_pk, T_TURNS.c.role.is_distinct_from(new))
+                        .values(role=new)
+                    )
             if changed:
                 tx.changes.append({"op": "roles", "t": "turns", "changed": changed})
         return changed

@@ -129,6 +129,22 @@ class TurnRow(Base):
     timestamp_ms: Mapped[int | None] = mapped_column(Integer)
 
 
+class TurnSpeakerRow(Base):
+    """One speaker of a joint turn (revision 0014): a turn of one speaker has none."""
+
+    __tablename__ = "turn_speakers"
+    __table_args__ = (
+        UniqueConstraint("turn_pk", "position"),
+        Index("ix_turn_speakers_speaker", "speaker"),
+    )
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    turn_pk: Mapped[int] = mapped_column(ForeignKey("turns.pk", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    speaker: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str | None] = mapped_column(String(20))
+
+
 class SentenceRow(Base):
     """A sentence inside one turn, with its lemmas for search."""
 

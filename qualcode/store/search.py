@@ -175,12 +175,19 @@ class SearchMixin(ProjectBase):
                     'AND c.start < s."end" AND c."end" > s.start)'
                 )
             if speaker is not None:
+                # a joint turn matches each of its speakers and their roles
                 if speaker.lower() in {r.value for r in Role}:
                     params["role"] = speaker.lower()
-                    where.append("t.role = :role")
+                    where.append(
+                        "(t.role = :role OR EXISTS (SELECT 1 FROM turn_speakers ts "
+                        "WHERE ts.turn_pk = t.pk AND ts.role = :role))"
+                    )
                 else:
                     params["speaker"] = speaker.lower()
-                    where.append("lower(t.speaker) = :speaker")
+                    where.append(
+                        "(lower(t.speaker) = :speaker OR EXISTS (SELECT 1 FROM turn_speakers ts "
+                        "WHERE ts.turn_pk = t.pk AND lower(ts.speaker) = :speaker))"
+                    )
             sql = (
                 'SELECT d.name, s.ordinal, t.ordinal, s.start, s."end", t.speaker, t.role, '
                 't.start, t."end", s.document_pk '

@@ -21,7 +21,15 @@ from qualcode.core.search import (
     kwic,
 )
 from qualcode.errors import InputError
-from qualcode.store.base import T_CODES, T_CODINGS, T_DOCS, T_SENTS, T_TURNS, ProjectBase
+from qualcode.store.base import (
+    T_CODES,
+    T_CODINGS,
+    T_DOCS,
+    T_SENTS,
+    T_TURN_SPEAKERS,
+    T_TURNS,
+    ProjectBase,
+)
 
 
 def _like_escape(value: str) -> str:
@@ -88,7 +96,7 @@ class KwicSearchMixin(ProjectBase):
             words = [w.group().lower() for w in WORD_RE.finditer(query)]
             if not words:
                 raise InputError(f"{query!r} has no words to look up")
-            for lang in ("id", "en"):
+            for lang in sorted({"id", "en", *self.languages()}):
                 variants[lang] = [lemmatizer(w, lang) if lemmatizer else w for w in words]
             padded = literal(" ") + func.lower(T_SENTS.c.lemmas) + literal(" ")
             stmt = stmt.where(
@@ -105,8 +113,19 @@ class KwicSearchMixin(ProjectBase):
             if doc is not None:
                 stmt = stmt.where(T_DOCS.c.pk == self._doc(conn, doc)[0])
             if speaker is not None:
+                # a joint turn matches each of its speakers and their roles
                 stmt = stmt.where(
-                    or_(func.lower(T_TURNS.c.speaker) == speaker.lower(), T_TURNS.c.role == speaker)
+                    or_(
+                        func.lower(T_TURNS.c.speaker) == speaker.lower(),
+                        T_TURNS.c.role == speaker,
+                        exists().where(
+                            T_TURN_SPEAKERS.c.turn_pk == T_TURNS.c.pk,
+                            or_(
+                                func.lower(T_TURN_SPEAKERS.c.speaker) == speaker.lower(),
+                                T_TURN_SPEAKERS.c.role == speaker,
+                            ),
+                        ),
+                    )
                 )
             code_pks: list[int] = []
             if code is not None:

@@ -32,6 +32,7 @@ from qualcode.store.base import (
     T_CODINGS,
     T_DOCS,
     T_SENTS,
+    T_TURN_SPEAKERS,
     T_TURNS,
     ProjectBase,
     _Tx,
@@ -178,9 +179,28 @@ class SuggestionMixin(ProjectBase):
             if names is not None:
                 tstmt = tstmt.where(T_TURNS.c.document_pk.in_(pks))
                 sstmt = sstmt.where(T_SENTS.c.document_pk.in_(pks))
+            jstmt = select(
+                T_TURN_SPEAKERS.c.turn_pk, T_TURN_SPEAKERS.c.speaker, T_TURN_SPEAKERS.c.role
+            ).order_by(T_TURN_SPEAKERS.c.turn_pk, T_TURN_SPEAKERS.c.position)
+            joint: dict[int, list[tuple[str, str | None]]] = {}
+            for turn_pk, who, its_role in _rows(conn, jstmt):
+                joint.setdefault(turn_pk, []).append((who, its_role))
             for pk, dpk, ordinal, start, end, speaker, role, label_start, ts in _rows(conn, tstmt):
                 turn_no[pk] = ordinal
-                turns[dpk].append(Turn(ordinal, start, end, speaker, role, label_start, ts))
+                people = joint.get(pk) or ([(speaker, role)] if speaker else [])
+                turns[dpk].append(
+                    Turn(
+                        ordinal,
+                        start,
+                        end,
+                        speaker,
+                        role,
+                        label_start,
+                        ts,
+                        tuple(p for p, _ in people),
+                        tuple(r for _, r in people),
+                    )
+                )
             sents: dict[int, list[Sentence]] = {pk: [] for pk in pks}
             for dpk, ordinal, start, end, turn_pk in _rows(conn, sstmt):
                 sents[dpk].append(

@@ -32,7 +32,11 @@ def test_init_import_code_codings_export(tmp_path: Path) -> None:
     )
     r = run("import", str(t), project=db)
     assert r.exit_code == 0
-    assert r.stdout == f"{t}: imported as 'wawancara_x' (2 turns, 3 sentences)\n"
+    assert r.stdout == (
+        f"{t}: imported as 'wawancara_x' (2 turns, 3 sentences)\n"
+        "  speakers: interviewer: Pewawancara (1 turn) · participant: Narasumber (1)\n"
+        "  language: Indonesian (id), guessed\n"
+    )
     r = run("import", str(t), project=db)
     assert r.exit_code == 0
     assert r.stdout == f"{t}: already in the project as 'wawancara_x', skipped\n"
@@ -248,7 +252,7 @@ def _bad_cases(demo_dir: Path, tmp_path: Path) -> dict[str, tuple[list[str], str
         ),
         "code-sentence-out-of-range": (
             ["code", DOC, "cost", "--sentence", "9999"],
-            f"error: '{DOC}' has 152 sentences; there is no sentence 9999 (sentences count from 1)\n",
+            f"error: '{DOC}' has 154 sentences; there is no sentence 9999 (sentences count from 1)\n",
         ),
         "code-no-selector": (
             ["code", DOC, "cost"],
@@ -344,7 +348,11 @@ def test_batch_with_a_bad_file_imports_the_good_ones(tmp_path: Path, empty_proje
     bad = BAD / "transcripts" / "binary.txt"
     r = run("import", str(good), str(bad), project=tmp_path)
     assert r.exit_code == 1
-    assert r.stdout == f"{good}: imported as 'good' (2 turns, 2 sentences)\n"
+    assert r.stdout == (
+        f"{good}: imported as 'good' (2 turns, 2 sentences)\n"
+        "  speakers: interviewer: Interviewer (1 turn) · participant: Participant (1)\n"
+        "  language: English (en), guessed\n"
+    )
     assert r.stderr.splitlines()[-1] == "1 imported, 0 skipped, 1 failed"
 
 

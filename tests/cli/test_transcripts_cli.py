@@ -204,8 +204,8 @@ def test_case_per_speaker_and_attributes(tmp_path: Path, empty_project: object) 
     assert r.exit_code == 1
     assert r.stderr.splitlines() == [
         f"error: {attrs}:5: row has 2 cells, the header has 4 (check separators and quotes)",
-        f"error: {attrs}:4: unknown case 'Bu Sary' (did you mean 'Bu Sari'? 'qualcode cases' "
-        "lists them; --create makes new ones)",
+        f"error: {attrs}:4: no case or document named 'Bu Sary' (did you mean 'Bu Sari'? "
+        "'qualcode cases' and 'qualcode documents' list them; --create makes new cases)",
     ]
     assert r.stdout == f"{attrs}: 5 values set on 2 cases\n"
     r = run("cases", "--json", project=tmp_path)
@@ -273,6 +273,8 @@ def test_a_legacy_encoding_is_detected_and_reported(tmp_path: Path, empty_projec
     assert r.exit_code == 0
     assert r.stderr == (
         f"notice: {path}: not UTF-8; read as cp1252 (check accented letters, or pass --encoding)\n"
+        "notice: language Indonesian (id) guessed from few words; if it is wrong, import the "
+        "file again with --lang\n"
     )
     r = run("turns", "windows", "--json", project=tmp_path)
     assert json.loads(r.stdout)[1]["text"] == "Petugasnya ramah, kafé di depan “bagus”."
@@ -305,7 +307,7 @@ def test_the_real_qualcoder_focus_group(tmp_path: Path, empty_project: object) -
     path = DATA / "transcripts" / "qualcoder_transcript.txt"
     r = run("import", "--case-per-speaker", str(path), project=tmp_path)
     assert r.exit_code == 0, r.stderr
-    assert r.stdout.endswith("(7 turns, 16 sentences)\n")
+    assert r.stdout.splitlines()[0].endswith("(7 turns, 16 sentences)")
     r = run("cases", "--json", project=tmp_path)
     assert [c["name"] for c in json.loads(r.stdout)] == ["id1", "id2", "id3"]
     r = run("search", "struggling", "--json", project=tmp_path)

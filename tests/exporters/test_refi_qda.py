@@ -240,13 +240,14 @@ def test_the_export_holds_every_element_with_the_database_counts(
     db.close()
     assert count("User") == n_coders == 4  # tester, ana, budi, supervisor
     assert count("Code") == len(rich.codebook()) == 31
-    assert count("Variable") == len(rich.attributes()) == 6
-    assert count("Case") == len(rich.cases()) == 3
+    # date and title: the front matter of the demo's Markdown interview, on its case
+    assert count("Variable") == len(rich.attributes()) == 8
+    assert count("Case") == len(rich.cases()) == 4
     assert count("TextSource") == len(rich.documents()) == 9
     assert count("Coding") == len(codings) == count("PlainTextSelection")
     assert len(rich.codings(status=None)) == len(codings) + 1  # the suggestion stays home
     assert count("Note") == len(memos) + len(coding_memos) + len(code_memo_fields) == 4 + 15 + 1
-    assert count("VariableValue") == 7
+    assert count("VariableValue") == 9
     nested = root.find(f"{ns}CodeBook/{ns}Codes/{ns}Code/{ns}Code")
     assert nested is not None
     assert {n.get("guid") for n in root.iter(ns + "Code") if n.get("isCodable") == "false"} == {

@@ -57,7 +57,14 @@ def test_cases_sources_and_attributes(demo: Project) -> None:
     }
     assert case.sources == (CaseSource(DOC, None),)
     assert demo.case("fg_1").sources == (CaseSource("wawancara_06_guru", "Narasumber"),)
-    assert [a["name"] for a in demo.attributes()] == ["gender", "kelurahan", "occupation"]
+    # date and title: the front matter of the demo's Markdown interview
+    assert [a["name"] for a in demo.attributes()] == [
+        "date",
+        "gender",
+        "kelurahan",
+        "occupation",
+        "title",
+    ]
     with pytest.raises(NotFoundError):
         demo.set_attributes({"nobody": {"gender": "x"}})
     assert "nobody" not in [c.name for c in demo.cases()]

@@ -637,15 +637,106 @@ class CodingScreen(Screen[None]):
 
         self.app.push_screen(MemoEditor(title, memo.text if memo else "", about=about), saved)
 
-    def action_document_memo(self) -> None:
+    def _highlighted_doc(self) -> str | None:
+        """The document the list highlights when it has the focus, else the open one."""
         doc_list = self.query_one(DocumentList)
         name = self.current_doc
         if self.focused is doc_list and doc_list.highlighted is not None:
             name = doc_list.get_option_at_index(doc_list.highlighted).id or name
         if name is None:
             self.notify("no document", severity="warning")
+        return name
+
+    def action_document_memo(self) -> None:
+        name = self._highlighted_doc()
+        if name is not None:
+            self._edit_memo("document", name, f"Memo on the document {name}")
+
+    # ------------------------------------------------------------------ documents
+
+    def action_rename_document(self) -> None:
+        from qualcode import services
+
+        old = self._highlighted_doc()
+        if old is None:
             return
-        self._edit_memo("document", name, f"Memo on the document {name}")
+
+        def renamed(text: str | None) -> None:
+            if not text or not text.strip() or text.strip() == old:
+                return
+            new = text.strip()
+            try:
+                services.rename_document(self.project, old, new)
+            except QualcodeError as exc:
+                self.notify(str(exc), severity="error", timeout=8)
+                return
+            if self.current_doc == old:
+                self.current_doc = new
+            self.reload(keep_selection=True)
+            self.notify(f"renamed {old} to {new} (u undoes)", timeout=4)
+
+        self.app.push_screen(
+            TextPrompt(f"Rename {old}", old, hint="enter save · esc cancel"), renamed
+        )
+
+    def action_delete_document(self) -> None:
+        from qualcode import services
+        from qualcode.tui.screens.modals import ConfirmModal
+
+        name = self._highlighted_doc()
+        if name is None:
+            return
+        codings = self.project.document_codings(name)
+        memos = len(self.project.memos("document", name))
+        what = f"{codings} coding{'s' if codings != 1 else ''} and {memos} memo{'s' if memos != 1 else ''}"
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                gone = services.delete_document(self.project, name, force=True)
+            except QualcodeError as exc:
+                self.notify(str(exc), severity="error", timeout=8)
+                return
+            self.reload()
+            self.notify(
+                f"deleted {name} with {gone.codings} codings and {gone.memos} memos (u undoes)",
+                timeout=5,
+            )
+
+        self.app.push_screen(
+            ConfirmModal(f"Delete {name} with its {what}? (u undoes it)"), answered
+        )
+
+    def action_link_case(self) -> None:
+        from qualcode import services
+
+        name = self._highlighted_doc()
+        if name is None:
+            return
+
+        def linked(text: str | None) -> None:
+            if not text or not text.strip():
+                return
+            case = text.strip()
+            try:
+                created = services.link_case(self.project, name, case)
+            except QualcodeError as exc:
+                self.notify(str(exc), severity="error", timeout=8)
+                return
+            self.notify(
+                f"{name} is part of case {case}" + (" (a new case)" if created else ""), timeout=4
+            )
+
+        current = services.document_case(self.project, name)
+        self.app.push_screen(
+            TextPrompt(
+                f"Case of {name}",
+                current or name,
+                hint="a case that does not exist is created · enter save · esc cancel",
+            ),
+            linked,
+        )
 
     def action_code_memo(self) -> None:
         code_id = self._target_code()
@@ -953,7 +1044,8 @@ class CodingScreen(Screen[None]):
                 self.notify(result.error, severity="error", timeout=8)
             else:
                 report = result.value
-                imported = len(getattr(report, "imported", []))
+                done_docs = getattr(report, "imported", [])
+                imported = len(done_docs)
                 skipped = len(getattr(report, "skipped", []))
                 errors = getattr(report, "errors", [])
                 self.notify(
@@ -962,6 +1054,7 @@ class CodingScreen(Screen[None]):
                     severity="warning" if errors else "information",
                     timeout=6,
                 )
+                self._import_summary(done_docs)
 
         def chosen(text: str | None) -> None:
             if not text:
@@ -976,6 +1069,22 @@ class CodingScreen(Screen[None]):
             )
 
         self.app.push_screen(import_dialog(base), chosen)
+
+    def _import_summary(self, results: list[object]) -> None:
+        """Speakers, roles and every guess of the imported documents, and their
+        warnings, as notifications (the CLI prints the same)."""
+        from qualcode.importers.speakers import describe_speakers
+
+        for r in results[:5]:
+            speakers = getattr(r, "speakers", ())
+            name = getattr(r, "name", "")
+            lang = getattr(r, "lang", None)
+            self.notify(
+                f"{name}: {describe_speakers(speakers)}" + (f" · language {lang}" if lang else ""),
+                timeout=10,
+            )
+            for warning in getattr(r, "warnings", ()):
+                self.notify(f"{name}: {warning}", severity="warning", timeout=12)
 
     def action_export(self) -> None:
         from qualcode.tui.screens.jobs import JobModal, JobResult, export_dialog, export_job

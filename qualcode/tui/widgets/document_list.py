@@ -27,6 +27,27 @@ class DocumentList(OptionList):
             id="documents-memo",
             tooltip="Write a memo on the highlighted document.",
         ),
+        Binding(
+            "n",
+            "screen.rename_document",
+            "Rename",
+            id="documents-rename",
+            tooltip="Rename the highlighted document (u undoes).",
+        ),
+        Binding(
+            "d",
+            "screen.delete_document",
+            "Delete",
+            id="documents-delete",
+            tooltip="Delete the highlighted document with its codings and memos (u undoes).",
+        ),
+        Binding(
+            "l",
+            "screen.link_case",
+            "Case",
+            id="documents-link-case",
+            tooltip="Make the highlighted document part of a case (created when new).",
+        ),
     ]
     """Keys of the document list."""
 
