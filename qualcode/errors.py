@@ -112,3 +112,11 @@ class NotFoundError(QualcodeError):
 
 class ConflictError(QualcodeError):
     """Someone else changed the same thing first (optimistic concurrency)."""
+
+
+class ProjectGoneError(ProjectError):
+    """The project file was deleted, moved away or replaced while it was open.
+
+    Nothing more is written to it; what the open connection still holds can be saved
+    to a new file (``Project.save_copy``).
+    """

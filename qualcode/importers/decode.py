@@ -14,8 +14,21 @@ from pathlib import Path
 
 from qualcode.errors import InputError
 
-MAX_BYTES = int(os.environ.get("QUALCODE_MAX_IMPORT_BYTES", 50 * 1024 * 1024))
-"""Largest transcript file accepted (50 MB; a 20,000-line transcript is about 2 MB)."""
+MAX_BYTES = 50 * 1024 * 1024
+"""Largest transcript file accepted by default (50 MB; a 20,000-line transcript is
+about 2 MB); ``QUALCODE_MAX_IMPORT_BYTES`` changes it."""
+
+
+def max_bytes() -> int:
+    """The transcript size limit: ``$QUALCODE_MAX_IMPORT_BYTES`` or :data:`MAX_BYTES`."""
+    raw = os.environ.get("QUALCODE_MAX_IMPORT_BYTES", "")
+    try:
+        return int(raw) if raw.strip() else MAX_BYTES
+    except ValueError:
+        raise InputError(
+            f"QUALCODE_MAX_IMPORT_BYTES={raw!r} is not a number of bytes",
+            hint="e.g. QUALCODE_MAX_IMPORT_BYTES=100000000",
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -30,29 +43,17 @@ class Decoded:
 def read_bytes(path: Path, *, limit: int | None = None) -> bytes:
     """The file's bytes, after the checks every importer needs.
 
+    Only a regular file is read (a FIFO, a device or a socket is refused, and
+    opening never waits), and the size limit is enforced while reading.
+
     Raises:
-        InputError: missing, a folder, unreadable, empty, or over the size limit.
+        InputError: missing, a folder, not a regular file, unreadable, empty, or
+            over the size limit.
     """
-    limit = MAX_BYTES if limit is None else limit
-    if not path.exists():
-        raise InputError("file not found", path=path, hint="check the path")
-    if path.is_dir():
-        raise InputError(
-            "is a folder, not a file", path=path, hint="name the files, e.g. folder/*.txt"
-        )
-    try:
-        size = path.stat().st_size
-        if size > limit:
-            raise InputError(
-                f"file is too large ({size:,} bytes; the limit is {limit:,})",
-                path=path,
-                hint="split it, or raise QUALCODE_MAX_IMPORT_BYTES",
-            )
-        data = path.read_bytes()
-    except PermissionError:
-        raise InputError("cannot read the file (permission denied)", path=path) from None
-    except OSError as exc:
-        raise InputError(f"cannot read the file: {exc.strerror or exc}", path=path) from None
+    from qualcode.files import read_limited
+
+    limit = max_bytes() if limit is None else limit
+    data = read_limited(path, limit=limit, hint="split it, or raise QUALCODE_MAX_IMPORT_BYTES")
     if not data.strip():
         raise InputError("file is empty", path=path, hint="nothing to import")
     return data

@@ -16,6 +16,7 @@ merges them in one transaction:
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import tempfile
@@ -38,6 +39,7 @@ from qualcode.core.project_merge import (
     union_codebooks,
 )
 from qualcode.errors import InputError, ProjectError
+from qualcode.files import read_head
 from qualcode.store import convert
 from qualcode.store.base import (
     T_ALIASES,
@@ -58,6 +60,8 @@ from qualcode.store.base import (
 from qualcode.store.engine import (
     KNOWN_REVISIONS,
     SCHEMA_HEAD,
+    SQLITE_MAGIC,
+    connect_file,
     current_revision,
     ensure_schema,
     make_engine,
@@ -154,15 +158,17 @@ def read_project(location: str, *, ours: str | None = None) -> OtherProject:
         raise ProjectError(f"no project at {path}", hint="check the path of the other project")
     if path.is_dir():
         raise ProjectError(f"{path} is a folder without a qualcode.db")
-    with open(path, "rb") as fh:
-        head = fh.read(16)
-    if head != b"SQLite format 3\x00":
+    try:
+        head = read_head(path, 16, what="project file")
+    except InputError as exc:
+        raise ProjectError(exc.problem.message, path=path, hint=exc.problem.hint) from None
+    if head != SQLITE_MAGIC:
         raise ProjectError(f"{path} is not a qualcode project (not a SQLite file)")
     with tempfile.TemporaryDirectory(prefix="qualcode-merge-") as tmp:
         copy = Path(tmp) / "other.db"
         try:
-            src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-            dst = sqlite3.connect(copy)
+            src = connect_file(path, "ro" if os.access(path.parent, os.W_OK) else "immutable")
+            dst = connect_file(copy)
             try:
                 src.backup(dst)
             finally:
@@ -170,8 +176,9 @@ def read_project(location: str, *, ours: str | None = None) -> OtherProject:
                 src.close()
         except sqlite3.DatabaseError as exc:
             raise ProjectError(f"{path} is not a qualcode project ({exc})") from None
-        engine = make_engine("sqlite:///" + str(copy))
+        engine = None
         try:
+            engine = make_engine("sqlite:///" + str(copy))
             revision = current_revision(engine)
             if revision is None:
                 raise ProjectError(f"{path} is not a qualcode project (it is empty)")
@@ -188,7 +195,8 @@ def read_project(location: str, *, ours: str | None = None) -> OtherProject:
                 exc.problem.message.replace(str(copy), str(path)), hint=exc.problem.hint
             ) from None
         finally:
-            engine.dispose()
+            if engine is not None:
+                engine.dispose()
             shutil.rmtree(tmp, ignore_errors=True)
 
 
