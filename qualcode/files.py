@@ -76,9 +76,13 @@ def open_regular(path: str | os.PathLike[str], *, what: str = "file") -> BinaryI
     except PermissionError:
         raise InputError("cannot read the file (permission denied)", path=p) from None
     except OSError as exc:
-        if exc.errno == errno.ENXIO:  # a socket, or a FIFO/device without a reader
+        if exc.errno == errno.ENXIO:  # a socket, or a device without its driver
+            try:
+                kind = _kind(os.stat(p).st_mode)
+            except OSError:
+                kind = "a socket or device"
             raise InputError(
-                f"is a socket or device, not a {what}; refused", path=p, hint="name a regular file"
+                f"is {kind}, not a {what}; refused", path=p, hint="name a regular file"
             ) from None
         if exc.errno == errno.ELOOP:
             raise InputError("is a symbolic link loop", path=p) from None

@@ -68,8 +68,13 @@ def load_settings(path: Path | None = None) -> Settings:
         return Settings()
     import yaml
 
+    from qualcode.files import read_limited
+
+    raw = read_limited(path, limit=1024 * 1024, what="settings file")
     try:
-        data: Any = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data: Any = yaml.safe_load(raw.decode("utf-8-sig")) or {}
+    except UnicodeDecodeError:
+        raise InputError("settings are not valid UTF-8", path=path) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise InputError(

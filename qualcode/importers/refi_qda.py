@@ -63,6 +63,7 @@ from qualcode.core.refi import (
     split_meta,
 )
 from qualcode.errors import InputError, Problem
+from qualcode.files import open_regular, read_limited
 from qualcode.importers.zips import ZIP_ERRORS, zip_reason
 
 REFI_SUFFIXES = (".qdc", ".qdpx", ".qde")
@@ -253,10 +254,12 @@ class _FolderFiles(_Files):
                 f"source {name!r} escapes the project folder (a link); refused, nothing imported",
                 path=self.label,
             )
-        size = path.stat().st_size
-        if size > MAX_MEMBER_BYTES:
-            raise InputError(f"{name} is larger than {MAX_MEMBER_BYTES:,} bytes", path=self.label)
-        return path.read_bytes()
+        try:
+            return read_limited(path, limit=MAX_MEMBER_BYTES)
+        except InputError as exc:
+            raise InputError(
+                f"source {name!r}: {exc.problem.message}", path=self.label, hint=exc.problem.hint
+            ) from None
 
 
 def _check_archive(zf: zipfile.ZipFile, label: str, problems: list[Problem]) -> None:
@@ -1017,26 +1020,28 @@ def read_refi(path: Path) -> RefiRead:
     """
     label = str(path)
     problems: list[Problem] = []
-    if not path.exists():
-        raise InputError("file not found", path=path, hint="check the path")
-    if path.is_dir():
-        raise InputError("is a folder, not a file", path=path)
     suffix = path.suffix.lower()
+    fh = open_regular(path)  # a FIFO, a device or a folder is refused at once
     try:
-        head = path.open("rb").read(4)
+        head = fh.read(4)
     except OSError as exc:
+        fh.close()
         raise InputError(f"cannot read the file: {exc.strerror or exc}", path=path) from None
     is_zip = head.startswith(b"PK")
-    if suffix == ".qdpx" or is_zip:
+    if not (suffix == ".qdpx" or is_zip):
+        fh.close()
+    else:
         if not is_zip:
+            fh.close()
             raise InputError(
                 "not a .qdpx (a .qdpx is a zip archive)", path=path, hint="export the project again"
             )
         try:
-            zf = zipfile.ZipFile(path)
+            zf = zipfile.ZipFile(fh)
         except ZIP_ERRORS as exc:
+            fh.close()
             raise InputError(f"not a readable zip archive: {zip_reason(exc)}", path=path) from None
-        with zf:
+        with fh, zf:
             _check_archive(zf, label, problems)
             files = _ZipFiles(zf, label, problems)
             member = _find_project_member(files, label, problems)
@@ -1046,12 +1051,14 @@ def read_refi(path: Path) -> RefiRead:
             reader = _Reader(label, problems, files)
             project = reader.project(root, kind, path.stem)
         return RefiRead(project, problems, reader.notices)
-    size = path.stat().st_size
-    if size > MAX_MEMBER_BYTES:
-        raise InputError(f"the file is larger than {MAX_MEMBER_BYTES:,} bytes", path=path)
-    if size == 0:
+    data = read_limited(
+        path,
+        limit=MAX_MEMBER_BYTES,
+        hint="raise QUALCODE_MAX_QDPX_MEMBER_BYTES if the file is genuine",
+    )
+    if not data:
         raise InputError("file is empty", path=path, hint="nothing to import")
-    root = _parse_xml(path.read_bytes(), label)
+    root = _parse_xml(data, label)
     kind = _check_namespace(root, label, problems)
     folder_files: _Files | None = _FolderFiles(path.parent, label, problems)
     if kind == "project" and suffix == ".qdc":

@@ -19,6 +19,9 @@ from qualcode.errors import InputError
 
 REQUIRED = ("guid", "review", "comment")
 
+MAX_SHEET_BYTES = 200 * 1024 * 1024
+"""Largest review workbook read (100,000 quotes are about 15 MB)."""
+
 
 def _column_letter(index: int) -> str:
     letters = ""
@@ -39,9 +42,12 @@ def read_review_sheet(path: Path) -> tuple[list[ReviewEntryIn], list[str]]:
     Raises:
         InputError: not an XLSX workbook, no quote sheet, or an unknown review status.
     """
-    if not path.exists():
-        raise InputError("no such file", path=path)
-    if not zipfile.is_zipfile(path):
+    import io
+
+    from qualcode.files import read_limited
+
+    data = read_limited(path, limit=MAX_SHEET_BYTES, what="workbook")
+    if not zipfile.is_zipfile(io.BytesIO(data)):
         raise InputError(
             "not an XLSX workbook",
             path=path,
@@ -50,7 +56,7 @@ def read_review_sheet(path: Path) -> tuple[list[ReviewEntryIn], list[str]]:
     import openpyxl  # ~200 ms: only when a sheet is read
 
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise InputError(
             f"cannot read the workbook: {exc.__class__.__name__}: {exc}".rstrip(": "),

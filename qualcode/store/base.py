@@ -471,8 +471,15 @@ class ProjectBase:
                 f"the project could not be written: {_short(exc)}", hint=_write_hint(exc)
             ) from None
         except DatabaseError as exc:
-            if isinstance(exc, DBAPIError) and _sqlstate(exc) == INSUFFICIENT_PRIVILEGE:
+            state = _sqlstate(exc) if isinstance(exc, DBAPIError) else None
+            if state == INSUFFICIENT_PRIVILEGE:
                 raise self._denied(summary, exc) from None
+            if state == FOREIGN_KEY_VIOLATION and self.dialect == "postgresql":
+                raise ProjectError(
+                    f"the database role {self.coder!r} may not {summary}: rows it cannot "
+                    "change (other coders' codings) still refer to it",
+                    hint="only the project's owner changes other coders' codings",
+                ) from None
             if self.dialect == "postgresql" or isinstance(exc, IntegrityError):
                 raise
             raise ProjectError(
@@ -482,6 +489,14 @@ class ProjectBase:
             if kind.startswith("codebook"):
                 self._code_pk_cache = None
         self._check_file()
+
+    def _owns_project(self, conn: Connection) -> bool:
+        """Whether the connected role owns the project (always true on SQLite)."""
+        if self.dialect != "postgresql":
+            return True
+        from qualcode.store import postgres
+
+        return postgres.project_owner(conn) == postgres.current_role(conn)
 
     def _denied(self, summary: str, exc: Exception | None = None) -> ProjectError:
         """The one-line error for an action the database role may not do."""
@@ -637,11 +652,25 @@ class ProjectBase:
         return coder
 
     def _delete_coding(self, tx: _Tx, pk: int, guid: str, coder: str | None) -> None:
+        """Delete a coding and leave its tombstone.
+
+        Args:
+            tx: the transaction.
+            pk: the coding's key.
+            guid: its guid.
+            coder: who deleted it (recorded on the tombstone); ``None`` when the coding
+                goes because it duplicates another of its own coder (a code merge or
+                recode): then the tombstone is its coder's, since a tombstone counts
+                only for the coder whose coding it names (a project merge refuses
+                others').
+        """
         tx.delete(T_CODINGS, {"pk": pk})
+        if coder is None:
+            coder = str(tx.changes[-1]["row"]["coder"])
         if not tx.conn.execute(select(T_TOMBS.c.guid).where(T_TOMBS.c.guid == guid)).first():
             tx.insert(
                 T_TOMBS,
-                {"guid": guid, "kind": "coding", "deleted_at": now(), "coder": coder or self.coder},
+                {"guid": guid, "kind": "coding", "deleted_at": now(), "coder": coder},
             )
 
 
@@ -677,6 +706,9 @@ def _file_id(path: str | None) -> tuple[int, int] | None:
 
 INSUFFICIENT_PRIVILEGE = "42501"
 """PostgreSQL's SQLSTATE for a missing grant or a row-level security refusal."""
+
+FOREIGN_KEY_VIOLATION = "23503"
+"""PostgreSQL's SQLSTATE for a row still referred to (a code others' codings use)."""
 
 WRITE_RETRIES = 5
 """How often a writer tries to take SQLite's write lock after ``busy_timeout``."""

@@ -176,9 +176,9 @@ def read_project(location: str, *, ours: str | None = None) -> OtherProject:
                 src.close()
         except sqlite3.DatabaseError as exc:
             raise ProjectError(f"{path} is not a qualcode project ({exc})") from None
-        engine = None
+        copied: Engine | None = None
         try:
-            engine = make_engine("sqlite:///" + str(copy))
+            copied = engine = make_engine("sqlite:///" + str(copy))
             revision = current_revision(engine)
             if revision is None:
                 raise ProjectError(f"{path} is not a qualcode project (it is empty)")
@@ -195,8 +195,8 @@ def read_project(location: str, *, ours: str | None = None) -> OtherProject:
                 exc.problem.message.replace(str(copy), str(path)), hint=exc.problem.hint
             ) from None
         finally:
-            if engine is not None:
-                engine.dispose()
+            if copied is not None:
+                copied.dispose()
             shutil.rmtree(tmp, ignore_errors=True)
 
 

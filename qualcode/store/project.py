@@ -614,7 +614,7 @@ class Project(
             if row is None:
                 raise NotFoundError(f"no coding with guid {guid!r}")
             coding = convert.coding_from_row(row)
-            self._delete_coding(tx, row["pk"], guid, coder)
+            self._delete_coding(tx, row["pk"], guid, coder or self.coder)
         return coding
 
     def remove_codings(

@@ -3,7 +3,9 @@ codings imported in bulk (a gold standard, another coder's work).
 
 A suggestion is an ordinary coding with ``status = suggested``, ``origin = rules``
 and ``coder = rules``; the run that made it is its ``batch`` (also the ``group`` of
-the action, so an undo takes back a whole run as one step).
+the action, so an undo takes back a whole run as one step) and the person who ran
+it is its ``run_by``: the suggestion is theirs (on PostgreSQL, the database sees to
+it) until someone accepts it, and the run is their action in the log.
 
 Accepting a suggestion makes it the accepting coder's coding: ``status`` becomes
 ``accepted`` and ``coder`` the person who accepted it, while ``origin`` stays
@@ -225,6 +227,7 @@ class SuggestionMixin(ProjectBase):
             kind="autocode",
             summary="auto-code suggestions",
             skip_reviewed=True,
+            run_by=self.coder,
         )
 
     def import_codings(
@@ -268,9 +271,13 @@ class SuggestionMixin(ProjectBase):
         kind: str,
         summary: str,
         skip_reviewed: bool,
+        run_by: str | None = None,
     ) -> StoredBatch:
         existing = rejected = coded = 0
-        with self._write(kind, f"{summary} ({len(items)})", coder=coder, group=batch) as tx:
+        # a run of the rules is an action of the person who ran it (their suggestions
+        # until accepted); an import of someone's codings is an action under that name
+        who = run_by or coder
+        with self._write(kind, f"{summary} ({len(items)})", coder=who, group=batch) as tx:
             conn = tx.conn
             docs = {
                 name: (pk, text)
@@ -358,6 +365,7 @@ class SuggestionMixin(ProjectBase):
                         "anchor": "exact",
                         "batch": batch,
                         "version": 1,
+                        "run_by": run_by,
                     }
                 )
             if rows:
