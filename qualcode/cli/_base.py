@@ -160,6 +160,39 @@ def main(argv: Sequence[str] | None = None) -> None:
     cli.main(args=list(argv) if argv is not None else None, prog_name="qualcode")
 
 
+MAX_INT = 2**53 - 1
+"""The largest whole number an option takes (every offset, count and number fits,
+and so does every database's integer)."""
+
+
+class WholeNumber(click.ParamType[int]):
+    """An ``int`` option whose value fits every database integer: a number like
+    ``99999999999999999999999`` is one line, not an overflow deep in SQLite."""
+
+    name = "integer"
+
+    def __init__(self, minimum: int | None = None) -> None:
+        self.minimum = minimum
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            number = value
+        else:
+            try:
+                number = int(str(value).strip())
+            except ValueError:
+                self.fail(f"{value!r} is not a valid integer.", param, ctx)
+        if abs(number) > MAX_INT:
+            self.fail(f"{value} is too large (at most {MAX_INT:,})", param, ctx)
+        if self.minimum is not None and number < self.minimum:
+            self.fail(f"{number} is below {self.minimum}", param, ctx)
+        return number
+
+
+INT = WholeNumber()
+"""Use as ``type=INT`` for every whole-number option."""
+
+
 def clip(text: str, width: int = 60) -> str:
     """One line of at most ``width`` characters."""
     text = " ".join(text.split())

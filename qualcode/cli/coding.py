@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from qualcode.cli._base import Context, cli, clip, fail, pass_ctx
+from qualcode.cli._base import INT, Context, cli, clip, fail, pass_ctx
 
 # ---------------------------------------------------------------------- coding
 
@@ -16,12 +16,12 @@ from qualcode.cli._base import Context, cli, clip, fail, pass_ctx
 def _selector_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     for decorator in reversed(
         [
-            click.option("--start", type=int, help="First character (0-based)."),
-            click.option("--end", type=int, help="End character (exclusive)."),
-            click.option("--sentence", type=int, help="Sentence number (from 1)."),
-            click.option("--turn", type=int, help="Turn number (from 1)."),
+            click.option("--start", type=INT, help="First character (0-based)."),
+            click.option("--end", type=INT, help="End character (exclusive)."),
+            click.option("--sentence", type=INT, help="Sentence number (from 1)."),
+            click.option("--turn", type=INT, help="Turn number (from 1)."),
             click.option("--match", metavar="TEXT", help="Exact text in the document."),
-            click.option("--nth", type=int, help="With --match: the K-th occurrence (from 1)."),
+            click.option("--nth", type=INT, help="With --match: the K-th occurrence (from 1)."),
             click.option(
                 "--all", "all_matches", is_flag=True, help="With --match: every occurrence."
             ),

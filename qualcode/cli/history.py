@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import click
 
-from qualcode.cli._base import Context, cli, echo_err, pass_ctx
+from qualcode.cli._base import INT, Context, cli, echo_err, pass_ctx
 
 # ---------------------------------------------------------------------- history
 
 
 @cli.command()
-@click.option("-n", "steps", type=int, default=1, show_default=True, help="How many steps.")
+@click.option("-n", "steps", type=INT, default=1, show_default=True, help="How many steps.")
 @pass_ctx
 def undo(ctx: Context, steps: int) -> None:
     """Undo your newest action (an auto-code batch is one step).
@@ -22,7 +22,7 @@ def undo(ctx: Context, steps: int) -> None:
 
 
 @cli.command()
-@click.option("-n", "steps", type=int, default=1, show_default=True, help="How many steps.")
+@click.option("-n", "steps", type=INT, default=1, show_default=True, help="How many steps.")
 @pass_ctx
 def redo(ctx: Context, steps: int) -> None:
     """Redo your newest undone action (a new action clears what can be redone)."""

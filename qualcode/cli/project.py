@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from qualcode.cli._base import Context, cli, echo_err, pass_ctx
+from qualcode.cli._base import INT, Context, cli, echo_err, pass_ctx
 
 # ---------------------------------------------------------------------- projects
 
@@ -398,7 +398,7 @@ def sentences(ctx: Context, doc: str, as_json: bool) -> None:
 
 
 @cli.command()
-@click.option("-n", "limit", type=int, default=20, show_default=True, help="How many entries.")
+@click.option("-n", "limit", type=INT, default=20, show_default=True, help="How many entries.")
 @pass_ctx
 def log(ctx: Context, limit: int) -> None:
     """Show the newest entries of the action log."""

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from qualcode.cli._base import Context, cli, clip, echo_err, pass_ctx
+from qualcode.cli._base import INT, Context, cli, clip, echo_err, pass_ctx
 
 
 @cli.group()
@@ -91,8 +91,8 @@ def review_reply(ctx: Context, guid: str, text: str) -> None:
 
 @review.command("revise")
 @click.argument("guid")
-@click.option("--start", type=int, help="New start offset.")
-@click.option("--end", type=int, help="New end offset.")
+@click.option("--start", type=INT, help="New start offset.")
+@click.option("--end", type=INT, help="New end offset.")
 @click.option("--code", "code", metavar="ID", help="New code.")
 @click.option("--comment", "-m", default="", help="What was changed and why.")
 @pass_ctx

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -62,8 +63,13 @@ def merge(ctx: Context, other: str, dry_run: bool, no_backup: bool) -> None:
 
     Documents match by content, then by name (codings re-anchored where the text
     differs); codes by guid, id and aliases; codings by guid, keeping each coder's
-    memo and review; deletions on either side stay deleted; identical codings are
-    stored once. The project is backed up first.
+    memo and review; deletions on either side stay deleted (a coder's own); identical
+    codings are stored once. The project is backed up first.
+
+    Every incoming row is checked as an import is (spans inside the text, codes
+    and documents that exist, valid ids and names, tombstones only of the coder
+    whose coding they delete); what fails is listed as refused and not merged, and
+    the exit status is then 1.
     """
     from qualcode import services
 
@@ -75,6 +81,13 @@ def merge(ctx: Context, other: str, dry_run: bool, no_backup: bool) -> None:
     click.echo(f"{head}: {report.source}")
     for line in report.lines():
         click.echo(f"  {line}")
+    if report.refused:
+        # as a batch import with a bad file: the rest is in, and the status says so
+        echo_err(
+            f"error: {len(report.refused)} incoming row(s) refused as invalid (listed above); "
+            "the rest was merged"
+        )
+        sys.exit(1)
 
 
 # ---------------------------------------------------------------------- backup

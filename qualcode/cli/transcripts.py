@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from qualcode.cli._base import Context, cli, clip, echo_err, pass_ctx
+from qualcode.cli._base import INT, Context, cli, clip, echo_err, pass_ctx
 
 # ---------------------------------------------------------------------- speakers
 
@@ -118,7 +118,7 @@ def speakers_set(
     help="Only turns of this role (interviewer, participant) or speaker label.",
 )
 @click.option("--doc", metavar="DOC", help="Only this document.")
-@click.option("--limit", type=int, metavar="N", help="At most N hits.")
+@click.option("--limit", type=INT, metavar="N", help="At most N hits.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON list of objects.")
 @pass_ctx
 def search(

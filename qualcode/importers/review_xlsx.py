@@ -46,6 +46,8 @@ def read_review_sheet(path: Path) -> tuple[list[ReviewEntryIn], list[str]]:
 
     from qualcode.files import read_limited
 
+    if not path.exists():
+        raise InputError("no such file", path=path)
     data = read_limited(path, limit=MAX_SHEET_BYTES, what="workbook")
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise InputError(

@@ -730,7 +730,12 @@ class Project(
     # ------------------------------------------------------------------ action log
 
     def actions(self, limit: int | None = None) -> list[dict[str, Any]]:
-        """The newest action-log entries first (seq, at, coder, kind, summary)."""
+        """The newest action-log entries first (seq, at, coder, kind, summary).
+
+        While blind coding holds for this coder, only their own entries and those
+        that carry no codings (imports, merges: not undoable) are listed, as the
+        database's policies do on PostgreSQL.
+        """
         stmt = select(
             T_ACTIONS.c.seq,
             T_ACTIONS.c.at,
@@ -738,6 +743,8 @@ class Project(
             T_ACTIONS.c.kind,
             T_ACTIONS.c.summary,
         ).order_by(T_ACTIONS.c.seq.desc())
+        if self.is_blind():
+            stmt = stmt.where((T_ACTIONS.c.coder == self.coder) | T_ACTIONS.c.undoable.is_(False))
         if limit:
             stmt = stmt.limit(limit)
         with self._read() as conn:

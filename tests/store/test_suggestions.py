@@ -37,13 +37,15 @@ def test_a_run_is_one_action_grouped_by_its_batch(demo: Project) -> None:
     stored = demo.add_suggestions(_sentence_suggestions(demo, 5))
     assert stored.created == 5 and stored.batch is not None
     action = _last_action(demo)
+    # the run is an action of the person who ran it, and its suggestions are theirs
     assert (action["kind"], action["coder"], action["group_guid"]) == (
         "autocode",
-        "rules",
+        "tester",
         stored.batch,
     )
     changes = json.loads(str(action["payload"]))["changes"]
     assert [c["op"] for c in changes] == ["insert"] * 5
+    assert {c["row"]["run_by"] for c in changes} == {"tester"}
     pending = demo.suggestions()
     assert len(pending) == 5
     assert {(c.status, c.coder, c.origin) for c in pending} == {("suggested", "rules", "rules")}

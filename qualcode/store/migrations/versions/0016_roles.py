@@ -183,16 +183,16 @@ CREATE FUNCTION qc_keep_review(g text) RETURNS void
 LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
     INSERT INTO {schema}.{kept} (guid, image)
     SELECT c.guid, to_jsonb(c) FROM {schema}.codings c
-    WHERE c.guid = g AND (c.review <> 'unreviewed' OR c.reviewer IS NOT NULL
+    WHERE c.guid = $1 AND (c.review <> 'unreviewed' OR c.reviewer IS NOT NULL
                           OR c.reviewed_at IS NOT NULL)
     ON CONFLICT (guid) DO UPDATE SET image = excluded.image
 $$;
 
 -- a verdict may come back only exactly as it was kept, once
-CREATE FUNCTION qc_take_review(g text, image jsonb) RETURNS boolean
+CREATE FUNCTION qc_take_review(g text, wanted jsonb) RETURNS boolean
 LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
     WITH taken AS (
-        DELETE FROM {schema}.{kept} k WHERE k.guid = g AND k.image = image RETURNING 1
+        DELETE FROM {schema}.{kept} k WHERE k.guid = $1 AND k.image = $2 RETURNING 1
     )
     SELECT EXISTS (SELECT 1 FROM taken)
 $$;
@@ -200,9 +200,9 @@ $$;
 -- a tombstone only for a guid that is no one else's live coding or memo, nor a code
 CREATE FUNCTION qc_tombstone_allowed(g text, who text) RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
-    SELECT NOT EXISTS (SELECT 1 FROM {schema}.codings c WHERE c.guid = g AND c.coder <> who)
-       AND NOT EXISTS (SELECT 1 FROM {schema}.memos m WHERE m.guid = g AND m.author <> who)
-       AND NOT EXISTS (SELECT 1 FROM {schema}.codes k WHERE k.guid = g)
+    SELECT NOT EXISTS (SELECT 1 FROM {schema}.codings c WHERE c.guid = $1 AND c.coder <> $2)
+       AND NOT EXISTS (SELECT 1 FROM {schema}.memos m WHERE m.guid = $1 AND m.author <> $2)
+       AND NOT EXISTS (SELECT 1 FROM {schema}.codes k WHERE k.guid = $1)
 $$;
 
 CREATE FUNCTION qc_guard_codings() RETURNS trigger
@@ -283,7 +283,7 @@ BEGIN
                     AND (to_jsonb(NEW) - 'coder' - 'status' - 'version')
                         = (to_jsonb(OLD) - 'coder' - 'status' - 'version')) THEN
                 RAISE EXCEPTION USING ERRCODE = '42501', MESSAGE =
-                    'role ' || me || ' may only accept a suggestion of ' || coalesce(OLD.run_by, 'the rules') || ' (it becomes theirs unchanged)';
+                    'role ' || me || ' may not change a suggestion of ' || coalesce(OLD.run_by, 'the rules') || ' but to accept it (it becomes theirs unchanged)';
             END IF;
         ELSE
             consensus := EXISTS (SELECT 1 FROM {schema}.coders q
