@@ -60,9 +60,9 @@ RULE_SCOPES = ("sentence", "turn")
 RULE_SPEAKERS = ("any", "participant", "interviewer")
 RULE_MATCH = ("lemma", "exact")
 
-ID_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
-KEY_RE = re.compile(r"^[a-z0-9]{1,3}$")
-COLOR_RE = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+ID_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*\Z")
+KEY_RE = re.compile(r"^[a-z0-9]{1,3}\Z")
+COLOR_RE = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})\Z")
 
 # A colour-blind-friendly palette (Okabe-Ito plus Tol's muted set) for codes
 # that have no colour of their own; chosen by position so it is stable.

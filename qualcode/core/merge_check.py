@@ -182,9 +182,17 @@ def _refuse_docs(rows: Rows, refused: list[str]) -> dict[int, int]:
 
 
 def _refuse_codes(
-    rows: Rows, code_problem: Callable[[Row, list[str]], str | None], refused: list[str]
+    rows: Rows,
+    code_problem: Callable[[Row, list[str]], str | None],
+    refused: list[str],
+    known: frozenset[str],
 ) -> set[int]:
-    """Check the codes (fields, aliases, parents); returns the pks that pass."""
+    """Check the codes (fields, aliases, parents); returns the pks that pass.
+
+    A code whose guid is one of ours (``known``) is matched to ours and only its
+    codings come in (our fields are kept): it is never refused, though an id of
+    it that is not a valid id is never added as an alias (the store sees to that).
+    """
     aliases: dict[Any, list[str]] = {}
     alias_rows: list[Row] = []
     for a in rows.get("code_aliases", []):
@@ -198,17 +206,25 @@ def _refuse_codes(
         alias_rows.append(a)
     by_pk: dict[Any, Row] = {c.get("pk"): c for c in rows.get("codes", [])}
     ok: set[int] = set()
+    ids: set[str] = set()
     for code in rows.get("codes", []):
+        if code.get("guid") in known:
+            ok.add(code["pk"])
+            ids.add(str(code.get("id")))
+            continue
         problem = _guid_problem(code.get("guid")) or code_problem(
             code, aliases.get(code.get("pk"), [])
         )
         if problem is None and code.get("parent_pk") is not None and code["parent_pk"] not in by_pk:
             problem = "its parent is not in the project"
+        if problem is None and str(code.get("id")) in ids:
+            problem = "its id is used twice"
         if problem:
             shown = escape(str(code.get("id")))
             refused.append(f"code {shown!r}: {problem}; refused")
             continue
         ok.add(code["pk"])
+        ids.add(str(code.get("id")))
     # a parent chain must end at the top; a refused or cyclic parent takes its children
     changed = True
     while changed:
@@ -226,7 +242,10 @@ def _refuse_codes(
                     break
                 seen.add(parent)
                 parent = by_pk[parent].get("parent_pk")
-            if bad:
+            if bad and by_pk[pk].get("guid") in known:
+                by_pk[pk]["parent_pk"] = None  # matched to ours: our parent is kept anyway
+                changed = True
+            elif bad:
                 ok.discard(pk)
                 refused.append(f"code {escape(str(by_pk[pk].get('id')))!r}: {bad}; refused")
                 changed = True
@@ -236,7 +255,9 @@ def _refuse_codes(
 
 
 def sanitize(
-    rows: Mapping[str, list[Row]], code_problem: Callable[[Row, list[str]], str | None]
+    rows: Mapping[str, list[Row]],
+    code_problem: Callable[[Row, list[str]], str | None],
+    known_codes: frozenset[str] = frozenset(),
 ) -> Checked:
     """Check every incoming row; drop what fails and what depends on it.
 
@@ -245,6 +266,7 @@ def sanitize(
         code_problem: the store's check of one code row with its aliases (parses
             its JSON fields and validates it as a YAML codebook would), ``None``
             when it is fine.
+        known_codes: the guids of our codes (theirs with these guids match ours).
 
     Returns:
         The rows to merge and one line per refusal.
@@ -253,7 +275,7 @@ def sanitize(
     refused: list[str] = []
     lengths = _refuse_docs(out, refused)
     doc_names = {d["pk"]: d["name"] for d in out["documents"]}
-    codes = _refuse_codes(out, code_problem, refused)
+    codes = _refuse_codes(out, code_problem, refused, known_codes)
     code_ids = {c["pk"]: c["id"] for c in out["codes"]}
 
     kept: list[Row] = []

@@ -28,6 +28,7 @@ from sqlalchemy import Connection, Engine, Table, select
 
 from qualcode.clock import new_guid
 from qualcode.core.codebook import (
+    ID_RE,
     Codebook,
     code_to_data,
     codebook_to_data,
@@ -35,7 +36,7 @@ from qualcode.core.codebook import (
     validate_codebook_data,
 )
 from qualcode.core.merge_check import _first_words, sanitize, tombstone_honoured
-from qualcode.core.names import escape
+from qualcode.core.names import control_character, escape
 from qualcode.core.project_merge import (
     CODING_STATE,
     ProjectMergeReport,
@@ -256,7 +257,9 @@ class ProjectMergeMixin(ProjectBase):
                     hint="a merge rewrites other coders' codings",
                 )
         report = ProjectMergeReport(source=other.location, dry_run=dry_run)
-        checked = sanitize(other.rows, _code_problem)
+        with self._read() as conn:
+            known = frozenset(conn.execute(select(T_CODES.c.guid)).scalars())
+        checked = sanitize(other.rows, _code_problem, known)
         report.refused.extend(checked.refused)
         clean = OtherProject(other.location, checked.rows)
         try:
@@ -534,6 +537,12 @@ class _Merge:
                 self.tx.insert(T_ALIASES, {"alias": alias, "code_pk": pk_by_id[code.id]})
                 self.r.aliases_added.append((alias, code.id))
         for alias, target in union.aliases:
+            if not ID_RE.match(alias) or control_character(alias):
+                self.r.refused.append(
+                    f"their id {escape(alias)!r} of our code {target!r}: not a valid id; "
+                    "not added as an alias"
+                )
+                continue
             self.tx.insert(T_ALIASES, {"alias": alias, "code_pk": pk_by_id[target]})
             self.r.aliases_added.append((alias, target))
         self.r.code_conflicts += union.conflicts

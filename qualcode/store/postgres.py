@@ -60,7 +60,7 @@ SUPERVISOR_GRANTS: dict[str, str] = {
 PRIVATE_TABLES = frozenset({"qc_review_kept"})
 """Tables no coder's role may read (the verdicts kept for undo, read by the trigger)."""
 
-NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]{0,62}$")
+NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]{0,62}\Z")
 """A coder name that is also a valid PostgreSQL role name (quoted)."""
 
 RESERVED = {"public", "postgres", "pg_signal_backend", "none", "current_user", "session_user"}

@@ -403,7 +403,9 @@ def shared(team_template: Path, pg_db: PgDatabase) -> Iterator[Shared]:
                 text("SELECT pk FROM review_comments WHERE coding_guid = :g"),
                 {"g": facts["b_other"]},
             ).scalar()
-            facts["b_rejection_pk"] = conn.execute(text("SELECT pk FROM suggestion_rejections")).scalar()
+            facts["b_rejection_pk"] = conn.execute(
+                text("SELECT pk FROM suggestion_rejections")
+            ).scalar()
             facts["a_approved_at"] = conn.execute(
                 text("SELECT reviewed_at FROM codings WHERE guid = :g"), {"g": facts["a_approved"]}
             ).scalar()
