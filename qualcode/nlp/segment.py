@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from qualcode.core.model import SentenceSpan, TurnSpan
-from qualcode.nlp.pipeline import get_pipeline, lemma_table
+from qualcode.nlp.pipeline import get_pipeline, lemma_table, pipe_sentences
 
 _PARAGRAPH = re.compile(r"\n[ \t]*\n")
 
@@ -40,21 +40,19 @@ def segment(text: str, turns: Sequence[TurnSpan], lang: str) -> list[SentenceSpa
         the index of its turn and its space-separated lemmas.
     """
     nlp = get_pipeline(lang)
-    from spacy.attrs import IS_PUNCT, IS_SPACE, LOWER
-
     table = lemma_table(lang)
     strings = nlp.vocab.strings
     by_hash: dict[int, str] = {}
     pieces = [(i, s, e) for i, s, e in _pieces(text, turns) if text[s:e].strip()]
     out: list[SentenceSpan] = []
-    for (turn_index, base, _end), doc in zip(
-        pieces, nlp.pipe(text[s:e] for _, s, e in pieces), strict=True
+    # one array read per piece instead of a Python object per token; a paragraph
+    # over spaCy's max_length is read in windows with the same sentences (E088)
+    for (turn_index, base, _end), found in zip(
+        pieces, pipe_sentences(nlp, (text[s:e] for _, s, e in pieces)), strict=True
     ):
-        # one array read per piece instead of a Python object per token
-        arr = doc.to_array([LOWER, IS_PUNCT, IS_SPACE]).tolist()
-        for sent in doc.sents:
-            start = base + sent.start_char
-            end = base + sent.end_char
+        for sent_start, sent_end, tokens in found:
+            start = base + sent_start
+            end = base + sent_end
             while start < end and text[start].isspace():
                 start += 1
             while end > start and text[end - 1].isspace():
@@ -62,7 +60,7 @@ def segment(text: str, turns: Sequence[TurnSpan], lang: str) -> list[SentenceSpa
             if start >= end:
                 continue
             lemmas = []
-            for low, punct, space in arr[sent.start : sent.end]:
+            for low, punct, space in tokens:
                 if punct or space:
                     continue
                 lemma = by_hash.get(low)

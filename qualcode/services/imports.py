@@ -371,8 +371,11 @@ def _store_all(
                     else segment(doc.text, doc.turns, doc.lang or "en")
                 )
                 result = project.add_document(
-                    doc, sentences, case=doc_case, case_per_speaker=case_per_speaker
+                    doc, sentences, case=doc_case, case_per_speaker=case_per_speaker, index=False
                 )
+                # its search entries, in short transactions: another coder's coding
+                # never waits for the whole document's index
+                project.index_pending()
                 report.results.append(result)
                 names.add(result.name)
         except QualcodeError as exc:

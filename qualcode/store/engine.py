@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -144,14 +145,42 @@ def engine_mode(engine: Engine) -> str:
     return str(getattr(engine, "qualcode_mode", "rw"))
 
 
+WRITE_POLL_S = 0.002
+"""How often a writer waiting for SQLite's write lock tries again (its first seconds)."""
+
+
 def _begin(conn: Connection) -> None:
-    # A writer takes the write lock at BEGIN, so two writers queue on busy_timeout
-    # instead of failing with "database is locked" when a read upgrades to a write.
-    # Readers begin deferred and never wait for a writer (WAL).
-    if conn.get_execution_options().get("qualcode_write"):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-    else:
+    # A writer takes the write lock at BEGIN, so two writers queue instead of failing
+    # with "database is locked" when a read upgrades to a write. Readers begin
+    # deferred and never wait for a writer (WAL).
+    if not conn.get_execution_options().get("qualcode_write"):
         conn.exec_driver_sql("BEGIN")
+        return
+    # SQLite's own busy handler sleeps longer and longer (up to 100 ms between tries),
+    # so a writer that works in short transactions back to back (an import indexing
+    # a large document) would get the lock again before a waiting coder looked: the
+    # coder waited seconds. Here the waiting writer looks every few milliseconds, and
+    # gets in at the first gap.
+    conn.exec_driver_sql("PRAGMA busy_timeout=0")
+    try:
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        started = time.monotonic()
+        while True:
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                return
+            except OperationalError as exc:
+                if not _busy(exc) or time.monotonic() >= deadline:
+                    raise
+            waited = time.monotonic() - started
+            time.sleep(WRITE_POLL_S if waited < 2 else 10 * WRITE_POLL_S)
+    finally:
+        conn.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
+
+def _busy(exc: Exception) -> bool:
+    text_ = str(getattr(exc, "orig", exc)).lower()
+    return "locked" in text_ or "busy" in text_
 
 
 def check_sqlite_file(path: Path) -> None:

@@ -74,10 +74,23 @@ from qualcode.store.memos import MemoMixin
 from qualcode.store.merge_projects import ProjectMergeMixin
 from qualcode.store.recode import RecodeMixin
 from qualcode.store.refi import RefiMixin
-from qualcode.store.reimport import ReimportMixin, insert_structure
+from qualcode.store.reimport import (
+    ReimportMixin,
+    StructureRows,
+    first_keys,
+    insert_prepared,
+    insert_structure,
+    structure_rows,
+)
 from qualcode.store.retrieval import RetrievalMixin
 from qualcode.store.review import ReviewMixin
-from qualcode.store.search import SearchMixin, index_document
+from qualcode.store.search import (
+    SEARCH_PENDING,
+    SearchMixin,
+    index_document,
+    pending_documents,
+    set_pending,
+)
 from qualcode.store.search_simple import KwicSearchMixin
 from qualcode.store.suggestions import SuggestionMixin
 from qualcode.store.team import TeamMixin
@@ -282,10 +295,14 @@ class Project(
         *,
         case: str | None = None,
         case_per_speaker: bool = False,
+        index: bool = True,
     ) -> ImportResult:
         """Store one imported document with its turns and sentences (one action).
 
         A document whose text is already in the project is skipped with a notice.
+        With ``index=False`` its search entries are left to :meth:`index_pending`
+        (short transactions after this one; the document is listed as pending until
+        then, and opening the project finishes the list after a crash).
 
         Args:
             doc: the importer's output (normalized text and turns).
@@ -296,6 +313,13 @@ class Project(
                 document: a focus group.
         """
         digest = sha256_text(doc.text)
+        prepared: StructureRows | None = None
+        if self.dialect == "sqlite":
+            # the rows are built before the write lock is taken, on the keys free now;
+            # under the lock they are checked still free (else built again)
+            with self._read() as conn:
+                keys = first_keys(conn)
+            prepared = structure_rows(keys, doc.turns, sentences)
         with self._write(
             "import", f"import {doc.name}", undoable=False, extra={"document": doc.name}
         ) as tx:
@@ -313,8 +337,14 @@ class Project(
                     path=doc.source_path,
                     hint="import it under another name, or use --replace to update it",
                 )
+            if prepared is not None:
+                keys = first_keys(conn)
+                if keys != prepared.keys:
+                    prepared = structure_rows(keys, doc.turns, sentences)
+            key = {"pk": prepared.keys[0]} if prepared is not None else {}
             doc_pk = conn.execute(
                 insert(T_DOCS).values(
+                    **key,
                     guid=new_guid(),
                     name=doc.name,
                     text=doc.text,
@@ -330,9 +360,16 @@ class Project(
                 )
             ).inserted_primary_key[0]  # type: ignore[index]
             tx.changes.append({"op": "import", "t": "documents", "name": doc.name})
-            insert_structure(conn, doc_pk, doc.turns, sentences)
-            if sentences:
-                index_document(conn, doc_pk)
+            if prepared is not None:
+                insert_prepared(conn, prepared)
+            else:
+                insert_structure(conn, doc_pk, doc.turns, sentences)
+            if sentences and index:
+                index_document(conn, doc_pk, doc.text)
+            elif sentences:
+                # its search entries follow in short transactions (index_pending): the
+                # write lock is held only for these inserts
+                set_pending(conn, [*pending_documents(conn), doc_pk])
             links: list[tuple[str, str | None]] = [(case, None)] if case else []
             if case_per_speaker:
                 seen: set[str] = set()
@@ -815,7 +852,19 @@ def open_project(
     project = Project(engine, url, coder or default_coder())
     project.blind = blind
     project.schema_upgrade = upgrade
+    _finish_indexing(project)
     return project
+
+
+def _finish_indexing(project: Project) -> None:
+    """Finish the search entries of documents whose import was cut off after the
+    document was stored (a crash, a kill) — the project's owner only on PostgreSQL."""
+    if project.read_only or not project.get_setting(SEARCH_PENDING):
+        return
+    try:
+        project.index_pending()
+    except ProjectError:
+        pass  # a coder's role on PostgreSQL: the owner's next open finishes it
 
 
 def _postgres_session(engine: Engine, *, migrated: bool) -> str:

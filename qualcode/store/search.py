@@ -10,6 +10,8 @@ shared.
 
 from __future__ import annotations
 
+import json
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,28 +27,124 @@ SEARCH_TABLE = "sentence_search"
 # ---------------------------------------------------------------------- dialects
 
 
-def index_document(conn: Connection, doc_pk: int) -> None:
-    """Add every sentence of a document to the search index."""
+def index_document(conn: Connection, doc_pk: int, text_: str | None = None) -> None:
+    """Add every sentence of a document to the search index.
+
+    The sentences' text is cut from the document in Python and inserted in one
+    executemany: SQL's ``substr`` on the whole text per sentence counts characters
+    from the start every time, which made indexing one long document quadratic
+    (a 3 MB transcript took 85 s; now it takes as long as its sentences' inserts).
+
+    Args:
+        conn: the write transaction.
+        doc_pk: the document.
+        text_: its text, when the caller has it (else it is read).
+    """
+    if text_ is None:
+        text_ = str(
+            conn.execute(
+                text("SELECT text FROM documents WHERE pk = :doc"), {"doc": doc_pk}
+            ).scalar()
+            or ""
+        )
+    rows = conn.execute(
+        text('SELECT pk, start, "end", lemmas FROM sentences WHERE document_pk = :doc'),
+        {"doc": doc_pk},
+    ).all()
+    if not rows:
+        return
+    key = "sentence_pk" if conn.dialect.name == "postgresql" else "rowid"
+    conn.execute(
+        text(f"INSERT INTO sentence_search ({key}, text, lemmas) VALUES (:pk, :text, :lemmas)"),
+        [{"pk": pk, "text": text_[s:e], "lemmas": lemmas} for pk, s, e, lemmas in rows],
+    )
+
+
+SEARCH_PENDING = "search.pending"
+"""Setting: the keys of documents whose sentences are not all in the search index
+yet. A new document is stored whole (text, turns, sentences, action-log entry) in
+one transaction that also lists it here; its search entries then follow in short
+transactions of :data:`INDEX_CHUNK` sentences, the last of which removes it from
+the list. Opening the project finishes what a crash left (see
+:meth:`SearchMixin.index_pending`)."""
+
+INDEX_CHUNK = 2000
+"""Sentences indexed per transaction: about a tenth of a second of the write lock."""
+
+INDEX_PAUSE_S = 0.01
+"""The pause between two of those transactions (a waiting writer's chance)."""
+
+
+def _indexed_up_to(conn: Connection, doc_pk: int) -> int:
+    """The largest sentence key of a document already in the index (its first key
+    less one: none). On SQLite a range query on the index's key: an imported
+    document's sentences have consecutive keys (given at insert), and its entries
+    are added in key order."""
+    lo, hi = conn.execute(
+        text("SELECT min(pk), max(pk) FROM sentences WHERE document_pk = :doc"), {"doc": doc_pk}
+    ).one()
+    if lo is None:
+        return 0
     if conn.dialect.name == "postgresql":
-        conn.execute(
+        # keys from a sequence may interleave with another document's: ask exactly
+        found = conn.execute(
             text(
-                "INSERT INTO sentence_search (sentence_pk, text, lemmas) "
-                'SELECT s.pk, substr(d.text, s.start + 1, s."end" - s.start), s.lemmas '
-                "FROM sentences s JOIN documents d ON d.pk = s.document_pk "
-                "WHERE s.document_pk = :doc"
+                "SELECT max(sentence_pk) FROM sentence_search WHERE sentence_pk IN "
+                "(SELECT pk FROM sentences WHERE document_pk = :doc)"
             ),
             {"doc": doc_pk},
+        ).scalar()
+    else:
+        found = conn.execute(
+            text("SELECT max(rowid) FROM sentence_search WHERE rowid BETWEEN :lo AND :hi"),
+            {"lo": lo, "hi": hi},
+        ).scalar()
+    return int(found) if found is not None else int(lo) - 1
+
+
+def pending_documents(conn: Connection) -> list[int]:
+    """The keys listed in :data:`SEARCH_PENDING`, as the transaction sees them."""
+    raw = conn.execute(
+        text("SELECT value FROM settings WHERE key = :k"), {"k": SEARCH_PENDING}
+    ).scalar()
+    return [int(p) for p in (json.loads(raw) if raw else [])]
+
+
+def set_pending(conn: Connection, pending: list[int]) -> None:
+    """Write :data:`SEARCH_PENDING` (bookkeeping of the import: not an undoable change)."""
+    value = json.dumps(pending)
+    if conn.execute(text("SELECT 1 FROM settings WHERE key = :k"), {"k": SEARCH_PENDING}).first():
+        conn.execute(
+            text("UPDATE settings SET value = :v WHERE key = :k"), {"k": SEARCH_PENDING, "v": value}
         )
     else:
         conn.execute(
-            text(
-                "INSERT INTO sentence_search (rowid, text, lemmas) "
-                'SELECT s.pk, substr(d.text, s.start + 1, s."end" - s.start), s.lemmas '
-                "FROM sentences s JOIN documents d ON d.pk = s.document_pk "
-                "WHERE s.document_pk = :doc"
-            ),
-            {"doc": doc_pk},
+            text("INSERT INTO settings (key, value) VALUES (:k, :v)"),
+            {"k": SEARCH_PENDING, "v": value},
         )
+
+
+def index_range(conn: Connection, doc_pk: int, text_: str, after: int, limit: int) -> int:
+    """Index up to ``limit`` sentences of a document whose key is above ``after``.
+
+    Returns:
+        The largest key indexed (``after`` when none was left).
+    """
+    rows = conn.execute(
+        text(
+            'SELECT pk, start, "end", lemmas FROM sentences WHERE document_pk = :doc '
+            "AND pk > :after ORDER BY pk LIMIT :n"
+        ),
+        {"doc": doc_pk, "after": after, "n": limit},
+    ).all()
+    if not rows:
+        return after
+    key = "sentence_pk" if conn.dialect.name == "postgresql" else "rowid"
+    conn.execute(
+        text(f"INSERT INTO sentence_search ({key}, text, lemmas) VALUES (:pk, :text, :lemmas)"),
+        [{"pk": pk, "text": text_[s:e], "lemmas": lemmas} for pk, s, e, lemmas in rows],
+    )
+    return int(rows[-1][0])
 
 
 def unindex_document(conn: Connection, doc_pk: int) -> None:
@@ -112,6 +210,70 @@ def _match_clause(dialect: str, terms: Sequence[Term], column: str) -> tuple[str
 
 class SearchMixin(ProjectBase):
     """Searching sentences by words or lemmas, with filters."""
+
+    def index_pending(self, *, chunk: int = INDEX_CHUNK) -> int:
+        """Put the sentences of every document listed in :data:`SEARCH_PENDING` into
+        the search index, ``chunk`` sentences per transaction, so that the write lock
+        is never held long (another coder's coding waits a fraction of a second). The
+        last transaction of a document takes it off the list.
+
+        Returns:
+            How many sentences were indexed.
+        """
+        done = 0
+        texts: dict[int, tuple[str, str]] = {}
+        progress: dict[int, int] = {}  # document -> the last sentence key indexed
+        first = True
+        while True:
+            if not first:
+                # a gap between two transactions, in which a waiting coder gets the
+                # write lock (writers look every few ms: see store.engine._begin)
+                time.sleep(INDEX_PAUSE_S)
+            first = False
+            pending = [int(p) for p in self.get_setting(SEARCH_PENDING, []) or []]
+            if not pending:
+                return done
+            doc_pk = pending[0]
+            with self._write("search.index", "index the new document for search") as tx:
+                conn = tx.conn
+                row = conn.execute(
+                    text("SELECT sha256, text FROM documents WHERE pk = :doc"), {"doc": doc_pk}
+                ).first()
+                if row is None:  # deleted meanwhile
+                    last = None
+                else:
+                    if texts.get(doc_pk, ("", ""))[0] != row[0]:
+                        texts[doc_pk] = (str(row[0]), str(row[1]))
+                    if doc_pk not in progress:
+                        progress[doc_pk] = _indexed_up_to(conn, doc_pk)
+                    after = progress[doc_pk]
+                    last = index_range(conn, doc_pk, texts[doc_pk][1], after, chunk)
+                    progress[doc_pk] = last
+                    done += max(0, self._count_between(conn, doc_pk, after, last))
+                if last is None or last == after or self._all_indexed(conn, doc_pk, last):
+                    # not an action of its own (the import was): nothing recorded for undo
+                    set_pending(conn, [p for p in pending_documents(conn) if p != doc_pk])
+                    texts.pop(doc_pk, None)
+
+    @staticmethod
+    def _count_between(conn: Connection, doc_pk: int, after: int, last: int) -> int:
+        return int(
+            conn.execute(
+                text(
+                    "SELECT count(*) FROM sentences WHERE document_pk = :doc AND pk > :a "
+                    "AND pk <= :b"
+                ),
+                {"doc": doc_pk, "a": after, "b": last},
+            ).scalar()
+            or 0
+        )
+
+    @staticmethod
+    def _all_indexed(conn: Connection, doc_pk: int, last: int) -> bool:
+        return not conn.execute(
+            text("SELECT 1 FROM sentences WHERE document_pk = :doc AND pk > :b LIMIT 1"),
+            {"doc": doc_pk, "b": last},
+        ).first()
 
     def search(
         self,
