@@ -260,7 +260,11 @@ def _long_sentences(nlp: Any, text: str, limit: int, sentences: Any) -> list[Sen
                 start_token = next(t.i for t in tokens if t.idx >= first[0])
                 cut_char = tokens[k].idx + len(tokens[k].text)
                 keep = [(first[0], cut_char, arr[start_token : k + 1])]
-                nxt = pos + cut_char
+                # one space after a word is that word's (spaCy's whitespace_), any
+                # more white space is a token of its own: the next window starts there
+                nxt = (
+                    pos + cut_char + (1 if text[pos + cut_char : pos + cut_char + 1] == " " else 0)
+                )
             carry = True
         for i, (s, e, a) in enumerate(keep):
             if i == 0 and join and out:

@@ -12,6 +12,7 @@ The methods are grouped by area: documents and codings here, the rest in mixins
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -369,7 +370,7 @@ class Project(
             elif sentences:
                 # its search entries follow in short transactions (index_pending): the
                 # write lock is held only for these inserts
-                set_pending(conn, [*pending_documents(conn), doc_pk])
+                set_pending(conn, {**pending_documents(conn), doc_pk: time.time()})
             links: list[tuple[str, str | None]] = [(case, None)] if case else []
             if case_per_speaker:
                 seen: set[str] = set()
@@ -856,13 +857,19 @@ def open_project(
     return project
 
 
+STALE_INDEXING_S = 120.0
+"""A document listed for indexing whose indexing has not moved for this long was cut
+off (its importer was killed): opening the project finishes it."""
+
+
 def _finish_indexing(project: Project) -> None:
     """Finish the search entries of documents whose import was cut off after the
     document was stored (a crash, a kill) — the project's owner only on PostgreSQL."""
     if project.read_only or not project.get_setting(SEARCH_PENDING):
         return
     try:
-        project.index_pending()
+        # only what no importer is working on (its heartbeat is older than that)
+        project.index_pending(stale_after=STALE_INDEXING_S)
     except ProjectError:
         pass  # a coder's role on PostgreSQL: the owner's next open finishes it
 

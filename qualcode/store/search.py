@@ -75,44 +75,21 @@ INDEX_PAUSE_S = 0.01
 """The pause between two of those transactions (a waiting writer's chance)."""
 
 
-def _indexed_up_to(conn: Connection, doc_pk: int) -> int:
-    """The largest sentence key of a document already in the index (its first key
-    less one: none). On SQLite a range query on the index's key: an imported
-    document's sentences have consecutive keys (given at insert), and its entries
-    are added in key order."""
-    lo, hi = conn.execute(
-        text("SELECT min(pk), max(pk) FROM sentences WHERE document_pk = :doc"), {"doc": doc_pk}
-    ).one()
-    if lo is None:
-        return 0
-    if conn.dialect.name == "postgresql":
-        # keys from a sequence may interleave with another document's: ask exactly
-        found = conn.execute(
-            text(
-                "SELECT max(sentence_pk) FROM sentence_search WHERE sentence_pk IN "
-                "(SELECT pk FROM sentences WHERE document_pk = :doc)"
-            ),
-            {"doc": doc_pk},
-        ).scalar()
-    else:
-        found = conn.execute(
-            text("SELECT max(rowid) FROM sentence_search WHERE rowid BETWEEN :lo AND :hi"),
-            {"lo": lo, "hi": hi},
-        ).scalar()
-    return int(found) if found is not None else int(lo) - 1
-
-
-def pending_documents(conn: Connection) -> list[int]:
-    """The keys listed in :data:`SEARCH_PENDING`, as the transaction sees them."""
+def pending_documents(conn: Connection) -> dict[int, float]:
+    """:data:`SEARCH_PENDING` as the transaction sees it: document key -> the time
+    (seconds since the epoch) its indexing last moved."""
     raw = conn.execute(
         text("SELECT value FROM settings WHERE key = :k"), {"k": SEARCH_PENDING}
     ).scalar()
-    return [int(p) for p in (json.loads(raw) if raw else [])]
+    data = json.loads(raw) if raw else {}
+    if isinstance(data, list):  # a bare list of keys
+        return {int(p): 0.0 for p in data}
+    return {int(k): float(v) for k, v in data.items()}
 
 
-def set_pending(conn: Connection, pending: list[int]) -> None:
+def set_pending(conn: Connection, pending: dict[int, float]) -> None:
     """Write :data:`SEARCH_PENDING` (bookkeeping of the import: not an undoable change)."""
-    value = json.dumps(pending)
+    value = json.dumps({str(k): v for k, v in pending.items()})
     if conn.execute(text("SELECT 1 FROM settings WHERE key = :k"), {"k": SEARCH_PENDING}).first():
         conn.execute(
             text("UPDATE settings SET value = :v WHERE key = :k"), {"k": SEARCH_PENDING, "v": value}
@@ -124,27 +101,31 @@ def set_pending(conn: Connection, pending: list[int]) -> None:
         )
 
 
-def index_range(conn: Connection, doc_pk: int, text_: str, after: int, limit: int) -> int:
-    """Index up to ``limit`` sentences of a document whose key is above ``after``.
+def index_missing(
+    conn: Connection, doc_pk: int, text_: str, after: int, limit: int
+) -> tuple[int, int]:
+    """Index up to ``limit`` sentences of a document that are not in the index yet,
+    looking from key ``after`` on.
 
     Returns:
-        The largest key indexed (``after`` when none was left).
+        How many were indexed, and the largest key indexed (``after`` when none).
     """
+    key = "sentence_pk" if conn.dialect.name == "postgresql" else "rowid"
     rows = conn.execute(
         text(
-            'SELECT pk, start, "end", lemmas FROM sentences WHERE document_pk = :doc '
-            "AND pk > :after ORDER BY pk LIMIT :n"
+            'SELECT s.pk, s.start, s."end", s.lemmas FROM sentences s '
+            "WHERE s.document_pk = :doc AND s.pk > :after AND NOT EXISTS "
+            f"(SELECT 1 FROM sentence_search f WHERE f.{key} = s.pk) ORDER BY s.pk LIMIT :n"
         ),
         {"doc": doc_pk, "after": after, "n": limit},
     ).all()
     if not rows:
-        return after
-    key = "sentence_pk" if conn.dialect.name == "postgresql" else "rowid"
+        return 0, after
     conn.execute(
         text(f"INSERT INTO sentence_search ({key}, text, lemmas) VALUES (:pk, :text, :lemmas)"),
         [{"pk": pk, "text": text_[s:e], "lemmas": lemmas} for pk, s, e, lemmas in rows],
     )
-    return int(rows[-1][0])
+    return len(rows), int(rows[-1][0])
 
 
 def unindex_document(conn: Connection, doc_pk: int) -> None:
@@ -211,18 +192,26 @@ def _match_clause(dialect: str, terms: Sequence[Term], column: str) -> tuple[str
 class SearchMixin(ProjectBase):
     """Searching sentences by words or lemmas, with filters."""
 
-    def index_pending(self, *, chunk: int = INDEX_CHUNK) -> int:
+    def index_pending(self, *, chunk: int = INDEX_CHUNK, stale_after: float | None = None) -> int:
         """Put the sentences of every document listed in :data:`SEARCH_PENDING` into
         the search index, ``chunk`` sentences per transaction, so that the write lock
         is never held long (another coder's coding waits a fraction of a second). The
         last transaction of a document takes it off the list.
 
+        Each transaction picks the sentences still missing from the index, so two
+        processes finishing the same list never index a sentence twice.
+
+        Args:
+            chunk: sentences per transaction.
+            stale_after: only documents whose indexing has not moved for this many
+                seconds (its importer was killed); ``None``: every listed document.
+
         Returns:
             How many sentences were indexed.
         """
         done = 0
-        texts: dict[int, tuple[str, str]] = {}
-        progress: dict[int, int] = {}  # document -> the last sentence key indexed
+        texts: dict[int, tuple[str, str]] = {}  # document -> (sha256, text)
+        hints: dict[int, int] = {}  # document -> the last sentence key this call indexed
         first = True
         while True:
             if not first:
@@ -230,50 +219,43 @@ class SearchMixin(ProjectBase):
                 # write lock (writers look every few ms: see store.engine._begin)
                 time.sleep(INDEX_PAUSE_S)
             first = False
-            pending = [int(p) for p in self.get_setting(SEARCH_PENDING, []) or []]
-            if not pending:
+            with self._read() as conn:
+                pending = pending_documents(conn)
+            now = time.time()
+            due = [
+                d
+                for d, beat in pending.items()
+                if stale_after is None or d in hints or now - beat >= stale_after
+            ]
+            if not due:
                 return done
-            doc_pk = pending[0]
+            doc_pk = due[0]
             with self._write("search.index", "index the new document for search") as tx:
                 conn = tx.conn
-                row = conn.execute(
-                    text("SELECT sha256, text FROM documents WHERE pk = :doc"), {"doc": doc_pk}
-                ).first()
-                if row is None:  # deleted meanwhile
-                    last = None
-                else:
-                    if texts.get(doc_pk, ("", ""))[0] != row[0]:
-                        texts[doc_pk] = (str(row[0]), str(row[1]))
-                    if doc_pk not in progress:
-                        progress[doc_pk] = _indexed_up_to(conn, doc_pk)
-                    after = progress[doc_pk]
-                    last = index_range(conn, doc_pk, texts[doc_pk][1], after, chunk)
-                    progress[doc_pk] = last
-                    done += max(0, self._count_between(conn, doc_pk, after, last))
-                if last is None or last == after or self._all_indexed(conn, doc_pk, last):
-                    # not an action of its own (the import was): nothing recorded for undo
-                    set_pending(conn, [p for p in pending_documents(conn) if p != doc_pk])
+                sha = conn.execute(
+                    text("SELECT sha256 FROM documents WHERE pk = :doc"), {"doc": doc_pk}
+                ).scalar()
+                added = 0
+                if sha is not None:
+                    if texts.get(doc_pk, ("", ""))[0] != sha:
+                        body = conn.execute(
+                            text("SELECT text FROM documents WHERE pk = :doc"), {"doc": doc_pk}
+                        ).scalar()
+                        texts[doc_pk] = (str(sha), str(body or ""))
+                    hint = hints.get(doc_pk, 0)
+                    added, hints[doc_pk] = index_missing(
+                        conn, doc_pk, texts[doc_pk][1], hint, chunk
+                    )
+                    done += added
+                current = pending_documents(conn)
+                if sha is None or added < chunk:
+                    # nothing left: not an action of its own (the import was one)
+                    current.pop(doc_pk, None)
                     texts.pop(doc_pk, None)
-
-    @staticmethod
-    def _count_between(conn: Connection, doc_pk: int, after: int, last: int) -> int:
-        return int(
-            conn.execute(
-                text(
-                    "SELECT count(*) FROM sentences WHERE document_pk = :doc AND pk > :a "
-                    "AND pk <= :b"
-                ),
-                {"doc": doc_pk, "a": after, "b": last},
-            ).scalar()
-            or 0
-        )
-
-    @staticmethod
-    def _all_indexed(conn: Connection, doc_pk: int, last: int) -> bool:
-        return not conn.execute(
-            text("SELECT 1 FROM sentences WHERE document_pk = :doc AND pk > :b LIMIT 1"),
-            {"doc": doc_pk, "b": last},
-        ).first()
+                    hints.pop(doc_pk, None)
+                elif doc_pk in current:
+                    current[doc_pk] = time.time()  # the heartbeat: work goes on
+                set_pending(conn, current)
 
     def search(
         self,
