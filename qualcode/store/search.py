@@ -74,6 +74,8 @@ INDEX_CHUNK = 2000
 INDEX_PAUSE_S = 0.01
 """The pause between two of those transactions (a waiting writer's chance)."""
 
+_pause = time.sleep
+
 
 def pending_documents(conn: Connection) -> dict[int, float]:
     """:data:`SEARCH_PENDING` as the transaction sees it: document key -> the time
@@ -217,7 +219,7 @@ class SearchMixin(ProjectBase):
             if not first:
                 # a gap between two transactions, in which a waiting coder gets the
                 # write lock (writers look every few ms: see store.engine._begin)
-                time.sleep(INDEX_PAUSE_S)
+                _pause(INDEX_PAUSE_S)
             first = False
             with self._read() as conn:
                 pending = pending_documents(conn)

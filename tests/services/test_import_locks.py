@@ -109,7 +109,7 @@ def test_a_coding_commits_between_the_transactions_that_index_a_document(
         real_sleep(seconds)
 
     monkeypatch.setattr(search, "index_missing", one_chunk)
-    monkeypatch.setattr("qualcode.store.search.time.sleep", pause)
+    monkeypatch.setattr(search, "_pause", pause)
     thread = threading.Thread(target=lambda: project.index_pending(chunk=20))
     thread.start()
     try:
