@@ -9,6 +9,8 @@ never a traceback. Heavy libraries load inside the commands that need them, so
 
 from __future__ import annotations
 
+import errno
+import sqlite3
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -79,6 +81,31 @@ def fail(message: str) -> NoReturn:
     raise QualcodeError(message)
 
 
+ENVIRONMENT_ERRNOS = {
+    errno.ENOSPC,
+    errno.EDQUOT,
+    errno.EFBIG,
+    errno.EROFS,
+    errno.EACCES,
+    errno.EPERM,
+    errno.EIO,
+    errno.ENOENT,
+    errno.ESTALE,
+}
+"""Operating-system errors a user's machine causes (one line, never a traceback)."""
+
+
+def _sqlite_hint(exc: Exception) -> str:
+    text = str(exc).lower()
+    if "full" in text:
+        return "free some space on the disk; the project is as it was"
+    if "readonly" in text:
+        return "the project or its folder cannot be written"
+    if "malformed" in text or "not a database" in text:
+        return "the project file is damaged: restore a backup (qualcode restore FILE)"
+    return "the project is as it was"
+
+
 class QualcodeGroup(click.Group):
     """A click group whose errors are one line on stderr and a non-zero exit.
 
@@ -111,6 +138,17 @@ class QualcodeGroup(click.Group):
             sys.exit(exc.exit_code)
         except BrokenPipeError:  # `qualcode codings | head`
             sys.exit(0)
+        except OSError as exc:
+            # the machine, not the program: a full disk, a read-only folder, a file
+            # over the size limit, a lost network drive
+            if exc.errno not in ENVIRONMENT_ERRNOS:
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            echo_err(f"error: {where}{exc.strerror or exc} (nothing more was written)")
+            sys.exit(1)
+        except sqlite3.Error as exc:
+            echo_err(f"error: the project database: {exc} ({_sqlite_hint(exc)})")
+            sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
 
 

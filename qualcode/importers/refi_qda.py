@@ -40,6 +40,7 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
+from qualcode.core.codebook import MAX_DEPTH
 from qualcode.core.refi import (
     CODEBOOK_NS,
     CODEBOOK_XSD,
@@ -510,7 +511,13 @@ class _Reader:
         if codes_el is not None and not len(codes_el):
             self.warn("empty <Codes/> (the schema wants at least one code)")
 
-        def walk(parent_el: Element, parent: str | None) -> None:
+        def walk(parent_el: Element, parent: str | None, depth: int = 1) -> None:
+            if depth > MAX_DEPTH:
+                raise InputError(
+                    f"codes are nested more than {MAX_DEPTH} levels deep; refused",
+                    path=self.label,
+                    hint="a codebook that deep cannot be shown or written back",
+                )
             for el in _children(parent_el, "Code"):
                 guid = self.guid(el, "code")
                 name = el.get("name")
@@ -551,7 +558,7 @@ class _Reader:
                         meta=meta,
                     )
                 )
-                walk(el, guid)
+                walk(el, guid, depth + 1)
 
         no_codable: list[str] = []
         if codes_el is not None:

@@ -18,7 +18,7 @@ from qualcode.core.model import (
     Role,
     SentenceSpan,
 )
-from qualcode.errors import InputError, Problem, QualcodeError
+from qualcode.errors import InputError, Problem, ProjectError, QualcodeError
 from qualcode.importers.speakers import SpeakerConfig
 
 if TYPE_CHECKING:
@@ -271,13 +271,24 @@ def import_transcripts(
         if parallel
         else ((path, ready if ready is not None else read(path), None) for path, ready in prepared)
     )
-    with deferred_sync(project):
-        try:
-            _store_all(
-                project, produced, tick, report, compiled, case, case_per_speaker, replace, backup
-            )
-        finally:
-            produced.close()
+    try:
+        with deferred_sync(project):
+            try:
+                _store_all(
+                    project,
+                    produced,
+                    tick,
+                    report,
+                    compiled,
+                    case,
+                    case_per_speaker,
+                    replace,
+                    backup,
+                )
+            finally:
+                produced.close()
+    except ProjectError as exc:  # the batch's last sync (a full disk): said with the rest
+        report.errors.append(exc)
     if (interviewer_labels or participant_labels) and (report.imported or report.replaced):
         set_speakers(
             project, interviewer_labels=interviewer_labels, participant_labels=participant_labels

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -49,16 +50,28 @@ def deferred_sync(project: ProjectBase) -> Iterator[None]:
     finally:
         event.remove(engine, "checkout", relax)
         event.remove(engine, "checkin", restore)
-        _sync_wal(project)
-        raw = engine.raw_connection()  # no SQLAlchemy BEGIN: pragmas outside a transaction
         try:
-            raw.driver_connection.execute("PRAGMA synchronous=FULL")  # type: ignore[union-attr]
-            # PASSIVE: copies what it can without taking the write lock, so another
-            # coder's coding never waits for it (a FULL checkpoint of a large import's
-            # log held the lock for seconds); the log is already on disk (above)
-            raw.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)")  # type: ignore[union-attr]
-        finally:
-            raw.close()
+            _sync_wal(project)
+            raw = engine.raw_connection()  # no SQLAlchemy BEGIN: pragmas outside a transaction
+            try:
+                raw.driver_connection.execute("PRAGMA synchronous=FULL")  # type: ignore[union-attr]
+                # PASSIVE: copies what it can without taking the write lock, so another
+                # coder's coding never waits for it (a FULL checkpoint of a large import's
+                # log held the lock for seconds); the log is already on disk (above)
+                raw.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)")  # type: ignore[union-attr]
+            finally:
+                raw.close()
+        except (OSError, sqlite3.Error) as exc:
+            # every document is committed (in the write-ahead log); only copying it
+            # into the project file failed, which SQLite retries at the next commit
+            from qualcode.errors import ProjectError
+
+            raise ProjectError(
+                f"{project.where}: the write-ahead log could not be synced or copied into "
+                f"the project file ({getattr(exc, 'strerror', None) or exc}); what was "
+                "committed stays in the log",
+                hint="free some space on the disk; the next write finishes it",
+            ) from None
 
 
 def _sync_wal(project: ProjectBase) -> None:
