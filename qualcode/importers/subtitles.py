@@ -279,7 +279,7 @@ def read_srt(
     return _finish(path, cues, "srt", speakers, name, enc, notices)
 
 
-_HUGE_HOURS = re.compile(r"^\s*(\d{5,})\s*:", re.MULTILINE)
+_HUGE_HOURS = re.compile(r"^[ \t]*(\d{5,})[ \t]*:", re.MULTILINE)
 
 
 def _impossible_time(text: str, path: Path) -> InputError:

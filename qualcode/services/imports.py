@@ -288,7 +288,8 @@ def import_transcripts(
             finally:
                 produced.close()
     except ProjectError as exc:  # the batch's last sync (a full disk): said with the rest
-        report.errors.append(exc)
+        if not report.errors:  # else the disk's trouble is said already
+            report.errors.append(exc)
     if (interviewer_labels or participant_labels) and (report.imported or report.replaced):
         set_speakers(
             project, interviewer_labels=interviewer_labels, participant_labels=participant_labels
@@ -384,11 +385,22 @@ def _store_all(
                 result = project.add_document(
                     doc, sentences, case=doc_case, case_per_speaker=case_per_speaker, index=False
                 )
-                # its search entries, in short transactions: another coder's coding
-                # never waits for the whole document's index
-                project.index_pending()
                 report.results.append(result)
                 names.add(result.name)
+                # its search entries, in short transactions: another coder's coding
+                # never waits for the whole document's index
+                try:
+                    project.index_pending()
+                except QualcodeError as exc:
+                    report.errors.append(
+                        ProjectError(
+                            f"imported as {result.name!r}, but its search entries could not "
+                            f"all be written ({exc.problem.message})",
+                            path=doc.source_path,
+                            hint="they are finished when the project is next opened with "
+                            "room to write",
+                        )
+                    )
         except QualcodeError as exc:
             report.errors.append(exc)
         tick(doc.name)

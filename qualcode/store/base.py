@@ -684,6 +684,8 @@ def _write_hint(exc: Exception) -> str | None:
     msg = _short(exc).lower()
     if "full" in msg:
         return "free some space on the disk, then try again; nothing was written"
+    if "i/o error" in msg:
+        return "the disk could not be written (full, over a size limit, or failing); nothing was written"
     if "readonly" in msg or "read-only" in msg:
         return "the project file or its folder cannot be written; nothing was written"
     if "malformed" in msg or "not a database" in msg or "corrupt" in msg:

@@ -183,6 +183,14 @@ def _busy(exc: Exception) -> bool:
     return "locked" in text_ or "busy" in text_
 
 
+def _table_names(path: Path, mode: str) -> set[str]:
+    con = connect_file(path, mode)
+    try:
+        return {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    finally:
+        con.close()
+
+
 def check_sqlite_file(path: Path) -> None:
     """Refuse a file that is not a qualcode project, without changing a byte of it.
 
@@ -205,13 +213,12 @@ def check_sqlite_file(path: Path) -> None:
     if head[:16] != SQLITE_MAGIC:
         raise ProjectError(f"{path} is not a qualcode project (not a SQLite file)")
     try:
-        con = connect_file(path, "ro" if os.access(path.parent, os.W_OK) else "immutable")
         try:
-            tables = {
-                r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")
-            }
-        finally:
-            con.close()
+            tables = _table_names(path, "ro" if os.access(path.parent, os.W_OK) else "immutable")
+        except sqlite3.OperationalError:
+            # a read-only connection could not make its WAL index (a full or read-only
+            # disk): read the file as it is, taking no lock and writing nothing
+            tables = _table_names(path, "immutable")
     except sqlite3.DatabaseError as exc:
         raise ProjectError(
             f"{path} cannot be read as a project ({exc})",

@@ -26,7 +26,13 @@ PIECES = [
 @st.composite
 def paragraphs(draw: st.DrawFn) -> str:
     parts = draw(st.lists(st.sampled_from(PIECES), min_size=1, max_size=400))
-    seps = draw(st.lists(st.sampled_from([" ", " ", " ", "  ", "\n", ""]), min_size=len(parts), max_size=len(parts)))
+    seps = draw(
+        st.lists(
+            st.sampled_from([" ", " ", " ", "  ", "\n", ""]),
+            min_size=len(parts),
+            max_size=len(parts),
+        )
+    )
     text = "".join(p + s for p, s in zip(parts, seps, strict=True))
     if draw(st.booleans()):  # a sentence longer than a window: no end for a while
         text = "kata " * draw(st.integers(20, 300)) + text
