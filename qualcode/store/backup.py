@@ -266,7 +266,7 @@ def check_dump(source: Path) -> str:
     from qualcode.store.engine import KNOWN_REVISIONS
 
     source = Path(source)
-    if not source.is_file():
+    if not source.exists() and not source.is_symlink():
         raise InputError("no such backup file", path=source)
     head = read_head(source, 16, what="backup file")
     if head == SQLITE_MAGIC:
@@ -404,7 +404,7 @@ def check_backup(source: Path) -> str:
     from qualcode.store.engine import KNOWN_REVISIONS
 
     source = Path(source)
-    if not source.is_file():
+    if not source.exists() and not source.is_symlink():
         raise InputError("no such backup file", path=source)
     head = read_head(source, 16, what="backup file")
     if head.startswith(PG_DUMP_MAGIC):

@@ -214,11 +214,12 @@ def check_sqlite_file(path: Path) -> None:
         raise ProjectError(f"{path} is not a qualcode project (not a SQLite file)")
     try:
         try:
-            tables = _table_names(path, "ro" if os.access(path.parent, os.W_OK) else "immutable")
-        except sqlite3.OperationalError:
-            # a read-only connection could not make its WAL index (a full or read-only
-            # disk): read the file as it is, taking no lock and writing nothing
+            # first as it is on disk, taking no lock and creating no file (a read-only
+            # connection to a WAL file would leave its -wal and -shm files behind)
             tables = _table_names(path, "immutable")
+        except sqlite3.DatabaseError:
+            # a page changing under the read (someone is writing): read it properly
+            tables = _table_names(path, "ro" if os.access(path.parent, os.W_OK) else "immutable")
     except sqlite3.DatabaseError as exc:
         raise ProjectError(
             f"{path} cannot be read as a project ({exc})",
@@ -328,7 +329,11 @@ def existing_project(url: str) -> str | None:
     """
     path = sqlite_path(url)
     if path is not None:
-        return str(path) if path.exists() else None
+        if not path.exists():
+            return None
+        if path.is_file():
+            check_sqlite_file(path)  # another application's file is said so
+        return str(path)
     engine = make_engine(url)
     try:
         return _where(engine) if current_revision(engine) is not None else None

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, select
+from sqlalchemy.exc import DatabaseError
 
 from qualcode.clock import new_guid
 from qualcode.core.codebook import (
@@ -70,6 +71,7 @@ from qualcode.store.engine import (
     KNOWN_REVISIONS,
     SCHEMA_HEAD,
     SQLITE_MAGIC,
+    check_sqlite_file,
     connect_file,
     current_revision,
     ensure_schema,
@@ -123,8 +125,18 @@ class OtherProject:
 
 
 def _read_rows(engine: Engine) -> dict[str, list[dict[str, Any]]]:
-    with engine.connect() as conn:
-        return {t.name: [dict(r) for r in conn.execute(select(t)).mappings()] for t in READ_TABLES}
+    try:
+        with engine.connect() as conn:
+            return {
+                t.name: [dict(r) for r in conn.execute(select(t)).mappings()] for t in READ_TABLES
+            }
+    except DatabaseError as exc:  # a damaged or hostile file (a view that calls a function)
+        msg = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+        where = engine.url.render_as_string(hide_password=True)
+        raise ProjectError(
+            f"{where} cannot be read as a project ({msg})",
+            hint="merge a project qualcode wrote, or restore the other project from a backup",
+        ) from None
 
 
 def read_project(location: str, *, ours: str | None = None) -> OtherProject:
@@ -173,6 +185,7 @@ def read_project(location: str, *, ours: str | None = None) -> OtherProject:
         raise ProjectError(exc.problem.message, path=path, hint=exc.problem.hint) from None
     if head != SQLITE_MAGIC:
         raise ProjectError(f"{path} is not a qualcode project (not a SQLite file)")
+    check_sqlite_file(path)  # another application's file: refused, not even opened to copy
     with tempfile.TemporaryDirectory(prefix="qualcode-merge-") as tmp:
         copy = Path(tmp) / "other.db"
         try:
