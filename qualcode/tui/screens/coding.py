@@ -37,7 +37,7 @@ from qualcode.core.codebook import Code, Codebook
 from qualcode.core.model import Coding
 from qualcode.core.search import one_line
 from qualcode.core.spans import union_length
-from qualcode.errors import QualcodeError
+from qualcode.errors import ProjectGoneError, QualcodeError
 from qualcode.store import Project
 from qualcode.tui.screens.modals import CodeForm, MemoEditor, NewCode, TextPrompt
 from qualcode.tui.screens.picker import ChoiceModal, CodePicker
@@ -436,6 +436,14 @@ class CodingScreen(Screen[None]):
             coding, created = self.project.apply_coding(
                 self.current_doc, code_id, sel.start, sel.end, group=group
             )
+        except ProjectGoneError as exc:
+            # never "coded with": the coding is not in the project file
+            self._last_event = "NOT SAVED: the project file is gone"
+            self._update_status()
+            lost = getattr(self.app, "project_lost", None)
+            if callable(lost):
+                lost(exc.problem.message.split(";")[0])
+            return None
         except QualcodeError as exc:
             self.notify(str(exc), severity="error")
             return None
