@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from qualcode import __version__
+from qualcode.core.names import escape
 from qualcode.errors import QualcodeError
 
 if TYPE_CHECKING:
@@ -232,6 +233,13 @@ INT = WholeNumber()
 
 
 def clip(text: str, width: int = 60) -> str:
-    """One line of at most ``width`` characters."""
-    text = " ".join(text.split())
+    """One line of at most ``width`` characters (control characters shown escaped)."""
+    text = escape(" ".join(text.split()))
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def show(name: object) -> str:
+    """A name (coder, document, code, case, speaker) as printed: a newline, a tab or
+    an escape sequence in it is shown escaped (``a\\nb``), so it can neither break a
+    table's lines nor restyle the terminal."""
+    return escape("" if name is None else str(name))

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from qualcode.cli._base import INT, Context, cli, clip, fail, pass_ctx
+from qualcode.cli._base import INT, Context, cli, clip, fail, pass_ctx, show
 
 # ---------------------------------------------------------------------- coding
 
@@ -127,7 +127,7 @@ def uncode(
                 + ", ".join(f"[{s}:{e}]" for s, e in spans)
             )
         for c in removed:
-            click.echo(f"removed {c.doc} [{c.start}:{c.end}] {c.code}")
+            click.echo(f"removed {show(c.doc)} [{c.start}:{c.end}] {show(c.code)}")
 
 
 @cli.command()
@@ -160,4 +160,6 @@ def codings(
         click.echo(json.dumps([c.to_json() for c in rows], ensure_ascii=False, indent=2))
         return
     for c in rows:
-        click.echo(f"{c.doc}\t{c.start}\t{c.end}\t{c.code}\t{c.coder}\t{clip(c.quote)}")
+        click.echo(
+            f"{show(c.doc)}\t{c.start}\t{c.end}\t{show(c.code)}\t{show(c.coder)}\t{clip(c.quote)}"
+        )

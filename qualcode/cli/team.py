@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from qualcode.cli._base import Context, cli, clip, echo_err, fail, pass_ctx
+from qualcode.cli._base import Context, cli, clip, echo_err, fail, pass_ctx, show
 
 
 class GreedyCommand(click.Command):
@@ -143,7 +143,7 @@ def done(ctx: Context, docs: Sequence[str], undo: bool) -> None:
     with ctx.open() as project:
         for doc in docs:
             project.mark_done(doc, done=not undo)
-            click.echo(f"{doc}: {'not done' if undo else 'done'} for {project.coder}")
+            click.echo(f"{show(doc)}: {'not done' if undo else 'done'} for {show(project.coder)}")
 
 
 # ---------------------------------------------------------------------- agreement
@@ -369,7 +369,7 @@ def team_list(ctx: Context, as_json: bool) -> None:
         )
         return
     for m in members:
-        click.echo(f"{m.name:<20} {m.role:<10} {m.codings:>6} codings  {len(m.done):>3} done")
+        click.echo(f"{show(m.name):<20} {m.role:<10} {m.codings:>6} codings  {len(m.done):>3} done")
 
 
 @team.command("blind")

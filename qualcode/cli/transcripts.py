@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from qualcode.cli._base import INT, Context, cli, clip, echo_err, pass_ctx
+from qualcode.cli._base import INT, Context, cli, clip, echo_err, pass_ctx, show
 
 # ---------------------------------------------------------------------- speakers
 
@@ -195,7 +195,7 @@ def cases(ctx: Context, as_json: bool) -> None:
     for c in found:
         sources = ", ".join(s.doc + (f" ({s.speaker})" if s.speaker else "") for s in c.sources)
         attrs = ", ".join(f"{k}={v}" for k, v in c.attributes.items() if v is not None)
-        click.echo(f"{c.name}\t{attrs or '-'}\t{sources or '-'}")
+        click.echo(f"{show(c.name)}\t{show(attrs) or '-'}\t{show(sources) or '-'}")
 
 
 @cli.group()

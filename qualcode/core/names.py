@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from os import PathLike, fspath
 
 from qualcode.errors import InputError
 
@@ -46,7 +47,12 @@ def escape(text: str) -> str:
 
 
 def check_name(
-    value: str, what: str, *, limit: int = 200, path: str | None = None, hint: str | None = None
+    value: str,
+    what: str,
+    *,
+    limit: int = 200,
+    path: str | PathLike[str] | None = None,
+    hint: str | None = None,
 ) -> str:
     """A name that may be stored: not blank, at most ``limit`` characters, no control
     character.
@@ -64,20 +70,21 @@ def check_name(
     Raises:
         InputError: one line naming the problem.
     """
+    where = fspath(path) if path is not None else None
     if not isinstance(value, str) or not value.strip():
-        raise InputError(f"the {what} is empty", path=path, hint=hint or "give a name")
+        raise InputError(f"the {what} is empty", path=where, hint=hint or "give a name")
     bad = control_character(value)
     if bad is not None:
         raise InputError(
-            f"the {what} {escape(value)!r} holds a control character ({bad}); refused",
-            path=path,
+            f"the {what} '{escape(value)}' holds a control character ({bad}); refused",
+            path=where,
             hint=hint or "use letters, digits, spaces and punctuation",
         )
     value = unicodedata.normalize("NFC", value)
     if len(value) > limit:
         raise InputError(
-            f"the {what} {escape(value[:40])!r}… is {len(value)} characters long (at most {limit})",
-            path=path,
+            f"the {what} '{escape(value[:40])}…' is {len(value)} characters long (at most {limit})",
+            path=where,
             hint=hint or "use a shorter name",
         )
     return value

@@ -35,6 +35,7 @@ from sqlalchemy.exc import DatabaseError, DBAPIError, IntegrityError, Operationa
 
 from qualcode.clock import new_guid, now
 from qualcode.core.codebook import Codebook, tree_order
+from qualcode.core.names import check_name
 from qualcode.errors import (
     ConflictError,
     InputError,
@@ -638,6 +639,7 @@ class ProjectBase:
         """
         if name in self._known_coders:
             return
+        check_name(name, "coder name")
         exists = conn.execute(select(T_CODERS.c.pk).where(T_CODERS.c.name == name)).first()
         if exists is None:
             conn.execute(

@@ -41,6 +41,7 @@ from qualcode.core.model import (
     SyncReport,
     Turn,
 )
+from qualcode.core.names import check_name
 from qualcode.core.spans import union_length
 from qualcode.errors import InputError, NotFoundError, ProjectError
 from qualcode.store import convert
@@ -313,6 +314,7 @@ class Project(
                 of that name (created when new) linked to their turns in this
                 document: a focus group.
         """
+        check_name(doc.name, "document name", limit=400, path=doc.source_path)
         digest = sha256_text(doc.text)
         prepared: StructureRows | None = None
         if self.dialect == "sqlite":
@@ -850,7 +852,14 @@ def open_project(
     except OperationalError as exc:
         engine.dispose()
         raise ProjectError(f"cannot open the project: {_short(exc)}") from None
-    project = Project(engine, url, coder or default_coder())
+    coder = coder or default_coder()
+    if engine.dialect.name != "postgresql":
+        try:
+            check_name(coder, "coder name", hint="give another with --coder or QUALCODE_CODER")
+        except InputError:
+            engine.dispose()
+            raise
+    project = Project(engine, url, coder)
     project.blind = blind
     project.schema_upgrade = upgrade
     _finish_indexing(project)

@@ -28,6 +28,7 @@ from sqlalchemy import Connection, Table, and_, func, select, text
 from qualcode.clock import new_guid, now
 from qualcode.core.autocode import Suggestion
 from qualcode.core.model import Coding, Document, Origin, Sentence, Status, Turn
+from qualcode.core.names import check_name
 from qualcode.errors import InputError, NotFoundError
 from qualcode.store import convert
 from qualcode.store.base import (
@@ -273,6 +274,7 @@ class SuggestionMixin(ProjectBase):
         skip_reviewed: bool,
         run_by: str | None = None,
     ) -> StoredBatch:
+        check_name(coder, "coder name")
         existing = rejected = coded = 0
         # a run of the rules is an action of the person who ran it (their suggestions
         # until accepted); an import of someone's codings is an action under that name

@@ -35,6 +35,7 @@ from textual.widgets import Footer, OptionList, Static, Tree
 
 from qualcode.core.codebook import Code, Codebook
 from qualcode.core.model import Coding
+from qualcode.core.names import escape
 from qualcode.core.search import one_line
 from qualcode.core.spans import union_length
 from qualcode.errors import ProjectGoneError, QualcodeError
@@ -514,7 +515,7 @@ class CodingScreen(Screen[None]):
                 Text.assemble(
                     ("■ ", self._colors.get(c.code, "")),
                     self.label(c.code),
-                    (f"  {c.coder}  [{c.start}:{c.end}] {one_line(c.quote)[:40]}", "dim"),
+                    (f"  {escape(c.coder)}  [{c.start}:{c.end}] {one_line(c.quote)[:40]}", "dim"),
                     (f"  ✎ {one_line(c.memo)[:30]}" if c.memo else "", "italic"),
                 ),
             )
@@ -612,7 +613,9 @@ class CodingScreen(Screen[None]):
             self._update_status()
             self.notify("memo saved" if text else "memo deleted", timeout=2)
 
-        about = f"{self.label(coding.code)} · {coding.coder} · “{one_line(coding.quote)[:120]}”"
+        about = (
+            f"{self.label(coding.code)} · {escape(coding.coder)} · “{one_line(coding.quote)[:120]}”"
+        )
         self.app.push_screen(
             MemoEditor("Memo on the coding", coding.memo or "", about=about), saved
         )
@@ -1029,7 +1032,7 @@ class CodingScreen(Screen[None]):
             for c in here:
                 line.append("■ ", style=self._colors.get(c.code, ""))
                 line.append(self.label(c.code))
-                line.append(f" {c.coder}", style="dim")
+                line.append(f" {escape(c.coder)}", style="dim")
                 if c.memo:
                     line.append(" ✎", style="italic")
                 line.append("  ")
