@@ -67,7 +67,7 @@ def _name_problem(value: Any, what: str, *, limit: int = 200, empty: bool = Fals
         return f"{what} is missing"
     bad = control_character(value)
     if bad is not None:
-        return f"{what} {escape(value)!r} holds a control character ({bad})"
+        return f"{what} '{escape(value)}' holds a control character ({bad})"
     if len(value) > limit:
         return f"{what} is {len(value)} characters long (at most {limit})"
     return None
@@ -198,7 +198,7 @@ def _refuse_codes(
     for a in rows.get("code_aliases", []):
         problem = _name_problem(a.get("alias"), "alias")
         if problem is None and not ID_RE.match(str(a.get("alias"))):
-            problem = f"alias {escape(str(a.get('alias')))!r} is not a valid id"
+            problem = f"alias '{escape(str(a.get('alias')))}' is not a valid id"
         if problem:
             refused.append(f"{problem}; refused (their code keeps its other names)")
             continue
@@ -238,7 +238,7 @@ def _refuse_codes(
                     bad = "its parents go round in a circle"
                     break
                 if parent not in ok:
-                    bad = f"its parent {escape(str(by_pk.get(parent, {}).get('id')))!r} was refused"
+                    bad = f"its parent '{escape(str(by_pk.get(parent, {}).get('id')))}' was refused"
                     break
                 seen.add(parent)
                 parent = by_pk[parent].get("parent_pk")
@@ -247,7 +247,7 @@ def _refuse_codes(
                 changed = True
             elif bad:
                 ok.discard(pk)
-                refused.append(f"code {escape(str(by_pk[pk].get('id')))!r}: {bad}; refused")
+                refused.append(f"code '{escape(str(by_pk[pk].get('id')))}': {bad}; refused")
                 changed = True
     rows["codes"] = [c for c in rows.get("codes", []) if c.get("pk") in ok]
     rows["code_aliases"] = [a for a in alias_rows if a.get("code_pk") in ok]
@@ -291,9 +291,9 @@ def sanitize(
         problem = coding_problem(c, lengths[c["document_pk"]])
         if problem:
             refused.append(
-                f"coding of {escape(str(code_ids[c['code_pk']]))!r} in "
-                f"{escape(doc_names[c['document_pk']])!r} by {escape(str(c.get('coder')))!r} "
-                f"({_first_words(c.get('quote'))!r}): {problem}; refused"
+                f"coding of '{escape(str(code_ids[c['code_pk']]))}' in "
+                f"'{escape(doc_names[c['document_pk']])}' by '{escape(str(c.get('coder')))}' "
+                f"('{_first_words(c.get('quote'))}'): {problem}; refused"
             )
             continue
         kept.append(c)
@@ -338,7 +338,7 @@ def sanitize(
                 else "no text"
             )
         ),
-        lambda r: f"memo by {escape(str(r.get('author')))!r}",
+        lambda r: f"memo by '{escape(str(r.get('author')))}'",
     )
     keep(
         "review_comments",
@@ -349,7 +349,7 @@ def sanitize(
             or _name_problem(r.get("kind"), "its kind", limit=20)
             or (None if isinstance(r.get("text"), str) else "no text")
         ),
-        lambda r: f"review comment by {escape(str(r.get('author')))!r}",
+        lambda r: f"review comment by '{escape(str(r.get('author')))}'",
     )
     keep(
         "document_marks",
@@ -357,7 +357,7 @@ def sanitize(
             (None if r.get("document_pk") in lengths else "its document was refused")
             or _name_problem(r.get("coder"), "its coder")
         ),
-        lambda r: f"done mark of {escape(str(r.get('coder')))!r}",
+        lambda r: f"done mark of '{escape(str(r.get('coder')))}'",
     )
     keep(
         "coders",
@@ -365,12 +365,12 @@ def sanitize(
             _name_problem(r.get("name"), "the name")
             or (None if r.get("role") in CODER_ROLES else f"unknown role {r.get('role')!r}")
         ),
-        lambda r: f"coder {escape(str(r.get('name')))!r}",
+        lambda r: f"coder '{escape(str(r.get('name')))}'",
     )
     keep(
         "cases",
         lambda r: _name_problem(r.get("name"), "the name", limit=400),
-        lambda r: f"case {escape(str(r.get('name')))!r}",
+        lambda r: f"case '{escape(str(r.get('name')))}'",
     )
     case_pks = {r.get("pk") for r in out.get("cases", [])}
     keep(
@@ -385,7 +385,7 @@ def sanitize(
     keep(
         "attributes",
         lambda r: _name_problem(r.get("name"), "the name"),
-        lambda r: f"attribute {escape(str(r.get('name')))!r}",
+        lambda r: f"attribute '{escape(str(r.get('name')))}'",
     )
     attr_pks = {r.get("pk") for r in out.get("attributes", [])}
     keep(

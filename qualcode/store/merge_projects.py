@@ -132,7 +132,7 @@ def _read_rows(engine: Engine) -> dict[str, list[dict[str, Any]]]:
             }
     except DatabaseError as exc:  # a damaged or hostile file (a view that calls a function)
         msg = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
-        where = engine.url.render_as_string(hide_password=True)
+        where = sqlite_path(str(engine.url)) or engine.url.render_as_string(hide_password=True)
         raise ProjectError(
             f"{where} cannot be read as a project ({msg})",
             hint="merge a project qualcode wrote, or restore the other project from a backup",
@@ -387,17 +387,17 @@ class _Merge:
                 for c, doc in codings.get(t["guid"], ()):
                     if not tombstone_honoured(t, c, consensus):
                         return (
-                            f"deletion by {escape(t['coder'])!r} of {escape(c['coder'])!r}'s "
-                            f"coding in {escape(str(doc))!r} "
-                            f"({_first_words(c['quote'])!r}) not honoured (a coder deletes "
+                            f"deletion by '{escape(t['coder'])}' of '{escape(c['coder'])}''s "
+                            f"coding in '{escape(str(doc))}' "
+                            f"('{_first_words(c['quote'])}') not honoured (a coder deletes "
                             "only their own codings)"
                         )
             if t["kind"] == "memo":
                 for m in memos.get(t["guid"], ()):
                     if m["author"] != t["coder"]:
                         return (
-                            f"deletion by {escape(t['coder'])!r} of a memo by "
-                            f"{escape(m['author'])!r} not honoured (an author deletes only "
+                            f"deletion by '{escape(t['coder'])}' of a memo by "
+                            f"'{escape(m['author'])}' not honoured (an author deletes only "
                             "their own memos)"
                         )
             return None
@@ -552,7 +552,7 @@ class _Merge:
         for alias, target in union.aliases:
             if not ID_RE.match(alias) or control_character(alias):
                 self.r.refused.append(
-                    f"their id {escape(alias)!r} of our code {target!r}: not a valid id; "
+                    f"their id '{escape(alias)}' of our code {target!r}: not a valid id; "
                     "not added as an alias"
                 )
                 continue

@@ -106,7 +106,7 @@ def test_spans_outside_the_text_are_refused_and_reported(
         f"coding of 'cost' in {d} by 'budi' ('x'): its span [30:30] is empty or outside the "
         f"document (0..{length}); refused",
         f"coding of 'cost' in {d} by 'budi' ('x'): unknown review 'approved-by-me'; refused",
-        f"coding of 'cost' in {d} by 'bu\\\\ndi' ('x'): its coder 'bu\\\\ndi' holds a control "
+        f"coding of 'cost' in {d} by 'bu\\ndi' ('x'): its coder 'bu\\ndi' holds a control "
         "character (U+000A); refused",
         f"coding of 'cost' in {d} by 'budi' ('x'): its span is not two whole numbers; refused",
     ]
