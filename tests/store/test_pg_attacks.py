@@ -47,20 +47,18 @@ class Attack:
     """A regular expression the error must match; empty: "no row touched" also counts."""
 
 
-# facts the attacks refer to (filled in by the fixture):
-#   ani, budi, sri          role names
-#   a_plain                 an unreviewed coding of ani
-#   a_approved              a coding of ani that sri approved
-#   b_coding                a coding of budi (approved by sri)
-#   b_other                 another coding of budi (disputed by sri)
-#   b_memo, a_memo          memos by budi / ani
-#   b_tomb                  a tombstone of budi's
-#   b_suggestion            a pending suggestion from budi's run of the rules
-#   b_rejection_pk          budi's rejection of a suggestion
-#   sri_comment             sri's dispute comment (pk)
-#   code_guid               a live code's guid
-#   b_action                the seq of one of budi's action-log entries
-#   doc_pk, code_pk         a document and a code
+# facts the attacks refer to (filled in by the fixture; a_ are ani's, b_ budi's):
+#   ani, budi, sri, consensus   role names
+#   a_plain / b_plain           an unreviewed coding
+#   a_coding / b_coding         a coding sri approved (a_approved_at: when)
+#   a_other / b_other           a coding sri disputed (a_sri_comment / b_sri_comment)
+#   a_tomb / b_tomb             a tombstone of one's own (a removed coding)
+#   a_memo / b_memo             a memo
+#   a_suggestion / b_suggestion a pending suggestion of one's own run of the rules
+#   a_rejection_pk / b_...      one's rejection of a suggestion
+#   a_action / b_action         the seq of one of one's action-log entries
+#   code_guid, doc_pk, code_pk  a live code and a document
+# Every attack by ani is also run mirrored, by budi on ani's rows (see mirrored()).
 
 INSERT_CODING = (
     'INSERT INTO codings (guid, document_pk, code_pk, start, "end", coder, created, quote, '
@@ -108,14 +106,14 @@ ATTACKS: list[Attack] = [
            REVIEW_REFUSED),
     Attack("codings", "delete own approved coding, insert its guid approved on another span",
            "ani",
-           "DELETE FROM codings WHERE guid = '{a_approved}'\n"
-           + _coding(guid="'{a_approved}'", start=0, end=5, review="'approved'",
+           "DELETE FROM codings WHERE guid = '{a_coding}'\n"
+           + _coding(guid="'{a_coding}'", start=0, end=5, review="'approved'",
                      reviewer="'{sri}'", reviewed_at="'{a_approved_at}'"),
            REVIEW_REFUSED),
     Attack("codings", "approve own coding", "ani",
            "UPDATE codings SET review = 'approved' WHERE guid = '{a_plain}'", REVIEW_REFUSED),
     Attack("codings", "turn own approval into a dispute", "ani",
-           "UPDATE codings SET review = 'disputed' WHERE guid = '{a_approved}'", REVIEW_REFUSED),
+           "UPDATE codings SET review = 'disputed' WHERE guid = '{a_coding}'", REVIEW_REFUSED),
     Attack("codings", "name a reviewer on own coding", "ani",
            "UPDATE codings SET reviewer = '{sri}' WHERE guid = '{a_plain}'", "permission denied"),
     Attack("codings", "set a review time on own coding", "ani",
@@ -248,9 +246,9 @@ ATTACKS: list[Attack] = [
            "INSERT INTO review_comments (guid, coding_guid, author, at, kind, text) "
            "VALUES ('attack-c', '{b_other}', '{ani}', 'x', 'revision', 'moved')", DENIED),
     Attack("review_comments", "delete the supervisor's comment", "ani",
-           "DELETE FROM review_comments WHERE pk = {sri_comment}"),
+           "DELETE FROM review_comments WHERE pk = {b_sri_comment}"),
     Attack("review_comments", "rewrite the supervisor's comment", "ani",
-           "UPDATE review_comments SET text = 'fine' WHERE pk = {sri_comment}",
+           "UPDATE review_comments SET text = 'fine' WHERE pk = {b_sri_comment}",
            "permission denied"),
     # ------------------------------------------------------------------ done marks
     Attack("document_marks", "mark a document done for another", "ani",
@@ -288,6 +286,29 @@ ATTACKS: list[Attack] = [
     Attack("case_attributes", "change an attribute", "ani", "DELETE FROM case_attributes",
            "permission denied"),
 ]  # fmt: skip
+
+
+def mirrored(attack: Attack) -> Attack:
+    """The same attack by budi on ani's rows (a coder's attacks run both ways)."""
+    import re as _re
+
+    swap = {"ani": "budi", "budi": "ani"}
+
+    def name(m: _re.Match[str]) -> str:
+        key = m.group(1)
+        if key in swap:
+            key = swap[key]
+        elif key[:2] in ("a_", "b_"):
+            key = ("b_" if key[0] == "a" else "a_") + key[2:]
+        return "{" + key + "}"
+
+    return Attack(
+        attack.table,
+        attack.name,
+        swap.get(attack.role, attack.role),
+        _re.sub(r"\{(\w+)\}", name, attack.sql),
+        attack.fails_with,
+    )
 
 
 @dataclass(frozen=True)
@@ -354,38 +375,32 @@ def shared(team_template: Path, pg_db: PgDatabase) -> Iterator[Shared]:
     finally:
         owner.close()
     s = Shared(pg_db, facts)
-    ani = s.open("ani")
-    facts["a_plain"] = ani.apply_coding(DOC, "cost", 10, 20)[0].guid
-    facts["a_approved"] = ani.apply_coding(DOC, "time", 30, 40)[0].guid
-    gone = ani.apply_coding(DOC, "time", 50, 60)[0].guid
-    ani.remove_coding(gone)
-    facts["a_memo"] = ani.add_memo("project", None, "ani's memo").guid
-    ani.mark_done(DOC)
-    ani.close()
-    budi = s.open("budi")
-    facts["b_coding"] = budi.apply_coding(DOC, "cost", 100, 120)[0].guid
-    facts["b_other"] = budi.apply_coding(DOC, "time", 130, 140)[0].guid
-    gone = budi.apply_coding(DOC, "time", 150, 160)[0].guid
-    budi.remove_coding(gone)
-    facts["b_tomb"] = gone
-    facts["b_memo"] = budi.add_memo("project", None, "budi's memo").guid
-    budi.mark_done(DOC)
-    run = budi.add_suggestions(
-        [
-            Suggestion(DOC, "facilities", 200, 220, "sentence", 1, ("x",)),
-            Suggestion(DOC, "facilities", 230, 240, "sentence", 2, ("x",)),
-        ]
-    )
-    assert run.created == 2
-    pending = budi.suggestions()
-    facts["b_suggestion"] = pending[0].guid
-    budi.reject_suggestions([pending[1].guid])
-    budi.close()
+    for who, x, base in (("ani", "a", 300), ("budi", "b", 100)):
+        p = s.open(who)
+        facts[f"{x}_plain"] = p.apply_coding(DOC, "cost", base - 8, base - 2)[0].guid
+        facts[f"{x}_coding"] = p.apply_coding(DOC, "cost", base, base + 20)[0].guid
+        facts[f"{x}_other"] = p.apply_coding(DOC, "time", base + 30, base + 40)[0].guid
+        gone = p.apply_coding(DOC, "time", base + 50, base + 60)[0].guid
+        p.remove_coding(gone)
+        facts[f"{x}_tomb"] = gone
+        facts[f"{x}_memo"] = p.add_memo("project", None, f"{who}'s memo").guid
+        p.mark_done(DOC)
+        run = p.add_suggestions(
+            [
+                Suggestion(DOC, "facilities", base + 100, base + 120, "sentence", 1, ("x",)),
+                Suggestion(DOC, "facilities", base + 130, base + 140, "sentence", 2, ("x",)),
+            ]
+        )
+        assert run.created == 2
+        pending = sorted(p.suggestions(), key=lambda c: c.start)
+        facts[f"{x}_suggestion"] = pending[0].guid
+        p.reject_suggestions([pending[1].guid])
+        p.close()
     sri = s.open("sri")
-    sri.review_coding(facts["a_approved"], "approved")
-    sri.review_coding(facts["b_coding"], "approved")
-    sri.review_coding(facts["b_other"], "disputed", "wrong code")
-    sri.adjudicate(DOC, names["ani"], names["budi"], {1: "a"}, consensus=facts["consensus"])
+    for x in ("a", "b"):
+        sri.review_coding(facts[f"{x}_coding"], "approved")
+        sri.review_coding(facts[f"{x}_other"], "disputed", "wrong code")
+    sri.adjudicate(DOC, names["ani"], names["budi"], {1: "both"}, consensus=facts["consensus"])
     sri.close()
     with s.open() as owner:
         with owner.engine.connect() as conn:
@@ -395,20 +410,23 @@ def shared(team_template: Path, pg_db: PgDatabase) -> Iterator[Shared]:
             facts["doc_pk"] = one.one().pk
             code = conn.execute(text("SELECT pk, guid FROM codes WHERE id = 'cost'")).one()
             facts["code_pk"], facts["code_guid"] = code.pk, code.guid
-            facts["b_action"] = conn.execute(
-                text("SELECT max(seq) FROM actions WHERE coder = :c AND kind = 'code'"),
-                {"c": names["budi"]},
-            ).scalar()
-            facts["sri_comment"] = conn.execute(
-                text("SELECT pk FROM review_comments WHERE coding_guid = :g"),
-                {"g": facts["b_other"]},
-            ).scalar()
-            facts["b_rejection_pk"] = conn.execute(
-                text("SELECT pk FROM suggestion_rejections")
-            ).scalar()
-            facts["a_approved_at"] = conn.execute(
-                text("SELECT reviewed_at FROM codings WHERE guid = :g"), {"g": facts["a_approved"]}
-            ).scalar()
+            for who, x in (("ani", "a"), ("budi", "b")):
+                facts[f"{x}_action"] = conn.execute(
+                    text("SELECT max(seq) FROM actions WHERE coder = :c AND kind = 'code'"),
+                    {"c": names[who]},
+                ).scalar()
+                facts[f"{x}_sri_comment"] = conn.execute(
+                    text("SELECT pk FROM review_comments WHERE coding_guid = :g"),
+                    {"g": facts[f"{x}_other"]},
+                ).scalar()
+                facts[f"{x}_rejection_pk"] = conn.execute(
+                    text("SELECT pk FROM suggestion_rejections WHERE coder = :c"),
+                    {"c": names[who]},
+                ).scalar()
+                facts[f"{x}_approved_at"] = conn.execute(
+                    text("SELECT reviewed_at FROM codings WHERE guid = :g"),
+                    {"g": facts[f"{x}_coding"]},
+                ).scalar()
     yield s
 
 
@@ -446,7 +464,8 @@ def _attempt(shared: Shared, attack: Attack) -> str:
 def test_every_attack_fails_table_by_table(shared: Shared) -> None:
     before = dump_pg(shared.db.url)
     outcomes: dict[str, str] = {}
-    for attack in ATTACKS:
+    both_ways = [*ATTACKS, *(mirrored(a) for a in ATTACKS if a.role == "ani")]
+    for attack in both_ways:
         how = _attempt(shared, attack)
         if attack.fails_with:
             assert how, f"{attack.table}: {attack.name}: no error (expected {attack.fails_with})"
@@ -455,6 +474,7 @@ def test_every_attack_fails_table_by_table(shared: Shared) -> None:
         outcomes[attack.name] = how
     assert dump_pg(shared.db.url) == before
     assert len(outcomes) == len(ATTACKS)  # every name is unique
+    assert len(both_ways) == 146
 
 
 def test_refusals_name_the_role_and_the_operation(shared: Shared) -> None:
@@ -473,13 +493,17 @@ def test_blind_coding_hides_others_work_in_every_table(shared: Shared) -> None:
     with shared.open() as owner:
         owner.set_blind(True)
     for read in BLIND_READS:
+        for reader, sql in (
+            ("ani", _fill(read.sql, shared.facts)),
+            ("budi", _fill(mirrored(Attack("", "", "ani", read.sql)).sql, shared.facts)),
+        ):
+            con = shared.connect(reader)
+            try:
+                rows = con.execute(sql).fetchall()
+            finally:
+                con.close()
+            assert rows == [], f"{read.table}: {read.name} (by {reader}): {rows}"
         sql = _fill(read.sql, shared.facts)
-        con = shared.connect("ani")
-        try:
-            rows = con.execute(sql).fetchall()
-        finally:
-            con.close()
-        assert rows == [], f"{read.table}: {read.name}: {rows}"
         con = shared.connect("sri")  # supervisors still see everything
         try:
             seen = con.execute(sql).fetchall()
@@ -521,7 +545,7 @@ def test_merge_code_by_a_coder_is_one_line(shared: Shared) -> None:
     assert r.exit_code == 1
     assert r.stderr == (
         f"error: the database role {shared.role('ani')!r} may not merge code 'cost' into 'time': "
-        "2 codings of other coders use it (only the project's owner moves other coders' codings)\n"
+        "3 codings of other coders use it (only the project's owner moves other coders' codings)\n"
     )
     assert r.exception is None or isinstance(r.exception, SystemExit)
     assert dump_pg(shared.db.url) == before
@@ -556,16 +580,16 @@ def test_roles_still_do_their_own_work(shared: Shared) -> None:
     ani = shared.open("ani")
     try:
         # the one exception: review revise resets the verdict on one's own coding
-        revised = ani.revise_coding(f["a_approved"], start=31, comment="narrower")
+        revised = ani.revise_coding(f["a_coding"], start=301, comment="narrower")
         assert revised.review == "unreviewed"
         # and an undo brings back exactly the supervisor's verdict
         ani.undo()
-        back = ani.coding(f["a_approved"])
-        assert (back.review, back.start) == ("approved", 30)
+        back = ani.coding(f["a_coding"])
+        assert (back.review, back.start) == ("approved", 300)
         # deleting one's approved coding and undoing it restores the approval
-        ani.remove_coding(f["a_approved"])
+        ani.remove_coding(f["a_coding"])
         ani.undo()
-        assert ani.coding(f["a_approved"]).review == "approved"
+        assert ani.coding(f["a_coding"]).review == "approved"
         # accepting another coder's suggestion makes it one's own (blind coding off)
         accepted = ani.accept_suggestions([f["b_suggestion"]])
         assert accepted[0].coder == shared.role("ani")
