@@ -115,8 +115,10 @@ def index_missing(
     key = "sentence_pk" if conn.dialect.name == "postgresql" else "rowid"
     rows = conn.execute(
         text(
+            # "+s.document_pk": walk the key range from :after (an index on the
+            # document would make every chunk read the document's sentences again)
             'SELECT s.pk, s.start, s."end", s.lemmas FROM sentences s '
-            "WHERE s.document_pk = :doc AND s.pk > :after AND NOT EXISTS "
+            "WHERE +s.document_pk = :doc AND s.pk > :after AND NOT EXISTS "
             f"(SELECT 1 FROM sentence_search f WHERE f.{key} = s.pk) ORDER BY s.pk LIMIT :n"
         ),
         {"doc": doc_pk, "after": after, "n": limit},
