@@ -879,6 +879,15 @@ def test_every_run_feeds_at_least_200_broken_files() -> None:
     if not COUNTS:
         pytest.skip("run the whole module: the fuzz tests did not run")
     areas = ("codebook", "transcript", "exchange", "hostile")
+    print(  # shown with -s: the figures docs/reliability.md quotes
+        "fuzz: "
+        + "; ".join(
+            f"{a}: {COUNTS[a, 'fed']} fed, {COUNTS[a, 'broken']} broken refused, "
+            f"{COUNTS[a, 'refused'] - COUNTS[a, 'broken']} damaged refused, "
+            f"{COUNTS[a, 'accepted']} damaged accepted"
+            for a in areas
+        )
+    )
     for area in areas[:3]:
         assert COUNTS[area, "broken"] >= 80, (area, dict(COUNTS))
     assert COUNTS["hostile", "broken"] >= 50, dict(COUNTS)
