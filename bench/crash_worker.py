@@ -112,7 +112,24 @@ def run_cli(s: dict[str, Any], ack: Ack) -> None:
         ack("exit 0")
 
 
-SCENARIOS = {"coding": run_coding, "import": run_import, "cli": run_cli}
+def run_finish_index(s: dict[str, Any], ack: Ack) -> None:
+    """After a kill: write the search entries an import left pending (what opening
+    the project does once the importer's heartbeat is old)."""
+    from qualcode.store import open_project
+
+    project = open_project(s["project"], backup=False)
+    try:
+        project.index_pending()
+    finally:
+        project.close()
+
+
+SCENARIOS = {
+    "coding": run_coding,
+    "import": run_import,
+    "cli": run_cli,
+    "finish-index": run_finish_index,
+}
 
 
 def child(request: dict[str, Any], ack_fd: int, control: socket.socket) -> None:

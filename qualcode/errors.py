@@ -7,8 +7,13 @@ only ever shown for a bug, never for a user's mistake.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+"""Control characters a one-line message never prints raw (escape sequences,
+bidirectional overrides)."""
 
 
 @dataclass(frozen=True)
@@ -44,7 +49,13 @@ class Problem:
             text += f" ({self.hint})"
         if len(text.splitlines()) > 1:  # a value quoted from the input may hold line breaks
             text = " ".join(part.strip() for part in text.splitlines() if part.strip())
-        return text
+        # a file name or value may hold an escape sequence: never sent to the terminal raw
+        return _CONTROL.sub(
+            lambda m: (
+                f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}"
+            ),
+            text,
+        )
 
     def __str__(self) -> str:
         return self.format()
@@ -112,3 +123,11 @@ class NotFoundError(QualcodeError):
 
 class ConflictError(QualcodeError):
     """Someone else changed the same thing first (optimistic concurrency)."""
+
+
+class ProjectGoneError(ProjectError):
+    """The project file was deleted, moved away or replaced while it was open.
+
+    Nothing more is written to it; what the open connection still holds can be saved
+    to a new file (``Project.save_copy``).
+    """

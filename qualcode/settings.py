@@ -53,8 +53,13 @@ class Settings:
     label_lang: str | None = None
     """Which label translation to show first (``id`` or ``en``)."""
 
+    raw_csv: bool = False
+    """CSV exports write text that starts like a spreadsheet formula (``=``, ``+``,
+    ``-``, ``@``) as it is, for analysis scripts; by default such a cell gets a
+    leading ``'`` so Excel or LibreOffice shows it instead of running it."""
 
-FIELDS = ("coder", "theme", "keymap", "label_lang")
+
+FIELDS = ("coder", "theme", "keymap", "label_lang", "raw_csv")
 
 
 def load_settings(path: Path | None = None) -> Settings:
@@ -68,8 +73,13 @@ def load_settings(path: Path | None = None) -> Settings:
         return Settings()
     import yaml
 
+    from qualcode.files import read_limited
+
+    raw = read_limited(path, limit=1024 * 1024, what="settings file")
     try:
-        data: Any = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data: Any = yaml.safe_load(raw.decode("utf-8-sig")) or {}
+    except UnicodeDecodeError:
+        raise InputError("settings are not valid UTF-8", path=path) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise InputError(
@@ -93,6 +103,7 @@ def load_settings(path: Path | None = None) -> Settings:
         theme=data.get("theme") or "textual-dark",
         keymap={str(k): str(v) for k, v in keymap.items()},
         label_lang=data.get("label_lang"),
+        raw_csv=bool(data.get("raw_csv", False)),
     )
 
 
@@ -112,3 +123,15 @@ def default_coder(settings: Settings | None = None) -> str:
         return getpass.getuser()
     except Exception:  # no login name (containers): still a stable name
         return "coder"
+
+
+def raw_csv() -> bool:
+    """Whether CSV cells are written as they are: ``QUALCODE_RAW_CSV=1``, else the
+    ``raw_csv`` setting (default: formula-like text is neutralised)."""
+    env = os.environ.get("QUALCODE_RAW_CSV")
+    if env is not None and env.strip():
+        return env.strip().lower() in ("1", "true", "yes", "on")
+    try:
+        return load_settings().raw_csv
+    except InputError:
+        return False

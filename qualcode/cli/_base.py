@@ -9,6 +9,8 @@ never a traceback. Heavy libraries load inside the commands that need them, so
 
 from __future__ import annotations
 
+import errno
+import sqlite3
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -17,6 +19,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from qualcode import __version__
+from qualcode.core.names import escape
 from qualcode.errors import QualcodeError
 
 if TYPE_CHECKING:
@@ -82,6 +85,31 @@ def fail(message: str) -> NoReturn:
     raise QualcodeError(message)
 
 
+ENVIRONMENT_ERRNOS = {
+    errno.ENOSPC,
+    errno.EDQUOT,
+    errno.EFBIG,
+    errno.EROFS,
+    errno.EACCES,
+    errno.EPERM,
+    errno.EIO,
+    errno.ENOENT,
+    errno.ESTALE,
+}
+"""Operating-system errors a user's machine causes (one line, never a traceback)."""
+
+
+def _sqlite_hint(exc: Exception) -> str:
+    text = str(exc).lower()
+    if "full" in text:
+        return "free some space on the disk; the project is as it was"
+    if "readonly" in text:
+        return "the project or its folder cannot be written"
+    if "malformed" in text or "not a database" in text:
+        return "the project file is damaged: restore a backup (qualcode restore FILE)"
+    return "the project is as it was"
+
+
 class QualcodeGroup(click.Group):
     """A click group whose errors are one line on stderr and a non-zero exit.
 
@@ -114,6 +142,17 @@ class QualcodeGroup(click.Group):
             sys.exit(exc.exit_code)
         except BrokenPipeError:  # `qualcode codings | head`
             sys.exit(0)
+        except OSError as exc:
+            # the machine, not the program: a full disk, a read-only folder, a file
+            # over the size limit, a lost network drive
+            if exc.errno not in ENVIRONMENT_ERRNOS:
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            echo_err(f"error: {where}{exc.strerror or exc} (nothing more was written)")
+            sys.exit(1)
+        except sqlite3.Error as exc:
+            echo_err(f"error: the project database: {exc} ({_sqlite_hint(exc)})")
+            sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
 
 
@@ -163,9 +202,42 @@ def main(argv: Sequence[str] | None = None) -> None:
     cli.main(args=list(argv) if argv is not None else None, prog_name="qualcode")
 
 
+MAX_INT = 2**53 - 1
+"""The largest whole number an option takes (every offset, count and number fits,
+and so does every database's integer)."""
+
+
+class WholeNumber(click.ParamType[int]):
+    """An ``int`` option whose value fits every database integer: a number like
+    ``99999999999999999999999`` is one line, not an overflow deep in SQLite."""
+
+    name = "integer"
+
+    def __init__(self, minimum: int | None = None) -> None:
+        self.minimum = minimum
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            number = value
+        else:
+            try:
+                number = int(str(value).strip())
+            except ValueError:
+                self.fail(f"{value!r} is not a valid integer.", param, ctx)
+        if abs(number) > MAX_INT:
+            self.fail(f"{value} is too large (at most {MAX_INT:,})", param, ctx)
+        if self.minimum is not None and number < self.minimum:
+            self.fail(f"{number} is below {self.minimum}", param, ctx)
+        return number
+
+
+INT = WholeNumber()
+"""Use as ``type=INT`` for every whole-number option."""
+
+
 def clip(text: str, width: int = 60) -> str:
-    """One line of at most ``width`` characters."""
-    text = " ".join(text.split())
+    """One line of at most ``width`` characters (control characters shown escaped)."""
+    text = escape(" ".join(text.split()))
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -188,3 +260,10 @@ def load_names(path: Any) -> Any:
     from qualcode.services.reports import load_pseudonyms
 
     return load_pseudonyms(path)
+
+
+def show(name: object) -> str:
+    """A name (coder, document, code, case, speaker) as printed: a newline, a tab or
+    an escape sequence in it is shown escaped (``a\\nb``), so it can neither break a
+    table's lines nor restyle the terminal."""
+    return escape("" if name is None else str(name))

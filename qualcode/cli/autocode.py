@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from qualcode.cli._base import Context, cli, clip, echo_err, fail, pass_ctx
+from qualcode.cli._base import Context, cli, clip, echo_err, fail, pass_ctx, show
 
 if TYPE_CHECKING:
     from qualcode.core.autocode import CodeScore, Evaluation
@@ -256,7 +256,7 @@ def suggestions(
         click.echo(json.dumps([c.to_json() for c in rows], ensure_ascii=False, indent=2))
         return
     for c in rows:
-        click.echo(f"{c.guid}\t{c.doc}\t{c.start}\t{c.end}\t{c.code}\t{clip(c.quote)}")
+        click.echo(f"{c.guid}\t{show(c.doc)}\t{c.start}\t{c.end}\t{show(c.code)}\t{clip(c.quote)}")
     echo_err(f"{len(rows)} pending suggestion(s)")
 
 
@@ -280,7 +280,7 @@ def suggestions_accept(
         else:
             done = project.accept_suggestions(list(guids))
     for c in done:
-        click.echo(f"accepted {c.doc} [{c.start}:{c.end}] {c.code}: {clip(c.quote)}")
+        click.echo(f"accepted {show(c.doc)} [{c.start}:{c.end}] {show(c.code)}: {clip(c.quote)}")
     if not done:
         echo_err("nothing to accept")
 
@@ -293,7 +293,7 @@ def suggestions_reject(ctx: Context, guids: tuple[str, ...]) -> None:
     with ctx.open() as project:
         done = project.reject_suggestions(list(guids))
     for c in done:
-        click.echo(f"rejected {c.doc} [{c.start}:{c.end}] {c.code}: {clip(c.quote)}")
+        click.echo(f"rejected {show(c.doc)} [{c.start}:{c.end}] {show(c.code)}: {clip(c.quote)}")
 
 
 # ---------------------------------------------------------------------- import

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from qualcode.cli._base import Context, cli, echo_err, fail, pass_ctx
+from qualcode.cli._base import INT, Context, cli, echo_err, fail, pass_ctx
 from qualcode.errors import QualcodeError
 
 if TYPE_CHECKING:
@@ -219,7 +219,7 @@ def codebook_describe(
 @click.argument("code")
 @click.option("--parent", help="The new parent code.")
 @click.option("--top", is_flag=True, help="Make it a top-level code.")
-@click.option("--position", type=int, help="Place among its new siblings (0 first; default last).")
+@click.option("--position", type=INT, help="Place among its new siblings (0 first; default last).")
 @pass_ctx
 def codebook_move(
     ctx: Context, code: str, parent: str | None, top: bool, position: int | None

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from qualcode.cli._base import Context, cli, clip, fail, pass_ctx
+from qualcode.cli._base import INT, Context, cli, clip, fail, pass_ctx, show
 
 # ---------------------------------------------------------------------- coding
 
@@ -16,12 +16,12 @@ from qualcode.cli._base import Context, cli, clip, fail, pass_ctx
 def _selector_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     for decorator in reversed(
         [
-            click.option("--start", type=int, help="First character (0-based)."),
-            click.option("--end", type=int, help="End character (exclusive)."),
-            click.option("--sentence", type=int, help="Sentence number (from 1)."),
-            click.option("--turn", type=int, help="Turn number (from 1)."),
+            click.option("--start", type=INT, help="First character (0-based)."),
+            click.option("--end", type=INT, help="End character (exclusive)."),
+            click.option("--sentence", type=INT, help="Sentence number (from 1)."),
+            click.option("--turn", type=INT, help="Turn number (from 1)."),
             click.option("--match", metavar="TEXT", help="Exact text in the document."),
-            click.option("--nth", type=int, help="With --match: the K-th occurrence (from 1)."),
+            click.option("--nth", type=INT, help="With --match: the K-th occurrence (from 1)."),
             click.option(
                 "--all", "all_matches", is_flag=True, help="With --match: every occurrence."
             ),
@@ -131,7 +131,7 @@ def uncode(
                 + ", ".join(f"[{s}:{e}]" for s, e in spans)
             )
         for c in removed:
-            click.echo(f"removed {c.doc} [{c.start}:{c.end}] {c.code}")
+            click.echo(f"removed {show(c.doc)} [{c.start}:{c.end}] {show(c.code)}")
 
 
 @cli.command()
@@ -164,4 +164,6 @@ def codings(
         click.echo(json.dumps([c.to_json() for c in rows], ensure_ascii=False, indent=2))
         return
     for c in rows:
-        click.echo(f"{c.doc}\t{c.start}\t{c.end}\t{c.code}\t{c.coder}\t{clip(c.quote)}")
+        click.echo(
+            f"{show(c.doc)}\t{c.start}\t{c.end}\t{show(c.code)}\t{show(c.coder)}\t{clip(c.quote)}"
+        )

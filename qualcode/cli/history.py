@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from qualcode.cli._base import Context, cli, echo_err, pass_ctx
+from qualcode.cli._base import INT, Context, cli, echo_err, pass_ctx
 
 # ---------------------------------------------------------------------- history
 
@@ -17,7 +17,7 @@ _ANY = click.option(
 
 
 @cli.command()
-@click.option("-n", "steps", type=int, default=1, show_default=True, help="How many steps.")
+@click.option("-n", "steps", type=INT, default=1, show_default=True, help="How many steps.")
 @_ANY
 @pass_ctx
 def undo(ctx: Context, steps: int, anywhere: bool) -> None:
@@ -34,7 +34,7 @@ def undo(ctx: Context, steps: int, anywhere: bool) -> None:
 
 
 @cli.command()
-@click.option("-n", "steps", type=int, default=1, show_default=True, help="How many steps.")
+@click.option("-n", "steps", type=INT, default=1, show_default=True, help="How many steps.")
 @_ANY
 @pass_ctx
 def redo(ctx: Context, steps: int, anywhere: bool) -> None:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from qualcode.cli._base import Context, cli, clip, echo_err, fail, pass_ctx
+from qualcode.cli._base import Context, cli, clip, echo_err, fail, pass_ctx, show
 from qualcode.cli.codebook import _edited, codebook
 from qualcode.errors import NotFoundError
 
@@ -409,7 +409,9 @@ def recode(ctx: Context, guids: tuple[str, ...], target: str, codings_file: str 
     with ctx.open() as project:
         codings = project.recode_codings(chosen, target)
     for c in codings:
-        click.echo(f"recoded {c.guid} {c.doc} [{c.start}:{c.end}] -> {c.code}: {clip(c.quote)}")
+        click.echo(
+            f"recoded {c.guid} {show(c.doc)} [{c.start}:{c.end}] -> {show(c.code)}: {clip(c.quote)}"
+        )
     gone = len(dict.fromkeys(chosen)) - len(codings)
     if gone:
         click.echo(f"{gone} identical to a coding {target} already had: stored once")

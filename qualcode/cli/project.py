@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from qualcode.cli._base import Context, cli, echo_err, pass_ctx
+from qualcode.cli._base import INT, Context, cli, echo_err, pass_ctx, show
 
 if TYPE_CHECKING:
     from qualcode.core.model import ImportResult
@@ -401,11 +401,11 @@ def documents(click_ctx: click.Context, as_json: bool) -> None:
             )
         )
         return
-    width = max([len(d.name) for d in docs] + [8])
+    width = max([len(show(d.name)) for d in docs] + [8])
     click.echo(f"{'document':<{width}}  lang  turns  sentences  codings  coded")
     for d in docs:
         click.echo(
-            f"{d.name:<{width}}  {d.lang or '-':<4}  {d.turns:>5}  {d.sentences:>9}  {d.codings:>7}  {d.coded_share:>5.0%}"
+            f"{show(d.name):<{width}}  {d.lang or '-':<4}  {d.turns:>5}  {d.sentences:>9}  {d.codings:>7}  {d.coded_share:>5.0%}"
         )
 
 
@@ -576,7 +576,7 @@ def turns(ctx: Context, doc: str, as_json: bool) -> None:
         content = document.text[t.start : t.end].replace("\n", " ")
         if len(content) > 70:
             content = content[:69] + "…"
-        click.echo(f"{t.number:>4}  {t.speaker or '-':<16.16} {t.role or '-':<11} {content}")
+        click.echo(f"{t.number:>4}  {show(t.speaker or '-'):<16.16} {t.role or '-':<11} {content}")
 
 
 @cli.command()
@@ -614,12 +614,13 @@ def sentences(ctx: Context, doc: str, as_json: bool) -> None:
 
 
 @cli.command()
-@click.option("-n", "limit", type=int, default=20, show_default=True, help="How many entries.")
+@click.option("-n", "limit", type=INT, default=20, show_default=True, help="How many entries.")
 @pass_ctx
 def log(ctx: Context, limit: int) -> None:
     """Show the newest entries of the action log."""
     with ctx.open() as project:
         for a in project.actions(limit):
             click.echo(
-                f"{a['seq']:>6}  {a['at']}  {a['coder']:<12.12}  {a['kind']:<14} {a['summary']}"
+                f"{a['seq']:>6}  {a['at']}  {show(a['coder']):<12.12}  {a['kind']:<14} "
+                f"{show(a['summary'])}"
             )

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from qualcode.cli._base import Context, cli, clip, echo_err, pass_ctx
+from qualcode.cli._base import INT, Context, cli, clip, echo_err, pass_ctx, show
 
 
 @cli.group()
@@ -103,13 +103,13 @@ def review_reply(ctx: Context, guid: str, text: str) -> None:
     """Answer a dispute (the coding goes back to the reviewer's queue)."""
     with ctx.open() as project:
         entry = project.reply_review(guid, text, author=ctx.coder)
-    click.echo(f"{guid}: reply by {entry.author}")
+    click.echo(f"{guid}: reply by {show(entry.author)}")
 
 
 @review.command("revise")
 @click.argument("guid")
-@click.option("--start", type=int, help="New start offset.")
-@click.option("--end", type=int, help="New end offset.")
+@click.option("--start", type=INT, help="New start offset.")
+@click.option("--end", type=INT, help="New end offset.")
 @click.option("--code", "code", metavar="ID", help="New code.")
 @click.option("--comment", "-m", default="", help="What was changed and why.")
 @pass_ctx
@@ -167,9 +167,11 @@ def review_queue(ctx: Context, queue: str, as_json: bool) -> None:
         return
     for item in items:
         c = item.coding
-        click.echo(f"{c.guid}  {c.doc} [{c.start}:{c.end}] {c.code}  “{clip(c.quote, 50)}”")
+        click.echo(
+            f"{c.guid}  {show(c.doc)} [{c.start}:{c.end}] {show(c.code)}  “{clip(c.quote, 50)}”"
+        )
         for t in item.thread:
-            click.echo(f"    {t.at} {t.author} {t.kind}: {t.text}")
+            click.echo(f"    {t.at} {show(t.author)} {show(t.kind)}: {show(t.text)}")
 
 
 @review.command("thread")
@@ -180,6 +182,6 @@ def review_thread(ctx: Context, guid: str) -> None:
     with ctx.open() as project:
         coding = project.coding_by_guid(guid)
         thread = project.review_thread(guid)
-    click.echo(f"{coding.guid} {coding.code} {coding.review}: “{clip(coding.quote, 60)}”")
+    click.echo(f"{coding.guid} {show(coding.code)} {coding.review}: “{clip(coding.quote, 60)}”")
     for t in thread:
-        click.echo(f"  {t.at} {t.author} {t.kind}: {t.text}")
+        click.echo(f"  {t.at} {show(t.author)} {show(t.kind)}: {show(t.text)}")

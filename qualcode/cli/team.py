@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from qualcode.cli._base import (
     load_names,
     pass_ctx,
     pseudonyms_option,
+    show,
 )
 
 
@@ -71,9 +73,15 @@ def merge(ctx: Context, other: str, dry_run: bool, no_backup: bool) -> None:
 
     Documents match by content, then by name (codings re-anchored where the text
     differs); codes by guid, id and aliases; codings by guid, keeping each coder's
-    memo and review; deletions on either side stay deleted; identical codings are
-    stored once. The project is backed up first (the copy is removed again when the
-    merge changes nothing). A merge ends the undo history: its backup is its undo.
+    memo and review; deletions on either side stay deleted (a coder's own); identical
+    codings are stored once. The project is backed up first (the copy is removed
+    again when the merge changes nothing). A merge ends the undo history: its backup
+    is its undo.
+
+    Every incoming row is checked as an import is (spans inside the text, codes
+    and documents that exist, valid ids and names, tombstones only of the coder
+    whose coding they delete); what fails is listed as refused and not merged, and
+    the exit status is then 1.
     """
     from qualcode import services
 
@@ -90,6 +98,13 @@ def merge(ctx: Context, other: str, dry_run: bool, no_backup: bool) -> None:
     click.echo(f"{head}: {report.source}")
     for line in report.lines():
         click.echo(f"  {line}")
+    if report.refused:
+        # as a batch import with a bad file: the rest is in, and the status says so
+        echo_err(
+            f"error: {len(report.refused)} incoming row(s) refused as invalid (listed above); "
+            "the rest was merged"
+        )
+        sys.exit(1)
 
 
 # ---------------------------------------------------------------------- backup
@@ -145,7 +160,7 @@ def done(ctx: Context, docs: Sequence[str], undo: bool) -> None:
     with ctx.open() as project:
         for doc in docs:
             project.mark_done(doc, done=not undo)
-            click.echo(f"{doc}: {'not done' if undo else 'done'} for {project.coder}")
+            click.echo(f"{show(doc)}: {'not done' if undo else 'done'} for {show(project.coder)}")
 
 
 # ---------------------------------------------------------------------- agreement
@@ -381,7 +396,7 @@ def team_list(ctx: Context, as_json: bool) -> None:
         )
         return
     for m in members:
-        click.echo(f"{m.name:<20} {m.role:<10} {m.codings:>6} codings  {len(m.done):>3} done")
+        click.echo(f"{show(m.name):<20} {m.role:<10} {m.codings:>6} codings  {len(m.done):>3} done")
 
 
 @team.command("blind")

@@ -7,7 +7,16 @@ from pathlib import Path
 
 import click
 
-from qualcode.cli._base import Context, cli, echo_err, load_names, pass_ctx, pseudonyms_option
+from qualcode.cli._base import (
+    INT,
+    Context,
+    WholeNumber,
+    cli,
+    echo_err,
+    load_names,
+    pass_ctx,
+    pseudonyms_option,
+)
 from qualcode.core.text_analysis import GROUPINGS
 
 
@@ -24,7 +33,9 @@ def _split(values: Sequence[str]) -> list[str] | None:
     show_default=True,
     help="Count per document, case, code (its coded text) or speaker role.",
 )
-@click.option("--top", type=click.IntRange(min=1), help="Only the N most frequent words per group.")
+@click.option(
+    "--top", type=WholeNumber(minimum=1), help="Only the N most frequent words per group."
+)
 @click.option("--docs", multiple=True, metavar="DOC[,DOC]", help="Only these documents.")
 @click.option("--keep-stop-words", is_flag=True, help="Count stop words too.")
 @click.option(
@@ -78,7 +89,7 @@ def words(
 @cli.command()
 @click.argument("term")
 @click.option(
-    "--width", default=40, show_default=True, type=int, help="Characters of context each side."
+    "--width", default=40, show_default=True, type=INT, help="Characters of context each side."
 )
 @click.option(
     "--lemma", is_flag=True, help="Match on lemmas (tunggu finds menunggu, ditunggu, nungguin)."

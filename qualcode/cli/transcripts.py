@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from qualcode.cli._base import Context, cli, clip, echo_err, pass_ctx
+from qualcode.cli._base import INT, Context, cli, clip, echo_err, pass_ctx, show
 
 # ---------------------------------------------------------------------- speakers
 
@@ -127,7 +127,7 @@ def speakers_set(
     help="Only turns of this role (interviewer, participant) or speaker label.",
 )
 @click.option("--doc", metavar="DOC", help="Only this document.")
-@click.option("--limit", type=int, metavar="N", help="At most N hits.")
+@click.option("--limit", type=INT, metavar="N", help="At most N hits.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON list of objects.")
 @pass_ctx
 def search(
@@ -211,7 +211,7 @@ def cases(click_ctx: click.Context, as_json: bool) -> None:
     for c in found:
         sources = ", ".join(s.doc + (f" ({s.speaker})" if s.speaker else "") for s in c.sources)
         attrs = ", ".join(f"{k}={v}" for k, v in c.attributes.items() if v is not None)
-        click.echo(f"{c.name}\t{attrs or '-'}\t{sources or '-'}")
+        click.echo(f"{show(c.name)}\t{show(attrs) or '-'}\t{show(sources) or '-'}")
 
 
 @cases.command("link")

@@ -60,9 +60,12 @@ RULE_SCOPES = ("sentence", "turn")
 RULE_SPEAKERS = ("any", "participant", "interviewer")
 RULE_MATCH = ("lemma", "exact")
 
-ID_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
-KEY_RE = re.compile(r"^[a-z0-9]{1,3}$")
-COLOR_RE = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+MAX_DEPTH = 100
+"""The deepest a code may sit under its top-level code (as YAML nesting is limited)."""
+
+ID_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*\Z")
+KEY_RE = re.compile(r"^[a-z0-9]{1,3}\Z")
+COLOR_RE = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})\Z")
 
 # A colour-blind-friendly palette (Okabe-Ito plus Tol's muted set) for codes
 # that have no colour of their own; chosen by position so it is stable.
@@ -358,16 +361,18 @@ def tree_order(codes: Iterable[Code]) -> list[Code]:
         children.setdefault(parent, []).append(c)
     out: list[Code] = []
     seen: set[str] = set()
-
-    def visit(parent: str | None) -> None:
-        for child in children.get(parent, []):
-            if child.id in seen:
-                continue
-            seen.add(child.id)
-            out.append(child)
-            visit(child.id)
-
-    visit(None)
+    # depth first without recursion: a chain of parents may be a thousand codes deep
+    stack: list[Iterator[Code]] = [iter(children.get(None, []))]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+            continue
+        if child.id in seen:
+            continue
+        seen.add(child.id)
+        out.append(child)
+        stack.append(iter(children.get(child.id, [])))
     # codes caught in a cycle are unreachable from the top; keep them, in order
     out.extend(c for c in codes if c.id not in seen)
     return out
@@ -614,14 +619,35 @@ def validate_codebook_data(
     for code_id, (parent, path) in parents.items():
         if parent is not None and parent not in seen_ids:
             col.add(path, f"code {code_id!r} names unknown parent {parent!r}")
-    # cycles through explicit 'parent' fields
+    # cycles through explicit 'parent' fields, and chains of parents too deep to show
     reported: set[str] = set()
+    depth: dict[str, int] = {}
+    too_deep = False
     for start in parents:
         chain: list[str] = []
+        in_chain: set[str] = set()
         current: str | None = start
-        while current is not None and current in parents and current not in chain:
+        while (
+            current is not None
+            and current in parents
+            and current not in in_chain
+            and current not in depth
+        ):
             chain.append(current)
+            in_chain.add(current)
             current = parents[current][0]
+        base = depth.get(current, 0) if current is not None else 0
+        if current is None or current not in in_chain:
+            for i, code_id in enumerate(reversed(chain), start=1):
+                depth[code_id] = base + i
+                if base + i > MAX_DEPTH and not too_deep:
+                    too_deep = True
+                    col.add(
+                        parents[code_id][1],
+                        f"code {code_id!r} is {base + i} levels deep (at most {MAX_DEPTH})",
+                        "use a flatter codebook",
+                    )
+            continue
         if current is not None and current in chain:
             cycle = chain[chain.index(current) :]
             key = min(cycle)

@@ -335,6 +335,8 @@ class ProjectMergeReport:
         cases_added: cases added.
         tombstones_added: deletions learnt from them.
         adjudications_added: adjudication decisions added.
+        refused: one line per incoming row (or group) that failed validation or
+            a tombstone that was not the deleting coder's own (nothing of it merged).
         backup: the backup made before writing (removed again when nothing changed).
         rows_changed: rows written, as the store counted them.
     """
@@ -364,6 +366,7 @@ class ProjectMergeReport:
     cases_added: list[str] = field(default_factory=list)
     tombstones_added: int = 0
     adjudications_added: int = 0
+    refused: list[str] = field(default_factory=list)
     backup: str | None = None
     rows_changed: int = 0
     """Rows the merge wrote (inserted, updated or deleted), counted by the store."""
@@ -429,6 +432,9 @@ class ProjectMergeReport:
                 f"differs: {c.code}.{c.field}: ours {_show(c.ours)}, theirs {_show(c.theirs)}"
             )
         out += [f"note: {n}" for n in self.notes]
+        if self.refused:
+            out.append(f"refused: {len(self.refused)} (not merged; the rest was)")
+            out += [f"refused: {r}" for r in self.refused]
         return out
 
 

@@ -265,7 +265,7 @@ class RefiProject:
 _GUID_RE = re.compile(
     r"^\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\}?$"
 )
-_GUID_BARE = re.compile(r"^\{?([0-9a-fA-F]{32})\}?$")
+_GUID_BARE = re.compile(r"^\{?([0-9a-fA-F]{32})\}?\Z")
 
 
 def parse_guid(value: str | None) -> str | None:
@@ -297,7 +297,7 @@ def derived_guid(*parts: str) -> str:
 
 # --------------------------------------------------------------------- colours
 
-_HEX = re.compile(r"^#?([0-9a-fA-F]+)$")
+_HEX = re.compile(r"^#?([0-9a-fA-F]+)\Z")
 _RGB_FN = re.compile(
     r"^rgba?\(\s*([\d.]+%?)\s*[, ]\s*([\d.]+%?)\s*[, ]\s*([\d.]+%?)\s*(?:[,/]\s*([\d.]+%?)\s*)?\)$",
     re.IGNORECASE,
@@ -609,7 +609,7 @@ def _name_matches(passage: str, name: str) -> bool:
 # --------------------------------------------------------------------- ids and matching
 
 ID_CHARS = re.compile(r"[^a-z0-9]+")
-_ID_OK = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
+_ID_OK = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*\Z")
 
 
 def slug(name: str, limit: int = 48) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 from qualcode.core.agreement import AgreementReport, CodeAgreement, Disagreement
 from qualcode.errors import InputError
 from qualcode.exporters.base import atomic_path, atomic_text
+from qualcode.exporters.csvsafe import safe_rows
 
 FORMATS = ("table", "csv", "xlsx", "json")
 
@@ -133,7 +134,7 @@ def to_table(report: AgreementReport, *, quote_width: int = 60) -> str:
 def _csv_text(rows: list[list[Any]]) -> str:
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerows(
-        [["" if v is None else v for v in r] for r in rows]
+        safe_rows([["" if v is None else v for v in r] for r in rows])
     )
     return buf.getvalue()
 
@@ -178,7 +179,16 @@ def to_xlsx(report: AgreementReport, path: Path) -> None:
     import xlsxwriter  # ~100 ms: only when writing a workbook
 
     with atomic_path(path) as tmp:
-        book = xlsxwriter.Workbook(str(tmp), {"nan_inf_to_errors": True})
+        # text stays text: a quote written "=HYPERLINK(...)" is never a formula
+        book = xlsxwriter.Workbook(
+            str(tmp),
+            {
+                "nan_inf_to_errors": True,
+                "strings_to_formulas": False,
+                "strings_to_numbers": False,
+                "strings_to_urls": False,
+            },
+        )
         bold = book.add_format({"bold": True})
         share = book.add_format({"num_format": "0.0%"})
         fixed = book.add_format({"num_format": "0.000"})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import stat
 import tempfile
 from collections.abc import Callable, Iterator
@@ -32,16 +33,46 @@ def atomic_path(path: Path) -> Iterator[Path]:
     or a power cut.
     """
     check_target(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    except OSError as exc:
+        raise write_error(path, exc) from None
     os.close(fd)
     tmp_path = Path(tmp)
     try:
         yield tmp_path
         _settle(tmp_path, path)
         os.replace(tmp_path, path)
+    except OSError as exc:
+        tmp_path.unlink(missing_ok=True)
+        raise write_error(path, exc) from None
+    except sqlite3.Error as exc:  # a SQLite export on a full disk
+        tmp_path.unlink(missing_ok=True)
+        raise InputError(
+            f"cannot write the file: {exc}",
+            path=path,
+            hint="free some space on the disk, or write somewhere else; nothing was written",
+        ) from None
     except BaseException:
         tmp_path.unlink(missing_ok=True)
         raise
+
+
+def write_error(path: Path, exc: OSError) -> InputError:
+    """One line for a file that could not be written (disk full, read-only folder,
+    no permission, file-size limit); the target is left as it was."""
+    import errno
+
+    reason = exc.strerror or exc.__class__.__name__
+    hints = {
+        errno.ENOSPC: "free some space on the disk; nothing was written",
+        errno.EDQUOT: "your disk quota is used up; nothing was written",
+        errno.EFBIG: "the file is over the size this system allows; nothing was written",
+        errno.EROFS: "the disk is read-only: write somewhere else",
+        errno.EACCES: "you may not write there: choose another folder",
+        errno.EPERM: "you may not write there: choose another folder",
+    }
+    return InputError(f"cannot write the file: {reason}", path=path, hint=hints.get(exc.errno or 0))
 
 
 def _settle(tmp: Path, path: Path) -> None:

@@ -643,7 +643,19 @@ def render(
 def write_codebook(codebook: Codebook, path: Path) -> None:
     """Write ``codebook`` to ``path``: an edit of the existing file (comments and order
     kept) or a new file. Atomic: the file is replaced only when complete."""
-    original = path.read_text(encoding="utf-8-sig") if path.exists() else None
+    original = None
+    if path.exists():
+        from qualcode.files import read_limited
+
+        raw = read_limited(path, limit=20 * 1024 * 1024, what="codebook file")
+        try:
+            original = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise InputError(
+                "the linked codebook is not valid UTF-8; not overwritten",
+                path=path,
+                hint="save it as UTF-8, or link another file",
+            ) from None
     text = render(codebook, original)
     with atomic_text(path) as fh:
         fh.write(text)

@@ -18,6 +18,7 @@ from typing import Any
 
 from qualcode.core.tables import Cell, Sheet, Workbook
 from qualcode.exporters.base import atomic_text, write_atomic
+from qualcode.exporters.csvsafe import safe_rows
 
 # ---------------------------------------------------------------------- CSV
 
@@ -27,8 +28,11 @@ def to_csv(book: Workbook, path: Path) -> None:
     sheet = book.sheets[0]
     with atomic_text(path, encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(sheet.columns)
-        writer.writerows(["" if v is None else v for v in row] for row in sheet.rows)
+        writer.writerows(
+            safe_rows(
+                [sheet.columns, *(["" if v is None else v for v in row] for row in sheet.rows)]
+            )
+        )
 
 
 # ---------------------------------------------------------------------- Markdown

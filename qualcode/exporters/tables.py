@@ -13,6 +13,7 @@ from pathlib import Path
 
 from qualcode.errors import InputError
 from qualcode.exporters.base import atomic_text, write_atomic
+from qualcode.exporters.csvsafe import safe_rows
 
 TABLE_FORMATS = ("csv", "xlsx")
 
@@ -38,8 +39,7 @@ def to_csv(header: Sequence[str], rows: Sequence[Sequence[object]], path: Path) 
     """UTF-8 with a BOM (Excel), one header row."""
     with atomic_text(path, encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerows(safe_rows([header, *rows]))
 
 
 def to_xlsx(
@@ -50,7 +50,8 @@ def to_xlsx(
 
     def write(tmp: Path) -> None:
         book = xlsxwriter.Workbook(
-            str(tmp), {"strings_to_numbers": False, "strings_to_urls": False}
+            str(tmp),
+            {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False},
         )
         try:
             ws = book.add_worksheet(sheet[:31] or "table")

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Protocol
 
 from qualcode.core.model import ImportedDocument
+from qualcode.core.names import check_name
 from qualcode.errors import InputError
 from qualcode.importers.speakers import SpeakerConfig
 
@@ -85,4 +86,12 @@ def read_transcript(
         )
     if not path.exists():
         raise InputError("file not found", path=path, hint="check the path")
-    return importer_for(path)(path, speakers=speakers, name=name, encoding=encoding)
+    doc = importer_for(path)(path, speakers=speakers, name=name, encoding=encoding)
+    check_name(
+        doc.name,
+        "document name",
+        limit=400,
+        path=path,
+        hint="rename the file (a document is named after it)",
+    )
+    return doc

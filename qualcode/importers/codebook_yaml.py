@@ -166,13 +166,20 @@ def load_yaml(text: str, source: str | None = None) -> YamlData:
     return YamlData(data, positions, problems)
 
 
+MAX_CODEBOOK_BYTES = 20 * 1024 * 1024
+"""Largest codebook file read (the shipped one of 30 codes is about 20 kB)."""
+
+
 def read_codebook_text(path: Path) -> str:
     """The file's text, with one-line refusals for missing, binary or undecodable files."""
-    if not path.exists():
-        raise InputError("file not found", path=path, hint="check the path")
-    if path.is_dir():
-        raise InputError("is a folder, not a codebook file", path=path)
-    data = path.read_bytes()
+    from qualcode.files import read_limited
+
+    data = read_limited(
+        path,
+        limit=MAX_CODEBOOK_BYTES,
+        what="codebook file",
+        hint="a codebook is a few hundred kilobytes at most",
+    )
     if b"\x00" in data[:8192]:
         raise InputError("is a binary file, not a YAML codebook", path=path)
     try:

@@ -72,17 +72,19 @@ class CodingFile:
     records: tuple[CodingRecord, ...]
 
 
+MAX_CODINGS_BYTES = 200 * 1024 * 1024
+"""Largest codings file read (a million codings as CSV is about 150 MB)."""
+
+
 def read_codings(path: Path) -> CodingFile:
     """Read a YAML, JSON or CSV codings file.
 
     Raises:
         InputError: one line per problem (``FILE:LINE:COL: message``).
     """
-    if not path.exists():
-        raise InputError("file not found", path=path, hint="check the path")
-    if path.is_dir():
-        raise InputError("is a folder, not a codings file", path=path)
-    raw = path.read_bytes()
+    from qualcode.files import read_limited
+
+    raw = read_limited(path, limit=MAX_CODINGS_BYTES, what="codings file")
     if b"\x00" in raw[:8192]:
         raise InputError("is a binary file, not a codings file", path=path)
     try:

@@ -14,8 +14,21 @@ from pathlib import Path
 
 from qualcode.errors import InputError
 
-MAX_BYTES = int(os.environ.get("QUALCODE_MAX_IMPORT_BYTES", 50 * 1024 * 1024))
-"""Largest transcript file accepted (50 MB; a 20,000-line transcript is about 2 MB)."""
+MAX_BYTES = 50 * 1024 * 1024
+"""Largest transcript file accepted by default (50 MB; a 20,000-line transcript is
+about 2 MB); ``QUALCODE_MAX_IMPORT_BYTES`` changes it."""
+
+
+def max_bytes() -> int:
+    """The transcript size limit: ``$QUALCODE_MAX_IMPORT_BYTES`` or :data:`MAX_BYTES`."""
+    raw = os.environ.get("QUALCODE_MAX_IMPORT_BYTES", "")
+    try:
+        return int(raw) if raw.strip() else MAX_BYTES
+    except ValueError:
+        raise InputError(
+            f"QUALCODE_MAX_IMPORT_BYTES={raw!r} is not a number of bytes",
+            hint="e.g. QUALCODE_MAX_IMPORT_BYTES=100000000",
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -30,29 +43,17 @@ class Decoded:
 def read_bytes(path: Path, *, limit: int | None = None) -> bytes:
     """The file's bytes, after the checks every importer needs.
 
+    Only a regular file is read (a FIFO, a device or a socket is refused, and
+    opening never waits), and the size limit is enforced while reading.
+
     Raises:
-        InputError: missing, a folder, unreadable, empty, or over the size limit.
+        InputError: missing, a folder, not a regular file, unreadable, empty, or
+            over the size limit.
     """
-    limit = MAX_BYTES if limit is None else limit
-    if not path.exists():
-        raise InputError("file not found", path=path, hint="check the path")
-    if path.is_dir():
-        raise InputError(
-            "is a folder, not a file", path=path, hint="name the files, e.g. folder/*.txt"
-        )
-    try:
-        size = path.stat().st_size
-        if size > limit:
-            raise InputError(
-                f"file is too large ({size:,} bytes; the limit is {limit:,})",
-                path=path,
-                hint="split it, or raise QUALCODE_MAX_IMPORT_BYTES",
-            )
-        data = path.read_bytes()
-    except PermissionError:
-        raise InputError("cannot read the file (permission denied)", path=path) from None
-    except OSError as exc:
-        raise InputError(f"cannot read the file: {exc.strerror or exc}", path=path) from None
+    from qualcode.files import read_limited
+
+    limit = max_bytes() if limit is None else limit
+    data = read_limited(path, limit=limit, hint="split it, or raise QUALCODE_MAX_IMPORT_BYTES")
     if not data.strip():
         raise InputError("file is empty", path=path, hint="nothing to import")
     return data
@@ -120,27 +121,73 @@ def _guess_single_byte(data: bytes) -> str | None:
     return None
 
 
+def _wide_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-32 or UTF-16 (either byte order) written without a byte-order mark: told
+    by where the zero bytes fall in text that is mostly ASCII (Latin script:
+    Indonesian, English), then checked by decoding strictly to sensible text.
+
+    Returns:
+        ``(encoding, text)``, or ``None`` when the data is not such text.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")) or len(data) < 4:
+        return None
+    sample = data[: 64 * 1024]
+    candidates: list[str] = []
+    if len(data) % 4 == 0:
+        n = len(sample) // 4
+        if n:
+            zeros = [sum(1 for i in range(k, n * 4, 4) if sample[i] == 0) / n for k in range(4)]
+            if zeros[1] > 0.9 and zeros[2] > 0.9 and zeros[3] > 0.9:
+                candidates.append("utf-32-le")
+            if zeros[0] > 0.9 and zeros[1] > 0.9 and zeros[2] > 0.9:
+                candidates.append("utf-32-be")
+    if len(data) % 2 == 0:
+        n = len(sample) // 2
+        if n:
+            even = sum(1 for i in range(0, n * 2, 2) if sample[i] == 0) / n
+            odd = sum(1 for i in range(1, n * 2, 2) if sample[i] == 0) / n
+            if odd > 0.6 and even < 0.1:
+                candidates.append("utf-16-le")
+            if even > 0.6 and odd < 0.1:
+                candidates.append("utf-16-be")
+    for name in candidates:
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError:
+            continue
+        controls = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\t\n\r\f")
+        if "\x00" not in text and controls <= max(2, len(text[:20000]) // 200):
+            return name, text
+    return None
+
+
 def decode_text(data: bytes, path: Path, *, encoding: str | None = None) -> Decoded:
     """Decode transcript bytes.
 
-    UTF-8 (with or without BOM) and UTF-16/UTF-32 with BOM are read as such. Other
-    bytes go to charset-normalizer; Windows-1252 (a superset of Latin-1's letters) is
+    UTF-8 (with or without BOM) and UTF-16/UTF-32 with BOM are read as such, and
+    UTF-16/UTF-32 without a BOM are recognised by their zero bytes (a notice says
+    so). Other bytes go to charset-normalizer; Windows-1252 (a superset of Latin-1's letters) is
     preferred among the Western single-byte encodings it cannot tell apart on short
-    text, and the encoding used is reported as a notice. ``encoding`` overrides all.
+    text, and the encoding used is reported as a notice. ``encoding`` overrides all,
+    the check for binary data included (UTF-16 is full of zero bytes).
 
     Raises:
         InputError: binary data, bytes no encoding explains, or bytes that are not
             valid in the given ``encoding``.
     """
-    if looks_binary(data):
-        raise InputError(
-            "is a binary file, not a text transcript",
-            path=path,
-            hint="import .txt, .md and other supported formats",
-        )
     if encoding:
         try:
-            return Decoded(data.decode(encoding), encoding)
+            text = data.decode(encoding)
+            sample = text[:20000]
+            controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f\x1b")
+            if controls > max(8, len(sample) // 100):
+                raise InputError(
+                    f"read as {encoding} this is not text ({controls} control characters in "
+                    f"the first {len(sample):,})",
+                    path=path,
+                    hint="check --encoding (UTF-16 is utf-16-le or utf-16-be)",
+                )
+            return Decoded(text, encoding)
         except UnicodeDecodeError as exc:
             line, col = _position(data, exc.start)
             raise InputError(
@@ -154,6 +201,23 @@ def decode_text(data: bytes, path: Path, *, encoding: str | None = None) -> Deco
             raise InputError(
                 f"unknown encoding {encoding!r}", hint="e.g. --encoding cp1252"
             ) from None
+    wide = _wide_without_bom(data)
+    if wide is not None:
+        name, decoded = wide
+        return Decoded(
+            decoded,
+            name,
+            (
+                f"{path}: {name.upper()} without a byte-order mark; read as {name} "
+                "(pass --encoding to read it otherwise)",
+            ),
+        )
+    if looks_binary(data):
+        raise InputError(
+            "is a binary file, not a text transcript",
+            path=path,
+            hint="import .txt, .md and other supported formats",
+        )
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
         bom = True

@@ -40,6 +40,7 @@ from xml.etree.ElementTree import Element, ParseError, ProcessingInstruction, Tr
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser, fromstring
 
+from qualcode.core.codebook import MAX_DEPTH
 from qualcode.core.refi import (
     CODEBOOK_NS,
     CODEBOOK_XSD,
@@ -66,6 +67,7 @@ from qualcode.core.refi import (
     tidy,
 )
 from qualcode.errors import InputError, Problem
+from qualcode.files import open_regular, read_limited
 from qualcode.importers.zips import ZIP_ERRORS, zip_reason
 
 REFI_SUFFIXES = (".qdc", ".qdpx", ".qde")
@@ -284,10 +286,12 @@ class _FolderFiles(_Files):
                 f"source {name!r} escapes the project folder (a link); refused, nothing imported",
                 path=self.label,
             )
-        size = path.stat().st_size
-        if size > MAX_MEMBER_BYTES:
-            raise InputError(f"{name} is larger than {MAX_MEMBER_BYTES:,} bytes", path=self.label)
-        return path.read_bytes()
+        try:
+            return read_limited(path, limit=MAX_MEMBER_BYTES)
+        except InputError as exc:
+            raise InputError(
+                f"source {name!r}: {exc.problem.message}", path=self.label, hint=exc.problem.hint
+            ) from None
 
 
 class _DirFiles(_FolderFiles):
@@ -616,7 +620,13 @@ class _Reader:
         if codes_el is not None and not len(codes_el):
             self.warn("empty <Codes/> (the schema wants at least one code)")
 
-        def walk(parent_el: Element, parent: str | None) -> None:
+        def walk(parent_el: Element, parent: str | None, depth: int = 1) -> None:
+            if depth > MAX_DEPTH:
+                raise InputError(
+                    f"codes are nested more than {MAX_DEPTH} levels deep; refused",
+                    path=self.label,
+                    hint="a codebook that deep cannot be shown or written back",
+                )
             for el in _children(parent_el, "Code"):
                 guid = self.guid(el, "code")
                 name = el.get("name")
@@ -657,7 +667,7 @@ class _Reader:
                         meta=meta,
                     )
                 )
-                walk(el, guid)
+                walk(el, guid, depth + 1)
 
         no_codable: list[str] = []
         if codes_el is not None:
@@ -1346,21 +1356,27 @@ def read_refi(path: Path, *, sources: Path | None = None, validate: bool = False
             )
         extra = _DirFiles(sources, label, problems)
     suffix = path.suffix.lower()
+    fh = open_regular(path)  # a FIFO, a device or a folder is refused at once
     try:
-        head = path.open("rb").read(4)
+        head = fh.read(4)
     except OSError as exc:
+        fh.close()
         raise InputError(f"cannot read the file: {exc.strerror or exc}", path=path) from None
     is_zip = head.startswith(b"PK")
-    if suffix == ".qdpx" or is_zip:
+    if not (suffix == ".qdpx" or is_zip):
+        fh.close()
+    else:
         if not is_zip:
+            fh.close()
             raise InputError(
                 "not a .qdpx (a .qdpx is a zip archive)", path=path, hint="export the project again"
             )
         try:
-            zf = zipfile.ZipFile(path)
+            zf = zipfile.ZipFile(fh)
         except ZIP_ERRORS as exc:
+            fh.close()
             raise InputError(f"not a readable zip archive: {zip_reason(exc)}", path=path) from None
-        with zf:
+        with fh, zf:
             _check_archive(zf, label, problems)
             files = _ZipFiles(zf, label, problems)
             files.fallback = extra
@@ -1374,12 +1390,13 @@ def read_refi(path: Path, *, sources: Path | None = None, validate: bool = False
             reader.notices.extend(notices)
             project = reader.project(root, kind, path.stem)
         return RefiRead(project, problems, reader.notices, reader.violations, errors)
-    size = path.stat().st_size
-    if size > MAX_MEMBER_BYTES:
-        raise InputError(f"the file is larger than {MAX_MEMBER_BYTES:,} bytes", path=path)
-    if size == 0:
+    data = read_limited(
+        path,
+        limit=MAX_MEMBER_BYTES,
+        hint="raise QUALCODE_MAX_QDPX_MEMBER_BYTES if the file is genuine",
+    )
+    if not data:
         raise InputError("file is empty", path=path, hint="nothing to import")
-    data = path.read_bytes()
     root = _parse_xml(data, label, instructions=True)
     errors = _schema_errors(data, label) if validate else []
     kind = _check_namespace(root, label, problems, notices)

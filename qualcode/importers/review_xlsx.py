@@ -26,6 +26,9 @@ from qualcode.errors import InputError
 
 REQUIRED = ("guid", "review", "comment")
 
+MAX_SHEET_BYTES = 200 * 1024 * 1024
+"""Largest review workbook read (100,000 quotes are about 15 MB)."""
+
 
 def _column_letter(index: int) -> str:
     letters = ""
@@ -64,9 +67,14 @@ def read_review_sheet(path: Path) -> ReviewSheet:
     Raises:
         InputError: not an XLSX workbook, no quote sheet, or an unknown review status.
     """
+    import io
+
+    from qualcode.files import read_limited
+
     if not path.exists():
         raise InputError("no such file", path=path)
-    if not zipfile.is_zipfile(path):
+    data = read_limited(path, limit=MAX_SHEET_BYTES, what="workbook")
+    if not zipfile.is_zipfile(io.BytesIO(data)):
         raise InputError(
             "not an XLSX workbook",
             path=path,
@@ -75,7 +83,7 @@ def read_review_sheet(path: Path) -> ReviewSheet:
     import openpyxl  # ~200 ms: only when a sheet is read
 
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise InputError(
             f"cannot read the workbook: {exc.__class__.__name__}: {exc}".rstrip(": "),

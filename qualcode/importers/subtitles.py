@@ -179,6 +179,8 @@ def read_vtt(
     _check_vtt_blocks(text, path)
     try:
         captions = webvtt.from_buffer(io.StringIO(text.lstrip()))
+    except (OverflowError, ValueError):
+        raise _impossible_time(text, path) from None
     except MalformedFileError as exc:
         raise InputError(f"is a malformed WebVTT file ({exc})", path=path) from None
     cues = [
@@ -218,6 +220,12 @@ def _check_vtt_blocks(text: str, path: Path, *, header: bool = True) -> None:
             first = False
         elif block.strip() and not (header and _VTT_OTHER.match(lines[0])):
             timing = next((i for i, ln in enumerate(lines[:2]) if _ARROW.search(ln)), None)
+            if timing is not None and any(
+                len(re.match(r"\s*(\d*)", side).group(1)) > 4  # type: ignore[union-attr]
+                for side in _ARROW.split(lines[timing], maxsplit=1)
+            ):
+                # a parser would overflow or skip the cue silently
+                raise _impossible_time(text, path)
             if timing is None or not (_VTT_TIMING if header else _SRT_TIMING).match(lines[timing]):
                 numbered = lines[0].strip().isdigit() and len(lines) > 1
                 at = line_no + (timing if timing is not None else int(numbered))
@@ -260,6 +268,8 @@ def read_srt(
             path=path,
             line=line,
         ) from None
+    except (OverflowError, ValueError):
+        raise _impossible_time(text, path) from None
     _check_vtt_blocks(text, path, header=False)  # a cue srt glued to the one before
     cues = [
         Cue(int(s.start.total_seconds() * 1000), ((None, _clean(s.content)),))
@@ -267,6 +277,21 @@ def read_srt(
         if _clean(s.content)
     ]
     return _finish(path, cues, "srt", speakers, name, enc, notices)
+
+
+_HUGE_HOURS = re.compile(r"^[ \t]*(\d{5,})[ \t]*:", re.MULTILINE)
+
+
+def _impossible_time(text: str, path: Path) -> InputError:
+    """One line for a cue time no recording can have (``99999999999:00:00,000``)."""
+    m = _HUGE_HOURS.search(text) or re.search(r"\d{5,}\s*:\d", text)
+    line = text.count("\n", 0, m.start()) + 1 if m else None
+    return InputError(
+        "a cue time is out of range (more hours than any recording has)",
+        path=path,
+        line=line,
+        hint="check its time lines: hours, minutes, seconds",
+    )
 
 
 def _finish(

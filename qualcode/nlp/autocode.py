@@ -36,6 +36,10 @@ from qualcode.errors import InputError
 from qualcode.nlp.morph import WORD_RE, Lemmatizer
 from qualcode.nlp.pipeline import SUPPORTED
 
+PATTERN_OVERLAP = 10_000
+"""Characters two windows share when token patterns run over a unit longer than
+spaCy's ``max_length``."""
+
 
 @dataclass(frozen=True, slots=True)
 class _Hit:
@@ -432,6 +436,26 @@ class RuleMatcher:
         return True
 
     def _run_patterns(self, text: str, codes: Iterable[int]) -> dict[int, set[str]]:
+        limit = int(self._nlp.max_length)
+        if len(text) > limit:
+            # a unit over spaCy's max_length (E088): overlapping windows, cut at white
+            # space; a token pattern spans a few words, far less than the overlap
+            merged: dict[int, set[str]] = {}
+            overlap = PATTERN_OVERLAP
+            codes = list(codes)
+            pos = 0
+            while pos < len(text):
+                end = min(len(text), pos + limit)
+                if end < len(text):
+                    cut = text.rfind(" ", pos + overlap + 1, end)
+                    end = cut if cut > pos else end
+                for code, labels in self._run_patterns(text[pos:end], codes).items():
+                    merged.setdefault(code, set()).update(labels)
+                if end >= len(text):
+                    break
+                back = text.rfind(" ", pos + 1, end - overlap)
+                pos = back if back > pos else end
+            return merged
         wanted = set(codes)
         doc = self._nlp.make_doc(text)
         if self._pattern_lemmas:

@@ -13,6 +13,7 @@ stored lemmas.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable, Iterator
 from functools import cache
 from typing import Any
 
@@ -175,3 +176,111 @@ def lemma_forms(word: str, langs: tuple[str, ...] = SUPPORTED) -> set[str]:
     for lang in langs:
         forms.add(lemmatizer(lang)(low))
     return forms
+
+
+SentenceAttrs = tuple[int, int, list[list[int]]]
+"""One sentence: its start and end character in the text, and per token its
+``LOWER`` hash, ``IS_PUNCT`` and ``IS_SPACE`` (as spaCy's ``Doc.to_array`` gives)."""
+
+
+def pipe_sentences(
+    nlp: Any, texts: Iterable[str], *, max_length: int | None = None
+) -> Iterator[list[SentenceAttrs]]:
+    """The sentences of each text, as one run of ``nlp`` would find them.
+
+    A text longer than spaCy's ``max_length`` (1,000,000 characters; longer ones fail
+    with E088) is read in windows: each window starts where a sentence starts, and
+    only the sentences that end before the window's last one are kept, so every
+    sentence is decided with the same tokens and the same sentencizer state as in
+    one run with ``max_length`` raised. A sentence longer than a window (no
+    sentence end in a million characters) is cut after a word — where the
+    sentencizer carries no state — and joined again. Memory stays that of one window.
+
+    Args:
+        nlp: a pipeline with the sentencizer.
+        texts: the texts (paragraphs).
+        max_length: the window (default: the pipeline's ``max_length``).
+
+    Yields:
+        For each text, its sentences in order.
+    """
+    from spacy.attrs import IS_PUNCT, IS_SPACE, LOWER
+
+    limit = max_length or int(nlp.max_length)
+    attrs = [LOWER, IS_PUNCT, IS_SPACE]
+
+    def sentences(doc: Any) -> list[SentenceAttrs]:
+        arr = doc.to_array(attrs).tolist()
+        return [(s.start_char, s.end_char, arr[s.start : s.end]) for s in doc.sents]
+
+    batch: list[str] = []
+
+    def flush() -> Iterator[list[SentenceAttrs]]:
+        for doc in nlp.pipe(batch):
+            yield sentences(doc)
+        batch.clear()
+
+    for t in texts:
+        if len(t) <= limit:
+            batch.append(t)
+            continue
+        yield from flush()
+        yield _long_sentences(nlp, t, limit, sentences)
+    yield from flush()
+
+
+def _long_sentences(nlp: Any, text: str, limit: int, sentences: Any) -> list[SentenceAttrs]:
+    """The sentences of a text longer than ``limit`` (see :func:`pipe_sentences`)."""
+    from spacy.attrs import IS_PUNCT, IS_SPACE, LOWER
+
+    sentencizer = nlp.get_pipe("sentencizer")
+    punct_chars = set(getattr(sentencizer, "punct_chars", ()) or ())
+    out: list[SentenceAttrs] = []
+    pos = 0
+    join = False  # the first sentence of the window continues the last one kept
+    n = len(text)
+    while pos < n:
+        end = min(n, pos + limit)
+        if end < n:
+            # end the window at white space, so that no token is cut
+            cut = max(text.rfind(c, pos + 1, end) for c in (" ", "\n", "\t", "\r"))
+            end = cut if cut > pos else end
+        doc = nlp(text[pos:end])
+        found: list[SentenceAttrs] = sentences(doc)
+        nxt = end
+        keep = found
+        carry = False
+        if end < n and len(found) > 1:
+            # the last sentence may go on past the window: read it again from its start,
+            # where the sentencizer starts afresh as it does in one run
+            keep, nxt = found[:-1], pos + found[-1][0]
+        elif end < n and found:
+            # one sentence longer than the window: cut it after a word that is not
+            # punctuation (there the sentencizer holds no state) and join the rest
+            tokens = list(doc)
+            k = len(tokens) - 1
+            while k >= 0 and (
+                tokens[k].is_punct or tokens[k].is_space or tokens[k].text in punct_chars
+            ):
+                k -= 1
+            first = found[0]
+            if k >= 0 and tokens[k].idx + len(tokens[k].text) > first[0]:
+                arr = doc.to_array([LOWER, IS_PUNCT, IS_SPACE]).tolist()
+                start_token = next(t.i for t in tokens if t.idx >= first[0])
+                cut_char = tokens[k].idx + len(tokens[k].text)
+                keep = [(first[0], cut_char, arr[start_token : k + 1])]
+                # one space after a word is that word's (spaCy's whitespace_), any
+                # more white space is a token of its own: the next window starts there
+                nxt = (
+                    pos + cut_char + (1 if text[pos + cut_char : pos + cut_char + 1] == " " else 0)
+                )
+            carry = True
+        for i, (s, e, a) in enumerate(keep):
+            if i == 0 and join and out:
+                ps, _pe, pa = out[-1]
+                out[-1] = (ps, pos + e, pa + a)
+            else:
+                out.append((pos + s, pos + e, a))
+        join = carry
+        pos = nxt if nxt > pos else end
+    return out

@@ -18,7 +18,7 @@ from qualcode.core.model import (
     Role,
     SentenceSpan,
 )
-from qualcode.errors import InputError, Problem, QualcodeError
+from qualcode.errors import InputError, Problem, ProjectError, QualcodeError
 from qualcode.importers.speakers import SpeakerConfig
 
 if TYPE_CHECKING:
@@ -378,13 +378,25 @@ def import_transcripts(
         if parallel
         else ((path, ready if ready is not None else read(path), None) for path, ready in prepared)
     )
-    with deferred_sync(project):
-        try:
-            _store_all(
-                project, produced, tick, report, compiled, case, case_per_speaker, replace, backup
-            )
-        finally:
-            produced.close()
+    try:
+        with deferred_sync(project):
+            try:
+                _store_all(
+                    project,
+                    produced,
+                    tick,
+                    report,
+                    compiled,
+                    case,
+                    case_per_speaker,
+                    replace,
+                    backup,
+                )
+            finally:
+                produced.close()
+    except ProjectError as exc:  # the batch's last sync (a full disk): said with the rest
+        if not report.errors:  # else the disk's trouble is said already
+            report.errors.append(exc)
     if (interviewer_labels or participant_labels) and (report.imported or report.replaced):
         set_speakers(
             project, interviewer_labels=interviewer_labels, participant_labels=participant_labels
@@ -478,10 +490,24 @@ def _store_all(
                     else segment(doc.text, doc.turns, doc.lang or "en")
                 )
                 result = project.add_document(
-                    doc, sentences, case=doc_case, case_per_speaker=case_per_speaker
+                    doc, sentences, case=doc_case, case_per_speaker=case_per_speaker, index=False
                 )
                 report.results.append(result)
                 names.add(result.name)
+                # its search entries, in short transactions: another coder's coding
+                # never waits for the whole document's index
+                try:
+                    project.index_pending()
+                except QualcodeError as exc:
+                    report.errors.append(
+                        ProjectError(
+                            f"imported as {result.name!r}, but its search entries could not "
+                            f"all be written ({exc.problem.message})",
+                            path=doc.source_path,
+                            hint="they are finished when the project is next opened with "
+                            "room to write",
+                        )
+                    )
         except QualcodeError as exc:
             report.errors.append(exc)
         tick(doc.name)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from qualcode.core.model import Progress
 from qualcode.errors import QualcodeError
+from qualcode.files import read_head
 from qualcode.services.cases import import_attributes
 from qualcode.services.codebook import load_codebook
 from qualcode.services.imports import ImportReport, import_transcripts
@@ -180,9 +181,8 @@ def find_codebooks(folder: Path, *, max_depth: int = 2) -> list[Path]:
         if p.suffix.lower() not in (".yaml", ".yml"):
             continue
         try:
-            with p.open("rb") as fh:
-                head = fh.read(256 * 1024)
-        except OSError:
+            head = read_head(p, 256 * 1024)
+        except QualcodeError:
             continue
         if b"\ncodes:" in b"\n" + head or head.lstrip().startswith(b"- id:"):
             found.append(p)

@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qualcode.errors import InputError, ProjectError
+from qualcode.files import read_head
+from qualcode.store.engine import connect_file, open_mode
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL
@@ -112,8 +114,8 @@ def backup_sqlite_file(source: Path, target: Path | None = None, *, label: str =
     )
     tmp = out.with_name(f".{out.name}.tmp")
     try:
-        src = sqlite3.connect(source)
-        dst = sqlite3.connect(tmp)
+        src = connect_file(source, open_mode(source))
+        dst = connect_file(tmp)
         try:
             src.backup(dst)
         finally:
@@ -264,10 +266,9 @@ def check_dump(source: Path) -> str:
     from qualcode.store.engine import KNOWN_REVISIONS
 
     source = Path(source)
-    if not source.is_file():
+    if not source.exists() and not source.is_symlink():
         raise InputError("no such backup file", path=source)
-    with open(source, "rb") as fh:
-        head = fh.read(16)
+    head = read_head(source, 16, what="backup file")
     if head == SQLITE_MAGIC:
         raise InputError(
             "is a SQLite backup, not a PostgreSQL dump",
@@ -403,10 +404,9 @@ def check_backup(source: Path) -> str:
     from qualcode.store.engine import KNOWN_REVISIONS
 
     source = Path(source)
-    if not source.is_file():
+    if not source.exists() and not source.is_symlink():
         raise InputError("no such backup file", path=source)
-    with open(source, "rb") as fh:
-        head = fh.read(16)
+    head = read_head(source, 16, what="backup file")
     if head.startswith(PG_DUMP_MAGIC):
         raise InputError(
             "is a PostgreSQL dump, not a SQLite backup",
@@ -416,7 +416,7 @@ def check_backup(source: Path) -> str:
     if head != SQLITE_MAGIC:
         raise InputError("not a qualcode backup (not a SQLite file)", path=source)
     try:
-        con = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        con = connect_file(source, "ro")
         try:
             check = con.execute("PRAGMA quick_check").fetchall()
             if check != [("ok",)]:
@@ -470,9 +470,9 @@ def restore_sqlite_file(dest: Path, source: Path) -> tuple[Path, Path]:
     else:
         before = dest  # nothing to keep
     try:
-        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        src = connect_file(source, "ro")
         try:
-            dst = sqlite3.connect(dest)
+            dst = connect_file(dest)
             try:
                 src.backup(dst)
             finally:
@@ -501,8 +501,8 @@ def _replace_whole(dest: Path, source: Path) -> None:
     """Put a copy of ``source`` in place of ``dest`` by renaming (``dest`` unreadable)."""
     tmp = dest.with_name(f".{dest.name}.restore.tmp")
     try:
-        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-        dst = sqlite3.connect(tmp)
+        src = connect_file(source, "ro")
+        dst = connect_file(tmp)
         try:
             src.backup(dst)
         finally:

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import sqlite3
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Self
 
 from sqlalchemy import (
@@ -28,14 +31,21 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DatabaseError, DBAPIError, IntegrityError, OperationalError
 
 from qualcode.clock import new_guid, now
 from qualcode.core.codebook import Codebook, tree_order
 from qualcode.core.history import BARRIER_KINDS
-from qualcode.errors import ConflictError, NotFoundError, ProjectError
+from qualcode.core.names import check_name
+from qualcode.errors import (
+    ConflictError,
+    InputError,
+    NotFoundError,
+    ProjectError,
+    ProjectGoneError,
+)
 from qualcode.store import convert
-from qualcode.store.engine import SchemaUpgrade, sqlite_path
+from qualcode.store.engine import PROJECT_FILE, SchemaUpgrade, engine_mode, sqlite_path
 from qualcode.store.schema import (
     ActionRow,
     AttributeRow,
@@ -264,6 +274,9 @@ class ProjectBase:
         self._known_coders: set[str] = set()
         self.schema_upgrade: SchemaUpgrade | None = None
         """What opening the project did to its schema (and where the backup is)."""
+        self._file_id = _file_id(self.path)
+        self._gone: str | None = None
+        self._lifeline: sqlite3.Connection | None = None
 
     # ------------------------------------------------------------------ plumbing
 
@@ -285,7 +298,105 @@ class ProjectBase:
 
     def close(self) -> None:
         """Release the connections (the data is already committed)."""
+        if self._lifeline is not None:
+            self._lifeline.close()
+            self._lifeline = None
         self.engine.dispose()
+
+    @property
+    def read_only(self) -> bool:
+        """The SQLite file (or its folder) cannot be written: reading and exporting
+        work, every change is refused."""
+        return engine_mode(self.engine) != "rw"
+
+    # ------------------------------------------------------------------ the file
+
+    def hold_file(self) -> None:
+        """Keep a connection to the project file for as long as the project is open
+        (SQLite), so that if the file is deleted or replaced, everything up to the
+        last action can still be saved from it (:meth:`save_copy`)."""
+        path = self.path
+        if path is None or self._lifeline is not None:
+            return
+        from qualcode.store.engine import connect_file, open_mode
+
+        con = connect_file(
+            Path(path), "ro" if open_mode(Path(path)) == "rw" else open_mode(Path(path))
+        )
+        con.execute("SELECT count(*) FROM sqlite_master").fetchone()  # opens the WAL too
+        self._lifeline = con
+
+    def file_problem(self) -> str | None:
+        """Why the project file can no longer be used (``None`` while it is fine):
+        it is gone (deleted, or its folder moved away) or replaced by another file."""
+        if self._gone is not None:
+            return self._gone
+        path = self.path
+        if path is None or self._file_id is None:
+            return None
+        now_id = _file_id(path)
+        if now_id == self._file_id:
+            return None
+        what = (
+            "is gone (deleted, or its folder moved away)"
+            if now_id is None
+            else ("was replaced by another file")
+        )
+        self._gone = f"the project file {path} {what}"
+        return self._gone
+
+    def _check_file(self) -> None:
+        problem = self.file_problem()
+        if problem is not None:
+            raise ProjectGoneError(
+                f"{problem}; nothing more is saved to it",
+                hint="save the whole project to a new file: it is still open here",
+            )
+
+    def save_copy(self, target: str | os.PathLike[str]) -> Path:
+        """Save the whole project, as this open project sees it, to a new SQLite file
+        (SQLite's backup API from the connection still open), e.g. after the project
+        file was deleted.
+
+        Raises:
+            InputError: the target is a folder, exists, or its folder is missing.
+            ProjectError: the copy failed (disk full, read-only folder).
+        """
+        out = Path(target).expanduser()
+        if out.is_dir():
+            out = out / PROJECT_FILE
+        if out.exists():
+            raise InputError("already exists; name a new file", path=out)
+        if not out.parent.is_dir():
+            raise InputError(f"folder {out.parent} does not exist", path=out)
+        tmp = out.with_name(f".{out.name}.tmp")
+        try:
+            if self._lifeline is not None:
+                src = self._lifeline
+                close = False
+            else:
+                raw = self.engine.raw_connection()
+                src = raw.driver_connection  # type: ignore[assignment]
+                close = True
+            from qualcode.store.engine import connect_file
+
+            dst = connect_file(tmp)
+            try:
+                src.backup(dst)
+            finally:
+                dst.close()
+                if close:
+                    raw.close()
+            fd = os.open(tmp, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(tmp, out)
+        except (OSError, sqlite3.Error) as exc:
+            tmp.unlink(missing_ok=True)
+            raise ProjectError(f"cannot save the project to {out}: {exc}") from None
+        return out
 
     def __enter__(self) -> Self:
         return self
@@ -299,7 +410,17 @@ class ProjectBase:
             with self.engine.connect() as conn:
                 yield conn
         except OperationalError as exc:
-            raise ProjectError(f"cannot read the project: {_short(exc)}") from None
+            raise ProjectError(
+                f"cannot read the project: {_short(exc)}", hint=_write_hint(exc)
+            ) from None
+        except DatabaseError as exc:
+            if isinstance(exc, DBAPIError) and _sqlstate(exc) == INSUFFICIENT_PRIVILEGE:
+                raise self._denied("read this", exc) from None
+            if self.dialect == "postgresql" or isinstance(exc, IntegrityError):
+                raise
+            raise ProjectError(
+                f"cannot read the project: {_short(exc)}", hint=_write_hint(exc)
+            ) from None
 
     @contextmanager
     def _write(
@@ -320,7 +441,18 @@ class ProjectBase:
         standard ``gold``, a consensus ``consensus``, yet the run, the import and the
         adjudication are undone by the person who made them. ``coder`` is only given
         by undo and redo (the person whose history they walk).
+
+        On SQLite the file is checked before and after: a project whose file was
+        deleted or replaced meanwhile refuses the change (:class:`ProjectGoneError`),
+        so nothing is acknowledged that is not in the project file.
         """
+        if self.read_only:
+            raise ProjectError(
+                f"{self.where} is read-only (the file or its folder cannot be written): "
+                f"cannot {summary}",
+                hint="copy the project to a folder you can write; reading and exporting work here",
+            )
+        self._check_file()
         try:
             with self.engine.connect().execution_options(qualcode_write=True) as conn:
                 with _begin_write(conn):
@@ -352,14 +484,37 @@ class ProjectBase:
         except RowChanged as exc:
             raise self._row_changed(exc, summary) from None
         except OperationalError as exc:
-            raise ProjectError(f"the project could not be written: {_short(exc)}") from None
-        except DBAPIError as exc:
-            if _sqlstate(exc) == INSUFFICIENT_PRIVILEGE:
+            self._check_file()
+            raise ProjectError(
+                f"the project could not be written: {_short(exc)}", hint=_write_hint(exc)
+            ) from None
+        except DatabaseError as exc:
+            state = _sqlstate(exc) if isinstance(exc, DBAPIError) else None
+            if state == INSUFFICIENT_PRIVILEGE:
                 raise self._denied(summary, exc) from None
-            raise
+            if state == FOREIGN_KEY_VIOLATION and self.dialect == "postgresql":
+                raise ProjectError(
+                    f"the database role {self.coder!r} may not {summary}: rows it cannot "
+                    "change (other coders' codings) still refer to it",
+                    hint="only the project's owner changes other coders' codings",
+                ) from None
+            if self.dialect == "postgresql" or isinstance(exc, IntegrityError):
+                raise
+            raise ProjectError(
+                f"the project could not be written: {_short(exc)}", hint=_write_hint(exc)
+            ) from None
         finally:
             if kind.startswith("codebook"):
                 self._code_pk_cache = None
+        self._check_file()
+
+    def _owns_project(self, conn: Connection) -> bool:
+        """Whether the connected role owns the project (always true on SQLite)."""
+        if self.dialect != "postgresql":
+            return True
+        from qualcode.store import postgres
+
+        return postgres.project_owner(conn) == postgres.current_role(conn)
 
     def _denied(self, summary: str, exc: Exception | None = None) -> ProjectError:
         """The one-line error for an action the database role may not do."""
@@ -528,6 +683,7 @@ class ProjectBase:
         """
         if name in self._known_coders:
             return
+        check_name(name, "coder name")
         exists = conn.execute(select(T_CODERS.c.pk).where(T_CODERS.c.name == name)).first()
         if exists is None:
             conn.execute(
@@ -542,11 +698,25 @@ class ProjectBase:
         return coder
 
     def _delete_coding(self, tx: _Tx, pk: int, guid: str, coder: str | None) -> None:
+        """Delete a coding and leave its tombstone.
+
+        Args:
+            tx: the transaction.
+            pk: the coding's key.
+            guid: its guid.
+            coder: who deleted it (recorded on the tombstone); ``None`` when the coding
+                goes because it duplicates another of its own coder (a code merge or
+                recode): then the tombstone is its coder's, since a tombstone counts
+                only for the coder whose coding it names (a project merge refuses
+                others').
+        """
         tx.delete(T_CODINGS, {"pk": pk})
+        if coder is None:
+            coder = str(tx.changes[-1]["row"]["coder"])
         if not tx.conn.execute(select(T_TOMBS.c.guid).where(T_TOMBS.c.guid == guid)).first():
             tx.insert(
                 T_TOMBS,
-                {"guid": guid, "kind": "coding", "deleted_at": now(), "coder": coder or self.coder},
+                {"guid": guid, "kind": "coding", "deleted_at": now(), "coder": coder},
             )
 
 
@@ -555,8 +725,38 @@ def _short(exc: Exception) -> str:
     return msg.strip().splitlines()[0]
 
 
+def _write_hint(exc: Exception) -> str | None:
+    """What to do about a SQLite error that stopped a write."""
+    msg = _short(exc).lower()
+    if "full" in msg:
+        return "free some space on the disk, then try again; nothing was written"
+    if "i/o error" in msg:
+        return "the disk could not be written (full, over a size limit, or failing); nothing was written"
+    if "readonly" in msg or "read-only" in msg:
+        return "the project file or its folder cannot be written; nothing was written"
+    if "malformed" in msg or "not a database" in msg or "corrupt" in msg:
+        return "the project file is damaged: restore a backup (qualcode restore FILE)"
+    if "locked" in msg or "busy" in msg:
+        return "someone else is writing for a long time; try again"
+    return None
+
+
+def _file_id(path: str | None) -> tuple[int, int] | None:
+    """``(device, inode)`` of a file, ``None`` when it does not exist."""
+    if path is None:
+        return None
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
 INSUFFICIENT_PRIVILEGE = "42501"
 """PostgreSQL's SQLSTATE for a missing grant or a row-level security refusal."""
+
+FOREIGN_KEY_VIOLATION = "23503"
+"""PostgreSQL's SQLSTATE for a row still referred to (a code others' codings use)."""
 
 WRITE_RETRIES = 5
 """How often a writer tries to take SQLite's write lock after ``busy_timeout``."""

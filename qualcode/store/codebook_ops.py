@@ -25,7 +25,7 @@ from qualcode.core.codebook import (
     tree_order,
 )
 from qualcode.core.merge import FoldedCode, fold_code
-from qualcode.errors import ConflictError, InputError, NotFoundError
+from qualcode.errors import ConflictError, InputError, NotFoundError, ProjectError
 from qualcode.store import convert
 from qualcode.store.base import (
     T_ALIASES,
@@ -323,6 +323,19 @@ class CodebookOpsMixin(ProjectBase):
                 )
             src = self._code_row(conn, src_code.id)
             dst = self._code_row(conn, dst_code.id)
+            if not self._owns_project(conn):
+                others = conn.execute(
+                    select(func.count()).where(
+                        T_CODINGS.c.code_pk == src["pk"], T_CODINGS.c.coder != self.coder
+                    )
+                ).scalar_one()
+                if others:
+                    raise ProjectError(
+                        f"the database role {self.coder!r} may not merge code {src['id']!r} "
+                        f"into {dst['id']!r}: {others} coding{'s' * (others != 1)} of other "
+                        "coders use it",
+                        hint="only the project's owner moves other coders' codings",
+                    )
             existing = {
                 (r.document_pk, r.start, r.end, r.coder)
                 for r in conn.execute(

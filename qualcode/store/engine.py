@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,10 +17,10 @@ from qualcode.errors import ProjectError
 PROJECT_FILE = "qualcode.db"
 """The project file a folder holds."""
 
-SCHEMA_HEAD = "0014"
+SCHEMA_HEAD = "0016"
 """The newest Alembic revision this release knows; checked against Alembic in tests."""
 
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0005", "0008", "0015", "0014")
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0005", "0008", "0015", "0014", "0016")
 """Every revision this release can upgrade from, oldest first."""
 
 BUSY_TIMEOUT_MS = 30_000
@@ -55,35 +56,196 @@ def sqlite_path(url: str) -> Path | None:
     return Path(u.database)
 
 
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+OPEN_MODES = ("rw", "ro", "immutable")
+"""How a SQLite project is opened: read-write; read-only (``mode=ro``: the file or
+its folder cannot be written, but the WAL can be read); ``immutable`` (the folder
+cannot be written and there is no WAL to read: SQLite takes no locks)."""
+
+
+def file_uri(path: Path, mode: str = "rw") -> str:
+    """A SQLite ``file:`` URI for ``path`` (special characters percent-encoded)."""
+    from urllib.parse import quote
+
+    uri = "file:" + quote(str(path), safe="/")
+    if mode == "ro":
+        return uri + "?mode=ro"
+    if mode == "immutable":
+        return uri + "?mode=ro&immutable=1"
+    return uri
+
+
+def connect_file(path: Path, mode: str = "rw") -> sqlite3.Connection:
+    """A plain ``sqlite3`` connection to a file qualcode did not write itself (a merge
+    source, a backup, a file being checked), with ``trusted_schema`` off: a view or
+    trigger in a hostile file cannot call a function with side effects."""
+    con = sqlite3.connect(file_uri(path, mode), uri=True, check_same_thread=False)
+    try:
+        con.execute("PRAGMA trusted_schema=OFF")
+    except sqlite3.Error:
+        con.close()
+        raise
+    return con
+
+
+def open_mode(path: Path) -> str:
+    """How to open an existing project file: ``rw`` when the file and its folder can
+    be written; otherwise ``ro`` when its WAL can be read, else ``immutable``."""
+    folder = path.parent
+    if os.access(path, os.W_OK) and os.access(folder, os.W_OK):
+        return "rw"
+    wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
+    if os.access(folder, os.W_OK) or (wal.exists() and shm.exists()):
+        return "ro"
+    return "immutable"
+
+
 def _set_sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
     # The driver's implicit BEGIN is switched off so that SQLAlchemy's BEGIN is the
     # only one; each Project method is then exactly one SQLite transaction.
     dbapi_connection.isolation_level = None
     cur = dbapi_connection.cursor()
+    # first, before anything reads the schema: views and triggers of a hostile file
+    # may only use functions without side effects
+    cur.execute("PRAGMA trusted_schema=OFF")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    cur.execute("PRAGMA journal_mode=WAL")
     # FULL: a commit is on disk before the user sees it acknowledged.
     cur.execute("PRAGMA synchronous=FULL")
+    # journal_mode=WAL writes to the file: it is set by enable_wal() once the file is
+    # known to be a qualcode project (see upgrade_schema)
     cur.close()
 
 
+def enable_wal(engine: Engine) -> None:
+    """Switch a SQLite project to WAL (a property of the file, kept from then on).
+
+    Called only after :func:`current_revision` found a qualcode project (or an empty
+    file), so that another application's file is never changed.
+    """
+    if engine.dialect.name != "sqlite" or engine_mode(engine) != "rw":
+        return
+    try:
+        raw = engine.raw_connection()
+        try:
+            con = raw.driver_connection
+            assert con is not None
+            mode = con.execute("PRAGMA journal_mode").fetchone()
+            if not mode or str(mode[0]).lower() != "wal":
+                con.execute("PRAGMA journal_mode=WAL")
+        finally:
+            raw.close()
+    except (OperationalError, sqlite3.Error) as exc:
+        raise ProjectError(f"cannot open {_where(engine)}: {_short(exc)}") from None
+
+
+def engine_mode(engine: Engine) -> str:
+    """``rw``, ``ro`` or ``immutable`` (see :data:`OPEN_MODES`); ``rw`` on PostgreSQL."""
+    return str(getattr(engine, "qualcode_mode", "rw"))
+
+
+WRITE_POLL_S = 0.002
+"""How often a writer waiting for SQLite's write lock tries again (its first seconds)."""
+
+
 def _begin(conn: Connection) -> None:
-    # A writer takes the write lock at BEGIN, so two writers queue on busy_timeout
-    # instead of failing with "database is locked" when a read upgrades to a write.
-    # Readers begin deferred and never wait for a writer (WAL).
-    if conn.get_execution_options().get("qualcode_write"):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-    else:
+    # A writer takes the write lock at BEGIN, so two writers queue instead of failing
+    # with "database is locked" when a read upgrades to a write. Readers begin
+    # deferred and never wait for a writer (WAL).
+    if not conn.get_execution_options().get("qualcode_write"):
         conn.exec_driver_sql("BEGIN")
+        return
+    # SQLite's own busy handler sleeps longer and longer (up to 100 ms between tries),
+    # so a writer that works in short transactions back to back (an import indexing
+    # a large document) would get the lock again before a waiting coder looked: the
+    # coder waited seconds. Here the waiting writer looks every few milliseconds, and
+    # gets in at the first gap.
+    conn.exec_driver_sql("PRAGMA busy_timeout=0")
+    try:
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        started = time.monotonic()
+        while True:
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                return
+            except OperationalError as exc:
+                if not _busy(exc) or time.monotonic() >= deadline:
+                    raise
+            waited = time.monotonic() - started
+            time.sleep(WRITE_POLL_S if waited < 2 else 10 * WRITE_POLL_S)
+    finally:
+        conn.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
+
+def _busy(exc: Exception) -> bool:
+    text_ = str(getattr(exc, "orig", exc)).lower()
+    return "locked" in text_ or "busy" in text_
+
+
+def _table_names(path: Path, mode: str) -> set[str]:
+    con = connect_file(path, mode)
+    try:
+        return {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    finally:
+        con.close()
+
+
+def check_sqlite_file(path: Path) -> None:
+    """Refuse a file that is not a qualcode project, without changing a byte of it.
+
+    Read-only checks: a regular file (a FIFO or a device is refused at once), the
+    SQLite header, and a schema that is empty or has qualcode's version table.
+
+    Raises:
+        ProjectError: not a regular file, not SQLite, damaged, or another
+            application's database.
+    """
+    from qualcode.errors import InputError
+    from qualcode.files import read_head
+
+    try:
+        head = read_head(path, 100, what="project file")
+    except InputError as exc:
+        raise ProjectError(exc.problem.message, path=path, hint=exc.problem.hint) from None
+    if not head:
+        return  # an empty file: becomes a new project
+    if head[:16] != SQLITE_MAGIC:
+        raise ProjectError(f"{path} is not a qualcode project (not a SQLite file)")
+    try:
+        try:
+            # first as it is on disk, taking no lock and creating no file (a read-only
+            # connection to a WAL file would leave its -wal and -shm files behind)
+            tables = _table_names(path, "immutable")
+        except sqlite3.DatabaseError:
+            # a page changing under the read (someone is writing): read it properly
+            tables = _table_names(path, "ro" if os.access(path.parent, os.W_OK) else "immutable")
+    except sqlite3.DatabaseError as exc:
+        raise ProjectError(
+            f"{path} cannot be read as a project ({exc})",
+            hint="restore it from a backup (qualcode restore)",
+        ) from None
+    if not tables or "alembic_version" in tables:
+        return
+    if tables & {"documents", "codings", "codes"}:
+        raise ProjectError(
+            f"{path} has qualcode tables but no schema version", hint="restore it from a backup"
+        )
+    raise ProjectError(f"{path} is not a qualcode project (it holds other tables)")
 
 
 def make_engine(url: str, *, create: bool = False) -> Engine:
     """Create an engine; for SQLite, check the file first and set the pragmas.
 
+    An existing SQLite file is checked read-only before anything else touches it
+    (:func:`check_sqlite_file`); a file or folder that cannot be written is opened
+    read-only (see :func:`open_mode`), so a project on read-only media can still be
+    read and exported.
+
     Raises:
         ProjectError: when the file is missing (and ``create`` is false), is not a
-            SQLite database, or the URL is malformed.
+            SQLite database, is another application's database, or the URL is
+            malformed.
     """
     try:
         parsed = make_url(url)
@@ -93,19 +255,31 @@ def make_engine(url: str, *, create: bool = False) -> Engine:
     if path is not None:
         if path.is_dir():
             raise ProjectError(f"{path} is a folder, not a project file")
+        mode = "rw"
         if not path.exists():
             if not create:
                 raise ProjectError(
                     f"no project at {path}",
                     hint="run 'qualcode init' here, or pass --project PATH",
                 )
-            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ProjectError(
+                    f"cannot create the folder {path.parent}: {exc.strerror or exc}"
+                ) from None
         else:
-            with open(path, "rb") as fh:
-                head = fh.read(16)
-            if head and head != b"SQLite format 3\x00":
-                raise ProjectError(f"{path} is not a qualcode project (not a SQLite file)")
-        engine = create_engine(url, poolclass=None)
+            check_sqlite_file(path)
+            mode = open_mode(path)
+        if mode == "rw":
+            engine = create_engine(url, poolclass=None)
+        else:
+            uri = file_uri(path, mode)
+            engine = create_engine(
+                url,
+                creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False),
+            )
+        engine.qualcode_mode = mode  # type: ignore[attr-defined]
         event.listen(engine, "connect", _set_sqlite_pragmas)
         event.listen(engine, "begin", _begin)
         return engine
@@ -155,7 +329,11 @@ def existing_project(url: str) -> str | None:
     """
     path = sqlite_path(url)
     if path is not None:
-        return str(path) if path.exists() else None
+        if not path.exists():
+            return None
+        if path.is_file():
+            check_sqlite_file(path)  # another application's file is said so
+        return str(path)
     engine = make_engine(url)
     try:
         return _where(engine) if current_revision(engine) is not None else None
@@ -221,13 +399,26 @@ def upgrade_schema(engine: Engine, *, backup: bool = True) -> SchemaUpgrade:
             backup before an upgrade failed (``pg_dump`` missing, disk full).
     """
     before = current_revision(engine)
-    if before == SCHEMA_HEAD:
-        return SchemaUpgrade(before, SCHEMA_HEAD)
-    if before is not None and before not in KNOWN_REVISIONS:
+    if before is not None and before != SCHEMA_HEAD and before not in KNOWN_REVISIONS:
         raise ProjectError(
             f"{_where(engine)} was written by a newer qualcode (schema {before})",
             hint="upgrade qualcode to open it",
         )
+    if engine_mode(engine) != "rw":
+        if before == SCHEMA_HEAD:
+            return SchemaUpgrade(before, SCHEMA_HEAD)
+        raise ProjectError(
+            f"{_where(engine)} is read-only and "
+            + (
+                "is not a project yet"
+                if before is None
+                else f"needs a schema upgrade ({before} to {SCHEMA_HEAD})"
+            ),
+            hint="copy it to a folder you can write, and open the copy",
+        )
+    enable_wal(engine)
+    if before == SCHEMA_HEAD:
+        return SchemaUpgrade(before, SCHEMA_HEAD)
     saved = None
     if before is not None and backup and os.environ.get(NO_MIGRATION_BACKUP_ENV) != "1":
         saved = _backup_before_migration(engine, before)

@@ -16,6 +16,7 @@ merges them in one transaction:
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import tempfile
@@ -24,9 +25,19 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, select
+from sqlalchemy.exc import DatabaseError
 
 from qualcode.clock import new_guid
-from qualcode.core.codebook import Codebook, tree_order
+from qualcode.core.codebook import (
+    ID_RE,
+    Codebook,
+    code_to_data,
+    codebook_to_data,
+    tree_order,
+    validate_codebook_data,
+)
+from qualcode.core.merge_check import _first_words, sanitize, tombstone_honoured
+from qualcode.core.names import control_character, escape
 from qualcode.core.project_merge import (
     CODING_STATE,
     ProjectMergeReport,
@@ -38,6 +49,7 @@ from qualcode.core.project_merge import (
     union_codebooks,
 )
 from qualcode.errors import InputError, ProjectError
+from qualcode.files import read_head
 from qualcode.store import convert
 from qualcode.store.base import (
     T_ALIASES,
@@ -59,6 +71,9 @@ from qualcode.store.base import (
 from qualcode.store.engine import (
     KNOWN_REVISIONS,
     SCHEMA_HEAD,
+    SQLITE_MAGIC,
+    check_sqlite_file,
+    connect_file,
     current_revision,
     ensure_schema,
     make_engine,
@@ -112,8 +127,18 @@ class OtherProject:
 
 
 def _read_rows(engine: Engine) -> dict[str, list[dict[str, Any]]]:
-    with engine.connect() as conn:
-        return {t.name: [dict(r) for r in conn.execute(select(t)).mappings()] for t in READ_TABLES}
+    try:
+        with engine.connect() as conn:
+            return {
+                t.name: [dict(r) for r in conn.execute(select(t)).mappings()] for t in READ_TABLES
+            }
+    except DatabaseError as exc:  # a damaged or hostile file (a view that calls a function)
+        msg = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+        where = sqlite_path(str(engine.url)) or engine.url.render_as_string(hide_password=True)
+        raise ProjectError(
+            f"{where} cannot be read as a project ({msg})",
+            hint="merge a project qualcode wrote, or restore the other project from a backup",
+        ) from None
 
 
 def read_project(location: str, *, ours: str | None = None) -> OtherProject:
@@ -156,15 +181,18 @@ def read_project(location: str, *, ours: str | None = None) -> OtherProject:
         raise ProjectError(f"no project at {path}", hint="check the path of the other project")
     if path.is_dir():
         raise ProjectError(f"{path} is a folder without a qualcode.db")
-    with open(path, "rb") as fh:
-        head = fh.read(16)
-    if head != b"SQLite format 3\x00":
+    try:
+        head = read_head(path, 16, what="project file")
+    except InputError as exc:
+        raise ProjectError(exc.problem.message, path=path, hint=exc.problem.hint) from None
+    if head != SQLITE_MAGIC:
         raise ProjectError(f"{path} is not a qualcode project (not a SQLite file)")
+    check_sqlite_file(path)  # another application's file: refused, not even opened to copy
     with tempfile.TemporaryDirectory(prefix="qualcode-merge-") as tmp:
         copy = Path(tmp) / "other.db"
         try:
-            src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-            dst = sqlite3.connect(copy)
+            src = connect_file(path, "ro" if os.access(path.parent, os.W_OK) else "immutable")
+            dst = connect_file(copy)
             try:
                 src.backup(dst)
             finally:
@@ -172,8 +200,9 @@ def read_project(location: str, *, ours: str | None = None) -> OtherProject:
                 src.close()
         except sqlite3.DatabaseError as exc:
             raise ProjectError(f"{path} is not a qualcode project ({exc})") from None
-        engine = make_engine("sqlite:///" + str(copy))
+        copied: Engine | None = None
         try:
+            copied = engine = make_engine("sqlite:///" + str(copy))
             revision = current_revision(engine)
             if revision is None:
                 raise ProjectError(f"{path} is not a qualcode project (it is empty)")
@@ -190,7 +219,8 @@ def read_project(location: str, *, ours: str | None = None) -> OtherProject:
                 exc.problem.message.replace(str(copy), str(path)), hint=exc.problem.hint
             ) from None
         finally:
-            engine.dispose()
+            if copied is not None:
+                copied.dispose()
             shutil.rmtree(tmp, ignore_errors=True)
 
 
@@ -248,9 +278,17 @@ class ProjectMergeMixin(ProjectBase):
                     hint="a merge rewrites other coders' codings",
                 )
         report = ProjectMergeReport(source=other.location, dry_run=dry_run)
+        with self._read() as conn:
+            known = frozenset(conn.execute(select(T_CODES.c.guid)).scalars())
+        checked = sanitize(other.rows, _code_problem, known)
+        report.refused.extend(checked.refused)
+        clean = OtherProject(other.location, checked.rows)
         try:
-            with self._write("merge", f"merge {other.location}", undoable=False) as tx:
-                _Merge(self, tx, other, report).run()
+            with self._write(
+                "merge", f"merge {other.location}", undoable=False, extra={"source": other.location}
+            ) as tx:
+                _Merge(self, tx, clean, report).run()
+                _check_codebook(self._codebook(tx.conn))
                 if dry_run:
                     raise _DryRun(report)
                 report.rows_changed = len(tx.changes)
@@ -260,6 +298,34 @@ class ProjectMergeMixin(ProjectBase):
             return done.report
         self._code_pk_cache = None
         return report
+
+
+def _code_problem(row: dict[str, Any], aliases: list[str]) -> str | None:
+    """Why one of their code rows cannot come in (its JSON fields, and every field
+    as a YAML codebook would be validated), or ``None``."""
+    try:
+        code = convert.code_from_row(row, None, tuple(aliases))
+    except Exception as exc:  # their JSON fields may be anything
+        return f"its fields cannot be read ({exc.__class__.__name__})"
+    for name, kind in (("position", int), ("version", int), ("created", str)):
+        if not isinstance(row.get(name), kind) or isinstance(row.get(name), bool):
+            return f"bad {name} {row.get(name)!r}"
+    problems = validate_codebook_data({"version": 1, "codes": [code_to_data(code)]})
+    if problems:
+        return problems[0].message
+    return None
+
+
+def _check_codebook(codebook: Codebook) -> None:
+    """The safety net: the merged codebook validates as a YAML file, or nothing is
+    written (no linked YAML file ever receives what it would refuse)."""
+    problems = validate_codebook_data(codebook_to_data(codebook))
+    if problems:
+        raise ProjectError(
+            f"the merge would leave a codebook that does not validate ({problems[0].message}); "
+            "nothing merged",
+            hint="merge the codebook files first (qualcode codebook merge), then the projects",
+        )
 
 
 class _Merge:
@@ -280,7 +346,8 @@ class _Merge:
         self.code_guid_map: dict[str, str] = {}
         self.case_guid_map: dict[str, str] = {}
         self.renamed_codings: dict[str, str] = {}  # dropped duplicate guid -> survivor
-        self.tombs: set[str] = set()
+        self.tombs: set[str] = set()  # deletions honoured (see tombstones())
+        self.tomb_rows: set[str] = set()  # every tombstone row here, honoured or not
 
     def _all(self, table: Table) -> list[dict[str, Any]]:
         return [dict(r) for r in self.conn.execute(select(table)).mappings()]
@@ -304,12 +371,64 @@ class _Merge:
     # -------------------------------------------------------------- tombstones
 
     def tombstones(self) -> None:
-        ours = {r["guid"] for r in self._all(T_TOMBS)}
-        for row in sorted(self.o.table(T_TOMBS), key=lambda r: r["guid"]):
-            if row["guid"] not in ours:
-                self.tx.insert(T_TOMBS, dict(row))
-                self.r.tombstones_added += 1
-        self.tombs = ours | {r["guid"] for r in self.o.table(T_TOMBS)}
+        """Learn their deletions; a tombstone counts only when it is the deleting
+        coder's own row (:func:`~qualcode.core.merge_check.tombstone_honoured`),
+        judged against the coding (or memo) on either side, so both directions of a
+        merge agree."""
+        ours = {r["guid"]: r for r in self._all(T_TOMBS)}
+        theirs = {r["guid"]: r for r in self.o.table(T_TOMBS)}
+        doc_names = {d["pk"]: d["name"] for d in self.o.table(T_DOCS)}
+        our_docs = dict(self.conn.execute(select(T_DOCS.c.pk, T_DOCS.c.name)).all())
+        codings: dict[str, list[tuple[dict[str, Any], str]]] = {}
+        for c in self._all(T_CODINGS):
+            codings.setdefault(c["guid"], []).append((c, our_docs.get(c["document_pk"], "?")))
+        for c in self.o.table(T_CODINGS):
+            codings.setdefault(c["guid"], []).append((c, doc_names.get(c["document_pk"], "?")))
+        memos: dict[str, list[dict[str, Any]]] = {}
+        for m in [*self._all(T_MEMOS), *self.o.table(T_MEMOS)]:
+            memos.setdefault(m["guid"], []).append(m)
+        consensus = {
+            r["name"]
+            for r in [*self._all(T_CODERS), *self.o.table(T_CODERS)]
+            if r["role"] == "consensus"
+        }
+
+        def refusal(t: dict[str, Any]) -> str | None:
+            if t["kind"] == "coding":
+                for c, doc in codings.get(t["guid"], ()):
+                    if not tombstone_honoured(t, c, consensus):
+                        return (
+                            f"deletion by '{escape(t['coder'])}' of '{escape(c['coder'])}''s "
+                            f"coding in '{escape(str(doc))}' "
+                            f"('{_first_words(c['quote'])}') not honoured (a coder deletes "
+                            "only their own codings)"
+                        )
+            if t["kind"] == "memo":
+                for m in memos.get(t["guid"], ()):
+                    if m["author"] != t["coder"]:
+                        return (
+                            f"deletion by '{escape(t['coder'])}' of a memo by "
+                            f"'{escape(m['author'])}' not honoured (an author deletes only "
+                            "their own memos)"
+                        )
+            return None
+
+        self.tombs = set()
+        self.tomb_rows = set(ours)
+        for guid, row in sorted(ours.items()):
+            if refusal(row) is None:
+                self.tombs.add(guid)
+        for guid, row in sorted(theirs.items()):
+            if guid in ours:
+                continue
+            why = refusal(row)
+            if why is not None:
+                self.r.refused.append(why)
+                continue
+            self.tx.insert(T_TOMBS, dict(row))
+            self.r.tombstones_added += 1
+            self.tombs.add(guid)
+            self.tomb_rows.add(guid)
         for row in self._all(T_CODINGS):
             if row["guid"] in self.tombs:
                 self.tx.delete(T_CODINGS, {"pk": row["pk"]})
@@ -453,6 +572,12 @@ class _Merge:
                 self.tx.insert(T_ALIASES, {"alias": alias, "code_pk": pk_by_id[code.id]})
                 self.r.aliases_added.append((alias, code.id))
         for alias, target in union.aliases:
+            if not ID_RE.match(alias) or control_character(alias):
+                self.r.refused.append(
+                    f"their id '{escape(alias)}' of our code {target!r}: not a valid id; "
+                    "not added as an alias"
+                )
+                continue
             self.tx.insert(T_ALIASES, {"alias": alias, "code_pk": pk_by_id[target]})
             self.r.aliases_added.append((alias, target))
         self.r.code_conflicts += union.conflicts
@@ -545,14 +670,15 @@ class _Merge:
             self.r.codings_updated += 1
 
     def _tombstone(self, guid: str, coder: str) -> None:
-        if guid in self.tombs:
+        self.tombs.add(guid)
+        if guid in self.tomb_rows:
             return
         from qualcode.clock import now
 
         self.tx.insert(
             T_TOMBS, {"guid": guid, "kind": "coding", "deleted_at": now(), "coder": coder}
         )
-        self.tombs.add(guid)
+        self.tomb_rows.add(guid)
         self.r.tombstones_added += 1
 
     # -------------------------------------------------------------- the rest

@@ -6,21 +6,27 @@ security policies of migration ``0008`` compare rows with ``current_user``. The
 role that created the project owns its tables and may do everything (PostgreSQL
 does not apply row-level security to a table's owner).
 
-:func:`grant_role` gives a coder's role what it needs and no more:
+:func:`grant_role` gives a coder's role what it needs and no more; row-level
+security and the trigger of migration ``0016`` then narrow every grant to the
+role's own rows (and say so with SQLSTATE 42501 and a message naming the role):
 
-* every table: ``SELECT``;
-* ``codings``: ``INSERT``, ``DELETE`` and ``UPDATE`` of ``memo`` (and its
-  ``memo_author``), ``status`` and
-  ``version`` (policies: only rows whose ``coder`` is the role);
-* the action log, tombstones, review comments: ``INSERT`` (own rows);
+* every table: ``SELECT`` (while blind coding is on, the policies hide others'
+  codings, action-log entries, tombstones, rejections and adjudications);
+  never the kept verdicts (``qc_review_kept``);
+* ``codings``: ``INSERT``, ``DELETE`` and ``UPDATE`` of the columns a coder changes
+  on their own codings (span, quote, code, memo and its ``memo_author``, status,
+  version, coder when accepting a suggestion, and ``review`` for the reset of
+  ``review revise``);
+* the action log: ``INSERT`` (own entries); tombstones, review comments: ``INSERT``
+  and ``DELETE`` (own rows, for undo);
 * memos, done marks, rejected suggestions: write own rows;
 * the codebook (``codes``, ``code_aliases``): edit (a code's ``version`` is checked
   on every edit, so two coders never silently overwrite each other);
 * a supervisor's role also: ``UPDATE`` of the review columns of any coding, the
   codings of a consensus coder, adjudication decisions.
 
-Re-anchoring, code merges that move codings and project merges rewrite other
-people's codings: no grant allows that, so only the owner can.
+Re-anchoring, code merges that move others' codings and project merges rewrite
+other people's codings: no grant allows that, so only the owner can.
 """
 
 from __future__ import annotations
@@ -32,10 +38,11 @@ from sqlalchemy import Connection, text
 from qualcode.errors import InputError
 
 CODER_GRANTS: dict[str, str] = {
-    "codings": "INSERT, DELETE, UPDATE (memo, memo_author, status, version)",
+    "codings": 'INSERT, DELETE, UPDATE (memo, memo_author, status, version, start, "end", '
+    "quote, code_pk, coder, review)",
     "actions": "INSERT",
-    "tombstones": "INSERT",
-    "review_comments": "INSERT",
+    "tombstones": "INSERT, DELETE",
+    "review_comments": "INSERT, DELETE",
     "memos": "INSERT, UPDATE, DELETE",
     "document_marks": "INSERT, UPDATE, DELETE",
     "suggestion_rejections": "INSERT, DELETE",
@@ -51,7 +58,10 @@ SUPERVISOR_GRANTS: dict[str, str] = {
 }
 """Table -> privileges a supervisor's role has in addition."""
 
-NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]{0,62}$")
+PRIVATE_TABLES = frozenset({"qc_review_kept"})
+"""Tables no coder's role may read (the verdicts kept for undo, read by the trigger)."""
+
+NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]{0,62}\Z")
 """A coder name that is also a valid PostgreSQL role name (quoted)."""
 
 RESERVED = {"public", "postgres", "pg_signal_backend", "none", "current_user", "session_user"}
@@ -141,6 +151,8 @@ def grant_role(conn: Connection, name: str, *, supervisor: bool) -> None:
     conn.exec_driver_sql(f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {role}")
     conn.exec_driver_sql(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {role}")
     existing = _tables(conn)
+    for private in PRIVATE_TABLES & existing:
+        conn.exec_driver_sql(f"REVOKE ALL ON {quote_ident(private)} FROM {role}")
     grants = [CODER_GRANTS, SUPERVISOR_GRANTS] if supervisor else [CODER_GRANTS]
     for table_grants in grants:
         for table, privileges in table_grants.items():

@@ -12,6 +12,7 @@ The methods are grouped by area: documents and codings here, the rest in mixins
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -40,6 +41,7 @@ from qualcode.core.model import (
     SyncReport,
     Turn,
 )
+from qualcode.core.names import check_name
 from qualcode.core.spans import union_length
 from qualcode.errors import InputError, NotFoundError, ProjectError
 from qualcode.store import convert
@@ -77,10 +79,23 @@ from qualcode.store.memos import MemoMixin
 from qualcode.store.merge_projects import ProjectMergeMixin
 from qualcode.store.recode import RecodeMixin
 from qualcode.store.refi import RefiMixin
-from qualcode.store.reimport import ReimportMixin, insert_structure
+from qualcode.store.reimport import (
+    ReimportMixin,
+    StructureRows,
+    first_keys,
+    insert_prepared,
+    insert_structure,
+    structure_rows,
+)
 from qualcode.store.retrieval import RetrievalMixin
 from qualcode.store.review import ReviewMixin
-from qualcode.store.search import SearchMixin, index_document
+from qualcode.store.search import (
+    SEARCH_PENDING,
+    SearchMixin,
+    index_document,
+    pending_documents,
+    set_pending,
+)
 from qualcode.store.search_simple import KwicSearchMixin
 from qualcode.store.suggestions import SuggestionMixin
 from qualcode.store.team import TeamMixin
@@ -295,6 +310,7 @@ class Project(
         *,
         case: str | None = None,
         case_per_speaker: bool = False,
+        index: bool = True,
     ) -> ImportResult:
         """Store one imported document with its turns and sentences (one action).
 
@@ -302,6 +318,9 @@ class Project(
         The keys of its front matter (``doc.front_matter``) become attributes of its
         case (``case``, else a case named after the document, created when new); an
         attribute the case already has with another value is kept, with a notice.
+        With ``index=False`` its search entries are left to :meth:`index_pending`
+        (short transactions after this one; the document is listed as pending until
+        then, and opening the project finishes the list after a crash).
 
         Args:
             doc: the importer's output (normalized text and turns).
@@ -311,7 +330,15 @@ class Project(
                 of that name (created when new) linked to their turns in this
                 document: a focus group.
         """
+        check_name(doc.name, "document name", limit=400, path=doc.source_path)
         digest = sha256_text(doc.text)
+        prepared: StructureRows | None = None
+        if self.dialect == "sqlite":
+            # the rows are built before the write lock is taken, on the keys free now;
+            # under the lock they are checked still free (else built again)
+            with self._read() as conn:
+                keys = first_keys(conn)
+            prepared = structure_rows(keys, doc.turns, sentences)
         with self._write(
             "import", f"import {doc.name}", undoable=False, extra={"document": doc.name}
         ) as tx:
@@ -329,8 +356,14 @@ class Project(
                     path=doc.source_path,
                     hint="import it under another name, or use --replace to update it",
                 )
+            if prepared is not None:
+                keys = first_keys(conn)
+                if keys != prepared.keys:
+                    prepared = structure_rows(keys, doc.turns, sentences)
+            key = {"pk": prepared.keys[0]} if prepared is not None else {}
             doc_pk = conn.execute(
                 insert(T_DOCS).values(
+                    **key,
                     guid=new_guid(),
                     name=doc.name,
                     text=doc.text,
@@ -346,9 +379,16 @@ class Project(
                 )
             ).inserted_primary_key[0]  # type: ignore[index]
             tx.changes.append({"op": "import", "t": "documents", "name": doc.name})
-            insert_structure(conn, doc_pk, doc.turns, sentences)
-            if sentences:
-                index_document(conn, doc_pk)
+            if prepared is not None:
+                insert_prepared(conn, prepared)
+            else:
+                insert_structure(conn, doc_pk, doc.turns, sentences)
+            if sentences and index:
+                index_document(conn, doc_pk, doc.text)
+            elif sentences:
+                # its search entries follow in short transactions (index_pending): the
+                # write lock is held only for these inserts
+                set_pending(conn, {**pending_documents(conn), doc_pk: time.time()})
             links: list[tuple[str, str | None]] = [(case, None)] if case else []
             if case_per_speaker:
                 seen: set[str] = set()
@@ -671,7 +711,7 @@ class Project(
             if row is None:
                 raise NotFoundError(f"no coding with guid {guid!r}")
             coding = convert.coding_from_row(row)
-            self._delete_coding(tx, row["pk"], guid, coder)
+            self._delete_coding(tx, row["pk"], guid, coder or self.coder)
         return coding
 
     def remove_codings(
@@ -787,7 +827,12 @@ class Project(
     # ------------------------------------------------------------------ action log
 
     def actions(self, limit: int | None = None) -> list[dict[str, Any]]:
-        """The newest action-log entries first (seq, at, coder, kind, summary)."""
+        """The newest action-log entries first (seq, at, coder, kind, summary).
+
+        While blind coding holds for this coder, only their own entries and those
+        that carry no codings (imports, merges: not undoable) are listed, as the
+        database's policies do on PostgreSQL.
+        """
         stmt = select(
             T_ACTIONS.c.seq,
             T_ACTIONS.c.at,
@@ -795,6 +840,8 @@ class Project(
             T_ACTIONS.c.kind,
             T_ACTIONS.c.summary,
         ).order_by(T_ACTIONS.c.seq.desc())
+        if self.is_blind():
+            stmt = stmt.where((T_ACTIONS.c.coder == self.coder) | T_ACTIONS.c.undoable.is_(False))
         if limit:
             stmt = stmt.limit(limit)
         with self._read() as conn:
@@ -893,11 +940,36 @@ def open_project(
     except OperationalError as exc:
         engine.dispose()
         raise ProjectError(f"cannot open the project: {_short(exc)}") from None
-    project = Project(engine, url, coder or default_coder())
+    coder = coder or default_coder()
+    if engine.dialect.name != "postgresql":
+        try:
+            check_name(coder, "coder name", hint="give another with --coder or QUALCODE_CODER")
+        except InputError:
+            engine.dispose()
+            raise
+    project = Project(engine, url, coder)
     project.blind = blind
     project.window = window
     project.schema_upgrade = upgrade
+    _finish_indexing(project)
     return project
+
+
+STALE_INDEXING_S = 120.0
+"""A document listed for indexing whose indexing has not moved for this long was cut
+off (its importer was killed): opening the project finishes it."""
+
+
+def _finish_indexing(project: Project) -> None:
+    """Finish the search entries of documents whose import was cut off after the
+    document was stored (a crash, a kill) — the project's owner only on PostgreSQL."""
+    if project.read_only or not project.get_setting(SEARCH_PENDING):
+        return
+    try:
+        # only what no importer is working on (its heartbeat is older than that)
+        project.index_pending(stale_after=STALE_INDEXING_S)
+    except ProjectError:
+        pass  # a coder's role on PostgreSQL: the owner's next open finishes it
 
 
 def _postgres_session(engine: Engine, *, migrated: bool) -> str:

@@ -18,6 +18,7 @@ from sqlalchemy import Table, func, insert, select
 
 from qualcode.clock import new_guid, now
 from qualcode.core.codebook import tree_order
+from qualcode.core.names import check_name
 from qualcode.core.refi import ImportPlan
 from qualcode.store import convert
 from qualcode.store.base import (
@@ -330,6 +331,7 @@ class RefiMixin(ProjectBase):
                 tx.update(T_CODES, {"pk": pks[code.id]}, {"position": i})
 
     def _import_document(self, tx: _Tx, doc: Any, sentences: Any, guid: str) -> None:
+        check_name(doc.name, "document name", limit=400, path=doc.source_path)
         conn = tx.conn
         doc_pk = conn.execute(
             insert(T_DOCS).values(

@@ -152,7 +152,9 @@ class ReviewMixin(ProjectBase):
             InputError: an unknown verdict.
         """
         reviewer = reviewer or self.coder
-        with self._write("review", f"{verdict} coding {guid}") as tx:
+        verb = {"approved": "approve", "disputed": "dispute", "unreviewed": "reset the review of"}
+        what = f"{verb.get(verdict, verdict)} coding {guid}"
+        with self._write("review", what) as tx:
             row = self._coding_row(tx.conn, guid)
             self._set_verdict(tx, row, verdict, comment.strip(), reviewer)
         return self.coding_by_guid(guid)

@@ -29,9 +29,17 @@ SQLite (with its shadow tables ``sentence_search_*``), a plain table with GIN
 indexes on PostgreSQL. Created by raw SQL per dialect, so it is not a model here."""
 
 
+REVIEW_KEPT_TABLE = "qc_review_kept"
+"""PostgreSQL only (revision 0016): verdicts a coder's own delete or reset removed,
+kept by a trigger so an undo can bring back exactly those. Not a model here."""
+
+
 def is_unmodelled(table: str) -> bool:
-    """True for tables the migrations make that no model describes (the search index)."""
-    return table == SEARCH_TABLE or table.startswith(SEARCH_TABLE + "_")
+    """True for tables the migrations make that no model describes (the search index,
+    the kept verdicts of PostgreSQL's role checks)."""
+    return (
+        table == SEARCH_TABLE or table.startswith(SEARCH_TABLE + "_") or table == REVIEW_KEPT_TABLE
+    )
 
 
 def compared(name: str | None, type_: str, parent_names: Mapping[str, str | None]) -> bool:
@@ -277,6 +285,8 @@ class CodingRow(Base):
     selection_guid: Mapped[str | None] = mapped_column(String(36))
     # who wrote the coding's memo (revision 0015)
     memo_author: Mapped[str | None] = mapped_column(String(200))
+    # who ran the auto-code run that suggested it; NULL for other codings (revision 0016)
+    run_by: Mapped[str | None] = mapped_column(String(200))
 
 
 class AdjudicationRow(Base):

@@ -10,6 +10,8 @@ shared.
 
 from __future__ import annotations
 
+import json
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,28 +27,109 @@ SEARCH_TABLE = "sentence_search"
 # ---------------------------------------------------------------------- dialects
 
 
-def index_document(conn: Connection, doc_pk: int) -> None:
-    """Add every sentence of a document to the search index."""
-    if conn.dialect.name == "postgresql":
+def index_document(conn: Connection, doc_pk: int, text_: str | None = None) -> None:
+    """Add every sentence of a document to the search index.
+
+    The sentences' text is cut from the document in Python and inserted in one
+    executemany: SQL's ``substr`` on the whole text per sentence counts characters
+    from the start every time, which made indexing one long document quadratic
+    (a 3 MB transcript took 85 s; now it takes as long as its sentences' inserts).
+
+    Args:
+        conn: the write transaction.
+        doc_pk: the document.
+        text_: its text, when the caller has it (else it is read).
+    """
+    if text_ is None:
+        text_ = str(
+            conn.execute(
+                text("SELECT text FROM documents WHERE pk = :doc"), {"doc": doc_pk}
+            ).scalar()
+            or ""
+        )
+    rows = conn.execute(
+        text('SELECT pk, start, "end", lemmas FROM sentences WHERE document_pk = :doc'),
+        {"doc": doc_pk},
+    ).all()
+    if not rows:
+        return
+    key = "sentence_pk" if conn.dialect.name == "postgresql" else "rowid"
+    conn.execute(
+        text(f"INSERT INTO sentence_search ({key}, text, lemmas) VALUES (:pk, :text, :lemmas)"),
+        [{"pk": pk, "text": text_[s:e], "lemmas": lemmas} for pk, s, e, lemmas in rows],
+    )
+
+
+SEARCH_PENDING = "search.pending"
+"""Setting: the keys of documents whose sentences are not all in the search index
+yet. A new document is stored whole (text, turns, sentences, action-log entry) in
+one transaction that also lists it here; its search entries then follow in short
+transactions of :data:`INDEX_CHUNK` sentences, the last of which removes it from
+the list. Opening the project finishes what a crash left (see
+:meth:`SearchMixin.index_pending`)."""
+
+INDEX_CHUNK = 2000
+"""Sentences indexed per transaction: about a tenth of a second of the write lock."""
+
+INDEX_PAUSE_S = 0.01
+"""The pause between two of those transactions (a waiting writer's chance)."""
+
+_pause = time.sleep
+
+
+def pending_documents(conn: Connection) -> dict[int, float]:
+    """:data:`SEARCH_PENDING` as the transaction sees it: document key -> the time
+    (seconds since the epoch) its indexing last moved."""
+    raw = conn.execute(
+        text("SELECT value FROM settings WHERE key = :k"), {"k": SEARCH_PENDING}
+    ).scalar()
+    data = json.loads(raw) if raw else {}
+    if isinstance(data, list):  # a bare list of keys
+        return {int(p): 0.0 for p in data}
+    return {int(k): float(v) for k, v in data.items()}
+
+
+def set_pending(conn: Connection, pending: dict[int, float]) -> None:
+    """Write :data:`SEARCH_PENDING` (bookkeeping of the import: not an undoable change)."""
+    value = json.dumps({str(k): v for k, v in pending.items()})
+    if conn.execute(text("SELECT 1 FROM settings WHERE key = :k"), {"k": SEARCH_PENDING}).first():
         conn.execute(
-            text(
-                "INSERT INTO sentence_search (sentence_pk, text, lemmas) "
-                'SELECT s.pk, substr(d.text, s.start + 1, s."end" - s.start), s.lemmas '
-                "FROM sentences s JOIN documents d ON d.pk = s.document_pk "
-                "WHERE s.document_pk = :doc"
-            ),
-            {"doc": doc_pk},
+            text("UPDATE settings SET value = :v WHERE key = :k"), {"k": SEARCH_PENDING, "v": value}
         )
     else:
         conn.execute(
-            text(
-                "INSERT INTO sentence_search (rowid, text, lemmas) "
-                'SELECT s.pk, substr(d.text, s.start + 1, s."end" - s.start), s.lemmas '
-                "FROM sentences s JOIN documents d ON d.pk = s.document_pk "
-                "WHERE s.document_pk = :doc"
-            ),
-            {"doc": doc_pk},
+            text("INSERT INTO settings (key, value) VALUES (:k, :v)"),
+            {"k": SEARCH_PENDING, "v": value},
         )
+
+
+def index_missing(
+    conn: Connection, doc_pk: int, text_: str, after: int, limit: int
+) -> tuple[int, int]:
+    """Index up to ``limit`` sentences of a document that are not in the index yet,
+    looking from key ``after`` on.
+
+    Returns:
+        How many were indexed, and the largest key indexed (``after`` when none).
+    """
+    key = "sentence_pk" if conn.dialect.name == "postgresql" else "rowid"
+    rows = conn.execute(
+        text(
+            # "+s.document_pk": walk the key range from :after (an index on the
+            # document would make every chunk read the document's sentences again)
+            'SELECT s.pk, s.start, s."end", s.lemmas FROM sentences s '
+            "WHERE +s.document_pk = :doc AND s.pk > :after AND NOT EXISTS "
+            f"(SELECT 1 FROM sentence_search f WHERE f.{key} = s.pk) ORDER BY s.pk LIMIT :n"
+        ),
+        {"doc": doc_pk, "after": after, "n": limit},
+    ).all()
+    if not rows:
+        return 0, after
+    conn.execute(
+        text(f"INSERT INTO sentence_search ({key}, text, lemmas) VALUES (:pk, :text, :lemmas)"),
+        [{"pk": pk, "text": text_[s:e], "lemmas": lemmas} for pk, s, e, lemmas in rows],
+    )
+    return len(rows), int(rows[-1][0])
 
 
 def unindex_document(conn: Connection, doc_pk: int) -> None:
@@ -112,6 +195,71 @@ def _match_clause(dialect: str, terms: Sequence[Term], column: str) -> tuple[str
 
 class SearchMixin(ProjectBase):
     """Searching sentences by words or lemmas, with filters."""
+
+    def index_pending(self, *, chunk: int = INDEX_CHUNK, stale_after: float | None = None) -> int:
+        """Put the sentences of every document listed in :data:`SEARCH_PENDING` into
+        the search index, ``chunk`` sentences per transaction, so that the write lock
+        is never held long (another coder's coding waits a fraction of a second). The
+        last transaction of a document takes it off the list.
+
+        Each transaction picks the sentences still missing from the index, so two
+        processes finishing the same list never index a sentence twice.
+
+        Args:
+            chunk: sentences per transaction.
+            stale_after: only documents whose indexing has not moved for this many
+                seconds (its importer was killed); ``None``: every listed document.
+
+        Returns:
+            How many sentences were indexed.
+        """
+        done = 0
+        texts: dict[int, tuple[str, str]] = {}  # document -> (sha256, text)
+        hints: dict[int, int] = {}  # document -> the last sentence key this call indexed
+        first = True
+        while True:
+            if not first:
+                # a gap between two transactions, in which a waiting coder gets the
+                # write lock (writers look every few ms: see store.engine._begin)
+                _pause(INDEX_PAUSE_S)
+            first = False
+            with self._read() as conn:
+                pending = pending_documents(conn)
+            now = time.time()
+            due = [
+                d
+                for d, beat in pending.items()
+                if stale_after is None or d in hints or now - beat >= stale_after
+            ]
+            if not due:
+                return done
+            doc_pk = due[0]
+            with self._write("search.index", "index the new document for search") as tx:
+                conn = tx.conn
+                sha = conn.execute(
+                    text("SELECT sha256 FROM documents WHERE pk = :doc"), {"doc": doc_pk}
+                ).scalar()
+                added = 0
+                if sha is not None:
+                    if texts.get(doc_pk, ("", ""))[0] != sha:
+                        body = conn.execute(
+                            text("SELECT text FROM documents WHERE pk = :doc"), {"doc": doc_pk}
+                        ).scalar()
+                        texts[doc_pk] = (str(sha), str(body or ""))
+                    hint = hints.get(doc_pk, 0)
+                    added, hints[doc_pk] = index_missing(
+                        conn, doc_pk, texts[doc_pk][1], hint, chunk
+                    )
+                    done += added
+                current = pending_documents(conn)
+                if sha is None or added < chunk:
+                    # nothing left: not an action of its own (the import was one)
+                    current.pop(doc_pk, None)
+                    texts.pop(doc_pk, None)
+                    hints.pop(doc_pk, None)
+                elif doc_pk in current:
+                    current[doc_pk] = time.time()  # the heartbeat: work goes on
+                set_pending(conn, current)
 
     def search(
         self,

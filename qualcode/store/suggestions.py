@@ -3,7 +3,9 @@ codings imported in bulk (a gold standard, another coder's work).
 
 A suggestion is an ordinary coding with ``status = suggested``, ``origin = rules``
 and ``coder = rules``; the run that made it is its ``batch`` (also the ``group`` of
-the action, so an undo takes back a whole run as one step).
+the action, so an undo takes back a whole run as one step) and the person who ran
+it is its ``run_by``: the suggestion is theirs (on PostgreSQL, the database sees to
+it) until someone accepts it, and the run is their action in the log.
 
 Accepting a suggestion makes it the accepting coder's coding: ``status`` becomes
 ``accepted`` and ``coder`` the person who accepted it, while ``origin`` stays
@@ -26,6 +28,7 @@ from sqlalchemy import Connection, Table, and_, func, select, text
 from qualcode.clock import new_guid, now
 from qualcode.core.autocode import Suggestion
 from qualcode.core.model import Coding, Document, Origin, Sentence, Status, Turn
+from qualcode.core.names import check_name
 from qualcode.errors import InputError, NotFoundError
 from qualcode.store import convert
 from qualcode.store.base import (
@@ -245,6 +248,7 @@ class SuggestionMixin(ProjectBase):
             kind="autocode",
             summary="auto-code suggestions",
             skip_reviewed=True,
+            run_by=self.coder,
         )
 
     def import_codings(
@@ -288,7 +292,9 @@ class SuggestionMixin(ProjectBase):
         kind: str,
         summary: str,
         skip_reviewed: bool,
+        run_by: str | None = None,
     ) -> StoredBatch:
+        check_name(coder, "coder name")
         existing = rejected = coded = 0
         with self._write(kind, f"{summary} ({len(items)})", group=batch) as tx:
             conn = tx.conn
@@ -378,6 +384,7 @@ class SuggestionMixin(ProjectBase):
                         "anchor": "exact",
                         "batch": batch,
                         "version": 1,
+                        "run_by": run_by,
                     }
                 )
             if rows:

@@ -468,7 +468,7 @@ class TeamMixin(ProjectBase):
             }
             for key, (pk, guid) in sorted(present.items()):
                 if key not in wanted:
-                    self._delete_coding(tx, pk, guid, None)
+                    self._delete_coding(tx, pk, guid, self.coder)
             text_row = conn.execute(select(T_DOCS.c.text).where(T_DOCS.c.pk == doc_pk)).scalar()
             group = new_guid()
             for code, s, e in sorted(wanted - set(present)):

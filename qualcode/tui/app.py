@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
@@ -20,6 +21,23 @@ if TYPE_CHECKING:
     from qualcode.services.history import WindowClaim
 
 _SCREEN_ACTIONS = ("open_suggestions", "open_text_analysis")
+
+FILE_CHECK_S = 1.0
+"""How often the workbench looks whether its project file is still there."""
+
+
+def _rescue_suggestion() -> Path:
+    """Where to save a project whose file went: a new file in the home folder."""
+    from qualcode.clock import now
+
+    stamp = now().replace(":", "").replace("-", "")[:15]
+    base = Path.home() / f"qualcode-rescued-{stamp}.db"
+    n = 1
+    out = base
+    while out.exists():
+        n += 1
+        out = base.with_name(f"{base.stem}-{n}.db")
+    return out
 
 
 class QualcodeApp(App[None]):
@@ -100,6 +118,10 @@ class QualcodeApp(App[None]):
         self.coder = coder
         self.settings = settings or Settings()
         self._window: WindowClaim | None = None
+        self.lost: str | None = None
+        """Why the project file can no longer be used (gone or replaced), once noticed."""
+        self.exit_message = ""
+        """Said on stderr after the workbench closes (``run``)."""
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
 
@@ -134,6 +156,7 @@ class QualcodeApp(App[None]):
             self._claim_window(self.project)
             self.sub_title = self.project.where
             self.push_screen(CodingScreen(self.project, label_lang=self.settings.label_lang))
+            self._watch_file()
 
     def open_project(self, project: Project, message: str = "", *, warn: bool = False) -> None:
         """Put the coding screen of ``project`` in place of the first-run screen."""
@@ -144,8 +167,74 @@ class QualcodeApp(App[None]):
         self.location = project.where
         self.sub_title = project.where
         self.switch_screen(CodingScreen(project, label_lang=self.settings.label_lang))
+        self._watch_file()
         if message:
             self.notify(message, severity="warning" if warn else "information", timeout=8)
+
+    # ------------------------------------------------------------------ the file
+
+    def _watch_file(self) -> None:
+        """Keep the project file open (so its content can be saved if it goes) and
+        look every second whether it is still there."""
+        if self.project is None or self.project.path is None:
+            return
+        self.project.hold_file()
+        self.set_interval(FILE_CHECK_S, self.check_project_file, name="project-file")
+
+    def check_project_file(self) -> None:
+        """Notice a project file deleted, moved away or replaced."""
+        if self.project is None or self.lost is not None:
+            return
+        problem = self.project.file_problem()
+        if problem is not None:
+            self.project_lost(problem)
+
+    def project_lost(self, problem: str) -> None:
+        """The project file is gone or replaced: nothing more is acknowledged; offer
+        to save the whole project (as this window still holds it) to a new file, then
+        close with a non-zero exit status."""
+        if self.lost is not None:
+            return
+        self.lost = problem
+        self.notify(
+            f"{problem}: nothing more is saved. Save the whole project to a new file now.",
+            severity="error",
+            timeout=60,
+        )
+        self._ask_rescue(str(_rescue_suggestion()))
+
+    def _ask_rescue(self, suggestion: str) -> None:
+        from qualcode.errors import QualcodeError
+        from qualcode.tui.screens.modals import TextPrompt
+
+        problem = self.lost or "the project file is gone"
+
+        def chosen(text: str | None) -> None:
+            if text is None or not text.strip():
+                self.exit_message = f"error: {problem}; the project was not saved elsewhere"
+                self.exit(return_code=1)
+                return
+            assert self.project is not None
+            try:
+                saved = self.project.save_copy(Path(text.strip()))
+            except QualcodeError as exc:
+                self.notify(str(exc), severity="error", timeout=10)
+                self._ask_rescue(text.strip())
+                return
+            self.exit_message = (
+                f"error: {problem}; everything up to your last action was saved to {saved}"
+            )
+            self.exit(return_code=1)
+
+        self.push_screen(
+            TextPrompt(
+                "The project file is gone. Save the whole project to:",
+                suggestion,
+                hint="enter saves (a new file); escape closes without saving",
+                input_id="rescue-path",
+            ),
+            chosen,
+        )
 
     def action_open_review(self) -> None:
         """Open the supervisor's review screen (issue #5)."""
@@ -293,4 +382,9 @@ def run(location: str | None, *, coder: str | None = None, blind: bool = False) 
         QualcodeApp(None, location=str(path), settings=settings, coder=coder).run()
         return
     project = open_project(location, coder=coder, blind=blind)
-    QualcodeApp(project, location=url, settings=settings).run()
+    app = QualcodeApp(project, location=url, settings=settings)
+    app.run()
+    if app.exit_message:
+        print(app.exit_message, file=sys.stderr)
+    if app.return_code:
+        sys.exit(app.return_code)

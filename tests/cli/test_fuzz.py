@@ -12,8 +12,10 @@ rules, except that damage in several places may give one ``error:`` line per
 problem (a codebook reports every problem it has, each on its own line). Failures found here are fixed in the code and kept as files in
 ``tests/data/bad/fuzz/`` (``test_fuzz_regressions``, with the exact line each gives).
 
-Each run is derandomized (the same inputs every time) and feeds 270 broken and 130
-randomly damaged files; the last test checks the count. To hunt for new failures::
+Each run is derandomized (the same inputs every time) and feeds 270 broken, 130
+randomly damaged and 60 hostile files (issue 16: parent chains and nested codes
+deeper than 100 levels, code ids with control characters, subtitle times of
+billions of hours); the last test checks the count. To hunt for new failures::
 
     QUALCODE_FUZZ_EXPLORE=1 QUALCODE_FUZZ_SAVE=/tmp/fuzz pytest tests/cli/test_fuzz.py \
         --hypothesis-seed=7
@@ -809,6 +811,73 @@ def test_damaged_exchange_files_are_refused_or_imported(
     feed(template, case, lambda path: ["import", str(path)])
 
 
+# ---------------------------------------------------------------------- hostile (issue 16)
+
+
+def _deep_parents(depth: int) -> bytes:
+    lines = ["version: 1", "codes:", "  - id: c0", "    label: C0"]
+    for i in range(1, depth):
+        lines += [f"  - id: c{i}", f"    label: C{i}", f"    parent: c{i - 1}"]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _nested_qdc(depth: int) -> bytes:
+    opening = "".join(
+        f'<Code guid="{i:08d}-0000-4000-8000-000000000000" name="c{i}" isCodable="true">'
+        for i in range(depth)
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>'
+        '<CodeBook xmlns="urn:QDA-XML:codebook:1.0" origin="fuzz"><Codes>'
+        + opening
+        + "</Code>" * depth
+        + "</Codes></CodeBook>"
+    ).encode("utf-8")
+
+
+CONTROLS = [chr(c) for c in (*range(0, 9), *range(11, 32), 127, 0x85, 0x202E, 0x2028, 0x2066)]
+
+
+@st.composite
+def hostile_case(draw: st.DrawFn, valid: dict[str, bytes]) -> Case:
+    """The inputs issue 16 found taking the program down, with random sizes and places."""
+    kind = draw(
+        st.sampled_from(
+            ["parent chain", "control character in an id", "nested codes", "subtitle hours"]
+        )
+    )
+    if kind == "parent chain":
+        depth = draw(st.integers(101, 1200))
+        return Case(f"hostile: parent chain {depth} deep", ".yaml", _deep_parents(depth), True)
+    if kind == "control character in an id":
+        ch = draw(st.sampled_from(CONTROLS))
+        at = draw(st.integers(0, 4))
+        code_id = "cost"[:at] + ch + "cost"[at:]
+        escaped = json.dumps(code_id)  # a YAML double-quoted scalar
+        text = f"version: 1\ncodes:\n  - id: {escaped}\n    label: Cost\n"
+        return Case(f"hostile: id with U+{ord(ch):04X}", ".yaml", text.encode("utf-8"), True)
+    if kind == "nested codes":
+        depth = draw(st.integers(101, 6000))
+        return Case(f"hostile: {depth} nested codes", ".qdc", _nested_qdc(depth), True)
+    suffix = draw(st.sampled_from([".srt", ".vtt"]))
+    hours = draw(st.integers(10**4, 10**14))
+    sep = "," if suffix == ".srt" else "."
+    stamp = f"{hours}:00:00{sep}000 --> {hours}:00:01{sep}000"
+    data = valid[suffix].decode("utf-8")
+    first = re.search(r"\d+:\d{2}:\d{2}[.,]\d{3} --> \d+:\d{2}:\d{2}[.,]\d{3}", data)
+    assert first is not None
+    text = data[: first.start()] + stamp + data[first.end() :]
+    return Case(f"hostile: {suffix} hour {hours}", suffix, text.encode("utf-8"), True)
+
+
+@fuzz(60)
+@given(data=st.data())
+def test_hostile_inputs_are_refused(template: Template, data: st.DataObject) -> None:
+    case = data.draw(hostile_case(template.valid))
+    command = ["codebook", "sync"] if case.suffix == ".yaml" else ["import"]
+    feed(template, case, lambda path: [*command, str(path)])
+
+
 # ---------------------------------------------------------------------- the count
 
 
@@ -816,10 +885,20 @@ def test_every_run_feeds_at_least_200_broken_files() -> None:
     """Runs after the fuzz tests above (file order): what this run fed and how it went."""
     if not COUNTS:
         pytest.skip("run the whole module: the fuzz tests did not run")
-    areas = ("codebook", "transcript", "exchange")
-    for area in areas:
+    areas = ("codebook", "transcript", "exchange", "hostile")
+    print(  # shown with -s: the figures docs/reliability.md quotes
+        "fuzz: "
+        + "; ".join(
+            f"{a}: {COUNTS[a, 'fed']} fed, {COUNTS[a, 'broken']} broken refused, "
+            f"{COUNTS[a, 'refused'] - COUNTS[a, 'broken']} damaged refused, "
+            f"{COUNTS[a, 'accepted']} damaged accepted"
+            for a in areas
+        )
+    )
+    for area in areas[:3]:
         assert COUNTS[area, "broken"] >= 80, (area, dict(COUNTS))
-    assert sum(COUNTS[a, "broken"] for a in areas) >= 200, dict(COUNTS)
+    assert COUNTS["hostile", "broken"] >= 50, dict(COUNTS)
+    assert sum(COUNTS[a, "broken"] for a in areas) >= 250, dict(COUNTS)
     assert sum(COUNTS[a, "fed"] for a in areas) == sum(
         COUNTS[a, k] for a in areas for k in ("accepted", "refused")
     )

@@ -45,6 +45,7 @@ def test_a_run_is_one_action_grouped_by_its_batch(demo: Project) -> None:
     )
     changes = json.loads(str(action["payload"]))["changes"]
     assert [c["op"] for c in changes] == ["insert"] * 5
+    assert {c["row"]["run_by"] for c in changes} == {"tester"}
     pending = demo.suggestions()
     assert len(pending) == 5
     assert {(c.status, c.coder, c.origin) for c in pending} == {("suggested", "rules", "rules")}

@@ -37,9 +37,10 @@ from textual.widgets import Footer, OptionList, Static, Tree
 
 from qualcode.core.codebook import Code, Codebook
 from qualcode.core.model import Coding
+from qualcode.core.names import escape
 from qualcode.core.search import one_line
 from qualcode.core.spans import union_length
-from qualcode.errors import QualcodeError
+from qualcode.errors import ProjectGoneError, QualcodeError
 from qualcode.store import Project
 from qualcode.tui.screens.modals import CodeForm, MemoEditor, NewCode, TextPrompt
 from qualcode.tui.screens.picker import ChoiceModal, CodePicker
@@ -438,6 +439,14 @@ class CodingScreen(Screen[None]):
             coding, created = self.project.apply_coding(
                 self.current_doc, code_id, sel.start, sel.end, group=group
             )
+        except ProjectGoneError as exc:
+            # never "coded with": the coding is not in the project file
+            self._last_event = "NOT SAVED: the project file is gone"
+            self._update_status()
+            lost = getattr(self.app, "project_lost", None)
+            if callable(lost):
+                lost(exc.problem.message.split(";")[0])
+            return None
         except QualcodeError as exc:
             self.notify(str(exc), severity="error")
             return None
@@ -508,7 +517,7 @@ class CodingScreen(Screen[None]):
                 Text.assemble(
                     ("■ ", self._colors.get(c.code, "")),
                     self.label(c.code),
-                    (f"  {c.coder}  [{c.start}:{c.end}] {one_line(c.quote)[:40]}", "dim"),
+                    (f"  {escape(c.coder)}  [{c.start}:{c.end}] {one_line(c.quote)[:40]}", "dim"),
                     (f"  ✎ {one_line(c.memo)[:30]}" if c.memo else "", "italic"),
                 ),
             )
@@ -608,7 +617,9 @@ class CodingScreen(Screen[None]):
             self._update_status()
             self.notify("memo saved" if text else "memo deleted", timeout=2)
 
-        about = f"{self.label(coding.code)} · {coding.coder} · “{one_line(coding.quote)[:120]}”"
+        about = (
+            f"{self.label(coding.code)} · {escape(coding.coder)} · “{one_line(coding.quote)[:120]}”"
+        )
         self.app.push_screen(
             MemoEditor("Memo on the coding", coding.memo or "", about=about), saved
         )
@@ -1151,7 +1162,7 @@ class CodingScreen(Screen[None]):
             for c in here:
                 line.append("■ ", style=self._colors.get(c.code, ""))
                 line.append(self.label(c.code))
-                line.append(f" {c.coder}", style="dim")
+                line.append(f" {escape(c.coder)}", style="dim")
                 if c.memo:
                     line.append(" ✎", style="italic")
                 line.append("  ")

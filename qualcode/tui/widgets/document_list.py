@@ -10,6 +10,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from qualcode.core.model import DocumentSummary
+from qualcode.core.names import escape
 
 NAME_WIDTH = 24
 
@@ -54,6 +55,7 @@ class DocumentList(OptionList):
     @staticmethod
     def prompt(name: str, codings: int, share: float, memo: bool = False) -> Text:
         """Two lines: the name (shortened with an ellipsis) and the coding progress."""
+        name = escape(name)  # a control character never reaches the terminal
         shown = name if len(name) <= NAME_WIDTH else name[: NAME_WIDTH - 1] + "…"
         label = Text(shown)
         if memo:
