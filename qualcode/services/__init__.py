@@ -42,6 +42,7 @@ from qualcode.services.merge import (
     merge_driver,
     merge_files,
 )
+from qualcode.services.narrate import describe, describe_pending
 from qualcode.services.projects import (
     adopt_codebook,
     build_demo,
@@ -135,6 +136,8 @@ __all__ = [
     "check_ancestor",
     "default_codebook",
     "demo_location",
+    "describe",
+    "describe_pending",
     "diff_files",
     "export_codebook",
     "export_frequency",

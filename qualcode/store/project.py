@@ -72,6 +72,7 @@ from qualcode.store.history import HistoryMixin
 from qualcode.store.matrices import MatrixMixin
 from qualcode.store.memos import MemoMixin
 from qualcode.store.merge_projects import ProjectMergeMixin
+from qualcode.store.narrate import NarrateMixin
 from qualcode.store.recode import RecodeMixin
 from qualcode.store.refi import RefiMixin
 from qualcode.store.reimport import ReimportMixin, insert_structure
@@ -99,6 +100,7 @@ class Project(
     HistoryMixin,
     KwicSearchMixin,
     RetrievalMixin,
+    NarrateMixin,
     ProjectBase,
 ):
     """An open project (a SQLite file or a PostgreSQL database).

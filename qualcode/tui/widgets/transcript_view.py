@@ -39,6 +39,7 @@ from textual.strip import Strip
 
 from qualcode.core.model import Coding, Document
 from qualcode.core.search import WORD_RE
+from qualcode.i18n import plural
 
 BUCKET = 2048
 LANES = 5
@@ -46,6 +47,8 @@ LANES = 5
 GUTTER = LANES + 3
 """Cells of the gutter: the lanes, a '+' column, a memo column and a space."""
 MAX_STRIPES = LANES
+WORD_COUNT_MAX = 50_000
+"""Characters of a selection whose words are counted on every move (a bound)."""
 
 
 def wrap_offsets(text: str, width: int) -> list[tuple[int, int]]:
@@ -895,7 +898,8 @@ class TranscriptView(ScrollView, can_focus=True):
     # ------------------------------------------------------------------ status
 
     def position_text(self) -> str:
-        """``sentence 3/154 · turn 2/44 P1`` for the status line."""
+        """``sentence 3/154 · turn 2/44 P1 · 12 words`` for the status line (offsets
+        are for details views, not for the researcher's eye)."""
         doc = self.document
         if doc is None:
             return ""
@@ -907,8 +911,13 @@ class TranscriptView(ScrollView, can_focus=True):
             if ti is not None:
                 t = doc.turns[ti]
                 parts.append(f"turn {t.number}/{len(doc.turns)} {t.speaker or ''}".rstrip())
-        if self.selection is not None:
-            parts.append(f"[{self.selection.start}:{self.selection.end}]")
+        if self.selection is not None and doc.text:
+            start, end = self.selection.start, self.selection.end
+            n = len(WORD_RE.findall(doc.text, start, min(end, start + WORD_COUNT_MAX)))
+            if end - start > WORD_COUNT_MAX:
+                parts.append(plural(n, "more than {n} word", "more than {n} words"))
+            else:
+                parts.append(plural(n, "{n} word", "{n} words"))
         if self.visual:
             parts.append("VISUAL")
         return " · ".join(parts)
