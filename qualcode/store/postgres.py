@@ -12,7 +12,8 @@ does not apply row-level security to a table's owner).
 * ``codings``: ``INSERT``, ``DELETE`` and ``UPDATE`` of ``memo``, ``status`` and
   ``version`` (policies: only rows whose ``coder`` is the role);
 * the action log, tombstones, review comments: ``INSERT`` (own rows);
-* memos, done marks, rejected suggestions: write own rows;
+* memos, done marks, rejected suggestions, the workbench state (where one left
+  the workbench): write own rows;
 * the codebook (``codes``, ``code_aliases``): edit (a code's ``version`` is checked
   on every edit, so two coders never silently overwrite each other);
 * a supervisor's role also: ``UPDATE`` of the review columns of any coding, the
@@ -40,6 +41,7 @@ CODER_GRANTS: dict[str, str] = {
     "suggestion_rejections": "INSERT, DELETE",
     "codes": "INSERT, UPDATE, DELETE",
     "code_aliases": "INSERT, UPDATE, DELETE",
+    "workbench_state": "INSERT, UPDATE, DELETE",
 }
 """Table -> privileges of every coder's role (beyond ``SELECT`` on everything)."""
 

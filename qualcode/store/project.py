@@ -82,6 +82,7 @@ from qualcode.store.search import SearchMixin, index_document
 from qualcode.store.search_simple import KwicSearchMixin
 from qualcode.store.suggestions import SuggestionMixin
 from qualcode.store.team import TeamMixin
+from qualcode.store.workbench import WorkbenchMixin
 
 
 class Project(
@@ -101,6 +102,7 @@ class Project(
     KwicSearchMixin,
     RetrievalMixin,
     NarrateMixin,
+    WorkbenchMixin,
     ProjectBase,
 ):
     """An open project (a SQLite file or a PostgreSQL database).

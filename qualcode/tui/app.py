@@ -271,6 +271,11 @@ class QualcodeApp(App[None]):
 
     def on_unmount(self) -> None:
         if self.project is not None:
+            from qualcode.tui.screens.coding import CodingScreen
+
+            for screen in self.screen_stack:
+                if isinstance(screen, CodingScreen):
+                    screen.keep_place()  # before the project closes
             self.project.close()
 
 

@@ -44,6 +44,7 @@ from qualcode.core.model import CodeCount, Coding
 from qualcode.core.narrate import passage
 from qualcode.core.search import one_line
 from qualcode.core.spans import union_length
+from qualcode.core.units import UNITS
 from qualcode.errors import ConflictError, QualcodeError
 from qualcode.i18n import plural
 from qualcode.store import Project
@@ -58,6 +59,10 @@ PREFIX_KEY = "semicolon"
 RECENT_MAX = 8
 TOP = "__top__"
 INVIVO_MAX = 60
+STATE_EVERY = 5.0
+"""Seconds between checks whether the place to return to changed (then it is kept)."""
+MAX_PLACES = 50
+"""Documents whose last place is kept per coder."""
 NARROW = 100
 """Below this many columns the document list is hidden (``o`` opens documents)."""
 MIN_SIDE = 20
@@ -268,6 +273,8 @@ class CodingScreen(Screen[None]):
             self.codebook.languages[0] if self.codebook.languages else None
         )
         self.current_doc: str | None = None
+        self.search_unit: str | None = None
+        """How search hits are coded (``sentence``, ``turn``, ``hit``); asked once."""
         self.code_index: CodeIndex | None = None
         """The picker's precomputed matching index (built in a worker after start)."""
         self.recent: list[str] = []
@@ -282,6 +289,11 @@ class CodingScreen(Screen[None]):
         self._doc_memos = 0
         self._widths = (0, 0)
         """The side panes' widths as last laid out (documents, codebook)."""
+        self._places: dict[str, dict[str, object]] = {}
+        """Document -> where the coder was in it (selection, first line shown)."""
+        self._saved_state: dict[str, object] = {}
+        self._state_warned = False
+        self._view: TranscriptView | None = None
 
     # ------------------------------------------------------------------ layout
 
@@ -331,6 +343,7 @@ class CodingScreen(Screen[None]):
         self.query_one("#codebook-pane").styles.width = codebook
 
     def on_mount(self) -> None:
+        self._view = self.query_one(TranscriptView)
         self.query_one("#documents", DocumentList).border_title = "Documents"
         self.query_one("#codes", CodeTree).border_title = "Codebook"
         self.query_one("#transcript", TranscriptView).border_title = "Transcript"
@@ -339,11 +352,99 @@ class CodingScreen(Screen[None]):
         self._colors = {c.id: self.codebook.color_of(c.id) for c in self.codebook}
         self._labels = {c.id: c.label_in(self.label_lang) for c in self.codebook}
         names = self.project.document_names()
-        self.current_doc = names[0] if names else None
+        state = self.project.workbench_state()
+        self._restore_settings(state)
+        left = state.get("doc")
+        self.current_doc = left if left in names else (names[0] if names else None)
         if self.current_doc is not None:
             self.open_document(self.current_doc)
+            self._restore_place(self.current_doc)
         self.query_one(TranscriptView).focus()
         self.call_after_refresh(self._fill_panes)
+        self._saved_state = self._state()
+        self.set_interval(STATE_EVERY, self._save_state_if_changed, name="keep-place")
+
+    # ------------------------------------------------------------------ resume
+
+    def _restore_settings(self, state: dict[str, object]) -> None:
+        """The coder's filter, search unit and places per document, as they left them."""
+        places = state.get("places")
+        if isinstance(places, dict):
+            self._places = {
+                str(k): v for k, v in places.items() if isinstance(v, dict) and len(k) < 500
+            }
+        unit = state.get("search_unit")
+        self.search_unit = unit if isinstance(unit, str) and unit in UNITS else None
+        code = state.get("filter")
+        if isinstance(code, str) and code in self.codebook:
+            self.filter_code = code
+
+    def _restore_place(self, name: str) -> None:
+        """Select and scroll to where the coder was in document ``name``."""
+        place = self._places.get(name)
+        view = self.query_one(TranscriptView)
+        if not place or view.document is None:
+            return
+        sel = place.get("selection")
+        top = place.get("top")
+        if (
+            isinstance(sel, list)
+            and len(sel) == 2
+            and all(isinstance(x, int) and not isinstance(x, bool) for x in sel)
+        ):
+            view.place(sel[0], sel[1], top if isinstance(top, int) else None)
+
+    def _remember_place(self) -> None:
+        # the widget itself, not a query: this also runs as the screen is taken down
+        view = self._view
+        if (
+            view is None
+            or self.current_doc is None
+            or view.document is None
+            or view.selection is None
+        ):
+            return
+        self._places.pop(self.current_doc, None)
+        self._places[self.current_doc] = {
+            "selection": [view.selection.start, view.selection.end],
+            "top": view.top_offset(),
+        }
+        while len(self._places) > MAX_PLACES:
+            self._places.pop(next(iter(self._places)))
+
+    def _state(self) -> dict[str, object]:
+        """Where the coder is now: what reopening the project returns them to."""
+        self._remember_place()
+        return {
+            "doc": self.current_doc,
+            "filter": self.filter_code,
+            "search_unit": self.search_unit,
+            "places": dict(self._places),
+        }
+
+    def _save_state(self) -> None:
+        """Keep where the coder is in the project (not an action: never undone)."""
+        state = self._state()
+        try:
+            self.project.save_workbench_state(state)
+        except QualcodeError as exc:
+            if not self._state_warned:
+                self._state_warned = True
+                self.notify(str(exc), severity="warning", timeout=6)
+            return
+        self._saved_state = state
+
+    def keep_place(self) -> None:
+        """Keep where the coder is, if it changed (as the workbench closes)."""
+        if self._view is not None and self.current_doc is not None:
+            self._save_state_if_changed()
+
+    def on_unmount(self) -> None:
+        self.keep_place()
+
+    def _save_state_if_changed(self) -> None:
+        if self._state() != self._saved_state:
+            self._save_state()
 
     def _fill_panes(self) -> None:
         self._load_codebook()
@@ -466,7 +567,13 @@ class CodingScreen(Screen[None]):
             and event.option.id
             and event.option.id != self.current_doc
         ):
-            self.open_document(event.option.id)
+            self._switch_to(event.option.id)
+
+    def _switch_to(self, name: str) -> None:
+        """Open another document where the coder last was in it."""
+        self._remember_place()
+        self.open_document(name)
+        self._restore_place(name)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if isinstance(event.option_list, DocumentList):
@@ -598,7 +705,7 @@ class CodingScreen(Screen[None]):
     def open_document_named(self, name: str) -> None:
         """Open document ``name`` (from the switcher or the command palette)."""
         if name != self.current_doc:
-            self.open_document(name)
+            self._switch_to(name)
             doc_list = self.query_one(DocumentList)
             for i in range(doc_list.option_count):
                 if doc_list.get_option_at_index(i).id == name:
@@ -938,6 +1045,7 @@ class CodingScreen(Screen[None]):
             self.filter_code = None
             self.query_one(TranscriptView).set_filter(None)
             self._update_status()
+            self._save_state()
             self.notify("showing every code", timeout=2)
             return
 
@@ -946,6 +1054,7 @@ class CodingScreen(Screen[None]):
                 self.filter_code = code_id
                 self.query_one(TranscriptView).set_filter(self._filter_set())
                 self._update_status()
+                self._save_state()
 
         self.app.push_screen(
             CodePicker(
@@ -973,6 +1082,7 @@ class CodingScreen(Screen[None]):
     def action_search(self) -> None:
         from qualcode.tui.screens.search import SearchScreen
 
+        self._index_codebook(load=True)
         view = self.query_one(TranscriptView)
         query = ""
         if view.document is not None and view.selection is not None:
@@ -986,9 +1096,16 @@ class CodingScreen(Screen[None]):
                 label_lang=self.label_lang,
                 recent=self.recent,
                 query=query if len(query.split()) <= 3 else "",
+                unit=self.search_unit,
+                remember_unit=self._remember_unit,
+                index=self.code_index,
             ),
             self.jump,
         )
+
+    def _remember_unit(self, unit: str) -> None:
+        self.search_unit = unit
+        self._save_state()
 
     def _target_code(self) -> str | None:
         tree = self.query_one(CodeTree)

@@ -29,6 +29,7 @@ from textual.widgets.option_list import Option
 
 from qualcode.core.model import Progress
 from qualcode.errors import QualcodeError
+from qualcode.tui.widgets.tick_list import TickList
 
 DEMO = "@demo"
 """The value standing for the shipped demo interviews in the transcript list."""
@@ -128,7 +129,7 @@ class FirstRunScreen(Screen[None]):
                     not self.found_transcripts,
                 )
             )
-            yield SelectionList[str](*items, id="first-run-transcripts")
+            yield TickList[str](*items, id="first-run-transcripts")
             yield Static(
                 f"{len(self.found_transcripts)} importable files found here "
                 "(.txt .md .docx .odt .rtf .pdf .vtt .srt .html); more can be imported "

@@ -166,10 +166,13 @@ class ChoiceModal(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="choice-cancel")]
 
-    def __init__(self, title: str, items: Sequence[tuple[str, Text | str]]) -> None:
+    def __init__(
+        self, title: str, items: Sequence[tuple[str, Text | str]], *, highlight: int = 0
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.items = list(items)
+        self.highlight = highlight
 
     def compose(self) -> ComposeResult:
         with Vertical(id="choice"):
@@ -179,7 +182,10 @@ class ChoiceModal(ModalScreen[str | None]):
             )
 
     def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
+        options = self.query_one(OptionList)
+        options.focus()
+        if options.option_count:
+            options.highlighted = min(self.highlight, options.option_count - 1)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)

@@ -282,6 +282,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self._label_starts: list[int] = []
         self._drag_from: int | None = None
         self._dragged = False
+        self._pending_top: int | None = None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # keys typed after the code-key prefix belong to the prefix, not to movement
@@ -391,8 +392,12 @@ class TranscriptView(ScrollView, can_focus=True):
         self.virtual_size = Size(self.scrollable_content_region.width, len(self._lines))
 
     def on_resize(self) -> None:
+        # the text at the top stays at the top (a place to return to, or the one shown)
+        if self._pending_top is None and self._lines:
+            self._pending_top = self.top_offset()
         self._rewrap()
-        self._scroll_to_selection()
+        if not self._apply_top():
+            self._scroll_to_selection()
 
     def line_of(self, offset: int) -> int:
         """The visual line holding character ``offset``."""
@@ -539,6 +544,34 @@ class TranscriptView(ScrollView, can_focus=True):
         if scroll:
             self._scroll_to_selection()
         self.post_message(self.SelectionChanged(self, start, end))
+
+    def top_offset(self) -> int:
+        """The character offset where the first line shown begins (a scroll position
+        that survives another terminal width)."""
+        y = int(self.scroll_offset.y)
+        return self._lines[y][0] if 0 <= y < len(self._lines) else 0
+
+    def place(self, start: int, end: int, top: int | None = None) -> None:
+        """Select ``[start, end)`` and show the text from offset ``top`` (where a coder
+        left it), as soon as the view knows its width."""
+        self._pending_top = top
+        self.select_span(start, end)
+        self._apply_top()
+
+    def _apply_top(self) -> bool:
+        """Scroll so the pending top offset is the first line, if the selection is then
+        in view; ``False`` when it was not applied."""
+        top = self._pending_top
+        if top is None or not self._lines or self.selection is None:
+            return False
+        self._pending_top = None
+        y = self.line_of(top)
+        height = max(self.scrollable_content_region.height, 1)
+        if y <= self.line_of(self.selection.start) < y + height:
+            # forced: right after a re-wrap the scrollbar is not laid out yet
+            self.scroll_to(0, y, animate=False, immediate=True, force=True)
+            return True
+        return False
 
     def select_span(self, start: int, end: int) -> None:
         """Select an arbitrary character range (a search hit, a retrieved passage)."""
