@@ -68,7 +68,7 @@ class DocumentSwitcher(ModalScreen[str | None]):
             )
             yield Input(placeholder="type part of a name", id="switcher-input")
             yield OptionList(id="switcher-list")
-            yield Static("enter open · esc back", id="switcher-hint")
+            yield Static("", id="switcher-hint")
 
     def on_mount(self) -> None:
         self._fill("")
@@ -91,6 +91,13 @@ class DocumentSwitcher(ModalScreen[str | None]):
             options.add_option(Option(label, id=d.name))
         if options.option_count:
             options.highlighted = highlight
+        shown = plural(
+            options.option_count,
+            "{n} of {total} shown",
+            "{n} of {total} shown",
+            total=len(self.documents),
+        )
+        self.query_one("#switcher-hint", Static).update(f"{shown} · enter open · esc back")
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self._fill(event.value)

@@ -186,10 +186,12 @@ class SearchScreen(Screen[Jump | None]):
         if len(hits) >= 2000:
             found = f"{found} (the first 2000)"
         mode = "lemmas" if self.lemma else "exact text"
-        unit = UNIT_WORDS.get(self.unit or "", "asks which unit")
+        if self.unit is None:
+            coding = "c code marked (asks: its sentence, its turn or the hit)"
+        else:
+            coding = f"c code marked as {UNIT_WORDS[self.unit]} (u: change)"
         self.query_one("#search-summary", Static).update(
-            f"{found} ({mode})  ·  enter jump · space mark · a mark all · "
-            f"c code marked, each as {unit} (u: change)"
+            f"{found} ({mode})  ·  enter jump · space mark · a mark all · {coding}"
         )
 
     def _line(self, i: int) -> Text:

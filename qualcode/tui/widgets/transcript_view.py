@@ -13,6 +13,11 @@ never jumps between columns from one line to the next. Up to :data:`LANES` lanes
 are drawn; a ``+`` says that more codings cover the line, a ``✎`` that a coding
 with a memo starts on it. Hovering over the gutter names the codes of the line.
 
+Without colour (``NO_COLOR``) or with only 16 colours, a tint alone would not tell
+coded text from the rest, so every coded character is also underlined (text under
+two or more codings also italic); the gutter's shapes (``▛`` where a coding starts,
+``▍`` where it goes on, ``+`` for more, ``✎`` for a memo) carry the rest.
+
 Selection: the selection is a character range. Moving without extending selects the
 next unit (character, word, sentence, turn) after the selection's start; moving
 with extend (shift, or in visual mode) moves the free end of the selection by unit
@@ -415,6 +420,15 @@ class TranscriptView(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ rendering
 
+    @property
+    def plain(self) -> bool:
+        """Whether colour cannot be relied on: ``NO_COLOR``, or 16 colours or fewer."""
+        app = self.app
+        return bool(getattr(app, "no_color", False)) or app.console.color_system not in (
+            "256",
+            "truecolor",
+        )
+
     def _style(self, color: str | None, selected: bool, label: bool, overlap: bool) -> Style:
         key = (color, selected, label, overlap)
         style = self._style_cache.get(key)
@@ -424,6 +438,8 @@ class TranscriptView(ScrollView, can_focus=True):
             if color:
                 fg = "#000000" if _luminance(color) > 0.45 else "#ffffff"
                 style += Style(bgcolor=color, color=fg)
+                if self.plain:
+                    style += Style(underline=True, italic=overlap)
             if overlap:
                 style += Style(underline=True)
             if label:
