@@ -70,7 +70,7 @@ NAME = 1.0
 DEFINITION = 0.5
 COVERAGE = 0.15
 PHRASE = 0.85
-RECENT = 0.02
+RECENT = 0.05
 
 
 def fold(text: str) -> str:
