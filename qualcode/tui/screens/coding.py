@@ -904,6 +904,7 @@ class CodingScreen(Screen[None]):
         self._counts_timer = None
         self._counts = self.project.code_counts()
         self.query_one(CodeTree).update_counts(self._counts)
+        self._layout_panes()  # a count with one more digit may need a wider pane
         self._show_code_info()
         self._show_progress()
         view = self.query_one(TranscriptView)

@@ -39,6 +39,7 @@ class CodeTree(Tree[str]):
             "screen.add_code(True)",
             "Add code",
             id="codebook-add-top",
+            show=False,
             tooltip="Add a top-level code.",
         ),
         Binding(
@@ -53,6 +54,7 @@ class CodeTree(Tree[str]):
             "screen.recolor_code",
             "Colour",
             id="codebook-recolor",
+            show=False,
             tooltip="Give the code another colour (#RRGGBB).",
         ),
         Binding(
@@ -60,6 +62,7 @@ class CodeTree(Tree[str]):
             "screen.rekey_code",
             "Key",
             id="codebook-rekey",
+            show=False,
             tooltip="Give the code another key (empty: none).",
         ),
         Binding(
@@ -67,6 +70,7 @@ class CodeTree(Tree[str]):
             "screen.move_code",
             "Move",
             id="codebook-move",
+            show=False,
             tooltip="Move the code (with its sub-codes) under another parent.",
         ),
         Binding(

@@ -424,10 +424,11 @@ class TranscriptView(ScrollView, can_focus=True):
     def plain(self) -> bool:
         """Whether colour cannot be relied on: ``NO_COLOR``, or 16 colours or fewer."""
         app = self.app
-        return bool(getattr(app, "no_color", False)) or app.console.color_system not in (
-            "256",
-            "truecolor",
-        )
+        if getattr(app, "no_color", False):
+            return True
+        if app.is_headless:  # no terminal to ask (tests, benchmarks): full colour
+            return False
+        return app.console.color_system not in ("256", "truecolor")
 
     def _style(self, color: str | None, selected: bool, label: bool, overlap: bool) -> Style:
         key = (color, selected, label, overlap)
