@@ -94,9 +94,11 @@ async def test_each_pane_shows_its_title_whole_labels_and_counts(
         assert line.endswith(" 2"), line  # the count is never cut
         if LONG_LABEL not in line:
             assert "…" in line  # the label is
-        assert tree.outer_size.width + (screen.query_one(DocumentList).outer_size.width) < (
-            size[0] - tree.outer_size.width
-        ) or size[0] < NARROW
+        assert (
+            tree.outer_size.width + (screen.query_one(DocumentList).outer_size.width)
+            < (size[0] - tree.outer_size.width)
+            or size[0] < NARROW
+        )
         # the highlighted code's whole label and counts, under the tree
         tree.focus()
         for y in range(tree.last_line + 1):

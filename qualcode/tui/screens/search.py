@@ -229,9 +229,9 @@ class SearchScreen(Screen[Jump | None]):
             options.replace_option_prompt_at_index(i, self._line(i))
 
     def action_choose_unit(self, then: Callable[[], None] | None = None) -> None:
-        """Ask how hits are coded (the sentence offered first) and remember it."""
+        """Ask how hits are coded (the current unit highlighted, the sentence at
+        first) and remember it."""
         current = self.unit or "sentence"
-        ordered = [current, *(u for u in UNITS if u != current)]
 
         def chosen(unit: str | None) -> None:
             if unit not in UNITS:
@@ -244,7 +244,11 @@ class SearchScreen(Screen[Jump | None]):
                 then()
 
         self.app.push_screen(
-            ChoiceModal("Code each hit as…", [(u, UNIT_CHOICES[u]) for u in ordered], highlight=0),
+            ChoiceModal(
+                "Code each hit as…",
+                [(u, UNIT_CHOICES[u]) for u in UNITS],
+                highlight=UNITS.index(current),
+            ),
             chosen,
         )
 
