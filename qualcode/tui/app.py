@@ -173,7 +173,10 @@ class QualcodeApp(App[None]):
                 "adjudication needs two coders' codings in this document", severity="warning"
             )
             return
-        self.push_screen(AdjudicateScreen(self.project, doc, *pair), self._back_to_coding)
+        self.push_screen(
+            AdjudicateScreen(self.project, doc, *pair, label_lang=self.settings.label_lang),
+            self._back_to_coding,
+        )
 
     def _back_to_coding(self, _result: object = None) -> None:
         reload = getattr(self.screen, "reload", None)

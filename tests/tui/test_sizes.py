@@ -126,16 +126,17 @@ async def test_any_document_opens_at_every_size(
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         await pilot.press("o")
-        assert isinstance(app.screen, DocumentSwitcher)
+        switcher = app.screen
+        assert isinstance(switcher, DocumentSwitcher)
         await pilot.press(*"guru", "enter")
         await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, CodingScreen) and screen.current_doc == "wawancara_06_guru"
-        view = screen.query_one(TranscriptView)
+        coding = app.screen
+        assert isinstance(coding, CodingScreen) and coding.current_doc == "wawancara_06_guru"
+        view = coding.query_one(TranscriptView)
         assert view.document is not None and view.document.name == "wawancara_06_guru"
         assert view.has_focus
         # and through the command palette, by name
-        titles = [c.title for c in app.get_system_commands(screen)]
+        titles = [c.title for c in app.get_system_commands(app.screen)]
         names = [t.removeprefix("Open document: ") for t in titles if t.startswith("Open doc")]
         assert names == app.project.document_names()  # type: ignore[union-attr]
 
