@@ -276,7 +276,9 @@ class CodingScreen(Screen[None]):
         self.search_unit: str | None = None
         """How search hits are coded (``sentence``, ``turn``, ``hit``); asked once."""
         self.code_index: CodeIndex | None = None
-        """The picker's precomputed matching index (built in a worker after start)."""
+        """The picker's matching index (with lemmas once a worker loaded them)."""
+        self._index_builder: Callable[[Codebook], CodeIndex] | None = None
+        self._loading_lemmas = False
         self.recent: list[str] = []
         self.filter_code: str | None = None
         self._prefix: str | None = None
@@ -320,6 +322,27 @@ class CodingScreen(Screen[None]):
         self._layout_panes(event.size.width)
         self.query_one(Footer).compact = event.size.width < NARROW
 
+    def _first_widths(self, names: list[str]) -> None:
+        """The side panes' widths before the first frame, so the transcript is wrapped
+        once for its final width (wrapping a long transcript takes a moment)."""
+        width = self.app.size.width
+        if not width:
+            return
+        self._counts = self.project.code_counts()
+        memo_codes = {m.target for m in self.project.memos("code") if m.target}
+        chosen = getattr(self.app, "settings", None)
+        widths = pane_widths(
+            width,
+            CodeTree.width_needed(self.codebook, self._counts, self.label_lang, memo_codes),
+            DocumentList.wanted_width(names),
+            dict(chosen.pane_widths) if chosen is not None else None,
+        )
+        self.set_class(width < NARROW, "-narrow")
+        self._widths = widths
+        if widths[0]:
+            self.query_one(DocumentList).styles.width = widths[0]
+        self.query_one("#codebook-pane").styles.width = widths[1]
+
     def _layout_panes(self, width: int | None = None) -> None:
         """Give each pane its width (see :func:`pane_widths`)."""
         width = width if width is not None else self.size.width
@@ -327,6 +350,8 @@ class CodingScreen(Screen[None]):
             return
         self.set_class(width < NARROW, "-narrow")
         docs = self.query_one(DocumentList)
+        if not docs.option_count:
+            return  # not filled yet: the first widths stand
         names = [str(docs.get_option_at_index(i).id) for i in range(docs.option_count)]
         chosen = getattr(self.app, "settings", None)
         documents, codebook = pane_widths(
@@ -352,6 +377,7 @@ class CodingScreen(Screen[None]):
         self._colors = {c.id: self.codebook.color_of(c.id) for c in self.codebook}
         self._labels = {c.id: c.label_in(self.label_lang) for c in self.codebook}
         names = self.project.document_names()
+        self._first_widths(names)
         state = self.project.workbench_state()
         self._restore_settings(state)
         left = state.get("doc")
@@ -491,18 +517,23 @@ class CodingScreen(Screen[None]):
         view.set_colors(self._colors, self._labels)
         view.set_filter(self._filter_set())
         self._show_code_info()
-        self._index_codebook()
 
     def _index_codebook(self, *, load: bool = False) -> None:
-        """Prepare the picker's index of the codebook: at once without lemmas, then
-        (``load``) with them from a worker, since loading the lemma tables takes a
-        moment; once loaded, every later index is built at once."""
-        from qualcode.services.picker import code_index, lemmas_loaded
-
+        """Have the picker's index of the codebook ready: at once without lemmas (or
+        with them, once their tables are loaded), and (``load``) start loading the
+        lemma tables in a worker, since that takes a moment. Nothing of this runs
+        before the first frame."""
         if self.code_index is None or self.code_index.codebook is not self.codebook:
-            self.code_index = code_index(self.codebook, load=False)
-        if load and not self.code_index.with_lemmas and not lemmas_loaded():
+            builder = self._index_builder
+            self.code_index = builder(self.codebook) if builder else CodeIndex(self.codebook)
+        if load and self._index_builder is None and not self._loading_lemmas:
+            self._loading_lemmas = True
             self._load_lemmas()
+
+    def _picker_index(self) -> CodeIndex | None:
+        """The index a picker opening now ranks with (and lemmas on their way)."""
+        self._index_codebook(load=True)
+        return self.code_index
 
     @work(thread=True, exclusive=True, group="code-index", exit_on_error=False)
     def _load_lemmas(self) -> None:
@@ -510,14 +541,12 @@ class CodingScreen(Screen[None]):
 
         codebook = self.codebook
         index = code_index(codebook, load=True)
-        self.app.call_from_thread(self._index_ready, index)
+        self.app.call_from_thread(self._index_ready, index, code_index)
 
-    def _index_ready(self, index: CodeIndex) -> None:
-        if index.codebook is self.codebook:
-            self.code_index = index
-        else:
-            self.code_index = None
-            self._index_codebook()
+    def _index_ready(self, index: CodeIndex, builder: Callable[..., CodeIndex]) -> None:
+        self._index_builder = builder
+        self.code_index = index
+        self._index_codebook()  # the codebook may have changed meanwhile
         from qualcode.tui.screens.picker import CodePicker
 
         if isinstance(self.app.screen, CodePicker) and self.app.screen.codebook is self.codebook:
@@ -765,7 +794,10 @@ class CodingScreen(Screen[None]):
 
         self.app.push_screen(
             CodePicker(
-                self.codebook, recent=self.recent, label_lang=self.label_lang, index=self.code_index
+                self.codebook,
+                recent=self.recent,
+                label_lang=self.label_lang,
+                index=self._picker_index(),
             ),
             chosen,
         )
@@ -1063,7 +1095,7 @@ class CodingScreen(Screen[None]):
                 recent=self.recent,
                 label_lang=self.label_lang,
                 title="Show only the codings of…",
-                index=self.code_index,
+                index=self._picker_index(),
             ),
             chosen,
         )
@@ -1099,7 +1131,7 @@ class CodingScreen(Screen[None]):
                 query=query if len(query.split()) <= 3 else "",
                 unit=self.search_unit,
                 remember_unit=self._remember_unit,
-                index=self.code_index,
+                index=self._picker_index(),
             ),
             self.jump,
         )
@@ -1138,7 +1170,7 @@ class CodingScreen(Screen[None]):
                 recent=self.recent,
                 label_lang=self.label_lang,
                 title="Retrieve the passages of…",
-                index=self.code_index,
+                index=self._picker_index(),
             ),
             open_for,
         )
@@ -1331,7 +1363,7 @@ class CodingScreen(Screen[None]):
                 title=title,
                 extra=extra or (),
                 exclude=[code_id, *below],
-                index=self.code_index,
+                index=self._picker_index(),
             ),
             done,
         )

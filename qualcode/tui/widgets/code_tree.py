@@ -189,17 +189,33 @@ class CodeTree(Tree[str]):
     def wanted_width(self) -> int:
         """Columns the pane needs to show every label whole, borders and scrollbar
         included."""
+        if self.codebook is None:
+            return 0
+        return self.width_needed(
+            self.codebook, self._counts, self.label_lang, self.memo_codes, self.guide_depth
+        )
+
+    @staticmethod
+    def width_needed(
+        codebook: Codebook,
+        counts: dict[str, CodeCount],
+        label_lang: str | None,
+        memo_codes: set[str],
+        guide_depth: int = 2,
+    ) -> int:
+        """What :meth:`wanted_width` will be once the tree shows ``codebook`` (so the
+        pane can have its width before the first frame)."""
         need = 0
-        codebook = self.codebook
-        for code_id, (head, label, tail) in self._parts.items():
-            expandable = bool(codebook and codebook.children(code_id))
-            need = max(
-                need,
-                self._indent(code_id, expandable)
-                + head.cell_len
-                + Text(label).cell_len
-                + tail.cell_len,
+        depth: dict[str, int] = {}
+        with_children = {c.parent for c in codebook if c.parent}
+        for code in codebook:
+            depth[code.id] = depth[code.parent] + 1 if code.parent in depth else 0
+            n = counts[code.id].codings if code.id in counts else 0
+            tail = (2 if code.memo or code.id in memo_codes else 0) + (len(str(n)) + 1 if n else 0)
+            indent = depth[code.id] * guide_depth + (
+                len(CodeTree.ICON_NODE) if code.id in with_children else 0
             )
+            need = max(need, indent + 5 + Text(code.label_in(label_lang)).cell_len + tail)
         return need + 3  # the border (2) and the scrollbar (1)
 
     def render_label(self, node: TreeNode[str], base_style: Style, style: Style) -> Text:
