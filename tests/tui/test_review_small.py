@@ -57,9 +57,11 @@ async def test_the_matrix_at_80_columns(demo_dir: Path) -> None:
             assert cells[0] == "2a Surat tidak selesa…"  # key and label, cut
             assert cells[1:9] == ["1"] * 8 and cells[-1] == "8"
             # three document columns and their counts fit beside the code column
-            assert matrix.columns[matrix.ordered_columns[3].key].width + sum(
-                c.get_render_width(matrix) for c in matrix.ordered_columns[:3]
-            ) < 80
+            assert (
+                matrix.columns[matrix.ordered_columns[3].key].width
+                + sum(c.get_render_width(matrix) for c in matrix.ordered_columns[:3])
+                < 80
+            )
             matrix.move_cursor(row=row, column=3)
             await pilot.pause()
             detail = str(screen.query_one("#review-detail", Static).render())
