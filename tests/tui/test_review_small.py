@@ -52,7 +52,7 @@ async def test_the_matrix_at_80_columns(demo_dir: Path) -> None:
             assert matrix.fixed_columns == 1  # the code column stays while counts scroll
             headers = [str(c.label) for c in matrix.columns.values()]
             assert headers[:4] == ["code", "07 ngo obse…", "08 kasi pel…", "01 pedagang…"]
-            row = list(matrix.rows).index("time.late_letters")
+            row = matrix.get_row_index("time.late_letters")
             cells = [str(c) for c in matrix.get_row_at(row)]
             assert cells[0] == "2a Surat tidak selesa…"  # key and label, cut
             assert cells[1:9] == ["1"] * 8 and cells[-1] == "8"
