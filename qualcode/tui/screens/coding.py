@@ -544,13 +544,11 @@ class CodingScreen(Screen[None]):
         self.app.call_from_thread(self._index_ready, index, code_index)
 
     def _index_ready(self, index: CodeIndex, builder: Callable[..., CodeIndex]) -> None:
+        # from the next picker on: a picker already open keeps its ranking, so the
+        # code under the cursor never changes while the researcher reaches for enter
         self._index_builder = builder
         self.code_index = index
         self._index_codebook()  # the codebook may have changed meanwhile
-        from qualcode.tui.screens.picker import CodePicker
-
-        if isinstance(self.app.screen, CodePicker) and self.app.screen.codebook is self.codebook:
-            self.app.screen.use_index(self.code_index)
 
     def open_document(self, name: str) -> None:
         """Show document ``name``."""

@@ -82,12 +82,6 @@ class CodePicker(ModalScreen[str | None]):
         self._fill("")
         self.query_one(Input).focus()
 
-    def use_index(self, index: CodeIndex | None) -> None:
-        """Rank with a better index (one with lemmas, ready after the picker opened)."""
-        if index is not None and index.codebook is self.codebook:
-            self.index = index
-            self._fill(self.query_one(Input).value)
-
     def _fill(self, query: str) -> None:
         options = self.query_one(OptionList)
         options.clear_options()

@@ -224,7 +224,9 @@ class CodeTree(Tree[str]):
         if parts is None:
             return super().render_label(node, base_style, style)
         head, label, tail = parts
-        width = self.scrollable_content_region.width
+        # the scrollbar's column is always kept free: a label cut for the width with
+        # no scrollbar would lose its last letters (and its count) when one appears
+        width = self.size.width - self.styles.scrollbar_size_vertical
         room = width - self._indent(node.data or "", node.allow_expand)
         room -= head.cell_len + tail.cell_len
         shown = Text(label)
