@@ -56,6 +56,13 @@ async def review(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
+async def documents(pilot: Pilot[None]) -> None:
+    """The switcher over the transcript, once the counts have settled behind it."""
+    await keys(*CODED)(pilot)
+    await pilot.press("o")
+    await pilot.pause(0.2)
+
+
 async def search(pilot: Pilot[None]) -> None:
     await settle(pilot)
     await pilot.press("slash", *"antre", "enter")
@@ -68,7 +75,7 @@ async def search(pilot: Pilot[None]) -> None:
 STORIES: dict[str, Run] = {
     "coding": keys(*CODED),
     "codebook_detail": codebook_detail,
-    "documents": keys(*CODED, "o"),
+    "documents": documents,
     "prefix": keys("semicolon", "2"),
     "picker": keys("c", *"syarat tidak"),
     "search": search,
