@@ -21,3 +21,19 @@ def plural(n: int, one: str, many: str, **values: object) -> str:
         The message, e.g. ``"1 coding"`` or ``"3 codings"``.
     """
     return (one if n == 1 else many).format(n=n, **values)
+
+
+def _(message: str) -> str:
+    """The interface's words for ``message`` (an English msgid, marked for extraction).
+
+    Today the identity; the gettext catalogs plug in here, so every user-visible string
+    is wrapped in ``_()`` where it is written (``_("coded {passage} with {code}")``,
+    formatted after translation).
+    """
+    return message
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for extraction without translating it yet (module-level tables
+    whose entries are translated with :func:`_` when shown)."""
+    return message
