@@ -13,6 +13,15 @@ from qualcode.store import open_project
 from qualcode.tui.app import QualcodeApp
 
 
+@pytest.fixture(autouse=True)
+def steady_cursor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Text fields keep their cursor shown: a blink phase depends on how long a step
+    took (a loaded machine), and a snapshot must not."""
+    from textual.widgets import Input
+
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+
+
 @pytest.fixture
 def make_app(demo_dir: Path) -> Iterator[Callable[..., QualcodeApp]]:
     """Build apps on a private copy of the demo project (closed after the test)."""

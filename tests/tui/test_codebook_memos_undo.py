@@ -77,6 +77,13 @@ async def test_codebook_edits_in_the_tree_reach_the_database_and_the_yaml(
         "gave Ongkos layanan the key 9",
         "added the code Calo",
         "merged Pungutan tidak resmi into Calo; its codings follow (u undoes)",
+        "carried over: 14 keywords, 13 phrases, 2 regex, 1 example, its description\n"
+        "label of cost.unofficial_fee not carried over: {id: 'Pungutan tidak resmi', en: "
+        "'Unofficial fees'} (its id stays as an alias of cost.broker)\n"
+        "colour of cost.unofficial_fee not carried over: '#006d2c' (kept cost.broker's: none)\n"
+        "key of cost.unofficial_fee not carried over: '3a' (kept cost.broker's: none)\n"
+        "rules.speaker of cost.unofficial_fee not carried over: 'participant' "
+        "(kept cost.broker's: 'any')",
         "moved Selesai tepat waktu under Prosedur pelayanan",
         "deleted the code Waktu tunggu singkat",
     ]

@@ -29,11 +29,23 @@ async def settle(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
+async def counts_settled(pilot: Pilot[None]) -> None:
+    """Wait until no screen has a count update pending (the side panes' counts follow
+    an edit a frame later) and the workers are done, then one more frame."""
+    for _ in range(1000):
+        await pilot.app.workers.wait_for_complete()
+        if all(getattr(s, "_counts_timer", None) is None for s in pilot.app.screen_stack):
+            await settle(pilot)
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("the counts never settled")
+
+
 def keys(*pressed: str) -> Run:
     async def run(pilot: Pilot[None]) -> None:
         await settle(pilot)
         await pilot.press(*pressed)
-        await pilot.pause(0.2)  # the counts follow a frame later
+        await counts_settled(pilot)
 
     return run
 
@@ -47,7 +59,7 @@ async def codebook_detail(pilot: Pilot[None]) -> None:
         node = tree.get_node_at_line(y)
         if node is not None and node.data == "time.late_letters":
             tree.move_cursor(node, animate=False)
-    await pilot.pause(0.2)
+    await counts_settled(pilot)
 
 
 async def review(pilot: Pilot[None]) -> None:
@@ -60,7 +72,7 @@ async def documents(pilot: Pilot[None]) -> None:
     """The switcher over the transcript, once the counts have settled behind it."""
     await keys(*CODED)(pilot)
     await pilot.press("o")
-    await pilot.pause(0.2)
+    await counts_settled(pilot)
 
 
 async def search(pilot: Pilot[None]) -> None:
