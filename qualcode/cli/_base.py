@@ -21,6 +21,7 @@ import click
 from qualcode import __version__
 from qualcode.core.names import escape
 from qualcode.errors import QualcodeError
+from qualcode.i18n import _
 
 if TYPE_CHECKING:
     from qualcode.store import Project
@@ -121,6 +122,8 @@ class QualcodeGroup(click.Group):
         self, args: Sequence[str] | None = None, prog_name: str | None = None, **kw: Any
     ) -> Any:
         kw["standalone_mode"] = False
+        choose_language(list(args) if args is not None else sys.argv[1:])
+        localize(self)
         try:
             code = super().main(args, prog_name, **kw)
         except QualcodeError as exc:
@@ -181,9 +184,18 @@ class QualcodeGroup(click.Group):
     envvar="QUALCODE_BLIND",
     help="Show only your own codings (blind coding) [env QUALCODE_BLIND].",
 )
+@click.option(
+    "--ui-lang",
+    type=click.Choice(["en", "id"]),
+    metavar="en|id",
+    help="The language of the interface: en (English) or id (Bahasa Indonesia) "
+    "[env QUALCODE_UI_LANG; default ui_language in the settings, else the locale].",
+)
 @click.version_option(__version__, prog_name="qualcode")
 @click.pass_context
-def cli(ctx: click.Context, project: str | None, coder: str | None, blind: bool) -> None:
+def cli(
+    ctx: click.Context, project: str | None, coder: str | None, blind: bool, ui_lang: str | None
+) -> None:
     """qualcode: code interview transcripts in the terminal.
 
     Without a command, opens the workbench on the project in this folder
@@ -195,6 +207,71 @@ def cli(ctx: click.Context, project: str | None, coder: str | None, blind: bool)
         from qualcode.tui.app import run
 
         run(project, coder=coder, blind=blind)
+
+
+_GLOBAL_VALUED = ("--project", "--coder")
+"""Global options that take a value (skipped when looking for ``--ui-lang``)."""
+
+
+def given_language(args: Sequence[str]) -> str | None:
+    """The value of ``--ui-lang`` among the global options before the command, if any."""
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--ui-lang":
+            return args[i + 1] if i + 1 < len(args) else None
+        if arg.startswith("--ui-lang="):
+            return arg.partition("=")[2]
+        if arg in _GLOBAL_VALUED:
+            i += 2
+            continue
+        if not arg.startswith("-") or arg == "--":
+            return None
+        i += 1
+    return None
+
+
+def choose_language(args: Sequence[str]) -> str:
+    """Set the interface language before anything is printed: ``--ui-lang``, else
+    ``QUALCODE_UI_LANG``, else ``ui_language`` in the settings, else the locale.
+
+    Returns:
+        The language in use.
+    """
+    from qualcode.i18n import normalize, set_language
+    from qualcode.settings import ui_language
+
+    given = normalize(given_language(args))
+    return set_language(given or ui_language())
+
+
+def localize(command: click.Command) -> None:
+    """Put the help texts of ``command`` and everything under it into the interface
+    language. Click keeps them as plain strings on the objects; the English text
+    (the msgid, as ``docs/catalog.py`` extracts it) is kept beside them, so this can
+    run again in another language."""
+    import inspect
+
+    seen = command.__dict__.get("_qc_msgids")
+    if seen is None:
+        seen = {}
+        for attr in ("help", "short_help", "epilog"):
+            text = getattr(command, attr, None)
+            if text:
+                seen[attr] = inspect.cleandoc(text).partition("\f")[0]
+        command.__dict__["_qc_msgids"] = seen
+    for attr, msgid in seen.items():
+        setattr(command, attr, _(msgid))
+    for param in command.params:
+        msgid = param.__dict__.get("_qc_msgid")
+        if msgid is None:
+            msgid = getattr(param, "help", None) or ""
+            param.__dict__["_qc_msgid"] = msgid
+        if msgid:
+            param.help = _(msgid)  # type: ignore[attr-defined]
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            localize(sub)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

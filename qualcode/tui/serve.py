@@ -33,7 +33,9 @@ def is_local(host: str) -> bool:
 def command(*, coder: str | None = None, blind: bool = False) -> str:
     """The shell command each browser tab runs: this qualcode (the project comes from
     ``QUALCODE_PROJECT``, so a database password never shows in a process list)."""
-    args = [sys.executable, "-m", "qualcode"]
+    from qualcode.i18n import language
+
+    args = [sys.executable, "-m", "qualcode", "--ui-lang", language()]
     if coder:
         args += ["--coder", coder]
     if blind:
