@@ -57,10 +57,10 @@ def _wanted(message: str) -> bool:
     return any(ch.isalpha() for ch in message)
 
 
-def source_messages() -> Iterator[tuple[str | tuple[str, str], str, list[str]]]:
+def source_messages() -> Iterator[tuple[str | tuple[str, ...], str, list[str]]]:
     """``(msgid, location, comments)`` of every marked string in ``qualcode/``."""
     with open(ROOT / "babel.cfg", encoding="utf-8") as cfg:
-        method_map, options_map = parse_mapping_cfg(cfg)
+        method_map, options_map = parse_mapping_cfg(cfg)  # type: ignore[no-untyped-call]
     for filename, _lineno, message, comments, _context in extract_from_dir(
         str(ROOT), method_map, options_map, keywords=KEYWORDS, comment_tags=("TRANSLATORS:",)
     ):
@@ -93,7 +93,7 @@ def help_messages() -> Iterator[tuple[str, str, list[str]]]:
                 yield text, "click help", [f"{path} {param.opts[0]}"]
 
 
-def click_messages() -> Iterator[tuple[str | tuple[str, str], str, list[str]]]:
+def click_messages() -> Iterator[tuple[str | tuple[str, ...], str, list[str]]]:
     """click's own words (its ``_()`` and ``ngettext()`` calls)."""
     folder = Path(click.__file__).parent
     for name in ("core", "decorators", "exceptions", "formatting", "parser", "types", "termui"):
@@ -179,10 +179,15 @@ def main(argv: list[str]) -> int:
         print(f"{'stale' if check else 'wrote'}: {path.relative_to(ROOT)}")
     for lang in LANGS:
         catalog = read_bytes_po(outputs[po_path(lang)], lang)
-        missing = [m for m in catalog if m.id and not m.string or m.fuzzy]
+        missing = [m for m in catalog if m.id and (m.fuzzy or not translated(m.string))]
         if missing:
             print(f"{lang}: {len(missing)} of {len(catalog)} messages untranslated")
     return 1 if check and stale else 0
+
+
+def translated(string: str | tuple[str, ...] | list[str]) -> bool:
+    """Whether a msgstr (or every plural msgstr) is filled in."""
+    return bool(string) if isinstance(string, str) else bool(string) and all(string)
 
 
 def read_bytes_po(data: bytes, lang: str) -> Catalog:

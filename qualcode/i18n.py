@@ -51,6 +51,25 @@ def normalize(value: str | None) -> str | None:
     return None
 
 
+def chosen() -> str | None:
+    """The language someone chose (``--ui-lang``, ``ui_language``, ``QUALCODE_UI_LANG``
+    or a locale naming ``id`` or ``en``), ``None`` when English is only the fallback
+    (no locale, or ``C``/``POSIX``). Codebook labels follow a chosen language."""
+    if _chosen:
+        return _chosen
+    explicit = normalize(os.environ.get("QUALCODE_UI_LANG"))
+    if explicit:
+        return explicit
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var)
+        if value:
+            first = value.split(":")[0].strip().lower()
+            if first in ("c", "posix") or first.startswith(("c.", "posix.")):
+                return None
+            return normalize(first)
+    return None
+
+
 def from_environment() -> str:
     """The language the environment asks for: ``QUALCODE_UI_LANG``, then the first
     of ``LANGUAGE`` (a colon-separated list), ``LC_ALL``, ``LC_MESSAGES``, ``LANG``
@@ -102,9 +121,7 @@ def translation() -> _gettext.NullTranslations:
         if lang == "en":
             _translation = _gettext.NullTranslations()
         else:
-            _translation = _gettext.translation(
-                DOMAIN, LOCALE_DIR, languages=[lang], fallback=True
-            )
+            _translation = _gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
     return _translation
 
 

@@ -55,8 +55,9 @@ class Context:
         report_upgrade(project)
         if self.coder_given and self.coder and project.coder != self.coder:
             echo_err(
-                f"notice: on this PostgreSQL project you work as your database role "
-                f"{project.coder!r}; --coder {self.coder} is ignored"
+                _(
+                    "notice: on this PostgreSQL project you work as your database role {coder!r}; --coder {coder2} is ignored"
+                ).format(coder=project.coder, coder2=self.coder)
             )
         try:
             yield project
@@ -72,8 +73,16 @@ def report_upgrade(project: Project) -> None:
     done = project.schema_upgrade
     if done is None or not done.migrated:
         return
-    where = f"; the project as it was is in {done.backup}" if done.backup else " (no backup made)"
-    echo_err(f"notice: upgraded the project from schema {done.before} to {done.after}{where}")
+    where = (
+        _("; the project as it was is in {backup}").format(backup=done.backup)
+        if done.backup
+        else _(" (no backup made)")
+    )
+    echo_err(
+        _("notice: upgraded the project from schema {before} to {after}{where}").format(
+            before=done.before, after=done.after, where=where
+        )
+    )
 
 
 def echo_err(message: str) -> None:
@@ -103,12 +112,12 @@ ENVIRONMENT_ERRNOS = {
 def _sqlite_hint(exc: Exception) -> str:
     text = str(exc).lower()
     if "full" in text:
-        return "free some space on the disk; the project is as it was"
+        return _("free some space on the disk; the project is as it was")
     if "readonly" in text:
-        return "the project or its folder cannot be written"
+        return _("the project or its folder cannot be written")
     if "malformed" in text or "not a database" in text:
-        return "the project file is damaged: restore a backup (qualcode restore FILE)"
-    return "the project is as it was"
+        return _("the project file is damaged: restore a backup (qualcode restore FILE)")
+    return _("the project is as it was")
 
 
 class QualcodeGroup(click.Group):
@@ -128,20 +137,24 @@ class QualcodeGroup(click.Group):
             code = super().main(args, prog_name, **kw)
         except QualcodeError as exc:
             for line in exc.lines():
-                echo_err(f"error: {line}")
+                echo_err(_("error: {line}").format(line=line))
             sys.exit(exc.exit_code)
         except click.exceptions.NoArgsIsHelpError as exc:
             click.echo(exc.ctx.get_help() if exc.ctx else str(exc))
             sys.exit(0)
         except click.UsageError as exc:
             cmd = exc.ctx.command_path if exc.ctx else "qualcode"
-            echo_err(f"error: {exc.format_message()} (see '{cmd} --help')")
+            echo_err(
+                _("error: {format_message} (see '{cmd} --help')").format(
+                    format_message=exc.format_message(), cmd=cmd
+                )
+            )
             sys.exit(2)
         except click.exceptions.Abort:
-            echo_err("aborted")
+            echo_err(_("aborted"))
             sys.exit(130)
         except click.ClickException as exc:
-            echo_err(f"error: {exc.format_message()}")
+            echo_err(_("error: {format_message}").format(format_message=exc.format_message()))
             sys.exit(exc.exit_code)
         except BrokenPipeError:  # `qualcode codings | head`
             sys.exit(0)
@@ -151,10 +164,18 @@ class QualcodeGroup(click.Group):
             if exc.errno not in ENVIRONMENT_ERRNOS:
                 raise
             where = f"{exc.filename}: " if exc.filename else ""
-            echo_err(f"error: {where}{exc.strerror or exc} (nothing more was written)")
+            echo_err(
+                _("error: {where}{value} (nothing more was written)").format(
+                    where=where, value=exc.strerror or exc
+                )
+            )
             sys.exit(1)
         except sqlite3.Error as exc:
-            echo_err(f"error: the project database: {exc} ({_sqlite_hint(exc)})")
+            echo_err(
+                _("error: the project database: {exc} ({sqlite_hint})").format(
+                    exc=exc, sqlite_hint=_sqlite_hint(exc)
+                )
+            )
             sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
 
@@ -268,7 +289,7 @@ def localize(command: click.Command) -> None:
             msgid = getattr(param, "help", None) or ""
             param.__dict__["_qc_msgid"] = msgid
         if msgid:
-            param.help = _(msgid)  # type: ignore[attr-defined]
+            param.help = _(msgid)
     if isinstance(command, click.Group):
         for sub in command.commands.values():
             localize(sub)
@@ -300,11 +321,21 @@ class WholeNumber(click.ParamType[int]):
             try:
                 number = int(str(value).strip())
             except ValueError:
-                self.fail(f"{value!r} is not a valid integer.", param, ctx)
+                self.fail(_("{value!r} is not a valid integer.").format(value=value), param, ctx)
         if abs(number) > MAX_INT:
-            self.fail(f"{value} is too large (at most {MAX_INT:,})", param, ctx)
+            self.fail(
+                _("{value} is too large (at most {MAX_INT:,})").format(
+                    value=value, MAX_INT=MAX_INT
+                ),
+                param,
+                ctx,
+            )
         if self.minimum is not None and number < self.minimum:
-            self.fail(f"{number} is below {self.minimum}", param, ctx)
+            self.fail(
+                _("{number} is below {minimum}").format(number=number, minimum=self.minimum),
+                param,
+                ctx,
+            )
         return number
 
 
