@@ -185,9 +185,9 @@ def main(argv: list[str]) -> int:
     return 1 if check and stale else 0
 
 
-def translated(string: str | tuple[str, ...] | list[str]) -> bool:
+def translated(string: str | tuple[str, ...] | list[str] | None) -> bool:
     """Whether a msgstr (or every plural msgstr) is filled in."""
-    return bool(string) if isinstance(string, str) else bool(string) and all(string)
+    return bool(string) if isinstance(string, str) else bool(string) and all(string or ())
 
 
 def read_bytes_po(data: bytes, lang: str) -> Catalog:

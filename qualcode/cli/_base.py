@@ -283,6 +283,7 @@ def localize(command: click.Command) -> None:
         command.__dict__["_qc_msgids"] = seen
     for attr, msgid in seen.items():
         setattr(command, attr, _(msgid))
+    command._help_option = None  # click builds it (and its help text) again
     for param in command.params:
         msgid = param.__dict__.get("_qc_msgid")
         if msgid is None:

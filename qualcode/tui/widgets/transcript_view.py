@@ -977,7 +977,10 @@ class TranscriptView(ScrollView, can_focus=True):
             ti = self._turn_index()
             if ti is not None:
                 t = doc.turns[ti]
-                parts.append(f"turn {t.number}/{len(doc.turns)} {t.speaker or ''}".rstrip())
+                parts.append(
+                    _("turn {number}/{total}").format(number=t.number, total=len(doc.turns))
+                    + (f" {t.speaker}" if t.speaker else "")
+                )
         if self.selection is not None and doc.text:
             start, end = self.selection.start, self.selection.end
             n = len(WORD_RE.findall(doc.text, start, min(end, start + WORD_COUNT_MAX)))
