@@ -12,7 +12,7 @@ per line, about 70 characters), opens the workbench headless, and measures:
 - **apply**: the same for a code key (``1``: one coding committed to the database);
 - **memory**: the process's resident memory while paging from the top to the end.
 
-Run: ``.venv/bin/python bench/tui_speed.py [--lines N] [--codings N] [--json]``.
+Run: ``.venv/bin/python bench/tui_speed.py [--lines N] [--codings N] [--ui-lang id] [--json]``.
 """
 
 from __future__ import annotations
@@ -197,8 +197,20 @@ def main(argv: list[str] | None = None) -> int:
         metavar="DIR",
         help="build the project in DIR once and reuse it on later runs (same sizes)",
     )
+    parser.add_argument(
+        "--ui-lang",
+        choices=["en", "id"],
+        default="en",
+        help="the interface language the workbench runs in (default en)",
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("QUALCODE_CODER", "bench")
+    try:
+        from qualcode.i18n import set_language
+
+        set_language(args.ui_lang)
+    except ImportError:  # a qualcode from before the translations: English only
+        pass
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
@@ -218,7 +230,13 @@ def main(argv: list[str] | None = None) -> int:
             shutil.copyfile(db, Path(tmp) / "qualcode.db")
             db = str(Path(tmp) / "qualcode.db")
         figures = asyncio.run(measure(db, doc, args.keys))
-    figures = {"lines": args.lines, "codings": args.codings, "build_s": build_s, **figures}
+    figures = {
+        "lines": args.lines,
+        "codings": args.codings,
+        "ui_lang": args.ui_lang,
+        "build_s": build_s,
+        **figures,
+    }
     if args.json:
         print(json.dumps(figures, indent=2))
     else:

@@ -41,7 +41,13 @@ def walk(
 
 
 def commands() -> list[tuple[str, click.Command, click.Context]]:
+    """Every command, with its help in English (docs/cli.md stays English)."""
     from qualcode.cli import cli
+    from qualcode.cli._base import localize
+    from qualcode.i18n import set_language
+
+    set_language("en")
+    localize(cli)
 
     return list(walk(cli))
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from qualcode.errors import InputError
+from qualcode.i18n import _
 
 
 def config_dir() -> Path:
@@ -58,12 +59,16 @@ class Settings:
     ``-``, ``@``) as it is, for analysis scripts; by default such a cell gets a
     leading ``'`` so Excel or LibreOffice shows it instead of running it."""
 
+    ui_language: str | None = None
+    """The interface language (``en`` or ``id``); unset: ``QUALCODE_UI_LANG`` or the
+    locale decides. ``--ui-lang`` overrides it."""
+
     pane_widths: dict[str, int] = field(default_factory=dict)
     """Columns of the workbench's side panes as the user set them with ``<`` and ``>``
     (``{"codebook": 44, "documents": 24}``); a pane not named here sizes to its content."""
 
 
-FIELDS = ("coder", "theme", "keymap", "label_lang", "raw_csv", "pane_widths")
+FIELDS = ("coder", "theme", "keymap", "label_lang", "raw_csv", "pane_widths", "ui_language")
 PANES = ("codebook", "documents")
 """The side panes whose width can be set."""
 
@@ -114,8 +119,18 @@ def load_settings(path: Path | None = None) -> Settings:
             path=path,
             hint="e.g. pane_widths: {codebook: 44}; delete it to size the panes to their content",
         )
+    ui = data.get("ui_language")
+    from qualcode.i18n import normalize
+
+    if ui is not None and normalize(str(ui)) is None:
+        raise InputError(
+            _("'ui_language' must be en or id, not {value!r}").format(value=ui),
+            path=path,
+            hint=_("ui_language: id for Bahasa Indonesia, en for English"),
+        )
     return Settings(
         coder=data.get("coder"),
+        ui_language=normalize(str(ui)) if ui is not None else None,
         theme=data.get("theme") or "textual-dark",
         keymap={str(k): str(v) for k, v in keymap.items()},
         label_lang=data.get("label_lang"),
@@ -184,6 +199,24 @@ def default_coder(settings: Settings | None = None) -> str:
         return getpass.getuser()
     except Exception:  # no login name (containers): still a stable name
         return "coder"
+
+
+def ui_language() -> str | None:
+    """The interface language the environment or the settings ask for:
+    ``QUALCODE_UI_LANG``, else ``ui_language`` in the settings (``None``: the locale
+    decides). A broken settings file is reported where the settings are used, not here."""
+    from qualcode.i18n import normalize
+
+    env = normalize(os.environ.get("QUALCODE_UI_LANG"))
+    if env:
+        return env
+    path = config_dir() / "settings.yaml"
+    if not path.exists():
+        return None
+    try:
+        return load_settings(path).ui_language
+    except InputError:
+        return None
 
 
 def raw_csv() -> bool:

@@ -31,6 +31,14 @@ def no_discovered_config(
     monkeypatch.setenv("QUALCODE_CODER", "tester")
     monkeypatch.setenv("QUALCODE_FAKE_NOW", FAKE_NOW)
     monkeypatch.delenv("QUALCODE_PROJECT", raising=False)
+    # the interface in English (the msgids) unless a test is about the translation:
+    # LANGUAGE=C comes first among the locale variables and chooses no language
+    monkeypatch.delenv("QUALCODE_UI_LANG", raising=False)
+    monkeypatch.setenv("LANGUAGE", "C")
+    from qualcode import i18n
+
+    i18n.set_language(None)
+    monkeypatch.setattr(i18n, "_chosen", None)  # reset again after the test
 
 
 def require(tool: str) -> None:

@@ -61,6 +61,7 @@ def test_the_wheel_carries_the_codebooks_and_the_demo(wheel: Path) -> None:
     assert demo <= names
     assert "qualcode/tui/qualcode.tcss" in names
     assert "qualcode/py.typed" in names
+    assert "qualcode/locale/id/LC_MESSAGES/qualcode.mo" in names  # the compiled catalog
     assert any(n.startswith("qualcode/store/migrations/versions/") for n in names)
     entry = next(n for n in names if n.endswith("entry_points.txt"))
     assert "qualcode = qualcode.cli:main" in zipfile.ZipFile(wheel).read(entry).decode()

@@ -21,6 +21,7 @@ import click
 from qualcode import __version__
 from qualcode.core.names import escape
 from qualcode.errors import QualcodeError
+from qualcode.i18n import _
 
 if TYPE_CHECKING:
     from qualcode.store import Project
@@ -54,8 +55,9 @@ class Context:
         report_upgrade(project)
         if self.coder_given and self.coder and project.coder != self.coder:
             echo_err(
-                f"notice: on this PostgreSQL project you work as your database role "
-                f"{project.coder!r}; --coder {self.coder} is ignored"
+                _(
+                    "notice: on this PostgreSQL project you work as your database role {coder!r}; --coder {coder2} is ignored"
+                ).format(coder=project.coder, coder2=self.coder)
             )
         try:
             yield project
@@ -71,8 +73,16 @@ def report_upgrade(project: Project) -> None:
     done = project.schema_upgrade
     if done is None or not done.migrated:
         return
-    where = f"; the project as it was is in {done.backup}" if done.backup else " (no backup made)"
-    echo_err(f"notice: upgraded the project from schema {done.before} to {done.after}{where}")
+    where = (
+        _("; the project as it was is in {backup}").format(backup=done.backup)
+        if done.backup
+        else _(" (no backup made)")
+    )
+    echo_err(
+        _("notice: upgraded the project from schema {before} to {after}{where}").format(
+            before=done.before, after=done.after, where=where
+        )
+    )
 
 
 def echo_err(message: str) -> None:
@@ -102,12 +112,12 @@ ENVIRONMENT_ERRNOS = {
 def _sqlite_hint(exc: Exception) -> str:
     text = str(exc).lower()
     if "full" in text:
-        return "free some space on the disk; the project is as it was"
+        return _("free some space on the disk; the project is as it was")
     if "readonly" in text:
-        return "the project or its folder cannot be written"
+        return _("the project or its folder cannot be written")
     if "malformed" in text or "not a database" in text:
-        return "the project file is damaged: restore a backup (qualcode restore FILE)"
-    return "the project is as it was"
+        return _("the project file is damaged: restore a backup (qualcode restore FILE)")
+    return _("the project is as it was")
 
 
 class QualcodeGroup(click.Group):
@@ -121,24 +131,30 @@ class QualcodeGroup(click.Group):
         self, args: Sequence[str] | None = None, prog_name: str | None = None, **kw: Any
     ) -> Any:
         kw["standalone_mode"] = False
+        choose_language(list(args) if args is not None else sys.argv[1:])
+        localize(self)
         try:
             code = super().main(args, prog_name, **kw)
         except QualcodeError as exc:
             for line in exc.lines():
-                echo_err(f"error: {line}")
+                echo_err(_("error: {line}").format(line=line))
             sys.exit(exc.exit_code)
         except click.exceptions.NoArgsIsHelpError as exc:
             click.echo(exc.ctx.get_help() if exc.ctx else str(exc))
             sys.exit(0)
         except click.UsageError as exc:
             cmd = exc.ctx.command_path if exc.ctx else "qualcode"
-            echo_err(f"error: {exc.format_message()} (see '{cmd} --help')")
+            echo_err(
+                _("error: {format_message} (see '{cmd} --help')").format(
+                    format_message=exc.format_message(), cmd=cmd
+                )
+            )
             sys.exit(2)
         except click.exceptions.Abort:
-            echo_err("aborted")
+            echo_err(_("aborted"))
             sys.exit(130)
         except click.ClickException as exc:
-            echo_err(f"error: {exc.format_message()}")
+            echo_err(_("error: {format_message}").format(format_message=exc.format_message()))
             sys.exit(exc.exit_code)
         except BrokenPipeError:  # `qualcode codings | head`
             sys.exit(0)
@@ -148,10 +164,18 @@ class QualcodeGroup(click.Group):
             if exc.errno not in ENVIRONMENT_ERRNOS:
                 raise
             where = f"{exc.filename}: " if exc.filename else ""
-            echo_err(f"error: {where}{exc.strerror or exc} (nothing more was written)")
+            echo_err(
+                _("error: {where}{value} (nothing more was written)").format(
+                    where=where, value=exc.strerror or exc
+                )
+            )
             sys.exit(1)
         except sqlite3.Error as exc:
-            echo_err(f"error: the project database: {exc} ({_sqlite_hint(exc)})")
+            echo_err(
+                _("error: the project database: {exc} ({sqlite_hint})").format(
+                    exc=exc, sqlite_hint=_sqlite_hint(exc)
+                )
+            )
             sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
 
@@ -181,9 +205,18 @@ class QualcodeGroup(click.Group):
     envvar="QUALCODE_BLIND",
     help="Show only your own codings (blind coding) [env QUALCODE_BLIND].",
 )
+@click.option(
+    "--ui-lang",
+    type=click.Choice(["en", "id"]),
+    metavar="en|id",
+    help="The language of the interface: en (English) or id (Bahasa Indonesia) "
+    "[env QUALCODE_UI_LANG; default ui_language in the settings, else the locale].",
+)
 @click.version_option(__version__, prog_name="qualcode")
 @click.pass_context
-def cli(ctx: click.Context, project: str | None, coder: str | None, blind: bool) -> None:
+def cli(
+    ctx: click.Context, project: str | None, coder: str | None, blind: bool, ui_lang: str | None
+) -> None:
     """qualcode: code interview transcripts in the terminal.
 
     Without a command, opens the workbench on the project in this folder
@@ -195,6 +228,72 @@ def cli(ctx: click.Context, project: str | None, coder: str | None, blind: bool)
         from qualcode.tui.app import run
 
         run(project, coder=coder, blind=blind)
+
+
+_GLOBAL_VALUED = ("--project", "--coder")
+"""Global options that take a value (skipped when looking for ``--ui-lang``)."""
+
+
+def given_language(args: Sequence[str]) -> str | None:
+    """The value of ``--ui-lang`` among the global options before the command, if any."""
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--ui-lang":
+            return args[i + 1] if i + 1 < len(args) else None
+        if arg.startswith("--ui-lang="):
+            return arg.partition("=")[2]
+        if arg in _GLOBAL_VALUED:
+            i += 2
+            continue
+        if not arg.startswith("-") or arg == "--":
+            return None
+        i += 1
+    return None
+
+
+def choose_language(args: Sequence[str]) -> str:
+    """Set the interface language before anything is printed: ``--ui-lang``, else
+    ``QUALCODE_UI_LANG``, else ``ui_language`` in the settings, else the locale.
+
+    Returns:
+        The language in use.
+    """
+    from qualcode.i18n import normalize, set_language
+    from qualcode.settings import ui_language
+
+    given = normalize(given_language(args))
+    return set_language(given or ui_language())
+
+
+def localize(command: click.Command) -> None:
+    """Put the help texts of ``command`` and everything under it into the interface
+    language. Click keeps them as plain strings on the objects; the English text
+    (the msgid, as ``docs/catalog.py`` extracts it) is kept beside them, so this can
+    run again in another language."""
+    import inspect
+
+    seen = command.__dict__.get("_qc_msgids")
+    if seen is None:
+        seen = {}
+        for attr in ("help", "short_help", "epilog"):
+            text = getattr(command, attr, None)
+            if text:
+                seen[attr] = inspect.cleandoc(text).partition("\f")[0]
+        command.__dict__["_qc_msgids"] = seen
+    for attr, msgid in seen.items():
+        setattr(command, attr, _(msgid))
+    command._help_option = None  # click builds it (and its help text) again
+    for param in command.params:
+        msgid = param.__dict__.get("_qc_msgid")
+        if msgid is None:
+            msgid = getattr(param, "help", None) or ""
+            param.__dict__["_qc_msgid"] = msgid
+        if msgid:
+            param.help = _(msgid)
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            localize(sub)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -223,11 +322,21 @@ class WholeNumber(click.ParamType[int]):
             try:
                 number = int(str(value).strip())
             except ValueError:
-                self.fail(f"{value!r} is not a valid integer.", param, ctx)
+                self.fail(_("{value!r} is not a valid integer.").format(value=value), param, ctx)
         if abs(number) > MAX_INT:
-            self.fail(f"{value} is too large (at most {MAX_INT:,})", param, ctx)
+            self.fail(
+                _("{value} is too large (at most {MAX_INT:,})").format(
+                    value=value, MAX_INT=MAX_INT
+                ),
+                param,
+                ctx,
+            )
         if self.minimum is not None and number < self.minimum:
-            self.fail(f"{number} is below {self.minimum}", param, ctx)
+            self.fail(
+                _("{number} is below {minimum}").format(number=number, minimum=self.minimum),
+                param,
+                ctx,
+            )
         return number
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from qualcode.cli._base import Context, cli, clip, echo_err, fail, pass_ctx, show
+from qualcode.i18n import _
 
 if TYPE_CHECKING:
     from qualcode.core.autocode import CodeScore, Evaluation
@@ -119,21 +120,27 @@ def autocode(
         click.echo(f"{code}\t{n}")
     total = len(report.suggestions)
     if dry_run:
-        click.echo(f"dry run: {total} suggestions in {report.documents} documents (nothing stored)")
+        click.echo(
+            _("dry run: {total} suggestions in {documents} documents (nothing stored)").format(
+                total=total, documents=report.documents
+            )
+        )
         return
     stored = report.stored
     assert stored is not None
     skipped = []
     if stored.existing:
-        skipped.append(f"{stored.existing} already suggested")
+        skipped.append(_("{existing} already suggested").format(existing=stored.existing))
     if stored.rejected:
-        skipped.append(f"{stored.rejected} rejected before")
+        skipped.append(_("{rejected} rejected before").format(rejected=stored.rejected))
     if stored.coded:
-        skipped.append(f"{stored.coded} already coded")
+        skipped.append(_("{coded} already coded").format(coded=stored.coded))
     click.echo(
-        f"{stored.created} new suggestions in {report.documents} documents"
+        _("{created} new suggestions in {documents} documents").format(
+            created=stored.created, documents=report.documents
+        )
         + (f" ({', '.join(skipped)})" if skipped else "")
-        + (f", batch {stored.batch}" if stored.batch else "")
+        + (_(", batch {batch}").format(batch=stored.batch) if stored.batch else "")
     )
 
 
@@ -150,16 +157,17 @@ def _score_line(s: CodeScore, label: str) -> str:
 
 def _print_evaluation(ev: Evaluation, who: str, examples: bool) -> None:
     click.echo(
-        f"rules vs {who}: {ev.documents} documents, {ev.sentences} sentences "
-        "(unit: sentence; a dimension includes its sub-codes)"
+        _(
+            "rules vs {who}: {documents} documents, {sentences} sentences (unit: sentence; a dimension includes its sub-codes)"
+        ).format(who=who, documents=ev.documents, sentences=ev.sentences)
     )
     click.echo(
         f"{'code':<40} {'gold':>5} {'rules':>5} {'both':>5} {'prec':>6} {'recall':>6} {'F1':>6}"
     )
     for s in ev.scores:
-        label = ("  " * s.depth + s.code) + ("" if s.has_rules else " (no rules)")
+        label = ("  " * s.depth + s.code) + ("" if s.has_rules else _(" (no rules)"))
         click.echo(_score_line(s, label))
-    click.echo(_score_line(ev.overall, "all dimensions (micro)"))
+    click.echo(_score_line(ev.overall, _("all dimensions (micro)")))
     if not examples:
         return
     for s in ev.scores:
@@ -167,9 +175,17 @@ def _print_evaluation(ev: Evaluation, who: str, examples: bool) -> None:
             continue
         click.echo(f"\n{s.code}")
         for e in s.misses:
-            click.echo(f"  missed  {e.doc}#{e.sentence}: {clip(e.text, 90)}")
+            click.echo(
+                _("  missed  {doc}#{sentence}: {text}").format(
+                    doc=e.doc, sentence=e.sentence, text=clip(e.text, 90)
+                )
+            )
         for e in s.false_alarms:
-            click.echo(f"  extra   {e.doc}#{e.sentence}: {clip(e.text, 90)}")
+            click.echo(
+                _("  extra   {doc}#{sentence}: {text}").format(
+                    doc=e.doc, sentence=e.sentence, text=clip(e.text, 90)
+                )
+            )
 
 
 @autocode.command("evaluate")
@@ -257,7 +273,7 @@ def suggestions(
         return
     for c in rows:
         click.echo(f"{c.guid}\t{show(c.doc)}\t{c.start}\t{c.end}\t{show(c.code)}\t{clip(c.quote)}")
-    echo_err(f"{len(rows)} pending suggestion(s)")
+    echo_err(_("{n} pending suggestion(s)").format(n=len(rows)))
 
 
 @suggestions.command("accept")
@@ -273,16 +289,20 @@ def suggestions_accept(
     from qualcode import services
 
     if bool(guids) == bool(code_):
-        fail("name suggestions by guid or pass --code CODE (not both)")
+        fail(_("name suggestions by guid or pass --code CODE (not both)"))
     with ctx.open() as project:
         if code_:
             done = services.accept_all(project, code_, doc=doc, include_children=children)
         else:
             done = project.accept_suggestions(list(guids))
     for c in done:
-        click.echo(f"accepted {show(c.doc)} [{c.start}:{c.end}] {show(c.code)}: {clip(c.quote)}")
+        click.echo(
+            _("accepted {doc} [{start}:{end}] {code}: {quote}").format(
+                doc=show(c.doc), start=c.start, end=c.end, code=show(c.code), quote=clip(c.quote)
+            )
+        )
     if not done:
-        echo_err("nothing to accept")
+        echo_err(_("nothing to accept"))
 
 
 @suggestions.command("reject")
@@ -293,7 +313,11 @@ def suggestions_reject(ctx: Context, guids: tuple[str, ...]) -> None:
     with ctx.open() as project:
         done = project.reject_suggestions(list(guids))
     for c in done:
-        click.echo(f"rejected {show(c.doc)} [{c.start}:{c.end}] {show(c.code)}: {clip(c.quote)}")
+        click.echo(
+            _("rejected {doc} [{start}:{end}] {code}: {quote}").format(
+                doc=show(c.doc), start=c.start, end=c.end, code=show(c.code), quote=clip(c.quote)
+            )
+        )
 
 
 # ---------------------------------------------------------------------- import
@@ -316,6 +340,10 @@ def import_codings(ctx: Context, file: Path, coder_: str | None) -> None:
     with ctx.open() as project:
         stored = services.import_codings(project, file, coder=coder_)
     click.echo(
-        f"imported {stored.created} codings from {file}"
-        + (f" ({stored.existing} already there)" if stored.existing else "")
+        _("imported {created} codings from {file}").format(created=stored.created, file=file)
+        + (
+            _(" ({existing} already there)").format(existing=stored.existing)
+            if stored.existing
+            else ""
+        )
     )

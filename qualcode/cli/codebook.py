@@ -12,6 +12,7 @@ import click
 
 from qualcode.cli._base import INT, Context, cli, echo_err, fail, pass_ctx
 from qualcode.errors import QualcodeError
+from qualcode.i18n import _
 
 if TYPE_CHECKING:
     from qualcode.store import Project
@@ -38,13 +39,15 @@ def codebook_validate(file: Path) -> None:
     problems = check_codebook(file)
     if problems:
         for p in problems:
-            echo_err(f"error: {p.format()}")
+            echo_err(_("error: {format}").format(format=p.format()))
         sys.exit(1)
     from qualcode import services
 
     cb = services.load_codebook(file)
     top = len(cb.children(None))
-    click.echo(f"{file}: valid, {len(cb)} codes ({top} top-level)")
+    click.echo(
+        _("{file}: valid, {n} codes ({top} top-level)").format(file=file, n=len(cb), top=top)
+    )
 
 
 @codebook.command("sync")
@@ -62,8 +65,8 @@ def codebook_sync(ctx: Context, file: Path | None, no_backup: bool) -> None:
     with ctx.open() as project:
         report = services.sync_codebook(project, file, backup=not no_backup)
     if report.backup is not None:
-        echo_err(f"backup: {report.backup}")
-    click.echo(f"codebook synced: {report.summary()}")
+        echo_err(_("backup: {backup}").format(backup=report.backup))
+    click.echo(_("codebook synced: {summary}").format(summary=report.summary()))
 
 
 @codebook.command("show")
@@ -117,13 +120,15 @@ def _edited(ctx: Context, what: str, edit: Callable[[Project], object]) -> None:
             written = services.write_back(project)
         except (OSError, QualcodeError) as exc:
             echo_err(
-                f"warning: {what} is saved in the project, but the codebook file was not updated: {exc}"
+                _(
+                    "warning: {what} is saved in the project, but the codebook file was not updated: {exc}"
+                ).format(what=what, exc=exc)
             )
             written = None
-    click.echo(what + (f" (written to {written})" if written else ""))
+    click.echo(what + (_(" (written to {written})").format(written=written) if written else ""))
     if isinstance(result, FoldedCode):  # a code merge: what came along, what did not
         if result.carried:
-            click.echo("  carried over: " + ", ".join(result.carried))
+            click.echo(_("  carried over: ") + ", ".join(result.carried))
         for line in result.not_carried:
             click.echo(f"  {line}")
 
@@ -211,7 +216,7 @@ def codebook_describe(
         if v is not None
     }
     if not fields:
-        fail("give --description, --inclusion or --exclusion")
+        fail(_("give --description, --inclusion or --exclusion"))
     _edited(ctx, f"described {code}", lambda p: p.update_code(code, **fields))
 
 
@@ -226,10 +231,10 @@ def codebook_move(
 ) -> None:
     """Move CODE (with its sub-codes) under another parent; its id stays."""
     if bool(parent) == top:
-        fail("give exactly one of --parent CODE or --top")
+        fail(_("give exactly one of --parent CODE or --top"))
     _edited(
         ctx,
-        f"moved {code} under {parent or 'the top level'}",
+        _("moved {code} under {value}").format(code=code, value=parent or "the top level"),
         lambda p: p.move_code(code, parent, position=position),
     )
 
@@ -241,7 +246,11 @@ def codebook_move(
 def codebook_merge_code(ctx: Context, source: str, target: str) -> None:
     """Merge code SOURCE into TARGET: codings, sub-codes and memos follow; SOURCE's id
     becomes an alias of TARGET."""
-    _edited(ctx, f"merged {source} into {target}", lambda p: p.merge_code(source, target))
+    _edited(
+        ctx,
+        _("merged {source} into {target}").format(source=source, target=target),
+        lambda p: p.merge_code(source, target),
+    )
 
 
 # `codebook merge` (files or codes) lives in cli/merge.py
@@ -253,7 +262,11 @@ def codebook_merge_code(ctx: Context, source: str, target: str) -> None:
 @pass_ctx
 def codebook_set_id(ctx: Context, old: str, new: str) -> None:
     """Change a code's id from OLD to NEW; OLD stays as an alias."""
-    _edited(ctx, f"changed id {old} to {new}", lambda p: p.change_code_id(old, new))
+    _edited(
+        ctx,
+        _("changed id {old} to {new}").format(old=old, new=new),
+        lambda p: p.change_code_id(old, new),
+    )
 
 
 @codebook.command("delete")
@@ -290,11 +303,15 @@ def codebook_export(ctx: Context, fmt: str | None, output: Path) -> None:
         elif suffix in (".yaml", ".yml"):
             fmt = "yaml"
         else:
-            fail(f"cannot tell the format from {output.name!r} (pass --format yaml|qdc)")
+            fail(
+                _("cannot tell the format from {name!r} (pass --format yaml|qdc)").format(
+                    name=output.name
+                )
+            )
     with ctx.open() as project:
         if fmt == "qdc":
             summary = services.export_qdc(project, output)
             click.echo(summary.line())
             return
         services.export_codebook(project, output)
-    click.echo(f"wrote {output}")
+    click.echo(_("wrote {output}").format(output=output))

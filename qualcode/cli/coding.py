@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from qualcode.cli._base import INT, Context, cli, clip, fail, pass_ctx, show
+from qualcode.i18n import _
 
 # ---------------------------------------------------------------------- coding
 
@@ -74,8 +75,8 @@ def code(
             coding, created = project.apply_coding(doc, code, s, e, memo=memo)
             out.append(coding)
             if not as_json:
-                verb = "coded" if created else "already coded"
-                note = "; memo set" if memo and not created else ""
+                verb = "coded" if created else _("already coded")
+                note = _("; memo set") if memo and not created else ""
                 click.echo(
                     f"{verb} {coding.doc} [{coding.start}:{coding.end}] {coding.code}: "
                     f"{clip(coding.quote)}{note}"
@@ -127,11 +128,15 @@ def uncode(
             removed += project.remove_codings(doc, s, e, code=code, exact=not overlapping)
         if not removed:
             fail(
-                f"no coding of yours to remove in {doc!r} at "
+                _("no coding of yours to remove in {doc!r} at ").format(doc=doc)
                 + ", ".join(f"[{s}:{e}]" for s, e in spans)
             )
         for c in removed:
-            click.echo(f"removed {show(c.doc)} [{c.start}:{c.end}] {show(c.code)}")
+            click.echo(
+                _("removed {doc} [{start}:{end}] {code}").format(
+                    doc=show(c.doc), start=c.start, end=c.end, code=show(c.code)
+                )
+            )
 
 
 @cli.command()

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from qualcode.cli._base import Context, cli, pass_ctx
+from qualcode.i18n import N_, _
 
 if TYPE_CHECKING:
     from qualcode.core.filters import Filters
@@ -27,7 +28,7 @@ def _check_by(ctx: click.Context, param: click.Parameter, value: str | None) -> 
         parse_by(value)
     except ValueError:
         raise click.BadParameter(
-            f"{value!r}: use document, case, speaker or attribute:NAME"
+            _("{value!r}: use document, case, speaker or attribute:NAME").format(value=value)
         ) from None
     return value
 
@@ -178,7 +179,11 @@ def _run(ctx: Context, kind: str, output: Path, **kw: Any) -> None:
         book = services.export_matrix(project, kind, output, **kw)
     main = book.sheets[0]
     rows = len(main.rows) - (1 if main.total_row else 0)
-    click.echo(f"wrote {output}: {main.title}, {rows} rows ({len(book.sheets)} tables)")
+    click.echo(
+        _("wrote {output}: {title}, {rows} rows ({n} tables)").format(
+            output=output, title=main.title, rows=rows, n=len(book.sheets)
+        )
+    )
 
 
 @export.command("frequency")
@@ -220,8 +225,13 @@ def export_frequency(
             pseudonyms=pseudonyms,
         )
     click.echo(
-        f"wrote {output}: {len(matrix.rows)} codes x {len(matrix.columns)} {_plural(by)}, "
-        f"{matrix.total()} codings"
+        _("wrote {output}: {n} codes x {n2} {plural}, {total} codings").format(
+            output=output,
+            n=len(matrix.rows),
+            n2=len(matrix.columns),
+            plural=_plural(by),
+            total=matrix.total(),
+        )
     )
 
 
@@ -291,19 +301,23 @@ def _simple(kind: str, doc: str) -> None:
 
 _simple(
     "cooccurrence",
-    "Code x code: overlapping codings, same sentence, same turn; c-coefficient / Jaccard "
-    "and the conditional share of each code given the other.",
+    N_(
+        "Code x code: overlapping codings, same sentence, same turn; c-coefficient / Jaccard and the conditional share of each code given the other."
+    ),
 )
 _simple(
     "segments",
-    "One row per coding: document, case and attributes, speaker, code path, labels, "
-    "coder, origin, review and memo.",
+    N_(
+        "One row per coding: document, case and attributes, speaker, code path, labels, coder, origin, review and memo."
+    ),
 )
 _simple(
     "appendix",
-    "The codebook as a thesis appendix (definitions, criteria, examples, counts) and all memos.",
+    N_(
+        "The codebook as a thesis appendix (definitions, criteria, examples, counts) and all memos."
+    ),
 )
-_simple("memos", "Every memo: project, documents, codes, cases and codings.")
+_simple("memos", N_("Every memo: project, documents, codes, cases and codings."))
 
 
 @export.command("all")
@@ -378,6 +392,14 @@ def report(
             pseudonyms=pseudonyms,
         )
     click.echo(
-        f"wrote {output}: {summary.codings} codings, {summary.codes} codes x "
-        f"{summary.columns} {_plural(by)}, {summary.links} counts linked to their quotes"
+        _(
+            "wrote {output}: {codings} codings, {codes} codes x {columns} {plural}, {links} counts linked to their quotes"
+        ).format(
+            output=output,
+            codings=summary.codings,
+            codes=summary.codes,
+            columns=summary.columns,
+            plural=_plural(by),
+            links=summary.links,
+        )
     )

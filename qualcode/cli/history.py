@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from qualcode.cli._base import INT, Context, cli, echo_err, pass_ctx
+from qualcode.i18n import _
 
 # ---------------------------------------------------------------------- history
 
@@ -47,11 +48,11 @@ def _run(ctx: Context, action: str, steps: int, anywhere: bool) -> None:
     from qualcode.services.history import nothing_left
 
     if steps < 1:
-        raise click.BadParameter("must be at least 1", param_hint="-n")
+        raise click.BadParameter(_("must be at least 1"), param_hint="-n")
     run = services.undo if action == "undo" else services.redo
     with ctx.open() as project:
         done = 0
-        for _ in range(steps):
+        for _step in range(steps):
             step = run(project, anywhere=anywhere)
             if step is None:
                 break

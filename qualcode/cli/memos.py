@@ -16,6 +16,7 @@ import click
 
 from qualcode.cli._base import Context, cli, clip, fail, pass_ctx
 from qualcode.errors import InputError
+from qualcode.i18n import _
 
 if TYPE_CHECKING:
     from qualcode.store import Project
@@ -53,7 +54,7 @@ def _target(
     ]
     if len(given) != 1:
         raise click.UsageError(
-            "name exactly one of --coding GUID, --doc DOC, --code CODE, --case CASE, --project"
+            _("name exactly one of --coding GUID, --doc DOC, --code CODE, --case CASE, --project")
         )
     kind, value = given[0]
     return kind, (value or None)
@@ -63,20 +64,23 @@ def _what(project: Project, kind: str, target: str | None) -> str:
     """The target in the researcher's words: a document by name, a code by label, a
     passage by its first words."""
     if kind == "project":
-        return "the project"
+        return _("the project")
     if kind == "document":
-        return f"the document {target}"
+        return _("the document {target}").format(target=target)
     if kind == "case":
-        return f"the case {target}"
+        return _("the case {target}").format(target=target)
     if kind == "code":
         code = project.codebook().get(target or "")
         if code is None:
             raise InputError(
-                f"unknown code {target!r}", hint="'qualcode codebook show' lists the codes"
+                _("unknown code {target!r}").format(target=target),
+                hint=_("'qualcode codebook show' lists the codes"),
             )
-        return f"the code {code.label_in(None)!r} ({code.id})"
+        return _("the code {label_in!r} ({id})").format(label_in=code.label_in(None), id=code.id)
     c = project.coding_by_guid(target or "")
-    return f"the coding of {c.code} in {c.doc} “{clip(c.quote, 40)}”"
+    return _("the coding of {code} in {doc} “{quote}”").format(
+        code=c.code, doc=c.doc, quote=clip(c.quote, 40)
+    )
 
 
 def _text(text: str) -> str:
@@ -123,7 +127,7 @@ def memo_show(
             for line in str(e["text"]).splitlines() or [""]:
                 click.echo(f"  {line}")
     if not entries:
-        fail(f"no memo on {what}")
+        fail(_("no memo on {what}").format(what=what))
 
 
 @memo.command("set")
@@ -179,18 +183,18 @@ def memo_clear(
         if kind == "coding":
             assert target is not None
             if not project.coding_by_guid(target).memo:
-                fail(f"no memo on {what}")
+                fail(_("no memo on {what}").format(what=what))
             project.set_coding_memo(target, None)
         elif project.clear_memo(kind, target) is None:
-            fail(f"no memo of yours on {what}")
-    click.echo(f"memo cleared on {what}")
+            fail(_("no memo of yours on {what}").format(what=what))
+    click.echo(_("memo cleared on {what}").format(what=what))
 
 
 def _write(ctx: Context, where: tuple[str, str | None], text: str, *, append: bool) -> None:
     kind, target = where
     if not text.strip():
         raise InputError(
-            "the memo text is empty", hint="to remove a memo, use 'qualcode memo clear'"
+            _("the memo text is empty"), hint=_("to remove a memo, use 'qualcode memo clear'")
         )
     with ctx.open() as project:
         what = _what(project, kind, target)
@@ -199,7 +203,7 @@ def _write(ctx: Context, where: tuple[str, str | None], text: str, *, append: bo
             project.set_coding_memo(target, text, append=append)
         else:
             project.write_memo(kind, target, text, append=append)
-    click.echo(f"memo {'appended' if append else 'set'} on {what}")
+    click.echo(_("memo {value} on {what}").format(value="appended" if append else "set", what=what))
 
 
 def _entries(project: Project, kind: str | None, target: str | None) -> list[dict[str, Any]]:
@@ -260,7 +264,9 @@ def memos(ctx: Context, kind: str | None, as_json: bool) -> None:
         return
     for e in entries:
         if e["kind"] == "coding":
-            where = f"coding of {e['code']} in {e['doc']} “{clip(str(e['quote']), 30)}”"
+            where = _("coding of {code} in {doc} “{quote}”").format(
+                code=e["code"], doc=e["doc"], quote=clip(str(e["quote"]), 30)
+            )
         elif e["kind"] == "project":
             where = "project"
         else:

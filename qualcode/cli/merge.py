@@ -22,6 +22,7 @@ import click
 from qualcode.cli._base import Context, cli, clip, echo_err, fail, pass_ctx, show
 from qualcode.cli.codebook import _edited, codebook
 from qualcode.errors import NotFoundError
+from qualcode.i18n import _
 
 if TYPE_CHECKING:
     from qualcode.core.diff import CodebookDiff
@@ -37,26 +38,53 @@ def _diff_lines(diff: CodebookDiff) -> list[str]:
 
     out: list[str] = []
     for c in diff.added:
-        under = f" (under {c.parent})" if c.parent else ""
-        out.append(f"added      {c.id}: {' / '.join(c.labels().values())}{under}")
+        under = _(" (under {parent})").format(parent=c.parent) if c.parent else ""
+        out.append(
+            _("added      {id}: {join}{under}").format(
+                id=c.id, join=" / ".join(c.labels().values()), under=under
+            )
+        )
     for c in diff.removed:
-        out.append(f"removed    {c.id}: {label_text(c.label)}")
+        out.append(
+            _("removed    {id}: {label_text}").format(id=c.id, label_text=label_text(c.label))
+        )
     for old, new in diff.renamed:
-        out.append(f"renamed    {old} -> {new} ({old} stays as an alias)")
+        out.append(
+            _("renamed    {old} -> {new} ({old} stays as an alias)").format(old=old, new=new)
+        )
     for ch in diff.relabelled:
         lang = f" [{ch.field.split('.', 1)[1]}]" if "." in ch.field else ""
         out.append(
-            f"relabelled {ch.code}{lang}: {describe_value(ch.old)} -> {describe_value(ch.new)}"
+            _("relabelled {code}{lang}: {describe_value} -> {describe_value2}").format(
+                code=ch.code,
+                lang=lang,
+                describe_value=describe_value(ch.old),
+                describe_value2=describe_value(ch.new),
+            )
         )
     for ch in diff.moved:
-        out.append(f"moved      {ch.code}: {ch.old or '(top level)'} -> {ch.new or '(top level)'}")
+        out.append(
+            _("moved      {code}: {value} -> {value2}").format(
+                code=ch.code, value=ch.old or "(top level)", value2=ch.new or "(top level)"
+            )
+        )
     for ch in diff.changed:
         out.append(
-            f"changed    {ch.code}: {ch.field}: {describe_value(ch.old)} -> "
-            f"{describe_value(ch.new)}"
+            _("changed    {code}: {field}: {describe_value} -> {describe_value2}").format(
+                code=ch.code,
+                field=ch.field,
+                describe_value=describe_value(ch.old),
+                describe_value2=describe_value(ch.new),
+            )
         )
     for ch in diff.codebook:
-        out.append(f"codebook   {ch.field}: {describe_value(ch.old)} -> {describe_value(ch.new)}")
+        out.append(
+            _("codebook   {field}: {describe_value} -> {describe_value2}").format(
+                field=ch.field,
+                describe_value=describe_value(ch.old),
+                describe_value2=describe_value(ch.new),
+            )
+        )
     return out
 
 
@@ -82,7 +110,7 @@ def codebook_diff(a: Path, b: Path, as_json: bool) -> None:
         for line in lines:
             click.echo(line)
         if not lines:
-            click.echo(f"{a} and {b} hold the same codebook")
+            click.echo(_("{a} and {b} hold the same codebook").format(a=a, b=b))
     sys.exit(0 if diff.is_empty() else 1)
 
 
@@ -94,9 +122,9 @@ def _change_line(side: str, what: str, code: str | None, detail: str) -> str:
     if what in ("added", "removed"):
         text = f"{what} {where}"
     elif what == "merged":
-        text = f"merged into {where}"
+        text = _("merged into {where}").format(where=where)
     else:
-        text = f"changed {where}: {what}"
+        text = _("changed {where}: {what}").format(where=where, what=what)
     if detail:
         text += f" ({detail})" if what in ("removed", "merged") else f" = {detail}"
     return f"  {side}: {text}"
@@ -126,13 +154,15 @@ def _report(
             if counts.get(f"{side}.{kind}")
         ]
         if bits:
-            parts.append(f"from {side}: " + ", ".join(bits))
+            parts.append(_("from {side}: ").format(side=side) + ", ".join(bits))
     n = len(result.conflicts)
-    how = f"base {base}" if base is not None else "two-way, no base"
+    how = f"base {base}" if base is not None else _("two-way, no base")
     say(
-        f"merged {ours} and {theirs} ({how}) into {output}: {counts['codes']} codes"
+        _("merged {ours} and {theirs} ({how}) into {output}: {codes} codes").format(
+            ours=ours, theirs=theirs, how=how, output=output, codes=counts["codes"]
+        )
         + (f"; {'; '.join(parts)}" if parts else "")
-        + f"; {n} conflict{'s' if n != 1 else ''}"
+        + _("; {n} conflict{value}").format(n=n, value="s" if n != 1 else "")
     )
     for c in result.conflicts:
         say(f"conflict: {c.describe()}")
@@ -142,14 +172,23 @@ def _report(
     for s in result.suggestions:
         applied = s in result.applied
         say(
-            f"{'merged' if applied else 'suggested merge'} (score {s.score:.0f}): "
-            f"ours {s.ours} {s.ours_label!r} = theirs {s.theirs} {s.theirs_label!r}"
-            + ("" if applied else " (--apply-suggestions merges it)")
+            _(
+                "{value} (score {score:.0f}): ours {ours} {ours_label!r} = theirs {theirs} {theirs_label!r}"
+            ).format(
+                value="merged" if applied else "suggested merge",
+                score=s.score,
+                ours=s.ours,
+                ours_label=s.ours_label,
+                theirs=s.theirs,
+                theirs_label=s.theirs_label,
+            )
+            + ("" if applied else _(" (--apply-suggestions merges it)"))
         )
     if n:
         say(
-            f"resolve the conflicts in {output}: keep the value you want in each field, "
-            "delete each 'conflict:' block, then 'qualcode codebook validate' it"
+            _(
+                "resolve the conflicts in {output}: keep the value you want in each field, delete each 'conflict:' block, then 'qualcode codebook validate' it"
+            ).format(output=output)
         )
 
 
@@ -215,22 +254,28 @@ def codebook_merge(
     if not file_merge:
         if apply_suggestions or threshold is not None or as_json or verbose:
             fail(
-                "--apply-suggestions, --threshold, --json and --verbose are for a file merge "
-                "(add -o OUT)"
+                _(
+                    "--apply-suggestions, --threshold, --json and --verbose are for a file merge (add -o OUT)"
+                )
             )
         try:
-            _edited(ctx, f"merged {first} into {second}", lambda p: p.merge_code(first, second))
+            _edited(
+                ctx,
+                _("merged {first} into {second}").format(first=first, second=second),
+                lambda p: p.merge_code(first, second),
+            )
         except NotFoundError as exc:
             if Path(first).is_file() and Path(second).is_file():
                 raise NotFoundError(
                     exc.problem.message,
-                    hint=f"to merge codebook files, add -o OUT: qualcode codebook merge "
-                    f"{first} {second} -o merged.yaml",
+                    hint=_(
+                        "to merge codebook files, add -o OUT: qualcode codebook merge {first} {second} -o merged.yaml"
+                    ).format(first=first, second=second),
                 ) from None
             raise
         return
     if output is None:
-        fail("a file merge needs -o OUT (or -o - for stdout)")
+        fail(_("a file merge needs -o OUT (or -o - for stdout)"))
     from qualcode import services
     from qualcode.core.neardup import DEFAULT_THRESHOLD
 
@@ -290,18 +335,31 @@ def codebook_merge_driver(
     result = report.result
     n = len(result.conflicts)
     if n:
-        echo_err(f"qualcode: {n} codebook conflict{'s' if n != 1 else ''} in {label}")
-        for c in result.conflicts:
-            echo_err(f"conflict: {c.describe()}")
         echo_err(
-            f"resolve them in {label} (keep one value, delete each 'conflict:' block), "
-            "then git add it"
+            _("qualcode: {n} codebook conflict{value} in {label}").format(
+                n=n, value="s" if n != 1 else "", label=label
+            )
+        )
+        for c in result.conflicts:
+            echo_err(_("conflict: {describe}").format(describe=c.describe()))
+        echo_err(
+            _(
+                "resolve them in {label} (keep one value, delete each 'conflict:' block), then git add it"
+            ).format(label=label)
         )
     for s in result.suggestions:
         if s not in result.applied:
             echo_err(
-                f"qualcode: near duplicates in {label} (score {s.score:.0f}): "
-                f"{s.ours} {s.ours_label!r} = {s.theirs} {s.theirs_label!r}"
+                _(
+                    "qualcode: near duplicates in {label} (score {score:.0f}): {ours} {ours_label!r} = {theirs} {theirs_label!r}"
+                ).format(
+                    label=label,
+                    score=s.score,
+                    ours=s.ours,
+                    ours_label=s.ours_label,
+                    theirs=s.theirs,
+                    theirs_label=s.theirs_label,
+                )
             )
     sys.exit(0 if result.clean else 1)
 
@@ -368,10 +426,10 @@ def codebook_split(
     from qualcode.core.codebook import Code
 
     if parent and top:
-        fail("give --parent CODE or --top, not both")
+        fail(_("give --parent CODE or --top, not both"))
     chosen = _read_guids(guids, codings_file)
     if not chosen:
-        fail("name the codings that move with --coding GUID (or --codings-file FILE)")
+        fail(_("name the codings that move with --coding GUID (or --codings-file FILE)"))
     moved: list[int] = []
 
     def run(project: Project) -> None:
@@ -387,11 +445,13 @@ def codebook_split(
             color=color,
             description=description,
         )
-        _, codings = project.split_code(code, new, chosen)
+        _new, codings = project.split_code(code, new, chosen)
         moved.append(len(codings))
 
-    _edited(ctx, f"split {code}: created {new_id}", run)
-    click.echo(f"moved {moved[0] if moved else 0} codings to {new_id}")
+    _edited(ctx, _("split {code}: created {new_id}").format(code=code, new_id=new_id), run)
+    click.echo(
+        _("moved {value} codings to {new_id}").format(value=moved[0] if moved else 0, new_id=new_id)
+    )
 
 
 @cli.command("recode")
@@ -405,13 +465,24 @@ def recode(ctx: Context, guids: tuple[str, ...], target: str, codings_file: str 
     """Move codings (by guid) to another code, in one undoable action."""
     chosen = _read_guids(guids, codings_file)
     if not chosen:
-        fail("name the codings to move (GUID... or --codings-file FILE)")
+        fail(_("name the codings to move (GUID... or --codings-file FILE)"))
     with ctx.open() as project:
         codings = project.recode_codings(chosen, target)
     for c in codings:
         click.echo(
-            f"recoded {c.guid} {show(c.doc)} [{c.start}:{c.end}] -> {show(c.code)}: {clip(c.quote)}"
+            _("recoded {guid} {doc} [{start}:{end}] -> {code}: {quote}").format(
+                guid=c.guid,
+                doc=show(c.doc),
+                start=c.start,
+                end=c.end,
+                code=show(c.code),
+                quote=clip(c.quote),
+            )
         )
     gone = len(dict.fromkeys(chosen)) - len(codings)
     if gone:
-        click.echo(f"{gone} identical to a coding {target} already had: stored once")
+        click.echo(
+            _("{gone} identical to a coding {target} already had: stored once").format(
+                gone=gone, target=target
+            )
+        )

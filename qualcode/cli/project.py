@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from qualcode.cli._base import INT, Context, cli, echo_err, pass_ctx, show
+from qualcode.i18n import _
 
 if TYPE_CHECKING:
     from qualcode.core.model import ImportResult
@@ -35,13 +36,19 @@ def init(ctx: Context, codebook: Path | None) -> None:
         codes = len(project.codebook())
         linked = project.get_setting("codebook_path")
         copied = (
-            f" (a copy of the shipped codebook: {linked})"
+            _(" (a copy of the shipped codebook: {linked})").format(linked=linked)
             if linked and codebook is not None and Path(linked) != codebook.resolve()
             else ""
         )
         click.echo(
-            f"created {project.where}"
-            + (f" with {codes} codes from {codebook}{copied}" if codebook else "")
+            _("created {where}").format(where=project.where)
+            + (
+                _(" with {codes} codes from {codebook}{copied}").format(
+                    codes=codes, codebook=codebook, copied=copied
+                )
+                if codebook
+                else ""
+            )
         )
     finally:
         project.close()
@@ -57,7 +64,11 @@ def demo(rebuild: bool, no_open: bool) -> None:
     from qualcode import services
 
     def progress(done: int, total: int, what: str) -> None:
-        echo_err(f"building the demo project: {done}/{total} {what}")
+        echo_err(
+            _("building the demo project: {done}/{total} {what}").format(
+                done=done, total=total, what=what
+            )
+        )
 
     db = services.build_demo(rebuild=rebuild, progress=progress)
     if no_open:
@@ -180,9 +191,9 @@ def import_(
 
     refi_files = [f for f in files if is_refi(f)]
     if sources is not None and not refi_files:
-        raise click.UsageError("--sources is for REFI-QDA files (.qde, .qdpx)")
+        raise click.UsageError(_("--sources is for REFI-QDA files (.qde, .qdpx)"))
     if refi_files and dry_run:
-        echo_err("error: --dry-run reads transcripts only, not REFI-QDA files")
+        echo_err(_("error: --dry-run reads transcripts only, not REFI-QDA files"))
         sys.exit(2)
     if refi_files:
         from qualcode.cli.refi import import_refi_files
@@ -223,42 +234,58 @@ def import_(
                 click.echo(r.message)
                 for line in summary_lines(r):
                     click.echo(f"  {line}")
-            verb = "would be replaced" if dry_run else "replaced"
+            verb = _("would be replaced") if dry_run else "replaced"
             for rep in report.replaced:
                 if rep.unchanged:
-                    click.echo(f"{rep.doc}: the text is unchanged, nothing to do")
+                    click.echo(_("{doc}: the text is unchanged, nothing to do").format(doc=rep.doc))
                 else:
                     click.echo(
-                        f"{rep.doc}: {verb} ({rep.turns} turns, {rep.sentences} sentences); "
-                        f"codings: {rep.exact} exact, {rep.moved} moved, "
-                        f"{rep.needs_review} needs-review"
+                        _(
+                            "{doc}: {verb} ({turns} turns, {sentences} sentences); codings: {exact} exact, {moved} moved, {needs_review} needs-review"
+                        ).format(
+                            doc=rep.doc,
+                            verb=verb,
+                            turns=rep.turns,
+                            sentences=rep.sentences,
+                            exact=rep.exact,
+                            moved=rep.moved,
+                            needs_review=rep.needs_review,
+                        )
                     )
             if report.backup is not None:
-                echo_err(f"backup: {report.backup}")
+                echo_err(_("backup: {backup}").format(backup=report.backup))
         for r in report.results:
             for notice in r.notices:
-                echo_err(f"notice: {notice}")
+                echo_err(_("notice: {notice}").format(notice=notice))
             for warning in r.warnings:
-                echo_err(f"warning: {r.name}: {warning}")
+                echo_err(_("warning: {name}: {warning}").format(name=r.name, warning=warning))
         if dry_run:
-            echo_err("dry run: nothing was written")
+            echo_err(_("dry run: nothing was written"))
         for notice in report.notices:
-            echo_err(f"notice: {notice}")
+            echo_err(_("notice: {notice}").format(notice=notice))
         for err in report.errors:
             for line in err.lines():
-                echo_err(f"error: {line}")
+                echo_err(_("error: {line}").format(line=line))
         if report.errors:
             if len(files) == 1:
                 sys.exit(1)
             if strict:
                 echo_err(
-                    f"nothing imported: {len(report.errors)} of {len(files)} files are bad (--strict)"
+                    _("nothing imported: {n} of {n2} files are bad (--strict)").format(
+                        n=len(report.errors), n2=len(files)
+                    )
                 )
             elif replace:
-                echo_err(f"{len(report.replaced)} replaced, {len(report.errors)} failed")
+                echo_err(
+                    _("{n} replaced, {n2} failed").format(
+                        n=len(report.replaced), n2=len(report.errors)
+                    )
+                )
             else:
                 echo_err(
-                    f"{len(report.imported)} imported, {len(report.skipped)} skipped, {len(report.errors)} failed"
+                    _("{n} imported, {n2} skipped, {n3} failed").format(
+                        n=len(report.imported), n2=len(report.skipped), n3=len(report.errors)
+                    )
                 )
             sys.exit(1)
 
@@ -272,9 +299,17 @@ def summary_lines(r: ImportResult) -> list[str]:
         return []
     lines = [f"speakers: {describe_speakers(r.speakers)}"]
     if r.lang:
-        lines.append(f"language: {name_of(r.lang)}, {r.lang_how or 'given'}")
+        lines.append(
+            _("language: {name_of}, {value}").format(
+                name_of=name_of(r.lang), value=r.lang_how or "given"
+            )
+        )
     if r.case and r.attributes:
-        lines.append(f"front matter -> case {r.case!r}: {', '.join(r.attributes)}")
+        lines.append(
+            _("front matter -> case {case!r}: {join}").format(
+                case=r.case, join=", ".join(r.attributes)
+            )
+        )
     return lines
 
 
@@ -338,7 +373,11 @@ class _ProgressBar:
         filled = int(width * done / max(total, 1))
         elapsed = time.monotonic() - self.started
         rate = done / elapsed if elapsed > 0 else 0.0
-        eta = f"{(total - done) / rate:4.0f}s left" if rate > 0 and done < total else ""
+        eta = (
+            _("{value:4.0f}s left").format(value=(total - done) / rate)
+            if rate > 0 and done < total
+            else ""
+        )
         sys.stderr.write(
             f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {rate:5.1f}/s "
             f"{eta:>10} {what[:30]:<30}"
@@ -419,7 +458,7 @@ def documents_rename(ctx: Context, old: str, new: str) -> None:
 
     with ctx.open() as project:
         services.rename_document(project, old, new)
-    click.echo(f"renamed {old!r} to {new!r}")
+    click.echo(_("renamed {old!r} to {new!r}").format(old=old, new=new))
 
 
 @documents.command("delete")
@@ -439,9 +478,19 @@ def documents_delete(ctx: Context, doc: str, force: bool) -> None:
     with ctx.open() as project:
         gone = services.delete_document(project, doc, force=force)
     what = [f"{gone.codings} coding{'s' if gone.codings != 1 else ''}"]
-    what.append(f"{gone.memos} memo{'s' if gone.memos != 1 else ''}")
-    cases = f"; it was part of case {', '.join(gone.cases)} (kept)" if gone.cases else ""
-    click.echo(f"deleted {doc!r} with {' and '.join(what)}{cases}; 'qualcode undo' restores it")
+    what.append(
+        _("{memos} memo{value}").format(memos=gone.memos, value="s" if gone.memos != 1 else "")
+    )
+    cases = (
+        _("; it was part of case {join} (kept)").format(join=", ".join(gone.cases))
+        if gone.cases
+        else ""
+    )
+    click.echo(
+        _("deleted {doc!r} with {join}{cases}; 'qualcode undo' restores it").format(
+            doc=doc, join=" and ".join(what), cases=cases
+        )
+    )
 
 
 @documents.command("refresh")
@@ -505,37 +554,49 @@ def documents_refresh(
             )
         )
         return
-    verb = "would change" if dry_run else "refreshed"
+    verb = _("would change") if dry_run else "refreshed"
     for r in results:
         if not r.changed:
-            click.echo(f"{r.name}: unchanged")
+            click.echo(_("{name}: unchanged").format(name=r.name))
             continue
         parts = [
-            f"turns {r.turns_before} -> {r.turns}",
-            f"sentences {r.sentences_before} -> {r.sentences}",
+            _("turns {turns_before} -> {turns}").format(turns_before=r.turns_before, turns=r.turns),
+            _("sentences {sentences_before} -> {sentences}").format(
+                sentences_before=r.sentences_before, sentences=r.sentences
+            ),
         ]
         if r.text_changed:
-            parts.append(f"text {r.removed_chars:,} characters shorter (front matter, markup)")
+            parts.append(
+                _("text {removed_chars:,} characters shorter (front matter, markup)").format(
+                    removed_chars=r.removed_chars
+                )
+            )
         if r.report is not None:
             parts.append(
-                f"codings: {r.report.exact} exact, {r.report.moved} moved, "
-                f"{r.report.needs_review} needs-review"
+                _("codings: {exact} exact, {moved} moved, {needs_review} needs-review").format(
+                    exact=r.report.exact, moved=r.report.moved, needs_review=r.report.needs_review
+                )
             )
         click.echo(f"{r.name}: {verb}: " + "; ".join(parts))
-        click.echo(f"  speakers: {describe_speakers(r.speakers)}")
+        click.echo(
+            _("  speakers: {describe_speakers}").format(
+                describe_speakers=describe_speakers(r.speakers)
+            )
+        )
         before = ", ".join(f"{w} ({role or '-'}, {n})" for w, role, n in r.speakers_before)
-        click.echo(f"  before:   {before or 'no speakers'}")
+        click.echo(_("  before:   {value}").format(value=before or "no speakers"))
         if r.detected:
             click.echo(
-                f"  language: kept {r.lang}; the text now reads as {r.detected} "
-                f"(set it with --lang {r.detected})"
+                _(
+                    "  language: kept {lang}; the text now reads as {detected} (set it with --lang {detected})"
+                ).format(lang=r.lang, detected=r.detected)
             )
         for notice in r.notices:
-            echo_err(f"notice: {r.name}: {notice}")
+            echo_err(_("notice: {name}: {notice}").format(name=r.name, notice=notice))
         for warning in r.warnings:
-            echo_err(f"warning: {r.name}: {warning}")
+            echo_err(_("warning: {name}: {warning}").format(name=r.name, warning=warning))
     if dry_run:
-        echo_err("dry run: nothing was written")
+        echo_err(_("dry run: nothing was written"))
 
 
 @cli.command()

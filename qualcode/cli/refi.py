@@ -21,6 +21,7 @@ from qualcode.cli._base import (
 )
 from qualcode.cli.export import export
 from qualcode.errors import QualcodeError
+from qualcode.i18n import _
 
 
 @export.command("qdpx")
@@ -74,10 +75,12 @@ def import_refi_files(
         except QualcodeError as exc:
             bad += 1
             for line in exc.lines():
-                echo_err(f"error: {line}")
+                echo_err(_("error: {line}").format(line=line))
     if bad and (strict or not reads):
         if len(files) > 1:
-            echo_err(f"nothing imported: {bad} of {len(files)} files refused")
+            echo_err(
+                _("nothing imported: {bad} of {n} files refused").format(bad=bad, n=len(files))
+            )
         return 1
     url = resolve_location(ctx.project_location)
     db = sqlite_path(url)
@@ -96,24 +99,33 @@ def import_refi_files(
             except QualcodeError as exc:
                 bad += 1
                 for line in exc.lines():
-                    echo_err(f"error: {line}")
+                    echo_err(_("error: {line}").format(line=line))
                 continue
             imported += 1
             if report.backup is not None:
-                echo_err(f"backup: {report.backup}")
+                echo_err(_("backup: {backup}").format(backup=report.backup))
             for problem in report.warnings:
-                echo_err(f"warning: {problem.format()}")
+                echo_err(_("warning: {format}").format(format=problem.format()))
             for note in report.notes:
-                echo_err(f"notice: {path}: {note}")
-            click.echo(f"imported {path} into {project.path or project.location}")
+                echo_err(_("notice: {path}: {note}").format(path=path, note=note))
+            click.echo(
+                _("imported {path} into {value}").format(
+                    path=path, value=project.path or project.location
+                )
+            )
             for line in report.lines():
                 click.echo(f"  {line}")
             if report.codebook_file:
-                click.echo(f"  codebook file updated: {report.codebook_file}")
+                click.echo(
+                    _("  codebook file updated: {codebook_file}").format(
+                        codebook_file=report.codebook_file
+                    )
+                )
             if not report.changed:
                 echo_err(
-                    f"notice: {path}: everything in it is already in the project; nothing "
-                    "changed (no backup kept)"
+                    _(
+                        "notice: {path}: everything in it is already in the project; nothing changed (no backup kept)"
+                    ).format(path=path)
                 )
     finally:
         project.close()
@@ -121,5 +133,5 @@ def import_refi_files(
             for suffix in ("", "-wal", "-shm"):
                 Path(str(db) + suffix).unlink(missing_ok=True)
     if created and imported:
-        echo_err(f"notice: created the project {db}")
+        echo_err(_("notice: created the project {db}").format(db=db))
     return 1 if bad else 0

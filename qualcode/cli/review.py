@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from qualcode.cli._base import INT, Context, cli, clip, echo_err, pass_ctx, show
+from qualcode.i18n import _
 
 
 @cli.group()
@@ -50,11 +51,11 @@ def review_apply(ctx: Context, file: Path, overwrite: bool, dry_run: bool) -> No
     a = result.applied
     if dry_run:
         for line in a.applied:
-            click.echo(f"would apply: {line}")
+            click.echo(_("would apply: {line}").format(line=line))
     for line in (*result.problems, *a.unmatched):
-        echo_err(f"error: {line}")
+        echo_err(_("error: {line}").format(line=line))
     for line in a.conflicts:
-        echo_err(f"conflict: {line}")
+        echo_err(_("conflict: {line}").format(line=line))
     click.echo(f"{file}: {result.summary()}")
     if result.failed:
         raise SystemExit(1)
@@ -64,7 +65,13 @@ def _verdict(ctx: Context, guid: str, verdict: str, comment: str) -> None:
     with ctx.open() as project:
         coding = project.review_coding(guid, verdict, comment, reviewer=ctx.coder)
     click.echo(
-        f"{coding.guid} {coding.review} by {coding.reviewer}: {coding.code} “{clip(coding.quote, 50)}”"
+        _("{guid} {review} by {reviewer}: {code} “{quote}”").format(
+            guid=coding.guid,
+            review=coding.review,
+            reviewer=coding.reviewer,
+            code=coding.code,
+            quote=clip(coding.quote, 50),
+        )
     )
 
 
@@ -103,7 +110,7 @@ def review_reply(ctx: Context, guid: str, text: str) -> None:
     """Answer a dispute (the coding goes back to the reviewer's queue)."""
     with ctx.open() as project:
         entry = project.reply_review(guid, text, author=ctx.coder)
-    click.echo(f"{guid}: reply by {show(entry.author)}")
+    click.echo(_("{guid}: reply by {author}").format(guid=guid, author=show(entry.author)))
 
 
 @review.command("revise")
@@ -122,7 +129,14 @@ def review_revise(
             guid, start=start, end=end, code=code, comment=comment, author=ctx.coder
         )
     click.echo(
-        f"{guid}: now {coding.code} [{coding.start}:{coding.end}] “{clip(coding.quote, 50)}”, {coding.review}"
+        _("{guid}: now {code} [{start}:{end}] “{quote}”, {review}").format(
+            guid=guid,
+            code=coding.code,
+            start=coding.start,
+            end=coding.end,
+            quote=clip(coding.quote, 50),
+            review=coding.review,
+        )
     )
 
 
@@ -163,7 +177,7 @@ def review_queue(ctx: Context, queue: str, as_json: bool) -> None:
         )
         return
     if not items:
-        click.echo(f"no {queue} codings")
+        click.echo(_("no {queue} codings").format(queue=queue))
         return
     for item in items:
         c = item.coding

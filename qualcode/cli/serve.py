@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from qualcode.cli._base import Context, cli, echo_err, pass_ctx
+from qualcode.i18n import _
 
 
 @cli.command()
@@ -45,12 +46,12 @@ def serve(ctx: Context, port: int, host: str, public_url: str | None) -> None:
         project.close()
     if not web.is_local(host):
         echo_err(
-            f"warning: serving on {host}: qualcode has no login of its own, so anyone who "
-            f"can reach port {port} can read and change this project; put a reverse proxy "
-            "with a password in front (docs/workbench.md shows one)"
+            _(
+                "warning: serving on {host}: qualcode has no login of its own, so anyone who can reach port {port} can read and change this project; put a reverse proxy with a password in front (docs/workbench.md shows one)"
+            ).format(host=host, port=port)
         )
     url = web.public_url(host, port, public_url)
-    echo_err(f"serving {where} at {url} (ctrl+c stops)")
+    echo_err(_("serving {where} at {url} (ctrl+c stops)").format(where=where, url=url))
     web.serve(
         location,
         host=host,
@@ -58,5 +59,5 @@ def serve(ctx: Context, port: int, host: str, public_url: str | None) -> None:
         url=public_url,
         coder=ctx.coder,
         blind=ctx.blind,
-        title=f"qualcode · {where}",
+        title=_("qualcode · {where}").format(where=where),
     )

@@ -21,6 +21,7 @@ from qualcode.cli._base import (
     pseudonyms_option,
     show,
 )
+from qualcode.i18n import _
 
 
 class GreedyCommand(click.Command):
@@ -88,21 +89,22 @@ def merge(ctx: Context, other: str, dry_run: bool, no_backup: bool) -> None:
     with ctx.open() as project:
         report = services.merge_project(project, other, dry_run=dry_run, backup=not no_backup)
     if report.backup:
-        echo_err(f"backed up to {report.backup}")
+        echo_err(_("backed up to {backup}").format(backup=report.backup))
     if dry_run:
-        head = "dry run, nothing changed"
+        head = _("dry run, nothing changed")
     elif report.changed:
         head = "merged"
     else:
-        head = "nothing to merge, nothing changed (no backup kept)"
+        head = _("nothing to merge, nothing changed (no backup kept)")
     click.echo(f"{head}: {report.source}")
     for line in report.lines():
         click.echo(f"  {line}")
     if report.refused:
         # as a batch import with a bad file: the rest is in, and the status says so
         echo_err(
-            f"error: {len(report.refused)} incoming row(s) refused as invalid (listed above); "
-            "the rest was merged"
+            _(
+                "error: {n} incoming row(s) refused as invalid (listed above); the rest was merged"
+            ).format(n=len(report.refused))
         )
         sys.exit(1)
 
@@ -124,7 +126,7 @@ def backup(ctx: Context, output: Path | None) -> None:
 
     with ctx.open() as project:
         path = services.backup_project(project, output)
-    click.echo(f"backed up to {path}")
+    click.echo(_("backed up to {path}").format(path=path))
 
 
 @cli.command()
@@ -143,9 +145,13 @@ def restore(ctx: Context, file: Path) -> None:
 
     before, target = services.restore_location(ctx.project_location, file)
     if before is None:
-        click.echo(f"restored {target} from {file}")
+        click.echo(_("restored {target} from {file}").format(target=target, file=file))
     else:
-        click.echo(f"restored {target} from {file} (the state before is in {before})")
+        click.echo(
+            _("restored {target} from {file} (the state before is in {before})").format(
+                target=target, file=file, before=before
+            )
+        )
 
 
 # ---------------------------------------------------------------------- done
@@ -160,7 +166,11 @@ def done(ctx: Context, docs: Sequence[str], undo: bool) -> None:
     with ctx.open() as project:
         for doc in docs:
             project.mark_done(doc, done=not undo)
-            click.echo(f"{show(doc)}: {'not done' if undo else 'done'} for {show(project.coder)}")
+            click.echo(
+                _("{doc}: {value} for {coder}").format(
+                    doc=show(doc), value="not done" if undo else "done", coder=show(project.coder)
+                )
+            )
 
 
 # ---------------------------------------------------------------------- agreement
@@ -230,7 +240,7 @@ def agreement(
     if text is not None:
         click.echo(text, nl=False)
     else:
-        click.echo(f"wrote {output}")
+        click.echo(_("wrote {output}").format(output=output))
 
 
 # ---------------------------------------------------------------------- adjudicate
@@ -241,7 +251,7 @@ def _decisions(values: Sequence[str]) -> dict[int | str, str]:
     for value in values:
         ref, sep, decision = value.partition("=")
         if not sep:
-            fail(f"--decide {value!r}: write N=a, N=b, N=both or N=neither")
+            fail(_("--decide {value!r}: write N=a, N=b, N=both or N=neither").format(value=value))
         key: int | str = int(ref) if ref.strip().isdigit() else ref.strip()
         out[key] = decision.strip()
     return out
@@ -285,7 +295,7 @@ def adjudicate(
     consensus coder as they are.
     """
     if len(coders) != 2:
-        fail("adjudication compares exactly two coders: --coders A B")
+        fail(_("adjudication compares exactly two coders: --coders A B"))
     a, b = coders
     decisions = _decisions(decide)
     names = load_names(pseudonyms)
@@ -308,21 +318,38 @@ def adjudicate(
         return
     for who in (a, b):
         if who not in marks:
-            echo_err(f"notice: {who} has not marked {shown} done")
+            echo_err(_("notice: {who} has not marked {shown} done").format(who=who, shown=shown))
     click.echo(
-        f"{shown}: {a} (a) vs {b} (b) -> {consensus}: {len(comparison.agreed)} agreed, "
-        f"{len(comparison.clusters)} disagreements, {comparison.undecided} undecided"
+        _(
+            "{shown}: {a} (a) vs {b} (b) -> {consensus}: {n} agreed, {n2} disagreements, {undecided} undecided"
+        ).format(
+            shown=shown,
+            a=a,
+            b=b,
+            consensus=consensus,
+            n=len(comparison.agreed),
+            n2=len(comparison.clusters),
+            undecided=comparison.undecided,
+        )
     )
     for i, c in enumerate(comparison.clusters, start=1):
         decision = c.decision or "-"
-        click.echo(f"{i:>3}  {c.code}  [{c.start}:{c.end}]  decision: {decision}")
+        click.echo(
+            _("{i:>3}  {code}  [{start}:{end}]  decision: {decision}").format(
+                i=i, code=c.code, start=c.start, end=c.end, decision=decision
+            )
+        )
         for side, spans in (("a", c.a), ("b", c.b)):
             if not spans:
-                click.echo(f"       {side}: (not coded)")
+                click.echo(_("       {side}: (not coded)").format(side=side))
             for s in spans:
                 click.echo(f"       {side}: [{s.start}:{s.end}] {clip(s.quote, 70)}")
     if decisions:
-        click.echo(f"consensus {consensus}: {len(comparison.consensus())} codings")
+        click.echo(
+            _("consensus {consensus}: {n} codings").format(
+                consensus=consensus, n=len(comparison.consensus())
+            )
+        )
 
 
 def _comparison_json(comparison: Any, consensus: str) -> dict[str, Any]:
@@ -369,11 +396,15 @@ def team_add_coder(ctx: Context, name: str, supervisor: bool, password: str | No
         dialect = project.dialect
     role = "supervisor" if supervisor else "coder"
     if dialect == "postgresql":
-        click.echo(f"added {role} {name} (database role {name})")
+        click.echo(_("added {role} {name} (database role {name})").format(role=role, name=name))
         if secret and not password:
-            click.echo(f"password: {secret}")
+            click.echo(_("password: {secret}").format(secret=secret))
     else:
-        click.echo(f"added {role} {name} (a SQLite project does not enforce roles)")
+        click.echo(
+            _("added {role} {name} (a SQLite project does not enforce roles)").format(
+                role=role, name=name
+            )
+        )
 
 
 @team.command("list")
@@ -396,7 +427,11 @@ def team_list(ctx: Context, as_json: bool) -> None:
         )
         return
     for m in members:
-        click.echo(f"{show(m.name):<20} {m.role:<10} {m.codings:>6} codings  {len(m.done):>3} done")
+        click.echo(
+            _("{name:<20} {role:<10} {codings:>6} codings  {n:>3} done").format(
+                name=show(m.name), role=m.role, codings=m.codings, n=len(m.done)
+            )
+        )
 
 
 @team.command("blind")
@@ -407,4 +442,4 @@ def team_blind(ctx: Context, state: str) -> None:
     (supervisors and the owner see everything)."""
     with ctx.open() as project:
         project.set_blind(state == "on")
-    click.echo(f"blind coding {state}")
+    click.echo(_("blind coding {state}").format(state=state))

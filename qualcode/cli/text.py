@@ -18,6 +18,7 @@ from qualcode.cli._base import (
     pseudonyms_option,
 )
 from qualcode.core.text_analysis import GROUPINGS
+from qualcode.i18n import _
 
 
 def _split(values: Sequence[str]) -> list[str] | None:
@@ -75,7 +76,7 @@ def words(
         if fmt is not None:
             from qualcode.errors import InputError
 
-            raise InputError("--format needs -o FILE")
+            raise InputError(_("--format needs -o FILE"))
         header, rows = freq.table(top)
         click.echo("\t".join(header))
         for row in rows:
@@ -83,7 +84,11 @@ def words(
         return
     used = services.export_words(freq, output, fmt=fmt, top=top)
     n = len(freq.top(top))
-    click.echo(f"wrote {output} ({used}): {n} rows, {len(freq.counts)} group(s) by {by}")
+    click.echo(
+        _("wrote {output} ({used}): {n} rows, {n2} group(s) by {by}").format(
+            output=output, used=used, n=n, n2=len(freq.counts), by=by
+        )
+    )
 
 
 @cli.command()
@@ -128,10 +133,14 @@ def kwic(
         if fmt is not None:
             from qualcode.errors import InputError
 
-            raise InputError("--format needs -o FILE")
+            raise InputError(_("--format needs -o FILE"))
         for k in lines:
             click.echo(f"{k.doc}#{k.sentence}\t{k.left:>{width}}[{k.keyword}]{k.right}")
-        echo_err(f"{len(lines)} occurrence(s) of {names.text(term)!r}")
+        echo_err(_("{n} occurrence(s) of {text!r}").format(n=len(lines), text=names.text(term)))
         return
     used = services.export_kwic(lines, output, fmt=fmt, term=names.text(term))
-    click.echo(f"wrote {output} ({used}): {len(lines)} occurrence(s) of {names.text(term)!r}")
+    click.echo(
+        _("wrote {output} ({used}): {n} occurrence(s) of {text!r}").format(
+            output=output, used=used, n=len(lines), text=names.text(term)
+        )
+    )

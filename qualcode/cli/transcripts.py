@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from qualcode.cli._base import INT, Context, cli, clip, echo_err, pass_ctx, show
+from qualcode.i18n import _
 
 # ---------------------------------------------------------------------- speakers
 
@@ -42,13 +43,13 @@ def speakers_show(ctx: Context, as_json: bool) -> None:
         )
         return
     if not config.roles and not config.patterns and not config.interviewer_labels:
-        click.echo("default speaker labels only (see 'qualcode speakers set --help')")
+        click.echo(_("default speaker labels only (see 'qualcode speakers set --help')"))
     for label, role in sorted(config.roles.items()):
-        click.echo(f"label    {label:<24} {role}")
+        click.echo(_("label    {label:<24} {role}").format(label=label, role=role))
     for label in config.interviewer_labels:
-        click.echo(f"label    {label:<24} interviewer")
+        click.echo(_("label    {label:<24} interviewer").format(label=label))
     for pattern in config.patterns:
-        click.echo(f"pattern  {pattern}")
+        click.echo(_("pattern  {pattern}").format(pattern=pattern))
 
 
 @speakers.command("set")
@@ -108,8 +109,9 @@ def speakers_set(
         )
     where = f" for {doc!r}" if doc else ""
     click.echo(
-        f"speaker setting saved{where}: {len(config.roles)} labels with a role, "
-        f"{len(config.patterns)} patterns"
+        _("speaker setting saved{where}: {n} labels with a role, {n2} patterns").format(
+            where=where, n=len(config.roles), n2=len(config.patterns)
+        )
     )
 
 
@@ -169,7 +171,7 @@ def search(
             after = clip(h.after, 30) if h.after.strip() else ""
             line = " ".join(p for p in (before, f"[{clip(h.text, 200)}]", after) if p)
             click.echo(f"{where}  {who}\n    {line}")
-        echo_err(f"{len(hits)} hit{'s' if len(hits) != 1 else ''}")
+        echo_err(_("{n} hit{value}").format(n=len(hits), value="s" if len(hits) != 1 else ""))
     if not hits:
         sys.exit(1)
 
@@ -224,7 +226,10 @@ def cases_link(ctx: Context, doc: str, case: str) -> None:
 
     with ctx.open() as project:
         created = services.link_case(project, doc, case)
-    click.echo(f"linked {doc!r} to case {case!r}" + (" (a new case)" if created else ""))
+    click.echo(
+        _("linked {doc!r} to case {case!r}").format(doc=doc, case=case)
+        + (_(" (a new case)") if created else "")
+    )
 
 
 @cli.group()
@@ -250,15 +255,25 @@ def attributes_import(ctx: Context, file: Path, create: bool, strict: bool) -> N
     with ctx.open() as project:
         report = services.import_attributes(project, file, create=create, strict=strict)
     for p in report.problems:
-        echo_err(f"error: {p.format()}")
+        echo_err(_("error: {format}").format(format=p.format()))
     if report.written:
-        created = f", {len(report.created)} cases created" if report.created else ""
+        created = _(", {n} cases created").format(n=len(report.created)) if report.created else ""
         by_doc = len(report.linked) + len(report.matched)
-        linked = f" ({by_doc} matched to documents by name)" if by_doc else ""
-        click.echo(f"{file}: {report.values} values set on {report.cases} cases{created}{linked}")
+        linked = (
+            _(" ({by_doc} matched to documents by name)").format(by_doc=by_doc) if by_doc else ""
+        )
+        click.echo(
+            _("{file}: {values} values set on {cases} cases{created}{linked}").format(
+                file=file, values=report.values, cases=report.cases, created=created, linked=linked
+            )
+        )
     else:
-        echo_err(f"nothing written: {len(report.problems)} problems (--strict)")
+        echo_err(_("nothing written: {n} problems (--strict)").format(n=len(report.problems)))
     for row, case in sorted(report.matched.items()):
-        echo_err(f"notice: {row!r} is a document of case {case!r}: its values went there")
+        echo_err(
+            _("notice: {row!r} is a document of case {case!r}: its values went there").format(
+                row=row, case=case
+            )
+        )
     if report.problems:
         sys.exit(1)

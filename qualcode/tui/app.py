@@ -6,7 +6,7 @@ import sys
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.screen import Screen
 
+from qualcode.i18n import N_, _
 from qualcode.settings import Settings, load_settings
 from qualcode.store import Project
 
@@ -47,56 +48,60 @@ class QualcodeApp(App[None]):
     TITLE = "qualcode"
     BINDINGS = [
         Binding(
-            "q", "quit", "Quit", id="quit", tooltip="Leave qualcode (everything is already saved)."
+            "q",
+            "quit",
+            N_("Quit"),
+            id="quit",
+            tooltip=N_("Leave qualcode (everything is already saved)."),
         ),
-        Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="quit-now"),
+        Binding("ctrl+c", "quit", N_("Quit"), show=False, priority=True, id="quit-now"),
         Binding(
             "question_mark,f1",
             "help",
-            "Keys",
+            N_("Keys"),
             id="help",
-            tooltip="Every key of the workbench (remappable by id in settings.yaml).",
+            tooltip=N_("Every key of the workbench (remappable by id in settings.yaml)."),
         ),
         Binding(
             "ctrl+t",
             "toggle_theme",
-            "Theme",
+            N_("Theme"),
             show=False,
             id="toggle-theme",
-            tooltip="Switch between the dark and the light theme.",
+            tooltip=N_("Switch between the dark and the light theme."),
         ),
         Binding(
             "A",
             "adjudicate",
-            "Adjudicate",
+            N_("Adjudicate"),
             show=False,
             id="adjudicate",
-            tooltip="Compare two coders on this document and build a consensus.",
+            tooltip=N_("Compare two coders on this document and build a consensus."),
         ),
         Binding(
             "S",
             "open_suggestions",
-            "Suggestions",
+            N_("Suggestions"),
             show=False,
             id="open-suggestions",
-            tooltip="Review auto-code suggestions (and run the rules).",
+            tooltip=N_("Review auto-code suggestions (and run the rules)."),
         ),
         Binding(
             "T",
             "open_text_analysis",
-            "Words/KWIC",
+            N_("Words/KWIC"),
             show=False,
             id="open-text-analysis",
-            tooltip="Word frequencies and keyword in context.",
+            tooltip=N_("Word frequencies and keyword in context."),
         ),
         Binding(
             "V",
             "open_review",
-            "Review",
+            N_("Review"),
             id="open-review",
             # kept out of the footer so the coding screen looks as its owner drew it
             show=False,
-            tooltip="Review the matrix: the quotes behind each count, approve or dispute them.",
+            tooltip=N_("Review the matrix: the quotes behind each count, approve or dispute them."),
         ),
     ]
     """Keys that work on every screen (``ctrl+p`` opens the command palette)."""
@@ -113,6 +118,9 @@ class QualcodeApp(App[None]):
         coder: str | None = None,
     ) -> None:
         super().__init__()
+        from qualcode.tui.words import localize_bindings
+
+        localize_bindings(self)
         self.project = project
         self.location = location
         self.coder = coder
@@ -125,13 +133,62 @@ class QualcodeApp(App[None]):
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
 
+    @property
+    def label_lang(self) -> str | None:
+        """The codebook labels' language: ``label_lang`` in the settings, else the
+        interface language when someone chose one and the codebook has it."""
+        return self.label_lang_of(self.project)
+
+    def label_lang_of(self, project: Project | None) -> str | None:
+        """:attr:`label_lang` for ``project``."""
+        if self.settings.label_lang:
+            return self.settings.label_lang
+        from qualcode.i18n import chosen
+
+        lang = chosen()
+        if lang and project is not None and lang in project.codebook().languages:
+            return lang
+        return None
+
+    def push_screen(self, *args: Any, **kw: Any) -> Any:
+        """Every screen shows its keys in the interface language."""
+        from qualcode.tui.words import localize_bindings
+
+        screen = args[0] if args else kw.get("screen")
+        localize_bindings(*([screen] if isinstance(screen, Screen) else []))
+        return super().push_screen(*args, **kw)
+
+    def switch_screen(self, screen: Any) -> Any:
+        from qualcode.tui.words import localize_bindings
+
+        localize_bindings(*([screen] if isinstance(screen, Screen) else []))
+        return super().switch_screen(screen)
+
+    def action_command_palette(self) -> None:
+        """Textual's command palette, with its placeholder in the interface language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            self.push_screen(
+                CommandPalette(id="--command-palette", placeholder=_("Search for commands…"))
+            )
+
+    def search_themes(self) -> None:
+        from textual.command import CommandPalette
+        from textual.theme import ThemeProvider
+
+        self.push_screen(
+            CommandPalette(providers=[ThemeProvider], placeholder=_("Search for themes…"))
+        )
+
     def on_mount(self) -> None:
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         elif self.settings.theme:
             self.notify(
-                f"settings: unknown theme {self.settings.theme!r} "
-                f"(use {self.DARK} or {self.LIGHT})",
+                _("settings: unknown theme {theme!r} (use {DARK} or {LIGHT})").format(
+                    theme=self.settings.theme, DARK=self.DARK, LIGHT=self.LIGHT
+                ),
                 severity="warning",
             )
         if self.settings.keymap:
@@ -140,9 +197,9 @@ class QualcodeApp(App[None]):
             unknown = sorted(set(self.settings.keymap) - set(binding_ids()))
             if unknown:
                 self.notify(
-                    "settings: keymap names unknown binding ids: "
+                    _("settings: keymap names unknown binding ids: ")
                     + ", ".join(unknown)
-                    + " (press ? for the ids)",
+                    + _(" (press ? for the ids)"),
                     severity="warning",
                     timeout=10,
                 )
@@ -155,7 +212,7 @@ class QualcodeApp(App[None]):
 
             self._claim_window(self.project)
             self.sub_title = self.project.where
-            self.push_screen(CodingScreen(self.project, label_lang=self.settings.label_lang))
+            self.push_screen(CodingScreen(self.project, label_lang=self.label_lang))
             self._watch_file()
 
     def open_project(self, project: Project, message: str = "", *, warn: bool = False) -> None:
@@ -166,7 +223,7 @@ class QualcodeApp(App[None]):
         self._claim_window(project)
         self.location = project.where
         self.sub_title = project.where
-        self.switch_screen(CodingScreen(project, label_lang=self.settings.label_lang))
+        self.switch_screen(CodingScreen(project, label_lang=self.label_lang_of(project)))
         self._watch_file()
         if message:
             self.notify(message, severity="warning" if warn else "information", timeout=8)
@@ -197,7 +254,9 @@ class QualcodeApp(App[None]):
             return
         self.lost = problem
         self.notify(
-            f"{problem}: nothing more is saved. Save the whole project to a new file now.",
+            _("{problem}: nothing more is saved. Save the whole project to a new file now.").format(
+                problem=problem
+            ),
             severity="error",
             timeout=60,
         )
@@ -207,11 +266,13 @@ class QualcodeApp(App[None]):
         from qualcode.errors import QualcodeError
         from qualcode.tui.screens.modals import TextPrompt
 
-        problem = self.lost or "the project file is gone"
+        problem = self.lost or _("the project file is gone")
 
         def chosen(text: str | None) -> None:
             if text is None or not text.strip():
-                self.exit_message = f"error: {problem}; the project was not saved elsewhere"
+                self.exit_message = _(
+                    "error: {problem}; the project was not saved elsewhere"
+                ).format(problem=problem)
                 self.exit(return_code=1)
                 return
             assert self.project is not None
@@ -221,16 +282,16 @@ class QualcodeApp(App[None]):
                 self.notify(str(exc), severity="error", timeout=10)
                 self._ask_rescue(text.strip())
                 return
-            self.exit_message = (
-                f"error: {problem}; everything up to your last action was saved to {saved}"
-            )
+            self.exit_message = _(
+                "error: {problem}; everything up to your last action was saved to {saved}"
+            ).format(problem=problem, saved=saved)
             self.exit(return_code=1)
 
         self.push_screen(
             TextPrompt(
-                "The project file is gone. Save the whole project to:",
+                _("The project file is gone. Save the whole project to:"),
                 suggestion,
-                hint="enter saves (a new file); escape closes without saving",
+                hint=_("enter saves (a new file); escape closes without saving"),
                 input_id="rescue-path",
             ),
             chosen,
@@ -242,7 +303,7 @@ class QualcodeApp(App[None]):
             return
         from qualcode.tui.screens.review import ReviewScreen
 
-        self.push_screen(ReviewScreen(self.project, label_lang=self.settings.label_lang))
+        self.push_screen(ReviewScreen(self.project, label_lang=self.label_lang))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in _SCREEN_ACTIONS:
@@ -266,11 +327,11 @@ class QualcodeApp(App[None]):
         pair = pick_pair(self.project, doc)
         if pair is None:
             self.notify(
-                "adjudication needs two coders' codings in this document", severity="warning"
+                _("adjudication needs two coders' codings in this document"), severity="warning"
             )
             return
         self.push_screen(
-            AdjudicateScreen(self.project, doc, *pair, label_lang=self.settings.label_lang),
+            AdjudicateScreen(self.project, doc, *pair, label_lang=self.label_lang),
             self._back_to_coding,
         )
 
@@ -284,7 +345,7 @@ class QualcodeApp(App[None]):
 
         assert self.project is not None
         self.push_screen(
-            SuggestionsScreen(self.project, label_lang=self.settings.label_lang),
+            SuggestionsScreen(self.project, label_lang=self.label_lang),
             self._back_to_coding,
         )
 
@@ -347,11 +408,12 @@ class QualcodeApp(App[None]):
         if coding is not None and self.project is not None:
             for name in self.project.document_names():
                 yield SystemCommand(
-                    f"Open document: {name}",
-                    "show it in the transcript pane",
+                    _("Open document: {name}").format(name=name),
+                    _("show it in the transcript pane"),
                     partial(coding.open_document_named, name),
                 )
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            yield command._replace(title=_(command.title), help=_(command.help))
 
     async def _palette_run(self, action: str, node: DOMNode) -> None:
         await self.run_action(action, node)

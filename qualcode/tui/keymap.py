@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from textual.binding import Binding, BindingType
 
+from qualcode.i18n import _
+
 
 @dataclass(frozen=True)
 class KeyInfo:
@@ -40,17 +42,17 @@ def _areas() -> list[tuple[str, str, list[BindingType]]]:
     from qualcode.tui.widgets.transcript_view import TranscriptView
 
     return [
-        ("Everywhere", "app", list(QualcodeApp.BINDINGS)),
-        ("Coding", "screen", list(CodingScreen.BINDINGS)),
-        ("Transcript: moving and selecting", "transcript", list(TranscriptView.BINDINGS)),
-        ("Codebook pane", "codebook", list(CodeTree.BINDINGS)),
-        ("Document list", "documents", list(DocumentList.BINDINGS)),
-        ("Document switcher (o)", "switcher", list(DocumentSwitcher.BINDINGS)),
-        ("Code picker", "picker", list(CodePicker.BINDINGS)),
-        ("Search screen", "search", list(SearchScreen.BINDINGS)),
-        ("Retrieval screen", "retrieval", list(RetrievalScreen.BINDINGS)),
-        ("Memo editor", "memo", list(MemoEditor.BINDINGS)),
-        ("Progress of long work", "job", list(JobModal.BINDINGS)),
+        (_("Everywhere"), "app", list(QualcodeApp.BINDINGS)),
+        (_("Coding"), "screen", list(CodingScreen.BINDINGS)),
+        (_("Transcript: moving and selecting"), "transcript", list(TranscriptView.BINDINGS)),
+        (_("Codebook pane"), "codebook", list(CodeTree.BINDINGS)),
+        (_("Document list"), "documents", list(DocumentList.BINDINGS)),
+        (_("Document switcher (o)"), "switcher", list(DocumentSwitcher.BINDINGS)),
+        (_("Code picker"), "picker", list(CodePicker.BINDINGS)),
+        (_("Search screen"), "search", list(SearchScreen.BINDINGS)),
+        (_("Retrieval screen"), "retrieval", list(RetrievalScreen.BINDINGS)),
+        (_("Memo editor"), "memo", list(MemoEditor.BINDINGS)),
+        (_("Progress of long work"), "job", list(JobModal.BINDINGS)),
     ]
 
 
@@ -113,7 +115,7 @@ def key_table(keymap: Mapping[str, str] | None = None) -> list[KeyInfo]:
                         "code-key-0 … code-key-9",
                         "0-9",
                         b.action,
-                        "Apply the code with that one-digit key",
+                        _("Apply the code with that one-digit key"),
                         owner,
                     )
                 )
@@ -124,7 +126,7 @@ def key_table(keymap: Mapping[str, str] | None = None) -> list[KeyInfo]:
                     b.id,
                     keys_for(b, keymap),
                     b.action,
-                    b.tooltip or b.description,
+                    _(b.tooltip or b.description),
                     owner,
                 )
             )

@@ -15,6 +15,7 @@ import shlex
 import sys
 
 from qualcode.errors import InputError
+from qualcode.i18n import _
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -33,7 +34,9 @@ def is_local(host: str) -> bool:
 def command(*, coder: str | None = None, blind: bool = False) -> str:
     """The shell command each browser tab runs: this qualcode (the project comes from
     ``QUALCODE_PROJECT``, so a database password never shows in a process list)."""
-    args = [sys.executable, "-m", "qualcode"]
+    from qualcode.i18n import language
+
+    args = [sys.executable, "-m", "qualcode", "--ui-lang", language()]
     if coder:
         args += ["--coder", coder]
     if blind:
@@ -47,8 +50,8 @@ def public_url(host: str, port: int, given: str | None) -> str:
         url = given.rstrip("/")
         if not url.startswith(("http://", "https://")):
             raise InputError(
-                f"--public-url {given!r} is not a web address",
-                hint="give it as http://HOST:PORT or https://HOST/PATH",
+                _("--public-url {given!r} is not a web address").format(given=given),
+                hint=_("give it as http://HOST:PORT or https://HOST/PATH"),
             )
         return url
     shown = f"[{host}]" if ":" in host and not host.startswith("[") else host
@@ -91,8 +94,8 @@ def serve(
         server.serve()
     except OSError as exc:
         raise InputError(
-            f"cannot listen on {host}:{port}: {_why(exc)}",
-            hint="choose another port with --port, or stop what uses it",
+            _("cannot listen on {host}:{port}: {why}").format(host=host, port=port, why=_why(exc)),
+            hint=_("choose another port with --port, or stop what uses it"),
         ) from None
     finally:
         asyncio.set_event_loop(None)
@@ -103,8 +106,8 @@ def _why(exc: OSError) -> str:
     import errno
 
     reasons = {
-        errno.EADDRINUSE: "the port is in use",
-        errno.EADDRNOTAVAIL: "the address is not one of this machine's",
-        errno.EACCES: "not allowed (ports below 1024 need administrator rights)",
+        errno.EADDRINUSE: _("the port is in use"),
+        errno.EADDRNOTAVAIL: _("the address is not one of this machine's"),
+        errno.EACCES: _("not allowed (ports below 1024 need administrator rights)"),
     }
     return reasons.get(exc.errno or 0, exc.strerror or str(exc))

@@ -131,9 +131,9 @@ async def test_import_runs_in_a_worker_with_progress(
         def spy(screen: object, *args: object, **kw: object) -> object:
             if isinstance(screen, JobModal):
                 modals.append(screen)
-            return original(screen, *args, **kw)  # type: ignore[call-overload]
+            return original(screen, *args, **kw)
 
-        app.push_screen = spy  # type: ignore[method-assign,assignment]
+        app.push_screen = spy  # type: ignore[method-assign]
         await pilot.press("ctrl+o", *"new_*.txt", "enter")
         await pilot.pause()
         await app.workers.wait_for_complete()

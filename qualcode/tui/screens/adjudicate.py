@@ -23,7 +23,7 @@ from textual.widgets.option_list import Option
 from qualcode.core.narrate import passage
 from qualcode.core.team import Cluster, Comparison, SideSpan
 from qualcode.errors import QualcodeError
-from qualcode.i18n import plural
+from qualcode.i18n import N_, _, plural
 from qualcode.store import Project
 
 CONTEXT = 120
@@ -47,22 +47,32 @@ class AdjudicateScreen(Screen[None]):
 
     BINDINGS = [
         Binding(
-            "a", "decide('a')", "Accept a", id="adjudicate-a", tooltip="Keep side a's codings."
+            "a",
+            "decide('a')",
+            N_("Accept a"),
+            id="adjudicate-a",
+            tooltip=N_("Keep side a's codings."),
         ),
         Binding(
-            "b", "decide('b')", "Accept b", id="adjudicate-b", tooltip="Keep side b's codings."
+            "b",
+            "decide('b')",
+            N_("Accept b"),
+            id="adjudicate-b",
+            tooltip=N_("Keep side b's codings."),
         ),
-        Binding("o", "decide('both')", "Both", id="adjudicate-both", tooltip="Keep both sides."),
+        Binding(
+            "o", "decide('both')", N_("Both"), id="adjudicate-both", tooltip=N_("Keep both sides.")
+        ),
         Binding(
             "n",
             "decide('neither')",
-            "Neither",
+            N_("Neither"),
             id="adjudicate-neither",
-            tooltip="Keep neither side.",
+            tooltip=N_("Keep neither side."),
         ),
-        Binding("j", "move(1)", "Next", show=False, id="adjudicate-next"),
-        Binding("k", "move(-1)", "Previous", show=False, id="adjudicate-previous"),
-        Binding("escape", "back", "Back", id="adjudicate-back", tooltip="Back to coding."),
+        Binding("j", "move(1)", N_("Next"), show=False, id="adjudicate-next"),
+        Binding("k", "move(-1)", N_("Previous"), show=False, id="adjudicate-previous"),
+        Binding("escape", "back", N_("Back"), id="adjudicate-back", tooltip=N_("Back to coding.")),
     ]
     """Every decision is one key; the footer lists them."""
 
@@ -118,17 +128,24 @@ class AdjudicateScreen(Screen[None]):
             label = Text(f"{i:>3} ")
             label.append(self._label(c.code), style="bold")
             label.append(" " + passage(self.text[c.start : c.end], 24) + " ")
-            label.append(c.decision or "undecided", style="green" if c.decision else "yellow")
+            label.append(c.decision or _("undecided"), style="green" if c.decision else "yellow")
             options.add_option(Option(label, id=c.key))
         if self.comparison.clusters and highlight is not None:
             options.highlighted = min(highlight, len(self.comparison.clusters) - 1)
         self.show_current()
         cmp = self.comparison
         self.query_one("#status", Static).update(
-            f"Adjudicate {self.doc}: {self.coder_a} (a) vs {self.coder_b} (b) -> "
-            f"{self.consensus} · {len(cmp.agreed)} agreed · "
+            _(
+                "Adjudicate {doc}: {coder_a} (a) vs {coder_b} (b) -> {consensus} · {n} agreed · "
+            ).format(
+                doc=self.doc,
+                coder_a=self.coder_a,
+                coder_b=self.coder_b,
+                consensus=self.consensus,
+                n=len(cmp.agreed),
+            )
             + plural(len(cmp.clusters), "{n} disagreement", "{n} disagreements")
-            + f" · {cmp.undecided} undecided"
+            + _(" · {undecided} undecided").format(undecided=cmp.undecided)
         )
 
     def current(self) -> Cluster | None:
@@ -142,7 +159,7 @@ class AdjudicateScreen(Screen[None]):
         out = Text()
         out.append(f"{self._label(cluster.code)}\n", style="bold")
         if not spans:
-            out.append("(not coded)", style="italic dim")
+            out.append(_("(not coded)"), style="italic dim")
             return out
         for s in spans:
             out.append(self.text[max(0, s.start - CONTEXT) : s.start], style="dim")
@@ -156,7 +173,7 @@ class AdjudicateScreen(Screen[None]):
         side_a = self.query_one("#side-a", Static)
         side_b = self.query_one("#side-b", Static)
         if cluster is None:
-            empty = Text("No disagreements: the two coders agree on this document.", style="dim")
+            empty = Text(_("No disagreements: the two coders agree on this document."), style="dim")
             side_a.update(empty)
             side_b.update("")
             return

@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from qualcode.core.model import Case
+from qualcode.i18n import N_, _
 
 
 def case_table(doc: str, cases: list[Case]) -> Table | Text:
@@ -21,7 +22,7 @@ def case_table(doc: str, cases: list[Case]) -> Table | Text:
     linked = [c for c in cases if any(s.doc == doc for s in c.sources)]
     if not linked:
         return Text.assemble(
-            (f"{doc} belongs to no case.\n\n", "bold"),
+            (_("{doc} belongs to no case.\n\n").format(doc=doc), "bold"),
             "Import with --case NAME, --case-pattern REGEX or --case-per-speaker, then\n"
             "qualcode attributes import attributes.csv",
         )
@@ -34,7 +35,7 @@ def case_table(doc: str, cases: list[Case]) -> Table | Text:
     for name in names:
         table.add_row(name, *[c.attributes.get(name) or "—" for c in linked])
     if not names:
-        table.add_row("(no attributes)", *["" for _ in linked])
+        table.add_row(_("(no attributes)"), *["" for _ in linked])
     return table
 
 
@@ -42,7 +43,7 @@ class CaseInfoModal(ModalScreen[None]):
     """Shows the open document's case(s) and their attributes."""
 
     BINDINGS = [
-        Binding("escape,a,q", "close", "Close", id="case-info-close"),
+        Binding("escape,a,q", "close", N_("Close"), id="case-info-close"),
     ]
 
     def __init__(self, doc: str, cases: list[Case]) -> None:
@@ -53,10 +54,10 @@ class CaseInfoModal(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="case-info"):
             yield Static(case_table(self.doc, self.cases), id="case-info-table")
-            yield Static("[dim]escape: close[/dim]", id="case-info-help")
+            yield Static(_("[dim]escape: close[/dim]"), id="case-info-help")
 
     def on_mount(self) -> None:
-        self.query_one("#case-info", Vertical).border_title = "Case and attributes"
+        self.query_one("#case-info", Vertical).border_title = _("Case and attributes")
 
     def action_close(self) -> None:
         self.dismiss(None)

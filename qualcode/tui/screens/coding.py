@@ -49,7 +49,7 @@ from qualcode.core.search import one_line
 from qualcode.core.spans import union_length
 from qualcode.core.units import UNITS
 from qualcode.errors import ConflictError, ProjectGoneError, QualcodeError
-from qualcode.i18n import plural
+from qualcode.i18n import N_, _, plural
 from qualcode.store import Project
 from qualcode.tui.screens.modals import CodeForm, MemoEditor, NewCode, TextPrompt
 from qualcode.tui.screens.picker import ChoiceModal, CodeIndex, CodePicker
@@ -121,29 +121,31 @@ class CodingScreen(Screen[None]):
         Binding(
             "enter,c",
             "pick_code",
-            "Code…",
+            N_("Code…"),
             id="apply-code-picker",
-            tooltip="Pick a code for the selection (fuzzy search over ids, labels, definitions).",
+            tooltip=N_(
+                "Pick a code for the selection (fuzzy search over ids, labels, definitions)."
+            ),
         ),
         Binding(
             "o",
             "open_document",
-            "Open…",
+            N_("Open…"),
             id="open-document",
-            tooltip="Open another document (every document, type to filter).",
+            tooltip=N_("Open another document (every document, type to filter)."),
         ),
         Binding(
             "semicolon",
             "key_prefix",
-            "Code key",
+            N_("Code key"),
             id="code-key-prefix",
-            tooltip="Type a code's key (1a, 3c, …) to apply it.",
+            tooltip=N_("Type a code's key (1a, 3c, …) to apply it."),
         ),
         *[
             Binding(
                 d,
                 f"apply_key('{d}')",
-                "Code by key",
+                N_("Code by key"),
                 show=d == "1",
                 key_display="0-9",
                 id=f"code-key-{d}",
@@ -153,116 +155,122 @@ class CodingScreen(Screen[None]):
         Binding(
             "less_than_sign",
             "resize_pane(-1)",
-            "Narrower",
+            N_("Narrower"),
             show=False,
             id="pane-narrower",
-            tooltip="Make the codebook pane (the document list when it has the focus) "
-            "narrower; kept in the settings.",
+            tooltip=N_(
+                "Make the codebook pane (the document list when it has the focus) narrower; kept in the settings."
+            ),
         ),
         Binding(
             "greater_than_sign",
             "resize_pane(1)",
-            "Wider",
+            N_("Wider"),
             show=False,
             id="pane-wider",
-            tooltip="Make the codebook pane (the document list when it has the focus) "
-            "wider; kept in the settings.",
+            tooltip=N_(
+                "Make the codebook pane (the document list when it has the focus) wider; kept in the settings."
+            ),
         ),
         Binding(
             "equals_sign",
             "reset_panes",
-            "Fit panes",
+            N_("Fit panes"),
             show=False,
             id="pane-fit",
-            tooltip="Size the side panes to their content again.",
+            tooltip=N_("Size the side panes to their content again."),
         ),
         Binding(
             "a",
             "case_info",
-            "Case",
+            N_("Case"),
             show=False,
             id="case-info",
-            tooltip="Show the document's case and its attributes.",
+            tooltip=N_("Show the document's case and its attributes."),
         ),
         Binding(
             "r",
             "repeat_last",
-            "Repeat",
+            N_("Repeat"),
             show=False,
             id="repeat-code",
-            tooltip="Apply the last code again.",
+            tooltip=N_("Apply the last code again."),
         ),
         Binding(
             "i",
             "in_vivo",
-            "In vivo",
+            N_("In vivo"),
             show=False,
             id="in-vivo",
-            tooltip="Make a new code named by the selected words and apply it.",
+            tooltip=N_("Make a new code named by the selected words and apply it."),
         ),
         Binding(
             "x,delete",
             "remove_coding",
-            "Uncode",
+            N_("Uncode"),
             id="remove-coding",
-            tooltip="Remove one of your codings at the selection (a list when there are several).",
+            tooltip=N_(
+                "Remove one of your codings at the selection (a list when there are several)."
+            ),
         ),
-        Binding("u", "undo", "Undo", id="undo", tooltip="Undo your last action."),
-        Binding("ctrl+r", "redo", "Redo", show=False, id="redo", tooltip="Redo what you undid."),
+        Binding("u", "undo", N_("Undo"), id="undo", tooltip=N_("Undo your last action.")),
+        Binding(
+            "ctrl+r", "redo", N_("Redo"), show=False, id="redo", tooltip=N_("Redo what you undid.")
+        ),
         Binding(
             "m",
             "coding_memo",
-            "Memo",
+            N_("Memo"),
             show=False,
             id="coding-memo",
-            tooltip="Write a memo on a coding at the selection.",
+            tooltip=N_("Write a memo on a coding at the selection."),
         ),
         Binding(
             "M",
             "document_memo",
-            "Doc memo",
+            N_("Doc memo"),
             show=False,
             id="document-memo",
-            tooltip="Write a memo on the document.",
+            tooltip=N_("Write a memo on the document."),
         ),
         Binding(
             "f",
             "filter_code",
-            "Filter",
+            N_("Filter"),
             show=False,
             id="filter-code",
-            tooltip="Show only one code's codings (again: show all).",
+            tooltip=N_("Show only one code's codings (again: show all)."),
         ),
         Binding(
             "slash",
             "search",
-            "Search",
+            N_("Search"),
             id="search",
-            tooltip="Full-text and lemma search; code several hits at once.",
+            tooltip=N_("Full-text and lemma search; code several hits at once."),
         ),
         Binding(
             "R",
             "retrieve",
-            "Retrieve",
+            N_("Retrieve"),
             show=False,
             id="retrieve",
-            tooltip="Every passage coded with a code, across documents.",
+            tooltip=N_("Every passage coded with a code, across documents."),
         ),
         Binding(
             "ctrl+o",
             "import_transcripts",
-            "Import",
+            N_("Import"),
             show=False,
             id="import",
-            tooltip="Import transcripts (runs in the background, can be cancelled).",
+            tooltip=N_("Import transcripts (runs in the background, can be cancelled)."),
         ),
         Binding(
             "ctrl+e",
             "export",
-            "Export",
+            N_("Export"),
             show=False,
             id="export",
-            tooltip="Export the code × document frequency matrix.",
+            tooltip=N_("Export the code × document frequency matrix."),
         ),
     ]
     """Every key goes through a binding, so keys typed faster than the screen
@@ -641,7 +649,7 @@ class CodingScreen(Screen[None]):
             + "\n"
         )
         text.append(
-            (code.id + (f"  key {code.key}" if code.key else "")) + "\n",
+            (code.id + (_("  key {key}").format(key=code.key) if code.key else "")) + "\n",
             style="dim",
         )
         text.append(code.description)
@@ -672,7 +680,7 @@ class CodingScreen(Screen[None]):
     def action_apply_key(self, key: str) -> None:
         code = self.codebook.by_key().get(key)
         if code is None:
-            self.notify(f"no code has the key {key!r}", severity="warning")
+            self.notify(_("no code has the key {key!r}").format(key=key), severity="warning")
             return
         self.apply_code(code.id)
 
@@ -702,7 +710,7 @@ class CodingScreen(Screen[None]):
         candidates = [k for k in keys if k.startswith(typed)]
         if not candidates:
             self._prefix = None
-            self.notify(f"no code has the key {typed!r}", severity="warning")
+            self.notify(_("no code has the key {typed!r}").format(typed=typed), severity="warning")
             self._update_status()
             return
         if typed in keys and len(candidates) == 1:
@@ -777,7 +785,7 @@ class CodingScreen(Screen[None]):
             save_setting("pane_widths", dict(settings.pane_widths) or None)
         except (OSError, QualcodeError) as exc:
             self.notify(
-                f"the pane width was not saved in the settings: {exc}",
+                _("the pane width was not saved in the settings: {exc}").format(exc=exc),
                 severity="warning",
                 timeout=6,
             )
@@ -786,7 +794,7 @@ class CodingScreen(Screen[None]):
         self._index_codebook(load=True)
         view = self.query_one(TranscriptView)
         if view.selection is None:
-            self.notify("nothing selected", severity="warning")
+            self.notify(_("nothing selected"), severity="warning")
             return
 
         def chosen(code_id: str | None) -> None:
@@ -807,7 +815,7 @@ class CodingScreen(Screen[None]):
         if self.recent:
             self.apply_code(self.recent[0])
         else:
-            self.notify("no code applied yet", severity="warning")
+            self.notify(_("no code applied yet"), severity="warning")
 
     def _remember(self, code_id: str) -> None:
         if code_id in self.recent:
@@ -819,7 +827,7 @@ class CodingScreen(Screen[None]):
         """Code the selection with ``code_id``; committed at once."""
         view = self.query_one(TranscriptView)
         if self.current_doc is None or view.selection is None:
-            self.notify("nothing selected", severity="warning")
+            self.notify(_("nothing selected"), severity="warning")
             return None
         sel = view.selection
         try:
@@ -828,7 +836,7 @@ class CodingScreen(Screen[None]):
             )
         except ProjectGoneError as exc:
             # never "coded with": the coding is not in the project file
-            self._last_event = "NOT SAVED: the project file is gone"
+            self._last_event = _("NOT SAVED: the project file is gone")
             self._update_status()
             lost = getattr(self.app, "project_lost", None)
             if callable(lost):
@@ -839,9 +847,9 @@ class CodingScreen(Screen[None]):
             return None
         self._remember(coding.code)
         self._last_event = (
-            f"coded with {self.label(coding.code)}"
+            _("coded with {label}").format(label=self.label(coding.code))
             if created
-            else f"already coded with {self.label(coding.code)}"
+            else _("already coded with {label}").format(label=self.label(coding.code))
         )
         if created:
             view.add_coding(coding)
@@ -856,12 +864,12 @@ class CodingScreen(Screen[None]):
     def action_in_vivo(self) -> None:
         view = self.query_one(TranscriptView)
         if self.current_doc is None or view.selection is None or view.document is None:
-            self.notify("nothing selected", severity="warning")
+            self.notify(_("nothing selected"), severity="warning")
             return
         words = one_line(view.document.text[view.selection.start : view.selection.end])
         words = words.strip(" .,;:!?\"'()[]«»“”")
         if not words:
-            self.notify("select some words first", severity="warning")
+            self.notify(_("select some words first"), severity="warning")
             return
         label = words if len(words) <= INVIVO_MAX else words[: INVIVO_MAX - 1] + "…"
         base = "invivo." + slug(words)
@@ -893,7 +901,7 @@ class CodingScreen(Screen[None]):
                     severity="warning",
                 )
             else:
-                self.notify("no coding of yours here", severity="warning")
+                self.notify(_("no coding of yours here"), severity="warning")
             return
         if len(mine) == 1:
             self._remove(mine[0])
@@ -904,7 +912,7 @@ class CodingScreen(Screen[None]):
                 if c.guid == guid:
                     self._remove(c)
 
-        self.app.push_screen(ChoiceModal("Remove which coding?", self._items(mine)), chosen)
+        self.app.push_screen(ChoiceModal(_("Remove which coding?"), self._items(mine)), chosen)
 
     def _items(self, codings: list[Coding]) -> list[tuple[str, Text]]:
         return [
@@ -929,7 +937,9 @@ class CodingScreen(Screen[None]):
         self.query_one(TranscriptView).remove_coding(coding.guid)
         self._after_change()
         self.notify(
-            f"removed {self.label(coding.code)} from {passage(coding.quote)}",
+            _("removed {label} from {passage}").format(
+                label=self.label(coding.code), passage=passage(coding.quote)
+            ),
             timeout=3,
         )
 
@@ -981,9 +991,9 @@ class CodingScreen(Screen[None]):
         except ConflictError as exc:
             what = services.describe_pending(self.project, which, self.label_lang)
             message = (
-                "cannot undo {what}: it was changed since by a later action"
+                _("cannot undo {what}: it was changed since by a later action")
                 if which == "undo"
-                else "cannot redo {what}: it was changed since by a later action"
+                else _("cannot redo {what}: it was changed since by a later action")
             )
             self.notify(
                 message.format(what=what) + (f" ({exc.problem.hint})" if exc.problem.hint else ""),
@@ -1007,7 +1017,7 @@ class CodingScreen(Screen[None]):
     def action_coding_memo(self) -> None:
         here = self.query_one(TranscriptView).codings_at_selection()
         if not here:
-            self.notify("no coding at the selection", severity="warning")
+            self.notify(_("no coding at the selection"), severity="warning")
             return
         if len(here) == 1:
             self._edit_coding_memo(here[0])
@@ -1018,7 +1028,7 @@ class CodingScreen(Screen[None]):
                 if c.guid == guid:
                     self._edit_coding_memo(c)
 
-        self.app.push_screen(ChoiceModal("Memo on which coding?", self._items(here)), chosen)
+        self.app.push_screen(ChoiceModal(_("Memo on which coding?"), self._items(here)), chosen)
 
     def _edit_coding_memo(self, coding: Coding) -> None:
         def saved(text: str | None) -> None:
@@ -1031,13 +1041,13 @@ class CodingScreen(Screen[None]):
                 return
             self.query_one(TranscriptView).add_coding(updated)
             self._update_status()
-            self.notify("memo saved" if text else "memo deleted", timeout=2)
+            self.notify(_("memo saved") if text else _("memo deleted"), timeout=2)
 
         about = (
             f"{self.label(coding.code)} · {escape(coding.coder)} · “{one_line(coding.quote)[:120]}”"
         )
         self.app.push_screen(
-            MemoEditor("Memo on the coding", coding.memo or "", about=about), saved
+            MemoEditor(_("Memo on the coding"), coding.memo or "", about=about), saved
         )
 
     def _edit_memo(self, kind: str, target: str, title: str) -> None:
@@ -1060,7 +1070,7 @@ class CodingScreen(Screen[None]):
                 self.notify(str(exc), severity="error")
                 return
             self.reload(keep_selection=True)
-            self.notify("memo saved" if text else "memo deleted", timeout=2)
+            self.notify(_("memo saved") if text else _("memo deleted"), timeout=2)
 
         self.app.push_screen(MemoEditor(title, memo.text if memo else "", about=about), saved)
 
@@ -1071,13 +1081,13 @@ class CodingScreen(Screen[None]):
         if self.focused is doc_list and doc_list.highlighted is not None:
             name = doc_list.get_option_at_index(doc_list.highlighted).id or name
         if name is None:
-            self.notify("no document", severity="warning")
+            self.notify(_("no document"), severity="warning")
         return name
 
     def action_document_memo(self) -> None:
         name = self._highlighted_doc()
         if name is not None:
-            self._edit_memo("document", name, f"Memo on the document {name}")
+            self._edit_memo("document", name, _("Memo on the document {name}").format(name=name))
 
     # ------------------------------------------------------------------ documents
 
@@ -1100,10 +1110,10 @@ class CodingScreen(Screen[None]):
             if self.current_doc == old:
                 self.current_doc = new
             self.reload(keep_selection=True)
-            self.notify(f"renamed {old} to {new} (u undoes)", timeout=4)
+            self.notify(_("renamed {old} to {new} (u undoes)").format(old=old, new=new), timeout=4)
 
         self.app.push_screen(
-            TextPrompt(f"Rename {old}", old, hint="enter save · esc cancel"), renamed
+            TextPrompt(f"Rename {old}", old, hint=_("enter save · esc cancel")), renamed
         )
 
     def action_delete_document(self) -> None:
@@ -1115,7 +1125,12 @@ class CodingScreen(Screen[None]):
             return
         codings = self.project.document_codings(name)
         memos = len(self.project.memos("document", name))
-        what = f"{codings} coding{'s' if codings != 1 else ''} and {memos} memo{'s' if memos != 1 else ''}"
+        what = _("{codings} coding{value} and {memos} memo{value2}").format(
+            codings=codings,
+            value="s" if codings != 1 else "",
+            memos=memos,
+            value2="s" if memos != 1 else "",
+        )
 
         def answered(yes: bool | None) -> None:
             if not yes:
@@ -1127,12 +1142,17 @@ class CodingScreen(Screen[None]):
                 return
             self.reload()
             self.notify(
-                f"deleted {name} with {gone.codings} codings and {gone.memos} memos (u undoes)",
+                _("deleted {name} with {codings} codings and {memos} memos (u undoes)").format(
+                    name=name, codings=gone.codings, memos=gone.memos
+                ),
                 timeout=5,
             )
 
         self.app.push_screen(
-            ConfirmModal(f"Delete {name} with its {what}? (u undoes it)"), answered
+            ConfirmModal(
+                _("Delete {name} with its {what}? (u undoes it)").format(name=name, what=what)
+            ),
+            answered,
         )
 
     def action_link_case(self) -> None:
@@ -1152,15 +1172,17 @@ class CodingScreen(Screen[None]):
                 self.notify(str(exc), severity="error", timeout=8)
                 return
             self.notify(
-                f"{name} is part of case {case}" + (" (a new case)" if created else ""), timeout=4
+                _("{name} is part of case {case}").format(name=name, case=case)
+                + (_(" (a new case)") if created else ""),
+                timeout=4,
             )
 
         current = services.document_case(self.project, name)
         self.app.push_screen(
             TextPrompt(
-                f"Case of {name}",
+                _("Case of {name}").format(name=name),
                 current or name,
-                hint="a case that does not exist is created · enter save · esc cancel",
+                hint=_("a case that does not exist is created · enter save · esc cancel"),
             ),
             linked,
         )
@@ -1168,7 +1190,9 @@ class CodingScreen(Screen[None]):
     def action_code_memo(self) -> None:
         code_id = self._target_code()
         if code_id is not None:
-            self._edit_memo("code", code_id, f"Memo on the code {self.label(code_id)}")
+            self._edit_memo(
+                "code", code_id, _("Memo on the code {label}").format(label=self.label(code_id))
+            )
 
     # ------------------------------------------------------------------ filter, search, retrieval
 
@@ -1179,7 +1203,7 @@ class CodingScreen(Screen[None]):
             self.query_one(TranscriptView).set_filter(None)
             self._update_status()
             self._save_state()
-            self.notify("showing every code", timeout=2)
+            self.notify(_("showing every code"), timeout=2)
             return
 
         def chosen(code_id: str | None) -> None:
@@ -1194,7 +1218,7 @@ class CodingScreen(Screen[None]):
                 self.codebook,
                 recent=self.recent,
                 label_lang=self.label_lang,
-                title="Show only the codings of…",
+                title=_("Show only the codings of…"),
                 index=self._picker_index(),
             ),
             chosen,
@@ -1244,7 +1268,7 @@ class CodingScreen(Screen[None]):
         tree = self.query_one(CodeTree)
         code_id = tree.highlighted_code
         if code_id is None or code_id not in self.codebook:
-            self.notify("no code highlighted in the codebook", severity="warning")
+            self.notify(_("no code highlighted in the codebook"), severity="warning")
             return None
         return code_id
 
@@ -1269,7 +1293,7 @@ class CodingScreen(Screen[None]):
                 self.codebook,
                 recent=self.recent,
                 label_lang=self.label_lang,
-                title="Retrieve the passages of…",
+                title=_("Retrieve the passages of…"),
                 index=self._picker_index(),
             ),
             open_for,
@@ -1284,7 +1308,9 @@ class CodingScreen(Screen[None]):
             services.write_back(self.project)
         except (OSError, QualcodeError) as exc:
             self.notify(
-                f"saved in the project, but the codebook file was not updated: {exc}",
+                _("saved in the project, but the codebook file was not updated: {exc}").format(
+                    exc=exc
+                ),
                 severity="warning",
                 timeout=8,
             )
@@ -1323,11 +1349,15 @@ class CodingScreen(Screen[None]):
             )
             self._edit_then(
                 lambda: self.project.add_code(code),
-                lambda: f"added the code {self.label(form.id)}",
+                lambda: _("added the code {label}").format(label=self.label(form.id)),
                 focus=form.id,
             )
 
-        title = f"New sub-code of {self.label(parent)}" if parent else "New top-level code"
+        title = (
+            _("New sub-code of {label}").format(label=self.label(parent))
+            if parent
+            else _("New top-level code")
+        )
         self.app.push_screen(CodeForm(title, code_id=f"{parent}." if parent else ""), added)
 
     def action_rename_code(self) -> None:
@@ -1340,16 +1370,18 @@ class CodingScreen(Screen[None]):
             if text and text.strip() and text.strip() != old:
                 self._edit_then(
                     lambda: self.project.set_label(code_id, text.strip(), lang=self.label_lang),
-                    lambda: f"renamed {old} to {self.label(code_id)}",
+                    lambda: _("renamed {old} to {label}").format(
+                        old=old, label=self.label(code_id)
+                    ),
                 )
 
         title = (
-            f"New label for {old} ({self.label_lang})"
+            _("New label for {old} ({label_lang})").format(old=old, label_lang=self.label_lang)
             if self.label_lang
-            else f"New label for {old}"
+            else _("New label for {old}").format(old=old)
         )
         self.app.push_screen(
-            TextPrompt(title, old, hint="the id stays; enter save · esc cancel"), renamed
+            TextPrompt(title, old, hint=_("the id stays; enter save · esc cancel")), renamed
         )
 
     def action_recolor_code(self) -> None:
@@ -1366,9 +1398,9 @@ class CodingScreen(Screen[None]):
 
         self.app.push_screen(
             TextPrompt(
-                f"Colour of {self.label(code_id)}",
+                _("Colour of {label}").format(label=self.label(code_id)),
                 self.codebook.color_of(code_id),
-                hint="#RRGGBB or #RGB · enter save · esc cancel",
+                hint=_("#RRGGBB or #RGB · enter save · esc cancel"),
             ),
             recoloured,
         )
@@ -1384,18 +1416,19 @@ class CodingScreen(Screen[None]):
                 self._edit_then(
                     lambda: self.project.update_code(code_id, key=key),
                     lambda: (
-                        f"gave {self.label(code_id)} the key {key}"
+                        _("gave {label} the key {key}").format(label=self.label(code_id), key=key)
                         if key
-                        else f"removed the key of {self.label(code_id)}"
+                        else _("removed the key of {label}").format(label=self.label(code_id))
                     ),
                 )
 
         self.app.push_screen(
             TextPrompt(
-                f"Key of {self.label(code_id)}",
+                _("Key of {label}").format(label=self.label(code_id)),
                 self.codebook[code_id].key or "",
-                hint="1-3 lowercase letters or digits; empty removes it · a one-digit key "
-                "is a single keypress, others follow ;",
+                hint=_(
+                    "1-3 lowercase letters or digits; empty removes it · a one-digit key is a single keypress, others follow ;"
+                ),
             ),
             rekeyed,
         )
@@ -1412,18 +1445,20 @@ class CodingScreen(Screen[None]):
             self._edit_then(
                 lambda: self.project.move_code(code_id, new_parent),
                 lambda: (
-                    f"moved {self.label(code_id)} under {self.label(new_parent)}"
+                    _("moved {label} under {label2}").format(
+                        label=self.label(code_id), label2=self.label(new_parent)
+                    )
                     if new_parent
-                    else f"moved {self.label(code_id)} to the top level"
+                    else _("moved {label} to the top level").format(label=self.label(code_id))
                 ),
                 focus=code_id,
             )
 
         self._pick_other_code(
             code_id,
-            f"Move {self.label(code_id)} under…",
+            _("Move {label} under…").format(label=self.label(code_id)),
             moved,
-            extra=[(TOP, "(top level)")],
+            extra=[(TOP, _("(top level)"))],
         )
 
     def action_merge_code(self) -> None:
@@ -1439,8 +1474,8 @@ class CodingScreen(Screen[None]):
             if (
                 self._edit_then(
                     lambda: done.append(self.project.merge_code(code_id, target)),
-                    lambda: (
-                        f"merged {source} into {self.label(target)}; its codings follow (u undoes)"
+                    lambda: _("merged {source} into {label}; its codings follow (u undoes)").format(
+                        source=source, label=self.label(target)
                     ),
                     focus=target,
                 )
@@ -1450,12 +1485,12 @@ class CodingScreen(Screen[None]):
                 lines = [*getattr(folded, "carried", ())]
                 left = list(getattr(folded, "not_carried", ()))
                 if lines or left:
-                    text = ("carried over: " + ", ".join(lines)) if lines else ""
+                    text = (_("carried over: ") + ", ".join(lines)) if lines else ""
                     if left:
                         text += ("\n" if text else "") + "\n".join(left)
-                    self.notify(text, title="merge", timeout=12)
+                    self.notify(text, title=_("merge"), timeout=12)
 
-        self._pick_other_code(code_id, f"Merge {source} into…", merged)
+        self._pick_other_code(code_id, _("Merge {source} into…").format(source=source), merged)
 
     def _pick_other_code(
         self,
@@ -1528,15 +1563,16 @@ class CodingScreen(Screen[None]):
         except QualcodeError:
             # codings this coder cannot see (blind coding) still count
             self.notify(
-                f"{name} has codings by others and is never deleted: press {merge_key} to merge it "
-                "into another code (the codings follow)",
+                _(
+                    "{name} has codings by others and is never deleted: press {merge_key} to merge it into another code (the codings follow)"
+                ).format(name=name, merge_key=merge_key),
                 severity="warning",
                 timeout=10,
             )
             return
         self._write_back()
         self.reload(keep_selection=True)
-        self.notify(f"deleted the code {name}", timeout=3)
+        self.notify(_("deleted the code {name}").format(name=name), timeout=3)
 
     # ------------------------------------------------------------------ long work
 
@@ -1559,7 +1595,7 @@ class CodingScreen(Screen[None]):
             if result is None:
                 return
             if result.cancelled:
-                self.notify("import cancelled; the documents already read are kept")
+                self.notify(_("import cancelled; the documents already read are kept"))
             elif result.error:
                 self.notify(result.error, severity="error", timeout=8)
             else:
@@ -1611,7 +1647,8 @@ class CodingScreen(Screen[None]):
             name = getattr(r, "name", "")
             lang = getattr(r, "lang", None)
             self.notify(
-                f"{name}: {describe_speakers(speakers)}" + (f" · language {lang}" if lang else ""),
+                f"{name}: {describe_speakers(speakers)}"
+                + (_(" · language {lang}").format(lang=lang) if lang else ""),
                 timeout=10,
             )
             for warning in getattr(r, "warnings", ()):
@@ -1628,13 +1665,16 @@ class CodingScreen(Screen[None]):
             if result.error:
                 self.notify(result.error, severity="error", timeout=8)
             elif result.cancelled:
-                self.notify("export cancelled")
+                self.notify(_("export cancelled"))
             else:
                 from qualcode.services.reports import project_pseudonyms
 
                 names = project_pseudonyms(self.project)
-                note = f" (pseudonyms from {names.name})" if names else ""
-                self.notify(f"exported {self._export_to}{note}", timeout=5)
+                note = _(" (pseudonyms from {name})").format(name=names.name) if names else ""
+                self.notify(
+                    _("exported {export_to}{note}").format(export_to=self._export_to, note=note),
+                    timeout=5,
+                )
 
         def chosen(text: str | None) -> None:
             if not text or not text.strip():
@@ -1673,11 +1713,11 @@ class CodingScreen(Screen[None]):
         only when it changes; the position and the codings at the selection sit under
         the transcript, so moving repaints only the transcript pane."""
         view = self.query_one(TranscriptView)
-        parts = [self.current_doc or "no documents"]
+        parts = [self.current_doc or _("no documents")]
         if self.filter_code is not None:
-            parts.append(f"filter: {self.label(self.filter_code)} (f: all)")
+            parts.append(_("filter: {label} (f: all)").format(label=self.label(self.filter_code)))
         if self._prefix is not None:
-            parts.append(f"; {self._prefix}▌ (esc: cancel)")
+            parts.append(_("; {prefix}▌ (esc: cancel)").format(prefix=self._prefix))
         self._show_prefix_hint()
         status = " │ ".join(p for p in parts if p)
         if status != self._status_text:

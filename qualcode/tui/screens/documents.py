@@ -19,7 +19,7 @@ from textual.widgets.option_list import Option
 
 from qualcode.core.code_match import fold, words
 from qualcode.core.model import DocumentSummary
-from qualcode.i18n import plural
+from qualcode.i18n import N_, _, plural
 from qualcode.tui.widgets.document_list import progress
 
 
@@ -36,12 +36,12 @@ class DocumentSwitcher(ModalScreen[str | None]):
         Binding(
             "escape",
             "cancel",
-            "Cancel",
+            N_("Cancel"),
             id="documents-cancel",
-            tooltip="Close the document list.",
+            tooltip=N_("Close the document list."),
         ),
-        Binding("down", "cursor_down", "Down", show=False, id="documents-switch-down"),
-        Binding("up", "cursor_up", "Up", show=False, id="documents-switch-up"),
+        Binding("down", "cursor_down", N_("Down"), show=False, id="documents-switch-down"),
+        Binding("up", "cursor_up", N_("Up"), show=False, id="documents-switch-up"),
     ]
     """Keys of the document switcher (typing goes to the filter)."""
 
@@ -66,7 +66,7 @@ class DocumentSwitcher(ModalScreen[str | None]):
                 ),
                 id="switcher-title",
             )
-            yield Input(placeholder="type part of a name", id="switcher-input")
+            yield Input(placeholder=_("type part of a name"), id="switcher-input")
             yield OptionList(id="switcher-list")
             yield Static("", id="switcher-hint")
 
@@ -97,7 +97,9 @@ class DocumentSwitcher(ModalScreen[str | None]):
             "{n} of {total} shown",
             total=len(self.documents),
         )
-        self.query_one("#switcher-hint", Static).update(f"{shown} · enter open · esc back")
+        self.query_one("#switcher-hint", Static).update(
+            _("{shown} · enter open · esc back").format(shown=shown)
+        )
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self._fill(event.value)

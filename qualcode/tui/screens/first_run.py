@@ -29,7 +29,7 @@ from textual.widgets.option_list import Option
 
 from qualcode.core.model import Progress
 from qualcode.errors import QualcodeError
-from qualcode.i18n import plural
+from qualcode.i18n import N_, _, plural
 from qualcode.tui.widgets.tick_list import TickList
 
 DEMO = "@demo"
@@ -49,10 +49,10 @@ class FirstRunScreen(Screen[None]):
     """Create a project: a codebook, transcripts, go."""
 
     BINDINGS = [
-        Binding("c", "create", "Create project", id="first-run-create"),
-        Binding("d", "demo", "Open the demo", id="first-run-demo"),
-        Binding("a", "toggle_all", "All/none", id="first-run-all", show=False),
-        Binding("ctrl+s", "create", "Create", show=False, priority=True, id="first-run-save"),
+        Binding("c", "create", N_("Create project"), id="first-run-create"),
+        Binding("d", "demo", N_("Open the demo"), id="first-run-demo"),
+        Binding("a", "toggle_all", N_("All/none"), id="first-run-all", show=False),
+        Binding("ctrl+s", "create", N_("Create"), show=False, priority=True, id="first-run-save"),
     ]
 
     def __init__(self, location: str, *, coder: str | None = None) -> None:
@@ -71,19 +71,22 @@ class FirstRunScreen(Screen[None]):
 
         cwd = Path.cwd()
         here = self.folder.resolve() == cwd.resolve()
-        where = f"this folder ({cwd.name})" if here else str(self.folder.resolve())
+        where = (
+            _("this folder ({name})").format(name=cwd.name) if here else str(self.folder.resolve())
+        )
         with VerticalScroll(id="first-run"):
-            yield Static("[b]Welcome to qualcode[/b]", id="first-run-title")
+            yield Static(_("[b]Welcome to qualcode[/b]"), id="first-run-title")
             yield Static(
-                f"There is no project in {where} yet. Choose a codebook and the "
-                "transcripts, then press [b]c[/b] to create the project and start coding. "
-                "[b]d[/b] opens the demo project instead.",
+                _(
+                    "There is no project in {where} yet. Choose a codebook and the transcripts, then press [b]c[/b] to create the project and start coding. [b]d[/b] opens the demo project instead."
+                ).format(where=where),
                 id="first-run-intro",
             )
-            yield Static("[b]1[/b]  Project file", classes="first-run-step")
+            yield Static(_("[b]1[/b]  Project file"), classes="first-run-step")
             yield Input(shown(self.location, cwd), id="first-run-location")
             yield Static(
-                "[b]2[/b]  Codebook  [dim](↑↓ choose · enter next)[/dim]", classes="first-run-step"
+                _("[b]2[/b]  Codebook  [dim](↑↓ choose · enter next)[/dim]"),
+                classes="first-run-step",
             )
             options: list[Option] = []
             for path in services.shipped_codebooks():
@@ -108,20 +111,20 @@ class FirstRunScreen(Screen[None]):
             for path in services.find_codebooks(self.folder):
                 options.append(
                     Option(
-                        f"{shown(path, self.folder)}  [dim]found here[/dim]",
+                        _("{path}  [dim]found here[/dim]").format(path=shown(path, self.folder)),
                         id=f"cb-{len(options)}",
                     )
                 )
                 self.codebook_values.append(str(path))
             options.append(
                 Option(
-                    "No codebook yet  [dim]add codes while coding[/dim]", id=f"cb-{len(options)}"
+                    _("No codebook yet  [dim]add codes while coding[/dim]"), id=f"cb-{len(options)}"
                 )
             )
             self.codebook_values.append(NO_CODEBOOK)
             yield OptionList(*options, id="first-run-codebooks")
             yield Static(
-                "[b]3[/b]  Transcripts  [dim](space tick · a all/none)[/dim]",
+                _("[b]3[/b]  Transcripts  [dim](space tick · a all/none)[/dim]"),
                 classes="first-run-step",
             )
             self.found_transcripts = services.find_transcripts(self.folder)
@@ -131,7 +134,7 @@ class FirstRunScreen(Screen[None]):
             ]
             items.append(
                 (
-                    "The eight demo interviews shipped with qualcode (Indonesian and English)",
+                    _("The eight demo interviews shipped with qualcode (Indonesian and English)"),
                     DEMO,
                     not self.found_transcripts,
                 )
@@ -149,8 +152,10 @@ class FirstRunScreen(Screen[None]):
             )
             yield Static("", id="first-run-status")
             with Horizontal(id="first-run-buttons"):
-                yield Button("Create project (c)", id="first-run-create-button", variant="primary")
-                yield Button("Open the demo (d)", id="first-run-demo-button")
+                yield Button(
+                    _("Create project (c)"), id="first-run-create-button", variant="primary"
+                )
+                yield Button(_("Open the demo (d)"), id="first-run-demo-button")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -231,9 +236,9 @@ class FirstRunScreen(Screen[None]):
                 if Path(location).exists():
                     # cancelled during the import: the project and the documents
                     # already stored are kept; open it
-                    self._open(location, "import cancelled; the documents already read are kept")
+                    self._open(location, _("import cancelled; the documents already read are kept"))
                 else:
-                    self.say("cancelled; nothing was created")
+                    self.say(_("cancelled; nothing was created"))
                 return
             if result.error or result.value is None:
                 self.say(f"error: {result.error}", error=True)
@@ -291,7 +296,9 @@ class FirstRunScreen(Screen[None]):
             if result is None or result.value is None:
                 self.say(result.error if result and result.error else "cancelled", error=True)
                 return
-            self._open(str(result.value), f"the demo project ({result.value})")
+            self._open(
+                str(result.value), _("the demo project ({value})").format(value=result.value)
+            )
 
         self.busy = True
-        self.app.push_screen(JobModal("Building the demo project", job), done)
+        self.app.push_screen(JobModal(_("Building the demo project"), job), done)

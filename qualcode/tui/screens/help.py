@@ -11,23 +11,14 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from qualcode.i18n import N_, _
 from qualcode.tui.keymap import key_table, pretty
 
-INTRO_WIDE = (
-    "Keys follow the focused pane: tab / shift+tab move between the document list, the "
-    "transcript and the codebook; {open} opens any document. Codebook keys never shadow "
-    "these: a code with a one-digit key is applied with that digit, every code key (1a, "
-    "3c, …) after the ; prefix. {narrower} and {wider} make the codebook pane (or the "
-    "focused document list) narrower or wider. Every binding can be remapped by its id "
-    "in settings.yaml (keymap: {{id: keys}})."
+INTRO_WIDE = N_(
+    "Keys follow the focused pane: tab / shift+tab move between the document list, the transcript and the codebook; {open} opens any document. Codebook keys never shadow these: a code with a one-digit key is applied with that digit, every code key (1a, 3c, …) after the ; prefix. {narrower} and {wider} make the codebook pane (or the focused document list) narrower or wider. Every binding can be remapped by its id in settings.yaml (keymap: {{id: keys}})."
 )
-INTRO_NARROW = (
-    "At this width the document list is hidden: tab / shift+tab move between the "
-    "transcript and the codebook, and {open} opens another document (or ctrl+p, then "
-    '"Open document"). Codebook keys never shadow these: a code with a one-digit key is '
-    "applied with that digit, every code key (1a, 3c, …) after the ; prefix. {narrower} "
-    "and {wider} make the codebook pane narrower or wider. Every binding can be "
-    "remapped by its id in settings.yaml (keymap: {{id: keys}})."
+INTRO_NARROW = N_(
+    'At this width the document list is hidden: tab / shift+tab move between the transcript and the codebook, and {open} opens another document (or ctrl+p, then "Open document"). Codebook keys never shadow these: a code with a one-digit key is applied with that digit, every code key (1a, 3c, …) after the ; prefix. {narrower} and {wider} make the codebook pane narrower or wider. Every binding can be remapped by its id in settings.yaml (keymap: {{id: keys}}).'
 )
 
 
@@ -35,9 +26,9 @@ class HelpScreen(Screen[None]):
     """Lists every binding with its id, keys and what it does."""
 
     BINDINGS = [
-        Binding("escape,q,question_mark,f1", "back", "Back", id="help-back"),
-        Binding("j,down", "scroll_down", "Down", show=False, id="help-down"),
-        Binding("k,up", "scroll_up", "Up", show=False, id="help-up"),
+        Binding("escape,q,question_mark,f1", "back", N_("Back"), id="help-back"),
+        Binding("j,down", "scroll_down", N_("Down"), show=False, id="help-down"),
+        Binding("k,up", "scroll_up", N_("Up"), show=False, id="help-up"),
     ]
 
     def __init__(self, keymap: Mapping[str, str] | None = None, *, narrow: bool = False) -> None:
@@ -49,7 +40,7 @@ class HelpScreen(Screen[None]):
     def intro(self) -> str:
         """What Tab reaches and how to open documents, at the coding screen's size."""
         keys = {row.id: pretty(row.keys) for row in key_table(self.keymap)}
-        text = INTRO_NARROW if self.narrow else INTRO_WIDE
+        text = _(INTRO_NARROW if self.narrow else INTRO_WIDE)
         return text.format(
             open=keys.get("open-document", "o"),
             narrower=keys.get("pane-narrower", "<"),
@@ -58,7 +49,7 @@ class HelpScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
-            yield Static(Text("Keys", style="bold"), id="help-title")
+            yield Static(Text(_("Keys"), style="bold"), id="help-title")
             yield Static(self.intro(), id="help-intro")
             yield Static(self._table(), id="help-table")
         yield Footer()

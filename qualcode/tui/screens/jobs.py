@@ -28,6 +28,7 @@ from textual.widgets import Button, ProgressBar, Static
 
 from qualcode.core.model import Progress
 from qualcode.errors import InputError, QualcodeError
+from qualcode.i18n import N_, _
 from qualcode.tui.screens.modals import TextPrompt
 
 T = TypeVar("T")
@@ -56,9 +57,9 @@ class JobModal(ModalScreen[JobResult[T]]):
         Binding(
             "escape,ctrl+c",
             "cancel",
-            "Cancel",
+            N_("Cancel"),
             id="job-cancel",
-            tooltip="Stop after the current unit of work.",
+            tooltip=N_("Stop after the current unit of work."),
             priority=True,
         )
     ]
@@ -74,9 +75,9 @@ class JobModal(ModalScreen[JobResult[T]]):
         with Vertical(id="job", classes="dialog"):
             yield Static(self.title_text, classes="dialog-title")
             yield ProgressBar(id="job-progress", show_eta=False)
-            yield Static("starting…", id="job-what")
+            yield Static(_("starting…"), id="job-what")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Cancel (esc)", id="job-cancel-button", variant="error")
+                yield Button(_("Cancel (esc)"), id="job-cancel-button", variant="error")
 
     def on_mount(self) -> None:
         # the worker belongs to the app: dismissing the modal does not cancel it
@@ -114,7 +115,7 @@ class JobModal(ModalScreen[JobResult[T]]):
 
     def action_cancel(self) -> None:
         self.cancel_event.set()
-        self.query_one("#job-what", Static).update("cancelling after the current step…")
+        self.query_one("#job-what", Static).update(_("cancelling after the current step…"))
 
 
 def expand_paths(text: str, base: Path) -> list[Path]:
@@ -128,9 +129,9 @@ def expand_paths(text: str, base: Path) -> list[Path]:
     try:
         parts = shlex.split(text)
     except ValueError as exc:
-        raise InputError(f"cannot read the paths: {exc}") from None
+        raise InputError(_("cannot read the paths: {exc}").format(exc=exc)) from None
     if not parts:
-        raise InputError("give one or more files or patterns, e.g. transcripts/*.txt")
+        raise InputError(_("give one or more files or patterns, e.g. transcripts/*.txt"))
     out: list[Path] = []
     for part in parts:
         pattern = str(Path(part).expanduser())
@@ -138,7 +139,10 @@ def expand_paths(text: str, base: Path) -> list[Path]:
             pattern = str(base / pattern)
         found = sorted(Path(p) for p in glob.glob(pattern, recursive=True) if Path(p).is_file())
         if not found:
-            raise InputError(f"{part!r} matches no file", hint=f"paths are relative to {base}")
+            raise InputError(
+                _("{part!r} matches no file").format(part=part),
+                hint=_("paths are relative to {base}").format(base=base),
+            )
         out.extend(p for p in found if p not in out)
     return out
 
@@ -146,10 +150,11 @@ def expand_paths(text: str, base: Path) -> list[Path]:
 def import_dialog(base: Path) -> TextPrompt:
     """The dialog that asks which transcripts to import."""
     return TextPrompt(
-        "Import transcripts",
+        _("Import transcripts"),
         "",
-        hint="files or patterns, space-separated, relative to the project's folder "
-        f"({base.name}/), e.g. transcripts/*.txt · enter import · esc cancel",
+        hint=_(
+            "files or patterns, space-separated, relative to the project's folder ({name}/), e.g. transcripts/*.txt · enter import · esc cancel"
+        ).format(name=base.name),
         input_id="import-paths",
     )
 
@@ -157,9 +162,9 @@ def import_dialog(base: Path) -> TextPrompt:
 def export_dialog(default: str) -> TextPrompt:
     """The dialog that asks where to write the frequency matrix."""
     return TextPrompt(
-        "Export the code × document frequency matrix",
+        _("Export the code × document frequency matrix"),
         default,
-        hint="the suffix picks the format: .csv, .md or .sqlite · enter export · esc cancel",
+        hint=_("the suffix picks the format: .csv, .md or .sqlite · enter export · esc cancel"),
         input_id="export-path",
     )
 
@@ -181,7 +186,7 @@ def export_job(project: Any, output: Path) -> Job[Any]:
     from qualcode.services.reports import project_pseudonyms
 
     def job(progress: Progress, cancelled: threading.Event) -> Any:
-        progress(0, 1, f"computing the matrix for {output.name}")
+        progress(0, 1, _("computing the matrix for {name}").format(name=output.name))
         output.parent.mkdir(parents=True, exist_ok=True)
         matrix = services.export_frequency(project, output, pseudonyms=project_pseudonyms(project))
         progress(1, 1, f"wrote {output}")

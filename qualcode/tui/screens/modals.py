@@ -10,13 +10,24 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static, TextArea
 
+from qualcode.i18n import N_, _
+
 
 class MemoEditor(ModalScreen[str | None]):
     """Edit a memo; dismisses with the text (``""`` deletes it) or ``None`` on cancel."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="memo-save", tooltip="Save the memo.", priority=True),
-        Binding("escape", "cancel", "Cancel", id="memo-cancel", tooltip="Close without saving."),
+        Binding(
+            "ctrl+s",
+            "save",
+            N_("Save"),
+            id="memo-save",
+            tooltip=N_("Save the memo."),
+            priority=True,
+        ),
+        Binding(
+            "escape", "cancel", N_("Cancel"), id="memo-cancel", tooltip=N_("Close without saving.")
+        ),
     ]
 
     def __init__(self, title: str, text: str = "", *, about: str = "") -> None:
@@ -32,7 +43,7 @@ class MemoEditor(ModalScreen[str | None]):
                 yield Static(self.about, id="memo-about")
             yield TextArea(self.text, id="memo-text", soft_wrap=True, tab_behavior="indent")
             yield Static(
-                "ctrl+s save · esc cancel · an empty memo is deleted", classes="dialog-hint"
+                _("ctrl+s save · esc cancel · an empty memo is deleted"), classes="dialog-hint"
             )
 
     def on_mount(self) -> None:
@@ -54,7 +65,7 @@ class TextPrompt(ModalScreen[str | None]):
     to it (a rename starts from the old label instead of replacing it).
     """
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt-cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="prompt-cancel")]
 
     def __init__(
         self, title: str, value: str = "", *, hint: str = "", input_id: str = "prompt-input"
@@ -98,8 +109,8 @@ class CodeForm(ModalScreen[NewCode | None]):
     """A new code: id, label, key and colour (enter in the last field, or ctrl+s)."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Add", id="code-form-save", priority=True),
-        Binding("escape", "cancel", "Cancel", id="code-form-cancel"),
+        Binding("ctrl+s", "save", N_("Add"), id="code-form-save", priority=True),
+        Binding("escape", "cancel", N_("Cancel"), id="code-form-cancel"),
     ]
 
     def __init__(self, title: str, *, code_id: str = "", label: str = "") -> None:
@@ -112,10 +123,10 @@ class CodeForm(ModalScreen[NewCode | None]):
         with Vertical(id="code-form", classes="dialog"):
             yield Static(self.title_text, classes="dialog-title")
             for name, value, placeholder in (
-                ("id", self.code_id, "stable id, e.g. cost.broker"),
+                ("id", self.code_id, _("stable id, e.g. cost.broker")),
                 ("label", self.label, "label"),
-                ("key", "", "key (optional, 1-3 letters/digits)"),
-                ("color", "", "colour (optional, #RRGGBB)"),
+                ("key", "", _("key (optional, 1-3 letters/digits)")),
+                ("color", "", _("colour (optional, #RRGGBB)")),
             ):
                 with Horizontal(classes="form-row"):
                     yield Label(name, classes="form-label")
@@ -125,7 +136,7 @@ class CodeForm(ModalScreen[NewCode | None]):
                         id=f"code-form-{name}",
                         select_on_focus=False,
                     )
-            yield Static("enter: next field / add · esc cancel", classes="dialog-hint")
+            yield Static(_("enter: next field / add · esc cancel"), classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one("#code-form-id", Input).focus()
@@ -150,8 +161,8 @@ class ConfirmModal(ModalScreen[bool]):
     """Yes or no."""
 
     BINDINGS = [
-        Binding("y", "answer(True)", "Yes", id="confirm-yes"),
-        Binding("n,escape", "answer(False)", "No", id="confirm-no"),
+        Binding("y", "answer(True)", N_("Yes"), id="confirm-yes"),
+        Binding("n,escape", "answer(False)", N_("No"), id="confirm-no"),
     ]
 
     def __init__(self, question: str) -> None:
@@ -162,8 +173,8 @@ class ConfirmModal(ModalScreen[bool]):
         with Vertical(id="confirm", classes="dialog"):
             yield Static(self.question, classes="dialog-title")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Yes (y)", id="confirm-yes-button", variant="primary")
-                yield Button("No (n)", id="confirm-no-button")
+                yield Button(_("Yes (y)"), id="confirm-yes-button", variant="primary")
+                yield Button(_("No (n)"), id="confirm-no-button")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "confirm-yes-button")

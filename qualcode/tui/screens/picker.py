@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from qualcode.core.code_match import CodeIndex
 from qualcode.core.codebook import Code, Codebook
+from qualcode.i18n import N_, _
 
 __all__ = ["ChoiceModal", "CodeIndex", "CodePicker", "rank_codes"]
 
@@ -40,9 +41,11 @@ class CodePicker(ModalScreen[str | None]):
     """Pick a code; dismisses with its id, or ``None`` on escape."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="picker-cancel", tooltip="Close the picker."),
-        Binding("down", "cursor_down", "Down", show=False, id="picker-down"),
-        Binding("up", "cursor_up", "Up", show=False, id="picker-up"),
+        Binding(
+            "escape", "cancel", N_("Cancel"), id="picker-cancel", tooltip=N_("Close the picker.")
+        ),
+        Binding("down", "cursor_down", N_("Down"), show=False, id="picker-down"),
+        Binding("up", "cursor_up", N_("Up"), show=False, id="picker-up"),
     ]
 
     def __init__(
@@ -51,7 +54,7 @@ class CodePicker(ModalScreen[str | None]):
         *,
         recent: Sequence[str] = (),
         label_lang: str | None = None,
-        title: str = "Apply code",
+        title: str = _("Apply code"),
         extra: Sequence[tuple[str, str]] = (),
         exclude: Sequence[str] = (),
         index: CodeIndex | None = None,
@@ -71,7 +74,7 @@ class CodePicker(ModalScreen[str | None]):
         with Vertical(id="picker"):
             yield Static(self.title_text, id="picker-title")
             yield Input(
-                placeholder="words of a label (id/en), an id, a key or the definition",
+                placeholder=_("words of a label (id/en), an id, a key or the definition"),
                 id="picker-input",
             )
             with Horizontal(id="picker-body"):
@@ -123,11 +126,11 @@ class CodePicker(ModalScreen[str | None]):
             text.append(code.description + "\n")
         if code.inclusion:
             text.append("\n")
-            text.append("Use when: ", style="bold")
+            text.append(_("Use when: "), style="bold")
             text.append(code.inclusion + "\n")
         if code.exclusion:
             text.append("\n")
-            text.append("Not when: ", style="bold")
+            text.append(_("Not when: "), style="bold")
             text.append(code.exclusion + "\n")
         panel.update(text)
 
@@ -158,7 +161,7 @@ class CodePicker(ModalScreen[str | None]):
 class ChoiceModal(ModalScreen[str | None]):
     """Choose one of a few labelled items (e.g. which coding to remove)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="choice-cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="choice-cancel")]
 
     def __init__(
         self, title: str, items: Sequence[tuple[str, Text | str]], *, highlight: int = 0

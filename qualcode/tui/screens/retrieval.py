@@ -14,7 +14,7 @@ from textual.widgets.option_list import Option
 
 from qualcode.core.codebook import Codebook
 from qualcode.core.search import one_line
-from qualcode.i18n import plural
+from qualcode.i18n import N_, _, plural
 from qualcode.store import Project
 
 
@@ -31,23 +31,23 @@ class RetrievalScreen(Screen[Jump | None]):
     """Coded passages of one code (with its sub-codes by default)."""
 
     BINDINGS = [
-        Binding("escape,q", "back", "Back", id="retrieval-back", tooltip="Back to coding."),
+        Binding("escape,q", "back", N_("Back"), id="retrieval-back", tooltip=N_("Back to coding.")),
         Binding(
             "s",
             "toggle_children",
-            "Sub-codes",
+            N_("Sub-codes"),
             id="retrieval-children",
-            tooltip="Include or leave out the codings of sub-codes.",
+            tooltip=N_("Include or leave out the codings of sub-codes."),
         ),
         Binding(
             "c",
             "choose_code",
-            "Other code",
+            N_("Other code"),
             id="retrieval-code",
-            tooltip="Retrieve another code.",
+            tooltip=N_("Retrieve another code."),
         ),
-        Binding("j", "cursor_down", "Down", show=False, id="retrieval-down"),
-        Binding("k", "cursor_up", "Up", show=False, id="retrieval-up"),
+        Binding("j", "cursor_down", N_("Down"), show=False, id="retrieval-down"),
+        Binding("k", "cursor_up", N_("Up"), show=False, id="retrieval-up"),
     ]
 
     def __init__(
@@ -90,7 +90,7 @@ class RetrievalScreen(Screen[Jump | None]):
                 documents=plural(len(docs), "{n} document", "{n} documents"),
             )
             + (
-                "  (with sub-codes)"
+                _("  (with sub-codes)")
                 if self.include_children and self.codebook.children(code.id)
                 else ""
             )
@@ -142,7 +142,7 @@ class RetrievalScreen(Screen[Jump | None]):
                 self.fill()
 
         self.app.push_screen(
-            CodePicker(self.codebook, label_lang=self.label_lang, title="Retrieve code"), chosen
+            CodePicker(self.codebook, label_lang=self.label_lang, title=_("Retrieve code")), chosen
         )
 
     def action_cursor_down(self) -> None:

@@ -33,7 +33,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 from qualcode.core.filters import Filters
 from qualcode.core.matrices import Frequency, QuoteMatrix, Segment
 from qualcode.errors import QualcodeError
-from qualcode.i18n import plural
+from qualcode.i18n import N_, _, plural
 from qualcode.store import Project
 
 REVIEW_STYLE = {"approved": "green", "disputed": "bold red", "unreviewed": "dim"}
@@ -66,7 +66,7 @@ def short_names(names: Sequence[str]) -> list[str]:
 class CommentModal(ModalScreen[str | None]):
     """Ask for a comment (Enter keeps it, Escape cancels)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="comment-cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="comment-cancel")]
 
     def __init__(self, title: str, *, required: bool) -> None:
         super().__init__()
@@ -76,7 +76,7 @@ class CommentModal(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="comment-box"):
             yield Static(self.title_text, id="comment-title")
-            yield Input(placeholder="comment", id="comment-input")
+            yield Input(placeholder=_("comment"), id="comment-input")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
@@ -84,7 +84,7 @@ class CommentModal(ModalScreen[str | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         value = event.value.strip()
         if self.required and not value:
-            self.notify("a dispute needs a comment", severity="warning")
+            self.notify(_("a dispute needs a comment"), severity="warning")
             return
         self.dismiss(value)
 
@@ -97,53 +97,63 @@ class ReviewScreen(Screen[None]):
 
     BINDINGS = [
         Binding(
-            "escape", "back", "Back", id="review-back", tooltip="Back to the matrix, or close."
+            "escape",
+            "back",
+            N_("Back"),
+            id="review-back",
+            tooltip=N_("Back to the matrix, or close."),
         ),
         Binding(
             "a",
             "verdict('approved')",
-            "Approve",
+            N_("Approve"),
             id="review-approve",
-            tooltip="Approve the highlighted coding.",
+            tooltip=N_("Approve the highlighted coding."),
         ),
         Binding(
             "A",
             "verdict('approved', True)",
-            "Approve…",
+            N_("Approve…"),
             show=False,
             id="review-approve-comment",
-            tooltip="Approve the highlighted coding, with a comment.",
+            tooltip=N_("Approve the highlighted coding, with a comment."),
         ),
         Binding(
             "d",
             "verdict('disputed')",
-            "Dispute",
+            N_("Dispute"),
             id="review-dispute",
-            tooltip="Dispute the highlighted coding, with a comment.",
+            tooltip=N_("Dispute the highlighted coding, with a comment."),
         ),
         Binding(
             "m",
             "comment",
-            "Comment",
+            N_("Comment"),
             id="review-comment",
-            tooltip="Comment on the highlighted coding (on your own coding: a reply to a dispute).",
+            tooltip=N_(
+                "Comment on the highlighted coding (on your own coding: a reply to a dispute)."
+            ),
         ),
         Binding(
             "f",
             "toggle_disputed",
-            "Disputed only",
+            N_("Disputed only"),
             id="review-disputed",
-            tooltip="Show only disputed codings: the researcher's queue.",
+            tooltip=N_("Show only disputed codings: the researcher's queue."),
         ),
         Binding(
             "u",
             "toggle_rollup",
-            "Roll up",
+            N_("Roll up"),
             id="review-rollup",
-            tooltip="Sub-codes under dimensions.",
+            tooltip=N_("Sub-codes under dimensions."),
         ),
         Binding(
-            "b", "toggle_by", "Docs/cases", id="review-by", tooltip="Columns: documents or cases."
+            "b",
+            "toggle_by",
+            N_("Docs/cases"),
+            id="review-by",
+            tooltip=N_("Columns: documents or cases."),
         ),
     ]
     """Keys of the review screen (remappable by id)."""
@@ -174,7 +184,7 @@ class ReviewScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#review-matrix", DataTable).border_title = "Matrix"
-        self.query_one("#review-quotes", DataTable).border_title = "Quotes (Enter on a count)"
+        self.query_one("#review-quotes", DataTable).border_title = _("Quotes (Enter on a count)")
         self.reload()
         self.query_one("#review-matrix", DataTable).focus()
 
@@ -225,14 +235,18 @@ class ReviewScreen(Screen[None]):
         if self.quotes is not None:
             for s in self.quotes.segments():
                 counts[s.review] = counts.get(s.review, 0) + 1
-        parts = [f"review as {self.project.coder} · by {self.by}"]
+        parts = [_("review as {coder} · by {by}").format(coder=self.project.coder, by=self.by)]
         if self.filters.rollup:
-            parts.append("rolled up")
+            parts.append(_("rolled up"))
         if self.filters.review == ("disputed",):
-            parts.append("disputed only")
+            parts.append(_("disputed only"))
         if m:
             parts.append(plural(int(m.total()), "{n} coding", "{n} codings"))
-        parts.append(f"{counts['approved']} approved · {counts['disputed']} disputed")
+        parts.append(
+            _("{approved} approved · {disputed} disputed").format(
+                approved=counts["approved"], disputed=counts["disputed"]
+            )
+        )
         self.query_one("#review-status", Static).update(" · ".join(parts))
         self._detail()
 
@@ -259,7 +273,7 @@ class ReviewScreen(Screen[None]):
                     ": ",
                     plural(n, "{n} coding (enter lists it)", "{n} codings (enter lists them)")
                     if n
-                    else "no codings",
+                    else _("no codings"),
                 )
             )
         else:
@@ -296,7 +310,7 @@ class ReviewScreen(Screen[None]):
         for s in segs:
             where = [s.doc, *([s.speaker] if s.speaker else [])]
             if s.turn is not None:
-                where.append(f"turn {s.turn}")
+                where.append(_("turn {turn}").format(turn=s.turn))
             table.add_row(
                 Text(s.review, style=REVIEW_STYLE.get(s.review, "")),
                 clip(labels.get(s.code, s.code), 24),
@@ -341,7 +355,7 @@ class ReviewScreen(Screen[None]):
     def action_verdict(self, verdict: str, with_comment: bool = False) -> None:
         seg = self._current()
         if seg is None:
-            self.notify("Enter on a count first, then pick a quote", severity="warning")
+            self.notify(_("Enter on a count first, then pick a quote"), severity="warning")
             return
         if verdict == "disputed" or with_comment:
             required = verdict == "disputed"
@@ -360,7 +374,7 @@ class ReviewScreen(Screen[None]):
     def action_comment(self) -> None:
         seg = self._current()
         if seg is None:
-            self.notify("Enter on a count first, then pick a quote", severity="warning")
+            self.notify(_("Enter on a count first, then pick a quote"), severity="warning")
             return
 
         own = seg.coder == self.project.coder

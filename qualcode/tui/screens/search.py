@@ -31,18 +31,18 @@ from qualcode.core.codebook import Codebook
 from qualcode.core.search import KwicHit
 from qualcode.core.units import UNITS
 from qualcode.errors import QualcodeError
-from qualcode.i18n import plural
+from qualcode.i18n import N_, _, plural
 from qualcode.store import Project
 from qualcode.tui.screens.picker import ChoiceModal, CodeIndex, CodePicker
 from qualcode.tui.screens.retrieval import Jump
 
 UNIT_CHOICES = {
-    "sentence": "its sentence (what a quote usually is)",
-    "turn": "its turn (the speaker's whole answer)",
-    "hit": "the hit only (just the words found)",
+    "sentence": N_("its sentence (what a quote usually is)"),
+    "turn": N_("its turn (the speaker's whole answer)"),
+    "hit": N_("the hit only (just the words found)"),
 }
 """The units as the question offers them."""
-UNIT_WORDS = {"sentence": "its sentence", "turn": "its turn", "hit": "the hit only"}
+UNIT_WORDS = {"sentence": N_("its sentence"), "turn": N_("its turn"), "hit": N_("the hit only")}
 
 DOC_WIDTH = 16
 CONTEXT = 34
@@ -52,42 +52,46 @@ class SearchScreen(Screen[Jump | None]):
     """Search the project, jump to hits, code several hits at once."""
 
     BINDINGS = [
-        Binding("escape", "back", "Back", id="search-back", tooltip="Back to coding."),
+        Binding("escape", "back", N_("Back"), id="search-back", tooltip=N_("Back to coding.")),
         Binding(
             "ctrl+l",
             "toggle_lemma",
-            "Lemma/text",
+            N_("Lemma/text"),
             id="search-lemma",
-            tooltip="Search lemmas (all inflected forms) or the exact text.",
+            tooltip=N_("Search lemmas (all inflected forms) or the exact text."),
             priority=True,
         ),
         Binding(
-            "space", "toggle_mark", "Mark", id="search-mark", tooltip="Mark or unmark the hit."
+            "space",
+            "toggle_mark",
+            N_("Mark"),
+            id="search-mark",
+            tooltip=N_("Mark or unmark the hit."),
         ),
         Binding(
             "a",
             "mark_all",
-            "Mark all",
+            N_("Mark all"),
             id="search-mark-all",
-            tooltip="Mark every hit (again: none).",
+            tooltip=N_("Mark every hit (again: none)."),
         ),
         Binding(
             "c",
             "code_marked",
-            "Code marked",
+            N_("Code marked"),
             id="search-code",
-            tooltip="Code the marked hits (or the highlighted one) in one step.",
+            tooltip=N_("Code the marked hits (or the highlighted one) in one step."),
         ),
         Binding(
             "u",
             "choose_unit",
-            "Unit…",
+            N_("Unit…"),
             id="search-unit",
-            tooltip="Code each hit as its sentence, its turn or the hit itself.",
+            tooltip=N_("Code each hit as its sentence, its turn or the hit itself."),
         ),
-        Binding("slash", "focus_query", "New search", id="search-focus", show=False),
-        Binding("j", "cursor_down", "Down", show=False, id="search-down"),
-        Binding("k", "cursor_up", "Up", show=False, id="search-up"),
+        Binding("slash", "focus_query", N_("New search"), id="search-focus", show=False),
+        Binding("j", "cursor_down", N_("Down"), show=False, id="search-down"),
+        Binding("k", "cursor_up", N_("Up"), show=False, id="search-up"),
     ]
 
     def __init__(
@@ -122,7 +126,7 @@ class SearchScreen(Screen[Jump | None]):
         with Horizontal(id="search-bar"):
             yield Input(
                 self.initial,
-                placeholder="search the transcripts…",
+                placeholder=_("search the transcripts…"),
                 id="search-input",
                 select_on_focus=False,
             )
@@ -139,8 +143,8 @@ class SearchScreen(Screen[Jump | None]):
             self.run_search(self.initial, focus_hits=False)
 
     def _show_mode(self) -> None:
-        mode = "lemmas" if self.lemma else "exact text"
-        self.query_one("#search-mode", Static).update(f" {mode} (ctrl+l)")
+        mode = "lemmas" if self.lemma else _("exact text")
+        self.query_one("#search-mode", Static).update(_(" {mode} (ctrl+l)").format(mode=mode))
 
     # ------------------------------------------------------------------ searching
 
@@ -168,7 +172,7 @@ class SearchScreen(Screen[Jump | None]):
         self._summary()
         options = self.query_one(OptionList)
         options.clear_options()
-        for i, _ in enumerate(hits):
+        for i, _hit in enumerate(hits):
             options.add_option(Option(self._line(i), id=str(i)))
         if hits:
             options.highlighted = 0
@@ -184,14 +188,18 @@ class SearchScreen(Screen[Jump | None]):
             documents=plural(len(docs), "{n} document", "{n} documents"),
         )
         if len(hits) >= 2000:
-            found = f"{found} (the first 2000)"
-        mode = "lemmas" if self.lemma else "exact text"
+            found = _("{found} (the first 2000)").format(found=found)
+        mode = "lemmas" if self.lemma else _("exact text")
         if self.unit is None:
-            coding = "c code marked (asks: its sentence, its turn or the hit)"
+            coding = _("c code marked (asks: its sentence, its turn or the hit)")
         else:
-            coding = f"c code marked as {UNIT_WORDS[self.unit]} (u: change)"
+            coding = _("c code marked as {UNIT_WORDS} (u: change)").format(
+                UNIT_WORDS=UNIT_WORDS[self.unit]
+            )
         self.query_one("#search-summary", Static).update(
-            f"{found} ({mode})  ·  enter jump · space mark · a mark all · {coding}"
+            _("{found} ({mode})  ·  enter jump · space mark · a mark all · {coding}").format(
+                found=found, mode=mode, coding=coding
+            )
         )
 
     def _line(self, i: int) -> Text:
@@ -245,7 +253,7 @@ class SearchScreen(Screen[Jump | None]):
 
         self.app.push_screen(
             ChoiceModal(
-                "Code each hit as…",
+                _("Code each hit as…"),
                 [(u, UNIT_CHOICES[u]) for u in UNITS],
                 highlight=UNITS.index(current),
             ),
@@ -258,7 +266,7 @@ class SearchScreen(Screen[Jump | None]):
             return
         chosen_hits = sorted(self.marked) or ([i] if (i := self._highlighted()) is not None else [])
         if not chosen_hits:
-            self.notify("no hits to code", severity="warning")
+            self.notify(_("no hits to code"), severity="warning")
             return
         unit = self.unit
 
@@ -268,11 +276,11 @@ class SearchScreen(Screen[Jump | None]):
 
         titles = {
             "sentence": (
-                "Code the sentence of {n} hit with…",
-                "Code the sentences of {n} hits with…",
+                _("Code the sentence of {n} hit with…"),
+                _("Code the sentences of {n} hits with…"),
             ),
-            "turn": ("Code the turn of {n} hit with…", "Code the turns of {n} hits with…"),
-            "hit": ("Code {n} hit with…", "Code {n} hits with…"),
+            "turn": (_("Code the turn of {n} hit with…"), _("Code the turns of {n} hits with…")),
+            "hit": (_("Code {n} hit with…"), _("Code {n} hits with…")),
         }
         self.app.push_screen(
             CodePicker(
@@ -304,16 +312,16 @@ class SearchScreen(Screen[Jump | None]):
                 else:
                     spans.extend((doc, a, b) for a, b in unit_spans(document, found, unit))
             for doc, a, b in spans:
-                _, new = self.project.apply_coding(doc, code_id, a, b, group=group)
+                _kept, new = self.project.apply_coding(doc, code_id, a, b, group=group)
                 created += new
         except QualcodeError as exc:
             self.notify(str(exc), severity="error")
         self.coded += created
         label = self.codebook[code_id].label_in(self.label_lang)
         coded = {
-            "sentence": ("coded {n} sentence with {code}", "coded {n} sentences with {code}"),
-            "turn": ("coded {n} turn with {code}", "coded {n} turns with {code}"),
-            "hit": ("coded {n} hit with {code}", "coded {n} hits with {code}"),
+            "sentence": (_("coded {n} sentence with {code}"), _("coded {n} sentences with {code}")),
+            "turn": (_("coded {n} turn with {code}"), _("coded {n} turns with {code}")),
+            "hit": (_("coded {n} hit with {code}"), _("coded {n} hits with {code}")),
         }[unit]
         message = plural(created, *coded, code=label)
         if len(spans) > created:
@@ -323,7 +331,7 @@ class SearchScreen(Screen[Jump | None]):
                 "{message}; {n} were coded with it already",
                 message=message,
             )
-        self.notify(f"{message} (one undo step)")
+        self.notify(_("{message} (one undo step)").format(message=message))
         self.marked = set()
         options = self.query_one(OptionList)
         for i in range(len(self.hits)):

@@ -24,7 +24,7 @@ from textual.widgets import Footer, ProgressBar, Static
 from qualcode.core.codebook import Codebook
 from qualcode.core.model import Coding, Document
 from qualcode.errors import QualcodeError
-from qualcode.i18n import plural
+from qualcode.i18n import N_, _, plural
 from qualcode.store import Project
 
 CONTEXT_SENTENCES = 2
@@ -38,42 +38,48 @@ class SuggestionsScreen(Screen[None]):
         Binding(
             "a",
             "accept",
-            "Accept",
+            N_("Accept"),
             id="suggestion-accept",
-            tooltip="Accept: it becomes your coding.",
+            tooltip=N_("Accept: it becomes your coding."),
         ),
         Binding(
             "r,x",
             "reject",
-            "Reject",
+            N_("Reject"),
             id="suggestion-reject",
-            tooltip="Reject: it is removed and never suggested again.",
+            tooltip=N_("Reject: it is removed and never suggested again."),
         ),
         Binding(
             "A",
             "accept_code",
-            "Accept all of code",
+            N_("Accept all of code"),
             key_display="A",
             id="suggestion-accept-code",
-            tooltip="Accept every pending suggestion of this code.",
+            tooltip=N_("Accept every pending suggestion of this code."),
         ),
-        Binding("j,down,n", "next", "Next", id="suggestion-next", tooltip="The next suggestion."),
         Binding(
-            "k,up,p", "previous", "Previous", id="suggestion-previous", tooltip="The previous one."
+            "j,down,n", "next", N_("Next"), id="suggestion-next", tooltip=N_("The next suggestion.")
+        ),
+        Binding(
+            "k,up,p",
+            "previous",
+            N_("Previous"),
+            id="suggestion-previous",
+            tooltip=N_("The previous one."),
         ),
         Binding(
             "u",
             "run_rules",
-            "Run rules",
+            N_("Run rules"),
             id="suggestion-run",
-            tooltip="Run the codebook's rules (auto-code) over every document.",
+            tooltip=N_("Run the codebook's rules (auto-code) over every document."),
         ),
         Binding(
             "escape",
             "back",
-            "Cancel / back",
+            N_("Cancel / back"),
             id="suggestion-back",
-            tooltip="Cancel a running auto-code, or go back to coding.",
+            tooltip=N_("Cancel a running auto-code, or go back to coding."),
         ),
     ]
 
@@ -105,7 +111,7 @@ class SuggestionsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#suggestion-passage").border_title = "Passage"
-        self.query_one("#suggestion-code").border_title = "Suggested code"
+        self.query_one("#suggestion-code").border_title = _("Suggested code")
         self.query_one(ProgressBar).display = False
         self.reload()
 
@@ -142,15 +148,19 @@ class SuggestionsScreen(Screen[None]):
         c = self.current
         if c is None:
             self._status(
-                f"No pending suggestions ({self.reviewed} reviewed here). "
-                "Press u to run the codebook's rules, escape to go back."
+                _(
+                    "No pending suggestions ({reviewed} reviewed here). Press u to run the codebook's rules, escape to go back."
+                ).format(reviewed=self.reviewed)
             )
             passage.update("")
             side.update("")
             return
         self._status(
-            f"Suggestion {self.index + 1} of {len(self.pending)} · {c.doc} · "
-            f"a accept · r reject · A accept all {self._label(c.code)}"
+            _(
+                "Suggestion {value} of {n} · {doc} · a accept · r reject · A accept all {label}"
+            ).format(
+                value=self.index + 1, n=len(self.pending), doc=c.doc, label=self._label(c.code)
+            )
         )
         passage.update(self._passage(c))
         side.update(self._code_panel(c))
@@ -185,7 +195,10 @@ class SuggestionsScreen(Screen[None]):
             else:
                 if a < c.start:
                     out.append(text[a : c.start], style="dim")
-                out.append(text[max(a, c.start) : min(b, c.end)], style=f"bold on {color}")
+                out.append(
+                    text[max(a, c.start) : min(b, c.end)],
+                    style=f"bold on {color}",
+                )
                 if b > c.end:
                     out.append(text[c.end : b], style="dim")
             pos = b
@@ -204,7 +217,7 @@ class SuggestionsScreen(Screen[None]):
         out.append(code.label_in(self.label_lang), style="bold")
         out.append(f"\n{code.id}", style="dim")
         if code.key:
-            out.append(f"  key {code.key}", style="dim")
+            out.append(_("  key {key}").format(key=code.key), style="dim")
         if self._explain is None:
             from qualcode import services
 
@@ -214,13 +227,13 @@ class SuggestionsScreen(Screen[None]):
         except QualcodeError:
             evidence = ()
         if evidence:
-            out.append("\n\nMatched: ", style="bold")
+            out.append(_("\n\nMatched: "), style="bold")
             out.append(", ".join(evidence))
         if code.description:
             out.append("\n\n")
             out.append(code.description)
         if code.exclusion:
-            out.append("\n\nNot when: ", style="bold")
+            out.append(_("\n\nNot when: "), style="bold")
             out.append(code.exclusion)
         return out
 
@@ -232,8 +245,8 @@ class SuggestionsScreen(Screen[None]):
         self.index = min(self.index, max(len(self.pending) - 1, 0))
         self.show()
         messages = {
-            "accepted": ("accepted {n} suggestion", "accepted {n} suggestions"),
-            "rejected": ("rejected {n} suggestion", "rejected {n} suggestions"),
+            "accepted": (_("accepted {n} suggestion"), _("accepted {n} suggestions")),
+            "rejected": (_("rejected {n} suggestion"), _("rejected {n} suggestions")),
         }
         self.notify(plural(len(guids), *messages[verb]), timeout=2)
 
@@ -304,7 +317,7 @@ class SuggestionsScreen(Screen[None]):
         bar = self.query_one(ProgressBar)
         bar.update(total=None, progress=0)
         bar.display = True
-        self._status("Running the rules… (escape cancels; nothing is stored until the end)")
+        self._status(_("Running the rules… (escape cancels; nothing is stored until the end)"))
         self._autocode(self._cancel)
 
     @work(thread=True, exclusive=True, group="autocode", description="auto-code")
@@ -320,7 +333,7 @@ class SuggestionsScreen(Screen[None]):
             self.app.call_from_thread(self._finished, None, str(exc))
             return
         if report.cancelled:
-            self.app.call_from_thread(self._finished, None, "Cancelled: nothing was stored.")
+            self.app.call_from_thread(self._finished, None, _("Cancelled: nothing was stored."))
             return
         stored = report.stored.created if report.stored else 0
         self.app.call_from_thread(
@@ -335,7 +348,11 @@ class SuggestionsScreen(Screen[None]):
     def _progress(self, done: int, total: int, what: str) -> None:
         bar = self.query_one(ProgressBar)
         bar.update(total=total, progress=done)
-        self._status(f"Running the rules: {done}/{total} {what} (escape cancels)")
+        self._status(
+            _("Running the rules: {done}/{total} {what} (escape cancels)").format(
+                done=done, total=total, what=what
+            )
+        )
 
     def _finished(self, stored: int | None, message: str) -> None:
         self._cancel = None

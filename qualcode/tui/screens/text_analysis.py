@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, Tab
 
 from qualcode.core.text_analysis import GROUPINGS, KwicLine, WordFrequencies
 from qualcode.errors import QualcodeError
-from qualcode.i18n import plural
+from qualcode.i18n import N_, _, plural
 from qualcode.store import Project
 
 TOP_PER_GROUP = 25
@@ -30,45 +30,51 @@ class TextAnalysisScreen(Screen[None]):
     """Word frequencies and KWIC over the project's documents."""
 
     BINDINGS = [
-        Binding("escape", "back", "Back", id="text-back", tooltip="Back to coding."),
-        Binding("w", "show_tab('tab-words')", "Words", id="text-words", tooltip="The word counts."),
+        Binding("escape", "back", N_("Back"), id="text-back", tooltip=N_("Back to coding.")),
+        Binding(
+            "w",
+            "show_tab('tab-words')",
+            N_("Words"),
+            id="text-words",
+            tooltip=N_("The word counts."),
+        ),
         Binding(
             "k",
             "show_tab('tab-kwic')",
-            "KWIC",
+            N_("KWIC"),
             id="text-kwic",
-            tooltip="Keyword in context: type a word or phrase, then enter.",
+            tooltip=N_("Keyword in context: type a word or phrase, then enter."),
         ),
         Binding(
             "b",
             "cycle_grouping",
-            "Group by",
+            N_("Group by"),
             id="words-grouping",
-            tooltip="Count per corpus, document, case, code or speaker.",
+            tooltip=N_("Count per corpus, document, case, code or speaker."),
         ),
         Binding(
             "l",
             "toggle_lemma",
-            "Lemma/exact",
+            N_("Lemma/exact"),
             id="kwic-lemma",
-            tooltip="Match KWIC on lemmas or exact words.",
+            tooltip=N_("Match KWIC on lemmas or exact words."),
         ),
-        Binding("plus,equals_sign", "wider", "Wider", show=False, id="kwic-wider"),
-        Binding("minus", "narrower", "Narrower", show=False, id="kwic-narrower"),
+        Binding("plus,equals_sign", "wider", N_("Wider"), show=False, id="kwic-wider"),
+        Binding("minus", "narrower", N_("Narrower"), show=False, id="kwic-narrower"),
         Binding(
             "e",
             "export('csv')",
-            "Export CSV",
+            N_("Export CSV"),
             id="text-export-csv",
-            tooltip="Write the table as CSV.",
+            tooltip=N_("Write the table as CSV."),
         ),
         Binding(
             "E",
             "export('xlsx')",
-            "Export XLSX",
+            N_("Export XLSX"),
             key_display="E",
             id="text-export-xlsx",
-            tooltip="Write the table as XLSX.",
+            tooltip=N_("Write the table as XLSX."),
         ),
     ]
 
@@ -89,10 +95,10 @@ class TextAnalysisScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("", id="status")
         with TabbedContent(id="text-tabs", initial="tab-words"):
-            with TabPane("Words", id="tab-words"):
+            with TabPane(_("Words"), id="tab-words"):
                 yield DataTable(id="words-table", cursor_type="row", zebra_stripes=True)
-            with TabPane("KWIC", id="tab-kwic"):
-                yield Input(placeholder="a word or phrase, then enter", id="kwic-term")
+            with TabPane(_("KWIC"), id="tab-kwic"):
+                yield Input(placeholder=_("a word or phrase, then enter"), id="kwic-term")
                 yield DataTable(id="kwic-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -191,7 +197,9 @@ class TextAnalysisScreen(Screen[None]):
         if self.tab == "words":
             groups = len(self.freq.counts) if self.freq else 0
             shown = plural(groups, "{n} group", "{n} groups")
-            text = f"Words by {self.by} ({shown}, top {TOP_PER_GROUP}, stop words removed) · b group by · e/E export"
+            text = _(
+                "Words by {by} ({shown}, top {TOP_PER_GROUP}, stop words removed) · b group by · e/E export"
+            ).format(by=self.by, shown=shown, TOP_PER_GROUP=TOP_PER_GROUP)
         else:
             mode = "lemma" if self.lemma else "exact"
             found = (
@@ -202,9 +210,11 @@ class TextAnalysisScreen(Screen[None]):
                     term=repr(self.term),
                 )
                 if self.term
-                else "type a term"
+                else _("type a term")
             )
-            text = f"KWIC: {found} · {mode} (l) · width {self.width} (+/-) · e/E export"
+            text = _("KWIC: {found} · {mode} (l) · width {width} (+/-) · e/E export").format(
+                found=found, mode=mode, width=self.width
+            )
         self.query_one("#status", Static).update(text)
 
     def action_export(self, fmt: str) -> None:
@@ -226,7 +236,7 @@ class TextAnalysisScreen(Screen[None]):
                 services.export_words(freq, path, fmt=fmt)
             else:
                 if not self.term:
-                    self.notify("search a term first", severity="warning")
+                    self.notify(_("search a term first"), severity="warning")
                     return
                 safe = "".join(ch if ch.isalnum() else "_" for ch in names.text(self.term))[:40]
                 path = self.export_dir / f"kwic-{safe}.{fmt}"
@@ -243,8 +253,8 @@ class TextAnalysisScreen(Screen[None]):
         except (QualcodeError, OSError) as exc:
             self.notify(str(exc), severity="error")
             return
-        note = f" (pseudonyms from {names_file.name})" if names_file else ""
-        self.notify(f"wrote {path}{note}", timeout=4)
+        note = _(" (pseudonyms from {name})").format(name=names_file.name) if names_file else ""
+        self.notify(_("wrote {path}{note}").format(path=path, note=note), timeout=4)
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -15,6 +15,7 @@ from textual.widgets.tree import TreeNode
 
 from qualcode.core.codebook import Codebook
 from qualcode.core.model import CodeCount
+from qualcode.i18n import N_
 
 
 class CodeTree(Tree[str]):
@@ -25,78 +26,82 @@ class CodeTree(Tree[str]):
     """
 
     BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False, id="codebook-down"),
-        Binding("k", "cursor_up", "Up", show=False, id="codebook-up"),
+        Binding("j", "cursor_down", N_("Down"), show=False, id="codebook-down"),
+        Binding("k", "cursor_up", N_("Up"), show=False, id="codebook-up"),
         Binding(
             "a",
             "screen.add_code(False)",
-            "Add sub-code",
+            N_("Add sub-code"),
             id="codebook-add",
-            tooltip="Add a sub-code under the highlighted code.",
+            tooltip=N_("Add a sub-code under the highlighted code."),
         ),
         Binding(
             "A",
             "screen.add_code(True)",
-            "Add code",
+            N_("Add code"),
             id="codebook-add-top",
             show=False,
-            tooltip="Add a top-level code.",
+            tooltip=N_("Add a top-level code."),
         ),
         Binding(
             "e",
             "screen.rename_code",
-            "Rename",
+            N_("Rename"),
             id="codebook-rename",
-            tooltip="Rename the code's label (in the label language shown).",
+            tooltip=N_("Rename the code's label (in the label language shown)."),
         ),
         Binding(
             "number_sign",
             "screen.recolor_code",
-            "Colour",
+            N_("Colour"),
             id="codebook-recolor",
             show=False,
-            tooltip="Give the code another colour (#RRGGBB).",
+            tooltip=N_("Give the code another colour (#RRGGBB)."),
         ),
         Binding(
             "K",
             "screen.rekey_code",
-            "Key",
+            N_("Key"),
             id="codebook-rekey",
             show=False,
-            tooltip="Give the code another key (empty: none).",
+            tooltip=N_("Give the code another key (empty: none)."),
         ),
         Binding(
             "p",
             "screen.move_code",
-            "Move",
+            N_("Move"),
             id="codebook-move",
             show=False,
-            tooltip="Move the code (with its sub-codes) under another parent.",
+            tooltip=N_("Move the code (with its sub-codes) under another parent."),
         ),
         Binding(
             "M",
             "screen.merge_code",
-            "Merge",
+            N_("Merge"),
             id="codebook-merge",
-            tooltip="Merge the code into another; its codings follow.",
+            tooltip=N_("Merge the code into another; its codings follow."),
         ),
         Binding(
             "d,delete",
             "screen.delete_code",
-            "Delete",
+            N_("Delete"),
             id="codebook-delete",
-            tooltip="Delete a code without codings (a coded code is merged instead).",
+            tooltip=N_("Delete a code without codings (a coded code is merged instead)."),
         ),
         Binding(
-            "m", "screen.code_memo", "Memo", id="codebook-memo", tooltip="Write a memo on the code."
+            "m",
+            "screen.code_memo",
+            N_("Memo"),
+            id="codebook-memo",
+            tooltip=N_("Write a memo on the code."),
         ),
         Binding(
             "R",
             "screen.retrieve",
-            "Retrieve",
+            N_("Retrieve"),
             id="codebook-retrieve",
             show=False,
-            tooltip="Every passage coded with the code.",
+            tooltip=N_("Every passage coded with the code."),
         ),
     ]
     """Keys of the codebook pane (they act on the highlighted code)."""

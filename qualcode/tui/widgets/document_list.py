@@ -14,7 +14,7 @@ from textual.widgets.option_list import Option
 
 from qualcode.core.model import DocumentSummary
 from qualcode.core.names import escape
-from qualcode.i18n import plural
+from qualcode.i18n import N_, plural
 
 
 def progress(codings: int, share: float) -> str:
@@ -28,35 +28,35 @@ class DocumentList(OptionList):
     """One option per document; the option id is the document name."""
 
     BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False, id="documents-down"),
-        Binding("k", "cursor_up", "Up", show=False, id="documents-up"),
+        Binding("j", "cursor_down", N_("Down"), show=False, id="documents-down"),
+        Binding("k", "cursor_up", N_("Up"), show=False, id="documents-up"),
         Binding(
             "m",
             "screen.document_memo",
-            "Memo",
+            N_("Memo"),
             id="documents-memo",
-            tooltip="Write a memo on the highlighted document.",
+            tooltip=N_("Write a memo on the highlighted document."),
         ),
         Binding(
             "n",
             "screen.rename_document",
-            "Rename",
+            N_("Rename"),
             id="documents-rename",
-            tooltip="Rename the highlighted document (u undoes).",
+            tooltip=N_("Rename the highlighted document (u undoes)."),
         ),
         Binding(
             "d",
             "screen.delete_document",
-            "Delete",
+            N_("Delete"),
             id="documents-delete",
-            tooltip="Delete the highlighted document with its codings and memos (u undoes).",
+            tooltip=N_("Delete the highlighted document with its codings and memos (u undoes)."),
         ),
         Binding(
             "l",
             "screen.link_case",
-            "Case",
+            N_("Case"),
             id="documents-link-case",
-            tooltip="Make the highlighted document part of a case (created when new).",
+            tooltip=N_("Make the highlighted document part of a case (created when new)."),
         ),
     ]
     """Keys of the document list."""

@@ -44,7 +44,7 @@ from textual.strip import Strip
 
 from qualcode.core.model import Coding, Document
 from qualcode.core.search import WORD_RE
-from qualcode.i18n import plural
+from qualcode.i18n import N_, _, plural
 
 BUCKET = 2048
 LANES = 5
@@ -113,7 +113,7 @@ class CodingIndex:
         next_lane = 0
         for c in ordered:
             while active and active[0][0] <= c.start:
-                _, lane = heapq.heappop(active)
+                _end, lane = heapq.heappop(active)
                 heapq.heappush(free, lane)
             if free:
                 lane = heapq.heappop(free)
@@ -187,57 +187,74 @@ class TranscriptView(ScrollView, can_focus=True):
     """Shows one document; moves by character, word, sentence and turn; holds the selection."""
 
     BINDINGS = [
-        Binding("down,j", "next_sentence", "Next sentence", show=False, id="next-sentence"),
-        Binding("up,k", "previous_sentence", "Prev sentence", show=False, id="previous-sentence"),
+        Binding("down,j", "next_sentence", N_("Next sentence"), show=False, id="next-sentence"),
+        Binding(
+            "up,k", "previous_sentence", N_("Prev sentence"), show=False, id="previous-sentence"
+        ),
         Binding(
             "shift+down,J",
             "extend_sentence(1)",
-            "Extend",
+            N_("Extend"),
             show=True,
             key_display="⇧↓",
             id="extend-down",
-            tooltip="Extend the selection by a sentence.",
+            tooltip=N_("Extend the selection by a sentence."),
         ),
         Binding(
             "shift+up,K",
             "extend_sentence(-1)",
-            "Extend up",
+            N_("Extend up"),
             show=False,
             id="extend-up",
-            tooltip="Extend the selection upwards by a sentence (or shrink it).",
+            tooltip=N_("Extend the selection upwards by a sentence (or shrink it)."),
         ),
-        Binding("w", "word(1)", "Next word", show=False, id="next-word"),
-        Binding("b", "word(-1)", "Prev word", show=False, id="previous-word"),
-        Binding("W", "extend_word(1)", "Extend by word", show=False, id="extend-word"),
-        Binding("B", "extend_word(-1)", "Extend back by word", show=False, id="extend-word-back"),
-        Binding("right,l", "char(1)", "Next character", show=False, id="next-char"),
-        Binding("left,h", "char(-1)", "Prev character", show=False, id="previous-char"),
-        Binding("shift+right,L", "extend_char(1)", "Extend by char", show=False, id="extend-char"),
+        Binding("w", "word(1)", N_("Next word"), show=False, id="next-word"),
+        Binding("b", "word(-1)", N_("Prev word"), show=False, id="previous-word"),
+        Binding("W", "extend_word(1)", N_("Extend by word"), show=False, id="extend-word"),
         Binding(
-            "shift+left,H", "extend_char(-1)", "Shrink by char", show=False, id="extend-char-back"
+            "B", "extend_word(-1)", N_("Extend back by word"), show=False, id="extend-word-back"
+        ),
+        Binding("right,l", "char(1)", N_("Next character"), show=False, id="next-char"),
+        Binding("left,h", "char(-1)", N_("Prev character"), show=False, id="previous-char"),
+        Binding(
+            "shift+right,L", "extend_char(1)", N_("Extend by char"), show=False, id="extend-char"
+        ),
+        Binding(
+            "shift+left,H",
+            "extend_char(-1)",
+            N_("Shrink by char"),
+            show=False,
+            id="extend-char-back",
         ),
         Binding(
             "v",
             "toggle_visual",
-            "Visual",
+            N_("Visual"),
             show=True,
             id="visual-mode",
-            tooltip="Visual mode: every move extends the selection.",
+            tooltip=N_("Visual mode: every move extends the selection."),
         ),
         Binding(
-            "t", "select_turn", "Turn", show=True, id="select-turn", tooltip="Select the turn."
+            "t",
+            "select_turn",
+            N_("Turn"),
+            show=True,
+            id="select-turn",
+            tooltip=N_("Select the turn."),
         ),
-        Binding("right_square_bracket", "next_turn", "Next turn", show=False, id="next-turn"),
+        Binding("right_square_bracket", "next_turn", N_("Next turn"), show=False, id="next-turn"),
         Binding(
-            "left_square_bracket", "previous_turn", "Prev turn", show=False, id="previous-turn"
+            "left_square_bracket", "previous_turn", N_("Prev turn"), show=False, id="previous-turn"
         ),
-        Binding("pagedown,ctrl+d", "page_down", "Page down", show=False, id="page-down"),
-        Binding("pageup,ctrl+u", "page_up", "Page up", show=False, id="page-up"),
-        Binding("home,g", "first_sentence", "Top", show=False, id="first-sentence"),
-        Binding("end,G", "last_sentence", "Bottom", show=False, id="last-sentence"),
-        Binding("n", "next_coding(1)", "Next coded", show=False, id="next-coding"),
-        Binding("N", "next_coding(-1)", "Prev coded", show=False, id="previous-coding"),
-        Binding("escape", "collapse", "Collapse selection", show=False, id="collapse-selection"),
+        Binding("pagedown,ctrl+d", "page_down", N_("Page down"), show=False, id="page-down"),
+        Binding("pageup,ctrl+u", "page_up", N_("Page up"), show=False, id="page-up"),
+        Binding("home,g", "first_sentence", N_("Top"), show=False, id="first-sentence"),
+        Binding("end,G", "last_sentence", N_("Bottom"), show=False, id="last-sentence"),
+        Binding("n", "next_coding(1)", N_("Next coded"), show=False, id="next-coding"),
+        Binding("N", "next_coding(-1)", N_("Prev coded"), show=False, id="previous-coding"),
+        Binding(
+            "escape", "collapse", N_("Collapse selection"), show=False, id="collapse-selection"
+        ),
     ]
     """Movement keys; every one has an id so it can be remapped in the settings."""
 
@@ -956,11 +973,14 @@ class TranscriptView(ScrollView, can_focus=True):
         parts = []
         if doc.sentences:
             i = self._sentence_index(self.point)
-            parts.append(f"sentence {i + 1}/{len(doc.sentences)}")
+            parts.append(_("sentence {value}/{n}").format(value=i + 1, n=len(doc.sentences)))
             ti = self._turn_index()
             if ti is not None:
                 t = doc.turns[ti]
-                parts.append(f"turn {t.number}/{len(doc.turns)} {t.speaker or ''}".rstrip())
+                parts.append(
+                    _("turn {number}/{total}").format(number=t.number, total=len(doc.turns))
+                    + (f" {t.speaker}" if t.speaker else "")
+                )
         if self.selection is not None and doc.text:
             start, end = self.selection.start, self.selection.end
             n = len(WORD_RE.findall(doc.text, start, min(end, start + WORD_COUNT_MAX)))
@@ -969,5 +989,5 @@ class TranscriptView(ScrollView, can_focus=True):
             else:
                 parts.append(plural(n, "{n} word", "{n} words"))
         if self.visual:
-            parts.append("VISUAL")
+            parts.append(_("VISUAL"))
         return " · ".join(parts)
