@@ -1,4 +1,4 @@
-"""User settings: who is coding, theme, key remapping.
+"""User settings: who is coding, theme, key remapping, pane widths.
 
 Settings live in ``$XDG_CONFIG_HOME/qualcode/settings.yaml`` (platformdirs); the
 environment overrides them (``QUALCODE_CODER``), and command-line options override
@@ -58,8 +58,14 @@ class Settings:
     ``-``, ``@``) as it is, for analysis scripts; by default such a cell gets a
     leading ``'`` so Excel or LibreOffice shows it instead of running it."""
 
+    pane_widths: dict[str, int] = field(default_factory=dict)
+    """Columns of the workbench's side panes as the user set them with ``<`` and ``>``
+    (``{"codebook": 44, "documents": 24}``); a pane not named here sizes to its content."""
 
-FIELDS = ("coder", "theme", "keymap", "label_lang", "raw_csv")
+
+FIELDS = ("coder", "theme", "keymap", "label_lang", "raw_csv", "pane_widths")
+PANES = ("codebook", "documents")
+"""The side panes whose width can be set."""
 
 
 def load_settings(path: Path | None = None) -> Settings:
@@ -98,13 +104,68 @@ def load_settings(path: Path | None = None) -> Settings:
     keymap = data.get("keymap") or {}
     if not isinstance(keymap, dict):
         raise InputError("'keymap' must map binding ids to keys", path=path)
+    widths = data.get("pane_widths") or {}
+    if not isinstance(widths, dict) or any(
+        k not in PANES or not isinstance(v, int) or isinstance(v, bool) or not 8 <= v <= 400
+        for k, v in widths.items()
+    ):
+        raise InputError(
+            "'pane_widths' must map codebook and documents to columns (8-400)",
+            path=path,
+            hint="e.g. pane_widths: {codebook: 44}; delete it to size the panes to their content",
+        )
     return Settings(
         coder=data.get("coder"),
         theme=data.get("theme") or "textual-dark",
         keymap={str(k): str(v) for k, v in keymap.items()},
         label_lang=data.get("label_lang"),
         raw_csv=bool(data.get("raw_csv", False)),
+        pane_widths={str(k): int(v) for k, v in widths.items()},
     )
+
+
+def save_setting(key: str, value: Any, path: Path | None = None) -> Path:
+    """Set one key of the settings file (``None`` removes it), keeping the file's other
+    keys, order and comments.
+
+    Returns:
+        The settings file written.
+
+    Raises:
+        InputError: an unknown key, or a settings file that is not a YAML mapping.
+        OSError: the file cannot be written.
+    """
+    if key not in FIELDS:
+        raise InputError(f"unknown setting {key!r}", hint="known: " + ", ".join(FIELDS))
+    path = path or config_dir() / "settings.yaml"
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    yaml = YAML()
+    yaml.preserve_quotes = True
+    data: Any = None
+    if path.exists():
+        try:
+            data = yaml.load(path.read_text(encoding="utf-8"))
+        except YAMLError as exc:
+            raise InputError(f"settings are not valid YAML: {exc}", path=path) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise InputError("settings must be a mapping", path=path)
+    if value is None or value == {}:
+        data.pop(key, None)
+    else:
+        data[key] = value
+    path.parent.mkdir(parents=True, exist_ok=True)
+    import io
+
+    out = io.StringIO()
+    yaml.dump(data, out)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(out.getvalue() if data else "", encoding="utf-8")
+    os.replace(tmp, path)
+    return path
 
 
 def default_coder(settings: Settings | None = None) -> str:

@@ -272,11 +272,14 @@ def matrix_project(matrix_path: Path) -> Iterator[Project]:
 
 
 def dump_content(path: Path) -> list[str]:
-    """The database's content without the action log and the coders' reference rows
+    """The database's content without the action log, the coders' reference rows
     (a coder's row is made the first time they code and is not part of an action,
-    so undo leaves it): equal dumps mean the same project content."""
+    so undo leaves it) and where each coder left the workbench (not an action
+    either): equal dumps mean the same project content."""
     return [
         line
         for line in dump_db(path)
-        if not line.startswith(('INSERT INTO "actions"', 'INSERT INTO "coders"'))
+        if not line.startswith(
+            ('INSERT INTO "actions"', 'INSERT INTO "coders"', 'INSERT INTO "workbench_state"')
+        )
     ]

@@ -20,6 +20,7 @@ from qualcode.cli import (  # noqa: F401  (registers commands)
     project,
     refi,
     review,
+    serve,
     team,
     text,
     transcripts,

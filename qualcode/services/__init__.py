@@ -51,6 +51,7 @@ from qualcode.services.merge import (
     merge_driver,
     merge_files,
 )
+from qualcode.services.narrate import describe, describe_pending
 from qualcode.services.projects import (
     adopt_codebook,
     build_demo,
@@ -123,6 +124,8 @@ __all__ = [
     "delete_document",
     "demo_location",
     "demo_transcripts",
+    "describe",
+    "describe_pending",
     "diff_files",
     "document_case",
     "evaluate_rules",

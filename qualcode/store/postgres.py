@@ -19,7 +19,8 @@ role's own rows (and say so with SQLSTATE 42501 and a message naming the role):
   ``review revise``);
 * the action log: ``INSERT`` (own entries); tombstones, review comments: ``INSERT``
   and ``DELETE`` (own rows, for undo);
-* memos, done marks, rejected suggestions: write own rows;
+* memos, done marks, rejected suggestions, the workbench state (where one left
+  the workbench): write own rows;
 * the codebook (``codes``, ``code_aliases``): edit (a code's ``version`` is checked
   on every edit, so two coders never silently overwrite each other);
 * a supervisor's role also: ``UPDATE`` of the review columns of any coding, the
@@ -48,6 +49,7 @@ CODER_GRANTS: dict[str, str] = {
     "suggestion_rejections": "INSERT, DELETE",
     "codes": "INSERT, UPDATE, DELETE",
     "code_aliases": "INSERT, UPDATE, DELETE",
+    "workbench_state": "INSERT, UPDATE, DELETE",
 }
 """Table -> privileges of every coder's role (beyond ``SELECT`` on everything)."""
 

@@ -77,6 +77,7 @@ from qualcode.store.history import HistoryMixin
 from qualcode.store.matrices import MatrixMixin
 from qualcode.store.memos import MemoMixin
 from qualcode.store.merge_projects import ProjectMergeMixin
+from qualcode.store.narrate import NarrateMixin
 from qualcode.store.recode import RecodeMixin
 from qualcode.store.refi import RefiMixin
 from qualcode.store.reimport import (
@@ -99,6 +100,7 @@ from qualcode.store.search import (
 from qualcode.store.search_simple import KwicSearchMixin
 from qualcode.store.suggestions import SuggestionMixin
 from qualcode.store.team import TeamMixin
+from qualcode.store.workbench import WorkbenchMixin
 
 
 class Project(
@@ -118,6 +120,8 @@ class Project(
     HistoryMixin,
     KwicSearchMixin,
     RetrievalMixin,
+    NarrateMixin,
+    WorkbenchMixin,
     ProjectBase,
 ):
     """An open project (a SQLite file or a PostgreSQL database).

@@ -72,6 +72,18 @@ class SettingRow(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
+class WorkbenchStateRow(Base):
+    """Where a coder left the workbench (document, scroll, selection, filter), one row
+    per coder (revision 0017); kept in the project so it travels with it. Not part of
+    the action log: returning to a place is not an action to undo or merge."""
+
+    __tablename__ = "workbench_state"
+
+    coder: Mapped[str] = mapped_column(String(200), primary_key=True)
+    state: Mapped[str] = mapped_column(Text, default="{}")
+    updated: Mapped[str] = mapped_column(String(40))
+
+
 class CoderRow(Base):
     """A person (or ``rules``) who codes."""
 

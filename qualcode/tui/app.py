@@ -269,7 +269,10 @@ class QualcodeApp(App[None]):
                 "adjudication needs two coders' codings in this document", severity="warning"
             )
             return
-        self.push_screen(AdjudicateScreen(self.project, doc, *pair), self._back_to_coding)
+        self.push_screen(
+            AdjudicateScreen(self.project, doc, *pair, label_lang=self.settings.label_lang),
+            self._back_to_coding,
+        )
 
     def _back_to_coding(self, _result: object = None) -> None:
         reload = getattr(self.screen, "reload", None)
@@ -292,10 +295,17 @@ class QualcodeApp(App[None]):
         self.push_screen(TextAnalysisScreen(self.project))
 
     def action_help(self) -> None:
+        from qualcode.tui.screens.coding import CodingScreen
         from qualcode.tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.settings.keymap))
+            coding = self.screen if isinstance(self.screen, CodingScreen) else None
+            self.push_screen(
+                HelpScreen(
+                    self.settings.keymap,
+                    narrow=coding.narrow if coding is not None else self.size.width < 100,
+                )
+            )
 
     def action_toggle_theme(self) -> None:
         self.theme = self.LIGHT if self.theme != self.LIGHT else self.DARK
@@ -334,6 +344,13 @@ class QualcodeApp(App[None]):
                 f"{pretty(row.keys)} · {row.area} · {row.id}",
                 partial(self._palette_run, action, node),
             )
+        if coding is not None and self.project is not None:
+            for name in self.project.document_names():
+                yield SystemCommand(
+                    f"Open document: {name}",
+                    "show it in the transcript pane",
+                    partial(coding.open_document_named, name),
+                )
         yield from super().get_system_commands(screen)
 
     async def _palette_run(self, action: str, node: DOMNode) -> None:
@@ -363,6 +380,11 @@ class QualcodeApp(App[None]):
 
     def on_unmount(self) -> None:
         if self.project is not None:
+            from qualcode.tui.screens.coding import CodingScreen
+
+            for screen in self.screen_stack:
+                if isinstance(screen, CodingScreen):
+                    screen.keep_place()  # before the project closes
             self.project.close()
         if self._window is not None:
             self._window.release()

@@ -29,6 +29,7 @@ class KeyInfo:
 def _areas() -> list[tuple[str, str, list[BindingType]]]:
     from qualcode.tui.app import QualcodeApp
     from qualcode.tui.screens.coding import CodingScreen
+    from qualcode.tui.screens.documents import DocumentSwitcher
     from qualcode.tui.screens.jobs import JobModal
     from qualcode.tui.screens.modals import MemoEditor
     from qualcode.tui.screens.picker import CodePicker
@@ -44,6 +45,7 @@ def _areas() -> list[tuple[str, str, list[BindingType]]]:
         ("Transcript: moving and selecting", "transcript", list(TranscriptView.BINDINGS)),
         ("Codebook pane", "codebook", list(CodeTree.BINDINGS)),
         ("Document list", "documents", list(DocumentList.BINDINGS)),
+        ("Document switcher (o)", "switcher", list(DocumentSwitcher.BINDINGS)),
         ("Code picker", "picker", list(CodePicker.BINDINGS)),
         ("Search screen", "search", list(SearchScreen.BINDINGS)),
         ("Retrieval screen", "retrieval", list(RetrievalScreen.BINDINGS)),
@@ -63,6 +65,7 @@ def pretty(keys: str) -> str:
         "left_square_bracket": "[",
         "greater_than_sign": ">",
         "less_than_sign": "<",
+        "equals_sign": "=",
         "down": "↓",
         "up": "↑",
         "left": "←",

@@ -12,7 +12,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from click.testing import CliRunner
 from sqlalchemy import create_engine, text
-from sqlalchemy.exc import ProgrammingError
+from sqlalchemy.exc import DBAPIError, ProgrammingError
 
 from qualcode.cli import cli
 from qualcode.errors import ProjectError
@@ -389,3 +389,43 @@ def test_grants_are_renewed_for_every_registered_coder(team: Team) -> None:
     ani.apply_coding(DOC, "cost", 0, 5)
     ani.close()
     owner.close()
+
+
+def test_each_coder_keeps_only_their_own_workbench_state(team: Team) -> None:
+    """Where a coder left the workbench is theirs: over plain SQL a coder's role reads,
+    writes and deletes no one else's row (issue 17)."""
+    for who, doc in ((team.ani, DOC), (team.budi, "interview_07_ngo_observer")):
+        p = team.open(who)
+        try:
+            p.save_workbench_state({"doc": doc, "places": {doc: {"selection": [0, 9]}}})
+        finally:
+            p.close()
+    ani = team.open(team.ani)
+    try:
+        assert ani.workbench_state()["doc"] == DOC
+        assert ani.workbench_state(coder=team.budi) == {}  # hidden by the policy
+    finally:
+        ani.close()
+    state = "workbench_state"
+    engine = create_engine(team.db.url_as(team.ani))
+    with engine.connect() as conn:
+        assert conn.execute(text(f"SELECT coder FROM {state}")).scalars().all() == [team.ani]
+    engine.dispose()
+    assert (
+        team.sql(team.ani, f"UPDATE {state} SET state = '{{}}' WHERE coder = :c", c=team.budi) == 0
+    )
+    assert team.sql(team.ani, f"DELETE FROM {state} WHERE coder = :c", c=team.budi) == 0
+    with pytest.raises(DBAPIError, match="row-level security"):
+        team.sql(
+            team.ani,
+            f"INSERT INTO {state} (coder, state, updated) VALUES (:c, '{{}}', 'x')",
+            c=team.sri,
+        )
+    assert (
+        team.sql(team.ani, f"UPDATE {state} SET state = '{{}}' WHERE coder = :c", c=team.ani) == 1
+    )
+    owner = team.open()
+    try:
+        assert owner.workbench_state(coder=team.budi)["doc"] == "interview_07_ngo_observer"
+    finally:
+        owner.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from qualcode.settings import Settings
 from qualcode.store import open_project
 from qualcode.tui.app import QualcodeApp
 from qualcode.tui.screens.modals import MemoEditor, TextPrompt
@@ -70,24 +71,39 @@ async def test_codebook_edits_in_the_tree_reach_the_database_and_the_yaml(
     text = yaml_file.read_text(encoding="utf-8")
     assert "Ongkos layanan" in text and "#123456" in text and "id: cost.broker" in text
     assert "# Codebook: quality of public services" in text  # comments kept
-    notices = messages.notices()
-    assert "renamed cost" in notices and "deleted time.short_wait" in notices
+    assert messages.notices() == [
+        "renamed Biaya pelayanan to Ongkos layanan",
+        "recoloured Ongkos layanan",
+        "gave Ongkos layanan the key 9",
+        "added the code Calo",
+        "merged Pungutan tidak resmi into Calo; its codings follow (u undoes)",
+        "moved Selesai tepat waktu under Prosedur pelayanan",
+        "deleted the code Waktu tunggu singkat",
+    ]
 
 
 async def test_a_code_with_codings_is_never_deleted(
     make_app: Callable[..., QualcodeApp], demo_dir: Path, messages: Messages
 ) -> None:
-    app = make_app()
+    """The refusal points to the workbench's merge key (as remapped), not to the CLI."""
+    app = make_app(Settings(keymap={"codebook-merge": "G"}))
     async with app.run_test(size=(120, 35), message_hook=messages.append) as pilot:
         await pilot.pause()
-        await pilot.press("4")
+        await pilot.press("semicolon", "4", "a")  # product.error
+        await focus_code(app, pilot, "product.error")
+        await pilot.press("d")
+        await pilot.pause()
         await focus_code(app, pilot, "product")
         await pilot.press("d")
         await pilot.pause()
     project = open_project(str(demo_dir))
-    assert "product" in project.codebook()
+    assert {"product", "product.error"} <= set(c.id for c in project.codebook())
     project.close()
-    assert any("never deleted outright" in n for n in messages.notices())
+    assert messages.notices()[-2:] == [
+        "Produk salah atau perlu revisi has 1 coding and is never deleted: press G to merge "
+        "it into another code (its coding follows)",
+        "Produk pelayanan has 2 sub-codes: move or delete them first",
+    ]
 
 
 async def test_memos_on_a_coding_a_document_and_a_code(
@@ -106,7 +122,7 @@ async def test_memos_on_a_coding_a_document_and_a_code(
         view = app.screen.query_one(TranscriptView)
         strip = view.render_line(view.line_of(view.selection.start) - view.scroll_offset.y)  # type: ignore[union-attr]
         assert "✎" in "".join(seg.text for seg in strip)[:8]
-        assert view.border_subtitle == "✎ 1 memo"
+        assert view.border_subtitle == "1 coding · 1% coded · ✎ 1 memo"
     project = open_project(str(demo_dir))
     (c,) = project.codings(doc=FIRST_DOC)
     assert c.memo == "waited two hours"
@@ -132,7 +148,9 @@ async def test_undo_and_redo_in_the_workbench_also_after_a_restart(
         await pilot.pause()
         assert sorted(str(c.memo) for c in project.codings(doc=FIRST_DOC)) == ["None", "note"]
         project.close()
-    assert any(n.startswith("undid: memo on coding") for n in messages.notices())
+    assert "undid: memo on Waktu penyelesaian at «Is it all right if I record the…»" in (
+        messages.notices()
+    )
     app = make_app()  # opened again: the history is still there
     async with app.run_test(size=(120, 35)) as pilot:
         await pilot.pause()

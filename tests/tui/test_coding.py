@@ -131,10 +131,17 @@ async def test_several_codes_on_a_span_are_listed_and_one_is_removed(
         modal = app.screen
         assert isinstance(modal, ChoiceModal)
         assert [key for key, _ in modal.items] and len(modal.items) == 3
+        # each coding by its label, coder and first words: no offsets, no guid
+        assert [str(label) for _, label in modal.items] == [
+            f"■ {name}  tester  «Is it all right if I record the…»"
+            for name in ("Biaya pelayanan", "Prosedur pelayanan", "Waktu penyelesaian")
+        ]
         await pilot.press("down", "enter")
         await pilot.pause()
     project = open_project(str(demo_dir))
     left = sorted(c.code for c in project.codings(doc=FIRST_DOC))
     project.close()
     assert left == ["cost", "time"]  # the list is cost, procedure, time: the second went
-    assert "removed Prosedur pelayanan" in messages.notices()
+    assert messages.notices() == [
+        "removed Prosedur pelayanan from «Is it all right if I record the…»"
+    ]

@@ -10,6 +10,7 @@ from textual.widgets import OptionList
 from qualcode.store import open_project
 from qualcode.tui.app import QualcodeApp
 from qualcode.tui.screens.coding import CodingScreen
+from qualcode.tui.screens.picker import ChoiceModal
 from qualcode.tui.screens.retrieval import RetrievalScreen
 from qualcode.tui.screens.search import SearchScreen
 from qualcode.tui.widgets.transcript_view import TranscriptView
@@ -99,12 +100,20 @@ async def test_search_jumps_to_a_hit_and_codes_marked_hits_in_one_step(
         assert all(h.match.lower() == "antre" for h in search.hits)
         line = str(search.query_one(OptionList).get_option_at_index(0).prompt)
         assert search.hits[0].left[-10:] in line and "antre" in line
-        await pilot.press("space", "down", "space", "c", *"antrean", "enter")
+        await pilot.press("space", "down", "space", "c")
+        # the first time, the unit is asked: the sentence is offered first
+        assert isinstance(app.screen, ChoiceModal)
+        await pilot.press("enter", *"antrean", "enter")
         await pilot.pause()
         marked = search.hits[:2]
         project = open_project(str(demo_dir))
         got = sorted((c.doc, c.start, c.end, c.code) for c in project.codings())
-        assert got == sorted((h.doc, h.start, h.end, "time.long_wait") for h in marked)
+        sentences = set()
+        for h in marked:
+            s = project.document(h.doc).sentences[h.sentence - 1]
+            assert s.start <= h.start < h.end <= s.end
+            sentences.add((h.doc, s.start, s.end, "time.long_wait"))
+        assert got == sorted(sentences)
         await pilot.press("ctrl+l")  # lemma search finds inflected forms too
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -124,6 +133,6 @@ async def test_search_jumps_to_a_hit_and_codes_marked_hits_in_one_step(
         await pilot.pause()
         assert project.codings() == []
         project.close()
-    assert (
-        "coded 2 of 2 hits with Antrean dan waktu tunggu lama (one undo step)" in messages.notices()
+    assert messages.notices()[0] == (
+        "coded 2 sentences with Antrean dan waktu tunggu lama (one undo step)"
     )

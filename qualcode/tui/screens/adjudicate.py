@@ -20,8 +20,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from qualcode.core.narrate import passage
 from qualcode.core.team import Cluster, Comparison, SideSpan
 from qualcode.errors import QualcodeError
+from qualcode.i18n import plural
 from qualcode.store import Project
 
 CONTEXT = 120
@@ -72,15 +74,23 @@ class AdjudicateScreen(Screen[None]):
         coder_b: str,
         *,
         consensus: str = "consensus",
+        label_lang: str | None = None,
     ) -> None:
         super().__init__()
         self.project = project
+        self.codebook = project.codebook()
+        self.label_lang = label_lang
         self.doc = doc
         self.coder_a = coder_a
         self.coder_b = coder_b
         self.consensus = consensus
         self.text = project.document(doc).text
         self.comparison: Comparison = project.compare(doc, coder_a, coder_b, consensus=consensus)
+
+    def _label(self, code_id: str) -> str:
+        """A code by its label (the id of a code no longer in the codebook)."""
+        code = self.codebook.get(code_id)
+        return code.label_in(self.label_lang) if code is not None else code_id
 
     def compose(self) -> ComposeResult:
         yield Static("", id="status")
@@ -106,8 +116,8 @@ class AdjudicateScreen(Screen[None]):
         options.clear_options()
         for i, c in enumerate(self.comparison.clusters, start=1):
             label = Text(f"{i:>3} ")
-            label.append(c.code, style="bold")
-            label.append(f" [{c.start}:{c.end}] ")
+            label.append(self._label(c.code), style="bold")
+            label.append(" " + passage(self.text[c.start : c.end], 24) + " ")
             label.append(c.decision or "undecided", style="green" if c.decision else "yellow")
             options.add_option(Option(label, id=c.key))
         if self.comparison.clusters and highlight is not None:
@@ -116,8 +126,9 @@ class AdjudicateScreen(Screen[None]):
         cmp = self.comparison
         self.query_one("#status", Static).update(
             f"Adjudicate {self.doc}: {self.coder_a} (a) vs {self.coder_b} (b) -> "
-            f"{self.consensus} · {len(cmp.agreed)} agreed · {len(cmp.clusters)} disagreements"
-            f" · {cmp.undecided} undecided"
+            f"{self.consensus} · {len(cmp.agreed)} agreed · "
+            + plural(len(cmp.clusters), "{n} disagreement", "{n} disagreements")
+            + f" · {cmp.undecided} undecided"
         )
 
     def current(self) -> Cluster | None:
@@ -129,12 +140,11 @@ class AdjudicateScreen(Screen[None]):
 
     def _side(self, spans: tuple[SideSpan, ...], cluster: Cluster) -> Text:
         out = Text()
-        out.append(f"{cluster.code}\n", style="bold")
+        out.append(f"{self._label(cluster.code)}\n", style="bold")
         if not spans:
             out.append("(not coded)", style="italic dim")
             return out
         for s in spans:
-            out.append(f"[{s.start}:{s.end}]\n", style="dim")
             out.append(self.text[max(0, s.start - CONTEXT) : s.start], style="dim")
             out.append(self.text[s.start : s.end], style="bold reverse")
             out.append(self.text[s.end : s.end + CONTEXT] + "\n\n", style="dim")

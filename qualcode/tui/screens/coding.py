@@ -16,6 +16,12 @@ Every change is committed at once, is one entry in the action log, and can be un
 with ``u`` (redone with ``ctrl+r``), also after the app was closed and opened again:
 ``u`` takes back what this window did (another window of the same coder keeps its own
 history; see :func:`qualcode.services.history.claim_window`).
+
+Layout: the transcript gets the most width; the codebook pane grows with its longest
+label up to a third of the screen, the document list (hidden below 100 columns) up
+to a fifth; ``<`` and ``>`` change the focused side pane's width (kept in the
+settings), ``=`` sizes the panes to their content again. ``o`` opens any document
+at every size (and the command palette has "Open document: NAME" for each).
 """
 
 from __future__ import annotations
@@ -26,33 +32,69 @@ from collections.abc import Callable
 from pathlib import Path
 
 from rich.text import Text
-from textual import events
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, OptionList, Static, Tree
 
 from qualcode.core.codebook import Code, Codebook
-from qualcode.core.model import Coding
+from qualcode.core.model import CodeCount, Coding
 from qualcode.core.names import escape
+from qualcode.core.narrate import passage
 from qualcode.core.search import one_line
 from qualcode.core.spans import union_length
-from qualcode.errors import ProjectGoneError, QualcodeError
+from qualcode.core.units import UNITS
+from qualcode.errors import ConflictError, ProjectGoneError, QualcodeError
+from qualcode.i18n import plural
 from qualcode.store import Project
 from qualcode.tui.screens.modals import CodeForm, MemoEditor, NewCode, TextPrompt
-from qualcode.tui.screens.picker import ChoiceModal, CodePicker
+from qualcode.tui.screens.picker import ChoiceModal, CodeIndex, CodePicker
 from qualcode.tui.screens.retrieval import Jump
 from qualcode.tui.widgets.code_tree import CodeTree
-from qualcode.tui.widgets.document_list import DocumentList
+from qualcode.tui.widgets.document_list import DocumentList, progress
 from qualcode.tui.widgets.transcript_view import TranscriptView
 
 PREFIX_KEY = "semicolon"
 RECENT_MAX = 8
 TOP = "__top__"
 INVIVO_MAX = 60
+STATE_EVERY = 5.0
+"""Seconds between checks whether the place to return to changed (then it is kept)."""
+MAX_PLACES = 50
+"""Documents whose last place is kept per coder."""
+NARROW = 100
+"""Below this many columns the document list is hidden (``o`` opens documents)."""
+MIN_SIDE = 20
+"""The narrowest a side pane gets."""
+PANE_STEP = 2
+"""Columns one press of ``<`` or ``>`` takes or gives."""
+
+
+def pane_widths(
+    width: int, codebook_wants: int, documents_wants: int, chosen: dict[str, int] | None = None
+) -> tuple[int, int]:
+    """Columns of the document list (0: hidden) and of the codebook pane.
+
+    The panes size to their content: the codebook up to a third of the screen, the
+    documents up to a fifth; a width the user chose (``chosen``) is kept as long as
+    the transcript stays the widest pane. Below :data:`NARROW` columns the document
+    list is hidden.
+    """
+    chosen = chosen or {}
+    documents = 0
+    if width >= NARROW:
+        want = chosen.get("documents", documents_wants)
+        top = width // 3 if "documents" in chosen else width // 5
+        documents = max(min(want, top), min(MIN_SIDE, width // 5))
+    rest = width - documents
+    want = chosen.get("codebook", codebook_wants)
+    top = (rest - 1) // 2 if "codebook" in chosen else width // 3
+    codebook = max(min(want, top), min(MIN_SIDE, top))
+    return documents, codebook
 
 
 def slug(text: str) -> str:
@@ -84,9 +126,16 @@ class CodingScreen(Screen[None]):
             tooltip="Pick a code for the selection (fuzzy search over ids, labels, definitions).",
         ),
         Binding(
+            "o",
+            "open_document",
+            "Open…",
+            id="open-document",
+            tooltip="Open another document (every document, type to filter).",
+        ),
+        Binding(
             "semicolon",
             "key_prefix",
-            "; key",
+            "Code key",
             id="code-key-prefix",
             tooltip="Type a code's key (1a, 3c, …) to apply it.",
         ),
@@ -101,6 +150,32 @@ class CodingScreen(Screen[None]):
             )
             for d in "1234567890"
         ],
+        Binding(
+            "less_than_sign",
+            "resize_pane(-1)",
+            "Narrower",
+            show=False,
+            id="pane-narrower",
+            tooltip="Make the codebook pane (the document list when it has the focus) "
+            "narrower; kept in the settings.",
+        ),
+        Binding(
+            "greater_than_sign",
+            "resize_pane(1)",
+            "Wider",
+            show=False,
+            id="pane-wider",
+            tooltip="Make the codebook pane (the document list when it has the focus) "
+            "wider; kept in the settings.",
+        ),
+        Binding(
+            "equals_sign",
+            "reset_panes",
+            "Fit panes",
+            show=False,
+            id="pane-fit",
+            tooltip="Size the side panes to their content again.",
+        ),
         Binding(
             "a",
             "case_info",
@@ -201,6 +276,12 @@ class CodingScreen(Screen[None]):
             self.codebook.languages[0] if self.codebook.languages else None
         )
         self.current_doc: str | None = None
+        self.search_unit: str | None = None
+        """How search hits are coded (``sentence``, ``turn``, ``hit``); asked once."""
+        self.code_index: CodeIndex | None = None
+        """The picker's matching index (with lemmas once a worker loaded them)."""
+        self._index_builder: Callable[[Codebook], CodeIndex] | None = None
+        self._loading_lemmas = False
         self.recent: list[str] = []
         self.filter_code: str | None = None
         self._prefix: str | None = None
@@ -209,6 +290,15 @@ class CodingScreen(Screen[None]):
         self._counts_timer: Timer | None = None
         self._last_event = ""
         self._status_text = ""
+        self._counts: dict[str, CodeCount] = {}
+        self._doc_memos = 0
+        self._widths = (0, 0)
+        """The side panes' widths as last laid out (documents, codebook)."""
+        self._places: dict[str, dict[str, object]] = {}
+        """Document -> where the coder was in it (selection, first line shown)."""
+        self._saved_state: dict[str, object] = {}
+        self._state_warned = False
+        self._view: TranscriptView | None = None
 
     # ------------------------------------------------------------------ layout
 
@@ -219,15 +309,69 @@ class CodingScreen(Screen[None]):
             with Vertical(id="transcript-pane"):
                 yield TranscriptView(id="transcript")
                 yield Static("", id="at-cursor")
+                with VerticalScroll(id="prefix-hint"):
+                    yield Static("", id="prefix-hint-text")
             with Vertical(id="codebook-pane"):
                 yield CodeTree(id="codes")
                 yield Static("", id="code-info")
         yield Footer()
 
+    @property
+    def narrow(self) -> bool:
+        """Whether the screen is too narrow for the document list."""
+        return self.size.width < NARROW
+
     def on_resize(self, event: events.Resize) -> None:
-        self.set_class(event.size.width < 100, "-narrow")
+        self._layout_panes(event.size.width)
+        self.query_one(Footer).compact = event.size.width < NARROW
+
+    def _first_widths(self, names: list[str]) -> None:
+        """The side panes' widths before the first frame, so the transcript is wrapped
+        once for its final width (wrapping a long transcript takes a moment)."""
+        width = self.app.size.width
+        if not width:
+            return
+        self._counts = self.project.code_counts()
+        memo_codes = {m.target for m in self.project.memos("code") if m.target}
+        chosen = getattr(self.app, "settings", None)
+        widths = pane_widths(
+            width,
+            CodeTree.width_needed(self.codebook, self._counts, self.label_lang, memo_codes),
+            DocumentList.wanted_width(names),
+            dict(chosen.pane_widths) if chosen is not None else None,
+        )
+        self.set_class(width < NARROW, "-narrow")
+        self._widths = widths
+        if widths[0]:
+            self.query_one(DocumentList).styles.width = widths[0]
+        self.query_one("#codebook-pane").styles.width = widths[1]
+
+    def _layout_panes(self, width: int | None = None) -> None:
+        """Give each pane its width (see :func:`pane_widths`)."""
+        width = width if width is not None else self.size.width
+        if not width:
+            return
+        self.set_class(width < NARROW, "-narrow")
+        docs = self.query_one(DocumentList)
+        if not docs.option_count:
+            return  # not filled yet: the first widths stand
+        names = [str(docs.get_option_at_index(i).id) for i in range(docs.option_count)]
+        chosen = getattr(self.app, "settings", None)
+        documents, codebook = pane_widths(
+            width,
+            self.query_one(CodeTree).wanted_width(),
+            DocumentList.wanted_width(names),
+            dict(chosen.pane_widths) if chosen is not None else None,
+        )
+        if (documents, codebook) == self._widths:
+            return
+        self._widths = (documents, codebook)
+        if documents:
+            docs.styles.width = documents
+        self.query_one("#codebook-pane").styles.width = codebook
 
     def on_mount(self) -> None:
+        self._view = self.query_one(TranscriptView)
         self.query_one("#documents", DocumentList).border_title = "Documents"
         self.query_one("#codes", CodeTree).border_title = "Codebook"
         self.query_one("#transcript", TranscriptView).border_title = "Transcript"
@@ -236,15 +380,105 @@ class CodingScreen(Screen[None]):
         self._colors = {c.id: self.codebook.color_of(c.id) for c in self.codebook}
         self._labels = {c.id: c.label_in(self.label_lang) for c in self.codebook}
         names = self.project.document_names()
-        self.current_doc = names[0] if names else None
+        self._first_widths(names)
+        state = self.project.workbench_state()
+        self._restore_settings(state)
+        left = state.get("doc")
+        self.current_doc = left if left in names else (names[0] if names else None)
         if self.current_doc is not None:
             self.open_document(self.current_doc)
+            self._restore_place(self.current_doc)
         self.query_one(TranscriptView).focus()
         self.call_after_refresh(self._fill_panes)
+        self._saved_state = self._state()
+        self.set_interval(STATE_EVERY, self._save_state_if_changed, name="keep-place")
+
+    # ------------------------------------------------------------------ resume
+
+    def _restore_settings(self, state: dict[str, object]) -> None:
+        """The coder's filter, search unit and places per document, as they left them."""
+        places = state.get("places")
+        if isinstance(places, dict):
+            self._places = {
+                str(k): v for k, v in places.items() if isinstance(v, dict) and len(k) < 500
+            }
+        unit = state.get("search_unit")
+        self.search_unit = unit if isinstance(unit, str) and unit in UNITS else None
+        code = state.get("filter")
+        if isinstance(code, str) and code in self.codebook:
+            self.filter_code = code
+
+    def _restore_place(self, name: str) -> None:
+        """Select and scroll to where the coder was in document ``name``."""
+        place = self._places.get(name)
+        view = self.query_one(TranscriptView)
+        if not place or view.document is None:
+            return
+        sel = place.get("selection")
+        top = place.get("top")
+        if (
+            isinstance(sel, list)
+            and len(sel) == 2
+            and all(isinstance(x, int) and not isinstance(x, bool) for x in sel)
+        ):
+            view.place(sel[0], sel[1], top if isinstance(top, int) else None)
+
+    def _remember_place(self) -> None:
+        # the widget itself, not a query: this also runs as the screen is taken down
+        view = self._view
+        if (
+            view is None
+            or self.current_doc is None
+            or view.document is None
+            or view.selection is None
+        ):
+            return
+        self._places.pop(self.current_doc, None)
+        self._places[self.current_doc] = {
+            "selection": [view.selection.start, view.selection.end],
+            "top": view.top_offset(),
+        }
+        while len(self._places) > MAX_PLACES:
+            self._places.pop(next(iter(self._places)))
+
+    def _state(self) -> dict[str, object]:
+        """Where the coder is now: what reopening the project returns them to."""
+        self._remember_place()
+        return {
+            "doc": self.current_doc,
+            "filter": self.filter_code,
+            "search_unit": self.search_unit,
+            "places": dict(self._places),
+        }
+
+    def _save_state(self) -> None:
+        """Keep where the coder is in the project (not an action: never undone)."""
+        state = self._state()
+        try:
+            self.project.save_workbench_state(state)
+        except QualcodeError as exc:
+            if not self._state_warned:
+                self._state_warned = True
+                self.notify(str(exc), severity="warning", timeout=6)
+            return
+        self._saved_state = state
+
+    def keep_place(self) -> None:
+        """Keep where the coder is, if it changed (as the workbench closes)."""
+        if self._view is not None and self.current_doc is not None:
+            self._save_state_if_changed()
+
+    def on_unmount(self) -> None:
+        self.keep_place()
+
+    def _save_state_if_changed(self) -> None:
+        if self._state() != self._saved_state:
+            self._save_state()
 
     def _fill_panes(self) -> None:
         self._load_codebook()
         self._fill_documents()
+        self._layout_panes()
         self._update_status()
 
     def reload(self, *, keep_selection: bool = False) -> None:
@@ -253,6 +487,7 @@ class CodingScreen(Screen[None]):
         sel = view.selection if keep_selection else None
         self._load_codebook()
         self._fill_documents()
+        self._layout_panes()
         if self.current_doc is not None:
             self.open_document(self.current_doc)
             if sel is not None:
@@ -266,6 +501,9 @@ class CodingScreen(Screen[None]):
             self.current_doc = docs[0].name if docs else None
         doc_memos = {m.target for m in self.project.memos("document") if m.target}
         self.query_one(DocumentList).show(docs, self.current_doc, doc_memos)
+        self.query_one(DocumentList).border_title = plural(
+            len(docs), "Documents ({n})", "Documents ({n})"
+        )
 
     def _load_codebook(self) -> None:
         self.codebook = self.project.codebook()
@@ -273,12 +511,47 @@ class CodingScreen(Screen[None]):
         self._labels = {c.id: c.label_in(self.label_lang) for c in self.codebook}
         tree = self.query_one(CodeTree)
         tree.memo_codes = {m.target for m in self.project.memos("code") if m.target}
-        tree.show(self.codebook, self.project.code_counts(), self.label_lang)
+        self._counts = self.project.code_counts()
+        tree.show(self.codebook, self._counts, self.label_lang)
+        tree.border_title = plural(len(self.codebook), "Codebook ({n})", "Codebook ({n})")
         if self.filter_code is not None and self.filter_code not in self.codebook:
             self.filter_code = None
         view = self.query_one(TranscriptView)
         view.set_colors(self._colors, self._labels)
         view.set_filter(self._filter_set())
+        self._show_code_info()
+
+    def _index_codebook(self, *, load: bool = False) -> None:
+        """Have the picker's index of the codebook ready: at once without lemmas (or
+        with them, once their tables are loaded), and (``load``) start loading the
+        lemma tables in a worker, since that takes a moment. Nothing of this runs
+        before the first frame."""
+        if self.code_index is None or self.code_index.codebook is not self.codebook:
+            builder = self._index_builder
+            self.code_index = builder(self.codebook) if builder else CodeIndex(self.codebook)
+        if load and self._index_builder is None and not self._loading_lemmas:
+            self._loading_lemmas = True
+            self._load_lemmas()
+
+    def _picker_index(self) -> CodeIndex | None:
+        """The index a picker opening now ranks with (and lemmas on their way)."""
+        self._index_codebook(load=True)
+        return self.code_index
+
+    @work(thread=True, exclusive=True, group="code-index", exit_on_error=False)
+    def _load_lemmas(self) -> None:
+        from qualcode.services.picker import code_index
+
+        codebook = self.codebook
+        index = code_index(codebook, load=True)
+        self.app.call_from_thread(self._index_ready, index, code_index)
+
+    def _index_ready(self, index: CodeIndex, builder: Callable[..., CodeIndex]) -> None:
+        # from the next picker on: a picker already open keeps its ranking, so the
+        # code under the cursor never changes while the researcher reaches for enter
+        self._index_builder = builder
+        self.code_index = index
+        self._index_codebook()  # the codebook may have changed meanwhile
 
     def open_document(self, name: str) -> None:
         """Show document ``name``."""
@@ -287,11 +560,24 @@ class CodingScreen(Screen[None]):
         self.current_doc = name
         view = self.query_one(TranscriptView)
         view.border_title = name
-        memos = self.project.memos("document", name)
-        view.border_subtitle = f"✎ {len(memos)} memo{'s' * (len(memos) != 1)}" if memos else ""
+        self._doc_memos = len(self.project.memos("document", name))
         view.load(document, codings, self._colors, self._labels)
         view.set_filter(self._filter_set())
+        self._show_progress()
         self._update_status()
+
+    def _show_progress(self) -> None:
+        """The transcript's subtitle: its codings, coded share and memos."""
+        view = self.query_one(TranscriptView)
+        if view.document is None:
+            view.border_subtitle = ""
+            return
+        codings = list(view.index.codings.values())
+        share = union_length((c.start, c.end) for c in codings) / max(len(view.document.text), 1)
+        parts = [progress(len(codings), share)]
+        if self._doc_memos:
+            parts.append(plural(self._doc_memos, "✎ {n} memo", "✎ {n} memos"))
+        view.border_subtitle = " · ".join(parts)
 
     def _filter_set(self) -> set[str] | None:
         if self.filter_code is None:
@@ -311,7 +597,13 @@ class CodingScreen(Screen[None]):
             and event.option.id
             and event.option.id != self.current_doc
         ):
-            self.open_document(event.option.id)
+            self._switch_to(event.option.id)
+
+    def _switch_to(self, name: str) -> None:
+        """Open another document where the coder last was in it."""
+        self._remember_place()
+        self.open_document(name)
+        self._restore_place(name)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if isinstance(event.option_list, DocumentList):
@@ -321,15 +613,39 @@ class CodingScreen(Screen[None]):
         self._update_status()
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[str]) -> None:
-        code_id = event.node.data
+        self._show_code_info(event.node.data)
+
+    def _show_code_info(self, code_id: str | None = None) -> None:
+        """The detail box under the codebook: the highlighted code's whole label, its
+        other labels, id and key, counts and definition (follows every edit)."""
+        if code_id is None:
+            code_id = self.query_one(CodeTree).highlighted_code
+        box = self.query_one("#code-info", Static)
         if code_id is None or code_id not in self.codebook:
+            box.update("")
             return
         code = self.codebook[code_id]
         text = Text()
-        text.append(code.label_in(self.label_lang) + "\n", style="bold")
-        text.append(code.id + (f"  key {code.key}" if code.key else "") + "\n", style="dim")
+        shown = code.label_in(self.label_lang)
+        text.append(shown + "\n", style="bold")
+        others = [v for v in code.labels().values() if v != shown]
+        if others:
+            text.append(" / ".join(others) + "\n", style="italic")
+        count = self._counts.get(code_id)
+        n, docs = (count.codings, count.documents) if count is not None else (0, 0)
+        text.append(
+            "{codings} in {documents}".format(
+                codings=plural(n, "{n} coding", "{n} codings"),
+                documents=plural(docs, "{n} document", "{n} documents"),
+            )
+            + "\n"
+        )
+        text.append(
+            (code.id + (f"  key {code.key}" if code.key else "")) + "\n",
+            style="dim",
+        )
         text.append(code.description)
-        self.query_one("#code-info", Static).update(text)
+        box.update(text)
 
     def on_tree_node_selected(self, event: Tree.NodeSelected[str]) -> None:
         if event.node.data:
@@ -402,7 +718,72 @@ class CodingScreen(Screen[None]):
         self._prefix = ""
         self._update_status()
 
+    # ------------------------------------------------------------------ documents, panes
+
+    def action_open_document(self) -> None:
+        """Show the document switcher over the transcript."""
+        from qualcode.tui.screens.documents import DocumentSwitcher
+
+        def chosen(name: str | None) -> None:
+            if name:
+                self.open_document_named(name)
+
+        docs = self.project.documents()
+        memos = {m.target for m in self.project.memos("document") if m.target}
+        self.app.push_screen(DocumentSwitcher(docs, self.current_doc, memos), chosen)
+
+    def open_document_named(self, name: str) -> None:
+        """Open document ``name`` (from the switcher or the command palette)."""
+        if name != self.current_doc:
+            self._switch_to(name)
+            doc_list = self.query_one(DocumentList)
+            for i in range(doc_list.option_count):
+                if doc_list.get_option_at_index(i).id == name:
+                    doc_list.highlighted = i
+                    break
+        self.query_one(TranscriptView).focus()
+
+    def _focused_pane(self) -> str:
+        return "documents" if isinstance(self.focused, DocumentList) else "codebook"
+
+    def action_resize_pane(self, direction: int) -> None:
+        pane = self._focused_pane()
+        widget = (
+            self.query_one(DocumentList)
+            if pane == "documents"
+            else self.query_one("#codebook-pane")
+        )
+        current = widget.outer_size.width or widget.size.width
+        self._set_pane_width(pane, max(current + direction * PANE_STEP, 8))
+
+    def action_reset_panes(self) -> None:
+        self._set_pane_width(None, None)
+
+    def _set_pane_width(self, pane: str | None, width: int | None) -> None:
+        """Keep the chosen width (``pane`` ``None``: forget every choice) in the
+        settings, and lay the panes out again."""
+        from qualcode.settings import save_setting
+
+        settings = getattr(self.app, "settings", None)
+        if settings is None:
+            return
+        if pane is None:
+            settings.pane_widths = {}
+        else:
+            assert width is not None
+            settings.pane_widths = {**settings.pane_widths, pane: width}
+        self._layout_panes()
+        try:
+            save_setting("pane_widths", dict(settings.pane_widths) or None)
+        except (OSError, QualcodeError) as exc:
+            self.notify(
+                f"the pane width was not saved in the settings: {exc}",
+                severity="warning",
+                timeout=6,
+            )
+
     def action_pick_code(self) -> None:
+        self._index_codebook(load=True)
         view = self.query_one(TranscriptView)
         if view.selection is None:
             self.notify("nothing selected", severity="warning")
@@ -413,7 +794,13 @@ class CodingScreen(Screen[None]):
                 self.apply_code(code_id)
 
         self.app.push_screen(
-            CodePicker(self.codebook, recent=self.recent, label_lang=self.label_lang), chosen
+            CodePicker(
+                self.codebook,
+                recent=self.recent,
+                label_lang=self.label_lang,
+                index=self._picker_index(),
+            ),
+            chosen,
         )
 
     def action_repeat_last(self) -> None:
@@ -496,8 +883,17 @@ class CodingScreen(Screen[None]):
         here = view.codings_at_selection()
         mine = [c for c in here if c.coder == self.project.coder]
         if not mine:
-            others = f" ({len(here)} by others)" if here else ""
-            self.notify(f"no coding of yours here{others}", severity="warning")
+            if here:
+                self.notify(
+                    plural(
+                        len(here),
+                        "no coding of yours here ({n} by others)",
+                        "no coding of yours here ({n} by others)",
+                    ),
+                    severity="warning",
+                )
+            else:
+                self.notify("no coding of yours here", severity="warning")
             return
         if len(mine) == 1:
             self._remove(mine[0])
@@ -517,7 +913,7 @@ class CodingScreen(Screen[None]):
                 Text.assemble(
                     ("■ ", self._colors.get(c.code, "")),
                     self.label(c.code),
-                    (f"  {escape(c.coder)}  [{c.start}:{c.end}] {one_line(c.quote)[:40]}", "dim"),
+                    (f"  {escape(c.coder)}  {passage(c.quote)}", "dim"),
                     (f"  ✎ {one_line(c.memo)[:30]}" if c.memo else "", "italic"),
                 ),
             )
@@ -532,7 +928,10 @@ class CodingScreen(Screen[None]):
             return
         self.query_one(TranscriptView).remove_coding(coding.guid)
         self._after_change()
-        self.notify(f"removed {self.label(coding.code)}", timeout=2)
+        self.notify(
+            f"removed {self.label(coding.code)} from {passage(coding.quote)}",
+            timeout=3,
+        )
 
     def _after_change(self) -> None:
         """The transcript shows a change at once; the counts in the side panes follow
@@ -544,7 +943,11 @@ class CodingScreen(Screen[None]):
 
     def _refresh_counts(self) -> None:
         self._counts_timer = None
-        self.query_one(CodeTree).update_counts(self.project.code_counts())
+        self._counts = self.project.code_counts()
+        self.query_one(CodeTree).update_counts(self._counts)
+        self._layout_panes()  # a count with one more digit may need a wider pane
+        self._show_code_info()
+        self._show_progress()
         view = self.query_one(TranscriptView)
         doc_list = self.query_one(DocumentList)
         if self.current_doc and view.document is not None and doc_list.option_count:
@@ -552,7 +955,7 @@ class CodingScreen(Screen[None]):
             share = union_length((c.start, c.end) for c in codings) / max(
                 len(view.document.text), 1
             )
-            memo = bool(view.border_subtitle)
+            memo = bool(self._doc_memos)
             try:
                 doc_list.replace_option_prompt(
                     self.current_doc,
@@ -575,6 +978,19 @@ class CodingScreen(Screen[None]):
         run = services.undo if which == "undo" else services.redo
         try:
             step = run(self.project)
+        except ConflictError as exc:
+            what = services.describe_pending(self.project, which, self.label_lang)
+            message = (
+                "cannot undo {what}: it was changed since by a later action"
+                if which == "undo"
+                else "cannot redo {what}: it was changed since by a later action"
+            )
+            self.notify(
+                message.format(what=what) + (f" ({exc.problem.hint})" if exc.problem.hint else ""),
+                severity="error",
+                timeout=8,
+            )
+            return
         except QualcodeError as exc:
             self.notify(str(exc), severity="error", timeout=8)
             return
@@ -584,7 +1000,7 @@ class CodingScreen(Screen[None]):
             self.notify(nothing_left(self.project, which), severity="warning", timeout=5)
             return
         self.reload(keep_selection=True)
-        self.notify(step.describe(), timeout=3)
+        self.notify(services.describe(self.project, step, self.label_lang), timeout=4)
 
     # ------------------------------------------------------------------ memos
 
@@ -757,10 +1173,12 @@ class CodingScreen(Screen[None]):
     # ------------------------------------------------------------------ filter, search, retrieval
 
     def action_filter_code(self) -> None:
+        self._index_codebook(load=True)
         if self.filter_code is not None:
             self.filter_code = None
             self.query_one(TranscriptView).set_filter(None)
             self._update_status()
+            self._save_state()
             self.notify("showing every code", timeout=2)
             return
 
@@ -769,6 +1187,7 @@ class CodingScreen(Screen[None]):
                 self.filter_code = code_id
                 self.query_one(TranscriptView).set_filter(self._filter_set())
                 self._update_status()
+                self._save_state()
 
         self.app.push_screen(
             CodePicker(
@@ -776,6 +1195,7 @@ class CodingScreen(Screen[None]):
                 recent=self.recent,
                 label_lang=self.label_lang,
                 title="Show only the codings of…",
+                index=self._picker_index(),
             ),
             chosen,
         )
@@ -795,6 +1215,7 @@ class CodingScreen(Screen[None]):
     def action_search(self) -> None:
         from qualcode.tui.screens.search import SearchScreen
 
+        self._index_codebook(load=True)
         view = self.query_one(TranscriptView)
         query = ""
         if view.document is not None and view.selection is not None:
@@ -808,9 +1229,16 @@ class CodingScreen(Screen[None]):
                 label_lang=self.label_lang,
                 recent=self.recent,
                 query=query if len(query.split()) <= 3 else "",
+                unit=self.search_unit,
+                remember_unit=self._remember_unit,
+                index=self._picker_index(),
             ),
             self.jump,
         )
+
+    def _remember_unit(self, unit: str) -> None:
+        self.search_unit = unit
+        self._save_state()
 
     def _target_code(self) -> str | None:
         tree = self.query_one(CodeTree)
@@ -842,6 +1270,7 @@ class CodingScreen(Screen[None]):
                 recent=self.recent,
                 label_lang=self.label_lang,
                 title="Retrieve the passages of…",
+                index=self._picker_index(),
             ),
             open_for,
         )
@@ -860,15 +1289,21 @@ class CodingScreen(Screen[None]):
                 timeout=8,
             )
 
-    def _edit(self, what: str, change: Callable[[], object]) -> bool:
+    def _edit_then(
+        self, change: Callable[[], object], what: Callable[[], str], *, focus: str | None = None
+    ) -> bool:
+        """Make one codebook edit; ``what`` words the message after the reload (so it
+        can name codes by their new labels); ``focus`` is the code to highlight."""
         try:
             change()
         except QualcodeError as exc:
             self.notify(str(exc), severity="error", timeout=8)
             return False
         self._write_back()
+        if focus is not None:
+            self.query_one(CodeTree).focus_code = focus
         self.reload(keep_selection=True)
-        self.notify(what, timeout=3)
+        self.notify(what(), timeout=3)
         return True
 
     def action_add_code(self, top: bool) -> None:
@@ -886,7 +1321,11 @@ class CodingScreen(Screen[None]):
                 key=form.key or None,
                 color=form.color or None,
             )
-            self._edit(f"added {form.id}", lambda: self.project.add_code(code))
+            self._edit_then(
+                lambda: self.project.add_code(code),
+                lambda: f"added the code {self.label(form.id)}",
+                focus=form.id,
+            )
 
         title = f"New sub-code of {self.label(parent)}" if parent else "New top-level code"
         self.app.push_screen(CodeForm(title, code_id=f"{parent}." if parent else ""), added)
@@ -895,21 +1334,22 @@ class CodingScreen(Screen[None]):
         code_id = self._target_code()
         if code_id is None:
             return
+        old = self.label(code_id)
 
         def renamed(text: str | None) -> None:
-            if text and text.strip() and text.strip() != self.label(code_id):
-                self._edit(
-                    f"renamed {code_id}",
+            if text and text.strip() and text.strip() != old:
+                self._edit_then(
                     lambda: self.project.set_label(code_id, text.strip(), lang=self.label_lang),
+                    lambda: f"renamed {old} to {self.label(code_id)}",
                 )
 
+        title = (
+            f"New label for {old} ({self.label_lang})"
+            if self.label_lang
+            else f"New label for {old}"
+        )
         self.app.push_screen(
-            TextPrompt(
-                f"Label of {code_id}" + (f" ({self.label_lang})" if self.label_lang else ""),
-                self.label(code_id),
-                hint="the id stays; enter save · esc cancel",
-            ),
-            renamed,
+            TextPrompt(title, old, hint="the id stays; enter save · esc cancel"), renamed
         )
 
     def action_recolor_code(self) -> None:
@@ -919,9 +1359,9 @@ class CodingScreen(Screen[None]):
 
         def recoloured(text: str | None) -> None:
             if text is not None and text.strip():
-                self._edit(
-                    f"recoloured {code_id}",
+                self._edit_then(
                     lambda: self.project.update_code(code_id, color=text.strip()),
+                    lambda: f"recoloured {self.label(code_id)}",
                 )
 
         self.app.push_screen(
@@ -941,9 +1381,13 @@ class CodingScreen(Screen[None]):
         def rekeyed(text: str | None) -> None:
             if text is not None:
                 key = text.strip().lower() or None
-                self._edit(
-                    f"{code_id}: key {key or 'removed'}",
+                self._edit_then(
                     lambda: self.project.update_code(code_id, key=key),
+                    lambda: (
+                        f"gave {self.label(code_id)} the key {key}"
+                        if key
+                        else f"removed the key of {self.label(code_id)}"
+                    ),
                 )
 
         self.app.push_screen(
@@ -965,28 +1409,40 @@ class CodingScreen(Screen[None]):
             if parent is None:
                 return
             new_parent = None if parent == TOP else parent
-            self._edit(
-                f"moved {code_id} under {new_parent or 'the top level'}",
+            self._edit_then(
                 lambda: self.project.move_code(code_id, new_parent),
+                lambda: (
+                    f"moved {self.label(code_id)} under {self.label(new_parent)}"
+                    if new_parent
+                    else f"moved {self.label(code_id)} to the top level"
+                ),
+                focus=code_id,
             )
 
         self._pick_other_code(
-            code_id, f"Move {self.label(code_id)} under…", moved, extra=[(TOP, "(top level)")]
+            code_id,
+            f"Move {self.label(code_id)} under…",
+            moved,
+            extra=[(TOP, "(top level)")],
         )
 
     def action_merge_code(self) -> None:
         code_id = self._target_code()
         if code_id is None:
             return
+        source = self.label(code_id)
 
         def merged(target: str | None) -> None:
             if not target:
                 return
             done: list[object] = []
             if (
-                self._edit(
-                    f"merged {code_id} into {target}; its codings follow (u undoes)",
+                self._edit_then(
                     lambda: done.append(self.project.merge_code(code_id, target)),
+                    lambda: (
+                        f"merged {source} into {self.label(target)}; its codings follow (u undoes)"
+                    ),
+                    focus=target,
                 )
                 and done
             ):
@@ -999,7 +1455,7 @@ class CodingScreen(Screen[None]):
                         text += ("\n" if text else "") + "\n".join(left)
                     self.notify(text, title="merge", timeout=12)
 
-        self._pick_other_code(code_id, f"Merge {self.label(code_id)} into…", merged)
+        self._pick_other_code(code_id, f"Merge {source} into…", merged)
 
     def _pick_other_code(
         self,
@@ -1020,14 +1476,67 @@ class CodingScreen(Screen[None]):
                 title=title,
                 extra=extra or (),
                 exclude=[code_id, *below],
+                index=self._picker_index(),
             ),
             done,
         )
 
+    def _key_of(self, binding_id: str, default: str) -> str:
+        """The key a binding has now (the settings may remap it), for messages."""
+        from qualcode.tui.keymap import pretty
+
+        keymap = getattr(getattr(self.app, "settings", None), "keymap", {}) or {}
+        return pretty(keymap.get(binding_id, default)).split(" / ")[0]
+
     def action_delete_code(self) -> None:
         code_id = self._target_code()
-        if code_id is not None:
-            self._edit(f"deleted {code_id}", lambda: self.project.delete_code(code_id))
+        if code_id is None:
+            return
+        name = self.label(code_id)
+        children = self.codebook.children(code_id)
+        if children:
+            self.notify(
+                plural(
+                    len(children),
+                    "{code} has {n} sub-code: move it or delete it first",
+                    "{code} has {n} sub-codes: move or delete them first",
+                    code=name,
+                ),
+                severity="warning",
+                timeout=8,
+            )
+            return
+        merge_key = self._key_of("codebook-merge", "M")
+        n = len(self.project.codings(code=code_id, status=None))
+        if n:
+            self.notify(
+                plural(
+                    n,
+                    "{code} has {n} coding and is never deleted: press {key} to merge it "
+                    "into another code (its coding follows)",
+                    "{code} has {n} codings and is never deleted: press {key} to merge it "
+                    "into another code (its codings follow)",
+                    code=name,
+                    key=merge_key,
+                ),
+                severity="warning",
+                timeout=10,
+            )
+            return
+        try:
+            self.project.delete_code(code_id)
+        except QualcodeError:
+            # codings this coder cannot see (blind coding) still count
+            self.notify(
+                f"{name} has codings by others and is never deleted: press {merge_key} to merge it "
+                "into another code (the codings follow)",
+                severity="warning",
+                timeout=10,
+            )
+            return
+        self._write_back()
+        self.reload(keep_selection=True)
+        self.notify(f"deleted the code {name}", timeout=3)
 
     # ------------------------------------------------------------------ long work
 
@@ -1059,12 +1568,19 @@ class CodingScreen(Screen[None]):
                 imported = len(done_docs)
                 skipped = len(getattr(report, "skipped", []))
                 errors = getattr(report, "errors", [])
-                self.notify(
-                    f"imported {imported}, skipped {skipped}"
-                    + (f", {len(errors)} refused: {errors[0]}" if errors else ""),
-                    severity="warning" if errors else "information",
-                    timeout=6,
+                message = "{imported}, {skipped}".format(
+                    imported=plural(imported, "imported {n} document", "imported {n} documents"),
+                    skipped=plural(skipped, "skipped {n}", "skipped {n}"),
                 )
+                if errors:
+                    message = plural(
+                        len(errors),
+                        "{message}; {n} file refused: {first}",
+                        "{message}; {n} files refused, the first: {first}",
+                        message=message,
+                        first=errors[0],
+                    )
+                self.notify(message, severity="warning" if errors else "information", timeout=6)
                 self._import_summary(done_docs)
 
         def chosen(text: str | None) -> None:
@@ -1076,7 +1592,11 @@ class CodingScreen(Screen[None]):
                 self.notify(str(exc), severity="error")
                 return
             self.app.push_screen(
-                JobModal(f"Importing {len(paths)} files", import_job(self.project, paths)), done
+                JobModal(
+                    plural(len(paths), "Importing {n} file", "Importing {n} files"),
+                    import_job(self.project, paths),
+                ),
+                done,
             )
 
         self.app.push_screen(import_dialog(base), chosen)
@@ -1131,6 +1651,23 @@ class CodingScreen(Screen[None]):
 
     # ------------------------------------------------------------------ status
 
+    def _show_prefix_hint(self) -> None:
+        """While a key is typed after ``;``: every code it can still become, with its
+        whole label (the list wraps, and scrolls when long)."""
+        active = self._prefix is not None
+        if active != self.has_class("-prefix"):
+            self.set_class(active, "-prefix")
+        if not active:
+            return
+        keys = self.codebook.by_key()
+        text = Text()
+        for k in sorted(k for k in keys if k.startswith(self._prefix or "")):
+            if text:
+                text.append("   ")
+            text.append(k, style="bold reverse")
+            text.append(" " + keys[k].label_in(self.label_lang))
+        self.query_one("#prefix-hint-text", Static).update(text)
+
     def _update_status(self) -> None:
         """The top line (document, filter, key prefix) changes rarely and is redrawn
         only when it changes; the position and the codings at the selection sit under
@@ -1140,10 +1677,8 @@ class CodingScreen(Screen[None]):
         if self.filter_code is not None:
             parts.append(f"filter: {self.label(self.filter_code)} (f: all)")
         if self._prefix is not None:
-            keys = self.codebook.by_key()
-            options = sorted(k for k in keys if k.startswith(self._prefix))
-            hint = "  ".join(f"{k}={keys[k].label_in(self.label_lang)[:14]}" for k in options[:8])
-            parts.append(f"; {self._prefix}▌  {hint}")
+            parts.append(f"; {self._prefix}▌ (esc: cancel)")
+        self._show_prefix_hint()
         status = " │ ".join(p for p in parts if p)
         if status != self._status_text:
             self._status_text = status
@@ -1158,7 +1693,7 @@ class CodingScreen(Screen[None]):
             self._last_event = ""
         line.append("\n")
         if here:
-            line.append(f"{len(here)} here: ")
+            line.append(plural(len(here), "{n} here: ", "{n} here: "))
             for c in here:
                 line.append("■ ", style=self._colors.get(c.code, ""))
                 line.append(self.label(c.code))

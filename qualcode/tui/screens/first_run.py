@@ -29,6 +29,8 @@ from textual.widgets.option_list import Option
 
 from qualcode.core.model import Progress
 from qualcode.errors import QualcodeError
+from qualcode.i18n import plural
+from qualcode.tui.widgets.tick_list import TickList
 
 DEMO = "@demo"
 """The value standing for the shipped demo interviews in the transcript list."""
@@ -91,8 +93,14 @@ class FirstRunScreen(Screen[None]):
                     continue
                 options.append(
                     Option(
-                        f"{title}  [dim]{n} codes · shipped; a copy is saved beside the "
-                        "project[/dim]",
+                        plural(
+                            n,
+                            "{title}  [dim]{n} code · shipped; a copy is saved beside the "
+                            "project[/dim]",
+                            "{title}  [dim]{n} codes · shipped; a copy is saved beside the "
+                            "project[/dim]",
+                            title=title,
+                        ),
                         id=f"cb-{len(options)}",
                     )
                 )
@@ -128,11 +136,15 @@ class FirstRunScreen(Screen[None]):
                     not self.found_transcripts,
                 )
             )
-            yield SelectionList[str](*items, id="first-run-transcripts")
+            yield TickList[str](*items, id="first-run-transcripts")
             yield Static(
-                f"{len(self.found_transcripts)} importable files found here "
-                "(.txt .md .docx .odt .rtf .pdf .vtt .srt .html); more can be imported "
-                "later with ctrl+o or `qualcode import`.",
+                plural(
+                    len(self.found_transcripts),
+                    "{n} importable file found here (.txt .md .docx .odt .rtf .pdf .vtt "
+                    ".srt .html); more can be imported later with ctrl+o or `qualcode import`.",
+                    "{n} importable files found here (.txt .md .docx .odt .rtf .pdf .vtt "
+                    ".srt .html); more can be imported later with ctrl+o or `qualcode import`.",
+                ),
                 id="first-run-found",
             )
             yield Static("", id="first-run-status")
@@ -228,19 +240,32 @@ class FirstRunScreen(Screen[None]):
                 return
             project, report = result.value
             errors = report.errors
-            message = (
-                f"created {project.where}: {len(project.codebook())} codes, "
-                f"{len(report.imported)} transcripts imported"
-                + (f", {len(errors)} refused: {errors[0]}" if errors else "")
+            message = "created {where}: {codes}, {imported}".format(
+                where=project.where,
+                codes=plural(len(project.codebook()), "{n} code", "{n} codes"),
+                imported=plural(
+                    len(report.imported), "{n} transcript imported", "{n} transcripts imported"
+                ),
             )
+            if errors:
+                message = plural(
+                    len(errors),
+                    "{message}, {n} refused: {first}",
+                    "{message}, {n} refused, the first: {first}",
+                    message=message,
+                    first=errors[0],
+                )
             self.app.open_project(project, message, warn=bool(errors))  # type: ignore[attr-defined]
 
         self.busy = True
         self.say("")
         n = len(transcripts)
-        self.app.push_screen(
-            JobModal(f"Creating the project and importing {n} transcripts", job), done
+        title = plural(
+            n,
+            "Creating the project and importing {n} transcript",
+            "Creating the project and importing {n} transcripts",
         )
+        self.app.push_screen(JobModal(title, job), done)
 
     def _open(self, location: str, message: str) -> None:
         from qualcode.store import open_project

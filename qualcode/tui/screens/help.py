@@ -13,11 +13,21 @@ from textual.widgets import Footer, Static
 
 from qualcode.tui.keymap import key_table, pretty
 
-INTRO = (
-    "Keys follow the focused pane: tab / shift+tab move between documents, transcript "
-    "and codebook. Codebook keys never shadow these: a code with a one-digit key is "
-    "applied with that digit, every code key (1a, 3c, …) after the ; prefix. Every "
-    "binding can be remapped by its id in settings.yaml (keymap: {id: keys})."
+INTRO_WIDE = (
+    "Keys follow the focused pane: tab / shift+tab move between the document list, the "
+    "transcript and the codebook; {open} opens any document. Codebook keys never shadow "
+    "these: a code with a one-digit key is applied with that digit, every code key (1a, "
+    "3c, …) after the ; prefix. {narrower} and {wider} make the codebook pane (or the "
+    "focused document list) narrower or wider. Every binding can be remapped by its id "
+    "in settings.yaml (keymap: {{id: keys}})."
+)
+INTRO_NARROW = (
+    "At this width the document list is hidden: tab / shift+tab move between the "
+    "transcript and the codebook, and {open} opens another document (or ctrl+p, then "
+    '"Open document"). Codebook keys never shadow these: a code with a one-digit key is '
+    "applied with that digit, every code key (1a, 3c, …) after the ; prefix. {narrower} "
+    "and {wider} make the codebook pane narrower or wider. Every binding can be "
+    "remapped by its id in settings.yaml (keymap: {{id: keys}})."
 )
 
 
@@ -30,14 +40,26 @@ class HelpScreen(Screen[None]):
         Binding("k,up", "scroll_up", "Up", show=False, id="help-up"),
     ]
 
-    def __init__(self, keymap: Mapping[str, str] | None = None) -> None:
+    def __init__(self, keymap: Mapping[str, str] | None = None, *, narrow: bool = False) -> None:
         super().__init__()
         self.keymap = dict(keymap or {})
+        self.narrow = narrow
+        """The coding screen is too narrow for the document list: say what exists."""
+
+    def intro(self) -> str:
+        """What Tab reaches and how to open documents, at the coding screen's size."""
+        keys = {row.id: pretty(row.keys) for row in key_table(self.keymap)}
+        text = INTRO_NARROW if self.narrow else INTRO_WIDE
+        return text.format(
+            open=keys.get("open-document", "o"),
+            narrower=keys.get("pane-narrower", "<"),
+            wider=keys.get("pane-wider", ">"),
+        )
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
             yield Static(Text("Keys", style="bold"), id="help-title")
-            yield Static(INTRO, id="help-intro")
+            yield Static(self.intro(), id="help-intro")
             yield Static(self._table(), id="help-table")
         yield Footer()
 
@@ -45,6 +67,8 @@ class HelpScreen(Screen[None]):
         text = Text()
         area = None
         for row in key_table(self.keymap):
+            if self.narrow and row.owner == "documents":
+                continue  # the document list is hidden at this width
             if row.area != area:
                 area = row.area
                 text.append(f"\n{area}\n", style="bold underline")

@@ -48,7 +48,11 @@ class MemoEditor(ModalScreen[str | None]):
 
 
 class TextPrompt(ModalScreen[str | None]):
-    """Ask for one line of text; dismisses with it (enter) or ``None`` (escape)."""
+    """Ask for one line of text; dismisses with it (enter) or ``None`` (escape).
+
+    A pre-filled value is not selected: the cursor waits at its end, so typing adds
+    to it (a rename starts from the old label instead of replacing it).
+    """
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt-cancel")]
 
@@ -64,12 +68,14 @@ class TextPrompt(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="prompt", classes="dialog"):
             yield Static(self.title_text, classes="dialog-title")
-            yield Input(self.value, id=self.input_id)
+            yield Input(self.value, id=self.input_id, select_on_focus=False)
             if self.hint:
                 yield Static(self.hint, classes="dialog-hint")
 
     def on_mount(self) -> None:
-        self.query_one(Input).focus()
+        box = self.query_one(Input)
+        box.focus()
+        box.cursor_position = len(box.value)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value)

@@ -1,12 +1,12 @@
-"""The fuzzy code picker: type a few letters of an id or a label in either
-language (or of a description) and pick; the definition of the highlighted code
-is shown beside the list."""
+"""The code picker: type a few words of a label in either language (in any order,
+inflected, with typos), of an id, alias or definition, and pick; the whole label and
+the definition of the highlighted code are shown beside the list (below it on a
+narrow screen)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rapidfuzz import fuzz
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,40 +15,25 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from qualcode.core.code_match import CodeIndex
 from qualcode.core.codebook import Code, Codebook
+
+__all__ = ["ChoiceModal", "CodeIndex", "CodePicker", "rank_codes"]
 
 
 def rank_codes(
-    codebook: Codebook, query: str, recent: Sequence[str] = (), limit: int = 50
+    codebook: Codebook,
+    query: str,
+    recent: Sequence[str] = (),
+    limit: int = 50,
+    *,
+    index: CodeIndex | None = None,
 ) -> list[tuple[Code, float]]:
-    """Codes ranked for ``query``: ids and labels (both languages) score fully,
-    descriptions at 80%; an empty query lists recent codes first, then the rest in
-    codebook order."""
-    if not query.strip():
-        seen: set[str] = set()
-        ordered: list[tuple[Code, float]] = []
-        for cid in recent:
-            code = codebook.get(cid)
-            if code is not None and code.id not in seen:
-                ordered.append((code, 100.0))
-                seen.add(code.id)
-        ordered += [(c, 0.0) for c in codebook if c.id not in seen]
-        return ordered[:limit]
-    q = query.strip().lower()
-    scored: list[tuple[Code, float]] = []
-    for code in codebook:
-        fields = [code.id.lower(), *(v.lower() for v in code.labels().values())]
-        best = max(fuzz.WRatio(q, f) for f in fields)
-        if any(f.startswith(q) for f in fields):
-            best = max(best, 100.0)
-        if code.key and q == code.key:
-            best = 101.0
-        if code.description:
-            best = max(best, 0.8 * fuzz.partial_ratio(q, code.description.lower()))
-        if best >= 45:
-            scored.append((code, best))
-    scored.sort(key=lambda cs: (-cs[1], codebook.codes.index(cs[0])))
-    return scored[:limit]
+    """Codes ranked for ``query`` (see :mod:`qualcode.core.code_match`); an empty query
+    lists recent codes first, then the rest in codebook order."""
+    if index is None or index.codebook is not codebook:
+        index = CodeIndex(codebook)
+    return index.rank(query, recent, limit)
 
 
 class CodePicker(ModalScreen[str | None]):
@@ -69,9 +54,12 @@ class CodePicker(ModalScreen[str | None]):
         title: str = "Apply code",
         extra: Sequence[tuple[str, str]] = (),
         exclude: Sequence[str] = (),
+        index: CodeIndex | None = None,
     ) -> None:
         super().__init__()
         self.codebook = codebook
+        self.index = index if index is not None and index.codebook is codebook else None
+        """The matching index (with lemmas, built ahead); one without lemmas otherwise."""
         self.recent = list(recent)
         self.label_lang = label_lang
         self.title_text = title
@@ -83,7 +71,7 @@ class CodePicker(ModalScreen[str | None]):
         with Vertical(id="picker"):
             yield Static(self.title_text, id="picker-title")
             yield Input(
-                placeholder="type an id, a label (id/en) or a word of the definition",
+                placeholder="words of a label (id/en), an id, a key or the definition",
                 id="picker-input",
             )
             with Horizontal(id="picker-body"):
@@ -100,12 +88,14 @@ class CodePicker(ModalScreen[str | None]):
         for key, text in self.extra:
             if not query.strip() or query.strip().lower() in text.lower():
                 options.add_option(Option(Text(text, style="italic"), id=key))
-        for code, _score in rank_codes(self.codebook, query, self.recent):
+        if self.index is None:
+            self.index = CodeIndex(self.codebook)
+        for code, _score in self.index.rank(query, self.recent):
             if code.id in self.exclude:
                 continue
             label = Text()
             label.append("■ ", style=self.codebook.color_of(code.id))
-            label.append(f"{code.key or '':<3} ", style="bold")
+            label.append("{key:<3} ".format(key=code.key or ""), style="bold")
             label.append(code.label_in(self.label_lang))
             label.append(f"  {code.id}", style="dim")
             options.add_option(Option(label, id=code.id))
@@ -132,10 +122,12 @@ class CodePicker(ModalScreen[str | None]):
         if code.description:
             text.append(code.description + "\n")
         if code.inclusion:
-            text.append("\nUse when: ", style="bold")
+            text.append("\n")
+            text.append("Use when: ", style="bold")
             text.append(code.inclusion + "\n")
         if code.exclusion:
-            text.append("\nNot when: ", style="bold")
+            text.append("\n")
+            text.append("Not when: ", style="bold")
             text.append(code.exclusion + "\n")
         panel.update(text)
 
@@ -168,10 +160,13 @@ class ChoiceModal(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="choice-cancel")]
 
-    def __init__(self, title: str, items: Sequence[tuple[str, Text | str]]) -> None:
+    def __init__(
+        self, title: str, items: Sequence[tuple[str, Text | str]], *, highlight: int = 0
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.items = list(items)
+        self.highlight = highlight
 
     def compose(self) -> ComposeResult:
         with Vertical(id="choice"):
@@ -181,7 +176,10 @@ class ChoiceModal(ModalScreen[str | None]):
             )
 
     def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
+        options = self.query_one(OptionList)
+        options.focus()
+        if options.option_count:
+            options.highlighted = min(self.highlight, options.option_count - 1)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)

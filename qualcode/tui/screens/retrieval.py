@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from qualcode.core.codebook import Codebook
 from qualcode.core.search import one_line
+from qualcode.i18n import plural
 from qualcode.store import Project
 
 
@@ -83,7 +84,11 @@ class RetrievalScreen(Screen[Jump | None]):
         title.append(code.label_in(self.label_lang), style="bold")
         title.append(f"  {code.id}", style="dim")
         title.append(
-            f"  {len(passages)} passages in {len(docs)} documents"
+            "  "
+            + "{passages} in {documents}".format(
+                passages=plural(len(passages), "{n} passage", "{n} passages"),
+                documents=plural(len(docs), "{n} document", "{n} documents"),
+            )
             + (
                 "  (with sub-codes)"
                 if self.include_children and self.codebook.children(code.id)
@@ -97,7 +102,7 @@ class RetrievalScreen(Screen[Jump | None]):
             c = p.coding
             label = Text()
             label.append(f"{c.doc}", style="bold")
-            label.append(f"  [{c.start}:{c.end}]  {c.coder}", style="dim")
+            label.append(f"  {c.coder}", style="dim")
             if c.code != code.id:
                 label.append("  ■ ", style=self.codebook.color_of(c.code))
                 label.append(

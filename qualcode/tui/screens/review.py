@@ -8,12 +8,21 @@ recorded with the reviewer's name (``--coder`` / settings) and the time, in the
 coding's review fields and thread, never touching the coding itself. ``u`` rolls
 sub-codes up to their dimension, ``b`` switches the columns between documents and
 cases, ``Escape`` goes back.
+
+At any width the code column stays in place while the counts scroll under it; codes
+read as their key and label cut with ``…``, columns as the part of their names that
+tells them apart (``wawancara_01_pedagang_pasar`` -> ``01 pedagang…``); the line
+above the matrix names the highlighted cell's code and column in full.
 """
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import replace
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -24,9 +33,34 @@ from textual.widgets import DataTable, Footer, Input, Static
 from qualcode.core.filters import Filters
 from qualcode.core.matrices import Frequency, QuoteMatrix, Segment
 from qualcode.errors import QualcodeError
+from qualcode.i18n import plural
 from qualcode.store import Project
 
 REVIEW_STYLE = {"approved": "green", "disputed": "bold red", "unreviewed": "dim"}
+COLUMN_MAX = 12
+"""The widest a document or case column gets (its full name is on the detail line)."""
+
+
+def clip(text: str, width: int) -> str:
+    """``text`` on one line, cut to ``width`` cells with ``…``."""
+    text = " ".join(text.split())
+    if cell_len(text) <= width:
+        return text
+    out = Text(text)
+    out.truncate(max(width, 1), overflow="ellipsis")
+    return out.plain
+
+
+def short_names(names: Sequence[str]) -> list[str]:
+    """Column labels that tell names apart: the words shared by several names
+    (``wawancara``, ``interview``) are left out, unless nothing would be left."""
+    split = [[w for w in re.split(r"[_\-\s.]+", n) if w] for n in names]
+    shared = Counter(w.lower() for words in split for w in set(words))
+    out = []
+    for name, words in zip(names, split, strict=True):
+        own = [w for w in words if shared[w.lower()] < 2 or w.isdigit()]
+        out.append(" ".join(own) if own else name)
+    return out
 
 
 class CommentModal(ModalScreen[str | None]):
@@ -126,11 +160,15 @@ class ReviewScreen(Screen[None]):
         self.quotes: QuoteMatrix | None = None
         self.shown: list[Segment] = []
         self.cell: tuple[int, int] | None = None
+        self._heads: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         yield Static("", id="review-status")
+        yield Static("", id="review-detail")
         with Vertical(id="review-main"):
-            yield DataTable(id="review-matrix", cursor_type="cell", zebra_stripes=True)
+            yield DataTable(
+                id="review-matrix", cursor_type="cell", zebra_stripes=True, fixed_columns=1
+            )
             yield DataTable(id="review-quotes", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -154,18 +192,25 @@ class ReviewScreen(Screen[None]):
         cursor = table.cursor_coordinate
         table.clear(columns=True)
         m = self.freq.codings
-        table.add_column("code", key="code")
-        for i, col in enumerate(m.columns):
-            table.add_column(col, key=f"c{i}")
+        codebook = self.project.codebook()
+        heads = []
+        for code, label in zip(m.rows, m.row_labels, strict=True):
+            found = codebook.get(code)
+            key = found.key if found is not None and found.key else ""
+            heads.append(f"{key:<3} {label}" if key else label)
+        width = self.size.width or self.app.size.width
+        code_width = min(max((cell_len(h) for h in heads), default=8), max(16, width * 2 // 7))
+        table.add_column("code", key="code", width=code_width)
+        for i, short in enumerate(short_names(m.columns)):
+            table.add_column(clip(short, COLUMN_MAX), key=f"c{i}")
         table.add_column("total", key="total")
-        for code, label, cells, total in zip(
-            m.rows, m.row_labels, m.cells, m.row_totals(), strict=True
-        ):
-            row: list[Text | str] = [Text(f"{code}  {label}")]
+        for code, head, cells, total in zip(m.rows, heads, m.cells, m.row_totals(), strict=True):
+            row: list[Text | str] = [Text(clip(head, code_width))]
             for value in cells:
                 row.append(Text(str(value), style="bold" if value else "dim", justify="right"))
             row.append(Text(str(total), justify="right"))
             table.add_row(*row, key=code)
+        self._heads = dict(zip(m.rows, m.row_labels, strict=True))
         if cursor.row < table.row_count and cursor.column < len(table.columns):
             table.move_cursor(row=cursor.row, column=cursor.column)
         elif m.columns:
@@ -180,14 +225,54 @@ class ReviewScreen(Screen[None]):
         if self.quotes is not None:
             for s in self.quotes.segments():
                 counts[s.review] = counts.get(s.review, 0) + 1
-        text = (
-            f"review as {self.project.coder} · by {self.by}"
-            + (" · rolled up" if self.filters.rollup else "")
-            + (" · disputed only" if self.filters.review == ("disputed",) else "")
-            + (f" · {m.total()} codings" if m else "")
-            + f" · {counts['approved']} approved · {counts['disputed']} disputed"
-        )
-        self.query_one("#review-status", Static).update(text)
+        parts = [f"review as {self.project.coder} · by {self.by}"]
+        if self.filters.rollup:
+            parts.append("rolled up")
+        if self.filters.review == ("disputed",):
+            parts.append("disputed only")
+        if m:
+            parts.append(plural(int(m.total()), "{n} coding", "{n} codings"))
+        parts.append(f"{counts['approved']} approved · {counts['disputed']} disputed")
+        self.query_one("#review-status", Static).update(" · ".join(parts))
+        self._detail()
+
+    def _detail(self) -> None:
+        """The highlighted cell's code and column, whole (the matrix shows them cut)."""
+        if self.freq is None:
+            return
+        m = self.freq.codings
+        table = self.query_one("#review-matrix", DataTable)
+        row, col = table.cursor_coordinate.row, table.cursor_coordinate.column - 1
+        box = self.query_one("#review-detail", Static)
+        if not 0 <= row < len(m.rows):
+            box.update("")
+            return
+        code = m.rows[row]
+        label = self._heads.get(code, code)
+        if 0 <= col < len(m.columns):
+            n = int(m.cells[row][col])
+            box.update(
+                Text.assemble(
+                    (label, "bold"),
+                    " × ",
+                    (m.columns[col], "bold"),
+                    ": ",
+                    plural(n, "{n} coding (enter lists it)", "{n} codings (enter lists them)")
+                    if n
+                    else "no codings",
+                )
+            )
+        else:
+            total = int(m.row_totals()[row])
+            box.update(
+                Text.assemble(
+                    (label, "bold"), ": ", plural(total, "{n} coding in all", "{n} codings in all")
+                )
+            )
+
+    def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
+        if event.data_table.id == "review-matrix":
+            self._detail()
 
     def show_cell(self, row: int, col: int) -> None:
         """List the codings behind matrix cell (row, col)."""
@@ -207,16 +292,26 @@ class ReviewScreen(Screen[None]):
         table.clear(columns=True)
         for name in ("review", "code", "quote", "where", "comment"):
             table.add_column(name, key=name)
+        labels = self._heads
         for s in segs:
+            where = [s.doc, *([s.speaker] if s.speaker else [])]
+            if s.turn is not None:
+                where.append(f"turn {s.turn}")
             table.add_row(
                 Text(s.review, style=REVIEW_STYLE.get(s.review, "")),
-                s.code,
+                clip(labels.get(s.code, s.code), 24),
                 _clip(s.quote, 60),
-                s.place(),
+                ", ".join(where),
                 _clip(s.comment, 40),
                 key=s.guid,
             )
-        table.border_title = f"{code} × {column}: {len(segs)} quotes"
+        table.border_title = plural(
+            len(segs),
+            "{code} × {column}: {n} quote",
+            "{code} × {column}: {n} quotes",
+            code=labels.get(code, code),
+            column=column,
+        )
         if segs:
             table.move_cursor(row=min(keep, len(segs) - 1))
 

@@ -1,16 +1,22 @@
 """The search screen: full-text or lemma search with keyword-in-context lines.
 
 Type a query and press enter; ``ctrl+l`` switches between the exact text and lemmas
-(``mengantre`` also finds ``antre``). In the hits, enter jumps to the hit in its
-transcript (the hit becomes the selection), space marks a hit, ``a`` marks all, and
-``c`` codes the marked hits (or the highlighted one) with one code in one step: one
-action group, so a single undo takes the whole batch back.
+(``mengantre`` also finds ``antre``). ``/`` always puts the cursor in the query (a
+query pre-filled from the selection is searched at once, and the cursor stays in
+it). In the hits, enter jumps to the hit in its transcript (the hit becomes the
+selection), space marks a hit, ``a`` marks all, and ``c`` codes the marked hits (or
+the highlighted one) with one code in one step: one action group, so a single undo
+takes the whole batch back.
+
+Each hit is coded as a unit: its sentence (the default), its turn, or the hit
+itself. The first ``c`` asks (the sentence is offered first); the choice is
+remembered, shown in the summary line, and ``u`` changes it.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rich.text import Text
 from textual import work
@@ -23,9 +29,20 @@ from textual.widgets.option_list import Option
 
 from qualcode.core.codebook import Codebook
 from qualcode.core.search import KwicHit
+from qualcode.core.units import UNITS
 from qualcode.errors import QualcodeError
+from qualcode.i18n import plural
 from qualcode.store import Project
+from qualcode.tui.screens.picker import ChoiceModal, CodeIndex, CodePicker
 from qualcode.tui.screens.retrieval import Jump
+
+UNIT_CHOICES = {
+    "sentence": "its sentence (what a quote usually is)",
+    "turn": "its turn (the speaker's whole answer)",
+    "hit": "the hit only (just the words found)",
+}
+"""The units as the question offers them."""
+UNIT_WORDS = {"sentence": "its sentence", "turn": "its turn", "hit": "the hit only"}
 
 DOC_WIDTH = 16
 CONTEXT = 34
@@ -61,6 +78,13 @@ class SearchScreen(Screen[Jump | None]):
             id="search-code",
             tooltip="Code the marked hits (or the highlighted one) in one step.",
         ),
+        Binding(
+            "u",
+            "choose_unit",
+            "Unit…",
+            id="search-unit",
+            tooltip="Code each hit as its sentence, its turn or the hit itself.",
+        ),
         Binding("slash", "focus_query", "New search", id="search-focus", show=False),
         Binding("j", "cursor_down", "Down", show=False, id="search-down"),
         Binding("k", "cursor_up", "Up", show=False, id="search-up"),
@@ -74,6 +98,9 @@ class SearchScreen(Screen[Jump | None]):
         label_lang: str | None = None,
         recent: Sequence[str] = (),
         query: str = "",
+        unit: str | None = None,
+        remember_unit: Callable[[str], None] | None = None,
+        index: CodeIndex | None = None,
     ) -> None:
         super().__init__()
         self.project = project
@@ -85,10 +112,20 @@ class SearchScreen(Screen[Jump | None]):
         self.marked: set[int] = set()
         self.initial = query
         self.coded = 0
+        self.unit = unit if unit in UNITS else None
+        """How hits are coded: ``sentence``, ``turn`` or ``hit`` (``None``: ask)."""
+        self.remember_unit = remember_unit
+        self.index = index
+        self.last_query = ""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="search-bar"):
-            yield Input(self.initial, placeholder="search the transcripts…", id="search-input")
+            yield Input(
+                self.initial,
+                placeholder="search the transcripts…",
+                id="search-input",
+                select_on_focus=False,
+            )
             yield Static("", id="search-mode")
         yield Static("", id="search-summary")
         yield OptionList(id="search-hits")
@@ -96,9 +133,10 @@ class SearchScreen(Screen[Jump | None]):
 
     def on_mount(self) -> None:
         self._show_mode()
-        self.query_one(Input).focus()
+        self.action_focus_query()
         if self.initial:
-            self.run_search(self.initial)
+            # searched at once, but the cursor stays in the query: typing refines it
+            self.run_search(self.initial, focus_hits=False)
 
     def _show_mode(self) -> None:
         mode = "lemmas" if self.lemma else "exact text"
@@ -110,7 +148,7 @@ class SearchScreen(Screen[Jump | None]):
         self.run_search(event.value)
 
     @work(thread=True, exclusive=True, group="search")
-    def run_search(self, query: str) -> None:
+    def run_search(self, query: str, focus_hits: bool = True) -> None:
         """Search in a thread (a lemma search loads the lookup tables once)."""
         from qualcode import services
 
@@ -119,26 +157,42 @@ class SearchScreen(Screen[Jump | None]):
         except QualcodeError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="warning")
             return
-        self.app.call_from_thread(self.show_hits, query, hits)
+        self.app.call_from_thread(self.show_hits, query, hits, focus_hits)
 
-    def show_hits(self, query: str, hits: list[KwicHit]) -> None:
-        """Fill the list with keyword-in-context lines."""
+    def show_hits(self, query: str, hits: list[KwicHit], focus_hits: bool = True) -> None:
+        """Fill the list with keyword-in-context lines (``focus_hits``: and move the
+        focus there, as after enter in the query)."""
         self.hits = hits
         self.marked = set()
-        docs = {h.doc for h in hits}
-        more = " (the first 2000)" if len(hits) >= 2000 else ""
-        self.query_one("#search-summary", Static).update(
-            f"{len(hits)} hits{more} for {query!r} in {len(docs)} documents "
-            f"({'lemmas' if self.lemma else 'exact text'})  ·  enter jump · space mark · "
-            "a mark all · c code marked"
-        )
+        self.last_query = query
+        self._summary()
         options = self.query_one(OptionList)
         options.clear_options()
         for i, _ in enumerate(hits):
             options.add_option(Option(self._line(i), id=str(i)))
         if hits:
             options.highlighted = 0
-            options.focus()
+            if focus_hits:
+                options.focus()
+
+    def _summary(self) -> None:
+        hits = self.hits
+        docs = {h.doc for h in hits}
+        found = "{hits} for {query} in {documents}".format(
+            hits=plural(len(hits), "{n} hit", "{n} hits"),
+            query=repr(self.last_query),
+            documents=plural(len(docs), "{n} document", "{n} documents"),
+        )
+        if len(hits) >= 2000:
+            found = f"{found} (the first 2000)"
+        mode = "lemmas" if self.lemma else "exact text"
+        if self.unit is None:
+            coding = "c code marked (asks: its sentence, its turn or the hit)"
+        else:
+            coding = f"c code marked as {UNIT_WORDS[self.unit]} (u: change)"
+        self.query_one("#search-summary", Static).update(
+            f"{found} ({mode})  ·  enter jump · space mark · a mark all · {coding}"
+        )
 
     def _line(self, i: int) -> Text:
         h = self.hits[i]
@@ -174,41 +228,102 @@ class SearchScreen(Screen[Jump | None]):
         for i in range(len(self.hits)):
             options.replace_option_prompt_at_index(i, self._line(i))
 
-    def action_code_marked(self) -> None:
-        from qualcode.tui.screens.picker import CodePicker
+    def action_choose_unit(self, then: Callable[[], None] | None = None) -> None:
+        """Ask how hits are coded (the current unit highlighted, the sentence at
+        first) and remember it."""
+        current = self.unit or "sentence"
 
+        def chosen(unit: str | None) -> None:
+            if unit not in UNITS:
+                return
+            self.unit = unit
+            if self.remember_unit is not None:
+                self.remember_unit(unit)
+            self._summary()
+            if then is not None:
+                then()
+
+        self.app.push_screen(
+            ChoiceModal(
+                "Code each hit as…",
+                [(u, UNIT_CHOICES[u]) for u in UNITS],
+                highlight=UNITS.index(current),
+            ),
+            chosen,
+        )
+
+    def action_code_marked(self) -> None:
+        if self.unit is None:
+            self.action_choose_unit(then=self.action_code_marked)
+            return
         chosen_hits = sorted(self.marked) or ([i] if (i := self._highlighted()) is not None else [])
         if not chosen_hits:
             self.notify("no hits to code", severity="warning")
             return
+        unit = self.unit
 
         def chosen(code_id: str | None) -> None:
             if code_id:
-                self.code_hits(code_id, [self.hits[i] for i in chosen_hits])
+                self.code_hits(code_id, [self.hits[i] for i in chosen_hits], unit)
 
+        titles = {
+            "sentence": (
+                "Code the sentence of {n} hit with…",
+                "Code the sentences of {n} hits with…",
+            ),
+            "turn": ("Code the turn of {n} hit with…", "Code the turns of {n} hits with…"),
+            "hit": ("Code {n} hit with…", "Code {n} hits with…"),
+        }
         self.app.push_screen(
             CodePicker(
                 self.codebook,
                 recent=self.recent,
                 label_lang=self.label_lang,
-                title=f"Code {len(chosen_hits)} hits with…",
+                title=plural(len(chosen_hits), *titles[unit]),
+                index=self.index,
             ),
             chosen,
         )
 
-    def code_hits(self, code_id: str, hits: Sequence[KwicHit]) -> int:
-        """Code every hit with ``code_id`` as one action group; returns how many were new."""
+    def code_hits(self, code_id: str, hits: Sequence[KwicHit], unit: str = "hit") -> int:
+        """Code every hit as ``unit`` (``sentence``, ``turn`` or ``hit``) with ``code_id``,
+        as one action group (one undo); returns how many codings were new."""
+        from qualcode.core.units import unit_spans
+
         group = str(uuid.uuid4())
         created = 0
+        spans: list[tuple[str, int, int]] = []
+        by_doc: dict[str, list[tuple[int, int]]] = {}
+        for h in hits:
+            by_doc.setdefault(h.doc, []).append((h.start, h.end))
         try:
-            for h in hits:
-                _, new = self.project.apply_coding(h.doc, code_id, h.start, h.end, group=group)
+            for doc, found in by_doc.items():
+                document = self.project.document(doc) if unit != "hit" else None
+                if document is None:
+                    spans.extend((doc, a, b) for a, b in sorted(set(found)))
+                else:
+                    spans.extend((doc, a, b) for a, b in unit_spans(document, found, unit))
+            for doc, a, b in spans:
+                _, new = self.project.apply_coding(doc, code_id, a, b, group=group)
                 created += new
         except QualcodeError as exc:
             self.notify(str(exc), severity="error")
         self.coded += created
         label = self.codebook[code_id].label_in(self.label_lang)
-        self.notify(f"coded {created} of {len(hits)} hits with {label} (one undo step)")
+        coded = {
+            "sentence": ("coded {n} sentence with {code}", "coded {n} sentences with {code}"),
+            "turn": ("coded {n} turn with {code}", "coded {n} turns with {code}"),
+            "hit": ("coded {n} hit with {code}", "coded {n} hits with {code}"),
+        }[unit]
+        message = plural(created, *coded, code=label)
+        if len(spans) > created:
+            message = plural(
+                len(spans) - created,
+                "{message}; {n} was coded with it already",
+                "{message}; {n} were coded with it already",
+                message=message,
+            )
+        self.notify(f"{message} (one undo step)")
         self.marked = set()
         options = self.query_one(OptionList)
         for i in range(len(self.hits)):
@@ -223,7 +338,9 @@ class SearchScreen(Screen[Jump | None]):
             self.run_search(query)
 
     def action_focus_query(self) -> None:
-        self.query_one(Input).focus()
+        box = self.query_one(Input)
+        box.focus()
+        box.cursor_position = len(box.value)
 
     def action_back(self) -> None:
         self.dismiss(None)

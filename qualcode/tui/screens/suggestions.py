@@ -24,6 +24,7 @@ from textual.widgets import Footer, ProgressBar, Static
 from qualcode.core.codebook import Codebook
 from qualcode.core.model import Coding, Document
 from qualcode.errors import QualcodeError
+from qualcode.i18n import plural
 from qualcode.store import Project
 
 CONTEXT_SENTENCES = 2
@@ -149,7 +150,7 @@ class SuggestionsScreen(Screen[None]):
             return
         self._status(
             f"Suggestion {self.index + 1} of {len(self.pending)} · {c.doc} · "
-            f"a accept · r reject · A accept all {c.code}"
+            f"a accept · r reject · A accept all {self._label(c.code)}"
         )
         passage.update(self._passage(c))
         side.update(self._code_panel(c))
@@ -190,6 +191,10 @@ class SuggestionsScreen(Screen[None]):
             pos = b
         return out
 
+    def _label(self, code_id: str) -> str:
+        code = self.codebook.get(code_id)
+        return code.label_in(self.label_lang) if code is not None else code_id
+
     def _code_panel(self, c: Coding) -> Text:
         code = self.codebook.get(c.code)
         out = Text()
@@ -226,7 +231,11 @@ class SuggestionsScreen(Screen[None]):
         self.pending = [c for c in self.pending if c.guid not in guids]
         self.index = min(self.index, max(len(self.pending) - 1, 0))
         self.show()
-        self.notify(f"{verb} {len(guids)} suggestion(s)", timeout=2)
+        messages = {
+            "accepted": ("accepted {n} suggestion", "accepted {n} suggestions"),
+            "rejected": ("rejected {n} suggestion", "rejected {n} suggestions"),
+        }
+        self.notify(plural(len(guids), *messages[verb]), timeout=2)
 
     def action_accept(self) -> None:
         c = self.current
@@ -317,7 +326,10 @@ class SuggestionsScreen(Screen[None]):
         self.app.call_from_thread(
             self._finished,
             stored,
-            f"{stored} new suggestion(s) from {report.documents} document(s).",
+            "{stored} from {documents}.".format(
+                stored=plural(stored, "{n} new suggestion", "{n} new suggestions"),
+                documents=plural(report.documents, "{n} document", "{n} documents"),
+            ),
         )
 
     def _progress(self, done: int, total: int, what: str) -> None:

@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, Tab
 
 from qualcode.core.text_analysis import GROUPINGS, KwicLine, WordFrequencies
 from qualcode.errors import QualcodeError
+from qualcode.i18n import plural
 from qualcode.store import Project
 
 TOP_PER_GROUP = 25
@@ -189,11 +190,19 @@ class TextAnalysisScreen(Screen[None]):
     def _status(self) -> None:
         if self.tab == "words":
             groups = len(self.freq.counts) if self.freq else 0
-            text = f"Words by {self.by} ({groups} group(s), top {TOP_PER_GROUP}, stop words removed) · b group by · e/E export"
+            shown = plural(groups, "{n} group", "{n} groups")
+            text = f"Words by {self.by} ({shown}, top {TOP_PER_GROUP}, stop words removed) · b group by · e/E export"
         else:
             mode = "lemma" if self.lemma else "exact"
             found = (
-                f"{len(self.lines)} occurrence(s) of {self.term!r}" if self.term else "type a term"
+                plural(
+                    len(self.lines),
+                    "{n} occurrence of {term}",
+                    "{n} occurrences of {term}",
+                    term=repr(self.term),
+                )
+                if self.term
+                else "type a term"
             )
             text = f"KWIC: {found} · {mode} (l) · width {self.width} (+/-) · e/E export"
         self.query_one("#status", Static).update(text)

@@ -1,4 +1,7 @@
-"""The document list: name, number of codings and coded share."""
+"""The document list: name, number of codings and coded share.
+
+A name longer than the pane wraps onto the next line: it is never cut.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +14,14 @@ from textual.widgets.option_list import Option
 
 from qualcode.core.model import DocumentSummary
 from qualcode.core.names import escape
+from qualcode.i18n import plural
 
-NAME_WIDTH = 24
+
+def progress(codings: int, share: float) -> str:
+    """``3 codings · 12% coded``."""
+    return plural(
+        codings, "{n} coding · {share:.0%} coded", "{n} codings · {share:.0%} coded", share=share
+    )
 
 
 class DocumentList(OptionList):
@@ -54,14 +63,20 @@ class DocumentList(OptionList):
 
     @staticmethod
     def prompt(name: str, codings: int, share: float, memo: bool = False) -> Text:
-        """Two lines: the name (shortened with an ellipsis) and the coding progress."""
+        """The whole name (wrapped when long), then the coding progress."""
         name = escape(name)  # a control character never reaches the terminal
-        shown = name if len(name) <= NAME_WIDTH else name[: NAME_WIDTH - 1] + "…"
-        label = Text(shown)
+        label = Text(name, overflow="fold")
         if memo:
             label.append(" ✎", style="italic")
-        label.append(f"\n{codings} codings · {share:.0%} coded", style="dim")
+        label.append("\n")
+        label.append(progress(codings, share), style="dim")
         return label
+
+    @staticmethod
+    def wanted_width(names: Sequence[str]) -> int:
+        """Columns that show every name on one line (border, padding and scrollbar
+        included)."""
+        return max((Text(n).cell_len for n in names), default=10) + 6
 
     def show(
         self,

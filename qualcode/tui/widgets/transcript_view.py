@@ -13,6 +13,11 @@ never jumps between columns from one line to the next. Up to :data:`LANES` lanes
 are drawn; a ``+`` says that more codings cover the line, a ``✎`` that a coding
 with a memo starts on it. Hovering over the gutter names the codes of the line.
 
+Without colour (``NO_COLOR``) or with only 16 colours, a tint alone would not tell
+coded text from the rest, so every coded character is also underlined (text under
+two or more codings also italic); the gutter's shapes (``▛`` where a coding starts,
+``▍`` where it goes on, ``+`` for more, ``✎`` for a memo) carry the rest.
+
 Selection: the selection is a character range. Moving without extending selects the
 next unit (character, word, sentence, turn) after the selection's start; moving
 with extend (shift, or in visual mode) moves the free end of the selection by unit
@@ -39,6 +44,7 @@ from textual.strip import Strip
 
 from qualcode.core.model import Coding, Document
 from qualcode.core.search import WORD_RE
+from qualcode.i18n import plural
 
 BUCKET = 2048
 LANES = 5
@@ -46,6 +52,8 @@ LANES = 5
 GUTTER = LANES + 3
 """Cells of the gutter: the lanes, a '+' column, a memo column and a space."""
 MAX_STRIPES = LANES
+WORD_COUNT_MAX = 50_000
+"""Characters of a selection whose words are counted on every move (a bound)."""
 
 
 def wrap_offsets(text: str, width: int) -> list[tuple[int, int]]:
@@ -279,6 +287,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self._label_starts: list[int] = []
         self._drag_from: int | None = None
         self._dragged = False
+        self._pending_top: int | None = None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # keys typed after the code-key prefix belong to the prefix, not to movement
@@ -388,8 +397,12 @@ class TranscriptView(ScrollView, can_focus=True):
         self.virtual_size = Size(self.scrollable_content_region.width, len(self._lines))
 
     def on_resize(self) -> None:
+        # the text at the top stays at the top (a place to return to, or the one shown)
+        if self._pending_top is None and self._lines:
+            self._pending_top = self.top_offset()
         self._rewrap()
-        self._scroll_to_selection()
+        if not self._apply_top():
+            self._scroll_to_selection()
 
     def line_of(self, offset: int) -> int:
         """The visual line holding character ``offset``."""
@@ -407,6 +420,16 @@ class TranscriptView(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ rendering
 
+    @property
+    def plain(self) -> bool:
+        """Whether colour cannot be relied on: ``NO_COLOR``, or 16 colours or fewer."""
+        app = self.app
+        if getattr(app, "no_color", False):
+            return True
+        if app.is_headless:  # no terminal to ask (tests, benchmarks): full colour
+            return False
+        return app.console.color_system not in ("256", "truecolor")
+
     def _style(self, color: str | None, selected: bool, label: bool, overlap: bool) -> Style:
         key = (color, selected, label, overlap)
         style = self._style_cache.get(key)
@@ -416,6 +439,8 @@ class TranscriptView(ScrollView, can_focus=True):
             if color:
                 fg = "#000000" if _luminance(color) > 0.45 else "#ffffff"
                 style += Style(bgcolor=color, color=fg)
+                if self.plain:
+                    style += Style(underline=True, italic=overlap)
             if overlap:
                 style += Style(underline=True)
             if label:
@@ -536,6 +561,34 @@ class TranscriptView(ScrollView, can_focus=True):
         if scroll:
             self._scroll_to_selection()
         self.post_message(self.SelectionChanged(self, start, end))
+
+    def top_offset(self) -> int:
+        """The character offset where the first line shown begins (a scroll position
+        that survives another terminal width)."""
+        y = int(self.scroll_offset.y)
+        return self._lines[y][0] if 0 <= y < len(self._lines) else 0
+
+    def place(self, start: int, end: int, top: int | None = None) -> None:
+        """Select ``[start, end)`` and show the text from offset ``top`` (where a coder
+        left it), as soon as the view knows its width."""
+        self._pending_top = top
+        self.select_span(start, end)
+        self._apply_top()
+
+    def _apply_top(self) -> bool:
+        """Scroll so the pending top offset is the first line, if the selection is then
+        in view; ``False`` when it was not applied."""
+        top = self._pending_top
+        if top is None or not self._lines or self.selection is None:
+            return False
+        self._pending_top = None
+        y = self.line_of(top)
+        height = max(self.scrollable_content_region.height, 1)
+        if y <= self.line_of(self.selection.start) < y + height:
+            # forced: right after a re-wrap the scrollbar is not laid out yet
+            self.scroll_to(0, y, animate=False, immediate=True, force=True)
+            return True
+        return False
 
     def select_span(self, start: int, end: int) -> None:
         """Select an arbitrary character range (a search hit, a retrieved passage)."""
@@ -895,7 +948,8 @@ class TranscriptView(ScrollView, can_focus=True):
     # ------------------------------------------------------------------ status
 
     def position_text(self) -> str:
-        """``sentence 3/154 · turn 2/44 P1`` for the status line."""
+        """``sentence 3/154 · turn 2/44 P1 · 12 words`` for the status line (offsets
+        are for details views, not for the researcher's eye)."""
         doc = self.document
         if doc is None:
             return ""
@@ -907,8 +961,13 @@ class TranscriptView(ScrollView, can_focus=True):
             if ti is not None:
                 t = doc.turns[ti]
                 parts.append(f"turn {t.number}/{len(doc.turns)} {t.speaker or ''}".rstrip())
-        if self.selection is not None:
-            parts.append(f"[{self.selection.start}:{self.selection.end}]")
+        if self.selection is not None and doc.text:
+            start, end = self.selection.start, self.selection.end
+            n = len(WORD_RE.findall(doc.text, start, min(end, start + WORD_COUNT_MAX)))
+            if end - start > WORD_COUNT_MAX:
+                parts.append(plural(n, "more than {n} word", "more than {n} words"))
+            else:
+                parts.append(plural(n, "{n} word", "{n} words"))
         if self.visual:
             parts.append("VISUAL")
         return " · ".join(parts)

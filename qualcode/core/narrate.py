@@ -1,0 +1,276 @@
+"""The researcher's words for what an action did: codes by label, documents by
+name, passages by their first words; never offsets or GUIDs.
+
+The store reads an action's recorded row changes into :class:`Fact` objects (with
+document names, code ids and quotes already resolved); :func:`describe_action`
+and :func:`describe_step` turn them into one line, naming codes through the
+caller's ``label`` function (so the label language is the one on screen).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from qualcode.core.codebook import Label as CodeLabel
+from qualcode.core.codebook import label_text
+from qualcode.i18n import plural
+
+PASSAGE_WORDS = 32
+"""At most this many characters of a passage's first words."""
+
+
+def first_words(text: str, limit: int = PASSAGE_WORDS) -> str:
+    """The first words of ``text`` on one line, cut at a word boundary with ``…``.
+
+    >>> first_words("Saya datang jam delapan pagi, antre sampai siang.", 24)
+    'Saya datang jam delapan…'
+    """
+    line = " ".join(text.split())
+    if len(line) <= limit:
+        return line
+    cut = line.rfind(" ", 0, limit)
+    if cut < limit // 2:  # one long word: cut inside it
+        cut = limit - 1
+    return line[:cut].rstrip(" ,.;:!?") + "…"
+
+
+def passage(text: str, limit: int = PASSAGE_WORDS) -> str:
+    """A passage as the researcher recognises it: ``«Saya datang jam delapan…»``."""
+    return f"«{first_words(text, limit)}»"
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One row an action changed, resolved to names.
+
+    Attributes:
+        kind: the action's kind (``code``, ``uncode``, ``memo.add``, ``codebook.edit``, ...).
+        op: ``insert``, ``delete`` or ``update`` as the action did it (not as an undo
+            reverses it).
+        what: the table (``codings``, ``codes``, ``memos``, ...).
+        doc: the document's name (codings; memos on a document).
+        code: the code's id (codings, codes; memos on a code).
+        quote: the coded passage (codings).
+        target_kind: what a memo is about (``document``, ``code``, ``project``, ``case``).
+        target: the memo's subject: a document name, a code id or a case name.
+        other: a second code: the target of a merge, the new parent of a move.
+        fields: the columns an update changed.
+        label: the code's label as the row held it (a code since deleted is still
+            named by it).
+    """
+
+    kind: str
+    op: str
+    what: str
+    doc: str | None = None
+    code: str | None = None
+    quote: str | None = None
+    target_kind: str | None = None
+    target: str | None = None
+    other: str | None = None
+    fields: tuple[str, ...] = ()
+    label: CodeLabel | None = None
+
+
+Label = Callable[[str], str]
+
+
+def labeller(
+    facts: Iterable[Fact], lang: str | None, current: Callable[[str], str | None]
+) -> Label:
+    """Code id -> label: the codebook's label (``current``) when the code exists,
+    else the label a changed row held, else the id."""
+    held: dict[str, CodeLabel] = {f.code: f.label for f in facts if f.code and f.label}
+
+    def label(code_id: str) -> str:
+        now = current(code_id)
+        if now is not None:
+            return now
+        if code_id in held:
+            return label_text(held[code_id], lang)
+        return code_id
+
+    return label
+
+
+def _memo_subject(fact: Fact, label: Label) -> str:
+    if fact.target_kind == "document" and fact.target:
+        return f"the document {fact.target}"
+    if fact.target_kind == "code" and fact.target:
+        return f"the code {label(fact.target)}"
+    if fact.target_kind == "case" and fact.target:
+        return f"the case {fact.target}"
+    return "the project"
+
+
+def _first(facts: Sequence[Fact], what: str, op: str | None = None) -> Fact | None:
+    for f in facts:
+        if f.what == what and (op is None or f.op == op):
+            return f
+    return None
+
+
+_BOOKKEEPING = {"position", "version"}
+
+
+def _code_fact(kind: str, facts: Sequence[Fact]) -> Fact | None:
+    """The code an action on the codebook is about (a merge also moves codings,
+    reorders siblings and bumps versions: those rows are not its subject)."""
+    codes = [f for f in facts if f.what == "codes"]
+    if kind in ("codebook.merge", "codebook.delete"):
+        wanted = [f for f in codes if f.op == "delete"]
+    elif kind in ("codebook.add", "codebook.split"):
+        wanted = [f for f in codes if f.op == "insert"]
+    elif kind == "codebook.move":
+        wanted = [f for f in codes if "parent_pk" in f.fields]
+    else:
+        wanted = [f for f in codes if f.op != "update" or set(f.fields) - _BOOKKEEPING]
+    found = wanted or codes
+    return found[0] if found else None
+
+
+def describe_action(kind: str, facts: Sequence[Fact], label: Label) -> str:
+    """One action in the researcher's words (``coded «Saya datang…» with Waktu tunggu lama``).
+
+    Args:
+        kind: the action's kind.
+        facts: the rows it changed.
+        label: code id -> label in the label language shown.
+    """
+    coding = _first(facts, "codings")
+    code = _code_fact(kind, facts)
+    n_codings = sum(1 for f in facts if f.what == "codings")
+    if kind in ("code", "accept", "import", "autocode") and coding is not None:
+        added = [f for f in facts if f.what == "codings" and f.op in ("insert", "update")]
+        codes = {f.code for f in added}
+        if len(added) > 1 and len(codes) == 1 and coding.code:
+            return plural(
+                len(added),
+                "coded {n} passage with {code}",
+                "coded {n} passages with {code}",
+                code=label(coding.code),
+            )
+        if len(added) > 1:
+            return plural(len(added), "coded {n} passage", "coded {n} passages")
+        return "coded {passage} with {code}".format(
+            passage=passage(coding.quote or ""), code=label(coding.code or "")
+        )
+    if kind == "uncode" and coding is not None:
+        if n_codings > 1:
+            return plural(
+                n_codings,
+                "removed {n} coding from {passage}",
+                "removed {n} codings from {passage}",
+                passage=passage(coding.quote or ""),
+            )
+        return "removed {code} from {passage}".format(
+            code=label(coding.code or ""), passage=passage(coding.quote or "")
+        )
+    if kind == "memo.coding" and coding is not None:
+        return "memo on {code} at {passage}".format(
+            code=label(coding.code or ""), passage=passage(coding.quote or "")
+        )
+    if kind.startswith("memo."):
+        memo = _first(facts, "memos")
+        subject = _memo_subject(memo, label) if memo is not None else "the project"
+        if kind == "memo.add":
+            return f"memo on {subject}"
+        if kind == "memo.edit":
+            return f"edited the memo on {subject}"
+        return f"deleted the memo on {subject}"
+    if kind == "codebook.add" and code is not None:
+        return "added the code {code}".format(code=label(code.code or ""))
+    if kind == "codebook.edit" and code is not None:
+        name = label(code.code or "")
+        if "label" in code.fields:
+            return f"renamed the code {name}"
+        if "color" in code.fields:
+            return f"recoloured the code {name}"
+        if "key" in code.fields:
+            return f"changed the key of {name}"
+        return f"edited the code {name}"
+    if kind == "codebook.move" and code is not None:
+        if code.other:
+            return "moved {code} under {parent}".format(
+                code=label(code.code or ""), parent=label(code.other)
+            )
+        return "moved {code} to the top level".format(code=label(code.code or ""))
+    if kind == "codebook.merge" and code is not None:
+        alias = _first(facts, "code_aliases", "insert")
+        if alias is not None and alias.code:
+            return "merged {code} into {target}".format(
+                code=label(code.code or ""), target=label(alias.code)
+            )
+        return "merged {code} into another code".format(code=label(code.code or ""))
+    if kind == "codebook.delete" and code is not None:
+        return "deleted the code {code}".format(code=label(code.code or ""))
+    if kind == "codebook.set-id" and code is not None:
+        return "changed the id of {code}".format(code=label(code.code or ""))
+    if kind == "codebook.split" and code is not None:
+        return "split {code}".format(code=label(code.code or ""))
+    if kind == "recode" and coding is not None:
+        return plural(
+            n_codings,
+            "moved {n} coding to {code}",
+            "moved {n} codings to {code}",
+            code=label(coding.code or ""),
+        )
+    if kind == "reject":
+        return plural(
+            sum(1 for f in facts if f.what == "suggestion_rejections"),
+            "rejected {n} suggestion",
+            "rejected {n} suggestions",
+        )
+    if kind.startswith("review") and coding is not None:
+        return "review of {passage}".format(passage=passage(coding.quote or ""))
+    if kind.startswith("case"):
+        return "changed the cases"
+    if kind == "team.done" and coding is None:
+        return "marked a document done"
+    return GENERIC.get(kind.split(".")[0], "a change to the project")
+
+
+GENERIC = {
+    "codebook": "a change to the codebook",
+    "setting": "a project setting",
+    "speakers": "the speaker roles",
+    "team": "a team change",
+}
+"""Kinds without a sentence of their own (by the part before the dot)."""
+
+
+def describe_step(action: str, entries: Sequence[tuple[str, Sequence[Fact]]], label: Label) -> str:
+    """What an undo or redo did, in the researcher's words.
+
+    Args:
+        action: ``undo`` or ``redo``.
+        entries: the actions undone or redone, oldest first, each as (kind, facts).
+        label: code id -> label in the label language shown.
+
+    Returns:
+        ``undid: coded «Saya datang jam delapan…» with Waktu tunggu lama``; a group
+        of codings of one code reads ``undid: coded 5 passages with …``.
+    """
+    if not entries:
+        return "undid nothing" if action == "undo" else "redid nothing"
+    kinds = {k for k, _ in entries}
+    facts = [f for _, fs in entries for f in fs]
+    if len(entries) > 1 and kinds <= {"code", "accept", "autocode", "import"}:
+        what = describe_action("code", facts, label)
+        more = ""
+    else:
+        kind, first = entries[-1] if action == "undo" else entries[0]
+        what = describe_action(kind, first, label)
+        more = (
+            plural(
+                len(entries) - 1,
+                " (and {n} more action in the same step)",
+                " (and {n} more actions in the same step)",
+            )
+            if len(entries) > 1
+            else ""
+        )
+    if action == "undo":
+        return f"undid: {what}{more}"
+    return f"redid: {what}{more}"

@@ -1,0 +1,192 @@
+"""Actions of the log, read back as facts a person can be told about.
+
+An action's log entry keeps its row changes with database keys (document and code
+primary keys, GUIDs). :meth:`NarrateMixin.action_facts` resolves them to document
+names, code ids and quotes (:class:`~qualcode.core.narrate.Fact`), which
+:mod:`qualcode.core.narrate` turns into the researcher's words.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from qualcode.core.history import REDO, UNDO
+from qualcode.core.narrate import Fact
+from qualcode.store.base import (
+    T_ACTIONS,
+    T_CASES,
+    T_CODES,
+    T_CODINGS,
+    T_DOCS,
+    T_MEMOS,
+    ProjectBase,
+)
+from qualcode.store.convert import label_from_db
+
+
+class NarrateMixin(ProjectBase):
+    """Facts about logged actions (for messages in the researcher's words)."""
+
+    def action_facts(self, seqs: Iterable[int]) -> list[tuple[str, list[Fact]]]:
+        """The actions ``seqs`` (oldest first) as (kind, facts about the rows changed)."""
+        wanted = sorted(set(seqs))
+        if not wanted:
+            return []
+        with self._read() as conn:
+            rows = conn.execute(
+                select(T_ACTIONS.c.seq, T_ACTIONS.c.kind, T_ACTIONS.c.payload)
+                .where(T_ACTIONS.c.seq.in_(wanted))
+                .order_by(T_ACTIONS.c.seq)
+            ).all()
+            entries = [(r.kind, _changes(r.payload)) for r in rows]
+            names = _Names(conn, [ch for _, changes in entries for ch in changes])
+            return [(kind, [names.fact(kind, ch) for ch in changes]) for kind, changes in entries]
+
+    def pending_step(self, action: str, *, coder: str | None = None) -> tuple[int, ...]:
+        """The log entries the next ``undo`` (or ``redo``) of ``coder`` would take back
+        (or replay); empty when there is none."""
+        history_of = getattr(self, "_history", None)
+        if history_of is None:
+            return ()
+        with self._read() as conn:
+            history = history_of(conn, coder or self.coder)
+        stack = history.done if action == UNDO else history.undone if action == REDO else []
+        return tuple(stack[-1].seqs) if stack else ()
+
+
+def _changes(payload: str | None) -> list[dict[str, Any]]:
+    try:
+        data = json.loads(payload or "{}")
+    except ValueError:
+        return []
+    changes = data.get("changes", []) if isinstance(data, dict) else []
+    return [ch for ch in changes if isinstance(ch, dict)]
+
+
+def _label(raw: Any) -> Any:
+    if not isinstance(raw, str):
+        return None
+    try:
+        return label_from_db(raw)
+    except ValueError:
+        return raw
+
+
+class _Names:
+    """Keys -> names for the rows of some changes, read in a few queries."""
+
+    def __init__(self, conn: Connection, changes: Sequence[dict[str, Any]]) -> None:
+        self.docs: dict[int, str] = {}
+        self.doc_guids: dict[str, str] = {}
+        for pk, guid, name in conn.execute(select(T_DOCS.c.pk, T_DOCS.c.guid, T_DOCS.c.name)):
+            self.docs[pk] = name
+            self.doc_guids[guid] = name
+        self.codes: dict[int, str] = {}
+        self.code_guids: dict[str, str] = {}
+        for pk, guid, code_id in conn.execute(select(T_CODES.c.pk, T_CODES.c.guid, T_CODES.c.id)):
+            self.codes[pk] = code_id
+            self.code_guids[guid] = code_id
+        self.cases = {
+            guid: name for guid, name in conn.execute(select(T_CASES.c.guid, T_CASES.c.name))
+        }
+        # codes that the changes themselves deleted or added keep their id in the row
+        for ch in changes:
+            row = ch.get("row")
+            if ch.get("t") == "codes" and isinstance(row, dict) and "pk" in row:
+                self.codes.setdefault(row["pk"], str(row.get("id", "")))
+                if row.get("guid"):
+                    self.code_guids.setdefault(row["guid"], str(row.get("id", "")))
+        coding_pks = {
+            ch["key"]["pk"]
+            for ch in changes
+            if ch.get("t") == "codings" and ch.get("op") == "update" and "pk" in ch.get("key", {})
+        }
+        self.codings: dict[int, dict[str, Any]] = {}
+        if coding_pks:
+            for r in conn.execute(
+                select(
+                    T_CODINGS.c.pk, T_CODINGS.c.document_pk, T_CODINGS.c.code_pk, T_CODINGS.c.quote
+                ).where(T_CODINGS.c.pk.in_(sorted(coding_pks)))
+            ).mappings():
+                self.codings[r["pk"]] = dict(r)
+        memo_pks = {
+            ch["key"]["pk"]
+            for ch in changes
+            if ch.get("t") == "memos" and ch.get("op") == "update" and "pk" in ch.get("key", {})
+        }
+        self.memos: dict[int, dict[str, Any]] = {}
+        if memo_pks:
+            for r in conn.execute(
+                select(T_MEMOS.c.pk, T_MEMOS.c.target_kind, T_MEMOS.c.target_guid).where(
+                    T_MEMOS.c.pk.in_(sorted(memo_pks))
+                )
+            ).mappings():
+                self.memos[r["pk"]] = dict(r)
+
+    def _code(self, pk: Any) -> str | None:
+        return self.codes.get(pk) if isinstance(pk, int) else None
+
+    def fact(self, kind: str, ch: dict[str, Any]) -> Fact:
+        table = str(ch.get("t", ""))
+        op = str(ch.get("op", ""))
+        raw_row, raw_after, raw_key = ch.get("row"), ch.get("after"), ch.get("key")
+        row: dict[str, Any] = dict(raw_row) if isinstance(raw_row, dict) else {}
+        after: dict[str, Any] = dict(raw_after) if isinstance(raw_after, dict) else {}
+        fields = tuple(sorted(after))
+        if op == "update":
+            key: dict[str, Any] = dict(raw_key) if isinstance(raw_key, dict) else {}
+            if table == "codings":
+                row = {**self.codings.get(key.get("pk", -1), {}), **after}
+            elif table == "memos":
+                row = {**self.memos.get(key.get("pk", -1), {}), **after}
+            elif table == "codes":
+                row = {"pk": key.get("pk"), **after}
+                row.setdefault("id", self._code(key.get("pk")))
+            else:
+                row = dict(after)
+        if table == "codings":
+            return Fact(
+                kind,
+                op,
+                table,
+                doc=self.docs.get(row.get("document_pk", -1)),
+                code=self._code(row.get("code_pk")),
+                quote=row.get("quote"),
+                fields=fields,
+            )
+        if table == "codes":
+            return Fact(
+                kind,
+                op,
+                table,
+                code=str(row.get("id") or self._code(row.get("pk")) or ""),
+                other=self._code(row.get("parent_pk")),
+                fields=fields,
+                label=_label(row.get("label")),
+            )
+        if table == "code_aliases":
+            return Fact(kind, op, table, code=self._code(row.get("code_pk")), fields=fields)
+        if table == "memos":
+            target_kind = row.get("target_kind")
+            guid = row.get("target_guid")
+            target = None
+            if target_kind == "document":
+                target = self.doc_guids.get(guid or "")
+            elif target_kind == "code":
+                target = self.code_guids.get(guid or "")
+            elif target_kind == "case":
+                target = self.cases.get(guid or "")
+            return Fact(kind, op, table, target_kind=target_kind, target=target, fields=fields)
+        if table == "suggestion_rejections":
+            return Fact(
+                kind,
+                op,
+                table,
+                doc=self.docs.get(row.get("document_pk", -1)),
+                code=self._code(row.get("code_pk")),
+            )
+        return Fact(kind, op, table, fields=fields)

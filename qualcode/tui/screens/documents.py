@@ -1,0 +1,120 @@
+"""The document switcher: every document over the transcript, at any screen size.
+
+``o`` on the coding screen opens it; type part of a name (words in any order) to
+narrow the list, enter opens the highlighted document. Each entry shows the whole
+name (wrapped when long), its codings and coded share, and a ✎ for a memo.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from qualcode.core.code_match import fold, words
+from qualcode.core.model import DocumentSummary
+from qualcode.i18n import plural
+from qualcode.tui.widgets.document_list import progress
+
+
+def matches(name: str, query: str) -> bool:
+    """Whether every word typed occurs in ``name`` (any order, any case)."""
+    folded = fold(name)
+    return all(w in folded for w in words(query))
+
+
+class DocumentSwitcher(ModalScreen[str | None]):
+    """Pick a document; dismisses with its name, or ``None`` on escape."""
+
+    BINDINGS = [
+        Binding(
+            "escape",
+            "cancel",
+            "Cancel",
+            id="documents-cancel",
+            tooltip="Close the document list.",
+        ),
+        Binding("down", "cursor_down", "Down", show=False, id="documents-switch-down"),
+        Binding("up", "cursor_up", "Up", show=False, id="documents-switch-up"),
+    ]
+    """Keys of the document switcher (typing goes to the filter)."""
+
+    def __init__(
+        self,
+        documents: Sequence[DocumentSummary],
+        current: str | None = None,
+        memos: set[str] | None = None,
+    ) -> None:
+        super().__init__()
+        self.documents = list(documents)
+        self.current = current
+        self.memos = memos or set()
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="switcher"):
+            yield Static(
+                plural(
+                    len(self.documents),
+                    "Open a document ({n} in this project)",
+                    "Open a document ({n} in this project)",
+                ),
+                id="switcher-title",
+            )
+            yield Input(placeholder="type part of a name", id="switcher-input")
+            yield OptionList(id="switcher-list")
+            yield Static("", id="switcher-hint")
+
+    def on_mount(self) -> None:
+        self._fill("")
+        self.query_one(Input).focus()
+
+    def _fill(self, query: str) -> None:
+        options = self.query_one(OptionList)
+        options.clear_options()
+        highlight = 0
+        for d in self.documents:
+            if query.strip() and not matches(d.name, query):
+                continue
+            label = Text(d.name, style="bold" if d.name == self.current else "")
+            if d.name in self.memos:
+                label.append(" ✎", style="italic")
+            label.append("  ")
+            label.append(progress(d.codings, d.coded_share), style="dim")
+            if d.name == self.current and not query.strip():
+                highlight = options.option_count
+            options.add_option(Option(label, id=d.name))
+        if options.option_count:
+            options.highlighted = highlight
+        shown = plural(
+            options.option_count,
+            "{n} of {total} shown",
+            "{n} of {total} shown",
+            total=len(self.documents),
+        )
+        self.query_one("#switcher-hint", Static).update(f"{shown} · enter open · esc back")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        options = self.query_one(OptionList)
+        if options.highlighted is not None:
+            self.dismiss(options.get_option_at_index(options.highlighted).id)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cursor_down(self) -> None:
+        self.query_one(OptionList).action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.query_one(OptionList).action_cursor_up()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
