@@ -85,6 +85,11 @@ T_CODERS: Table = CoderRow.__table__  # type: ignore[assignment]
 
 TABLES: dict[str, Table] = {t.name: t for t in Base.metadata.sorted_tables}
 
+VISIBLE = T_DOCS.c.state.is_(None)
+"""The condition every read of ``documents`` applies: a document still being
+imported in short transactions (``state`` ``importing``) is left out until its
+last transaction makes it whole (see :mod:`qualcode.store.staging`)."""
+
 CODEBOOK_PATH = "codebook_path"
 """Setting: the YAML file the project's codebook is linked to."""
 CODEBOOK_META = "codebook_meta"

@@ -315,8 +315,10 @@ class Project(
         case: str | None = None,
         case_per_speaker: bool = False,
         index: bool = True,
+        group: str | None = None,
     ) -> ImportResult:
-        """Store one imported document with its turns and sentences (one action).
+        """Store one imported document with its turns and sentences (one action, which
+        undo takes back: see :mod:`qualcode.store.history`).
 
         A document whose text is already in the project is skipped with a notice.
         The keys of its front matter (``doc.front_matter``) become attributes of its
@@ -333,6 +335,8 @@ class Project(
             case_per_speaker: every speaker who is not the interviewer becomes a case
                 of that name (created when new) linked to their turns in this
                 document: a focus group.
+            group: the batch this import belongs to (a group guid): one undo takes
+                back every document of one ``qualcode import a.txt b.txt``.
         """
         check_name(doc.name, "document name", limit=400, path=doc.source_path)
         digest = sha256_text(doc.text)
@@ -344,7 +348,7 @@ class Project(
                 keys = first_keys(conn)
             prepared = structure_rows(keys, doc.turns, sentences)
         with self._write(
-            "import", f"import {doc.name}", undoable=False, extra={"document": doc.name}
+            "import", f"import {doc.name}", group=group, extra={"document": doc.name}
         ) as tx:
             conn = tx.conn
             existing = conn.execute(select(T_DOCS.c.name).where(T_DOCS.c.sha256 == digest)).scalar()
@@ -365,10 +369,11 @@ class Project(
                 if keys != prepared.keys:
                     prepared = structure_rows(keys, doc.turns, sentences)
             key = {"pk": prepared.keys[0]} if prepared is not None else {}
+            guid = new_guid()
             doc_pk = conn.execute(
                 insert(T_DOCS).values(
                     **key,
-                    guid=new_guid(),
+                    guid=guid,
                     name=doc.name,
                     text=doc.text,
                     sha256=digest,
@@ -382,7 +387,17 @@ class Project(
                     version=1,
                 )
             ).inserted_primary_key[0]  # type: ignore[index]
-            tx.changes.append({"op": "import", "t": "documents", "name": doc.name})
+            # the undo's record: the document's key, not its rows (undo removes the
+            # document with what hangs on it and keeps those rows for redo; recording
+            # every turn and sentence here would slow every bulk import)
+            tx.changes.append(
+                {
+                    "op": "import",
+                    "t": "documents",
+                    "name": doc.name,
+                    "row": {"pk": doc_pk, "guid": guid, "name": doc.name, "sha256": digest},
+                }
+            )
             if prepared is not None:
                 insert_prepared(conn, prepared)
             else:
@@ -406,10 +421,10 @@ class Project(
                 case_pk = conn.execute(
                     select(T_CASES.c.pk).where(T_CASES.c.name == case_name)
                 ).scalar()
-                if case_pk is None:
-                    case_pk = conn.execute(
-                        insert(T_CASES).values(guid=new_guid(), name=case_name, description="")
-                    ).inserted_primary_key[0]  # type: ignore[index]
+                if case_pk is None:  # recorded: undo removes it when nothing else uses it
+                    case_pk = tx.insert(
+                        T_CASES, {"guid": new_guid(), "name": case_name, "description": ""}
+                    )
                 case_pks[case_name] = case_pk
                 conn.execute(
                     insert(T_CASE_SOURCES).values(

@@ -342,8 +342,7 @@ NOT_MERGED: list[tuple[str, str, list[tuple[str | None, str]], tuple[int, ...]]]
     ),
     (
         "lowercase-word-once-by-a-time-is-nobody",
-        "[00:01:00] Budi: Saya antre.\n\n[00:01:05] well: it was long.\n\n"
-        "[00:01:09] Kiki: Lama?\n",
+        "[00:01:00] Budi: Saya antre.\n\n[00:01:05] well: it was long.\n\n[00:01:09] Kiki: Lama?\n",
         [("Budi", "Saya antre."), (None, "[00:01:05] well: it was long."), ("Kiki", "Lama?")],
         (3,),
     ),
