@@ -650,14 +650,16 @@ class ProjectBase:
     def document_guids(self) -> dict[str, str]:
         """Every document's name -> guid."""
         with self._read() as conn:
-            return {n: g for n, g in conn.execute(select(T_DOCS.c.name, T_DOCS.c.guid))}
+            return {
+                n: g for n, g in conn.execute(select(T_DOCS.c.name, T_DOCS.c.guid).where(VISIBLE))
+            }
 
     def languages(self) -> list[str]:
         """The languages of the project's documents, sorted."""
         with self._read() as conn:
             return sorted(
                 lang
-                for (lang,) in conn.execute(select(T_DOCS.c.lang).distinct())
+                for (lang,) in conn.execute(select(T_DOCS.c.lang).where(VISIBLE).distinct())
                 if lang is not None
             )
 
