@@ -8,6 +8,7 @@ memos, cases, ...) subclass it; :class:`~qualcode.store.project.Project` combine
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -458,6 +459,11 @@ class ProjectBase:
                 hint="copy the project to a folder you can write; reading and exporting work here",
             )
         self._check_file()
+        # no garbage collection while the write lock is held: with a large import's
+        # millions of objects alive, one full collection took most of a second, and
+        # another coder waited for it; it runs after the commit instead
+        collecting = gc.isenabled()
+        gc.disable()
         try:
             with self.engine.connect().execution_options(qualcode_write=True) as conn:
                 with _begin_write(conn):
@@ -509,6 +515,8 @@ class ProjectBase:
                 f"the project could not be written: {_short(exc)}", hint=_write_hint(exc)
             ) from None
         finally:
+            if collecting:
+                gc.enable()
             if kind.startswith("codebook"):
                 self._code_pk_cache = None
         self._check_file()
