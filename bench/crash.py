@@ -521,7 +521,8 @@ def import_state(path: Path) -> dict[str, tuple[int, int, int]]:
             "SELECT d.name, (SELECT count(*) FROM turns t WHERE t.document_pk = d.pk), "
             "(SELECT count(*) FROM sentences s WHERE s.document_pk = d.pk), "
             "(SELECT count(*) FROM sentence_search f WHERE f.rowid IN "
-            "(SELECT pk FROM sentences s WHERE s.document_pk = d.pk)) FROM documents d"
+            "(SELECT pk FROM sentences s WHERE s.document_pk = d.pk)) FROM documents d "
+            "WHERE d.state IS NULL"  # a large document still being staged is not there yet
         ).fetchall()
     return {r[0]: (r[1], r[2], r[3]) for r in rows}
 

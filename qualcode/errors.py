@@ -125,6 +125,11 @@ class ConflictError(QualcodeError):
     """Someone else changed the same thing first (optimistic concurrency)."""
 
 
+class StepRefused(ConflictError):
+    """An undo or redo refused with a message that says why in full (an import whose
+    document others have coded since): shown as it is, not as "changed since"."""
+
+
 class ProjectGoneError(ProjectError):
     """The project file was deleted, moved away or replaced while it was open.
 

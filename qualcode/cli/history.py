@@ -24,9 +24,9 @@ _ANY = click.option(
 def undo(ctx: Context, steps: int, anywhere: bool) -> None:
     """Undo your newest action made on the command line (a batch is one step).
 
-    A batch (an auto-code run, an import of codings, an attributes import, a review
-    sheet, a codebook merge, move or rename) is one action of the person who ran it,
-    whatever coder its rows carry. A workbench window undoes its own actions with u;
+    A batch (an import of transcripts, an auto-code run, an import of codings, an
+    attributes import, a review sheet, a codebook merge, move or rename) is one
+    action of the person who ran it, whatever coder its rows carry. A workbench window undoes its own actions with u;
     --any takes your newest action wherever it was made. A project merge (or a
     re-import) ends the history: its backup is its undo. A step whose rows were
     changed since by someone else is refused, and nothing is written.

@@ -21,8 +21,10 @@ script through the API) are undone only from the every-window scope (``--any``).
 A *barrier* (a project merge, a re-import, a REFI-QDA import, by anyone) ends every
 history: nothing before it can be undone any more, because its row images may no
 longer describe the rows; the history remembers the newest barrier so that the
-user is told why nothing is left (a merge's backup is its undo). Importing a new
-document or registering coders is not a barrier: it is simply not undoable.
+user is told why nothing is left (a merge's backup is its undo). Registering coders
+is not a barrier: it is simply not undoable. Importing a new document is an undoable
+action (one per document; a batch is one group), and an import logged by an older
+qualcode without its undo record is not a barrier either.
 
 This module is pure: the store feeds it light :class:`LogEntry` records.
 """

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from qualcode.core.codebook import Label as CodeLabel
 from qualcode.core.codebook import label_text
-from qualcode.i18n import plural
+from qualcode.i18n import _, plural
 
 PASSAGE_WORDS = 32
 """At most this many characters of a passage's first words."""
@@ -141,6 +141,10 @@ def describe_action(kind: str, facts: Sequence[Fact], label: Label) -> str:
     coding = _first(facts, "codings")
     code = _code_fact(kind, facts)
     n_codings = sum(1 for f in facts if f.what == "codings")
+    if kind == "import" and coding is None:
+        docs = imported_documents(facts)
+        if docs:
+            return _("imported {names}").format(names=name_list(docs))
     if kind in ("code", "accept", "import", "autocode") and coding is not None:
         added = [f for f in facts if f.what == "codings" and f.op in ("insert", "update")]
         codes = {f.code for f in added}
@@ -254,8 +258,10 @@ def describe_step(action: str, entries: Sequence[tuple[str, Sequence[Fact]]], la
     """
     if not entries:
         return "undid nothing" if action == "undo" else "redid nothing"
-    kinds = {k for k, _ in entries}
-    facts = [f for _, fs in entries for f in fs]
+    kinds = {k for k, _f in entries}
+    facts = [f for _k, fs in entries for f in fs]
+    if kinds == {"import"} and imported_documents(facts):
+        return describe_imports(action, imported_documents(facts))
     if len(entries) > 1 and kinds <= {"code", "accept", "autocode", "import"}:
         what = describe_action("code", facts, label)
         more = ""
@@ -274,3 +280,44 @@ def describe_step(action: str, entries: Sequence[tuple[str, Sequence[Fact]]], la
     if action == "undo":
         return f"undid: {what}{more}"
     return f"redid: {what}{more}"
+
+
+def imported_documents(facts: Iterable[Fact]) -> list[str]:
+    """The names of the documents that transcript imports added (their log markers)."""
+    return [f.doc for f in facts if f.what == "documents" and f.op == "import" and f.doc]
+
+
+def name_list(names: Sequence[str], most: int = 5) -> str:
+    """``a``, ``a and b``, ``a, b and c``, ``a, b, c, d, e and 3 more``."""
+    if not names:
+        return ""
+    if len(names) > most:
+        return _("{names} and {n} more").format(names=", ".join(names[:most]), n=len(names) - most)
+    if len(names) == 1:
+        return names[0]
+    return _("{names} and {last}").format(names=", ".join(names[:-1]), last=names[-1])
+
+
+def describe_imports(action: str, names: Sequence[str], notes: Sequence[str] = ()) -> str:
+    """An undone (redone) transcript import in the researcher's words:
+    ``undid the import of a.txt and b.txt: both documents are removed``.
+
+    Args:
+        action: ``undo`` or ``redo``.
+        names: the documents, in import order.
+        notes: what else the step did (the person's own codings it took along).
+    """
+    n = len(names)
+    if action == "undo":
+        if n == 2:
+            what = _("both documents are removed")
+        else:
+            what = plural(n, "the document is removed", "the {n} documents are removed")
+        line = _("undid the import of {names}: {what}")
+    else:
+        if n == 2:
+            what = _("both documents are back")
+        else:
+            what = plural(n, "the document is back", "the {n} documents are back")
+        line = _("redid the import of {names}: {what}")
+    return line.format(names=name_list(names), what=what) + "".join(f"; {x}" for x in notes)

@@ -178,10 +178,12 @@ def _paragraph_warnings(
     out = []
     items = [paragraph_of.get(n, n) for n in unrecognised]
     if items:
-        what = "paragraph looks" if len(items) == 1 else "paragraphs look"
+        if len(items) == 1:
+            head = "1 paragraph looks like a speaker label that was not recognised (it is"
+        else:
+            head = f"{len(items)} paragraphs look like speaker labels that were not recognised (each is"
         out.append(
-            f"{len(items)} {what} like speaker labels that were not recognised (each is "
-            f"a turn without a speaker): paragraph{'s' if len(items) != 1 else ''} "
+            f"{head} a turn without a speaker): paragraph{'s' if len(items) != 1 else ''} "
             + ", ".join(map(str, items))
         )
     inside = [paragraph_of.get(n, n) for n in kept]

@@ -183,6 +183,20 @@ def is_known_label(label: str) -> bool:
     return bool(KNOWN_LABEL.match(label.strip()))
 
 
+_WORD_NUMBER = re.compile(r"^(?P<base>[^\W\d_]{2,}?)[ \t\u00a0]*(?P<num>\d{1,3})$")
+
+
+def display_name(name: str) -> str:
+    """How a speaker is shown: a numbered role word with one space before its number
+    (``Interviewer1`` and ``Interviewer 1`` are both ``Interviewer 1``, ``Speaker12``
+    is ``Speaker 12``), so every numbered label of a file reads the same; short
+    forms (``P1``, ``R2``) and names stay as written."""
+    m = _WORD_NUMBER.match(name.strip())
+    if m and is_known_label(m.group("base")):
+        return f"{m.group('base')} {m.group('num')}"
+    return name
+
+
 @dataclass(frozen=True)
 class SpeakerConfig:
     """Project settings for turn detection.
@@ -200,11 +214,11 @@ class SpeakerConfig:
 
     def configured_role(self, label: str) -> str | None:
         """The role the project's setting gives ``label``, if any."""
-        key = label.strip().lower()
+        key = speaker_key(label.strip())
         for name, role in self.roles.items():
-            if name.strip().lower() == key:
+            if speaker_key(name.strip()) == key:
                 return role
-        if key in {x.lower() for x in self.interviewer_labels}:
+        if key in {speaker_key(x) for x in self.interviewer_labels}:
             return Role.INTERVIEWER.value
         return None
 
@@ -234,6 +248,9 @@ class _Candidate:
     style: str
     paragraph_start: bool
     bold: bool = False
+    loose: bool = False
+    """Taken with lowercase words because a time stands by it (``[00:12:34] note:``):
+    a speaker only as a role word or a recurring label, else its own turn, reported."""
 
     @property
     def timestamp_ms(self) -> int | None:
@@ -409,19 +426,38 @@ def _named(
     m = _NAME_TIME.match(rest)
     if m:
         label = parse_label(m.group("raw"))
+        # a time and a colon beside it: lowercase words still start like a label
+        loose = label is None and bool(re.search(r"[\])][ \t]*:", m.group(0)))
+        if loose:
+            label = parse_label(m.group("raw"), lenient=True)
         if label is not None:
             label = replace(label, timestamp_ms=parse_timestamp(m.group("ts3")))
             return _Candidate(
-                number, start, start + offset + m.end(), label, "colon", paragraph_start
+                number,
+                start,
+                start + offset + m.end(),
+                label,
+                "colon",
+                paragraph_start,
+                loose=loose,
             )
     m = _COLON.match(rest)
     if m:
         label = parse_label(m.group("raw"))
+        loose = label is None and ts is not None
+        if loose:
+            label = parse_label(m.group("raw"), lenient=True)
         if label is not None:
             if ts is not None and label.timestamp_ms is None:
                 label = replace(label, timestamp_ms=ts)
             return _Candidate(
-                number, start, start + offset + m.end(), label, "colon", paragraph_start
+                number,
+                start,
+                start + offset + m.end(),
+                label,
+                "colon",
+                paragraph_start,
+                loose=loose,
             )
     m = _OWN_LINE.match(rest)
     if m:
@@ -598,6 +634,8 @@ def _decide(
         return all(counts[key(n)] >= 2 for n in c.label.names)
 
     def strong(c: _Candidate) -> bool:
+        if c.loose:  # lowercase words by a time: only a role word or a recurring label
+            return role_label(c) or recurring(c)
         return (
             c.style in ("custom", "bold", "own-line")
             or c.bold
@@ -608,19 +646,23 @@ def _decide(
 
     def metadata(c: _Candidate) -> bool:
         assert c.label is not None
-        return all(n.lower().rstrip(".") in METADATA_WORDS for n in c.label.names)
+        return c.style != "custom" and all(
+            n.lower().rstrip(".") in METADATA_WORDS for n in c.label.names
+        )
 
-    sure = {id(c) for c in named if strong(c) and not (metadata(c) and c.style == "colon")}
+    # a note ("Note:", "**Catatan:**", "[00:12:34] note:") is never a speaker, bold or not
+    sure = {id(c) for c in named if strong(c) and not metadata(c)}
     others = bool(sure)
     accepted: list[_Candidate] = []
     rejected: list[_Candidate] = []
+    notes: list[_Candidate] = []
     kept: list[int] = []
     for c in named:
         assert c.label is not None
         if c.paragraph_start:
             if id(c) in sure:
                 ok = True
-            elif metadata(c) or c.style == "tab":
+            elif metadata(c) or c.style == "tab" or c.loose:
                 ok = False
             else:
                 # most paragraphs open with a label, or the file has labels and
@@ -628,13 +670,22 @@ def _decide(
                 ok = mostly or others
             if ok:
                 accepted.append(c)
-            elif not metadata(c) and c.style in ("colon", "bracket"):
+            elif metadata(c):
+                notes.append(c)
+            elif c.style in ("colon", "bracket"):
                 rejected.append(c)
         else:  # a line inside a hard-wrapped paragraph
             if id(c) in sure and (c.style != "tab" or role_label(c) or recurring(c)):
                 accepted.append(c)
             elif c.style == "colon" and all(n[:1].isupper() for n in c.label.names):
                 kept.append(c.line)
+    if accepted:
+        # a note opening a paragraph after the first label is its own turn (never
+        # part of the speaker's turn before it), reported; before the first label it
+        # is part of the preamble, one turn per paragraph already
+        first = min(c.line_start for c in accepted)
+        rejected.extend(c for c in notes if c.line_start > first)
+        rejected.sort(key=lambda c: c.line_start)
     stamps = [c for c in candidates if c.label is not None and not c.label.names]
     if stamps and (not accepted or len(stamps) >= 0.5 * paragraph_starts):
         accepted.extend(c for c in stamps if c.paragraph_start)
@@ -663,7 +714,7 @@ def _build(
         if c.label is not None:
             for n in c.label.names:
                 name = _canonical(n, aliases)
-                display.setdefault(speaker_key(name), name)
+                display.setdefault(speaker_key(name), display_name(name))
     starts: list[tuple[int, int, _Candidate | None]] = []  # (line_start, content_start, c)
     for c in accepted:
         starts.append((c.line_start, c.content_start, c))

@@ -104,12 +104,12 @@ def turn_warnings(
     out = []
     lines = [n + offset for n in unrecognised]
     if lines:
-        what = "paragraph looks" if len(lines) == 1 else "paragraphs look"
+        if len(lines) == 1:
+            head = "1 paragraph looks like a speaker label that was not recognised (it is"
+        else:
+            head = f"{len(lines)} paragraphs look like speaker labels that were not recognised (each is"
         where = "line" if len(lines) == 1 else "lines"
-        out.append(
-            f"{len(lines)} {what} like speaker labels that were not recognised "
-            f"(each is a turn without a speaker): {where} {', '.join(map(str, lines))}"
-        )
+        out.append(f"{head} a turn without a speaker): {where} {', '.join(map(str, lines))}")
     inside = [n + offset for n in kept]
     if inside:
         what = "line inside a turn looks" if len(inside) == 1 else "lines inside turns look"

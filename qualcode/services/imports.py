@@ -378,6 +378,8 @@ def import_transcripts(
         if parallel
         else ((path, ready if ready is not None else read(path), None) for path, ready in prepared)
     )
+    from qualcode.clock import new_guid
+
     try:
         with deferred_sync(project):
             try:
@@ -391,6 +393,7 @@ def import_transcripts(
                     case_per_speaker,
                     replace,
                     backup,
+                    new_guid(),
                 )
             finally:
                 produced.close()
@@ -459,7 +462,10 @@ def _store_all(
     case_per_speaker: bool,
     replace: bool,
     backup: bool,
+    group: str,
 ) -> None:
+    """Store each document in its own transaction; the new documents of one call are
+    one group in the action log, so that one undo takes them all back."""
     from dataclasses import replace as dc_replace
 
     from qualcode.nlp.segment import segment
@@ -490,7 +496,12 @@ def _store_all(
                     else segment(doc.text, doc.turns, doc.lang or "en")
                 )
                 result = project.add_document(
-                    doc, sentences, case=doc_case, case_per_speaker=case_per_speaker, index=False
+                    doc,
+                    sentences,
+                    case=doc_case,
+                    case_per_speaker=case_per_speaker,
+                    index=False,
+                    group=group,
                 )
                 report.results.append(result)
                 names.add(result.name)

@@ -31,7 +31,7 @@ def describe(project: Project, step: Step, lang: str | None = None) -> str:
         step: what :func:`~qualcode.services.undo` or ``redo`` returned.
         lang: the label language on screen.
     """
-    return _words(project, step.action, step.seqs, lang)
+    return _words(project, step.action, step.seqs, lang) + "".join(f"; {n}" for n in step.notes)
 
 
 def describe_pending(project: Project, action: str, lang: str | None = None) -> str:

@@ -8,6 +8,7 @@ memos, cases, ...) subclass it; :class:`~qualcode.store.project.Project` combine
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -84,6 +85,11 @@ T_CASE_ATTRS: Table = CaseAttributeRow.__table__  # type: ignore[assignment]
 T_CODERS: Table = CoderRow.__table__  # type: ignore[assignment]
 
 TABLES: dict[str, Table] = {t.name: t for t in Base.metadata.sorted_tables}
+
+VISIBLE = T_DOCS.c.state.is_(None)
+"""The condition every read of ``documents`` applies: a document still being
+imported in short transactions (``state`` ``importing``) is left out until its
+last transaction makes it whole (see :mod:`qualcode.store.staging`)."""
 
 CODEBOOK_PATH = "codebook_path"
 """Setting: the YAML file the project's codebook is linked to."""
@@ -453,6 +459,11 @@ class ProjectBase:
                 hint="copy the project to a folder you can write; reading and exporting work here",
             )
         self._check_file()
+        # no garbage collection while the write lock is held: with a large import's
+        # millions of objects alive, one full collection took most of a second, and
+        # another coder waited for it; it runs after the commit instead
+        collecting = gc.isenabled()
+        gc.disable()
         try:
             with self.engine.connect().execution_options(qualcode_write=True) as conn:
                 with _begin_write(conn):
@@ -504,6 +515,8 @@ class ProjectBase:
                 f"the project could not be written: {_short(exc)}", hint=_write_hint(exc)
             ) from None
         finally:
+            if collecting:
+                gc.enable()
             if kind.startswith("codebook"):
                 self._code_pk_cache = None
         self._check_file()
@@ -645,14 +658,16 @@ class ProjectBase:
     def document_guids(self) -> dict[str, str]:
         """Every document's name -> guid."""
         with self._read() as conn:
-            return {n: g for n, g in conn.execute(select(T_DOCS.c.name, T_DOCS.c.guid))}
+            return {
+                n: g for n, g in conn.execute(select(T_DOCS.c.name, T_DOCS.c.guid).where(VISIBLE))
+            }
 
     def languages(self) -> list[str]:
         """The languages of the project's documents, sorted."""
         with self._read() as conn:
             return sorted(
                 lang
-                for (lang,) in conn.execute(select(T_DOCS.c.lang).distinct())
+                for (lang,) in conn.execute(select(T_DOCS.c.lang).where(VISIBLE).distinct())
                 if lang is not None
             )
 

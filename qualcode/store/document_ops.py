@@ -10,10 +10,10 @@ back; ``qualcode undo`` puts every row back and indexes its sentences again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import Connection, Table, and_, delete, func, select
 
 from qualcode.clock import now
 from qualcode.errors import InputError, NotFoundError
@@ -27,6 +27,7 @@ from qualcode.store.base import (
     T_TURN_SPEAKERS,
     T_TURNS,
     TABLES,
+    VISIBLE,
     ProjectBase,
     _Tx,
 )
@@ -102,19 +103,17 @@ class DocumentOpsMixin(ProjectBase):
         """
         with self._write("document.delete", f"delete document {name}") as tx:
             conn = tx.conn
-            row = conn.execute(select(T_DOCS).where(T_DOCS.c.name == name)).mappings().first()
+            row = (
+                conn.execute(select(T_DOCS).where(T_DOCS.c.name == name, VISIBLE))
+                .mappings()
+                .first()
+            )
             if row is None:
                 raise NotFoundError(
                     f"no document named {name!r}", hint="'qualcode documents' lists them"
                 )
-            pk, guid = row["pk"], row["guid"]
-            codings = (
-                conn.execute(
-                    select(T_CODINGS).where(T_CODINGS.c.document_pk == pk).order_by(T_CODINGS.c.pk)
-                )
-                .mappings()
-                .all()
-            )
+            hanging = document_hangers(conn, dict(row), comments=False)
+            codings = hanging.rows["codings"]
             if codings and not force:
                 who = sorted({c["coder"] for c in codings})
                 raise InputError(
@@ -122,84 +121,135 @@ class DocumentOpsMixin(ProjectBase):
                     f"(by {', '.join(who)})",
                     hint="pass --force to delete it with them; 'qualcode undo' brings them back",
                 )
-            memos = (
-                conn.execute(
-                    select(T_MEMOS)
-                    .where(T_MEMOS.c.target_kind == "document", T_MEMOS.c.target_guid == guid)
-                    .order_by(T_MEMOS.c.pk)
-                )
-                .mappings()
-                .all()
-            )
+            memos = hanging.rows["memos"]
             cases = [
                 n
                 for (n,) in conn.execute(
                     select(TABLES["cases"].c.name)
                     .join(T_CASE_SOURCES, T_CASE_SOURCES.c.case_pk == TABLES["cases"].c.pk)
-                    .where(T_CASE_SOURCES.c.document_pk == pk)
+                    .where(T_CASE_SOURCES.c.document_pk == row["pk"])
                     .distinct()
                 )
             ]
+            remove_document(tx, dict(row), hanging)
             when = now()
             for c in codings:
-                self._remove(tx, T_CODINGS, dict(c))
                 self._tombstone(tx, c["guid"], "coding", when)
             for m in memos:
-                self._remove(tx, T_MEMOS, dict(m))
                 self._tombstone(tx, m["guid"], "memo", when)
-            for table in DOCUMENT_TABLES:
-                t = TABLES[table]
-                for r in conn.execute(select(t).where(t.c.document_pk == pk)).mappings().all():
-                    self._remove(tx, t, dict(r))
-            for r in (
-                conn.execute(select(T_CASE_SOURCES).where(T_CASE_SOURCES.c.document_pk == pk))
-                .mappings()
-                .all()
-            ):
-                self._remove(tx, T_CASE_SOURCES, dict(r))
-            unindex_document(conn, pk)
-            for r in (
-                conn.execute(
-                    select(T_SENTS).where(T_SENTS.c.document_pk == pk).order_by(T_SENTS.c.pk)
-                )
-                .mappings()
-                .all()
-            ):
-                self._remove(tx, T_SENTS, dict(r))
-            turn_pks = select(T_TURNS.c.pk).where(T_TURNS.c.document_pk == pk)
-            for r in (
-                conn.execute(
-                    select(T_TURN_SPEAKERS)
-                    .where(T_TURN_SPEAKERS.c.turn_pk.in_(turn_pks))
-                    .order_by(T_TURN_SPEAKERS.c.pk)
-                )
-                .mappings()
-                .all()
-            ):
-                self._remove(tx, T_TURN_SPEAKERS, dict(r))
-            for r in (
-                conn.execute(
-                    select(T_TURNS).where(T_TURNS.c.document_pk == pk).order_by(T_TURNS.c.pk)
-                )
-                .mappings()
-                .all()
-            ):
-                self._remove(tx, T_TURNS, dict(r))
-            self._remove(tx, T_DOCS, dict(row))
-            self._tombstone(tx, guid, "document", when)
+            self._tombstone(tx, row["guid"], "document", when)
             tx.extra["document"] = name
         self._doc_cache.clear()
         return DeletedDocument(name, len(codings), len(memos), tuple(sorted(cases)))
-
-    def _remove(self, tx: _Tx, table: Table, row: dict[str, Any]) -> None:
-        """Delete one row whose full image we hold, recording it (cheaper than
-        :meth:`_Tx.delete`, which reads it again)."""
-        key = {c.name: row[c.name] for c in table.primary_key.columns}
-        tx.conn.execute(table.delete().where(*(table.c[k] == v for k, v in key.items())))
-        tx.changes.append({"op": "delete", "t": table.name, "row": row})
 
     def _tombstone(self, tx: _Tx, guid: str, kind: str, when: str) -> None:
         if not tx.conn.execute(select(T_TOMBS.c.guid).where(T_TOMBS.c.guid == guid)).first():
             tx.insert(
                 T_TOMBS, {"guid": guid, "kind": kind, "deleted_at": when, "coder": self.coder}
             )
+
+
+@dataclass
+class Hangers:
+    """The rows that hang on one document, read before it is removed.
+
+    Attributes:
+        rows: table name -> full row images (codings, memos on the document, case
+            links, done marks, adjudications, rejected suggestions and, when asked
+            for, the review comments on its codings), in key order.
+    """
+
+    rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+
+HANGING_TABLES = ("codings", "memos", "case_sources", *DOCUMENT_TABLES, "review_comments")
+"""The tables :func:`document_hangers` reads, in the order :func:`remove_document`
+removes them."""
+
+
+def document_hangers(conn: Connection, doc: dict[str, Any], *, comments: bool) -> Hangers:
+    """Every row that hangs on document ``doc`` (a full ``documents`` row image).
+
+    Args:
+        conn: the transaction.
+        doc: the document's row.
+        comments: also the review comments on its codings (they are keyed by the
+            coding's guid, not by a foreign key).
+    """
+    pk, guid = doc["pk"], doc["guid"]
+    out = Hangers()
+
+    def rows(table: Table, where: Any) -> list[dict[str, Any]]:
+        order = list(table.primary_key.columns)
+        return [
+            dict(r) for r in conn.execute(select(table).where(where).order_by(*order)).mappings()
+        ]
+
+    out.rows["codings"] = rows(T_CODINGS, T_CODINGS.c.document_pk == pk)
+    out.rows["memos"] = rows(
+        T_MEMOS, and_(T_MEMOS.c.target_kind == "document", T_MEMOS.c.target_guid == guid)
+    )
+    out.rows["case_sources"] = rows(T_CASE_SOURCES, T_CASE_SOURCES.c.document_pk == pk)
+    for table in DOCUMENT_TABLES:
+        t = TABLES[table]
+        out.rows[table] = rows(t, t.c.document_pk == pk)
+    guids = [c["guid"] for c in out.rows["codings"]]
+    found: list[dict[str, Any]] = []
+    if comments and guids:
+        t = TABLES["review_comments"]
+        for i in range(0, len(guids), 500):
+            found.extend(rows(t, t.c.coding_guid.in_(guids[i : i + 500])))
+    out.rows["review_comments"] = found
+    return out
+
+
+def remove_document(tx: _Tx, doc: dict[str, Any], hanging: Hangers) -> None:
+    """Remove a document with everything that hangs on it, recording every row it
+    removes in the transaction's changes (undo puts them back): the rows of
+    ``hanging`` one by one, its search entries (not recorded: undo indexes the
+    sentences again), and its sentences, joint-turn speakers and turns in bulk
+    (``delete_rows`` entries: one per table, its columns and rows as lists)."""
+    conn = tx.conn
+    pk = doc["pk"]
+    for table in HANGING_TABLES:
+        for r in hanging.rows.get(table, ()):
+            remove_row(tx, TABLES[table], r)
+    unindex_document(conn, pk)
+    remove_rows(tx, T_SENTS, T_SENTS.c.document_pk == pk)
+    turn_pks = select(T_TURNS.c.pk).where(T_TURNS.c.document_pk == pk)
+    remove_rows(tx, T_TURN_SPEAKERS, T_TURN_SPEAKERS.c.turn_pk.in_(turn_pks))
+    remove_rows(tx, T_TURNS, T_TURNS.c.document_pk == pk)
+    remove_row(tx, T_DOCS, doc)
+
+
+def remove_row(tx: _Tx, table: Table, row: dict[str, Any]) -> None:
+    """Delete one row whose full image we hold, recording it (cheaper than
+    :meth:`_Tx.delete`, which reads it again)."""
+    key = {c.name: row[c.name] for c in table.primary_key.columns}
+    tx.conn.execute(table.delete().where(*(table.c[k] == v for k, v in key.items())))
+    tx.changes.append({"op": "delete", "t": table.name, "row": row})
+
+
+def remove_rows(tx: _Tx, table: Table, where: Any) -> int:
+    """Delete every row of ``table`` that ``where`` selects, recording them as one
+    compact ``delete_rows`` change (columns once, then one list per row): a 50 MB
+    transcript has 630,000 sentences, which one by one would take minutes to delete
+    and put back.
+
+    Returns:
+        How many rows were deleted.
+    """
+    order = list(table.primary_key.columns)
+    found = tx.conn.execute(select(table).where(where).order_by(*order)).all()
+    if not found:
+        return 0
+    tx.conn.execute(delete(table).where(where))
+    tx.changes.append(
+        {
+            "op": "delete_rows",
+            "t": table.name,
+            "cols": [c.name for c in table.columns],
+            "rows": [list(r) for r in found],
+        }
+    )
+    return len(found)

@@ -16,16 +16,21 @@ it. When someone else changed it since, the step is refused with a
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, or_, select
+from sqlalchemy import Connection, and_, case, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from qualcode.core.history import REDO, UNDO, History, LogEntry, walk
-from qualcode.errors import ConflictError
-from qualcode.store.base import T_ACTIONS, TABLES, ProjectBase, _Tx
+from qualcode.core.names import escape
+from qualcode.core.narrate import describe_imports
+from qualcode.errors import ConflictError, StepRefused
+from qualcode.i18n import _, plural
+from qualcode.store.base import T_ACTIONS, T_DOCS, TABLES, VISIBLE, ProjectBase, _Tx
+from qualcode.store.document_ops import Hangers, document_hangers, remove_document, remove_row
 from qualcode.store.search import index_document, unindex_document
 
 WHAT = {
@@ -59,6 +64,9 @@ class Step:
     seqs: tuple[int, ...]
     kinds: tuple[str, ...]
     summaries: tuple[str, ...]
+    notes: tuple[str, ...] = ()
+    """What else the step did, in the researcher's words (an undone import: the
+    person's own codings it took along, and that redo brings them back)."""
 
     @property
     def codebook_changed(self) -> bool:
@@ -66,14 +74,26 @@ class Step:
         return any(k.startswith("codebook") for k in self.kinds)
 
     def describe(self) -> str:
-        """One line for the user: ``undid: code doc [3:9] with cost (+4 more)``."""
+        """One line for the user: ``undid: code doc [3:9] with cost (+4 more)``; an
+        import: ``undid the import of a and b: both documents are removed``."""
         verb = "undid" if self.action == UNDO else "redid"
+        notes = "".join(f"; {n}" for n in self.notes)
+        if self.kinds and all(k == IMPORT_KIND for k in self.kinds):
+            names = [s.removeprefix("import ") for s in self.summaries]
+            return describe_imports(self.action, names, self.notes)
         more = (
             f" (+{len(self.summaries) - 1} more in the same step)"
             if len(self.summaries) > 1
             else ""
         )
-        return f"{verb}: {self.summaries[-1] if self.action == UNDO else self.summaries[0]}{more}"
+        return (
+            f"{verb}: {self.summaries[-1] if self.action == UNDO else self.summaries[0]}"
+            f"{more}{notes}"
+        )
+
+
+IMPORT_KIND = "import"
+"""The kind of a transcript import's log entry (one per document)."""
 
 
 class HistoryMixin(ProjectBase):
@@ -209,8 +229,23 @@ class HistoryMixin(ProjectBase):
                     .order_by(T_ACTIONS.c.seq)
                 ).all()
                 ordered = list(reversed(rows)) if action == UNDO else list(rows)
+                taken = _Taken()
+                undone: dict[str, Any] | None = None
                 for row in ordered:
                     changes = json.loads(row.payload).get("changes", [])
+                    if _is_import(changes):
+                        if action == UNDO:
+                            first = len(tx.changes)
+                            _undo_import(tx, changes, taken, person=coder, summary=row.summary)
+                            tx.extra.setdefault("restores", {})[str(row.seq)] = [
+                                first,
+                                len(tx.changes),
+                            ]
+                        else:
+                            if undone is None:
+                                undone = _undo_entry(tx.conn, seqs[-1])
+                            _redo_import(tx, undone, row.seq, taken, summary=row.summary)
+                        continue
                     going, coming = _documents(changes, inverse=action == UNDO)
                     for doc_pk in going:  # its sentences leave the search index first
                         unindex_document(tx.conn, doc_pk)
@@ -222,6 +257,7 @@ class HistoryMixin(ProjectBase):
                     tuple(r.seq for r in rows),
                     tuple(r.kind for r in rows),
                     tuple(r.summary for r in rows),
+                    taken.notes(action),
                 )
                 tx.summary = step.describe()
                 tx.reverts = seqs[-1]
@@ -264,6 +300,277 @@ class Barrier:
         return line
 
 
+# ---------------------------------------------------------------------- imports
+# A transcript import is logged as one "import" marker (the document's key, guid,
+# name and hash) plus the few rows it wrote beside the document (its cases, case
+# links and front-matter attributes): recording its turns and sentences at import
+# time would slow every bulk import. Undo removes the document with everything that
+# hangs on it and records those rows in the undo entry (turns and sentences as
+# compact delete_rows changes); redo puts back exactly what that undo removed.
+
+
+@dataclass
+class _Taken:
+    """What undoing (or redoing) imports took along, for the step's notes."""
+
+    codings: int = 0
+    memos: int = 0
+    kept: list[str] = field(default_factory=list)
+
+    def notes(self, action: str) -> tuple[str, ...]:
+        out = []
+        own = []
+        if self.codings:
+            own.append(plural(self.codings, "{n} of your codings", "{n} of your codings"))
+        if self.memos:
+            own.append(plural(self.memos, "{n} of your memos", "{n} of your memos"))
+        if own:
+            if action == UNDO:
+                out.append(
+                    _("{what} on it went too ('qualcode redo' brings them back)").format(
+                        what=_(" and ").join(own)
+                    )
+                )
+            else:
+                out.append(_("{what} on it came back").format(what=_(" and ").join(own)))
+        for case_name in self.kept:
+            out.append(
+                _("case {case!r} stays (other documents or attributes use it now)").format(
+                    case=case_name
+                )
+            )
+        return tuple(out)
+
+
+def _is_import(changes: Sequence[dict[str, Any]]) -> bool:
+    return any(ch.get("op") == "import" for ch in changes)
+
+
+def _undo_entry(conn: Connection, last_seq: int) -> dict[str, Any] | None:
+    """The payload of the newest undo of the unit that ends with ``last_seq``."""
+    payload = conn.execute(
+        select(T_ACTIONS.c.payload)
+        .where(T_ACTIONS.c.kind == UNDO, T_ACTIONS.c.reverts == last_seq)
+        .order_by(T_ACTIONS.c.seq.desc())
+        .limit(1)
+    ).scalar()
+    return json.loads(payload) if payload else None
+
+
+def _others_work(hanging: Hangers, person: str) -> tuple[list[str], int, int]:
+    """Someone else's work on a document (one phrase per kind and person), and how
+    many codings and memos on it are the person's own."""
+    found: Counter[tuple[str, str]] = Counter()
+    own_codings = own_memos = 0
+    for c in hanging.rows.get("codings", ()):
+        suggested = c["status"] == "suggested"
+        owner = (c.get("run_by") or c["coder"]) if suggested else c["coder"]
+        if owner != person:
+            found[("auto-code suggestion" if suggested else "coding", owner)] += 1
+            continue
+        own_codings += 1
+        if c.get("reviewer") and c["reviewer"] != person:
+            found[("review verdict", c["reviewer"])] += 1
+        if c.get("memo") and c.get("memo_author") not in (None, person):
+            found[("coding memo", c["memo_author"])] += 1
+    for m in hanging.rows.get("memos", ()):
+        if m["author"] != person:
+            found[("memo", m["author"])] += 1
+        else:
+            own_memos += 1
+    for table, what, who in (
+        ("document_marks", "done mark", "coder"),
+        ("adjudications", "adjudication", "decided_by"),
+        ("suggestion_rejections", "rejected suggestion", "coder"),
+        ("review_comments", "review comment", "author"),
+    ):
+        for r in hanging.rows.get(table, ()):
+            if r[who] != person:
+                found[(what, r[who])] += 1
+    phrases = [
+        f"{n} {what}{'s' if n != 1 else ''} by {escape(who)}"
+        for (what, who), n in sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+    return phrases, own_codings, own_memos
+
+
+def _undo_import(
+    tx: _Tx, changes: Sequence[dict[str, Any]], taken: _Taken, *, person: str, summary: str
+) -> None:
+    """Take back one document's import: remove it with everything that hangs on it
+    (the person's own codings and memos on it too; the undo entry records every row,
+    so redo brings them back), and the cases and front-matter attributes it created
+    when nothing else uses them now.
+
+    Raises:
+        ConflictError: the document is gone, or someone else has worked on it since
+            (their codings, verdicts, memos, marks are never removed by an undo).
+    """
+    conn = tx.conn
+    marker = next(ch for ch in changes if ch.get("op") == "import")
+    info = marker.get("row") or {}
+    doc = conn.execute(select(T_DOCS).where(T_DOCS.c.pk == info.get("pk"))).mappings().first()
+    if doc is None or doc["guid"] != info.get("guid"):
+        raise StepRefused(
+            _(
+                "cannot undo the import of {name!r}: that document is no longer in the project; "
+                "nothing was changed"
+            ).format(name=escape(str(info.get("name") or summary))),
+            hint=_("it was deleted or replaced since; 'qualcode documents' lists the documents"),
+        )
+    name = doc["name"]
+    hanging = document_hangers(conn, dict(doc), comments=True)
+    others, own_codings, own_memos = _others_work(hanging, person)
+    if others:
+        raise StepRefused(
+            _(
+                "cannot undo the import of {name!r}: others have worked on it since "
+                "({work}); nothing was changed"
+            ).format(name=escape(name), work=", ".join(others)),
+            hint=_(
+                "an undo never removes someone else's work: ask them to remove it, or "
+                "delete the document with 'qualcode documents delete {name} --force' "
+                "(undoable)"
+            ).format(name=escape(name)),
+        )
+    # rows that were there before the import and that it changed (a front-matter
+    # value written into an existing case's empty attribute): put back as they were
+    updates = [ch for ch in changes if ch.get("op") == "update"]
+    if updates:
+        _replay(tx, updates, inverse=True, summary=summary)
+    remove_document(tx, dict(doc), hanging)
+    taken.codings += own_codings
+    taken.memos += own_memos
+    created: dict[str, list[dict[str, Any]]] = {}
+    for ch in changes:
+        if ch.get("op") == "insert" and ch.get("t") in ("case_attributes", "attributes", "cases"):
+            created.setdefault(ch["t"], []).append(ch["row"])
+    for wrote in created.get("case_attributes", ()):
+        table = TABLES["case_attributes"]
+        now_row = _current(tx, table, _key(table, wrote))
+        if now_row is not None and now_row == wrote:  # changed since: someone's value, kept
+            remove_row(tx, table, now_row)
+    for wrote in created.get("attributes", ()):
+        table = TABLES["attributes"]
+        now_row = _current(tx, table, _key(table, wrote))
+        used = conn.execute(
+            select(func.count())
+            .select_from(TABLES["case_attributes"])
+            .where(TABLES["case_attributes"].c.attribute_pk == wrote["pk"])
+        ).scalar()
+        if now_row is not None and not used:
+            remove_row(tx, table, now_row)
+    for wrote in created.get("cases", ()):
+        table = TABLES["cases"]
+        now_row = _current(tx, table, _key(table, wrote))
+        if now_row is None:
+            continue
+        used = (
+            conn.execute(
+                select(func.count())
+                .select_from(TABLES["case_sources"])
+                .where(TABLES["case_sources"].c.case_pk == wrote["pk"])
+            ).scalar()
+            or conn.execute(
+                select(func.count())
+                .select_from(TABLES["case_attributes"])
+                .where(TABLES["case_attributes"].c.case_pk == wrote["pk"])
+            ).scalar()
+            or conn.execute(
+                select(func.count())
+                .select_from(TABLES["memos"])
+                .where(
+                    TABLES["memos"].c.target_kind == "case",
+                    TABLES["memos"].c.target_guid == now_row["guid"],
+                )
+            ).scalar()
+        )
+        if used:
+            taken.kept.append(str(now_row["name"]))
+        else:
+            remove_row(tx, table, now_row)
+
+
+def _redo_import(
+    tx: _Tx, undone: dict[str, Any] | None, seq: int, taken: _Taken, *, summary: str
+) -> None:
+    """Put back what the newest undo of import ``seq`` removed, row for row, and
+    index the document's sentences for search again.
+
+    Raises:
+        ConflictError: the undo's record is missing, the same text or name is in
+            the project again, or a later import took the rows' keys.
+    """
+    span = ((undone or {}).get("restores") or {}).get(str(seq))
+    if not span:
+        raise StepRefused(
+            _("cannot redo {what!r}: the log has no record of what its undo removed").format(
+                what=summary
+            ),
+            hint=_("import the file again"),
+        )
+    changes = undone["changes"][span[0] : span[1]] if undone else []
+    doc = next(
+        (ch["row"] for ch in changes if ch.get("op") == "delete" and ch.get("t") == "documents"),
+        None,
+    )
+    if doc is None:
+        raise StepRefused(
+            _("cannot redo {what!r}: the log has no record of the document").format(what=summary),
+            hint=_("import the file again"),
+        )
+    conn = tx.conn
+    name = escape(str(doc["name"]))
+    same = conn.execute(
+        select(T_DOCS.c.name).where(T_DOCS.c.sha256 == doc["sha256"], VISIBLE)
+    ).scalar()
+    if same is not None:
+        raise StepRefused(
+            _(
+                "cannot redo the import of {name!r}: the same text is in the project again, "
+                "as {other!r}"
+            ).format(name=name, other=escape(same)),
+            hint=_("nothing to redo"),
+        )
+    if conn.execute(select(T_DOCS.c.pk).where(T_DOCS.c.name == doc["name"])).first():
+        raise StepRefused(
+            _("cannot redo the import of {name!r}: another document has that name now").format(
+                name=name
+            ),
+            hint=_("rename that one ('qualcode documents rename'), then redo"),
+        )
+    try:
+        _replay(tx, changes, inverse=True, summary=summary)
+    except ConflictError:
+        raise StepRefused(
+            _(
+                "cannot redo the import of {name!r}: what it held was changed or taken by "
+                "later actions (another import, a case or attribute edit)"
+            ).format(name=name),
+            hint=_("import the file again"),
+        ) from None
+    index_document(conn, doc["pk"])
+    for ch in changes:
+        if ch.get("op") == "delete" and ch.get("t") == "codings":
+            taken.codings += 1
+        elif ch.get("op") == "delete" and ch.get("t") == "memos":
+            taken.memos += 1
+
+
+def bulk_insert(conn: Connection, table: Any, cols: Sequence[str], rows: Sequence[Any]) -> None:
+    """Insert many rows given as lists in ``cols`` order, at the driver's speed."""
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    names = ", ".join(f'"{c}"' for c in cols)
+    marks = ", ".join([mark] * len(cols))
+    conn.exec_driver_sql(
+        f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', [tuple(r) for r in rows]
+    )
+
+
+def _chunks(values: Sequence[Any], size: int = 500) -> list[Sequence[Any]]:
+    return [values[i : i + size] for i in range(0, len(values), size)]
+
+
 def _documents(changes: Sequence[dict[str, Any]], *, inverse: bool) -> tuple[list[int], list[int]]:
     """The documents a replay removes and those it brings back (their pks)."""
     going: list[int] = []
@@ -290,6 +597,50 @@ def _current(tx: _Tx, table: Any, key: dict[str, Any]) -> dict[str, Any] | None:
     return dict(row) if row is not None else None
 
 
+def _replay_rows(
+    tx: _Tx,
+    table: Any,
+    cols: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    insert: bool,
+    conflict: Callable[[str], ConflictError],
+) -> None:
+    """Put back (``insert``) or delete again rows recorded as one ``delete_rows``
+    change, checking first that their keys are free, or that they are unchanged.
+
+    Raises:
+        ConflictError: a key is taken, or a row changed since.
+    """
+    (key,) = [c.name for c in table.primary_key.columns]
+    at = list(cols).index(key)
+    keys = [r[at] for r in rows]
+    conn = tx.conn
+    if insert:
+        for part in _chunks(keys):
+            if conn.execute(
+                select(func.count()).select_from(table).where(table.c[key].in_(part))
+            ).scalar():
+                raise conflict(table.name)
+        bulk_insert(conn, table, cols, rows)
+        tx.changes.append({"op": "rows_inserted", "t": table.name, "count": len(rows)})
+        return
+    wanted = {r[at]: tuple(r) for r in rows}
+    for part in _chunks(keys):
+        for current in conn.execute(
+            select(*(table.c[c] for c in cols)).where(table.c[key].in_(part))
+        ):
+            if wanted.get(current[at]) != tuple(current):
+                raise conflict(table.name)
+        found = conn.execute(
+            select(func.count()).select_from(table).where(table.c[key].in_(part))
+        ).scalar()
+        if found != len(part):
+            raise conflict(table.name)
+        conn.execute(delete(table).where(table.c[key].in_(part)))
+    tx.changes.append({"op": "rows_deleted", "t": table.name, "count": len(rows)})
+
+
 def _replay(tx: _Tx, changes: Sequence[dict[str, Any]], *, inverse: bool, summary: str) -> None:
     """Apply recorded changes (or their inverse, newest first), checking each row first."""
     verb = "undo" if inverse else "redo"
@@ -304,14 +655,24 @@ def _replay(tx: _Tx, changes: Sequence[dict[str, Any]], *, inverse: bool, summar
 
     for ch in reversed(changes) if inverse else changes:
         op = ch.get("op")
-        if op not in ("insert", "delete", "update") or ch.get("t") not in TABLES:
+        if op not in ("insert", "delete", "update", "delete_rows") or ch.get("t") not in TABLES:
             raise ConflictError(
                 f"cannot {verb} {summary!r}: the log entry has no replayable changes",
                 hint="it was written by an older or newer qualcode",
             )
         table = TABLES[ch["t"]]
         if inverse:
-            op = {"insert": "delete", "delete": "insert", "update": "update"}[op]
+            op = {
+                "insert": "delete",
+                "delete": "insert",
+                "update": "update",
+                "delete_rows": "insert_rows",
+            }[op]
+        if op in ("insert_rows", "delete_rows"):
+            _replay_rows(
+                tx, table, ch["cols"], ch["rows"], insert=op == "insert_rows", conflict=conflict
+            )
+            continue
         if op == "insert":
             row = dict(ch["row"])
             if _current(tx, table, _key(table, row)) is not None:

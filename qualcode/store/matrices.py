@@ -42,6 +42,7 @@ from qualcode.store.base import (
     T_ATTRS,
     T_CASES,
     T_DOCS,
+    VISIBLE,
     ProjectBase,
 )
 
@@ -127,7 +128,7 @@ class MatrixMixin(ProjectBase):
         if filters.rollup:
             tops = {cb.top_level(c.id) for c in rows}
             rows = [c for c in cb.codes if c.id in tops]
-        docs = conn.execute(select(T_DOCS.c.pk, T_DOCS.c.name, T_DOCS.c.chars)).all()
+        docs = conn.execute(select(T_DOCS.c.pk, T_DOCS.c.name, T_DOCS.c.chars).where(VISIBLE)).all()
         by_name = {name: (pk, chars) for pk, name, chars in docs}
         doc_pks = {pk: name for pk, name, _ in docs}
         doc_chars = {pk: chars for pk, _, chars in docs}

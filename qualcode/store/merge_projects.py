@@ -129,7 +129,7 @@ class OtherProject:
 def _read_rows(engine: Engine) -> dict[str, list[dict[str, Any]]]:
     try:
         with engine.connect() as conn:
-            return {
+            rows = {
                 t.name: [dict(r) for r in conn.execute(select(t)).mappings()] for t in READ_TABLES
             }
     except DatabaseError as exc:  # a damaged or hostile file (a view that calls a function)
@@ -139,6 +139,17 @@ def _read_rows(engine: Engine) -> dict[str, list[dict[str, Any]]]:
             f"{where} cannot be read as a project ({msg})",
             hint="merge a project qualcode wrote, or restore the other project from a backup",
         ) from None
+    # a document still being imported there (or cut off) is not part of it yet
+    staged = {d["pk"] for d in rows.get("documents", []) if d.get("state") is not None}
+    if staged:
+        rows["documents"] = [d for d in rows["documents"] if d["pk"] not in staged]
+        turns = {t["pk"] for t in rows.get("turns", []) if t["document_pk"] in staged}
+        for name in ("turns", "sentences"):
+            if name in rows:
+                rows[name] = [r for r in rows[name] if r["document_pk"] not in staged]
+        if "turn_speakers" in rows:
+            rows["turn_speakers"] = [r for r in rows["turn_speakers"] if r["turn_pk"] not in turns]
+    return rows
 
 
 def read_project(location: str, *, ours: str | None = None) -> OtherProject:

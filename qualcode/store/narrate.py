@@ -181,6 +181,9 @@ class _Names:
             elif target_kind == "case":
                 target = self.cases.get(guid or "")
             return Fact(kind, op, table, target_kind=target_kind, target=target, fields=fields)
+        if table == "documents":
+            name = row.get("name") or ch.get("name") or self.docs.get(row.get("pk", -1))
+            return Fact(kind, op, table, doc=str(name) if name else None)
         if table == "suggestion_rejections":
             return Fact(
                 kind,

@@ -22,6 +22,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    update,
 )
 from sqlalchemy.exc import IntegrityError, OperationalError
 
@@ -44,7 +45,8 @@ from qualcode.core.model import (
 from qualcode.core.names import check_name
 from qualcode.core.spans import union_length
 from qualcode.errors import InputError, NotFoundError, ProjectError
-from qualcode.store import convert
+from qualcode.i18n import _
+from qualcode.store import convert, staging
 from qualcode.store.base import (
     _SQL_DOC_SPAN,
     _SQL_SAME_CODING,
@@ -61,6 +63,7 @@ from qualcode.store.base import (
     T_SETTINGS,
     T_TURN_SPEAKERS,
     T_TURNS,
+    VISIBLE,
     ProjectBase,
     _short,
     sha256_text,
@@ -315,8 +318,10 @@ class Project(
         case: str | None = None,
         case_per_speaker: bool = False,
         index: bool = True,
+        group: str | None = None,
     ) -> ImportResult:
-        """Store one imported document with its turns and sentences (one action).
+        """Store one imported document with its turns and sentences (one action, which
+        undo takes back: see :mod:`qualcode.store.history`).
 
         A document whose text is already in the project is skipped with a notice.
         The keys of its front matter (``doc.front_matter``) become attributes of its
@@ -333,6 +338,8 @@ class Project(
             case_per_speaker: every speaker who is not the interviewer becomes a case
                 of that name (created when new) linked to their turns in this
                 document: a focus group.
+            group: the batch this import belongs to (a group guid): one undo takes
+                back every document of one ``qualcode import a.txt b.txt``.
         """
         check_name(doc.name, "document name", limit=400, path=doc.source_path)
         digest = sha256_text(doc.text)
@@ -343,9 +350,57 @@ class Project(
             with self._read() as conn:
                 keys = first_keys(conn)
             prepared = structure_rows(keys, doc.turns, sentences)
-        with self._write(
-            "import", f"import {doc.name}", undoable=False, extra={"document": doc.name}
-        ) as tx:
+        staged: tuple[int, str] | None = None
+        if prepared is not None and len(prepared.turns) + len(prepared.sentences) >= (
+            staging.STAGE_MIN_ROWS
+        ):
+            # a large transcript: its rows go in first, in short transactions, while
+            # the document stays invisible (see qualcode.store.staging)
+            early = self._stage(doc, digest, sentences, prepared)
+            if isinstance(early, ImportResult):
+                return early
+            staged = early
+            staging._pause(staging.STAGE_PAUSE_S)  # a waiting writer goes before the last one
+        try:
+            result = self._store_document(
+                doc, sentences, digest, prepared, staged, case, case_per_speaker, index, group
+            )
+            if staged is not None:
+                # and after it, before the search index's first transaction
+                staging._pause(staging.STAGE_PAUSE_S)
+            return result
+        except _Skipped as same:
+            if staged is not None:
+                self._discard_staged(staged[0])
+            return ImportResult(
+                doc.name,
+                "skipped",
+                f"{doc.source_path or doc.name}: already in the project as {same.name!r}, skipped",
+            )
+        except BaseException:
+            if staged is not None:
+                self._discard_staged(staged[0])
+            raise
+
+    def _stage(
+        self,
+        doc: ImportedDocument,
+        digest: str,
+        sentences: Sequence[SentenceSpan],
+        prepared: StructureRows,
+    ) -> tuple[int, str] | ImportResult:
+        """Store a large document's rows in short transactions while it stays
+        invisible (see :mod:`qualcode.store.staging`).
+
+        Returns:
+            The staged document's key and guid; or the result when the same text is
+            in the project already (nothing is written).
+
+        Raises:
+            InputError: another document has that name (nothing is written).
+        """
+        guid = new_guid()
+        with self._write("import.stage", f"import {doc.name}") as tx:
             conn = tx.conn
             existing = conn.execute(select(T_DOCS.c.name).where(T_DOCS.c.sha256 == digest)).scalar()
             if existing is not None:
@@ -360,33 +415,170 @@ class Project(
                     path=doc.source_path,
                     hint="import it under another name, or use --replace to update it",
                 )
-            if prepared is not None:
-                keys = first_keys(conn)
-                if keys != prepared.keys:
-                    prepared = structure_rows(keys, doc.turns, sentences)
-            key = {"pk": prepared.keys[0]} if prepared is not None else {}
-            doc_pk = conn.execute(
+            keys = first_keys(conn)
+            if keys != prepared.keys:
+                prepared = structure_rows(keys, doc.turns, sentences)
+            doc_pk = prepared.keys[0]
+            conn.execute(
                 insert(T_DOCS).values(
-                    **key,
-                    guid=new_guid(),
-                    name=doc.name,
-                    text=doc.text,
-                    sha256=digest,
+                    pk=doc_pk,
+                    guid=guid,
+                    name=staging.staged_name(guid),
+                    text="",  # written once, by the last transaction (see below)
+                    sha256=staging.staged_hash(guid),
                     chars=len(doc.text),
                     lang=doc.lang,
                     source_path=doc.source_path,
                     source_format=doc.source_format,
                     encoding=doc.encoding,
-                    imported_at=now(),
+                    imported_at=staging.heartbeat(),
                     meta=json.dumps(doc.meta, ensure_ascii=False),
                     version=1,
+                    state=staging.IMPORTING,
                 )
-            ).inserted_primary_key[0]  # type: ignore[index]
-            tx.changes.append({"op": "import", "t": "documents", "name": doc.name})
-            if prepared is not None:
-                insert_prepared(conn, prepared)
+            )
+            done = staging.reserve(conn, prepared.turns, prepared.sentences)
+        try:
+            for part in staging.chunks(prepared.turns, prepared.joint, prepared.sentences, done):
+                staging._pause(staging.STAGE_PAUSE_S)  # a waiting writer's chance
+                with self._write("import.stage", f"import {doc.name}") as tx:
+                    if not staging.is_staged(tx.conn, doc_pk, guid):
+                        raise ProjectError(
+                            _(
+                                "the import of {name!r} was taken for cut off and removed by "
+                                "another qualcode meanwhile; nothing of it was kept"
+                            ).format(name=doc.name),
+                            path=doc.source_path,
+                            hint=_("import the file again"),
+                        )
+                    part(tx.conn)
+                    staging.beat(tx.conn, doc_pk)
+        except BaseException:
+            self._discard_staged(doc_pk)
+            raise
+        return doc_pk, guid
+
+    def _discard_staged(self, doc_pk: int) -> None:
+        """Remove a staged document and its rows, in short transactions (an import
+        that failed or was cancelled before its last transaction; best effort: what
+        is left is removed when the project is next opened)."""
+        try:
+            gone = False
+            while not gone:
+                with self._write("import.discard", "remove an unfinished import") as tx:
+                    gone = staging.discard_part(tx.conn, doc_pk)
+                staging._pause(staging.STAGE_PAUSE_S)
+        except Exception:  # noqa: BLE001 - the next open finishes it
+            pass
+
+    def discard_stale_imports(self, *, after: float | None = None) -> int:
+        """Remove documents whose staged import was cut off (a kill, a crash): their
+        heartbeat has not moved for ``after`` seconds.
+
+        Returns:
+            How many were removed.
+        """
+        with self._read() as conn:
+            found = staging.stale(
+                conn, time.time(), staging.STALE_STAGING_S if after is None else after
+            )
+        for doc_pk in found:
+            self._discard_staged(doc_pk)
+        return len(found)
+
+    def _store_document(
+        self,
+        doc: ImportedDocument,
+        sentences: Sequence[SentenceSpan],
+        digest: str,
+        prepared: StructureRows | None,
+        staged: tuple[int, str] | None,
+        case: str | None,
+        case_per_speaker: bool,
+        index: bool,
+        group: str | None,
+    ) -> ImportResult:
+        """The import's one transaction and action-log entry (see :meth:`add_document`);
+        a staged document is made whole and visible in it."""
+        with self._write(
+            "import", f"import {doc.name}", group=group, extra={"document": doc.name}
+        ) as tx:
+            conn = tx.conn
+            existing = conn.execute(select(T_DOCS.c.name).where(T_DOCS.c.sha256 == digest)).scalar()
+            if existing is not None:
+                if staged is not None:
+                    raise _Skipped(existing)
+                return ImportResult(
+                    doc.name,
+                    "skipped",
+                    f"{doc.source_path or doc.name}: already in the project as {existing!r}, skipped",
+                )
+            if conn.execute(select(T_DOCS.c.pk).where(T_DOCS.c.name == doc.name)).first():
+                raise InputError(
+                    f"a different document named {doc.name!r} is already in the project",
+                    path=doc.source_path,
+                    hint="import it under another name, or use --replace to update it",
+                )
+            if staged is not None:
+                doc_pk, guid = staged
+                if not staging.is_staged(conn, doc_pk, guid):
+                    raise ProjectError(
+                        _(
+                            "the import of {name!r} was taken for cut off and removed by "
+                            "another qualcode meanwhile; nothing of it was kept"
+                        ).format(name=doc.name),
+                        path=doc.source_path,
+                        hint=_("import the file again"),
+                    )
+                # the text is written here, not in the first transaction: SQLite
+                # rewrites a whole row on every update, so a 50 MB text written there
+                # would be written twice under the lock
+                conn.execute(
+                    update(T_DOCS)
+                    .where(T_DOCS.c.pk == doc_pk)
+                    .values(
+                        name=doc.name, sha256=digest, text=doc.text, state=None, imported_at=now()
+                    )
+                )
             else:
-                insert_structure(conn, doc_pk, doc.turns, sentences)
+                if prepared is not None:
+                    keys = first_keys(conn)
+                    if keys != prepared.keys:
+                        prepared = structure_rows(keys, doc.turns, sentences)
+                key = {"pk": prepared.keys[0]} if prepared is not None else {}
+                guid = new_guid()
+                doc_pk = conn.execute(
+                    insert(T_DOCS).values(
+                        **key,
+                        guid=guid,
+                        name=doc.name,
+                        text=doc.text,
+                        sha256=digest,
+                        chars=len(doc.text),
+                        lang=doc.lang,
+                        source_path=doc.source_path,
+                        source_format=doc.source_format,
+                        encoding=doc.encoding,
+                        imported_at=now(),
+                        meta=json.dumps(doc.meta, ensure_ascii=False),
+                        version=1,
+                    )
+                ).inserted_primary_key[0]  # type: ignore[index]
+                if prepared is not None:
+                    insert_prepared(conn, prepared)
+                else:
+                    insert_structure(conn, doc_pk, doc.turns, sentences)
+            # the undo's record: the document's key, not its rows (undo removes the
+            # document with what hangs on it and keeps those rows for redo; recording
+            # every turn and sentence here would slow every bulk import)
+            tx.changes.append(
+                {
+                    "op": "import",
+                    "t": "documents",
+                    "name": doc.name,
+                    "row": {"pk": doc_pk, "guid": guid, "name": doc.name, "sha256": digest},
+                }
+            )
             if sentences and index:
                 index_document(conn, doc_pk, doc.text)
             elif sentences:
@@ -406,10 +598,10 @@ class Project(
                 case_pk = conn.execute(
                     select(T_CASES.c.pk).where(T_CASES.c.name == case_name)
                 ).scalar()
-                if case_pk is None:
-                    case_pk = conn.execute(
-                        insert(T_CASES).values(guid=new_guid(), name=case_name, description="")
-                    ).inserted_primary_key[0]  # type: ignore[index]
+                if case_pk is None:  # recorded: undo removes it when nothing else uses it
+                    case_pk = tx.insert(
+                        T_CASES, {"guid": new_guid(), "name": case_name, "description": ""}
+                    )
                 case_pks[case_name] = case_pk
                 conn.execute(
                     insert(T_CASE_SOURCES).values(
@@ -450,7 +642,9 @@ class Project(
                     T_DOCS.c.lang,
                     T_DOCS.c.chars,
                     T_DOCS.c.source_format,
-                ).order_by(T_DOCS.c.name)
+                )
+                .where(VISIBLE)
+                .order_by(T_DOCS.c.name)
             ).all()
             turns: dict[int, int] = dict(
                 conn.execute(
@@ -550,7 +744,12 @@ class Project(
     def document_names(self) -> list[str]:
         """Names of every document, sorted."""
         with self._read() as conn:
-            return [n for (n,) in conn.execute(select(T_DOCS.c.name).order_by(T_DOCS.c.name))]
+            return [
+                n
+                for (n,) in conn.execute(
+                    select(T_DOCS.c.name).where(VISIBLE).order_by(T_DOCS.c.name)
+                )
+            ]
 
     # ------------------------------------------------------------------ codings
 
@@ -955,6 +1154,7 @@ def open_project(
     project.blind = blind
     project.window = window
     project.schema_upgrade = upgrade
+    _finish_staging(project)
     _finish_indexing(project)
     return project
 
@@ -962,6 +1162,24 @@ def open_project(
 STALE_INDEXING_S = 120.0
 """A document listed for indexing whose indexing has not moved for this long was cut
 off (its importer was killed): opening the project finishes it."""
+
+
+class _Skipped(Exception):
+    """The same text was imported meanwhile (a staged import then discards its rows)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+def _finish_staging(project: Project) -> None:
+    """Remove what a staged import cut off left (never visible; SQLite only)."""
+    if project.read_only or project.dialect != "sqlite":
+        return
+    try:
+        project.discard_stale_imports()
+    except ProjectError:
+        pass
 
 
 def _finish_indexing(project: Project) -> None:

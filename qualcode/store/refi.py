@@ -34,6 +34,7 @@ from qualcode.store.base import (
     T_MEMOS,
     T_SETTINGS,
     T_TOMBS,
+    VISIBLE,
     ProjectBase,
     _Tx,
     sha256_text,
@@ -112,14 +113,16 @@ class RefiMixin(ProjectBase):
                         T_DOCS.c.sha256,
                         T_DOCS.c.lang,
                         T_DOCS.c.source_format,
-                    )
+                    ).where(VISIBLE)
                 )
             }
 
     def document_texts(self) -> dict[str, str]:
         """Document name -> its text, in one query."""
         with self._read() as conn:
-            return {n: t for n, t in conn.execute(select(T_DOCS.c.name, T_DOCS.c.text))}
+            return {
+                n: t for n, t in conn.execute(select(T_DOCS.c.name, T_DOCS.c.text).where(VISIBLE))
+            }
 
     def selection_guids(self) -> dict[str, str]:
         """Coding GUID -> the REFI-QDA selection GUID it was imported with."""
@@ -198,7 +201,9 @@ class RefiMixin(ProjectBase):
             self._doc_cache = {}
             doc_rows = {
                 r.name: (r.pk, r.text)
-                for r in conn.execute(select(T_DOCS.c.name, T_DOCS.c.pk, T_DOCS.c.text))
+                for r in conn.execute(
+                    select(T_DOCS.c.name, T_DOCS.c.pk, T_DOCS.c.text).where(VISIBLE)
+                )
             }
             pks = self._code_pks(conn)
             seen = {

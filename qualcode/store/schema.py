@@ -114,6 +114,11 @@ class DocumentRow(Base):
     imported_at: Mapped[str] = mapped_column(String(40))
     meta: Mapped[str] = mapped_column(Text, default="{}")
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # NULL: a document every read shows; "importing": a large transcript whose turns
+    # and sentences are still being stored in short transactions (revision 0018).
+    # Every read leaves such a document out; opening the project removes one whose
+    # importer was killed.
+    state: Mapped[str | None] = mapped_column(String(20))
 
 
 class DocumentMarkRow(Base):

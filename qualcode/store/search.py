@@ -234,6 +234,15 @@ class SearchMixin(ProjectBase):
             if not due:
                 return done
             doc_pk = due[0]
+            if doc_pk not in texts:
+                # a 50 MB text is read before the write lock is taken, not under it
+                # (reading it there held the lock for most of a second)
+                with self._read() as conn:
+                    found = conn.execute(
+                        text("SELECT sha256, text FROM documents WHERE pk = :doc"), {"doc": doc_pk}
+                    ).first()
+                if found is not None:
+                    texts[doc_pk] = (str(found[0]), str(found[1] or ""))
             with self._write("search.index", "index the new document for search") as tx:
                 conn = tx.conn
                 sha = conn.execute(

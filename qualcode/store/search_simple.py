@@ -28,6 +28,7 @@ from qualcode.store.base import (
     T_SENTS,
     T_TURN_SPEAKERS,
     T_TURNS,
+    VISIBLE,
     ProjectBase,
 )
 
@@ -89,6 +90,7 @@ class KwicSearchMixin(ProjectBase):
                     T_TURNS, T_TURNS.c.pk == T_SENTS.c.turn_pk
                 )
             )
+            .where(VISIBLE)
             .order_by(T_DOCS.c.name, T_SENTS.c.ordinal)
         )
         variants: dict[str, list[str]] = {}

@@ -37,6 +37,7 @@ from qualcode.store.base import (
     T_SENTS,
     T_TURN_SPEAKERS,
     T_TURNS,
+    VISIBLE,
     ProjectBase,
     _Tx,
 )
@@ -140,15 +141,19 @@ class SuggestionMixin(ProjectBase):
             NotFoundError: when a name is not a document of the project.
         """
         with self._read() as conn:
-            stmt = select(
-                T_DOCS.c.pk,
-                T_DOCS.c.name,
-                T_DOCS.c.guid,
-                T_DOCS.c.text,
-                T_DOCS.c.lang,
-                T_DOCS.c.source_format,
-                T_DOCS.c.sha256,
-            ).order_by(T_DOCS.c.name)
+            stmt = (
+                select(
+                    T_DOCS.c.pk,
+                    T_DOCS.c.name,
+                    T_DOCS.c.guid,
+                    T_DOCS.c.text,
+                    T_DOCS.c.lang,
+                    T_DOCS.c.source_format,
+                    T_DOCS.c.sha256,
+                )
+                .where(VISIBLE)
+                .order_by(T_DOCS.c.name)
+            )
             if names is not None:
                 stmt = stmt.where(T_DOCS.c.name.in_(list(names)))
             docs = conn.execute(stmt).all()

@@ -14,7 +14,16 @@ from qualcode.core.model import Status
 from qualcode.core.team import DECISIONS, Coder, Comparison, SideSpan, compare_coders
 from qualcode.errors import InputError, NotFoundError, ProjectError
 from qualcode.store import postgres
-from qualcode.store.base import T_CODES, T_CODINGS, T_DOCS, T_SENTS, T_TURNS, ProjectBase, _Tx
+from qualcode.store.base import (
+    T_CODES,
+    T_CODINGS,
+    T_DOCS,
+    T_SENTS,
+    T_TURNS,
+    VISIBLE,
+    ProjectBase,
+    _Tx,
+)
 from qualcode.store.schema import AdjudicationRow, CoderRow, DocumentMarkRow
 
 T_CODERS: Table = CoderRow.__table__  # type: ignore[assignment]
@@ -262,7 +271,9 @@ class TeamMixin(ProjectBase):
                 )
             ).all()
             marks = self._done(conn)
-            docs_rows = conn.execute(select(T_DOCS.c.pk, T_DOCS.c.name, T_DOCS.c.text)).all()
+            docs_rows = conn.execute(
+                select(T_DOCS.c.pk, T_DOCS.c.name, T_DOCS.c.text).where(VISIBLE)
+            ).all()
             units: dict[int, list[tuple[int, int]]] = {}
             if unit in ("sentence", "turn"):
                 table = T_SENTS if unit == "sentence" else T_TURNS

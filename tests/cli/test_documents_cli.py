@@ -39,7 +39,7 @@ def test_import_summary_lists_speakers_roles_language_and_warnings(tmp_path: Pat
     assert r.exit_code == 0, r.stderr
     out = r.stdout.splitlines()
     assert out[1] == (
-        "  speakers: interviewer: Interviewer 1 (2 turns), Interviewer2 (1) · "
+        "  speakers: interviewer: Interviewer 1 (2 turns), Interviewer 2 (1) · "
         "participant: Interviewee (3)"
     )
     assert out[2] == "  language: English (en), detected"

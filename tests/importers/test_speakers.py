@@ -270,3 +270,133 @@ def test_turns_stay_inside_text_and_never_overlap(parts: list[str]) -> None:
         assert begin >= previous_end
         assert begin <= t.start
         previous_end = t.end
+
+
+# ---------------------------------------------------------------- no silent merge
+# (follow-up of issue 14, point 2): a paragraph that starts like a label but is not
+# taken as one is its own turn without a speaker, reported by line
+
+
+def _turns(text: str) -> list[tuple[str | None, str]]:
+    return [(t.speaker, text[t.start : t.end]) for t in find_turns(text)]
+
+
+NOT_MERGED: list[tuple[str, str, list[tuple[str | None, str]], tuple[int, ...]]] = [
+    (
+        "time-lowercase-note-between-bold-labels",
+        "**Budi:** Saya datang jam tujuh.\n\n[00:12:34] note: the recording paused here.\n\n"
+        "**K:** Berapa lama?\n\n**Budi:** Dua jam.\n",
+        [
+            ("Budi", "Saya datang jam tujuh."),
+            (None, "[00:12:34] note: the recording paused here."),
+            ("K", "Berapa lama?"),
+            ("Budi", "Dua jam."),
+        ],
+        (3,),
+    ),
+    (
+        "plain-note-after-the-first-label",
+        "Pewawancara: Berapa lama?\nNarasumber: Dua jam.\nNote: the officer came in.\n"
+        "Pewawancara: Lalu?\n",
+        [
+            ("Pewawancara", "Berapa lama?"),
+            ("Narasumber", "Dua jam."),
+            (None, "Note: the officer came in."),
+            ("Pewawancara", "Lalu?"),
+        ],
+        (3,),
+    ),
+    (
+        "note-before-the-first-label-is-preamble",
+        "Catatan: rekaman kedua.\n\nPewawancara: Mulai?\n\nNarasumber: Ya.\n",
+        [
+            (None, "Catatan: rekaman kedua."),
+            ("Pewawancara", "Mulai?"),
+            ("Narasumber", "Ya."),
+        ],
+        (),
+    ),
+    (
+        "bold-note-is-not-a-speaker",
+        "**Host:** Welcome.\n\n**Note:** the guest is late.\n\n**Guest:** Sorry!\n\n"
+        "**Host:** No problem.\n",
+        [
+            ("Host", "Welcome."),
+            (None, "**Note:** the guest is late."),
+            ("Guest", "Sorry!"),
+            ("Host", "No problem."),
+        ],
+        (3,),
+    ),
+    (
+        "lowercase-recurring-label-by-a-time-is-the-speaker",
+        "[00:01:00] Budi: Saya antre.\n[00:01:09] Kiki: Lama?\n[00:01:15] budi: Lama sekali.\n",
+        [("Budi", "Saya antre."), ("Kiki", "Lama?"), ("Budi", "Lama sekali.")],
+        (),
+    ),
+    (
+        "lowercase-role-word-by-a-time",
+        "[00:01:00] interviewer: How long?\n[00:01:05] Budi: Two hours.\n",
+        [("interviewer", "How long?"), ("Budi", "Two hours.")],
+        (),
+    ),
+    (
+        "lowercase-word-once-by-a-time-is-nobody",
+        "[00:01:00] Budi: Saya antre.\n\n[00:01:05] well: it was long.\n\n[00:01:09] Kiki: Lama?\n",
+        [("Budi", "Saya antre."), (None, "[00:01:05] well: it was long."), ("Kiki", "Lama?")],
+        (3,),
+    ),
+    (
+        "lowercase-note-with-a-time-after-it",
+        "**A:** Satu.\n\nnote (00:02:00): tape changed.\n\n**B:** Dua.\n",
+        [("A", "Satu."), (None, "note (00:02:00): tape changed."), ("B", "Dua.")],
+        (3,),
+    ),
+    (
+        "a-time-without-a-colon-continues-the-turn",
+        "**A:** Satu.\n\n[00:02:00] and then we left.\n\n**B:** Dua.\n",
+        [("A", "Satu.\n\n[00:02:00] and then we left."), ("B", "Dua.")],
+        (),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "turns", "reported"), NOT_MERGED, ids=[c[0] for c in NOT_MERGED]
+)
+def test_label_like_paragraphs_are_never_merged(
+    name: str, text: str, turns: list[tuple[str | None, str]], reported: tuple[int, ...]
+) -> None:
+    from qualcode.importers.speakers import analyse_turns
+
+    assert _turns(text) == turns
+    assert analyse_turns(text).unrecognised == reported
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        ("Interviewer1", "Interviewer 1"),
+        ("Interviewer 2", "Interviewer 2"),
+        ("Interviewer  3", "Interviewer 3"),
+        ("INFORMAN2", "INFORMAN 2"),
+        ("Speaker12", "Speaker 12"),
+        ("Pewawancara1", "Pewawancara 1"),
+        ("P1", "P1"),
+        ("R2", "R2"),
+        ("Budi2", "Budi2"),
+        ("Interviewer", "Interviewer"),
+    ],
+)
+def test_numbered_role_labels_read_the_same(written: str, shown: str) -> None:
+    from qualcode.importers.speakers import display_name
+
+    assert display_name(written) == shown
+    assert [t.speaker for t in find_turns(f"{written}: Halo?\nBudi: Ya.\n")] == [shown, "Budi"]
+
+
+def test_a_role_set_for_one_spelling_holds_for_the_other() -> None:
+    config = SpeakerConfig(roles={"Interviewer2": "participant"})
+    assert config.role_of("Interviewer 2") == "participant"
+    assert config.role_of("interviewer2") == "participant"
+    assert config.role_of("Interviewer 1") == "interviewer"

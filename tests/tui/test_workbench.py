@@ -148,6 +148,50 @@ async def test_import_runs_in_a_worker_with_progress(
         assert {"new_0", "new_1", "new_2"} <= set(names)
 
 
+async def test_u_undoes_an_import_made_from_this_window_and_ctrl_r_redoes_it(
+    make_app: Callable[..., QualcodeApp], demo_dir: Path, messages: object
+) -> None:
+    from tests.tui.conftest import Messages
+
+    assert isinstance(messages, Messages)
+    for i in range(2):
+        (demo_dir / f"new_{i}.txt").write_text(
+            f"Pewawancara: Pertanyaan {i}?\n\nNarasumber: Jawaban nomor {i}, antre lama.\n",
+            encoding="utf-8",
+        )
+    app = make_app()
+
+    def listed() -> set[str]:
+        docs = app.screen.query_one(DocumentList)
+        return {str(docs.get_option_at_index(i).id) for i in range(docs.option_count)}
+
+    async with app.run_test(size=(120, 35), message_hook=messages.append) as pilot:
+        await pilot.pause()
+        before = listed()
+        await pilot.press("ctrl+o", *"new_*.txt", "enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.2)
+        assert listed() == before | {"new_0", "new_1"}
+        await pilot.press("u")
+        await pilot.pause()
+        assert listed() == before
+        assert "undid the import of new_0 and new_1: both documents are removed" in (
+            messages.notices()
+        )
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert listed() == before | {"new_0", "new_1"}
+        assert "redid the import of new_0 and new_1: both documents are back" in (
+            messages.notices()
+        )
+    project = open_project(str(demo_dir))
+    try:
+        assert {"new_0", "new_1"} <= set(project.document_names())
+    finally:
+        project.close()
+
+
 async def test_a_job_can_be_cancelled_between_steps(make_app: Callable[..., QualcodeApp]) -> None:
     gate = threading.Event()
     done: list[int] = []

@@ -48,7 +48,7 @@ from qualcode.core.narrate import passage
 from qualcode.core.search import one_line
 from qualcode.core.spans import union_length
 from qualcode.core.units import UNITS
-from qualcode.errors import ConflictError, ProjectGoneError, QualcodeError
+from qualcode.errors import ConflictError, ProjectGoneError, QualcodeError, StepRefused
 from qualcode.i18n import N_, _, plural
 from qualcode.store import Project
 from qualcode.tui.screens.modals import CodeForm, MemoEditor, NewCode, TextPrompt
@@ -493,8 +493,11 @@ class CodingScreen(Screen[None]):
         """Re-read documents, codebook, memos and counts from the project."""
         view = self.query_one(TranscriptView)
         sel = view.selection if keep_selection else None
+        shown = self.current_doc
         self._load_codebook()
         self._fill_documents()
+        if self.current_doc != shown:  # it went (an undone import): no selection to keep
+            sel = None
         self._layout_panes()
         if self.current_doc is not None:
             self.open_document(self.current_doc)
@@ -988,6 +991,9 @@ class CodingScreen(Screen[None]):
         run = services.undo if which == "undo" else services.redo
         try:
             step = run(self.project)
+        except StepRefused as exc:
+            self.notify(str(exc), severity="error", timeout=10)
+            return
         except ConflictError as exc:
             what = services.describe_pending(self.project, which, self.label_lang)
             message = (
