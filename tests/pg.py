@@ -188,7 +188,7 @@ def sqlite_copy(template: Path, folder: Path) -> str:
 def postgres_copy(template: Path, db: PgDatabase) -> str:
     """The template's content in a fresh PostgreSQL project (merged in as the owner)."""
     from qualcode.store import open_project
-    from qualcode.store.merge_projects import read_project
+    from qualcode.store.project_merge import read_project
 
     project = open_project(db.url)
     try:

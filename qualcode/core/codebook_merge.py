@@ -230,7 +230,7 @@ class MergeResult:
         return out
 
     def to_json(self) -> dict[str, Any]:
-        """The documented ``codebook merge --json`` report (see docs/codebook.md)."""
+        """The documented ``codebook merge-files --json`` report (see docs/codebook.md)."""
         return {
             "clean": self.clean,
             "two_way": self.two_way,
