@@ -4,7 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: run test check install install-dev format bench clean
+# both cores: tests marked `serial` run alone afterwards (see CONTRIBUTING.md)
+XDIST ?= -n 2
+
+.PHONY: run test test-fast check static install install-dev format bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,12 +34,21 @@ test: $(VENV)/.installed-dev
 	$(MAKE) check
 
 ## check: lint, format check, types, layer contracts, tests (no install)
-check:
+check: static
+	$(BIN)/pytest $(XDIST) -m "not serial" $(PYTEST_ARGS)
+	$(BIN)/pytest -m serial $(PYTEST_ARGS)
+
+## static: everything of check but the tests
+static:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
-	$(BIN)/pytest $(PYTEST_ARGS)
+
+## test-fast: the inner loop: no external programs, nothing marked slow, both cores
+test-fast: $(VENV)/.installed-dev
+	QUALCODE_NO_EXTERNAL=1 $(BIN)/pytest $(XDIST) -q \
+		-m "not slow and not external and not serial" $(PYTEST_ARGS)
 
 format:
 	$(BIN)/ruff check --fix .
