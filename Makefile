@@ -54,9 +54,11 @@ format:
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## bench: the pipeline benchmark on a synthetic corpus of 100 interviews
-bench: $(VENV)/.installed-run
-	$(BIN)/python bench/run_all.py
+## bench: every benchmark on a corpus it generates; one JSON summary in bench/results/
+##        (BENCH_ARGS="--tiny" for the smoke run, "--out FILE", "--only NAME ...")
+BENCH_ARGS ?=
+bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/run_all.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
