@@ -44,6 +44,7 @@ static:
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/vulture qualcode .vulture_whitelist.py --min-confidence 60
 
 ## test-fast: the inner loop: no external programs, nothing marked slow, both cores
 test-fast: $(VENV)/.installed-dev

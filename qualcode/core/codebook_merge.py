@@ -143,19 +143,6 @@ class Conflict:
             out["why"] = self.why
         return out
 
-    def swapped(self) -> Conflict:
-        """The same conflict seen from the other side."""
-        return Conflict(
-            self.code,
-            self.field,
-            self.kind,
-            self.base,
-            self.theirs,
-            self.ours,
-            self.why,
-            self.origin,
-        )
-
     def to_json(self) -> dict[str, Any]:
         """A plain mapping for ``--json``."""
         out: dict[str, Any] = {"id": self.code, "field": self.field, "kind": self.kind}
