@@ -40,8 +40,10 @@ def counts_pending(pilot: Any) -> bool:
 
 
 async def settled(pilot: Any) -> None:
-    """Wait until the workers are done and the deferred count update has run."""
+    """Wait until the workers are done, the deferred count update has run and every
+    animation (a list scrolling to its highlighted entry) has finished."""
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await wait_for(pilot, lambda: not counts_pending(pilot), "the counts to follow")
+    await pilot.wait_for_scheduled_animations()
     await pilot.pause()
