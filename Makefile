@@ -4,7 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: run test check install install-dev format bench clean
+# both cores: tests marked `serial` run alone afterwards (see CONTRIBUTING.md)
+XDIST ?= -n 2
+
+.PHONY: run test test-fast check static install install-dev format bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,20 +34,32 @@ test: $(VENV)/.installed-dev
 	$(MAKE) check
 
 ## check: lint, format check, types, layer contracts, tests (no install)
-check:
+check: static
+	$(BIN)/pytest $(XDIST) -m "not serial" $(PYTEST_ARGS)
+	$(BIN)/pytest -m serial $(PYTEST_ARGS)
+
+## static: everything of check but the tests
+static:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/vulture qualcode .vulture_whitelist.py --min-confidence 60
+
+## test-fast: the inner loop: no external programs, nothing marked slow, both cores
+test-fast: $(VENV)/.installed-dev
+	QUALCODE_NO_EXTERNAL=1 $(BIN)/pytest $(XDIST) -q \
+		-m "not slow and not external and not serial" $(PYTEST_ARGS)
 
 format:
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## bench: the pipeline benchmark on a synthetic corpus of 100 interviews
-bench: $(VENV)/.installed-run
-	$(BIN)/python bench/run_all.py
+## bench: every benchmark on a corpus it generates; one JSON summary in bench/results/
+##        (BENCH_ARGS="--tiny" for the smoke run, "--out FILE", "--only NAME ...")
+BENCH_ARGS ?=
+bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/run_all.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

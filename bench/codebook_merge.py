@@ -12,7 +12,7 @@ planned near duplicates) or the opposite ("tidak ..."; never to be suggested).
 
 Timed in-process, after one warm-up run:
 
-* ``merge_s``: :func:`qualcode.core.merge.merge_codebooks` with near-duplicate
+* ``merge_s``: :func:`qualcode.core.codebook_merge.merge_codebooks` with near-duplicate
   detection (the target is under 1 s for 2,000 x 2,000 codes);
 * ``files_s``: the same merge from three YAML files to a written result
   (:func:`qualcode.services.merge_files`: reading, validating, merging, and writing
@@ -222,7 +222,7 @@ def make_sides(n_codes: int, seed: int) -> tuple[Codebook, Codebook, Codebook, P
 
 def check(base: Codebook, ours: Codebook, theirs: Codebook, plan: Plan) -> list[str]:
     """Merge once and compare with the plan; returns the problems (empty when right)."""
-    from qualcode.core.merge import ids_and_aliases, merge_codebooks
+    from qualcode.core.codebook_merge import ids_and_aliases, merge_codebooks
 
     result = merge_codebooks(ours, theirs, base)
     problems = []
@@ -254,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from qualcode import services
-    from qualcode.core.merge import merge_codebooks
+    from qualcode.core.codebook_merge import merge_codebooks
     from qualcode.exporters.codebook_yaml import render
 
     base, ours, theirs, plan = make_sides(args.codes, args.seed)

@@ -254,7 +254,7 @@ def _postgres(url: str | None, coders: list[str]) -> tuple[str, list[str], Any]:
     if url is None:
         import psycopg
 
-        from bench import pgcluster
+        from tests import pgcluster
 
         bindir = pgcluster.find_bindir()
         if bindir is None:

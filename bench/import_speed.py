@@ -1,6 +1,6 @@
 """Import speed and peak memory on a synthetic corpus: the issue's 1,000 x 3,000 words.
 
-    python ../shared/bench/synth.py --n 1000 --words 3000 --seed 1 --out /tmp/c1000 --no-plan
+    python bench/synth.py --n 1000 --words 3000 --seed 1 --out /tmp/c1000 --no-plan
     python bench/import_speed.py --corpus /tmp/c1000 [--limit N] [--json]
 
 Imports every ``*.txt`` of the corpus into a new project through

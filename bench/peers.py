@@ -4,7 +4,7 @@ qualcode and through Taguette, in one run, timed per phase.
     python bench/peers.py [--n 100] [--seed 1] [--taguette-python /tmp/peer-venv/bin/python]
                           [--no-peer] [--json]
 
-The corpus, codebook and coding plan come from ``synth.py`` (``../shared/bench``
+The corpus, codebook and coding plan come from ``synth.py`` (``bench/synth.py``
 beside the repository, or ``--synth PATH``): the same seed gives both tools the same
 transcripts, the same codes and the same code applications.
 
@@ -65,12 +65,12 @@ PHASES = ("setup", "import", "coding", "export")
 
 
 def find_synth(given: Path | None = None) -> Path | None:
-    """``synth.py``: ``given``, ``$QUALCODE_SYNTH``, else ``shared/bench/synth.py`` in
-    a folder above the repository (``../shared`` of the main checkout)."""
+    """``synth.py``: ``given``, ``$QUALCODE_SYNTH``, else the repository's own
+    ``bench/synth.py``."""
     candidates = [given] if given else []
     if os.environ.get("QUALCODE_SYNTH"):
         candidates.append(Path(os.environ["QUALCODE_SYNTH"]))
-    candidates += [p / "shared" / "bench" / "synth.py" for p in ROOT.parents]
+    candidates.append(ROOT / "bench" / "synth.py")
     return next((p for p in candidates if p is not None and p.is_file()), None)
 
 
@@ -507,7 +507,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-doc", type=int, default=20, help="coded passages per transcript")
     parser.add_argument("--max-codes", type=int, default=3, help="codes on one passage, at most")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--synth", type=Path, help="synth.py (default: ../shared/bench/synth.py)")
+    parser.add_argument("--synth", type=Path, help="synth.py (default: bench/synth.py)")
     parser.add_argument("--taguette-python", default=DEFAULT_TAGUETTE_PYTHON,
                         help="the interpreter that has Taguette installed")  # fmt: skip
     parser.add_argument("--no-peer", action="store_true", help="run qualcode's side only")

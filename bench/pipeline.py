@@ -1,6 +1,6 @@
 """The whole path on a synthetic corpus: import, code, export, and check the counts.
 
-    python ../shared/bench/synth.py --n 100 --seed 1 --out /tmp/corpus100
+    python bench/synth.py --n 100 --seed 1 --out /tmp/corpus100
     python bench/pipeline.py --corpus /tmp/corpus100 [--json]
 
 The corpus holds ``interview_*.txt``, ``codebook.yaml`` and ``plan.json`` (codings

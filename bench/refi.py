@@ -1,6 +1,6 @@
 """REFI-QDA export and import on a synthetic corpus, with the round trip checked.
 
-    python ../shared/bench/synth.py --n 100 --seed 1 --out /tmp/corpus100
+    python bench/synth.py --n 100 --seed 1 --out /tmp/corpus100
     python bench/refi.py --corpus /tmp/corpus100 [--json]
 
 Builds the project as ``bench/pipeline.py`` does (import, every coding through the

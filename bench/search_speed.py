@@ -2,7 +2,7 @@
 sentences that places every hit exactly, ``services.search_kwic``) and ``qualcode
 search`` (the FTS5 index, ``services.search``), exact text and lemmas.
 
-    python ../shared/bench/synth.py --n 300 --words 3000 --seed 1 --out /tmp/c300 --no-plan
+    python bench/synth.py --n 300 --words 3000 --seed 1 --out /tmp/c300 --no-plan
     python bench/search_speed.py --corpus /tmp/c300 [--json]
 
 Imports the corpus into a new project in a temporary folder, then times each query

@@ -157,12 +157,3 @@ def read_head(path: str | os.PathLike[str], n: int, *, what: str = "file") -> by
             return fh.read(n)
         except OSError as exc:
             raise InputError(f"cannot read the file: {os_reason(exc)}", path=Path(path)) from None
-
-
-def check_regular(path: str | os.PathLike[str], *, what: str = "file") -> None:
-    """Refuse anything but a readable regular file (without reading it).
-
-    Raises:
-        InputError: as :func:`open_regular`.
-    """
-    open_regular(path, what=what).close()

@@ -41,8 +41,17 @@ def no_discovered_config(
     monkeypatch.setattr(i18n, "_chosen", None)  # reset again after the test
 
 
+NO_EXTERNAL = "QUALCODE_NO_EXTERNAL"
+"""Set by ``make test-fast``: tests that need a program outside Python are skipped."""
+
+
 def require(tool: str) -> None:
-    """Skip when ``tool`` is missing on a developer's machine; fail in CI."""
+    """Skip when ``tool`` is missing on a developer's machine; fail in CI.
+
+    Under ``make test-fast`` (``QUALCODE_NO_EXTERNAL`` set) every such test is skipped.
+    """
+    if os.environ.get(NO_EXTERNAL):
+        pytest.skip(f"{tool}: no external programs in make test-fast")
     if shutil.which(tool) is None:
         if os.environ.get("CI"):
             pytest.fail(f"{tool} is required in CI (.ci/run installs it)")
@@ -291,3 +300,22 @@ def dump_content(path: Path) -> list[str]:
             ('INSERT INTO "actions"', 'INSERT INTO "coders"', 'INSERT INTO "workbench_state"')
         )
     ]
+
+
+PG_FIXTURES = frozenset({"pg_server", "pg_db"})
+"""Fixtures that start PostgreSQL: a test using one is marked ``external``."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests that run on PostgreSQL ``external`` (``make test-fast`` leaves
+    them out); the ``backend`` fixture's PostgreSQL half too, its SQLite half not."""
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        callspec = getattr(item, "callspec", None)
+        on_pg = bool(names & PG_FIXTURES) or (
+            "backend" in names
+            and callspec is not None
+            and callspec.params.get("backend") == "postgresql"
+        )
+        if on_pg:
+            item.add_marker(pytest.mark.external)

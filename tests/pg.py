@@ -22,8 +22,8 @@ from typing import Any
 
 import pytest
 
-from bench import pgcluster
-from bench.pgcluster import SUPERUSER_PASSWORD, Cluster
+from tests import pgcluster
+from tests.pgcluster import SUPERUSER_PASSWORD, Cluster
 
 ROLE_PASSWORD = "secret-pw"
 _counter = itertools.count(1)
@@ -74,6 +74,8 @@ class PgDatabase:
 
 
 def _missing(reason: str) -> None:
+    if os.environ.get("QUALCODE_NO_EXTERNAL"):
+        pytest.skip("PostgreSQL: no external programs in make test-fast")
     if os.environ.get("CI"):
         pytest.fail(f"{reason}: PostgreSQL is required in CI (.ci/run installs it)")
     pytest.skip(reason)
@@ -81,7 +83,9 @@ def _missing(reason: str) -> None:
 
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[PgServer]:
-    """A PostgreSQL cluster for this test session."""
+    """A PostgreSQL cluster for this test session (one per pytest-xdist worker)."""
+    if os.environ.get("QUALCODE_NO_EXTERNAL"):
+        _missing("no external programs")
     bindir = pgcluster.find_bindir()
     if bindir is None:
         _missing("the PostgreSQL server binaries are not installed")
@@ -188,7 +192,7 @@ def sqlite_copy(template: Path, folder: Path) -> str:
 def postgres_copy(template: Path, db: PgDatabase) -> str:
     """The template's content in a fresh PostgreSQL project (merged in as the owner)."""
     from qualcode.store import open_project
-    from qualcode.store.merge_projects import read_project
+    from qualcode.store.project_merge import read_project
 
     project = open_project(db.url)
     try:

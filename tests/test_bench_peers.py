@@ -13,9 +13,7 @@ from bench import peers
 
 SMALL = ["--n", "3", "--words", "400", "--tags", "6", "--per-doc", "5", "--json"]
 
-pytestmark = pytest.mark.skipif(
-    peers.find_synth() is None, reason="../shared/bench/synth.py is not there"
-)
+pytestmark = pytest.mark.skipif(peers.find_synth() is None, reason="bench/synth.py is missing")
 
 
 def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, Any]]:

@@ -321,7 +321,7 @@ def check_command_line(line: str) -> str | None:
 
 def test_the_command_line_checker_catches_stale_lines() -> None:
     assert check_command_line("qualcode --coder ani codings --json") is None
-    assert check_command_line("qualcode codebook merge a.yaml b.yaml -o -") is None
+    assert check_command_line("qualcode codebook merge-files a.yaml b.yaml -o -") is None
     assert check_command_line("qualcode codings --jsn") == "qualcode codings has no option --jsn"
     assert check_command_line("qualcode codebok show") == "qualcode has no command 'codebok'"
     assert check_command_line("qualcode codings --project x.db") == (

@@ -12,11 +12,11 @@ Commands live in one module per area; importing them here registers them.
 from qualcode.cli import (  # noqa: F401  (registers commands)
     autocode,
     codebook,
+    codebook_merge,
     coding,
     export,
     history,
     memos,
-    merge,
     project,
     refi,
     review,

@@ -112,7 +112,7 @@ def codebook_show(ctx: Context, as_json: bool, lang: str | None) -> None:
 def _edited(ctx: Context, what: str, edit: Callable[[Project], object]) -> None:
     """Run one codebook edit, write the YAML back, and say what happened."""
     from qualcode import services
-    from qualcode.core.merge import FoldedCode
+    from qualcode.core.codebook_merge import FoldedCode
 
     with ctx.open() as project:
         result = edit(project)
@@ -253,7 +253,7 @@ def codebook_merge_code(ctx: Context, source: str, target: str) -> None:
     )
 
 
-# `codebook merge` (files or codes) lives in cli/merge.py
+# `codebook merge` (files or codes) lives in cli/codebook_merge.py
 
 
 @codebook.command("set-id")

@@ -61,11 +61,6 @@ class Filters:
             out["rollup"] = "sub-codes counted under their top-level dimension"
         return out
 
-    @property
-    def is_default(self) -> bool:
-        """True when nothing but the default status filter is set."""
-        return self == Filters()
-
 
 def parse_by(value: str) -> tuple[str, str | None]:
     """Split ``--by`` into its kind and, for ``attribute:NAME``, the attribute name.

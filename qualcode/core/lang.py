@@ -14,7 +14,6 @@ that shows neither kind of word is Indonesian (Indonesian wins ties with Malay).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 _MALAYIC = """yang dan di ini itu dengan untuk tidak dari dalam akan pada juga saya kami kita
@@ -220,8 +219,3 @@ def name_of(lang: str | None) -> str:
         return "unknown"
     name = NAMES.get(lang)
     return f"{name} ({lang})" if name else lang
-
-
-def known_names(codes: Iterable[str]) -> str:
-    """``id Indonesian, en English, ...`` for a hint."""
-    return ", ".join(f"{c} {NAMES.get(c, '')}".strip() for c in codes)

@@ -800,7 +800,7 @@ def tree_ordered(codes: Iterable[RefiCode]) -> list[RefiCode]:
 class ImportPlan:
     """Everything one REFI-QDA import writes, resolved to project names and ids.
 
-    Built by :mod:`qualcode.services.refi` (no database access needed to read it),
+    Built by :mod:`qualcode.services.refi_import` (no database access needed to read it),
     written by the store in one transaction, so a refused import writes nothing.
 
     Attributes:

@@ -32,10 +32,6 @@ class Span:
         """True when ``other`` lies inside this span."""
         return self.start <= other.start and other.end <= self.end
 
-    def covers(self, offset: int) -> bool:
-        """True when character ``offset`` is inside the span."""
-        return self.start <= offset < self.end
-
 
 def trim(text: str, start: int, end: int) -> tuple[int, int]:
     """Shrink ``[start, end)`` so it neither starts nor ends with whitespace."""

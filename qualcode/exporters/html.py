@@ -130,11 +130,6 @@ def _shade(value: float, top: float, rgb: tuple[int, int, int] = (31, 95, 168)) 
     return f' style="{style}"'
 
 
-def _rgb(color: str) -> tuple[int, int, int]:
-    c = color.lstrip("#")
-    return int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16)
-
-
 def _bar_chart(items: Sequence[tuple[str, int, str]], *, width: int = 320) -> str:
     """A horizontal bar chart as inline SVG: (label, value, colour) per bar."""
     if not items:
@@ -158,16 +153,6 @@ def _bar_chart(items: Sequence[tuple[str, int, str]], *, width: int = 320) -> st
         )
     parts.append("</svg>")
     return "".join(parts)
-
-
-class _Ids:
-    """Stable anchors for quote lists: one per (table, row, column)."""
-
-    def __init__(self) -> None:
-        self.targets: dict[str, str] = {}
-
-    def cell(self, prefix: str, row: int, col: int) -> str:
-        return f"{prefix}-{row}-{col}"
 
 
 def _matrix_table(

@@ -4,25 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
 
 from qualcode.core.model import ImportedDocument
 from qualcode.core.names import check_name
 from qualcode.errors import InputError
 from qualcode.importers.speakers import SpeakerConfig
-
-
-class Importer(Protocol):
-    """Reads one file into an :class:`ImportedDocument` (raises ``InputError``)."""
-
-    def __call__(
-        self,
-        path: Path,
-        *,
-        speakers: SpeakerConfig | None = ...,
-        name: str | None = ...,
-        encoding: str | None = ...,
-    ) -> ImportedDocument: ...
 
 
 def _registry() -> dict[str, Callable[..., ImportedDocument]]:

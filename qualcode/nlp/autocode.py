@@ -683,13 +683,6 @@ Key = tuple[str, bool, bool]
 """A required word fragment: ``(text, at a word start, at a word end)``."""
 
 
-def required_words(pattern: str) -> frozenset[Key] | None:
-    """Word fragments one of which every match of ``pattern`` contains: the most
-    selective set of :func:`required_sets` (``None`` when there is none)."""
-    sets = required_sets(pattern)
-    return sets[0] if sets else None
-
-
 def required_sets(pattern: str, limit: int = 4) -> tuple[frozenset[Key], ...]:
     """Sets of word fragments such that every match of ``pattern`` contains one
     fragment of each set, the most selective first.

@@ -293,11 +293,6 @@ def indonesian_analyses(word: str, max_prefixes: int = 3) -> list[tuple[str, int
     return [(stem, a, c) for stem, (a, c) in ranked]
 
 
-def indonesian_candidates(word: str) -> list[str]:
-    """Roots ``word`` could come from, fewest affixes stripped first (``word`` first)."""
-    return [stem for stem, _, _ in indonesian_analyses(word)]
-
-
 def _colloquial_roots(stem: str) -> list[str]:
     """Standard roots a colloquial stem may stand for: ``bener`` -> ``benar`` (e for a
     in the last syllable), ``sampe`` -> ``sampai``, ``liat`` -> ``lihat``."""
@@ -374,10 +369,6 @@ class Lemmatizer:
             if " " not in lemma:
                 self._roots.add(lemma)
         self._cache.clear()
-
-    def is_root(self, word: str) -> bool:
-        """Whether ``word`` is a known root."""
-        return word in self._roots
 
     def __call__(self, form: str) -> str:
         """The lemma of a lowercased form (two words for a compound: ``kerja sama``)."""

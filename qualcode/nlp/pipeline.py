@@ -149,18 +149,6 @@ def get_pipeline(lang: str) -> Any:
     return nlp
 
 
-def lemmatize(tokens: Any, lang: str) -> list[str]:
-    """Lowercased lookup lemmas of spaCy tokens (punctuation and spaces left out)."""
-    table = lemma_table(lang if lang in SUPPORTED else "en")
-    out: list[str] = []
-    for tok in tokens:
-        if tok.is_punct or tok.is_space:
-            continue
-        low = tok.lower_
-        out.append(table.get(low, low))
-    return out
-
-
 def lemma_forms(word: str, langs: tuple[str, ...] = SUPPORTED) -> set[str]:
     """The lemmas of ``word`` (lowercased) in each of ``langs``, the word itself
     included: a search for ``mengantre`` also looks for ``antre``, one for

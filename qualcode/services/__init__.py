@@ -23,6 +23,15 @@ from qualcode.services.autocode import (
 from qualcode.services.backups import auto_backup
 from qualcode.services.cases import AttributeReport, import_attributes
 from qualcode.services.codebook import export_codebook, load_codebook, sync_codebook, write_back
+from qualcode.services.codebook_merge import (
+    MergeInputError,
+    MergeReport,
+    check_ancestor,
+    diff_files,
+    load_side,
+    merge_driver,
+    merge_files,
+)
 from qualcode.services.documents import (
     RefreshResult,
     delete_document,
@@ -42,15 +51,6 @@ from qualcode.services.imports import (
     set_speakers,
     speaker_config,
 )
-from qualcode.services.merge import (
-    MergeInputError,
-    MergeReport,
-    check_ancestor,
-    diff_files,
-    load_side,
-    merge_driver,
-    merge_files,
-)
 from qualcode.services.narrate import describe, describe_pending
 from qualcode.services.projects import (
     adopt_codebook,
@@ -65,14 +65,16 @@ from qualcode.services.projects import (
     shipped_codebooks,
     start_project,
 )
-from qualcode.services.refi import (
+from qualcode.services.refi_export import (
     ExportSummary,
-    RefiImportReport,
     export_qdc,
     export_qdpx,
+    refi_model,
+)
+from qualcode.services.refi_import import (
+    RefiImportReport,
     import_refi,
     read_refi_file,
-    refi_model,
 )
 from qualcode.services.reports import (
     EXPORT_KINDS,

@@ -13,7 +13,6 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from qualcode.core.model import Progress, ReanchorReport, SpeakerSummary
-from qualcode.errors import InputError
 
 if TYPE_CHECKING:
     from qualcode.store import Project
@@ -202,14 +201,3 @@ def _lemmas_differ(project: Project, name: str, sentences: Sequence[object]) -> 
     """Whether the stored lemmas of a document differ from freshly computed ones."""
     stored = project.sentence_lemmas(name)
     return stored != [getattr(s, "lemmas", "") for s in sentences]
-
-
-def check_new_name(name: str) -> str:
-    """A new document name, trimmed.
-
-    Raises:
-        InputError: an empty name.
-    """
-    if not name.strip():
-        raise InputError("a document needs a name", hint="give the new name")
-    return name.strip()

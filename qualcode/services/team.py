@@ -34,7 +34,7 @@ def merge_project(
             reached; our backup failed.
     """
     from qualcode.services.backups import auto_backup_to
-    from qualcode.store.merge_projects import read_project
+    from qualcode.store.project_merge import read_project
 
     theirs = read_project(other, ours=project.location)
     report, saved = auto_backup_to(

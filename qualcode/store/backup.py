@@ -169,20 +169,6 @@ def _libpq(url: URL) -> tuple[str, dict[str, str]]:
     return conninfo, env
 
 
-def backup_postgres(project: ProjectBase, target: Path | None = None) -> Path:
-    """Dump a PostgreSQL project with ``pg_dump`` (custom format, for ``pg_restore``).
-
-    Args:
-        project: an open PostgreSQL project.
-        target: the file (or folder); default ``backups/<database>-<UTC time>.dump``
-            in the current folder.
-
-    Raises:
-        ProjectError: ``pg_dump`` is missing or fails.
-    """
-    return dump_postgres(project.engine.url, target)
-
-
 def dump_postgres(url: URL, target: Path | None = None, *, label: str = "") -> Path:
     """Dump the PostgreSQL database at ``url`` with ``pg_dump --format=custom``.
 

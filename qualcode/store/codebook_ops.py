@@ -24,7 +24,7 @@ from qualcode.core.codebook import (
     check_key,
     tree_order,
 )
-from qualcode.core.merge import FoldedCode, fold_code
+from qualcode.core.codebook_merge import FoldedCode, fold_code
 from qualcode.errors import ConflictError, InputError, NotFoundError, ProjectError
 from qualcode.store import convert
 from qualcode.store.base import (
@@ -297,7 +297,7 @@ class CodebookOpsMixin(ProjectBase):
     def merge_code(self, source: str, target: str) -> FoldedCode:
         """Merge ``source`` into ``target``: codings, sub-codes, memos and aliases follow,
         and so do its keywords, phrases, regular expressions, examples and description
-        (see :func:`qualcode.core.merge.fold_code`); every difference not carried over
+        (see :func:`qualcode.core.codebook_merge.fold_code`); every difference not carried over
         is in the result's ``not_carried``.
 
         A coding of ``source`` identical to one of ``target`` (same document, span and

@@ -79,8 +79,8 @@ from qualcode.store.engine import (
 from qualcode.store.history import HistoryMixin
 from qualcode.store.matrices import MatrixMixin
 from qualcode.store.memos import MemoMixin
-from qualcode.store.merge_projects import ProjectMergeMixin
 from qualcode.store.narrate import NarrateMixin
+from qualcode.store.project_merge import ProjectMergeMixin
 from qualcode.store.recode import RecodeMixin
 from qualcode.store.refi import RefiMixin
 from qualcode.store.reimport import (
@@ -95,12 +95,12 @@ from qualcode.store.retrieval import RetrievalMixin
 from qualcode.store.review import ReviewMixin
 from qualcode.store.search import (
     SEARCH_PENDING,
+    KwicSearchMixin,
     SearchMixin,
     index_document,
     pending_documents,
     set_pending,
 )
-from qualcode.store.search_simple import KwicSearchMixin
 from qualcode.store.suggestions import SuggestionMixin
 from qualcode.store.team import TeamMixin
 from qualcode.store.workbench import WorkbenchMixin

@@ -45,14 +45,6 @@ class TeamMixin(ProjectBase):
 
     # ------------------------------------------------------------------ roles
 
-    def is_owner(self) -> bool:
-        """On PostgreSQL: whether the connected role owns the project. On SQLite the
-        file's user is its owner."""
-        if self.dialect != "postgresql":
-            return True
-        with self._read() as conn:
-            return postgres.project_owner(conn) == postgres.current_role(conn)
-
     def coder_role(self, name: str | None = None) -> str:
         """The role of a coder (default: the current one): ``owner`` for the
         project's owner on PostgreSQL, else the registered role, else ``coder``."""

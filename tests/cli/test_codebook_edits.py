@@ -19,7 +19,7 @@ from click.testing import CliRunner, Result
 from qualcode import services
 from qualcode.cli import cli
 from qualcode.core.codebook import Code, Rules
-from qualcode.core.merge import fold_code
+from qualcode.core.codebook_merge import fold_code
 from qualcode.core.model import ImportedDocument
 from qualcode.importers.codebook_yaml import load_codebook
 from qualcode.store import open_project

@@ -12,6 +12,8 @@ import pytest
 from qualcode.importers.codebook_yaml import check_codebook, load_codebook
 from tests.conftest import CODEBOOK, require
 
+pytestmark = pytest.mark.external
+
 FILE = "codebooks/kepmenpan-63.yaml"
 COST_LABEL = "    label: {id: Biaya pelayanan, en: Service cost}"
 

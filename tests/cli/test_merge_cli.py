@@ -1,4 +1,5 @@
-"""`codebook diff`, both forms of `codebook merge`, `merge-driver`, `split` and `recode`."""
+"""`codebook diff`, `codebook merge-files`, `codebook merge` (codes, and its deprecated file
+form), `merge-driver`, `split` and `recode`."""
 
 from __future__ import annotations
 
@@ -85,7 +86,7 @@ def test_file_merge_clean(files: dict[str, Path], tmp_path: Path) -> None:
     out = tmp_path / "out.yaml"
     r = run(
         "codebook",
-        "merge",
+        "merge-files",
         str(files["ours"]),
         str(files["theirs"]),
         "--base",
@@ -107,7 +108,7 @@ def test_file_merge_with_conflicts_exits_1(files: dict[str, Path], tmp_path: Pat
     out = tmp_path / "out.yaml"
     r = run(
         "codebook",
-        "merge",
+        "merge-files",
         str(files["ours"]),
         str(files["conflicting"]),
         "--base",
@@ -132,7 +133,7 @@ def test_file_merge_with_conflicts_exits_1(files: dict[str, Path], tmp_path: Pat
 def test_file_merge_to_stdout_and_json(files: dict[str, Path]) -> None:
     r = run(
         "codebook",
-        "merge",
+        "merge-files",
         str(files["ours"]),
         str(files["theirs"]),
         "--base",
@@ -163,7 +164,9 @@ def test_two_way_lists_every_difference(files: dict[str, Path], tmp_path: Path) 
         ),
         ('    color: "#2ca02c"\n', ""),
     )
-    r = run("codebook", "merge", str(files["base"]), str(added), "-o", str(tmp_path / "o.yaml"))
+    r = run(
+        "codebook", "merge-files", str(files["base"]), str(added), "-o", str(tmp_path / "o.yaml")
+    )
     assert r.exit_code == 0, r.output
     assert r.stdout.splitlines()[1:] == [
         "  ours: changed cost: color = '#2ca02c'",  # set on one side only: kept, and said so
@@ -171,7 +174,7 @@ def test_two_way_lists_every_difference(files: dict[str, Path], tmp_path: Path) 
     ]
     r = run(
         "codebook",
-        "merge",
+        "merge-files",
         str(files["ours"]),
         str(files["theirs"]),
         "-o",
@@ -202,7 +205,7 @@ def test_near_duplicate_suggestions_on_the_command_line(tmp_path: Path) -> None:
         ),
     )
     out = tmp_path / "out.yaml"
-    r = run("codebook", "merge", str(ours), str(theirs), "--base", str(base), "-o", str(out))
+    r = run("codebook", "merge-files", str(ours), str(theirs), "--base", str(base), "-o", str(out))
     assert r.exit_code == 0
     assert r.stdout.splitlines()[-1] == (
         "suggested merge (score 100): ours time.queue_long 'Waktu tunggu lama' = theirs "
@@ -210,7 +213,7 @@ def test_near_duplicate_suggestions_on_the_command_line(tmp_path: Path) -> None:
     )
     r = run(
         "codebook",
-        "merge",
+        "merge-files",
         str(ours),
         str(theirs),
         "--base",
@@ -223,7 +226,7 @@ def test_near_duplicate_suggestions_on_the_command_line(tmp_path: Path) -> None:
     assert load_codebook(out)["time.queue_long"].aliases == ("time.lama_menunggu",)
     r = run(
         "codebook",
-        "merge",
+        "merge-files",
         str(ours),
         str(theirs),
         "--base",
@@ -270,7 +273,7 @@ def test_bad_input_is_one_line_exit_2(
     out = tmp_path / "out.yaml"
     r = run(
         "codebook",
-        "merge",
+        "merge-files",
         str(files["ours"]),
         str(bad),
         "--base",
@@ -288,7 +291,7 @@ def test_base_that_is_no_ancestor(files: dict[str, Path], tmp_path: Path) -> Non
     other = BAD / "merge" / "not_ancestor.yaml"
     r = run(
         "codebook",
-        "merge",
+        "merge-files",
         str(files["ours"]),
         str(files["theirs"]),
         "--base",
@@ -306,10 +309,48 @@ def test_base_that_is_no_ancestor(files: dict[str, Path], tmp_path: Path) -> Non
 
 def test_file_merge_needs_an_output(files: dict[str, Path]) -> None:
     r = run(
+        "codebook",
+        "merge-files",
+        str(files["ours"]),
+        str(files["theirs"]),
+        "--base",
+        str(files["base"]),
+    )
+    assert r.exit_code == 2
+    assert "Missing option '-o' / '--output'" in r.stderr
+    r = run(
         "codebook", "merge", str(files["ours"]), str(files["theirs"]), "--base", str(files["base"])
     )
     assert r.exit_code == 1
-    assert r.stderr == "error: a file merge needs -o OUT (or -o - for stdout)\n"
+    assert r.stderr == DEPRECATED + "error: a file merge needs -o OUT (or -o - for stdout)\n"
+
+
+DEPRECATED = (
+    "warning: 'qualcode codebook merge OURS THEIRS -o OUT' is deprecated and goes in the next "
+    "release: use 'qualcode codebook merge-files OURS THEIRS -o OUT'\n"
+)
+
+
+@pytest.mark.parametrize("extra", [[], ["--json"], ["-v", "--apply-suggestions"]])
+def test_old_file_form_still_merges_with_one_deprecation_line(
+    files: dict[str, Path], tmp_path: Path, extra: list[str]
+) -> None:
+    """The file form of `codebook merge` (with -o or --base) works for one more release:
+    the same files, output and exit status as `merge-files`, plus one line on stderr."""
+    common = [str(files["ours"]), str(files["conflicting"]), "--base", str(files["base"])]
+    new = run("codebook", "merge-files", *common, "-o", str(tmp_path / "new.yaml"), *extra)
+    old = run("codebook", "merge", *common, "-o", str(tmp_path / "old.yaml"), *extra)
+    assert new.exit_code == old.exit_code == 1
+    assert old.stderr == DEPRECATED + new.stderr
+    assert old.stdout == new.stdout.replace("new.yaml", "old.yaml")
+    assert (tmp_path / "old.yaml").read_bytes() == (tmp_path / "new.yaml").read_bytes()
+    # to stdout too
+    clean = [str(files["ours"]), str(files["theirs"]), "--base", str(files["base"]), "-o", "-"]
+    new = run("codebook", "merge-files", *clean, *extra)
+    old = run("codebook", "merge", *clean, *extra)
+    assert new.exit_code == old.exit_code == 0
+    assert old.stdout == new.stdout
+    assert old.stderr == DEPRECATED + new.stderr
 
 
 # ---------------------------------------------------------------------- merge: codes
@@ -340,21 +381,25 @@ def test_code_merge_form_with_file_names_hints_at_o(demo_dir: Path, files: dict[
     r = run("codebook", "merge", str(files["ours"]), str(files["theirs"]), project=demo_dir)
     assert r.exit_code == 1
     assert r.stderr == (
-        f"error: unknown code '{files['ours']}' (to merge codebook files, add -o OUT: qualcode "
-        f"codebook merge {files['ours']} {files['theirs']} -o merged.yaml)\n"
+        f"error: unknown code '{files['ours']}' (to merge codebook files: qualcode "
+        f"codebook merge-files {files['ours']} {files['theirs']} -o merged.yaml)\n"
     )
     r = run("codebook", "merge", "cost", "time", "--json", project=demo_dir)
     assert r.exit_code == 1
     assert r.stderr.startswith(
-        "error: --apply-suggestions, --threshold, --json and --verbose are for a file merge"
+        "error: --apply-suggestions, --threshold, --json and --verbose are for merging codebook "
+        "files: qualcode codebook merge-files OURS THEIRS -o OUT"
     )
     assert dump_db(demo_dir / "qualcode.db") == before
 
 
-def test_help_documents_both_forms() -> None:
+def test_help_says_which_merge_does_what() -> None:
+    text = run("codebook", "merge-files", "--help").stdout
+    assert "qualcode codebook merge-files OURS THEIRS [--base BASE] -o OUT" in text
     text = run("codebook", "merge", "--help").stdout
-    assert "qualcode codebook merge OURS THEIRS [--base BASE] -o OUT" in text
-    assert "qualcode codebook merge SOURCE TARGET      (same as merge-code)" in text
+    assert text.startswith("Usage: qualcode codebook merge [OPTIONS] SOURCE TARGET\n")
+    assert "Merging codebook files is 'qualcode codebook merge-files'." in text
+    assert "--base" not in text and "--output" not in text  # the old form's options are hidden
     driver = run("codebook", "merge-driver", "--help").stdout
     assert 'git config merge.qualcode.driver "qualcode codebook merge-driver %O %A %B %P"' in driver
 
@@ -468,6 +513,6 @@ def test_output_in_a_missing_folder_is_refused_before_merging(
     files: dict[str, Path], tmp_path: Path
 ) -> None:
     out = tmp_path / "nope" / "out.yaml"
-    r = run("codebook", "merge", str(files["ours"]), str(files["theirs"]), "-o", str(out))
+    r = run("codebook", "merge-files", str(files["ours"]), str(files["theirs"]), "-o", str(out))
     assert r.exit_code == 2
     assert r.stderr == f"error: {out}: folder {out.parent} does not exist (create it first)\n"

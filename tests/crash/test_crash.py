@@ -1,7 +1,7 @@
 """Crash safety with real processes: SIGKILL at random moments during coding, import,
 merge and export, more than 100 kills per run, every project whole afterwards.
 
-The driver is ``bench/crash.py`` (run it by hand with more kills or another seed);
+The driver is ``tests/crash/harness.py`` (``python -m tests.crash.harness``) (run it by hand with more kills or another seed);
 its victims are forked from a lean server that has imported qualcode's store,
 services and command line, but not Textual (and spaCy only to import).
 """
@@ -18,8 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from bench import crash
 from tests.conftest import FAKE_NOW
+from tests.crash import harness as crash
+
+pytestmark = pytest.mark.serial
 
 SEED = 20260115
 KILLS = 104

@@ -21,6 +21,8 @@ from qualcode import services
 from qualcode.store import Project
 from tests.conftest import require
 
+pytestmark = pytest.mark.external
+
 HERE = Path(__file__).parent
 SYSTEM_PYTHON = "/usr/bin/python3"
 

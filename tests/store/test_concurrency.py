@@ -20,6 +20,8 @@ from qualcode.store import engine as engine_module
 from qualcode.store.codebook_ops import CodebookOpsMixin
 from tests.pg import ROLE_PASSWORD, PgDatabase
 
+pytestmark = pytest.mark.serial
+
 CODERS = ["ani", "budi", "citra", "dewi"]
 
 

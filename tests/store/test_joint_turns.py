@@ -151,7 +151,7 @@ def test_delete_and_undo_a_document_on_both_databases(backend: str, tmp_path: Pa
 
 
 def test_a_merge_does_not_bring_back_a_deleted_document(tmp_path: Path) -> None:
-    from qualcode.store.merge_projects import read_project
+    from qualcode.store.project_merge import read_project
 
     ours_dir = tmp_path / "ours"
     ours_dir.mkdir()

@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qualcode.cli import cli
-from qualcode.core.merge_check import sanitize, tombstone_honoured
+from qualcode.core.project_merge_check import sanitize, tombstone_honoured
 from qualcode.store import open_project
-from qualcode.store.merge_projects import read_project
+from qualcode.store.project_merge import read_project
 from tests.pg import TEAM_DOCS, sqlite_copy
 
 DOC = TEAM_DOCS[0].removesuffix(".txt")

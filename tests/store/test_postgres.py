@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError, ProgrammingError
 from qualcode.cli import cli
 from qualcode.errors import ProjectError
 from qualcode.store import Project, open_project
-from qualcode.store.merge_projects import read_project
+from qualcode.store.project_merge import read_project
 from qualcode.store.schema import Base, compared
 from tests.pg import ROLE_PASSWORD, PgDatabase, dump_pg, postgres_copy
 

@@ -11,6 +11,7 @@ from qualcode.store import open_project
 from qualcode.tui.app import QualcodeApp
 from qualcode.tui.screens.coding import CodingScreen
 from qualcode.tui.widgets.transcript_view import TranscriptView, wrap_offsets
+from tests.tui.waits import settled
 
 FIRST_DOC = "interview_07_ngo_observer"
 
@@ -76,7 +77,7 @@ async def test_keys_typed_in_a_burst_are_handled_in_order(
             ("3", "3"),
         ]:
             app.post_message(events.Key(key, char))
-        await pilot.pause(0.3)
+        await settled(pilot)
     project = open_project(str(demo_dir))
     got = [(c.code, c.start, c.end) for c in project.codings(doc=FIRST_DOC)]
     project.close()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ from qualcode.tui.app import QualcodeApp
 from qualcode.tui.screens.coding import CodingScreen
 from qualcode.tui.screens.first_run import DEMO, FirstRunScreen
 from tests.conftest import demo_files
+from tests.tui.waits import wait_for
 
 BAD_CODEBOOK = """\
 version: 1
@@ -43,15 +43,6 @@ def fieldwork(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def make(folder: Path) -> QualcodeApp:
     return QualcodeApp(None, location=str(folder / "qualcode.db"), coder="tester")
-
-
-async def wait_for(pilot: Any, ready: Callable[[], bool], tries: int = 200) -> None:
-    """Pause until ``ready()`` (a worker finished and its screen came up)."""
-    for _ in range(tries):
-        if ready():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("the app never reached the expected state")
 
 
 async def test_lists_codebooks_and_transcripts_with_sensible_ticks(fieldwork: Path) -> None:

@@ -14,6 +14,7 @@ from textual.widgets import Input
 from qualcode.tui.app import QualcodeApp
 from qualcode.tui.screens.text_analysis import TextAnalysisScreen
 from tests.tui.conftest import Messages
+from tests.tui.waits import settled
 
 NAMES = "real,pseudonym\nwawancara_03_petani,Wawancara 3\nPak Darto,Informan B\nDarto,Informan B\n"
 
@@ -33,8 +34,7 @@ async def test_workbench_exports_apply_the_projects_pseudonyms(
         await pilot.pause()
         app.screen.query_one(Input).value = "out/freq.csv"
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause(0.2)
+        await settled(pilot)
         await pilot.press("T", "b")  # words by document
         await pilot.pause()
         assert isinstance(app.screen, TextAnalysisScreen)

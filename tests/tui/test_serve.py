@@ -29,6 +29,8 @@ from qualcode.store import open_project
 from qualcode.tui.serve import command, is_local, public_url
 from tests.conftest import FAKE_NOW, require
 
+pytestmark = pytest.mark.external
+
 FIRST_DOC = "interview_07_ngo_observer"
 ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][0-9A-B]|\x1b[=>]")
 

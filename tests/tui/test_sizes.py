@@ -19,6 +19,7 @@ from qualcode.tui.screens.help import HelpScreen
 from qualcode.tui.widgets.code_tree import CodeTree
 from qualcode.tui.widgets.document_list import DocumentList
 from qualcode.tui.widgets.transcript_view import TranscriptView
+from tests.tui.waits import settled
 
 SIZES = [(80, 24), (100, 30), (120, 40), (200, 50)]
 LONG = "time.late_letters"
@@ -82,7 +83,7 @@ async def test_each_pane_shows_its_title_whole_labels_and_counts(
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         await pilot.press("semicolon", "2", "a", "j", "semicolon", "2", "a")  # two codings
-        await pilot.pause(0.2)
+        await settled(pilot)
         screen = app.screen
         assert isinstance(screen, CodingScreen)
         tree = screen.query_one(CodeTree)

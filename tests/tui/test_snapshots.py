@@ -9,6 +9,7 @@ from textual.pilot import Pilot
 
 from qualcode.settings import Settings
 from qualcode.tui.app import QualcodeApp
+from tests.tui.waits import wait_for
 
 NESTED = ["j", "1", "J", "2", "J", "3", "w", "4", "W", "5"]
 """Five nested and overlapping codings on one line."""
@@ -115,8 +116,10 @@ def test_progress_modal(snap_compare: Any, make_app: Callable[..., QualcodeApp])
         gate.wait(10)
 
     async def run(pilot: Pilot[None]) -> None:
-        pilot.app.push_screen(JobModal("Importing 8 files", job))
-        await pilot.pause(0.3)
+        modal = JobModal("Importing 8 files", job)
+        pilot.app.push_screen(modal)
+        await wait_for(pilot, lambda: bool(modal.steps), "the first step")
+        await pilot.pause()
 
     try:
         assert snap_compare(make_app(), terminal_size=(100, 30), run_before=run)

@@ -12,6 +12,7 @@ from textual.widgets import DataTable
 
 from qualcode.tui.app import QualcodeApp
 from qualcode.tui.widgets.code_tree import CodeTree
+from tests.tui.waits import settled
 
 SIZES = [(80, 24), (100, 30), (120, 40), (200, 50)]
 CODED = ["semicolon", "2", "a", "j", "1", "J", "semicolon", "6", "a", "j", "semicolon", "3", "a"]
@@ -45,7 +46,7 @@ def keys(*pressed: str) -> Run:
     async def run(pilot: Pilot[None]) -> None:
         await settle(pilot)
         await pilot.press(*pressed)
-        await counts_settled(pilot)
+        await settled(pilot)  # the counts follow a frame later
 
     return run
 
@@ -59,7 +60,7 @@ async def codebook_detail(pilot: Pilot[None]) -> None:
         node = tree.get_node_at_line(y)
         if node is not None and node.data == "time.late_letters":
             tree.move_cursor(node, animate=False)
-    await counts_settled(pilot)
+    await settled(pilot)
 
 
 async def review(pilot: Pilot[None]) -> None:
@@ -72,7 +73,7 @@ async def documents(pilot: Pilot[None]) -> None:
     """The switcher over the transcript, once the counts have settled behind it."""
     await keys(*CODED)(pilot)
     await pilot.press("o")
-    await counts_settled(pilot)
+    await settled(pilot)
 
 
 async def search(pilot: Pilot[None]) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,7 @@ from qualcode.store import open_project
 from qualcode.tui.app import QualcodeApp
 from qualcode.tui.screens.coding import CodingScreen
 from qualcode.tui.screens.suggestions import SuggestionsScreen
+from tests.tui.waits import wait_for
 
 
 def _autocode(demo_dir: Path) -> int:
@@ -119,8 +120,10 @@ async def test_cancel_a_run_stores_nothing(
 
     slow = nlp_autocode.RuleSet.match
 
+    release = threading.Event()
+
     def slow_match(self: Any, doc: Any) -> Any:
-        time.sleep(0.3)
+        release.wait(60)  # the run is still going when escape is pressed
         return slow(self, doc)
 
     monkeypatch.setattr(nlp_autocode.RuleSet, "match", slow_match)
@@ -128,12 +131,17 @@ async def test_cancel_a_run_stores_nothing(
     async with app.run_test(size=(120, 35)) as pilot:
         await pilot.pause()
         await pilot.press("S", "u")
-        await pilot.pause(0.1)
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, SuggestionsScreen) and app.screen.running,
+            "the run to start",
+        )
         screen = app.screen
         assert isinstance(screen, SuggestionsScreen)
         was_running = screen.running
         assert was_running
         await pilot.press("escape")  # cancels the run, stays on the screen
+        release.set()
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, SuggestionsScreen)

@@ -22,6 +22,8 @@ import pytest
 from qualcode.store import open_project
 from tests.conftest import require
 
+pytestmark = pytest.mark.external
+
 FIRST_DOC = "interview_07_ngo_observer"
 BINARY = Path(sys.executable).parent / "qualcode"
 

@@ -20,6 +20,7 @@ from qualcode.tui.widgets.code_tree import CodeTree
 from qualcode.tui.widgets.tick_list import TickList
 from qualcode.tui.widgets.transcript_view import TranscriptView
 from tests.tui.conftest import Messages
+from tests.tui.waits import settled, wait_for
 
 FIRST_DOC = "interview_07_ngo_observer"
 
@@ -160,13 +161,13 @@ async def test_the_detail_box_follows_merge_move_and_delete(
     async with app.run_test(size=(120, 35)) as pilot:
         await pilot.pause()
         await pilot.press("semicolon", "3", "a")  # a coding of cost.unofficial_fee
-        await pilot.pause(0.2)
+        await settled(pilot)
         await focus_code(app, pilot, "cost.unofficial_fee")
         assert info(app).startswith("Pungutan tidak resmi\n")
         await pilot.press("M", *"biaya jelas", "enter")  # merge into cost.clear_cost
-        await pilot.pause(0.2)
+        await settled(pilot)
         tree = app.screen.query_one(CodeTree)
-        assert tree.highlighted_code == "cost.clear_cost"
+        await wait_for(pilot, lambda: tree.highlighted_code == "cost.clear_cost", "the merge")
         assert info(app).startswith("Biaya jelas dan terbuka\nClear and published cost\n")
         assert "1 coding in 1 document" in info(app)  # its coding followed
         await focus_code(app, pilot, "time.on_time")

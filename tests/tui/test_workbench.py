@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from textual.command import CommandList, CommandPalette
 from textual.widgets import Input
 
 from qualcode.core.model import Progress
@@ -19,6 +20,7 @@ from qualcode.tui.screens.help import HelpScreen
 from qualcode.tui.screens.jobs import JobModal, JobResult, expand_paths
 from qualcode.tui.widgets.document_list import DocumentList
 from tests.conftest import TRANSCRIPTS
+from tests.tui.waits import settled, wait_for
 
 FIRST_DOC = "interview_07_ngo_observer"
 
@@ -36,7 +38,7 @@ async def test_document_list_shows_codings_and_coded_share(
         # the whole name (it wraps in a narrow pane), then the progress, singular
         assert prompt == "interview_07_ngo_observer\n1 coding · 1% coded"
         await pilot.press("2")
-        await pilot.pause(0.2)  # the counts follow a frame later
+        await settled(pilot)  # the counts follow a frame later
         assert str(docs.get_option_at_index(0).prompt).endswith("\n2 codings · 1% coded")
 
 
@@ -97,9 +99,12 @@ async def test_command_palette_runs_any_action(
             assert wanted in titles
         await pilot.press("2", "ctrl+p")
         await pilot.press(*"undo your last")
-        await pilot.pause(0.5)
+        await wait_for(pilot, lambda: palette_ready(app), "the palette to find the command")
         await pilot.press("enter")
-        await pilot.pause(0.3)
+        await wait_for(
+            pilot, lambda: not isinstance(app.screen, CommandPalette), "the palette to close"
+        )
+        await settled(pilot)
         project = open_project(str(demo_dir))
         assert project.codings(doc=FIRST_DOC) == []
         project.close()
@@ -138,7 +143,7 @@ async def test_import_runs_in_a_worker_with_progress(
         await pilot.pause()
         await app.workers.wait_for_complete()
         (modal,) = modals
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: len(modal.steps) == 3, "the three steps")
         assert [s[:2] for s in modal.steps] == [(1, 3), (2, 3), (3, 3)]
         assert isinstance(app.screen, CodingScreen)
         names = [
@@ -209,9 +214,9 @@ async def test_a_job_can_be_cancelled_between_steps(make_app: Callable[..., Qual
     async with app.run_test(size=(120, 35)) as pilot:
         await pilot.pause()
         app.push_screen(JobModal("Counting", job), results.append)
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: done == [1], "the first step")
         gate.set()
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: done == [1, 2], "the second step")
         await pilot.press("escape")
         gate.set()
         await app.workers.wait_for_complete()
@@ -250,8 +255,7 @@ async def test_export_in_a_worker(make_app: Callable[..., QualcodeApp], demo_dir
         box = app.screen.query_one(Input)
         box.value = "out/freq.md"
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause(0.2)
+        await settled(pilot)
     out = demo_dir / "out" / "freq.md"
     assert out.exists() and "Code frequency by document" in out.read_text(encoding="utf-8")
 
@@ -279,3 +283,9 @@ async def test_unknown_keymap_ids_are_reported(
     async with app.run_test(size=(120, 35), message_hook=messages.append) as pilot:
         await pilot.pause()
     assert any("unknown binding ids: no-such-binding" in n for n in messages.notices())
+
+
+def palette_ready(app: QualcodeApp) -> bool:
+    """The command palette is open and has found at least one command."""
+    screen = app.screen
+    return isinstance(screen, CommandPalette) and screen.query_one(CommandList).option_count > 0

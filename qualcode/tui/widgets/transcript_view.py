@@ -343,11 +343,6 @@ class TranscriptView(ScrollView, can_focus=True):
             self.selection = None
         self.refresh()
 
-    def set_codings(self, codings: Sequence[Coding]) -> None:
-        """Replace the codings shown."""
-        self.index = CodingIndex(codings)
-        self.refresh()
-
     def set_colors(self, colors: dict[str, str], labels: dict[str, str]) -> None:
         """New code colours and labels (after a codebook edit)."""
         self.code_colors = colors

@@ -36,7 +36,6 @@ from qualcode.core.codebook import (
     tree_order,
     validate_codebook_data,
 )
-from qualcode.core.merge_check import _first_words, sanitize, tombstone_honoured
 from qualcode.core.names import control_character, escape
 from qualcode.core.project_merge import (
     CODING_STATE,
@@ -48,6 +47,7 @@ from qualcode.core.project_merge import (
     survivor,
     union_codebooks,
 )
+from qualcode.core.project_merge_check import _first_words, sanitize, tombstone_honoured
 from qualcode.errors import InputError, ProjectError
 from qualcode.files import read_head
 from qualcode.store import convert
@@ -335,7 +335,7 @@ def _check_codebook(codebook: Codebook) -> None:
         raise ProjectError(
             f"the merge would leave a codebook that does not validate ({problems[0].message}); "
             "nothing merged",
-            hint="merge the codebook files first (qualcode codebook merge), then the projects",
+            hint="merge the codebook files first (qualcode codebook merge-files), then the projects",
         )
 
 
@@ -383,7 +383,7 @@ class _Merge:
 
     def tombstones(self) -> None:
         """Learn their deletions; a tombstone counts only when it is the deleting
-        coder's own row (:func:`~qualcode.core.merge_check.tombstone_honoured`),
+        coder's own row (:func:`~qualcode.core.project_merge_check.tombstone_honoured`),
         judged against the coding (or memo) on either side, so both directions of a
         merge agree."""
         ours = {r["guid"]: r for r in self._all(T_TOMBS)}

@@ -143,19 +143,6 @@ class Conflict:
             out["why"] = self.why
         return out
 
-    def swapped(self) -> Conflict:
-        """The same conflict seen from the other side."""
-        return Conflict(
-            self.code,
-            self.field,
-            self.kind,
-            self.base,
-            self.theirs,
-            self.ours,
-            self.why,
-            self.origin,
-        )
-
     def to_json(self) -> dict[str, Any]:
         """A plain mapping for ``--json``."""
         out: dict[str, Any] = {"id": self.code, "field": self.field, "kind": self.kind}
@@ -230,7 +217,7 @@ class MergeResult:
         return out
 
     def to_json(self) -> dict[str, Any]:
-        """The documented ``codebook merge --json`` report (see docs/codebook.md)."""
+        """The documented ``codebook merge-files --json`` report (see docs/codebook.md)."""
         return {
             "clean": self.clean,
             "two_way": self.two_way,

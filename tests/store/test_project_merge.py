@@ -17,7 +17,7 @@ from qualcode.cli import cli
 from qualcode.core.codebook import Code
 from qualcode.errors import InputError, ProjectError
 from qualcode.store import Project, open_project
-from qualcode.store.merge_projects import read_project
+from qualcode.store.project_merge import read_project
 from tests.conftest import DATA, dump_db
 from tests.pg import PgDatabase, postgres_copy, sqlite_copy
 

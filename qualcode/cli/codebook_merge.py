@@ -1,11 +1,11 @@
 """Team codebooks on the command line: diff, merge, git's merge driver, split, recode.
 
-``qualcode codebook merge`` has two forms. With ``-o/--output`` (or ``--base``) it
-merges codebook *files*: ``merge OURS THEIRS [--base BASE] -o OUT``. Without them it
-merges two *codes* of the project: ``merge SOURCE TARGET`` (the same as
-``merge-code``), so the workbench's edit and the team's file merge share one verb.
+``qualcode codebook merge-files OURS THEIRS [--base BASE] -o OUT`` merges codebook
+*files*; ``qualcode codebook merge SOURCE TARGET`` merges two *codes* of the project
+(the same as ``merge-code``). The file form of ``merge`` (with ``-o`` or ``--base``)
+of earlier releases still works for one release, with a one-line deprecation notice.
 
-Exit status of ``diff`` and the file ``merge`` follows diff(1) and diff3(1): 0 the same
+Exit status of ``diff`` and ``merge-files`` follows diff(1) and diff3(1): 0 the same
 / merged cleanly, 1 different / merged with conflicts (left in OUT), 2 trouble (a bad
 input; nothing written).
 """
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,11 +23,11 @@ import click
 from qualcode.cli._base import Context, cli, clip, echo_err, fail, pass_ctx, show
 from qualcode.cli.codebook import _edited, codebook
 from qualcode.errors import NotFoundError
-from qualcode.i18n import _
+from qualcode.i18n import N_, _
 
 if TYPE_CHECKING:
+    from qualcode.core.codebook_merge import MergeResult
     from qualcode.core.diff import CodebookDiff
-    from qualcode.core.merge import MergeResult
     from qualcode.store import Project
 
 # ---------------------------------------------------------------------- diff
@@ -140,7 +141,7 @@ def _report(
     verbose: bool,
     err: bool,
 ) -> None:
-    from qualcode.core.merge import summary
+    from qualcode.core.codebook_merge import summary
 
     def say(line: str) -> None:
         click.echo(line, err=err)
@@ -192,94 +193,74 @@ def _report(
         )
 
 
-@codebook.command("merge")
-@click.argument("first", metavar="OURS|SOURCE")
-@click.argument("second", metavar="THEIRS|TARGET")
-@click.option(
-    "--base",
-    type=click.Path(path_type=Path),
-    help="File merge: the common ancestor (a three-way merge; without it, a two-way union).",
-)
-@click.option(
-    "-o",
-    "--output",
-    metavar="OUT",
-    help="File merge: where to write the merged codebook ('-' for stdout).",
-)
-@click.option(
-    "--apply-suggestions",
-    is_flag=True,
-    help="File merge: merge suggested near-duplicate codes (theirs into ours).",
-)
-@click.option(
-    "--threshold",
-    type=float,
-    default=None,
-    help="File merge: lowest near-duplicate score suggested, 0-100 [85].",
-)
-@click.option("--json", "as_json", is_flag=True, help="File merge: the report as JSON.")
-@click.option("-v", "--verbose", is_flag=True, help="File merge: list every change taken.")
-@pass_ctx
-def codebook_merge(
-    ctx: Context,
-    first: str,
-    second: str,
+def _file_merge_options(hidden: bool) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """The options of a codebook file merge (hidden on the deprecated ``merge`` form)."""
+
+    def wrap(f: Callable[..., None]) -> Callable[..., None]:
+        for option in reversed(
+            [
+                click.option(
+                    "--base",
+                    type=click.Path(path_type=Path),
+                    help=_("The common ancestor (a three-way merge; without it, a two-way union)."),
+                    hidden=hidden,
+                ),
+                click.option(
+                    "-o",
+                    "--output",
+                    metavar="OUT",
+                    required=not hidden,
+                    help=_("Where to write the merged codebook ('-' for stdout)."),
+                    hidden=hidden,
+                ),
+                click.option(
+                    "--apply-suggestions",
+                    is_flag=True,
+                    help=_("Merge suggested near-duplicate codes (theirs into ours)."),
+                    hidden=hidden,
+                ),
+                click.option(
+                    "--threshold",
+                    type=float,
+                    default=None,
+                    help=_("Lowest near-duplicate score suggested, 0-100 [85]."),
+                    hidden=hidden,
+                ),
+                click.option(
+                    "--json",
+                    "as_json",
+                    is_flag=True,
+                    help=_("The report as JSON."),
+                    hidden=hidden,
+                ),
+                click.option(
+                    "-v",
+                    "--verbose",
+                    is_flag=True,
+                    help=_("List every change taken."),
+                    hidden=hidden,
+                ),
+            ]
+        ):
+            f = option(f)
+        return f
+
+    return wrap
+
+
+def _merge_files(
+    ours: Path,
+    theirs: Path,
     base: Path | None,
-    output: str | None,
+    output: str,
     apply_suggestions: bool,
     threshold: float | None,
     as_json: bool,
     verbose: bool,
 ) -> None:
-    """Merge codebook files, or merge two codes of the project.
-
-    \b
-    Files:  qualcode codebook merge OURS THEIRS [--base BASE] -o OUT
-    Codes:  qualcode codebook merge SOURCE TARGET      (same as merge-code)
-
-    With -o (or --base) the files OURS and THEIRS are merged on stable code ids:
-    three-way against BASE (a change made on one side is taken, the same change on
-    both sides once; different changes to one field, a delete against an edit, the
-    same new id with different content are conflicts), or a two-way union without
-    BASE that reports every difference. No code is silently dropped. Conflicts are
-    left in OUT as 'conflict:' blocks that 'codebook validate' and 'codebook sync'
-    refuse until resolved. Codes added on different sides with the same meaning are
-    suggested as merges with their scores. OUT keeps OURS' comments and order.
-    Exit status: 0 merged cleanly, 1 merged with conflicts, 2 a bad input.
-
-    Without -o and --base, code SOURCE of the project is merged into TARGET: codings,
-    sub-codes and memos follow and SOURCE's id becomes an alias of TARGET.
-    """
-    file_merge = output is not None or base is not None
-    if not file_merge:
-        if apply_suggestions or threshold is not None or as_json or verbose:
-            fail(
-                _(
-                    "--apply-suggestions, --threshold, --json and --verbose are for a file merge (add -o OUT)"
-                )
-            )
-        try:
-            _edited(
-                ctx,
-                _("merged {first} into {second}").format(first=first, second=second),
-                lambda p: p.merge_code(first, second),
-            )
-        except NotFoundError as exc:
-            if Path(first).is_file() and Path(second).is_file():
-                raise NotFoundError(
-                    exc.problem.message,
-                    hint=_(
-                        "to merge codebook files, add -o OUT: qualcode codebook merge {first} {second} -o merged.yaml"
-                    ).format(first=first, second=second),
-                ) from None
-            raise
-        return
-    if output is None:
-        fail(_("a file merge needs -o OUT (or -o - for stdout)"))
     from qualcode import services
     from qualcode.core.neardup import DEFAULT_THRESHOLD
 
-    ours, theirs = Path(first), Path(second)
     to_stdout = output == "-"
     report = services.merge_files(
         ours,
@@ -306,6 +287,106 @@ def codebook_merge(
             err=to_stdout,
         )
     sys.exit(0 if result.clean else 1)
+
+
+@codebook.command("merge-files")
+@click.argument("ours", type=click.Path(path_type=Path))
+@click.argument("theirs", type=click.Path(path_type=Path))
+@_file_merge_options(hidden=False)
+def codebook_merge_files(
+    ours: Path,
+    theirs: Path,
+    base: Path | None,
+    output: str,
+    apply_suggestions: bool,
+    threshold: float | None,
+    as_json: bool,
+    verbose: bool,
+) -> None:
+    """Merge codebook files OURS and THEIRS into OUT, on stable code ids.
+
+    \b
+    qualcode codebook merge-files OURS THEIRS [--base BASE] -o OUT
+
+    Three-way against BASE (a change made on one side is taken, the same change on
+    both sides once; different changes to one field, a delete against an edit, the
+    same new id with different content are conflicts), or a two-way union without
+    BASE that reports every difference. No code is silently dropped. Conflicts are
+    left in OUT as 'conflict:' blocks that 'codebook validate' and 'codebook sync'
+    refuse until resolved. Codes added on different sides with the same meaning are
+    suggested as merges with their scores. OUT keeps OURS' comments and order.
+    Exit status: 0 merged cleanly, 1 merged with conflicts, 2 a bad input.
+    """
+    _merge_files(ours, theirs, base, output, apply_suggestions, threshold, as_json, verbose)
+
+
+DEPRECATED_FILE_MERGE = N_(
+    "warning: 'qualcode codebook merge OURS THEIRS -o OUT' is deprecated and goes in the "
+    "next release: use 'qualcode codebook merge-files OURS THEIRS -o OUT'"
+)
+"""The one line the old file form of ``codebook merge`` writes to stderr."""
+
+
+@codebook.command("merge")
+@click.argument("source")
+@click.argument("target")
+@_file_merge_options(hidden=True)
+@pass_ctx
+def codebook_merge(
+    ctx: Context,
+    source: str,
+    target: str,
+    base: Path | None,
+    output: str | None,
+    apply_suggestions: bool,
+    threshold: float | None,
+    as_json: bool,
+    verbose: bool,
+) -> None:
+    """Merge code SOURCE of the project into code TARGET (the same as merge-code).
+
+    Codings, sub-codes and memos follow and SOURCE's id becomes an alias of TARGET.
+    Merging codebook files is 'qualcode codebook merge-files'.
+    """
+    if output is not None or base is not None:
+        # the file form of earlier releases: kept for one release, with a notice
+        echo_err(_(DEPRECATED_FILE_MERGE))
+        if output is None:
+            fail(_("a file merge needs -o OUT (or -o - for stdout)"))
+        _merge_files(
+            Path(source),
+            Path(target),
+            base,
+            output,
+            apply_suggestions,
+            threshold,
+            as_json,
+            verbose,
+        )
+        return
+    if apply_suggestions or threshold is not None or as_json or verbose:
+        fail(
+            _(
+                "--apply-suggestions, --threshold, --json and --verbose are for merging "
+                "codebook files: qualcode codebook merge-files OURS THEIRS -o OUT"
+            )
+        )
+    try:
+        _edited(
+            ctx,
+            _("merged {source} into {target}").format(source=source, target=target),
+            lambda p: p.merge_code(source, target),
+        )
+    except NotFoundError as exc:
+        if Path(source).is_file() and Path(target).is_file():
+            raise NotFoundError(
+                exc.problem.message,
+                hint=_(
+                    "to merge codebook files: qualcode codebook merge-files "
+                    "{ours} {theirs} -o merged.yaml"
+                ).format(ours=source, theirs=target),
+            ) from None
+        raise
 
 
 @codebook.command("merge-driver")

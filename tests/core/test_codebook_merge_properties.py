@@ -24,8 +24,8 @@ from qualcode.core.codebook import (
     tree_order,
     validate_codebook_data,
 )
+from qualcode.core.codebook_merge import MergeResult, ids_and_aliases, merge_codebooks
 from qualcode.core.diff import code_fields
-from qualcode.core.merge import MergeResult, ids_and_aliases, merge_codebooks
 
 WORDS = ["waktu", "biaya", "petugas", "loket", "antre", "surat", "ramah", "lama", "jelas"]
 KEYS = ["1", "2", "3", "a", "b"]

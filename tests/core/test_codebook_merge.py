@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from qualcode.core.codebook import Codebook, codebook_to_data, validate_codebook_data
-from qualcode.core.merge import MISSING, Conflict, MergeResult, list_merge, merge_codebooks
+from qualcode.core.codebook_merge import MISSING, Conflict, MergeResult, list_merge, merge_codebooks
 from qualcode.importers.codebook_yaml import load_codebook, load_codebook_text
 from tests.conftest import CODEBOOK
 

@@ -1,4 +1,4 @@
-"""The process that ``bench/crash.py`` kills: a lean fork server.
+"""The process that ``tests/crash/harness.py`` kills: a lean fork server.
 
 It starts once, imports qualcode's store, services and command line (never
 Textual; spaCy only when an import scenario asks for it), and then, for every

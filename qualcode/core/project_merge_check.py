@@ -1,7 +1,7 @@
 """A project merge trusts nothing: every incoming row is checked as an import is.
 
 :func:`sanitize` takes the other project's rows (table name -> rows as plain dicts,
-as :func:`qualcode.store.merge_projects.read_project` reads them) and returns the
+as :func:`qualcode.store.project_merge.read_project` reads them) and returns the
 rows that may be merged plus one line per refusal, in the researcher's words:
 
 * documents: a name without control characters, a text, turns and sentences

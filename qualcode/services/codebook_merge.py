@@ -1,6 +1,6 @@
 """Team codebooks: diff, two- and three-way merge of YAML files, git's merge driver.
 
-The merge itself is pure (:mod:`qualcode.core.merge`); this module reads the files
+The merge itself is pure (:mod:`qualcode.core.codebook_merge`); this module reads the files
 (each bad input is refused with one line naming the file and place), checks that a
 base looks like an ancestor, and writes the result as an edit of our file, so that
 our comments and order survive. Conflicts are left in the result as ``conflict:``
@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qualcode.core.codebook import UNRESOLVED, Codebook, parse_codebook, validate_codebook_data
+from qualcode.core.codebook_merge import MergeResult, merge_codebooks, shared_ids
 from qualcode.core.diff import CodebookDiff, diff_codebooks
-from qualcode.core.merge import MergeResult, merge_codebooks, shared_ids
 from qualcode.core.neardup import DEFAULT_THRESHOLD
 from qualcode.errors import InputError, QualcodeError
 

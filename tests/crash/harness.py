@@ -1,9 +1,9 @@
 """Crash safety: real processes killed with SIGKILL while they code, import, merge
 and export; after every kill the project must be whole.
 
-    python bench/crash.py [--kills 120] [--seed 1] [--workdir DIR] [--json]
+    python -m tests.crash.harness [--kills 120] [--seed 1] [--workdir DIR] [--json]
 
-A fork server (``bench/crash_worker.py``: qualcode's store, services and command
+A fork server (``tests/crash/worker.py``: qualcode's store, services and command
 line, no Textual; spaCy only for the import scenario) forks one victim process per
 run. The victim acknowledges each action on a pipe only after the call that made
 it returned (after its commit). The driver waits for the N-th acknowledgement
@@ -57,8 +57,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-WORKER = Path(__file__).resolve().parent / "crash_worker.py"
+ROOT = Path(__file__).resolve().parent.parent.parent
+WORKER = Path(__file__).resolve().parent / "worker.py"
 CODEBOOK = ROOT / "codebooks" / "kepmenpan-63.yaml"
 DEMO = sorted(
     p
@@ -145,7 +145,7 @@ class Victim:
 
 
 class ForkServer:
-    """``bench/crash_worker.py`` in its own interpreter, forking victims on request."""
+    """``tests/crash/worker.py`` in its own interpreter, forking victims on request."""
 
     def __init__(
         self, workdir: Path, python: str = sys.executable, env: dict[str, str] | None = None

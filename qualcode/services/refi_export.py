@@ -1,0 +1,362 @@
+"""REFI-QDA out: export a project (``.qdpx``) or its codebook (``.qdc``).
+
+Export builds the REFI-QDA model (:class:`~qualcode.core.refi.RefiProject`) from the
+project: GUIDs are the stored ones (a selection's and a memo-note's are derived from
+their coding's), so every export of a project agrees. What the standard has no
+element for travels in the file's ``<?qualcode-extras ...?>`` processing instruction,
+a map from GUIDs to fields (see :func:`qualcode.core.refi.extras_instruction` and
+``docs/refi-qda.md``); the descriptions stay the user's text:
+
+==================  =========================================================
+element (by GUID)   its extra fields
+==================  =========================================================
+Code                id, label (both languages), inclusion, exclusion,
+                    examples, key, aliases, rules, auto_color
+Coding              origin, status, review, reviewer, reviewed_at, anchor,
+                    comments
+Case                speakers: [{source, speaker}] (a case that is one speaker)
+TextSource          lang, format
+Note                kind (project, document, code, code-field, case, coding),
+                    target (the GUID it is about)
+``project``         codebook (name, description, languages, version)
+==================  =========================================================
+
+Files written by earlier qualcode releases carry the same fields in a
+``[qualcode:meta/1]`` block at the end of a ``Description``; they still import.
+
+Import is :mod:`qualcode.services.refi_import`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from qualcode.core.model import (
+    Anchor,
+    Coding,
+    Memo,
+    Origin,
+    Review,
+    Status,
+)
+from qualcode.core.pseudonyms import Pseudonymizer
+from qualcode.core.refi import (
+    RefiCase,
+    RefiCode,
+    RefiCoding,
+    RefiNote,
+    RefiProject,
+    RefiSource,
+    RefiUser,
+    RefiVariable,
+    derived_guid,
+)
+
+if TYPE_CHECKING:
+    from qualcode.store import Project
+
+PROJECT_NAME = "project_name"
+"""Project setting: the name other tools show (from an imported project)."""
+
+
+# ---------------------------------------------------------------------- export
+
+
+def selection_guid(coding_guid: str) -> str:
+    """The selection GUID of a coding made in qualcode (derived, so stable)."""
+    return derived_guid("selection", coding_guid)
+
+
+def memo_note_guid(kind: str, guid: str) -> str:
+    """The note GUID for a coding's memo or a code's memo field (derived, so stable)."""
+    return derived_guid(f"{kind}-memo", guid)
+
+
+def refi_model(project: Project, *, codebook_only: bool = False) -> RefiProject:
+    """The project (or only its codebook) as the REFI-QDA model."""
+    cb = project.codebook()
+    lang = cb.languages[0] if cb.languages else None
+    records = project.code_records()
+    codebook_meta: dict[str, Any] = {
+        k: v
+        for k, v in (
+            ("name", cb.name),
+            ("description", cb.description),
+            ("languages", list(cb.languages)),
+            ("version", cb.version),
+        )
+        if v
+    }
+    memos = [] if codebook_only else project.memos()
+    code_notes: dict[str, list[str]] = {}
+    for m in memos:
+        if m.kind == "code" and m.target:
+            code_notes.setdefault(m.target, []).append(m.guid)
+    codes: list[RefiCode] = []
+    for code in cb.codes:
+        rec = records[code.id]
+        meta: dict[str, Any] = {"id": code.id}
+        if isinstance(code.label, dict) or code.label != code.label_in(lang):
+            meta["label"] = code.label
+        for name in ("inclusion", "exclusion", "key"):
+            if getattr(code, name):
+                meta[name] = getattr(code, name)
+        if code.examples:
+            meta["examples"] = list(code.examples)
+        if code.aliases:
+            meta["aliases"] = list(code.aliases)
+        if code.rules is not None and code.rules.to_data():
+            meta["rules"] = code.rules.to_data()
+        if not code.color:
+            meta["auto_color"] = True
+        notes = [] if codebook_only else list(code_notes.get(code.id, []))
+        if code.memo and not codebook_only:
+            notes.append(memo_note_guid("code", rec["guid"]))
+        codes.append(
+            RefiCode(
+                guid=rec["guid"],
+                name=code.label_in(lang),
+                codable=rec["codable"],
+                color=cb.color_of(code.id),
+                description=code.description,
+                parent=records[code.parent]["guid"] if code.parent else None,
+                notes=tuple(notes),
+                meta=meta,
+            )
+        )
+    name = project.get_setting(PROJECT_NAME) or (
+        Path(project.path).parent.name if project.path else "qualcode project"
+    )
+    if codebook_only:
+        return RefiProject(
+            name=name,
+            kind="codebook",
+            codes=tuple(codes),
+            meta={"codebook": codebook_meta} if codebook_meta else {},
+        )
+    return _project_model(project, cb, codes, memos, name, codebook_meta)
+
+
+def _project_model(
+    project: Project,
+    cb: Any,
+    codes: list[RefiCode],
+    memos: list[Memo],
+    name: str,
+    codebook_meta: dict[str, Any],
+) -> RefiProject:
+    code_guid = {c.meta["id"]: c.guid for c in codes}
+    users = project.coder_guids(project.people())
+    docs = project.document_records()
+    doc_guid = {n: r["guid"] for n, r in docs.items()}
+    selections = project.selection_guids()
+    threads = project.review_threads()
+    notes: list[RefiNote] = []
+    doc_notes: dict[str, list[str]] = {}
+    project_notes: list[str] = []
+    cases = project.cases()
+    case_guid = {c.name: c.guid for c in cases}
+    for m in memos:
+        target = None
+        if m.kind == "document" and m.target:
+            target = doc_guid.get(m.target)
+            doc_notes.setdefault(m.target, []).append(m.guid)
+        elif m.kind == "code" and m.target:
+            target = code_guid.get(m.target)
+        elif m.kind == "case" and m.target:
+            target = case_guid.get(m.target)
+        else:
+            project_notes.append(m.guid)
+        notes.append(
+            RefiNote(
+                guid=m.guid,
+                name=m.title,
+                text=m.text,
+                author=users.get(m.author),
+                created=m.created,
+                modified=m.updated,
+                meta={"kind": m.kind, **({"target": target} if target else {})},
+            )
+        )
+    for code in cb.codes:
+        if code.memo:
+            guid = code_guid[code.id]
+            notes.append(
+                RefiNote(
+                    guid=memo_note_guid("code", guid),
+                    name=f"memo on {code.id}",
+                    text=code.memo,
+                    meta={"kind": "code-field", "target": guid},
+                )
+            )
+    sources: list[RefiSource] = []
+    all_codings = project.codings(status=Status.ACCEPTED.value)
+    by_doc: dict[str, list[Coding]] = {}
+    for c in all_codings:
+        by_doc.setdefault(c.doc, []).append(c)
+    texts = project.document_texts()
+    for summary in project.documents():
+        record = docs[summary.name]
+        refi_codings: list[RefiCoding] = []
+        spans: dict[str, tuple[int, int]] = {}
+        for c in by_doc.get(summary.name, []):
+            sel = selections.get(c.guid) or selection_guid(c.guid)
+            if spans.setdefault(sel, (c.start, c.end)) != (c.start, c.end):
+                sel = selection_guid(c.guid)
+            meta: dict[str, Any] = {}
+            if c.origin != Origin.MANUAL.value:
+                meta["origin"] = c.origin
+            if c.review != Review.UNREVIEWED.value:
+                meta["review"] = c.review
+            for key in ("reviewer", "reviewed_at"):
+                if getattr(c, key):
+                    meta[key] = getattr(c, key)
+            if c.anchor != Anchor.EXACT.value:
+                meta["anchor"] = c.anchor
+            if c.guid in threads:
+                meta["comments"] = threads[c.guid]
+            coding_notes: tuple[str, ...] = ()
+            if c.memo:
+                note_guid = memo_note_guid("coding", c.guid)
+                coding_notes = (note_guid,)
+                notes.append(
+                    RefiNote(
+                        guid=note_guid,
+                        name=f"memo on a coding of {c.code}",
+                        text=c.memo,
+                        author=users.get(c.coder),
+                        created=c.created,
+                        meta={"kind": "coding", "target": c.guid},
+                    )
+                )
+            refi_codings.append(
+                RefiCoding(
+                    guid=c.guid,
+                    code=code_guid[c.code],
+                    start=c.start,
+                    end=c.end,
+                    coder=users.get(c.coder),
+                    created=c.created,
+                    selection=sel,
+                    notes=coding_notes,
+                    meta=meta,
+                )
+            )
+        doc_meta = record["meta"]
+        meta_s: dict[str, Any] = {"format": summary.source_format}
+        if summary.lang:
+            meta_s["lang"] = summary.lang
+        sources.append(
+            RefiSource(
+                guid=record["guid"],
+                name=summary.name,
+                text=texts[summary.name],
+                codings=tuple(refi_codings),
+                description=str(doc_meta.get("description", "")),
+                notes=tuple(doc_notes.get(summary.name, [])),
+                created=record["imported_at"],
+                meta=meta_s,
+            )
+        )
+    attributes = project.attributes()
+    variables = [RefiVariable(a["guid"], a["name"], a["type"]) for a in attributes]
+    var_guid = {a["name"]: a["guid"] for a in attributes}
+    refi_cases = []
+    for case in cases:
+        speakers = [
+            {"source": doc_guid[s.doc], "speaker": s.speaker} for s in case.sources if s.speaker
+        ]
+        refi_cases.append(
+            RefiCase(
+                guid=case.guid,
+                name=case.name,
+                description=case.description,
+                values={var_guid[k]: v for k, v in case.attributes.items() if k in var_guid},
+                sources=tuple((doc_guid[s.doc], s.speaker) for s in case.sources),
+                meta={"speakers": speakers} if speakers else {},
+            )
+        )
+    return RefiProject(
+        name=name,
+        users=tuple(RefiUser(g, n) for n, g in sorted(users.items())),
+        codes=tuple(codes),
+        variables=tuple(variables),
+        cases=tuple(refi_cases),
+        sources=tuple(sources),
+        notes=tuple(notes),
+        project_notes=tuple(project_notes),
+        creating_user=users.get(project.coder),
+        meta={"codebook": codebook_meta} if codebook_meta else {},
+    )
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    """What an export wrote, for the one line the CLI prints."""
+
+    path: Path
+    counts: Mapping[str, int]
+
+    def line(self) -> str:
+        """``wrote FILE: 31 codes, 8 sources, ...``."""
+        parts = ", ".join(f"{n} {k}" for k, n in self.counts.items())
+        return f"wrote {self.path}: {parts}"
+
+
+def pseudonymized(model: RefiProject, names: Pseudonymizer) -> RefiProject:
+    """The model with every name replaced: the sources' texts (their selections moved
+    onto the changed text, so each still covers its passage), and every name, memo,
+    description and value; GUIDs, code ids and positions' meaning stay."""
+    if not names:
+        return model
+    sources: list[RefiSource] = []
+    for source in model.sources:
+        text, moved = names.text_map(source.text or "")
+        codings = tuple(
+            replace(names.apply(c), start=moved.start(c.start), end=moved.end(c.end))
+            for c in source.codings
+        )
+        notes = tuple(
+            replace(names.apply(p), start=moved.start(p.start), end=moved.end(p.end))
+            for p in source.passage_notes
+        )
+        rest = names.apply(replace(source, text=None, codings=(), passage_notes=()))
+        sources.append(replace(rest, text=text, codings=codings, passage_notes=notes))
+    rest_model = names.apply(replace(model, sources=()))
+    return replace(rest_model, sources=tuple(sources))
+
+
+def export_qdpx(
+    project: Project, output: Path, *, pseudonyms: Path | Mapping[str, str] | None = None
+) -> ExportSummary:
+    """Write the whole project as a ``.qdpx`` (with ``pseudonyms``, every name replaced
+    and every selection recomputed for the changed text)."""
+    from qualcode.exporters.refi_qda import write_qdpx
+    from qualcode.services.reports import names_from
+
+    model = pseudonymized(refi_model(project), names_from(pseudonyms))
+    write_qdpx(model, output)
+    return ExportSummary(
+        output,
+        {
+            "codes": len(model.codes),
+            "sources": len(model.sources),
+            "codings": sum(len(s.codings) for s in model.sources),
+            "notes": len(model.notes),
+            "cases": len(model.cases),
+            "variables": len(model.variables),
+            "users": len(model.users),
+        },
+    )
+
+
+def export_qdc(project: Project, output: Path) -> ExportSummary:
+    """Write the project's codebook as a ``.qdc``."""
+    from qualcode.exporters.refi_qda import write_qdc
+
+    model = refi_model(project, codebook_only=True)
+    write_qdc(model, output)
+    return ExportSummary(output, {"codes": len(model.codes)})
