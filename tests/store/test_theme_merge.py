@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -22,7 +23,10 @@ def _merge(ours: Path, theirs: Path) -> ProjectMergeReport:
         project.close()
 
 
-def _state(path: Path) -> tuple[object, ...]:
+State = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]
+
+
+def _state(path: Path) -> State:
     p = open_project(str(path), coder="ana")
     try:
         tree = p.themes()
@@ -198,16 +202,16 @@ def test_merging_loses_nothing_and_agrees_both_ways(
             con.close()
         _merge(a, b)
         after = _state(a)
-        themes_after = {row[0] for row in after[0]}  # type: ignore[index]
+        themes_after = {row[0] for row in after[0]}
         for side in (before_a, before_b):
-            for row in side[0]:  # type: ignore[index]
+            for row in side[0]:
                 guid = row[0]
                 assert (guid in themes_after) == (guid not in deleted), row
-        rels_after = {row[0] for row in after[2]}  # type: ignore[index]
+        rels_after = {row[0] for row in after[2]}
         for side in (before_a, before_b):
-            for row in side[2]:  # type: ignore[index]
+            for row in side[2]:
                 if row[0] in deleted:
                     assert row[0] not in rels_after
         assert not _merge(a, b).changed
         _merge(b, a)
-        assert [r[:3] for r in _state(b)[0]] == [r[:3] for r in _state(a)[0]]  # type: ignore[index]
+        assert [r[:3] for r in _state(b)[0]] == [r[:3] for r in _state(a)[0]]
