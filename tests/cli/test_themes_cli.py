@@ -146,3 +146,15 @@ def test_review_and_scorecard_go_to_stdout_or_a_file(matrix_path: Path, tmp_path
     assert [(r["dimension"], r["group"]) for r in data["sheets"][0]["rows"]] == [
         (d, g) for d in ("time", "cost", "facilities") for g in ("f", "m")
     ]
+
+
+def test_a_memo_on_a_theme(matrix_path: Path) -> None:
+    ok(matrix_path, "theme", "add", "Menunggu", "--label", "en=Waiting")
+    assert ok(matrix_path, "memo", "set", "--theme", "waiting", "the core") == (
+        "memo set on the theme 'Menunggu' (menunggu)\n"
+    )
+    data = json.loads(ok(matrix_path, "memos", "--kind", "theme", "--json"))
+    assert [(m["kind"], m["target"], m["text"]) for m in data] == [
+        ("theme", "menunggu", "the core")
+    ]
+    assert ok(matrix_path, "undo") == "undid: memo on theme waiting\n"
