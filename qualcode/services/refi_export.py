@@ -47,8 +47,10 @@ from qualcode.core.refi import (
     RefiCase,
     RefiCode,
     RefiCoding,
+    RefiLink,
     RefiNote,
     RefiProject,
+    RefiSet,
     RefiSource,
     RefiUser,
     RefiVariable,
@@ -101,7 +103,7 @@ def refi_model(project: Project, *, codebook_only: bool = False) -> RefiProject:
         meta: dict[str, Any] = {"id": code.id}
         if isinstance(code.label, dict) or code.label != code.label_in(lang):
             meta["label"] = code.label
-        for name in ("inclusion", "exclusion", "key"):
+        for name in ("inclusion", "exclusion", "key", "valence"):
             if getattr(code, name):
                 meta[name] = getattr(code, name)
         if code.examples:
@@ -159,6 +161,8 @@ def _project_model(
     project_notes: list[str] = []
     cases = project.cases()
     case_guid = {c.name: c.guid for c in cases}
+    tree = project.themes()
+    theme_guid = {t.id: t.guid for t in tree}
     for m in memos:
         target = None
         if m.kind == "document" and m.target:
@@ -168,6 +172,9 @@ def _project_model(
             target = code_guid.get(m.target)
         elif m.kind == "case" and m.target:
             target = case_guid.get(m.target)
+        elif m.kind == "theme" and m.target:
+            target = theme_guid.get(m.target)
+            project_notes.append(m.guid)
         else:
             project_notes.append(m.guid)
         notes.append(
@@ -279,8 +286,67 @@ def _project_model(
                 meta={"speakers": speakers} if speakers else {},
             )
         )
+    exported = {c.guid for src in sources for c in src.codings}
+    sets = [
+        RefiSet(
+            guid=t.guid,
+            name=t.label_in(cb.languages[0] if cb.languages else None),
+            description=t.definition,
+            codes=tuple(code_guid[c] for c in t.codes if c in code_guid),
+            meta={
+                "theme": {
+                    "id": t.id,
+                    "label": t.label,
+                    "status": t.status,
+                    "reason": t.reason,
+                    "parent": theme_guid.get(t.parent) if t.parent else None,
+                    "position": t.position,
+                    "color": t.color,
+                    "coder": t.coder,
+                    "created": t.created,
+                    "version": t.version,
+                    "extracts": [
+                        {"guid": e.guid, "coding": e.coding, "translation": e.translation}
+                        for e in t.extracts
+                        if e.coding in exported
+                    ],
+                }
+            },
+        )
+        for t in tree
+    ]
+    types = {r.id: r for r in project.relation_types()}
+    links = []
+    for r in project.relations():
+        ends = (r.source, r.target)
+        if any(n.kind == "passage" and n.guid not in exported for n in ends) or any(
+            not n.name for n in ends
+        ):
+            continue  # an end that is not in the file (a suggestion, a deleted passage)
+        kind = types.get(r.type)
+        links.append(
+            RefiLink(
+                guid=r.guid,
+                name=kind.label_in("en") if kind else r.type,
+                direction="OneWay" if r.directed else "Associative",
+                origin=r.source.guid,
+                target=r.target.guid,
+                meta={
+                    "relation": {
+                        "type": r.type,
+                        "source_kind": r.source.kind,
+                        "target_kind": r.target.kind,
+                        "memo": r.memo,
+                        "coder": r.coder,
+                        "created": r.created,
+                    }
+                },
+            )
+        )
     return RefiProject(
         name=name,
+        sets=tuple(sets),
+        links=tuple(links),
         users=tuple(RefiUser(g, n) for n, g in sorted(users.items())),
         codes=tuple(codes),
         variables=tuple(variables),

@@ -35,7 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import DatabaseError, DBAPIError, IntegrityError, OperationalError
 
 from qualcode.clock import new_guid, now
-from qualcode.core.codebook import Codebook, tree_order
+from qualcode.core.codebook import Codebook, relations_from_data, tree_order
 from qualcode.core.history import BARRIER_KINDS
 from qualcode.core.names import check_name
 from qualcode.errors import (
@@ -60,8 +60,12 @@ from qualcode.store.schema import (
     CodingRow,
     DocumentRow,
     MemoRow,
+    RelationRow,
     SentenceRow,
     SettingRow,
+    ThemeCodeRow,
+    ThemeExtractRow,
+    ThemeRow,
     TombstoneRow,
     TurnRow,
     TurnSpeakerRow,
@@ -83,6 +87,10 @@ T_MEMOS: Table = MemoRow.__table__  # type: ignore[assignment]
 T_ATTRS: Table = AttributeRow.__table__  # type: ignore[assignment]
 T_CASE_ATTRS: Table = CaseAttributeRow.__table__  # type: ignore[assignment]
 T_CODERS: Table = CoderRow.__table__  # type: ignore[assignment]
+T_THEMES: Table = ThemeRow.__table__  # type: ignore[assignment]
+T_THEME_CODES: Table = ThemeCodeRow.__table__  # type: ignore[assignment]
+T_THEME_EXTRACTS: Table = ThemeExtractRow.__table__  # type: ignore[assignment]
+T_RELATIONS: Table = RelationRow.__table__  # type: ignore[assignment]
 
 TABLES: dict[str, Table] = {t.name: t for t in Base.metadata.sorted_tables}
 
@@ -609,6 +617,7 @@ class ProjectBase:
             name=meta.get("name", ""),
             description=meta.get("description", ""),
             languages=tuple(meta.get("languages", ())),
+            relations=relations_from_data(meta.get("relations")),
         )
 
     def _code_pks(self, conn: Connection) -> dict[str, int]:

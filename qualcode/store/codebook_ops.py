@@ -16,6 +16,7 @@ from sqlalchemy import Connection, func, select
 
 from qualcode.clock import new_guid, now
 from qualcode.core.codebook import (
+    VALENCES,
     Code,
     Codebook,
     Label,
@@ -26,12 +27,14 @@ from qualcode.core.codebook import (
 )
 from qualcode.core.codebook_merge import FoldedCode, fold_code
 from qualcode.errors import ConflictError, InputError, NotFoundError, ProjectError
+from qualcode.i18n import _
 from qualcode.store import convert
 from qualcode.store.base import (
     T_ALIASES,
     T_CODES,
     T_CODINGS,
     T_MEMOS,
+    T_THEME_CODES,
     T_TOMBS,
     ProjectBase,
     RowChanged,
@@ -48,6 +51,7 @@ EDITABLE = (
     "key",
     "rules",
     "memo",
+    "valence",
 )
 """Fields :meth:`CodebookOpsMixin.update_code` may change."""
 
@@ -173,6 +177,13 @@ class CodebookOpsMixin(ProjectBase):
                     values["examples"] = json.dumps(list(value or ()), ensure_ascii=False)
                 elif name == "rules":
                     values["rules"] = convert.rules_to_db(value)
+                elif name == "valence":
+                    if value is not None and value not in VALENCES:
+                        raise InputError(
+                            _("bad valence {value!r}").format(value=value),
+                            hint=_("use one of: {v}").format(v=", ".join(VALENCES)),
+                        )
+                    values["valence"] = value or None
                 else:
                     values[name] = value or ""
             changed = {k: v for k, v in values.items() if row[k] != v}
@@ -374,6 +385,31 @@ class CodebookOpsMixin(ProjectBase):
                 select(T_ALIASES.c.alias).where(T_ALIASES.c.code_pk == src["pk"])
             ).all():
                 tx.update(T_ALIASES, {"alias": alias.alias}, {"code_pk": dst["pk"]})
+            # theme memberships follow the code (a theme holding both keeps one)
+            in_dst = {
+                pk
+                for (pk,) in conn.execute(
+                    select(T_THEME_CODES.c.theme_pk).where(T_THEME_CODES.c.code_pk == dst["pk"])
+                )
+            }
+            for member in conn.execute(
+                select(T_THEME_CODES.c.pk, T_THEME_CODES.c.theme_pk, T_THEME_CODES.c.guid).where(
+                    T_THEME_CODES.c.code_pk == src["pk"]
+                )
+            ).all():
+                if member.theme_pk in in_dst:
+                    tx.delete(T_THEME_CODES, {"pk": member.pk})
+                    tx.insert(
+                        T_TOMBS,
+                        {
+                            "guid": member.guid,
+                            "kind": "theme_code",
+                            "deleted_at": now(),
+                            "coder": self.coder,
+                        },
+                    )
+                else:
+                    tx.update(T_THEME_CODES, {"pk": member.pk}, {"code_pk": dst["pk"]})
             lang = cb.languages[0] if cb.languages else None
             folded = fold_code(dst_code, src_code, lang=lang)
             carried = list(folded.carried)
@@ -435,6 +471,21 @@ class CodebookOpsMixin(ProjectBase):
                 select(T_ALIASES.c.alias).where(T_ALIASES.c.code_pk == row["pk"])
             ).all():
                 tx.delete(T_ALIASES, {"alias": alias.alias})
+            for member in conn.execute(
+                select(T_THEME_CODES.c.pk, T_THEME_CODES.c.guid).where(
+                    T_THEME_CODES.c.code_pk == row["pk"]
+                )
+            ).all():
+                tx.delete(T_THEME_CODES, {"pk": member.pk})
+                tx.insert(
+                    T_TOMBS,
+                    {
+                        "guid": member.guid,
+                        "kind": "theme_code",
+                        "deleted_at": now(),
+                        "coder": self.coder,
+                    },
+                )
             tx.delete(T_CODES, {"pk": row["pk"]})
             tx.insert(
                 T_TOMBS,

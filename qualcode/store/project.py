@@ -27,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from qualcode.clock import new_guid, now
-from qualcode.core.codebook import Codebook
+from qualcode.core.codebook import Codebook, relations_to_data
 from qualcode.core.model import (
     CodeCount,
     Coding,
@@ -61,6 +61,8 @@ from qualcode.store.base import (
     T_DOCS,
     T_SENTS,
     T_SETTINGS,
+    T_THEME_CODES,
+    T_TOMBS,
     T_TURN_SPEAKERS,
     T_TURNS,
     VISIBLE,
@@ -103,6 +105,7 @@ from qualcode.store.search import (
 )
 from qualcode.store.suggestions import SuggestionMixin
 from qualcode.store.team import TeamMixin
+from qualcode.store.themes import ThemesMixin
 from qualcode.store.workbench import WorkbenchMixin
 
 
@@ -125,6 +128,7 @@ class Project(
     RetrievalMixin,
     NarrateMixin,
     WorkbenchMixin,
+    ThemesMixin,
     ProjectBase,
 ):
     """An open project (a SQLite file or a PostgreSQL database).
@@ -242,13 +246,30 @@ class Project(
                     tx.insert(T_ALIASES, {"alias": alias, "code_pk": code_pk})
             # removed codes (no codings, checked above); children first
             for code_id in sorted(dropped, key=lambda i: -_depth(rows, rows[i]["pk"])):
+                for member in conn.execute(
+                    select(T_THEME_CODES.c.pk, T_THEME_CODES.c.guid).where(
+                        T_THEME_CODES.c.code_pk == rows[code_id]["pk"]
+                    )
+                ).all():
+                    tx.delete(T_THEME_CODES, {"pk": member.pk})
+                    tx.insert(
+                        T_TOMBS,
+                        {
+                            "guid": member.guid,
+                            "kind": "theme_code",
+                            "deleted_at": now(),
+                            "coder": self.coder,
+                        },
+                    )
                 tx.delete(T_CODES, {"pk": rows[code_id]["pk"]})
-            meta = {
+            meta: dict[str, Any] = {
                 "name": codebook.name,
                 "description": codebook.description,
                 "languages": list(codebook.languages),
                 "version": codebook.version,
             }
+            if codebook.relations is not None:
+                meta["relations"] = relations_to_data(codebook.relations)
             stored = conn.execute(
                 select(T_SETTINGS.c.value).where(T_SETTINGS.c.key == CODEBOOK_META)
             ).scalar()

@@ -34,9 +34,12 @@ def is_local(host: str) -> bool:
 def command(*, coder: str | None = None, blind: bool = False) -> str:
     """The shell command each browser tab runs: this qualcode (the project comes from
     ``QUALCODE_PROJECT``, so a database password never shows in a process list)."""
-    from qualcode.i18n import language
+    from qualcode.i18n import chosen
 
-    args = [sys.executable, "-m", "qualcode", "--ui-lang", language()]
+    args = [sys.executable, "-m", "qualcode"]
+    lang = chosen()
+    if lang:  # a language someone chose; otherwise each tab follows the environment
+        args += ["--ui-lang", lang]
     if coder:
         args += ["--coder", coder]
     if blind:

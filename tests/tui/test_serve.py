@@ -269,3 +269,17 @@ def test_no_project_is_one_line(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert result.stderr.startswith("error: no project at ")
+
+
+def test_each_tab_speaks_the_language_chosen_and_only_that() -> None:
+    """A chosen language travels to the tabs; with none chosen, a tab follows the
+    environment as the terminal does (so the codebook labels are the same in both)."""
+    from qualcode.i18n import set_language
+
+    assert "--ui-lang" not in command()
+    try:
+        set_language("id")
+        assert command().endswith("-m qualcode --ui-lang id")
+    finally:
+        set_language(None)
+    assert "--ui-lang" not in command()
