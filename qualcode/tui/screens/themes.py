@@ -19,7 +19,6 @@ Below 100 columns the passages stack under the two lists (full width, for readin
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -30,12 +29,10 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static, Tree
 from textual.widgets.option_list import Option
-from textual.widgets.tree import TreeNode
 
 from qualcode.core.code_match import CodeIndex
 from qualcode.core.codebook import Codebook
 from qualcode.core.search import one_line
-from qualcode.errors import QualcodeError
 from qualcode.i18n import _, plural
 from qualcode.store import Project
 from qualcode.tui.screens.retrieval import Jump
@@ -353,7 +350,9 @@ class ThemesScreen(Screen[Jump | None]):
             )
             self._passage_guids = [p.coding.guid for p in passages]
             options = [
-                Option(passage_prompt(p, self.codebook, self.label_lang, focus.key), id=p.coding.guid)
+                Option(
+                    passage_prompt(p, self.codebook, self.label_lang, focus.key), id=p.coding.guid
+                )
                 for p in passages[:PASSAGES_MAX]
             ]
             listing.add_options(options)
