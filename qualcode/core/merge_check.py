@@ -38,7 +38,7 @@ STATUSES = {s.value for s in Status}
 ORIGINS = {o.value for o in Origin}
 REVIEWS = {r.value for r in Review}
 ANCHORS = {a.value for a in Anchor}
-MEMO_KINDS = {"project", "document", "code", "case"}
+MEMO_KINDS = {"project", "document", "code", "case", "theme"}
 CODER_ROLES = {"coder", "supervisor", "consensus"}
 TURN_ROLES = {None, "interviewer", "participant"}
 

@@ -398,7 +398,7 @@ class Memo:
     text: str
 
 
-MEMO_KINDS = ("project", "document", "code", "case")
+MEMO_KINDS = ("project", "document", "code", "case", "theme")
 """What a memo can be attached to (a coding's memo lives on the coding)."""
 
 

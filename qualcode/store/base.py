@@ -59,8 +59,12 @@ from qualcode.store.schema import (
     CodingRow,
     DocumentRow,
     MemoRow,
+    RelationRow,
     SentenceRow,
     SettingRow,
+    ThemeCodeRow,
+    ThemeExtractRow,
+    ThemeRow,
     TombstoneRow,
     TurnRow,
     TurnSpeakerRow,
@@ -82,6 +86,10 @@ T_MEMOS: Table = MemoRow.__table__  # type: ignore[assignment]
 T_ATTRS: Table = AttributeRow.__table__  # type: ignore[assignment]
 T_CASE_ATTRS: Table = CaseAttributeRow.__table__  # type: ignore[assignment]
 T_CODERS: Table = CoderRow.__table__  # type: ignore[assignment]
+T_THEMES: Table = ThemeRow.__table__  # type: ignore[assignment]
+T_THEME_CODES: Table = ThemeCodeRow.__table__  # type: ignore[assignment]
+T_THEME_EXTRACTS: Table = ThemeExtractRow.__table__  # type: ignore[assignment]
+T_RELATIONS: Table = RelationRow.__table__  # type: ignore[assignment]
 
 TABLES: dict[str, Table] = {t.name: t for t in Base.metadata.sorted_tables}
 

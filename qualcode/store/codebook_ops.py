@@ -32,6 +32,7 @@ from qualcode.store.base import (
     T_CODES,
     T_CODINGS,
     T_MEMOS,
+    T_THEME_CODES,
     T_TOMBS,
     ProjectBase,
     RowChanged,
@@ -374,6 +375,31 @@ class CodebookOpsMixin(ProjectBase):
                 select(T_ALIASES.c.alias).where(T_ALIASES.c.code_pk == src["pk"])
             ).all():
                 tx.update(T_ALIASES, {"alias": alias.alias}, {"code_pk": dst["pk"]})
+            # theme memberships follow the code (a theme holding both keeps one)
+            in_dst = {
+                pk
+                for (pk,) in conn.execute(
+                    select(T_THEME_CODES.c.theme_pk).where(T_THEME_CODES.c.code_pk == dst["pk"])
+                )
+            }
+            for member in conn.execute(
+                select(T_THEME_CODES.c.pk, T_THEME_CODES.c.theme_pk, T_THEME_CODES.c.guid).where(
+                    T_THEME_CODES.c.code_pk == src["pk"]
+                )
+            ).all():
+                if member.theme_pk in in_dst:
+                    tx.delete(T_THEME_CODES, {"pk": member.pk})
+                    tx.insert(
+                        T_TOMBS,
+                        {
+                            "guid": member.guid,
+                            "kind": "theme_code",
+                            "deleted_at": now(),
+                            "coder": self.coder,
+                        },
+                    )
+                else:
+                    tx.update(T_THEME_CODES, {"pk": member.pk}, {"code_pk": dst["pk"]})
             lang = cb.languages[0] if cb.languages else None
             folded = fold_code(dst_code, src_code, lang=lang)
             carried = list(folded.carried)
@@ -435,6 +461,21 @@ class CodebookOpsMixin(ProjectBase):
                 select(T_ALIASES.c.alias).where(T_ALIASES.c.code_pk == row["pk"])
             ).all():
                 tx.delete(T_ALIASES, {"alias": alias.alias})
+            for member in conn.execute(
+                select(T_THEME_CODES.c.pk, T_THEME_CODES.c.guid).where(
+                    T_THEME_CODES.c.code_pk == row["pk"]
+                )
+            ).all():
+                tx.delete(T_THEME_CODES, {"pk": member.pk})
+                tx.insert(
+                    T_TOMBS,
+                    {
+                        "guid": member.guid,
+                        "kind": "theme_code",
+                        "deleted_at": now(),
+                        "coder": self.coder,
+                    },
+                )
             tx.delete(T_CODES, {"pk": row["pk"]})
             tx.insert(
                 T_TOMBS,

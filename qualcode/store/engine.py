@@ -17,10 +17,10 @@ from qualcode.errors import ProjectError
 PROJECT_FILE = "qualcode.db"
 """The project file a folder holds."""
 
-SCHEMA_HEAD = "0017"
+SCHEMA_HEAD = "0019"
 """The newest Alembic revision this release knows; checked against Alembic in tests."""
 
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0005", "0008", "0015", "0014", "0016", "0017")
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0005", "0008", "0015", "0014", "0016", "0017", "0019")
 """Every revision this release can upgrade from, oldest first."""
 
 BUSY_TIMEOUT_MS = 30_000

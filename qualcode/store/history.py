@@ -41,6 +41,10 @@ WHAT = {
     "turns": "turn",
     "sentences": "sentence",
     "case_sources": "case link",
+    "themes": "theme",
+    "theme_codes": "theme member",
+    "theme_extracts": "key extract",
+    "relations": "relation",
 }
 
 

@@ -8,9 +8,20 @@ from sqlalchemy import Connection, select
 
 from qualcode.clock import new_guid, now
 from qualcode.core.model import MEMO_KINDS, Coding, Memo
+from qualcode.core.themes import resolve_theme
 from qualcode.errors import InputError, NotFoundError
 from qualcode.store import convert
-from qualcode.store.base import T_CASES, T_CODES, T_CODINGS, T_DOCS, T_MEMOS, T_TOMBS, ProjectBase
+from qualcode.store.base import (
+    T_CASES,
+    T_CODES,
+    T_CODINGS,
+    T_DOCS,
+    T_MEMOS,
+    T_THEMES,
+    T_TOMBS,
+    ProjectBase,
+)
+from qualcode.store.themes import read_themes
 
 
 class MemoMixin(ProjectBase):
@@ -30,6 +41,8 @@ class MemoMixin(ProjectBase):
         elif kind == "code":
             pk = self._code_pk(conn, target)
             guid = conn.execute(select(T_CODES.c.guid).where(T_CODES.c.pk == pk)).scalar()
+        elif kind == "theme":
+            guid = resolve_theme(read_themes(conn), target).guid
         else:
             guid = conn.execute(select(T_CASES.c.guid).where(T_CASES.c.name == target)).scalar()
         if guid is None:
@@ -45,6 +58,8 @@ class MemoMixin(ProjectBase):
             target = conn.execute(select(T_CODES.c.id).where(T_CODES.c.guid == guid)).scalar()
         elif kind == "case":
             target = conn.execute(select(T_CASES.c.name).where(T_CASES.c.guid == guid)).scalar()
+        elif kind == "theme":
+            target = conn.execute(select(T_THEMES.c.id).where(T_THEMES.c.guid == guid)).scalar()
         return Memo(
             guid=row["guid"],
             kind=kind,

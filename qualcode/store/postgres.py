@@ -23,6 +23,8 @@ role's own rows (and say so with SQLSTATE 42501 and a message naming the role):
   the workbench): write own rows;
 * the codebook (``codes``, ``code_aliases``): edit (a code's ``version`` is checked
   on every edit, so two coders never silently overwrite each other);
+* themes, their member codes and key extracts, relations: edit, like the codebook
+  (shared analysis; a theme's ``version`` is checked on every edit);
 * a supervisor's role also: ``UPDATE`` of the review columns of any coding, the
   codings of a consensus coder, adjudication decisions.
 
@@ -50,6 +52,10 @@ CODER_GRANTS: dict[str, str] = {
     "codes": "INSERT, UPDATE, DELETE",
     "code_aliases": "INSERT, UPDATE, DELETE",
     "workbench_state": "INSERT, UPDATE, DELETE",
+    "themes": "INSERT, UPDATE, DELETE",
+    "theme_codes": "INSERT, UPDATE, DELETE",
+    "theme_extracts": "INSERT, UPDATE, DELETE",
+    "relations": "INSERT, UPDATE, DELETE",
 }
 """Table -> privileges of every coder's role (beyond ``SELECT`` on everything)."""
 

@@ -59,6 +59,8 @@ from qualcode.store.base import (
     T_DOCS,
     T_SENTS,
     T_SETTINGS,
+    T_THEME_CODES,
+    T_TOMBS,
     T_TURN_SPEAKERS,
     T_TURNS,
     ProjectBase,
@@ -100,6 +102,7 @@ from qualcode.store.search import (
 from qualcode.store.search_simple import KwicSearchMixin
 from qualcode.store.suggestions import SuggestionMixin
 from qualcode.store.team import TeamMixin
+from qualcode.store.themes import ThemesMixin
 from qualcode.store.workbench import WorkbenchMixin
 
 
@@ -122,6 +125,7 @@ class Project(
     RetrievalMixin,
     NarrateMixin,
     WorkbenchMixin,
+    ThemesMixin,
     ProjectBase,
 ):
     """An open project (a SQLite file or a PostgreSQL database).
@@ -239,6 +243,21 @@ class Project(
                     tx.insert(T_ALIASES, {"alias": alias, "code_pk": code_pk})
             # removed codes (no codings, checked above); children first
             for code_id in sorted(dropped, key=lambda i: -_depth(rows, rows[i]["pk"])):
+                for member in conn.execute(
+                    select(T_THEME_CODES.c.pk, T_THEME_CODES.c.guid).where(
+                        T_THEME_CODES.c.code_pk == rows[code_id]["pk"]
+                    )
+                ).all():
+                    tx.delete(T_THEME_CODES, {"pk": member.pk})
+                    tx.insert(
+                        T_TOMBS,
+                        {
+                            "guid": member.guid,
+                            "kind": "theme_code",
+                            "deleted_at": now(),
+                            "coder": self.coder,
+                        },
+                    )
                 tx.delete(T_CODES, {"pk": rows[code_id]["pk"]})
             meta = {
                 "name": codebook.name,

@@ -254,6 +254,8 @@ class CodeRow(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     # REFI-QDA isCodable: False for a code that only groups others (revision 0005)
     codable: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # negative / positive / neutral / mixed, for the dimension scorecard (revision 0019)
+    valence: Mapped[str | None] = mapped_column(String(10))
 
 
 class CodeAliasRow(Base):
@@ -406,3 +408,84 @@ class TombstoneRow(Base):
     kind: Mapped[str] = mapped_column(String(20))
     deleted_at: Mapped[str] = mapped_column(String(40))
     coder: Mapped[str] = mapped_column(String(200))
+
+
+class ThemeRow(Base):
+    """A theme of a thematic analysis (revision 0019): a layer over the codes, with a
+    tree of sub-themes through ``parent_pk`` + ``position``."""
+
+    __tablename__ = "themes"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    guid: Mapped[str] = mapped_column(String(36), unique=True)
+    id: Mapped[str] = mapped_column(String(200), unique=True)
+    parent_pk: Mapped[int | None] = mapped_column(ForeignKey("themes.pk"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    label: Mapped[str] = mapped_column(Text)  # JSON: "text" or {"id": .., "en": ..}
+    definition: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="candidate")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    color: Mapped[str | None] = mapped_column(String(20))
+    coder: Mapped[str] = mapped_column(String(200))
+    created: Mapped[str] = mapped_column(String(40))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class ThemeCodeRow(Base):
+    """A code's membership of a theme (revision 0019); its guid carries a removal's
+    tombstone through project merges."""
+
+    __tablename__ = "theme_codes"
+    __table_args__ = (
+        UniqueConstraint("theme_pk", "code_pk"),
+        Index("ix_theme_codes_code_pk", "code_pk"),
+    )
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    guid: Mapped[str] = mapped_column(String(36), unique=True)
+    theme_pk: Mapped[int] = mapped_column(ForeignKey("themes.pk", ondelete="CASCADE"))
+    code_pk: Mapped[int] = mapped_column(ForeignKey("codes.pk", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    coder: Mapped[str] = mapped_column(String(200))
+    created: Mapped[str] = mapped_column(String(40))
+
+
+class ThemeExtractRow(Base):
+    """A key extract of a theme (revision 0019): a coding by guid, in order, with an
+    optional translation. By guid, not by key, so the extract survives its coding's
+    deletion and comes back with the coding's undo."""
+
+    __tablename__ = "theme_extracts"
+    __table_args__ = (UniqueConstraint("theme_pk", "coding_guid"),)
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    guid: Mapped[str] = mapped_column(String(36), unique=True)
+    theme_pk: Mapped[int] = mapped_column(ForeignKey("themes.pk", ondelete="CASCADE"))
+    coding_guid: Mapped[str] = mapped_column(String(36), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    translation: Mapped[str] = mapped_column(Text, default="")
+    coder: Mapped[str] = mapped_column(String(200))
+    created: Mapped[str] = mapped_column(String(40))
+
+
+class RelationRow(Base):
+    """A typed relation between two of code, theme, passage (coding) and document
+    (revision 0019), each end named by kind and guid."""
+
+    __tablename__ = "relations"
+    __table_args__ = (
+        Index("ix_relations_source", "source_kind", "source_guid"),
+        Index("ix_relations_target", "target_kind", "target_guid"),
+    )
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    guid: Mapped[str] = mapped_column(String(36), unique=True)
+    source_kind: Mapped[str] = mapped_column(String(20))
+    source_guid: Mapped[str] = mapped_column(String(36))
+    target_kind: Mapped[str] = mapped_column(String(20))
+    target_guid: Mapped[str] = mapped_column(String(36))
+    type: Mapped[str] = mapped_column(String(60))
+    directed: Mapped[bool] = mapped_column(Boolean, default=True)
+    memo: Mapped[str] = mapped_column(Text, default="")
+    coder: Mapped[str] = mapped_column(String(200))
+    created: Mapped[str] = mapped_column(String(40))
