@@ -99,7 +99,7 @@ def build(
                 name, "\n".join(parts) + "\n", tuple(turns), source_format="txt", lang="id"
             )
             project.add_document(doc, sentences, index=False)
-            answers = [s for s in sentences if s.turn % 2 == 1]
+            answers = [s for s in sentences if (s.turn_index or 0) % 2 == 1]
             spans += [(name, s.start, s.end) for s in answers]
         ids = [c.id for c in project.codebook()]
         rows: set[tuple[str, str, int, int, str | None]] = set()
@@ -130,7 +130,7 @@ def make_themes(project: Any, themes: int, rng: random.Random) -> None:
         made.append(theme.id)
         codings = project.codings(code=members[0])[:3]
         if codings:
-            svc.add_extracts(project, theme.id, [c.guid for c in codings])
+            project.add_extracts(theme.id, [c.guid for c in codings])
 
 
 async def measure(db: str, runs: int) -> dict[str, Any]:
@@ -185,36 +185,35 @@ async def measure(db: str, runs: int) -> dict[str, Any]:
             ready[0] = lambda: True
             return (time.perf_counter() - start) * 1000
 
+        def themes_screen() -> ThemesScreen:
+            screen: Any = app.screen
+            assert isinstance(screen, ThemesScreen)
+            return screen
+
+        def moved(before: object) -> Any:
+            return lambda: themes_screen().shown_for != before
+
+        def acted(before: int) -> Any:
+            return lambda: app.project is not None and len(app.project.actions()) > before
+
         for _ in range(runs):
             opens.append(await timed("E", "E", drawn))
-            screen = app.screen
-            assert isinstance(screen, ThemesScreen)
+            screen = themes_screen()
             result["codes_listed"] = screen.codes_shown
             result["themes_listed"] = len(screen.tree_themes)
             for _ in range(5):
-                before = screen.shown_for
-                moves.append(
-                    await timed("j", "j", lambda b=before: screen.shown_for != b)  # type: ignore[misc]
-                )
+                moves.append(await timed("j", "j", moved(screen.shown_for)))
             await pilot.press("escape")
             while not isinstance(app.screen, CodingScreen):
                 await pilot.pause(0.05)
         await pilot.press("E")
         await pilot.pause(0.5)
-        screen = app.screen
-        assert isinstance(screen, ThemesScreen)
+        screen = themes_screen()
+        screen.query_one(ThemeTree).cursor_line = 0
         for _ in range(min(runs, 10)):
             await pilot.press("j", "space")
             actions = len(app.project.actions()) if app.project is not None else 0
-            intos.append(
-                await timed(
-                    "t",
-                    "t",
-                    lambda a=actions: (  # type: ignore[misc]
-                        app.project is not None and len(app.project.actions()) > a
-                    ),
-                )
-            )
+            intos.append(await timed("t", "t", acted(actions)))
     result["open_ms_median"] = statistics.median(opens)
     result["open_ms_max"] = max(opens)
     result["move_ms_median"] = statistics.median(moves)

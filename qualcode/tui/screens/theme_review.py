@@ -5,6 +5,8 @@ themes, the codes whose codings overlap its passages, and the codes in no theme.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -14,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from qualcode.core.codebook import Codebook
+from qualcode.core.thematic import Review, Usage
 from qualcode.i18n import _, plural
 from qualcode.store import Project
 
@@ -65,13 +68,12 @@ class ThemeReviewScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="theme-review", exit_on_error=False)
     def compute(self) -> None:
-        from qualcode.services.theme_view import theme_review
+        from qualcode.services.themes import review
 
-        review = theme_review(self.project, self.theme, by=self.by)
-        tree = self.project.themes()
-        self.app.call_from_thread(self.show, review, tree)
+        done = review(self.project, by=f"attribute:{self.by}" if self.by else None)
+        self.app.call_from_thread(self.show, done)
 
-    def _codes(self, ids: tuple[str, ...] | list[str]) -> str:
+    def _codes(self, ids: Sequence[str]) -> str:
         if not ids:
             return _("none")
         named = ", ".join(self.label(c) for c in ids[:LIST_MAX])
@@ -79,90 +81,85 @@ class ThemeReviewScreen(Screen[None]):
             named += " " + plural(len(ids) - LIST_MAX, "and {n} more", "and {n} more")
         return named
 
-    def show(self, review: object, tree: object) -> None:
-        """Draw the figures."""
-        from qualcode.core.themes import ThemeTree
-        from qualcode.services.theme_view import ThemeReview
+    def _usage(self, use: Usage) -> str:
+        return ", ".join(
+            [
+                plural(use.passages, "{n} passage", "{n} passages"),
+                plural(use.documents, "{n} document", "{n} documents"),
+                plural(use.participants, "{n} participant", "{n} participants"),
+            ]
+        )
 
-        assert isinstance(review, ThemeReview) and isinstance(tree, ThemeTree)
-        theme = tree.get(self.theme)
-        name = theme.label_in(self.label_lang) if theme is not None else self.theme
-        self.query_one("#theme-review-title", Static).update(
-            Text.assemble(
-                (_("Review of {theme}").format(theme=name), "bold"),
-                (
-                    "  " + _("split by {attribute}").format(attribute=review.by)
-                    if review.by
-                    else "  " + _("b splits by a case attribute")
-                    if self.attributes
-                    else "",
-                    "dim",
-                ),
-            )
+    def show(self, done: Review) -> None:
+        """Draw the figures of the theme."""
+        found = [r for r in done.themes if r.theme.id == self.theme]
+        title = self.query_one("#theme-review-title", Static)
+        body = self.query_one("#theme-review-body", Static)
+        if not found:
+            title.update(_("the theme is gone"))
+            body.update("")
+            return
+        r = found[0]
+        names = {t.theme.id: t.theme.label_in(self.label_lang) for t in done.themes}
+        name = r.theme.label_in(self.label_lang)
+        hint = (
+            _("split by {attribute}").format(attribute=done.attribute)
+            if done.attribute
+            else _("b splits by a case attribute")
+            if self.attributes
+            else ""
+        )
+        title.update(
+            Text.assemble((_("Review of {theme}").format(theme=name), "bold"), ("  " + hint, "dim"))
         )
         t = Text()
         t.append(
-            ", ".join(
-                [
-                    plural(review.passages, "{n} passage", "{n} passages"),
-                    plural(review.documents, "{n} document", "{n} documents"),
-                    plural(review.participants, "{n} participant", "{n} participants"),
-                    plural(review.cases, "{n} case", "{n} cases"),
-                ]
-            )
-            + "\n",
+            self._usage(r.usage) + ", " + plural(r.cases, "{n} case", "{n} cases") + "\n",
             style="bold",
         )
-        if review.single:
+        if r.single_participant:
             t.append(_("⚠ the whole theme rests on one participant") + "\n", style="bold red")
-        if review.split:
-            t.append("\n" + _("By {attribute}").format(attribute=review.by) + "\n", style="underline")
-            for value, (n, docs, people) in review.split.items():
-                t.append(f"  {value}: ", style="bold")
-                t.append(
-                    ", ".join(
-                        [
-                            plural(n, "{n} passage", "{n} passages"),
-                            plural(docs, "{n} document", "{n} documents"),
-                            plural(people, "{n} participant", "{n} participants"),
-                        ]
-                    )
-                    + "\n"
-                )
-        t.append("\n" + _("Codes") + "\n", style="underline")
-        for code in review.codes:
-            n, people = review.per_code.get(code, (0, 0))
-            t.append("  ■ ", style=self.codebook.color_of(code))
-            t.append(self.label(code))
+        if r.missing_extracts:
+            t.append(_("no key extract yet") + "\n", style="yellow")
+        if r.split:
             t.append(
-                "  "
-                + plural(n, "{n} passage", "{n} passages")
-                + ", "
-                + plural(people, "{n} participant", "{n} participants")
-                + "\n",
-                style="dim",
+                "\n" + _("By {attribute}").format(attribute=done.attribute) + "\n",
+                style="underline",
             )
-        for title, ids, style in (
-            (_("Codes with no key extract"), review.no_extract, "yellow"),
-            (_("Codes carried by one participant only"), review.one_participant, "yellow"),
-        ):
-            t.append("\n" + title + ": ", style="underline")
-            t.append(self._codes(ids) + "\n", style=style if ids else "dim")
-        t.append("\n" + _("Codes shared with other themes") + ": ", style="underline")
-        if review.shared:
+            for value, use in r.split.items():
+                t.append(f"  {value}: ", style="bold")
+                t.append(self._usage(use) + "\n")
+        t.append("\n" + _("Codes") + "\n", style="underline")
+        for c in r.codes:
+            t.append("  ■ ", style=self.codebook.color_of(c.code))
+            t.append(self.label(c.code))
+            t.append("  " + self._usage(c.usage), style="dim")
+            if c.extracts:
+                t.append("  " + plural(c.extracts, "★ {n} key extract", "★ {n} key extracts"))
             t.append("\n")
-            for code, others in review.shared.items():
-                names = [
-                    (tree.get(o).label_in(self.label_lang) if tree.get(o) else o)  # type: ignore[union-attr]
-                    for o in others
-                ]
-                t.append(f"  {self.label(code)}: " + ", ".join(names) + "\n")
+        one = tuple(c.code for c in r.codes if c.usage.participants == 1)
+        for heading, ids in (
+            (_("Codes with no key extract"), r.codes_without_extract),
+            (_("Codes carried by one participant only"), one),
+        ):
+            t.append("\n" + heading + ": ", style="underline")
+            t.append(self._codes(ids) + "\n", style="yellow" if ids else "dim")
+        t.append("\n" + _("Codes shared with other themes") + ": ", style="underline")
+        if r.shared_codes:
+            t.append("\n")
+            for code, others in r.shared_codes:
+                t.append(
+                    f"  {self.label(code)}: " + ", ".join(names.get(o, o) for o in others) + "\n"
+                )
         else:
             t.append(_("none") + "\n", style="dim")
-        t.append("\n" + _("Co-occurring codings (other codes on its passages)") + ": ", style="underline")
-        if review.cooccurring:
+        t.append(
+            "\n" + _("Co-occurring codings (other codes on its passages)") + ": ",
+            style="underline",
+        )
+        if r.cooccurring:
             t.append("\n")
-            for code, n in review.cooccurring[:LIST_MAX]:
+            for code, n in r.cooccurring[:LIST_MAX]:
                 t.append(
                     f"  {self.label(code)}: "
                     + plural(n, "on {n} passage", "on {n} passages")
@@ -171,8 +168,9 @@ class ThemeReviewScreen(Screen[None]):
         else:
             t.append(_("none") + "\n", style="dim")
         t.append("\n" + _("Codes in no theme") + ": ", style="underline")
-        t.append(self._codes(review.in_no_theme) + "\n", style="" if review.in_no_theme else "dim")
-        self.query_one("#theme-review-body", Static).update(t)
+        free = [c for c, _use in done.no_theme]
+        t.append(self._codes(free) + "\n", style="" if free else "dim")
+        body.update(t)
 
     def action_by(self) -> None:
         if not self.attributes:

@@ -51,8 +51,9 @@ NARROW = 100
 """Below this many columns the passages stack under the lists."""
 COUNT_WIDTH = 4
 """Cells of one count column in the code list."""
-PASSAGES_MAX = 400
-"""Passages listed at once for one code or theme (the title says how many in all)."""
+PASSAGES_MAX = 150
+"""Passages listed at once for one code or theme (the pane's subtitle says how many
+there are in all; ``R`` on the coding screen retrieves every one)."""
 CONTEXT = 60
 """Characters of context either side of a passage."""
 TOP = "__top__"
@@ -265,6 +266,8 @@ class ThemesScreen(Screen[Jump | None]):
         self._extracts: list[str] = []
         self._people: dict[str, int] = {}
         self.people_ready = False
+        self._laid_out = 0
+        """The width the code lines were laid out for."""
         """Whether the participants per code are counted (a worker does it)."""
         """The key extracts (coding guids, in order) of the theme the passages show."""
 
@@ -309,7 +312,12 @@ class ThemesScreen(Screen[Jump | None]):
         if narrow != self.has_class("-narrow"):
             self.set_class(narrow, "-narrow")
             self.query_one(Footer).compact = narrow
-        self.call_after_refresh(self._fill_codes)
+        self.call_after_refresh(self._refit_codes)
+
+    def _refit_codes(self) -> None:
+        """Lay the code lines out again when the list's width changed."""
+        if self._code_width() != self._laid_out:
+            self._fill_codes()
 
     # ------------------------------------------------------------------ data
 
@@ -323,10 +331,11 @@ class ThemesScreen(Screen[Jump | None]):
         theme = self.themes.get(theme_id) if theme_id else None
         return theme.label_in(self.label_lang) if theme is not None else (theme_id or "")
 
-    def reload(self) -> None:
+    def reload(self, *, recount: bool = True) -> None:
         """Read codes, counts and themes again and redraw every pane; the
         participants per code follow from a worker (they need every coding's
-        speaker or case)."""
+        speaker or case), only when codings may have changed (``recount``): putting
+        codes into themes changes no code's participants."""
         self.codebook = self.project.codebook()
         self.themes = self.project.themes()
         counts = self.project.code_counts()
@@ -341,13 +350,15 @@ class ThemesScreen(Screen[Jump | None]):
         self._show_passages(self._focus(), force=True)
         self._status()
         self._info()
-        self._count_people()
+        if recount or not self.people_ready:
+            self._count_people()
 
     @work(thread=True, exclusive=True, group="themes-people", exit_on_error=False)
     def _count_people(self) -> None:
-        from qualcode.services.theme_view import participants_per_code
+        from qualcode.services.themes import overview
 
-        people = participants_per_code(self.project)
+        lines = overview(self.project, lang=self.label_lang).codes
+        people = {line.id: line.usage.participants for line in lines}
         self.app.call_from_thread(self._people_counted, people)
 
     def _people_counted(self, people: dict[str, int]) -> None:
@@ -359,7 +370,10 @@ class ThemesScreen(Screen[Jump | None]):
         self._fill_codes()
 
     def _in_theme(self) -> set[str]:
-        return {c for t in self.themes for c in t.codes}
+        """Codes some theme holds (a discarded theme does not count)."""
+        from qualcode.core.thematic import codes_in_no_theme
+
+        return {c.id for c in self.codebook} - set(codes_in_no_theme(self.codebook, self.themes))
 
     def _status(self) -> None:
         none = [c.id for c in self.codebook if c.id not in self._in_theme()]
@@ -425,6 +439,7 @@ class ThemesScreen(Screen[Jump | None]):
         codes = self.query_one(CodeList)
         keep = codes.highlighted_option.id if codes.highlighted_option is not None else None
         width = self._code_width()
+        self._laid_out = width
         shown = self._matching()
         members = self._in_theme()
         apart = [c for c in shown if c not in members]
@@ -781,7 +796,7 @@ class ThemesScreen(Screen[Jump | None]):
         except QualcodeError as exc:
             self.notify(str(exc), severity="error", timeout=8)
             return False
-        self.reload()
+        self.reload(recount=False)
         if focus is not None:
             self._fill_tree(focus)
             self._info()
