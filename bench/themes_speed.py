@@ -190,6 +190,10 @@ async def measure(db: str, runs: int) -> dict[str, Any]:
             assert isinstance(screen, ThemesScreen)
             return screen
 
+        def on_coding() -> bool:
+            now: Any = app.screen
+            return isinstance(now, CodingScreen)
+
         def moved(before: object) -> Any:
             return lambda: themes_screen().shown_for != before
 
@@ -204,7 +208,7 @@ async def measure(db: str, runs: int) -> dict[str, Any]:
             for _ in range(5):
                 moves.append(await timed("j", "j", moved(screen.shown_for)))
             await pilot.press("escape")
-            while not isinstance(app.screen, CodingScreen):
+            while not on_coding():
                 await pilot.pause(0.05)
         await pilot.press("E")
         await pilot.pause(0.5)

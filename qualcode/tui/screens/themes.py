@@ -347,7 +347,10 @@ class ThemesScreen(Screen[Jump | None]):
         self.marked = [c for c in self.marked if c in self.codebook]
         self._fill_codes()
         self._fill_tree()
-        self._show_passages(self._focus(), force=True)
+        focus = self._focus()
+        if focus is not None and focus.kind == "passage":
+            focus = self.shown_for  # the passages stay those of the code or theme read
+        self._show_passages(focus, force=True)
         self._status()
         self._info()
         if recount or not self.people_ready:
@@ -672,15 +675,30 @@ class ThemesScreen(Screen[Jump | None]):
         listing.add_options(options)
         if options:
             ids = [o.id for o in options]
-            listing.highlighted = ids.index(keep) if keep in ids else 0
+            at = ids.index(keep) if keep in ids else 0
+            listing.highlighted = at
+            # the list settles its new options after this frame (which may take the
+            # highlight away): the passage read stays highlighted
+            self.call_after_refresh(self._highlight_passage, at)
+
+    def _highlight_passage(self, at: int) -> None:
+        listing = self.query_one(PassageList)
+        if at < listing.option_count and listing.highlighted != at:
+            listing.highlighted = at
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        if isinstance(event.option_list, CodeList) and event.option.id:
+        # the passages follow the pane the researcher moves in (a list refilled
+        # behind the scenes moves no passages)
+        if (
+            isinstance(event.option_list, CodeList)
+            and event.option.id
+            and event.option_list.has_focus
+        ):
             self._show_passages(Focus("code", event.option.id))
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Focus]) -> None:
         data = event.node.data
-        if data is not None:
+        if data is not None and event.control.has_focus:
             self._show_passages(data)
         self._info()
 
