@@ -409,7 +409,8 @@ class ThemesScreen(Screen[Jump | None]):
     def _code_width(self) -> int:
         codes = self.query_one(CodeList)
         width = codes.size.width or (self.app.size.width // (2 if self.narrow else 3)) - 2
-        return max(width - codes.styles.scrollbar_size_vertical, 16)
+        # the options' padding (one column each side) and the scrollbar's column
+        return max(width - codes.styles.scrollbar_size_vertical - 2, 16)
 
     @property
     def narrow(self) -> bool:
@@ -460,7 +461,7 @@ class ThemesScreen(Screen[Jump | None]):
         codes.clear_options()
         codes.add_options(options)
         heads = "".join(f"{h:>{COUNT_WIDTH}}" for h in (_("pas"), _("doc"), _("ppl")))
-        head = Text(_("code"), no_wrap=True)
+        head = Text(" " + _("code"), no_wrap=True)
         head.pad_right(max(width - len(heads) - head.cell_len, 0))
         head.append(heads)
         self.query_one("#themes-codes-head", Static).update(head)
