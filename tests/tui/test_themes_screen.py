@@ -79,7 +79,8 @@ async def test_codes_marked_into_a_new_theme_a_sub_theme_and_the_highlighted_the
         await pilot.pause(0.3)  # participants follow from a worker
         highlight_code(screen, "procedure.not_sop")
         line = str(codes.highlighted_option.prompt)  # type: ignore[union-attr]
-        assert line.startswith(" ■  Pelayanan tidak sesuai …")  # cut, the counts never
+        assert line.startswith(" ■  Pelayanan tidak sesua")  # cut with …, the counts never
+        assert "…" in line
         # 8 passages in 8 documents; one of them said by a participant (the others
         # are the interviewer's words)
         assert line.split()[-3:] == ["8", "8", "1"]
@@ -143,7 +144,7 @@ async def test_filter_as_you_type_and_codes_in_no_theme_apart(
         # letters went to the filter, not to the screen's keys
         assert themes_of(demo_dir) == []
         await press(pilot, "enter")
-        assert isinstance(app.focused, CodeList)
+        assert type(app.focused).__name__ == "CodeList"
         await press(pilot, "slash", "escape")
         assert screen.codes_shown == 30
 
@@ -166,7 +167,7 @@ async def test_key_extracts_marked_from_the_passages_and_reordered(
         passages = screen.query_one(PassageList)
         assert passages.option_count == 8
         await press(pilot, "tab")
-        assert isinstance(app.focused, PassageList)
+        assert type(app.focused).__name__ == "PassageList"
         await press(pilot, "x", "j", "x")
         project = open_project(str(demo_dir))
         (theme,) = project.themes()

@@ -57,6 +57,9 @@ there are in all; ``R`` on the coding screen retrieves every one)."""
 CONTEXT = 60
 """Characters of context either side of a passage."""
 TOP = "__top__"
+PEOPLE_AFTER = 0.1
+"""Seconds after a redraw before the participants per code are counted (a worker,
+but one that competes for the interpreter with drawing)."""
 STATUS_MARK = {"candidate": "○", "reviewed": "◐", "final": "●", "discarded": "✗"}
 """A theme's status at a glance (the words are in the box under the tree)."""
 STATUS_STYLE = {"candidate": "", "reviewed": "cyan", "final": "green", "discarded": "red dim"}
@@ -336,7 +339,8 @@ class ThemesScreen(Screen[Jump | None]):
         participants per code follow from a worker (they need every coding's
         speaker or case), only when codings may have changed (``recount``): putting
         codes into themes changes no code's participants."""
-        self.codebook = self.project.codebook()
+        if self.is_mounted and self._laid_out:
+            self.codebook = self.project.codebook()  # read in __init__ the first time
         self.themes = self.project.themes()
         counts = self.project.code_counts()
         self._rows = {
@@ -354,7 +358,8 @@ class ThemesScreen(Screen[Jump | None]):
         self._status()
         self._info()
         if recount or not self.people_ready:
-            self._count_people()
+            # after the frame: the count would slow the first frame down otherwise
+            self.set_timer(PEOPLE_AFTER, self._count_people)
 
     @work(thread=True, exclusive=True, group="themes-people", exit_on_error=False)
     def _count_people(self) -> None:
@@ -408,7 +413,10 @@ class ThemesScreen(Screen[Jump | None]):
 
     def _code_width(self) -> int:
         codes = self.query_one(CodeList)
-        width = codes.size.width or (self.app.size.width // (2 if self.narrow else 3)) - 2
+        # before the first layout: the share the grid gives the codes pane (1/2
+        # narrow, 3/8 wide), less its border
+        share = self.app.size.width // 2 if self.narrow else self.app.size.width * 3 // 8
+        width = codes.size.width or share - 2
         # the options' padding (one column each side) and the scrollbar's column
         return max(width - codes.styles.scrollbar_size_vertical - 2, 16)
 
