@@ -270,3 +270,23 @@ async def test_status_definition_and_review(
         assert "Codes in no theme: Prosedur pelayanan, " in body
         await press(pilot, "escape")
         assert isinstance(app.screen, ThemesScreen)
+
+
+async def test_undo_says_what_it_took_back_in_the_researchers_words(
+    make_app: Callable[..., QualcodeApp], demo_dir: Path, messages: Messages
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40), message_hook=messages.append) as pilot:
+        await pilot.pause()
+        await press(pilot, "E", "space", "n", *"Antre lama", "enter")
+        screen = app.screen
+        assert isinstance(screen, ThemesScreen)
+        highlight_code(screen, "time.late_letters")
+        await press(pilot, "t", "u")
+        assert messages.notices()[-1] == (
+            "undid: put Surat tidak selesai sesuai waktu SOP into Antre lama"
+        )
+        await press(pilot, "u")
+        assert messages.notices()[-1] == "undid: made the theme Antre lama"
+        await press(pilot, "ctrl+r")
+        assert messages.notices()[-1] == "redid: made the theme Antre lama"
