@@ -345,6 +345,11 @@ class QualcodeApp(App[None]):
             targets["transcript"] = coding.query_one(TranscriptView)
             targets["codebook"] = coding.query_one(CodeTree)
             targets["documents"] = coding.query_one(DocumentList)
+        from qualcode.tui.screens.themes import ThemesScreen
+
+        if isinstance(screen, ThemesScreen):
+            # the themes screen's own actions by name too
+            targets["themes"] = screen
         seen: set[str] = set()
         for row in key_table(self.settings.keymap):
             node = targets.get(row.owner)

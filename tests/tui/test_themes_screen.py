@@ -290,3 +290,17 @@ async def test_undo_says_what_it_took_back_in_the_researchers_words(
         assert messages.notices()[-1] == "undid: made the theme Antre lama"
         await press(pilot, "ctrl+r")
         assert messages.notices()[-1] == "redid: made the theme Antre lama"
+
+
+async def test_reached_from_the_palette_and_its_actions_in_it(
+    make_app: Callable[..., QualcodeApp],
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Themes: organise codes into themes while reading their passages" in titles
+        await press(pilot, "E")
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Make a new theme of the marked codes (asks its name)" in titles
+        assert "Review the highlighted theme: passages, documents, participants, gaps" in titles
