@@ -79,7 +79,11 @@ async def themes(pilot: Pilot[None]) -> None:
     await pilot.press("space", "space", "n", *"Antre lama", "enter")
     await pilot.pause(0.2)
     await pilot.press("tab")
+    screen = pilot.app.screen
+    while not getattr(screen, "people_ready", True):  # the participants are counted
+        await pilot.pause(0.05)
     await pilot.app.workers.wait_for_complete()
+    pilot.app.clear_notifications()  # a toast's lifetime depends on the machine's speed
     await pilot.pause(0.2)
 
 
