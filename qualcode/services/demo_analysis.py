@@ -42,7 +42,6 @@ W01 = "wawancara_01_pedagang_pasar"
 W03 = "wawancara_03_petani"
 W04 = "wawancara_04_ibu_rumah_tangga"
 W05 = "wawancara_05_pengemudi_ojek"
-W06 = "wawancara_06_guru"
 I07 = "interview_07_ngo_observer"
 I08 = "interview_08_kasi_pelayanan"
 

@@ -436,31 +436,12 @@ class ThemesMixin(ProjectBase):
             theme = resolve_theme(read_themes(tx.conn), row["id"])
         return theme
 
-    def set_theme_label(self, name: str, label: Label) -> Theme:
-        """Replace a theme's whole label (every language at once)."""
-        texts = [label] if isinstance(label, str) else list(label.values())
-        if not texts or not all(t.strip() for t in texts):
-            raise InputError(_("a theme needs a name"))
-        with self._write("theme.edit", f"rename theme {name}") as tx:
-            row = self._theme_row(tx.conn, name)
-            self._edit_theme(tx, row, {"label": convert.label_to_db(label)})
-            theme = resolve_theme(read_themes(tx.conn), row["id"])
-        return theme
-
     def define_theme(self, name: str, definition: str) -> Theme:
         """Write a theme's definition (its central organising concept and boundaries)."""
         with self._write("theme.edit", f"define theme {name}") as tx:
             row = self._theme_row(tx.conn, name)
             self._edit_theme(tx, row, {"definition": definition.strip()})
             tx.summary = f"define theme {row['id']}"
-            theme = resolve_theme(read_themes(tx.conn), row["id"])
-        return theme
-
-    def set_theme_color(self, name: str, color: str | None) -> Theme:
-        """Set (or clear) a theme's colour."""
-        with self._write("theme.edit", f"colour theme {name}") as tx:
-            row = self._theme_row(tx.conn, name)
-            self._edit_theme(tx, row, {"color": check_color(color) if color else None})
             theme = resolve_theme(read_themes(tx.conn), row["id"])
         return theme
 
@@ -855,45 +836,6 @@ class ThemesMixin(ProjectBase):
             row = conn.execute(select(T_RELATIONS).where(T_RELATIONS.c.pk == pk)).mappings().one()
             names = self._node_names(conn, [row])
         return _relation(row, names)
-
-    def set_relation_memo(self, guid: str, memo: str) -> Relation:
-        """Change a relation's memo."""
-        with self._write("relation.edit", "edit a relation's memo") as tx:
-            row = self._relation_row(tx.conn, guid)
-            tx.update(T_RELATIONS, {"pk": row["pk"]}, {"memo": memo.strip()})
-            fresh = (
-                tx.conn.execute(select(T_RELATIONS).where(T_RELATIONS.c.pk == row["pk"]))
-                .mappings()
-                .one()
-            )
-            names = self._node_names(tx.conn, [fresh])
-        return _relation(fresh, names)
-
-    def delete_relation(self, guid: str) -> Relation:
-        """Delete a relation (it leaves a tombstone): one action."""
-        with self._write("relation.delete", "delete relation") as tx:
-            row = self._relation_row(tx.conn, guid)
-            names = self._node_names(tx.conn, [row])
-            tx.delete(T_RELATIONS, {"pk": row["pk"]})
-            self._tomb(tx, row["guid"], "relation")
-            gone = _relation(row, names)
-            tx.summary = (
-                f"delete relation {gone.source.describe()} {gone.type} {gone.target.describe()}"
-            )
-        return gone
-
-    def _relation_row(self, conn: Connection, guid: str) -> dict[str, Any]:
-        row = (
-            conn.execute(select(T_RELATIONS).where(T_RELATIONS.c.guid == guid.strip().lower()))
-            .mappings()
-            .first()
-        )
-        if row is None:
-            raise NotFoundError(
-                _("no relation with guid {guid!r}").format(guid=guid),
-                hint=_("'qualcode relations --json' shows each relation's guid"),
-            )
-        return dict(row)
 
     def relations_of(self, node: Node) -> list[Relation]:
         """The relations that touch ``node`` (either end), oldest first."""
