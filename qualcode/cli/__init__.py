@@ -23,6 +23,7 @@ from qualcode.cli import (  # noqa: F401  (registers commands)
     serve,
     team,
     text,
+    themes,
     transcripts,
 )
 from qualcode.cli._base import cli, main

@@ -20,7 +20,7 @@ from qualcode.errors import InputError
 if TYPE_CHECKING:
     from qualcode.store import Project
 
-KINDS = ("coding", "document", "code", "case", "project")
+KINDS = ("coding", "document", "code", "case", "theme", "project")
 
 
 def _target_options(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -30,6 +30,7 @@ def _target_options(fn: Callable[..., Any]) -> Callable[..., Any]:
             click.option("--doc", "doc", metavar="DOC", help="A document (its name)."),
             click.option("--code", "code", metavar="CODE", help="A code (id or alias)."),
             click.option("--case", "case", metavar="CASE", help="A case (its name)."),
+            click.option("--theme", "theme", metavar="THEME", help="A theme (id or label)."),
             click.option("--project", "whole", is_flag=True, help="The project as a whole."),
         ]
     ):
@@ -38,7 +39,12 @@ def _target_options(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _target(
-    coding: str | None, doc: str | None, code: str | None, case: str | None, whole: bool
+    coding: str | None,
+    doc: str | None,
+    code: str | None,
+    case: str | None,
+    whole: bool,
+    theme: str | None = None,
 ) -> tuple[str, str | None]:
     given = [
         (k, v)
@@ -47,13 +53,15 @@ def _target(
             ("document", doc),
             ("code", code),
             ("case", case),
+            ("theme", theme),
             ("project", "" if whole else None),
         )
         if v is not None
     ]
     if len(given) != 1:
         raise click.UsageError(
-            "name exactly one of --coding GUID, --doc DOC, --code CODE, --case CASE, --project"
+            "name exactly one of --coding GUID, --doc DOC, --code CODE, --case CASE, "
+            "--theme THEME, --project"
         )
     kind, value = given[0]
     return kind, (value or None)
@@ -68,6 +76,9 @@ def _what(project: Project, kind: str, target: str | None) -> str:
         return f"the document {target}"
     if kind == "case":
         return f"the case {target}"
+    if kind == "theme":
+        found = project.theme(target or "")
+        return f"the theme {found.label_in(None)!r} ({found.id})"
     if kind == "code":
         code = project.codebook().get(target or "")
         if code is None:
@@ -90,7 +101,7 @@ def memo() -> None:
     """Read and write one memo: on a coding, a document, a code, a case or the project.
 
     Name the target with exactly one of --coding GUID, --doc DOC, --code CODE,
-    --case CASE or --project. A memo keeps its author; on a document, a code, a case
+    --case CASE, --theme THEME or --project. A memo keeps its author; on a document, a code, a case
     or the project each person has their own memo (the one the workbench's memo
     editor opens), a coding has one memo. Every change is one action ('qualcode
     undo' takes it back).
@@ -108,10 +119,11 @@ def memo_show(
     code: str | None,
     case: str | None,
     whole: bool,
+    theme: str | None,
     as_json: bool,
 ) -> None:
     """Show the memos on the target (every author's); exit status 1 when there is none."""
-    kind, target = _target(coding, doc, code, case, whole)
+    kind, target = _target(coding, doc, code, case, whole, theme)
     with ctx.open() as project:
         what = _what(project, kind, target)
         entries = _entries(project, kind, target)
@@ -137,10 +149,11 @@ def memo_set(
     code: str | None,
     case: str | None,
     whole: bool,
+    theme: str | None,
     text: str,
 ) -> None:
     """Set your memo on the target to TEXT ('-' reads it from standard input)."""
-    _write(ctx, _target(coding, doc, code, case, whole), _text(text), append=False)
+    _write(ctx, _target(coding, doc, code, case, whole, theme), _text(text), append=False)
 
 
 @memo.command("append")
@@ -154,10 +167,11 @@ def memo_append(
     code: str | None,
     case: str | None,
     whole: bool,
+    theme: str | None,
     text: str,
 ) -> None:
     """Add TEXT as a new paragraph to your memo on the target ('-': standard input)."""
-    _write(ctx, _target(coding, doc, code, case, whole), _text(text), append=True)
+    _write(ctx, _target(coding, doc, code, case, whole, theme), _text(text), append=True)
 
 
 @memo.command("clear")
@@ -170,10 +184,11 @@ def memo_clear(
     code: str | None,
     case: str | None,
     whole: bool,
+    theme: str | None,
 ) -> None:
     """Delete your memo on the target (a coding's memo: the coding's); exit status 1
     when there is none."""
-    kind, target = _target(coding, doc, code, case, whole)
+    kind, target = _target(coding, doc, code, case, whole, theme)
     with ctx.open() as project:
         what = _what(project, kind, target)
         if kind == "coding":
@@ -206,7 +221,7 @@ def _entries(project: Project, kind: str | None, target: str | None) -> list[dic
     """Memos as JSON objects: ``guid, kind, target, author, created, updated, title, text``
     (a coding's memo also ``doc``, ``code``, ``quote``; its guid is the coding's)."""
     out: list[dict[str, Any]] = []
-    if kind in (None, "project", "document", "code", "case"):
+    if kind in (None, "project", "document", "code", "case", "theme"):
         for m in project.memos(kind, target):
             out.append(
                 {
@@ -252,7 +267,8 @@ def _entries(project: Project, kind: str | None, target: str | None) -> list[dic
 )
 @pass_ctx
 def memos(ctx: Context, kind: str | None, as_json: bool) -> None:
-    """List every memo: project, documents, codes, cases and codings, with their authors."""
+    """List every memo: project, documents, codes, cases, themes and codings, with their
+    authors."""
     with ctx.open() as project:
         entries = _entries(project, kind, None)
     if as_json:

@@ -28,7 +28,7 @@ Path = tuple[str | int, ...]
 Label = str | dict[str, str]
 """A label: one plain string, or translations keyed by language (``{"id": ..., "en": ...}``)."""
 
-TOP_LEVEL_FIELDS = ("version", "name", "description", "languages", "codes")
+TOP_LEVEL_FIELDS = ("version", "name", "description", "languages", "relations", "codes")
 CODE_FIELDS = (
     "id",
     "label",
@@ -43,7 +43,14 @@ CODE_FIELDS = (
     "rules",
     "parent",
     "memo",
+    "valence",
 )
+VALENCES = ("negative", "positive", "neutral", "mixed")
+"""A code's ``valence``: how a passage coded with it weighs in the dimension scorecard."""
+RELATION_FIELDS = ("id", "label", "direction")
+RELATION_DIRECTIONS = ("directed", "undirected")
+RELATION_ID_RE = re.compile(r"^[a-z][a-z0-9_]{0,59}\Z")
+"""A relation type id: lowercase letters, digits and ``_`` (``leads_to``)."""
 RULE_FIELDS = (
     "keywords",
     "phrases",
@@ -175,6 +182,8 @@ class Code:
         aliases: earlier ids that still resolve to this code.
         rules: auto-coding rules, or ``None``.
         memo: a free memo about the code.
+        valence: ``negative``, ``positive``, ``neutral`` or ``mixed``; ``None``
+            when the code carries none (the scorecard then looks at its parent).
     """
 
     id: str
@@ -189,6 +198,7 @@ class Code:
     aliases: tuple[str, ...] = ()
     rules: Rules | None = None
     memo: str = ""
+    valence: str | None = None
 
     def label_in(self, lang: str | None = None) -> str:
         """The label in ``lang``, falling back to the first translation given."""
@@ -211,6 +221,39 @@ def label_text(label: Label, lang: str | None = None) -> str:
 
 
 @dataclass(frozen=True)
+class RelationType:
+    """One entry of the relation vocabulary (``relations:`` in the codebook YAML).
+
+    Attributes:
+        id: the stable id (``leads_to``), used on the command line and in files.
+        label: its words, plain or by language.
+        directed: whether it reads from source to target (``A leads to B``) or both
+            ways alike (``A contradicts B``).
+    """
+
+    id: str
+    label: Label
+    directed: bool = True
+
+    def label_in(self, lang: str | None = None) -> str:
+        """The label in ``lang`` (or the first one given)."""
+        return label_text(self.label, lang)
+
+
+DEFAULT_RELATION_TYPES: tuple[RelationType, ...] = (
+    RelationType("is_part_of", {"en": "is part of", "id": "bagian dari"}, True),
+    RelationType("leads_to", {"en": "leads to", "id": "mengarah ke"}, True),
+    RelationType("contradicts", {"en": "contradicts", "id": "bertentangan dengan"}, False),
+    RelationType(
+        "is_associated_with", {"en": "is associated with", "id": "berkaitan dengan"}, False
+    ),
+    RelationType("illustrates", {"en": "illustrates", "id": "mengilustrasikan"}, True),
+    RelationType("refines", {"en": "refines", "id": "memperjelas"}, True),
+)
+"""The vocabulary of a thematic analysis, used when the codebook names none."""
+
+
+@dataclass(frozen=True)
 class Codebook:
     """A validated codebook: codes in codebook order (pre-order over the tree).
 
@@ -220,6 +263,8 @@ class Codebook:
         description: what the codebook is for.
         languages: label languages in preference order (the first is the default).
         version: the format version.
+        relations: the relation vocabulary the file names (``None``: it names none,
+            and :data:`DEFAULT_RELATION_TYPES` apply).
     """
 
     codes: tuple[Code, ...]
@@ -227,6 +272,12 @@ class Codebook:
     description: str = ""
     languages: tuple[str, ...] = ()
     version: int = FORMAT_VERSION
+    relations: tuple[RelationType, ...] | None = None
+
+    @property
+    def relation_types(self) -> tuple[RelationType, ...]:
+        """The relation vocabulary in force: the file's, or the default."""
+        return self.relations if self.relations is not None else DEFAULT_RELATION_TYPES
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", {c.id: c for c in self.codes})
@@ -473,6 +524,8 @@ def validate_codebook_data(
         not isinstance(languages, list) or not all(isinstance(x, str) for x in languages)
     ):
         col.add(("languages",), "'languages' must be a list of language codes such as [id, en]")
+    if data.get("relations") is not None:
+        _check_relations(col, data["relations"])
     codes = data.get("codes")
     if "codes" not in data or codes is None:
         col.add(
@@ -587,6 +640,13 @@ def validate_codebook_data(
                                 f"alias {alias!r} is used by {seen_aliases[alias]!r} and {code_id_s!r}",
                             )
                         seen_aliases[alias] = code_id_s or "?"
+            valence = item.get("valence")
+            if valence is not None and valence not in VALENCES:
+                col.add(
+                    (*path, "valence"),
+                    f"bad valence {valence!r} for code {code_id_s!r}",
+                    "use one of: " + ", ".join(VALENCES),
+                )
             if "rules" in item and item["rules"] is not None:
                 _check_rules(col, item["rules"], (*path, "rules"), code_id_s)
             explicit_parent = item.get("parent")
@@ -667,6 +727,89 @@ CONFLICT_FIELD = "conflict"
 
 UNRESOLVED = "unresolved merge conflict"
 """The words every refusal of an unresolved merge result starts with."""
+
+
+def _check_relations(col: _Collector, relations: Any) -> None:
+    """Problems of the ``relations:`` list (id, label, direction per entry)."""
+    if not isinstance(relations, list):
+        col.add(
+            ("relations",),
+            "'relations' must be a list of relation types",
+            "each with id, label and direction (directed or undirected)",
+        )
+        return
+    seen: dict[str, int] = {}
+    for i, item in enumerate(relations):
+        path: Path = ("relations", i)
+        if not isinstance(item, Mapping):
+            col.add(path, "a relation type must be a mapping with 'id' and 'label'")
+            continue
+        for key in item:
+            if key not in RELATION_FIELDS:
+                col.add(
+                    (*path, str(key), "<key>"),
+                    f"unknown field {key!r} in relation type {item.get('id', '?')!r}",
+                    "allowed: " + ", ".join(RELATION_FIELDS),
+                )
+        rid = item.get("id")
+        if not isinstance(rid, str) or not RELATION_ID_RE.match(rid):
+            col.add(
+                (*path, "id") if "id" in item else path,
+                f"bad relation type id {rid!r}",
+                "use lowercase letters, digits and '_', e.g. leads_to",
+            )
+        elif rid in seen:
+            col.add((*path, "id"), f"duplicate relation type id {rid!r}", "every id must be unique")
+        else:
+            seen[rid] = i
+        label = item.get("label")
+        if label is None:
+            col.add(path, f"relation type {rid!r} has no 'label'")
+        elif isinstance(label, Mapping):
+            if not label or not all(
+                isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in label.items()
+            ):
+                col.add(
+                    (*path, "label"),
+                    f"the label of relation type {rid!r} must map languages to texts",
+                )
+        elif not isinstance(label, str) or not label.strip():
+            col.add((*path, "label"), f"the label of relation type {rid!r} must be text")
+        direction = item.get("direction", "directed")
+        if direction not in RELATION_DIRECTIONS:
+            col.add(
+                (*path, "direction"),
+                f"bad direction {direction!r} for relation type {rid!r}",
+                "use directed or undirected",
+            )
+
+
+def relations_from_data(data: Any) -> tuple[RelationType, ...] | None:
+    """The vocabulary from validated ``relations:`` data (``None`` when absent)."""
+    if data is None:
+        return None
+    out: list[RelationType] = []
+    for item in data:
+        out.append(
+            RelationType(
+                id=str(item["id"]),
+                label=_label(item["label"]),
+                directed=str(item.get("direction", "directed")) == "directed",
+            )
+        )
+    return tuple(out)
+
+
+def relations_to_data(types: Sequence[RelationType]) -> list[dict[str, Any]]:
+    """The vocabulary in the YAML shape."""
+    return [
+        {
+            "id": t.id,
+            "label": dict(t.label) if isinstance(t.label, dict) else t.label,
+            "direction": "directed" if t.directed else "undirected",
+        }
+        for t in types
+    ]
 
 
 def _unresolved(col: _Collector, path: Path, block: Any, where: str) -> None:
@@ -975,6 +1118,7 @@ def code_from_data(item: Mapping[str, Any], parent: str | None) -> Code:
         aliases=_as_list(item.get("aliases")),
         rules=_rules(item.get("rules")),
         memo=item.get("memo") or "",
+        valence=str(item["valence"]) if item.get("valence") is not None else None,
     )
 
 
@@ -998,6 +1142,7 @@ def _build(data: Any) -> Codebook:
         description=data.get("description") or "",
         languages=tuple(data.get("languages") or ()),
         version=int(data.get("version", FORMAT_VERSION)),
+        relations=relations_from_data(data.get("relations")),
     )
 
 
@@ -1019,6 +1164,8 @@ def code_to_data(code: Code, children: list[dict[str, Any]] | None = None) -> di
         out["aliases"] = list(code.aliases)
     if code.memo:
         out["memo"] = code.memo
+    if code.valence:
+        out["valence"] = code.valence
     if code.rules is not None and code.rules.to_data():
         out["rules"] = code.rules.to_data()
     if children:
@@ -1039,5 +1186,7 @@ def codebook_to_data(codebook: Codebook) -> dict[str, Any]:
         out["description"] = codebook.description
     if codebook.languages:
         out["languages"] = list(codebook.languages)
+    if codebook.relations is not None:
+        out["relations"] = relations_to_data(codebook.relations)
     out["codes"] = subtree(None)
     return out

@@ -19,7 +19,7 @@ from qualcode.core.codebook import Code, Codebook, Label, Rules
 
 TEXT_FIELDS = ("description", "inclusion", "exclusion", "memo")
 """Free-text fields of a code."""
-SCALAR_FIELDS = (*TEXT_FIELDS, "color", "key")
+SCALAR_FIELDS = (*TEXT_FIELDS, "color", "key", "valence")
 """Fields with one value each (besides label, id and parent)."""
 LIST_FIELDS = ("examples", "aliases")
 """Fields holding a list of values, merged item by item."""

@@ -37,7 +37,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from qualcode.core.codebook import Code, Codebook, Label
+from qualcode.core.codebook import (
+    Code,
+    Codebook,
+    Label,
+    RelationType,
+    relations_to_data,
+)
 from qualcode.core.diff import (
     TEXT_FIELDS,
     code_fields,
@@ -1008,7 +1014,60 @@ class _Merge:
 
         visit(None, None)
         name, description, languages = self._meta()
-        return Codebook(codes=tuple(codes), name=name, description=description, languages=languages)
+        return Codebook(
+            codes=tuple(codes),
+            name=name,
+            description=description,
+            languages=languages,
+            relations=self._relations(),
+        )
+
+    def _relations(self) -> tuple[RelationType, ...] | None:
+        """The relation vocabulary merged three ways by id: a type added on either side
+        is kept, one removed on a side that did not change it goes, one changed on
+        one side takes that change; changed differently on both sides is a conflict
+        (ours kept until resolved)."""
+        b = self.base
+        if self.ours.relations is None and self.theirs.relations is None:
+            return None
+        base_map = {t.id: t for t in b.relation_types} if b is not None else {}
+        ours = {t.id: t for t in self.ours.relation_types}
+        theirs = {t.id: t for t in self.theirs.relation_types}
+        order = list(ours) + [i for i in theirs if i not in ours]
+        out: list[RelationType] = []
+        for rid in order:
+            bv: Any = base_map.get(rid, MISSING)
+            ov: Any = ours.get(rid, MISSING)
+            tv: Any = theirs.get(rid, MISSING)
+            if ov is MISSING or tv is MISSING:
+                present = ov if tv is MISSING else tv
+                changed = bv is MISSING or present != bv
+                if bv is not MISSING and not changed:
+                    continue  # removed on one side, unchanged on the other
+                if bv is MISSING:
+                    out.append(present)  # added on one side
+                    continue
+                self._conflict(
+                    None,
+                    f"relations.{rid}",
+                    "edit",
+                    base=_relation_data(bv),
+                    ours=_relation_data(ov),
+                    theirs=_relation_data(tv),
+                    why="removed on one side and changed on the other",
+                )
+                out.append(present)
+                continue
+            value, _side = self._merge3(
+                None,
+                f"relations.{rid}",
+                _relation_data(bv) if bv is not MISSING else MISSING,
+                _relation_data(ov),
+                _relation_data(tv),
+                union=False,
+            )
+            out.append(ov if value == _relation_data(ov) else tv)
+        return tuple(out)
 
     def _meta(self) -> tuple[str, str, tuple[str, ...]]:
         b = self.base
@@ -1032,6 +1091,13 @@ class _Merge:
         return out[0], out[1], tuple(languages)
 
 
+def _relation_data(t: Any) -> Any:
+    """A relation type as comparable plain data (``MISSING`` stays itself)."""
+    if t is MISSING or t is None:
+        return t
+    return relations_to_data([t])[0]
+
+
 def _copy_label(label: Label) -> Label:
     return dict(label) if isinstance(label, dict) else label
 
@@ -1051,6 +1117,7 @@ def _to_code(node: _Node, parent: str | None) -> Code:
         aliases=tuple(a for a in f.get("aliases", ()) if a != node.id),
         rules=rules_from_fields(f),
         memo=f.get("memo") or "",
+        valence=f.get("valence"),
     )
 
 

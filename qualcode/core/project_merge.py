@@ -302,6 +302,34 @@ def survivor(a: str, b: str) -> str:
     return min(a, b)
 
 
+# ---------------------------------------------------------------------- themes
+
+THEME_FIELDS = ("label", "definition", "status", "reason", "color")
+"""A theme's own fields a project merge compares (besides its parent)."""
+
+
+def merge_theme(
+    ours: Mapping[str, Any], theirs: Mapping[str, Any]
+) -> tuple[dict[str, Any], list[str]]:
+    """The fields of a theme both projects hold (same guid).
+
+    The side whose version is higher made the later edits: its fields win. At the
+    same version with different fields ours stay, and the fields are reported.
+
+    Returns:
+        The fields to change on ours (with ``version``), and the names of the fields
+        that differ but were kept as ours.
+    """
+    differ = [f for f in THEME_FIELDS if ours.get(f) != theirs.get(f)]
+    if not differ:
+        return {}, []
+    if int(theirs.get("version", 1)) > int(ours.get("version", 1)):
+        changed = {f: theirs.get(f) for f in differ}
+        changed["version"] = int(theirs.get("version", 1))
+        return changed, []
+    return {}, differ
+
+
 # ---------------------------------------------------------------------- report
 
 
@@ -335,6 +363,13 @@ class ProjectMergeReport:
         cases_added: cases added.
         tombstones_added: deletions learnt from them.
         adjudications_added: adjudication decisions added.
+        themes_added: their themes we did not have (by id).
+        themes_updated: themes whose newer version came from them (by id).
+        themes_deleted: our themes they deleted (by id).
+        theme_codes_added: memberships of codes in themes added.
+        extracts_added: key extracts added.
+        relations_added: relations added.
+        theme_rows_deleted: memberships, key extracts and relations they deleted.
         refused: one line per incoming row (or group) that failed validation or
             a tombstone that was not the deleting coder's own (nothing of it merged).
         backup: the backup made before writing (removed again when nothing changed).
@@ -366,6 +401,13 @@ class ProjectMergeReport:
     cases_added: list[str] = field(default_factory=list)
     tombstones_added: int = 0
     adjudications_added: int = 0
+    themes_added: list[str] = field(default_factory=list)
+    themes_updated: list[str] = field(default_factory=list)
+    themes_deleted: list[str] = field(default_factory=list)
+    theme_codes_added: int = 0
+    extracts_added: int = 0
+    relations_added: int = 0
+    theme_rows_deleted: int = 0
     refused: list[str] = field(default_factory=list)
     backup: str | None = None
     rows_changed: int = 0
@@ -392,6 +434,13 @@ class ProjectMergeReport:
             or self.cases_added
             or self.tombstones_added
             or self.adjudications_added
+            or self.themes_added
+            or self.themes_updated
+            or self.themes_deleted
+            or self.theme_codes_added
+            or self.extracts_added
+            or self.relations_added
+            or self.theme_rows_deleted
         )
 
     def lines(self) -> list[str]:
@@ -422,6 +471,26 @@ class ProjectMergeReport:
             f"{self.memos_deleted} deleted; review comments: {self.comments_added} {verb}; "
             f"done marks: {self.marks_changed} changed"
         )
+        if (
+            self.themes_added
+            or self.themes_updated
+            or self.themes_deleted
+            or self.theme_codes_added
+            or self.extracts_added
+            or self.relations_added
+            or self.theme_rows_deleted
+        ):
+            out.append(
+                f"themes: {len(self.themes_added)} {verb}"
+                + (f" ({', '.join(self.themes_added)})" if self.themes_added else "")
+                + f", {len(self.themes_updated)} updated"
+                + (f" ({', '.join(self.themes_updated)})" if self.themes_updated else "")
+                + f", {len(self.themes_deleted)} deleted"
+                + (f" ({', '.join(self.themes_deleted)})" if self.themes_deleted else "")
+                + f"; member codes: {self.theme_codes_added} {verb}; key extracts: "
+                f"{self.extracts_added} {verb}; relations: {self.relations_added} {verb}; "
+                f"{self.theme_rows_deleted} members, extracts or relations deleted"
+            )
         if self.coders_added or self.cases_added:
             out.append(
                 f"coders {verb}: {', '.join(self.coders_added) or '-'}; "

@@ -223,6 +223,59 @@ class RefiNote:
 
 
 @dataclass(frozen=True)
+class RefiSet:
+    """A ``Set``: qualcode writes a theme as a set of its member codes.
+
+    Attributes:
+        guid: the set's GUID (qualcode: the theme's).
+        name: its name (qualcode: the theme's label in the first language).
+        description: its description (qualcode: the theme's definition).
+        codes: GUIDs of its ``MemberCode`` elements.
+        sources: GUIDs of its ``MemberSource`` elements (other tools' sets of documents).
+        notes: GUIDs of its ``MemberNote`` elements.
+        meta: qualcode's extra fields (id, labels, status, reason, parent, extracts ...).
+    """
+
+    guid: str
+    name: str
+    description: str = ""
+    codes: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+
+LINK_DIRECTIONS = ("Associative", "OneWay", "Bidirectional")
+"""REFI-QDA's link directions: qualcode writes a directed relation as ``OneWay`` and
+an undirected one as ``Associative``."""
+
+
+@dataclass(frozen=True)
+class RefiLink:
+    """A ``Link`` between two objects of the project (qualcode: a relation).
+
+    Attributes:
+        guid: the link's GUID.
+        name: its name (qualcode: the relation type's label).
+        direction: one of :data:`LINK_DIRECTIONS` (``None`` when the file gives none).
+        origin: the GUID of the object it starts at.
+        target: the GUID of the object it ends at.
+        color: ``#rrggbb`` or ``None``.
+        notes: GUIDs of notes on it.
+        meta: qualcode's extra fields (type, kinds of both ends, memo).
+    """
+
+    guid: str
+    name: str = ""
+    direction: str | None = None
+    origin: str | None = None
+    target: str | None = None
+    color: str | None = None
+    notes: tuple[str, ...] = ()
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class RefiProject:
     """A whole ``.qdpx`` / ``.qde`` project, or a ``.qdc`` codebook (``kind``).
 
@@ -254,6 +307,12 @@ class RefiProject:
     extras: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     """qualcode's extra fields by GUID (``project`` for the project itself): written
     where other tools do not show them (see :func:`extras_instruction`)."""
+    sets: tuple[RefiSet, ...] = ()
+    """Sets (qualcode: themes as sets of codes; other tools' sets of documents too)."""
+    links: tuple[RefiLink, ...] = ()
+    """Links (qualcode: relations)."""
+    graphs: tuple[Any, ...] = ()
+    """Graphs (the thematic map with vertex positions): issue 20 fills this in."""
 
     def code_children(self, parent: str | None) -> list[RefiCode]:
         """The direct children of the code with GUID ``parent`` (``None``: top level)."""
@@ -817,6 +876,12 @@ class ImportPlan:
         case_values: ``(case, attribute, value)``, set only where the case has none.
         comments: review comments (``guid, coding_guid, author, at, kind, text``).
         settings: project settings to set where they are unset.
+        themes: theme rows to create (``guid, id, label, definition, status, reason,
+            color, parent`` (a guid), ``coder, created, version``), parents first.
+        theme_codes: ``(theme guid, code id, membership guid)``.
+        theme_extracts: ``(theme guid, coding guid, translation, extract guid)``, in order.
+        relations: relation rows to create (``guid, source_kind, source_guid,
+            target_kind, target_guid, type, directed, memo, coder, created``).
     """
 
     coders: list[tuple[str, str]] = field(default_factory=list)
@@ -833,3 +898,7 @@ class ImportPlan:
     case_values: list[tuple[str, str, str | None]] = field(default_factory=list)
     comments: list[dict[str, Any]] = field(default_factory=list)
     settings: dict[str, Any] = field(default_factory=dict)
+    themes: list[dict[str, Any]] = field(default_factory=list)
+    theme_codes: list[tuple[str, str, str]] = field(default_factory=list)
+    theme_extracts: list[tuple[str, str, str, str]] = field(default_factory=list)
+    relations: list[dict[str, Any]] = field(default_factory=list)

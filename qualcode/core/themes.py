@@ -24,7 +24,14 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from qualcode.core.codebook import Label, label_text
+from qualcode.core.codebook import (
+    DEFAULT_RELATION_TYPES,
+    VALENCES,
+    Label,
+    RelationType,
+    label_text,
+    relations_from_data,
+)
 from qualcode.errors import InputError
 from qualcode.i18n import N_, _
 
@@ -40,9 +47,6 @@ STATUS_WORDS = {
 }
 """The statuses in words (translated with :func:`~qualcode.i18n._` when shown)."""
 
-VALENCES = ("negative", "positive", "neutral", "mixed")
-"""The valence a code may carry (``valence:`` in the codebook YAML)."""
-
 NODE_KINDS = ("code", "theme", "passage", "document")
 """What a relation joins (and what a map places): a passage is one coding."""
 
@@ -51,42 +55,6 @@ DIRECTIONS = ("directed", "undirected")
 
 THEME_ID_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,199}\Z")
 """A theme id: like a code id (letters, digits, ``_ . -``, no spaces)."""
-
-RELATION_ID_RE = re.compile(r"^[a-z][a-z0-9_]{0,59}\Z")
-"""A relation type id: lowercase letters, digits and ``_`` (``leads_to``)."""
-
-
-@dataclass(frozen=True)
-class RelationType:
-    """One entry of the relation vocabulary.
-
-    Attributes:
-        id: the stable id (``leads_to``), used on the command line and in files.
-        label: its words, plain or by language.
-        directed: whether it reads from source to target (``A leads to B``) or both
-            ways alike (``A contradicts B``).
-    """
-
-    id: str
-    label: Label
-    directed: bool = True
-
-    def label_in(self, lang: str | None = None) -> str:
-        """The label in ``lang`` (or the first one given)."""
-        return label_text(self.label, lang)
-
-
-DEFAULT_RELATION_TYPES: tuple[RelationType, ...] = (
-    RelationType("is_part_of", {"en": "is part of", "id": "bagian dari"}, True),
-    RelationType("leads_to", {"en": "leads to", "id": "mengarah ke"}, True),
-    RelationType("contradicts", {"en": "contradicts", "id": "bertentangan dengan"}, False),
-    RelationType(
-        "is_associated_with", {"en": "is associated with", "id": "berkaitan dengan"}, False
-    ),
-    RelationType("illustrates", {"en": "illustrates", "id": "mengilustrasikan"}, True),
-    RelationType("refines", {"en": "refines", "id": "memperjelas"}, True),
-)
-"""The vocabulary of a thematic analysis, used when the codebook names none."""
 
 
 @dataclass(frozen=True)
@@ -366,35 +334,8 @@ def passage_name(quote: str, words: int = 6) -> str:
 
 def relation_types_from_data(data: Any) -> tuple[RelationType, ...]:
     """Build the vocabulary from validated ``relations:`` data (``None``: the default)."""
-    if data is None:
-        return DEFAULT_RELATION_TYPES
-    out: list[RelationType] = []
-    for item in data:
-        label = item.get("label", item["id"])
-        if isinstance(label, dict):
-            label = {str(k): str(v) for k, v in label.items()}
-        else:
-            label = str(label)
-        out.append(
-            RelationType(
-                id=str(item["id"]),
-                label=label,
-                directed=str(item.get("direction", "directed")) == "directed",
-            )
-        )
-    return tuple(out)
-
-
-def relation_types_to_data(types: tuple[RelationType, ...]) -> list[dict[str, Any]]:
-    """The vocabulary in the YAML shape."""
-    return [
-        {
-            "id": t.id,
-            "label": dict(t.label) if isinstance(t.label, dict) else t.label,
-            "direction": "directed" if t.directed else "undirected",
-        }
-        for t in types
-    ]
+    found = relations_from_data(data)
+    return found if found is not None else DEFAULT_RELATION_TYPES
 
 
 def _labels_of(label: Label) -> list[str]:
@@ -487,3 +428,31 @@ def split_node(spec: str) -> tuple[str | None, str]:
     if sep and head.strip().lower() in NODE_PREFIXES and rest.strip():
         return NODE_PREFIXES[head.strip().lower()], rest.strip()
     return None, spec.strip()
+
+
+__all__ = [
+    "DEFAULT_RELATION_TYPES",
+    "DIRECTIONS",
+    "NODE_KINDS",
+    "NODE_PREFIXES",
+    "STATUS_WORDS",
+    "THEME_STATUSES",
+    "VALENCES",
+    "KeyExtract",
+    "Node",
+    "Relation",
+    "RelationType",
+    "Theme",
+    "ThemeTree",
+    "check_status",
+    "check_theme_id",
+    "free_id",
+    "passage_name",
+    "relation_type",
+    "relation_types_from_data",
+    "resolve_code",
+    "resolve_theme",
+    "slug",
+    "split_node",
+    "theme_tree_order",
+]

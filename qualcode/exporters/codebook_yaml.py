@@ -27,7 +27,13 @@ from ruamel.yaml.scalarstring import (
     SingleQuotedScalarString,
 )
 
-from qualcode.core.codebook import Code, Codebook, code_to_data, codebook_to_data
+from qualcode.core.codebook import (
+    Code,
+    Codebook,
+    code_to_data,
+    codebook_to_data,
+    relations_to_data,
+)
 from qualcode.errors import InputError
 from qualcode.exporters.base import atomic_text
 
@@ -37,6 +43,7 @@ FIELD_ORDER = (
     "parent",
     "color",
     "key",
+    "valence",
     "description",
     "inclusion",
     "exclusion",
@@ -591,6 +598,15 @@ def render(
         doc["languages"] = langs
     if "version" not in doc:
         doc.insert(0, "version", codebook.version)
+    if codebook.relations is not None:
+        wanted = relations_to_data(codebook.relations)
+        if "relations" in doc:
+            _assign(doc, "relations", wanted)
+        else:
+            at = list(doc.keys()).index("codes") if "codes" in doc else len(doc)
+            doc.insert(at, "relations", _commented(wanted))
+    elif "relations" in doc:
+        del doc["relations"]
 
     def node_for(code: Code) -> Any:
         node = existing.get(code.id)

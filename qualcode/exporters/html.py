@@ -18,6 +18,7 @@ from pathlib import Path
 
 from qualcode.core.codebook import Codebook
 from qualcode.core.matrices import Cooccurrence, Frequency, Matrix, QuoteMatrix, Segment
+from qualcode.core.tables import Workbook
 from qualcode.exporters.base import atomic_text
 
 CSS = """
@@ -112,6 +113,8 @@ class ReportData:
     dimension_quotes: QuoteMatrix
     cooccurrence: Cooccurrence
     pairs: dict[tuple[str, str], tuple[tuple[Segment, Segment], ...]] = field(default_factory=dict)
+    scorecard: Workbook | None = None
+    """The dimension scorecard (its main sheet and its key extracts), when asked for."""
 
 
 def e(value: object) -> str:
@@ -259,7 +262,8 @@ def render(data: ReportData) -> tuple[str, int]:
         '<nav class="noprint"><ul><li><a href="#overview">Overview</a></li>'
         '<li><a href="#dimensions">Dimensions</a></li><li><a href="#codes">Codes</a></li>'
         '<li><a href="#share">Share of text</a></li><li><a href="#cooccurrence">Co-occurrence</a></li>'
-        '<li><a href="#quotes">Quotes</a></li></ul></nav>',
+        + ('<li><a href="#scorecard">Scorecard</a></li>' if data.scorecard else "")
+        + '<li><a href="#quotes">Quotes</a></li></ul></nav>',
         '<h2 id="overview" class="first">Overview by dimension</h2>',
         '<p class="note">Codings per dimension (sub-codes counted under their dimension), '
         "then each dimension's codes.</p>",
@@ -320,6 +324,8 @@ def render(data: ReportData) -> tuple[str, int]:
     )
     parts.append('<h2 id="cooccurrence">Co-occurrence</h2>')
     parts.append(_cooccurrence(co, cb, data.pairs))
+    if data.scorecard is not None:
+        parts.append(_scorecard(data.scorecard, cb))
     parts.append('<h2 id="quotes">Quotes</h2><h3>By dimension</h3>')
     parts.append(_quote_lists(data.dimension_quotes, "dq"))
     parts.append("<h3>By code</h3>")
@@ -328,6 +334,58 @@ def render(data: ReportData) -> tuple[str, int]:
     parts.append(f"<script>{SCRIPT}</script></body></html>\n")
     text = "".join(parts)
     return text, text.count('class="count"')
+
+
+def _scorecard(book: Workbook, cb: Codebook) -> str:
+    """The dimension scorecard: negative against positive passages per dimension and
+    group, the sub-codes behind them, then the key extracts as quotes."""
+    main, extracts = book.sheets[0], book.sheets[1]
+    about = "; ".join(f"{k}: {v}" for k, v in book.about if k != "title")
+    out = [
+        f'<h2 id="scorecard">{e(main.title)}</h2>',
+        f'<p class="note">{e(about)}</p>',
+        '<table class="scorecard"><thead><tr>'
+        + "".join(f"<th>{e(c)}</th>" for c in main.columns)
+        + "</tr></thead><tbody>",
+    ]
+    for row in main.rows:
+        cells = []
+        for value, kind in zip(row, main.kinds, strict=True):
+            cls = ' class="num"' if kind == "int" else ""
+            cells.append(f"<td{cls}>{e(value)}</td>")
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out.append("</tbody></table>")
+    if extracts.rows:
+        out.append(f"<h3>{e(extracts.title)}</h3>")
+        current: tuple[object, object] | None = None
+        for row in extracts.rows:
+            head = (row[0], row[1])
+            if head != current:
+                if current is not None:
+                    out.append("</ul>")
+                code = str(row[0])
+                label = (
+                    cb[code].label_in(cb.languages[0] if cb.languages else None)
+                    if code in cb
+                    else code
+                )
+                out.append(f'<h4>{e(label)} · {e(row[1])}</h4><ul class="quotes">')
+                current = head
+            values = list(row)
+            translation = values[-1]
+            out.append(
+                f"<li><blockquote>{e(values[-2])}</blockquote>"
+                + (
+                    f'<blockquote class="translation">{e(translation)}</blockquote>'
+                    if translation
+                    else ""
+                )
+                + f'<p class="where">{e(values[2])} · {e(values[3])} · {e(values[5])}'
+                + (f" · {e(values[6])}" if values[6] else "")
+                + "</p></li>"
+            )
+        out.append("</ul>")
+    return "".join(out)
 
 
 def _cooccurrence(

@@ -145,6 +145,10 @@ def extras_of(project: RefiProject) -> dict[str, dict[str, Any]]:
             put(coding.guid, coding.meta)
     for note in project.notes:
         put(note.guid, note.meta)
+    for theme_set in project.sets:
+        put(theme_set.guid, theme_set.meta)
+    for link in project.links:
+        put(link.guid, link.meta)
     for guid, meta in project.extras.items():
         put(guid, meta)
     return out
@@ -268,6 +272,32 @@ def project_xml(project: RefiProject) -> bytes:
             _set(el, "creationDateTime", _when(note.created))
             _set(el, "modifiedDateTime", _when(note.modified))
             SubElement(el, "PlainTextContent").text = _clean(note.text)
+    if project.links:
+        links = SubElement(root, "Links")
+        for link in project.links:
+            el = SubElement(links, "Link")
+            el.set("guid", link.guid)
+            _set(el, "name", _clean(link.name) if link.name else None)
+            _set(el, "direction", link.direction)
+            _set(el, "color", link.color)
+            _set(el, "originGUID", link.origin)
+            _set(el, "targetGUID", link.target)
+            for note_guid in link.notes:
+                SubElement(el, "NoteRef").set("targetGUID", note_guid)
+    if project.sets:
+        sets = SubElement(root, "Sets")
+        for theme_set in project.sets:
+            el = SubElement(sets, "Set")
+            el.set("guid", theme_set.guid)
+            el.set("name", _clean(theme_set.name) or theme_set.guid)
+            _text_child(el, "Description", theme_set.description)
+            for code_guid in theme_set.codes:
+                SubElement(el, "MemberCode").set("targetGUID", code_guid)
+            for source_guid in theme_set.sources:
+                SubElement(el, "MemberSource").set("targetGUID", source_guid)
+            for note_guid in theme_set.notes:
+                SubElement(el, "MemberNote").set("targetGUID", note_guid)
+    # issue 20: the thematic map as <Graphs> (vertices with positions) goes here
     _text_child(root, "Description", project.description)
     for note_guid in project.project_notes:
         SubElement(root, "NoteRef").set("targetGUID", note_guid)

@@ -69,6 +69,10 @@ STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 """
 
 
+NO_REVIEW_KINDS = frozenset({"theme-review", "scorecard"})
+"""Workbooks with no quotes sheet to review (their "about" sheet says nothing of it)."""
+
+
 def sheet_name(name: str, taken: set[str]) -> str:
     """A valid, unique Excel sheet name: no ``[]:*?/\\``, at most 31 characters."""
     clean = re.sub(r"[\[\]:*?/\\]", "_", name).strip("'") or "sheet"
@@ -301,14 +305,16 @@ def to_xlsx(book: Workbook, path: Path) -> None:
                     f"$A$1:${column_letter(max(len(sheet.columns), 1) - 1)}${max(data_last, 1)}"
                 )
             about_rows: list[tuple[Cell, ...]] = [(str(k), str(v)) for k, v in book.about]
-            about_rows += [
-                ("sheets", ", ".join(s.title for s in book.sheets)),
-                (
-                    "review",
-                    "fill in the review (approved / disputed) and comment columns of the quotes "
-                    "sheet, save, and send it back: 'qualcode review apply FILE.xlsx' reads them",
-                ),
-            ]
+            about_rows += [("sheets", ", ".join(s.title for s in book.sheets))]
+            if book.kind not in NO_REVIEW_KINDS:
+                about_rows += [
+                    (
+                        "review",
+                        "fill in the review (approved / disputed) and comment columns of the "
+                        "quotes sheet, save, and send it back: 'qualcode review apply "
+                        "FILE.xlsx' reads them",
+                    ),
+                ]
             extra: list[
                 tuple[
                     str, Sequence[str], Sequence[tuple[Cell, ...]], Sequence[str], list[float], int

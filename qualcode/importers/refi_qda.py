@@ -45,6 +45,7 @@ from qualcode.core.refi import (
     CODEBOOK_NS,
     CODEBOOK_XSD,
     EXTRAS_TARGET,
+    LINK_DIRECTIONS,
     PROJECT_NS,
     PROJECT_XSD,
     XSI_NS,
@@ -52,9 +53,11 @@ from qualcode.core.refi import (
     RefiCase,
     RefiCode,
     RefiCoding,
+    RefiLink,
     RefiNote,
     RefiPassageNote,
     RefiProject,
+    RefiSet,
     RefiSource,
     RefiUser,
     RefiVariable,
@@ -894,6 +897,53 @@ class _Reader:
             )
         return out
 
+    def sets(self, root: Element) -> list[RefiSet]:
+        """``<Sets>``: qualcode's themes (sets of codes) and other tools' sets."""
+        out: list[RefiSet] = []
+        sets_el = _child(root, "Sets")
+        if sets_el is not None and not len(sets_el):
+            self.warn("empty <Sets/> (the schema wants at least one set)")
+        for el in _children(sets_el, "Set"):
+            guid = self.guid(el, "set")
+            name = (el.get("name") or "").strip()
+            description, meta = self.description(el, f"set {name or guid!r}", guid)
+            out.append(
+                RefiSet(
+                    guid=guid,
+                    name=name,
+                    description=description,
+                    codes=self.refs(el, "MemberCode"),
+                    sources=self.refs(el, "MemberSource"),
+                    notes=self.refs(el, "MemberNote"),
+                    meta=meta,
+                )
+            )
+        return out
+
+    def links(self, root: Element) -> list[RefiLink]:
+        """``<Links>``: qualcode's relations, and other tools' links."""
+        out: list[RefiLink] = []
+        links_el = _child(root, "Links")
+        if links_el is not None and not len(links_el):
+            self.warn("empty <Links/> (the schema wants at least one link)")
+        for el in _children(links_el, "Link"):
+            guid = self.guid(el, "link")
+            direction = el.get("direction")
+            color, _problem = parse_color(el.get("color"))
+            out.append(
+                RefiLink(
+                    guid=guid,
+                    name=(el.get("name") or "").strip(),
+                    direction=direction if direction in LINK_DIRECTIONS else None,
+                    origin=self.as_guid(el.get("originGUID")),
+                    target=self.as_guid(el.get("targetGUID")),
+                    color=color,
+                    notes=self.refs(el, "NoteRef"),
+                    meta=dict(self.extras.get(guid, {})),
+                )
+            )
+        return out
+
     def sources(self, root: Element) -> list[RefiSource]:
         out: list[RefiSource] = []
         sources_el = _child(root, "Sources")
@@ -1210,6 +1260,23 @@ class _Reader:
         for n in project.project_notes:
             if n not in notes:
                 bad("references to a missing note", n)
+        for st in project.sets:
+            for g in st.codes:
+                if g not in codes:
+                    bad("sets refer to a code the file does not have", f"{st.name}: {g}")
+        known = (
+            codes
+            | sources
+            | notes
+            | {st.guid for st in project.sets}
+            | {c.guid for s in project.sources for c in s.codings}
+            | {c.selection for s in project.sources for c in s.codings}
+            | {k.guid for k in project.cases}
+        )
+        for link in project.links:
+            for end in (link.origin, link.target):
+                if end is not None and end not in known:
+                    bad("links refer to something the file does not have", f"{link.name}: {end}")
         for case in project.cases:
             for g, _speaker in case.sources:
                 if g not in sources:
@@ -1271,13 +1338,14 @@ class _Reader:
         cases = self.cases(root)
         sources = self.sources(root)
         notes = self.notes(root)
-        for tag, what in (("Links", "links"), ("Sets", "sets"), ("Graphs", "graphs")):
-            el = _child(root, tag)
-            if el is not None:
-                if not len(el):
-                    self.warn(f"empty <{tag}/> (the schema wants at least one element)")
-                else:
-                    self.skip(what, len(el))
+        theme_sets = self.sets(root)
+        link_list = self.links(root)
+        graphs = _child(root, "Graphs")
+        if graphs is not None:
+            if not len(graphs):
+                self.warn("empty <Graphs/> (the schema wants at least one element)")
+            else:
+                self.skip("graphs", len(graphs))
         description, meta = self.description(root, "project", "project")
         self.finish()
         return RefiProject(
@@ -1296,6 +1364,8 @@ class _Reader:
             created=root.get("creationDateTime"),
             meta=meta,
             skipped=self.skipped,
+            sets=tuple(theme_sets),
+            links=tuple(link_list),
         )
 
 

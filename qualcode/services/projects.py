@@ -81,7 +81,9 @@ def demo_transcripts() -> list[Path]:
 def build_demo(*, rebuild: bool = False, progress: Progress | None = None) -> Path:
     """Build the demo project (once): the shipped codebook, copied into the demo
     folder so edits stay there, and the shipped transcripts, each its own case with
-    the attributes of ``transcripts/attributes.csv``.
+    the attributes of ``transcripts/attributes.csv``, their hand-coded passages
+    (``transcripts/gold/codings.yaml``, coder ``gold``) and the thematic analysis of
+    :mod:`qualcode.services.demo_analysis` (themes, relations, key extracts).
 
     Returns:
         The project file.
@@ -110,6 +112,12 @@ def build_demo(*, rebuild: bool = False, progress: Progress | None = None) -> Pa
         if report.errors:
             raise report.errors[0]
         import_attributes(project, resource_dir("transcripts") / "attributes.csv", strict=True)
+        # the hand-coded passages (coder "gold") and the thematic analysis built on them
+        from qualcode.services.autocode import import_codings
+        from qualcode.services.demo_analysis import build_demo_analysis
+
+        import_codings(project, resource_dir("transcripts") / "gold" / "codings.yaml")
+        build_demo_analysis(project)
     finally:
         project.close()
     for suffix in ("-wal", "-shm"):

@@ -56,12 +56,15 @@ from qualcode.core.refi import (
     RefiCase,
     RefiCode,
     RefiCoding,
+    RefiLink,
     RefiNote,
     RefiProject,
+    RefiSet,
     RefiSource,
     RefiUser,
     RefiVariable,
     derived_guid,
+    parse_color,
     plan_code_import,
     tree_ordered,
 )
@@ -74,6 +77,8 @@ PROJECT_NAME = "project_name"
 """Project setting: the name other tools show (from an imported project)."""
 
 CATEGORIES = ("codes", "sources", "codings", "memos", "cases", "variables", "users")
+THEME_CATEGORIES = ("themes", "relations")
+"""Shown in the summary only when the file has them (sets of codes, links)."""
 """The lines of an import summary, in order."""
 
 
@@ -116,7 +121,7 @@ def refi_model(project: Project, *, codebook_only: bool = False) -> RefiProject:
         meta: dict[str, Any] = {"id": code.id}
         if isinstance(code.label, dict) or code.label != code.label_in(lang):
             meta["label"] = code.label
-        for name in ("inclusion", "exclusion", "key"):
+        for name in ("inclusion", "exclusion", "key", "valence"):
             if getattr(code, name):
                 meta[name] = getattr(code, name)
         if code.examples:
@@ -174,6 +179,8 @@ def _project_model(
     project_notes: list[str] = []
     cases = project.cases()
     case_guid = {c.name: c.guid for c in cases}
+    tree = project.themes()
+    theme_guid = {t.id: t.guid for t in tree}
     for m in memos:
         target = None
         if m.kind == "document" and m.target:
@@ -183,6 +190,9 @@ def _project_model(
             target = code_guid.get(m.target)
         elif m.kind == "case" and m.target:
             target = case_guid.get(m.target)
+        elif m.kind == "theme" and m.target:
+            target = theme_guid.get(m.target)
+            project_notes.append(m.guid)
         else:
             project_notes.append(m.guid)
         notes.append(
@@ -294,8 +304,67 @@ def _project_model(
                 meta={"speakers": speakers} if speakers else {},
             )
         )
+    exported = {c.guid for src in sources for c in src.codings}
+    sets = [
+        RefiSet(
+            guid=t.guid,
+            name=t.label_in(cb.languages[0] if cb.languages else None),
+            description=t.definition,
+            codes=tuple(code_guid[c] for c in t.codes if c in code_guid),
+            meta={
+                "theme": {
+                    "id": t.id,
+                    "label": t.label,
+                    "status": t.status,
+                    "reason": t.reason,
+                    "parent": theme_guid.get(t.parent) if t.parent else None,
+                    "position": t.position,
+                    "color": t.color,
+                    "coder": t.coder,
+                    "created": t.created,
+                    "version": t.version,
+                    "extracts": [
+                        {"guid": e.guid, "coding": e.coding, "translation": e.translation}
+                        for e in t.extracts
+                        if e.coding in exported
+                    ],
+                }
+            },
+        )
+        for t in tree
+    ]
+    types = {r.id: r for r in project.relation_types()}
+    links = []
+    for r in project.relations():
+        ends = (r.source, r.target)
+        if any(n.kind == "passage" and n.guid not in exported for n in ends) or any(
+            not n.name for n in ends
+        ):
+            continue  # an end that is not in the file (a suggestion, a deleted passage)
+        kind = types.get(r.type)
+        links.append(
+            RefiLink(
+                guid=r.guid,
+                name=kind.label_in("en") if kind else r.type,
+                direction="OneWay" if r.directed else "Associative",
+                origin=r.source.guid,
+                target=r.target.guid,
+                meta={
+                    "relation": {
+                        "type": r.type,
+                        "source_kind": r.source.kind,
+                        "target_kind": r.target.kind,
+                        "memo": r.memo,
+                        "coder": r.coder,
+                        "created": r.created,
+                    }
+                },
+            )
+        )
     return RefiProject(
         name=name,
+        sets=tuple(sets),
+        links=tuple(links),
         users=tuple(RefiUser(g, n) for n, g in sorted(users.items())),
         codes=tuple(codes),
         variables=tuple(variables),
@@ -405,7 +474,9 @@ class RefiImportReport:
     """What a REFI-QDA import did: counts per category, warnings, remarks."""
 
     path: Path
-    tallies: dict[str, Tally] = field(default_factory=lambda: {c: Tally() for c in CATEGORIES})
+    tallies: dict[str, Tally] = field(
+        default_factory=lambda: {c: Tally() for c in (*CATEGORIES, *THEME_CATEGORIES)}
+    )
     warnings: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)
@@ -444,6 +515,9 @@ class RefiImportReport:
             out.append(self.tallies[c].line(c))
             if c == "codings" and self.coding_kinds:
                 out.append(self.kinds_line())
+        for c in THEME_CATEGORIES:
+            if self.tallies[c].in_file:
+                out.append(self.tallies[c].line(c))
         if self.skipped:
             out.append(
                 "not imported: " + ", ".join(f"{n} {k}" for k, n in sorted(self.skipped.items()))
@@ -566,6 +640,8 @@ class _Planner:
             self.cases()
             self.codings()
             self.memos()
+            self.themes()
+            self.relations()
             if self.refi.name and not self.project.document_names():
                 # a project made from the file takes its name; one that already
                 # holds documents keeps its own
@@ -694,7 +770,7 @@ class _Planner:
         ):
             label = code.name
         data: dict[str, Any] = {"id": code_id, "label": label}
-        for name in ("inclusion", "exclusion", "examples", "key", "aliases", "rules"):
+        for name in ("inclusion", "exclusion", "examples", "key", "aliases", "rules", "valence"):
             if name in meta:
                 data[name] = meta[name]
         try:
@@ -730,6 +806,7 @@ class _Planner:
             aliases=aliases,
             rules=rules,
             memo="",
+            valence=built.valence,
         )
 
     # ---------------------------------------------------------------- sources
@@ -1021,6 +1098,9 @@ class _Planner:
     # ---------------------------------------------------------------- memos
 
     def memos(self) -> None:
+        theme_by_guid = {t.guid: t.guid for t in self.project.themes()} | {
+            st.guid: st.guid for st in self.refi.sets if isinstance(st.meta.get("theme"), dict)
+        }
         notes = {n.guid: n for n in self.refi.notes}
         tally = self.t["memos"]
         refs: dict[str, tuple[str, str | None]] = {}
@@ -1079,6 +1159,7 @@ class _Planner:
                     "document": doc_by_guid,
                     "code": code_by_guid,
                     "case": case_by_guid,
+                    "theme": theme_by_guid,
                 }.get(str(kind), {}).get(target_guid)
                 if target is None:
                     kind = "project"
@@ -1135,6 +1216,210 @@ class _Planner:
                 )
                 self.known["memo"].add(p.guid)
                 tally.added += 1
+
+    # ---------------------------------------------------------------- themes
+
+    def themes(self) -> None:
+        """Sets of codes become themes (qualcode's own with every field from the
+        extras); sets of documents are reported as skipped."""
+        from qualcode.core.themes import THEME_ID_RE, THEME_STATUSES, free_id, slug
+
+        tally = self.t["themes"]
+        tally.in_file = len(self.refi.sets)
+        existing = self.project.themes()
+        by_guid = {t.guid: t for t in existing}
+        taken = {t.id for t in existing}
+        known = self.project.known_guids()
+        self.theme_guids: set[str] = set(by_guid)
+        records = self.project.code_records()
+        self.code_guid_of = {cid: r["guid"] for cid, r in records.items()}
+        for built, guid, _codable in self.plan.new_codes:
+            self.code_guid_of[built.id] = guid
+        codings_here = known["coding"] | self.coding_guids
+        planned: list[tuple[RefiSet, dict[str, Any]]] = []
+        for st in self.refi.sets:
+            meta = st.meta.get("theme") if isinstance(st.meta.get("theme"), dict) else None
+            what = f"set {st.name or st.guid!r}"
+            if st.sources or st.notes:
+                n = len(st.sources) + len(st.notes)
+                self.report.skipped["documents or notes in sets"] = (
+                    self.report.skipped.get("documents or notes in sets", 0) + n
+                )
+                if not st.codes and meta is None:
+                    self.warn(
+                        f"{what} holds documents or notes, not codes: skipped "
+                        "(a qualcode theme is a set of codes)"
+                    )
+                    tally.skipped += 1
+                    continue
+            if st.guid in by_guid:
+                tally.matched += 1
+                tally.how["guid"] = tally.how.get("guid", 0) + 1
+                continue
+            if st.guid in known["tombstone"]:
+                tally.skipped += 1
+                self.report.notes.append(f"{what}: deleted in this project; not imported again")
+                continue
+            codes = [self.code_ids[g] for g in st.codes if g in self.code_ids]
+            if not codes and meta is None:
+                self.warn(f"{what} has no code this import knows: skipped")
+                tally.skipped += 1
+                continue
+            wanted = meta.get("id") if meta else None
+            base = (
+                str(wanted)
+                if isinstance(wanted, str) and THEME_ID_RE.match(wanted)
+                else slug(st.name or "theme")
+            )
+            theme_id = free_id(base, taken)
+            taken.add(theme_id)
+            label: Any = st.name or theme_id
+            if meta and isinstance(meta.get("label"), str | dict):
+                raw = meta["label"]
+                label = {str(k): str(v) for k, v in raw.items()} if isinstance(raw, dict) else raw
+            status = meta.get("status") if meta else None
+            reason = str(meta.get("reason") or "") if meta else ""
+            if status not in THEME_STATUSES or (status == "discarded" and not reason.strip()):
+                status = "candidate"
+            color = meta.get("color") if meta else None
+            row = {
+                "guid": st.guid,
+                "id": theme_id,
+                "label": label,
+                "definition": st.description,
+                "status": status,
+                "reason": reason,
+                "color": color if isinstance(color, str) and parse_color(color)[0] else None,
+                "parent": meta.get("parent") if meta else None,
+                "position": meta.get("position", 0) if meta else 0,
+                "coder": self.coder(None, what),
+                "created": str(meta.get("created") or _now()) if meta else _now(),
+                "version": int(meta.get("version") or 1) if meta else 1,
+            }
+            if meta and isinstance(meta.get("coder"), str):
+                row["coder"] = meta["coder"]
+            planned.append((st, row))
+            self.theme_guids.add(st.guid)
+            for code_id in dict.fromkeys(codes):
+                self.plan.theme_codes.append(
+                    (st.guid, code_id, derived_guid("member", st.guid, code_id))
+                )
+            for e in (meta or {}).get("extracts", []) if meta else []:
+                if not isinstance(e, dict) or not isinstance(e.get("coding"), str):
+                    continue
+                if e["coding"] not in codings_here:
+                    self.warn(f"{what}: a key extract's passage is not in the project; skipped")
+                    continue
+                ex_guid = e.get("guid") if isinstance(e.get("guid"), str) else None
+                self.plan.theme_extracts.append(
+                    (
+                        st.guid,
+                        e["coding"],
+                        str(e.get("translation") or ""),
+                        ex_guid or derived_guid("extract", st.guid, e["coding"]),
+                    )
+                )
+            tally.added += 1
+        # parents first; a parent neither here nor in the file makes a top-level theme
+        order = {st.guid: i for i, (st, _) in enumerate(planned)}
+        rows = [row for _, row in planned]
+        for row in rows:
+            if row["parent"] not in self.theme_guids:
+                row["parent"] = None
+
+        def depth(row: dict[str, Any]) -> int:
+            n, seen, parent = 0, set(), row["parent"]
+            by = {r["guid"]: r for r in rows}
+            while parent in by and parent not in seen:
+                seen.add(parent)
+                n += 1
+                parent = by[parent]["parent"]
+            return n
+
+        self.plan.themes = sorted(rows, key=lambda r: (depth(r), order[r["guid"]]))
+
+    def relations(self) -> None:
+        """Links become relations; their ends may be codes, themes, sources (documents)
+        and codings (passages)."""
+        from qualcode.core.themes import NODE_KINDS, relation_type
+
+        tally = self.t["relations"]
+        tally.in_file = len(self.refi.links)
+        if not self.refi.links:
+            return
+        types = self.project.relation_types()
+        existing = {r.guid for r in self.project.relations()}
+        known = self.project.known_guids()
+        docs = self.project.document_records()
+        doc_guid = {n: r["guid"] for n, r in docs.items()}
+        for doc, _sentences, guid in self.plan.documents:
+            doc_guid[doc.name] = guid
+        codings_here = known["coding"] | self.coding_guids
+        selections = {c.selection: c.guid for s in self.refi.sources for c in s.codings}
+
+        def end(guid: str | None) -> tuple[str, str] | None:
+            if guid is None:
+                return None
+            if guid in self.code_ids:
+                code_guid = self.code_guid_of.get(self.code_ids[guid])
+                return ("code", code_guid) if code_guid else None
+            if guid in self.theme_guids:
+                return ("theme", guid)
+            if guid in self.doc_of:
+                return ("document", doc_guid[self.doc_of[guid]])
+            guid = selections.get(guid, guid)
+            if guid in codings_here:
+                return ("passage", guid)
+            return None
+
+        for link in self.refi.links:
+            what = f"link {link.name or link.guid!r}"
+            if link.guid in existing:
+                tally.matched += 1
+                tally.how["guid"] = tally.how.get("guid", 0) + 1
+                continue
+            if link.guid in known["tombstone"]:
+                tally.skipped += 1
+                continue
+            a, b = end(link.origin), end(link.target)
+            if a is None or b is None or a == b:
+                self.warn(f"{what}: one of its ends is not in the project; skipped")
+                tally.skipped += 1
+                continue
+            meta = link.meta.get("relation") if isinstance(link.meta.get("relation"), dict) else {}
+            assert isinstance(meta, dict)
+            memo = str(meta.get("memo") or "")
+            type_id = meta.get("type")
+            kind = next((t for t in types if t.id == type_id), None)
+            if kind is None:
+                try:
+                    kind = relation_type(types, link.name) if link.name else None
+                except QualcodeError:
+                    kind = None
+            if kind is None:
+                kind = next((t for t in types if t.id == "is_associated_with"), types[0])
+                if link.name:
+                    memo = (f"[{link.name}] " + memo).strip()
+            directed = meta.get("directed")
+            if not isinstance(directed, bool):
+                directed = link.direction in ("OneWay",) if link.direction else kind.directed
+            if a[0] not in NODE_KINDS or b[0] not in NODE_KINDS:  # pragma: no cover
+                continue
+            self.plan.relations.append(
+                {
+                    "guid": link.guid,
+                    "source_kind": a[0],
+                    "source_guid": a[1],
+                    "target_kind": b[0],
+                    "target_guid": b[1],
+                    "type": kind.id,
+                    "directed": directed,
+                    "memo": memo,
+                    "coder": str(meta.get("coder") or self.project.coder),
+                    "created": str(meta.get("created") or _now()),
+                }
+            )
+            tally.added += 1
 
 
 def _pick(value: object, allowed: set[str], default: str) -> str:

@@ -448,6 +448,24 @@ def write_report(
             if j > i and co.counts["overlap"][i][j]:
                 pairs[(a, b)] = tuple(names.apply(every.get((a, b), [])))
     data = dataclasses.replace(data, pairs=pairs)
+    if any(c.valence for c in data.codebook.codes):
+        # the dimension scorecard, by informant group when the columns are an attribute
+        from qualcode.services.themes import scorecard_book
+
+        book = scorecard_book(
+            project, by=by if by.startswith("attribute:") else None, lang=label_lang
+        )
+        sheets = tuple(
+            dataclasses.replace(
+                sheet,
+                rows=tuple(
+                    tuple(names.text(v) if isinstance(v, str) else v for v in row)
+                    for row in sheet.rows
+                ),
+            )
+            for sheet in book.sheets
+        )
+        data = dataclasses.replace(data, scorecard=dataclasses.replace(book, sheets=sheets))
     links = write_html(data, output)
     return ReportSummary(
         output,

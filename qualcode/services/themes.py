@@ -10,13 +10,18 @@ and the workbench call the same thing.
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qualcode.core.codebook import Codebook, Label
 from qualcode.core.filters import Filters
 from qualcode.core.matrices import Segment
+from qualcode.core.tables import Workbook
 from qualcode.core.thematic import (
     Review,
     Scorecard,
@@ -289,6 +294,80 @@ def quotes(project: Project) -> dict[str, Segment]:
     return {s.guid: s for s in _segments(project)}
 
 
+def _lang(project: Project, lang: str | None) -> str | None:
+    if lang:
+        return lang
+    languages = project.codebook().languages
+    return languages[0] if languages else None
+
+
+def review_book(project: Project, *, by: str | None = None, lang: str | None = None) -> Workbook:
+    """The theme review as sheets (for every export format)."""
+    from qualcode.core.theme_tables import review_workbook
+
+    result = review(project, by=by)
+    return review_workbook(result, project.codebook(), quotes(project), lang=_lang(project, lang))
+
+
+def scorecard_book(project: Project, *, by: str | None = None, lang: str | None = None) -> Workbook:
+    """The dimension scorecard as sheets (for every export format)."""
+    from qualcode.core.theme_tables import scorecard_workbook
+
+    card = dimension_scorecard(project, by=by)
+    return scorecard_workbook(
+        card,
+        project.codebook(),
+        project.themes(),
+        quotes(project),
+        project.code_valences(),
+        lang=_lang(project, lang),
+    )
+
+
+TABLE_FORMATS = ("md", "csv", "xlsx", "json")
+"""The formats of ``theme review`` and ``scorecard``."""
+
+
+def write_book(book: Workbook, fmt: str, output: Path | None) -> str | None:
+    """Write ``book`` to ``output`` in ``fmt``; without ``output``, return the text
+    (md, csv, json) for stdout.
+
+    Raises:
+        InputError: an unknown format, or xlsx without ``-o FILE``.
+    """
+    from qualcode.exporters import sheets as render
+
+    if fmt not in TABLE_FORMATS:
+        raise InputError(
+            _("unknown format {fmt!r}").format(fmt=fmt),
+            hint=_("use one of: {formats}").format(formats=", ".join(TABLE_FORMATS)),
+        )
+    if output is None:
+        if fmt == "xlsx":
+            raise InputError(
+                _("an xlsx file is written to a file, not the terminal"),
+                hint=_("add -o FILE.xlsx"),
+            )
+        if fmt == "md":
+            return render.to_markdown(book)
+        if fmt == "json":
+            return json.dumps(render.to_json_data(book), ensure_ascii=False, indent=2) + "\n"
+        from qualcode.exporters.csvsafe import safe_rows
+
+        buffer = io.StringIO()
+        sheet = book.sheets[0]
+        csv.writer(buffer, lineterminator="\n").writerows(
+            safe_rows(
+                [sheet.columns, *(["" if v is None else v for v in row] for row in sheet.rows)]
+            )
+        )
+        return buffer.getvalue()
+    from qualcode.services.reports import write_workbook
+
+    write_workbook(book, output, fmt)
+    return None
+
+
 __all__ = [
     "CodeLine",
     "Codebook",
@@ -308,5 +387,8 @@ __all__ = [
     "parse_by",
     "quotes",
     "review",
+    "review_book",
+    "scorecard_book",
     "theme_passages",
+    "write_book",
 ]

@@ -34,7 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import DatabaseError, DBAPIError, IntegrityError, OperationalError
 
 from qualcode.clock import new_guid, now
-from qualcode.core.codebook import Codebook, tree_order
+from qualcode.core.codebook import Codebook, relations_from_data, tree_order
 from qualcode.core.history import BARRIER_KINDS
 from qualcode.core.names import check_name
 from qualcode.errors import (
@@ -604,6 +604,7 @@ class ProjectBase:
             name=meta.get("name", ""),
             description=meta.get("description", ""),
             languages=tuple(meta.get("languages", ())),
+            relations=relations_from_data(meta.get("relations")),
         )
 
     def _code_pks(self, conn: Connection) -> dict[str, int]:

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, func, select
 
 from qualcode.clock import new_guid, now
 from qualcode.core.codebook import (
+    VALENCES,
     Code,
     Codebook,
     Label,
@@ -26,6 +27,7 @@ from qualcode.core.codebook import (
 )
 from qualcode.core.merge import FoldedCode, fold_code
 from qualcode.errors import ConflictError, InputError, NotFoundError, ProjectError
+from qualcode.i18n import _
 from qualcode.store import convert
 from qualcode.store.base import (
     T_ALIASES,
@@ -49,6 +51,7 @@ EDITABLE = (
     "key",
     "rules",
     "memo",
+    "valence",
 )
 """Fields :meth:`CodebookOpsMixin.update_code` may change."""
 
@@ -174,6 +177,13 @@ class CodebookOpsMixin(ProjectBase):
                     values["examples"] = json.dumps(list(value or ()), ensure_ascii=False)
                 elif name == "rules":
                     values["rules"] = convert.rules_to_db(value)
+                elif name == "valence":
+                    if value is not None and value not in VALENCES:
+                        raise InputError(
+                            _("bad valence {value!r}").format(value=value),
+                            hint=_("use one of: {v}").format(v=", ".join(VALENCES)),
+                        )
+                    values["valence"] = value or None
                 else:
                     values[name] = value or ""
             changed = {k: v for k, v in values.items() if row[k] != v}

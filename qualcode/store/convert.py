@@ -44,6 +44,7 @@ def code_values(code: Code) -> dict[str, Any]:
         "key": code.key,
         "rules": rules_to_db(code.rules),
         "memo": code.memo,
+        "valence": code.valence,
     }
 
 
@@ -63,6 +64,7 @@ def code_from_row(row: Mapping[Any, Any], parent: str | None, aliases: tuple[str
         aliases=aliases,
         rules=_rules(json.loads(rules_json)) if rules_json else None,
         memo=row["memo"] or "",
+        valence=row.get("valence"),
     )
 
 

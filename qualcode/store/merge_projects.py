@@ -11,7 +11,11 @@ merges them in one transaction:
 * codings by guid, each keeping its coder, memo and review state; a coding one side
   deleted (tombstone) stays deleted; an identical coding is stored once (the lower
   guid survives on both sides, so the two directions agree);
-* memos, review comments, done marks, coders, cases and adjudications by guid or name.
+* memos, review comments, done marks, coders, cases and adjudications by guid or name;
+* themes, their member codes, key extracts and relations by guid: a theme either
+  side deleted (tombstone) stays deleted; a theme both hold takes the fields of the
+  side with the later version; their ends and codings follow the codes, documents
+  and codings they were matched to.
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ from qualcode.core.project_merge import (
     merge_coding_state,
     merge_mark,
     merge_memo,
+    merge_theme,
     reanchor,
     survivor,
     union_codebooks,
@@ -61,7 +66,11 @@ from qualcode.store.base import (
     T_CODINGS,
     T_DOCS,
     T_MEMOS,
+    T_RELATIONS,
     T_SENTS,
+    T_THEME_CODES,
+    T_THEME_EXTRACTS,
+    T_THEMES,
     T_TOMBS,
     T_TURN_SPEAKERS,
     T_TURNS,
@@ -110,6 +119,10 @@ READ_TABLES = (
     T_ATTRS,
     T_CASE_ATTRS,
     T_ADJ,
+    T_THEMES,
+    T_THEME_CODES,
+    T_THEME_EXTRACTS,
+    T_RELATIONS,
 )
 
 
@@ -367,6 +380,7 @@ class _Merge:
         self.coders()
         self.cases()
         self.adjudications()
+        self.themes()
 
     # -------------------------------------------------------------- tombstones
 
@@ -807,6 +821,10 @@ class _Merge:
                     {"value": row["value"]},
                 )
 
+    def themes(self) -> None:
+        """Themes, members, key extracts, relations (see :class:`_ThemeMerge`)."""
+        _ThemeMerge(self).run()
+
     def adjudications(self) -> None:
         ours = {(r["document_pk"], r["consensus"], r["key"]) for r in self._all(T_ADJ)}
         for row in sorted(self.o.table(T_ADJ), key=lambda r: r["guid"]):
@@ -819,3 +837,244 @@ class _Merge:
             values.update(document_pk=doc_pk, guid=self._guid_free(T_ADJ, row["guid"]))
             self.tx.insert(T_ADJ, values)
             self.r.adjudications_added += 1
+
+
+def _theme_problem(row: dict[str, Any]) -> str | None:
+    """Why an incoming theme row cannot be merged (``None``: it can)."""
+    from qualcode.core.themes import THEME_ID_RE, THEME_STATUSES
+
+    if not isinstance(row.get("id"), str) or not THEME_ID_RE.match(row["id"]):
+        return "a bad id"
+    if row.get("status") not in THEME_STATUSES:
+        return f"an unknown status {escape(str(row.get('status')))!r}"
+    try:
+        label = convert.label_from_db(str(row.get("label")))
+    except ValueError:
+        return "a label that is not JSON"
+    texts = [label] if isinstance(label, str) else list(label.values())
+    if not texts or not all(t.strip() for t in texts):
+        return "an empty label"
+    return None
+
+
+class _ThemeMerge:
+    """Their themes, member codes, key extracts and relations into our transaction."""
+
+    def __init__(self, m: _Merge) -> None:
+        self.m = m
+        self.tx = m.tx
+        self.conn = m.conn
+        self.r = m.r
+
+    def run(self) -> None:
+        self.drop_deleted()
+        theme_map = self.themes()
+        self.members(theme_map)
+        self.extracts(theme_map)
+        self.relations()
+
+    def _delete_relations_of(self, guid: str) -> None:
+        for rel in self.m._all(T_RELATIONS):
+            if guid in (rel["source_guid"], rel["target_guid"]):
+                self.tx.delete(T_RELATIONS, {"pk": rel["pk"]})
+                self.r.theme_rows_deleted += 1
+
+    def drop_deleted(self) -> None:
+        """Delete what they deleted: members, extracts, relations, then themes (their
+        sub-themes move up, their members and extracts go with them)."""
+        tombs = self.m.tombs
+        for table in (T_THEME_CODES, T_THEME_EXTRACTS, T_RELATIONS):
+            for row in self.m._all(table):
+                if row["guid"] in tombs:
+                    self.tx.delete(table, {"pk": row["pk"]})
+                    self.r.theme_rows_deleted += 1
+        themes = sorted(self.m._all(T_THEMES), key=lambda r: -r["pk"])
+        for row in themes:
+            if row["guid"] not in tombs:
+                continue
+            current = self.conn.execute(
+                select(T_THEMES.c.parent_pk).where(T_THEMES.c.pk == row["pk"])
+            ).first()
+            if current is None:
+                continue
+            for child in self.conn.execute(
+                select(T_THEMES.c.pk).where(T_THEMES.c.parent_pk == row["pk"])
+            ).all():
+                self.tx.update(T_THEMES, {"pk": child.pk}, {"parent_pk": current.parent_pk})
+            for table in (T_THEME_CODES, T_THEME_EXTRACTS):
+                for pk in self.conn.execute(
+                    select(table.c.pk).where(table.c.theme_pk == row["pk"])
+                ).scalars():
+                    self.tx.delete(table, {"pk": pk})
+            self._delete_relations_of(row["guid"])
+            self.tx.delete(T_THEMES, {"pk": row["pk"]})
+            self.r.themes_deleted.append(row["id"])
+
+    def themes(self) -> dict[int, int]:
+        """Their themes by guid: new ones added (id made unique), shared ones updated
+        from the later version; returns their theme pk -> ours."""
+        from qualcode.core.themes import free_id
+
+        ours = {r["guid"]: r for r in self.m._all(T_THEMES)}
+        taken = {r["id"] for r in ours.values()}
+        theirs = sorted(self.m.o.table(T_THEMES), key=lambda r: r["pk"])
+        theme_map: dict[int, int] = {}
+        inserted: set[int] = set()
+        newer: set[int] = set()  # shared themes whose later version is theirs
+        same: set[int] = set()  # shared themes at the same version on both sides
+        position = max((r["position"] for r in ours.values()), default=-1) + 1
+        for row in theirs:
+            if row["guid"] in self.m.tombs:
+                continue
+            problem = _theme_problem(row)
+            if problem is not None:
+                self.r.refused.append(f"their theme '{escape(str(row.get('id')))}': {problem}")
+                continue
+            mine = ours.get(row["guid"])
+            if mine is not None:
+                theme_map[row["pk"]] = mine["pk"]
+                if int(row["version"]) > int(mine["version"]):
+                    newer.add(row["pk"])
+                elif int(row["version"]) == int(mine["version"]):
+                    same.add(row["pk"])
+                changed, kept = merge_theme(mine, row)
+                if changed:
+                    self.tx.update(T_THEMES, {"pk": mine["pk"]}, changed)
+                    mine.update(changed)
+                    self.r.themes_updated.append(mine["id"])
+                for name in kept:
+                    self.r.notes.append(
+                        f"theme {mine['id']!r}: its {name} differs on their side (ours kept)"
+                    )
+                continue
+            new_id = free_id(row["id"], taken)
+            if new_id != row["id"]:
+                self.r.notes.append(
+                    f"their theme {row['id']!r} is another theme than ours of that id: "
+                    f"added as {new_id!r}"
+                )
+            taken.add(new_id)
+            values = {k: v for k, v in row.items() if k not in ("pk", "parent_pk")}
+            values.update(id=new_id, parent_pk=None, position=position)
+            position += 1
+            theme_map[row["pk"]] = self.tx.insert(T_THEMES, values)
+            inserted.add(row["pk"])
+            ours[row["guid"]] = {**values, "pk": theme_map[row["pk"]]}
+            self.r.themes_added.append(new_id)
+        # parents: a new theme takes its parent; a shared one the parent of the side
+        # with the later version (never a cycle)
+        parent_of = {
+            r.pk: r.parent_pk
+            for r in self.conn.execute(select(T_THEMES.c.pk, T_THEMES.c.parent_pk))
+        }
+        for row in theirs:
+            ours_pk = theme_map.get(row["pk"])
+            if ours_pk is None:
+                continue
+            wanted = theme_map.get(row["parent_pk"]) if row["parent_pk"] is not None else None
+            if row["parent_pk"] is not None and wanted is None:
+                continue  # their parent was refused or deleted: it stays where it is
+            mine = ours[row["guid"]]
+            if row["pk"] not in inserted and row["pk"] not in newer:
+                if parent_of.get(ours_pk) != wanted and row["pk"] in same:
+                    self.r.notes.append(
+                        f"theme {mine['id']!r}: its parent differs on their side (ours kept)"
+                    )
+                continue
+            if parent_of.get(ours_pk) == wanted:
+                continue
+            # refuse a cycle: the wanted parent must not be below the theme here
+            probe, seen = wanted, set()
+            while probe is not None and probe not in seen:
+                seen.add(probe)
+                if probe == ours_pk:
+                    break
+                probe = parent_of.get(probe)
+            if probe == ours_pk:
+                self.r.notes.append(
+                    f"theme {mine['id']!r}: their parent would make a cycle (ours kept)"
+                )
+                continue
+            self.tx.update(T_THEMES, {"pk": ours_pk}, {"parent_pk": wanted})
+            parent_of[ours_pk] = wanted
+        return theme_map
+
+    def members(self, theme_map: dict[int, int]) -> None:
+        ours = self.m._all(T_THEME_CODES)
+        guids = {r["guid"] for r in ours}
+        pairs = {(r["theme_pk"], r["code_pk"]) for r in ours}
+        counts: dict[int, int] = {}
+        for r in ours:
+            counts[r["theme_pk"]] = max(counts.get(r["theme_pk"], 0), r["position"] + 1)
+        for row in sorted(
+            self.m.o.table(T_THEME_CODES), key=lambda r: (r["theme_pk"], r["position"], r["pk"])
+        ):
+            if row["guid"] in guids or row["guid"] in self.m.tombs:
+                continue
+            theme_pk = theme_map.get(row["theme_pk"])
+            code_pk = self.m.code_map.get(row["code_pk"])
+            if theme_pk is None or code_pk is None or (theme_pk, code_pk) in pairs:
+                continue
+            position = counts.get(theme_pk, 0)
+            counts[theme_pk] = position + 1
+            values = {k: v for k, v in row.items() if k != "pk"}
+            values.update(theme_pk=theme_pk, code_pk=code_pk, position=position)
+            self.tx.insert(T_THEME_CODES, values)
+            pairs.add((theme_pk, code_pk))
+            guids.add(row["guid"])
+            self.r.theme_codes_added += 1
+
+    def extracts(self, theme_map: dict[int, int]) -> None:
+        ours = self.m._all(T_THEME_EXTRACTS)
+        guids = {r["guid"] for r in ours}
+        pairs = {(r["theme_pk"], r["coding_guid"]) for r in ours}
+        counts: dict[int, int] = {}
+        for r in ours:
+            counts[r["theme_pk"]] = max(counts.get(r["theme_pk"], 0), r["position"] + 1)
+        for row in sorted(
+            self.m.o.table(T_THEME_EXTRACTS), key=lambda r: (r["theme_pk"], r["position"], r["pk"])
+        ):
+            if row["guid"] in guids or row["guid"] in self.m.tombs:
+                continue
+            theme_pk = theme_map.get(row["theme_pk"])
+            coding = self.m.renamed_codings.get(row["coding_guid"], row["coding_guid"])
+            if theme_pk is None or (theme_pk, coding) in pairs:
+                continue
+            position = counts.get(theme_pk, 0)
+            counts[theme_pk] = position + 1
+            values = {k: v for k, v in row.items() if k != "pk"}
+            values.update(theme_pk=theme_pk, coding_guid=coding, position=position)
+            self.tx.insert(T_THEME_EXTRACTS, values)
+            pairs.add((theme_pk, coding))
+            guids.add(row["guid"])
+            self.r.extracts_added += 1
+
+    def relations(self) -> None:
+        from qualcode.core.themes import NODE_KINDS
+
+        ours = {r["guid"] for r in self.m._all(T_RELATIONS)}
+        live_themes = {r["guid"] for r in self.m._all(T_THEMES)}
+
+        def end(kind: str, guid: str) -> str | None:
+            if kind == "code":
+                return self.m.code_guid_map.get(guid)
+            if kind == "document":
+                return self.m.doc_guid_map.get(guid)
+            if kind == "passage":
+                return self.m.renamed_codings.get(guid, guid)
+            return guid if guid in live_themes else None
+
+        for row in sorted(self.m.o.table(T_RELATIONS), key=lambda r: r["guid"]):
+            if row["guid"] in ours or row["guid"] in self.m.tombs:
+                continue
+            if row["source_kind"] not in NODE_KINDS or row["target_kind"] not in NODE_KINDS:
+                self.r.refused.append("a relation with an unknown kind of end: refused")
+                continue
+            a = end(row["source_kind"], row["source_guid"])
+            b = end(row["target_kind"], row["target_guid"])
+            if a is None or b is None:
+                continue
+            values = {k: v for k, v in row.items() if k != "pk"}
+            values.update(source_guid=a, target_guid=b)
+            self.tx.insert(T_RELATIONS, values)
+            self.r.relations_added += 1

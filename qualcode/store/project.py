@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from qualcode.clock import new_guid, now
-from qualcode.core.codebook import Codebook
+from qualcode.core.codebook import Codebook, relations_to_data
 from qualcode.core.model import (
     CodeCount,
     Coding,
@@ -261,12 +261,14 @@ class Project(
                         },
                     )
                 tx.delete(T_CODES, {"pk": rows[code_id]["pk"]})
-            meta = {
+            meta: dict[str, Any] = {
                 "name": codebook.name,
                 "description": codebook.description,
                 "languages": list(codebook.languages),
                 "version": codebook.version,
             }
+            if codebook.relations is not None:
+                meta["relations"] = relations_to_data(codebook.relations)
             stored = conn.execute(
                 select(T_SETTINGS.c.value).where(T_SETTINGS.c.key == CODEBOOK_META)
             ).scalar()

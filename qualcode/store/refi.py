@@ -32,7 +32,11 @@ from qualcode.store.base import (
     T_CODINGS,
     T_DOCS,
     T_MEMOS,
+    T_RELATIONS,
     T_SETTINGS,
+    T_THEME_CODES,
+    T_THEME_EXTRACTS,
+    T_THEMES,
     T_TOMBS,
     ProjectBase,
     _Tx,
@@ -251,6 +255,7 @@ class RefiMixin(ProjectBase):
             for comment in plan.comments:
                 tx.insert(T_COMMENTS, comment)
             self._import_cases(tx, plan)
+            self._import_themes(tx, plan)
             for memo in plan.memos:
                 target = self._target_guid_for(conn, memo.kind, memo.target)
                 tx.insert(
@@ -288,7 +293,100 @@ class RefiMixin(ProjectBase):
         if kind == "code":
             pk = self._code_pk(conn, target)
             return conn.execute(select(T_CODES.c.guid).where(T_CODES.c.pk == pk)).scalar()  # type: ignore[no-any-return]
+        if kind == "theme":
+            return conn.execute(  # type: ignore[no-any-return]
+                select(T_THEMES.c.guid).where(
+                    (T_THEMES.c.guid == target) | (T_THEMES.c.id == target)
+                )
+            ).scalar()
         return conn.execute(select(T_CASES.c.guid).where(T_CASES.c.name == target)).scalar()  # type: ignore[no-any-return]
+
+    def _import_themes(self, tx: _Tx, plan: ImportPlan) -> None:
+        """Themes (parents first), their member codes and key extracts, relations."""
+        conn = tx.conn
+        theme_pk = {r.guid: r.pk for r in conn.execute(select(T_THEMES.c.guid, T_THEMES.c.pk))}
+        siblings: dict[int | None, int] = {}
+        for parent_pk, n in conn.execute(
+            select(T_THEMES.c.parent_pk, func.count()).group_by(T_THEMES.c.parent_pk)
+        ):
+            siblings[parent_pk] = int(n)
+        for row in plan.themes:
+            if row["guid"] in theme_pk:
+                continue
+            parent_pk = theme_pk.get(row["parent"]) if row["parent"] else None
+            position = siblings.get(parent_pk, 0)
+            siblings[parent_pk] = position + 1
+            theme_pk[row["guid"]] = tx.insert(
+                T_THEMES,
+                {
+                    "guid": row["guid"],
+                    "id": row["id"],
+                    "parent_pk": parent_pk,
+                    "position": position,
+                    "label": convert.label_to_db(row["label"]),
+                    "definition": row["definition"],
+                    "status": row["status"],
+                    "reason": row["reason"],
+                    "color": row["color"],
+                    "coder": row["coder"],
+                    "created": row["created"],
+                    "version": row["version"],
+                },
+            )
+        pks = self._code_pks(conn)
+        pairs = {
+            (r.theme_pk, r.code_pk)
+            for r in conn.execute(select(T_THEME_CODES.c.theme_pk, T_THEME_CODES.c.code_pk))
+        }
+        used = {g for (g,) in conn.execute(select(T_THEME_CODES.c.guid))}
+        for theme_guid, code_id, guid in plan.theme_codes:
+            t_pk, c_pk = theme_pk.get(theme_guid), pks.get(code_id)
+            if t_pk is None or c_pk is None or (t_pk, c_pk) in pairs or guid in used:
+                continue
+            pairs.add((t_pk, c_pk))
+            used.add(guid)
+            tx.insert(
+                T_THEME_CODES,
+                {
+                    "guid": guid,
+                    "theme_pk": t_pk,
+                    "code_pk": c_pk,
+                    "position": sum(1 for p in pairs if p[0] == t_pk) - 1,
+                    "coder": self.coder,
+                    "created": now(),
+                },
+            )
+        have = {
+            (r.theme_pk, r.coding_guid)
+            for r in conn.execute(
+                select(T_THEME_EXTRACTS.c.theme_pk, T_THEME_EXTRACTS.c.coding_guid)
+            )
+        }
+        used = {g for (g,) in conn.execute(select(T_THEME_EXTRACTS.c.guid))}
+        for theme_guid, coding_guid, translation, guid in plan.theme_extracts:
+            t_pk = theme_pk.get(theme_guid)
+            if t_pk is None or (t_pk, coding_guid) in have or guid in used:
+                continue
+            have.add((t_pk, coding_guid))
+            used.add(guid)
+            tx.insert(
+                T_THEME_EXTRACTS,
+                {
+                    "guid": guid,
+                    "theme_pk": t_pk,
+                    "coding_guid": coding_guid,
+                    "position": sum(1 for h in have if h[0] == t_pk) - 1,
+                    "translation": translation,
+                    "coder": self.coder,
+                    "created": now(),
+                },
+            )
+        used = {g for (g,) in conn.execute(select(T_RELATIONS.c.guid))}
+        for rel in plan.relations:
+            if rel["guid"] in used:
+                continue
+            used.add(rel["guid"])
+            tx.insert(T_RELATIONS, dict(rel))
 
     def _import_codes(self, tx: _Tx, plan: ImportPlan) -> None:
         conn = tx.conn

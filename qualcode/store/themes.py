@@ -146,7 +146,7 @@ class ThemesMixin(ProjectBase):
         ).scalar()
         meta = json.loads(raw) if raw else {}
         data = meta.get("relations")
-        return relation_types_from_data(data) if data else DEFAULT_RELATION_TYPES
+        return relation_types_from_data(data) if data is not None else DEFAULT_RELATION_TYPES
 
     def relations(self) -> list[Relation]:
         """Every relation, oldest first, with both ends named."""

@@ -28,7 +28,7 @@ BAD_CODEBOOKS: list[tuple[str, list[str]]] = [
         "unknown_field.yaml",
         [
             "5:5: unknown field 'colour' in code 'procedure' (allowed: id, label, description, inclusion, "
-            "exclusion, examples, color, key, children, aliases, rules, parent, memo)"
+            "exclusion, examples, color, key, children, aliases, rules, parent, memo, valence)"
         ],
     ),
     (
@@ -58,6 +58,29 @@ BAD_CODEBOOKS: list[tuple[str, list[str]]] = [
     ),
     ("empty.yaml", [": the codebook is empty (add a 'codes:' list)"]),
     ("latin1.yaml", [":4: not valid UTF-8 (save the codebook as UTF-8)"]),
+    (
+        "bad_valence.yaml",
+        [
+            "5:14: bad valence 'bad' for code 'time' (use one of: negative, positive, neutral, mixed)"
+        ],
+    ),
+    (
+        "bad_relations.yaml",
+        [
+            "5:16: bad direction 'sideways' for relation type 'leads_to' (use directed or undirected)",
+            "6:9: duplicate relation type id 'leads_to' (every id must be unique)",
+            "8:9: bad relation type id 'Bad Id' (use lowercase letters, digits and '_', e.g. leads_to)",
+            "11:5: unknown field 'colour' in relation type 'causes' (allowed: id, label, direction)",
+            "13:5: relation type 'nolabel' has no 'label'",
+        ],
+    ),
+    (
+        "relations_not_a_list.yaml",
+        [
+            "2:12: 'relations' must be a list of relation types (each with id, label and "
+            "direction (directed or undirected))"
+        ],
+    ),
 ]
 
 
@@ -166,3 +189,44 @@ def test_colour_is_normalised() -> None:
     cb = load_codebook_text('codes:\n  - {id: a, label: A, color: "#ABC"}\n')
     assert cb["a"].color == "#aabbcc"
     assert cb.color_of("a") == "#aabbcc"
+
+
+def test_valence_and_relations_round_trip_and_default() -> None:
+    text = (
+        "version: 1\n"
+        "relations:\n"
+        "  - {id: causes, label: {id: menyebabkan, en: causes}}\n"
+        "  - {id: sits_with, label: sits with, direction: undirected}\n"
+        "codes:\n"
+        "  - {id: time, label: Time, valence: negative}\n"
+    )
+    cb = load_codebook_text(text)
+    assert cb["time"].valence == "negative"
+    assert cb.relations is not None
+    assert [(t.id, t.directed) for t in cb.relation_types] == [
+        ("causes", True),
+        ("sits_with", False),
+    ]
+    assert parse_codebook(codebook_to_data(cb)) == cb
+    plain = load_codebook_text("version: 1\ncodes:\n  - {id: time, label: Time}\n")
+    assert plain.relations is None
+    assert [t.id for t in plain.relation_types] == [
+        "is_part_of",
+        "leads_to",
+        "contradicts",
+        "is_associated_with",
+        "illustrates",
+        "refines",
+    ]
+    assert "relations" not in codebook_to_data(plain)
+
+
+def test_shipped_codebook_gives_every_sub_code_a_valence() -> None:
+    cb = load_codebook(CODEBOOK)
+    subs = [c for c in cb.codes if c.parent is not None]
+    assert len(subs) == 24
+    assert all(c.valence in ("negative", "positive") for c in subs)
+    assert all(c.valence is None for c in cb.codes if c.parent is None)
+    assert cb["time.late_letters"].valence == "negative"
+    assert cb["competence.friendly_helpful"].valence == "positive"
+    assert sum(c.valence == "negative" for c in subs) == 14

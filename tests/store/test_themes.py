@@ -257,3 +257,58 @@ def test_theme_memos(matrix_project: Project) -> None:
     memo = matrix_project.add_memo("theme", "Waiting", "the core of the study")
     assert memo.kind == "theme" and memo.target == "waiting"
     assert [m.text for m in matrix_project.memos("theme")] == ["the core of the study"]
+
+
+def test_the_relation_vocabulary_and_valence_travel_with_the_codebook_file(
+    empty_project: Project, tmp_path: Path
+) -> None:
+    from qualcode.services.codebook import sync_codebook, write_back
+
+    path = Path(str(empty_project.get_setting("codebook_path")))
+    text = path.read_text(encoding="utf-8")
+    assert "relations:" not in text
+    assert [t.id for t in empty_project.relation_types()][:2] == ["is_part_of", "leads_to"]
+    assert empty_project.code_valences()["time.late_letters"] == "negative"
+    text = text.replace(
+        "codes:\n",
+        "relations:\n  - id: causes\n    label: {id: menyebabkan, en: causes}\n"
+        "    direction: directed\ncodes:\n",
+        1,
+    )
+    path.write_text(text, encoding="utf-8")
+    sync_codebook(empty_project, backup=False)
+    assert [(t.id, t.label_in("en")) for t in empty_project.relation_types()] == [
+        ("causes", "causes")
+    ]
+    empty_project.update_code("time", valence="mixed")
+    write_back(empty_project)
+    written = path.read_text(encoding="utf-8")
+    assert "relations:\n  - id: causes\n" in written
+    assert '    key: "2"\n    valence: mixed\n' in written
+    with pytest.raises(InputError, match="bad valence 'bad'"):
+        empty_project.update_code("time", valence="bad")
+
+
+def test_codebook_merge_keeps_both_sides_relation_types_and_valences() -> None:
+    from qualcode.core.codebook import Code, Codebook, RelationType
+    from qualcode.core.merge import merge_codebooks
+
+    base = Codebook((Code("a", "A"), Code("b", "B")))
+    ours = Codebook(
+        (Code("a", "A", valence="negative"), Code("b", "B")),
+        relations=(RelationType("causes", "causes"),),
+    )
+    theirs = Codebook(
+        (Code("a", "A"), Code("b", "B", valence="positive")),
+        relations=(RelationType("blocks", "blocks", False),),
+    )
+    merged = merge_codebooks(ours, theirs, base).codebook
+    assert (merged["a"].valence, merged["b"].valence) == ("negative", "positive")
+    assert merged.relations is not None
+    assert [t.id for t in merged.relations] == ["causes", "blocks"]
+    clash = merge_codebooks(
+        Codebook((Code("a", "A", valence="negative"),)),
+        Codebook((Code("a", "A", valence="positive"),)),
+        Codebook((Code("a", "A"),)),
+    )
+    assert [(c.code, c.field) for c in clash.conflicts] == [("a", "valence")]
