@@ -147,7 +147,8 @@ def render_svg(layout: Layout, *, title: str | None = None) -> str:
             f"<title>{escape(n.label)} ({n.passages})</title>"
             f'<circle cx="{_fmt(p.x)}" cy="{_fmt(p.y)}" r="{_fmt(p.r)}" fill="{n.color}" '
             f'stroke="{stroke}" stroke-width="{sw}"{dash}/>'
-            f'<g fill="#222222">{_text(p)}</g></g>'
+            f'<g fill="#222222" stroke="#ffffff" stroke-width="3" paint-order="stroke" '
+            f'stroke-linejoin="round">{_text(p)}</g></g>'
         )
     out.append("</g>")
     legend = _legend(layout)

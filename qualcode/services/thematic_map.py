@@ -209,6 +209,30 @@ def map_format(path: Path) -> str:
     return fmt
 
 
+def write_map(
+    project: Project,
+    path: Path,
+    *,
+    themes: Sequence[str] | None = None,
+    at: str | None = None,
+    lang: str | None = None,
+) -> tuple[MapState, Layout]:
+    """Write the map to ``path`` (.svg, .dot or .graphml), whole or not at all.
+
+    Raises:
+        InputError: a bad suffix or folder, an unknown theme, a bad time.
+    """
+    from qualcode.exporters.base import atomic_text
+
+    fmt = map_format(path)
+    state = map_state(project, themes=themes, at=at, lang=lang)
+    laid = layout(state.data)
+    text = render_map(laid, fmt)
+    with atomic_text(path) as fh:
+        fh.write(text)
+    return state, laid
+
+
 __all__ = [
     "MAP_FORMATS",
     "MapState",
@@ -218,4 +242,5 @@ __all__ = [
     "parse_at",
     "render_map",
     "render_map_svg",
+    "write_map",
 ]
