@@ -450,12 +450,16 @@ class Layout:
         placed: every node's place, in the order of ``data.nodes``.
         width: the viewBox width.
         height: the viewBox height.
+        x0: the viewBox's left (below 0 only when a stored position lies there).
+        y0: the viewBox's top (likewise).
     """
 
     data: MapData
     placed: tuple[Placed, ...]
     width: float
     height: float
+    x0: float = 0.0
+    y0: float = 0.0
 
     def at(self, key: str) -> Placed | None:
         """The place of the node with this key."""
@@ -569,7 +573,12 @@ def _sweep(placed: list[Placed], movable: list[bool]) -> None:
 
 
 def layout(data: MapData) -> Layout:
-    """Lay the map out (see the module docstring); deterministic."""
+    """Lay the map out (see the module docstring); deterministic.
+
+    The computed drawing starts at (:data:`MARGIN`, under the title); stored
+    positions are used as they are, and the canvas (``x0``, ``y0``, ``width``,
+    ``height``) grows to hold them, so a position written out comes back the same.
+    """
     most_theme = max((n.passages for n in data.nodes if n.kind == "theme"), default=0)
     most_code = max((n.passages for n in data.nodes if n.kind != "theme"), default=0)
     proto: dict[str, Placed] = {}
@@ -620,6 +629,14 @@ def layout(data: MapData) -> Layout:
         for p in items:
             final[p.node.key] = replace(p, x=round(p.x + ox, 3), y=round(p.y + oy, 3))
     placed_list = [final[n.key] for n in data.nodes]
+    title_h = THEME_FONT * 2
+    if placed_list:
+        # the computed drawing starts at the margin, under the title
+        boxes = [p.box() for p in placed_list]
+        dx = MARGIN - min(b.x0 for b in boxes)
+        dy = MARGIN + title_h - min(b.y0 for b in boxes)
+        placed_list = [replace(p, x=p.x + dx, y=p.y + dy) for p in placed_list]
+    # a stored position wins, as it is (the canvas grows to hold it)
     movable = [True] * len(placed_list)
     for i, p in enumerate(placed_list):
         pos = data.positions.get(p.node.key)
@@ -628,18 +645,23 @@ def layout(data: MapData) -> Layout:
             movable[i] = False
     _separate(placed_list, movable)
     _sweep(placed_list, movable)
+    placed_list = [replace(p, x=round(p.x, 2), y=round(p.y, 2)) for p in placed_list]
+    title_w = text_width(data.title, THEME_FONT) + 2 * MARGIN
     if not placed_list:
-        return Layout(data, (), 2 * MARGIN + 200, 2 * MARGIN + 60)
+        return Layout(data, (), max(2 * MARGIN + 200, title_w), 2 * MARGIN + 60)
     boxes = [p.box() for p in placed_list]
-    x0 = min(b.x0 for b in boxes)
-    y0 = min(b.y0 for b in boxes)
-    x1 = max(b.x1 for b in boxes)
-    y1 = max(b.y1 for b in boxes)
-    title_h = THEME_FONT * 2
-    dx, dy = MARGIN - x0, MARGIN + title_h - y0
-    shifted = tuple(replace(p, x=round(p.x + dx, 2), y=round(p.y + dy, 2)) for p in placed_list)
-    width = max(round(x1 - x0 + 2 * MARGIN, 2), text_width(data.title, THEME_FONT) + 2 * MARGIN)
-    return Layout(data, shifted, width, round(y1 - y0 + 2 * MARGIN + title_h, 2))
+    x0 = min(0.0, min(b.x0 for b in boxes) - MARGIN)
+    y0 = min(0.0, min(b.y0 for b in boxes) - MARGIN - title_h)
+    x1 = max(b.x1 for b in boxes) + MARGIN
+    y1 = max(b.y1 for b in boxes) + MARGIN
+    return Layout(
+        data,
+        tuple(placed_list),
+        round(max(x1 - x0, title_w), 2),
+        round(y1 - y0, 2),
+        x0=round(x0, 2),
+        y0=round(y0, 2),
+    )
 
 
 def data_kind(proto: Mapping[str, Placed], key: str) -> str:

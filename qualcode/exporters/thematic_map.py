@@ -70,6 +70,10 @@ def svg_size(layout: Layout) -> tuple[float, float]:
     return width, layout.height + (len(legend) * LEGEND_FONT * 1.8 if legend else 0.0)
 
 
+def _left(layout: Layout) -> float:
+    return layout.x0 + MARGIN
+
+
 def _text(p: Placed) -> str:
     return (
         f'<text x="{_fmt(p.x)}" y="{_fmt(p.baseline)}" font-size="{_fmt(p.font)}" '
@@ -91,7 +95,8 @@ def render_svg(layout: Layout, *, title: str | None = None) -> str:
     where = {p.node.key: p for p in layout.placed}
     out = [
         '<svg xmlns="http://www.w3.org/2000/svg" '
-        f'viewBox="0 0 {_fmt(width)} {_fmt(height)}" width="{_fmt(width)}" '
+        f'viewBox="{_fmt(layout.x0)} {_fmt(layout.y0)} {_fmt(width)} {_fmt(height)}" '
+        f'width="{_fmt(width)}" '
         f'height="{_fmt(height)}" role="img" aria-labelledby="map-title" '
         f"font-family={quoteattr(FONT_FAMILY)}>",
         f'<title id="map-title">{escape(title)}</title>',
@@ -104,9 +109,12 @@ def render_svg(layout: Layout, *, title: str | None = None) -> str:
             f'<path d="M0,0 L10,5 L0,10 z" fill="{color}"/></marker>'
         )
     out.append("</defs>")
-    out.append(f'<rect x="0" y="0" width="{_fmt(width)}" height="{_fmt(height)}" fill="#ffffff"/>')
     out.append(
-        f'<text x="{_fmt(MARGIN)}" y="{_fmt(MARGIN + THEME_FONT)}" '
+        f'<rect x="{_fmt(layout.x0)}" y="{_fmt(layout.y0)}" width="{_fmt(width)}" '
+        f'height="{_fmt(height)}" fill="#ffffff"/>'
+    )
+    out.append(
+        f'<text x="{_fmt(_left(layout))}" y="{_fmt(layout.y0 + MARGIN + THEME_FONT)}" '
         f'font-size="{_fmt(THEME_FONT)}" fill="#222222">{escape(title)}</text>'
     )
     out.append('<g class="edges" fill="none">')
@@ -152,14 +160,15 @@ def render_svg(layout: Layout, *, title: str | None = None) -> str:
         )
     out.append("</g>")
     legend = _legend(layout)
-    y = layout.height
+    y = layout.y0 + layout.height
+    left = _left(layout)
     for words, color, dashed in legend:
         dash = ' stroke-dasharray="5,3"' if dashed else ""
         mid = y + LEGEND_FONT * 0.6
         out.append(
-            f'<line x1="{_fmt(MARGIN)}" y1="{_fmt(mid)}" x2="{_fmt(MARGIN + 30)}" '
+            f'<line x1="{_fmt(left)}" y1="{_fmt(mid)}" x2="{_fmt(left + 30)}" '
             f'y2="{_fmt(mid)}" stroke="{color}" stroke-width="1.6"{dash}/>'
-            f'<text class="legend" x="{_fmt(MARGIN + 40)}" y="{_fmt(y + LEGEND_FONT)}" '
+            f'<text class="legend" x="{_fmt(left + 40)}" y="{_fmt(y + LEGEND_FONT)}" '
             f'font-size="{_fmt(LEGEND_FONT)}" fill="#222222">{escape(words)}</text>'
         )
         y += LEGEND_FONT * 1.8
@@ -178,7 +187,7 @@ def _dot_str(value: str) -> str:
 def render_dot(layout: Layout) -> str:
     """Graphviz DOT with the positions pinned (``neato -n2 -Tsvg`` draws qualcode's
     layout; ``dot`` lays it out anew)."""
-    _w, height = layout.width, layout.height
+    height = layout.y0 + layout.height
     colors = _relation_colors(layout)
     out = [
         f"digraph {_dot_str(layout.data.title)} {{",

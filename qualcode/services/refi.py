@@ -56,6 +56,8 @@ from qualcode.core.refi import (
     RefiCase,
     RefiCode,
     RefiCoding,
+    RefiEdge,
+    RefiGraph,
     RefiLink,
     RefiNote,
     RefiProject,
@@ -63,6 +65,7 @@ from qualcode.core.refi import (
     RefiSource,
     RefiUser,
     RefiVariable,
+    RefiVertex,
     derived_guid,
     parse_color,
     plan_code_import,
@@ -361,10 +364,12 @@ def _project_model(
                 },
             )
         )
+    graphs = _map_graphs(project, exported, {link.guid for link in links})
     return RefiProject(
         name=name,
         sets=tuple(sets),
         links=tuple(links),
+        graphs=graphs,
         users=tuple(RefiUser(g, n) for n, g in sorted(users.items())),
         codes=tuple(codes),
         variables=tuple(variables),
@@ -374,6 +379,64 @@ def _project_model(
         project_notes=tuple(project_notes),
         creating_user=users.get(project.coder),
         meta={"codebook": codebook_meta} if codebook_meta else {},
+    )
+
+
+def _map_graphs(
+    project: Project, exported: set[str], link_guids: set[str]
+) -> tuple[RefiGraph, ...]:
+    """The thematic map as one ``Graph``: a vertex per node at its place (its box:
+    ``firstX/Y`` top left, ``secondX/Y`` bottom right, centred on the node), an edge
+    per line; a relation's edge represents its ``Link``."""
+    from qualcode.services.thematic_map import map_layout
+
+    if not project.themes().themes:
+        return ()
+    laid = map_layout(project)
+    vertices: list[RefiVertex] = []
+    vertex_of: dict[str, str] = {}
+    for p in laid.placed:
+        n = p.node
+        if n.kind == "passage" and n.guid not in exported:
+            continue
+        x, y, r = round(p.x), round(p.y), max(1, round(p.r))
+        guid = derived_guid("map-vertex", n.key)
+        vertex_of[n.key] = guid
+        vertices.append(
+            RefiVertex(
+                guid=guid,
+                represented=n.guid or None,
+                name=n.label,
+                first=(x - r, y - r),
+                second=(x + r, y + r),
+                color=n.color,
+            )
+        )
+    edges: list[RefiEdge] = []
+    for i, e in enumerate(laid.data.edges):
+        a, b = vertex_of.get(e.source), vertex_of.get(e.target)
+        if a is None or b is None:
+            continue
+        relation = e.kind == "relation" and e.guid in link_guids
+        edges.append(
+            RefiEdge(
+                guid=derived_guid("map-edge", e.source, e.target, e.kind, e.guid or str(i)),
+                source=a,
+                target=b,
+                represented=e.guid if relation else None,
+                name=e.label if e.kind == "relation" else e.kind,
+                direction=("OneWay" if e.directed else "Associative")
+                if e.kind == "relation"
+                else "OneWay",
+            )
+        )
+    return (
+        RefiGraph(
+            guid=derived_guid("map-graph", "thematic map"),
+            name="Thematic map",
+            vertices=tuple(vertices),
+            edges=tuple(edges),
+        ),
     )
 
 
@@ -642,6 +705,7 @@ class _Planner:
             self.memos()
             self.themes()
             self.relations()
+            self.map_positions()
             if self.refi.name and not self.project.document_names():
                 # a project made from the file takes its name; one that already
                 # holds documents keeps its own
@@ -1420,6 +1484,58 @@ class _Planner:
                 }
             )
             tally.added += 1
+
+    def map_positions(self) -> None:
+        """The vertices of a graph (qualcode's thematic map, else the file's first
+        graph) place the map's nodes they represent; a node the project has already
+        placed keeps its place."""
+        from qualcode.store.thematic_map import POSITIONS_KEY
+
+        if not self.refi.graphs:
+            return
+        ours = derived_guid("map-graph", "thematic map")
+        graph = next((g for g in self.refi.graphs if g.guid == ours), self.refi.graphs[0])
+        theme_id = {t.guid: t.id for t in self.project.themes()}
+        theme_id.update({row["guid"]: row["id"] for row in self.plan.themes})
+        docs = self.project.document_records()
+        doc_guid = {n: r["guid"] for n, r in docs.items()}
+        for doc, _sentences, doc_g in self.plan.documents:
+            doc_guid[doc.name] = doc_g
+        codings_here = self.project.known_guids()["coding"] | self.coding_guids
+        selections = {c.selection: c.guid for src in self.refi.sources for c in src.codings}
+        placed: dict[str, list[float]] = {}
+        missing = 0
+        for v in graph.vertices:
+            rep = v.represented
+            key: str | None = None
+            if rep is None:
+                pass
+            elif rep in self.code_ids:
+                key = f"code:{self.code_ids[rep]}"
+            elif rep in theme_id:
+                key = f"theme:{theme_id[rep]}"
+            elif rep in self.doc_of:
+                key = f"document:{doc_guid[self.doc_of[rep]]}"
+            elif selections.get(rep, rep) in codings_here:
+                key = f"passage:{selections.get(rep, rep)}"
+            if key is None:
+                missing += 1
+                continue
+            x, y = v.centre
+            placed[key] = [x, y]
+        if placed:
+            self.plan.settings[POSITIONS_KEY] = dict(sorted(placed.items()))
+            self.report.notes.append(
+                f"graph {graph.name or graph.guid!r}: {len(placed)} vertices placed on the "
+                "thematic map"
+                + (
+                    f"; {missing} stand for nothing in the project and were left out"
+                    if missing
+                    else ""
+                )
+            )
+        if len(self.refi.graphs) > 1:
+            self.report.skipped["graphs"] = len(self.refi.graphs) - 1
 
 
 def _pick(value: object, allowed: set[str], default: str) -> str:

@@ -405,7 +405,7 @@ class ReportSummary:
     links: int
 
 
-def _map_figure(project: Project, names: Pseudonymizer, lang: str | None) -> dict[str, str]:
+def _map_figure(project: Project, names: Pseudonymizer, lang: str | None) -> tuple[str, str]:
     """The thematic map for the report: documents and passages on it pseudonymized."""
     from qualcode.core.thematic_map import layout
     from qualcode.exporters.thematic_map import render_svg
@@ -430,7 +430,7 @@ def _map_figure(project: Project, names: Pseudonymizer, lang: str | None) -> dic
         "with its passages; coloured lines are the relations, dashed when undirected; "
         "a dashed ring marks a candidate theme."
     ).format(themes=themes, codes=codes)
-    return {"thematic_map": render_svg(layout(data)), "map_caption": caption}
+    return render_svg(layout(data)), caption
 
 
 def write_report(
@@ -495,7 +495,8 @@ def write_report(
         )
         data = dataclasses.replace(data, scorecard=dataclasses.replace(book, sheets=sheets))
     if project.themes().themes:
-        data = dataclasses.replace(data, **_map_figure(project, names, label_lang))
+        svg, caption = _map_figure(project, names, label_lang)
+        data = dataclasses.replace(data, thematic_map=svg, map_caption=caption)
     links = write_html(data, output)
     return ReportSummary(
         output,
