@@ -20,6 +20,7 @@ from qualcode.tui.screens.thematic_map import MapScreen
 from qualcode.tui.screens.themes import ThemesScreen
 from tests.tui.test_snapshots_sizes import SIZES, ids, settle
 from tests.tui.test_themes_screen import code_some
+from tests.tui.test_tmux import Tmux, tmux, workbench  # noqa: F401  (fixture)
 
 
 def analyse(demo_dir: Path) -> None:
@@ -31,7 +32,9 @@ def analyse(demo_dir: Path) -> None:
             {"id": "Prosedur berbelit", "en": "Winding procedures"},
             codes=["procedure.not_sop", "procedure.unclear_requirements"],
         )
-        project.add_theme("Surat terlambat", parent="prosedur_berbelit", codes=["time.late_letters"])
+        project.add_theme(
+            "Surat terlambat", parent="prosedur_berbelit", codes=["time.late_letters"]
+        )
         project.add_theme("Biaya", codes=["cost"])
         project.add_relation("theme:biaya", "theme:prosedur_berbelit", "leads_to")
     finally:
@@ -178,3 +181,28 @@ def test_map_snapshots(
         await pilot.pause(0.2)
 
     assert snap_compare(make_app(), terminal_size=size, run_before=run)
+
+
+def test_the_real_binary_reaches_the_map_at_80x24(demo_dir: Path, tmux: Tmux) -> None:  # noqa: F811
+    """In tmux at 80x24: P opens the map on the first theme, tab the next, enter a
+    code's passages, escape back to the map and to coding."""
+    analyse(demo_dir)
+    tmux.start(workbench(demo_dir), width=80, height=24)
+    tmux.wait_for("sentence 1/")
+    tmux.keys("P")
+    screen = tmux.wait_for("theme 1 of 2: tab for the next")
+    assert "● Prosedur berbelit (24)" in screen
+    assert "│  └─ ■ Surat tidak selesai sesuai waktu SOP (8)" in screen
+    assert "← mengarah ke ● Biaya (0)" in screen
+    tmux.keys("Tab")
+    tmux.wait_for("theme 2 of 2")
+    tmux.keys("p")
+    tmux.wait_for("theme 1 of 2")
+    tmux.keys("j", "j", "j", "Enter")
+    tmux.wait_for("8 passages in 8 documents")
+    tmux.keys("Escape")
+    tmux.wait_for("theme 1 of 2")
+    tmux.keys("Escape")
+    tmux.wait_for("sentence 1/")
+    tmux.keys("q")
+    tmux.wait_gone()

@@ -206,21 +206,21 @@ class MapScreen(Screen[Jump | None]):
         canvas.put(row + 1, col + width - 1, "│", "dim")
         r = row + 2
 
-        def walk(parent: str, depth: int) -> None:
+        def walk(parent: str, prefix: str) -> None:
             nonlocal r
             kids = children.get(parent, [])
             for i, n in enumerate(kids):
                 last = i == len(kids) - 1
-                indent = 2 + depth * 3
                 canvas.put(r, col, "│", "dim")
-                canvas.put(r, col + indent, ("└─ " if last else "├─ "), "dim")
-                text = _fit(self._label(n), inner - indent - 3)
-                self._spot(canvas, n.key, r, col + indent + 3, text, n.color)
+                canvas.put(r, col + 2, prefix + ("└─ " if last else "├─ "), "dim")
+                indent = 2 + len(prefix) + 3
+                text = _fit(self._label(n), inner - indent)
+                self._spot(canvas, n.key, r, col + indent, text, n.color)
                 canvas.put(r, col + width - 1, "│", "dim")
                 r += 1
-                walk(n.key, depth + 1)
+                walk(n.key, prefix + ("   " if last else "│  "))
 
-        walk(top, 0)
+        walk(top, "")
         # the relations of the theme's nodes
         keys = {top, *(n.key for n in members)}
         for e in self.data.edges:
