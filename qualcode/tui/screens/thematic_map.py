@@ -52,33 +52,44 @@ class Spot:
 
 
 class _Canvas:
-    """Lines of styled text, written at any place."""
+    """A grid of (character, style) cells, written at any place, made into styled
+    text once at the end (cheap however many panels share a line)."""
 
     def __init__(self) -> None:
-        self.lines: list[Text] = []
+        self.lines: list[list[tuple[str, str]]] = []
 
-    def put(self, row: int, col: int, text: str | Text, style: str = "") -> None:
+    def put(self, row: int, col: int, text: str, style: str = "") -> None:
+        self.put_parts(row, col, [(text, style)])
+
+    def put_parts(self, row: int, col: int, parts: list[tuple[str, str]]) -> None:
         while len(self.lines) <= row:
-            self.lines.append(Text())
+            self.lines.append([])
         line = self.lines[row]
-        if len(line) < col:
-            line.append(" " * (col - len(line)))
-        piece = text if isinstance(text, Text) else Text(text, style=style)
-        if len(line) > col:
-            tail = line[col + len(piece) :] if len(line) > col + len(piece) else Text()
-            head = line[:col]
-            head.append_text(piece)
-            head.append_text(tail)
-            self.lines[row] = head
-        else:
-            line.append_text(piece)
+        for text, style in parts:
+            for ch in text:
+                if len(line) < col:
+                    line.extend([(" ", "")] * (col - len(line)))
+                if len(line) == col:
+                    line.append((ch, style))
+                else:
+                    line[col] = (ch, style)
+                col += 1
 
     def text(self) -> Text:
         out = Text()
         for i, line in enumerate(self.lines):
             if i:
                 out.append("\n")
-            out.append_text(line)
+            run: list[str] = []
+            style = None
+            for ch, st in line:
+                if st != style and run:
+                    out.append("".join(run), style=style or "")
+                    run = []
+                style = st
+                run.append(ch)
+            if run:
+                out.append("".join(run), style=style or "")
         return out
 
 
@@ -268,19 +279,18 @@ class MapScreen(Screen[Jump | None]):
         else:
             chosen = key == self.focus_key and self._first(key)
         style = "reverse bold" if chosen else ("bold" if bold else "")
-        piece = Text()
-        piece.append(text[0], style=f"{color} {style}".strip())
-        piece.append(text[1:], style=style)
-        canvas.put(row, col, piece)
+        canvas.put_parts(row, col, [(text[0], f"{color} {style}".strip()), (text[1:], style)])
         self.spots.append(Spot(key, row, col, len(text), goto))
+        self._keys_drawn.add(key)
 
     def _first(self, key: str) -> bool:
-        return all(s.key != key for s in self.spots)
+        return key not in self._keys_drawn
 
     def draw(self) -> None:
         """Draw the map for the screen's width."""
         assert self.data is not None
         self.spots = []
+        self._keys_drawn: set[str] = set()
         canvas = _Canvas()
         themes = len(self.tops)
         codes = sum(1 for n in self.data.nodes if n.kind == "code")
