@@ -16,7 +16,7 @@ from textual.pilot import Pilot
 from qualcode.store import open_project
 from qualcode.tui.app import QualcodeApp
 from qualcode.tui.screens.retrieval import RetrievalScreen
-from qualcode.tui.screens.thematic_map import MapScreen
+from qualcode.tui.screens.thematic_map import MapCanvas, MapScreen
 from qualcode.tui.screens.themes import ThemesScreen
 from tests.tui.test_snapshots_sizes import SIZES, ids, settle
 from tests.tui.test_themes_screen import code_some
@@ -163,7 +163,7 @@ async def test_no_themes_says_what_to_do(make_app: Callable[..., QualcodeApp]) -
         await pilot.press("P")
         await pilot.pause()
         m = _map(pilot)
-        text = str(m.query_one("#map-canvas").render())
+        text = m.query_one(MapCanvas).plain
         assert "No themes yet" in text
         await pilot.press("j", "enter", "tab")  # nothing to move to, nothing breaks
 

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import ScrollableContainer
-from textual.geometry import Region
+from textual.geometry import Region, Size
 from textual.screen import Screen
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 from textual.widgets import Footer, Static
 
 from qualcode.core.thematic_map import MapData, MapNode
@@ -75,22 +78,60 @@ class _Canvas:
                     line[col] = (ch, style)
                 col += 1
 
-    def text(self) -> Text:
-        out = Text()
-        for i, line in enumerate(self.lines):
-            if i:
-                out.append("\n")
-            run: list[str] = []
-            style = None
-            for ch, st in line:
-                if st != style and run:
-                    out.append("".join(run), style=style or "")
-                    run = []
-                style = st
-                run.append(ch)
-            if run:
-                out.append("".join(run), style=style or "")
-        return out
+
+class MapCanvas(ScrollView, can_focus=True):
+    """The drawn map, line by line on demand (a large map costs no more to show than
+    the lines on screen)."""
+
+    DEFAULT_CSS = """
+    MapCanvas { height: 1fr; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__(id="map-canvas")
+        self.lines: list[list[tuple[str, str]]] = []
+        self._styles: dict[str, Style] = {}
+
+    def show(self, canvas: _Canvas) -> None:
+        """Show a new drawing."""
+        self.lines = canvas.lines
+        width = max((len(line) for line in self.lines), default=0)
+        self.virtual_size = Size(width, len(self.lines))
+        self.refresh()
+
+    @property
+    def plain(self) -> str:
+        """The drawing as plain text (for tests and screen readers)."""
+        return "\n".join("".join(ch for ch, _st in line) for line in self.lines)
+
+    def _style(self, name: str) -> Style:
+        style = self._styles.get(name)
+        if style is None:
+            style = self._styles[name] = Style.parse(name) if name else Style()
+        return style
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        index = y + scroll_y
+        if index >= len(self.lines):
+            return Strip.blank(width, base)
+        line = self.lines[index][scroll_x : scroll_x + width]
+        segments: list[Segment] = []
+        run: list[str] = []
+        current = None
+        for ch, st in line:
+            if st != current and run:
+                segments.append(Segment("".join(run), base + self._style(current or "")))
+                run = []
+            current = st
+            run.append(ch)
+        if run:
+            segments.append(Segment("".join(run), base + self._style(current or "")))
+        if len(line) < width:
+            segments.append(Segment(" " * (width - len(line)), base))
+        return Strip(segments, width)
 
 
 def _fit(text: str, width: int) -> str:
@@ -165,8 +206,7 @@ class MapScreen(Screen[Jump | None]):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="map-title")
-        with ScrollableContainer(id="map-scroll"):
-            yield Static("", id="map-canvas")
+        yield MapCanvas()
         yield Footer()
 
     def on_mount(self) -> None:
@@ -180,7 +220,7 @@ class MapScreen(Screen[Jump | None]):
         self.tops = [n.key for n in self.data.nodes if n.kind == "theme" and n.depth == 0]
         self.focus_key = self.tops[0] if self.tops else None
         self.draw()
-        self.query_one("#map-scroll").focus()
+        self.query_one(MapCanvas).focus()
 
     def on_resize(self) -> None:
         if self.data is not None:
@@ -333,14 +373,14 @@ class MapScreen(Screen[Jump | None]):
             self.focus_at = None  # that drawing is gone (another width): the first one
             self.draw()
             return
-        self.query_one("#map-canvas", Static).update(canvas.text())
+        self.query_one(MapCanvas).show(canvas)
         self._scroll_to_focus()
 
     def _scroll_to_focus(self) -> None:
         spot = next((s for s in self.spots if s.key == self.focus_key), None)
         if spot is not None:
-            self.query_one("#map-scroll", ScrollableContainer).scroll_to_region(
-                Region(spot.col, spot.row, spot.width, 1), animate=False
+            self.query_one(MapCanvas).scroll_to_region(
+                Region(spot.col, spot.row, spot.width, 1), animate=False, immediate=True
             )
 
     # ---------------------------------------------------------------- keys
