@@ -102,6 +102,11 @@ async def open_times(db: str, runs: int, size: tuple[int, int]) -> list[float]:
 
     app._display = display  # type: ignore[method-assign]
     out: list[float] = []
+
+    def on_coding() -> bool:
+        now: Any = app.screen
+        return isinstance(now, CodingScreen)
+
     async with app.run_test(size=size) as pilot:
         while not isinstance(app.screen, CodingScreen):
             await pilot.pause(0.05)
@@ -116,7 +121,7 @@ async def open_times(db: str, runs: int, size: tuple[int, int]) -> list[float]:
             out.append((time.perf_counter() - start) * 1000)
             waiting[0] = False
             await pilot.press("escape")
-            while not isinstance(app.screen, CodingScreen):
+            while not on_coding():
                 await pilot.pause(0.05)
     if app.project is not None:
         app.project.close()
