@@ -276,6 +276,75 @@ class RefiLink:
 
 
 @dataclass(frozen=True)
+class RefiVertex:
+    """A ``Vertex`` of a graph (qualcode: a node of the thematic map).
+
+    Attributes:
+        guid: the vertex's GUID.
+        represented: the GUID of the object it shows (a code, a set, a source, a
+            selection), or ``None`` for a free-standing shape.
+        name: its name.
+        first: the top-left corner (``firstX``, ``firstY``).
+        second: the bottom-right corner, or ``None``.
+        color: ``#rrggbb`` or ``None``.
+    """
+
+    guid: str
+    represented: str | None = None
+    name: str = ""
+    first: tuple[int, int] = (0, 0)
+    second: tuple[int, int] | None = None
+    color: str | None = None
+
+    @property
+    def centre(self) -> tuple[float, float]:
+        """The middle of the vertex's box (its first corner when it has no second)."""
+        if self.second is None:
+            return float(self.first[0]), float(self.first[1])
+        return (self.first[0] + self.second[0]) / 2, (self.first[1] + self.second[1]) / 2
+
+
+@dataclass(frozen=True)
+class RefiEdge:
+    """An ``Edge`` of a graph between two of its vertices.
+
+    Attributes:
+        guid: the edge's GUID.
+        source: the GUID of the vertex it starts at.
+        target: the GUID of the vertex it ends at.
+        represented: the GUID of the object it shows (qualcode: a link), or ``None``.
+        name: its name.
+        direction: one of :data:`LINK_DIRECTIONS`, or ``None``.
+        color: ``#rrggbb`` or ``None``.
+    """
+
+    guid: str
+    source: str
+    target: str
+    represented: str | None = None
+    name: str = ""
+    direction: str | None = None
+    color: str | None = None
+
+
+@dataclass(frozen=True)
+class RefiGraph:
+    """A ``Graph`` (qualcode: the thematic map, with vertex positions).
+
+    Attributes:
+        guid: the graph's GUID.
+        name: its name.
+        vertices: its vertices.
+        edges: its edges.
+    """
+
+    guid: str
+    name: str = ""
+    vertices: tuple[RefiVertex, ...] = ()
+    edges: tuple[RefiEdge, ...] = ()
+
+
+@dataclass(frozen=True)
 class RefiProject:
     """A whole ``.qdpx`` / ``.qde`` project, or a ``.qdc`` codebook (``kind``).
 
@@ -311,8 +380,8 @@ class RefiProject:
     """Sets (qualcode: themes as sets of codes; other tools' sets of documents too)."""
     links: tuple[RefiLink, ...] = ()
     """Links (qualcode: relations)."""
-    graphs: tuple[Any, ...] = ()
-    """Graphs (the thematic map with vertex positions): issue 20 fills this in."""
+    graphs: tuple[RefiGraph, ...] = ()
+    """Graphs (qualcode: the thematic map with vertex positions)."""
 
     def code_children(self, parent: str | None) -> list[RefiCode]:
         """The direct children of the code with GUID ``parent`` (``None``: top level)."""

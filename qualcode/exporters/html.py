@@ -20,6 +20,7 @@ from qualcode.core.codebook import Codebook
 from qualcode.core.matrices import Cooccurrence, Frequency, Matrix, QuoteMatrix, Segment
 from qualcode.core.tables import Workbook
 from qualcode.exporters.base import atomic_text
+from qualcode.i18n import _
 
 CSS = """
 :root { --ink: #1d2530; --muted: #5b6675; --line: #d5dbe3; --accent: #1f5fa8; }
@@ -27,6 +28,9 @@ CSS = """
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif;
   color: var(--ink); margin: 0 auto; max-width: 1200px; padding: 1.5rem; }
 h1 { font-size: 1.6rem; margin: 0 0 .3rem; }
+figure.map { margin: 0; overflow: auto; border: 1px solid var(--line); }
+figure.map svg { max-width: 100%; height: auto; display: block; }
+figure.map figcaption { color: var(--muted); padding: .3rem .5rem; }
 h2 { font-size: 1.25rem; border-bottom: 2px solid var(--line); padding-bottom: .2rem; margin-top: 2.2rem; }
 h3 { font-size: 1.02rem; margin: 1.2rem 0 .4rem; }
 .about { color: var(--muted); font-size: .9rem; }
@@ -115,6 +119,10 @@ class ReportData:
     pairs: dict[tuple[str, str], tuple[tuple[Segment, Segment], ...]] = field(default_factory=dict)
     scorecard: Workbook | None = None
     """The dimension scorecard (its main sheet and its key extracts), when asked for."""
+    thematic_map: str | None = None
+    """The thematic map as an SVG (inlined as a figure), when the project has themes."""
+    map_caption: str = ""
+    """The figure's caption."""
 
 
 def e(value: object) -> str:
@@ -137,7 +145,7 @@ def _bar_chart(items: Sequence[tuple[str, int, str]], *, width: int = 320) -> st
     """A horizontal bar chart as inline SVG: (label, value, colour) per bar."""
     if not items:
         return '<p class="note">No codes.</p>'
-    top = max((v for _, v, _ in items), default=0) or 1
+    top = max((v for _name, v, _colour in items), default=0) or 1
     bar_h, gap, label_w = 16, 6, 150
     height = len(items) * (bar_h + gap)
     parts = [
@@ -248,6 +256,7 @@ def render(data: ReportData) -> tuple[str, int]:
         '<li><a href="#dimensions">Dimensions</a></li><li><a href="#codes">Codes</a></li>'
         '<li><a href="#share">Share of text</a></li><li><a href="#cooccurrence">Co-occurrence</a></li>'
         + ('<li><a href="#scorecard">Scorecard</a></li>' if data.scorecard else "")
+        + (f'<li><a href="#map">{e(_("Thematic map"))}</a></li>' if data.thematic_map else "")
         + '<li><a href="#quotes">Quotes</a></li></ul></nav>',
         '<h2 id="overview" class="first">Overview by dimension</h2>',
         '<p class="note">Codings per dimension (sub-codes counted under their dimension), '
@@ -269,7 +278,7 @@ def render(data: ReportData) -> tuple[str, int]:
     share_totals = dict(zip(d.share.rows, d.share.row_totals(), strict=True))
     review_totals = dict(zip(d.codings.rows, d.reviews, strict=False))
     for code, label, total in zip(d.codings.rows, d.codings.row_labels, totals, strict=True):
-        _, approved, disputed = review_totals.get(code, (0, 0, 0))
+        _total, approved, disputed = review_totals.get(code, (0, 0, 0))
         members = [c for c in f.codings.rows if c in cb and cb.top_level(c) == code]
         parts.append(
             f'<div class="dim"><h3><span class="swatch" style="background:{e(cb.color_of(code)) if code in cb else "#999"}"></span>'
@@ -311,6 +320,12 @@ def render(data: ReportData) -> tuple[str, int]:
     parts.append(_cooccurrence(co, cb, data.pairs))
     if data.scorecard is not None:
         parts.append(_scorecard(data.scorecard, cb))
+    if data.thematic_map:
+        parts.append(
+            f'<h2 id="map">{e(_("Thematic map"))}</h2><figure class="map">'
+            + _strip_xml_head(data.thematic_map)
+            + f"<figcaption>{e(data.map_caption)}</figcaption></figure>"
+        )
     parts.append('<h2 id="quotes">Quotes</h2><h3>By dimension</h3>')
     parts.append(_quote_lists(data.dimension_quotes, "dq"))
     parts.append("<h3>By code</h3>")
@@ -319,6 +334,12 @@ def render(data: ReportData) -> tuple[str, int]:
     parts.append(f"<script>{SCRIPT}</script></body></html>\n")
     text = "".join(parts)
     return text, text.count('class="count"')
+
+
+def _strip_xml_head(svg: str) -> str:
+    """The SVG element itself (inline SVG in HTML takes no XML declaration)."""
+    start = svg.find("<svg")
+    return svg[start:] if start >= 0 else svg
 
 
 def _scorecard(book: Workbook, cb: Codebook) -> str:

@@ -297,7 +297,33 @@ def project_xml(project: RefiProject) -> bytes:
                 SubElement(el, "MemberSource").set("targetGUID", source_guid)
             for note_guid in theme_set.notes:
                 SubElement(el, "MemberNote").set("targetGUID", note_guid)
-    # issue 20: the thematic map as <Graphs> (vertices with positions) goes here
+    if project.graphs:
+        graphs = SubElement(root, "Graphs")
+        for graph in project.graphs:
+            gel = SubElement(graphs, "Graph")
+            gel.set("guid", graph.guid)
+            _set(gel, "name", _clean(graph.name) if graph.name else None)
+            for vertex in graph.vertices:
+                el = SubElement(gel, "Vertex")
+                el.set("guid", vertex.guid)
+                _set(el, "representedGUID", vertex.represented)
+                _set(el, "name", _clean(vertex.name) if vertex.name else None)
+                el.set("firstX", str(vertex.first[0]))
+                el.set("firstY", str(vertex.first[1]))
+                if vertex.second is not None:
+                    el.set("secondX", str(vertex.second[0]))
+                    el.set("secondY", str(vertex.second[1]))
+                el.set("shape", "Oval")
+                _set(el, "color", vertex.color)
+            for edge in graph.edges:
+                el = SubElement(gel, "Edge")
+                el.set("guid", edge.guid)
+                _set(el, "representedGUID", edge.represented)
+                _set(el, "name", _clean(edge.name) if edge.name else None)
+                el.set("sourceVertex", edge.source)
+                el.set("targetVertex", edge.target)
+                _set(el, "color", edge.color)
+                _set(el, "direction", edge.direction)
     _text_child(root, "Description", project.description)
     for note_guid in project.project_notes:
         SubElement(root, "NoteRef").set("targetGUID", note_guid)

@@ -53,6 +53,8 @@ from qualcode.core.refi import (
     RefiCase,
     RefiCode,
     RefiCoding,
+    RefiEdge,
+    RefiGraph,
     RefiLink,
     RefiNote,
     RefiPassageNote,
@@ -61,6 +63,7 @@ from qualcode.core.refi import (
     RefiSource,
     RefiUser,
     RefiVariable,
+    RefiVertex,
     SourcePositions,
     derived_guid,
     parse_color,
@@ -1340,12 +1343,7 @@ class _Reader:
         notes = self.notes(root)
         theme_sets = self.sets(root)
         link_list = self.links(root)
-        graphs = _child(root, "Graphs")
-        if graphs is not None:
-            if not len(graphs):
-                self.warn("empty <Graphs/> (the schema wants at least one element)")
-            else:
-                self.skip("graphs", len(graphs))
+        graph_list = self.graphs(root)
         description, meta = self.description(root, "project", "project")
         self.finish()
         return RefiProject(
@@ -1366,7 +1364,69 @@ class _Reader:
             skipped=self.skipped,
             sets=tuple(theme_sets),
             links=tuple(link_list),
+            graphs=tuple(graph_list),
         )
+
+    def graphs(self, root: Element) -> list[RefiGraph]:
+        """``<Graphs>``: maps with vertex positions (qualcode's thematic map, or another
+        tool's network); a vertex without a readable position is left out, said so."""
+        out: list[RefiGraph] = []
+        graphs_el = _child(root, "Graphs")
+        if graphs_el is not None and not len(graphs_el):
+            self.warn("empty <Graphs/> (the schema wants at least one element)")
+        for gel in _children(graphs_el, "Graph"):
+            guid = self.guid(gel, "graph")
+            name = (gel.get("name") or "").strip()
+            vertices: list[RefiVertex] = []
+            for el in _children(gel, "Vertex"):
+                vguid = self.guid(el, "vertex")
+                try:
+                    first = (int(el.get("firstX", "")), int(el.get("firstY", "")))
+                except ValueError:
+                    self.warn(
+                        f"graph {name or guid!r}: vertex {el.get('name') or vguid!r} has no "
+                        "whole-number firstX/firstY; left out"
+                    )
+                    continue
+                try:
+                    second: tuple[int, int] | None = (
+                        int(el.get("secondX", "")),
+                        int(el.get("secondY", "")),
+                    )
+                except ValueError:
+                    second = None
+                color, _problem = parse_color(el.get("color"))
+                vertices.append(
+                    RefiVertex(
+                        guid=vguid,
+                        represented=self.as_guid(el.get("representedGUID")),
+                        name=(el.get("name") or "").strip(),
+                        first=first,
+                        second=second,
+                        color=color,
+                    )
+                )
+            edges: list[RefiEdge] = []
+            for el in _children(gel, "Edge"):
+                source = self.as_guid(el.get("sourceVertex"))
+                target = self.as_guid(el.get("targetVertex"))
+                if source is None or target is None:
+                    continue
+                direction = el.get("direction")
+                color, _problem = parse_color(el.get("color"))
+                edges.append(
+                    RefiEdge(
+                        guid=self.guid(el, "edge"),
+                        source=source,
+                        target=target,
+                        represented=self.as_guid(el.get("representedGUID")),
+                        name=(el.get("name") or "").strip(),
+                        direction=direction if direction in LINK_DIRECTIONS else None,
+                        color=color,
+                    )
+                )
+            out.append(RefiGraph(guid, name, tuple(vertices), tuple(edges)))
+        return out
 
 
 # --------------------------------------------------------------------- entry points

@@ -47,6 +47,8 @@ from qualcode.core.refi import (
     RefiCase,
     RefiCode,
     RefiCoding,
+    RefiEdge,
+    RefiGraph,
     RefiLink,
     RefiNote,
     RefiProject,
@@ -54,6 +56,7 @@ from qualcode.core.refi import (
     RefiSource,
     RefiUser,
     RefiVariable,
+    RefiVertex,
     derived_guid,
 )
 
@@ -343,10 +346,12 @@ def _project_model(
                 },
             )
         )
+    graphs = _map_graphs(project, exported, {link.guid for link in links})
     return RefiProject(
         name=name,
         sets=tuple(sets),
         links=tuple(links),
+        graphs=graphs,
         users=tuple(RefiUser(g, n) for n, g in sorted(users.items())),
         codes=tuple(codes),
         variables=tuple(variables),
@@ -356,6 +361,64 @@ def _project_model(
         project_notes=tuple(project_notes),
         creating_user=users.get(project.coder),
         meta={"codebook": codebook_meta} if codebook_meta else {},
+    )
+
+
+def _map_graphs(
+    project: Project, exported: set[str], link_guids: set[str]
+) -> tuple[RefiGraph, ...]:
+    """The thematic map as one ``Graph``: a vertex per node at its place (its box:
+    ``firstX/Y`` top left, ``secondX/Y`` bottom right, centred on the node), an edge
+    per line; a relation's edge represents its ``Link``."""
+    from qualcode.services.thematic_map import map_layout
+
+    if not project.themes().themes:
+        return ()
+    laid = map_layout(project)
+    vertices: list[RefiVertex] = []
+    vertex_of: dict[str, str] = {}
+    for p in laid.placed:
+        n = p.node
+        if n.kind == "passage" and n.guid not in exported:
+            continue
+        x, y, r = round(p.x), round(p.y), max(1, round(p.r))
+        guid = derived_guid("map-vertex", n.key)
+        vertex_of[n.key] = guid
+        vertices.append(
+            RefiVertex(
+                guid=guid,
+                represented=n.guid or None,
+                name=n.label,
+                first=(x - r, y - r),
+                second=(x + r, y + r),
+                color=n.color,
+            )
+        )
+    edges: list[RefiEdge] = []
+    for i, e in enumerate(laid.data.edges):
+        a, b = vertex_of.get(e.source), vertex_of.get(e.target)
+        if a is None or b is None:
+            continue
+        relation = e.kind == "relation" and e.guid in link_guids
+        edges.append(
+            RefiEdge(
+                guid=derived_guid("map-edge", e.source, e.target, e.kind, e.guid or str(i)),
+                source=a,
+                target=b,
+                represented=e.guid if relation else None,
+                name=e.label if e.kind == "relation" else e.kind,
+                direction=("OneWay" if e.directed else "Associative")
+                if e.kind == "relation"
+                else "OneWay",
+            )
+        )
+    return (
+        RefiGraph(
+            guid=derived_guid("map-graph", "thematic map"),
+            name="Thematic map",
+            vertices=tuple(vertices),
+            edges=tuple(edges),
+        ),
     )
 
 

@@ -248,6 +248,7 @@ class _Planner:
             self.memos()
             self.themes()
             self.relations()
+            self.map_positions()
             if self.refi.name and not self.project.document_names():
                 # a project made from the file takes its name; one that already
                 # holds documents keeps its own
@@ -1026,6 +1027,58 @@ class _Planner:
                 }
             )
             tally.added += 1
+
+    def map_positions(self) -> None:
+        """The vertices of a graph (qualcode's thematic map, else the file's first
+        graph) place the map's nodes they represent; a node the project has already
+        placed keeps its place."""
+        from qualcode.store.thematic_map import POSITIONS_KEY
+
+        if not self.refi.graphs:
+            return
+        ours = derived_guid("map-graph", "thematic map")
+        graph = next((g for g in self.refi.graphs if g.guid == ours), self.refi.graphs[0])
+        theme_id = {t.guid: t.id for t in self.project.themes()}
+        theme_id.update({row["guid"]: row["id"] for row in self.plan.themes})
+        docs = self.project.document_records()
+        doc_guid = {n: r["guid"] for n, r in docs.items()}
+        for doc, _sentences, doc_g in self.plan.documents:
+            doc_guid[doc.name] = doc_g
+        codings_here = self.project.known_guids()["coding"] | self.coding_guids
+        selections = {c.selection: c.guid for src in self.refi.sources for c in src.codings}
+        placed: dict[str, list[float]] = {}
+        missing = 0
+        for v in graph.vertices:
+            rep = v.represented
+            key: str | None = None
+            if rep is None:
+                pass
+            elif rep in self.code_ids:
+                key = f"code:{self.code_ids[rep]}"
+            elif rep in theme_id:
+                key = f"theme:{theme_id[rep]}"
+            elif rep in self.doc_of:
+                key = f"document:{doc_guid[self.doc_of[rep]]}"
+            elif selections.get(rep, rep) in codings_here:
+                key = f"passage:{selections.get(rep, rep)}"
+            if key is None:
+                missing += 1
+                continue
+            x, y = v.centre
+            placed[key] = [x, y]
+        if placed:
+            self.plan.settings[POSITIONS_KEY] = dict(sorted(placed.items()))
+            self.report.notes.append(
+                f"graph {graph.name or graph.guid!r}: {len(placed)} vertices placed on the "
+                "thematic map"
+                + (
+                    f"; {missing} stand for nothing in the project and were left out"
+                    if missing
+                    else ""
+                )
+            )
+        if len(self.refi.graphs) > 1:
+            self.report.skipped["graphs"] = len(self.refi.graphs) - 1
 
 
 def _pick(value: object, allowed: set[str], default: str) -> str:

@@ -405,6 +405,34 @@ class ReportSummary:
     links: int
 
 
+def _map_figure(project: Project, names: Pseudonymizer, lang: str | None) -> tuple[str, str]:
+    """The thematic map for the report: documents and passages on it pseudonymized."""
+    from qualcode.core.thematic_map import layout
+    from qualcode.exporters.thematic_map import render_svg
+    from qualcode.services.thematic_map import map_state
+
+    data = map_state(project, lang=lang).data
+    data = dataclasses.replace(
+        data,
+        nodes=tuple(
+            dataclasses.replace(n, label=names.text(n.label))
+            if n.kind in ("document", "passage")
+            else n
+            for n in data.nodes
+        ),
+    )
+    themes = sum(1 for n in data.nodes if n.kind == "theme")
+    codes = sum(1 for n in data.nodes if n.kind == "code")
+    from qualcode.i18n import _
+
+    caption = _(
+        "Themes ({themes}), sub-themes and their codes ({codes}); a circle's area grows "
+        "with its passages; coloured lines are the relations, dashed when undirected; "
+        "a dashed ring marks a candidate theme."
+    ).format(themes=themes, codes=codes)
+    return render_svg(layout(data)), caption
+
+
 def write_report(
     project: Project,
     output: Path,
@@ -466,6 +494,9 @@ def write_report(
             for sheet in book.sheets
         )
         data = dataclasses.replace(data, scorecard=dataclasses.replace(book, sheets=sheets))
+    if project.themes().themes:
+        svg, caption = _map_figure(project, names, label_lang)
+        data = dataclasses.replace(data, thematic_map=svg, map_caption=caption)
     links = write_html(data, output)
     return ReportSummary(
         output,

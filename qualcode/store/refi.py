@@ -283,6 +283,11 @@ class RefiMixin(ProjectBase):
                 ).scalar()
                 if current is None:
                     self._set(tx, setting, value)
+                elif setting == "map.positions" and isinstance(value, dict):
+                    # the map's positions: the file places the nodes not placed here
+                    here = json.loads(current)
+                    if isinstance(here, dict):
+                        self._set(tx, setting, {**value, **here})
             coders_after = conn.execute(select(func.count()).select_from(T_CODERS)).scalar()
             wrote = bool(tx.changes) or coders_after != coders_before
             if wrote:

@@ -21,7 +21,7 @@ from qualcode.store import Project
 if TYPE_CHECKING:
     from qualcode.services.history import WindowClaim
 
-_SCREEN_ACTIONS = ("open_suggestions", "open_text_analysis", "open_themes")
+_SCREEN_ACTIONS = ("open_suggestions", "open_text_analysis", "open_themes", "open_map")
 """Screens opened from the workbench's main screen only (one ``action_open_*`` each)."""
 
 FILE_CHECK_S = 1.0
@@ -102,6 +102,14 @@ class QualcodeApp(App[None]):
             show=False,
             id="open-themes",
             tooltip="Themes: organise codes into themes while reading their passages.",
+        ),
+        Binding(
+            "P",
+            "open_map",
+            "Map",
+            show=False,
+            id="open-map",
+            tooltip="The thematic map (peta): themes, their codes and relations.",
         ),
         Binding(
             "V",
@@ -372,6 +380,18 @@ class QualcodeApp(App[None]):
         coding = self.screen
         self.push_screen(
             ThemesScreen(self.project, label_lang=self.settings.label_lang),
+            getattr(coding, "jump", None),
+        )
+
+    def action_open_map(self) -> None:
+        """Open the thematic map; a passage chosen from it comes back to the coding
+        screen."""
+        from qualcode.tui.screens.thematic_map import MapScreen
+
+        assert self.project is not None
+        coding = self.screen
+        self.push_screen(
+            MapScreen(self.project, label_lang=self.settings.label_lang),
             getattr(coding, "jump", None),
         )
 

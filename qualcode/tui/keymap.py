@@ -37,6 +37,7 @@ def _areas() -> list[tuple[str, str, list[BindingType]]]:
     from qualcode.tui.screens.picker import CodePicker
     from qualcode.tui.screens.retrieval import RetrievalScreen
     from qualcode.tui.screens.search import SearchScreen
+    from qualcode.tui.screens.thematic_map import MapScreen
     from qualcode.tui.screens.themes import CodeList, PassageList, ThemesScreen, ThemeTree
     from qualcode.tui.widgets.code_tree import CodeTree
     from qualcode.tui.widgets.document_list import DocumentList
@@ -56,6 +57,7 @@ def _areas() -> list[tuple[str, str, list[BindingType]]]:
         (_("Themes: code list"), "themes-codes", list(CodeList.BINDINGS)),
         (_("Themes: theme tree"), "themes-tree", list(ThemeTree.BINDINGS)),
         (_("Themes: passages"), "themes-passages", list(PassageList.BINDINGS)),
+        (_("Thematic map (P)"), "map", list(MapScreen.BINDINGS)),
         (_("Memo editor"), "memo", list(MemoEditor.BINDINGS)),
         (_("Progress of long work"), "job", list(JobModal.BINDINGS)),
     ]

@@ -103,3 +103,21 @@ def test_the_html_report_has_the_scorecard_when_codes_carry_valence(
     assert "Antre lama (2); Petugas telat (1)" in section
     assert "<blockquote>Dua jam antre.</blockquote>" in section
     assert '<blockquote class="translation">Two hours of queueing.</blockquote>' in section
+
+
+def test_the_html_report_has_the_thematic_map_as_an_inline_figure(
+    analysed: Project, tmp_path: Path
+) -> None:
+    import xml.etree.ElementTree as ET
+
+    out = tmp_path / "report.html"
+    services.write_report(analysed, out, by="attribute:gender")
+    page = out.read_text(encoding="utf-8")
+    assert '<a href="#map">Thematic map</a>' in page
+    figure = page[page.index('<figure class="map">') : page.index("</figure>")]
+    svg = figure[figure.index("<svg") : figure.index("</svg>") + len("</svg>")]
+    root = ET.fromstring(svg)  # well-formed, inline, no external reference
+    texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert "Menunggu" in texts and "Telat" in texts and "Biaya" in texts
+    assert "<figcaption>Themes (3), sub-themes and their codes (3);" in figure
+    assert "href=" not in svg

@@ -16,6 +16,7 @@ from qualcode.core.codebook import Codebook
 from qualcode.core.search import one_line
 from qualcode.i18n import N_, _, plural
 from qualcode.store import Project
+from qualcode.store.retrieval import Passage
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,8 @@ class RetrievalScreen(Screen[Jump | None]):
         code_id: str,
         *,
         label_lang: str | None = None,
+        codes: tuple[str, ...] | None = None,
+        title: str | None = None,
     ) -> None:
         super().__init__()
         self.project = project
@@ -64,6 +67,9 @@ class RetrievalScreen(Screen[Jump | None]):
         self.code_id = code_id
         self.label_lang = label_lang
         self.include_children = True
+        self.codes = codes
+        """Several codes at once (a theme's, from the map), each passage once."""
+        self.group_title = title
 
     def compose(self) -> ComposeResult:
         yield Static("", id="retrieval-title")
@@ -77,12 +83,26 @@ class RetrievalScreen(Screen[Jump | None]):
     def fill(self) -> None:
         """(Re)read the passages of the current code."""
         code = self.codebook[self.code_id]
-        passages = self.project.passages(code.id, include_children=self.include_children)
+        if self.codes is None:
+            passages = self.project.passages(code.id, include_children=self.include_children)
+        else:
+            seen: dict[str, Passage] = {}
+            for one in self.codes:
+                for found in self.project.passages(one, include_children=self.include_children):
+                    seen.setdefault(found.coding.guid, found)
+            passages = sorted(
+                seen.values(), key=lambda x: (x.coding.doc, x.coding.start, x.coding.end)
+            )
         docs = {p.coding.doc for p in passages}
         title = Text()
-        title.append("■ ", style=self.codebook.color_of(code.id))
-        title.append(code.label_in(self.label_lang), style="bold")
-        title.append(f"  {code.id}", style="dim")
+        if self.codes is not None and self.group_title:
+            title.append("● ", style="bold")
+            title.append(self.group_title, style="bold")
+            title.append("  " + plural(len(self.codes), "{n} code", "{n} codes"), style="dim")
+        else:
+            title.append("■ ", style=self.codebook.color_of(code.id))
+            title.append(code.label_in(self.label_lang), style="bold")
+            title.append(f"  {code.id}", style="dim")
         title.append(
             "  "
             + "{passages} in {documents}".format(
@@ -139,6 +159,7 @@ class RetrievalScreen(Screen[Jump | None]):
         def chosen(code_id: str | None) -> None:
             if code_id:
                 self.code_id = code_id
+                self.codes = None
                 self.fill()
 
         self.app.push_screen(

@@ -123,6 +123,14 @@ class ThemesScreen(Screen[Jump | None]):
     """Organise codes into themes while reading their passages."""
 
     BINDINGS = [
+        Binding(
+            "P",
+            "open_map",
+            "Map",
+            show=False,
+            id="themes-map",
+            tooltip="The thematic map of these themes.",
+        ),
         Binding("escape", "back", "Back", id="themes-back", tooltip="Back to coding."),
         Binding(
             "slash",
@@ -1395,6 +1403,16 @@ class ThemesScreen(Screen[Jump | None]):
         self.notify(services.describe(self.project, step, self.label_lang), timeout=4)
 
     # ------------------------------------------------------------------ leaving
+
+    def action_open_map(self) -> None:
+        """The thematic map; a passage chosen from it goes back to the coding screen."""
+        from qualcode.tui.screens.thematic_map import MapScreen
+
+        def chosen(jump: Jump | None) -> None:
+            if jump is not None:
+                self.dismiss(jump)
+
+        self.app.push_screen(MapScreen(self.project, label_lang=self.label_lang), chosen)
 
     def action_back(self) -> None:
         if isinstance(self.focused, Input):
