@@ -59,10 +59,10 @@ INDONESIAN: dict[str, str] = {
     N_("Dimension"): "Dimensi",
     N_("Negative"): "Negatif",
     N_("Positive"): "Positif",
-    N_("negative passages"): "penggalan negatif",
-    N_("negative participants"): "informan negatif",
-    N_("positive passages"): "penggalan positif",
-    N_("positive participants"): "informan positif",
+    N_("Negative passages"): "Penggalan negatif",
+    N_("Negative participants"): "Informan negatif",
+    N_("Positive passages"): "Penggalan positif",
+    N_("Positive participants"): "Informan positif",
     N_("Dimension scorecard"): "Kartu skor dimensi",
     N_("Thematic map"): "Peta tematik",
     N_("Appendix: codebook"): "Lampiran: buku kode",
@@ -587,10 +587,10 @@ class _Writer:
         if card.attribute:
             head.append(self.w("Group"))
         head += [
-            self.w("negative passages"),
-            self.w("negative participants"),
-            self.w("positive passages"),
-            self.w("positive participants"),
+            self.w("Negative passages"),
+            self.w("Negative participants"),
+            self.w("Positive passages"),
+            self.w("Positive participants"),
         ]
         rows = []
         for r in card.rows:

@@ -265,6 +265,14 @@ def _odt_styles(document: object) -> None:
     styles[3].append(Element.from_tag('<style:text-properties fo:font-weight="bold"/>'))
     for style in styles:
         document.insert_style(style)  # type: ignore[attr-defined]
+    # headings unnumbered ("Temuan", not "1.Temuan"): the researcher's template numbers
+    for level in document.get_part("styles.xml").get_elements(  # type: ignore[attr-defined]
+        "//text:outline-level-style"
+    ):
+        level.set_attribute("style:num-format", "")
+        for name in ("style:num-suffix", "loext:num-list-format"):
+            if level.get_attribute(name) is not None:
+                level.del_attribute(name)
 
 
 def write_odt(chapter: Chapter, path: Path) -> None:
@@ -302,7 +310,9 @@ def write_odt(chapter: Chapter, path: Path) -> None:
     for block in chapter.blocks:
         if isinstance(block, Heading):
             level = min(max(block.level, 1), 3)
-            body.append(Header(level, block.text, style=f"Heading_20_{level}"))
+            heading = Header(level, block.text)
+            heading.set_attribute("text:style-name", f"Heading_20_{level}")
+            body.append(heading)
         elif isinstance(block, Paragraph):
             p = OdfParagraph(style="Text_20_body")
             if block.label:
