@@ -24,6 +24,7 @@ from qualcode.cli import (  # noqa: F401  (registers commands)
     serve,
     team,
     text,
+    thematic_map,
     themes,
     transcripts,
 )

@@ -228,7 +228,57 @@ def describe_action(kind: str, facts: Sequence[Fact], label: Label) -> str:
         return "changed the cases"
     if kind == "team.done" and coding is None:
         return "marked a document done"
+    if kind.startswith("theme."):
+        return _theme_action(kind, facts, label)
+    if kind.startswith("relation."):
+        return {
+            "relation.add": "a relation",
+            "relation.delete": "deleted a relation",
+        }.get(kind, "the memo of a relation")
     return GENERIC.get(kind.split(".")[0], "a change to the project")
+
+
+def _theme_action(kind: str, facts: Sequence[Fact], label: Label) -> str:
+    """A change to the themes: the theme by its name, codes by their labels."""
+    named = [f for f in facts if f.label]
+    theme = label_text(named[0].label, None) if named and named[0].label else "a theme"
+    if kind == "theme.codes":
+        members = [f for f in facts if f.what == "theme_codes" and f.code]
+        added = [f for f in members if f.op == "insert"]
+        gone = [f for f in members if f.op == "delete"]
+        if len(added) == 1 and not gone:
+            return "put {code} into {theme}".format(code=label(added[0].code or ""), theme=theme)
+        if added and not gone:
+            return plural(
+                len(added), "put {n} code into {theme}", "put {n} codes into {theme}", theme=theme
+            )
+        if len(gone) == 1:
+            return "took {code} out of {theme}".format(code=label(gone[0].code or ""), theme=theme)
+        return plural(
+            len(gone), "took {n} code out of {theme}", "took {n} codes out of {theme}", theme=theme
+        )
+    if kind == "theme.extracts":
+        ops = {f.op for f in facts if f.what == "theme_extracts"}
+        if ops == {"insert"}:
+            return f"a key extract of {theme}"
+        if "delete" in ops:
+            return f"removed a key extract of {theme}"
+        return f"the order of the key extracts of {theme}"
+    theme_rows = [f for f in facts if f.what == "themes"]
+    fields = {x for f in theme_rows for x in f.fields}
+    if kind == "theme.add":
+        return f"made the theme {theme}"
+    if kind == "theme.delete":
+        return f"deleted the theme {theme}"
+    if kind == "theme.move":
+        return f"moved the theme {theme}"
+    if kind == "theme.status":
+        return f"the status of {theme}"
+    if "label" in fields:
+        return f"renamed the theme {theme}"
+    if "definition" in fields:
+        return f"the definition of {theme}"
+    return f"edited the theme {theme}"
 
 
 GENERIC = {

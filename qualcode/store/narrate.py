@@ -23,6 +23,7 @@ from qualcode.store.base import (
     T_CODINGS,
     T_DOCS,
     T_MEMOS,
+    T_THEMES,
     ProjectBase,
 )
 from qualcode.store.convert import label_from_db
@@ -93,6 +94,17 @@ class _Names:
         self.cases = {
             guid: name for guid, name in conn.execute(select(T_CASES.c.guid, T_CASES.c.name))
         }
+        # themes by pk, with their label (only when the changes touch themes)
+        self.themes: dict[int, Any] = {}
+        if any(str(ch.get("t", "")).startswith("theme") for ch in changes):
+            for pk, theme_id, raw in conn.execute(
+                select(T_THEMES.c.pk, T_THEMES.c.id, T_THEMES.c.label)
+            ):
+                self.themes[pk] = _label(raw) or theme_id
+            for ch in changes:
+                row = ch.get("row")
+                if ch.get("t") == "themes" and isinstance(row, dict) and "pk" in row:
+                    self.themes.setdefault(row["pk"], _label(row.get("label")) or row.get("id"))
         # codes that the changes themselves deleted or added keep their id in the row
         for ch in changes:
             row = ch.get("row")
@@ -188,5 +200,25 @@ class _Names:
                 table,
                 doc=self.docs.get(row.get("document_pk", -1)),
                 code=self._code(row.get("code_pk")),
+            )
+        if table == "themes":
+            pk = row.get("pk") if op != "update" else dict(raw_key or {}).get("pk")
+            return Fact(
+                kind,
+                op,
+                table,
+                fields=fields,
+                label=_label(row.get("label"))
+                or (self.themes.get(pk) if isinstance(pk, int) else None),
+            )
+        if table in ("theme_codes", "theme_extracts"):
+            theme_pk = row.get("theme_pk")
+            return Fact(
+                kind,
+                op,
+                table,
+                code=self._code(row.get("code_pk")),
+                fields=fields,
+                label=self.themes.get(theme_pk) if isinstance(theme_pk, int) else None,
             )
         return Fact(kind, op, table, fields=fields)

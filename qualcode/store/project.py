@@ -102,6 +102,7 @@ from qualcode.store.search import (
 from qualcode.store.search_simple import KwicSearchMixin
 from qualcode.store.suggestions import SuggestionMixin
 from qualcode.store.team import TeamMixin
+from qualcode.store.thematic_map import MapMixin
 from qualcode.store.themes import ThemesMixin
 from qualcode.store.workbench import WorkbenchMixin
 
@@ -126,6 +127,7 @@ class Project(
     NarrateMixin,
     WorkbenchMixin,
     ThemesMixin,
+    MapMixin,
     ProjectBase,
 ):
     """An open project (a SQLite file or a PostgreSQL database).

@@ -20,7 +20,8 @@ from qualcode.store import Project
 if TYPE_CHECKING:
     from qualcode.services.history import WindowClaim
 
-_SCREEN_ACTIONS = ("open_suggestions", "open_text_analysis")
+_SCREEN_ACTIONS = ("open_suggestions", "open_text_analysis", "open_themes")
+"""Screens opened from the workbench's main screen only (one ``action_open_*`` each)."""
 
 FILE_CHECK_S = 1.0
 """How often the workbench looks whether its project file is still there."""
@@ -88,6 +89,14 @@ class QualcodeApp(App[None]):
             show=False,
             id="open-text-analysis",
             tooltip="Word frequencies and keyword in context.",
+        ),
+        Binding(
+            "E",
+            "open_themes",
+            "Themes",
+            show=False,
+            id="open-themes",
+            tooltip="Themes: organise codes into themes while reading their passages.",
         ),
         Binding(
             "V",
@@ -294,6 +303,17 @@ class QualcodeApp(App[None]):
         assert self.project is not None
         self.push_screen(TextAnalysisScreen(self.project))
 
+    def action_open_themes(self) -> None:
+        """Open the themes screen; enter on a passage there comes back to it here."""
+        from qualcode.tui.screens.themes import ThemesScreen
+
+        assert self.project is not None
+        coding = self.screen
+        self.push_screen(
+            ThemesScreen(self.project, label_lang=self.settings.label_lang),
+            getattr(coding, "jump", None),
+        )
+
     def action_help(self) -> None:
         from qualcode.tui.screens.coding import CodingScreen
         from qualcode.tui.screens.help import HelpScreen
@@ -325,6 +345,11 @@ class QualcodeApp(App[None]):
             targets["transcript"] = coding.query_one(TranscriptView)
             targets["codebook"] = coding.query_one(CodeTree)
             targets["documents"] = coding.query_one(DocumentList)
+        from qualcode.tui.screens.themes import ThemesScreen
+
+        if isinstance(screen, ThemesScreen):
+            # the themes screen's own actions by name too
+            targets["themes"] = screen
         seen: set[str] = set()
         for row in key_table(self.settings.keymap):
             node = targets.get(row.owner)

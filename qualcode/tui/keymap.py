@@ -35,6 +35,7 @@ def _areas() -> list[tuple[str, str, list[BindingType]]]:
     from qualcode.tui.screens.picker import CodePicker
     from qualcode.tui.screens.retrieval import RetrievalScreen
     from qualcode.tui.screens.search import SearchScreen
+    from qualcode.tui.screens.themes import CodeList, PassageList, ThemesScreen, ThemeTree
     from qualcode.tui.widgets.code_tree import CodeTree
     from qualcode.tui.widgets.document_list import DocumentList
     from qualcode.tui.widgets.transcript_view import TranscriptView
@@ -49,6 +50,10 @@ def _areas() -> list[tuple[str, str, list[BindingType]]]:
         ("Code picker", "picker", list(CodePicker.BINDINGS)),
         ("Search screen", "search", list(SearchScreen.BINDINGS)),
         ("Retrieval screen", "retrieval", list(RetrievalScreen.BINDINGS)),
+        ("Themes screen (E)", "themes", list(ThemesScreen.BINDINGS)),
+        ("Themes: code list", "themes-codes", list(CodeList.BINDINGS)),
+        ("Themes: theme tree", "themes-tree", list(ThemeTree.BINDINGS)),
+        ("Themes: passages", "themes-passages", list(PassageList.BINDINGS)),
         ("Memo editor", "memo", list(MemoEditor.BINDINGS)),
         ("Progress of long work", "job", list(JobModal.BINDINGS)),
     ]

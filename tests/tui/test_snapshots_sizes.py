@@ -72,6 +72,17 @@ async def search(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
+async def themes(pilot: Pilot[None]) -> None:
+    """The themes screen: a few codings, two codes marked into a new theme, the
+    theme highlighted with its passages beside it."""
+    await keys(*CODED, "E")(pilot)
+    await pilot.press("space", "space", "n", *"Antre lama", "enter")
+    await pilot.pause(0.2)
+    await pilot.press("tab")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause(0.2)
+
+
 STORIES: dict[str, Run] = {
     "coding": keys(*CODED),
     "codebook_detail": codebook_detail,
@@ -81,6 +92,7 @@ STORIES: dict[str, Run] = {
     "search": search,
     "review": review,
     "help": keys("question_mark"),
+    "themes": themes,
 }
 
 
@@ -101,3 +113,13 @@ def test_without_colour(
     app = make_app()
     assert app.no_color
     assert snap_compare(app, terminal_size=(80, 24), run_before=keys(*CODED, "j", "j"))
+
+
+def test_themes_without_colour(
+    snap_compare: Any, make_app: Callable[..., QualcodeApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """NO_COLOR: the themes screen's marks, status and extracts are shapes, not tints."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app()
+    assert app.no_color
+    assert snap_compare(app, terminal_size=(80, 24), run_before=themes)

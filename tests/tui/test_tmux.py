@@ -181,6 +181,7 @@ def test_every_screen_is_reachable_at_80x24(demo_dir: Path, tmux: Tmux) -> None:
         ("/", "exact text (ctrl+l)", "Escape"),
         ("S", "uggestion", "Escape"),
         ("T", "Words by", "Escape"),
+        ("E", "in no theme", "Escape"),
         ("a", "Case and attributes", "Escape"),
         ("C-p", "Search for commands", "Escape"),
     ):

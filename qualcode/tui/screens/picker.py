@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 from qualcode.core.code_match import CodeIndex
 from qualcode.core.codebook import Code, Codebook
 
-__all__ = ["ChoiceModal", "CodeIndex", "CodePicker", "rank_codes"]
+__all__ = ["ChoiceModal", "CodeIndex", "CodePicker", "NodePicker", "rank_codes"]
 
 
 def rank_codes(
@@ -183,6 +183,97 @@ class ChoiceModal(ModalScreen[str | None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def _folded_words(text: str) -> list[str]:
+    from qualcode.core.code_match import fold, words
+
+    return words(fold(text))
+
+
+class NodePicker(ModalScreen[str | None]):
+    """Pick a code, a theme or a document by typing a few words (codes are matched
+    as the code picker matches them; themes and documents by the words of their names,
+    in any order, inside longer words). Dismisses with ``"kind:key"`` or ``None``."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="node-picker-cancel", tooltip="Close."),
+        Binding("down", "cursor_down", "Down", show=False, id="node-picker-down"),
+        Binding("up", "cursor_up", "Up", show=False, id="node-picker-up"),
+    ]
+
+    def __init__(
+        self,
+        title: str,
+        codebook: Codebook,
+        others: Sequence[tuple[str, str, Text | str]],
+        *,
+        label_lang: str | None = None,
+        exclude: Sequence[str] = (),
+        index: CodeIndex | None = None,
+    ) -> None:
+        """``others``: (``"theme:ID"`` / ``"document:NAME"``, searchable words, shown
+        label); ``exclude``: ``kind:key`` values not offered."""
+        super().__init__()
+        self.title_text = title
+        self.codebook = codebook
+        self.others = list(others)
+        self.label_lang = label_lang
+        self.exclude = set(exclude)
+        self.index = index if index is not None and index.codebook is codebook else None
+        self._words = [_folded_words(words) for _, words, _ in self.others]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="picker"):
+            yield Static(self.title_text, id="picker-title")
+            yield Input(placeholder="words of a theme, code or document name", id="picker-input")
+            yield OptionList(id="picker-list")
+
+    def on_mount(self) -> None:
+        self._fill("")
+        self.query_one(Input).focus()
+
+    def _fill(self, query: str) -> None:
+        options = self.query_one(OptionList)
+        options.clear_options()
+        typed = _folded_words(query)
+        for (key, _words, shown), have in zip(self.others, self._words, strict=True):
+            if key in self.exclude:
+                continue
+            if all(any(q in w for w in have) for q in typed):
+                options.add_option(Option(shown, id=key))
+        if self.index is None:
+            self.index = CodeIndex(self.codebook)
+        for code, _score in self.index.rank(query, limit=30):
+            if f"code:{code.id}" in self.exclude:
+                continue
+            label = Text()
+            label.append("■ ", style=self.codebook.color_of(code.id))
+            label.append(code.label_in(self.label_lang))
+            label.append("  code", style="dim")
+            options.add_option(Option(label, id=f"code:{code.id}"))
+        if options.option_count:
+            options.highlighted = 0
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        options = self.query_one(OptionList)
+        if options.highlighted is not None:
+            self.dismiss(options.get_option_at_index(options.highlighted).id)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cursor_down(self) -> None:
+        self.query_one(OptionList).action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.query_one(OptionList).action_cursor_up()
 
     def action_cancel(self) -> None:
         self.dismiss(None)
