@@ -129,18 +129,16 @@ def _times(project: Project, segments: list[object]) -> dict[str, str]:
     return out
 
 
-def map_svg(project: Project, names: Pseudonymizer) -> str:
-    """The thematic map as SVG for the chapter's figure ("" while no map renderer is
-    installed in this build)."""
-    try:
-        from qualcode.services import thematic_map  # type: ignore[attr-defined]
-    except ImportError:
+def map_svg(project: Project, names: Pseudonymizer, *, lang: str | None = None) -> str:
+    """The thematic map as SVG for the chapter's figure (labels in ``lang``), with every
+    real name replaced ("" when the project has no theme to draw)."""
+    from qualcode.services.thematic_map import render_map_svg
+
+    if not any(t.status != "discarded" for t in project.themes().themes):
         return ""
-    render = getattr(thematic_map, "map_svg", None)
-    if render is None:
-        return ""
-    svg = render(project)
-    return names.text(str(svg))
+    from qualcode.core.findings import Words
+
+    return names.text(render_map_svg(project, lang=lang, title=Words(lang or "en")("Thematic map")))
 
 
 def findings_input(
@@ -222,7 +220,7 @@ def write_findings(
         )
     names = names or Pseudonymizer({})
     data = findings_input(project, memos=memos, label_lang=chosen)
-    svg = map_svg(project, names)
+    svg = map_svg(project, names, lang=chosen)
     if svg:
         from dataclasses import replace
 

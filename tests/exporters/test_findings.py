@@ -118,7 +118,7 @@ def test_docx_reads_back_with_its_headings_tables_and_styles(
     long_wait = next(r for r in appendix if r[0] == "time.long_wait")
     assert long_wait[3:] == ["negative", "Residents' time lost"]
     captions = [p.text for p in document.paragraphs if _style(p) == "Caption"]
-    assert captions[0] == "Table 1. Prevalence of the theme 'Residents' time lost'"
+    assert captions[1] == "Table 1. Prevalence of the theme 'Residents' time lost'"
     assert captions[-1] == "Table 8. The codebook"
     quotes = [p.text for p in document.paragraphs if _style(p) == "Quote"]
     extracts = chapter.quotes()
@@ -130,6 +130,12 @@ def test_docx_reads_back_with_its_headings_tables_and_styles(
     first = extracts[0]
     assert first.source == "Narasumber, resident, wawancara_01_pedagang_pasar, turn 22"
     assert first.translation.startswith("Four days, miss.")
+    # the thematic map as a picture (PNG drawn from the SVG) with its caption
+    (shape,) = document.inline_shapes
+    blip = shape._inline.graphic.graphicData.pic.blipFill.blip
+    png = document.part.related_parts[blip.embed].blob
+    assert png.startswith(b"\x89PNG") and len(png) > 20_000
+    assert "Figure 1. Thematic map" in captions
     props = document.core_properties
     assert (props.title, props.author, props.last_modified_by, props.comments) == (
         "Findings",
@@ -170,7 +176,7 @@ def test_both_languages_write_their_own_headings(demo_project: Project, tmp_path
         "Informan",
     ]
     captions = [p.text for p in document.paragraphs if _style(p) == "Caption"]
-    assert captions[0] == "Tabel 1. Prevalensi tema 'Waktu warga yang terbuang'"
+    assert captions[1] == "Tabel 1. Prevalensi tema 'Waktu warga yang terbuang'"
 
 
 def test_by_dimensions_weighs_negative_against_positive(
@@ -199,6 +205,11 @@ def test_by_dimensions_weighs_negative_against_positive(
     assert "**Sub-codes**: No hand-over to the next officer (23); " in text
 
 
+def _no_guids(text: str) -> str:
+    """The map's element ids carry the demo's guids, new with every build."""
+    return re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "<guid>", text)
+
+
 def test_markdown_and_html_golden(
     demo_project: Project, tmp_path: Path, golden: Callable[[str, str], None]
 ) -> None:
@@ -206,10 +217,32 @@ def test_markdown_and_html_golden(
         for fmt in ("md", "html"):
             out = tmp_path / f"findings-{lang}.{fmt}"
             _chapter(demo_project, out, lang=lang)
-            golden(f"findings-{lang}.{fmt}.txt", out.read_text(encoding="utf-8"))
+            golden(f"findings-{lang}.{fmt}.txt", _no_guids(out.read_text(encoding="utf-8")))
     out = tmp_path / "findings-dimensions.md"
     _chapter(demo_project, out, lang="id", by="dimensions", memos=True)
     golden("findings-dimensions-id.md.txt", out.read_text(encoding="utf-8"))
+
+
+def test_the_map_is_a_figure_in_every_format(demo_project: Project, tmp_path: Path) -> None:
+    from qualcode.core.findings import Figure
+
+    chapter = _chapter(demo_project, tmp_path / "f.md", lang="id")
+    (figure,) = [b for b in chapter.blocks if isinstance(b, Figure)]
+    assert figure.caption == "Gambar 1. Peta tematik"
+    assert "Waktu warga yang terbuang" in figure.svg
+    svg = tmp_path / "f-map.svg"
+    assert svg.read_text(encoding="utf-8") == figure.svg
+    assert "![Gambar 1. Peta tematik](f-map.svg)" in (tmp_path / "f.md").read_text(encoding="utf-8")
+    _chapter(demo_project, tmp_path / "f.html", lang="id")
+    page = (tmp_path / "f.html").read_text(encoding="utf-8")
+    assert "<figure>\n<svg" in page and "<figcaption>Gambar 1. Peta tematik</figcaption>" in page
+    _chapter(demo_project, tmp_path / "f.odt", lang="id")
+    parts = _part_texts(tmp_path / "f.odt")
+    pictures = [n for n in parts if n.startswith("Pictures/")]
+    assert len(pictures) == 1
+    with zipfile.ZipFile(tmp_path / "f.odt") as z:
+        assert z.read(pictures[0]).startswith(b"\x89PNG")
+    assert pictures[0] in parts["content.xml"]
 
 
 def test_memos_are_included_when_asked(demo_project: Project, tmp_path: Path) -> None:
