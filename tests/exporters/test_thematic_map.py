@@ -110,7 +110,7 @@ def test_graphml_is_xml_with_the_expected_keys(demo_map: Project) -> None:
     time_lost = by_key["theme:time_lost"]
     assert time_lost["kind"] == "theme"
     assert time_lost["passages"] == "60"
-    assert float(time_lost["x"] or 0) > 0 and float(time_lost["y"] or 0) > 0  # type: ignore[arg-type]
+    assert float(time_lost["x"] or 0) > 0 and float(time_lost["y"] or 0) > 0
 
 
 def test_themes_limit_the_map(demo_map: Project) -> None:
