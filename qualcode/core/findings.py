@@ -114,6 +114,9 @@ INDONESIAN: dict[str, str] = {
     ),
     N_("No key extract has been chosen yet."): "Belum ada kutipan kunci yang dipilih.",
     N_("No definition yet."): "Belum ada definisi.",
+    N_("No theme has been made yet: 'qualcode theme add' or the themes screen makes one."): (
+        "Belum ada tema: buat dengan 'qualcode theme add' atau di layar tema."
+    ),
     N_("No passage is coded under this dimension yet."): (
         "Belum ada penggalan yang dikode dalam dimensi ini."
     ),
@@ -420,6 +423,15 @@ class _Writer:
         tree = self.data.tree
         reviews = {r.theme.id: r for r in self.data.review.themes}
         live = [t for t in tree.themes if t.status != "discarded"]
+        if not live:
+            self.add(
+                Paragraph(
+                    self.w(
+                        "No theme has been made yet: 'qualcode theme add' or the themes "
+                        "screen makes one."
+                    )
+                )
+            )
         for theme in live:
             if theme.parent is not None and tree.get(theme.parent) is not None:
                 continue

@@ -379,30 +379,44 @@ def write_odt(chapter: Chapter, path: Path) -> None:
 def write(chapter: Chapter, path: Path, fmt: str) -> list[Path]:
     """Write ``chapter`` to ``path`` as ``fmt`` (docx, odt, md, html).
 
+    Each file is written beside its place under a temporary name and moved there when
+    complete, so a failure leaves no half-written chapter (and an earlier one intact).
+
     Returns:
         Every file written (for .md with a map: the chapter and ``NAME-map.svg``).
     """
-    if fmt == "docx":
-        write_docx(chapter, path)
-        return [path]
-    if fmt == "odt":
-        write_odt(chapter, path)
-        return [path]
-    if fmt == "html":
-        path.write_text(to_html(chapter), encoding="utf-8")
-        return [path]
-    if fmt == "md":
-        files = [path]
-        figure = next((b for b in chapter.blocks if isinstance(b, Figure)), None)
-        name = ""
-        if figure is not None:
-            svg_path = path.with_name(f"{path.stem}-map.svg")
-            svg_path.write_text(figure.svg, encoding="utf-8")
-            files.append(svg_path)
-            name = svg_path.name
-        path.write_text(to_markdown(chapter, name), encoding="utf-8")
-        return files
-    raise ValueError(fmt)
+    import os
+
+    if fmt not in ("docx", "odt", "md", "html"):
+        raise ValueError(fmt)
+    outputs: list[tuple[Path, Path]] = []
+
+    def temporary(final: Path) -> Path:
+        tmp = final.with_name(f".{final.name}.writing")
+        outputs.append((tmp, final))
+        return tmp
+
+    try:
+        if fmt == "docx":
+            write_docx(chapter, temporary(path))
+        elif fmt == "odt":
+            write_odt(chapter, temporary(path))
+        elif fmt == "html":
+            temporary(path).write_text(to_html(chapter), encoding="utf-8")
+        else:
+            figure = next((b for b in chapter.blocks if isinstance(b, Figure)), None)
+            name = ""
+            if figure is not None:
+                svg_path = path.with_name(f"{path.stem}-map.svg")
+                temporary(svg_path).write_text(figure.svg, encoding="utf-8")
+                name = svg_path.name
+            temporary(path).write_text(to_markdown(chapter, name), encoding="utf-8")
+        for tmp, final in outputs:
+            os.replace(tmp, final)
+    finally:
+        for tmp, _final in outputs:
+            tmp.unlink(missing_ok=True)
+    return [final for _tmp, final in sorted(outputs, key=lambda o: o[1] != path)]
 
 
 __all__ = ["Block", "svg_to_png", "to_html", "to_markdown", "write", "write_docx", "write_odt"]

@@ -129,16 +129,16 @@ def _times(project: Project, segments: list[object]) -> dict[str, str]:
     return out
 
 
-def map_svg(project: Project, names: Pseudonymizer, *, lang: str | None = None) -> str:
-    """The thematic map as SVG for the chapter's figure (labels in ``lang``), with every
-    real name replaced ("" when the project has no theme to draw)."""
+def map_svg(project: Project, *, lang: str | None = None) -> str:
+    """The thematic map as SVG for the chapter's figure (labels in ``lang``; "" when the
+    project has no theme to draw). Names are replaced with the rest of the chapter."""
     from qualcode.services.thematic_map import render_map_svg
 
     if not any(t.status != "discarded" for t in project.themes().themes):
         return ""
     from qualcode.core.findings import Words
 
-    return names.text(render_map_svg(project, lang=lang, title=Words(lang or "en")("Thematic map")))
+    return render_map_svg(project, lang=lang, title=Words(lang or "en")("Thematic map"))
 
 
 def findings_input(
@@ -220,7 +220,7 @@ def write_findings(
         )
     names = names or Pseudonymizer({})
     data = findings_input(project, memos=memos, label_lang=chosen)
-    svg = map_svg(project, names, lang=chosen)
+    svg = map_svg(project, lang=chosen)
     if svg:
         from dataclasses import replace
 

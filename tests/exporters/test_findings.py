@@ -407,3 +407,40 @@ def test_headings_follow_the_interface_language_by_default(
     monkeypatch.setenv("QUALCODE_UI_LANG", "en")
     chapter = _chapter(demo_project, tmp_path / "b.md")
     assert chapter.blocks[0] == Heading(1, "Findings")
+
+
+@pytest.mark.parametrize("fmt", ["docx", "odt", "md", "html"])
+def test_a_project_without_themes_still_gets_a_chapter(
+    empty_project: Project, tmp_path: Path, fmt: str
+) -> None:
+    out = tmp_path / f"empty.{fmt}"
+    result = write_findings(empty_project, out, lang="en")
+    assert result.files == (out,) and not result.figure and result.quotes == 0
+    assert result.chapter.headings() == [
+        (1, "Findings"),
+        (2, "Dimension scorecard"),
+        (2, "Appendix: codebook"),
+    ]
+    assert result.chapter.blocks[2].text.startswith("No theme has been made yet")  # type: ignore[union-attr]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(("empty", ".empty"))) == [
+        out.name
+    ]
+
+
+def test_a_failed_write_leaves_the_earlier_chapter_and_no_half_file(
+    demo_project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qualcode.exporters import findings as render
+
+    out = tmp_path / "bab4.docx"
+    out.write_bytes(b"the researcher's earlier draft")
+
+    def broken(chapter: Chapter, path: Path) -> None:
+        path.write_bytes(b"half")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(render, "write_docx", broken)
+    with pytest.raises(OSError, match="disk full"):
+        write_findings(demo_project, out, lang="en")
+    assert out.read_bytes() == b"the researcher's earlier draft"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bab4.docx"]
