@@ -150,3 +150,17 @@ def test_search_speed_bench_finds_the_same_sentences_both_ways(
     assert rows[("waiting", False)]["fts_hits"] == 2  # the sentences holding it
     assert rows[("counter", False)]["screen_hits"] == 2
     assert rows[("wait", True)]["screen_hits"] >= 3  # wait, waiting, waiting
+
+
+def test_findings_bench_runs_the_real_command_and_reads_the_chapter_back(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import json
+
+    from bench import findings_speed
+
+    assert findings_speed.main(["--runs", "1", "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["format"] == "docx" and figures["runs"] == 1
+    assert figures["median_s"] > 0 and figures["median_cpu_s"] > 0
+    assert figures["bytes"] > 10_000

@@ -15,6 +15,7 @@ from qualcode.cli import (  # noqa: F401  (registers commands)
     codebook_merge,
     coding,
     export,
+    findings,
     history,
     memos,
     project,

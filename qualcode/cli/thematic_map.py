@@ -44,7 +44,7 @@ def map_command(
     label_lang: str | None,
 ) -> None:
     """The thematic map: themes, sub-themes, their codes and the relations, laid out
-    by qualcode (node size by passages, colours from the codebook)."""
+    with no other program (node size by passages, colours from the codebook)."""
     from qualcode.services.thematic_map import map_format, write_map
 
     map_format(output)  # a bad suffix is refused before the project is opened
