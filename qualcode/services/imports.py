@@ -378,8 +378,11 @@ def import_transcripts(
         if parallel
         else ((path, ready if ready is not None else read(path), None) for path, ready in prepared)
     )
-    from qualcode.clock import new_guid
+    import uuid
 
+    # the batch's group in the action log: one undo takes back every document of it
+    # (not clock.new_guid: that would shift the reproducible GUIDs of a test run)
+    group = str(uuid.uuid4())
     try:
         with deferred_sync(project):
             try:
@@ -393,7 +396,7 @@ def import_transcripts(
                     case_per_speaker,
                     replace,
                     backup,
-                    new_guid(),
+                    group,
                 )
             finally:
                 produced.close()
