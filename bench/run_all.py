@@ -137,6 +137,10 @@ BENCHMARKS: dict[str, tuple[str, Args]] = {
             str(s.tui[2]),
         ],
     ),
+    "xlsx": (
+        "xlsx_writers.py",
+        lambda s, c, sc: ["--rows", str(s.xlsx_rows), "--repeat", str(s.repeat)],
+    ),
     "peers": (
         "peers.py",
         lambda s, c, sc: ["--n", str(s.docs), "--words", str(s.words), "--no-peer"],
