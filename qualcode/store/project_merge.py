@@ -1075,7 +1075,7 @@ class _ThemeMerge:
                 return self.m.renamed_codings.get(guid, guid)
             return guid if guid in live_themes else None
 
-        for row in sorted(self.m.o.table(T_RELATIONS), key=lambda r: r["guid"]):
+        for row in sorted(self.m.o.table(T_RELATIONS), key=lambda r: r["pk"]):  # their order
             if row["guid"] in ours or row["guid"] in self.m.tombs:
                 continue
             if row["source_kind"] not in NODE_KINDS or row["target_kind"] not in NODE_KINDS:

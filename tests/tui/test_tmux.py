@@ -22,7 +22,7 @@ import pytest
 from qualcode.store import open_project
 from tests.conftest import require
 
-pytestmark = pytest.mark.external
+pytestmark = [pytest.mark.external, pytest.mark.serial]  # one terminal server at a time
 
 FIRST_DOC = "interview_07_ngo_observer"
 BINARY = Path(sys.executable).parent / "qualcode"

@@ -54,7 +54,7 @@ class CodePicker(ModalScreen[str | None]):
         *,
         recent: Sequence[str] = (),
         label_lang: str | None = None,
-        title: str = _("Apply code"),
+        title: str | None = None,
         extra: Sequence[tuple[str, str]] = (),
         exclude: Sequence[str] = (),
         index: CodeIndex | None = None,
@@ -65,7 +65,7 @@ class CodePicker(ModalScreen[str | None]):
         """The matching index (with lemmas, built ahead); one without lemmas otherwise."""
         self.recent = list(recent)
         self.label_lang = label_lang
-        self.title_text = title
+        self.title_text = title if title is not None else _("Apply code")
         self.extra = list(extra)
         """(id, label) choices listed first, e.g. ``("", "(top level)")`` when moving."""
         self.exclude = set(exclude)
