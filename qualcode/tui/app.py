@@ -98,18 +98,18 @@ class QualcodeApp(App[None]):
         Binding(
             "E",
             "open_themes",
-            "Themes",
+            N_("Themes"),
             show=False,
             id="open-themes",
-            tooltip="Themes: organise codes into themes while reading their passages.",
+            tooltip=N_("Themes: organise codes into themes while reading their passages."),
         ),
         Binding(
             "P",
             "open_map",
-            "Map",
+            N_("Map"),
             show=False,
             id="open-map",
-            tooltip="The thematic map (peta): themes, their codes and relations.",
+            tooltip=N_("The thematic map (peta): themes, their codes and relations."),
         ),
         Binding(
             "V",

@@ -24,7 +24,7 @@ from textual.strip import Strip
 from textual.widgets import Footer, Static
 
 from qualcode.core.thematic_map import MapData, MapNode
-from qualcode.i18n import _, plural
+from qualcode.i18n import N_, _, plural
 from qualcode.store import Project
 from qualcode.tui.screens.retrieval import Jump
 
@@ -142,52 +142,54 @@ class MapScreen(Screen[Jump | None]):
     """The thematic map, navigable by keyboard."""
 
     BINDINGS = [
-        Binding("escape,q", "back", "Back", id="map-back", tooltip="Back to coding."),
-        Binding("up,k", "move('up')", "Up", show=False, id="map-up", tooltip="The node above."),
+        Binding("escape,q", "back", N_("Back"), id="map-back", tooltip=N_("Back to coding.")),
+        Binding(
+            "up,k", "move('up')", N_("Up"), show=False, id="map-up", tooltip=N_("The node above.")
+        ),
         Binding(
             "down,j",
             "move('down')",
-            "Down",
+            N_("Down"),
             show=False,
             id="map-down",
-            tooltip="The node below.",
+            tooltip=N_("The node below."),
         ),
         Binding(
             "left,h",
             "move('left')",
-            "Left",
+            N_("Left"),
             show=False,
             id="map-left",
-            tooltip="The node to the left.",
+            tooltip=N_("The node to the left."),
         ),
         Binding(
             "right,l",
             "move('right')",
-            "Right",
+            N_("Right"),
             show=False,
             id="map-right",
-            tooltip="The node to the right.",
+            tooltip=N_("The node to the right."),
         ),
         Binding(
             "enter",
             "open_node",
-            "Passages",
+            N_("Passages"),
             id="map-open",
-            tooltip="The passages of the highlighted code or theme (a neighbour: go to it).",
+            tooltip=N_("The passages of the highlighted code or theme (a neighbour: go to it)."),
         ),
         Binding(
             "tab,n",
             "next_theme",
-            "Next theme",
+            N_("Next theme"),
             id="map-next",
-            tooltip="The next theme (one at a time on a narrow screen).",
+            tooltip=N_("The next theme (one at a time on a narrow screen)."),
         ),
         Binding(
             "shift+tab,p",
             "previous_theme",
-            "Previous",
+            N_("Previous"),
             id="map-previous",
-            tooltip="The previous theme.",
+            tooltip=N_("The previous theme."),
         ),
     ]
 

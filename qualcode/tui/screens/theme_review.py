@@ -17,7 +17,7 @@ from textual.widgets import Footer, Static
 
 from qualcode.core.codebook import Codebook
 from qualcode.core.thematic import Review, Usage
-from qualcode.i18n import _, plural
+from qualcode.i18n import N_, _, plural
 from qualcode.store import Project
 
 LIST_MAX = 12
@@ -28,16 +28,22 @@ class ThemeReviewScreen(Screen[None]):
     """The figures that check one theme against the data."""
 
     BINDINGS = [
-        Binding("escape,q", "back", "Back", id="theme-review-back", tooltip="Back to the themes."),
+        Binding(
+            "escape,q",
+            "back",
+            N_("Back"),
+            id="theme-review-back",
+            tooltip=N_("Back to the themes."),
+        ),
         Binding(
             "b",
             "by",
-            "Split by…",
+            N_("Split by…"),
             id="theme-review-by",
-            tooltip="Split the theme's figures by a case attribute (again: the next one).",
+            tooltip=N_("Split the theme's figures by a case attribute (again: the next one)."),
         ),
-        Binding("j,down", "scroll_down", "Down", show=False, id="theme-review-down"),
-        Binding("k,up", "scroll_up", "Up", show=False, id="theme-review-up"),
+        Binding("j,down", "scroll_down", N_("Down"), show=False, id="theme-review-down"),
+        Binding("k,up", "scroll_up", N_("Up"), show=False, id="theme-review-up"),
     ]
     """Keys of the theme review."""
 

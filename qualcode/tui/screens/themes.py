@@ -40,7 +40,7 @@ from qualcode.core.search import one_line
 from qualcode.core.themes import STATUS_WORDS, THEME_STATUSES, Node, Theme
 from qualcode.core.themes import ThemeTree as ThemeData
 from qualcode.errors import QualcodeError
-from qualcode.i18n import _, plural
+from qualcode.i18n import N_, _, plural
 from qualcode.store import Project
 from qualcode.store.retrieval import Passage
 from qualcode.tui.screens.modals import ConfirmModal, MemoEditor, TextPrompt
@@ -79,14 +79,16 @@ class CodeList(OptionList):
     """Every code with its counts; ``space`` marks the highlighted code."""
 
     BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False, id="themes-codes-down"),
-        Binding("k", "cursor_up", "Up", show=False, id="themes-codes-up"),
+        Binding("j", "cursor_down", N_("Down"), show=False, id="themes-codes-down"),
+        Binding("k", "cursor_up", N_("Up"), show=False, id="themes-codes-up"),
         Binding(
             "space",
             "screen.mark",
-            "Mark",
+            N_("Mark"),
             id="themes-mark",
-            tooltip="Mark or unmark the highlighted code (several are put into a theme at once).",
+            tooltip=N_(
+                "Mark or unmark the highlighted code (several are put into a theme at once)."
+            ),
         ),
     ]
     """Keys of the code list."""
@@ -96,8 +98,8 @@ class ThemeTree(Tree[Focus]):
     """Themes, their sub-themes and member codes."""
 
     BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False, id="themes-tree-down"),
-        Binding("k", "cursor_up", "Up", show=False, id="themes-tree-up"),
+        Binding("j", "cursor_down", N_("Down"), show=False, id="themes-tree-down"),
+        Binding("k", "cursor_up", N_("Up"), show=False, id="themes-tree-up"),
     ]
     """Keys of the theme tree."""
 
@@ -113,8 +115,8 @@ class PassageList(OptionList):
     """The passages of the highlighted code or theme; key extracts first (★)."""
 
     BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False, id="themes-passages-down"),
-        Binding("k", "cursor_up", "Up", show=False, id="themes-passages-up"),
+        Binding("j", "cursor_down", N_("Down"), show=False, id="themes-passages-down"),
+        Binding("k", "cursor_up", N_("Up"), show=False, id="themes-passages-up"),
     ]
     """Keys of the passage list."""
 
@@ -126,129 +128,144 @@ class ThemesScreen(Screen[Jump | None]):
         Binding(
             "P",
             "open_map",
-            "Map",
+            N_("Map"),
             show=False,
             id="themes-map",
-            tooltip="The thematic map of these themes.",
+            tooltip=N_("The thematic map of these themes."),
         ),
-        Binding("escape", "back", "Back", id="themes-back", tooltip="Back to coding."),
+        Binding("escape", "back", N_("Back"), id="themes-back", tooltip=N_("Back to coding.")),
         Binding(
             "slash",
             "filter",
-            "Filter",
+            N_("Filter"),
             id="themes-filter",
-            tooltip="Filter the codes as you type (words of a label, id or definition).",
+            tooltip=N_("Filter the codes as you type (words of a label, id or definition)."),
         ),
         Binding(
             "t",
             "into_theme",
-            "Into theme",
+            N_("Into theme"),
             id="themes-into",
-            tooltip="Put the marked codes (or the highlighted one) into the highlighted theme.",
+            tooltip=N_("Put the marked codes (or the highlighted one) into the highlighted theme."),
         ),
         Binding(
             "n",
             "new_theme(False)",
-            "New theme",
+            N_("New theme"),
             id="themes-new",
-            tooltip="Make a new theme of the marked codes (asks its name).",
+            tooltip=N_("Make a new theme of the marked codes (asks its name)."),
         ),
         Binding(
             "s",
             "new_theme(True)",
-            "Sub-theme",
+            N_("Sub-theme"),
             id="themes-new-sub",
-            tooltip="Make a new sub-theme of the highlighted theme of the marked codes.",
+            tooltip=N_("Make a new sub-theme of the highlighted theme of the marked codes."),
         ),
         Binding(
             "x",
             "extract",
-            "Key extract",
+            N_("Key extract"),
             id="themes-extract",
-            tooltip="Make the highlighted passage a key extract of the theme (again: no longer).",
+            tooltip=N_(
+                "Make the highlighted passage a key extract of the theme (again: no longer)."
+            ),
         ),
         Binding(
             "K",
             "move_extract(-1)",
-            "Extract up",
+            N_("Extract up"),
             show=False,
             id="themes-extract-up",
-            tooltip="Move the highlighted key extract up in the theme's order.",
+            tooltip=N_("Move the highlighted key extract up in the theme's order."),
         ),
         Binding(
             "J",
             "move_extract(1)",
-            "Extract down",
+            N_("Extract down"),
             show=False,
             id="themes-extract-down",
-            tooltip="Move the highlighted key extract down in the theme's order.",
+            tooltip=N_("Move the highlighted key extract down in the theme's order."),
         ),
         Binding(
             "l",
             "relate",
-            "Relate",
+            N_("Relate"),
             id="themes-relate",
-            tooltip="Relate the highlighted code, theme or passage to another (typed relation).",
+            tooltip=N_(
+                "Relate the highlighted code, theme or passage to another (typed relation)."
+            ),
         ),
         Binding(
             "L",
             "relations",
-            "Relations",
+            N_("Relations"),
             show=False,
             id="themes-relations",
-            tooltip="List the relations of the highlighted code, theme or passage; enter follows one.",
+            tooltip=N_(
+                "List the relations of the highlighted code, theme or passage; enter follows one."
+            ),
         ),
         Binding(
             "v",
             "review",
-            "Review",
+            N_("Review"),
             id="themes-review",
-            tooltip="Review the highlighted theme: passages, documents, participants, gaps.",
+            tooltip=N_("Review the highlighted theme: passages, documents, participants, gaps."),
         ),
         Binding(
             "e",
             "rename",
-            "Rename",
+            N_("Rename"),
             show=False,
             id="themes-rename",
-            tooltip="Rename the highlighted theme (in the label language shown).",
+            tooltip=N_("Rename the highlighted theme (in the label language shown)."),
         ),
         Binding(
             "D",
             "define",
-            "Define",
+            N_("Define"),
             show=False,
             id="themes-define",
-            tooltip="Write the highlighted theme's definition (central concept, boundaries).",
+            tooltip=N_("Write the highlighted theme's definition (central concept, boundaries)."),
         ),
         Binding(
             "S",
             "status",
-            "Status",
+            N_("Status"),
             show=False,
             id="themes-status-set",
-            tooltip="Set the theme's status: candidate, reviewed, final or discarded (with why).",
+            tooltip=N_(
+                "Set the theme's status: candidate, reviewed, final or discarded (with why)."
+            ),
         ),
         Binding(
             "p",
             "move_theme",
-            "Move",
+            N_("Move"),
             show=False,
             id="themes-move",
-            tooltip="Move the highlighted theme under another theme (or to the top level).",
+            tooltip=N_("Move the highlighted theme under another theme (or to the top level)."),
         ),
         Binding(
             "d,delete",
             "remove",
-            "Remove",
+            N_("Remove"),
             show=False,
             id="themes-remove",
-            tooltip="Take the highlighted code out of its theme; on a theme: delete the theme "
-            "(its codes and passages stay).",
+            tooltip=N_(
+                "Take the highlighted code out of its theme; on a theme: delete the theme "
+                "(its codes and passages stay)."
+            ),
         ),
-        Binding("u", "undo", "Undo", id="themes-undo", tooltip="Undo your last action."),
+        Binding("u", "undo", N_("Undo"), id="themes-undo", tooltip=N_("Undo your last action.")),
         Binding(
-            "ctrl+r", "redo", "Redo", show=False, id="themes-redo", tooltip="Redo what you undid."
+            "ctrl+r",
+            "redo",
+            N_("Redo"),
+            show=False,
+            id="themes-redo",
+            tooltip=N_("Redo what you undid."),
         ),
     ]
     """Keys of the themes screen (remappable by id)."""
