@@ -21,6 +21,7 @@ from click.testing import CliRunner
 
 from qualcode import i18n
 from qualcode.i18n import _, plural
+from tests.tui.waits import settled
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "docs"))
@@ -438,7 +439,7 @@ async def _story(app: Any, size: tuple[int, int], keys: list[str]) -> str:
         for key in keys:
             await pilot.press(key)
             await pilot.pause()
-        await pilot.pause(0.2)
+        await settled(pilot)
         return screen_text(app)
 
 
@@ -519,7 +520,7 @@ def test_indonesian_snapshots(
         for key in STORIES[story]:
             await pilot.press(key)
             await pilot.pause()
-        await pilot.pause(0.2)
+        await settled(pilot)
 
     try:
         app = QualcodeApp(project, location="demo", settings=Settings())

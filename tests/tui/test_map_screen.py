@@ -20,6 +20,7 @@ from qualcode.tui.screens.thematic_map import MapCanvas, MapScreen
 from tests.tui.test_snapshots_sizes import SIZES, ids, settle
 from tests.tui.test_themes_screen import code_some
 from tests.tui.test_tmux import Tmux, tmux, workbench  # noqa: F401  (fixture)
+from tests.tui.waits import settled
 
 
 def analyse(demo_dir: Path) -> None:
@@ -177,7 +178,7 @@ def test_map_snapshots(
     async def run(pilot: Pilot[None]) -> None:
         await settle(pilot)
         await pilot.press("P", "j", "j", "j")
-        await pilot.pause(0.2)
+        await settled(pilot)
 
     assert snap_compare(make_app(), terminal_size=size, run_before=run)
 

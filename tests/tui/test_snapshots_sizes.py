@@ -12,7 +12,7 @@ from textual.widgets import DataTable
 
 from qualcode.tui.app import QualcodeApp
 from qualcode.tui.widgets.code_tree import CodeTree
-from tests.tui.waits import settled
+from tests.tui.waits import settled, wait_for
 
 SIZES = [(80, 24), (100, 30), (120, 40), (200, 50)]
 CODED = ["semicolon", "2", "a", "j", "1", "J", "semicolon", "6", "a", "j", "semicolon", "3", "a"]
@@ -28,18 +28,6 @@ def ids(size: tuple[int, int]) -> str:
 async def settle(pilot: Pilot[None]) -> None:
     await pilot.pause()
     await pilot.pause()
-
-
-async def counts_settled(pilot: Pilot[None]) -> None:
-    """Wait until no screen has a count update pending (the side panes' counts follow
-    an edit a frame later) and the workers are done, then one more frame."""
-    for _ in range(1000):
-        await pilot.app.workers.wait_for_complete()
-        if all(getattr(s, "_counts_timer", None) is None for s in pilot.app.screen_stack):
-            await settle(pilot)
-            return
-        await pilot.pause(0.01)
-    raise AssertionError("the counts never settled")
 
 
 def keys(*pressed: str) -> Run:
@@ -90,14 +78,13 @@ async def themes(pilot: Pilot[None]) -> None:
     theme highlighted with its passages beside it."""
     await keys(*CODED, "E")(pilot)
     await pilot.press("space", "space", "n", *"Antre lama", "enter")
-    await pilot.pause(0.2)
+    await settled(pilot)
     await pilot.press("tab")
     screen = pilot.app.screen
-    while not getattr(screen, "people_ready", True):  # the participants are counted
-        await pilot.pause(0.05)
+    await wait_for(pilot, lambda: getattr(screen, "people_ready", True), "the participants")
     await pilot.app.workers.wait_for_complete()
     pilot.app.clear_notifications()  # a toast's lifetime depends on the machine's speed
-    await pilot.pause(0.2)
+    await settled(pilot)
 
 
 STORIES: dict[str, Run] = {

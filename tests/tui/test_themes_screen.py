@@ -18,6 +18,7 @@ from qualcode.tui.screens.picker import ChoiceModal, NodePicker
 from qualcode.tui.screens.theme_review import ThemeReviewScreen
 from qualcode.tui.screens.themes import CodeList, PassageList, ThemesScreen, ThemeTree
 from tests.tui.conftest import Messages
+from tests.tui.waits import wait_for
 
 DOC = "interview_07_ngo_observer"
 
@@ -76,7 +77,7 @@ async def test_codes_marked_into_a_new_theme_a_sub_theme_and_the_highlighted_the
         assert screen.codes_shown == 30
         codes = screen.query_one(CodeList)
         assert str(codes.get_option_at_index(0).prompt) == "In no theme (30)"
-        await pilot.pause(0.3)  # participants follow from a worker
+        await wait_for(pilot, lambda: screen.people_ready, "the participants")
         highlight_code(screen, "procedure.not_sop")
         line = str(codes.highlighted_option.prompt)  # type: ignore[union-attr]
         assert line.startswith(" ■  Pelayanan tidak sesua")  # cut with …, the counts never

@@ -176,7 +176,7 @@ async def test_u_undoes_an_import_made_from_this_window_and_ctrl_r_redoes_it(
         await pilot.press("ctrl+o", *"new_*.txt", "enter")
         await pilot.pause()
         await app.workers.wait_for_complete()
-        await pilot.pause(0.2)
+        await settled(pilot)
         assert listed() == before | {"new_0", "new_1"}
         await pilot.press("u")
         await pilot.pause()
