@@ -16,7 +16,7 @@ from typing import Any
 
 from qualcode.core.agreement import AgreementReport, CodeAgreement, Disagreement
 from qualcode.errors import InputError
-from qualcode.exporters.base import atomic_path, atomic_text
+from qualcode.exporters.base import atomic_text
 from qualcode.exporters.csvsafe import safe_rows
 
 FORMATS = ("table", "csv", "xlsx", "json")
@@ -176,64 +176,46 @@ def to_json(report: AgreementReport) -> dict[str, Any]:
 
 def to_xlsx(report: AgreementReport, path: Path) -> None:
     """A workbook: Agreement (per code and pooled), Disagreements, About."""
-    import xlsxwriter  # ~100 ms: only when writing a workbook
+    from qualcode.exporters.xlsx import Grid, GridCell, write_grids
 
-    with atomic_path(path) as tmp:
-        # text stays text: a quote written "=HYPERLINK(...)" is never a formula
-        book = xlsxwriter.Workbook(
-            str(tmp),
-            {
-                "nan_inf_to_errors": True,
-                "strings_to_formulas": False,
-                "strings_to_numbers": False,
-                "strings_to_urls": False,
-            },
-        )
-        bold = book.add_format({"bold": True})
-        share = book.add_format({"num_format": "0.0%"})
-        fixed = book.add_format({"num_format": "0.000"})
-        sheet = book.add_worksheet("Agreement")
-        sheet.write(0, 0, _title(report), bold)
-        rows = stats_rows(report)
-        for c, value in enumerate(rows[0]):
-            sheet.write(2, c, value, bold)
-        for r, row in enumerate(rows[1:], start=3):
-            for c, value in enumerate(row):
-                if value is None:
-                    sheet.write_blank(r, c, None)
-                elif c == 2:
-                    sheet.write_number(r, c, value, share)
-                elif c in (3, 4):
-                    sheet.write_number(r, c, value, fixed)
-                else:
-                    sheet.write(r, c, value)
-        sheet.freeze_panes(3, 1)
-        sheet.set_column(0, 0, max(12, *(len(str(r[0])) for r in rows)))
-        sheet.set_column(1, len(rows[0]), 14)
-        dsheet = book.add_worksheet("Disagreements")
-        drows = disagreement_rows(report)
-        for c, value in enumerate(drows[0]):
-            dsheet.write(0, c, value, bold)
-        for r, row in enumerate(drows[1:], start=1):
-            for c, value in enumerate(row):
-                dsheet.write(r, c, value)
-        dsheet.freeze_panes(1, 0)
-        dsheet.set_column(len(drows[0]) - 1, len(drows[0]) - 1, 80)
-        about = book.add_worksheet("About")
-        about.write_row(0, 0, ["what", "meaning"], bold)
-        for r, (k, v) in enumerate(
+    rows = stats_rows(report)
+    stats: list[list[GridCell]] = [[(_title(report), "bold")], []]
+    stats.append([(value, "bold") for value in rows[0]])
+    for row in rows[1:]:
+        stats.append(
             [
-                ("coders", ", ".join(report.coders)),
-                ("unit", report.unit),
-                ("documents", ", ".join(report.documents)),
-                *FORMULAS,
-            ],
-            start=1,
-        ):
-            about.write_row(r, 0, [k, v])
-        about.set_column(0, 0, 22)
-        about.set_column(1, 1, 100)
-        book.close()
+                (value, "share" if c == 2 else "fixed" if c in (3, 4) else "plain")
+                for c, value in enumerate(row)
+            ]
+        )
+    widths = {0: float(max(12, *(len(str(r[0])) for r in rows)))}
+    widths.update({c: 14.0 for c in range(1, len(rows[0]) + 1)})
+    drows = disagreement_rows(report)
+    about: list[list[GridCell]] = [[("what", "bold"), ("meaning", "bold")]]
+    about += [
+        [k, v]
+        for k, v in (
+            ("coders", ", ".join(report.coders)),
+            ("unit", report.unit),
+            ("documents", ", ".join(report.documents)),
+            *FORMULAS,
+        )
+    ]
+    # text stays text: a quote written "=HYPERLINK(...)" is never a formula
+    write_grids(
+        [
+            Grid("Agreement", stats, freeze=(3, 1), widths=widths),
+            Grid(
+                "Disagreements",
+                [[(value, "bold") for value in drows[0]], *drows[1:]],
+                freeze=(1, 0),
+                widths={len(drows[0]) - 1: 80},
+            ),
+            Grid("About", about, widths={0: 22, 1: 100}),
+        ],
+        path,
+        _title(report),
+    )
 
 
 def write_agreement(report: AgreementReport, fmt: str, output: Path | None) -> str | None:

@@ -1,7 +1,7 @@
 """Plain tables (a header and rows) as CSV or XLSX: word frequencies, KWIC lines.
 
-CSV is UTF-8 with a BOM so that Excel reads Indonesian text; XLSX (xlsxwriter,
-loaded only here) has a bold frozen header row, an autofilter and column widths
+CSV is UTF-8 with a BOM so that Excel reads Indonesian text; XLSX (qualcode's
+own writer, :mod:`qualcode.exporters.xlsx`) has a bold frozen header row, an autofilter and column widths
 fitted to the content. Both are written atomically.
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from qualcode.errors import InputError
-from qualcode.exporters.base import atomic_text, write_atomic
+from qualcode.exporters.base import atomic_text
 from qualcode.exporters.csvsafe import safe_rows
 
 TABLE_FORMATS = ("csv", "xlsx")
@@ -46,36 +46,35 @@ def to_xlsx(
     header: Sequence[str], rows: Sequence[Sequence[object]], path: Path, *, sheet: str = "table"
 ) -> None:
     """One sheet: bold frozen header, autofilter, fitted column widths."""
-    import xlsxwriter  # ~100 ms; only for this export
+    from qualcode.exporters.xlsx import Grid, GridCell, write_grids
 
-    def write(tmp: Path) -> None:
-        book = xlsxwriter.Workbook(
-            str(tmp),
-            {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False},
-        )
-        try:
-            ws = book.add_worksheet(sheet[:31] or "table")
-            bold = book.add_format({"bold": True})
-            ws.write_row(0, 0, list(header), bold)
-            widths = [len(str(h)) for h in header]
-            for r, row in enumerate(rows, start=1):
-                for c, value in enumerate(row):
-                    if isinstance(value, bool) or value is None:
-                        ws.write_string(r, c, "" if value is None else str(value))
-                    elif isinstance(value, int | float):
-                        ws.write_number(r, c, value)
-                    else:
-                        ws.write_string(r, c, str(value))
-                    widths[c] = max(widths[c], min(len(str(value)), 60))
-            for c, width in enumerate(widths):
-                ws.set_column(c, c, width + 2)
-            ws.freeze_panes(1, 0)
-            if header:
-                ws.autofilter(0, 0, max(len(rows), 1), len(header) - 1)
-        finally:
-            book.close()
-
-    write_atomic(path, write)
+    widths = [len(str(h)) for h in header]
+    cells: list[list[GridCell]] = [[(str(h), "bold") for h in header]]
+    for row in rows:
+        line: list[GridCell] = []
+        for c, value in enumerate(row):
+            if isinstance(value, bool) or value is None:
+                line.append("" if value is None else str(value))
+            elif isinstance(value, int | float):
+                line.append(value)
+            else:
+                line.append(str(value))
+            widths[c] = max(widths[c], min(len(str(value)), 60))
+        cells.append(line)
+    write_grids(
+        [
+            Grid(
+                sheet[:31] or "table",
+                cells,
+                freeze=(1, 0),
+                widths={c: float(w + 2) for c, w in enumerate(widths)},
+                autofilter=bool(header),
+                keep_empty=True,
+            )
+        ],
+        path,
+        sheet,
+    )
 
 
 def write_table(

@@ -8,19 +8,27 @@ characters: such a cell keeps its first part, with a note, and continues on the
 avoid the characters it forbids. Strings are always strings (a quote that starts
 with ``=`` never becomes a formula).
 
-The file is written here, streaming, rather than with a spreadsheet library: a
-quote sheet of 100,000 codings is 1.6 million cells, which took xlsxwriter about
-24 s of CPU on the project's machines; these few hundred lines write it in a few
-seconds. The XML is the plain SpreadsheetML subset every reader knows (inline
-strings, one style sheet, frozen panes, autofilter with its ``_FilterDatabase``
-name, list validation); LibreOffice and openpyxl read it back in the tests.
+Every XLSX qualcode writes comes from this module: :func:`to_xlsx` for matrices and
+quote sheets, :func:`write_grids` for the small laid-out workbooks (the agreement
+report, the text-analysis tables). The file is written here, streaming, rather than
+with a spreadsheet library: a quote sheet of 100,000 codings is 1.6 million cells;
+issue 18 allows a library unless it is more than 1.5 times slower than this writer,
+and none that has what these sheets need came within that (xlsxwriter about 10x,
+PyExcelerate about 6x, rvgsrust-xlsxwriter about 2x; rustpy-xlsxwriter is as fast
+but writes whole tables of records only, with no per-cell formats for total and
+title rows): docs/benchmarks.md, "XLSX writers". The XML is the plain SpreadsheetML
+subset every reader knows (inline strings, one style sheet, frozen panes, autofilter
+with its ``_FilterDatabase`` name, list validation); LibreOffice and openpyxl read
+it back in the tests.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import zipfile
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -37,6 +45,8 @@ REVIEW_CHOICES = ["unreviewed", "approved", "disputed"]
 # cellXfs indexes in STYLES; totals are the same + 6 (bold, rule above)
 STYLE = {"header": 1, "text": 2, "key": 3, "int": 4, "share": 5, "float": 6, "quote": 7}
 TOTAL_OFFSET = 6
+# cellXfs indexes of the plain formats of laid-out sheets (:class:`Grid`)
+GRID_STYLE = {"plain": 0, "bold": 14, "share": 15, "fixed": 16}
 
 NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 NS_R = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
@@ -48,7 +58,7 @@ STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill><fill><patternFill patternType="solid"><fgColor rgb="FFDDEBF7"/><bgColor indexed="64"/></patternFill></fill></fills>
 <borders count="3"><border><left/><right/><top/><bottom/><diagonal/></border><border><left style="thin"><color auto="1"/></left><right style="thin"><color auto="1"/></right><top style="thin"><color auto="1"/></top><bottom style="thin"><color auto="1"/></bottom><diagonal/></border><border><left/><right/><top style="thin"><color auto="1"/></top><bottom/><diagonal/></border></borders>
 <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
-<cellXfs count="14">
+<cellXfs count="17">
 <xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>
 <xf numFmtId="0" fontId="1" fillId="2" borderId="1" xfId="0" applyFont="1" applyFill="1" applyBorder="1" applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf>
 <xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1"><alignment vertical="top"/></xf>
@@ -63,6 +73,9 @@ STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <xf numFmtId="164" fontId="1" fillId="0" borderId="2" xfId="0" applyNumberFormat="1" applyFont="1" applyBorder="1" applyAlignment="1"><alignment vertical="top"/></xf>
 <xf numFmtId="165" fontId="1" fillId="0" borderId="2" xfId="0" applyNumberFormat="1" applyFont="1" applyBorder="1" applyAlignment="1"><alignment vertical="top"/></xf>
 <xf numFmtId="0" fontId="1" fillId="0" borderId="2" xfId="0" applyFont="1" applyBorder="1" applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf>
+<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>
+<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
+<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
 </cellXfs>
 <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
 </styleSheet>
@@ -274,7 +287,7 @@ def to_xlsx(book: Workbook, path: Path) -> None:
         hidden: set[str] = set()
         overflow = _Overflow()
         names: list[str] = []
-        ranges: list[str] = []
+        ranges: list[str | None] = []
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
             for index, sheet in enumerate(book.sheets):
                 name = sheet_name(sheet.name, taken)
@@ -368,32 +381,191 @@ def to_xlsx(book: Workbook, path: Path) -> None:
                 )
                 names.append("overflow")
                 ranges.append(f"$A$1:$D${len(parts) + 1}")
-            n = len(names)
-            z.writestr("[Content_Types].xml", _content_types(n))
-            z.writestr(
-                "_rels/.rels",
-                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-                'relationships/officeDocument" Target="xl/workbook.xml"/>'
-                '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/'
-                'relationships/metadata/core-properties" Target="docProps/core.xml"/>'
-                '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-                'relationships/extended-properties" Target="docProps/app.xml"/>'
-                "</Relationships>",
-            )
-            z.writestr("docProps/core.xml", _core(book.title))
-            z.writestr(
-                "docProps/app.xml",
-                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
-                "<Application>qualcode</Application></Properties>",
-            )
-            z.writestr("xl/workbook.xml", _workbook_xml(names, ranges, hidden))
-            z.writestr("xl/_rels/workbook.xml.rels", _workbook_rels(n))
-            z.writestr("xl/styles.xml", STYLES)
+            _package(z, names, ranges, hidden, book.title)
 
     write_atomic(path, write)
+
+
+GridCell = Cell | bool | tuple[Cell | bool, str]
+"""A cell of a :class:`Grid`: a value, or ``(value, style)`` with a style of
+:data:`GRID_STYLE` (``plain``, ``bold``, ``share`` 0.0%, ``fixed`` 0.000)."""
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A sheet laid out cell by cell, for the small workbooks that are not
+    :class:`~qualcode.core.tables.Workbook` tables (the agreement report, the
+    text-analysis tables). ``rows`` start at the sheet's first row; an empty row
+    is a blank line. Text stays text; NaN and infinities become Excel's ``#NUM!``
+    and ``#DIV/0!`` errors."""
+
+    name: str
+    rows: Sequence[Sequence[GridCell]]
+    freeze: tuple[int, int] = (0, 0)
+    """Rows above and columns left of the frozen panes."""
+    widths: dict[int, float] = field(default_factory=dict)
+    """Column index -> width in characters."""
+    autofilter: bool = False
+    """A filter over the first row and every row below it."""
+    keep_empty: bool = False
+    """Empty strings as empty text cells rather than blank cells."""
+
+
+def _column_width(width: float) -> float:
+    """``width`` characters as Excel stores a column width: the whole pixels of
+    ``width`` digits of Calibri 11 (7 px each) plus 5 px of padding, in 1/256ths."""
+    pixels = int(width * 7 + 0.5) + 5 if width >= 1 else int(width * 12 + 0.5)
+    return int(pixels / 7 * 256) / 256
+
+
+def _grid_cell(
+    ref: str, value: object, style: int, sheet: str, overflow: _Overflow, keep_empty: bool
+) -> str:
+    if value is None or (value == "" and not keep_empty):
+        return ""
+    if isinstance(value, bool):
+        return f'<c r="{ref}" s="{style}" t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, int):
+        return f'<c r="{ref}" s="{style}"><v>{value}</v></c>'
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            error = "#NUM!" if math.isnan(value) else "#DIV/0!"
+            return f'<c r="{ref}" s="{style}" t="e"><v>{error}</v></c>'
+        return f'<c r="{ref}" s="{style}"><v>{value!r}</v></c>'
+    text = str(value)
+    if len(text) > EXCEL_CELL_LIMIT:
+        text = overflow.clip(sheet, ref, text)
+    return (
+        f'<c r="{ref}" s="{style}" t="inlineStr"><is><t xml:space="preserve">'
+        f"{_text(text)}</t></is></c>"
+    )
+
+
+def _grid_xml(grid: Grid, name: str, selected: bool, overflow: _Overflow) -> Iterator[str]:
+    ncols = max((len(row) for row in grid.rows), default=1) or 1
+    nrows = max(len(grid.rows), 1)
+    last_col = column_letter(ncols - 1)
+    yield f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet {NS} {NS_R}>'
+    yield f'<dimension ref="A1:{last_col}{nrows}"/>'
+    tab = ' tabSelected="1"' if selected else ""
+    y, x = grid.freeze
+    if x or y:
+        top_left = f"{column_letter(x)}{y + 1}"
+        pane = "bottomRight" if x and y else "bottomLeft" if y else "topRight"
+        xs = f' xSplit="{x}"' if x else ""
+        ys = f' ySplit="{y}"' if y else ""
+        yield (
+            f'<sheetViews><sheetView workbookViewId="0"{tab}>'
+            f'<pane{xs}{ys} topLeftCell="{top_left}" activePane="{pane}" state="frozen"/>'
+            f'<selection pane="{pane}" activeCell="{top_left}" sqref="{top_left}"/>'
+            "</sheetView></sheetViews>"
+        )
+    else:
+        yield f'<sheetViews><sheetView workbookViewId="0"{tab}/></sheetViews>'
+    yield '<sheetFormatPr defaultRowHeight="15"/>'
+    if grid.widths:
+        yield (
+            "<cols>"
+            + "".join(
+                f'<col min="{c + 1}" max="{c + 1}" width="{_column_width(w)}" customWidth="1"/>'
+                for c, w in sorted(grid.widths.items())
+            )
+            + "</cols>"
+        )
+    yield "<sheetData>"
+    for r, row in enumerate(grid.rows, start=1):
+        cells = []
+        for c, cell in enumerate(row):
+            value, style = cell if isinstance(cell, tuple) else (cell, "plain")
+            cells.append(
+                _grid_cell(
+                    f"{column_letter(c)}{r}",
+                    value,
+                    GRID_STYLE[style],
+                    name,
+                    overflow,
+                    grid.keep_empty,
+                )
+            )
+        yield f'<row r="{r}">{"".join(cells)}</row>'
+    yield "</sheetData>"
+    if grid.autofilter:  # as xlsxwriter did: at least the row below the header
+        yield f'<autoFilter ref="A1:{last_col}{max(nrows, 2)}"/>'
+    yield '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+    yield "</worksheet>"
+
+
+def write_grids(grids: Sequence[Grid], path: Path, title: str) -> None:
+    """Write laid-out sheets as an XLSX workbook at ``path`` (atomically); a cell
+    over Excel's limit continues on an ``overflow`` sheet, as in :func:`to_xlsx`."""
+
+    def write(tmp: Path) -> None:
+        taken: set[str] = {"overflow"}
+        names: list[str] = []
+        ranges: list[str | None] = []
+        overflow = _Overflow()
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+            for index, grid in enumerate(grids):
+                name = sheet_name(grid.name, taken)
+                _stream(
+                    z,
+                    f"xl/worksheets/sheet{index + 1}.xml",
+                    _grid_xml(grid, name, index == 0, overflow),
+                )
+                names.append(name)
+                ncols = max((len(row) for row in grid.rows), default=1) or 1
+                last = f"${column_letter(ncols - 1)}${max(len(grid.rows), 2)}"
+                ranges.append(f"$A$1:{last}" if grid.autofilter else None)
+            if overflow.parts:
+                rows: list[list[GridCell]] = [
+                    [(sheet, "bold"), ref, part, text] for sheet, ref, part, text in overflow.parts
+                ]
+                spill = Grid("overflow", [["sheet", "cell", "part", "text"], *rows], (1, 2))
+                _stream(
+                    z,
+                    f"xl/worksheets/sheet{len(names) + 1}.xml",
+                    _grid_xml(spill, "overflow", False, _Overflow()),
+                )
+                names.append("overflow")
+                ranges.append(None)
+            _package(z, names, ranges, set(), title)
+
+    write_atomic(path, write)
+
+
+def _package(
+    z: zipfile.ZipFile,
+    names: Sequence[str],
+    ranges: Sequence[str | None],
+    hidden: set[str],
+    title: str,
+) -> None:
+    """The parts around the worksheets: content types, relationships, properties,
+    the workbook (sheet names, autofilter ranges) and the styles."""
+    n = len(names)
+    z.writestr("[Content_Types].xml", _content_types(n))
+    z.writestr(
+        "_rels/.rels",
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/officeDocument" Target="xl/workbook.xml"/>'
+        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/'
+        'relationships/metadata/core-properties" Target="docProps/core.xml"/>'
+        '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/extended-properties" Target="docProps/app.xml"/>'
+        "</Relationships>",
+    )
+    z.writestr("docProps/core.xml", _core(title))
+    z.writestr(
+        "docProps/app.xml",
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+        "<Application>qualcode</Application></Properties>",
+    )
+    z.writestr("xl/workbook.xml", _workbook_xml(names, ranges, hidden))
+    z.writestr("xl/_rels/workbook.xml.rels", _workbook_rels(n))
+    z.writestr("xl/styles.xml", STYLES)
 
 
 def _stream(z: zipfile.ZipFile, name: str, chunks: Iterator[str]) -> None:
@@ -426,7 +598,7 @@ def _content_types(n: int) -> str:
 
 
 def _workbook_xml(
-    names: Sequence[str], ranges: Sequence[str], hidden: set[str] | None = None
+    names: Sequence[str], ranges: Sequence[str | None], hidden: set[str] | None = None
 ) -> str:
     sheets = "".join(
         f'<sheet name={quoteattr(name)} sheetId="{i + 1}"'
@@ -438,12 +610,14 @@ def _workbook_xml(
         f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
         f"{escape(_quote_sheet(name))}!{ref}</definedName>"
         for i, (name, ref) in enumerate(zip(names, ranges, strict=True))
+        if ref is not None
     )
     return (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook {NS} {NS_R}>'
         '<bookViews><workbookView activeTab="0"/></bookViews>'
-        f"<sheets>{sheets}</sheets><definedNames>{defined}</definedNames>"
-        '<calcPr calcId="0"/></workbook>'
+        f"<sheets>{sheets}</sheets>"
+        + (f"<definedNames>{defined}</definedNames>" if defined else "")
+        + '<calcPr calcId="0"/></workbook>'
     )
 
 

@@ -687,20 +687,20 @@ def required_sets(pattern: str, limit: int = 4) -> tuple[frozenset[Key], ...]:
     """Sets of word fragments such that every match of ``pattern`` contains one
     fragment of each set, the most selective first.
 
-    Worked out from the parsed expression: literal runs, alternations of literals
+    Worked out from the expression's tree (:mod:`qualcode.nlp.regex_tree`): literal runs, alternations of literals
     and repeats of at least one, each with whether a word boundary must surround
     it (``\\bsalah\\b`` needs the word ``salah``; ``\\bsyarat\\w*`` a word starting
     with ``syarat``). A unit whose words miss one set cannot match, so the
     expression is not even tried on it. Empty when nothing certain can be said
     (the expression is then tried on every unit). Fragments are lowercased.
     """
-    try:
-        from re import _parser  # type: ignore[attr-defined]
+    from qualcode.nlp import regex_tree
 
-        parsed = _parser.parse(pattern, re.IGNORECASE)
-        return tuple(_required(list(parsed), _parser, False, False)[:limit])
-    except Exception:  # noqa: BLE001 - an internal module may change; fall back safely
-        return ()
+    try:
+        parsed = regex_tree.parse(pattern)
+    except (re.error, regex_tree.Unsupported):
+        return ()  # tried on every unit
+    return tuple(_required(parsed, regex_tree, False, False)[:limit])
 
 
 def _exact(seq: list[Any], sp: Any, limit: int = 64) -> set[str] | None:

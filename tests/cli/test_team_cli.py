@@ -8,6 +8,7 @@ import re
 import zipfile
 from pathlib import Path
 
+import openpyxl
 import pytest
 from click.testing import CliRunner, Result
 
@@ -130,10 +131,14 @@ def test_agreement_xlsx_has_three_sheets(coded: Path, tmp_path: Path) -> None:
     assert r.exit_code == 0, r.stderr
     with zipfile.ZipFile(out) as z:
         workbook = z.read("xl/workbook.xml").decode()
-        strings = z.read("xl/sharedStrings.xml").decode()
     assert re.findall(r'<sheet name="([^"]+)"', workbook) == ["Agreement", "Disagreements", "About"]
-    assert "Krippendorff&apos;s alpha" in strings or "Krippendorff's alpha" in strings
+    book = openpyxl.load_workbook(out)
+    strings = {c.value for ws in book.worksheets for row in ws.iter_rows() for c in row}
+    assert any(isinstance(v, str) and "Krippendorff's alpha" in v for v in strings)
     assert "krippendorff_alpha" in strings
+    assert book["Agreement"]["C4"].number_format == "0.0%"
+    assert book["Agreement"]["D4"].number_format == "0.000"
+    assert book["Agreement"]["A1"].font.b and book["Agreement"].freeze_panes == "B4"
 
 
 @pytest.mark.parametrize(
