@@ -180,16 +180,6 @@ def reliability(table: Table, *, coders: int) -> Reliability:
     )
 
 
-def table_from_rows(rows: Iterable[Sequence[Hashable | None]]) -> Counter[Pattern]:
-    """Reliability data from one row per unit (one value per coder, ``None`` missing)."""
-    return Counter(tuple(r) for r in rows)
-
-
-def table_from_matrix(matrix: Sequence[Sequence[Hashable | None]]) -> Counter[Pattern]:
-    """Reliability data from a coders x units matrix (Krippendorff's layout)."""
-    return table_from_rows(zip(*matrix, strict=True))
-
-
 # ---------------------------------------------------------------------- from codings
 
 

@@ -19,8 +19,6 @@ from dataclasses import dataclass, field
 
 from qualcode.core.codebook import Codebook
 
-SCOPES = ("sentence", "turn")
-
 
 @dataclass(frozen=True)
 class Suggestion:
@@ -212,8 +210,8 @@ def evaluate(
                 bucket.add((doc, i))
         return exact, codes
 
-    gold_units, gold_codes = units(gold)
-    pred_units, pred_codes = units(predicted)
+    gold_units, _ = units(gold)
+    pred_units, _ = units(predicted)
     rolled_gold: dict[str, set[tuple[str, int]]] = {}
     rolled_pred: dict[str, set[tuple[str, int]]] = {}
     for code_id, bucket in gold_units.items():

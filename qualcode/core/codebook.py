@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from qualcode.errors import InputError, Problem
@@ -353,10 +353,6 @@ class Codebook:
     def by_key(self) -> dict[str, Code]:
         """Codes that have a key, by key."""
         return {c.key: c for c in self.codes if c.key}
-
-    def replace_code(self, code: Code) -> Codebook:
-        """A new codebook with ``code`` replacing the code of the same id."""
-        return replace(self, codes=tuple(code if c.id == code.id else c for c in self.codes))
 
 
 def check_color(color: str) -> str:
@@ -722,7 +718,6 @@ def validate_codebook_data(
     return col.problems
 
 
-CONFLICT_FIELD = "conflict"
 """The field a merge leaves on a code (or the codebook) with an unresolved conflict."""
 
 UNRESOLVED = "unresolved merge conflict"

@@ -9,7 +9,7 @@ holds what both need and what needs no I/O:
 
 * :class:`RefiProject` and its parts, with GUIDs normalised (lowercase, no braces);
 * :func:`parse_guid`, :func:`parse_color`: the variants real tools write;
-* :func:`attach_meta` / :func:`split_meta`: the ``[qualcode:meta/1]`` block that
+* :func:`split_meta`: the ``[qualcode:meta/1]`` block that
   carries, inside a ``Description``, what the standard has no element for;
 * :class:`SourcePositions`: a tool's positions in a source file mapped onto the
   stored text, with the counting convention guessed from the selections;
@@ -42,7 +42,7 @@ CODEBOOK_XSD = "http://schema.qdasoftware.org/versions/Codebook/v1.0/Codebook.xs
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 
 META_TAG = "[qualcode:meta/1]"
-"""Starts the metadata block at the end of a ``Description`` (see :func:`attach_meta`)."""
+"""Starts the metadata block at the end of a ``Description`` (see :func:`split_meta`)."""
 
 VARIABLE_TYPES = {
     "text": "Text",
@@ -480,19 +480,6 @@ def parse_color(value: str | None) -> tuple[str | None, str | None]:
 
 
 # --------------------------------------------------------------------- metadata block
-
-
-def attach_meta(text: str, meta: Mapping[str, Any]) -> str:
-    """``text`` followed by the qualcode metadata block (nothing when ``meta`` is empty).
-
-    The block is one line at the end of a ``Description``: ``[qualcode:meta/1]``
-    and a JSON object (keys documented in docs/refi-qda.md). Other tools show it as
-    text and keep it; qualcode reads it back with :func:`split_meta`.
-    """
-    if not meta:
-        return text
-    block = META_TAG + " " + json.dumps(meta, ensure_ascii=False, sort_keys=True)
-    return f"{text}\n\n{block}" if text else block
 
 
 def split_meta(text: str | None) -> tuple[str, dict[str, Any], str | None]:

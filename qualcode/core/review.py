@@ -16,9 +16,6 @@ from qualcode.core.model import Coding, Review
 VERDICTS = (Review.APPROVED.value, Review.DISPUTED.value, Review.UNREVIEWED.value)
 """What a reviewer can set (``unreviewed`` withdraws a verdict)."""
 
-ENTRY_KINDS = ("approved", "disputed", "unreviewed", "comment", "reply", "revision")
-"""Kinds of thread entries: a verdict, a plain comment, a researcher's reply or revision."""
-
 
 @dataclass(frozen=True)
 class ThreadEntry:
@@ -29,7 +26,8 @@ class ThreadEntry:
         coding: the coding's guid.
         author: who wrote it (reviewer or researcher).
         at: when (ISO-8601 UTC).
-        kind: one of :data:`ENTRY_KINDS`.
+        kind: a verdict (``approved``, ``disputed``, ``unreviewed``), a plain
+            ``comment``, or a researcher's ``reply`` or ``revision``.
         text: the comment (for a revision, what changed).
     """
 
@@ -136,8 +134,7 @@ class CodingState:
 
 
 APPLY, UNCHANGED, CONFLICT, UNMATCHED = "apply", "unchanged", "conflict", "unmatched"
-OUTCOMES = (APPLY, UNCHANGED, CONFLICT, UNMATCHED)
-"""What ``review apply`` does with a row."""
+# what ``review apply`` does with a row
 
 
 @dataclass(frozen=True)

@@ -28,19 +28,6 @@ class Span:
         """True when the two spans share at least one character."""
         return self.start < other.end and other.start < self.end
 
-    def contains(self, other: Span) -> bool:
-        """True when ``other`` lies inside this span."""
-        return self.start <= other.start and other.end <= self.end
-
-
-def trim(text: str, start: int, end: int) -> tuple[int, int]:
-    """Shrink ``[start, end)`` so it neither starts nor ends with whitespace."""
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
 
 def union_length(spans: Iterable[tuple[int, int]]) -> int:
     """Number of characters covered by at least one of ``spans``."""

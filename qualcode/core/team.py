@@ -17,9 +17,6 @@ from dataclasses import dataclass, field
 DECISIONS = ("a", "b", "both", "neither")
 """What an adjudicator can decide for one disagreement."""
 
-ROLES = ("coder", "supervisor", "owner", "consensus")
-"""What a coder can be in a project (``consensus``: a set built by adjudication)."""
-
 
 @dataclass(frozen=True)
 class Coder:
@@ -27,7 +24,8 @@ class Coder:
 
     Attributes:
         name: the name on codings (on PostgreSQL, the database role).
-        role: one of :data:`ROLES`.
+        role: ``coder``, ``supervisor``, ``owner`` or ``consensus`` (a set built
+            by adjudication).
         guid: stable identifier.
         created: when the coder was registered.
         codings: how many codings carry the name.

@@ -23,13 +23,11 @@ class WordFrequencies:
         by: the grouping (one of :data:`GROUPINGS`).
         counts: group -> lemma -> count, groups in display order.
         totals: group -> words counted (after stop words were removed).
-        stop_words_removed: whether stop words were left out.
     """
 
     by: str
     counts: Mapping[str, Counter[str]]
     totals: Mapping[str, int] = field(default_factory=dict)
-    stop_words_removed: bool = True
 
     def top(self, n: int | None = None) -> list[tuple[str, int, str, int, float]]:
         """Rows ``(group, rank, word, count, per_1000)``, the ``n`` most frequent per

@@ -75,7 +75,6 @@ PARTICIPANT_WORDS = frozenset(
 )
 """Words that name a respondent."""
 
-INTERVIEWER_LABELS = INTERVIEWER_WORDS
 """Kept for callers of the earlier name."""
 
 METADATA_WORDS = frozenset(
@@ -268,14 +267,12 @@ class TurnAnalysis:
             but were not taken as one (each became a turn without a speaker).
         kept: 1-based lines inside a hard-wrapped turn that start like a label
             of a speaker who never speaks otherwise (kept in the turn).
-        hard_wrapped: whether lines were read as hard-wrapped.
     """
 
     turns: tuple[TurnSpan, ...]
     speakers: tuple[SpeakerSummary, ...] = ()
     unrecognised: tuple[int, ...] = ()
     kept: tuple[int, ...] = ()
-    hard_wrapped: bool = False
 
 
 def _lines(text: str) -> list[tuple[int, str]]:
@@ -577,7 +574,6 @@ def analyse_turns(
         tuple(speakers),
         tuple(c.line for c in rejected),
         tuple(kept),
-        wrapped,
     )
 
 

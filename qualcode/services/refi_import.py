@@ -86,7 +86,6 @@ class RefiImportReport:
     warnings: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)
-    created_project: bool = False
     coding_kinds: dict[str, int] = field(default_factory=dict)
     """Codings in the file by kind (text, PDF text, PDF area, picture, audio, video)."""
     kinds: dict[str, Tally] = field(default_factory=dict)
@@ -337,7 +336,6 @@ class _Planner:
             tally.how[how] = tally.how.get(how, 0) + 1
         keys = {c.key for c in cb.codes if c.key}
         taken_ids = {c.id for c in cb.codes} | {a for c in cb.codes for a in c.aliases}
-        self.code_field_memos: dict[str, str] = {}
         for code in plan.added:
             new_id = plan.ids[code.guid]
             built = self._code(code, new_id, plan.parents[new_id], keys, taken_ids)

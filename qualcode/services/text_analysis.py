@@ -131,7 +131,7 @@ def word_frequencies(
         label = names.text(group) if by in ("document", "case") else group
         counts[label] = counts.get(label, Counter()) + counter
         totals[label] = sum(counts[label].values())
-    return WordFrequencies(by, counts, totals, remove_stop_words)
+    return WordFrequencies(by, counts, totals)
 
 
 def keyword_in_context(

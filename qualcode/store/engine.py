@@ -70,11 +70,6 @@ def sqlite_path(url: str) -> Path | None:
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
-OPEN_MODES = ("rw", "ro", "immutable")
-"""How a SQLite project is opened: read-write; read-only (``mode=ro``: the file or
-its folder cannot be written, but the WAL can be read); ``immutable`` (the folder
-cannot be written and there is no WAL to read: SQLite takes no locks)."""
-
 
 def file_uri(path: Path, mode: str = "rw") -> str:
     """A SQLite ``file:`` URI for ``path`` (special characters percent-encoded)."""
@@ -153,7 +148,7 @@ def enable_wal(engine: Engine) -> None:
 
 
 def engine_mode(engine: Engine) -> str:
-    """``rw``, ``ro`` or ``immutable`` (see :data:`OPEN_MODES`); ``rw`` on PostgreSQL."""
+    """``rw``, ``ro`` or ``immutable`` (read-write, read-only, or read-only with no locking); ``rw`` on PostgreSQL."""
     return str(getattr(engine, "qualcode_mode", "rw"))
 
 

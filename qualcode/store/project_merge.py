@@ -368,7 +368,6 @@ class _Merge:
         self.reanchor_docs: set[int] = set()  # their doc pks whose text differs
         self.code_map: dict[int, int] = {}  # their code pk -> ours
         self.code_guid_map: dict[str, str] = {}
-        self.case_guid_map: dict[str, str] = {}
         self.renamed_codings: dict[str, str] = {}  # dropped duplicate guid -> survivor
         self.tombs: set[str] = set()  # deletions honoured (see tombstones())
         self.tomb_rows: set[str] = set()  # every tombstone row here, honoured or not

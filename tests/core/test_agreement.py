@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
 import krippendorff
@@ -13,16 +14,25 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qualcode.core.agreement import (
+    Pattern,
     UnitDoc,
     cohen_kappa,
     compute_agreement,
     krippendorff_alpha,
     percent_agreement,
-    table_from_matrix,
-    table_from_rows,
 )
 
 TOL = 1e-9
+
+
+def table_from_rows(rows: Iterable[Sequence[Hashable | None]]) -> Counter[Pattern]:
+    """Reliability data from one row per unit (one value per coder, ``None`` missing)."""
+    return Counter(tuple(r) for r in rows)
+
+
+def table_from_matrix(matrix: Sequence[Sequence[Hashable | None]]) -> Counter[Pattern]:
+    """Reliability data from a coders x units matrix (Krippendorff's layout)."""
+    return table_from_rows(zip(*matrix, strict=True))
 
 
 def plain_kappa(a: Sequence[object], b: Sequence[object]) -> float:

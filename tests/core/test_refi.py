@@ -3,16 +3,19 @@ readable ids and the matching of imported codes."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qualcode.core.refi import (
+    META_TAG,
     ExistingCode,
     PositionScheme,
     RefiCode,
     SourcePositions,
-    attach_meta,
     parse_color,
     parse_guid,
     plan_code_import,
@@ -21,6 +24,15 @@ from qualcode.core.refi import (
 )
 
 G = "0f8fad5b-d9cb-469f-a165-70867728950e"
+
+
+def attach_meta(text: str, meta: Mapping[str, object]) -> str:
+    """``text`` with the documented ``[qualcode:meta/1]`` block (docs/refi-qda.md) at
+    the end, as another tool keeps it."""
+    if not meta:
+        return text
+    block = META_TAG + " " + json.dumps(meta, ensure_ascii=False, sort_keys=True)
+    return f"{text}\n\n{block}" if text else block
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from qualcode.core.lang import detect_language
-from qualcode.core.spans import Span, find_all, trim, union_length
+from qualcode.core.spans import Span, find_all, union_length
 
 
 def test_span_rejects_empty_and_negative() -> None:
@@ -20,7 +20,6 @@ def test_span_rejects_empty_and_negative() -> None:
 def test_overlap_and_nesting() -> None:
     assert Span(0, 5).overlaps(Span(4, 9))
     assert not Span(0, 5).overlaps(Span(5, 9))
-    assert Span(0, 10).contains(Span(2, 3))
 
 
 @given(
@@ -36,8 +35,7 @@ def test_union_length_equals_covered_characters(spans: list[tuple[int, int]]) ->
     assert union_length(spans) == len(covered)
 
 
-def test_trim_and_find_all() -> None:
-    assert trim("  iya, betul  ", 0, 14) == (2, 12)
+def test_find_all() -> None:
     assert find_all("iya, betul. iya, betul", "iya") == [0, 12]
     assert find_all("aaa", "aa") == [0, 1]
 

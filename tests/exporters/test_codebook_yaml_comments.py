@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from qualcode.core.codebook import Code, Codebook
 from qualcode.exporters.codebook_yaml import render
 from qualcode.importers.codebook_yaml import load_codebook_text
 
@@ -20,16 +21,21 @@ codes:
 """
 
 
+def replaced(cb: Codebook, code: Code) -> Codebook:
+    """``cb`` with ``code`` in place of the code of the same id."""
+    return replace(cb, codes=tuple(code if c.id == code.id else c for c in cb.codes))
+
+
 def test_end_of_line_comments_stay_on_their_line() -> None:
     cb = load_codebook_text(ORIGINAL)
-    cb = cb.replace_code(replace(cb["a"], label="A2"))
+    cb = replaced(cb, replace(cb["a"], label="A2"))
     # the comment keeps its column: one space less before it
     assert render(cb, ORIGINAL) == ORIGINAL.replace("label: A  #", "label: A2 #")
 
 
 def test_the_closing_comment_follows_a_new_list_field() -> None:
     cb = load_codebook_text(ORIGINAL)
-    cb = cb.replace_code(replace(cb["b"], aliases=("old_b",)))
+    cb = replaced(cb, replace(cb["b"], aliases=("old_b",)))
     assert render(cb, ORIGINAL) == ORIGINAL.replace(
         "    label: B  # the last\n", "    label: B  # the last\n    aliases:\n      - old_b\n"
     )

@@ -58,7 +58,6 @@ from qualcode.tui.widgets.code_tree import CodeTree
 from qualcode.tui.widgets.document_list import DocumentList, progress
 from qualcode.tui.widgets.transcript_view import TranscriptView
 
-PREFIX_KEY = "semicolon"
 RECENT_MAX = 8
 TOP = "__top__"
 INVIVO_MAX = 60

@@ -51,7 +51,6 @@ LANES = 5
 """Stripe lanes drawn in the gutter."""
 GUTTER = LANES + 3
 """Cells of the gutter: the lanes, a '+' column, a memo column and a space."""
-MAX_STRIPES = LANES
 WORD_COUNT_MAX = 50_000
 """Characters of a selection whose words are counted on every move (a bound)."""
 
