@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 
 from qualcode.errors import ProjectError
+from qualcode.store import ddl
 
 PROJECT_FILE = "qualcode.db"
 """The project file a folder holds."""
@@ -117,7 +118,7 @@ def _set_sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -
     # may only use functions without side effects
     cur.execute("PRAGMA trusted_schema=OFF")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cur.execute(ddl.busy_timeout(BUSY_TIMEOUT_MS))
     # FULL: a commit is on disk before the user sees it acknowledged.
     cur.execute("PRAGMA synchronous=FULL")
     # journal_mode=WAL writes to the file: it is set by enable_wal() once the file is
@@ -182,7 +183,7 @@ def _begin(conn: Connection) -> None:
             waited = time.monotonic() - started
             time.sleep(WRITE_POLL_S if waited < 2 else 10 * WRITE_POLL_S)
     finally:
-        conn.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        conn.exec_driver_sql(ddl.busy_timeout(BUSY_TIMEOUT_MS))
 
 
 def _busy(exc: Exception) -> bool:

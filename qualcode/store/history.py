@@ -563,12 +563,14 @@ def _redo_import(
 
 def bulk_insert(conn: Connection, table: Any, cols: Sequence[str], rows: Sequence[Any]) -> None:
     """Insert many rows given as lists in ``cols`` order, at the driver's speed."""
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    names = ", ".join(f'"{c}"' for c in cols)
-    marks = ", ".join([mark] * len(cols))
-    conn.exec_driver_sql(
-        f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', [tuple(r) for r in rows]
-    )
+    from qualcode.store import ddl
+
+    if conn.dialect.name == "sqlite":
+        statement = ddl.driver_insert(conn, table, cols, named=False)
+        conn.exec_driver_sql(statement, [tuple(r) for r in rows])
+    else:
+        statement = ddl.driver_insert(conn, table, cols, named=True)
+        conn.exec_driver_sql(statement, [dict(zip(cols, r, strict=True)) for r in rows])
 
 
 def _chunks(values: Sequence[Any], size: int = 500) -> list[Sequence[Any]]:

@@ -39,6 +39,7 @@ import re
 from sqlalchemy import Connection, text
 
 from qualcode.errors import InputError
+from qualcode.store import ddl
 
 CODER_GRANTS: dict[str, str] = {
     "codings": 'INSERT, DELETE, UPDATE (memo, memo_author, status, version, start, "end", '
@@ -89,16 +90,6 @@ def check_name(name: str) -> str:
     return name
 
 
-def quote_ident(name: str) -> str:
-    """``name`` as a quoted SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def quote_literal(value: str) -> str:
-    """``value`` as a SQL string literal (standard-conforming strings)."""
-    return "'" + value.replace("'", "''") + "'"
-
-
 def current_role(conn: Connection) -> str:
     """The connected role: on PostgreSQL, the coder."""
     return str(conn.execute(text("SELECT current_user")).scalar())
@@ -124,14 +115,12 @@ def role_exists(conn: Connection, name: str) -> bool:
 
 def create_role(conn: Connection, name: str, password: str) -> None:
     """Create a login role (roles are cluster-wide; the caller checks it is new)."""
-    conn.exec_driver_sql(
-        f"CREATE ROLE {quote_ident(name)} LOGIN PASSWORD {quote_literal(password)}"
-    )
+    conn.exec_driver_sql(ddl.create_login_role(name, password))
 
 
 def set_password(conn: Connection, name: str, password: str) -> None:
     """Change a role's password."""
-    conn.exec_driver_sql(f"ALTER ROLE {quote_ident(name)} PASSWORD {quote_literal(password)}")
+    conn.exec_driver_sql(ddl.set_role_password(name, password))
 
 
 def _tables(conn: Connection) -> set[str]:
@@ -148,24 +137,19 @@ def grant_role(conn: Connection, name: str, *, supervisor: bool) -> None:
 
     Earlier write privileges are revoked first, so demoting a supervisor works.
     """
-    role = quote_ident(name)
-    db = quote_ident(str(conn.execute(text("SELECT current_database()")).scalar()))
-    schema = quote_ident(str(conn.execute(text("SELECT current_schema()")).scalar()))
-    conn.exec_driver_sql(f"GRANT CONNECT ON DATABASE {db} TO {role}")
-    conn.exec_driver_sql(f"GRANT USAGE ON SCHEMA {schema} TO {role}")
-    conn.exec_driver_sql(
-        f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA {schema} FROM {role}"
-    )
-    conn.exec_driver_sql(f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {role}")
-    conn.exec_driver_sql(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {role}")
+    db = str(conn.execute(text("SELECT current_database()")).scalar())
+    schema = str(conn.execute(text("SELECT current_schema()")).scalar())
+    conn.exec_driver_sql(ddl.grant_connect(db, name))
+    for statement in ddl.grant_schema(schema, name):
+        conn.exec_driver_sql(statement)
     existing = _tables(conn)
     for private in PRIVATE_TABLES & existing:
-        conn.exec_driver_sql(f"REVOKE ALL ON {quote_ident(private)} FROM {role}")
+        conn.exec_driver_sql(ddl.revoke_table(private, name))
     grants = [CODER_GRANTS, SUPERVISOR_GRANTS] if supervisor else [CODER_GRANTS]
     for table_grants in grants:
         for table, privileges in table_grants.items():
             if table in existing:
-                conn.exec_driver_sql(f"GRANT {privileges} ON {quote_ident(table)} TO {role}")
+                conn.exec_driver_sql(ddl.grant_table(privileges, table, name))
 
 
 def refresh_grants(conn: Connection) -> int:

@@ -29,9 +29,13 @@ from qualcode.store.search import index_document, unindex_document
 def _next_pk(conn: Connection, table: str) -> int:
     """The first free integer key of ``table`` inside the current write transaction
     (SQLite holds the write lock since ``BEGIN IMMEDIATE``: nobody inserts meanwhile)."""
-    return int(
-        conn.exec_driver_sql(f'SELECT coalesce(max(pk), 0) + 1 FROM "{table}"').scalar() or 1
+    from sqlalchemy import Select, column, func, select
+    from sqlalchemy import table as table_
+
+    query: Select[Any] = select(func.coalesce(func.max(column("pk")), 0) + 1).select_from(
+        table_(table)
     )
+    return int(conn.execute(query).scalar() or 1)
 
 
 def insert_turns(conn: Connection, doc_pk: int, turns: Sequence[TurnSpan]) -> list[int]:

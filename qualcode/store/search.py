@@ -24,7 +24,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, exists, func, literal, or_, select, text
+from sqlalchemy import Connection, and_, bindparam, exists, func, literal, or_, select, text
 
 from qualcode.core.model import Role, SearchHit, Status
 from qualcode.core.search import (
@@ -38,6 +38,7 @@ from qualcode.core.search import (
     parse_query,
 )
 from qualcode.errors import InputError
+from qualcode.store import ddl
 from qualcode.store.base import (
     T_CODES,
     T_CODINGS,
@@ -82,7 +83,7 @@ def index_document(conn: Connection, doc_pk: int, text_: str | None = None) -> N
         return
     key = "sentence_pk" if conn.dialect.name == "postgresql" else "rowid"
     conn.execute(
-        text(f"INSERT INTO sentence_search ({key}, text, lemmas) VALUES (:pk, :text, :lemmas)"),
+        text(ddl.search_insert(key)),
         [{"pk": pk, "text": text_[s:e], "lemmas": lemmas} for pk, s, e, lemmas in rows],
     )
 
@@ -141,19 +142,13 @@ def index_missing(
     """
     key = "sentence_pk" if conn.dialect.name == "postgresql" else "rowid"
     rows = conn.execute(
-        text(
-            # "+s.document_pk": walk the key range from :after (an index on the
-            # document would make every chunk read the document's sentences again)
-            'SELECT s.pk, s.start, s."end", s.lemmas FROM sentences s '
-            "WHERE +s.document_pk = :doc AND s.pk > :after AND NOT EXISTS "
-            f"(SELECT 1 FROM sentence_search f WHERE f.{key} = s.pk) ORDER BY s.pk LIMIT :n"
-        ),
+        text(ddl.search_unindexed(key)),
         {"doc": doc_pk, "after": after, "n": limit},
     ).all()
     if not rows:
         return 0, after
     conn.execute(
-        text(f"INSERT INTO sentence_search ({key}, text, lemmas) VALUES (:pk, :text, :lemmas)"),
+        text(ddl.search_insert(key)),
         [{"pk": pk, "text": text_[s:e], "lemmas": lemmas} for pk, s, e, lemmas in rows],
     )
     return len(rows), int(rows[-1][0])
@@ -163,10 +158,7 @@ def unindex_document(conn: Connection, doc_pk: int) -> None:
     """Remove a document's sentences from the search index (before they are deleted)."""
     key = "sentence_pk" if conn.dialect.name == "postgresql" else "rowid"
     conn.execute(
-        text(
-            f"DELETE FROM sentence_search WHERE {key} IN "
-            "(SELECT pk FROM sentences WHERE document_pk = :doc)"
-        ),
+        text(ddl.search_delete_document(key)),
         {"doc": doc_pk},
     )
 
@@ -205,13 +197,19 @@ def _tsquery(terms: Sequence[Term]) -> str:
 def _match_clause(dialect: str, terms: Sequence[Term], column: str) -> tuple[str, str, str]:
     """(FROM/JOIN clause, WHERE condition, query parameter) for the dialect."""
     if dialect == "postgresql":
+        matches = {
+            "text": "to_tsvector('simple', f.text) @@ to_tsquery('simple', :q)",
+            "lemmas": "to_tsvector('simple', f.lemmas) @@ to_tsquery('simple', :q)",
+        }
         return (
-            "sentence_search f JOIN sentences s ON s.pk = f.sentence_pk",
-            f"to_tsvector('simple', f.{column}) @@ to_tsquery('simple', :q)",
+            "sentence_search f JOIN sentences s ON s.pk = f.sentence_pk "
+            "JOIN documents d ON d.pk = s.document_pk LEFT JOIN turns t ON t.pk = s.turn_pk",
+            matches[column],
             _tsquery(terms),
         )
     return (
-        "sentence_search f JOIN sentences s ON s.pk = f.rowid",
+        "sentence_search f JOIN sentences s ON s.pk = f.rowid "
+        "JOIN documents d ON d.pk = s.document_pk LEFT JOIN turns t ON t.pk = s.turn_pk",
         "sentence_search MATCH :q",
         _fts5_query(terms, column),
     )
@@ -347,15 +345,11 @@ class SearchMixin(ProjectBase):
                 params["doc_pk"] = self._doc(conn, doc)[0]
                 where.append("s.document_pk = :doc_pk")
             if code is not None:
-                pks = self._code_family(conn, code, include_children)
-                names = []
-                for i, pk in enumerate(sorted(pks)):
-                    params[f"code{i}"] = pk
-                    names.append(f":code{i}")
+                params["codes"] = sorted(self._code_family(conn, code, include_children))
                 params["accepted"] = Status.ACCEPTED.value
                 where.append(
                     "EXISTS (SELECT 1 FROM codings c WHERE c.document_pk = s.document_pk "
-                    f"AND c.code_pk IN ({', '.join(names)}) AND c.status = :accepted "
+                    "AND c.code_pk IN :codes AND c.status = :accepted "
                     'AND c.start < s."end" AND c."end" > s.start)'
                 )
             if speaker is not None:
@@ -372,17 +366,24 @@ class SearchMixin(ProjectBase):
                         "(lower(t.speaker) = :speaker OR EXISTS (SELECT 1 FROM turn_speakers ts "
                         "WHERE ts.turn_pk = t.pk AND lower(ts.speaker) = :speaker))"
                     )
-            sql = (
-                'SELECT d.name, s.ordinal, t.ordinal, s.start, s."end", t.speaker, t.role, '
-                't.start, t."end", s.document_pk '
-                f"FROM {source} JOIN documents d ON d.pk = s.document_pk "
-                "LEFT JOIN turns t ON t.pk = s.turn_pk "
-                f"WHERE {' AND '.join(where)} ORDER BY d.name, s.ordinal"
+            conditions = [
+                text(w).bindparams(bindparam("codes", expanding=True)) if ":codes" in w else text(w)
+                for w in where
+            ]
+            statement = (
+                select(
+                    text(
+                        'd.name, s.ordinal, t.ordinal, s.start, s."end", t.speaker, t.role, '
+                        't.start, t."end", s.document_pk'
+                    )
+                )
+                .select_from(text(source))
+                .where(*conditions)
+                .order_by(text("d.name"), text("s.ordinal"))
+                .limit(limit)
             )
-            if limit is not None:
-                sql += f" LIMIT {int(limit)}"
             try:
-                rows = conn.execute(text(sql), params).all()
+                rows = conn.execute(statement, params).all()
             except Exception as exc:  # FTS5 syntax errors surface as OperationalError
                 if "fts5" in str(exc).lower() or "tsquery" in str(exc).lower():
                     raise InputError(f"cannot search for {query!r}: {exc}") from None

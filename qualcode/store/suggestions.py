@@ -119,11 +119,9 @@ def _insert_many(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> 
     """One executemany straight to the driver (SQLAlchemy's per-row parameter
     processing costs about as much as SQLite's insert itself). Every row has
     every column, plain values only."""
-    names = list(rows[0])
-    named = conn.dialect.name == "sqlite"  # sqlite3 takes :name, psycopg %(name)s
-    marks = ", ".join((f":{n}" if named else f"%({n})s") for n in names)
-    cols = ", ".join(f'"{n}"' for n in names)
-    conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({cols}) VALUES ({marks})', rows)
+    from qualcode.store import ddl
+
+    conn.exec_driver_sql(ddl.driver_insert(conn, table, list(rows[0]), named=True), rows)
 
 
 class SuggestionMixin(ProjectBase):

@@ -24,6 +24,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from qualcode.store import ddl
+
 revision = "0008"
 down_revision = "0005"
 branch_labels = None
@@ -127,20 +129,15 @@ def upgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
     for table in sorted({p[0] for p in POLICIES}):
-        op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+        op.execute(ddl.enable_rls(table))
     for table, name, command, using, check in POLICIES:
-        sql = f"CREATE POLICY {name} ON {table} FOR {command}"
-        if using is not None:
-            sql += f" USING ({using})"
-        if check is not None:
-            sql += f" WITH CHECK ({check})"
-        op.execute(sql)
+        op.execute(ddl.create_policy(name, table, command, using, check))
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         for table, name, *_ in POLICIES:
-            op.execute(f"DROP POLICY IF EXISTS {name} ON {table}")
+            op.execute(ddl.drop_policy(name, table))
         for table in sorted({p[0] for p in POLICIES}):
-            op.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
+            op.execute(ddl.disable_rls(table))
     op.drop_table("adjudications")

@@ -44,6 +44,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from qualcode.store import ddl
+
 revision = "0016"
 down_revision = "0014"
 branch_labels = None
@@ -335,12 +337,7 @@ def _old_policies() -> list[tuple[str, str, str, str | None, str | None]]:
 
 def _create(policies: list[tuple[str, str, str, str | None, str | None]]) -> None:
     for table, name, command, using, check in policies:
-        sql = f"CREATE POLICY {name} ON {table} FOR {command}"
-        if using is not None:
-            sql += f" USING ({using})"
-        if check is not None:
-            sql += f" WITH CHECK ({check})"
-        op.execute(sql)
+        op.execute(ddl.create_policy(name, table, command, using, check))
 
 
 def upgrade() -> None:
@@ -350,9 +347,9 @@ def upgrade() -> None:
         return
     schema = bind.execute(sa.text("SELECT quote_ident(current_schema())")).scalar()
     for table, name, *_ in _old_policies():
-        op.execute(f"DROP POLICY IF EXISTS {name} ON {table}")
+        op.execute(ddl.drop_policy(name, table))
     for table in sorted({p[0] for p in POLICIES}):
-        op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+        op.execute(ddl.enable_rls(table))
     # straight to the driver: the function bodies hold % (format) and $$ quoting
     bind.exec_driver_sql(
         FUNCTIONS.format(
@@ -369,7 +366,7 @@ def downgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name == "postgresql":
         for table, name, *_ in POLICIES:
-            op.execute(f"DROP POLICY IF EXISTS {name} ON {table}")
+            op.execute(ddl.drop_policy(name, table))
         bind.exec_driver_sql(DROP_FUNCTIONS.format(kept=KEPT))
         _create(_old_policies())
     op.drop_column("codings", "run_by")

@@ -15,6 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from qualcode.store import ddl
+
 revision = "0017"
 down_revision = "0016"
 branch_labels = None
@@ -45,18 +47,13 @@ def upgrade() -> None:
     )
     if op.get_bind().dialect.name != "postgresql":
         return
-    op.execute("ALTER TABLE workbench_state ENABLE ROW LEVEL SECURITY")
+    op.execute(ddl.enable_rls("workbench_state"))
     for table, name, command, using, check in POLICIES:
-        sql = f"CREATE POLICY {name} ON {table} FOR {command}"
-        if using is not None:
-            sql += f" USING ({using})"
-        if check is not None:
-            sql += f" WITH CHECK ({check})"
-        op.execute(sql)
+        op.execute(ddl.create_policy(name, table, command, using, check))
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         for table, name, *_ in POLICIES:
-            op.execute(f"DROP POLICY IF EXISTS {name} ON {table}")
+            op.execute(ddl.drop_policy(name, table))
     op.drop_table("workbench_state")
