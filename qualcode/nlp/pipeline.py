@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Iterator
-from functools import cache
 from typing import Any
 
 SUPPORTED = ("id", "en")
@@ -70,39 +69,6 @@ INDONESIAN_ABBREVIATIONS = (
     "RT.",
     "RW.",
 )
-
-
-class _Lemmas:
-    """A lookup table of lowercased forms -> lemmas (spacy-lookups-data)."""
-
-    def __init__(self, table: Any) -> None:
-        self._table = table
-        self._cache: dict[str, str] = {}
-
-    def get(self, word: str, default: str) -> str:
-        hit = self._cache.get(word)
-        if hit is None:
-            hit = default if self._table is None else str(self._table.get(word, default))
-            if len(self._cache) < 200_000:
-                self._cache[word] = hit
-        return hit
-
-    def __getitem__(self, word: str) -> str:
-        return self.get(word, word)
-
-
-@cache
-def lemma_table(lang: str) -> _Lemmas:
-    """The lookup lemma table of ``lang`` (an identity table when there is none)."""
-    from spacy.lookups import load_lookups
-
-    try:
-        lookups = load_lookups(lang, ["lemma_lookup"], strict=False)
-    except Exception:  # pragma: no cover - a broken spacy-lookups-data install
-        return _Lemmas(None)
-    if not lookups.has_table("lemma_lookup"):
-        return _Lemmas(None)
-    return _Lemmas(lookups.get_table("lemma_lookup"))
 
 
 def _build(lang: str) -> Any:
