@@ -476,9 +476,6 @@ _.text_box  # unused method (qualcode/core/thematic_map.py:434)
 # TESTS ONLY (tests/nlp/test_long_paragraphs.py)
 pipe_sentences  # unused function (qualcode/nlp/pipeline.py:140)
 
-# TESTS ONLY (tests/services/test_picker_queries.py)
-_.with_lemmas  # unused attribute (qualcode/core/code_match.py:148)
-
 # TESTS ONLY: matrix field the store fills (tests/store/test_matrices.py)
 column_chars  # unused variable (qualcode/core/matrices.py:116)
 

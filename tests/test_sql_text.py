@@ -30,11 +30,6 @@ KNOWN: dict[str, int] = {
     # The matrices build their SQL from CTE fragments; issue 18 point 2 rewrites them
     # as SQLAlchemy Core queries with the tabulation in core/ (not done yet).
     "qualcode/store/matrices.py": 11,
-    # The export database (`export ... --format sqlite`) names its tables and columns
-    # after the workbook's sheets and columns, quoted by _ident(). exporters/ may not
-    # import store/, so this DDL cannot move into store/ddl.py as it is: to decide
-    # (move to_sqlite into store/, or a quoting module both layers may use).
-    "qualcode/exporters/sheets.py": 7,
     # Migrations are history, left as they ran: policy expressions composed from
     # constant fragments (no value, no name from outside; the CREATE/DROP POLICY and
     # ENABLE/DISABLE ROW LEVEL SECURITY statements come from store/ddl.py), and trigger
@@ -155,6 +150,12 @@ def test_ddl_quotes_names_and_refuses_unknown_ones() -> None:
         ddl.grant_table("ALL PRIVILEGES", "codings", "ani")
     with pytest.raises(ValueError):
         ddl.search_insert("pk) VALUES (1); --")
+    assert ddl.quoted('50% "x"') == '"50% ""x"""'  # no % doubled, quotes doubled
+    assert ddl.export_plain_table("t", [("a b", "TEXT")]) == (
+        'CREATE TABLE "t" (position INTEGER PRIMARY KEY, "a b" TEXT)'
+    )
+    with pytest.raises(ValueError):
+        ddl.export_long_table("t", "TEXT); DROP TABLE x; --")
     assert ddl.set_role_password("ani.b-1", "it's") == "ALTER ROLE \"ani.b-1\" PASSWORD 'it''s'"
     assert ddl.grant_table('INSERT, UPDATE (memo, "end")', "codings", "ani") == (
         'GRANT INSERT, UPDATE (memo, "end") ON "codings" TO "ani"'

@@ -145,7 +145,6 @@ class CodeIndex:
     def __init__(self, codebook: Codebook, lemmas: Lemmas | None = None) -> None:
         self.codebook = codebook
         self.lemmas = lemmas
-        self.with_lemmas = lemmas is not None
         cache: dict[str, _Word] = {}
 
         def prepared(text: str) -> tuple[_Word, ...]:

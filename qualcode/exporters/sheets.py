@@ -1,23 +1,20 @@
-"""A :class:`~qualcode.core.tables.Workbook` as CSV, Markdown, JSON or SQLite.
+"""A :class:`~qualcode.core.tables.Workbook` as CSV, Markdown or JSON.
 
 CSV holds the workbook's first sheet (UTF-8 with a BOM, so Excel reads Indonesian
-text); Markdown, JSON and SQLite hold every sheet. The SQLite file also carries
-the data behind the matrices (codes, documents, cases, codings) and views a
-supervisor can query with ``sqlite3`` and no setup.
+text); Markdown and JSON hold every sheet. (The SQLite export, whose tables are named
+after the sheets, is written by :mod:`qualcode.store.export_db`: statements that name
+things are built in :mod:`qualcode.store.ddl` only.)
 """
 
 from __future__ import annotations
 
 import csv
 import json
-import re
-import sqlite3
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from qualcode.core.tables import Cell, Sheet, Workbook
-from qualcode.exporters.base import atomic_text, write_atomic
+from qualcode.exporters.base import atomic_text
 from qualcode.exporters.csvsafe import safe_rows
 
 # ---------------------------------------------------------------------- CSV
@@ -164,128 +161,3 @@ def to_json(book: Workbook, path: Path) -> None:
     with atomic_text(path) as fh:
         json.dump(to_json_data(book), fh, ensure_ascii=False, indent=2)
         fh.write("\n")
-
-
-# ---------------------------------------------------------------------- SQLite
-
-SQL_TYPES = {"int": "INTEGER", "share": "REAL", "float": "REAL"}
-
-VIEWS = {
-    "v_code_frequency": (
-        "SELECT code, dimension, document, COUNT(*) AS codings FROM codings "
-        "GROUP BY code, dimension, document"
-    ),
-    "v_dimension_frequency": (
-        "SELECT dimension, document, COUNT(*) AS codings, COUNT(DISTINCT code) AS codes "
-        "FROM codings GROUP BY dimension, document"
-    ),
-    "v_code_summary": (
-        "SELECT code, dimension, COUNT(*) AS codings, COUNT(DISTINCT document) AS documents, "
-        "SUM(review = 'approved') AS approved, SUM(review = 'disputed') AS disputed, "
-        "SUM(review = 'unreviewed') AS unreviewed FROM codings GROUP BY code, dimension"
-    ),
-    "v_disputed": (
-        "SELECT guid, document, speaker, code, quote, reviewer, reviewed_at, comment "
-        "FROM codings WHERE review = 'disputed'"
-    ),
-    "v_quotes": (
-        'SELECT code, dimension, cases, document, speaker, turn, start, "end", quote, review, '
-        "comment FROM codings ORDER BY dimension, code, cases, document, start"
-    ),
-}
-"""Views over the ``codings`` table, for a supervisor with ``sqlite3``."""
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _table_name(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_]", "_", name) or "sheet"
-
-
-def _unique_columns(columns: Sequence[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out: list[str] = []
-    for c in columns:
-        key = c.lower()
-        if key in seen:
-            seen[key] += 1
-            c = f"{c}_{seen[key]}"
-        else:
-            seen[key] = 1
-        out.append(c)
-    return out
-
-
-def _plain_table(con: sqlite3.Connection, sheet: Sheet, name: str) -> None:
-    cols = _unique_columns(sheet.columns)
-    defs = ", ".join(
-        f"{_ident(c)} {SQL_TYPES.get(k, 'TEXT')}" for c, k in zip(cols, sheet.kinds, strict=True)
-    )
-    con.execute(f"CREATE TABLE {_ident(name)} (position INTEGER PRIMARY KEY, {defs})")
-    marks = ", ".join("?" for _ in range(len(cols) + 1))
-    con.executemany(
-        f"INSERT INTO {_ident(name)} VALUES ({marks})",
-        [(i, *row) for i, row in enumerate(sheet.rows, start=1)],
-    )
-
-
-def _matrix_tables(con: sqlite3.Connection, sheet: Sheet, name: str) -> None:
-    """A matrix sheet in long form (``code, label, column, count``) and wide form."""
-    value_type = SQL_TYPES.get(sheet.kinds[-1], "TEXT")
-    con.execute(
-        f'CREATE TABLE {_ident(name)} (code TEXT NOT NULL, label TEXT, "column" TEXT NOT NULL, '
-        f'count {value_type} NOT NULL, PRIMARY KEY (code, "column"))'
-    )
-    body = sheet.rows[:-1] if sheet.total_row else sheet.rows
-    matrix_columns = sheet.columns[2:-1] if sheet.total_row else sheet.columns[2:]
-    con.executemany(
-        f"INSERT INTO {_ident(name)} VALUES (?, ?, ?, ?)",
-        [
-            (row[0], row[1], col, value)
-            for row in body
-            for col, value in zip(matrix_columns, row[2 : 2 + len(matrix_columns)], strict=True)
-        ],
-    )
-    cols = ", ".join(f"{_ident(c)} {value_type}" for c in matrix_columns)
-    total = f", total {value_type}" if sheet.total_row else ""
-    con.execute(
-        f"CREATE TABLE {_ident(name + '_wide')} (position INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, "
-        f"label TEXT{', ' + cols if cols else ''}{total})"
-    )
-    width = len(matrix_columns) + 3 + (1 if sheet.total_row else 0)
-    marks = ", ".join("?" for _ in range(width))
-    con.executemany(
-        f"INSERT INTO {_ident(name + '_wide')} VALUES ({marks})",
-        [(i, *row) for i, row in enumerate(body, start=1)],
-    )
-
-
-def to_sqlite(book: Workbook, path: Path, *, support: Sequence[Sheet] = ()) -> None:
-    """Every sheet as a table (matrices in long and wide form), ``about`` with the
-    filters, the ``support`` sheets (codes, documents, cases, codings) and views."""
-
-    def write(tmp: Path) -> None:
-        con = sqlite3.connect(tmp)
-        try:
-            names: set[str] = set()
-            for sheet in (*book.sheets, *support):
-                name = _table_name(sheet.name)
-                if name in names:
-                    continue
-                names.add(name)
-                if sheet.matrix:
-                    _matrix_tables(con, sheet, name)
-                else:
-                    _plain_table(con, sheet, name)
-            con.execute("CREATE TABLE about (key TEXT PRIMARY KEY, value TEXT)")
-            con.executemany("INSERT INTO about VALUES (?, ?)", list(dict(book.about).items()))
-            if "codings" in names:
-                for view, sql in VIEWS.items():
-                    con.execute(f"CREATE VIEW {view} AS {sql}")
-            con.commit()
-        finally:
-            con.close()
-
-    write_atomic(path, write)

@@ -286,7 +286,10 @@ def write_workbook(
     elif fmt == "json":
         render.to_json(book, output)
     elif fmt == "sqlite":
-        render.to_sqlite(book, output, support=support or ())
+        from qualcode.exporters.base import write_atomic
+        from qualcode.store.export_db import write_export_db
+
+        write_atomic(output, lambda tmp: write_export_db(book, tmp, support=support or ()))
     elif fmt == "xlsx":
         from qualcode.exporters.xlsx import to_xlsx
 

@@ -26,7 +26,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from qualcode.store.schema import REVIEW_KEPT_TABLE, SEARCH_TABLE, Base
 
-_PREPARER = postgresql.dialect().identifier_preparer  # type: ignore[no-untyped-call]
+_PREPARER = postgresql.dialect(paramstyle="named").identifier_preparer  # type: ignore[no-untyped-call]
+"""Quotes as PostgreSQL and SQLite both read (a named paramstyle: no "%" doubled)."""
 
 TABLES = frozenset(Base.metadata.tables) | {SEARCH_TABLE, REVIEW_KEPT_TABLE}
 """The project's tables (store/schema.py): the only tables DDL here names."""
@@ -159,6 +160,78 @@ def driver_insert(conn: Connection, table: Table, names: Sequence[str], *, named
     if dialect.name == "sqlite":
         dialect = sqlite.dialect(paramstyle="named" if named else "qmark")
     return str(insert(table).compile(dialect=dialect, column_keys=list(names)))
+
+
+# ---------------------------------------------------------------------- the SQLite export
+
+
+EXPORT_VIEWS = {
+    "v_code_frequency": (
+        "CREATE VIEW v_code_frequency AS "
+        "SELECT code, dimension, document, COUNT(*) AS codings FROM codings "
+        "GROUP BY code, dimension, document"
+    ),
+    "v_dimension_frequency": (
+        "CREATE VIEW v_dimension_frequency AS "
+        "SELECT dimension, document, COUNT(*) AS codings, COUNT(DISTINCT code) AS codes "
+        "FROM codings GROUP BY dimension, document"
+    ),
+    "v_code_summary": (
+        "CREATE VIEW v_code_summary AS "
+        "SELECT code, dimension, COUNT(*) AS codings, COUNT(DISTINCT document) AS documents, "
+        "SUM(review = 'approved') AS approved, SUM(review = 'disputed') AS disputed, "
+        "SUM(review = 'unreviewed') AS unreviewed FROM codings GROUP BY code, dimension"
+    ),
+    "v_disputed": (
+        "CREATE VIEW v_disputed AS "
+        "SELECT guid, document, speaker, code, quote, reviewer, reviewed_at, comment "
+        "FROM codings WHERE review = 'disputed'"
+    ),
+    "v_quotes": (
+        "CREATE VIEW v_quotes AS "
+        'SELECT code, dimension, cases, document, speaker, turn, start, "end", quote, review, '
+        "comment FROM codings ORDER BY dimension, code, cases, document, start"
+    ),
+}
+"""Views over the export's ``codings`` table, for a supervisor with ``sqlite3``."""
+EXPORT_TYPES = frozenset({"INTEGER", "REAL", "TEXT"})
+
+
+def _export_type(sql_type: str) -> str:
+    if sql_type not in EXPORT_TYPES:
+        raise ValueError(f"not a column type of the export: {sql_type!r}")
+    return sql_type
+
+
+def export_plain_table(name: str, columns: Sequence[tuple[str, str]]) -> str:
+    """A sheet's table: ``position`` then its columns (name, SQLite type)."""
+    defs = "".join(f", {quoted(c)} {_export_type(t)}" for c, t in columns)
+    return f"CREATE TABLE {quoted(name)} (position INTEGER PRIMARY KEY{defs})"
+
+
+def export_long_table(name: str, value_type: str) -> str:
+    """A matrix in long form: one row per code and column."""
+    return (
+        f'CREATE TABLE {quoted(name)} (code TEXT NOT NULL, label TEXT, "column" TEXT NOT NULL, '
+        f'count {_export_type(value_type)} NOT NULL, PRIMARY KEY (code, "column"))'
+    )
+
+
+def export_wide_table(name: str, columns: Sequence[str], value_type: str, total: bool) -> str:
+    """A matrix in wide form: a row per code, a column per matrix column."""
+    kind = _export_type(value_type)
+    defs = "".join(f", {quoted(c)} {kind}" for c in columns)
+    last = f", total {kind}" if total else ""
+    return (
+        f"CREATE TABLE {quoted(name)} (position INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, "
+        f"label TEXT{defs}{last})"
+    )
+
+
+def export_insert(name: str, width: int) -> str:
+    """Rows into an export table, ``width`` values each (``?`` parameters)."""
+    marks = ", ".join("?" * int(width))
+    return f"INSERT INTO {quoted(name)} VALUES ({marks})"
 
 
 # ---------------------------------------------------------------------- SQLite
