@@ -473,9 +473,6 @@ _.headings  # unused method (qualcode/core/findings.py:253)
 # TESTS ONLY (tests/core/test_thematic_map.py)
 _.text_box  # unused method (qualcode/core/thematic_map.py:434)
 
-# TESTS ONLY (tests/nlp/test_long_paragraphs.py)
-pipe_sentences  # unused function (qualcode/nlp/pipeline.py:140)
-
 # TESTS ONLY: matrix field the store fills (tests/store/test_matrices.py)
 column_chars  # unused variable (qualcode/core/matrices.py:116)
 

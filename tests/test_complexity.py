@@ -65,7 +65,6 @@ NOT_YET_SPLIT: set[tuple[str, str]] = {
     ("qualcode/nlp/autocode.py", "RuleMatcher._compute"),  # 27
     ("qualcode/nlp/autocode.py", "RuleMatcher.match"),  # 42
     ("qualcode/nlp/morph.py", "_prefix_strips"),  # 39
-    ("qualcode/nlp/pipeline.py", "_long_sentences"),  # 24
     ("qualcode/services/autocode.py", "load_codings_file"),  # 23
     ("qualcode/services/cases.py", "import_attributes"),  # 22
     ("qualcode/services/documents.py", "refresh_documents"),  # 31

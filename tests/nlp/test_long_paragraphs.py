@@ -7,59 +7,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from qualcode.cli import cli
 from qualcode.core.model import TurnSpan
-from qualcode.nlp.pipeline import get_pipeline, pipe_sentences
+from qualcode.nlp.pipeline import get_pipeline
 from qualcode.nlp.segment import segment
-
-PIECES = [
-    "Saya", "antre", "dua", "jam", "di", "kantor", "camat", ".", "Petugas", "datang",
-    "telat", "!", "Rp.", "50.000", "?", "Dr.", "Ani", "bilang", ",", "ya", "...",
-    "Jl.", "Merdeka", "no.", "5", '"', "kata", "dia", '"', "(", "itu", ")", "?!",
-    "ok", "The", "officer", "said", "U.S.", "e.g.", ";", ":", "—", "–", "...!",
-]  # fmt: skip
-
-
-@st.composite
-def paragraphs(draw: st.DrawFn) -> str:
-    parts = draw(st.lists(st.sampled_from(PIECES), min_size=1, max_size=400))
-    seps = draw(
-        st.lists(
-            st.sampled_from([" ", " ", " ", "  ", "\n", ""]),
-            min_size=len(parts),
-            max_size=len(parts),
-        )
-    )
-    text = "".join(p + s for p, s in zip(parts, seps, strict=True))
-    if draw(st.booleans()):  # a sentence longer than a window: no end for a while
-        text = "kata " * draw(st.integers(20, 300)) + text
-    return text
-
-
-def _reference(lang: str, text: str) -> list[tuple[int, int, list[list[int]]]]:
-    nlp = get_pipeline(lang)
-    from spacy.attrs import IS_PUNCT, IS_SPACE, LOWER
-
-    doc = nlp(text)
-    arr = doc.to_array([LOWER, IS_PUNCT, IS_SPACE]).tolist()
-    return [(s.start_char, s.end_char, arr[s.start : s.end]) for s in doc.sents]
-
-
-@settings(derandomize=True, deadline=None, max_examples=150)
-@given(paragraphs(), st.integers(30, 400), st.sampled_from(["id", "en"]))
-def test_windows_give_the_sentences_of_one_run(text: str, window: int, lang: str) -> None:
-    got = next(pipe_sentences(get_pipeline(lang), [text], max_length=window))
-    assert got == _reference(lang, text)
-
-
-def test_short_texts_keep_their_order_around_a_long_one() -> None:
-    nlp = get_pipeline("en")
-    texts = ["One. Two.", "kata " * 100 + "end. Next one.", "Three."]
-    got = list(pipe_sentences(nlp, texts, max_length=60))
-    assert got == [_reference("en", t) for t in texts]
 
 
 @pytest.mark.slow
