@@ -250,10 +250,6 @@ class Chapter:
     author: str = ""
     created: str = ""
 
-    def headings(self) -> list[tuple[int, str]]:
-        """Every heading with its level, in order."""
-        return [(b.level, b.text) for b in self.blocks if isinstance(b, Heading)]
-
     def quotes(self) -> list[Quote]:
         """Every key extract quoted, in order."""
         return [b for b in self.blocks if isinstance(b, Quote)]

@@ -431,15 +431,6 @@ class Placed:
         half = max(self.r, self.text_w / 2)
         return Box(self.x - half, self.y - self.r, self.x + half, self.baseline + 0.3 * self.font)
 
-    def text_box(self) -> Box:
-        """The label's own box (for the overlap and viewBox checks)."""
-        return Box(
-            self.x - self.text_w / 2,
-            self.baseline - self.font,
-            self.x + self.text_w / 2,
-            self.baseline + 0.3 * self.font,
-        )
-
 
 @dataclass(frozen=True)
 class Layout:
