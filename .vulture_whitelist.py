@@ -467,12 +467,6 @@ _.compress_type  # unused attribute (qualcode/exporters/refi_qda.py:359)
 _.external_attr  # unused attribute (qualcode/exporters/refi_qda.py:360)
 _.create_system  # unused attribute (qualcode/exporters/refi_qda.py:361)
 
-# TESTS ONLY (tests/core/test_findings*.py)
-_.headings  # unused method (qualcode/core/findings.py:253)
-
-# TESTS ONLY (tests/core/test_thematic_map.py)
-_.text_box  # unused method (qualcode/core/thematic_map.py:434)
-
 # TESTS ONLY: matrix field the store fills (tests/store/test_matrices.py)
 column_chars  # unused variable (qualcode/core/matrices.py:116)
 
