@@ -119,9 +119,10 @@ class TreeSampler:
         return self.peak_bytes / 2**20
 
 
-def upper_bound_mb(workers: int) -> float:
+def upper_bound_mb(children: int) -> float:
     """An upper bound of the tree's peak from ``getrusage`` (KiB on Linux): this
-    process's peak plus ``workers`` times the largest peak of a finished child."""
+    process's peak plus ``children`` times the largest peak of a finished child (the
+    workers, and multiprocessing's resource tracker)."""
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return (own + max(workers, 0) * child) / 1024
+    return (own + max(children, 0) * child) / 1024
