@@ -137,7 +137,7 @@ def _one(python: str, script: Path, args: list[str], cwd: Path) -> dict[str, flo
         text = out.read()
     if proc.returncode not in (0, 1):
         raise SystemExit(f"error: {script} failed: {err.decode(errors='replace')[-500:]}")
-    figures = json.loads(text.strip().splitlines()[-1])
+    figures: dict[str, float] = json.loads(text.strip().splitlines()[-1])
     figures["tree_peak_mb"] = round(tree.peak_mb, 1)
     return figures
 

@@ -422,9 +422,11 @@ enough that documents read ahead of the writer stay a bounded amount of memory."
 def import_workers(files: int) -> int:
     """How many worker processes read and segment a batch of ``files``.
 
-    ``QUALCODE_IMPORT_WORKERS`` sets it (``0``: none, everything in this process);
-    by default one fewer than the cores this process may use (at least one, at most
-    four), since this process writes meanwhile; none on a single core.
+    ``QUALCODE_IMPORT_WORKERS`` sets it (``0``: none, everything in this process).
+    By default: none on a single core; two on two cores (reading and splitting take
+    more time than writing, so this process's writes leave a worker room on its
+    core); one fewer than the cores on more (this process writes meanwhile), at most
+    four (the writer is then the slower half).
     """
     raw = os.environ.get("QUALCODE_IMPORT_WORKERS", "").strip()
     if raw.isdigit():
@@ -435,7 +437,7 @@ def import_workers(files: int) -> int:
         cores = os.cpu_count() or 1
     if cores < 2:
         return 0
-    return max(1, min(cores - 1, 4))
+    return min(max(cores - 1, 2), 4, -(-files // JOB_FILES))
 
 
 def _prepare_and_segment(
