@@ -135,7 +135,7 @@ def _one(python: str, script: Path, args: list[str], cwd: Path) -> dict[str, flo
             _, err = proc.communicate()
         out.seek(0)
         text = out.read()
-    if proc.returncode not in (0, 1):
+    if proc.returncode not in (0, 1) or not text.strip():
         raise SystemExit(f"error: {script} failed: {err.decode(errors='replace')[-500:]}")
     figures: dict[str, float] = json.loads(text.strip().splitlines()[-1])
     figures["tree_peak_mb"] = round(tree.peak_mb, 1)

@@ -196,6 +196,21 @@ def test_generated_texts_give_the_same_sentences_lemmas_and_language(text: str) 
         assert segment(text, turns, lang) == reference_segment(text, turns, lang)
 
 
+TAILS = ["?", "?”", "?)", ".", " ", "\n", "\r\n", "\t", "[laughs]", "[tertawa]", "(pause)",
+         "(diam)", "[", "]", "(", ")", " [x", "y)", "word", "\u2003", "\x1c"]  # fmt: skip
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(st.lists(st.sampled_from(TAILS), max_size=8).map("".join))
+def test_a_turn_asks_as_before(body: str) -> None:
+    from qualcode.importers import speakers
+
+    text = "P: Berapa lama" + body
+    turn = TurnSpan(3, len(text))
+    before = speakers._TRAILING_NOTES.sub("", text[turn.start : turn.end]).rstrip()
+    assert speakers._asks(text, turn) is bool(speakers._QUESTION_END.search(before))
+
+
 @settings(max_examples=200, derandomize=True, deadline=None)
 @given(st.binary(max_size=600) | st.text(max_size=150).map(lambda t: t.encode("utf-16-le")))
 def test_byte_checks_count_as_before(data: bytes) -> None:
