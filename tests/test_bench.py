@@ -105,8 +105,74 @@ def test_import_speed_benchmark_runs_and_checks_its_import(
     assert figures["documents"] == 2 and figures["turns"] == 4
     assert figures["targets_met"] is True
     assert set(figures) >= {"import_s", "cpu_s", "peak_rss_mb", "words", "sentences"}
+    assert set(figures) >= {"workers", "peak_processes", "peak_bound_mb"}
+    # two files: no workers; the tree's peak is this process's memory at one moment
+    assert figures["workers"] == 0 and figures["peak_processes"] >= 1
+    assert 0 < figures["peak_rss_mb"] < 1024
     # a target that cannot be met is reported as missed, with exit status 1
     assert bench("--max-seconds", "0").returncode == 1
+    # workers asked for, with too few files for the parallel path: still none
+    assert json.loads(bench("--json", "--workers", "2").stdout)["workers"] == 0
+
+
+def test_import_speed_compares_with_another_checkout_interleaved(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    _corpus(corpus)
+    root = Path(__file__).resolve().parent.parent
+    # "another checkout": this one's benchmark and Python, through links
+    other = tmp_path / "other"
+    (other / ".venv" / "bin").mkdir(parents=True)
+    (other / "bench").mkdir()
+    python = other / ".venv" / "bin" / "python"
+    python.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n', encoding="utf-8")
+    python.chmod(0o755)
+    (other / "bench" / "import_speed.py").symlink_to(root / "bench" / "import_speed.py")
+    done = subprocess.run(
+        [sys.executable, str(root / "bench" / "import_speed.py"), "--corpus", str(corpus)]
+        + ["--compare", str(other), "--runs", "2", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert (result["documents"], result["runs"], result["same_counts"]) == (2, 2, True)
+    for side in ("this", "other"):
+        times = result[side]["import_s"]
+        assert times["min"] <= times["median"] <= times["max"]
+        assert result[side]["tree_peak_mb"]["min"] > 0
+    assert result["speedup"] > 0
+    # interleaved: this, other, then other, this
+    order = [line.split()[2] for line in done.stderr.splitlines() if line.startswith("run ")]
+    assert order == ["this", "other", "other", "this"]
+
+
+def test_tree_sampler_counts_a_child_process_at_the_same_moment() -> None:
+    from bench.proctree import TreeSampler, tree
+
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys; b = bytearray(80 * 2**20); print('ready', flush=True); sys.stdin.read()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == "ready"
+        sampler = TreeSampler()
+        if not sampler.available:
+            pytest.skip("no /proc")
+        assert child.pid in tree(sampler.pid)
+        alone = TreeSampler(child.pid).sample()
+        total = sampler.sample()
+        assert alone >= 80 * 2**20
+        assert total >= alone and sampler.most_processes >= 2
+    finally:
+        child.communicate("", timeout=60)
 
 
 def test_matrix_benchmark_runs_small_and_checks_its_counts(

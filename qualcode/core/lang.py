@@ -150,6 +150,7 @@ def _weights() -> dict[str, dict[str, float]]:
 
 
 _WEIGHTS = _weights()
+_WEIGHT_ITEMS = {w: tuple(langs.items()) for w, langs in _WEIGHTS.items()}
 
 
 @dataclass(frozen=True)
@@ -185,16 +186,21 @@ def detect(text: str, default: str = "en", sample: int = 20_000) -> Detection:
         default: the answer when no word of any list appears.
     """
     totals = dict.fromkeys(LANGUAGES, 0.0)
-    words = known = 0
-    for m in _WORD.finditer(text[:sample]):
-        words += 1
-        w = m.group(0).lower().replace("’", "'")
-        found = _WEIGHTS.get(w)
-        if found is None:
-            continue
-        known += 1
-        for lang, share in found.items():
-            totals[lang] += share
+    known = 0
+    found_words = _WORD.findall(text[:sample])
+    words = len(found_words)
+    # each distinct form is looked up once; the shares are still added word by word,
+    # in text order, so the float totals are exactly those of one addition per word
+    forms: dict[str, tuple[tuple[str, float], ...]] = {}
+    weights = _WEIGHT_ITEMS
+    for w in found_words:
+        shares = forms.get(w)
+        if shares is None:
+            shares = forms[w] = weights.get(w.lower().replace("’", "'"), ())
+        if shares:
+            known += 1
+            for lang, share in shares:
+                totals[lang] += share
     ranked = sorted(totals.items(), key=lambda kv: (-kv[1], LANGUAGES.index(kv[0])))
     if known == 0:
         return Detection(default, words, 0, tuple(ranked))

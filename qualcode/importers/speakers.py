@@ -344,7 +344,9 @@ def parse_label(raw: str, *, lenient: bool = False) -> Label | None:
         roles = tuple(r for x in labels if x is not None for r in x.roles)
         return Label(names, aliases, roles, ts)
     one = _one(raw, lenient)
-    return replace(one, timestamp_ms=ts) if one is not None else None
+    if one is None or one.timestamp_ms == ts:
+        return one  # frozen: the same label (replace() costs a new one per turn)
+    return replace(one, timestamp_ms=ts)
 
 
 def _one(raw: str, lenient: bool) -> Label | None:
@@ -779,7 +781,11 @@ _TRAILING_NOTES = re.compile(r"(?:\s*(?:\[[^\]]*\]|\([^)]*\)))+\s*$")
 
 
 def _asks(text: str, turn: TurnSpan) -> bool:
-    body = _TRAILING_NOTES.sub("", text[turn.start : turn.end]).rstrip()
+    body = text[turn.start : turn.end].rstrip()
+    if body.endswith(("]", ")")):
+        # only a turn ending in a bracket has trailing notes to drop (the expression
+        # tried every position of every turn)
+        body = _TRAILING_NOTES.sub("", body).rstrip()
     return bool(_QUESTION_END.search(body))
 
 

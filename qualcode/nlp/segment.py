@@ -56,13 +56,14 @@ def segment(text: str, turns: Sequence[TurnSpan], lang: str | None) -> list[Sent
     """
     lemma = lemmatizer(lang)
     stops = spacy_stop_words(lang or "en")
+    words_of = WORD_RE.findall
     out: list[SentenceSpan] = []
+    append = out.append
     for turn_index, start, end in _pieces(text, turns):
         piece = text[start:end]
         if not piece.strip():
             continue
         for s, e in split_sentences(piece, lang, stops):
-            words = WORD_RE.findall(piece[s:e].lower())
-            lemmas = " ".join(lemma(w) for w in words)
-            out.append(SentenceSpan(start + s, start + e, turn_index, lemmas))
+            lemmas = " ".join(map(lemma, words_of(piece[s:e].lower())))
+            append(SentenceSpan(start + s, start + e, turn_index, lemmas))
     return out

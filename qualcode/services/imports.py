@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Generator, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -366,16 +366,12 @@ def import_transcripts(
         prepared = [(p, None) for p in paths]
     from qualcode.store.bulk import deferred_sync
 
-    parallel = (
-        not strict
-        and not replace
-        and len(paths) >= PARALLEL_MIN_FILES
-        and (os.cpu_count() or 1) >= 2
-        and os.environ.get("QUALCODE_IMPORT_WORKERS", "1") != "0"
+    workers = (
+        0 if strict or replace or len(paths) < PARALLEL_MIN_FILES else import_workers(len(paths))
     )
     produced: Generator[tuple[Path, ImportedDocument | None, list[SentenceSpan] | None]] = (
-        _produce_in_worker(paths, speakers, lang, encoding, report)
-        if parallel
+        _produce_in_workers(paths, speakers, lang, encoding, report, workers)
+        if workers
         else ((path, ready if ready is not None else read(path), None) for path, ready in prepared)
     )
     import uuid
@@ -411,9 +407,37 @@ def import_transcripts(
 
 
 PARALLEL_MIN_FILES = 40
-"""From this many files on (and with two cores or more), reading and sentence
-splitting run in one worker process while this one writes to the project, so the
-two halves of the work overlap. ``QUALCODE_IMPORT_WORKERS=0`` turns it off."""
+"""From this many files on (and with two cores or more), reading, language detection
+and sentence splitting run in worker processes while this one writes to the project,
+so the two halves of the work overlap. ``QUALCODE_IMPORT_WORKERS=0`` turns it off."""
+
+JOB_FILES = 4
+"""Files one worker reads per job (fewer round trips than one file per job)."""
+
+JOBS_AHEAD = 3
+"""Jobs in flight per worker: enough that no worker waits for the next one, few
+enough that documents read ahead of the writer stay a bounded amount of memory."""
+
+
+def import_workers(files: int) -> int:
+    """How many worker processes read and segment a batch of ``files``.
+
+    ``QUALCODE_IMPORT_WORKERS`` sets it (``0``: none, everything in this process).
+    By default: none on a single core; two on two cores (reading and splitting take
+    more time than writing, so this process's writes leave a worker room on its
+    core); one fewer than the cores on more (this process writes meanwhile), at most
+    four (the writer is then the slower half).
+    """
+    raw = os.environ.get("QUALCODE_IMPORT_WORKERS", "").strip()
+    if raw.isdigit():
+        return min(int(raw), 16, -(-files // JOB_FILES))
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        cores = os.cpu_count() or 1
+    if cores < 2:
+        return 0
+    return min(max(cores - 1, 2), 4, -(-files // JOB_FILES))
 
 
 def _prepare_and_segment(
@@ -430,29 +454,60 @@ def _prepare_and_segment(
     return doc, segment(doc.text, doc.turns, doc.lang or "en"), []
 
 
-def _produce_in_worker(
+def _prepare_job(
+    job: tuple[list[Path], SpeakerConfig, str | None, str | None],
+) -> list[tuple[ImportedDocument | None, list[SentenceSpan] | None, list[Problem]]]:
+    """One worker job: :func:`_prepare_and_segment` for a few files, in order."""
+    files, speakers, lang, encoding = job
+    return [_prepare_and_segment((path, speakers, lang, encoding)) for path in files]
+
+
+def _produce_in_workers(
     paths: Sequence[Path],
     speakers: SpeakerConfig,
     lang: str | None,
     encoding: str | None,
     report: ImportReport,
+    workers: int,
 ) -> Generator[tuple[Path, ImportedDocument | None, list[SentenceSpan] | None]]:
-    """Documents read and segmented by one worker process, in order."""
+    """Documents read and segmented by ``workers`` processes, in the order of ``paths``.
+
+    At most :data:`JOBS_AHEAD` jobs per worker are in flight, so a writer slower than
+    the readers holds a bounded number of documents in memory, not the whole batch.
+    """
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from collections import deque
+    from concurrent.futures import Future, ProcessPoolExecutor
 
     # spawn, not fork: the caller may have threads (the TUI imports in a worker thread)
-    executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    executor = ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("spawn")
+    )
+    jobs = (
+        (list(paths[i : i + JOB_FILES]), speakers, lang, encoding)
+        for i in range(0, len(paths), JOB_FILES)
+    )
+    flight: deque[tuple[list[Path], Future[Any]]] = deque()
     try:
-        jobs = ((p, speakers, lang, encoding) for p in paths)
-        for path, (doc, sentences, problems) in zip(
-            paths, executor.map(_prepare_and_segment, jobs, chunksize=4), strict=True
-        ):
-            if problems:
-                report.errors.append(InputError.from_problems(problems))
-            yield path, doc, sentences
+        for job in jobs:
+            flight.append((job[0], executor.submit(_prepare_job, job)))
+            if len(flight) < workers * JOBS_AHEAD:
+                continue
+            yield from _results(*flight.popleft(), report)
+        while flight:
+            yield from _results(*flight.popleft(), report)
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _results(
+    files: list[Path], future: Any, report: ImportReport
+) -> Iterator[tuple[Path, ImportedDocument | None, list[SentenceSpan] | None]]:
+    """The documents of one finished job (its bad files said in ``report``)."""
+    for path, (doc, sentences, problems) in zip(files, future.result(), strict=True):
+        if problems:
+            report.errors.append(InputError.from_problems(problems))
+        yield path, doc, sentences
 
 
 def _store_all(
@@ -472,6 +527,7 @@ def _store_all(
     from dataclasses import replace as dc_replace
 
     from qualcode.nlp.segment import segment
+    from qualcode.store.search import INDEX_CHUNK
 
     names = set(project.document_names())
     for path, doc, ready_sentences in produced:
@@ -498,33 +554,43 @@ def _store_all(
                     if ready_sentences is not None
                     else segment(doc.text, doc.turns, doc.lang or "en")
                 )
+                # a transcript of fewer sentences than one index transaction holds
+                # is indexed in its own transaction (a few milliseconds more of the
+                # lock, one transaction less); a longer one's search entries follow
+                # in short transactions: another coder's coding never waits for them
+                inline = len(sentences) < INDEX_CHUNK
                 result = project.add_document(
                     doc,
                     sentences,
                     case=doc_case,
                     case_per_speaker=case_per_speaker,
-                    index=False,
+                    index=inline,
                     group=group,
                 )
                 report.results.append(result)
                 names.add(result.name)
-                # its search entries, in short transactions: another coder's coding
-                # never waits for the whole document's index
-                try:
-                    project.index_pending()
-                except QualcodeError as exc:
-                    report.errors.append(
-                        ProjectError(
-                            f"imported as {result.name!r}, but its search entries could not "
-                            f"all be written ({exc.problem.message})",
-                            path=doc.source_path,
-                            hint="they are finished when the project is next opened with "
-                            "room to write",
-                        )
-                    )
+                if not inline:
+                    _index_after(project, result, doc, report)
         except QualcodeError as exc:
             report.errors.append(exc)
         tick(doc.name)
+
+
+def _index_after(
+    project: Project, result: ImportResult, doc: ImportedDocument, report: ImportReport
+) -> None:
+    """The search entries of a long transcript just stored, in short transactions."""
+    try:
+        project.index_pending()
+    except QualcodeError as exc:
+        report.errors.append(
+            ProjectError(
+                f"imported as {result.name!r}, but its search entries could not "
+                f"all be written ({exc.problem.message})",
+                path=doc.source_path,
+                hint="they are finished when the project is next opened with room to write",
+            )
+        )
 
 
 def _preview(

@@ -100,6 +100,7 @@ from qualcode.store.search import (
     KwicSearchMixin,
     SearchMixin,
     index_document,
+    insert_entries,
     pending_documents,
     set_pending,
 )
@@ -602,7 +603,12 @@ class Project(
                     "row": {"pk": doc_pk, "guid": guid, "name": doc.name, "sha256": digest},
                 }
             )
-            if sentences and index:
+            if sentences and index and prepared is not None and staged is None:
+                # the rows just inserted, not read back
+                insert_entries(
+                    conn, doc.text, [(r[0], r[4], r[5], r[6]) for r in prepared.sentences]
+                )
+            elif sentences and index:
                 index_document(conn, doc_pk, doc.text)
             elif sentences:
                 # its search entries follow in short transactions (index_pending): the

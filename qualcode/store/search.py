@@ -79,12 +79,27 @@ def index_document(conn: Connection, doc_pk: int, text_: str | None = None) -> N
         text('SELECT pk, start, "end", lemmas FROM sentences WHERE document_pk = :doc'),
         {"doc": doc_pk},
     ).all()
+    insert_entries(conn, text_, rows)
+
+
+def insert_entries(conn: Connection, text_: str, rows: Sequence[Any]) -> None:
+    """Insert the search entries of sentences ``(pk, start, end, lemmas)`` of the
+    document whose text is ``text_``.
+
+    On SQLite the rows go to the driver as plain tuples in one ``executemany``
+    (SQLAlchemy's per-row parameter processing cost more than FTS5's own work).
+    """
     if not rows:
         return
-    key = "sentence_pk" if conn.dialect.name == "postgresql" else "rowid"
-    conn.execute(
-        text(ddl.search_insert(key)),
-        [{"pk": pk, "text": text_[s:e], "lemmas": lemmas} for pk, s, e, lemmas in rows],
+    if conn.dialect.name == "postgresql":
+        conn.execute(
+            text(ddl.search_insert("sentence_pk")),
+            [{"pk": pk, "text": text_[s:e], "lemmas": lemmas} for pk, s, e, lemmas in rows],
+        )
+        return
+    conn.exec_driver_sql(
+        "INSERT INTO sentence_search (rowid, text, lemmas) VALUES (?, ?, ?)",
+        [(pk, text_[s:e], lemmas) for pk, s, e, lemmas in rows],
     )
 
 
@@ -147,10 +162,7 @@ def index_missing(
     ).all()
     if not rows:
         return 0, after
-    conn.execute(
-        text(ddl.search_insert(key)),
-        [{"pk": pk, "text": text_[s:e], "lemmas": lemmas} for pk, s, e, lemmas in rows],
-    )
+    insert_entries(conn, text_, rows)
     return len(rows), int(rows[-1][0])
 
 

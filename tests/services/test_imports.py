@@ -75,10 +75,15 @@ class Stop(services.ImportCancelled):
     pass
 
 
+@pytest.mark.parametrize("workers", [None, "2"])
 def test_a_progress_callback_can_cancel_after_the_current_document(
-    tmp_path: Path, empty_project: Project
+    tmp_path: Path, empty_project: Project, monkeypatch: pytest.MonkeyPatch, workers: str | None
 ) -> None:
     files = _files(tmp_path, 5)
+    if workers is not None:  # two worker processes, one file per job, jobs in flight
+        monkeypatch.setattr("qualcode.services.imports.PARALLEL_MIN_FILES", 2)
+        monkeypatch.setattr("qualcode.services.imports.JOB_FILES", 1)
+        monkeypatch.setenv("QUALCODE_IMPORT_WORKERS", workers)
 
     def progress(done: int, total: int, what: str) -> None:
         if done == 2:
@@ -134,3 +139,30 @@ def test_first_schema_project_is_searchable_after_the_upgrade(tmp_path: Path) ->
         assert any(h.doc == docs[0] and h.sentence == 1 for h in hits)
     finally:
         project.close()
+
+
+@pytest.mark.parametrize(
+    ("env", "cores", "files", "expected"),
+    [
+        (None, 1, 1000, 0),  # one core: everything in this process
+        (None, 2, 1000, 2),  # two cores: two readers, this process writes
+        (None, 4, 1000, 3),
+        (None, 16, 1000, 4),
+        (None, 8, 6, 2),  # no more workers than jobs of JOB_FILES files
+        ("0", 8, 1000, 0),
+        ("1", 1, 1000, 1),
+        ("3", 2, 1000, 3),
+        ("99", 2, 1000, 16),
+    ],
+)
+def test_how_many_workers_an_import_uses(
+    monkeypatch: pytest.MonkeyPatch, env: str | None, cores: int, files: int, expected: int
+) -> None:
+    from qualcode.services import imports
+
+    if env is None:
+        monkeypatch.delenv("QUALCODE_IMPORT_WORKERS", raising=False)
+    else:
+        monkeypatch.setenv("QUALCODE_IMPORT_WORKERS", env)
+    monkeypatch.setattr("os.sched_getaffinity", lambda _pid: set(range(cores)))
+    assert imports.import_workers(files) == expected
