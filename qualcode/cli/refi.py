@@ -87,7 +87,7 @@ def import_refi_files(
     created = db is not None and not db.exists()
     from qualcode.core.history import CLI_WINDOW
 
-    project = open_project(ctx.project_location, create=created, coder=ctx.coder, window=CLI_WINDOW)
+    project = open_project(ctx.project_location, create=created, coder=ctx.who(), window=CLI_WINDOW)
     report_upgrade(project)
     imported = 0
     try:

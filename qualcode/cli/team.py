@@ -259,7 +259,12 @@ def _decisions(values: Sequence[str]) -> dict[int | str, str]:
 
 @cli.command(cls=greedy("--coders"))
 @click.argument("doc")
-@click.option("--coders", multiple=True, required=True, metavar="A B", help="The two coders.")
+@click.option(
+    "--coders",
+    multiple=True,
+    metavar="A B",
+    help="The two coders [default: the two with the most codings in DOC].",
+)
 @click.option(
     "--as", "consensus", default="consensus", show_default=True, help="The consensus coder."
 )
@@ -292,14 +297,26 @@ def adjudicate(
 
     Without decisions, lists the disagreements (numbered). Each decision accepts
     side a (the first coder), side b, both or neither; agreements go into the
-    consensus coder as they are.
+    consensus coder as they are. Without --coders, the two coders with the most
+    codings in DOC are compared (as the workbench's adjudication key does).
     """
-    if len(coders) != 2:
+    from qualcode import services
+
+    if coders and len(coders) != 2:
         fail(_("adjudication compares exactly two coders: --coders A B"))
-    a, b = coders
     decisions = _decisions(decide)
     names = load_names(pseudonyms)
     with ctx.open() as project:
+        if not coders:
+            project.document(doc)  # a name that is no document: said as such
+        pair = tuple(coders) or services.adjudication_pair(project, doc, consensus)
+        if not pair:
+            fail(
+                _("{doc} has codings by fewer than two coders: nothing to adjudicate").format(
+                    doc=names.text(doc)
+                )
+            )
+        a, b = pair
         comparison = project.compare(doc, a, b, consensus=consensus)
         if all_:
             for i, c in enumerate(comparison.clusters, start=1):

@@ -22,7 +22,16 @@ from qualcode.services.autocode import (
 )
 from qualcode.services.backups import auto_backup
 from qualcode.services.cases import AttributeReport, import_attributes
-from qualcode.services.codebook import export_codebook, load_codebook, sync_codebook, write_back
+from qualcode.services.codebook import (
+    CodebookEdit,
+    InVivo,
+    create_in_vivo,
+    edit_codebook,
+    export_codebook,
+    load_codebook,
+    sync_codebook,
+    write_back,
+)
 from qualcode.services.codebook_merge import (
     MergeInputError,
     MergeReport,
@@ -93,6 +102,7 @@ from qualcode.services.resources import default_codebook, resource_dir
 from qualcode.services.search import search, search_kwic
 from qualcode.services.selectors import resolve_span
 from qualcode.services.team import (
+    adjudication_pair,
     agreement_report,
     backup_project,
     merge_project,
@@ -108,6 +118,11 @@ from qualcode.services.text_analysis import (
 )
 
 __all__ = [
+    "adjudication_pair",
+    "CodebookEdit",
+    "InVivo",
+    "create_in_vivo",
+    "edit_codebook",
     "accept_all",
     "adopt_codebook",
     "agreement_report",

@@ -1,0 +1,70 @@
+"""Every custom Textual message of the workbench, in one module, with typed fields.
+
+A screen or widget posts one of these; whoever handles it imports it from here.
+Each keeps the handler name it had when it was nested in its sender's class
+(``namespace=``), so ``on_transcript_view_selection_changed`` and
+``on_coding_screen_coding_applied`` still reach it; the sender classes keep the old
+names as aliases (``TranscriptView.SelectionChanged``). A test
+(tests/test_boundaries.py) fails when a Message subclass is defined anywhere else in
+``qualcode.tui``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+
+from qualcode.core.model import Coding
+
+if TYPE_CHECKING:
+    from qualcode.core.matrices import Frequency, QuoteMatrix
+    from qualcode.tui.widgets.transcript_view import TranscriptView
+
+
+class SelectionChanged(Message, namespace="transcript_view"):
+    """The transcript's selection moved (``can_replace``: only the newest matters)."""
+
+    def __init__(self, view: TranscriptView, start: int, end: int) -> None:
+        super().__init__()
+        self.view: TranscriptView = view
+        """The transcript whose selection moved."""
+        self.start: int = start
+        """First character of the selection."""
+        self.end: int = end
+        """End of the selection (exclusive)."""
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, SelectionChanged)
+
+
+class CodingApplied(Message, namespace="coding_screen"):
+    """A coding was stored from the coding screen."""
+
+    def __init__(self, coding: Coding, created: bool) -> None:
+        super().__init__()
+        self.coding: Coding = coding
+        """The coding as stored."""
+        self.created: bool = created
+        """New (not an identical coding already there)."""
+
+
+@dataclass(frozen=True)
+class ReviewData:
+    """What the review screen shows, computed in a worker: the frequency matrix and
+    the quotes behind every cell, for one state of the screen's filters."""
+
+    freq: Frequency
+    quotes: QuoteMatrix
+    generation: int
+    """Which request this answers (a newer request makes an older answer stale)."""
+
+
+class ReviewComputed(Message, namespace="review_screen"):
+    """The review screen's worker finished recomputing the matrix and the quotes."""
+
+    def __init__(self, data: ReviewData) -> None:
+        super().__init__()
+        self.data: ReviewData = data
+        """The new matrix and quotes."""
