@@ -110,8 +110,7 @@ def test_every_workbench_message_lives_in_messages_py() -> None:
     qualcode.tui)."""
     root = Path(__file__).resolve().parents[1] / "qualcode" / "tui"
     defined = {
-        name
-        for name, _line, _bases in _class_bases(ast.parse((root / "messages.py").read_text()))
+        name for name, _line, _bases in _class_bases(ast.parse((root / "messages.py").read_text()))
     }
     bad = []
     for path in sorted(root.rglob("*.py")):

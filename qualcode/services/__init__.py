@@ -82,8 +82,12 @@ from qualcode.services.refi_export import (
 )
 from qualcode.services.refi_import import (
     RefiImportReport,
+    RefiImportRun,
     import_refi,
+    import_refi_project,
+    import_refi_reads,
     read_refi_file,
+    read_refi_files,
 )
 from qualcode.services.reports import (
     EXPORT_KINDS,
@@ -118,6 +122,10 @@ from qualcode.services.text_analysis import (
 )
 
 __all__ = [
+    "RefiImportRun",
+    "import_refi_project",
+    "import_refi_reads",
+    "read_refi_files",
     "adjudication_pair",
     "CodebookEdit",
     "InVivo",

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events, work
@@ -61,6 +62,9 @@ from qualcode.tui.screens.retrieval import Jump
 from qualcode.tui.widgets.code_tree import CodeTree
 from qualcode.tui.widgets.document_list import DocumentList, progress
 from qualcode.tui.widgets.transcript_view import TranscriptView
+
+if TYPE_CHECKING:
+    from qualcode.services.refi_import import RefiImportRun
 
 PREFIX_KEY = "semicolon"
 RECENT_MAX = 8
@@ -1583,12 +1587,14 @@ class CodingScreen(Screen[None]):
         return Path(self.project.path).parent if self.project.path else Path.cwd()
 
     def action_import_transcripts(self) -> None:
+        from qualcode.services.refi_import import REFI_SUFFIXES, RefiImportRun
         from qualcode.tui.screens.jobs import (
             JobModal,
             JobResult,
             expand_paths,
             import_dialog,
             import_job,
+            refi_import_job,
         )
 
         base = self._project_folder()
@@ -1622,6 +1628,17 @@ class CodingScreen(Screen[None]):
                 self.notify(message, severity="warning" if errors else "information", timeout=6)
                 self._import_summary(done_docs)
 
+        def refi_done(result: JobResult[object] | None) -> None:
+            self.reload(keep_selection=True)
+            if result is None:
+                return
+            if result.cancelled:
+                self.notify(_("import cancelled; the files already imported are kept"))
+            elif result.error:
+                self.notify(result.error, severity="error", timeout=8)
+            elif isinstance(result.value, RefiImportRun):
+                self._refi_summary(result.value)
+
         def chosen(text: str | None) -> None:
             if not text:
                 return
@@ -1630,15 +1647,45 @@ class CodingScreen(Screen[None]):
             except QualcodeError as exc:
                 self.notify(str(exc), severity="error")
                 return
-            self.app.push_screen(
-                JobModal(
-                    plural(len(paths), "Importing {n} file", "Importing {n} files"),
-                    import_job(self.project, paths),
-                ),
-                done,
-            )
+            title = plural(len(paths), "Importing {n} file", "Importing {n} files")
+            refi = [p for p in paths if p.suffix.lower() in REFI_SUFFIXES]
+            if refi and len(refi) < len(paths):
+                self.notify(
+                    _(
+                        "import REFI-QDA files (.qdpx, .qdc, .qde) on their own, not with transcripts"
+                    ),
+                    severity="error",
+                )
+                return
+            if refi:
+                self.app.push_screen(
+                    JobModal(title, refi_import_job(self.project, paths)), refi_done
+                )
+                return
+            self.app.push_screen(JobModal(title, import_job(self.project, paths)), done)
 
         self.app.push_screen(import_dialog(base), chosen)
+
+    def _refi_summary(self, run: RefiImportRun) -> None:
+        """What a REFI-QDA import did, file by file, as notifications (the CLI prints
+        the same lines)."""
+        for result in run.results:
+            name = result.path.name
+            if result.report is None:
+                self.notify(f"{name}: {'; '.join(result.errors)}", severity="error", timeout=12)
+                continue
+            lines = result.report.lines()
+            if result.report.codebook_file:
+                lines.append(
+                    _("codebook file updated: {codebook_file}").format(
+                        codebook_file=result.report.codebook_file
+                    )
+                )
+            self.notify(
+                _("imported {path}").format(path=name) + "\n" + "\n".join(lines), timeout=12
+            )
+            for problem in result.report.warnings:
+                self.notify(f"{name}: {problem.format()}", severity="warning", timeout=12)
 
     def _import_summary(self, results: list[object]) -> None:
         """Speakers, roles and every guess of the imported documents, and their
