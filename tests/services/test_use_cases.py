@@ -54,9 +54,7 @@ def test_a_file_that_cannot_be_written_keeps_the_edit_and_says_why(
         linked.close()
 
 
-def test_a_refused_edit_changes_nothing_and_writes_nothing(
-    linked: Project, tmp_path: Path
-) -> None:
+def test_a_refused_edit_changes_nothing_and_writes_nothing(linked: Project, tmp_path: Path) -> None:
     before = (tmp_path / "codebook.yaml").read_text(encoding="utf-8")
     try:
         with pytest.raises(InputError):
