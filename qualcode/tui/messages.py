@@ -19,7 +19,10 @@ from textual.message import Message
 from qualcode.core.model import Coding
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from qualcode.core.matrices import Frequency, QuoteMatrix
+    from qualcode.core.text_analysis import KwicLine, WordFrequencies
     from qualcode.tui.widgets.transcript_view import TranscriptView
 
 
@@ -68,3 +71,46 @@ class ReviewComputed(Message, namespace="review_screen"):
         super().__init__()
         self.data: ReviewData = data
         """The new matrix and quotes."""
+
+
+class WordsCounted(Message, namespace="text_analysis_screen"):
+    """The text analysis screen's worker counted the words for one grouping."""
+
+    def __init__(
+        self, freq: WordFrequencies | None, generation: int, error: str | None = None
+    ) -> None:
+        super().__init__()
+        self.freq: WordFrequencies | None = freq
+        """The counts (``None`` when counting failed)."""
+        self.generation: int = generation
+        """Which request this answers (a newer one makes it stale)."""
+        self.error: str | None = error
+        """Why counting failed, for the user."""
+
+
+class KwicFound(Message, namespace="text_analysis_screen"):
+    """The text analysis screen's worker found the keyword-in-context lines."""
+
+    def __init__(
+        self, lines: list[KwicLine] | None, generation: int, error: str | None = None
+    ) -> None:
+        super().__init__()
+        self.lines: list[KwicLine] | None = lines
+        """The lines (``None`` when the search failed)."""
+        self.generation: int = generation
+        """Which request this answers (a newer one makes it stale)."""
+        self.error: str | None = error
+        """Why the search failed, for the user."""
+
+
+class TableExported(Message, namespace="text_analysis_screen"):
+    """A word or KWIC table was written (in a worker), or could not be."""
+
+    def __init__(self, path: Path | None, note: str = "", error: str | None = None) -> None:
+        super().__init__()
+        self.path: Path | None = path
+        """The file written."""
+        self.note: str = note
+        """What the user should know about it (the pseudonyms used)."""
+        self.error: str | None = error
+        """Why nothing was written."""
