@@ -258,6 +258,11 @@ _.action_toggle_by  # unused method (qualcode/tui/screens/review.py:403)
 _.on_worker_state_changed  # unused method (qualcode/tui/screens/review.py:218)
 _.on_review_screen_review_computed  # unused method (qualcode/tui/screens/review.py:224)
 _.data_pending  # read by tests/tui/waits.py settled(): the worker's result is on the screen
+_.counts_pending  # read by tests/tui/waits.py counts_pending(): the counts followed a change
+_.on_coding_screen_counts_computed  # unused method (qualcode/tui/screens/coding.py:981)
+_.on_text_analysis_screen_words_counted  # unused method (qualcode/tui/screens/text_analysis.py:148)
+_.on_text_analysis_screen_kwic_found  # unused method (qualcode/tui/screens/text_analysis.py:197)
+_.on_text_analysis_screen_table_exported  # unused method (qualcode/tui/screens/text_analysis.py:314)
 _.compose  # unused method (qualcode/tui/screens/search.py:121)
 _.on_mount  # unused method (qualcode/tui/screens/search.py:134)
 _.on_input_submitted  # unused method (qualcode/tui/screens/search.py:147)

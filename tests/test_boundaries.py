@@ -138,6 +138,7 @@ def test_every_workbench_message_lives_in_messages_py() -> None:
     found = ast.literal_eval(out.stdout.strip().splitlines()[-1])
     assert found == [
         "qualcode.tui.messages.CodingApplied",
+        "qualcode.tui.messages.CountsComputed",
         "qualcode.tui.messages.KwicFound",
         "qualcode.tui.messages.ReviewComputed",
         "qualcode.tui.messages.SelectionChanged",

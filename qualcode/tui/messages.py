@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from qualcode.core.model import Coding
+from qualcode.core.model import CodeCount, Coding
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -51,6 +51,17 @@ class CodingApplied(Message, namespace="coding_screen"):
         """The coding as stored."""
         self.created: bool = created
         """New (not an identical coding already there)."""
+
+
+class CountsComputed(Message, namespace="coding_screen"):
+    """The coding screen's worker counted the codings per code after a change."""
+
+    def __init__(self, counts: dict[str, CodeCount] | None, generation: int) -> None:
+        super().__init__()
+        self.counts: dict[str, CodeCount] | None = counts
+        """Codings per code id (``None``: the count failed; the next change counts again)."""
+        self.generation: int = generation
+        """Which request this answers (a newer one makes it stale)."""
 
 
 @dataclass(frozen=True)

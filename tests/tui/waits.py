@@ -37,7 +37,7 @@ def counts_pending(pilot: Any) -> bool:
     """The coding screen's side-pane counts follow a change one coalesced frame later
     (``CodingScreen._after_change``): true while that update is still due, also under
     a dialog or another screen pushed over it."""
-    return any(getattr(s, "_counts_timer", None) is not None for s in pilot.app.screen_stack)
+    return any(getattr(s, "counts_pending", False) for s in pilot.app.screen_stack)
 
 
 def data_pending(pilot: Any) -> bool:

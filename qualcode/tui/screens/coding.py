@@ -55,7 +55,7 @@ from qualcode.errors import (
 )
 from qualcode.i18n import N_, _, plural
 from qualcode.store import Project
-from qualcode.tui.messages import CodingApplied, SelectionChanged
+from qualcode.tui.messages import CodingApplied, CountsComputed, SelectionChanged
 from qualcode.tui.screens.modals import CodeForm, MemoEditor, NewCode, TextPrompt
 from qualcode.tui.screens.picker import ChoiceModal, CodeIndex, CodePicker
 from qualcode.tui.screens.retrieval import Jump
@@ -289,6 +289,10 @@ class CodingScreen(Screen[None]):
         self._colors: dict[str, str] = {}
         self._labels: dict[str, str] = {}
         self._counts_timer: Timer | None = None
+        self._counts_asked = 0
+        """The newest count asked for (counting runs in a worker)."""
+        self._counts_shown = 0
+        """The count the panes show."""
         self._last_event = ""
         self._status_text = ""
         self._counts: dict[str, CodeCount] = {}
@@ -954,9 +958,33 @@ class CodingScreen(Screen[None]):
             self._counts_timer.stop()
         self._counts_timer = self.set_timer(0.05, self._refresh_counts)
 
+    @property
+    def counts_pending(self) -> bool:
+        """Whether the side panes' counts have yet to follow a change."""
+        return self._counts_timer is not None or self._counts_asked != self._counts_shown
+
     def _refresh_counts(self) -> None:
         self._counts_timer = None
-        self._counts = self.project.code_counts()
+        self._counts_asked += 1
+        self._count(self._counts_asked)
+
+    @work(thread=True, exclusive=True, group="code-counts", exit_on_error=False)
+    def _count(self, generation: int) -> None:
+        """Count the codings per code in a worker (on 10,000 codings, more than a
+        frame): the key that made the change never waits for it."""
+        try:
+            counts = self.project.code_counts()
+        except QualcodeError:
+            counts = None  # the project went away meanwhile: the next change counts again
+        self.post_message(CountsComputed(counts, generation))
+
+    def on_coding_screen_counts_computed(self, message: CountsComputed) -> None:
+        if message.generation != self._counts_asked:
+            return  # a newer count is under way
+        self._counts_shown = message.generation
+        if message.counts is None:
+            return
+        self._counts = message.counts
         self.query_one(CodeTree).update_counts(self._counts)
         self._layout_panes()  # a count with one more digit may need a wider pane
         self._show_code_info()
