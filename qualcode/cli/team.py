@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -22,6 +22,9 @@ from qualcode.cli._base import (
     show,
 )
 from qualcode.i18n import _
+
+if TYPE_CHECKING:
+    from qualcode.store import Project
 
 
 class GreedyCommand(click.Command):
@@ -300,23 +303,12 @@ def adjudicate(
     consensus coder as they are. Without --coders, the two coders with the most
     codings in DOC are compared (as the workbench's adjudication key does).
     """
-    from qualcode import services
-
     if coders and len(coders) != 2:
         fail(_("adjudication compares exactly two coders: --coders A B"))
     decisions = _decisions(decide)
     names = load_names(pseudonyms)
     with ctx.open() as project:
-        if not coders:
-            project.document(doc)  # a name that is no document: said as such
-        pair = tuple(coders) or services.adjudication_pair(project, doc, consensus)
-        if not pair:
-            fail(
-                _("{doc} has codings by fewer than two coders: nothing to adjudicate").format(
-                    doc=names.text(doc)
-                )
-            )
-        a, b = pair
+        a, b = _pair(project, doc, coders, consensus, names.text(doc))
         comparison = project.compare(doc, a, b, consensus=consensus)
         if all_:
             for i, c in enumerate(comparison.clusters, start=1):
@@ -367,6 +359,23 @@ def adjudicate(
                 consensus=consensus, n=len(comparison.consensus())
             )
         )
+
+
+def _pair(
+    project: Project, doc: str, coders: Sequence[str], consensus: str, shown: str
+) -> tuple[str, str]:
+    """The two coders named, or (none named) the two with the most codings in ``doc``."""
+    if len(coders) == 2:
+        return coders[0], coders[1]
+    from qualcode import services
+
+    project.document(doc)  # a name that is no document: said as such
+    pair = services.adjudication_pair(project, doc, consensus)
+    if pair is None:
+        fail(
+            _("{doc} has codings by fewer than two coders: nothing to adjudicate").format(doc=shown)
+        )
+    return pair
 
 
 def _comparison_json(comparison: Any, consensus: str) -> dict[str, Any]:
