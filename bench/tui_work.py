@@ -24,15 +24,15 @@ from typing import Any
 
 CALLS: dict[str, tuple[str, bool]] = {
     "review: frequency table + quote matrix": ("after every verdict, toggle, comment", True),
-    "coding: code counts": ("after every coding (one coalesced frame later)", False),
+    "coding: code counts": ("after every coding (one coalesced frame later)", True),
     "coding: documents": ("document list after an import or edit", False),
-    "text analysis: word frequencies": ("opening the words tab, regrouping", False),
+    "text analysis: word frequencies": ("opening the words tab, regrouping", True),
     "adjudicate: compare two coders": ("opening adjudication, each decision", False),
 }
 """Each measured call: when the workbench makes it, and whether it runs in a worker."""
 
 
-def measure(project: Any, runs: int) -> dict[str, dict[str, float]]:
+def measure(project: Any, runs: int) -> dict[str, dict[str, Any]]:
     from qualcode import services
     from qualcode.core.filters import Filters
 
@@ -85,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             project.close()
     if args.json:
+        for name, t in result.items():
+            t["worker"] = CALLS[name][1]
         print(json.dumps({"codings": args.codings, "calls": result}, indent=2))
         return 0
     print(f"{args.codings} codings, {args.runs} runs (ms)")
