@@ -43,6 +43,13 @@ class Context:
         self.blind = blind
         self.coder_given = coder_given
 
+    def who(self) -> str:
+        """The coder: ``--coder`` / ``$QUALCODE_CODER``, else the settings' coder, else
+        the login name (the settings are read here, at the edge, and passed in)."""
+        from qualcode.settings import default_coder
+
+        return self.coder or default_coder()
+
     @contextmanager
     def open(self) -> Iterator[Project]:
         """Open the project named by ``--project`` (or the default)."""
@@ -50,7 +57,7 @@ class Context:
         from qualcode.store import open_project
 
         project = open_project(
-            self.project_location, coder=self.coder, blind=self.blind, window=CLI_WINDOW
+            self.project_location, coder=self.who(), blind=self.blind, window=CLI_WINDOW
         )
         report_upgrade(project)
         if self.coder_given and self.coder and project.coder != self.coder:

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from qualcode.cli._base import INT, Context, cli, echo_err, fail, pass_ctx
-from qualcode.errors import QualcodeError
 from qualcode.i18n import _
 
 if TYPE_CHECKING:
@@ -115,16 +114,14 @@ def _edited(ctx: Context, what: str, edit: Callable[[Project], object]) -> None:
     from qualcode.core.codebook_merge import FoldedCode
 
     with ctx.open() as project:
-        result = edit(project)
-        try:
-            written = services.write_back(project)
-        except (OSError, QualcodeError) as exc:
-            echo_err(
-                _(
-                    "warning: {what} is saved in the project, but the codebook file was not updated: {exc}"
-                ).format(what=what, exc=exc)
-            )
-            written = None
+        done = services.edit_codebook(project, lambda: edit(project))
+    result, written = done.result, done.written
+    if done.not_written is not None:
+        echo_err(
+            _(
+                "warning: {what} is saved in the project, but the codebook file was not updated: {exc}"
+            ).format(what=what, exc=done.not_written)
+        )
     click.echo(what + (_(" (written to {written})").format(written=written) if written else ""))
     if isinstance(result, FoldedCode):  # a code merge: what came along, what did not
         if result.carried:

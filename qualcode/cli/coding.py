@@ -85,6 +85,59 @@ def code(
             click.echo(json.dumps([c.to_json() for c in out], ensure_ascii=False, indent=2))
 
 
+@cli.command("in-vivo")
+@click.argument("doc")
+@click.option("--start", type=INT, help="First character (0-based).")
+@click.option("--end", type=INT, help="End character (exclusive).")
+@click.option("--sentence", type=INT, help="Sentence number (from 1).")
+@click.option("--turn", type=INT, help="Turn number (from 1).")
+@click.option("--match", metavar="TEXT", help="Exact text in the document.")
+@click.option("--nth", type=INT, help="With --match: the K-th occurrence (from 1).")
+@click.option("--json", "as_json", is_flag=True, help="Print the code and the coding as JSON.")
+@pass_ctx
+def in_vivo(
+    ctx: Context,
+    doc: str,
+    start: int | None,
+    end: int | None,
+    sentence: int | None,
+    turn: int | None,
+    match: str | None,
+    nth: int | None,
+    as_json: bool,
+) -> None:
+    """Code a passage of DOC with a new code named by the participant's own words
+    (id invivo.<words>, as the workbench's in-vivo key does); the code and the coding
+    are one undo step, and the codebook file is written back."""
+    from qualcode import services
+    from qualcode.cli._base import echo_err
+
+    with ctx.open() as project:
+        ((s, e),) = services.resolve_span(
+            project, doc, start=start, end=end, sentence=sentence, turn=turn, match=match, nth=nth
+        )
+        made = services.create_in_vivo(project, doc, s, e)
+    if made.not_written is not None:
+        echo_err(
+            _(
+                "warning: {what} is saved in the project, but the codebook file was not updated: {exc}"
+            ).format(what=made.code.id, exc=made.not_written)
+        )
+    if as_json:
+        out = {
+            "code": {"id": made.code.id, "label": made.code.label},
+            "coding": made.coding.to_json(),
+        }
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    click.echo(
+        _("coded {doc} [{start}:{end}] with the new code {code} “{label}”").format(
+            doc=made.coding.doc, start=s, end=e, code=made.code.id, label=made.code.label
+        )
+        + (_(" (written to {written})").format(written=made.written) if made.written else "")
+    )
+
+
 @cli.command()
 @click.argument("doc")
 @click.argument("code", required=False)

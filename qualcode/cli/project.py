@@ -31,7 +31,7 @@ def init(ctx: Context, codebook: Path | None) -> None:
     """Create a project (./qualcode.db or --project) and link a codebook."""
     from qualcode import services
 
-    project = services.init_project(ctx.project_location, codebook, coder=ctx.coder)
+    project = services.init_project(ctx.project_location, codebook, coder=ctx.who())
     try:
         codes = len(project.codebook())
         linked = project.get_setting("codebook_path")

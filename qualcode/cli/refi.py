@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -20,8 +21,11 @@ from qualcode.cli._base import (
     report_upgrade,
 )
 from qualcode.cli.export import export
-from qualcode.errors import QualcodeError
 from qualcode.i18n import _
+
+if TYPE_CHECKING:
+    from qualcode.services.refi_import import RefiFileResult
+    from qualcode.store import Project
 
 
 @export.command("qdpx")
@@ -61,77 +65,68 @@ def import_refi_files(
     """Import REFI-QDA files into the project (created when missing); returns the exit code.
 
     Every file is read and checked before the project is touched; under ``strict``
-    one bad or non-standard file refuses them all.
+    one bad or non-standard file refuses them all. The lifecycle (creating the
+    project, backups, removing a project the import created when nothing came in)
+    is :func:`qualcode.services.import_refi_project`; this prints what it did.
     """
     from qualcode import services
-    from qualcode.store import open_project
-    from qualcode.store.engine import resolve_location, sqlite_path
-
-    reads = []
-    bad = 0
-    for path in files:
-        try:
-            reads.append((path, services.read_refi_file(path, strict=strict, sources=sources)))
-        except QualcodeError as exc:
-            bad += 1
-            for line in exc.lines():
-                echo_err(_("error: {line}").format(line=line))
-    if bad and (strict or not reads):
-        if len(files) > 1:
-            echo_err(
-                _("nothing imported: {bad} of {n} files refused").format(bad=bad, n=len(files))
-            )
-        return 1
-    url = resolve_location(ctx.project_location)
-    db = sqlite_path(url)
-    created = db is not None and not db.exists()
     from qualcode.core.history import CLI_WINDOW
 
-    project = open_project(ctx.project_location, create=created, coder=ctx.coder, window=CLI_WINDOW)
-    report_upgrade(project)
-    imported = 0
-    try:
-        for path, read in reads:
-            try:
-                report = services.import_refi(
-                    project, path, read=read, backup=backup and not created
-                )
-            except QualcodeError as exc:
-                bad += 1
-                for line in exc.lines():
-                    echo_err(_("error: {line}").format(line=line))
-                continue
-            imported += 1
-            if report.backup is not None:
-                echo_err(_("backup: {backup}").format(backup=report.backup))
-            for problem in report.warnings:
-                echo_err(_("warning: {format}").format(format=problem.format()))
-            for note in report.notes:
-                echo_err(_("notice: {path}: {note}").format(path=path, note=note))
-            click.echo(
-                _("imported {path} into {value}").format(
-                    path=path, value=project.path or project.location
+    reads = services.read_refi_files(files, strict=strict, sources=sources)
+    for _path, lines in reads.refused:
+        for line in lines:
+            echo_err(_("error: {line}").format(line=line))
+    if reads.nothing_to_import:
+        if len(files) > 1:
+            echo_err(
+                _("nothing imported: {bad} of {n} files refused").format(
+                    bad=len(reads.refused), n=len(files)
                 )
             )
-            for line in report.lines():
-                click.echo(f"  {line}")
-            if report.codebook_file:
-                click.echo(
-                    _("  codebook file updated: {codebook_file}").format(
-                        codebook_file=report.codebook_file
-                    )
-                )
-            if not report.changed:
-                echo_err(
-                    _(
-                        "notice: {path}: everything in it is already in the project; nothing changed (no backup kept)"
-                    ).format(path=path)
-                )
-    finally:
-        project.close()
-        if created and not imported and db is not None:
-            for suffix in ("", "-wal", "-shm"):
-                Path(str(db) + suffix).unlink(missing_ok=True)
-    if created and imported:
-        echo_err(_("notice: created the project {db}").format(db=db))
-    return 1 if bad else 0
+        return 1
+    where: list[str] = []
+
+    def opened(project: Project) -> None:
+        report_upgrade(project)
+        where.append(str(project.path or project.location))
+
+    run = services.import_refi_project(
+        ctx.project_location,
+        reads,
+        coder=ctx.who(),
+        window=CLI_WINDOW,
+        backup=backup,
+        on_open=opened,
+        on_file=lambda result: _print_file(result, where[0]),
+    )
+    if run.created is not None:
+        echo_err(_("notice: created the project {db}").format(db=run.created))
+    return 1 if run.refused else 0
+
+
+def _print_file(result: RefiFileResult, where: str) -> None:
+    """What one file's import did (as it finishes)."""
+    report, path = result.report, result.path
+    if report is None:
+        for line in result.errors:
+            echo_err(_("error: {line}").format(line=line))
+        return
+    if report.backup is not None:
+        echo_err(_("backup: {backup}").format(backup=report.backup))
+    for problem in report.warnings:
+        echo_err(_("warning: {format}").format(format=problem.format()))
+    for note in report.notes:
+        echo_err(_("notice: {path}: {note}").format(path=path, note=note))
+    click.echo(_("imported {path} into {value}").format(path=path, value=where))
+    for line in report.lines():
+        click.echo(f"  {line}")
+    if report.codebook_file:
+        click.echo(
+            _("  codebook file updated: {codebook_file}").format(codebook_file=report.codebook_file)
+        )
+    if not report.changed:
+        echo_err(
+            _(
+                "notice: {path}: everything in it is already in the project; nothing changed (no backup kept)"
+            ).format(path=path)
+        )

@@ -38,7 +38,7 @@ def serve(ctx: Context, port: int, host: str, public_url: str | None) -> None:
     from qualcode.store import open_project
     from qualcode.tui import serve as web
 
-    project = open_project(ctx.project_location, coder=ctx.coder, blind=ctx.blind)
+    project = open_project(ctx.project_location, coder=ctx.who(), blind=ctx.blind)
     try:
         location = project.path or project.location
         where = project.where

@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -22,6 +22,9 @@ from qualcode.cli._base import (
     show,
 )
 from qualcode.i18n import _
+
+if TYPE_CHECKING:
+    from qualcode.store import Project
 
 
 class GreedyCommand(click.Command):
@@ -259,7 +262,12 @@ def _decisions(values: Sequence[str]) -> dict[int | str, str]:
 
 @cli.command(cls=greedy("--coders"))
 @click.argument("doc")
-@click.option("--coders", multiple=True, required=True, metavar="A B", help="The two coders.")
+@click.option(
+    "--coders",
+    multiple=True,
+    metavar="A B",
+    help="The two coders [default: the two with the most codings in DOC].",
+)
 @click.option(
     "--as", "consensus", default="consensus", show_default=True, help="The consensus coder."
 )
@@ -292,14 +300,15 @@ def adjudicate(
 
     Without decisions, lists the disagreements (numbered). Each decision accepts
     side a (the first coder), side b, both or neither; agreements go into the
-    consensus coder as they are.
+    consensus coder as they are. Without --coders, the two coders with the most
+    codings in DOC are compared (as the workbench's adjudication key does).
     """
-    if len(coders) != 2:
+    if coders and len(coders) != 2:
         fail(_("adjudication compares exactly two coders: --coders A B"))
-    a, b = coders
     decisions = _decisions(decide)
     names = load_names(pseudonyms)
     with ctx.open() as project:
+        a, b = _pair(project, doc, coders, consensus, names.text(doc))
         comparison = project.compare(doc, a, b, consensus=consensus)
         if all_:
             for i, c in enumerate(comparison.clusters, start=1):
@@ -350,6 +359,23 @@ def adjudicate(
                 consensus=consensus, n=len(comparison.consensus())
             )
         )
+
+
+def _pair(
+    project: Project, doc: str, coders: Sequence[str], consensus: str, shown: str
+) -> tuple[str, str]:
+    """The two coders named, or (none named) the two with the most codings in ``doc``."""
+    if len(coders) == 2:
+        return coders[0], coders[1]
+    from qualcode import services
+
+    project.document(doc)  # a name that is no document: said as such
+    pair = services.adjudication_pair(project, doc, consensus)
+    if pair is None:
+        fail(
+            _("{doc} has codings by fewer than two coders: nothing to adjudicate").format(doc=shown)
+        )
+    return pair
 
 
 def _comparison_json(comparison: Any, consensus: str) -> dict[str, Any]:

@@ -22,7 +22,16 @@ from qualcode.services.autocode import (
 )
 from qualcode.services.backups import auto_backup
 from qualcode.services.cases import AttributeReport, import_attributes
-from qualcode.services.codebook import export_codebook, load_codebook, sync_codebook, write_back
+from qualcode.services.codebook import (
+    CodebookEdit,
+    InVivo,
+    create_in_vivo,
+    edit_codebook,
+    export_codebook,
+    load_codebook,
+    sync_codebook,
+    write_back,
+)
 from qualcode.services.codebook_merge import (
     MergeInputError,
     MergeReport,
@@ -73,8 +82,12 @@ from qualcode.services.refi_export import (
 )
 from qualcode.services.refi_import import (
     RefiImportReport,
+    RefiImportRun,
     import_refi,
+    import_refi_project,
+    import_refi_reads,
     read_refi_file,
+    read_refi_files,
 )
 from qualcode.services.reports import (
     EXPORT_KINDS,
@@ -93,6 +106,7 @@ from qualcode.services.resources import default_codebook, resource_dir
 from qualcode.services.search import search, search_kwic
 from qualcode.services.selectors import resolve_span
 from qualcode.services.team import (
+    adjudication_pair,
     agreement_report,
     backup_project,
     merge_project,
@@ -108,6 +122,15 @@ from qualcode.services.text_analysis import (
 )
 
 __all__ = [
+    "RefiImportRun",
+    "import_refi_project",
+    "import_refi_reads",
+    "read_refi_files",
+    "adjudication_pair",
+    "CodebookEdit",
+    "InVivo",
+    "create_in_vivo",
+    "edit_codebook",
     "accept_all",
     "adopt_codebook",
     "agreement_report",

@@ -10,7 +10,7 @@ What an export writes, and the extra fields it carries, is described in
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -213,6 +213,145 @@ def import_refi(
         except (OSError, QualcodeError) as exc:
             report.notes.append(f"the codebook file was not updated: {exc}")
     return report
+
+
+REFI_SUFFIXES = (".qdc", ".qdpx", ".qde")
+"""The files the REFI-QDA import reads (the transcript import reads the others)."""
+
+
+@dataclass
+class RefiReads:
+    """Every file of one import read and checked, before the project is touched."""
+
+    reads: list[tuple[Path, Any]] = field(default_factory=list)
+    """The files that can be imported, with what was read from each."""
+    refused: list[tuple[Path, list[str]]] = field(default_factory=list)
+    """The files refused, each with its error lines."""
+    strict: bool = False
+
+    @property
+    def nothing_to_import(self) -> bool:
+        """A refused file under ``strict`` refuses them all; so does no readable file."""
+        return bool(self.refused) and (self.strict or not self.reads)
+
+
+@dataclass
+class RefiFileResult:
+    """What became of one file: its report, or the error lines that refused it."""
+
+    path: Path
+    report: RefiImportReport | None = None
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RefiImportRun:
+    """One REFI-QDA import of one or more files: the lifecycle's outcome."""
+
+    results: list[RefiFileResult] = field(default_factory=list)
+    created: Path | None = None
+    """The SQLite project this import created (kept only when a file came in)."""
+    refused: int = 0
+    """Files refused (read or import)."""
+
+    @property
+    def imported(self) -> int:
+        """Files imported."""
+        return sum(1 for r in self.results if r.report is not None)
+
+
+def read_refi_files(
+    files: Sequence[Path], *, strict: bool = False, sources: Path | None = None
+) -> RefiReads:
+    """Read and check every file (no project touched): the first step of an import."""
+    out = RefiReads(strict=strict)
+    for path in files:
+        try:
+            out.reads.append((path, read_refi_file(path, strict=strict, sources=sources)))
+        except QualcodeError as exc:
+            out.refused.append((path, exc.lines()))
+    return out
+
+
+def import_refi_reads(
+    project: Project,
+    reads: RefiReads,
+    *,
+    backup: bool = True,
+    on_file: Callable[[RefiFileResult], None] | None = None,
+) -> RefiImportRun:
+    """Import the files :func:`read_refi_files` read into an open project, each in its
+    own transaction and behind its own backup (``backup``); a file refused by the
+    import does not stop the others.
+
+    Args:
+        project: the open project.
+        reads: what was read.
+        backup: back the project up before each file (removed when nothing changed).
+        on_file: called after each file (a front end shows it at once).
+    """
+    run = RefiImportRun(refused=len(reads.refused))
+    for path, read in reads.reads:
+        result = RefiFileResult(path)
+        try:
+            result.report = import_refi(project, path, read=read, backup=backup)
+        except QualcodeError as exc:
+            run.refused += 1
+            result.errors = exc.lines()
+        run.results.append(result)
+        if on_file is not None:
+            on_file(result)
+    return run
+
+
+def import_refi_project(
+    location: str | None,
+    reads: RefiReads,
+    *,
+    coder: str,
+    window: str | None = None,
+    backup: bool = True,
+    on_open: Callable[[Project], None] | None = None,
+    on_file: Callable[[RefiFileResult], None] | None = None,
+) -> RefiImportRun:
+    """The whole REFI-QDA import lifecycle of ``qualcode import FILE.qdpx``: open the
+    project at ``location`` (an SQLite one is created when missing), import every file
+    read (:func:`import_refi_reads`; no backup of a project this import created), close
+    it, and, when the import created the project but no file came in, remove the new
+    file with its ``-wal`` and ``-shm`` companions: a failed import leaves no project
+    behind.
+
+    Args:
+        location: ``--project`` value (file, folder, URL) or ``None``.
+        reads: the files read and checked (:func:`read_refi_files`).
+        coder: the coder (read from the settings by the front end).
+        window: the window recorded on the actions.
+        backup: back an existing project up before each file.
+        on_open: called with the open project (the front end reports a schema upgrade).
+        on_file: called after each file.
+
+    Raises:
+        ProjectError: the project cannot be opened or created (nothing imported).
+    """
+    from qualcode.store import open_project
+    from qualcode.store.engine import resolve_location, sqlite_path
+
+    db = sqlite_path(resolve_location(location))
+    created = db is not None and not db.exists()
+    project = open_project(location, create=created, coder=coder, window=window)
+    run = RefiImportRun()
+    try:
+        if on_open is not None:
+            on_open(project)
+        run = import_refi_reads(project, reads, backup=backup and not created, on_file=on_file)
+    finally:
+        project.close()
+        if created and not run.imported and db is not None:
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(db) + suffix).unlink(missing_ok=True)
+    if created and run.imported:
+        run.created = db
+    return run
 
 
 _ORIGINS = {o.value for o in Origin}

@@ -3,6 +3,7 @@ agreement reports."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -124,3 +125,26 @@ def write_agreement(report: AgreementReport, fmt: str, output: Path | None) -> s
     from qualcode.exporters.agreement import write_agreement as _write
 
     return _write(report, fmt, output)
+
+
+# ---------------------------------------------------------------------- adjudication
+
+
+def adjudication_pair(
+    project: Project, doc: str, consensus: str = "consensus"
+) -> tuple[str, str] | None:
+    """The two coders to adjudicate on ``doc`` when none are named: the two with the
+    most codings in it (ties by name), leaving out the consensus coder and every
+    member whose role is ``consensus``.
+
+    Returns:
+        ``(a, b)``, or ``None`` when fewer than two coders coded ``doc``.
+    """
+    roles = {m.name: m.role for m in project.team_members()}
+    counts = Counter(
+        c.coder
+        for c in project.codings(doc=doc)
+        if c.coder != consensus and roles.get(c.coder) != "consensus"
+    )
+    ranked = sorted(counts, key=lambda name: (-counts[name], name))
+    return (ranked[0], ranked[1]) if len(ranked) >= 2 else None

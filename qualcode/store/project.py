@@ -1146,8 +1146,10 @@ def open_project(
     Args:
         location: ``--project`` value (file, folder, URL) or ``None``.
         create: create the SQLite file when it does not exist.
-        coder: default coder name (``None``: from settings); on PostgreSQL the
-            connected database role is the coder and this is ignored.
+        coder: the coder's name, as the front end read it from its settings and
+            options (``None``: ``$QUALCODE_CODER``, else the login name; the store
+            never reads the settings file); on PostgreSQL the connected database
+            role is the coder and this is ignored.
         blind: show only the coder's own codings.
         backup: back an existing project up before upgrading its schema.
         window: the window recorded on every action (``cli`` for the command line, a
@@ -1157,8 +1159,6 @@ def open_project(
         ProjectError: missing file, not a project, newer schema, unreachable server,
             a backup before an upgrade that failed.
     """
-    from qualcode.settings import default_coder
-
     url = resolve_location(location)
     engine = make_engine(url, create=create)
     try:
@@ -1172,7 +1172,7 @@ def open_project(
     except OperationalError as exc:
         engine.dispose()
         raise ProjectError(f"cannot open the project: {_short(exc)}") from None
-    coder = coder or default_coder()
+    coder = coder or fallback_coder()
     if engine.dialect.name != "postgresql":
         try:
             check_name(coder, "coder name", hint="give another with --coder or QUALCODE_CODER")
@@ -1186,6 +1186,24 @@ def open_project(
     _finish_staging(project)
     _finish_indexing(project)
     return project
+
+
+def fallback_coder() -> str:
+    """The coder when the caller names none: ``$QUALCODE_CODER``, else the login name.
+
+    The front ends pass the coder of their settings in
+    (:func:`qualcode.settings.default_coder`); the store reads no settings file.
+    """
+    import getpass
+    import os
+
+    env = os.environ.get("QUALCODE_CODER")
+    if env:
+        return env
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (containers): still a stable name
+        return "coder"
 
 
 STALE_INDEXING_S = 120.0

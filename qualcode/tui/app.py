@@ -15,7 +15,7 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 
 from qualcode.i18n import N_, _
-from qualcode.settings import Settings, load_settings
+from qualcode.settings import Settings, default_coder, load_settings
 from qualcode.store import Project
 
 if TYPE_CHECKING:
@@ -336,12 +336,13 @@ class QualcodeApp(App[None]):
 
     def action_adjudicate(self) -> None:
         """Open the adjudication screen on the current document (issue 7)."""
-        from qualcode.tui.screens.adjudicate import AdjudicateScreen, pick_pair
+        from qualcode.services.team import adjudication_pair
+        from qualcode.tui.screens.adjudicate import AdjudicateScreen
 
         doc = getattr(self.screen, "current_doc", None)
         if self.project is None or doc is None or isinstance(self.screen, AdjudicateScreen):
             return
-        pair = pick_pair(self.project, doc)
+        pair = adjudication_pair(self.project, doc)
         if pair is None:
             self.notify(
                 _("adjudication needs two coders' codings in this document"), severity="warning"
@@ -505,6 +506,8 @@ def run(location: str | None, *, coder: str | None = None, blind: bool = False) 
     from qualcode.store.engine import resolve_location, sqlite_path
 
     settings = load_settings()
+    # the settings are read here, at the edge: the store is given the coder
+    coder = coder or default_coder(settings)
     url = resolve_location(location)
     path = sqlite_path(url)
     if path is not None and not Path(path).exists():

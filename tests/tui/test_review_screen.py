@@ -13,6 +13,7 @@ from qualcode.settings import Settings
 from qualcode.store import open_project
 from qualcode.tui.app import QualcodeApp
 from qualcode.tui.screens.review import ReviewScreen
+from tests.tui.waits import settled
 
 
 @pytest.fixture
@@ -40,30 +41,30 @@ async def test_enter_on_a_count_lists_its_quotes_and_a_dispute_is_recorded(
 ) -> None:
     app = review_app()
     async with app.run_test(size=(120, 35)) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         await pilot.press("V")
-        await pilot.pause()
+        await settled(pilot)
         screen = app.screen
         assert isinstance(screen, ReviewScreen)
         matrix = screen.query_one("#review-matrix", DataTable)
         # row 2 = time.long_wait, column 1 = d1 (column 0 holds the code)
         matrix.move_cursor(row=1, column=1)
         await pilot.press("enter")
-        await pilot.pause()
+        await settled(pilot)
         assert [s.quote for s in screen.shown] == ["Berapa lama antre?", "Dua jam antre."]
         quotes = screen.query_one("#review-quotes", DataTable)
         assert quotes.has_focus and quotes.row_count == 2
         await pilot.press("A", *"Tepat", "enter")  # approve the first, with a comment
-        await pilot.pause()
+        await settled(pilot)
         await pilot.press("down", "d")
-        await pilot.pause()
+        await settled(pilot)
         assert app.screen.__class__.__name__ == "CommentModal"
         await pilot.press(*"Terlalu sempit", "enter")
-        await pilot.pause()
+        await settled(pilot)
         assert id(app.screen) == id(screen)
         assert [s.review for s in screen.shown] == ["approved", "disputed"]
         await pilot.press("escape", "escape")
-        await pilot.pause()
+        await settled(pilot)
         assert app.screen.__class__.__name__ != "ReviewScreen"
     project = open_project(str(matrix_path))
     try:
@@ -84,25 +85,25 @@ async def test_enter_on_a_count_lists_its_quotes_and_a_dispute_is_recorded(
 async def test_rollup_and_columns_toggle(review_app: Callable[[], QualcodeApp]) -> None:
     app = review_app()
     async with app.run_test(size=(120, 35)) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         await pilot.press("V")
-        await pilot.pause()
+        await settled(pilot)
         screen = app.screen
         assert isinstance(screen, ReviewScreen)
         await pilot.press("u")
-        await pilot.pause()
+        await settled(pilot)
         assert screen.freq is not None and screen.freq.codings.rows == (
             "time",
             "cost",
             "facilities",
         )
         await pilot.press("b")
-        await pilot.pause()
+        await settled(pilot)
         assert screen.freq.codings.columns == ("Bu Siti", "Pak Budi")
         matrix = screen.query_one("#review-matrix", DataTable)
         matrix.move_cursor(row=0, column=1)
         await pilot.press("enter")
-        await pilot.pause()
+        await settled(pilot)
         assert len(screen.shown) == screen.freq.codings.cell("time", "Bu Siti") == 4
 
 
@@ -110,14 +111,14 @@ def test_snapshot_review_screen(snap_compare: Any, review_app: Callable[[], Qual
     """The matrix with the quotes of one cell listed, one approved."""
 
     async def run_before(pilot: Any) -> None:
-        await pilot.pause()
+        await settled(pilot)
         await pilot.press("V")
-        await pilot.pause()
+        await settled(pilot)
         pilot.app.screen.query_one("#review-matrix", DataTable).move_cursor(row=3, column=2)
         await pilot.press("enter")
-        await pilot.pause()
+        await settled(pilot)
         await pilot.press("a")
-        await pilot.pause()
+        await settled(pilot)
 
     assert snap_compare(review_app(), terminal_size=(120, 35), run_before=run_before)
 
@@ -133,20 +134,20 @@ async def test_the_researcher_sees_disputed_codings_and_replies(
     )
     try:
         async with app.run_test(size=(120, 35)) as pilot:
-            await pilot.pause()
+            await settled(pilot)
             await pilot.press("V")
-            await pilot.pause()
+            await settled(pilot)
             screen = app.screen
             assert isinstance(screen, ReviewScreen)
             await pilot.press("f")  # disputed only
-            await pilot.pause()
+            await settled(pilot)
             assert screen.freq is not None and screen.freq.codings.total() == 1
             screen.query_one("#review-matrix", DataTable).move_cursor(row=3, column=1)
             await pilot.press("enter")
-            await pilot.pause()
+            await settled(pilot)
             assert [s.comment for s in screen.shown] == ["Biaya resmi?"]
             await pilot.press("m", *"Itu pungli", "enter")
-            await pilot.pause()
+            await settled(pilot)
     finally:
         assert app.project is not None
         app.project.close()

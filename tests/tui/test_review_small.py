@@ -11,6 +11,7 @@ from qualcode.settings import Settings
 from qualcode.store import open_project
 from qualcode.tui.app import QualcodeApp
 from qualcode.tui.screens.review import ReviewScreen, clip, short_names
+from tests.tui.waits import settled
 
 
 def test_short_names_keep_what_tells_columns_apart() -> None:
@@ -43,9 +44,9 @@ async def test_the_matrix_at_80_columns(demo_dir: Path) -> None:
     app = QualcodeApp(open_project(str(demo_dir)), location=str(demo_dir), settings=Settings())
     try:
         async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.pause()
+            await settled(pilot)
             await pilot.press("V")
-            await pilot.pause()
+            await settled(pilot)
             screen = app.screen
             assert isinstance(screen, ReviewScreen)
             matrix = screen.query_one("#review-matrix", DataTable)
@@ -63,14 +64,14 @@ async def test_the_matrix_at_80_columns(demo_dir: Path) -> None:
                 < 80
             )
             matrix.move_cursor(row=row, column=3)
-            await pilot.pause()
+            await settled(pilot)
             detail = str(screen.query_one("#review-detail", Static).render())
             assert detail == (
                 "Surat tidak selesai sesuai waktu SOP × wawancara_01_pedagang_pasar: "
                 "1 coding (enter lists it)"
             )
             await pilot.press("enter")
-            await pilot.pause()
+            await settled(pilot)
             quotes = screen.query_one("#review-quotes", DataTable)
             assert quotes.border_title == (
                 "Surat tidak selesai sesuai waktu SOP × wawancara_01_pedagang_pasar: 1 quote"

@@ -37,14 +37,22 @@ def counts_pending(pilot: Any) -> bool:
     """The coding screen's side-pane counts follow a change one coalesced frame later
     (``CodingScreen._after_change``): true while that update is still due, also under
     a dialog or another screen pushed over it."""
-    return any(getattr(s, "_counts_timer", None) is not None for s in pilot.app.screen_stack)
+    return any(getattr(s, "counts_pending", False) for s in pilot.app.screen_stack)
+
+
+def data_pending(pilot: Any) -> bool:
+    """A screen that computes its data in a worker (the review screen's matrix and
+    quotes) has not shown the newest result yet."""
+    return any(getattr(s, "data_pending", False) for s in pilot.app.screen_stack)
 
 
 async def settled(pilot: Any) -> None:
-    """Wait until the workers are done, the deferred count update has run and every
-    animation (a list scrolling to its highlighted entry) has finished."""
+    """Wait until the workers are done, their results are on the screen, the deferred
+    count update has run and every animation (a list scrolling to its highlighted
+    entry) has finished."""
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
+    await wait_for(pilot, lambda: not data_pending(pilot), "the worker's data to show")
     await wait_for(pilot, lambda: not counts_pending(pilot), "the counts to follow")
     await pilot.wait_for_scheduled_animations()
     await pilot.pause()

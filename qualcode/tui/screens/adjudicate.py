@@ -10,8 +10,6 @@ selected after each decision.
 
 from __future__ import annotations
 
-from collections import Counter
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -28,18 +26,6 @@ from qualcode.store import Project
 
 CONTEXT = 120
 """Characters of context shown around a coded passage."""
-
-
-def pick_pair(project: Project, doc: str, consensus: str = "consensus") -> tuple[str, str] | None:
-    """The two coders with the most codings in ``doc`` (consensus sets left out)."""
-    roles = {m.name: m.role for m in project.team_members()}
-    counts = Counter(
-        c.coder
-        for c in project.codings(doc=doc)
-        if c.coder != consensus and roles.get(c.coder) != "consensus"
-    )
-    ranked = sorted(counts, key=lambda name: (-counts[name], name))
-    return (ranked[0], ranked[1]) if len(ranked) >= 2 else None
 
 
 class AdjudicateScreen(Screen[None]):

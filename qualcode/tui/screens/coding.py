@@ -26,17 +26,15 @@ at every size (and the command palette has "Open document: NAME" for each).
 
 from __future__ import annotations
 
-import re
-import uuid
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, OptionList, Static, Tree
@@ -48,9 +46,16 @@ from qualcode.core.narrate import passage
 from qualcode.core.search import one_line
 from qualcode.core.spans import union_length
 from qualcode.core.units import UNITS
-from qualcode.errors import ConflictError, ProjectGoneError, QualcodeError, StepRefused
+from qualcode.errors import (
+    ConflictError,
+    InputError,
+    ProjectGoneError,
+    QualcodeError,
+    StepRefused,
+)
 from qualcode.i18n import N_, _, plural
 from qualcode.store import Project
+from qualcode.tui.messages import CodingApplied, CountsComputed, SelectionChanged
 from qualcode.tui.screens.modals import CodeForm, MemoEditor, NewCode, TextPrompt
 from qualcode.tui.screens.picker import ChoiceModal, CodeIndex, CodePicker
 from qualcode.tui.screens.retrieval import Jump
@@ -58,9 +63,11 @@ from qualcode.tui.widgets.code_tree import CodeTree
 from qualcode.tui.widgets.document_list import DocumentList, progress
 from qualcode.tui.widgets.transcript_view import TranscriptView
 
+if TYPE_CHECKING:
+    from qualcode.services.refi_import import RefiImportRun
+
 RECENT_MAX = 8
 TOP = "__top__"
-INVIVO_MAX = 60
 STATE_EVERY = 5.0
 """Seconds between checks whether the place to return to changed (then it is kept)."""
 MAX_PLACES = 50
@@ -96,25 +103,11 @@ def pane_widths(
     return documents, codebook
 
 
-def slug(text: str) -> str:
-    """A code id fragment from free text: ``"Nunggu dua jam!"`` -> ``nunggu_dua_jam``."""
-    import unicodedata
-
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", plain.lower())
-    return "_".join(words)[:40].strip("_") or "code"
-
-
 class CodingScreen(Screen[None]):
     """Code one document at a time."""
 
-    class CodingApplied(Message):
-        """A coding was stored (``created``: new, not an identical one already there)."""
-
-        def __init__(self, coding: Coding, created: bool) -> None:
-            super().__init__()
-            self.coding = coding
-            self.created = created
+    CodingApplied = CodingApplied
+    """A coding was stored (defined in :mod:`qualcode.tui.messages`)."""
 
     BINDINGS = [
         Binding(
@@ -295,6 +288,10 @@ class CodingScreen(Screen[None]):
         self._colors: dict[str, str] = {}
         self._labels: dict[str, str] = {}
         self._counts_timer: Timer | None = None
+        self._counts_asked = 0
+        """The newest count asked for (counting runs in a worker)."""
+        self._counts_shown = 0
+        """The count the panes show."""
         self._last_event = ""
         self._status_text = ""
         self._counts: dict[str, CodeCount] = {}
@@ -619,7 +616,7 @@ class CodingScreen(Screen[None]):
         if isinstance(event.option_list, DocumentList):
             self.query_one(TranscriptView).focus()
 
-    def on_transcript_view_selection_changed(self, event: TranscriptView.SelectionChanged) -> None:
+    def on_transcript_view_selection_changed(self, event: SelectionChanged) -> None:
         self._update_status()
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[str]) -> None:
@@ -837,16 +834,16 @@ class CodingScreen(Screen[None]):
                 self.current_doc, code_id, sel.start, sel.end, group=group
             )
         except ProjectGoneError as exc:
-            # never "coded with": the coding is not in the project file
-            self._last_event = _("NOT SAVED: the project file is gone")
-            self._update_status()
-            lost = getattr(self.app, "project_lost", None)
-            if callable(lost):
-                lost(exc.problem.message.split(";")[0])
+            self._gone(exc)
             return None
         except QualcodeError as exc:
             self.notify(str(exc), severity="error")
             return None
+        self._show_applied(coding, created)
+        return coding
+
+    def _show_applied(self, coding: Coding, created: bool) -> None:
+        """Show a stored coding: the stripe, the line under the transcript, the counts."""
         self._remember(coding.code)
         self._last_event = (
             _("coded with {label}").format(label=self.label(coding.code))
@@ -854,39 +851,46 @@ class CodingScreen(Screen[None]):
             else _("already coded with {label}").format(label=self.label(coding.code))
         )
         if created:
-            view.add_coding(coding)
+            self.query_one(TranscriptView).add_coding(coding)
             self._after_change()
         else:
             self._update_status()
         # no toast: a toast is a layout pass over the whole screen; the stripe and the
         # line under the transcript say it
-        self.post_message(self.CodingApplied(coding, created))
-        return coding
+        self.post_message(CodingApplied(coding, created))
+
+    def _gone(self, exc: ProjectGoneError) -> None:
+        """The project file vanished: never "coded with", the coding is not in it."""
+        self._last_event = _("NOT SAVED: the project file is gone")
+        self._update_status()
+        lost = getattr(self.app, "project_lost", None)
+        if callable(lost):
+            lost(exc.problem.message.split(";")[0])
 
     def action_in_vivo(self) -> None:
+        from qualcode import services
+
         view = self.query_one(TranscriptView)
         if self.current_doc is None or view.selection is None or view.document is None:
             self.notify(_("nothing selected"), severity="warning")
             return
-        words = one_line(view.document.text[view.selection.start : view.selection.end])
-        words = words.strip(" .,;:!?\"'()[]«»“”")
-        if not words:
-            self.notify(_("select some words first"), severity="warning")
-            return
-        label = words if len(words) <= INVIVO_MAX else words[: INVIVO_MAX - 1] + "…"
-        base = "invivo." + slug(words)
-        code_id, n = base, 2
-        while code_id in self.codebook or self.codebook.get(code_id) is not None:
-            code_id, n = f"{base}_{n}", n + 1
-        group = str(uuid.uuid4())
+        sel = view.selection
         try:
-            self.project.add_code(Code(id=code_id, label=label), group=group)
+            made = services.create_in_vivo(
+                self.project, self.current_doc, sel.start, sel.end, text=view.document.text
+            )
+        except ProjectGoneError as exc:
+            self._gone(exc)
+            return
+        except InputError as exc:
+            self.notify(str(exc), severity="warning")
+            return
         except QualcodeError as exc:
             self.notify(str(exc), severity="error")
             return
-        self._write_back()
+        self._not_written(made.not_written)
         self._load_codebook()
-        self.apply_code(code_id, group=group)
+        self._show_applied(made.coding, made.created)
 
     def action_remove_coding(self) -> None:
         view = self.query_one(TranscriptView)
@@ -953,9 +957,33 @@ class CodingScreen(Screen[None]):
             self._counts_timer.stop()
         self._counts_timer = self.set_timer(0.05, self._refresh_counts)
 
+    @property
+    def counts_pending(self) -> bool:
+        """Whether the side panes' counts have yet to follow a change."""
+        return self._counts_timer is not None or self._counts_asked != self._counts_shown
+
     def _refresh_counts(self) -> None:
         self._counts_timer = None
-        self._counts = self.project.code_counts()
+        self._counts_asked += 1
+        self._count(self._counts_asked)
+
+    @work(thread=True, exclusive=True, group="code-counts", exit_on_error=False)
+    def _count(self, generation: int) -> None:
+        """Count the codings per code in a worker (on 10,000 codings, more than a
+        frame): the key that made the change never waits for it."""
+        try:
+            counts = self.project.code_counts()
+        except QualcodeError:
+            counts = None  # the project went away meanwhile: the next change counts again
+        self.post_message(CountsComputed(counts, generation))
+
+    def on_coding_screen_counts_computed(self, message: CountsComputed) -> None:
+        if message.generation != self._counts_asked:
+            return  # a newer count is under way
+        self._counts_shown = message.generation
+        if message.counts is None:
+            return
+        self._counts = message.counts
         self.query_one(CodeTree).update_counts(self._counts)
         self._layout_panes()  # a count with one more digit may need a wider pane
         self._show_code_info()
@@ -1306,15 +1334,12 @@ class CodingScreen(Screen[None]):
 
     # ------------------------------------------------------------------ codebook edits
 
-    def _write_back(self) -> None:
-        from qualcode import services
-
-        try:
-            services.write_back(self.project)
-        except (OSError, QualcodeError) as exc:
+    def _not_written(self, problem: str | None) -> None:
+        """Warn when the linked codebook file could not follow an edit."""
+        if problem is not None:
             self.notify(
                 _("saved in the project, but the codebook file was not updated: {exc}").format(
-                    exc=exc
+                    exc=problem
                 ),
                 severity="warning",
                 timeout=8,
@@ -1325,12 +1350,14 @@ class CodingScreen(Screen[None]):
     ) -> bool:
         """Make one codebook edit; ``what`` words the message after the reload (so it
         can name codes by their new labels); ``focus`` is the code to highlight."""
+        from qualcode import services
+
         try:
-            change()
+            edit = services.edit_codebook(self.project, change)
         except QualcodeError as exc:
             self.notify(str(exc), severity="error", timeout=8)
             return False
-        self._write_back()
+        self._not_written(edit.not_written)
         if focus is not None:
             self.query_one(CodeTree).focus_code = focus
         self.reload(keep_selection=True)
@@ -1563,8 +1590,10 @@ class CodingScreen(Screen[None]):
                 timeout=10,
             )
             return
+        from qualcode import services
+
         try:
-            self.project.delete_code(code_id)
+            edit = services.edit_codebook(self.project, lambda: self.project.delete_code(code_id))
         except QualcodeError:
             # codings this coder cannot see (blind coding) still count
             self.notify(
@@ -1575,7 +1604,7 @@ class CodingScreen(Screen[None]):
                 timeout=10,
             )
             return
-        self._write_back()
+        self._not_written(edit.not_written)
         self.reload(keep_selection=True)
         self.notify(_("deleted the code {name}").format(name=name), timeout=3)
 
@@ -1585,12 +1614,14 @@ class CodingScreen(Screen[None]):
         return Path(self.project.path).parent if self.project.path else Path.cwd()
 
     def action_import_transcripts(self) -> None:
+        from qualcode.services.refi_import import REFI_SUFFIXES, RefiImportRun
         from qualcode.tui.screens.jobs import (
             JobModal,
             JobResult,
             expand_paths,
             import_dialog,
             import_job,
+            refi_import_job,
         )
 
         base = self._project_folder()
@@ -1624,6 +1655,17 @@ class CodingScreen(Screen[None]):
                 self.notify(message, severity="warning" if errors else "information", timeout=6)
                 self._import_summary(done_docs)
 
+        def refi_done(result: JobResult[object] | None) -> None:
+            self.reload(keep_selection=True)
+            if result is None:
+                return
+            if result.cancelled:
+                self.notify(_("import cancelled; the files already imported are kept"))
+            elif result.error:
+                self.notify(result.error, severity="error", timeout=8)
+            elif isinstance(result.value, RefiImportRun):
+                self._refi_summary(result.value)
+
         def chosen(text: str | None) -> None:
             if not text:
                 return
@@ -1632,15 +1674,45 @@ class CodingScreen(Screen[None]):
             except QualcodeError as exc:
                 self.notify(str(exc), severity="error")
                 return
-            self.app.push_screen(
-                JobModal(
-                    plural(len(paths), "Importing {n} file", "Importing {n} files"),
-                    import_job(self.project, paths),
-                ),
-                done,
-            )
+            title = plural(len(paths), "Importing {n} file", "Importing {n} files")
+            refi = [p for p in paths if p.suffix.lower() in REFI_SUFFIXES]
+            if refi and len(refi) < len(paths):
+                self.notify(
+                    _(
+                        "import REFI-QDA files (.qdpx, .qdc, .qde) on their own, not with transcripts"
+                    ),
+                    severity="error",
+                )
+                return
+            if refi:
+                self.app.push_screen(
+                    JobModal(title, refi_import_job(self.project, paths)), refi_done
+                )
+                return
+            self.app.push_screen(JobModal(title, import_job(self.project, paths)), done)
 
         self.app.push_screen(import_dialog(base), chosen)
+
+    def _refi_summary(self, run: RefiImportRun) -> None:
+        """What a REFI-QDA import did, file by file, as notifications (the CLI prints
+        the same lines)."""
+        for result in run.results:
+            name = result.path.name
+            if result.report is None:
+                self.notify(f"{name}: {'; '.join(result.errors)}", severity="error", timeout=12)
+                continue
+            lines = result.report.lines()
+            if result.report.codebook_file:
+                lines.append(
+                    _("codebook file updated: {codebook_file}").format(
+                        codebook_file=result.report.codebook_file
+                    )
+                )
+            self.notify(
+                _("imported {path}").format(path=name) + "\n" + "\n".join(lines), timeout=12
+            )
+            for problem in result.report.warnings:
+                self.notify(f"{name}: {problem.format()}", severity="warning", timeout=12)
 
     def _import_summary(self, results: list[object]) -> None:
         """Speakers, roles and every guess of the imported documents, and their

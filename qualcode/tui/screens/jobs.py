@@ -179,6 +179,30 @@ def import_job(project: Any, paths: list[Path]) -> Job[Any]:
     return job
 
 
+def refi_import_job(project: Any, paths: list[Path]) -> Job[Any]:
+    """A job importing REFI-QDA files (``.qdpx``, ``.qdc``, ``.qde``) into the open
+    project: every file read and checked first, then each one imported behind its own
+    backup (:func:`qualcode.services.import_refi_reads`, as ``qualcode import`` does)."""
+    from qualcode import services
+
+    def job(progress: Progress, cancelled: threading.Event) -> Any:
+        total = len(paths)
+        progress(0, total, _("reading {name}").format(name=paths[0].name))
+        reads = services.read_refi_files(paths)
+        if reads.nothing_to_import:
+            raise InputError(reads.refused[0][1][0])
+        done = [0]
+
+        def tick(result: Any) -> None:
+            done[0] += 1
+            progress(done[0], total, result.path.name)
+
+        run = services.import_refi_reads(project, reads, on_file=tick)
+        return run
+
+    return job
+
+
 def export_job(project: Any, output: Path) -> Job[Any]:
     """A job writing the frequency matrix to ``output`` (with the project's pseudonyms,
     ``pseudonyms.csv`` beside it, when there is such a file)."""

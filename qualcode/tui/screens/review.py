@@ -24,17 +24,20 @@ from dataclasses import replace
 
 from rich.cells import cell_len
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Static
+from textual.worker import Worker, WorkerState
 
 from qualcode.core.filters import Filters
 from qualcode.core.matrices import Frequency, QuoteMatrix, Segment
 from qualcode.errors import QualcodeError
 from qualcode.i18n import N_, _, plural
 from qualcode.store import Project
+from qualcode.tui.messages import ReviewComputed, ReviewData
 
 REVIEW_STYLE = {"approved": "green", "disputed": "bold red", "unreviewed": "dim"}
 COLUMN_MAX = 12
@@ -171,6 +174,10 @@ class ReviewScreen(Screen[None]):
         self.shown: list[Segment] = []
         self.cell: tuple[int, int] | None = None
         self._heads: dict[str, str] = {}
+        self._generation = 0
+        """The newest recomputation asked for."""
+        self._shown_generation = 0
+        """The recomputation on the screen."""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="review-status")
@@ -190,14 +197,41 @@ class ReviewScreen(Screen[None]):
 
     # ------------------------------------------------------------------ data
 
+    @property
+    def data_pending(self) -> bool:
+        """Whether a recomputation asked for has not been shown yet."""
+        return self._shown_generation != self._generation
+
     def reload(self) -> None:
-        """Recompute the matrix and the quotes behind it."""
-        self.freq = self.project.frequency_table(
-            self.filters, by=self.by, label_lang=self.label_lang
-        )
-        self.quotes = self.project.quote_matrix(
-            self.filters, by=self.by, label_lang=self.label_lang
-        )
+        """Recompute the matrix and the quotes behind it, in a thread worker: on a
+        project of 10,000 codings that takes far longer than a frame, so the screen
+        keeps answering keys; the newest request wins (an older answer is dropped)."""
+        self._generation += 1
+        self._compute(self._generation, self.filters, self.by)
+
+    @work(thread=True, exclusive=True, group="review-data", exit_on_error=False)
+    def _compute(self, generation: int, filters: Filters, by: str) -> None:
+        freq = self.project.frequency_table(filters, by=by, label_lang=self.label_lang)
+        quotes = self.project.quote_matrix(filters, by=by, label_lang=self.label_lang)
+        self.post_message(ReviewComputed(ReviewData(freq, quotes, generation)))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "review-data" and event.state == WorkerState.ERROR:
+            error = event.worker.error
+            self._shown_generation = self._generation
+            self.notify(str(error), severity="error", timeout=8)
+
+    def on_review_screen_review_computed(self, message: ReviewComputed) -> None:
+        data = message.data
+        if data.generation != self._generation:
+            return  # a newer request is under way
+        self.freq, self.quotes = data.freq, data.quotes
+        self._shown_generation = data.generation
+        self._fill()
+
+    def _fill(self) -> None:
+        """Show the matrix (and the highlighted cell's quotes) just computed."""
+        assert self.freq is not None
         table = self.query_one("#review-matrix", DataTable)
         cursor = table.cursor_coordinate
         table.clear(columns=True)
@@ -398,6 +432,10 @@ class ReviewScreen(Screen[None]):
         except QualcodeError as exc:
             self.notify(str(exc), severity="error")
             return
+        # the verdict shows at once; the counts follow from the worker
+        quotes = self.query_one("#review-quotes", DataTable)
+        if guid in quotes.rows:
+            quotes.update_cell(guid, "review", Text(verdict, style=REVIEW_STYLE.get(verdict, "")))
         self.reload()
         self.query_one("#review-quotes", DataTable).focus()
 

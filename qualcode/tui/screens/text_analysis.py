@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -21,6 +21,7 @@ from qualcode.core.text_analysis import GROUPINGS, KwicLine, WordFrequencies
 from qualcode.errors import QualcodeError
 from qualcode.i18n import N_, _, plural
 from qualcode.store import Project
+from qualcode.tui.messages import KwicFound, TableExported, WordsCounted
 
 TOP_PER_GROUP = 25
 """Words shown per group."""
@@ -91,6 +92,15 @@ class TextAnalysisScreen(Screen[None]):
             base = Path(project.path).parent if project.path else Path.cwd()
             export_dir = base / "exports"
         self.export_dir = export_dir
+        self._asked = {"words": 0, "kwic": 0}
+        """The newest request of each tab (counting and searching run in workers)."""
+        self._shown = {"words": 0, "kwic": 0}
+        """The request each tab shows."""
+
+    @property
+    def data_pending(self) -> bool:
+        """Whether a count or a search asked for has not been shown yet."""
+        return self._asked != self._shown
 
     def compose(self) -> ComposeResult:
         yield Static("", id="status")
@@ -119,14 +129,30 @@ class TextAnalysisScreen(Screen[None]):
     # ------------------------------------------------------------------ words
 
     def refresh_words(self) -> None:
-        """Count again with the current grouping."""
+        """Count again with the current grouping (in a worker: on a large project
+        counting takes far longer than a frame)."""
+        self._asked["words"] += 1
+        self._count_words(self._asked["words"], self.by)
+
+    @work(thread=True, exclusive=True, group="text-words")
+    def _count_words(self, generation: int, by: str) -> None:
         from qualcode import services
 
         try:
-            self.freq = services.word_frequencies(self.project, by=self.by)
+            freq = services.word_frequencies(self.project, by=by)
         except QualcodeError as exc:
-            self.notify(str(exc), severity="error")
+            self.post_message(WordsCounted(None, generation, str(exc)))
             return
+        self.post_message(WordsCounted(freq, generation))
+
+    def on_text_analysis_screen_words_counted(self, message: WordsCounted) -> None:
+        if message.generation != self._asked["words"]:
+            return  # a newer count is under way
+        self._shown["words"] = message.generation
+        if message.freq is None:
+            self.notify(message.error or "", severity="error")
+            return
+        self.freq = message.freq
         table = self.query_one("#words-table", DataTable)
         table.clear(columns=True)
         table.add_columns(self.by, "rank", "word", "count", "per 1000")
@@ -147,22 +173,37 @@ class TextAnalysisScreen(Screen[None]):
         self.query_one("#kwic-table", DataTable).focus()
 
     def refresh_kwic(self) -> None:
-        """Search the term again (after a change of width or mode)."""
-        from qualcode import services
-
-        table = self.query_one("#kwic-table", DataTable)
-        table.clear()
+        """Search the term again (after a change of width or mode), in a worker."""
+        self._asked["kwic"] += 1
         if not self.term:
+            self._shown["kwic"] = self._asked["kwic"]
+            self.query_one("#kwic-table", DataTable).clear()
             self.lines = []
             self._status()
             return
+        self._find(self._asked["kwic"], self.term, self.width, self.lemma)
+
+    @work(thread=True, exclusive=True, group="text-kwic")
+    def _find(self, generation: int, term: str, width: int, lemma: bool) -> None:
+        from qualcode import services
+
         try:
-            self.lines = services.keyword_in_context(
-                self.project, self.term, width=self.width, lemma=self.lemma
-            )
+            lines = services.keyword_in_context(self.project, term, width=width, lemma=lemma)
         except QualcodeError as exc:
-            self.notify(str(exc), severity="error")
+            self.post_message(KwicFound(None, generation, str(exc)))
             return
+        self.post_message(KwicFound(lines, generation))
+
+    def on_text_analysis_screen_kwic_found(self, message: KwicFound) -> None:
+        if message.generation != self._asked["kwic"]:
+            return  # a newer search is under way
+        self._shown["kwic"] = message.generation
+        table = self.query_one("#kwic-table", DataTable)
+        table.clear()
+        if message.lines is None:
+            self.notify(message.error or "", severity="error")
+            return
+        self.lines = message.lines
         for k in self.lines:
             table.add_row(f"{k.doc}#{k.sentence}", k.left.rjust(self.width), k.keyword, k.right)
         self._status()
@@ -218,6 +259,30 @@ class TextAnalysisScreen(Screen[None]):
         self.query_one("#status", Static).update(text)
 
     def action_export(self, fmt: str) -> None:
+        if self.tab == "words":
+            if self.freq is None:
+                return
+        elif not self.term:
+            self.notify(_("search a term first"), severity="warning")
+            return
+        self._export(
+            fmt, self.tab, self.by, self.freq, self.term, self.width, self.lemma, self.lines
+        )
+
+    @work(thread=True, group="text-export")
+    def _export(
+        self,
+        fmt: str,
+        tab: str,
+        by: str,
+        freq: WordFrequencies | None,
+        term: str,
+        width: int,
+        lemma: bool,
+        lines: list[KwicLine],
+    ) -> None:
+        """Write the table on screen (counted again with the project's pseudonyms,
+        when it has a name map), in a worker."""
         from qualcode import services
         from qualcode.services.reports import load_pseudonyms, project_pseudonyms
 
@@ -226,35 +291,31 @@ class TextAnalysisScreen(Screen[None]):
             names_file = project_pseudonyms(self.project)
             names = load_pseudonyms(names_file)
             self.export_dir.mkdir(parents=True, exist_ok=True)
-            if self.tab == "words":
-                if self.freq is None:
-                    return
-                path = self.export_dir / f"words-by-{self.by}.{fmt}"
-                freq = self.freq
+            if tab == "words":
+                assert freq is not None
+                path = self.export_dir / f"words-by-{by}.{fmt}"
                 if names:  # counted again on the texts with their names replaced
-                    freq = services.word_frequencies(self.project, by=self.by, names=names)
+                    freq = services.word_frequencies(self.project, by=by, names=names)
                 services.export_words(freq, path, fmt=fmt)
             else:
-                if not self.term:
-                    self.notify(_("search a term first"), severity="warning")
-                    return
-                safe = "".join(ch if ch.isalnum() else "_" for ch in names.text(self.term))[:40]
+                safe = "".join(ch if ch.isalnum() else "_" for ch in names.text(term))[:40]
                 path = self.export_dir / f"kwic-{safe}.{fmt}"
-                lines = self.lines
                 if names:
                     lines = services.keyword_in_context(
-                        self.project,
-                        self.term,
-                        width=self.width,
-                        lemma=self.lemma,
-                        names=names,
+                        self.project, term, width=width, lemma=lemma, names=names
                     )
-                services.export_kwic(lines, path, fmt=fmt, term=names.text(self.term))
+                services.export_kwic(lines, path, fmt=fmt, term=names.text(term))
         except (QualcodeError, OSError) as exc:
-            self.notify(str(exc), severity="error")
+            self.post_message(TableExported(None, error=str(exc)))
             return
         note = _(" (pseudonyms from {name})").format(name=names_file.name) if names_file else ""
-        self.notify(_("wrote {path}{note}").format(path=path, note=note), timeout=4)
+        self.post_message(TableExported(path, note))
+
+    def on_text_analysis_screen_table_exported(self, message: TableExported) -> None:
+        if message.path is None:
+            self.notify(message.error or "", severity="error")
+            return
+        self.notify(_("wrote {path}{note}").format(path=message.path, note=message.note), timeout=4)
 
     def action_back(self) -> None:
         self.dismiss(None)

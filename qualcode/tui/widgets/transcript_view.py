@@ -37,7 +37,6 @@ from rich.style import Style
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
-from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -45,6 +44,7 @@ from textual.strip import Strip
 from qualcode.core.model import Coding, Document
 from qualcode.core.search import WORD_RE
 from qualcode.i18n import N_, _, plural
+from qualcode.tui.messages import SelectionChanged
 
 BUCKET = 2048
 LANES = 5
@@ -268,17 +268,8 @@ class TranscriptView(ScrollView, can_focus=True):
     visual: reactive[bool] = reactive(False)
     """In visual (extend) mode, moving extends the selection."""
 
-    class SelectionChanged(Message):
-        """The selection moved (``can_replace``: only the newest matters)."""
-
-        def __init__(self, view: TranscriptView, start: int, end: int) -> None:
-            super().__init__()
-            self.view = view
-            self.start = start
-            self.end = end
-
-        def can_replace(self, message: Message) -> bool:
-            return isinstance(message, TranscriptView.SelectionChanged)
+    SelectionChanged = SelectionChanged
+    """The selection moved (defined in :mod:`qualcode.tui.messages`)."""
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id, classes=classes)
@@ -571,7 +562,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self._refresh_span(start, end)
         if scroll:
             self._scroll_to_selection()
-        self.post_message(self.SelectionChanged(self, start, end))
+        self.post_message(SelectionChanged(self, start, end))
 
     def top_offset(self) -> int:
         """The character offset where the first line shown begins (a scroll position
