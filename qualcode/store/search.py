@@ -20,6 +20,7 @@ from sqlalchemy import Connection, text
 from qualcode.core.model import Role, SearchHit, Status
 from qualcode.core.search import Term, parse_query
 from qualcode.errors import InputError
+from qualcode.i18n import _
 from qualcode.store.base import ProjectBase
 
 SEARCH_TABLE = "sentence_search"
@@ -299,7 +300,7 @@ class SearchMixin(ProjectBase):
             try:
                 terms: Sequence[Term] = parse_query(query)
             except ValueError as exc:
-                raise InputError(str(exc), hint="search for at least one word") from None
+                raise InputError(str(exc), hint=_("search for at least one word")) from None
         else:
             terms = query
         params: dict[str, Any] = {}
@@ -349,7 +350,9 @@ class SearchMixin(ProjectBase):
                 rows = conn.execute(text(sql), params).all()
             except Exception as exc:  # FTS5 syntax errors surface as OperationalError
                 if "fts5" in str(exc).lower() or "tsquery" in str(exc).lower():
-                    raise InputError(f"cannot search for {query!r}: {exc}") from None
+                    raise InputError(
+                        _("cannot search for {query!r}: {exc}").format(query=query, exc=exc)
+                    ) from None
                 raise
             texts: dict[int, str] = {}
             for doc_pk in {r[9] for r in rows}:

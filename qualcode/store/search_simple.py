@@ -21,6 +21,7 @@ from qualcode.core.search import (
     kwic,
 )
 from qualcode.errors import InputError
+from qualcode.i18n import _
 from qualcode.store.base import (
     T_CODES,
     T_CODINGS,
@@ -70,7 +71,7 @@ class KwicSearchMixin(ProjectBase):
         """
         query = query.strip()
         if not query:
-            raise InputError("type something to search for")
+            raise InputError(_("type something to search for"))
         text_col = func.substr(T_DOCS.c.text, T_SENTS.c.start + 1, T_SENTS.c.end - T_SENTS.c.start)
         stmt = (
             select(
@@ -95,7 +96,7 @@ class KwicSearchMixin(ProjectBase):
         if lemma:
             words = [w.group().lower() for w in WORD_RE.finditer(query)]
             if not words:
-                raise InputError(f"{query!r} has no words to look up")
+                raise InputError(_("{query!r} has no words to look up").format(query=query))
             for lang in sorted({"id", "en", *self.languages()}):
                 variants[lang] = [lemmatizer(w, lang) if lemmatizer else w for w in words]
             padded = literal(" ") + func.lower(T_SENTS.c.lemmas) + literal(" ")
