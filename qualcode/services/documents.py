@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from qualcode.core.model import Progress, ReanchorReport, SpeakerSummary
 from qualcode.errors import InputError
+from qualcode.i18n import _
 
 if TYPE_CHECKING:
     from qualcode.store import Project
@@ -125,7 +126,8 @@ def refresh_documents(
         from qualcode.errors import NotFoundError
 
         raise NotFoundError(
-            f"no document named {missing[0]!r}", hint="'qualcode documents' lists them"
+            _("no document named {missing!r}").format(missing=missing[0]),
+            hint=_("'qualcode documents' lists them"),
         )
     todo = list(names) or known
     out: list[RefreshResult] = []
@@ -211,5 +213,5 @@ def check_new_name(name: str) -> str:
         InputError: an empty name.
     """
     if not name.strip():
-        raise InputError("a document needs a name", hint="give the new name")
+        raise InputError(_("a document needs a name"), hint=_("give the new name"))
     return name.strip()

@@ -66,6 +66,7 @@ from qualcode.core.refi import (
     tree_ordered,
 )
 from qualcode.errors import InputError, Problem, QualcodeError
+from qualcode.i18n import _, plural
 
 if TYPE_CHECKING:
     from qualcode.store import Project
@@ -474,10 +475,15 @@ def read_refi_file(path: Path, *, strict: bool = False, sources: Path | None = N
     refused = [*read.schema_errors, *read.violations]
     if strict and refused:
         first = Problem(
-            f"refused (--strict): {len(refused)} problem(s) that the REFI-QDA schema or its "
-            "rules refuse; nothing imported",
+            plural(
+                len(refused),
+                "refused (--strict): {n} problem that the REFI-QDA schema or its rules refuse; "
+                "nothing imported",
+                "refused (--strict): {n} problems that the REFI-QDA schema or its rules refuse; "
+                "nothing imported",
+            ),
             str(path),
-            hint="import without --strict to import what can be, with warnings",
+            hint=_("import without --strict to import what can be, with warnings"),
         )
         raise InputError.from_problems([first, *refused])
     return read
