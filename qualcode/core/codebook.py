@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from qualcode.errors import InputError, Problem
+from qualcode.i18n import _
 
 FORMAT_VERSION = 1
 """The codebook format version this release reads and writes."""
@@ -315,7 +316,9 @@ def check_color(color: str) -> str:
         InputError: for anything but ``#RGB`` / ``#RRGGBB``.
     """
     if not COLOR_RE.match(color.strip()):
-        raise InputError(f"bad colour {color!r}", hint="write it as #RRGGBB or #RGB")
+        raise InputError(
+            _("bad colour {color!r}").format(color=color), hint=_("write it as #RRGGBB or #RGB")
+        )
     return normalize_color(color)
 
 
@@ -326,7 +329,10 @@ def check_key(key: str) -> str:
         InputError: otherwise.
     """
     if not KEY_RE.match(key):
-        raise InputError(f"bad key {key!r}", hint="a key is 1 to 3 lowercase letters or digits")
+        raise InputError(
+            _("bad key {key!r}").format(key=key),
+            hint=_("a key is 1 to 3 lowercase letters or digits"),
+        )
     return key
 
 
@@ -338,7 +344,8 @@ def check_id(code_id: str) -> str:
     """
     if not ID_RE.match(code_id):
         raise InputError(
-            f"bad code id {code_id!r}", hint="use letters, digits, '_', '-' and '.', no spaces"
+            _("bad code id {code_id!r}").format(code_id=code_id),
+            hint=_("use letters, digits, '_', '-' and '.', no spaces"),
         )
     return code_id
 
