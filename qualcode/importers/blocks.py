@@ -24,6 +24,7 @@ from pathlib import Path
 
 from qualcode.core.model import ImportedDocument, TurnSpan
 from qualcode.errors import InputError
+from qualcode.i18n import _
 from qualcode.importers.decode import normalize
 from qualcode.importers.speakers import KNOWN_LABEL, SpeakerConfig, analyse_turns
 
@@ -137,7 +138,7 @@ def assemble(
         pos += len(line)
     text = normalize("\n\n".join(parts))
     if not text.strip():
-        raise InputError("file has no text", path=path, hint="nothing to import")
+        raise InputError(_("file has no text"), path=path, hint=_("nothing to import"))
     text += "\n"
     if trusted:
         config = replace(config, patterns=(_label_pattern(trusted), *config.patterns))

@@ -68,6 +68,7 @@ from qualcode.core.refi import (
 )
 from qualcode.errors import InputError, Problem
 from qualcode.files import open_regular, read_limited
+from qualcode.i18n import _
 from qualcode.importers.zips import ZIP_ERRORS, zip_reason
 
 REFI_SUFFIXES = (".qdc", ".qdpx", ".qde")
@@ -179,9 +180,11 @@ class _Files:
         why = _unsafe(rest)
         if why:
             raise InputError(
-                f"{what}: source path {raw!r} {why}; refused, nothing imported",
+                _("{what}: source path {raw!r} {why}; refused, nothing imported").format(
+                    what=what, raw=raw, why=why
+                ),
                 path=self.label,
-                hint="a REFI-QDA source lives inside the project as internal://GUID.txt",
+                hint=_("a REFI-QDA source lives inside the project as internal://GUID.txt"),
             )
         if scheme not in ("internal", "relative", ""):
             self.warn(f"{what}: unknown path scheme in {raw!r}; read as internal://")
@@ -239,15 +242,17 @@ class _ZipFiles(_Files):
                 data = fh.read(MAX_MEMBER_BYTES + 1)
         except ZIP_ERRORS as exc:  # zlib, seek and EOF errors from a damaged member
             raise InputError(
-                f"the archive is damaged ({name}: {zip_reason(exc)})",
+                _("the archive is damaged ({name}: {exc})").format(name=name, exc=zip_reason(exc)),
                 path=self.label,
-                hint="export it again",
+                hint=_("export it again"),
             ) from None
         if len(data) > MAX_MEMBER_BYTES:
             raise InputError(
-                f"{name} is larger than {MAX_MEMBER_BYTES:,} bytes; refused",
+                _("{name} is larger than {MAX_MEMBER_BYTES:,} bytes; refused").format(
+                    name=name, MAX_MEMBER_BYTES=MAX_MEMBER_BYTES
+                ),
                 path=self.label,
-                hint="raise QUALCODE_MAX_QDPX_MEMBER_BYTES if the file is genuine",
+                hint=_("raise QUALCODE_MAX_QDPX_MEMBER_BYTES if the file is genuine"),
             )
         return data
 
@@ -283,14 +288,18 @@ class _FolderFiles(_Files):
         path = (self.root / name).resolve()
         if not path.is_relative_to(self.root):
             raise InputError(
-                f"source {name!r} escapes the project folder (a link); refused, nothing imported",
+                _(
+                    "source {name!r} escapes the project folder (a link); refused, nothing imported"
+                ).format(name=name),
                 path=self.label,
             )
         try:
             return read_limited(path, limit=MAX_MEMBER_BYTES)
         except InputError as exc:
             raise InputError(
-                f"source {name!r}: {exc.problem.message}", path=self.label, hint=exc.problem.hint
+                _("source {name!r}: {exc.problem.message}").format(name=name, exc=exc),
+                path=self.label,
+                hint=exc.problem.hint,
             ) from None
 
 
@@ -313,7 +322,9 @@ def _check_archive(zf: zipfile.ZipFile, label: str, problems: list[Problem]) -> 
     """Refuse a hostile archive before reading any member."""
     infos = zf.infolist()
     if len(infos) > MAX_MEMBERS:
-        raise InputError(f"the archive has {len(infos):,} members; refused", path=label)
+        raise InputError(
+            _("the archive has {n:,} members; refused").format(n=len(infos)), path=label
+        )
     total = 0
     backslashes = False
     for info in infos:
@@ -321,9 +332,11 @@ def _check_archive(zf: zipfile.ZipFile, label: str, problems: list[Problem]) -> 
         why = _unsafe(name)
         if why:
             raise InputError(
-                f"archive member {name!r} {why}; refused, nothing imported",
+                _("archive member {name!r} {why}; refused, nothing imported").format(
+                    name=name, why=why
+                ),
                 path=label,
-                hint="the file may be hostile; ask for a fresh export",
+                hint=_("the file may be hostile; ask for a fresh export"),
             )
         if "\\" in name:
             backslashes = True
@@ -333,19 +346,21 @@ def _check_archive(zf: zipfile.ZipFile, label: str, problems: list[Problem]) -> 
         ):
             ratio = info.file_size // max(info.compress_size, 1)
             raise InputError(
-                f"archive member {name!r} expands {ratio:,} times "
-                f"({info.file_size:,} bytes): a zip bomb; refused, nothing imported",
+                _(
+                    "archive member {name!r} expands {ratio:,} times ({info.file_size:,} bytes): a zip bomb; refused, nothing imported"
+                ).format(name=name, ratio=ratio, info=info),
                 path=label,
             )
     if total > MAX_ARCHIVE_BYTES:
         raise InputError(
-            f"the archive expands to {total:,} bytes, over the limit of "
-            f"{MAX_ARCHIVE_BYTES:,}: a zip bomb?; refused, nothing imported",
+            _(
+                "the archive expands to {total:,} bytes, over the limit of {MAX_ARCHIVE_BYTES:,}: a zip bomb?; refused, nothing imported"
+            ).format(total=total, MAX_ARCHIVE_BYTES=MAX_ARCHIVE_BYTES),
             path=label,
-            hint="raise QUALCODE_MAX_QDPX_BYTES if the file is genuine",
+            hint=_("raise QUALCODE_MAX_QDPX_BYTES if the file is genuine"),
         )
     if backslashes:
-        problems.append(Problem("archive member names use '\\' instead of '/'", label))
+        problems.append(Problem(_("archive member names use '\\' instead of '/'"), label))
 
 
 # --------------------------------------------------------------------- XML
@@ -368,24 +383,27 @@ def _parse_xml(data: bytes, label: str, *, instructions: bool = False) -> Elemen
             root = fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
         raise InputError(
-            f"XML with entity declarations or external references is refused ({type(exc).__name__}); "
-            "nothing imported",
+            _(
+                "XML with entity declarations or external references is refused ({name}); nothing imported"
+            ).format(name=type(exc).__name__),
             path=label,
-            hint="REFI-QDA files never need them; the file may be hostile",
+            hint=_("REFI-QDA files never need them; the file may be hostile"),
         ) from None
     except (LookupError, ValueError) as exc:  # expat asks Python for the declared encoding
         encoding = re.search(rb"""encoding\s*=\s*["']([^"']*)""", data[:200])
         name = encoding.group(1).decode("ascii", "replace") if encoding else "?"
         raise InputError(
-            f"the XML declares the encoding {name!r}, which cannot be read ({_first(exc)})",
+            _("the XML declares the encoding {name!r}, which cannot be read ({exc})").format(
+                name=name, exc=_first(exc)
+            ),
             path=label,
             line=1,
-            hint='REFI-QDA files are UTF-8: write encoding="utf-8"',
+            hint=_('REFI-QDA files are UTF-8: write encoding="utf-8"'),
         ) from None
     except ParseError as exc:
         line, column = getattr(exc, "position", (None, None))
         raise InputError(
-            f"not well-formed XML: {str(exc).split(':')[0]}",
+            _("not well-formed XML: {reason}").format(reason=str(exc).split(":")[0]),
             path=label,
             line=line,
             column=(column + 1) if column is not None else None,
@@ -429,20 +447,24 @@ def _check_namespace(
     elif isinstance(tag, str) and tag.lower() in ("project", "codebook"):
         kind = "project" if tag.lower() == "project" else "codebook"
         want, xsd = (PROJECT_NS, PROJECT_XSD) if kind == "project" else (CODEBOOK_NS, CODEBOOK_XSD)
-        problems.append(Problem(f"root element written <{tag}>", label))
+        problems.append(Problem(_("root element written <{tag}>").format(tag=tag), label))
     else:
         raise InputError(
-            f"not a REFI-QDA file: the root element is <{tag}>",
+            _("not a REFI-QDA file: the root element is <{tag}>").format(tag=tag),
             path=label,
-            hint="expected <Project> (.qde/.qdpx) or <CodeBook> (.qdc)",
+            hint=_("expected <Project> (.qde/.qdpx) or <CodeBook> (.qdc)"),
         )
     ns = sorted(namespaces - {XSI_NS})
     if not ns:
-        problems.append(Problem(f"the XML has no namespace (the standard: {want!r})", label))
+        problems.append(
+            Problem(_("the XML has no namespace (the standard: {want!r})").format(want=want), label)
+        )
     elif ns != [want]:
         problems.append(
             Problem(
-                f"namespace written {', '.join(repr(n) for n in ns)} (the standard: {want!r})",
+                _("namespace written {written} (the standard: {want!r})").format(
+                    written=", ".join(repr(n) for n in ns), want=want
+                ),
                 label,
             )
         )
@@ -623,9 +645,11 @@ class _Reader:
         def walk(parent_el: Element, parent: str | None, depth: int = 1) -> None:
             if depth > MAX_DEPTH:
                 raise InputError(
-                    f"codes are nested more than {MAX_DEPTH} levels deep; refused",
+                    _("codes are nested more than {MAX_DEPTH} levels deep; refused").format(
+                        MAX_DEPTH=MAX_DEPTH
+                    ),
                     path=self.label,
-                    hint="a codebook that deep cannot be shown or written back",
+                    hint=_("a codebook that deep cannot be shown or written back"),
                 )
             for el in _children(parent_el, "Code"):
                 guid = self.guid(el, "code")
@@ -1310,17 +1334,25 @@ def _find_project_member(files: _ZipFiles, label: str, problems: list[Problem]) 
     top = [n for n in qdes if "/" not in n]
     if top:
         chosen = sorted(top)[0]
-        problems.append(Problem(f"the project file is {chosen!r}, not 'project.qde'", label))
+        problems.append(
+            Problem(
+                _("the project file is {chosen!r}, not 'project.qde'").format(chosen=chosen), label
+            )
+        )
         return chosen
     if qdes:
         chosen = sorted(qdes, key=lambda n: (n.count("/"), n))[0]
-        problems.append(Problem(f"the project file is {chosen!r}, inside a folder", label))
+        problems.append(
+            Problem(
+                _("the project file is {chosen!r}, inside a folder").format(chosen=chosen), label
+            )
+        )
         files.base = chosen.rsplit("/", 1)[0] + "/"
         return chosen
     raise InputError(
-        "no project.qde in the archive",
+        _("no project.qde in the archive"),
         path=label,
-        hint="a .qdpx holds project.qde and a sources/ folder",
+        hint=_("a .qdpx holds project.qde and a sources/ folder"),
     )
 
 
@@ -1345,14 +1377,16 @@ def read_refi(path: Path, *, sources: Path | None = None, validate: bool = False
     problems: list[Problem] = []
     notices: list[str] = []
     if not path.exists():
-        raise InputError("file not found", path=path, hint="check the path")
+        raise InputError(_("file not found"), path=path, hint=_("check the path"))
     if path.is_dir():
-        raise InputError("is a folder, not a file", path=path)
+        raise InputError(_("is a folder, not a file"), path=path)
     extra: _Files | None = None
     if sources is not None:
         if not sources.is_dir():
             raise InputError(
-                "is not a folder", path=sources, hint="--sources names the folder of the sources"
+                _("is not a folder"),
+                path=sources,
+                hint=_("--sources names the folder of the sources"),
             )
         extra = _DirFiles(sources, label, problems)
     suffix = path.suffix.lower()
@@ -1361,7 +1395,9 @@ def read_refi(path: Path, *, sources: Path | None = None, validate: bool = False
         head = fh.read(4)
     except OSError as exc:
         fh.close()
-        raise InputError(f"cannot read the file: {exc.strerror or exc}", path=path) from None
+        raise InputError(
+            _("cannot read the file: {reason}").format(reason=exc.strerror or exc), path=path
+        ) from None
     is_zip = head.startswith(b"PK")
     if not (suffix == ".qdpx" or is_zip):
         fh.close()
@@ -1369,13 +1405,17 @@ def read_refi(path: Path, *, sources: Path | None = None, validate: bool = False
         if not is_zip:
             fh.close()
             raise InputError(
-                "not a .qdpx (a .qdpx is a zip archive)", path=path, hint="export the project again"
+                _("not a .qdpx (a .qdpx is a zip archive)"),
+                path=path,
+                hint=_("export the project again"),
             )
         try:
             zf = zipfile.ZipFile(fh)
         except ZIP_ERRORS as exc:
             fh.close()
-            raise InputError(f"not a readable zip archive: {zip_reason(exc)}", path=path) from None
+            raise InputError(
+                _("not a readable zip archive: {exc}").format(exc=zip_reason(exc)), path=path
+            ) from None
         with fh, zf:
             _check_archive(zf, label, problems)
             files = _ZipFiles(zf, label, problems)
@@ -1396,16 +1436,18 @@ def read_refi(path: Path, *, sources: Path | None = None, validate: bool = False
         hint="raise QUALCODE_MAX_QDPX_MEMBER_BYTES if the file is genuine",
     )
     if not data:
-        raise InputError("file is empty", path=path, hint="nothing to import")
+        raise InputError(_("file is empty"), path=path, hint=_("nothing to import"))
     root = _parse_xml(data, label, instructions=True)
     errors = _schema_errors(data, label) if validate else []
     kind = _check_namespace(root, label, problems, notices)
     folder_files = _FolderFiles(path.parent, label, problems)
     folder_files.fallback = extra
     if kind == "project" and suffix == ".qdc":
-        problems.append(Problem("a .qdc file holds a whole <Project>", label))
+        problems.append(Problem(_("a .qdc file holds a whole <Project>"), label))
     if kind == "codebook" and suffix in (".qde", ".qdpx"):
-        problems.append(Problem(f"a {suffix} file holds only a <CodeBook>", label))
+        problems.append(
+            Problem(_("a {suffix} file holds only a <CodeBook>").format(suffix=suffix), label)
+        )
     reader = _Reader(label, problems, folder_files)
     reader.notices.extend(notices)
     project = reader.project(root, kind, path.stem)
@@ -1428,9 +1470,16 @@ def _schema_errors(data: bytes, label: str) -> list[Problem]:
     for error in schema.iter_errors(root):
         where = error.path or "/"
         reason = (error.reason or str(error)).strip().splitlines()[0]
-        out.append(Problem(f"not valid against {name}.xsd at {where}: {reason}", label))
+        out.append(
+            Problem(
+                _("not valid against {name}.xsd at {where}: {reason}").format(
+                    name=name, where=where, reason=reason
+                ),
+                label,
+            )
+        )
         if len(out) == MAX_SCHEMA_ERRORS:
-            out.append(Problem("(further schema errors not listed)", label))
+            out.append(Problem(_("(further schema errors not listed)"), label))
             break
     return out
 

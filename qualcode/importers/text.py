@@ -24,6 +24,7 @@ from pathlib import Path
 
 from qualcode.core.model import ImportedDocument
 from qualcode.errors import InputError
+from qualcode.i18n import _
 from qualcode.importers.decode import decode_text, normalize, read_bytes
 from qualcode.importers.speakers import SpeakerConfig, analyse_turns
 
@@ -78,7 +79,7 @@ def _finish(
     plain_lines: Iterable[int] = (),
 ) -> ImportedDocument:
     if not text.strip():
-        raise InputError("file has no text", path=path, hint="nothing to import")
+        raise InputError(_("file has no text"), path=path, hint=_("nothing to import"))
     analysis = analyse_turns(
         text, speakers, bold_lines=frozenset(bold_lines), plain_lines=frozenset(plain_lines)
     )
