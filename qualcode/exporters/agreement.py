@@ -18,6 +18,7 @@ from qualcode.core.agreement import AgreementReport, CodeAgreement, Disagreement
 from qualcode.errors import InputError
 from qualcode.exporters.base import atomic_path, atomic_text
 from qualcode.exporters.csvsafe import safe_rows
+from qualcode.i18n import _
 
 FORMATS = ("table", "csv", "xlsx", "json")
 
@@ -251,10 +252,13 @@ def write_agreement(report: AgreementReport, fmt: str, output: Path | None) -> s
         InputError: an unknown format, or ``xlsx`` without an output file.
     """
     if fmt not in FORMATS:
-        raise InputError(f"unknown format {fmt!r}", hint="use " + ", ".join(FORMATS))
+        raise InputError(
+            _("unknown format {fmt!r}").format(fmt=fmt),
+            hint=_("use {FORMATS}").format(FORMATS=", ".join(FORMATS)),
+        )
     if fmt == "xlsx":
         if output is None:
-            raise InputError("an xlsx report needs a file", hint="add -o FILE.xlsx")
+            raise InputError(_("an xlsx report needs a file"), hint=_("add -o FILE.xlsx"))
         to_xlsx(report, output)
         return None
     if fmt == "table":
