@@ -23,6 +23,7 @@ from typing import Any
 from qualcode.core.codebook import Code, Codebook, tree_order
 from qualcode.core.model import Anchor
 from qualcode.core.spans import find_all
+from qualcode.i18n import _
 
 # ---------------------------------------------------------------------- codes
 
@@ -138,7 +139,11 @@ def union_codebooks(
         matched_twice.setdefault(ours_id, []).append(theirs_id)
     for ours_id, theirs_ids in matched_twice.items():
         if len(theirs_ids) > 1:
-            notes.append(f"their codes {', '.join(theirs_ids)} all match our {ours_id!r}")
+            notes.append(
+                _("their codes {theirs_ids} all match our {ours_id!r}").format(
+                    theirs_ids=", ".join(theirs_ids), ours_id=ours_id
+                )
+            )
     conflicts: list[FieldConflict] = []
     for code in theirs.codes:
         if code.id not in matches:
@@ -159,7 +164,11 @@ def union_codebooks(
         parent = matches.get(code.parent, code.parent) if code.parent else None
         key = code.key
         if key and key in used_keys:
-            notes.append(f"their code {code.id!r} keeps no key: {key!r} is ours already")
+            notes.append(
+                _("their code {code.id!r} keeps no key: {key!r} is ours already").format(
+                    code=code, key=key
+                )
+            )
             key = None
         if key:
             used_keys.add(key)

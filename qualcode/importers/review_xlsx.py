@@ -129,7 +129,9 @@ def read_review_sheet(path: Path) -> ReviewSheet:
             if not guid:
                 if verdict not in ("", Review.UNREVIEWED.value) or comment:
                     problems.append(
-                        f"{path}:{r}: row has a review but no guid (cell {_column_letter(col['guid'])}{r})"
+                        _("{path}:{r}: row has a review but no guid (cell {col}{r})").format(
+                            path=path, r=r, col=_column_letter(col["guid"])
+                        )
                     )
                 continue
             entry = ReviewEntryIn(
@@ -157,8 +159,9 @@ def read_review_sheet(path: Path) -> ReviewSheet:
             if not _changed(entry):
                 continue
             problems.append(
-                f"{path}:{r}: coding {guid} appears again with a different review "
-                f"(row {previous.row}); neither row was applied"
+                _(
+                    "{path}:{r}: coding {guid} appears again with a different review (row {previous.row}); neither row was applied"
+                ).format(path=path, r=r, guid=guid, previous=previous)
             )
             conflicted.add(guid)
             del entries[guid]

@@ -257,8 +257,9 @@ def _read(
     notices = list(decoded.notices)
     if meta:
         notices.append(
-            "front matter (" + ", ".join(meta) + ") is not transcript text; its keys "
-            "become attributes of the document's case"
+            _(
+                "front matter ({meta}) is not transcript text; its keys become attributes of the document's case"
+            ).format(meta=", ".join(meta))
         )
     bold: set[int] = set()
     plain: set[int] = set()
@@ -266,7 +267,7 @@ def _read(
     if markdown:
         cleaned, bold, plain = strip_markdown(text)
         if fmt != "md" and cleaned != text:
-            notices.append("the file looks like Markdown: its markup was removed from the text")
+            notices.append(_("the file looks like Markdown: its markup was removed from the text"))
         text = cleaned
     return _finish(
         path,
@@ -334,13 +335,14 @@ def reread(
         text, meta, offset = strip_front_matter(text)
         if meta:
             notices.append(
-                "front matter (" + ", ".join(meta) + ") is no longer transcript text; its "
-                "keys become attributes of the document's case"
+                _(
+                    "front matter ({meta}) is no longer transcript text; its keys become attributes of the document's case"
+                ).format(meta=", ".join(meta))
             )
         if fmt == "md" or looks_like_markdown(text):
             cleaned, bold, plain = strip_markdown(text)
             if cleaned != text:
-                notices.append("Markdown markup removed from the text")
+                notices.append(_("Markdown markup removed from the text"))
             text = cleaned
     analysis = analyse_turns(
         text, speakers, bold_lines=frozenset(bold), plain_lines=frozenset(plain)

@@ -483,7 +483,9 @@ def _store_all(
                     doc_case = case_for(path, compiled) or case
                     if doc_case is None:
                         report.notices.append(
-                            f"{path}: the file name does not match --case-pattern; no case"
+                            _(
+                                "{path}: the file name does not match --case-pattern; no case"
+                            ).format(path=path)
                         )
                 name = doc.name
                 if name in names and project.find_text(_sha(doc.text)) is None:

@@ -538,7 +538,7 @@ def import_refi(
         try:
             report.codebook_file = write_back(project)
         except (OSError, QualcodeError) as exc:
-            report.notes.append(f"the codebook file was not updated: {exc}")
+            report.notes.append(_("the codebook file was not updated: {exc}").format(exc=exc))
     return report
 
 
@@ -627,7 +627,11 @@ class _Planner:
         if guid:
             name = f"user-{guid[:8]}"
             if name not in {n for n, _ in self.plan.coders}:
-                self.warn(f"{what}: user {guid} is not among the users; called {name!r}")
+                self.warn(
+                    _("{what}: user {guid} is not among the users; called {name!r}").format(
+                        what=what, guid=guid, name=name
+                    )
+                )
                 self.plan.coders.append((name, guid))
                 self.t["users"].added += 1
             self.coder_of[guid] = name
@@ -706,7 +710,11 @@ class _Planner:
         try:
             built = parse_codebook({"codes": [data]}).codes[0]
         except QualcodeError as exc:
-            self.warn(f"code {code.name!r}: its qualcode metadata is not valid ({exc}); ignored")
+            self.warn(
+                _("code {code.name!r}: its qualcode metadata is not valid ({exc}); ignored").format(
+                    code=code, exc=exc
+                )
+            )
             built = Code(id=code_id, label=label if isinstance(label, str | dict) else code.name)
         key = built.key
         if key:
@@ -715,7 +723,11 @@ class _Planner:
             except QualcodeError:
                 key = None
             if key in keys:
-                self.warn(f"code {code.name!r}: key {key!r} is taken in the project; dropped")
+                self.warn(
+                    _("code {code.name!r}: key {key!r} is taken in the project; dropped").format(
+                        code=code, key=key
+                    )
+                )
                 key = None
             if key:
                 keys.add(key)
@@ -772,14 +784,15 @@ class _Planner:
                 tally.how["text"] = tally.how.get("text", 0) + 1
                 continue
             if not text.strip():
-                self.warn(f"source {source.name!r} has no text; skipped")
+                self.warn(_("source {source.name!r} has no text; skipped").format(source=source))
                 tally.skipped += 1
                 continue
             guid = source.guid
             if guid in by_guid or guid in new_guids:
                 self.warn(
-                    f"source {source.name!r}: a different text with this GUID is in the project; "
-                    "imported as a new document"
+                    _(
+                        "source {source.name!r}: a different text with this GUID is in the project; imported as a new document"
+                    ).format(source=source)
                 )
                 guid = derived_guid("reissued", source.guid, digest)
             new_guids.add(guid)
@@ -866,7 +879,11 @@ class _Planner:
             for source_guid, speaker in case.sources:
                 doc = self.doc_of.get(source_guid)
                 if doc is None:
-                    self.warn(f"case {case.name!r} refers to an unknown or skipped source")
+                    self.warn(
+                        _("case {case.name!r} refers to an unknown or skipped source").format(
+                            case=case
+                        )
+                    )
                     continue
                 self.plan.case_sources.append((name, doc, speaker))
             for sel in case.meta.get("selections", []) or []:
@@ -883,8 +900,9 @@ class _Planner:
                     planned.add(name)
                     tally.added += 1
                 self.warn(
-                    f"source {source.name!r} has variable values; kept on the case {name!r} "
-                    "(qualcode keeps attributes on cases)"
+                    _(
+                        "source {source.name!r} has variable values; kept on the case {name!r} (qualcode keeps attributes on cases)"
+                    ).format(source=source, name=name)
                 )
                 self.plan.case_sources.append((name, doc, None))
                 self._values(name, source.values, f"source {source.name!r}")
@@ -893,7 +911,11 @@ class _Planner:
         for var_guid, value in values.items():
             attr = self.attr_of.get(var_guid)
             if attr is None:
-                self.warn(f"{what}: a value of an unknown variable {var_guid}; skipped")
+                self.warn(
+                    _("{what}: a value of an unknown variable {var_guid}; skipped").format(
+                        what=what, var_guid=var_guid
+                    )
+                )
                 continue
             self.plan.case_values.append((case, attr, value))
 
@@ -929,8 +951,9 @@ class _Planner:
                     if c.code in case_guids:
                         case = self.case_of[c.code]
                         self.warn(
-                            f"{what} points at the case {case!r}, not a code; the source is "
-                            "linked to the case instead"
+                            _(
+                                "{what} points at the case {case!r}, not a code; the source is linked to the case instead"
+                            ).format(what=what, case=case)
                         )
                         self.plan.case_sources.append((case, doc, None))
                     # else: a dangling reference, which the reader reported
@@ -943,7 +966,9 @@ class _Planner:
                     tally.how["guid"] = tally.how.get("guid", 0) + 1
                     continue
                 if c.guid in known["tombstone"]:
-                    self.report.notes.append(f"{what} was deleted in the project; not brought back")
+                    self.report.notes.append(
+                        _("{what} was deleted in the project; not brought back").format(what=what)
+                    )
                     tally.skipped += 1
                     continue
                 coder = self.coder(c.coder, what)
@@ -1096,7 +1121,9 @@ class _Planner:
                     kind = "project"
             else:
                 self.warn(
-                    f"note {note.name or note.guid!r} is attached to nothing; kept as a project memo"
+                    _("note {value!r} is attached to nothing; kept as a project memo").format(
+                        value=note.name or note.guid
+                    )
                 )
                 kind = "project"
             self.plan.memos.append(

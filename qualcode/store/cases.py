@@ -73,8 +73,9 @@ def front_matter_to_case(
             written.append(key)
         else:
             notices.append(
-                f"front matter {key}={value!r} not written: case {case!r} already has "
-                f"{key}={have.value!r}"
+                _(
+                    "front matter {key}={value!r} not written: case {case!r} already has {key}={have.value!r}"
+                ).format(key=key, value=value, case=case, have=have)
             )
     return written, notices
 

@@ -477,7 +477,9 @@ class _Merge:
             if doc["guid"] in self.tombs and doc["sha256"] not in by_hash:
                 # deleted here: not brought back, nor anything that hangs on it
                 self.r.notes.append(
-                    f"their document {doc['name']!r} was deleted here: not added again"
+                    _("their document {doc!r} was deleted here: not added again").format(
+                        doc=doc["name"]
+                    )
                 )
                 continue
             mine = by_hash.get(doc["sha256"])
@@ -544,8 +546,13 @@ class _Merge:
             ).first()
             if codings or children:
                 self.r.notes.append(
-                    f"they deleted code {row['id']!r}; kept here: it still has "
-                    + ("codings" if codings else "sub-codes")
+                    _("they deleted code {row!r}; kept here: it still has codings").format(
+                        row=row["id"]
+                    )
+                    if codings
+                    else _("they deleted code {row!r}; kept here: it still has sub-codes").format(
+                        row=row["id"]
+                    )
                 )
                 continue
             for alias in self.conn.execute(
@@ -575,7 +582,9 @@ class _Merge:
         for code in union.added:
             theirs = their_by_id[code.id]
             if theirs["guid"] in self.tombs and theirs["pk"] not in used:
-                self.r.notes.append(f"their code {code.id!r} was deleted here: not added again")
+                self.r.notes.append(
+                    _("their code {code.id!r} was deleted here: not added again").format(code=code)
+                )
                 continue
             values = convert.code_values(code)
             values.update(
@@ -595,8 +604,9 @@ class _Merge:
         for alias, target in union.aliases:
             if not ID_RE.match(alias) or control_character(alias):
                 self.r.refused.append(
-                    f"their id '{escape(alias)}' of our code {target!r}: not a valid id; "
-                    "not added as an alias"
+                    _(
+                        "their id '{alias}' of our code {target!r}: not a valid id; not added as an alias"
+                    ).format(alias=escape(alias), target=target)
                 )
                 continue
             self.tx.insert(T_ALIASES, {"alias": alias, "code_pk": pk_by_id[target]})
