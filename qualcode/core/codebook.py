@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from qualcode.errors import InputError, Problem
-from qualcode.i18n import _
+from qualcode.i18n import N_, _
 
 FORMAT_VERSION = 1
 """The codebook format version this release reads and writes."""
@@ -717,7 +717,7 @@ def validate_codebook_data(
 CONFLICT_FIELD = "conflict"
 """The field a merge leaves on a code (or the codebook) with an unresolved conflict."""
 
-UNRESOLVED = "unresolved merge conflict"
+UNRESOLVED = N_("unresolved merge conflict")
 """The words every refusal of an unresolved merge result starts with."""
 
 
@@ -725,9 +725,8 @@ def _unresolved(col: _Collector, path: Path, block: Any, where: str) -> None:
     fields = ", ".join(str(k) for k in block) if isinstance(block, Mapping) and block else "?"
     col.add(
         (*path, "<key>"),
-        _("{UNRESOLVED} in {where}: {fields}").format(
-            UNRESOLVED=UNRESOLVED, where=where, fields=fields
-        ),
+        # TRANSLATORS: starts with the translation of "unresolved merge conflict"
+        _("unresolved merge conflict in {where}: {fields}").format(where=where, fields=fields),
         _(
             "keep the value you want in each field (ours is there now; base and theirs are in the block), then delete the 'conflict:' block"
         ),

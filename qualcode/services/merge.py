@@ -33,16 +33,21 @@ class MergeInputError(InputError):
 def _refuse(exc: QualcodeError, path: Path, role: str) -> MergeInputError:
     """One line for a file with problems: the most telling one, and how many more."""
     problems = exc.problems
-    first = next((p for p in problems if p.message.startswith(UNRESOLVED)), problems[0])
+    first = next(
+        (p for p in problems if p.message.startswith((UNRESOLVED, _(UNRESOLVED)))), problems[0]
+    )
     hint = first.hint or ""
     if len(problems) > 1:
-        more = f"{len(problems) - 1} more problem{'s' if len(problems) > 2 else ''}: " + (
-            f"qualcode codebook validate {path}"
+        more = plural(
+            len(problems) - 1,
+            "{n} more problem: qualcode codebook validate {path}",
+            "{n} more problems: qualcode codebook validate {path}",
+            path=path,
         )
         hint = f"{hint}; {more}" if hint else more
     message = first.message
-    if role and not message.startswith(UNRESOLVED):
-        message = f"{message} (in {role})"
+    if role and not message.startswith((UNRESOLVED, _(UNRESOLVED))):
+        message = _("{message} (in {role})").format(message=message, role=role)
     return MergeInputError(
         message, path=first.path or path, line=first.line, column=first.column, hint=hint or None
     )
