@@ -48,7 +48,7 @@ from qualcode.core.diff import (
     rules_from_fields,
 )
 from qualcode.core.neardup import DEFAULT_THRESHOLD, NearDuplicate, find_near_duplicates
-from qualcode.i18n import _
+from qualcode.i18n import _, plural
 
 OURS = "ours"
 THEIRS = "theirs"
@@ -1207,7 +1207,7 @@ def fold_code(target: Code, source: Code, *, lang: str | None = None) -> FoldedC
     examples = list(target.examples)
     new_examples = [e for e in source.examples if e not in examples]
     if new_examples:
-        carried.append(f"{len(new_examples)} example{'s' * (len(new_examples) != 1)}")
+        carried.append(plural(len(new_examples), "{n} example", "{n} examples"))
     examples += new_examples
     description = target.description
     if source.description.strip() and source.description.strip() not in description:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from qualcode.core.model import ImportedDocument
 from qualcode.errors import InputError
-from qualcode.i18n import _
+from qualcode.i18n import _, plural
 from qualcode.importers.decode import decode_text, normalize, read_bytes
 from qualcode.importers.speakers import SpeakerConfig, analyse_turns
 
@@ -105,19 +105,27 @@ def turn_warnings(
     out = []
     lines = [n + offset for n in unrecognised]
     if lines:
-        what = "paragraph looks" if len(lines) == 1 else "paragraphs look"
-        where = "line" if len(lines) == 1 else "lines"
         out.append(
-            f"{len(lines)} {what} like speaker labels that were not recognised "
-            f"(each is a turn without a speaker): {where} {', '.join(map(str, lines))}"
+            plural(
+                len(lines),
+                "{n} paragraph looks like a speaker label that was not recognised "
+                "(it is a turn without a speaker): line {where}",
+                "{n} paragraphs look like speaker labels that were not recognised "
+                "(each is a turn without a speaker): lines {where}",
+                where=", ".join(map(str, lines)),
+            )
         )
     inside = [n + offset for n in kept]
     if inside:
-        what = "line inside a turn looks" if len(inside) == 1 else "lines inside turns look"
-        where = "line" if len(inside) == 1 else "lines"
         out.append(
-            f"{len(inside)} {what} like a speaker label of someone who speaks only there "
-            f"(kept in the turn): {where} {', '.join(map(str, inside))}"
+            plural(
+                len(inside),
+                "{n} line inside a turn looks like a speaker label of someone who speaks only "
+                "there (kept in the turn): line {where}",
+                "{n} lines inside turns look like a speaker label of someone who speaks only "
+                "there (kept in the turn): lines {where}",
+                where=", ".join(map(str, inside)),
+            )
         )
     return tuple(out)
 

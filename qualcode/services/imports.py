@@ -19,7 +19,7 @@ from qualcode.core.model import (
     SentenceSpan,
 )
 from qualcode.errors import InputError, Problem, ProjectError, QualcodeError
-from qualcode.i18n import _
+from qualcode.i18n import _, plural
 from qualcode.importers.speakers import SpeakerConfig
 
 if TYPE_CHECKING:
@@ -210,13 +210,17 @@ def language_notices(lang: str | None, how: str) -> list[str]:
     out = []
     if how == "guessed":
         out.append(
-            f"language {name_of(lang)} guessed from few words; "
-            "if it is wrong, import the file again with --lang"
+            _(
+                "language {lang} guessed from few words; "
+                "if it is wrong, import the file again with --lang"
+            ).format(lang=name_of(lang))
         )
     if lang and not has_lemmas(lang):
         out.append(
-            f"{name_of(lang)} has no lemma table: sentences and exact search work, "
-            "lemma search and rule keywords match the words as written"
+            _(
+                "{lang} has no lemma table: sentences and exact search work, "
+                "lemma search and rule keywords match the words as written"
+            ).format(lang=name_of(lang))
         )
     return out
 
@@ -566,8 +570,9 @@ def _preview(
             ImportResult(
                 doc.name,
                 "skipped",
-                f"{doc.source_path or doc.name}: already in the project as {existing!r}, "
-                "would be skipped",
+                _("{path}: already in the project as {existing!r}, would be skipped").format(
+                    path=doc.source_path or doc.name, existing=existing
+                ),
             )
         )
         return
@@ -583,8 +588,12 @@ def _preview(
         ImportResult(
             doc.name,
             "would import",
-            f"{doc.source_path or doc.name}: would import as {doc.name!r} "
-            f"({len(doc.turns)} turns, {len(sentences)} sentences)",
+            _("{path}: would import as {name!r} ({turns}, {sentences})").format(
+                path=doc.source_path or doc.name,
+                name=doc.name,
+                turns=plural(len(doc.turns), "{n} turn", "{n} turns"),
+                sentences=plural(len(sentences), "{n} sentence", "{n} sentences"),
+            ),
             turns=len(doc.turns),
             sentences=len(sentences),
             notices=doc.notices,

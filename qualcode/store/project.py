@@ -44,7 +44,7 @@ from qualcode.core.model import (
 from qualcode.core.names import check_name
 from qualcode.core.spans import union_length
 from qualcode.errors import InputError, NotFoundError, ProjectError
-from qualcode.i18n import _
+from qualcode.i18n import _, plural
 from qualcode.store import convert
 from qualcode.store.base import (
     _SQL_DOC_SPAN,
@@ -355,7 +355,9 @@ class Project(
                 return ImportResult(
                     doc.name,
                     "skipped",
-                    f"{doc.source_path or doc.name}: already in the project as {existing!r}, skipped",
+                    _("{path}: already in the project as {existing!r}, skipped").format(
+                        path=doc.source_path or doc.name, existing=existing
+                    ),
                 )
             if conn.execute(select(T_DOCS.c.pk).where(T_DOCS.c.name == doc.name)).first():
                 raise InputError(
@@ -430,8 +432,12 @@ class Project(
         return ImportResult(
             doc.name,
             "imported",
-            f"{doc.source_path or doc.name}: imported as {doc.name!r} "
-            f"({len(doc.turns)} turns, {len(sentences)} sentences)",
+            _("{path}: imported as {name!r} ({turns}, {sentences})").format(
+                path=doc.source_path or doc.name,
+                name=doc.name,
+                turns=plural(len(doc.turns), "{n} turn", "{n} turns"),
+                sentences=plural(len(sentences), "{n} sentence", "{n} sentences"),
+            ),
             turns=len(doc.turns),
             sentences=len(sentences),
             notices=tuple(notices),

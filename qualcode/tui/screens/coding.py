@@ -1125,11 +1125,9 @@ class CodingScreen(Screen[None]):
             return
         codings = self.project.document_codings(name)
         memos = len(self.project.memos("document", name))
-        what = _("{codings} coding{value} and {memos} memo{value2}").format(
-            codings=codings,
-            value="s" if codings != 1 else "",
-            memos=memos,
-            value2="s" if memos != 1 else "",
+        what = _("{codings} and {memos}").format(
+            codings=plural(codings, "{n} coding", "{n} codings"),
+            memos=plural(memos, "{n} memo", "{n} memos"),
         )
 
         def answered(yes: bool | None) -> None:
