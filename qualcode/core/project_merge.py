@@ -404,46 +404,117 @@ class ProjectMergeReport:
         )
 
     def lines(self) -> list[str]:
-        """The report for the user, one fact per line."""
-        verb = "would add" if self.dry_run else "added"
+        """The report for the user, one fact per line (whole sentences, each in a dry
+        run's "would add" and a merge's "added" form, for the translations)."""
+        dry = self.dry_run
+        docs = dict(
+            added=len(self.documents_added),
+            same=len(self.documents_same),
+            reanchored=len(self.documents_reanchored),
+        )
+        codes = dict(
+            added=len(self.codes_added),
+            names=f" ({', '.join(self.codes_added)})" if self.codes_added else "",
+            aliases=len(self.aliases_added),
+            fields=len(self.code_conflicts),
+        )
+        codings = dict(
+            added=self.codings_added,
+            merged=self.codings_updated,
+            identical=self.codings_identical,
+            deleted=self.codings_deleted,
+            tombstoned=self.codings_tombstoned,
+        )
+        memos = dict(
+            added=self.memos_added,
+            updated=self.memos_updated,
+            deleted=self.memos_deleted,
+            comments=self.comments_added,
+            marks=self.marks_changed,
+        )
+        code_line = (
+            _(
+                "codes: {added} would add{names}, {aliases} aliases, {fields} differing "
+                "fields (ours kept)"
+            )
+            if dry
+            else _(
+                "codes: {added} added{names}, {aliases} aliases, {fields} differing fields "
+                "(ours kept)"
+            )
+        ).format(**codes)
+        if self.codes_deleted:
+            code_line = _("{line}, {n} deleted ({names})").format(
+                line=code_line, n=len(self.codes_deleted), names=", ".join(self.codes_deleted)
+            )
         out = [
-            f"documents: {len(self.documents_added)} {verb}, {len(self.documents_same)} the same, "
-            f"{len(self.documents_reanchored)} with a different text (codings re-anchored)",
-            f"codes: {len(self.codes_added)} {verb}"
-            + (f" ({', '.join(self.codes_added)})" if self.codes_added else "")
-            + f", {len(self.aliases_added)} aliases, {len(self.code_conflicts)} differing fields "
-            "(ours kept)"
-            + (
-                f", {len(self.codes_deleted)} deleted ({', '.join(self.codes_deleted)})"
-                if self.codes_deleted
-                else ""
-            ),
-            f"codings: {self.codings_added} {verb}, {self.codings_updated} merged, "
-            f"{self.codings_identical} identical stored once, {self.codings_deleted} deleted "
-            f"(deleted on their side), {self.codings_tombstoned} not added (deleted on one side)",
+            (
+                _(
+                    "documents: {added} would add, {same} the same, {reanchored} with a "
+                    "different text (codings re-anchored)"
+                )
+                if dry
+                else _(
+                    "documents: {added} added, {same} the same, {reanchored} with a "
+                    "different text (codings re-anchored)"
+                )
+            ).format(**docs),
+            code_line,
+            (
+                _(
+                    "codings: {added} would add, {merged} merged, {identical} identical stored "
+                    "once, {deleted} deleted (deleted on their side), {tombstoned} not added "
+                    "(deleted on one side)"
+                )
+                if dry
+                else _(
+                    "codings: {added} added, {merged} merged, {identical} identical stored "
+                    "once, {deleted} deleted (deleted on their side), {tombstoned} not added "
+                    "(deleted on one side)"
+                )
+            ).format(**codings),
         ]
         if self.anchors:
             out.append(
-                "re-anchored: " + ", ".join(f"{n} {k}" for k, n in sorted(self.anchors.items()))
+                _("re-anchored: {counts}").format(
+                    counts=", ".join(f"{n} {k}" for k, n in sorted(self.anchors.items()))
+                )
             )
         out.append(
-            f"memos: {self.memos_added} {verb}, {self.memos_updated} updated, "
-            f"{self.memos_deleted} deleted; review comments: {self.comments_added} {verb}; "
-            f"done marks: {self.marks_changed} changed"
+            (
+                _(
+                    "memos: {added} would add, {updated} updated, {deleted} deleted; review "
+                    "comments: {comments} would add; done marks: {marks} changed"
+                )
+                if dry
+                else _(
+                    "memos: {added} added, {updated} updated, {deleted} deleted; review "
+                    "comments: {comments} added; done marks: {marks} changed"
+                )
+            ).format(**memos)
         )
         if self.coders_added or self.cases_added:
+            people = dict(
+                coders=", ".join(self.coders_added) or "-",
+                cases=", ".join(self.cases_added) or "-",
+            )
             out.append(
-                f"coders {verb}: {', '.join(self.coders_added) or '-'}; "
-                f"cases {verb}: {', '.join(self.cases_added) or '-'}"
+                (
+                    _("coders would add: {coders}; cases would add: {cases}")
+                    if dry
+                    else _("coders added: {coders}; cases added: {cases}")
+                ).format(**people)
             )
         for c in self.code_conflicts:
             out.append(
-                f"differs: {c.code}.{c.field}: ours {_show(c.ours)}, theirs {_show(c.theirs)}"
+                _("differs: {code}.{field}: ours {ours}, theirs {theirs}").format(
+                    code=c.code, field=c.field, ours=_show(c.ours), theirs=_show(c.theirs)
+                )
             )
-        out += [f"note: {n}" for n in self.notes]
+        out += [_("note: {note}").format(note=n) for n in self.notes]
         if self.refused:
-            out.append(f"refused: {len(self.refused)} (not merged; the rest was)")
-            out += [f"refused: {r}" for r in self.refused]
+            out.append(_("refused: {n} (not merged; the rest was)").format(n=len(self.refused)))
+            out += [_("refused: {reason}").format(reason=r) for r in self.refused]
         return out
 
 

@@ -66,7 +66,7 @@ from qualcode.core.refi import (
     tree_ordered,
 )
 from qualcode.errors import InputError, Problem, QualcodeError
-from qualcode.i18n import _, plural
+from qualcode.i18n import N_, _, plural
 
 if TYPE_CHECKING:
     from qualcode.store import Project
@@ -74,8 +74,16 @@ if TYPE_CHECKING:
 PROJECT_NAME = "project_name"
 """Project setting: the name other tools show (from an imported project)."""
 
-CATEGORIES = ("codes", "sources", "codings", "memos", "cases", "variables", "users")
-"""The lines of an import summary, in order."""
+CATEGORIES = (
+    N_("codes"),
+    N_("sources"),
+    N_("codings"),
+    N_("memos"),
+    N_("cases"),
+    N_("variables"),
+    N_("users"),
+)
+"""The lines of an import summary, in order (shown translated)."""
 
 
 # ---------------------------------------------------------------------- export
@@ -393,12 +401,23 @@ class Tally:
 
     def line(self, name: str) -> str:
         """``codes: 31 in the file, 25 added, 6 matched (4 by guid, 2 by name), 0 skipped``."""
-        how = ", ".join(f"{n} by {k}" for k, n in sorted(self.how.items()))
-        matched = f"{self.matched} matched" + (f" ({how})" if how else "")
-        return (
-            f"{name}: {self.in_file} in the file, {self.added} added, {matched}, "
-            f"{self.skipped} skipped"
+        how = ", ".join(_("{n} by {how}").format(n=n, how=k) for k, n in sorted(self.how.items()))
+        values = dict(
+            name=_(name),
+            in_file=self.in_file,
+            added=self.added,
+            matched=self.matched,
+            how=how,
+            skipped=self.skipped,
         )
+        if how:
+            return _(
+                "{name}: {in_file} in the file, {added} added, {matched} matched ({how}), "
+                "{skipped} skipped"
+            ).format(**values)
+        return _(
+            "{name}: {in_file} in the file, {added} added, {matched} matched, {skipped} skipped"
+        ).format(**values)
 
 
 @dataclass
@@ -430,12 +449,20 @@ class RefiImportReport:
             if not n:
                 continue
             if kind in NOT_IMPORTED:
-                parts.append(f"{n} {kind} (not imported: {NOT_IMPORTED[kind]})")
+                parts.append(
+                    _("{n} {kind} (not imported: {why})").format(
+                        n=n, kind=kind, why=NOT_IMPORTED[kind]
+                    )
+                )
                 continue
             t = self.kinds.get(kind, Tally())
             skipped = max(n - t.added - t.matched, 0)
-            parts.append(f"{n} {kind} ({t.added} added, {t.matched} matched, {skipped} skipped)")
-        return "codings by kind: " + "; ".join(parts)
+            parts.append(
+                _("{n} {kind} ({added} added, {matched} matched, {skipped} skipped)").format(
+                    n=n, kind=kind, added=t.added, matched=t.matched, skipped=skipped
+                )
+            )
+        return _("codings by kind: {parts}").format(parts="; ".join(parts))
 
     def lines(self) -> list[str]:
         """The summary: one line per category (the codings also by kind: how many came
@@ -447,7 +474,9 @@ class RefiImportReport:
                 out.append(self.kinds_line())
         if self.skipped:
             out.append(
-                "not imported: " + ", ".join(f"{n} {k}" for k, n in sorted(self.skipped.items()))
+                _("not imported: {counts}").format(
+                    counts=", ".join(f"{n} {k}" for k, n in sorted(self.skipped.items()))
+                )
             )
         return out
 
