@@ -380,9 +380,9 @@ class CodingScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._view = self.query_one(TranscriptView)
-        self.query_one("#documents", DocumentList).border_title = "Documents"
-        self.query_one("#codes", CodeTree).border_title = "Codebook"
-        self.query_one("#transcript", TranscriptView).border_title = "Transcript"
+        self.query_one("#documents", DocumentList).border_title = _("Documents")
+        self.query_one("#codes", CodeTree).border_title = _("Codebook")
+        self.query_one("#transcript", TranscriptView).border_title = _("Transcript")
         # the transcript first: the side panes fill in right after the first frame
         self.codebook = self.project.codebook()
         self._colors = {c.id: self.codebook.color_of(c.id) for c in self.codebook}

@@ -110,7 +110,7 @@ class SuggestionsScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#suggestion-passage").border_title = "Passage"
+        self.query_one("#suggestion-passage").border_title = _("Passage")
         self.query_one("#suggestion-code").border_title = _("Suggested code")
         self.query_one(ProgressBar).display = False
         self.reload()

@@ -23,6 +23,9 @@ from qualcode.i18n import N_, _, plural
 from qualcode.store import Project
 
 TOP_PER_GROUP = 25
+
+GROUPING_WORDS = (N_("corpus"), N_("document"), N_("case"), N_("code"), N_("speaker"))
+"""The groupings as the screen names them (``GROUPINGS``, translated when shown)."""
 """Words shown per group."""
 
 
@@ -104,9 +107,11 @@ class TextAnalysisScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#words-table", DataTable).add_columns(
-            self.by, "rank", "word", "count", "per 1000"
+            _(self.by), _("rank"), _("word"), _("count"), _("per 1000")
         )
-        self.query_one("#kwic-table", DataTable).add_columns("document", "left", "keyword", "right")
+        self.query_one("#kwic-table", DataTable).add_columns(
+            _("document"), _("left"), _("keyword"), _("right")
+        )
         self.refresh_words()
 
     def action_show_tab(self, tab: str) -> None:
@@ -129,9 +134,10 @@ class TextAnalysisScreen(Screen[None]):
             return
         table = self.query_one("#words-table", DataTable)
         table.clear(columns=True)
-        table.add_columns(self.by, "rank", "word", "count", "per 1000")
+        table.add_columns(_(self.by), _("rank"), _("word"), _("count"), _("per 1000"))
         for group, rank, word, count, per in self.freq.top(TOP_PER_GROUP):
-            table.add_row(group, rank, word, count, f"{per:.2f}")
+            shown = _(group) if self.by == "corpus" else group
+            table.add_row(shown, rank, word, count, f"{per:.2f}")
         self._status()
 
     def action_cycle_grouping(self) -> None:
