@@ -430,6 +430,67 @@ def test_error_lines_are_marked(pseudo_locale: None, args: list[str], tmp_path: 
     assert unmarked(result.output, allowed) == []
 
 
+BAD_CODEBOOK = """\
+version: 1
+languages: [id, en]
+codes:
+  - id: a
+    label: Satu
+    colour: "#zzz"
+  - id: a
+    label: Dua
+"""
+
+
+def _project_error_cases() -> list[Any]:
+    """Typical error lines raised in store/, services/, core/, importers/ and
+    exporters/, run against the demo project (``DEMO`` and ``FILE`` are filled in)."""
+    doc = "wawancara_01_pedagang_pasar"
+    cases = {
+        "selector-sentence": ["code", doc, "1a", "--sentence", "9999"],
+        "selector-match": ["code", doc, "1a", "--match", "zzzqqq"],
+        "unknown-code": ["code", doc, "nosuchcode", "--sentence", "1"],
+        "unknown-document": ["sentences", "nosuchdoc"],
+        "merge-into-itself": ["codebook", "merge-code", "1a", "1a"],
+        "import-unsupported": ["import", "FILE.xyz"],
+        "import-missing": ["import", "FILE-missing.txt"],
+        "import-binary": ["import", "FILE.bin.txt"],
+        "codebook-invalid": ["codebook", "validate", "FILE.yaml"],
+        "codings-file": ["import-codings", "FILE.yaml"],
+        "export-folder": ["export", "quotes", "-o", "DEMO"],
+        "restore-missing": ["restore", "FILE-missing.db"],
+        "merge-itself": ["merge", "DEMO"],
+        "words-grouping": ["words", "--by", "nosuchgrouping"],
+    }
+    return [pytest.param(args, id=name) for name, args in cases.items()]
+
+
+@pytest.mark.parametrize("args", _project_error_cases())
+def test_error_lines_of_the_packages_are_marked(
+    pseudo_locale: None, args: list[str], demo_dir: Path, tmp_path: Path
+) -> None:
+    """A user's mistake reported from below the CLI (the store, the services, the
+    core, an importer or an exporter) is one marked line under the pseudo-locale."""
+    (tmp_path / "FILE.xyz").write_text("text", encoding="utf-8")
+    (tmp_path / "FILE.bin.txt").write_bytes(b"\x00\x01\x02\x03" * 400)
+    (tmp_path / "FILE.yaml").write_text(BAD_CODEBOOK, encoding="utf-8")
+    filled = [
+        str(demo_dir) if a == "DEMO" else str(tmp_path / a) if a.startswith("FILE") else a
+        for a in args
+    ]
+    result = run(["--project", str(demo_dir / "qualcode.db"), *filled])
+    assert result.exit_code != 0, result.output
+    assert "⟦" in result.output, result.output
+    allowed = (
+        cli_words()
+        | {w.lower() for w in re.findall(r"[A-Za-z]+", str(tmp_path))}
+        | {w.lower() for a in args for w in re.findall(r"[A-Za-z]+", a)}
+        | {"wawancara", "pedagang", "pasar", "qualcode", "db", "yaml", "xyz", "txt", "bin"}
+        | {"satu", "dua", "zzz", "demo", "nosuchcode", "nosuchdoc", "zzzqqq", "file"}
+    )
+    assert unmarked(result.output, allowed) == [], result.output
+
+
 def screen_text(app: Any) -> str:
     """The screen's characters, line by line (from Textual's SVG export)."""
     svg = app.export_screenshot()
