@@ -120,6 +120,11 @@ def e(value: object) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
+def _t(value: str) -> str:
+    """HTML-escape a paragraph's text (quotes and apostrophes stay as they are)."""
+    return html.escape(value, quote=False)
+
+
 def _shade(value: float, top: float, rgb: tuple[int, int, int] = (31, 95, 168)) -> str:
     if not value or not top:
         return ""
@@ -318,7 +323,7 @@ def render(data: ReportData) -> tuple[str, int]:
         + "</ul></nav>",
         f'<h2 id="overview" class="first">{e(_("Overview by dimension"))}</h2>',
         '<p class="note">'
-        + e(
+        + _t(
             _(
                 "Codings per dimension (sub-codes counted under their dimension), "
                 "then each dimension's codes."
@@ -386,7 +391,7 @@ def render(data: ReportData) -> tuple[str, int]:
     parts.append(f'<h2 id="share">{e(_("Share of text coded by {by}").format(by=data.by))}</h2>')
     parts.append(
         '<p class="note">'
-        + e(
+        + _t(
             _(
                 "Characters covered by a code's codings (overlaps counted once) over "
                 "the characters of the column."
@@ -419,7 +424,7 @@ def _cooccurrence(
     )
     out = [
         '<p class="note">'
-        + e(
+        + _t(
             _(
                 "Overlapping codings of two codes (each count links to the pairs); "
                 "the diagonal is each code's number of codings. Below: the c-coefficient "
