@@ -54,6 +54,7 @@ from qualcode.core.diff import (
     rules_from_fields,
 )
 from qualcode.core.neardup import DEFAULT_THRESHOLD, NearDuplicate, find_near_duplicates
+from qualcode.i18n import _, plural
 
 OURS = "ours"
 THEIRS = "theirs"
@@ -471,7 +472,7 @@ class _Merge:
             b, o, t = groups[ident]
             self._merge_group(ident, b, o, t)
         suggestions, applied = self._near_duplicates()
-        for _ in range(len(self.nodes) + len(self.removed) + 2):
+        for _round in range(len(self.nodes) + len(self.removed) + 2):
             if not (self._restore_parents() or self._break_cycles()):
                 break
         self._unique_ids()
@@ -1260,7 +1261,7 @@ def fold_code(target: Code, source: Code, *, lang: str | None = None) -> FoldedC
     examples = list(target.examples)
     new_examples = [e for e in source.examples if e not in examples]
     if new_examples:
-        carried.append(f"{len(new_examples)} example{'s' * (len(new_examples) != 1)}")
+        carried.append(plural(len(new_examples), "{n} example", "{n} examples"))
     examples += new_examples
     description = target.description
     if source.description.strip() and source.description.strip() not in description:
@@ -1272,14 +1273,32 @@ def fold_code(target: Code, source: Code, *, lang: str | None = None) -> FoldedC
     def differs(what: str, theirs: object, ours: object) -> None:
         if theirs not in (None, "", (), {}) and theirs != ours:
             not_carried.append(
-                f"{what} of {src_name} not carried over: {describe_value(theirs)} "
-                f"(kept {target.id}'s: {describe_value(ours) if ours not in (None, '') else 'none'})"
+                _(
+                    "{what} of {src_name} not carried over: {theirs} (kept {target.id}'s: {ours})"
+                ).format(
+                    what=what,
+                    src_name=src_name,
+                    theirs=describe_value(theirs),
+                    target=target,
+                    ours=describe_value(ours),
+                )
+                if ours not in (None, "")
+                else _(
+                    "{what} of {src_name} not carried over: {theirs} (kept {target.id}'s: {value})"
+                ).format(
+                    what=what,
+                    src_name=src_name,
+                    theirs=describe_value(theirs),
+                    target=target,
+                    value="none",
+                )
             )
 
     if source.label_in(lang) != target.label_in(lang) or source.labels() != target.labels():
         not_carried.append(
-            f"label of {src_name} not carried over: {describe_value(source.label)} "
-            f"(its id stays as an alias of {target.id})"
+            _(
+                "label of {src_name} not carried over: {label} (its id stays as an alias of {target.id})"
+            ).format(src_name=src_name, label=describe_value(source.label), target=target)
         )
     differs("inclusion", source.inclusion, target.inclusion)
     differs("exclusion", source.exclusion, target.exclusion)
@@ -1294,16 +1313,26 @@ def fold_code(target: Code, source: Code, *, lang: str | None = None) -> FoldedC
         if theirs:
             shown = theirs["*"] if set(theirs) == {"*"} else theirs
             not_carried.append(
-                f"rules.{name} of {src_name} not carried over: {describe_value(plain(shown))} "
-                f"(they would change what {target.id} matches)"
+                _(
+                    "rules.{name} of {src_name} not carried over: {shown} (they would change what {target.id} matches)"
+                ).format(
+                    name=name, src_name=src_name, shown=describe_value(plain(shown)), target=target
+                )
             )
     if source.rules is not None:
         for name in ("scope", "speaker", "match", "min_score"):
             theirs_v, ours_v = getattr(src, name), getattr(dst, name)
             if theirs_v != ours_v and theirs_v != getattr(Rules(), name):
                 not_carried.append(
-                    f"rules.{name} of {src_name} not carried over: {theirs_v!r} "
-                    f"(kept {target.id}'s: {ours_v!r})"
+                    _(
+                        "rules.{name} of {src_name} not carried over: {theirs_v!r} (kept {target.id}'s: {ours_v!r})"
+                    ).format(
+                        name=name,
+                        src_name=src_name,
+                        theirs_v=theirs_v,
+                        target=target,
+                        ours_v=ours_v,
+                    )
                 )
     folded = replace(
         target,

@@ -32,6 +32,7 @@ from typing import Any
 
 from qualcode.core.codebook import Code
 from qualcode.core.model import Coding, ImportedDocument, Memo, SentenceSpan
+from qualcode.i18n import _
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 """The namespace of ``project.qde``."""
@@ -833,7 +834,11 @@ def plan_code_import(
         plan.matched[code.guid] = how
         used.add(target.id)
         if how == "name":
-            plan.notes.append(f"code {code.name!r} matched the project's {target.id!r} by name")
+            plan.notes.append(
+                _("code {code.name!r} matched the project's {target.id!r} by name").format(
+                    code=code, target=target
+                )
+            )
 
     for code in incoming:
         hit = by_guid.get(code.guid)
@@ -887,7 +892,11 @@ def plan_code_import(
             )
         new_id = unique_id(wanted, taken)
         if new_id != wanted and meta_id:
-            plan.notes.append(f"code id {wanted!r} is taken in the project; imported as {new_id!r}")
+            plan.notes.append(
+                _("code id {wanted!r} is taken in the project; imported as {new_id!r}").format(
+                    wanted=wanted, new_id=new_id
+                )
+            )
         plan.ids[code.guid] = new_id
         plan.added.append(code)
         plan.parents[new_id] = parent_id

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from qualcode.core.codebook import Codebook
 from qualcode.core.model import SyncReport
 from qualcode.errors import InputError
+from qualcode.i18n import _
 
 if TYPE_CHECKING:
     from qualcode.store import Project
@@ -38,8 +39,8 @@ def sync_codebook(project: Project, path: Path | None = None, *, backup: bool = 
         linked = project.get_setting("codebook_path")
         if not linked:
             raise InputError(
-                "the project has no codebook file",
-                hint="pass one: qualcode codebook sync FILE",
+                _("the project has no codebook file"),
+                hint=_("pass one: qualcode codebook sync FILE"),
             )
         path = Path(linked)
     from qualcode.services.backups import auto_backup

@@ -40,16 +40,25 @@ from qualcode.core.refi import (
     tree_ordered,
 )
 from qualcode.errors import InputError, Problem, QualcodeError
+from qualcode.i18n import N_, _, plural
 
 if TYPE_CHECKING:
     from qualcode.store import Project
 
 from qualcode.services.refi_export import PROJECT_NAME
 
-CATEGORIES = ("codes", "sources", "codings", "memos", "cases", "variables", "users")
-THEME_CATEGORIES = ("themes", "relations")
+CATEGORIES = (
+    N_("codes"),
+    N_("sources"),
+    N_("codings"),
+    N_("memos"),
+    N_("cases"),
+    N_("variables"),
+    N_("users"),
+)
+"""The lines of an import summary, in order (shown translated)."""
+THEME_CATEGORIES = (N_("themes"), N_("relations"))
 """Shown in the summary only when the file has them (sets of codes, links)."""
-"""The lines of an import summary, in order."""
 
 
 # ---------------------------------------------------------------------- import
@@ -67,12 +76,23 @@ class Tally:
 
     def line(self, name: str) -> str:
         """``codes: 31 in the file, 25 added, 6 matched (4 by guid, 2 by name), 0 skipped``."""
-        how = ", ".join(f"{n} by {k}" for k, n in sorted(self.how.items()))
-        matched = f"{self.matched} matched" + (f" ({how})" if how else "")
-        return (
-            f"{name}: {self.in_file} in the file, {self.added} added, {matched}, "
-            f"{self.skipped} skipped"
+        how = ", ".join(_("{n} by {how}").format(n=n, how=k) for k, n in sorted(self.how.items()))
+        values = dict(
+            name=_(name),
+            in_file=self.in_file,
+            added=self.added,
+            matched=self.matched,
+            how=how,
+            skipped=self.skipped,
         )
+        if how:
+            return _(
+                "{name}: {in_file} in the file, {added} added, {matched} matched ({how}), "
+                "{skipped} skipped"
+            ).format(**values)
+        return _(
+            "{name}: {in_file} in the file, {added} added, {matched} matched, {skipped} skipped"
+        ).format(**values)
 
 
 @dataclass
@@ -106,12 +126,20 @@ class RefiImportReport:
             if not n:
                 continue
             if kind in NOT_IMPORTED:
-                parts.append(f"{n} {kind} (not imported: {NOT_IMPORTED[kind]})")
+                parts.append(
+                    _("{n} {kind} (not imported: {why})").format(
+                        n=n, kind=kind, why=NOT_IMPORTED[kind]
+                    )
+                )
                 continue
             t = self.kinds.get(kind, Tally())
             skipped = max(n - t.added - t.matched, 0)
-            parts.append(f"{n} {kind} ({t.added} added, {t.matched} matched, {skipped} skipped)")
-        return "codings by kind: " + "; ".join(parts)
+            parts.append(
+                _("{n} {kind} ({added} added, {matched} matched, {skipped} skipped)").format(
+                    n=n, kind=kind, added=t.added, matched=t.matched, skipped=skipped
+                )
+            )
+        return _("codings by kind: {parts}").format(parts="; ".join(parts))
 
     def lines(self) -> list[str]:
         """The summary: one line per category (the codings also by kind: how many came
@@ -126,7 +154,9 @@ class RefiImportReport:
                 out.append(self.tallies[c].line(c))
         if self.skipped:
             out.append(
-                "not imported: " + ", ".join(f"{n} {k}" for k, n in sorted(self.skipped.items()))
+                _("not imported: {counts}").format(
+                    counts=", ".join(f"{n} {k}" for k, n in sorted(self.skipped.items()))
+                )
             )
         return out
 
@@ -154,10 +184,15 @@ def read_refi_file(path: Path, *, strict: bool = False, sources: Path | None = N
     refused = [*read.schema_errors, *read.violations]
     if strict and refused:
         first = Problem(
-            f"refused (--strict): {len(refused)} problem(s) that the REFI-QDA schema or its "
-            "rules refuse; nothing imported",
+            plural(
+                len(refused),
+                "refused (--strict): {n} problem that the REFI-QDA schema or its rules refuse; "
+                "nothing imported",
+                "refused (--strict): {n} problems that the REFI-QDA schema or its rules refuse; "
+                "nothing imported",
+            ),
             str(path),
-            hint="import without --strict to import what can be, with warnings",
+            hint=_("import without --strict to import what can be, with warnings"),
         )
         raise InputError.from_problems([first, *refused])
     return read
@@ -212,7 +247,7 @@ def import_refi(
         try:
             report.codebook_file = write_back(project)
         except (OSError, QualcodeError) as exc:
-            report.notes.append(f"the codebook file was not updated: {exc}")
+            report.notes.append(_("the codebook file was not updated: {exc}").format(exc=exc))
     return report
 
 
@@ -304,7 +339,11 @@ class _Planner:
         if guid:
             name = f"user-{guid[:8]}"
             if name not in {n for n, _ in self.plan.coders}:
-                self.warn(f"{what}: user {guid} is not among the users; called {name!r}")
+                self.warn(
+                    _("{what}: user {guid} is not among the users; called {name!r}").format(
+                        what=what, guid=guid, name=name
+                    )
+                )
                 self.plan.coders.append((name, guid))
                 self.t["users"].added += 1
             self.coder_of[guid] = name
@@ -383,7 +422,11 @@ class _Planner:
         try:
             built = parse_codebook({"codes": [data]}).codes[0]
         except QualcodeError as exc:
-            self.warn(f"code {code.name!r}: its qualcode metadata is not valid ({exc}); ignored")
+            self.warn(
+                _("code {code.name!r}: its qualcode metadata is not valid ({exc}); ignored").format(
+                    code=code, exc=exc
+                )
+            )
             built = Code(id=code_id, label=label if isinstance(label, str | dict) else code.name)
         key = built.key
         if key:
@@ -392,7 +435,11 @@ class _Planner:
             except QualcodeError:
                 key = None
             if key in keys:
-                self.warn(f"code {code.name!r}: key {key!r} is taken in the project; dropped")
+                self.warn(
+                    _("code {code.name!r}: key {key!r} is taken in the project; dropped").format(
+                        code=code, key=key
+                    )
+                )
                 key = None
             if key:
                 keys.add(key)
@@ -450,14 +497,15 @@ class _Planner:
                 tally.how["text"] = tally.how.get("text", 0) + 1
                 continue
             if not text.strip():
-                self.warn(f"source {source.name!r} has no text; skipped")
+                self.warn(_("source {source.name!r} has no text; skipped").format(source=source))
                 tally.skipped += 1
                 continue
             guid = source.guid
             if guid in by_guid or guid in new_guids:
                 self.warn(
-                    f"source {source.name!r}: a different text with this GUID is in the project; "
-                    "imported as a new document"
+                    _(
+                        "source {source.name!r}: a different text with this GUID is in the project; imported as a new document"
+                    ).format(source=source)
                 )
                 guid = derived_guid("reissued", source.guid, digest)
             new_guids.add(guid)
@@ -544,7 +592,11 @@ class _Planner:
             for source_guid, speaker in case.sources:
                 doc = self.doc_of.get(source_guid)
                 if doc is None:
-                    self.warn(f"case {case.name!r} refers to an unknown or skipped source")
+                    self.warn(
+                        _("case {case.name!r} refers to an unknown or skipped source").format(
+                            case=case
+                        )
+                    )
                     continue
                 self.plan.case_sources.append((name, doc, speaker))
             for sel in case.meta.get("selections", []) or []:
@@ -561,8 +613,9 @@ class _Planner:
                     planned.add(name)
                     tally.added += 1
                 self.warn(
-                    f"source {source.name!r} has variable values; kept on the case {name!r} "
-                    "(qualcode keeps attributes on cases)"
+                    _(
+                        "source {source.name!r} has variable values; kept on the case {name!r} (qualcode keeps attributes on cases)"
+                    ).format(source=source, name=name)
                 )
                 self.plan.case_sources.append((name, doc, None))
                 self._values(name, source.values, f"source {source.name!r}")
@@ -571,7 +624,11 @@ class _Planner:
         for var_guid, value in values.items():
             attr = self.attr_of.get(var_guid)
             if attr is None:
-                self.warn(f"{what}: a value of an unknown variable {var_guid}; skipped")
+                self.warn(
+                    _("{what}: a value of an unknown variable {var_guid}; skipped").format(
+                        what=what, var_guid=var_guid
+                    )
+                )
                 continue
             self.plan.case_values.append((case, attr, value))
 
@@ -607,8 +664,9 @@ class _Planner:
                     if c.code in case_guids:
                         case = self.case_of[c.code]
                         self.warn(
-                            f"{what} points at the case {case!r}, not a code; the source is "
-                            "linked to the case instead"
+                            _(
+                                "{what} points at the case {case!r}, not a code; the source is linked to the case instead"
+                            ).format(what=what, case=case)
                         )
                         self.plan.case_sources.append((case, doc, None))
                     # else: a dangling reference, which the reader reported
@@ -621,7 +679,9 @@ class _Planner:
                     tally.how["guid"] = tally.how.get("guid", 0) + 1
                     continue
                 if c.guid in known["tombstone"]:
-                    self.report.notes.append(f"{what} was deleted in the project; not brought back")
+                    self.report.notes.append(
+                        _("{what} was deleted in the project; not brought back").format(what=what)
+                    )
                     tally.skipped += 1
                     continue
                 coder = self.coder(c.coder, what)
@@ -778,7 +838,9 @@ class _Planner:
                     kind = "project"
             else:
                 self.warn(
-                    f"note {note.name or note.guid!r} is attached to nothing; kept as a project memo"
+                    _("note {value!r} is attached to nothing; kept as a project memo").format(
+                        value=note.name or note.guid
+                    )
                 )
                 kind = "project"
             self.plan.memos.append(

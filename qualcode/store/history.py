@@ -652,17 +652,20 @@ def _replay(tx: _Tx, changes: Sequence[dict[str, Any]], *, inverse: bool, summar
     def conflict(table: str) -> ConflictError:
         what = WHAT.get(table, table.rstrip("s"))
         return ConflictError(
-            f"cannot {verb} {summary!r}: a {what} it changed has been changed since "
-            "by a later action (someone else's, or one outside your history)",
-            hint="undo or revert that change first, or make your change again by hand",
+            _(
+                "cannot {verb} {summary!r}: a {what} it changed has been changed since by a later action (someone else's, or one outside your history)"
+            ).format(verb=verb, summary=summary, what=what),
+            hint=_("undo or revert that change first, or make your change again by hand"),
         )
 
     for ch in reversed(changes) if inverse else changes:
         op = ch.get("op")
         if op not in ("insert", "delete", "update", "delete_rows") or ch.get("t") not in TABLES:
             raise ConflictError(
-                f"cannot {verb} {summary!r}: the log entry has no replayable changes",
-                hint="it was written by an older or newer qualcode",
+                _("cannot {verb} {summary!r}: the log entry has no replayable changes").format(
+                    verb=verb, summary=summary
+                ),
+                hint=_("it was written by an older or newer qualcode"),
             )
         table = TABLES[ch["t"]]
         if inverse:
