@@ -682,8 +682,10 @@ def validate_codebook_data(
             if valence is not None and valence not in VALENCES:
                 col.add(
                     (*path, "valence"),
-                    f"bad valence {valence!r} for code {code_id_s!r}",
-                    "use one of: " + ", ".join(VALENCES),
+                    _("bad valence {valence!r} for code {code!r}").format(
+                        valence=valence, code=code_id_s
+                    ),
+                    _("use one of: {v}").format(v=", ".join(VALENCES)),
                 )
             if "rules" in item and item["rules"] is not None:
                 _check_rules(col, item["rules"], (*path, "rules"), code_id_s)
@@ -786,53 +788,66 @@ def _check_relations(col: _Collector, relations: Any) -> None:
     if not isinstance(relations, list):
         col.add(
             ("relations",),
-            "'relations' must be a list of relation types",
-            "each with id, label and direction (directed or undirected)",
+            _("'relations' must be a list of relation types"),
+            _("each with id, label and direction (directed or undirected)"),
         )
         return
     seen: dict[str, int] = {}
     for i, item in enumerate(relations):
         path: Path = ("relations", i)
         if not isinstance(item, Mapping):
-            col.add(path, "a relation type must be a mapping with 'id' and 'label'")
+            col.add(path, _("a relation type must be a mapping with 'id' and 'label'"))
             continue
         for key in item:
             if key not in RELATION_FIELDS:
                 col.add(
                     (*path, str(key), "<key>"),
-                    f"unknown field {key!r} in relation type {item.get('id', '?')!r}",
-                    "allowed: " + ", ".join(RELATION_FIELDS),
+                    _("unknown field {key!r} in relation type {id!r}").format(
+                        key=key, id=item.get("id", "?")
+                    ),
+                    _("allowed: {allowed}").format(allowed=", ".join(RELATION_FIELDS)),
                 )
         rid = item.get("id")
         if not isinstance(rid, str) or not RELATION_ID_RE.match(rid):
             col.add(
                 (*path, "id") if "id" in item else path,
-                f"bad relation type id {rid!r}",
-                "use lowercase letters, digits and '_', e.g. leads_to",
+                _("bad relation type id {id!r}").format(id=rid),
+                _("use lowercase letters, digits and '_', e.g. leads_to"),
             )
         elif rid in seen:
-            col.add((*path, "id"), f"duplicate relation type id {rid!r}", "every id must be unique")
+            col.add(
+                (*path, "id"),
+                _("duplicate relation type id {id!r}").format(id=rid),
+                _("every id must be unique"),
+            )
         else:
             seen[rid] = i
         label = item.get("label")
         if label is None:
-            col.add(path, f"relation type {rid!r} has no 'label'")
+            col.add(path, _("relation type {id!r} has no 'label'").format(id=rid))
         elif isinstance(label, Mapping):
             if not label or not all(
                 isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in label.items()
             ):
                 col.add(
                     (*path, "label"),
-                    f"the label of relation type {rid!r} must map languages to texts",
+                    _("the label of relation type {id!r} must map languages to texts").format(
+                        id=rid
+                    ),
                 )
         elif not isinstance(label, str) or not label.strip():
-            col.add((*path, "label"), f"the label of relation type {rid!r} must be text")
+            col.add(
+                (*path, "label"),
+                _("the label of relation type {id!r} must be text").format(id=rid),
+            )
         direction = item.get("direction", "directed")
         if direction not in RELATION_DIRECTIONS:
             col.add(
                 (*path, "direction"),
-                f"bad direction {direction!r} for relation type {rid!r}",
-                "use directed or undirected",
+                _("bad direction {direction!r} for relation type {id!r}").format(
+                    direction=direction, id=rid
+                ),
+                _("use directed or undirected"),
             )
 
 

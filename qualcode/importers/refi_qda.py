@@ -74,7 +74,7 @@ from qualcode.core.refi import (
 )
 from qualcode.errors import InputError, Problem
 from qualcode.files import open_regular, read_limited
-from qualcode.i18n import _, plural
+from qualcode.i18n import N_, _, plural
 from qualcode.importers.zips import ZIP_ERRORS, zip_reason
 
 REFI_SUFFIXES = (".qdc", ".qdpx", ".qde")
@@ -106,6 +106,14 @@ _VALUE_TAGS = {
     "DateTimeValue": "datetime",
 }
 _DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+MEDIA_SKIPPED = {
+    "picture": (N_("picture sources"), N_("picture codings")),
+    "audio": (N_("audio sources"), N_("audio codings")),
+    "video": (N_("video sources"), N_("video codings")),
+}
+"""What the summary says was not imported, for sources of each medium."""
 
 
 @dataclass
@@ -844,7 +852,7 @@ class _Reader:
             )
             selection_refs = self.refs(el, "SelectionRef")
             if _children(el, "CodeRef"):
-                self.skip("case code references", len(_children(el, "CodeRef")))
+                self.skip(N_("case code references"), len(_children(el, "CodeRef")))
             out.append(
                 RefiCase(
                     guid=guid,
@@ -1010,7 +1018,7 @@ class _Reader:
         out: list[RefiSet] = []
         sets_el = _child(root, "Sets")
         if sets_el is not None and not len(sets_el):
-            self.warn("empty <Sets/> (the schema wants at least one set)")
+            self.warn(_("empty <Sets/> (the schema wants at least one set)"))
         for el in _children(sets_el, "Set"):
             guid = self.guid(el, "set")
             name = (el.get("name") or "").strip()
@@ -1033,7 +1041,7 @@ class _Reader:
         out: list[RefiLink] = []
         links_el = _child(root, "Links")
         if links_el is not None and not len(links_el):
-            self.warn("empty <Links/> (the schema wants at least one link)")
+            self.warn(_("empty <Links/> (the schema wants at least one link)"))
         for el in _children(links_el, "Link"):
             guid = self.guid(el, "link")
             direction = el.get("direction")
@@ -1063,7 +1071,7 @@ class _Reader:
                 areas = sum(len(_descendants(a, "Coding")) for a in _children(el, "PDFSelection"))
                 self.count("PDF area", areas)
                 if areas:
-                    self.skip("PDF area codings", areas)
+                    self.skip(N_("PDF area codings"), areas)
                 representation = _child(el, "Representation")
                 pdf_guid = self.guid(el, "source")
                 self.source_guids.add(pdf_guid)
@@ -1071,8 +1079,8 @@ class _Reader:
                 if representation is None:
                     self.count("PDF text", len(_children(el, "Coding")))
                     if _children(el, "Coding"):
-                        self.skip("PDF codings without a text", len(_children(el, "Coding")))
-                    self.skip("PDF sources without a text representation")
+                        self.skip(N_("PDF codings without a text"), len(_children(el, "Coding")))
+                    self.skip(N_("PDF sources without a text representation"))
                     continue
                 # a PDF's text representation is a text source: import it as a document
                 # under the PDF's GUID and name; the PDF's area selections cannot follow
@@ -1109,9 +1117,9 @@ class _Reader:
                     continue
                 codings = len(_descendants(el, "Coding"))
                 self.count(kind, codings)
-                self.skip(f"{kind} sources")
+                self.skip(MEDIA_SKIPPED[kind][0])
                 if codings:
-                    self.skip(f"{kind} codings", codings)
+                    self.skip(MEDIA_SKIPPED[kind][1], codings)
                 continue
             source = self.text_source(el)
             if source is not None:
@@ -1170,8 +1178,8 @@ class _Reader:
                     what=what, n_codings=n_codings
                 )
             )
-            self.skip("sources without text")
-            self.skip("codings of sources without text", n_codings)
+            self.skip(N_("sources without text"))
+            self.skip(N_("codings of sources without text"), n_codings)
             return None
         positions = SourcePositions(raw)
         parsed: list[tuple[Element, int, int]] = []
@@ -1190,8 +1198,8 @@ class _Reader:
                         end=sel.get("endPosition"),
                     )
                 )
-                self.skip("selections with bad positions")
-                self.skip("codings outside the text", len(_children(sel, "Coding")))
+                self.skip(N_("selections with bad positions"))
+                self.skip(N_("codings outside the text"), len(_children(sel, "Coding")))
                 continue
             parsed.append((sel, start, end))
         scheme, confirmed = positions.guess(
@@ -1224,7 +1232,7 @@ class _Reader:
             )
             coding_els = _children(sel, "Coding")
             if span is None:
-                self.skip("codings outside the text", len(coding_els))
+                self.skip(N_("codings outside the text"), len(coding_els))
                 continue
             s, e = span
             sel_user = self.as_guid(sel.get("creatingUser"))
@@ -1249,7 +1257,7 @@ class _Reader:
                         )
                     )
                 else:
-                    self.skip("selections without coding or memo")
+                    self.skip(N_("selections without coding or memo"))
                 continue
             for cel in coding_els:
                 coding = self._coding(cel, s, e, sel_guid, sel_user, sel, what)
@@ -1347,7 +1355,7 @@ class _Reader:
             self.violation(
                 _("{what}: coding {guid} has no CodeRef; skipped").format(what=what, guid=guid)
             )
-            self.skip("codings without a code")
+            self.skip(N_("codings without a code"))
             return None
         user = self.as_guid(cel.get("creatingUser"))
         if user:
@@ -1383,32 +1391,33 @@ class _Reader:
             for c in source.codings:
                 if c.code not in codes:
                     bad(
-                        "codings refer to a code the file does not have", f"{source.name}: {c.code}"
+                        N_("codings refer to a code the file does not have"),
+                        f"{source.name}: {c.code}",
                     )
                 for n in c.notes:
                     if n not in notes:
-                        bad("references to a missing note", n)
+                        bad(N_("references to a missing note"), n)
             for p in source.passage_notes:
                 for n in p.notes:
                     if n not in notes:
-                        bad("references to a missing note", n)
+                        bad(N_("references to a missing note"), n)
             for n in source.notes:
                 if n not in notes:
-                    bad("references to a missing note", n)
+                    bad(N_("references to a missing note"), n)
             for v in source.values:
                 if v not in variables:
-                    bad("values of a variable the file does not have", v)
+                    bad(N_("values of a variable the file does not have"), v)
         for code in project.codes:
             for n in code.notes:
                 if n not in notes:
-                    bad("references to a missing note", n)
+                    bad(N_("references to a missing note"), n)
         for n in project.project_notes:
             if n not in notes:
-                bad("references to a missing note", n)
+                bad(N_("references to a missing note"), n)
         for st in project.sets:
             for g in st.codes:
                 if g not in codes:
-                    bad("sets refer to a code the file does not have", f"{st.name}: {g}")
+                    bad(N_("sets refer to a code the file does not have"), f"{st.name}: {g}")
         known = (
             codes
             | sources
@@ -1421,23 +1430,29 @@ class _Reader:
         for link in project.links:
             for end in (link.origin, link.target):
                 if end is not None and end not in known:
-                    bad("links refer to something the file does not have", f"{link.name}: {end}")
+                    bad(
+                        N_("links refer to something the file does not have"), f"{link.name}: {end}"
+                    )
         for case in project.cases:
             for g, _speaker in case.sources:
                 if g not in sources:
-                    bad("cases refer to a source the file does not have", f"{case.name}: {g}")
+                    bad(N_("cases refer to a source the file does not have"), f"{case.name}: {g}")
             for v in case.values:
                 if v not in variables:
-                    bad("values of a variable the file does not have", v)
+                    bad(N_("values of a variable the file does not have"), v)
         if project.kind == "project":
             refs = list(self.user_refs)
             refs += [(f"note {n.name or n.guid!r}", n.author) for n in project.notes if n.author]
             refs += [("the project", project.creating_user)] if project.creating_user else []
             for what, user in refs:
                 if user and user not in users:
-                    bad("references to a user the file does not list", f"{what}: {user}")
+                    bad(N_("references to a user the file does not list"), f"{what}: {user}")
         for what, examples in dangling.items():
-            self.violation(f"{len(examples)} {what} (e.g. {examples[0]})")
+            self.violation(
+                _("{n} {what} (e.g. {example})").format(
+                    n=len(examples), what=_(what), example=examples[0]
+                )
+            )
 
     def project(self, root: Element, kind: str, default_name: str) -> RefiProject:
         read = self._project(root, kind, default_name)
@@ -1480,7 +1495,7 @@ class _Reader:
                 if not len(sets):
                     self.warn(_("empty <Sets/> (the schema wants at least one set)"))
                 else:
-                    self.skip("sets", len(_children(sets, "Set")))
+                    self.skip(N_("sets"), len(_children(sets, "Set")))
             first_meta = codes[0].meta if codes else {}
             project_meta = self.extras.get("project", {})
             codebook_meta = project_meta.get("codebook") or first_meta.get("codebook")
@@ -1531,7 +1546,7 @@ class _Reader:
         out: list[RefiGraph] = []
         graphs_el = _child(root, "Graphs")
         if graphs_el is not None and not len(graphs_el):
-            self.warn("empty <Graphs/> (the schema wants at least one element)")
+            self.warn(_("empty <Graphs/> (the schema wants at least one element)"))
         for gel in _children(graphs_el, "Graph"):
             guid = self.guid(gel, "graph")
             name = (gel.get("name") or "").strip()
@@ -1542,8 +1557,10 @@ class _Reader:
                     first = (int(el.get("firstX", "")), int(el.get("firstY", "")))
                 except ValueError:
                     self.warn(
-                        f"graph {name or guid!r}: vertex {el.get('name') or vguid!r} has no "
-                        "whole-number firstX/firstY; left out"
+                        _(
+                            "graph {graph!r}: vertex {vertex!r} has no whole-number "
+                            "firstX/firstY; left out"
+                        ).format(graph=name or guid, vertex=el.get("name") or vguid)
                     )
                     continue
                 try:

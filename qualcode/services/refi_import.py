@@ -128,7 +128,7 @@ class RefiImportReport:
             if kind in NOT_IMPORTED:
                 parts.append(
                     _("{n} {kind} (not imported: {why})").format(
-                        n=n, kind=kind, why=NOT_IMPORTED[kind]
+                        n=n, kind=_(kind), why=_(NOT_IMPORTED[kind])
                     )
                 )
                 continue
@@ -136,7 +136,7 @@ class RefiImportReport:
             skipped = max(n - t.added - t.matched, 0)
             parts.append(
                 _("{n} {kind} ({added} added, {matched} matched, {skipped} skipped)").format(
-                    n=n, kind=kind, added=t.added, matched=t.matched, skipped=skipped
+                    n=n, kind=_(kind), added=t.added, matched=t.matched, skipped=skipped
                 )
             )
         return _("codings by kind: {parts}").format(parts="; ".join(parts))
@@ -155,7 +155,7 @@ class RefiImportReport:
         if self.skipped:
             out.append(
                 _("not imported: {counts}").format(
-                    counts=", ".join(f"{n} {k}" for k, n in sorted(self.skipped.items()))
+                    counts=", ".join(f"{n} {_(k)}" for k, n in sorted(self.skipped.items()))
                 )
             )
         return out
@@ -908,16 +908,17 @@ class _Planner:
         planned: list[tuple[RefiSet, dict[str, Any]]] = []
         for st in self.refi.sets:
             meta = st.meta.get("theme") if isinstance(st.meta.get("theme"), dict) else None
-            what = f"set {st.name or st.guid!r}"
+            set_name = st.name or st.guid
             if st.sources or st.notes:
                 n = len(st.sources) + len(st.notes)
-                self.report.skipped["documents or notes in sets"] = (
-                    self.report.skipped.get("documents or notes in sets", 0) + n
-                )
+                in_sets = N_("documents or notes in sets")
+                self.report.skipped[in_sets] = self.report.skipped.get(in_sets, 0) + n
                 if not st.codes and meta is None:
                     self.warn(
-                        f"{what} holds documents or notes, not codes: skipped "
-                        "(a qualcode theme is a set of codes)"
+                        _(
+                            "set {name!r} holds documents or notes, not codes: skipped "
+                            "(a qualcode theme is a set of codes)"
+                        ).format(name=set_name)
                     )
                     tally.skipped += 1
                     continue
@@ -927,11 +928,17 @@ class _Planner:
                 continue
             if st.guid in known["tombstone"]:
                 tally.skipped += 1
-                self.report.notes.append(f"{what}: deleted in this project; not imported again")
+                self.report.notes.append(
+                    _("set {name!r}: deleted in this project; not imported again").format(
+                        name=set_name
+                    )
+                )
                 continue
             codes = [self.code_ids[g] for g in st.codes if g in self.code_ids]
             if not codes and meta is None:
-                self.warn(f"{what} has no code this import knows: skipped")
+                self.warn(
+                    _("set {name!r} has no code this import knows: skipped").format(name=set_name)
+                )
                 tally.skipped += 1
                 continue
             wanted = meta.get("id") if meta else None
@@ -961,7 +968,7 @@ class _Planner:
                 "color": color if isinstance(color, str) and parse_color(color)[0] else None,
                 "parent": meta.get("parent") if meta else None,
                 "position": meta.get("position", 0) if meta else 0,
-                "coder": self.coder(None, what),
+                "coder": self.coder(None, f"set {set_name!r}"),
                 "created": str(meta.get("created") or _now()) if meta else _now(),
                 "version": int(meta.get("version") or 1) if meta else 1,
             }
@@ -977,7 +984,11 @@ class _Planner:
                 if not isinstance(e, dict) or not isinstance(e.get("coding"), str):
                     continue
                 if e["coding"] not in codings_here:
-                    self.warn(f"{what}: a key extract's passage is not in the project; skipped")
+                    self.warn(
+                        _(
+                            "set {name!r}: a key extract's passage is not in the project; skipped"
+                        ).format(name=set_name)
+                    )
                     continue
                 ex_guid = e.get("guid") if isinstance(e.get("guid"), str) else None
                 self.plan.theme_extracts.append(
@@ -1042,7 +1053,7 @@ class _Planner:
             return None
 
         for link in self.refi.links:
-            what = f"link {link.name or link.guid!r}"
+            link_name = link.name or link.guid
             if link.guid in existing:
                 tally.matched += 1
                 tally.how["guid"] = tally.how.get("guid", 0) + 1
@@ -1052,7 +1063,11 @@ class _Planner:
                 continue
             a, b = end(link.origin), end(link.target)
             if a is None or b is None or a == b:
-                self.warn(f"{what}: one of its ends is not in the project; skipped")
+                self.warn(
+                    _("link {name!r}: one of its ends is not in the project; skipped").format(
+                        name=link_name
+                    )
+                )
                 tally.skipped += 1
                 continue
             meta = link.meta.get("relation") if isinstance(link.meta.get("relation"), dict) else {}
@@ -1130,17 +1145,23 @@ class _Planner:
             placed[key] = [x, y]
         if placed:
             self.plan.settings[POSITIONS_KEY] = dict(sorted(placed.items()))
-            self.report.notes.append(
-                f"graph {graph.name or graph.guid!r}: {len(placed)} vertices placed on the "
-                "thematic map"
-                + (
-                    f"; {missing} stand for nothing in the project and were left out"
-                    if missing
-                    else ""
-                )
+            name = graph.name or graph.guid
+            placed_line = plural(
+                len(placed),
+                "graph {name!r}: {n} vertex placed on the thematic map",
+                "graph {name!r}: {n} vertices placed on the thematic map",
+                name=name,
             )
+            if missing:
+                placed_line = plural(
+                    missing,
+                    "{line}; {n} stands for nothing in the project and was left out",
+                    "{line}; {n} stand for nothing in the project and were left out",
+                    line=placed_line,
+                )
+            self.report.notes.append(placed_line)
         if len(self.refi.graphs) > 1:
-            self.report.skipped["graphs"] = len(self.refi.graphs) - 1
+            self.report.skipped[N_("graphs")] = len(self.refi.graphs) - 1
 
 
 def _pick(value: object, allowed: set[str], default: str) -> str:
