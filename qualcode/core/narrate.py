@@ -246,13 +246,8 @@ def describe_action(kind: str, facts: Sequence[Fact], label: Label) -> str:
     if kind.startswith("theme."):
         return _theme_action(kind, facts, label)
     if kind.startswith("relation."):
-        return _(
-            {
-                "relation.add": N_("a relation"),
-                "relation.delete": N_("deleted a relation"),
-            }.get(kind, N_("the memo of a relation"))
-        )
-    return _(GENERIC.get(kind.split(".")[0], N_("a change to the project")))
+        return _(RELATION_SENTENCES.get(kind, RELATION_MEMO))
+    return _(GENERIC.get(kind.split(".")[0], CHANGE))
 
 
 def _theme_action(kind: str, facts: Sequence[Fact], label: Label) -> str:
@@ -300,6 +295,13 @@ def _theme_action(kind: str, facts: Sequence[Fact], label: Label) -> str:
     return _("edited the theme {theme}").format(theme=theme)
 
 
+RELATION_SENTENCES = {
+    "relation.add": N_("a relation"),
+    "relation.delete": N_("deleted a relation"),
+}
+"""Actions on relations (any other: an edit of a relation's memo)."""
+RELATION_MEMO = N_("the memo of a relation")
+
 GENERIC = {
     "codebook": N_("a change to the codebook"),
     "setting": N_("a project setting"),
@@ -307,6 +309,8 @@ GENERIC = {
     "team": N_("a team change"),
 }
 """Kinds without a sentence of their own (by the part before the dot)."""
+CHANGE = N_("a change to the project")
+"""Any other kind."""
 
 
 def describe_step(action: str, entries: Sequence[tuple[str, Sequence[Fact]]], label: Label) -> str:

@@ -89,7 +89,7 @@ def _read_csv(path: Path, text: str) -> AttributeTable:
                     str(path),
                     1,
                     None,
-                    "name every column",
+                    _("name every column"),
                 )
             )
     seen_headers = set()

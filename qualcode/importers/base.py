@@ -79,6 +79,6 @@ def read_transcript(
         "document name",
         limit=400,
         path=path,
-        hint="rename the file (a document is named after it)",
+        hint=_("rename the file (a document is named after it)"),
     )
     return doc

@@ -196,7 +196,7 @@ def read_codebook_text(path: Path) -> str:
         path,
         limit=MAX_CODEBOOK_BYTES,
         what="codebook file",
-        hint="a codebook is a few hundred kilobytes at most",
+        hint=_("a codebook is a few hundred kilobytes at most"),
     )
     if b"\x00" in data[:8192]:
         raise InputError(_("is a binary file, not a YAML codebook"), path=path)

@@ -119,7 +119,7 @@ def _sentence_hint(value: Any) -> int | None:
         return value
     m = re.match(r"^\s*(\d+)\s*(?:-\s*\d+\s*)?$", str(value))
     if not m:
-        raise ValueError(f"bad sentence number {value!r} (write 12 or 12-14)")
+        raise ValueError(_("bad sentence number {value!r} (write 12 or 12-14)").format(value=value))
     return int(m.group(1))
 
 
@@ -129,7 +129,9 @@ def _int_or_none(value: Any, name: str) -> int | None:
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise ValueError(f"{name!r} must be a whole number, not {value!r}") from None
+        raise ValueError(
+            _("{name!r} must be a whole number, not {value!r}").format(name=name, value=value)
+        ) from None
 
 
 def _record(
@@ -374,7 +376,7 @@ def anchor_all(
                 source,
                 first.line,
                 first.column,
-                "import the transcripts first ('qualcode documents' lists them)",
+                _("import the transcripts first ('qualcode documents' lists them)"),
             )
         )
     if problems:

@@ -54,7 +54,7 @@ def read_bytes(path: Path, *, limit: int | None = None) -> bytes:
     from qualcode.files import read_limited
 
     limit = max_bytes() if limit is None else limit
-    data = read_limited(path, limit=limit, hint="split it, or raise QUALCODE_MAX_IMPORT_BYTES")
+    data = read_limited(path, limit=limit, hint=_("split it, or raise QUALCODE_MAX_IMPORT_BYTES"))
     if not data.strip():
         raise InputError(_("file is empty"), path=path, hint=_("nothing to import"))
     return data

@@ -1714,7 +1714,7 @@ def read_refi(path: Path, *, sources: Path | None = None, validate: bool = False
     data = read_limited(
         path,
         limit=MAX_MEMBER_BYTES,
-        hint="raise QUALCODE_MAX_QDPX_MEMBER_BYTES if the file is genuine",
+        hint=_("raise QUALCODE_MAX_QDPX_MEMBER_BYTES if the file is genuine"),
     )
     if not data:
         raise InputError(_("file is empty"), path=path, hint=_("nothing to import"))

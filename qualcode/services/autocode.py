@@ -270,7 +270,7 @@ def load_codings_file(
                     str(path),
                     r.line,
                     r.column,
-                    "'qualcode codebook show' lists the codes",
+                    _("'qualcode codebook show' lists the codes"),
                 )
                 for r in unknown
             ]

@@ -540,10 +540,20 @@ class ReviewFileReport:
     def summary(self) -> str:
         """``applied N, unchanged N, conflicts N, unmatched N``."""
         a = self.applied
-        verb = "would apply" if a.dry_run else "applied"
-        return (
-            f"{verb} {a.changed}, unchanged {a.unchanged}, conflicts {len(a.conflicts)}, "
-            f"unmatched {self.unmatched}"
+        line = (
+            _(
+                "would apply {changed}, unchanged {unchanged}, conflicts {conflicts}, unmatched {unmatched}"
+            )
+            if a.dry_run
+            else _(
+                "applied {changed}, unchanged {unchanged}, conflicts {conflicts}, unmatched {unmatched}"
+            )
+        )
+        return line.format(
+            changed=a.changed,
+            unchanged=a.unchanged,
+            conflicts=len(a.conflicts),
+            unmatched=self.unmatched,
         )
 
 

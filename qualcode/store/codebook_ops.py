@@ -447,7 +447,7 @@ class CodebookOpsMixin(ProjectBase):
                 fields["memo"] = (
                     dst["memo"] + "\n\n" if dst["memo"] else ""
                 ) + f"[merged from {src['id']}] {src['memo']}"
-                carried.append("its memo")
+                carried.append(_("its memo"))
             if fields:
                 tx.update(T_CODES, {"pk": dst["pk"]}, fields)
             tx.delete(T_CODES, {"pk": src["pk"]})

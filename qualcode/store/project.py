@@ -184,7 +184,9 @@ class Project(
                     ).all()
                 )
                 blocked = [
-                    f"{i} ({counts[rows[i]['pk']]} codings)"
+                    plural(
+                        counts[rows[i]["pk"]], "{code} ({n} coding)", "{code} ({n} codings)", code=i
+                    )
                     for i in dropped
                     if counts.get(rows[i]["pk"])
                 ]
@@ -400,7 +402,9 @@ class Project(
             return ImportResult(
                 doc.name,
                 "skipped",
-                f"{doc.source_path or doc.name}: already in the project as {same.name!r}, skipped",
+                _("{path}: already in the project as {existing!r}, skipped").format(
+                    path=doc.source_path or doc.name, existing=same.name
+                ),
             )
         except BaseException:
             if staged is not None:
@@ -540,13 +544,17 @@ class Project(
                 return ImportResult(
                     doc.name,
                     "skipped",
-                    f"{doc.source_path or doc.name}: already in the project as {existing!r}, skipped",
+                    _("{path}: already in the project as {existing!r}, skipped").format(
+                        path=doc.source_path or doc.name, existing=existing
+                    ),
                 )
             if conn.execute(select(T_DOCS.c.pk).where(T_DOCS.c.name == doc.name)).first():
                 raise InputError(
-                    f"a different document named {doc.name!r} is already in the project",
+                    _("a different document named {doc.name!r} is already in the project").format(
+                        doc=doc
+                    ),
                     path=doc.source_path,
-                    hint="import it under another name, or use --replace to update it",
+                    hint=_("import it under another name, or use --replace to update it"),
                 )
             if staged is not None:
                 doc_pk, guid = staged

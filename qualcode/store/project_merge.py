@@ -55,7 +55,7 @@ from qualcode.core.project_merge import (
 from qualcode.core.project_merge_check import _first_words, sanitize, tombstone_honoured
 from qualcode.errors import InputError, ProjectError
 from qualcode.files import read_head
-from qualcode.i18n import _
+from qualcode.i18n import N_, _
 from qualcode.store import convert
 from qualcode.store.base import (
     T_ALIASES,
@@ -350,10 +350,10 @@ def _code_problem(row: dict[str, Any], aliases: list[str]) -> str | None:
     try:
         code = convert.code_from_row(row, None, tuple(aliases))
     except Exception as exc:  # their JSON fields may be anything
-        return f"its fields cannot be read ({exc.__class__.__name__})"
+        return _("its fields cannot be read ({error})").format(error=exc.__class__.__name__)
     for name, kind in (("position", int), ("version", int), ("created", str)):
         if not isinstance(row.get(name), kind) or isinstance(row.get(name), bool):
-            return f"bad {name} {row.get(name)!r}"
+            return _("bad {field} {value!r}").format(field=name, value=row.get(name))
     problems = validate_codebook_data({"version": 1, "codes": [code_to_data(code)]})
     if problems:
         return problems[0].message
@@ -445,20 +445,22 @@ class _Merge:
             if t["kind"] == "coding":
                 for c, doc in codings.get(t["guid"], ()):
                     if not tombstone_honoured(t, c, consensus):
-                        return (
-                            f"deletion by '{escape(t['coder'])}' of '{escape(c['coder'])}''s "
-                            f"coding in '{escape(str(doc))}' "
-                            f"('{_first_words(c['quote'])}') not honoured (a coder deletes "
-                            "only their own codings)"
+                        return _(
+                            "deletion by '{by}' of '{coder}''s coding in '{doc}' ('{words}') "
+                            "not honoured (a coder deletes only their own codings)"
+                        ).format(
+                            by=escape(t["coder"]),
+                            coder=escape(c["coder"]),
+                            doc=escape(str(doc)),
+                            words=_first_words(c["quote"]),
                         )
             if t["kind"] == "memo":
                 for m in memos.get(t["guid"], ()):
                     if m["author"] != t["coder"]:
-                        return (
-                            f"deletion by '{escape(t['coder'])}' of a memo by "
-                            f"'{escape(m['author'])}' not honoured (an author deletes only "
-                            "their own memos)"
-                        )
+                        return _(
+                            "deletion by '{by}' of a memo by '{author}' not honoured (an author "
+                            "deletes only their own memos)"
+                        ).format(by=escape(t["coder"]), author=escape(m["author"]))
             return None
 
         self.tombs = set()
@@ -883,21 +885,31 @@ class _Merge:
             self.r.adjudications_added += 1
 
 
+THEME_FIELD_DIFFERS = {
+    "label": N_("theme {theme!r}: its label differs on their side (ours kept)"),
+    "definition": N_("theme {theme!r}: its definition differs on their side (ours kept)"),
+    "status": N_("theme {theme!r}: its status differs on their side (ours kept)"),
+    "reason": N_("theme {theme!r}: its reason differs on their side (ours kept)"),
+    "color": N_("theme {theme!r}: its colour differs on their side (ours kept)"),
+}
+"""A shared theme's field that differs on their side (``THEME_FIELDS``), whole."""
+
+
 def _theme_problem(row: dict[str, Any]) -> str | None:
     """Why an incoming theme row cannot be merged (``None``: it can)."""
     from qualcode.core.themes import THEME_ID_RE, THEME_STATUSES
 
     if not isinstance(row.get("id"), str) or not THEME_ID_RE.match(row["id"]):
-        return "a bad id"
+        return _("a bad id")
     if row.get("status") not in THEME_STATUSES:
-        return f"an unknown status {escape(str(row.get('status')))!r}"
+        return _("an unknown status {status!r}").format(status=escape(str(row.get("status"))))
     try:
         label = convert.label_from_db(str(row.get("label")))
     except ValueError:
-        return "a label that is not JSON"
+        return _("a label that is not JSON")
     texts = [label] if isinstance(label, str) else list(label.values())
     if not texts or not all(t.strip() for t in texts):
-        return "an empty label"
+        return _("an empty label")
     return None
 
 
@@ -972,7 +984,11 @@ class _ThemeMerge:
                 continue
             problem = _theme_problem(row)
             if problem is not None:
-                self.r.refused.append(f"their theme '{escape(str(row.get('id')))}': {problem}")
+                self.r.refused.append(
+                    _("their theme '{theme}': {problem}").format(
+                        theme=escape(str(row.get("id"))), problem=problem
+                    )
+                )
                 continue
             mine = ours.get(row["guid"])
             if mine is not None:
@@ -988,14 +1004,20 @@ class _ThemeMerge:
                     self.r.themes_updated.append(mine["id"])
                 for name in kept:
                     self.r.notes.append(
-                        f"theme {mine['id']!r}: its {name} differs on their side (ours kept)"
+                        _(THEME_FIELD_DIFFERS[name]).format(theme=mine["id"])
+                        if name in THEME_FIELD_DIFFERS
+                        else _(
+                            "theme {theme!r}: its {field} differs on their side (ours kept)"
+                        ).format(theme=mine["id"], field=name)
                     )
                 continue
             new_id = free_id(row["id"], taken)
             if new_id != row["id"]:
                 self.r.notes.append(
-                    f"their theme {row['id']!r} is another theme than ours of that id: "
-                    f"added as {new_id!r}"
+                    _(
+                        "their theme {theme!r} is another theme than ours of that id: "
+                        "added as {new_id!r}"
+                    ).format(theme=row["id"], new_id=new_id)
                 )
             taken.add(new_id)
             values = {k: v for k, v in row.items() if k not in ("pk", "parent_pk")}
@@ -1022,7 +1044,9 @@ class _ThemeMerge:
             if row["pk"] not in inserted and row["pk"] not in newer:
                 if parent_of.get(ours_pk) != wanted and row["pk"] in same:
                     self.r.notes.append(
-                        f"theme {mine['id']!r}: its parent differs on their side (ours kept)"
+                        _("theme {theme!r}: its parent differs on their side (ours kept)").format(
+                            theme=mine["id"]
+                        )
                     )
                 continue
             if parent_of.get(ours_pk) == wanted:
@@ -1036,7 +1060,9 @@ class _ThemeMerge:
                 probe = parent_of.get(probe)
             if probe == ours_pk:
                 self.r.notes.append(
-                    f"theme {mine['id']!r}: their parent would make a cycle (ours kept)"
+                    _("theme {theme!r}: their parent would make a cycle (ours kept)").format(
+                        theme=mine["id"]
+                    )
                 )
                 continue
             self.tx.update(T_THEMES, {"pk": ours_pk}, {"parent_pk": wanted})
@@ -1112,7 +1138,7 @@ class _ThemeMerge:
             if row["guid"] in ours or row["guid"] in self.m.tombs:
                 continue
             if row["source_kind"] not in NODE_KINDS or row["target_kind"] not in NODE_KINDS:
-                self.r.refused.append("a relation with an unknown kind of end: refused")
+                self.r.refused.append(_("a relation with an unknown kind of end: refused"))
                 continue
             a = end(row["source_kind"], row["source_guid"])
             b = end(row["target_kind"], row["target_guid"])
