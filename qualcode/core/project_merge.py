@@ -23,7 +23,7 @@ from typing import Any
 from qualcode.core.codebook import Code, Codebook, tree_order
 from qualcode.core.model import Anchor
 from qualcode.core.spans import find_all
-from qualcode.i18n import _
+from qualcode.i18n import _, plural
 
 # ---------------------------------------------------------------------- codes
 
@@ -526,7 +526,7 @@ class ProjectMergeReport:
         if self.anchors:
             out.append(
                 _("re-anchored: {counts}").format(
-                    counts=", ".join(f"{n} {k}" for k, n in sorted(self.anchors.items()))
+                    counts=", ".join(_anchored(k, n) for k, n in sorted(self.anchors.items()))
                 )
             )
         out.append(
@@ -603,6 +603,17 @@ class ProjectMergeReport:
             out.append(_("refused: {n} (not merged; the rest was)").format(n=len(self.refused)))
             out += [_("refused: {reason}").format(reason=r) for r in self.refused]
         return out
+
+
+def _anchored(how: str, n: int) -> str:
+    """``3 exact``, ``2 moved``, ``1 needs-review`` (codings re-anchored each way)."""
+    if how == "exact":
+        return plural(n, "{n} exact", "{n} exact")
+    if how == "moved":
+        return plural(n, "{n} moved", "{n} moved")
+    if how == "needs-review":
+        return plural(n, "{n} needs-review", "{n} needs-review")
+    return f"{n} {how}"
 
 
 def _names(names: list[str]) -> str:

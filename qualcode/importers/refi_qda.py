@@ -743,7 +743,7 @@ class _Reader:
                 color, note = parse_color(el.get("color"))
                 if note:
                     self.warn(_("code {name!r}: {note}").format(name=name, note=note))
-                text, meta = self.description(el, f"code {name!r}", guid)
+                text, meta = self.description(el, _("code {name!r}").format(name=name), guid)
                 out.append(
                     RefiCode(
                         guid=guid,
@@ -818,7 +818,7 @@ class _Reader:
                         name=name, raw=raw
                     )
                 )
-            text, _meta = self.description(el, f"variable {name!r}")
+            text, _meta = self.description(el, _("variable {name!r}").format(name=name))
             out.append(RefiVariable(guid, name, type_, text))
         return out
 
@@ -838,7 +838,7 @@ class _Reader:
         for el in _children(_child(root, "Cases"), "Case"):
             guid = self.guid(el, "case")
             name = (el.get("name") or "").strip() or f"case-{guid[:8]}"
-            text, meta = self.description(el, f"case {name!r}", guid)
+            text, meta = self.description(el, _("case {name!r}").format(name=name), guid)
             speakers = {
                 (parse_guid(s.get("source")) or "", s.get("speaker"))
                 for s in meta.get("speakers", []) or []
@@ -997,7 +997,7 @@ class _Reader:
         for el in _children(notes_el, "Note"):
             guid = self.guid(el, "note")
             name = el.get("name") or ""
-            what = f"note {name or guid!r}"
+            what = _("note {name!r}").format(name=name or guid)
             text = self.read_text(el, what)
             _desc, meta = self.description(el, what, guid)
             out.append(
@@ -1022,7 +1022,9 @@ class _Reader:
         for el in _children(sets_el, "Set"):
             guid = self.guid(el, "set")
             name = (el.get("name") or "").strip()
-            description, meta = self.description(el, f"set {name or guid!r}", guid)
+            description, meta = self.description(
+                el, _("set {name!r}").format(name=name or guid), guid
+            )
             out.append(
                 RefiSet(
                     guid=guid,
@@ -1161,14 +1163,18 @@ class _Reader:
         if register:
             self.source_guids.add(guid)
         label = (el.get("name") or "").strip()
-        what = f"source {label!r}" if label else f"a source without a name ({guid})"
+        what = (
+            _("source {name!r}").format(name=label)
+            if label
+            else _("a source without a name ({guid})").format(guid=guid)
+        )
         selections = _children(el, "PlainTextSelection")
         whole = _children(el, "Coding")
         n_codings = sum(len(_children(s, "Coding")) for s in selections) + len(whole)
         self.count(kind, n_codings)
         raw = self.read_text(el, what)
         name = self.source_name(el, guid, raw)
-        what = f"source {name!r}"
+        what = _("source {name!r}").format(name=name)
         description, meta = self.description(el, what, guid)
         if raw is None:
             if self.missing_sources and self.missing_sources[-1][1] == 0:
@@ -1237,7 +1243,9 @@ class _Reader:
             s, e = span
             sel_user = self.as_guid(sel.get("creatingUser"))
             if sel_user:
-                self.user_refs.append((f"{what}: selection {sel_guid}", sel_user))
+                self.user_refs.append(
+                    (_("{what}: selection {guid}").format(what=what, guid=sel_guid), sel_user)
+                )
             if not coding_els:
                 if sel_text.strip() or sel_notes:
                     self.notices.append(
@@ -1359,7 +1367,7 @@ class _Reader:
             return None
         user = self.as_guid(cel.get("creatingUser"))
         if user:
-            self.user_refs.append((f"{what}: coding {guid}", user))
+            self.user_refs.append((_("{what}: coding {guid}").format(what=what, guid=guid), user))
         return RefiCoding(
             guid=guid,
             code=code,
@@ -1442,7 +1450,11 @@ class _Reader:
                     bad(N_("values of a variable the file does not have"), v)
         if project.kind == "project":
             refs = list(self.user_refs)
-            refs += [(f"note {n.name or n.guid!r}", n.author) for n in project.notes if n.author]
+            refs += [
+                (_("note {name!r}").format(name=n.name or n.guid), n.author)
+                for n in project.notes
+                if n.author
+            ]
             refs += [("the project", project.creating_user)] if project.creating_user else []
             for what, user in refs:
                 if user and user not in users:

@@ -603,7 +603,7 @@ class _Planner:
                 doc = self.doc_of.get(selection_source.get(sel, ""))
                 if doc is not None:
                     self.plan.case_sources.append((name, doc, None))
-            self._values(name, case.values, f"case {case.name!r}")
+            self._values(name, case.values, _("case {name!r}").format(name=case.name))
         for source in self.refi.sources:
             if source.values and source.guid in self.doc_of:
                 doc = self.doc_of[source.guid]
@@ -618,7 +618,7 @@ class _Planner:
                     ).format(source=source, name=name)
                 )
                 self.plan.case_sources.append((name, doc, None))
-                self._values(name, source.values, f"source {source.name!r}")
+                self._values(name, source.values, _("source {name!r}").format(name=source.name))
 
     def _values(self, case: str, values: Mapping[str, str | None], what: str) -> None:
         for var_guid, value in values.items():
@@ -658,7 +658,7 @@ class _Planner:
                 continue
             text = self.source_texts[source.guid]
             for c in source.codings:
-                what = f"source {source.name!r}: coding {c.guid}"
+                what = _("source {name!r}: coding {guid}").format(name=source.name, guid=c.guid)
                 code_id = self.code_ids.get(c.code)
                 if code_id is None:
                     if c.code in case_guids:
@@ -848,7 +848,9 @@ class _Planner:
                     guid=note.guid,
                     kind=str(kind),
                     target=target if kind != "project" else None,
-                    author=self.coder(note.author, f"note {note.name or note.guid!r}"),
+                    author=self.coder(
+                        note.author, _("note {name!r}").format(name=note.name or note.guid)
+                    ),
                     created=note.created or _now(),
                     updated=note.modified or note.created or _now(),
                     title=note.name,
@@ -876,7 +878,7 @@ class _Planner:
                         guid=p.guid,
                         kind="document",
                         target=doc,
-                        author=self.coder(p.author, f"source {source.name!r}"),
+                        author=self.coder(p.author, _("source {name!r}").format(name=source.name)),
                         created=p.created or _now(),
                         updated=p.created or _now(),
                         title=f"passage {p.start}–{p.end}",
@@ -968,7 +970,7 @@ class _Planner:
                 "color": color if isinstance(color, str) and parse_color(color)[0] else None,
                 "parent": meta.get("parent") if meta else None,
                 "position": meta.get("position", 0) if meta else 0,
-                "coder": self.coder(None, f"set {set_name!r}"),
+                "coder": self.coder(None, _("set {name!r}").format(name=set_name)),
                 "created": str(meta.get("created") or _now()) if meta else _now(),
                 "version": int(meta.get("version") or 1) if meta else 1,
             }

@@ -1191,7 +1191,7 @@ def open_project(
     coder = coder or default_coder()
     if engine.dialect.name != "postgresql":
         try:
-            check_name(coder, "coder name", hint="give another with --coder or QUALCODE_CODER")
+            check_name(coder, "coder name", hint=_("give another with --coder or QUALCODE_CODER"))
         except InputError:
             engine.dispose()
             raise
