@@ -204,6 +204,103 @@ def test_plural_in_both_languages(indonesian: None) -> None:
     assert plural(3, "{n} coding", "{n} codings") == "3 codings"
 
 
+def test_english_pins_english_in_its_block_only(indonesian: None) -> None:
+    """Text that is stored is written in English whatever the interface language."""
+    assert _("file not found") == "berkas tidak ditemukan"
+    with i18n.english():
+        assert _("file not found") == "file not found"
+        assert plural(2, "{n} coding", "{n} codings") == "2 codings"
+    assert _("file not found") == "berkas tidak ditemukan"
+
+
+def test_an_undo_is_logged_in_english_and_said_in_indonesian(
+    indonesian: None, demo_dir: Path
+) -> None:
+    from qualcode.store import open_project
+
+    doc = "wawancara_01_pedagang_pasar"
+    project = open_project(str(demo_dir), coder="nia")
+    try:
+        s = project.document(doc).sentences[3]
+        project.apply_coding(doc, "cost", s.start, s.end)
+        step = project.undo()
+        assert step is not None
+        said = f"diurungkan: code {doc} [{s.start}:{s.end}] with cost"
+        assert step.describe() == said
+        newest = project.actions(1)[0]
+        assert newest["kind"] == "undo"
+        assert newest["summary"] == f"undid: code {doc} [{s.start}:{s.end}] with cost"
+        assert project.undo() is None
+        from qualcode.services.history import nothing_left
+
+        assert nothing_left(project, "undo") == "tidak ada yang dapat diurungkan"
+    finally:
+        project.close()
+
+
+def test_undo_narration_of_themes_and_memos_in_indonesian(indonesian: None) -> None:
+    from qualcode.core.narrate import Fact, describe_action, describe_step
+
+    theme = Fact("theme.add", "insert", "themes", label="Antrean panjang")
+    assert describe_action("theme.add", [theme], str) == "membuat tema Antrean panjang"
+    member = Fact("theme.codes", "insert", "theme_codes", code="time", label="Antrean panjang")
+    assert describe_action("theme.codes", [member], lambda c: "Waktu tunggu") == (
+        "memasukkan Waktu tunggu ke Antrean panjang"
+    )
+    memo = Fact("memo.edit", "update", "memos", target_kind="code", target="time")
+    assert describe_action("memo.edit", [memo], lambda c: "Waktu tunggu") == (
+        "menyunting memo pada kode Waktu tunggu"
+    )
+    relation = Fact("relation.delete", "delete", "relations")
+    assert describe_step("undo", [("relation.delete", [relation])], str) == (
+        "diurungkan: menghapus sebuah relasi"
+    )
+    assert describe_step("redo", [], str) == "tidak ada yang diulangi"
+
+
+def test_a_merge_conflict_is_english_in_the_file_and_translated_on_screen(
+    indonesian: None,
+) -> None:
+    from qualcode.core.codebook_merge import MISSING, Conflict
+
+    conflict = Conflict(
+        "cost",
+        "id",
+        "id",
+        MISSING,
+        "cost",
+        "cost",
+        "both sides use the id {code_id!r} for different codes; theirs is kept as {new!r} "
+        "until you give it another id (or merge the two)",
+        None,
+        {"code_id": "cost", "new": "cost_2"},
+    )
+    assert conflict.block()["why"] == (
+        "both sides use the id 'cost' for different codes; theirs is kept as 'cost_2' "
+        "until you give it another id (or merge the two)"
+    )
+    assert conflict.describe() == (
+        "kode 'cost': id: kedua sisi memakai id 'cost' untuk kode yang berbeda; milik mereka "
+        "disimpan sebagai 'cost_2' sampai Anda memberinya id lain (atau menggabungkan "
+        "keduanya) (milik kita 'cost'; milik mereka 'cost')"
+    )
+
+
+def test_refi_summary_names_kinds_in_indonesian(indonesian: None, tmp_path: Path) -> None:
+    from qualcode.services.refi_import import RefiImportReport, Tally
+
+    report = RefiImportReport(tmp_path / "x.qdpx")
+    report.coding_kinds = {"text": 3, "PDF area": 2}
+    report.kinds = {"text": Tally(in_file=3, added=3)}
+    report.skipped = {"sets": 1, "PDF area codings": 2}
+    lines = report.lines()
+    assert lines[3] == (
+        "penandaan menurut jenis: 3 teks (3 ditambahkan, 0 dicocokkan, 0 dilewati); "
+        "2 area PDF (tidak diimpor: area halaman PDF tidak memiliki teks untuk penandaan kode)"
+    )
+    assert lines[-1] == "tidak diimpor: 2 penandaan kode pada area PDF, 1 set"
+
+
 def test_stdlib_gettext_only_at_start_up() -> None:
     """Start-up imports no Babel (the catalogs are read with the stdlib)."""
     import subprocess
