@@ -39,6 +39,11 @@ WHATS = (
 their messages."""
 
 
+def _shown(what: str) -> str:
+    """What the file is meant to be, in the interface language (one of ``WHATS``)."""
+    return _(what) if what in WHATS else what
+
+
 def _kind(mode: int) -> str:
     if stat.S_ISDIR(mode):
         return _("a folder")
@@ -60,7 +65,9 @@ def os_reason(exc: OSError) -> str:
 
 def _folder(path: Path, what: str) -> InputError:
     hint = _("name the files, e.g. folder/*.txt") if what == "file" else None
-    return InputError(_("is a folder, not a {what}").format(what=_(what)), path=path, hint=hint)
+    return InputError(
+        _("is a folder, not a {what}").format(what=_shown(what)), path=path, hint=hint
+    )
 
 
 def open_regular(path: str | os.PathLike[str], *, what: str = "file") -> BinaryIO:
@@ -95,7 +102,7 @@ def open_regular(path: str | os.PathLike[str], *, what: str = "file") -> BinaryI
             except OSError:
                 kind = _("a socket or device")
             raise InputError(
-                _("is {kind}, not a {what}; refused").format(kind=kind, what=_(what)),
+                _("is {kind}, not a {what}; refused").format(kind=kind, what=_shown(what)),
                 path=p,
                 hint=_("name a regular file"),
             ) from None
@@ -110,7 +117,7 @@ def open_regular(path: str | os.PathLike[str], *, what: str = "file") -> BinaryI
             if stat.S_ISDIR(mode):
                 raise _folder(p, what)
             raise InputError(
-                _("is {kind}, not a {what}; refused").format(kind=_kind(mode), what=_(what)),
+                _("is {kind}, not a {what}; refused").format(kind=_kind(mode), what=_shown(what)),
                 path=p,
                 hint=_("name a regular file"),
             )

@@ -273,7 +273,7 @@ def test_a_merge_conflict_is_english_in_the_file_and_translated_on_screen(
         "both sides use the id {code_id!r} for different codes; theirs is kept as {new!r} "
         "until you give it another id (or merge the two)",
         None,
-        {"code_id": "cost", "new": "cost_2"},
+        (("code_id", "cost"), ("new", "cost_2")),
     )
     assert conflict.block()["why"] == (
         "both sides use the id 'cost' for different codes; theirs is kept as 'cost_2' "

@@ -131,7 +131,7 @@ class Conflict:
             translated in :meth:`describe`).
         origin: the code's identity across the three codebooks (its base id, or
             ``+id`` for a new code); ``None`` for conflicts between two codes.
-        why_values: the values of ``why``'s placeholders.
+        why_values: the values of ``why``'s placeholders, as (name, value) pairs.
     """
 
     code: str | None
@@ -142,17 +142,17 @@ class Conflict:
     theirs: Any = None
     why: str = ""
     origin: str | None = None
-    why_values: Mapping[str, Any] = field(default_factory=dict)
+    why_values: tuple[tuple[str, Any], ...] = ()
 
     @property
     def reason(self) -> str:
         """``why`` in English, its placeholders filled (as the merged file keeps it)."""
-        return self.why.format(**self.why_values)
+        return self.why.format(**dict(self.why_values))
 
     def describe(self) -> str:
         """One line for people: where, what, and the values."""
         why = (
-            _(self.why).format(**self.why_values)
+            _(self.why).format(**dict(self.why_values))
             if self.why
             else _("changed differently on both sides")
         )
@@ -439,7 +439,15 @@ class _Merge:
         """Record a conflict; ``why`` is an English message marked with ``N_`` whose
         placeholders ``why_values`` fill."""
         conflict = Conflict(
-            None, field_name, kind, base, ours, theirs, why, ident if origin else None, why_values
+            None,
+            field_name,
+            kind,
+            base,
+            ours,
+            theirs,
+            why,
+            ident if origin else None,
+            tuple(sorted(why_values.items())),
         )
         self.conflicts.append((ident, conflict))
 

@@ -78,13 +78,15 @@ def check_name(
     where = fspath(path) if path is not None else None
     if not isinstance(value, str) or not value.strip():
         raise InputError(
-            _("the {what} is empty").format(what=_(what)), path=where, hint=hint or _("give a name")
+            _("the {what} is empty").format(what=_(what) if what in NAME_KINDS else what),
+            path=where,
+            hint=hint or _("give a name"),
         )
     bad = control_character(value)
     if bad is not None:
         raise InputError(
             _("the {what} '{value}' holds a control character ({bad}); refused").format(
-                what=_(what), value=escape(value), bad=bad
+                what=_(what) if what in NAME_KINDS else what, value=escape(value), bad=bad
             ),
             path=where,
             hint=hint or _("use letters, digits, spaces and punctuation"),
@@ -93,7 +95,10 @@ def check_name(
     if len(value) > limit:
         raise InputError(
             _("the {what} '{value}…' is {n} characters long (at most {limit})").format(
-                what=_(what), value=escape(value[:40]), n=len(value), limit=limit
+                what=_(what) if what in NAME_KINDS else what,
+                value=escape(value[:40]),
+                n=len(value),
+                limit=limit,
             ),
             path=where,
             hint=hint or _("use a shorter name"),
