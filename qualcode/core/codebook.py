@@ -1103,7 +1103,7 @@ def _check_token_attr(
     col: _Collector, attr: str, value: Any, path: Path, code_id: str | None
 ) -> None:
     name = attr.upper()
-    where = f"in a token pattern of {code_id!r}"
+    where = _("in a token pattern of {code!r}").format(code=code_id)
     if name not in PATTERN_ATTRS:
         col.add(
             (*path, "<key>"),
@@ -1150,13 +1150,12 @@ def _check_token_attr(
                 if not isinstance(arg, list) or not all(
                     isinstance(a, item) and not isinstance(a, bool) for a in arg
                 ):
-                    kind = "numbers" if item is int else "texts"
-                    col.add(
-                        ppath,
-                        _("{pred_s} for {name} {where} must be a list of {kind}").format(
-                            pred_s=pred_s, name=name, where=where, kind=kind
-                        ),
+                    line = (
+                        _("{pred_s} for {name} {where} must be a list of numbers")
+                        if item is int
+                        else _("{pred_s} for {name} {where} must be a list of texts")
                     )
+                    col.add(ppath, line.format(pred_s=pred_s, name=name, where=where))
             elif pred_s == "REGEX":
                 if not isinstance(arg, str):
                     col.add(
