@@ -22,22 +22,40 @@ from pathlib import Path
 from typing import BinaryIO
 
 from qualcode.errors import InputError
+from qualcode.i18n import N_, _
 
 CHUNK = 1 << 20
+
+WHATS = (
+    N_("file"),
+    N_("backup file"),
+    N_("codebook file"),
+    N_("codings file"),
+    N_("project file"),
+    N_("settings file"),
+    N_("workbook"),
+)
+"""What a file is meant to be (the ``what`` of the functions below), translated in
+their messages."""
+
+
+def _shown(what: str) -> str:
+    """What the file is meant to be, in the interface language (one of ``WHATS``)."""
+    return _(what) if what in WHATS else what
 
 
 def _kind(mode: int) -> str:
     if stat.S_ISDIR(mode):
-        return "a folder"
+        return _("a folder")
     if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
+        return _("a FIFO (named pipe)")
     if stat.S_ISCHR(mode):
-        return "a character device"
+        return _("a character device")
     if stat.S_ISBLK(mode):
-        return "a block device"
+        return _("a block device")
     if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
+        return _("a socket")
+    return _("not a regular file")
 
 
 def os_reason(exc: OSError) -> str:
@@ -46,8 +64,10 @@ def os_reason(exc: OSError) -> str:
 
 
 def _folder(path: Path, what: str) -> InputError:
-    hint = "name the files, e.g. folder/*.txt" if what == "file" else None
-    return InputError(f"is a folder, not a {what}", path=path, hint=hint)
+    hint = _("name the files, e.g. folder/*.txt") if what == "file" else None
+    return InputError(
+        _("is a folder, not a {what}").format(what=_shown(what)), path=path, hint=hint
+    )
 
 
 def open_regular(path: str | os.PathLike[str], *, what: str = "file") -> BinaryIO:
@@ -70,30 +90,36 @@ def open_regular(path: str | os.PathLike[str], *, what: str = "file") -> BinaryI
     try:
         fd = os.open(p, flags)
     except FileNotFoundError:
-        raise InputError("file not found", path=p, hint="check the path") from None
+        raise InputError(_("file not found"), path=p, hint=_("check the path")) from None
     except IsADirectoryError:
         raise _folder(p, what) from None
     except PermissionError:
-        raise InputError("cannot read the file (permission denied)", path=p) from None
+        raise InputError(_("cannot read the file (permission denied)"), path=p) from None
     except OSError as exc:
         if exc.errno == errno.ENXIO:  # a socket, or a device without its driver
             try:
                 kind = _kind(os.stat(p).st_mode)
             except OSError:
-                kind = "a socket or device"
+                kind = _("a socket or device")
             raise InputError(
-                f"is {kind}, not a {what}; refused", path=p, hint="name a regular file"
+                _("is {kind}, not a {what}; refused").format(kind=kind, what=_shown(what)),
+                path=p,
+                hint=_("name a regular file"),
             ) from None
         if exc.errno == errno.ELOOP:
-            raise InputError("is a symbolic link loop", path=p) from None
-        raise InputError(f"cannot read the file: {os_reason(exc)}", path=p) from None
+            raise InputError(_("is a symbolic link loop"), path=p) from None
+        raise InputError(
+            _("cannot read the file: {reason}").format(reason=os_reason(exc)), path=p
+        ) from None
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
             if stat.S_ISDIR(mode):
                 raise _folder(p, what)
             raise InputError(
-                f"is {_kind(mode)}, not a {what}; refused", path=p, hint="name a regular file"
+                _("is {kind}, not a {what}; refused").format(kind=_kind(mode), what=_shown(what)),
+                path=p,
+                hint=_("name a regular file"),
             )
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
@@ -134,14 +160,22 @@ def read_limited(
                 chunks.append(chunk)
                 total += len(chunk)
         except OSError as exc:
-            raise InputError(f"cannot read the file: {os_reason(exc)}", path=Path(path)) from None
+            raise InputError(
+                _("cannot read the file: {reason}").format(reason=os_reason(exc)), path=Path(path)
+            ) from None
         if total > limit:
             size = os.fstat(fh.fileno()).st_size
-            told = f"{size:,} bytes" if size > limit else f"more than {limit:,} bytes"
+            told = (
+                _("{size:,} bytes").format(size=size)
+                if size > limit
+                else _("more than {limit:,} bytes").format(limit=limit)
+            )
             raise InputError(
-                f"file is too large ({told}; the limit is {limit:,})",
+                _("file is too large ({told}; the limit is {limit:,})").format(
+                    told=told, limit=limit
+                ),
                 path=Path(path),
-                hint=hint or "split it, or raise the limit",
+                hint=hint or _("split it, or raise the limit"),
             )
     return b"".join(chunks)
 
@@ -156,4 +190,6 @@ def read_head(path: str | os.PathLike[str], n: int, *, what: str = "file") -> by
         try:
             return fh.read(n)
         except OSError as exc:
-            raise InputError(f"cannot read the file: {os_reason(exc)}", path=Path(path)) from None
+            raise InputError(
+                _("cannot read the file: {reason}").format(reason=os_reason(exc)), path=Path(path)
+            ) from None

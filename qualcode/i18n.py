@@ -20,6 +20,9 @@ from __future__ import annotations
 
 import gettext as _gettext
 import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 DOMAIN = "qualcode"
@@ -36,6 +39,10 @@ _chosen: str | None = None
 
 _translation: _gettext.NullTranslations | None = None
 """The catalog in use, loaded on first use."""
+
+_ENGLISH = _gettext.NullTranslations()
+_pinned = threading.local()
+"""Per thread: English pinned by :func:`english` (text that is stored, not shown)."""
 
 
 def normalize(value: str | None) -> str | None:
@@ -113,9 +120,23 @@ def language() -> str:
     return _chosen or from_environment()
 
 
+@contextmanager
+def english() -> Iterator[None]:
+    """English in this thread while the block runs, whatever the interface language:
+    for text that is stored (an action log summary) and translated when shown."""
+    before = getattr(_pinned, "on", False)
+    _pinned.on = True
+    try:
+        yield
+    finally:
+        _pinned.on = before
+
+
 def translation() -> _gettext.NullTranslations:
     """The catalog of the language in use (English: the identity)."""
     global _translation
+    if getattr(_pinned, "on", False):
+        return _ENGLISH
     if _translation is None:
         lang = language()
         if lang == "en":

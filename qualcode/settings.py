@@ -90,34 +90,40 @@ def load_settings(path: Path | None = None) -> Settings:
     try:
         data: Any = yaml.safe_load(raw.decode("utf-8-sig")) or {}
     except UnicodeDecodeError:
-        raise InputError("settings are not valid UTF-8", path=path) from None
+        raise InputError(_("settings are not valid UTF-8"), path=path) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise InputError(
-            f"settings are not valid YAML: {getattr(exc, 'problem', exc)}",
+            _("settings are not valid YAML: {problem}").format(
+                problem=getattr(exc, "problem", exc)
+            ),
             path=path,
             line=mark.line + 1 if mark else None,
             column=mark.column + 1 if mark else None,
         ) from None
     if not isinstance(data, dict):
-        raise InputError("settings must be a mapping", path=path)
+        raise InputError(_("settings must be a mapping"), path=path)
     for key in data:
         if key not in FIELDS:
             raise InputError(
-                f"unknown setting {key!r}", path=path, hint="known: " + ", ".join(FIELDS)
+                _("unknown setting {key!r}").format(key=key),
+                path=path,
+                hint=_("known: {fields}").format(fields=", ".join(FIELDS)),
             )
     keymap = data.get("keymap") or {}
     if not isinstance(keymap, dict):
-        raise InputError("'keymap' must map binding ids to keys", path=path)
+        raise InputError(_("'keymap' must map binding ids to keys"), path=path)
     widths = data.get("pane_widths") or {}
     if not isinstance(widths, dict) or any(
         k not in PANES or not isinstance(v, int) or isinstance(v, bool) or not 8 <= v <= 400
         for k, v in widths.items()
     ):
         raise InputError(
-            "'pane_widths' must map codebook and documents to columns (8-400)",
+            _("'pane_widths' must map codebook and documents to columns (8-400)"),
             path=path,
-            hint="e.g. pane_widths: {codebook: 44}; delete it to size the panes to their content",
+            hint=_(
+                "e.g. pane_widths: {codebook: 44}; delete it to size the panes to their content"
+            ),
         )
     ui = data.get("ui_language")
     from qualcode.i18n import normalize
@@ -151,7 +157,10 @@ def save_setting(key: str, value: Any, path: Path | None = None) -> Path:
         OSError: the file cannot be written.
     """
     if key not in FIELDS:
-        raise InputError(f"unknown setting {key!r}", hint="known: " + ", ".join(FIELDS))
+        raise InputError(
+            _("unknown setting {key!r}").format(key=key),
+            hint=_("known: {fields}").format(fields=", ".join(FIELDS)),
+        )
     path = path or config_dir() / "settings.yaml"
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
@@ -163,11 +172,13 @@ def save_setting(key: str, value: Any, path: Path | None = None) -> Path:
         try:
             data = yaml.load(path.read_text(encoding="utf-8"))
         except YAMLError as exc:
-            raise InputError(f"settings are not valid YAML: {exc}", path=path) from None
+            raise InputError(
+                _("settings are not valid YAML: {problem}").format(problem=exc), path=path
+            ) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise InputError("settings must be a mapping", path=path)
+        raise InputError(_("settings must be a mapping"), path=path)
     if value is None or value == {}:
         data.pop(key, None)
     else:

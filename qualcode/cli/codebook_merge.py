@@ -23,7 +23,7 @@ import click
 from qualcode.cli._base import Context, cli, clip, echo_err, fail, pass_ctx, show
 from qualcode.cli.codebook import _edited, codebook
 from qualcode.errors import NotFoundError
-from qualcode.i18n import N_, _
+from qualcode.i18n import N_, _, plural
 
 if TYPE_CHECKING:
     from qualcode.core.codebook_merge import MergeResult
@@ -157,16 +157,17 @@ def _report(
         if bits:
             parts.append(_("from {side}: ").format(side=side) + ", ".join(bits))
     n = len(result.conflicts)
-    how = f"base {base}" if base is not None else _("two-way, no base")
+    how = _("base {base}").format(base=base) if base is not None else _("two-way, no base")
     say(
         _("merged {ours} and {theirs} ({how}) into {output}: {codes} codes").format(
             ours=ours, theirs=theirs, how=how, output=output, codes=counts["codes"]
         )
         + (f"; {'; '.join(parts)}" if parts else "")
-        + _("; {n} conflict{value}").format(n=n, value="s" if n != 1 else "")
+        + "; "
+        + plural(n, "{n} conflict", "{n} conflicts")
     )
     for c in result.conflicts:
-        say(f"conflict: {c.describe()}")
+        say(_("conflict: {describe}").format(describe=c.describe()))
     if verbose or result.two_way:
         for ch in result.changes:
             say(_change_line(ch.side, ch.what, ch.code, ch.detail))
@@ -417,8 +418,11 @@ def codebook_merge_driver(
     n = len(result.conflicts)
     if n:
         echo_err(
-            _("qualcode: {n} codebook conflict{value} in {label}").format(
-                n=n, value="s" if n != 1 else "", label=label
+            plural(
+                n,
+                "qualcode: {n} codebook conflict in {label}",
+                "qualcode: {n} codebook conflicts in {label}",
+                label=label,
             )
         )
         for c in result.conflicts:

@@ -75,11 +75,20 @@ def code(
             coding, created = project.apply_coding(doc, code, s, e, memo=memo)
             out.append(coding)
             if not as_json:
-                verb = "coded" if created else _("already coded")
-                note = _("; memo set") if memo and not created else ""
+                if created:
+                    line = _("coded {doc} [{start}:{end}] {code}: {quote}")
+                elif memo:
+                    line = _("already coded {doc} [{start}:{end}] {code}: {quote}; memo set")
+                else:
+                    line = _("already coded {doc} [{start}:{end}] {code}: {quote}")
                 click.echo(
-                    f"{verb} {coding.doc} [{coding.start}:{coding.end}] {coding.code}: "
-                    f"{clip(coding.quote)}{note}"
+                    line.format(
+                        doc=coding.doc,
+                        start=coding.start,
+                        end=coding.end,
+                        code=coding.code,
+                        quote=clip(coding.quote),
+                    )
                 )
         if as_json:
             click.echo(json.dumps([c.to_json() for c in out], ensure_ascii=False, indent=2))

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from qualcode.cli._base import INT, Context, cli, echo_err, pass_ctx, show
-from qualcode.i18n import _
+from qualcode.i18n import _, plural
 
 if TYPE_CHECKING:
     from qualcode.core.model import ImportResult
@@ -477,18 +477,24 @@ def documents_delete(ctx: Context, doc: str, force: bool) -> None:
 
     with ctx.open() as project:
         gone = services.delete_document(project, doc, force=force)
-    what = [f"{gone.codings} coding{'s' if gone.codings != 1 else ''}"]
-    what.append(
-        _("{memos} memo{value}").format(memos=gone.memos, value="s" if gone.memos != 1 else "")
-    )
-    cases = (
-        _("; it was part of case {join} (kept)").format(join=", ".join(gone.cases))
-        if gone.cases
-        else ""
+    what = _("{codings} and {memos}").format(
+        codings=plural(gone.codings, "{n} coding", "{n} codings"),
+        memos=plural(gone.memos, "{n} memo", "{n} memos"),
     )
     click.echo(
-        _("deleted {doc!r} with {join}{cases}; 'qualcode undo' restores it").format(
-            doc=doc, join=" and ".join(what), cases=cases
+        plural(
+            len(gone.cases),
+            "deleted {doc!r} with {what}; it was part of case {cases} (kept); "
+            "'qualcode undo' restores it",
+            "deleted {doc!r} with {what}; it was part of the cases {cases} (kept); "
+            "'qualcode undo' restores it",
+            doc=doc,
+            what=what,
+            cases=", ".join(gone.cases),
+        )
+        if gone.cases
+        else _("deleted {doc!r} with {what}; 'qualcode undo' restores it").format(
+            doc=doc, what=what
         )
     )
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from qualcode.cli._base import INT, Context, cli, clip, echo_err, pass_ctx, show
-from qualcode.i18n import _
+from qualcode.i18n import _, plural
 
 # ---------------------------------------------------------------------- speakers
 
@@ -171,7 +171,7 @@ def search(
             after = clip(h.after, 30) if h.after.strip() else ""
             line = " ".join(p for p in (before, f"[{clip(h.text, 200)}]", after) if p)
             click.echo(f"{where}  {who}\n    {line}")
-        echo_err(_("{n} hit{value}").format(n=len(hits), value="s" if len(hits) != 1 else ""))
+        echo_err(plural(len(hits), "{n} hit", "{n} hits"))
     if not hits:
         sys.exit(1)
 

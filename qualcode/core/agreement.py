@@ -43,6 +43,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Protocol
 
+from qualcode.i18n import _
+
 Pattern = tuple[Hashable | None, ...]
 """The values one unit received, one per coder (``None``: missing)."""
 
@@ -406,10 +408,10 @@ def compute_agreement(
         ValueError: fewer than two distinct coders, or an unknown unit.
     """
     if unit not in UNIT_KINDS:
-        raise ValueError(f"unknown unit {unit!r}")
+        raise ValueError(_("unknown unit {unit!r}").format(unit=unit))
     coders = tuple(coders)
     if len(set(coders)) < 2 or len(set(coders)) != len(coders):
-        raise ValueError("agreement needs two or more distinct coders")
+        raise ValueError(_("agreement needs two or more distinct coders"))
     wanted_codes = set(codes)
     wanted_coders = set(coders)
     by_doc: dict[str, dict[str, dict[str, list[tuple[int, int]]]]] = {}

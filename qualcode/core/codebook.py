@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qualcode.errors import InputError, Problem
+from qualcode.i18n import N_, _
 
 FORMAT_VERSION = 1
 """The codebook format version this release reads and writes."""
@@ -362,7 +363,9 @@ def check_color(color: str) -> str:
         InputError: for anything but ``#RGB`` / ``#RRGGBB``.
     """
     if not COLOR_RE.match(color.strip()):
-        raise InputError(f"bad colour {color!r}", hint="write it as #RRGGBB or #RGB")
+        raise InputError(
+            _("bad colour {color!r}").format(color=color), hint=_("write it as #RRGGBB or #RGB")
+        )
     return normalize_color(color)
 
 
@@ -373,7 +376,10 @@ def check_key(key: str) -> str:
         InputError: otherwise.
     """
     if not KEY_RE.match(key):
-        raise InputError(f"bad key {key!r}", hint="a key is 1 to 3 lowercase letters or digits")
+        raise InputError(
+            _("bad key {key!r}").format(key=key),
+            hint=_("a key is 1 to 3 lowercase letters or digits"),
+        )
     return key
 
 
@@ -385,7 +391,8 @@ def check_id(code_id: str) -> str:
     """
     if not ID_RE.match(code_id):
         raise InputError(
-            f"bad code id {code_id!r}", hint="use letters, digits, '_', '-' and '.', no spaces"
+            _("bad code id {code_id!r}").format(code_id=code_id),
+            hint=_("use letters, digits, '_', '-' and '.', no spaces"),
         )
     return code_id
 
@@ -489,10 +496,10 @@ def validate_codebook_data(
         }
     col = _Collector(source, positions or {})
     if data is None:
-        col.add((), "the codebook is empty", "add a 'codes:' list")
+        col.add((), _("the codebook is empty"), _("add a 'codes:' list"))
         return col.problems
     if not isinstance(data, Mapping):
-        col.add((), "a codebook must be a mapping with a 'codes:' list")
+        col.add((), _("a codebook must be a mapping with a 'codes:' list"))
         return col.problems
     if "conflict" in data:
         _unresolved(col, ("conflict",), data["conflict"], "the codebook")
@@ -502,36 +509,38 @@ def validate_codebook_data(
         if key not in TOP_LEVEL_FIELDS:
             col.add(
                 (str(key), "<key>"),
-                f"unknown field {key!r}",
-                "allowed at the top: " + ", ".join(TOP_LEVEL_FIELDS),
+                _("unknown field {key!r}").format(key=key),
+                _("allowed at the top: {TOP_LEVEL_FIELDS}").format(
+                    TOP_LEVEL_FIELDS=", ".join(TOP_LEVEL_FIELDS)
+                ),
             )
     version = data.get("version", FORMAT_VERSION)
     if version != FORMAT_VERSION:
         col.add(
             ("version",),
-            f"unsupported codebook version {version!r}",
-            "this release reads version: 1",
+            _("unsupported codebook version {version!r}").format(version=version),
+            _("this release reads version: 1"),
         )
     for name in ("name", "description"):
         if name in data and not isinstance(data[name], str | None):
-            col.add((name,), f"{name!r} must be text")
+            col.add((name,), _("{name!r} must be text").format(name=name))
     languages = data.get("languages")
     if languages is not None and (
         not isinstance(languages, list) or not all(isinstance(x, str) for x in languages)
     ):
-        col.add(("languages",), "'languages' must be a list of language codes such as [id, en]")
+        col.add(("languages",), _("'languages' must be a list of language codes such as [id, en]"))
     if data.get("relations") is not None:
         _check_relations(col, data["relations"])
     codes = data.get("codes")
     if "codes" not in data or codes is None:
         col.add(
             ("codes",) if "codes" in data else (),
-            "the codebook has no codes",
-            "add a 'codes:' list",
+            _("the codebook has no codes"),
+            _("add a 'codes:' list"),
         )
         return col.problems
     if not isinstance(codes, list):
-        col.add(("codes",), "'codes' must be a list")
+        col.add(("codes",), _("'codes' must be a list"))
         return col.problems
 
     seen_ids: dict[str, Path] = {}
@@ -543,7 +552,7 @@ def validate_codebook_data(
         for i, item in enumerate(items):
             path = (*base, i)
             if not isinstance(item, Mapping):
-                col.add(path, "a code must be a mapping with at least 'id' and 'label'")
+                col.add(path, _("a code must be a mapping with at least 'id' and 'label'"))
                 continue
             if "conflict" in item:
                 _unresolved(col, (*path, "conflict"), item["conflict"], f"code {item.get('id')!r}")
@@ -553,22 +562,24 @@ def validate_codebook_data(
                 if key not in CODE_FIELDS:
                     col.add(
                         (*path, str(key), "<key>"),
-                        f"unknown field {key!r} in code {item.get('id', '?')!r}",
-                        "allowed: " + ", ".join(CODE_FIELDS),
+                        _("unknown field {key!r} in code {value!r}").format(
+                            key=key, value=item.get("id", "?")
+                        ),
+                        _("allowed: {CODE_FIELDS}").format(CODE_FIELDS=", ".join(CODE_FIELDS)),
                     )
             code_id = item.get("id")
             if code_id is None:
                 col.add(
                     path,
-                    "a code has no 'id'",
-                    "give every code a stable id such as time.late_letters",
+                    _("a code has no 'id'"),
+                    _("give every code a stable id such as time.late_letters"),
                 )
                 code_id_s = None
             elif not isinstance(code_id, str | int) or not ID_RE.match(str(code_id)):
                 col.add(
                     (*path, "id"),
-                    f"bad code id {code_id!r}",
-                    "use letters, digits, '_', '-' and '.', no spaces",
+                    _("bad code id {code_id!r}").format(code_id=code_id),
+                    _("use letters, digits, '_', '-' and '.', no spaces"),
                 )
                 code_id_s = None
             else:
@@ -577,15 +588,22 @@ def validate_codebook_data(
                     first = col.where(seen_ids[code_id_s])
                     col.add(
                         (*path, "id"),
-                        f"duplicate code id {code_id_s!r}, first defined on line {first[0]}",
-                        "every id must be unique",
+                        _("duplicate code id {code_id_s!r}, first defined on line {first}").format(
+                            code_id_s=code_id_s, first=first[0]
+                        ),
+                        _("every id must be unique"),
                     )
                 else:
                     seen_ids[code_id_s] = (*path, "id")
             _check_label(col, item, path, code_id_s)
             for text_field in ("description", "inclusion", "exclusion", "memo"):
                 if text_field in item and not isinstance(item[text_field], str | None):
-                    col.add((*path, text_field), f"{text_field!r} of {code_id_s!r} must be text")
+                    col.add(
+                        (*path, text_field),
+                        _("{text_field!r} of {code_id_s!r} must be text").format(
+                            text_field=text_field, code_id_s=code_id_s
+                        ),
+                    )
             if "examples" in item:
                 ex = item["examples"]
                 if isinstance(ex, str):
@@ -594,7 +612,10 @@ def validate_codebook_data(
                     isinstance(e, str) for e in ex or []
                 ):
                     col.add(
-                        (*path, "examples"), f"'examples' of {code_id_s!r} must be a list of texts"
+                        (*path, "examples"),
+                        _("'examples' of {code_id_s!r} must be a list of texts").format(
+                            code_id_s=code_id_s
+                        ),
                     )
             color = item.get("color")
             if color is not None and (
@@ -602,8 +623,10 @@ def validate_codebook_data(
             ):
                 col.add(
                     (*path, "color"),
-                    f"bad colour {color!r} for code {code_id_s!r}",
-                    "write it as #RRGGBB or #RGB",
+                    _("bad colour {color!r} for code {code_id_s!r}").format(
+                        color=color, code_id_s=code_id_s
+                    ),
+                    _("write it as #RRGGBB or #RGB"),
                 )
             key = item.get("key")
             if key is not None:
@@ -611,14 +634,18 @@ def validate_codebook_data(
                 if not KEY_RE.match(key_s):
                     col.add(
                         (*path, "key"),
-                        f"bad key {key!r} for code {code_id_s!r}",
-                        "a key is 1 to 3 lowercase letters or digits",
+                        _("bad key {key!r} for code {code_id_s!r}").format(
+                            key=key, code_id_s=code_id_s
+                        ),
+                        _("a key is 1 to 3 lowercase letters or digits"),
                     )
                 elif key_s in seen_keys:
                     col.add(
                         (*path, "key"),
-                        f"duplicate key {key_s!r}: code {code_id_s!r} and code {seen_keys[key_s]!r}",
-                        "give each code its own key",
+                        _(
+                            "duplicate key {key_s!r}: code {code_id_s!r} and code {seen_keys!r}"
+                        ).format(key_s=key_s, code_id_s=code_id_s, seen_keys=seen_keys[key_s]),
+                        _("give each code its own key"),
                     )
                 else:
                     seen_keys[key_s] = code_id_s or "?"
@@ -627,21 +654,34 @@ def validate_codebook_data(
                 if not isinstance(aliases, list) or not all(
                     isinstance(a, str) and ID_RE.match(a) for a in aliases
                 ):
-                    col.add((*path, "aliases"), f"'aliases' of {code_id_s!r} must be a list of ids")
+                    col.add(
+                        (*path, "aliases"),
+                        _("'aliases' of {code_id_s!r} must be a list of ids").format(
+                            code_id_s=code_id_s
+                        ),
+                    )
                 else:
                     for j, alias in enumerate(aliases):
                         if alias in seen_aliases and seen_aliases[alias] != code_id_s:
                             col.add(
                                 (*path, "aliases", j),
-                                f"alias {alias!r} is used by {seen_aliases[alias]!r} and {code_id_s!r}",
+                                _(
+                                    "alias {alias!r} is used by {seen_aliases!r} and {code_id_s!r}"
+                                ).format(
+                                    alias=alias,
+                                    seen_aliases=seen_aliases[alias],
+                                    code_id_s=code_id_s,
+                                ),
                             )
                         seen_aliases[alias] = code_id_s or "?"
             valence = item.get("valence")
             if valence is not None and valence not in VALENCES:
                 col.add(
                     (*path, "valence"),
-                    f"bad valence {valence!r} for code {code_id_s!r}",
-                    "use one of: " + ", ".join(VALENCES),
+                    _("bad valence {valence!r} for code {code!r}").format(
+                        valence=valence, code=code_id_s
+                    ),
+                    _("use one of: {v}").format(v=", ".join(VALENCES)),
                 )
             if "rules" in item and item["rules"] is not None:
                 _check_rules(col, item["rules"], (*path, "rules"), code_id_s)
@@ -649,9 +689,10 @@ def validate_codebook_data(
             if explicit_parent is not None and parent is not None:
                 col.add(
                     (*path, "parent"),
-                    f"code {code_id_s!r} is nested under {parent!r} and also names parent "
-                    f"{explicit_parent!r}",
-                    "use either 'children' or 'parent', not both",
+                    _(
+                        "code {code_id_s!r} is nested under {parent!r} and also names parent {explicit_parent!r}"
+                    ).format(code_id_s=code_id_s, parent=parent, explicit_parent=explicit_parent),
+                    _("use either 'children' or 'parent', not both"),
                 )
             if code_id_s is not None and code_id_s not in parents:
                 effective = (
@@ -663,7 +704,10 @@ def validate_codebook_data(
             children = item.get("children")
             if children is not None:
                 if not isinstance(children, list):
-                    col.add((*path, "children"), f"'children' of {code_id_s!r} must be a list")
+                    col.add(
+                        (*path, "children"),
+                        _("'children' of {code_id_s!r} must be a list").format(code_id_s=code_id_s),
+                    )
                 else:
                     walk(children, (*path, "children"), code_id_s)
 
@@ -671,10 +715,18 @@ def validate_codebook_data(
 
     for alias, owner in seen_aliases.items():
         if alias in seen_ids and alias != owner:
-            col.add(seen_ids[alias], f"id {alias!r} is also an alias of {owner!r}")
+            col.add(
+                seen_ids[alias],
+                _("id {alias!r} is also an alias of {owner!r}").format(alias=alias, owner=owner),
+            )
     for code_id, (parent, path) in parents.items():
         if parent is not None and parent not in seen_ids:
-            col.add(path, f"code {code_id!r} names unknown parent {parent!r}")
+            col.add(
+                path,
+                _("code {code_id!r} names unknown parent {parent!r}").format(
+                    code_id=code_id, parent=parent
+                ),
+            )
     # cycles through explicit 'parent' fields, and chains of parents too deep to show
     reported: set[str] = set()
     depth: dict[str, int] = {}
@@ -700,8 +752,10 @@ def validate_codebook_data(
                     too_deep = True
                     col.add(
                         parents[code_id][1],
-                        f"code {code_id!r} is {base + i} levels deep (at most {MAX_DEPTH})",
-                        "use a flatter codebook",
+                        _("code {code_id!r} is {base} levels deep (at most {MAX_DEPTH})").format(
+                            code_id=code_id, base=base + i, MAX_DEPTH=MAX_DEPTH
+                        ),
+                        _("use a flatter codebook"),
                     )
             continue
         if current is not None and current in chain:
@@ -711,8 +765,8 @@ def validate_codebook_data(
                 reported.add(key)
                 col.add(
                     parents[current][1],
-                    "parent cycle: " + " -> ".join([*cycle, current]),
-                    "a code cannot be its own ancestor",
+                    _("parent cycle: {value}").format(value=" -> ".join([*cycle, current])),
+                    _("a code cannot be its own ancestor"),
                 )
     col.problems.sort(key=lambda p: (p.line or 0, p.column or 0))
     return col.problems
@@ -720,7 +774,7 @@ def validate_codebook_data(
 
 """The field a merge leaves on a code (or the codebook) with an unresolved conflict."""
 
-UNRESOLVED = "unresolved merge conflict"
+UNRESOLVED = N_("unresolved merge conflict")
 """The words every refusal of an unresolved merge result starts with."""
 
 
@@ -729,53 +783,66 @@ def _check_relations(col: _Collector, relations: Any) -> None:
     if not isinstance(relations, list):
         col.add(
             ("relations",),
-            "'relations' must be a list of relation types",
-            "each with id, label and direction (directed or undirected)",
+            _("'relations' must be a list of relation types"),
+            _("each with id, label and direction (directed or undirected)"),
         )
         return
     seen: dict[str, int] = {}
     for i, item in enumerate(relations):
         path: Path = ("relations", i)
         if not isinstance(item, Mapping):
-            col.add(path, "a relation type must be a mapping with 'id' and 'label'")
+            col.add(path, _("a relation type must be a mapping with 'id' and 'label'"))
             continue
         for key in item:
             if key not in RELATION_FIELDS:
                 col.add(
                     (*path, str(key), "<key>"),
-                    f"unknown field {key!r} in relation type {item.get('id', '?')!r}",
-                    "allowed: " + ", ".join(RELATION_FIELDS),
+                    _("unknown field {key!r} in relation type {id!r}").format(
+                        key=key, id=item.get("id", "?")
+                    ),
+                    _("allowed: {allowed}").format(allowed=", ".join(RELATION_FIELDS)),
                 )
         rid = item.get("id")
         if not isinstance(rid, str) or not RELATION_ID_RE.match(rid):
             col.add(
                 (*path, "id") if "id" in item else path,
-                f"bad relation type id {rid!r}",
-                "use lowercase letters, digits and '_', e.g. leads_to",
+                _("bad relation type id {id!r}").format(id=rid),
+                _("use lowercase letters, digits and '_', e.g. leads_to"),
             )
         elif rid in seen:
-            col.add((*path, "id"), f"duplicate relation type id {rid!r}", "every id must be unique")
+            col.add(
+                (*path, "id"),
+                _("duplicate relation type id {id!r}").format(id=rid),
+                _("every id must be unique"),
+            )
         else:
             seen[rid] = i
         label = item.get("label")
         if label is None:
-            col.add(path, f"relation type {rid!r} has no 'label'")
+            col.add(path, _("relation type {id!r} has no 'label'").format(id=rid))
         elif isinstance(label, Mapping):
             if not label or not all(
                 isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in label.items()
             ):
                 col.add(
                     (*path, "label"),
-                    f"the label of relation type {rid!r} must map languages to texts",
+                    _("the label of relation type {id!r} must map languages to texts").format(
+                        id=rid
+                    ),
                 )
         elif not isinstance(label, str) or not label.strip():
-            col.add((*path, "label"), f"the label of relation type {rid!r} must be text")
+            col.add(
+                (*path, "label"),
+                _("the label of relation type {id!r} must be text").format(id=rid),
+            )
         direction = item.get("direction", "directed")
         if direction not in RELATION_DIRECTIONS:
             col.add(
                 (*path, "direction"),
-                f"bad direction {direction!r} for relation type {rid!r}",
-                "use directed or undirected",
+                _("bad direction {direction!r} for relation type {id!r}").format(
+                    direction=direction, id=rid
+                ),
+                _("use directed or undirected"),
             )
 
 
@@ -811,9 +878,11 @@ def _unresolved(col: _Collector, path: Path, block: Any, where: str) -> None:
     fields = ", ".join(str(k) for k in block) if isinstance(block, Mapping) and block else "?"
     col.add(
         (*path, "<key>"),
-        f"{UNRESOLVED} in {where}: {fields}",
-        "keep the value you want in each field (ours is there now; base and theirs are in "
-        "the block), then delete the 'conflict:' block",
+        # TRANSLATORS: starts with the translation of "unresolved merge conflict"
+        _("unresolved merge conflict in {where}: {fields}").format(where=where, fields=fields),
+        _(
+            "keep the value you want in each field (ours is there now; base and theirs are in the block), then delete the 'conflict:' block"
+        ),
     )
 
 
@@ -822,34 +891,48 @@ def _check_label(col: _Collector, item: Mapping[str, Any], path: Path, code_id: 
     if label is None or (isinstance(label, str) and not label.strip()):
         col.add(
             (*path, "label") if "label" in item else path,
-            f"code {code_id!r} has no label",
-            "add 'label: ...' or 'label: {id: ..., en: ...}'",
+            _("code {code_id!r} has no label").format(code_id=code_id),
+            _("add 'label: ...' or 'label: {id: ..., en: ...}'"),
         )
     elif isinstance(label, Mapping):
         if not label:
-            col.add((*path, "label"), f"code {code_id!r} has an empty label")
+            col.add(
+                (*path, "label"), _("code {code_id!r} has an empty label").format(code_id=code_id)
+            )
         for lang, text in label.items():
             if not isinstance(lang, str) or not re.match(r"^[a-z]{2,3}([_-][A-Za-z]{2,4})?$", lang):
                 col.add(
                     (*path, "label", str(lang), "<key>"),
-                    f"bad language {lang!r} in label of {code_id!r}",
+                    _("bad language {lang!r} in label of {code_id!r}").format(
+                        lang=lang, code_id=code_id
+                    ),
                 )
             elif not isinstance(text, str) or not text.strip():
-                col.add((*path, "label", lang), f"empty {lang!r} label for code {code_id!r}")
+                col.add(
+                    (*path, "label", lang),
+                    _("empty {lang!r} label for code {code_id!r}").format(
+                        lang=lang, code_id=code_id
+                    ),
+                )
     elif not isinstance(label, str):
-        col.add((*path, "label"), f"label of {code_id!r} must be text or {{id: ..., en: ...}}")
+        col.add(
+            (*path, "label"),
+            _("label of {code_id!r} must be text or {{id: ..., en: ...}}").format(code_id=code_id),
+        )
 
 
 def _check_rules(col: _Collector, rules: Any, path: Path, code_id: str | None) -> None:
     if not isinstance(rules, Mapping):
-        col.add(path, f"'rules' of {code_id!r} must be a mapping")
+        col.add(path, _("'rules' of {code_id!r} must be a mapping").format(code_id=code_id))
         return
     for key, value in rules.items():
         if key not in RULE_FIELDS:
             col.add(
                 (*path, str(key), "<key>"),
-                f"unknown rule field {key!r} in code {code_id!r}",
-                "allowed: " + ", ".join(RULE_FIELDS),
+                _("unknown rule field {key!r} in code {code_id!r}").format(
+                    key=key, code_id=code_id
+                ),
+                _("allowed: {RULE_FIELDS}").format(RULE_FIELDS=", ".join(RULE_FIELDS)),
             )
             continue
         if key in RULE_LIST_FIELDS:
@@ -863,13 +946,20 @@ def _check_rules(col: _Collector, rules: Any, path: Path, code_id: str | None) -
             else:
                 col.add(
                     (*path, key),
-                    f"rule {key!r} of {code_id!r} must be a list or {{id: [...], en: [...]}}",
+                    _(
+                        "rule {key!r} of {code_id!r} must be a list or {{id: [...], en: [...]}}"
+                    ).format(key=key, code_id=code_id),
                 )
                 continue
             for lang, entries in per_lang.items():
                 lpath = lang_paths[lang]
                 if not isinstance(entries, list):
-                    col.add(lpath, f"rule {key!r} of {code_id!r} for {lang!r} must be a list")
+                    col.add(
+                        lpath,
+                        _("rule {key!r} of {code_id!r} for {lang!r} must be a list").format(
+                            key=key, code_id=code_id, lang=lang
+                        ),
+                    )
                     continue
                 for j, entry in enumerate(entries):
                     epath = (*lpath, j)
@@ -877,29 +967,44 @@ def _check_rules(col: _Collector, rules: Any, path: Path, code_id: str | None) -
                         _check_pattern(col, entry, epath, code_id)
                     elif not isinstance(entry, str) or not entry.strip():
                         col.add(
-                            epath, f"rule {key!r} of {code_id!r} has an empty or non-text entry"
+                            epath,
+                            _("rule {key!r} of {code_id!r} has an empty or non-text entry").format(
+                                key=key, code_id=code_id
+                            ),
                         )
                     elif key == "regex":
                         try:
                             re.compile(entry)
                         except re.error as exc:
                             col.add(
-                                epath, f"bad regular expression {entry!r} in {code_id!r}: {exc}"
+                                epath,
+                                _("bad regular expression {entry!r} in {code_id!r}: {exc}").format(
+                                    entry=entry, code_id=code_id, exc=exc
+                                ),
                             )
         elif key == "scope" and value not in RULE_SCOPES:
             col.add(
-                (*path, key), f"bad rule scope {value!r} in {code_id!r}", "use sentence or turn"
+                (*path, key),
+                _("bad rule scope {value!r} in {code_id!r}").format(value=value, code_id=code_id),
+                _("use sentence or turn"),
             )
         elif key == "speaker" and value not in RULE_SPEAKERS:
             col.add(
                 (*path, key),
-                f"bad rule speaker {value!r} in {code_id!r}",
-                "use any, participant or interviewer",
+                _("bad rule speaker {value!r} in {code_id!r}").format(value=value, code_id=code_id),
+                _("use any, participant or interviewer"),
             )
         elif key == "match" and value not in RULE_MATCH:
-            col.add((*path, key), f"bad rule match {value!r} in {code_id!r}", "use lemma or exact")
+            col.add(
+                (*path, key),
+                _("bad rule match {value!r} in {code_id!r}").format(value=value, code_id=code_id),
+                _("use lemma or exact"),
+            )
         elif key == "min_score" and not isinstance(value, int | float):
-            col.add((*path, key), f"'min_score' of {code_id!r} must be a number")
+            col.add(
+                (*path, key),
+                _("'min_score' of {code_id!r} must be a number").format(code_id=code_id),
+            )
 
 
 # spaCy's Matcher token-pattern schema (spacy.schemas.TokenPattern), mirrored here so
@@ -969,13 +1074,20 @@ TRAINED_ATTRS = ("POS", "TAG", "MORPH", "DEP", "ENT_TYPE", "ENT_IOB", "ENT_ID", 
 
 def _check_pattern(col: _Collector, entry: Any, path: Path, code_id: str | None) -> None:
     if not isinstance(entry, list) or not entry:
-        col.add(path, f"a token pattern of {code_id!r} must be a non-empty list of token specs")
+        col.add(
+            path,
+            _("a token pattern of {code_id!r} must be a non-empty list of token specs").format(
+                code_id=code_id
+            ),
+        )
         return
     for k, token in enumerate(entry):
         if not isinstance(token, Mapping) or not token:
             col.add(
                 (*path, k),
-                f"a token spec in a pattern of {code_id!r} must be a mapping like {{LOWER: antre}}",
+                _(
+                    "a token spec in a pattern of {code_id!r} must be a mapping like {{LOWER: antre}}"
+                ).format(code_id=code_id),
             )
             continue
         for attr, value in token.items():
@@ -986,22 +1098,33 @@ def _check_token_attr(
     col: _Collector, attr: str, value: Any, path: Path, code_id: str | None
 ) -> None:
     name = attr.upper()
-    where = f"in a token pattern of {code_id!r}"
+    where = _("in a token pattern of {code!r}").format(code=code_id)
     if name not in PATTERN_ATTRS:
         col.add(
             (*path, "<key>"),
-            f"unknown token attribute {attr!r} {where}",
-            "use one of spaCy's Matcher attributes, e.g. LOWER, LEMMA, ORTH, IS_DIGIT, LIKE_NUM, OP",
+            _("unknown token attribute {attr!r} {where}").format(attr=attr, where=where),
+            _(
+                "use one of spaCy's Matcher attributes, e.g. LOWER, LEMMA, ORTH, IS_DIGIT, LIKE_NUM, OP"
+            ),
         )
     elif name == "OP":
         if not isinstance(value, str) or not (value in PATTERN_OPS or _OP_RANGE.match(value)):
-            col.add(path, f"bad OP {value!r} {where}", "use +, *, ?, !, {n}, {n,m}, {n,} or {,m}")
+            col.add(
+                path,
+                _("bad OP {value!r} {where}").format(value=value, where=where),
+                _("use +, *, ?, !, {n}, {n,m}, {n,} or {,m}"),
+            )
     elif name == "_":
         if not isinstance(value, Mapping):
-            col.add(path, f"'_' {where} must map custom attributes to values")
+            col.add(path, _("'_' {where} must map custom attributes to values").format(where=where))
     elif name in PATTERN_BOOL_ATTRS:
         if not isinstance(value, bool):
-            col.add(path, f"{name} {where} must be true or false, not {value!r}")
+            col.add(
+                path,
+                _("{name} {where} must be true or false, not {value!r}").format(
+                    name=name, where=where, value=value
+                ),
+            )
     elif isinstance(value, Mapping):
         allowed = (
             PATTERN_NUMBER_PREDICATES if name in PATTERN_NUMBER_ATTRS else PATTERN_STRING_PREDICATES
@@ -1012,39 +1135,70 @@ def _check_token_attr(
             if pred_s not in allowed:
                 col.add(
                     (*ppath, "<key>"),
-                    f"unknown predicate {pred!r} for {name} {where}",
-                    "allowed: " + ", ".join(allowed),
+                    _("unknown predicate {pred!r} for {name} {where}").format(
+                        pred=pred, name=name, where=where
+                    ),
+                    _("allowed: {allowed}").format(allowed=", ".join(allowed)),
                 )
             elif pred_s in PATTERN_LIST_PREDICATES:
                 item = int if name in PATTERN_NUMBER_ATTRS else str
                 if not isinstance(arg, list) or not all(
                     isinstance(a, item) and not isinstance(a, bool) for a in arg
                 ):
-                    kind = "numbers" if item is int else "texts"
-                    col.add(ppath, f"{pred_s} for {name} {where} must be a list of {kind}")
+                    line = (
+                        _("{pred_s} for {name} {where} must be a list of numbers")
+                        if item is int
+                        else _("{pred_s} for {name} {where} must be a list of texts")
+                    )
+                    col.add(ppath, line.format(pred_s=pred_s, name=name, where=where))
             elif pred_s == "REGEX":
                 if not isinstance(arg, str):
-                    col.add(ppath, f"REGEX for {name} {where} must be text")
+                    col.add(
+                        ppath,
+                        _("REGEX for {name} {where} must be text").format(name=name, where=where),
+                    )
                 else:
                     try:
                         re.compile(arg)
                     except re.error as exc:
-                        col.add(ppath, f"bad regular expression {arg!r} {where}: {exc}")
+                        col.add(
+                            ppath,
+                            _("bad regular expression {arg!r} {where}: {exc}").format(
+                                arg=arg, where=where, exc=exc
+                            ),
+                        )
             elif name in PATTERN_NUMBER_ATTRS:
                 if not isinstance(arg, int) or isinstance(arg, bool):
-                    col.add(ppath, f"{pred_s} for {name} {where} must be a whole number")
+                    col.add(
+                        ppath,
+                        _("{pred_s} for {name} {where} must be a whole number").format(
+                            pred_s=pred_s, name=name, where=where
+                        ),
+                    )
             elif not isinstance(arg, str):
-                col.add(ppath, f"{pred_s} for {name} {where} must be text")
+                col.add(
+                    ppath,
+                    _("{pred_s} for {name} {where} must be text").format(
+                        pred_s=pred_s, name=name, where=where
+                    ),
+                )
     elif name in PATTERN_NUMBER_ATTRS:
         if not isinstance(value, int) or isinstance(value, bool):
-            col.add(path, f"{name} {where} must be a whole number or a predicate mapping")
+            col.add(
+                path,
+                _("{name} {where} must be a whole number or a predicate mapping").format(
+                    name=name, where=where
+                ),
+            )
     elif name == "ENT_IOB":
         if value not in ("", "I", "O", "B", 0, 1, 2, 3):
-            col.add(path, f"ENT_IOB {where} must be one of I, O, B or ''")
+            col.add(path, _("ENT_IOB {where} must be one of I, O, B or ''").format(where=where))
     elif not isinstance(value, str):
         col.add(
             path,
-            f"{name} {where} must be text or a predicate mapping like {{IN: [a, b]}}, not {value!r}",
+            _(
+                "{name} {where} must be text or a predicate mapping like {{IN: [a, b]}}, not {value!r}"
+            ).format(name=name, where=where, value=value),
         )
 
 

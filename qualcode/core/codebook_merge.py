@@ -54,10 +54,35 @@ from qualcode.core.diff import (
     rules_from_fields,
 )
 from qualcode.core.neardup import DEFAULT_THRESHOLD, NearDuplicate, find_near_duplicates
+from qualcode.i18n import N_, _, plural
 
 OURS = "ours"
 THEIRS = "theirs"
 BOTH = "both"
+
+_SUB_CODE_KEPT_IT = {
+    (OURS, THEIRS): N_(
+        "deleted in ours, but theirs put sub-code {sub} under it: delete this block to keep "
+        "the code, or move its sub-codes and delete it"
+    ),
+    (THEIRS, OURS): N_(
+        "deleted in theirs, but ours put sub-code {sub} under it: delete this block to keep "
+        "the code, or move its sub-codes and delete it"
+    ),
+}
+_SUB_CODE_KEPT_IT_ANY = N_(
+    "deleted in {by}, but {keeper} put sub-code {sub} under it: delete this block to keep "
+    "the code, or move its sub-codes and delete it"
+)
+"""A parent deleted on one side while the other put a sub-code under it (the rare
+other combinations name the sides as the merge's words do)."""
+
+SIDE_VALUE = {
+    "base": N_("base {value}"),
+    "ours": N_("ours {value}"),
+    "theirs": N_("theirs {value}"),
+}
+"""A conflict's value on each side, as :meth:`Conflict.describe` shows it."""
 
 
 class _Missing:
@@ -101,9 +126,12 @@ class Conflict:
         base: the base value (:data:`MISSING` when there is no base).
         ours: our value (the one the result holds).
         theirs: their value.
-        why: what happened, in words.
+        why: what happened, in words: an English message (a catalog msgid) with
+            ``{placeholders}`` filled from ``why_values`` (English in the merged file,
+            translated in :meth:`describe`).
         origin: the code's identity across the three codebooks (its base id, or
             ``+id`` for a new code); ``None`` for conflicts between two codes.
+        why_values: the values of ``why``'s placeholders, as (name, value) pairs.
     """
 
     code: str | None
@@ -114,10 +142,20 @@ class Conflict:
     theirs: Any = None
     why: str = ""
     origin: str | None = None
+    why_values: tuple[tuple[str, Any], ...] = ()
+
+    @property
+    def reason(self) -> str:
+        """``why`` in English, its placeholders filled (as the merged file keeps it)."""
+        return self.why.format(**dict(self.why_values))
 
     def describe(self) -> str:
         """One line for people: where, what, and the values."""
-        where = f"code {self.code!r}" if self.code is not None else "the codebook"
+        why = (
+            _(self.why).format(**dict(self.why_values))
+            if self.why
+            else _("changed differently on both sides")
+        )
         sides = [("base", self.base), ("ours", self.ours), ("theirs", self.theirs)]
         sides = [(name, v) for name, v in sides if v is not MISSING]
         texts = [v for _, v in sides if isinstance(v, str)]
@@ -127,15 +165,19 @@ class Conflict:
             same = len(_common_prefix(texts))
             cut = same - 12 if same > 30 else 0
         values = [
-            f"{name} "
-            + (
-                describe_value("…" + v[cut:], 40)
+            _(SIDE_VALUE[name]).format(
+                value=describe_value("…" + v[cut:], 40)
                 if cut and isinstance(v, str)
                 else describe_value(v, 40)
             )
             for name, v in sides
         ]
-        text = f"{where}: {self.field}: {self.why or 'changed differently on both sides'}"
+        if self.code is not None:
+            text = _("code {code!r}: {field}: {why}").format(
+                code=self.code, field=self.field, why=why
+            )
+        else:
+            text = _("the codebook: {field}: {why}").format(field=self.field, why=why)
         return text + " (" + "; ".join(values) + ")"
 
     def block(self) -> dict[str, Any]:
@@ -146,7 +188,7 @@ class Conflict:
         out["ours"] = plain(self.ours)
         out["theirs"] = plain(self.theirs)
         if self.why:
-            out["why"] = self.why
+            out["why"] = self.reason
         return out
 
     def to_json(self) -> dict[str, Any]:
@@ -392,9 +434,20 @@ class _Merge:
         theirs: Any = None,
         why: str = "",
         origin: bool = True,
+        **why_values: Any,
     ) -> None:
+        """Record a conflict; ``why`` is an English message marked with ``N_`` whose
+        placeholders ``why_values`` fill."""
         conflict = Conflict(
-            None, field_name, kind, base, ours, theirs, why, ident if origin else None
+            None,
+            field_name,
+            kind,
+            base,
+            ours,
+            theirs,
+            why,
+            ident if origin else None,
+            tuple(sorted(why_values.items())),
         )
         self.conflicts.append((ident, conflict))
 
@@ -432,15 +485,17 @@ class _Merge:
                 return ov, OURS
             kind = "add" if not self.two_way else "edit"
         why = (
-            "both sides gave it a new id: keep one as its id and list the others under "
-            "aliases, so that codings made with them still resolve"
+            N_(
+                "both sides gave it a new id: keep one as its id and list the others under "
+                "aliases, so that codings made with them still resolve"
+            )
             if name == "id"
-            else "changed differently on both sides"
+            else N_("changed differently on both sides")
             if bv is not MISSING
             else (
-                "different values on the two sides"
+                N_("different values on the two sides")
                 if self.two_way
-                else "added on both sides with different content"
+                else N_("added on both sides with different content")
             )
         )
         self._conflict(ident, name, kind, base=bv, ours=ov, theirs=tv, why=why)
@@ -471,7 +526,7 @@ class _Merge:
             b, o, t = groups[ident]
             self._merge_group(ident, b, o, t)
         suggestions, applied = self._near_duplicates()
-        for _ in range(len(self.nodes) + len(self.removed) + 2):
+        for _round in range(len(self.nodes) + len(self.removed) + 2):
             if not (self._restore_parents() or self._break_cycles()):
                 break
         self._unique_ids()
@@ -553,8 +608,16 @@ class _Merge:
                 "delete",
                 ours=edited if side == OURS else "deleted",
                 theirs=edited if side == THEIRS else "deleted",
-                why=f"deleted in {other}, {edited} in {side}: delete this block to keep the "
-                "code, or delete the code",
+                why=N_(
+                    "deleted in theirs, changed {fields} in ours: delete this block to keep "
+                    "the code, or delete the code"
+                )
+                if side == OURS
+                else N_(
+                    "deleted in ours, changed {fields} in theirs: delete this block to keep "
+                    "the code, or delete the code"
+                ),
+                fields=", ".join(changed),
             )
             return
         detail = self._merged_into(b.id, other)
@@ -757,9 +820,10 @@ class _Merge:
                     "delete",
                     ours="deleted" if by in (OURS, BOTH) else "kept, with a sub-code under it",
                     theirs="deleted" if by in (THEIRS, BOTH) else "kept, with a sub-code under it",
-                    why=f"deleted in {by if by != BOTH else 'both'}, but {keeper} put "
-                    f"sub-code {node.id} under it: delete this block to keep the code, or "
-                    "move its sub-codes and delete it",
+                    why=_SUB_CODE_KEPT_IT.get((by, keeper), _SUB_CODE_KEPT_IT_ANY),
+                    by=by,
+                    keeper=keeper,
+                    sub=node.id,
                 )
                 changed = True
                 continue
@@ -771,7 +835,8 @@ class _Merge:
                 base=node.parents[0],
                 ours=node.parents[1],
                 theirs=node.parents[2],
-                why=f"its parent {parent.lstrip(_NEW)} is gone; it is at the top level for now",
+                why=N_("its parent {parent} is gone; it is at the top level for now"),
+                parent=parent.lstrip(_NEW),
             )
             node.parent = None
             changed = True
@@ -811,7 +876,10 @@ class _Merge:
                 base=node.parents[0],
                 ours=node.parents[1],
                 theirs=node.parents[2],
-                why=f"the two sides' moves make a cycle ({names}); it stays where the base had it",
+                why=N_(
+                    "the two sides' moves make a cycle ({names}); it stays where the base had it"
+                ),
+                names=names,
             )
             node.parent = base_parent
             reverted = True
@@ -824,7 +892,10 @@ class _Merge:
                 base=node.parents[0],
                 ours=node.parents[1],
                 theirs=node.parents[2],
-                why=f"the two sides' moves make a cycle ({names}); it is at the top level for now",
+                why=N_(
+                    "the two sides' moves make a cycle ({names}); it is at the top level for now"
+                ),
+                names=names,
             )
             node.parent = None
         return True
@@ -853,9 +924,13 @@ class _Merge:
                     "id",
                     ours=code_id,
                     theirs=code_id,
-                    why=f"both sides use the id {code_id!r} for different codes; theirs is "
-                    f"kept as {new!r} until you give it another id (or merge the two)",
+                    why=N_(
+                        "both sides use the id {code_id!r} for different codes; theirs is "
+                        "kept as {new!r} until you give it another id (or merge the two)"
+                    ),
                     origin=False,
+                    code_id=code_id,
+                    new=new,
                 )
                 node.id = new
 
@@ -874,10 +949,15 @@ class _Merge:
                         "alias",
                         ours=alias,
                         theirs=alias,
-                        why=f"{alias!r} is the id of code {ids[alias].id!r} and an alias of "
-                        f"{node.id!r} (one side merged or renamed it, the other kept it): "
-                        "keep the alias or the code",
+                        why=N_(
+                            "{alias!r} is the id of code {code!r} and an alias of {owner!r} "
+                            "(one side merged or renamed it, the other kept it): keep the "
+                            "alias or the code"
+                        ),
                         origin=False,
+                        alias=alias,
+                        code=ids[alias].id,
+                        owner=node.id,
                     )
                     continue
                 kept.append(alias)
@@ -897,9 +977,14 @@ class _Merge:
                     "alias",
                     ours=alias,
                     theirs=alias,
-                    why=f"{alias!r} is an alias of {keeper.id!r} in ours and of {node.id!r} in "
-                    "theirs (each side merged it elsewhere): keep it on one code",
+                    why=N_(
+                        "{alias!r} is an alias of {ours_code!r} in ours and of {theirs_code!r} "
+                        "in theirs (each side merged it elsewhere): keep it on one code"
+                    ),
                     origin=False,
+                    alias=alias,
+                    ours_code=keeper.id,
+                    theirs_code=node.id,
                 )
 
     def _unique_keys(self) -> None:
@@ -922,9 +1007,14 @@ class _Merge:
                     "key",
                     ours=key,
                     theirs=key,
-                    why=f"key {key!r} is given to {keeper.id!r} and to {node.id!r}: "
-                    "give this code another key",
+                    why=N_(
+                        "key {key!r} is given to {first!r} and to {second!r}: give this code "
+                        "another key"
+                    ),
                     origin=False,
+                    key=key,
+                    first=keeper.id,
+                    second=node.id,
                 )
 
     # ------------------------------------------------------------------ output
@@ -949,7 +1039,17 @@ class _Merge:
                 )
             origin = c.origin
             out.append(
-                Conflict(self._final_id(ident), c.field, c.kind, base, ours, theirs, c.why, origin)
+                Conflict(
+                    self._final_id(ident),
+                    c.field,
+                    c.kind,
+                    base,
+                    ours,
+                    theirs,
+                    c.why,
+                    origin,
+                    c.why_values,
+                )
             )
         return out
 
@@ -1041,7 +1141,7 @@ class _Merge:
                     base=_relation_data(bv),
                     ours=_relation_data(ov),
                     theirs=_relation_data(tv),
-                    why="removed on one side and changed on the other",
+                    why=N_("removed on one side and changed on the other"),
                 )
                 out.append(present)
                 continue
@@ -1210,6 +1310,15 @@ FOLDED_RULE_LISTS = ("keywords", "phrases", "regex")
 are reported, not added: they would veto or widen the target's matches)."""
 
 
+def _rule_count(name: str, n: int) -> str:
+    """``3 keywords``, ``1 phrase``, ``2 regex`` (entries of a rule list carried over)."""
+    if name == "keywords":
+        return plural(n, "{n} keyword", "{n} keywords")
+    if name == "phrases":
+        return plural(n, "{n} phrase", "{n} phrases")
+    return plural(n, "{n} regex", "{n} regex")
+
+
 def merged_from(source: Code, lang: str | None = None) -> str:
     """The line that introduces a merged code's description in the target's."""
     return f"Merged from {source.id} ({source.label_in(lang)}):"
@@ -1251,7 +1360,7 @@ def fold_code(target: Code, source: Code, *, lang: str | None = None) -> FoldedC
                 merged[key] = tuple(have)
         lists[name] = merged
         if added:
-            carried.append(f"{added} {name.rstrip('s') if added == 1 else name}")
+            carried.append(_rule_count(name, added))
     rules: Rules | None = replace(
         dst, keywords=lists["keywords"], phrases=lists["phrases"], regex=lists["regex"]
     )
@@ -1260,31 +1369,49 @@ def fold_code(target: Code, source: Code, *, lang: str | None = None) -> FoldedC
     examples = list(target.examples)
     new_examples = [e for e in source.examples if e not in examples]
     if new_examples:
-        carried.append(f"{len(new_examples)} example{'s' * (len(new_examples) != 1)}")
+        carried.append(plural(len(new_examples), "{n} example", "{n} examples"))
     examples += new_examples
     description = target.description
     if source.description.strip() and source.description.strip() not in description:
         block = f"{merged_from(source, lang)}\n{source.description.strip()}"
         description = f"{description.rstrip()}\n\n{block}" if description.strip() else block
-        carried.append("its description")
+        carried.append(_("its description"))
     src_name = source.id
 
     def differs(what: str, theirs: object, ours: object) -> None:
         if theirs not in (None, "", (), {}) and theirs != ours:
             not_carried.append(
-                f"{what} of {src_name} not carried over: {describe_value(theirs)} "
-                f"(kept {target.id}'s: {describe_value(ours) if ours not in (None, '') else 'none'})"
+                _(
+                    "{what} of {src_name} not carried over: {theirs} (kept {target.id}'s: {ours})"
+                ).format(
+                    what=_(what),
+                    src_name=src_name,
+                    theirs=describe_value(theirs),
+                    target=target,
+                    ours=describe_value(ours),
+                )
+                if ours not in (None, "")
+                else _(
+                    "{what} of {src_name} not carried over: {theirs} (kept {target.id}'s: {value})"
+                ).format(
+                    what=_(what),
+                    src_name=src_name,
+                    theirs=describe_value(theirs),
+                    target=target,
+                    value=_("none"),
+                )
             )
 
     if source.label_in(lang) != target.label_in(lang) or source.labels() != target.labels():
         not_carried.append(
-            f"label of {src_name} not carried over: {describe_value(source.label)} "
-            f"(its id stays as an alias of {target.id})"
+            _(
+                "label of {src_name} not carried over: {label} (its id stays as an alias of {target.id})"
+            ).format(src_name=src_name, label=describe_value(source.label), target=target)
         )
-    differs("inclusion", source.inclusion, target.inclusion)
-    differs("exclusion", source.exclusion, target.exclusion)
-    differs("colour", source.color, target.color)
-    differs("key", source.key, target.key)
+    differs(N_("inclusion"), source.inclusion, target.inclusion)
+    differs(N_("exclusion"), source.exclusion, target.exclusion)
+    differs(N_("colour"), source.color, target.color)
+    differs(N_("key"), source.key, target.key)
     for name in ("negative", "patterns"):
         theirs = {
             k: tuple(i for i in v if i not in getattr(dst, name).get(k, ()))
@@ -1294,16 +1421,26 @@ def fold_code(target: Code, source: Code, *, lang: str | None = None) -> FoldedC
         if theirs:
             shown = theirs["*"] if set(theirs) == {"*"} else theirs
             not_carried.append(
-                f"rules.{name} of {src_name} not carried over: {describe_value(plain(shown))} "
-                f"(they would change what {target.id} matches)"
+                _(
+                    "rules.{name} of {src_name} not carried over: {shown} (they would change what {target.id} matches)"
+                ).format(
+                    name=name, src_name=src_name, shown=describe_value(plain(shown)), target=target
+                )
             )
     if source.rules is not None:
         for name in ("scope", "speaker", "match", "min_score"):
             theirs_v, ours_v = getattr(src, name), getattr(dst, name)
             if theirs_v != ours_v and theirs_v != getattr(Rules(), name):
                 not_carried.append(
-                    f"rules.{name} of {src_name} not carried over: {theirs_v!r} "
-                    f"(kept {target.id}'s: {ours_v!r})"
+                    _(
+                        "rules.{name} of {src_name} not carried over: {theirs_v!r} (kept {target.id}'s: {ours_v!r})"
+                    ).format(
+                        name=name,
+                        src_name=src_name,
+                        theirs_v=theirs_v,
+                        target=target,
+                        ours_v=ours_v,
+                    )
                 )
     folded = replace(
         target,

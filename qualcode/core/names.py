@@ -14,6 +14,7 @@ import unicodedata
 from os import PathLike, fspath
 
 from qualcode.errors import InputError
+from qualcode.i18n import N_, _
 
 _BIDI = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029" + _BIDI + "]")
@@ -46,6 +47,10 @@ def escape(text: str) -> str:
     return "".join(one(ch) if ch == "\\" or CONTROL.fullmatch(ch) else ch for ch in text)
 
 
+NAME_KINDS = (N_("coder name"), N_("document name"))
+"""What :func:`check_name` checks (its ``what``), translated in its messages."""
+
+
 def check_name(
     value: str,
     what: str,
@@ -72,19 +77,30 @@ def check_name(
     """
     where = fspath(path) if path is not None else None
     if not isinstance(value, str) or not value.strip():
-        raise InputError(f"the {what} is empty", path=where, hint=hint or "give a name")
+        raise InputError(
+            _("the {what} is empty").format(what=_(what) if what in NAME_KINDS else what),
+            path=where,
+            hint=hint or _("give a name"),
+        )
     bad = control_character(value)
     if bad is not None:
         raise InputError(
-            f"the {what} '{escape(value)}' holds a control character ({bad}); refused",
+            _("the {what} '{value}' holds a control character ({bad}); refused").format(
+                what=_(what) if what in NAME_KINDS else what, value=escape(value), bad=bad
+            ),
             path=where,
-            hint=hint or "use letters, digits, spaces and punctuation",
+            hint=hint or _("use letters, digits, spaces and punctuation"),
         )
     value = unicodedata.normalize("NFC", value)
     if len(value) > limit:
         raise InputError(
-            f"the {what} '{escape(value[:40])}…' is {len(value)} characters long (at most {limit})",
+            _("the {what} '{value}…' is {n} characters long (at most {limit})").format(
+                what=_(what) if what in NAME_KINDS else what,
+                value=escape(value[:40]),
+                n=len(value),
+                limit=limit,
+            ),
             path=where,
-            hint=hint or "use a shorter name",
+            hint=hint or _("use a shorter name"),
         )
     return value

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from qualcode.core.codebook import Label as CodeLabel
 from qualcode.core.codebook import label_text
-from qualcode.i18n import _, plural
+from qualcode.i18n import N_, _, plural
 
 PASSAGE_WORDS = 32
 """At most this many characters of a passage's first words."""
@@ -94,14 +94,31 @@ def labeller(
     return label
 
 
-def _memo_subject(fact: Fact, label: Label) -> str:
-    if fact.target_kind == "document" and fact.target:
-        return f"the document {fact.target}"
-    if fact.target_kind == "code" and fact.target:
-        return f"the code {label(fact.target)}"
-    if fact.target_kind == "case" and fact.target:
-        return f"the case {fact.target}"
-    return "the project"
+MEMO_SENTENCES = {
+    ("memo.add", "document"): N_("memo on the document {name}"),
+    ("memo.add", "code"): N_("memo on the code {name}"),
+    ("memo.add", "case"): N_("memo on the case {name}"),
+    ("memo.add", "project"): N_("memo on the project"),
+    ("memo.edit", "document"): N_("edited the memo on the document {name}"),
+    ("memo.edit", "code"): N_("edited the memo on the code {name}"),
+    ("memo.edit", "case"): N_("edited the memo on the case {name}"),
+    ("memo.edit", "project"): N_("edited the memo on the project"),
+    ("memo.delete", "document"): N_("deleted the memo on the document {name}"),
+    ("memo.delete", "code"): N_("deleted the memo on the code {name}"),
+    ("memo.delete", "case"): N_("deleted the memo on the case {name}"),
+    ("memo.delete", "project"): N_("deleted the memo on the project"),
+}
+"""A memo action by its subject, as whole sentences (for the translations)."""
+
+
+def _memo_sentence(kind: str, fact: Fact | None, label: Label) -> str:
+    """``memo on the code Waktu tunggu lama``, ``edited the memo on the project``."""
+    subject, name = "project", ""
+    if fact is not None and fact.target and fact.target_kind in ("document", "code", "case"):
+        subject = fact.target_kind
+        name = label(fact.target) if subject == "code" else fact.target
+    verb = kind if kind in ("memo.add", "memo.edit") else "memo.delete"
+    return _(MEMO_SENTENCES[(verb, subject)]).format(name=name)
 
 
 def _first(facts: Sequence[Fact], what: str, op: str | None = None) -> Fact | None:
@@ -157,7 +174,7 @@ def describe_action(kind: str, facts: Sequence[Fact], label: Label) -> str:
             )
         if len(added) > 1:
             return plural(len(added), "coded {n} passage", "coded {n} passages")
-        return "coded {passage} with {code}".format(
+        return _("coded {passage} with {code}").format(
             passage=passage(coding.quote or ""), code=label(coding.code or "")
         )
     if kind == "uncode" and coding is not None:
@@ -168,51 +185,45 @@ def describe_action(kind: str, facts: Sequence[Fact], label: Label) -> str:
                 "removed {n} codings from {passage}",
                 passage=passage(coding.quote or ""),
             )
-        return "removed {code} from {passage}".format(
+        return _("removed {code} from {passage}").format(
             code=label(coding.code or ""), passage=passage(coding.quote or "")
         )
     if kind == "memo.coding" and coding is not None:
-        return "memo on {code} at {passage}".format(
+        return _("memo on {code} at {passage}").format(
             code=label(coding.code or ""), passage=passage(coding.quote or "")
         )
     if kind.startswith("memo."):
-        memo = _first(facts, "memos")
-        subject = _memo_subject(memo, label) if memo is not None else "the project"
-        if kind == "memo.add":
-            return f"memo on {subject}"
-        if kind == "memo.edit":
-            return f"edited the memo on {subject}"
-        return f"deleted the memo on {subject}"
+        return _memo_sentence(kind, _first(facts, "memos"), label)
     if kind == "codebook.add" and code is not None:
-        return "added the code {code}".format(code=label(code.code or ""))
+        return _("added the code {code}").format(code=label(code.code or ""))
     if kind == "codebook.edit" and code is not None:
         name = label(code.code or "")
         if "label" in code.fields:
-            return f"renamed the code {name}"
+            return _("renamed the code {code}").format(code=name)
         if "color" in code.fields:
-            return f"recoloured the code {name}"
+            return _("recoloured the code {code}").format(code=name)
         if "key" in code.fields:
-            return f"changed the key of {name}"
-        return f"edited the code {name}"
+            return _("changed the key of {code}").format(code=name)
+        return _("edited the code {code}").format(code=name)
     if kind == "codebook.move" and code is not None:
         if code.other:
-            return "moved {code} under {parent}".format(
+            return _("moved {code} under {parent}").format(
                 code=label(code.code or ""), parent=label(code.other)
             )
-        return "moved {code} to the top level".format(code=label(code.code or ""))
+        return _("moved {code} to the top level").format(code=label(code.code or ""))
     if kind == "codebook.merge" and code is not None:
         alias = _first(facts, "code_aliases", "insert")
         if alias is not None and alias.code:
-            return "merged {code} into {target}".format(
+            return _("merged {code} into {target}").format(
                 code=label(code.code or ""), target=label(alias.code)
             )
-        return "merged {code} into another code".format(code=label(code.code or ""))
+        return _("merged {code} into another code").format(code=label(code.code or ""))
     if kind == "codebook.delete" and code is not None:
-        return "deleted the code {code}".format(code=label(code.code or ""))
+        return _("deleted the code {code}").format(code=label(code.code or ""))
     if kind == "codebook.set-id" and code is not None:
-        return "changed the id of {code}".format(code=label(code.code or ""))
+        return _("changed the id of {code}").format(code=label(code.code or ""))
     if kind == "codebook.split" and code is not None:
-        return "split {code}".format(code=label(code.code or ""))
+        return _("split {code}").format(code=label(code.code or ""))
     if kind == "recode" and coding is not None:
         return plural(
             n_codings,
@@ -227,71 +238,79 @@ def describe_action(kind: str, facts: Sequence[Fact], label: Label) -> str:
             "rejected {n} suggestions",
         )
     if kind.startswith("review") and coding is not None:
-        return "review of {passage}".format(passage=passage(coding.quote or ""))
+        return _("review of {passage}").format(passage=passage(coding.quote or ""))
     if kind.startswith("case"):
-        return "changed the cases"
+        return _("changed the cases")
     if kind == "team.done" and coding is None:
-        return "marked a document done"
+        return _("marked a document done")
     if kind.startswith("theme."):
         return _theme_action(kind, facts, label)
     if kind.startswith("relation."):
-        return {
-            "relation.add": "a relation",
-            "relation.delete": "deleted a relation",
-        }.get(kind, "the memo of a relation")
-    return GENERIC.get(kind.split(".")[0], "a change to the project")
+        return _(RELATION_SENTENCES.get(kind, RELATION_MEMO))
+    return _(GENERIC.get(kind.split(".")[0], CHANGE))
 
 
 def _theme_action(kind: str, facts: Sequence[Fact], label: Label) -> str:
     """A change to the themes: the theme by its name, codes by their labels."""
     named = [f for f in facts if f.label]
-    theme = label_text(named[0].label, None) if named and named[0].label else "a theme"
+    theme = label_text(named[0].label, None) if named and named[0].label else _("a theme")
     if kind == "theme.codes":
         members = [f for f in facts if f.what == "theme_codes" and f.code]
         added = [f for f in members if f.op == "insert"]
         gone = [f for f in members if f.op == "delete"]
         if len(added) == 1 and not gone:
-            return "put {code} into {theme}".format(code=label(added[0].code or ""), theme=theme)
+            return _("put {code} into {theme}").format(code=label(added[0].code or ""), theme=theme)
         if added and not gone:
             return plural(
                 len(added), "put {n} code into {theme}", "put {n} codes into {theme}", theme=theme
             )
         if len(gone) == 1:
-            return "took {code} out of {theme}".format(code=label(gone[0].code or ""), theme=theme)
+            return _("took {code} out of {theme}").format(
+                code=label(gone[0].code or ""), theme=theme
+            )
         return plural(
             len(gone), "took {n} code out of {theme}", "took {n} codes out of {theme}", theme=theme
         )
     if kind == "theme.extracts":
         ops = {f.op for f in facts if f.what == "theme_extracts"}
         if ops == {"insert"}:
-            return f"a key extract of {theme}"
+            return _("a key extract of {theme}").format(theme=theme)
         if "delete" in ops:
-            return f"removed a key extract of {theme}"
-        return f"the order of the key extracts of {theme}"
+            return _("removed a key extract of {theme}").format(theme=theme)
+        return _("the order of the key extracts of {theme}").format(theme=theme)
     theme_rows = [f for f in facts if f.what == "themes"]
     fields = {x for f in theme_rows for x in f.fields}
     if kind == "theme.add":
-        return f"made the theme {theme}"
+        return _("made the theme {theme}").format(theme=theme)
     if kind == "theme.delete":
-        return f"deleted the theme {theme}"
+        return _("deleted the theme {theme}").format(theme=theme)
     if kind == "theme.move":
-        return f"moved the theme {theme}"
+        return _("moved the theme {theme}").format(theme=theme)
     if kind == "theme.status":
-        return f"the status of {theme}"
+        return _("the status of {theme}").format(theme=theme)
     if "label" in fields:
-        return f"renamed the theme {theme}"
+        return _("renamed the theme {theme}").format(theme=theme)
     if "definition" in fields:
-        return f"the definition of {theme}"
-    return f"edited the theme {theme}"
+        return _("the definition of {theme}").format(theme=theme)
+    return _("edited the theme {theme}").format(theme=theme)
 
+
+RELATION_SENTENCES = {
+    "relation.add": N_("a relation"),
+    "relation.delete": N_("deleted a relation"),
+}
+"""Actions on relations (any other: an edit of a relation's memo)."""
+RELATION_MEMO = N_("the memo of a relation")
 
 GENERIC = {
-    "codebook": "a change to the codebook",
-    "setting": "a project setting",
-    "speakers": "the speaker roles",
-    "team": "a team change",
+    "codebook": N_("a change to the codebook"),
+    "setting": N_("a project setting"),
+    "speakers": N_("the speaker roles"),
+    "team": N_("a team change"),
 }
 """Kinds without a sentence of their own (by the part before the dot)."""
+CHANGE = N_("a change to the project")
+"""Any other kind."""
 
 
 def describe_step(action: str, entries: Sequence[tuple[str, Sequence[Fact]]], label: Label) -> str:
@@ -307,7 +326,7 @@ def describe_step(action: str, entries: Sequence[tuple[str, Sequence[Fact]]], la
         of codings of one code reads ``undid: coded 5 passages with …``.
     """
     if not entries:
-        return "undid nothing" if action == "undo" else "redid nothing"
+        return _("undid nothing") if action == "undo" else _("redid nothing")
     kinds = {k for k, _f in entries}
     facts = [f for _k, fs in entries for f in fs]
     if kinds == {"import"} and imported_documents(facts):
@@ -328,8 +347,8 @@ def describe_step(action: str, entries: Sequence[tuple[str, Sequence[Fact]]], la
             else ""
         )
     if action == "undo":
-        return f"undid: {what}{more}"
-    return f"redid: {what}{more}"
+        return _("undid: {what}{more}").format(what=what, more=more)
+    return _("redid: {what}{more}").format(what=what, more=more)
 
 
 def imported_documents(facts: Iterable[Fact]) -> list[str]:

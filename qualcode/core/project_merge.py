@@ -23,6 +23,7 @@ from typing import Any
 from qualcode.core.codebook import Code, Codebook, tree_order
 from qualcode.core.model import Anchor
 from qualcode.core.spans import find_all
+from qualcode.i18n import _, plural
 
 # ---------------------------------------------------------------------- codes
 
@@ -138,7 +139,11 @@ def union_codebooks(
         matched_twice.setdefault(ours_id, []).append(theirs_id)
     for ours_id, theirs_ids in matched_twice.items():
         if len(theirs_ids) > 1:
-            notes.append(f"their codes {', '.join(theirs_ids)} all match our {ours_id!r}")
+            notes.append(
+                _("their codes {theirs_ids} all match our {ours_id!r}").format(
+                    theirs_ids=", ".join(theirs_ids), ours_id=ours_id
+                )
+            )
     conflicts: list[FieldConflict] = []
     for code in theirs.codes:
         if code.id not in matches:
@@ -159,7 +164,11 @@ def union_codebooks(
         parent = matches.get(code.parent, code.parent) if code.parent else None
         key = code.key
         if key and key in used_keys:
-            notes.append(f"their code {code.id!r} keeps no key: {key!r} is ours already")
+            notes.append(
+                _("their code {code.id!r} keeps no key: {key!r} is ours already").format(
+                    code=code, key=key
+                )
+            )
             key = None
         if key:
             used_keys.add(key)
@@ -444,32 +453,94 @@ class ProjectMergeReport:
         )
 
     def lines(self) -> list[str]:
-        """The report for the user, one fact per line."""
-        verb = "would add" if self.dry_run else "added"
+        """The report for the user, one fact per line (whole sentences, each in a dry
+        run's "would add" and a merge's "added" form, for the translations)."""
+        dry = self.dry_run
+        docs = dict(
+            added=len(self.documents_added),
+            same=len(self.documents_same),
+            reanchored=len(self.documents_reanchored),
+        )
+        codes = dict(
+            added=len(self.codes_added),
+            names=f" ({', '.join(self.codes_added)})" if self.codes_added else "",
+            aliases=len(self.aliases_added),
+            fields=len(self.code_conflicts),
+        )
+        codings = dict(
+            added=self.codings_added,
+            merged=self.codings_updated,
+            identical=self.codings_identical,
+            deleted=self.codings_deleted,
+            tombstoned=self.codings_tombstoned,
+        )
+        memos = dict(
+            added=self.memos_added,
+            updated=self.memos_updated,
+            deleted=self.memos_deleted,
+            comments=self.comments_added,
+            marks=self.marks_changed,
+        )
+        code_line = (
+            _(
+                "codes: {added} would add{names}, {aliases} aliases, {fields} differing "
+                "fields (ours kept)"
+            )
+            if dry
+            else _(
+                "codes: {added} added{names}, {aliases} aliases, {fields} differing fields "
+                "(ours kept)"
+            )
+        ).format(**codes)
+        if self.codes_deleted:
+            code_line = _("{line}, {n} deleted ({names})").format(
+                line=code_line, n=len(self.codes_deleted), names=", ".join(self.codes_deleted)
+            )
         out = [
-            f"documents: {len(self.documents_added)} {verb}, {len(self.documents_same)} the same, "
-            f"{len(self.documents_reanchored)} with a different text (codings re-anchored)",
-            f"codes: {len(self.codes_added)} {verb}"
-            + (f" ({', '.join(self.codes_added)})" if self.codes_added else "")
-            + f", {len(self.aliases_added)} aliases, {len(self.code_conflicts)} differing fields "
-            "(ours kept)"
-            + (
-                f", {len(self.codes_deleted)} deleted ({', '.join(self.codes_deleted)})"
-                if self.codes_deleted
-                else ""
-            ),
-            f"codings: {self.codings_added} {verb}, {self.codings_updated} merged, "
-            f"{self.codings_identical} identical stored once, {self.codings_deleted} deleted "
-            f"(deleted on their side), {self.codings_tombstoned} not added (deleted on one side)",
+            (
+                _(
+                    "documents: {added} would add, {same} the same, {reanchored} with a "
+                    "different text (codings re-anchored)"
+                )
+                if dry
+                else _(
+                    "documents: {added} added, {same} the same, {reanchored} with a "
+                    "different text (codings re-anchored)"
+                )
+            ).format(**docs),
+            code_line,
+            (
+                _(
+                    "codings: {added} would add, {merged} merged, {identical} identical stored "
+                    "once, {deleted} deleted (deleted on their side), {tombstoned} not added "
+                    "(deleted on one side)"
+                )
+                if dry
+                else _(
+                    "codings: {added} added, {merged} merged, {identical} identical stored "
+                    "once, {deleted} deleted (deleted on their side), {tombstoned} not added "
+                    "(deleted on one side)"
+                )
+            ).format(**codings),
         ]
         if self.anchors:
             out.append(
-                "re-anchored: " + ", ".join(f"{n} {k}" for k, n in sorted(self.anchors.items()))
+                _("re-anchored: {counts}").format(
+                    counts=", ".join(_anchored(k, n) for k, n in sorted(self.anchors.items()))
+                )
             )
         out.append(
-            f"memos: {self.memos_added} {verb}, {self.memos_updated} updated, "
-            f"{self.memos_deleted} deleted; review comments: {self.comments_added} {verb}; "
-            f"done marks: {self.marks_changed} changed"
+            (
+                _(
+                    "memos: {added} would add, {updated} updated, {deleted} deleted; review "
+                    "comments: {comments} would add; done marks: {marks} changed"
+                )
+                if dry
+                else _(
+                    "memos: {added} added, {updated} updated, {deleted} deleted; review "
+                    "comments: {comments} added; done marks: {marks} changed"
+                )
+            ).format(**memos)
         )
         if (
             self.themes_added
@@ -480,31 +551,74 @@ class ProjectMergeReport:
             or self.relations_added
             or self.theme_rows_deleted
         ):
+            themes = dict(
+                added=len(self.themes_added),
+                added_names=_names(self.themes_added),
+                updated=len(self.themes_updated),
+                updated_names=_names(self.themes_updated),
+                deleted=len(self.themes_deleted),
+                deleted_names=_names(self.themes_deleted),
+                members=self.theme_codes_added,
+                extracts=self.extracts_added,
+                relations=self.relations_added,
+                removed=self.theme_rows_deleted,
+            )
             out.append(
-                f"themes: {len(self.themes_added)} {verb}"
-                + (f" ({', '.join(self.themes_added)})" if self.themes_added else "")
-                + f", {len(self.themes_updated)} updated"
-                + (f" ({', '.join(self.themes_updated)})" if self.themes_updated else "")
-                + f", {len(self.themes_deleted)} deleted"
-                + (f" ({', '.join(self.themes_deleted)})" if self.themes_deleted else "")
-                + f"; member codes: {self.theme_codes_added} {verb}; key extracts: "
-                f"{self.extracts_added} {verb}; relations: {self.relations_added} {verb}; "
-                f"{self.theme_rows_deleted} members, extracts or relations deleted"
+                (
+                    _(
+                        "themes: {added} would add{added_names}, {updated} updated"
+                        "{updated_names}, {deleted} deleted{deleted_names}; member codes: "
+                        "{members} would add; key extracts: {extracts} would add; relations: "
+                        "{relations} would add; {removed} members, extracts or relations deleted"
+                    )
+                    if dry
+                    else _(
+                        "themes: {added} added{added_names}, {updated} updated{updated_names}, "
+                        "{deleted} deleted{deleted_names}; member codes: {members} added; key "
+                        "extracts: {extracts} added; relations: {relations} added; {removed} "
+                        "members, extracts or relations deleted"
+                    )
+                ).format(**themes)
             )
         if self.coders_added or self.cases_added:
+            people = dict(
+                coders=", ".join(self.coders_added) or "-",
+                cases=", ".join(self.cases_added) or "-",
+            )
             out.append(
-                f"coders {verb}: {', '.join(self.coders_added) or '-'}; "
-                f"cases {verb}: {', '.join(self.cases_added) or '-'}"
+                (
+                    _("coders would add: {coders}; cases would add: {cases}")
+                    if dry
+                    else _("coders added: {coders}; cases added: {cases}")
+                ).format(**people)
             )
         for c in self.code_conflicts:
             out.append(
-                f"differs: {c.code}.{c.field}: ours {_show(c.ours)}, theirs {_show(c.theirs)}"
+                _("differs: {code}.{field}: ours {ours}, theirs {theirs}").format(
+                    code=c.code, field=c.field, ours=_show(c.ours), theirs=_show(c.theirs)
+                )
             )
-        out += [f"note: {n}" for n in self.notes]
+        out += [_("note: {note}").format(note=n) for n in self.notes]
         if self.refused:
-            out.append(f"refused: {len(self.refused)} (not merged; the rest was)")
-            out += [f"refused: {r}" for r in self.refused]
+            out.append(_("refused: {n} (not merged; the rest was)").format(n=len(self.refused)))
+            out += [_("refused: {reason}").format(reason=r) for r in self.refused]
         return out
+
+
+def _anchored(how: str, n: int) -> str:
+    """``3 exact``, ``2 moved``, ``1 needs-review`` (codings re-anchored each way)."""
+    if how == "exact":
+        return plural(n, "{n} exact", "{n} exact")
+    if how == "moved":
+        return plural(n, "{n} moved", "{n} moved")
+    if how == "needs-review":
+        return plural(n, "{n} needs-review", "{n} needs-review")
+    return f"{n} {how}"
+
+
+def _names(names: list[str]) -> str:
+    """`` (a, b)`` after a count, or nothing."""
+    return f" ({', '.join(names)})" if names else ""
 
 
 def _show(value: object) -> str:

@@ -30,6 +30,7 @@ from qualcode.core.codebook import ID_RE
 from qualcode.core.model import Anchor, Origin, Review, Status
 from qualcode.core.names import control_character, escape
 from qualcode.core.team import DECISIONS
+from qualcode.i18n import _, plural
 
 Row = dict[str, Any]
 Rows = dict[str, list[Row]]
@@ -167,7 +168,11 @@ def _refuse_docs(rows: Rows, refused: list[str]) -> dict[int, int]:
         if problem:
             name = doc.get("name")
             shown = escape(name) if isinstance(name, str) else repr(name)
-            refused.append(f"document {shown!r}: {problem}; refused with everything in it")
+            refused.append(
+                _("document {shown!r}: {problem}; refused with everything in it").format(
+                    shown=shown, problem=problem
+                )
+            )
             continue
         text = doc["text"]
         # never trusted: computed again from the text
@@ -200,7 +205,9 @@ def _refuse_codes(
         if problem is None and not ID_RE.match(str(a.get("alias"))):
             problem = f"alias '{escape(str(a.get('alias')))}' is not a valid id"
         if problem:
-            refused.append(f"{problem}; refused (their code keeps its other names)")
+            refused.append(
+                _("{problem}; refused (their code keeps its other names)").format(problem=problem)
+            )
             continue
         aliases.setdefault(a.get("code_pk"), []).append(a["alias"])
         alias_rows.append(a)
@@ -221,7 +228,9 @@ def _refuse_codes(
             problem = "its id is used twice"
         if problem:
             shown = escape(str(code.get("id")))
-            refused.append(f"code {shown!r}: {problem}; refused")
+            refused.append(
+                _("code {shown!r}: {problem}; refused").format(shown=shown, problem=problem)
+            )
             continue
         ok.add(code["pk"])
         ids.add(str(code.get("id")))
@@ -247,7 +256,11 @@ def _refuse_codes(
                 changed = True
             elif bad:
                 ok.discard(pk)
-                refused.append(f"code '{escape(str(by_pk[pk].get('id')))}': {bad}; refused")
+                refused.append(
+                    _("code '{value}': {bad}; refused").format(
+                        value=escape(str(by_pk[pk].get("id"))), bad=bad
+                    )
+                )
                 changed = True
     rows["codes"] = [c for c in rows.get("codes", []) if c.get("pk") in ok]
     rows["code_aliases"] = [a for a in alias_rows if a.get("code_pk") in ok]
@@ -291,16 +304,34 @@ def sanitize(
         problem = coding_problem(c, lengths[c["document_pk"]])
         if problem:
             refused.append(
-                f"coding of '{escape(str(code_ids[c['code_pk']]))}' in "
-                f"'{escape(doc_names[c['document_pk']])}' by '{escape(str(c.get('coder')))}' "
-                f"('{_first_words(c.get('quote'))}'): {problem}; refused"
+                _(
+                    "coding of '{code_ids}' in '{doc_names}' by '{coder}' ('{quote}'): {problem}; refused"
+                ).format(
+                    code_ids=escape(str(code_ids[c["code_pk"]])),
+                    doc_names=escape(doc_names[c["document_pk"]]),
+                    coder=escape(str(c.get("coder"))),
+                    quote=_first_words(c.get("quote")),
+                    problem=problem,
+                )
             )
             continue
         kept.append(c)
     if lost_to_doc:
-        refused.append(f"{lost_to_doc} coding(s) in refused documents not added")
+        refused.append(
+            plural(
+                lost_to_doc,
+                "{n} coding in refused documents not added",
+                "{n} codings in refused documents not added",
+            )
+        )
     for _pk, n in sorted(lost_to_code.items(), key=lambda kv: str(kv[0])):
-        refused.append(f"{n} coding(s) of a refused or unknown code not added")
+        refused.append(
+            plural(
+                n,
+                "{n} coding of a refused or unknown code not added",
+                "{n} codings of a refused or unknown code not added",
+            )
+        )
     out["codings"] = kept
 
     def keep(table: str, check: Callable[[Row], str | None], what: Callable[[Row], str]) -> None:
@@ -308,7 +339,7 @@ def sanitize(
         for r in out.get(table, []):
             problem = check(r)
             if problem:
-                refused.append(f"{what(r)}: {problem}; refused")
+                refused.append(_("{r}: {problem}; refused").format(r=what(r), problem=problem))
             else:
                 good.append(r)
         out[table] = good

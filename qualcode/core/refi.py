@@ -32,6 +32,7 @@ from typing import Any
 
 from qualcode.core.codebook import Code
 from qualcode.core.model import Coding, ImportedDocument, Memo, SentenceSpan
+from qualcode.i18n import N_, _
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 """The namespace of ``project.qde``."""
@@ -161,15 +162,16 @@ class RefiCoding:
     """``text`` (a text source) or ``PDF text`` (a PDF's text representation)."""
 
 
-CODING_KINDS = ("text", "PDF text", "PDF area", "picture", "audio", "video")
-"""The kinds of codings an exchange file holds, by what they select."""
+CODING_KINDS = (N_("text"), N_("PDF text"), N_("PDF area"), N_("picture"), N_("audio"), N_("video"))
+"""The kinds of codings an exchange file holds, by what they select (marked: the
+import summary names them translated)."""
 NOT_IMPORTED = {
-    "PDF area": "an area of a PDF page has no text for a coding",
-    "picture": "a picture has no text for a coding",
-    "audio": "a recording has no text for a coding (qualcode codes transcripts)",
-    "video": "a recording has no text for a coding (qualcode codes transcripts)",
+    "PDF area": N_("an area of a PDF page has no text for a coding"),
+    "picture": N_("a picture has no text for a coding"),
+    "audio": N_("a recording has no text for a coding (qualcode codes transcripts)"),
+    "video": N_("a recording has no text for a coding (qualcode codes transcripts)"),
 }
-"""Why codings of a kind do not come in."""
+"""Why codings of a kind do not come in (translated when shown)."""
 
 
 @dataclass(frozen=True)
@@ -450,18 +452,22 @@ def parse_color(value: str | None) -> tuple[str | None, str | None]:
     m = _HEX.match(v)
     if m and (v.startswith("#") or len(m.group(1)) in (6, 8)) and not v.isdigit():
         digits = m.group(1).lower()
-        note = None if v.startswith("#") else f"colour {v!r} has no '#'"
+        note = None if v.startswith("#") else _("colour {v!r} has no '#'").format(v=v)
         if len(digits) == 3:
             return "#" + "".join(ch * 2 for ch in digits), note
         if len(digits) == 6:
             return "#" + digits, note
         if len(digits) == 4:
-            return "#" + "".join(ch * 2 for ch in digits[:3]), f"colour {v!r} has an alpha channel"
+            return "#" + "".join(ch * 2 for ch in digits[:3]), _(
+                "colour {v!r} has an alpha channel"
+            ).format(v=v)
         if len(digits) == 8:
             if digits.startswith("ff") and not digits.endswith("ff"):
-                return "#" + digits[2:], f"colour {v!r} has an alpha channel (read as #AARRGGBB)"
-            return "#" + digits[:6], f"colour {v!r} has an alpha channel"
-        return None, f"colour {v!r} is not a colour, ignored"
+                return "#" + digits[2:], _(
+                    "colour {v!r} has an alpha channel (read as #AARRGGBB)"
+                ).format(v=v)
+            return "#" + digits[:6], _("colour {v!r} has an alpha channel").format(v=v)
+        return None, _("colour {v!r} is not a colour, ignored").format(v=v)
     m = _RGB_FN.match(v)
     if m:
         channels: list[int] = []
@@ -469,14 +475,16 @@ def parse_color(value: str | None) -> tuple[str | None, str | None]:
             try:
                 number = float(part.rstrip("%"))
             except ValueError:
-                return None, f"colour {v!r} is not a colour, ignored"
+                return None, _("colour {v!r} is not a colour, ignored").format(v=v)
             if part.endswith("%"):
                 number = number * 255 / 100
             channels.append(max(0, min(255, round(number))))
-        return "#" + "".join(f"{c:02x}" for c in channels), f"colour {v!r} written as rgb(...)"
+        return "#" + "".join(f"{c:02x}" for c in channels), _(
+            "colour {v!r} written as rgb(...)"
+        ).format(v=v)
     if v.isdigit() and int(v) <= 0xFFFFFF:
-        return f"#{int(v):06x}", f"colour {v!r} written as a number"
-    return None, f"colour {v!r} is not a colour, ignored"
+        return f"#{int(v):06x}", _("colour {v!r} written as a number").format(v=v)
+    return None, _("colour {v!r} is not a colour, ignored").format(v=v)
 
 
 # --------------------------------------------------------------------- metadata block
@@ -498,9 +506,9 @@ def split_meta(text: str | None) -> tuple[str, dict[str, Any], str | None]:
     try:
         meta = json.loads(raw)
     except ValueError:
-        return text, {}, "a qualcode metadata block is not valid JSON; kept as text"
+        return text, {}, _("a qualcode metadata block is not valid JSON; kept as text")
     if not isinstance(meta, dict):
-        return text, {}, "a qualcode metadata block is not a JSON object; kept as text"
+        return text, {}, _("a qualcode metadata block is not a JSON object; kept as text")
     body = text[:index]
     if body.endswith("\n\n"):
         body = body[:-2]
@@ -543,9 +551,9 @@ def read_extras(text: str | None) -> tuple[dict[str, dict[str, Any]], str | None
     try:
         data = json.loads(text)
     except ValueError:
-        return {}, "the qualcode-extras instruction is not valid JSON; ignored"
+        return {}, _("the qualcode-extras instruction is not valid JSON; ignored")
     if not isinstance(data, dict) or not isinstance(data.get("items"), dict):
-        return {}, "the qualcode-extras instruction has no items; ignored"
+        return {}, _("the qualcode-extras instruction has no items; ignored")
     items = {str(k).lower(): v for k, v in data["items"].items() if isinstance(v, dict)}
     return items, None
 
@@ -595,12 +603,12 @@ class PositionScheme:
         """What differs from the standard, in words."""
         parts = []
         if self.crlf_as_one:
-            parts.append("each Windows line break (CRLF) counted as one character")
+            parts.append(_("each Windows line break (CRLF) counted as one character"))
         if self.utf16:
-            parts.append("UTF-16 units (an emoji counted as two)")
+            parts.append(_("UTF-16 units (an emoji counted as two)"))
         if self.inclusive_end:
-            parts.append("end positions inclusive")
-        return "; ".join(parts) or "the standard's (code points, end exclusive)"
+            parts.append(_("end positions inclusive"))
+        return "; ".join(parts) or _("the standard's (code points, end exclusive)")
 
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
@@ -820,7 +828,11 @@ def plan_code_import(
         plan.matched[code.guid] = how
         used.add(target.id)
         if how == "name":
-            plan.notes.append(f"code {code.name!r} matched the project's {target.id!r} by name")
+            plan.notes.append(
+                _("code {code.name!r} matched the project's {target.id!r} by name").format(
+                    code=code, target=target
+                )
+            )
 
     for code in incoming:
         hit = by_guid.get(code.guid)
@@ -874,7 +886,11 @@ def plan_code_import(
             )
         new_id = unique_id(wanted, taken)
         if new_id != wanted and meta_id:
-            plan.notes.append(f"code id {wanted!r} is taken in the project; imported as {new_id!r}")
+            plan.notes.append(
+                _("code id {wanted!r} is taken in the project; imported as {new_id!r}").format(
+                    wanted=wanted, new_id=new_id
+                )
+            )
         plan.ids[code.guid] = new_id
         plan.added.append(code)
         plan.parents[new_id] = parent_id

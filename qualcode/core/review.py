@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from qualcode.core.model import Coding, Review
+from qualcode.i18n import N_, _
 
 VERDICTS = (Review.APPROVED.value, Review.DISPUTED.value, Review.UNREVIEWED.value)
 """What a reviewer can set (``unreviewed`` withdraws a verdict)."""
@@ -199,28 +200,33 @@ def plan_reviews(
     for e in entries:
         state = states.get(e.guid)
         if state is None:
-            about = f" (\u201c{_clip(e.quote)}\u201d)" if e.quote else ""
-            out.append(
-                Decision(
-                    e,
-                    UNMATCHED,
-                    message=f"no coding with guid {e.guid!r}{about}: deleted since the "
-                    "export, or the sheet is from another project",
+            message = (
+                _(
+                    "no coding with guid {guid!r} (\u201c{quote}\u201d): deleted since the "
+                    "export, or the sheet is from another project"
                 )
-            )
+                if e.quote
+                else _(
+                    "no coding with guid {guid!r}: deleted since the export, or the sheet is "
+                    "from another project"
+                )
+            ).format(guid=e.guid, quote=_clip(e.quote))
+            out.append(Decision(e, UNMATCHED, message=message))
             continue
         mismatch = _code_mismatch(e, state, code_of)
         if mismatch:
-            out.append(Decision(e, UNMATCHED, message=f"{passage(state)} {mismatch}"))
+            out.append(Decision(e, UNMATCHED, message=mismatch))
             continue
         if e.sheet and e.exported is None and not overwrite and (e.verdict or e.comment):
             out.append(
                 Decision(
                     e,
                     UNMATCHED,
-                    message=f"{passage(state)} was not in the sheet when it was exported "
-                    "(a row added, or its guid edited, since); not applied (--overwrite "
-                    "applies it as it is)",
+                    message=_(
+                        "{passage} was not in the sheet when it was exported "
+                        "(a row added, or its guid edited, since); not applied (--overwrite "
+                        "applies it as it is)"
+                    ).format(passage=passage(state)),
                 )
             )
             continue
@@ -237,14 +243,16 @@ def _code_mismatch(e: ReviewEntryIn, state: CodingState, code_of: Mapping[str, s
     """Why the row is not about this coding as it is coded now, or ``None``."""
     x = e.exported
     if x is not None and x.code and code_of.get(x.code) != state.code:
-        return (
-            f"is coded {state.code!r} now; the sheet's row was about {x.code!r} "
+        return _(
+            "{passage} is coded {code!r} now; the sheet's row was about {was!r} "
             "(recoded since the export)"
-        )
+        ).format(passage=passage(state), code=state.code, was=x.code)
     cell = (e.code or "").strip()
     if not cell or (x is not None and cell == x.shown) or cell in state.names:
         return None
-    return f"is coded {state.code!r}, the sheet says {cell!r}"
+    return _("{passage} is coded {code!r}, the sheet says {cell!r}").format(
+        passage=passage(state), code=state.code, cell=cell
+    )
 
 
 def _decide(e: ReviewEntryIn, state: CodingState, *, reviewer: str, overwrite: bool) -> Decision:
@@ -259,7 +267,11 @@ def _decide(e: ReviewEntryIn, state: CodingState, *, reviewer: str, overwrite: b
     if new_verdict is None and not comment:
         return Decision(e, UNCHANGED)
     if e.sheet and any(t.sheet == e.sheet for t in state.thread):
-        return Decision(e, UNCHANGED, message=f"{passage(state)}: already applied from this sheet")
+        return Decision(
+            e,
+            UNCHANGED,
+            message=_("{passage}: already applied from this sheet").format(passage=passage(state)),
+        )
     later = [t for t in state.thread[x.thread :] if t.kind in _THREAD_VERDICTS]
     changed = (state.review, state.reviewer, state.reviewed_at) != (
         x.review,
@@ -269,18 +281,29 @@ def _decide(e: ReviewEntryIn, state: CodingState, *, reviewer: str, overwrite: b
     if new_verdict is not None and (later or changed) and not overwrite:
         if later:
             last = later[-1]
-            now = f"{state.review} ({'revised' if last.kind == 'revision' else 'by'} "
-            now += f"{last.author}, {last.at})"
+            now = (
+                _("{review} (revised {author}, {at})")
+                if last.kind == "revision"
+                else _("{review} (by {author}, {at})")
+            ).format(review=_verdict(state.review), author=last.author, at=last.at)
         else:
-            now = f"{state.review} (by {state.reviewer or '?'}, {state.reviewed_at or '?'})"
+            now = _("{review} (by {author}, {at})").format(
+                review=_verdict(state.review),
+                author=state.reviewer or "?",
+                at=state.reviewed_at or "?",
+            )
         return Decision(
             e,
             CONFLICT,
             verdict=new_verdict,
             comment=comment,
-            message=f"{passage(state)} was reviewed again after the sheet was exported: "
-            f"the sheet says {new_verdict} ({reviewer}), the project says {now}; "
-            "the project's verdict is kept (--overwrite applies the sheet's)",
+            message=_(
+                "{passage} was reviewed again after the sheet was exported: "
+                "the sheet says {verdict} ({reviewer}), the project says {now}; "
+                "the project's verdict is kept (--overwrite applies the sheet's)"
+            ).format(
+                passage=passage(state), verdict=_verdict(new_verdict), reviewer=reviewer, now=now
+            ),
         )
     verdict = new_verdict if new_verdict != state.review else None
     return _apply(e, state, verdict, comment)
@@ -289,14 +312,26 @@ def _decide(e: ReviewEntryIn, state: CodingState, *, reviewer: str, overwrite: b
 def _apply(e: ReviewEntryIn, state: CodingState, verdict: str | None, comment: str) -> Decision:
     if verdict is None and not comment:
         return Decision(e, UNCHANGED)
-    what = f"{verdict}" if verdict else "a comment on"
-    return Decision(
-        e,
-        APPLY,
-        verdict=verdict,
-        comment=comment,
-        message=f"{what} {passage(state)}" + (f": {_clip(comment, 60)}" if comment else ""),
+    values = dict(
+        verdict=_verdict(verdict or ""), passage=passage(state), comment=_clip(comment, 60)
     )
+    if verdict:
+        message = _("{verdict} {passage}: {comment}") if comment else _("{verdict} {passage}")
+    else:
+        message = _("a comment on {passage}: {comment}")
+    return Decision(e, APPLY, verdict=verdict, comment=comment, message=message.format(**values))
+
+
+VERDICT_WORDS = {
+    "approved": N_("approved"),
+    "disputed": N_("disputed"),
+    "unreviewed": N_("unreviewed"),
+}
+"""The review states as messages name them (stored in English)."""
+
+
+def _verdict(value: str) -> str:
+    return _(VERDICT_WORDS[value]) if value in VERDICT_WORDS else value
 
 
 def _added(before: str, after: str) -> str:

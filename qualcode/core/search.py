@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from qualcode.i18n import _
+
 _TOKEN = re.compile(r'"([^"]*)"|(\S+)')
 _WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*", re.UNICODE)
 
@@ -50,7 +52,7 @@ def parse_query(text: str) -> tuple[Term, ...]:
         if words:
             terms.append(Term((words,), prefix))
     if not terms:
-        raise ValueError(f"no word to search for in {text!r}")
+        raise ValueError(_("no word to search for in {text!r}").format(text=text))
     return tuple(terms)
 
 

@@ -11,6 +11,7 @@ import bisect
 from collections.abc import Iterable
 
 from qualcode.core.model import Document
+from qualcode.i18n import _
 
 UNITS = ("sentence", "turn", "hit")
 """The units, the default first."""
@@ -27,7 +28,11 @@ def unit_span(document: Document, start: int, end: int, unit: str) -> tuple[int,
         ValueError: an unknown unit.
     """
     if unit not in UNITS:
-        raise ValueError(f"unknown unit {unit!r} (use one of {', '.join(UNITS)})")
+        raise ValueError(
+            _("unknown unit {unit!r} (use one of {units})").format(
+                unit=unit, units=", ".join(UNITS)
+            )
+        )
     if unit == "sentence" and document.sentences:
         starts = [s.start for s in document.sentences]
         i = bisect.bisect_right(starts, start) - 1

@@ -18,6 +18,7 @@ from qualcode.core.agreement import AgreementReport, CodeAgreement, Disagreement
 from qualcode.errors import InputError
 from qualcode.exporters.base import atomic_text
 from qualcode.exporters.csvsafe import safe_rows
+from qualcode.i18n import _, plural
 
 FORMATS = ("table", "csv", "xlsx", "json")
 
@@ -88,9 +89,16 @@ def disagreement_rows(report: AgreementReport) -> list[list[Any]]:
 
 
 def _title(report: AgreementReport) -> str:
-    who = ", ".join(report.coders[:-1]) + f" and {report.coders[-1]}"
-    docs = len(report.documents)
-    return f"Agreement of {who}: unit {report.unit}, {docs} document{'s' * (docs != 1)}"
+    who = _("{coders} and {last}").format(
+        coders=", ".join(report.coders[:-1]), last=report.coders[-1]
+    )
+    return plural(
+        len(report.documents),
+        "Agreement of {who}: unit {unit}, {n} document",
+        "Agreement of {who}: unit {unit}, {n} documents",
+        who=who,
+        unit=report.unit,
+    )
 
 
 def to_table(report: AgreementReport, *, quote_width: int = 60) -> str:
@@ -114,7 +122,13 @@ def to_table(report: AgreementReport, *, quote_width: int = 60) -> str:
     lines.append(line(report.overall, "overall (pooled)"))
     lines.append("")
     n = len(report.disagreements)
-    lines.append(f"{n} disagreement{'s' * (n != 1)} (+ coded, - not coded, ? not done)")
+    lines.append(
+        plural(
+            n,
+            "{n} disagreement (+ coded, - not coded, ? not done)",
+            "{n} disagreements (+ coded, - not coded, ? not done)",
+        )
+    )
     if n:
         dw = max(len(d.doc) for d in report.disagreements)
         cw = max(len(d.code) for d in report.disagreements)
@@ -233,10 +247,13 @@ def write_agreement(report: AgreementReport, fmt: str, output: Path | None) -> s
         InputError: an unknown format, or ``xlsx`` without an output file.
     """
     if fmt not in FORMATS:
-        raise InputError(f"unknown format {fmt!r}", hint="use " + ", ".join(FORMATS))
+        raise InputError(
+            _("unknown format {fmt!r}").format(fmt=fmt),
+            hint=_("use {FORMATS}").format(FORMATS=", ".join(FORMATS)),
+        )
     if fmt == "xlsx":
         if output is None:
-            raise InputError("an xlsx report needs a file", hint="add -o FILE.xlsx")
+            raise InputError(_("an xlsx report needs a file"), hint=_("add -o FILE.xlsx"))
         to_xlsx(report, output)
         return None
     if fmt == "table":

@@ -12,15 +12,20 @@ from pathlib import Path
 from typing import IO
 
 from qualcode.errors import InputError
+from qualcode.i18n import _
 
 
 def check_target(path: Path) -> None:
     """Refuse an output path that is a folder or whose folder is missing."""
     if path.is_dir():
-        raise InputError("is a folder; name the output file", path=path)
+        raise InputError(_("is a folder; name the output file"), path=path)
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.exists():
-        raise InputError(f"folder {parent} does not exist", path=path, hint="create it first")
+        raise InputError(
+            _("folder {parent} does not exist").format(parent=parent),
+            path=path,
+            hint=_("create it first"),
+        )
 
 
 @contextmanager
@@ -49,9 +54,9 @@ def atomic_path(path: Path) -> Iterator[Path]:
     except sqlite3.Error as exc:  # a SQLite export on a full disk
         tmp_path.unlink(missing_ok=True)
         raise InputError(
-            f"cannot write the file: {exc}",
+            _("cannot write the file: {exc}").format(exc=exc),
             path=path,
-            hint="free some space on the disk, or write somewhere else; nothing was written",
+            hint=_("free some space on the disk, or write somewhere else; nothing was written"),
         ) from None
     except BaseException:
         tmp_path.unlink(missing_ok=True)
@@ -72,7 +77,11 @@ def write_error(path: Path, exc: OSError) -> InputError:
         errno.EACCES: "you may not write there: choose another folder",
         errno.EPERM: "you may not write there: choose another folder",
     }
-    return InputError(f"cannot write the file: {reason}", path=path, hint=hints.get(exc.errno or 0))
+    return InputError(
+        _("cannot write the file: {reason}").format(reason=reason),
+        path=path,
+        hint=hints.get(exc.errno or 0),
+    )
 
 
 def _settle(tmp: Path, path: Path) -> None:

@@ -36,6 +36,7 @@ from qualcode.core.codebook import (
 )
 from qualcode.errors import InputError
 from qualcode.exporters.base import atomic_text
+from qualcode.i18n import _
 
 FIELD_ORDER = (
     "id",
@@ -541,7 +542,9 @@ def _add_conflicts(doc: Any, conflicts: Conflicts | None) -> None:
         elif code_id in nodes:
             _put_conflict(nodes[code_id], block, ("label", "id"))
         else:  # pragma: no cover - the merge only reports conflicts on codes it keeps
-            raise InputError(f"no code {code_id!r} to attach a merge conflict to")
+            raise InputError(
+                _("no code {code_id!r} to attach a merge conflict to").format(code_id=code_id)
+            )
 
 
 def render(
@@ -567,7 +570,7 @@ def render(
         doc = CommentedMap([("codes", doc)])
     if not isinstance(doc, dict):
         raise InputError(
-            "the codebook file is not a mapping; cannot write the codebook back into it"
+            _("the codebook file is not a mapping; cannot write the codebook back into it")
         )
     existing: dict[str, Any] = {}
     nested = _walk(doc.get("codes"), existing)
@@ -668,9 +671,9 @@ def write_codebook(codebook: Codebook, path: Path) -> None:
             original = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise InputError(
-                "the linked codebook is not valid UTF-8; not overwritten",
+                _("the linked codebook is not valid UTF-8; not overwritten"),
                 path=path,
-                hint="save it as UTF-8, or link another file",
+                hint=_("save it as UTF-8, or link another file"),
             ) from None
     text = render(codebook, original)
     with atomic_text(path) as fh:

@@ -20,7 +20,7 @@ from qualcode.core.codebook import Codebook
 from qualcode.core.matrices import Cooccurrence, Frequency, Matrix, QuoteMatrix, Segment
 from qualcode.core.tables import Workbook
 from qualcode.exporters.base import atomic_text
-from qualcode.i18n import _
+from qualcode.i18n import N_, _, language, plural
 
 CSS = """
 :root { --ink: #1d2530; --muted: #5b6675; --line: #d5dbe3; --accent: #1f5fa8; }
@@ -130,6 +130,11 @@ def e(value: object) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
+def _t(value: str) -> str:
+    """HTML-escape a paragraph's text (quotes and apostrophes stay as they are)."""
+    return html.escape(value, quote=False)
+
+
 def _shade(value: float, top: float, rgb: tuple[int, int, int] = (31, 95, 168)) -> str:
     if not value or not top:
         return ""
@@ -178,9 +183,12 @@ def _matrix_table(
 ) -> str:
     """A heat-map table; each non-zero count links to its quote list."""
     top = max((v for row in m.cells for v in row), default=0)
-    out = ['<div class="scroll"><table>', "<thead><tr><th>code</th><th>label</th>"]
+    out = [
+        '<div class="scroll"><table>',
+        f"<thead><tr><th>{e(_('code'))}</th><th>{e(_('label'))}</th>",
+    ]
     out += [f"<th>{e(c)}</th>" for c in m.columns]
-    out.append("<th>total</th></tr></thead><tbody>")
+    out.append(f"<th>{e(_('total'))}</th></tr></thead><tbody>")
     for code, label, cells, total in zip(
         m.rows, m.row_labels, m.cells, m.row_totals(), strict=True
     ):
@@ -202,7 +210,7 @@ def _matrix_table(
                 out.append(f'<td class="n"{shade}>{value}</td>')
         out.append(f'<td class="n">{f"{float(total):.1%}" if share else total}</td></tr>')
     totals = m.column_totals()
-    out.append('<tr class="total"><td>total</td><td></td>')
+    out.append(f'<tr class="total"><td>{e(_("total"))}</td><td></td>')
     out += [f'<td class="n">{f"{float(v):.1%}" if share else v}</td>' for v in totals]
     out.append(f'<td class="n">{f"{float(m.total()):.1%}" if share else m.total()}</td></tr>')
     out.append("</tbody></table></div>")
@@ -212,13 +220,18 @@ def _matrix_table(
 def _quote_item(s: Segment) -> str:
     review = ""
     if s.review != "unreviewed":
-        review = f' <span class="review-{e(s.review)}">{e(s.review)}'
-        review += f" by {e(s.reviewer)}" if s.reviewer else ""
+        status = _(REVIEW_WORDS.get(s.review, s.review))
+        review = f' <span class="review-{e(s.review)}">'
+        review += (
+            e(_("{status} by {reviewer}").format(status=status, reviewer=s.reviewer))
+            if s.reviewer
+            else e(status)
+        )
         review += "</span>"
     comment = f' <span class="note">— {e(s.comment)}</span>' if s.comment else ""
     return (
         f'<li class="quote"><blockquote>{e(s.quote)}</blockquote>'
-        f'<div class="where">{e(s.place())} · {e(s.code)} · {e(s.coder)}{review}{comment}</div></li>'
+        f'<div class="where">{e(_place(s))} · {e(s.code)} · {e(s.coder)}{review}{comment}</div></li>'
     )
 
 
@@ -234,7 +247,41 @@ def _quote_lists(qm: QuoteMatrix, prefix: str) -> str:
             )
             out += [_quote_item(s) for s in cell]
             out.append("</ol></div>")
-    return "".join(out) or '<p class="note">No quotes.</p>'
+    return "".join(out) or f'<p class="note">{e(_("No quotes."))}</p>'
+
+
+REVIEW_WORDS = {
+    "approved": N_("approved"),
+    "disputed": N_("disputed"),
+    "unreviewed": N_("unreviewed"),
+}
+"""A coding's review status, as the report names it (the stored value is English)."""
+
+REPORT_WORDS = (
+    N_("by"),
+    N_("status"),
+    N_("coders"),
+    N_("review"),
+    N_("codes"),
+    N_("documents"),
+    N_("cases"),
+    N_("speaker role"),
+    N_("rollup"),
+    N_("sub-codes counted under their top-level dimension"),
+)
+"""The filter names and fixed values of the report's header (``Filters.describe()``,
+stored and exported in English), translated when the report shows them."""
+
+
+def _place(s: Segment) -> str:
+    """Where the quote is, in the report's language: ``doc, Speaker, turn 3, 49-63``."""
+    parts = [s.doc]
+    if s.speaker:
+        parts.append(s.speaker)
+    if s.turn is not None:
+        parts.append(_("turn {n}").format(n=s.turn))
+    parts.append(f"{s.start}-{s.end}")
+    return ", ".join(parts)
 
 
 def render(data: ReportData) -> tuple[str, int]:
@@ -244,23 +291,42 @@ def render(data: ReportData) -> tuple[str, int]:
     d = data.dimensions
     co = data.cooccurrence
     parts: list[str] = [
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',
+        f'<!DOCTYPE html><html lang="{language()}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{e(data.title)}</title><style>{CSS}</style></head><body>",
         f"<header><h1>{e(data.title)}</h1>",
         '<dl class="about">'
-        + "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in data.about)
-        + f"<dt>codings</dt><dd>{f.codings.total()}</dd>"
-        + f"<dt>columns</dt><dd>{len(f.codings.columns)} ({e(data.by)})</dd></dl></header>",
-        '<nav class="noprint"><ul><li><a href="#overview">Overview</a></li>'
-        '<li><a href="#dimensions">Dimensions</a></li><li><a href="#codes">Codes</a></li>'
-        '<li><a href="#share">Share of text</a></li><li><a href="#cooccurrence">Co-occurrence</a></li>'
-        + ('<li><a href="#scorecard">Scorecard</a></li>' if data.scorecard else "")
-        + (f'<li><a href="#map">{e(_("Thematic map"))}</a></li>' if data.thematic_map else "")
-        + '<li><a href="#quotes">Quotes</a></li></ul></nav>',
-        '<h2 id="overview" class="first">Overview by dimension</h2>',
-        '<p class="note">Codings per dimension (sub-codes counted under their dimension), '
-        "then each dimension's codes.</p>",
+        + "".join(
+            f"<dt>{e(_(k))}</dt><dd>{e(_(v) if v in REPORT_WORDS else v)}</dd>"
+            for k, v in data.about
+        )
+        + f"<dt>{e(_('codings'))}</dt><dd>{f.codings.total()}</dd>"
+        + f"<dt>{e(_('columns'))}</dt><dd>{len(f.codings.columns)} ({e(data.by)})</dd></dl>"
+        "</header>",
+        '<nav class="noprint"><ul>'
+        + "".join(
+            f'<li><a href="#{anchor}">{e(_(word))}</a></li>'
+            for anchor, word in (
+                ("overview", N_("Overview")),
+                ("dimensions", N_("Dimensions")),
+                ("codes", N_("Codes")),
+                ("share", N_("Share of text")),
+                ("cooccurrence", N_("Co-occurrence")),
+                *((("scorecard", N_("Scorecard")),) if data.scorecard else ()),
+                *((("map", N_("Thematic map")),) if data.thematic_map else ()),
+                ("quotes", N_("Quotes")),
+            )
+        )
+        + "</ul></nav>",
+        f'<h2 id="overview" class="first">{e(_("Overview by dimension"))}</h2>',
+        '<p class="note">'
+        + _t(
+            _(
+                "Codings per dimension (sub-codes counted under their dimension), "
+                "then each dimension's codes."
+            )
+        )
+        + "</p>",
     ]
     totals = d.codings.row_totals()
     parts.append(
@@ -282,9 +348,18 @@ def render(data: ReportData) -> tuple[str, int]:
         members = [c for c in f.codings.rows if c in cb and cb.top_level(c) == code]
         parts.append(
             f'<div class="dim"><h3><span class="swatch" style="background:{e(cb.color_of(code)) if code in cb else "#999"}"></span>'
-            f'{e(label)}</h3><p class="note">{e(code)} · {total} codings · '
-            f"{doc_totals.get(code, 0)} documents · {float(share_totals.get(code, 0)):.1%} of the text"
-            f" · {approved} approved · {disputed} disputed</p>"
+            f'{e(label)}</h3><p class="note">{e(code)} · '
+            + " · ".join(
+                e(part)
+                for part in (
+                    plural(int(total), "{n} coding", "{n} codings"),
+                    plural(int(doc_totals.get(code, 0)), "{n} document", "{n} documents"),
+                    _("{share:.1%} of the text").format(share=float(share_totals.get(code, 0))),
+                    _("{n} approved").format(n=approved),
+                    _("{n} disputed").format(n=disputed),
+                )
+            )
+            + "</p>"
         )
         parts.append(
             _bar_chart(
@@ -303,20 +378,26 @@ def render(data: ReportData) -> tuple[str, int]:
         )
         parts.append("</div>")
     parts.append("</div>")
-    parts.append(f'<h2 id="dimensions">Dimensions by {e(data.by)}</h2>')
+    parts.append(f'<h2 id="dimensions">{e(_("Dimensions by {by}").format(by=data.by))}</h2>')
     parts.append(
-        '<p class="note">Each count links to exactly that many quotes.</p>'
+        f'<p class="note">{e(_("Each count links to exactly that many quotes."))}</p>'
         + _matrix_table(d.codings, data.dimension_quotes, "dq", cb, indent=False)
     )
-    parts.append(f'<h2 id="codes">Codes by {e(data.by)}</h2>')
+    parts.append(f'<h2 id="codes">{e(_("Codes by {by}").format(by=data.by))}</h2>')
     parts.append(_matrix_table(f.codings, data.quotes, "q", cb, indent=True))
-    parts.append(f'<h2 id="share">Share of text coded by {e(data.by)}</h2>')
+    parts.append(f'<h2 id="share">{e(_("Share of text coded by {by}").format(by=data.by))}</h2>')
     parts.append(
-        '<p class="note">Characters covered by a code\'s codings (overlaps counted once) over '
-        "the characters of the column.</p>"
+        '<p class="note">'
+        + _t(
+            _(
+                "Characters covered by a code's codings (overlaps counted once) over "
+                "the characters of the column."
+            )
+        )
+        + "</p>"
         + _matrix_table(f.share, data.quotes, "q", cb, indent=True, link=False, share=True)
     )
-    parts.append('<h2 id="cooccurrence">Co-occurrence</h2>')
+    parts.append(f'<h2 id="cooccurrence">{e(_("Co-occurrence"))}</h2>')
     parts.append(_cooccurrence(co, cb, data.pairs))
     if data.scorecard is not None:
         parts.append(_scorecard(data.scorecard, cb))
@@ -326,9 +407,9 @@ def render(data: ReportData) -> tuple[str, int]:
             + _strip_xml_head(data.thematic_map)
             + f"<figcaption>{e(data.map_caption)}</figcaption></figure>"
         )
-    parts.append('<h2 id="quotes">Quotes</h2><h3>By dimension</h3>')
+    parts.append(f'<h2 id="quotes">{e(_("Quotes"))}</h2><h3>{e(_("By dimension"))}</h3>')
     parts.append(_quote_lists(data.dimension_quotes, "dq"))
-    parts.append("<h3>By code</h3>")
+    parts.append(f"<h3>{e(_('By code'))}</h3>")
     parts.append(_quote_lists(data.quotes, "q"))
     parts.append(_pair_lists(co, data.pairs))
     parts.append(f"<script>{SCRIPT}</script></body></html>\n")
@@ -405,10 +486,16 @@ def _cooccurrence(
         default=0,
     )
     out = [
-        '<p class="note">Overlapping codings of two codes (each count links to the pairs); '
-        "the diagonal is each code's number of codings. Below: the c-coefficient "
-        "n12 / (n1 + n2 − n12) and the same for codes sharing a sentence or a turn.</p>",
-        '<div class="scroll"><table><thead><tr><th>code</th>',
+        '<p class="note">'
+        + _t(
+            _(
+                "Overlapping codings of two codes (each count links to the pairs); "
+                "the diagonal is each code's number of codings. Below: the c-coefficient "
+                "n12 / (n1 + n2 − n12) and the same for codes sharing a sentence or a turn."
+            )
+        )
+        + "</p>",
+        f'<div class="scroll"><table><thead><tr><th>{e(_("code"))}</th>',
     ]
     out += [f'<th title="{e(c)}">{i + 1}</th>' for i, c in enumerate(co.codes)]
     out.append("</tr></thead><tbody>")
@@ -448,9 +535,22 @@ def _cooccurrence(
             )
     if rows:
         out.append(
-            '<div class="scroll"><table><thead><tr><th>code A</th><th>code B</th>'
-            "<th>overlap</th><th>c</th><th>same sentence</th><th>Jaccard</th>"
-            "<th>same turn</th><th>Jaccard</th><th>B given A</th></tr></thead><tbody>"
+            '<div class="scroll"><table><thead><tr>'
+            + "".join(
+                f"<th>{e(_(word))}</th>"
+                for word in (
+                    N_("code A"),
+                    N_("code B"),
+                    N_("overlap"),
+                    "c",
+                    N_("same sentence"),
+                    "Jaccard",
+                    N_("same turn"),
+                    "Jaccard",
+                    N_("B given A"),
+                )
+            )
+            + "</tr></thead><tbody>"
             + "".join(rows)
             + "</tbody></table></div>"
         )
@@ -462,7 +562,7 @@ def _pair_lists(
 ) -> str:
     if not pairs:
         return ""
-    out = ["<h3>Overlapping codings</h3>"]
+    out = [f"<h3>{e(_('Overlapping codings'))}</h3>"]
     for (a, b), items in pairs.items():
         out.append(
             f'<div class="cell" id="co-{co.codes.index(a)}-{co.codes.index(b)}"><h3>{e(a)} × {e(b)} '
@@ -471,8 +571,8 @@ def _pair_lists(
         for x, y in items:
             out.append(
                 f'<li class="quote"><div class="pair"><div><blockquote>{e(x.quote)}</blockquote>'
-                f'<div class="where">{e(x.code)} · {e(x.place())}</div></div><div><blockquote>'
-                f'{e(y.quote)}</blockquote><div class="where">{e(y.code)} · {e(y.place())}</div></div></div></li>'
+                f'<div class="where">{e(x.code)} · {e(_place(x))}</div></div><div><blockquote>'
+                f'{e(y.quote)}</blockquote><div class="where">{e(y.code)} · {e(_place(y))}</div></div></div></li>'
             )
         out.append("</ol></div>")
     return "".join(out)

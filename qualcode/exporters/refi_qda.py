@@ -41,6 +41,7 @@ from qualcode.core.refi import (
 )
 from qualcode.errors import InputError
 from qualcode.exporters.base import atomic_path
+from qualcode.i18n import _
 
 ORIGIN = f"qualcode {__version__}"
 """Written as ``origin`` so other tools know where a file came from."""
@@ -176,8 +177,8 @@ def codebook_xml(project: RefiProject) -> bytes:
     """
     if not project.codes:
         raise InputError(
-            "the codebook has no codes; a .qdc needs at least one",
-            hint="add codes first ('qualcode codebook add')",
+            _("the codebook has no codes; a .qdc needs at least one"),
+            hint=_("add codes first ('qualcode codebook add')"),
         )
     root = _root("CodeBook", CODEBOOK_NS, CODEBOOK_XSD)
     root.set("origin", ORIGIN)

@@ -14,6 +14,7 @@ from pathlib import Path
 from qualcode.errors import InputError
 from qualcode.exporters.base import atomic_text
 from qualcode.exporters.csvsafe import safe_rows
+from qualcode.i18n import _
 
 TABLE_FORMATS = ("csv", "xlsx")
 
@@ -27,10 +28,12 @@ def table_format(path: Path, fmt: str | None) -> str:
     chosen = fmt or {".csv": "csv", ".xlsx": "xlsx"}.get(path.suffix.lower())
     if chosen not in TABLE_FORMATS:
         raise InputError(
-            f"cannot tell the format of {path.name!r}"
-            if fmt is None
-            else f"unknown format {fmt!r}",
-            hint="use --format csv or --format xlsx (or a .csv / .xlsx file name)",
+            (
+                _("cannot tell the format of {path.name!r}").format(path=path)
+                if fmt is None
+                else _("unknown format {fmt!r}").format(fmt=fmt)
+            ),
+            hint=_("use --format csv or --format xlsx (or a .csv / .xlsx file name)"),
         )
     return chosen
 

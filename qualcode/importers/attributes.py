@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from qualcode.errors import InputError, Problem
+from qualcode.i18n import _
 from qualcode.importers.decode import decode_text, normalize, read_bytes
 
 CASE_HEADERS = ("case", "name", "participant", "kasus", "informan", "partisipan", "nama")
@@ -54,16 +55,18 @@ def read_attributes(path: Path) -> AttributeTable:
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".tsv", ".txt", ".yaml", ".yml"):
         raise InputError(
-            f"unsupported attributes file {suffix or '(none)'!r}",
+            _("unsupported attributes file {suffix!r}").format(suffix=suffix or "(none)"),
             path=path,
-            hint="use .csv or .yaml",
+            hint=_("use .csv or .yaml"),
         )
     data = read_bytes(path)
     decoded = decode_text(data, path)
     text = normalize(decoded.text)
     table = _read_yaml(path, text) if suffix in (".yaml", ".yml") else _read_csv(path, text)
     if not table.rows and not table.problems:
-        raise InputError("has no cases", path=path, hint="one row per case, with a header row")
+        raise InputError(
+            _("has no cases"), path=path, hint=_("one row per case, with a header row")
+        )
     return table
 
 
@@ -81,12 +84,20 @@ def _read_csv(path: Path, text: str) -> AttributeTable:
     for i, h in enumerate(header):
         if i != key and not h:
             table.problems.append(
-                Problem(f"column {i + 1} has no name", str(path), 1, None, "name every column")
+                Problem(
+                    _("column {i} has no name").format(i=i + 1),
+                    str(path),
+                    1,
+                    None,
+                    _("name every column"),
+                )
             )
     seen_headers = set()
     for h in names:
         if h and h.lower() in seen_headers:
-            table.problems.append(Problem(f"column {h!r} appears twice", str(path), 1))
+            table.problems.append(
+                Problem(_("column {h!r} appears twice").format(h=h), str(path), 1)
+            )
         seen_headers.add(h.lower())
     table.attributes = [h for h in names if h]
     seen: dict[str, int] = {}
@@ -96,20 +107,28 @@ def _read_csv(path: Path, text: str) -> AttributeTable:
         if len(row) != len(header):
             table.problems.append(
                 Problem(
-                    f"row has {len(row)} cells, the header has {len(header)}",
+                    _("row has {cells} cells, the header has {header}").format(
+                        cells=len(row), header=len(header)
+                    ),
                     str(path),
                     line_no,
-                    hint="check separators and quotes",
+                    hint=_("check separators and quotes"),
                 )
             )
             continue
         case = row[key].strip()
         if not case:
-            table.problems.append(Problem("row has no case name", str(path), line_no))
+            table.problems.append(Problem(_("row has no case name"), str(path), line_no))
             continue
         if case in seen:
             table.problems.append(
-                Problem(f"case {case!r} already given on line {seen[case]}", str(path), line_no)
+                Problem(
+                    _("case {case!r} already given on line {seen}").format(
+                        case=case, seen=seen[case]
+                    ),
+                    str(path),
+                    line_no,
+                )
             )
             continue
         seen[case] = line_no
@@ -138,19 +157,23 @@ def _read_yaml(path: Path, text: str) -> AttributeTable:
                 items.append(((i,), str(entry["case"]), attrs))
             else:
                 line = parsed.positions.get((i,), (None, None))[0]
-                table.problems.append(Problem("an entry without a 'case' key", str(path), line))
+                table.problems.append(Problem(_("an entry without a 'case' key"), str(path), line))
     elif data is not None:
         raise InputError(
-            "is not a mapping of cases to attributes",
+            _("is not a mapping of cases to attributes"),
             path=path,
-            hint="write 'case name: {attribute: value}' per case",
+            hint=_("write 'case name: {attribute: value}' per case"),
         )
     names: list[str] = []
     for pos, case, attrs in items:
         line = parsed.positions.get(pos, (None, None))[0] or 0
         if not isinstance(attrs, dict):
             table.problems.append(
-                Problem(f"the attributes of {case!r} are not a mapping", str(path), line)
+                Problem(
+                    _("the attributes of {case!r} are not a mapping").format(case=case),
+                    str(path),
+                    line,
+                )
             )
             continue
         values: dict[str, str | None] = {}
@@ -158,7 +181,13 @@ def _read_yaml(path: Path, text: str) -> AttributeTable:
         for k, v in attrs.items():
             if isinstance(v, dict | list):
                 table.problems.append(
-                    Problem(f"attribute {k!r} of {case!r} is not a single value", str(path), line)
+                    Problem(
+                        _("attribute {k!r} of {case!r} is not a single value").format(
+                            k=k, case=case
+                        ),
+                        str(path),
+                        line,
+                    )
                 )
                 bad = True
                 break

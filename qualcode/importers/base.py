@@ -8,6 +8,7 @@ from pathlib import Path
 from qualcode.core.model import ImportedDocument
 from qualcode.core.names import check_name
 from qualcode.errors import InputError
+from qualcode.i18n import _
 from qualcode.importers.speakers import SpeakerConfig
 
 
@@ -45,15 +46,15 @@ def importer_for(path: Path) -> Callable[..., ImportedDocument]:
     fn = reg.get(path.suffix.lower())
     if fn is None and path.suffix.lower() in (".doc", ".wpd", ".pages"):
         raise InputError(
-            f"{path.suffix} files cannot be read",
+            _("{path.suffix} files cannot be read").format(path=path),
             path=path,
-            hint="save it as .docx (or .odt, .rtf, .txt) and import that",
+            hint=_("save it as .docx (or .odt, .rtf, .txt) and import that"),
         )
     if fn is None:
         raise InputError(
-            f"unsupported file type {path.suffix or '(none)'!r}",
+            _("unsupported file type {suffix!r}").format(suffix=path.suffix or "(none)"),
             path=path,
-            hint="supported: " + ", ".join(sorted(reg)),
+            hint=_("supported: {reg}").format(reg=", ".join(sorted(reg))),
         )
     return fn
 
@@ -68,16 +69,16 @@ def read_transcript(
     """Import one transcript file, whatever its supported format."""
     if path.is_dir():
         raise InputError(
-            "is a folder, not a file", path=path, hint="name the files, e.g. folder/*.txt"
+            _("is a folder, not a file"), path=path, hint=_("name the files, e.g. folder/*.txt")
         )
     if not path.exists():
-        raise InputError("file not found", path=path, hint="check the path")
+        raise InputError(_("file not found"), path=path, hint=_("check the path"))
     doc = importer_for(path)(path, speakers=speakers, name=name, encoding=encoding)
     check_name(
         doc.name,
         "document name",
         limit=400,
         path=path,
-        hint="rename the file (a document is named after it)",
+        hint=_("rename the file (a document is named after it)"),
     )
     return doc

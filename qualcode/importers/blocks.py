@@ -24,6 +24,7 @@ from pathlib import Path
 
 from qualcode.core.model import ImportedDocument, TurnSpan
 from qualcode.errors import InputError
+from qualcode.i18n import _, plural
 from qualcode.importers.decode import normalize
 from qualcode.importers.speakers import KNOWN_LABEL, SpeakerConfig, analyse_turns
 
@@ -137,7 +138,7 @@ def assemble(
         pos += len(line)
     text = normalize("\n\n".join(parts))
     if not text.strip():
-        raise InputError("file has no text", path=path, hint="nothing to import")
+        raise InputError(_("file has no text"), path=path, hint=_("nothing to import"))
     text += "\n"
     if trusted:
         config = replace(config, patterns=(_label_pattern(trusted), *config.patterns))
@@ -178,20 +179,27 @@ def _paragraph_warnings(
     out = []
     items = [paragraph_of.get(n, n) for n in unrecognised]
     if items:
-        if len(items) == 1:
-            head = "1 paragraph looks like a speaker label that was not recognised (it is"
-        else:
-            head = f"{len(items)} paragraphs look like speaker labels that were not recognised (each is"
         out.append(
-            f"{head} a turn without a speaker): paragraph{'s' if len(items) != 1 else ''} "
-            + ", ".join(map(str, items))
+            plural(
+                len(items),
+                "{n} paragraph looks like a speaker label that was not recognised (it is "
+                "a turn without a speaker): paragraph {where}",
+                "{n} paragraphs look like speaker labels that were not recognised (each is "
+                "a turn without a speaker): paragraphs {where}",
+                where=", ".join(map(str, items)),
+            )
         )
     inside = [paragraph_of.get(n, n) for n in kept]
     if inside:
         out.append(
-            f"{len(inside)} line{'s' if len(inside) != 1 else ''} inside a turn look like a "
-            "speaker label of someone who speaks only there (kept in the turn): "
-            f"paragraph{'s' if len(inside) != 1 else ''} " + ", ".join(map(str, inside))
+            plural(
+                len(inside),
+                "{n} line inside a turn looks like a speaker label of someone who speaks "
+                "only there (kept in the turn): paragraph {where}",
+                "{n} lines inside a turn look like a speaker label of someone who speaks "
+                "only there (kept in the turn): paragraphs {where}",
+                where=", ".join(map(str, inside)),
+            )
         )
     return tuple(out)
 

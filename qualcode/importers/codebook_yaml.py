@@ -21,6 +21,7 @@ from qualcode.core.codebook import (
     Path as DataPath,
 )
 from qualcode.errors import InputError, Problem
+from qualcode.i18n import _
 
 # the C loader (libyaml) is ~10x faster on large codebooks
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -66,25 +67,27 @@ def load_yaml(text: str, source: str | None = None) -> YamlData:
         mark = exc.context_mark or exc.problem_mark
         what = f" {exc.context}" if exc.context and exc.context_mark else ""
         raise InputError(
-            f"YAML syntax error{what}: {exc.problem or exc.context}",
+            _("YAML syntax error{what}: {problem}").format(
+                what=what, problem=exc.problem or exc.context
+            ),
             path=source,
             line=mark.line + 1 if mark else None,
             column=mark.column + 1 if mark else None,
-            hint="check indentation and quoting",
+            hint=_("check indentation and quoting"),
         ) from None
     except yaml.reader.ReaderError as exc:
         # a character YAML does not allow (control characters, U+FFFE ...)
         at = max(0, min(exc.position, len(text)))
         char = exc.character if isinstance(exc.character, str) else chr(exc.character)
         raise InputError(
-            f"YAML does not allow the character U+{ord(char):04X} here",
+            _("YAML does not allow the character U+{char:04X} here").format(char=ord(char)),
             path=source,
             line=text.count("\n", 0, at) + 1,
             column=at - (text.rfind("\n", 0, at) + 1) + 1,
-            hint="remove it, or save the file again from a text editor",
+            hint=_("remove it, or save the file again from a text editor"),
         ) from None
     except yaml.YAMLError as exc:
-        raise InputError(f"YAML error: {_first_line(exc)}", path=source) from None
+        raise InputError(_("YAML error: {exc}").format(exc=_first_line(exc)), path=source) from None
     finally:
         loader.dispose()
     positions: dict[DataPath, tuple[int, int]] = {}
@@ -104,18 +107,24 @@ def load_yaml(text: str, source: str | None = None) -> YamlData:
         # a "billion laughs" file is refused at once instead of filling the memory
         key = id(n)
         if key in on_path:
-            raise refuse(n, "an alias refers to a value that contains it", "remove the alias")
+            raise refuse(n, _("an alias refers to a value that contains it"), _("remove the alias"))
         if key in built:
             repeated += 1
             if repeated > MAX_REPEATED_NODES:
                 raise refuse(
                     n,
-                    f"aliases expand to more than {MAX_REPEATED_NODES:,} repeated values",
-                    "write the values out, or use fewer aliases",
+                    _("aliases expand to more than {MAX_REPEATED_NODES:,} repeated values").format(
+                        MAX_REPEATED_NODES=MAX_REPEATED_NODES
+                    ),
+                    _("write the values out, or use fewer aliases"),
                 )
         built.add(key)
         if len(path) > MAX_DEPTH:
-            raise refuse(n, f"nested more than {MAX_DEPTH} levels deep", "use a flatter codebook")
+            raise refuse(
+                n,
+                _("nested more than {MAX_DEPTH} levels deep").format(MAX_DEPTH=MAX_DEPTH),
+                _("use a flatter codebook"),
+            )
         if isinstance(n, yaml.MappingNode | yaml.SequenceNode):
             on_path.add(key)
             try:
@@ -127,7 +136,9 @@ def load_yaml(text: str, source: str | None = None) -> YamlData:
             return constructor.construct_object(n, deep=True)
         except yaml.YAMLError as exc:
             line, col = _mark(n)
-            problems.append(Problem(f"bad value: {_first_line(exc)}", source, line, col))
+            problems.append(
+                Problem(_("bad value: {exc}").format(exc=_first_line(exc)), source, line, col)
+            )
             return None
 
     def build_collection(n: yaml.Node, path: DataPath) -> Any:
@@ -139,14 +150,19 @@ def load_yaml(text: str, source: str | None = None) -> YamlData:
                 if isinstance(key, list | dict):
                     line, col = _mark(key_node)
                     problems.append(
-                        Problem("a mapping key must be a plain value", source, line, col)
+                        Problem(_("a mapping key must be a plain value"), source, line, col)
                     )
                     continue
                 key_s = key if isinstance(key, str) else str(key)
                 if key_s in out:
                     line, col = _mark(key_node)
                     problems.append(
-                        Problem(f"duplicate key {key_s!r} in the same mapping", source, line, col)
+                        Problem(
+                            _("duplicate key {key_s!r} in the same mapping").format(key_s=key_s),
+                            source,
+                            line,
+                            col,
+                        )
                     )
                 positions[(*path, key_s, "<key>")] = _mark(key_node)
                 out[key_s] = build(value_node, (*path, key_s))
@@ -158,7 +174,9 @@ def load_yaml(text: str, source: str | None = None) -> YamlData:
             return constructor.construct_object(n, deep=True)
         except yaml.YAMLError as exc:
             line, col = _mark(n)
-            problems.append(Problem(f"bad value: {_first_line(exc)}", source, line, col))
+            problems.append(
+                Problem(_("bad value: {exc}").format(exc=_first_line(exc)), source, line, col)
+            )
             return None
 
     data = build(node, ()) if node is not None else None
@@ -178,16 +196,16 @@ def read_codebook_text(path: Path) -> str:
         path,
         limit=MAX_CODEBOOK_BYTES,
         what="codebook file",
-        hint="a codebook is a few hundred kilobytes at most",
+        hint=_("a codebook is a few hundred kilobytes at most"),
     )
     if b"\x00" in data[:8192]:
-        raise InputError("is a binary file, not a YAML codebook", path=path)
+        raise InputError(_("is a binary file, not a YAML codebook"), path=path)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise InputError(
-            "not valid UTF-8", path=path, line=line, hint="save the codebook as UTF-8"
+            _("not valid UTF-8"), path=path, line=line, hint=_("save the codebook as UTF-8")
         ) from None
 
 

@@ -30,6 +30,7 @@ from typing import Any
 
 from qualcode.core.model import Document
 from qualcode.errors import InputError, Problem
+from qualcode.i18n import _, plural
 
 FIELDS = ("doc", "code", "quote", "sentences", "sentence", "start", "end", "coder", "memo")
 
@@ -86,15 +87,17 @@ def read_codings(path: Path) -> CodingFile:
 
     raw = read_limited(path, limit=MAX_CODINGS_BYTES, what="codings file")
     if b"\x00" in raw[:8192]:
-        raise InputError("is a binary file, not a codings file", path=path)
+        raise InputError(_("is a binary file, not a codings file"), path=path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(
-            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", path=path, hint="save it as UTF-8"
+            _("not valid UTF-8 (byte 0x{raw:02x})").format(raw=raw[exc.start]),
+            path=path,
+            hint=_("save it as UTF-8"),
         ) from None
     if not text.strip():
-        raise InputError("file is empty", path=path)
+        raise InputError(_("file is empty"), path=path)
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return _from_csv(text, str(path))
@@ -103,7 +106,9 @@ def read_codings(path: Path) -> CodingFile:
     if suffix in (".yaml", ".yml"):
         return _from_yaml(text, str(path))
     raise InputError(
-        f"cannot tell the format of {path.name!r}", path=path, hint="use .yaml, .json or .csv"
+        _("cannot tell the format of {path.name!r}").format(path=path),
+        path=path,
+        hint=_("use .yaml, .json or .csv"),
     )
 
 
@@ -114,7 +119,7 @@ def _sentence_hint(value: Any) -> int | None:
         return value
     m = re.match(r"^\s*(\d+)\s*(?:-\s*\d+\s*)?$", str(value))
     if not m:
-        raise ValueError(f"bad sentence number {value!r} (write 12 or 12-14)")
+        raise ValueError(_("bad sentence number {value!r} (write 12 or 12-14)").format(value=value))
     return int(m.group(1))
 
 
@@ -124,7 +129,9 @@ def _int_or_none(value: Any, name: str) -> int | None:
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise ValueError(f"{name!r} must be a whole number, not {value!r}") from None
+        raise ValueError(
+            _("{name!r} must be a whole number, not {value!r}").format(name=name, value=value)
+        ) from None
 
 
 def _record(
@@ -132,14 +139,14 @@ def _record(
 ) -> CodingRecord | None:
     if not isinstance(item, Mapping):
         problems.append(
-            Problem("a coding must be a mapping with doc, code and quote", source, line, column)
+            Problem(_("a coding must be a mapping with doc, code and quote"), source, line, column)
         )
         return None
     unknown = [k for k in item if str(k) not in FIELDS and str(k) not in _IGNORED]
     if unknown:
         problems.append(
             Problem(
-                f"unknown field {unknown[0]!r} in a coding",
+                _("unknown field {unknown!r} in a coding").format(unknown=unknown[0]),
                 source,
                 line,
                 column,
@@ -149,7 +156,11 @@ def _record(
         return None
     missing = [k for k in ("doc", "code", "quote") if not str(item.get(k) or "").strip()]
     if missing:
-        problems.append(Problem(f"a coding without {missing[0]!r}", source, line, column))
+        problems.append(
+            Problem(
+                _("a coding without {missing!r}").format(missing=missing[0]), source, line, column
+            )
+        )
         return None
     try:
         hint = _sentence_hint(item.get("sentences", item.get("sentence")))
@@ -184,7 +195,7 @@ def _finish(
     if problems:
         raise InputError.from_problems(problems)
     if not records:
-        raise InputError("the file holds no codings", path=source)
+        raise InputError(_("the file holds no codings"), path=source)
     return CodingFile(source, str(coder) if coder not in (None, "") else None, tuple(records))
 
 
@@ -201,11 +212,11 @@ def _from_yaml(text: str, source: str) -> CodingFile:
         prefix: tuple[str | int, ...] = ("codings",)
         if not isinstance(items, list):
             line, col = loaded.positions.get((), (None, None))
-            raise InputError("expected a 'codings:' list", path=source, line=line, column=col)
+            raise InputError(_("expected a 'codings:' list"), path=source, line=line, column=col)
     elif isinstance(data, list):
         items, prefix = data, ()
     else:
-        raise InputError("expected a 'codings:' list", path=source, line=1, column=1)
+        raise InputError(_("expected a 'codings:' list"), path=source, line=1, column=1)
     records = []
     for i, item in enumerate(items):
         line, col = loaded.positions.get((*prefix, i), (None, None))
@@ -220,21 +231,32 @@ def _from_json(text: str, source: str) -> CodingFile:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(
-            f"not valid JSON: {exc.msg}", path=source, line=exc.lineno, column=exc.colno
+            _("not valid JSON: {exc.msg}").format(exc=exc),
+            path=source,
+            line=exc.lineno,
+            column=exc.colno,
         ) from None
     coder = None
     if isinstance(data, Mapping):
         coder = data.get("coder")
         data = data.get("codings")
     if not isinstance(data, list):
-        raise InputError("expected a list of codings", path=source)
+        raise InputError(_("expected a list of codings"), path=source)
     problems: list[Problem] = []
     records = []
     for i, item in enumerate(data, start=1):
         rec = _record(item, source, None, None, problems)
         if problems and problems[-1].line is None and rec is None:
             last = problems.pop()
-            problems.append(Problem(f"coding {i}: {last.message}", source, None, None, last.hint))
+            problems.append(
+                Problem(
+                    _("coding {i}: {last.message}").format(i=i, last=last),
+                    source,
+                    None,
+                    None,
+                    last.hint,
+                )
+            )
         if rec is not None:
             records.append(rec)
     return _finish(source, coder, records, problems)
@@ -245,10 +267,15 @@ def _from_csv(text: str, source: str) -> CodingFile:
     try:
         header = [h.strip().lower() for h in next(reader)]
     except StopIteration:
-        raise InputError("file is empty", path=source) from None
+        raise InputError(_("file is empty"), path=source) from None
     for need in ("doc", "code", "quote"):
         if need not in header:
-            raise InputError(f"no {need!r} column in the header", path=source, line=1, column=1)
+            raise InputError(
+                _("no {need!r} column in the header").format(need=need),
+                path=source,
+                line=1,
+                column=1,
+            )
     problems: list[Problem] = []
     records = []
     for row in reader:
@@ -257,7 +284,14 @@ def _from_csv(text: str, source: str) -> CodingFile:
             continue
         if len(row) != len(header):
             problems.append(
-                Problem(f"{len(row)} fields, the header has {len(header)}", source, line, 1)
+                Problem(
+                    _("{fields} fields, the header has {header}").format(
+                        fields=len(row), header=len(header)
+                    ),
+                    source,
+                    line,
+                    1,
+                )
             )
             continue
         item = {h: v for h, v in zip(header, row, strict=True) if h}
@@ -286,8 +320,8 @@ def anchor(record: CodingRecord, doc: Document, source: str | None = None) -> tu
     hits = [m.start() for m in re.finditer(re.escape(quote), text)]
     if not hits:
         raise InputError(
-            f"the quote {_clip(quote)!r} is not in {doc.name!r}",
-            hint="the quote must be the exact text of the document",
+            _("the quote {quote!r} is not in {doc.name!r}").format(quote=_clip(quote), doc=doc),
+            hint=_("the quote must be the exact text of the document"),
             **where,  # type: ignore[arg-type]
         )
     if len(hits) == 1:
@@ -298,8 +332,14 @@ def anchor(record: CodingRecord, doc: Document, source: str | None = None) -> tu
         if len(inside) == 1:
             return inside[0], inside[0] + len(quote)
     raise InputError(
-        f"the quote {_clip(quote)!r} occurs {len(hits)} times in {doc.name!r}",
-        hint="give the sentence number it starts in ('sentences: 12') or a longer quote",
+        plural(
+            len(hits),
+            "the quote {quote!r} occurs once in {doc.name!r}",
+            "the quote {quote!r} occurs {n} times in {doc.name!r}",
+            quote=_clip(quote),
+            doc=doc,
+        ),
+        hint=_("give the sentence number it starts in ('sentences: 12') or a longer quote"),
         **where,  # type: ignore[arg-type]
     )
 
@@ -332,11 +372,11 @@ def anchor_all(
         more = f" (and {len(recs) - 1} more codings of it)" if len(recs) > 1 else ""
         problems.append(
             Problem(
-                f"no document named {name!r} in the project{more}",
+                _("no document named {name!r} in the project{more}").format(name=name, more=more),
                 source,
                 first.line,
                 first.column,
-                "import the transcripts first ('qualcode documents' lists them)",
+                _("import the transcripts first ('qualcode documents' lists them)"),
             )
         )
     if problems:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qualcode.errors import InputError
+from qualcode.i18n import _
 
 MAX_BYTES = 50 * 1024 * 1024
 """Largest transcript file accepted by default (50 MB; a 20,000-line transcript is
@@ -26,8 +27,8 @@ def max_bytes() -> int:
         return int(raw) if raw.strip() else MAX_BYTES
     except ValueError:
         raise InputError(
-            f"QUALCODE_MAX_IMPORT_BYTES={raw!r} is not a number of bytes",
-            hint="e.g. QUALCODE_MAX_IMPORT_BYTES=100000000",
+            _("QUALCODE_MAX_IMPORT_BYTES={raw!r} is not a number of bytes").format(raw=raw),
+            hint=_("e.g. QUALCODE_MAX_IMPORT_BYTES=100000000"),
         ) from None
 
 
@@ -53,9 +54,9 @@ def read_bytes(path: Path, *, limit: int | None = None) -> bytes:
     from qualcode.files import read_limited
 
     limit = max_bytes() if limit is None else limit
-    data = read_limited(path, limit=limit, hint="split it, or raise QUALCODE_MAX_IMPORT_BYTES")
+    data = read_limited(path, limit=limit, hint=_("split it, or raise QUALCODE_MAX_IMPORT_BYTES"))
     if not data.strip():
-        raise InputError("file is empty", path=path, hint="nothing to import")
+        raise InputError(_("file is empty"), path=path, hint=_("nothing to import"))
     return data
 
 
@@ -190,24 +191,28 @@ def decode_text(data: bytes, path: Path, *, encoding: str | None = None) -> Deco
             controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f\x1b")
             if controls > max(8, len(sample) // 100):
                 raise InputError(
-                    f"read as {encoding} this is not text ({controls} control characters in "
-                    f"the first {len(sample):,})",
+                    _(
+                        "read as {encoding} this is not text ({controls} control characters in the first {n:,})"
+                    ).format(encoding=encoding, controls=controls, n=len(sample)),
                     path=path,
-                    hint="check --encoding (UTF-16 is utf-16-le or utf-16-be)",
+                    hint=_("check --encoding (UTF-16 is utf-16-le or utf-16-be)"),
                 )
             return Decoded(text, encoding)
         except UnicodeDecodeError as exc:
             line, col = _position(data, exc.start)
             raise InputError(
-                f"not valid {encoding} (byte 0x{data[exc.start]:02x})",
+                _("not valid {encoding} (byte 0x{data:02x})").format(
+                    encoding=encoding, data=data[exc.start]
+                ),
                 path=path,
                 line=line,
                 column=col,
-                hint="check --encoding",
+                hint=_("check --encoding"),
             ) from None
         except LookupError:
             raise InputError(
-                f"unknown encoding {encoding!r}", hint="e.g. --encoding cp1252"
+                _("unknown encoding {encoding!r}").format(encoding=encoding),
+                hint=_("e.g. --encoding cp1252"),
             ) from None
     wide = _wide_without_bom(data)
     if wide is not None:
@@ -222,9 +227,9 @@ def decode_text(data: bytes, path: Path, *, encoding: str | None = None) -> Deco
         )
     if looks_binary(data):
         raise InputError(
-            "is a binary file, not a text transcript",
+            _("is a binary file, not a text transcript"),
             path=path,
-            hint="import .txt, .md and other supported formats",
+            hint=_("import .txt, .md and other supported formats"),
         )
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -236,31 +241,33 @@ def decode_text(data: bytes, path: Path, *, encoding: str | None = None) -> Deco
             try:
                 return Decoded(data.decode(name), name)
             except UnicodeDecodeError:
-                raise InputError("broken UTF-32 text", path=path) from None
+                raise InputError(_("broken UTF-32 text"), path=path) from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return Decoded(data.decode("utf-16"), "utf-16")
         except UnicodeDecodeError as exc:
             line, col = _position(data, exc.start)
-            raise InputError("broken UTF-16 text", path=path, line=line, column=col) from None
+            raise InputError(_("broken UTF-16 text"), path=path, line=line, column=col) from None
     try:
         return Decoded(data.decode("utf-8"), "utf-8-sig" if bom else "utf-8")
     except UnicodeDecodeError as exc:
         if bom:
             line, col = _position(data, exc.start)
             raise InputError(
-                f"not valid UTF-8 although it starts with a UTF-8 mark (byte 0x{data[exc.start]:02x})",
+                _(
+                    "not valid UTF-8 although it starts with a UTF-8 mark (byte 0x{data:02x})"
+                ).format(data=data[exc.start]),
                 path=path,
                 line=line,
                 column=col,
-                hint="save the file as UTF-8, or pass --encoding",
+                hint=_("save the file as UTF-8, or pass --encoding"),
             ) from None
     guessed = _guess_single_byte(data)
     if guessed is None:
         raise InputError(
-            "cannot tell the text encoding (not UTF-8, and no other encoding fits)",
+            _("cannot tell the text encoding (not UTF-8, and no other encoding fits)"),
             path=path,
-            hint="save the file as UTF-8, or pass --encoding",
+            hint=_("save the file as UTF-8, or pass --encoding"),
         )
     return Decoded(
         data.decode(guessed),

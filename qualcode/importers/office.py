@@ -17,6 +17,7 @@ from typing import Any
 
 from qualcode.core.model import ImportedDocument
 from qualcode.errors import InputError
+from qualcode.i18n import _
 from qualcode.importers.blocks import Block, assemble, bold_block, plausible_label
 from qualcode.importers.decode import read_bytes
 from qualcode.importers.speakers import SpeakerConfig, parse_timestamp
@@ -33,13 +34,15 @@ def _check_package(path: Path, data: bytes, *, member: str, kind: str, save_as: 
     """Refuse, with one line, a file that is not the ZIP package ``kind`` needs."""
     if data.startswith(_OLE):
         raise InputError(
-            f"is an old binary Office file, not {kind}",
+            _("is an old binary Office file, not {kind}").format(kind=kind),
             path=path,
-            hint=f"open it and save it as {save_as}",
+            hint=_("open it and save it as {save_as}").format(save_as=save_as),
         )
     if not data.startswith(b"PK"):
         raise InputError(
-            f"is not {kind} (not a ZIP package)", path=path, hint=f"save it as {save_as}"
+            _("is not {kind} (not a ZIP package)").format(kind=kind),
+            path=path,
+            hint=_("save it as {save_as}").format(save_as=save_as),
         )
     import io
 
@@ -48,29 +51,39 @@ def _check_package(path: Path, data: bytes, *, member: str, kind: str, save_as: 
             names = set(zf.namelist())
             if member not in names:
                 raise InputError(
-                    f"is a ZIP archive but not {kind} (it has no {member})",
+                    _("is a ZIP archive but not {kind} (it has no {member})").format(
+                        kind=kind, member=member
+                    ),
                     path=path,
-                    hint=f"import the transcript itself, saved as {save_as}",
+                    hint=_("import the transcript itself, saved as {save_as}").format(
+                        save_as=save_as
+                    ),
                 )
             unpacked = sum(info.file_size for info in zf.infolist())
             if unpacked > MAX_UNPACKED:
                 raise InputError(
-                    f"unpacks to {unpacked:,} bytes, more than {MAX_UNPACKED:,}",
+                    _("unpacks to {unpacked:,} bytes, more than {MAX_UNPACKED:,}").format(
+                        unpacked=unpacked, MAX_UNPACKED=MAX_UNPACKED
+                    ),
                     path=path,
-                    hint="is it really a transcript? save the text alone as .docx or .txt",
+                    hint=_("is it really a transcript? save the text alone as .docx or .txt"),
                 )
             bad = zf.testzip()
             if bad is not None:
                 raise InputError(
-                    f"is a corrupt {kind.split(' ', 1)[1]} (damaged part {bad})",
+                    _("is a corrupt {kind} (damaged part {bad})").format(
+                        kind=kind.split(" ", 1)[1], bad=bad
+                    ),
                     path=path,
-                    hint=f"open and save it again as {save_as}",
+                    hint=_("open and save it again as {save_as}").format(save_as=save_as),
                 )
     except ZIP_ERRORS as exc:  # a damaged member raises zlib, seek or EOF errors
         raise InputError(
-            f"is a corrupt {kind.split(' ', 1)[1]} ({zip_reason(exc)})",
+            _("is a corrupt {kind} ({exc})").format(
+                kind=kind.split(" ", 1)[1], exc=zip_reason(exc)
+            ),
             path=path,
-            hint=f"open and save it again as {save_as}",
+            hint=_("open and save it again as {save_as}").format(save_as=save_as),
         ) from None
 
 
@@ -170,9 +183,9 @@ def read_docx(
         raise
     except Exception as exc:  # python-docx raises many kinds on damaged XML
         raise InputError(
-            f"is a corrupt Word document ({_reason(exc)})",
+            _("is a corrupt Word document ({exc})").format(exc=_reason(exc)),
             path=path,
-            hint="open it in Word or LibreOffice and save it again",
+            hint=_("open it in Word or LibreOffice and save it again"),
         ) from None
     title = (document.core_properties.title or "").strip()
     return assemble(
@@ -292,15 +305,17 @@ def read_odt(
         mimetype = _ODF_TEXT
     except ZIP_ERRORS as exc:
         raise InputError(
-            f"is a corrupt OpenDocument text ({zip_reason(exc)})",
+            _("is a corrupt OpenDocument text ({exc})").format(exc=zip_reason(exc)),
             path=path,
-            hint="open it in LibreOffice and save it again",
+            hint=_("open it in LibreOffice and save it again"),
         ) from None
     if mimetype != _ODF_TEXT:
         raise InputError(
-            f"is an OpenDocument file but not a text document ({mimetype})",
+            _("is an OpenDocument file but not a text document ({mimetype})").format(
+                mimetype=mimetype
+            ),
             path=path,
-            hint="import the transcript as .odt, .docx or .txt",
+            hint=_("import the transcript as .odt, .docx or .txt"),
         )
     import odfdo
 
@@ -311,9 +326,9 @@ def read_odt(
         raise
     except Exception as exc:
         raise InputError(
-            f"is a corrupt OpenDocument text ({_reason(exc)})",
+            _("is a corrupt OpenDocument text ({exc})").format(exc=_reason(exc)),
             path=path,
-            hint="open it in LibreOffice and save it again",
+            hint=_("open it in LibreOffice and save it again"),
         ) from None
     return assemble(path, blocks, fmt="odt", speakers=speakers, name=name)
 
@@ -406,7 +421,7 @@ def read_rtf(
     """
     data = read_bytes(path)
     if not data.lstrip().startswith(b"{\\rtf"):
-        raise InputError("is not an RTF file (it does not start with {\\rtf)", path=path)
+        raise InputError(_("is not an RTF file (it does not start with {\\rtf)"), path=path)
     m = _RTF_CPG.search(data[:4096])
     codepage = encoding or (f"cp{int(m.group(1))}" if m else "cp1252")
     try:
@@ -421,9 +436,9 @@ def read_rtf(
         )
     except Exception as exc:
         raise InputError(
-            f"is a damaged RTF file ({_reason(exc)})",
+            _("is a damaged RTF file ({exc})").format(exc=_reason(exc)),
             path=path,
-            hint="open it in Word or LibreOffice and save it again",
+            hint=_("open it in Word or LibreOffice and save it again"),
         ) from None
     text = text.replace("\r", "")
     blocks = []

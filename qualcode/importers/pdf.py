@@ -14,6 +14,7 @@ from pathlib import Path
 
 from qualcode.core.model import ImportedDocument
 from qualcode.errors import InputError
+from qualcode.i18n import _
 from qualcode.importers.blocks import Block, assemble, bold_block
 from qualcode.importers.decode import read_bytes
 from qualcode.importers.speakers import SpeakerConfig
@@ -37,7 +38,7 @@ def read_pdf(
     """
     data = read_bytes(path)
     if not data.lstrip()[:1024].startswith(b"%PDF-") and b"%PDF-" not in data[:1024]:
-        raise InputError("is not a PDF file (no %PDF header)", path=path)
+        raise InputError(_("is not a PDF file (no %PDF header)"), path=path)
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LAParams, LTAnno, LTChar, LTTextContainer
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
@@ -70,14 +71,14 @@ def read_pdf(
                     paragraphs.append(current)
     except (PDFPasswordIncorrect, PDFEncryptionError):
         raise InputError(
-            "is an encrypted PDF", path=path, hint="save an unprotected copy and import that"
+            _("is an encrypted PDF"), path=path, hint=_("save an unprotected copy and import that")
         ) from None
     except Exception as exc:  # pdfminer raises many kinds on damaged files
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError(
-            f"is a damaged PDF ({reason[:100]})",
+            _("is a damaged PDF ({reason})").format(reason=reason[:100]),
             path=path,
-            hint="open it and save or print it to PDF again",
+            hint=_("open it and save or print it to PDF again"),
         ) from None
     blocks: list[Block] = []
     for runs in paragraphs:
@@ -96,8 +97,8 @@ def read_pdf(
         blocks.append(bold_block(merged))
     if not any(re.search(r"\w", b.text) for b in blocks):
         raise InputError(
-            "has no text layer (a scanned PDF)",
+            _("has no text layer (a scanned PDF)"),
             path=path,
-            hint="run OCR first, e.g. ocrmypdf, then import the result",
+            hint=_("run OCR first, e.g. ocrmypdf, then import the result"),
         )
     return assemble(path, blocks, fmt="pdf", speakers=speakers, name=name)

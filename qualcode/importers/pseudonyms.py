@@ -12,6 +12,7 @@ import io
 from pathlib import Path
 
 from qualcode.errors import InputError
+from qualcode.i18n import _
 from qualcode.importers.decode import decode_text, normalize, read_bytes
 
 
@@ -38,7 +39,9 @@ def read_pseudonyms(path: Path) -> dict[str, str]:
             ):
                 continue
             if len(cells) < 2 or not cells[0] or not cells[1]:
-                raise InputError("expected two columns: real name, pseudonym", path=path, line=line)
+                raise InputError(
+                    _("expected two columns: real name, pseudonym"), path=path, line=line
+                )
             pairs.append((cells[0], cells[1], line))
     else:
         from qualcode.importers.codebook_yaml import load_yaml
@@ -49,9 +52,9 @@ def read_pseudonyms(path: Path) -> dict[str, str]:
             value = value["names"]
         if not isinstance(value, dict):
             raise InputError(
-                "a name map must be a mapping of real names to pseudonyms",
+                _("a name map must be a mapping of real names to pseudonyms"),
                 path=path,
-                hint="e.g. 'Siti Aminah: Participant 1'",
+                hint=_("e.g. 'Siti Aminah: Participant 1'"),
             )
         for real, pseudo in value.items():
             pos = loaded.positions.get(("names", real)) or loaded.positions.get((real,))
@@ -61,13 +64,20 @@ def read_pseudonyms(path: Path) -> dict[str, str]:
                 or not isinstance(pseudo, str | int)
                 or not str(pseudo).strip()
             ):
-                raise InputError(f"{real!r} needs a pseudonym (text)", path=path, line=line)
+                raise InputError(
+                    _("{real!r} needs a pseudonym (text)").format(real=real), path=path, line=line
+                )
             pairs.append((real.strip(), str(pseudo).strip(), line))
     out: dict[str, str] = {}
     for real, pseudo, line in pairs:
         if real.casefold() in {k.casefold() for k in out} and out.get(real) != pseudo:
-            raise InputError(f"{real!r} has two pseudonyms", path=path, line=line, hint="keep one")
+            raise InputError(
+                _("{real!r} has two pseudonyms").format(real=real),
+                path=path,
+                line=line,
+                hint=_("keep one"),
+            )
         out[real] = pseudo
     if not out:
-        raise InputError("the name map is empty", path=path)
+        raise InputError(_("the name map is empty"), path=path)
     return out

@@ -74,6 +74,7 @@ from qualcode.core.refi import (
 )
 from qualcode.errors import InputError, Problem
 from qualcode.files import open_regular, read_limited
+from qualcode.i18n import N_, _, plural
 from qualcode.importers.zips import ZIP_ERRORS, zip_reason
 
 REFI_SUFFIXES = (".qdc", ".qdpx", ".qde")
@@ -105,6 +106,14 @@ _VALUE_TAGS = {
     "DateTimeValue": "datetime",
 }
 _DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+MEDIA_SKIPPED = {
+    "picture": (N_("picture sources"), N_("picture codings")),
+    "audio": (N_("audio sources"), N_("audio codings")),
+    "video": (N_("video sources"), N_("video codings")),
+}
+"""What the summary says was not imported, for sources of each medium."""
 
 
 @dataclass
@@ -180,19 +189,33 @@ class _Files:
             scheme, rest = "", raw
         scheme = scheme.lower()
         if scheme == "absolute" or (scheme == "file"):
-            self.warn(f"{what}: {raw!r} is a file outside the project; not read")
+            self.warn(
+                _("{what}: {raw!r} is a file outside the project; not read").format(
+                    what=what, raw=raw
+                )
+            )
             return None
         why = _unsafe(rest)
         if why:
             raise InputError(
-                f"{what}: source path {raw!r} {why}; refused, nothing imported",
+                _("{what}: source path {raw!r} {why}; refused, nothing imported").format(
+                    what=what, raw=raw, why=why
+                ),
                 path=self.label,
-                hint="a REFI-QDA source lives inside the project as internal://GUID.txt",
+                hint=_("a REFI-QDA source lives inside the project as internal://GUID.txt"),
             )
         if scheme not in ("internal", "relative", ""):
-            self.warn(f"{what}: unknown path scheme in {raw!r}; read as internal://")
+            self.warn(
+                _("{what}: unknown path scheme in {raw!r}; read as internal://").format(
+                    what=what, raw=raw
+                )
+            )
         if not scheme:
-            self.warn(f"{what}: source path {raw!r} has no internal:// (read from sources/)")
+            self.warn(
+                _("{what}: source path {raw!r} has no internal:// (read from sources/)").format(
+                    what=what, raw=raw
+                )
+            )
         rest = rest.replace("\\", "/")
         name = rest.split("/")[-1] if rest.lower().startswith("sources/") else rest
         for candidate in (f"{self.base}sources/{name}", f"{self.base}{rest}", name):
@@ -204,13 +227,29 @@ class _Files:
                     f"{self.base}sources/".lower()
                 ) and not found.startswith(f"{self.base}sources/"):
                     folder = found[len(self.base) :].split("/")[0]
-                    self.warn(f"{what}: sources are in {folder + '/'!r}, not 'sources/'")
+                    self.warn(
+                        _("{what}: sources are in {folder!r}, not 'sources/'").format(
+                            what=what, folder=folder + "/"
+                        )
+                    )
                 else:
-                    self.warn(f"{what}: {raw!r} found as {found!r}")
+                    self.warn(
+                        _("{what}: {raw!r} found as {found!r}").format(
+                            what=what, raw=raw, found=found
+                        )
+                    )
             elif candidate != f"{self.base}sources/{name}":
-                self.warn(f"{what}: {raw!r} is not in sources/; found as {found!r}")
+                self.warn(
+                    _("{what}: {raw!r} is not in sources/; found as {found!r}").format(
+                        what=what, raw=raw, found=found
+                    )
+                )
             if scheme == "relative":
-                self.warn(f"{what}: relative:// path {raw!r} read from inside the project")
+                self.warn(
+                    _("{what}: relative:// path {raw!r} read from inside the project").format(
+                        what=what, raw=raw
+                    )
+                )
             return self.get(found)
         if self.fallback is not None:
             for candidate in (name, rest):
@@ -245,15 +284,17 @@ class _ZipFiles(_Files):
                 data = fh.read(MAX_MEMBER_BYTES + 1)
         except ZIP_ERRORS as exc:  # zlib, seek and EOF errors from a damaged member
             raise InputError(
-                f"the archive is damaged ({name}: {zip_reason(exc)})",
+                _("the archive is damaged ({name}: {exc})").format(name=name, exc=zip_reason(exc)),
                 path=self.label,
-                hint="export it again",
+                hint=_("export it again"),
             ) from None
         if len(data) > MAX_MEMBER_BYTES:
             raise InputError(
-                f"{name} is larger than {MAX_MEMBER_BYTES:,} bytes; refused",
+                _("{name} is larger than {MAX_MEMBER_BYTES:,} bytes; refused").format(
+                    name=name, MAX_MEMBER_BYTES=MAX_MEMBER_BYTES
+                ),
                 path=self.label,
-                hint="raise QUALCODE_MAX_QDPX_MEMBER_BYTES if the file is genuine",
+                hint=_("raise QUALCODE_MAX_QDPX_MEMBER_BYTES if the file is genuine"),
             )
         return data
 
@@ -289,14 +330,18 @@ class _FolderFiles(_Files):
         path = (self.root / name).resolve()
         if not path.is_relative_to(self.root):
             raise InputError(
-                f"source {name!r} escapes the project folder (a link); refused, nothing imported",
+                _(
+                    "source {name!r} escapes the project folder (a link); refused, nothing imported"
+                ).format(name=name),
                 path=self.label,
             )
         try:
             return read_limited(path, limit=MAX_MEMBER_BYTES)
         except InputError as exc:
             raise InputError(
-                f"source {name!r}: {exc.problem.message}", path=self.label, hint=exc.problem.hint
+                _("source {name!r}: {exc.problem.message}").format(name=name, exc=exc),
+                path=self.label,
+                hint=exc.problem.hint,
             ) from None
 
 
@@ -319,7 +364,9 @@ def _check_archive(zf: zipfile.ZipFile, label: str, problems: list[Problem]) -> 
     """Refuse a hostile archive before reading any member."""
     infos = zf.infolist()
     if len(infos) > MAX_MEMBERS:
-        raise InputError(f"the archive has {len(infos):,} members; refused", path=label)
+        raise InputError(
+            _("the archive has {n:,} members; refused").format(n=len(infos)), path=label
+        )
     total = 0
     backslashes = False
     for info in infos:
@@ -327,9 +374,11 @@ def _check_archive(zf: zipfile.ZipFile, label: str, problems: list[Problem]) -> 
         why = _unsafe(name)
         if why:
             raise InputError(
-                f"archive member {name!r} {why}; refused, nothing imported",
+                _("archive member {name!r} {why}; refused, nothing imported").format(
+                    name=name, why=why
+                ),
                 path=label,
-                hint="the file may be hostile; ask for a fresh export",
+                hint=_("the file may be hostile; ask for a fresh export"),
             )
         if "\\" in name:
             backslashes = True
@@ -339,19 +388,21 @@ def _check_archive(zf: zipfile.ZipFile, label: str, problems: list[Problem]) -> 
         ):
             ratio = info.file_size // max(info.compress_size, 1)
             raise InputError(
-                f"archive member {name!r} expands {ratio:,} times "
-                f"({info.file_size:,} bytes): a zip bomb; refused, nothing imported",
+                _(
+                    "archive member {name!r} expands {ratio:,} times ({info.file_size:,} bytes): a zip bomb; refused, nothing imported"
+                ).format(name=name, ratio=ratio, info=info),
                 path=label,
             )
     if total > MAX_ARCHIVE_BYTES:
         raise InputError(
-            f"the archive expands to {total:,} bytes, over the limit of "
-            f"{MAX_ARCHIVE_BYTES:,}: a zip bomb?; refused, nothing imported",
+            _(
+                "the archive expands to {total:,} bytes, over the limit of {MAX_ARCHIVE_BYTES:,}: a zip bomb?; refused, nothing imported"
+            ).format(total=total, MAX_ARCHIVE_BYTES=MAX_ARCHIVE_BYTES),
             path=label,
-            hint="raise QUALCODE_MAX_QDPX_BYTES if the file is genuine",
+            hint=_("raise QUALCODE_MAX_QDPX_BYTES if the file is genuine"),
         )
     if backslashes:
-        problems.append(Problem("archive member names use '\\' instead of '/'", label))
+        problems.append(Problem(_("archive member names use '\\' instead of '/'"), label))
 
 
 # --------------------------------------------------------------------- XML
@@ -374,24 +425,27 @@ def _parse_xml(data: bytes, label: str, *, instructions: bool = False) -> Elemen
             root = fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
         raise InputError(
-            f"XML with entity declarations or external references is refused ({type(exc).__name__}); "
-            "nothing imported",
+            _(
+                "XML with entity declarations or external references is refused ({name}); nothing imported"
+            ).format(name=type(exc).__name__),
             path=label,
-            hint="REFI-QDA files never need them; the file may be hostile",
+            hint=_("REFI-QDA files never need them; the file may be hostile"),
         ) from None
     except (LookupError, ValueError) as exc:  # expat asks Python for the declared encoding
         encoding = re.search(rb"""encoding\s*=\s*["']([^"']*)""", data[:200])
         name = encoding.group(1).decode("ascii", "replace") if encoding else "?"
         raise InputError(
-            f"the XML declares the encoding {name!r}, which cannot be read ({_first(exc)})",
+            _("the XML declares the encoding {name!r}, which cannot be read ({exc})").format(
+                name=name, exc=_first(exc)
+            ),
             path=label,
             line=1,
-            hint='REFI-QDA files are UTF-8: write encoding="utf-8"',
+            hint=_('REFI-QDA files are UTF-8: write encoding="utf-8"'),
         ) from None
     except ParseError as exc:
         line, column = getattr(exc, "position", (None, None))
         raise InputError(
-            f"not well-formed XML: {str(exc).split(':')[0]}",
+            _("not well-formed XML: {reason}").format(reason=str(exc).split(":")[0]),
             path=label,
             line=line,
             column=(column + 1) if column is not None else None,
@@ -435,20 +489,24 @@ def _check_namespace(
     elif isinstance(tag, str) and tag.lower() in ("project", "codebook"):
         kind = "project" if tag.lower() == "project" else "codebook"
         want, xsd = (PROJECT_NS, PROJECT_XSD) if kind == "project" else (CODEBOOK_NS, CODEBOOK_XSD)
-        problems.append(Problem(f"root element written <{tag}>", label))
+        problems.append(Problem(_("root element written <{tag}>").format(tag=tag), label))
     else:
         raise InputError(
-            f"not a REFI-QDA file: the root element is <{tag}>",
+            _("not a REFI-QDA file: the root element is <{tag}>").format(tag=tag),
             path=label,
-            hint="expected <Project> (.qde/.qdpx) or <CodeBook> (.qdc)",
+            hint=_("expected <Project> (.qde/.qdpx) or <CodeBook> (.qdc)"),
         )
     ns = sorted(namespaces - {XSI_NS})
     if not ns:
-        problems.append(Problem(f"the XML has no namespace (the standard: {want!r})", label))
+        problems.append(
+            Problem(_("the XML has no namespace (the standard: {want!r})").format(want=want), label)
+        )
     elif ns != [want]:
         problems.append(
             Problem(
-                f"namespace written {', '.join(repr(n) for n in ns)} (the standard: {want!r})",
+                _("namespace written {written} (the standard: {want!r})").format(
+                    written=", ".join(repr(n) for n in ns), want=want
+                ),
                 label,
             )
         )
@@ -456,11 +514,15 @@ def _check_namespace(
         parts = location.split()
         if parts != [want, xsd] and notices is not None:
             notices.append(
-                f"xsi:schemaLocation {' '.join(parts)!r} (the official schemas are used)"
+                _("xsi:schemaLocation {parts!r} (the official schemas are used)").format(
+                    parts=" ".join(parts)
+                )
             )
     if no_ns_location is not None and notices is not None:
         notices.append(
-            f"xsi:noNamespaceSchemaLocation {no_ns_location!r} (the official schemas are used)"
+            _(
+                "xsi:noNamespaceSchemaLocation {no_ns_location!r} (the official schemas are used)"
+            ).format(no_ns_location=no_ns_location)
         )
     return kind
 
@@ -561,14 +623,16 @@ class _Reader:
             self._invalid.setdefault(kind, []).append(raw)
             guid = derived_guid("id", raw.strip().lower())
         elif raw.strip().startswith("{"):
-            self._note_once("braces", "GUIDs are written in braces {...}")
+            self._note_once("braces", _("GUIDs are written in braces {...}"))
         if unique:
             seen = self.guids.setdefault(kind, set())
             if guid in seen:
                 self._anon += 1
                 new = derived_guid(self.label, kind, guid, str(self._anon))
                 self.violation(
-                    f"{kind} {name!r} reuses the GUID {guid} of another {kind}; given a new one"
+                    _(
+                        "{kind} {name!r} reuses the GUID {guid} of another {kind}; given a new one"
+                    ).format(kind=kind, name=name, guid=guid)
                 )
                 return new
             seen.add(guid)
@@ -584,11 +648,24 @@ class _Reader:
         """Report the identifiers that were missing or not GUIDs, once per kind."""
         for kind, raws in self._invalid.items():
             self.warn(
-                f"{len(raws)} {kind} identifier(s) are not GUIDs (e.g. {raws[0]!r}); "
-                "given GUIDs derived from them"
+                plural(
+                    len(raws),
+                    "{n} {kind} identifier is not a GUID ({raws!r}); given a GUID derived from it",
+                    "{n} {kind} identifiers are not GUIDs (e.g. {raws!r}); given GUIDs derived "
+                    "from them",
+                    kind=kind,
+                    raws=raws[0],
+                )
             )
         for kind, names in self._missing.items():
-            self.warn(f"{len(names)} {kind}(s) have no GUID; given new ones")
+            self.warn(
+                plural(
+                    len(names),
+                    "{n} {kind} has no GUID; given a new one",
+                    "{n} {kind} elements have no GUID; given new ones",
+                    kind=kind,
+                )
+            )
 
     def _note_once(self, key: str, message: str) -> None:
         if key not in self._said:
@@ -621,24 +698,26 @@ class _Reader:
     def codes(self, codebook: Element | None) -> list[RefiCode]:
         codes_el = _child(codebook, "Codes")
         if codebook is not None and codes_el is None:
-            self.warn("the codebook has no <Codes>")
+            self.warn(_("the codebook has no <Codes>"))
         out: list[RefiCode] = []
         if codes_el is not None and not len(codes_el):
-            self.warn("empty <Codes/> (the schema wants at least one code)")
+            self.warn(_("empty <Codes/> (the schema wants at least one code)"))
 
         def walk(parent_el: Element, parent: str | None, depth: int = 1) -> None:
             if depth > MAX_DEPTH:
                 raise InputError(
-                    f"codes are nested more than {MAX_DEPTH} levels deep; refused",
+                    _("codes are nested more than {MAX_DEPTH} levels deep; refused").format(
+                        MAX_DEPTH=MAX_DEPTH
+                    ),
                     path=self.label,
-                    hint="a codebook that deep cannot be shown or written back",
+                    hint=_("a codebook that deep cannot be shown or written back"),
                 )
             for el in _children(parent_el, "Code"):
                 guid = self.guid(el, "code")
                 name = el.get("name")
                 if not name or not name.strip():
                     name = f"code {guid[:8]}"
-                    self.warn(f"a code has no name; called it {name!r}")
+                    self.warn(_("a code has no name; called it {name!r}").format(name=name))
                 raw_codable = el.get("isCodable")
                 codable = True
                 if raw_codable is None:
@@ -651,16 +730,20 @@ class _Reader:
                     codable = raw_codable.strip().lower() in ("true", "yes")
                     self._note_once(
                         "codable-case",
-                        f"isCodable written {raw_codable!r} (the standard: true/false)",
+                        _("isCodable written {raw_codable!r} (the standard: true/false)").format(
+                            raw_codable=raw_codable
+                        ),
                     )
                 else:
                     self.warn(
-                        f"code {name!r}: isCodable {raw_codable!r} is not a boolean; taken as true"
+                        _(
+                            "code {name!r}: isCodable {raw_codable!r} is not a boolean; taken as true"
+                        ).format(name=name, raw_codable=raw_codable)
                     )
                 color, note = parse_color(el.get("color"))
                 if note:
-                    self.warn(f"code {name!r}: {note}")
-                text, meta = self.description(el, f"code {name!r}", guid)
+                    self.warn(_("code {name!r}: {note}").format(name=name, note=note))
+                text, meta = self.description(el, _("code {name!r}").format(name=name), guid)
                 out.append(
                     RefiCode(
                         guid=guid,
@@ -680,8 +763,12 @@ class _Reader:
             walk(codes_el, None)
         if no_codable:
             self.warn(
-                f"{len(no_codable)} code(s) have no isCodable (e.g. {no_codable[0]!r}); "
-                "taken as codable"
+                plural(
+                    len(no_codable),
+                    "{n} code has no isCodable ({no_codable!r}); taken as codable",
+                    "{n} codes have no isCodable (e.g. {no_codable!r}); taken as codable",
+                    no_codable=no_codable[0],
+                )
             )
         parents = {c.parent for c in out if c.parent}
         if (
@@ -690,7 +777,7 @@ class _Reader:
             and not self.origin.startswith("qualcode")
         ):
             # legal (isCodable is any code's own), and kept: any code can be applied
-            self.notices.append("every code is marked codable, parents too (kept as it is)")
+            self.notices.append(_("every code is marked codable, parents too (kept as it is)"))
         return out
 
     # ---------------------------------------------------------------- users, variables, cases
@@ -699,13 +786,15 @@ class _Reader:
         out = []
         users_el = _child(root, "Users")
         if users_el is not None and not len(users_el):
-            self.warn("empty <Users/>")
+            self.warn(_("empty <Users/>"))
         for el in _children(users_el, "User"):
             guid = self.guid(el, "user")
             name = (el.get("name") or el.get("id") or "").strip()
             if not name:
                 name = f"user-{guid[:8]}"
-                self.warn(f"user {guid} has no name; called {name!r}")
+                self.warn(
+                    _("user {guid} has no name; called {name!r}").format(guid=guid, name=name)
+                )
             out.append(RefiUser(guid, name))
         return out
 
@@ -717,11 +806,19 @@ class _Reader:
             raw = (el.get("typeOfVariable") or "Text").strip()
             type_ = _VARIABLE_TYPES.get(raw.lower())
             if type_ is None:
-                self.warn(f"variable {name!r}: unknown typeOfVariable {raw!r}; read as text")
+                self.warn(
+                    _("variable {name!r}: unknown typeOfVariable {raw!r}; read as text").format(
+                        name=name, raw=raw
+                    )
+                )
                 type_ = "text"
             elif raw not in ("Text", "Boolean", "Integer", "Float", "Date", "DateTime"):
-                self.warn(f"variable {name!r}: typeOfVariable written {raw!r}")
-            text, _meta = self.description(el, f"variable {name!r}")
+                self.warn(
+                    _("variable {name!r}: typeOfVariable written {raw!r}").format(
+                        name=name, raw=raw
+                    )
+                )
+            text, _meta = self.description(el, _("variable {name!r}").format(name=name))
             out.append(RefiVariable(guid, name, type_, text))
         return out
 
@@ -730,7 +827,7 @@ class _Reader:
         for vv in _children(el, "VariableValue"):
             ref = self.ref(_child(vv, "VariableRef"))
             if ref is None:
-                self.warn("a <VariableValue> has no <VariableRef>; skipped")
+                self.warn(_("a <VariableValue> has no <VariableRef>; skipped"))
                 continue
             value_el = next((c for c in vv if c.tag in _VALUE_TAGS), None)
             out[ref] = None if value_el is None else (value_el.text or "").strip()
@@ -741,7 +838,7 @@ class _Reader:
         for el in _children(_child(root, "Cases"), "Case"):
             guid = self.guid(el, "case")
             name = (el.get("name") or "").strip() or f"case-{guid[:8]}"
-            text, meta = self.description(el, f"case {name!r}", guid)
+            text, meta = self.description(el, _("case {name!r}").format(name=name), guid)
             speakers = {
                 (parse_guid(s.get("source")) or "", s.get("speaker"))
                 for s in meta.get("speakers", []) or []
@@ -755,7 +852,7 @@ class _Reader:
             )
             selection_refs = self.refs(el, "SelectionRef")
             if _children(el, "CodeRef"):
-                self.skip("case code references", len(_children(el, "CodeRef")))
+                self.skip(N_("case code references"), len(_children(el, "CodeRef")))
             out.append(
                 RefiCase(
                     guid=guid,
@@ -784,15 +881,20 @@ class _Reader:
         if inline is not None:
             if path:
                 self.violation(
-                    f"{what}: both PlainTextContent and plainTextPath (the standard allows one); "
-                    "the inline text is used"
+                    _(
+                        "{what}: both PlainTextContent and plainTextPath (the standard allows one); the inline text is used"
+                    ).format(what=what)
                 )
             return _text(inline)
         plain: str | None = None
         missing = False
         if path:
             if self.files is None:
-                self.warn(f"{what}: its text is in {path!r}, which a bare file cannot hold")
+                self.warn(
+                    _("{what}: its text is in {path!r}, which a bare file cannot hold").format(
+                        what=what, path=path
+                    )
+                )
             else:
                 data = self.files.source(path, what)
                 if data is None:
@@ -812,8 +914,9 @@ class _Reader:
                         else ("is missing" if path else "is not given")
                     )
                     self.notices.append(
-                        f"{what}: its plain text {why}; the text of {rich!r} is used "
-                        "(paragraphs one per line; positions are counted in it)"
+                        _(
+                            "{what}: its plain text {why}; the text of {rich!r} is used (paragraphs one per line; positions are counted in it)"
+                        ).format(what=what, why=why, rich=rich)
                     )
                     return text
         if plain is not None:
@@ -821,11 +924,16 @@ class _Reader:
         if missing or (rich and self.files is not None):
             self.missing_sources.append((what, 0))
             self.violation(
-                f"{what}: its text file {(path or rich)!r} is missing"
-                + (f" (and so is {rich!r})" if path and rich else "")
+                _("{what}: its text file {value!r} is missing (and so is {rich!r})").format(
+                    what=what, value=path or rich, rich=rich
+                )
+                if path and rich
+                else _("{what}: its text file {value!r} is missing").format(
+                    what=what, value=path or rich
+                )
             )
             return None
-        self.violation(f"{what}: has neither text nor a plainTextPath")
+        self.violation(_("{what}: has neither text nor a plainTextPath").format(what=what))
         return None
 
     def _docx_text(self, data: bytes, what: str, name: str) -> str | None:
@@ -836,16 +944,18 @@ class _Reader:
             with zipfile.ZipFile(io.BytesIO(data)) as docx:
                 info = docx.getinfo("word/document.xml")
                 if info.file_size > MAX_MEMBER_BYTES:
-                    self.warn(f"{what}: {name!r} is too large to read")
+                    self.warn(
+                        _("{what}: {name!r} is too large to read").format(what=what, name=name)
+                    )
                     return None
                 xml = docx.read(info)
         except (KeyError, *ZIP_ERRORS):  # type: ignore[misc]
-            self.warn(f"{what}: {name!r} is not a readable .docx")
+            self.warn(_("{what}: {name!r} is not a readable .docx").format(what=what, name=name))
             return None
         try:
             root = fromstring(xml, forbid_dtd=True, forbid_entities=True, forbid_external=True)
         except (DefusedXmlException, ParseError, ValueError):
-            self.warn(f"{what}: {name!r} is not a readable .docx")
+            self.warn(_("{what}: {name!r} is not a readable .docx").format(what=what, name=name))
             return None
         w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
         lines: list[str] = []
@@ -865,14 +975,17 @@ class _Reader:
         if data.startswith(codecs.BOM_UTF8):
             data = data[3:]
         elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            self.violation(f"{what}: the text file is UTF-16, not UTF-8 (the standard's)")
+            self.violation(
+                _("{what}: the text file is UTF-16, not UTF-8 (the standard's)").format(what=what)
+            )
             return data.decode("utf-16", errors="replace")
         try:
             return data.decode("utf-8")
         except UnicodeDecodeError as exc:
             self.violation(
-                f"{what}: the text file is not UTF-8 (byte 0x{data[exc.start]:02x} at {exc.start}); "
-                "read as cp1252"
+                _(
+                    "{what}: the text file is not UTF-8 (byte 0x{data:02x} at {exc.start}); read as cp1252"
+                ).format(what=what, data=data[exc.start], exc=exc)
             )
             return data.decode("cp1252", errors="replace")
 
@@ -880,11 +993,11 @@ class _Reader:
         out = []
         notes_el = _child(root, "Notes")
         if notes_el is not None and not len(notes_el):
-            self.warn("empty <Notes/>")
+            self.warn(_("empty <Notes/>"))
         for el in _children(notes_el, "Note"):
             guid = self.guid(el, "note")
             name = el.get("name") or ""
-            what = f"note {name or guid!r}"
+            what = _("note {name!r}").format(name=name or guid)
             text = self.read_text(el, what)
             _desc, meta = self.description(el, what, guid)
             out.append(
@@ -905,11 +1018,13 @@ class _Reader:
         out: list[RefiSet] = []
         sets_el = _child(root, "Sets")
         if sets_el is not None and not len(sets_el):
-            self.warn("empty <Sets/> (the schema wants at least one set)")
+            self.warn(_("empty <Sets/> (the schema wants at least one set)"))
         for el in _children(sets_el, "Set"):
             guid = self.guid(el, "set")
             name = (el.get("name") or "").strip()
-            description, meta = self.description(el, f"set {name or guid!r}", guid)
+            description, meta = self.description(
+                el, _("set {name!r}").format(name=name or guid), guid
+            )
             out.append(
                 RefiSet(
                     guid=guid,
@@ -928,7 +1043,7 @@ class _Reader:
         out: list[RefiLink] = []
         links_el = _child(root, "Links")
         if links_el is not None and not len(links_el):
-            self.warn("empty <Links/> (the schema wants at least one link)")
+            self.warn(_("empty <Links/> (the schema wants at least one link)"))
         for el in _children(links_el, "Link"):
             guid = self.guid(el, "link")
             direction = el.get("direction")
@@ -951,14 +1066,14 @@ class _Reader:
         out: list[RefiSource] = []
         sources_el = _child(root, "Sources")
         if sources_el is not None and not len(sources_el):
-            self.warn("empty <Sources/>")
+            self.warn(_("empty <Sources/>"))
         self.source_guids: set[str] = set()
         for el in list(sources_el) if sources_el is not None else []:
             if el.tag == "PDFSource":
                 areas = sum(len(_descendants(a, "Coding")) for a in _children(el, "PDFSelection"))
                 self.count("PDF area", areas)
                 if areas:
-                    self.skip("PDF area codings", areas)
+                    self.skip(N_("PDF area codings"), areas)
                 representation = _child(el, "Representation")
                 pdf_guid = self.guid(el, "source")
                 self.source_guids.add(pdf_guid)
@@ -966,8 +1081,8 @@ class _Reader:
                 if representation is None:
                     self.count("PDF text", len(_children(el, "Coding")))
                     if _children(el, "Coding"):
-                        self.skip("PDF codings without a text", len(_children(el, "Coding")))
-                    self.skip("PDF sources without a text representation")
+                        self.skip(N_("PDF codings without a text"), len(_children(el, "Coding")))
+                    self.skip(N_("PDF sources without a text representation"))
                     continue
                 # a PDF's text representation is a text source: import it as a document
                 # under the PDF's GUID and name; the PDF's area selections cannot follow
@@ -987,8 +1102,9 @@ class _Reader:
                         )
                     )
                     self.notices.append(
-                        f"PDF source {source.name!r}: its text representation is imported as a "
-                        "document"
+                        _(
+                            "PDF source {source.name!r}: its text representation is imported as a document"
+                        ).format(source=source)
                     )
                 continue
             if el.tag != "TextSource":
@@ -1003,9 +1119,9 @@ class _Reader:
                     continue
                 codings = len(_descendants(el, "Coding"))
                 self.count(kind, codings)
-                self.skip(f"{kind} sources")
+                self.skip(MEDIA_SKIPPED[kind][0])
                 if codings:
-                    self.skip(f"{kind} codings", codings)
+                    self.skip(MEDIA_SKIPPED[kind][1], codings)
                 continue
             source = self.text_source(el)
             if source is not None:
@@ -1026,12 +1142,16 @@ class _Reader:
             stem = base.rsplit(".", 1)[0] if "." in base else base
             stem = _unquote(stem).strip()
             if stem and parse_guid(stem) is None:
-                self.notices.append(f"a source has no name; named {stem!r} after its file")
+                self.notices.append(
+                    _("a source has no name; named {stem!r} after its file").format(stem=stem)
+                )
                 return stem
         words = re.findall(r"\w[\w'-]*", text or "")[:6]
         if words:
             first = " ".join(words)[:48].strip()
-            self.notices.append(f"a source has no name; named {first!r} after its first words")
+            self.notices.append(
+                _("a source has no name; named {first!r} after its first words").format(first=first)
+            )
             return first
         self._unnamed += 1
         return f"untitled source {self._unnamed}"
@@ -1043,21 +1163,29 @@ class _Reader:
         if register:
             self.source_guids.add(guid)
         label = (el.get("name") or "").strip()
-        what = f"source {label!r}" if label else f"a source without a name ({guid})"
+        what = (
+            _("source {name!r}").format(name=label)
+            if label
+            else _("a source without a name ({guid})").format(guid=guid)
+        )
         selections = _children(el, "PlainTextSelection")
         whole = _children(el, "Coding")
         n_codings = sum(len(_children(s, "Coding")) for s in selections) + len(whole)
         self.count(kind, n_codings)
         raw = self.read_text(el, what)
         name = self.source_name(el, guid, raw)
-        what = f"source {name!r}"
+        what = _("source {name!r}").format(name=name)
         description, meta = self.description(el, what, guid)
         if raw is None:
             if self.missing_sources and self.missing_sources[-1][1] == 0:
                 self.missing_sources[-1] = (name, n_codings)
-            self.warn(f"{what}: no text, so the source and its {n_codings} codings are skipped")
-            self.skip("sources without text")
-            self.skip("codings of sources without text", n_codings)
+            self.warn(
+                _("{what}: no text, so the source and its {n_codings} codings are skipped").format(
+                    what=what, n_codings=n_codings
+                )
+            )
+            self.skip(N_("sources without text"))
+            self.skip(N_("codings of sources without text"), n_codings)
             return None
         positions = SourcePositions(raw)
         parsed: list[tuple[Element, int, int]] = []
@@ -1067,11 +1195,17 @@ class _Reader:
                 end = int((sel.get("endPosition") or "").strip())
             except ValueError:
                 self.violation(
-                    f"{what}: selection {sel.get('guid')} has positions "
-                    f"{sel.get('startPosition')!r}..{sel.get('endPosition')!r}, not numbers; skipped"
+                    _(
+                        "{what}: selection {guid} has positions {start!r}..{end!r}, not numbers; skipped"
+                    ).format(
+                        what=what,
+                        guid=sel.get("guid"),
+                        start=sel.get("startPosition"),
+                        end=sel.get("endPosition"),
+                    )
                 )
-                self.skip("selections with bad positions")
-                self.skip("codings outside the text", len(_children(sel, "Coding")))
+                self.skip(N_("selections with bad positions"))
+                self.skip(N_("codings outside the text"), len(_children(sel, "Coding")))
                 continue
             parsed.append((sel, start, end))
         scheme, confirmed = positions.guess(
@@ -1079,11 +1213,18 @@ class _Reader:
         )
         if not scheme.standard:
             self.warn(
-                f"{what}: positions read as {scheme.describe()}"
-                + (f" ({confirmed} selection names confirm it)" if confirmed else "")
+                _(
+                    "{what}: positions read as {scheme} ({confirmed} selection names confirm it)"
+                ).format(what=what, scheme=scheme.describe(), confirmed=confirmed)
+                if confirmed
+                else _("{what}: positions read as {scheme}").format(
+                    what=what, scheme=scheme.describe()
+                )
             )
         elif positions.has_crlf:
-            self.notices.append(f"{what}: Windows line ends (CRLF) in the text; stored as \\n")
+            self.notices.append(
+                _("{what}: Windows line ends (CRLF) in the text; stored as \\n").format(what=what)
+            )
         text = positions.text
         codings: list[RefiCoding] = []
         passage_notes: list[RefiPassageNote] = []
@@ -1097,17 +1238,20 @@ class _Reader:
             )
             coding_els = _children(sel, "Coding")
             if span is None:
-                self.skip("codings outside the text", len(coding_els))
+                self.skip(N_("codings outside the text"), len(coding_els))
                 continue
             s, e = span
             sel_user = self.as_guid(sel.get("creatingUser"))
             if sel_user:
-                self.user_refs.append((f"{what}: selection {sel_guid}", sel_user))
+                self.user_refs.append(
+                    (_("{what}: selection {guid}").format(what=what, guid=sel_guid), sel_user)
+                )
             if not coding_els:
                 if sel_text.strip() or sel_notes:
                     self.notices.append(
-                        f"{what}: a selection has a memo but no coding; kept as a memo on the "
-                        "document"
+                        _(
+                            "{what}: a selection has a memo but no coding; kept as a memo on the document"
+                        ).format(what=what)
                     )
                     passage_notes.append(
                         RefiPassageNote(
@@ -1121,7 +1265,7 @@ class _Reader:
                         )
                     )
                 else:
-                    self.skip("selections without coding or memo")
+                    self.skip(N_("selections without coding or memo"))
                 continue
             for cel in coding_els:
                 coding = self._coding(cel, s, e, sel_guid, sel_user, sel, what)
@@ -1166,28 +1310,40 @@ class _Reader:
     ) -> tuple[int, int] | None:
         if end < start:
             self.violation(
-                f"{what}: selection {sel} ends ({end}) before it starts ({start}); swapped"
+                _(
+                    "{what}: selection {sel} ends ({end}) before it starts ({start}); swapped"
+                ).format(what=what, sel=sel, end=end, start=start)
             )
             start, end = end, start
         s, e = positions.span(start, end, scheme)
         n = len(positions.text)
         if s < 0:
-            self.violation(f"{what}: selection {sel} starts before the text ({start}); starts at 0")
+            self.violation(
+                _("{what}: selection {sel} starts before the text ({start}); starts at 0").format(
+                    what=what, sel=sel, start=start
+                )
+            )
             s = 0
         if s >= n:
             self.violation(
-                f"{what}: selection {sel} starts at {start}, past the end of the text "
-                f"({n} characters); skipped"
+                _(
+                    "{what}: selection {sel} starts at {start}, past the end of the text ({n} characters); skipped"
+                ).format(what=what, sel=sel, start=start, n=n)
             )
             return None
         if e > n:
             self.violation(
-                f"{what}: selection {sel} ends at {end}, past the end of the text "
-                f"({n} characters); cut at the end"
+                _(
+                    "{what}: selection {sel} ends at {end}, past the end of the text ({n} characters); cut at the end"
+                ).format(what=what, sel=sel, end=end, n=n)
             )
             e = n
         if e <= s:
-            self.violation(f"{what}: selection {sel} is empty ({start}..{end}); skipped")
+            self.violation(
+                _("{what}: selection {sel} is empty ({start}..{end}); skipped").format(
+                    what=what, sel=sel, start=start, end=end
+                )
+            )
             return None
         return s, e
 
@@ -1204,12 +1360,14 @@ class _Reader:
         guid = self.guid(cel, "coding")
         code = self.ref(_child(cel, "CodeRef"))
         if code is None:
-            self.violation(f"{what}: coding {guid} has no CodeRef; skipped")
-            self.skip("codings without a code")
+            self.violation(
+                _("{what}: coding {guid} has no CodeRef; skipped").format(what=what, guid=guid)
+            )
+            self.skip(N_("codings without a code"))
             return None
         user = self.as_guid(cel.get("creatingUser"))
         if user:
-            self.user_refs.append((f"{what}: coding {guid}", user))
+            self.user_refs.append((_("{what}: coding {guid}").format(what=what, guid=guid), user))
         return RefiCoding(
             guid=guid,
             code=code,
@@ -1241,32 +1399,33 @@ class _Reader:
             for c in source.codings:
                 if c.code not in codes:
                     bad(
-                        "codings refer to a code the file does not have", f"{source.name}: {c.code}"
+                        N_("codings refer to a code the file does not have"),
+                        f"{source.name}: {c.code}",
                     )
                 for n in c.notes:
                     if n not in notes:
-                        bad("references to a missing note", n)
+                        bad(N_("references to a missing note"), n)
             for p in source.passage_notes:
                 for n in p.notes:
                     if n not in notes:
-                        bad("references to a missing note", n)
+                        bad(N_("references to a missing note"), n)
             for n in source.notes:
                 if n not in notes:
-                    bad("references to a missing note", n)
+                    bad(N_("references to a missing note"), n)
             for v in source.values:
                 if v not in variables:
-                    bad("values of a variable the file does not have", v)
+                    bad(N_("values of a variable the file does not have"), v)
         for code in project.codes:
             for n in code.notes:
                 if n not in notes:
-                    bad("references to a missing note", n)
+                    bad(N_("references to a missing note"), n)
         for n in project.project_notes:
             if n not in notes:
-                bad("references to a missing note", n)
+                bad(N_("references to a missing note"), n)
         for st in project.sets:
             for g in st.codes:
                 if g not in codes:
-                    bad("sets refer to a code the file does not have", f"{st.name}: {g}")
+                    bad(N_("sets refer to a code the file does not have"), f"{st.name}: {g}")
         known = (
             codes
             | sources
@@ -1279,23 +1438,33 @@ class _Reader:
         for link in project.links:
             for end in (link.origin, link.target):
                 if end is not None and end not in known:
-                    bad("links refer to something the file does not have", f"{link.name}: {end}")
+                    bad(
+                        N_("links refer to something the file does not have"), f"{link.name}: {end}"
+                    )
         for case in project.cases:
             for g, _speaker in case.sources:
                 if g not in sources:
-                    bad("cases refer to a source the file does not have", f"{case.name}: {g}")
+                    bad(N_("cases refer to a source the file does not have"), f"{case.name}: {g}")
             for v in case.values:
                 if v not in variables:
-                    bad("values of a variable the file does not have", v)
+                    bad(N_("values of a variable the file does not have"), v)
         if project.kind == "project":
             refs = list(self.user_refs)
-            refs += [(f"note {n.name or n.guid!r}", n.author) for n in project.notes if n.author]
+            refs += [
+                (_("note {name!r}").format(name=n.name or n.guid), n.author)
+                for n in project.notes
+                if n.author
+            ]
             refs += [("the project", project.creating_user)] if project.creating_user else []
             for what, user in refs:
                 if user and user not in users:
-                    bad("references to a user the file does not list", f"{what}: {user}")
+                    bad(N_("references to a user the file does not list"), f"{what}: {user}")
         for what, examples in dangling.items():
-            self.violation(f"{len(examples)} {what} (e.g. {examples[0]})")
+            self.violation(
+                _("{n} {what} (e.g. {example})").format(
+                    n=len(examples), what=_(what), example=examples[0]
+                )
+            )
 
     def project(self, root: Element, kind: str, default_name: str) -> RefiProject:
         read = self._project(root, kind, default_name)
@@ -1303,12 +1472,28 @@ class _Reader:
         if self.missing_sources and self.files is not None:
             n = len(self.missing_sources)
             codings = sum(c for _, c in self.missing_sources)
+            first = self.missing_sources[0][0]
+            files = ", ".join(self.files.looked_in())
+            sources = (
+                plural(
+                    n,
+                    "{n} source has no text file ({first} and more)",
+                    "{n} sources have no text file ({first} and more)",
+                    first=first,
+                )
+                if n > 1
+                else _("1 source has no text file ({first})").format(first=first)
+            )
+            skipped = plural(
+                codings,
+                "so it and its {n} coding are skipped",
+                "so they and their {n} codings are skipped",
+            )
             self.warn(
-                f"{n} source(s) have no text file ({self.missing_sources[0][0]}"
-                + (" and more" if n > 1 else "")
-                + f"), so they and their {codings} coding(s) are skipped: looked in "
-                + ", ".join(self.files.looked_in())
-                + "; pass --sources DIR to say where the source files are"
+                _(
+                    "{sources}, {skipped}: looked in {files}; pass --sources DIR to say where "
+                    "the source files are"
+                ).format(sources=sources, skipped=skipped, files=files)
             )
         return replace(read, coding_kinds=dict(self.kinds), extras=dict(self.extras))
 
@@ -1320,9 +1505,9 @@ class _Reader:
             sets = _child(root, "Sets")
             if sets is not None:
                 if not len(sets):
-                    self.warn("empty <Sets/> (the schema wants at least one set)")
+                    self.warn(_("empty <Sets/> (the schema wants at least one set)"))
                 else:
-                    self.skip("sets", len(_children(sets, "Set")))
+                    self.skip(N_("sets"), len(_children(sets, "Set")))
             first_meta = codes[0].meta if codes else {}
             project_meta = self.extras.get("project", {})
             codebook_meta = project_meta.get("codebook") or first_meta.get("codebook")
@@ -1373,7 +1558,7 @@ class _Reader:
         out: list[RefiGraph] = []
         graphs_el = _child(root, "Graphs")
         if graphs_el is not None and not len(graphs_el):
-            self.warn("empty <Graphs/> (the schema wants at least one element)")
+            self.warn(_("empty <Graphs/> (the schema wants at least one element)"))
         for gel in _children(graphs_el, "Graph"):
             guid = self.guid(gel, "graph")
             name = (gel.get("name") or "").strip()
@@ -1384,8 +1569,10 @@ class _Reader:
                     first = (int(el.get("firstX", "")), int(el.get("firstY", "")))
                 except ValueError:
                     self.warn(
-                        f"graph {name or guid!r}: vertex {el.get('name') or vguid!r} has no "
-                        "whole-number firstX/firstY; left out"
+                        _(
+                            "graph {graph!r}: vertex {vertex!r} has no whole-number "
+                            "firstX/firstY; left out"
+                        ).format(graph=name or guid, vertex=el.get("name") or vguid)
                     )
                     continue
                 try:
@@ -1440,17 +1627,25 @@ def _find_project_member(files: _ZipFiles, label: str, problems: list[Problem]) 
     top = [n for n in qdes if "/" not in n]
     if top:
         chosen = sorted(top)[0]
-        problems.append(Problem(f"the project file is {chosen!r}, not 'project.qde'", label))
+        problems.append(
+            Problem(
+                _("the project file is {chosen!r}, not 'project.qde'").format(chosen=chosen), label
+            )
+        )
         return chosen
     if qdes:
         chosen = sorted(qdes, key=lambda n: (n.count("/"), n))[0]
-        problems.append(Problem(f"the project file is {chosen!r}, inside a folder", label))
+        problems.append(
+            Problem(
+                _("the project file is {chosen!r}, inside a folder").format(chosen=chosen), label
+            )
+        )
         files.base = chosen.rsplit("/", 1)[0] + "/"
         return chosen
     raise InputError(
-        "no project.qde in the archive",
+        _("no project.qde in the archive"),
         path=label,
-        hint="a .qdpx holds project.qde and a sources/ folder",
+        hint=_("a .qdpx holds project.qde and a sources/ folder"),
     )
 
 
@@ -1475,14 +1670,16 @@ def read_refi(path: Path, *, sources: Path | None = None, validate: bool = False
     problems: list[Problem] = []
     notices: list[str] = []
     if not path.exists():
-        raise InputError("file not found", path=path, hint="check the path")
+        raise InputError(_("file not found"), path=path, hint=_("check the path"))
     if path.is_dir():
-        raise InputError("is a folder, not a file", path=path)
+        raise InputError(_("is a folder, not a file"), path=path)
     extra: _Files | None = None
     if sources is not None:
         if not sources.is_dir():
             raise InputError(
-                "is not a folder", path=sources, hint="--sources names the folder of the sources"
+                _("is not a folder"),
+                path=sources,
+                hint=_("--sources names the folder of the sources"),
             )
         extra = _DirFiles(sources, label, problems)
     suffix = path.suffix.lower()
@@ -1491,7 +1688,9 @@ def read_refi(path: Path, *, sources: Path | None = None, validate: bool = False
         head = fh.read(4)
     except OSError as exc:
         fh.close()
-        raise InputError(f"cannot read the file: {exc.strerror or exc}", path=path) from None
+        raise InputError(
+            _("cannot read the file: {reason}").format(reason=exc.strerror or exc), path=path
+        ) from None
     is_zip = head.startswith(b"PK")
     if not (suffix == ".qdpx" or is_zip):
         fh.close()
@@ -1499,13 +1698,17 @@ def read_refi(path: Path, *, sources: Path | None = None, validate: bool = False
         if not is_zip:
             fh.close()
             raise InputError(
-                "not a .qdpx (a .qdpx is a zip archive)", path=path, hint="export the project again"
+                _("not a .qdpx (a .qdpx is a zip archive)"),
+                path=path,
+                hint=_("export the project again"),
             )
         try:
             zf = zipfile.ZipFile(fh)
         except ZIP_ERRORS as exc:
             fh.close()
-            raise InputError(f"not a readable zip archive: {zip_reason(exc)}", path=path) from None
+            raise InputError(
+                _("not a readable zip archive: {exc}").format(exc=zip_reason(exc)), path=path
+            ) from None
         with fh, zf:
             _check_archive(zf, label, problems)
             files = _ZipFiles(zf, label, problems)
@@ -1523,19 +1726,21 @@ def read_refi(path: Path, *, sources: Path | None = None, validate: bool = False
     data = read_limited(
         path,
         limit=MAX_MEMBER_BYTES,
-        hint="raise QUALCODE_MAX_QDPX_MEMBER_BYTES if the file is genuine",
+        hint=_("raise QUALCODE_MAX_QDPX_MEMBER_BYTES if the file is genuine"),
     )
     if not data:
-        raise InputError("file is empty", path=path, hint="nothing to import")
+        raise InputError(_("file is empty"), path=path, hint=_("nothing to import"))
     root = _parse_xml(data, label, instructions=True)
     errors = _schema_errors(data, label) if validate else []
     kind = _check_namespace(root, label, problems, notices)
     folder_files = _FolderFiles(path.parent, label, problems)
     folder_files.fallback = extra
     if kind == "project" and suffix == ".qdc":
-        problems.append(Problem("a .qdc file holds a whole <Project>", label))
+        problems.append(Problem(_("a .qdc file holds a whole <Project>"), label))
     if kind == "codebook" and suffix in (".qde", ".qdpx"):
-        problems.append(Problem(f"a {suffix} file holds only a <CodeBook>", label))
+        problems.append(
+            Problem(_("a {suffix} file holds only a <CodeBook>").format(suffix=suffix), label)
+        )
     reader = _Reader(label, problems, folder_files)
     reader.notices.extend(notices)
     project = reader.project(root, kind, path.stem)
@@ -1558,9 +1763,16 @@ def _schema_errors(data: bytes, label: str) -> list[Problem]:
     for error in schema.iter_errors(root):
         where = error.path or "/"
         reason = (error.reason or str(error)).strip().splitlines()[0]
-        out.append(Problem(f"not valid against {name}.xsd at {where}: {reason}", label))
+        out.append(
+            Problem(
+                _("not valid against {name}.xsd at {where}: {reason}").format(
+                    name=name, where=where, reason=reason
+                ),
+                label,
+            )
+        )
         if len(out) == MAX_SCHEMA_ERRORS:
-            out.append(Problem("(further schema errors not listed)", label))
+            out.append(Problem(_("(further schema errors not listed)"), label))
             break
     return out
 

@@ -23,6 +23,7 @@ from qualcode.core.model import Review
 from qualcode.core.review import ExportedState, ReviewEntryIn, normalize_verdict
 from qualcode.core.tables import REVIEW_STATE, REVIEW_STATE_COLUMNS
 from qualcode.errors import InputError
+from qualcode.i18n import _
 
 REQUIRED = ("guid", "review", "comment")
 
@@ -72,13 +73,13 @@ def read_review_sheet(path: Path) -> ReviewSheet:
     from qualcode.files import read_limited
 
     if not path.exists():
-        raise InputError("no such file", path=path)
+        raise InputError(_("no such file"), path=path)
     data = read_limited(path, limit=MAX_SHEET_BYTES, what="workbook")
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise InputError(
-            "not an XLSX workbook",
+            _("not an XLSX workbook"),
             path=path,
-            hint="pass the .xlsx written by 'qualcode export quotes --format xlsx'",
+            hint=_("pass the .xlsx written by 'qualcode export quotes --format xlsx'"),
         )
     import openpyxl  # ~200 ms: only when a sheet is read
 
@@ -88,15 +89,15 @@ def read_review_sheet(path: Path) -> ReviewSheet:
         raise InputError(
             f"cannot read the workbook: {exc.__class__.__name__}: {exc}".rstrip(": "),
             path=path,
-            hint="save it again as .xlsx (Excel Workbook)",
+            hint=_("save it again as .xlsx (Excel Workbook)"),
         ) from None
     try:
         sheet, header = _find_sheet(wb)
         if sheet is None:
             raise InputError(
-                "no sheet with guid, review and comment columns",
+                _("no sheet with guid, review and comment columns"),
                 path=path,
-                hint="pass the .xlsx written by 'qualcode export quotes --format xlsx'",
+                hint=_("pass the .xlsx written by 'qualcode export quotes --format xlsx'"),
             )
         col = {name: header.index(name) for name in header if name}
         states, sheet_id = _states(wb)
@@ -115,16 +116,22 @@ def read_review_sheet(path: Path) -> ReviewSheet:
             verdict = normalize_verdict(verdict_raw)
             if verdict is None:
                 raise InputError(
-                    f"unknown review status {verdict_raw!r} (sheet {sheet.title!r})",
+                    _("unknown review status {verdict_raw!r} (sheet {sheet.title!r})").format(
+                        verdict_raw=verdict_raw, sheet=sheet
+                    ),
                     path=path,
                     line=r,
                     column=col["review"] + 1,
-                    hint="use approved, disputed or unreviewed (or leave it blank); nothing was changed",
+                    hint=_(
+                        "use approved, disputed or unreviewed (or leave it blank); nothing was changed"
+                    ),
                 )
             if not guid:
                 if verdict not in ("", Review.UNREVIEWED.value) or comment:
                     problems.append(
-                        f"{path}:{r}: row has a review but no guid (cell {_column_letter(col['guid'])}{r})"
+                        _("{path}:{r}: row has a review but no guid (cell {col}{r})").format(
+                            path=path, r=r, col=_column_letter(col["guid"])
+                        )
                     )
                 continue
             entry = ReviewEntryIn(
@@ -152,8 +159,9 @@ def read_review_sheet(path: Path) -> ReviewSheet:
             if not _changed(entry):
                 continue
             problems.append(
-                f"{path}:{r}: coding {guid} appears again with a different review "
-                f"(row {previous.row}); neither row was applied"
+                _(
+                    "{path}:{r}: coding {guid} appears again with a different review (row {previous.row}); neither row was applied"
+                ).format(path=path, r=r, guid=guid, previous=previous)
             )
             conflicted.add(guid)
             del entries[guid]

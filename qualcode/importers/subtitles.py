@@ -22,6 +22,7 @@ from pathlib import Path
 
 from qualcode.core.model import ImportedDocument
 from qualcode.errors import InputError
+from qualcode.i18n import _
 from qualcode.importers.blocks import Block, assemble
 from qualcode.importers.decode import decode_text, normalize, read_bytes
 from qualcode.importers.speakers import SpeakerConfig, find_turns, parse_timestamp
@@ -172,9 +173,9 @@ def read_vtt(
     text, enc, notices = _text(path, encoding)
     if not text.lstrip().startswith("WEBVTT"):
         raise InputError(
-            "is not a WebVTT file (it does not start with WEBVTT)",
+            _("is not a WebVTT file (it does not start with WEBVTT)"),
             path=path,
-            hint="rename a SubRip file to .srt",
+            hint=_("rename a SubRip file to .srt"),
         )
     _check_vtt_blocks(text, path)
     try:
@@ -182,7 +183,9 @@ def read_vtt(
     except (OverflowError, ValueError):
         raise _impossible_time(text, path) from None
     except MalformedFileError as exc:
-        raise InputError(f"is a malformed WebVTT file ({exc})", path=path) from None
+        raise InputError(
+            _("is a malformed WebVTT file ({exc})").format(exc=exc), path=path
+        ) from None
     cues = [
         Cue(parse_timestamp(c.start) or 0, _voice_parts(c.raw_text))
         for c in captions.captions
@@ -231,15 +234,17 @@ def _check_vtt_blocks(text: str, path: Path, *, header: bool = True) -> None:
                 at = line_no + (timing if timing is not None else int(numbered))
                 if not header:
                     raise InputError(
-                        "is a malformed SubRip file (a cue is not 'number / time --> time / text')",
+                        _(
+                            "is a malformed SubRip file (a cue is not 'number / time --> time / text')"
+                        ),
                         path=path,
                         line=at,
                     )
                 raise InputError(
-                    "a cue without a valid time line, whose text would be lost",
+                    _("a cue without a valid time line, whose text would be lost"),
                     path=path,
                     line=at,
-                    hint="a cue starts with 'HH:MM:SS.mmm --> HH:MM:SS.mmm'",
+                    hint=_("a cue starts with 'HH:MM:SS.mmm --> HH:MM:SS.mmm'"),
                 )
         line_no += len(lines) - 1
 
@@ -264,7 +269,7 @@ def read_srt(
     except srt.SRTParseError as exc:
         line = text.count("\n", 0, exc.expected_start) + 1
         raise InputError(
-            "is a malformed SubRip file (a cue is not 'number / time --> time / text')",
+            _("is a malformed SubRip file (a cue is not 'number / time --> time / text')"),
             path=path,
             line=line,
         ) from None
@@ -287,10 +292,10 @@ def _impossible_time(text: str, path: Path) -> InputError:
     m = _HUGE_HOURS.search(text) or re.search(r"\d{5,}\s*:\d", text)
     line = text.count("\n", 0, m.start()) + 1 if m else None
     return InputError(
-        "a cue time is out of range (more hours than any recording has)",
+        _("a cue time is out of range (more hours than any recording has)"),
         path=path,
         line=line,
-        hint="check its time lines: hours, minutes, seconds",
+        hint=_("check its time lines: hours, minutes, seconds"),
     )
 
 
@@ -304,7 +309,7 @@ def _finish(
     notices: tuple[str, ...],
 ) -> ImportedDocument:
     if not cues:
-        raise InputError("has no cues with text", path=path, hint="nothing to import")
+        raise InputError(_("has no cues with text"), path=path, hint=_("nothing to import"))
     return assemble(
         path,
         cues_to_blocks(cues, speakers),

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from qualcode.core.model import ImportedDocument
 from qualcode.errors import InputError
+from qualcode.i18n import _, plural
 from qualcode.importers.decode import decode_text, normalize, read_bytes
 from qualcode.importers.speakers import SpeakerConfig, analyse_turns
 
@@ -78,7 +79,7 @@ def _finish(
     plain_lines: Iterable[int] = (),
 ) -> ImportedDocument:
     if not text.strip():
-        raise InputError("file has no text", path=path, hint="nothing to import")
+        raise InputError(_("file has no text"), path=path, hint=_("nothing to import"))
     analysis = analyse_turns(
         text, speakers, bold_lines=frozenset(bold_lines), plain_lines=frozenset(plain_lines)
     )
@@ -104,19 +105,27 @@ def turn_warnings(
     out = []
     lines = [n + offset for n in unrecognised]
     if lines:
-        if len(lines) == 1:
-            head = "1 paragraph looks like a speaker label that was not recognised (it is"
-        else:
-            head = f"{len(lines)} paragraphs look like speaker labels that were not recognised (each is"
-        where = "line" if len(lines) == 1 else "lines"
-        out.append(f"{head} a turn without a speaker): {where} {', '.join(map(str, lines))}")
+        out.append(
+            plural(
+                len(lines),
+                "{n} paragraph looks like a speaker label that was not recognised "
+                "(it is a turn without a speaker): line {where}",
+                "{n} paragraphs look like speaker labels that were not recognised "
+                "(each is a turn without a speaker): lines {where}",
+                where=", ".join(map(str, lines)),
+            )
+        )
     inside = [n + offset for n in kept]
     if inside:
-        what = "line inside a turn looks" if len(inside) == 1 else "lines inside turns look"
-        where = "line" if len(inside) == 1 else "lines"
         out.append(
-            f"{len(inside)} {what} like a speaker label of someone who speaks only there "
-            f"(kept in the turn): {where} {', '.join(map(str, inside))}"
+            plural(
+                len(inside),
+                "{n} line inside a turn looks like a speaker label of someone who speaks only "
+                "there (kept in the turn): line {where}",
+                "{n} lines inside turns look like a speaker label of someone who speaks only "
+                "there (kept in the turn): lines {where}",
+                where=", ".join(map(str, inside)),
+            )
         )
     return tuple(out)
 
@@ -256,8 +265,9 @@ def _read(
     notices = list(decoded.notices)
     if meta:
         notices.append(
-            "front matter (" + ", ".join(meta) + ") is not transcript text; its keys "
-            "become attributes of the document's case"
+            _(
+                "front matter ({meta}) is not transcript text; its keys become attributes of the document's case"
+            ).format(meta=", ".join(meta))
         )
     bold: set[int] = set()
     plain: set[int] = set()
@@ -265,7 +275,7 @@ def _read(
     if markdown:
         cleaned, bold, plain = strip_markdown(text)
         if fmt != "md" and cleaned != text:
-            notices.append("the file looks like Markdown: its markup was removed from the text")
+            notices.append(_("the file looks like Markdown: its markup was removed from the text"))
         text = cleaned
     return _finish(
         path,
@@ -333,13 +343,14 @@ def reread(
         text, meta, offset = strip_front_matter(text)
         if meta:
             notices.append(
-                "front matter (" + ", ".join(meta) + ") is no longer transcript text; its "
-                "keys become attributes of the document's case"
+                _(
+                    "front matter ({meta}) is no longer transcript text; its keys become attributes of the document's case"
+                ).format(meta=", ".join(meta))
             )
         if fmt == "md" or looks_like_markdown(text):
             cleaned, bold, plain = strip_markdown(text)
             if cleaned != text:
-                notices.append("Markdown markup removed from the text")
+                notices.append(_("Markdown markup removed from the text"))
             text = cleaned
     analysis = analyse_turns(
         text, speakers, bold_lines=frozenset(bold), plain_lines=frozenset(plain)

@@ -33,6 +33,7 @@ from qualcode.core.autocode import Suggestion
 from qualcode.core.codebook import TRAINED_ATTRS, Code, Codebook, Rules
 from qualcode.core.model import Document, Sentence
 from qualcode.errors import InputError
+from qualcode.i18n import _
 from qualcode.nlp.morph import WORD_RE, Lemmatizer
 from qualcode.nlp.pipeline import SUPPORTED
 
@@ -305,10 +306,12 @@ class RuleMatcher:
                     if any(str(k).upper() in trained for p in ps for t in p for k in t)
                 )
                 raise InputError(
-                    f"the token patterns of {code!r} use {', '.join(trained)}, which needs a "
-                    f"trained spaCy pipeline for {self.lang!r}; none is installed",
-                    hint="use LOWER, LEMMA, ORTH or the IS_/LIKE_ flags, or install a trained "
-                    "pipeline package (it is never downloaded)",
+                    _(
+                        "the token patterns of {code!r} use {trained}, which needs a trained spaCy pipeline for {self.lang!r}; none is installed"
+                    ).format(code=code, trained=", ".join(trained), self=self),
+                    hint=_(
+                        "use LOWER, LEMMA, ORTH or the IS_/LIKE_ flags, or install a trained pipeline package (it is never downloaded)"
+                    ),
                 )
         self._pattern_lemmas = "LEMMA" in attrs
         matcher = Matcher(nlp.vocab, validate=True)
@@ -319,8 +322,10 @@ class RuleMatcher:
                 except (MatchPatternError, ValueError) as exc:
                     detail = " ".join(str(exc).split())
                     raise InputError(
-                        f"token pattern {n + 1} of {self.codes[index].id!r} is not valid: {detail}",
-                        hint="see spaCy's Matcher documentation for the pattern format",
+                        _("token pattern {n} of {id!r} is not valid: {detail}").format(
+                            n=n + 1, id=self.codes[index].id, detail=detail
+                        ),
+                        hint=_("see spaCy's Matcher documentation for the pattern format"),
                     ) from None
         self._matcher = matcher
         self._nlp = nlp

@@ -13,6 +13,7 @@ from qualcode.core.autocode import Evaluation, Suggestion, evaluate
 from qualcode.core.codebook import Codebook
 from qualcode.core.model import Coding, Document, Progress
 from qualcode.errors import InputError, NotFoundError
+from qualcode.i18n import _
 
 if TYPE_CHECKING:
     from qualcode.nlp.autocode import RuleSet
@@ -59,7 +60,8 @@ def expand_codes(codebook: Codebook, codes: Sequence[str] | None) -> set[str] | 
         code = codebook.get(name)
         if code is None:
             raise NotFoundError(
-                f"unknown code {name!r}", hint="'qualcode codebook show' lists the codes"
+                _("unknown code {name!r}").format(name=name),
+                hint=_("'qualcode codebook show' lists the codes"),
             )
         wanted.add(code.id)
     changed = True
@@ -80,8 +82,12 @@ def _rule_set(codebook: Codebook, codes: set[str] | None) -> RuleSet:
         for c in codebook
     ):
         raise InputError(
-            "no code has auto-coding rules" + (" among those chosen" if codes else ""),
-            hint="add 'rules:' to codes in the codebook file and run 'qualcode codebook sync'",
+            (
+                _("no code has auto-coding rules among those chosen")
+                if codes
+                else _("no code has auto-coding rules")
+            ),
+            hint=_("add 'rules:' to codes in the codebook file and run 'qualcode codebook sync'"),
         )
     return RuleSet(codebook, codes)
 
@@ -245,9 +251,9 @@ def load_codings_file(
         parsed = replace(parsed, records=tuple(r for r in parsed.records if r.doc in keep))
         if not parsed.records:
             raise InputError(
-                "none of the codings is of a document in the project",
+                _("none of the codings is of a document in the project"),
                 path=path,
-                hint="import the transcripts the file codes first",
+                hint=_("import the transcripts the file codes first"),
             )
     names = sorted({r.doc for r in parsed.records})
     documents = {d.name: d for d in project.documents_full([n for n in names if n in known])}
@@ -260,11 +266,11 @@ def load_codings_file(
         raise InputError.from_problems(
             [
                 Problem(
-                    f"unknown code {r.code!r}",
+                    _("unknown code {r.code!r}").format(r=r),
                     str(path),
                     r.line,
                     r.column,
-                    "'qualcode codebook show' lists the codes",
+                    _("'qualcode codebook show' lists the codes"),
                 )
                 for r in unknown
             ]
@@ -276,7 +282,7 @@ def load_codings_file(
             who = per_entry.pop()
     if not who:
         raise InputError(
-            "the file names no coder", path=path, hint="pass --coder NAME (e.g. --coder gold)"
+            _("the file names no coder"), path=path, hint=_("pass --coder NAME (e.g. --coder gold)")
         )
     return ReferenceCodings(
         who,
@@ -320,7 +326,7 @@ def evaluate_rules(
     """
     if (gold is None) == (coder is None):
         raise InputError(
-            "compare with a codings file or a coder", hint="pass --gold FILE or --coder NAME"
+            _("compare with a codings file or a coder"), hint=_("pass --gold FILE or --coder NAME")
         )
     codebook = project.codebook()
     wanted = expand_codes(codebook, codes)
@@ -334,9 +340,10 @@ def evaluate_rules(
         who = coder
     if not reference:
         raise InputError(
-            f"{who!r} has no codings to compare with",
-            hint="pass --gold FILE or --coder NAME, or import a gold standard with "
-            "'qualcode import-codings'",
+            _("{who!r} has no codings to compare with").format(who=who),
+            hint=_(
+                "pass --gold FILE or --coder NAME, or import a gold standard with 'qualcode import-codings'"
+            ),
         )
     names = list(docs) if docs else sorted({r[0] for r in reference})
     documents = project.documents_full(names)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qualcode.errors import Problem
+from qualcode.i18n import _
 
 if TYPE_CHECKING:
     from qualcode.store import Project
@@ -84,12 +85,18 @@ def import_attributes(
                 near = _near(row.case, known | set(docs))
                 report.problems.append(
                     Problem(
-                        f"no case or document named {row.case!r}",
+                        _("no case or document named {row.case!r}").format(row=row),
                         str(path),
                         row.line or None,
-                        hint=(f"did you mean {near!r}? " if near else "")
-                        + "'qualcode cases' and 'qualcode documents' list them; "
-                        "--create makes new cases",
+                        hint=(
+                            _(
+                                "did you mean {near!r}? 'qualcode cases' and 'qualcode documents' list them; --create makes new cases"
+                            ).format(near=near)
+                            if near
+                            else _(
+                                "'qualcode cases' and 'qualcode documents' list them; --create makes new cases"
+                            )
+                        ),
                     )
                 )
                 continue

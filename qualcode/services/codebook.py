@@ -46,8 +46,8 @@ def sync_codebook(project: Project, path: Path | None = None, *, backup: bool = 
         linked = project.get_setting("codebook_path")
         if not linked:
             raise InputError(
-                "the project has no codebook file",
-                hint="pass one: qualcode codebook sync FILE",
+                _("the project has no codebook file"),
+                hint=_("pass one: qualcode codebook sync FILE"),
             )
         path = Path(linked)
     from qualcode.services.backups import auto_backup

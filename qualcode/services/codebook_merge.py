@@ -18,6 +18,7 @@ from qualcode.core.codebook_merge import MergeResult, merge_codebooks, shared_id
 from qualcode.core.diff import CodebookDiff, diff_codebooks
 from qualcode.core.neardup import DEFAULT_THRESHOLD
 from qualcode.errors import InputError, QualcodeError
+from qualcode.i18n import _, plural
 
 MIN_SHARED = 0.25
 """A base must share at least this share of its codes with each side to be an ancestor."""
@@ -32,16 +33,21 @@ class MergeInputError(InputError):
 def _refuse(exc: QualcodeError, path: Path, role: str) -> MergeInputError:
     """One line for a file with problems: the most telling one, and how many more."""
     problems = exc.problems
-    first = next((p for p in problems if p.message.startswith(UNRESOLVED)), problems[0])
+    first = next(
+        (p for p in problems if p.message.startswith((UNRESOLVED, _(UNRESOLVED)))), problems[0]
+    )
     hint = first.hint or ""
     if len(problems) > 1:
-        more = f"{len(problems) - 1} more problem{'s' if len(problems) > 2 else ''}: " + (
-            f"qualcode codebook validate {path}"
+        more = plural(
+            len(problems) - 1,
+            "{n} more problem: qualcode codebook validate {path}",
+            "{n} more problems: qualcode codebook validate {path}",
+            path=path,
         )
         hint = f"{hint}; {more}" if hint else more
     message = first.message
-    if role and not message.startswith(UNRESOLVED):
-        message = f"{message} (in {role})"
+    if role and not message.startswith((UNRESOLVED, _(UNRESOLVED))):
+        message = _("{message} (in {role})").format(message=message, role=role)
     return MergeInputError(
         message, path=first.path or path, line=first.line, column=first.column, hint=hint or None
     )
@@ -79,19 +85,25 @@ def check_ancestor(base: Codebook, base_path: Path, sides: list[tuple[Codebook, 
     """
     if not len(base):
         raise MergeInputError(
-            "the base codebook has no codes, so it cannot be the common ancestor",
+            _("the base codebook has no codes, so it cannot be the common ancestor"),
             path=base_path,
-            hint="pass the common ancestor with --base, or leave --base out for a two-way merge",
+            hint=_("pass the common ancestor with --base, or leave --base out for a two-way merge"),
         )
     for side, path in sides:
         shared = shared_ids(base, side)
         if shared == 0 or shared < MIN_SHARED * len(base):
             raise MergeInputError(
-                f"is not an ancestor of {path}: only {shared} of its {len(base)} codes are "
-                f"in {path}",
+                plural(
+                    len(base),
+                    "is not an ancestor of {path}: only {shared} of its {n} code is in {path}",
+                    "is not an ancestor of {path}: only {shared} of its {n} codes are in {path}",
+                    path=path,
+                    shared=shared,
+                ),
                 path=base_path,
-                hint="pass the common ancestor with --base, or leave --base out for a "
-                "two-way merge",
+                hint=_(
+                    "pass the common ancestor with --base, or leave --base out for a two-way merge"
+                ),
             )
 
 
@@ -153,15 +165,16 @@ def merge_files(
         except QualcodeError as exc:
             raise _refuse(exc, output, "") from None
     o, text = load_side(ours, "ours")
-    t, _ = load_side(theirs, "theirs")
+    t, _text = load_side(theirs, "theirs")
     b = None
     if base is not None:
-        b, _ = load_side(base, "base")
+        b, _text = load_side(base, "base")
         if check_base:
             check_ancestor(b, base, [(o, ours), (t, theirs)])
     if not 0 <= threshold <= 100:
         raise MergeInputError(
-            f"bad threshold {threshold}", hint="a near-duplicate score is between 0 and 100"
+            _("bad threshold {threshold}").format(threshold=threshold),
+            hint=_("a near-duplicate score is between 0 and 100"),
         )
     result = merge_codebooks(o, t, b, threshold=threshold, apply_suggestions=apply_suggestions)
     merged = render(result.codebook, text, conflicts=result.conflict_blocks())

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from qualcode.core.model import Progress, ReanchorReport, SpeakerSummary
+from qualcode.i18n import _
 
 if TYPE_CHECKING:
     from qualcode.store import Project
@@ -124,7 +125,8 @@ def refresh_documents(
         from qualcode.errors import NotFoundError
 
         raise NotFoundError(
-            f"no document named {missing[0]!r}", hint="'qualcode documents' lists them"
+            _("no document named {missing!r}").format(missing=missing[0]),
+            hint=_("'qualcode documents' lists them"),
         )
     todo = list(names) or known
     out: list[RefreshResult] = []

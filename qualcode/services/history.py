@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qualcode.core.history import CLI_WINDOW
+from qualcode.i18n import _
 
 if TYPE_CHECKING:
     from qualcode.store import Project
@@ -52,12 +53,19 @@ def nothing_left(project: Project, action: str, *, anywhere: bool = False) -> st
         return end.describe(action)
     elsewhere = project.can_undo(anywhere=True) if action == "undo" and not anywhere else None
     if elsewhere:
-        here = "from the command line" if project.window == CLI_WINDOW else "in this window"
-        return (
-            f"nothing to undo {here} (your newest action elsewhere: {elsewhere}; "
-            "'qualcode undo --any' takes it back)"
+        line = (
+            _(
+                "nothing to undo from the command line (your newest action elsewhere: "
+                "{elsewhere}; 'qualcode undo --any' takes it back)"
+            )
+            if project.window == CLI_WINDOW
+            else _(
+                "nothing to undo in this window (your newest action elsewhere: "
+                "{elsewhere}; 'qualcode undo --any' takes it back)"
+            )
         )
-    return f"nothing to {action}"
+        return line.format(elsewhere=elsewhere)
+    return _("nothing to undo") if action == "undo" else _("nothing to redo")
 
 
 def _write_back(project: Project) -> None:

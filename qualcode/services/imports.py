@@ -19,6 +19,7 @@ from qualcode.core.model import (
     SentenceSpan,
 )
 from qualcode.errors import InputError, Problem, ProjectError, QualcodeError
+from qualcode.i18n import _, plural
 from qualcode.importers.speakers import SpeakerConfig
 
 if TYPE_CHECKING:
@@ -90,12 +91,13 @@ def check_pattern(pattern: str) -> str:
         compiled = re.compile(pattern)
     except re.error as exc:
         raise InputError(
-            f"bad speaker pattern {pattern!r}: {exc}", hint="a Python regular expression"
+            _("bad speaker pattern {pattern!r}: {exc}").format(pattern=pattern, exc=exc),
+            hint=_("a Python regular expression"),
         ) from None
     if "name" not in compiled.groupindex:
         raise InputError(
-            f"speaker pattern {pattern!r} has no (?P<name>...) group",
-            hint=r"e.g. '^<(?P<name>[A-Z]+)>\s*'",
+            _("speaker pattern {pattern!r} has no (?P<name>...) group").format(pattern=pattern),
+            hint=_("e.g. '^<(?P<name>[A-Z]+)>\\s*'"),
         )
     return pattern
 
@@ -135,8 +137,8 @@ def set_speakers(
     if doc is not None:
         if patterns:
             raise InputError(
-                "label patterns are for the whole project, not one document",
-                hint="give --pattern without --doc",
+                _("label patterns are for the whole project, not one document"),
+                hint=_("give --pattern without --doc"),
             )
         guid = project.document(doc).guid
         documents = dict(raw.get("documents") or {})
@@ -195,8 +197,8 @@ def check_lang(lang: str | None) -> str | None:
     code = lang.strip().lower()
     if not LANGUAGE_CODE.match(code):
         raise InputError(
-            f"unknown language {lang!r}",
-            hint="give a language code (ISO 639), e.g. id, en, ms, fr, es, de, nl, pt",
+            _("unknown language {lang!r}").format(lang=lang),
+            hint=_("give a language code (ISO 639), e.g. id, en, ms, fr, es, de, nl, pt"),
         )
     return code
 
@@ -208,13 +210,17 @@ def language_notices(lang: str | None, how: str) -> list[str]:
     out = []
     if how == "guessed":
         out.append(
-            f"language {name_of(lang)} guessed from few words; "
-            "if it is wrong, import the file again with --lang"
+            _(
+                "language {lang} guessed from few words; "
+                "if it is wrong, import the file again with --lang"
+            ).format(lang=name_of(lang))
         )
     if lang and not has_lemmas(lang):
         out.append(
-            f"{name_of(lang)} has no lemma table: sentences and exact search work, "
-            "lemma search and rule keywords match the words as written"
+            _(
+                "{lang} has no lemma table: sentences and exact search work, "
+                "lemma search and rule keywords match the words as written"
+            ).format(lang=name_of(lang))
         )
     return out
 
@@ -319,7 +325,10 @@ def import_transcripts(
             compiled = re.compile(case_pattern)
         except re.error as exc:
             raise InputError(
-                f"bad --case-pattern {case_pattern!r}: {exc}", hint="a Python regular expression"
+                _("bad --case-pattern {case_pattern!r}: {exc}").format(
+                    case_pattern=case_pattern, exc=exc
+                ),
+                hint=_("a Python regular expression"),
             ) from None
     speakers = speaker_config(project)
     if interviewer_labels or participant_labels:
@@ -543,7 +552,9 @@ def _store_all(
                     doc_case = case_for(path, compiled) or case
                     if doc_case is None:
                         report.notices.append(
-                            f"{path}: the file name does not match --case-pattern; no case"
+                            _(
+                                "{path}: the file name does not match --case-pattern; no case"
+                            ).format(path=path)
                         )
                 name = doc.name
                 if name in names and project.find_text(_sha(doc.text)) is None:
@@ -585,10 +596,11 @@ def _index_after(
     except QualcodeError as exc:
         report.errors.append(
             ProjectError(
-                f"imported as {result.name!r}, but its search entries could not "
-                f"all be written ({exc.problem.message})",
+                _(
+                    "imported as {result.name!r}, but its search entries could not all be written ({exc.problem.message})"
+                ).format(result=result, exc=exc),
                 path=doc.source_path,
-                hint="they are finished when the project is next opened with room to write",
+                hint=_("they are finished when the project is next opened with room to write"),
             )
         )
 
@@ -637,8 +649,9 @@ def _preview(
             ImportResult(
                 doc.name,
                 "skipped",
-                f"{doc.source_path or doc.name}: already in the project as {existing!r}, "
-                "would be skipped",
+                _("{path}: already in the project as {existing!r}, would be skipped").format(
+                    path=doc.source_path or doc.name, existing=existing
+                ),
             )
         )
         return
@@ -654,8 +667,12 @@ def _preview(
         ImportResult(
             doc.name,
             "would import",
-            f"{doc.source_path or doc.name}: would import as {doc.name!r} "
-            f"({len(doc.turns)} turns, {len(sentences)} sentences)",
+            _("{path}: would import as {name!r} ({turns}, {sentences})").format(
+                path=doc.source_path or doc.name,
+                name=doc.name,
+                turns=plural(len(doc.turns), "{n} turn", "{n} turns"),
+                sentences=plural(len(sentences), "{n} sentence", "{n} sentences"),
+            ),
             turns=len(doc.turns),
             sentences=len(sentences),
             notices=doc.notices,
@@ -671,9 +688,9 @@ def _preview(
 
 def _nothing_to_replace(doc: ImportedDocument) -> InputError:
     return InputError(
-        f"no document named {doc.name!r} to replace",
+        _("no document named {doc.name!r} to replace").format(doc=doc),
         path=doc.source_path,
-        hint="import it without --replace, or name the file after the document",
+        hint=_("import it without --replace, or name the file after the document"),
     )
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from qualcode.core.model import Progress
 from qualcode.errors import QualcodeError
 from qualcode.files import read_head
+from qualcode.i18n import _
 from qualcode.services.cases import import_attributes
 from qualcode.services.codebook import load_codebook
 from qualcode.services.imports import ImportReport, import_transcripts
@@ -45,7 +46,7 @@ def init_project(
     url = resolve_location(location)
     found = existing_project(url)
     if found is not None:
-        raise ProjectError(f"a project already exists at {found}")
+        raise ProjectError(_("a project already exists at {found}").format(found=found))
     by_name = False
     if codebook is not None:
         named = shipped_by_name(codebook)

@@ -59,6 +59,7 @@ from qualcode.core.refi import (
     RefiVertex,
     derived_guid,
 )
+from qualcode.i18n import _, plural
 
 if TYPE_CHECKING:
     from qualcode.store import Project
@@ -431,8 +432,27 @@ class ExportSummary:
 
     def line(self) -> str:
         """``wrote FILE: 31 codes, 8 sources, ...``."""
-        parts = ", ".join(f"{n} {k}" for k, n in self.counts.items())
-        return f"wrote {self.path}: {parts}"
+        parts = ", ".join(_count(k, n) for k, n in self.counts.items())
+        return _("wrote {path}: {parts}").format(path=self.path, parts=parts)
+
+
+def _count(kind: str, n: int) -> str:
+    """``31 codes``, ``1 source`` (one line of an export summary)."""
+    if kind == "codes":
+        return plural(n, "{n} code", "{n} codes")
+    if kind == "sources":
+        return plural(n, "{n} source", "{n} sources")
+    if kind == "codings":
+        return plural(n, "{n} coding", "{n} codings")
+    if kind == "notes":
+        return plural(n, "{n} note", "{n} notes")
+    if kind == "cases":
+        return plural(n, "{n} case", "{n} cases")
+    if kind == "variables":
+        return plural(n, "{n} variable", "{n} variables")
+    if kind == "users":
+        return plural(n, "{n} user", "{n} users")
+    return f"{n} {kind}"
 
 
 def pseudonymized(model: RefiProject, names: Pseudonymizer) -> RefiProject:

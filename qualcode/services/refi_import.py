@@ -40,16 +40,25 @@ from qualcode.core.refi import (
     tree_ordered,
 )
 from qualcode.errors import InputError, Problem, QualcodeError
+from qualcode.i18n import N_, _, plural
 
 if TYPE_CHECKING:
     from qualcode.store import Project
 
 from qualcode.services.refi_export import PROJECT_NAME
 
-CATEGORIES = ("codes", "sources", "codings", "memos", "cases", "variables", "users")
-THEME_CATEGORIES = ("themes", "relations")
+CATEGORIES = (
+    N_("codes"),
+    N_("sources"),
+    N_("codings"),
+    N_("memos"),
+    N_("cases"),
+    N_("variables"),
+    N_("users"),
+)
+"""The lines of an import summary, in order (shown translated)."""
+THEME_CATEGORIES = (N_("themes"), N_("relations"))
 """Shown in the summary only when the file has them (sets of codes, links)."""
-"""The lines of an import summary, in order."""
 
 
 # ---------------------------------------------------------------------- import
@@ -67,12 +76,23 @@ class Tally:
 
     def line(self, name: str) -> str:
         """``codes: 31 in the file, 25 added, 6 matched (4 by guid, 2 by name), 0 skipped``."""
-        how = ", ".join(f"{n} by {k}" for k, n in sorted(self.how.items()))
-        matched = f"{self.matched} matched" + (f" ({how})" if how else "")
-        return (
-            f"{name}: {self.in_file} in the file, {self.added} added, {matched}, "
-            f"{self.skipped} skipped"
+        how = ", ".join(_("{n} by {how}").format(n=n, how=k) for k, n in sorted(self.how.items()))
+        values = dict(
+            name=_(name),
+            in_file=self.in_file,
+            added=self.added,
+            matched=self.matched,
+            how=how,
+            skipped=self.skipped,
         )
+        if how:
+            return _(
+                "{name}: {in_file} in the file, {added} added, {matched} matched ({how}), "
+                "{skipped} skipped"
+            ).format(**values)
+        return _(
+            "{name}: {in_file} in the file, {added} added, {matched} matched, {skipped} skipped"
+        ).format(**values)
 
 
 @dataclass
@@ -105,12 +125,20 @@ class RefiImportReport:
             if not n:
                 continue
             if kind in NOT_IMPORTED:
-                parts.append(f"{n} {kind} (not imported: {NOT_IMPORTED[kind]})")
+                parts.append(
+                    _("{n} {kind} (not imported: {why})").format(
+                        n=n, kind=_(kind), why=_(NOT_IMPORTED[kind])
+                    )
+                )
                 continue
             t = self.kinds.get(kind, Tally())
             skipped = max(n - t.added - t.matched, 0)
-            parts.append(f"{n} {kind} ({t.added} added, {t.matched} matched, {skipped} skipped)")
-        return "codings by kind: " + "; ".join(parts)
+            parts.append(
+                _("{n} {kind} ({added} added, {matched} matched, {skipped} skipped)").format(
+                    n=n, kind=_(kind), added=t.added, matched=t.matched, skipped=skipped
+                )
+            )
+        return _("codings by kind: {parts}").format(parts="; ".join(parts))
 
     def lines(self) -> list[str]:
         """The summary: one line per category (the codings also by kind: how many came
@@ -125,7 +153,9 @@ class RefiImportReport:
                 out.append(self.tallies[c].line(c))
         if self.skipped:
             out.append(
-                "not imported: " + ", ".join(f"{n} {k}" for k, n in sorted(self.skipped.items()))
+                _("not imported: {counts}").format(
+                    counts=", ".join(f"{n} {_(k)}" for k, n in sorted(self.skipped.items()))
+                )
             )
         return out
 
@@ -153,10 +183,15 @@ def read_refi_file(path: Path, *, strict: bool = False, sources: Path | None = N
     refused = [*read.schema_errors, *read.violations]
     if strict and refused:
         first = Problem(
-            f"refused (--strict): {len(refused)} problem(s) that the REFI-QDA schema or its "
-            "rules refuse; nothing imported",
+            plural(
+                len(refused),
+                "refused (--strict): {n} problem that the REFI-QDA schema or its rules refuse; "
+                "nothing imported",
+                "refused (--strict): {n} problems that the REFI-QDA schema or its rules refuse; "
+                "nothing imported",
+            ),
             str(path),
-            hint="import without --strict to import what can be, with warnings",
+            hint=_("import without --strict to import what can be, with warnings"),
         )
         raise InputError.from_problems([first, *refused])
     return read
@@ -211,7 +246,7 @@ def import_refi(
         try:
             report.codebook_file = write_back(project)
         except (OSError, QualcodeError) as exc:
-            report.notes.append(f"the codebook file was not updated: {exc}")
+            report.notes.append(_("the codebook file was not updated: {exc}").format(exc=exc))
     return report
 
 
@@ -442,7 +477,11 @@ class _Planner:
         if guid:
             name = f"user-{guid[:8]}"
             if name not in {n for n, _ in self.plan.coders}:
-                self.warn(f"{what}: user {guid} is not among the users; called {name!r}")
+                self.warn(
+                    _("{what}: user {guid} is not among the users; called {name!r}").format(
+                        what=what, guid=guid, name=name
+                    )
+                )
                 self.plan.coders.append((name, guid))
                 self.t["users"].added += 1
             self.coder_of[guid] = name
@@ -520,7 +559,11 @@ class _Planner:
         try:
             built = parse_codebook({"codes": [data]}).codes[0]
         except QualcodeError as exc:
-            self.warn(f"code {code.name!r}: its qualcode metadata is not valid ({exc}); ignored")
+            self.warn(
+                _("code {code.name!r}: its qualcode metadata is not valid ({exc}); ignored").format(
+                    code=code, exc=exc
+                )
+            )
             built = Code(id=code_id, label=label if isinstance(label, str | dict) else code.name)
         key = built.key
         if key:
@@ -529,7 +572,11 @@ class _Planner:
             except QualcodeError:
                 key = None
             if key in keys:
-                self.warn(f"code {code.name!r}: key {key!r} is taken in the project; dropped")
+                self.warn(
+                    _("code {code.name!r}: key {key!r} is taken in the project; dropped").format(
+                        code=code, key=key
+                    )
+                )
                 key = None
             if key:
                 keys.add(key)
@@ -587,14 +634,15 @@ class _Planner:
                 tally.how["text"] = tally.how.get("text", 0) + 1
                 continue
             if not text.strip():
-                self.warn(f"source {source.name!r} has no text; skipped")
+                self.warn(_("source {source.name!r} has no text; skipped").format(source=source))
                 tally.skipped += 1
                 continue
             guid = source.guid
             if guid in by_guid or guid in new_guids:
                 self.warn(
-                    f"source {source.name!r}: a different text with this GUID is in the project; "
-                    "imported as a new document"
+                    _(
+                        "source {source.name!r}: a different text with this GUID is in the project; imported as a new document"
+                    ).format(source=source)
                 )
                 guid = derived_guid("reissued", source.guid, digest)
             new_guids.add(guid)
@@ -681,14 +729,18 @@ class _Planner:
             for source_guid, speaker in case.sources:
                 doc = self.doc_of.get(source_guid)
                 if doc is None:
-                    self.warn(f"case {case.name!r} refers to an unknown or skipped source")
+                    self.warn(
+                        _("case {case.name!r} refers to an unknown or skipped source").format(
+                            case=case
+                        )
+                    )
                     continue
                 self.plan.case_sources.append((name, doc, speaker))
             for sel in case.meta.get("selections", []) or []:
                 doc = self.doc_of.get(selection_source.get(sel, ""))
                 if doc is not None:
                     self.plan.case_sources.append((name, doc, None))
-            self._values(name, case.values, f"case {case.name!r}")
+            self._values(name, case.values, _("case {name!r}").format(name=case.name))
         for source in self.refi.sources:
             if source.values and source.guid in self.doc_of:
                 doc = self.doc_of[source.guid]
@@ -698,17 +750,22 @@ class _Planner:
                     planned.add(name)
                     tally.added += 1
                 self.warn(
-                    f"source {source.name!r} has variable values; kept on the case {name!r} "
-                    "(qualcode keeps attributes on cases)"
+                    _(
+                        "source {source.name!r} has variable values; kept on the case {name!r} (qualcode keeps attributes on cases)"
+                    ).format(source=source, name=name)
                 )
                 self.plan.case_sources.append((name, doc, None))
-                self._values(name, source.values, f"source {source.name!r}")
+                self._values(name, source.values, _("source {name!r}").format(name=source.name))
 
     def _values(self, case: str, values: Mapping[str, str | None], what: str) -> None:
         for var_guid, value in values.items():
             attr = self.attr_of.get(var_guid)
             if attr is None:
-                self.warn(f"{what}: a value of an unknown variable {var_guid}; skipped")
+                self.warn(
+                    _("{what}: a value of an unknown variable {var_guid}; skipped").format(
+                        what=what, var_guid=var_guid
+                    )
+                )
                 continue
             self.plan.case_values.append((case, attr, value))
 
@@ -738,14 +795,15 @@ class _Planner:
                 continue
             text = self.source_texts[source.guid]
             for c in source.codings:
-                what = f"source {source.name!r}: coding {c.guid}"
+                what = _("source {name!r}: coding {guid}").format(name=source.name, guid=c.guid)
                 code_id = self.code_ids.get(c.code)
                 if code_id is None:
                     if c.code in case_guids:
                         case = self.case_of[c.code]
                         self.warn(
-                            f"{what} points at the case {case!r}, not a code; the source is "
-                            "linked to the case instead"
+                            _(
+                                "{what} points at the case {case!r}, not a code; the source is linked to the case instead"
+                            ).format(what=what, case=case)
                         )
                         self.plan.case_sources.append((case, doc, None))
                     # else: a dangling reference, which the reader reported
@@ -758,7 +816,9 @@ class _Planner:
                     tally.how["guid"] = tally.how.get("guid", 0) + 1
                     continue
                 if c.guid in known["tombstone"]:
-                    self.report.notes.append(f"{what} was deleted in the project; not brought back")
+                    self.report.notes.append(
+                        _("{what} was deleted in the project; not brought back").format(what=what)
+                    )
                     tally.skipped += 1
                     continue
                 coder = self.coder(c.coder, what)
@@ -915,7 +975,9 @@ class _Planner:
                     kind = "project"
             else:
                 self.warn(
-                    f"note {note.name or note.guid!r} is attached to nothing; kept as a project memo"
+                    _("note {value!r} is attached to nothing; kept as a project memo").format(
+                        value=note.name or note.guid
+                    )
                 )
                 kind = "project"
             self.plan.memos.append(
@@ -923,7 +985,9 @@ class _Planner:
                     guid=note.guid,
                     kind=str(kind),
                     target=target if kind != "project" else None,
-                    author=self.coder(note.author, f"note {note.name or note.guid!r}"),
+                    author=self.coder(
+                        note.author, _("note {name!r}").format(name=note.name or note.guid)
+                    ),
                     created=note.created or _now(),
                     updated=note.modified or note.created or _now(),
                     title=note.name,
@@ -951,7 +1015,7 @@ class _Planner:
                         guid=p.guid,
                         kind="document",
                         target=doc,
-                        author=self.coder(p.author, f"source {source.name!r}"),
+                        author=self.coder(p.author, _("source {name!r}").format(name=source.name)),
                         created=p.created or _now(),
                         updated=p.created or _now(),
                         title=f"passage {p.start}–{p.end}",
@@ -983,16 +1047,17 @@ class _Planner:
         planned: list[tuple[RefiSet, dict[str, Any]]] = []
         for st in self.refi.sets:
             meta = st.meta.get("theme") if isinstance(st.meta.get("theme"), dict) else None
-            what = f"set {st.name or st.guid!r}"
+            set_name = st.name or st.guid
             if st.sources or st.notes:
                 n = len(st.sources) + len(st.notes)
-                self.report.skipped["documents or notes in sets"] = (
-                    self.report.skipped.get("documents or notes in sets", 0) + n
-                )
+                in_sets = N_("documents or notes in sets")
+                self.report.skipped[in_sets] = self.report.skipped.get(in_sets, 0) + n
                 if not st.codes and meta is None:
                     self.warn(
-                        f"{what} holds documents or notes, not codes: skipped "
-                        "(a qualcode theme is a set of codes)"
+                        _(
+                            "set {name!r} holds documents or notes, not codes: skipped "
+                            "(a qualcode theme is a set of codes)"
+                        ).format(name=set_name)
                     )
                     tally.skipped += 1
                     continue
@@ -1002,11 +1067,17 @@ class _Planner:
                 continue
             if st.guid in known["tombstone"]:
                 tally.skipped += 1
-                self.report.notes.append(f"{what}: deleted in this project; not imported again")
+                self.report.notes.append(
+                    _("set {name!r}: deleted in this project; not imported again").format(
+                        name=set_name
+                    )
+                )
                 continue
             codes = [self.code_ids[g] for g in st.codes if g in self.code_ids]
             if not codes and meta is None:
-                self.warn(f"{what} has no code this import knows: skipped")
+                self.warn(
+                    _("set {name!r} has no code this import knows: skipped").format(name=set_name)
+                )
                 tally.skipped += 1
                 continue
             wanted = meta.get("id") if meta else None
@@ -1036,7 +1107,7 @@ class _Planner:
                 "color": color if isinstance(color, str) and parse_color(color)[0] else None,
                 "parent": meta.get("parent") if meta else None,
                 "position": meta.get("position", 0) if meta else 0,
-                "coder": self.coder(None, what),
+                "coder": self.coder(None, _("set {name!r}").format(name=set_name)),
                 "created": str(meta.get("created") or _now()) if meta else _now(),
                 "version": int(meta.get("version") or 1) if meta else 1,
             }
@@ -1052,7 +1123,11 @@ class _Planner:
                 if not isinstance(e, dict) or not isinstance(e.get("coding"), str):
                     continue
                 if e["coding"] not in codings_here:
-                    self.warn(f"{what}: a key extract's passage is not in the project; skipped")
+                    self.warn(
+                        _(
+                            "set {name!r}: a key extract's passage is not in the project; skipped"
+                        ).format(name=set_name)
+                    )
                     continue
                 ex_guid = e.get("guid") if isinstance(e.get("guid"), str) else None
                 self.plan.theme_extracts.append(
@@ -1117,7 +1192,7 @@ class _Planner:
             return None
 
         for link in self.refi.links:
-            what = f"link {link.name or link.guid!r}"
+            link_name = link.name or link.guid
             if link.guid in existing:
                 tally.matched += 1
                 tally.how["guid"] = tally.how.get("guid", 0) + 1
@@ -1127,7 +1202,11 @@ class _Planner:
                 continue
             a, b = end(link.origin), end(link.target)
             if a is None or b is None or a == b:
-                self.warn(f"{what}: one of its ends is not in the project; skipped")
+                self.warn(
+                    _("link {name!r}: one of its ends is not in the project; skipped").format(
+                        name=link_name
+                    )
+                )
                 tally.skipped += 1
                 continue
             meta = link.meta.get("relation") if isinstance(link.meta.get("relation"), dict) else {}
@@ -1205,17 +1284,23 @@ class _Planner:
             placed[key] = [x, y]
         if placed:
             self.plan.settings[POSITIONS_KEY] = dict(sorted(placed.items()))
-            self.report.notes.append(
-                f"graph {graph.name or graph.guid!r}: {len(placed)} vertices placed on the "
-                "thematic map"
-                + (
-                    f"; {missing} stand for nothing in the project and were left out"
-                    if missing
-                    else ""
-                )
+            name = graph.name or graph.guid
+            placed_line = plural(
+                len(placed),
+                "graph {name!r}: {n} vertex placed on the thematic map",
+                "graph {name!r}: {n} vertices placed on the thematic map",
+                name=name,
             )
+            if missing:
+                placed_line = plural(
+                    missing,
+                    "{line}; {n} stands for nothing in the project and was left out",
+                    "{line}; {n} stand for nothing in the project and were left out",
+                    line=placed_line,
+                )
+            self.report.notes.append(placed_line)
         if len(self.refi.graphs) > 1:
-            self.report.skipped["graphs"] = len(self.refi.graphs) - 1
+            self.report.skipped[N_("graphs")] = len(self.refi.graphs) - 1
 
 
 def _pick(value: object, allowed: set[str], default: str) -> str:

@@ -19,6 +19,7 @@ from qualcode.core.filters import Filters
 from qualcode.core.matrices import MEASURES, Matrix
 from qualcode.core.pseudonyms import Pseudonymizer
 from qualcode.errors import InputError
+from qualcode.i18n import _
 
 if TYPE_CHECKING:
     from qualcode.core.tables import Sheet, Workbook
@@ -49,13 +50,16 @@ def format_for(output: Path, fmt: str | None) -> str:
     """
     if fmt:
         if fmt not in FORMATS:
-            raise InputError(f"unknown format {fmt!r}", hint="use " + ", ".join(FORMATS))
+            raise InputError(
+                _("unknown format {fmt!r}").format(fmt=fmt),
+                hint=_("use {FORMATS}").format(FORMATS=", ".join(FORMATS)),
+            )
         return fmt
     found = SUFFIXES.get(output.suffix.lower())
     if found is None:
         raise InputError(
-            f"cannot tell the format from {output.name!r}",
-            hint="pass --format " + "|".join(FORMATS),
+            _("cannot tell the format from {output.name!r}").format(output=output),
+            hint=_("pass --format {FORMATS}").format(FORMATS="|".join(FORMATS)),
         )
     return found
 
@@ -129,9 +133,15 @@ def build_workbook(
     filters = filters or Filters()
     names = names or Pseudonymizer({})
     if kind not in EXPORT_KINDS:
-        raise InputError(f"unknown export {kind!r}", hint="use " + ", ".join(EXPORT_KINDS))
+        raise InputError(
+            _("unknown export {kind!r}").format(kind=kind),
+            hint=_("use {EXPORT_KINDS}").format(EXPORT_KINDS=", ".join(EXPORT_KINDS)),
+        )
     if measure not in MEASURES:
-        raise InputError(f"unknown measure {measure!r}", hint="use " + ", ".join(MEASURES))
+        raise InputError(
+            _("unknown measure {measure!r}").format(measure=measure),
+            hint=_("use {MEASURES}").format(MEASURES=", ".join(MEASURES)),
+        )
     langs = _languages(project)
     if kind == "frequency":
         freq = names.apply(
@@ -295,7 +305,7 @@ def write_workbook(
 
         to_xlsx(book, output)
     else:  # pragma: no cover - format_for checked it
-        raise InputError(f"unknown format {fmt!r}")
+        raise InputError(_("unknown format {fmt!r}").format(fmt=fmt))
 
 
 def export_matrix(
@@ -336,7 +346,7 @@ def export_matrix(
     )
     if fmt == "csv" and kind == "all":
         raise InputError(
-            "a CSV file holds one table", hint="export 'all' as xlsx, sqlite, json or md"
+            _("a CSV file holds one table"), hint=_("export 'all' as xlsx, sqlite, json or md")
         )
     from qualcode.clock import new_guid
 
@@ -533,10 +543,20 @@ class ReviewFileReport:
     def summary(self) -> str:
         """``applied N, unchanged N, conflicts N, unmatched N``."""
         a = self.applied
-        verb = "would apply" if a.dry_run else "applied"
-        return (
-            f"{verb} {a.changed}, unchanged {a.unchanged}, conflicts {len(a.conflicts)}, "
-            f"unmatched {self.unmatched}"
+        line = (
+            _(
+                "would apply {changed}, unchanged {unchanged}, conflicts {conflicts}, unmatched {unmatched}"
+            )
+            if a.dry_run
+            else _(
+                "applied {changed}, unchanged {unchanged}, conflicts {conflicts}, unmatched {unmatched}"
+            )
+        )
+        return line.format(
+            changed=a.changed,
+            unchanged=a.unchanged,
+            conflicts=len(a.conflicts),
+            unmatched=self.unmatched,
         )
 
 
@@ -571,11 +591,13 @@ def apply_review_file(
     sheet = read_review_sheet(path)
     if not sheet.states and not overwrite:
         raise InputError(
-            "the sheet has no recorded review states (it was exported by an earlier qualcode), "
-            "so qualcode cannot tell what the supervisor changed; nothing was changed",
+            _(
+                "the sheet has no recorded review states (it was exported by an earlier qualcode), so qualcode cannot tell what the supervisor changed; nothing was changed"
+            ),
             path=path,
-            hint="export a fresh one with 'qualcode export quotes --format xlsx', "
-            "or pass --overwrite to apply every filled-in row as it is",
+            hint=_(
+                "export a fresh one with 'qualcode export quotes --format xlsx', or pass --overwrite to apply every filled-in row as it is"
+            ),
         )
     report = project.apply_reviews(
         sheet.entries,

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qualcode.errors import QualcodeError
+from qualcode.i18n import _
 
 if TYPE_CHECKING:
     pass
@@ -21,7 +22,9 @@ def resource_dir(name: str) -> Path:
     for candidate in (here / "_data" / name, here.parent / name):
         if candidate.is_dir():
             return candidate
-    raise QualcodeError(f"the shipped {name} folder is missing from this installation")
+    raise QualcodeError(
+        _("the shipped {name} folder is missing from this installation").format(name=name)
+    )
 
 
 def default_codebook() -> Path:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from qualcode.core.model import SearchHit
 from qualcode.core.search import parse_query, with_alternatives
 from qualcode.errors import InputError
+from qualcode.i18n import _
 
 if TYPE_CHECKING:
     from qualcode.core.search import KwicHit
@@ -39,7 +40,7 @@ def search(
     try:
         terms = parse_query(query)
     except ValueError as exc:
-        raise InputError(str(exc), hint="search for at least one word") from None
+        raise InputError(str(exc), hint=_("search for at least one word")) from None
     if lemma:
         from qualcode.nlp.pipeline import lemma_forms
 

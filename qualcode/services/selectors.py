@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from qualcode.core.spans import find_all
 from qualcode.errors import InputError
+from qualcode.i18n import _, plural
 
 if TYPE_CHECKING:
     from qualcode.store import Project
@@ -47,50 +48,74 @@ def resolve_span(
     ]
     if len(given) != 1:
         raise InputError(
-            "name exactly one passage: --start N --end M, --sentence K, --turn K or --match TEXT"
-            + (f" (got {', '.join(given)})" if given else "")
+            _(
+                "name exactly one passage: --start N --end M, --sentence K, --turn K or --match TEXT (got {given})"
+            ).format(given=", ".join(given))
+            if given
+            else _(
+                "name exactly one passage: --start N --end M, --sentence K, --turn K or --match TEXT"
+            )
         )
     if start is not None or end is not None:
         if start is None or end is None:
-            raise InputError("--start and --end go together")
+            raise InputError(_("--start and --end go together"))
         return [(start, end)]
     document = project.document(doc)
     if sentence is not None:
         if not 1 <= sentence <= len(document.sentences):
             raise InputError(
-                f"{doc!r} has {len(document.sentences)} sentences; there is no sentence {sentence}",
-                hint="sentences count from 1",
+                plural(
+                    len(document.sentences),
+                    "{doc!r} has {n} sentence; there is no sentence {sentence}",
+                    "{doc!r} has {n} sentences; there is no sentence {sentence}",
+                    doc=doc,
+                    sentence=sentence,
+                ),
+                hint=_("sentences count from 1"),
             )
         s = document.sentences[sentence - 1]
         return [(s.start, s.end)]
     if turn is not None:
         if not 1 <= turn <= len(document.turns):
             raise InputError(
-                f"{doc!r} has {len(document.turns)} turns; there is no turn {turn}",
-                hint="turns count from 1",
+                plural(
+                    len(document.turns),
+                    "{doc!r} has {n} turn; there is no turn {turn}",
+                    "{doc!r} has {n} turns; there is no turn {turn}",
+                    doc=doc,
+                    turn=turn,
+                ),
+                hint=_("turns count from 1"),
             )
         t = document.turns[turn - 1]
         if t.start >= t.end:
-            raise InputError(f"turn {turn} of {doc!r} is empty")
+            raise InputError(_("turn {turn} of {doc!r} is empty").format(turn=turn, doc=doc))
         return [(t.start, t.end)]
     assert match is not None
     if not match:
-        raise InputError("--match needs some text")
+        raise InputError(_("--match needs some text"))
     hits = find_all(document.text, match)
     if not hits:
-        raise InputError(f"{match!r} does not occur in {doc!r}")
+        raise InputError(_("{match!r} does not occur in {doc!r}").format(match=match, doc=doc))
     spans = [(h, h + len(match)) for h in hits]
     if all_matches:
         return spans
     if nth is not None:
         if not 1 <= nth <= len(spans):
             raise InputError(
-                f"{match!r} occurs {len(spans)} times in {doc!r}; there is no --nth {nth}"
+                plural(
+                    len(spans),
+                    "{match!r} occurs once in {doc!r}; there is no --nth {nth}",
+                    "{match!r} occurs {n} times in {doc!r}; there is no --nth {nth}",
+                    match=match,
+                    doc=doc,
+                    nth=nth,
+                )
             )
         return [spans[nth - 1]]
     if len(spans) > 1:
         raise InputError(
-            f"{match!r} occurs {len(spans)} times in {doc!r}",
-            hint="add --nth K or --all, or a longer --match",
+            _("{match!r} occurs {n} times in {doc!r}").format(match=match, n=len(spans), doc=doc),
+            hint=_("add --nth K or --all, or a longer --match"),
         )
     return spans

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from qualcode.core.agreement import AgreementReport
 from qualcode.core.project_merge import ProjectMergeReport
 from qualcode.core.pseudonyms import Pseudonymizer
+from qualcode.i18n import _
 
 if TYPE_CHECKING:
     from qualcode.store import Project
@@ -98,7 +99,7 @@ def restore_location(location: str | None, source: Path) -> tuple[Path | None, s
     if path is None:
         return restore_postgres(url, source)
     if path.is_dir():
-        raise ProjectError(f"{path} is a folder, not a project file")
+        raise ProjectError(_("{path} is a folder, not a project file").format(path=path))
     before, target = restore_sqlite_file(path, source)
     return (None if before == target else before), str(target)
 

@@ -11,6 +11,7 @@ from qualcode.core.model import Document
 from qualcode.core.pseudonyms import Pseudonymizer
 from qualcode.core.text_analysis import GROUPINGS, KwicLine, WordFrequencies, kwic_table
 from qualcode.errors import InputError
+from qualcode.i18n import _
 
 if TYPE_CHECKING:
     from qualcode.store import Project
@@ -115,7 +116,10 @@ def word_frequencies(
     from qualcode.nlp.textstats import WordCounter
 
     if by not in GROUPINGS:
-        raise InputError(f"unknown grouping {by!r}", hint="use " + ", ".join(GROUPINGS))
+        raise InputError(
+            _("unknown grouping {by!r}").format(by=by),
+            hint=_("use {GROUPINGS}").format(GROUPINGS=", ".join(GROUPINGS)),
+        )
     documents = project.documents_full(docs)
     counters: dict[str, WordCounter] = {}
     for lang in sorted({d.lang or "en" for d in documents}):
@@ -156,9 +160,11 @@ def keyword_in_context(
     from qualcode.nlp.textstats import kwic
 
     if not term.strip():
-        raise InputError("the search term is empty")
+        raise InputError(_("the search term is empty"))
     if width < 1:
-        raise InputError(f"width {width} is too small", hint="use --width 1 or more")
+        raise InputError(
+            _("width {width} is too small").format(width=width), hint=_("use --width 1 or more")
+        )
     if not names:
         return kwic(project.documents_full(docs), term, width=width, lemma=lemma)
     pad = names.longest() + 1

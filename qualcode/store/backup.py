@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from qualcode.errors import InputError, ProjectError
 from qualcode.files import read_head
+from qualcode.i18n import _
 from qualcode.store.engine import connect_file, open_mode
 
 if TYPE_CHECKING:
@@ -54,7 +55,9 @@ def _target(default_dir: Path, stem: str, suffix: str, target: Path | None) -> P
             default_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise ProjectError(
-                f"cannot make the backup folder {default_dir}: {exc.strerror or exc}"
+                _("cannot make the backup folder {default_dir}: {reason}").format(
+                    default_dir=default_dir, reason=exc.strerror or exc
+                )
             ) from None
         return _free(default_dir / f"{stem}-{_stamp()}{suffix}")
     target = Path(target)
@@ -62,7 +65,9 @@ def _target(default_dir: Path, stem: str, suffix: str, target: Path | None) -> P
         return _free(target / f"{stem}-{_stamp()}{suffix}")
     if not target.parent.exists():
         raise InputError(
-            f"folder {target.parent} does not exist", path=target, hint="create it first"
+            _("folder {target.parent} does not exist").format(target=target),
+            path=target,
+            hint=_("create it first"),
         )
     return target
 
@@ -84,8 +89,8 @@ def backup_sqlite(project: ProjectBase, target: Path | None = None, *, label: st
     """
     if project.path is None:
         raise ProjectError(
-            "only a SQLite project can be backed up this way",
-            hint="back up a PostgreSQL project with pg_dump (qualcode backup does)",
+            _("only a SQLite project can be backed up this way"),
+            hint=_("back up a PostgreSQL project with pg_dump (qualcode backup does)"),
         )
     return backup_sqlite_file(Path(project.path), target, label=label)
 
@@ -126,7 +131,9 @@ def backup_sqlite_file(source: Path, target: Path | None = None, *, label: str =
         _fsync(out.parent)
     except (OSError, sqlite3.Error) as exc:
         tmp.unlink(missing_ok=True)
-        raise ProjectError(f"cannot back up the project to {out}: {exc}") from None
+        raise ProjectError(
+            _("cannot back up the project to {out}: {exc}").format(out=out, exc=exc)
+        ) from None
     return out
 
 
@@ -184,8 +191,10 @@ def dump_postgres(url: URL, target: Path | None = None, *, label: str = "") -> P
     tool = pg_tool("pg_dump")
     if tool is None:
         raise ProjectError(
-            "pg_dump is not installed, so a PostgreSQL project cannot be backed up",
-            hint="install the PostgreSQL client programs (Debian: apt-get install postgresql-client)",
+            _("pg_dump is not installed, so a PostgreSQL project cannot be backed up"),
+            hint=_(
+                "install the PostgreSQL client programs (Debian: apt-get install postgresql-client)"
+            ),
         )
     conninfo, env = _libpq(url)
     name = url.database or "project"
@@ -201,7 +210,7 @@ def dump_postgres(url: URL, target: Path | None = None, *, label: str = "") -> P
     if done.returncode != 0:
         tmp.unlink(missing_ok=True)
         first = (done.stderr.strip().splitlines() or ["failed"])[0]
-        raise ProjectError(f"pg_dump failed: {first}")
+        raise ProjectError(_("pg_dump failed: {first}").format(first=first))
     _fsync(tmp)
     os.replace(tmp, out)
     return out
@@ -232,8 +241,12 @@ def _pg_program(name: str) -> str:
     tool = pg_tool(name)
     if tool is None:
         raise ProjectError(
-            f"{name} is not installed, so a PostgreSQL project cannot be restored",
-            hint="install the PostgreSQL client programs (Debian: apt-get install postgresql-client)",
+            _("{name} is not installed, so a PostgreSQL project cannot be restored").format(
+                name=name
+            ),
+            hint=_(
+                "install the PostgreSQL client programs (Debian: apt-get install postgresql-client)"
+            ),
         )
     return tool
 
@@ -253,17 +266,17 @@ def check_dump(source: Path) -> str:
 
     source = Path(source)
     if not source.exists() and not source.is_symlink():
-        raise InputError("no such backup file", path=source)
+        raise InputError(_("no such backup file"), path=source)
     head = read_head(source, 16, what="backup file")
     if head == SQLITE_MAGIC:
         raise InputError(
-            "is a SQLite backup, not a PostgreSQL dump",
+            _("is a SQLite backup, not a PostgreSQL dump"),
             path=source,
-            hint="restore it into a SQLite project: qualcode --project FILE.db restore ...",
+            hint=_("restore it into a SQLite project: qualcode --project FILE.db restore ..."),
         )
     if not head.startswith(PG_DUMP_MAGIC):
         raise InputError(
-            "not a qualcode backup of a PostgreSQL project (not a pg_dump custom-format file)",
+            _("not a qualcode backup of a PostgreSQL project (not a pg_dump custom-format file)"),
             path=source,
         )
     done = subprocess.run(
@@ -280,19 +293,23 @@ def check_dump(source: Path) -> str:
     if done.returncode != 0:
         first = (done.stderr.strip().splitlines() or ["cannot be read"])[0]
         raise InputError(
-            f"the dump is damaged ({first})", path=source, hint="restore an older backup"
+            _("the dump is damaged ({first})").format(first=first),
+            path=source,
+            hint=_("restore an older backup"),
         )
     # COPY public.alembic_version (version_num) FROM stdin;\n0009\n\\.
     lines = done.stdout.splitlines()
     start = next((i for i, ln in enumerate(lines) if ln.startswith("COPY ")), None)
     revision = lines[start + 1].strip() if start is not None and start + 1 < len(lines) else ""
     if not revision or revision == "\\.":
-        raise InputError("not a qualcode backup (no schema version)", path=source)
+        raise InputError(_("not a qualcode backup (no schema version)"), path=source)
     if revision not in KNOWN_REVISIONS:
         raise InputError(
-            f"the backup has schema {revision}, unknown to this qualcode",
+            _("the backup has schema {revision}, unknown to this qualcode").format(
+                revision=revision
+            ),
             path=source,
-            hint="restore it with the qualcode that wrote it",
+            hint=_("restore it with the qualcode that wrote it"),
         )
     return revision
 
@@ -339,8 +356,8 @@ def restore_postgres(url: URL | str, source: Path) -> tuple[Path, str]:
     if done.returncode != 0:
         first = (done.stderr.strip().splitlines() or ["failed"])[0]
         raise ProjectError(
-            f"pg_restore failed, the project is as it was: {first}",
-            hint="restore as the role that owns the project",
+            _("pg_restore failed, the project is as it was: {first}").format(first=first),
+            hint=_("restore as the role that owns the project"),
         )
     from qualcode.store import postgres
 
@@ -369,8 +386,8 @@ def restore_sqlite(project: ProjectBase, source: Path) -> tuple[Path, Path]:
     """
     if project.path is None:
         raise ProjectError(
-            "restore works on a SQLite project",
-            hint="on PostgreSQL use pg_restore --clean --dbname=... FILE",
+            _("restore works on a SQLite project"),
+            hint=_("on PostgreSQL use pg_restore --clean --dbname=... FILE"),
         )
     check_backup(source)
     project.engine.dispose()
@@ -391,36 +408,44 @@ def check_backup(source: Path) -> str:
 
     source = Path(source)
     if not source.exists() and not source.is_symlink():
-        raise InputError("no such backup file", path=source)
+        raise InputError(_("no such backup file"), path=source)
     head = read_head(source, 16, what="backup file")
     if head.startswith(PG_DUMP_MAGIC):
         raise InputError(
-            "is a PostgreSQL dump, not a SQLite backup",
+            _("is a PostgreSQL dump, not a SQLite backup"),
             path=source,
-            hint="restore it into a PostgreSQL project: qualcode --project postgresql://... restore",
+            hint=_(
+                "restore it into a PostgreSQL project: qualcode --project postgresql://... restore"
+            ),
         )
     if head != SQLITE_MAGIC:
-        raise InputError("not a qualcode backup (not a SQLite file)", path=source)
+        raise InputError(_("not a qualcode backup (not a SQLite file)"), path=source)
     try:
         con = connect_file(source, "ro")
         try:
             check = con.execute("PRAGMA quick_check").fetchall()
             if check != [("ok",)]:
                 raise InputError(
-                    f"the backup is damaged ({check[0][0]})",
+                    _("the backup is damaged ({check})").format(check=check[0][0]),
                     path=source,
-                    hint="restore an older backup",
+                    hint=_("restore an older backup"),
                 )
             revision = con.execute("SELECT version_num FROM alembic_version").fetchone()
         finally:
             con.close()
     except sqlite3.DatabaseError:
-        raise InputError("not a qualcode backup (no schema version)", path=source) from None
+        raise InputError(_("not a qualcode backup (no schema version)"), path=source) from None
     if revision is None or revision[0] not in KNOWN_REVISIONS:
         raise InputError(
-            f"the backup has schema {revision[0] if revision else 'none'}, unknown to this qualcode",
+            (
+                _("the backup has schema {revision}, unknown to this qualcode").format(
+                    revision=revision[0]
+                )
+                if revision
+                else _("the backup names no schema version, unknown to this qualcode")
+            ),
             path=source,
-            hint="restore it with the qualcode that wrote it",
+            hint=_("restore it with the qualcode that wrote it"),
         )
     return str(revision[0])
 
@@ -447,7 +472,7 @@ def restore_sqlite_file(dest: Path, source: Path) -> tuple[Path, Path]:
     dest = Path(dest)
     check_backup(source)
     if dest.exists() and dest.resolve() == source.resolve():
-        raise InputError("is the project file itself", path=source, hint="name a backup")
+        raise InputError(_("is the project file itself"), path=source, hint=_("name a backup"))
     if dest.exists():
         try:
             before = backup_sqlite_file(dest, label="before-restore")
@@ -479,7 +504,9 @@ def _raw_copy(dest: Path) -> Path:
         if wal.exists():
             shutil.copyfile(wal, Path(f"{out}-wal"))
     except OSError as exc:
-        raise ProjectError(f"cannot keep a copy of {dest} before restoring: {exc}") from None
+        raise ProjectError(
+            _("cannot keep a copy of {dest} before restoring: {exc}").format(dest=dest, exc=exc)
+        ) from None
     return out
 
 
@@ -501,4 +528,4 @@ def _replace_whole(dest: Path, source: Path) -> None:
         _fsync(dest.parent)
     except (OSError, sqlite3.Error) as exc:
         tmp.unlink(missing_ok=True)
-        raise ProjectError(f"cannot restore {dest}: {exc}") from None
+        raise ProjectError(_("cannot restore {dest}: {exc}").format(dest=dest, exc=exc)) from None

@@ -45,6 +45,7 @@ from qualcode.errors import (
     ProjectError,
     ProjectGoneError,
 )
+from qualcode.i18n import _
 from qualcode.store import convert
 from qualcode.store.engine import PROJECT_FILE, SchemaUpgrade, engine_mode, sqlite_path
 from qualcode.store.schema import (
@@ -363,8 +364,8 @@ class ProjectBase:
         problem = self.file_problem()
         if problem is not None:
             raise ProjectGoneError(
-                f"{problem}; nothing more is saved to it",
-                hint="save the whole project to a new file: it is still open here",
+                _("{problem}; nothing more is saved to it").format(problem=problem),
+                hint=_("save the whole project to a new file: it is still open here"),
             )
 
     def save_copy(self, target: str | os.PathLike[str]) -> Path:
@@ -380,9 +381,9 @@ class ProjectBase:
         if out.is_dir():
             out = out / PROJECT_FILE
         if out.exists():
-            raise InputError("already exists; name a new file", path=out)
+            raise InputError(_("already exists; name a new file"), path=out)
         if not out.parent.is_dir():
-            raise InputError(f"folder {out.parent} does not exist", path=out)
+            raise InputError(_("folder {out.parent} does not exist").format(out=out), path=out)
         tmp = out.with_name(f".{out.name}.tmp")
         try:
             if self._lifeline is not None:
@@ -409,7 +410,9 @@ class ProjectBase:
             os.replace(tmp, out)
         except (OSError, sqlite3.Error) as exc:
             tmp.unlink(missing_ok=True)
-            raise ProjectError(f"cannot save the project to {out}: {exc}") from None
+            raise ProjectError(
+                _("cannot save the project to {out}: {exc}").format(out=out, exc=exc)
+            ) from None
         return out
 
     def __enter__(self) -> Self:
@@ -425,7 +428,7 @@ class ProjectBase:
                 yield conn
         except OperationalError as exc:
             raise ProjectError(
-                f"cannot read the project: {_short(exc)}", hint=_write_hint(exc)
+                _("cannot read the project: {exc}").format(exc=_short(exc)), hint=_write_hint(exc)
             ) from None
         except DatabaseError as exc:
             if isinstance(exc, DBAPIError) and _sqlstate(exc) == INSUFFICIENT_PRIVILEGE:
@@ -433,7 +436,7 @@ class ProjectBase:
             if self.dialect == "postgresql" or isinstance(exc, IntegrityError):
                 raise
             raise ProjectError(
-                f"cannot read the project: {_short(exc)}", hint=_write_hint(exc)
+                _("cannot read the project: {exc}").format(exc=_short(exc)), hint=_write_hint(exc)
             ) from None
 
     @contextmanager
@@ -462,9 +465,12 @@ class ProjectBase:
         """
         if self.read_only:
             raise ProjectError(
-                f"{self.where} is read-only (the file or its folder cannot be written): "
-                f"cannot {summary}",
-                hint="copy the project to a folder you can write; reading and exporting work here",
+                _(
+                    "{self.where} is read-only (the file or its folder cannot be written): cannot {summary}"
+                ).format(self=self, summary=summary),
+                hint=_(
+                    "copy the project to a folder you can write; reading and exporting work here"
+                ),
             )
         self._check_file()
         # no garbage collection while the write lock is held: with a large import's
@@ -505,7 +511,8 @@ class ProjectBase:
         except OperationalError as exc:
             self._check_file()
             raise ProjectError(
-                f"the project could not be written: {_short(exc)}", hint=_write_hint(exc)
+                _("the project could not be written: {exc}").format(exc=_short(exc)),
+                hint=_write_hint(exc),
             ) from None
         except DatabaseError as exc:
             state = _sqlstate(exc) if isinstance(exc, DBAPIError) else None
@@ -513,14 +520,16 @@ class ProjectBase:
                 raise self._denied(summary, exc) from None
             if state == FOREIGN_KEY_VIOLATION and self.dialect == "postgresql":
                 raise ProjectError(
-                    f"the database role {self.coder!r} may not {summary}: rows it cannot "
-                    "change (other coders' codings) still refer to it",
-                    hint="only the project's owner changes other coders' codings",
+                    _(
+                        "the database role {self.coder!r} may not {summary}: rows it cannot change (other coders' codings) still refer to it"
+                    ).format(self=self, summary=summary),
+                    hint=_("only the project's owner changes other coders' codings"),
                 ) from None
             if self.dialect == "postgresql" or isinstance(exc, IntegrityError):
                 raise
             raise ProjectError(
-                f"the project could not be written: {_short(exc)}", hint=_write_hint(exc)
+                _("the project could not be written: {exc}").format(exc=_short(exc)),
+                hint=_write_hint(exc),
             ) from None
         finally:
             if collecting:
@@ -541,9 +550,12 @@ class ProjectBase:
         """The one-line error for an action the database role may not do."""
         detail = f" ({_short(exc)})" if exc is not None else ""
         return ProjectError(
-            f"the database role {self.coder!r} may not {summary}{detail}",
-            hint="coders change only their own codings, supervisors set review status, "
-            "the project owner does the rest",
+            _("the database role {self.coder!r} may not {summary}{detail}").format(
+                self=self, summary=summary, detail=detail
+            ),
+            hint=_(
+                "coders change only their own codings, supervisors set review status, the project owner does the rest"
+            ),
         )
 
     def _row_changed(self, exc: RowChanged, summary: str) -> Exception:
@@ -557,8 +569,8 @@ class ProjectBase:
         if still and self.dialect == "postgresql":
             return self._denied(summary)
         return ConflictError(
-            f"could not {summary}: someone else changed it meanwhile",
-            hint="reload and make your change again",
+            _("could not {summary}: someone else changed it meanwhile").format(summary=summary),
+            hint=_("reload and make your change again"),
         )
 
     # ------------------------------------------------------------------ settings
@@ -637,7 +649,8 @@ class ProjectBase:
             pk = self._code_pks(conn).get(code)
         if pk is None:
             raise NotFoundError(
-                f"unknown code {code!r}", hint="'qualcode codebook show' lists the codes"
+                _("unknown code {code!r}").format(code=code),
+                hint=_("'qualcode codebook show' lists the codes"),
             )
         return pk
 
@@ -684,7 +697,8 @@ class ProjectBase:
         row = conn.execute(select(T_DOCS.c.pk, T_DOCS.c.chars).where(T_DOCS.c.name == name)).first()
         if row is None:
             raise NotFoundError(
-                f"no document named {name!r}", hint="'qualcode documents' lists them"
+                _("no document named {name!r}").format(name=name),
+                hint=_("'qualcode documents' lists them"),
             )
         return row[0], row[1]
 

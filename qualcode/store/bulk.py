@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event
 
+from qualcode.i18n import _
+
 if TYPE_CHECKING:
     from qualcode.store.base import ProjectBase
 
@@ -67,10 +69,10 @@ def deferred_sync(project: ProjectBase) -> Iterator[None]:
             from qualcode.errors import ProjectError
 
             raise ProjectError(
-                f"{project.where}: the write-ahead log could not be synced or copied into "
-                f"the project file ({getattr(exc, 'strerror', None) or exc}); what was "
-                "committed stays in the log",
-                hint="free some space on the disk; the next write finishes it",
+                _(
+                    "{project.where}: the write-ahead log could not be synced or copied into the project file ({reason}); what was committed stays in the log"
+                ).format(project=project, reason=getattr(exc, "strerror", None) or exc),
+                hint=_("free some space on the disk; the next write finishes it"),
             ) from None
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, select
 from qualcode.clock import new_guid
 from qualcode.core.model import Case, CaseSource
 from qualcode.errors import InputError, NotFoundError
+from qualcode.i18n import _
 from qualcode.store.base import (
     T_ATTRS,
     T_CASE_ATTRS,
@@ -72,8 +73,9 @@ def front_matter_to_case(
             written.append(key)
         else:
             notices.append(
-                f"front matter {key}={value!r} not written: case {case!r} already has "
-                f"{key}={have.value!r}"
+                _(
+                    "front matter {key}={value!r} not written: case {case!r} already has {key}={have.value!r}"
+                ).format(key=key, value=value, case=case, have=have)
             )
     return written, notices
 
@@ -84,7 +86,9 @@ class CaseMixin(ProjectBase):
     def _case_pk(self, conn: Connection, name: str) -> int:
         pk = conn.execute(select(T_CASES.c.pk).where(T_CASES.c.name == name)).scalar()
         if pk is None:
-            raise NotFoundError(f"no case named {name!r}", hint="'qualcode cases' lists them")
+            raise NotFoundError(
+                _("no case named {name!r}").format(name=name), hint=_("'qualcode cases' lists them")
+            )
         return int(pk)
 
     def _ensure_case(self, tx: _Tx, name: str, description: str = "") -> int:
@@ -92,7 +96,7 @@ class CaseMixin(ProjectBase):
         if pk is not None:
             return int(pk)
         if not name.strip():
-            raise InputError("a case needs a name")
+            raise InputError(_("a case needs a name"))
         return tx.insert(T_CASES, {"guid": new_guid(), "name": name, "description": description})
 
     def add_case(self, name: str, *, description: str = "") -> Case:
@@ -127,7 +131,8 @@ class CaseMixin(ProjectBase):
         """Set one attribute of one case (creating the attribute when new)."""
         if type not in ATTRIBUTE_TYPES:
             raise InputError(
-                f"unknown attribute type {type!r}", hint="use " + ", ".join(ATTRIBUTE_TYPES)
+                _("unknown attribute type {type!r}").format(type=type),
+                hint=_("use {ATTRIBUTE_TYPES}").format(ATTRIBUTE_TYPES=", ".join(ATTRIBUTE_TYPES)),
             )
         with self._write("case.attribute", f"set {name} of case {case}") as tx:
             self._set_attribute(tx, self._case_pk(tx.conn, case), name, value, type)
@@ -180,7 +185,7 @@ class CaseMixin(ProjectBase):
         self, tx: _Tx, case_pk: int, name: str, value: str | None, type_: str
     ) -> None:
         if not name.strip():
-            raise InputError("an attribute needs a name")
+            raise InputError(_("an attribute needs a name"))
         attr_pk = tx.conn.execute(select(T_ATTRS.c.pk).where(T_ATTRS.c.name == name)).scalar()
         if attr_pk is None:
             attr_pk = tx.insert(T_ATTRS, {"guid": new_guid(), "name": name, "type": type_})
@@ -200,7 +205,9 @@ class CaseMixin(ProjectBase):
         for c in self.cases():
             if c.name == name:
                 return c
-        raise NotFoundError(f"no case named {name!r}", hint="'qualcode cases' lists them")
+        raise NotFoundError(
+            _("no case named {name!r}").format(name=name), hint=_("'qualcode cases' lists them")
+        )
 
     def cases(self) -> list[Case]:
         """Every case, by name, with attributes and sources."""

@@ -27,7 +27,7 @@ from qualcode.core.codebook import (
 )
 from qualcode.core.codebook_merge import FoldedCode, fold_code
 from qualcode.errors import ConflictError, InputError, NotFoundError, ProjectError
-from qualcode.i18n import _
+from qualcode.i18n import _, plural
 from qualcode.store import convert
 from qualcode.store.base import (
     T_ALIASES,
@@ -68,10 +68,11 @@ class CodebookOpsMixin(ProjectBase):
     def _check_free_id(self, conn: Connection, code_id: str) -> None:
         check_id(code_id)
         if conn.execute(select(T_CODES.c.pk).where(T_CODES.c.id == code_id)).first():
-            raise InputError(f"a code with id {code_id!r} already exists")
+            raise InputError(_("a code with id {code_id!r} already exists").format(code_id=code_id))
         if conn.execute(select(T_ALIASES.c.code_pk).where(T_ALIASES.c.alias == code_id)).first():
             raise InputError(
-                f"{code_id!r} is already an alias of another code", hint="choose another id"
+                _("{code_id!r} is already an alias of another code").format(code_id=code_id),
+                hint=_("choose another id"),
             )
 
     def _check_free_key(self, conn: Connection, key: str, own_pk: int | None) -> None:
@@ -79,7 +80,8 @@ class CodebookOpsMixin(ProjectBase):
         other = conn.execute(select(T_CODES.c.id, T_CODES.c.pk).where(T_CODES.c.key == key)).first()
         if other is not None and other.pk != own_pk:
             raise InputError(
-                f"key {key!r} is already used by {other.id!r}", hint="choose another key"
+                _("key {key!r} is already used by {other.id!r}").format(key=key, other=other),
+                hint=_("choose another key"),
             )
 
     def _reorder(self, tx: _Tx, codes: list[Code]) -> None:
@@ -96,9 +98,10 @@ class CodebookOpsMixin(ProjectBase):
     def _bump(self, tx: _Tx, row: dict[str, Any], expected_version: int | None) -> int:
         if expected_version is not None and row["version"] != expected_version:
             raise ConflictError(
-                f"code {row['id']!r} was changed by someone else meanwhile "
-                f"(version {row['version']}, you edited version {expected_version})",
-                hint="reload the codebook and make your change again",
+                _(
+                    "code {row!r} was changed by someone else meanwhile (version {current}, you edited version {expected_version})"
+                ).format(row=row["id"], current=row["version"], expected_version=expected_version),
+                hint=_("reload the codebook and make your change again"),
             )
         return int(row["version"]) + 1
 
@@ -153,8 +156,8 @@ class CodebookOpsMixin(ProjectBase):
         unknown = set(fields) - set(EDITABLE)
         if unknown:
             raise InputError(
-                f"cannot edit {', '.join(sorted(unknown))} of a code",
-                hint="editable: " + ", ".join(EDITABLE),
+                _("cannot edit {unknown} of a code").format(unknown=", ".join(sorted(unknown))),
+                hint=_("editable: {EDITABLE}").format(EDITABLE=", ".join(EDITABLE)),
             )
         with self._write(
             "codebook.edit", f"edit code {code_id}: {', '.join(sorted(fields))}"
@@ -165,7 +168,9 @@ class CodebookOpsMixin(ProjectBase):
             for name, value in fields.items():
                 if name == "label":
                     if not value or (isinstance(value, str) and not value.strip()):
-                        raise InputError(f"the label of {row['id']!r} cannot be empty")
+                        raise InputError(
+                            _("the label of {row!r} cannot be empty").format(row=row["id"])
+                        )
                     values["label"] = convert.label_to_db(value)
                 elif name == "color":
                     values["color"] = check_color(value) if value else None
@@ -200,9 +205,10 @@ class CodebookOpsMixin(ProjectBase):
                         select(T_CODES.c.version).where(T_CODES.c.pk == row["pk"])
                     ).scalar()
                     raise ConflictError(
-                        f"code {row['id']!r} was changed by someone else meanwhile "
-                        f"(version {current}, you edited version {row['version']})",
-                        hint="reload the codebook and make your change again",
+                        _(
+                            "code {row!r} was changed by someone else meanwhile (version {current}, you edited version {expected_version})"
+                        ).format(row=row["id"], current=current, expected_version=row["version"]),
+                        hint=_("reload the codebook and make your change again"),
                     ) from None
             result = self._codebook(conn)[row["id"]]
         return result
@@ -217,7 +223,8 @@ class CodebookOpsMixin(ProjectBase):
         code = cb.get(code_id)
         if code is None:
             raise NotFoundError(
-                f"unknown code {code_id!r}", hint="'qualcode codebook show' lists the codes"
+                _("unknown code {code_id!r}").format(code_id=code_id),
+                hint=_("'qualcode codebook show' lists the codes"),
             )
         label: Label
         if isinstance(code.label, str):
@@ -256,18 +263,22 @@ class CodebookOpsMixin(ProjectBase):
             code = cb.get(code_id)
             if code is None:
                 raise NotFoundError(
-                    f"unknown code {code_id!r}", hint="'qualcode codebook show' lists the codes"
+                    _("unknown code {code_id!r}").format(code_id=code_id),
+                    hint=_("'qualcode codebook show' lists the codes"),
                 )
             parent_code = cb.get(parent) if parent else None
             if parent and parent_code is None:
                 raise NotFoundError(
-                    f"unknown code {parent!r}", hint="'qualcode codebook show' lists the codes"
+                    _("unknown code {parent!r}").format(parent=parent),
+                    hint=_("'qualcode codebook show' lists the codes"),
                 )
             if parent_code is not None and (
                 parent_code.id == code.id or code.id in cb.path(parent_code.id)
             ):
                 raise InputError(
-                    f"cannot move {code.id!r} under its own sub-code {parent_code.id!r}"
+                    _("cannot move {code.id!r} under its own sub-code {parent_code.id!r}").format(
+                        code=code, parent_code=parent_code
+                    )
                 )
             new_parent = parent_code.id if parent_code else None
             pks = self._code_pks(conn)
@@ -324,13 +335,18 @@ class CodebookOpsMixin(ProjectBase):
             if src_code is None or dst_code is None:
                 missing = source if src_code is None else target
                 raise NotFoundError(
-                    f"unknown code {missing!r}", hint="'qualcode codebook show' lists the codes"
+                    _("unknown code {missing!r}").format(missing=missing),
+                    hint=_("'qualcode codebook show' lists the codes"),
                 )
             if src_code.id == dst_code.id:
-                raise InputError(f"cannot merge {src_code.id!r} into itself")
+                raise InputError(
+                    _("cannot merge {src_code.id!r} into itself").format(src_code=src_code)
+                )
             if src_code.id in cb.path(dst_code.id):
                 raise InputError(
-                    f"cannot merge {src_code.id!r} into its own sub-code {dst_code.id!r}"
+                    _("cannot merge {src_code.id!r} into its own sub-code {dst_code.id!r}").format(
+                        src_code=src_code, dst_code=dst_code
+                    )
                 )
             src = self._code_row(conn, src_code.id)
             dst = self._code_row(conn, dst_code.id)
@@ -342,10 +358,17 @@ class CodebookOpsMixin(ProjectBase):
                 ).scalar_one()
                 if others:
                     raise ProjectError(
-                        f"the database role {self.coder!r} may not merge code {src['id']!r} "
-                        f"into {dst['id']!r}: {others} coding{'s' * (others != 1)} of other "
-                        "coders use it",
-                        hint="only the project's owner moves other coders' codings",
+                        plural(
+                            others,
+                            "the database role {coder!r} may not merge code {src!r} into {dst!r}: "
+                            "{n} coding of other coders uses it",
+                            "the database role {coder!r} may not merge code {src!r} into {dst!r}: "
+                            "{n} codings of other coders use it",
+                            coder=self.coder,
+                            src=src["id"],
+                            dst=dst["id"],
+                        ),
+                        hint=_("only the project's owner moves other coders' codings"),
                     )
             existing = {
                 (r.document_pk, r.start, r.end, r.coder)
@@ -424,7 +447,7 @@ class CodebookOpsMixin(ProjectBase):
                 fields["memo"] = (
                     dst["memo"] + "\n\n" if dst["memo"] else ""
                 ) + f"[merged from {src['id']}] {src['memo']}"
-                carried.append("its memo")
+                carried.append(_("its memo"))
             if fields:
                 tx.update(T_CODES, {"pk": dst["pk"]}, fields)
             tx.delete(T_CODES, {"pk": src["pk"]})
@@ -454,8 +477,15 @@ class CodebookOpsMixin(ProjectBase):
             ).scalar_one()
             if n:
                 raise InputError(
-                    f"code {row['id']!r} has {n} codings and is never deleted outright",
-                    hint=f"merge it into another code: qualcode codebook merge {row['id']} OTHER",
+                    plural(
+                        n,
+                        "code {row!r} has {n} coding and is never deleted outright",
+                        "code {row!r} has {n} codings and is never deleted outright",
+                        row=row["id"],
+                    ),
+                    hint=_(
+                        "merge it into another code: qualcode codebook merge {row} OTHER"
+                    ).format(row=row["id"]),
                 )
             children = (
                 conn.execute(select(T_CODES.c.id).where(T_CODES.c.parent_pk == row["pk"]))
@@ -464,8 +494,10 @@ class CodebookOpsMixin(ProjectBase):
             )
             if children:
                 raise InputError(
-                    f"code {row['id']!r} has sub-codes ({', '.join(children)})",
-                    hint="move or delete them first",
+                    _("code {row!r} has sub-codes ({children})").format(
+                        row=row["id"], children=", ".join(children)
+                    ),
+                    hint=_("move or delete them first"),
                 )
             for alias in conn.execute(
                 select(T_ALIASES.c.alias).where(T_ALIASES.c.code_pk == row["pk"])

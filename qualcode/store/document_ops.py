@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Table, and_, delete, func, select
 
 from qualcode.clock import now
 from qualcode.errors import InputError, NotFoundError
+from qualcode.i18n import _, plural
 from qualcode.store.base import (
     T_CASE_SOURCES,
     T_CODINGS,
@@ -66,7 +67,7 @@ class DocumentOpsMixin(ProjectBase):
         """
         new = new.strip()
         if not new:
-            raise InputError("a document needs a name", hint="give the new name")
+            raise InputError(_("a document needs a name"), hint=_("give the new name"))
         with self._write("document.rename", f"rename document {old} to {new}") as tx:
             pk = self._doc(tx.conn, old)[0]
             if new == old:
@@ -74,8 +75,8 @@ class DocumentOpsMixin(ProjectBase):
             taken = tx.conn.execute(select(T_DOCS.c.pk).where(T_DOCS.c.name == new)).first()
             if taken is not None:
                 raise InputError(
-                    f"a document named {new!r} is already in the project",
-                    hint="choose another name, or rename that one first",
+                    _("a document named {new!r} is already in the project").format(new=new),
+                    hint=_("choose another name, or rename that one first"),
                 )
             tx.update(T_DOCS, {"pk": pk}, {"name": new})
         self._doc_cache.clear()
@@ -110,16 +111,22 @@ class DocumentOpsMixin(ProjectBase):
             )
             if row is None:
                 raise NotFoundError(
-                    f"no document named {name!r}", hint="'qualcode documents' lists them"
+                    _("no document named {name!r}").format(name=name),
+                    hint=_("'qualcode documents' lists them"),
                 )
             hanging = document_hangers(conn, dict(row), comments=False)
             codings = hanging.rows["codings"]
             if codings and not force:
                 who = sorted({c["coder"] for c in codings})
                 raise InputError(
-                    f"{name!r} has {len(codings)} coding{'s' if len(codings) != 1 else ''} "
-                    f"(by {', '.join(who)})",
-                    hint="pass --force to delete it with them; 'qualcode undo' brings them back",
+                    plural(
+                        len(codings),
+                        "{name!r} has {n} coding (by {who})",
+                        "{name!r} has {n} codings (by {who})",
+                        name=name,
+                        who=", ".join(who),
+                    ),
+                    hint=_("pass --force to delete it with them; 'qualcode undo' brings them back"),
                 )
             memos = hanging.rows["memos"]
             cases = [

@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 
 from qualcode.errors import ProjectError
+from qualcode.i18n import _
 from qualcode.store import ddl
 
 PROJECT_FILE = "qualcode.db"
@@ -145,7 +146,9 @@ def enable_wal(engine: Engine) -> None:
         finally:
             raw.close()
     except (OperationalError, sqlite3.Error) as exc:
-        raise ProjectError(f"cannot open {_where(engine)}: {_short(exc)}") from None
+        raise ProjectError(
+            _("cannot open {engine}: {exc}").format(engine=_where(engine), exc=_short(exc))
+        ) from None
 
 
 def engine_mode(engine: Engine) -> str:
@@ -219,7 +222,9 @@ def check_sqlite_file(path: Path) -> None:
     if not head:
         return  # an empty file: becomes a new project
     if head[:16] != SQLITE_MAGIC:
-        raise ProjectError(f"{path} is not a qualcode project (not a SQLite file)")
+        raise ProjectError(
+            _("{path} is not a qualcode project (not a SQLite file)").format(path=path)
+        )
     try:
         try:
             # first as it is on disk, taking no lock and creating no file (a read-only
@@ -230,16 +235,19 @@ def check_sqlite_file(path: Path) -> None:
             tables = _table_names(path, "ro" if os.access(path.parent, os.W_OK) else "immutable")
     except sqlite3.DatabaseError as exc:
         raise ProjectError(
-            f"{path} cannot be read as a project ({exc})",
-            hint="restore it from a backup (qualcode restore)",
+            _("{path} cannot be read as a project ({exc})").format(path=path, exc=exc),
+            hint=_("restore it from a backup (qualcode restore)"),
         ) from None
     if not tables or "alembic_version" in tables:
         return
     if tables & {"documents", "codings", "codes"}:
         raise ProjectError(
-            f"{path} has qualcode tables but no schema version", hint="restore it from a backup"
+            _("{path} has qualcode tables but no schema version").format(path=path),
+            hint=_("restore it from a backup"),
         )
-    raise ProjectError(f"{path} is not a qualcode project (it holds other tables)")
+    raise ProjectError(
+        _("{path} is not a qualcode project (it holds other tables)").format(path=path)
+    )
 
 
 def make_engine(url: str, *, create: bool = False) -> Engine:
@@ -258,23 +266,27 @@ def make_engine(url: str, *, create: bool = False) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
-        raise ProjectError(f"not a project location: {url}", hint=str(exc)) from None
+        raise ProjectError(
+            _("not a project location: {url}").format(url=url), hint=str(exc)
+        ) from None
     path = sqlite_path(url)
     if path is not None:
         if path.is_dir():
-            raise ProjectError(f"{path} is a folder, not a project file")
+            raise ProjectError(_("{path} is a folder, not a project file").format(path=path))
         mode = "rw"
         if not path.exists():
             if not create:
                 raise ProjectError(
-                    f"no project at {path}",
-                    hint="run 'qualcode init' here, or pass --project PATH",
+                    _("no project at {path}").format(path=path),
+                    hint=_("run 'qualcode init' here, or pass --project PATH"),
                 )
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise ProjectError(
-                    f"cannot create the folder {path.parent}: {exc.strerror or exc}"
+                    _("cannot create the folder {path.parent}: {reason}").format(
+                        path=path, reason=exc.strerror or exc
+                    )
                 ) from None
         else:
             check_sqlite_file(path)
@@ -294,7 +306,8 @@ def make_engine(url: str, *, create: bool = False) -> Engine:
     if parsed.get_backend_name() == "postgresql":
         return create_engine(url, pool_pre_ping=True)
     raise ProjectError(
-        f"unsupported database {parsed.get_backend_name()!r}", hint="use SQLite or PostgreSQL"
+        _("unsupported database {parsed!r}").format(parsed=parsed.get_backend_name()),
+        hint=_("use SQLite or PostgreSQL"),
     )
 
 
@@ -307,26 +320,35 @@ def current_revision(engine: Engine) -> str | None:
             if "alembic_version" not in tables:
                 if tables & {"documents", "codings", "codes"}:
                     raise ProjectError(
-                        f"{engine.url.render_as_string(hide_password=True)} has qualcode tables but no "
-                        "schema version",
-                        hint="restore it from a backup",
+                        _("{url} has qualcode tables but no schema version").format(
+                            url=engine.url.render_as_string(hide_password=True)
+                        ),
+                        hint=_("restore it from a backup"),
                     )
                 if tables:
                     raise ProjectError(
-                        f"{_where(engine)} is not a qualcode project (it holds other tables)"
+                        _("{engine} is not a qualcode project (it holds other tables)").format(
+                            engine=_where(engine)
+                        )
                     )
                 return None
             row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
             return row[0] if row else None
     except OperationalError as exc:
-        raise ProjectError(f"cannot open {_where(engine)}: {_short(exc)}") from None
+        raise ProjectError(
+            _("cannot open {engine}: {exc}").format(engine=_where(engine), exc=_short(exc))
+        ) from None
     except DatabaseError as exc:
         if getattr(exc.orig, "sqlstate", None) == "42501":  # PostgreSQL: no grant
             raise ProjectError(
-                f"cannot open {_where(engine)}: {_short(exc)}",
-                hint="ask the project's owner to add you: qualcode team add-coder NAME",
+                _("cannot open {engine}: {exc}").format(engine=_where(engine), exc=_short(exc)),
+                hint=_("ask the project's owner to add you: qualcode team add-coder NAME"),
             ) from None
-        raise ProjectError(f"{_where(engine)} is not a qualcode project: {_short(exc)}") from None
+        raise ProjectError(
+            _("{engine} is not a qualcode project: {exc}").format(
+                engine=_where(engine), exc=_short(exc)
+            )
+        ) from None
 
 
 def existing_project(url: str) -> str | None:
@@ -409,20 +431,23 @@ def upgrade_schema(engine: Engine, *, backup: bool = True) -> SchemaUpgrade:
     before = current_revision(engine)
     if before is not None and before != SCHEMA_HEAD and before not in KNOWN_REVISIONS:
         raise ProjectError(
-            f"{_where(engine)} was written by a newer qualcode (schema {before})",
-            hint="upgrade qualcode to open it",
+            _("{engine} was written by a newer qualcode (schema {before})").format(
+                engine=_where(engine), before=before
+            ),
+            hint=_("upgrade qualcode to open it"),
         )
     if engine_mode(engine) != "rw":
         if before == SCHEMA_HEAD:
             return SchemaUpgrade(before, SCHEMA_HEAD)
         raise ProjectError(
-            f"{_where(engine)} is read-only and "
-            + (
-                "is not a project yet"
+            (
+                _("{engine} is read-only and is not a project yet").format(engine=_where(engine))
                 if before is None
-                else f"needs a schema upgrade ({before} to {SCHEMA_HEAD})"
+                else _(
+                    "{engine} is read-only and needs a schema upgrade ({before} to {SCHEMA_HEAD})"
+                ).format(engine=_where(engine), before=before, SCHEMA_HEAD=SCHEMA_HEAD)
             ),
-            hint="copy it to a folder you can write, and open the copy",
+            hint=_("copy it to a folder you can write, and open the copy"),
         )
     enable_wal(engine)
     if before == SCHEMA_HEAD:
@@ -446,17 +471,21 @@ def _backup_before_migration(engine: Engine, before: str) -> Path:
             return backup_sqlite_file(path, label=label)
         except ProjectError as exc:
             raise ProjectError(
-                f"{path} needs a schema upgrade ({before} to {SCHEMA_HEAD}) and cannot be "
-                f"backed up first: {exc.problem.message}",
-                hint=f"free some space beside it, or set {NO_MIGRATION_BACKUP_ENV}=1 to "
-                "upgrade without a backup",
+                _(
+                    "{path} needs a schema upgrade ({before} to {SCHEMA_HEAD}) and cannot be backed up first: {exc.problem.message}"
+                ).format(path=path, before=before, SCHEMA_HEAD=SCHEMA_HEAD, exc=exc),
+                hint=_(
+                    "free some space beside it, or set {NO_MIGRATION_BACKUP_ENV}=1 to upgrade without a backup"
+                ).format(NO_MIGRATION_BACKUP_ENV=NO_MIGRATION_BACKUP_ENV),
             ) from None
     try:
         return dump_postgres(engine.url, label=label)
     except ProjectError as exc:
         raise ProjectError(
-            f"{_where(engine)} needs a schema upgrade ({before} to {SCHEMA_HEAD}) and cannot "
-            f"be backed up first: {exc.problem.message}",
-            hint=f"install pg_dump (postgresql-client) or back the database up yourself, "
-            f"then set {NO_MIGRATION_BACKUP_ENV}=1 to upgrade without a backup",
+            _(
+                "{engine} needs a schema upgrade ({before} to {SCHEMA_HEAD}) and cannot be backed up first: {exc.problem.message}"
+            ).format(engine=_where(engine), before=before, SCHEMA_HEAD=SCHEMA_HEAD, exc=exc),
+            hint=_(
+                "install pg_dump (postgresql-client) or back the database up yourself, then set {NO_MIGRATION_BACKUP_ENV}=1 to upgrade without a backup"
+            ).format(NO_MIGRATION_BACKUP_ENV=NO_MIGRATION_BACKUP_ENV),
         ) from None

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import Connection, and_, case, delete, func, or_, select
@@ -28,28 +28,28 @@ from qualcode.core.history import REDO, UNDO, History, LogEntry, walk
 from qualcode.core.names import escape
 from qualcode.core.narrate import describe_imports
 from qualcode.errors import ConflictError, StepRefused
-from qualcode.i18n import _, plural
+from qualcode.i18n import N_, _, english, plural
 from qualcode.store.base import T_ACTIONS, T_DOCS, TABLES, VISIBLE, ProjectBase, _Tx
 from qualcode.store.document_ops import Hangers, document_hangers, remove_document, remove_row
 from qualcode.store.search import index_document, unindex_document
 
 WHAT = {
-    "codings": "coding",
-    "codes": "code",
-    "code_aliases": "code alias",
-    "memos": "memo",
-    "settings": "setting",
-    "tombstones": "deletion record",
-    "cases": "case",
-    "case_attributes": "case attribute",
-    "documents": "document",
-    "turns": "turn",
-    "sentences": "sentence",
-    "case_sources": "case link",
-    "themes": "theme",
-    "theme_codes": "theme member",
-    "theme_extracts": "key extract",
-    "relations": "relation",
+    "codings": N_("coding"),
+    "codes": N_("code"),
+    "code_aliases": N_("code alias"),
+    "memos": N_("memo"),
+    "settings": N_("setting"),
+    "tombstones": N_("deletion record"),
+    "cases": N_("case"),
+    "case_attributes": N_("case attribute"),
+    "documents": N_("document"),
+    "turns": N_("turn"),
+    "sentences": N_("sentence"),
+    "case_sources": N_("case link"),
+    "themes": N_("theme"),
+    "theme_codes": N_("theme member"),
+    "theme_extracts": N_("key extract"),
+    "relations": N_("relation"),
 }
 
 
@@ -80,20 +80,22 @@ class Step:
     def describe(self) -> str:
         """One line for the user: ``undid: code doc [3:9] with cost (+4 more)``; an
         import: ``undid the import of a and b: both documents are removed``."""
-        verb = "undid" if self.action == UNDO else "redid"
         notes = "".join(f"; {n}" for n in self.notes)
         if self.kinds and all(k == IMPORT_KIND for k in self.kinds):
             names = [s.removeprefix("import ") for s in self.summaries]
             return describe_imports(self.action, names, self.notes)
         more = (
-            f" (+{len(self.summaries) - 1} more in the same step)"
+            plural(
+                len(self.summaries) - 1,
+                " (+{n} more in the same step)",
+                " (+{n} more in the same step)",
+            )
             if len(self.summaries) > 1
             else ""
         )
-        return (
-            f"{verb}: {self.summaries[-1] if self.action == UNDO else self.summaries[0]}"
-            f"{more}{notes}"
-        )
+        what = self.summaries[-1] if self.action == UNDO else self.summaries[0]
+        line = _("undid: {what}{more}") if self.action == UNDO else _("redid: {what}{more}")
+        return line.format(what=what, more=more) + notes
 
 
 IMPORT_KIND = "import"
@@ -175,7 +177,11 @@ class HistoryMixin(ProjectBase):
                 select(T_ACTIONS.c.summary).where(T_ACTIONS.c.seq == seq)
             ).scalar()
         n = len(stack[-1].seqs)
-        return str(summary) + (f" (+{n - 1} more in the same step)" if n > 1 else "")
+        return str(summary) + (
+            plural(n - 1, " (+{n} more in the same step)", " (+{n} more in the same step)")
+            if n > 1
+            else ""
+        )
 
     def history_end(self, *, coder: str | None = None, anywhere: bool = False) -> Barrier | None:
         """What ended the history, when nothing is left to undo because of a barrier
@@ -263,13 +269,22 @@ class HistoryMixin(ProjectBase):
                     tuple(r.summary for r in rows),
                     taken.notes(action),
                 )
-                tx.summary = step.describe()
+                with english():  # the log keeps English; shown translated
+                    tx.summary = replace(step, notes=taken.notes(action)).describe()
                 tx.reverts = seqs[-1]
                 tx.extra["targets"] = seqs
         finally:
             self._code_pk_cache = None
             self._doc_cache.clear()
         return step
+
+
+BARRIERS = {
+    "merge": N_("a project merge"),
+    "import.replace": N_("a re-import"),
+    "import.refi": N_("a REFI-QDA import"),
+}
+"""The actions that end the history, as a redo's refusal names them."""
 
 
 @dataclass(frozen=True)
@@ -290,18 +305,27 @@ class Barrier:
 
     def describe(self, action: str = "undo") -> str:
         """One line: why there is nothing to undo, and what takes the change back."""
-        what = {
-            "merge": "a project merge",
-            "import.replace": "a re-import",
-            "import.refi": "a REFI-QDA import",
-        }.get(self.kind, self.kind)
-        line = f"nothing to {action}: {what} ({self.summary}, {self.at}) ends the history"
-        if action == "undo":
-            if self.backup:
-                line += f"; its backup is its undo: qualcode restore {self.backup}"
-            else:
-                line += "; a backup made before it is its undo ('qualcode restore FILE')"
-        return line
+        values = dict(summary=self.summary, at=self.at, backup=self.backup)
+        if action != "undo":
+            what = _(BARRIERS[self.kind]) if self.kind in BARRIERS else self.kind
+            return _("nothing to redo: {what} ({summary}, {at}) ends the history").format(
+                what=what, **values
+            )
+        if self.kind == "merge":
+            line = _("nothing to undo: a project merge ({summary}, {at}) ends the history")
+        elif self.kind == "import.replace":
+            line = _("nothing to undo: a re-import ({summary}, {at}) ends the history")
+        elif self.kind == "import.refi":
+            line = _("nothing to undo: a REFI-QDA import ({summary}, {at}) ends the history")
+        else:
+            line = _("nothing to undo: {kind} ({summary}, {at}) ends the history")
+        if self.backup:
+            tail = _("its backup is its undo: qualcode restore {backup}")
+        else:
+            tail = _("a backup made before it is its undo ('qualcode restore FILE')")
+        return _("{line}; {tail}").format(
+            line=line.format(kind=self.kind, **values), tail=tail.format(**values)
+        )
 
 
 # ---------------------------------------------------------------------- imports
@@ -361,6 +385,31 @@ def _undo_entry(conn: Connection, last_seq: int) -> dict[str, Any] | None:
     return json.loads(payload) if payload else None
 
 
+def _work_phrase(what: str, n: int, who: str) -> str:
+    """``3 codings by ana`` (one kind of someone else's work, whole for translation)."""
+    if what == "coding":
+        return plural(n, "{n} coding by {who}", "{n} codings by {who}", who=who)
+    if what == "auto-code suggestion":
+        return plural(
+            n, "{n} auto-code suggestion by {who}", "{n} auto-code suggestions by {who}", who=who
+        )
+    if what == "review verdict":
+        return plural(n, "{n} review verdict by {who}", "{n} review verdicts by {who}", who=who)
+    if what == "coding memo":
+        return plural(n, "{n} coding memo by {who}", "{n} coding memos by {who}", who=who)
+    if what == "memo":
+        return plural(n, "{n} memo by {who}", "{n} memos by {who}", who=who)
+    if what == "done mark":
+        return plural(n, "{n} done mark by {who}", "{n} done marks by {who}", who=who)
+    if what == "adjudication":
+        return plural(n, "{n} adjudication by {who}", "{n} adjudications by {who}", who=who)
+    if what == "rejected suggestion":
+        return plural(
+            n, "{n} rejected suggestion by {who}", "{n} rejected suggestions by {who}", who=who
+        )
+    return plural(n, "{n} review comment by {who}", "{n} review comments by {who}", who=who)
+
+
 def _others_work(hanging: Hangers, person: str) -> tuple[list[str], int, int]:
     """Someone else's work on a document (one phrase per kind and person), and how
     many codings and memos on it are the person's own."""
@@ -392,7 +441,7 @@ def _others_work(hanging: Hangers, person: str) -> tuple[list[str], int, int]:
             if r[who] != person:
                 found[(what, r[who])] += 1
     phrases = [
-        f"{n} {what}{'s' if n != 1 else ''} by {escape(who)}"
+        _work_phrase(what, n, escape(who))
         for (what, who), n in sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))
     ]
     return phrases, own_codings, own_memos
@@ -649,22 +698,35 @@ def _replay_rows(
 
 def _replay(tx: _Tx, changes: Sequence[dict[str, Any]], *, inverse: bool, summary: str) -> None:
     """Apply recorded changes (or their inverse, newest first), checking each row first."""
-    verb = "undo" if inverse else "redo"
 
     def conflict(table: str) -> ConflictError:
-        what = WHAT.get(table, table.rstrip("s"))
+        what = _(WHAT[table]) if table in WHAT else table.rstrip("s")
+        line = (
+            _(
+                "cannot undo {summary!r}: a {what} it changed has been changed since by a "
+                "later action (someone else's, or one outside your history)"
+            )
+            if inverse
+            else _(
+                "cannot redo {summary!r}: a {what} it changed has been changed since by a "
+                "later action (someone else's, or one outside your history)"
+            )
+        )
         return ConflictError(
-            f"cannot {verb} {summary!r}: a {what} it changed has been changed since "
-            "by a later action (someone else's, or one outside your history)",
-            hint="undo or revert that change first, or make your change again by hand",
+            line.format(summary=summary, what=what),
+            hint=_("undo or revert that change first, or make your change again by hand"),
         )
 
     for ch in reversed(changes) if inverse else changes:
         op = ch.get("op")
         if op not in ("insert", "delete", "update", "delete_rows") or ch.get("t") not in TABLES:
             raise ConflictError(
-                f"cannot {verb} {summary!r}: the log entry has no replayable changes",
-                hint="it was written by an older or newer qualcode",
+                (
+                    _("cannot undo {summary!r}: the log entry has no replayable changes")
+                    if inverse
+                    else _("cannot redo {summary!r}: the log entry has no replayable changes")
+                ).format(summary=summary),
+                hint=_("it was written by an older or newer qualcode"),
             )
         table = TABLES[ch["t"]]
         if inverse:

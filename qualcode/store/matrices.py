@@ -38,6 +38,7 @@ from qualcode.core.matrices import (
 )
 from qualcode.core.model import Status
 from qualcode.errors import InputError, NotFoundError
+from qualcode.i18n import _
 from qualcode.store.base import (
     T_ATTRS,
     T_CASES,
@@ -112,7 +113,8 @@ class MatrixMixin(ProjectBase):
                 found = cb.get(code)
                 if found is None:
                     raise NotFoundError(
-                        f"unknown code {code!r}", hint="'qualcode codebook show' lists the codes"
+                        _("unknown code {code!r}").format(code=code),
+                        hint=_("'qualcode codebook show' lists the codes"),
                     )
                 wanted.add(found.id)
             changed = True
@@ -136,7 +138,8 @@ class MatrixMixin(ProjectBase):
             missing = [d for d in filters.documents if d not in by_name]
             if missing:
                 raise NotFoundError(
-                    f"no document named {missing[0]!r}", hint="'qualcode documents' lists them"
+                    _("no document named {missing!r}").format(missing=missing[0]),
+                    hint=_("'qualcode documents' lists them"),
                 )
             keep = {by_name[d][0] for d in filters.documents}
             doc_pks = {pk: n for pk, n in doc_pks.items() if pk in keep}
@@ -158,7 +161,8 @@ class MatrixMixin(ProjectBase):
             missing = [c for c in filters.cases if c not in case_pks]
             if missing:
                 raise NotFoundError(
-                    f"no case named {missing[0]!r}", hint="'qualcode cases' lists them"
+                    _("no case named {missing!r}").format(missing=missing[0]),
+                    hint=_("'qualcode cases' lists them"),
                 )
             expand("cases", list(case_pks.values()))
             case_where = (
@@ -341,8 +345,12 @@ class MatrixMixin(ProjectBase):
         if pk is None:
             known = [n for (n,) in conn.execute(select(T_ATTRS.c.name).order_by(T_ATTRS.c.name))]
             raise NotFoundError(
-                f"no case attribute named {name!r}",
-                hint="known: " + ", ".join(known) if known else "no case has attributes yet",
+                _("no case attribute named {name!r}").format(name=name),
+                hint=(
+                    _("known: {known}").format(known=", ".join(known))
+                    if known
+                    else _("no case has attributes yet")
+                ),
             )
         return int(pk)
 
@@ -351,8 +359,8 @@ class MatrixMixin(ProjectBase):
             return parse_by(by)
         except ValueError:
             raise InputError(
-                f"unknown grouping {by!r}",
-                hint="use --by document, case, speaker or attribute:NAME",
+                _("unknown grouping {by!r}").format(by=by),
+                hint=_("use --by document, case, speaker or attribute:NAME"),
             ) from None
 
     def _column_keys(
@@ -1111,7 +1119,7 @@ class MatrixMixin(ProjectBase):
                 )
             ).all()
         kind_order = {"project": 0, "document": 1, "code": 2, "case": 3}
-        for guid, kind, _, author, created, updated, title, body, doc, code, case in sorted(
+        for guid, kind, _target, author, created, updated, title, body, doc, code, case in sorted(
             memos, key=lambda m: kind_order.get(m[1], 9)
         ):
             out.append(

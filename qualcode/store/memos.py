@@ -10,6 +10,7 @@ from qualcode.clock import new_guid, now
 from qualcode.core.model import MEMO_KINDS, Coding, Memo
 from qualcode.core.themes import resolve_theme
 from qualcode.errors import InputError, NotFoundError
+from qualcode.i18n import _
 from qualcode.store import convert
 from qualcode.store.base import (
     T_CASES,
@@ -30,12 +31,13 @@ class MemoMixin(ProjectBase):
     def _target_guid(self, conn: Connection, kind: str, target: str | None) -> str | None:
         if kind not in MEMO_KINDS:
             raise InputError(
-                f"cannot attach a memo to {kind!r}", hint="use " + ", ".join(MEMO_KINDS)
+                _("cannot attach a memo to {kind!r}").format(kind=kind),
+                hint=_("use {MEMO_KINDS}").format(MEMO_KINDS=", ".join(MEMO_KINDS)),
             )
         if kind == "project":
             return None
         if target is None:
-            raise InputError(f"a {kind} memo needs the {kind} it is about")
+            raise InputError(_("a {kind} memo needs the {kind} it is about").format(kind=kind))
         if kind == "document":
             guid = conn.execute(select(T_DOCS.c.guid).where(T_DOCS.c.name == target)).scalar()
         elif kind == "code":
@@ -46,7 +48,7 @@ class MemoMixin(ProjectBase):
         else:
             guid = conn.execute(select(T_CASES.c.guid).where(T_CASES.c.name == target)).scalar()
         if guid is None:
-            raise NotFoundError(f"no {kind} named {target!r}")
+            raise NotFoundError(_("no {kind} named {target!r}").format(kind=kind, target=target))
         return str(guid)
 
     def _memo(self, conn: Connection, row: Any) -> Memo:
@@ -103,7 +105,7 @@ class MemoMixin(ProjectBase):
         with self._write("memo.edit", f"edit memo {guid}") as tx:
             row = tx.conn.execute(select(T_MEMOS).where(T_MEMOS.c.guid == guid)).mappings().first()
             if row is None:
-                raise NotFoundError(f"no memo with guid {guid!r}")
+                raise NotFoundError(_("no memo with guid {guid!r}").format(guid=guid))
             values: dict[str, Any] = {"text": text, "updated": now()}
             if title is not None:
                 values["title"] = title
@@ -116,7 +118,7 @@ class MemoMixin(ProjectBase):
         with self._write("memo.delete", f"delete memo {guid}") as tx:
             row = tx.conn.execute(select(T_MEMOS.c.pk).where(T_MEMOS.c.guid == guid)).first()
             if row is None:
-                raise NotFoundError(f"no memo with guid {guid!r}")
+                raise NotFoundError(_("no memo with guid {guid!r}").format(guid=guid))
             tx.delete(T_MEMOS, {"pk": row.pk})
             tx.insert(
                 T_TOMBS, {"guid": guid, "kind": "memo", "deleted_at": now(), "coder": self.coder}
@@ -156,8 +158,8 @@ class MemoMixin(ProjectBase):
             ).first()
             if row is None:
                 raise NotFoundError(
-                    f"no coding with guid {guid!r}",
-                    hint="'qualcode codings --json' lists the guids",
+                    _("no coding with guid {guid!r}").format(guid=guid),
+                    hint=_("'qualcode codings --json' lists the guids"),
                 )
             value = joined(row.memo, text) if append else (text or None)
             if value != row.memo:
@@ -194,7 +196,7 @@ class MemoMixin(ProjectBase):
             NotFoundError: an unknown document, code or case.
         """
         if not text.strip():
-            raise InputError("the memo text is empty", hint="to remove a memo, use 'clear'")
+            raise InputError(_("the memo text is empty"), hint=_("to remove a memo, use 'clear'"))
         mine = self.own_memo(kind, target)
         if mine is None:
             return self.add_memo(kind, target, text)

@@ -39,6 +39,7 @@ import re
 from sqlalchemy import Connection, text
 
 from qualcode.errors import InputError
+from qualcode.i18n import _
 from qualcode.store import ddl
 
 CODER_GRANTS: dict[str, str] = {
@@ -84,8 +85,8 @@ def check_name(name: str) -> str:
     """
     if not NAME.match(name) or name.lower() in RESERVED or name.lower().startswith("pg_"):
         raise InputError(
-            f"{name!r} cannot be a coder's name",
-            hint="use letters, digits, '_', '.' or '-', starting with a letter (at most 63)",
+            _("{name!r} cannot be a coder's name").format(name=name),
+            hint=_("use letters, digits, '_', '.' or '-', starting with a letter (at most 63)"),
         )
     return name
 

@@ -45,7 +45,7 @@ from qualcode.core.model import (
 from qualcode.core.names import check_name
 from qualcode.core.spans import union_length
 from qualcode.errors import InputError, NotFoundError, ProjectError
-from qualcode.i18n import _
+from qualcode.i18n import _, plural
 from qualcode.store import convert, staging
 from qualcode.store.base import (
     _SQL_DOC_SPAN,
@@ -185,17 +185,21 @@ class Project(
                     ).all()
                 )
                 blocked = [
-                    f"{i} ({counts[rows[i]['pk']]} codings)"
+                    plural(
+                        counts[rows[i]["pk"]], "{code} ({n} coding)", "{code} ({n} codings)", code=i
+                    )
                     for i in dropped
                     if counts.get(rows[i]["pk"])
                 ]
                 if blocked:
                     raise InputError(
-                        "the codebook file drops codes that still have codings: "
-                        + ", ".join(blocked),
+                        _(
+                            "the codebook file drops codes that still have codings: {blocked}"
+                        ).format(blocked=", ".join(blocked)),
                         path=source,
-                        hint="keep them in the file, add the old id under 'aliases' of the code that "
-                        "replaces it, or merge them with 'qualcode codebook merge-code'",
+                        hint=_(
+                            "keep them in the file, add the old id under 'aliases' of the code that replaces it, or merge them with 'qualcode codebook merge-code'"
+                        ),
                     )
             added: list[str] = []
             updated: list[str] = []
@@ -399,7 +403,9 @@ class Project(
             return ImportResult(
                 doc.name,
                 "skipped",
-                f"{doc.source_path or doc.name}: already in the project as {same.name!r}, skipped",
+                _("{path}: already in the project as {existing!r}, skipped").format(
+                    path=doc.source_path or doc.name, existing=same.name
+                ),
             )
         except BaseException:
             if staged is not None:
@@ -431,13 +437,17 @@ class Project(
                 return ImportResult(
                     doc.name,
                     "skipped",
-                    f"{doc.source_path or doc.name}: already in the project as {existing!r}, skipped",
+                    _("{path}: already in the project as {existing!r}, skipped").format(
+                        path=doc.source_path or doc.name, existing=existing
+                    ),
                 )
             if conn.execute(select(T_DOCS.c.pk).where(T_DOCS.c.name == doc.name)).first():
                 raise InputError(
-                    f"a different document named {doc.name!r} is already in the project",
+                    _("a different document named {doc.name!r} is already in the project").format(
+                        doc=doc
+                    ),
                     path=doc.source_path,
-                    hint="import it under another name, or use --replace to update it",
+                    hint=_("import it under another name, or use --replace to update it"),
                 )
             keys = first_keys(conn)
             if keys != prepared.keys:
@@ -535,13 +545,17 @@ class Project(
                 return ImportResult(
                     doc.name,
                     "skipped",
-                    f"{doc.source_path or doc.name}: already in the project as {existing!r}, skipped",
+                    _("{path}: already in the project as {existing!r}, skipped").format(
+                        path=doc.source_path or doc.name, existing=existing
+                    ),
                 )
             if conn.execute(select(T_DOCS.c.pk).where(T_DOCS.c.name == doc.name)).first():
                 raise InputError(
-                    f"a different document named {doc.name!r} is already in the project",
+                    _("a different document named {doc.name!r} is already in the project").format(
+                        doc=doc
+                    ),
                     path=doc.source_path,
-                    hint="import it under another name, or use --replace to update it",
+                    hint=_("import it under another name, or use --replace to update it"),
                 )
             if staged is not None:
                 doc_pk, guid = staged
@@ -646,8 +660,12 @@ class Project(
         return ImportResult(
             doc.name,
             "imported",
-            f"{doc.source_path or doc.name}: imported as {doc.name!r} "
-            f"({len(doc.turns)} turns, {len(sentences)} sentences)",
+            _("{path}: imported as {name!r} ({turns}, {sentences})").format(
+                path=doc.source_path or doc.name,
+                name=doc.name,
+                turns=plural(len(doc.turns), "{n} turn", "{n} turns"),
+                sentences=plural(len(sentences), "{n} sentence", "{n} sentences"),
+            ),
             turns=len(doc.turns),
             sentences=len(sentences),
             notices=tuple(notices),
@@ -726,7 +744,8 @@ class Project(
             row = conn.execute(select(T_DOCS).where(T_DOCS.c.name == name)).mappings().first()
             if row is None:
                 raise NotFoundError(
-                    f"no document named {name!r}", hint="'qualcode documents' lists them"
+                    _("no document named {name!r}").format(name=name),
+                    hint=_("'qualcode documents' lists them"),
                 )
             # plain tuples straight from the driver, not mappings: a long transcript
             # has tens of thousands of turns and sentences
@@ -853,7 +872,8 @@ class Project(
             ).first()
             if row is None:
                 raise NotFoundError(
-                    f"no document named {doc!r}", hint="'qualcode documents' lists them"
+                    _("no document named {doc!r}").format(doc=doc),
+                    hint=_("'qualcode documents' lists them"),
                 )
             doc_pk, chars, quote = row
             _check_span(start, end, chars, doc)
@@ -941,7 +961,7 @@ class Project(
                 .first()
             )
             if row is None:
-                raise NotFoundError(f"no coding with guid {guid!r}")
+                raise NotFoundError(_("no coding with guid {guid!r}").format(guid=guid))
             coding = convert.coding_from_row(row)
             self._delete_coding(tx, row["pk"], guid, coder or self.coder)
         return coding
@@ -1053,7 +1073,7 @@ class Project(
                 .first()
             )
         if row is None:
-            raise NotFoundError(f"no coding with guid {guid!r}")
+            raise NotFoundError(_("no coding with guid {guid!r}").format(guid=guid))
         return convert.coding_from_row(row)
 
     # ------------------------------------------------------------------ action log
@@ -1112,8 +1132,10 @@ def _depth(rows: dict[str, dict[str, Any]], pk: int) -> int:
 def _check_span(start: int, end: int, chars: int, doc: str) -> None:
     if start < 0 or end > chars or start >= end:
         raise InputError(
-            f"span [{start}:{end}] is outside {doc!r} (0..{chars}) or empty",
-            hint="start must be below end, both within the text",
+            _("span [{start}:{end}] is outside {doc!r} (0..{chars}) or empty").format(
+                start=start, end=end, doc=doc, chars=chars
+            ),
+            hint=_("start must be below end, both within the text"),
         )
 
 
@@ -1171,11 +1193,11 @@ def open_project(
         raise
     except OperationalError as exc:
         engine.dispose()
-        raise ProjectError(f"cannot open the project: {_short(exc)}") from None
+        raise ProjectError(_("cannot open the project: {exc}").format(exc=_short(exc))) from None
     coder = coder or fallback_coder()
     if engine.dialect.name != "postgresql":
         try:
-            check_name(coder, "coder name", hint="give another with --coder or QUALCODE_CODER")
+            check_name(coder, "coder name", hint=_("give another with --coder or QUALCODE_CODER"))
         except InputError:
             engine.dispose()
             raise

@@ -55,6 +55,7 @@ from qualcode.core.project_merge import (
 from qualcode.core.project_merge_check import _first_words, sanitize, tombstone_honoured
 from qualcode.errors import InputError, ProjectError
 from qualcode.files import read_head
+from qualcode.i18n import N_, _
 from qualcode.store import convert
 from qualcode.store.base import (
     T_ALIASES,
@@ -149,8 +150,8 @@ def _read_rows(engine: Engine) -> dict[str, list[dict[str, Any]]]:
         msg = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
         where = sqlite_path(str(engine.url)) or engine.url.render_as_string(hide_password=True)
         raise ProjectError(
-            f"{where} cannot be read as a project ({msg})",
-            hint="merge a project qualcode wrote, or restore the other project from a backup",
+            _("{where} cannot be read as a project ({msg})").format(where=where, msg=msg),
+            hint=_("merge a project qualcode wrote, or restore the other project from a backup"),
         ) from None
     # a document still being imported there (or cut off) is not part of it yet
     staged = {d["pk"] for d in rows.get("documents", []) if d.get("state") is not None}
@@ -179,7 +180,7 @@ def read_project(location: str, *, ours: str | None = None) -> OtherProject:
     """
     url = resolve_location(location)
     if ours is not None and url == ours:
-        raise InputError("cannot merge a project into itself", path=location)
+        raise InputError(_("cannot merge a project into itself"), path=location)
     path = sqlite_path(url)
     if path is None:
         engine = make_engine(url)
@@ -187,30 +188,41 @@ def read_project(location: str, *, ours: str | None = None) -> OtherProject:
             revision = current_revision(engine)
             where = engine.url.render_as_string(hide_password=True)
             if revision is None:
-                raise ProjectError(f"{where} is not a qualcode project (it is empty)")
+                raise ProjectError(
+                    _("{where} is not a qualcode project (it is empty)").format(where=where)
+                )
             if revision not in KNOWN_REVISIONS:
                 raise ProjectError(
-                    f"{where} was written by a newer qualcode (schema {revision})",
-                    hint="upgrade qualcode to merge it",
+                    _("{where} was written by a newer qualcode (schema {revision})").format(
+                        where=where, revision=revision
+                    ),
+                    hint=_("upgrade qualcode to merge it"),
                 )
             if revision != SCHEMA_HEAD:
                 raise ProjectError(
-                    f"{where} has an older schema ({revision})",
-                    hint="open it once with this qualcode to upgrade it, then merge",
+                    _("{where} has an older schema ({revision})").format(
+                        where=where, revision=revision
+                    ),
+                    hint=_("open it once with this qualcode to upgrade it, then merge"),
                 )
             return OtherProject(where, _read_rows(engine))
         finally:
             engine.dispose()
     if not path.exists():
-        raise ProjectError(f"no project at {path}", hint="check the path of the other project")
+        raise ProjectError(
+            _("no project at {path}").format(path=path),
+            hint=_("check the path of the other project"),
+        )
     if path.is_dir():
-        raise ProjectError(f"{path} is a folder without a qualcode.db")
+        raise ProjectError(_("{path} is a folder without a qualcode.db").format(path=path))
     try:
         head = read_head(path, 16, what="project file")
     except InputError as exc:
         raise ProjectError(exc.problem.message, path=path, hint=exc.problem.hint) from None
     if head != SQLITE_MAGIC:
-        raise ProjectError(f"{path} is not a qualcode project (not a SQLite file)")
+        raise ProjectError(
+            _("{path} is not a qualcode project (not a SQLite file)").format(path=path)
+        )
     check_sqlite_file(path)  # another application's file: refused, not even opened to copy
     with tempfile.TemporaryDirectory(prefix="qualcode-merge-") as tmp:
         copy = Path(tmp) / "other.db"
@@ -223,17 +235,23 @@ def read_project(location: str, *, ours: str | None = None) -> OtherProject:
                 dst.close()
                 src.close()
         except sqlite3.DatabaseError as exc:
-            raise ProjectError(f"{path} is not a qualcode project ({exc})") from None
+            raise ProjectError(
+                _("{path} is not a qualcode project ({exc})").format(path=path, exc=exc)
+            ) from None
         copied: Engine | None = None
         try:
             copied = engine = make_engine("sqlite:///" + str(copy))
             revision = current_revision(engine)
             if revision is None:
-                raise ProjectError(f"{path} is not a qualcode project (it is empty)")
+                raise ProjectError(
+                    _("{path} is not a qualcode project (it is empty)").format(path=path)
+                )
             if revision not in KNOWN_REVISIONS:
                 raise ProjectError(
-                    f"{path} was written by a newer qualcode (schema {revision})",
-                    hint="upgrade qualcode to merge it",
+                    _("{path} was written by a newer qualcode (schema {revision})").format(
+                        path=path, revision=revision
+                    ),
+                    hint=_("upgrade qualcode to merge it"),
                 )
             ensure_schema(engine, backup=False)  # an older schema is upgraded in the copy only
             return OtherProject(str(path), _read_rows(engine))
@@ -298,8 +316,10 @@ class ProjectMergeMixin(ProjectBase):
                 owner, me = postgres.project_owner(conn), postgres.current_role(conn)
             if owner != me:
                 raise ProjectError(
-                    f"only the project's owner ({owner}) can merge projects; you are {me!r}",
-                    hint="a merge rewrites other coders' codings",
+                    _(
+                        "only the project's owner ({owner}) can merge projects; you are {me!r}"
+                    ).format(owner=owner, me=me),
+                    hint=_("a merge rewrites other coders' codings"),
                 )
         report = ProjectMergeReport(source=other.location, dry_run=dry_run)
         with self._read() as conn:
@@ -330,10 +350,10 @@ def _code_problem(row: dict[str, Any], aliases: list[str]) -> str | None:
     try:
         code = convert.code_from_row(row, None, tuple(aliases))
     except Exception as exc:  # their JSON fields may be anything
-        return f"its fields cannot be read ({exc.__class__.__name__})"
+        return _("its fields cannot be read ({error})").format(error=exc.__class__.__name__)
     for name, kind in (("position", int), ("version", int), ("created", str)):
         if not isinstance(row.get(name), kind) or isinstance(row.get(name), bool):
-            return f"bad {name} {row.get(name)!r}"
+            return _("bad {field} {value!r}").format(field=name, value=row.get(name))
     problems = validate_codebook_data({"version": 1, "codes": [code_to_data(code)]})
     if problems:
         return problems[0].message
@@ -346,9 +366,12 @@ def _check_codebook(codebook: Codebook) -> None:
     problems = validate_codebook_data(codebook_to_data(codebook))
     if problems:
         raise ProjectError(
-            f"the merge would leave a codebook that does not validate ({problems[0].message}); "
-            "nothing merged",
-            hint="merge the codebook files first (qualcode codebook merge-files), then the projects",
+            _(
+                "the merge would leave a codebook that does not validate ({message}); nothing merged"
+            ).format(message=problems[0].message),
+            hint=_(
+                "merge the codebook files first (qualcode codebook merge-files), then the projects"
+            ),
         )
 
 
@@ -421,20 +444,22 @@ class _Merge:
             if t["kind"] == "coding":
                 for c, doc in codings.get(t["guid"], ()):
                     if not tombstone_honoured(t, c, consensus):
-                        return (
-                            f"deletion by '{escape(t['coder'])}' of '{escape(c['coder'])}''s "
-                            f"coding in '{escape(str(doc))}' "
-                            f"('{_first_words(c['quote'])}') not honoured (a coder deletes "
-                            "only their own codings)"
+                        return _(
+                            "deletion by '{by}' of '{coder}''s coding in '{doc}' ('{words}') "
+                            "not honoured (a coder deletes only their own codings)"
+                        ).format(
+                            by=escape(t["coder"]),
+                            coder=escape(c["coder"]),
+                            doc=escape(str(doc)),
+                            words=_first_words(c["quote"]),
                         )
             if t["kind"] == "memo":
                 for m in memos.get(t["guid"], ()):
                     if m["author"] != t["coder"]:
-                        return (
-                            f"deletion by '{escape(t['coder'])}' of a memo by "
-                            f"'{escape(m['author'])}' not honoured (an author deletes only "
-                            "their own memos)"
-                        )
+                        return _(
+                            "deletion by '{by}' of a memo by '{author}' not honoured (an author "
+                            "deletes only their own memos)"
+                        ).format(by=escape(t["coder"]), author=escape(m["author"]))
             return None
 
         self.tombs = set()
@@ -480,7 +505,9 @@ class _Merge:
             if doc["guid"] in self.tombs and doc["sha256"] not in by_hash:
                 # deleted here: not brought back, nor anything that hangs on it
                 self.r.notes.append(
-                    f"their document {doc['name']!r} was deleted here: not added again"
+                    _("their document {doc!r} was deleted here: not added again").format(
+                        doc=doc["name"]
+                    )
                 )
                 continue
             mine = by_hash.get(doc["sha256"])
@@ -547,8 +574,13 @@ class _Merge:
             ).first()
             if codings or children:
                 self.r.notes.append(
-                    f"they deleted code {row['id']!r}; kept here: it still has "
-                    + ("codings" if codings else "sub-codes")
+                    _("they deleted code {row!r}; kept here: it still has codings").format(
+                        row=row["id"]
+                    )
+                    if codings
+                    else _("they deleted code {row!r}; kept here: it still has sub-codes").format(
+                        row=row["id"]
+                    )
                 )
                 continue
             for alias in self.conn.execute(
@@ -578,7 +610,9 @@ class _Merge:
         for code in union.added:
             theirs = their_by_id[code.id]
             if theirs["guid"] in self.tombs and theirs["pk"] not in used:
-                self.r.notes.append(f"their code {code.id!r} was deleted here: not added again")
+                self.r.notes.append(
+                    _("their code {code.id!r} was deleted here: not added again").format(code=code)
+                )
                 continue
             values = convert.code_values(code)
             values.update(
@@ -598,8 +632,9 @@ class _Merge:
         for alias, target in union.aliases:
             if not ID_RE.match(alias) or control_character(alias):
                 self.r.refused.append(
-                    f"their id '{escape(alias)}' of our code {target!r}: not a valid id; "
-                    "not added as an alias"
+                    _(
+                        "their id '{alias}' of our code {target!r}: not a valid id; not added as an alias"
+                    ).format(alias=escape(alias), target=target)
                 )
                 continue
             self.tx.insert(T_ALIASES, {"alias": alias, "code_pk": pk_by_id[target]})
@@ -633,7 +668,7 @@ class _Merge:
             doc_pk = self.doc_map[c["document_pk"]]
             code_pk = self.code_map.get(c["code_pk"])
             if code_pk is None:  # their code was deleted here and is unused: cannot happen
-                raise ProjectError(f"their coding {guid} has no code to go to")
+                raise ProjectError(_("their coding {guid} has no code to go to").format(guid=guid))
             mine = by_guid.get(guid)
             if mine is not None:
                 self._merge_state(mine, c)
@@ -849,21 +884,31 @@ class _Merge:
             self.r.adjudications_added += 1
 
 
+THEME_FIELD_DIFFERS = {
+    "label": N_("theme {theme!r}: its label differs on their side (ours kept)"),
+    "definition": N_("theme {theme!r}: its definition differs on their side (ours kept)"),
+    "status": N_("theme {theme!r}: its status differs on their side (ours kept)"),
+    "reason": N_("theme {theme!r}: its reason differs on their side (ours kept)"),
+    "color": N_("theme {theme!r}: its colour differs on their side (ours kept)"),
+}
+"""A shared theme's field that differs on their side (``THEME_FIELDS``), whole."""
+
+
 def _theme_problem(row: dict[str, Any]) -> str | None:
     """Why an incoming theme row cannot be merged (``None``: it can)."""
     from qualcode.core.themes import THEME_ID_RE, THEME_STATUSES
 
     if not isinstance(row.get("id"), str) or not THEME_ID_RE.match(row["id"]):
-        return "a bad id"
+        return _("a bad id")
     if row.get("status") not in THEME_STATUSES:
-        return f"an unknown status {escape(str(row.get('status')))!r}"
+        return _("an unknown status {status!r}").format(status=escape(str(row.get("status"))))
     try:
         label = convert.label_from_db(str(row.get("label")))
     except ValueError:
-        return "a label that is not JSON"
+        return _("a label that is not JSON")
     texts = [label] if isinstance(label, str) else list(label.values())
     if not texts or not all(t.strip() for t in texts):
-        return "an empty label"
+        return _("an empty label")
     return None
 
 
@@ -938,7 +983,11 @@ class _ThemeMerge:
                 continue
             problem = _theme_problem(row)
             if problem is not None:
-                self.r.refused.append(f"their theme '{escape(str(row.get('id')))}': {problem}")
+                self.r.refused.append(
+                    _("their theme '{theme}': {problem}").format(
+                        theme=escape(str(row.get("id"))), problem=problem
+                    )
+                )
                 continue
             mine = ours.get(row["guid"])
             if mine is not None:
@@ -954,14 +1003,20 @@ class _ThemeMerge:
                     self.r.themes_updated.append(mine["id"])
                 for name in kept:
                     self.r.notes.append(
-                        f"theme {mine['id']!r}: its {name} differs on their side (ours kept)"
+                        _(THEME_FIELD_DIFFERS[name]).format(theme=mine["id"])
+                        if name in THEME_FIELD_DIFFERS
+                        else _(
+                            "theme {theme!r}: its {field} differs on their side (ours kept)"
+                        ).format(theme=mine["id"], field=name)
                     )
                 continue
             new_id = free_id(row["id"], taken)
             if new_id != row["id"]:
                 self.r.notes.append(
-                    f"their theme {row['id']!r} is another theme than ours of that id: "
-                    f"added as {new_id!r}"
+                    _(
+                        "their theme {theme!r} is another theme than ours of that id: "
+                        "added as {new_id!r}"
+                    ).format(theme=row["id"], new_id=new_id)
                 )
             taken.add(new_id)
             values = {k: v for k, v in row.items() if k not in ("pk", "parent_pk")}
@@ -988,7 +1043,9 @@ class _ThemeMerge:
             if row["pk"] not in inserted and row["pk"] not in newer:
                 if parent_of.get(ours_pk) != wanted and row["pk"] in same:
                     self.r.notes.append(
-                        f"theme {mine['id']!r}: its parent differs on their side (ours kept)"
+                        _("theme {theme!r}: its parent differs on their side (ours kept)").format(
+                            theme=mine["id"]
+                        )
                     )
                 continue
             if parent_of.get(ours_pk) == wanted:
@@ -1002,7 +1059,9 @@ class _ThemeMerge:
                 probe = parent_of.get(probe)
             if probe == ours_pk:
                 self.r.notes.append(
-                    f"theme {mine['id']!r}: their parent would make a cycle (ours kept)"
+                    _("theme {theme!r}: their parent would make a cycle (ours kept)").format(
+                        theme=mine["id"]
+                    )
                 )
                 continue
             self.tx.update(T_THEMES, {"pk": ours_pk}, {"parent_pk": wanted})
@@ -1078,7 +1137,7 @@ class _ThemeMerge:
             if row["guid"] in ours or row["guid"] in self.m.tombs:
                 continue
             if row["source_kind"] not in NODE_KINDS or row["target_kind"] not in NODE_KINDS:
-                self.r.refused.append("a relation with an unknown kind of end: refused")
+                self.r.refused.append(_("a relation with an unknown kind of end: refused"))
                 continue
             a = end(row["source_kind"], row["source_guid"])
             b = end(row["target_kind"], row["target_guid"])

@@ -19,6 +19,7 @@ from qualcode.clock import new_guid, now
 from qualcode.core.codebook import Code, check_color
 from qualcode.core.model import Coding
 from qualcode.errors import InputError, NotFoundError
+from qualcode.i18n import _, plural
 from qualcode.store import convert
 from qualcode.store.base import T_CODES, T_CODINGS, ProjectBase, _Tx
 from qualcode.store.codebook_ops import CodebookOpsMixin, _insert_sibling
@@ -34,7 +35,7 @@ class RecodeMixin(CodebookOpsMixin, ProjectBase):
         conn = tx.conn
         wanted = list(dict.fromkeys(guids))
         if not wanted:
-            raise InputError("no codings given", hint="name them with --coding GUID")
+            raise InputError(_("no codings given"), hint=_("name them with --coding GUID"))
         rows = {
             r["guid"]: dict(r)
             for r in conn.execute(select(T_CODINGS).where(T_CODINGS.c.guid.in_(wanted))).mappings()
@@ -42,9 +43,17 @@ class RecodeMixin(CodebookOpsMixin, ProjectBase):
         missing = [g for g in wanted if g not in rows]
         if missing:
             raise NotFoundError(
-                f"no coding with guid {missing[0]!r}"
-                + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""),
-                hint="'qualcode codings --json' lists the guids",
+                (
+                    plural(
+                        len(missing) - 1,
+                        "no coding with guid {missing!r} (and {n} more)",
+                        "no coding with guid {missing!r} (and {n} more)",
+                        missing=missing[0],
+                    )
+                    if len(missing) > 1
+                    else _("no coding with guid {missing!r}").format(missing=missing[0])
+                ),
+                hint=_("'qualcode codings --json' lists the guids"),
             )
         if source_pk is not None:
             ids = self._code_ids
@@ -52,9 +61,12 @@ class RecodeMixin(CodebookOpsMixin, ProjectBase):
             if strays:
                 row = rows[strays[0]]
                 raise InputError(
-                    f"coding {strays[0]} is coded with {ids.get(row['code_pk'], '?')!r}, "
-                    f"not with {ids.get(source_pk, '?')!r}",
-                    hint="a split moves codings of the code being split",
+                    _("coding {strays} is coded with {row!r}, not with {source_pk!r}").format(
+                        strays=strays[0],
+                        row=ids.get(row["code_pk"], "?"),
+                        source_pk=ids.get(source_pk, "?"),
+                    ),
+                    hint=_("a split moves codings of the code being split"),
                 )
         existing = {
             (r.document_pk, r.start, r.end, r.coder)
@@ -145,11 +157,12 @@ class RecodeMixin(CodebookOpsMixin, ProjectBase):
             src = cb.get(source)
             if src is None:
                 raise NotFoundError(
-                    f"unknown code {source!r}", hint="'qualcode codebook show' lists the codes"
+                    _("unknown code {source!r}").format(source=source),
+                    hint=_("'qualcode codebook show' lists the codes"),
                 )
             if not guids:
                 raise InputError(
-                    "a split needs the codings that move", hint="name them with --coding GUID"
+                    _("a split needs the codings that move"), hint=_("name them with --coding GUID")
                 )
             self._check_free_id(conn, new.id)
             if new.key:
@@ -157,7 +170,8 @@ class RecodeMixin(CodebookOpsMixin, ProjectBase):
             parent = cb.get(new.parent) if new.parent else None
             if new.parent and parent is None:
                 raise NotFoundError(
-                    f"unknown code {new.parent!r}", hint="'qualcode codebook show' lists the codes"
+                    _("unknown code {new.parent!r}").format(new=new),
+                    hint=_("'qualcode codebook show' lists the codes"),
                 )
             code = replace(
                 new,

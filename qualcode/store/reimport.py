@@ -13,6 +13,7 @@ from qualcode.clock import now
 from qualcode.core.anchor import Anchored, reanchor
 from qualcode.core.model import Anchor, ImportedDocument, ReanchorReport, SentenceSpan, TurnSpan
 from qualcode.errors import InputError
+from qualcode.i18n import _
 from qualcode.store.base import (
     T_CODINGS,
     T_DOCS,
@@ -277,9 +278,11 @@ class ReimportMixin(ProjectBase):
             ).scalar()
             if other is not None:
                 raise InputError(
-                    f"this text is already in the project as {other!r}",
+                    _("this text is already in the project as {other!r}").format(other=other),
                     path=doc.source_path,
-                    hint=f"replace {other!r} instead, or import it as a new document",
+                    hint=_("replace {other!r} instead, or import it as a new document").format(
+                        other=other
+                    ),
                 )
             codings = conn.execute(
                 select(

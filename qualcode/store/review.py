@@ -29,6 +29,7 @@ from qualcode.core.review import (
     plan_reviews,
 )
 from qualcode.errors import ConflictError, InputError, NotFoundError
+from qualcode.i18n import _
 from qualcode.store import convert
 from qualcode.store.base import T_CODES, T_CODINGS, T_DOCS, ProjectBase, _Tx
 from qualcode.store.schema import ReviewCommentRow
@@ -75,7 +76,8 @@ class ReviewMixin(ProjectBase):
         row = conn.execute(self._coding_select().where(T_CODINGS.c.guid == guid)).mappings().first()
         if row is None:
             raise NotFoundError(
-                f"no coding with guid {guid!r}", hint="'qualcode codings --json' lists the guids"
+                _("no coding with guid {guid!r}").format(guid=guid),
+                hint=_("'qualcode codings --json' lists the guids"),
             )
         return row
 
@@ -118,7 +120,8 @@ class ReviewMixin(ProjectBase):
         """Record ``verdict`` (and the comment) on one coding; False when nothing changed."""
         if verdict not in VERDICTS:
             raise InputError(
-                f"unknown review status {verdict!r}", hint="use " + ", ".join(VERDICTS)
+                _("unknown review status {verdict!r}").format(verdict=verdict),
+                hint=_("use {VERDICTS}").format(VERDICTS=", ".join(VERDICTS)),
             )
         thread = self._thread(tx.conn, row["guid"])
         last_text = thread[-1].text if thread else ""
@@ -163,7 +166,7 @@ class ReviewMixin(ProjectBase):
         """Add a comment to a coding's thread without changing its verdict."""
         author = author or self.coder
         if not text.strip():
-            raise InputError("a comment needs some text")
+            raise InputError(_("a comment needs some text"))
         with self._write("review.comment", f"comment on coding {guid}") as tx:
             self._coding_row(tx.conn, guid)
             return self._add_entry(tx, guid, author, "comment", text.strip())
@@ -172,7 +175,7 @@ class ReviewMixin(ProjectBase):
         """The researcher answers a dispute; the coding goes back to the reviewer."""
         author = author or self.coder
         if not text.strip():
-            raise InputError("a reply needs some text")
+            raise InputError(_("a reply needs some text"))
         with self._write("review.reply", f"reply on coding {guid}") as tx:
             self._coding_row(tx.conn, guid)
             return self._add_entry(tx, guid, author, "reply", text.strip())
@@ -209,8 +212,10 @@ class ReviewMixin(ProjectBase):
             ).one()
             if new_start < 0 or new_end > doc_row.chars or new_start >= new_end:
                 raise InputError(
-                    f"span [{new_start}:{new_end}] is outside {row['doc']!r} (0..{doc_row.chars}) or empty",
-                    hint="start must be below end, both within the text",
+                    _(
+                        "span [{new_start}:{new_end}] is outside {row!r} (0..{doc_row.chars}) or empty"
+                    ).format(new_start=new_start, new_end=new_end, row=row["doc"], doc_row=doc_row),
+                    hint=_("start must be below end, both within the text"),
                 )
             code_pk = self._code_pk(conn, code) if code is not None else row["code_pk"]
             changes: dict[str, Any] = {}
@@ -224,7 +229,7 @@ class ReviewMixin(ProjectBase):
                 what.append(f"code {row['code']} -> {new_id}")
             if not changes:
                 raise InputError(
-                    "the revision changes nothing", hint="give a new --start/--end or --code"
+                    _("the revision changes nothing"), hint=_("give a new --start/--end or --code")
                 )
             clash = conn.execute(
                 select(T_CODINGS.c.guid).where(
@@ -238,8 +243,10 @@ class ReviewMixin(ProjectBase):
             ).scalar()
             if clash is not None:
                 raise ConflictError(
-                    f"{row['coder']} already has that coding ({clash})",
-                    hint="remove one of the two, or revise to another span",
+                    _("{row} already has that coding ({clash})").format(
+                        row=row["coder"], clash=clash
+                    ),
+                    hint=_("remove one of the two, or revise to another span"),
                 )
             changes["version"] = row["version"] + 1
             if row["review"] != Review.UNREVIEWED.value:
@@ -268,7 +275,10 @@ class ReviewMixin(ProjectBase):
                 reply or revision, back with the reviewer), ``unreviewed`` or ``approved``.
         """
         if queue not in QUEUES:
-            raise InputError(f"unknown queue {queue!r}", hint="use " + ", ".join(QUEUES))
+            raise InputError(
+                _("unknown queue {queue!r}").format(queue=queue),
+                hint=_("use {QUEUES}").format(QUEUES=", ".join(QUEUES)),
+            )
         with self._read() as conn:
             stmt = self._coding_select().order_by(T_DOCS.c.name, T_CODINGS.c.start, T_CODINGS.c.pk)
             threads: dict[str, list[ThreadEntry]] = {}
@@ -316,10 +326,10 @@ class ReviewMixin(ProjectBase):
         for e in entries:
             if e.verdict and e.verdict not in VERDICTS:
                 raise InputError(
-                    f"unknown review status {e.verdict!r}",
+                    _("unknown review status {e.verdict!r}").format(e=e),
                     path=source or None,
                     line=e.row,
-                    hint="use " + ", ".join(VERDICTS),
+                    hint=_("use {VERDICTS}").format(VERDICTS=", ".join(VERDICTS)),
                 )
         where = f"{source}:" if source else ""
         try:

@@ -38,6 +38,7 @@ from qualcode.core.search import (
     parse_query,
 )
 from qualcode.errors import InputError
+from qualcode.i18n import _
 from qualcode.store import ddl
 from qualcode.store.base import (
     T_CODES,
@@ -345,7 +346,7 @@ class SearchMixin(ProjectBase):
             try:
                 terms: Sequence[Term] = parse_query(query)
             except ValueError as exc:
-                raise InputError(str(exc), hint="search for at least one word") from None
+                raise InputError(str(exc), hint=_("search for at least one word")) from None
         else:
             terms = query
         params: dict[str, Any] = {}
@@ -398,7 +399,9 @@ class SearchMixin(ProjectBase):
                 rows = conn.execute(statement, params).all()
             except Exception as exc:  # FTS5 syntax errors surface as OperationalError
                 if "fts5" in str(exc).lower() or "tsquery" in str(exc).lower():
-                    raise InputError(f"cannot search for {query!r}: {exc}") from None
+                    raise InputError(
+                        _("cannot search for {query!r}: {exc}").format(query=query, exc=exc)
+                    ) from None
                 raise
             texts: dict[int, str] = {}
             for doc_pk in {r[9] for r in rows}:
@@ -484,7 +487,7 @@ class KwicSearchMixin(ProjectBase):
         """
         query = query.strip()
         if not query:
-            raise InputError("type something to search for")
+            raise InputError(_("type something to search for"))
         text_col = func.substr(T_DOCS.c.text, T_SENTS.c.start + 1, T_SENTS.c.end - T_SENTS.c.start)
         stmt = (
             select(
@@ -510,7 +513,7 @@ class KwicSearchMixin(ProjectBase):
         if lemma:
             words = [w.group().lower() for w in WORD_RE.finditer(query)]
             if not words:
-                raise InputError(f"{query!r} has no words to look up")
+                raise InputError(_("{query!r} has no words to look up").format(query=query))
             for lang in sorted({"id", "en", *self.languages()}):
                 variants[lang] = [lemmatizer(w, lang) if lemmatizer else w for w in words]
             padded = literal(" ") + func.lower(T_SENTS.c.lemmas) + literal(" ")

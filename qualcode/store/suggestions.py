@@ -30,6 +30,7 @@ from qualcode.core.autocode import Suggestion
 from qualcode.core.model import Coding, Document, Origin, Sentence, Status, Turn
 from qualcode.core.names import check_name
 from qualcode.errors import InputError, NotFoundError
+from qualcode.i18n import _
 from qualcode.store import convert
 from qualcode.store.base import (
     T_CODINGS,
@@ -159,7 +160,8 @@ class SuggestionMixin(ProjectBase):
                 missing = sorted(set(names) - {d.name for d in docs})
                 if missing:
                     raise NotFoundError(
-                        f"no document named {missing[0]!r}", hint="'qualcode documents' lists them"
+                        _("no document named {missing!r}").format(missing=missing[0]),
+                        hint=_("'qualcode documents' lists them"),
                     )
             pks = [d.pk for d in docs]
             turns: dict[int, list[Turn]] = {pk: [] for pk in pks}
@@ -346,12 +348,15 @@ class SuggestionMixin(ProjectBase):
             for n, (doc, code, start, end, memo) in enumerate(items):
                 if doc not in docs:
                     raise NotFoundError(
-                        f"no document named {doc!r}", hint="'qualcode documents' lists them"
+                        _("no document named {doc!r}").format(doc=doc),
+                        hint=_("'qualcode documents' lists them"),
                     )
                 dpk, text = docs[doc]
                 if start < 0 or end > len(text) or start >= end:
                     raise InputError(
-                        f"span [{start}:{end}] is outside {doc!r} (0..{len(text)}) or empty"
+                        _("span [{start}:{end}] is outside {doc!r} (0..{n}) or empty").format(
+                            start=start, end=end, doc=doc, n=len(text)
+                        )
                     )
                 cpk = code_pks.get(code)
                 if cpk is None:
@@ -424,11 +429,13 @@ class SuggestionMixin(ProjectBase):
         for g in guids:
             row = by_guid.get(g)
             if row is None:
-                raise NotFoundError(f"no coding with guid {g!r}")
+                raise NotFoundError(_("no coding with guid {g!r}").format(g=g))
             if row["status"] != Status.SUGGESTED.value:
                 raise InputError(
-                    f"coding {g} is not a pending suggestion (it is {row['status']})",
-                    hint="'qualcode suggestions' lists the pending ones",
+                    _("coding {g} is not a pending suggestion (it is {row})").format(
+                        g=g, row=row["status"]
+                    ),
+                    hint=_("'qualcode suggestions' lists the pending ones"),
                 )
             out.append(row)
         return out

@@ -13,6 +13,7 @@ from qualcode.core.agreement import AgreementReport, UnitDoc, compute_agreement
 from qualcode.core.model import Status
 from qualcode.core.team import DECISIONS, Coder, Comparison, SideSpan, compare_coders
 from qualcode.errors import InputError, NotFoundError, ProjectError
+from qualcode.i18n import _, plural
 from qualcode.store import postgres
 from qualcode.store.base import (
     T_CODES,
@@ -92,11 +93,13 @@ class TeamMixin(ProjectBase):
             me = postgres.current_role(conn)
         if owner != me:
             raise ProjectError(
-                f"only the project's owner ({owner}) can add coders; you are {me!r}",
-                hint="connect as the owner's role",
+                _("only the project's owner ({owner}) can add coders; you are {me!r}").format(
+                    owner=owner, me=me
+                ),
+                hint=_("connect as the owner's role"),
             )
         if name == owner:
-            raise InputError(f"{name!r} owns the project already")
+            raise InputError(_("{name!r} owns the project already").format(name=name))
         with self._write("team.add-coder", f"add {role} {name}") as tx:
             if not postgres.role_exists(tx.conn, name):
                 password = password or secrets.token_urlsafe(12)
@@ -163,8 +166,10 @@ class TeamMixin(ProjectBase):
             return coder
         if coder is not None and coder != self.coder:
             raise ProjectError(
-                f"blind coding is on: {self.coder!r} sees only their own codings",
-                hint="a supervisor or the owner compares coders",
+                _("blind coding is on: {self.coder!r} sees only their own codings").format(
+                    self=self
+                ),
+                hint=_("a supervisor or the owner compares coders"),
             )
         return self.coder
 
@@ -230,17 +235,24 @@ class TeamMixin(ProjectBase):
 
         coders = list(dict.fromkeys(coders))
         if len(coders) < 2:
-            raise InputError("agreement needs two coders or more", hint="--coders A B [C...]")
+            raise InputError(_("agreement needs two coders or more"), hint=_("--coders A B [C...]"))
         if unit not in UNIT_KINDS:
-            raise InputError(f"unknown unit {unit!r}", hint="use " + ", ".join(UNIT_KINDS))
+            raise InputError(
+                _("unknown unit {unit!r}").format(unit=unit),
+                hint=_("use {UNIT_KINDS}").format(UNIT_KINDS=", ".join(UNIT_KINDS)),
+            )
         if self.is_blind():
             self._visible_coder(next(c for c in coders if c != self.coder))
         known = {c.name for c in self.team_members()}
         for c in coders:
             if c not in known:
                 raise NotFoundError(
-                    f"no coder named {c!r} in this project",
-                    hint="known: " + ", ".join(sorted(known)) if known else None,
+                    _("no coder named {c!r} in this project").format(c=c),
+                    hint=(
+                        _("known: {known}").format(known=", ".join(sorted(known)))
+                        if known
+                        else None
+                    ),
                 )
         with self._read() as conn:
             cb = self._codebook(conn)
@@ -287,8 +299,8 @@ class TeamMixin(ProjectBase):
         ]
         if not any(len(d.done & everyone) >= 2 for d in docs):
             raise InputError(
-                "no document is marked done by two of " + ", ".join(coders),
-                hint="each coder runs 'qualcode done DOC', or pass --include-unfinished",
+                _("no document is marked done by two of {coders}").format(coders=", ".join(coders)),
+                hint=_("each coder runs 'qualcode done DOC', or pass --include-unfinished"),
             )
         if codes:
             wanted = []
@@ -296,7 +308,8 @@ class TeamMixin(ProjectBase):
                 code = cb.get(c)
                 if code is None:
                     raise NotFoundError(
-                        f"unknown code {c!r}", hint="'qualcode codebook show' lists the codes"
+                        _("unknown code {c!r}").format(c=c),
+                        hint=_("'qualcode codebook show' lists the codes"),
                     )
                 wanted.append(code.id)
             code_ids = list(dict.fromkeys(wanted))
@@ -318,7 +331,7 @@ class TeamMixin(ProjectBase):
     ) -> Comparison:
         """Two coders side by side on ``doc``, with the decisions recorded so far."""
         if coder_a == coder_b:
-            raise InputError("compare two different coders")
+            raise InputError(_("compare two different coders"))
         with self._read() as conn:
             return self._compare(conn, doc, coder_a, coder_b, consensus)
 
@@ -396,10 +409,17 @@ class TeamMixin(ProjectBase):
         """
         postgres.check_name(consensus)
         if consensus in (coder_a, coder_b):
-            raise InputError(f"the consensus coder cannot be {consensus!r}, one of the two sides")
+            raise InputError(
+                _("the consensus coder cannot be {consensus!r}, one of the two sides").format(
+                    consensus=consensus
+                )
+            )
         for d in decisions.values():
             if d not in DECISIONS:
-                raise InputError(f"unknown decision {d!r}", hint="use " + ", ".join(DECISIONS))
+                raise InputError(
+                    _("unknown decision {d!r}").format(d=d),
+                    hint=_("use {DECISIONS}").format(DECISIONS=", ".join(DECISIONS)),
+                )
         with self._write(
             "team.adjudicate", f"adjudicate {doc}: {coder_a} vs {coder_b} into {consensus}"
         ) as tx:
@@ -411,13 +431,22 @@ class TeamMixin(ProjectBase):
                 if isinstance(ref, int):
                     if not 1 <= ref <= len(comparison.clusters):
                         raise InputError(
-                            f"there is no disagreement {ref} in {doc!r} "
-                            f"({len(comparison.clusters)} in all)"
+                            plural(
+                                len(comparison.clusters),
+                                "there is no disagreement {ref} in {doc!r} ({n} in all)",
+                                "there is no disagreement {ref} in {doc!r} ({n} in all)",
+                                ref=ref,
+                                doc=doc,
+                            )
                         )
                     cluster = comparison.clusters[ref - 1]
                 else:
                     if ref not in by_key:
-                        raise InputError(f"no disagreement with key {ref!r} in {doc!r}")
+                        raise InputError(
+                            _("no disagreement with key {ref!r} in {doc!r}").format(
+                                ref=ref, doc=doc
+                            )
+                        )
                     cluster = by_key[ref]
                 existing = conn.execute(
                     select(T_ADJ.c.pk, T_ADJ.c.decision).where(
@@ -451,8 +480,10 @@ class TeamMixin(ProjectBase):
                 self._set_coder_role(tx, consensus, "consensus")
             elif role != "consensus":
                 raise InputError(
-                    f"{consensus!r} is a {role} of this project, not a consensus set",
-                    hint="name the consensus coder with --as NAME",
+                    _("{consensus!r} is a {role} of this project, not a consensus set").format(
+                        consensus=consensus, role=role
+                    ),
+                    hint=_("name the consensus coder with --as NAME"),
                 )
             wanted = comparison.consensus()
             present = {

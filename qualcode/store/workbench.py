@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from qualcode.clock import now
 from qualcode.errors import ProjectError
+from qualcode.i18n import _
 from qualcode.store.base import ProjectBase
 from qualcode.store.schema import WorkbenchStateRow
 
@@ -53,7 +54,7 @@ class WorkbenchMixin(ProjectBase):
         """
         encoded = json.dumps(state, ensure_ascii=False, sort_keys=True)
         if len(encoded) > MAX_STATE:
-            raise ProjectError("the workbench state is too large to keep")
+            raise ProjectError(_("the workbench state is too large to keep"))
         who = coder or self.coder
         try:
             with self.engine.begin() as conn:
@@ -65,5 +66,7 @@ class WorkbenchMixin(ProjectBase):
                     conn.execute(T_STATE.insert().values(coder=who, **values))
         except (OperationalError, DBAPIError) as exc:
             raise ProjectError(
-                f"could not keep where you left the workbench: {str(exc.orig or exc)[:200]}"
+                _("could not keep where you left the workbench: {reason}").format(
+                    reason=str(exc.orig or exc)[:200]
+                )
             ) from None

@@ -214,9 +214,9 @@ class QualcodeApp(App[None]):
             unknown = sorted(set(self.settings.keymap) - set(binding_ids()))
             if unknown:
                 self.notify(
-                    _("settings: keymap names unknown binding ids: ")
-                    + ", ".join(unknown)
-                    + _(" (press ? for the ids)"),
+                    _(
+                        "settings: keymap names unknown binding ids: {ids} (press ? for the ids)"
+                    ).format(ids=", ".join(unknown)),
                     severity="warning",
                     timeout=10,
                 )

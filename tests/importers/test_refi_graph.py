@@ -101,8 +101,8 @@ def test_another_tools_graph_places_the_codes_it_shows(
     schema("Project").validate(io.BytesIO(zipfile.ZipFile(path).read("project.qde")))
     report = services.import_refi(empty_project, path)
     assert (
-        "graph 'Network 1': 2 vertices placed on the thematic map; 1 stand for nothing in "
-        "the project and were left out"
+        "graph 'Network 1': 2 vertices placed on the thematic map; 1 stands for nothing in "
+        "the project and was left out"
     ) in report.notes
     positions = empty_project.map_positions()
     assert sorted(positions.values()) == [(120.0, 220.0), (400.0, 200.0)]

@@ -511,7 +511,7 @@ def test_strict_refuses_a_deviating_file_and_writes_nothing(
     with pytest.raises(InputError) as err:
         services.import_refi(empty_project, path, strict=True)
     lines = err.value.lines()
-    assert lines[0].startswith(f"{path}: refused (--strict): 1 problem(s) that the REFI-QDA schema")
+    assert lines[0].startswith(f"{path}: refused (--strict): 1 problem that the REFI-QDA schema")
     assert lines[1].startswith(f"{path}: not valid against Project.xsd at /Project:")
     assert dump_db(db) == before
 
@@ -697,9 +697,9 @@ def test_identifiers_that_are_not_guids_still_connect(
     )
     report = services.import_refi(empty_project, path)
     messages = [p.message for p in report.warnings]
-    assert has(messages, "1 code identifier(s) are not GUIDs (e.g. 'code-1')")
-    assert has(messages, "1 coding(s) have no GUID")
-    assert has(messages, "1 code(s) have no isCodable")
+    assert has(messages, "1 code identifier is not a GUID ('code-1')")
+    assert has(messages, "1 coding has no GUID")
+    assert has(messages, "1 code has no isCodable")
     (coding,) = empty_project.codings()
     assert (coding.code, coding.quote) == ("theme_a", "Hello world")
 

@@ -184,8 +184,8 @@ def test_a_bare_qde_without_its_sources_says_where_it_looked_and_how_to_say_wher
     read = read_refi(qde)
     summary = [p.message for p in read.problems if "looked in" in p.message]
     assert summary == [
-        "3 source(s) have no text file (Wawancara Bu Sari and more), so they and their 4 "
-        f"coding(s) are skipped: looked in {export / 'sources'}, {export / 'Sources'}; "
+        "3 sources have no text file (Wawancara Bu Sari and more), so they and their 4 "
+        f"codings are skipped: looked in {export / 'sources'}, {export / 'Sources'}; "
         "pass --sources DIR to say where the source files are"
     ]
     with pytest.raises(InputError) as err:  # missing files: --strict refuses

@@ -82,7 +82,7 @@ def test_change_id_keeps_codings_and_alias(demo: Project) -> None:
 def test_a_code_with_codings_is_never_deleted(demo: Project, demo_dir: Path) -> None:
     demo.apply_coding(DOC, "cost.clear_cost", 10, 20)
     before = dump_db(demo_dir / "qualcode.db")
-    with pytest.raises(InputError, match="has 1 codings and is never deleted outright"):
+    with pytest.raises(InputError, match="has 1 coding and is never deleted outright"):
         demo.delete_code("cost.clear_cost")
     with pytest.raises(InputError, match="has sub-codes"):
         demo.delete_code("product")

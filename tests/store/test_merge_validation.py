@@ -122,8 +122,8 @@ def test_codings_of_unknown_codes_and_documents_are_refused(
         report = p.merge_from(read_project(theirs))
         assert p.codings(status=None) == []
     assert report.refused == [
-        "1 coding(s) in refused documents not added",
-        "1 coding(s) of a refused or unknown code not added",
+        "1 coding in refused documents not added",
+        "1 coding of a refused or unknown code not added",
     ]
 
 
@@ -288,7 +288,7 @@ def test_a_document_whose_structure_lies_is_refused_with_its_codings(
         f"document 'lain': its sentence 3 [49:999999] is outside its text (0..{n}) or "
         "repeated; refused with everything in it"
     )
-    assert report.refused[1] == "1 coding(s) in refused documents not added"
+    assert report.refused[1] == "1 coding in refused documents not added"
 
 
 def _text(template: Path) -> str:

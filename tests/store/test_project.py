@@ -99,7 +99,7 @@ def test_sync_refuses_to_drop_a_code_with_codings(demo: Project, demo_dir: Path)
     smaller = load_codebook_text("version: 1\ncodes:\n  - {id: cost, label: Cost}\n")
     with pytest.raises(InputError) as err:
         demo.sync_codebook(smaller, "small.yaml")
-    assert "cost.unofficial_fee (1 codings)" in str(err.value)
+    assert "cost.unofficial_fee (1 coding)" in str(err.value)
     assert dump_db(demo_dir / "qualcode.db") == before
 
 

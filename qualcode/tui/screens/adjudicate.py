@@ -98,7 +98,7 @@ class AdjudicateScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#disagreements", OptionList).border_title = "Disagreements"
+        self.query_one("#disagreements", OptionList).border_title = _("Disagreements")
         self.query_one("#side-a", Static).border_title = f"a: {self.coder_a}"
         self.query_one("#side-b", Static).border_title = f"b: {self.coder_b}"
         self.refresh_list(0)

@@ -27,7 +27,7 @@ def case_table(doc: str, cases: list[Case]) -> Table | Text:
             "qualcode attributes import attributes.csv",
         )
     table = Table(title=doc, title_style="bold", expand=True)
-    table.add_column("attribute", style="dim", no_wrap=True)
+    table.add_column(_("attribute"), style="dim", no_wrap=True)
     for c in linked:
         speakers = [s.speaker for s in c.sources if s.doc == doc and s.speaker]
         table.add_column(c.name + (f" ({', '.join(speakers)})" if speakers else ""))

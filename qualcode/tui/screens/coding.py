@@ -376,9 +376,9 @@ class CodingScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._view = self.query_one(TranscriptView)
-        self.query_one("#documents", DocumentList).border_title = "Documents"
-        self.query_one("#codes", CodeTree).border_title = "Codebook"
-        self.query_one("#transcript", TranscriptView).border_title = "Transcript"
+        self.query_one("#documents", DocumentList).border_title = _("Documents")
+        self.query_one("#codes", CodeTree).border_title = _("Codebook")
+        self.query_one("#transcript", TranscriptView).border_title = _("Transcript")
         # the transcript first: the side panes fill in right after the first frame
         self.codebook = self.project.codebook()
         self._colors = {c.id: self.codebook.color_of(c.id) for c in self.codebook}
@@ -1158,11 +1158,9 @@ class CodingScreen(Screen[None]):
             return
         codings = self.project.document_codings(name)
         memos = len(self.project.memos("document", name))
-        what = _("{codings} coding{value} and {memos} memo{value2}").format(
-            codings=codings,
-            value="s" if codings != 1 else "",
-            memos=memos,
-            value2="s" if memos != 1 else "",
+        what = _("{codings} and {memos}").format(
+            codings=plural(codings, "{n} coding", "{n} codings"),
+            memos=plural(memos, "{n} memo", "{n} memos"),
         )
 
         def answered(yes: bool | None) -> None:

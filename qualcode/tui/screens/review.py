@@ -190,7 +190,7 @@ class ReviewScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#review-matrix", DataTable).border_title = "Matrix"
+        self.query_one("#review-matrix", DataTable).border_title = _("Matrix")
         self.query_one("#review-quotes", DataTable).border_title = _("Quotes (Enter on a count)")
         self.reload()
         self.query_one("#review-matrix", DataTable).focus()
@@ -244,10 +244,10 @@ class ReviewScreen(Screen[None]):
             heads.append(f"{key:<3} {label}" if key else label)
         width = self.size.width or self.app.size.width
         code_width = min(max((cell_len(h) for h in heads), default=8), max(16, width * 2 // 7))
-        table.add_column("code", key="code", width=code_width)
+        table.add_column(_("code"), key="code", width=code_width)
         for i, short in enumerate(short_names(m.columns)):
             table.add_column(clip(short, COLUMN_MAX), key=f"c{i}")
-        table.add_column("total", key="total")
+        table.add_column(_("total"), key="total")
         for code, head, cells, total in zip(m.rows, heads, m.cells, m.row_totals(), strict=True):
             row: list[Text | str] = [Text(clip(head, code_width))]
             for value in cells:
@@ -338,8 +338,8 @@ class ReviewScreen(Screen[None]):
         table = self.query_one("#review-quotes", DataTable)
         keep = table.cursor_row
         table.clear(columns=True)
-        for name in ("review", "code", "quote", "where", "comment"):
-            table.add_column(name, key=name)
+        for name in (N_("review"), N_("code"), N_("quote"), N_("where"), N_("comment")):
+            table.add_column(_(name), key=name)
         labels = self._heads
         for s in segs:
             where = [s.doc, *([s.speaker] if s.speaker else [])]

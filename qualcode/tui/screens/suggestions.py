@@ -110,7 +110,7 @@ class SuggestionsScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#suggestion-passage").border_title = "Passage"
+        self.query_one("#suggestion-passage").border_title = _("Passage")
         self.query_one("#suggestion-code").border_title = _("Suggested code")
         self.query_one(ProgressBar).display = False
         self.reload()
@@ -333,7 +333,9 @@ class SuggestionsScreen(Screen[None]):
             self.app.call_from_thread(self._finished, None, str(exc))
             return
         if report.cancelled:
-            self.app.call_from_thread(self._finished, None, _("Cancelled: nothing was stored."))
+            self.app.call_from_thread(
+                self._finished, None, _("Cancelled: nothing was stored."), True
+            )
             return
         stored = report.stored.created if report.stored else 0
         self.app.call_from_thread(
@@ -354,11 +356,11 @@ class SuggestionsScreen(Screen[None]):
             )
         )
 
-    def _finished(self, stored: int | None, message: str) -> None:
+    def _finished(self, stored: int | None, message: str, cancelled: bool = False) -> None:
         self._cancel = None
         self.query_one(ProgressBar).display = False
         self.reload()
-        failed = stored is None and not message.startswith("Cancelled")
+        failed = stored is None and not cancelled  # (the message is in either language)
         self.notify(message, severity="error" if failed else "information")
         if self.current is None:
             self._status(message)

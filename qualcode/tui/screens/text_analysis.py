@@ -26,6 +26,15 @@ from qualcode.tui.messages import KwicFound, TableExported, WordsCounted
 TOP_PER_GROUP = 25
 """Words shown per group."""
 
+GROUPING_WORDS = {
+    "corpus": N_("corpus"),
+    "document": N_("document"),
+    "case": N_("case"),
+    "code": N_("code"),
+    "speaker": N_("speaker"),
+}
+"""The groupings (``GROUPINGS``) as the screen names them, translated when shown."""
+
 
 class TextAnalysisScreen(Screen[None]):
     """Word frequencies and KWIC over the project's documents."""
@@ -114,9 +123,11 @@ class TextAnalysisScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#words-table", DataTable).add_columns(
-            self.by, "rank", "word", "count", "per 1000"
+            _(GROUPING_WORDS[self.by]), _("rank"), _("word"), _("count"), _("per 1000")
         )
-        self.query_one("#kwic-table", DataTable).add_columns("document", "left", "keyword", "right")
+        self.query_one("#kwic-table", DataTable).add_columns(
+            _("document"), _("left"), _("keyword"), _("right")
+        )
         self.refresh_words()
 
     def action_show_tab(self, tab: str) -> None:
@@ -155,9 +166,12 @@ class TextAnalysisScreen(Screen[None]):
         self.freq = message.freq
         table = self.query_one("#words-table", DataTable)
         table.clear(columns=True)
-        table.add_columns(self.by, "rank", "word", "count", "per 1000")
+        table.add_columns(
+            _(GROUPING_WORDS[self.by]), _("rank"), _("word"), _("count"), _("per 1000")
+        )
         for group, rank, word, count, per in self.freq.top(TOP_PER_GROUP):
-            table.add_row(group, rank, word, count, f"{per:.2f}")
+            shown = _(group) if self.by == "corpus" else group
+            table.add_row(shown, rank, word, count, f"{per:.2f}")
         self._status()
 
     def action_cycle_grouping(self) -> None:
@@ -240,9 +254,9 @@ class TextAnalysisScreen(Screen[None]):
             shown = plural(groups, "{n} group", "{n} groups")
             text = _(
                 "Words by {by} ({shown}, top {TOP_PER_GROUP}, stop words removed) · b group by · e/E export"
-            ).format(by=self.by, shown=shown, TOP_PER_GROUP=TOP_PER_GROUP)
+            ).format(by=_(GROUPING_WORDS[self.by]), shown=shown, TOP_PER_GROUP=TOP_PER_GROUP)
         else:
-            mode = "lemma" if self.lemma else "exact"
+            mode = _("lemma") if self.lemma else _("exact")
             found = (
                 plural(
                     len(self.lines),
