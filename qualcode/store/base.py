@@ -46,7 +46,13 @@ from qualcode.errors import (
     ProjectGoneError,
 )
 from qualcode.store import convert
-from qualcode.store.engine import PROJECT_FILE, SchemaUpgrade, engine_mode, sqlite_path
+from qualcode.store.engine import (
+    PROJECT_FILE,
+    SchemaUpgrade,
+    begin_immediate,
+    engine_mode,
+    sqlite_path,
+)
 from qualcode.store.schema import (
     ActionRow,
     AttributeRow,
@@ -199,6 +205,44 @@ class RowChanged(Exception):
         super().__init__(f"{table} {key}")
         self.table = table
         self.key = key
+
+
+class RawFallback(Exception):
+    """Raised inside :meth:`ProjectBase._raw_write`: roll back, take the ordinary path."""
+
+
+class RawTx:
+    """A transaction on the driver's connection (see :meth:`ProjectBase._raw_write`)."""
+
+    def __init__(self, con: Any, sqlite: bool) -> None:
+        self.con = con
+        self.sqlite = sqlite
+        self.changes: list[dict[str, Any]] = []
+        self.summary: str | None = None
+
+    def sql(self, statement: str) -> str:
+        """``statement`` (written with ``?`` placeholders) in the driver's style."""
+        return statement if self.sqlite else _pg_style(statement)
+
+    def execute(self, statement: str, params: Sequence[Any] = ()) -> Any:
+        """Run one statement; returns the cursor."""
+        return self.con.execute(self.sql(statement), params)
+
+
+_PG_STYLE: dict[str, str] = {}
+
+
+def _pg_style(statement: str) -> str:
+    converted = _PG_STYLE.get(statement)
+    if converted is None:
+        converted = _PG_STYLE[statement] = statement.replace("?", "%s")
+    return converted
+
+
+_SQL_ACTION = (
+    "INSERT INTO actions (guid, at, coder, kind, summary, payload, group_guid, reverts, "
+    'undoable, "window") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
+)
 
 
 _INSERTS: dict[str, Any] = {}
@@ -502,31 +546,113 @@ class ProjectBase:
                         )
         except RowChanged as exc:
             raise self._row_changed(exc, summary) from None
-        except OperationalError as exc:
-            self._check_file()
-            raise ProjectError(
-                f"the project could not be written: {_short(exc)}", hint=_write_hint(exc)
-            ) from None
         except DatabaseError as exc:
-            state = _sqlstate(exc) if isinstance(exc, DBAPIError) else None
-            if state == INSUFFICIENT_PRIVILEGE:
-                raise self._denied(summary, exc) from None
-            if state == FOREIGN_KEY_VIOLATION and self.dialect == "postgresql":
-                raise ProjectError(
-                    f"the database role {self.coder!r} may not {summary}: rows it cannot "
-                    "change (other coders' codings) still refer to it",
-                    hint="only the project's owner changes other coders' codings",
-                ) from None
-            if self.dialect == "postgresql" or isinstance(exc, IntegrityError):
-                raise
-            raise ProjectError(
-                f"the project could not be written: {_short(exc)}", hint=_write_hint(exc)
-            ) from None
+            raise self._write_failed(exc, summary) from None
         finally:
             if collecting:
                 gc.enable()
             if kind.startswith("codebook"):
                 self._code_pk_cache = None
+        self._check_file()
+
+    def _write_failed(self, exc: DatabaseError, summary: str) -> Exception:
+        """The error to raise for a database error that stopped a write (the
+        exception itself when it is the caller's to handle)."""
+        if isinstance(exc, OperationalError):
+            self._check_file()
+            return ProjectError(
+                f"the project could not be written: {_short(exc)}", hint=_write_hint(exc)
+            )
+        state = _sqlstate(exc) if isinstance(exc, DBAPIError) else None
+        if state == INSUFFICIENT_PRIVILEGE:
+            return self._denied(summary, exc)
+        if state == FOREIGN_KEY_VIOLATION and self.dialect == "postgresql":
+            return ProjectError(
+                f"the database role {self.coder!r} may not {summary}: rows it cannot "
+                "change (other coders' codings) still refer to it",
+                hint="only the project's owner changes other coders' codings",
+            )
+        if self.dialect == "postgresql" or isinstance(exc, IntegrityError):
+            return exc
+        return ProjectError(
+            f"the project could not be written: {_short(exc)}", hint=_write_hint(exc)
+        )
+
+    @contextmanager
+    def _raw_write(self, kind: str, summary: str, *, group: str | None = None) -> Iterator[RawTx]:
+        """:meth:`_write` for a hot path (one code application): the same checks,
+        one transaction ending with one action-log entry, but statements go to the
+        driver's own connection with SQL written once, without SQLAlchemy's
+        per-statement work. The block records its changes in ``tx.changes`` (the
+        shapes :class:`_Tx` records) and may raise :class:`RawFallback` to roll
+        back and let the caller take the ordinary path."""
+        if self.read_only:
+            raise ProjectError(
+                f"{self.where} is read-only (the file or its folder cannot be written): "
+                f"cannot {summary}",
+                hint="copy the project to a folder you can write; reading and exporting work here",
+            )
+        self._check_file()
+        dialect = self.engine.dialect
+        dbapi_error = dialect.loaded_dbapi.Error
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            raw = self.engine.raw_connection()
+            try:
+                con: Any = raw.driver_connection
+                sqlite = dialect.name == "sqlite"
+                tx = RawTx(con, sqlite)
+                try:
+                    if sqlite:
+                        begin_immediate(con)
+                    yield tx
+                    con.execute(
+                        tx.sql(_SQL_ACTION),
+                        (
+                            new_guid(),
+                            now(),
+                            self.coder,
+                            kind,
+                            tx.summary or summary,
+                            json.dumps({"changes": tx.changes}, ensure_ascii=False, default=str),
+                            group,
+                            None,
+                            True,
+                            self.window,
+                        ),
+                    )
+                    if sqlite:
+                        con.execute("COMMIT")
+                    else:
+                        con.commit()
+                except BaseException:
+                    try:
+                        if sqlite:
+                            if con.in_transaction:
+                                con.execute("ROLLBACK")
+                        else:
+                            con.rollback()
+                    except dbapi_error:
+                        pass
+                    raise
+            finally:
+                raw.close()
+        except dbapi_error as exc:
+            wrapped = DBAPIError.instance(
+                None, None, exc, dbapi_error, dialect=dialect, ismulti=False
+            )
+            if not isinstance(wrapped, DatabaseError):
+                raise wrapped from exc
+            failed = self._write_failed(wrapped, summary)
+            if failed is wrapped:
+                raise failed from exc
+            raise failed from None
+        except DatabaseError as exc:
+            raise self._write_failed(exc, summary) from None
+        finally:
+            if collecting:
+                gc.enable()
         self._check_file()
 
     def _owns_project(self, conn: Connection) -> bool:
