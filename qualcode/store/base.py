@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -33,6 +34,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import DatabaseError, DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.pool import PoolProxiedConnection
 
 from qualcode.clock import new_guid, now
 from qualcode.core.codebook import Codebook, relations_from_data, tree_order
@@ -49,8 +51,8 @@ from qualcode.store import convert
 from qualcode.store.engine import (
     PROJECT_FILE,
     SchemaUpgrade,
-    begin_immediate,
     engine_mode,
+    poll_begin_immediate,
     sqlite_path,
 )
 from qualcode.store.schema import (
@@ -335,14 +337,20 @@ class ProjectBase:
         self._file_id = _file_id(self.path)
         self._gone: str | None = None
         self._lifeline: sqlite3.Connection | None = None
+        self._hot: PoolProxiedConnection | None = None
+        """The connection :meth:`_raw_write` holds (taken at its first write)."""
+        self._hot_lock = threading.Lock()
 
     # ------------------------------------------------------------------ plumbing
 
     @property
     def path(self) -> str | None:
         """The SQLite file, or ``None`` on PostgreSQL."""
-        p = sqlite_path(self.location)
-        return str(p) if p else None
+        known = self.__dict__.get("_path_of")
+        if known is None or known[0] != self.location:
+            p = sqlite_path(self.location)
+            known = self._path_of = (self.location, str(p) if p else None)
+        return known[1]
 
     @property
     def where(self) -> str:
@@ -356,6 +364,8 @@ class ProjectBase:
 
     def close(self) -> None:
         """Release the connections (the data is already committed)."""
+        with self._hot_lock:
+            self._drop_hot()
         if self._lifeline is not None:
             self._lifeline.close()
             self._lifeline = None
@@ -579,13 +589,16 @@ class ProjectBase:
         )
 
     @contextmanager
-    def _raw_write(self, kind: str, summary: str, *, group: str | None = None) -> Iterator[RawTx]:
+    def _raw_write(
+        self, kind: str, summary: str, *, group: str | None = None, at: str | None = None
+    ) -> Iterator[RawTx]:
         """:meth:`_write` for a hot path (one code application): the same checks,
         one transaction ending with one action-log entry, but statements go to the
         driver's own connection with SQL written once, without SQLAlchemy's
         per-statement work. The block records its changes in ``tx.changes`` (the
         shapes :class:`_Tx` records) and may raise :class:`RawFallback` to roll
-        back and let the caller take the ordinary path."""
+        back and let the caller take the ordinary path. ``at``: the entry's time
+        (default: now)."""
         if self.read_only:
             raise ProjectError(
                 f"{self.where} is read-only (the file or its folder cannot be written): "
@@ -595,27 +608,32 @@ class ProjectBase:
         self._check_file()
         dialect = self.engine.dialect
         dbapi_error = dialect.loaded_dbapi.Error
+        sqlite = dialect.name == "sqlite"
         collecting = gc.isenabled()
         gc.disable()
         try:
-            raw = self.engine.raw_connection()
-            try:
-                con: Any = raw.driver_connection
-                sqlite = dialect.name == "sqlite"
+            with self._hot_lock:
+                if self._hot is None:
+                    self._hot = self.engine.raw_connection()
+                    if sqlite:
+                        # held for writes only: the BEGIN below polls for the lock
+                        # itself, and nothing after it waits for one (WAL)
+                        self._hot.driver_connection.execute("PRAGMA busy_timeout=0")  # type: ignore[union-attr]
+                con: Any = self._hot.driver_connection
                 tx = RawTx(con, sqlite)
                 try:
                     if sqlite:
-                        begin_immediate(con)
+                        poll_begin_immediate(con)
                     yield tx
                     con.execute(
                         tx.sql(_SQL_ACTION),
                         (
                             new_guid(),
-                            now(),
+                            at or now(),
                             self.coder,
                             kind,
                             tx.summary or summary,
-                            json.dumps({"changes": tx.changes}, ensure_ascii=False, default=str),
+                            json.dumps({"changes": tx.changes}, ensure_ascii=False),
                             group,
                             None,
                             True,
@@ -626,7 +644,7 @@ class ProjectBase:
                         con.execute("COMMIT")
                     else:
                         con.commit()
-                except BaseException:
+                except BaseException as exc:
                     try:
                         if sqlite:
                             if con.in_transaction:
@@ -635,9 +653,9 @@ class ProjectBase:
                             con.rollback()
                     except dbapi_error:
                         pass
+                    if isinstance(exc, dbapi_error):
+                        self._drop_hot(invalidate=True)
                     raise
-            finally:
-                raw.close()
         except dbapi_error as exc:
             wrapped = DBAPIError.instance(
                 None, None, exc, dbapi_error, dialect=dialect, ismulti=False
@@ -654,6 +672,19 @@ class ProjectBase:
             if collecting:
                 gc.enable()
         self._check_file()
+
+    def _drop_hot(self, *, invalidate: bool = False) -> None:
+        """Give the connection :meth:`_raw_write` holds back (``invalidate``: it
+        failed, so the pool throws it away)."""
+        hot, self._hot = self._hot, None
+        if hot is not None:
+            try:
+                if invalidate:
+                    hot.invalidate()
+                else:
+                    hot.close()
+            except Exception:  # noqa: BLE001 - a broken connection is dropped anyway
+                pass
 
     def _owns_project(self, conn: Connection) -> bool:
         """Whether the connected role owns the project (always true on SQLite)."""

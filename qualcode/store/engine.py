@@ -190,19 +190,25 @@ def begin_immediate(con: sqlite3.Connection) -> None:
     """
     con.execute("PRAGMA busy_timeout=0")
     try:
-        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
-        started = time.monotonic()
-        while True:
-            try:
-                con.execute("BEGIN IMMEDIATE")
-                return
-            except sqlite3.OperationalError as exc:
-                if not _busy(exc) or time.monotonic() >= deadline:
-                    raise
-            waited = time.monotonic() - started
-            time.sleep(WRITE_POLL_S if waited < 2 else 10 * WRITE_POLL_S)
+        poll_begin_immediate(con)
     finally:
         con.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
+
+def poll_begin_immediate(con: sqlite3.Connection) -> None:
+    """The loop of :func:`begin_immediate`, on a connection whose ``busy_timeout`` is
+    already 0."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    started = time.monotonic()
+    while True:
+        try:
+            con.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if not _busy(exc) or time.monotonic() >= deadline:
+                raise
+        waited = time.monotonic() - started
+        time.sleep(WRITE_POLL_S if waited < 2 else 10 * WRITE_POLL_S)
 
 
 def _busy(exc: Exception) -> bool:

@@ -960,7 +960,7 @@ class Project(
         memo_author = self.coder if memo else None
         try:
             with self._raw_write(
-                "code", f"code {doc} [{start}:{end}] with {code}", group=group
+                "code", f"code {doc} [{start}:{end}] with {code}", group=group, at=created
             ) as tx:
                 got = tx.execute(
                     _SQL_NEW_CODING,
