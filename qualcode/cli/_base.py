@@ -25,6 +25,7 @@ from qualcode.i18n import _
 
 if TYPE_CHECKING:
     from qualcode.store import Project
+    from qualcode.store.lite import LiteProject
 
 
 class Context:
@@ -42,6 +43,13 @@ class Context:
         self.coder = coder
         self.blind = blind
         self.coder_given = coder_given
+
+    def open_lite(self) -> LiteProject | None:
+        """The read-only path of the light commands (no SQLAlchemy), or ``None`` when
+        the project must be opened the ordinary way (see :mod:`qualcode.store.lite`)."""
+        from qualcode.store.lite import open_lite
+
+        return open_lite(self.project_location, blind=self.blind)
 
     @contextmanager
     def open(self) -> Iterator[Project]:
