@@ -1,4 +1,4 @@
-"""A read path for the light commands (``documents``, ``codebook show``) on a SQLite
+"""A read path for the light commands (``documents``, ``codings``, ``codebook show``) on a SQLite
 project: Python's ``sqlite3`` alone, no SQLAlchemy and no table models, so the
 command answers in a fraction of the time importing them takes.
 
@@ -19,8 +19,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 from qualcode.core.codebook import Codebook, relations_from_data, tree_order
-from qualcode.core.model import CodeCount, DocumentSummary
+from qualcode.core.model import CodeCount, Coding, DocumentSummary
 from qualcode.core.spans import union_length
+from qualcode.errors import NotFoundError
 from qualcode.store import convert
 
 PROJECT_FILE = "qualcode.db"
@@ -135,6 +136,57 @@ class LiteProject:
                 "AND codings.status = 'accepted' GROUP BY codes.id"
             )
         }
+
+    def codings(
+        self,
+        *,
+        doc: str | None = None,
+        code: str | None = None,
+        coder: str | None = None,
+        status: str | None = "accepted",
+    ) -> list[Coding]:
+        """:meth:`Project.codings <qualcode.store.project.Project.codings>` without
+        ``include_children``.
+
+        Raises:
+            NotFoundError: unknown document or code.
+        """
+        con = self.con
+        where: list[str] = []
+        params: list[object] = []
+        if doc is not None:
+            row = con.execute("SELECT pk FROM documents WHERE name = ?", (doc,)).fetchone()
+            if row is None:
+                raise NotFoundError(
+                    f"no document named {doc!r}", hint="'qualcode documents' lists them"
+                )
+            where.append("codings.document_pk = ?")
+            params.append(row[0])
+        if code is not None:
+            row = con.execute("SELECT pk FROM codes WHERE id = ?", (code,)).fetchone() or (
+                con.execute("SELECT code_pk FROM code_aliases WHERE alias = ?", (code,)).fetchone()
+            )
+            if row is None:
+                raise NotFoundError(
+                    f"unknown code {code!r}", hint="'qualcode codebook show' lists the codes"
+                )
+            where.append("codings.code_pk = ?")
+            params.append(row[0])
+        if coder is not None:
+            where.append("codings.coder = ?")
+            params.append(coder)
+        if status is not None:
+            where.append("codings.status = ?")
+            params.append(status)
+        cur = con.execute(
+            "SELECT codings.*, documents.name AS doc, codes.id AS code FROM codings "
+            "JOIN documents ON documents.pk = codings.document_pk "
+            "JOIN codes ON codes.pk = codings.code_pk"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + ' ORDER BY documents.name, codings.start, codings."end", codes.position, codings.pk',
+            params,
+        )
+        return convert.codings_from_result([d[0] for d in cur.description], cur.fetchall())
 
     def _setting(self, key: str) -> str | None:
         row = self.con.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from qualcode.errors import NotFoundError
 from qualcode.store import Project, open_project
 from qualcode.store.engine import SCHEMA_HEAD
 from qualcode.store.lite import open_lite, schema_head
@@ -38,6 +39,20 @@ def test_lite_answers_as_the_project(demo: Project, demo_dir: Path) -> None:
         assert lite.documents() == demo.documents()
         assert lite.codebook() == demo.codebook()
         assert lite.code_counts() == demo.code_counts()
+        for kw in (
+            {},
+            {"status": None},
+            {"doc": DOC},
+            {"code": "cost"},
+            {"coder": "budi"},
+            {"doc": DOC, "code": "time", "status": None},
+        ):
+            assert lite.codings(**kw) == demo.codings(**kw), kw
+        assert lite.codings(status=None) != lite.codings()
+        with pytest.raises(NotFoundError, match="no document named"):
+            lite.codings(doc="nope")
+        with pytest.raises(NotFoundError, match="unknown code"):
+            lite.codings(code="nope")
     # the file given directly, or through $QUALCODE_PROJECT
     lite = open_lite(str(demo_dir / "qualcode.db"))
     assert lite is not None
@@ -87,7 +102,12 @@ def test_light_commands_leave_sqlalchemy_unloaded(demo_dir: Path) -> None:
         "    pass\n"
         "print('LOADED' if 'sqlalchemy' in sys.modules else 'LIGHT')\n"
     )
-    for command in (["documents"], ["codebook", "show"], ["documents", "--json"]):
+    for command in (
+        ["documents"],
+        ["codebook", "show"],
+        ["documents", "--json"],
+        ["codings", "--doc", DOC],
+    ):
         out = subprocess.run(
             [sys.executable, "-c", probe, str(demo_dir), *command],
             capture_output=True,
