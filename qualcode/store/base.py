@@ -334,6 +334,8 @@ class ProjectBase:
         self._known_coders: set[str] = set()
         self.schema_upgrade: SchemaUpgrade | None = None
         """What opening the project did to its schema (and where the backup is)."""
+        self._path_of: tuple[str, str | None] | None = None
+        """The location :attr:`path` was worked out from, and the path."""
         self._file_id = _file_id(self.path)
         self._gone: str | None = None
         self._lifeline: sqlite3.Connection | None = None
@@ -346,7 +348,7 @@ class ProjectBase:
     @property
     def path(self) -> str | None:
         """The SQLite file, or ``None`` on PostgreSQL."""
-        known = self.__dict__.get("_path_of")
+        known = self._path_of
         if known is None or known[0] != self.location:
             p = sqlite_path(self.location)
             known = self._path_of = (self.location, str(p) if p else None)
