@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from qualcode.errors import InputError, NotFoundError
+from qualcode.errors import InputError, NotFoundError, ProjectError
 from qualcode.store import Project, open_project
 from qualcode.store.base import ProjectBase
 
@@ -122,3 +122,34 @@ def test_fast_path_after_the_project_closed(demo: Project) -> None:
     demo.close()  # gives the held connection back
     demo.apply_coding(DOC, "cost", 30, 40)  # takes a new one
     assert [c.start for c in demo.codings(doc=DOC)] == [10, 20, 30]
+
+
+def test_fast_path_as_a_coder_role_on_postgresql(
+    backend: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Row-level security holds on the driver's connection: a coder's role stores its
+    own codings the fast way and still may not remove another coder's."""
+    if not backend.startswith("postgresql"):
+        pytest.skip("roles are PostgreSQL's")
+    from tests.pg import ROLE_PASSWORD, PgDatabase
+
+    db: PgDatabase = request.getfixturevalue("pg_db")
+    role = db.role("ani")
+    owner = open_project(backend)
+    try:
+        owner.add_coder(role, password=ROLE_PASSWORD)
+        theirs, _ = owner.apply_coding(DOC, "cost", 5, 25)
+    finally:
+        owner.close()
+    spy = Spy(monkeypatch)
+    ani = open_project(db.url_as(role))
+    try:
+        ani.apply_coding(DOC, "time", 10, 40)
+        mine, created = ani.apply_coding(DOC, "cost", 50, 90)
+        assert created and spy.calls == 1
+        assert mine.coder == role
+        assert {c.coder for c in ani.codings(doc=DOC)} >= {role}
+        with pytest.raises(ProjectError):
+            ani.remove_coding(theirs.guid)
+    finally:
+        ani.close()
