@@ -201,17 +201,21 @@ def open_lite(location: str | None, *, blind: bool = False) -> LiteProject | Non
     path = project_file(location)
     if path is None or not path.is_file():
         return None
+    uri = "file:" + quote(str(path), safe="/")
     try:
         with open(path, "rb") as fh:
             if fh.read(16) != b"SQLite format 3\x00":
                 return None
-        con = sqlite3.connect("file:" + quote(str(path), safe="/") + "?mode=ro", uri=True)
+        # first as it is on disk, taking no lock and creating no file (another
+        # application's WAL file keeps every byte, and gets no -wal or -shm beside it)
+        if _revision(uri + "?mode=ro&immutable=1") != schema_head():
+            return None
+        con = sqlite3.connect(uri + "?mode=ro", uri=True)
     except (OSError, sqlite3.Error):
         return None
     try:
         con.execute("PRAGMA trusted_schema=OFF")
-        row = con.execute("SELECT version_num FROM alembic_version").fetchone()
-        if row is None or row[0] != schema_head():
+        if _revision_of(con) != schema_head():
             con.close()
             return None
         lite = LiteProject(con)
@@ -223,3 +227,21 @@ def open_lite(location: str | None, *, blind: bool = False) -> LiteProject | Non
         con.close()
         return None
     return lite
+
+
+def _revision_of(con: sqlite3.Connection) -> str | None:
+    tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "alembic_version" not in tables:
+        return None
+    row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+    return None if row is None else str(row[0])
+
+
+def _revision(uri: str) -> str | None:
+    """The schema revision of the file at ``uri`` (``None``: not a qualcode project)."""
+    con = sqlite3.connect(uri, uri=True)
+    try:
+        con.execute("PRAGMA trusted_schema=OFF")
+        return _revision_of(con)
+    finally:
+        con.close()
