@@ -364,6 +364,13 @@ class ProjectBase:
         """``sqlite`` or ``postgresql``."""
         return self.engine.dialect.name
 
+    def release_connections(self) -> None:
+        """Close every database connection (the file is about to be replaced); the
+        next action opens new ones."""
+        with self._hot_lock:
+            self._drop_hot()
+        self.engine.dispose()
+
     def close(self) -> None:
         """Release the connections (the data is already committed)."""
         with self._hot_lock:

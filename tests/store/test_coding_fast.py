@@ -32,6 +32,11 @@ class Spy:
         monkeypatch.setattr(ProjectBase, "_raw_write", counting)
 
 
+def _held(project: Project) -> bool:
+    """Whether the fast path holds a connection."""
+    return project._hot is not None
+
+
 def _rows(project: Project, sql: str) -> list[dict[str, Any]]:
     with project.engine.connect() as conn:
         return [dict(r) for r in conn.execute(text(sql)).mappings()]
@@ -153,3 +158,22 @@ def test_fast_path_as_a_coder_role_on_postgresql(
             ani.remove_coding(theirs.guid)
     finally:
         ani.close()
+
+
+def test_restore_drops_the_held_connection(demo: Project, demo_dir: Any) -> None:
+    """Restoring a backup over the open project closes the connection the fast path
+    holds, so nothing is written to the file that was replaced."""
+    from qualcode.store.backup import backup_sqlite, restore_sqlite
+
+    demo.apply_coding(DOC, "cost", 10, 20)
+    demo.apply_coding(DOC, "cost", 20, 30)  # the fast path: its connection is held
+    saved = backup_sqlite(demo, demo_dir / "saved.db")
+    demo.apply_coding(DOC, "cost", 30, 40)
+    assert _held(demo)
+    restore_sqlite(demo, saved)
+    assert not _held(demo)
+    again = open_project(str(demo_dir))
+    try:
+        assert [c.start for c in again.codings(doc=DOC)] == [10, 20]
+    finally:
+        again.close()
