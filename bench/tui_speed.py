@@ -179,7 +179,8 @@ def rss_mb(pid: int | None) -> float:
 
 
 SENTENCE = re.compile(r"(?:sentence|kalimat) (\d+)/")
-CODINGS = re.compile(r"(\d+) (?:codings|pengodean|koding)")
+CODINGS = re.compile(r"(\d+) (?:codings|penandaan) · \d+% (?:coded|dikode)")
+"""The transcript's footer (the document list's count wraps at 120 columns)."""
 
 
 def _number(pattern: re.Pattern[str], text: str) -> int | None:
