@@ -508,3 +508,6 @@ load_codebook_text  # unused function (qualcode/importers/codebook_yaml.py:222)
 
 # TESTS ONLY: theme view field (tests/store/test_themes.py)
 subthemes  # unused variable (qualcode/services/themes.py:82)
+
+# module __getattr__ (PEP 562): the lazy Project of qualcode/store/__init__.py
+__getattr__  # unused function (qualcode/store/__init__.py)

@@ -135,6 +135,8 @@ BENCHMARKS: dict[str, tuple[str, Args]] = {
             str(s.tui[1]),
             "--keys",
             str(s.tui[2]),
+            "--launches",
+            "10" if s.tui[2] >= 10 else "2",
         ],
     ),
     "xlsx": (

@@ -1,46 +1,61 @@
-"""Workbench speed, measured inside the app (not through Pilot's waits).
+"""Workbench speed through a real terminal: the ``qualcode`` binary in tmux.
 
 Builds a temporary project with one long transcript (``--lines`` lines, default
-20,000, in speaker turns of two or three sentences) and ``--codings`` codings
-(default 5,000, overlapping and nested; one to two sentences of four to nine words
-per line, about 70 characters), opens the workbench headless, and measures:
+20,000, in speaker turns of one or two sentences) and ``--codings`` codings
+(default 5,000, overlapping and nested), then starts the real ``qualcode`` command
+in that folder inside tmux on its own socket (``tmux -L NAME``, a fixed 120x40
+pane, a fresh settings folder) and measures what a person sees:
 
-- **open**: from constructing the app to the first frame that shows the document;
-- **move**: from posting a key event (``j``, next sentence) to the next frame the
-  compositor renders (the frame is also turned into terminal escape sequences, as a
-  real terminal would need);
-- **apply**: the same for a code key (``1``: one coding committed to the database);
-- **memory**: the process's resident memory while paging from the top to the end.
+- **open** (``--launches`` times, default 10): from spawning the process to the
+  first line of the transcript visible in the pane (``capture-pane`` polled about
+  every millisecond), the whole start-up included (Python, imports, the project,
+  the first frame);
+- **move**: ``j`` (next sentence) sent with ``send-keys``, until the status line
+  shows the next sentence number; the next key is sent as soon as it does (no
+  added waits);
+- **apply**: ``1`` (the code whose key is 1, one coding committed to the project),
+  until the transcript's footer counts one coding more; then ``j`` to the next
+  sentence (not timed);
+- **rss**: the resident memory of the ``qualcode`` process after the keys.
 
-Run: ``.venv/bin/python bench/tui_speed.py [--lines N] [--codings N] [--ui-lang id] [--json]``.
+Each figure is the median, p95 and max over the presses (``--keys`` of each
+kind). The pane is read through tmux, so a figure includes a few milliseconds of
+tmux's own work (spawning ``capture-pane``): it is an upper bound on the app's.
+``--baseline BIN`` measures another checkout's ``qualcode`` too (its own project
+built by its own Python), interleaved launch by launch.
+
+Run: ``.venv/bin/python bench/tui_speed.py [--lines N] [--codings N] [--keys N]
+[--launches N] [--ui-lang en|id] [--baseline BIN] [--quick] [--json]``.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
+import math
 import os
 import random
+import re
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+POLL_S = 0.001
+"""Pause between two reads of the pane."""
+TIMEOUT_S = 30.0
+"""Longest wait for one effect before the run fails."""
+SIZE = (120, 40)
+
 WORDS = (
     "saya datang jam delapan loketnya belum buka petugas belum datang antre lama sekali "
     "surat keterangan usaha biaya pelayanan tidak jelas ruang tunggu panas kursinya kurang "
     "pelayanan ramah cepat selesai satu hari kerja sesuai SOP berkas numpuk di meja"
 ).split()
-
-
-def rss_mb() -> float:
-    """Current resident memory of this process (Linux), in MB."""
-    with open("/proc/self/statm", encoding="ascii") as fh:
-        pages = int(fh.read().split()[1])
-    return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
 
 
 def build(folder: Path, lines: int, codings: int, seed: int = 1) -> tuple[str, str]:
@@ -87,102 +102,267 @@ def build(folder: Path, lines: int, codings: int, seed: int = 1) -> tuple[str, s
     return str(folder / "qualcode.db"), "long_interview"
 
 
-async def measure(db: str, doc: str, keys: int) -> dict[str, Any]:
-    """Open the workbench on ``db`` and time keys to frames."""
-    from textual import events
+# ---------------------------------------------------------------------- the terminal
 
-    from qualcode.settings import Settings
-    from qualcode.store import open_project
-    from qualcode.tui.app import QualcodeApp
-    from qualcode.tui.screens.coding import CodingScreen
-    from qualcode.tui.widgets.transcript_view import TranscriptView
 
-    frame = asyncio.Event()
-    frames: list[float] = []
-    ready: list[Any] = [lambda: True]
-    """The frame counts only once the key's effect is on it."""
+class Tmux:
+    """A tmux server on its own socket, with a fixed pane size."""
+
+    def __init__(self, name: str) -> None:
+        if shutil.which("tmux") is None:
+            raise SystemExit("tmux is not installed")
+        self.name = name
+        self.sessions = 0
+
+    def run(self, *args: str) -> str:
+        return subprocess.run(
+            ["tmux", "-L", self.name, "-f", "/dev/null", *args],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout
+
+    def spawn(self, command: list[str], cwd: Path, env: dict[str, str]) -> str:
+        """Start ``command`` in a new 120x40 session; returns the session's name."""
+        self.sessions += 1
+        session = f"s{self.sessions}"
+        exports = " ".join(f"{k}={_quote(v)}" for k, v in env.items())
+        line = f"cd {_quote(str(cwd))} && exec env {exports} " + " ".join(map(_quote, command))
+        self.run("new-session", "-d", "-s", session, "-x", str(SIZE[0]), "-y", str(SIZE[1]), line)
+        return session
+
+    def pane(self, session: str) -> str:
+        return self.run("capture-pane", "-p", "-t", session)
+
+    def keys(self, session: str, *keys: str) -> None:
+        self.run("send-keys", "-t", session, *keys)
+
+    def pid(self, session: str) -> int | None:
+        out = self.run("display-message", "-p", "-t", session, "#{pane_pid}").strip()
+        return int(out) if out.isdigit() else None
+
+    def kill(self, session: str) -> None:
+        self.run("kill-session", "-t", session)
+
+    def stop(self) -> None:
+        self.run("kill-server")
+
+
+def _quote(value: str) -> str:
+    return "'" + value.replace("'", "'\\''") + "'"
+
+
+def wait_for(tmux: Tmux, session: str, seen: Any) -> tuple[float, str]:
+    """Poll the pane until ``seen(text)`` is true; the time it was first true."""
+    deadline = time.perf_counter() + TIMEOUT_S
+    while True:
+        text = tmux.pane(session)
+        now = time.perf_counter()
+        if seen(text):
+            return now, text
+        if now > deadline:
+            raise SystemExit(f"timed out; the pane shows:\n{text}")
+        time.sleep(POLL_S)
+
+
+def rss_mb(pid: int | None) -> float:
+    """Resident memory of a process (Linux), in MB."""
+    if pid is None:
+        return 0.0
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1000
+    except OSError:
+        pass
+    return 0.0
+
+
+SENTENCE = re.compile(r"(?:sentence|kalimat) (\d+)/")
+CODINGS = re.compile(r"(\d+) (?:codings|penandaan) · \d+% (?:coded|dikode)")
+"""The transcript's footer (the document list's count wraps at 120 columns)."""
+
+
+def _number(pattern: re.Pattern[str], text: str) -> int | None:
+    found = pattern.search(text)
+    return int(found.group(1)) if found else None
+
+
+def first_words(db: str) -> str:
+    """The first line's speaker label and first two words: on screen once the
+    transcript is."""
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    try:
+        text = str(con.execute("SELECT substr(text, 1, 200) FROM documents").fetchone()[0])
+    finally:
+        con.close()
+    return " ".join(text.splitlines()[0].split()[:3])
+
+
+def launch(tmux: Tmux, command: list[str], folder: Path, env: dict[str, str], marker: str) -> float:
+    """Seconds from spawning ``qualcode`` to the transcript's first line on screen."""
     t0 = time.perf_counter()
-    app = QualcodeApp(open_project(db), location=db, settings=Settings())
-    original = app._display
+    session = tmux.spawn(command, folder, env)
+    try:
+        seen, _ = wait_for(tmux, session, lambda text: marker in text)
+    finally:
+        tmux.kill(session)
+    return seen - t0
 
-    def display(screen: Any, renderable: Any) -> None:
-        original(screen, renderable)
-        if renderable is not None:
-            # what a terminal would be sent: turn the update into escape sequences
-            if hasattr(renderable, "render_segments"):
-                renderable.render_segments(app.console)
-            frames.append(time.perf_counter())
-            if ready[0]():
-                frame.set()
 
-    app._display = display  # type: ignore[method-assign]
-    result: dict[str, Any] = {}
-    async with app.run_test(size=(120, 40)) as pilot:
-        # the first frame that shows the document
-        while True:
-            await frame.wait()
-            frame.clear()
-            screen = app.screen
-            if isinstance(screen, CodingScreen) and screen.query_one(TranscriptView).document:
-                break
-        result["open_s"] = frames[-1] - t0
-        view = app.screen.query_one(TranscriptView)
-        result["document_chars"] = len(view.document.text) if view.document else 0
-        result["visual_lines"] = len(view._lines)
-        result["codings_shown"] = len(view.index)
-        await pilot.pause(0.2)
-
-        def moved() -> Any:
-            before = view.selection.start if view.selection else None
-            return lambda: (view.selection.start if view.selection else None) != before
-
-        def coded() -> Any:
-            before = len(view.index)
-            return lambda: len(view.index) != before
-
-        async def timed(key: str, char: str, effect: Any) -> float:
-            # let every earlier frame (a deferred pane update) pass first
-            await pilot.pause(0.08)
-            ready[0] = effect()
-            frame.clear()
-            start = time.perf_counter()
-            app.post_message(events.Key(key, char))
-            await asyncio.wait_for(frame.wait(), 5)
-            ready[0] = lambda: True
-            return (time.perf_counter() - start) * 1000
-
-        moves = [await timed("j", "j", moved) for _ in range(keys)]
+def keys(
+    tmux: Tmux, command: list[str], folder: Path, env: dict[str, str], marker: str, n: int
+) -> dict[str, Any]:
+    """Time ``n`` moves and ``n`` code applications through the terminal."""
+    session = tmux.spawn(command, folder, env)
+    try:
+        _, text = wait_for(
+            tmux,
+            session,
+            lambda t: marker in t and _number(SENTENCE, t) is not None and _number(CODINGS, t),
+        )
+        moves: list[float] = []
         applies: list[float] = []
-        for _ in range(keys):
-            applies.append(await timed("1", "1", coded))
-            await timed("j", "j", moved)
-        result["move_ms_median"] = statistics.median(moves)
-        result["move_ms_p90"] = statistics.quantiles(moves, n=10)[-1]
-        result["apply_ms_median"] = statistics.median(applies)
-        result["apply_ms_p90"] = statistics.quantiles(applies, n=10)[-1]
-        app.clear_notifications()
-        await pilot.pause(0.2)
-        # memory while paging from the top to the end
-        await timed("g", "g", lambda: lambda: True)
-        samples = [rss_mb()]
-        pages = 0
-        last_sentence = view.document.sentences[-1].start if view.document else 0
-        while view.selection is not None and view.selection.start < last_sentence:
-            frame.clear()
-            app.post_message(events.Key("pagedown", ""))
-            await pilot.pause()
-            pages += 1
-            if pages % 100 == 0:
-                samples.append(rss_mb())
-        samples.append(rss_mb())
-        result["pages"] = pages
-        result["rss_mb_start"] = samples[0]
-        result["rss_mb_end"] = samples[-1]
-        result["rss_mb_max"] = max(samples)
-        result["rss_mb_growth"] = samples[-1] - samples[0]
-    if app.project is not None:
-        app.project.close()
-    return result
+
+        def move(text: str) -> tuple[float, str]:
+            before = _number(SENTENCE, text)
+            t0 = time.perf_counter()
+            tmux.keys(session, "j")
+            seen, text = wait_for(
+                tmux, session, lambda t: (_number(SENTENCE, t) or 0) > (before or 0)
+            )
+            return seen - t0, text
+
+        for _ in range(n):
+            took, text = move(text)
+            moves.append(took * 1000)
+        for _ in range(n):
+            before = _number(CODINGS, text) or 0
+            t0 = time.perf_counter()
+            tmux.keys(session, "1")
+            seen, text = wait_for(tmux, session, lambda t, b=before: (_number(CODINGS, t) or 0) > b)
+            applies.append((seen - t0) * 1000)
+            _, text = move(text)
+        rss = rss_mb(tmux.pid(session))
+    finally:
+        tmux.kill(session)
+    return {"moves_ms": moves, "applies_ms": applies, "rss_mb": rss}
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+    p95 = ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]  # nearest rank
+    return {
+        "median": statistics.median(ordered),
+        "p95": p95,
+        "max": ordered[-1],
+        "min": ordered[0],
+    }
+
+
+# ---------------------------------------------------------------------- the run
+
+
+def _build_with(python: str, folder: Path, lines: int, codings: int) -> None:
+    """Build the project with ``python``'s qualcode (each side writes its own schema)."""
+    proc = subprocess.run(
+        [python, str(Path(__file__).resolve()), "--build-only", str(folder),
+         "--lines", str(lines), "--codings", str(codings)],
+        capture_output=True, text=True, env={**os.environ, "QUALCODE_CODER": "bench"},
+    )  # fmt: skip
+    if proc.returncode != 0:
+        raise SystemExit(f"building with {python} failed: {proc.stderr.strip()[-1500:]}")
+
+
+def _sides(args: argparse.Namespace) -> dict[str, str]:
+    own = Path(sys.executable).with_name("qualcode")
+    sides = {"qualcode": str(args.qualcode or own)}
+    if args.baseline:
+        sides["baseline"] = args.baseline
+    return sides
+
+
+def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
+    sides = _sides(args)
+    folders: dict[str, Path] = {}
+    build_s: dict[str, float] = {}
+    for side, binary in sides.items():
+        folder = work / side
+        folder.mkdir(parents=True, exist_ok=True)
+        t = time.perf_counter()
+        _build_with(str(Path(binary).with_name("python")), folder, args.lines, args.codings)
+        build_s[side] = time.perf_counter() - t
+        folders[side] = folder
+    marker = first_words(str(folders["qualcode"] / "qualcode.db"))
+    config = work / "config"
+    config.mkdir(exist_ok=True)
+    env = {
+        "QUALCODE_CODER": "bench",
+        "QUALCODE_UI_LANG": args.ui_lang,
+        "XDG_CONFIG_HOME": str(config),
+        "XDG_DATA_HOME": str(work / "data"),
+        "TERM": "xterm-256color",
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": os.environ.get("HOME", str(work)),
+    }
+    tmux = Tmux(f"qc-bench-{os.getpid()}")
+    results: dict[str, dict[str, Any]] = {side: {"open_s": []} for side in sides}
+    try:
+        tmux.run("new-session", "-d", "-s", "hold", "-x", str(SIZE[0]), "-y", str(SIZE[1]))
+        for _ in range(args.launches):
+            for side, binary in sides.items():
+                results[side]["open_s"].append(launch(tmux, [binary], folders[side], env, marker))
+        for side, binary in sides.items():
+            results[side].update(keys(tmux, [binary], folders[side], env, marker, args.keys))
+    finally:
+        tmux.stop()
+    out: dict[str, Any] = {
+        "lines": args.lines,
+        "codings": args.codings,
+        "ui_lang": args.ui_lang,
+        "terminal": f"tmux {SIZE[0]}x{SIZE[1]}",
+        "launches": args.launches,
+        "keys": args.keys,
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "sides": {},
+    }
+    for side, r in results.items():
+        out["sides"][side] = {
+            "binary": sides[side],
+            "build_s": build_s[side],
+            "open_s": summary(r["open_s"]),
+            "move_ms": summary(r["moves_ms"]),
+            "apply_ms": summary(r["applies_ms"]),
+            "rss_mb": r["rss_mb"],
+            "raw": {
+                "open_s": r["open_s"],
+                "moves_ms": r["moves_ms"],
+                "applies_ms": r["applies_ms"],
+            },
+        }
+    return out
+
+
+def report(figures: dict[str, Any]) -> str:
+    lines = [
+        f"{figures['lines']} lines, {figures['codings']} codings, {figures['terminal']}, "
+        f"ui {figures['ui_lang']}; {figures['launches']} launches, {figures['keys']} keys "
+        f"of each kind; {figures['date']}",
+        "",
+        "| side | open s median (min-max) | move ms median / p95 / max "
+        "| apply ms median / p95 / max | rss MB |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for side, f in figures["sides"].items():
+        o, m, a = f["open_s"], f["move_ms"], f["apply_ms"]
+        lines.append(
+            f"| {side} | {o['median']:.2f} ({o['min']:.2f}-{o['max']:.2f}) | "
+            f"{m['median']:.1f} / {m['p95']:.1f} / {m['max']:.1f} | "
+            f"{a['median']:.1f} / {a['p95']:.1f} / {a['max']:.1f} | {f['rss_mb']:.0f} |"
+        )
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -190,68 +370,38 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lines", type=int, default=20_000)
     parser.add_argument("--codings", type=int, default=5_000)
     parser.add_argument("--keys", type=int, default=60, help="key presses timed per kind")
-    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--launches", type=int, default=10, help="launches timed (default 10)")
     parser.add_argument(
-        "--keep",
-        type=Path,
-        metavar="DIR",
-        help="build the project in DIR once and reuse it on later runs (same sizes)",
+        "--quick", action="store_true", help="2,000 lines, 500 codings, 3 launches, 10 keys"
     )
+    parser.add_argument("--qualcode", metavar="BIN", help="the qualcode to run (default: this one)")
+    parser.add_argument(
+        "--baseline", metavar="BIN", help="another checkout's qualcode, measured too"
+    )
+    parser.add_argument("--json", action="store_true")
     parser.add_argument(
         "--ui-lang",
         choices=["en", "id"],
         default="en",
         help="the interface language the workbench runs in (default en)",
     )
+    parser.add_argument("--build-only", type=Path, metavar="DIR", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    os.environ.setdefault("QUALCODE_CODER", "bench")
-    try:
-        from qualcode.i18n import set_language
-
-        set_language(args.ui_lang)
-    except ImportError:  # a qualcode from before the translations: English only
-        pass
+    if args.build_only:
+        build(args.build_only, args.lines, args.codings)
+        return 0
+    if args.quick:
+        args.lines, args.codings, args.launches, args.keys = 2000, 500, 3, 10
+    if min(args.lines, args.keys, args.launches) < 1 or args.codings < 1:
+        parser.error("--lines, --codings, --keys and --launches must be at least 1")
     with tempfile.TemporaryDirectory() as tmp:
-        folder = args.keep or Path(tmp)
-        folder.mkdir(parents=True, exist_ok=True)
-        t = time.perf_counter()
-        marker = folder / f"built-{args.lines}-{args.codings}.txt"
-        if args.keep and marker.exists():
-            db, doc = str(folder / "qualcode.db"), marker.read_text(encoding="utf-8")
-        else:
-            for old in folder.glob("qualcode.db*"):
-                old.unlink()
-            db, doc = build(folder, args.lines, args.codings)
-            marker.write_text(doc, encoding="utf-8")
-        build_s = time.perf_counter() - t
-        if args.keep:  # measure on a copy: the run applies codes
-            import shutil
-
-            shutil.copyfile(db, Path(tmp) / "qualcode.db")
-            db = str(Path(tmp) / "qualcode.db")
-        figures = asyncio.run(measure(db, doc, args.keys))
-    figures = {
-        "lines": args.lines,
-        "codings": args.codings,
-        "ui_lang": args.ui_lang,
-        "build_s": build_s,
-        **figures,
-    }
+        figures = run(args, Path(tmp))
     if args.json:
+        for side in figures["sides"].values():
+            side.pop("raw")
         print(json.dumps(figures, indent=2))
     else:
-        print(
-            f"{args.lines} lines, {args.codings} codings "
-            f"({figures['document_chars']} characters, {figures['visual_lines']} visual lines)\n"
-            f"open to first frame:  {figures['open_s']:.2f} s\n"
-            f"move (j) to frame:    median {figures['move_ms_median']:.1f} ms, "
-            f"p90 {figures['move_ms_p90']:.1f} ms\n"
-            f"apply code to frame:  median {figures['apply_ms_median']:.1f} ms, "
-            f"p90 {figures['apply_ms_p90']:.1f} ms\n"
-            f"memory paging {figures['pages']} pages top to end: "
-            f"{figures['rss_mb_start']:.0f} -> {figures['rss_mb_end']:.0f} MB "
-            f"(max {figures['rss_mb_max']:.0f} MB)"
-        )
+        print(report(figures))
     return 0
 
 

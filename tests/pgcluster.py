@@ -72,8 +72,9 @@ def _run(cmd: list[str], as_postgres: bool, check: bool = True) -> None:
     subprocess.run(cmd, check=check, capture_output=True, text=True)
 
 
-def start(bindir: Path, *, max_connections: int = 200) -> Cluster:
-    """Initialise and start a cluster.
+def start(bindir: Path, *, max_connections: int = 200, durable: bool = False) -> Cluster:
+    """Initialise and start a cluster (``durable``: with ``fsync`` and synchronous
+    commits on, as a real server runs, for benchmarks that time commits).
 
     Raises:
         subprocess.CalledProcessError: initdb or pg_ctl failed.
@@ -107,9 +108,10 @@ def start(bindir: Path, *, max_connections: int = 200) -> Cluster:
             ],
             as_postgres,
         )
+        fast = "" if durable else "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
         options = (
-            f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off "
-            f"-c synchronous_commit=off -c full_page_writes=off -c max_connections={max_connections}"
+            f"-p {port} -k {base} -c listen_addresses=127.0.0.1 {fast}"
+            f"-c max_connections={max_connections}"
         )
         _run(
             [

@@ -25,6 +25,7 @@ from qualcode.i18n import _
 
 if TYPE_CHECKING:
     from qualcode.store import Project
+    from qualcode.store.lite import LiteProject
 
 
 class Context:
@@ -49,6 +50,13 @@ class Context:
         from qualcode.settings import default_coder
 
         return self.coder or default_coder()
+
+    def open_lite(self) -> LiteProject | None:
+        """The read-only path of the light commands (no SQLAlchemy), or ``None`` when
+        the project must be opened the ordinary way (see :mod:`qualcode.store.lite`)."""
+        from qualcode.store.lite import open_lite
+
+        return open_lite(self.project_location, blind=self.blind)
 
     @contextmanager
     def open(self) -> Iterator[Project]:

@@ -74,9 +74,13 @@ def codebook_sync(ctx: Context, file: Path | None, no_backup: bool) -> None:
 @pass_ctx
 def codebook_show(ctx: Context, as_json: bool, lang: str | None) -> None:
     """Print the project's codebook as a tree with keys and counts."""
-    with ctx.open() as project:
-        cb = project.codebook()
-        counts = project.code_counts()
+    lite = ctx.open_lite()
+    if lite is not None:
+        with lite:
+            cb, counts = lite.codebook(), lite.code_counts()
+    else:
+        with ctx.open() as project:
+            cb, counts = project.codebook(), project.code_counts()
     if as_json:
         click.echo(
             json.dumps(

@@ -219,14 +219,16 @@ def codings(
     as_json: bool,
 ) -> None:
     """List codings, in document and text order."""
-    with ctx.open() as project:
-        rows = project.codings(
-            doc=doc,
-            code=code_,
-            coder=coder_,
-            status=None if suggested else "accepted",
-            include_children=children,
-        )
+    status = None if suggested else "accepted"
+    lite = None if children else ctx.open_lite()
+    if lite is not None:
+        with lite:
+            rows = lite.codings(doc=doc, code=code_, coder=coder_, status=status)
+    else:
+        with ctx.open() as project:
+            rows = project.codings(
+                doc=doc, code=code_, coder=coder_, status=status, include_children=children
+            )
     if as_json:
         click.echo(json.dumps([c.to_json() for c in rows], ensure_ascii=False, indent=2))
         return

@@ -415,8 +415,13 @@ def documents(click_ctx: click.Context, as_json: bool) -> None:
         return
     ctx = click_ctx.find_object(Context)
     assert ctx is not None
-    with ctx.open() as project:
-        docs = project.documents()
+    lite = ctx.open_lite()
+    if lite is not None:
+        with lite:
+            docs = lite.documents()
+    else:
+        with ctx.open() as project:
+            docs = project.documents()
     if as_json:
         click.echo(
             json.dumps(

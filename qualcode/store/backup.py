@@ -390,7 +390,7 @@ def restore_sqlite(project: ProjectBase, source: Path) -> tuple[Path, Path]:
             hint=_("on PostgreSQL use pg_restore --clean --dbname=... FILE"),
         )
     check_backup(source)
-    project.engine.dispose()
+    project.release_connections()
     return restore_sqlite_file(Path(project.path), source)
 
 

@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -33,6 +34,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import DatabaseError, DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.pool import PoolProxiedConnection
 
 from qualcode.clock import new_guid, now
 from qualcode.core.codebook import Codebook, relations_from_data, tree_order
@@ -47,7 +49,13 @@ from qualcode.errors import (
 )
 from qualcode.i18n import _
 from qualcode.store import convert
-from qualcode.store.engine import PROJECT_FILE, SchemaUpgrade, engine_mode, sqlite_path
+from qualcode.store.engine import (
+    PROJECT_FILE,
+    SchemaUpgrade,
+    engine_mode,
+    poll_begin_immediate,
+    sqlite_path,
+)
 from qualcode.store.schema import (
     ActionRow,
     AttributeRow,
@@ -202,6 +210,44 @@ class RowChanged(Exception):
         self.key = key
 
 
+class RawFallback(Exception):
+    """Raised inside :meth:`ProjectBase._raw_write`: roll back, take the ordinary path."""
+
+
+class RawTx:
+    """A transaction on the driver's connection (see :meth:`ProjectBase._raw_write`)."""
+
+    def __init__(self, con: Any, sqlite: bool) -> None:
+        self.con = con
+        self.sqlite = sqlite
+        self.changes: list[dict[str, Any]] = []
+        self.summary: str | None = None
+
+    def sql(self, statement: str) -> str:
+        """``statement`` (written with ``?`` placeholders) in the driver's style."""
+        return statement if self.sqlite else _pg_style(statement)
+
+    def execute(self, statement: str, params: Sequence[Any] = ()) -> Any:
+        """Run one statement; returns the cursor."""
+        return self.con.execute(self.sql(statement), params)
+
+
+_PG_STYLE: dict[str, str] = {}
+
+
+def _pg_style(statement: str) -> str:
+    converted = _PG_STYLE.get(statement)
+    if converted is None:
+        converted = _PG_STYLE[statement] = statement.replace("?", "%s")
+    return converted
+
+
+_SQL_ACTION = (
+    "INSERT INTO actions (guid, at, coder, kind, summary, payload, group_guid, reverts, "
+    'undoable, "window") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
+)
+
+
 _INSERTS: dict[str, Any] = {}
 
 
@@ -289,17 +335,25 @@ class ProjectBase:
         self._known_coders: set[str] = set()
         self.schema_upgrade: SchemaUpgrade | None = None
         """What opening the project did to its schema (and where the backup is)."""
+        self._path_of: tuple[str, str | None] | None = None
+        """The location :attr:`path` was worked out from, and the path."""
         self._file_id = _file_id(self.path)
         self._gone: str | None = None
         self._lifeline: sqlite3.Connection | None = None
+        self._hot: PoolProxiedConnection | None = None
+        """The connection :meth:`_raw_write` holds (taken at its first write)."""
+        self._hot_lock = threading.Lock()
 
     # ------------------------------------------------------------------ plumbing
 
     @property
     def path(self) -> str | None:
         """The SQLite file, or ``None`` on PostgreSQL."""
-        p = sqlite_path(self.location)
-        return str(p) if p else None
+        known = self._path_of
+        if known is None or known[0] != self.location:
+            p = sqlite_path(self.location)
+            known = self._path_of = (self.location, str(p) if p else None)
+        return known[1]
 
     @property
     def where(self) -> str:
@@ -311,8 +365,17 @@ class ProjectBase:
         """``sqlite`` or ``postgresql``."""
         return self.engine.dialect.name
 
+    def release_connections(self) -> None:
+        """Close every database connection (the file is about to be replaced); the
+        next action opens new ones."""
+        with self._hot_lock:
+            self._drop_hot()
+        self.engine.dispose()
+
     def close(self) -> None:
         """Release the connections (the data is already committed)."""
+        with self._hot_lock:
+            self._drop_hot()
         if self._lifeline is not None:
             self._lifeline.close()
             self._lifeline = None
@@ -463,16 +526,7 @@ class ProjectBase:
         deleted or replaced meanwhile refuses the change (:class:`ProjectGoneError`),
         so nothing is acknowledged that is not in the project file.
         """
-        if self.read_only:
-            raise ProjectError(
-                _(
-                    "{self.where} is read-only (the file or its folder cannot be written): cannot {summary}"
-                ).format(self=self, summary=summary),
-                hint=_(
-                    "copy the project to a folder you can write; reading and exporting work here"
-                ),
-            )
-        self._check_file()
+        self._check_writable(summary)
         # no garbage collection while the write lock is held: with a large import's
         # millions of objects alive, one full collection took most of a second, and
         # another coder waited for it; it runs after the commit instead
@@ -508,35 +562,145 @@ class ProjectBase:
                         )
         except RowChanged as exc:
             raise self._row_changed(exc, summary) from None
-        except OperationalError as exc:
-            self._check_file()
-            raise ProjectError(
-                _("the project could not be written: {exc}").format(exc=_short(exc)),
-                hint=_write_hint(exc),
-            ) from None
         except DatabaseError as exc:
-            state = _sqlstate(exc) if isinstance(exc, DBAPIError) else None
-            if state == INSUFFICIENT_PRIVILEGE:
-                raise self._denied(summary, exc) from None
-            if state == FOREIGN_KEY_VIOLATION and self.dialect == "postgresql":
-                raise ProjectError(
-                    _(
-                        "the database role {self.coder!r} may not {summary}: rows it cannot change (other coders' codings) still refer to it"
-                    ).format(self=self, summary=summary),
-                    hint=_("only the project's owner changes other coders' codings"),
-                ) from None
-            if self.dialect == "postgresql" or isinstance(exc, IntegrityError):
-                raise
-            raise ProjectError(
-                _("the project could not be written: {exc}").format(exc=_short(exc)),
-                hint=_write_hint(exc),
-            ) from None
+            raise self._write_failed(exc, summary) from None
         finally:
             if collecting:
                 gc.enable()
             if kind.startswith("codebook"):
                 self._code_pk_cache = None
         self._check_file()
+
+    def _check_writable(self, summary: str) -> None:
+        """Refuse a write to a read-only project, or to a file that is gone."""
+        if self.read_only:
+            raise ProjectError(
+                _(
+                    "{self.where} is read-only (the file or its folder cannot be written): cannot {summary}"
+                ).format(self=self, summary=summary),
+                hint=_(
+                    "copy the project to a folder you can write; reading and exporting work here"
+                ),
+            )
+        self._check_file()
+
+    def _write_failed(self, exc: DatabaseError, summary: str) -> Exception:
+        """The error to raise for a database error that stopped a write (the
+        exception itself when it is the caller's to handle)."""
+        if isinstance(exc, OperationalError):
+            self._check_file()
+            return ProjectError(
+                _("the project could not be written: {exc}").format(exc=_short(exc)),
+                hint=_write_hint(exc),
+            )
+        state = _sqlstate(exc) if isinstance(exc, DBAPIError) else None
+        if state == INSUFFICIENT_PRIVILEGE:
+            return self._denied(summary, exc)
+        if state == FOREIGN_KEY_VIOLATION and self.dialect == "postgresql":
+            return ProjectError(
+                _(
+                    "the database role {self.coder!r} may not {summary}: rows it cannot change (other coders' codings) still refer to it"
+                ).format(self=self, summary=summary),
+                hint=_("only the project's owner changes other coders' codings"),
+            )
+        if self.dialect == "postgresql" or isinstance(exc, IntegrityError):
+            return exc
+        return ProjectError(
+            _("the project could not be written: {exc}").format(exc=_short(exc)),
+            hint=_write_hint(exc),
+        )
+
+    @contextmanager
+    def _raw_write(
+        self, kind: str, summary: str, *, group: str | None = None, at: str | None = None
+    ) -> Iterator[RawTx]:
+        """:meth:`_write` for a hot path (one code application): the same checks,
+        one transaction ending with one action-log entry, but statements go to the
+        driver's own connection with SQL written once, without SQLAlchemy's
+        per-statement work. The block records its changes in ``tx.changes`` (the
+        shapes :class:`_Tx` records) and may raise :class:`RawFallback` to roll
+        back and let the caller take the ordinary path. ``at``: the entry's time
+        (default: now)."""
+        self._check_writable(summary)
+        dialect = self.engine.dialect
+        dbapi_error = dialect.loaded_dbapi.Error
+        sqlite = dialect.name == "sqlite"
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            with self._hot_lock:
+                if self._hot is None:
+                    self._hot = self.engine.raw_connection()
+                    if sqlite:
+                        # held for writes only: the BEGIN below polls for the lock
+                        # itself, and nothing after it waits for one (WAL)
+                        self._hot.driver_connection.execute("PRAGMA busy_timeout=0")  # type: ignore[union-attr]
+                con: Any = self._hot.driver_connection
+                tx = RawTx(con, sqlite)
+                try:
+                    if sqlite:
+                        poll_begin_immediate(con)
+                    yield tx
+                    con.execute(
+                        tx.sql(_SQL_ACTION),
+                        (
+                            new_guid(),
+                            at or now(),
+                            self.coder,
+                            kind,
+                            tx.summary or summary,
+                            json.dumps({"changes": tx.changes}, ensure_ascii=False),
+                            group,
+                            None,
+                            True,
+                            self.window,
+                        ),
+                    )
+                    if sqlite:
+                        con.execute("COMMIT")
+                    else:
+                        con.commit()
+                except BaseException as exc:
+                    try:
+                        if sqlite:
+                            if con.in_transaction:
+                                con.execute("ROLLBACK")
+                        else:
+                            con.rollback()
+                    except dbapi_error:
+                        pass
+                    if isinstance(exc, dbapi_error):
+                        self._drop_hot(invalidate=True)
+                    raise
+        except dbapi_error as exc:
+            wrapped = DBAPIError.instance(
+                None, None, exc, dbapi_error, dialect=dialect, ismulti=False
+            )
+            if not isinstance(wrapped, DatabaseError):
+                raise wrapped from exc
+            failed = self._write_failed(wrapped, summary)
+            if failed is wrapped:
+                raise failed from exc
+            raise failed from None
+        except DatabaseError as exc:
+            raise self._write_failed(exc, summary) from None
+        finally:
+            if collecting:
+                gc.enable()
+        self._check_file()
+
+    def _drop_hot(self, *, invalidate: bool = False) -> None:
+        """Give the connection :meth:`_raw_write` holds back (``invalidate``: it
+        failed, so the pool throws it away)."""
+        hot, self._hot = self._hot, None
+        if hot is not None:
+            try:
+                if invalidate:
+                    hot.invalidate()
+                else:
+                    hot.close()
+            except Exception:  # noqa: BLE001 - a broken connection is dropped anyway
+                pass
 
     def _owns_project(self, conn: Connection) -> bool:
         """Whether the connected role owns the project (always true on SQLite)."""

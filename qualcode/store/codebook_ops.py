@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, func, select
 
@@ -25,7 +25,6 @@ from qualcode.core.codebook import (
     check_key,
     tree_order,
 )
-from qualcode.core.codebook_merge import FoldedCode, fold_code
 from qualcode.errors import ConflictError, InputError, NotFoundError, ProjectError
 from qualcode.i18n import _, plural
 from qualcode.store import convert
@@ -40,6 +39,9 @@ from qualcode.store.base import (
     RowChanged,
     _Tx,
 )
+
+if TYPE_CHECKING:
+    from qualcode.core.codebook_merge import FoldedCode
 
 EDITABLE = (
     "label",
@@ -328,6 +330,8 @@ class CodebookOpsMixin(ProjectBase):
         Raises:
             InputError: merging a code into itself or into one of its sub-codes.
         """
+        from qualcode.core.codebook_merge import FoldedCode, fold_code
+
         with self._write("codebook.merge", f"merge code {source} into {target}") as tx:
             conn = tx.conn
             cb = self._codebook(conn)

@@ -172,21 +172,42 @@ def _begin(conn: Connection) -> None:
     # a large document) would get the lock again before a waiting coder looked: the
     # coder waited seconds. Here the waiting writer looks every few milliseconds, and
     # gets in at the first gap.
-    conn.exec_driver_sql("PRAGMA busy_timeout=0")
+    con: sqlite3.Connection = conn.connection.driver_connection  # type: ignore[assignment]
     try:
-        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
-        started = time.monotonic()
-        while True:
-            try:
-                conn.exec_driver_sql("BEGIN IMMEDIATE")
-                return
-            except OperationalError as exc:
-                if not _busy(exc) or time.monotonic() >= deadline:
-                    raise
-            waited = time.monotonic() - started
-            time.sleep(WRITE_POLL_S if waited < 2 else 10 * WRITE_POLL_S)
+        begin_immediate(con)
+    except sqlite3.OperationalError as exc:
+        raise OperationalError("BEGIN IMMEDIATE", None, exc) from None
+
+
+def begin_immediate(con: sqlite3.Connection) -> None:
+    """``BEGIN IMMEDIATE`` on a driver connection, looking for the write lock every
+    few milliseconds while another writer holds it (see :func:`_begin`).
+
+    Raises:
+        sqlite3.OperationalError: the lock stayed taken for ``BUSY_TIMEOUT_MS``, or
+            another error.
+    """
+    con.execute("PRAGMA busy_timeout=0")
+    try:
+        poll_begin_immediate(con)
     finally:
-        conn.exec_driver_sql(ddl.busy_timeout(BUSY_TIMEOUT_MS))
+        con.execute(ddl.busy_timeout(BUSY_TIMEOUT_MS))
+
+
+def poll_begin_immediate(con: sqlite3.Connection) -> None:
+    """The loop of :func:`begin_immediate`, on a connection whose ``busy_timeout`` is
+    already 0."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    started = time.monotonic()
+    while True:
+        try:
+            con.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if not _busy(exc) or time.monotonic() >= deadline:
+                raise
+        waited = time.monotonic() - started
+        time.sleep(WRITE_POLL_S if waited < 2 else 10 * WRITE_POLL_S)
 
 
 def _busy(exc: Exception) -> bool:

@@ -67,6 +67,7 @@ from qualcode.store.base import (
     T_TURNS,
     VISIBLE,
     ProjectBase,
+    RawFallback,
     _short,
     sha256_text,
 )
@@ -865,6 +866,11 @@ class Project(
         memo: str | None,
         group: str | None,
     ) -> tuple[Coding, bool]:
+        fast = self._apply_coding_fast(
+            doc, code, start, end, coder, origin=origin, status=status, memo=memo, group=group
+        )
+        if fast is not None:
+            return fast, True
         with self._write("code", f"code {doc} [{start}:{end}] with {code}", group=group) as tx:
             conn = tx.conn
             row = conn.execute(
@@ -946,6 +952,101 @@ class Project(
                 memo_author=self.coder if memo else None,
             ),
             True,
+        )
+
+    def _apply_coding_fast(
+        self,
+        doc: str,
+        code: str,
+        start: int,
+        end: int,
+        coder: str,
+        *,
+        origin: str,
+        status: str,
+        memo: str | None,
+        group: str | None,
+    ) -> Coding | None:
+        """A new coding in two statements (the coding, the action-log entry) on the
+        driver's connection: the same row, the same recorded change and the same
+        action as the ordinary path, at a fraction of its cost.
+
+        Returns:
+            The coding, or ``None`` when the ordinary path must decide: the code or
+            coder not yet known to this open project, an unknown document, a span
+            outside the text, or the identical coding already there (nothing has
+            been written then).
+        """
+        cache = self._code_pk_cache
+        code_pk = cache.get(code) if cache is not None else None
+        if code_pk is None or coder not in self._known_coders:
+            return None
+        canonical = self._code_ids[code_pk]
+        guid, created = new_guid(), now()
+        memo_author = self.coder if memo else None
+        try:
+            with self._raw_write(
+                "code", f"code {doc} [{start}:{end}] with {code}", group=group, at=created
+            ) as tx:
+                got = tx.execute(
+                    _SQL_NEW_CODING,
+                    (
+                        guid, code_pk, start, end, coder, created, start + 1,
+                        max(end - start, 0), memo, origin, status, group, memo_author,
+                        doc, start, end, start, end,
+                    ),
+                ).fetchone()  # fmt: skip
+                if got is None:
+                    raise RawFallback
+                pk, doc_pk, quote = got
+                tx.changes.append(
+                    {
+                        "op": "insert",
+                        "t": "codings",
+                        "row": {
+                            "pk": pk,
+                            "guid": guid,
+                            "document_pk": doc_pk,
+                            "code_pk": code_pk,
+                            "start": start,
+                            "end": end,
+                            "coder": coder,
+                            "created": created,
+                            "quote": quote,
+                            "memo": memo,
+                            "origin": origin,
+                            "status": status,
+                            "review": "unreviewed",
+                            "reviewer": None,
+                            "reviewed_at": None,
+                            "anchor": "exact",
+                            "batch": group,
+                            "version": 1,
+                            "selection_guid": None,
+                            "memo_author": memo_author,
+                            "run_by": None,
+                        },
+                    }
+                )
+        except RawFallback:
+            return None
+        except IntegrityError:
+            # a code deleted meanwhile by another window: the ordinary path says so
+            self._code_pk_cache = None
+            return None
+        return Coding(
+            guid=guid,
+            doc=doc,
+            code=canonical,
+            start=start,
+            end=end,
+            coder=coder,
+            created=created,
+            quote=quote,
+            memo=memo,
+            origin=origin,
+            status=status,
+            memo_author=memo_author,
         )
 
     def remove_coding(self, guid: str, *, coder: str | None = None) -> Coding:
@@ -1127,6 +1228,19 @@ def _depth(rows: dict[str, dict[str, Any]], pk: int) -> int:
         depth += 1
         current = by_pk.get(current["parent_pk"])
     return depth
+
+
+_SQL_NEW_CODING = (
+    'INSERT INTO codings (guid, document_pk, code_pk, start, "end", coder, created, quote, '
+    "memo, origin, status, review, reviewer, reviewed_at, anchor, batch, version, "
+    "selection_guid, memo_author, run_by) "
+    "SELECT ?, pk, ?, ?, ?, ?, ?, substr(\"text\", ?, ?), ?, ?, ?, 'unreviewed', NULL, NULL, "
+    "'exact', ?, 1, NULL, ?, NULL FROM documents "
+    "WHERE name = ? AND ? >= 0 AND ? <= chars AND ? < ? "
+    "ON CONFLICT DO NOTHING RETURNING pk, document_pk, quote"
+)
+"""A new coding (fast path): its document found by name, the span checked against
+the text, the quote cut from it; nothing when the identical coding is there."""
 
 
 def _check_span(start: int, end: int, chars: int, doc: str) -> None:

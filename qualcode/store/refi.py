@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Table, func, insert, select
 
 from qualcode.clock import new_guid, now
 from qualcode.core.codebook import tree_order
 from qualcode.core.names import check_name
-from qualcode.core.refi import ImportPlan
 from qualcode.store import convert
 from qualcode.store.base import (
     T_ALIASES,
@@ -45,6 +44,9 @@ from qualcode.store.base import (
 )
 from qualcode.store.reimport import insert_structure
 from qualcode.store.schema import ReviewCommentRow
+
+if TYPE_CHECKING:
+    from qualcode.core.refi import ImportPlan
 
 T_COMMENTS: Table = ReviewCommentRow.__table__  # type: ignore[assignment]
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
 from qualcode.clock import now
-from qualcode.core.anchor import Anchored, reanchor
 from qualcode.core.model import Anchor, ImportedDocument, ReanchorReport, SentenceSpan, TurnSpan
 from qualcode.errors import InputError
 from qualcode.i18n import _
@@ -25,6 +24,9 @@ from qualcode.store.base import (
 )
 from qualcode.store.cases import front_matter_to_case
 from qualcode.store.search import index_document, unindex_document
+
+if TYPE_CHECKING:
+    from qualcode.core.anchor import Anchored
 
 
 def _next_pk(conn: Connection, table: str) -> int:
@@ -200,6 +202,8 @@ def _separate(
     """Make spans unique per (code, coder), as the store requires: a second coding
     of the same code by the same coder landing on the same span is flagged and
     shifted by one character (never dropped)."""
+    from qualcode.core.anchor import Anchored
+
     taken: set[tuple[int, str, int, int]] = set()
     out: list[Anchored] = []
     for a, (code, coder) in zip(anchored, keys, strict=True):
@@ -257,6 +261,8 @@ class ReimportMixin(ProjectBase):
             NotFoundError: no such document.
             InputError: the new text is another document's.
         """
+        from qualcode.core.anchor import reanchor
+
         digest = sha256_text(doc.text)
         with self._write(
             kind,

@@ -21,12 +21,11 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Table, and_, func, select, text
 
 from qualcode.clock import new_guid, now
-from qualcode.core.autocode import Suggestion
 from qualcode.core.model import Coding, Document, Origin, Sentence, Status, Turn
 from qualcode.core.names import check_name
 from qualcode.errors import InputError, NotFoundError
@@ -43,6 +42,9 @@ from qualcode.store.base import (
     _Tx,
 )
 from qualcode.store.schema import SuggestionRejectionRow
+
+if TYPE_CHECKING:
+    from qualcode.core.autocode import Suggestion
 
 T_REJECTIONS: Table = SuggestionRejectionRow.__table__  # type: ignore[assignment]
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Table, func, select
 
 from qualcode.clock import new_guid, now
-from qualcode.core.agreement import AgreementReport, UnitDoc, compute_agreement
 from qualcode.core.model import Status
 from qualcode.core.team import DECISIONS, Coder, Comparison, SideSpan, compare_coders
 from qualcode.errors import InputError, NotFoundError, ProjectError
@@ -26,6 +26,9 @@ from qualcode.store.base import (
     _Tx,
 )
 from qualcode.store.schema import AdjudicationRow, CoderRow, DocumentMarkRow
+
+if TYPE_CHECKING:
+    from qualcode.core.agreement import AgreementReport
 
 T_CODERS: Table = CoderRow.__table__  # type: ignore[assignment]
 T_MARKS: Table = DocumentMarkRow.__table__  # type: ignore[assignment]
@@ -231,7 +234,7 @@ class TeamMixin(ProjectBase):
                 two of them.
             NotFoundError: an unknown coder or code.
         """
-        from qualcode.core.agreement import UNIT_KINDS
+        from qualcode.core.agreement import UNIT_KINDS, UnitDoc, compute_agreement
 
         coders = list(dict.fromkeys(coders))
         if len(coders) < 2:

@@ -1,0 +1,247 @@
+"""A read path for the light commands (``documents``, ``codings``, ``codebook show``) on a SQLite
+project: Python's ``sqlite3`` alone, no SQLAlchemy and no table models, so the
+command answers in a fraction of the time importing them takes.
+
+It answers only when it can answer exactly as :class:`~qualcode.store.Project`
+would: a SQLite file at the newest schema, opened read-only, without blind coding
+(neither ``--blind`` nor the project's setting). Anything else (PostgreSQL, an older
+schema to upgrade, a damaged or foreign file, blind coding) returns ``None`` from
+:func:`open_lite`, and the command opens the project the ordinary way, which
+upgrades, checks and explains. ``tests/store/test_lite.py`` compares both paths.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from pathlib import Path
+from urllib.parse import quote
+
+from qualcode.core.codebook import Codebook, relations_from_data, tree_order
+from qualcode.core.model import CodeCount, Coding, DocumentSummary
+from qualcode.core.spans import union_length
+from qualcode.errors import NotFoundError
+from qualcode.store import convert
+
+PROJECT_FILE = "qualcode.db"
+VERSIONS = Path(__file__).parent / "migrations" / "versions"
+
+
+def schema_head() -> str:
+    """The newest revision among the migration files (``NNNN_name.py``)."""
+    return max(p.name[:4] for p in VERSIONS.glob("[0-9][0-9][0-9][0-9]_*.py"))
+
+
+def project_file(location: str | None) -> Path | None:
+    """The SQLite file ``--project`` names (as ``resolve_location`` reads it), or
+    ``None`` for a database URL."""
+    loc = location or os.environ.get("QUALCODE_PROJECT") or PROJECT_FILE
+    if "://" in loc:
+        return None
+    path = Path(loc).expanduser()
+    if path.is_dir():
+        path = path / PROJECT_FILE
+    return path.resolve()
+
+
+class LiteProject:
+    """A read-only view of a SQLite project (see the module's docstring)."""
+
+    def __init__(self, con: sqlite3.Connection) -> None:
+        self.con = con
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> LiteProject:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def documents(self) -> list[DocumentSummary]:
+        """:meth:`Project.documents <qualcode.store.project.Project.documents>`."""
+        con = self.con
+        docs = con.execute(
+            "SELECT pk, name, guid, lang, chars, source_format FROM documents "
+            "WHERE state IS NULL ORDER BY name"
+        ).fetchall()
+        turns = dict(con.execute("SELECT document_pk, count(*) FROM turns GROUP BY document_pk"))
+        sents = dict(
+            con.execute("SELECT document_pk, count(*) FROM sentences GROUP BY document_pk")
+        )
+        spans: dict[int, list[tuple[int, int]]] = {}
+        for d, s, e in con.execute(
+            "SELECT document_pk, start, \"end\" FROM codings WHERE status = 'accepted'"
+        ):
+            spans.setdefault(d, []).append((s, e))
+        cases = dict(
+            con.execute(
+                "SELECT case_sources.document_pk, cases.name FROM case_sources "
+                "JOIN cases ON cases.pk = case_sources.case_pk WHERE case_sources.speaker IS NULL"
+            )
+        )
+        return [
+            DocumentSummary(
+                name=name,
+                guid=guid,
+                lang=lang,
+                chars=chars,
+                turns=turns.get(pk, 0),
+                sentences=sents.get(pk, 0),
+                codings=len(spans.get(pk, ())),
+                coded_chars=union_length(spans.get(pk, ())),
+                source_format=fmt,
+                case=cases.get(pk),
+            )
+            for pk, name, guid, lang, chars, fmt in docs
+        ]
+
+    def codebook(self) -> Codebook:
+        """:meth:`Project.codebook <qualcode.store.base.ProjectBase.codebook>`."""
+        con = self.con
+        cur = con.execute("SELECT * FROM codes ORDER BY position, pk")
+        names = [d[0] for d in cur.description]
+        rows = [dict(zip(names, r, strict=True)) for r in cur]
+        id_by_pk = {r["pk"]: r["id"] for r in rows}
+        aliases: dict[int, list[str]] = {}
+        for alias, code_pk in con.execute("SELECT alias, code_pk FROM code_aliases ORDER BY alias"):
+            aliases.setdefault(code_pk, []).append(alias)
+        codes = [
+            convert.code_from_row(
+                r,
+                id_by_pk.get(r["parent_pk"]) if r["parent_pk"] is not None else None,
+                tuple(aliases.get(r["pk"], ())),
+            )
+            for r in rows
+        ]
+        meta_raw = self._setting("codebook_meta")
+        meta = json.loads(meta_raw) if meta_raw else {}
+        return Codebook(
+            codes=tuple(tree_order(codes)),
+            name=meta.get("name", ""),
+            description=meta.get("description", ""),
+            languages=tuple(meta.get("languages", ())),
+            relations=relations_from_data(meta.get("relations")),
+        )
+
+    def code_counts(self) -> dict[str, CodeCount]:
+        """:meth:`Project.code_counts <qualcode.store.project.Project.code_counts>`."""
+        return {
+            cid: CodeCount(cid, n, d)
+            for cid, n, d in self.con.execute(
+                "SELECT codes.id, count(codings.pk), count(DISTINCT codings.document_pk) "
+                "FROM codes LEFT OUTER JOIN codings ON codings.code_pk = codes.pk "
+                "AND codings.status = 'accepted' GROUP BY codes.id"
+            )
+        }
+
+    def codings(
+        self,
+        *,
+        doc: str | None = None,
+        code: str | None = None,
+        coder: str | None = None,
+        status: str | None = "accepted",
+    ) -> list[Coding]:
+        """:meth:`Project.codings <qualcode.store.project.Project.codings>` without
+        ``include_children``.
+
+        Raises:
+            NotFoundError: unknown document or code.
+        """
+        con = self.con
+        where: list[str] = []
+        params: list[object] = []
+        if doc is not None:
+            row = con.execute("SELECT pk FROM documents WHERE name = ?", (doc,)).fetchone()
+            if row is None:
+                raise NotFoundError(
+                    f"no document named {doc!r}", hint="'qualcode documents' lists them"
+                )
+            where.append("codings.document_pk = ?")
+            params.append(row[0])
+        if code is not None:
+            row = con.execute("SELECT pk FROM codes WHERE id = ?", (code,)).fetchone() or (
+                con.execute("SELECT code_pk FROM code_aliases WHERE alias = ?", (code,)).fetchone()
+            )
+            if row is None:
+                raise NotFoundError(
+                    f"unknown code {code!r}", hint="'qualcode codebook show' lists the codes"
+                )
+            where.append("codings.code_pk = ?")
+            params.append(row[0])
+        if coder is not None:
+            where.append("codings.coder = ?")
+            params.append(coder)
+        if status is not None:
+            where.append("codings.status = ?")
+            params.append(status)
+        cur = con.execute(
+            "SELECT codings.*, documents.name AS doc, codes.id AS code FROM codings "
+            "JOIN documents ON documents.pk = codings.document_pk "
+            "JOIN codes ON codes.pk = codings.code_pk"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + ' ORDER BY documents.name, codings.start, codings."end", codes.position, codings.pk',
+            params,
+        )
+        return convert.codings_from_result([d[0] for d in cur.description], cur.fetchall())
+
+    def _setting(self, key: str) -> str | None:
+        row = self.con.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+
+def open_lite(location: str | None, *, blind: bool = False) -> LiteProject | None:
+    """A :class:`LiteProject` on the SQLite project at ``location``, or ``None`` when
+    the ordinary path must answer (see the module's docstring)."""
+    if blind:
+        return None
+    path = project_file(location)
+    if path is None or not path.is_file():
+        return None
+    uri = "file:" + quote(str(path), safe="/")
+    try:
+        with open(path, "rb") as fh:
+            if fh.read(16) != b"SQLite format 3\x00":
+                return None
+        # first as it is on disk, taking no lock and creating no file (another
+        # application's WAL file keeps every byte, and gets no -wal or -shm beside it)
+        if _revision(uri + "?mode=ro&immutable=1") != schema_head():
+            return None
+        con = sqlite3.connect(uri + "?mode=ro", uri=True)
+    except (OSError, sqlite3.Error):
+        return None
+    try:
+        con.execute("PRAGMA trusted_schema=OFF")
+        if _revision_of(con) != schema_head():
+            con.close()
+            return None
+        lite = LiteProject(con)
+        blind_setting = lite._setting("team.blind")
+        if blind_setting is not None and json.loads(blind_setting):
+            con.close()
+            return None
+    except (sqlite3.Error, ValueError):
+        con.close()
+        return None
+    return lite
+
+
+def _revision_of(con: sqlite3.Connection) -> str | None:
+    tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "alembic_version" not in tables:
+        return None
+    row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+    return None if row is None else str(row[0])
+
+
+def _revision(uri: str) -> str | None:
+    """The schema revision of the file at ``uri`` (``None``: not a qualcode project)."""
+    con = sqlite3.connect(uri, uri=True)
+    try:
+        con.execute("PRAGMA trusted_schema=OFF")
+        return _revision_of(con)
+    finally:
+        con.close()
