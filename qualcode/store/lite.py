@@ -22,6 +22,7 @@ from qualcode.core.codebook import Codebook, relations_from_data, tree_order
 from qualcode.core.model import CodeCount, Coding, DocumentSummary
 from qualcode.core.spans import union_length
 from qualcode.errors import NotFoundError
+from qualcode.i18n import _
 from qualcode.store import convert
 
 PROJECT_FILE = "qualcode.db"
@@ -152,39 +153,37 @@ class LiteProject:
             NotFoundError: unknown document or code.
         """
         con = self.con
-        where: list[str] = []
-        params: list[object] = []
+        doc_pk: int | None = None
+        code_pk: int | None = None
         if doc is not None:
             row = con.execute("SELECT pk FROM documents WHERE name = ?", (doc,)).fetchone()
             if row is None:
                 raise NotFoundError(
-                    f"no document named {doc!r}", hint="'qualcode documents' lists them"
+                    _("no document named {name!r}").format(name=doc),
+                    hint=_("'qualcode documents' lists them"),
                 )
-            where.append("codings.document_pk = ?")
-            params.append(row[0])
+            doc_pk = row[0]
         if code is not None:
             row = con.execute("SELECT pk FROM codes WHERE id = ?", (code,)).fetchone() or (
                 con.execute("SELECT code_pk FROM code_aliases WHERE alias = ?", (code,)).fetchone()
             )
             if row is None:
                 raise NotFoundError(
-                    f"unknown code {code!r}", hint="'qualcode codebook show' lists the codes"
+                    _("unknown code {code!r}").format(code=code),
+                    hint=_("'qualcode codebook show' lists the codes"),
                 )
-            where.append("codings.code_pk = ?")
-            params.append(row[0])
-        if coder is not None:
-            where.append("codings.coder = ?")
-            params.append(coder)
-        if status is not None:
-            where.append("codings.status = ?")
-            params.append(status)
+            code_pk = row[0]
+        # one statement whatever the filters: a filter left out binds NULL
         cur = con.execute(
             "SELECT codings.*, documents.name AS doc, codes.id AS code FROM codings "
             "JOIN documents ON documents.pk = codings.document_pk "
-            "JOIN codes ON codes.pk = codings.code_pk"
-            + (" WHERE " + " AND ".join(where) if where else "")
-            + ' ORDER BY documents.name, codings.start, codings."end", codes.position, codings.pk',
-            params,
+            "JOIN codes ON codes.pk = codings.code_pk "
+            "WHERE (:doc IS NULL OR codings.document_pk = :doc) "
+            "AND (:code IS NULL OR codings.code_pk = :code) "
+            "AND (:coder IS NULL OR codings.coder = :coder) "
+            "AND (:status IS NULL OR codings.status = :status) "
+            'ORDER BY documents.name, codings.start, codings."end", codes.position, codings.pk',
+            {"doc": doc_pk, "code": code_pk, "coder": coder, "status": status},
         )
         return convert.codings_from_result([d[0] for d in cur.description], cur.fetchall())
 
