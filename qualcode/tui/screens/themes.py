@@ -160,6 +160,10 @@ class PassageList(OptionList):
 class ThemesScreen(Screen[Jump | None]):
     """Organise codes into themes while reading their passages."""
 
+    AUTO_FOCUS = "CodeList"
+    """The code list has the focus from the start (not the filter box first: each
+    change of focus restyles the panes)."""
+
     BINDINGS = [
         Binding(
             "P",
@@ -330,6 +334,8 @@ class ThemesScreen(Screen[Jump | None]):
         self._extracts: list[str] = []
         self._people: dict[str, int] = {}
         self.people_ready = False
+        self._counts = 0
+        """Counts of participants asked for (an older one's answer is dropped)."""
         self._laid_out = 0
         """The width the code lines were laid out for."""
         """Whether the participants per code are counted (a worker does it)."""
@@ -419,18 +425,23 @@ class ThemesScreen(Screen[Jump | None]):
         self._status()
         self._info()
         if recount or not self.people_ready:
-            # after the frame: the count would slow the first frame down otherwise
-            self.set_timer(PEOPLE_AFTER, self._count_people)
+            # after the frame is drawn: the count would slow the first frame down
+            # otherwise (a thread, but one that competes for the interpreter)
+            self._counts += 1
+            count = self._counts
+            self.call_after_refresh(self.set_timer, PEOPLE_AFTER, lambda: self._count_people(count))
 
     @work(thread=True, exclusive=True, group="themes-people", exit_on_error=False)
-    def _count_people(self) -> None:
+    def _count_people(self, count: int) -> None:
         from qualcode.services.themes import overview
 
         lines = overview(self.project, lang=self.label_lang).codes
         people = {line.id: line.usage.participants for line in lines}
-        self.app.call_from_thread(self._people_counted, people)
+        self.app.call_from_thread(self._people_counted, people, count)
 
-    def _people_counted(self, people: dict[str, int]) -> None:
+    def _people_counted(self, people: dict[str, int], count: int) -> None:
+        if count != self._counts:
+            return  # an older count (the screen was filled again since)
         self._people = people
         self._rows = {
             cid: (n, docs, people.get(cid, 0)) for cid, (n, docs, _p) in self._rows.items()
@@ -718,7 +729,7 @@ class ThemesScreen(Screen[Jump | None]):
         at = ids.index(keep) if keep in ids else 0
         # the passages that fill the pane now, the rest after the frame is drawn (laying
         # out a hundred wrapped passages nobody sees yet would hold the frame up)
-        first = max(self.app.size.height // 2 + 1, at + 1)
+        first = at + self._screenful(shown[at:])
         self._passages = self._passages_of(shown[:first])
         docs = {c.doc for c in codings}
         pane.border_title = title
@@ -736,6 +747,20 @@ class ThemesScreen(Screen[Jump | None]):
             self.call_after_refresh(self._highlight_passage, at)
         if len(shown) > first:
             self.call_after_refresh(self._more_passages, self._fills, shown[first:], place, code_id)
+
+    def _screenful(self, codings: Sequence[Coding]) -> int:
+        """How many of ``codings`` surely fill the passages pane: each passage takes
+        its header line and at least the lines its quote needs at the pane's widest
+        (before the first layout: its share of the screen)."""
+        listing = self.query_one(PassageList)
+        width = self.app.size.width if self.narrow else self.app.size.width * 3 // 8 + 1
+        wide = max(listing.size.width or width - 5, 1)
+        rows = listing.size.height or self.app.size.height
+        for n, c in enumerate(codings, 1):
+            rows -= 1 + -(-(len(one_line(c.quote)) + 2) // wide)
+            if rows <= 0:
+                return n
+        return len(codings)
 
     def _passage_options(
         self, passages: Sequence[Passage], place: dict[str, int], code_id: str | None
@@ -1443,31 +1468,9 @@ class ThemesScreen(Screen[Jump | None]):
         self._history("redo")
 
     def _history(self, which: str) -> None:
-        from qualcode import services
-        from qualcode.errors import ConflictError
+        from qualcode.tui.history import undo_or_redo
 
-        run = services.undo if which == "undo" else services.redo
-        try:
-            step = run(self.project)
-        except ConflictError:
-            what = services.describe_pending(self.project, which, self.label_lang)
-            message = (
-                _("cannot undo {what}: it was changed since by a later action")
-                if which == "undo"
-                else _("cannot redo {what}: it was changed since by a later action")
-            )
-            self.notify(message.format(what=what), severity="error", timeout=8)
-            return
-        except QualcodeError as exc:
-            self.notify(str(exc), severity="error", timeout=8)
-            return
-        if step is None:
-            from qualcode.services.history import nothing_left
-
-            self.notify(nothing_left(self.project, which), severity="warning", timeout=5)
-            return
-        self.reload()
-        self.notify(services.describe(self.project, step, self.label_lang), timeout=4)
+        undo_or_redo(self, self.project, which, self.label_lang, self.reload)
 
     # ------------------------------------------------------------------ leaving
 
