@@ -7,8 +7,7 @@ import pytest
 
 from qualcode.core.model import Coding
 from qualcode.core.search import one_line
-from qualcode.store import Project
-from qualcode.store import retrieval
+from qualcode.store import Project, retrieval
 
 
 @pytest.fixture
@@ -49,9 +48,10 @@ def test_contexts_match_the_text_around_each_coding_in_the_order_asked(
     assert mine == view
     # the first sentence of a document: only the text before it in the document
     first = min(codings, key=lambda c: c.start)
-    assert demo.contexts([first])[0].left == one_line(
-        demo.document(first.doc).text[: first.start]
-    )[-60:]
+    assert (
+        demo.contexts([first])[0].left
+        == one_line(demo.document(first.doc).text[: first.start])[-60:]
+    )
 
 
 def test_a_coding_gone_meanwhile_gets_no_context(coded: Project) -> None:
