@@ -90,13 +90,3 @@ class RetrievalMixin(ProjectBase):
             left, right = found.get(c.guid, ("", ""))
             out.append(Passage(c, one_line(left)[-width:], one_line(right)[:width]))
         return out
-
-    def document_text(self, name: str) -> str:
-        """The normalized text of one document.
-
-        Raises:
-            NotFoundError: no such document.
-        """
-        with self._read() as conn:
-            pk = self._doc(conn, name)[0]
-            return str(conn.execute(select(T_DOCS.c.text).where(T_DOCS.c.pk == pk)).scalar_one())
