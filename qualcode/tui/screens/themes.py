@@ -433,10 +433,9 @@ class ThemesScreen(Screen[Jump | None]):
 
     @work(thread=True, exclusive=True, group="themes-people", exit_on_error=False)
     def _count_people(self, count: int) -> None:
-        from qualcode.services.themes import overview
+        from qualcode.services.themes import code_participants
 
-        lines = overview(self.project, lang=self.label_lang).codes
-        people = {line.id: line.usage.participants for line in lines}
+        people = code_participants(self.project)
         self.app.call_from_thread(self._people_counted, people, count)
 
     def _people_counted(self, people: dict[str, int], count: int) -> None:
