@@ -327,6 +327,7 @@ _._search  # unused method (qualcode/tui/screens/text_analysis.py:143)
 _._tab_changed  # unused method (qualcode/tui/screens/text_analysis.py:190)
 
 # Textual reads this class/widget attribute
+AUTO_FOCUS  # unused variable (qualcode/tui/screens/themes.py:163)
 CSS_PATH  # unused variable (qualcode/tui/app.py:48)
 TITLE  # unused variable (qualcode/tui/app.py:49)
 _.border_title  # unused attribute (qualcode/tui/screens/adjudicate.py:115)
@@ -511,3 +512,6 @@ subthemes  # unused variable (qualcode/services/themes.py:82)
 
 # module __getattr__ (PEP 562): the lazy Project of qualcode/store/__init__.py
 __getattr__  # unused function (qualcode/store/__init__.py)
+
+# Textual's Visual API (a Visual's height, asked by the compositor)
+_.get_height  # unused method (qualcode/tui/screens/themes.py:100)

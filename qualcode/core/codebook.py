@@ -282,6 +282,11 @@ class Codebook:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", {c.id: c for c in self.codes})
+        position: dict[str, int] = {}
+        for i, c in enumerate(self.codes):
+            position.setdefault(c.id, i)
+        # a code's place for its palette colour, without a scan per lookup
+        object.__setattr__(self, "_position", position)
         aliases: dict[str, str] = {}
         for c in self.codes:
             for a in c.aliases:
@@ -348,7 +353,7 @@ class Codebook:
         code = self[code_id]
         if code.color:
             return normalize_color(code.color)
-        index = self.codes.index(code)
+        index: int = self._position[code.id]  # type: ignore[attr-defined]
         return PALETTE[index % len(PALETTE)]
 
     def by_key(self) -> dict[str, Code]:

@@ -143,6 +143,14 @@ def overview(project: Project, *, lang: str | None = None) -> Overview:
     )
 
 
+def code_participants(project: Project) -> dict[str, int]:
+    """Participants per code id (every code; the numbers :func:`overview` gives),
+    without counting the themes: what the themes screen's code list shows."""
+    codebook = project.codebook()
+    usage = code_usage(codebook, _segments(project), project.has_cases())
+    return {code_id: u.participants for code_id, u in usage.items()}
+
+
 def filter_codes(lines: Sequence[CodeLine], query: str) -> list[CodeLine]:
     """The codes whose id or label holds every word of ``query`` (case-insensitive),
     as the themes screen filters while one types."""

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from qualcode.core.model import Coding
 from qualcode.core.search import one_line
-from qualcode.store.base import T_DOCS, ProjectBase
+from qualcode.store.base import T_CODINGS, T_DOCS, ProjectBase
+
+CONTEXT_BATCH = 400
+"""Codings whose context one query reads (below every backend's parameter limit)."""
 
 
 @dataclass(frozen=True)
@@ -59,12 +63,30 @@ class RetrievalMixin(ProjectBase):
                 out.append(Passage(c, one_line(left)[-width:], one_line(right)[:width]))
         return out
 
-    def document_text(self, name: str) -> str:
-        """The normalized text of one document.
-
-        Raises:
-            NotFoundError: no such document.
-        """
+    def contexts(self, codings: Sequence[Coding], *, width: int = 60) -> list[Passage]:
+        """``codings`` (in their order) with ``width`` characters of context either
+        side, as :meth:`passages` gives them, read in one query per few hundred
+        codings (no document's whole text is read). A coding gone from the project
+        meanwhile gets no context."""
+        wanted = list(codings)
+        found: dict[str, tuple[str, str]] = {}
+        lo = case((T_CODINGS.c.start > width * 2, T_CODINGS.c.start - width * 2), else_=0)
         with self._read() as conn:
-            pk = self._doc(conn, name)[0]
-            return str(conn.execute(select(T_DOCS.c.text).where(T_DOCS.c.pk == pk)).scalar_one())
+            for at in range(0, len(wanted), CONTEXT_BATCH):
+                guids = {c.guid for c in wanted[at : at + CONTEXT_BATCH]}
+                rows = conn.execute(
+                    select(
+                        T_CODINGS.c.guid,
+                        func.substr(T_DOCS.c.text, lo + 1, T_CODINGS.c.start - lo),
+                        func.substr(T_DOCS.c.text, T_CODINGS.c.end + 1, width * 2),
+                    )
+                    .select_from(T_CODINGS.join(T_DOCS, T_DOCS.c.pk == T_CODINGS.c.document_pk))
+                    .where(T_CODINGS.c.guid.in_(guids))
+                )
+                for guid, left, right in rows:
+                    found[guid] = (left or "", right or "")
+        out: list[Passage] = []
+        for c in wanted:
+            left, right = found.get(c.guid, ("", ""))
+            out.append(Passage(c, one_line(left)[-width:], one_line(right)[:width]))
+        return out

@@ -204,6 +204,9 @@ def test_overview_counts_exact(matrix_project: Project) -> None:
     assert codes["facilities.room"] == ("Room", Usage(1, 1, 1), ())
     assert view.no_theme == ("time", "facilities", "facilities.room")
     assert [c.id for c in svc.filter_codes(view.codes, "ro")] == ["facilities.room"]
+    # the themes screen's participants per code: the overview's, for every code
+    assert svc.code_participants(p) == {c.id: c.usage.participants for c in view.codes}
+    assert svc.code_participants(p)["cost"] == 2
     assert [s.quote for s in svc.theme_passages(p, "waiting")] == [
         "Berapa lama antre?",
         "Dua jam antre.",

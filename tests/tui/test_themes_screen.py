@@ -305,3 +305,57 @@ async def test_reached_from_the_palette_and_its_actions_in_it(
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "Make a new theme of the marked codes (asks its name)" in titles
         assert "Review the highlighted theme: passages, documents, participants, gaps" in titles
+
+
+async def test_many_passages_fill_the_pane_first_and_the_rest_follows(
+    make_app: Callable[..., QualcodeApp], demo_dir: Path
+) -> None:
+    """A code with more passages than the pane shows: the first frame holds those
+    that fill the pane, the rest (up to the 150 listed) follow after it; a rest still
+    due when the pane shows another code's passages is dropped."""
+    from qualcode.tui.screens.themes import PASSAGES_MAX, Focus
+
+    project = open_project(str(demo_dir))
+    try:
+        for name in project.document_names():
+            doc = project.document(name)
+            for s in doc.sentences[:30]:
+                project.apply_coding(name, "cost", s.start, s.end)
+        doc = project.document(project.document_names()[0])
+        for s in doc.sentences[:2]:
+            project.apply_coding(doc.name, "procedure.not_sop", s.start, s.end)
+        total = len(project.codings(code="cost"))
+        assert total > PASSAGES_MAX
+        cost = [c.guid for c in project.codings(code="cost")][:PASSAGES_MAX]
+        not_sop = [c.guid for c in project.codings(code="procedure.not_sop")]
+    finally:
+        project.close()
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await press(pilot, "E")
+        screen = app.screen
+        assert isinstance(screen, ThemesScreen)
+        passages = screen.query_one(PassageList)
+        highlight_code(screen, "cost")
+        screen._show_passages(Focus("code", "cost"))
+        # before the frame: the passages that fill the pane, no more
+        first = passages.option_count
+        assert 0 < first < 30
+        assert passages.highlighted == 0
+        await wait_for(pilot, lambda: passages.option_count == PASSAGES_MAX, "the rest")
+        assert [passages.get_option_at_index(i).id for i in range(PASSAGES_MAX)] == cost
+        assert passages.highlighted == 0
+        pane = screen.query_one("#themes-passages-pane")
+        assert str(pane.border_subtitle).startswith(f"{total} passages in ")
+        # another code before the rest came: its passages only
+        screen.shown_for = None
+        screen._show_passages(Focus("code", "cost"))
+        screen._show_passages(Focus("code", "procedure.not_sop"))
+        # a callback after the frame runs after those asked for before it
+        probed: list[bool] = []
+        screen.call_after_refresh(probed.append, True)
+        await wait_for(pilot, lambda: bool(probed), "the frame after")
+        assert [passages.get_option_at_index(i).id for i in range(passages.option_count)] == (
+            not_sop
+        )

@@ -47,11 +47,9 @@ from qualcode.core.search import one_line
 from qualcode.core.spans import union_length
 from qualcode.core.units import UNITS
 from qualcode.errors import (
-    ConflictError,
     InputError,
     ProjectGoneError,
     QualcodeError,
-    StepRefused,
 )
 from qualcode.i18n import N_, _, plural
 from qualcode.store import Project
@@ -1013,37 +1011,11 @@ class CodingScreen(Screen[None]):
         self._history("redo")
 
     def _history(self, which: str) -> None:
-        from qualcode import services
+        from qualcode.tui.history import undo_or_redo
 
-        run = services.undo if which == "undo" else services.redo
-        try:
-            step = run(self.project)
-        except StepRefused as exc:
-            self.notify(str(exc), severity="error", timeout=10)
-            return
-        except ConflictError as exc:
-            what = services.describe_pending(self.project, which, self.label_lang)
-            message = (
-                _("cannot undo {what}: it was changed since by a later action")
-                if which == "undo"
-                else _("cannot redo {what}: it was changed since by a later action")
-            )
-            self.notify(
-                message.format(what=what) + (f" ({exc.problem.hint})" if exc.problem.hint else ""),
-                severity="error",
-                timeout=8,
-            )
-            return
-        except QualcodeError as exc:
-            self.notify(str(exc), severity="error", timeout=8)
-            return
-        if step is None:
-            from qualcode.services.history import nothing_left
-
-            self.notify(nothing_left(self.project, which), severity="warning", timeout=5)
-            return
-        self.reload(keep_selection=True)
-        self.notify(services.describe(self.project, step, self.label_lang), timeout=4)
+        undo_or_redo(
+            self, self.project, which, self.label_lang, lambda: self.reload(keep_selection=True)
+        )
 
     # ------------------------------------------------------------------ memos
 

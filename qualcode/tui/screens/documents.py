@@ -13,13 +13,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from qualcode.core.code_match import fold, words
 from qualcode.core.model import DocumentSummary
 from qualcode.i18n import N_, _, plural
+from qualcode.tui.screens.filtered import FilteredList
 from qualcode.tui.widgets.document_list import progress
 
 
@@ -29,7 +29,7 @@ def matches(name: str, query: str) -> bool:
     return all(w in folded for w in words(query))
 
 
-class DocumentSwitcher(ModalScreen[str | None]):
+class DocumentSwitcher(FilteredList):
     """Pick a document; dismisses with its name, or ``None`` on escape."""
 
     BINDINGS = [
@@ -70,10 +70,6 @@ class DocumentSwitcher(ModalScreen[str | None]):
             yield OptionList(id="switcher-list")
             yield Static("", id="switcher-hint")
 
-    def on_mount(self) -> None:
-        self._fill("")
-        self.query_one(Input).focus()
-
     def _fill(self, query: str) -> None:
         options = self.query_one(OptionList)
         options.clear_options()
@@ -100,23 +96,3 @@ class DocumentSwitcher(ModalScreen[str | None]):
         self.query_one("#switcher-hint", Static).update(
             _("{shown} · enter open · esc back").format(shown=shown)
         )
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        self._fill(event.value)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        options = self.query_one(OptionList)
-        if options.highlighted is not None:
-            self.dismiss(options.get_option_at_index(options.highlighted).id)
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
-
-    def action_cursor_down(self) -> None:
-        self.query_one(OptionList).action_cursor_down()
-
-    def action_cursor_up(self) -> None:
-        self.query_one(OptionList).action_cursor_up()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

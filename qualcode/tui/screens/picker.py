@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 from qualcode.core.code_match import CodeIndex
 from qualcode.core.codebook import Code, Codebook
 from qualcode.i18n import N_, _
+from qualcode.tui.screens.filtered import FilteredList
 
 __all__ = ["ChoiceModal", "CodeIndex", "CodePicker", "NodePicker", "rank_codes"]
 
@@ -37,7 +38,7 @@ def rank_codes(
     return index.rank(query, recent, limit)
 
 
-class CodePicker(ModalScreen[str | None]):
+class CodePicker(FilteredList):
     """Pick a code; dismisses with its id, or ``None`` on escape."""
 
     BINDINGS = [
@@ -80,10 +81,6 @@ class CodePicker(ModalScreen[str | None]):
             with Horizontal(id="picker-body"):
                 yield OptionList(id="picker-list")
                 yield Static("", id="picker-definition")
-
-    def on_mount(self) -> None:
-        self._fill("")
-        self.query_one(Input).focus()
 
     def _fill(self, query: str) -> None:
         options = self.query_one(OptionList)
@@ -134,28 +131,8 @@ class CodePicker(ModalScreen[str | None]):
             text.append(code.exclusion + "\n")
         panel.update(text)
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        self._fill(event.value)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        options = self.query_one(OptionList)
-        if options.highlighted is not None:
-            self.dismiss(options.get_option_at_index(options.highlighted).id)
-
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         self._show_definition()
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
-
-    def action_cursor_down(self) -> None:
-        self.query_one(OptionList).action_cursor_down()
-
-    def action_cursor_up(self) -> None:
-        self.query_one(OptionList).action_cursor_up()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class ChoiceModal(ModalScreen[str | None]):
@@ -197,7 +174,7 @@ def _folded_words(text: str) -> list[str]:
     return words(fold(text))
 
 
-class NodePicker(ModalScreen[str | None]):
+class NodePicker(FilteredList):
     """Pick a code, a theme or a document by typing a few words (codes are matched
     as the code picker matches them; themes and documents by the words of their names,
     in any order, inside longer words). Dismisses with ``"kind:key"`` or ``None``."""
@@ -235,10 +212,6 @@ class NodePicker(ModalScreen[str | None]):
             yield Input(placeholder="words of a theme, code or document name", id="picker-input")
             yield OptionList(id="picker-list")
 
-    def on_mount(self) -> None:
-        self._fill("")
-        self.query_one(Input).focus()
-
     def _fill(self, query: str) -> None:
         options = self.query_one(OptionList)
         options.clear_options()
@@ -260,23 +233,3 @@ class NodePicker(ModalScreen[str | None]):
             options.add_option(Option(label, id=f"code:{code.id}"))
         if options.option_count:
             options.highlighted = 0
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        self._fill(event.value)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        options = self.query_one(OptionList)
-        if options.highlighted is not None:
-            self.dismiss(options.get_option_at_index(options.highlighted).id)
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
-
-    def action_cursor_down(self) -> None:
-        self.query_one(OptionList).action_cursor_down()
-
-    def action_cursor_up(self) -> None:
-        self.query_one(OptionList).action_cursor_up()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -27,7 +27,12 @@ from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
+from textual.css.styles import RulesMap
 from textual.screen import Screen
+from textual.strip import Strip
+from textual.style import Style
+from textual.visual import RenderOptions, Visual
 from textual.widgets import Footer, Input, OptionList, Static, Tree
 from textual.widgets.option_list import Option
 from textual.widgets.tree import TreeNode
@@ -63,6 +68,37 @@ but one that competes for the interpreter with drawing)."""
 STATUS_MARK = {"candidate": "○", "reviewed": "◐", "final": "●", "discarded": "✗"}
 """A theme's status at a glance (the words are in the box under the tree)."""
 STATUS_STYLE = {"candidate": "", "reviewed": "cyan", "final": "green", "discarded": "red dim"}
+
+
+class OneLine(Visual):
+    """A code line of the list: laid out as one line without wrapping it first, and
+    turned into Textual's content only when it is drawn (the list then measures 200
+    codes without rendering them, and draws the rows in view)."""
+
+    def __init__(self, text: Text) -> None:
+        self.text = text
+        self._content: Content | None = None
+
+    def __str__(self) -> str:
+        return self.text.plain
+
+    @property
+    def content(self) -> Content:
+        """The line as Textual content (made on first use)."""
+        if self._content is None:
+            self._content = Content.from_rich_text(self.text)
+        return self._content
+
+    def render_strips(
+        self, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
+        return self.content.render_strips(width, height, style, options)
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return self.content.get_optimal_width(rules, container_width)
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return 1
 
 
 @dataclass(frozen=True)
@@ -123,6 +159,10 @@ class PassageList(OptionList):
 
 class ThemesScreen(Screen[Jump | None]):
     """Organise codes into themes while reading their passages."""
+
+    AUTO_FOCUS = "CodeList"
+    """The code list has the focus from the start (not the filter box first: each
+    change of focus restyles the panes)."""
 
     BINDINGS = [
         Binding(
@@ -288,12 +328,14 @@ class ThemesScreen(Screen[Jump | None]):
         self._index: CodeIndex | None = None
         self._rows: dict[str, tuple[int, int, int]] = {}
         """Code id -> (passages, documents, participants)."""
-        self._texts: dict[str, str] = {}
-        """Document texts read for passages' context (read once per screen)."""
         self._passages: list[Passage] = []
+        self._fills = 0
+        """How often the passages pane was filled (a late rest of older passages is dropped)."""
         self._extracts: list[str] = []
         self._people: dict[str, int] = {}
         self.people_ready = False
+        self._counts = 0
+        """Counts of participants asked for (an older one's answer is dropped)."""
         self._laid_out = 0
         """The width the code lines were laid out for."""
         """Whether the participants per code are counted (a worker does it)."""
@@ -383,18 +425,22 @@ class ThemesScreen(Screen[Jump | None]):
         self._status()
         self._info()
         if recount or not self.people_ready:
-            # after the frame: the count would slow the first frame down otherwise
-            self.set_timer(PEOPLE_AFTER, self._count_people)
+            # after the frame is drawn: the count would slow the first frame down
+            # otherwise (a thread, but one that competes for the interpreter)
+            self._counts += 1
+            count = self._counts
+            self.call_after_refresh(self.set_timer, PEOPLE_AFTER, lambda: self._count_people(count))
 
     @work(thread=True, exclusive=True, group="themes-people", exit_on_error=False)
-    def _count_people(self) -> None:
-        from qualcode.services.themes import overview
+    def _count_people(self, count: int) -> None:
+        from qualcode.services.themes import code_participants
 
-        lines = overview(self.project, lang=self.label_lang).codes
-        people = {line.id: line.usage.participants for line in lines}
-        self.app.call_from_thread(self._people_counted, people)
+        people = code_participants(self.project)
+        self.app.call_from_thread(self._people_counted, people, count)
 
-    def _people_counted(self, people: dict[str, int]) -> None:
+    def _people_counted(self, people: dict[str, int], count: int) -> None:
+        if count != self._counts:
+            return  # an older count (the screen was filled again since)
         self._people = people
         self._rows = {
             cid: (n, docs, people.get(cid, 0)) for cid, (n, docs, _p) in self._rows.items()
@@ -409,7 +455,8 @@ class ThemesScreen(Screen[Jump | None]):
         return {c.id for c in self.codebook} - set(codes_in_no_theme(self.codebook, self.themes))
 
     def _status(self) -> None:
-        none = [c.id for c in self.codebook if c.id not in self._in_theme()]
+        held = self._in_theme()
+        none = [c.id for c in self.codebook if c.id not in held]
         parts = [
             plural(len(self.themes), "{n} theme", "{n} themes"),
             plural(len(self.codebook), "{n} code", "{n} codes"),
@@ -489,7 +536,7 @@ class ThemesScreen(Screen[Jump | None]):
             if not ids:
                 continue
             options.append(Option(Text(title, style="bold"), disabled=True))
-            options.extend(Option(self._code_line(cid, width), id=cid) for cid in ids)
+            options.extend(Option(OneLine(self._code_line(cid, width)), id=cid) for cid in ids)
         self.codes_shown = len(shown)
         codes.clear_options()
         codes.add_options(options)
@@ -622,26 +669,16 @@ class ThemesScreen(Screen[Jump | None]):
 
     # ------------------------------------------------------------------ the passages
 
-    def _text_of(self, doc: str) -> str:
-        if doc not in self._texts:
-            self._texts[doc] = self.project.document_text(doc)
-        return self._texts[doc]
-
     def _passages_of(self, codings: Sequence[Coding]) -> list[Passage]:
-        """The codings with their context (document texts read once)."""
-        out = []
-        for c in codings:
-            text = self._text_of(c.doc)
-            left = one_line(text[max(0, c.start - CONTEXT * 2) : c.start])[-CONTEXT:]
-            right = one_line(text[c.end : c.end + CONTEXT * 2])[:CONTEXT]
-            out.append(Passage(c, left, right))
-        return out
+        """The codings with their context (one query, not the documents' whole texts)."""
+        return self.project.contexts(codings, width=CONTEXT)
 
     def _show_passages(self, focus: Focus | None, *, force: bool = False) -> None:
         """The passages of ``focus`` (a code or a theme) in the passages pane; a
         theme's key extracts come first, marked ★ with their place."""
         if focus is None or focus.kind == "passage":
             if force and focus is None:
+                self._fills += 1
                 self.query_one(PassageList).clear_options()
                 self.shown_for = None
             return
@@ -650,6 +687,7 @@ class ThemesScreen(Screen[Jump | None]):
         listing = self.query_one(PassageList)
         keep = listing.highlighted_option.id if listing.highlighted_option is not None else None
         self.shown_for = focus
+        self._fills += 1
         pane = self.query_one("#themes-passages-pane")
         extracts: list[str] = []
         code_id: str | None = None
@@ -685,14 +723,48 @@ class ThemesScreen(Screen[Jump | None]):
         self._extracts = extracts
         place = {g: i for i, g in enumerate(extracts)}
         codings = sorted(codings, key=lambda c: (place.get(c.guid, len(place)),))
-        self._passages = self._passages_of(codings[:PASSAGES_MAX])
+        shown = codings[:PASSAGES_MAX]
+        ids = [c.guid for c in shown]
+        at = ids.index(keep) if keep in ids else 0
+        # the passages that fill the pane now, the rest after the frame is drawn (laying
+        # out a hundred wrapped passages nobody sees yet would hold the frame up)
+        first = at + self._screenful(shown[at:])
+        self._passages = self._passages_of(shown[:first])
         docs = {c.doc for c in codings}
         pane.border_title = title
         pane.border_subtitle = "{passages} in {documents}".format(
             passages=plural(len(codings), "{n} passage", "{n} passages"),
             documents=plural(len(docs), "{n} document", "{n} documents"),
         )
-        options = [
+        options = self._passage_options(self._passages, place, code_id)
+        listing.clear_options()
+        listing.add_options(options)
+        if options:
+            listing.highlighted = at
+            # the list settles its new options after this frame (which may take the
+            # highlight away): the passage read stays highlighted
+            self.call_after_refresh(self._highlight_passage, at)
+        if len(shown) > first:
+            self.call_after_refresh(self._more_passages, self._fills, shown[first:], place, code_id)
+
+    def _screenful(self, codings: Sequence[Coding]) -> int:
+        """How many of ``codings`` surely fill the passages pane: each passage takes
+        its header line and at least the lines its quote needs at the pane's widest
+        (before the first layout: its share of the screen)."""
+        listing = self.query_one(PassageList)
+        width = self.app.size.width if self.narrow else self.app.size.width * 3 // 8 + 1
+        wide = max(listing.size.width or width - 5, 1)
+        rows = listing.size.height or self.app.size.height
+        for n, c in enumerate(codings, 1):
+            rows -= 1 + -(-(len(one_line(c.quote)) + 2) // wide)
+            if rows <= 0:
+                return n
+        return len(codings)
+
+    def _passage_options(
+        self, passages: Sequence[Passage], place: dict[str, int], code_id: str | None
+    ) -> list[Option]:
+        return [
             Option(
                 passage_prompt(
                     p,
@@ -703,17 +775,19 @@ class ThemesScreen(Screen[Jump | None]):
                 ),
                 id=p.coding.guid,
             )
-            for p in self._passages
+            for p in passages
         ]
-        listing.clear_options()
-        listing.add_options(options)
-        if options:
-            ids = [o.id for o in options]
-            at = ids.index(keep) if keep in ids else 0
-            listing.highlighted = at
-            # the list settles its new options after this frame (which may take the
-            # highlight away): the passage read stays highlighted
-            self.call_after_refresh(self._highlight_passage, at)
+
+    def _more_passages(
+        self, fill: int, codings: Sequence[Coding], place: dict[str, int], code_id: str | None
+    ) -> None:
+        """The rest of the passages, after the first frame (unless the pane shows
+        others by now)."""
+        if fill != self._fills:
+            return
+        more = self._passages_of(codings)
+        self._passages += more
+        self.query_one(PassageList).add_options(self._passage_options(more, place, code_id))
 
     def _highlight_passage(self, at: int) -> None:
         listing = self.query_one(PassageList)
@@ -812,7 +886,7 @@ class ThemesScreen(Screen[Jump | None]):
             self.marked.append(option.id)
         assert codes.highlighted is not None
         codes.replace_option_prompt_at_index(
-            codes.highlighted, self._code_line(option.id, self._code_width())
+            codes.highlighted, OneLine(self._code_line(option.id, self._code_width()))
         )
         codes.action_cursor_down()
         self._status()
@@ -1393,31 +1467,9 @@ class ThemesScreen(Screen[Jump | None]):
         self._history("redo")
 
     def _history(self, which: str) -> None:
-        from qualcode import services
-        from qualcode.errors import ConflictError
+        from qualcode.tui.history import undo_or_redo
 
-        run = services.undo if which == "undo" else services.redo
-        try:
-            step = run(self.project)
-        except ConflictError:
-            what = services.describe_pending(self.project, which, self.label_lang)
-            message = (
-                _("cannot undo {what}: it was changed since by a later action")
-                if which == "undo"
-                else _("cannot redo {what}: it was changed since by a later action")
-            )
-            self.notify(message.format(what=what), severity="error", timeout=8)
-            return
-        except QualcodeError as exc:
-            self.notify(str(exc), severity="error", timeout=8)
-            return
-        if step is None:
-            from qualcode.services.history import nothing_left
-
-            self.notify(nothing_left(self.project, which), severity="warning", timeout=5)
-            return
-        self.reload()
-        self.notify(services.describe(self.project, step, self.label_lang), timeout=4)
+        undo_or_redo(self, self.project, which, self.label_lang, self.reload)
 
     # ------------------------------------------------------------------ leaving
 
