@@ -65,6 +65,7 @@ from qualcode.services.projects import (
     shipped_codebooks,
     start_project,
 )
+from qualcode.services.bundle import BundleSummary, export_bundle
 from qualcode.services.refi_export import (
     ExportSummary,
     export_qdc,
@@ -133,6 +134,8 @@ __all__ = [
     "evaluate_rules",
     "expand_codes",
     "explain",
+    "BundleSummary",
+    "export_bundle",
     "export_codebook",
     "export_frequency",
     "EXPORT_KINDS",
