@@ -9,6 +9,7 @@ supervisor can query with ``sqlite3`` and no setup.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 import sqlite3
@@ -26,14 +27,33 @@ from qualcode.exporters.csvsafe import safe_rows
 
 def to_csv(book: Workbook, path: Path) -> None:
     """The first sheet, UTF-8 with a BOM and CRLF line ends (as Excel writes them)."""
-    sheet = book.sheets[0]
+    header, lines = csv_lines(book.sheets[0])
+    write_csv_text(path, header + "".join(lines))
+
+
+def csv_lines(sheet: Sheet) -> tuple[str, list[str]]:
+    """The sheet as CSV text, rendered once: the header line and each row's line(s)
+    (a quoted cell may hold line breaks), every cell spreadsheet-safe. A file holding
+    some of the rows joins the header and those rows' text."""
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf)
+    rows = safe_rows(
+        [sheet.columns, *(["" if v is None else v for v in row] for row in sheet.rows)]
+    )
+    sizes = [writer.writerow(row) for row in rows]
+    text = buf.getvalue()
+    lines: list[str] = []
+    at = sizes[0]
+    for size in sizes[1:]:
+        lines.append(text[at : at + size])
+        at += size
+    return text[: sizes[0]], lines
+
+
+def write_csv_text(path: Path, text: str) -> None:
+    """Write CSV text from :func:`csv_lines` as a CSV file (UTF-8 with a BOM)."""
     with atomic_text(path, encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerows(
-            safe_rows(
-                [sheet.columns, *(["" if v is None else v for v in row] for row in sheet.rows)]
-            )
-        )
+        fh.write(text)
 
 
 # ---------------------------------------------------------------------- Markdown
@@ -147,6 +167,8 @@ _HTML_STYLE = (
 
 
 def _html_cell(value: Cell, kind: str) -> str:
+    if type(value) is str:  # most cells: test it first
+        return "<td>" + escape(value.replace("\r", ""), quote=False) + "</td>"
     if value is None:
         return "<td></td>"
     if kind == "share" and isinstance(value, int | float):

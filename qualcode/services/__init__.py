@@ -21,6 +21,7 @@ from qualcode.services.autocode import (
     match_documents,
 )
 from qualcode.services.backups import auto_backup
+from qualcode.services.bundle import BundleSummary, export_bundle
 from qualcode.services.cases import AttributeReport, import_attributes
 from qualcode.services.codebook import export_codebook, load_codebook, sync_codebook, write_back
 from qualcode.services.codebook_merge import (
@@ -65,7 +66,6 @@ from qualcode.services.projects import (
     shipped_codebooks,
     start_project,
 )
-from qualcode.services.bundle import BundleSummary, export_bundle
 from qualcode.services.refi_export import (
     ExportSummary,
     export_qdc,

@@ -16,7 +16,6 @@ written atomically, as every export is.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +26,6 @@ from qualcode.errors import InputError
 
 if TYPE_CHECKING:
     from qualcode.core.matrices import Segment
-    from qualcode.core.tables import Workbook
     from qualcode.store import Project
 
 CODEBOOK_FILES = ("codebook.qdc", "codebook.csv", "codebook.xlsx")
@@ -84,14 +82,15 @@ def code_file_names(code_ids: list[str]) -> dict[str, str]:
     return out
 
 
-def _by_code(segments: list[Segment], code_ids: list[str]) -> dict[str, list[Segment]]:
-    """Each code's codings: those of the code and of its sub-codes, in text order."""
+def _rows_by_code(segments: list[Segment], code_ids: list[str]) -> dict[str, list[int]]:
+    """Each code's rows (indexes into ``segments``): the codings of the code and of
+    its sub-codes, in text order."""
     wanted = set(code_ids)
-    groups: dict[str, list[Segment]] = {cid: [] for cid in code_ids}
-    for s in segments:
+    groups: dict[str, list[int]] = {cid: [] for cid in code_ids}
+    for i, s in enumerate(segments):
         for cid in dict.fromkeys(s.path or (s.code,)):
             if cid in wanted:
-                groups[cid].append(s)
+                groups[cid].append(i)
     return groups
 
 
@@ -120,6 +119,7 @@ def export_bundle(
     from qualcode.clock import new_guid
     from qualcode.core import tables
     from qualcode.exporters import sheets as render
+    from qualcode.exporters.base import batched_writes
     from qualcode.exporters.xlsx import to_xlsx
     from qualcode.services.refi_export import export_qdc
     from qualcode.services.reports import names_from
@@ -127,7 +127,8 @@ def export_bundle(
     filters = filters or Filters()
     names = names_from(pseudonyms)
     _prepare(folder)
-    langs = list(project.codebook().languages)
+    codebook = project.codebook()
+    langs = list(codebook.languages)
     written: list[Path] = []
 
     def out(name: str) -> Path:
@@ -135,37 +136,34 @@ def export_bundle(
         written.append(path)
         return path
 
-    export_qdc(project, out("codebook.qdc"))
-    appendix = tables.appendix_workbook(
-        names.apply(project.appendix(filters, label_lang=label_lang)),
-        names.apply(project.memo_rows(filters)),
-        langs,
-        filters.describe(),
-    )
-    render.to_csv(appendix, out("codebook.csv"))
-    to_xlsx(appendix, out("codebook.xlsx"))
-
-    segments = names.apply(project.segments(filters, label_lang=label_lang))
-    attributes = [names.text(a) for a in project.attribute_names()]
-    book = tables.segments_workbook(
-        segments, attributes, langs, filters.describe(), sheet_id=new_guid()
-    )
-    render.to_csv(book, out("segments.csv"))
-    to_xlsx(book, out("segments.xlsx"))
-    render.to_html(book, out("segments.html"))
-
-    codebook = project.codebook()
     code_ids = [c.id for c in codebook]
     if filters.codes:
         asked = {code.id for code in map(codebook.get, filters.codes) if code is not None}
         code_ids = [c for c in code_ids if asked.intersection(codebook.path(c))]
     files = code_file_names(code_ids)
-    for cid, group in _by_code(segments, code_ids).items():
-        one = tables.segments_workbook(group, attributes, langs, filters.describe())
-        render.to_csv(_plain(one), out(f"{CODES_FOLDER}/{files[cid]}"))
+    # every file is synced at the end, together, and only then moved into place
+    with batched_writes():
+        export_qdc(project, out("codebook.qdc"))
+        appendix = tables.appendix_workbook(
+            names.apply(project.appendix(filters, label_lang=label_lang)),
+            names.apply(project.memo_rows(filters)),
+            langs,
+            filters.describe(),
+        )
+        render.to_csv(appendix, out("codebook.csv"))
+        to_xlsx(appendix, out("codebook.xlsx"))
+
+        # the codings, read once: every file below lists some of the same rows
+        segments = names.apply(project.segments(filters, label_lang=label_lang))
+        attributes = [names.text(a) for a in project.attribute_names()]
+        book = tables.segments_workbook(
+            segments, attributes, langs, filters.describe(), sheet_id=new_guid()
+        )
+        header, lines = render.csv_lines(book.sheets[0])
+        render.write_csv_text(out("segments.csv"), header + "".join(lines))
+        to_xlsx(book, out("segments.xlsx"))
+        render.to_html(book, out("segments.html"))
+        for cid, rows in _rows_by_code(segments, code_ids).items():
+            text = header + "".join(lines[i] for i in rows)
+            render.write_csv_text(out(f"{CODES_FOLDER}/{files[cid]}"), text)
     return BundleSummary(folder, tuple(written), len(segments), len(code_ids))
-
-
-def _plain(book: Workbook) -> Workbook:
-    """The workbook without its review state (a per-code CSV is not a review sheet)."""
-    return dataclasses.replace(book, state=None)
