@@ -143,7 +143,15 @@ BENCHMARKS: dict[str, tuple[str, Args]] = {
     ),
     "peers": (
         "peers.py",
-        lambda s, c, sc: ["--n", str(s.docs), "--words", str(s.words), "--no-peer"],
+        lambda s, c, sc: [
+            "--n",
+            str(s.docs),
+            "--words",
+            str(s.words),
+            "--runs",
+            str(s.repeat),
+            "--no-peer",
+        ],  # fmt: skip
     ),
 }
 """name -> (script in bench/, its arguments). Each prints one JSON line with --json."""

@@ -49,7 +49,4 @@ def safe_rows(
     starts = frozenset(FORMULA_START)
     for row in rows:
         # most cells are numbers, empty or plain text: only a formula-like start needs a look
-        yield [
-            safe_cell(v) if isinstance(v, str) and v and v[0] in starts else v
-            for v in row
-        ]
+        yield [safe_cell(v) if isinstance(v, str) and v and v[0] in starts else v for v in row]

@@ -28,8 +28,6 @@ if TYPE_CHECKING:
     from qualcode.core.matrices import Segment
     from qualcode.store import Project
 
-CODEBOOK_FILES = ("codebook.qdc", "codebook.csv", "codebook.xlsx")
-SEGMENT_FILES = ("segments.csv", "segments.xlsx", "segments.html")
 CODES_FOLDER = "codes"
 """The sub-folder holding one CSV per code."""
 
