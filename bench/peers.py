@@ -808,6 +808,7 @@ def main(argv: list[str] | None = None) -> int:
     synth = load_synth(synth_path)
     os.environ.setdefault("QUALCODE_CODER", "bench")
     tools = _peers(args)
+    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     pythons = {"qualcode": None, "taguette": args.taguette_python, "qc": args.qc_python}
     with tempfile.TemporaryDirectory(prefix="qualcode-peers-") as tmp:
         work = Path(tmp)
@@ -831,7 +832,7 @@ def main(argv: list[str] | None = None) -> int:
         },
         "runs": args.runs,
         "machine": machine(),
-        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "date": started,
     }
     ok = not any(t.problems for t in tools)
     if args.json:
@@ -868,7 +869,7 @@ def _print_text(tools: list[Tool], about: dict[str, Any], ok: bool) -> None:
     )
     print(
         f"machine: {m['cpu']}, {m['cores']} cores, {m['ram']} RAM, {m['os']}, Python {m['python']}, "
-        f"SQLite {m['sqlite']}, load {m['load']}; {about['date']}"
+        f"SQLite {m['sqlite']}, load at the end {m['load']}; started {about['date']}"
     )
     print(", ".join(f"{LABELS[t.name]} {t.version}" for t in tools if t.skipped is None))
     for t in tools:
