@@ -92,6 +92,7 @@ Args = Callable[[Sizes, Path, Path], list[str]]
 
 BENCHMARKS: dict[str, tuple[str, Args]] = {
     "pipeline": ("pipeline.py", lambda s, c, sc: ["--corpus", str(c)]),
+    "export": ("export_speed.py", lambda s, c, sc: ["--corpus", str(c), "--runs", str(s.repeat)]),
     "import": ("import_speed.py", lambda s, c, sc: ["--corpus", str(c)]),
     "refi": ("refi.py", lambda s, c, sc: ["--corpus", str(c)]),
     "search": (
