@@ -50,19 +50,23 @@ class BundleSummary:
 
 
 def _prepare(folder: Path) -> None:
+    from qualcode.i18n import _
+
     if folder.exists() and not folder.is_dir():
-        raise InputError("is a file; name a folder for the bundle", path=folder)
+        raise InputError(_("is a file; name a folder for the bundle"), path=folder)
     if not folder.parent.exists():
         raise InputError(
-            f"folder {folder.parent} does not exist", path=folder, hint="create it first"
+            _("folder {folder} does not exist").format(folder=folder.parent),
+            path=folder,
+            hint=_("create it first"),
         )
     try:
         (folder / CODES_FOLDER).mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(
-            f"cannot create the folder: {exc.strerror}",
+            _("cannot create the folder: {reason}").format(reason=exc.strerror),
             path=folder,
-            hint="choose a folder you can write to",
+            hint=_("choose a folder you can write to"),
         ) from None
 
 
