@@ -1,35 +1,50 @@
-"""qualcode next to a peer: the same synthetic corpus, codebook and codings through
-qualcode and through Taguette, in one run, timed per phase.
+"""qualcode next to its peers: the same synthetic corpus, codebook and codings through
+qualcode, Taguette and qc, in one run, timed per phase, interleaved, median of 3.
 
-    python bench/peers.py [--n 100] [--seed 1] [--taguette-python /tmp/peer-venv/bin/python]
-                          [--no-peer] [--json]
+    python bench/peers.py [--n 100] [--runs 3] [--quick] [--json]
+                          [--taguette-python /tmp/peer-venv/bin/python]
+                          [--qc-python /tmp/qc-venv/bin/python] [--no-peer]
 
-The corpus, codebook and coding plan come from ``synth.py`` (``bench/synth.py``
-beside the repository, or ``--synth PATH``): the same seed gives both tools the same
-transcripts, the same codes and the same code applications.
+The corpus, codebook and coding plan come from ``synth.py`` (``bench/synth.py``, or
+``--synth PATH``): the same seed gives every tool the same transcripts, the same codes
+and the same code applications. Each run gives every tool a fresh project; the runs
+are interleaved (run 1: qualcode, Taguette, qc; run 2 starts with Taguette; ...) so a
+machine that gets busier mid-way weighs on every tool alike. Per phase the table gives
+the median and the range of the runs, and the ratio of medians (above 1: qualcode is
+faster). ``--quick`` is 20 transcripts and one run (a check that everything works;
+its figures mean little).
 
-* **qualcode**: the services the command line and the workbench use, on a real
-  SQLite project file: ``init`` with the codebook (setup), ``import`` of the ``.txt``
-  transcripts (speaker turns, spaCy sentences, lemmas, search index), every code
-  application through the Project API (one transaction each), then the frequency
-  matrix and the coded-segments list as CSV (export). The spaCy pipeline is loaded
-  before the clock starts ("startup"), as Taguette's server is started before its
-  clock starts.
-* **Taguette** (when ``--taguette-python`` has it, e.g. ``pip install
-  taguette==1.5.2`` into ``/tmp/peer-venv``): its real server, started on a free
-  port of 127.0.0.1 with a fresh SQLite database, driven over its HTTP API as its
-  web page does: a project and one tag per code (setup), one upload per transcript
-  (the HTML form: Taguette converts ``.txt`` with Calibre, which is slower and
-  often missing), one highlight per planned passage carrying its codes (coding),
-  then the codebook CSV (counts per tag) and the highlights CSV (export). Its
-  start-up call to its message server is switched off, and the child process
-  refuses any connection that is not to 127.0.0.1.
+Start-up is timed from spawning the tool's process to the tool being ready; import,
+coding and export are timed after start-up (as Taguette's server is started before its
+clock starts):
 
-Both sides are checked against the plan (counts per code and document; every
-highlight's text), so a faster wrong answer cannot pass; a mismatch exits 1. When
-Taguette is not installed its side is skipped with a message and qualcode's figures
-are still printed. The table gives wall-clock seconds per phase and the ratio
-taguette/qualcode (above 1: qualcode is faster), with the machine and versions.
+* **qualcode** (this repository, in its own process): start-up is the interpreter,
+  the services and spaCy's pipeline loaded; setup is ``init`` with the codebook;
+  import is ``import`` of the ``.txt`` transcripts (speaker turns, spaCy sentences,
+  lemmas, search index); coding is every code application through the Project API,
+  one transaction each; export is ``qualcode export bundle``: the codebook as
+  ``.qdc``, CSV and XLSX, every coded passage as CSV, XLSX and HTML, one CSV per code.
+* **Taguette** 1.5.2 (``pip install taguette==1.5.2`` into ``/tmp/peer-venv``): its
+  real server on a free port of 127.0.0.1 with a fresh SQLite database, driven over
+  its HTTP API as its web page does: a project and one tag per code (setup), one
+  upload per transcript in the HTML form (import; ``.txt`` goes through Calibre, which
+  is slower and often missing), one highlight per planned passage with its codes
+  (coding), and its export menu (export: the codebook as ``.qdc``, CSV and XLSX, every
+  highlight as CSV, XLSX and HTML, one CSV per tag; each response written to a file).
+  Start-up is spawning the server until ``/health`` answers. Its start-up call to its
+  message server is switched off, and the child refuses any connection that is not
+  to 127.0.0.1.
+* **qc** (``qualitative-coding`` 1.7.8, ``pip install qualitative-coding==1.7.8`` into
+  ``/tmp/qc-venv``): the functions its commands run, in one process
+  (``bench/qc_peer.py`` says exactly what per phase). qc codes whole lines, so its
+  coding is the closest equivalent: per transcript, what ``qc code`` does with the
+  planned codes on the line of each planned passage. A user runs one ``qc`` process
+  per command, and pays its start-up each time (once per transcript when coding).
+
+Every side is checked against the plan from the files it wrote (counts per code and
+document, every exported quote, one file per code), so a faster wrong answer cannot
+pass; a mismatch exits 1. A peer that is not installed is skipped with a message and
+the others' figures are still printed.
 """
 
 from __future__ import annotations
@@ -47,6 +62,7 @@ import re
 import signal
 import socket
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -58,10 +74,26 @@ from types import ModuleType
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+if __package__ in (None, ""):  # run as a script: make ``bench`` importable
+    sys.path.insert(0, str(ROOT))
+
+from bench import pipeline  # noqa: E402
+
 DEFAULT_TAGUETTE_PYTHON = "/tmp/peer-venv/bin/python"
+DEFAULT_QC_PYTHON = "/tmp/qc-venv/bin/python"
 LOOPBACK = "127.0.0.1"
 PHASES = ("setup", "import", "coding", "export")
-"""The phases compared (start-up is reported, not compared)."""
+"""The phases compared; start-up is reported beside them."""
+TOOLS = ("qualcode", "taguette", "qc")
+TAGUETTE_EXPORTS = (
+    ("codebook.csv", "codebook.csv"),
+    ("codebook.qdc", "codebook.qdc"),
+    ("codebook.xlsx", "codebook.xlsx"),
+    ("highlights.csv", "highlights/.csv"),
+    ("highlights.xlsx", "highlights/.xlsx"),
+    ("highlights.html", "highlights/.html"),
+)
+"""Taguette's export menu: file written -> path under ``/project/P/export/``."""
 
 
 def find_synth(given: Path | None = None) -> Path | None:
@@ -124,7 +156,7 @@ class Corpus:
 def make_corpus(synth: ModuleType, folder: Path, args: argparse.Namespace) -> Corpus:
     synth.write_corpus(
         str(folder), args.n, args.words, args.seed, args.tags, args.per_doc, args.max_codes,
-        True, True,
+        False, True,
     )  # fmt: skip
     plan = json.loads((folder / "plan.json").read_text(encoding="utf-8"))
     docs = synth.make_corpus(args.n, args.words, args.seed)
@@ -154,66 +186,97 @@ def expected_per_code(plan: list[dict[str, Any]], *, distinct: bool) -> dict[str
     return counts
 
 
+def _spawn_json(
+    cmd: list[str], workdir: Path, timeout: float = 3600
+) -> tuple[float, dict[str, Any]]:
+    """Run a side's child process; (the epoch second it was spawned, its JSON line).
+    Its chatter goes to ``child.log`` in ``workdir``."""
+    with open(workdir / "child.log", "wb") as log:
+        spawned = time.time()
+        done = subprocess.run(
+            cmd, stdout=subprocess.PIPE, stderr=log, stdin=subprocess.DEVNULL,
+            timeout=timeout, cwd=workdir,
+        )  # fmt: skip
+    if done.returncode != 0:
+        tail = (workdir / "child.log").read_text(encoding="utf-8", errors="replace")[-600:]
+        raise RuntimeError(f"exit {done.returncode}: {tail}")
+    lines = done.stdout.decode("utf-8").strip().splitlines()
+    return spawned, json.loads(lines[-1])
+
+
 # ---------------------------------------------------------------------- qualcode
 
 
-def run_qualcode(corpus: Corpus, workdir: Path) -> Side:
+def qualcode_child(corpus: Path, work: Path) -> dict[str, Any]:
+    """qualcode's phases in this (fresh) process; what the parent prints as JSON."""
     import qualcode
     from qualcode import services
+    from qualcode.nlp.pipeline import get_pipeline
 
-    side = Side("qualcode", qualcode.__version__)
-    with Clock(side, "startup"):
-        from qualcode.nlp.pipeline import get_pipeline
-
-        get_pipeline("en")
-    with Clock(side, "setup"):
-        project = services.init_project(
-            str(workdir / "qualcode.db"), corpus.folder / "codebook.yaml", coder="bench"
-        )
+    get_pipeline("en")
+    ready_at = time.time()
+    plan = json.loads((corpus / "plan.json").read_text(encoding="utf-8"))
+    files = sorted(corpus.glob("*.txt"))
+    seconds: dict[str, float] = {}
+    t0 = time.perf_counter()
+    project = services.init_project(
+        str(work / "qualcode.db"), corpus / "codebook.yaml", coder="bench"
+    )
+    seconds["setup"] = time.perf_counter() - t0
     try:
-        files = [corpus.folder / f"{name}.txt" for name in corpus.names]
-        with Clock(side, "import"):
-            report = services.import_transcripts(project, files, lang="en")
-        if report.errors:
-            side.problems.append(f"import: {report.errors[0]}")
+        t0 = time.perf_counter()
+        report = services.import_transcripts(project, files, lang="en")
+        seconds["import"] = time.perf_counter() - t0
         applications = 0
-        with Clock(side, "coding"):
-            for c in corpus.plan:
-                for code in c["codes"]:
-                    project.apply_coding(c["doc"], code, c["start"], c["end"])
-                    applications += 1
-        frequency, segments = workdir / "frequency.csv", workdir / "segments.csv"
-        with Clock(side, "export"):
-            services.export_frequency(project, frequency)
-            services.export_matrix(project, "segments", segments, fmt="csv")
+        t0 = time.perf_counter()
+        for c in plan["codings"]:
+            for code in c["codes"]:
+                project.apply_coding(c["doc"], code, c["start"], c["end"])
+                applications += 1
+        seconds["coding"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        services.export_bundle(project, work / "export")
+        seconds["export"] = time.perf_counter() - t0
         stored = len(project.codings())
     finally:
         project.close()
-    side.counts.update(documents=len(report.results), applications=applications, codings=stored)
-    _check_qualcode(side, corpus, frequency, segments)
+    return {
+        "version": qualcode.__version__,
+        "ready_at": ready_at,
+        "seconds": seconds,
+        "counts": {
+            "documents": len(report.results),
+            "applications": applications,
+            "codings": stored,
+        },
+        "errors": [str(e) for e in report.errors][:3],
+    }
+
+
+def run_qualcode(corpus: Corpus, workdir: Path) -> Side:
+    side = Side("qualcode")
+    script = str(ROOT / "bench" / "peers.py")
+    cmd = [sys.executable, script, "--child-qualcode", str(corpus.folder), str(workdir)]
+    spawned, out = _spawn_json(cmd, workdir)
+    side.version = out["version"]
+    side.phases = {"startup": out["ready_at"] - spawned, **out["seconds"]}
+    side.counts.update(out["counts"])
+    if out["errors"]:
+        side.problems.append(f"import: {out['errors'][0]}")
+    _check_qualcode(side, corpus, workdir / "export")
     return side
 
 
-def _check_qualcode(side: Side, corpus: Corpus, frequency: Path, segments: Path) -> None:
-    want = expected_per_code(corpus.plan, distinct=True)
-    with open(frequency, encoding="utf-8-sig", newline="") as fh:
-        rows = list(csv.reader(fh))
-    got = {row[0]: int(row[-1]) for row in rows[1:-1] if int(row[-1])}
-    if got != want:
+def _check_qualcode(side: Side, corpus: Corpus, bundle: Path) -> None:
+    plan = {"codings": corpus.plan}
+    side.problems += pipeline.check_bundle(bundle, plan, corpus.txt)
+    with open(bundle / "segments.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = sum(1 for _ in csv.DictReader(fh))
+    if rows != side.counts["codings"]:
         side.problems.append(
-            f"frequency export differs from the plan: {sorted(set(got.items()) ^ set(want.items()))[:3]}"
+            f"segments.csv has {rows} rows, {side.counts['codings']} codings stored"
         )
-    with open(segments, encoding="utf-8-sig", newline="") as fh:
-        seg = list(csv.DictReader(fh))
-    if len(seg) != side.counts["codings"]:
-        side.problems.append(
-            f"segments export has {len(seg)} rows, {side.counts['codings']} codings stored"
-        )
-    bad = sum(
-        1 for r in seg if corpus.txt[r["document"]][int(r["start"]) : int(r["end"])] != r["quote"]
-    )
-    if bad:
-        side.problems.append(f"{bad} exported quotes differ from the planned passages")
+    side.counts["export_files"], side.counts["export_bytes"] = pipeline.bundle_size(bundle)
 
 
 # ---------------------------------------------------------------------- Taguette
@@ -378,7 +441,7 @@ def run_taguette(corpus: Corpus, python: str, version: str, workdir: Path) -> Si
     with Clock(side, "startup"):
         server = TaguetteServer(python, workdir)
     try:
-        _drive_taguette(server, corpus, side)
+        _drive_taguette(server, corpus, side, workdir / "export")
     finally:
         server.stop()
     if re.search(r" ERROR: ", server.log()):
@@ -386,7 +449,7 @@ def run_taguette(corpus: Corpus, python: str, version: str, workdir: Path) -> Si
     return side
 
 
-def _drive_taguette(s: TaguetteServer, corpus: Corpus, side: Side) -> None:
+def _drive_taguette(s: TaguetteServer, corpus: Corpus, side: Side, out: Path) -> None:
     with Clock(side, "setup"):
         s.request("GET", f"/?token={s.token}")
         s.request("GET", "/project/new")  # the _xsrf cookie
@@ -429,115 +492,334 @@ def _drive_taguette(s: TaguetteServer, corpus: Corpus, side: Side) -> None:
                 continue
             b0 = len(text[:at].encode("utf-8"))
             requests.append(
-                (docs[name], b0, b0 + len(want.encode("utf-8")), [tags[x] for x in c["codes"]])
+                (
+                    docs[name],
+                    b0,
+                    b0 + len(want.encode("utf-8")),
+                    [tags[x] for x in c["codes"]],
+                    want,
+                )
             )
     with Clock(side, "coding"):
-        for did, b0, b1, tids in requests:
+        for did, b0, b1, tids, _want in requests:
             s.post_json(
                 f"/api/project/{pid}/document/{did}/highlight/new",
                 {"start_offset": b0, "end_offset": b1, "tags": sorted(tids)},
             )
+    (out / "tags").mkdir(parents=True)
+    base = f"/project/{pid}/export"
     with Clock(side, "export"):
-        _, _, codebook = s.request("GET", f"/project/{pid}/export/codebook.csv")
-        _, _, highlights = s.request("GET", f"/project/{pid}/export/highlights/.csv")
+        for filename, path in TAGUETTE_EXPORTS:
+            (out / filename).write_bytes(s.request("GET", f"{base}/{path}")[2])
+        for c in corpus.codebook:
+            q = urllib.parse.quote(c["id"], safe="")
+            (out / "tags" / f"{c['id']}.csv").write_bytes(
+                s.request("GET", f"{base}/highlights/{q}.csv")[2]
+            )
     side.counts.update(
         documents=len(docs),
         highlights=len(requests),
         applications=sum(len(r[3]) for r in requests),
     )
+    side.counts["export_files"], side.counts["export_bytes"] = pipeline.bundle_size(out)
+    _check_taguette(side, corpus, out, [r[4] for r in requests])
+
+
+def _check_taguette(side: Side, corpus: Corpus, out: Path, texts: list[str]) -> None:
     expected = expected_per_code(corpus.plan, distinct=False)
-    rows = list(csv.DictReader(io.StringIO(codebook.decode("utf-8"))))
+    rows = list(csv.DictReader(io.StringIO((out / "codebook.csv").read_text(encoding="utf-8"))))
     got = {r["tag"]: int(r["number of highlights"]) for r in rows if int(r["number of highlights"])}
     if got != expected:
         side.problems.append("Taguette's codebook counts differ from the plan")
-    hl_rows = list(csv.reader(io.StringIO(highlights.decode("utf-8"))))[1:]
+    hl_rows = list(csv.reader(io.StringIO((out / "highlights.csv").read_text(encoding="utf-8"))))[
+        1:
+    ]
     if len(hl_rows) != side.counts["applications"]:
         side.problems.append(
             f"Taguette's highlights CSV has {len(hl_rows)} rows, {side.counts['applications']} expected"
         )
+    planned = {" ".join(t.split()) for t in texts}
+    bad = sum(1 for r in hl_rows if " ".join(r[3].split()) not in planned)
+    if bad:
+        side.problems.append(f"{bad} highlights in Taguette's CSV differ from the planned passages")
+    for code, n in expected.items():
+        path = out / "tags" / f"{code}.csv"
+        per_tag = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))[1:]
+        if len({r[0] for r in per_tag}) != n:
+            side.problems.append(
+                f"Taguette's CSV of tag {code} has {len(per_tag)} rows, {n} expected"
+            )
+            break
+    for name in ("codebook.qdc", "codebook.xlsx", "highlights.xlsx", "highlights.html"):
+        if not (out / name).stat().st_size:
+            side.problems.append(f"Taguette wrote an empty {name}")
 
 
-# ---------------------------------------------------------------------- report
+# ---------------------------------------------------------------------- qc
+
+
+def qc_version(python: str) -> str | None:
+    """qc's version in that interpreter, or None when it is not installed."""
+    if not Path(python).exists():
+        return None
+    done = subprocess.run(
+        [
+            python,
+            "-c",
+            "from importlib.metadata import version; print(version('qualitative-coding'))",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def run_qc(corpus: Corpus, python: str, version: str, workdir: Path) -> Side:
+    side = Side("qc", version)
+    cmd = [python, str(ROOT / "bench" / "qc_peer.py"), "--corpus", str(corpus.folder)]
+    spawned, out = _spawn_json([*cmd, "--work", str(workdir / "qc")], workdir)
+    side.phases = {"startup": out["ready_at"] - spawned, **out["seconds"]}
+    side.counts.update(out["counts"])
+    side.problems += out["problems"]
+    return side
+
+
+# ---------------------------------------------------------------------- runs
+
+
+@dataclass
+class Tool:
+    """A tool over every run: each run's :class:`Side`."""
+
+    name: str
+    version: str = ""
+    skipped: str | None = None
+    runs: list[Side] = field(default_factory=list)
+
+    def seconds(self, phase: str) -> list[float]:
+        return [r.phases[phase] for r in self.runs if phase in r.phases]
+
+    def median(self, phase: str) -> float | None:
+        values = self.seconds(phase)
+        return statistics.median(values) if values else None
+
+    @property
+    def problems(self) -> list[str]:
+        return [
+            p for i, r in enumerate(self.runs) for p in (f"run {i + 1}: {x}" for x in r.problems)
+        ]
+
+
+def run_one(tool: Tool, corpus: Corpus, python: str | None, workdir: Path) -> Side:
+    workdir.mkdir(parents=True)
+    try:
+        if tool.name == "qualcode":
+            return run_qualcode(corpus, workdir)
+        assert python is not None
+        if tool.name == "taguette":
+            return run_taguette(corpus, python, tool.version, workdir)
+        return run_qc(corpus, python, tool.version, workdir)
+    except (RuntimeError, OSError, subprocess.TimeoutExpired, json.JSONDecodeError) as exc:
+        side = Side(tool.name, tool.version)
+        side.problems.append(f"the run failed: {exc}")
+        return side
 
 
 def machine() -> dict[str, str]:
     cpu = platform.processor() or platform.machine()
+    mem = ""
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                mem = f"{int(line.split()[1]) / 2**20:.1f} GiB"
+                break
     except OSError:
         pass
+    try:
+        load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        load = ""
     return {
         "cpu": cpu,
         "cores": str(os.cpu_count()),
+        "ram": mem,
         "os": f"{platform.system()} {platform.release()}",
         "python": platform.python_version(),
         "sqlite": sqlite3.sqlite_version,
+        "load": load,
     }
 
 
-def table(sides: list[Side]) -> str:
-    q = sides[0]
-    t = sides[1] if len(sides) > 1 and sides[1].skipped is None else None
-    lines = [
-        "| phase | qualcode | taguette | taguette / qualcode |",
-        "| --- | ---: | ---: | ---: |",
+def _cell(tool: Tool, phase: str) -> str:
+    values = tool.seconds(phase)
+    if not values:
+        return "-"
+    med = statistics.median(values)
+    if len(values) == 1:
+        return f"{med:.2f} s"
+    return f"{med:.2f} s ({min(values):.2f}-{max(values):.2f})"
+
+
+def ratios(tools: list[Tool]) -> dict[str, dict[str, float]]:
+    """Peer -> phase -> the peer's median / qualcode's median."""
+    ours = tools[0]
+    out: dict[str, dict[str, float]] = {}
+    for peer in tools[1:]:
+        if peer.skipped is not None:
+            continue
+        per: dict[str, float] = {}
+        for phase in (*PHASES, "startup"):
+            a, b = ours.median(phase), peer.median(phase)
+            if a and b is not None:
+                per[phase] = round(b / a, 2)
+        out[peer.name] = per
+    return out
+
+
+LABELS = {
+    "qualcode": "qualcode",
+    "taguette": "Taguette",
+    "qc": "qc",
+}
+
+
+def table(tools: list[Tool]) -> str:
+    shown = [t for t in tools if t.skipped is None]
+    peers = [t for t in shown if t.name != "qualcode"]
+    head = [
+        "phase",
+        *(LABELS[t.name] for t in shown),
+        *(f"{LABELS[t.name]} / qualcode" for t in peers),
     ]
+    lines = ["| " + " | ".join(head) + " |", "| --- |" + " ---: |" * (len(head) - 1)]
+    r = ratios(tools)
     for phase in (*PHASES, "startup"):
-        qs = q.phases.get(phase)
-        ts = t.phases.get(phase) if t else None
-        ratio = f"{ts / qs:.1f}" if ts is not None and qs else "-"
-        if phase == "startup":
-            ratio = "(not compared)"
-        lines.append(
-            f"| {phase} | {qs:.2f} s | "
-            + (f"{ts:.2f} s" if ts is not None else "-")
-            + f" | {ratio} |"
-        )
+        cells = [phase, *(_cell(t, phase) for t in shown)]
+        cells += [f"{r[t.name][phase]:.1f}x" if phase in r.get(t.name, {}) else "-" for t in peers]
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
+def work_lines(tools: list[Tool], about: dict[str, Any]) -> list[str]:
+    """What each side did, so a reader can see the work matches."""
+    c = about["corpus"]
+    lines = []
+    for t in tools:
+        if t.skipped is not None or not t.runs:
+            continue
+        k = t.runs[-1].counts
+        if t.name == "qualcode":
+            lines.append(
+                f"qualcode: imported {k.get('documents', 0)} transcripts (turns, sentences, lemmas, "
+                f"search index); {k.get('applications', 0):,} code applications, one transaction each "
+                f"({k.get('codings', 0):,} distinct codings stored); export bundle: "
+                f"{k.get('export_files', 0)} files, {k.get('export_bytes', 0):,} bytes (codebook "
+                ".qdc/.csv/.xlsx, coded passages .csv/.xlsx/.html, one CSV per code)"
+            )
+        elif t.name == "taguette":
+            lines.append(
+                f"Taguette: uploaded {k.get('documents', 0)} transcripts (HTML); "
+                f"{k.get('highlights', 0):,} highlights carrying {k.get('applications', 0):,} tags; "
+                f"export menu: {k.get('export_files', 0)} files, {k.get('export_bytes', 0):,} bytes "
+                "(codebook .qdc/.csv/.xlsx, highlights .csv/.xlsx/.html, one CSV per tag)"
+            )
+        else:
+            lines.append(
+                f"qc: imported {k.get('documents', 0)} transcripts (verbatim); coded "
+                f"{k.get('coded_lines', 0):,} (line, code) pairs, one `qc code` per transcript; "
+                f"export: {k.get('export_files', 0)} files, {k.get('export_bytes', 0):,} bytes "
+                "(project .qdpx, codebook stats CSV, coded passages JSON and text, one text file "
+                "per code)"
+            )
+    lines.append(
+        f"plan: {c['passages']:,} passages carrying {c['applications']:,} code applications "
+        f"over {c['codes']} codes"
+    )
+    return lines
+
+
+def _child_main(argv: list[str]) -> int:
+    os.environ.setdefault("QUALCODE_CODER", "bench")
+    print(json.dumps(qualcode_child(Path(argv[0]), Path(argv[1]))))
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=100, help="transcripts (default 100)")
+    parser.add_argument("--n", type=int, default=None, help="transcripts (default 100; --quick 20)")
     parser.add_argument("--words", type=int, default=3000, help="words per transcript")
     parser.add_argument("--tags", type=int, default=30, help="codes")
     parser.add_argument("--per-doc", type=int, default=20, help="coded passages per transcript")
     parser.add_argument("--max-codes", type=int, default=3, help="codes on one passage, at most")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--runs", type=int, default=None, help="interleaved runs (default 3; --quick 1)"
+    )
+    parser.add_argument("--quick", action="store_true", help="20 transcripts, one run")
     parser.add_argument("--synth", type=Path, help="synth.py (default: bench/synth.py)")
     parser.add_argument("--taguette-python", default=DEFAULT_TAGUETTE_PYTHON,
                         help="the interpreter that has Taguette installed")  # fmt: skip
+    parser.add_argument("--qc-python", default=DEFAULT_QC_PYTHON,
+                        help="the interpreter that has qualitative-coding installed")  # fmt: skip
     parser.add_argument("--no-peer", action="store_true", help="run qualcode's side only")
     parser.add_argument("--json", action="store_true", help="one JSON line")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def _peers(args: argparse.Namespace) -> list[Tool]:
+    tools = [Tool("qualcode")]
+    found = {
+        "taguette": (args.taguette_python, taguette_version, "taguette==1.5.2", "/tmp/peer-venv"),
+        "qc": (args.qc_python, qc_version, "qualitative-coding==1.7.8", "/tmp/qc-venv"),
+    }
+    for name, (python, version_of, pin, venv) in found.items():
+        tool = Tool(name)
+        if args.no_peer:
+            tool.skipped = "--no-peer"
+        else:
+            version = version_of(python)
+            if version is None:
+                tool.skipped = (
+                    f"{LABELS[name]} is not installed in {python} (python3 -m venv {venv} && "
+                    f"{venv}/bin/pip install {pin})"
+                )
+            else:
+                tool.version = version
+        tools.append(tool)
+    return tools
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--child-qualcode"]:
+        return _child_main(argv[1:])
+    args = _parser().parse_args(argv)
+    args.n = args.n or (20 if args.quick else 100)
+    args.runs = max(1, args.runs or (1 if args.quick else 3))
     synth_path = find_synth(args.synth)
     if synth_path is None:
         print("error: synth.py not found (pass --synth PATH)", file=sys.stderr)
         return 2
     synth = load_synth(synth_path)
     os.environ.setdefault("QUALCODE_CODER", "bench")
+    tools = _peers(args)
+    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    pythons = {"qualcode": None, "taguette": args.taguette_python, "qc": args.qc_python}
     with tempfile.TemporaryDirectory(prefix="qualcode-peers-") as tmp:
         work = Path(tmp)
-        (work / "corpus").mkdir()
-        (work / "qualcode").mkdir()
-        (work / "taguette").mkdir()
         corpus = make_corpus(synth, work / "corpus", args)
-        sides = [run_qualcode(corpus, work / "qualcode")]
-        peer = Side("taguette")
-        version = None if args.no_peer else taguette_version(args.taguette_python)
-        if args.no_peer:
-            peer.skipped = "--no-peer"
-        elif version is None:
-            peer.skipped = (
-                f"Taguette is not installed in {args.taguette_python} (python3 -m venv "
-                "/tmp/peer-venv && /tmp/peer-venv/bin/pip install taguette==1.5.2)"
-            )
-        else:
-            peer = run_taguette(corpus, args.taguette_python, version, work / "taguette")
-        sides.append(peer)
+        active = [t for t in tools if t.skipped is None]
+        for run in range(args.runs):
+            order = active[run % len(active) :] + active[: run % len(active)]
+            for tool in order:
+                side = run_one(tool, corpus, pythons[tool.name], work / f"run{run + 1}" / tool.name)
+                tool.version = tool.version or side.version
+                tool.runs.append(side)
     about = {
         "corpus": {
             "transcripts": args.n,
@@ -548,57 +830,61 @@ def main(argv: list[str] | None = None) -> int:
             "seed": args.seed,
             "sha256": corpus.digest[:16],
         },
+        "runs": args.runs,
         "machine": machine(),
+        "date": started,
     }
-    ok = not any(s.problems for s in sides)
+    ok = not any(t.problems for t in tools)
     if args.json:
         print(
             json.dumps(
-                about
-                | {
-                    "sides": [
-                        {
-                            "tool": s.tool,
-                            "version": s.version,
-                            "skipped": s.skipped,
-                            "seconds": {k: round(v, 3) for k, v in s.phases.items()},
-                            "counts": s.counts,
-                            "problems": s.problems,
-                        }
-                        for s in sides
-                    ],
-                    "ratios": {
-                        p: round(peer.phases[p] / sides[0].phases[p], 2)
-                        for p in PHASES
-                        if peer.skipped is None and p in peer.phases and sides[0].phases.get(p)
-                    },
-                    "ok": ok,
-                }
+                about | {"sides": [_side_json(t) for t in tools], "ratios": ratios(tools), "ok": ok}
             )
         )
     else:
-        c, m = about["corpus"], about["machine"]
-        print(
-            f"corpus: {c['transcripts']} transcripts, {c['words']:,} words, {c['codes']} codes, "
-            f"{c['passages']:,} passages, {c['applications']:,} code applications "
-            f"(seed {c['seed']}, sha256 {c['sha256']})"
-        )
-        print(
-            f"machine: {m['cpu']}, {m['cores']} cores, {m['os']}, Python {m['python']}, SQLite {m['sqlite']}"
-        )
-        print(
-            f"qualcode {sides[0].version}"
-            + (f", Taguette {peer.version}" if peer.skipped is None else "")
-        )
-        if peer.skipped:
-            print(f"taguette skipped: {peer.skipped}")
-        print(table(sides))
-        for s in sides:
-            for problem in s.problems:
-                print(f"{s.tool}: CHECK FAILED: {problem}", file=sys.stderr)
-        if ok:
-            print("every export matches the plan" + ("" if peer.skipped else " on both sides"))
+        _print_text(tools, about, ok)
     return 0 if ok else 1
+
+
+def _side_json(t: Tool) -> dict[str, Any]:
+    phases = (*PHASES, "startup")
+    return {
+        "tool": t.name,
+        "version": t.version,
+        "skipped": t.skipped,
+        "seconds": {p: round(m, 3) for p in phases if (m := t.median(p)) is not None},
+        "range": {p: [round(min(v), 3), round(max(v), 3)] for p in phases if (v := t.seconds(p))},
+        "runs": [{k: round(v, 3) for k, v in r.phases.items()} for r in t.runs],
+        "counts": t.runs[-1].counts if t.runs else {},
+        "problems": t.problems,
+    }
+
+
+def _print_text(tools: list[Tool], about: dict[str, Any], ok: bool) -> None:
+    c, m = about["corpus"], about["machine"]
+    print(
+        f"corpus: {c['transcripts']} transcripts, {c['words']:,} words, {c['codes']} codes, "
+        f"{c['passages']:,} passages, {c['applications']:,} code applications "
+        f"(seed {c['seed']}, sha256 {c['sha256']})"
+    )
+    print(
+        f"machine: {m['cpu']}, {m['cores']} cores, {m['ram']} RAM, {m['os']}, Python {m['python']}, "
+        f"SQLite {m['sqlite']}, load at the end {m['load']}; started {about['date']}"
+    )
+    print(", ".join(f"{LABELS[t.name]} {t.version}" for t in tools if t.skipped is None))
+    for t in tools:
+        if t.skipped:
+            print(f"{LABELS[t.name]} skipped: {t.skipped}")
+    print(f"median of {about['runs']} interleaved runs (range in parentheses), wall clock:")
+    print(table(tools))
+    print("work done (last run):")
+    for line in work_lines(tools, about):
+        print(f"  {line}")
+    for t in tools:
+        for problem in t.problems:
+            print(f"{t.name}: CHECK FAILED: {problem}", file=sys.stderr)
+    if ok:
+        print("every export matches the plan")
 
 
 if __name__ == "__main__":

@@ -92,6 +92,7 @@ Args = Callable[[Sizes, Path, Path], list[str]]
 
 BENCHMARKS: dict[str, tuple[str, Args]] = {
     "pipeline": ("pipeline.py", lambda s, c, sc: ["--corpus", str(c)]),
+    "export": ("export_speed.py", lambda s, c, sc: ["--corpus", str(c), "--runs", str(s.repeat)]),
     "import": ("import_speed.py", lambda s, c, sc: ["--corpus", str(c)]),
     "refi": ("refi.py", lambda s, c, sc: ["--corpus", str(c)]),
     "search": (
@@ -145,7 +146,15 @@ BENCHMARKS: dict[str, tuple[str, Args]] = {
     ),
     "peers": (
         "peers.py",
-        lambda s, c, sc: ["--n", str(s.docs), "--words", str(s.words), "--no-peer"],
+        lambda s, c, sc: [
+            "--n",
+            str(s.docs),
+            "--words",
+            str(s.words),
+            "--runs",
+            str(s.repeat),
+            "--no-peer",
+        ],  # fmt: skip
     ),
 }
 """name -> (script in bench/, its arguments). Each prints one JSON line with --json."""

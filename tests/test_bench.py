@@ -247,3 +247,18 @@ def test_findings_bench_runs_the_real_command_and_reads_the_chapter_back(
     assert figures["format"] == "docx" and figures["runs"] == 1
     assert figures["median_s"] > 0 and figures["median_cpu_s"] > 0
     assert figures["bytes"] > 10_000
+
+
+def test_export_speed_benchmark_writes_the_same_files_both_ways(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bench import export_speed
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    _corpus(corpus)
+    assert export_speed.main(["--corpus", str(corpus), "--runs", "2", "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["problems"] == [] and figures["runs"] == 2
+    assert figures["files"] == 6 + 2  # Taguette's set and one CSV for each of the 2 codes
+    assert set(figures["bundle"]) == {"wall_s", "wall_range", "cpu_s", "cpu_range"}

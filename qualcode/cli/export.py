@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-FORMATS = ["csv", "xlsx", "md", "json", "sqlite"]
+FORMATS = ["csv", "xlsx", "md", "json", "sqlite", "html"]
 
 
 def _check_by(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -168,7 +168,9 @@ def export() -> None:
 
     Formats: csv (UTF-8 with BOM; the main table), xlsx (every table, frozen
     headers, autofilter, an 'about' sheet), md, json, sqlite (every table plus
-    the codes, documents, cases and codings behind them, with views).
+    the codes, documents, cases and codings behind them, with views), html (every
+    table in one page). 'bundle' writes the codebook and the coded passages in
+    several formats at once.
     """
 
 
@@ -345,6 +347,59 @@ def export_all(
         label_lang=label_lang,
         filters=make_filters(**filters),
         pseudonyms=pseudonyms,
+    )
+
+
+@export.command("bundle")
+@filter_options
+@click.option(
+    "--label-lang",
+    type=click.Choice(["id", "en"]),
+    help="Language of the code labels (default: the codebook's first).",
+)
+@click.option(
+    "--pseudonyms",
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="Name map (YAML or CSV: real name -> pseudonym) applied to everything written.",
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(path_type=Path),
+    metavar="FOLDER",
+    help="The folder to write into (created when missing).",
+)
+@pass_ctx
+def export_bundle(
+    ctx: Context,
+    /,
+    label_lang: str | None,
+    pseudonyms: Path | None,
+    output: Path,
+    **filters: Any,
+) -> None:
+    """The codebook and every coded passage, in one folder: codebook.qdc, .csv and
+    .xlsx; segments.csv, .xlsx and .html; one CSV per code under codes/."""
+    from qualcode import services
+    from qualcode.i18n import plural
+
+    with ctx.open() as project:
+        summary = services.export_bundle(
+            project,
+            output,
+            filters=make_filters(**filters),
+            label_lang=label_lang,
+            pseudonyms=pseudonyms,
+        )
+    click.echo(
+        _("wrote {output}: {files}, {codings}, {codes}").format(
+            output=output,
+            files=plural(len(summary.files), "{n} file", "{n} files"),
+            codings=plural(summary.codings, "{n} coded passage", "{n} coded passages"),
+            codes=plural(summary.codes, "{n} per-code CSV", "{n} per-code CSVs"),
+        )
     )
 
 

@@ -8,6 +8,7 @@ import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import IO
 
@@ -44,8 +45,13 @@ def atomic_path(path: Path) -> Iterator[Path]:
         raise write_error(path, exc) from None
     os.close(fd)
     tmp_path = Path(tmp)
+    batch = _BATCH.get()
     try:
         yield tmp_path
+        if batch is not None:
+            _set_mode(tmp_path, path)
+            batch.append((tmp_path, path))
+            return
         _settle(tmp_path, path)
         os.replace(tmp_path, path)
     except OSError as exc:
@@ -86,16 +92,86 @@ def write_error(path: Path, exc: OSError) -> InputError:
 
 def _settle(tmp: Path, path: Path) -> None:
     """Give ``tmp`` the mode ``path`` has (or a new file would get) and sync it."""
+    _set_mode(tmp, path)
+    _sync(tmp)
+
+
+def _set_mode(tmp: Path, path: Path) -> None:
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
     except OSError:
         mode = 0o666 & ~_umask()
     os.chmod(tmp, mode)
+
+
+def _sync(tmp: Path) -> None:
     fd = os.open(tmp, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+_BATCH: ContextVar[list[tuple[Path, Path]] | None] = ContextVar("export_batch", default=None)
+"""The files written inside :func:`batched_writes`, waiting to be synced and moved."""
+
+
+@contextmanager
+def batched_writes() -> Iterator[None]:
+    """Write several files as one: every atomic write inside the block keeps its
+    temporary file; when the block ends, all of them are synced to disk together (in
+    threads, so the file system commits them at once instead of once per file) and
+    only then moved into place, in the order written.
+
+    Each target is still either its previous file or the whole new one, even after a
+    crash or a power cut. When the block or a sync fails, every temporary file is
+    removed and no target is touched.
+    """
+    if _BATCH.get() is not None:  # nested: the outer block settles everything
+        yield
+        return
+    pending: list[tuple[Path, Path]] = []
+    token = _BATCH.set(pending)
+    try:
+        yield
+        failed = _sync_all([tmp for tmp, _ in pending])
+        if failed is not None:
+            index, exc = failed
+            raise write_error(pending[index][1], exc)
+    except BaseException:
+        for tmp, _ in pending:
+            tmp.unlink(missing_ok=True)
+        raise
+    finally:
+        _BATCH.reset(token)
+    for i, (tmp, path) in enumerate(pending):
+        try:
+            os.replace(tmp, path)
+        except OSError as exc:
+            for left, _ in pending[i:]:
+                left.unlink(missing_ok=True)
+            raise write_error(path, exc) from None
+
+
+def _sync_all(paths: list[Path]) -> tuple[int, OSError] | None:
+    """fsync every file, at the same time when there are several; the first that
+    failed (its index and error), or None."""
+    if len(paths) < 2:
+        results = [_sync_or_error(p) for p in paths]
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=min(16, len(paths))) as pool:
+            results = list(pool.map(_sync_or_error, paths))
+    return next(((i, exc) for i, exc in enumerate(results) if exc is not None), None)
+
+
+def _sync_or_error(path: Path) -> OSError | None:
+    try:
+        _sync(path)
+    except OSError as exc:
+        return exc
+    return None
 
 
 def _umask() -> int:

@@ -42,5 +42,11 @@ def safe_rows(
         from qualcode.settings import raw_csv
 
         raw = raw_csv()
+    if raw:
+        for row in rows:
+            yield list(row)
+        return
+    starts = frozenset(FORMULA_START)
     for row in rows:
-        yield [safe_cell(v, raw=raw) for v in row]
+        # most cells are numbers, empty or plain text: only a formula-like start needs a look
+        yield [safe_cell(v) if isinstance(v, str) and v and v[0] in starts else v for v in row]

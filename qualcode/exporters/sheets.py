@@ -1,15 +1,17 @@
-"""A :class:`~qualcode.core.tables.Workbook` as CSV, Markdown or JSON.
+"""A :class:`~qualcode.core.tables.Workbook` as CSV, Markdown, HTML or JSON.
 
 CSV holds the workbook's first sheet (UTF-8 with a BOM, so Excel reads Indonesian
-text); Markdown and JSON hold every sheet. (The SQLite export, whose tables are named
-after the sheets, is written by :mod:`qualcode.store.export_db`: statements that name
-things are built in :mod:`qualcode.store.ddl` only.)
+text); Markdown, HTML and JSON hold every sheet. (The SQLite export, whose tables are
+named after the sheets, is written by :mod:`qualcode.store.export_db`: statements that
+name things are built in :mod:`qualcode.store.ddl` only.)
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -22,14 +24,33 @@ from qualcode.exporters.csvsafe import safe_rows
 
 def to_csv(book: Workbook, path: Path) -> None:
     """The first sheet, UTF-8 with a BOM and CRLF line ends (as Excel writes them)."""
-    sheet = book.sheets[0]
+    header, lines = csv_lines(book.sheets[0])
+    write_csv_text(path, header + "".join(lines))
+
+
+def csv_lines(sheet: Sheet) -> tuple[str, list[str]]:
+    """The sheet as CSV text, rendered once: the header line and each row's line(s)
+    (a quoted cell may hold line breaks), every cell spreadsheet-safe. A file holding
+    some of the rows joins the header and those rows' text."""
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf)
+    rows = safe_rows(
+        [sheet.columns, *(["" if v is None else v for v in row] for row in sheet.rows)]
+    )
+    sizes = [writer.writerow(row) for row in rows]
+    text = buf.getvalue()
+    lines: list[str] = []
+    at = sizes[0]
+    for size in sizes[1:]:
+        lines.append(text[at : at + size])
+        at += size
+    return text[: sizes[0]], lines
+
+
+def write_csv_text(path: Path, text: str) -> None:
+    """Write CSV text from :func:`csv_lines` as a CSV file (UTF-8 with a BOM)."""
     with atomic_text(path, encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerows(
-            safe_rows(
-                [sheet.columns, *(["" if v is None else v for v in row] for row in sheet.rows)]
-            )
-        )
+        fh.write(text)
 
 
 # ---------------------------------------------------------------------- Markdown
@@ -129,6 +150,71 @@ def to_md(book: Workbook, path: Path, *, sheets: int | None = None) -> None:
     """Write :func:`to_markdown` to ``path``."""
     with atomic_text(path) as fh:
         fh.write(to_markdown(book, sheets=sheets))
+
+
+# ---------------------------------------------------------------------- HTML
+
+_HTML_STYLE = (
+    "body{font-family:sans-serif;margin:1.5em;color:#222}"
+    "table{border-collapse:collapse;margin-bottom:2em}"
+    "th,td{border:1px solid #ccc;padding:.25em .5em;vertical-align:top;text-align:left}"
+    "th{background:#eef2f7;position:sticky;top:0}td.n{text-align:right}"
+    "tr.total td{font-weight:bold}td{white-space:pre-wrap}"
+)
+
+
+def _html_cell(value: Cell, kind: str) -> str:
+    if type(value) is str:  # most cells: test it first
+        return "<td>" + escape(value.replace("\r", ""), quote=False) + "</td>"
+    if value is None:
+        return "<td></td>"
+    if kind == "share" and isinstance(value, int | float):
+        return f'<td class="n">{value:.1%}</td>'
+    if isinstance(value, float):
+        return f'<td class="n">{value:.3f}</td>'
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f'<td class="n">{value}</td>'
+    return f"<td>{escape(str(value).replace(chr(13), ''), quote=False)}</td>"
+
+
+def sheet_html(sheet: Sheet) -> list[str]:
+    """One sheet as an HTML table under an ``h2`` heading (every value escaped)."""
+    lines = [f"<h2>{escape(sheet.title, quote=False)}</h2>", "<table>"]
+    lines.append(
+        "<thead><tr>"
+        + "".join(f"<th>{escape(c, quote=False)}</th>" for c in sheet.columns)
+        + "</tr></thead><tbody>"
+    )
+    last = len(sheet.rows) - 1
+    for i, row in enumerate(sheet.rows):
+        total = ' class="total"' if sheet.total_row and i == last else ""
+        cells = "".join(_html_cell(v, k) for v, k in zip(row, sheet.kinds, strict=True))
+        lines.append(f"<tr{total}>{cells}</tr>")
+    lines.append("</tbody></table>")
+    return lines
+
+
+def to_html_text(book: Workbook) -> str:
+    """Every sheet as a table in one self-contained HTML page (no script, no link)."""
+    lines = [
+        '<!DOCTYPE html><html><head><meta charset="utf-8">',
+        f"<title>{escape(book.title, quote=False)}</title><style>{_HTML_STYLE}</style>",
+        "</head><body>",
+        f"<h1>{escape(book.title, quote=False)}</h1>",
+    ]
+    about = _about_line(book)
+    if about:
+        lines.append(f"<p>{escape(about, quote=False)}</p>")
+    for sheet in book.sheets:
+        lines += sheet_html(sheet)
+    lines.append("</body></html>")
+    return "\n".join(lines) + "\n"
+
+
+def to_html(book: Workbook, path: Path) -> None:
+    """Write :func:`to_html_text` to ``path`` (UTF-8)."""
+    with atomic_text(path) as fh:
+        fh.write(to_html_text(book))
 
 
 # ---------------------------------------------------------------------- JSON

@@ -21,6 +21,7 @@ from qualcode.services.autocode import (
     match_documents,
 )
 from qualcode.services.backups import auto_backup
+from qualcode.services.bundle import BundleSummary, export_bundle
 from qualcode.services.cases import AttributeReport, import_attributes
 from qualcode.services.codebook import (
     CodebookEdit,
@@ -156,6 +157,8 @@ __all__ = [
     "evaluate_rules",
     "expand_codes",
     "explain",
+    "BundleSummary",
+    "export_bundle",
     "export_codebook",
     "export_frequency",
     "EXPORT_KINDS",

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 EXPORT_KINDS = ("frequency", "quotes", "cooccurrence", "segments", "appendix", "memos", "all")
 """What ``qualcode export`` writes."""
-FORMATS = ("csv", "xlsx", "md", "json", "sqlite")
+FORMATS = ("csv", "xlsx", "md", "json", "sqlite", "html")
 """Output formats."""
 SUFFIXES = {
     ".csv": "csv",
@@ -39,6 +39,8 @@ SUFFIXES = {
     ".sqlite": "sqlite",
     ".sqlite3": "sqlite",
     ".db": "sqlite",
+    ".html": "html",
+    ".htm": "html",
 }
 
 
@@ -295,6 +297,8 @@ def write_workbook(
         render.to_md(book, output, sheets=sheets)
     elif fmt == "json":
         render.to_json(book, output)
+    elif fmt == "html":
+        render.to_html(book, output)
     elif fmt == "sqlite":
         from qualcode.exporters.base import write_atomic
         from qualcode.store.export_db import write_export_db
@@ -327,7 +331,8 @@ def export_matrix(
         kind: ``frequency``, ``quotes``, ``cooccurrence``, ``segments``, ``appendix``,
             ``memos`` or ``all``.
         output: the file to write (atomically).
-        fmt: ``csv``, ``xlsx``, ``md``, ``json`` or ``sqlite`` (default: from the suffix).
+        fmt: ``csv``, ``xlsx``, ``md``, ``json``, ``sqlite`` or ``html`` (default: from
+            the suffix).
         filters: which codings count.
         by: columns of the matrix.
         label_lang: the language of code labels.

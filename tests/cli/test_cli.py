@@ -268,7 +268,7 @@ def _bad_cases(demo_dir: Path, tmp_path: Path) -> dict[str, tuple[list[str], str
         ),
         "export-unknown-suffix": (
             ["export", "frequency", "-o", str(tmp_path / "out.xyz")],
-            "error: cannot tell the format from 'out.xyz' (pass --format csv|xlsx|md|json|sqlite)\n",
+            "error: cannot tell the format from 'out.xyz' (pass --format csv|xlsx|md|json|sqlite|html)\n",
         ),
         "export-into-missing-folder": (
             ["export", "frequency", "-o", str(tmp_path / "no" / "out.csv")],

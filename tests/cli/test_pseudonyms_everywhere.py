@@ -158,7 +158,7 @@ def outputs(project: Path, out: Path, *names: str) -> dict[str, str]:
     cmd("adjudicate", "adjudicate", DOC, "--coders", "tester", "gold")
     cmd("adjudicate-json", "adjudicate", DOC, "--coders", "tester", "gold", "--json")
     for kind in ("segments", "quotes", "frequency", "memos"):
-        for fmt in ("csv", "xlsx", "md", "json", "sqlite"):
+        for fmt in ("csv", "xlsx", "md", "json", "sqlite", "html"):
             f = out / f"{kind}.{fmt}"
             extra = ("--by", "case") if kind in ("quotes", "frequency") else ()
             cmd(f"{kind}-{fmt}", "export", kind, *extra, "-o", str(f), file=f)

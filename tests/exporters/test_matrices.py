@@ -20,7 +20,7 @@ from qualcode.exporters.xlsx import EXCEL_CELL_LIMIT, sheet_name, to_xlsx
 from qualcode.store import Project
 
 KINDS = ("frequency", "quotes", "cooccurrence", "segments", "appendix", "memos", "all")
-FORMATS = ("csv", "xlsx", "md", "json", "sqlite")
+FORMATS = ("csv", "xlsx", "md", "json", "sqlite", "html")
 
 
 @pytest.fixture
@@ -233,7 +233,7 @@ def _all_text(path: Path, fmt: str) -> str:
     return path.read_bytes().decode("utf-8-sig")
 
 
-@pytest.mark.parametrize("fmt", ["csv", "xlsx", "md", "json", "sqlite"])
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "md", "json", "sqlite", "html"])
 def test_no_real_name_survives_in_any_format(reviewed: Project, tmp_path: Path, fmt: str) -> None:
     names = tmp_path / "names.csv"
     names.write_text(NAME_MAP, encoding="utf-8")
