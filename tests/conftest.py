@@ -249,8 +249,8 @@ def build_matrix_project(path: Path) -> dict[str, str]:
                 origin="rules" if status == "suggested" else "manual",
             )
             guids[key] = coding.guid
-        project.set_coding_memo(guids["c1"], "Dua jam: menunggu lama")
-        project.add_memo("project", None, "Catatan proyek", title="Proyek")
+        project.memos.set_coding_memo(guids["c1"], "Dua jam: menunggu lama")
+        project.memos.add_memo("project", None, "Catatan proyek", title="Proyek")
     finally:
         project.close()
     return guids

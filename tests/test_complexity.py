@@ -79,7 +79,7 @@ NOT_YET_SPLIT: set[tuple[str, str]] = {
     ("qualcode/services/selectors.py", "resolve_span"),  # 23
     ("qualcode/services/text_analysis.py", "_texts_by_group"),  # 28
     ("qualcode/settings.py", "load_settings"),  # 23
-    ("qualcode/store/base.py", "ProjectBase._write"),  # 22
+    ("qualcode/store/base.py", "ProjectBase.write"),  # 22
     ("qualcode/store/codebook_ops.py", "CodebookOpsMixin.merge_code"),  # 21
     ("qualcode/store/matrices.py", "MatrixMixin._column_keys"),  # 58
     ("qualcode/store/matrices.py", "MatrixMixin._resolve"),  # 46

@@ -288,4 +288,4 @@ def build_demo_analysis(project: Project) -> None:
         project.add_relation(source, target, kind, memo=memo)
     ex, target, kind, memo = PASSAGE_RELATION
     project.add_relation(f"passage:{_coding(project, ex)}", target, kind, memo=memo)
-    project.add_memo("theme", THEME_MEMO[0], THEME_MEMO[1])
+    project.memos.add_memo("theme", THEME_MEMO[0], THEME_MEMO[1])

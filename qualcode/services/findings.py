@@ -155,7 +155,7 @@ def findings_input(
     extract_guids = {e.coding for t in tree.themes for e in t.extracts}
     notes: dict[str, list[tuple[str, str]]] = {}
     if memos:
-        for memo in project.memos("theme"):
+        for memo in project.memos.memos("theme"):
             if memo.target:
                 notes.setdefault(memo.target, []).append((memo.title, memo.text))
     return FindingsInput(

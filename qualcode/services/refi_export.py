@@ -95,7 +95,7 @@ def refi_model(project: Project, *, codebook_only: bool = False) -> RefiProject:
         )
         if v
     }
-    memos = [] if codebook_only else project.memos()
+    memos = [] if codebook_only else project.memos.memos()
     code_notes: dict[str, list[str]] = {}
     for m in memos:
         if m.kind == "code" and m.target:

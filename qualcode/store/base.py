@@ -106,7 +106,7 @@ CODEBOOK_META = "codebook_meta"
 
 
 @dataclass
-class _Tx:
+class Tx:
     """One write transaction that records its row-level changes for the action log."""
 
     conn: Connection
@@ -188,6 +188,9 @@ class _Tx:
         if result.rowcount != 1:
             raise RowChanged(table.name, key)
         self.changes.append({"op": "delete", "t": table.name, "row": dict(before)})
+
+
+_Tx = Tx  # the name the mixins not yet turned into parts import
 
 
 class RowChanged(Exception):
@@ -419,7 +422,7 @@ class ProjectBase:
         self.close()
 
     @contextmanager
-    def _read(self) -> Iterator[Connection]:
+    def read(self) -> Iterator[Connection]:
         try:
             with self.engine.connect() as conn:
                 yield conn
@@ -437,7 +440,7 @@ class ProjectBase:
             ) from None
 
     @contextmanager
-    def _write(
+    def write(
         self,
         kind: str,
         summary: str,
@@ -446,7 +449,7 @@ class ProjectBase:
         undoable: bool = True,
         group: str | None = None,
         extra: dict[str, Any] | None = None,
-    ) -> Iterator[_Tx]:
+    ) -> Iterator[Tx]:
         """One transaction that ends with one action-log entry (if anything changed).
 
         The entry belongs to the person who made the action (:attr:`coder`) and the
@@ -475,7 +478,7 @@ class ProjectBase:
         try:
             with self.engine.connect().execution_options(qualcode_write=True) as conn:
                 with _begin_write(conn):
-                    tx = _Tx(conn)
+                    tx = Tx(conn)
                     yield tx
                     if tx.changes or extra or tx.extra:
                         payload: dict[str, Any] = {"changes": tx.changes if undoable else []}
@@ -529,7 +532,7 @@ class ProjectBase:
                 self._code_pk_cache = None
         self._check_file()
 
-    def _owns_project(self, conn: Connection) -> bool:
+    def owns_project(self, conn: Connection) -> bool:
         """Whether the connected role owns the project (always true on SQLite)."""
         if self.dialect != "postgresql":
             return True
@@ -550,7 +553,7 @@ class ProjectBase:
         """A compare-and-set that matched nothing: a lost race, or a row this role
         may not change (row-level security hides it from UPDATE/DELETE)."""
         table = TABLES[exc.table]
-        with self._read() as conn:
+        with self.read() as conn:
             still = conn.execute(
                 select(func.count()).where(and_(*(table.c[k] == v for k, v in exc.key.items())))
             ).scalar()
@@ -565,14 +568,14 @@ class ProjectBase:
 
     def get_setting(self, key: str, default: Any = None) -> Any:
         """A project setting (JSON value), or ``default``."""
-        with self._read() as conn:
+        with self.read() as conn:
             value = conn.execute(select(T_SETTINGS.c.value).where(T_SETTINGS.c.key == key)).scalar()
         return json.loads(value) if value is not None else default
 
     def set_setting(self, key: str, value: Any) -> None:
         """Set a project setting (one action)."""
         encoded = json.dumps(value, ensure_ascii=False)
-        with self._write("setting", f"set {key}") as tx:
+        with self.write("setting", f"set {key}") as tx:
             exists = tx.conn.execute(
                 select(T_SETTINGS.c.key).where(T_SETTINGS.c.key == key)
             ).first()
@@ -585,10 +588,10 @@ class ProjectBase:
 
     def codebook(self) -> Codebook:
         """The project's codebook (the working master), codes in tree order."""
-        with self._read() as conn:
-            return self._codebook(conn)
+        with self.read() as conn:
+            return self.read_codebook(conn)
 
-    def _codebook(self, conn: Connection) -> Codebook:
+    def read_codebook(self, conn: Connection) -> Codebook:
         rows = (
             conn.execute(select(T_CODES).order_by(T_CODES.c.position, T_CODES.c.pk))
             .mappings()
@@ -620,7 +623,7 @@ class ProjectBase:
             relations=relations_from_data(meta.get("relations")),
         )
 
-    def _code_pks(self, conn: Connection) -> dict[str, int]:
+    def code_pks(self, conn: Connection) -> dict[str, int]:
         if self._code_pk_cache is None:
             ids = {r.pk: r.id for r in conn.execute(select(T_CODES.c.id, T_CODES.c.pk))}
             pks = {cid: pk for pk, cid in ids.items()}
@@ -630,18 +633,18 @@ class ProjectBase:
             self._code_pk_cache = pks
         return self._code_pk_cache
 
-    def _code_pk(self, conn: Connection, code: str) -> int:
-        pk = self._code_pks(conn).get(code)
+    def code_pk(self, conn: Connection, code: str) -> int:
+        pk = self.code_pks(conn).get(code)
         if pk is None:
             self._code_pk_cache = None
-            pk = self._code_pks(conn).get(code)
+            pk = self.code_pks(conn).get(code)
         if pk is None:
             raise NotFoundError(
                 f"unknown code {code!r}", hint="'qualcode codebook show' lists the codes"
             )
         return pk
 
-    def _set(self, tx: _Tx, key: str, value: Any) -> None:
+    def put_setting(self, tx: Tx, key: str, value: Any) -> None:
         encoded = json.dumps(value, ensure_ascii=False)
         current = tx.conn.execute(
             select(T_SETTINGS.c.value).where(T_SETTINGS.c.key == key)
@@ -653,8 +656,8 @@ class ProjectBase:
 
     def sentence_lemmas(self, name: str) -> list[str]:
         """The stored lemmas of a document's sentences, in order."""
-        with self._read() as conn:
-            pk = self._doc(conn, name)[0]
+        with self.read() as conn:
+            pk = self.document_key(conn, name)[0]
             return [
                 str(x)
                 for (x,) in conn.execute(
@@ -666,21 +669,21 @@ class ProjectBase:
 
     def document_guids(self) -> dict[str, str]:
         """Every document's name -> guid."""
-        with self._read() as conn:
+        with self.read() as conn:
             return {
                 n: g for n, g in conn.execute(select(T_DOCS.c.name, T_DOCS.c.guid).where(VISIBLE))
             }
 
     def languages(self) -> list[str]:
         """The languages of the project's documents, sorted."""
-        with self._read() as conn:
+        with self.read() as conn:
             return sorted(
                 lang
                 for (lang,) in conn.execute(select(T_DOCS.c.lang).where(VISIBLE).distinct())
                 if lang is not None
             )
 
-    def _doc(self, conn: Connection, name: str) -> tuple[int, int]:
+    def document_key(self, conn: Connection, name: str) -> tuple[int, int]:
         row = conn.execute(select(T_DOCS.c.pk, T_DOCS.c.chars).where(T_DOCS.c.name == name)).first()
         if row is None:
             raise NotFoundError(
@@ -688,7 +691,7 @@ class ProjectBase:
             )
         return row[0], row[1]
 
-    def _coding_select(self) -> Any:
+    def coding_select(self) -> Any:
         return select(
             T_CODINGS,
             T_DOCS.c.name.label("doc"),
@@ -699,7 +702,7 @@ class ProjectBase:
             )
         )
 
-    def _ensure_coder(self, conn: Connection, name: str, guid: str | None = None) -> None:
+    def ensure_coder(self, conn: Connection, name: str, guid: str | None = None) -> None:
         """Give ``name`` a row in ``coders`` (with a stable GUID) the first time it codes.
 
         Cached per open project, so coding stays one query cheaper after the first.
@@ -721,7 +724,7 @@ class ProjectBase:
         the current coder while blind coding is on."""
         return coder
 
-    def _delete_coding(self, tx: _Tx, pk: int, guid: str, coder: str | None) -> None:
+    def delete_coding(self, tx: Tx, pk: int, guid: str, coder: str | None) -> None:
         """Delete a coding and leave its tombstone.
 
         Args:
@@ -742,6 +745,32 @@ class ProjectBase:
                 T_TOMBS,
                 {"guid": guid, "kind": "coding", "deleted_at": now(), "coder": coder},
             )
+
+    def forget_codes(self) -> None:
+        """Drop the cached code keys (after a change to the codes' ids or aliases)."""
+        self._code_pk_cache = None
+
+    def forget_documents(self) -> None:
+        """Drop the cached document keys (after documents were renamed or removed)."""
+        self._doc_cache.clear()
+
+    @property
+    def code_ids(self) -> dict[int, str]:
+        """Code key -> id, as of the last :meth:`code_pks`."""
+        return self._code_ids
+
+    # the names the mixins not yet turned into parts still call (issue 18 point 1)
+    _read = read
+    _write = write
+    _code_pk = code_pk
+    _code_pks = code_pks
+    _codebook = read_codebook
+    _doc = document_key
+    _coding_select = coding_select
+    _delete_coding = delete_coding
+    _ensure_coder = ensure_coder
+    _set = put_setting
+    _owns_project = owns_project
 
 
 def _short(exc: Exception) -> str:

@@ -80,7 +80,7 @@ from qualcode.store.engine import (
 )
 from qualcode.store.history import HistoryMixin
 from qualcode.store.matrices import MatrixMixin
-from qualcode.store.memos import MemoMixin
+from qualcode.store.memos import Memos
 from qualcode.store.narrate import NarrateMixin
 from qualcode.store.project_merge import ProjectMergeMixin
 from qualcode.store.recode import RecodeMixin
@@ -116,7 +116,6 @@ class Project(
     SearchMixin,
     RecodeMixin,
     CodebookOpsMixin,
-    MemoMixin,
     CaseMixin,
     MatrixMixin,
     ReviewMixin,
@@ -140,6 +139,11 @@ class Project(
         location: the URL it was opened from.
         coder: the name recorded on codings and actions by default.
     """
+
+    def __init__(self, engine: Engine, location: str, coder: str) -> None:
+        super().__init__(engine, location, coder)
+        self.memos = Memos(self)
+        """Memos on the project, documents, codes, cases, themes and codings."""
 
     def sync_codebook(self, codebook: Codebook, source: str | None = None) -> SyncReport:
         """Make the project's codes equal to ``codebook`` (one action).

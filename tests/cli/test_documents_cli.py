@@ -168,7 +168,7 @@ def test_delete_needs_force_with_codings_and_undo_brings_everything_back(project
     assert run(project, "code", "joint", "procedure", "--turn", "4").exit_code == 0
     project_obj = open_project(str(project))
     try:
-        project_obj.add_memo("document", "joint", "ditulis sebelum dihapus", title="catatan")
+        project_obj.memos.add_memo("document", "joint", "ditulis sebelum dihapus", title="catatan")
         project_obj.link_case("Warga", "joint")
     finally:
         project_obj.close()

@@ -91,7 +91,7 @@ def test_set_append_show_clear_on_each_target(
     assert r.stdout.splitlines()[1:4] == ["  first thought", "  ", "  second thought"]
     # the workbench's memo of nia is the same memo
     p = open_project(str(demo_dir), coder="nia")
-    own = p.own_memo(kind, name)
+    own = p.memos.own_memo(kind, name)
     p.close()
     assert own is not None and own.text == "first thought\n\nsecond thought"
     r = run(demo_dir, "memo", "clear", *option)

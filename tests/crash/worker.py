@@ -72,7 +72,7 @@ def run_coding(s: dict[str, Any], ack: Ack) -> None:
                 if kind == "remove":
                     project.remove_coding(coding.guid)
                 else:
-                    project.set_coding_memo(coding.guid, memo)
+                    project.memos.set_coding_memo(coding.guid, memo)
             if not early:
                 ack(f"done {i}")
     finally:

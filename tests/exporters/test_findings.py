@@ -246,7 +246,7 @@ def test_the_map_is_a_figure_in_every_format(demo_project: Project, tmp_path: Pa
 
 
 def test_memos_are_included_when_asked(demo_project: Project, tmp_path: Path) -> None:
-    memo = demo_project.memos("theme")[0]
+    memo = demo_project.memos.memos("theme")[0]
     without = _chapter(demo_project, tmp_path / "a.md", lang="en")
     with_memos = _chapter(demo_project, tmp_path / "b.md", lang="en", memos=True)
     assert (3, "Memos") not in without.headings()

@@ -237,7 +237,7 @@ def _all_text(path: Path, fmt: str) -> str:
 def test_no_real_name_survives_in_any_format(reviewed: Project, tmp_path: Path, fmt: str) -> None:
     names = tmp_path / "names.csv"
     names.write_text(NAME_MAP, encoding="utf-8")
-    reviewed.add_memo("case", "Ibu A", "Ibu A bilang: Neng, dua jam.")
+    reviewed.memos.add_memo("case", "Ibu A", "Ibu A bilang: Neng, dua jam.")
     for kind in KINDS:
         if kind == "all" and fmt == "csv":
             continue

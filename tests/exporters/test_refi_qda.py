@@ -93,10 +93,14 @@ def _build(folder: Path) -> None:
         ):
             project.set_attribute("Bu Sari", name, value, type=type_)
         project.set_attribute("Pak Budi", "pekerjaan", "petani")
-        project.add_memo("project", None, "Catatan umum proyek.", title="Umum")
-        project.add_memo("document", "wawancara_03_petani", "Wawancara di sawah.", title="Tempat")
-        project.add_memo("code", "cost", "Pungli dan uang rokok.", title="Biaya", author="ana")
-        project.add_memo("case", "Bu Sari", "Ramah, terbuka.", title="Kesan")
+        project.memos.add_memo("project", None, "Catatan umum proyek.", title="Umum")
+        project.memos.add_memo(
+            "document", "wawancara_03_petani", "Wawancara di sawah.", title="Tempat"
+        )
+        project.memos.add_memo(
+            "code", "cost", "Pungli dan uang rokok.", title="Biaya", author="ana"
+        )
+        project.memos.add_memo("case", "Bu Sari", "Ramah, terbuka.", title="Kesan")
         project.update_code("time", memo="Waktu: lihat SOP.")
         project.add_code(
             services.load_codebook(CODEBOOK)
@@ -232,7 +236,7 @@ def test_the_export_holds_every_element_with_the_database_counts(
         return sum(1 for _ in root.iter(ns + tag))
 
     codings = rich.codings()
-    memos = rich.memos()
+    memos = rich.memos.memos()
     coding_memos = [c for c in codings if c.memo]
     code_memo_fields = [c for c in rich.codebook().codes if c.memo]
     db = sqlite3.connect(rich.path or "")
@@ -320,7 +324,7 @@ def _state(project: Project) -> dict[str, Any]:
             for c in project.codings()
         ),
         "memos": sorted(
-            (m.guid, m.kind, m.target, m.title, m.text, m.author) for m in project.memos()
+            (m.guid, m.kind, m.target, m.title, m.text, m.author) for m in project.memos.memos()
         ),
         "cases": project.cases(),
         "attributes": project.attributes(),
@@ -559,7 +563,7 @@ def test_a_project_imported_from_a_messy_file_exports_valid_xml(
     )
     services.import_refi(empty_project, path)
     # text pasted from a word processor: control characters XML 1.0 cannot hold
-    empty_project.add_memo("project", None, "baris\x0bbaru\x0c", title="tab\x01")
+    empty_project.memos.add_memo("project", None, "baris\x0bbaru\x0c", title="tab\x01")
     empty_project.update_code("time", description="Waktu\x0b tunggu")
     out = tmp_path / "again.qdpx"
     services.export_qdpx(empty_project, out)

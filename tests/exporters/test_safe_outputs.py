@@ -65,7 +65,7 @@ def hostile(demo_dir: Path) -> Path:
         p.set_attribute(
             "-case<script>alert('case')</script>", "=occupation", "@trader<svg onload=alert(1)>"
         )
-        p.add_memo("document", DOC, "=memo <iframe src=javascript:alert(1)>")
+        p.memos.add_memo("document", DOC, "=memo <iframe src=javascript:alert(1)>")
     con = sqlite3.connect(demo_dir / "qualcode.db")
     con.execute(
         "UPDATE documents SET name = ? WHERE name = ?",

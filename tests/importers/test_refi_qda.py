@@ -427,7 +427,7 @@ def test_a_selection_with_a_memo_but_no_coding_becomes_a_document_memo(
     )
     report = services.import_refi(empty_project, simple_project(tmp_path, selections=sel))
     assert has(report.notes, "a selection has a memo but no coding")
-    (memo,) = empty_project.memos("document", "Wawancara Sari")
+    (memo,) = empty_project.memos.memos("document", "Wawancara Sari")
     assert memo.text == "«Berapa lama antrenya?»\n\nNada suaranya ragu."
     assert empty_project.codings() == []
 
@@ -467,7 +467,7 @@ def test_memos_cases_and_variables_come_in(tmp_path: Path, empty_project: Projec
     assert case.attributes == {"Umur": "42"}
     assert case.guid == G_CASE
     assert [a["type"] for a in empty_project.attributes()] == ["integer"]
-    (memo,) = empty_project.memos("project")
+    (memo,) = empty_project.memos.memos("project")
     assert (memo.guid, memo.title, memo.text, memo.author) == (
         G_NOTE,
         "Catatan",

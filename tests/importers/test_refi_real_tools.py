@@ -274,7 +274,7 @@ def test_docx_sources_descriptions_and_memos_from_nvivo(
     assert any("its plain text is not given; the text of" in n for n in report.notes)
     waktu = empty_project.codebook()["waktu"]
     assert waktu.description == "Berapa lama warga menunggu.\nTermasuk antre."
-    (memo,) = empty_project.memos("document", "Interview Pak Darto")
+    (memo,) = empty_project.memos.memos("document", "Interview Pak Darto")
     assert memo.text == "Pak Darto kesal.\nDia menunggu tiga jam."
 
 

@@ -40,7 +40,7 @@ def _analysed(p: Project, guids: dict[str, str]) -> None:
     p.add_relation("theme:telat", "theme:menunggu", "leads_to", memo="late officers, long queues")
     p.add_relation(f"passage:{guids['c4']}", "theme:biaya", "illustrates")
     p.add_relation("doc:d2", "cost", "is_associated_with")
-    p.add_memo("theme", "menunggu", "the core")
+    p.memos.add_memo("theme", "menunggu", "the core")
 
 
 def _snapshot(p: Project) -> dict[str, Any]:
@@ -53,7 +53,7 @@ def _snapshot(p: Project) -> dict[str, Any]:
         "relations": [
             (r.guid, r.source, r.target, r.type, r.directed, r.memo) for r in p.relations()
         ],
-        "memos": [(m.kind, m.target, m.text) for m in p.memos("theme")],
+        "memos": [(m.kind, m.target, m.text) for m in p.memos.memos("theme")],
     }  # fmt: skip
 
 

@@ -41,7 +41,7 @@ def test_the_demo_has_themes_sub_themes_statuses_and_a_discarded_theme(
     ]
     assert all(t.definition for t in tree)
     assert tree.get("wrong_documents").reason.startswith("too few passages")  # type: ignore[union-attr]
-    assert [m.kind for m in demo_project.memos("theme")] == ["theme"]
+    assert [m.kind for m in demo_project.memos.memos("theme")] == ["theme"]
 
 
 def test_every_key_extract_is_a_passage_of_its_theme(demo_project: Project) -> None:

@@ -24,9 +24,9 @@ def test_every_workbench_action_reads_back_in_words(matrix_project: Project) -> 
     assert services.describe_pending(p, "undo", "en") == (
         "coded «Biaya mahal sekali.» with Officer late"
     )
-    p.set_coding_memo(coding.guid, "later")
+    p.memos.set_coding_memo(coding.guid, "later")
     p.remove_coding(coding.guid)
-    p.add_memo("document", "d1", "note")
+    p.memos.add_memo("document", "d1", "note")
     p.set_label("cost", "Ongkos", lang="id")
     p.add_code(Code(id="cost.broker", label={"id": "Calo", "en": "Broker"}, parent="cost"))
     p.merge_code("cost.broker", "cost")

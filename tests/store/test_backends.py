@@ -108,14 +108,14 @@ def test_export_frequency(backend: str, tmp_path: Path) -> None:
 def test_memos_and_cases(backend: str) -> None:
     project = open_project(backend)
     try:
-        memo = project.add_memo("document", DOC, "Pedagang menunggu lama.", title="kesan")
-        project.update_memo(memo.guid, "Pedagang menunggu sangat lama.")
-        project.add_memo("code", "cost", "Watch for pungli.")
-        assert [m.text for m in project.memos("document", DOC)] == [
+        memo = project.memos.add_memo("document", DOC, "Pedagang menunggu lama.", title="kesan")
+        project.memos.update_memo(memo.guid, "Pedagang menunggu sangat lama.")
+        project.memos.add_memo("code", "cost", "Watch for pungli.")
+        assert [m.text for m in project.memos.memos("document", DOC)] == [
             "Pedagang menunggu sangat lama."
         ]
-        project.delete_memo(memo.guid)
-        assert [m.kind for m in project.memos()] == ["code"]
+        project.memos.delete_memo(memo.guid)
+        assert [m.kind for m in project.memos.memos()] == ["code"]
         project.link_case("P01", DOC)
         project.set_attribute("P01", "occupation", "trader")
         project.set_attributes({"P01": {"kelurahan": "Sukamaju"}})
@@ -196,7 +196,7 @@ def test_every_matrix_export_runs(backend: str, tmp_path: Path, args: list[str])
     project = open_project(backend)
     try:
         project.link_case("P01", DOC)
-        project.add_memo("code", "cost", "Watch for pungli.")
+        project.memos.add_memo("code", "cost", "Watch for pungli.")
     finally:
         project.close()
     argv = [a.replace("{tmp}", str(tmp_path)) for a in args]

@@ -57,7 +57,7 @@ def test_merge_moves_codings_and_keeps_the_old_id_as_alias(demo: Project) -> Non
     demo.apply_coding(DOC, "time.short_wait", 10, 20)
     demo.apply_coding(DOC, "time.long_wait", 10, 20)  # identical span: stored once after merge
     demo.apply_coding(DOC, "time.short_wait", 30, 40)
-    demo.add_memo("code", "time.short_wait", "merge me")
+    demo.memos.add_memo("code", "time.short_wait", "merge me")
     demo.merge_code("time.short_wait", "time.long_wait")
     assert [(c.code, c.start) for c in demo.codings(doc=DOC)] == [
         ("time.long_wait", 10),
@@ -65,7 +65,7 @@ def test_merge_moves_codings_and_keeps_the_old_id_as_alias(demo: Project) -> Non
     ]
     cb = demo.codebook()
     assert cb.get("time.short_wait") is cb.get("time.long_wait")
-    assert [m.target for m in demo.memos("code")] == ["time.long_wait"]
+    assert [m.target for m in demo.memos.memos("code")] == ["time.long_wait"]
     with pytest.raises(InputError, match="into its own sub-code"):
         demo.merge_code("time", "time.late_letters")
 

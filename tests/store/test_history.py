@@ -66,7 +66,7 @@ def test_history_survives_closing_the_project(demo_dir: Path) -> None:
     before = dump(demo_dir / "qualcode.db")
     s = project.document(DOC).sentences[0]
     project.apply_coding(DOC, "time", s.start, s.end)
-    project.add_memo("document", DOC, "first read")
+    project.memos.add_memo("document", DOC, "first read")
     project.close()
     project = open_project(str(demo_dir), coder="nia")
     assert project.undo() is not None
@@ -118,7 +118,7 @@ def test_an_undo_that_would_clobber_someone_elses_change_is_refused(
     s = demo.document(DOC).sentences
     coding, _ = demo.apply_coding(DOC, "cost", s[0].start, s[0].end)
     other = open_project(str(demo_dir), coder="ani")
-    other.set_coding_memo(coding.guid, "ani's note on tester's coding")
+    other.memos.set_coding_memo(coding.guid, "ani's note on tester's coding")
     before = dump(demo_dir / "qualcode.db")
     with pytest.raises(ConflictError, match="cannot undo .* changed since"):
         demo.undo()
@@ -129,10 +129,10 @@ def test_an_undo_that_would_clobber_someone_elses_change_is_refused(
 def test_a_barrier_ends_the_history_but_an_import_does_not(demo: Project) -> None:
     s = demo.document(DOC).sentences
     demo.apply_coding(DOC, "cost", s[0].start, s[0].end)
-    with demo._write("import", "import another", undoable=False, extra={"document": "x"}):
+    with demo.write("import", "import another", undoable=False, extra={"document": "x"}):
         pass
     assert demo.can_undo() is not None
-    with demo._write("reimport", "re-import a document", undoable=False, extra={"barrier": True}):
+    with demo.write("reimport", "re-import a document", undoable=False, extra={"barrier": True}):
         pass
     assert demo.can_undo() is None
     assert demo.undo() is None
@@ -184,7 +184,7 @@ def _do(project: Project, op: str, n: int, doc_names: list[str]) -> None:
     doc = doc_names[n % len(doc_names)]
     sents = project.document(doc).sentences
     codings = project.codings()
-    memos = project.memos()
+    memos = project.memos.memos()
     pick = codes[(n // 7) % len(codes)]
     other = codes[(n // 13) % len(codes)]
     try:
@@ -200,16 +200,18 @@ def _do(project: Project, op: str, n: int, doc_names: list[str]) -> None:
         elif op == "uncode" and codings:
             project.remove_coding(codings[n % len(codings)].guid)
         elif op == "coding-memo" and codings:
-            project.set_coding_memo(codings[n % len(codings)].guid, f"memo {n}" if n % 4 else None)
+            project.memos.set_coding_memo(
+                codings[n % len(codings)].guid, f"memo {n}" if n % 4 else None
+            )
         elif op == "memo-add":
             if n % 2:
-                project.add_memo("document", doc, f"doc memo {n}")
+                project.memos.add_memo("document", doc, f"doc memo {n}")
             else:
-                project.add_memo("code", pick, f"code memo {n}")
+                project.memos.add_memo("code", pick, f"code memo {n}")
         elif op == "memo-edit" and memos:
-            project.update_memo(memos[n % len(memos)].guid, f"edited {n}")
+            project.memos.update_memo(memos[n % len(memos)].guid, f"edited {n}")
         elif op == "memo-delete" and memos:
-            project.delete_memo(memos[n % len(memos)].guid)
+            project.memos.delete_memo(memos[n % len(memos)].guid)
         elif op == "rename":
             project.set_label(pick, f"label {n}", lang=("id", "en", None)[n % 3])
         elif op == "recolor":

@@ -183,7 +183,7 @@ def test_the_persons_own_codings_go_with_the_undo_and_come_back_with_redo(
         project.window = "tui:tester@host:1"
         s = project.document("budi_kelurahan").sentences[1]
         project.apply_coding("budi_kelurahan", "cost", s.start, s.end)
-        project.add_memo("document", "budi_kelurahan", "long wait, no receipt")
+        project.memos.add_memo("document", "budi_kelurahan", "long wait, no receipt")
     finally:
         project.close()
     coded = contents(backend)

@@ -12,33 +12,33 @@ DOC = "wawancara_01_pedagang_pasar"
 
 
 def test_memos_on_every_kind_of_target(demo: Project) -> None:
-    demo.add_memo("project", None, "Kesan umum")
-    m = demo.add_memo("document", DOC, "Ibu pedagang, ramah", title="kesan")
-    demo.add_memo("code", "cost.unofficial_fee", "uang rokok termasuk di sini")
+    demo.memos.add_memo("project", None, "Kesan umum")
+    m = demo.memos.add_memo("document", DOC, "Ibu pedagang, ramah", title="kesan")
+    demo.memos.add_memo("code", "cost.unofficial_fee", "uang rokok termasuk di sini")
     demo.add_case("ibu_a")
-    demo.add_memo("case", "ibu_a", "pedagang pasar")
-    assert [(x.kind, x.target) for x in demo.memos()] == [
+    demo.memos.add_memo("case", "ibu_a", "pedagang pasar")
+    assert [(x.kind, x.target) for x in demo.memos.memos()] == [
         ("project", None),
         ("document", DOC),
         ("code", "cost.unofficial_fee"),
         ("case", "ibu_a"),
     ]
-    assert demo.memos("document", DOC)[0].title == "kesan"
-    demo.update_memo(m.guid, "Ibu pedagang sembako")
-    assert demo.memos("document", DOC)[0].text == "Ibu pedagang sembako"
-    demo.delete_memo(m.guid)
-    assert demo.memos("document") == []
+    assert demo.memos.memos("document", DOC)[0].title == "kesan"
+    demo.memos.update_memo(m.guid, "Ibu pedagang sembako")
+    assert demo.memos.memos("document", DOC)[0].text == "Ibu pedagang sembako"
+    demo.memos.delete_memo(m.guid)
+    assert demo.memos.memos("document") == []
     with pytest.raises(InputError, match="cannot attach a memo to 'sentence'"):
-        demo.add_memo("sentence", "x", "y")
+        demo.memos.add_memo("sentence", "x", "y")
     with pytest.raises(NotFoundError):
-        demo.add_memo("document", "nope", "y")
+        demo.memos.add_memo("document", "nope", "y")
 
 
 def test_coding_memo(demo: Project) -> None:
     coding, _ = demo.apply_coding(DOC, "cost", 10, 20)
-    assert demo.set_coding_memo(coding.guid, "penting").memo == "penting"
+    assert demo.memos.set_coding_memo(coding.guid, "penting").memo == "penting"
     assert demo.codings()[0].memo == "penting"
-    assert demo.set_coding_memo(coding.guid, "").memo is None
+    assert demo.memos.set_coding_memo(coding.guid, "").memo is None
 
 
 def test_cases_sources_and_attributes(demo: Project) -> None:

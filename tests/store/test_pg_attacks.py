@@ -383,7 +383,7 @@ def shared(team_template: Path, pg_db: PgDatabase) -> Iterator[Shared]:
         gone = p.apply_coding(DOC, "time", base + 50, base + 60)[0].guid
         p.remove_coding(gone)
         facts[f"{x}_tomb"] = gone
-        facts[f"{x}_memo"] = p.add_memo("project", None, f"{who}'s memo").guid
+        facts[f"{x}_memo"] = p.memos.add_memo("project", None, f"{who}'s memo").guid
         p.mark_done(DOC)
         run = p.add_suggestions(
             [
@@ -595,8 +595,8 @@ def test_roles_still_do_their_own_work(shared: Shared) -> None:
         assert accepted[0].coder == shared.role("ani")
         ani.undo()  # gives it back to the run
         assert ani.coding(f["b_suggestion"]).status == "suggested"
-        ani.set_coding_memo(f["a_plain"], "mine")
-        ani.add_memo("project", None, "another")
+        ani.memos.set_coding_memo(f["a_plain"], "mine")
+        ani.memos.add_memo("project", None, "another")
     finally:
         ani.close()
     budi = shared.open("budi")

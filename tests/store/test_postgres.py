@@ -119,7 +119,7 @@ def test_a_coder_adds_and_removes_only_their_own_codings(team: Team) -> None:
         with pytest.raises(ProjectError, match="may not remove coding"):
             ani.remove_coding(theirs.guid)
         with pytest.raises(ProjectError, match="may not memo on coding"):
-            ani.set_coding_memo(theirs.guid, "not mine")
+            ani.memos.set_coding_memo(theirs.guid, "not mine")
         with pytest.raises(ProjectError, match="may not mark"):
             ani.mark_done(DOC, coder=team.budi)
         with pytest.raises(ProjectError, match="may not"):
@@ -127,7 +127,7 @@ def test_a_coder_adds_and_removes_only_their_own_codings(team: Team) -> None:
         with pytest.raises(ProjectError, match="may not"):
             ani.set_setting("anything", 1)
         assert dump_pg(team.db.url) == before
-        ani.set_coding_memo(mine.guid, "mine")
+        ani.memos.set_coding_memo(mine.guid, "mine")
         ani.remove_coding(mine.guid)
         ani.mark_done(DOC)
         ani.update_code("cost", description="coders may edit the codebook")

@@ -73,8 +73,8 @@ def test_merge_brings_their_work_in_and_keeps_ours(team_template: Path, tmp_path
     b.update_code("cost", description="their description")
     b.apply_coding(DOC, "facilities.parking", 100, 140)
     shared, _ = b.apply_coding(EN, "time", 10, 30, memo="budi's memo")
-    b.add_memo("document", DOC, "budi thinks", title="note")
-    b.add_memo("code", "facilities.parking", "new code memo")
+    b.memos.add_memo("document", DOC, "budi thinks", title="note")
+    b.memos.add_memo("code", "facilities.parking", "new code memo")
     b.mark_done(DOC)
     b.link_case("P1", DOC)
     b.set_attribute("P1", "occupation", "trader")
@@ -107,8 +107,8 @@ def test_merge_brings_their_work_in_and_keeps_ours(team_template: Path, tmp_path
         }
         assert project.codebook()["cost"].description != "their description"  # ours kept
         assert project.codebook()["facilities.parking"].parent == "facilities"
-        assert {m.text for m in project.memos()} == {"budi thinks", "new code memo"}
-        assert [m.target for m in project.memos("code")] == ["facilities.parking"]
+        assert {m.text for m in project.memos.memos()} == {"budi thinks", "new code memo"}
+        assert [m.target for m in project.memos.memos("code")] == ["facilities.parking"]
         assert project.done_marks() == {DOC: {"ani", "budi"}}
         assert project.case("P1").attributes == {"occupation": "trader"}
         assert project.coding(mine.guid).memo == "ani's memo"
@@ -289,7 +289,7 @@ def apply_ops(location: str, ops: list[tuple[Any, ...]]) -> None:
             elif existing and o[0] == "uncode":
                 p.remove_coding(existing[o[1] % len(existing)].guid)
             elif existing and o[0] == "memo":
-                p.set_coding_memo(existing[o[1] % len(existing)].guid, o[2])
+                p.memos.set_coding_memo(existing[o[1] % len(existing)].guid, o[2])
     finally:
         p.close()
 

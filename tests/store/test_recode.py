@@ -103,7 +103,7 @@ def test_code_operations_undo_from_the_action_log(
     a, _ = demo.apply_coding(DOC, "time.long_wait", 10, 20)
     demo.apply_coding(DOC, "time.long_wait", 30, 40)
     demo.apply_coding(DOC, "time.short_wait", 30, 40)
-    demo.add_memo("code", "time.long_wait", "a memo that follows")
+    demo.memos.add_memo("code", "time.long_wait", "a memo that follows")
     before = data(demo_dir / "qualcode.db")
     if operation == "recode":
         demo.recode_codings([a.guid], "cost")

@@ -66,8 +66,8 @@ def backends(pg_server: PgServer, tmp_path_factory: pytest.TempPathFactory) -> I
             services.autocode(project)
             for code in ("time", "cost"):
                 services.accept_all(project, code, coder="researcher", include_children=True)
-            project.add_memo("project", None, "Pelayanan di kantor camat: catatan awal.")
-            project.add_memo("code", "cost", "Watch for pungli.")
+            project.memos.add_memo("project", None, "Pelayanan di kantor camat: catatan awal.")
+            project.memos.add_memo("code", "cost", "Watch for pungli.")
         finally:
             project.close()
         with pg_server.admin() as conn:

@@ -27,7 +27,7 @@ def _sentence_suggestions(project: Project, n: int, code: str = "time") -> list[
 
 
 def _last_action(project: Project) -> dict[str, object]:
-    with project._read() as conn:
+    with project.read() as conn:
         row = conn.execute(select(T_ACTIONS).order_by(T_ACTIONS.c.seq.desc())).mappings().first()
     assert row is not None
     return dict(row)
@@ -116,7 +116,7 @@ def test_reject_removes_remembers_and_leaves_a_tombstone(demo: Project) -> None:
     demo.reject_suggestions([s.guid])
     assert demo.suggestions() == []
     assert demo.rejected_count() == 1
-    with demo._read() as conn:
+    with demo.read() as conn:
         tomb = conn.execute(
             text("SELECT kind FROM tombstones WHERE guid = :g"), {"g": s.guid}
         ).scalar()

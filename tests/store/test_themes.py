@@ -254,9 +254,9 @@ def test_a_refused_write_leaves_the_file_unchanged(matrix_project: Project) -> N
 
 def test_theme_memos(matrix_project: Project) -> None:
     matrix_project.add_theme("Waiting")
-    memo = matrix_project.add_memo("theme", "Waiting", "the core of the study")
+    memo = matrix_project.memos.add_memo("theme", "Waiting", "the core of the study")
     assert memo.kind == "theme" and memo.target == "waiting"
-    assert [m.text for m in matrix_project.memos("theme")] == ["the core of the study"]
+    assert [m.text for m in matrix_project.memos.memos("theme")] == ["the core of the study"]
 
 
 def test_the_relation_vocabulary_and_valence_travel_with_the_codebook_file(

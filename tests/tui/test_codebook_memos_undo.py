@@ -133,8 +133,8 @@ async def test_memos_on_a_coding_a_document_and_a_code(
     project = open_project(str(demo_dir))
     (c,) = project.codings(doc=FIRST_DOC)
     assert c.memo == "waited two hours"
-    assert [m.text for m in project.memos("document", FIRST_DOC)] == ["strong on time"]
-    assert [m.text for m in project.memos("code", "time")] == ["late officers"]
+    assert [m.text for m in project.memos.memos("document", FIRST_DOC)] == ["strong on time"]
+    assert [m.text for m in project.memos.memos("code", "time")] == ["late officers"]
     project.close()
 
 

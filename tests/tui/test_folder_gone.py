@@ -144,7 +144,7 @@ def test_the_store_refuses_to_acknowledge_into_a_vanished_file(
         with pytest.raises(ProjectGoneError, match="is gone"):
             project.apply_coding("wawancara_01_pedagang_pasar", "time", 5, 15)
         with pytest.raises(ProjectGoneError):  # and every write after it
-            project.set_coding_memo(kept.guid, "x")
+            project.memos.set_coding_memo(kept.guid, "x")
         saved = project.save_copy(tmp_path / "saved.db")
     finally:
         project.close()

@@ -340,7 +340,7 @@ class CodingScreen(Screen[None]):
         if not width:
             return
         self._counts = self.project.code_counts()
-        memo_codes = {m.target for m in self.project.memos("code") if m.target}
+        memo_codes = {m.target for m in self.project.memos.memos("code") if m.target}
         chosen = getattr(self.app, "settings", None)
         widths = pane_widths(
             width,
@@ -510,7 +510,7 @@ class CodingScreen(Screen[None]):
         names = {d.name for d in docs}
         if self.current_doc not in names:
             self.current_doc = docs[0].name if docs else None
-        doc_memos = {m.target for m in self.project.memos("document") if m.target}
+        doc_memos = {m.target for m in self.project.memos.memos("document") if m.target}
         self.query_one(DocumentList).show(docs, self.current_doc, doc_memos)
         self.query_one(DocumentList).border_title = plural(
             len(docs), "Documents ({n})", "Documents ({n})"
@@ -521,7 +521,7 @@ class CodingScreen(Screen[None]):
         self._colors = {c.id: self.codebook.color_of(c.id) for c in self.codebook}
         self._labels = {c.id: c.label_in(self.label_lang) for c in self.codebook}
         tree = self.query_one(CodeTree)
-        tree.memo_codes = {m.target for m in self.project.memos("code") if m.target}
+        tree.memo_codes = {m.target for m in self.project.memos.memos("code") if m.target}
         self._counts = self.project.code_counts()
         tree.show(self.codebook, self._counts, self.label_lang)
         tree.border_title = plural(len(self.codebook), "Codebook ({n})", "Codebook ({n})")
@@ -571,7 +571,7 @@ class CodingScreen(Screen[None]):
         self.current_doc = name
         view = self.query_one(TranscriptView)
         view.border_title = name
-        self._doc_memos = len(self.project.memos("document", name))
+        self._doc_memos = len(self.project.memos.memos("document", name))
         view.load(document, codings, self._colors, self._labels)
         view.set_filter(self._filter_set())
         self._show_progress()
@@ -740,7 +740,7 @@ class CodingScreen(Screen[None]):
                 self.open_document_named(name)
 
         docs = self.project.documents()
-        memos = {m.target for m in self.project.memos("document") if m.target}
+        memos = {m.target for m in self.project.memos.memos("document") if m.target}
         self.app.push_screen(DocumentSwitcher(docs, self.current_doc, memos), chosen)
 
     def open_document_named(self, name: str) -> None:
@@ -1041,7 +1041,7 @@ class CodingScreen(Screen[None]):
             if text is None or text == (coding.memo or ""):
                 return
             try:
-                updated = self.project.set_coding_memo(coding.guid, text or None)
+                updated = self.project.memos.set_coding_memo(coding.guid, text or None)
             except QualcodeError as exc:
                 self.notify(str(exc), severity="error")
                 return
@@ -1057,9 +1057,13 @@ class CodingScreen(Screen[None]):
         )
 
     def _edit_memo(self, kind: str, target: str, title: str) -> None:
-        existing = [m for m in self.project.memos(kind, target) if m.author == self.project.coder]
+        existing = [
+            m for m in self.project.memos.memos(kind, target) if m.author == self.project.coder
+        ]
         memo = existing[0] if existing else None
-        others = [m for m in self.project.memos(kind, target) if m.author != self.project.coder]
+        others = [
+            m for m in self.project.memos.memos(kind, target) if m.author != self.project.coder
+        ]
         about = "\n".join(f"{m.author}: {one_line(m.text)[:100]}" for m in others[:3])
 
         def saved(text: str | None) -> None:
@@ -1067,11 +1071,11 @@ class CodingScreen(Screen[None]):
                 return
             try:
                 if memo is None and text:
-                    self.project.add_memo(kind, target, text)
+                    self.project.memos.add_memo(kind, target, text)
                 elif memo is not None and text:
-                    self.project.update_memo(memo.guid, text)
+                    self.project.memos.update_memo(memo.guid, text)
                 elif memo is not None:
-                    self.project.delete_memo(memo.guid)
+                    self.project.memos.delete_memo(memo.guid)
             except QualcodeError as exc:
                 self.notify(str(exc), severity="error")
                 return
@@ -1130,7 +1134,7 @@ class CodingScreen(Screen[None]):
         if name is None:
             return
         codings = self.project.document_codings(name)
-        memos = len(self.project.memos("document", name))
+        memos = len(self.project.memos.memos("document", name))
         what = _("{codings} coding{value} and {memos} memo{value2}").format(
             codings=codings,
             value="s" if codings != 1 else "",

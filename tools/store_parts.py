@@ -1,0 +1,182 @@
+"""Rewrite call sites of the project's methods to the part that now holds them.
+
+Issue 18 point 1 turns ``Project``'s mixins into parts (``project.memos``,
+``project.cases``, ...). This script rewrites every ``<receiver>.add_memo(`` into
+``<receiver>.memos.add_memo(`` over qualcode/, tests/, bench/ and docs/*.py, using
+the method -> part map below. It is idempotent (a call already on its part is left)
+and prints each change, so it can be re-run on a merged tree to fix the call sites
+other branches added meanwhile::
+
+    .venv/bin/python tools/store_parts.py          # rewrite, print what changed
+    .venv/bin/python tools/store_parts.py --check  # only list, exit 1 if any
+
+A bare ``self.add_memo(`` is never rewritten (inside a part it calls the part
+itself; elsewhere ``self`` is not a project); nor a call on a module (``services``,
+``core`` ...) or a class. A method whose name other objects also have
+(:data:`AMBIGUOUS`) is rewritten only on a receiver named like a project.
+mypy --strict and the tests catch what is left.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PARTS: dict[str, tuple[str, ...]] = {
+    "memos": (
+        "add_memo",
+        "update_memo",
+        "clear_memo",
+        "delete_memo",
+        "memos",
+        "own_memo",
+        "coding_memos",
+        "set_coding_memo",
+        "write_memo",
+    ),
+}
+"""Part attribute -> the methods it took from ``Project``, names kept."""
+
+RENAMED: dict[str, dict[str, str]] = {}
+"""Part attribute -> {old method name: its shorter name in the part}."""
+
+AMBIGUOUS = frozenset(
+    {
+        "memos",
+        "cases",
+        "case",
+        "attributes",
+        "set_attribute",
+        "themes",
+        "theme",
+        "relations",
+        "search",
+        "segments",
+        "suggestions",
+        "passages",
+        "agreement",
+        "frequency",
+        "people",
+        "compare",
+        "undo",
+        "redo",
+        "code_guids",
+    }
+)
+"""Names other objects have too: rewritten only on a receiver in :data:`PROJECTS`."""
+
+PROJECTS = frozenset(
+    {
+        "project",
+        "proj",
+        "p",
+        "demo",
+        "demo_project",
+        "empty_project",
+        "small_project",
+        "matrix_project",
+        "project_obj",
+        "reviewed",
+        "ani",
+        "budi",
+        "sri",
+        "dewi",
+        "owner",
+        "pa",
+        "pb",
+        "mp",
+        "pg",
+        "other",
+        "again",
+        "staged",
+        "blind",
+        "rich",
+    }
+)
+"""Receivers (last name of the chain) that are projects in this code base."""
+
+NOT_PROJECTS = frozenset(
+    {
+        "services",
+        "core",
+        "store",
+        "screens",
+        "exporters",
+        "importers",
+        "refi",
+        "re",
+        "os",
+        "sys",
+        "json",
+        "cli",
+        "tui",
+        "nlp",
+    }
+)
+"""Receivers that are modules, never projects."""
+
+GLOBS = ("qualcode/**/*.py", "tests/**/*.py", "bench/**/*.py", "docs/*.py")
+
+_NAME = r"[A-Za-z_]\w*"
+_CALL = re.compile(
+    rf"(?P<recv>(?<![\w.]){_NAME}(?:\.{_NAME})*|\))\.(?P<meth>{_NAME})\b(?!\s*\.)(?!\s*=[^=])"
+)
+
+
+def _part_of() -> dict[str, str]:
+    owner: dict[str, str] = {}
+    for part, methods in PARTS.items():
+        for method in methods:
+            owner[method] = part
+    return owner
+
+
+def rewrite(text: str) -> tuple[str, list[str]]:
+    """``text`` with its calls moved onto their parts, and one line per change."""
+    owner = _part_of()
+    changes: list[str] = []
+
+    def sub(m: re.Match[str]) -> str:
+        recv, meth = m.group("recv"), m.group("meth")
+        part = owner.get(meth)
+        if part is None:
+            return m.group(0)
+        last = recv.rsplit(".", 1)[-1]
+        if last == part or recv == "self" or last in NOT_PROJECTS or last[:1].isupper():
+            return m.group(0)
+        if meth in AMBIGUOUS and last not in PROJECTS:
+            return m.group(0)
+        new = RENAMED.get(part, {}).get(meth, meth)
+        out = f"{recv}.{part}.{new}"
+        changes.append(f"{m.group(0)} -> {out}")
+        return out
+
+    return _CALL.sub(sub, text), changes
+
+
+def main(argv: list[str]) -> int:
+    check = "--check" in argv
+    total = 0
+    for pattern in GLOBS:
+        for path in sorted(ROOT.glob(pattern)):
+            if path.resolve() == Path(__file__).resolve():
+                continue
+            text = path.read_text(encoding="utf-8")
+            new, changes = rewrite(text)
+            if not changes:
+                continue
+            total += len(changes)
+            rel = path.relative_to(ROOT)
+            for line in changes:
+                print(f"{rel}: {line}")
+            if not check:
+                path.write_text(new, encoding="utf-8")
+    print(f"{total} call(s) {'to rewrite' if check else 'rewritten'}")
+    return 1 if check and total else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
