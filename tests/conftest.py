@@ -211,9 +211,9 @@ def build_matrix_project(path: Path) -> dict[str, str]:
         for name, text in (("d1", D1), ("d2", D2)):
             doc, sents = _doc(name, text)
             project.add_document(doc, sents)
-        project.link_case("Bu Siti", "d1")
-        project.link_case("Pak Budi", "d2", speaker="P")
-        project.set_attributes(
+        project.cases.link_case("Bu Siti", "d1")
+        project.cases.link_case("Pak Budi", "d2", speaker="P")
+        project.cases.set_attributes(
             {
                 "Bu Siti": {"gender": "f", "occupation": "pedagang"},
                 "Pak Budi": {"gender": "m"},

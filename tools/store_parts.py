@@ -37,6 +37,18 @@ PARTS: dict[str, tuple[str, ...]] = {
         "set_coding_memo",
         "write_memo",
     ),
+    "workbench": ("workbench_state", "save_workbench_state"),
+    "narration": ("action_facts", "pending_step"),
+    "map": ("map_positions", "set_map_positions", "code_guids", "codings_by_code", "map_at"),
+    "cases": (
+        "add_case",
+        "link_case",
+        "set_attribute",
+        "set_attributes",
+        "case",
+        "cases",
+        "attributes",
+    ),
 }
 """Part attribute -> the methods it took from ``Project``, names kept."""
 
@@ -94,6 +106,7 @@ PROJECTS = frozenset(
         "staged",
         "blind",
         "rich",
+        "b",
     }
 )
 """Receivers (last name of the chain) that are projects in this code base."""
@@ -119,10 +132,12 @@ NOT_PROJECTS = frozenset(
 """Receivers that are modules, never projects."""
 
 GLOBS = ("qualcode/**/*.py", "tests/**/*.py", "bench/**/*.py", "docs/*.py")
+SKIP = ("qualcode/importers/", "qualcode/exporters/")
+"""Never given a project (files in, files out): their ``project`` is a REFI-QDA model."""
 
 _NAME = r"[A-Za-z_]\w*"
 _CALL = re.compile(
-    rf"(?P<recv>(?<![\w.]){_NAME}(?:\.{_NAME})*|\))\.(?P<meth>{_NAME})\b(?!\s*\.)(?!\s*=[^=])"
+    rf"(?P<recv>(?<![\w.]){_NAME}(?:\.{_NAME})*|\))\.(?P<meth>{_NAME})\b(?!\s*\.)(?!\s*=[^=])(?P<call>(?=\())?"
 )
 
 
@@ -145,9 +160,9 @@ def rewrite(text: str) -> tuple[str, list[str]]:
         if part is None:
             return m.group(0)
         last = recv.rsplit(".", 1)[-1]
-        if last == part or recv == "self" or last in NOT_PROJECTS or last[:1].isupper():
+        if last == part or recv == "self" or last in NOT_PROJECTS or last.lstrip("_")[:1].isupper():
             return m.group(0)
-        if meth in AMBIGUOUS and last not in PROJECTS:
+        if meth in AMBIGUOUS and (last not in PROJECTS or m.group("call") is None):
             return m.group(0)
         new = RENAMED.get(part, {}).get(meth, meth)
         out = f"{recv}.{part}.{new}"
@@ -162,14 +177,14 @@ def main(argv: list[str]) -> int:
     total = 0
     for pattern in GLOBS:
         for path in sorted(ROOT.glob(pattern)):
-            if path.resolve() == Path(__file__).resolve():
+            rel = path.relative_to(ROOT)
+            if path.resolve() == Path(__file__).resolve() or str(rel).startswith(SKIP):
                 continue
             text = path.read_text(encoding="utf-8")
             new, changes = rewrite(text)
             if not changes:
                 continue
             total += len(changes)
-            rel = path.relative_to(ROOT)
             for line in changes:
                 print(f"{rel}: {line}")
             if not check:

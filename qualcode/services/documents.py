@@ -77,14 +77,14 @@ def link_case(project: Project, doc: str, case: str) -> bool:
     Returns:
         Whether the case was created now.
     """
-    created = case not in {c.name for c in project.cases()}
-    project.link_case(case, doc)
+    created = case not in {c.name for c in project.cases.cases()}
+    project.cases.link_case(case, doc)
     return created
 
 
 def document_case(project: Project, doc: str) -> str | None:
     """The case a whole document belongs to (the first by name), if any."""
-    for c in project.cases():
+    for c in project.cases.cases():
         if any(s.doc == doc and s.speaker is None for s in c.sources):
             return c.name
     return None

@@ -162,7 +162,7 @@ def _project_model(
     notes: list[RefiNote] = []
     doc_notes: dict[str, list[str]] = {}
     project_notes: list[str] = []
-    cases = project.cases()
+    cases = project.cases.cases()
     case_guid = {c.name: c.guid for c in cases}
     tree = project.themes()
     theme_guid = {t.id: t.guid for t in tree}
@@ -271,7 +271,7 @@ def _project_model(
                 meta=meta_s,
             )
         )
-    attributes = project.attributes()
+    attributes = project.cases.attributes()
     variables = [RefiVariable(a["guid"], a["name"], a["type"]) for a in attributes]
     var_guid = {a["name"]: a["guid"] for a in attributes}
     refi_cases = []

@@ -493,7 +493,7 @@ class _Planner:
     # ---------------------------------------------------------------- variables and cases
 
     def variables(self) -> None:
-        existing = {a["name"]: a for a in self.project.attributes()}
+        existing = {a["name"]: a for a in self.project.cases.attributes()}
         by_guid = {a["guid"]: a["name"] for a in existing.values()}
         self.attr_of: dict[str, str] = {}
         self.attr_type: dict[str, str] = {}
@@ -517,7 +517,7 @@ class _Planner:
             self.attr_type[v.guid] = v.type
 
     def cases(self) -> None:
-        existing = {c.name: c for c in self.project.cases()}
+        existing = {c.name: c for c in self.project.cases.cases()}
         by_guid = {c.guid: c.name for c in existing.values()}
         self.case_of: dict[str, str] = {}
         tally = self.t["cases"]

@@ -97,7 +97,7 @@ def _languages(project: Project) -> list[str]:
 
 def default_by(project: Project, kind: str) -> str:
     """``document`` for frequency; ``case`` for quotes when the project has cases."""
-    if kind == "quotes" and project.cases():
+    if kind == "quotes" and project.cases.cases():
         return "case"
     return "document"
 
@@ -236,7 +236,7 @@ def support_sheets(
         kinds=("key", "text", "int", "int", "int", "int", "share", "text"),
     )
     attrs = project.attribute_names()
-    case_list = project.cases()
+    case_list = project.cases.cases()
     cases = Sheet(
         name="cases",
         title="Cases and their attributes",

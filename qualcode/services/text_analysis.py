@@ -59,7 +59,7 @@ def _texts_by_group(
         return groups
     by_name = {d.name: d for d in docs}
     if by == "case":
-        for case in project.cases():
+        for case in project.cases.cases():
             for src in case.sources:
                 source = by_name.get(src.doc)
                 if source is None:

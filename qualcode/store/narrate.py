@@ -29,15 +29,18 @@ from qualcode.store.base import (
 from qualcode.store.convert import label_from_db
 
 
-class NarrateMixin(ProjectBase):
+class Narration:
     """Facts about logged actions (for messages in the researcher's words)."""
+
+    def __init__(self, store: ProjectBase) -> None:
+        self.store = store
 
     def action_facts(self, seqs: Iterable[int]) -> list[tuple[str, list[Fact]]]:
         """The actions ``seqs`` (oldest first) as (kind, facts about the rows changed)."""
         wanted = sorted(set(seqs))
         if not wanted:
             return []
-        with self._read() as conn:
+        with self.store.read() as conn:
             rows = conn.execute(
                 select(T_ACTIONS.c.seq, T_ACTIONS.c.kind, T_ACTIONS.c.payload)
                 .where(T_ACTIONS.c.seq.in_(wanted))
@@ -53,8 +56,8 @@ class NarrateMixin(ProjectBase):
         history_of = getattr(self, "_history", None)
         if history_of is None:
             return ()
-        with self._read() as conn:
-            history = history_of(conn, coder or self.coder)
+        with self.store.read() as conn:
+            history = history_of(conn, coder or self.store.coder)
         stack = history.done if action == UNDO else history.undone if action == REDO else []
         return tuple(stack[-1].seqs) if stack else ()
 

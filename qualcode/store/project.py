@@ -70,7 +70,7 @@ from qualcode.store.base import (
     _short,
     sha256_text,
 )
-from qualcode.store.cases import CaseMixin, front_matter_to_case
+from qualcode.store.cases import Cases, front_matter_to_case
 from qualcode.store.codebook_ops import CodebookOpsMixin
 from qualcode.store.document_ops import DocumentOpsMixin
 from qualcode.store.engine import (
@@ -81,7 +81,7 @@ from qualcode.store.engine import (
 from qualcode.store.history import HistoryMixin
 from qualcode.store.matrices import MatrixMixin
 from qualcode.store.memos import Memos
-from qualcode.store.narrate import NarrateMixin
+from qualcode.store.narrate import Narration
 from qualcode.store.project_merge import ProjectMergeMixin
 from qualcode.store.recode import RecodeMixin
 from qualcode.store.refi import RefiMixin
@@ -105,9 +105,9 @@ from qualcode.store.search import (
 )
 from qualcode.store.suggestions import SuggestionMixin
 from qualcode.store.team import TeamMixin
-from qualcode.store.thematic_map import MapMixin
+from qualcode.store.thematic_map import ThematicMap
 from qualcode.store.themes import ThemesMixin
-from qualcode.store.workbench import WorkbenchMixin
+from qualcode.store.workbench import Workbench
 
 
 class Project(
@@ -116,7 +116,6 @@ class Project(
     SearchMixin,
     RecodeMixin,
     CodebookOpsMixin,
-    CaseMixin,
     MatrixMixin,
     ReviewMixin,
     RefiMixin,
@@ -126,10 +125,7 @@ class Project(
     HistoryMixin,
     KwicSearchMixin,
     RetrievalMixin,
-    NarrateMixin,
-    WorkbenchMixin,
     ThemesMixin,
-    MapMixin,
     ProjectBase,
 ):
     """An open project (a SQLite file or a PostgreSQL database).
@@ -144,6 +140,14 @@ class Project(
         super().__init__(engine, location, coder)
         self.memos = Memos(self)
         """Memos on the project, documents, codes, cases, themes and codings."""
+        self.workbench = Workbench(self)
+        """Where each coder left the workbench."""
+        self.narration = Narration(self)
+        """The project's history told in the researcher's words."""
+        self.map = ThematicMap(self)
+        """Where the thematic map places its nodes."""
+        self.cases = Cases(self)
+        """Cases, the documents linked to them, and their attributes."""
 
     def sync_codebook(self, codebook: Codebook, source: str | None = None) -> SyncReport:
         """Make the project's codes equal to ``codebook`` (one action).

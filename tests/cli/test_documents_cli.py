@@ -169,7 +169,7 @@ def test_delete_needs_force_with_codings_and_undo_brings_everything_back(project
     project_obj = open_project(str(project))
     try:
         project_obj.memos.add_memo("document", "joint", "ditulis sebelum dihapus", title="catatan")
-        project_obj.link_case("Warga", "joint")
+        project_obj.cases.link_case("Warga", "joint")
     finally:
         project_obj.close()
     before = dump_db(project)

@@ -69,7 +69,7 @@ def test_set_append_show_clear_on_each_target(
     kind, name = target
     if kind == "case":
         p = open_project(str(demo_dir))
-        p.link_case(DOC, DOC)
+        p.cases.link_case(DOC, DOC)
         p.close()
     db = demo_dir / "qualcode.db"
     start = dump_content(db)

@@ -78,11 +78,13 @@ def _build(folder: Path) -> None:
                 "wawancara_09_emoji", code, start, start + len(quote), coder="ana", memo="emoji 😡"
             )
         project.apply_coding(docs[0], "facilities", 0, 11, status="suggested", origin="rules")
-        project.add_case("Bu Sari", description="Pedagang pasar, 52 tahun.")
-        project.link_case("Bu Sari", "wawancara_01_pedagang_pasar")
-        project.link_case("Pewawancara A", "wawancara_01_pedagang_pasar", speaker="Pewawancara")
-        project.add_case("Pak Budi")
-        project.link_case("Pak Budi", "wawancara_03_petani")
+        project.cases.add_case("Bu Sari", description="Pedagang pasar, 52 tahun.")
+        project.cases.link_case("Bu Sari", "wawancara_01_pedagang_pasar")
+        project.cases.link_case(
+            "Pewawancara A", "wawancara_01_pedagang_pasar", speaker="Pewawancara"
+        )
+        project.cases.add_case("Pak Budi")
+        project.cases.link_case("Pak Budi", "wawancara_03_petani")
         for name, value, type_ in (
             ("pekerjaan", "pedagang", "text"),
             ("umur", "52", "integer"),
@@ -91,8 +93,8 @@ def _build(folder: Path) -> None:
             ("tanggal", "2025-03-01", "date"),
             ("waktu", "2025-03-01T10:00:00Z", "datetime"),
         ):
-            project.set_attribute("Bu Sari", name, value, type=type_)
-        project.set_attribute("Pak Budi", "pekerjaan", "petani")
+            project.cases.set_attribute("Bu Sari", name, value, type=type_)
+        project.cases.set_attribute("Pak Budi", "pekerjaan", "petani")
         project.memos.add_memo("project", None, "Catatan umum proyek.", title="Umum")
         project.memos.add_memo(
             "document", "wawancara_03_petani", "Wawancara di sawah.", title="Tempat"
@@ -245,8 +247,8 @@ def test_the_export_holds_every_element_with_the_database_counts(
     assert count("User") == n_coders == 4  # tester, ana, budi, supervisor
     assert count("Code") == len(rich.codebook()) == 31
     # date and title: the front matter of the demo's Markdown interview, on its case
-    assert count("Variable") == len(rich.attributes()) == 8
-    assert count("Case") == len(rich.cases()) == 4
+    assert count("Variable") == len(rich.cases.attributes()) == 8
+    assert count("Case") == len(rich.cases.cases()) == 4
     assert count("TextSource") == len(rich.documents()) == 9
     assert count("Coding") == len(codings) == count("PlainTextSelection")
     assert len(rich.codings(status=None)) == len(codings) + 1  # the suggestion stays home
@@ -326,8 +328,8 @@ def _state(project: Project) -> dict[str, Any]:
         "memos": sorted(
             (m.guid, m.kind, m.target, m.title, m.text, m.author) for m in project.memos.memos()
         ),
-        "cases": project.cases(),
-        "attributes": project.attributes(),
+        "cases": project.cases.cases(),
+        "attributes": project.cases.attributes(),
         "coders": {n: coders[n] for n in project.people()},
         "documents": {d.name: (d.guid, d.chars, d.lang) for d in project.documents()},
         "texts": {n: project.document(n).text for n in project.document_names()},
@@ -568,4 +570,4 @@ def test_a_project_imported_from_a_messy_file_exports_valid_xml(
     out = tmp_path / "again.qdpx"
     services.export_qdpx(empty_project, out)
     validate_qdpx(out)
-    assert empty_project.case("Bu Sari").attributes == {"Menikah": "ya"}
+    assert empty_project.cases.case("Bu Sari").attributes == {"Menikah": "ya"}

@@ -61,8 +61,8 @@ def hostile(demo_dir: Path) -> Path:
         coding, _ = p.apply_coding(DOC, "cost", 10, 40, memo="@SUM(1)<img src=x onerror=alert(1)>")
         p.apply_coding(DOC, "time", 50, 80)
         p.review_coding(coding.guid, "disputed", "+cmd <b>bold</b> comment")
-        p.link_case("-case<script>alert('case')</script>", DOC)
-        p.set_attribute(
+        p.cases.link_case("-case<script>alert('case')</script>", DOC)
+        p.cases.set_attribute(
             "-case<script>alert('case')</script>", "=occupation", "@trader<svg onload=alert(1)>"
         )
         p.memos.add_memo("document", DOC, "=memo <iframe src=javascript:alert(1)>")

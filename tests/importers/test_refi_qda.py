@@ -442,7 +442,7 @@ def test_a_coding_that_points_at_a_case_links_the_case(
     path = qdpx(tmp_path / "x.qdpx", _members(project_xml(body)))
     report = services.import_refi(empty_project, path)
     assert has([p.message for p in report.warnings], "points at the case 'Bu Sari', not a code")
-    assert [s.doc for s in empty_project.case("Bu Sari").sources] == ["Wawancara Sari"]
+    assert [s.doc for s in empty_project.cases.case("Bu Sari").sources] == ["Wawancara Sari"]
     assert empty_project.codings() == []
 
 
@@ -463,10 +463,10 @@ def test_memos_cases_and_variables_come_in(tmp_path: Path, empty_project: Projec
     path = qdpx(tmp_path / "x.qdpx", _members(project_xml(body)))
     report = services.import_refi(empty_project, path)
     assert report.warnings == []
-    case = empty_project.case("Bu Sari")
+    case = empty_project.cases.case("Bu Sari")
     assert case.attributes == {"Umur": "42"}
     assert case.guid == G_CASE
-    assert [a["type"] for a in empty_project.attributes()] == ["integer"]
+    assert [a["type"] for a in empty_project.cases.attributes()] == ["integer"]
     (memo,) = empty_project.memos.memos("project")
     assert (memo.guid, memo.title, memo.text, memo.author) == (
         G_NOTE,

@@ -52,8 +52,8 @@ def test_counting_lemmas_without_stop_words_numbers_or_letters() -> None:
 
 def test_word_frequencies_per_case_code_and_speaker(demo: Project) -> None:
     doc = "wawancara_01_pedagang_pasar"
-    demo.link_case("Bu Yati", doc)
-    demo.link_case("Pewawancara 01", doc, speaker="Pewawancara")
+    demo.cases.link_case("Bu Yati", doc)
+    demo.cases.link_case("Pewawancara 01", doc, speaker="Pewawancara")
     by_case = services.word_frequencies(demo, by="case")
     # wawancara_06_guru: the case its front matter made at import
     assert set(by_case.counts) == {"Bu Yati", "Pewawancara 01", "wawancara_06_guru"}

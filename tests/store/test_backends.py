@@ -116,10 +116,10 @@ def test_memos_and_cases(backend: str) -> None:
         ]
         project.memos.delete_memo(memo.guid)
         assert [m.kind for m in project.memos.memos()] == ["code"]
-        project.link_case("P01", DOC)
-        project.set_attribute("P01", "occupation", "trader")
-        project.set_attributes({"P01": {"kelurahan": "Sukamaju"}})
-        case = project.case("P01")
+        project.cases.link_case("P01", DOC)
+        project.cases.set_attribute("P01", "occupation", "trader")
+        project.cases.set_attributes({"P01": {"kelurahan": "Sukamaju"}})
+        case = project.cases.case("P01")
         assert case.attributes == {"kelurahan": "Sukamaju", "occupation": "trader"}
         assert [s.doc for s in case.sources] == [DOC]
     finally:
@@ -195,7 +195,7 @@ def test_every_matrix_export_runs(backend: str, tmp_path: Path, args: list[str])
     run(backend, "code", EN, "time.long_wait", "--turn", "2")
     project = open_project(backend)
     try:
-        project.link_case("P01", DOC)
+        project.cases.link_case("P01", DOC)
         project.memos.add_memo("code", "cost", "Watch for pungli.")
     finally:
         project.close()

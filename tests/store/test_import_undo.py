@@ -221,7 +221,7 @@ def test_a_case_the_import_created_stays_when_another_document_uses_it_now(
     project = open_project(backend)
     try:
         project.window = "tui:tester@host:1"
-        project.link_case("Budi", "interview_07_ngo_observer")
+        project.cases.link_case("Budi", "interview_07_ngo_observer")
     finally:
         project.close()
     r = run(backend, "undo")
@@ -231,7 +231,7 @@ def test_a_case_the_import_created_stays_when_another_document_uses_it_now(
     )
     project = open_project(backend)
     try:
-        assert "Budi" in [c.name for c in project.cases()]
+        assert "Budi" in [c.name for c in project.cases.cases()]
         assert "budi_kelurahan" not in project.document_names()
     finally:
         project.close()
@@ -243,8 +243,8 @@ def test_front_matter_written_into_an_existing_case_is_put_back_as_it_was(
     project = open_project(backend)
     try:
         project.window = "tui:tester@host:1"
-        project.add_case("Budi")
-        project.set_attribute("Budi", "participant", None)
+        project.cases.add_case("Budi")
+        project.cases.set_attribute("Budi", "participant", None)
     finally:
         project.close()
     a, _ = files(tmp_path)
@@ -252,7 +252,10 @@ def test_front_matter_written_into_an_existing_case_is_put_back_as_it_was(
     assert run(backend, "import", str(a), "--case", "Budi").exit_code == 0
     project = open_project(backend)
     try:
-        assert project.case("Budi").attributes == {"participant": "Budi", "district": "Cilandak"}
+        assert project.cases.case("Budi").attributes == {
+            "participant": "Budi",
+            "district": "Cilandak",
+        }
     finally:
         project.close()
     r = run(backend, "undo")

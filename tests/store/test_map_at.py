@@ -30,7 +30,7 @@ def history(matrix_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Proj
     at("2024-05-03T11:00:00Z")
     p.add_relation("theme:menunggu", "theme:biaya", "leads_to", memo="queues invite fees")
     p.rename_theme("menunggu", "Antre", lang="id")
-    p.set_map_positions({"theme:biaya": (500.0, 400.0)})
+    p.map.set_map_positions({"theme:biaya": (500.0, 400.0)})
     at("2024-05-04T12:00:00Z")
     p.delete_theme("biaya")
     p.remove_theme_codes("menunggu", ["time.long_wait"])

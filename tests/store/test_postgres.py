@@ -397,13 +397,13 @@ def test_each_coder_keeps_only_their_own_workbench_state(team: Team) -> None:
     for who, doc in ((team.ani, DOC), (team.budi, "interview_07_ngo_observer")):
         p = team.open(who)
         try:
-            p.save_workbench_state({"doc": doc, "places": {doc: {"selection": [0, 9]}}})
+            p.workbench.save_workbench_state({"doc": doc, "places": {doc: {"selection": [0, 9]}}})
         finally:
             p.close()
     ani = team.open(team.ani)
     try:
-        assert ani.workbench_state()["doc"] == DOC
-        assert ani.workbench_state(coder=team.budi) == {}  # hidden by the policy
+        assert ani.workbench.workbench_state()["doc"] == DOC
+        assert ani.workbench.workbench_state(coder=team.budi) == {}  # hidden by the policy
     finally:
         ani.close()
     state = "workbench_state"
@@ -426,6 +426,8 @@ def test_each_coder_keeps_only_their_own_workbench_state(team: Team) -> None:
     )
     owner = team.open()
     try:
-        assert owner.workbench_state(coder=team.budi)["doc"] == "interview_07_ngo_observer"
+        assert (
+            owner.workbench.workbench_state(coder=team.budi)["doc"] == "interview_07_ngo_observer"
+        )
     finally:
         owner.close()

@@ -76,8 +76,8 @@ def test_merge_brings_their_work_in_and_keeps_ours(team_template: Path, tmp_path
     b.memos.add_memo("document", DOC, "budi thinks", title="note")
     b.memos.add_memo("code", "facilities.parking", "new code memo")
     b.mark_done(DOC)
-    b.link_case("P1", DOC)
-    b.set_attribute("P1", "occupation", "trader")
+    b.cases.link_case("P1", DOC)
+    b.cases.set_attribute("P1", "occupation", "trader")
     b.close()
     con = sqlite3.connect(theirs)
     con.execute(
@@ -110,7 +110,7 @@ def test_merge_brings_their_work_in_and_keeps_ours(team_template: Path, tmp_path
         assert {m.text for m in project.memos.memos()} == {"budi thinks", "new code memo"}
         assert [m.target for m in project.memos.memos("code")] == ["facilities.parking"]
         assert project.done_marks() == {DOC: {"ani", "budi"}}
-        assert project.case("P1").attributes == {"occupation": "trader"}
+        assert project.cases.case("P1").attributes == {"occupation": "trader"}
         assert project.coding(mine.guid).memo == "ani's memo"
     finally:
         project.close()

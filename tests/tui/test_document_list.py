@@ -72,5 +72,5 @@ async def test_rename_delete_undo_and_link_from_the_document_list(
         )
         await pilot.press("l", "ctrl+a", "ctrl+k", *"Observer NGO", "enter")
         await pilot.pause()
-        cases = {c.name: [s.doc for s in c.sources] for c in project.cases()}
+        cases = {c.name: [s.doc for s in c.sources] for c in project.cases.cases()}
         assert "observer" in cases["Observer NGO"]

@@ -389,7 +389,7 @@ class CodingScreen(Screen[None]):
         self._labels = {c.id: c.label_in(self.label_lang) for c in self.codebook}
         names = self.project.document_names()
         self._first_widths(names)
-        state = self.project.workbench_state()
+        state = self.project.workbench.workbench_state()
         self._restore_settings(state)
         left = state.get("doc")
         self.current_doc = left if left in names else (names[0] if names else None)
@@ -463,7 +463,7 @@ class CodingScreen(Screen[None]):
         """Keep where the coder is in the project (not an action: never undone)."""
         state = self._state()
         try:
-            self.project.save_workbench_state(state)
+            self.project.workbench.save_workbench_state(state)
         except QualcodeError as exc:
             if not self._state_warned:
                 self._state_warned = True
@@ -678,7 +678,7 @@ class CodingScreen(Screen[None]):
             return
         from qualcode.tui.screens.case_info import CaseInfoModal
 
-        self.app.push_screen(CaseInfoModal(self.current_doc, self.project.cases()))
+        self.app.push_screen(CaseInfoModal(self.current_doc, self.project.cases.cases()))
 
     def action_apply_key(self, key: str) -> None:
         code = self.codebook.by_key().get(key)
