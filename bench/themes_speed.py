@@ -130,7 +130,7 @@ def make_themes(project: Any, themes: int, rng: random.Random) -> None:
         made.append(theme.id)
         codings = project.codings(code=members[0])[:3]
         if codings:
-            project.add_extracts(theme.id, [c.guid for c in codings])
+            project.themes.add_extracts(theme.id, [c.guid for c in codings])
 
 
 async def measure(db: str, runs: int) -> dict[str, Any]:

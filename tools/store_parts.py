@@ -49,6 +49,30 @@ PARTS: dict[str, tuple[str, ...]] = {
         "cases",
         "attributes",
     ),
+    "themes": (
+        "themes",
+        "theme",
+        "code_valences",
+        "has_cases",
+        "relation_types",
+        "relations",
+        "resolve_node",
+        "add_theme",
+        "rename_theme",
+        "define_theme",
+        "set_theme_status",
+        "move_theme",
+        "delete_theme",
+        "add_theme_codes",
+        "remove_theme_codes",
+        "theme_with_codes",
+        "add_extracts",
+        "set_extract_translation",
+        "remove_extracts",
+        "order_extracts",
+        "add_relation",
+        "relations_of",
+    ),
 }
 """Part attribute -> the methods it took from ``Project``, names kept."""
 
@@ -76,6 +100,9 @@ AMBIGUOUS = frozenset(
         "undo",
         "redo",
         "code_guids",
+        "relation_types",
+        "has_cases",
+        "resolve_node",
     }
 )
 """Names other objects have too: rewritten only on a receiver in :data:`PROJECTS`."""

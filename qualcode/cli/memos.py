@@ -80,7 +80,7 @@ def _what(project: Project, kind: str, target: str | None) -> str:
     if kind == "case":
         return _("the case {target}").format(target=target)
     if kind == "theme":
-        found = project.theme(target or "")
+        found = project.themes.theme(target or "")
         return _("the theme {label} ({id})").format(label=repr(found.label_in(None)), id=found.id)
     if kind == "code":
         code = project.codebook().get(target or "")

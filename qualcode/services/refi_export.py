@@ -164,7 +164,7 @@ def _project_model(
     project_notes: list[str] = []
     cases = project.cases.cases()
     case_guid = {c.name: c.guid for c in cases}
-    tree = project.themes()
+    tree = project.themes.themes()
     theme_guid = {t.id: t.guid for t in tree}
     for m in memos:
         target = None
@@ -318,9 +318,9 @@ def _project_model(
         )
         for t in tree
     ]
-    types = {r.id: r for r in project.relation_types()}
+    types = {r.id: r for r in project.themes.relation_types()}
     links = []
-    for r in project.relations():
+    for r in project.themes.relations():
         ends = (r.source, r.target)
         if any(n.kind == "passage" and n.guid not in exported for n in ends) or any(
             not n.name for n in ends
@@ -372,7 +372,7 @@ def _map_graphs(
     per line; a relation's edge represents its ``Link``."""
     from qualcode.services.thematic_map import map_layout
 
-    if not project.themes().themes:
+    if not project.themes.themes().themes:
         return ()
     laid = map_layout(project)
     vertices: list[RefiVertex] = []

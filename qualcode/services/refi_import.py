@@ -705,7 +705,7 @@ class _Planner:
     # ---------------------------------------------------------------- memos
 
     def memos(self) -> None:
-        theme_by_guid = {t.guid: t.guid for t in self.project.themes()} | {
+        theme_by_guid = {t.guid: t.guid for t in self.project.themes.themes()} | {
             st.guid: st.guid for st in self.refi.sets if isinstance(st.meta.get("theme"), dict)
         }
         notes = {n.guid: n for n in self.refi.notes}
@@ -833,7 +833,7 @@ class _Planner:
 
         tally = self.t["themes"]
         tally.in_file = len(self.refi.sets)
-        existing = self.project.themes()
+        existing = self.project.themes.themes()
         by_guid = {t.guid: t for t in existing}
         taken = {t.id for t in existing}
         known = self.project.known_guids()
@@ -954,8 +954,8 @@ class _Planner:
         tally.in_file = len(self.refi.links)
         if not self.refi.links:
             return
-        types = self.project.relation_types()
-        existing = {r.guid for r in self.project.relations()}
+        types = self.project.themes.relation_types()
+        existing = {r.guid for r in self.project.themes.relations()}
         known = self.project.known_guids()
         docs = self.project.document_records()
         doc_guid = {n: r["guid"] for n, r in docs.items()}
@@ -1038,7 +1038,7 @@ class _Planner:
             return
         ours = derived_guid("map-graph", "thematic map")
         graph = next((g for g in self.refi.graphs if g.guid == ours), self.refi.graphs[0])
-        theme_id = {t.guid: t.id for t in self.project.themes()}
+        theme_id = {t.guid: t.id for t in self.project.themes.themes()}
         theme_id.update({row["guid"]: row["id"] for row in self.plan.themes})
         docs = self.project.document_records()
         doc_guid = {n: r["guid"] for n, r in docs.items()}

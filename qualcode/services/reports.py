@@ -494,7 +494,7 @@ def write_report(
             for sheet in book.sheets
         )
         data = dataclasses.replace(data, scorecard=dataclasses.replace(book, sheets=sheets))
-    if project.themes().themes:
+    if project.themes.themes().themes:
         svg, caption = _map_figure(project, names, label_lang)
         data = dataclasses.replace(data, thematic_map=svg, map_caption=caption)
     links = write_html(data, output)

@@ -111,8 +111,8 @@ def map_state(
         actions, unlogged = past.actions, past.unlogged
     else:
         tree, relations, positions = (
-            project.themes(),
-            project.relations(),
+            project.themes.themes(),
+            project.themes.relations(),
             project.map.map_positions(),
         )
     wanted = _resolve_themes(tree, themes)
@@ -144,7 +144,7 @@ def map_state(
         title=title,
         code_guids=guids,
     )
-    words = {t.id: t.label_in(lang) for t in project.relation_types()}
+    words = {t.id: t.label_in(lang) for t in project.themes.relation_types()}
     return MapState(relation_words(data, words), stamp, actions, unlogged)
 
 

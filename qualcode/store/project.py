@@ -106,7 +106,7 @@ from qualcode.store.search import (
 from qualcode.store.suggestions import SuggestionMixin
 from qualcode.store.team import TeamMixin
 from qualcode.store.thematic_map import ThematicMap
-from qualcode.store.themes import ThemesMixin
+from qualcode.store.themes import Themes
 from qualcode.store.workbench import Workbench
 
 
@@ -125,7 +125,6 @@ class Project(
     HistoryMixin,
     KwicSearchMixin,
     RetrievalMixin,
-    ThemesMixin,
     ProjectBase,
 ):
     """An open project (a SQLite file or a PostgreSQL database).
@@ -148,6 +147,8 @@ class Project(
         """Where the thematic map places its nodes."""
         self.cases = Cases(self)
         """Cases, the documents linked to them, and their attributes."""
+        self.themes = Themes(self)
+        """Themes, their codes and extracts, and the relations between codes and themes."""
 
     def sync_codebook(self, codebook: Codebook, source: str | None = None) -> SyncReport:
         """Make the project's codes equal to ``codebook`` (one action).

@@ -342,8 +342,8 @@ def test_a_timed_transcript_gives_the_time_instead_of_the_turn(
     text = empty_project.document(doc).text
     start = text.index("Saya, minggu lalu")
     coding, _new = empty_project.apply_coding(doc, "time.long_wait", start, start + 17)
-    empty_project.add_theme("Waiting", codes=["time.long_wait"])
-    empty_project.add_extracts("waiting", [coding.guid], translation="Me, last week.")
+    empty_project.themes.add_theme("Waiting", codes=["time.long_wait"])
+    empty_project.themes.add_extracts("waiting", [coding.guid], translation="Me, last week.")
     chapter = _chapter(empty_project, tmp_path / "t.md", lang="en")
     (quote,) = chapter.quotes()
     assert quote == Quote(

@@ -59,9 +59,9 @@ def team(team_template: Path, pg_db: PgDatabase) -> Iterator[Team]:
     ani = t.open("ani")
     try:
         coding = ani.apply_coding(DOC, "cost", 10, 40)[0]
-        theme = ani.add_theme("Pungli", codes=["cost"])
-        ani.add_extracts("pungli", [coding.guid])
-        rel = ani.add_relation("theme:pungli", "time", "leads_to")
+        theme = ani.themes.add_theme("Pungli", codes=["cost"])
+        ani.themes.add_extracts("pungli", [coding.guid])
+        rel = ani.themes.add_relation("theme:pungli", "time", "leads_to")
         t.facts.update(theme=theme.guid, relation=rel.guid, coding=coding.guid)
     finally:
         ani.close()
@@ -125,22 +125,22 @@ def test_themes_are_shared_analysis_like_the_codebook(team: Team) -> None:
     assert team.sql("budi", "UPDATE codes SET memo = 'x' WHERE id = 'cost'") == ("", 1)
     budi = team.open("budi")
     try:
-        budi.define_theme("pungli", "Fees asked outside the rules.")
-        budi.add_theme_codes("pungli", ["cost.unofficial_fee"])
-        budi.set_theme_status("pungli", "reviewed")
-        assert budi.theme("pungli").codes == ("cost", "cost.unofficial_fee")
+        budi.themes.define_theme("pungli", "Fees asked outside the rules.")
+        budi.themes.add_theme_codes("pungli", ["cost.unofficial_fee"])
+        budi.themes.set_theme_status("pungli", "reviewed")
+        assert budi.themes.theme("pungli").codes == ("cost", "cost.unofficial_fee")
         budi.undo()
-        assert budi.theme("pungli").status == "candidate"
+        assert budi.themes.theme("pungli").status == "candidate"
     finally:
         budi.close()
     sri = team.open("sri")
     try:
-        sri.delete_theme("pungli")
-        assert len(sri.themes()) == 0
-        assert sri.relations() == []
+        sri.themes.delete_theme("pungli")
+        assert len(sri.themes.themes()) == 0
+        assert sri.themes.relations() == []
         sri.undo()
-        assert sri.theme("pungli").codes == ("cost", "cost.unofficial_fee")
-        assert len(sri.relations()) == 1
+        assert sri.themes.theme("pungli").codes == ("cost", "cost.unofficial_fee")
+        assert len(sri.themes.relations()) == 1
     finally:
         sri.close()
     ani = team.open("ani")

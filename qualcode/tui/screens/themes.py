@@ -366,7 +366,7 @@ class ThemesScreen(Screen[Jump | None]):
         codes into themes changes no code's participants."""
         if self.is_mounted and self._laid_out:
             self.codebook = self.project.codebook()  # read in __init__ the first time
-        self.themes = self.project.themes()
+        self.themes = self.project.themes.themes()
         counts = self.project.code_counts()
         self._rows = {
             cid: (c.codings, c.documents, self._people.get(cid, 0))
@@ -878,7 +878,7 @@ class ThemesScreen(Screen[Jump | None]):
             return _("put {codes} into {theme}").format(codes=self._codes_words(got), theme=name)
 
         if self._act(
-            lambda: added.append(self.project.add_theme_codes(theme, codes)),
+            lambda: added.append(self.project.themes.add_theme_codes(theme, codes)),
             said,
             focus=Focus("theme", theme),
         ):
@@ -921,7 +921,7 @@ class ThemesScreen(Screen[Jump | None]):
                 )
 
             def change() -> None:
-                made.append(self.project.theme_with_codes(label, codes, parent=parent))
+                made.append(self.project.themes.theme_with_codes(label, codes, parent=parent))
 
             ok = self._act(change, said)
             if ok and made:
@@ -957,7 +957,9 @@ class ThemesScreen(Screen[Jump | None]):
         def renamed(text: str | None) -> None:
             if text and text.strip() and text.strip() != old:
                 self._act(
-                    lambda: self.project.rename_theme(theme, text.strip(), lang=self.label_lang),
+                    lambda: self.project.themes.rename_theme(
+                        theme, text.strip(), lang=self.label_lang
+                    ),
                     lambda: _("renamed {old} to {new}").format(
                         old=old, new=self.theme_label(theme)
                     ),
@@ -984,7 +986,7 @@ class ThemesScreen(Screen[Jump | None]):
             if text is None or text == theme.definition:
                 return
             self._act(
-                lambda: self.project.define_theme(theme.id, text),
+                lambda: self.project.themes.define_theme(theme.id, text),
                 lambda: (
                     _("defined {theme}").format(theme=name)
                     if text
@@ -1015,7 +1017,7 @@ class ThemesScreen(Screen[Jump | None]):
 
         def set_status(status: str, reason: str) -> None:
             self._act(
-                lambda: self.project.set_theme_status(theme.id, status, reason),
+                lambda: self.project.themes.set_theme_status(theme.id, status, reason),
                 lambda: _("{theme} is {status} now").format(
                     theme=name, status=_(STATUS_WORDS[status])
                 ),
@@ -1073,7 +1075,7 @@ class ThemesScreen(Screen[Jump | None]):
                 return
             parent = None if target == TOP else target
             self._act(
-                lambda: self.project.move_theme(theme_id, parent),
+                lambda: self.project.themes.move_theme(theme_id, parent),
                 lambda: (
                     _("moved {theme} under {parent}").format(
                         theme=name, parent=self.theme_label(parent)
@@ -1095,7 +1097,7 @@ class ThemesScreen(Screen[Jump | None]):
         if data.kind == "code" and data.theme is not None:
             theme, code = data.theme, data.key
             self._act(
-                lambda: self.project.remove_theme_codes(theme, [code]),
+                lambda: self.project.themes.remove_theme_codes(theme, [code]),
                 lambda: _("took {code} out of {theme}").format(
                     code=self.label(code), theme=self.theme_label(theme)
                 ),
@@ -1109,7 +1111,7 @@ class ThemesScreen(Screen[Jump | None]):
         def answered(yes: bool | None) -> None:
             if yes:
                 self._act(
-                    lambda: self.project.delete_theme(data.key),
+                    lambda: self.project.themes.delete_theme(data.key),
                     lambda: _("deleted the theme {theme} (u undoes)").format(theme=name),
                 )
 
@@ -1155,14 +1157,14 @@ class ThemesScreen(Screen[Jump | None]):
         current = self.themes.get(theme)
         if current is not None and guid in {e.coding for e in current.extracts}:
             self._act(
-                lambda: self.project.remove_extracts(theme, [guid]),
+                lambda: self.project.themes.remove_extracts(theme, [guid]),
                 lambda: _("{passage} is no longer a key extract of {theme}").format(
                     passage=words, theme=name
                 ),
             )
         else:
             self._act(
-                lambda: self.project.add_extracts(theme, [guid]),
+                lambda: self.project.themes.add_extracts(theme, [guid]),
                 lambda: _("{passage} is a key extract of {theme}").format(
                     passage=words, theme=name
                 ),
@@ -1184,7 +1186,7 @@ class ThemesScreen(Screen[Jump | None]):
             return
         order[at], order[to] = order[to], order[at]
         self._act(
-            lambda: self.project.order_extracts(theme_id, order),
+            lambda: self.project.themes.order_extracts(theme_id, order),
             lambda: _("{passage} is key extract {n} of {theme}").format(
                 passage=passage(self._quote(guid)), n=to + 1, theme=self.theme_label(theme_id)
             ),
@@ -1221,7 +1223,7 @@ class ThemesScreen(Screen[Jump | None]):
         if source is None:
             self.notify(_("highlight a code, a theme or a passage"), severity="warning")
             return
-        types = self.project.relation_types()
+        types = self.project.themes.relation_types()
         src = self._node_words(source)
 
         def typed(type_id: str | None) -> None:
@@ -1253,7 +1255,7 @@ class ThemesScreen(Screen[Jump | None]):
                 kind_name, _sep, key = target.partition(":")
                 goal = Focus(kind_name, key)
                 self._act(
-                    lambda: self.project.add_relation(
+                    lambda: self.project.themes.add_relation(
                         self._node_spec(source), self._node_spec(goal), kind.id
                     ),
                     lambda: _("related: {a} {type} {b}").format(
@@ -1295,11 +1297,11 @@ class ThemesScreen(Screen[Jump | None]):
             self.notify(_("highlight a code, a theme or a passage"), severity="warning")
             return
         try:
-            node = self.project.resolve_node(self._node_spec(focus))
+            node = self.project.themes.resolve_node(self._node_spec(focus))
         except QualcodeError as exc:
             self.notify(str(exc), severity="error")
             return
-        relations = self.project.relations_of(node)
+        relations = self.project.themes.relations_of(node)
         if not relations:
             self.notify(
                 _("{thing} has no relations yet (l adds one)").format(
@@ -1308,7 +1310,7 @@ class ThemesScreen(Screen[Jump | None]):
                 timeout=4,
             )
             return
-        types = {t.id: t for t in self.project.relation_types()}
+        types = {t.id: t for t in self.project.themes.relation_types()}
         items: list[tuple[str, Text | str]] = []
         ends: dict[str, Node] = {}
         for r in relations:
