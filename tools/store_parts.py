@@ -73,6 +73,7 @@ PARTS: dict[str, tuple[str, ...]] = {
         "add_relation",
         "relations_of",
     ),
+    "history": ("can_undo", "can_redo", "history_end", "undo", "redo"),
 }
 """Part attribute -> the methods it took from ``Project``, names kept."""
 
@@ -126,7 +127,6 @@ PROJECTS = frozenset(
         "owner",
         "pa",
         "pb",
-        "mp",
         "pg",
         "other",
         "again",

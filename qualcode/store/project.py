@@ -78,7 +78,7 @@ from qualcode.store.engine import (
     resolve_location,
     upgrade_schema,
 )
-from qualcode.store.history import HistoryMixin
+from qualcode.store.history import ActionHistory
 from qualcode.store.matrices import MatrixMixin
 from qualcode.store.memos import Memos
 from qualcode.store.narrate import Narration
@@ -122,7 +122,6 @@ class Project(
     SuggestionMixin,
     TeamMixin,
     ProjectMergeMixin,
-    HistoryMixin,
     KwicSearchMixin,
     RetrievalMixin,
     ProjectBase,
@@ -149,6 +148,8 @@ class Project(
         """Cases, the documents linked to them, and their attributes."""
         self.themes = Themes(self)
         """Themes, their codes and extracts, and the relations between codes and themes."""
+        self.history = ActionHistory(self)
+        """Undo and redo of the person's own actions, per window."""
 
     def sync_codebook(self, codebook: Codebook, source: str | None = None) -> SyncReport:
         """Make the project's codes equal to ``codebook`` (one action).

@@ -47,16 +47,16 @@ def test_undo_and_redo_a_coding(demo: Project, demo_dir: Path) -> None:
     s = demo.document(DOC).sentences[3]
     demo.apply_coding(DOC, "cost", s.start, s.end)
     after = dump(demo_dir / "qualcode.db")
-    assert demo.can_undo() == f"code {DOC} [{s.start}:{s.end}] with cost"
-    step = demo.undo()
+    assert demo.history.can_undo() == f"code {DOC} [{s.start}:{s.end}] with cost"
+    step = demo.history.undo()
     assert step is not None and step.kinds == ("code",)
     assert dump(demo_dir / "qualcode.db") == before
-    assert demo.can_undo() is None
-    assert demo.undo() is None
-    step = demo.redo()
+    assert demo.history.can_undo() is None
+    assert demo.history.undo() is None
+    step = demo.history.redo()
     assert step is not None
     assert dump(demo_dir / "qualcode.db") == after
-    assert demo.redo() is None
+    assert demo.history.redo() is None
     kinds = [a["kind"] for a in demo.actions(3)]
     assert kinds == ["redo", "undo", "code"]
 
@@ -69,8 +69,8 @@ def test_history_survives_closing_the_project(demo_dir: Path) -> None:
     project.memos.add_memo("document", DOC, "first read")
     project.close()
     project = open_project(str(demo_dir), coder="nia")
-    assert project.undo() is not None
-    assert project.undo() is not None
+    assert project.history.undo() is not None
+    assert project.history.undo() is not None
     project.close()
     assert dump(demo_dir / "qualcode.db") == before
 
@@ -78,11 +78,11 @@ def test_history_survives_closing_the_project(demo_dir: Path) -> None:
 def test_a_new_action_clears_redo(demo: Project) -> None:
     s = demo.document(DOC).sentences
     demo.apply_coding(DOC, "cost", s[0].start, s[0].end)
-    demo.undo()
-    assert demo.can_redo() is not None
+    demo.history.undo()
+    assert demo.history.can_redo() is not None
     demo.apply_coding(DOC, "time", s[1].start, s[1].end)
-    assert demo.can_redo() is None
-    assert demo.redo() is None
+    assert demo.history.can_redo() is None
+    assert demo.history.redo() is None
 
 
 def test_a_group_is_undone_as_one_step(demo: Project) -> None:
@@ -91,10 +91,10 @@ def test_a_group_is_undone_as_one_step(demo: Project) -> None:
     group = str(uuid.uuid4())
     for sent in s[1:6]:
         demo.apply_coding(DOC, "time", sent.start, sent.end, group=group)
-    step = demo.undo()
+    step = demo.history.undo()
     assert step is not None and len(step.seqs) == 5
     assert [c.code for c in demo.codings(doc=DOC)] == ["cost"]
-    step = demo.redo()
+    step = demo.history.redo()
     assert step is not None and len(step.seqs) == 5
     assert len(demo.codings(doc=DOC)) == 6
 
@@ -104,11 +104,11 @@ def test_histories_are_per_coder(demo: Project, demo_dir: Path) -> None:
     demo.apply_coding(DOC, "cost", s[0].start, s[0].end)
     other = open_project(str(demo_dir), coder="ani")
     other.apply_coding(DOC, "time", s[1].start, s[1].end)
-    step = demo.undo()  # undoes nia's coding, not ani's
+    step = demo.history.undo()  # undoes nia's coding, not ani's
     assert step is not None
     assert [(c.code, c.coder) for c in demo.codings(doc=DOC)] == [("time", "ani")]
-    assert other.undo() is not None
-    assert other.undo() is None
+    assert other.history.undo() is not None
+    assert other.history.undo() is None
     other.close()
 
 
@@ -121,7 +121,7 @@ def test_an_undo_that_would_clobber_someone_elses_change_is_refused(
     other.memos.set_coding_memo(coding.guid, "ani's note on tester's coding")
     before = dump(demo_dir / "qualcode.db")
     with pytest.raises(ConflictError, match="cannot undo .* changed since"):
-        demo.undo()
+        demo.history.undo()
     assert dump(demo_dir / "qualcode.db") == before
     other.close()
 
@@ -131,11 +131,11 @@ def test_a_barrier_ends_the_history_but_an_import_does_not(demo: Project) -> Non
     demo.apply_coding(DOC, "cost", s[0].start, s[0].end)
     with demo.write("import", "import another", undoable=False, extra={"document": "x"}):
         pass
-    assert demo.can_undo() is not None
+    assert demo.history.can_undo() is not None
     with demo.write("reimport", "re-import a document", undoable=False, extra={"barrier": True}):
         pass
-    assert demo.can_undo() is None
-    assert demo.undo() is None
+    assert demo.history.can_undo() is None
+    assert demo.history.undo() is None
 
 
 def test_codebook_edits_are_undone(demo: Project) -> None:
@@ -148,11 +148,11 @@ def test_codebook_edits_are_undone(demo: Project) -> None:
     demo.move_code("time", "procedure")
     demo.change_code_id("competence", "staff")
     for _ in range(5):
-        step = demo.undo()
+        step = demo.history.undo()
         assert step is not None and step.codebook_changed
     assert demo.codebook() == before
     assert [c.code for c in demo.codings(doc=DOC)] == ["cost.unofficial_fee"]
-    assert demo.undo() is not None
+    assert demo.history.undo() is not None
     assert demo.codings(doc=DOC) == []
 
 
@@ -260,11 +260,11 @@ def test_undo_all_restores_the_start_and_redo_all_the_end(
         end = dump(db)
         project = open_project(str(db), coder="prop")  # the history outlives the session
         undone = 0
-        while project.undo() is not None:
+        while project.history.undo() is not None:
             undone += 1
             assert undone < 100
         assert dump(db) == start
-        while project.redo() is not None:
+        while project.history.redo() is not None:
             undone -= 1
         assert undone == 0
         assert dump(db) == end

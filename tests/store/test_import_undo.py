@@ -166,7 +166,7 @@ def test_undo_of_an_import_is_refused_when_someone_else_coded_the_document(
     try:
         project.window = "cli"
         with pytest.raises(StepRefused):
-            project.undo()
+            project.history.undo()
     finally:
         project.close()
 
@@ -207,7 +207,7 @@ def test_the_persons_own_codings_go_with_the_undo_and_come_back_with_redo(
     project = open_project(backend)
     try:
         project.window = "tui:tester@host:1"
-        step = project.undo()
+        step = project.history.undo()
         assert step is not None and step.kinds == ("memo.add",)
     finally:
         project.close()

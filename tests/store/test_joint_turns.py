@@ -138,13 +138,13 @@ def test_delete_and_undo_a_document_on_both_databases(backend: str, tmp_path: Pa
         assert (gone.codings, gone.cases) == (2, ("Bu RW", "Pak RT"))
         assert doc not in project.document_names()
         assert services.search(project, "setuju") == []
-        step = project.undo()
+        step = project.history.undo()
         assert step is not None and step.summaries == (f"delete document {doc}",)
         assert [h.turn for h in services.search(project, "setuju", doc=doc)] == [4]
         assert project.document(doc).turns[3].speakers == ("Moderator", "Pak RT")
         assert len(project.codings(doc=doc)) == 2
         project.rename_document(doc, "fokus-2")
-        assert project.undo() is not None
+        assert project.history.undo() is not None
         assert doc in project.document_names()
     finally:
         project.close()

@@ -35,7 +35,7 @@ def history(matrix_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Proj
     p.themes.delete_theme("biaya")
     p.themes.remove_theme_codes("menunggu", ["time.long_wait"])
     at("2024-05-05T13:00:00Z")
-    p.undo()  # the code comes back into the theme
+    p.history.undo()  # the code comes back into the theme
     yield p
     p.close()
 

@@ -583,17 +583,17 @@ def test_roles_still_do_their_own_work(shared: Shared) -> None:
         revised = ani.revise_coding(f["a_coding"], start=301, comment="narrower")
         assert revised.review == "unreviewed"
         # and an undo brings back exactly the supervisor's verdict
-        ani.undo()
+        ani.history.undo()
         back = ani.coding(f["a_coding"])
         assert (back.review, back.start) == ("approved", 300)
         # deleting one's approved coding and undoing it restores the approval
         ani.remove_coding(f["a_coding"])
-        ani.undo()
+        ani.history.undo()
         assert ani.coding(f["a_coding"]).review == "approved"
         # accepting another coder's suggestion makes it one's own (blind coding off)
         accepted = ani.accept_suggestions([f["b_suggestion"]])
         assert accepted[0].coder == shared.role("ani")
-        ani.undo()  # gives it back to the run
+        ani.history.undo()  # gives it back to the run
         assert ani.coding(f["b_suggestion"]).status == "suggested"
         ani.memos.set_coding_memo(f["a_plain"], "mine")
         ani.memos.add_memo("project", None, "another")
@@ -602,7 +602,7 @@ def test_roles_still_do_their_own_work(shared: Shared) -> None:
     budi = shared.open("budi")
     try:
         budi.reject_suggestions([f["b_suggestion"]])  # the run's owner rejects it
-        budi.undo()
+        budi.history.undo()
     finally:
         budi.close()
     sri = shared.open("sri")

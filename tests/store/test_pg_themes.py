@@ -129,7 +129,7 @@ def test_themes_are_shared_analysis_like_the_codebook(team: Team) -> None:
         budi.themes.add_theme_codes("pungli", ["cost.unofficial_fee"])
         budi.themes.set_theme_status("pungli", "reviewed")
         assert budi.themes.theme("pungli").codes == ("cost", "cost.unofficial_fee")
-        budi.undo()
+        budi.history.undo()
         assert budi.themes.theme("pungli").status == "candidate"
     finally:
         budi.close()
@@ -138,7 +138,7 @@ def test_themes_are_shared_analysis_like_the_codebook(team: Team) -> None:
         sri.themes.delete_theme("pungli")
         assert len(sri.themes.themes()) == 0
         assert sri.themes.relations() == []
-        sri.undo()
+        sri.history.undo()
         assert sri.themes.theme("pungli").codes == ("cost", "cost.unofficial_fee")
         assert len(sri.themes.relations()) == 1
     finally:
@@ -146,7 +146,7 @@ def test_themes_are_shared_analysis_like_the_codebook(team: Team) -> None:
     ani = team.open("ani")
     try:
         # ani's undo is ani's: the theme she made comes off only after her later actions
-        assert ani.can_undo() == "relate theme pungli leads to code time"
+        assert ani.history.can_undo() == "relate theme pungli leads to code time"
     finally:
         ani.close()
 

@@ -83,9 +83,9 @@ def test_a_staged_document_is_the_same_as_one_stored_at_once(
         # 80 + 160 rows less the 2 reserved, 7 per transaction, then the import itself
         assert len(calls) == 12 + 23 + 2  # and before and after the last one
         assert [h.doc for h in staged.search("clerk")][:1] == ["queue"]
-        step = staged.undo()
+        step = staged.history.undo()
         assert step is not None and staged.document_names() == []
-        assert staged.redo() is not None
+        assert staged.history.redo() is not None
         assert rows(staged) == expected
     finally:
         staged.close()

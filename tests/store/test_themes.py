@@ -31,10 +31,10 @@ def test_a_theme_from_marked_codes_is_one_action_and_undoes_whole(
     assert theme.codes == ("time.long_wait", "time.late")
     assert theme.status == "candidate"
     assert _actions(matrix_project) == before + 1
-    step = matrix_project.undo()
+    step = matrix_project.history.undo()
     assert step is not None
     assert len(matrix_project.themes.themes()) == 0
-    matrix_project.redo()
+    matrix_project.history.redo()
     again = matrix_project.themes.theme("waiting")
     assert again.guid == theme.guid
     assert again.codes == ("time.long_wait", "time.late")
@@ -81,9 +81,9 @@ def test_every_theme_edit_is_undone_and_redone(
         edit()
         after_tree, after_rel = p.themes.themes(), p.themes.relations()
         assert (after_tree, after_rel) != (before_tree, before_rel)
-        assert p.undo() is not None
+        assert p.history.undo() is not None
         assert (p.themes.themes(), p.themes.relations()) == (before_tree, before_rel)
-        assert p.redo() is not None
+        assert p.history.redo() is not None
         assert (p.themes.themes(), p.themes.relations()) == (after_tree, after_rel)
 
 
@@ -146,7 +146,7 @@ def test_a_code_merge_carries_its_memberships_and_a_delete_drops_them(
     p.merge_code("time.late", "time.long_wait")
     assert p.themes.theme("waiting").codes == ("time.long_wait",)
     assert p.themes.theme("late").codes == ("time.long_wait",)
-    p.undo()
+    p.history.undo()
     assert p.themes.theme("waiting").codes == ("time.long_wait", "time.late")
     from qualcode.core.codebook import Code
 
