@@ -74,6 +74,8 @@ PARTS: dict[str, tuple[str, ...]] = {
         "relations_of",
     ),
     "history": ("can_undo", "can_redo", "history_end", "undo", "redo"),
+    "document_edits": ("rename_document", "document_codings", "delete_document"),
+    "reimport": ("replace_document", "restructure_document", "reassign_roles"),
 }
 """Part attribute -> the methods it took from ``Project``, names kept."""
 
@@ -154,6 +156,9 @@ NOT_PROJECTS = frozenset(
         "cli",
         "tui",
         "nlp",
+        "screen",
+        "app",
+        "focused",
     }
 )
 """Receivers that are modules, never projects."""

@@ -59,7 +59,7 @@ class RefreshResult:
 
 def rename_document(project: Project, old: str, new: str) -> None:
     """Rename a document (one action, undoable); see :meth:`Project.rename_document`."""
-    project.rename_document(old, new)
+    project.document_edits.rename_document(old, new)
 
 
 def delete_document(project: Project, name: str, *, force: bool = False) -> DeletedDocument:
@@ -68,7 +68,7 @@ def delete_document(project: Project, name: str, *, force: bool = False) -> Dele
     Raises:
         InputError: it has codings and ``force`` is false.
     """
-    return project.delete_document(name, force=force)
+    return project.document_edits.delete_document(name, force=force)
 
 
 def link_case(project: Project, doc: str, case: str) -> bool:
@@ -165,7 +165,7 @@ def refresh_documents(
             case = None
             if fresh.front_matter:
                 case = document_case(project, name) or name
-            report = project.restructure_document(name, fresh, sentences, case=case)
+            report = project.reimport.restructure_document(name, fresh, sentences, case=case)
             notices.extend(report.notices)
         counts: dict[str, int] = {}
         roles_before: dict[str, str | None] = {}

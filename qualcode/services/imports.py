@@ -149,7 +149,7 @@ def set_speakers(
         raw["documents"] = documents
         project.set_setting(SPEAKER_SETTINGS, raw)
         config = speaker_config(project, doc)
-        project.reassign_roles(config.role_of, doc=doc)
+        project.reimport.reassign_roles(config.role_of, doc=doc)
         return config
     if clear:
         raw = {"documents": raw["documents"]} if raw.get("documents") else {}
@@ -173,7 +173,7 @@ def set_speakers(
         guid: _with_roles(config, roles_of_doc)
         for guid, roles_of_doc in (value.get("documents") or {}).items()
     }
-    project.reassign_roles(config.role_of, per_document=per_document)
+    project.reimport.reassign_roles(config.role_of, per_document=per_document)
     return config
 
 
@@ -635,7 +635,7 @@ def _replace_one(
 
             case = document_case(project, doc.name) or doc.name
         report.replaced.append(
-            project.replace_document(
+            project.reimport.replace_document(
                 doc.name,
                 doc,
                 sentences,

@@ -116,6 +116,10 @@ class ActionHistory:
             return None
         return frozenset({self.store.window})
 
+    def stacks(self, conn: Connection, coder: str) -> History:
+        """The person's undo and redo stacks over every window."""
+        return self._history(conn, coder)
+
     def _history(
         self, conn: Connection, coder: str, scope: frozenset[str] | None = None
     ) -> History:

@@ -72,7 +72,7 @@ from qualcode.store.base import (
 )
 from qualcode.store.cases import Cases, front_matter_to_case
 from qualcode.store.codebook_ops import CodebookOpsMixin
-from qualcode.store.document_ops import DocumentOpsMixin
+from qualcode.store.document_ops import DocumentEdits
 from qualcode.store.engine import (
     make_engine,
     resolve_location,
@@ -86,7 +86,7 @@ from qualcode.store.project_merge import ProjectMergeMixin
 from qualcode.store.recode import RecodeMixin
 from qualcode.store.refi import RefiMixin
 from qualcode.store.reimport import (
-    ReimportMixin,
+    Reimport,
     StructureRows,
     first_keys,
     insert_prepared,
@@ -111,8 +111,6 @@ from qualcode.store.workbench import Workbench
 
 
 class Project(
-    DocumentOpsMixin,
-    ReimportMixin,
     SearchMixin,
     RecodeMixin,
     CodebookOpsMixin,
@@ -140,8 +138,6 @@ class Project(
         """Memos on the project, documents, codes, cases, themes and codings."""
         self.workbench = Workbench(self)
         """Where each coder left the workbench."""
-        self.narration = Narration(self)
-        """The project's history told in the researcher's words."""
         self.map = ThematicMap(self)
         """Where the thematic map places its nodes."""
         self.cases = Cases(self)
@@ -150,6 +146,12 @@ class Project(
         """Themes, their codes and extracts, and the relations between codes and themes."""
         self.history = ActionHistory(self)
         """Undo and redo of the person's own actions, per window."""
+        self.narration = Narration(self, self.history)
+        """The project's history told in the researcher's words."""
+        self.document_edits = DocumentEdits(self)
+        """Renaming and deleting documents."""
+        self.reimport = Reimport(self)
+        """Replacing a document's text and structure, keeping its codings."""
 
     def sync_codebook(self, codebook: Codebook, source: str | None = None) -> SyncReport:
         """Make the project's codes equal to ``codebook`` (one action).

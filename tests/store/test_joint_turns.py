@@ -133,8 +133,8 @@ def test_delete_and_undo_a_document_on_both_databases(backend: str, tmp_path: Pa
     project = open_project(backend)
     try:
         with pytest.raises(InputError, match="has 2 codings"):
-            project.delete_document(doc)
-        gone = project.delete_document(doc, force=True)
+            project.document_edits.delete_document(doc)
+        gone = project.document_edits.delete_document(doc, force=True)
         assert (gone.codings, gone.cases) == (2, ("Bu RW", "Pak RT"))
         assert doc not in project.document_names()
         assert services.search(project, "setuju") == []
@@ -143,7 +143,7 @@ def test_delete_and_undo_a_document_on_both_databases(backend: str, tmp_path: Pa
         assert [h.turn for h in services.search(project, "setuju", doc=doc)] == [4]
         assert project.document(doc).turns[3].speakers == ("Moderator", "Pak RT")
         assert len(project.codings(doc=doc)) == 2
-        project.rename_document(doc, "fokus-2")
+        project.document_edits.rename_document(doc, "fokus-2")
         assert project.history.undo() is not None
         assert doc in project.document_names()
     finally:
@@ -168,7 +168,7 @@ def test_a_merge_does_not_bring_back_a_deleted_document(tmp_path: Path) -> None:
     shutil.copyfile(ours, theirs)
     project = open_project(ours)
     try:
-        project.delete_document("fokus", force=True)
+        project.document_edits.delete_document("fokus", force=True)
         report = project.merge_from(read_project(str(theirs)))
         assert project.document_names() == []
         assert "their document 'fokus' was deleted here: not added again" in report.notes

@@ -1133,7 +1133,7 @@ class CodingScreen(Screen[None]):
         name = self._highlighted_doc()
         if name is None:
             return
-        codings = self.project.document_codings(name)
+        codings = self.project.document_edits.document_codings(name)
         memos = len(self.project.memos.memos("document", name))
         what = _("{codings} coding{value} and {memos} memo{value2}").format(
             codings=codings,
