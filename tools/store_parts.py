@@ -76,6 +76,31 @@ PARTS: dict[str, tuple[str, ...]] = {
     "history": ("can_undo", "can_redo", "history_end", "undo", "redo"),
     "document_edits": ("rename_document", "document_codings", "delete_document"),
     "reimport": ("replace_document", "restructure_document", "reassign_roles"),
+    "search": ("index_pending", "search"),
+    "kwic": ("search_text",),
+    "review": (
+        "review_coding",
+        "comment_review",
+        "reply_review",
+        "revise_coding",
+        "review_thread",
+        "coding_by_guid",
+        "review_queue",
+        "apply_reviews",
+    ),
+    "refi": (
+        "coder_guids",
+        "people",
+        "code_records",
+        "document_records",
+        "document_texts",
+        "selection_guids",
+        "review_threads",
+        "known_guids",
+        "identical_codings",
+        "import_refi",
+    ),
+    "merge": ("merge_from",),
 }
 """Part attribute -> the methods it took from ``Project``, names kept."""
 
@@ -134,6 +159,7 @@ PROJECTS = frozenset(
         "again",
         "staged",
         "blind",
+        "look",
         "rich",
         "b",
     }

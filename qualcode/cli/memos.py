@@ -90,7 +90,7 @@ def _what(project: Project, kind: str, target: str | None) -> str:
                 hint=_("'qualcode codebook show' lists the codes"),
             )
         return _("the code {label_in!r} ({id})").format(label_in=code.label_in(None), id=code.id)
-    c = project.coding_by_guid(target or "")
+    c = project.review.coding_by_guid(target or "")
     return _("the coding of {code} in {doc} “{quote}”").format(
         code=c.code, doc=c.doc, quote=clip(c.quote, 40)
     )
@@ -199,7 +199,7 @@ def memo_clear(
         what = _what(project, kind, target)
         if kind == "coding":
             assert target is not None
-            if not project.coding_by_guid(target).memo:
+            if not project.review.coding_by_guid(target).memo:
                 fail(_("no memo on {what}").format(what=what))
             project.memos.set_coding_memo(target, None)
         elif project.memos.clear_memo(kind, target) is None:
@@ -245,7 +245,7 @@ def _entries(project: Project, kind: str | None, target: str | None) -> list[dic
         codings = (
             project.memos.coding_memos()
             if target is None
-            else [c for c in [project.coding_by_guid(target)] if c.memo]
+            else [c for c in [project.review.coding_by_guid(target)] if c.memo]
         )
         for c in codings:
             out.append(

@@ -511,7 +511,7 @@ def _store_all(
                 # its search entries, in short transactions: another coder's coding
                 # never waits for the whole document's index
                 try:
-                    project.index_pending()
+                    project.search.index_pending()
                 except QualcodeError as exc:
                     report.errors.append(
                         ProjectError(

@@ -84,7 +84,7 @@ def refi_model(project: Project, *, codebook_only: bool = False) -> RefiProject:
     """The project (or only its codebook) as the REFI-QDA model."""
     cb = project.codebook()
     lang = cb.languages[0] if cb.languages else None
-    records = project.code_records()
+    records = project.refi.code_records()
     codebook_meta: dict[str, Any] = {
         k: v
         for k, v in (
@@ -154,11 +154,11 @@ def _project_model(
     codebook_meta: dict[str, Any],
 ) -> RefiProject:
     code_guid = {c.meta["id"]: c.guid for c in codes}
-    users = project.coder_guids(project.people())
-    docs = project.document_records()
+    users = project.refi.coder_guids(project.refi.people())
+    docs = project.refi.document_records()
     doc_guid = {n: r["guid"] for n, r in docs.items()}
-    selections = project.selection_guids()
-    threads = project.review_threads()
+    selections = project.refi.selection_guids()
+    threads = project.refi.review_threads()
     notes: list[RefiNote] = []
     doc_notes: dict[str, list[str]] = {}
     project_notes: list[str] = []
@@ -207,7 +207,7 @@ def _project_model(
     by_doc: dict[str, list[Coding]] = {}
     for c in all_codings:
         by_doc.setdefault(c.doc, []).append(c)
-    texts = project.document_texts()
+    texts = project.refi.document_texts()
     for summary in project.documents():
         record = docs[summary.name]
         refi_codings: list[RefiCoding] = []

@@ -195,7 +195,7 @@ def import_refi(
     wrote, saved = auto_backup_to(
         project,
         "before-import",
-        lambda copy: project.import_refi(
+        lambda copy: project.refi.import_refi(
             plan,
             summary=f"import {path.name}: {len(plan.new_codes)} codes, {n_docs} sources, "
             f"{len(plan.codings)} codings",
@@ -273,7 +273,7 @@ class _Planner:
     # ---------------------------------------------------------------- users
 
     def users(self) -> None:
-        existing = self.project.coder_guids()
+        existing = self.project.refi.coder_guids()
         by_guid = {g: n for n, g in existing.items()}
         self.coder_of: dict[str, str] = {}
         taken = set(existing)
@@ -315,7 +315,7 @@ class _Planner:
 
     def codes(self) -> None:
         cb = self.project.codebook()
-        records = self.project.code_records()
+        records = self.project.refi.code_records()
         existing = [
             ExistingCode(
                 id=c.id,
@@ -425,7 +425,7 @@ class _Planner:
         from qualcode.services.imports import speaker_config
         from qualcode.store.base import sha256_text
 
-        records = self.project.document_records()
+        records = self.project.refi.document_records()
         by_guid = {r["guid"]: n for n, r in records.items()}
         by_sha = {r["sha256"]: n for n, r in records.items()}
         names = set(records)
@@ -578,9 +578,9 @@ class _Planner:
     # ---------------------------------------------------------------- codings
 
     def codings(self) -> None:
-        known = self.project.known_guids()
+        known = self.project.refi.known_guids()
         self.known = known
-        identical = self.project.identical_codings()
+        identical = self.project.refi.identical_codings()
         notes = {n.guid: n for n in self.refi.notes}
         self.consumed: set[str] = set()
         self.coding_guids: set[str] = set()
@@ -836,9 +836,9 @@ class _Planner:
         existing = self.project.themes.themes()
         by_guid = {t.guid: t for t in existing}
         taken = {t.id for t in existing}
-        known = self.project.known_guids()
+        known = self.project.refi.known_guids()
         self.theme_guids: set[str] = set(by_guid)
-        records = self.project.code_records()
+        records = self.project.refi.code_records()
         self.code_guid_of = {cid: r["guid"] for cid, r in records.items()}
         for built, guid, _codable in self.plan.new_codes:
             self.code_guid_of[built.id] = guid
@@ -956,8 +956,8 @@ class _Planner:
             return
         types = self.project.themes.relation_types()
         existing = {r.guid for r in self.project.themes.relations()}
-        known = self.project.known_guids()
-        docs = self.project.document_records()
+        known = self.project.refi.known_guids()
+        docs = self.project.refi.document_records()
         doc_guid = {n: r["guid"] for n, r in docs.items()}
         for doc, _sentences, guid in self.plan.documents:
             doc_guid[doc.name] = guid
@@ -1040,11 +1040,11 @@ class _Planner:
         graph = next((g for g in self.refi.graphs if g.guid == ours), self.refi.graphs[0])
         theme_id = {t.guid: t.id for t in self.project.themes.themes()}
         theme_id.update({row["guid"]: row["id"] for row in self.plan.themes})
-        docs = self.project.document_records()
+        docs = self.project.refi.document_records()
         doc_guid = {n: r["guid"] for n, r in docs.items()}
         for doc, _sentences, doc_g in self.plan.documents:
             doc_guid[doc.name] = doc_g
-        codings_here = self.project.known_guids()["coding"] | self.coding_guids
+        codings_here = self.project.refi.known_guids()["coding"] | self.coding_guids
         selections = {c.selection: c.guid for src in self.refi.sources for c in src.codings}
         placed: dict[str, list[float]] = {}
         missing = 0

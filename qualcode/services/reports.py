@@ -574,7 +574,7 @@ def apply_review_file(
             hint="export a fresh one with 'qualcode export quotes --format xlsx', "
             "or pass --overwrite to apply every filled-in row as it is",
         )
-    report = project.apply_reviews(
+    report = project.review.apply_reviews(
         sheet.entries,
         reviewer=reviewer,
         source=str(path),

@@ -40,7 +40,7 @@ def merge_project(
     report, saved = auto_backup_to(
         project,
         "before-merge",
-        lambda copy: project.merge_from(
+        lambda copy: project.merge.merge_from(
             theirs, dry_run=dry_run, backup=str(copy) if copy else None
         ),
         changed=lambda r: r.changed,

@@ -82,9 +82,9 @@ from qualcode.store.history import ActionHistory
 from qualcode.store.matrices import MatrixMixin
 from qualcode.store.memos import Memos
 from qualcode.store.narrate import Narration
-from qualcode.store.project_merge import ProjectMergeMixin
+from qualcode.store.project_merge import ProjectMerge
 from qualcode.store.recode import RecodeMixin
-from qualcode.store.refi import RefiMixin
+from qualcode.store.refi import Refi
 from qualcode.store.reimport import (
     Reimport,
     StructureRows,
@@ -94,11 +94,11 @@ from qualcode.store.reimport import (
     structure_rows,
 )
 from qualcode.store.retrieval import RetrievalMixin
-from qualcode.store.review import ReviewMixin
+from qualcode.store.review import CodingReview
 from qualcode.store.search import (
     SEARCH_PENDING,
-    KwicSearchMixin,
-    SearchMixin,
+    KwicSearch,
+    Search,
     index_document,
     pending_documents,
     set_pending,
@@ -111,16 +111,11 @@ from qualcode.store.workbench import Workbench
 
 
 class Project(
-    SearchMixin,
     RecodeMixin,
     CodebookOpsMixin,
     MatrixMixin,
-    ReviewMixin,
-    RefiMixin,
     SuggestionMixin,
     TeamMixin,
-    ProjectMergeMixin,
-    KwicSearchMixin,
     RetrievalMixin,
     ProjectBase,
 ):
@@ -152,6 +147,16 @@ class Project(
         """Renaming and deleting documents."""
         self.reimport = Reimport(self)
         """Replacing a document's text and structure, keeping its codings."""
+        self.search = Search(self)
+        """Full-text search over the documents."""
+        self.kwic = KwicSearch(self)
+        """Keyword-in-context search over sentences and their lemmas."""
+        self.review = CodingReview(self)
+        """Review of codings: verdicts, comments, revisions."""
+        self.refi = Refi(self)
+        """What a REFI-QDA export reads and an import writes."""
+        self.merge = ProjectMerge(self)
+        """Merging another copy of the project into this one."""
 
     def sync_codebook(self, codebook: Codebook, source: str | None = None) -> SyncReport:
         """Make the project's codes equal to ``codebook`` (one action).
@@ -1224,7 +1229,7 @@ def _finish_indexing(project: Project) -> None:
         return
     try:
         # only what no importer is working on (its heartbeat is older than that)
-        project.index_pending(stale_after=STALE_INDEXING_S)
+        project.search.index_pending(stale_after=STALE_INDEXING_S)
     except ProjectError:
         pass  # a coder's role on PostgreSQL: the owner's next open finishes it
 

@@ -75,7 +75,7 @@ from qualcode.store.base import (
     T_TURN_SPEAKERS,
     T_TURNS,
     ProjectBase,
-    _Tx,
+    Tx,
 )
 from qualcode.store.engine import (
     KNOWN_REVISIONS,
@@ -276,8 +276,11 @@ def _codebook(codes: list[dict[str, Any]], aliases: list[dict[str, Any]]) -> Cod
     )
 
 
-class ProjectMergeMixin(ProjectBase):
+class ProjectMerge:
     """``qualcode merge OTHER``: bring another project's work into this one."""
+
+    def __init__(self, store: ProjectBase) -> None:
+        self.store = store
 
     def merge_from(
         self, other: OtherProject, *, dry_run: bool = False, backup: str | None = None
@@ -291,10 +294,10 @@ class ProjectMergeMixin(ProjectBase):
         Raises:
             ProjectError: on PostgreSQL, when the connected role is not the owner.
         """
-        if self.dialect == "postgresql":
+        if self.store.dialect == "postgresql":
             from qualcode.store import postgres
 
-            with self._read() as conn:
+            with self.store.read() as conn:
                 owner, me = postgres.project_owner(conn), postgres.current_role(conn)
             if owner != me:
                 raise ProjectError(
@@ -302,17 +305,17 @@ class ProjectMergeMixin(ProjectBase):
                     hint="a merge rewrites other coders' codings",
                 )
         report = ProjectMergeReport(source=other.location, dry_run=dry_run)
-        with self._read() as conn:
+        with self.store.read() as conn:
             known = frozenset(conn.execute(select(T_CODES.c.guid)).scalars())
         checked = sanitize(other.rows, _code_problem, known)
         report.refused.extend(checked.refused)
         clean = OtherProject(other.location, checked.rows)
         try:
-            with self._write(
+            with self.store.write(
                 "merge", f"merge {other.location}", undoable=False, extra={"source": other.location}
             ) as tx:
-                _Merge(self, tx, clean, report).run()
-                _check_codebook(self._codebook(tx.conn))
+                _Merge(self.store, tx, clean, report).run()
+                _check_codebook(self.store.read_codebook(tx.conn))
                 if dry_run:
                     raise _DryRun(report)
                 report.rows_changed = len(tx.changes)
@@ -320,7 +323,7 @@ class ProjectMergeMixin(ProjectBase):
                     tx.extra.update(source=other.location, backup=backup, barrier=True)
         except _DryRun as done:
             return done.report
-        self._code_pk_cache = None
+        self.store.forget_codes()
         return report
 
 
@@ -356,7 +359,7 @@ class _Merge:
     """One merge: their rows into our transaction."""
 
     def __init__(
-        self, project: ProjectBase, tx: _Tx, other: OtherProject, report: ProjectMergeReport
+        self, project: ProjectBase, tx: Tx, other: OtherProject, report: ProjectMergeReport
     ) -> None:
         self.p = project
         self.tx = tx

@@ -220,8 +220,11 @@ def _match_clause(dialect: str, terms: Sequence[Term], column: str) -> tuple[str
 # ---------------------------------------------------------------------- the API
 
 
-class SearchMixin(ProjectBase):
+class Search:
     """Searching sentences by words or lemmas, with filters."""
+
+    def __init__(self, store: ProjectBase) -> None:
+        self.store = store
 
     def index_pending(self, *, chunk: int = INDEX_CHUNK, stale_after: float | None = None) -> int:
         """Put the sentences of every document listed in :data:`SEARCH_PENDING` into
@@ -250,7 +253,7 @@ class SearchMixin(ProjectBase):
                 # write lock (writers look every few ms: see store.engine._begin)
                 _pause(INDEX_PAUSE_S)
             first = False
-            with self._read() as conn:
+            with self.store.read() as conn:
                 pending = pending_documents(conn)
             now = time.time()
             due = [
@@ -264,13 +267,13 @@ class SearchMixin(ProjectBase):
             if doc_pk not in texts:
                 # a 50 MB text is read before the write lock is taken, not under it
                 # (reading it there held the lock for most of a second)
-                with self._read() as conn:
+                with self.store.read() as conn:
                     found = conn.execute(
                         text("SELECT sha256, text FROM documents WHERE pk = :doc"), {"doc": doc_pk}
                     ).first()
                 if found is not None:
                     texts[doc_pk] = (str(found[0]), str(found[1] or ""))
-            with self._write("search.index", "index the new document for search") as tx:
+            with self.store.write("search.index", "index the new document for search") as tx:
                 conn = tx.conn
                 sha = conn.execute(
                     text("SELECT sha256 FROM documents WHERE pk = :doc"), {"doc": doc_pk}
@@ -339,12 +342,14 @@ class SearchMixin(ProjectBase):
         else:
             terms = query
         params: dict[str, Any] = {}
-        with self._read() as conn:
-            source, match, q = _match_clause(self.dialect, terms, "lemmas" if lemma else "text")
+        with self.store.read() as conn:
+            source, match, q = _match_clause(
+                self.store.dialect, terms, "lemmas" if lemma else "text"
+            )
             params["q"] = q
             where = [match]
             if doc is not None:
-                params["doc_pk"] = self._doc(conn, doc)[0]
+                params["doc_pk"] = self.store.document_key(conn, doc)[0]
                 where.append("s.document_pk = :doc_pk")
             if code is not None:
                 pks = self._code_family(conn, code, include_children)
@@ -416,7 +421,7 @@ class SearchMixin(ProjectBase):
         return hits
 
     def _code_family(self, conn: Connection, code: str, include_children: bool) -> set[int]:
-        pk = self._code_pk(conn, code)
+        pk = self.store.code_pk(conn, code)
         family = {pk}
         if include_children:
             rows = conn.execute(text("SELECT pk, parent_pk FROM codes")).all()
@@ -437,8 +442,11 @@ def _like_escape(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-class KwicSearchMixin(ProjectBase):
+class KwicSearch:
     """Text and lemma search (the simple, unindexed version)."""
+
+    def __init__(self, store: ProjectBase) -> None:
+        self.store = store
 
     def search_text(
         self,
@@ -498,7 +506,7 @@ class KwicSearchMixin(ProjectBase):
             words = [w.group().lower() for w in WORD_RE.finditer(query)]
             if not words:
                 raise InputError(f"{query!r} has no words to look up")
-            for lang in sorted({"id", "en", *self.languages()}):
+            for lang in sorted({"id", "en", *self.store.languages()}):
                 variants[lang] = [lemmatizer(w, lang) if lemmatizer else w for w in words]
             padded = literal(" ") + func.lower(T_SENTS.c.lemmas) + literal(" ")
             stmt = stmt.where(
@@ -511,9 +519,9 @@ class KwicSearchMixin(ProjectBase):
             )
         else:
             stmt = stmt.where(text_col.like(f"%{_like_escape(query)}%", escape="\\"))
-        with self._read() as conn:
+        with self.store.read() as conn:
             if doc is not None:
-                stmt = stmt.where(T_DOCS.c.pk == self._doc(conn, doc)[0])
+                stmt = stmt.where(T_DOCS.c.pk == self.store.document_key(conn, doc)[0])
             if speaker is not None:
                 # a joint turn matches each of its speakers and their roles
                 stmt = stmt.where(
@@ -531,10 +539,10 @@ class KwicSearchMixin(ProjectBase):
                 )
             code_pks: list[int] = []
             if code is not None:
-                cb = self._codebook(conn)
+                cb = self.store.read_codebook(conn)
                 found = cb.get(code)
                 if found is None:
-                    self._code_pk(conn, code)  # raises NotFoundError with a hint
+                    self.store.code_pk(conn, code)  # raises NotFoundError with a hint
                     raise AssertionError("unreachable")
                 wanted = {found.id} | {c.id for c in cb if found.id in cb.path(c.id)}
                 code_pks = [

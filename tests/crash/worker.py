@@ -119,7 +119,7 @@ def run_finish_index(s: dict[str, Any], ack: Ack) -> None:
 
     project = open_project(s["project"], backup=False)
     try:
-        project.index_pending()
+        project.search.index_pending()
     finally:
         project.close()
 

@@ -134,7 +134,7 @@ def _build(folder: Path) -> None:
     clock.reset_fake_guids()
     project = open_project(str(folder))
     try:
-        project.coder_guids(project.people())
+        project.refi.coder_guids(project.refi.people())
     finally:
         project.close()
         mp.undo()
@@ -257,7 +257,7 @@ def test_the_export_holds_every_element_with_the_database_counts(
     nested = root.find(f"{ns}CodeBook/{ns}Codes/{ns}Code/{ns}Code")
     assert nested is not None
     assert {n.get("guid") for n in root.iter(ns + "Code") if n.get("isCodable") == "false"} == {
-        rich.code_records()["procedure.folder"]["guid"]
+        rich.refi.code_records()["procedure.folder"]["guid"]
     }
 
 
@@ -301,8 +301,8 @@ def test_an_empty_codebook_cannot_be_a_qdc(tmp_path: Path) -> None:
 
 
 def _state(project: Project) -> dict[str, Any]:
-    records = project.code_records()
-    coders = project.coder_guids()
+    records = project.refi.code_records()
+    coders = project.refi.coder_guids()
     return {
         "codebook": project.codebook(),
         "code_guids": {k: (v["guid"], v["codable"]) for k, v in records.items()},
@@ -330,10 +330,10 @@ def _state(project: Project) -> dict[str, Any]:
         ),
         "cases": project.cases.cases(),
         "attributes": project.cases.attributes(),
-        "coders": {n: coders[n] for n in project.people()},
+        "coders": {n: coders[n] for n in project.refi.people()},
         "documents": {d.name: (d.guid, d.chars, d.lang) for d in project.documents()},
         "texts": {n: project.document(n).text for n in project.document_names()},
-        "threads": project.review_threads(),
+        "threads": project.refi.review_threads(),
     }
 
 
@@ -397,7 +397,7 @@ def test_codebook_round_trip_through_qdc(rich: Project, tmp_path: Path) -> None:
         for c in original
     ]
     assert (imported.name, imported.languages) == (original.name, original.languages)
-    assert copy.code_records().keys() == rich.code_records().keys()
+    assert copy.refi.code_records().keys() == rich.refi.code_records().keys()
     copy.close()
 
 

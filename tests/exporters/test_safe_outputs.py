@@ -60,7 +60,7 @@ def hostile(demo_dir: Path) -> Path:
         p.update_code("cost", label=FORMULAS[0], description='<script>alert("desc")</script>')
         coding, _ = p.apply_coding(DOC, "cost", 10, 40, memo="@SUM(1)<img src=x onerror=alert(1)>")
         p.apply_coding(DOC, "time", 50, 80)
-        p.review_coding(coding.guid, "disputed", "+cmd <b>bold</b> comment")
+        p.review.review_coding(coding.guid, "disputed", "+cmd <b>bold</b> comment")
         p.cases.link_case("-case<script>alert('case')</script>", DOC)
         p.cases.set_attribute(
             "-case<script>alert('case')</script>", "=occupation", "@trader<svg onload=alert(1)>"

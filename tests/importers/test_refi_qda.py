@@ -76,7 +76,7 @@ def test_import_into_an_empty_project_keeps_guids_colours_and_hierarchy(
 ) -> None:
     report = services.import_refi(empty_project, simple_project(tmp_path))
     assert report.tallies["codes"].added == 2
-    records = empty_project.code_records()
+    records = empty_project.refi.code_records()
     cb = empty_project.codebook()
     child = cb.get("waktu_tunggu.petugas_ramah")
     assert child is not None and child.parent == "waktu_tunggu"
@@ -90,7 +90,7 @@ def test_import_into_an_empty_project_keeps_guids_colours_and_hierarchy(
         "Berapa lama antrenya?",
     )
     assert coding.origin == "import"
-    assert empty_project.coder_guids()["Sari Peneliti"] == G_USER
+    assert empty_project.refi.coder_guids()["Sari Peneliti"] == G_USER
     lines = report.lines()
     assert lines[0] == "codes: 2 in the file, 2 added, 0 matched, 0 skipped"
     assert lines[1] == "sources: 1 in the file, 1 added, 0 matched, 0 skipped"
@@ -332,7 +332,7 @@ def test_guids_in_any_case_with_or_without_braces(tmp_path: Path, empty_project:
     path = qdpx(tmp_path / "x.qdpx", _members(project_xml(body)))
     report = services.import_refi(empty_project, path)
     assert has([p.message for p in report.warnings], "GUIDs are written in braces")
-    assert empty_project.code_records()["waktu"]["guid"] == G_CODE_A
+    assert empty_project.refi.code_records()["waktu"]["guid"] == G_CODE_A
     assert [c.code for c in empty_project.codings()] == ["waktu"]
 
 
@@ -346,7 +346,7 @@ def test_a_reused_guid_gets_a_new_one(tmp_path: Path, empty_project: Project) ->
     path = qdpx(tmp_path / "x.qdpx", {"project.qde": project_xml(body)})
     report = services.import_refi(empty_project, path)
     assert has([p.message for p in report.warnings], "reuses the GUID")
-    records = empty_project.code_records()
+    records = empty_project.refi.code_records()
     assert records["waktu"]["guid"] == G_CODE_A
     assert records["biaya"]["guid"] != G_CODE_A
 
@@ -415,7 +415,7 @@ def test_a_non_codable_parent_is_kept(tmp_path: Path, empty_project: Project) ->
     )
     report = services.import_refi(empty_project, path)
     assert report.warnings == []
-    assert empty_project.code_records()["waktu"]["codable"] is False
+    assert empty_project.refi.code_records()["waktu"]["codable"] is False
 
 
 def test_a_selection_with_a_memo_but_no_coding_becomes_a_document_memo(
@@ -713,7 +713,7 @@ def test_a_codebook_written_by_taguette(empty_project: Project) -> None:
     assert [p.message for p in report.warnings] == [
         "empty <Sets/> (the schema wants at least one set)"
     ]
-    records = empty_project.code_records()
+    records = empty_project.refi.code_records()
     assert records["waktu.antre_lama"]["guid"] == "d87c2009-260d-5643-a7ba-ec14849aa0e3"
     assert {"biaya.pungli", "petugas_ramah", "sarana_prasarana"} <= set(records)
     assert empty_project.codebook()["sarana_prasarana"].label == "Sarana & prasarana"

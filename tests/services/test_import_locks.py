@@ -110,7 +110,7 @@ def test_a_coding_commits_between_the_transactions_that_index_a_document(
 
     monkeypatch.setattr(search, "index_missing", one_chunk)
     monkeypatch.setattr(search, "_pause", pause)
-    thread = threading.Thread(target=lambda: project.index_pending(chunk=20))
+    thread = threading.Thread(target=lambda: project.search.index_pending(chunk=20))
     thread.start()
     try:
         assert gate.wait(30)

@@ -59,7 +59,7 @@ def contents(location: str) -> dict[str, list[tuple[Any, ...]]]:
 def hits(location: str, word: str) -> list[str]:
     project = open_project(location)
     try:
-        return [h.doc for h in project.search(word)]
+        return [h.doc for h in project.search.search(word)]
     finally:
         project.close()
 

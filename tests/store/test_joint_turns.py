@@ -169,7 +169,7 @@ def test_a_merge_does_not_bring_back_a_deleted_document(tmp_path: Path) -> None:
     project = open_project(ours)
     try:
         project.document_edits.delete_document("fokus", force=True)
-        report = project.merge_from(read_project(str(theirs)))
+        report = project.merge.merge_from(read_project(str(theirs)))
         assert project.document_names() == []
         assert "their document 'fokus' was deleted here: not added again" in report.notes
     finally:

@@ -302,8 +302,10 @@ def test_segments_carry_cases_attributes_speaker_and_state(
 def test_review_filter_and_review_state_in_segments(
     matrix_project: Project, matrix_guids: dict[str, str]
 ) -> None:
-    matrix_project.review_coding(matrix_guids["c1"], "approved", "tepat", reviewer="supervisor")
-    matrix_project.review_coding(
+    matrix_project.review.review_coding(
+        matrix_guids["c1"], "approved", "tepat", reviewer="supervisor"
+    )
+    matrix_project.review.review_coding(
         matrix_guids["c4"], "disputed", "ini biaya resmi?", reviewer="supervisor"
     )
     cells, _ = grid(matrix_project, Filters(review=("disputed",)))

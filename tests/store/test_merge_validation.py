@@ -91,7 +91,7 @@ def test_spans_outside_the_text_are_refused_and_reported(
     _insert_coding(theirs, "bad-coder", 1, 2, coder="bu\ndi")
     _insert_coding(theirs, "bad-type", "one", 2)
     with open_project(ours) as p:
-        report = p.merge_from(read_project(theirs))
+        report = p.merge.merge_from(read_project(theirs))
         codings = p.codings(status=None)
     assert [c.guid for c in codings] == [good.guid]
     assert report.codings_added == 1
@@ -119,7 +119,7 @@ def test_codings_of_unknown_codes_and_documents_are_refused(
     _insert_coding(theirs, "no-code", 1, 5, code_pk=9999)
     _insert_coding(theirs, "no-doc", 1, 5, document_pk=9999)
     with open_project(ours) as p:
-        report = p.merge_from(read_project(theirs))
+        report = p.merge.merge_from(read_project(theirs))
         assert p.codings(status=None) == []
     assert report.refused == [
         "1 coding(s) in refused documents not added",
@@ -203,7 +203,7 @@ def test_a_cycle_of_parents_is_refused(team_template: Path, tmp_path: Path) -> N
         ("UPDATE codes SET parent_pk = ? WHERE pk = ?", (a, b)),
     )
     with open_project(ours) as p:
-        report = p.merge_from(read_project(theirs))
+        report = p.merge.merge_from(read_project(theirs))
         assert p.codebook().get("loop_a") is None
     assert sorted(report.refused) == [
         "code 'loop_a': its parents go round in a circle; refused",
@@ -230,7 +230,7 @@ def test_a_forged_tombstone_does_not_delete_another_coders_coding(
         ("DELETE FROM codings WHERE guid = ?", (budis.guid,)),
     )
     with open_project(ours) as p:
-        report = p.merge_from(read_project(theirs))
+        report = p.merge.merge_from(read_project(theirs))
         assert [c.guid for c in p.codings()] == [budis.guid]
     assert report.codings_deleted == 1  # budi's own deletion
     words = budis.quote.split()
@@ -260,7 +260,7 @@ def test_a_document_whose_structure_lies_is_refused_with_its_codings(
 ) -> None:
     ours = sqlite_copy(team_template, tmp_path / "ours")
     with open_project(ours) as p:
-        p.merge_from(read_project(str(team_template)))  # nothing new
+        p.merge.merge_from(read_project(str(team_template)))  # nothing new
     theirs = sqlite_copy(team_template, tmp_path / "theirs")
     pk = _doc_pk(theirs)
     _raw(
@@ -281,7 +281,7 @@ def test_a_document_whose_structure_lies_is_refused_with_its_codings(
         ),
     )
     with open_project(ours) as p:
-        report = p.merge_from(read_project(theirs))
+        report = p.merge.merge_from(read_project(theirs))
         assert "lain" not in p.document_names()
     n = len(_text(team_template)) + len(" tambahan")
     assert report.refused[0] == (
@@ -311,7 +311,7 @@ def test_a_lying_hash_is_computed_again(team_template: Path, tmp_path: Path) -> 
         ("UPDATE documents SET sha256 = ?, name = 'impostor' WHERE name = ?", (real, other)),
     )
     with open_project(ours) as p:
-        report = p.merge_from(read_project(theirs))
+        report = p.merge.merge_from(read_project(theirs))
     # matched by its true content to our document of that text, not to DOC's
     assert sorted(report.documents_same) == sorted(["impostor", DOC])
     assert report.documents_added == [] and report.documents_reanchored == []
@@ -398,7 +398,7 @@ def test_unreadable_code_fields_are_refused(team_template: Path, tmp_path: Path,
         ),
     )
     with open_project(ours) as p:
-        report = p.merge_from(read_project(theirs))
+        report = p.merge.merge_from(read_project(theirs))
         assert p.codebook().get("json_bomb") is None
     assert len(report.refused) == 1
     assert report.refused[0].startswith("code 'json_bomb': ")

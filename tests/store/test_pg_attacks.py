@@ -398,8 +398,8 @@ def shared(team_template: Path, pg_db: PgDatabase) -> Iterator[Shared]:
         p.close()
     sri = s.open("sri")
     for x in ("a", "b"):
-        sri.review_coding(facts[f"{x}_coding"], "approved")
-        sri.review_coding(facts[f"{x}_other"], "disputed", "wrong code")
+        sri.review.review_coding(facts[f"{x}_coding"], "approved")
+        sri.review.review_coding(facts[f"{x}_other"], "disputed", "wrong code")
     sri.adjudicate(DOC, names["ani"], names["budi"], {1: "both"}, consensus=facts["consensus"])
     sri.close()
     with s.open() as owner:
@@ -558,7 +558,7 @@ def test_the_program_refuses_in_one_line(shared: Shared) -> None:
     ani = shared.open("ani")
     try:
         with pytest.raises(ProjectError) as caught:
-            ani.review_coding(shared.facts["a_plain"], "approved")
+            ani.review.review_coding(shared.facts["a_plain"], "approved")
         assert str(caught.value).startswith(
             f"the database role {shared.role('ani')!r} may not approve coding"
         )
@@ -580,7 +580,7 @@ def test_roles_still_do_their_own_work(shared: Shared) -> None:
     ani = shared.open("ani")
     try:
         # the one exception: review revise resets the verdict on one's own coding
-        revised = ani.revise_coding(f["a_coding"], start=301, comment="narrower")
+        revised = ani.review.revise_coding(f["a_coding"], start=301, comment="narrower")
         assert revised.review == "unreviewed"
         # and an undo brings back exactly the supervisor's verdict
         ani.history.undo()
@@ -607,7 +607,7 @@ def test_roles_still_do_their_own_work(shared: Shared) -> None:
         budi.close()
     sri = shared.open("sri")
     try:
-        assert sri.review_coding(f["a_plain"], "disputed", "why?").review == "disputed"
+        assert sri.review.review_coding(f["a_plain"], "disputed", "why?").review == "disputed"
     finally:
         sri.close()
 

@@ -160,6 +160,6 @@ def test_a_project_merge_of_themes_is_the_owners(team: Team, tmp_path: Path) -> 
     budi = team.open("budi")
     try:
         with pytest.raises(ProjectError, match="only the project's owner"):
-            budi.merge_from(read_project(str(other)))
+            budi.merge.merge_from(read_project(str(other)))
     finally:
         budi.close()

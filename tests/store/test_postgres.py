@@ -172,7 +172,7 @@ def test_merges_and_team_changes_belong_to_the_owner(team: Team, team_template: 
     ani = team.open(team.ani)
     try:
         with pytest.raises(ProjectError, match="only the project's owner"):
-            ani.merge_from(read_project(str(team_template)))
+            ani.merge.merge_from(read_project(str(team_template)))
         with pytest.raises(ProjectError, match="only the project's owner"):
             ani.add_coder(team.db.role("eve"))
     finally:

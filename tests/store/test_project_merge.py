@@ -32,7 +32,9 @@ def copy(template: Path, folder: Path) -> str:
 def merge(ours: str, theirs: str, *, dry_run: bool = False) -> Any:
     project = open_project(ours)
     try:
-        return project.merge_from(read_project(theirs, ours=project.location), dry_run=dry_run)
+        return project.merge.merge_from(
+            read_project(theirs, ours=project.location), dry_run=dry_run
+        )
     finally:
         project.close()
 

@@ -76,7 +76,7 @@ def backends(pg_server: PgServer, tmp_path_factory: pytest.TempPathFactory) -> I
         url = pg_server.url(name, owner, ROLE_PASSWORD)
         pg = open_project(url)
         try:
-            pg.merge_from(read_project(str(db)))
+            pg.merge.merge_from(read_project(str(db)))
             # a project merge carries codes, not the codebook's own name and languages:
             # the team's shared project reads the same codebook file, as `codebook sync`
             codebook = db.parent / "kepmenpan-63.yaml"

@@ -82,7 +82,7 @@ def test_a_staged_document_is_the_same_as_one_stored_at_once(
         assert len(expected["turns"]) == 80 and len(expected["sentences"]) == 160
         # 80 + 160 rows less the 2 reserved, 7 per transaction, then the import itself
         assert len(calls) == 12 + 23 + 2  # and before and after the last one
-        assert [h.doc for h in staged.search("clerk")][:1] == ["queue"]
+        assert [h.doc for h in staged.search.search("clerk")][:1] == ["queue"]
         step = staged.history.undo()
         assert step is not None and staged.document_names() == []
         assert staged.history.redo() is not None
@@ -117,8 +117,8 @@ def test_while_staged_every_read_leaves_it_out_and_a_coder_codes_meanwhile(
                     "documents": [d.name for d in other.documents()],
                     "names": other.document_names(),
                     "guids": sorted(other.document_guids()),
-                    "texts": sorted(other.document_texts()),
-                    "hits": [h.doc for h in other.search("clerk")],
+                    "texts": sorted(other.refi.document_texts()),
+                    "hits": [h.doc for h in other.search.search("clerk")],
                     "staged": len(staged_rows),
                     "codings": len(other.codings(coder="rina")),
                 }
@@ -263,7 +263,7 @@ def test_a_real_kill_while_staging_leaves_no_visible_document(
     look = open_project(str(tmp_path / "p"))
     try:
         assert look.document_names() == [] and look.documents() == []
-        assert look.search("clerk") == []
+        assert look.search.search("clerk") == []
     finally:
         look.close()
     monkeypatch.setattr(staging, "STALE_STAGING_S", 0.0)

@@ -18,7 +18,7 @@ from qualcode.store.project_merge import read_project
 def _merge(ours: Path, theirs: Path) -> ProjectMergeReport:
     project = open_project(str(ours), coder="ana")
     try:
-        return project.merge_from(read_project(str(theirs), ours=project.location))
+        return project.merge.merge_from(read_project(str(theirs), ours=project.location))
     finally:
         project.close()
 

@@ -383,9 +383,9 @@ class ReviewScreen(Screen[None]):
             if comment:
                 try:
                     if own:  # the researcher answers a dispute on their own coding
-                        self.project.reply_review(seg.guid, comment)
+                        self.project.review.reply_review(seg.guid, comment)
                     else:
-                        self.project.comment_review(seg.guid, comment)
+                        self.project.review.comment_review(seg.guid, comment)
                 except QualcodeError as exc:
                     self.notify(str(exc), severity="error")
                 self.reload()
@@ -394,7 +394,7 @@ class ReviewScreen(Screen[None]):
 
     def _record(self, guid: str, verdict: str, comment: str) -> None:
         try:
-            self.project.review_coding(guid, verdict, comment)
+            self.project.review.review_coding(guid, verdict, comment)
         except QualcodeError as exc:
             self.notify(str(exc), severity="error")
             return
