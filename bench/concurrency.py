@@ -272,7 +272,7 @@ def _postgres(url: str | None, coders: list[str]) -> tuple[str, list[str], Any]:
     owner = open_project(url)
     try:
         for name in coders:
-            owner.add_coder(name, password="bench")
+            owner.team.add_coder(name, password="bench")
     finally:
         owner.close()
     base = make_url(url)

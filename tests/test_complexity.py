@@ -94,7 +94,7 @@ NOT_YET_SPLIT: set[tuple[str, str]] = {
     ("qualcode/store/project_merge.py", "_Merge.documents"),  # 25
     ("qualcode/store/search.py", "KwicSearchMixin.search_text"),  # 35
     ("qualcode/store/suggestions.py", "SuggestionMixin._bulk_code"),  # 25
-    ("qualcode/store/team.py", "TeamMixin.agreement"),  # 24
+    ("qualcode/store/team.py", "Team.agreement"),  # 24
     # merged with issues 14-16 follow-ups and 19 (themes): split in the same restructure
     ("qualcode/core/narrate.py", "_theme_action"),  # 35
     ("qualcode/core/project_merge.py", "ProjectMergeReport.changed"),  # 24

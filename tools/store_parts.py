@@ -101,6 +101,18 @@ PARTS: dict[str, tuple[str, ...]] = {
         "import_refi",
     ),
     "merge": ("merge_from",),
+    "team": (
+        "coder_role",
+        "add_coder",
+        "team_members",
+        "is_blind",
+        "set_blind",
+        "mark_done",
+        "done_marks",
+        "agreement",
+        "compare",
+        "adjudicate",
+    ),
 }
 """Part attribute -> the methods it took from ``Project``, names kept."""
 

@@ -113,7 +113,7 @@ def agreement_report(
 ) -> AgreementReport:
     """Agreement between coders on the documents they marked done (with ``names``,
     the documents and the disagreements' quotes under their pseudonyms)."""
-    report = project.agreement(
+    report = project.team.agreement(
         coders, unit=unit, codes=codes, include_unfinished=include_unfinished
     )
     return names.apply(report) if names else report

@@ -719,11 +719,6 @@ class ProjectBase:
             )
         self._known_coders.add(name)
 
-    def _visible_coder(self, coder: str | None) -> str | None:
-        """The coder filter a reading method must apply; the team mixin narrows it to
-        the current coder while blind coding is on."""
-        return coder
-
     def delete_coding(self, tx: Tx, pk: int, guid: str, coder: str | None) -> None:
         """Delete a coding and leave its tombstone.
 

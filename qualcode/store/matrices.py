@@ -45,6 +45,7 @@ from qualcode.store.base import (
     VISIBLE,
     ProjectBase,
 )
+from qualcode.store.team import Team
 
 NO_VALUE = "(none)"
 """The column of codings with no case, no role or no value of the attribute."""
@@ -70,6 +71,9 @@ class _Resolved:
 class MatrixMixin(ProjectBase):
     """Frequency, quote, co-occurrence and segment tables, the codebook appendix, memos."""
 
+    team: Team
+    """The team part, for the blind view (set by the project)."""
+
     # ------------------------------------------------------------------ filters
 
     def _resolve(
@@ -94,10 +98,10 @@ class MatrixMixin(ProjectBase):
             expand("status", filters.status)
             where.append("c.status IN :status")
         coders = tuple(filters.coders)
-        blind = self._visible_coder(None)
+        blind = self.team.visible_coder(None)
         if blind is not None:  # blind coding: a coder's matrices hold only their codings
             for other in coders:
-                self._visible_coder(other)
+                self.team.visible_coder(other)
             coders = (blind,)
         if coders:
             expand("coders", coders)

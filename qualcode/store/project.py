@@ -104,7 +104,7 @@ from qualcode.store.search import (
     set_pending,
 )
 from qualcode.store.suggestions import SuggestionMixin
-from qualcode.store.team import TeamMixin
+from qualcode.store.team import Team
 from qualcode.store.thematic_map import ThematicMap
 from qualcode.store.themes import Themes
 from qualcode.store.workbench import Workbench
@@ -115,7 +115,6 @@ class Project(
     CodebookOpsMixin,
     MatrixMixin,
     SuggestionMixin,
-    TeamMixin,
     RetrievalMixin,
     ProjectBase,
 ):
@@ -157,6 +156,8 @@ class Project(
         """What a REFI-QDA export reads and an import writes."""
         self.merge = ProjectMerge(self)
         """Merging another copy of the project into this one."""
+        self.team = Team(self)
+        """Coders, done marks, the blind view, agreement and adjudication."""
 
     def sync_codebook(self, codebook: Codebook, source: str | None = None) -> SyncReport:
         """Make the project's codes equal to ``codebook`` (one action).
@@ -305,7 +306,7 @@ class Project(
 
     def code_counts(self, *, coder: str | None = None) -> dict[str, CodeCount]:
         """Codings and documents per code id (accepted codings only)."""
-        coder = self._visible_coder(coder)
+        coder = self.team.visible_coder(coder)
         joined = and_(
             T_CODINGS.c.code_pk == T_CODES.c.pk,
             T_CODINGS.c.status == Status.ACCEPTED.value,
@@ -672,7 +673,7 @@ class Project(
 
     def documents(self) -> list[DocumentSummary]:
         """Every document with its counts, by name."""
-        mine = self._visible_coder(None)
+        mine = self.team.visible_coder(None)
         with self._read() as conn:
             docs = conn.execute(
                 select(
@@ -1022,7 +1023,7 @@ class Project(
             include_children: with ``code``, also codings of its descendants.
         """
         stmt = self._coding_select()
-        coder = self._visible_coder(coder)
+        coder = self.team.visible_coder(coder)
         with self._read() as conn:
             if doc is not None:
                 stmt = stmt.where(T_CODINGS.c.document_pk == self._doc(conn, doc)[0])
@@ -1083,7 +1084,7 @@ class Project(
             T_ACTIONS.c.kind,
             T_ACTIONS.c.summary,
         ).order_by(T_ACTIONS.c.seq.desc())
-        if self.is_blind():
+        if self.team.is_blind():
             stmt = stmt.where((T_ACTIONS.c.coder == self.coder) | T_ACTIONS.c.undoable.is_(False))
         if limit:
             stmt = stmt.limit(limit)
@@ -1191,7 +1192,7 @@ def open_project(
             engine.dispose()
             raise
     project = Project(engine, url, coder)
-    project.blind = blind
+    project.team.blind = blind
     project.window = window
     project.schema_upgrade = upgrade
     _finish_staging(project)

@@ -141,10 +141,10 @@ def test_the_setting_writes_csv_as_it_is(
 def test_agreement_csv_keeps_a_negative_kappa_a_number(demo_dir: Path, tmp_path: Path) -> None:
     with open_project(str(demo_dir), coder="ani") as p:
         p.apply_coding(DOC, "cost", 0, 50)
-        p.mark_done(DOC)
+        p.team.mark_done(DOC)
     with open_project(str(demo_dir), coder="budi") as p:
         p.apply_coding(DOC, "cost", 50, 300)
-        p.mark_done(DOC)
+        p.team.mark_done(DOC)
     r = CliRunner().invoke(
         cli,
         ["--project", str(demo_dir), "agreement", "--coders", "ani", "budi", "--format", "csv"],
@@ -197,7 +197,7 @@ def test_xlsx_agreement_text_stays_text(demo_dir: Path, tmp_path: Path) -> None:
     for who, span in (("ani", (0, 30)), ("budi", (0, 60))):
         with open_project(str(demo_dir), coder=who) as p:
             p.apply_coding(DOC, "cost", *span)
-            p.mark_done(DOC)
+            p.team.mark_done(DOC)
     out = tmp_path / "agreement.xlsx"
     r = CliRunner().invoke(
         cli,

@@ -144,15 +144,15 @@ def test_done_marks_and_agreement(backend: str) -> None:
             if project.dialect == "postgresql":
                 # the owner records for both (roles are tested in test_postgres.py)
                 project.apply_coding(DOC, "cost", *span, coder=coder)
-                project.mark_done(DOC, coder=coder)
+                project.team.mark_done(DOC, coder=coder)
             else:
                 project.apply_coding(DOC, "cost", *span)
-                project.mark_done(DOC)
+                project.team.mark_done(DOC)
         finally:
             project.close()
     project = open_project(backend)
     try:
-        report = project.agreement(["ani", "budi"], unit="char")
+        report = project.team.agreement(["ani", "budi"], unit="char")
         chars = project.document(DOC).text
         assert report.documents == (DOC,)
         row = report.codes[0]

@@ -31,7 +31,7 @@ def _postgres(pg_db: PgDatabase) -> tuple[str, list[str]]:
     roles = [pg_db.role(c) for c in CODERS]
     try:
         for role in roles:
-            owner.add_coder(role, password=ROLE_PASSWORD)
+            owner.team.add_coder(role, password=ROLE_PASSWORD)
     finally:
         owner.close()
     return pg_db.url, [pg_db.url_as(r) for r in roles]

@@ -133,7 +133,7 @@ def _other(backend: str, request: pytest.FixtureRequest, name: str) -> Project:
         role = db.role(name)
         owner = open_project(backend)
         try:
-            owner.add_coder(role, password=ROLE_PASSWORD)
+            owner.team.add_coder(role, password=ROLE_PASSWORD)
         finally:
             owner.close()
         return open_project(db.url_as(role))

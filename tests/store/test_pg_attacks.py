@@ -369,9 +369,9 @@ def shared(team_template: Path, pg_db: PgDatabase) -> Iterator[Shared]:
     facts["consensus"] = pg_db.role("cons")
     owner = open_project(pg_db.url)
     try:
-        owner.add_coder(names["ani"], password=ROLE_PASSWORD)
-        owner.add_coder(names["budi"], password=ROLE_PASSWORD)
-        owner.add_coder(names["sri"], supervisor=True, password=ROLE_PASSWORD)
+        owner.team.add_coder(names["ani"], password=ROLE_PASSWORD)
+        owner.team.add_coder(names["budi"], password=ROLE_PASSWORD)
+        owner.team.add_coder(names["sri"], supervisor=True, password=ROLE_PASSWORD)
     finally:
         owner.close()
     s = Shared(pg_db, facts)
@@ -384,7 +384,7 @@ def shared(team_template: Path, pg_db: PgDatabase) -> Iterator[Shared]:
         p.remove_coding(gone)
         facts[f"{x}_tomb"] = gone
         facts[f"{x}_memo"] = p.memos.add_memo("project", None, f"{who}'s memo").guid
-        p.mark_done(DOC)
+        p.team.mark_done(DOC)
         run = p.add_suggestions(
             [
                 Suggestion(DOC, "facilities", base + 100, base + 120, "sentence", 1, ("x",)),
@@ -400,7 +400,7 @@ def shared(team_template: Path, pg_db: PgDatabase) -> Iterator[Shared]:
     for x in ("a", "b"):
         sri.review.review_coding(facts[f"{x}_coding"], "approved")
         sri.review.review_coding(facts[f"{x}_other"], "disputed", "wrong code")
-    sri.adjudicate(DOC, names["ani"], names["budi"], {1: "both"}, consensus=facts["consensus"])
+    sri.team.adjudicate(DOC, names["ani"], names["budi"], {1: "both"}, consensus=facts["consensus"])
     sri.close()
     with s.open() as owner:
         with owner.engine.connect() as conn:
@@ -491,7 +491,7 @@ def test_refusals_name_the_role_and_the_operation(shared: Shared) -> None:
 
 def test_blind_coding_hides_others_work_in_every_table(shared: Shared) -> None:
     with shared.open() as owner:
-        owner.set_blind(True)
+        owner.team.set_blind(True)
     for read in BLIND_READS:
         for reader, sql in (
             ("ani", _fill(read.sql, shared.facts)),
@@ -518,7 +518,7 @@ def test_blind_log_and_codings_through_the_program(shared: Shared) -> None:
     from qualcode.cli import cli
 
     with shared.open() as owner:
-        owner.set_blind(True)
+        owner.team.set_blind(True)
     url = shared.db.url_as(shared.role("ani"))
     r = CliRunner().invoke(cli, ["--project", url, "log", "-n", "1000"], prog_name="qualcode")
     assert r.exit_code == 0, r.stderr

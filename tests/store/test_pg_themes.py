@@ -51,9 +51,9 @@ def team(team_template: Path, pg_db: PgDatabase) -> Iterator[Team]:
     t = Team(pg_db)
     owner = open_project(pg_db.url)
     try:
-        owner.add_coder(t.names["ani"], password=ROLE_PASSWORD)
-        owner.add_coder(t.names["budi"], password=ROLE_PASSWORD)
-        owner.add_coder(t.names["sri"], supervisor=True, password=ROLE_PASSWORD)
+        owner.team.add_coder(t.names["ani"], password=ROLE_PASSWORD)
+        owner.team.add_coder(t.names["budi"], password=ROLE_PASSWORD)
+        owner.team.add_coder(t.names["sri"], supervisor=True, password=ROLE_PASSWORD)
     finally:
         owner.close()
     ani = t.open("ani")

@@ -45,8 +45,8 @@ def team(team_template: Path, pg_db: PgDatabase) -> Iterator[Team]:
     names = Team(pg_db, pg_db.role("ani"), pg_db.role("budi"), pg_db.role("sri"))
     try:
         for name in (names.ani, names.budi):
-            owner.add_coder(name, password=ROLE_PASSWORD)
-        owner.add_coder(names.sri, supervisor=True, password=ROLE_PASSWORD)
+            owner.team.add_coder(name, password=ROLE_PASSWORD)
+        owner.team.add_coder(names.sri, supervisor=True, password=ROLE_PASSWORD)
     finally:
         owner.close()
     yield names
@@ -78,7 +78,7 @@ def test_the_database_role_is_the_coder_and_coder_cannot_override_it(team: Team)
         coding, _ = ani.apply_coding(DOC, "cost", 10, 20)
         assert coding.coder == team.ani
         assert ani.actions(1)[0]["coder"] == team.ani
-        assert ani.coder_role() == "coder"
+        assert ani.team.coder_role() == "coder"
     finally:
         ani.close()
     r = CliRunner().invoke(
@@ -121,7 +121,7 @@ def test_a_coder_adds_and_removes_only_their_own_codings(team: Team) -> None:
         with pytest.raises(ProjectError, match="may not memo on coding"):
             ani.memos.set_coding_memo(theirs.guid, "not mine")
         with pytest.raises(ProjectError, match="may not mark"):
-            ani.mark_done(DOC, coder=team.budi)
+            ani.team.mark_done(DOC, coder=team.budi)
         with pytest.raises(ProjectError, match="may not"):
             ani.merge_code("cost", "time")  # moves budi's coding: only the owner
         with pytest.raises(ProjectError, match="may not"):
@@ -129,7 +129,7 @@ def test_a_coder_adds_and_removes_only_their_own_codings(team: Team) -> None:
         assert dump_pg(team.db.url) == before
         ani.memos.set_coding_memo(mine.guid, "mine")
         ani.remove_coding(mine.guid)
-        ani.mark_done(DOC)
+        ani.team.mark_done(DOC)
         ani.update_code("cost", description="coders may edit the codebook")
     finally:
         ani.close()
@@ -174,7 +174,7 @@ def test_merges_and_team_changes_belong_to_the_owner(team: Team, team_template: 
         with pytest.raises(ProjectError, match="only the project's owner"):
             ani.merge.merge_from(read_project(str(team_template)))
         with pytest.raises(ProjectError, match="only the project's owner"):
-            ani.add_coder(team.db.role("eve"))
+            ani.team.add_coder(team.db.role("eve"))
     finally:
         ani.close()
 
@@ -184,11 +184,11 @@ def test_a_supervisor_adjudicates_into_a_consensus_coder(team: Team) -> None:
         p = team.open(who)
         p.apply_coding(DOC, "cost", *span)
         p.apply_coding(DOC, "time", 100, 120)
-        p.mark_done(DOC)
+        p.team.mark_done(DOC)
         p.close()
     sri = team.open(team.sri)
     try:
-        comparison = sri.adjudicate(
+        comparison = sri.team.adjudicate(
             DOC, team.ani, team.budi, {1: "b"}, consensus=team.db.role("cons")
         )
     finally:
@@ -200,7 +200,7 @@ def test_a_supervisor_adjudicates_into_a_consensus_coder(team: Team) -> None:
     assert got == {("cost", 20, 80), ("time", 100, 120)}
     ani = team.open(team.ani)
     with pytest.raises(ProjectError, match="may not"):
-        ani.adjudicate(DOC, team.ani, team.budi, {1: "a"}, consensus=team.db.role("cons"))
+        ani.team.adjudicate(DOC, team.ani, team.budi, {1: "a"}, consensus=team.db.role("cons"))
     ani.close()
 
 
@@ -210,7 +210,7 @@ def test_blind_coding_is_enforced_by_the_database(team: Team) -> None:
         p.apply_coding(DOC, "cost", 0, 10)
         p.close()
     owner = team.open()
-    owner.set_blind(True)
+    owner.team.set_blind(True)
     owner.close()
     count = "SELECT count(*) FROM codings"
     engine = create_engine(team.db.url_as(team.ani))
@@ -237,7 +237,7 @@ def test_team_add_coder_cli_creates_a_login_role(pg_db: PgDatabase, team_templat
     password = lines[1].removeprefix("password: ")
     assert len(password) >= 12
     dewi = open_project(pg_db.url_as(name, password))
-    assert dewi.coder == name and dewi.coder_role() == "coder"
+    assert dewi.coder == name and dewi.team.coder_role() == "coder"
     dewi.close()
     r = CliRunner().invoke(cli, ["--project", url, "team", "list"], prog_name="qualcode")
     assert f"{name:<20} coder" in r.stdout

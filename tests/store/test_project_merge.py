@@ -68,7 +68,7 @@ def test_merge_brings_their_work_in_and_keeps_ours(team_template: Path, tmp_path
     theirs = copy(team_template, tmp_path / "theirs")
     a = open_project(ours, coder="ani")
     mine, _ = a.apply_coding(DOC, "cost", 0, 50, memo="ani's memo")
-    a.mark_done(DOC)
+    a.team.mark_done(DOC)
     a.close()
     b = open_project(theirs, coder="budi")
     b.add_code(Code("facilities.parking", "Parkir", parent="facilities"))
@@ -77,7 +77,7 @@ def test_merge_brings_their_work_in_and_keeps_ours(team_template: Path, tmp_path
     shared, _ = b.apply_coding(EN, "time", 10, 30, memo="budi's memo")
     b.memos.add_memo("document", DOC, "budi thinks", title="note")
     b.memos.add_memo("code", "facilities.parking", "new code memo")
-    b.mark_done(DOC)
+    b.team.mark_done(DOC)
     b.cases.link_case("P1", DOC)
     b.cases.set_attribute("P1", "occupation", "trader")
     b.close()
@@ -111,7 +111,7 @@ def test_merge_brings_their_work_in_and_keeps_ours(team_template: Path, tmp_path
         assert project.codebook()["facilities.parking"].parent == "facilities"
         assert {m.text for m in project.memos.memos()} == {"budi thinks", "new code memo"}
         assert [m.target for m in project.memos.memos("code")] == ["facilities.parking"]
-        assert project.done_marks() == {DOC: {"ani", "budi"}}
+        assert project.team.done_marks() == {DOC: {"ani", "budi"}}
         assert project.cases.case("P1").attributes == {"occupation": "trader"}
         assert project.coding(mine.guid).memo == "ani's memo"
     finally:

@@ -26,7 +26,7 @@ def two_coders(demo_dir: Path) -> Path:
         p = open_project(str(demo_dir), coder=coder)
         for code, s, e in spans:
             p.apply_coding(FIRST_DOC, code, s, e)
-        p.mark_done(FIRST_DOC)
+        p.team.mark_done(FIRST_DOC)
         p.close()
     return demo_dir
 
@@ -57,7 +57,7 @@ async def test_decide_each_disagreement_with_one_key(
         assert isinstance(app.screen, CodingScreen)
     p = open_project(str(two_coders))
     got = {(c.code, c.start, c.end) for c in p.codings(coder="consensus")}
-    decisions = [c.decision for c in p.compare(FIRST_DOC, "ani", "budi").clusters]
+    decisions = [c.decision for c in p.team.compare(FIRST_DOC, "ani", "budi").clusters]
     p.close()
     assert got == {("cost", 50, 100), ("time", 200, 260)}
     assert decisions == ["b", "neither"]

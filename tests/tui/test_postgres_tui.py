@@ -21,7 +21,7 @@ async def test_code_with_a_key_on_postgresql_as_a_coder_role(
     url = postgres_copy(team_template, pg_db)
     owner = open_project(url)
     ani = pg_db.role("ani")
-    owner.add_coder(ani, password=ROLE_PASSWORD)
+    owner.team.add_coder(ani, password=ROLE_PASSWORD)
     owner.apply_coding(FIRST_DOC, "cost", 0, 30)
     owner.close()
     project = open_project(pg_db.url_as(ani), coder="ignored")

@@ -32,7 +32,7 @@ CONTEXT = 120
 
 def pick_pair(project: Project, doc: str, consensus: str = "consensus") -> tuple[str, str] | None:
     """The two coders with the most codings in ``doc`` (consensus sets left out)."""
-    roles = {m.name: m.role for m in project.team_members()}
+    roles = {m.name: m.role for m in project.team.team_members()}
     counts = Counter(
         c.coder
         for c in project.codings(doc=doc)
@@ -95,7 +95,9 @@ class AdjudicateScreen(Screen[None]):
         self.coder_b = coder_b
         self.consensus = consensus
         self.text = project.document(doc).text
-        self.comparison: Comparison = project.compare(doc, coder_a, coder_b, consensus=consensus)
+        self.comparison: Comparison = project.team.compare(
+            doc, coder_a, coder_b, consensus=consensus
+        )
 
     def _label(self, code_id: str) -> str:
         """A code by its label (the id of a code no longer in the codebook)."""
@@ -191,7 +193,7 @@ class AdjudicateScreen(Screen[None]):
             return
         index = self.comparison.clusters.index(cluster)
         try:
-            self.comparison = self.project.adjudicate(
+            self.comparison = self.project.team.adjudicate(
                 self.doc,
                 self.coder_a,
                 self.coder_b,
