@@ -59,7 +59,9 @@ def build(path: Path, docs: int, codes: int, codings: int, seed: int = 1) -> Non
         )
     project = open_project(str(path), create=True, coder="bench")
     try:
-        project.sync_codebook(Codebook(codes=tuple(code_list), languages=("id", "en")))
+        project.codebook_sync.sync_codebook(
+            Codebook(codes=tuple(code_list), languages=("id", "en"))
+        )
     finally:
         project.close()
     con = sqlite3.connect(path)

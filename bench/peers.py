@@ -180,13 +180,13 @@ def run_qualcode(corpus: Corpus, workdir: Path) -> Side:
         with Clock(side, "coding"):
             for c in corpus.plan:
                 for code in c["codes"]:
-                    project.apply_coding(c["doc"], code, c["start"], c["end"])
+                    project.codings.apply_coding(c["doc"], code, c["start"], c["end"])
                     applications += 1
         frequency, segments = workdir / "frequency.csv", workdir / "segments.csv"
         with Clock(side, "export"):
             services.export_frequency(project, frequency)
             services.export_matrix(project, "segments", segments, fmt="csv")
-        stored = len(project.codings())
+        stored = len(project.codings.codings())
     finally:
         project.close()
     side.counts.update(documents=len(report.results), applications=applications, codings=stored)

@@ -65,7 +65,7 @@ def run(corpus: Path, workdir: Path) -> dict[str, float | int]:
         applications = 0
         for c in plan["codings"]:
             for code in c["codes"]:
-                project.apply_coding(c["doc"], code, c["start"], c["end"])
+                project.codings.apply_coding(c["doc"], code, c["start"], c["end"])
                 applications += 1
         code_s = time.perf_counter() - t0
 
@@ -91,7 +91,7 @@ def run(corpus: Path, workdir: Path) -> dict[str, float | int]:
         wrong = sorted(set(got.items()) ^ set(want.items()))[:5]
         raise SystemExit(f"exported counts differ from the plan, e.g. {wrong}")
     reopened = open_project(str(workdir / "qualcode.db"))
-    stored = len(reopened.codings())
+    stored = len(reopened.codings.codings())
     reopened.close()
     return {
         "documents": len(files),

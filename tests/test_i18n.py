@@ -379,9 +379,9 @@ def data_words(project: Any) -> set[str]:
     def add(text: str) -> None:
         words.update(w.lower() for w in re.findall(r"[A-Za-z]+", text))
 
-    for name in project.document_names():
+    for name in project.documents.document_names():
         add(name)
-        add(project.document_text(name)) if hasattr(project, "document_text") else None
+        add(project.retrieval.document_text(name))
     for code in project.codebook():
         add(code.id)
         for label in code.labels().values():

@@ -77,7 +77,7 @@ def codebook_show(ctx: Context, as_json: bool, lang: str | None) -> None:
     """Print the project's codebook as a tree with keys and counts."""
     with ctx.open() as project:
         cb = project.codebook()
-        counts = project.code_counts()
+        counts = project.codebook_sync.code_counts()
     if as_json:
         click.echo(
             json.dumps(

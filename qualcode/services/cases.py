@@ -62,7 +62,7 @@ def import_attributes(
     report = AttributeReport(problems=list(table.problems))
     all_cases = project.cases.cases()
     known = {c.name for c in all_cases}
-    docs = project.document_names()
+    docs = project.documents.document_names()
     by_key = {_doc_key(d): d for d in docs}
     case_of: dict[str, list[str]] = {}
     for c in all_cases:

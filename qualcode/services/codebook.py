@@ -49,7 +49,7 @@ def sync_codebook(project: Project, path: Path | None = None, *, backup: bool = 
     report, saved = auto_backup(
         project,
         "before-codebook-sync",
-        lambda: project.sync_codebook(codebook, source),
+        lambda: project.codebook_sync.sync_codebook(codebook, source),
         changed=lambda r: r.rows > 0,
         enabled=backup,
     )

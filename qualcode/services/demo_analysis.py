@@ -261,7 +261,7 @@ THEME_MEMO = (
 
 
 def _coding(project: Project, ex: Extract) -> str:
-    for c in project.codings(doc=ex.doc, code=ex.code):
+    for c in project.codings.codings(doc=ex.doc, code=ex.code):
         if c.quote.startswith(ex.starts):
             return c.guid
     raise LookupError(f"the demo has no coding of {ex.code} in {ex.doc} starting {ex.starts!r}")

@@ -118,7 +118,7 @@ def refresh_documents(
     from qualcode.services.imports import check_lang, speaker_config
 
     lang = check_lang(lang)
-    known = project.document_names()
+    known = project.documents.document_names()
     missing = [n for n in names if n not in known]
     if missing:
         from qualcode.errors import NotFoundError
@@ -129,7 +129,7 @@ def refresh_documents(
     todo = list(names) or known
     out: list[RefreshResult] = []
     for i, name in enumerate(todo, start=1):
-        current = project.document(name)
+        current = project.documents.document(name)
         fresh = reread(
             current.text, current.source_format, speaker_config(project, name), name=name
         )

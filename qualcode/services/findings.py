@@ -117,7 +117,7 @@ def _times(project: Project, segments: list[object]) -> dict[str, str]:
         if seg.turn is None:
             continue
         if seg.doc not in docs:
-            document = project.document(seg.doc)
+            document = project.documents.document(seg.doc)
             docs[seg.doc] = {
                 n: t.timestamp_ms
                 for n, t in enumerate(document.turns, start=1)

@@ -138,7 +138,7 @@ def set_speakers(
                 "label patterns are for the whole project, not one document",
                 hint="give --pattern without --doc",
             )
-        guid = project.document(doc).guid
+        guid = project.documents.document(doc).guid
         documents = dict(raw.get("documents") or {})
         mine = {} if clear else dict(documents.get(guid, {}))
         for label in interviewer_labels:
@@ -355,7 +355,7 @@ def import_transcripts(
         # read and check everything first: all or nothing
         docs = [read(p) for p in paths]
         if replace:
-            existing = set(project.document_names())
+            existing = set(project.documents.document_names())
             for d in docs:
                 if d is not None and d.name not in existing:
                     report.errors.append(_nothing_to_replace(d))
@@ -473,7 +473,7 @@ def _store_all(
 
     from qualcode.nlp.segment import segment
 
-    names = set(project.document_names())
+    names = set(project.documents.document_names())
     for path, doc, ready_sentences in produced:
         if doc is None:
             tick(path.name)
@@ -490,15 +490,15 @@ def _store_all(
                             f"{path}: the file name does not match --case-pattern; no case"
                         )
                 name = doc.name
-                if name in names and project.find_text(_sha(doc.text)) is None:
-                    name = project.unique_name(name)
+                if name in names and project.documents.find_text(_sha(doc.text)) is None:
+                    name = project.documents.unique_name(name)
                 doc = dc_replace(doc, name=name)
                 sentences = (
                     ready_sentences
                     if ready_sentences is not None
                     else segment(doc.text, doc.turns, doc.lang or "en")
                 )
-                result = project.add_document(
+                result = project.documents.add_document(
                     doc,
                     sentences,
                     case=doc_case,
@@ -544,14 +544,14 @@ def _preview(
 
     sentences = segment(doc.text, doc.turns, doc.lang)
     if replace:
-        if doc.name not in project.document_names():
+        if doc.name not in project.documents.document_names():
             report.errors.append(_nothing_to_replace(doc))
             return
-        current = project.document(doc.name)
+        current = project.documents.document(doc.name)
         if current.sha256 == _sha(doc.text):
             report.replaced.append(ReanchorReport(doc.name, unchanged=True))
             return
-        codings = project.codings(doc=doc.name, status=None)
+        codings = project.codings.codings(doc=doc.name, status=None)
         anchored = reanchor(current.text, doc.text, [(c.start, c.end, c.quote) for c in codings])
         counts = {a.value: sum(1 for x in anchored if x.anchor == a.value) for a in Anchor}
         report.replaced.append(
@@ -565,7 +565,7 @@ def _preview(
             )
         )
         return
-    existing = project.find_text(_sha(doc.text))
+    existing = project.documents.find_text(_sha(doc.text))
     if existing is not None:
         report.results.append(
             ImportResult(
@@ -577,8 +577,8 @@ def _preview(
         )
         return
     name = doc.name
-    if name in {r.name for r in report.results} or name in project.document_names():
-        name = project.unique_name(name)
+    if name in {r.name for r in report.results} or name in project.documents.document_names():
+        name = project.documents.unique_name(name)
     doc = dc_replace(doc, name=name)
     doc_case = case
     if compiled is not None and doc.source_path:
@@ -618,9 +618,9 @@ def _replace_one(
     from qualcode.store.backup import backup as make_backup
     from qualcode.store.backup import discard
 
-    if doc.name not in project.document_names():
+    if doc.name not in project.documents.document_names():
         raise _nothing_to_replace(doc)
-    current = project.document(doc.name)
+    current = project.documents.document(doc.name)
     if current.sha256 == _sha(doc.text):
         report.replaced.append(ReanchorReport(doc.name, unchanged=True))
         return

@@ -203,12 +203,12 @@ def _project_model(
                 )
             )
     sources: list[RefiSource] = []
-    all_codings = project.codings(status=Status.ACCEPTED.value)
+    all_codings = project.codings.codings(status=Status.ACCEPTED.value)
     by_doc: dict[str, list[Coding]] = {}
     for c in all_codings:
         by_doc.setdefault(c.doc, []).append(c)
     texts = project.refi.document_texts()
-    for summary in project.documents():
+    for summary in project.documents.documents():
         record = docs[summary.name]
         refi_codings: list[RefiCoding] = []
         spans: dict[str, tuple[int, int]] = {}

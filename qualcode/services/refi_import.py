@@ -249,7 +249,7 @@ class _Planner:
             self.themes()
             self.relations()
             self.map_positions()
-            if self.refi.name and not self.project.document_names():
+            if self.refi.name and not self.project.documents.document_names():
                 # a project made from the file takes its name; one that already
                 # holds documents keeps its own
                 self.plan.settings[PROJECT_NAME] = self.refi.name

@@ -206,7 +206,7 @@ def support_sheets(
     codes = tables.appendix_sheet(
         names.apply(project.appendix(filters, examples=0, label_lang=label_lang)), langs
     )
-    docs = project.documents()
+    docs = project.documents.documents()
     documents = Sheet(
         name="documents",
         title="Documents",

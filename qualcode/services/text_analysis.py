@@ -77,7 +77,7 @@ def _texts_by_group(
     # are merged, so no word is counted twice for the same code)
     codebook = project.codebook()
     spans: dict[str, dict[str, list[tuple[int, int]]]] = {}
-    for c in project.codings():
+    for c in project.codings.codings():
         if c.doc in by_name:
             spans.setdefault(c.code, {}).setdefault(c.doc, []).append((c.start, c.end))
     for code in codebook:
@@ -116,7 +116,7 @@ def word_frequencies(
 
     if by not in GROUPINGS:
         raise InputError(f"unknown grouping {by!r}", hint="use " + ", ".join(GROUPINGS))
-    documents = project.documents_full(docs)
+    documents = project.suggestions.documents_full(docs)
     counters: dict[str, WordCounter] = {}
     for lang in sorted({d.lang or "en" for d in documents}):
         corpus = (d.text for d in documents if (d.lang or "en") == lang)
@@ -160,10 +160,10 @@ def keyword_in_context(
     if width < 1:
         raise InputError(f"width {width} is too small", hint="use --width 1 or more")
     if not names:
-        return kwic(project.documents_full(docs), term, width=width, lemma=lemma)
+        return kwic(project.suggestions.documents_full(docs), term, width=width, lemma=lemma)
     pad = names.longest() + 1
     out: list[KwicLine] = []
-    for k in kwic(project.documents_full(docs), term, width=width + pad, lemma=lemma):
+    for k in kwic(project.suggestions.documents_full(docs), term, width=width + pad, lemma=lemma):
         new, pm = names.text_map(k.left + k.keyword + k.right)
         a, b = pm.start(len(k.left)), pm.end(len(k.left) + len(k.keyword))
         out.append(

@@ -93,7 +93,7 @@ from qualcode.store.reimport import (
     insert_structure,
     structure_rows,
 )
-from qualcode.store.retrieval import RetrievalMixin
+from qualcode.store.retrieval import Retrieval
 from qualcode.store.review import CodingReview
 from qualcode.store.search import (
     SEARCH_PENDING,
@@ -103,7 +103,7 @@ from qualcode.store.search import (
     pending_documents,
     set_pending,
 )
-from qualcode.store.suggestions import SuggestionMixin
+from qualcode.store.suggestions import Suggestions
 from qualcode.store.team import Team
 from qualcode.store.thematic_map import ThematicMap
 from qualcode.store.themes import Themes
@@ -114,8 +114,6 @@ class Project(
     RecodeMixin,
     CodebookOpsMixin,
     MatrixMixin,
-    SuggestionMixin,
-    RetrievalMixin,
     ProjectBase,
 ):
     """An open project (a SQLite file or a PostgreSQL database).
@@ -128,6 +126,20 @@ class Project(
 
     def __init__(self, engine: Engine, location: str, coder: str) -> None:
         super().__init__(engine, location, coder)
+        self.team = Team(self)
+        """Coders, done marks, the blind view, agreement and adjudication."""
+        self.codebook_sync = CodebookSync(self, self.team)
+        """The project's codes made equal to a codebook file, and counted."""
+        self.documents = Documents(self, self.team)
+        """Adding, staging and reading documents."""
+        self.codings = Codings(self, self.team)
+        """Applying, removing and reading codings."""
+        self.log = ActionLog(self, self.team)
+        """The action log, newest first."""
+        self.retrieval = Retrieval(self, self.codings)
+        """Coded passages read back with their context."""
+        self.suggestions = Suggestions(self, self.codings)
+        """Suggested codings (auto-coding, imports) and their verdicts."""
         self.memos = Memos(self)
         """Memos on the project, documents, codes, cases, themes and codings."""
         self.workbench = Workbench(self)
@@ -156,8 +168,14 @@ class Project(
         """What a REFI-QDA export reads and an import writes."""
         self.merge = ProjectMerge(self)
         """Merging another copy of the project into this one."""
-        self.team = Team(self)
-        """Coders, done marks, the blind view, agreement and adjudication."""
+
+
+class CodebookSync:
+    """The project's codes made equal to a codebook file, and counted."""
+
+    def __init__(self, store: ProjectBase, team: Team) -> None:
+        self.store = store
+        self.team = team
 
     def sync_codebook(self, codebook: Codebook, source: str | None = None) -> SyncReport:
         """Make the project's codes equal to ``codebook`` (one action).
@@ -173,7 +191,7 @@ class Project(
         Raises:
             InputError: when the file would drop codes that still have codings.
         """
-        with self._write("codebook.sync", f"sync codebook from {source or 'memory'}") as tx:
+        with self.store.write("codebook.sync", f"sync codebook from {source or 'memory'}") as tx:
             conn = tx.conn
             rows = {r["id"]: dict(r) for r in conn.execute(select(T_CODES)).mappings()}
             alias_rows = {r.alias: r.code_pk for r in conn.execute(select(T_ALIASES))}
@@ -278,7 +296,7 @@ class Project(
                             "guid": member.guid,
                             "kind": "theme_code",
                             "deleted_at": now(),
-                            "coder": self.coder,
+                            "coder": self.store.coder,
                         },
                     )
                 tx.delete(T_CODES, {"pk": rows[code_id]["pk"]})
@@ -295,9 +313,9 @@ class Project(
             ).scalar()
             if stored is not None or meta != _EMPTY_META:
                 # no setting reads as the empty one: writing it would change nothing
-                self._set(tx, CODEBOOK_META, meta)
+                self.store.put_setting(tx, CODEBOOK_META, meta)
             if source is not None:
-                self._set(tx, CODEBOOK_PATH, source)
+                self.store.put_setting(tx, CODEBOOK_PATH, source)
             # the link to the file is no change a backup protects
             written = sum(1 for ch in tx.changes if not _is_setting(ch, CODEBOOK_PATH))
         return SyncReport(
@@ -323,19 +341,27 @@ class Project(
             .select_from(T_CODES.outerjoin(T_CODINGS, joined))
             .group_by(T_CODES.c.id)
         )
-        with self._read() as conn:
+        with self.store.read() as conn:
             return {cid: CodeCount(cid, n, d) for cid, n, d in conn.execute(stmt)}
+
+
+class Documents:
+    """Adding, staging and reading documents."""
+
+    def __init__(self, store: ProjectBase, team: Team) -> None:
+        self.store = store
+        self.team = team
 
     # ------------------------------------------------------------------ documents
 
     def find_text(self, sha256: str) -> str | None:
         """The name of the document whose text has this SHA-256, if any."""
-        with self._read() as conn:
+        with self.store.read() as conn:
             return conn.execute(select(T_DOCS.c.name).where(T_DOCS.c.sha256 == sha256)).scalar()
 
     def unique_name(self, name: str) -> str:
         """``name``, or ``name-2``, ``name-3`` ... when it is taken."""
-        with self._read() as conn:
+        with self.store.read() as conn:
             taken = {
                 n
                 for (n,) in conn.execute(
@@ -385,10 +411,10 @@ class Project(
         check_name(doc.name, "document name", limit=400, path=doc.source_path)
         digest = sha256_text(doc.text)
         prepared: StructureRows | None = None
-        if self.dialect == "sqlite":
+        if self.store.dialect == "sqlite":
             # the rows are built before the write lock is taken, on the keys free now;
             # under the lock they are checked still free (else built again)
-            with self._read() as conn:
+            with self.store.read() as conn:
                 keys = first_keys(conn)
             prepared = structure_rows(keys, doc.turns, sentences)
         staged: tuple[int, str] | None = None
@@ -441,7 +467,7 @@ class Project(
             InputError: another document has that name (nothing is written).
         """
         guid = new_guid()
-        with self._write("import.stage", f"import {doc.name}") as tx:
+        with self.store.write("import.stage", f"import {doc.name}") as tx:
             conn = tx.conn
             existing = conn.execute(select(T_DOCS.c.name).where(T_DOCS.c.sha256 == digest)).scalar()
             if existing is not None:
@@ -482,7 +508,7 @@ class Project(
         try:
             for part in staging.chunks(prepared.turns, prepared.joint, prepared.sentences, done):
                 staging._pause(staging.STAGE_PAUSE_S)  # a waiting writer's chance
-                with self._write("import.stage", f"import {doc.name}") as tx:
+                with self.store.write("import.stage", f"import {doc.name}") as tx:
                     if not staging.is_staged(tx.conn, doc_pk, guid):
                         raise ProjectError(
                             _(
@@ -506,7 +532,7 @@ class Project(
         try:
             gone = False
             while not gone:
-                with self._write("import.discard", "remove an unfinished import") as tx:
+                with self.store.write("import.discard", "remove an unfinished import") as tx:
                     gone = staging.discard_part(tx.conn, doc_pk)
                 staging._pause(staging.STAGE_PAUSE_S)
         except Exception:  # noqa: BLE001 - the next open finishes it
@@ -519,7 +545,7 @@ class Project(
         Returns:
             How many were removed.
         """
-        with self._read() as conn:
+        with self.store.read() as conn:
             found = staging.stale(
                 conn, time.time(), staging.STALE_STAGING_S if after is None else after
             )
@@ -541,7 +567,7 @@ class Project(
     ) -> ImportResult:
         """The import's one transaction and action-log entry (see :meth:`add_document`);
         a staged document is made whole and visible in it."""
-        with self._write(
+        with self.store.write(
             "import", f"import {doc.name}", group=group, extra={"document": doc.name}
         ) as tx:
             conn = tx.conn
@@ -674,7 +700,7 @@ class Project(
     def documents(self) -> list[DocumentSummary]:
         """Every document with its counts, by name."""
         mine = self.team.visible_coder(None)
-        with self._read() as conn:
+        with self.store.read() as conn:
             docs = conn.execute(
                 select(
                     T_DOCS.c.pk,
@@ -734,7 +760,7 @@ class Project(
         Raises:
             NotFoundError: when there is no such document.
         """
-        with self._read() as conn:
+        with self.store.read() as conn:
             row = conn.execute(select(T_DOCS).where(T_DOCS.c.name == name)).mappings().first()
             if row is None:
                 raise NotFoundError(
@@ -751,7 +777,7 @@ class Project(
                 "LEFT JOIN turns t ON t.pk = s.turn_pk WHERE s.document_pk = {p} "
                 "ORDER BY s.ordinal"
             )
-            if self.dialect == "sqlite":
+            if self.store.dialect == "sqlite":
                 raw = conn.connection.driver_connection
                 assert raw is not None
                 trows = raw.execute(turns_sql.format(p="?"), (row["pk"],)).fetchall()
@@ -784,13 +810,21 @@ class Project(
 
     def document_names(self) -> list[str]:
         """Names of every document, sorted."""
-        with self._read() as conn:
+        with self.store.read() as conn:
             return [
                 n
                 for (n,) in conn.execute(
                     select(T_DOCS.c.name).where(VISIBLE).order_by(T_DOCS.c.name)
                 )
             ]
+
+
+class Codings:
+    """Applying, removing and reading codings."""
+
+    def __init__(self, store: ProjectBase, team: Team) -> None:
+        self.store = store
+        self.team = team
 
     # ------------------------------------------------------------------ codings
 
@@ -819,7 +853,7 @@ class Project(
             NotFoundError: unknown document or code.
             InputError: an empty span or one outside the text.
         """
-        coder = coder or self.coder
+        coder = coder or self.store.coder
         try:
             return self._apply_coding(
                 doc, code, start, end, coder, origin=origin, status=status, memo=memo, group=group
@@ -827,12 +861,12 @@ class Project(
         except IntegrityError:
             # a concurrent writer stored the identical coding between our check and
             # our insert (PostgreSQL): the unique constraint makes it "already coded"
-            with self._read() as conn:
+            with self.store.read() as conn:
                 row = (
                     conn.execute(
-                        self._coding_select().where(
+                        self.store.coding_select().where(
                             T_DOCS.c.name == doc,
-                            T_CODINGS.c.code_pk == self._code_pk(conn, code),
+                            T_CODINGS.c.code_pk == self.store.code_pk(conn, code),
                             T_CODINGS.c.start == start,
                             T_CODINGS.c.end == end,
                             T_CODINGS.c.coder == coder,
@@ -858,7 +892,7 @@ class Project(
         memo: str | None,
         group: str | None,
     ) -> tuple[Coding, bool]:
-        with self._write("code", f"code {doc} [{start}:{end}] with {code}", group=group) as tx:
+        with self.store.write("code", f"code {doc} [{start}:{end}] with {code}", group=group) as tx:
             conn = tx.conn
             row = conn.execute(
                 _SQL_DOC_SPAN, {"start": start, "length": max(end - start, 0), "name": doc}
@@ -869,16 +903,16 @@ class Project(
                 )
             doc_pk, chars, quote = row
             _check_span(start, end, chars, doc)
-            code_pk = self._code_pk(conn, code)
-            self._ensure_coder(conn, coder)
-            canonical = self._code_ids[code_pk]
+            code_pk = self.store.code_pk(conn, code)
+            self.store.ensure_coder(conn, coder)
+            canonical = self.store.code_ids[code_pk]
             same = conn.execute(
                 _SQL_SAME_CODING,
                 {"doc": doc_pk, "code": code_pk, "start": start, "end": end, "coder": coder},
             ).scalar()
             if same is not None:
                 existing = (
-                    conn.execute(self._coding_select().where(T_CODINGS.c.guid == same))
+                    conn.execute(self.store.coding_select().where(T_CODINGS.c.guid == same))
                     .mappings()
                     .one()
                 )
@@ -890,13 +924,13 @@ class Project(
                         {"pk": existing["pk"]},
                         {
                             "memo": memo,
-                            "memo_author": self.coder,
+                            "memo_author": self.store.coder,
                             "version": existing["version"] + 1,
                         },
                     )
                     tx.summary = f"memo on the coding {doc} [{start}:{end}] with {canonical}"
                     existing = (
-                        conn.execute(self._coding_select().where(T_CODINGS.c.guid == same))
+                        conn.execute(self.store.coding_select().where(T_CODINGS.c.guid == same))
                         .mappings()
                         .one()
                     )
@@ -919,7 +953,7 @@ class Project(
                 "anchor": "exact",
                 "batch": group,
                 "version": 1,
-                "memo_author": self.coder if memo else None,
+                "memo_author": self.store.coder if memo else None,
             }
             tx.insert(T_CODINGS, values)
         return (
@@ -935,7 +969,7 @@ class Project(
                 memo=memo,
                 origin=origin,
                 status=status,
-                memo_author=self.coder if memo else None,
+                memo_author=self.store.coder if memo else None,
             ),
             True,
         )
@@ -946,16 +980,16 @@ class Project(
         Raises:
             NotFoundError: when no coding has this guid.
         """
-        with self._write("uncode", f"remove coding {guid}") as tx:
+        with self.store.write("uncode", f"remove coding {guid}") as tx:
             row = (
-                tx.conn.execute(self._coding_select().where(T_CODINGS.c.guid == guid))
+                tx.conn.execute(self.store.coding_select().where(T_CODINGS.c.guid == guid))
                 .mappings()
                 .first()
             )
             if row is None:
                 raise NotFoundError(f"no coding with guid {guid!r}")
             coding = convert.coding_from_row(row)
-            self._delete_coding(tx, row["pk"], guid, coder or self.coder)
+            self.store.delete_coding(tx, row["pk"], guid, coder or self.store.coder)
         return coding
 
     def remove_codings(
@@ -982,13 +1016,13 @@ class Project(
         Returns:
             The removed codings (empty when nothing matched).
         """
-        coder = coder or self.coder
+        coder = coder or self.store.coder
         removed: list[Coding] = []
-        with self._write("uncode", f"remove codings {doc} [{start}:{end}]") as tx:
+        with self.store.write("uncode", f"remove codings {doc} [{start}:{end}]") as tx:
             conn = tx.conn
-            doc_pk, chars = self._doc(conn, doc)
+            doc_pk, chars = self.store.document_key(conn, doc)
             _check_span(start, end, chars, doc)
-            stmt = self._coding_select().where(
+            stmt = self.store.coding_select().where(
                 T_CODINGS.c.document_pk == doc_pk, T_CODINGS.c.coder == coder
             )
             if exact:
@@ -996,12 +1030,12 @@ class Project(
             else:
                 stmt = stmt.where(T_CODINGS.c.start < end, T_CODINGS.c.end > start)
             if code is not None:
-                stmt = stmt.where(T_CODINGS.c.code_pk == self._code_pk(conn, code))
+                stmt = stmt.where(T_CODINGS.c.code_pk == self.store.code_pk(conn, code))
             for row in (
                 conn.execute(stmt.order_by(T_CODINGS.c.start, T_CODINGS.c.pk)).mappings().all()
             ):
                 removed.append(convert.coding_from_row(row))
-                self._delete_coding(tx, row["pk"], row["guid"], coder)
+                self.store.delete_coding(tx, row["pk"], row["guid"], coder)
         return removed
 
     def codings(
@@ -1022,15 +1056,15 @@ class Project(
             status: only this status (``None``: suggestions too).
             include_children: with ``code``, also codings of its descendants.
         """
-        stmt = self._coding_select()
+        stmt = self.store.coding_select()
         coder = self.team.visible_coder(coder)
-        with self._read() as conn:
+        with self.store.read() as conn:
             if doc is not None:
-                stmt = stmt.where(T_CODINGS.c.document_pk == self._doc(conn, doc)[0])
+                stmt = stmt.where(T_CODINGS.c.document_pk == self.store.document_key(conn, doc)[0])
             if code is not None:
-                pk = self._code_pk(conn, code)
+                pk = self.store.code_pk(conn, code)
                 if include_children:
-                    cb = self._codebook(conn)
+                    cb = self.store.read_codebook(conn)
                     wanted = {cb[cb.get(code).id].id}  # type: ignore[union-attr]
                     changed = True
                     while changed:
@@ -1058,15 +1092,23 @@ class Project(
 
     def coding(self, guid: str) -> Coding:
         """One coding by guid."""
-        with self._read() as conn:
+        with self.store.read() as conn:
             row = (
-                conn.execute(self._coding_select().where(T_CODINGS.c.guid == guid))
+                conn.execute(self.store.coding_select().where(T_CODINGS.c.guid == guid))
                 .mappings()
                 .first()
             )
         if row is None:
             raise NotFoundError(f"no coding with guid {guid!r}")
         return convert.coding_from_row(row)
+
+
+class ActionLog:
+    """The action log, newest first."""
+
+    def __init__(self, store: ProjectBase, team: Team) -> None:
+        self.store = store
+        self.team = team
 
     # ------------------------------------------------------------------ action log
 
@@ -1085,10 +1127,12 @@ class Project(
             T_ACTIONS.c.summary,
         ).order_by(T_ACTIONS.c.seq.desc())
         if self.team.is_blind():
-            stmt = stmt.where((T_ACTIONS.c.coder == self.coder) | T_ACTIONS.c.undoable.is_(False))
+            stmt = stmt.where(
+                (T_ACTIONS.c.coder == self.store.coder) | T_ACTIONS.c.undoable.is_(False)
+            )
         if limit:
             stmt = stmt.limit(limit)
-        with self._read() as conn:
+        with self.store.read() as conn:
             return [dict(r) for r in conn.execute(stmt).mappings()]
 
 
@@ -1218,7 +1262,7 @@ def _finish_staging(project: Project) -> None:
     if project.read_only or project.dialect != "sqlite":
         return
     try:
-        project.discard_stale_imports()
+        project.documents.discard_stale_imports()
     except ProjectError:
         pass
 

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
 from qualcode.core.model import Coding
 from qualcode.core.search import one_line
+
+if TYPE_CHECKING:
+    from qualcode.store.project import Codings
+
 from qualcode.store.base import T_DOCS, ProjectBase
 
 
@@ -26,8 +31,12 @@ class Passage:
     right: str
 
 
-class RetrievalMixin(ProjectBase):
+class Retrieval:
     """Reading coded passages back."""
+
+    def __init__(self, store: ProjectBase, codings: Codings) -> None:
+        self.store = store
+        self.codings = codings
 
     def passages(
         self,
@@ -43,11 +52,9 @@ class RetrievalMixin(ProjectBase):
         Raises:
             NotFoundError: an unknown code.
         """
-        codings = self.codings(  # type: ignore[attr-defined]
-            code=code, include_children=include_children, coder=coder
-        )
+        codings = self.codings.codings(code=code, include_children=include_children, coder=coder)
         out: list[Passage] = []
-        with self._read() as conn:
+        with self.store.read() as conn:
             for c in codings:
                 lo = max(0, c.start - width * 2)
                 left, right = conn.execute(
@@ -65,6 +72,6 @@ class RetrievalMixin(ProjectBase):
         Raises:
             NotFoundError: no such document.
         """
-        with self._read() as conn:
-            pk = self._doc(conn, name)[0]
+        with self.store.read() as conn:
+            pk = self.store.document_key(conn, name)[0]
             return str(conn.execute(select(T_DOCS.c.text).where(T_DOCS.c.pk == pk)).scalar_one())

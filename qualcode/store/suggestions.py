@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Table, and_, func, select, text
 
@@ -31,6 +31,10 @@ from qualcode.core.model import Coding, Document, Origin, Sentence, Status, Turn
 from qualcode.core.names import check_name
 from qualcode.errors import InputError, NotFoundError
 from qualcode.store import convert
+
+if TYPE_CHECKING:
+    from qualcode.store.project import Codings
+
 from qualcode.store.base import (
     T_CODINGS,
     T_DOCS,
@@ -39,7 +43,7 @@ from qualcode.store.base import (
     T_TURNS,
     VISIBLE,
     ProjectBase,
-    _Tx,
+    Tx,
 )
 from qualcode.store.schema import SuggestionRejectionRow
 
@@ -126,8 +130,12 @@ def _insert_many(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> 
     conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({cols}) VALUES ({marks})', rows)
 
 
-class SuggestionMixin(ProjectBase):
+class Suggestions:
     """Bulk reads for matching, suggestions, their review, and bulk coding import."""
+
+    def __init__(self, store: ProjectBase, codings: Codings) -> None:
+        self.store = store
+        self.codings = codings
 
     # ------------------------------------------------------------------ reading
 
@@ -140,7 +148,7 @@ class SuggestionMixin(ProjectBase):
         Raises:
             NotFoundError: when a name is not a document of the project.
         """
-        with self._read() as conn:
+        with self.store.read() as conn:
             stmt = (
                 select(
                     T_DOCS.c.pk,
@@ -253,7 +261,7 @@ class SuggestionMixin(ProjectBase):
             kind="autocode",
             summary="auto-code suggestions",
             skip_reviewed=True,
-            run_by=self.coder,
+            run_by=self.store.coder,
         )
 
     def import_codings(
@@ -301,7 +309,7 @@ class SuggestionMixin(ProjectBase):
     ) -> StoredBatch:
         check_name(coder, "coder name")
         existing = rejected = coded = 0
-        with self._write(kind, f"{summary} ({len(items)})", group=batch) as tx:
+        with self.store.write(kind, f"{summary} ({len(items)})", group=batch) as tx:
             conn = tx.conn
             docs = {
                 name: (pk, text)
@@ -344,7 +352,7 @@ class SuggestionMixin(ProjectBase):
             created_at = now()
             rows: list[dict[str, Any]] = []
             guids = _guids(len(items))
-            code_pks = self._code_pks(conn)
+            code_pks = self.store.code_pks(conn)
             for n, (doc, code, start, end, memo) in enumerate(items):
                 if doc not in docs:
                     raise NotFoundError(
@@ -357,7 +365,7 @@ class SuggestionMixin(ProjectBase):
                     )
                 cpk = code_pks.get(code)
                 if cpk is None:
-                    cpk = self._code_pk(conn, code)
+                    cpk = self.store.code_pk(conn, code)
                 key = (dpk, cpk, start, end)
                 if key in same:
                     existing += 1
@@ -408,16 +416,16 @@ class SuggestionMixin(ProjectBase):
         self, *, doc: str | None = None, code: str | None = None, include_children: bool = True
     ) -> list[Coding]:
         """Pending suggestions in document and text order."""
-        return self.codings(  # type: ignore[attr-defined, no-any-return]
+        return self.codings.codings(
             doc=doc,
             code=code,
             status=Status.SUGGESTED.value,
             include_children=include_children and code is not None,
         )
 
-    def _pending(self, tx: _Tx, guids: Sequence[str]) -> list[Any]:
+    def _pending(self, tx: Tx, guids: Sequence[str]) -> list[Any]:
         rows = (
-            tx.conn.execute(self._coding_select().where(T_CODINGS.c.guid.in_(list(guids))))
+            tx.conn.execute(self.store.coding_select().where(T_CODINGS.c.guid.in_(list(guids))))
             .mappings()
             .all()
         )
@@ -450,13 +458,13 @@ class SuggestionMixin(ProjectBase):
             NotFoundError: an unknown guid (nothing changes).
             InputError: a coding that is not a pending suggestion (nothing changes).
         """
-        coder = coder or self.coder
+        coder = coder or self.store.coder
         out: list[Coding] = []
-        with self._write("accept", f"accept {len(guids)} suggestion(s)", group=group) as tx:
+        with self.store.write("accept", f"accept {len(guids)} suggestion(s)", group=group) as tx:
             for row in self._pending(tx, guids):
                 twin = (
                     tx.conn.execute(
-                        self._coding_select().where(
+                        self.store.coding_select().where(
                             and_(
                                 T_CODINGS.c.document_pk == row["document_pk"],
                                 T_CODINGS.c.code_pk == row["code_pk"],
@@ -470,7 +478,7 @@ class SuggestionMixin(ProjectBase):
                     .first()
                 )
                 if twin is not None:
-                    self._delete_coding(tx, row["pk"], row["guid"], coder)
+                    self.store.delete_coding(tx, row["pk"], row["guid"], coder)
                     out.append(convert.coding_from_row(twin))
                     continue
                 tx.update(
@@ -499,12 +507,12 @@ class SuggestionMixin(ProjectBase):
             NotFoundError: an unknown guid (nothing changes).
             InputError: a coding that is not a pending suggestion (nothing changes).
         """
-        coder = coder or self.coder
+        coder = coder or self.store.coder
         out: list[Coding] = []
-        with self._write("reject", f"reject {len(guids)} suggestion(s)", group=group) as tx:
+        with self.store.write("reject", f"reject {len(guids)} suggestion(s)", group=group) as tx:
             for row in self._pending(tx, guids):
                 out.append(convert.coding_from_row(row))
-                self._delete_coding(tx, row["pk"], row["guid"], coder)
+                self.store.delete_coding(tx, row["pk"], row["guid"], coder)
                 key = {
                     "document_pk": row["document_pk"],
                     "code_pk": row["code_pk"],
@@ -522,5 +530,5 @@ class SuggestionMixin(ProjectBase):
 
     def rejected_count(self) -> int:
         """How many suggestions have been rejected (and will not come back)."""
-        with self._read() as conn:
+        with self.store.read() as conn:
             return int(conn.execute(select(func.count()).select_from(T_REJECTIONS)).scalar() or 0)

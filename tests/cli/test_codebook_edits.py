@@ -155,8 +155,8 @@ def test_codebook_merge_writes_everything_into_the_target_and_says_what_it_left(
     book = tmp_path / "antrean.yaml"
     p = open_project(str(db))
     text = "Orang berbaris di depan loket."
-    p.add_document(ImportedDocument(name="d", text=text, turns=(), lang="id"), [])
-    p.apply_coding("d", "time.line", 0, 14)
+    p.documents.add_document(ImportedDocument(name="d", text=text, turns=(), lang="id"), [])
+    p.codings.apply_coding("d", "time.line", 0, 14)
     p.close()
     r = run(db, "codebook", "merge", "time.line", "time.queue")
     assert r.exit_code == 0, r.output
@@ -205,7 +205,7 @@ def test_codebook_merge_writes_everything_into_the_target_and_says_what_it_left(
     )
     assert queue.aliases == ("time.line",)
     with open_project(str(db)) as p:
-        assert [c.code for c in p.codings(doc="d")] == ["time.queue"]
+        assert [c.code for c in p.codings.codings(doc="d")] == ["time.queue"]
     # the whole merge is one undoable action: the file comes back as it was, but for
     # the merged code's own comment and a default it spelt out (it is written anew)
     r = run(db, "undo")

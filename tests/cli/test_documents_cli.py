@@ -285,13 +285,15 @@ def _old_style(project: Path) -> None:
             pos = start + len(para)
     p = open_project(str(project))
     try:
-        p.add_document(
+        p.documents.add_document(
             ImportedDocument("podcast", text, turns, source_format="md", lang="id"), sentences
         )
         start = text.index("Selamat datang, Pak Budi")
-        p.apply_coding("podcast", "competence", start, start + len("Selamat datang, Pak Budi"))
+        p.codings.apply_coding(
+            "podcast", "competence", start, start + len("Selamat datang, Pak Budi")
+        )
         start = text.index("kuotanya cuma lima puluh")
-        p.apply_coding("podcast", "time", start, start + len("kuotanya cuma lima puluh"))
+        p.codings.apply_coding("podcast", "time", start, start + len("kuotanya cuma lima puluh"))
     finally:
         p.close()
 

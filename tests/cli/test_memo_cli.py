@@ -40,9 +40,9 @@ def test_code_memo_on_an_existing_coding_sets_its_memo_in_one_undoable_action(
     assert r.stdout.rstrip().endswith("; memo set")
     project = open_project(str(demo_dir))
     try:
-        (c,) = project.codings(doc=DOC)
+        (c,) = project.codings.codings(doc=DOC)
         assert (c.memo, c.memo_author) == ("asked twice", "nia")
-        newest = project.actions(1)[0]
+        newest = project.log.actions(1)[0]
         assert newest["kind"] == "code"
         assert newest["summary"].startswith("memo on the coding ")
     finally:

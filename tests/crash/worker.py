@@ -62,15 +62,15 @@ def run_coding(s: dict[str, Any], ack: Ack) -> None:
             if early:
                 ack(f"done {i}")
             if kind == "apply":
-                project.apply_coding(doc, code, start, end)
+                project.codings.apply_coding(doc, code, start, end)
             else:
                 (coding,) = [
                     c
-                    for c in project.codings(doc=doc, code=code, coder=s["coder"])
+                    for c in project.codings.codings(doc=doc, code=code, coder=s["coder"])
                     if c.start == start and c.end == end
                 ]
                 if kind == "remove":
-                    project.remove_coding(coding.guid)
+                    project.codings.remove_coding(coding.guid)
                 else:
                     project.memos.set_coding_memo(coding.guid, memo)
             if not early:

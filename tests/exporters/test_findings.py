@@ -338,10 +338,10 @@ def test_a_timed_transcript_gives_the_time_instead_of_the_turn(
     empty_project: Project, tmp_path: Path
 ) -> None:
     services.import_transcripts(empty_project, [DATA / "transcripts" / "styles" / "timestamps.txt"])
-    doc = empty_project.documents()[0].name
-    text = empty_project.document(doc).text
+    doc = empty_project.documents.documents()[0].name
+    text = empty_project.documents.document(doc).text
     start = text.index("Saya, minggu lalu")
-    coding, _new = empty_project.apply_coding(doc, "time.long_wait", start, start + 17)
+    coding, _new = empty_project.codings.apply_coding(doc, "time.long_wait", start, start + 17)
     empty_project.themes.add_theme("Waiting", codes=["time.long_wait"])
     empty_project.themes.add_extracts("waiting", [coding.guid], translation="Me, last week.")
     chapter = _chapter(empty_project, tmp_path / "t.md", lang="en")

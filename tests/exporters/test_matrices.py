@@ -254,7 +254,7 @@ def test_no_real_name_survives_in_any_format(reviewed: Project, tmp_path: Path, 
             for real in REAL:  # as written (the role "participant" is no name)
                 assert real not in text, (kind, by, real)
     # the project itself is unchanged
-    assert "Narasumber" in {t.speaker for t in reviewed.document("wawancara_a").turns}
+    assert "Narasumber" in {t.speaker for t in reviewed.documents.document("wawancara_a").turns}
 
 
 def test_no_real_name_survives_in_the_report(reviewed: Project, tmp_path: Path) -> None:

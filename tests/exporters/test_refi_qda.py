@@ -56,7 +56,7 @@ def _build(folder: Path) -> None:
             project, [*demo_files(), folder / "wawancara_09_emoji.txt"]
         )
         assert not report.errors
-        docs = project.document_names()
+        docs = project.documents.document_names()
         plan = [
             ("time.long_wait", 2, "tester", None),
             ("time.long_wait", 5, "ana", "lama sekali menurut Ibu ini"),
@@ -67,17 +67,19 @@ def _build(folder: Path) -> None:
         for i, doc in enumerate(docs):
             # spans are whole lines of the text (not sentences), so the golden file
             # does not move when sentence splitting changes
-            lines = _lines(project.document(doc).text)
+            lines = _lines(project.documents.document(doc).text)
             for code, k, coder, memo in plan[: 2 + i % 4]:
                 start, end = lines[min(k + i, len(lines) - 1)]
-                project.apply_coding(doc, code, start, end, coder=coder, memo=memo)
-        text = project.document("wawancara_09_emoji").text
+                project.codings.apply_coding(doc, code, start, end, coder=coder, memo=memo)
+        text = project.documents.document("wawancara_09_emoji").text
         for quote, code in (("Petugasnya ramah 👍🏽", "competence"), ("𝕦𝕒𝕟𝕘 𝕣𝕠𝕜𝕠𝕜", "cost")):
             start = text.index(quote)
-            project.apply_coding(
+            project.codings.apply_coding(
                 "wawancara_09_emoji", code, start, start + len(quote), coder="ana", memo="emoji 😡"
             )
-        project.apply_coding(docs[0], "facilities", 0, 11, status="suggested", origin="rules")
+        project.codings.apply_coding(
+            docs[0], "facilities", 0, 11, status="suggested", origin="rules"
+        )
         project.cases.add_case("Bu Sari", description="Pedagang pasar, 52 tahun.")
         project.cases.link_case("Bu Sari", "wawancara_01_pedagang_pasar")
         project.cases.link_case(
@@ -109,7 +111,7 @@ def _build(folder: Path) -> None:
             .codes[0]
             .__class__(id="procedure.folder", label="Folder only", parent="procedure")
         )
-        first = project.codings()[0].guid
+        first = project.codings.codings()[0].guid
     finally:
         project.close()
         mp.undo()
@@ -237,7 +239,7 @@ def test_the_export_holds_every_element_with_the_database_counts(
     def count(tag: str) -> int:
         return sum(1 for _ in root.iter(ns + tag))
 
-    codings = rich.codings()
+    codings = rich.codings.codings()
     memos = rich.memos.memos()
     coding_memos = [c for c in codings if c.memo]
     code_memo_fields = [c for c in rich.codebook().codes if c.memo]
@@ -249,9 +251,9 @@ def test_the_export_holds_every_element_with_the_database_counts(
     # date and title: the front matter of the demo's Markdown interview, on its case
     assert count("Variable") == len(rich.cases.attributes()) == 8
     assert count("Case") == len(rich.cases.cases()) == 4
-    assert count("TextSource") == len(rich.documents()) == 9
+    assert count("TextSource") == len(rich.documents.documents()) == 9
     assert count("Coding") == len(codings) == count("PlainTextSelection")
-    assert len(rich.codings(status=None)) == len(codings) + 1  # the suggestion stays home
+    assert len(rich.codings.codings(status=None)) == len(codings) + 1  # the suggestion stays home
     assert count("Note") == len(memos) + len(coding_memos) + len(code_memo_fields) == 4 + 15 + 1
     assert count("VariableValue") == 9
     nested = root.find(f"{ns}CodeBook/{ns}Codes/{ns}Code/{ns}Code")
@@ -266,7 +268,7 @@ def test_every_selection_is_its_coded_passage(rich: Project, tmp_path: Path) -> 
     services.export_qdpx(rich, out)
     qde, texts = read_members(out)
     found = passages(qde, texts)
-    quotes = sorted(c.quote for c in rich.codings())
+    quotes = sorted(c.quote for c in rich.codings.codings())
     assert sorted(p for _, _, p in found) == quotes
     assert any("👍🏽" in p for _, _, p in found)
     for _, name, passage in found:
@@ -323,7 +325,7 @@ def _state(project: Project) -> dict[str, Any]:
                 c.anchor,
                 c.created,
             )
-            for c in project.codings()
+            for c in project.codings.codings()
         ),
         "memos": sorted(
             (m.guid, m.kind, m.target, m.title, m.text, m.author) for m in project.memos.memos()
@@ -331,8 +333,10 @@ def _state(project: Project) -> dict[str, Any]:
         "cases": project.cases.cases(),
         "attributes": project.cases.attributes(),
         "coders": {n: coders[n] for n in project.refi.people()},
-        "documents": {d.name: (d.guid, d.chars, d.lang) for d in project.documents()},
-        "texts": {n: project.document(n).text for n in project.document_names()},
+        "documents": {d.name: (d.guid, d.chars, d.lang) for d in project.documents.documents()},
+        "texts": {
+            n: project.documents.document(n).text for n in project.documents.document_names()
+        },
         "threads": project.refi.review_threads(),
     }
 
@@ -359,8 +363,12 @@ def test_round_trip_keeps_positions_in_indonesian_text_with_emoji(
     services.export_qdpx(rich, out)
     copy = open_project(str(tmp_path / "copy.db"), create=True)
     services.import_refi(copy, out)
-    original = {(c.guid, c.start, c.end, c.quote) for c in rich.codings(doc="wawancara_09_emoji")}
-    again = {(c.guid, c.start, c.end, c.quote) for c in copy.codings(doc="wawancara_09_emoji")}
+    original = {
+        (c.guid, c.start, c.end, c.quote) for c in rich.codings.codings(doc="wawancara_09_emoji")
+    }
+    again = {
+        (c.guid, c.start, c.end, c.quote) for c in copy.codings.codings(doc="wawancara_09_emoji")
+    }
     assert again == original
     assert {q for *_, q in again} >= {"Petugasnya ramah 👍🏽", "𝕦𝕒𝕟𝕘 𝕣𝕠𝕜𝕠𝕜"}
     copy.close()

@@ -83,7 +83,7 @@ def test_import_into_an_empty_project_keeps_guids_colours_and_hierarchy(
     assert records["waktu_tunggu"]["guid"] == G_CODE_A
     assert cb["waktu_tunggu"].color == "#ff0000"
     assert cb["waktu_tunggu"].description == "Lama menunggu."
-    (coding,) = empty_project.codings(doc="Wawancara Sari")
+    (coding,) = empty_project.codings.codings(doc="Wawancara Sari")
     assert (coding.guid, coding.coder, coding.quote) == (
         G_CODING,
         "Sari Peneliti",
@@ -197,7 +197,7 @@ def test_a_missing_source_file_is_reported_not_a_crash(
     assert has(messages, "is missing")
     assert report.tallies["sources"].skipped == 1
     assert report.tallies["codings"].skipped == 1
-    assert empty_project.documents() == []
+    assert empty_project.documents.documents() == []
 
 
 # ---------------------------------------------------------------- positions
@@ -226,8 +226,8 @@ def test_crlf_counted_as_one_character_is_detected_and_converted(
     assert has(
         [p.message for p in report.warnings], "each Windows line break (CRLF) counted as one"
     )
-    assert [c.quote for c in empty_project.codings()] == ["Dua jam.", "Pulang saja."]
-    assert empty_project.document("Wawancara Sari").text == stored
+    assert [c.quote for c in empty_project.codings.codings()] == ["Dua jam.", "Pulang saja."]
+    assert empty_project.documents.document("Wawancara Sari").text == stored
 
 
 def test_crlf_counted_as_two_characters_is_the_standard(
@@ -244,7 +244,7 @@ def test_crlf_counted_as_two_characters_is_the_standard(
     assert report.notes == [
         "source 'Wawancara Sari': Windows line ends (CRLF) in the text; stored as \\n"
     ]
-    assert [c.quote for c in empty_project.codings()] == ["Pulang saja."]
+    assert [c.quote for c in empty_project.codings.codings()] == ["Pulang saja."]
 
 
 def test_text_not_in_nfc_is_kept_as_it_came(tmp_path: Path, empty_project: Project) -> None:
@@ -256,8 +256,8 @@ def test_text_not_in_nfc_is_kept_as_it_came(tmp_path: Path, empty_project: Proje
         _members(project_xml(_body(source(selection(start, start + 17)))), text),
     )
     services.import_refi(empty_project, path)
-    assert empty_project.document("Wawancara Sari").text == text
-    assert empty_project.codings()[0].quote == "petugasnya ramah."
+    assert empty_project.documents.document("Wawancara Sari").text == text
+    assert empty_project.codings.codings()[0].quote == "petugasnya ramah."
 
 
 def test_positions_are_code_points_so_an_emoji_is_one(
@@ -273,7 +273,7 @@ def test_positions_are_code_points_so_an_emoji_is_one(
     )
     report = services.import_refi(empty_project, path)
     assert not has([p.message for p in report.warnings], "UTF-16")
-    assert empty_project.codings()[0].quote == "petugasnya ramah"
+    assert empty_project.codings.codings()[0].quote == "petugasnya ramah"
 
 
 def test_utf16_counting_is_detected_from_selection_names(
@@ -289,7 +289,7 @@ def test_utf16_counting_is_detected_from_selection_names(
     )
     report = services.import_refi(empty_project, path)
     assert has([p.message for p in report.warnings], "UTF-16 units")
-    assert empty_project.codings()[0].quote == "petugasnya ramah"
+    assert empty_project.codings.codings()[0].quote == "petugasnya ramah"
 
 
 @pytest.mark.parametrize(
@@ -309,7 +309,7 @@ def test_bad_selection_positions_are_reported_never_a_crash(
     path = simple_project(tmp_path, selections=selection(start, end))
     report = services.import_refi(empty_project, path)
     assert has([p.message for p in report.warnings], fragment)
-    assert [c.quote for c in empty_project.codings()] == ([quote] if quote else [])
+    assert [c.quote for c in empty_project.codings.codings()] == ([quote] if quote else [])
 
 
 def test_positions_that_are_not_numbers_are_skipped(tmp_path: Path) -> None:
@@ -333,7 +333,7 @@ def test_guids_in_any_case_with_or_without_braces(tmp_path: Path, empty_project:
     report = services.import_refi(empty_project, path)
     assert has([p.message for p in report.warnings], "GUIDs are written in braces")
     assert empty_project.refi.code_records()["waktu"]["guid"] == G_CODE_A
-    assert [c.code for c in empty_project.codings()] == ["waktu"]
+    assert [c.code for c in empty_project.codings.codings()] == ["waktu"]
 
 
 def test_a_reused_guid_gets_a_new_one(tmp_path: Path, empty_project: Project) -> None:
@@ -429,7 +429,7 @@ def test_a_selection_with_a_memo_but_no_coding_becomes_a_document_memo(
     assert has(report.notes, "a selection has a memo but no coding")
     (memo,) = empty_project.memos.memos("document", "Wawancara Sari")
     assert memo.text == "«Berapa lama antrenya?»\n\nNada suaranya ragu."
-    assert empty_project.codings() == []
+    assert empty_project.codings.codings() == []
 
 
 def test_a_coding_that_points_at_a_case_links_the_case(
@@ -443,7 +443,7 @@ def test_a_coding_that_points_at_a_case_links_the_case(
     report = services.import_refi(empty_project, path)
     assert has([p.message for p in report.warnings], "points at the case 'Bu Sari', not a code")
     assert [s.doc for s in empty_project.cases.case("Bu Sari").sources] == ["Wawancara Sari"]
-    assert empty_project.codings() == []
+    assert empty_project.codings.codings() == []
 
 
 def test_memos_cases_and_variables_come_in(tmp_path: Path, empty_project: Project) -> None:
@@ -700,7 +700,7 @@ def test_identifiers_that_are_not_guids_still_connect(
     assert has(messages, "1 code identifier(s) are not GUIDs (e.g. 'code-1')")
     assert has(messages, "1 coding(s) have no GUID")
     assert has(messages, "1 code(s) have no isCodable")
-    (coding,) = empty_project.codings()
+    (coding,) = empty_project.codings.codings()
     assert (coding.code, coding.quote) == ("theme_a", "Hello world")
 
 
@@ -736,7 +736,7 @@ def test_a_pdf_with_a_text_representation_comes_in_as_a_document(
     report = services.import_refi(empty_project, path)
     assert report.warnings == []
     assert "its text representation is imported as a document" in report.notes[0]
-    (doc,) = empty_project.documents()
+    (doc,) = empty_project.documents.documents()
     assert (doc.name, doc.guid) == ("Laporan.pdf", G_CASE)
-    assert [c.quote for c in empty_project.codings()] == ["Berapa lama antrenya?"]
+    assert [c.quote for c in empty_project.codings.codings()] == ["Berapa lama antrenya?"]
     assert report.skipped == {}  # the area selection holds no coding

@@ -17,7 +17,7 @@ def undo_line(project: Project, lang: str = "id") -> str:
 def test_every_workbench_action_reads_back_in_words(matrix_project: Project) -> None:
     p = matrix_project
     start, end = span(D1, "Biaya mahal sekali.")
-    coding, _ = p.apply_coding("d1", "time.late", start, end)
+    coding, _ = p.codings.apply_coding("d1", "time.late", start, end)
     assert services.describe_pending(p, "undo", "id") == (
         "coded «Biaya mahal sekali.» with Petugas telat"
     )
@@ -25,7 +25,7 @@ def test_every_workbench_action_reads_back_in_words(matrix_project: Project) -> 
         "coded «Biaya mahal sekali.» with Officer late"
     )
     p.memos.set_coding_memo(coding.guid, "later")
-    p.remove_coding(coding.guid)
+    p.codings.remove_coding(coding.guid)
     p.memos.add_memo("document", "d1", "note")
     p.set_label("cost", "Ongkos", lang="id")
     p.add_code(Code(id="cost.broker", label={"id": "Calo", "en": "Broker"}, parent="cost"))
@@ -61,7 +61,7 @@ def test_a_batch_is_one_line(matrix_project: Project) -> None:
     p = matrix_project
     group = "batch-1"
     for needle in ("Dua jam antre.", "Petugas datang telat."):
-        p.apply_coding("d1", "cost", *span(D1, needle), group=group)
+        p.codings.apply_coding("d1", "cost", *span(D1, needle), group=group)
     assert undo_line(p) == "undid: coded 2 passages with Biaya"
     assert services.describe_pending(p, "undo") != ""
 

@@ -57,12 +57,12 @@ def test_code_uncode_and_codings(backend: str) -> None:
 def test_identical_coding_stored_once_and_tombstone_on_removal(backend: str) -> None:
     project = open_project(backend)
     try:
-        first, created = project.apply_coding(DOC, "cost", 10, 20)
-        again, created_again = project.apply_coding(DOC, "cost", 10, 20)
+        first, created = project.codings.apply_coding(DOC, "cost", 10, 20)
+        again, created_again = project.codings.apply_coding(DOC, "cost", 10, 20)
         assert created and not created_again and first.guid == again.guid
-        project.remove_coding(first.guid)
-        assert project.codings() == []
-        kinds = [a["kind"] for a in project.actions()]
+        project.codings.remove_coding(first.guid)
+        assert project.codings.codings() == []
+        kinds = [a["kind"] for a in project.log.actions()]
         assert kinds[:2] == ["uncode", "code"]
     finally:
         project.close()
@@ -71,7 +71,7 @@ def test_identical_coding_stored_once_and_tombstone_on_removal(backend: str) -> 
 def test_codebook_sync_and_edits(backend: str, tmp_path: Path) -> None:
     project = open_project(backend)
     try:
-        project.apply_coding(DOC, "cost.unofficial_fee", 10, 20)
+        project.codings.apply_coding(DOC, "cost.unofficial_fee", 10, 20)
         v = project.code_version("cost")
         project.update_code("cost", expected_version=v, description="Biaya resmi dan tidak resmi")
         with pytest.raises(ConflictError, match="changed by someone else"):
@@ -79,15 +79,15 @@ def test_codebook_sync_and_edits(backend: str, tmp_path: Path) -> None:
         project.set_label("cost", "Cost of service", lang="en")
         project.move_code("cost.unofficial_fee", "procedure")
         project.change_code_id("cost.unofficial_fee", "procedure.pungli")
-        assert project.codings()[0].code == "procedure.pungli"
+        assert project.codings.codings()[0].code == "procedure.pungli"
         project.merge_code("procedure.pungli", "procedure")
-        assert project.codings()[0].code == "procedure"
+        assert project.codings.codings()[0].code == "procedure"
         cb = project.codebook()
         assert cb["cost"].description == "Biaya resmi dan tidak resmi"
         assert cb.get("cost.unofficial_fee") is not None  # alias resolves
         smaller = load_codebook_text("version: 1\ncodes:\n  - {id: cost, label: Biaya}\n")
         with pytest.raises(InputError, match="procedure"):
-            project.sync_codebook(smaller, "small.yaml")
+            project.codebook_sync.sync_codebook(smaller, "small.yaml")
     finally:
         project.close()
 
@@ -143,17 +143,17 @@ def test_done_marks_and_agreement(backend: str) -> None:
         try:
             if project.dialect == "postgresql":
                 # the owner records for both (roles are tested in test_postgres.py)
-                project.apply_coding(DOC, "cost", *span, coder=coder)
+                project.codings.apply_coding(DOC, "cost", *span, coder=coder)
                 project.team.mark_done(DOC, coder=coder)
             else:
-                project.apply_coding(DOC, "cost", *span)
+                project.codings.apply_coding(DOC, "cost", *span)
                 project.team.mark_done(DOC)
         finally:
             project.close()
     project = open_project(backend)
     try:
         report = project.team.agreement(["ani", "budi"], unit="char")
-        chars = project.document(DOC).text
+        chars = project.documents.document(DOC).text
         assert report.documents == (DOC,)
         row = report.codes[0]
         assert row.code == "cost" and row.units == len(chars)

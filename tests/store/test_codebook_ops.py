@@ -54,12 +54,14 @@ def test_move_keeps_the_id_and_refuses_cycles(demo: Project) -> None:
 
 
 def test_merge_moves_codings_and_keeps_the_old_id_as_alias(demo: Project) -> None:
-    demo.apply_coding(DOC, "time.short_wait", 10, 20)
-    demo.apply_coding(DOC, "time.long_wait", 10, 20)  # identical span: stored once after merge
-    demo.apply_coding(DOC, "time.short_wait", 30, 40)
+    demo.codings.apply_coding(DOC, "time.short_wait", 10, 20)
+    demo.codings.apply_coding(
+        DOC, "time.long_wait", 10, 20
+    )  # identical span: stored once after merge
+    demo.codings.apply_coding(DOC, "time.short_wait", 30, 40)
     demo.memos.add_memo("code", "time.short_wait", "merge me")
     demo.merge_code("time.short_wait", "time.long_wait")
-    assert [(c.code, c.start) for c in demo.codings(doc=DOC)] == [
+    assert [(c.code, c.start) for c in demo.codings.codings(doc=DOC)] == [
         ("time.long_wait", 10),
         ("time.long_wait", 30),
     ]
@@ -71,16 +73,16 @@ def test_merge_moves_codings_and_keeps_the_old_id_as_alias(demo: Project) -> Non
 
 
 def test_change_id_keeps_codings_and_alias(demo: Project) -> None:
-    demo.apply_coding(DOC, "cost.unofficial_fee", 10, 20)
+    demo.codings.apply_coding(DOC, "cost.unofficial_fee", 10, 20)
     demo.change_code_id("cost.unofficial_fee", "cost.pungli")
-    assert [c.code for c in demo.codings()] == ["cost.pungli"]
+    assert [c.code for c in demo.codings.codings()] == ["cost.pungli"]
     assert demo.codebook()["cost.pungli"].aliases == ("cost.unofficial_fee",)
-    demo.apply_coding(DOC, "cost.unofficial_fee", 30, 40)  # the old id still resolves
-    assert len(demo.codings(code="cost.pungli")) == 2
+    demo.codings.apply_coding(DOC, "cost.unofficial_fee", 30, 40)  # the old id still resolves
+    assert len(demo.codings.codings(code="cost.pungli")) == 2
 
 
 def test_a_code_with_codings_is_never_deleted(demo: Project, demo_dir: Path) -> None:
-    demo.apply_coding(DOC, "cost.clear_cost", 10, 20)
+    demo.codings.apply_coding(DOC, "cost.clear_cost", 10, 20)
     before = dump_db(demo_dir / "qualcode.db")
     with pytest.raises(InputError, match="has 1 codings and is never deleted outright"):
         demo.delete_code("cost.clear_cost")

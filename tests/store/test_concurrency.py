@@ -144,7 +144,7 @@ def test_sqlite_writers_retry_when_the_lock_outlasts_busy_timeout(
     timer = threading.Timer(0.3, blocker.execute, args=("COMMIT",))  # ... for 300 ms
     timer.start()
     try:
-        _, created = project.apply_coding(concurrency.DOC, "time", 0, 5)
+        _, created = project.codings.apply_coding(concurrency.DOC, "time", 0, 5)
     finally:
         timer.join()
         blocker.close()

@@ -147,8 +147,8 @@ def test_undo_of_an_import_is_refused_when_someone_else_coded_the_document(
     assert run(backend, "import", str(a)).exit_code == 0
     other = _other(backend, request, "rina")
     try:
-        s = other.document("budi_kelurahan").sentences[1]
-        other.apply_coding("budi_kelurahan", "cost", s.start, s.end)
+        s = other.documents.document("budi_kelurahan").sentences[1]
+        other.codings.apply_coding("budi_kelurahan", "cost", s.start, s.end)
         who = other.coder
     finally:
         other.close()
@@ -181,8 +181,8 @@ def test_the_persons_own_codings_go_with_the_undo_and_come_back_with_redo(
     project = open_project(backend)
     try:
         project.window = "tui:tester@host:1"
-        s = project.document("budi_kelurahan").sentences[1]
-        project.apply_coding("budi_kelurahan", "cost", s.start, s.end)
+        s = project.documents.document("budi_kelurahan").sentences[1]
+        project.codings.apply_coding("budi_kelurahan", "cost", s.start, s.end)
         project.memos.add_memo("document", "budi_kelurahan", "long wait, no receipt")
     finally:
         project.close()
@@ -232,7 +232,7 @@ def test_a_case_the_import_created_stays_when_another_document_uses_it_now(
     project = open_project(backend)
     try:
         assert "Budi" in [c.name for c in project.cases.cases()]
-        assert "budi_kelurahan" not in project.document_names()
+        assert "budi_kelurahan" not in project.documents.document_names()
     finally:
         project.close()
 

@@ -30,7 +30,7 @@ def _setup(backend: str, tmp_path: Path) -> str:
     try:
         report = services.import_transcripts(project, [path], case_per_speaker=True)
         assert not report.errors and report.imported
-        doc = project.document("fokus")
+        doc = project.documents.document("fokus")
         joint = doc.turns[3]
         assert (joint.speaker, joint.speakers, joint.roles) == (
             "Moderator & Pak RT",
@@ -38,9 +38,9 @@ def _setup(backend: str, tmp_path: Path) -> str:
             ("interviewer", "participant"),
         )
         start = doc.text.index("Kita semua")
-        project.apply_coding("fokus", "procedure", start, start + len("Kita semua setuju"))
+        project.codings.apply_coding("fokus", "procedure", start, start + len("Kita semua setuju"))
         start = doc.text.index("Antrean terlalu")
-        project.apply_coding("fokus", "time", start, start + len("Antrean terlalu panjang"))
+        project.codings.apply_coding("fokus", "time", start, start + len("Antrean terlalu panjang"))
     finally:
         project.close()
     return "fokus"
@@ -116,7 +116,7 @@ def test_roles_of_a_joint_turn_follow_the_speaker_setting(backend: str, tmp_path
     project = open_project(backend)
     try:
         services.set_speakers(project, interviewer_labels=["Pak RT"], doc=doc)
-        turns = project.document(doc).turns
+        turns = project.documents.document(doc).turns
         assert [t.roles for t in turns] == [
             ("interviewer",),
             ("interviewer",),
@@ -136,16 +136,16 @@ def test_delete_and_undo_a_document_on_both_databases(backend: str, tmp_path: Pa
             project.document_edits.delete_document(doc)
         gone = project.document_edits.delete_document(doc, force=True)
         assert (gone.codings, gone.cases) == (2, ("Bu RW", "Pak RT"))
-        assert doc not in project.document_names()
+        assert doc not in project.documents.document_names()
         assert services.search(project, "setuju") == []
         step = project.history.undo()
         assert step is not None and step.summaries == (f"delete document {doc}",)
         assert [h.turn for h in services.search(project, "setuju", doc=doc)] == [4]
-        assert project.document(doc).turns[3].speakers == ("Moderator", "Pak RT")
-        assert len(project.codings(doc=doc)) == 2
+        assert project.documents.document(doc).turns[3].speakers == ("Moderator", "Pak RT")
+        assert len(project.codings.codings(doc=doc)) == 2
         project.document_edits.rename_document(doc, "fokus-2")
         assert project.history.undo() is not None
-        assert doc in project.document_names()
+        assert doc in project.documents.document_names()
     finally:
         project.close()
 
@@ -170,7 +170,7 @@ def test_a_merge_does_not_bring_back_a_deleted_document(tmp_path: Path) -> None:
     try:
         project.document_edits.delete_document("fokus", force=True)
         report = project.merge.merge_from(read_project(str(theirs)))
-        assert project.document_names() == []
+        assert project.documents.document_names() == []
         assert "their document 'fokus' was deleted here: not added again" in report.notes
     finally:
         project.close()

@@ -35,9 +35,9 @@ def test_memos_on_every_kind_of_target(demo: Project) -> None:
 
 
 def test_coding_memo(demo: Project) -> None:
-    coding, _ = demo.apply_coding(DOC, "cost", 10, 20)
+    coding, _ = demo.codings.apply_coding(DOC, "cost", 10, 20)
     assert demo.memos.set_coding_memo(coding.guid, "penting").memo == "penting"
-    assert demo.codings()[0].memo == "penting"
+    assert demo.codings.codings()[0].memo == "penting"
     assert demo.memos.set_coding_memo(coding.guid, "").memo is None
 
 

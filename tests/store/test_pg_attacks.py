@@ -377,24 +377,24 @@ def shared(team_template: Path, pg_db: PgDatabase) -> Iterator[Shared]:
     s = Shared(pg_db, facts)
     for who, x, base in (("ani", "a", 300), ("budi", "b", 100)):
         p = s.open(who)
-        facts[f"{x}_plain"] = p.apply_coding(DOC, "cost", base - 8, base - 2)[0].guid
-        facts[f"{x}_coding"] = p.apply_coding(DOC, "cost", base, base + 20)[0].guid
-        facts[f"{x}_other"] = p.apply_coding(DOC, "time", base + 30, base + 40)[0].guid
-        gone = p.apply_coding(DOC, "time", base + 50, base + 60)[0].guid
-        p.remove_coding(gone)
+        facts[f"{x}_plain"] = p.codings.apply_coding(DOC, "cost", base - 8, base - 2)[0].guid
+        facts[f"{x}_coding"] = p.codings.apply_coding(DOC, "cost", base, base + 20)[0].guid
+        facts[f"{x}_other"] = p.codings.apply_coding(DOC, "time", base + 30, base + 40)[0].guid
+        gone = p.codings.apply_coding(DOC, "time", base + 50, base + 60)[0].guid
+        p.codings.remove_coding(gone)
         facts[f"{x}_tomb"] = gone
         facts[f"{x}_memo"] = p.memos.add_memo("project", None, f"{who}'s memo").guid
         p.team.mark_done(DOC)
-        run = p.add_suggestions(
+        run = p.suggestions.add_suggestions(
             [
                 Suggestion(DOC, "facilities", base + 100, base + 120, "sentence", 1, ("x",)),
                 Suggestion(DOC, "facilities", base + 130, base + 140, "sentence", 2, ("x",)),
             ]
         )
         assert run.created == 2
-        pending = sorted(p.suggestions(), key=lambda c: c.start)
+        pending = sorted(p.suggestions.suggestions(), key=lambda c: c.start)
         facts[f"{x}_suggestion"] = pending[0].guid
-        p.reject_suggestions([pending[1].guid])
+        p.suggestions.reject_suggestions([pending[1].guid])
         p.close()
     sri = s.open("sri")
     for x in ("a", "b"):
@@ -564,7 +564,7 @@ def test_the_program_refuses_in_one_line(shared: Shared) -> None:
         )
         assert "\n" not in str(caught.value)
         with pytest.raises(ProjectError, match="may not"):
-            ani.reject_suggestions([shared.facts["b_suggestion"]])
+            ani.suggestions.reject_suggestions([shared.facts["b_suggestion"]])
         with pytest.raises(ProjectError, match="may not"):
             ani.recode_codings([shared.facts["b_coding"]], "time")
     finally:
@@ -584,24 +584,24 @@ def test_roles_still_do_their_own_work(shared: Shared) -> None:
         assert revised.review == "unreviewed"
         # and an undo brings back exactly the supervisor's verdict
         ani.history.undo()
-        back = ani.coding(f["a_coding"])
+        back = ani.codings.coding(f["a_coding"])
         assert (back.review, back.start) == ("approved", 300)
         # deleting one's approved coding and undoing it restores the approval
-        ani.remove_coding(f["a_coding"])
+        ani.codings.remove_coding(f["a_coding"])
         ani.history.undo()
-        assert ani.coding(f["a_coding"]).review == "approved"
+        assert ani.codings.coding(f["a_coding"]).review == "approved"
         # accepting another coder's suggestion makes it one's own (blind coding off)
-        accepted = ani.accept_suggestions([f["b_suggestion"]])
+        accepted = ani.suggestions.accept_suggestions([f["b_suggestion"]])
         assert accepted[0].coder == shared.role("ani")
         ani.history.undo()  # gives it back to the run
-        assert ani.coding(f["b_suggestion"]).status == "suggested"
+        assert ani.codings.coding(f["b_suggestion"]).status == "suggested"
         ani.memos.set_coding_memo(f["a_plain"], "mine")
         ani.memos.add_memo("project", None, "another")
     finally:
         ani.close()
     budi = shared.open("budi")
     try:
-        budi.reject_suggestions([f["b_suggestion"]])  # the run's owner rejects it
+        budi.suggestions.reject_suggestions([f["b_suggestion"]])  # the run's owner rejects it
         budi.history.undo()
     finally:
         budi.close()

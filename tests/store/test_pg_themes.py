@@ -58,7 +58,7 @@ def team(team_template: Path, pg_db: PgDatabase) -> Iterator[Team]:
         owner.close()
     ani = t.open("ani")
     try:
-        coding = ani.apply_coding(DOC, "cost", 10, 40)[0]
+        coding = ani.codings.apply_coding(DOC, "cost", 10, 40)[0]
         theme = ani.themes.add_theme("Pungli", codes=["cost"])
         ani.themes.add_extracts("pungli", [coding.guid])
         rel = ani.themes.add_relation("theme:pungli", "time", "leads_to")

@@ -75,9 +75,9 @@ def test_the_database_role_is_the_coder_and_coder_cannot_override_it(team: Team)
     ani = team.open(team.ani, coder="someone-else")
     try:
         assert ani.coder == team.ani
-        coding, _ = ani.apply_coding(DOC, "cost", 10, 20)
+        coding, _ = ani.codings.apply_coding(DOC, "cost", 10, 20)
         assert coding.coder == team.ani
-        assert ani.actions(1)[0]["coder"] == team.ani
+        assert ani.log.actions(1)[0]["coder"] == team.ani
         assert ani.team.coder_role() == "coder"
     finally:
         ani.close()
@@ -103,21 +103,21 @@ def test_the_database_role_is_the_coder_and_coder_cannot_override_it(team: Team)
         f"notice: on this PostgreSQL project you work as your database role {team.ani!r}; "
         "--coder budi is ignored\n"
     )
-    assert [c.coder for c in team.open().codings(code="time")] == [team.ani]
+    assert [c.coder for c in team.open().codings.codings(code="time")] == [team.ani]
 
 
 def test_a_coder_adds_and_removes_only_their_own_codings(team: Team) -> None:
     budi = team.open(team.budi)
-    theirs, _ = budi.apply_coding(DOC, "cost", 30, 60)
+    theirs, _ = budi.codings.apply_coding(DOC, "cost", 30, 60)
     budi.close()
     ani = team.open(team.ani)
     try:
-        mine, _ = ani.apply_coding(DOC, "cost", 30, 60)
+        mine, _ = ani.codings.apply_coding(DOC, "cost", 30, 60)
         before = dump_pg(team.db.url)
         with pytest.raises(ProjectError, match=f"the database role '{team.ani}' may not code"):
-            ani.apply_coding(DOC, "time", 0, 9, coder=team.budi)
+            ani.codings.apply_coding(DOC, "time", 0, 9, coder=team.budi)
         with pytest.raises(ProjectError, match="may not remove coding"):
-            ani.remove_coding(theirs.guid)
+            ani.codings.remove_coding(theirs.guid)
         with pytest.raises(ProjectError, match="may not memo on coding"):
             ani.memos.set_coding_memo(theirs.guid, "not mine")
         with pytest.raises(ProjectError, match="may not mark"):
@@ -128,21 +128,21 @@ def test_a_coder_adds_and_removes_only_their_own_codings(team: Team) -> None:
             ani.set_setting("anything", 1)
         assert dump_pg(team.db.url) == before
         ani.memos.set_coding_memo(mine.guid, "mine")
-        ani.remove_coding(mine.guid)
+        ani.codings.remove_coding(mine.guid)
         ani.team.mark_done(DOC)
         ani.update_code("cost", description="coders may edit the codebook")
     finally:
         ani.close()
     owner = team.open()
-    assert [(c.coder, c.guid) for c in owner.codings()] == [(team.budi, theirs.guid)]
+    assert [(c.coder, c.guid) for c in owner.codings.codings()] == [(team.budi, theirs.guid)]
     owner.merge_code("cost", "time")  # the owner may
-    assert owner.codings()[0].code == "time"
+    assert owner.codings.codings()[0].code == "time"
     owner.close()
 
 
 def test_review_status_belongs_to_supervisors(team: Team) -> None:
     budi = team.open(team.budi)
-    coding, _ = budi.apply_coding(DOC, "cost", 30, 60)
+    coding, _ = budi.codings.apply_coding(DOC, "cost", 30, 60)
     budi.close()
     review = "UPDATE codings SET review = 'approved', reviewer = current_user WHERE guid = :g"
     with pytest.raises(ProgrammingError, match="permission denied"):
@@ -163,8 +163,8 @@ def test_review_status_belongs_to_supervisors(team: Team) -> None:
             g=coding.guid,
         )
     owner = team.open()
-    assert owner.coding(coding.guid).review == "approved"
-    assert owner.coding(coding.guid).reviewer == team.sri
+    assert owner.codings.coding(coding.guid).review == "approved"
+    assert owner.codings.coding(coding.guid).reviewer == team.sri
     owner.close()
 
 
@@ -182,8 +182,8 @@ def test_merges_and_team_changes_belong_to_the_owner(team: Team, team_template: 
 def test_a_supervisor_adjudicates_into_a_consensus_coder(team: Team) -> None:
     for who, span in ((team.ani, (0, 50)), (team.budi, (20, 80))):
         p = team.open(who)
-        p.apply_coding(DOC, "cost", *span)
-        p.apply_coding(DOC, "time", 100, 120)
+        p.codings.apply_coding(DOC, "cost", *span)
+        p.codings.apply_coding(DOC, "time", 100, 120)
         p.team.mark_done(DOC)
         p.close()
     sri = team.open(team.sri)
@@ -195,7 +195,7 @@ def test_a_supervisor_adjudicates_into_a_consensus_coder(team: Team) -> None:
         sri.close()
     assert comparison.consensus() == {("cost", 20, 80), ("time", 100, 120)}
     owner = team.open()
-    got = {(c.code, c.start, c.end) for c in owner.codings(coder=team.db.role("cons"))}
+    got = {(c.code, c.start, c.end) for c in owner.codings.codings(coder=team.db.role("cons"))}
     owner.close()
     assert got == {("cost", 20, 80), ("time", 100, 120)}
     ani = team.open(team.ani)
@@ -207,7 +207,7 @@ def test_a_supervisor_adjudicates_into_a_consensus_coder(team: Team) -> None:
 def test_blind_coding_is_enforced_by_the_database(team: Team) -> None:
     for who in (team.ani, team.budi):
         p = team.open(who)
-        p.apply_coding(DOC, "cost", 0, 10)
+        p.codings.apply_coding(DOC, "cost", 0, 10)
         p.close()
     owner = team.open()
     owner.team.set_blind(True)
@@ -218,12 +218,12 @@ def test_blind_coding_is_enforced_by_the_database(team: Team) -> None:
         assert conn.execute(text(count)).scalar() == 1
     engine.dispose()
     ani = team.open(team.ani)
-    assert [c.coder for c in ani.codings()] == [team.ani]
+    assert [c.coder for c in ani.codings.codings()] == [team.ani]
     with pytest.raises(ProjectError, match="blind coding is on"):
-        ani.codings(coder=team.budi)
+        ani.codings.codings(coder=team.budi)
     ani.close()
     sri = team.open(team.sri)
-    assert len(sri.codings()) == 2  # supervisors see everything
+    assert len(sri.codings.codings()) == 2  # supervisors see everything
     sri.close()
 
 
@@ -377,7 +377,7 @@ def test_grants_are_renewed_for_every_registered_coder(team: Team) -> None:
     with owner.engine.begin() as conn:
         conn.exec_driver_sql(f'REVOKE ALL ON ALL TABLES IN SCHEMA public FROM "{team.ani}"')
     with pytest.raises(ProjectError, match="may not"):
-        ani.apply_coding(DOC, "cost", 0, 5)
+        ani.codings.apply_coding(DOC, "cost", 0, 5)
     with pytest.raises(ProjectError) as err:
         team.open(team.ani)
     assert str(err.value).endswith(
@@ -386,7 +386,7 @@ def test_grants_are_renewed_for_every_registered_coder(team: Team) -> None:
     )
     with owner.engine.begin() as conn:
         assert postgres.refresh_grants(conn) == 3  # ani, budi (coders), sri (supervisor)
-    ani.apply_coding(DOC, "cost", 0, 5)
+    ani.codings.apply_coding(DOC, "cost", 0, 5)
     ani.close()
     owner.close()
 

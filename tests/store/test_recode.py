@@ -34,22 +34,22 @@ def data(path: Path) -> list[str]:
 
 
 def test_recode_moves_codings_in_one_action(demo: Project) -> None:
-    a, _ = demo.apply_coding(DOC, "time.long_wait", 10, 20)
-    b, _ = demo.apply_coding(DOC, "time.long_wait", 30, 40)
-    demo.apply_coding(DOC, "time.short_wait", 30, 40)  # b is identical to this once moved
-    n = len(demo.actions())
+    a, _ = demo.codings.apply_coding(DOC, "time.long_wait", 10, 20)
+    b, _ = demo.codings.apply_coding(DOC, "time.long_wait", 30, 40)
+    demo.codings.apply_coding(DOC, "time.short_wait", 30, 40)  # b is identical to this once moved
+    n = len(demo.log.actions())
     moved = demo.recode_codings([a.guid, b.guid], "time.short_wait")
     assert [(c.guid, c.code, c.start) for c in moved] == [(a.guid, "time.short_wait", 10)]
-    assert [(c.code, c.start) for c in demo.codings(doc=DOC)] == [
+    assert [(c.code, c.start) for c in demo.codings.codings(doc=DOC)] == [
         ("time.short_wait", 10),
         ("time.short_wait", 30),
     ]
-    assert len(demo.actions()) == n + 1
-    assert demo.actions(1)[0]["kind"] == "recode"
+    assert len(demo.log.actions()) == n + 1
+    assert demo.log.actions(1)[0]["kind"] == "recode"
 
 
 def test_recode_refuses_unknown_codings_and_codes(demo: Project, demo_dir: Path) -> None:
-    a, _ = demo.apply_coding(DOC, "time.long_wait", 10, 20)
+    a, _ = demo.codings.apply_coding(DOC, "time.long_wait", 10, 20)
     before = dump_db(demo_dir / "qualcode.db")
     with pytest.raises(NotFoundError, match="no coding with guid 'nope'"):
         demo.recode_codings([a.guid, "nope"], "cost")
@@ -61,9 +61,9 @@ def test_recode_refuses_unknown_codings_and_codes(demo: Project, demo_dir: Path)
 
 
 def test_split_creates_the_code_and_moves_the_chosen_codings(demo: Project) -> None:
-    a, _ = demo.apply_coding(DOC, "cost.unofficial_fee", 10, 20)
-    b, _ = demo.apply_coding(DOC, "cost.unofficial_fee", 30, 40)
-    c, _ = demo.apply_coding(DOC, "cost.unofficial_fee", 50, 60)
+    a, _ = demo.codings.apply_coding(DOC, "cost.unofficial_fee", 10, 20)
+    b, _ = demo.codings.apply_coding(DOC, "cost.unofficial_fee", 30, 40)
+    c, _ = demo.codings.apply_coding(DOC, "cost.unofficial_fee", 50, 60)
     new = Code(id="cost.broker_fee", label={"id": "Uang calo", "en": "Broker fee"}, parent="cost")
     code, moved = demo.split_code("cost.unofficial_fee", new, [a.guid, c.guid])
     assert code.parent == "cost"
@@ -73,13 +73,13 @@ def test_split_creates_the_code_and_moves_the_chosen_codings(demo: Project) -> N
         (a.guid, "cost.broker_fee"),
         (c.guid, "cost.broker_fee"),
     ]
-    assert demo.coding(b.guid).code == "cost.unofficial_fee"
-    assert demo.actions(1)[0]["kind"] == "codebook.split"
+    assert demo.codings.coding(b.guid).code == "cost.unofficial_fee"
+    assert demo.log.actions(1)[0]["kind"] == "codebook.split"
 
 
 def test_split_refuses_codings_of_another_code(demo: Project, demo_dir: Path) -> None:
-    a, _ = demo.apply_coding(DOC, "cost.unofficial_fee", 10, 20)
-    other, _ = demo.apply_coding(DOC, "time.long_wait", 10, 20)
+    a, _ = demo.codings.apply_coding(DOC, "cost.unofficial_fee", 10, 20)
+    other, _ = demo.codings.apply_coding(DOC, "time.long_wait", 10, 20)
     before = dump_db(demo_dir / "qualcode.db")
     new = Code(id="cost.broker_fee", label="Broker fee", parent="cost")
     with pytest.raises(
@@ -100,9 +100,9 @@ def test_split_refuses_codings_of_another_code(demo: Project, demo_dir: Path) ->
 def test_code_operations_undo_from_the_action_log(
     demo: Project, demo_dir: Path, operation: str
 ) -> None:
-    a, _ = demo.apply_coding(DOC, "time.long_wait", 10, 20)
-    demo.apply_coding(DOC, "time.long_wait", 30, 40)
-    demo.apply_coding(DOC, "time.short_wait", 30, 40)
+    a, _ = demo.codings.apply_coding(DOC, "time.long_wait", 10, 20)
+    demo.codings.apply_coding(DOC, "time.long_wait", 30, 40)
+    demo.codings.apply_coding(DOC, "time.short_wait", 30, 40)
     demo.memos.add_memo("code", "time.long_wait", "a memo that follows")
     before = data(demo_dir / "qualcode.db")
     if operation == "recode":

@@ -89,12 +89,12 @@ def test_revising_the_code_keeps_the_thread(
 def test_review_is_one_undoable_action_each(
     matrix_project: Project, matrix_guids: dict[str, str]
 ) -> None:
-    n = len(matrix_project.actions())
+    n = len(matrix_project.log.actions())
     matrix_project.review.review_coding(matrix_guids["c1"], "approved", reviewer="dosen")
     matrix_project.review.review_coding(
         matrix_guids["c1"], "approved", reviewer="dosen"
     )  # no change
-    actions = matrix_project.actions()
+    actions = matrix_project.log.actions()
     assert len(actions) == n + 1
     assert actions[0]["kind"] == "review"
 

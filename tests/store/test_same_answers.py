@@ -80,7 +80,7 @@ def backends(pg_server: PgServer, tmp_path_factory: pytest.TempPathFactory) -> I
             # a project merge carries codes, not the codebook's own name and languages:
             # the team's shared project reads the same codebook file, as `codebook sync`
             codebook = db.parent / "kepmenpan-63.yaml"
-            pg.sync_codebook(load_codebook(codebook), str(codebook))
+            pg.codebook_sync.sync_codebook(load_codebook(codebook), str(codebook))
         finally:
             pg.close()
         yield Backends(str(db), url)

@@ -42,7 +42,7 @@ def test_search_in_the_demo_by_speaker_and_document(demo: Project) -> None:
     only = demo.search.search("petugas", speaker="participant", doc=one)
     assert {h.doc for h in only} == {one}
     for h in only:
-        document = demo.document(h.doc)
+        document = demo.documents.document(h.doc)
         assert document.text[h.start : h.end] == h.text
         assert "petugas" in h.text.lower()
         assert document.sentences[h.sentence - 1].start == h.start

@@ -14,7 +14,7 @@ DOC = "wawancara_01_pedagang_pasar"
 
 def test_exact_search_finds_every_occurrence_with_context(demo: Project) -> None:
     hits = demo.kwic.search_text("antre", doc=DOC)
-    text = demo.document(DOC).text
+    text = demo.documents.document(DOC).text
     assert [text[h.start : h.end].lower() for h in hits] == ["antre", "antre"]
     # "mengantre" contains "antre": exact search is a substring search
     first = hits[0]
@@ -41,7 +41,7 @@ def test_filters_by_code_and_speaker(demo: Project) -> None:
     assert hits
     assert demo.kwic.search_text("nunggu", doc=DOC, code="cost") == []
     h = hits[0]
-    demo.apply_coding(DOC, "cost.unofficial_fee", h.start - 3, h.end + 3)
+    demo.codings.apply_coding(DOC, "cost.unofficial_fee", h.start - 3, h.end + 3)
     assert [x.start for x in demo.kwic.search_text("nunggu", doc=DOC, code="cost")] == [h.start]
     assert demo.kwic.search_text("nunggu", doc=DOC, speaker="Pewawancara") == []
     assert len(demo.kwic.search_text("nunggu", doc=DOC, speaker="narasumber")) == len(hits)

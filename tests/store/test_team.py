@@ -26,7 +26,7 @@ def code(
     p = as_coder(demo_dir, coder)
     try:
         for doc, c, s, e in spans:
-            p.apply_coding(doc, c, s, e)
+            p.codings.apply_coding(doc, c, s, e)
         for doc in done:
             p.team.mark_done(doc)
     finally:
@@ -42,7 +42,7 @@ def test_done_marks_per_coder(demo_dir: Path) -> None:
         p.team.mark_done(DOC, done=False)
         assert p.team.done_marks() == {DOC: {"ani"}, GURU: {"ani"}}
         p.team.mark_done(DOC, done=False)  # nothing to change: no action
-        kinds = [a["kind"] for a in p.actions(5)]
+        kinds = [a["kind"] for a in p.log.actions(5)]
         assert kinds[:2] == ["team.done", "team.done"]
         with pytest.raises(NotFoundError):
             p.team.mark_done("nope")
@@ -57,9 +57,9 @@ def expanded(
 ) -> list[list[float]]:
     """Characters as units, built straight from the codings (the obvious way)."""
     rows: list[list[float]] = []
-    codings = project.codings(code=code_id)
+    codings = project.codings.codings(code=code_id)
     for name in docs:
-        n = len(project.document(name).text)
+        n = len(project.documents.document(name).text)
         for i in range(n):
             rows.append(
                 [
@@ -110,7 +110,7 @@ def test_agreement_from_a_project_equals_the_krippendorff_package(demo_dir: Path
         # three coders, citra has not finished GURU: missing data there
         three = p.team.agreement(["ani", "budi", "citra"], unit="char", codes=["cost"])
         rows3 = expanded(p, ["ani", "budi", "citra"], "cost", [DOC, GURU])
-        n_doc = len(p.document(DOC).text)
+        n_doc = len(p.documents.document(DOC).text)
         for row in rows3[n_doc:]:
             row[2] = np.nan
         ref = krippendorff.alpha(reliability_data=np.array(rows3).T, level_of_measurement="nominal")
@@ -123,7 +123,7 @@ def test_agreement_from_a_project_equals_the_krippendorff_package(demo_dir: Path
 @pytest.mark.parametrize("unit", ["sentence", "turn", "document"])
 def test_agreement_on_sentences_turns_and_documents(demo_dir: Path, unit: str) -> None:
     p = open_project(str(demo_dir))
-    doc = p.document(DOC)
+    doc = p.documents.document(DOC)
     p.close()
     s3, s7 = doc.sentences[2], doc.sentences[6]
     code(demo_dir, "ani", [(DOC, "cost", s3.start, s3.end)], [DOC])
@@ -169,7 +169,7 @@ def test_agreement_refuses_what_it_cannot_compute(demo_dir: Path) -> None:
         with pytest.raises(InputError, match="unknown unit"):
             p.team.agreement(["ani", "budi"], unit="word")
         report = p.team.agreement(["ani", "budi"], include_unfinished=True)
-        assert report.documents == tuple(sorted(p.document_names()))
+        assert report.documents == tuple(sorted(p.documents.document_names()))
         with pytest.raises(NotFoundError, match="unknown code"):
             p.team.agreement(["ani", "budi"], codes=["nope"], include_unfinished=True)
     finally:
@@ -204,11 +204,11 @@ def test_adjudication_builds_a_consensus_coder(demo_dir: Path) -> None:
         assert comparison.undecided == 3
         after = p.team.adjudicate(DOC, "ani", "budi", {1: "b", 2: "neither"})
         assert after.undecided == 1
-        got = {(c.code, c.start, c.end) for c in p.codings(coder="consensus")}
+        got = {(c.code, c.start, c.end) for c in p.codings.codings(coder="consensus")}
         assert got == {("time", 100, 150), ("cost", 10, 60)}
         # changing one's mind removes the old consensus coding (leaving a tombstone)
         after = p.team.adjudicate(DOC, "ani", "budi", {1: "both", 3: "b"})
-        got = {(c.code, c.start, c.end) for c in p.codings(coder="consensus")}
+        got = {(c.code, c.start, c.end) for c in p.codings.codings(coder="consensus")}
         assert got == {
             ("time", 100, 150),
             ("cost", 0, 50),
@@ -251,12 +251,12 @@ def test_blind_view_shows_only_ones_own_codings(demo_dir: Path) -> None:
     code(demo_dir, "budi", [(DOC, "time", 10, 60)], [])
     blind = as_coder(demo_dir, "ani", blind=True)
     try:
-        assert [c.coder for c in blind.codings()] == ["ani"]
-        assert blind.code_counts()["time"].codings == 0
-        assert {d.name: d.codings for d in blind.documents()}[DOC] == 1
+        assert [c.coder for c in blind.codings.codings()] == ["ani"]
+        assert blind.codebook_sync.code_counts()["time"].codings == 0
+        assert {d.name: d.codings for d in blind.documents.documents()}[DOC] == 1
         assert blind.frequency().total() == 1
         with pytest.raises(ProjectError, match="blind coding is on"):
-            blind.codings(coder="budi")
+            blind.codings.codings(coder="budi")
     finally:
         blind.close()
     owner = as_coder(demo_dir, "lead")
@@ -265,10 +265,10 @@ def test_blind_view_shows_only_ones_own_codings(demo_dir: Path) -> None:
     owner.team.set_blind(True)
     owner.close()
     ani = as_coder(demo_dir, "ani")
-    assert ani.team.is_blind() and [c.coder for c in ani.codings()] == ["ani"]
+    assert ani.team.is_blind() and [c.coder for c in ani.codings.codings()] == ["ani"]
     ani.close()
     sri = as_coder(demo_dir, "sri")
-    assert not sri.team.is_blind() and len(sri.codings()) == 2
+    assert not sri.team.is_blind() and len(sri.codings.codings()) == 2
     sri.close()
 
 

@@ -17,7 +17,7 @@ from tests.conftest import dump_db
 
 
 def _actions(project: Project) -> int:
-    return len(project.actions())
+    return len(project.log.actions())
 
 
 def test_a_theme_from_marked_codes_is_one_action_and_undoes_whole(

@@ -28,14 +28,14 @@ def code_some(demo_dir: Path) -> list[str]:
     guids of the codings of ``procedure.not_sop``, in document order."""
     project = open_project(str(demo_dir))
     try:
-        for name in project.document_names():
-            doc = project.document(name)
+        for name in project.documents.document_names():
+            doc = project.documents.document(name)
             for i, code in ((2, "procedure.not_sop"), (5, "procedure.unclear_requirements")):
                 s = doc.sentences[i]
-                project.apply_coding(name, code, s.start, s.end)
+                project.codings.apply_coding(name, code, s.start, s.end)
             s = doc.sentences[8]
-            project.apply_coding(name, "time.late_letters", s.start, s.end)
-        return [c.guid for c in project.codings(code="procedure.not_sop")]
+            project.codings.apply_coding(name, "time.late_letters", s.start, s.end)
+        return [c.guid for c in project.codings.codings(code="procedure.not_sop")]
     finally:
         project.close()
 

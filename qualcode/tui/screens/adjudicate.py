@@ -35,7 +35,7 @@ def pick_pair(project: Project, doc: str, consensus: str = "consensus") -> tuple
     roles = {m.name: m.role for m in project.team.team_members()}
     counts = Counter(
         c.coder
-        for c in project.codings(doc=doc)
+        for c in project.codings.codings(doc=doc)
         if c.coder != consensus and roles.get(c.coder) != "consensus"
     )
     ranked = sorted(counts, key=lambda name: (-counts[name], name))
@@ -94,7 +94,7 @@ class AdjudicateScreen(Screen[None]):
         self.coder_a = coder_a
         self.coder_b = coder_b
         self.consensus = consensus
-        self.text = project.document(doc).text
+        self.text = project.documents.document(doc).text
         self.comparison: Comparison = project.team.compare(
             doc, coder_a, coder_b, consensus=consensus
         )

@@ -339,7 +339,7 @@ class CodingScreen(Screen[None]):
         width = self.app.size.width
         if not width:
             return
-        self._counts = self.project.code_counts()
+        self._counts = self.project.codebook_sync.code_counts()
         memo_codes = {m.target for m in self.project.memos.memos("code") if m.target}
         chosen = getattr(self.app, "settings", None)
         widths = pane_widths(
@@ -387,7 +387,7 @@ class CodingScreen(Screen[None]):
         self.codebook = self.project.codebook()
         self._colors = {c.id: self.codebook.color_of(c.id) for c in self.codebook}
         self._labels = {c.id: c.label_in(self.label_lang) for c in self.codebook}
-        names = self.project.document_names()
+        names = self.project.documents.document_names()
         self._first_widths(names)
         state = self.project.workbench.workbench_state()
         self._restore_settings(state)
@@ -506,7 +506,7 @@ class CodingScreen(Screen[None]):
         self._update_status()
 
     def _fill_documents(self) -> None:
-        docs = self.project.documents()
+        docs = self.project.documents.documents()
         names = {d.name for d in docs}
         if self.current_doc not in names:
             self.current_doc = docs[0].name if docs else None
@@ -522,7 +522,7 @@ class CodingScreen(Screen[None]):
         self._labels = {c.id: c.label_in(self.label_lang) for c in self.codebook}
         tree = self.query_one(CodeTree)
         tree.memo_codes = {m.target for m in self.project.memos.memos("code") if m.target}
-        self._counts = self.project.code_counts()
+        self._counts = self.project.codebook_sync.code_counts()
         tree.show(self.codebook, self._counts, self.label_lang)
         tree.border_title = plural(len(self.codebook), "Codebook ({n})", "Codebook ({n})")
         if self.filter_code is not None and self.filter_code not in self.codebook:
@@ -566,8 +566,8 @@ class CodingScreen(Screen[None]):
 
     def open_document(self, name: str) -> None:
         """Show document ``name``."""
-        document = self.project.document(name)
-        codings = self.project.codings(doc=name)
+        document = self.project.documents.document(name)
+        codings = self.project.codings.codings(doc=name)
         self.current_doc = name
         view = self.query_one(TranscriptView)
         view.border_title = name
@@ -739,7 +739,7 @@ class CodingScreen(Screen[None]):
             if name:
                 self.open_document_named(name)
 
-        docs = self.project.documents()
+        docs = self.project.documents.documents()
         memos = {m.target for m in self.project.memos.memos("document") if m.target}
         self.app.push_screen(DocumentSwitcher(docs, self.current_doc, memos), chosen)
 
@@ -834,7 +834,7 @@ class CodingScreen(Screen[None]):
             return None
         sel = view.selection
         try:
-            coding, created = self.project.apply_coding(
+            coding, created = self.project.codings.apply_coding(
                 self.current_doc, code_id, sel.start, sel.end, group=group
             )
         except ProjectGoneError as exc:
@@ -933,7 +933,7 @@ class CodingScreen(Screen[None]):
 
     def _remove(self, coding: Coding) -> None:
         try:
-            self.project.remove_coding(coding.guid)
+            self.project.codings.remove_coding(coding.guid)
         except QualcodeError as exc:
             self.notify(str(exc), severity="error")
             return
@@ -956,7 +956,7 @@ class CodingScreen(Screen[None]):
 
     def _refresh_counts(self) -> None:
         self._counts_timer = None
-        self._counts = self.project.code_counts()
+        self._counts = self.project.codebook_sync.code_counts()
         self.query_one(CodeTree).update_counts(self._counts)
         self._layout_panes()  # a count with one more digit may need a wider pane
         self._show_code_info()
@@ -1552,7 +1552,7 @@ class CodingScreen(Screen[None]):
             )
             return
         merge_key = self._key_of("codebook-merge", "M")
-        n = len(self.project.codings(code=code_id, status=None))
+        n = len(self.project.codings.codings(code=code_id, status=None))
         if n:
             self.notify(
                 plural(

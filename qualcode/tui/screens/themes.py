@@ -367,7 +367,7 @@ class ThemesScreen(Screen[Jump | None]):
         if self.is_mounted and self._laid_out:
             self.codebook = self.project.codebook()  # read in __init__ the first time
         self.themes = self.project.themes.themes()
-        counts = self.project.code_counts()
+        counts = self.project.codebook_sync.code_counts()
         self._rows = {
             cid: (c.codings, c.documents, self._people.get(cid, 0))
             for cid, c in counts.items()
@@ -624,7 +624,7 @@ class ThemesScreen(Screen[Jump | None]):
 
     def _text_of(self, doc: str) -> str:
         if doc not in self._texts:
-            self._texts[doc] = self.project.document_text(doc)
+            self._texts[doc] = self.project.retrieval.document_text(doc)
         return self._texts[doc]
 
     def _passages_of(self, codings: Sequence[Coding]) -> list[Passage]:
@@ -658,7 +658,7 @@ class ThemesScreen(Screen[Jump | None]):
                 listing.clear_options()
                 return
             code_id = focus.key
-            codings = self.project.codings(code=focus.key)
+            codings = self.project.codings.codings(code=focus.key)
             title = _("Passages of {code}").format(code=self.label(focus.key))
             theme = self.themes.get(focus.theme or "")
             if theme is not None:
@@ -672,12 +672,12 @@ class ThemesScreen(Screen[Jump | None]):
             seen: dict[str, Coding] = {}
             for member in theme.codes:
                 if member in self.codebook:
-                    for c in self.project.codings(code=member):
+                    for c in self.project.codings.codings(code=member):
                         seen.setdefault(c.guid, c)
             for guid in extracts:
                 if guid not in seen:
                     try:
-                        seen[guid] = self.project.coding(guid)
+                        seen[guid] = self.project.codings.coding(guid)
                     except QualcodeError:
                         continue
             codings = list(seen.values())
@@ -753,7 +753,7 @@ class ThemesScreen(Screen[Jump | None]):
 
     def _jump_to_passage(self, guid: str) -> None:
         try:
-            coding = self.project.coding(guid)
+            coding = self.project.codings.coding(guid)
         except QualcodeError as exc:
             self.notify(str(exc), severity="error")
             return
@@ -1197,7 +1197,7 @@ class ThemesScreen(Screen[Jump | None]):
             if p.coding.guid == guid:
                 return p.coding.quote
         try:
-            return self.project.coding(guid).quote
+            return self.project.codings.coding(guid).quote
         except QualcodeError:
             return guid
 
@@ -1244,7 +1244,7 @@ class ThemesScreen(Screen[Jump | None]):
                         ),
                     )
                 )
-            for name in self.project.document_names():
+            for name in self.project.documents.document_names():
                 others.append(
                     (f"document:{name}", name, Text.assemble(name, ("  document", "dim")))
                 )
