@@ -122,7 +122,7 @@ def edit_worker(location: str, label: str, version: int, barrier: Any, out: Any)
         project.codebook()
         barrier.wait()
         try:
-            project.update_code(
+            project.codes.update_code(
                 "competence", expected_version=version, description=f"by {label} at {version}"
             )
             out.put({"label": label, "won": True, "error": None})
@@ -212,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
         from qualcode.store import open_project
 
         p = open_project(location)
-        version = p.code_version("competence")
+        version = p.codes.code_version("competence")
         p.close()
         edits = run_lost_update(location, version)
         winners = [e for e in edits if e["won"]]

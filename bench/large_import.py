@@ -96,7 +96,7 @@ def _new_project(folder: Path) -> str:
     from qualcode.core.codebook import Code
 
     project = services.init_project(str(folder / "qualcode.db"), None, coder="bench")
-    project.add_code(Code("bench", "Bench"))
+    project.codes.add_code(Code("bench", "Bench"))
     seed = folder / "seed.txt"
     seed.write_text(
         "Interviewer: Berapa lama antre?\n\nParticipant: Dua jam antre. Petugas datang telat.\n",

@@ -135,6 +135,17 @@ PARTS: dict[str, tuple[str, ...]] = {
         "reject_suggestions",
         "rejected_count",
     ),
+    "codes": (
+        "add_code",
+        "update_code",
+        "set_label",
+        "move_code",
+        "change_code_id",
+        "merge_code",
+        "delete_code",
+        "code_version",
+    ),
+    "recode": ("recode_codings", "split_code"),
 }
 """Part attribute -> the methods it took from ``Project``, names kept."""
 
@@ -162,6 +173,7 @@ AMBIGUOUS = frozenset(
         "undo",
         "redo",
         "code_guids",
+        "set_label",
         "remove_coding",
         "documents",
         "document",

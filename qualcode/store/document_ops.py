@@ -39,7 +39,7 @@ DOCUMENT_TABLES = ("document_marks", "adjudications", "suggestion_rejections")
 
 @dataclass(frozen=True)
 class DeletedDocument:
-    """What :meth:`DocumentOpsMixin.delete_document` removed.
+    """What :meth:`DocumentEdits.delete_document` removed.
 
     Attributes:
         name: the document.

@@ -1,7 +1,7 @@
 """Undo and redo from the action log, per person and per window, surviving a restart.
 
 Every undoable action stored its row-level changes (full before/after images) in
-the log. :meth:`HistoryMixin.undo` replays the inverse of the newest undoable unit
+the log. :meth:`ActionHistory.undo` replays the inverse of the newest undoable unit
 of the coder (one action, or one group such as an auto-code batch); :meth:`redo`
 replays it again. Both are themselves logged (``kind`` ``undo`` / ``redo``, the
 reversed entries in ``payload["targets"]``, the newest of them in ``reverts``), so

@@ -71,7 +71,7 @@ from qualcode.store.base import (
     sha256_text,
 )
 from qualcode.store.cases import Cases, front_matter_to_case
-from qualcode.store.codebook_ops import CodebookOpsMixin
+from qualcode.store.codebook_ops import Codes
 from qualcode.store.document_ops import DocumentEdits
 from qualcode.store.engine import (
     make_engine,
@@ -83,7 +83,7 @@ from qualcode.store.matrices import MatrixMixin
 from qualcode.store.memos import Memos
 from qualcode.store.narrate import Narration
 from qualcode.store.project_merge import ProjectMerge
-from qualcode.store.recode import RecodeMixin
+from qualcode.store.recode import Recode
 from qualcode.store.refi import Refi
 from qualcode.store.reimport import (
     Reimport,
@@ -111,8 +111,6 @@ from qualcode.store.workbench import Workbench
 
 
 class Project(
-    RecodeMixin,
-    CodebookOpsMixin,
     MatrixMixin,
     ProjectBase,
 ):
@@ -168,6 +166,10 @@ class Project(
         """What a REFI-QDA export reads and an import writes."""
         self.merge = ProjectMerge(self)
         """Merging another copy of the project into this one."""
+        self.codes = Codes(self)
+        """Adding, editing, moving, merging and deleting codes (one action each)."""
+        self.recode = Recode(self, self.codes)
+        """Moving codings from code to code, and splitting a code."""
 
 
 class CodebookSync:

@@ -2,7 +2,7 @@
 
 :func:`read_project` reads the other project (a SQLite file, never written: it is
 copied first, and an older schema is upgraded in the copy; or a PostgreSQL database
-at the current schema) into plain rows. :meth:`ProjectMergeMixin.merge_from` then
+at the current schema) into plain rows. :meth:`ProjectMerge.merge_from` then
 merges them in one transaction:
 
 * documents by content hash, then by name (a different text re-anchors their

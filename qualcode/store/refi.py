@@ -3,7 +3,7 @@ and the one transaction that writes an import.
 
 The reads return plain mappings keyed by the project's own names (code ids, coder
 names, coding GUIDs); :mod:`qualcode.services.refi_export` turns them into the REFI-QDA
-model. :meth:`RefiMixin.import_refi` writes a whole
+model. :meth:`Refi.import_refi` writes a whole
 :class:`~qualcode.core.refi.ImportPlan` in one transaction: a failure leaves the
 project exactly as it was.
 """

@@ -7,7 +7,7 @@ PostgreSQL a table keyed by ``sentence_pk`` with GIN indexes over
 dialects differ only in the four small functions marked below; everything else is
 shared.
 
-The search screen's search (:class:`KwicSearchMixin`, below) finds every occurrence,
+The search screen's search (:class:`KwicSearch`, below) finds every occurrence,
 placed exactly (keyword in context): it scans the ``sentences`` table with SQL ``LIKE``
 (the sentence text is cut from its document with ``substr``; lemmas come from
 ``sentences.lemmas``) and then finds the exact places in Python, so a word is also
@@ -93,7 +93,7 @@ yet. A new document is stored whole (text, turns, sentences, action-log entry) i
 one transaction that also lists it here; its search entries then follow in short
 transactions of :data:`INDEX_CHUNK` sentences, the last of which removes it from
 the list. Opening the project finishes what a crash left (see
-:meth:`SearchMixin.index_pending`)."""
+:meth:`Search.index_pending`)."""
 
 INDEX_CHUNK = 2000
 """Sentences indexed per transaction: about a tenth of a second of the write lock."""

@@ -234,7 +234,7 @@ def test_a_one_keyword_edit_is_a_one_line_diff(demo_dir: Path) -> None:
         assert code.rules is not None
         keywords = dict(code.rules.keywords)
         keywords["id"] = (*keywords["id"], "antrean")
-        p.update_code("procedure", rules=dataclasses.replace(code.rules, keywords=keywords))
+        p.codes.update_code("procedure", rules=dataclasses.replace(code.rules, keywords=keywords))
         services.write_back(p)
     after = book.read_text(encoding="utf-8")
     changed = _diff(before, after)
@@ -251,8 +251,10 @@ def test_other_edits_touch_only_their_lines(demo_dir: Path) -> None:
         assert code.rules is not None
         regex = {k: v for k, v in code.rules.regex.items()}
         regex["en"] = (*regex["en"], r"\bskipped a step\b")
-        p.update_code("procedure.not_sop", rules=dataclasses.replace(code.rules, regex=regex))
-        p.update_code("procedure.not_sop", examples=(*code.examples, "Saya dilempar ke meja lain."))
+        p.codes.update_code("procedure.not_sop", rules=dataclasses.replace(code.rules, regex=regex))
+        p.codes.update_code(
+            "procedure.not_sop", examples=(*code.examples, "Saya dilempar ke meja lain.")
+        )
         services.write_back(p)
     changed = _diff(before, book.read_text(encoding="utf-8"))
     # two added lines, each quoted like its neighbours

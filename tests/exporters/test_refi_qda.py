@@ -105,8 +105,8 @@ def _build(folder: Path) -> None:
             "code", "cost", "Pungli dan uang rokok.", title="Biaya", author="ana"
         )
         project.memos.add_memo("case", "Bu Sari", "Ramah, terbuka.", title="Kesan")
-        project.update_code("time", memo="Waktu: lihat SOP.")
-        project.add_code(
+        project.codes.update_code("time", memo="Waktu: lihat SOP.")
+        project.codes.add_code(
             services.load_codebook(CODEBOOK)
             .codes[0]
             .__class__(id="procedure.folder", label="Folder only", parent="procedure")
@@ -574,7 +574,7 @@ def test_a_project_imported_from_a_messy_file_exports_valid_xml(
     services.import_refi(empty_project, path)
     # text pasted from a word processor: control characters XML 1.0 cannot hold
     empty_project.memos.add_memo("project", None, "baris\x0bbaru\x0c", title="tab\x01")
-    empty_project.update_code("time", description="Waktu\x0b tunggu")
+    empty_project.codes.update_code("time", description="Waktu\x0b tunggu")
     out = tmp_path / "again.qdpx"
     services.export_qdpx(empty_project, out)
     validate_qdpx(out)

@@ -57,7 +57,7 @@ def test_safe_cell(value: object, written: object) -> None:
 def hostile(demo_dir: Path) -> Path:
     """The demo project with formula-like and markup text in every name and text field."""
     with open_project(str(demo_dir), coder="=cmd|'/C calc'!A0") as p:
-        p.update_code("cost", label=FORMULAS[0], description='<script>alert("desc")</script>')
+        p.codes.update_code("cost", label=FORMULAS[0], description='<script>alert("desc")</script>')
         coding, _ = p.codings.apply_coding(
             DOC, "cost", 10, 40, memo="@SUM(1)<img src=x onerror=alert(1)>"
         )

@@ -25,7 +25,7 @@ def analysed(matrix_path: Path, matrix_guids: dict[str, str]) -> Iterator[Projec
         ("cost", "mixed"),
         ("facilities.room", "negative"),
     ):
-        p.update_code(code, valence=valence)
+        p.codes.update_code(code, valence=valence)
     p.themes.add_theme({"id": "Menunggu", "en": "Waiting"}, codes=["time.long_wait", "time.late"])
     p.themes.add_theme("Telat", parent="menunggu", codes=["time.late"])
     p.themes.add_theme({"id": "Biaya", "en": "Money"}, codes=["cost", "time.late"])

@@ -29,7 +29,7 @@ from tests.refi_files import TEXT as REFI_TEXT
 
 
 def _analysed(p: Project, guids: dict[str, str]) -> None:
-    p.update_code("time.long_wait", valence="negative")
+    p.codes.update_code("time.long_wait", valence="negative")
     p.themes.add_theme({"id": "Menunggu", "en": "Waiting"}, codes=["time.long_wait", "time.late"])
     p.themes.add_theme("Telat", parent="menunggu", codes=["time.late"])
     p.themes.add_theme("Biaya", codes=["cost"])

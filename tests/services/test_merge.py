@@ -297,7 +297,7 @@ def test_their_new_id_reaches_our_codings_through_the_merge(demo: Project, demo_
     coding, _ = demo.codings.apply_coding(
         "wawancara_01_pedagang_pasar", "cost.unofficial_fee", 10, 20
     )
-    demo.set_label("cost", "Ongkos", lang="id")  # our own edit, written back to our file
+    demo.codes.set_label("cost", "Ongkos", lang="id")  # our own edit, written back to our file
     services.write_back(demo)
     alice = demo_dir / "alice.yaml"
     alice.write_text(

@@ -27,10 +27,10 @@ def test_every_workbench_action_reads_back_in_words(matrix_project: Project) -> 
     p.memos.set_coding_memo(coding.guid, "later")
     p.codings.remove_coding(coding.guid)
     p.memos.add_memo("document", "d1", "note")
-    p.set_label("cost", "Ongkos", lang="id")
-    p.add_code(Code(id="cost.broker", label={"id": "Calo", "en": "Broker"}, parent="cost"))
-    p.merge_code("cost.broker", "cost")
-    p.move_code("facilities.room", "time")
+    p.codes.set_label("cost", "Ongkos", lang="id")
+    p.codes.add_code(Code(id="cost.broker", label={"id": "Calo", "en": "Broker"}, parent="cost"))
+    p.codes.merge_code("cost.broker", "cost")
+    p.codes.move_code("facilities.room", "time")
     assert [undo_line(p) for _ in range(8)] == [
         "undid: moved Ruang under Waktu",
         "undid: merged Calo into Ongkos",
@@ -50,8 +50,8 @@ def test_every_workbench_action_reads_back_in_words(matrix_project: Project) -> 
 
 def test_a_deleted_code_is_named_by_the_label_it_had(matrix_project: Project) -> None:
     p = matrix_project
-    p.add_code(Code(id="cost.broker", label={"id": "Calo", "en": "Broker"}, parent="cost"))
-    p.delete_code("cost.broker")
+    p.codes.add_code(Code(id="cost.broker", label={"id": "Calo", "en": "Broker"}, parent="cost"))
+    p.codes.delete_code("cost.broker")
     assert services.describe_pending(p, "undo", "en") == "deleted the code Broker"
     assert undo_line(p, "en") == "undid: deleted the code Broker"
     assert undo_line(p, "en") == "undid: added the code Broker"  # gone again: its old label

@@ -72,15 +72,17 @@ def test_codebook_sync_and_edits(backend: str, tmp_path: Path) -> None:
     project = open_project(backend)
     try:
         project.codings.apply_coding(DOC, "cost.unofficial_fee", 10, 20)
-        v = project.code_version("cost")
-        project.update_code("cost", expected_version=v, description="Biaya resmi dan tidak resmi")
+        v = project.codes.code_version("cost")
+        project.codes.update_code(
+            "cost", expected_version=v, description="Biaya resmi dan tidak resmi"
+        )
         with pytest.raises(ConflictError, match="changed by someone else"):
-            project.update_code("cost", expected_version=v, description="stale edit")
-        project.set_label("cost", "Cost of service", lang="en")
-        project.move_code("cost.unofficial_fee", "procedure")
-        project.change_code_id("cost.unofficial_fee", "procedure.pungli")
+            project.codes.update_code("cost", expected_version=v, description="stale edit")
+        project.codes.set_label("cost", "Cost of service", lang="en")
+        project.codes.move_code("cost.unofficial_fee", "procedure")
+        project.codes.change_code_id("cost.unofficial_fee", "procedure.pungli")
         assert project.codings.codings()[0].code == "procedure.pungli"
-        project.merge_code("procedure.pungli", "procedure")
+        project.codes.merge_code("procedure.pungli", "procedure")
         assert project.codings.codings()[0].code == "procedure"
         cb = project.codebook()
         assert cb["cost"].description == "Biaya resmi dan tidak resmi"

@@ -142,11 +142,11 @@ def test_codebook_edits_are_undone(demo: Project) -> None:
     before = demo.codebook()
     s = demo.documents.document(DOC).sentences
     demo.codings.apply_coding(DOC, "cost.unofficial_fee", s[0].start, s[0].end)
-    demo.add_code(Code(id="cost.broker", label="Calo", parent="cost"))
-    demo.merge_code("cost.unofficial_fee", "cost.broker")
-    demo.update_code("cost", color="#123456", key="9")
-    demo.move_code("time", "procedure")
-    demo.change_code_id("competence", "staff")
+    demo.codes.add_code(Code(id="cost.broker", label="Calo", parent="cost"))
+    demo.codes.merge_code("cost.unofficial_fee", "cost.broker")
+    demo.codes.update_code("cost", color="#123456", key="9")
+    demo.codes.move_code("time", "procedure")
+    demo.codes.change_code_id("competence", "staff")
     for _ in range(5):
         step = demo.history.undo()
         assert step is not None and step.codebook_changed
@@ -215,23 +215,23 @@ def _do(project: Project, op: str, n: int, doc_names: list[str]) -> None:
         elif op == "memo-delete" and memos:
             project.memos.delete_memo(memos[n % len(memos)].guid)
         elif op == "rename":
-            project.set_label(pick, f"label {n}", lang=("id", "en", None)[n % 3])
+            project.codes.set_label(pick, f"label {n}", lang=("id", "en", None)[n % 3])
         elif op == "recolor":
-            project.update_code(pick, color=f"#{n % 0xFFFFFF:06x}")
+            project.codes.update_code(pick, color=f"#{n % 0xFFFFFF:06x}")
         elif op == "rekey":
-            project.update_code(pick, key=None if n % 3 == 0 else f"z{n % 10}")
+            project.codes.update_code(pick, key=None if n % 3 == 0 else f"z{n % 10}")
         elif op == "move":
-            project.move_code(pick, None if n % 4 == 0 else other, position=n % 3)
+            project.codes.move_code(pick, None if n % 4 == 0 else other, position=n % 3)
         elif op == "merge":
-            project.merge_code(pick, other)
+            project.codes.merge_code(pick, other)
         elif op == "add-code":
-            project.add_code(
+            project.codes.add_code(
                 Code(id=f"new.c{n}", label=f"new {n}", parent=None if n % 2 else other)
             )
         elif op == "delete-code":
-            project.delete_code(pick)
+            project.codes.delete_code(pick)
         elif op == "set-id":
-            project.change_code_id(pick, f"renamed.c{n}")
+            project.codes.change_code_id(pick, f"renamed.c{n}")
     except QualcodeError:
         pass  # a refused action writes nothing
 

@@ -566,7 +566,7 @@ def test_the_program_refuses_in_one_line(shared: Shared) -> None:
         with pytest.raises(ProjectError, match="may not"):
             ani.suggestions.reject_suggestions([shared.facts["b_suggestion"]])
         with pytest.raises(ProjectError, match="may not"):
-            ani.recode_codings([shared.facts["b_coding"]], "time")
+            ani.recode.recode_codings([shared.facts["b_coding"]], "time")
     finally:
         ani.close()
 

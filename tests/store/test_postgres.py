@@ -123,19 +123,19 @@ def test_a_coder_adds_and_removes_only_their_own_codings(team: Team) -> None:
         with pytest.raises(ProjectError, match="may not mark"):
             ani.team.mark_done(DOC, coder=team.budi)
         with pytest.raises(ProjectError, match="may not"):
-            ani.merge_code("cost", "time")  # moves budi's coding: only the owner
+            ani.codes.merge_code("cost", "time")  # moves budi's coding: only the owner
         with pytest.raises(ProjectError, match="may not"):
             ani.set_setting("anything", 1)
         assert dump_pg(team.db.url) == before
         ani.memos.set_coding_memo(mine.guid, "mine")
         ani.codings.remove_coding(mine.guid)
         ani.team.mark_done(DOC)
-        ani.update_code("cost", description="coders may edit the codebook")
+        ani.codes.update_code("cost", description="coders may edit the codebook")
     finally:
         ani.close()
     owner = team.open()
     assert [(c.coder, c.guid) for c in owner.codings.codings()] == [(team.budi, theirs.guid)]
-    owner.merge_code("cost", "time")  # the owner may
+    owner.codes.merge_code("cost", "time")  # the owner may
     assert owner.codings.codings()[0].code == "time"
     owner.close()
 

@@ -71,8 +71,8 @@ def test_merge_brings_their_work_in_and_keeps_ours(team_template: Path, tmp_path
     a.team.mark_done(DOC)
     a.close()
     b = open_project(theirs, coder="budi")
-    b.add_code(Code("facilities.parking", "Parkir", parent="facilities"))
-    b.update_code("cost", description="their description")
+    b.codes.add_code(Code("facilities.parking", "Parkir", parent="facilities"))
+    b.codes.update_code("cost", description="their description")
     b.codings.apply_coding(DOC, "facilities.parking", 100, 140)
     shared, _ = b.codings.apply_coding(EN, "time", 10, 30, memo="budi's memo")
     b.memos.add_memo("document", DOC, "budi thinks", title="note")
@@ -496,7 +496,7 @@ def test_a_code_deleted_on_one_side_is_deleted_on_the_other_unless_used(
     b = copy(team_template, tmp_path / "b")
     p = open_project(a)
     gone = [c.id for c in p.codebook().codes if not p.codebook().children(c.id)][-1]
-    p.delete_code(gone)
+    p.codes.delete_code(gone)
     p.close()
     p = open_project(b, coder="budi")
     p.codings.apply_coding(DOC, "procedure", 0, 5)
@@ -528,7 +528,7 @@ def test_codes_a_merge_adds_are_written_back_to_the_linked_codebook(
     ours = copy(team_template, tmp_path / "ours")
     theirs = copy(team_template, tmp_path / "theirs")
     p = open_project(theirs)
-    p.add_code(Code("facilities.parking", "Parkir", parent="facilities"))
+    p.codes.add_code(Code("facilities.parking", "Parkir", parent="facilities"))
     p.close()
     yaml_file = tmp_path / "ours" / "codebook.yaml"
     assert "facilities.parking" not in yaml_file.read_text(encoding="utf-8")

@@ -38,7 +38,7 @@ def test_recode_moves_codings_in_one_action(demo: Project) -> None:
     b, _ = demo.codings.apply_coding(DOC, "time.long_wait", 30, 40)
     demo.codings.apply_coding(DOC, "time.short_wait", 30, 40)  # b is identical to this once moved
     n = len(demo.log.actions())
-    moved = demo.recode_codings([a.guid, b.guid], "time.short_wait")
+    moved = demo.recode.recode_codings([a.guid, b.guid], "time.short_wait")
     assert [(c.guid, c.code, c.start) for c in moved] == [(a.guid, "time.short_wait", 10)]
     assert [(c.code, c.start) for c in demo.codings.codings(doc=DOC)] == [
         ("time.short_wait", 10),
@@ -52,11 +52,11 @@ def test_recode_refuses_unknown_codings_and_codes(demo: Project, demo_dir: Path)
     a, _ = demo.codings.apply_coding(DOC, "time.long_wait", 10, 20)
     before = dump_db(demo_dir / "qualcode.db")
     with pytest.raises(NotFoundError, match="no coding with guid 'nope'"):
-        demo.recode_codings([a.guid, "nope"], "cost")
+        demo.recode.recode_codings([a.guid, "nope"], "cost")
     with pytest.raises(NotFoundError, match="unknown code 'nope'"):
-        demo.recode_codings([a.guid], "nope")
+        demo.recode.recode_codings([a.guid], "nope")
     with pytest.raises(InputError, match="no codings given"):
-        demo.recode_codings([], "cost")
+        demo.recode.recode_codings([], "cost")
     assert dump_db(demo_dir / "qualcode.db") == before
 
 
@@ -65,7 +65,7 @@ def test_split_creates_the_code_and_moves_the_chosen_codings(demo: Project) -> N
     b, _ = demo.codings.apply_coding(DOC, "cost.unofficial_fee", 30, 40)
     c, _ = demo.codings.apply_coding(DOC, "cost.unofficial_fee", 50, 60)
     new = Code(id="cost.broker_fee", label={"id": "Uang calo", "en": "Broker fee"}, parent="cost")
-    code, moved = demo.split_code("cost.unofficial_fee", new, [a.guid, c.guid])
+    code, moved = demo.recode.split_code("cost.unofficial_fee", new, [a.guid, c.guid])
     assert code.parent == "cost"
     siblings = [x.id for x in demo.codebook().children("cost")]
     assert siblings[siblings.index("cost.unofficial_fee") + 1] == "cost.broker_fee"
@@ -85,11 +85,11 @@ def test_split_refuses_codings_of_another_code(demo: Project, demo_dir: Path) ->
     with pytest.raises(
         InputError, match="is coded with 'time.long_wait', not with 'cost.unofficial_fee'"
     ):
-        demo.split_code("cost.unofficial_fee", new, [a.guid, other.guid])
+        demo.recode.split_code("cost.unofficial_fee", new, [a.guid, other.guid])
     with pytest.raises(InputError, match="already exists"):
-        demo.split_code("cost.unofficial_fee", Code(id="cost", label="x"), [a.guid])
+        demo.recode.split_code("cost.unofficial_fee", Code(id="cost", label="x"), [a.guid])
     with pytest.raises(InputError, match="needs the codings"):
-        demo.split_code("cost.unofficial_fee", new, [])
+        demo.recode.split_code("cost.unofficial_fee", new, [])
     assert dump_db(demo_dir / "qualcode.db") == before
 
 
@@ -106,17 +106,17 @@ def test_code_operations_undo_from_the_action_log(
     demo.memos.add_memo("code", "time.long_wait", "a memo that follows")
     before = data(demo_dir / "qualcode.db")
     if operation == "recode":
-        demo.recode_codings([a.guid], "cost")
+        demo.recode.recode_codings([a.guid], "cost")
     elif operation == "split":
-        demo.split_code(
+        demo.recode.split_code(
             "time.long_wait", Code(id="time.queue", label="Antre", parent="time"), [a.guid]
         )
     elif operation == "set-id":
-        demo.change_code_id("time.long_wait", "time.wait_long")
+        demo.codes.change_code_id("time.long_wait", "time.wait_long")
     elif operation == "move":
-        demo.move_code("time.long_wait", "procedure", position=0)
+        demo.codes.move_code("time.long_wait", "procedure", position=0)
     else:
-        demo.merge_code("time.long_wait", "time.short_wait")
+        demo.codes.merge_code("time.long_wait", "time.short_wait")
     assert data(demo_dir / "qualcode.db") != before
     undo_last(demo)
     assert data(demo_dir / "qualcode.db") == before

@@ -143,16 +143,16 @@ def test_a_code_merge_carries_its_memberships_and_a_delete_drops_them(
     p = matrix_project
     p.themes.add_theme("Waiting", codes=["time.long_wait", "time.late"])
     p.themes.add_theme("Late", codes=["time.late"])
-    p.merge_code("time.late", "time.long_wait")
+    p.codes.merge_code("time.late", "time.long_wait")
     assert p.themes.theme("waiting").codes == ("time.long_wait",)
     assert p.themes.theme("late").codes == ("time.long_wait",)
     p.history.undo()
     assert p.themes.theme("waiting").codes == ("time.long_wait", "time.late")
     from qualcode.core.codebook import Code
 
-    p.add_code(Code("spare", "Spare"))
+    p.codes.add_code(Code("spare", "Spare"))
     p.themes.add_theme_codes("late", ["spare"])
-    p.delete_code("spare")
+    p.codes.delete_code("spare")
     assert p.themes.theme("late").codes == ("time.late",)
 
 
@@ -282,13 +282,13 @@ def test_the_relation_vocabulary_and_valence_travel_with_the_codebook_file(
     assert [(t.id, t.label_in("en")) for t in empty_project.themes.relation_types()] == [
         ("causes", "causes")
     ]
-    empty_project.update_code("time", valence="mixed")
+    empty_project.codes.update_code("time", valence="mixed")
     write_back(empty_project)
     written = path.read_text(encoding="utf-8")
     assert "relations:\n  - id: causes\n" in written
     assert '    key: "2"\n    valence: mixed\n' in written
     with pytest.raises(InputError, match="bad valence 'bad'"):
-        empty_project.update_code("time", valence="bad")
+        empty_project.codes.update_code("time", valence="bad")
 
 
 def test_codebook_merge_keeps_both_sides_relation_types_and_valences() -> None:

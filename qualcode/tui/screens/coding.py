@@ -881,7 +881,7 @@ class CodingScreen(Screen[None]):
             code_id, n = f"{base}_{n}", n + 1
         group = str(uuid.uuid4())
         try:
-            self.project.add_code(Code(id=code_id, label=label), group=group)
+            self.project.codes.add_code(Code(id=code_id, label=label), group=group)
         except QualcodeError as exc:
             self.notify(str(exc), severity="error")
             return
@@ -1358,7 +1358,7 @@ class CodingScreen(Screen[None]):
                 color=form.color or None,
             )
             self._edit_then(
-                lambda: self.project.add_code(code),
+                lambda: self.project.codes.add_code(code),
                 lambda: _("added the code {label}").format(label=self.label(form.id)),
                 focus=form.id,
             )
@@ -1379,7 +1379,9 @@ class CodingScreen(Screen[None]):
         def renamed(text: str | None) -> None:
             if text and text.strip() and text.strip() != old:
                 self._edit_then(
-                    lambda: self.project.set_label(code_id, text.strip(), lang=self.label_lang),
+                    lambda: self.project.codes.set_label(
+                        code_id, text.strip(), lang=self.label_lang
+                    ),
                     lambda: _("renamed {old} to {label}").format(
                         old=old, label=self.label(code_id)
                     ),
@@ -1402,7 +1404,7 @@ class CodingScreen(Screen[None]):
         def recoloured(text: str | None) -> None:
             if text is not None and text.strip():
                 self._edit_then(
-                    lambda: self.project.update_code(code_id, color=text.strip()),
+                    lambda: self.project.codes.update_code(code_id, color=text.strip()),
                     lambda: f"recoloured {self.label(code_id)}",
                 )
 
@@ -1424,7 +1426,7 @@ class CodingScreen(Screen[None]):
             if text is not None:
                 key = text.strip().lower() or None
                 self._edit_then(
-                    lambda: self.project.update_code(code_id, key=key),
+                    lambda: self.project.codes.update_code(code_id, key=key),
                     lambda: (
                         _("gave {label} the key {key}").format(label=self.label(code_id), key=key)
                         if key
@@ -1453,7 +1455,7 @@ class CodingScreen(Screen[None]):
                 return
             new_parent = None if parent == TOP else parent
             self._edit_then(
-                lambda: self.project.move_code(code_id, new_parent),
+                lambda: self.project.codes.move_code(code_id, new_parent),
                 lambda: (
                     _("moved {label} under {label2}").format(
                         label=self.label(code_id), label2=self.label(new_parent)
@@ -1483,7 +1485,7 @@ class CodingScreen(Screen[None]):
             done: list[object] = []
             if (
                 self._edit_then(
-                    lambda: done.append(self.project.merge_code(code_id, target)),
+                    lambda: done.append(self.project.codes.merge_code(code_id, target)),
                     lambda: _("merged {source} into {label}; its codings follow (u undoes)").format(
                         source=source, label=self.label(target)
                     ),
@@ -1569,7 +1571,7 @@ class CodingScreen(Screen[None]):
             )
             return
         try:
-            self.project.delete_code(code_id)
+            self.project.codes.delete_code(code_id)
         except QualcodeError:
             # codings this coder cannot see (blind coding) still count
             self.notify(
