@@ -146,6 +146,18 @@ PARTS: dict[str, tuple[str, ...]] = {
         "code_version",
     ),
     "recode": ("recode_codings", "split_code"),
+    "matrices": (
+        "frequency",
+        "frequency_table",
+        "segments",
+        "quote_matrix",
+        "cooccurrence",
+        "cooccurring_pairs",
+        "overlapping_pairs",
+        "appendix",
+        "memo_rows",
+        "attribute_names",
+    ),
 }
 """Part attribute -> the methods it took from ``Project``, names kept."""
 
@@ -173,6 +185,9 @@ AMBIGUOUS = frozenset(
         "undo",
         "redo",
         "code_guids",
+        "cooccurrence",
+        "appendix",
+        "memo_rows",
         "set_label",
         "remove_coding",
         "documents",

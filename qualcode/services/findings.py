@@ -148,8 +148,8 @@ def findings_input(
     from qualcode.clock import now
     from qualcode.services.themes import dimension_scorecard, review
 
-    segments = project.segments(Filters())
-    attribute = group_attribute(sorted(project.attribute_names()))
+    segments = project.matrices.segments(Filters())
+    attribute = group_attribute(sorted(project.matrices.attribute_names()))
     by = f"attribute:{attribute}" if attribute else None
     tree = project.themes.themes()
     extract_guids = {e.coding for t in tree.themes for e in t.extracts}

@@ -135,40 +135,42 @@ def build_workbook(
     langs = _languages(project)
     if kind == "frequency":
         freq = names.apply(
-            project.frequency_table(
+            project.matrices.frequency_table(
                 filters, by=by or "document", label_lang=label_lang, reviews=True
             )
         )
         return tables.frequency_workbook(freq, measure=measure)
     if kind == "quotes":
         qm = names.apply(
-            project.quote_matrix(
+            project.matrices.quote_matrix(
                 filters, by=by or default_by(project, "quotes"), label_lang=label_lang
             )
         )
         return tables.quotes_workbook(qm, sheet_id=sheet_id)
     if kind == "cooccurrence":
         return tables.cooccurrence_workbook(
-            names.apply(project.cooccurrence(filters, label_lang=label_lang))
+            names.apply(project.matrices.cooccurrence(filters, label_lang=label_lang))
         )
     if kind == "segments":
-        segments = names.apply(project.segments(filters, label_lang=label_lang))
+        segments = names.apply(project.matrices.segments(filters, label_lang=label_lang))
         return tables.segments_workbook(
             segments,
-            [names.text(a) for a in project.attribute_names()],
+            [names.text(a) for a in project.matrices.attribute_names()],
             langs,
             filters.describe(),
             sheet_id=sheet_id,
         )
     if kind == "appendix":
         return tables.appendix_workbook(
-            names.apply(project.appendix(filters, label_lang=label_lang)),
-            names.apply(project.memo_rows(filters)),
+            names.apply(project.matrices.appendix(filters, label_lang=label_lang)),
+            names.apply(project.matrices.memo_rows(filters)),
             langs,
             filters.describe(),
         )
     if kind == "memos":
-        return tables.memos_workbook(names.apply(project.memo_rows(filters)), filters.describe())
+        return tables.memos_workbook(
+            names.apply(project.matrices.memo_rows(filters)), filters.describe()
+        )
     books = [
         build_workbook(
             project,
@@ -204,7 +206,7 @@ def support_sheets(
     names = names or Pseudonymizer({})
     langs = _languages(project)
     codes = tables.appendix_sheet(
-        names.apply(project.appendix(filters, examples=0, label_lang=label_lang)), langs
+        names.apply(project.matrices.appendix(filters, examples=0, label_lang=label_lang)), langs
     )
     docs = project.documents.documents()
     documents = Sheet(
@@ -235,7 +237,7 @@ def support_sheets(
         ),
         kinds=("key", "text", "int", "int", "int", "int", "share", "text"),
     )
-    attrs = project.attribute_names()
+    attrs = project.matrices.attribute_names()
     case_list = project.cases.cases()
     cases = Sheet(
         name="cases",
@@ -256,7 +258,7 @@ def support_sheets(
         kinds=("key", "text", "text", *(["text"] * len(attrs))),
     )
     segments = tables.segments_sheet(
-        names.apply(project.segments(filters, label_lang=label_lang)),
+        names.apply(project.matrices.segments(filters, label_lang=label_lang)),
         [names.text(a) for a in attrs],
         langs,
     )
@@ -387,7 +389,7 @@ def export_frequency(
         measure=measure,
         pseudonyms=pseudonyms,
     )
-    freq = project.frequency_table(filters, by=by, label_lang=label_lang)
+    freq = project.matrices.frequency_table(filters, by=by, label_lang=label_lang)
     return freq.codings
 
 
@@ -459,18 +461,20 @@ def write_report(
         label_lang=label_lang,
         by=by,
         about=tuple(({"by": by} | filters.describe()).items()),
-        frequency=names.apply(project.frequency_table(base, by=by, label_lang=label_lang)),
+        frequency=names.apply(project.matrices.frequency_table(base, by=by, label_lang=label_lang)),
         dimensions=names.apply(
-            project.frequency_table(rolled, by=by, label_lang=label_lang, reviews=True)
+            project.matrices.frequency_table(rolled, by=by, label_lang=label_lang, reviews=True)
         ),
-        quotes=names.apply(project.quote_matrix(base, by=by, label_lang=label_lang)),
-        dimension_quotes=names.apply(project.quote_matrix(rolled, by=by, label_lang=label_lang)),
-        cooccurrence=names.apply(project.cooccurrence(base, label_lang=label_lang)),
+        quotes=names.apply(project.matrices.quote_matrix(base, by=by, label_lang=label_lang)),
+        dimension_quotes=names.apply(
+            project.matrices.quote_matrix(rolled, by=by, label_lang=label_lang)
+        ),
+        cooccurrence=names.apply(project.matrices.cooccurrence(base, label_lang=label_lang)),
         pairs={},
     )
     pairs = {}
     co = data.cooccurrence
-    every = project.overlapping_pairs(base)
+    every = project.matrices.overlapping_pairs(base)
     for i, a in enumerate(co.codes):
         for j, b in enumerate(co.codes):
             if j > i and co.counts["overlap"][i][j]:

@@ -100,7 +100,7 @@ class Overview:
 
 
 def _segments(project: Project) -> list[Segment]:
-    return project.segments(Filters())
+    return project.matrices.segments(Filters())
 
 
 def overview(project: Project, *, lang: str | None = None) -> Overview:
@@ -250,7 +250,7 @@ def parse_by(by: str | None) -> str | None:
 def _check_attribute(project: Project, attribute: str | None) -> None:
     if attribute is None:
         return
-    names = project.attribute_names()
+    names = project.matrices.attribute_names()
     if attribute not in names:
         raise InputError(
             _("no case attribute named {name!r}").format(name=attribute),

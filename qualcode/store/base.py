@@ -190,9 +190,6 @@ class Tx:
         self.changes.append({"op": "delete", "t": table.name, "row": dict(before)})
 
 
-_Tx = Tx  # the name the mixins not yet turned into parts import
-
-
 class RowChanged(Exception):
     """An UPDATE or DELETE matched no row: another writer changed it first, or (on
     PostgreSQL) row-level security hides it from this role. Turned into a
@@ -753,19 +750,6 @@ class ProjectBase:
     def code_ids(self) -> dict[int, str]:
         """Code key -> id, as of the last :meth:`code_pks`."""
         return self._code_ids
-
-    # the names the mixins not yet turned into parts still call (issue 18 point 1)
-    _read = read
-    _write = write
-    _code_pk = code_pk
-    _code_pks = code_pks
-    _codebook = read_codebook
-    _doc = document_key
-    _coding_select = coding_select
-    _delete_coding = delete_coding
-    _ensure_coder = ensure_coder
-    _set = put_setting
-    _owns_project = owns_project
 
 
 def _short(exc: Exception) -> str:

@@ -227,7 +227,7 @@ def remove_document(tx: Tx, doc: dict[str, Any], hanging: Hangers) -> None:
 
 def remove_row(tx: Tx, table: Table, row: dict[str, Any]) -> None:
     """Delete one row whose full image we hold, recording it (cheaper than
-    :meth:`_Tx.delete`, which reads it again)."""
+    :meth:`Tx.delete`, which reads it again)."""
     key = {c.name: row[c.name] for c in table.primary_key.columns}
     tx.conn.execute(table.delete().where(*(table.c[k] == v for k, v in key.items())))
     tx.changes.append({"op": "delete", "t": table.name, "row": row})

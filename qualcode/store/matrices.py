@@ -68,11 +68,12 @@ class _Resolved:
     speaker_cases: bool
 
 
-class MatrixMixin(ProjectBase):
+class Matrices:
     """Frequency, quote, co-occurrence and segment tables, the codebook appendix, memos."""
 
-    team: Team
-    """The team part, for the blind view (set by the project)."""
+    def __init__(self, store: ProjectBase, team: Team) -> None:
+        self.store = store
+        self.team = team
 
     # ------------------------------------------------------------------ filters
 
@@ -84,8 +85,8 @@ class MatrixMixin(ProjectBase):
         need_turn: bool = False,
         materialize: bool = True,
     ) -> _Resolved:
-        cb = self._codebook(conn)
-        pks = self._code_pks(conn)
+        cb = self.store.read_codebook(conn)
+        pks = self.store.code_pks(conn)
         params: dict[str, Any] = {}
         expanding: list[str] = []
         where: list[str] = []
@@ -525,7 +526,7 @@ class MatrixMixin(ProjectBase):
         filters = filters or Filters()
         kind, attribute = self._parse_by(by)
         review_rows: list[Any] = []
-        with self._read() as conn:
+        with self.store.read() as conn:
             attr_pk = self._attribute_pk(conn, attribute) if attribute else None
             # one query: no need to materialize the filtered codings first
             r = self._resolve(
@@ -576,7 +577,7 @@ class MatrixMixin(ProjectBase):
                 }
             present = {row[2] for row in rows}
             keys, names, chars = self._column_keys(conn, r, kind, attr_pk, present, filters)
-            code_pk = {c.id: self._code_pks(conn)[c.id] for c in r.rows}
+            code_pk = {c.id: self.store.code_pks(conn)[c.id] for c in r.rows}
             if reviews:
                 review_rows = self._q(
                     conn,
@@ -670,7 +671,7 @@ class MatrixMixin(ProjectBase):
             "_segments_cache", {}
         )
         key = (filters, label_lang)
-        with self._read() as conn:
+        with self.store.read() as conn:
             # the action log grows with every change: a cached list is reused only
             # while nothing has changed since (one export computes them once)
             stamp = (
@@ -725,7 +726,9 @@ class MatrixMixin(ProjectBase):
                     )
                 ).all()
             )
-            unit_ids = {pk: cid for cid, pk in self._code_pks(conn).items() if cid in r.codebook}
+            unit_ids = {
+                pk: cid for cid, pk in self.store.code_pks(conn).items() if cid in r.codebook
+            }
         cb = r.codebook
         lang = self._label_lang(cb, label_lang)
         # a coding belongs to the cases of its document, and of its speaker there
@@ -851,10 +854,10 @@ class MatrixMixin(ProjectBase):
         filters = filters or Filters()
         kind, attribute = self._parse_by(by)
         segments = self.segments(filters, label_lang=label_lang)
-        with self._read() as conn:
+        with self.store.read() as conn:
             if attribute:
                 self._attribute_pk(conn, attribute)
-            cb = self._codebook(conn)
+            cb = self.store.read_codebook(conn)
             r = self._resolve(conn, filters, materialize=False)
             columns: list[str]
             if kind == "document":
@@ -925,7 +928,7 @@ class MatrixMixin(ProjectBase):
         See :class:`~qualcode.core.matrices.Cooccurrence` for what each count means.
         """
         filters = filters or Filters()
-        with self._read() as conn:
+        with self.store.read() as conn:
             r = self._resolve(conn, filters)
             pairs = self._q(
                 conn,
@@ -959,7 +962,7 @@ class MatrixMixin(ProjectBase):
                 unit_n[mode] = list(
                     conn.execute(text("SELECT unit_pk, COUNT(*) FROM qc_u GROUP BY unit_pk"))
                 )
-            pks = self._code_pks(conn)
+            pks = self.store.code_pks(conn)
         cb = r.codebook
         lang = self._label_lang(cb, label_lang)
         codes = tuple(c.id for c in r.rows)
@@ -1055,7 +1058,7 @@ class MatrixMixin(ProjectBase):
             label_lang: unused for the rows (every language is given); kept for symmetry.
         """
         filters = filters or Filters()
-        with self._read() as conn:
+        with self.store.read() as conn:
             r = self._resolve(conn, filters)
             counts = self._q(
                 conn,
@@ -1074,7 +1077,7 @@ class MatrixMixin(ProjectBase):
                 ):
                     if len(quotes[unit]) < examples:
                         quotes[unit].append(quote)
-            pks = self._code_pks(conn)
+            pks = self.store.code_pks(conn)
         cb = r.codebook
         by_unit = {u: (n, d, c) for u, n, d, c in counts}
         out: list[AppendixRow] = []
@@ -1103,7 +1106,7 @@ class MatrixMixin(ProjectBase):
         """Every memo (project, documents, codes, cases), then coding memos in text order."""
         filters = filters or Filters()
         out: list[MemoRow] = []
-        with self._read() as conn:
+        with self.store.read() as conn:
             memos = conn.execute(
                 text(
                     "SELECT m.guid, m.target_kind, m.target_guid, m.author, m.created, m.updated, "
@@ -1130,7 +1133,7 @@ class MatrixMixin(ProjectBase):
                     guid=guid,
                 )
             )
-        with self._read() as conn:
+        with self.store.read() as conn:
             authors: dict[str, str] = dict(
                 conn.execute(
                     text("SELECT guid, memo_author FROM codings WHERE memo_author IS NOT NULL")
@@ -1154,7 +1157,7 @@ class MatrixMixin(ProjectBase):
 
     def attribute_names(self) -> list[str]:
         """Names of every case attribute, sorted."""
-        with self._read() as conn:
+        with self.store.read() as conn:
             return [n for (n,) in conn.execute(select(T_ATTRS.c.name).order_by(T_ATTRS.c.name))]
 
 

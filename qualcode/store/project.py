@@ -79,7 +79,7 @@ from qualcode.store.engine import (
     upgrade_schema,
 )
 from qualcode.store.history import ActionHistory
-from qualcode.store.matrices import MatrixMixin
+from qualcode.store.matrices import Matrices
 from qualcode.store.memos import Memos
 from qualcode.store.narrate import Narration
 from qualcode.store.project_merge import ProjectMerge
@@ -110,10 +110,7 @@ from qualcode.store.themes import Themes
 from qualcode.store.workbench import Workbench
 
 
-class Project(
-    MatrixMixin,
-    ProjectBase,
-):
+class Project(ProjectBase):
     """An open project (a SQLite file or a PostgreSQL database).
 
     Args:
@@ -170,6 +167,8 @@ class Project(
         """Adding, editing, moving, merging and deleting codes (one action each)."""
         self.recode = Recode(self, self.codes)
         """Moving codings from code to code, and splitting a code."""
+        self.matrices = Matrices(self, self.team)
+        """Frequency tables, quote matrices, co-occurrence and segments."""
 
 
 class CodebookSync:

@@ -64,7 +64,7 @@ def test_matrices_count_a_joint_turn_for_both_roles_and_cases(backend: str, tmp_
     project = open_project(backend)
     try:
         only = Filters(documents=(doc,))
-        by_role = project.frequency_table(only, by="speaker").codings
+        by_role = project.matrices.frequency_table(only, by="speaker").codings
         assert by_role.columns == ("interviewer", "participant")
         cells = dict(zip(by_role.rows, by_role.cells, strict=True))
         assert cells["procedure"] == (1, 1)  # the joint turn: both roles
@@ -72,25 +72,25 @@ def test_matrices_count_a_joint_turn_for_both_roles_and_cases(backend: str, tmp_
         totals = dict(zip(by_role.rows, by_role.row_total_values or (), strict=True))
         assert totals["procedure"] == 1  # once in the totals
 
-        by_case = project.frequency_table(only, by="case").codings
+        by_case = project.matrices.frequency_table(only, by="case").codings
         cases = list(by_case.columns)
         assert {"Pak RT", "Bu RW"} <= set(cases)
         procedure = dict(zip(cases, by_case.cells[by_case.rows.index("procedure")], strict=True))
         assert (procedure["Pak RT"], procedure["Bu RW"]) == (1, 0)
 
         participant = Filters(documents=(doc,), speaker_role=("participant",))
-        codes = {s.code for s in project.segments(participant)}
+        codes = {s.code for s in project.matrices.segments(participant)}
         assert codes == {"procedure", "time"}
         interviewer = Filters(documents=(doc,), speaker_role=("interviewer",))
-        assert {s.code for s in project.segments(interviewer)} == {"procedure"}
+        assert {s.code for s in project.matrices.segments(interviewer)} == {"procedure"}
 
-        joint = next(s for s in project.segments(only) if s.code == "procedure")
+        joint = next(s for s in project.matrices.segments(only) if s.code == "procedure")
         assert (joint.speaker, joint.role, joint.cases) == (
             "Moderator & Pak RT",
             "interviewer; participant",
             ("Pak RT",),
         )
-        quotes = project.quote_matrix(only, by="speaker")
+        quotes = project.matrices.quote_matrix(only, by="speaker")
         row = quotes.rows.index("procedure")
         assert [len(cell) for cell in quotes.cells[row]] == [1, 1]
     finally:

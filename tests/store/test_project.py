@@ -136,7 +136,7 @@ def test_frequency_matrix_counts_by_code_and_document(demo: Project) -> None:
     demo.codings.apply_coding(DOC, "cost", 30, 40)
     demo.codings.apply_coding("wawancara_06_guru", "cost", 10, 20)
     demo.codings.apply_coding(DOC, "time", 10, 20)
-    m = demo.frequency()
+    m = demo.matrices.frequency()
     assert m.rows[0] == "procedure"
     assert m.cell("cost", DOC) == 2
     assert m.cell("cost", "wawancara_06_guru") == 1

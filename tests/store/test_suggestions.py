@@ -52,7 +52,7 @@ def test_a_run_is_one_action_grouped_by_its_batch(demo: Project) -> None:
     assert {c.guid for c in pending} == {c["row"]["guid"] for c in changes}
     # suggestions are not codings yet: counts and the frequency matrix leave them out
     assert demo.codings.codings() == []
-    assert demo.frequency().total() == 0
+    assert demo.matrices.frequency().total() == 0
 
 
 def test_undoing_the_run_restores_the_project_exactly(demo: Project) -> None:

@@ -254,7 +254,7 @@ def test_blind_view_shows_only_ones_own_codings(demo_dir: Path) -> None:
         assert [c.coder for c in blind.codings.codings()] == ["ani"]
         assert blind.codebook_sync.code_counts()["time"].codings == 0
         assert {d.name: d.codings for d in blind.documents.documents()}[DOC] == 1
-        assert blind.frequency().total() == 1
+        assert blind.matrices.frequency().total() == 1
         with pytest.raises(ProjectError, match="blind coding is on"):
             blind.codings.codings(coder="budi")
     finally:

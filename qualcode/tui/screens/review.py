@@ -192,10 +192,10 @@ class ReviewScreen(Screen[None]):
 
     def reload(self) -> None:
         """Recompute the matrix and the quotes behind it."""
-        self.freq = self.project.frequency_table(
+        self.freq = self.project.matrices.frequency_table(
             self.filters, by=self.by, label_lang=self.label_lang
         )
-        self.quotes = self.project.quote_matrix(
+        self.quotes = self.project.matrices.quote_matrix(
             self.filters, by=self.by, label_lang=self.label_lang
         )
         table = self.query_one("#review-matrix", DataTable)
