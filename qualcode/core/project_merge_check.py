@@ -77,7 +77,7 @@ def _guid_problem(value: Any) -> str | None:
     return _name_problem(value, "guid", limit=64)
 
 
-def _first_words(text: Any, n: int = 6) -> str:
+def first_words(text: Any, n: int = 6) -> str:
     words = str(text or "").split()
     short = " ".join(words[:n])
     return escape(short + ("…" if len(words) > n else ""))
@@ -293,7 +293,7 @@ def sanitize(
             refused.append(
                 f"coding of '{escape(str(code_ids[c['code_pk']]))}' in "
                 f"'{escape(doc_names[c['document_pk']])}' by '{escape(str(c.get('coder')))}' "
-                f"('{_first_words(c.get('quote'))}'): {problem}; refused"
+                f"('{first_words(c.get('quote'))}'): {problem}; refused"
             )
             continue
         kept.append(c)

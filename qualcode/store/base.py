@@ -213,10 +213,10 @@ def _insert_stmt(table: Table) -> Any:
     return stmt
 
 
-_SQL_DOC_SPAN = text(
+SQL_DOC_SPAN = text(
     'SELECT pk, chars, substr("text", :start + 1, :length) FROM documents WHERE name = :name'
 )
-_SQL_SAME_CODING = text(
+SQL_SAME_CODING = text(
     "SELECT guid FROM codings WHERE document_pk = :doc AND code_pk = :code AND start = :start "
     'AND "end" = :end AND coder = :coder'
 )
@@ -425,7 +425,7 @@ class ProjectBase:
                 yield conn
         except OperationalError as exc:
             raise ProjectError(
-                f"cannot read the project: {_short(exc)}", hint=_write_hint(exc)
+                f"cannot read the project: {short_error(exc)}", hint=_write_hint(exc)
             ) from None
         except DatabaseError as exc:
             if isinstance(exc, DBAPIError) and _sqlstate(exc) == INSUFFICIENT_PRIVILEGE:
@@ -433,7 +433,7 @@ class ProjectBase:
             if self.dialect == "postgresql" or isinstance(exc, IntegrityError):
                 raise
             raise ProjectError(
-                f"cannot read the project: {_short(exc)}", hint=_write_hint(exc)
+                f"cannot read the project: {short_error(exc)}", hint=_write_hint(exc)
             ) from None
 
     @contextmanager
@@ -505,7 +505,7 @@ class ProjectBase:
         except OperationalError as exc:
             self._check_file()
             raise ProjectError(
-                f"the project could not be written: {_short(exc)}", hint=_write_hint(exc)
+                f"the project could not be written: {short_error(exc)}", hint=_write_hint(exc)
             ) from None
         except DatabaseError as exc:
             state = _sqlstate(exc) if isinstance(exc, DBAPIError) else None
@@ -520,7 +520,7 @@ class ProjectBase:
             if self.dialect == "postgresql" or isinstance(exc, IntegrityError):
                 raise
             raise ProjectError(
-                f"the project could not be written: {_short(exc)}", hint=_write_hint(exc)
+                f"the project could not be written: {short_error(exc)}", hint=_write_hint(exc)
             ) from None
         finally:
             if collecting:
@@ -539,7 +539,7 @@ class ProjectBase:
 
     def _denied(self, summary: str, exc: Exception | None = None) -> ProjectError:
         """The one-line error for an action the database role may not do."""
-        detail = f" ({_short(exc)})" if exc is not None else ""
+        detail = f" ({short_error(exc)})" if exc is not None else ""
         return ProjectError(
             f"the database role {self.coder!r} may not {summary}{detail}",
             hint="coders change only their own codings, supervisors set review status, "
@@ -752,14 +752,14 @@ class ProjectBase:
         return self._code_ids
 
 
-def _short(exc: Exception) -> str:
+def short_error(exc: Exception) -> str:
     msg = str(getattr(exc, "orig", exc)) or exc.__class__.__name__
     return msg.strip().splitlines()[0]
 
 
 def _write_hint(exc: Exception) -> str | None:
     """What to do about a SQLite error that stopped a write."""
-    msg = _short(exc).lower()
+    msg = short_error(exc).lower()
     if "full" in msg:
         return "free some space on the disk, then try again; nothing was written"
     if "i/o error" in msg:

@@ -48,10 +48,10 @@ from qualcode.errors import InputError, NotFoundError, ProjectError
 from qualcode.i18n import _
 from qualcode.store import convert, staging
 from qualcode.store.base import (
-    _SQL_DOC_SPAN,
-    _SQL_SAME_CODING,
     CODEBOOK_META,
     CODEBOOK_PATH,
+    SQL_DOC_SPAN,
+    SQL_SAME_CODING,
     T_ACTIONS,
     T_ALIASES,
     T_CASE_SOURCES,
@@ -67,8 +67,8 @@ from qualcode.store.base import (
     T_TURNS,
     VISIBLE,
     ProjectBase,
-    _short,
     sha256_text,
+    short_error,
 )
 from qualcode.store.cases import Cases, front_matter_to_case
 from qualcode.store.codebook_ops import Codes
@@ -896,7 +896,7 @@ class Codings:
         with self.store.write("code", f"code {doc} [{start}:{end}] with {code}", group=group) as tx:
             conn = tx.conn
             row = conn.execute(
-                _SQL_DOC_SPAN, {"start": start, "length": max(end - start, 0), "name": doc}
+                SQL_DOC_SPAN, {"start": start, "length": max(end - start, 0), "name": doc}
             ).first()
             if row is None:
                 raise NotFoundError(
@@ -908,7 +908,7 @@ class Codings:
             self.store.ensure_coder(conn, coder)
             canonical = self.store.code_ids[code_pk]
             same = conn.execute(
-                _SQL_SAME_CODING,
+                SQL_SAME_CODING,
                 {"doc": doc_pk, "code": code_pk, "start": start, "end": end, "coder": coder},
             ).scalar()
             if same is not None:
@@ -1228,7 +1228,7 @@ def open_project(
         raise
     except OperationalError as exc:
         engine.dispose()
-        raise ProjectError(f"cannot open the project: {_short(exc)}") from None
+        raise ProjectError(f"cannot open the project: {short_error(exc)}") from None
     coder = coder or default_coder()
     if engine.dialect.name != "postgresql":
         try:

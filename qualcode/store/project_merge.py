@@ -52,7 +52,7 @@ from qualcode.core.project_merge import (
     survivor,
     union_codebooks,
 )
-from qualcode.core.project_merge_check import _first_words, sanitize, tombstone_honoured
+from qualcode.core.project_merge_check import first_words, sanitize, tombstone_honoured
 from qualcode.errors import InputError, ProjectError
 from qualcode.files import read_head
 from qualcode.store import convert
@@ -428,7 +428,7 @@ class _Merge:
                         return (
                             f"deletion by '{escape(t['coder'])}' of '{escape(c['coder'])}''s "
                             f"coding in '{escape(str(doc))}' "
-                            f"('{_first_words(c['quote'])}') not honoured (a coder deletes "
+                            f"('{first_words(c['quote'])}') not honoured (a coder deletes "
                             "only their own codings)"
                         )
             if t["kind"] == "memo":
