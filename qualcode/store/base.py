@@ -2,8 +2,10 @@
 
 :class:`ProjectBase` runs each user action in one transaction that records its
 row-level changes (before/after images) in the append-only action log, so undo,
-redo and the audit trail are data, not UI state. Feature mixins (codebook edits,
-memos, cases, ...) subclass it; :class:`~qualcode.store.project.Project` combines them.
+redo and the audit trail are data, not UI state. Every part of a project (codebook
+edits, memos, cases, ...) is given it and calls :meth:`ProjectBase.read` and
+:meth:`ProjectBase.write`; :class:`~qualcode.store.project.Project` is one and holds
+the parts.
 """
 
 from __future__ import annotations

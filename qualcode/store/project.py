@@ -5,8 +5,13 @@ runs in a single database transaction, appends one entry to the action log (with
 the row-level changes that undo and redo replay), and returns plain ``core``
 dataclasses. No ORM object leaves this package.
 
-The methods are grouped by area: documents and codings here, the rest in mixins
-(``codebook_ops``, ``recode``, ``memos``, ``cases``, ``matrices``, ``review`` ...) over :class:`~qualcode.store.base.ProjectBase`.
+:class:`Project` owns the engine and the coder (through
+:class:`~qualcode.store.base.ProjectBase`, the transaction and action-log module every
+part uses) and exposes one part per subject: ``project.documents``, ``.codings``,
+``.codes``, ``.memos``, ``.cases``, ``.themes``, ``.review``, ``.team``, ``.history``,
+``.search``, ``.matrices``, ``.refi``, ``.merge`` ... Each part is a plain class in the
+module of its subject, given the store and the other parts it needs in its
+constructor. The documents, codings, codebook-sync and action-log parts live here.
 """
 
 from __future__ import annotations
