@@ -14,7 +14,11 @@ A bare ``self.add_memo(`` is never rewritten (inside a part it calls the part
 itself; elsewhere ``self`` is not a project); nor a call on a module (``services``,
 ``core`` ...) or a class. A method whose name other objects also have
 (:data:`AMBIGUOUS`) is rewritten only on a receiver named like a project.
-mypy --strict and the tests catch what is left.
+In qualcode/store/, a part class's own body is rewritten too: a method another
+branch added to the mixin the part came from still calls the base through ``self``
+(``self._read()``, ``self.coder``), which becomes ``self.store.read()``,
+``self.store.coder``. A new public method must be added to :data:`PARTS` by hand
+(tests/test_store_parts.py says which). mypy --strict and the tests catch what is left.
 """
 
 from __future__ import annotations
@@ -317,6 +321,129 @@ def rewrite(text: str) -> tuple[str, list[str]]:
     return _CALL.sub(sub, text), changes
 
 
+PART_CLASSES = frozenset(
+    {
+        "ActionHistory",
+        "ActionLog",
+        "Cases",
+        "CodebookSync",
+        "Codes",
+        "CodingReview",
+        "Codings",
+        "DocumentEdits",
+        "Documents",
+        "KwicSearch",
+        "Matrices",
+        "Memos",
+        "Narration",
+        "ProjectMerge",
+        "Recode",
+        "Refi",
+        "Reimport",
+        "Retrieval",
+        "Search",
+        "Suggestions",
+        "Team",
+        "Themes",
+        "ThematicMap",
+        "Workbench",
+    }
+)
+"""The part classes in qualcode/store/ (a method another branch added to the mixin
+a part came from lands in the part, still calling the base through ``self``)."""
+
+STORE = {
+    "_read": "read",
+    "_write": "write",
+    "_code_pks": "code_pks",
+    "_code_pk": "code_pk",
+    "_codebook": "read_codebook",
+    "_doc": "document_key",
+    "_coding_select": "coding_select",
+    "_delete_coding": "delete_coding",
+    "_ensure_coder": "ensure_coder",
+    "_set": "put_setting",
+    "_owns_project": "owns_project",
+    "_code_ids": "code_ids",
+    "_visible_coder": "visible_coder",
+    **{
+        name: name
+        for name in (
+            "coder",
+            "engine",
+            "window",
+            "dialect",
+            "location",
+            "get_setting",
+            "set_setting",
+            "codebook",
+            "languages",
+            "where",
+            "path",
+            "read_only",
+            "document_guids",
+            "sentence_lemmas",
+        )
+    },
+}
+"""What a mixin called on ``self`` -> the name on the store a part is given."""
+
+_SELF = re.compile(r"\bself\.(?P<name>_?[A-Za-z]\w*)\b")
+_CACHES = (
+    (re.compile(r"self\._code_pk_cache = None"), "self.store.forget_codes()"),
+    (re.compile(r"self\._doc_cache\.clear\(\)"), "self.store.forget_documents()"),
+)
+
+
+def rewrite_parts(text: str) -> tuple[str, list[str]]:
+    """A store module's part classes with their calls on the base moved to
+    ``self.store`` (``self._read()`` -> ``self.store.read()``), one line per change."""
+    import ast
+
+    lines = text.splitlines(keepends=True)
+    changes: list[str] = []
+    for node in ast.parse(text).body:
+        if not isinstance(node, ast.ClassDef) or node.name not in PART_CLASSES:
+            continue
+        own = {
+            b.name for b in node.body if isinstance(b, ast.FunctionDef | ast.AsyncFunctionDef)
+        } | {
+            b.target.id
+            for b in node.body
+            if isinstance(b, ast.AnnAssign) and isinstance(b.target, ast.Name)
+        }
+        own |= {
+            t.attr
+            for n in ast.walk(node)
+            if isinstance(n, ast.Assign)
+            for t in n.targets
+            if isinstance(t, ast.Attribute)
+            and isinstance(t.value, ast.Name)
+            and t.value.id == "self"
+        }
+        start, end = node.lineno - 1, node.end_lineno or node.lineno
+        body = "".join(lines[start:end])
+
+        def sub(
+            m: re.Match[str], own: set[str] = own, cls: str = node.name, log: list[str] = changes
+        ) -> str:
+            name = m.group("name")
+            if name in own or name not in STORE:
+                return m.group(0)
+            new = f"self.store.{STORE[name]}"
+            if name == "_visible_coder":
+                new = "self.team.visible_coder"
+            log.append(f"{cls}: {m.group(0)} -> {new}")
+            return new
+
+        for pattern, repl in _CACHES:
+            body, n = pattern.subn(repl, body)
+            changes += [f"{node.name}: {pattern.pattern} -> {repl}"] * n
+        body = _SELF.sub(sub, body)
+        lines[start:end] = [body]
+    return "".join(lines), changes
+
+
 def main(argv: list[str]) -> int:
     check = "--check" in argv
     total = 0
@@ -327,6 +454,9 @@ def main(argv: list[str]) -> int:
                 continue
             text = path.read_text(encoding="utf-8")
             new, changes = rewrite(text)
+            if str(rel).startswith("qualcode/store/"):
+                new, more = rewrite_parts(new)
+                changes += more
             if not changes:
                 continue
             total += len(changes)
