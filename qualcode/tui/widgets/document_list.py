@@ -53,7 +53,7 @@ class DocumentList(OptionList):
         ),
         Binding(
             "l",
-            "screen.cases.link_case",
+            "screen.link_case",
             N_("Case"),
             id="documents-link-case",
             tooltip=N_("Make the highlighted document part of a case (created when new)."),
