@@ -100,7 +100,7 @@ def prepare(workdir: Path, tokens: int) -> dict[str, object]:
         import_s = time.perf_counter() - t0
         if report.errors:
             raise SystemExit(f"import failed: {report.errors[0]}")
-        sentences = sum(d.sentences for d in project.documents())
+        sentences = sum(d.sentences for d in project.documents.documents())
     finally:
         project.close()
     return {

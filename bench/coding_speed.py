@@ -103,7 +103,7 @@ def _server_cpu(pidfile: str | None) -> float:
 
 def _apply_all(project: Any, apps: list[tuple[str, str, int, int]]) -> None:
     for doc, code, start, end in apps:
-        project.apply_coding(doc, code, start, end)
+        project.codings.apply_coding(doc, code, start, end)
 
 
 def _count(project: Any) -> tuple[int, int]:

@@ -43,13 +43,13 @@ def make_project(location: str) -> None:
 
     project = open_project(location, create=True)
     try:
-        project.sync_codebook(
+        project.codebook_sync.sync_codebook(
             Codebook(
                 codes=(Code("time", "Waktu"), Code("cost", "Biaya"), Code("competence", "Petugas")),
                 languages=("id",),
             )
         )
-        project.add_document(
+        project.documents.add_document(
             ImportedDocument(DOC, TEXT, (TurnSpan(12, len(TEXT), "Narasumber", 0),)),
             [SentenceSpan(0, len(TEXT), 0)],
         )
@@ -65,13 +65,13 @@ def code_worker(location: str, coder: str, index: int, n: int, barrier: Any, out
     errors: list[str] = []
     created = 0
     try:
-        project.codings(doc=DOC)  # connect before the start line
+        project.codings.codings(doc=DOC)  # connect before the start line
         barrier.wait()
         started = time.time()
         t0 = time.perf_counter()
         for i in range(n):
             try:
-                _, new = project.apply_coding(DOC, "time", i, i + 1 + index)
+                _, new = project.codings.apply_coding(DOC, "time", i, i + 1 + index)
                 created += new
             except Exception as exc:  # reported, counted as a failure by the caller
                 errors.append(f"{type(exc).__name__}: {exc}")
@@ -98,11 +98,11 @@ def same_span_worker(location: str, spans: int, barrier: Any, out: Any) -> None:
     created: list[int] = []
     errors: list[str] = []
     try:
-        project.codings(doc=DOC)
+        project.codings.codings(doc=DOC)
         barrier.wait()
         for i in range(spans):
             try:
-                _, new = project.apply_coding(DOC, "cost", 1000 + i, 1010 + i)
+                _, new = project.codings.apply_coding(DOC, "cost", 1000 + i, 1010 + i)
                 if new:
                     created.append(i)
             except Exception as exc:
@@ -122,7 +122,7 @@ def edit_worker(location: str, label: str, version: int, barrier: Any, out: Any)
         project.codebook()
         barrier.wait()
         try:
-            project.update_code(
+            project.codes.update_code(
                 "competence", expected_version=version, description=f"by {label} at {version}"
             )
             out.put({"label": label, "won": True, "error": None})
@@ -176,7 +176,7 @@ def check(location: str) -> dict[str, int]:
 
     project = open_project(location)
     try:
-        rows = project.codings(doc=DOC, status=None)
+        rows = project.codings.codings(doc=DOC, status=None)
     finally:
         project.close()
     return {
@@ -212,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
         from qualcode.store import open_project
 
         p = open_project(location)
-        version = p.code_version("competence")
+        version = p.codes.code_version("competence")
         p.close()
         edits = run_lost_update(location, version)
         winners = [e for e in edits if e["won"]]
@@ -272,7 +272,7 @@ def _postgres(url: str | None, coders: list[str]) -> tuple[str, list[str], Any]:
     owner = open_project(url)
     try:
         for name in coders:
-            owner.add_coder(name, password="bench")
+            owner.team.add_coder(name, password="bench")
     finally:
         owner.close()
     base = make_url(url)

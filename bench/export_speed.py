@@ -39,7 +39,7 @@ def build(corpus: Path, workdir: Path) -> Any:
     services.import_transcripts(project, sorted(corpus.glob("*.txt")), lang="en")
     for c in plan["codings"]:
         for code in c["codes"]:
-            project.apply_coding(c["doc"], code, c["start"], c["end"])
+            project.codings.apply_coding(c["doc"], code, c["start"], c["end"])
     return project
 
 

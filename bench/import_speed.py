@@ -85,7 +85,7 @@ def run(files: list[Path], workdir: Path) -> dict[str, float | int]:
             cpu = cpu_seconds() - c0
         if report.errors:
             raise SystemExit(f"import failed: {report.errors[0]}")
-        docs = project.documents()
+        docs = project.documents.documents()
         hits = services.search(project, "officer", limit=5)
     finally:
         project.close()

@@ -96,7 +96,7 @@ def _new_project(folder: Path) -> str:
     from qualcode.core.codebook import Code
 
     project = services.init_project(str(folder / "qualcode.db"), None, coder="bench")
-    project.add_code(Code("bench", "Bench"))
+    project.codes.add_code(Code("bench", "Bench"))
     seed = folder / "seed.txt"
     seed.write_text(
         "Interviewer: Berapa lama antre?\n\nParticipant: Dua jam antre. Petugas datang telat.\n",
@@ -134,14 +134,14 @@ def measure(megabytes: float, wait: bool) -> dict[str, object]:
             from qualcode.store import open_project
 
             coder = open_project(str(busy / "qualcode.db"), coder="second-coder")
-            text_len = len(coder.document(doc).text)
+            text_len = len(coder.documents.document(doc).text)
             waits: list[float] = []
             child.start()
             n = 0
             while child.is_alive():
                 start = n % (text_len - 5)
                 t0 = time.perf_counter()
-                coder.apply_coding(doc, "bench", start, start + 3)
+                coder.codings.apply_coding(doc, "bench", start, start + 3)
                 waits.append(time.perf_counter() - t0)
                 n += 1
                 time.sleep(0.02)

@@ -36,7 +36,7 @@ def relate(db: str, relations: int, seed: int = 2) -> None:
     rng = random.Random(seed)
     project = open_project(db)
     try:
-        themes = [t.id for t in project.themes()]
+        themes = [t.id for t in project.themes.themes()]
         codes = [c.id for c in project.codebook()]
         types = ["leads_to", "contradicts", "is_associated_with", "refines"]
         made = 0
@@ -45,7 +45,7 @@ def relate(db: str, relations: int, seed: int = 2) -> None:
             b = f"theme:{rng.choice(themes)}"
             if a == b:
                 continue
-            project.add_relation(a, b, types[made % len(types)])
+            project.themes.add_relation(a, b, types[made % len(types)])
             made += 1
     finally:
         project.close()

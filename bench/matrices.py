@@ -59,7 +59,9 @@ def build(path: Path, docs: int, codes: int, codings: int, seed: int = 1) -> Non
         )
     project = open_project(str(path), create=True, coder="bench")
     try:
-        project.sync_codebook(Codebook(codes=tuple(code_list), languages=("id", "en")))
+        project.codebook_sync.sync_codebook(
+            Codebook(codes=tuple(code_list), languages=("id", "en"))
+        )
     finally:
         project.close()
     con = sqlite3.connect(path)
@@ -190,13 +192,13 @@ def run(docs: int, codes: int, codings: int, workdir: Path) -> dict[str, float |
             return time.perf_counter() - start[0]
 
         t0 = clock()
-        freq = project.frequency_table(Filters(), by="document")
+        freq = project.matrices.frequency_table(Filters(), by="document")
         frequency_s = since("frequency_cpu_s", t0)
         total = int(freq.codings.total())
         if total != codings:
             raise SystemExit(f"frequency total {total} != {codings} codings")
         t0 = clock()
-        project.frequency_table(Filters(rollup=True), by="case")
+        project.matrices.frequency_table(Filters(rollup=True), by="case")
         frequency_case_s = since("frequency_case_cpu_s", t0)
         t0 = clock()
         book = services.export_matrix(project, "quotes", workdir / "quotes.xlsx")

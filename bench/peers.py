@@ -231,13 +231,13 @@ def qualcode_child(corpus: Path, work: Path) -> dict[str, Any]:
         t0 = time.perf_counter()
         for c in plan["codings"]:
             for code in c["codes"]:
-                project.apply_coding(c["doc"], code, c["start"], c["end"])
+                project.codings.apply_coding(c["doc"], code, c["start"], c["end"])
                 applications += 1
         seconds["coding"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         services.export_bundle(project, work / "export")
         seconds["export"] = time.perf_counter() - t0
-        stored = len(project.codings())
+        stored = len(project.codings.codings())
     finally:
         project.close()
     return {

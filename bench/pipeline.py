@@ -162,7 +162,7 @@ def _run(corpus: Path, workdir: Path) -> dict[str, float | int]:
         applications = 0
         for c in plan["codings"]:
             for code in c["codes"]:
-                project.apply_coding(c["doc"], code, c["start"], c["end"])
+                project.codings.apply_coding(c["doc"], code, c["start"], c["end"])
                 applications += 1
         code_s = time.perf_counter() - t0
 
@@ -179,7 +179,7 @@ def _run(corpus: Path, workdir: Path) -> dict[str, float | int]:
         raise SystemExit("; ".join(problems))
     export_files, export_bytes = bundle_size(bundle)
     reopened = open_project(str(workdir / "qualcode.db"))
-    stored = len(reopened.codings())
+    stored = len(reopened.codings.codings())
     reopened.close()
     return {
         "documents": len(files),

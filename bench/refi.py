@@ -40,7 +40,8 @@ def run(corpus: Path, workdir: Path) -> dict[str, float | int]:
         summary = services.export_qdpx(project, out)
         export_s = time.perf_counter() - t0
         original = {
-            (c.guid, c.doc, c.code, c.start, c.end, c.coder, c.quote) for c in project.codings()
+            (c.guid, c.doc, c.code, c.start, c.end, c.coder, c.quote)
+            for c in project.codings.codings()
         }
     finally:
         project.close()
@@ -52,7 +53,10 @@ def run(corpus: Path, workdir: Path) -> dict[str, float | int]:
         t0 = time.perf_counter()
         services.import_refi(copy, out, read=read)
         import_s = time.perf_counter() - t0
-        again = {(c.guid, c.doc, c.code, c.start, c.end, c.coder, c.quote) for c in copy.codings()}
+        again = {
+            (c.guid, c.doc, c.code, c.start, c.end, c.coder, c.quote)
+            for c in copy.codings.codings()
+        }
     finally:
         copy.close()
     if again != original:

@@ -98,7 +98,7 @@ def build(
             doc = ImportedDocument(
                 name, "\n".join(parts) + "\n", tuple(turns), source_format="txt", lang="id"
             )
-            project.add_document(doc, sentences, index=False)
+            project.documents.add_document(doc, sentences, index=False)
             answers = [s for s in sentences if (s.turn_index or 0) % 2 == 1]
             spans += [(name, s.start, s.end) for s in answers]
         ids = [c.id for c in project.codebook()]
@@ -106,7 +106,7 @@ def build(
         while len(rows) < codings:
             doc_name, start, end = rng.choice(spans)
             rows.add((doc_name, rng.choice(ids), start, end, None))
-        project.import_codings(sorted(rows), coder=project.coder)
+        project.suggestions.import_codings(sorted(rows), coder=project.coder)
     make_themes(project, themes, rng)
     project.close()
     return db
@@ -128,9 +128,9 @@ def make_themes(project: Any, themes: int, rng: random.Random) -> None:
             project, f"Tema {n} {rng.choice(WORDS)} {rng.choice(WORDS)}", members, parent=parent
         )
         made.append(theme.id)
-        codings = project.codings(code=members[0])[:3]
+        codings = project.codings.codings(code=members[0])[:3]
         if codings:
-            project.add_extracts(theme.id, [c.guid for c in codings])
+            project.themes.add_extracts(theme.id, [c.guid for c in codings])
 
 
 async def measure(db: str, runs: int) -> dict[str, Any]:
@@ -202,7 +202,7 @@ async def measure(db: str, runs: int) -> dict[str, Any]:
             return lambda: themes_screen().shown_for != before
 
         def acted(before: int) -> Any:
-            return lambda: app.project is not None and len(app.project.actions()) > before
+            return lambda: app.project is not None and len(app.project.log.actions()) > before
 
         for _ in range(runs):
             opens.append(await timed("E", "E", drawn))
@@ -221,7 +221,7 @@ async def measure(db: str, runs: int) -> dict[str, Any]:
         screen.query_one(ThemeTree).cursor_line = 0
         for _ in range(min(runs, 10)):
             await pilot.press("j", "space")
-            actions = len(app.project.actions()) if app.project is not None else 0
+            actions = len(app.project.log.actions()) if app.project is not None else 0
             intos.append(await timed("t", "t", acted(actions)))
     result["open_ms_median"] = statistics.median(opens)
     result["open_ms_max"] = max(opens)

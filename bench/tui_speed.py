@@ -88,13 +88,13 @@ def build(folder: Path, lines: int, codings: int, seed: int = 1) -> tuple[str, s
         pos += len(head) + len(body) + 1
     text = "\n".join(parts) + "\n"
     doc = ImportedDocument("long_interview", text, tuple(turns), source_format="txt", lang="id")
-    project.add_document(doc, sentences)
+    project.documents.add_document(doc, sentences)
     codes = [c.id for c in project.codebook()]
     made = 0
     while made < codings:
         a = rng.randrange(len(sentences))
         b = min(a + rng.choice((0, 0, 0, 1, 2, 5)), len(sentences) - 1)
-        _, new = project.apply_coding(
+        _, new = project.codings.apply_coding(
             "long_interview", rng.choice(codes), sentences[a].start, sentences[b].end
         )
         made += new

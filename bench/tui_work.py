@@ -36,18 +36,18 @@ def measure(project: Any, runs: int) -> dict[str, dict[str, Any]]:
     from qualcode import services
     from qualcode.core.filters import Filters
 
-    doc = project.documents()[0].name
+    doc = project.documents.documents()[0].name
     calls: dict[str, Callable[[], object]] = {
         "review: frequency table + quote matrix": lambda: (
-            project.frequency_table(Filters(), by="document"),
-            project.quote_matrix(Filters(), by="document"),
+            project.matrices.frequency_table(Filters(), by="document"),
+            project.matrices.quote_matrix(Filters(), by="document"),
         ),
-        "coding: code counts": project.code_counts,
+        "coding: code counts": project.codebook_sync.code_counts,
         "coding: documents": project.documents,
         "text analysis: word frequencies": lambda: services.word_frequencies(
             project, by="document"
         ),
-        "adjudicate: compare two coders": lambda: project.compare(doc, "bench", "other"),
+        "adjudicate: compare two coders": lambda: project.team.compare(doc, "bench", "other"),
     }
     out = {}
     for name, call in calls.items():

@@ -207,13 +207,13 @@ def build_matrix_project(path: Path) -> dict[str, str]:
 
     project = open_project(str(path), create=True, coder="ana")
     try:
-        project.sync_codebook(parse_codebook(MATRIX_CODEBOOK))
+        project.codebook_sync.sync_codebook(parse_codebook(MATRIX_CODEBOOK))
         for name, text in (("d1", D1), ("d2", D2)):
             doc, sents = _doc(name, text)
-            project.add_document(doc, sents)
-        project.link_case("Bu Siti", "d1")
-        project.link_case("Pak Budi", "d2", speaker="P")
-        project.set_attributes(
+            project.documents.add_document(doc, sents)
+        project.cases.link_case("Bu Siti", "d1")
+        project.cases.link_case("Pak Budi", "d2", speaker="P")
+        project.cases.set_attributes(
             {
                 "Bu Siti": {"gender": "f", "occupation": "pedagang"},
                 "Pak Budi": {"gender": "m"},
@@ -239,7 +239,7 @@ def build_matrix_project(path: Path) -> dict[str, str]:
             ("c9", "d2", "time.late", span(D2, "Ruang tunggu panas."), "rules", "suggested"),
         ]
         for key, doc_name, code, (start, end), coder, status in plan:
-            coding, _ = project.apply_coding(
+            coding, _ = project.codings.apply_coding(
                 doc_name,
                 code,
                 start,
@@ -249,8 +249,8 @@ def build_matrix_project(path: Path) -> dict[str, str]:
                 origin="rules" if status == "suggested" else "manual",
             )
             guids[key] = coding.guid
-        project.set_coding_memo(guids["c1"], "Dua jam: menunggu lama")
-        project.add_memo("project", None, "Catatan proyek", title="Proyek")
+        project.memos.set_coding_memo(guids["c1"], "Dua jam: menunggu lama")
+        project.memos.add_memo("project", None, "Catatan proyek", title="Proyek")
     finally:
         project.close()
     return guids

@@ -196,7 +196,7 @@ def postgres_copy(template: Path, db: PgDatabase) -> str:
 
     project = open_project(db.url)
     try:
-        project.merge_from(read_project(str(template)))
+        project.merge.merge_from(read_project(str(template)))
     finally:
         project.close()
     return db.url

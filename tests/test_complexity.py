@@ -77,21 +77,21 @@ NOT_YET_SPLIT: set[tuple[str, str]] = {
     ("qualcode/services/selectors.py", "resolve_span"),  # 23
     ("qualcode/services/text_analysis.py", "_texts_by_group"),  # 28
     ("qualcode/settings.py", "load_settings"),  # 23
-    ("qualcode/store/codebook_ops.py", "CodebookOpsMixin.merge_code"),  # 21
-    ("qualcode/store/matrices.py", "MatrixMixin._column_keys"),  # 58
-    ("qualcode/store/matrices.py", "MatrixMixin._resolve"),  # 46
-    ("qualcode/store/matrices.py", "MatrixMixin.cooccurrence"),  # 29
-    ("qualcode/store/matrices.py", "MatrixMixin.frequency_table"),  # 37
-    ("qualcode/store/matrices.py", "MatrixMixin.segments"),  # 38
+    ("qualcode/store/codebook_ops.py", "Codes.merge_code"),  # 21
+    ("qualcode/store/matrices.py", "Matrices._column_keys"),  # 58
+    ("qualcode/store/matrices.py", "Matrices._resolve"),  # 46
+    ("qualcode/store/matrices.py", "Matrices.cooccurrence"),  # 29
+    ("qualcode/store/matrices.py", "Matrices.frequency_table"),  # 37
+    ("qualcode/store/matrices.py", "Matrices.segments"),  # 38
     ("qualcode/store/matrices.py", "_count"),  # 35
     ("qualcode/store/narrate.py", "_Names.__init__"),  # 21
     ("qualcode/store/narrate.py", "_Names.fact"),  # 21
-    ("qualcode/store/project.py", "Project.sync_codebook"),  # 43
+    ("qualcode/store/project.py", "CodebookSync.sync_codebook"),  # 43
     ("qualcode/store/project_merge.py", "_Merge.cases"),  # 21
     ("qualcode/store/project_merge.py", "_Merge.documents"),  # 25
-    ("qualcode/store/search.py", "KwicSearchMixin.search_text"),  # 35
-    ("qualcode/store/suggestions.py", "SuggestionMixin._bulk_code"),  # 25
-    ("qualcode/store/team.py", "TeamMixin.agreement"),  # 24
+    ("qualcode/store/search.py", "KwicSearch.search_text"),  # 35
+    ("qualcode/store/suggestions.py", "Suggestions._bulk_code"),  # 25
+    ("qualcode/store/team.py", "Team.agreement"),  # 24
     # merged with issues 14-16 follow-ups and 19 (themes): split in the same restructure
     ("qualcode/core/narrate.py", "_theme_action"),  # 35
     ("qualcode/core/project_merge.py", "ProjectMergeReport.changed"),  # 24
@@ -100,11 +100,11 @@ NOT_YET_SPLIT: set[tuple[str, str]] = {
     ("qualcode/core/theme_tables.py", "review_workbook"),  # 24
     ("qualcode/services/refi_import.py", "_Planner.relations"),  # 32
     ("qualcode/services/refi_import.py", "_Planner.themes"),  # 58
-    ("qualcode/store/codebook_ops.py", "CodebookOpsMixin.update_code"),  # 24
+    ("qualcode/store/codebook_ops.py", "Codes.update_code"),  # 24
     ("qualcode/store/history.py", "_undo_import"),  # 25
-    ("qualcode/store/project.py", "Project._store_document"),  # 26
+    ("qualcode/store/project.py", "Documents._store_document"),  # 26
     ("qualcode/store/project_merge.py", "_ThemeMerge.themes"),  # 30
-    ("qualcode/store/refi.py", "RefiMixin._import_themes"),  # 26
+    ("qualcode/store/refi.py", "Refi._import_themes"),  # 26
     ("qualcode/tui/screens/theme_review.py", "ThemeReviewScreen.show"),  # 24
     ("qualcode/tui/screens/themes.py", "ThemesScreen._show_passages"),  # 28
     # merged with issue 20 (map and findings)
@@ -112,7 +112,7 @@ NOT_YET_SPLIT: set[tuple[str, str]] = {
     ("qualcode/core/thematic_map.py", "build_map"),  # 53
     ("qualcode/core/thematic_map.py", "layout"),  # 49
     ("qualcode/services/refi_import.py", "_Planner.map_positions"),  # 21
-    ("qualcode/store/thematic_map.py", "MapMixin.map_at"),  # 41
+    ("qualcode/store/thematic_map.py", "ThematicMap.map_at"),  # 41
     ("qualcode/tui/screens/thematic_map.py", "MapScreen.action_move"),  # 22
 }
 

@@ -221,16 +221,16 @@ def test_an_undo_is_logged_in_english_and_said_in_indonesian(
     doc = "wawancara_01_pedagang_pasar"
     project = open_project(str(demo_dir), coder="nia")
     try:
-        s = project.document(doc).sentences[3]
-        project.apply_coding(doc, "cost", s.start, s.end)
-        step = project.undo()
+        s = project.documents.document(doc).sentences[3]
+        project.codings.apply_coding(doc, "cost", s.start, s.end)
+        step = project.history.undo()
         assert step is not None
         said = f"diurungkan: code {doc} [{s.start}:{s.end}] with cost"
         assert step.describe() == said
-        newest = project.actions(1)[0]
+        newest = project.log.actions(1)[0]
         assert newest["kind"] == "undo"
         assert newest["summary"] == f"undid: code {doc} [{s.start}:{s.end}] with cost"
-        assert project.undo() is None
+        assert project.history.undo() is None
         from qualcode.services.history import nothing_left
 
         assert nothing_left(project, "undo") == "tidak ada yang dapat diurungkan"
@@ -649,9 +649,9 @@ def data_words(project: Any) -> set[str]:
     def add(text: str) -> None:
         words.update(w.lower() for w in re.findall(r"[A-Za-z]+", text))
 
-    for name in project.document_names():
+    for name in project.documents.document_names():
         add(name)
-        add(project.document_text(name)) if hasattr(project, "document_text") else None
+        add(project.retrieval.document_text(name))
     for code in project.codebook():
         add(code.id)
         for label in code.labels().values():

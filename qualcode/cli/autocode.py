@@ -267,7 +267,7 @@ def suggestions(
         return
     ctx: Context = click_ctx.obj
     with ctx.open() as project:
-        rows = project.suggestions(doc=doc, code=code_)
+        rows = project.suggestions.suggestions(doc=doc, code=code_)
     if as_json:
         click.echo(json.dumps([c.to_json() for c in rows], ensure_ascii=False, indent=2))
         return
@@ -294,7 +294,7 @@ def suggestions_accept(
         if code_:
             done = services.accept_all(project, code_, doc=doc, include_children=children)
         else:
-            done = project.accept_suggestions(list(guids))
+            done = project.suggestions.accept_suggestions(list(guids))
     for c in done:
         click.echo(
             _("accepted {doc} [{start}:{end}] {code}: {quote}").format(
@@ -311,7 +311,7 @@ def suggestions_accept(
 def suggestions_reject(ctx: Context, guids: tuple[str, ...]) -> None:
     """Reject suggestions by guid: they are removed and never suggested again."""
     with ctx.open() as project:
-        done = project.reject_suggestions(list(guids))
+        done = project.suggestions.reject_suggestions(list(guids))
     for c in done:
         click.echo(
             _("rejected {doc} [{start}:{end}] {code}: {quote}").format(

@@ -80,7 +80,7 @@ def codebook_show(ctx: Context, as_json: bool, lang: str | None) -> None:
             cb, counts = lite.codebook(), lite.code_counts()
     else:
         with ctx.open() as project:
-            cb, counts = project.codebook(), project.code_counts()
+            cb, counts = project.codebook(), project.codebook_sync.code_counts()
     if as_json:
         click.echo(
             json.dumps(
@@ -166,7 +166,7 @@ def codebook_add(
         color=color,
         description=description,
     )
-    _edited(ctx, f"added {code_id}", lambda p: p.add_code(code))
+    _edited(ctx, f"added {code_id}", lambda p: p.codes.add_code(code))
 
 
 @codebook.command("rename")
@@ -176,7 +176,7 @@ def codebook_add(
 @pass_ctx
 def codebook_rename(ctx: Context, code: str, label: str, lang: str | None) -> None:
     """Give CODE a new LABEL (its id stays; use set-id to change the id)."""
-    _edited(ctx, f"renamed {code}", lambda p: p.set_label(code, label, lang=lang))
+    _edited(ctx, f"renamed {code}", lambda p: p.codes.set_label(code, label, lang=lang))
 
 
 @codebook.command("recolor")
@@ -185,7 +185,7 @@ def codebook_rename(ctx: Context, code: str, label: str, lang: str | None) -> No
 @pass_ctx
 def codebook_recolor(ctx: Context, code: str, color: str) -> None:
     """Give CODE a new COLOR (#RRGGBB)."""
-    _edited(ctx, f"recoloured {code}", lambda p: p.update_code(code, color=color))
+    _edited(ctx, f"recoloured {code}", lambda p: p.codes.update_code(code, color=color))
 
 
 @codebook.command("rekey")
@@ -194,7 +194,9 @@ def codebook_recolor(ctx: Context, code: str, color: str) -> None:
 @pass_ctx
 def codebook_rekey(ctx: Context, code: str, key: str) -> None:
     """Give CODE a new KEY ('-' removes it)."""
-    _edited(ctx, f"rekeyed {code}", lambda p: p.update_code(code, key=None if key == "-" else key))
+    _edited(
+        ctx, f"rekeyed {code}", lambda p: p.codes.update_code(code, key=None if key == "-" else key)
+    )
 
 
 @codebook.command("describe")
@@ -218,7 +220,7 @@ def codebook_describe(
     }
     if not fields:
         fail(_("give --description, --inclusion or --exclusion"))
-    _edited(ctx, f"described {code}", lambda p: p.update_code(code, **fields))
+    _edited(ctx, f"described {code}", lambda p: p.codes.update_code(code, **fields))
 
 
 @codebook.command("move")
@@ -236,7 +238,7 @@ def codebook_move(
     _edited(
         ctx,
         _("moved {code} under {value}").format(code=code, value=parent or "the top level"),
-        lambda p: p.move_code(code, parent, position=position),
+        lambda p: p.codes.move_code(code, parent, position=position),
     )
 
 
@@ -250,7 +252,7 @@ def codebook_merge_code(ctx: Context, source: str, target: str) -> None:
     _edited(
         ctx,
         _("merged {source} into {target}").format(source=source, target=target),
-        lambda p: p.merge_code(source, target),
+        lambda p: p.codes.merge_code(source, target),
     )
 
 
@@ -266,7 +268,7 @@ def codebook_set_id(ctx: Context, old: str, new: str) -> None:
     _edited(
         ctx,
         _("changed id {old} to {new}").format(old=old, new=new),
-        lambda p: p.change_code_id(old, new),
+        lambda p: p.codes.change_code_id(old, new),
     )
 
 
@@ -275,7 +277,7 @@ def codebook_set_id(ctx: Context, old: str, new: str) -> None:
 @pass_ctx
 def codebook_delete(ctx: Context, code: str) -> None:
     """Delete a code without codings or sub-codes (a coded code is merged instead)."""
-    _edited(ctx, f"deleted {code}", lambda p: p.delete_code(code))
+    _edited(ctx, f"deleted {code}", lambda p: p.codes.delete_code(code))
 
 
 @codebook.command("export")

@@ -376,7 +376,7 @@ def codebook_merge(
         _edited(
             ctx,
             _("merged {source} into {target}").format(source=source, target=target),
-            lambda p: p.merge_code(source, target),
+            lambda p: p.codes.merge_code(source, target),
         )
     except NotFoundError as exc:
         if Path(source).is_file() and Path(target).is_file():
@@ -530,7 +530,7 @@ def codebook_split(
             color=color,
             description=description,
         )
-        _new, codings = project.split_code(code, new, chosen)
+        _new, codings = project.recode.split_code(code, new, chosen)
         moved.append(len(codings))
 
     _edited(ctx, _("split {code}: created {new_id}").format(code=code, new_id=new_id), run)
@@ -552,7 +552,7 @@ def recode(ctx: Context, guids: tuple[str, ...], target: str, codings_file: str 
     if not chosen:
         fail(_("name the codings to move (GUID... or --codings-file FILE)"))
     with ctx.open() as project:
-        codings = project.recode_codings(chosen, target)
+        codings = project.recode.recode_codings(chosen, target)
     for c in codings:
         click.echo(
             _("recoded {guid} {doc} [{start}:{end}] -> {code}: {quote}").format(

@@ -72,7 +72,7 @@ def code(
         )
         out = []
         for s, e in spans:
-            coding, created = project.apply_coding(doc, code, s, e, memo=memo)
+            coding, created = project.codings.apply_coding(doc, code, s, e, memo=memo)
             out.append(coding)
             if not as_json:
                 if created:
@@ -187,7 +187,7 @@ def uncode(
         )
         removed = []
         for s, e in spans:
-            removed += project.remove_codings(doc, s, e, code=code, exact=not overlapping)
+            removed += project.codings.remove_codings(doc, s, e, code=code, exact=not overlapping)
         if not removed:
             fail(
                 _("no coding of yours to remove in {doc!r} at ").format(doc=doc)
@@ -226,7 +226,7 @@ def codings(
             rows = lite.codings(doc=doc, code=code_, coder=coder_, status=status)
     else:
         with ctx.open() as project:
-            rows = project.codings(
+            rows = project.codings.codings(
                 doc=doc, code=code_, coder=coder_, status=status, include_children=children
             )
     if as_json:

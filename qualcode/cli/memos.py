@@ -80,7 +80,7 @@ def _what(project: Project, kind: str, target: str | None) -> str:
     if kind == "case":
         return _("the case {target}").format(target=target)
     if kind == "theme":
-        found = project.theme(target or "")
+        found = project.themes.theme(target or "")
         return _("the theme {label} ({id})").format(label=repr(found.label_in(None)), id=found.id)
     if kind == "code":
         code = project.codebook().get(target or "")
@@ -90,7 +90,7 @@ def _what(project: Project, kind: str, target: str | None) -> str:
                 hint=_("'qualcode codebook show' lists the codes"),
             )
         return _("the code {label_in!r} ({id})").format(label_in=code.label_in(None), id=code.id)
-    c = project.coding_by_guid(target or "")
+    c = project.review.coding_by_guid(target or "")
     return _("the coding of {code} in {doc} “{quote}”").format(
         code=c.code, doc=c.doc, quote=clip(c.quote, 40)
     )
@@ -199,10 +199,10 @@ def memo_clear(
         what = _what(project, kind, target)
         if kind == "coding":
             assert target is not None
-            if not project.coding_by_guid(target).memo:
+            if not project.review.coding_by_guid(target).memo:
                 fail(_("no memo on {what}").format(what=what))
-            project.set_coding_memo(target, None)
-        elif project.clear_memo(kind, target) is None:
+            project.memos.set_coding_memo(target, None)
+        elif project.memos.clear_memo(kind, target) is None:
             fail(_("no memo of yours on {what}").format(what=what))
     click.echo(_("memo cleared on {what}").format(what=what))
 
@@ -217,9 +217,9 @@ def _write(ctx: Context, where: tuple[str, str | None], text: str, *, append: bo
         what = _what(project, kind, target)
         if kind == "coding":
             assert target is not None
-            project.set_coding_memo(target, text, append=append)
+            project.memos.set_coding_memo(target, text, append=append)
         else:
-            project.write_memo(kind, target, text, append=append)
+            project.memos.write_memo(kind, target, text, append=append)
     click.echo(_("memo {value} on {what}").format(value="appended" if append else "set", what=what))
 
 
@@ -228,7 +228,7 @@ def _entries(project: Project, kind: str | None, target: str | None) -> list[dic
     (a coding's memo also ``doc``, ``code``, ``quote``; its guid is the coding's)."""
     out: list[dict[str, Any]] = []
     if kind in (None, "project", "document", "code", "case", "theme"):
-        for m in project.memos(kind, target):
+        for m in project.memos.memos(kind, target):
             out.append(
                 {
                     "guid": m.guid,
@@ -243,9 +243,9 @@ def _entries(project: Project, kind: str | None, target: str | None) -> list[dic
             )
     if kind in (None, "coding"):
         codings = (
-            project.coding_memos()
+            project.memos.coding_memos()
             if target is None
-            else [c for c in [project.coding_by_guid(target)] if c.memo]
+            else [c for c in [project.review.coding_by_guid(target)] if c.memo]
         )
         for c in codings:
             out.append(

@@ -421,7 +421,7 @@ def documents(click_ctx: click.Context, as_json: bool) -> None:
             docs = lite.documents()
     else:
         with ctx.open() as project:
-            docs = project.documents()
+            docs = project.documents.documents()
     if as_json:
         click.echo(
             json.dumps(
@@ -621,7 +621,7 @@ def turns(ctx: Context, doc: str, as_json: bool) -> None:
     speakers of a joint turn such as "Gita & Kiki") and "roles" their roles.
     """
     with ctx.open() as project:
-        document = project.document(doc)
+        document = project.documents.document(doc)
     if as_json:
         click.echo(
             json.dumps(
@@ -658,7 +658,7 @@ def turns(ctx: Context, doc: str, as_json: bool) -> None:
 def sentences(ctx: Context, doc: str, as_json: bool) -> None:
     """List the sentences of DOC, numbered from 1, with their turn."""
     with ctx.open() as project:
-        document = project.document(doc)
+        document = project.documents.document(doc)
     if as_json:
         click.echo(
             json.dumps(
@@ -691,7 +691,7 @@ def sentences(ctx: Context, doc: str, as_json: bool) -> None:
 def log(ctx: Context, limit: int) -> None:
     """Show the newest entries of the action log."""
     with ctx.open() as project:
-        for a in project.actions(limit):
+        for a in project.log.actions(limit):
             click.echo(
                 f"{a['seq']:>6}  {a['at']}  {show(a['coder']):<12.12}  {a['kind']:<14} "
                 f"{show(a['summary'])}"

@@ -63,7 +63,7 @@ def review_apply(ctx: Context, file: Path, overwrite: bool, dry_run: bool) -> No
 
 def _verdict(ctx: Context, guid: str, verdict: str, comment: str) -> None:
     with ctx.open() as project:
-        coding = project.review_coding(guid, verdict, comment, reviewer=ctx.coder)
+        coding = project.review.review_coding(guid, verdict, comment, reviewer=ctx.coder)
     click.echo(
         _("{guid} {review} by {reviewer}: {code} “{quote}”").format(
             guid=coding.guid,
@@ -109,7 +109,7 @@ def review_reset(ctx: Context, guid: str, comment: str) -> None:
 def review_reply(ctx: Context, guid: str, text: str) -> None:
     """Answer a dispute (the coding goes back to the reviewer's queue)."""
     with ctx.open() as project:
-        entry = project.reply_review(guid, text, author=ctx.coder)
+        entry = project.review.reply_review(guid, text, author=ctx.coder)
     click.echo(_("{guid}: reply by {author}").format(guid=guid, author=show(entry.author)))
 
 
@@ -125,7 +125,7 @@ def review_revise(
 ) -> None:
     """Change a disputed coding's span or code; it goes back to the reviewer."""
     with ctx.open() as project:
-        coding = project.revise_coding(
+        coding = project.review.revise_coding(
             guid, start=start, end=end, code=code, comment=comment, author=ctx.coder
         )
     click.echo(
@@ -155,7 +155,7 @@ def review_revise(
 def review_queue(ctx: Context, queue: str, as_json: bool) -> None:
     """Codings waiting for the researcher (disputed) or the reviewer (--awaiting)."""
     with ctx.open() as project:
-        items = project.review_queue(queue)
+        items = project.review.review_queue(queue)
     if as_json:
         click.echo(
             json.dumps(
@@ -194,8 +194,8 @@ def review_queue(ctx: Context, queue: str, as_json: bool) -> None:
 def review_thread(ctx: Context, guid: str) -> None:
     """Every verdict, comment, reply and revision on one coding."""
     with ctx.open() as project:
-        coding = project.coding_by_guid(guid)
-        thread = project.review_thread(guid)
+        coding = project.review.coding_by_guid(guid)
+        thread = project.review.review_thread(guid)
     click.echo(f"{coding.guid} {show(coding.code)} {coding.review}: “{clip(coding.quote, 60)}”")
     for t in thread:
         click.echo(f"  {t.at} {show(t.author)} {show(t.kind)}: {show(t.text)}")

@@ -168,7 +168,7 @@ def done(ctx: Context, docs: Sequence[str], undo: bool) -> None:
     """Mark documents done (you finished coding them) for agreement and adjudication."""
     with ctx.open() as project:
         for doc in docs:
-            project.mark_done(doc, done=not undo)
+            project.team.mark_done(doc, done=not undo)
             click.echo(
                 _("{doc}: {value} for {coder}").format(
                     doc=show(doc), value="not done" if undo else "done", coder=show(project.coder)
@@ -309,14 +309,14 @@ def adjudicate(
     names = load_names(pseudonyms)
     with ctx.open() as project:
         a, b = _pair(project, doc, coders, consensus, names.text(doc))
-        comparison = project.compare(doc, a, b, consensus=consensus)
+        comparison = project.team.compare(doc, a, b, consensus=consensus)
         if all_:
             for i, c in enumerate(comparison.clusters, start=1):
                 if c.decision is None and i not in decisions and c.key not in decisions:
                     decisions[i] = all_
         if decisions:
-            comparison = project.adjudicate(doc, a, b, decisions, consensus=consensus)
-        marks = project.done_marks().get(doc, set())
+            comparison = project.team.adjudicate(doc, a, b, decisions, consensus=consensus)
+        marks = project.team.done_marks().get(doc, set())
     # what is shown carries the pseudonyms (the decisions are stored by the real name)
     shown = names.text(doc)
     comparison = names.apply(comparison)
@@ -369,7 +369,7 @@ def _pair(
         return coders[0], coders[1]
     from qualcode import services
 
-    project.document(doc)  # a name that is no document: said as such
+    project.documents.document(doc)  # a name that is no document: said as such
     pair = services.adjudication_pair(project, doc, consensus)
     if pair is None:
         fail(
@@ -418,7 +418,7 @@ def team_add_coder(ctx: Context, name: str, supervisor: bool, password: str | No
     """Add a coder. On PostgreSQL: a login role that may change only its own codings
     (a supervisor's may also set review status); run it as the project's owner."""
     with ctx.open() as project:
-        secret = project.add_coder(name, supervisor=supervisor, password=password)
+        secret = project.team.add_coder(name, supervisor=supervisor, password=password)
         dialect = project.dialect
     role = "supervisor" if supervisor else "coder"
     if dialect == "postgresql":
@@ -439,7 +439,7 @@ def team_add_coder(ctx: Context, name: str, supervisor: bool, password: str | No
 def team_list(ctx: Context, as_json: bool) -> None:
     """List the coders: role, codings, documents marked done."""
     with ctx.open() as project:
-        members = project.team_members()
+        members = project.team.team_members()
     if as_json:
         click.echo(
             json.dumps(
@@ -467,5 +467,5 @@ def team_blind(ctx: Context, state: str) -> None:
     """Blind coding for the whole project: coders see only their own codings
     (supervisors and the owner see everything)."""
     with ctx.open() as project:
-        project.set_blind(state == "on")
+        project.team.set_blind(state == "on")
     click.echo(_("blind coding {state}").format(state=state))

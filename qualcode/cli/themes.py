@@ -141,7 +141,7 @@ def theme_add(
 ) -> None:
     """Make a new theme (a candidate), or a sub-theme with --parent."""
     with ctx.open() as project:
-        made = project.add_theme(
+        made = project.themes.add_theme(
             _labels(label, lang, translations, _lang(project)),
             theme_id=theme_id,
             parent=parent,
@@ -167,7 +167,7 @@ def theme_add(
 def theme_rename(ctx: Context, name: str, label: str, lang: str | None) -> None:
     """Give a theme a new label (in one language with --lang); its id stays."""
     with ctx.open() as project:
-        done = project.rename_theme(name, label, lang=lang)
+        done = project.themes.rename_theme(name, label, lang=lang)
         click.echo(_("renamed theme {theme}").format(theme=_named(done, lang or _lang(project))))
 
 
@@ -179,7 +179,7 @@ def theme_define(ctx: Context, name: str, definition: str) -> None:
     """Write a theme's definition: its central organising concept and its boundaries
     ('-' reads it from stdin)."""
     with ctx.open() as project:
-        done = project.define_theme(name, _text(definition))
+        done = project.themes.define_theme(name, _text(definition))
         click.echo(_("defined theme {theme}").format(theme=_named(done, _lang(project))))
 
 
@@ -191,7 +191,7 @@ def theme_define(ctx: Context, name: str, definition: str) -> None:
 def theme_status(ctx: Context, name: str, status: str, reason: str) -> None:
     """Set a theme's status: candidate, reviewed, final, or discarded with --reason."""
     with ctx.open() as project:
-        done = project.set_theme_status(name, status, reason)
+        done = project.themes.set_theme_status(name, status, reason)
         click.echo(
             _("theme {theme} is {status}").format(
                 theme=_named(done, _lang(project)), status=_(done.status)
@@ -212,7 +212,7 @@ def theme_move(
     if bool(parent) == top:
         raise click.UsageError(_("give exactly one of --under THEME and --top"))
     with ctx.open() as project:
-        done = project.move_theme(name, None if top else parent, position=position)
+        done = project.themes.move_theme(name, None if top else parent, position=position)
         where = (
             _("under {parent}").format(parent=show(done.parent))
             if done.parent
@@ -230,7 +230,7 @@ def theme_delete(ctx: Context, name: str) -> None:
     """Delete a theme: its codes and passages stay; its sub-themes move up; its key
     extracts and relations go with it ('qualcode undo' brings it back whole)."""
     with ctx.open() as project:
-        gone = project.delete_theme(name)
+        gone = project.themes.delete_theme(name)
         click.echo(_("deleted theme {theme}").format(theme=_named(gone, _lang(project))))
 
 
@@ -242,16 +242,16 @@ def theme_delete(ctx: Context, name: str) -> None:
 def theme_codes(ctx: Context, name: str, action: str, codes: tuple[str, ...]) -> None:
     """Put codes into a theme, or take them out (one action)."""
     with ctx.open() as project:
-        found = project.theme(name)
+        found = project.themes.theme(name)
         if action == "add":
-            ids = project.add_theme_codes(found.id, list(codes))
+            ids = project.themes.add_theme_codes(found.id, list(codes))
             line = (
                 _("added {codes} to theme {theme}")
                 if ids
                 else _("every code named is in theme {theme} already")
             )
         else:
-            ids = project.remove_theme_codes(found.id, list(codes))
+            ids = project.themes.remove_theme_codes(found.id, list(codes))
             line = (
                 _("took {codes} out of theme {theme}")
                 if ids
@@ -280,22 +280,22 @@ def theme_extracts(
     if translation is not None and action != "add":
         raise click.UsageError(_("--translation goes with add"))
     with ctx.open() as project:
-        found = project.theme(name)
+        found = project.themes.theme(name)
         named = _named(found, _lang(project))
         if action == "add":
-            added = project.add_extracts(found.id, list(guids), translation=translation)
+            added = project.themes.add_extracts(found.id, list(guids), translation=translation)
             line = _("theme {theme}: {n}").format(
                 theme=named,
                 n=plural(len(added), "{n} key extract added", "{n} key extracts added"),
             )
         elif action == "remove":
-            removed = project.remove_extracts(found.id, list(guids))
+            removed = project.themes.remove_extracts(found.id, list(guids))
             line = _("theme {theme}: {n}").format(
                 theme=named,
                 n=plural(len(removed), "{n} key extract removed", "{n} key extracts removed"),
             )
         else:
-            order = project.order_extracts(found.id, list(guids))
+            order = project.themes.order_extracts(found.id, list(guids))
             line = _("theme {theme}: {n} in the new order").format(
                 theme=named, n=plural(len(order), "{n} key extract", "{n} key extracts")
             )
@@ -441,8 +441,8 @@ def relate(ctx: Context, source: str, target: str, rel_type: str, memo: str) -> 
     refines).
     """
     with ctx.open() as project:
-        r = project.add_relation(source, target, rel_type, memo=_text(memo) if memo else "")
-        kind = next((t for t in project.relation_types() if t.id == r.type), None)
+        r = project.themes.add_relation(source, target, rel_type, memo=_text(memo) if memo else "")
+        kind = next((t for t in project.themes.relation_types() if t.id == r.type), None)
         words = kind.label_in(_lang(project)) if kind else r.type
     arrow = "->" if r.directed else "<->"
     click.echo(
@@ -458,8 +458,8 @@ def relate(ctx: Context, source: str, target: str, rel_type: str, memo: str) -> 
 def relations_list(ctx: Context, as_json: bool) -> None:
     """List the relations: A, type, B and the memo (-> directed, <-> undirected)."""
     with ctx.open() as project:
-        rows = project.relations()
-        types = {t.id: t for t in project.relation_types()}
+        rows = project.themes.relations()
+        types = {t.id: t for t in project.themes.relation_types()}
         lang = _lang(project)
     if as_json:
         click.echo(json.dumps([relation_json(r) for r in rows], ensure_ascii=False, indent=2))

@@ -192,7 +192,7 @@ def cases(click_ctx: click.Context, as_json: bool) -> None:
     ctx = click_ctx.find_object(Context)
     assert ctx is not None
     with ctx.open() as project:
-        found = project.cases()
+        found = project.cases.cases()
     if as_json:
         click.echo(
             json.dumps(

@@ -1223,7 +1223,8 @@ def _freeze(value: Any) -> Any:
     return value
 
 
-def _rules(raw: Mapping[str, Any] | None) -> Rules | None:
+def rules_from_data(raw: Mapping[str, Any] | None) -> Rules | None:
+    """A code's auto-coding rules from their data form (YAML or the stored JSON)."""
     if not raw:
         return None
     lists: dict[str, dict[str, tuple[Any, ...]]] = {}
@@ -1270,7 +1271,7 @@ def code_from_data(item: Mapping[str, Any], parent: str | None) -> Code:
         color=normalize_color(color) if color else None,
         key=str(item["key"]) if item.get("key") is not None else None,
         aliases=_as_list(item.get("aliases")),
-        rules=_rules(item.get("rules")),
+        rules=rules_from_data(item.get("rules")),
         memo=item.get("memo") or "",
         valence=str(item["valence"]) if item.get("valence") is not None else None,
     )

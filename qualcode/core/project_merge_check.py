@@ -78,7 +78,7 @@ def _guid_problem(value: Any) -> str | None:
     return _name_problem(value, "guid", limit=64)
 
 
-def _first_words(text: Any, n: int = 6) -> str:
+def first_words(text: Any, n: int = 6) -> str:
     words = str(text or "").split()
     short = " ".join(words[:n])
     return escape(short + ("…" if len(words) > n else ""))
@@ -310,7 +310,7 @@ def sanitize(
                     code_ids=escape(str(code_ids[c["code_pk"]])),
                     doc_names=escape(doc_names[c["document_pk"]]),
                     coder=escape(str(c.get("coder"))),
-                    quote=_first_words(c.get("quote")),
+                    quote=first_words(c.get("quote")),
                     problem=problem,
                 )
             )

@@ -15,7 +15,7 @@ from pathlib import Path
 from qualcode.core.model import ImportedDocument
 from qualcode.importers.blocks import Block, assemble, bold_block
 from qualcode.importers.decode import decode_text, read_bytes
-from qualcode.importers.office import _table_block
+from qualcode.importers.office import table_block
 from qualcode.importers.speakers import SpeakerConfig
 
 _BLOCK = frozenset(
@@ -88,7 +88,7 @@ class _Reader(HTMLParser):
             self.cells.append(self._squash("".join(self.cell)).strip())
             self.cell = None
         elif tag == "tr" and self.cells is not None:
-            block = _table_block(self.cells)
+            block = table_block(self.cells)
             if block is not None:
                 self.blocks.append(block)
             self.cells = None

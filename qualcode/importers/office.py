@@ -87,7 +87,7 @@ def _check_package(path: Path, data: bytes, *, member: str, kind: str, save_as: 
         ) from None
 
 
-def _table_block(cells: list[str]) -> Block | None:
+def table_block(cells: list[str]) -> Block | None:
     """A transcript table row (``[time |] speaker | words``) as one block."""
     cells = [c.strip() for c in cells]
     while cells and not cells[-1]:
@@ -149,7 +149,7 @@ def _docx_blocks(container: Any) -> Iterator[Block]:
                         continue
                     seen.add(id(cell._tc))
                     cells.append("\n".join(p.text for p in cell.paragraphs))
-                block = _table_block(cells)
+                block = table_block(cells)
                 if block is not None:
                     yield block
         else:
@@ -271,7 +271,7 @@ class _OdtReader:
                         "\n".join(str(p).rstrip("\n") for p in cell.get_paragraphs())
                         for cell in row.get_elements("table:table-cell")
                     ]
-                    block = _table_block(cells)
+                    block = table_block(cells)
                     if block is not None:
                         yield block
             elif tag in ("text:sequence-decls", "office:forms", "text:tracked-changes"):

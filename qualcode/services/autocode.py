@@ -142,7 +142,7 @@ def autocode(
     """
     codebook = project.codebook()
     wanted = expand_codes(codebook, codes)
-    documents = project.documents_full(docs)
+    documents = project.suggestions.documents_full(docs)
     suggestions = match_documents(
         codebook, documents, codes=wanted, progress=progress, cancel=cancel
     )
@@ -151,7 +151,7 @@ def autocode(
         report.cancelled = True
         return report
     if not dry_run:
-        report.stored = project.add_suggestions(suggestions)
+        report.stored = project.suggestions.add_suggestions(suggestions)
     return report
 
 
@@ -170,7 +170,7 @@ def make_explainer(project: Project) -> Callable[[Coding], tuple[str, ...]]:
             return ()
         doc = docs.get(coding.doc)
         if doc is None:
-            (doc,) = project.documents_full([coding.doc])
+            (doc,) = project.suggestions.documents_full([coding.doc])
             docs[coding.doc] = doc
         turn = doc.turn_at(coding.start)
         found = rules.for_language(doc.lang).match_text(
@@ -199,10 +199,10 @@ def accept_all(
 ) -> list[Coding]:
     """Accept every pending suggestion of ``code`` (with its sub-codes when
     ``include_children``), in one action."""
-    pending = project.suggestions(code=code, doc=doc, include_children=include_children)
+    pending = project.suggestions.suggestions(code=code, doc=doc, include_children=include_children)
     if not pending:
         return []
-    return project.accept_suggestions([c.guid for c in pending], coder=coder)
+    return project.suggestions.accept_suggestions([c.guid for c in pending], coder=coder)
 
 
 # ---------------------------------------------------------------------- codings in
@@ -243,7 +243,7 @@ def load_codings_file(
     from qualcode.importers.codings import anchor_all, read_codings
 
     parsed = read_codings(path)
-    known = set(project.document_names())
+    known = set(project.documents.document_names())
     keep = set(docs) if docs is not None else None
     if skip_missing:
         keep = (keep if keep is not None else known) & known
@@ -256,7 +256,9 @@ def load_codings_file(
                 hint=_("import the transcripts the file codes first"),
             )
     names = sorted({r.doc for r in parsed.records})
-    documents = {d.name: d for d in project.documents_full([n for n in names if n in known])}
+    documents = {
+        d.name: d for d in project.suggestions.documents_full([n for n in names if n in known])
+    }
     anchored = anchor_all(parsed.records, documents, str(path))
     codebook = project.codebook()
     unknown = [r for r, _, _ in anchored if codebook.get(r.code) is None]
@@ -296,7 +298,7 @@ def import_codings(project: Project, path: Path, *, coder: str | None = None) ->
     Identical codings already there are skipped; a bad file changes nothing.
     """
     ref = load_codings_file(project, path, coder=coder)
-    return project.import_codings(ref.codings, coder=ref.coder)
+    return project.suggestions.import_codings(ref.codings, coder=ref.coder)
 
 
 # ---------------------------------------------------------------------- evaluation
@@ -336,7 +338,9 @@ def evaluate_rules(
         who = ref.coder
     else:
         assert coder is not None
-        reference = [(c.doc, c.code, c.start, c.end, c.memo) for c in project.codings(coder=coder)]
+        reference = [
+            (c.doc, c.code, c.start, c.end, c.memo) for c in project.codings.codings(coder=coder)
+        ]
         who = coder
     if not reference:
         raise InputError(
@@ -346,7 +350,7 @@ def evaluate_rules(
             ),
         )
     names = list(docs) if docs else sorted({r[0] for r in reference})
-    documents = project.documents_full(names)
+    documents = project.suggestions.documents_full(names)
     predicted = match_documents(codebook, documents, codes=wanted, progress=progress)
     if wanted is not None:
         reference = [r for r in reference if r[1] in wanted]

@@ -147,8 +147,8 @@ def export_bundle(
     with batched_writes():
         export_qdc(project, out("codebook.qdc"))
         appendix = tables.appendix_workbook(
-            names.apply(project.appendix(filters, label_lang=label_lang)),
-            names.apply(project.memo_rows(filters)),
+            names.apply(project.matrices.appendix(filters, label_lang=label_lang)),
+            names.apply(project.matrices.memo_rows(filters)),
             langs,
             filters.describe(),
         )
@@ -156,8 +156,8 @@ def export_bundle(
         to_xlsx(appendix, out("codebook.xlsx"))
 
         # the codings, read once: every file below lists some of the same rows
-        segments = names.apply(project.segments(filters, label_lang=label_lang))
-        attributes = [names.text(a) for a in project.attribute_names()]
+        segments = names.apply(project.matrices.segments(filters, label_lang=label_lang))
+        attributes = [names.text(a) for a in project.matrices.attribute_names()]
         book = tables.segments_workbook(
             segments, attributes, langs, filters.describe(), sheet_id=new_guid()
         )

@@ -61,9 +61,9 @@ def import_attributes(
 
     table = read_attributes(path)
     report = AttributeReport(problems=list(table.problems))
-    all_cases = project.cases()
+    all_cases = project.cases.cases()
     known = {c.name for c in all_cases}
-    docs = project.document_names()
+    docs = project.documents.document_names()
     by_key = {_doc_key(d): d for d in docs}
     case_of: dict[str, list[str]] = {}
     for c in all_cases:
@@ -107,7 +107,7 @@ def import_attributes(
         return report
     report.created = sorted(c for c in values if c not in known)
     if values:
-        report.values = project.set_attributes(values, create=True, link=report.linked)
+        report.values = project.cases.set_attributes(values, create=True, link=report.linked)
         report.cases = len(values)
     return report
 

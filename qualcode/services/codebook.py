@@ -57,7 +57,7 @@ def sync_codebook(project: Project, path: Path | None = None, *, backup: bool = 
     report, saved = auto_backup(
         project,
         "before-codebook-sync",
-        lambda: project.sync_codebook(codebook, source),
+        lambda: project.codebook_sync.sync_codebook(codebook, source),
         changed=lambda r: r.rows > 0,
         enabled=backup,
     )
@@ -204,13 +204,13 @@ def create_in_vivo(
         QualcodeError: the code or the coding was refused.
     """
     if text is None:
-        text = project.document(doc).text
+        text = project.documents.document(doc).text
     if not 0 <= start < end <= len(text):
         raise InputError(
             _("the passage [{start}:{end}] is not in {doc}").format(start=start, end=end, doc=doc)
         )
     code = in_vivo_code(project.codebook(), text[start:end])
     group = str(uuid.uuid4())
-    edit = edit_codebook(project, lambda: project.add_code(code, group=group))
-    coding, created = project.apply_coding(doc, code.id, start, end, group=group)
+    edit = edit_codebook(project, lambda: project.codes.add_code(code, group=group))
+    coding, created = project.codings.apply_coding(doc, code.id, start, end, group=group)
     return InVivo(code, coding, created, edit.written, edit.not_written)

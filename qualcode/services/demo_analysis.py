@@ -261,7 +261,7 @@ THEME_MEMO = (
 
 
 def _coding(project: Project, ex: Extract) -> str:
-    for c in project.codings(doc=ex.doc, code=ex.code):
+    for c in project.codings.codings(doc=ex.doc, code=ex.code):
         if c.quote.startswith(ex.starts):
             return c.guid
     raise LookupError(f"the demo has no coding of {ex.code} in {ex.doc} starting {ex.starts!r}")
@@ -271,7 +271,7 @@ def build_demo_analysis(project: Project) -> None:
     """Make the demo's themes, relations, key extracts and a theme memo (the
     project already holds the hand-coded passages)."""
     for theme in THEMES:
-        project.add_theme(
+        project.themes.add_theme(
             theme.label,
             theme_id=theme.id,
             parent=theme.parent,
@@ -279,13 +279,13 @@ def build_demo_analysis(project: Project) -> None:
             codes=theme.codes,
         )
         if theme.status != "candidate":
-            project.set_theme_status(theme.id, theme.status, theme.reason)
+            project.themes.set_theme_status(theme.id, theme.status, theme.reason)
         for ex in theme.extracts:
-            project.add_extracts(
+            project.themes.add_extracts(
                 theme.id, [_coding(project, ex)], translation=ex.translation or None
             )
     for source, target, kind, memo in RELATIONS:
-        project.add_relation(source, target, kind, memo=memo)
+        project.themes.add_relation(source, target, kind, memo=memo)
     ex, target, kind, memo = PASSAGE_RELATION
-    project.add_relation(f"passage:{_coding(project, ex)}", target, kind, memo=memo)
-    project.add_memo("theme", THEME_MEMO[0], THEME_MEMO[1])
+    project.themes.add_relation(f"passage:{_coding(project, ex)}", target, kind, memo=memo)
+    project.memos.add_memo("theme", THEME_MEMO[0], THEME_MEMO[1])

@@ -60,7 +60,7 @@ class RefreshResult:
 
 def rename_document(project: Project, old: str, new: str) -> None:
     """Rename a document (one action, undoable); see :meth:`Project.rename_document`."""
-    project.rename_document(old, new)
+    project.document_edits.rename_document(old, new)
 
 
 def delete_document(project: Project, name: str, *, force: bool = False) -> DeletedDocument:
@@ -69,7 +69,7 @@ def delete_document(project: Project, name: str, *, force: bool = False) -> Dele
     Raises:
         InputError: it has codings and ``force`` is false.
     """
-    return project.delete_document(name, force=force)
+    return project.document_edits.delete_document(name, force=force)
 
 
 def link_case(project: Project, doc: str, case: str) -> bool:
@@ -78,14 +78,14 @@ def link_case(project: Project, doc: str, case: str) -> bool:
     Returns:
         Whether the case was created now.
     """
-    created = case not in {c.name for c in project.cases()}
-    project.link_case(case, doc)
+    created = case not in {c.name for c in project.cases.cases()}
+    project.cases.link_case(case, doc)
     return created
 
 
 def document_case(project: Project, doc: str) -> str | None:
     """The case a whole document belongs to (the first by name), if any."""
-    for c in project.cases():
+    for c in project.cases.cases():
         if any(s.doc == doc and s.speaker is None for s in c.sources):
             return c.name
     return None
@@ -119,7 +119,7 @@ def refresh_documents(
     from qualcode.services.imports import check_lang, speaker_config
 
     lang = check_lang(lang)
-    known = project.document_names()
+    known = project.documents.document_names()
     missing = [n for n in names if n not in known]
     if missing:
         from qualcode.errors import NotFoundError
@@ -131,7 +131,7 @@ def refresh_documents(
     todo = list(names) or known
     out: list[RefreshResult] = []
     for i, name in enumerate(todo, start=1):
-        current = project.document(name)
+        current = project.documents.document(name)
         fresh = reread(
             current.text, current.source_format, speaker_config(project, name), name=name
         )
@@ -167,7 +167,7 @@ def refresh_documents(
             case = None
             if fresh.front_matter:
                 case = document_case(project, name) or name
-            report = project.restructure_document(name, fresh, sentences, case=case)
+            report = project.reimport.restructure_document(name, fresh, sentences, case=case)
             notices.extend(report.notices)
         counts: dict[str, int] = {}
         roles_before: dict[str, str | None] = {}

@@ -117,7 +117,7 @@ def _times(project: Project, segments: list[object]) -> dict[str, str]:
         if seg.turn is None:
             continue
         if seg.doc not in docs:
-            document = project.document(seg.doc)
+            document = project.documents.document(seg.doc)
             docs[seg.doc] = {
                 n: t.timestamp_ms
                 for n, t in enumerate(document.turns, start=1)
@@ -134,7 +134,7 @@ def map_svg(project: Project, *, lang: str | None = None) -> str:
     project has no theme to draw). Names are replaced with the rest of the chapter."""
     from qualcode.services.thematic_map import render_map_svg
 
-    if not any(t.status != "discarded" for t in project.themes().themes):
+    if not any(t.status != "discarded" for t in project.themes.themes().themes):
         return ""
     from qualcode.core.findings import Words
 
@@ -148,14 +148,14 @@ def findings_input(
     from qualcode.clock import now
     from qualcode.services.themes import dimension_scorecard, review
 
-    segments = project.segments(Filters())
-    attribute = group_attribute(sorted(project.attribute_names()))
+    segments = project.matrices.segments(Filters())
+    attribute = group_attribute(sorted(project.matrices.attribute_names()))
     by = f"attribute:{attribute}" if attribute else None
-    tree = project.themes()
+    tree = project.themes.themes()
     extract_guids = {e.coding for t in tree.themes for e in t.extracts}
     notes: dict[str, list[tuple[str, str]]] = {}
     if memos:
-        for memo in project.memos("theme"):
+        for memo in project.memos.memos("theme"):
             if memo.target:
                 notes.setdefault(memo.target, []).append((memo.title, memo.text))
     return FindingsInput(
@@ -164,8 +164,8 @@ def findings_input(
         segments=segments,
         review=review(project, by=by),
         scorecard=dimension_scorecard(project, by=by),
-        valences=project.code_valences(),
-        use_cases=project.has_cases(),
+        valences=project.themes.code_valences(),
+        use_cases=project.themes.has_cases(),
         attribute=attribute,
         memos=notes,
         times=_times(project, [s for s in segments if s.guid in extract_guids]),

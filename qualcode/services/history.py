@@ -30,7 +30,7 @@ def undo(project: Project, *, coder: str | None = None, anywhere: bool = False) 
         coder: the person (default: the project's coder).
         anywhere: the newest action of any window (``qualcode undo --any``).
     """
-    step = project.undo(coder=coder, anywhere=anywhere)
+    step = project.history.undo(coder=coder, anywhere=anywhere)
     if step is not None and step.codebook_changed:
         _write_back(project)
     return step
@@ -38,7 +38,7 @@ def undo(project: Project, *, coder: str | None = None, anywhere: bool = False) 
 
 def redo(project: Project, *, coder: str | None = None, anywhere: bool = False) -> Step | None:
     """Redo the person's newest undone action (or group); ``None`` when there is none."""
-    step = project.redo(coder=coder, anywhere=anywhere)
+    step = project.history.redo(coder=coder, anywhere=anywhere)
     if step is not None and step.codebook_changed:
         _write_back(project)
     return step
@@ -48,10 +48,12 @@ def nothing_left(project: Project, action: str, *, anywhere: bool = False) -> st
     """Why there is nothing to undo (or redo): a project merge, a re-import or a
     REFI-QDA import ended the history (and its backup is its undo), or nothing was
     done in this window."""
-    end = project.history_end(anywhere=anywhere) if action == "undo" else None
+    end = project.history.history_end(anywhere=anywhere) if action == "undo" else None
     if end is not None:
         return end.describe(action)
-    elsewhere = project.can_undo(anywhere=True) if action == "undo" and not anywhere else None
+    elsewhere = (
+        project.history.can_undo(anywhere=True) if action == "undo" and not anywhere else None
+    )
     if elsewhere:
         line = (
             _(

@@ -140,7 +140,7 @@ def set_speakers(
                 _("label patterns are for the whole project, not one document"),
                 hint=_("give --pattern without --doc"),
             )
-        guid = project.document(doc).guid
+        guid = project.documents.document(doc).guid
         documents = dict(raw.get("documents") or {})
         mine = {} if clear else dict(documents.get(guid, {}))
         for label in interviewer_labels:
@@ -151,7 +151,7 @@ def set_speakers(
         raw["documents"] = documents
         project.set_setting(SPEAKER_SETTINGS, raw)
         config = speaker_config(project, doc)
-        project.reassign_roles(config.role_of, doc=doc)
+        project.reimport.reassign_roles(config.role_of, doc=doc)
         return config
     if clear:
         raw = {"documents": raw["documents"]} if raw.get("documents") else {}
@@ -175,7 +175,7 @@ def set_speakers(
         guid: _with_roles(config, roles_of_doc)
         for guid, roles_of_doc in (value.get("documents") or {}).items()
     }
-    project.reassign_roles(config.role_of, per_document=per_document)
+    project.reimport.reassign_roles(config.role_of, per_document=per_document)
     return config
 
 
@@ -364,7 +364,7 @@ def import_transcripts(
         # read and check everything first: all or nothing
         docs = [read(p) for p in paths]
         if replace:
-            existing = set(project.document_names())
+            existing = set(project.documents.document_names())
             for d in docs:
                 if d is not None and d.name not in existing:
                     report.errors.append(_nothing_to_replace(d))
@@ -538,7 +538,7 @@ def _store_all(
     from qualcode.nlp.segment import segment
     from qualcode.store.search import INDEX_CHUNK
 
-    names = set(project.document_names())
+    names = set(project.documents.document_names())
     for path, doc, ready_sentences in produced:
         if doc is None:
             tick(path.name)
@@ -557,8 +557,8 @@ def _store_all(
                             ).format(path=path)
                         )
                 name = doc.name
-                if name in names and project.find_text(_sha(doc.text)) is None:
-                    name = project.unique_name(name)
+                if name in names and project.documents.find_text(_sha(doc.text)) is None:
+                    name = project.documents.unique_name(name)
                 doc = dc_replace(doc, name=name)
                 sentences = (
                     ready_sentences
@@ -570,7 +570,7 @@ def _store_all(
                 # lock, one transaction less); a longer one's search entries follow
                 # in short transactions: another coder's coding never waits for them
                 inline = len(sentences) < INDEX_CHUNK
-                result = project.add_document(
+                result = project.documents.add_document(
                     doc,
                     sentences,
                     case=doc_case,
@@ -592,7 +592,7 @@ def _index_after(
 ) -> None:
     """The search entries of a long transcript just stored, in short transactions."""
     try:
-        project.index_pending()
+        project.search.index_pending()
     except QualcodeError as exc:
         report.errors.append(
             ProjectError(
@@ -622,14 +622,14 @@ def _preview(
 
     sentences = segment(doc.text, doc.turns, doc.lang)
     if replace:
-        if doc.name not in project.document_names():
+        if doc.name not in project.documents.document_names():
             report.errors.append(_nothing_to_replace(doc))
             return
-        current = project.document(doc.name)
+        current = project.documents.document(doc.name)
         if current.sha256 == _sha(doc.text):
             report.replaced.append(ReanchorReport(doc.name, unchanged=True))
             return
-        codings = project.codings(doc=doc.name, status=None)
+        codings = project.codings.codings(doc=doc.name, status=None)
         anchored = reanchor(current.text, doc.text, [(c.start, c.end, c.quote) for c in codings])
         counts = {a.value: sum(1 for x in anchored if x.anchor == a.value) for a in Anchor}
         report.replaced.append(
@@ -643,7 +643,7 @@ def _preview(
             )
         )
         return
-    existing = project.find_text(_sha(doc.text))
+    existing = project.documents.find_text(_sha(doc.text))
     if existing is not None:
         report.results.append(
             ImportResult(
@@ -656,8 +656,8 @@ def _preview(
         )
         return
     name = doc.name
-    if name in {r.name for r in report.results} or name in project.document_names():
-        name = project.unique_name(name)
+    if name in {r.name for r in report.results} or name in project.documents.document_names():
+        name = project.documents.unique_name(name)
     doc = dc_replace(doc, name=name)
     doc_case = case
     if compiled is not None and doc.source_path:
@@ -701,9 +701,9 @@ def _replace_one(
     from qualcode.store.backup import backup as make_backup
     from qualcode.store.backup import discard
 
-    if doc.name not in project.document_names():
+    if doc.name not in project.documents.document_names():
         raise _nothing_to_replace(doc)
-    current = project.document(doc.name)
+    current = project.documents.document(doc.name)
     if current.sha256 == _sha(doc.text):
         report.replaced.append(ReanchorReport(doc.name, unchanged=True))
         return
@@ -718,7 +718,7 @@ def _replace_one(
 
             case = document_case(project, doc.name) or doc.name
         report.replaced.append(
-            project.replace_document(
+            project.reimport.replace_document(
                 doc.name,
                 doc,
                 sentences,

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 
 def _words(project: Project, action: str, seqs: Sequence[int], lang: str | None) -> str:
-    entries = project.action_facts(seqs)
+    entries = project.narration.action_facts(seqs)
     codebook = project.codebook()
 
     def current(code_id: str) -> str | None:
@@ -37,7 +37,7 @@ def describe(project: Project, step: Step, lang: str | None = None) -> str:
 def describe_pending(project: Project, action: str, lang: str | None = None) -> str:
     """What the next ``undo`` (``redo``) would take back, in the same words without
     the ``undid:`` prefix; empty when there is nothing."""
-    seqs = project.pending_step(action)
+    seqs = project.narration.pending_step(action)
     if not seqs:
         return ""
     line = _words(project, action, seqs, lang)

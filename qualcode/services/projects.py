@@ -59,7 +59,7 @@ def init_project(
         codebook = adopt_codebook(codebook, Path(path).parent if path else Path.cwd())
     project = open_project(location, create=True, coder=coder)
     if cb is not None and codebook is not None:
-        project.sync_codebook(cb, str(codebook.resolve()))
+        project.codebook_sync.sync_codebook(cb, str(codebook.resolve()))
     return project
 
 
@@ -105,7 +105,7 @@ def build_demo(*, rebuild: bool = False, progress: Progress | None = None) -> Pa
     shutil.copyfile(default_codebook(), codebook_copy)
     project = open_project(str(tmp), create=True, coder="demo")
     try:
-        project.sync_codebook(load_codebook(codebook_copy), str(codebook_copy))
+        project.codebook_sync.sync_codebook(load_codebook(codebook_copy), str(codebook_copy))
         files = demo_transcripts()
         # each interview is its own case (named by the file), with the participants'
         # attributes from attributes.csv, so the matrices by case and attribute work

@@ -85,7 +85,7 @@ def refi_model(project: Project, *, codebook_only: bool = False) -> RefiProject:
     """The project (or only its codebook) as the REFI-QDA model."""
     cb = project.codebook()
     lang = cb.languages[0] if cb.languages else None
-    records = project.code_records()
+    records = project.refi.code_records()
     codebook_meta: dict[str, Any] = {
         k: v
         for k, v in (
@@ -96,7 +96,7 @@ def refi_model(project: Project, *, codebook_only: bool = False) -> RefiProject:
         )
         if v
     }
-    memos = [] if codebook_only else project.memos()
+    memos = [] if codebook_only else project.memos.memos()
     code_notes: dict[str, list[str]] = {}
     for m in memos:
         if m.kind == "code" and m.target:
@@ -155,17 +155,17 @@ def _project_model(
     codebook_meta: dict[str, Any],
 ) -> RefiProject:
     code_guid = {c.meta["id"]: c.guid for c in codes}
-    users = project.coder_guids(project.people())
-    docs = project.document_records()
+    users = project.refi.coder_guids(project.refi.people())
+    docs = project.refi.document_records()
     doc_guid = {n: r["guid"] for n, r in docs.items()}
-    selections = project.selection_guids()
-    threads = project.review_threads()
+    selections = project.refi.selection_guids()
+    threads = project.refi.review_threads()
     notes: list[RefiNote] = []
     doc_notes: dict[str, list[str]] = {}
     project_notes: list[str] = []
-    cases = project.cases()
+    cases = project.cases.cases()
     case_guid = {c.name: c.guid for c in cases}
-    tree = project.themes()
+    tree = project.themes.themes()
     theme_guid = {t.id: t.guid for t in tree}
     for m in memos:
         target = None
@@ -204,12 +204,12 @@ def _project_model(
                 )
             )
     sources: list[RefiSource] = []
-    all_codings = project.codings(status=Status.ACCEPTED.value)
+    all_codings = project.codings.codings(status=Status.ACCEPTED.value)
     by_doc: dict[str, list[Coding]] = {}
     for c in all_codings:
         by_doc.setdefault(c.doc, []).append(c)
-    texts = project.document_texts()
-    for summary in project.documents():
+    texts = project.refi.document_texts()
+    for summary in project.documents.documents():
         record = docs[summary.name]
         refi_codings: list[RefiCoding] = []
         spans: dict[str, tuple[int, int]] = {}
@@ -272,7 +272,7 @@ def _project_model(
                 meta=meta_s,
             )
         )
-    attributes = project.attributes()
+    attributes = project.cases.attributes()
     variables = [RefiVariable(a["guid"], a["name"], a["type"]) for a in attributes]
     var_guid = {a["name"]: a["guid"] for a in attributes}
     refi_cases = []
@@ -319,9 +319,9 @@ def _project_model(
         )
         for t in tree
     ]
-    types = {r.id: r for r in project.relation_types()}
+    types = {r.id: r for r in project.themes.relation_types()}
     links = []
-    for r in project.relations():
+    for r in project.themes.relations():
         ends = (r.source, r.target)
         if any(n.kind == "passage" and n.guid not in exported for n in ends) or any(
             not n.name for n in ends
@@ -373,7 +373,7 @@ def _map_graphs(
     per line; a relation's edge represents its ``Link``."""
     from qualcode.services.thematic_map import map_layout
 
-    if not project.themes().themes:
+    if not project.themes.themes().themes:
         return ()
     laid = map_layout(project)
     vertices: list[RefiVertex] = []

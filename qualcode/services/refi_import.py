@@ -229,7 +229,7 @@ def import_refi(
     wrote, saved = auto_backup_to(
         project,
         "before-import",
-        lambda copy: project.import_refi(
+        lambda copy: project.refi.import_refi(
             plan,
             summary=f"import {path.name}: {len(plan.new_codes)} codes, {n_docs} sources, "
             f"{len(plan.codings)} codings",
@@ -422,7 +422,7 @@ class _Planner:
             self.themes()
             self.relations()
             self.map_positions()
-            if self.refi.name and not self.project.document_names():
+            if self.refi.name and not self.project.documents.document_names():
                 # a project made from the file takes its name; one that already
                 # holds documents keeps its own
                 self.plan.settings[PROJECT_NAME] = self.refi.name
@@ -446,7 +446,7 @@ class _Planner:
     # ---------------------------------------------------------------- users
 
     def users(self) -> None:
-        existing = self.project.coder_guids()
+        existing = self.project.refi.coder_guids()
         by_guid = {g: n for n, g in existing.items()}
         self.coder_of: dict[str, str] = {}
         taken = set(existing)
@@ -492,7 +492,7 @@ class _Planner:
 
     def codes(self) -> None:
         cb = self.project.codebook()
-        records = self.project.code_records()
+        records = self.project.refi.code_records()
         existing = [
             ExistingCode(
                 id=c.id,
@@ -609,7 +609,7 @@ class _Planner:
         from qualcode.services.imports import speaker_config
         from qualcode.store.base import sha256_text
 
-        records = self.project.document_records()
+        records = self.project.refi.document_records()
         by_guid = {r["guid"]: n for n, r in records.items()}
         by_sha = {r["sha256"]: n for n, r in records.items()}
         names = set(records)
@@ -678,7 +678,7 @@ class _Planner:
     # ---------------------------------------------------------------- variables and cases
 
     def variables(self) -> None:
-        existing = {a["name"]: a for a in self.project.attributes()}
+        existing = {a["name"]: a for a in self.project.cases.attributes()}
         by_guid = {a["guid"]: a["name"] for a in existing.values()}
         self.attr_of: dict[str, str] = {}
         self.attr_type: dict[str, str] = {}
@@ -702,7 +702,7 @@ class _Planner:
             self.attr_type[v.guid] = v.type
 
     def cases(self) -> None:
-        existing = {c.name: c for c in self.project.cases()}
+        existing = {c.name: c for c in self.project.cases.cases()}
         by_guid = {c.guid: c.name for c in existing.values()}
         self.case_of: dict[str, str] = {}
         tally = self.t["cases"]
@@ -772,9 +772,9 @@ class _Planner:
     # ---------------------------------------------------------------- codings
 
     def codings(self) -> None:
-        known = self.project.known_guids()
+        known = self.project.refi.known_guids()
         self.known = known
-        identical = self.project.identical_codings()
+        identical = self.project.refi.identical_codings()
         notes = {n.guid: n for n in self.refi.notes}
         self.consumed: set[str] = set()
         self.coding_guids: set[str] = set()
@@ -902,7 +902,7 @@ class _Planner:
     # ---------------------------------------------------------------- memos
 
     def memos(self) -> None:
-        theme_by_guid = {t.guid: t.guid for t in self.project.themes()} | {
+        theme_by_guid = {t.guid: t.guid for t in self.project.themes.themes()} | {
             st.guid: st.guid for st in self.refi.sets if isinstance(st.meta.get("theme"), dict)
         }
         notes = {n.guid: n for n in self.refi.notes}
@@ -1034,12 +1034,12 @@ class _Planner:
 
         tally = self.t["themes"]
         tally.in_file = len(self.refi.sets)
-        existing = self.project.themes()
+        existing = self.project.themes.themes()
         by_guid = {t.guid: t for t in existing}
         taken = {t.id for t in existing}
-        known = self.project.known_guids()
+        known = self.project.refi.known_guids()
         self.theme_guids: set[str] = set(by_guid)
-        records = self.project.code_records()
+        records = self.project.refi.code_records()
         self.code_guid_of = {cid: r["guid"] for cid, r in records.items()}
         for built, guid, _codable in self.plan.new_codes:
             self.code_guid_of[built.id] = guid
@@ -1166,10 +1166,10 @@ class _Planner:
         tally.in_file = len(self.refi.links)
         if not self.refi.links:
             return
-        types = self.project.relation_types()
-        existing = {r.guid for r in self.project.relations()}
-        known = self.project.known_guids()
-        docs = self.project.document_records()
+        types = self.project.themes.relation_types()
+        existing = {r.guid for r in self.project.themes.relations()}
+        known = self.project.refi.known_guids()
+        docs = self.project.refi.document_records()
         doc_guid = {n: r["guid"] for n, r in docs.items()}
         for doc, _sentences, guid in self.plan.documents:
             doc_guid[doc.name] = guid
@@ -1254,13 +1254,13 @@ class _Planner:
             return
         ours = derived_guid("map-graph", "thematic map")
         graph = next((g for g in self.refi.graphs if g.guid == ours), self.refi.graphs[0])
-        theme_id = {t.guid: t.id for t in self.project.themes()}
+        theme_id = {t.guid: t.id for t in self.project.themes.themes()}
         theme_id.update({row["guid"]: row["id"] for row in self.plan.themes})
-        docs = self.project.document_records()
+        docs = self.project.refi.document_records()
         doc_guid = {n: r["guid"] for n, r in docs.items()}
         for doc, _sentences, doc_g in self.plan.documents:
             doc_guid[doc.name] = doc_g
-        codings_here = self.project.known_guids()["coding"] | self.coding_guids
+        codings_here = self.project.refi.known_guids()["coding"] | self.coding_guids
         selections = {c.selection: c.guid for src in self.refi.sources for c in src.codings}
         placed: dict[str, list[float]] = {}
         missing = 0

@@ -103,7 +103,7 @@ def _languages(project: Project) -> list[str]:
 
 def default_by(project: Project, kind: str) -> str:
     """``document`` for frequency; ``case`` for quotes when the project has cases."""
-    if kind == "quotes" and project.cases():
+    if kind == "quotes" and project.cases.cases():
         return "case"
     return "document"
 
@@ -147,40 +147,42 @@ def build_workbook(
     langs = _languages(project)
     if kind == "frequency":
         freq = names.apply(
-            project.frequency_table(
+            project.matrices.frequency_table(
                 filters, by=by or "document", label_lang=label_lang, reviews=True
             )
         )
         return tables.frequency_workbook(freq, measure=measure)
     if kind == "quotes":
         qm = names.apply(
-            project.quote_matrix(
+            project.matrices.quote_matrix(
                 filters, by=by or default_by(project, "quotes"), label_lang=label_lang
             )
         )
         return tables.quotes_workbook(qm, sheet_id=sheet_id)
     if kind == "cooccurrence":
         return tables.cooccurrence_workbook(
-            names.apply(project.cooccurrence(filters, label_lang=label_lang))
+            names.apply(project.matrices.cooccurrence(filters, label_lang=label_lang))
         )
     if kind == "segments":
-        segments = names.apply(project.segments(filters, label_lang=label_lang))
+        segments = names.apply(project.matrices.segments(filters, label_lang=label_lang))
         return tables.segments_workbook(
             segments,
-            [names.text(a) for a in project.attribute_names()],
+            [names.text(a) for a in project.matrices.attribute_names()],
             langs,
             filters.describe(),
             sheet_id=sheet_id,
         )
     if kind == "appendix":
         return tables.appendix_workbook(
-            names.apply(project.appendix(filters, label_lang=label_lang)),
-            names.apply(project.memo_rows(filters)),
+            names.apply(project.matrices.appendix(filters, label_lang=label_lang)),
+            names.apply(project.matrices.memo_rows(filters)),
             langs,
             filters.describe(),
         )
     if kind == "memos":
-        return tables.memos_workbook(names.apply(project.memo_rows(filters)), filters.describe())
+        return tables.memos_workbook(
+            names.apply(project.matrices.memo_rows(filters)), filters.describe()
+        )
     books = [
         build_workbook(
             project,
@@ -216,9 +218,9 @@ def support_sheets(
     names = names or Pseudonymizer({})
     langs = _languages(project)
     codes = tables.appendix_sheet(
-        names.apply(project.appendix(filters, examples=0, label_lang=label_lang)), langs
+        names.apply(project.matrices.appendix(filters, examples=0, label_lang=label_lang)), langs
     )
-    docs = project.documents()
+    docs = project.documents.documents()
     documents = Sheet(
         name="documents",
         title="Documents",
@@ -247,8 +249,8 @@ def support_sheets(
         ),
         kinds=("key", "text", "int", "int", "int", "int", "share", "text"),
     )
-    attrs = project.attribute_names()
-    case_list = project.cases()
+    attrs = project.matrices.attribute_names()
+    case_list = project.cases.cases()
     cases = Sheet(
         name="cases",
         title="Cases and their attributes",
@@ -268,7 +270,7 @@ def support_sheets(
         kinds=("key", "text", "text", *(["text"] * len(attrs))),
     )
     segments = tables.segments_sheet(
-        names.apply(project.segments(filters, label_lang=label_lang)),
+        names.apply(project.matrices.segments(filters, label_lang=label_lang)),
         [names.text(a) for a in attrs],
         langs,
     )
@@ -405,7 +407,7 @@ def export_frequency(
         measure=measure,
         pseudonyms=pseudonyms,
     )
-    freq = project.frequency_table(filters, by=by, label_lang=label_lang)
+    freq = project.matrices.frequency_table(filters, by=by, label_lang=label_lang)
     return freq.codings
 
 
@@ -477,18 +479,20 @@ def write_report(
         label_lang=label_lang,
         by=by,
         about=tuple(({"by": by} | filters.describe()).items()),
-        frequency=names.apply(project.frequency_table(base, by=by, label_lang=label_lang)),
+        frequency=names.apply(project.matrices.frequency_table(base, by=by, label_lang=label_lang)),
         dimensions=names.apply(
-            project.frequency_table(rolled, by=by, label_lang=label_lang, reviews=True)
+            project.matrices.frequency_table(rolled, by=by, label_lang=label_lang, reviews=True)
         ),
-        quotes=names.apply(project.quote_matrix(base, by=by, label_lang=label_lang)),
-        dimension_quotes=names.apply(project.quote_matrix(rolled, by=by, label_lang=label_lang)),
-        cooccurrence=names.apply(project.cooccurrence(base, label_lang=label_lang)),
+        quotes=names.apply(project.matrices.quote_matrix(base, by=by, label_lang=label_lang)),
+        dimension_quotes=names.apply(
+            project.matrices.quote_matrix(rolled, by=by, label_lang=label_lang)
+        ),
+        cooccurrence=names.apply(project.matrices.cooccurrence(base, label_lang=label_lang)),
         pairs={},
     )
     pairs = {}
     co = data.cooccurrence
-    every = project.overlapping_pairs(base)
+    every = project.matrices.overlapping_pairs(base)
     for i, a in enumerate(co.codes):
         for j, b in enumerate(co.codes):
             if j > i and co.counts["overlap"][i][j]:
@@ -512,7 +516,7 @@ def write_report(
             for sheet in book.sheets
         )
         data = dataclasses.replace(data, scorecard=dataclasses.replace(book, sheets=sheets))
-    if project.themes().themes:
+    if project.themes.themes().themes:
         svg, caption = _map_figure(project, names, label_lang)
         data = dataclasses.replace(data, thematic_map=svg, map_caption=caption)
     links = write_html(data, output)
@@ -604,7 +608,7 @@ def apply_review_file(
                 "export a fresh one with 'qualcode export quotes --format xlsx', or pass --overwrite to apply every filled-in row as it is"
             ),
         )
-    report = project.apply_reviews(
+    report = project.review.apply_reviews(
         sheet.entries,
         reviewer=reviewer,
         source=str(path),

@@ -47,7 +47,7 @@ def search(
         langs = tuple(sorted({"id", "en", *project.languages()}))
         words = {a[0] for t in terms for a in t.alternatives if len(a) == 1}
         terms = with_alternatives(terms, {w: lemma_forms(w, langs) for w in words})
-    return project.search(
+    return project.search.search(
         terms,
         lemma=lemma,
         code=code,
@@ -86,7 +86,7 @@ def search_kwic(
     def lemma_of(word: str, lang: str) -> str:
         return lemmatizer(lang)(word)
 
-    return project.search_text(
+    return project.kwic.search_text(
         query,
         lemma=lemma,
         code=code,

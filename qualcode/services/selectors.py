@@ -60,7 +60,7 @@ def resolve_span(
         if start is None or end is None:
             raise InputError(_("--start and --end go together"))
         return [(start, end)]
-    document = project.document(doc)
+    document = project.documents.document(doc)
     if sentence is not None:
         if not 1 <= sentence <= len(document.sentences):
             raise InputError(

@@ -42,7 +42,7 @@ def merge_project(
     report, saved = auto_backup_to(
         project,
         "before-merge",
-        lambda copy: project.merge_from(
+        lambda copy: project.merge.merge_from(
             theirs, dry_run=dry_run, backup=str(copy) if copy else None
         ),
         changed=lambda r: r.changed,
@@ -115,7 +115,7 @@ def agreement_report(
 ) -> AgreementReport:
     """Agreement between coders on the documents they marked done (with ``names``,
     the documents and the disagreements' quotes under their pseudonyms)."""
-    report = project.agreement(
+    report = project.team.agreement(
         coders, unit=unit, codes=codes, include_unfinished=include_unfinished
     )
     return names.apply(report) if names else report
@@ -141,10 +141,10 @@ def adjudication_pair(
     Returns:
         ``(a, b)``, or ``None`` when fewer than two coders coded ``doc``.
     """
-    roles = {m.name: m.role for m in project.team_members()}
+    roles = {m.name: m.role for m in project.team.team_members()}
     counts = Counter(
         c.coder
-        for c in project.codings(doc=doc)
+        for c in project.codings.codings(doc=doc)
         if c.coder != consensus and roles.get(c.coder) != "consensus"
     )
     ranked = sorted(counts, key=lambda name: (-counts[name], name))

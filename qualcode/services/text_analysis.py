@@ -60,7 +60,7 @@ def _texts_by_group(
         return groups
     by_name = {d.name: d for d in docs}
     if by == "case":
-        for case in project.cases():
+        for case in project.cases.cases():
             for src in case.sources:
                 source = by_name.get(src.doc)
                 if source is None:
@@ -78,7 +78,7 @@ def _texts_by_group(
     # are merged, so no word is counted twice for the same code)
     codebook = project.codebook()
     spans: dict[str, dict[str, list[tuple[int, int]]]] = {}
-    for c in project.codings():
+    for c in project.codings.codings():
         if c.doc in by_name:
             spans.setdefault(c.code, {}).setdefault(c.doc, []).append((c.start, c.end))
     for code in codebook:
@@ -120,7 +120,7 @@ def word_frequencies(
             _("unknown grouping {by!r}").format(by=by),
             hint=_("use {GROUPINGS}").format(GROUPINGS=", ".join(GROUPINGS)),
         )
-    documents = project.documents_full(docs)
+    documents = project.suggestions.documents_full(docs)
     counters: dict[str, WordCounter] = {}
     for lang in sorted({d.lang or "en" for d in documents}):
         corpus = (d.text for d in documents if (d.lang or "en") == lang)
@@ -166,10 +166,10 @@ def keyword_in_context(
             _("width {width} is too small").format(width=width), hint=_("use --width 1 or more")
         )
     if not names:
-        return kwic(project.documents_full(docs), term, width=width, lemma=lemma)
+        return kwic(project.suggestions.documents_full(docs), term, width=width, lemma=lemma)
     pad = names.longest() + 1
     out: list[KwicLine] = []
-    for k in kwic(project.documents_full(docs), term, width=width + pad, lemma=lemma):
+    for k in kwic(project.suggestions.documents_full(docs), term, width=width + pad, lemma=lemma):
         new, pm = names.text_map(k.left + k.keyword + k.right)
         a, b = pm.start(len(k.left)), pm.end(len(k.left) + len(k.keyword))
         out.append(

@@ -106,13 +106,17 @@ def map_state(
     relations: Sequence[Relation]
     if at is not None:
         stamp = parse_at(at)
-        past = project.map_at(stamp)
+        past = project.map.map_at(stamp)
         tree, relations, positions = past.tree, past.relations, past.positions
         actions, unlogged = past.actions, past.unlogged
     else:
-        tree, relations, positions = project.themes(), project.relations(), project.map_positions()
+        tree, relations, positions = (
+            project.themes.themes(),
+            project.themes.relations(),
+            project.map.map_positions(),
+        )
     wanted = _resolve_themes(tree, themes)
-    by_code = project.codings_by_code(until=stamp)
+    by_code = project.map.codings_by_code(until=stamp)
     passages = {code: len(guids) for code, guids in by_code.items()}
     theme_passages: dict[str, int] = {}
     for t in tree.themes:
@@ -127,7 +131,7 @@ def map_state(
         title = _("Thematic map")
         if stamp is not None:
             title = _("Thematic map as it stood at {time}").format(time=stamp)
-    guids = project.code_guids()
+    guids = project.map.code_guids()
     data = build_map(
         codebook,
         tree,
@@ -140,7 +144,7 @@ def map_state(
         title=title,
         code_guids=guids,
     )
-    words = {t.id: t.label_in(lang) for t in project.relation_types()}
+    words = {t.id: t.label_in(lang) for t in project.themes.relation_types()}
     return MapState(relation_words(data, words), stamp, actions, unlogged)
 
 

@@ -100,16 +100,16 @@ class Overview:
 
 
 def _segments(project: Project) -> list[Segment]:
-    return project.segments(Filters())
+    return project.matrices.segments(Filters())
 
 
 def overview(project: Project, *, lang: str | None = None) -> Overview:
     """Themes and codes with their usage, and the codes in no theme."""
     codebook = project.codebook()
-    tree = project.themes()
+    tree = project.themes.themes()
     segments = _segments(project)
-    use_cases = project.has_cases()
-    valences = project.code_valences()
+    use_cases = project.themes.has_cases()
+    valences = project.themes.code_valences()
     codes = code_usage(codebook, segments, use_cases)
     themes = theme_usage(tree, segments, use_cases)
     member_of: dict[str, list[str]] = {}
@@ -147,7 +147,7 @@ def code_participants(project: Project) -> dict[str, int]:
     """Participants per code id (every code; the numbers :func:`overview` gives),
     without counting the themes: what the themes screen's code list shows."""
     codebook = project.codebook()
-    usage = code_usage(codebook, _segments(project), project.has_cases())
+    usage = code_usage(codebook, _segments(project), project.themes.has_cases())
     return {code_id: u.participants for code_id, u in usage.items()}
 
 
@@ -164,13 +164,13 @@ def filter_codes(lines: Sequence[CodeLine], query: str) -> list[CodeLine]:
 
 def no_theme(project: Project) -> list[str]:
     """Ids of the codes in no theme, in codebook order."""
-    return codes_in_no_theme(project.codebook(), project.themes())
+    return codes_in_no_theme(project.codebook(), project.themes.themes())
 
 
 def theme_passages(project: Project, theme: str) -> list[Segment]:
     """The passages of a theme (its codes' and its sub-themes' codes' codings), in
     document and text order: the retrieval view beside a highlighted theme."""
-    tree = project.themes()
+    tree = project.themes.themes()
     found = resolve_theme(tree, theme)
     return theme_segments(tree, found.id, by_code(_segments(project)))
 
@@ -193,21 +193,21 @@ def new_theme(
     definition: str = "",
 ) -> Theme:
     """A new theme (or a sub-theme of ``parent``) holding the marked codes: one action."""
-    return project.add_theme(
+    return project.themes.add_theme(
         label, theme_id=theme_id, parent=parent, codes=codes, definition=definition
     )
 
 
 def add_codes(project: Project, theme: str, codes: Sequence[str]) -> list[str]:
     """Put the marked codes into a theme: one action. Returns the ids added."""
-    return project.add_theme_codes(theme, codes)
+    return project.themes.add_theme_codes(theme, codes)
 
 
 def mark_extract(
     project: Project, theme: str, coding: str, *, translation: str | None = None
 ) -> list[str]:
     """Make a passage (a coding's guid) a key extract of a theme: one action."""
-    return project.add_extracts(theme, [coding], translation=translation)
+    return project.themes.add_extracts(theme, [coding], translation=translation)
 
 
 @dataclass(frozen=True)
@@ -228,9 +228,9 @@ class Neighbour:
 
 def follow(project: Project, node: str | Node) -> list[Neighbour]:
     """The relations of a code, theme, passage or document, each with its other end."""
-    here = node if isinstance(node, Node) else project.resolve_node(node)
+    here = node if isinstance(node, Node) else project.themes.resolve_node(node)
     out: list[Neighbour] = []
-    for r in project.relations_of(here):
+    for r in project.themes.relations_of(here):
         if (r.source.kind, r.source.guid) == (here.kind, here.guid):
             out.append(Neighbour(r, r.target, True))
         else:
@@ -258,7 +258,7 @@ def parse_by(by: str | None) -> str | None:
 def _check_attribute(project: Project, attribute: str | None) -> None:
     if attribute is None:
         return
-    names = project.attribute_names()
+    names = project.matrices.attribute_names()
     if attribute not in names:
         raise InputError(
             _("no case attribute named {name!r}").format(name=attribute),
@@ -276,9 +276,9 @@ def review(project: Project, *, by: str | None = None) -> Review:
     _check_attribute(project, attribute)
     return review_themes(
         project.codebook(),
-        project.themes(),
+        project.themes.themes(),
         _segments(project),
-        use_cases=project.has_cases(),
+        use_cases=project.themes.has_cases(),
         attribute=attribute,
     )
 
@@ -289,10 +289,10 @@ def dimension_scorecard(project: Project, *, by: str | None = None) -> Scorecard
     _check_attribute(project, attribute)
     return scorecard(
         project.codebook(),
-        project.code_valences(),
-        project.themes(),
+        project.themes.code_valences(),
+        project.themes.themes(),
         _segments(project),
-        use_cases=project.has_cases(),
+        use_cases=project.themes.has_cases(),
         attribute=attribute,
     )
 
@@ -325,9 +325,9 @@ def scorecard_book(project: Project, *, by: str | None = None, lang: str | None 
     return scorecard_workbook(
         card,
         project.codebook(),
-        project.themes(),
+        project.themes.themes(),
         quotes(project),
-        project.code_valences(),
+        project.themes.code_valences(),
         lang=_lang(project, lang),
     )
 

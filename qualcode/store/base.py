@@ -2,8 +2,10 @@
 
 :class:`ProjectBase` runs each user action in one transaction that records its
 row-level changes (before/after images) in the append-only action log, so undo,
-redo and the audit trail are data, not UI state. Feature mixins (codebook edits,
-memos, cases, ...) subclass it; :class:`~qualcode.store.project.Project` combines them.
+redo and the audit trail are data, not UI state. Every part of a project (codebook
+edits, memos, cases, ...) is given it and calls :meth:`ProjectBase.read` and
+:meth:`ProjectBase.write`; :class:`~qualcode.store.project.Project` is one and holds
+the parts.
 """
 
 from __future__ import annotations
@@ -115,7 +117,7 @@ CODEBOOK_META = "codebook_meta"
 
 
 @dataclass
-class _Tx:
+class Tx:
     """One write transaction that records its row-level changes for the action log."""
 
     conn: Connection
@@ -211,11 +213,11 @@ class RowChanged(Exception):
 
 
 class RawFallback(Exception):
-    """Raised inside :meth:`ProjectBase._raw_write`: roll back, take the ordinary path."""
+    """Raised inside :meth:`ProjectBase.raw_write`: roll back, take the ordinary path."""
 
 
 class RawTx:
-    """A transaction on the driver's connection (see :meth:`ProjectBase._raw_write`)."""
+    """A transaction on the driver's connection (see :meth:`ProjectBase.raw_write`)."""
 
     def __init__(self, con: Any, sqlite: bool) -> None:
         self.con = con
@@ -260,10 +262,10 @@ def _insert_stmt(table: Table) -> Any:
     return stmt
 
 
-_SQL_DOC_SPAN = text(
+SQL_DOC_SPAN = text(
     'SELECT pk, chars, substr("text", :start + 1, :length) FROM documents WHERE name = :name'
 )
-_SQL_SAME_CODING = text(
+SQL_SAME_CODING = text(
     "SELECT guid FROM codings WHERE document_pk = :doc AND code_pk = :code AND start = :start "
     'AND "end" = :end AND coder = :coder'
 )
@@ -341,7 +343,7 @@ class ProjectBase:
         self._gone: str | None = None
         self._lifeline: sqlite3.Connection | None = None
         self._hot: PoolProxiedConnection | None = None
-        """The connection :meth:`_raw_write` holds (taken at its first write)."""
+        """The connection :meth:`raw_write` holds (taken at its first write)."""
         self._hot_lock = threading.Lock()
 
     # ------------------------------------------------------------------ plumbing
@@ -485,13 +487,14 @@ class ProjectBase:
         self.close()
 
     @contextmanager
-    def _read(self) -> Iterator[Connection]:
+    def read(self) -> Iterator[Connection]:
         try:
             with self.engine.connect() as conn:
                 yield conn
         except OperationalError as exc:
             raise ProjectError(
-                _("cannot read the project: {exc}").format(exc=_short(exc)), hint=_write_hint(exc)
+                _("cannot read the project: {exc}").format(exc=short_error(exc)),
+                hint=_write_hint(exc),
             ) from None
         except DatabaseError as exc:
             if isinstance(exc, DBAPIError) and _sqlstate(exc) == INSUFFICIENT_PRIVILEGE:
@@ -499,11 +502,12 @@ class ProjectBase:
             if self.dialect == "postgresql" or isinstance(exc, IntegrityError):
                 raise
             raise ProjectError(
-                _("cannot read the project: {exc}").format(exc=_short(exc)), hint=_write_hint(exc)
+                _("cannot read the project: {exc}").format(exc=short_error(exc)),
+                hint=_write_hint(exc),
             ) from None
 
     @contextmanager
-    def _write(
+    def write(
         self,
         kind: str,
         summary: str,
@@ -512,7 +516,7 @@ class ProjectBase:
         undoable: bool = True,
         group: str | None = None,
         extra: dict[str, Any] | None = None,
-    ) -> Iterator[_Tx]:
+    ) -> Iterator[Tx]:
         """One transaction that ends with one action-log entry (if anything changed).
 
         The entry belongs to the person who made the action (:attr:`coder`) and the
@@ -535,7 +539,7 @@ class ProjectBase:
         try:
             with self.engine.connect().execution_options(qualcode_write=True) as conn:
                 with _begin_write(conn):
-                    tx = _Tx(conn)
+                    tx = Tx(conn)
                     yield tx
                     if tx.changes or extra or tx.extra:
                         payload: dict[str, Any] = {"changes": tx.changes if undoable else []}
@@ -590,7 +594,7 @@ class ProjectBase:
         if isinstance(exc, OperationalError):
             self._check_file()
             return ProjectError(
-                _("the project could not be written: {exc}").format(exc=_short(exc)),
+                _("the project could not be written: {exc}").format(exc=short_error(exc)),
                 hint=_write_hint(exc),
             )
         state = _sqlstate(exc) if isinstance(exc, DBAPIError) else None
@@ -606,19 +610,19 @@ class ProjectBase:
         if self.dialect == "postgresql" or isinstance(exc, IntegrityError):
             return exc
         return ProjectError(
-            _("the project could not be written: {exc}").format(exc=_short(exc)),
+            _("the project could not be written: {exc}").format(exc=short_error(exc)),
             hint=_write_hint(exc),
         )
 
     @contextmanager
-    def _raw_write(
+    def raw_write(
         self, kind: str, summary: str, *, group: str | None = None, at: str | None = None
     ) -> Iterator[RawTx]:
-        """:meth:`_write` for a hot path (one code application): the same checks,
+        """:meth:`write` for a hot path (one code application): the same checks,
         one transaction ending with one action-log entry, but statements go to the
         driver's own connection with SQL written once, without SQLAlchemy's
         per-statement work. The block records its changes in ``tx.changes`` (the
-        shapes :class:`_Tx` records) and may raise :class:`RawFallback` to roll
+        shapes :class:`Tx` records) and may raise :class:`RawFallback` to roll
         back and let the caller take the ordinary path. ``at``: the entry's time
         (default: now)."""
         self._check_writable(summary)
@@ -690,7 +694,7 @@ class ProjectBase:
         self._check_file()
 
     def _drop_hot(self, *, invalidate: bool = False) -> None:
-        """Give the connection :meth:`_raw_write` holds back (``invalidate``: it
+        """Give the connection :meth:`raw_write` holds back (``invalidate``: it
         failed, so the pool throws it away)."""
         hot, self._hot = self._hot, None
         if hot is not None:
@@ -702,7 +706,7 @@ class ProjectBase:
             except Exception:  # noqa: BLE001 - a broken connection is dropped anyway
                 pass
 
-    def _owns_project(self, conn: Connection) -> bool:
+    def owns_project(self, conn: Connection) -> bool:
         """Whether the connected role owns the project (always true on SQLite)."""
         if self.dialect != "postgresql":
             return True
@@ -712,7 +716,7 @@ class ProjectBase:
 
     def _denied(self, summary: str, exc: Exception | None = None) -> ProjectError:
         """The one-line error for an action the database role may not do."""
-        detail = f" ({_short(exc)})" if exc is not None else ""
+        detail = f" ({short_error(exc)})" if exc is not None else ""
         return ProjectError(
             _("the database role {self.coder!r} may not {summary}{detail}").format(
                 self=self, summary=summary, detail=detail
@@ -726,7 +730,7 @@ class ProjectBase:
         """A compare-and-set that matched nothing: a lost race, or a row this role
         may not change (row-level security hides it from UPDATE/DELETE)."""
         table = TABLES[exc.table]
-        with self._read() as conn:
+        with self.read() as conn:
             still = conn.execute(
                 select(func.count()).where(and_(*(table.c[k] == v for k, v in exc.key.items())))
             ).scalar()
@@ -741,14 +745,14 @@ class ProjectBase:
 
     def get_setting(self, key: str, default: Any = None) -> Any:
         """A project setting (JSON value), or ``default``."""
-        with self._read() as conn:
+        with self.read() as conn:
             value = conn.execute(select(T_SETTINGS.c.value).where(T_SETTINGS.c.key == key)).scalar()
         return json.loads(value) if value is not None else default
 
     def set_setting(self, key: str, value: Any) -> None:
         """Set a project setting (one action)."""
         encoded = json.dumps(value, ensure_ascii=False)
-        with self._write("setting", f"set {key}") as tx:
+        with self.write("setting", f"set {key}") as tx:
             exists = tx.conn.execute(
                 select(T_SETTINGS.c.key).where(T_SETTINGS.c.key == key)
             ).first()
@@ -761,10 +765,10 @@ class ProjectBase:
 
     def codebook(self) -> Codebook:
         """The project's codebook (the working master), codes in tree order."""
-        with self._read() as conn:
-            return self._codebook(conn)
+        with self.read() as conn:
+            return self.read_codebook(conn)
 
-    def _codebook(self, conn: Connection) -> Codebook:
+    def read_codebook(self, conn: Connection) -> Codebook:
         rows = (
             conn.execute(select(T_CODES).order_by(T_CODES.c.position, T_CODES.c.pk))
             .mappings()
@@ -796,7 +800,7 @@ class ProjectBase:
             relations=relations_from_data(meta.get("relations")),
         )
 
-    def _code_pks(self, conn: Connection) -> dict[str, int]:
+    def code_pks(self, conn: Connection) -> dict[str, int]:
         if self._code_pk_cache is None:
             ids = {r.pk: r.id for r in conn.execute(select(T_CODES.c.id, T_CODES.c.pk))}
             pks = {cid: pk for pk, cid in ids.items()}
@@ -806,11 +810,21 @@ class ProjectBase:
             self._code_pk_cache = pks
         return self._code_pk_cache
 
-    def _code_pk(self, conn: Connection, code: str) -> int:
-        pk = self._code_pks(conn).get(code)
+    def cached_code(self, code: str, coder: str) -> tuple[int, str] | None:
+        """``code``'s key and canonical id when this open project already knows both
+        the code and ``coder`` (no statement run), else ``None``: the hot path of a
+        code application then leaves the decision to the ordinary one."""
+        cache = self._code_pk_cache
+        code_pk = cache.get(code) if cache is not None else None
+        if code_pk is None or coder not in self._known_coders:
+            return None
+        return code_pk, self._code_ids[code_pk]
+
+    def code_pk(self, conn: Connection, code: str) -> int:
+        pk = self.code_pks(conn).get(code)
         if pk is None:
             self._code_pk_cache = None
-            pk = self._code_pks(conn).get(code)
+            pk = self.code_pks(conn).get(code)
         if pk is None:
             raise NotFoundError(
                 _("unknown code {code!r}").format(code=code),
@@ -818,7 +832,7 @@ class ProjectBase:
             )
         return pk
 
-    def _set(self, tx: _Tx, key: str, value: Any) -> None:
+    def put_setting(self, tx: Tx, key: str, value: Any) -> None:
         encoded = json.dumps(value, ensure_ascii=False)
         current = tx.conn.execute(
             select(T_SETTINGS.c.value).where(T_SETTINGS.c.key == key)
@@ -830,8 +844,8 @@ class ProjectBase:
 
     def sentence_lemmas(self, name: str) -> list[str]:
         """The stored lemmas of a document's sentences, in order."""
-        with self._read() as conn:
-            pk = self._doc(conn, name)[0]
+        with self.read() as conn:
+            pk = self.document_key(conn, name)[0]
             return [
                 str(x)
                 for (x,) in conn.execute(
@@ -843,21 +857,21 @@ class ProjectBase:
 
     def document_guids(self) -> dict[str, str]:
         """Every document's name -> guid."""
-        with self._read() as conn:
+        with self.read() as conn:
             return {
                 n: g for n, g in conn.execute(select(T_DOCS.c.name, T_DOCS.c.guid).where(VISIBLE))
             }
 
     def languages(self) -> list[str]:
         """The languages of the project's documents, sorted."""
-        with self._read() as conn:
+        with self.read() as conn:
             return sorted(
                 lang
                 for (lang,) in conn.execute(select(T_DOCS.c.lang).where(VISIBLE).distinct())
                 if lang is not None
             )
 
-    def _doc(self, conn: Connection, name: str) -> tuple[int, int]:
+    def document_key(self, conn: Connection, name: str) -> tuple[int, int]:
         row = conn.execute(select(T_DOCS.c.pk, T_DOCS.c.chars).where(T_DOCS.c.name == name)).first()
         if row is None:
             raise NotFoundError(
@@ -866,7 +880,7 @@ class ProjectBase:
             )
         return row[0], row[1]
 
-    def _coding_select(self) -> Any:
+    def coding_select(self) -> Any:
         return select(
             T_CODINGS,
             T_DOCS.c.name.label("doc"),
@@ -877,7 +891,7 @@ class ProjectBase:
             )
         )
 
-    def _ensure_coder(self, conn: Connection, name: str, guid: str | None = None) -> None:
+    def ensure_coder(self, conn: Connection, name: str, guid: str | None = None) -> None:
         """Give ``name`` a row in ``coders`` (with a stable GUID) the first time it codes.
 
         Cached per open project, so coding stays one query cheaper after the first.
@@ -894,12 +908,7 @@ class ProjectBase:
             )
         self._known_coders.add(name)
 
-    def _visible_coder(self, coder: str | None) -> str | None:
-        """The coder filter a reading method must apply; the team mixin narrows it to
-        the current coder while blind coding is on."""
-        return coder
-
-    def _delete_coding(self, tx: _Tx, pk: int, guid: str, coder: str | None) -> None:
+    def delete_coding(self, tx: Tx, pk: int, guid: str, coder: str | None) -> None:
         """Delete a coding and leave its tombstone.
 
         Args:
@@ -921,15 +930,28 @@ class ProjectBase:
                 {"guid": guid, "kind": "coding", "deleted_at": now(), "coder": coder},
             )
 
+    def forget_codes(self) -> None:
+        """Drop the cached code keys (after a change to the codes' ids or aliases)."""
+        self._code_pk_cache = None
 
-def _short(exc: Exception) -> str:
+    def forget_documents(self) -> None:
+        """Drop the cached document keys (after documents were renamed or removed)."""
+        self._doc_cache.clear()
+
+    @property
+    def code_ids(self) -> dict[int, str]:
+        """Code key -> id, as of the last :meth:`code_pks`."""
+        return self._code_ids
+
+
+def short_error(exc: Exception) -> str:
     msg = str(getattr(exc, "orig", exc)) or exc.__class__.__name__
     return msg.strip().splitlines()[0]
 
 
 def _write_hint(exc: Exception) -> str | None:
     """What to do about a SQLite error that stopped a write."""
-    msg = _short(exc).lower()
+    msg = short_error(exc).lower()
     if "full" in msg:
         return "free some space on the disk, then try again; nothing was written"
     if "i/o error" in msg:

@@ -17,7 +17,7 @@ from qualcode.store.base import (
     T_CASES,
     T_DOCS,
     ProjectBase,
-    _Tx,
+    Tx,
 )
 
 ATTRIBUTE_TYPES = ("text", "integer", "float", "boolean", "date", "datetime")
@@ -25,7 +25,7 @@ ATTRIBUTE_TYPES = ("text", "integer", "float", "boolean", "date", "datetime")
 
 
 def front_matter_to_case(
-    tx: _Tx, doc_pk: int, case: str, front_matter: dict[str, str]
+    tx: Tx, doc_pk: int, case: str, front_matter: dict[str, str]
 ) -> tuple[list[str], list[str]]:
     """Set a document's front matter keys as attributes of ``case`` (created and
     linked to the document when needed), inside the caller's transaction.
@@ -80,8 +80,11 @@ def front_matter_to_case(
     return written, notices
 
 
-class CaseMixin(ProjectBase):
+class Cases:
     """Creating cases, linking them to documents and setting attributes."""
+
+    def __init__(self, store: ProjectBase) -> None:
+        self.store = store
 
     def _case_pk(self, conn: Connection, name: str) -> int:
         pk = conn.execute(select(T_CASES.c.pk).where(T_CASES.c.name == name)).scalar()
@@ -91,7 +94,7 @@ class CaseMixin(ProjectBase):
             )
         return int(pk)
 
-    def _ensure_case(self, tx: _Tx, name: str, description: str = "") -> int:
+    def _ensure_case(self, tx: Tx, name: str, description: str = "") -> int:
         pk = tx.conn.execute(select(T_CASES.c.pk).where(T_CASES.c.name == name)).scalar()
         if pk is not None:
             return int(pk)
@@ -101,17 +104,17 @@ class CaseMixin(ProjectBase):
 
     def add_case(self, name: str, *, description: str = "") -> Case:
         """Create a case (or return the existing one of that name)."""
-        with self._write("case.add", f"add case {name}") as tx:
+        with self.store.write("case.add", f"add case {name}") as tx:
             self._ensure_case(tx, name, description)
         return self.case(name)
 
     def link_case(self, name: str, doc: str, *, speaker: str | None = None) -> Case:
         """Make ``doc`` (or one ``speaker`` in it) part of case ``name`` (created when new)."""
-        with self._write(
+        with self.store.write(
             "case.link", f"link {doc}{' / ' + speaker if speaker else ''} to case {name}"
         ) as tx:
             case_pk = self._ensure_case(tx, name)
-            doc_pk = self._doc(tx.conn, doc)[0]
+            doc_pk = self.store.document_key(tx.conn, doc)[0]
             exists = tx.conn.execute(
                 select(T_CASE_SOURCES.c.pk).where(
                     T_CASE_SOURCES.c.case_pk == case_pk,
@@ -134,7 +137,7 @@ class CaseMixin(ProjectBase):
                 _("unknown attribute type {type!r}").format(type=type),
                 hint=_("use {ATTRIBUTE_TYPES}").format(ATTRIBUTE_TYPES=", ".join(ATTRIBUTE_TYPES)),
             )
-        with self._write("case.attribute", f"set {name} of case {case}") as tx:
+        with self.store.write("case.attribute", f"set {name} of case {case}") as tx:
             self._set_attribute(tx, self._case_pk(tx.conn, case), name, value, type)
 
     def set_attributes(
@@ -158,10 +161,10 @@ class CaseMixin(ProjectBase):
             NotFoundError: an unknown case or document (nothing is written).
         """
         n = 0
-        with self._write("case.attributes", f"set attributes of {len(values)} cases") as tx:
+        with self.store.write("case.attributes", f"set attributes of {len(values)} cases") as tx:
             for case, doc in (link or {}).items():
                 case_pk = self._ensure_case(tx, case)
-                doc_pk = self._doc(tx.conn, doc)[0]
+                doc_pk = self.store.document_key(tx.conn, doc)[0]
                 exists = tx.conn.execute(
                     select(T_CASE_SOURCES.c.pk).where(
                         T_CASE_SOURCES.c.case_pk == case_pk,
@@ -182,7 +185,7 @@ class CaseMixin(ProjectBase):
         return n
 
     def _set_attribute(
-        self, tx: _Tx, case_pk: int, name: str, value: str | None, type_: str
+        self, tx: Tx, case_pk: int, name: str, value: str | None, type_: str
     ) -> None:
         if not name.strip():
             raise InputError(_("an attribute needs a name"))
@@ -211,7 +214,7 @@ class CaseMixin(ProjectBase):
 
     def cases(self) -> list[Case]:
         """Every case, by name, with attributes and sources."""
-        with self._read() as conn:
+        with self.store.read() as conn:
             rows = conn.execute(select(T_CASES).order_by(T_CASES.c.name)).mappings().all()
             attrs: dict[int, dict[str, str | None]] = {}
             for case_pk, name, value in conn.execute(
@@ -240,7 +243,7 @@ class CaseMixin(ProjectBase):
 
     def attributes(self) -> list[dict[str, Any]]:
         """Attribute definitions: name, type, guid."""
-        with self._read() as conn:
+        with self.store.read() as conn:
             return [
                 dict(r)
                 for r in conn.execute(

@@ -37,7 +37,7 @@ from qualcode.store.base import (
     T_TOMBS,
     ProjectBase,
     RowChanged,
-    _Tx,
+    Tx,
 )
 
 if TYPE_CHECKING:
@@ -55,19 +55,22 @@ EDITABLE = (
     "memo",
     "valence",
 )
-"""Fields :meth:`CodebookOpsMixin.update_code` may change."""
+"""Fields :meth:`Codes.update_code` may change."""
 
 
-class CodebookOpsMixin(ProjectBase):
+class Codes:
     """Codebook edits on the project's codes (the working master)."""
+
+    def __init__(self, store: ProjectBase) -> None:
+        self.store = store
 
     # ------------------------------------------------------------------ helpers
 
     def _code_row(self, conn: Connection, code_id: str) -> dict[str, Any]:
-        pk = self._code_pk(conn, code_id)
+        pk = self.store.code_pk(conn, code_id)
         return dict(conn.execute(select(T_CODES).where(T_CODES.c.pk == pk)).mappings().one())
 
-    def _check_free_id(self, conn: Connection, code_id: str) -> None:
+    def check_free_id(self, conn: Connection, code_id: str) -> None:
         check_id(code_id)
         if conn.execute(select(T_CODES.c.pk).where(T_CODES.c.id == code_id)).first():
             raise InputError(_("a code with id {code_id!r} already exists").format(code_id=code_id))
@@ -77,7 +80,7 @@ class CodebookOpsMixin(ProjectBase):
                 hint=_("choose another id"),
             )
 
-    def _check_free_key(self, conn: Connection, key: str, own_pk: int | None) -> None:
+    def check_free_key(self, conn: Connection, key: str, own_pk: int | None) -> None:
         check_key(key)
         other = conn.execute(select(T_CODES.c.id, T_CODES.c.pk).where(T_CODES.c.key == key)).first()
         if other is not None and other.pk != own_pk:
@@ -86,9 +89,9 @@ class CodebookOpsMixin(ProjectBase):
                 hint=_("choose another key"),
             )
 
-    def _reorder(self, tx: _Tx, codes: list[Code]) -> None:
+    def reorder(self, tx: Tx, codes: list[Code]) -> None:
         """Give every code its position in the pre-order of ``codes`` (parents first)."""
-        pks = self._code_pks(tx.conn)
+        pks = self.store.code_pks(tx.conn)
         current = {
             r.pk: r.position for r in tx.conn.execute(select(T_CODES.c.pk, T_CODES.c.position))
         }
@@ -97,7 +100,7 @@ class CodebookOpsMixin(ProjectBase):
             if current.get(pk) != position:
                 tx.update(T_CODES, {"pk": pk}, {"position": position})
 
-    def _bump(self, tx: _Tx, row: dict[str, Any], expected_version: int | None) -> int:
+    def _bump(self, tx: Tx, row: dict[str, Any], expected_version: int | None) -> int:
         if expected_version is not None and row["version"] != expected_version:
             raise ConflictError(
                 _(
@@ -122,14 +125,14 @@ class CodebookOpsMixin(ProjectBase):
         Raises:
             InputError: the id or key is taken, the parent is unknown, a bad value.
         """
-        with self._write("codebook.add", f"add code {code.id}", group=group) as tx:
+        with self.store.write("codebook.add", f"add code {code.id}", group=group) as tx:
             conn = tx.conn
-            self._check_free_id(conn, code.id)
+            self.check_free_id(conn, code.id)
             if code.key:
-                self._check_free_key(conn, code.key, None)
+                self.check_free_key(conn, code.key, None)
             color = check_color(code.color) if code.color else None
-            parent_pk = self._code_pk(conn, code.parent) if code.parent else None
-            cb = self._codebook(conn)
+            parent_pk = self.store.code_pk(conn, code.parent) if code.parent else None
+            cb = self.store.read_codebook(conn)
             parent_id = cb.get(code.parent).id if code.parent and cb.get(code.parent) else None  # type: ignore[union-attr]
             code = replace(code, color=color, parent=parent_id, aliases=())
             values = convert.code_values(code)
@@ -137,8 +140,8 @@ class CodebookOpsMixin(ProjectBase):
                 guid=new_guid(), created=now(), version=1, parent_pk=parent_pk, position=len(cb)
             )
             tx.insert(T_CODES, values)
-            self._code_pk_cache = None
-            self._reorder(tx, _insert_sibling(list(cb.codes), code, position))
+            self.store.forget_codes()
+            self.reorder(tx, insert_sibling(list(cb.codes), code, position))
         return code
 
     def update_code(
@@ -161,7 +164,7 @@ class CodebookOpsMixin(ProjectBase):
                 _("cannot edit {unknown} of a code").format(unknown=", ".join(sorted(unknown))),
                 hint=_("editable: {EDITABLE}").format(EDITABLE=", ".join(EDITABLE)),
             )
-        with self._write(
+        with self.store.write(
             "codebook.edit", f"edit code {code_id}: {', '.join(sorted(fields))}"
         ) as tx:
             conn = tx.conn
@@ -178,7 +181,7 @@ class CodebookOpsMixin(ProjectBase):
                     values["color"] = check_color(value) if value else None
                 elif name == "key":
                     if value:
-                        self._check_free_key(conn, str(value), row["pk"])
+                        self.check_free_key(conn, str(value), row["pk"])
                     values["key"] = str(value) if value else None
                 elif name == "examples":
                     values["examples"] = json.dumps(list(value or ()), ensure_ascii=False)
@@ -212,7 +215,7 @@ class CodebookOpsMixin(ProjectBase):
                         ).format(row=row["id"], current=current, expected_version=row["version"]),
                         hint=_("reload the codebook and make your change again"),
                     ) from None
-            result = self._codebook(conn)[row["id"]]
+            result = self.store.read_codebook(conn)[row["id"]]
         return result
 
     def set_label(self, code_id: str, text: str, *, lang: str | None = None) -> Code:
@@ -221,7 +224,7 @@ class CodebookOpsMixin(ProjectBase):
         A plain label given a language becomes bilingual, the old text kept under the
         codebook's other language.
         """
-        cb = self.codebook()
+        cb = self.store.codebook()
         code = cb.get(code_id)
         if code is None:
             raise NotFoundError(
@@ -257,11 +260,11 @@ class CodebookOpsMixin(ProjectBase):
         Raises:
             InputError: moving a code under itself or one of its descendants.
         """
-        with self._write(
+        with self.store.write(
             "codebook.move", f"move code {code_id} under {parent or 'the top level'}"
         ) as tx:
             conn = tx.conn
-            cb = self._codebook(conn)
+            cb = self.store.read_codebook(conn)
             code = cb.get(code_id)
             if code is None:
                 raise NotFoundError(
@@ -283,7 +286,7 @@ class CodebookOpsMixin(ProjectBase):
                     )
                 )
             new_parent = parent_code.id if parent_code else None
-            pks = self._code_pks(conn)
+            pks = self.store.code_pks(conn)
             tx.update(
                 T_CODES,
                 {"pk": pks[code.id]},
@@ -291,17 +294,17 @@ class CodebookOpsMixin(ProjectBase):
             )
             moved = replace(code, parent=new_parent)
             others = [c for c in cb.codes if c.id != code.id]
-            self._reorder(tx, _insert_sibling(others, moved, position))
-            result = self._codebook(conn)[code.id]
+            self.reorder(tx, insert_sibling(others, moved, position))
+            result = self.store.read_codebook(conn)[code.id]
         return result
 
     def change_code_id(self, old: str, new: str) -> Code:
         """Give a code a new id; the old id stays as an alias."""
-        with self._write("codebook.set-id", f"change code id {old} to {new}") as tx:
+        with self.store.write("codebook.set-id", f"change code id {old} to {new}") as tx:
             conn = tx.conn
             row = self._code_row(conn, old)
             if row["id"] == new:
-                return self._codebook(conn)[new]
+                return self.store.read_codebook(conn)[new]
             # the new id may be one of this code's own aliases
             own_alias = conn.execute(
                 select(T_ALIASES.c.alias).where(
@@ -311,11 +314,11 @@ class CodebookOpsMixin(ProjectBase):
             if own_alias:
                 tx.delete(T_ALIASES, {"alias": new})
             else:
-                self._check_free_id(conn, new)
+                self.check_free_id(conn, new)
             tx.update(T_CODES, {"pk": row["pk"]}, {"id": new, "version": row["version"] + 1})
             tx.insert(T_ALIASES, {"alias": row["id"], "code_pk": row["pk"]})
-            self._code_pk_cache = None
-            result = self._codebook(conn)[new]
+            self.store.forget_codes()
+            result = self.store.read_codebook(conn)[new]
         return result
 
     def merge_code(self, source: str, target: str) -> FoldedCode:
@@ -332,9 +335,9 @@ class CodebookOpsMixin(ProjectBase):
         """
         from qualcode.core.codebook_merge import FoldedCode, fold_code
 
-        with self._write("codebook.merge", f"merge code {source} into {target}") as tx:
+        with self.store.write("codebook.merge", f"merge code {source} into {target}") as tx:
             conn = tx.conn
-            cb = self._codebook(conn)
+            cb = self.store.read_codebook(conn)
             src_code, dst_code = cb.get(source), cb.get(target)
             if src_code is None or dst_code is None:
                 missing = source if src_code is None else target
@@ -354,10 +357,10 @@ class CodebookOpsMixin(ProjectBase):
                 )
             src = self._code_row(conn, src_code.id)
             dst = self._code_row(conn, dst_code.id)
-            if not self._owns_project(conn):
+            if not self.store.owns_project(conn):
                 others = conn.execute(
                     select(func.count()).where(
-                        T_CODINGS.c.code_pk == src["pk"], T_CODINGS.c.coder != self.coder
+                        T_CODINGS.c.code_pk == src["pk"], T_CODINGS.c.coder != self.store.coder
                     )
                 ).scalar_one()
                 if others:
@@ -368,7 +371,7 @@ class CodebookOpsMixin(ProjectBase):
                             "{n} coding of other coders uses it",
                             "the database role {coder!r} may not merge code {src!r} into {dst!r}: "
                             "{n} codings of other coders use it",
-                            coder=self.coder,
+                            coder=self.store.coder,
                             src=src["id"],
                             dst=dst["id"],
                         ),
@@ -391,7 +394,7 @@ class CodebookOpsMixin(ProjectBase):
                 .all()
             ):
                 if (row["document_pk"], row["start"], row["end"], row["coder"]) in existing:
-                    self._delete_coding(tx, row["pk"], row["guid"], None)
+                    self.store.delete_coding(tx, row["pk"], row["guid"], None)
                 else:
                     tx.update(
                         T_CODINGS,
@@ -432,7 +435,7 @@ class CodebookOpsMixin(ProjectBase):
                             "guid": member.guid,
                             "kind": "theme_code",
                             "deleted_at": now(),
-                            "coder": self.coder,
+                            "coder": self.store.coder,
                         },
                     )
                 else:
@@ -458,13 +461,18 @@ class CodebookOpsMixin(ProjectBase):
             tx.insert(T_ALIASES, {"alias": src["id"], "code_pk": dst["pk"]})
             tx.insert(
                 T_TOMBS,
-                {"guid": src["guid"], "kind": "code", "deleted_at": now(), "coder": self.coder},
+                {
+                    "guid": src["guid"],
+                    "kind": "code",
+                    "deleted_at": now(),
+                    "coder": self.store.coder,
+                },
             )
             tx.update(T_CODES, {"pk": dst["pk"]}, {"version": dst["version"] + 1})
-            self._code_pk_cache = None
-            after = self._codebook(conn)
-            self._reorder(tx, list(after.codes))
-            result = self._codebook(conn)[dst["id"]]
+            self.store.forget_codes()
+            after = self.store.read_codebook(conn)
+            self.reorder(tx, list(after.codes))
+            result = self.store.read_codebook(conn)[dst["id"]]
         return FoldedCode(result, tuple(carried), folded.not_carried)
 
     def delete_code(self, code_id: str) -> None:
@@ -473,7 +481,7 @@ class CodebookOpsMixin(ProjectBase):
         Raises:
             InputError: the code still has codings (merge it instead) or sub-codes.
         """
-        with self._write("codebook.delete", f"delete code {code_id}") as tx:
+        with self.store.write("codebook.delete", f"delete code {code_id}") as tx:
             conn = tx.conn
             row = self._code_row(conn, code_id)
             n = conn.execute(
@@ -519,24 +527,29 @@ class CodebookOpsMixin(ProjectBase):
                         "guid": member.guid,
                         "kind": "theme_code",
                         "deleted_at": now(),
-                        "coder": self.coder,
+                        "coder": self.store.coder,
                     },
                 )
             tx.delete(T_CODES, {"pk": row["pk"]})
             tx.insert(
                 T_TOMBS,
-                {"guid": row["guid"], "kind": "code", "deleted_at": now(), "coder": self.coder},
+                {
+                    "guid": row["guid"],
+                    "kind": "code",
+                    "deleted_at": now(),
+                    "coder": self.store.coder,
+                },
             )
-            self._code_pk_cache = None
-            self._reorder(tx, list(self._codebook(conn).codes))
+            self.store.forget_codes()
+            self.reorder(tx, list(self.store.read_codebook(conn).codes))
 
     def code_version(self, code_id: str) -> int:
         """The code's version number (for optimistic concurrency)."""
-        with self._read() as conn:
+        with self.store.read() as conn:
             return int(self._code_row(conn, code_id)["version"])
 
 
-def _insert_sibling(codes: list[Code], code: Code, position: int | None) -> list[Code]:
+def insert_sibling(codes: list[Code], code: Code, position: int | None) -> list[Code]:
     """``codes`` with ``code`` placed at sibling index ``position`` under its parent."""
     ordered = tree_order(codes)
     siblings = [c for c in ordered if c.parent == code.parent]

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from qualcode.core.codebook import Code, Rules, _rules
+from qualcode.core.codebook import Code, Rules, rules_from_data
 from qualcode.core.model import Coding
 
 
@@ -62,7 +62,7 @@ def code_from_row(row: Mapping[Any, Any], parent: str | None, aliases: tuple[str
         color=row["color"],
         key=row["key"],
         aliases=aliases,
-        rules=_rules(json.loads(rules_json)) if rules_json else None,
+        rules=rules_from_data(json.loads(rules_json)) if rules_json else None,
         memo=row["memo"] or "",
         valence=row.get("valence"),
     )

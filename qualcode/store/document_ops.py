@@ -30,7 +30,7 @@ from qualcode.store.base import (
     TABLES,
     VISIBLE,
     ProjectBase,
-    _Tx,
+    Tx,
 )
 from qualcode.store.search import unindex_document
 
@@ -40,7 +40,7 @@ DOCUMENT_TABLES = ("document_marks", "adjudications", "suggestion_rejections")
 
 @dataclass(frozen=True)
 class DeletedDocument:
-    """What :meth:`DocumentOpsMixin.delete_document` removed.
+    """What :meth:`DocumentEdits.delete_document` removed.
 
     Attributes:
         name: the document.
@@ -55,8 +55,11 @@ class DeletedDocument:
     cases: tuple[str, ...]
 
 
-class DocumentOpsMixin(ProjectBase):
+class DocumentEdits:
     """``documents rename`` / ``delete``, and the structure half of ``refresh``."""
+
+    def __init__(self, store: ProjectBase) -> None:
+        self.store = store
 
     def rename_document(self, old: str, new: str) -> None:
         """Give document ``old`` the name ``new`` (one action, undoable).
@@ -68,8 +71,8 @@ class DocumentOpsMixin(ProjectBase):
         new = new.strip()
         if not new:
             raise InputError(_("a document needs a name"), hint=_("give the new name"))
-        with self._write("document.rename", f"rename document {old} to {new}") as tx:
-            pk = self._doc(tx.conn, old)[0]
+        with self.store.write("document.rename", f"rename document {old} to {new}") as tx:
+            pk = self.store.document_key(tx.conn, old)[0]
             if new == old:
                 return
             taken = tx.conn.execute(select(T_DOCS.c.pk).where(T_DOCS.c.name == new)).first()
@@ -79,12 +82,12 @@ class DocumentOpsMixin(ProjectBase):
                     hint=_("choose another name, or rename that one first"),
                 )
             tx.update(T_DOCS, {"pk": pk}, {"name": new})
-        self._doc_cache.clear()
+        self.store.forget_documents()
 
     def document_codings(self, name: str) -> int:
         """How many codings (any coder, any status) a document has."""
-        with self._read() as conn:
-            pk = self._doc(conn, name)[0]
+        with self.store.read() as conn:
+            pk = self.store.document_key(conn, name)[0]
             return int(
                 conn.execute(
                     select(func.count()).select_from(T_CODINGS).where(T_CODINGS.c.document_pk == pk)
@@ -102,7 +105,7 @@ class DocumentOpsMixin(ProjectBase):
             NotFoundError: no such document.
             InputError: it has codings and ``force`` is false (nothing is deleted).
         """
-        with self._write("document.delete", f"delete document {name}") as tx:
+        with self.store.write("document.delete", f"delete document {name}") as tx:
             conn = tx.conn
             row = (
                 conn.execute(select(T_DOCS).where(T_DOCS.c.name == name, VISIBLE))
@@ -146,13 +149,13 @@ class DocumentOpsMixin(ProjectBase):
                 self._tombstone(tx, m["guid"], "memo", when)
             self._tombstone(tx, row["guid"], "document", when)
             tx.extra["document"] = name
-        self._doc_cache.clear()
+        self.store.forget_documents()
         return DeletedDocument(name, len(codings), len(memos), tuple(sorted(cases)))
 
-    def _tombstone(self, tx: _Tx, guid: str, kind: str, when: str) -> None:
+    def _tombstone(self, tx: Tx, guid: str, kind: str, when: str) -> None:
         if not tx.conn.execute(select(T_TOMBS.c.guid).where(T_TOMBS.c.guid == guid)).first():
             tx.insert(
-                T_TOMBS, {"guid": guid, "kind": kind, "deleted_at": when, "coder": self.coder}
+                T_TOMBS, {"guid": guid, "kind": kind, "deleted_at": when, "coder": self.store.coder}
             )
 
 
@@ -210,7 +213,7 @@ def document_hangers(conn: Connection, doc: dict[str, Any], *, comments: bool) -
     return out
 
 
-def remove_document(tx: _Tx, doc: dict[str, Any], hanging: Hangers) -> None:
+def remove_document(tx: Tx, doc: dict[str, Any], hanging: Hangers) -> None:
     """Remove a document with everything that hangs on it, recording every row it
     removes in the transaction's changes (undo puts them back): the rows of
     ``hanging`` one by one, its search entries (not recorded: undo indexes the
@@ -229,15 +232,15 @@ def remove_document(tx: _Tx, doc: dict[str, Any], hanging: Hangers) -> None:
     remove_row(tx, T_DOCS, doc)
 
 
-def remove_row(tx: _Tx, table: Table, row: dict[str, Any]) -> None:
+def remove_row(tx: Tx, table: Table, row: dict[str, Any]) -> None:
     """Delete one row whose full image we hold, recording it (cheaper than
-    :meth:`_Tx.delete`, which reads it again)."""
+    :meth:`Tx.delete`, which reads it again)."""
     key = {c.name: row[c.name] for c in table.primary_key.columns}
     tx.conn.execute(table.delete().where(*(table.c[k] == v for k, v in key.items())))
     tx.changes.append({"op": "delete", "t": table.name, "row": row})
 
 
-def remove_rows(tx: _Tx, table: Table, where: Any) -> int:
+def remove_rows(tx: Tx, table: Table, where: Any) -> int:
     """Delete every row of ``table`` that ``where`` selects, recording them as one
     compact ``delete_rows`` change (columns once, then one list per row): a 50 MB
     transcript has 630,000 sentences, which one by one would take minutes to delete

@@ -1,7 +1,7 @@
 """Undo and redo from the action log, per person and per window, surviving a restart.
 
 Every undoable action stored its row-level changes (full before/after images) in
-the log. :meth:`HistoryMixin.undo` replays the inverse of the newest undoable unit
+the log. :meth:`ActionHistory.undo` replays the inverse of the newest undoable unit
 of the coder (one action, or one group such as an auto-code batch); :meth:`redo`
 replays it again. Both are themselves logged (``kind`` ``undo`` / ``redo``, the
 reversed entries in ``payload["targets"]``, the newest of them in ``reverts``), so
@@ -29,7 +29,7 @@ from qualcode.core.names import escape
 from qualcode.core.narrate import describe_imports
 from qualcode.errors import ConflictError, StepRefused
 from qualcode.i18n import N_, _, english, plural
-from qualcode.store.base import T_ACTIONS, T_DOCS, TABLES, VISIBLE, ProjectBase, _Tx
+from qualcode.store.base import T_ACTIONS, T_DOCS, TABLES, VISIBLE, ProjectBase, Tx
 from qualcode.store.document_ops import Hangers, document_hangers, remove_document, remove_row
 from qualcode.store.search import index_document, unindex_document
 
@@ -102,8 +102,11 @@ IMPORT_KIND = "import"
 """The kind of a transcript import's log entry (one per document)."""
 
 
-class HistoryMixin(ProjectBase):
+class ActionHistory:
     """Undo and redo of the person's own actions, per window."""
+
+    def __init__(self, store: ProjectBase) -> None:
+        self.store = store
 
     _history_cache: dict[tuple[str, frozenset[str] | None], tuple[int, History]]
 
@@ -111,9 +114,13 @@ class HistoryMixin(ProjectBase):
 
     def _scope(self, anywhere: bool) -> frozenset[str] | None:
         """The windows whose actions undo may take back (``None``: every window)."""
-        if anywhere or self.window is None:
+        if anywhere or self.store.window is None:
             return None
-        return frozenset({self.window})
+        return frozenset({self.store.window})
+
+    def stacks(self, conn: Connection, coder: str) -> History:
+        """The person's undo and redo stacks over every window."""
+        return self._history(conn, coder)
 
     def _history(
         self, conn: Connection, coder: str, scope: frozenset[str] | None = None
@@ -167,8 +174,8 @@ class HistoryMixin(ProjectBase):
         return self._peek(coder, redo=True, anywhere=anywhere)
 
     def _peek(self, coder: str | None, *, redo: bool, anywhere: bool = False) -> str | None:
-        with self._read() as conn:
-            history = self._history(conn, coder or self.coder, self._scope(anywhere))
+        with self.store.read() as conn:
+            history = self._history(conn, coder or self.store.coder, self._scope(anywhere))
             stack = history.undone if redo else history.done
             if not stack:
                 return None
@@ -186,8 +193,8 @@ class HistoryMixin(ProjectBase):
     def history_end(self, *, coder: str | None = None, anywhere: bool = False) -> Barrier | None:
         """What ended the history, when nothing is left to undo because of a barrier
         (a project merge, a re-import, a REFI-QDA import); ``None`` otherwise."""
-        with self._read() as conn:
-            history = self._history(conn, coder or self.coder, self._scope(anywhere))
+        with self.store.read() as conn:
+            history = self._history(conn, coder or self.store.coder, self._scope(anywhere))
             if history.done or history.barrier is None:
                 return None
             row = conn.execute(
@@ -212,7 +219,7 @@ class HistoryMixin(ProjectBase):
         Raises:
             ConflictError: a row the action changed was changed since by someone else.
         """
-        return self._step(UNDO, coder or self.coder, self._scope(anywhere))
+        return self._step(UNDO, coder or self.store.coder, self._scope(anywhere))
 
     def redo(self, *, coder: str | None = None, anywhere: bool = False) -> Step | None:
         """Redo the person's newest undone action (or group); ``None`` when none is left.
@@ -220,12 +227,12 @@ class HistoryMixin(ProjectBase):
         Raises:
             ConflictError: a row the undo restored was changed since by someone else.
         """
-        return self._step(REDO, coder or self.coder, self._scope(anywhere))
+        return self._step(REDO, coder or self.store.coder, self._scope(anywhere))
 
     def _step(self, action: str, coder: str, scope: frozenset[str] | None) -> Step | None:
         step: Step | None = None
         try:
-            with self._write(action, action, coder=coder) as tx:
+            with self.store.write(action, action, coder=coder) as tx:
                 history = self._history(tx.conn, coder, scope)
                 stack = history.done if action == UNDO else history.undone
                 if not stack:
@@ -274,8 +281,8 @@ class HistoryMixin(ProjectBase):
                 tx.reverts = seqs[-1]
                 tx.extra["targets"] = seqs
         finally:
-            self._code_pk_cache = None
-            self._doc_cache.clear()
+            self.store.forget_codes()
+            self.store.forget_documents()
         return step
 
 
@@ -448,7 +455,7 @@ def _others_work(hanging: Hangers, person: str) -> tuple[list[str], int, int]:
 
 
 def _undo_import(
-    tx: _Tx, changes: Sequence[dict[str, Any]], taken: _Taken, *, person: str, summary: str
+    tx: Tx, changes: Sequence[dict[str, Any]], taken: _Taken, *, person: str, summary: str
 ) -> None:
     """Take back one document's import: remove it with everything that hangs on it
     (the person's own codings and memos on it too; the undo entry records every row,
@@ -545,7 +552,7 @@ def _undo_import(
 
 
 def _redo_import(
-    tx: _Tx, undone: dict[str, Any] | None, seq: int, taken: _Taken, *, summary: str
+    tx: Tx, undone: dict[str, Any] | None, seq: int, taken: _Taken, *, summary: str
 ) -> None:
     """Put back what the newest undo of import ``seq`` removed, row for row, and
     index the document's sentences for search again.
@@ -643,7 +650,7 @@ def _key(table: Any, row: dict[str, Any]) -> dict[str, Any]:
     return {c.name: row[c.name] for c in table.primary_key.columns}
 
 
-def _current(tx: _Tx, table: Any, key: dict[str, Any]) -> dict[str, Any] | None:
+def _current(tx: Tx, table: Any, key: dict[str, Any]) -> dict[str, Any] | None:
     row = (
         tx.conn.execute(select(table).where(and_(*(table.c[k] == v for k, v in key.items()))))
         .mappings()
@@ -653,7 +660,7 @@ def _current(tx: _Tx, table: Any, key: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _replay_rows(
-    tx: _Tx,
+    tx: Tx,
     table: Any,
     cols: Sequence[str],
     rows: Sequence[Sequence[Any]],
@@ -696,7 +703,7 @@ def _replay_rows(
     tx.changes.append({"op": "rows_deleted", "t": table.name, "count": len(rows)})
 
 
-def _replay(tx: _Tx, changes: Sequence[dict[str, Any]], *, inverse: bool, summary: str) -> None:
+def _replay(tx: Tx, changes: Sequence[dict[str, Any]], *, inverse: bool, summary: str) -> None:
     """Apply recorded changes (or their inverse, newest first), checking each row first."""
 
     def conflict(table: str) -> ConflictError:

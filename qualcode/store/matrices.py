@@ -46,6 +46,7 @@ from qualcode.store.base import (
     VISIBLE,
     ProjectBase,
 )
+from qualcode.store.team import Team
 
 NO_VALUE = "(none)"
 """The column of codings with no case, no role or no value of the attribute."""
@@ -68,8 +69,12 @@ class _Resolved:
     speaker_cases: bool
 
 
-class MatrixMixin(ProjectBase):
+class Matrices:
     """Frequency, quote, co-occurrence and segment tables, the codebook appendix, memos."""
+
+    def __init__(self, store: ProjectBase, team: Team) -> None:
+        self.store = store
+        self.team = team
 
     # ------------------------------------------------------------------ filters
 
@@ -81,8 +86,8 @@ class MatrixMixin(ProjectBase):
         need_turn: bool = False,
         materialize: bool = True,
     ) -> _Resolved:
-        cb = self._codebook(conn)
-        pks = self._code_pks(conn)
+        cb = self.store.read_codebook(conn)
+        pks = self.store.code_pks(conn)
         params: dict[str, Any] = {}
         expanding: list[str] = []
         where: list[str] = []
@@ -95,10 +100,10 @@ class MatrixMixin(ProjectBase):
             expand("status", filters.status)
             where.append("c.status IN :status")
         coders = tuple(filters.coders)
-        blind = self._visible_coder(None)
+        blind = self.team.visible_coder(None)
         if blind is not None:  # blind coding: a coder's matrices hold only their codings
             for other in coders:
-                self._visible_coder(other)
+                self.team.visible_coder(other)
             coders = (blind,)
         if coders:
             expand("coders", coders)
@@ -529,7 +534,7 @@ class MatrixMixin(ProjectBase):
         filters = filters or Filters()
         kind, attribute = self._parse_by(by)
         review_rows: list[Any] = []
-        with self._read() as conn:
+        with self.store.read() as conn:
             attr_pk = self._attribute_pk(conn, attribute) if attribute else None
             # one query: no need to materialize the filtered codings first
             r = self._resolve(
@@ -580,7 +585,7 @@ class MatrixMixin(ProjectBase):
                 }
             present = {row[2] for row in rows}
             keys, names, chars = self._column_keys(conn, r, kind, attr_pk, present, filters)
-            code_pk = {c.id: self._code_pks(conn)[c.id] for c in r.rows}
+            code_pk = {c.id: self.store.code_pks(conn)[c.id] for c in r.rows}
             if reviews:
                 review_rows = self._q(
                     conn,
@@ -674,7 +679,7 @@ class MatrixMixin(ProjectBase):
             "_segments_cache", {}
         )
         key = (filters, label_lang)
-        with self._read() as conn:
+        with self.store.read() as conn:
             # the action log grows with every change: a cached list is reused only
             # while nothing has changed since (one export computes them once)
             stamp = (
@@ -729,7 +734,9 @@ class MatrixMixin(ProjectBase):
                     )
                 ).all()
             )
-            unit_ids = {pk: cid for cid, pk in self._code_pks(conn).items() if cid in r.codebook}
+            unit_ids = {
+                pk: cid for cid, pk in self.store.code_pks(conn).items() if cid in r.codebook
+            }
         cb = r.codebook
         lang = self._label_lang(cb, label_lang)
         # a coding belongs to the cases of its document, and of its speaker there
@@ -855,10 +862,10 @@ class MatrixMixin(ProjectBase):
         filters = filters or Filters()
         kind, attribute = self._parse_by(by)
         segments = self.segments(filters, label_lang=label_lang)
-        with self._read() as conn:
+        with self.store.read() as conn:
             if attribute:
                 self._attribute_pk(conn, attribute)
-            cb = self._codebook(conn)
+            cb = self.store.read_codebook(conn)
             r = self._resolve(conn, filters, materialize=False)
             columns: list[str]
             if kind == "document":
@@ -929,7 +936,7 @@ class MatrixMixin(ProjectBase):
         See :class:`~qualcode.core.matrices.Cooccurrence` for what each count means.
         """
         filters = filters or Filters()
-        with self._read() as conn:
+        with self.store.read() as conn:
             r = self._resolve(conn, filters)
             pairs = self._q(
                 conn,
@@ -963,7 +970,7 @@ class MatrixMixin(ProjectBase):
                 unit_n[mode] = list(
                     conn.execute(text("SELECT unit_pk, COUNT(*) FROM qc_u GROUP BY unit_pk"))
                 )
-            pks = self._code_pks(conn)
+            pks = self.store.code_pks(conn)
         cb = r.codebook
         lang = self._label_lang(cb, label_lang)
         codes = tuple(c.id for c in r.rows)
@@ -1059,7 +1066,7 @@ class MatrixMixin(ProjectBase):
             label_lang: unused for the rows (every language is given); kept for symmetry.
         """
         filters = filters or Filters()
-        with self._read() as conn:
+        with self.store.read() as conn:
             r = self._resolve(conn, filters)
             counts = self._q(
                 conn,
@@ -1078,7 +1085,7 @@ class MatrixMixin(ProjectBase):
                 ):
                     if len(quotes[unit]) < examples:
                         quotes[unit].append(quote)
-            pks = self._code_pks(conn)
+            pks = self.store.code_pks(conn)
         cb = r.codebook
         by_unit = {u: (n, d, c) for u, n, d, c in counts}
         out: list[AppendixRow] = []
@@ -1107,7 +1114,7 @@ class MatrixMixin(ProjectBase):
         """Every memo (project, documents, codes, cases), then coding memos in text order."""
         filters = filters or Filters()
         out: list[MemoRow] = []
-        with self._read() as conn:
+        with self.store.read() as conn:
             memos = conn.execute(
                 text(
                     "SELECT m.guid, m.target_kind, m.target_guid, m.author, m.created, m.updated, "
@@ -1134,7 +1141,7 @@ class MatrixMixin(ProjectBase):
                     guid=guid,
                 )
             )
-        with self._read() as conn:
+        with self.store.read() as conn:
             authors: dict[str, str] = dict(
                 conn.execute(
                     text("SELECT guid, memo_author FROM codings WHERE memo_author IS NOT NULL")
@@ -1158,7 +1165,7 @@ class MatrixMixin(ProjectBase):
 
     def attribute_names(self) -> list[str]:
         """Names of every case attribute, sorted."""
-        with self._read() as conn:
+        with self.store.read() as conn:
             return [n for (n,) in conn.execute(select(T_ATTRS.c.name).order_by(T_ATTRS.c.name))]
 
 

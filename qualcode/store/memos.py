@@ -25,8 +25,11 @@ from qualcode.store.base import (
 from qualcode.store.themes import read_themes
 
 
-class MemoMixin(ProjectBase):
+class Memos:
     """Writing and reading memos."""
+
+    def __init__(self, store: ProjectBase) -> None:
+        self.store = store
 
     def _target_guid(self, conn: Connection, kind: str, target: str | None) -> str | None:
         if kind not in MEMO_KINDS:
@@ -41,7 +44,7 @@ class MemoMixin(ProjectBase):
         if kind == "document":
             guid = conn.execute(select(T_DOCS.c.guid).where(T_DOCS.c.name == target)).scalar()
         elif kind == "code":
-            pk = self._code_pk(conn, target)
+            pk = self.store.code_pk(conn, target)
             guid = conn.execute(select(T_CODES.c.guid).where(T_CODES.c.pk == pk)).scalar()
         elif kind == "theme":
             guid = resolve_theme(read_themes(conn), target).guid
@@ -83,14 +86,14 @@ class MemoMixin(ProjectBase):
         author: str | None = None,
     ) -> Memo:
         """Write a new memo on the project (``kind="project"``), a document, a code or a case."""
-        with self._write("memo.add", f"memo on {kind} {target or ''}".rstrip()) as tx:
+        with self.store.write("memo.add", f"memo on {kind} {target or ''}".rstrip()) as tx:
             guid = self._target_guid(tx.conn, kind, target)
             stamp = now()
             values = {
                 "guid": new_guid(),
                 "target_kind": kind,
                 "target_guid": guid,
-                "author": author or self.coder,
+                "author": author or self.store.coder,
                 "created": stamp,
                 "updated": stamp,
                 "title": title,
@@ -102,7 +105,7 @@ class MemoMixin(ProjectBase):
 
     def update_memo(self, guid: str, text: str, *, title: str | None = None) -> Memo:
         """Change a memo's text (and title)."""
-        with self._write("memo.edit", f"edit memo {guid}") as tx:
+        with self.store.write("memo.edit", f"edit memo {guid}") as tx:
             row = tx.conn.execute(select(T_MEMOS).where(T_MEMOS.c.guid == guid)).mappings().first()
             if row is None:
                 raise NotFoundError(_("no memo with guid {guid!r}").format(guid=guid))
@@ -115,18 +118,19 @@ class MemoMixin(ProjectBase):
 
     def delete_memo(self, guid: str) -> None:
         """Delete a memo (a tombstone keeps a merge from bringing it back)."""
-        with self._write("memo.delete", f"delete memo {guid}") as tx:
+        with self.store.write("memo.delete", f"delete memo {guid}") as tx:
             row = tx.conn.execute(select(T_MEMOS.c.pk).where(T_MEMOS.c.guid == guid)).first()
             if row is None:
                 raise NotFoundError(_("no memo with guid {guid!r}").format(guid=guid))
             tx.delete(T_MEMOS, {"pk": row.pk})
             tx.insert(
-                T_TOMBS, {"guid": guid, "kind": "memo", "deleted_at": now(), "coder": self.coder}
+                T_TOMBS,
+                {"guid": guid, "kind": "memo", "deleted_at": now(), "coder": self.store.coder},
             )
 
     def memos(self, kind: str | None = None, target: str | None = None) -> list[Memo]:
         """Memos, oldest first; filtered by kind and target when given."""
-        with self._read() as conn:
+        with self.store.read() as conn:
             stmt = select(T_MEMOS).order_by(T_MEMOS.c.created, T_MEMOS.c.pk)
             if kind is not None:
                 stmt = stmt.where(T_MEMOS.c.target_kind == kind)
@@ -150,7 +154,7 @@ class MemoMixin(ProjectBase):
             NotFoundError: no such coding.
         """
         what = "append to the memo of" if append else "memo on"
-        with self._write("memo.coding", f"{what} coding {guid}") as tx:
+        with self.store.write("memo.coding", f"{what} coding {guid}") as tx:
             row = tx.conn.execute(
                 select(T_CODINGS.c.pk, T_CODINGS.c.version, T_CODINGS.c.memo).where(
                     T_CODINGS.c.guid == guid
@@ -168,12 +172,12 @@ class MemoMixin(ProjectBase):
                     {"pk": row.pk},
                     {
                         "memo": value,
-                        "memo_author": self.coder if value else None,
+                        "memo_author": self.store.coder if value else None,
                         "version": row.version + 1,
                     },
                 )
             full = (
-                tx.conn.execute(self._coding_select().where(T_CODINGS.c.guid == guid))
+                tx.conn.execute(self.store.coding_select().where(T_CODINGS.c.guid == guid))
                 .mappings()
                 .one()
             )
@@ -184,7 +188,7 @@ class MemoMixin(ProjectBase):
     def own_memo(self, kind: str, target: str | None) -> Memo | None:
         """The person's own memo on the project, a document, a code or a case (the
         one the workbench edits: the oldest of theirs), or ``None``."""
-        mine = [m for m in self.memos(kind, target) if m.author == self.coder]
+        mine = [m for m in self.memos(kind, target) if m.author == self.store.coder]
         return mine[0] if mine else None
 
     def write_memo(self, kind: str, target: str | None, text: str, *, append: bool = False) -> Memo:
@@ -213,10 +217,10 @@ class MemoMixin(ProjectBase):
 
     def coding_memos(self) -> list[Coding]:
         """Every coding that has a memo, in document and text order."""
-        with self._read() as conn:
+        with self.store.read() as conn:
             rows = (
                 conn.execute(
-                    self._coding_select()
+                    self.store.coding_select()
                     .where(T_CODINGS.c.memo.is_not(None), T_CODINGS.c.memo != "")
                     .order_by(T_DOCS.c.name, T_CODINGS.c.start, T_CODINGS.c.pk)
                 )

@@ -1,7 +1,7 @@
 """Actions of the log, read back as facts a person can be told about.
 
 An action's log entry keeps its row changes with database keys (document and code
-primary keys, GUIDs). :meth:`NarrateMixin.action_facts` resolves them to document
+primary keys, GUIDs). :meth:`Narration.action_facts` resolves them to document
 names, code ids and quotes (:class:`~qualcode.core.narrate.Fact`), which
 :mod:`qualcode.core.narrate` turns into the researcher's words.
 """
@@ -27,17 +27,22 @@ from qualcode.store.base import (
     ProjectBase,
 )
 from qualcode.store.convert import label_from_db
+from qualcode.store.history import ActionHistory
 
 
-class NarrateMixin(ProjectBase):
+class Narration:
     """Facts about logged actions (for messages in the researcher's words)."""
+
+    def __init__(self, store: ProjectBase, history: ActionHistory) -> None:
+        self.store = store
+        self.history = history
 
     def action_facts(self, seqs: Iterable[int]) -> list[tuple[str, list[Fact]]]:
         """The actions ``seqs`` (oldest first) as (kind, facts about the rows changed)."""
         wanted = sorted(set(seqs))
         if not wanted:
             return []
-        with self._read() as conn:
+        with self.store.read() as conn:
             rows = conn.execute(
                 select(T_ACTIONS.c.seq, T_ACTIONS.c.kind, T_ACTIONS.c.payload)
                 .where(T_ACTIONS.c.seq.in_(wanted))
@@ -50,11 +55,8 @@ class NarrateMixin(ProjectBase):
     def pending_step(self, action: str, *, coder: str | None = None) -> tuple[int, ...]:
         """The log entries the next ``undo`` (or ``redo``) of ``coder`` would take back
         (or replay); empty when there is none."""
-        history_of = getattr(self, "_history", None)
-        if history_of is None:
-            return ()
-        with self._read() as conn:
-            history = history_of(conn, coder or self.coder)
+        with self.store.read() as conn:
+            history = self.history.stacks(conn, coder or self.store.coder)
         stack = history.done if action == UNDO else history.undone if action == REDO else []
         return tuple(stack[-1].seqs) if stack else ()
 

@@ -5,8 +5,13 @@ runs in a single database transaction, appends one entry to the action log (with
 the row-level changes that undo and redo replay), and returns plain ``core``
 dataclasses. No ORM object leaves this package.
 
-The methods are grouped by area: documents and codings here, the rest in mixins
-(``codebook_ops``, ``recode``, ``memos``, ``cases``, ``matrices``, ``review`` ...) over :class:`~qualcode.store.base.ProjectBase`.
+:class:`Project` owns the engine and the coder (through
+:class:`~qualcode.store.base.ProjectBase`, the transaction and action-log module every
+part uses) and exposes one part per subject: ``project.documents``, ``.codings``,
+``.codes``, ``.memos``, ``.cases``, ``.themes``, ``.review``, ``.team``, ``.history``,
+``.search``, ``.matrices``, ``.refi``, ``.merge`` ... Each part is a plain class in the
+module of its subject, given the store and the other parts it needs in its
+constructor. The documents, codings, codebook-sync and action-log parts live here.
 """
 
 from __future__ import annotations
@@ -48,10 +53,10 @@ from qualcode.errors import InputError, NotFoundError, ProjectError
 from qualcode.i18n import _, plural
 from qualcode.store import convert, staging
 from qualcode.store.base import (
-    _SQL_DOC_SPAN,
-    _SQL_SAME_CODING,
     CODEBOOK_META,
     CODEBOOK_PATH,
+    SQL_DOC_SPAN,
+    SQL_SAME_CODING,
     T_ACTIONS,
     T_ALIASES,
     T_CASE_SOURCES,
@@ -68,73 +73,51 @@ from qualcode.store.base import (
     VISIBLE,
     ProjectBase,
     RawFallback,
-    _short,
     sha256_text,
+    short_error,
 )
-from qualcode.store.cases import CaseMixin, front_matter_to_case
-from qualcode.store.codebook_ops import CodebookOpsMixin
-from qualcode.store.document_ops import DocumentOpsMixin
+from qualcode.store.cases import Cases, front_matter_to_case
+from qualcode.store.codebook_ops import Codes
+from qualcode.store.document_ops import DocumentEdits
 from qualcode.store.engine import (
     make_engine,
     resolve_location,
     upgrade_schema,
 )
-from qualcode.store.history import HistoryMixin
-from qualcode.store.matrices import MatrixMixin
-from qualcode.store.memos import MemoMixin
-from qualcode.store.narrate import NarrateMixin
-from qualcode.store.project_merge import ProjectMergeMixin
-from qualcode.store.recode import RecodeMixin
-from qualcode.store.refi import RefiMixin
+from qualcode.store.history import ActionHistory
+from qualcode.store.matrices import Matrices
+from qualcode.store.memos import Memos
+from qualcode.store.narrate import Narration
+from qualcode.store.project_merge import ProjectMerge
+from qualcode.store.recode import Recode
+from qualcode.store.refi import Refi
 from qualcode.store.reimport import (
-    ReimportMixin,
+    Reimport,
     StructureRows,
     first_keys,
     insert_prepared,
     insert_structure,
     structure_rows,
 )
-from qualcode.store.retrieval import RetrievalMixin
-from qualcode.store.review import ReviewMixin
+from qualcode.store.retrieval import Retrieval
+from qualcode.store.review import CodingReview
 from qualcode.store.search import (
     SEARCH_PENDING,
-    KwicSearchMixin,
-    SearchMixin,
+    KwicSearch,
+    Search,
     index_document,
     insert_entries,
     pending_documents,
     set_pending,
 )
-from qualcode.store.suggestions import SuggestionMixin
-from qualcode.store.team import TeamMixin
-from qualcode.store.thematic_map import MapMixin
-from qualcode.store.themes import ThemesMixin
-from qualcode.store.workbench import WorkbenchMixin
+from qualcode.store.suggestions import Suggestions
+from qualcode.store.team import Team
+from qualcode.store.thematic_map import ThematicMap
+from qualcode.store.themes import Themes
+from qualcode.store.workbench import Workbench
 
 
-class Project(
-    DocumentOpsMixin,
-    ReimportMixin,
-    SearchMixin,
-    RecodeMixin,
-    CodebookOpsMixin,
-    MemoMixin,
-    CaseMixin,
-    MatrixMixin,
-    ReviewMixin,
-    RefiMixin,
-    SuggestionMixin,
-    TeamMixin,
-    ProjectMergeMixin,
-    HistoryMixin,
-    KwicSearchMixin,
-    RetrievalMixin,
-    NarrateMixin,
-    WorkbenchMixin,
-    ThemesMixin,
-    MapMixin,
-    ProjectBase,
-):
+class Project(ProjectBase):
     """An open project (a SQLite file or a PostgreSQL database).
 
     Args:
@@ -142,6 +125,65 @@ class Project(
         location: the URL it was opened from.
         coder: the name recorded on codings and actions by default.
     """
+
+    def __init__(self, engine: Engine, location: str, coder: str) -> None:
+        super().__init__(engine, location, coder)
+        self.team = Team(self)
+        """Coders, done marks, the blind view, agreement and adjudication."""
+        self.codebook_sync = CodebookSync(self, self.team)
+        """The project's codes made equal to a codebook file, and counted."""
+        self.documents = Documents(self, self.team)
+        """Adding, staging and reading documents."""
+        self.codings = Codings(self, self.team)
+        """Applying, removing and reading codings."""
+        self.log = ActionLog(self, self.team)
+        """The action log, newest first."""
+        self.retrieval = Retrieval(self, self.codings)
+        """Coded passages read back with their context."""
+        self.suggestions = Suggestions(self, self.codings)
+        """Suggested codings (auto-coding, imports) and their verdicts."""
+        self.memos = Memos(self)
+        """Memos on the project, documents, codes, cases, themes and codings."""
+        self.workbench = Workbench(self)
+        """Where each coder left the workbench."""
+        self.map = ThematicMap(self)
+        """Where the thematic map places its nodes."""
+        self.cases = Cases(self)
+        """Cases, the documents linked to them, and their attributes."""
+        self.themes = Themes(self)
+        """Themes, their codes and extracts, and the relations between codes and themes."""
+        self.history = ActionHistory(self)
+        """Undo and redo of the person's own actions, per window."""
+        self.narration = Narration(self, self.history)
+        """The project's history told in the researcher's words."""
+        self.document_edits = DocumentEdits(self)
+        """Renaming and deleting documents."""
+        self.reimport = Reimport(self)
+        """Replacing a document's text and structure, keeping its codings."""
+        self.search = Search(self)
+        """Full-text search over the documents."""
+        self.kwic = KwicSearch(self)
+        """Keyword-in-context search over sentences and their lemmas."""
+        self.review = CodingReview(self)
+        """Review of codings: verdicts, comments, revisions."""
+        self.refi = Refi(self)
+        """What a REFI-QDA export reads and an import writes."""
+        self.merge = ProjectMerge(self)
+        """Merging another copy of the project into this one."""
+        self.codes = Codes(self)
+        """Adding, editing, moving, merging and deleting codes (one action each)."""
+        self.recode = Recode(self, self.codes)
+        """Moving codings from code to code, and splitting a code."""
+        self.matrices = Matrices(self, self.team)
+        """Frequency tables, quote matrices, co-occurrence and segments."""
+
+
+class CodebookSync:
+    """The project's codes made equal to a codebook file, and counted."""
+
+    def __init__(self, store: ProjectBase, team: Team) -> None:
+        self.store = store
+        self.team = team
 
     def sync_codebook(self, codebook: Codebook, source: str | None = None) -> SyncReport:
         """Make the project's codes equal to ``codebook`` (one action).
@@ -157,7 +199,7 @@ class Project(
         Raises:
             InputError: when the file would drop codes that still have codings.
         """
-        with self._write("codebook.sync", f"sync codebook from {source or 'memory'}") as tx:
+        with self.store.write("codebook.sync", f"sync codebook from {source or 'memory'}") as tx:
             conn = tx.conn
             rows = {r["id"]: dict(r) for r in conn.execute(select(T_CODES)).mappings()}
             alias_rows = {r.alias: r.code_pk for r in conn.execute(select(T_ALIASES))}
@@ -266,7 +308,7 @@ class Project(
                             "guid": member.guid,
                             "kind": "theme_code",
                             "deleted_at": now(),
-                            "coder": self.coder,
+                            "coder": self.store.coder,
                         },
                     )
                 tx.delete(T_CODES, {"pk": rows[code_id]["pk"]})
@@ -283,9 +325,9 @@ class Project(
             ).scalar()
             if stored is not None or meta != _EMPTY_META:
                 # no setting reads as the empty one: writing it would change nothing
-                self._set(tx, CODEBOOK_META, meta)
+                self.store.put_setting(tx, CODEBOOK_META, meta)
             if source is not None:
-                self._set(tx, CODEBOOK_PATH, source)
+                self.store.put_setting(tx, CODEBOOK_PATH, source)
             # the link to the file is no change a backup protects
             written = sum(1 for ch in tx.changes if not _is_setting(ch, CODEBOOK_PATH))
         return SyncReport(
@@ -294,7 +336,7 @@ class Project(
 
     def code_counts(self, *, coder: str | None = None) -> dict[str, CodeCount]:
         """Codings and documents per code id (accepted codings only)."""
-        coder = self._visible_coder(coder)
+        coder = self.team.visible_coder(coder)
         joined = and_(
             T_CODINGS.c.code_pk == T_CODES.c.pk,
             T_CODINGS.c.status == Status.ACCEPTED.value,
@@ -311,19 +353,27 @@ class Project(
             .select_from(T_CODES.outerjoin(T_CODINGS, joined))
             .group_by(T_CODES.c.id)
         )
-        with self._read() as conn:
+        with self.store.read() as conn:
             return {cid: CodeCount(cid, n, d) for cid, n, d in conn.execute(stmt)}
+
+
+class Documents:
+    """Adding, staging and reading documents."""
+
+    def __init__(self, store: ProjectBase, team: Team) -> None:
+        self.store = store
+        self.team = team
 
     # ------------------------------------------------------------------ documents
 
     def find_text(self, sha256: str) -> str | None:
         """The name of the document whose text has this SHA-256, if any."""
-        with self._read() as conn:
+        with self.store.read() as conn:
             return conn.execute(select(T_DOCS.c.name).where(T_DOCS.c.sha256 == sha256)).scalar()
 
     def unique_name(self, name: str) -> str:
         """``name``, or ``name-2``, ``name-3`` ... when it is taken."""
-        with self._read() as conn:
+        with self.store.read() as conn:
             taken = {
                 n
                 for (n,) in conn.execute(
@@ -373,10 +423,10 @@ class Project(
         check_name(doc.name, "document name", limit=400, path=doc.source_path)
         digest = sha256_text(doc.text)
         prepared: StructureRows | None = None
-        if self.dialect == "sqlite":
+        if self.store.dialect == "sqlite":
             # the rows are built before the write lock is taken, on the keys free now;
             # under the lock they are checked still free (else built again)
-            with self._read() as conn:
+            with self.store.read() as conn:
                 keys = first_keys(conn)
             prepared = structure_rows(keys, doc.turns, sentences)
         staged: tuple[int, str] | None = None
@@ -431,7 +481,7 @@ class Project(
             InputError: another document has that name (nothing is written).
         """
         guid = new_guid()
-        with self._write("import.stage", f"import {doc.name}") as tx:
+        with self.store.write("import.stage", f"import {doc.name}") as tx:
             conn = tx.conn
             existing = conn.execute(select(T_DOCS.c.name).where(T_DOCS.c.sha256 == digest)).scalar()
             if existing is not None:
@@ -476,7 +526,7 @@ class Project(
         try:
             for part in staging.chunks(prepared.turns, prepared.joint, prepared.sentences, done):
                 staging._pause(staging.STAGE_PAUSE_S)  # a waiting writer's chance
-                with self._write("import.stage", f"import {doc.name}") as tx:
+                with self.store.write("import.stage", f"import {doc.name}") as tx:
                     if not staging.is_staged(tx.conn, doc_pk, guid):
                         raise ProjectError(
                             _(
@@ -500,7 +550,7 @@ class Project(
         try:
             gone = False
             while not gone:
-                with self._write("import.discard", "remove an unfinished import") as tx:
+                with self.store.write("import.discard", "remove an unfinished import") as tx:
                     gone = staging.discard_part(tx.conn, doc_pk)
                 staging._pause(staging.STAGE_PAUSE_S)
         except Exception:  # noqa: BLE001 - the next open finishes it
@@ -513,7 +563,7 @@ class Project(
         Returns:
             How many were removed.
         """
-        with self._read() as conn:
+        with self.store.read() as conn:
             found = staging.stale(
                 conn, time.time(), staging.STALE_STAGING_S if after is None else after
             )
@@ -535,7 +585,7 @@ class Project(
     ) -> ImportResult:
         """The import's one transaction and action-log entry (see :meth:`add_document`);
         a staged document is made whole and visible in it."""
-        with self._write(
+        with self.store.write(
             "import", f"import {doc.name}", group=group, extra={"document": doc.name}
         ) as tx:
             conn = tx.conn
@@ -680,8 +730,8 @@ class Project(
 
     def documents(self) -> list[DocumentSummary]:
         """Every document with its counts, by name."""
-        mine = self._visible_coder(None)
-        with self._read() as conn:
+        mine = self.team.visible_coder(None)
+        with self.store.read() as conn:
             docs = conn.execute(
                 select(
                     T_DOCS.c.pk,
@@ -741,7 +791,7 @@ class Project(
         Raises:
             NotFoundError: when there is no such document.
         """
-        with self._read() as conn:
+        with self.store.read() as conn:
             row = conn.execute(select(T_DOCS).where(T_DOCS.c.name == name)).mappings().first()
             if row is None:
                 raise NotFoundError(
@@ -759,7 +809,7 @@ class Project(
                 "LEFT JOIN turns t ON t.pk = s.turn_pk WHERE s.document_pk = {p} "
                 "ORDER BY s.ordinal"
             )
-            if self.dialect == "sqlite":
+            if self.store.dialect == "sqlite":
                 raw = conn.connection.driver_connection
                 assert raw is not None
                 trows = raw.execute(turns_sql.format(p="?"), (row["pk"],)).fetchall()
@@ -792,13 +842,21 @@ class Project(
 
     def document_names(self) -> list[str]:
         """Names of every document, sorted."""
-        with self._read() as conn:
+        with self.store.read() as conn:
             return [
                 n
                 for (n,) in conn.execute(
                     select(T_DOCS.c.name).where(VISIBLE).order_by(T_DOCS.c.name)
                 )
             ]
+
+
+class Codings:
+    """Applying, removing and reading codings."""
+
+    def __init__(self, store: ProjectBase, team: Team) -> None:
+        self.store = store
+        self.team = team
 
     # ------------------------------------------------------------------ codings
 
@@ -827,7 +885,7 @@ class Project(
             NotFoundError: unknown document or code.
             InputError: an empty span or one outside the text.
         """
-        coder = coder or self.coder
+        coder = coder or self.store.coder
         try:
             return self._apply_coding(
                 doc, code, start, end, coder, origin=origin, status=status, memo=memo, group=group
@@ -835,12 +893,12 @@ class Project(
         except IntegrityError:
             # a concurrent writer stored the identical coding between our check and
             # our insert (PostgreSQL): the unique constraint makes it "already coded"
-            with self._read() as conn:
+            with self.store.read() as conn:
                 row = (
                     conn.execute(
-                        self._coding_select().where(
+                        self.store.coding_select().where(
                             T_DOCS.c.name == doc,
-                            T_CODINGS.c.code_pk == self._code_pk(conn, code),
+                            T_CODINGS.c.code_pk == self.store.code_pk(conn, code),
                             T_CODINGS.c.start == start,
                             T_CODINGS.c.end == end,
                             T_CODINGS.c.coder == coder,
@@ -871,10 +929,10 @@ class Project(
         )
         if fast is not None:
             return fast, True
-        with self._write("code", f"code {doc} [{start}:{end}] with {code}", group=group) as tx:
+        with self.store.write("code", f"code {doc} [{start}:{end}] with {code}", group=group) as tx:
             conn = tx.conn
             row = conn.execute(
-                _SQL_DOC_SPAN, {"start": start, "length": max(end - start, 0), "name": doc}
+                SQL_DOC_SPAN, {"start": start, "length": max(end - start, 0), "name": doc}
             ).first()
             if row is None:
                 raise NotFoundError(
@@ -883,16 +941,16 @@ class Project(
                 )
             doc_pk, chars, quote = row
             _check_span(start, end, chars, doc)
-            code_pk = self._code_pk(conn, code)
-            self._ensure_coder(conn, coder)
-            canonical = self._code_ids[code_pk]
+            code_pk = self.store.code_pk(conn, code)
+            self.store.ensure_coder(conn, coder)
+            canonical = self.store.code_ids[code_pk]
             same = conn.execute(
-                _SQL_SAME_CODING,
+                SQL_SAME_CODING,
                 {"doc": doc_pk, "code": code_pk, "start": start, "end": end, "coder": coder},
             ).scalar()
             if same is not None:
                 existing = (
-                    conn.execute(self._coding_select().where(T_CODINGS.c.guid == same))
+                    conn.execute(self.store.coding_select().where(T_CODINGS.c.guid == same))
                     .mappings()
                     .one()
                 )
@@ -904,13 +962,13 @@ class Project(
                         {"pk": existing["pk"]},
                         {
                             "memo": memo,
-                            "memo_author": self.coder,
+                            "memo_author": self.store.coder,
                             "version": existing["version"] + 1,
                         },
                     )
                     tx.summary = f"memo on the coding {doc} [{start}:{end}] with {canonical}"
                     existing = (
-                        conn.execute(self._coding_select().where(T_CODINGS.c.guid == same))
+                        conn.execute(self.store.coding_select().where(T_CODINGS.c.guid == same))
                         .mappings()
                         .one()
                     )
@@ -933,7 +991,7 @@ class Project(
                 "anchor": "exact",
                 "batch": group,
                 "version": 1,
-                "memo_author": self.coder if memo else None,
+                "memo_author": self.store.coder if memo else None,
             }
             tx.insert(T_CODINGS, values)
         return (
@@ -949,7 +1007,7 @@ class Project(
                 memo=memo,
                 origin=origin,
                 status=status,
-                memo_author=self.coder if memo else None,
+                memo_author=self.store.coder if memo else None,
             ),
             True,
         )
@@ -977,15 +1035,14 @@ class Project(
             outside the text, or the identical coding already there (nothing has
             been written then).
         """
-        cache = self._code_pk_cache
-        code_pk = cache.get(code) if cache is not None else None
-        if code_pk is None or coder not in self._known_coders:
+        known = self.store.cached_code(code, coder)
+        if known is None:
             return None
-        canonical = self._code_ids[code_pk]
+        code_pk, canonical = known
         guid, created = new_guid(), now()
-        memo_author = self.coder if memo else None
+        memo_author = self.store.coder if memo else None
         try:
-            with self._raw_write(
+            with self.store.raw_write(
                 "code", f"code {doc} [{start}:{end}] with {code}", group=group, at=created
             ) as tx:
                 got = tx.execute(
@@ -1055,16 +1112,16 @@ class Project(
         Raises:
             NotFoundError: when no coding has this guid.
         """
-        with self._write("uncode", f"remove coding {guid}") as tx:
+        with self.store.write("uncode", f"remove coding {guid}") as tx:
             row = (
-                tx.conn.execute(self._coding_select().where(T_CODINGS.c.guid == guid))
+                tx.conn.execute(self.store.coding_select().where(T_CODINGS.c.guid == guid))
                 .mappings()
                 .first()
             )
             if row is None:
                 raise NotFoundError(_("no coding with guid {guid!r}").format(guid=guid))
             coding = convert.coding_from_row(row)
-            self._delete_coding(tx, row["pk"], guid, coder or self.coder)
+            self.store.delete_coding(tx, row["pk"], guid, coder or self.store.coder)
         return coding
 
     def remove_codings(
@@ -1091,13 +1148,13 @@ class Project(
         Returns:
             The removed codings (empty when nothing matched).
         """
-        coder = coder or self.coder
+        coder = coder or self.store.coder
         removed: list[Coding] = []
-        with self._write("uncode", f"remove codings {doc} [{start}:{end}]") as tx:
+        with self.store.write("uncode", f"remove codings {doc} [{start}:{end}]") as tx:
             conn = tx.conn
-            doc_pk, chars = self._doc(conn, doc)
+            doc_pk, chars = self.store.document_key(conn, doc)
             _check_span(start, end, chars, doc)
-            stmt = self._coding_select().where(
+            stmt = self.store.coding_select().where(
                 T_CODINGS.c.document_pk == doc_pk, T_CODINGS.c.coder == coder
             )
             if exact:
@@ -1105,12 +1162,12 @@ class Project(
             else:
                 stmt = stmt.where(T_CODINGS.c.start < end, T_CODINGS.c.end > start)
             if code is not None:
-                stmt = stmt.where(T_CODINGS.c.code_pk == self._code_pk(conn, code))
+                stmt = stmt.where(T_CODINGS.c.code_pk == self.store.code_pk(conn, code))
             for row in (
                 conn.execute(stmt.order_by(T_CODINGS.c.start, T_CODINGS.c.pk)).mappings().all()
             ):
                 removed.append(convert.coding_from_row(row))
-                self._delete_coding(tx, row["pk"], row["guid"], coder)
+                self.store.delete_coding(tx, row["pk"], row["guid"], coder)
         return removed
 
     def codings(
@@ -1131,15 +1188,15 @@ class Project(
             status: only this status (``None``: suggestions too).
             include_children: with ``code``, also codings of its descendants.
         """
-        stmt = self._coding_select()
-        coder = self._visible_coder(coder)
-        with self._read() as conn:
+        stmt = self.store.coding_select()
+        coder = self.team.visible_coder(coder)
+        with self.store.read() as conn:
             if doc is not None:
-                stmt = stmt.where(T_CODINGS.c.document_pk == self._doc(conn, doc)[0])
+                stmt = stmt.where(T_CODINGS.c.document_pk == self.store.document_key(conn, doc)[0])
             if code is not None:
-                pk = self._code_pk(conn, code)
+                pk = self.store.code_pk(conn, code)
                 if include_children:
-                    cb = self._codebook(conn)
+                    cb = self.store.read_codebook(conn)
                     wanted = {cb[cb.get(code).id].id}  # type: ignore[union-attr]
                     changed = True
                     while changed:
@@ -1167,15 +1224,23 @@ class Project(
 
     def coding(self, guid: str) -> Coding:
         """One coding by guid."""
-        with self._read() as conn:
+        with self.store.read() as conn:
             row = (
-                conn.execute(self._coding_select().where(T_CODINGS.c.guid == guid))
+                conn.execute(self.store.coding_select().where(T_CODINGS.c.guid == guid))
                 .mappings()
                 .first()
             )
         if row is None:
             raise NotFoundError(_("no coding with guid {guid!r}").format(guid=guid))
         return convert.coding_from_row(row)
+
+
+class ActionLog:
+    """The action log, newest first."""
+
+    def __init__(self, store: ProjectBase, team: Team) -> None:
+        self.store = store
+        self.team = team
 
     # ------------------------------------------------------------------ action log
 
@@ -1193,11 +1258,13 @@ class Project(
             T_ACTIONS.c.kind,
             T_ACTIONS.c.summary,
         ).order_by(T_ACTIONS.c.seq.desc())
-        if self.is_blind():
-            stmt = stmt.where((T_ACTIONS.c.coder == self.coder) | T_ACTIONS.c.undoable.is_(False))
+        if self.team.is_blind():
+            stmt = stmt.where(
+                (T_ACTIONS.c.coder == self.store.coder) | T_ACTIONS.c.undoable.is_(False)
+            )
         if limit:
             stmt = stmt.limit(limit)
-        with self._read() as conn:
+        with self.store.read() as conn:
             return [dict(r) for r in conn.execute(stmt).mappings()]
 
 
@@ -1307,7 +1374,9 @@ def open_project(
         raise
     except OperationalError as exc:
         engine.dispose()
-        raise ProjectError(_("cannot open the project: {exc}").format(exc=_short(exc))) from None
+        raise ProjectError(
+            _("cannot open the project: {exc}").format(exc=short_error(exc))
+        ) from None
     coder = coder or fallback_coder()
     if engine.dialect.name != "postgresql":
         try:
@@ -1316,7 +1385,7 @@ def open_project(
             engine.dispose()
             raise
     project = Project(engine, url, coder)
-    project.blind = blind
+    project.team.blind = blind
     project.window = window
     project.schema_upgrade = upgrade
     _finish_staging(project)
@@ -1360,7 +1429,7 @@ def _finish_staging(project: Project) -> None:
     if project.read_only or project.dialect != "sqlite":
         return
     try:
-        project.discard_stale_imports()
+        project.documents.discard_stale_imports()
     except ProjectError:
         pass
 
@@ -1372,7 +1441,7 @@ def _finish_indexing(project: Project) -> None:
         return
     try:
         # only what no importer is working on (its heartbeat is older than that)
-        project.index_pending(stale_after=STALE_INDEXING_S)
+        project.search.index_pending(stale_after=STALE_INDEXING_S)
     except ProjectError:
         pass  # a coder's role on PostgreSQL: the owner's next open finishes it
 

@@ -2,7 +2,7 @@
 
 :func:`read_project` reads the other project (a SQLite file, never written: it is
 copied first, and an older schema is upgraded in the copy; or a PostgreSQL database
-at the current schema) into plain rows. :meth:`ProjectMergeMixin.merge_from` then
+at the current schema) into plain rows. :meth:`ProjectMerge.merge_from` then
 merges them in one transaction:
 
 * documents by content hash, then by name (a different text re-anchors their
@@ -52,7 +52,7 @@ from qualcode.core.project_merge import (
     survivor,
     union_codebooks,
 )
-from qualcode.core.project_merge_check import _first_words, sanitize, tombstone_honoured
+from qualcode.core.project_merge_check import first_words, sanitize, tombstone_honoured
 from qualcode.errors import InputError, ProjectError
 from qualcode.files import read_head
 from qualcode.i18n import N_, _
@@ -76,7 +76,7 @@ from qualcode.store.base import (
     T_TURN_SPEAKERS,
     T_TURNS,
     ProjectBase,
-    _Tx,
+    Tx,
 )
 from qualcode.store.engine import (
     KNOWN_REVISIONS,
@@ -294,8 +294,11 @@ def _codebook(codes: list[dict[str, Any]], aliases: list[dict[str, Any]]) -> Cod
     )
 
 
-class ProjectMergeMixin(ProjectBase):
+class ProjectMerge:
     """``qualcode merge OTHER``: bring another project's work into this one."""
+
+    def __init__(self, store: ProjectBase) -> None:
+        self.store = store
 
     def merge_from(
         self, other: OtherProject, *, dry_run: bool = False, backup: str | None = None
@@ -309,10 +312,10 @@ class ProjectMergeMixin(ProjectBase):
         Raises:
             ProjectError: on PostgreSQL, when the connected role is not the owner.
         """
-        if self.dialect == "postgresql":
+        if self.store.dialect == "postgresql":
             from qualcode.store import postgres
 
-            with self._read() as conn:
+            with self.store.read() as conn:
                 owner, me = postgres.project_owner(conn), postgres.current_role(conn)
             if owner != me:
                 raise ProjectError(
@@ -322,17 +325,17 @@ class ProjectMergeMixin(ProjectBase):
                     hint=_("a merge rewrites other coders' codings"),
                 )
         report = ProjectMergeReport(source=other.location, dry_run=dry_run)
-        with self._read() as conn:
+        with self.store.read() as conn:
             known = frozenset(conn.execute(select(T_CODES.c.guid)).scalars())
         checked = sanitize(other.rows, _code_problem, known)
         report.refused.extend(checked.refused)
         clean = OtherProject(other.location, checked.rows)
         try:
-            with self._write(
+            with self.store.write(
                 "merge", f"merge {other.location}", undoable=False, extra={"source": other.location}
             ) as tx:
-                _Merge(self, tx, clean, report).run()
-                _check_codebook(self._codebook(tx.conn))
+                _Merge(self.store, tx, clean, report).run()
+                _check_codebook(self.store.read_codebook(tx.conn))
                 if dry_run:
                     raise _DryRun(report)
                 report.rows_changed = len(tx.changes)
@@ -340,7 +343,7 @@ class ProjectMergeMixin(ProjectBase):
                     tx.extra.update(source=other.location, backup=backup, barrier=True)
         except _DryRun as done:
             return done.report
-        self._code_pk_cache = None
+        self.store.forget_codes()
         return report
 
 
@@ -379,7 +382,7 @@ class _Merge:
     """One merge: their rows into our transaction."""
 
     def __init__(
-        self, project: ProjectBase, tx: _Tx, other: OtherProject, report: ProjectMergeReport
+        self, project: ProjectBase, tx: Tx, other: OtherProject, report: ProjectMergeReport
     ) -> None:
         self.p = project
         self.tx = tx
@@ -451,7 +454,7 @@ class _Merge:
                             by=escape(t["coder"]),
                             coder=escape(c["coder"]),
                             doc=escape(str(doc)),
-                            words=_first_words(c["quote"]),
+                            words=first_words(c["quote"]),
                         )
             if t["kind"] == "memo":
                 for m in memos.get(t["guid"], ()):

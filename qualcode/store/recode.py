@@ -21,15 +21,19 @@ from qualcode.core.model import Coding
 from qualcode.errors import InputError, NotFoundError
 from qualcode.i18n import _, plural
 from qualcode.store import convert
-from qualcode.store.base import T_CODES, T_CODINGS, ProjectBase, _Tx
-from qualcode.store.codebook_ops import CodebookOpsMixin, _insert_sibling
+from qualcode.store.base import T_CODES, T_CODINGS, ProjectBase, Tx
+from qualcode.store.codebook_ops import Codes, insert_sibling
 
 
-class RecodeMixin(CodebookOpsMixin, ProjectBase):
+class Recode:
     """Recoding codings and splitting codes."""
 
+    def __init__(self, store: ProjectBase, codes: Codes) -> None:
+        self.store = store
+        self.codes = codes
+
     def _move_codings(
-        self, tx: _Tx, guids: Sequence[str], target_pk: int, *, source_pk: int | None = None
+        self, tx: Tx, guids: Sequence[str], target_pk: int, *, source_pk: int | None = None
     ) -> list[str]:
         """Point each coding at ``target_pk``; returns the guids that still exist after."""
         conn = tx.conn
@@ -56,7 +60,7 @@ class RecodeMixin(CodebookOpsMixin, ProjectBase):
                 hint=_("'qualcode codings --json' lists the guids"),
             )
         if source_pk is not None:
-            ids = self._code_ids
+            ids = self.store.code_ids
             strays = [g for g in wanted if rows[g]["code_pk"] != source_pk]
             if strays:
                 row = rows[strays[0]]
@@ -84,7 +88,7 @@ class RecodeMixin(CodebookOpsMixin, ProjectBase):
                 continue
             span = (row["document_pk"], row["start"], row["end"], row["coder"])
             if span in existing:
-                self._delete_coding(tx, row["pk"], guid, None)
+                self.store.delete_coding(tx, row["pk"], guid, None)
                 continue
             tx.update(
                 T_CODINGS,
@@ -98,9 +102,9 @@ class RecodeMixin(CodebookOpsMixin, ProjectBase):
     def _codings_by_guid(self, guids: Sequence[str]) -> list[Coding]:
         if not guids:
             return []
-        with self._read() as conn:
+        with self.store.read() as conn:
             rows = conn.execute(
-                self._coding_select().where(T_CODINGS.c.guid.in_(list(guids)))
+                self.store.coding_select().where(T_CODINGS.c.guid.in_(list(guids)))
             ).mappings()
             by_guid = {r["guid"]: convert.coding_from_row(r) for r in rows}
         return [by_guid[g] for g in guids if g in by_guid]
@@ -120,8 +124,8 @@ class RecodeMixin(CodebookOpsMixin, ProjectBase):
             NotFoundError: an unknown coding or code.
             InputError: no codings given.
         """
-        with self._write("recode", f"recode {len(guids)} codings to {target}") as tx:
-            target_pk = self._code_pk(tx.conn, target)
+        with self.store.write("recode", f"recode {len(guids)} codings to {target}") as tx:
+            target_pk = self.store.code_pk(tx.conn, target)
             kept = self._move_codings(tx, guids, target_pk)
         return self._codings_by_guid(kept)
 
@@ -151,9 +155,9 @@ class RecodeMixin(CodebookOpsMixin, ProjectBase):
             InputError: the id or key is taken, a coding is not ``source``'s, no codings.
             NotFoundError: unknown code, parent or coding.
         """
-        with self._write("codebook.split", f"split code {source}: {new.id}") as tx:
+        with self.store.write("codebook.split", f"split code {source}: {new.id}") as tx:
             conn = tx.conn
-            cb = self._codebook(conn)
+            cb = self.store.read_codebook(conn)
             src = cb.get(source)
             if src is None:
                 raise NotFoundError(
@@ -164,9 +168,9 @@ class RecodeMixin(CodebookOpsMixin, ProjectBase):
                 raise InputError(
                     _("a split needs the codings that move"), hint=_("name them with --coding GUID")
                 )
-            self._check_free_id(conn, new.id)
+            self.codes.check_free_id(conn, new.id)
             if new.key:
-                self._check_free_key(conn, new.key, None)
+                self.codes.check_free_key(conn, new.key, None)
             parent = cb.get(new.parent) if new.parent else None
             if new.parent and parent is None:
                 raise NotFoundError(
@@ -187,13 +191,13 @@ class RecodeMixin(CodebookOpsMixin, ProjectBase):
                 guid=new_guid(),
                 created=now(),
                 version=1,
-                parent_pk=self._code_pk(conn, parent.id) if parent else None,
+                parent_pk=self.store.code_pk(conn, parent.id) if parent else None,
                 position=len(cb),
             )
             target_pk = tx.insert(T_CODES, values)
-            self._code_pk_cache = None
-            self._reorder(tx, _insert_sibling(list(cb.codes), code, position))
-            source_pk = self._code_pk(conn, src.id)
+            self.store.forget_codes()
+            self.codes.reorder(tx, insert_sibling(list(cb.codes), code, position))
+            source_pk = self.store.code_pk(conn, src.id)
             kept = self._move_codings(tx, guids, target_pk, source_pk=source_pk)
-            result = self._codebook(conn)[code.id]
+            result = self.store.read_codebook(conn)[code.id]
         return result, self._codings_by_guid(kept)

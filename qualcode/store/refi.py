@@ -3,7 +3,7 @@ and the one transaction that writes an import.
 
 The reads return plain mappings keyed by the project's own names (code ids, coder
 names, coding GUIDs); :mod:`qualcode.services.refi_export` turns them into the REFI-QDA
-model. :meth:`RefiMixin.import_refi` writes a whole
+model. :meth:`Refi.import_refi` writes a whole
 :class:`~qualcode.core.refi.ImportPlan` in one transaction: a failure leaves the
 project exactly as it was.
 """
@@ -39,7 +39,7 @@ from qualcode.store.base import (
     T_TOMBS,
     VISIBLE,
     ProjectBase,
-    _Tx,
+    Tx,
     sha256_text,
 )
 from qualcode.store.reimport import insert_structure
@@ -51,8 +51,11 @@ if TYPE_CHECKING:
 T_COMMENTS: Table = ReviewCommentRow.__table__  # type: ignore[assignment]
 
 
-class RefiMixin(ProjectBase):
+class Refi:
     """Reads and the import transaction for REFI-QDA exchange."""
+
+    def __init__(self, store: ProjectBase) -> None:
+        self.store = store
 
     # ------------------------------------------------------------------ reads
 
@@ -62,16 +65,16 @@ class RefiMixin(ProjectBase):
         GUIDs are stored, so every export of a project names its users alike.
         """
         wanted = set(names)
-        with self._read() as conn:
+        with self.store.read() as conn:
             rows = {r.name: r.guid for r in conn.execute(select(T_CODERS.c.name, T_CODERS.c.guid))}
         missing = sorted(wanted - set(rows))
         if missing:
-            with self._write(
+            with self.store.write(
                 "coders", f"register coders {', '.join(missing)}", undoable=False
             ) as tx:
                 for name in missing:
-                    self._ensure_coder(tx.conn, name)
-            with self._read() as conn:
+                    self.store.ensure_coder(tx.conn, name)
+            with self.store.read() as conn:
                 rows = {
                     r.name: r.guid for r in conn.execute(select(T_CODERS.c.name, T_CODERS.c.guid))
                 }
@@ -79,7 +82,7 @@ class RefiMixin(ProjectBase):
 
     def people(self) -> set[str]:
         """Every name that coded, reviewed, commented or wrote a memo."""
-        with self._read() as conn:
+        with self.store.read() as conn:
             out = {n for (n,) in conn.execute(select(T_CODINGS.c.coder).distinct())}
             out |= {
                 n for (n,) in conn.execute(select(T_CODINGS.c.reviewer).distinct()) if n is not None
@@ -90,7 +93,7 @@ class RefiMixin(ProjectBase):
 
     def code_records(self) -> dict[str, dict[str, Any]]:
         """Code id -> ``guid``, ``codable``, ``created``."""
-        with self._read() as conn:
+        with self.store.read() as conn:
             return {
                 r.id: {"guid": r.guid, "codable": bool(r.codable), "created": r.created}
                 for r in conn.execute(
@@ -100,7 +103,7 @@ class RefiMixin(ProjectBase):
 
     def document_records(self) -> dict[str, dict[str, Any]]:
         """Document name -> ``guid``, ``meta``, ``imported_at``, ``sha256``, ``lang``."""
-        with self._read() as conn:
+        with self.store.read() as conn:
             return {
                 r.name: {
                     "guid": r.guid,
@@ -125,14 +128,14 @@ class RefiMixin(ProjectBase):
 
     def document_texts(self) -> dict[str, str]:
         """Document name -> its text, in one query."""
-        with self._read() as conn:
+        with self.store.read() as conn:
             return {
                 n: t for n, t in conn.execute(select(T_DOCS.c.name, T_DOCS.c.text).where(VISIBLE))
             }
 
     def selection_guids(self) -> dict[str, str]:
         """Coding GUID -> the REFI-QDA selection GUID it was imported with."""
-        with self._read() as conn:
+        with self.store.read() as conn:
             return {
                 g: s
                 for g, s in conn.execute(
@@ -145,7 +148,7 @@ class RefiMixin(ProjectBase):
     def review_threads(self) -> dict[str, list[dict[str, Any]]]:
         """Coding GUID -> its review comments, oldest first."""
         out: dict[str, list[dict[str, Any]]] = {}
-        with self._read() as conn:
+        with self.store.read() as conn:
             for r in conn.execute(
                 select(T_COMMENTS).order_by(T_COMMENTS.c.at, T_COMMENTS.c.pk)
             ).mappings():
@@ -156,7 +159,7 @@ class RefiMixin(ProjectBase):
 
     def known_guids(self) -> dict[str, set[str]]:
         """GUIDs already in the project (and deleted ones), by kind."""
-        with self._read() as conn:
+        with self.store.read() as conn:
             return {
                 "coding": {g for (g,) in conn.execute(select(T_CODINGS.c.guid))},
                 "memo": {g for (g,) in conn.execute(select(T_MEMOS.c.guid))},
@@ -166,7 +169,7 @@ class RefiMixin(ProjectBase):
 
     def identical_codings(self) -> set[tuple[str, str, int, int, str]]:
         """``(document, code id, start, end, coder)`` of every stored coding."""
-        with self._read() as conn:
+        with self.store.read() as conn:
             return {
                 (d, c, s, e, who)
                 for d, c, s, e, who in conn.execute(
@@ -196,22 +199,22 @@ class RefiMixin(ProjectBase):
         Returns:
             Whether anything was written.
         """
-        with self._write("import.refi", summary, undoable=False) as tx:
+        with self.store.write("import.refi", summary, undoable=False) as tx:
             conn = tx.conn
             coders_before = conn.execute(select(func.count()).select_from(T_CODERS)).scalar()
             for name, guid in plan.coders:
-                self._ensure_coder(conn, name, guid)
+                self.store.ensure_coder(conn, name, guid)
             self._import_codes(tx, plan)
             for doc, sentences, guid in plan.documents:
                 self._import_document(tx, doc, sentences, guid)
-            self._doc_cache = {}
+            self.store.forget_documents()
             doc_rows = {
                 r.name: (r.pk, r.text)
                 for r in conn.execute(
                     select(T_DOCS.c.name, T_DOCS.c.pk, T_DOCS.c.text).where(VISIBLE)
                 )
             }
-            pks = self._code_pks(conn)
+            pks = self.store.code_pks(conn)
             seen = {
                 (r.document_pk, r.code_pk, r.start, r.end, r.coder)
                 for r in conn.execute(
@@ -233,9 +236,9 @@ class RefiMixin(ProjectBase):
                     continue
                 seen.add(key)
                 guids.add(coding.guid)
-                self._ensure_coder(conn, coding.coder)
+                self.store.ensure_coder(conn, coding.coder)
                 if coding.reviewer:
-                    self._ensure_coder(conn, coding.reviewer)
+                    self.store.ensure_coder(conn, coding.reviewer)
                 tx.insert(
                     T_CODINGS,
                     {
@@ -278,23 +281,23 @@ class RefiMixin(ProjectBase):
                         "text": memo.text,
                     },
                 )
-                self._ensure_coder(conn, memo.author)
+                self.store.ensure_coder(conn, memo.author)
             for setting, value in plan.settings.items():
                 current = conn.execute(
                     select(T_SETTINGS.c.value).where(T_SETTINGS.c.key == setting)
                 ).scalar()
                 if current is None:
-                    self._set(tx, setting, value)
+                    self.store.put_setting(tx, setting, value)
                 elif setting == "map.positions" and isinstance(value, dict):
                     # the map's positions: the file places the nodes not placed here
                     here = json.loads(current)
                     if isinstance(here, dict):
-                        self._set(tx, setting, {**value, **here})
+                        self.store.put_setting(tx, setting, {**value, **here})
             coders_after = conn.execute(select(func.count()).select_from(T_CODERS)).scalar()
             wrote = bool(tx.changes) or coders_after != coders_before
             if wrote:
                 tx.extra.update(refi=True, backup=backup, barrier=True)
-        self._code_pk_cache = None
+        self.store.forget_codes()
         return wrote
 
     def _target_guid_for(self, conn: Any, kind: str, target: str | None) -> str | None:
@@ -303,7 +306,7 @@ class RefiMixin(ProjectBase):
         if kind == "document":
             return conn.execute(select(T_DOCS.c.guid).where(T_DOCS.c.name == target)).scalar()  # type: ignore[no-any-return]
         if kind == "code":
-            pk = self._code_pk(conn, target)
+            pk = self.store.code_pk(conn, target)
             return conn.execute(select(T_CODES.c.guid).where(T_CODES.c.pk == pk)).scalar()  # type: ignore[no-any-return]
         if kind == "theme":
             return conn.execute(  # type: ignore[no-any-return]
@@ -313,7 +316,7 @@ class RefiMixin(ProjectBase):
             ).scalar()
         return conn.execute(select(T_CASES.c.guid).where(T_CASES.c.name == target)).scalar()  # type: ignore[no-any-return]
 
-    def _import_themes(self, tx: _Tx, plan: ImportPlan) -> None:
+    def _import_themes(self, tx: Tx, plan: ImportPlan) -> None:
         """Themes (parents first), their member codes and key extracts, relations."""
         conn = tx.conn
         theme_pk = {r.guid: r.pk for r in conn.execute(select(T_THEMES.c.guid, T_THEMES.c.pk))}
@@ -345,7 +348,7 @@ class RefiMixin(ProjectBase):
                     "version": row["version"],
                 },
             )
-        pks = self._code_pks(conn)
+        pks = self.store.code_pks(conn)
         pairs = {
             (r.theme_pk, r.code_pk)
             for r in conn.execute(select(T_THEME_CODES.c.theme_pk, T_THEME_CODES.c.code_pk))
@@ -364,7 +367,7 @@ class RefiMixin(ProjectBase):
                     "theme_pk": t_pk,
                     "code_pk": c_pk,
                     "position": sum(1 for p in pairs if p[0] == t_pk) - 1,
-                    "coder": self.coder,
+                    "coder": self.store.coder,
                     "created": now(),
                 },
             )
@@ -389,7 +392,7 @@ class RefiMixin(ProjectBase):
                     "coding_guid": coding_guid,
                     "position": sum(1 for h in have if h[0] == t_pk) - 1,
                     "translation": translation,
-                    "coder": self.coder,
+                    "coder": self.store.coder,
                     "created": now(),
                 },
             )
@@ -400,7 +403,7 @@ class RefiMixin(ProjectBase):
             used.add(rel["guid"])
             tx.insert(T_RELATIONS, dict(rel))
 
-    def _import_codes(self, tx: _Tx, plan: ImportPlan) -> None:
+    def _import_codes(self, tx: Tx, plan: ImportPlan) -> None:
         conn = tx.conn
         position = conn.execute(
             select(T_CODES.c.position).order_by(T_CODES.c.position.desc())
@@ -408,7 +411,7 @@ class RefiMixin(ProjectBase):
         position = (position or 0) + 1
         taken_aliases = {a for (a,) in conn.execute(select(T_ALIASES.c.alias))}
         for code, guid, codable in plan.new_codes:
-            pks = self._code_pks(conn)
+            pks = self.store.code_pks(conn)
             values = convert.code_values(code)
             values.update(
                 guid=guid,
@@ -420,27 +423,27 @@ class RefiMixin(ProjectBase):
             )
             position += 1
             pk = tx.insert(T_CODES, values)
-            self._code_pk_cache = None
+            self.store.forget_codes()
             for alias in code.aliases:
                 if alias not in taken_aliases and alias not in pks:
                     tx.insert(T_ALIASES, {"alias": alias, "code_pk": pk})
                     taken_aliases.add(alias)
         for code_id, fields in plan.code_fills.items():
-            pk = self._code_pk(conn, code_id)
+            pk = self.store.code_pk(conn, code_id)
             row = conn.execute(select(T_CODES).where(T_CODES.c.pk == pk)).mappings().one()
             changes = {k: v for k, v in fields.items() if not row[k]}
             if changes:
                 changes["version"] = row["version"] + 1
                 tx.update(T_CODES, {"pk": pk}, changes)
         # keep positions a pre-order of the tree (parents before children)
-        cb = self._codebook(conn)
-        pks = self._code_pks(conn)
+        cb = self.store.read_codebook(conn)
+        pks = self.store.code_pks(conn)
         current = {r.pk: r.position for r in conn.execute(select(T_CODES.c.pk, T_CODES.c.position))}
         for i, code in enumerate(tree_order(cb.codes)):
             if current.get(pks[code.id]) != i:
                 tx.update(T_CODES, {"pk": pks[code.id]}, {"position": i})
 
-    def _import_document(self, tx: _Tx, doc: Any, sentences: Any, guid: str) -> None:
+    def _import_document(self, tx: Tx, doc: Any, sentences: Any, guid: str) -> None:
         check_name(doc.name, "document name", limit=400, path=doc.source_path)
         conn = tx.conn
         doc_pk = conn.execute(
@@ -462,7 +465,7 @@ class RefiMixin(ProjectBase):
         tx.changes.append({"op": "import", "t": "documents", "name": doc.name})
         insert_structure(conn, doc_pk, doc.turns, sentences)
 
-    def _import_cases(self, tx: _Tx, plan: ImportPlan) -> None:
+    def _import_cases(self, tx: Tx, plan: ImportPlan) -> None:
         conn = tx.conn
         for name, guid, type_ in plan.attributes:
             if conn.execute(select(T_ATTRS.c.pk).where(T_ATTRS.c.name == name)).first() is None:

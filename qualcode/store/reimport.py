@@ -224,8 +224,11 @@ def _separate(
     return out
 
 
-class ReimportMixin(ProjectBase):
+class Reimport:
     """``import --replace``: a corrected transcript replaces a document's text."""
+
+    def __init__(self, store: ProjectBase) -> None:
+        self.store = store
 
     def replace_document(
         self,
@@ -264,14 +267,14 @@ class ReimportMixin(ProjectBase):
         from qualcode.core.anchor import reanchor
 
         digest = sha256_text(doc.text)
-        with self._write(
+        with self.store.write(
             kind,
             summary or f"replace the text of {name}",
             undoable=False,
             extra={"document": name, "backup": backup},
         ) as tx:
             conn = tx.conn
-            doc_pk, _chars = self._doc(conn, name)
+            doc_pk, _chars = self.store.document_key(conn, name)
             row = conn.execute(
                 select(T_DOCS.c.text, T_DOCS.c.sha256, T_DOCS.c.version).where(
                     T_DOCS.c.pk == doc_pk
@@ -393,8 +396,8 @@ class ReimportMixin(ProjectBase):
         Raises:
             NotFoundError: no such document.
         """
-        with self._read() as conn:
-            doc_pk = self._doc(conn, name)[0]
+        with self.store.read() as conn:
+            doc_pk = self.store.document_key(conn, name)[0]
             text = conn.execute(select(T_DOCS.c.text).where(T_DOCS.c.pk == doc_pk)).scalar_one()
         if doc.text != text:
             return self.replace_document(
@@ -405,9 +408,9 @@ class ReimportMixin(ProjectBase):
                 summary=f"refresh {name}",
                 case=case,
             )
-        with self._write("document.refresh", f"refresh {name}", undoable=False) as tx:
+        with self.store.write("document.refresh", f"refresh {name}", undoable=False) as tx:
             conn = tx.conn
-            doc_pk = self._doc(conn, name)[0]
+            doc_pk = self.store.document_key(conn, name)[0]
             n_codings = conn.execute(
                 select(func.count()).select_from(T_CODINGS).where(T_CODINGS.c.document_pk == doc_pk)
             ).scalar_one()
@@ -463,11 +466,11 @@ class ReimportMixin(ProjectBase):
         per_document = per_document or {}
         changed = 0
         what = f" of {doc}" if doc else ""
-        with self._write(
+        with self.store.write(
             "speakers.roles", f"apply the speaker roles to the imported turns{what}"
         ) as tx:
             conn = tx.conn
-            only = self._doc(conn, doc)[0] if doc is not None else None
+            only = self.store.document_key(conn, doc)[0] if doc is not None else None
             guids = dict(conn.execute(select(T_DOCS.c.pk, T_DOCS.c.guid)).all())
 
             def wanted(doc_pk: int, label: str) -> str:

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import case, func, select
 
 from qualcode.core.model import Coding
 from qualcode.core.search import one_line
+
+if TYPE_CHECKING:
+    from qualcode.store.project import Codings
+
 from qualcode.store.base import T_CODINGS, T_DOCS, ProjectBase
 
 CONTEXT_BATCH = 400
@@ -30,8 +35,12 @@ class Passage:
     right: str
 
 
-class RetrievalMixin(ProjectBase):
+class Retrieval:
     """Reading coded passages back."""
+
+    def __init__(self, store: ProjectBase, codings: Codings) -> None:
+        self.store = store
+        self.codings = codings
 
     def passages(
         self,
@@ -47,11 +56,9 @@ class RetrievalMixin(ProjectBase):
         Raises:
             NotFoundError: an unknown code.
         """
-        codings = self.codings(  # type: ignore[attr-defined]
-            code=code, include_children=include_children, coder=coder
-        )
+        codings = self.codings.codings(code=code, include_children=include_children, coder=coder)
         out: list[Passage] = []
-        with self._read() as conn:
+        with self.store.read() as conn:
             for c in codings:
                 lo = max(0, c.start - width * 2)
                 left, right = conn.execute(
@@ -71,7 +78,7 @@ class RetrievalMixin(ProjectBase):
         wanted = list(codings)
         found: dict[str, tuple[str, str]] = {}
         lo = case((T_CODINGS.c.start > width * 2, T_CODINGS.c.start - width * 2), else_=0)
-        with self._read() as conn:
+        with self.store.read() as conn:
             for at in range(0, len(wanted), CONTEXT_BATCH):
                 guids = {c.guid for c in wanted[at : at + CONTEXT_BATCH]}
                 rows = conn.execute(

@@ -31,7 +31,7 @@ from qualcode.core.review import (
 from qualcode.errors import ConflictError, InputError, NotFoundError
 from qualcode.i18n import _
 from qualcode.store import convert
-from qualcode.store.base import T_CODES, T_CODINGS, T_DOCS, ProjectBase, _Tx
+from qualcode.store.base import T_CODES, T_CODINGS, T_DOCS, ProjectBase, Tx
 from qualcode.store.schema import ReviewCommentRow
 
 T_COMMENTS: Table = ReviewCommentRow.__table__  # type: ignore[assignment]
@@ -69,11 +69,18 @@ class _DryRun(Exception):
         self.report = report
 
 
-class ReviewMixin(ProjectBase):
+class CodingReview:
     """Review verdicts and threads (one action each)."""
 
+    def __init__(self, store: ProjectBase) -> None:
+        self.store = store
+
     def _coding_row(self, conn: Connection, guid: str) -> Any:
-        row = conn.execute(self._coding_select().where(T_CODINGS.c.guid == guid)).mappings().first()
+        row = (
+            conn.execute(self.store.coding_select().where(T_CODINGS.c.guid == guid))
+            .mappings()
+            .first()
+        )
         if row is None:
             raise NotFoundError(
                 _("no coding with guid {guid!r}").format(guid=guid),
@@ -90,7 +97,7 @@ class ReviewMixin(ProjectBase):
         ]
 
     def _add_entry(
-        self, tx: _Tx, guid: str, author: str, kind: str, body: str, *, sheet: str | None = None
+        self, tx: Tx, guid: str, author: str, kind: str, body: str, *, sheet: str | None = None
     ) -> ThreadEntry:
         entry = ThreadEntry(new_guid(), guid, author, now(), kind, body, sheet)
         tx.insert(
@@ -109,7 +116,7 @@ class ReviewMixin(ProjectBase):
 
     def _set_verdict(
         self,
-        tx: _Tx,
+        tx: Tx,
         row: Any,
         verdict: str,
         comment: str,
@@ -154,29 +161,29 @@ class ReviewMixin(ProjectBase):
             NotFoundError: no such coding.
             InputError: an unknown verdict.
         """
-        reviewer = reviewer or self.coder
+        reviewer = reviewer or self.store.coder
         verb = {"approved": "approve", "disputed": "dispute", "unreviewed": "reset the review of"}
         what = f"{verb.get(verdict, verdict)} coding {guid}"
-        with self._write("review", what) as tx:
+        with self.store.write("review", what) as tx:
             row = self._coding_row(tx.conn, guid)
             self._set_verdict(tx, row, verdict, comment.strip(), reviewer)
         return self.coding_by_guid(guid)
 
     def comment_review(self, guid: str, text: str, *, author: str | None = None) -> ThreadEntry:
         """Add a comment to a coding's thread without changing its verdict."""
-        author = author or self.coder
+        author = author or self.store.coder
         if not text.strip():
             raise InputError(_("a comment needs some text"))
-        with self._write("review.comment", f"comment on coding {guid}") as tx:
+        with self.store.write("review.comment", f"comment on coding {guid}") as tx:
             self._coding_row(tx.conn, guid)
             return self._add_entry(tx, guid, author, "comment", text.strip())
 
     def reply_review(self, guid: str, text: str, *, author: str | None = None) -> ThreadEntry:
         """The researcher answers a dispute; the coding goes back to the reviewer."""
-        author = author or self.coder
+        author = author or self.store.coder
         if not text.strip():
             raise InputError(_("a reply needs some text"))
-        with self._write("review.reply", f"reply on coding {guid}") as tx:
+        with self.store.write("review.reply", f"reply on coding {guid}") as tx:
             self._coding_row(tx.conn, guid)
             return self._add_entry(tx, guid, author, "reply", text.strip())
 
@@ -201,8 +208,8 @@ class ReviewMixin(ProjectBase):
             InputError: nothing to change, or a span outside the text.
             ConflictError: the same coder already has an identical coding.
         """
-        author = author or self.coder
-        with self._write("review.revise", f"revise coding {guid}") as tx:
+        author = author or self.store.coder
+        with self.store.write("review.revise", f"revise coding {guid}") as tx:
             conn = tx.conn
             row = self._coding_row(conn, guid)
             new_start = row["start"] if start is None else start
@@ -217,7 +224,7 @@ class ReviewMixin(ProjectBase):
                     ).format(new_start=new_start, new_end=new_end, row=row["doc"], doc_row=doc_row),
                     hint=_("start must be below end, both within the text"),
                 )
-            code_pk = self._code_pk(conn, code) if code is not None else row["code_pk"]
+            code_pk = self.store.code_pk(conn, code) if code is not None else row["code_pk"]
             changes: dict[str, Any] = {}
             what: list[str] = []
             if (new_start, new_end) != (row["start"], row["end"]):
@@ -258,13 +265,13 @@ class ReviewMixin(ProjectBase):
 
     def review_thread(self, guid: str) -> list[ThreadEntry]:
         """Every entry of a coding's review thread, oldest first."""
-        with self._read() as conn:
+        with self.store.read() as conn:
             self._coding_row(conn, guid)
             return self._thread(conn, guid)
 
     def coding_by_guid(self, guid: str) -> Coding:
         """One coding by guid (with its review state)."""
-        with self._read() as conn:
+        with self.store.read() as conn:
             return convert.coding_from_row(self._coding_row(conn, guid))
 
     def review_queue(self, queue: str = "disputed") -> list[ReviewItem]:
@@ -279,8 +286,10 @@ class ReviewMixin(ProjectBase):
                 _("unknown queue {queue!r}").format(queue=queue),
                 hint=_("use {QUEUES}").format(QUEUES=", ".join(QUEUES)),
             )
-        with self._read() as conn:
-            stmt = self._coding_select().order_by(T_DOCS.c.name, T_CODINGS.c.start, T_CODINGS.c.pk)
+        with self.store.read() as conn:
+            stmt = self.store.coding_select().order_by(
+                T_DOCS.c.name, T_CODINGS.c.start, T_CODINGS.c.pk
+            )
             threads: dict[str, list[ThreadEntry]] = {}
             for r in conn.execute(select(T_COMMENTS).order_by(T_COMMENTS.c.pk)):
                 threads.setdefault(r.coding_guid, []).append(
@@ -322,7 +331,7 @@ class ReviewMixin(ProjectBase):
         Raises:
             InputError: an entry with an unknown verdict (nothing is written).
         """
-        reviewer = reviewer or self.coder
+        reviewer = reviewer or self.store.coder
         for e in entries:
             if e.verdict and e.verdict not in VERDICTS:
                 raise InputError(
@@ -333,7 +342,9 @@ class ReviewMixin(ProjectBase):
                 )
         where = f"{source}:" if source else ""
         try:
-            with self._write("review.apply", f"apply reviews from {source or 'a sheet'}") as tx:
+            with self.store.write(
+                "review.apply", f"apply reviews from {source or 'a sheet'}"
+            ) as tx:
                 states, code_of = self._review_states(tx.conn, [e.guid for e in entries])
                 decisions = plan_reviews(
                     entries, states, code_of, reviewer=reviewer, overwrite=overwrite
@@ -378,7 +389,7 @@ class ReviewMixin(ProjectBase):
     ) -> tuple[dict[str, CodingState], dict[str, str]]:
         """The codings named by ``guids`` as they are now, and every code id and alias
         with the code id it denotes."""
-        cb = self._codebook(conn)
+        cb = self.store.read_codebook(conn)
         lang = cb.languages[0] if cb.languages else None
         code_of = {c.id: c.id for c in cb.codes}
         for c in cb.codes:
@@ -402,7 +413,7 @@ class ReviewMixin(ProjectBase):
                     ThreadEntry(r.guid, r.coding_guid, r.author, r.at, r.kind, r.text, r.sheet)
                 )
             for row in conn.execute(
-                self._coding_select().where(T_CODINGS.c.guid.in_(chunk))
+                self.store.coding_select().where(T_CODINGS.c.guid.in_(chunk))
             ).mappings():
                 code = cb.get(row["code"])
                 states[row["guid"]] = CodingState(

@@ -7,7 +7,7 @@ PostgreSQL a table keyed by ``sentence_pk`` with GIN indexes over
 dialects differ only in the four small functions marked below; everything else is
 shared.
 
-The search screen's search (:class:`KwicSearchMixin`, below) finds every occurrence,
+The search screen's search (:class:`KwicSearch`, below) finds every occurrence,
 placed exactly (keyword in context): it scans the ``sentences`` table with SQL ``LIKE``
 (the sentence text is cut from its document with ``substr``; lemmas come from
 ``sentences.lemmas``) and then finds the exact places in Python, so a word is also
@@ -110,7 +110,7 @@ yet. A new document is stored whole (text, turns, sentences, action-log entry) i
 one transaction that also lists it here; its search entries then follow in short
 transactions of :data:`INDEX_CHUNK` sentences, the last of which removes it from
 the list. Opening the project finishes what a crash left (see
-:meth:`SearchMixin.index_pending`)."""
+:meth:`Search.index_pending`)."""
 
 INDEX_CHUNK = 2000
 """Sentences indexed per transaction: about a tenth of a second of the write lock."""
@@ -231,8 +231,11 @@ def _match_clause(dialect: str, terms: Sequence[Term], column: str) -> tuple[str
 # ---------------------------------------------------------------------- the API
 
 
-class SearchMixin(ProjectBase):
+class Search:
     """Searching sentences by words or lemmas, with filters."""
+
+    def __init__(self, store: ProjectBase) -> None:
+        self.store = store
 
     def index_pending(self, *, chunk: int = INDEX_CHUNK, stale_after: float | None = None) -> int:
         """Put the sentences of every document listed in :data:`SEARCH_PENDING` into
@@ -261,7 +264,7 @@ class SearchMixin(ProjectBase):
                 # write lock (writers look every few ms: see store.engine._begin)
                 _pause(INDEX_PAUSE_S)
             first = False
-            with self._read() as conn:
+            with self.store.read() as conn:
                 pending = pending_documents(conn)
             now = time.time()
             due = [
@@ -275,13 +278,13 @@ class SearchMixin(ProjectBase):
             if doc_pk not in texts:
                 # a 50 MB text is read before the write lock is taken, not under it
                 # (reading it there held the lock for most of a second)
-                with self._read() as conn:
+                with self.store.read() as conn:
                     found = conn.execute(
                         text("SELECT sha256, text FROM documents WHERE pk = :doc"), {"doc": doc_pk}
                     ).first()
                 if found is not None:
                     texts[doc_pk] = (str(found[0]), str(found[1] or ""))
-            with self._write("search.index", "index the new document for search") as tx:
+            with self.store.write("search.index", "index the new document for search") as tx:
                 conn = tx.conn
                 sha = conn.execute(
                     text("SELECT sha256 FROM documents WHERE pk = :doc"), {"doc": doc_pk}
@@ -350,12 +353,14 @@ class SearchMixin(ProjectBase):
         else:
             terms = query
         params: dict[str, Any] = {}
-        with self._read() as conn:
-            source, match, q = _match_clause(self.dialect, terms, "lemmas" if lemma else "text")
+        with self.store.read() as conn:
+            source, match, q = _match_clause(
+                self.store.dialect, terms, "lemmas" if lemma else "text"
+            )
             params["q"] = q
             where = [match]
             if doc is not None:
-                params["doc_pk"] = self._doc(conn, doc)[0]
+                params["doc_pk"] = self.store.document_key(conn, doc)[0]
                 where.append("s.document_pk = :doc_pk")
             if code is not None:
                 params["codes"] = sorted(self._code_family(conn, code, include_children))
@@ -432,7 +437,7 @@ class SearchMixin(ProjectBase):
         return hits
 
     def _code_family(self, conn: Connection, code: str, include_children: bool) -> set[int]:
-        pk = self._code_pk(conn, code)
+        pk = self.store.code_pk(conn, code)
         family = {pk}
         if include_children:
             rows = conn.execute(text("SELECT pk, parent_pk FROM codes")).all()
@@ -453,8 +458,11 @@ def _like_escape(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-class KwicSearchMixin(ProjectBase):
+class KwicSearch:
     """Text and lemma search (the simple, unindexed version)."""
+
+    def __init__(self, store: ProjectBase) -> None:
+        self.store = store
 
     def search_text(
         self,
@@ -514,7 +522,7 @@ class KwicSearchMixin(ProjectBase):
             words = [w.group().lower() for w in WORD_RE.finditer(query)]
             if not words:
                 raise InputError(_("{query!r} has no words to look up").format(query=query))
-            for lang in sorted({"id", "en", *self.languages()}):
+            for lang in sorted({"id", "en", *self.store.languages()}):
                 variants[lang] = [lemmatizer(w, lang) if lemmatizer else w for w in words]
             padded = literal(" ") + func.lower(T_SENTS.c.lemmas) + literal(" ")
             stmt = stmt.where(
@@ -527,9 +535,9 @@ class KwicSearchMixin(ProjectBase):
             )
         else:
             stmt = stmt.where(text_col.like(f"%{_like_escape(query)}%", escape="\\"))
-        with self._read() as conn:
+        with self.store.read() as conn:
             if doc is not None:
-                stmt = stmt.where(T_DOCS.c.pk == self._doc(conn, doc)[0])
+                stmt = stmt.where(T_DOCS.c.pk == self.store.document_key(conn, doc)[0])
             if speaker is not None:
                 # a joint turn matches each of its speakers and their roles
                 stmt = stmt.where(
@@ -547,10 +555,10 @@ class KwicSearchMixin(ProjectBase):
                 )
             code_pks: list[int] = []
             if code is not None:
-                cb = self._codebook(conn)
+                cb = self.store.read_codebook(conn)
                 found = cb.get(code)
                 if found is None:
-                    self._code_pk(conn, code)  # raises NotFoundError with a hint
+                    self.store.code_pk(conn, code)  # raises NotFoundError with a hint
                     raise AssertionError("unreachable")
                 wanted = {found.id} | {c.id for c in cb if found.id in cb.path(c.id)}
                 code_pks = [

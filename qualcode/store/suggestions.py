@@ -31,6 +31,10 @@ from qualcode.core.names import check_name
 from qualcode.errors import InputError, NotFoundError
 from qualcode.i18n import _
 from qualcode.store import convert
+
+if TYPE_CHECKING:
+    from qualcode.store.project import Codings
+
 from qualcode.store.base import (
     T_CODINGS,
     T_DOCS,
@@ -39,7 +43,7 @@ from qualcode.store.base import (
     T_TURNS,
     VISIBLE,
     ProjectBase,
-    _Tx,
+    Tx,
 )
 from qualcode.store.schema import SuggestionRejectionRow
 
@@ -127,8 +131,12 @@ def _insert_many(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> 
     conn.exec_driver_sql(ddl.driver_insert(conn, table, list(rows[0]), named=True), rows)
 
 
-class SuggestionMixin(ProjectBase):
+class Suggestions:
     """Bulk reads for matching, suggestions, their review, and bulk coding import."""
+
+    def __init__(self, store: ProjectBase, codings: Codings) -> None:
+        self.store = store
+        self.codings = codings
 
     # ------------------------------------------------------------------ reading
 
@@ -141,7 +149,7 @@ class SuggestionMixin(ProjectBase):
         Raises:
             NotFoundError: when a name is not a document of the project.
         """
-        with self._read() as conn:
+        with self.store.read() as conn:
             stmt = (
                 select(
                     T_DOCS.c.pk,
@@ -255,7 +263,7 @@ class SuggestionMixin(ProjectBase):
             kind="autocode",
             summary="auto-code suggestions",
             skip_reviewed=True,
-            run_by=self.coder,
+            run_by=self.store.coder,
         )
 
     def import_codings(
@@ -303,7 +311,7 @@ class SuggestionMixin(ProjectBase):
     ) -> StoredBatch:
         check_name(coder, "coder name")
         existing = rejected = coded = 0
-        with self._write(kind, f"{summary} ({len(items)})", group=batch) as tx:
+        with self.store.write(kind, f"{summary} ({len(items)})", group=batch) as tx:
             conn = tx.conn
             docs = {
                 name: (pk, text)
@@ -346,7 +354,7 @@ class SuggestionMixin(ProjectBase):
             created_at = now()
             rows: list[dict[str, Any]] = []
             guids = _guids(len(items))
-            code_pks = self._code_pks(conn)
+            code_pks = self.store.code_pks(conn)
             for n, (doc, code, start, end, memo) in enumerate(items):
                 if doc not in docs:
                     raise NotFoundError(
@@ -362,7 +370,7 @@ class SuggestionMixin(ProjectBase):
                     )
                 cpk = code_pks.get(code)
                 if cpk is None:
-                    cpk = self._code_pk(conn, code)
+                    cpk = self.store.code_pk(conn, code)
                 key = (dpk, cpk, start, end)
                 if key in same:
                     existing += 1
@@ -413,16 +421,16 @@ class SuggestionMixin(ProjectBase):
         self, *, doc: str | None = None, code: str | None = None, include_children: bool = True
     ) -> list[Coding]:
         """Pending suggestions in document and text order."""
-        return self.codings(  # type: ignore[attr-defined, no-any-return]
+        return self.codings.codings(
             doc=doc,
             code=code,
             status=Status.SUGGESTED.value,
             include_children=include_children and code is not None,
         )
 
-    def _pending(self, tx: _Tx, guids: Sequence[str]) -> list[Any]:
+    def _pending(self, tx: Tx, guids: Sequence[str]) -> list[Any]:
         rows = (
-            tx.conn.execute(self._coding_select().where(T_CODINGS.c.guid.in_(list(guids))))
+            tx.conn.execute(self.store.coding_select().where(T_CODINGS.c.guid.in_(list(guids))))
             .mappings()
             .all()
         )
@@ -457,13 +465,13 @@ class SuggestionMixin(ProjectBase):
             NotFoundError: an unknown guid (nothing changes).
             InputError: a coding that is not a pending suggestion (nothing changes).
         """
-        coder = coder or self.coder
+        coder = coder or self.store.coder
         out: list[Coding] = []
-        with self._write("accept", f"accept {len(guids)} suggestion(s)", group=group) as tx:
+        with self.store.write("accept", f"accept {len(guids)} suggestion(s)", group=group) as tx:
             for row in self._pending(tx, guids):
                 twin = (
                     tx.conn.execute(
-                        self._coding_select().where(
+                        self.store.coding_select().where(
                             and_(
                                 T_CODINGS.c.document_pk == row["document_pk"],
                                 T_CODINGS.c.code_pk == row["code_pk"],
@@ -477,7 +485,7 @@ class SuggestionMixin(ProjectBase):
                     .first()
                 )
                 if twin is not None:
-                    self._delete_coding(tx, row["pk"], row["guid"], coder)
+                    self.store.delete_coding(tx, row["pk"], row["guid"], coder)
                     out.append(convert.coding_from_row(twin))
                     continue
                 tx.update(
@@ -506,12 +514,12 @@ class SuggestionMixin(ProjectBase):
             NotFoundError: an unknown guid (nothing changes).
             InputError: a coding that is not a pending suggestion (nothing changes).
         """
-        coder = coder or self.coder
+        coder = coder or self.store.coder
         out: list[Coding] = []
-        with self._write("reject", f"reject {len(guids)} suggestion(s)", group=group) as tx:
+        with self.store.write("reject", f"reject {len(guids)} suggestion(s)", group=group) as tx:
             for row in self._pending(tx, guids):
                 out.append(convert.coding_from_row(row))
-                self._delete_coding(tx, row["pk"], row["guid"], coder)
+                self.store.delete_coding(tx, row["pk"], row["guid"], coder)
                 key = {
                     "document_pk": row["document_pk"],
                     "code_pk": row["code_pk"],
@@ -529,5 +537,5 @@ class SuggestionMixin(ProjectBase):
 
     def rejected_count(self) -> int:
         """How many suggestions have been rejected (and will not come back)."""
-        with self._read() as conn:
+        with self.store.read() as conn:
             return int(conn.execute(select(func.count()).select_from(T_REJECTIONS)).scalar() or 0)

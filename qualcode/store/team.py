@@ -23,7 +23,7 @@ from qualcode.store.base import (
     T_TURNS,
     VISIBLE,
     ProjectBase,
-    _Tx,
+    Tx,
 )
 from qualcode.store.schema import AdjudicationRow, CoderRow, DocumentMarkRow
 
@@ -41,8 +41,11 @@ CONSENSUS = "consensus"
 """The default name of the coder an adjudication records."""
 
 
-class TeamMixin(ProjectBase):
+class Team:
     """Coders, done marks, blind view, agreement and adjudication."""
+
+    def __init__(self, store: ProjectBase) -> None:
+        self.store = store
 
     blind: bool = False
     """This session shows only the current coder's codings (``--blind``)."""
@@ -52,14 +55,14 @@ class TeamMixin(ProjectBase):
     def coder_role(self, name: str | None = None) -> str:
         """The role of a coder (default: the current one): ``owner`` for the
         project's owner on PostgreSQL, else the registered role, else ``coder``."""
-        name = name or self.coder
-        with self._read() as conn:
-            if self.dialect == "postgresql" and postgres.project_owner(conn) == name:
+        name = name or self.store.coder
+        with self.store.read() as conn:
+            if self.store.dialect == "postgresql" and postgres.project_owner(conn) == name:
                 return "owner"
             role = conn.execute(select(T_CODERS.c.role).where(T_CODERS.c.name == name)).scalar()
         return str(role) if role else "coder"
 
-    def _set_coder_role(self, tx: _Tx, name: str, role: str) -> None:
+    def _set_coder_role(self, tx: Tx, name: str, role: str) -> None:
         row = tx.conn.execute(select(T_CODERS).where(T_CODERS.c.name == name)).mappings().first()
         if row is None:
             tx.insert(T_CODERS, {"guid": new_guid(), "name": name, "created": now(), "role": role})
@@ -87,11 +90,11 @@ class TeamMixin(ProjectBase):
         """
         postgres.check_name(name)
         role = "supervisor" if supervisor else "coder"
-        if self.dialect != "postgresql":
-            with self._write("team.add-coder", f"add {role} {name}") as tx:
+        if self.store.dialect != "postgresql":
+            with self.store.write("team.add-coder", f"add {role} {name}") as tx:
                 self._set_coder_role(tx, name, role)
             return None
-        with self._read() as conn:
+        with self.store.read() as conn:
             owner = postgres.project_owner(conn)
             me = postgres.current_role(conn)
         if owner != me:
@@ -103,7 +106,7 @@ class TeamMixin(ProjectBase):
             )
         if name == owner:
             raise InputError(_("{name!r} owns the project already").format(name=name))
-        with self._write("team.add-coder", f"add {role} {name}") as tx:
+        with self.store.write("team.add-coder", f"add {role} {name}") as tx:
             if not postgres.role_exists(tx.conn, name):
                 password = password or secrets.token_urlsafe(12)
                 postgres.create_role(tx.conn, name, password)
@@ -115,7 +118,7 @@ class TeamMixin(ProjectBase):
 
     def team_members(self) -> list[Coder]:
         """Every registered coder and every name found on codings, by name."""
-        with self._read() as conn:
+        with self.store.read() as conn:
             rows = {r["name"]: r for r in conn.execute(select(T_CODERS)).mappings()}
             counts: dict[str, int] = dict(
                 conn.execute(
@@ -130,7 +133,7 @@ class TeamMixin(ProjectBase):
                 .order_by(T_DOCS.c.name)
             ):
                 done.setdefault(coder, []).append(doc)
-            owner = postgres.project_owner(conn) if self.dialect == "postgresql" else None
+            owner = postgres.project_owner(conn) if self.store.dialect == "postgresql" else None
         names = sorted(set(rows) | set(counts) | set(done) | ({owner} if owner else set()))
         out = []
         for name in names:
@@ -155,35 +158,35 @@ class TeamMixin(ProjectBase):
         project's blind setting for anyone who is not a supervisor or the owner."""
         if self.blind:
             return True
-        if not self.get_setting(BLIND, False):
+        if not self.store.get_setting(BLIND, False):
             return False
         return self.coder_role() not in ("supervisor", "owner")
 
     def set_blind(self, on: bool) -> None:
         """Turn the project's blind coding on or off (one action)."""
-        self.set_setting(BLIND, bool(on))
+        self.store.set_setting(BLIND, bool(on))
 
-    def _visible_coder(self, coder: str | None) -> str | None:
+    def visible_coder(self, coder: str | None) -> str | None:
         """The coder filter a reading method must apply (blind view)."""
         if not self.is_blind():
             return coder
-        if coder is not None and coder != self.coder:
+        if coder is not None and coder != self.store.coder:
             raise ProjectError(
-                _("blind coding is on: {self.coder!r} sees only their own codings").format(
-                    self=self
+                _("blind coding is on: {coder!r} sees only their own codings").format(
+                    coder=self.store.coder
                 ),
                 hint=_("a supervisor or the owner compares coders"),
             )
-        return self.coder
+        return self.store.coder
 
     # ------------------------------------------------------------------ done marks
 
     def mark_done(self, doc: str, *, done: bool = True, coder: str | None = None) -> None:
         """Mark ``doc`` done (or not done) for the current coder (one action)."""
-        coder = coder or self.coder
+        coder = coder or self.store.coder
         verb = "done" if done else "not done"
-        with self._write("team.done", f"mark {doc} {verb}") as tx:
-            doc_pk = self._doc(tx.conn, doc)[0]
+        with self.store.write("team.done", f"mark {doc} {verb}") as tx:
+            doc_pk = self.store.document_key(tx.conn, doc)[0]
             key = {"document_pk": doc_pk, "coder": coder}
             row = tx.conn.execute(
                 select(T_MARKS.c.done).where(
@@ -197,7 +200,7 @@ class TeamMixin(ProjectBase):
 
     def done_marks(self) -> dict[str, set[str]]:
         """Document name -> the coders who marked it done."""
-        with self._read() as conn:
+        with self.store.read() as conn:
             return self._done(conn)
 
     def _done(self, conn: Connection) -> dict[str, set[str]]:
@@ -245,7 +248,7 @@ class TeamMixin(ProjectBase):
                 hint=_("use {UNIT_KINDS}").format(UNIT_KINDS=", ".join(UNIT_KINDS)),
             )
         if self.is_blind():
-            self._visible_coder(next(c for c in coders if c != self.coder))
+            self.visible_coder(next(c for c in coders if c != self.store.coder))
         known = {c.name for c in self.team_members()}
         for c in coders:
             if c not in known:
@@ -257,8 +260,8 @@ class TeamMixin(ProjectBase):
                         else None
                     ),
                 )
-        with self._read() as conn:
-            cb = self._codebook(conn)
+        with self.store.read() as conn:
+            cb = self.store.read_codebook(conn)
             rows = conn.execute(
                 select(
                     T_DOCS.c.name,
@@ -335,14 +338,14 @@ class TeamMixin(ProjectBase):
         """Two coders side by side on ``doc``, with the decisions recorded so far."""
         if coder_a == coder_b:
             raise InputError(_("compare two different coders"))
-        with self._read() as conn:
+        with self.store.read() as conn:
             return self._compare(conn, doc, coder_a, coder_b, consensus)
 
     def _compare(
         self, conn: Connection, doc: str, coder_a: str, coder_b: str, consensus: str
     ) -> Comparison:
-        doc_pk = self._doc(conn, doc)[0]
-        cb = self._codebook(conn)
+        doc_pk = self.store.document_key(conn, doc)[0]
+        cb = self.store.read_codebook(conn)
         sides: dict[str, dict[str, list[SideSpan]]] = {coder_a: {}, coder_b: {}}
         for code, coder, s, e, guid, quote in conn.execute(
             select(
@@ -423,13 +426,13 @@ class TeamMixin(ProjectBase):
                     _("unknown decision {d!r}").format(d=d),
                     hint=_("use {DECISIONS}").format(DECISIONS=", ".join(DECISIONS)),
                 )
-        with self._write(
+        with self.store.write(
             "team.adjudicate", f"adjudicate {doc}: {coder_a} vs {coder_b} into {consensus}"
         ) as tx:
             conn = tx.conn
             comparison = self._compare(conn, doc, coder_a, coder_b, consensus)
             by_key = {c.key: c for c in comparison.clusters}
-            doc_pk, _chars = self._doc(conn, doc)
+            doc_pk, _chars = self.store.document_key(conn, doc)
             for ref, decision in decisions.items():
                 if isinstance(ref, int):
                     if not 1 <= ref <= len(comparison.clusters):
@@ -458,7 +461,7 @@ class TeamMixin(ProjectBase):
                         T_ADJ.c.key == cluster.key,
                     )
                 ).first()
-                values = {"decision": decision, "decided_by": self.coder, "at": now()}
+                values = {"decision": decision, "decided_by": self.store.coder, "at": now()}
                 if existing is None:
                     tx.insert(
                         T_ADJ,
@@ -505,7 +508,7 @@ class TeamMixin(ProjectBase):
             }
             for key, (pk, guid) in sorted(present.items()):
                 if key not in wanted:
-                    self._delete_coding(tx, pk, guid, self.coder)
+                    self.store.delete_coding(tx, pk, guid, self.store.coder)
             text_row = conn.execute(select(T_DOCS.c.text).where(T_DOCS.c.pk == doc_pk)).scalar()
             group = new_guid()
             for code, s, e in sorted(wanted - set(present)):
@@ -514,7 +517,7 @@ class TeamMixin(ProjectBase):
                     {
                         "guid": new_guid(),
                         "document_pk": doc_pk,
-                        "code_pk": self._code_pk(conn, code),
+                        "code_pk": self.store.code_pk(conn, code),
                         "start": s,
                         "end": e,
                         "coder": consensus,

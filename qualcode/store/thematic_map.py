@@ -68,12 +68,15 @@ def _positions(value: Any) -> dict[str, tuple[float, float]]:
     return out
 
 
-class MapMixin(ProjectBase):
+class ThematicMap:
     """The map's positions and its history."""
+
+    def __init__(self, store: ProjectBase) -> None:
+        self.store = store
 
     def map_positions(self) -> dict[str, tuple[float, float]]:
         """Stored vertex positions by node key (``theme:ID``, ``code:ID``, ...)."""
-        return _positions(self.get_setting(POSITIONS_KEY, {}))
+        return _positions(self.store.get_setting(POSITIONS_KEY, {}))
 
     def set_map_positions(
         self, positions: Mapping[str, tuple[float, float]], *, replace: bool = False
@@ -82,12 +85,12 @@ class MapMixin(ProjectBase):
         current = {} if replace else self.map_positions()
         current.update({k: (round(x, 2), round(y, 2)) for k, (x, y) in positions.items()})
         value = {k: [x, y] for k, (x, y) in sorted(current.items())}
-        with self._write("map.positions", f"place {len(positions)} map nodes") as tx:
-            self._set(tx, POSITIONS_KEY, value)
+        with self.store.write("map.positions", f"place {len(positions)} map nodes") as tx:
+            self.store.put_setting(tx, POSITIONS_KEY, value)
 
     def code_guids(self) -> dict[str, str]:
         """Every code's GUID by its id."""
-        with self._read() as conn:
+        with self.store.read() as conn:
             return {r.id: r.guid for r in conn.execute(select(T_CODES.c.id, T_CODES.c.guid))}
 
     def codings_by_code(self, *, until: str | None = None) -> dict[str, list[str]]:
@@ -101,7 +104,7 @@ class MapMixin(ProjectBase):
         if until is not None:
             query = query.where(T_CODINGS.c.created <= until)
         out: dict[str, list[str]] = {}
-        with self._read() as conn:
+        with self.store.read() as conn:
             for code_id, guid in conn.execute(query):
                 out.setdefault(code_id, []).append(guid)
         return out
@@ -117,7 +120,7 @@ class MapMixin(ProjectBase):
         """
         tables: dict[str, dict[Any, dict[str, Any]]] = {t: {} for t in _REPLAYED}
         seen_guids: set[str] = set()
-        with self._read() as conn:
+        with self.store.read() as conn:
             code_ids = {r.pk: r.id for r in conn.execute(select(T_CODES.c.pk, T_CODES.c.id))}
             count = 0
             for (payload,) in conn.execute(
@@ -274,4 +277,4 @@ class MapMixin(ProjectBase):
         return out
 
 
-__all__ = ["POSITIONS_KEY", "MapMixin", "PastMap"]
+__all__ = ["POSITIONS_KEY", "ThematicMap", "PastMap"]

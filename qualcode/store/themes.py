@@ -54,7 +54,7 @@ from qualcode.store.base import (
     T_TOMBS,
     ProjectBase,
     RowChanged,
-    _Tx,
+    Tx,
 )
 
 
@@ -107,14 +107,17 @@ def read_themes(conn: Connection) -> ThemeTree:
     return ThemeTree(tuple(theme_tree_order(out)))
 
 
-class ThemesMixin(ProjectBase):
+class Themes:
     """Themes and relations of the project."""
+
+    def __init__(self, store: ProjectBase) -> None:
+        self.store = store
 
     # ------------------------------------------------------------------ reading
 
     def themes(self) -> ThemeTree:
         """Every theme, parents before sub-themes, with member codes and key extracts."""
-        with self._read() as conn:
+        with self.store.read() as conn:
             return read_themes(conn)
 
     def theme(self, name: str) -> Theme:
@@ -127,17 +130,17 @@ class ThemesMixin(ProjectBase):
 
     def code_valences(self) -> dict[str, str | None]:
         """Every code's valence (``None`` where the code carries none)."""
-        with self._read() as conn:
+        with self.store.read() as conn:
             return {r.id: r.valence for r in conn.execute(select(T_CODES.c.id, T_CODES.c.valence))}
 
     def has_cases(self) -> bool:
         """Whether the project has any case (then participants are cases)."""
-        with self._read() as conn:
+        with self.store.read() as conn:
             return conn.execute(select(T_CASES.c.pk).limit(1)).first() is not None
 
     def relation_types(self) -> tuple[RelationType, ...]:
         """The relation vocabulary: the codebook's ``relations:``, or the default."""
-        with self._read() as conn:
+        with self.store.read() as conn:
             return self._relation_types(conn)
 
     def _relation_types(self, conn: Connection) -> tuple[RelationType, ...]:
@@ -150,7 +153,7 @@ class ThemesMixin(ProjectBase):
 
     def relations(self) -> list[Relation]:
         """Every relation, oldest first, with both ends named."""
-        with self._read() as conn:
+        with self.store.read() as conn:
             rows = conn.execute(select(T_RELATIONS).order_by(T_RELATIONS.c.pk)).mappings().all()
             names = self._node_names(conn, rows)
         return [_relation(r, names) for r in rows]
@@ -187,13 +190,13 @@ class ThemesMixin(ProjectBase):
         Raises:
             InputError: nothing of that name, or more than one thing.
         """
-        with self._read() as conn:
+        with self.store.read() as conn:
             return self._resolve_node(conn, spec)
 
     def _resolve_node(self, conn: Connection, spec: str) -> Node:
         kind, name = split_node(spec)
         if kind == "code" or kind is None:
-            cb = self._codebook(conn)
+            cb = self.store.read_codebook(conn)
             try:
                 code_id = resolve_code(cb, name)
             except InputError:
@@ -258,13 +261,14 @@ class ThemesMixin(ProjectBase):
     def _theme_pks(self, conn: Connection) -> dict[str, int]:
         return {r.id: r.pk for r in conn.execute(select(T_THEMES.c.id, T_THEMES.c.pk))}
 
-    def _tomb(self, tx: _Tx, guid: str, kind: str) -> None:
+    def _tomb(self, tx: Tx, guid: str, kind: str) -> None:
         if not tx.conn.execute(select(T_TOMBS.c.guid).where(T_TOMBS.c.guid == guid)).first():
             tx.insert(
-                T_TOMBS, {"guid": guid, "kind": kind, "deleted_at": now(), "coder": self.coder}
+                T_TOMBS,
+                {"guid": guid, "kind": kind, "deleted_at": now(), "coder": self.store.coder},
             )
 
-    def _edit_theme(self, tx: _Tx, row: dict[str, Any], values: dict[str, Any]) -> None:
+    def _edit_theme(self, tx: Tx, row: dict[str, Any], values: dict[str, Any]) -> None:
         changed = {k: v for k, v in values.items() if row[k] != v}
         if not changed:
             return
@@ -277,7 +281,7 @@ class ThemesMixin(ProjectBase):
                 hint=_("reload the themes and make your change again"),
             ) from None
 
-    def _renumber(self, tx: _Tx, parent_pk: int | None, ordered: list[int]) -> None:
+    def _renumber(self, tx: Tx, parent_pk: int | None, ordered: list[int]) -> None:
         """Give the sub-themes of ``parent_pk`` the positions of ``ordered`` (pks)."""
         for position, pk in enumerate(ordered):
             tx.update(T_THEMES, {"pk": pk}, {"position": position})
@@ -295,11 +299,11 @@ class ThemesMixin(ProjectBase):
             )
         ]
 
-    def _add_members(self, tx: _Tx, theme_pk: int, codes: Iterable[str]) -> list[str]:
+    def _add_members(self, tx: Tx, theme_pk: int, codes: Iterable[str]) -> list[str]:
         """Add codes (by id, alias or label) to a theme; returns the ids added (a code
         already a member is left as it is)."""
         conn = tx.conn
-        cb = self._codebook(conn)
+        cb = self.store.read_codebook(conn)
         ids = list(dict.fromkeys(resolve_code(cb, c) for c in codes))
         have = {
             pk
@@ -309,7 +313,7 @@ class ThemesMixin(ProjectBase):
         }
         position = len(have)
         added: list[str] = []
-        pks = self._code_pks(conn)
+        pks = self.store.code_pks(conn)
         stamp = now()
         for code_id in ids:
             pk = pks[code_id]
@@ -323,7 +327,7 @@ class ThemesMixin(ProjectBase):
                     "theme_pk": theme_pk,
                     "code_pk": pk,
                     "position": position,
-                    "coder": self.coder,
+                    "coder": self.store.coder,
                     "created": stamp,
                 },
             )
@@ -362,7 +366,7 @@ class ThemesMixin(ProjectBase):
         if not texts or not all(t.strip() for t in texts):
             raise InputError(_("a theme needs a name"))
         shown = texts[0].strip()
-        with self._write("theme.add", f"add theme {shown}") as tx:
+        with self.store.write("theme.add", f"add theme {shown}") as tx:
             conn = tx.conn
             taken = {r.id for r in conn.execute(select(T_THEMES.c.id))}
             if theme_id is not None:
@@ -391,7 +395,7 @@ class ThemesMixin(ProjectBase):
                     "status": "candidate",
                     "reason": "",
                     "color": check_color(color) if color else None,
-                    "coder": self.coder,
+                    "coder": self.store.coder,
                     "created": now(),
                     "version": 1,
                 },
@@ -417,7 +421,7 @@ class ThemesMixin(ProjectBase):
         text = text.strip()
         if not text:
             raise InputError(_("a theme needs a name"))
-        with self._write("theme.edit", f"rename theme {name} to {text}") as tx:
+        with self.store.write("theme.edit", f"rename theme {name} to {text}") as tx:
             row = self._theme_row(tx.conn, name)
             current = convert.label_from_db(row["label"])
             label: Label
@@ -438,7 +442,7 @@ class ThemesMixin(ProjectBase):
 
     def define_theme(self, name: str, definition: str) -> Theme:
         """Write a theme's definition (its central organising concept and boundaries)."""
-        with self._write("theme.edit", f"define theme {name}") as tx:
+        with self.store.write("theme.edit", f"define theme {name}") as tx:
             row = self._theme_row(tx.conn, name)
             self._edit_theme(tx, row, {"definition": definition.strip()})
             tx.summary = f"define theme {row['id']}"
@@ -452,7 +456,7 @@ class ThemesMixin(ProjectBase):
             InputError: an unknown status, or discarded without a reason.
         """
         status, reason = check_status(status, reason)
-        with self._write("theme.status", f"set theme {name} {status}") as tx:
+        with self.store.write("theme.status", f"set theme {name} {status}") as tx:
             row = self._theme_row(tx.conn, name)
             self._edit_theme(tx, row, {"status": status, "reason": reason})
             tx.summary = f"set theme {row['id']} {status}"
@@ -467,7 +471,7 @@ class ThemesMixin(ProjectBase):
             InputError: moving a theme under itself or one of its sub-themes.
         """
         where = parent or "the top level"
-        with self._write("theme.move", f"move theme {name} under {where}") as tx:
+        with self.store.write("theme.move", f"move theme {name} under {where}") as tx:
             conn = tx.conn
             tree = read_themes(conn)
             row = self._theme_row(conn, name)
@@ -509,7 +513,7 @@ class ThemesMixin(ProjectBase):
         Returns:
             The theme as it was.
         """
-        with self._write("theme.delete", f"delete theme {name}") as tx:
+        with self.store.write("theme.delete", f"delete theme {name}") as tx:
             conn = tx.conn
             tree = read_themes(conn)
             row = self._theme_row(conn, name)
@@ -544,7 +548,7 @@ class ThemesMixin(ProjectBase):
             tx.summary = f"delete theme {row['id']}"
         return theme
 
-    def _drop_relations(self, tx: _Tx, kind: str, guid: str) -> int:
+    def _drop_relations(self, tx: Tx, kind: str, guid: str) -> int:
         rows = tx.conn.execute(
             select(T_RELATIONS.c.pk, T_RELATIONS.c.guid).where(
                 ((T_RELATIONS.c.source_kind == kind) & (T_RELATIONS.c.source_guid == guid))
@@ -569,7 +573,7 @@ class ThemesMixin(ProjectBase):
         """
         if not codes:
             raise InputError(_("name at least one code"))
-        with self._write("theme.codes", f"add codes to theme {name}") as tx:
+        with self.store.write("theme.codes", f"add codes to theme {name}") as tx:
             row = self._theme_row(tx.conn, name)
             added = self._add_members(tx, row["pk"], codes)
             if added:
@@ -584,12 +588,12 @@ class ThemesMixin(ProjectBase):
         """
         if not codes:
             raise InputError(_("name at least one code"))
-        with self._write("theme.codes", f"remove codes from theme {name}") as tx:
+        with self.store.write("theme.codes", f"remove codes from theme {name}") as tx:
             conn = tx.conn
             row = self._theme_row(conn, name)
-            cb = self._codebook(conn)
+            cb = self.store.read_codebook(conn)
             ids = list(dict.fromkeys(resolve_code(cb, c) for c in codes))
-            pks = self._code_pks(conn)
+            pks = self.store.code_pks(conn)
             removed: list[str] = []
             for code_id in ids:
                 member = conn.execute(
@@ -641,7 +645,7 @@ class ThemesMixin(ProjectBase):
             raise InputError(_("name at least one passage (a coding's guid)"))
         if translation is not None and len(codings) != 1:
             raise InputError(_("a translation is given for one passage at a time"))
-        with self._write("theme.extracts", f"add key extracts to theme {name}") as tx:
+        with self.store.write("theme.extracts", f"add key extracts to theme {name}") as tx:
             conn = tx.conn
             row = self._theme_row(conn, name)
             wanted = [g.strip().lower() for g in codings]
@@ -692,7 +696,7 @@ class ThemesMixin(ProjectBase):
                         "coding_guid": guid,
                         "position": position,
                         "translation": (translation or "").strip(),
-                        "coder": self.coder,
+                        "coder": self.store.coder,
                         "created": stamp,
                     },
                 )
@@ -703,7 +707,7 @@ class ThemesMixin(ProjectBase):
 
     def set_extract_translation(self, name: str, coding: str, translation: str) -> None:
         """Set (or clear, with ``""``) the translation of a theme's key extract."""
-        with self._write("theme.extracts", f"translate a key extract of theme {name}") as tx:
+        with self.store.write("theme.extracts", f"translate a key extract of theme {name}") as tx:
             row = self._theme_row(tx.conn, name)
             ext = tx.conn.execute(
                 select(T_THEME_EXTRACTS.c.pk).where(
@@ -727,7 +731,7 @@ class ThemesMixin(ProjectBase):
         """
         if not codings:
             raise InputError(_("name at least one passage (a coding's guid)"))
-        with self._write("theme.extracts", f"remove key extracts from theme {name}") as tx:
+        with self.store.write("theme.extracts", f"remove key extracts from theme {name}") as tx:
             conn = tx.conn
             row = self._theme_row(conn, name)
             removed: list[str] = []
@@ -754,13 +758,13 @@ class ThemesMixin(ProjectBase):
         Raises:
             InputError: a guid that is not a key extract of the theme.
         """
-        with self._write("theme.extracts", f"order key extracts of theme {name}") as tx:
+        with self.store.write("theme.extracts", f"order key extracts of theme {name}") as tx:
             row = self._theme_row(tx.conn, name)
             order = self._renumber_extracts(tx, row["pk"], [g.strip().lower() for g in codings])
             tx.summary = f"order key extracts of theme {row['id']}"
         return order
 
-    def _renumber_extracts(self, tx: _Tx, theme_pk: int, first: list[str] | None) -> list[str]:
+    def _renumber_extracts(self, tx: Tx, theme_pk: int, first: list[str] | None) -> list[str]:
         rows = tx.conn.execute(
             select(T_THEME_EXTRACTS.c.pk, T_THEME_EXTRACTS.c.coding_guid)
             .where(T_THEME_EXTRACTS.c.theme_pk == theme_pk)
@@ -807,7 +811,7 @@ class ThemesMixin(ProjectBase):
         Raises:
             InputError: an unknown or ambiguous end or type; an end related to itself.
         """
-        with self._write("relation.add", "add relation") as tx:
+        with self.store.write("relation.add", "add relation") as tx:
             conn = tx.conn
             types = self._relation_types(conn)
             kind = relation_type(types, rel_type)
@@ -828,7 +832,7 @@ class ThemesMixin(ProjectBase):
                     "type": kind.id,
                     "directed": is_directed,
                     "memo": memo.strip(),
-                    "coder": self.coder,
+                    "coder": self.store.coder,
                     "created": stamp,
                 },
             )

@@ -26,16 +26,19 @@ MAX_STATE = 20_000
 """Characters of JSON a state may take (it holds a few names and numbers)."""
 
 
-class WorkbenchMixin(ProjectBase):
+class Workbench:
     """The per-coder workbench state."""
+
+    def __init__(self, store: ProjectBase) -> None:
+        self.store = store
 
     def workbench_state(self, *, coder: str | None = None) -> dict[str, Any]:
         """The state ``coder`` (default: the project's coder) left; ``{}`` when none,
         or when it cannot be read."""
         try:
-            with self._read() as conn:
+            with self.store.read() as conn:
                 raw = conn.execute(
-                    select(T_STATE.c.state).where(T_STATE.c.coder == (coder or self.coder))
+                    select(T_STATE.c.state).where(T_STATE.c.coder == (coder or self.store.coder))
                 ).scalar()
         except (ProjectError, DBAPIError):
             return {}
@@ -55,9 +58,9 @@ class WorkbenchMixin(ProjectBase):
         encoded = json.dumps(state, ensure_ascii=False, sort_keys=True)
         if len(encoded) > MAX_STATE:
             raise ProjectError(_("the workbench state is too large to keep"))
-        who = coder or self.coder
+        who = coder or self.store.coder
         try:
-            with self.engine.begin() as conn:
+            with self.store.engine.begin() as conn:
                 exists = conn.execute(select(T_STATE.c.coder).where(T_STATE.c.coder == who)).first()
                 values = {"state": encoded, "updated": now()}
                 if exists:

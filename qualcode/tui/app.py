@@ -452,7 +452,7 @@ class QualcodeApp(App[None]):
                 partial(self._palette_run, action, node),
             )
         if coding is not None and self.project is not None:
-            for name in self.project.document_names():
+            for name in self.project.documents.document_names():
                 yield SystemCommand(
                     _("Open document: {name}").format(name=name),
                     _("show it in the transcript pane"),

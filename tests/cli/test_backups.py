@@ -110,7 +110,7 @@ def test_a_change_is_preceded_by_a_backup_that_holds_the_state_before(
         # the copy is a project that opens, and holds the state before
         assert dump_db(copies[0]) == before
         old = open_project(str(copies[0]))
-        assert old.documents()
+        assert old.documents.documents()
         old.close()
     # restore puts the state before back (pg_restore on PostgreSQL)
     r = run(backend, "restore", str(copies[0]))
@@ -134,7 +134,7 @@ def test_no_copy_is_kept_when_the_change_is_refused_or_changes_nothing(
         write_codebook(p.codebook(), tmp_path / "same.yaml")
         data = yaml.safe_load((tmp_path / "same.yaml").read_text(encoding="utf-8"))
         code = data["codes"][-1]["id"]  # a top-level code
-        p.apply_coding(p.document_names()[0], code, 0, 10)
+        p.codings.apply_coding(p.documents.document_names()[0], code, 0, 10)
     finally:
         p.close()
     # the same codebook: no code changes, the copy is removed again

@@ -155,8 +155,8 @@ def test_codebook_merge_writes_everything_into_the_target_and_says_what_it_left(
     book = tmp_path / "antrean.yaml"
     p = open_project(str(db))
     text = "Orang berbaris di depan loket."
-    p.add_document(ImportedDocument(name="d", text=text, turns=(), lang="id"), [])
-    p.apply_coding("d", "time.line", 0, 14)
+    p.documents.add_document(ImportedDocument(name="d", text=text, turns=(), lang="id"), [])
+    p.codings.apply_coding("d", "time.line", 0, 14)
     p.close()
     r = run(db, "codebook", "merge", "time.line", "time.queue")
     assert r.exit_code == 0, r.output
@@ -205,7 +205,7 @@ def test_codebook_merge_writes_everything_into_the_target_and_says_what_it_left(
     )
     assert queue.aliases == ("time.line",)
     with open_project(str(db)) as p:
-        assert [c.code for c in p.codings(doc="d")] == ["time.queue"]
+        assert [c.code for c in p.codings.codings(doc="d")] == ["time.queue"]
     # the whole merge is one undoable action: the file comes back as it was, but for
     # the merged code's own comment and a default it spelt out (it is written anew)
     r = run(db, "undo")
@@ -234,7 +234,7 @@ def test_a_one_keyword_edit_is_a_one_line_diff(demo_dir: Path) -> None:
         assert code.rules is not None
         keywords = dict(code.rules.keywords)
         keywords["id"] = (*keywords["id"], "antrean")
-        p.update_code("procedure", rules=dataclasses.replace(code.rules, keywords=keywords))
+        p.codes.update_code("procedure", rules=dataclasses.replace(code.rules, keywords=keywords))
         services.write_back(p)
     after = book.read_text(encoding="utf-8")
     changed = _diff(before, after)
@@ -251,8 +251,10 @@ def test_other_edits_touch_only_their_lines(demo_dir: Path) -> None:
         assert code.rules is not None
         regex = {k: v for k, v in code.rules.regex.items()}
         regex["en"] = (*regex["en"], r"\bskipped a step\b")
-        p.update_code("procedure.not_sop", rules=dataclasses.replace(code.rules, regex=regex))
-        p.update_code("procedure.not_sop", examples=(*code.examples, "Saya dilempar ke meja lain."))
+        p.codes.update_code("procedure.not_sop", rules=dataclasses.replace(code.rules, regex=regex))
+        p.codes.update_code(
+            "procedure.not_sop", examples=(*code.examples, "Saya dilempar ke meja lain.")
+        )
         services.write_back(p)
     changed = _diff(before, book.read_text(encoding="utf-8"))
     # two added lines, each quoted like its neighbours

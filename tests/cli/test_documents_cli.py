@@ -168,8 +168,8 @@ def test_delete_needs_force_with_codings_and_undo_brings_everything_back(project
     assert run(project, "code", "joint", "procedure", "--turn", "4").exit_code == 0
     project_obj = open_project(str(project))
     try:
-        project_obj.add_memo("document", "joint", "ditulis sebelum dihapus", title="catatan")
-        project_obj.link_case("Warga", "joint")
+        project_obj.memos.add_memo("document", "joint", "ditulis sebelum dihapus", title="catatan")
+        project_obj.cases.link_case("Warga", "joint")
     finally:
         project_obj.close()
     before = dump_db(project)
@@ -285,13 +285,15 @@ def _old_style(project: Path) -> None:
             pos = start + len(para)
     p = open_project(str(project))
     try:
-        p.add_document(
+        p.documents.add_document(
             ImportedDocument("podcast", text, turns, source_format="md", lang="id"), sentences
         )
         start = text.index("Selamat datang, Pak Budi")
-        p.apply_coding("podcast", "competence", start, start + len("Selamat datang, Pak Budi"))
+        p.codings.apply_coding(
+            "podcast", "competence", start, start + len("Selamat datang, Pak Budi")
+        )
         start = text.index("kuotanya cuma lima puluh")
-        p.apply_coding("podcast", "time", start, start + len("kuotanya cuma lima puluh"))
+        p.codings.apply_coding("podcast", "time", start, start + len("kuotanya cuma lima puluh"))
     finally:
         p.close()
 

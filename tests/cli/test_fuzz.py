@@ -133,8 +133,8 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Template:
             src.write_text(TRANSCRIPT, encoding="utf-8")
             report = services.import_transcripts(project, [src])
             assert not report.errors
-            project.apply_coding("wawancara_fuzz", "time.long_wait", 71, 113)
-            project.apply_coding("wawancara_fuzz", "cost", 151, 160)
+            project.codings.apply_coding("wawancara_fuzz", "time.long_wait", 71, 113)
+            project.codings.apply_coding("wawancara_fuzz", "cost", 151, 160)
             files = tmp_path_factory.mktemp("fuzz-valid")
             services.export_qdc(project, files / "codebook.qdc")
             services.export_qdpx(project, files / "project.qdpx")

@@ -40,9 +40,9 @@ def test_code_memo_on_an_existing_coding_sets_its_memo_in_one_undoable_action(
     assert r.stdout.rstrip().endswith("; memo set")
     project = open_project(str(demo_dir))
     try:
-        (c,) = project.codings(doc=DOC)
+        (c,) = project.codings.codings(doc=DOC)
         assert (c.memo, c.memo_author) == ("asked twice", "nia")
-        newest = project.actions(1)[0]
+        newest = project.log.actions(1)[0]
         assert newest["kind"] == "code"
         assert newest["summary"].startswith("memo on the coding ")
     finally:
@@ -69,7 +69,7 @@ def test_set_append_show_clear_on_each_target(
     kind, name = target
     if kind == "case":
         p = open_project(str(demo_dir))
-        p.link_case(DOC, DOC)
+        p.cases.link_case(DOC, DOC)
         p.close()
     db = demo_dir / "qualcode.db"
     start = dump_content(db)
@@ -91,7 +91,7 @@ def test_set_append_show_clear_on_each_target(
     assert r.stdout.splitlines()[1:4] == ["  first thought", "  ", "  second thought"]
     # the workbench's memo of nia is the same memo
     p = open_project(str(demo_dir), coder="nia")
-    own = p.own_memo(kind, name)
+    own = p.memos.own_memo(kind, name)
     p.close()
     assert own is not None and own.text == "first thought\n\nsecond thought"
     r = run(demo_dir, "memo", "clear", *option)

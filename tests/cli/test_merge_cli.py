@@ -360,7 +360,7 @@ def test_code_merge_form_still_merges_codes(demo_dir: Path) -> None:
     from qualcode.store import open_project
 
     with open_project(str(demo_dir)) as p:
-        p.apply_coding(DOC, "time.short_wait", 10, 20)
+        p.codings.apply_coding(DOC, "time.short_wait", 10, 20)
     r = run("codebook", "merge", "time.short_wait", "time.long_wait", project=demo_dir)
     assert r.exit_code == 0, r.output
     assert r.stdout.splitlines()[0] == (
@@ -368,7 +368,7 @@ def test_code_merge_form_still_merges_codes(demo_dir: Path) -> None:
     )
     assert r.stdout.splitlines()[1] == "  carried over: 7 phrases, its description"
     with open_project(str(demo_dir)) as p:
-        assert [c.code for c in p.codings(doc=DOC)] == ["time.long_wait"]
+        assert [c.code for c in p.codings.codings(doc=DOC)] == ["time.long_wait"]
     r = run("codebook", "merge-code", "time.on_time", "time.late_letters", project=demo_dir)
     assert r.exit_code == 0
     assert load_codebook(demo_dir / "kepmenpan-63.yaml")["time.late_letters"].aliases == (
@@ -447,8 +447,8 @@ def test_split_and_recode(demo_dir: Path) -> None:
     from qualcode.store import open_project
 
     with open_project(str(demo_dir)) as p:
-        a, _ = p.apply_coding(DOC, "cost.unofficial_fee", 10, 20)
-        b, _ = p.apply_coding(DOC, "cost.unofficial_fee", 30, 40)
+        a, _ = p.codings.apply_coding(DOC, "cost.unofficial_fee", 10, 20)
+        b, _ = p.codings.apply_coding(DOC, "cost.unofficial_fee", 30, 40)
     r = run(
         "codebook",
         "split",
@@ -482,8 +482,8 @@ def test_split_and_recode(demo_dir: Path) -> None:
     assert r.exit_code == 0, r.output
     assert r.stdout.startswith(f"recoded {b.guid} {DOC} [30:40] -> cost.broker_fee: ")
     with open_project(str(demo_dir)) as p:
-        assert {c.code for c in p.codings(doc=DOC)} == {"cost.broker_fee"}
-        assert [x["kind"] for x in p.actions(2)] == ["recode", "codebook.split"]
+        assert {c.code for c in p.codings.codings(doc=DOC)} == {"cost.broker_fee"}
+        assert [x["kind"] for x in p.log.actions(2)] == ["recode", "codebook.split"]
     r = run("recode", "nope", "--to", "cost", project=demo_dir)
     assert r.exit_code == 1
     assert (

@@ -192,7 +192,7 @@ def test_refi_export_with_pseudonyms_moves_every_selection_onto_the_changed_text
     names = tmp_path / "names.csv"
     names.write_text(NAME_MAP, encoding="utf-8")
     with open_project(str(demo_dir)) as p:
-        text = p.document(DOC).text
+        text = p.documents.document(DOC).text
         quotes = {}
         # a passage that holds a name, one that starts right after one, one that ends in one
         for phrase in ("Pak Darto", "Darto:", "Ujang"):
@@ -200,7 +200,7 @@ def test_refi_export_with_pseudonyms_moves_every_selection_onto_the_changed_text
             if start < 0:
                 continue
             end = min(len(text), start + 60)
-            coding, _ = p.apply_coding(DOC, "cost", max(0, start - 7), end)
+            coding, _ = p.codings.apply_coding(DOC, "cost", max(0, start - 7), end)
             quotes[coding.guid] = coding.quote
     r = run(demo_dir, "export", "qdpx", "--pseudonyms", str(names), "-o", str(tmp_path / "p.qdpx"))
     assert r.exit_code == 0, r.output

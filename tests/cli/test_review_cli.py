@@ -79,10 +79,12 @@ def test_round_trip_applies_verdicts_and_comments(
     assert result.stdout == f"{sheet}: applied 3, unchanged 5, conflicts 0, unmatched 0\n"
     project = open_project(str(matrix_path))
     try:
-        c4 = project.coding_by_guid(matrix_guids["c4"])
+        c4 = project.review.coding_by_guid(matrix_guids["c4"])
         assert (c4.review, c4.reviewer) == ("disputed", "dosen")
-        assert project.coding_by_guid(matrix_guids["c1"]).review == "approved"
-        assert [t.text for t in project.review_thread(matrix_guids["c6"])] == ["Perlu konteks"]
+        assert project.review.coding_by_guid(matrix_guids["c1"]).review == "approved"
+        assert [t.text for t in project.review.review_thread(matrix_guids["c6"])] == [
+            "Perlu konteks"
+        ]
     finally:
         project.close()
     # the status and comments appear in the next export
@@ -122,8 +124,8 @@ def test_edited_ids_are_reported_one_line_each_and_the_rest_applied(
     )
     project = open_project(str(matrix_path))
     try:
-        assert project.coding_by_guid(matrix_guids["c1"]).review == "approved"
-        assert project.coding_by_guid(matrix_guids["c2"]).review == "unreviewed"
+        assert project.review.coding_by_guid(matrix_guids["c1"]).review == "approved"
+        assert project.review.coding_by_guid(matrix_guids["c2"]).review == "unreviewed"
     finally:
         project.close()
 
@@ -236,7 +238,7 @@ def test_the_whole_workbook_works_too_its_segment_sheet_is_the_review_sheet(
     assert result.exit_code == 0, result.output
     project = open_project(str(matrix_path))
     try:
-        assert project.coding_by_guid(matrix_guids["c7"]).review == "disputed"
+        assert project.review.coding_by_guid(matrix_guids["c7"]).review == "disputed"
     finally:
         project.close()
 

@@ -49,8 +49,12 @@ def fill(path: Path, rows: dict[str, dict[str, str]], sheet: str = "quotes") -> 
 def review(project: Path, guid: str) -> tuple[str, str | None, list[tuple[str, str, str]]]:
     p = open_project(str(project))
     try:
-        c = p.coding_by_guid(guid)
-        return c.review, c.reviewer, [(t.author, t.kind, t.text) for t in p.review_thread(guid)]
+        c = p.review.coding_by_guid(guid)
+        return (
+            c.review,
+            c.reviewer,
+            [(t.author, t.kind, t.text) for t in p.review.review_thread(guid)],
+        )
     finally:
         p.close()
 

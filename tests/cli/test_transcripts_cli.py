@@ -65,8 +65,8 @@ def test_replace_reanchors_every_coding_and_reports_counts(coded: Path) -> None:
     assert len(backups) == 1
     assert r.stderr == f"backup: {backups[0]}\n"
     project = open_project(str(coded))
-    codings = {c.code: c for c in project.codings()}
-    text = project.document("wawancara_09").text
+    codings = {c.code: c for c in project.codings.codings()}
+    text = project.documents.document("wawancara_09").text
     project.close()
     assert len(codings) == 3  # nothing lost
     assert codings["time.long_wait"].anchor == "moved"
@@ -81,7 +81,7 @@ def test_replace_reanchors_every_coding_and_reports_counts(coded: Path) -> None:
     assert codings["procedure"].quote == "Iya, betul."
     # the backup holds the project as it was
     old = open_project(str(backups[0]))
-    assert old.document("wawancara_09").text == INTERVIEW
+    assert old.documents.document("wawancara_09").text == INTERVIEW
     old.close()
 
 

@@ -123,8 +123,8 @@ def test_the_log_names_the_person_who_ran_a_batch(demo_dir: Path) -> None:
     assert r.exit_code == 0, r.stderr
     project = open_project(str(demo_dir))
     try:
-        newest = project.actions(1)[0]
-        suggestions = project.codings(doc=DOC, status="suggested")
+        newest = project.log.actions(1)[0]
+        suggestions = project.codings.codings(doc=DOC, status="suggested")
     finally:
         project.close()
     assert newest["coder"] == "nia"
@@ -136,8 +136,8 @@ def test_cli_undo_leaves_a_workbench_window_alone_unless_any(demo_dir: Path) -> 
     start = content(db)
     window = open_project(str(demo_dir), coder="nia")
     window.window = "tui:nia@host:1"  # what a workbench window records
-    s = window.document(DOC).sentences[4]
-    window.apply_coding(DOC, "time", s.start, s.end)
+    s = window.documents.document(DOC).sentences[4]
+    window.codings.apply_coding(DOC, "time", s.start, s.end)
     window.close()
     r = run(demo_dir, "undo")
     assert r.exit_code == 0
@@ -170,8 +170,8 @@ def test_a_project_merge_ends_the_history_and_says_its_backup_is_its_undo(
 
     shutil.copytree(_demo_template, other)
     o = open_project(str(other), coder="budi")
-    s = o.document(DOC).sentences[6]
-    o.apply_coding(DOC, "cost", s.start, s.end)
+    s = o.documents.document(DOC).sentences[6]
+    o.codings.apply_coding(DOC, "cost", s.start, s.end)
     o.close()
     r = run(demo_dir, "code", DOC, "time", "--sentence", "3")
     assert r.exit_code == 0

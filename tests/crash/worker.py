@@ -62,17 +62,17 @@ def run_coding(s: dict[str, Any], ack: Ack) -> None:
             if early:
                 ack(f"done {i}")
             if kind == "apply":
-                project.apply_coding(doc, code, start, end)
+                project.codings.apply_coding(doc, code, start, end)
             else:
                 (coding,) = [
                     c
-                    for c in project.codings(doc=doc, code=code, coder=s["coder"])
+                    for c in project.codings.codings(doc=doc, code=code, coder=s["coder"])
                     if c.start == start and c.end == end
                 ]
                 if kind == "remove":
-                    project.remove_coding(coding.guid)
+                    project.codings.remove_coding(coding.guid)
                 else:
-                    project.set_coding_memo(coding.guid, memo)
+                    project.memos.set_coding_memo(coding.guid, memo)
             if not early:
                 ack(f"done {i}")
     finally:
@@ -119,7 +119,7 @@ def run_finish_index(s: dict[str, Any], ack: Ack) -> None:
 
     project = open_project(s["project"], backup=False)
     try:
-        project.index_pending()
+        project.search.index_pending()
     finally:
         project.close()
 

@@ -33,10 +33,10 @@ FILES = (
 @pytest.fixture
 def reviewed(small_project: Project) -> Iterator[Project]:
     """The small fixed project with cases, an attribute and one disputed coding."""
-    small_project.link_case("Ibu A", "wawancara_a")
-    small_project.link_case("Participant B", "interview_b", speaker="Participant")
-    small_project.set_attributes({"Ibu A": {"gender": "f"}, "Participant B": {"gender": "m"}})
-    small_project.review_coding(
+    small_project.cases.link_case("Ibu A", "wawancara_a")
+    small_project.cases.link_case("Participant B", "interview_b", speaker="Participant")
+    small_project.cases.set_attributes({"Ibu A": {"gender": "f"}, "Participant B": {"gender": "m"}})
+    small_project.review.review_coding(
         "1cbc4432-056b-4605-b3f7-dd97ae664e84", "disputed", "Biaya resmi?", reviewer="dosen"
     )
     yield small_project
@@ -85,7 +85,9 @@ def test_a_second_bundle_replaces_the_first(reviewed: Project, tmp_path: Path) -
     out = tmp_path / "bundle"
     services.export_bundle(reviewed, out)
     (out / "mine.txt").write_text("kept", encoding="utf-8")
-    reviewed.review_coding("ca3d1c33-3f40-4aef-99dd-21a29abffd8c", "approved", reviewer="dosen")
+    reviewed.review.review_coding(
+        "ca3d1c33-3f40-4aef-99dd-21a29abffd8c", "approved", reviewer="dosen"
+    )
     services.export_bundle(reviewed, out)
     assert "approved" in (out / "segments.csv").read_text(encoding="utf-8-sig")
     assert (out / "mine.txt").read_text(encoding="utf-8") == "kept"

@@ -251,7 +251,7 @@ def test_the_map_is_a_figure_in_every_format(demo_project: Project, tmp_path: Pa
 
 
 def test_memos_are_included_when_asked(demo_project: Project, tmp_path: Path) -> None:
-    memo = demo_project.memos("theme")[0]
+    memo = demo_project.memos.memos("theme")[0]
     without = _chapter(demo_project, tmp_path / "a.md", lang="en")
     with_memos = _chapter(demo_project, tmp_path / "b.md", lang="en", memos=True)
     assert (3, "Memos") not in headings(without)
@@ -343,12 +343,12 @@ def test_a_timed_transcript_gives_the_time_instead_of_the_turn(
     empty_project: Project, tmp_path: Path
 ) -> None:
     services.import_transcripts(empty_project, [DATA / "transcripts" / "styles" / "timestamps.txt"])
-    doc = empty_project.documents()[0].name
-    text = empty_project.document(doc).text
+    doc = empty_project.documents.documents()[0].name
+    text = empty_project.documents.document(doc).text
     start = text.index("Saya, minggu lalu")
-    coding, _new = empty_project.apply_coding(doc, "time.long_wait", start, start + 17)
-    empty_project.add_theme("Waiting", codes=["time.long_wait"])
-    empty_project.add_extracts("waiting", [coding.guid], translation="Me, last week.")
+    coding, _new = empty_project.codings.apply_coding(doc, "time.long_wait", start, start + 17)
+    empty_project.themes.add_theme("Waiting", codes=["time.long_wait"])
+    empty_project.themes.add_extracts("waiting", [coding.guid], translation="Me, last week.")
     chapter = _chapter(empty_project, tmp_path / "t.md", lang="en")
     (quote,) = chapter.quotes()
     assert quote == Quote(

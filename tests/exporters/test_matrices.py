@@ -26,10 +26,10 @@ FORMATS = ("csv", "xlsx", "md", "json", "sqlite", "html")
 @pytest.fixture
 def reviewed(small_project: Project) -> Iterator[Project]:
     """The small fixed project with cases, an attribute and one disputed coding."""
-    small_project.link_case("Ibu A", "wawancara_a")
-    small_project.link_case("Participant B", "interview_b", speaker="Participant")
-    small_project.set_attributes({"Ibu A": {"gender": "f"}, "Participant B": {"gender": "m"}})
-    small_project.review_coding(
+    small_project.cases.link_case("Ibu A", "wawancara_a")
+    small_project.cases.link_case("Participant B", "interview_b", speaker="Participant")
+    small_project.cases.set_attributes({"Ibu A": {"gender": "f"}, "Participant B": {"gender": "m"}})
+    small_project.review.review_coding(
         "1cbc4432-056b-4605-b3f7-dd97ae664e84", "disputed", "Biaya resmi?", reviewer="dosen"
     )
     yield small_project
@@ -237,7 +237,7 @@ def _all_text(path: Path, fmt: str) -> str:
 def test_no_real_name_survives_in_any_format(reviewed: Project, tmp_path: Path, fmt: str) -> None:
     names = tmp_path / "names.csv"
     names.write_text(NAME_MAP, encoding="utf-8")
-    reviewed.add_memo("case", "Ibu A", "Ibu A bilang: Neng, dua jam.")
+    reviewed.memos.add_memo("case", "Ibu A", "Ibu A bilang: Neng, dua jam.")
     for kind in KINDS:
         if kind == "all" and fmt == "csv":
             continue
@@ -254,7 +254,7 @@ def test_no_real_name_survives_in_any_format(reviewed: Project, tmp_path: Path, 
             for real in REAL:  # as written (the role "participant" is no name)
                 assert real not in text, (kind, by, real)
     # the project itself is unchanged
-    assert "Narasumber" in {t.speaker for t in reviewed.document("wawancara_a").turns}
+    assert "Narasumber" in {t.speaker for t in reviewed.documents.document("wawancara_a").turns}
 
 
 def test_no_real_name_survives_in_the_report(reviewed: Project, tmp_path: Path) -> None:

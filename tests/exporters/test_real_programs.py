@@ -29,10 +29,10 @@ SYSTEM_PYTHON = "/usr/bin/python3"
 
 @pytest.fixture
 def reviewed(small_project: Project) -> Project:
-    small_project.link_case("Ibu A", "wawancara_a")
-    small_project.link_case("Participant B", "interview_b", speaker="Participant")
-    small_project.set_attributes({"Ibu A": {"gender": "f"}, "Participant B": {"gender": "m"}})
-    small_project.review_coding(
+    small_project.cases.link_case("Ibu A", "wawancara_a")
+    small_project.cases.link_case("Participant B", "interview_b", speaker="Participant")
+    small_project.cases.set_attributes({"Ibu A": {"gender": "f"}, "Participant B": {"gender": "m"}})
+    small_project.review.review_coding(
         "1cbc4432-056b-4605-b3f7-dd97ae664e84", "disputed", "Biaya resmi?", reviewer="dosen"
     )
     return small_project

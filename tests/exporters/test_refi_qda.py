@@ -56,7 +56,7 @@ def _build(folder: Path) -> None:
             project, [*demo_files(), folder / "wawancara_09_emoji.txt"]
         )
         assert not report.errors
-        docs = project.document_names()
+        docs = project.documents.document_names()
         plan = [
             ("time.long_wait", 2, "tester", None),
             ("time.long_wait", 5, "ana", "lama sekali menurut Ibu ini"),
@@ -67,22 +67,26 @@ def _build(folder: Path) -> None:
         for i, doc in enumerate(docs):
             # spans are whole lines of the text (not sentences), so the golden file
             # does not move when sentence splitting changes
-            lines = _lines(project.document(doc).text)
+            lines = _lines(project.documents.document(doc).text)
             for code, k, coder, memo in plan[: 2 + i % 4]:
                 start, end = lines[min(k + i, len(lines) - 1)]
-                project.apply_coding(doc, code, start, end, coder=coder, memo=memo)
-        text = project.document("wawancara_09_emoji").text
+                project.codings.apply_coding(doc, code, start, end, coder=coder, memo=memo)
+        text = project.documents.document("wawancara_09_emoji").text
         for quote, code in (("Petugasnya ramah 👍🏽", "competence"), ("𝕦𝕒𝕟𝕘 𝕣𝕠𝕜𝕠𝕜", "cost")):
             start = text.index(quote)
-            project.apply_coding(
+            project.codings.apply_coding(
                 "wawancara_09_emoji", code, start, start + len(quote), coder="ana", memo="emoji 😡"
             )
-        project.apply_coding(docs[0], "facilities", 0, 11, status="suggested", origin="rules")
-        project.add_case("Bu Sari", description="Pedagang pasar, 52 tahun.")
-        project.link_case("Bu Sari", "wawancara_01_pedagang_pasar")
-        project.link_case("Pewawancara A", "wawancara_01_pedagang_pasar", speaker="Pewawancara")
-        project.add_case("Pak Budi")
-        project.link_case("Pak Budi", "wawancara_03_petani")
+        project.codings.apply_coding(
+            docs[0], "facilities", 0, 11, status="suggested", origin="rules"
+        )
+        project.cases.add_case("Bu Sari", description="Pedagang pasar, 52 tahun.")
+        project.cases.link_case("Bu Sari", "wawancara_01_pedagang_pasar")
+        project.cases.link_case(
+            "Pewawancara A", "wawancara_01_pedagang_pasar", speaker="Pewawancara"
+        )
+        project.cases.add_case("Pak Budi")
+        project.cases.link_case("Pak Budi", "wawancara_03_petani")
         for name, value, type_ in (
             ("pekerjaan", "pedagang", "text"),
             ("umur", "52", "integer"),
@@ -91,19 +95,23 @@ def _build(folder: Path) -> None:
             ("tanggal", "2025-03-01", "date"),
             ("waktu", "2025-03-01T10:00:00Z", "datetime"),
         ):
-            project.set_attribute("Bu Sari", name, value, type=type_)
-        project.set_attribute("Pak Budi", "pekerjaan", "petani")
-        project.add_memo("project", None, "Catatan umum proyek.", title="Umum")
-        project.add_memo("document", "wawancara_03_petani", "Wawancara di sawah.", title="Tempat")
-        project.add_memo("code", "cost", "Pungli dan uang rokok.", title="Biaya", author="ana")
-        project.add_memo("case", "Bu Sari", "Ramah, terbuka.", title="Kesan")
-        project.update_code("time", memo="Waktu: lihat SOP.")
-        project.add_code(
+            project.cases.set_attribute("Bu Sari", name, value, type=type_)
+        project.cases.set_attribute("Pak Budi", "pekerjaan", "petani")
+        project.memos.add_memo("project", None, "Catatan umum proyek.", title="Umum")
+        project.memos.add_memo(
+            "document", "wawancara_03_petani", "Wawancara di sawah.", title="Tempat"
+        )
+        project.memos.add_memo(
+            "code", "cost", "Pungli dan uang rokok.", title="Biaya", author="ana"
+        )
+        project.memos.add_memo("case", "Bu Sari", "Ramah, terbuka.", title="Kesan")
+        project.codes.update_code("time", memo="Waktu: lihat SOP.")
+        project.codes.add_code(
             services.load_codebook(CODEBOOK)
             .codes[0]
             .__class__(id="procedure.folder", label="Folder only", parent="procedure")
         )
-        first = project.codings()[0].guid
+        first = project.codings.codings()[0].guid
     finally:
         project.close()
         mp.undo()
@@ -128,7 +136,7 @@ def _build(folder: Path) -> None:
     clock.reset_fake_guids()
     project = open_project(str(folder))
     try:
-        project.coder_guids(project.people())
+        project.refi.coder_guids(project.refi.people())
     finally:
         project.close()
         mp.undo()
@@ -231,8 +239,8 @@ def test_the_export_holds_every_element_with_the_database_counts(
     def count(tag: str) -> int:
         return sum(1 for _ in root.iter(ns + tag))
 
-    codings = rich.codings()
-    memos = rich.memos()
+    codings = rich.codings.codings()
+    memos = rich.memos.memos()
     coding_memos = [c for c in codings if c.memo]
     code_memo_fields = [c for c in rich.codebook().codes if c.memo]
     db = sqlite3.connect(rich.path or "")
@@ -241,17 +249,17 @@ def test_the_export_holds_every_element_with_the_database_counts(
     assert count("User") == n_coders == 4  # tester, ana, budi, supervisor
     assert count("Code") == len(rich.codebook()) == 31
     # date and title: the front matter of the demo's Markdown interview, on its case
-    assert count("Variable") == len(rich.attributes()) == 8
-    assert count("Case") == len(rich.cases()) == 4
-    assert count("TextSource") == len(rich.documents()) == 9
+    assert count("Variable") == len(rich.cases.attributes()) == 8
+    assert count("Case") == len(rich.cases.cases()) == 4
+    assert count("TextSource") == len(rich.documents.documents()) == 9
     assert count("Coding") == len(codings) == count("PlainTextSelection")
-    assert len(rich.codings(status=None)) == len(codings) + 1  # the suggestion stays home
+    assert len(rich.codings.codings(status=None)) == len(codings) + 1  # the suggestion stays home
     assert count("Note") == len(memos) + len(coding_memos) + len(code_memo_fields) == 4 + 15 + 1
     assert count("VariableValue") == 9
     nested = root.find(f"{ns}CodeBook/{ns}Codes/{ns}Code/{ns}Code")
     assert nested is not None
     assert {n.get("guid") for n in root.iter(ns + "Code") if n.get("isCodable") == "false"} == {
-        rich.code_records()["procedure.folder"]["guid"]
+        rich.refi.code_records()["procedure.folder"]["guid"]
     }
 
 
@@ -260,7 +268,7 @@ def test_every_selection_is_its_coded_passage(rich: Project, tmp_path: Path) -> 
     services.export_qdpx(rich, out)
     qde, texts = read_members(out)
     found = passages(qde, texts)
-    quotes = sorted(c.quote for c in rich.codings())
+    quotes = sorted(c.quote for c in rich.codings.codings())
     assert sorted(p for _, _, p in found) == quotes
     assert any("👍🏽" in p for _, _, p in found)
     for _, name, passage in found:
@@ -295,8 +303,8 @@ def test_an_empty_codebook_cannot_be_a_qdc(tmp_path: Path) -> None:
 
 
 def _state(project: Project) -> dict[str, Any]:
-    records = project.code_records()
-    coders = project.coder_guids()
+    records = project.refi.code_records()
+    coders = project.refi.coder_guids()
     return {
         "codebook": project.codebook(),
         "code_guids": {k: (v["guid"], v["codable"]) for k, v in records.items()},
@@ -317,17 +325,19 @@ def _state(project: Project) -> dict[str, Any]:
                 c.anchor,
                 c.created,
             )
-            for c in project.codings()
+            for c in project.codings.codings()
         ),
         "memos": sorted(
-            (m.guid, m.kind, m.target, m.title, m.text, m.author) for m in project.memos()
+            (m.guid, m.kind, m.target, m.title, m.text, m.author) for m in project.memos.memos()
         ),
-        "cases": project.cases(),
-        "attributes": project.attributes(),
-        "coders": {n: coders[n] for n in project.people()},
-        "documents": {d.name: (d.guid, d.chars, d.lang) for d in project.documents()},
-        "texts": {n: project.document(n).text for n in project.document_names()},
-        "threads": project.review_threads(),
+        "cases": project.cases.cases(),
+        "attributes": project.cases.attributes(),
+        "coders": {n: coders[n] for n in project.refi.people()},
+        "documents": {d.name: (d.guid, d.chars, d.lang) for d in project.documents.documents()},
+        "texts": {
+            n: project.documents.document(n).text for n in project.documents.document_names()
+        },
+        "threads": project.refi.review_threads(),
     }
 
 
@@ -353,8 +363,12 @@ def test_round_trip_keeps_positions_in_indonesian_text_with_emoji(
     services.export_qdpx(rich, out)
     copy = open_project(str(tmp_path / "copy.db"), create=True)
     services.import_refi(copy, out)
-    original = {(c.guid, c.start, c.end, c.quote) for c in rich.codings(doc="wawancara_09_emoji")}
-    again = {(c.guid, c.start, c.end, c.quote) for c in copy.codings(doc="wawancara_09_emoji")}
+    original = {
+        (c.guid, c.start, c.end, c.quote) for c in rich.codings.codings(doc="wawancara_09_emoji")
+    }
+    again = {
+        (c.guid, c.start, c.end, c.quote) for c in copy.codings.codings(doc="wawancara_09_emoji")
+    }
     assert again == original
     assert {q for *_, q in again} >= {"Petugasnya ramah 👍🏽", "𝕦𝕒𝕟𝕘 𝕣𝕠𝕜𝕠𝕜"}
     copy.close()
@@ -391,7 +405,7 @@ def test_codebook_round_trip_through_qdc(rich: Project, tmp_path: Path) -> None:
         for c in original
     ]
     assert (imported.name, imported.languages) == (original.name, original.languages)
-    assert copy.code_records().keys() == rich.code_records().keys()
+    assert copy.refi.code_records().keys() == rich.refi.code_records().keys()
     copy.close()
 
 
@@ -559,9 +573,9 @@ def test_a_project_imported_from_a_messy_file_exports_valid_xml(
     )
     services.import_refi(empty_project, path)
     # text pasted from a word processor: control characters XML 1.0 cannot hold
-    empty_project.add_memo("project", None, "baris\x0bbaru\x0c", title="tab\x01")
-    empty_project.update_code("time", description="Waktu\x0b tunggu")
+    empty_project.memos.add_memo("project", None, "baris\x0bbaru\x0c", title="tab\x01")
+    empty_project.codes.update_code("time", description="Waktu\x0b tunggu")
     out = tmp_path / "again.qdpx"
     services.export_qdpx(empty_project, out)
     validate_qdpx(out)
-    assert empty_project.case("Bu Sari").attributes == {"Menikah": "ya"}
+    assert empty_project.cases.case("Bu Sari").attributes == {"Menikah": "ya"}

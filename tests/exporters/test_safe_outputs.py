@@ -57,15 +57,17 @@ def test_safe_cell(value: object, written: object) -> None:
 def hostile(demo_dir: Path) -> Path:
     """The demo project with formula-like and markup text in every name and text field."""
     with open_project(str(demo_dir), coder="=cmd|'/C calc'!A0") as p:
-        p.update_code("cost", label=FORMULAS[0], description='<script>alert("desc")</script>')
-        coding, _ = p.apply_coding(DOC, "cost", 10, 40, memo="@SUM(1)<img src=x onerror=alert(1)>")
-        p.apply_coding(DOC, "time", 50, 80)
-        p.review_coding(coding.guid, "disputed", "+cmd <b>bold</b> comment")
-        p.link_case("-case<script>alert('case')</script>", DOC)
-        p.set_attribute(
+        p.codes.update_code("cost", label=FORMULAS[0], description='<script>alert("desc")</script>')
+        coding, _ = p.codings.apply_coding(
+            DOC, "cost", 10, 40, memo="@SUM(1)<img src=x onerror=alert(1)>"
+        )
+        p.codings.apply_coding(DOC, "time", 50, 80)
+        p.review.review_coding(coding.guid, "disputed", "+cmd <b>bold</b> comment")
+        p.cases.link_case("-case<script>alert('case')</script>", DOC)
+        p.cases.set_attribute(
             "-case<script>alert('case')</script>", "=occupation", "@trader<svg onload=alert(1)>"
         )
-        p.add_memo("document", DOC, "=memo <iframe src=javascript:alert(1)>")
+        p.memos.add_memo("document", DOC, "=memo <iframe src=javascript:alert(1)>")
     con = sqlite3.connect(demo_dir / "qualcode.db")
     con.execute(
         "UPDATE documents SET name = ? WHERE name = ?",
@@ -140,11 +142,11 @@ def test_the_setting_writes_csv_as_it_is(
 
 def test_agreement_csv_keeps_a_negative_kappa_a_number(demo_dir: Path, tmp_path: Path) -> None:
     with open_project(str(demo_dir), coder="ani") as p:
-        p.apply_coding(DOC, "cost", 0, 50)
-        p.mark_done(DOC)
+        p.codings.apply_coding(DOC, "cost", 0, 50)
+        p.team.mark_done(DOC)
     with open_project(str(demo_dir), coder="budi") as p:
-        p.apply_coding(DOC, "cost", 50, 300)
-        p.mark_done(DOC)
+        p.codings.apply_coding(DOC, "cost", 50, 300)
+        p.team.mark_done(DOC)
     r = CliRunner().invoke(
         cli,
         ["--project", str(demo_dir), "agreement", "--coders", "ani", "budi", "--format", "csv"],
@@ -196,8 +198,8 @@ def test_xlsx_agreement_text_stays_text(demo_dir: Path, tmp_path: Path) -> None:
     con.close()
     for who, span in (("ani", (0, 30)), ("budi", (0, 60))):
         with open_project(str(demo_dir), coder=who) as p:
-            p.apply_coding(DOC, "cost", *span)
-            p.mark_done(DOC)
+            p.codings.apply_coding(DOC, "cost", *span)
+            p.team.mark_done(DOC)
     out = tmp_path / "agreement.xlsx"
     r = CliRunner().invoke(
         cli,

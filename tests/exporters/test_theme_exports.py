@@ -25,13 +25,13 @@ def analysed(matrix_path: Path, matrix_guids: dict[str, str]) -> Iterator[Projec
         ("cost", "mixed"),
         ("facilities.room", "negative"),
     ):
-        p.update_code(code, valence=valence)
-    p.add_theme({"id": "Menunggu", "en": "Waiting"}, codes=["time.long_wait", "time.late"])
-    p.add_theme("Telat", parent="menunggu", codes=["time.late"])
-    p.add_theme({"id": "Biaya", "en": "Money"}, codes=["cost", "time.late"])
-    p.define_theme("biaya", "What residents pay, official or not.")
-    p.add_extracts("menunggu", [matrix_guids["c1"]], translation="Two hours of queueing.")
-    p.add_extracts("biaya", [matrix_guids["c6"], matrix_guids["c4"]])
+        p.codes.update_code(code, valence=valence)
+    p.themes.add_theme({"id": "Menunggu", "en": "Waiting"}, codes=["time.long_wait", "time.late"])
+    p.themes.add_theme("Telat", parent="menunggu", codes=["time.late"])
+    p.themes.add_theme({"id": "Biaya", "en": "Money"}, codes=["cost", "time.late"])
+    p.themes.define_theme("biaya", "What residents pay, official or not.")
+    p.themes.add_extracts("menunggu", [matrix_guids["c1"]], translation="Two hours of queueing.")
+    p.themes.add_extracts("biaya", [matrix_guids["c6"], matrix_guids["c4"]])
     yield p
     p.close()
 

@@ -36,7 +36,7 @@ def test_the_map_round_trips_as_a_graph_with_its_positions(
 ) -> None:
     _analysed(matrix_project, matrix_guids)
     # one node placed by hand; the rest where qualcode lays them out
-    matrix_project.set_map_positions({"theme:menunggu": (700.0, 500.0)})
+    matrix_project.map.set_map_positions({"theme:menunggu": (700.0, 500.0)})
     before = _places(matrix_project)
     assert before["theme:menunggu"] == (700.0, 500.0) or before["theme:menunggu"][0] > 0
     out = tmp_path / "x.qdpx"
@@ -104,5 +104,5 @@ def test_another_tools_graph_places_the_codes_it_shows(
         "graph 'Network 1': 2 vertices placed on the thematic map; 1 stands for nothing in "
         "the project and was left out"
     ) in report.notes
-    positions = empty_project.map_positions()
+    positions = empty_project.map.map_positions()
     assert sorted(positions.values()) == [(120.0, 220.0), (400.0, 200.0)]

@@ -76,21 +76,21 @@ def test_import_into_an_empty_project_keeps_guids_colours_and_hierarchy(
 ) -> None:
     report = services.import_refi(empty_project, simple_project(tmp_path))
     assert report.tallies["codes"].added == 2
-    records = empty_project.code_records()
+    records = empty_project.refi.code_records()
     cb = empty_project.codebook()
     child = cb.get("waktu_tunggu.petugas_ramah")
     assert child is not None and child.parent == "waktu_tunggu"
     assert records["waktu_tunggu"]["guid"] == G_CODE_A
     assert cb["waktu_tunggu"].color == "#ff0000"
     assert cb["waktu_tunggu"].description == "Lama menunggu."
-    (coding,) = empty_project.codings(doc="Wawancara Sari")
+    (coding,) = empty_project.codings.codings(doc="Wawancara Sari")
     assert (coding.guid, coding.coder, coding.quote) == (
         G_CODING,
         "Sari Peneliti",
         "Berapa lama antrenya?",
     )
     assert coding.origin == "import"
-    assert empty_project.coder_guids()["Sari Peneliti"] == G_USER
+    assert empty_project.refi.coder_guids()["Sari Peneliti"] == G_USER
     lines = report.lines()
     assert lines[0] == "codes: 2 in the file, 2 added, 0 matched, 0 skipped"
     assert lines[1] == "sources: 1 in the file, 1 added, 0 matched, 0 skipped"
@@ -197,7 +197,7 @@ def test_a_missing_source_file_is_reported_not_a_crash(
     assert has(messages, "is missing")
     assert report.tallies["sources"].skipped == 1
     assert report.tallies["codings"].skipped == 1
-    assert empty_project.documents() == []
+    assert empty_project.documents.documents() == []
 
 
 # ---------------------------------------------------------------- positions
@@ -226,8 +226,8 @@ def test_crlf_counted_as_one_character_is_detected_and_converted(
     assert has(
         [p.message for p in report.warnings], "each Windows line break (CRLF) counted as one"
     )
-    assert [c.quote for c in empty_project.codings()] == ["Dua jam.", "Pulang saja."]
-    assert empty_project.document("Wawancara Sari").text == stored
+    assert [c.quote for c in empty_project.codings.codings()] == ["Dua jam.", "Pulang saja."]
+    assert empty_project.documents.document("Wawancara Sari").text == stored
 
 
 def test_crlf_counted_as_two_characters_is_the_standard(
@@ -244,7 +244,7 @@ def test_crlf_counted_as_two_characters_is_the_standard(
     assert report.notes == [
         "source 'Wawancara Sari': Windows line ends (CRLF) in the text; stored as \\n"
     ]
-    assert [c.quote for c in empty_project.codings()] == ["Pulang saja."]
+    assert [c.quote for c in empty_project.codings.codings()] == ["Pulang saja."]
 
 
 def test_text_not_in_nfc_is_kept_as_it_came(tmp_path: Path, empty_project: Project) -> None:
@@ -256,8 +256,8 @@ def test_text_not_in_nfc_is_kept_as_it_came(tmp_path: Path, empty_project: Proje
         _members(project_xml(_body(source(selection(start, start + 17)))), text),
     )
     services.import_refi(empty_project, path)
-    assert empty_project.document("Wawancara Sari").text == text
-    assert empty_project.codings()[0].quote == "petugasnya ramah."
+    assert empty_project.documents.document("Wawancara Sari").text == text
+    assert empty_project.codings.codings()[0].quote == "petugasnya ramah."
 
 
 def test_positions_are_code_points_so_an_emoji_is_one(
@@ -273,7 +273,7 @@ def test_positions_are_code_points_so_an_emoji_is_one(
     )
     report = services.import_refi(empty_project, path)
     assert not has([p.message for p in report.warnings], "UTF-16")
-    assert empty_project.codings()[0].quote == "petugasnya ramah"
+    assert empty_project.codings.codings()[0].quote == "petugasnya ramah"
 
 
 def test_utf16_counting_is_detected_from_selection_names(
@@ -289,7 +289,7 @@ def test_utf16_counting_is_detected_from_selection_names(
     )
     report = services.import_refi(empty_project, path)
     assert has([p.message for p in report.warnings], "UTF-16 units")
-    assert empty_project.codings()[0].quote == "petugasnya ramah"
+    assert empty_project.codings.codings()[0].quote == "petugasnya ramah"
 
 
 @pytest.mark.parametrize(
@@ -309,7 +309,7 @@ def test_bad_selection_positions_are_reported_never_a_crash(
     path = simple_project(tmp_path, selections=selection(start, end))
     report = services.import_refi(empty_project, path)
     assert has([p.message for p in report.warnings], fragment)
-    assert [c.quote for c in empty_project.codings()] == ([quote] if quote else [])
+    assert [c.quote for c in empty_project.codings.codings()] == ([quote] if quote else [])
 
 
 def test_positions_that_are_not_numbers_are_skipped(tmp_path: Path) -> None:
@@ -332,8 +332,8 @@ def test_guids_in_any_case_with_or_without_braces(tmp_path: Path, empty_project:
     path = qdpx(tmp_path / "x.qdpx", _members(project_xml(body)))
     report = services.import_refi(empty_project, path)
     assert has([p.message for p in report.warnings], "GUIDs are written in braces")
-    assert empty_project.code_records()["waktu"]["guid"] == G_CODE_A
-    assert [c.code for c in empty_project.codings()] == ["waktu"]
+    assert empty_project.refi.code_records()["waktu"]["guid"] == G_CODE_A
+    assert [c.code for c in empty_project.codings.codings()] == ["waktu"]
 
 
 def test_a_reused_guid_gets_a_new_one(tmp_path: Path, empty_project: Project) -> None:
@@ -346,7 +346,7 @@ def test_a_reused_guid_gets_a_new_one(tmp_path: Path, empty_project: Project) ->
     path = qdpx(tmp_path / "x.qdpx", {"project.qde": project_xml(body)})
     report = services.import_refi(empty_project, path)
     assert has([p.message for p in report.warnings], "reuses the GUID")
-    records = empty_project.code_records()
+    records = empty_project.refi.code_records()
     assert records["waktu"]["guid"] == G_CODE_A
     assert records["biaya"]["guid"] != G_CODE_A
 
@@ -415,7 +415,7 @@ def test_a_non_codable_parent_is_kept(tmp_path: Path, empty_project: Project) ->
     )
     report = services.import_refi(empty_project, path)
     assert report.warnings == []
-    assert empty_project.code_records()["waktu"]["codable"] is False
+    assert empty_project.refi.code_records()["waktu"]["codable"] is False
 
 
 def test_a_selection_with_a_memo_but_no_coding_becomes_a_document_memo(
@@ -427,9 +427,9 @@ def test_a_selection_with_a_memo_but_no_coding_becomes_a_document_memo(
     )
     report = services.import_refi(empty_project, simple_project(tmp_path, selections=sel))
     assert has(report.notes, "a selection has a memo but no coding")
-    (memo,) = empty_project.memos("document", "Wawancara Sari")
+    (memo,) = empty_project.memos.memos("document", "Wawancara Sari")
     assert memo.text == "«Berapa lama antrenya?»\n\nNada suaranya ragu."
-    assert empty_project.codings() == []
+    assert empty_project.codings.codings() == []
 
 
 def test_a_coding_that_points_at_a_case_links_the_case(
@@ -442,8 +442,8 @@ def test_a_coding_that_points_at_a_case_links_the_case(
     path = qdpx(tmp_path / "x.qdpx", _members(project_xml(body)))
     report = services.import_refi(empty_project, path)
     assert has([p.message for p in report.warnings], "points at the case 'Bu Sari', not a code")
-    assert [s.doc for s in empty_project.case("Bu Sari").sources] == ["Wawancara Sari"]
-    assert empty_project.codings() == []
+    assert [s.doc for s in empty_project.cases.case("Bu Sari").sources] == ["Wawancara Sari"]
+    assert empty_project.codings.codings() == []
 
 
 def test_memos_cases_and_variables_come_in(tmp_path: Path, empty_project: Project) -> None:
@@ -463,11 +463,11 @@ def test_memos_cases_and_variables_come_in(tmp_path: Path, empty_project: Projec
     path = qdpx(tmp_path / "x.qdpx", _members(project_xml(body)))
     report = services.import_refi(empty_project, path)
     assert report.warnings == []
-    case = empty_project.case("Bu Sari")
+    case = empty_project.cases.case("Bu Sari")
     assert case.attributes == {"Umur": "42"}
     assert case.guid == G_CASE
-    assert [a["type"] for a in empty_project.attributes()] == ["integer"]
-    (memo,) = empty_project.memos("project")
+    assert [a["type"] for a in empty_project.cases.attributes()] == ["integer"]
+    (memo,) = empty_project.memos.memos("project")
     assert (memo.guid, memo.title, memo.text, memo.author) == (
         G_NOTE,
         "Catatan",
@@ -700,7 +700,7 @@ def test_identifiers_that_are_not_guids_still_connect(
     assert has(messages, "1 code identifier is not a GUID ('code-1')")
     assert has(messages, "1 coding has no GUID")
     assert has(messages, "1 code has no isCodable")
-    (coding,) = empty_project.codings()
+    (coding,) = empty_project.codings.codings()
     assert (coding.code, coding.quote) == ("theme_a", "Hello world")
 
 
@@ -713,7 +713,7 @@ def test_a_codebook_written_by_taguette(empty_project: Project) -> None:
     assert [p.message for p in report.warnings] == [
         "empty <Sets/> (the schema wants at least one set)"
     ]
-    records = empty_project.code_records()
+    records = empty_project.refi.code_records()
     assert records["waktu.antre_lama"]["guid"] == "d87c2009-260d-5643-a7ba-ec14849aa0e3"
     assert {"biaya.pungli", "petugas_ramah", "sarana_prasarana"} <= set(records)
     assert empty_project.codebook()["sarana_prasarana"].label == "Sarana & prasarana"
@@ -736,7 +736,7 @@ def test_a_pdf_with_a_text_representation_comes_in_as_a_document(
     report = services.import_refi(empty_project, path)
     assert report.warnings == []
     assert "its text representation is imported as a document" in report.notes[0]
-    (doc,) = empty_project.documents()
+    (doc,) = empty_project.documents.documents()
     assert (doc.name, doc.guid) == ("Laporan.pdf", G_CASE)
-    assert [c.quote for c in empty_project.codings()] == ["Berapa lama antrenya?"]
+    assert [c.quote for c in empty_project.codings.codings()] == ["Berapa lama antrenya?"]
     assert report.skipped == {}  # the area selection holds no coding

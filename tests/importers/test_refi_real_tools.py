@@ -157,12 +157,12 @@ def test_a_bare_qde_finds_its_sources_in_a_capital_s_folder_and_counts_codings_b
 ) -> None:
     qde = atlas_qde(tmp_path / "export")
     report = services.import_refi(empty_project, qde, strict=True)
-    assert sorted(d.name for d in empty_project.documents()) == [
+    assert sorted(d.name for d in empty_project.documents.documents()) == [
         "Interview Pak Darto",
         "Laporan.pdf",
         "Wawancara Bu Sari",
     ]
-    assert len(empty_project.codings()) == 4
+    assert len(empty_project.codings.codings()) == 4
     lines = report.lines()
     assert lines[2] == "codings: 8 in the file, 4 added, 0 matched, 4 skipped"
     assert lines[3] == (
@@ -197,7 +197,7 @@ def test_a_bare_qde_without_its_sources_says_where_it_looked_and_how_to_say_wher
     assert "  codings: 8 in the file, 4 added, 0 matched, 4 skipped" in r.stdout
     assert "looked in" not in r.stderr
     with open_project(str(db)) as p:
-        assert len(p.documents()) == 3
+        assert len(p.documents.documents()) == 3
 
 
 def test_sources_on_a_transcript_import_is_a_usage_error(tmp_path: Path) -> None:
@@ -264,17 +264,17 @@ def test_docx_sources_descriptions_and_memos_from_nvivo(
 ) -> None:
     report = services.import_refi(empty_project, nvivo_qdpx(tmp_path / "n.qdpx"), strict=True)
     assert report.warnings == []
-    docs = {d.name: d for d in empty_project.documents()}
+    docs = {d.name: d for d in empty_project.documents.documents()}
     assert set(docs) == {"Wawancara Bu Sari", "Interview Pak Darto"}
-    one = empty_project.document("Wawancara Bu Sari")
+    one = empty_project.documents.document("Wawancara Bu Sari")
     assert one.text == TEXT_ONE.rstrip("\n")  # the .docx's paragraphs, one per line
-    quotes = sorted(c.quote for c in empty_project.codings())
+    quotes = sorted(c.quote for c in empty_project.codings.codings())
     assert quotes == ["Lama sekali, dua jam.", "nobody said why"]  # positions fit the text
     assert any("its plain text is empty; the text of" in n for n in report.notes)
     assert any("its plain text is not given; the text of" in n for n in report.notes)
     waktu = empty_project.codebook()["waktu"]
     assert waktu.description == "Berapa lama warga menunggu.\nTermasuk antre."
-    (memo,) = empty_project.memos("document", "Interview Pak Darto")
+    (memo,) = empty_project.memos.memos("document", "Interview Pak Darto")
     assert memo.text == "Pak Darto kesal.\nDia menunggu tiga jam."
 
 
@@ -325,7 +325,7 @@ def test_sources_without_a_name_are_named_after_their_file_or_first_words(
         {"project.qde": xml, f"sources/{S_ONE}.txt": TEXT_ONE, f"sources/{S_TWO}.txt": TEXT_TWO},
     )
     services.import_refi(empty_project, path, strict=True)
-    names = sorted(d.name for d in empty_project.documents())
+    names = sorted(d.name for d in empty_project.documents.documents())
     assert names == ["Interview Bu Sari", "Interviewer How long did you wait"]
     assert not any(n.startswith("source-") for n in names)
 

@@ -29,18 +29,20 @@ from tests.refi_files import TEXT as REFI_TEXT
 
 
 def _analysed(p: Project, guids: dict[str, str]) -> None:
-    p.update_code("time.long_wait", valence="negative")
-    p.add_theme({"id": "Menunggu", "en": "Waiting"}, codes=["time.long_wait", "time.late"])
-    p.add_theme("Telat", parent="menunggu", codes=["time.late"])
-    p.add_theme("Biaya", codes=["cost"])
-    p.set_theme_status("biaya", "discarded", "folded into waiting")
-    p.define_theme("menunggu", "Time lost before service.")
-    p.add_extracts("menunggu", [guids["c1"]], translation="Two hours of queueing.")
-    p.add_extracts("menunggu", [guids["c2"]])
-    p.add_relation("theme:telat", "theme:menunggu", "leads_to", memo="late officers, long queues")
-    p.add_relation(f"passage:{guids['c4']}", "theme:biaya", "illustrates")
-    p.add_relation("doc:d2", "cost", "is_associated_with")
-    p.add_memo("theme", "menunggu", "the core")
+    p.codes.update_code("time.long_wait", valence="negative")
+    p.themes.add_theme({"id": "Menunggu", "en": "Waiting"}, codes=["time.long_wait", "time.late"])
+    p.themes.add_theme("Telat", parent="menunggu", codes=["time.late"])
+    p.themes.add_theme("Biaya", codes=["cost"])
+    p.themes.set_theme_status("biaya", "discarded", "folded into waiting")
+    p.themes.define_theme("menunggu", "Time lost before service.")
+    p.themes.add_extracts("menunggu", [guids["c1"]], translation="Two hours of queueing.")
+    p.themes.add_extracts("menunggu", [guids["c2"]])
+    p.themes.add_relation(
+        "theme:telat", "theme:menunggu", "leads_to", memo="late officers, long queues"
+    )
+    p.themes.add_relation(f"passage:{guids['c4']}", "theme:biaya", "illustrates")
+    p.themes.add_relation("doc:d2", "cost", "is_associated_with")
+    p.memos.add_memo("theme", "menunggu", "the core")
 
 
 def _snapshot(p: Project) -> dict[str, Any]:
@@ -48,12 +50,12 @@ def _snapshot(p: Project) -> dict[str, Any]:
         "themes": [
             (t.guid, t.id, t.label, t.definition, t.status, t.reason, t.parent, t.codes,
              [(e.guid, e.coding, e.translation) for e in t.extracts])
-            for t in p.themes()
+            for t in p.themes.themes()
         ],
         "relations": [
-            (r.guid, r.source, r.target, r.type, r.directed, r.memo) for r in p.relations()
+            (r.guid, r.source, r.target, r.type, r.directed, r.memo) for r in p.themes.relations()
         ],
-        "memos": [(m.kind, m.target, m.text) for m in p.memos("theme")],
+        "memos": [(m.kind, m.target, m.text) for m in p.memos.memos("theme")],
     }  # fmt: skip
 
 
@@ -122,7 +124,7 @@ def test_other_tools_sets_and_links(tmp_path: Path, empty_project: Project) -> N
         "(a qualcode theme is a set of codes)"
     ) in warnings
     assert "link 'x': one of its ends is not in the project; skipped" in warnings
-    (theme,) = empty_project.themes()
+    (theme,) = empty_project.themes.themes()
     assert (theme.id, theme.label, theme.definition, theme.status) == (
         "pelayanan_lambat",
         "Pelayanan lambat",
@@ -130,7 +132,7 @@ def test_other_tools_sets_and_links(tmp_path: Path, empty_project: Project) -> N
         "candidate",
     )
     assert len(theme.codes) == 2
-    rel = {r.guid: r for r in empty_project.relations()}
+    rel = {r.guid: r for r in empty_project.themes.relations()}
     # a type the vocabulary does not know: is_associated_with, the link's name kept
     assert (rel[G_LINK].type, rel[G_LINK].directed, rel[G_LINK].memo) == (
         "is_associated_with",

@@ -54,7 +54,7 @@ def test_import_of_wide_text_without_a_mark(
     assert r.exit_code == 0, r.output
     assert "without a byte-order mark" in r.stderr
     with open_project(str(tmp_path / "qualcode.db")) as p:
-        assert p.document(path.stem).text == normalize(TEXTS["indonesian"])
+        assert p.documents.document(path.stem).text == normalize(TEXTS["indonesian"])
 
 
 def test_encoding_overrides_everything(empty_project: object, tmp_path: Path) -> None:
@@ -84,7 +84,7 @@ def test_encoding_overrides_everything(empty_project: object, tmp_path: Path) ->
     )
     assert r.exit_code == 0, r.output
     with open_project(db) as p:
-        assert "kafÃ©" in p.document("plain").text
+        assert "kafÃ©" in p.documents.document("plain").text
 
 
 def test_an_attribute_sheet_saved_as_utf16_without_a_mark(demo_dir: Path, tmp_path: Path) -> None:

@@ -292,7 +292,7 @@ def test_the_prefilters_never_change_what_is_found(
     """Shipped rules on the demo corpus: the same suggestions with every regex tried
     on every unit as with the required-word filters."""
     codebook_ = demo.codebook()
-    docs = demo.documents_full()
+    docs = demo.suggestions.documents_full()
     fast = RuleSet(codebook_).match_all(docs)
     monkeypatch.setattr(nlp_autocode, "required_sets", lambda pattern, limit=4: ())
     slow = RuleSet(codebook_).match_all(docs)
@@ -312,7 +312,9 @@ def test_every_regex_match_holds_its_required_words(demo: Project) -> None:
         for lang in ("id", "en")
         for p in c.rules.for_language("regex", lang)
     }
-    texts = [d.text[s.start : s.end] for d in demo.documents_full() for s in d.sentences]
+    texts = [
+        d.text[s.start : s.end] for d in demo.suggestions.documents_full() for s in d.sentences
+    ]
     checked = 0
     for pattern in patterns:
         rx = re.compile(pattern, re.IGNORECASE)

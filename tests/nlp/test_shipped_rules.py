@@ -28,7 +28,7 @@ def test_every_gold_quote_is_in_its_document_and_all_dimensions_are_coded(demo: 
     assert len(ref.codings) == 320
     codebook = demo.codebook()
     assert {codebook.top_level(code) for _, code, _, _, _ in ref.codings} == set(DIMENSIONS)
-    texts = {d.name: d.text for d in demo.documents_full()}
+    texts = {d.name: d.text for d in demo.suggestions.documents_full()}
     assert len({doc for doc, _, _, _, _ in ref.codings}) == 8
     for doc, _code, start, end, _memo in ref.codings:
         assert texts[doc][start:end].strip() == texts[doc][start:end]

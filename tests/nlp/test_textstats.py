@@ -52,17 +52,17 @@ def test_counting_lemmas_without_stop_words_numbers_or_letters() -> None:
 
 def test_word_frequencies_per_case_code_and_speaker(demo: Project) -> None:
     doc = "wawancara_01_pedagang_pasar"
-    demo.link_case("Bu Yati", doc)
-    demo.link_case("Pewawancara 01", doc, speaker="Pewawancara")
+    demo.cases.link_case("Bu Yati", doc)
+    demo.cases.link_case("Pewawancara 01", doc, speaker="Pewawancara")
     by_case = services.word_frequencies(demo, by="case")
     # wawancara_06_guru: the case its front matter made at import
     assert set(by_case.counts) == {"Bu Yati", "Pewawancara 01", "wawancara_06_guru"}
     assert sum(by_case.counts["Bu Yati"].values()) > sum(by_case.counts["Pewawancara 01"].values())
-    demo.apply_coding(doc, "cost", 0, 100)
-    demo.apply_coding(doc, "cost", 50, 150)  # overlapping: words counted once
+    demo.codings.apply_coding(doc, "cost", 0, 100)
+    demo.codings.apply_coding(doc, "cost", 50, 150)  # overlapping: words counted once
     by_code = services.word_frequencies(demo, by="code")
     assert list(by_code.counts) == ["cost"]
-    text = demo.document(doc).text[0:150]
+    text = demo.documents.document(doc).text[0:150]
     assert sum(by_code.counts["cost"].values()) == sum(
         WordCounter("id", [text]).count([text]).values()
     )
@@ -86,7 +86,7 @@ def test_kwic_context_stays_in_the_turn_and_lemma_mode_finds_forms(demo: Project
     lines = services.keyword_in_context(demo, "tunggu", lemma=True, width=25)
     forms = {k.keyword.lower() for k in lines}
     assert {"menunggu", "nunggu", "tungguin"} <= forms
-    docs = {d.name: d for d in demo.documents_full()}
+    docs = {d.name: d for d in demo.suggestions.documents_full()}
     for k in lines:
         text = docs[k.doc].text
         assert text[k.start : k.end] == k.keyword

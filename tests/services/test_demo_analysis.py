@@ -29,7 +29,7 @@ def demo_project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
 def test_the_demo_has_themes_sub_themes_statuses_and_a_discarded_theme(
     demo_project: Project,
 ) -> None:
-    tree = demo_project.themes()
+    tree = demo_project.themes.themes()
     assert [(t.id, t.parent, t.status) for t in tree] == [
         ("time_lost", None, "final"),
         ("nobody_at_the_desk", "time_lost", "reviewed"),
@@ -41,11 +41,11 @@ def test_the_demo_has_themes_sub_themes_statuses_and_a_discarded_theme(
     ]
     assert all(t.definition for t in tree)
     assert tree.get("wrong_documents").reason.startswith("too few passages")  # type: ignore[union-attr]
-    assert [m.kind for m in demo_project.memos("theme")] == ["theme"]
+    assert [m.kind for m in demo_project.memos.memos("theme")] == ["theme"]
 
 
 def test_every_key_extract_is_a_passage_of_its_theme(demo_project: Project) -> None:
-    tree = demo_project.themes()
+    tree = demo_project.themes.themes()
     quotes = svc.quotes(demo_project)
     n = 0
     for theme in tree:
@@ -65,8 +65,8 @@ def test_the_demo_counts_exact(demo_project: Project) -> None:
     assert usage["time_lost"] == Usage(60, 8, 8)
     assert usage["nobody_at_the_desk"] == Usage(36, 8, 8)
     assert usage["facilities_under_strain"] == Usage(17, 7, 7)
-    assert len(demo_project.relations()) == 6
-    assert {r.type for r in demo_project.relations()} == {
+    assert len(demo_project.themes.relations()) == 6
+    assert {r.type for r in demo_project.themes.relations()} == {
         "leads_to",
         "is_associated_with",
         "contradicts",

@@ -61,7 +61,7 @@ def test_a_coding_commits_while_an_import_does_its_language_work(
         coder = open_project(str(demo_dir), coder="budi")
         try:
             t0 = time.perf_counter()
-            coding, created = coder.apply_coding(DOC, "cost", 10, 20)
+            coding, created = coder.codings.apply_coding(DOC, "cost", 10, 20)
             waited = time.perf_counter() - t0
         finally:
             coder.close()
@@ -74,7 +74,7 @@ def test_a_coding_commits_while_an_import_does_its_language_work(
     assert "error" not in outcome, outcome.get("error")
     assert [r.name for r in outcome["report"].imported] == ["interview_big"]
     with open_project(str(demo_dir)) as p:
-        assert [c.guid for c in p.codings(coder="budi")] == [coding.guid]
+        assert [c.guid for c in p.codings.codings(coder="budi")] == [coding.guid]
 
 
 def test_a_coding_commits_between_the_transactions_that_index_a_document(
@@ -87,7 +87,7 @@ def test_a_coding_commits_between_the_transactions_that_index_a_document(
 
     project = open_project(str(demo_dir))
     doc = prepare_document(_transcript(tmp_path))
-    project.add_document(doc, segment(doc.text, doc.turns, doc.lang or "id"), index=False)
+    project.documents.add_document(doc, segment(doc.text, doc.turns, doc.lang or "id"), index=False)
     assert project.get_setting(SEARCH_PENDING)
     import qualcode.store.search as search
 
@@ -110,17 +110,17 @@ def test_a_coding_commits_between_the_transactions_that_index_a_document(
 
     monkeypatch.setattr(search, "index_missing", one_chunk)
     monkeypatch.setattr(search, "_pause", pause)
-    thread = threading.Thread(target=lambda: project.index_pending(chunk=20))
+    thread = threading.Thread(target=lambda: project.search.index_pending(chunk=20))
     thread.start()
     try:
         assert gate.wait(30)
         coder = open_project(str(demo_dir), coder="budi")
         try:
             t0 = time.perf_counter()
-            coder.apply_coding(DOC, "cost", 10, 20)
+            coder.codings.apply_coding(DOC, "cost", 10, 20)
             assert time.perf_counter() - t0 < 1.0
             # the document is whole but only partly searchable until its index is done
-            assert "interview_big" in coder.document_names()
+            assert "interview_big" in coder.documents.document_names()
         finally:
             coder.close()
     finally:
@@ -141,9 +141,9 @@ def test_opening_the_project_finishes_an_index_a_kill_cut_off(
     project: Project = open_project(str(demo_dir))
     doc = prepare_document(_transcript(tmp_path))
     # the document's transaction committed, then the process was killed: no index yet
-    project.add_document(doc, segment(doc.text, doc.turns, doc.lang or "id"), index=False)
+    project.documents.add_document(doc, segment(doc.text, doc.turns, doc.lang or "id"), index=False)
     assert services.search(project, "telat", doc="interview_big") == []
-    logged = len(project.actions())
+    logged = len(project.log.actions())
     project.close()
     # opened at once, its importer may still be at work: left alone
     with open_project(str(demo_dir)) as soon:
@@ -154,7 +154,7 @@ def test_opening_the_project_finishes_an_index_a_kill_cut_off(
         assert again.get_setting(SEARCH_PENDING) == {}
         assert len(services.search(again, "telat", doc="interview_big")) == 100
         # indexing is part of the import's action: no log entry, nothing to undo
-        assert len(again.actions()) == logged
-        assert again.actions(1)[0]["kind"] == "import"
+        assert len(again.log.actions()) == logged
+        assert again.log.actions(1)[0]["kind"] == "import"
     finally:
         again.close()

@@ -91,10 +91,10 @@ def test_a_progress_callback_can_cancel_after_the_current_document(
 
     with pytest.raises(services.ImportCancelled):
         services.import_transcripts(empty_project, files, progress=progress)
-    assert empty_project.document_names() == ["t00", "t01"]
+    assert empty_project.documents.document_names() == ["t00", "t01"]
     # both stored documents are whole: turns, sentences and search index
-    assert [d.sentences for d in empty_project.documents()] == [3, 3]
-    assert len(empty_project.search("terlambat")) == 2
+    assert [d.sentences for d in empty_project.documents.documents()] == [3, 3]
+    assert len(empty_project.search.search("terlambat")) == 2
 
 
 def test_batch_import_defers_the_disk_sync_then_checkpoints(
@@ -127,15 +127,15 @@ def test_first_schema_project_is_searchable_after_the_upgrade(tmp_path: Path) ->
     shutil.copyfile(DATA / "projects" / "schema-0001.db", path)
     project = open_project(str(path))
     try:
-        docs = project.document_names()
-        sentences = sum(len(project.document(d).sentences) for d in docs)
+        docs = project.documents.document_names()
+        sentences = sum(len(project.documents.document(d).sentences) for d in docs)
         con = sqlite3.connect(path)
         indexed = con.execute("SELECT count(*) FROM sentence_search").fetchone()[0]
         con.close()
         assert indexed == sentences > 0
-        first = project.document(docs[0])
+        first = project.documents.document(docs[0])
         word = first.text[first.sentences[0].start : first.sentences[0].end].split()[0]
-        hits = project.search(word.strip(".,?!").lower())
+        hits = project.search.search(word.strip(".,?!").lower())
         assert any(h.doc == docs[0] and h.sentence == 1 for h in hits)
     finally:
         project.close()

@@ -294,8 +294,10 @@ def test_their_new_id_reaches_our_codings_through_the_merge(demo: Project, demo_
     linked = demo_dir / "kepmenpan-63.yaml"
     base = demo_dir / "base.yaml"
     shutil.copyfile(linked, base)
-    coding, _ = demo.apply_coding("wawancara_01_pedagang_pasar", "cost.unofficial_fee", 10, 20)
-    demo.set_label("cost", "Ongkos", lang="id")  # our own edit, written back to our file
+    coding, _ = demo.codings.apply_coding(
+        "wawancara_01_pedagang_pasar", "cost.unofficial_fee", 10, 20
+    )
+    demo.codes.set_label("cost", "Ongkos", lang="id")  # our own edit, written back to our file
     services.write_back(demo)
     alice = demo_dir / "alice.yaml"
     alice.write_text(
@@ -308,7 +310,7 @@ def test_their_new_id_reaches_our_codings_through_the_merge(demo: Project, demo_
     report = services.merge_files(linked, alice, base, linked)
     assert report.result.clean
     services.sync_codebook(demo)
-    assert demo.coding(coding.guid).code == "cost.pungli"
+    assert demo.codings.coding(coding.guid).code == "cost.pungli"
     assert demo.codebook()["cost"].label_in("id") == "Ongkos"
-    demo.apply_coding("wawancara_01_pedagang_pasar", "cost.unofficial_fee", 30, 40)
-    assert len(demo.codings(code="cost.pungli")) == 2
+    demo.codings.apply_coding("wawancara_01_pedagang_pasar", "cost.unofficial_fee", 30, 40)
+    assert len(demo.codings.codings(code="cost.pungli")) == 2

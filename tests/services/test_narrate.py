@@ -17,20 +17,20 @@ def undo_line(project: Project, lang: str = "id") -> str:
 def test_every_workbench_action_reads_back_in_words(matrix_project: Project) -> None:
     p = matrix_project
     start, end = span(D1, "Biaya mahal sekali.")
-    coding, _ = p.apply_coding("d1", "time.late", start, end)
+    coding, _ = p.codings.apply_coding("d1", "time.late", start, end)
     assert services.describe_pending(p, "undo", "id") == (
         "coded «Biaya mahal sekali.» with Petugas telat"
     )
     assert services.describe_pending(p, "undo", "en") == (
         "coded «Biaya mahal sekali.» with Officer late"
     )
-    p.set_coding_memo(coding.guid, "later")
-    p.remove_coding(coding.guid)
-    p.add_memo("document", "d1", "note")
-    p.set_label("cost", "Ongkos", lang="id")
-    p.add_code(Code(id="cost.broker", label={"id": "Calo", "en": "Broker"}, parent="cost"))
-    p.merge_code("cost.broker", "cost")
-    p.move_code("facilities.room", "time")
+    p.memos.set_coding_memo(coding.guid, "later")
+    p.codings.remove_coding(coding.guid)
+    p.memos.add_memo("document", "d1", "note")
+    p.codes.set_label("cost", "Ongkos", lang="id")
+    p.codes.add_code(Code(id="cost.broker", label={"id": "Calo", "en": "Broker"}, parent="cost"))
+    p.codes.merge_code("cost.broker", "cost")
+    p.codes.move_code("facilities.room", "time")
     assert [undo_line(p) for _ in range(8)] == [
         "undid: moved Ruang under Waktu",
         "undid: merged Calo into Ongkos",
@@ -50,8 +50,8 @@ def test_every_workbench_action_reads_back_in_words(matrix_project: Project) -> 
 
 def test_a_deleted_code_is_named_by_the_label_it_had(matrix_project: Project) -> None:
     p = matrix_project
-    p.add_code(Code(id="cost.broker", label={"id": "Calo", "en": "Broker"}, parent="cost"))
-    p.delete_code("cost.broker")
+    p.codes.add_code(Code(id="cost.broker", label={"id": "Calo", "en": "Broker"}, parent="cost"))
+    p.codes.delete_code("cost.broker")
     assert services.describe_pending(p, "undo", "en") == "deleted the code Broker"
     assert undo_line(p, "en") == "undid: deleted the code Broker"
     assert undo_line(p, "en") == "undid: added the code Broker"  # gone again: its old label
@@ -61,7 +61,7 @@ def test_a_batch_is_one_line(matrix_project: Project) -> None:
     p = matrix_project
     group = "batch-1"
     for needle in ("Dua jam antre.", "Petugas datang telat."):
-        p.apply_coding("d1", "cost", *span(D1, needle), group=group)
+        p.codings.apply_coding("d1", "cost", *span(D1, needle), group=group)
     assert undo_line(p) == "undid: coded 2 passages with Biaya"
     assert services.describe_pending(p, "undo") != ""
 

@@ -85,7 +85,7 @@ def test_start_project_imports_and_refuses_an_existing_project(tmp_path: Path) -
     )
     try:
         assert len(report.imported) == 3 and not report.errors
-        assert len(project.documents()) == 3 and len(project.codebook()) == 30
+        assert len(project.documents.documents()) == 3 and len(project.codebook()) == 30
     finally:
         project.close()
     assert steps[0][2] == "creating the project"

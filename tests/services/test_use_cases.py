@@ -28,7 +28,8 @@ def linked(tmp_path: Path) -> Project:
 def test_an_edit_is_written_back_into_the_linked_file(linked: Project, tmp_path: Path) -> None:
     try:
         edit = services.edit_codebook(
-            linked, lambda: linked.add_code(Code(id="cost.broker", label="Calo", parent="cost"))
+            linked,
+            lambda: linked.codes.add_code(Code(id="cost.broker", label="Calo", parent="cost")),
         )
         assert edit.written == (tmp_path / "codebook.yaml").resolve()
         assert edit.not_written is None
@@ -46,7 +47,7 @@ def test_a_file_that_cannot_be_written_keeps_the_edit_and_says_why(
     try:
         (tmp_path / "codebook.yaml").unlink()
         (tmp_path / "codebook.yaml").mkdir()  # a folder where the file was
-        edit = services.edit_codebook(linked, lambda: linked.set_label("cost", "Ongkos"))
+        edit = services.edit_codebook(linked, lambda: linked.codes.set_label("cost", "Ongkos"))
         assert edit.written is None
         assert edit.not_written is not None and "codebook.yaml" in edit.not_written
         assert linked.codebook().get("cost").label_in(None) == "Ongkos"  # type: ignore[union-attr]
@@ -58,7 +59,9 @@ def test_a_refused_edit_changes_nothing_and_writes_nothing(linked: Project, tmp_
     before = (tmp_path / "codebook.yaml").read_text(encoding="utf-8")
     try:
         with pytest.raises(InputError):
-            services.edit_codebook(linked, lambda: linked.add_code(Code(id="cost", label="x")))
+            services.edit_codebook(
+                linked, lambda: linked.codes.add_code(Code(id="cost", label="x"))
+            )
         assert (tmp_path / "codebook.yaml").read_text(encoding="utf-8") == before
     finally:
         linked.close()
@@ -104,17 +107,17 @@ def test_create_in_vivo_is_one_code_one_coding_one_undo_step(matrix_project: Pro
         end,
     )
     assert made.created and made.written is None and made.not_written is None
-    assert [c.code for c in matrix_project.codings(code="invivo.petugas_datang_telat")] == [
+    assert [c.code for c in matrix_project.codings.codings(code="invivo.petugas_datang_telat")] == [
         "invivo.petugas_datang_telat"
     ]
-    n = len(matrix_project.codings(doc="d1"))
+    n = len(matrix_project.codings.codings(doc="d1"))
     again = services.create_in_vivo(matrix_project, "d1", start, end)
-    assert len(matrix_project.codings(doc="d1")) == n + 1
+    assert len(matrix_project.codings.codings(doc="d1")) == n + 1
     assert again.code.id == "invivo.petugas_datang_telat_2"
     step = services.undo(matrix_project)
     assert step is not None
     assert matrix_project.codebook().get("invivo.petugas_datang_telat_2") is None
-    assert len(matrix_project.codings(doc="d1")) == n
+    assert len(matrix_project.codings.codings(doc="d1")) == n
     assert matrix_project.codebook().get("invivo.petugas_datang_telat") is not None
 
 
@@ -140,9 +143,9 @@ def test_the_pair_is_the_two_coders_with_most_codings(matrix_project: Project) -
     assert services.adjudication_pair(matrix_project, "d1") is None
     s, e = span(D2, "Ruang tunggu panas.")
     for coder in ("cici", "consensus"):
-        matrix_project.apply_coding("d2", "facilities.room", s, e, coder=coder)
+        matrix_project.codings.apply_coding("d2", "facilities.room", s, e, coder=coder)
     s, e = span(D2, "Tidak ada biaya.")
-    matrix_project.apply_coding("d2", "cost", s, e, coder="consensus")
+    matrix_project.codings.apply_coding("d2", "cost", s, e, coder="consensus")
     # budi and cici tie at 1: by name; the consensus coder (2 codings) never counts
     assert services.adjudication_pair(matrix_project, "d2") == ("ana", "budi")
     # another consensus coder: "consensus" is an ordinary coder then (2 codings, tied
@@ -183,7 +186,7 @@ def test_an_import_creates_the_project_and_says_so(qdpx: Path, tmp_path: Path) -
     assert report is not None and report.backup is None  # a new project is not backed up
     project = open_project(str(target))
     try:
-        assert sorted(d.name for d in project.documents()) == ["d1", "d2"]
+        assert sorted(d.name for d in project.documents.documents()) == ["d1", "d2"]
     finally:
         project.close()
 

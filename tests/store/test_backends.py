@@ -57,12 +57,12 @@ def test_code_uncode_and_codings(backend: str) -> None:
 def test_identical_coding_stored_once_and_tombstone_on_removal(backend: str) -> None:
     project = open_project(backend)
     try:
-        first, created = project.apply_coding(DOC, "cost", 10, 20)
-        again, created_again = project.apply_coding(DOC, "cost", 10, 20)
+        first, created = project.codings.apply_coding(DOC, "cost", 10, 20)
+        again, created_again = project.codings.apply_coding(DOC, "cost", 10, 20)
         assert created and not created_again and first.guid == again.guid
-        project.remove_coding(first.guid)
-        assert project.codings() == []
-        kinds = [a["kind"] for a in project.actions()]
+        project.codings.remove_coding(first.guid)
+        assert project.codings.codings() == []
+        kinds = [a["kind"] for a in project.log.actions()]
         assert kinds[:2] == ["uncode", "code"]
     finally:
         project.close()
@@ -71,23 +71,25 @@ def test_identical_coding_stored_once_and_tombstone_on_removal(backend: str) -> 
 def test_codebook_sync_and_edits(backend: str, tmp_path: Path) -> None:
     project = open_project(backend)
     try:
-        project.apply_coding(DOC, "cost.unofficial_fee", 10, 20)
-        v = project.code_version("cost")
-        project.update_code("cost", expected_version=v, description="Biaya resmi dan tidak resmi")
+        project.codings.apply_coding(DOC, "cost.unofficial_fee", 10, 20)
+        v = project.codes.code_version("cost")
+        project.codes.update_code(
+            "cost", expected_version=v, description="Biaya resmi dan tidak resmi"
+        )
         with pytest.raises(ConflictError, match="changed by someone else"):
-            project.update_code("cost", expected_version=v, description="stale edit")
-        project.set_label("cost", "Cost of service", lang="en")
-        project.move_code("cost.unofficial_fee", "procedure")
-        project.change_code_id("cost.unofficial_fee", "procedure.pungli")
-        assert project.codings()[0].code == "procedure.pungli"
-        project.merge_code("procedure.pungli", "procedure")
-        assert project.codings()[0].code == "procedure"
+            project.codes.update_code("cost", expected_version=v, description="stale edit")
+        project.codes.set_label("cost", "Cost of service", lang="en")
+        project.codes.move_code("cost.unofficial_fee", "procedure")
+        project.codes.change_code_id("cost.unofficial_fee", "procedure.pungli")
+        assert project.codings.codings()[0].code == "procedure.pungli"
+        project.codes.merge_code("procedure.pungli", "procedure")
+        assert project.codings.codings()[0].code == "procedure"
         cb = project.codebook()
         assert cb["cost"].description == "Biaya resmi dan tidak resmi"
         assert cb.get("cost.unofficial_fee") is not None  # alias resolves
         smaller = load_codebook_text("version: 1\ncodes:\n  - {id: cost, label: Biaya}\n")
         with pytest.raises(InputError, match="procedure"):
-            project.sync_codebook(smaller, "small.yaml")
+            project.codebook_sync.sync_codebook(smaller, "small.yaml")
     finally:
         project.close()
 
@@ -108,18 +110,18 @@ def test_export_frequency(backend: str, tmp_path: Path) -> None:
 def test_memos_and_cases(backend: str) -> None:
     project = open_project(backend)
     try:
-        memo = project.add_memo("document", DOC, "Pedagang menunggu lama.", title="kesan")
-        project.update_memo(memo.guid, "Pedagang menunggu sangat lama.")
-        project.add_memo("code", "cost", "Watch for pungli.")
-        assert [m.text for m in project.memos("document", DOC)] == [
+        memo = project.memos.add_memo("document", DOC, "Pedagang menunggu lama.", title="kesan")
+        project.memos.update_memo(memo.guid, "Pedagang menunggu sangat lama.")
+        project.memos.add_memo("code", "cost", "Watch for pungli.")
+        assert [m.text for m in project.memos.memos("document", DOC)] == [
             "Pedagang menunggu sangat lama."
         ]
-        project.delete_memo(memo.guid)
-        assert [m.kind for m in project.memos()] == ["code"]
-        project.link_case("P01", DOC)
-        project.set_attribute("P01", "occupation", "trader")
-        project.set_attributes({"P01": {"kelurahan": "Sukamaju"}})
-        case = project.case("P01")
+        project.memos.delete_memo(memo.guid)
+        assert [m.kind for m in project.memos.memos()] == ["code"]
+        project.cases.link_case("P01", DOC)
+        project.cases.set_attribute("P01", "occupation", "trader")
+        project.cases.set_attributes({"P01": {"kelurahan": "Sukamaju"}})
+        case = project.cases.case("P01")
         assert case.attributes == {"kelurahan": "Sukamaju", "occupation": "trader"}
         assert [s.doc for s in case.sources] == [DOC]
     finally:
@@ -143,17 +145,17 @@ def test_done_marks_and_agreement(backend: str) -> None:
         try:
             if project.dialect == "postgresql":
                 # the owner records for both (roles are tested in test_postgres.py)
-                project.apply_coding(DOC, "cost", *span, coder=coder)
-                project.mark_done(DOC, coder=coder)
+                project.codings.apply_coding(DOC, "cost", *span, coder=coder)
+                project.team.mark_done(DOC, coder=coder)
             else:
-                project.apply_coding(DOC, "cost", *span)
-                project.mark_done(DOC)
+                project.codings.apply_coding(DOC, "cost", *span)
+                project.team.mark_done(DOC)
         finally:
             project.close()
     project = open_project(backend)
     try:
-        report = project.agreement(["ani", "budi"], unit="char")
-        chars = project.document(DOC).text
+        report = project.team.agreement(["ani", "budi"], unit="char")
+        chars = project.documents.document(DOC).text
         assert report.documents == (DOC,)
         row = report.codes[0]
         assert row.code == "cost" and row.units == len(chars)
@@ -195,8 +197,8 @@ def test_every_matrix_export_runs(backend: str, tmp_path: Path, args: list[str])
     run(backend, "code", EN, "time.long_wait", "--turn", "2")
     project = open_project(backend)
     try:
-        project.link_case("P01", DOC)
-        project.add_memo("code", "cost", "Watch for pungli.")
+        project.cases.link_case("P01", DOC)
+        project.memos.add_memo("code", "cost", "Watch for pungli.")
     finally:
         project.close()
     argv = [a.replace("{tmp}", str(tmp_path)) for a in args]

@@ -19,90 +19,92 @@ DOC = "wawancara_01_pedagang_pasar"
 
 
 def test_add_edit_and_keys(demo: Project) -> None:
-    demo.add_code(
+    demo.codes.add_code(
         Code(id="cost.broker", label={"id": "Calo", "en": "Broker"}, parent="cost", key="3e")
     )
     cb = demo.codebook()
     assert cb["cost.broker"].parent == "cost"
     assert [c.id for c in cb.children("cost")][-1] == "cost.broker"
     with pytest.raises(InputError, match="key '3e' is already used by 'cost.broker'"):
-        demo.update_code("cost", key="3e")
+        demo.codes.update_code("cost", key="3e")
     with pytest.raises(InputError, match="bad colour"):
-        demo.update_code("cost", color="blue")
-    demo.update_code("cost", color="#ABC", description="Fees.")
+        demo.codes.update_code("cost", color="blue")
+    demo.codes.update_code("cost", color="#ABC", description="Fees.")
     assert demo.codebook()["cost"].color == "#aabbcc"
     with pytest.raises(InputError, match="already exists"):
-        demo.add_code(Code(id="cost", label="x"))
+        demo.codes.add_code(Code(id="cost", label="x"))
 
 
 def test_set_label_in_one_language(demo: Project) -> None:
-    demo.set_label("cost", "Costs of the service", lang="en")
+    demo.codes.set_label("cost", "Costs of the service", lang="en")
     assert demo.codebook()["cost"].label == {"id": "Biaya pelayanan", "en": "Costs of the service"}
-    demo.set_label("cost", "Ongkos")
+    demo.codes.set_label("cost", "Ongkos")
     assert demo.codebook()["cost"].label_in("id") == "Ongkos"
 
 
 def test_move_keeps_the_id_and_refuses_cycles(demo: Project) -> None:
-    demo.move_code("time.short_wait", "procedure", position=0)
+    demo.codes.move_code("time.short_wait", "procedure", position=0)
     cb = demo.codebook()
     assert cb["time.short_wait"].parent == "procedure"
     assert cb.children("procedure")[0].id == "time.short_wait"
     with pytest.raises(InputError, match="under its own sub-code"):
-        demo.move_code("procedure", "time.short_wait")
-    demo.move_code("time.short_wait", None)
+        demo.codes.move_code("procedure", "time.short_wait")
+    demo.codes.move_code("time.short_wait", None)
     assert demo.codebook().children(None)[-1].id == "time.short_wait"
 
 
 def test_merge_moves_codings_and_keeps_the_old_id_as_alias(demo: Project) -> None:
-    demo.apply_coding(DOC, "time.short_wait", 10, 20)
-    demo.apply_coding(DOC, "time.long_wait", 10, 20)  # identical span: stored once after merge
-    demo.apply_coding(DOC, "time.short_wait", 30, 40)
-    demo.add_memo("code", "time.short_wait", "merge me")
-    demo.merge_code("time.short_wait", "time.long_wait")
-    assert [(c.code, c.start) for c in demo.codings(doc=DOC)] == [
+    demo.codings.apply_coding(DOC, "time.short_wait", 10, 20)
+    demo.codings.apply_coding(
+        DOC, "time.long_wait", 10, 20
+    )  # identical span: stored once after merge
+    demo.codings.apply_coding(DOC, "time.short_wait", 30, 40)
+    demo.memos.add_memo("code", "time.short_wait", "merge me")
+    demo.codes.merge_code("time.short_wait", "time.long_wait")
+    assert [(c.code, c.start) for c in demo.codings.codings(doc=DOC)] == [
         ("time.long_wait", 10),
         ("time.long_wait", 30),
     ]
     cb = demo.codebook()
     assert cb.get("time.short_wait") is cb.get("time.long_wait")
-    assert [m.target for m in demo.memos("code")] == ["time.long_wait"]
+    assert [m.target for m in demo.memos.memos("code")] == ["time.long_wait"]
     with pytest.raises(InputError, match="into its own sub-code"):
-        demo.merge_code("time", "time.late_letters")
+        demo.codes.merge_code("time", "time.late_letters")
 
 
 def test_change_id_keeps_codings_and_alias(demo: Project) -> None:
-    demo.apply_coding(DOC, "cost.unofficial_fee", 10, 20)
-    demo.change_code_id("cost.unofficial_fee", "cost.pungli")
-    assert [c.code for c in demo.codings()] == ["cost.pungli"]
+    demo.codings.apply_coding(DOC, "cost.unofficial_fee", 10, 20)
+    demo.codes.change_code_id("cost.unofficial_fee", "cost.pungli")
+    assert [c.code for c in demo.codings.codings()] == ["cost.pungli"]
     assert demo.codebook()["cost.pungli"].aliases == ("cost.unofficial_fee",)
-    demo.apply_coding(DOC, "cost.unofficial_fee", 30, 40)  # the old id still resolves
-    assert len(demo.codings(code="cost.pungli")) == 2
+    demo.codings.apply_coding(DOC, "cost.unofficial_fee", 30, 40)  # the old id still resolves
+    assert len(demo.codings.codings(code="cost.pungli")) == 2
 
 
 def test_a_code_with_codings_is_never_deleted(demo: Project, demo_dir: Path) -> None:
-    demo.apply_coding(DOC, "cost.clear_cost", 10, 20)
+    demo.codings.apply_coding(DOC, "cost.clear_cost", 10, 20)
     before = dump_db(demo_dir / "qualcode.db")
     with pytest.raises(InputError, match="has 1 coding and is never deleted outright"):
-        demo.delete_code("cost.clear_cost")
+        demo.codes.delete_code("cost.clear_cost")
     with pytest.raises(InputError, match="has sub-codes"):
-        demo.delete_code("product")
+        demo.codes.delete_code("product")
     assert dump_db(demo_dir / "qualcode.db") == before
-    demo.delete_code("product.correct")
+    demo.codes.delete_code("product.correct")
     assert "product.correct" not in demo.codebook()
 
 
 def test_optimistic_version_check(demo: Project) -> None:
-    v = demo.code_version("cost")
-    demo.update_code("cost", description="first", expected_version=v)
+    v = demo.codes.code_version("cost")
+    demo.codes.update_code("cost", description="first", expected_version=v)
     with pytest.raises(ConflictError, match="changed by someone else"):
-        demo.update_code("cost", description="second", expected_version=v)
+        demo.codes.update_code("cost", description="second", expected_version=v)
 
 
 def test_edits_are_written_back_with_comments_and_order(demo: Project, demo_dir: Path) -> None:
     path = demo_dir / "kepmenpan-63.yaml"
     original = path.read_text(encoding="utf-8")
-    demo.set_label("procedure", "Prosedur layanan", lang="id")
-    demo.add_code(
+    demo.codes.set_label("procedure", "Prosedur layanan", lang="id")
+    demo.codes.add_code(
         Code(id="cost.broker", label={"id": "Calo", "en": "Broker"}, parent="cost", key="3e")
     )
     services.write_back(demo)

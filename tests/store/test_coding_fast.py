@@ -23,13 +23,13 @@ class Spy:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.calls = 0
-        original = ProjectBase._raw_write
+        original = ProjectBase.raw_write
 
         def counting(project: ProjectBase, *args: Any, **kw: Any) -> Any:
             self.calls += 1
             return original(project, *args, **kw)
 
-        monkeypatch.setattr(ProjectBase, "_raw_write", counting)
+        monkeypatch.setattr(ProjectBase, "raw_write", counting)
 
 
 def _held(project: Project) -> bool:
@@ -51,9 +51,9 @@ def _code_actions(project: Project) -> list[dict[str, Any]]:
 
 
 def _check_fast_equals_ordinary(project: Project, spy: Spy) -> None:
-    first, created = project.apply_coding(DOC, "time.long_wait", 10, 40)  # ordinary: caches
+    first, created = project.codings.apply_coding(DOC, "time.long_wait", 10, 40)  # ordinary: caches
     assert created and spy.calls == 0  # the code was not known yet: the ordinary path
-    second, created = project.apply_coding(DOC, "cost", 50, 90, memo="fee", group="g-1")
+    second, created = project.codings.apply_coding(DOC, "cost", 50, 90, memo="fee", group="g-1")
     assert created and spy.calls == 1
     rows = {r["guid"]: r for r in _rows(project, "SELECT * FROM codings")}
     actions = _code_actions(project)
@@ -70,13 +70,13 @@ def _check_fast_equals_ordinary(project: Project, spy: Spy) -> None:
     assert actions[1]["group_guid"] == "g-1"
     assert actions[0]["window"] == actions[1]["window"]
     # the returned coding is the stored one
-    assert second == next(c for c in project.codings(doc=DOC) if c.guid == second.guid)
-    assert second.quote == project.document(DOC).text[50:90]
+    assert second == next(c for c in project.codings.codings(doc=DOC) if c.guid == second.guid)
+    assert second.quote == project.documents.document(DOC).text[50:90]
     assert (second.memo, second.memo_author) == ("fee", project.coder)
     # undo and redo walk it like any other action
-    assert project.undo() is not None
-    assert [c.guid for c in project.codings(doc=DOC)] == [first.guid]
-    assert project.redo() is not None
+    assert project.history.undo() is not None
+    assert [c.guid for c in project.codings.codings(doc=DOC)] == [first.guid]
+    assert project.history.redo() is not None
     assert (
         rows[second.guid]
         == {r["guid"]: r for r in _rows(project, "SELECT * FROM codings")}[second.guid]
@@ -99,34 +99,34 @@ def test_fast_path_on_both_backends(backend: str, monkeypatch: pytest.MonkeyPatc
 
 
 def test_what_the_fast_path_leaves_to_the_ordinary_one(demo: Project) -> None:
-    kept, _ = demo.apply_coding(DOC, "cost", 10, 20)
+    kept, _ = demo.codings.apply_coding(DOC, "cost", 10, 20)
     before = _code_actions(demo)
-    again, created = demo.apply_coding(DOC, "cost", 10, 20)
+    again, created = demo.codings.apply_coding(DOC, "cost", 10, 20)
     assert not created and again == kept
     assert _code_actions(demo) == before  # nothing written
     # a memo given on an identical coding is set on it (one action)
-    memo, created = demo.apply_coding(DOC, "cost", 10, 20, memo="why")
+    memo, created = demo.codings.apply_coding(DOC, "cost", 10, 20, memo="why")
     assert not created and memo.memo == "why" and memo.guid == kept.guid
     assert len(_code_actions(demo)) == len(before) + 1
     n = len(_code_actions(demo))
-    chars = len(demo.document(DOC).text)
+    chars = len(demo.documents.document(DOC).text)
     for start, end in ((5, 5), (9, 3), (-1, 4), (chars - 1, chars + 1)):
         with pytest.raises(InputError):
-            demo.apply_coding(DOC, "cost", start, end)
+            demo.codings.apply_coding(DOC, "cost", start, end)
     with pytest.raises(NotFoundError, match="no document named"):
-        demo.apply_coding("nope", "cost", 0, 5)
+        demo.codings.apply_coding("nope", "cost", 0, 5)
     with pytest.raises(NotFoundError, match="unknown code"):
-        demo.apply_coding(DOC, "no.such.code", 0, 5)
+        demo.codings.apply_coding(DOC, "no.such.code", 0, 5)
     assert len(_code_actions(demo)) == n
-    assert [c.guid for c in demo.codings(doc=DOC)] == [kept.guid]
+    assert [c.guid for c in demo.codings.codings(doc=DOC)] == [kept.guid]
 
 
 def test_fast_path_after_the_project_closed(demo: Project) -> None:
-    demo.apply_coding(DOC, "cost", 10, 20)
-    demo.apply_coding(DOC, "cost", 20, 30)
+    demo.codings.apply_coding(DOC, "cost", 10, 20)
+    demo.codings.apply_coding(DOC, "cost", 20, 30)
     demo.close()  # gives the held connection back
-    demo.apply_coding(DOC, "cost", 30, 40)  # takes a new one
-    assert [c.start for c in demo.codings(doc=DOC)] == [10, 20, 30]
+    demo.codings.apply_coding(DOC, "cost", 30, 40)  # takes a new one
+    assert [c.start for c in demo.codings.codings(doc=DOC)] == [10, 20, 30]
 
 
 def test_fast_path_as_a_coder_role_on_postgresql(
@@ -142,20 +142,20 @@ def test_fast_path_as_a_coder_role_on_postgresql(
     role = db.role("ani")
     owner = open_project(backend)
     try:
-        owner.add_coder(role, password=ROLE_PASSWORD)
-        theirs, _ = owner.apply_coding(DOC, "cost", 5, 25)
+        owner.team.add_coder(role, password=ROLE_PASSWORD)
+        theirs, _ = owner.codings.apply_coding(DOC, "cost", 5, 25)
     finally:
         owner.close()
     spy = Spy(monkeypatch)
     ani = open_project(db.url_as(role))
     try:
-        ani.apply_coding(DOC, "time", 10, 40)
-        mine, created = ani.apply_coding(DOC, "cost", 50, 90)
+        ani.codings.apply_coding(DOC, "time", 10, 40)
+        mine, created = ani.codings.apply_coding(DOC, "cost", 50, 90)
         assert created and spy.calls == 1
         assert mine.coder == role
-        assert {c.coder for c in ani.codings(doc=DOC)} >= {role}
+        assert {c.coder for c in ani.codings.codings(doc=DOC)} >= {role}
         with pytest.raises(ProjectError):
-            ani.remove_coding(theirs.guid)
+            ani.codings.remove_coding(theirs.guid)
     finally:
         ani.close()
 
@@ -165,15 +165,15 @@ def test_restore_drops_the_held_connection(demo: Project, demo_dir: Any) -> None
     holds, so nothing is written to the file that was replaced."""
     from qualcode.store.backup import backup_sqlite, restore_sqlite
 
-    demo.apply_coding(DOC, "cost", 10, 20)
-    demo.apply_coding(DOC, "cost", 20, 30)  # the fast path: its connection is held
+    demo.codings.apply_coding(DOC, "cost", 10, 20)
+    demo.codings.apply_coding(DOC, "cost", 20, 30)  # the fast path: its connection is held
     saved = backup_sqlite(demo, demo_dir / "saved.db")
-    demo.apply_coding(DOC, "cost", 30, 40)
+    demo.codings.apply_coding(DOC, "cost", 30, 40)
     assert _held(demo)
     restore_sqlite(demo, saved)
     assert not _held(demo)
     again = open_project(str(demo_dir))
     try:
-        assert [c.start for c in again.codings(doc=DOC)] == [10, 20]
+        assert [c.start for c in again.codings.codings(doc=DOC)] == [10, 20]
     finally:
         again.close()

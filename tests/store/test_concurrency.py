@@ -17,7 +17,7 @@ from bench import concurrency
 from qualcode.errors import ConflictError
 from qualcode.store import Project, open_project
 from qualcode.store import engine as engine_module
-from qualcode.store.codebook_ops import CodebookOpsMixin
+from qualcode.store.codebook_ops import Codes
 from tests.pg import ROLE_PASSWORD, PgDatabase
 
 pytestmark = pytest.mark.serial
@@ -31,7 +31,7 @@ def _postgres(pg_db: PgDatabase) -> tuple[str, list[str]]:
     roles = [pg_db.role(c) for c in CODERS]
     try:
         for role in roles:
-            owner.add_coder(role, password=ROLE_PASSWORD)
+            owner.team.add_coder(role, password=ROLE_PASSWORD)
     finally:
         owner.close()
     return pg_db.url, [pg_db.url_as(r) for r in roles]
@@ -78,7 +78,7 @@ def test_two_concurrent_edits_of_one_code_one_wins_one_is_told(
     location, _ = shared
     for _round in range(2):
         p = open_project(location)
-        version = p.code_version("competence")
+        version = p.codes.code_version("competence")
         p.close()
         results = concurrency.run_lost_update(location, version)
         winners = [r for r in results if r["won"]]
@@ -91,7 +91,7 @@ def test_two_concurrent_edits_of_one_code_one_wins_one_is_told(
         )
         p = open_project(location)
         assert p.codebook()["competence"].description == f"by {winners[0]['label']} at {version}"
-        assert p.code_version("competence") == version + 1
+        assert p.codes.code_version("competence") == version + 1
         p.close()
 
 
@@ -103,19 +103,19 @@ def test_compare_and_set_catches_an_edit_between_read_and_write(
     the WHERE clause."""
     concurrency.make_project(pg_db.url)
     barrier = threading.Barrier(2, timeout=30)
-    original = CodebookOpsMixin._bump
+    original = Codes._bump
 
     def bump_after_both_read(self: Any, tx: Any, row: Any, expected: int | None) -> int:
         barrier.wait()
         return original(self, tx, row, expected)
 
-    monkeypatch.setattr(CodebookOpsMixin, "_bump", bump_after_both_read)
+    monkeypatch.setattr(Codes, "_bump", bump_after_both_read)
     outcome: dict[str, str] = {}
 
     def edit(label: str) -> None:
         project: Project = open_project(pg_db.url)
         try:
-            project.update_code("competence", description=label)
+            project.codes.update_code("competence", description=label)
             outcome[label] = "won"
         except ConflictError as exc:
             outcome[label] = str(exc)
@@ -144,7 +144,7 @@ def test_sqlite_writers_retry_when_the_lock_outlasts_busy_timeout(
     timer = threading.Timer(0.3, blocker.execute, args=("COMMIT",))  # ... for 300 ms
     timer.start()
     try:
-        _, created = project.apply_coding(concurrency.DOC, "time", 0, 5)
+        _, created = project.codings.apply_coding(concurrency.DOC, "time", 0, 5)
     finally:
         timer.join()
         blocker.close()

@@ -44,116 +44,116 @@ def dump(path: Path) -> list[str]:
 
 def test_undo_and_redo_a_coding(demo: Project, demo_dir: Path) -> None:
     before = dump(demo_dir / "qualcode.db")
-    s = demo.document(DOC).sentences[3]
-    demo.apply_coding(DOC, "cost", s.start, s.end)
+    s = demo.documents.document(DOC).sentences[3]
+    demo.codings.apply_coding(DOC, "cost", s.start, s.end)
     after = dump(demo_dir / "qualcode.db")
-    assert demo.can_undo() == f"code {DOC} [{s.start}:{s.end}] with cost"
-    step = demo.undo()
+    assert demo.history.can_undo() == f"code {DOC} [{s.start}:{s.end}] with cost"
+    step = demo.history.undo()
     assert step is not None and step.kinds == ("code",)
     assert dump(demo_dir / "qualcode.db") == before
-    assert demo.can_undo() is None
-    assert demo.undo() is None
-    step = demo.redo()
+    assert demo.history.can_undo() is None
+    assert demo.history.undo() is None
+    step = demo.history.redo()
     assert step is not None
     assert dump(demo_dir / "qualcode.db") == after
-    assert demo.redo() is None
-    kinds = [a["kind"] for a in demo.actions(3)]
+    assert demo.history.redo() is None
+    kinds = [a["kind"] for a in demo.log.actions(3)]
     assert kinds == ["redo", "undo", "code"]
 
 
 def test_history_survives_closing_the_project(demo_dir: Path) -> None:
     project = open_project(str(demo_dir), coder="nia")
     before = dump(demo_dir / "qualcode.db")
-    s = project.document(DOC).sentences[0]
-    project.apply_coding(DOC, "time", s.start, s.end)
-    project.add_memo("document", DOC, "first read")
+    s = project.documents.document(DOC).sentences[0]
+    project.codings.apply_coding(DOC, "time", s.start, s.end)
+    project.memos.add_memo("document", DOC, "first read")
     project.close()
     project = open_project(str(demo_dir), coder="nia")
-    assert project.undo() is not None
-    assert project.undo() is not None
+    assert project.history.undo() is not None
+    assert project.history.undo() is not None
     project.close()
     assert dump(demo_dir / "qualcode.db") == before
 
 
 def test_a_new_action_clears_redo(demo: Project) -> None:
-    s = demo.document(DOC).sentences
-    demo.apply_coding(DOC, "cost", s[0].start, s[0].end)
-    demo.undo()
-    assert demo.can_redo() is not None
-    demo.apply_coding(DOC, "time", s[1].start, s[1].end)
-    assert demo.can_redo() is None
-    assert demo.redo() is None
+    s = demo.documents.document(DOC).sentences
+    demo.codings.apply_coding(DOC, "cost", s[0].start, s[0].end)
+    demo.history.undo()
+    assert demo.history.can_redo() is not None
+    demo.codings.apply_coding(DOC, "time", s[1].start, s[1].end)
+    assert demo.history.can_redo() is None
+    assert demo.history.redo() is None
 
 
 def test_a_group_is_undone_as_one_step(demo: Project) -> None:
-    s = demo.document(DOC).sentences
-    demo.apply_coding(DOC, "cost", s[0].start, s[0].end)
+    s = demo.documents.document(DOC).sentences
+    demo.codings.apply_coding(DOC, "cost", s[0].start, s[0].end)
     group = str(uuid.uuid4())
     for sent in s[1:6]:
-        demo.apply_coding(DOC, "time", sent.start, sent.end, group=group)
-    step = demo.undo()
+        demo.codings.apply_coding(DOC, "time", sent.start, sent.end, group=group)
+    step = demo.history.undo()
     assert step is not None and len(step.seqs) == 5
-    assert [c.code for c in demo.codings(doc=DOC)] == ["cost"]
-    step = demo.redo()
+    assert [c.code for c in demo.codings.codings(doc=DOC)] == ["cost"]
+    step = demo.history.redo()
     assert step is not None and len(step.seqs) == 5
-    assert len(demo.codings(doc=DOC)) == 6
+    assert len(demo.codings.codings(doc=DOC)) == 6
 
 
 def test_histories_are_per_coder(demo: Project, demo_dir: Path) -> None:
-    s = demo.document(DOC).sentences
-    demo.apply_coding(DOC, "cost", s[0].start, s[0].end)
+    s = demo.documents.document(DOC).sentences
+    demo.codings.apply_coding(DOC, "cost", s[0].start, s[0].end)
     other = open_project(str(demo_dir), coder="ani")
-    other.apply_coding(DOC, "time", s[1].start, s[1].end)
-    step = demo.undo()  # undoes nia's coding, not ani's
+    other.codings.apply_coding(DOC, "time", s[1].start, s[1].end)
+    step = demo.history.undo()  # undoes nia's coding, not ani's
     assert step is not None
-    assert [(c.code, c.coder) for c in demo.codings(doc=DOC)] == [("time", "ani")]
-    assert other.undo() is not None
-    assert other.undo() is None
+    assert [(c.code, c.coder) for c in demo.codings.codings(doc=DOC)] == [("time", "ani")]
+    assert other.history.undo() is not None
+    assert other.history.undo() is None
     other.close()
 
 
 def test_an_undo_that_would_clobber_someone_elses_change_is_refused(
     demo: Project, demo_dir: Path
 ) -> None:
-    s = demo.document(DOC).sentences
-    coding, _ = demo.apply_coding(DOC, "cost", s[0].start, s[0].end)
+    s = demo.documents.document(DOC).sentences
+    coding, _ = demo.codings.apply_coding(DOC, "cost", s[0].start, s[0].end)
     other = open_project(str(demo_dir), coder="ani")
-    other.set_coding_memo(coding.guid, "ani's note on tester's coding")
+    other.memos.set_coding_memo(coding.guid, "ani's note on tester's coding")
     before = dump(demo_dir / "qualcode.db")
     with pytest.raises(ConflictError, match="cannot undo .* changed since"):
-        demo.undo()
+        demo.history.undo()
     assert dump(demo_dir / "qualcode.db") == before
     other.close()
 
 
 def test_a_barrier_ends_the_history_but_an_import_does_not(demo: Project) -> None:
-    s = demo.document(DOC).sentences
-    demo.apply_coding(DOC, "cost", s[0].start, s[0].end)
-    with demo._write("import", "import another", undoable=False, extra={"document": "x"}):
+    s = demo.documents.document(DOC).sentences
+    demo.codings.apply_coding(DOC, "cost", s[0].start, s[0].end)
+    with demo.write("import", "import another", undoable=False, extra={"document": "x"}):
         pass
-    assert demo.can_undo() is not None
-    with demo._write("reimport", "re-import a document", undoable=False, extra={"barrier": True}):
+    assert demo.history.can_undo() is not None
+    with demo.write("reimport", "re-import a document", undoable=False, extra={"barrier": True}):
         pass
-    assert demo.can_undo() is None
-    assert demo.undo() is None
+    assert demo.history.can_undo() is None
+    assert demo.history.undo() is None
 
 
 def test_codebook_edits_are_undone(demo: Project) -> None:
     before = demo.codebook()
-    s = demo.document(DOC).sentences
-    demo.apply_coding(DOC, "cost.unofficial_fee", s[0].start, s[0].end)
-    demo.add_code(Code(id="cost.broker", label="Calo", parent="cost"))
-    demo.merge_code("cost.unofficial_fee", "cost.broker")
-    demo.update_code("cost", color="#123456", key="9")
-    demo.move_code("time", "procedure")
-    demo.change_code_id("competence", "staff")
+    s = demo.documents.document(DOC).sentences
+    demo.codings.apply_coding(DOC, "cost.unofficial_fee", s[0].start, s[0].end)
+    demo.codes.add_code(Code(id="cost.broker", label="Calo", parent="cost"))
+    demo.codes.merge_code("cost.unofficial_fee", "cost.broker")
+    demo.codes.update_code("cost", color="#123456", key="9")
+    demo.codes.move_code("time", "procedure")
+    demo.codes.change_code_id("competence", "staff")
     for _ in range(5):
-        step = demo.undo()
+        step = demo.history.undo()
         assert step is not None and step.codebook_changed
     assert demo.codebook() == before
-    assert [c.code for c in demo.codings(doc=DOC)] == ["cost.unofficial_fee"]
-    assert demo.undo() is not None
-    assert demo.codings(doc=DOC) == []
+    assert [c.code for c in demo.codings.codings(doc=DOC)] == ["cost.unofficial_fee"]
+    assert demo.history.undo() is not None
+    assert demo.codings.codings(doc=DOC) == []
 
 
 # ---------------------------------------------------------------------- property
@@ -182,52 +182,56 @@ def _do(project: Project, op: str, n: int, doc_names: list[str]) -> None:
     """One action chosen by ``op`` with parameters derived from ``n``."""
     codes = [c.id for c in project.codebook()]
     doc = doc_names[n % len(doc_names)]
-    sents = project.document(doc).sentences
-    codings = project.codings()
-    memos = project.memos()
+    sents = project.documents.document(doc).sentences
+    codings = project.codings.codings()
+    memos = project.memos.memos()
     pick = codes[(n // 7) % len(codes)]
     other = codes[(n // 13) % len(codes)]
     try:
         if op == "code":
             a = sents[(n // 3) % len(sents)]
             b = sents[min((n // 3) % len(sents) + n % 3, len(sents) - 1)]
-            project.apply_coding(doc, pick, a.start, b.end)
+            project.codings.apply_coding(doc, pick, a.start, b.end)
         elif op == "code-group":
             group = str(uuid.UUID(int=n))
             for k in range(3):
                 s = sents[(n + k * 5) % len(sents)]
-                project.apply_coding(doc, codes[(n + k) % len(codes)], s.start, s.end, group=group)
+                project.codings.apply_coding(
+                    doc, codes[(n + k) % len(codes)], s.start, s.end, group=group
+                )
         elif op == "uncode" and codings:
-            project.remove_coding(codings[n % len(codings)].guid)
+            project.codings.remove_coding(codings[n % len(codings)].guid)
         elif op == "coding-memo" and codings:
-            project.set_coding_memo(codings[n % len(codings)].guid, f"memo {n}" if n % 4 else None)
+            project.memos.set_coding_memo(
+                codings[n % len(codings)].guid, f"memo {n}" if n % 4 else None
+            )
         elif op == "memo-add":
             if n % 2:
-                project.add_memo("document", doc, f"doc memo {n}")
+                project.memos.add_memo("document", doc, f"doc memo {n}")
             else:
-                project.add_memo("code", pick, f"code memo {n}")
+                project.memos.add_memo("code", pick, f"code memo {n}")
         elif op == "memo-edit" and memos:
-            project.update_memo(memos[n % len(memos)].guid, f"edited {n}")
+            project.memos.update_memo(memos[n % len(memos)].guid, f"edited {n}")
         elif op == "memo-delete" and memos:
-            project.delete_memo(memos[n % len(memos)].guid)
+            project.memos.delete_memo(memos[n % len(memos)].guid)
         elif op == "rename":
-            project.set_label(pick, f"label {n}", lang=("id", "en", None)[n % 3])
+            project.codes.set_label(pick, f"label {n}", lang=("id", "en", None)[n % 3])
         elif op == "recolor":
-            project.update_code(pick, color=f"#{n % 0xFFFFFF:06x}")
+            project.codes.update_code(pick, color=f"#{n % 0xFFFFFF:06x}")
         elif op == "rekey":
-            project.update_code(pick, key=None if n % 3 == 0 else f"z{n % 10}")
+            project.codes.update_code(pick, key=None if n % 3 == 0 else f"z{n % 10}")
         elif op == "move":
-            project.move_code(pick, None if n % 4 == 0 else other, position=n % 3)
+            project.codes.move_code(pick, None if n % 4 == 0 else other, position=n % 3)
         elif op == "merge":
-            project.merge_code(pick, other)
+            project.codes.merge_code(pick, other)
         elif op == "add-code":
-            project.add_code(
+            project.codes.add_code(
                 Code(id=f"new.c{n}", label=f"new {n}", parent=None if n % 2 else other)
             )
         elif op == "delete-code":
-            project.delete_code(pick)
+            project.codes.delete_code(pick)
         elif op == "set-id":
-            project.change_code_id(pick, f"renamed.c{n}")
+            project.codes.change_code_id(pick, f"renamed.c{n}")
     except QualcodeError:
         pass  # a refused action writes nothing
 
@@ -251,18 +255,18 @@ def test_undo_all_restores_the_start_and_redo_all_the_end(
         shutil.copyfile(_demo_template / "qualcode.db", db)
         start = dump(db)
         project = open_project(str(db), coder="prop")
-        names = project.document_names()
+        names = project.documents.document_names()
         for op, n in actions:
             _do(project, op, n, names)
         project.close()
         end = dump(db)
         project = open_project(str(db), coder="prop")  # the history outlives the session
         undone = 0
-        while project.undo() is not None:
+        while project.history.undo() is not None:
             undone += 1
             assert undone < 100
         assert dump(db) == start
-        while project.redo() is not None:
+        while project.history.redo() is not None:
             undone -= 1
         assert undone == 0
         assert dump(db) == end

@@ -59,7 +59,7 @@ def contents(location: str) -> dict[str, list[tuple[Any, ...]]]:
 def hits(location: str, word: str) -> list[str]:
     project = open_project(location)
     try:
-        return [h.doc for h in project.search(word)]
+        return [h.doc for h in project.search.search(word)]
     finally:
         project.close()
 
@@ -133,7 +133,7 @@ def _other(backend: str, request: pytest.FixtureRequest, name: str) -> Project:
         role = db.role(name)
         owner = open_project(backend)
         try:
-            owner.add_coder(role, password=ROLE_PASSWORD)
+            owner.team.add_coder(role, password=ROLE_PASSWORD)
         finally:
             owner.close()
         return open_project(db.url_as(role))
@@ -147,8 +147,8 @@ def test_undo_of_an_import_is_refused_when_someone_else_coded_the_document(
     assert run(backend, "import", str(a)).exit_code == 0
     other = _other(backend, request, "rina")
     try:
-        s = other.document("budi_kelurahan").sentences[1]
-        other.apply_coding("budi_kelurahan", "cost", s.start, s.end)
+        s = other.documents.document("budi_kelurahan").sentences[1]
+        other.codings.apply_coding("budi_kelurahan", "cost", s.start, s.end)
         who = other.coder
     finally:
         other.close()
@@ -166,7 +166,7 @@ def test_undo_of_an_import_is_refused_when_someone_else_coded_the_document(
     try:
         project.window = "cli"
         with pytest.raises(StepRefused):
-            project.undo()
+            project.history.undo()
     finally:
         project.close()
 
@@ -181,9 +181,9 @@ def test_the_persons_own_codings_go_with_the_undo_and_come_back_with_redo(
     project = open_project(backend)
     try:
         project.window = "tui:tester@host:1"
-        s = project.document("budi_kelurahan").sentences[1]
-        project.apply_coding("budi_kelurahan", "cost", s.start, s.end)
-        project.add_memo("document", "budi_kelurahan", "long wait, no receipt")
+        s = project.documents.document("budi_kelurahan").sentences[1]
+        project.codings.apply_coding("budi_kelurahan", "cost", s.start, s.end)
+        project.memos.add_memo("document", "budi_kelurahan", "long wait, no receipt")
     finally:
         project.close()
     coded = contents(backend)
@@ -207,7 +207,7 @@ def test_the_persons_own_codings_go_with_the_undo_and_come_back_with_redo(
     project = open_project(backend)
     try:
         project.window = "tui:tester@host:1"
-        step = project.undo()
+        step = project.history.undo()
         assert step is not None and step.kinds == ("memo.add",)
     finally:
         project.close()
@@ -221,7 +221,7 @@ def test_a_case_the_import_created_stays_when_another_document_uses_it_now(
     project = open_project(backend)
     try:
         project.window = "tui:tester@host:1"
-        project.link_case("Budi", "interview_07_ngo_observer")
+        project.cases.link_case("Budi", "interview_07_ngo_observer")
     finally:
         project.close()
     r = run(backend, "undo")
@@ -231,8 +231,8 @@ def test_a_case_the_import_created_stays_when_another_document_uses_it_now(
     )
     project = open_project(backend)
     try:
-        assert "Budi" in [c.name for c in project.cases()]
-        assert "budi_kelurahan" not in project.document_names()
+        assert "Budi" in [c.name for c in project.cases.cases()]
+        assert "budi_kelurahan" not in project.documents.document_names()
     finally:
         project.close()
 
@@ -243,8 +243,8 @@ def test_front_matter_written_into_an_existing_case_is_put_back_as_it_was(
     project = open_project(backend)
     try:
         project.window = "tui:tester@host:1"
-        project.add_case("Budi")
-        project.set_attribute("Budi", "participant", None)
+        project.cases.add_case("Budi")
+        project.cases.set_attribute("Budi", "participant", None)
     finally:
         project.close()
     a, _ = files(tmp_path)
@@ -252,7 +252,10 @@ def test_front_matter_written_into_an_existing_case_is_put_back_as_it_was(
     assert run(backend, "import", str(a), "--case", "Budi").exit_code == 0
     project = open_project(backend)
     try:
-        assert project.case("Budi").attributes == {"participant": "Budi", "district": "Cilandak"}
+        assert project.cases.case("Budi").attributes == {
+            "participant": "Budi",
+            "district": "Cilandak",
+        }
     finally:
         project.close()
     r = run(backend, "undo")

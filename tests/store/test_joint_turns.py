@@ -30,7 +30,7 @@ def _setup(backend: str, tmp_path: Path) -> str:
     try:
         report = services.import_transcripts(project, [path], case_per_speaker=True)
         assert not report.errors and report.imported
-        doc = project.document("fokus")
+        doc = project.documents.document("fokus")
         joint = doc.turns[3]
         assert (joint.speaker, joint.speakers, joint.roles) == (
             "Moderator & Pak RT",
@@ -38,9 +38,9 @@ def _setup(backend: str, tmp_path: Path) -> str:
             ("interviewer", "participant"),
         )
         start = doc.text.index("Kita semua")
-        project.apply_coding("fokus", "procedure", start, start + len("Kita semua setuju"))
+        project.codings.apply_coding("fokus", "procedure", start, start + len("Kita semua setuju"))
         start = doc.text.index("Antrean terlalu")
-        project.apply_coding("fokus", "time", start, start + len("Antrean terlalu panjang"))
+        project.codings.apply_coding("fokus", "time", start, start + len("Antrean terlalu panjang"))
     finally:
         project.close()
     return "fokus"
@@ -64,7 +64,7 @@ def test_matrices_count_a_joint_turn_for_both_roles_and_cases(backend: str, tmp_
     project = open_project(backend)
     try:
         only = Filters(documents=(doc,))
-        by_role = project.frequency_table(only, by="speaker").codings
+        by_role = project.matrices.frequency_table(only, by="speaker").codings
         assert by_role.columns == ("interviewer", "participant")
         cells = dict(zip(by_role.rows, by_role.cells, strict=True))
         assert cells["procedure"] == (1, 1)  # the joint turn: both roles
@@ -72,25 +72,25 @@ def test_matrices_count_a_joint_turn_for_both_roles_and_cases(backend: str, tmp_
         totals = dict(zip(by_role.rows, by_role.row_total_values or (), strict=True))
         assert totals["procedure"] == 1  # once in the totals
 
-        by_case = project.frequency_table(only, by="case").codings
+        by_case = project.matrices.frequency_table(only, by="case").codings
         cases = list(by_case.columns)
         assert {"Pak RT", "Bu RW"} <= set(cases)
         procedure = dict(zip(cases, by_case.cells[by_case.rows.index("procedure")], strict=True))
         assert (procedure["Pak RT"], procedure["Bu RW"]) == (1, 0)
 
         participant = Filters(documents=(doc,), speaker_role=("participant",))
-        codes = {s.code for s in project.segments(participant)}
+        codes = {s.code for s in project.matrices.segments(participant)}
         assert codes == {"procedure", "time"}
         interviewer = Filters(documents=(doc,), speaker_role=("interviewer",))
-        assert {s.code for s in project.segments(interviewer)} == {"procedure"}
+        assert {s.code for s in project.matrices.segments(interviewer)} == {"procedure"}
 
-        joint = next(s for s in project.segments(only) if s.code == "procedure")
+        joint = next(s for s in project.matrices.segments(only) if s.code == "procedure")
         assert (joint.speaker, joint.role, joint.cases) == (
             "Moderator & Pak RT",
             "interviewer; participant",
             ("Pak RT",),
         )
-        quotes = project.quote_matrix(only, by="speaker")
+        quotes = project.matrices.quote_matrix(only, by="speaker")
         row = quotes.rows.index("procedure")
         assert [len(cell) for cell in quotes.cells[row]] == [1, 1]
     finally:
@@ -116,7 +116,7 @@ def test_roles_of_a_joint_turn_follow_the_speaker_setting(backend: str, tmp_path
     project = open_project(backend)
     try:
         services.set_speakers(project, interviewer_labels=["Pak RT"], doc=doc)
-        turns = project.document(doc).turns
+        turns = project.documents.document(doc).turns
         assert [t.roles for t in turns] == [
             ("interviewer",),
             ("interviewer",),
@@ -133,19 +133,19 @@ def test_delete_and_undo_a_document_on_both_databases(backend: str, tmp_path: Pa
     project = open_project(backend)
     try:
         with pytest.raises(InputError, match="has 2 codings"):
-            project.delete_document(doc)
-        gone = project.delete_document(doc, force=True)
+            project.document_edits.delete_document(doc)
+        gone = project.document_edits.delete_document(doc, force=True)
         assert (gone.codings, gone.cases) == (2, ("Bu RW", "Pak RT"))
-        assert doc not in project.document_names()
+        assert doc not in project.documents.document_names()
         assert services.search(project, "setuju") == []
-        step = project.undo()
+        step = project.history.undo()
         assert step is not None and step.summaries == (f"delete document {doc}",)
         assert [h.turn for h in services.search(project, "setuju", doc=doc)] == [4]
-        assert project.document(doc).turns[3].speakers == ("Moderator", "Pak RT")
-        assert len(project.codings(doc=doc)) == 2
-        project.rename_document(doc, "fokus-2")
-        assert project.undo() is not None
-        assert doc in project.document_names()
+        assert project.documents.document(doc).turns[3].speakers == ("Moderator", "Pak RT")
+        assert len(project.codings.codings(doc=doc)) == 2
+        project.document_edits.rename_document(doc, "fokus-2")
+        assert project.history.undo() is not None
+        assert doc in project.documents.document_names()
     finally:
         project.close()
 
@@ -168,9 +168,9 @@ def test_a_merge_does_not_bring_back_a_deleted_document(tmp_path: Path) -> None:
     shutil.copyfile(ours, theirs)
     project = open_project(ours)
     try:
-        project.delete_document("fokus", force=True)
-        report = project.merge_from(read_project(str(theirs)))
-        assert project.document_names() == []
+        project.document_edits.delete_document("fokus", force=True)
+        report = project.merge.merge_from(read_project(str(theirs)))
+        assert project.documents.document_names() == []
         assert "their document 'fokus' was deleted here: not added again" in report.notes
     finally:
         project.close()

@@ -25,10 +25,10 @@ def test_schema_head_is_the_engines() -> None:
 
 
 def _coded(demo: Project) -> None:
-    demo.apply_coding(DOC, "time.long_wait", 10, 60)
-    demo.apply_coding(DOC, "cost", 40, 90)
-    demo.apply_coding(DOC, "cost", 200, 260, coder="budi")
-    demo.apply_coding(DOC, "time", 300, 320, status="suggested", origin="rules")
+    demo.codings.apply_coding(DOC, "time.long_wait", 10, 60)
+    demo.codings.apply_coding(DOC, "cost", 40, 90)
+    demo.codings.apply_coding(DOC, "cost", 200, 260, coder="budi")
+    demo.codings.apply_coding(DOC, "time", 300, 320, status="suggested", origin="rules")
 
 
 def test_lite_answers_as_the_project(demo: Project, demo_dir: Path) -> None:
@@ -36,9 +36,9 @@ def test_lite_answers_as_the_project(demo: Project, demo_dir: Path) -> None:
     lite = open_lite(str(demo_dir))
     assert lite is not None
     with lite:
-        assert lite.documents() == demo.documents()
+        assert lite.documents() == demo.documents.documents()
         assert lite.codebook() == demo.codebook()
-        assert lite.code_counts() == demo.code_counts()
+        assert lite.code_counts() == demo.codebook_sync.code_counts()
         for kw in (
             {},
             {"status": None},
@@ -47,7 +47,7 @@ def test_lite_answers_as_the_project(demo: Project, demo_dir: Path) -> None:
             {"coder": "budi"},
             {"doc": DOC, "code": "time", "status": None},
         ):
-            assert lite.codings(**kw) == demo.codings(**kw), kw
+            assert lite.codings(**kw) == demo.codings.codings(**kw), kw
         assert lite.codings(status=None) != lite.codings()
         with pytest.raises(NotFoundError, match="no document named"):
             lite.codings(doc="nope")
@@ -83,9 +83,9 @@ def test_lite_steps_aside(demo: Project, demo_dir: Path, tmp_path: Path) -> None
     old = tmp_path / "old.db"
     shutil.copyfile(OLD, old)
     assert open_lite(str(old)) is None  # the ordinary path upgrades it
-    demo.set_blind(True)
+    demo.team.set_blind(True)
     assert open_lite(str(demo_dir)) is None
-    demo.set_blind(False)
+    demo.team.set_blind(False)
     lite = open_lite(str(demo_dir))
     assert lite is not None
     lite.close()
@@ -117,6 +117,6 @@ def test_light_commands_leave_sqlalchemy_unloaded(demo_dir: Path) -> None:
         assert out.strip().endswith("LIGHT"), (command, out[-300:])
     project = open_project(str(demo_dir))
     try:
-        assert project.documents()
+        assert project.documents.documents()
     finally:
         project.close()

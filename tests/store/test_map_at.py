@@ -23,19 +23,19 @@ def history(matrix_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Proj
         monkeypatch.setenv("QUALCODE_FAKE_NOW", stamp)
 
     at("2024-05-01T09:00:00Z")
-    p.add_theme({"id": "Menunggu", "en": "Waiting"}, codes=["time.long_wait"])
+    p.themes.add_theme({"id": "Menunggu", "en": "Waiting"}, codes=["time.long_wait"])
     at("2024-05-02T10:00:00Z")
-    p.add_theme_codes("menunggu", ["time.late"])
-    p.add_theme("Biaya", codes=["cost"])
+    p.themes.add_theme_codes("menunggu", ["time.late"])
+    p.themes.add_theme("Biaya", codes=["cost"])
     at("2024-05-03T11:00:00Z")
-    p.add_relation("theme:menunggu", "theme:biaya", "leads_to", memo="queues invite fees")
-    p.rename_theme("menunggu", "Antre", lang="id")
-    p.set_map_positions({"theme:biaya": (500.0, 400.0)})
+    p.themes.add_relation("theme:menunggu", "theme:biaya", "leads_to", memo="queues invite fees")
+    p.themes.rename_theme("menunggu", "Antre", lang="id")
+    p.map.set_map_positions({"theme:biaya": (500.0, 400.0)})
     at("2024-05-04T12:00:00Z")
-    p.delete_theme("biaya")
-    p.remove_theme_codes("menunggu", ["time.long_wait"])
+    p.themes.delete_theme("biaya")
+    p.themes.remove_theme_codes("menunggu", ["time.long_wait"])
     at("2024-05-05T13:00:00Z")
-    p.undo()  # the code comes back into the theme
+    p.history.undo()  # the code comes back into the theme
     yield p
     p.close()
 

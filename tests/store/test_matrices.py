@@ -29,7 +29,7 @@ CODES = ("time", "time.long_wait", "time.late", "cost", "facilities", "facilitie
 
 
 def grid(project: Project, filters: Filters, by: str = "document", measure: str = "codings"):
-    m = project.frequency_table(filters, by=by).measure(measure)
+    m = project.matrices.frequency_table(filters, by=by).measure(measure)
     return {(r, c): m.cell(r, c) for r in m.rows for c in m.columns if m.cell(r, c)}, m
 
 
@@ -170,7 +170,7 @@ def test_rows_are_every_code_in_codebook_order_zero_rows_included(matrix_project
 
 
 def test_documents_and_cases_measures_count_distinct(matrix_project: Project) -> None:
-    freq = matrix_project.frequency_table(Filters(rollup=True), by="speaker")
+    freq = matrix_project.matrices.frequency_table(Filters(rollup=True), by="speaker")
     # time: c5 (interviewer, d1) and c1-c3 (participant, d1): one document in each column
     assert freq.documents.cell("time", "interviewer") == 1
     assert freq.documents.cell("time", "participant") == 1
@@ -181,7 +181,7 @@ def test_documents_and_cases_measures_count_distinct(matrix_project: Project) ->
 
 
 def test_share_of_text_counts_nested_and_overlapping_codings_once(matrix_project: Project) -> None:
-    freq = matrix_project.frequency_table(Filters(rollup=True))
+    freq = matrix_project.matrices.frequency_table(Filters(rollup=True))
     # time in d1: c3 holds c1 and c2, plus the question c5
     covered = length(D1, "Dua jam antre. Petugas datang telat.") + length(D1, "Berapa lama antre?")
     assert freq.share.cell("time", "d1") == pytest.approx(covered / len(D1), abs=1e-6)
@@ -207,7 +207,7 @@ def test_share_of_text_counts_nested_and_overlapping_codings_once(matrix_project
 
 
 def test_share_by_speaker_role_uses_the_role_text(matrix_project: Project) -> None:
-    freq = matrix_project.frequency_table(Filters(), by="speaker")
+    freq = matrix_project.matrices.frequency_table(Filters(), by="speaker")
     interviewer_chars = length(D1, "Berapa lama antre?") + length(D2, "Ada biaya?")
     assert freq.column_chars[0] == interviewer_chars
     assert freq.share.cell("time.long_wait", "interviewer") == pytest.approx(
@@ -216,7 +216,7 @@ def test_share_by_speaker_role_uses_the_role_text(matrix_project: Project) -> No
 
 
 def test_cooccurrence_overlap_sentence_turn(matrix_project: Project) -> None:
-    co = matrix_project.cooccurrence(Filters())
+    co = matrix_project.matrices.cooccurrence(Filters())
     assert co.codes == CODES
     overlap = {
         (a, b)
@@ -254,7 +254,7 @@ def test_cooccurrence_overlap_sentence_turn(matrix_project: Project) -> None:
 
 
 def test_cooccurrence_rolled_up_to_dimensions(matrix_project: Project) -> None:
-    co = matrix_project.cooccurrence(Filters(rollup=True))
+    co = matrix_project.matrices.cooccurrence(Filters(rollup=True))
     assert co.codes == ("time", "cost", "facilities")
     assert co.n["overlap"] == (4, 3, 1)
     assert co.count("overlap", "time", "cost") == 0
@@ -265,12 +265,12 @@ def test_cooccurrence_rolled_up_to_dimensions(matrix_project: Project) -> None:
 def test_pairs_behind_an_overlap_count(
     matrix_project: Project, matrix_guids: dict[str, str]
 ) -> None:
-    pairs = matrix_project.cooccurring_pairs("cost", "facilities.room")
+    pairs = matrix_project.matrices.cooccurring_pairs("cost", "facilities.room")
     assert [(a.guid, b.guid) for a, b in pairs] == [(matrix_guids["c8"], matrix_guids["c7"])]
 
 
 def test_quote_matrix_cells_hold_the_quotes_with_place(matrix_project: Project) -> None:
-    qm = matrix_project.quote_matrix(Filters(), by="case")
+    qm = matrix_project.matrices.quote_matrix(Filters(), by="case")
     assert qm.columns == ("Bu Siti", "Pak Budi")
     cell = qm.cells[qm.rows.index("time.long_wait")][0]
     assert [s.quote for s in cell] == ["Berapa lama antre?", "Dua jam antre."]
@@ -279,14 +279,14 @@ def test_quote_matrix_cells_hold_the_quotes_with_place(matrix_project: Project) 
         ("P", "participant", 2),
     ]
     assert qm.count("cost", "Pak Budi") == 2
-    rolled = matrix_project.quote_matrix(Filters(rollup=True), by="document")
+    rolled = matrix_project.matrices.quote_matrix(Filters(rollup=True), by="document")
     assert rolled.count("time", "d1") == 4
 
 
 def test_segments_carry_cases_attributes_speaker_and_state(
     matrix_project: Project, matrix_guids: dict[str, str]
 ) -> None:
-    segs = {s.guid: s for s in matrix_project.segments(Filters())}
+    segs = {s.guid: s for s in matrix_project.matrices.segments(Filters())}
     assert len(segs) == 8
     c1 = segs[matrix_guids["c1"]]
     assert c1.cases == ("Bu Siti",)
@@ -302,16 +302,18 @@ def test_segments_carry_cases_attributes_speaker_and_state(
 def test_review_filter_and_review_state_in_segments(
     matrix_project: Project, matrix_guids: dict[str, str]
 ) -> None:
-    matrix_project.review_coding(matrix_guids["c1"], "approved", "tepat", reviewer="supervisor")
-    matrix_project.review_coding(
+    matrix_project.review.review_coding(
+        matrix_guids["c1"], "approved", "tepat", reviewer="supervisor"
+    )
+    matrix_project.review.review_coding(
         matrix_guids["c4"], "disputed", "ini biaya resmi?", reviewer="supervisor"
     )
     cells, _ = grid(matrix_project, Filters(review=("disputed",)))
     assert cells == {("cost", "d1"): 1}
-    rolled = matrix_project.frequency_table(Filters(rollup=True), reviews=True)
+    rolled = matrix_project.matrices.frequency_table(Filters(rollup=True), reviews=True)
     # (unreviewed, approved, disputed) per dimension: time holds c1 approved, cost c4 disputed
     assert rolled.reviews == ((3, 1, 0), (2, 0, 1), (1, 0, 0))
-    seg = next(s for s in matrix_project.segments() if s.guid == matrix_guids["c4"])
+    seg = next(s for s in matrix_project.matrices.segments() if s.guid == matrix_guids["c4"])
     assert (seg.review, seg.reviewer, seg.comment, seg.thread) == (
         "disputed",
         "supervisor",
@@ -321,16 +323,16 @@ def test_review_filter_and_review_state_in_segments(
 
 
 def test_appendix_counts_and_examples(matrix_project: Project) -> None:
-    rows = {r.code: r for r in matrix_project.appendix(Filters())}
+    rows = {r.code: r for r in matrix_project.matrices.appendix(Filters())}
     assert (rows["cost"].codings, rows["cost"].documents, rows["cost"].cases) == (3, 2, 2)
     assert rows["time"].inclusion == "Lama menunggu."
     assert rows["time.long_wait"].depth == 1
-    rolled = {r.code: r for r in matrix_project.appendix(Filters(rollup=True))}
+    rolled = {r.code: r for r in matrix_project.matrices.appendix(Filters(rollup=True))}
     assert rolled["time"].codings == 4
 
 
 def test_memo_rows_include_coding_memos(matrix_project: Project) -> None:
-    memos = matrix_project.memo_rows()
+    memos = matrix_project.matrices.memo_rows()
     assert [(m.kind, m.text) for m in memos] == [
         ("project", "Catatan proyek"),
         ("coding", "Dua jam: menunggu lama"),
@@ -352,11 +354,11 @@ def test_unknown_names_in_filters_are_one_clear_error(
     matrix_project: Project, filters: Filters, by: str, message: str
 ) -> None:
     with pytest.raises((NotFoundError, InputError), match=message):
-        matrix_project.frequency_table(filters, by=by)
+        matrix_project.matrices.frequency_table(filters, by=by)
 
 
 def test_old_frequency_signature_still_works(matrix_project: Project) -> None:
-    m = matrix_project.frequency(coder="budi")
+    m = matrix_project.matrices.frequency(coder="budi")
     assert m.total() == 1
     assert m.filters == {"by": "document", "status": "accepted", "coders": "budi"}
     assert replace(Filters(), rollup=True).describe()["rollup"].startswith("sub-codes")

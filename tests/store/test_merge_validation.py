@@ -81,8 +81,8 @@ def test_spans_outside_the_text_are_refused_and_reported(
 ) -> None:
     ours, theirs = _pair(team_template, tmp_path)
     with open_project(theirs, coder="budi") as p:
-        good, _ = p.apply_coding(DOC, "time", 10, 20)
-        length = len(p.document(DOC).text)
+        good, _ = p.codings.apply_coding(DOC, "time", 10, 20)
+        length = len(p.documents.document(DOC).text)
     _insert_coding(theirs, "bad-negative", -50, 10, quote="Pewawancara")
     _insert_coding(theirs, "bad-huge", 5, 99999999)
     _insert_coding(theirs, "bad-reversed", 40, 30)
@@ -91,8 +91,8 @@ def test_spans_outside_the_text_are_refused_and_reported(
     _insert_coding(theirs, "bad-coder", 1, 2, coder="bu\ndi")
     _insert_coding(theirs, "bad-type", "one", 2)
     with open_project(ours) as p:
-        report = p.merge_from(read_project(theirs))
-        codings = p.codings(status=None)
+        report = p.merge.merge_from(read_project(theirs))
+        codings = p.codings.codings(status=None)
     assert [c.guid for c in codings] == [good.guid]
     assert report.codings_added == 1
     d = repr(DOC)
@@ -119,8 +119,8 @@ def test_codings_of_unknown_codes_and_documents_are_refused(
     _insert_coding(theirs, "no-code", 1, 5, code_pk=9999)
     _insert_coding(theirs, "no-doc", 1, 5, document_pk=9999)
     with open_project(ours) as p:
-        report = p.merge_from(read_project(theirs))
-        assert p.codings(status=None) == []
+        report = p.merge.merge_from(read_project(theirs))
+        assert p.codings.codings(status=None) == []
     assert report.refused == [
         "1 coding in refused documents not added",
         "1 coding of a refused or unknown code not added",
@@ -132,7 +132,7 @@ def test_a_code_id_that_is_not_an_id_never_reaches_the_yaml(
 ) -> None:
     ours, theirs = _pair(team_template, tmp_path)
     with open_project(theirs, coder="budi") as p:
-        kept, _ = p.apply_coding(DOC, "cost", 10, 20)
+        kept, _ = p.codings.apply_coding(DOC, "cost", 10, 20)
     # the case: their 'cost' (the same guid as ours) renamed to a path
     _raw(theirs, ("UPDATE codes SET id = '../../x y' WHERE id = 'cost'", ()))
     # a code of their own with a bad id, a bad alias and a bad colour
@@ -175,7 +175,7 @@ def test_a_code_id_that_is_not_an_id_never_reaches_the_yaml(
     )
     # their coding of the renamed code still came in, by the code's guid
     with open_project(ours) as p:
-        assert [c.guid for c in p.codings()] == [kept.guid]
+        assert [c.guid for c in p.codings.codings()] == [kept.guid]
     v = CliRunner().invoke(
         cli, ["codebook", "validate", str(folder / "codebook.yaml")], prog_name="qualcode"
     )
@@ -203,7 +203,7 @@ def test_a_cycle_of_parents_is_refused(team_template: Path, tmp_path: Path) -> N
         ("UPDATE codes SET parent_pk = ? WHERE pk = ?", (a, b)),
     )
     with open_project(ours) as p:
-        report = p.merge_from(read_project(theirs))
+        report = p.merge.merge_from(read_project(theirs))
         assert p.codebook().get("loop_a") is None
     assert sorted(report.refused) == [
         "code 'loop_a': its parents go round in a circle; refused",
@@ -216,11 +216,11 @@ def test_a_forged_tombstone_does_not_delete_another_coders_coding(
 ) -> None:
     ours, theirs = _pair(team_template, tmp_path)
     with open_project(ours, coder="budi") as p:
-        budis, _ = p.apply_coding(DOC, "cost", 100, 120)
-        gone, _ = p.apply_coding(DOC, "time", 10, 20)
+        budis, _ = p.codings.apply_coding(DOC, "cost", 100, 120)
+        gone, _ = p.codings.apply_coding(DOC, "time", 10, 20)
     shutil.copyfile(ours, theirs)  # they have both codings
     with open_project(theirs, coder="budi") as p:
-        p.remove_coding(gone.guid)  # budi deletes his own: honoured
+        p.codings.remove_coding(gone.guid)  # budi deletes his own: honoured
     _raw(  # ani forges a deletion of budi's coding
         theirs,
         (
@@ -230,8 +230,8 @@ def test_a_forged_tombstone_does_not_delete_another_coders_coding(
         ("DELETE FROM codings WHERE guid = ?", (budis.guid,)),
     )
     with open_project(ours) as p:
-        report = p.merge_from(read_project(theirs))
-        assert [c.guid for c in p.codings()] == [budis.guid]
+        report = p.merge.merge_from(read_project(theirs))
+        assert [c.guid for c in p.codings.codings()] == [budis.guid]
     assert report.codings_deleted == 1  # budi's own deletion
     words = budis.quote.split()
     shown = " ".join(words[:6]) + ("…" if len(words) > 6 else "")
@@ -260,7 +260,7 @@ def test_a_document_whose_structure_lies_is_refused_with_its_codings(
 ) -> None:
     ours = sqlite_copy(team_template, tmp_path / "ours")
     with open_project(ours) as p:
-        p.merge_from(read_project(str(team_template)))  # nothing new
+        p.merge.merge_from(read_project(str(team_template)))  # nothing new
     theirs = sqlite_copy(team_template, tmp_path / "theirs")
     pk = _doc_pk(theirs)
     _raw(
@@ -281,8 +281,8 @@ def test_a_document_whose_structure_lies_is_refused_with_its_codings(
         ),
     )
     with open_project(ours) as p:
-        report = p.merge_from(read_project(theirs))
-        assert "lain" not in p.document_names()
+        report = p.merge.merge_from(read_project(theirs))
+        assert "lain" not in p.documents.document_names()
     n = len(_text(team_template)) + len(" tambahan")
     assert report.refused[0] == (
         f"document 'lain': its sentence 3 [49:999999] is outside its text (0..{n}) or "
@@ -311,7 +311,7 @@ def test_a_lying_hash_is_computed_again(team_template: Path, tmp_path: Path) -> 
         ("UPDATE documents SET sha256 = ?, name = 'impostor' WHERE name = ?", (real, other)),
     )
     with open_project(ours) as p:
-        report = p.merge_from(read_project(theirs))
+        report = p.merge.merge_from(read_project(theirs))
     # matched by its true content to our document of that text, not to DOC's
     assert sorted(report.documents_same) == sorted(["impostor", DOC])
     assert report.documents_added == [] and report.documents_reanchored == []
@@ -398,7 +398,7 @@ def test_unreadable_code_fields_are_refused(team_template: Path, tmp_path: Path,
         ),
     )
     with open_project(ours) as p:
-        report = p.merge_from(read_project(theirs))
+        report = p.merge.merge_from(read_project(theirs))
         assert p.codebook().get("json_bomb") is None
     assert len(report.refused) == 1
     assert report.refused[0].startswith("code 'json_bomb': ")

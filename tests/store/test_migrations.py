@@ -50,9 +50,9 @@ def test_first_schema_fixture_opens_with_every_row_intact(tmp_path: Path) -> Non
     path = tmp_path / "old.db"
     shutil.copyfile(FIXTURE, path)
     project = open_project(str(path))
-    assert {c.code for c in project.codings()} == {"time.long_wait", "cost"}
+    assert {c.code for c in project.codings.codings()} == {"time.long_wait", "cost"}
     assert project.codebook().get("time.queue") is not None
-    assert [d.name for d in project.documents()] == ["interview_b", "wawancara_a"]
+    assert [d.name for d in project.documents.documents()] == ["interview_b", "wawancara_a"]
     project.close()
     expected = json.loads(FIXTURE_ROWS.read_text(encoding="utf-8"))
     con = sqlite3.connect(path)

@@ -369,38 +369,38 @@ def shared(team_template: Path, pg_db: PgDatabase) -> Iterator[Shared]:
     facts["consensus"] = pg_db.role("cons")
     owner = open_project(pg_db.url)
     try:
-        owner.add_coder(names["ani"], password=ROLE_PASSWORD)
-        owner.add_coder(names["budi"], password=ROLE_PASSWORD)
-        owner.add_coder(names["sri"], supervisor=True, password=ROLE_PASSWORD)
+        owner.team.add_coder(names["ani"], password=ROLE_PASSWORD)
+        owner.team.add_coder(names["budi"], password=ROLE_PASSWORD)
+        owner.team.add_coder(names["sri"], supervisor=True, password=ROLE_PASSWORD)
     finally:
         owner.close()
     s = Shared(pg_db, facts)
     for who, x, base in (("ani", "a", 300), ("budi", "b", 100)):
         p = s.open(who)
-        facts[f"{x}_plain"] = p.apply_coding(DOC, "cost", base - 8, base - 2)[0].guid
-        facts[f"{x}_coding"] = p.apply_coding(DOC, "cost", base, base + 20)[0].guid
-        facts[f"{x}_other"] = p.apply_coding(DOC, "time", base + 30, base + 40)[0].guid
-        gone = p.apply_coding(DOC, "time", base + 50, base + 60)[0].guid
-        p.remove_coding(gone)
+        facts[f"{x}_plain"] = p.codings.apply_coding(DOC, "cost", base - 8, base - 2)[0].guid
+        facts[f"{x}_coding"] = p.codings.apply_coding(DOC, "cost", base, base + 20)[0].guid
+        facts[f"{x}_other"] = p.codings.apply_coding(DOC, "time", base + 30, base + 40)[0].guid
+        gone = p.codings.apply_coding(DOC, "time", base + 50, base + 60)[0].guid
+        p.codings.remove_coding(gone)
         facts[f"{x}_tomb"] = gone
-        facts[f"{x}_memo"] = p.add_memo("project", None, f"{who}'s memo").guid
-        p.mark_done(DOC)
-        run = p.add_suggestions(
+        facts[f"{x}_memo"] = p.memos.add_memo("project", None, f"{who}'s memo").guid
+        p.team.mark_done(DOC)
+        run = p.suggestions.add_suggestions(
             [
                 Suggestion(DOC, "facilities", base + 100, base + 120, "sentence", 1, ("x",)),
                 Suggestion(DOC, "facilities", base + 130, base + 140, "sentence", 2, ("x",)),
             ]
         )
         assert run.created == 2
-        pending = sorted(p.suggestions(), key=lambda c: c.start)
+        pending = sorted(p.suggestions.suggestions(), key=lambda c: c.start)
         facts[f"{x}_suggestion"] = pending[0].guid
-        p.reject_suggestions([pending[1].guid])
+        p.suggestions.reject_suggestions([pending[1].guid])
         p.close()
     sri = s.open("sri")
     for x in ("a", "b"):
-        sri.review_coding(facts[f"{x}_coding"], "approved")
-        sri.review_coding(facts[f"{x}_other"], "disputed", "wrong code")
-    sri.adjudicate(DOC, names["ani"], names["budi"], {1: "both"}, consensus=facts["consensus"])
+        sri.review.review_coding(facts[f"{x}_coding"], "approved")
+        sri.review.review_coding(facts[f"{x}_other"], "disputed", "wrong code")
+    sri.team.adjudicate(DOC, names["ani"], names["budi"], {1: "both"}, consensus=facts["consensus"])
     sri.close()
     with s.open() as owner:
         with owner.engine.connect() as conn:
@@ -491,7 +491,7 @@ def test_refusals_name_the_role_and_the_operation(shared: Shared) -> None:
 
 def test_blind_coding_hides_others_work_in_every_table(shared: Shared) -> None:
     with shared.open() as owner:
-        owner.set_blind(True)
+        owner.team.set_blind(True)
     for read in BLIND_READS:
         for reader, sql in (
             ("ani", _fill(read.sql, shared.facts)),
@@ -518,7 +518,7 @@ def test_blind_log_and_codings_through_the_program(shared: Shared) -> None:
     from qualcode.cli import cli
 
     with shared.open() as owner:
-        owner.set_blind(True)
+        owner.team.set_blind(True)
     url = shared.db.url_as(shared.role("ani"))
     r = CliRunner().invoke(cli, ["--project", url, "log", "-n", "1000"], prog_name="qualcode")
     assert r.exit_code == 0, r.stderr
@@ -558,15 +558,15 @@ def test_the_program_refuses_in_one_line(shared: Shared) -> None:
     ani = shared.open("ani")
     try:
         with pytest.raises(ProjectError) as caught:
-            ani.review_coding(shared.facts["a_plain"], "approved")
+            ani.review.review_coding(shared.facts["a_plain"], "approved")
         assert str(caught.value).startswith(
             f"the database role {shared.role('ani')!r} may not approve coding"
         )
         assert "\n" not in str(caught.value)
         with pytest.raises(ProjectError, match="may not"):
-            ani.reject_suggestions([shared.facts["b_suggestion"]])
+            ani.suggestions.reject_suggestions([shared.facts["b_suggestion"]])
         with pytest.raises(ProjectError, match="may not"):
-            ani.recode_codings([shared.facts["b_coding"]], "time")
+            ani.recode.recode_codings([shared.facts["b_coding"]], "time")
     finally:
         ani.close()
 
@@ -580,34 +580,34 @@ def test_roles_still_do_their_own_work(shared: Shared) -> None:
     ani = shared.open("ani")
     try:
         # the one exception: review revise resets the verdict on one's own coding
-        revised = ani.revise_coding(f["a_coding"], start=301, comment="narrower")
+        revised = ani.review.revise_coding(f["a_coding"], start=301, comment="narrower")
         assert revised.review == "unreviewed"
         # and an undo brings back exactly the supervisor's verdict
-        ani.undo()
-        back = ani.coding(f["a_coding"])
+        ani.history.undo()
+        back = ani.codings.coding(f["a_coding"])
         assert (back.review, back.start) == ("approved", 300)
         # deleting one's approved coding and undoing it restores the approval
-        ani.remove_coding(f["a_coding"])
-        ani.undo()
-        assert ani.coding(f["a_coding"]).review == "approved"
+        ani.codings.remove_coding(f["a_coding"])
+        ani.history.undo()
+        assert ani.codings.coding(f["a_coding"]).review == "approved"
         # accepting another coder's suggestion makes it one's own (blind coding off)
-        accepted = ani.accept_suggestions([f["b_suggestion"]])
+        accepted = ani.suggestions.accept_suggestions([f["b_suggestion"]])
         assert accepted[0].coder == shared.role("ani")
-        ani.undo()  # gives it back to the run
-        assert ani.coding(f["b_suggestion"]).status == "suggested"
-        ani.set_coding_memo(f["a_plain"], "mine")
-        ani.add_memo("project", None, "another")
+        ani.history.undo()  # gives it back to the run
+        assert ani.codings.coding(f["b_suggestion"]).status == "suggested"
+        ani.memos.set_coding_memo(f["a_plain"], "mine")
+        ani.memos.add_memo("project", None, "another")
     finally:
         ani.close()
     budi = shared.open("budi")
     try:
-        budi.reject_suggestions([f["b_suggestion"]])  # the run's owner rejects it
-        budi.undo()
+        budi.suggestions.reject_suggestions([f["b_suggestion"]])  # the run's owner rejects it
+        budi.history.undo()
     finally:
         budi.close()
     sri = shared.open("sri")
     try:
-        assert sri.review_coding(f["a_plain"], "disputed", "why?").review == "disputed"
+        assert sri.review.review_coding(f["a_plain"], "disputed", "why?").review == "disputed"
     finally:
         sri.close()
 

@@ -51,17 +51,17 @@ def team(team_template: Path, pg_db: PgDatabase) -> Iterator[Team]:
     t = Team(pg_db)
     owner = open_project(pg_db.url)
     try:
-        owner.add_coder(t.names["ani"], password=ROLE_PASSWORD)
-        owner.add_coder(t.names["budi"], password=ROLE_PASSWORD)
-        owner.add_coder(t.names["sri"], supervisor=True, password=ROLE_PASSWORD)
+        owner.team.add_coder(t.names["ani"], password=ROLE_PASSWORD)
+        owner.team.add_coder(t.names["budi"], password=ROLE_PASSWORD)
+        owner.team.add_coder(t.names["sri"], supervisor=True, password=ROLE_PASSWORD)
     finally:
         owner.close()
     ani = t.open("ani")
     try:
-        coding = ani.apply_coding(DOC, "cost", 10, 40)[0]
-        theme = ani.add_theme("Pungli", codes=["cost"])
-        ani.add_extracts("pungli", [coding.guid])
-        rel = ani.add_relation("theme:pungli", "time", "leads_to")
+        coding = ani.codings.apply_coding(DOC, "cost", 10, 40)[0]
+        theme = ani.themes.add_theme("Pungli", codes=["cost"])
+        ani.themes.add_extracts("pungli", [coding.guid])
+        rel = ani.themes.add_relation("theme:pungli", "time", "leads_to")
         t.facts.update(theme=theme.guid, relation=rel.guid, coding=coding.guid)
     finally:
         ani.close()
@@ -125,28 +125,28 @@ def test_themes_are_shared_analysis_like_the_codebook(team: Team) -> None:
     assert team.sql("budi", "UPDATE codes SET memo = 'x' WHERE id = 'cost'") == ("", 1)
     budi = team.open("budi")
     try:
-        budi.define_theme("pungli", "Fees asked outside the rules.")
-        budi.add_theme_codes("pungli", ["cost.unofficial_fee"])
-        budi.set_theme_status("pungli", "reviewed")
-        assert budi.theme("pungli").codes == ("cost", "cost.unofficial_fee")
-        budi.undo()
-        assert budi.theme("pungli").status == "candidate"
+        budi.themes.define_theme("pungli", "Fees asked outside the rules.")
+        budi.themes.add_theme_codes("pungli", ["cost.unofficial_fee"])
+        budi.themes.set_theme_status("pungli", "reviewed")
+        assert budi.themes.theme("pungli").codes == ("cost", "cost.unofficial_fee")
+        budi.history.undo()
+        assert budi.themes.theme("pungli").status == "candidate"
     finally:
         budi.close()
     sri = team.open("sri")
     try:
-        sri.delete_theme("pungli")
-        assert len(sri.themes()) == 0
-        assert sri.relations() == []
-        sri.undo()
-        assert sri.theme("pungli").codes == ("cost", "cost.unofficial_fee")
-        assert len(sri.relations()) == 1
+        sri.themes.delete_theme("pungli")
+        assert len(sri.themes.themes()) == 0
+        assert sri.themes.relations() == []
+        sri.history.undo()
+        assert sri.themes.theme("pungli").codes == ("cost", "cost.unofficial_fee")
+        assert len(sri.themes.relations()) == 1
     finally:
         sri.close()
     ani = team.open("ani")
     try:
         # ani's undo is ani's: the theme she made comes off only after her later actions
-        assert ani.can_undo() == "relate theme pungli leads to code time"
+        assert ani.history.can_undo() == "relate theme pungli leads to code time"
     finally:
         ani.close()
 
@@ -160,6 +160,6 @@ def test_a_project_merge_of_themes_is_the_owners(team: Team, tmp_path: Path) -> 
     budi = team.open("budi")
     try:
         with pytest.raises(ProjectError, match="only the project's owner"):
-            budi.merge_from(read_project(str(other)))
+            budi.merge.merge_from(read_project(str(other)))
     finally:
         budi.close()

@@ -45,8 +45,8 @@ def team(team_template: Path, pg_db: PgDatabase) -> Iterator[Team]:
     names = Team(pg_db, pg_db.role("ani"), pg_db.role("budi"), pg_db.role("sri"))
     try:
         for name in (names.ani, names.budi):
-            owner.add_coder(name, password=ROLE_PASSWORD)
-        owner.add_coder(names.sri, supervisor=True, password=ROLE_PASSWORD)
+            owner.team.add_coder(name, password=ROLE_PASSWORD)
+        owner.team.add_coder(names.sri, supervisor=True, password=ROLE_PASSWORD)
     finally:
         owner.close()
     yield names
@@ -75,10 +75,10 @@ def test_the_database_role_is_the_coder_and_coder_cannot_override_it(team: Team)
     ani = team.open(team.ani, coder="someone-else")
     try:
         assert ani.coder == team.ani
-        coding, _ = ani.apply_coding(DOC, "cost", 10, 20)
+        coding, _ = ani.codings.apply_coding(DOC, "cost", 10, 20)
         assert coding.coder == team.ani
-        assert ani.actions(1)[0]["coder"] == team.ani
-        assert ani.coder_role() == "coder"
+        assert ani.log.actions(1)[0]["coder"] == team.ani
+        assert ani.team.coder_role() == "coder"
     finally:
         ani.close()
     r = CliRunner().invoke(
@@ -103,46 +103,46 @@ def test_the_database_role_is_the_coder_and_coder_cannot_override_it(team: Team)
         f"notice: on this PostgreSQL project you work as your database role {team.ani!r}; "
         "--coder budi is ignored\n"
     )
-    assert [c.coder for c in team.open().codings(code="time")] == [team.ani]
+    assert [c.coder for c in team.open().codings.codings(code="time")] == [team.ani]
 
 
 def test_a_coder_adds_and_removes_only_their_own_codings(team: Team) -> None:
     budi = team.open(team.budi)
-    theirs, _ = budi.apply_coding(DOC, "cost", 30, 60)
+    theirs, _ = budi.codings.apply_coding(DOC, "cost", 30, 60)
     budi.close()
     ani = team.open(team.ani)
     try:
-        mine, _ = ani.apply_coding(DOC, "cost", 30, 60)
+        mine, _ = ani.codings.apply_coding(DOC, "cost", 30, 60)
         before = dump_pg(team.db.url)
         with pytest.raises(ProjectError, match=f"the database role '{team.ani}' may not code"):
-            ani.apply_coding(DOC, "time", 0, 9, coder=team.budi)
+            ani.codings.apply_coding(DOC, "time", 0, 9, coder=team.budi)
         with pytest.raises(ProjectError, match="may not remove coding"):
-            ani.remove_coding(theirs.guid)
+            ani.codings.remove_coding(theirs.guid)
         with pytest.raises(ProjectError, match="may not memo on coding"):
-            ani.set_coding_memo(theirs.guid, "not mine")
+            ani.memos.set_coding_memo(theirs.guid, "not mine")
         with pytest.raises(ProjectError, match="may not mark"):
-            ani.mark_done(DOC, coder=team.budi)
+            ani.team.mark_done(DOC, coder=team.budi)
         with pytest.raises(ProjectError, match="may not"):
-            ani.merge_code("cost", "time")  # moves budi's coding: only the owner
+            ani.codes.merge_code("cost", "time")  # moves budi's coding: only the owner
         with pytest.raises(ProjectError, match="may not"):
             ani.set_setting("anything", 1)
         assert dump_pg(team.db.url) == before
-        ani.set_coding_memo(mine.guid, "mine")
-        ani.remove_coding(mine.guid)
-        ani.mark_done(DOC)
-        ani.update_code("cost", description="coders may edit the codebook")
+        ani.memos.set_coding_memo(mine.guid, "mine")
+        ani.codings.remove_coding(mine.guid)
+        ani.team.mark_done(DOC)
+        ani.codes.update_code("cost", description="coders may edit the codebook")
     finally:
         ani.close()
     owner = team.open()
-    assert [(c.coder, c.guid) for c in owner.codings()] == [(team.budi, theirs.guid)]
-    owner.merge_code("cost", "time")  # the owner may
-    assert owner.codings()[0].code == "time"
+    assert [(c.coder, c.guid) for c in owner.codings.codings()] == [(team.budi, theirs.guid)]
+    owner.codes.merge_code("cost", "time")  # the owner may
+    assert owner.codings.codings()[0].code == "time"
     owner.close()
 
 
 def test_review_status_belongs_to_supervisors(team: Team) -> None:
     budi = team.open(team.budi)
-    coding, _ = budi.apply_coding(DOC, "cost", 30, 60)
+    coding, _ = budi.codings.apply_coding(DOC, "cost", 30, 60)
     budi.close()
     review = "UPDATE codings SET review = 'approved', reviewer = current_user WHERE guid = :g"
     with pytest.raises(ProgrammingError, match="permission denied"):
@@ -163,8 +163,8 @@ def test_review_status_belongs_to_supervisors(team: Team) -> None:
             g=coding.guid,
         )
     owner = team.open()
-    assert owner.coding(coding.guid).review == "approved"
-    assert owner.coding(coding.guid).reviewer == team.sri
+    assert owner.codings.coding(coding.guid).review == "approved"
+    assert owner.codings.coding(coding.guid).reviewer == team.sri
     owner.close()
 
 
@@ -172,9 +172,9 @@ def test_merges_and_team_changes_belong_to_the_owner(team: Team, team_template: 
     ani = team.open(team.ani)
     try:
         with pytest.raises(ProjectError, match="only the project's owner"):
-            ani.merge_from(read_project(str(team_template)))
+            ani.merge.merge_from(read_project(str(team_template)))
         with pytest.raises(ProjectError, match="only the project's owner"):
-            ani.add_coder(team.db.role("eve"))
+            ani.team.add_coder(team.db.role("eve"))
     finally:
         ani.close()
 
@@ -182,35 +182,35 @@ def test_merges_and_team_changes_belong_to_the_owner(team: Team, team_template: 
 def test_a_supervisor_adjudicates_into_a_consensus_coder(team: Team) -> None:
     for who, span in ((team.ani, (0, 50)), (team.budi, (20, 80))):
         p = team.open(who)
-        p.apply_coding(DOC, "cost", *span)
-        p.apply_coding(DOC, "time", 100, 120)
-        p.mark_done(DOC)
+        p.codings.apply_coding(DOC, "cost", *span)
+        p.codings.apply_coding(DOC, "time", 100, 120)
+        p.team.mark_done(DOC)
         p.close()
     sri = team.open(team.sri)
     try:
-        comparison = sri.adjudicate(
+        comparison = sri.team.adjudicate(
             DOC, team.ani, team.budi, {1: "b"}, consensus=team.db.role("cons")
         )
     finally:
         sri.close()
     assert comparison.consensus() == {("cost", 20, 80), ("time", 100, 120)}
     owner = team.open()
-    got = {(c.code, c.start, c.end) for c in owner.codings(coder=team.db.role("cons"))}
+    got = {(c.code, c.start, c.end) for c in owner.codings.codings(coder=team.db.role("cons"))}
     owner.close()
     assert got == {("cost", 20, 80), ("time", 100, 120)}
     ani = team.open(team.ani)
     with pytest.raises(ProjectError, match="may not"):
-        ani.adjudicate(DOC, team.ani, team.budi, {1: "a"}, consensus=team.db.role("cons"))
+        ani.team.adjudicate(DOC, team.ani, team.budi, {1: "a"}, consensus=team.db.role("cons"))
     ani.close()
 
 
 def test_blind_coding_is_enforced_by_the_database(team: Team) -> None:
     for who in (team.ani, team.budi):
         p = team.open(who)
-        p.apply_coding(DOC, "cost", 0, 10)
+        p.codings.apply_coding(DOC, "cost", 0, 10)
         p.close()
     owner = team.open()
-    owner.set_blind(True)
+    owner.team.set_blind(True)
     owner.close()
     count = "SELECT count(*) FROM codings"
     engine = create_engine(team.db.url_as(team.ani))
@@ -218,12 +218,12 @@ def test_blind_coding_is_enforced_by_the_database(team: Team) -> None:
         assert conn.execute(text(count)).scalar() == 1
     engine.dispose()
     ani = team.open(team.ani)
-    assert [c.coder for c in ani.codings()] == [team.ani]
+    assert [c.coder for c in ani.codings.codings()] == [team.ani]
     with pytest.raises(ProjectError, match="blind coding is on"):
-        ani.codings(coder=team.budi)
+        ani.codings.codings(coder=team.budi)
     ani.close()
     sri = team.open(team.sri)
-    assert len(sri.codings()) == 2  # supervisors see everything
+    assert len(sri.codings.codings()) == 2  # supervisors see everything
     sri.close()
 
 
@@ -237,7 +237,7 @@ def test_team_add_coder_cli_creates_a_login_role(pg_db: PgDatabase, team_templat
     password = lines[1].removeprefix("password: ")
     assert len(password) >= 12
     dewi = open_project(pg_db.url_as(name, password))
-    assert dewi.coder == name and dewi.coder_role() == "coder"
+    assert dewi.coder == name and dewi.team.coder_role() == "coder"
     dewi.close()
     r = CliRunner().invoke(cli, ["--project", url, "team", "list"], prog_name="qualcode")
     assert f"{name:<20} coder" in r.stdout
@@ -377,7 +377,7 @@ def test_grants_are_renewed_for_every_registered_coder(team: Team) -> None:
     with owner.engine.begin() as conn:
         conn.exec_driver_sql(f'REVOKE ALL ON ALL TABLES IN SCHEMA public FROM "{team.ani}"')
     with pytest.raises(ProjectError, match="may not"):
-        ani.apply_coding(DOC, "cost", 0, 5)
+        ani.codings.apply_coding(DOC, "cost", 0, 5)
     with pytest.raises(ProjectError) as err:
         team.open(team.ani)
     assert str(err.value).endswith(
@@ -386,7 +386,7 @@ def test_grants_are_renewed_for_every_registered_coder(team: Team) -> None:
     )
     with owner.engine.begin() as conn:
         assert postgres.refresh_grants(conn) == 3  # ani, budi (coders), sri (supervisor)
-    ani.apply_coding(DOC, "cost", 0, 5)
+    ani.codings.apply_coding(DOC, "cost", 0, 5)
     ani.close()
     owner.close()
 
@@ -397,13 +397,13 @@ def test_each_coder_keeps_only_their_own_workbench_state(team: Team) -> None:
     for who, doc in ((team.ani, DOC), (team.budi, "interview_07_ngo_observer")):
         p = team.open(who)
         try:
-            p.save_workbench_state({"doc": doc, "places": {doc: {"selection": [0, 9]}}})
+            p.workbench.save_workbench_state({"doc": doc, "places": {doc: {"selection": [0, 9]}}})
         finally:
             p.close()
     ani = team.open(team.ani)
     try:
-        assert ani.workbench_state()["doc"] == DOC
-        assert ani.workbench_state(coder=team.budi) == {}  # hidden by the policy
+        assert ani.workbench.workbench_state()["doc"] == DOC
+        assert ani.workbench.workbench_state(coder=team.budi) == {}  # hidden by the policy
     finally:
         ani.close()
     state = "workbench_state"
@@ -426,6 +426,8 @@ def test_each_coder_keeps_only_their_own_workbench_state(team: Team) -> None:
     )
     owner = team.open()
     try:
-        assert owner.workbench_state(coder=team.budi)["doc"] == "interview_07_ngo_observer"
+        assert (
+            owner.workbench.workbench_state(coder=team.budi)["doc"] == "interview_07_ngo_observer"
+        )
     finally:
         owner.close()

@@ -32,7 +32,9 @@ def copy(template: Path, folder: Path) -> str:
 def merge(ours: str, theirs: str, *, dry_run: bool = False) -> Any:
     project = open_project(ours)
     try:
-        return project.merge_from(read_project(theirs, ours=project.location), dry_run=dry_run)
+        return project.merge.merge_from(
+            read_project(theirs, ours=project.location), dry_run=dry_run
+        )
     finally:
         project.close()
 
@@ -55,7 +57,7 @@ def state(location: str) -> set[tuple[Any, ...]]:
                 c.anchor,
                 c.quote,
             )
-            for c in project.codings(status=None)
+            for c in project.codings.codings(status=None)
         }
     finally:
         project.close()
@@ -65,19 +67,19 @@ def test_merge_brings_their_work_in_and_keeps_ours(team_template: Path, tmp_path
     ours = copy(team_template, tmp_path / "ours")
     theirs = copy(team_template, tmp_path / "theirs")
     a = open_project(ours, coder="ani")
-    mine, _ = a.apply_coding(DOC, "cost", 0, 50, memo="ani's memo")
-    a.mark_done(DOC)
+    mine, _ = a.codings.apply_coding(DOC, "cost", 0, 50, memo="ani's memo")
+    a.team.mark_done(DOC)
     a.close()
     b = open_project(theirs, coder="budi")
-    b.add_code(Code("facilities.parking", "Parkir", parent="facilities"))
-    b.update_code("cost", description="their description")
-    b.apply_coding(DOC, "facilities.parking", 100, 140)
-    shared, _ = b.apply_coding(EN, "time", 10, 30, memo="budi's memo")
-    b.add_memo("document", DOC, "budi thinks", title="note")
-    b.add_memo("code", "facilities.parking", "new code memo")
-    b.mark_done(DOC)
-    b.link_case("P1", DOC)
-    b.set_attribute("P1", "occupation", "trader")
+    b.codes.add_code(Code("facilities.parking", "Parkir", parent="facilities"))
+    b.codes.update_code("cost", description="their description")
+    b.codings.apply_coding(DOC, "facilities.parking", 100, 140)
+    shared, _ = b.codings.apply_coding(EN, "time", 10, 30, memo="budi's memo")
+    b.memos.add_memo("document", DOC, "budi thinks", title="note")
+    b.memos.add_memo("code", "facilities.parking", "new code memo")
+    b.team.mark_done(DOC)
+    b.cases.link_case("P1", DOC)
+    b.cases.set_attribute("P1", "occupation", "trader")
     b.close()
     con = sqlite3.connect(theirs)
     con.execute(
@@ -99,7 +101,7 @@ def test_merge_brings_their_work_in_and_keeps_ours(team_template: Path, tmp_path
     assert report.cases_added == ["P1"]
     project = open_project(ours)
     try:
-        got = {(c.coder, c.code, c.start, c.end, c.memo) for c in project.codings()}
+        got = {(c.coder, c.code, c.start, c.end, c.memo) for c in project.codings.codings()}
         assert got == {
             ("ani", "cost", 0, 50, "ani's memo"),
             ("budi", "facilities.parking", 100, 140, None),
@@ -107,11 +109,11 @@ def test_merge_brings_their_work_in_and_keeps_ours(team_template: Path, tmp_path
         }
         assert project.codebook()["cost"].description != "their description"  # ours kept
         assert project.codebook()["facilities.parking"].parent == "facilities"
-        assert {m.text for m in project.memos()} == {"budi thinks", "new code memo"}
-        assert [m.target for m in project.memos("code")] == ["facilities.parking"]
-        assert project.done_marks() == {DOC: {"ani", "budi"}}
-        assert project.case("P1").attributes == {"occupation": "trader"}
-        assert project.coding(mine.guid).memo == "ani's memo"
+        assert {m.text for m in project.memos.memos()} == {"budi thinks", "new code memo"}
+        assert [m.target for m in project.memos.memos("code")] == ["facilities.parking"]
+        assert project.team.done_marks() == {DOC: {"ani", "budi"}}
+        assert project.cases.case("P1").attributes == {"occupation": "trader"}
+        assert project.codings.coding(mine.guid).memo == "ani's memo"
     finally:
         project.close()
     con = sqlite3.connect(ours)
@@ -126,18 +128,18 @@ def test_a_new_document_comes_with_its_turns_sentences_and_codings(
 ) -> None:
     ours = copy(team_template, tmp_path / "ours")
     demo = open_project(str(demo_dir), coder="citra")
-    demo.apply_coding("wawancara_06_guru", "competence", 5, 25)
+    demo.codings.apply_coding("wawancara_06_guru", "competence", 5, 25)
     demo.close()
     report = merge(ours, str(demo_dir))
     assert len(report.documents_added) == 6
     project = open_project(ours)
     try:
-        doc = project.document("wawancara_06_guru")
-        original = open_project(str(demo_dir)).document("wawancara_06_guru")
+        doc = project.documents.document("wawancara_06_guru")
+        original = open_project(str(demo_dir)).documents.document("wawancara_06_guru")
         assert doc.text == original.text
         assert doc.turns == original.turns
         assert doc.sentences == original.sentences
-        assert [(c.coder, c.code) for c in project.codings(doc="wawancara_06_guru")] == [
+        assert [(c.coder, c.code) for c in project.codings.codings(doc="wawancara_06_guru")] == [
             ("citra", "competence")
         ]
     finally:
@@ -148,7 +150,7 @@ def test_documents_match_by_content_before_name(team_template: Path, tmp_path: P
     ours = copy(team_template, tmp_path / "ours")
     theirs = copy(team_template, tmp_path / "theirs")
     b = open_project(theirs, coder="budi")
-    b.apply_coding(DOC, "cost", 5, 15)
+    b.codings.apply_coding(DOC, "cost", 5, 15)
     b.close()
     con = sqlite3.connect(theirs)
     con.execute("UPDATE documents SET name = 'pedagang' WHERE name = ?", (DOC,))
@@ -158,7 +160,7 @@ def test_documents_match_by_content_before_name(team_template: Path, tmp_path: P
     assert report.documents_same == [EN, "pedagang"]
     assert report.documents_added == []
     project = open_project(ours)
-    assert [(c.doc, c.start) for c in project.codings()] == [(DOC, 5)]
+    assert [(c.doc, c.start) for c in project.codings.codings()] == [(DOC, 5)]
     project.close()
 
 
@@ -168,11 +170,11 @@ def test_a_changed_text_re_anchors_their_codings_and_drops_none(
     ours = copy(team_template, tmp_path / "ours")
     theirs = copy(team_template, tmp_path / "theirs")
     project = open_project(theirs, coder="budi")
-    text = project.document(DOC).text
+    text = project.documents.document(DOC).text
     s1 = text.index("Pasar")
-    same, _ = project.apply_coding(DOC, "cost", s1, s1 + 5)
+    same, _ = project.codings.apply_coding(DOC, "cost", s1, s1 + 5)
     tail = len(text) - 30
-    gone, _ = project.apply_coding(DOC, "time", tail, tail + 20)
+    gone, _ = project.codings.apply_coding(DOC, "time", tail, tail + 20)
     project.close()
     # our copy of the transcript was corrected: a line added at the top, the end cut
     new_text = "Catatan: transkrip dikoreksi.\n" + text[: len(text) - 40]
@@ -188,10 +190,10 @@ def test_a_changed_text_re_anchors_their_codings_and_drops_none(
     assert report.anchors == {"moved": 1, "needs-review": 1}
     project = open_project(ours)
     try:
-        moved = project.coding(same.guid)
+        moved = project.codings.coding(same.guid)
         assert (moved.start, moved.anchor) == (s1 + 30, "moved")
         assert new_text[moved.start : moved.end] == "Pasar"
-        review = project.coding(gone.guid)
+        review = project.codings.coding(gone.guid)
         assert review.anchor == "needs-review"
         assert review.quote == gone.quote  # the old quote is kept
         assert 0 <= review.start < review.end <= len(new_text)
@@ -206,16 +208,16 @@ def test_a_changed_text_re_anchors_their_codings_and_drops_none(
 def test_deleted_on_either_side_stays_deleted(team_template: Path, tmp_path: Path) -> None:
     base = copy(team_template, tmp_path / "base")
     p = open_project(base, coder="ani")
-    one, _ = p.apply_coding(DOC, "cost", 0, 10)
-    two, _ = p.apply_coding(DOC, "cost", 20, 30)
+    one, _ = p.codings.apply_coding(DOC, "cost", 0, 10)
+    two, _ = p.codings.apply_coding(DOC, "cost", 20, 30)
     p.close()
     ours = copy(Path(base), tmp_path / "ours")
     theirs = copy(Path(base), tmp_path / "theirs")
     p = open_project(theirs, coder="ani")
-    p.remove_coding(one.guid)  # they deleted one
+    p.codings.remove_coding(one.guid)  # they deleted one
     p.close()
     p = open_project(ours, coder="ani")
-    p.remove_coding(two.guid)  # we deleted two
+    p.codings.remove_coding(two.guid)  # we deleted two
     p.close()
     report = merge(ours, theirs)
     assert report.codings_deleted == 1
@@ -233,7 +235,7 @@ def test_identical_codings_are_stored_once_the_same_way_in_both_directions(
     b = copy(team_template, tmp_path / "b")
     for loc in (a, b):
         p = open_project(loc, coder="ani")
-        p.apply_coding(DOC, "cost", 0, 10)
+        p.codings.apply_coding(DOC, "cost", 0, 10)
         p.close()
     a2 = copy(Path(a), tmp_path / "a2")
     b2 = copy(Path(b), tmp_path / "b2")
@@ -283,13 +285,13 @@ def apply_ops(location: str, ops: list[tuple[Any, ...]]) -> None:
     p = open_project(location)
     try:
         for o in ops:
-            existing = p.codings()
+            existing = p.codings.codings()
             if o[0] == "code":
-                p.apply_coding(o[1], o[2], *o[3], coder=o[4])
+                p.codings.apply_coding(o[1], o[2], *o[3], coder=o[4])
             elif existing and o[0] == "uncode":
-                p.remove_coding(existing[o[1] % len(existing)].guid)
+                p.codings.remove_coding(existing[o[1] % len(existing)].guid)
             elif existing and o[0] == "memo":
-                p.set_coding_memo(existing[o[1] % len(existing)].guid, o[2])
+                p.memos.set_coding_memo(existing[o[1] % len(existing)].guid, o[2])
     finally:
         p.close()
 
@@ -462,11 +464,11 @@ def test_merge_between_sqlite_and_postgresql_both_ways(
 ) -> None:
     url = postgres_copy(team_template, pg_db)
     p = open_project(url)
-    p.apply_coding(DOC, "cost", 0, 10, coder="ani")
+    p.codings.apply_coding(DOC, "cost", 0, 10, coder="ani")
     p.close()
     local = copy(team_template, tmp_path / "local")
     p = open_project(local, coder="budi")
-    p.apply_coding(DOC, "time", 5, 15)
+    p.codings.apply_coding(DOC, "time", 5, 15)
     p.close()
     r1 = merge(local, url)
     r2 = merge(url, local)
@@ -494,10 +496,10 @@ def test_a_code_deleted_on_one_side_is_deleted_on_the_other_unless_used(
     b = copy(team_template, tmp_path / "b")
     p = open_project(a)
     gone = [c.id for c in p.codebook().codes if not p.codebook().children(c.id)][-1]
-    p.delete_code(gone)
+    p.codes.delete_code(gone)
     p.close()
     p = open_project(b, coder="budi")
-    p.apply_coding(DOC, "procedure", 0, 5)
+    p.codings.apply_coding(DOC, "procedure", 0, 5)
     p.close()
     b_into_a = copy(Path(a), tmp_path / "ba")
     a_into_b = copy(Path(b), tmp_path / "ab")
@@ -513,7 +515,7 @@ def test_a_code_deleted_on_one_side_is_deleted_on_the_other_unless_used(
     # a deleted code that the other side still uses is kept
     c = copy(team_template, tmp_path / "c")
     p = open_project(c, coder="citra")
-    p.apply_coding(DOC, gone, 0, 5)
+    p.codings.apply_coding(DOC, gone, 0, 5)
     p.close()
     report = merge(c, a)
     assert report.codes_deleted == []
@@ -526,7 +528,7 @@ def test_codes_a_merge_adds_are_written_back_to_the_linked_codebook(
     ours = copy(team_template, tmp_path / "ours")
     theirs = copy(team_template, tmp_path / "theirs")
     p = open_project(theirs)
-    p.add_code(Code("facilities.parking", "Parkir", parent="facilities"))
+    p.codes.add_code(Code("facilities.parking", "Parkir", parent="facilities"))
     p.close()
     yaml_file = tmp_path / "ours" / "codebook.yaml"
     assert "facilities.parking" not in yaml_file.read_text(encoding="utf-8")

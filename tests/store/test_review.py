@@ -16,12 +16,14 @@ def test_dispute_records_reviewer_time_and_comment_and_leaves_the_coding_alone(
     matrix_project: Project, matrix_guids: dict[str, str]
 ) -> None:
     guid = matrix_guids["c4"]
-    before = matrix_project.coding_by_guid(guid)
-    after = matrix_project.review_coding(guid, "disputed", "Bukan biaya resmi", reviewer="dosen")
+    before = matrix_project.review.coding_by_guid(guid)
+    after = matrix_project.review.review_coding(
+        guid, "disputed", "Bukan biaya resmi", reviewer="dosen"
+    )
     assert (after.review, after.reviewer, after.reviewed_at) == ("disputed", "dosen", FAKE_NOW)
     for field in ("coder", "origin", "status", "anchor", "start", "end", "code", "quote"):
         assert getattr(after, field) == getattr(before, field), field
-    (entry,) = matrix_project.review_thread(guid)
+    (entry,) = matrix_project.review.review_thread(guid)
     assert (entry.author, entry.kind, entry.text, entry.at) == (
         "dosen",
         "disputed",
@@ -35,7 +37,7 @@ def test_the_reviewer_defaults_to_the_projects_coder(
 ) -> None:
     project = open_project(str(matrix_path), coder="supervisor")
     try:
-        coding = project.review_coding(matrix_guids["c1"], "approved")
+        coding = project.review.review_coding(matrix_guids["c1"], "approved")
     finally:
         project.close()
     assert coding.reviewer == "supervisor"
@@ -45,13 +47,13 @@ def test_round_trip_dispute_reply_revision_back_to_reviewer_thread_kept(
     matrix_project: Project, matrix_guids: dict[str, str]
 ) -> None:
     guid = matrix_guids["c1"]
-    matrix_project.review_coding(guid, "disputed", "Terlalu sempit", reviewer="dosen")
-    assert [i.coding.guid for i in matrix_project.review_queue("disputed")] == [guid]
-    assert matrix_project.review_queue("awaiting") == []
-    matrix_project.reply_review(guid, "Saya perluas ke kalimat berikutnya", author="ana")
-    assert [i.coding.guid for i in matrix_project.review_queue("awaiting")] == [guid]
+    matrix_project.review.review_coding(guid, "disputed", "Terlalu sempit", reviewer="dosen")
+    assert [i.coding.guid for i in matrix_project.review.review_queue("disputed")] == [guid]
+    assert matrix_project.review.review_queue("awaiting") == []
+    matrix_project.review.reply_review(guid, "Saya perluas ke kalimat berikutnya", author="ana")
+    assert [i.coding.guid for i in matrix_project.review.review_queue("awaiting")] == [guid]
     start, end = span(D1, "Dua jam antre. Petugas datang telat.")
-    revised = matrix_project.revise_coding(guid, end=end, comment="diperluas", author="ana")
+    revised = matrix_project.review.revise_coding(guid, end=end, comment="diperluas", author="ana")
     assert (revised.start, revised.end, revised.quote) == (start, end, D1[start:end])
     assert revised.review == "unreviewed"
     assert (revised.coder, revised.origin, revised.status, revised.guid) == (
@@ -60,11 +62,11 @@ def test_round_trip_dispute_reply_revision_back_to_reviewer_thread_kept(
         "accepted",
         guid,
     )
-    assert [i.coding.guid for i in matrix_project.review_queue("awaiting")] == [guid]
-    assert matrix_project.review_queue("disputed") == []
-    matrix_project.review_coding(guid, "approved", "OK", reviewer="dosen")
-    assert matrix_project.review_queue("awaiting") == []
-    thread = matrix_project.review_thread(guid)
+    assert [i.coding.guid for i in matrix_project.review.review_queue("awaiting")] == [guid]
+    assert matrix_project.review.review_queue("disputed") == []
+    matrix_project.review.review_coding(guid, "approved", "OK", reviewer="dosen")
+    assert matrix_project.review.review_queue("awaiting") == []
+    thread = matrix_project.review.review_thread(guid)
     assert [(t.author, t.kind) for t in thread] == [
         ("dosen", "disputed"),
         ("ana", "reply"),
@@ -78,19 +80,21 @@ def test_revising_the_code_keeps_the_thread(
     matrix_project: Project, matrix_guids: dict[str, str]
 ) -> None:
     guid = matrix_guids["c4"]
-    matrix_project.review_coding(guid, "disputed", "Ini soal waktu?", reviewer="dosen")
-    coding = matrix_project.revise_coding(guid, code="time.late", author="ana")
+    matrix_project.review.review_coding(guid, "disputed", "Ini soal waktu?", reviewer="dosen")
+    coding = matrix_project.review.revise_coding(guid, code="time.late", author="ana")
     assert coding.code == "time.late"
-    assert [t.kind for t in matrix_project.review_thread(guid)] == ["disputed", "revision"]
+    assert [t.kind for t in matrix_project.review.review_thread(guid)] == ["disputed", "revision"]
 
 
 def test_review_is_one_undoable_action_each(
     matrix_project: Project, matrix_guids: dict[str, str]
 ) -> None:
-    n = len(matrix_project.actions())
-    matrix_project.review_coding(matrix_guids["c1"], "approved", reviewer="dosen")
-    matrix_project.review_coding(matrix_guids["c1"], "approved", reviewer="dosen")  # no change
-    actions = matrix_project.actions()
+    n = len(matrix_project.log.actions())
+    matrix_project.review.review_coding(matrix_guids["c1"], "approved", reviewer="dosen")
+    matrix_project.review.review_coding(
+        matrix_guids["c1"], "approved", reviewer="dosen"
+    )  # no change
+    actions = matrix_project.log.actions()
     assert len(actions) == n + 1
     assert actions[0]["kind"] == "review"
 
@@ -98,15 +102,17 @@ def test_review_is_one_undoable_action_each(
 @pytest.mark.parametrize(
     ("call", "error"),
     [
-        (lambda p, g: p.review_coding(g["c1"], "maybe"), InputError),
-        (lambda p, g: p.review_coding("no-such-guid", "approved"), NotFoundError),
-        (lambda p, g: p.reply_review(g["c1"], "  "), InputError),
-        (lambda p, g: p.revise_coding(g["c1"]), InputError),
-        (lambda p, g: p.revise_coding(g["c1"], start=5, end=2), InputError),
-        (lambda p, g: p.revise_coding(g["c1"], code="nope"), NotFoundError),
+        (lambda p, g: p.review.review_coding(g["c1"], "maybe"), InputError),
+        (lambda p, g: p.review.review_coding("no-such-guid", "approved"), NotFoundError),
+        (lambda p, g: p.review.reply_review(g["c1"], "  "), InputError),
+        (lambda p, g: p.review.revise_coding(g["c1"]), InputError),
+        (lambda p, g: p.review.revise_coding(g["c1"], start=5, end=2), InputError),
+        (lambda p, g: p.review.revise_coding(g["c1"], code="nope"), NotFoundError),
         # c5 has the same code; moving c1 onto c5's span would duplicate it
         (
-            lambda p, g: p.revise_coding(g["c1"], start=D1.index("Berapa"), end=D1.index("?") + 1),
+            lambda p, g: p.review.revise_coding(
+                g["c1"], start=D1.index("Berapa"), end=D1.index("?") + 1
+            ),
             ConflictError,
         ),
     ],
@@ -132,7 +138,7 @@ def test_apply_reviews_reports_unmatched_rows_and_applies_the_rest(
         ReviewEntryIn(matrix_guids["c7"], "", "", row=6),
     ]
     # rows without recorded states (an earlier qualcode's sheet, --overwrite): as they are
-    report = matrix_project.apply_reviews(
+    report = matrix_project.review.apply_reviews(
         entries, reviewer="dosen", source="r.xlsx", overwrite=True
     )
     assert (report.changed, report.unchanged) == (2, 1)
@@ -141,7 +147,7 @@ def test_apply_reviews_reports_unmatched_rows_and_applies_the_rest(
         "the export, or the sheet is from another project",
         "r.xlsx:5: the coding “Tidak ada biaya.” (Biaya, d2) is coded 'cost', the sheet says 'time'",
     )
-    again = matrix_project.apply_reviews(
+    again = matrix_project.review.apply_reviews(
         entries[:2], reviewer="dosen", source="r.xlsx", overwrite=True
     )
     assert (again.changed, again.unchanged) == (0, 2)  # applying the same rows twice is harmless

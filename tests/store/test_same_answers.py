@@ -66,8 +66,8 @@ def backends(pg_server: PgServer, tmp_path_factory: pytest.TempPathFactory) -> I
             services.autocode(project)
             for code in ("time", "cost"):
                 services.accept_all(project, code, coder="researcher", include_children=True)
-            project.add_memo("project", None, "Pelayanan di kantor camat: catatan awal.")
-            project.add_memo("code", "cost", "Watch for pungli.")
+            project.memos.add_memo("project", None, "Pelayanan di kantor camat: catatan awal.")
+            project.memos.add_memo("code", "cost", "Watch for pungli.")
         finally:
             project.close()
         with pg_server.admin() as conn:
@@ -76,11 +76,11 @@ def backends(pg_server: PgServer, tmp_path_factory: pytest.TempPathFactory) -> I
         url = pg_server.url(name, owner, ROLE_PASSWORD)
         pg = open_project(url)
         try:
-            pg.merge_from(read_project(str(db)))
+            pg.merge.merge_from(read_project(str(db)))
             # a project merge carries codes, not the codebook's own name and languages:
             # the team's shared project reads the same codebook file, as `codebook sync`
             codebook = db.parent / "kepmenpan-63.yaml"
-            pg.sync_codebook(load_codebook(codebook), str(codebook))
+            pg.codebook_sync.sync_codebook(load_codebook(codebook), str(codebook))
         finally:
             pg.close()
         yield Backends(str(db), url)

@@ -35,20 +35,20 @@ def test_query_syntax_for_fts5_and_postgresql() -> None:
 
 
 def test_search_in_the_demo_by_speaker_and_document(demo: Project) -> None:
-    hits = demo.search("petugas", speaker="participant")
+    hits = demo.search.search("petugas", speaker="participant")
     assert hits and all(h.role == "participant" for h in hits)
     docs = {h.doc for h in hits}
     one = sorted(docs)[0]
-    only = demo.search("petugas", speaker="participant", doc=one)
+    only = demo.search.search("petugas", speaker="participant", doc=one)
     assert {h.doc for h in only} == {one}
     for h in only:
-        document = demo.document(h.doc)
+        document = demo.documents.document(h.doc)
         assert document.text[h.start : h.end] == h.text
         assert "petugas" in h.text.lower()
         assert document.sentences[h.sentence - 1].start == h.start
-    assert len(demo.search("petugas", limit=2)) == 2
+    assert len(demo.search.search("petugas", limit=2)) == 2
 
 
 def test_a_query_without_words_is_refused(demo: Project) -> None:
     with pytest.raises(InputError, match="no word to search for"):
-        demo.search("?!")
+        demo.search.search("?!")

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from qualcode import services
 from qualcode.store import Project, open_project, staging
 from qualcode.store.base import T_DOCS, TABLES
+from qualcode.store.project import Documents
 from tests.conftest import CODEBOOK
 
 TEXT = "".join(
@@ -82,10 +83,10 @@ def test_a_staged_document_is_the_same_as_one_stored_at_once(
         assert len(expected["turns"]) == 80 and len(expected["sentences"]) == 160
         # 80 + 160 rows less the 2 reserved, 7 per transaction, then the import itself
         assert len(calls) == 12 + 23 + 2  # and before and after the last one
-        assert [h.doc for h in staged.search("clerk")][:1] == ["queue"]
-        step = staged.undo()
-        assert step is not None and staged.document_names() == []
-        assert staged.redo() is not None
+        assert [h.doc for h in staged.search.search("clerk")][:1] == ["queue"]
+        step = staged.history.undo()
+        assert step is not None and staged.documents.document_names() == []
+        assert staged.history.redo() is not None
         assert rows(staged) == expected
     finally:
         staged.close()
@@ -106,21 +107,21 @@ def test_while_staged_every_read_leaves_it_out_and_a_coder_codes_meanwhile(
             return
         other = open_project(str(tmp_path / "p"), coder="rina")
         try:
-            s = other.document("first").sentences[0]
-            other.apply_coding("first", "cost", s.start, s.end)
+            s = other.documents.document("first").sentences[0]
+            other.codings.apply_coding("first", "cost", s.start, s.end)
             with other.engine.connect() as conn:
                 staged_rows = conn.execute(
                     select(T_DOCS.c.name).where(T_DOCS.c.state == staging.IMPORTING)
                 ).all()
             seen.append(
                 {
-                    "documents": [d.name for d in other.documents()],
-                    "names": other.document_names(),
+                    "documents": [d.name for d in other.documents.documents()],
+                    "names": other.documents.document_names(),
                     "guids": sorted(other.document_guids()),
-                    "texts": sorted(other.document_texts()),
-                    "hits": [h.doc for h in other.search("clerk")],
+                    "texts": sorted(other.refi.document_texts()),
+                    "hits": [h.doc for h in other.search.search("clerk")],
                     "staged": len(staged_rows),
-                    "codings": len(other.codings(coder="rina")),
+                    "codings": len(other.codings.codings(coder="rina")),
                 }
             )
         finally:
@@ -139,7 +140,7 @@ def test_while_staged_every_read_leaves_it_out_and_a_coder_codes_meanwhile(
         assert s["codings"] == 1  # the same span again: stored once
     final = open_project(str(tmp_path / "p"))
     try:
-        assert final.document_names() == ["first", "queue"]
+        assert final.documents.document_names() == ["first", "queue"]
     finally:
         final.close()
 
@@ -184,18 +185,18 @@ def test_what_a_kill_left_is_invisible_and_removed_on_open(
             raise Killed
 
     monkeypatch.setattr(staging, "_pause", kill)
-    discard: Callable[..., None] = Project._discard_staged
-    monkeypatch.setattr(Project, "_discard_staged", lambda self, pk: None)  # a kill: no cleanup
+    discard: Callable[..., None] = Documents._discard_staged
+    monkeypatch.setattr(Documents, "_discard_staged", lambda self, pk: None)  # a kill: no cleanup
     with pytest.raises(Killed):
         services.import_transcripts(project, [write(tmp_path)])
     project.close()
-    monkeypatch.setattr(Project, "_discard_staged", discard)
+    monkeypatch.setattr(Documents, "_discard_staged", discard)
     monkeypatch.setattr(staging, "_pause", lambda s: None)
 
     # within the heartbeat's time, another open leaves it (its importer may be running)
     again = open_project(str(tmp_path / "p"))
     try:
-        assert again.document_names() == []
+        assert again.documents.document_names() == []
         assert len(rows(again)["documents"]) == 1 and rows(again)["turns"]
     finally:
         again.close()
@@ -205,7 +206,7 @@ def test_what_a_kill_left_is_invisible_and_removed_on_open(
         assert rows(again) == before
         report = services.import_transcripts(again, [write(tmp_path)])
         assert [r.status for r in report.results] == ["imported"]
-        assert again.document_names() == ["queue"]
+        assert again.documents.document_names() == ["queue"]
     finally:
         again.close()
 
@@ -262,8 +263,8 @@ def test_a_real_kill_while_staging_leaves_no_visible_document(
         victim.wait(timeout=60)
     look = open_project(str(tmp_path / "p"))
     try:
-        assert look.document_names() == [] and look.documents() == []
-        assert look.search("clerk") == []
+        assert look.documents.document_names() == [] and look.documents.documents() == []
+        assert look.search.search("clerk") == []
     finally:
         look.close()
     monkeypatch.setattr(staging, "STALE_STAGING_S", 0.0)

@@ -19,7 +19,7 @@ DOC = "wawancara_01_pedagang_pasar"
 
 
 def _sentence_suggestions(project: Project, n: int, code: str = "time") -> list[Suggestion]:
-    doc = project.document(DOC)
+    doc = project.documents.document(DOC)
     return [
         Suggestion(DOC, code, s.start, s.end, "sentence", s.number, ("antre",))
         for s in doc.sentences[:n]
@@ -27,14 +27,14 @@ def _sentence_suggestions(project: Project, n: int, code: str = "time") -> list[
 
 
 def _last_action(project: Project) -> dict[str, object]:
-    with project._read() as conn:
+    with project.read() as conn:
         row = conn.execute(select(T_ACTIONS).order_by(T_ACTIONS.c.seq.desc())).mappings().first()
     assert row is not None
     return dict(row)
 
 
 def test_a_run_is_one_action_grouped_by_its_batch(demo: Project) -> None:
-    stored = demo.add_suggestions(_sentence_suggestions(demo, 5))
+    stored = demo.suggestions.add_suggestions(_sentence_suggestions(demo, 5))
     assert stored.created == 5 and stored.batch is not None
     action = _last_action(demo)
     # the run is the action of the person who ran it; its rows are coder "rules"
@@ -46,13 +46,13 @@ def test_a_run_is_one_action_grouped_by_its_batch(demo: Project) -> None:
     changes = json.loads(str(action["payload"]))["changes"]
     assert [c["op"] for c in changes] == ["insert"] * 5
     assert {c["row"]["run_by"] for c in changes} == {"tester"}
-    pending = demo.suggestions()
+    pending = demo.suggestions.suggestions()
     assert len(pending) == 5
     assert {(c.status, c.coder, c.origin) for c in pending} == {("suggested", "rules", "rules")}
     assert {c.guid for c in pending} == {c["row"]["guid"] for c in changes}
     # suggestions are not codings yet: counts and the frequency matrix leave them out
-    assert demo.codings() == []
-    assert demo.frequency().total() == 0
+    assert demo.codings.codings() == []
+    assert demo.matrices.frequency().total() == 0
 
 
 def test_undoing_the_run_restores_the_project_exactly(demo: Project) -> None:
@@ -73,94 +73,94 @@ def test_undoing_the_run_restores_the_project_exactly(demo: Project) -> None:
 
 
 def test_skipped_when_already_there_rejected_or_coded(demo: Project) -> None:
-    first = demo.add_suggestions(_sentence_suggestions(demo, 3))
+    first = demo.suggestions.add_suggestions(_sentence_suggestions(demo, 3))
     assert first.created == 3
-    again = demo.add_suggestions(_sentence_suggestions(demo, 4))
+    again = demo.suggestions.add_suggestions(_sentence_suggestions(demo, 4))
     assert (again.created, again.existing) == (1, 3)
-    s1, s2, s3, s4 = demo.suggestions()
-    demo.reject_suggestions([s1.guid])
-    demo.accept_suggestions([s2.guid])
+    s1, s2, s3, s4 = demo.suggestions.suggestions()
+    demo.suggestions.reject_suggestions([s1.guid])
+    demo.suggestions.accept_suggestions([s2.guid])
     # a coder coded sentence 5 with time.long_wait (not time): still suggested
-    doc = demo.document(DOC)
-    demo.apply_coding(DOC, "time", doc.sentences[4].start + 2, doc.sentences[4].end)
-    third = demo.add_suggestions(_sentence_suggestions(demo, 5))
+    doc = demo.documents.document(DOC)
+    demo.codings.apply_coding(DOC, "time", doc.sentences[4].start + 2, doc.sentences[4].end)
+    third = demo.suggestions.add_suggestions(_sentence_suggestions(demo, 5))
     # s1 rejected, s2 accepted (coded), s3, s4 already suggested, sentence 5 coded
     assert (third.created, third.existing, third.rejected, third.coded) == (0, 2, 1, 2)
 
 
 def test_accept_makes_it_the_coders_coding_and_keeps_the_origin(demo: Project) -> None:
-    demo.add_suggestions(_sentence_suggestions(demo, 2))
-    s1, s2 = demo.suggestions()
-    (accepted,) = demo.accept_suggestions([s1.guid], coder="ani")
+    demo.suggestions.add_suggestions(_sentence_suggestions(demo, 2))
+    s1, s2 = demo.suggestions.suggestions()
+    (accepted,) = demo.suggestions.accept_suggestions([s1.guid], coder="ani")
     assert (accepted.guid, accepted.status, accepted.coder, accepted.origin) == (
         s1.guid,
         "accepted",
         "ani",
         "rules",
     )
-    assert demo.coding(s1.guid).coder == "ani"
-    assert [c.guid for c in demo.codings(coder="ani")] == [s1.guid]
+    assert demo.codings.coding(s1.guid).coder == "ani"
+    assert [c.guid for c in demo.codings.codings(coder="ani")] == [s1.guid]
     assert _last_action(demo)["coder"] == "tester"  # who accepted, on ani's behalf
     # the coder already has the identical coding: the suggestion folds into it
-    mine, _ = demo.apply_coding(DOC, "time", s2.start, s2.end, coder="ani")
-    (kept,) = demo.accept_suggestions([s2.guid], coder="ani")
+    mine, _ = demo.codings.apply_coding(DOC, "time", s2.start, s2.end, coder="ani")
+    (kept,) = demo.suggestions.accept_suggestions([s2.guid], coder="ani")
     assert kept.guid == mine.guid
-    assert demo.suggestions() == []
+    assert demo.suggestions.suggestions() == []
     with pytest.raises(NotFoundError):
-        demo.coding(s2.guid)
+        demo.codings.coding(s2.guid)
 
 
 def test_reject_removes_remembers_and_leaves_a_tombstone(demo: Project) -> None:
-    demo.add_suggestions(_sentence_suggestions(demo, 1))
-    (s,) = demo.suggestions()
-    demo.reject_suggestions([s.guid])
-    assert demo.suggestions() == []
-    assert demo.rejected_count() == 1
-    with demo._read() as conn:
+    demo.suggestions.add_suggestions(_sentence_suggestions(demo, 1))
+    (s,) = demo.suggestions.suggestions()
+    demo.suggestions.reject_suggestions([s.guid])
+    assert demo.suggestions.suggestions() == []
+    assert demo.suggestions.rejected_count() == 1
+    with demo.read() as conn:
         tomb = conn.execute(
             text("SELECT kind FROM tombstones WHERE guid = :g"), {"g": s.guid}
         ).scalar()
     assert tomb == "coding"
-    assert demo.add_suggestions(_sentence_suggestions(demo, 1)).rejected == 1
+    assert demo.suggestions.add_suggestions(_sentence_suggestions(demo, 1)).rejected == 1
 
 
 @pytest.mark.parametrize("action", ["accept_suggestions", "reject_suggestions"])
 def test_reviewing_something_that_is_not_a_pending_suggestion_changes_nothing(
     demo: Project, action: str
 ) -> None:
-    demo.add_suggestions(_sentence_suggestions(demo, 1))
-    (s,) = demo.suggestions()
-    coding, _ = demo.apply_coding(DOC, "cost", 0, 5)
+    demo.suggestions.add_suggestions(_sentence_suggestions(demo, 1))
+    (s,) = demo.suggestions.suggestions()
+    coding, _ = demo.codings.apply_coding(DOC, "cost", 0, 5)
     path = Path(demo.path or "")
     before = dump_db(path)
     with pytest.raises(InputError, match="not a pending suggestion"):
-        getattr(demo, action)([s.guid, coding.guid])
+        getattr(demo.suggestions, action)([s.guid, coding.guid])
     with pytest.raises(NotFoundError):
-        getattr(demo, action)(["no-such-guid"])
+        getattr(demo.suggestions, action)(["no-such-guid"])
     assert dump_db(path) == before
 
 
 def test_bulk_import_skips_identical_and_refuses_unknown_documents(demo: Project) -> None:
-    doc = demo.document(DOC)
+    doc = demo.documents.document(DOC)
     rows = [(DOC, "cost", s.start, s.end, None) for s in doc.sentences[:3]]
-    assert demo.import_codings(rows, coder="gold").created == 3
-    assert demo.import_codings(rows, coder="gold").existing == 3
-    assert {(c.coder, c.origin, c.status) for c in demo.codings(coder="gold")} == {
+    assert demo.suggestions.import_codings(rows, coder="gold").created == 3
+    assert demo.suggestions.import_codings(rows, coder="gold").existing == 3
+    assert {(c.coder, c.origin, c.status) for c in demo.codings.codings(coder="gold")} == {
         ("gold", "import", "accepted")
     }
     path = Path(demo.path or "")
     before = dump_db(path)
     with pytest.raises(NotFoundError, match="no document named 'nope'"):
-        demo.import_codings([*rows, ("nope", "cost", 0, 1, None)], coder="gold")
+        demo.suggestions.import_codings([*rows, ("nope", "cost", 0, 1, None)], coder="gold")
     with pytest.raises(InputError, match="outside"):
-        demo.import_codings([(DOC, "cost", 5, 5, None)], coder="gold")
+        demo.suggestions.import_codings([(DOC, "cost", 5, 5, None)], coder="gold")
     assert dump_db(path) == before
 
 
 def test_documents_full_reads_what_document_reads(demo: Project) -> None:
-    every = demo.documents_full()
-    assert [d.name for d in every] == demo.document_names()
+    every = demo.suggestions.documents_full()
+    assert [d.name for d in every] == demo.documents.document_names()
     for d in every:
-        assert d == demo.document(d.name)
+        assert d == demo.documents.document(d.name)
     with pytest.raises(NotFoundError):
-        demo.documents_full(["nope"])
+        demo.suggestions.documents_full(["nope"])

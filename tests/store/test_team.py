@@ -26,9 +26,9 @@ def code(
     p = as_coder(demo_dir, coder)
     try:
         for doc, c, s, e in spans:
-            p.apply_coding(doc, c, s, e)
+            p.codings.apply_coding(doc, c, s, e)
         for doc in done:
-            p.mark_done(doc)
+            p.team.mark_done(doc)
     finally:
         p.close()
 
@@ -38,15 +38,15 @@ def test_done_marks_per_coder(demo_dir: Path) -> None:
     code(demo_dir, "budi", [], [DOC])
     p = as_coder(demo_dir, "budi")
     try:
-        assert p.done_marks() == {DOC: {"ani", "budi"}, GURU: {"ani"}}
-        p.mark_done(DOC, done=False)
-        assert p.done_marks() == {DOC: {"ani"}, GURU: {"ani"}}
-        p.mark_done(DOC, done=False)  # nothing to change: no action
-        kinds = [a["kind"] for a in p.actions(5)]
+        assert p.team.done_marks() == {DOC: {"ani", "budi"}, GURU: {"ani"}}
+        p.team.mark_done(DOC, done=False)
+        assert p.team.done_marks() == {DOC: {"ani"}, GURU: {"ani"}}
+        p.team.mark_done(DOC, done=False)  # nothing to change: no action
+        kinds = [a["kind"] for a in p.log.actions(5)]
         assert kinds[:2] == ["team.done", "team.done"]
         with pytest.raises(NotFoundError):
-            p.mark_done("nope")
-        members = {m.name: m for m in p.team_members()}
+            p.team.mark_done("nope")
+        members = {m.name: m for m in p.team.team_members()}
         assert members["ani"].done == (DOC, GURU)
     finally:
         p.close()
@@ -57,9 +57,9 @@ def expanded(
 ) -> list[list[float]]:
     """Characters as units, built straight from the codings (the obvious way)."""
     rows: list[list[float]] = []
-    codings = project.codings(code=code_id)
+    codings = project.codings.codings(code=code_id)
     for name in docs:
-        n = len(project.document(name).text)
+        n = len(project.documents.document(name).text)
         for i in range(n):
             rows.append(
                 [
@@ -88,7 +88,7 @@ def test_agreement_from_a_project_equals_the_krippendorff_package(demo_dir: Path
     )  # GURU not done
     p = open_project(str(demo_dir))
     try:
-        report = p.agreement(["ani", "budi"], unit="char")
+        report = p.team.agreement(["ani", "budi"], unit="char")
         assert report.documents == (DOC, GURU)
         assert [r.code for r in report.codes] == ["time", "cost"]  # codebook order
         rows = expanded(p, ["ani", "budi"], "cost", [DOC, GURU])
@@ -108,9 +108,9 @@ def test_agreement_from_a_project_equals_the_krippendorff_package(demo_dir: Path
         assert abs((cost.kappa or 0) - (p_o - p_e) / (1 - p_e)) < 1e-9
         assert abs((cost.percent or 0) - p_o) < 1e-12
         # three coders, citra has not finished GURU: missing data there
-        three = p.agreement(["ani", "budi", "citra"], unit="char", codes=["cost"])
+        three = p.team.agreement(["ani", "budi", "citra"], unit="char", codes=["cost"])
         rows3 = expanded(p, ["ani", "budi", "citra"], "cost", [DOC, GURU])
-        n_doc = len(p.document(DOC).text)
+        n_doc = len(p.documents.document(DOC).text)
         for row in rows3[n_doc:]:
             row[2] = np.nan
         ref = krippendorff.alpha(reliability_data=np.array(rows3).T, level_of_measurement="nominal")
@@ -123,7 +123,7 @@ def test_agreement_from_a_project_equals_the_krippendorff_package(demo_dir: Path
 @pytest.mark.parametrize("unit", ["sentence", "turn", "document"])
 def test_agreement_on_sentences_turns_and_documents(demo_dir: Path, unit: str) -> None:
     p = open_project(str(demo_dir))
-    doc = p.document(DOC)
+    doc = p.documents.document(DOC)
     p.close()
     s3, s7 = doc.sentences[2], doc.sentences[6]
     code(demo_dir, "ani", [(DOC, "cost", s3.start, s3.end)], [DOC])
@@ -135,7 +135,7 @@ def test_agreement_on_sentences_turns_and_documents(demo_dir: Path, unit: str) -
     )
     p = open_project(str(demo_dir))
     try:
-        report = p.agreement(["ani", "budi"], unit=unit)
+        report = p.team.agreement(["ani", "budi"], unit=unit)
     finally:
         p.close()
     row = report.codes[0]
@@ -161,17 +161,17 @@ def test_agreement_refuses_what_it_cannot_compute(demo_dir: Path) -> None:
     p = open_project(str(demo_dir))
     try:
         with pytest.raises(InputError, match="no document is marked done by two of ani, budi"):
-            p.agreement(["ani", "budi"])
+            p.team.agreement(["ani", "budi"])
         with pytest.raises(NotFoundError, match="no coder named 'zed'"):
-            p.agreement(["ani", "zed"])
+            p.team.agreement(["ani", "zed"])
         with pytest.raises(InputError, match="two coders or more"):
-            p.agreement(["ani", "ani"])
+            p.team.agreement(["ani", "ani"])
         with pytest.raises(InputError, match="unknown unit"):
-            p.agreement(["ani", "budi"], unit="word")
-        report = p.agreement(["ani", "budi"], include_unfinished=True)
-        assert report.documents == tuple(sorted(p.document_names()))
+            p.team.agreement(["ani", "budi"], unit="word")
+        report = p.team.agreement(["ani", "budi"], include_unfinished=True)
+        assert report.documents == tuple(sorted(p.documents.document_names()))
         with pytest.raises(NotFoundError, match="unknown code"):
-            p.agreement(["ani", "budi"], codes=["nope"], include_unfinished=True)
+            p.team.agreement(["ani", "budi"], codes=["nope"], include_unfinished=True)
     finally:
         p.close()
 
@@ -191,7 +191,7 @@ def test_adjudication_builds_a_consensus_coder(demo_dir: Path) -> None:
     )
     p = as_coder(demo_dir, "sri")
     try:
-        comparison = p.compare(DOC, "ani", "budi")
+        comparison = p.team.compare(DOC, "ani", "budi")
         assert comparison.agreed == (("time", 100, 150),)
         assert [
             (c.code, [(s.start, s.end) for s in c.a], [(s.start, s.end) for s in c.b])
@@ -202,13 +202,13 @@ def test_adjudication_builds_a_consensus_coder(demo_dir: Path) -> None:
             ("competence", [], [(400, 420)]),
         ]
         assert comparison.undecided == 3
-        after = p.adjudicate(DOC, "ani", "budi", {1: "b", 2: "neither"})
+        after = p.team.adjudicate(DOC, "ani", "budi", {1: "b", 2: "neither"})
         assert after.undecided == 1
-        got = {(c.code, c.start, c.end) for c in p.codings(coder="consensus")}
+        got = {(c.code, c.start, c.end) for c in p.codings.codings(coder="consensus")}
         assert got == {("time", 100, 150), ("cost", 10, 60)}
         # changing one's mind removes the old consensus coding (leaving a tombstone)
-        after = p.adjudicate(DOC, "ani", "budi", {1: "both", 3: "b"})
-        got = {(c.code, c.start, c.end) for c in p.codings(coder="consensus")}
+        after = p.team.adjudicate(DOC, "ani", "budi", {1: "both", 3: "b"})
+        got = {(c.code, c.start, c.end) for c in p.codings.codings(coder="consensus")}
         assert got == {
             ("time", 100, 150),
             ("cost", 0, 50),
@@ -216,12 +216,12 @@ def test_adjudication_builds_a_consensus_coder(demo_dir: Path) -> None:
             ("competence", 400, 420),
         }
         assert after.undecided == 0
-        assert [c.decision for c in p.compare(DOC, "ani", "budi").clusters] == [
+        assert [c.decision for c in p.team.compare(DOC, "ani", "budi").clusters] == [
             "both",
             "neither",
             "b",
         ]
-        members = {m.name: m.role for m in p.team_members()}
+        members = {m.name: m.role for m in p.team.team_members()}
         assert members["consensus"] == "consensus"
     finally:
         p.close()
@@ -234,13 +234,13 @@ def test_adjudication_bad_input_changes_nothing(demo_dir: Path) -> None:
     p = as_coder(demo_dir, "sri")
     try:
         with pytest.raises(InputError, match="no disagreement 5"):
-            p.adjudicate(DOC, "ani", "budi", {5: "a"})
+            p.team.adjudicate(DOC, "ani", "budi", {5: "a"})
         with pytest.raises(InputError, match="unknown decision 'maybe'"):
-            p.adjudicate(DOC, "ani", "budi", {1: "maybe"})
+            p.team.adjudicate(DOC, "ani", "budi", {1: "maybe"})
         with pytest.raises(InputError, match="cannot be 'ani'"):
-            p.adjudicate(DOC, "ani", "budi", {1: "a"}, consensus="ani")
+            p.team.adjudicate(DOC, "ani", "budi", {1: "a"}, consensus="ani")
         with pytest.raises(InputError, match="two different coders"):
-            p.compare(DOC, "ani", "ani")
+            p.team.compare(DOC, "ani", "ani")
     finally:
         p.close()
     assert dump_db(demo_dir / "qualcode.db") == before
@@ -251,36 +251,36 @@ def test_blind_view_shows_only_ones_own_codings(demo_dir: Path) -> None:
     code(demo_dir, "budi", [(DOC, "time", 10, 60)], [])
     blind = as_coder(demo_dir, "ani", blind=True)
     try:
-        assert [c.coder for c in blind.codings()] == ["ani"]
-        assert blind.code_counts()["time"].codings == 0
-        assert {d.name: d.codings for d in blind.documents()}[DOC] == 1
-        assert blind.frequency().total() == 1
+        assert [c.coder for c in blind.codings.codings()] == ["ani"]
+        assert blind.codebook_sync.code_counts()["time"].codings == 0
+        assert {d.name: d.codings for d in blind.documents.documents()}[DOC] == 1
+        assert blind.matrices.frequency().total() == 1
         with pytest.raises(ProjectError, match="blind coding is on"):
-            blind.codings(coder="budi")
+            blind.codings.codings(coder="budi")
     finally:
         blind.close()
     owner = as_coder(demo_dir, "lead")
-    owner.add_coder("sri", supervisor=True)
-    owner.add_coder("ani")
-    owner.set_blind(True)
+    owner.team.add_coder("sri", supervisor=True)
+    owner.team.add_coder("ani")
+    owner.team.set_blind(True)
     owner.close()
     ani = as_coder(demo_dir, "ani")
-    assert ani.is_blind() and [c.coder for c in ani.codings()] == ["ani"]
+    assert ani.team.is_blind() and [c.coder for c in ani.codings.codings()] == ["ani"]
     ani.close()
     sri = as_coder(demo_dir, "sri")
-    assert not sri.is_blind() and len(sri.codings()) == 2
+    assert not sri.team.is_blind() and len(sri.codings.codings()) == 2
     sri.close()
 
 
 def test_add_coder_on_sqlite_registers_the_role(demo_dir: Path) -> None:
     p = open_project(str(demo_dir))
     try:
-        assert p.add_coder("ani") is None
-        p.add_coder("sri", supervisor=True)
-        assert p.coder_role("sri") == "supervisor"
-        assert p.coder_role("ani") == "coder"
+        assert p.team.add_coder("ani") is None
+        p.team.add_coder("sri", supervisor=True)
+        assert p.team.coder_role("sri") == "supervisor"
+        assert p.team.coder_role("ani") == "coder"
         with pytest.raises(InputError, match="cannot be a coder's name"):
-            p.add_coder("bad name!")
-        assert [m.name for m in p.team_members()] == ["ani", "sri"]
+            p.team.add_coder("bad name!")
+        assert [m.name for m in p.team.team_members()] == ["ani", "sri"]
     finally:
         p.close()

@@ -18,7 +18,7 @@ from qualcode.store.project_merge import read_project
 def _merge(ours: Path, theirs: Path) -> ProjectMergeReport:
     project = open_project(str(ours), coder="ana")
     try:
-        return project.merge_from(read_project(str(theirs), ours=project.location))
+        return project.merge.merge_from(read_project(str(theirs), ours=project.location))
     finally:
         project.close()
 
@@ -29,11 +29,11 @@ State = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]
 def _state(path: Path) -> State:
     p = open_project(str(path), coder="ana")
     try:
-        tree = p.themes()
+        tree = p.themes.themes()
         return (
             sorted((t.guid, t.id, str(t.label), t.status, t.parent, t.codes) for t in tree),
             sorted((t.id, e.guid, e.coding, e.translation) for t in tree for e in t.extracts),
-            sorted((r.guid, r.source.guid, r.target.guid, r.type) for r in p.relations()),
+            sorted((r.guid, r.source.guid, r.target.guid, r.type) for r in p.themes.relations()),
         )
     finally:
         p.close()
@@ -49,22 +49,22 @@ def test_both_sides_work_is_kept_and_deletions_stay_deleted(
     matrix_path: Path, matrix_guids: dict[str, str], tmp_path: Path
 ) -> None:
     base = open_project(str(matrix_path), coder="ana")
-    shared = base.add_theme("Waiting", codes=["time.long_wait"])
-    gone = base.add_theme("Gone", codes=["cost"])
-    base.add_relation("theme:gone", "cost", "illustrates")
+    shared = base.themes.add_theme("Waiting", codes=["time.long_wait"])
+    gone = base.themes.add_theme("Gone", codes=["cost"])
+    base.themes.add_relation("theme:gone", "cost", "illustrates")
     base.close()
     a = _copy(matrix_path, tmp_path, "a.db")
     b = _copy(matrix_path, tmp_path, "b.db")
     pa = open_project(str(a), coder="ana")
-    pa.add_theme("Ana's", codes=["facilities.room"])
-    pa.add_extracts("waiting", [matrix_guids["c1"]], translation="Two hours.")
-    pa.set_theme_status("waiting", "reviewed")
+    pa.themes.add_theme("Ana's", codes=["facilities.room"])
+    pa.themes.add_extracts("waiting", [matrix_guids["c1"]], translation="Two hours.")
+    pa.themes.set_theme_status("waiting", "reviewed")
     pa.close()
     pb = open_project(str(b), coder="budi")
-    pb.add_theme("Budi's", parent="waiting", codes=["time.late"])
-    pb.delete_theme("gone")
-    pb.add_theme_codes("waiting", ["time.late"])
-    pb.add_relation("theme:budi_s", f"passage:{matrix_guids['c2']}", "illustrates")
+    pb.themes.add_theme("Budi's", parent="waiting", codes=["time.late"])
+    pb.themes.delete_theme("gone")
+    pb.themes.add_theme_codes("waiting", ["time.late"])
+    pb.themes.add_relation("theme:budi_s", f"passage:{matrix_guids['c2']}", "illustrates")
     pb.close()
     report = _merge(a, b)
     assert report.themes_added == ["budi_s"]
@@ -75,7 +75,7 @@ def test_both_sides_work_is_kept_and_deletions_stay_deleted(
     assert any(line.startswith("themes: 1 added (budi_s)") for line in report.lines())
     p = open_project(str(a), coder="ana")
     try:
-        tree = p.themes()
+        tree = p.themes.themes()
         assert [(t.id, t.parent) for t in tree] == [
             ("waiting", None),
             ("budi_s", "waiting"),
@@ -87,7 +87,7 @@ def test_both_sides_work_is_kept_and_deletions_stay_deleted(
         assert waiting.status == "reviewed"
         assert [e.translation for e in waiting.extracts] == ["Two hours."]
         assert tree.get("gone") is None
-        assert [(r.source.name, r.target.name) for r in p.relations()] == [
+        assert [(r.source.name, r.target.name) for r in p.themes.relations()] == [
             ("budi_s", "Petugas datang telat.")
         ]
     finally:
@@ -102,21 +102,21 @@ def test_both_sides_work_is_kept_and_deletions_stay_deleted(
 
 def test_the_later_version_of_a_shared_theme_wins(matrix_path: Path, tmp_path: Path) -> None:
     base = open_project(str(matrix_path), coder="ana")
-    base.add_theme("Waiting")
+    base.themes.add_theme("Waiting")
     base.close()
     a = _copy(matrix_path, tmp_path, "a.db")
     b = _copy(matrix_path, tmp_path, "b.db")
     pb = open_project(str(b), coder="budi")
-    pb.define_theme("waiting", "Time lost before service.")
-    pb.rename_theme("waiting", "Long waits")
+    pb.themes.define_theme("waiting", "Time lost before service.")
+    pb.themes.rename_theme("waiting", "Long waits")
     pb.close()
     pa = open_project(str(a), coder="ana")
-    pa.set_theme_status("waiting", "final")
+    pa.themes.set_theme_status("waiting", "final")
     pa.close()
     report = _merge(a, b)
     assert report.themes_updated == ["waiting"]
     p = open_project(str(a))
-    t = p.theme("waiting")
+    t = p.themes.theme("waiting")
     p.close()
     assert (t.label, t.definition, t.status) == (
         "Long waits",
@@ -140,25 +140,25 @@ def _apply(project: Project, ops: list[tuple[str, int, int]], who: str, guids: l
     from qualcode.errors import QualcodeError
 
     for n, (op, i, j) in enumerate(ops):
-        themes = [t.id for t in project.themes()]
+        themes = [t.id for t in project.themes.themes()]
         pick = themes[i % len(themes)] if themes else None
         try:
             if op == "add" or pick is None:
-                project.add_theme(f"{who} {n}", codes=[CODES[j]])
+                project.themes.add_theme(f"{who} {n}", codes=[CODES[j]])
             elif op == "sub":
-                project.add_theme(f"{who} sub {n}", parent=pick)
+                project.themes.add_theme(f"{who} sub {n}", parent=pick)
             elif op == "codes":
-                project.add_theme_codes(pick, [CODES[j]])
+                project.themes.add_theme_codes(pick, [CODES[j]])
             elif op == "uncode":
-                project.remove_theme_codes(pick, [CODES[j]])
+                project.themes.remove_theme_codes(pick, [CODES[j]])
             elif op == "extract":
-                project.add_extracts(pick, [guids[j % len(guids)]])
+                project.themes.add_extracts(pick, [guids[j % len(guids)]])
             elif op == "relate":
-                project.add_relation(f"theme:{pick}", CODES[j], "leads_to")
+                project.themes.add_relation(f"theme:{pick}", CODES[j], "leads_to")
             elif op == "delete":
-                project.delete_theme(pick)
+                project.themes.delete_theme(pick)
             else:
-                project.set_theme_status(pick, "reviewed")
+                project.themes.set_theme_status(pick, "reviewed")
         except QualcodeError:
             pass
 

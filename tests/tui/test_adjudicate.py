@@ -25,8 +25,8 @@ def two_coders(demo_dir: Path) -> Path:
     ):
         p = open_project(str(demo_dir), coder=coder)
         for code, s, e in spans:
-            p.apply_coding(FIRST_DOC, code, s, e)
-        p.mark_done(FIRST_DOC)
+            p.codings.apply_coding(FIRST_DOC, code, s, e)
+        p.team.mark_done(FIRST_DOC)
         p.close()
     return demo_dir
 
@@ -56,8 +56,8 @@ async def test_decide_each_disagreement_with_one_key(
         await pilot.pause()
         assert isinstance(app.screen, CodingScreen)
     p = open_project(str(two_coders))
-    got = {(c.code, c.start, c.end) for c in p.codings(coder="consensus")}
-    decisions = [c.decision for c in p.compare(FIRST_DOC, "ani", "budi").clusters]
+    got = {(c.code, c.start, c.end) for c in p.codings.codings(coder="consensus")}
+    decisions = [c.decision for c in p.team.compare(FIRST_DOC, "ani", "budi").clusters]
     p.close()
     assert got == {("cost", 50, 100), ("time", 200, 260)}
     assert decisions == ["b", "neither"]
@@ -65,7 +65,7 @@ async def test_decide_each_disagreement_with_one_key(
 
 async def test_one_coder_only_is_told(make_app: Callable[[], QualcodeApp], demo_dir: Path) -> None:
     p = open_project(str(demo_dir), coder="ani")
-    p.apply_coding(FIRST_DOC, "cost", 0, 10)
+    p.codings.apply_coding(FIRST_DOC, "cost", 0, 10)
     p.close()
     app = make_app()
     async with app.run_test(size=(120, 35)) as pilot:

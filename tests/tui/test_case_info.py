@@ -23,8 +23,8 @@ async def test_a_shows_the_case_and_its_attributes(
     make_app: Callable[[], QualcodeApp], demo_dir: Path
 ) -> None:
     project = open_project(str(demo_dir))
-    project.link_case("P07", FIRST_DOC)
-    project.set_attributes({"P07": {"occupation": "observer", "kelurahan": "Sukamaju"}})
+    project.cases.link_case("P07", FIRST_DOC)
+    project.cases.set_attributes({"P07": {"occupation": "observer", "kelurahan": "Sukamaju"}})
     project.close()
     app = make_app()
     async with app.run_test(size=(120, 35)) as pilot:

@@ -58,7 +58,7 @@ async def test_codebook_edits_in_the_tree_reach_the_database_and_the_yaml(
         await pilot.pause()
     project = open_project(str(demo_dir))
     cb = project.codebook()
-    codings = project.codings(doc=FIRST_DOC)
+    codings = project.codings.codings(doc=FIRST_DOC)
     project.close()
     cost = cb["cost"]
     assert cost.label == {"id": "Ongkos layanan", "en": "Service cost"}
@@ -131,10 +131,10 @@ async def test_memos_on_a_coding_a_document_and_a_code(
         assert "✎" in "".join(seg.text for seg in strip)[:8]
         assert view.border_subtitle == "1 coding · 1% coded · ✎ 1 memo"
     project = open_project(str(demo_dir))
-    (c,) = project.codings(doc=FIRST_DOC)
+    (c,) = project.codings.codings(doc=FIRST_DOC)
     assert c.memo == "waited two hours"
-    assert [m.text for m in project.memos("document", FIRST_DOC)] == ["strong on time"]
-    assert [m.text for m in project.memos("code", "time")] == ["late officers"]
+    assert [m.text for m in project.memos.memos("document", FIRST_DOC)] == ["strong on time"]
+    assert [m.text for m in project.memos.memos("code", "time")] == ["late officers"]
     project.close()
 
 
@@ -150,10 +150,13 @@ async def test_undo_and_redo_in_the_workbench_also_after_a_restart(
         await pilot.press("u")  # the memo
         await pilot.pause()
         project = open_project(str(demo_dir))
-        assert [c.memo for c in project.codings(doc=FIRST_DOC)] == [None, None]
+        assert [c.memo for c in project.codings.codings(doc=FIRST_DOC)] == [None, None]
         await pilot.press("ctrl+r")
         await pilot.pause()
-        assert sorted(str(c.memo) for c in project.codings(doc=FIRST_DOC)) == ["None", "note"]
+        assert sorted(str(c.memo) for c in project.codings.codings(doc=FIRST_DOC)) == [
+            "None",
+            "note",
+        ]
         project.close()
     assert "undid: memo on Waktu penyelesaian at «Is it all right if I record the…»" in (
         messages.notices()
@@ -187,10 +190,10 @@ async def test_two_windows_of_one_coder_never_undo_each_other(
             await one.press("u")  # window 1 undoes its own coding, not window 2's newer one
             await one.pause()
             check = open_project(str(demo_dir))
-            assert [c.code for c in check.codings(doc=FIRST_DOC)] == ["time"]
+            assert [c.code for c in check.codings.codings(doc=FIRST_DOC)] == ["time"]
             await two.press("u")
             await two.pause()
-            assert check.codings(doc=FIRST_DOC) == []
+            assert check.codings.codings(doc=FIRST_DOC) == []
             await two.press("u")  # nothing of window 2's left, and window 1's is undone
             await two.pause()
             check.close()

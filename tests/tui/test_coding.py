@@ -95,7 +95,7 @@ async def test_picker_lists_recent_codes_first_and_shows_the_definition(
         await pilot.press(*"waktu tunggu lama", "enter")
         await pilot.pause()
     project = open_project(str(demo_dir))
-    got = [c.code for c in project.codings(doc=FIRST_DOC)]
+    got = [c.code for c in project.codings.codings(doc=FIRST_DOC)]
     project.close()
     assert sorted(got) == sorted(
         ["cost", "competence.friendly_helpful", "competence.friendly_helpful", "time.long_wait"]
@@ -114,7 +114,7 @@ async def test_in_vivo_code_from_the_selected_words(
         assert tree.codebook is not None and "invivo.yes_of_course" in tree.codebook
     project = open_project(str(demo_dir))
     cb = project.codebook()
-    (c,) = project.codings(doc=FIRST_DOC)
+    (c,) = project.codings.codings(doc=FIRST_DOC)
     project.close()
     assert cb["invivo.yes_of_course"].label == "Yes, of course"
     assert (c.code, c.quote) == ("invivo.yes_of_course", "Yes, of course")
@@ -139,7 +139,7 @@ async def test_several_codes_on_a_span_are_listed_and_one_is_removed(
         await pilot.press("down", "enter")
         await pilot.pause()
     project = open_project(str(demo_dir))
-    left = sorted(c.code for c in project.codings(doc=FIRST_DOC))
+    left = sorted(c.code for c in project.codings.codings(doc=FIRST_DOC))
     project.close()
     assert left == ["cost", "time"]  # the list is cost, procedure, time: the second went
     assert messages.notices() == [

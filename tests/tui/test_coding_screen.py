@@ -31,7 +31,7 @@ async def test_code_a_sentence_with_its_key_and_find_it_in_the_database(
         await pilot.press("2")  # key "2": time (completion time)
         await pilot.pause()
     project = open_project(str(demo_dir))
-    codings = project.codings(doc=FIRST_DOC)
+    codings = project.codings.codings(doc=FIRST_DOC)
     project.close()
     assert [(c.code, c.start, c.end, c.coder) for c in codings] == [
         ("time", sel.start, sel.end, "tester")
@@ -50,7 +50,7 @@ async def test_prefix_key_applies_a_sub_code_and_extend_selects_two_sentences(
         await pilot.press("j", "shift+down", "semicolon", "6", "b")
         await pilot.pause()
     project = open_project(str(demo_dir))
-    (coding,) = project.codings(doc=FIRST_DOC)
+    (coding,) = project.codings.codings(doc=FIRST_DOC)
     project.close()
     assert coding.code == "competence.friendly_helpful"
     assert (coding.start, coding.end) == (doc.sentences[1].start, doc.sentences[2].end)
@@ -79,7 +79,7 @@ async def test_keys_typed_in_a_burst_are_handled_in_order(
             app.post_message(events.Key(key, char))
         await settled(pilot)
     project = open_project(str(demo_dir))
-    got = [(c.code, c.start, c.end) for c in project.codings(doc=FIRST_DOC)]
+    got = [(c.code, c.start, c.end) for c in project.codings.codings(doc=FIRST_DOC)]
     project.close()
     s = doc.sentences
     assert sorted(got) == sorted(
@@ -109,12 +109,12 @@ async def test_turn_selection_picker_and_removal(
         await pilot.press("enter")
         await pilot.pause()
         project = open_project(str(demo_dir))
-        assert [(c.code, c.start, c.end) for c in project.codings(doc=FIRST_DOC)] == [
+        assert [(c.code, c.start, c.end) for c in project.codings.codings(doc=FIRST_DOC)] == [
             ("cost", turn.start, turn.end)
         ]
         await pilot.press("x")
         await pilot.pause()
-        assert project.codings(doc=FIRST_DOC) == []
+        assert project.codings.codings(doc=FIRST_DOC) == []
         project.close()
 
 

@@ -25,9 +25,9 @@ async def test_rename_delete_undo_and_link_from_the_document_list(
 ) -> None:
     setup = open_project(str(demo_dir))
     try:
-        doc = setup.document(FIRST)
+        doc = setup.documents.document(FIRST)
         start = doc.text.index("Good morning")
-        setup.apply_coding(FIRST, "time", start, start + len("Good morning"))
+        setup.codings.apply_coding(FIRST, "time", start, start + len("Good morning"))
     finally:
         setup.close()
     app = make_app()
@@ -51,18 +51,18 @@ async def test_rename_delete_undo_and_link_from_the_document_list(
         await pilot.pause()
         await pilot.press("n")
         await pilot.pause()
-        assert "observer" in project.document_names()
+        assert "observer" in project.documents.document_names()
         await pilot.press("d")
         await pilot.pause()
         await pilot.press("y")
         await pilot.pause()
-        assert "observer" not in project.document_names()
+        assert "observer" not in project.documents.document_names()
         assert "deleted observer with 1 codings and 0 memos (u undoes)" in messages.notices()
         # undo brings it back, with its coding
         await pilot.press("u")
         await pilot.pause()
-        assert "observer" in project.document_names()
-        assert [c.quote for c in project.codings(doc="observer")] == ["Good morning"]
+        assert "observer" in project.documents.document_names()
+        assert [c.quote for c in project.codings.codings(doc="observer")] == ["Good morning"]
         # link to a case: l, the case's name
         if not _on_list(screen):
             await pilot.press("shift+tab")
@@ -72,5 +72,5 @@ async def test_rename_delete_undo_and_link_from_the_document_list(
         )
         await pilot.press("l", "ctrl+a", "ctrl+k", *"Observer NGO", "enter")
         await pilot.pause()
-        cases = {c.name: [s.doc for s in c.sources] for c in project.cases()}
+        cases = {c.name: [s.doc for s in c.sources] for c in project.cases.cases()}
         assert "observer" in cases["Observer NGO"]

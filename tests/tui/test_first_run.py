@@ -80,7 +80,7 @@ async def test_create_with_the_shipped_codebook_opens_the_coding_screen(fieldwor
         await pilot.press("q")
     project = open_project(str(fieldwork / "qualcode.db"))
     try:
-        assert sorted(d.name for d in project.documents()) == sorted(
+        assert sorted(d.name for d in project.documents.documents()) == sorted(
             p.stem for p in demo_files()[:2]
         )
         assert len(project.codebook()) == 30
@@ -88,7 +88,7 @@ async def test_create_with_the_shipped_codebook_opens_the_coding_screen(fieldwor
         # the shipped codebook is copied beside the project: edits never touch the installation
         assert linked == (fieldwork / "kepmenpan-63.yaml").resolve()
         assert linked.read_bytes() == services.default_codebook().read_bytes()
-        assert [(c.code, c.coder) for c in project.codings()] == [("time", "tester")]
+        assert [(c.code, c.coder) for c in project.codings.codings()] == [("time", "tester")]
     finally:
         project.close()
 
@@ -127,7 +127,7 @@ async def test_no_codebook_and_the_demo_interviews_in_an_empty_folder(
         await pilot.press("q")
     project = open_project(str(tmp_path / "qualcode.db"))
     try:
-        assert len(project.documents()) == len(demo_files())
+        assert len(project.documents.documents()) == len(demo_files())
         assert len(project.codebook()) == 0
         assert project.get_setting("codebook_path") is None
     finally:

@@ -71,7 +71,7 @@ async def test_the_folder_removed_while_coding(
     codes = [c for c, _s, _e in _codings(rescued)]
     assert codes == ["procedure"]
     with open_project(str(rescued)) as p:
-        assert len(p.documents()) == 8
+        assert len(p.documents.documents()) == 8
 
 
 async def test_a_replaced_file_is_noticed_without_a_write(demo_dir: Path, tmp_path: Path) -> None:
@@ -139,12 +139,12 @@ def test_the_store_refuses_to_acknowledge_into_a_vanished_file(
     project = open_project(str(folder))
     project.hold_file()
     try:
-        kept, _ = project.apply_coding("wawancara_01_pedagang_pasar", "cost", 5, 15)
+        kept, _ = project.codings.apply_coding("wawancara_01_pedagang_pasar", "cost", 5, 15)
         shutil.rmtree(folder)
         with pytest.raises(ProjectGoneError, match="is gone"):
-            project.apply_coding("wawancara_01_pedagang_pasar", "time", 5, 15)
+            project.codings.apply_coding("wawancara_01_pedagang_pasar", "time", 5, 15)
         with pytest.raises(ProjectGoneError):  # and every write after it
-            project.set_coding_memo(kept.guid, "x")
+            project.memos.set_coding_memo(kept.guid, "x")
         saved = project.save_copy(tmp_path / "saved.db")
     finally:
         project.close()

@@ -28,15 +28,15 @@ def analyse(demo_dir: Path) -> None:
     code_some(demo_dir)
     project = open_project(str(demo_dir))
     try:
-        project.add_theme(
+        project.themes.add_theme(
             {"id": "Prosedur berbelit", "en": "Winding procedures"},
             codes=["procedure.not_sop", "procedure.unclear_requirements"],
         )
-        project.add_theme(
+        project.themes.add_theme(
             "Surat terlambat", parent="prosedur_berbelit", codes=["time.late_letters"]
         )
-        project.add_theme("Biaya", codes=["cost"])
-        project.add_relation("theme:biaya", "theme:prosedur_berbelit", "leads_to")
+        project.themes.add_theme("Biaya", codes=["cost"])
+        project.themes.add_relation("theme:biaya", "theme:prosedur_berbelit", "leads_to")
     finally:
         project.close()
 

@@ -21,8 +21,8 @@ async def test_code_with_a_key_on_postgresql_as_a_coder_role(
     url = postgres_copy(team_template, pg_db)
     owner = open_project(url)
     ani = pg_db.role("ani")
-    owner.add_coder(ani, password=ROLE_PASSWORD)
-    owner.apply_coding(FIRST_DOC, "cost", 0, 30)
+    owner.team.add_coder(ani, password=ROLE_PASSWORD)
+    owner.codings.apply_coding(FIRST_DOC, "cost", 0, 30)
     owner.close()
     project = open_project(pg_db.url_as(ani), coder="ignored")
     app = QualcodeApp(project, location=url, settings=Settings())
@@ -44,6 +44,6 @@ async def test_code_with_a_key_on_postgresql_as_a_coder_role(
         assert any("may not" in str(n.message) for n in app._notifications)
     project.close()
     check = open_project(url)
-    mine = check.codings(coder=ani)
+    mine = check.codings.codings(coder=ani)
     check.close()
     assert [(c.code, c.start, c.end) for c in mine] == [("time", sel.start, sel.end)]

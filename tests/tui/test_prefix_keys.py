@@ -34,6 +34,6 @@ async def test_completing_key_fires_no_binding(
         assert isinstance(app.screen, CodingScreen)  # no modal opened by the last key
         assert app.screen.prefix_active is False
     project = open_project(str(demo_dir))
-    got = [c.code for c in project.codings(doc=FIRST_DOC)]
+    got = [c.code for c in project.codings.codings(doc=FIRST_DOC)]
     project.close()
     assert got == [code]

@@ -68,14 +68,14 @@ async def test_enter_on_a_count_lists_its_quotes_and_a_dispute_is_recorded(
         assert app.screen.__class__.__name__ != "ReviewScreen"
     project = open_project(str(matrix_path))
     try:
-        c5 = project.coding_by_guid(matrix_guids["c5"])
-        c1 = project.coding_by_guid(matrix_guids["c1"])
+        c5 = project.review.coding_by_guid(matrix_guids["c5"])
+        c1 = project.review.coding_by_guid(matrix_guids["c1"])
         assert (c5.review, c5.reviewer) == ("approved", "dosen")
-        assert [(t.kind, t.text) for t in project.review_thread(matrix_guids["c5"])] == [
+        assert [(t.kind, t.text) for t in project.review.review_thread(matrix_guids["c5"])] == [
             ("approved", "Tepat")
         ]
         assert (c1.review, c1.reviewer, c1.coder) == ("disputed", "dosen", "ana")
-        assert [(t.kind, t.text) for t in project.review_thread(matrix_guids["c1"])] == [
+        assert [(t.kind, t.text) for t in project.review.review_thread(matrix_guids["c1"])] == [
             ("disputed", "Terlalu sempit")
         ]
     finally:
@@ -127,7 +127,7 @@ async def test_the_researcher_sees_disputed_codings_and_replies(
     matrix_path: Path, matrix_guids: dict[str, str]
 ) -> None:
     project = open_project(str(matrix_path), coder="dosen")
-    project.review_coding(matrix_guids["c4"], "disputed", "Biaya resmi?")
+    project.review.review_coding(matrix_guids["c4"], "disputed", "Biaya resmi?")
     project.close()
     app = QualcodeApp(
         open_project(str(matrix_path), coder="ana"), location=str(matrix_path), settings=Settings()
@@ -153,7 +153,7 @@ async def test_the_researcher_sees_disputed_codings_and_replies(
         app.project.close()
     project = open_project(str(matrix_path))
     try:
-        (item,) = project.review_queue("awaiting")
+        (item,) = project.review.review_queue("awaiting")
         assert item.coding.guid == matrix_guids["c4"]
         assert [(t.author, t.kind) for t in item.thread] == [
             ("dosen", "disputed"),

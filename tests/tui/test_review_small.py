@@ -37,9 +37,9 @@ def test_short_names_keep_what_tells_columns_apart() -> None:
 
 async def test_the_matrix_at_80_columns(demo_dir: Path) -> None:
     project = open_project(str(demo_dir))
-    for name in project.document_names():
-        s = project.document(name).sentences[1]
-        project.apply_coding(name, "time.late_letters", s.start, s.end)
+    for name in project.documents.document_names():
+        s = project.documents.document(name).sentences[1]
+        project.codings.apply_coding(name, "time.late_letters", s.start, s.end)
     project.close()
     app = QualcodeApp(open_project(str(demo_dir)), location=str(demo_dir), settings=Settings())
     try:

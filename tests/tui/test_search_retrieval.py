@@ -24,11 +24,11 @@ def seed(demo_dir: Path) -> list[tuple[str, int, int]]:
     project = open_project(str(demo_dir), coder="ani")
     spans = []
     for doc, k in ((DOC, 5), (OTHER, 7)):
-        s = project.document(doc).sentences[k]
-        project.apply_coding(doc, "time.long_wait", s.start, s.end)
+        s = project.documents.document(doc).sentences[k]
+        project.codings.apply_coding(doc, "time.long_wait", s.start, s.end)
         spans.append((doc, s.start, s.end))
-    s = project.document(DOC).sentences[2]
-    project.apply_coding(DOC, "cost", s.start, s.end)
+    s = project.documents.document(DOC).sentences[2]
+    project.codings.apply_coding(DOC, "cost", s.start, s.end)
     project.close()
     return spans
 
@@ -107,10 +107,10 @@ async def test_search_jumps_to_a_hit_and_codes_marked_hits_in_one_step(
         await pilot.pause()
         marked = search.hits[:2]
         project = open_project(str(demo_dir))
-        got = sorted((c.doc, c.start, c.end, c.code) for c in project.codings())
+        got = sorted((c.doc, c.start, c.end, c.code) for c in project.codings.codings())
         sentences = set()
         for h in marked:
-            s = project.document(h.doc).sentences[h.sentence - 1]
+            s = project.documents.document(h.doc).sentences[h.sentence - 1]
             assert s.start <= h.start < h.end <= s.end
             sentences.add((h.doc, s.start, s.end, "time.long_wait"))
         assert got == sorted(sentences)
@@ -131,7 +131,7 @@ async def test_search_jumps_to_a_hit_and_codes_marked_hits_in_one_step(
         assert (view.selection.start, view.selection.end) == (hit.start, hit.end)
         await pilot.press("u")  # one undo takes the whole batch back
         await pilot.pause()
-        assert project.codings() == []
+        assert project.codings.codings() == []
         project.close()
     assert messages.notices()[0] == (
         "coded 2 sentences with Antrean dan waktu tunggu lama (one undo step)"

@@ -160,15 +160,15 @@ def test_the_workbench_in_headless_chromium_codes_a_sentence(
     def coded() -> bool:
         project = open_project(str(project_dir))
         try:
-            return bool(project.codings(doc=FIRST_DOC))
+            return bool(project.codings.codings(doc=FIRST_DOC))
         finally:
             project.close()
 
     wait_until(coded, 30, "the coding")
     project = open_project(str(project_dir))
     try:
-        doc = project.document(FIRST_DOC)
-        got = [(c.code, c.start, c.end, c.coder) for c in project.codings(doc=FIRST_DOC)]
+        doc = project.documents.document(FIRST_DOC)
+        got = [(c.code, c.start, c.end, c.coder) for c in project.codings.codings(doc=FIRST_DOC)]
     finally:
         project.close()
     third = doc.sentences[2]

@@ -139,7 +139,7 @@ async def test_any_document_opens_at_every_size(
         # and through the command palette, by name
         titles = [c.title for c in app.get_system_commands(app.screen)]
         names = [t.removeprefix("Open document: ") for t in titles if t.startswith("Open doc")]
-        assert names == app.project.document_names()  # type: ignore[union-attr]
+        assert names == app.project.documents.document_names()  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=ids)

@@ -59,21 +59,21 @@ async def test_accept_reject_and_accept_all_of_a_code(
         assert isinstance(app.screen, CodingScreen)
     project = open_project(str(demo_dir))
     try:
-        accepted = project.coding(first.guid)
+        accepted = project.codings.coding(first.guid)
         assert (accepted.status, accepted.coder, accepted.origin) == ("accepted", "tester", "rules")
         with pytest.raises(Exception, match="no coding"):
-            project.coding(second.guid)
-        assert project.rejected_count() == 1
+            project.codings.coding(second.guid)
+        assert project.suggestions.rejected_count() == 1
         for guid in same_code:
-            assert project.coding(guid).status == "accepted"
-        pending = project.suggestions()
+            assert project.codings.coding(guid).status == "accepted"
+        pending = project.suggestions.suggestions()
         assert len(pending) == created - 2 - len(same_code)
         # the rejected one is not suggested again
         again = services.autocode(project)
         assert again.stored is not None and again.stored.rejected == 1
         assert all(
             (c.doc, c.code, c.start, c.end) != (second.doc, second.code, second.start, second.end)
-            for c in project.suggestions()
+            for c in project.suggestions.suggestions()
         )
     finally:
         project.close()
@@ -108,7 +108,7 @@ async def test_run_the_rules_from_the_screen(
         shown = len(screen.pending)
     project = open_project(str(demo_dir))
     try:
-        assert shown == len(project.suggestions()) > 50
+        assert shown == len(project.suggestions.suggestions()) > 50
     finally:
         project.close()
 
@@ -148,7 +148,7 @@ async def test_cancel_a_run_stores_nothing(
         assert not screen.running
     project = open_project(str(demo_dir))
     try:
-        assert project.suggestions() == []
+        assert project.suggestions.suggestions() == []
     finally:
         project.close()
 

@@ -28,14 +28,14 @@ def code_some(demo_dir: Path) -> list[str]:
     guids of the codings of ``procedure.not_sop``, in document order."""
     project = open_project(str(demo_dir))
     try:
-        for name in project.document_names():
-            doc = project.document(name)
+        for name in project.documents.document_names():
+            doc = project.documents.document(name)
             for i, code in ((2, "procedure.not_sop"), (5, "procedure.unclear_requirements")):
                 s = doc.sentences[i]
-                project.apply_coding(name, code, s.start, s.end)
+                project.codings.apply_coding(name, code, s.start, s.end)
             s = doc.sentences[8]
-            project.apply_coding(name, "time.late_letters", s.start, s.end)
-        return [c.guid for c in project.codings(code="procedure.not_sop")]
+            project.codings.apply_coding(name, "time.late_letters", s.start, s.end)
+        return [c.guid for c in project.codings.codings(code="procedure.not_sop")]
     finally:
         project.close()
 
@@ -58,7 +58,7 @@ def highlight_code(screen: ThemesScreen, code: str) -> None:
 def themes_of(demo_dir: Path) -> list[tuple[str, str | None, tuple[str, ...]]]:
     project = open_project(str(demo_dir))
     try:
-        return [(t.id, t.parent, t.codes) for t in project.themes()]
+        return [(t.id, t.parent, t.codes) for t in project.themes.themes()]
     finally:
         project.close()
 
@@ -155,7 +155,7 @@ async def test_key_extracts_marked_from_the_passages_and_reordered(
 ) -> None:
     guids = code_some(demo_dir)
     project = open_project(str(demo_dir))
-    project.add_theme({"id": "Layanan berbelit"}, codes=["procedure.not_sop"])
+    project.themes.add_theme({"id": "Layanan berbelit"}, codes=["procedure.not_sop"])
     project.close()
     app = make_app()
     async with app.run_test(size=(120, 40), message_hook=messages.append) as pilot:
@@ -171,7 +171,7 @@ async def test_key_extracts_marked_from_the_passages_and_reordered(
         assert type(app.focused).__name__ == "PassageList"
         await press(pilot, "x", "j", "x")
         project = open_project(str(demo_dir))
-        (theme,) = project.themes()
+        (theme,) = project.themes.themes()
         assert [e.coding for e in theme.extracts] == [guids[0], guids[1]]
         first_words = messages.notices()[-1]
         assert first_words.endswith(" is a key extract of Layanan berbelit")
@@ -180,15 +180,15 @@ async def test_key_extracts_marked_from_the_passages_and_reordered(
         assert str(passages.get_option_at_index(1).prompt).startswith("★2 ")
         passages.highlighted = 1
         await press(pilot, "K")
-        (theme,) = project.themes()
+        (theme,) = project.themes.themes()
         assert [e.coding for e in theme.extracts] == [guids[1], guids[0]]
         assert messages.notices()[-1].endswith(" is key extract 1 of Layanan berbelit")
         # x on an extract takes it off again
         await press(pilot, "x")
-        (theme,) = project.themes()
+        (theme,) = project.themes.themes()
         assert [e.coding for e in theme.extracts] == [guids[0]]
         await press(pilot, "u")
-        (theme,) = project.themes()
+        (theme,) = project.themes.themes()
         assert [e.coding for e in theme.extracts] == [guids[1], guids[0]]
         project.close()
         # enter on a passage opens it in the transcript
@@ -204,8 +204,8 @@ async def test_relation_added_listed_and_followed(
 ) -> None:
     code_some(demo_dir)
     project = open_project(str(demo_dir))
-    project.add_theme({"id": "Layanan berbelit"}, codes=["procedure.not_sop"])
-    project.add_theme({"id": "Surat lambat"}, codes=["time.late_letters"])
+    project.themes.add_theme({"id": "Layanan berbelit"}, codes=["procedure.not_sop"])
+    project.themes.add_theme({"id": "Surat lambat"}, codes=["time.late_letters"])
     project.close()
     app = make_app()
     async with app.run_test(size=(120, 40), message_hook=messages.append) as pilot:
@@ -217,7 +217,7 @@ async def test_relation_added_listed_and_followed(
         await press(pilot, *"surat lambat", "enter")
         assert messages.notices()[-1] == "related: Layanan berbelit mengarah ke Surat lambat"
         project = open_project(str(demo_dir))
-        (rel,) = project.relations()
+        (rel,) = project.themes.relations()
         assert (rel.source.name, rel.type, rel.target.name) == (
             "layanan_berbelit",
             "leads_to",
@@ -239,7 +239,7 @@ async def test_status_definition_and_review(
 ) -> None:
     code_some(demo_dir)
     project = open_project(str(demo_dir))
-    project.add_theme({"id": "Layanan berbelit"}, codes=["procedure.not_sop"])
+    project.themes.add_theme({"id": "Layanan berbelit"}, codes=["procedure.not_sop"])
     project.close()
     app = make_app()
     async with app.run_test(size=(100, 30), message_hook=messages.append) as pilot:
@@ -251,7 +251,7 @@ async def test_status_definition_and_review(
         assert messages.notices()[-1] == "Layanan berbelit is reviewed now"
         await press(pilot, "D", *"Prosedur yang berbelit", "ctrl+s")
         project = open_project(str(demo_dir))
-        (theme,) = project.themes()
+        (theme,) = project.themes.themes()
         assert (theme.status, theme.definition) == ("reviewed", "Prosedur yang berbelit")
         project.close()
         info = str(app.screen.query_one("#themes-info").render())
@@ -317,17 +317,17 @@ async def test_many_passages_fill_the_pane_first_and_the_rest_follows(
 
     project = open_project(str(demo_dir))
     try:
-        for name in project.document_names():
-            doc = project.document(name)
+        for name in project.documents.document_names():
+            doc = project.documents.document(name)
             for s in doc.sentences[:30]:
-                project.apply_coding(name, "cost", s.start, s.end)
-        doc = project.document(project.document_names()[0])
+                project.codings.apply_coding(name, "cost", s.start, s.end)
+        doc = project.documents.document(project.documents.document_names()[0])
         for s in doc.sentences[:2]:
-            project.apply_coding(doc.name, "procedure.not_sop", s.start, s.end)
-        total = len(project.codings(code="cost"))
+            project.codings.apply_coding(doc.name, "procedure.not_sop", s.start, s.end)
+        total = len(project.codings.codings(code="cost"))
         assert total > PASSAGES_MAX
-        cost = [c.guid for c in project.codings(code="cost")][:PASSAGES_MAX]
-        not_sop = [c.guid for c in project.codings(code="procedure.not_sop")]
+        cost = [c.guid for c in project.codings.codings(code="cost")][:PASSAGES_MAX]
+        not_sop = [c.guid for c in project.codings.codings(code="procedure.not_sop")]
     finally:
         project.close()
     app = make_app()

@@ -154,8 +154,8 @@ def test_code_a_sentence_in_the_real_binary(demo_dir: Path, tmux: Tmux) -> None:
     tmux.keys("q")
     tmux.wait_gone()
     project = open_project(str(demo_dir))
-    doc = project.document(FIRST_DOC)
-    got = [(c.code, c.start, c.end, c.coder) for c in project.codings(doc=FIRST_DOC)]
+    doc = project.documents.document(FIRST_DOC)
+    got = [(c.code, c.start, c.end, c.coder) for c in project.codings.codings(doc=FIRST_DOC)]
     project.close()
     s = doc.sentences[2]
     assert got == [("time", s.start, s.end, "tester")]
@@ -252,7 +252,9 @@ def test_first_run_in_an_empty_folder_makes_a_project(tmp_path: Path, tmux: Tmux
     tmux.wait_gone()
     project = open_project(str(folder / "qualcode.db"))
     try:
-        assert len(project.documents()) == 8  # the shipped interviews, offered in an empty folder
+        assert (
+            len(project.documents.documents()) == 8
+        )  # the shipped interviews, offered in an empty folder
         assert len(project.codebook()) == 30
     finally:
         project.close()

@@ -110,8 +110,8 @@ async def test_hits_are_coded_as_the_unit_asked_once_and_remembered(
         assert isinstance(app.screen, CodingScreen) and app.screen.search_unit == "turn"
     project = open_project(str(demo_dir))
     try:
-        codings = sorted(project.codings(), key=lambda c: c.code)
-        turn = project.document(first.doc).turns[first.turn - 1]  # type: ignore[operator]
+        codings = sorted(project.codings.codings(), key=lambda c: c.code)
+        turn = project.documents.document(first.doc).turns[first.turn - 1]  # type: ignore[operator]
     finally:
         project.close()
     assert [(c.code, c.start, c.end) for c in codings] == [

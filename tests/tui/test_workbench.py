@@ -68,15 +68,15 @@ async def test_remapped_keys_from_the_settings(
         await pilot.press("s", "3")
         await pilot.pause()
         project = open_project(str(demo_dir))
-        (c,) = project.codings(doc=FIRST_DOC)
-        doc = project.document(FIRST_DOC)
+        (c,) = project.codings.codings(doc=FIRST_DOC)
+        doc = project.documents.document(FIRST_DOC)
         assert (c.start, c.end) == (doc.sentences[1].start, doc.sentences[1].end)
         await pilot.press("u")  # u is no longer undo
         await pilot.pause()
-        assert len(project.codings(doc=FIRST_DOC)) == 1
+        assert len(project.codings.codings(doc=FIRST_DOC)) == 1
         await pilot.press("z")
         await pilot.pause()
-        assert project.codings(doc=FIRST_DOC) == []
+        assert project.codings.codings(doc=FIRST_DOC) == []
         project.close()
         await pilot.press("question_mark")
         text = str(app.screen.query_one("#help-table").render())
@@ -106,7 +106,7 @@ async def test_command_palette_runs_any_action(
         )
         await settled(pilot)
         project = open_project(str(demo_dir))
-        assert project.codings(doc=FIRST_DOC) == []
+        assert project.codings.codings(doc=FIRST_DOC) == []
         project.close()
 
 
@@ -192,7 +192,7 @@ async def test_u_undoes_an_import_made_from_this_window_and_ctrl_r_redoes_it(
         )
     project = open_project(str(demo_dir))
     try:
-        assert {"new_0", "new_1"} <= set(project.document_names())
+        assert {"new_0", "new_1"} <= set(project.documents.document_names())
     finally:
         project.close()
 
@@ -243,7 +243,7 @@ async def test_import_cancelled_after_the_current_document(
         services.import_transcripts(empty_project, files, progress=progress)  # type: ignore[arg-type]
     except Cancelled:
         pass
-    assert len(empty_project.documents()) == 2  # type: ignore[attr-defined]
+    assert len(empty_project.documents.documents()) == 2  # type: ignore[attr-defined]
 
 
 async def test_export_in_a_worker(make_app: Callable[..., QualcodeApp], demo_dir: Path) -> None:

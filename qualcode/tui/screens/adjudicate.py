@@ -80,8 +80,10 @@ class AdjudicateScreen(Screen[None]):
         self.coder_a = coder_a
         self.coder_b = coder_b
         self.consensus = consensus
-        self.text = project.document(doc).text
-        self.comparison: Comparison = project.compare(doc, coder_a, coder_b, consensus=consensus)
+        self.text = project.documents.document(doc).text
+        self.comparison: Comparison = project.team.compare(
+            doc, coder_a, coder_b, consensus=consensus
+        )
 
     def _label(self, code_id: str) -> str:
         """A code by its label (the id of a code no longer in the codebook)."""
@@ -177,7 +179,7 @@ class AdjudicateScreen(Screen[None]):
             return
         index = self.comparison.clusters.index(cluster)
         try:
-            self.comparison = self.project.adjudicate(
+            self.comparison = self.project.team.adjudicate(
                 self.doc,
                 self.coder_a,
                 self.coder_b,

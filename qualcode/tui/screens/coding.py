@@ -333,8 +333,8 @@ class CodingScreen(Screen[None]):
         width = self.app.size.width
         if not width:
             return
-        self._counts = self.project.code_counts()
-        memo_codes = {m.target for m in self.project.memos("code") if m.target}
+        self._counts = self.project.codebook_sync.code_counts()
+        memo_codes = {m.target for m in self.project.memos.memos("code") if m.target}
         chosen = getattr(self.app, "settings", None)
         widths = pane_widths(
             width,
@@ -381,9 +381,9 @@ class CodingScreen(Screen[None]):
         self.codebook = self.project.codebook()
         self._colors = {c.id: self.codebook.color_of(c.id) for c in self.codebook}
         self._labels = {c.id: c.label_in(self.label_lang) for c in self.codebook}
-        names = self.project.document_names()
+        names = self.project.documents.document_names()
         self._first_widths(names)
-        state = self.project.workbench_state()
+        state = self.project.workbench.workbench_state()
         self._restore_settings(state)
         left = state.get("doc")
         self.current_doc = left if left in names else (names[0] if names else None)
@@ -457,7 +457,7 @@ class CodingScreen(Screen[None]):
         """Keep where the coder is in the project (not an action: never undone)."""
         state = self._state()
         try:
-            self.project.save_workbench_state(state)
+            self.project.workbench.save_workbench_state(state)
         except QualcodeError as exc:
             if not self._state_warned:
                 self._state_warned = True
@@ -500,11 +500,11 @@ class CodingScreen(Screen[None]):
         self._update_status()
 
     def _fill_documents(self) -> None:
-        docs = self.project.documents()
+        docs = self.project.documents.documents()
         names = {d.name for d in docs}
         if self.current_doc not in names:
             self.current_doc = docs[0].name if docs else None
-        doc_memos = {m.target for m in self.project.memos("document") if m.target}
+        doc_memos = {m.target for m in self.project.memos.memos("document") if m.target}
         self.query_one(DocumentList).show(docs, self.current_doc, doc_memos)
         self.query_one(DocumentList).border_title = plural(
             len(docs), "Documents ({n})", "Documents ({n})"
@@ -515,8 +515,8 @@ class CodingScreen(Screen[None]):
         self._colors = {c.id: self.codebook.color_of(c.id) for c in self.codebook}
         self._labels = {c.id: c.label_in(self.label_lang) for c in self.codebook}
         tree = self.query_one(CodeTree)
-        tree.memo_codes = {m.target for m in self.project.memos("code") if m.target}
-        self._counts = self.project.code_counts()
+        tree.memo_codes = {m.target for m in self.project.memos.memos("code") if m.target}
+        self._counts = self.project.codebook_sync.code_counts()
         tree.show(self.codebook, self._counts, self.label_lang)
         tree.border_title = plural(len(self.codebook), "Codebook ({n})", "Codebook ({n})")
         if self.filter_code is not None and self.filter_code not in self.codebook:
@@ -560,12 +560,12 @@ class CodingScreen(Screen[None]):
 
     def open_document(self, name: str) -> None:
         """Show document ``name``."""
-        document = self.project.document(name)
-        codings = self.project.codings(doc=name)
+        document = self.project.documents.document(name)
+        codings = self.project.codings.codings(doc=name)
         self.current_doc = name
         view = self.query_one(TranscriptView)
         view.border_title = name
-        self._doc_memos = len(self.project.memos("document", name))
+        self._doc_memos = len(self.project.memos.memos("document", name))
         view.load(document, codings, self._colors, self._labels)
         view.set_filter(self._filter_set())
         self._show_progress()
@@ -672,7 +672,7 @@ class CodingScreen(Screen[None]):
             return
         from qualcode.tui.screens.case_info import CaseInfoModal
 
-        self.app.push_screen(CaseInfoModal(self.current_doc, self.project.cases()))
+        self.app.push_screen(CaseInfoModal(self.current_doc, self.project.cases.cases()))
 
     def action_apply_key(self, key: str) -> None:
         code = self.codebook.by_key().get(key)
@@ -733,8 +733,8 @@ class CodingScreen(Screen[None]):
             if name:
                 self.open_document_named(name)
 
-        docs = self.project.documents()
-        memos = {m.target for m in self.project.memos("document") if m.target}
+        docs = self.project.documents.documents()
+        memos = {m.target for m in self.project.memos.memos("document") if m.target}
         self.app.push_screen(DocumentSwitcher(docs, self.current_doc, memos), chosen)
 
     def open_document_named(self, name: str) -> None:
@@ -828,7 +828,7 @@ class CodingScreen(Screen[None]):
             return None
         sel = view.selection
         try:
-            coding, created = self.project.apply_coding(
+            coding, created = self.project.codings.apply_coding(
                 self.current_doc, code_id, sel.start, sel.end, group=group
             )
         except ProjectGoneError as exc:
@@ -934,7 +934,7 @@ class CodingScreen(Screen[None]):
 
     def _remove(self, coding: Coding) -> None:
         try:
-            self.project.remove_coding(coding.guid)
+            self.project.codings.remove_coding(coding.guid)
         except QualcodeError as exc:
             self.notify(str(exc), severity="error")
             return
@@ -970,7 +970,7 @@ class CodingScreen(Screen[None]):
         """Count the codings per code in a worker (on 10,000 codings, more than a
         frame): the key that made the change never waits for it."""
         try:
-            counts = self.project.code_counts()
+            counts = self.project.codebook_sync.code_counts()
         except QualcodeError:
             counts = None  # the project went away meanwhile: the next change counts again
         self.post_message(CountsComputed(counts, generation))
@@ -1040,7 +1040,7 @@ class CodingScreen(Screen[None]):
             if text is None or text == (coding.memo or ""):
                 return
             try:
-                updated = self.project.set_coding_memo(coding.guid, text or None)
+                updated = self.project.memos.set_coding_memo(coding.guid, text or None)
             except QualcodeError as exc:
                 self.notify(str(exc), severity="error")
                 return
@@ -1056,9 +1056,13 @@ class CodingScreen(Screen[None]):
         )
 
     def _edit_memo(self, kind: str, target: str, title: str) -> None:
-        existing = [m for m in self.project.memos(kind, target) if m.author == self.project.coder]
+        existing = [
+            m for m in self.project.memos.memos(kind, target) if m.author == self.project.coder
+        ]
         memo = existing[0] if existing else None
-        others = [m for m in self.project.memos(kind, target) if m.author != self.project.coder]
+        others = [
+            m for m in self.project.memos.memos(kind, target) if m.author != self.project.coder
+        ]
         about = "\n".join(f"{m.author}: {one_line(m.text)[:100]}" for m in others[:3])
 
         def saved(text: str | None) -> None:
@@ -1066,11 +1070,11 @@ class CodingScreen(Screen[None]):
                 return
             try:
                 if memo is None and text:
-                    self.project.add_memo(kind, target, text)
+                    self.project.memos.add_memo(kind, target, text)
                 elif memo is not None and text:
-                    self.project.update_memo(memo.guid, text)
+                    self.project.memos.update_memo(memo.guid, text)
                 elif memo is not None:
-                    self.project.delete_memo(memo.guid)
+                    self.project.memos.delete_memo(memo.guid)
             except QualcodeError as exc:
                 self.notify(str(exc), severity="error")
                 return
@@ -1128,8 +1132,8 @@ class CodingScreen(Screen[None]):
         name = self._highlighted_doc()
         if name is None:
             return
-        codings = self.project.document_codings(name)
-        memos = len(self.project.memos("document", name))
+        codings = self.project.document_edits.document_codings(name)
+        memos = len(self.project.memos.memos("document", name))
         what = _("{codings} and {memos}").format(
             codings=plural(codings, "{n} coding", "{n} codings"),
             memos=plural(memos, "{n} memo", "{n} memos"),
@@ -1350,7 +1354,7 @@ class CodingScreen(Screen[None]):
                 color=form.color or None,
             )
             self._edit_then(
-                lambda: self.project.add_code(code),
+                lambda: self.project.codes.add_code(code),
                 lambda: _("added the code {label}").format(label=self.label(form.id)),
                 focus=form.id,
             )
@@ -1371,7 +1375,9 @@ class CodingScreen(Screen[None]):
         def renamed(text: str | None) -> None:
             if text and text.strip() and text.strip() != old:
                 self._edit_then(
-                    lambda: self.project.set_label(code_id, text.strip(), lang=self.label_lang),
+                    lambda: self.project.codes.set_label(
+                        code_id, text.strip(), lang=self.label_lang
+                    ),
                     lambda: _("renamed {old} to {label}").format(
                         old=old, label=self.label(code_id)
                     ),
@@ -1394,7 +1400,7 @@ class CodingScreen(Screen[None]):
         def recoloured(text: str | None) -> None:
             if text is not None and text.strip():
                 self._edit_then(
-                    lambda: self.project.update_code(code_id, color=text.strip()),
+                    lambda: self.project.codes.update_code(code_id, color=text.strip()),
                     lambda: f"recoloured {self.label(code_id)}",
                 )
 
@@ -1416,7 +1422,7 @@ class CodingScreen(Screen[None]):
             if text is not None:
                 key = text.strip().lower() or None
                 self._edit_then(
-                    lambda: self.project.update_code(code_id, key=key),
+                    lambda: self.project.codes.update_code(code_id, key=key),
                     lambda: (
                         _("gave {label} the key {key}").format(label=self.label(code_id), key=key)
                         if key
@@ -1445,7 +1451,7 @@ class CodingScreen(Screen[None]):
                 return
             new_parent = None if parent == TOP else parent
             self._edit_then(
-                lambda: self.project.move_code(code_id, new_parent),
+                lambda: self.project.codes.move_code(code_id, new_parent),
                 lambda: (
                     _("moved {label} under {label2}").format(
                         label=self.label(code_id), label2=self.label(new_parent)
@@ -1475,7 +1481,7 @@ class CodingScreen(Screen[None]):
             done: list[object] = []
             if (
                 self._edit_then(
-                    lambda: done.append(self.project.merge_code(code_id, target)),
+                    lambda: done.append(self.project.codes.merge_code(code_id, target)),
                     lambda: _("merged {source} into {label}; its codings follow (u undoes)").format(
                         source=source, label=self.label(target)
                     ),
@@ -1544,7 +1550,7 @@ class CodingScreen(Screen[None]):
             )
             return
         merge_key = self._key_of("codebook-merge", "M")
-        n = len(self.project.codings(code=code_id, status=None))
+        n = len(self.project.codings.codings(code=code_id, status=None))
         if n:
             self.notify(
                 plural(
@@ -1563,7 +1569,9 @@ class CodingScreen(Screen[None]):
         from qualcode import services
 
         try:
-            edit = services.edit_codebook(self.project, lambda: self.project.delete_code(code_id))
+            edit = services.edit_codebook(
+                self.project, lambda: self.project.codes.delete_code(code_id)
+            )
         except QualcodeError:
             # codings this coder cannot see (blind coding) still count
             self.notify(

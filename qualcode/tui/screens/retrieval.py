@@ -84,11 +84,15 @@ class RetrievalScreen(Screen[Jump | None]):
         """(Re)read the passages of the current code."""
         code = self.codebook[self.code_id]
         if self.codes is None:
-            passages = self.project.passages(code.id, include_children=self.include_children)
+            passages = self.project.retrieval.passages(
+                code.id, include_children=self.include_children
+            )
         else:
             seen: dict[str, Passage] = {}
             for one in self.codes:
-                for found in self.project.passages(one, include_children=self.include_children):
+                for found in self.project.retrieval.passages(
+                    one, include_children=self.include_children
+                ):
                     seen.setdefault(found.coding.guid, found)
             passages = sorted(
                 seen.values(), key=lambda x: (x.coding.doc, x.coding.start, x.coding.end)

@@ -211,8 +211,8 @@ class ReviewScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="review-data", exit_on_error=False)
     def _compute(self, generation: int, filters: Filters, by: str) -> None:
-        freq = self.project.frequency_table(filters, by=by, label_lang=self.label_lang)
-        quotes = self.project.quote_matrix(filters, by=by, label_lang=self.label_lang)
+        freq = self.project.matrices.frequency_table(filters, by=by, label_lang=self.label_lang)
+        quotes = self.project.matrices.quote_matrix(filters, by=by, label_lang=self.label_lang)
         self.post_message(ReviewComputed(ReviewData(freq, quotes, generation)))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -417,9 +417,9 @@ class ReviewScreen(Screen[None]):
             if comment:
                 try:
                     if own:  # the researcher answers a dispute on their own coding
-                        self.project.reply_review(seg.guid, comment)
+                        self.project.review.reply_review(seg.guid, comment)
                     else:
-                        self.project.comment_review(seg.guid, comment)
+                        self.project.review.comment_review(seg.guid, comment)
                 except QualcodeError as exc:
                     self.notify(str(exc), severity="error")
                 self.reload()
@@ -428,7 +428,7 @@ class ReviewScreen(Screen[None]):
 
     def _record(self, guid: str, verdict: str, comment: str) -> None:
         try:
-            self.project.review_coding(guid, verdict, comment)
+            self.project.review.review_coding(guid, verdict, comment)
         except QualcodeError as exc:
             self.notify(str(exc), severity="error")
             return

@@ -306,13 +306,13 @@ class SearchScreen(Screen[Jump | None]):
             by_doc.setdefault(h.doc, []).append((h.start, h.end))
         try:
             for doc, found in by_doc.items():
-                document = self.project.document(doc) if unit != "hit" else None
+                document = self.project.documents.document(doc) if unit != "hit" else None
                 if document is None:
                     spans.extend((doc, a, b) for a, b in sorted(set(found)))
                 else:
                     spans.extend((doc, a, b) for a, b in unit_spans(document, found, unit))
             for doc, a, b in spans:
-                _kept, new = self.project.apply_coding(doc, code_id, a, b, group=group)
+                _kept, new = self.project.codings.apply_coding(doc, code_id, a, b, group=group)
                 created += new
         except QualcodeError as exc:
             self.notify(str(exc), severity="error")

@@ -118,7 +118,7 @@ class SuggestionsScreen(Screen[None]):
     def reload(self) -> None:
         """Re-read the pending suggestions (and the codebook)."""
         self.codebook = self.project.codebook()
-        self.pending = self.project.suggestions()
+        self.pending = self.project.suggestions.suggestions()
         self._docs.clear()
         self._explain = None
         self.index = min(self.index, max(len(self.pending) - 1, 0))
@@ -134,7 +134,7 @@ class SuggestionsScreen(Screen[None]):
     def _doc(self, name: str) -> Document:
         doc = self._docs.get(name)
         if doc is None:
-            (doc,) = self.project.documents_full([name])
+            (doc,) = self.project.suggestions.documents_full([name])
             self._docs[name] = doc
         return doc
 
@@ -255,7 +255,7 @@ class SuggestionsScreen(Screen[None]):
         if c is None:
             return
         try:
-            self.project.accept_suggestions([c.guid])
+            self.project.suggestions.accept_suggestions([c.guid])
         except QualcodeError as exc:
             self.notify(str(exc), severity="error")
             return
@@ -266,7 +266,7 @@ class SuggestionsScreen(Screen[None]):
         if c is None:
             return
         try:
-            self.project.reject_suggestions([c.guid])
+            self.project.suggestions.reject_suggestions([c.guid])
         except QualcodeError as exc:
             self.notify(str(exc), severity="error")
             return

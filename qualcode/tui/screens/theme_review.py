@@ -63,7 +63,7 @@ class ThemeReviewScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.attributes = self.project.attribute_names()
+        self.attributes = self.project.matrices.attribute_names()
         self.query_one(VerticalScroll).focus()
         self.compute()
 

@@ -408,8 +408,8 @@ class ThemesScreen(Screen[Jump | None]):
         codes into themes changes no code's participants."""
         if self.is_mounted and self._laid_out:
             self.codebook = self.project.codebook()  # read in __init__ the first time
-        self.themes = self.project.themes()
-        counts = self.project.code_counts()
+        self.themes = self.project.themes.themes()
+        counts = self.project.codebook_sync.code_counts()
         self._rows = {
             cid: (c.codings, c.documents, self._people.get(cid, 0))
             for cid, c in counts.items()
@@ -671,7 +671,7 @@ class ThemesScreen(Screen[Jump | None]):
 
     def _passages_of(self, codings: Sequence[Coding]) -> list[Passage]:
         """The codings with their context (one query, not the documents' whole texts)."""
-        return self.project.contexts(codings, width=CONTEXT)
+        return self.project.retrieval.contexts(codings, width=CONTEXT)
 
     def _show_passages(self, focus: Focus | None, *, force: bool = False) -> None:
         """The passages of ``focus`` (a code or a theme) in the passages pane; a
@@ -696,7 +696,7 @@ class ThemesScreen(Screen[Jump | None]):
                 listing.clear_options()
                 return
             code_id = focus.key
-            codings = self.project.codings(code=focus.key)
+            codings = self.project.codings.codings(code=focus.key)
             title = _("Passages of {code}").format(code=self.label(focus.key))
             theme = self.themes.get(focus.theme or "")
             if theme is not None:
@@ -710,12 +710,12 @@ class ThemesScreen(Screen[Jump | None]):
             seen: dict[str, Coding] = {}
             for member in theme.codes:
                 if member in self.codebook:
-                    for c in self.project.codings(code=member):
+                    for c in self.project.codings.codings(code=member):
                         seen.setdefault(c.guid, c)
             for guid in extracts:
                 if guid not in seen:
                     try:
-                        seen[guid] = self.project.coding(guid)
+                        seen[guid] = self.project.codings.coding(guid)
                     except QualcodeError:
                         continue
             codings = list(seen.values())
@@ -827,7 +827,7 @@ class ThemesScreen(Screen[Jump | None]):
 
     def _jump_to_passage(self, guid: str) -> None:
         try:
-            coding = self.project.coding(guid)
+            coding = self.project.codings.coding(guid)
         except QualcodeError as exc:
             self.notify(str(exc), severity="error")
             return
@@ -952,7 +952,7 @@ class ThemesScreen(Screen[Jump | None]):
             return _("put {codes} into {theme}").format(codes=self._codes_words(got), theme=name)
 
         if self._act(
-            lambda: added.append(self.project.add_theme_codes(theme, codes)),
+            lambda: added.append(self.project.themes.add_theme_codes(theme, codes)),
             said,
             focus=Focus("theme", theme),
         ):
@@ -995,7 +995,7 @@ class ThemesScreen(Screen[Jump | None]):
                 )
 
             def change() -> None:
-                made.append(self.project.theme_with_codes(label, codes, parent=parent))
+                made.append(self.project.themes.theme_with_codes(label, codes, parent=parent))
 
             ok = self._act(change, said)
             if ok and made:
@@ -1031,7 +1031,9 @@ class ThemesScreen(Screen[Jump | None]):
         def renamed(text: str | None) -> None:
             if text and text.strip() and text.strip() != old:
                 self._act(
-                    lambda: self.project.rename_theme(theme, text.strip(), lang=self.label_lang),
+                    lambda: self.project.themes.rename_theme(
+                        theme, text.strip(), lang=self.label_lang
+                    ),
                     lambda: _("renamed {old} to {new}").format(
                         old=old, new=self.theme_label(theme)
                     ),
@@ -1058,7 +1060,7 @@ class ThemesScreen(Screen[Jump | None]):
             if text is None or text == theme.definition:
                 return
             self._act(
-                lambda: self.project.define_theme(theme.id, text),
+                lambda: self.project.themes.define_theme(theme.id, text),
                 lambda: (
                     _("defined {theme}").format(theme=name)
                     if text
@@ -1089,7 +1091,7 @@ class ThemesScreen(Screen[Jump | None]):
 
         def set_status(status: str, reason: str) -> None:
             self._act(
-                lambda: self.project.set_theme_status(theme.id, status, reason),
+                lambda: self.project.themes.set_theme_status(theme.id, status, reason),
                 lambda: _("{theme} is {status} now").format(
                     theme=name, status=_(STATUS_WORDS[status])
                 ),
@@ -1147,7 +1149,7 @@ class ThemesScreen(Screen[Jump | None]):
                 return
             parent = None if target == TOP else target
             self._act(
-                lambda: self.project.move_theme(theme_id, parent),
+                lambda: self.project.themes.move_theme(theme_id, parent),
                 lambda: (
                     _("moved {theme} under {parent}").format(
                         theme=name, parent=self.theme_label(parent)
@@ -1169,7 +1171,7 @@ class ThemesScreen(Screen[Jump | None]):
         if data.kind == "code" and data.theme is not None:
             theme, code = data.theme, data.key
             self._act(
-                lambda: self.project.remove_theme_codes(theme, [code]),
+                lambda: self.project.themes.remove_theme_codes(theme, [code]),
                 lambda: _("took {code} out of {theme}").format(
                     code=self.label(code), theme=self.theme_label(theme)
                 ),
@@ -1183,7 +1185,7 @@ class ThemesScreen(Screen[Jump | None]):
         def answered(yes: bool | None) -> None:
             if yes:
                 self._act(
-                    lambda: self.project.delete_theme(data.key),
+                    lambda: self.project.themes.delete_theme(data.key),
                     lambda: _("deleted the theme {theme} (u undoes)").format(theme=name),
                 )
 
@@ -1229,14 +1231,14 @@ class ThemesScreen(Screen[Jump | None]):
         current = self.themes.get(theme)
         if current is not None and guid in {e.coding for e in current.extracts}:
             self._act(
-                lambda: self.project.remove_extracts(theme, [guid]),
+                lambda: self.project.themes.remove_extracts(theme, [guid]),
                 lambda: _("{passage} is no longer a key extract of {theme}").format(
                     passage=words, theme=name
                 ),
             )
         else:
             self._act(
-                lambda: self.project.add_extracts(theme, [guid]),
+                lambda: self.project.themes.add_extracts(theme, [guid]),
                 lambda: _("{passage} is a key extract of {theme}").format(
                     passage=words, theme=name
                 ),
@@ -1258,7 +1260,7 @@ class ThemesScreen(Screen[Jump | None]):
             return
         order[at], order[to] = order[to], order[at]
         self._act(
-            lambda: self.project.order_extracts(theme_id, order),
+            lambda: self.project.themes.order_extracts(theme_id, order),
             lambda: _("{passage} is key extract {n} of {theme}").format(
                 passage=passage(self._quote(guid)), n=to + 1, theme=self.theme_label(theme_id)
             ),
@@ -1269,7 +1271,7 @@ class ThemesScreen(Screen[Jump | None]):
             if p.coding.guid == guid:
                 return p.coding.quote
         try:
-            return self.project.coding(guid).quote
+            return self.project.codings.coding(guid).quote
         except QualcodeError:
             return guid
 
@@ -1295,7 +1297,7 @@ class ThemesScreen(Screen[Jump | None]):
         if source is None:
             self.notify(_("highlight a code, a theme or a passage"), severity="warning")
             return
-        types = self.project.relation_types()
+        types = self.project.themes.relation_types()
         src = self._node_words(source)
 
         def typed(type_id: str | None) -> None:
@@ -1316,7 +1318,7 @@ class ThemesScreen(Screen[Jump | None]):
                         ),
                     )
                 )
-            for name in self.project.document_names():
+            for name in self.project.documents.document_names():
                 others.append(
                     (f"document:{name}", name, Text.assemble(name, ("  document", "dim")))
                 )
@@ -1327,7 +1329,7 @@ class ThemesScreen(Screen[Jump | None]):
                 kind_name, _sep, key = target.partition(":")
                 goal = Focus(kind_name, key)
                 self._act(
-                    lambda: self.project.add_relation(
+                    lambda: self.project.themes.add_relation(
                         self._node_spec(source), self._node_spec(goal), kind.id
                     ),
                     lambda: _("related: {a} {type} {b}").format(
@@ -1369,11 +1371,11 @@ class ThemesScreen(Screen[Jump | None]):
             self.notify(_("highlight a code, a theme or a passage"), severity="warning")
             return
         try:
-            node = self.project.resolve_node(self._node_spec(focus))
+            node = self.project.themes.resolve_node(self._node_spec(focus))
         except QualcodeError as exc:
             self.notify(str(exc), severity="error")
             return
-        relations = self.project.relations_of(node)
+        relations = self.project.themes.relations_of(node)
         if not relations:
             self.notify(
                 _("{thing} has no relations yet (l adds one)").format(
@@ -1382,7 +1384,7 @@ class ThemesScreen(Screen[Jump | None]):
                 timeout=4,
             )
             return
-        types = {t.id: t for t in self.project.relation_types()}
+        types = {t.id: t for t in self.project.themes.relation_types()}
         items: list[tuple[str, Text | str]] = []
         ends: dict[str, Node] = {}
         for r in relations:

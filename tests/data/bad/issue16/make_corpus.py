@@ -103,8 +103,8 @@ def hostile_projects() -> None:
     )
     project = services.init_project(str(work / "qualcode.db"), work / "codebook.yaml")
     services.import_transcripts(project, [work / "wawancara.txt"])
-    good, _ = project.apply_coding("wawancara", "time", 49, 56)
-    project.add_code(Code("extra", "Extra"))
+    good, _ = project.codings.apply_coding("wawancara", "time", 49, 56)
+    project.codes.add_code(Code("extra", "Extra"))
     project.close()
     con = sqlite3.connect(work / "qualcode.db")
     doc = con.execute("SELECT pk FROM documents").fetchone()[0]
