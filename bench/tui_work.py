@@ -43,7 +43,7 @@ def measure(project: Any, runs: int) -> dict[str, dict[str, Any]]:
             project.matrices.quote_matrix(Filters(), by="document"),
         ),
         "coding: code counts": project.codebook_sync.code_counts,
-        "coding: documents": project.documents,
+        "coding: documents": project.documents.documents,
         "text analysis: word frequencies": lambda: services.word_frequencies(
             project, by="document"
         ),

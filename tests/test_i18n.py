@@ -651,7 +651,7 @@ def data_words(project: Any) -> set[str]:
 
     for name in project.documents.document_names():
         add(name)
-        add(project.retrieval.document_text(name))
+        add(project.documents.document(name).text)
     for code in project.codebook():
         add(code.id)
         for label in code.labels().values():
