@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -302,6 +303,32 @@ def theme_extracts(
     click.echo(line)
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _book_options(*formats: str) -> Callable[[F], F]:
+    """``--format`` (one of ``formats``), ``-o/--output`` and ``--label-lang``: the
+    options of every command that writes a table book (:func:`_write`)."""
+
+    def decorate(command: F) -> F:
+        command = click.option(
+            "--label-lang", metavar="LANG", help="Label language (default: the codebook's first)."
+        )(command)
+        command = click.option(
+            "-o",
+            "--output",
+            type=click.Path(path_type=Path),
+            metavar="FILE",
+            help="Write to FILE (stdout for md, csv, json without it).",
+        )(command)
+        return click.option(
+            "--format", "fmt", type=click.Choice(list(formats)),
+            help="Output format (default: from FILE's suffix, else md).",
+        )(command)  # fmt: skip
+
+    return decorate
+
+
 def _format(fmt: str | None, output: Path | None) -> str:
     if fmt:
         return fmt
@@ -332,20 +359,7 @@ def _write(book: Any, fmt: str | None, output: Path | None) -> None:
 
 @theme.command("review")
 @click.option("--by", metavar="attribute:NAME", help="Split by a case attribute (informant group).")
-@click.option(
-    "--format", "fmt", type=click.Choice(["md", "csv", "xlsx", "json"]),
-    help="Output format (default: from FILE's suffix, else md).",
-)  # fmt: skip
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path),
-    metavar="FILE",
-    help="Write to FILE (stdout for md, csv, json without it).",
-)
-@click.option(
-    "--label-lang", metavar="LANG", help="Label language (default: the codebook's first)."
-)
+@_book_options("md", "csv", "xlsx", "json")
 @pass_ctx
 def theme_review(
     ctx: Context, by: str | None, fmt: str | None, output: Path | None, label_lang: str | None
@@ -477,20 +491,7 @@ def relations_list(ctx: Context, as_json: bool) -> None:
 
 @cli.command("scorecard")
 @click.option("--by", metavar="attribute:NAME", help="Informant groups by a case attribute.")
-@click.option(
-    "--format", "fmt", type=click.Choice(["csv", "xlsx", "md", "json"]),
-    help="Output format (default: from FILE's suffix, else md).",
-)  # fmt: skip
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path),
-    metavar="FILE",
-    help="Write to FILE (stdout for md, csv, json without it).",
-)
-@click.option(
-    "--label-lang", metavar="LANG", help="Label language (default: the codebook's first)."
-)
+@_book_options("csv", "xlsx", "md", "json")
 @pass_ctx
 def scorecard(
     ctx: Context, by: str | None, fmt: str | None, output: Path | None, label_lang: str | None
