@@ -47,19 +47,13 @@ NOT_YET_SPLIT: set[tuple[str, str]] = {
     ("qualcode/exporters/codebook_yaml.py", "render"),  # 25
     ("qualcode/exporters/html.py", "_cooccurrence"),  # 21
     ("qualcode/exporters/refi_qda.py", "project_xml"),  # 23
-    ("qualcode/importers/attributes.py", "_read_csv"),  # 27
-    ("qualcode/importers/decode.py", "_wide_without_bom"),  # 31
-    ("qualcode/importers/pdf.py", "read_pdf"),  # 30
-    ("qualcode/importers/pseudonyms.py", "read_pseudonyms"),  # 27
     ("qualcode/importers/refi_qda.py", "_Reader.check_references"),  # 37
     ("qualcode/importers/refi_qda.py", "_Reader.read_text"),  # 23
     ("qualcode/importers/refi_qda.py", "_Reader.sources"),  # 23
     ("qualcode/importers/refi_qda.py", "_Reader.text_source"),  # 31
-    ("qualcode/importers/review_xlsx.py", "read_review_sheet"),  # 21
     ("qualcode/importers/speakers.py", "_decide"),  # 47
     ("qualcode/importers/speakers.py", "_roles"),  # 47
     ("qualcode/importers/speakers.py", "parse_label"),  # 22
-    ("qualcode/importers/subtitles.py", "cues_to_blocks"),  # 29
     ("qualcode/nlp/autocode.py", "RuleMatcher.__init__"),  # 38
     ("qualcode/nlp/autocode.py", "RuleMatcher._compute"),  # 27
     ("qualcode/nlp/autocode.py", "RuleMatcher.match"),  # 42

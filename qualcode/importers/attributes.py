@@ -81,9 +81,33 @@ def _read_csv(path: Path, text: str) -> AttributeTable:
     lowered = [h.lower() for h in header]
     key = next((lowered.index(h) for h in CASE_HEADERS if h in lowered), 0)
     names = [h for i, h in enumerate(header) if i != key]
+    table.problems.extend(_header_problems(path, header, key, names))
+    table.attributes = [h for h in names if h]
+    seen: dict[str, int] = {}
+    for line_no, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        problem = _csv_row_problem(path, header, key, row, line_no, seen)
+        if problem is not None:
+            table.problems.append(problem)
+            continue
+        case = row[key].strip()
+        seen[case] = line_no
+        values = {
+            h: (cell.strip() or None)
+            for i, (h, cell) in enumerate(zip(header, row, strict=True))
+            if i != key and h
+        }
+        table.rows.append(AttributeRow(line_no, case, values))
+    return table
+
+
+def _header_problems(path: Path, header: list[str], key: int, names: list[str]) -> list[Problem]:
+    """A problem for every unnamed column and every column named twice."""
+    problems: list[Problem] = []
     for i, h in enumerate(header):
         if i != key and not h:
-            table.problems.append(
+            problems.append(
                 Problem(
                     _("column {i} has no name").format(i=i + 1),
                     str(path),
@@ -95,50 +119,34 @@ def _read_csv(path: Path, text: str) -> AttributeTable:
     seen_headers = set()
     for h in names:
         if h and h.lower() in seen_headers:
-            table.problems.append(
-                Problem(_("column {h!r} appears twice").format(h=h), str(path), 1)
-            )
+            problems.append(Problem(_("column {h!r} appears twice").format(h=h), str(path), 1))
         seen_headers.add(h.lower())
-    table.attributes = [h for h in names if h]
-    seen: dict[str, int] = {}
-    for line_no, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(header):
-            table.problems.append(
-                Problem(
-                    _("row has {cells} cells, the header has {header}").format(
-                        cells=len(row), header=len(header)
-                    ),
-                    str(path),
-                    line_no,
-                    hint=_("check separators and quotes"),
-                )
-            )
-            continue
-        case = row[key].strip()
-        if not case:
-            table.problems.append(Problem(_("row has no case name"), str(path), line_no))
-            continue
-        if case in seen:
-            table.problems.append(
-                Problem(
-                    _("case {case!r} already given on line {seen}").format(
-                        case=case, seen=seen[case]
-                    ),
-                    str(path),
-                    line_no,
-                )
-            )
-            continue
-        seen[case] = line_no
-        values = {
-            h: (cell.strip() or None)
-            for i, (h, cell) in enumerate(zip(header, row, strict=True))
-            if i != key and h
-        }
-        table.rows.append(AttributeRow(line_no, case, values))
-    return table
+    return problems
+
+
+def _csv_row_problem(
+    path: Path, header: list[str], key: int, row: list[str], line_no: int, seen: dict[str, int]
+) -> Problem | None:
+    """What is wrong with one non-empty row (cell count, case name), or None."""
+    if len(row) != len(header):
+        return Problem(
+            _("row has {cells} cells, the header has {header}").format(
+                cells=len(row), header=len(header)
+            ),
+            str(path),
+            line_no,
+            hint=_("check separators and quotes"),
+        )
+    case = row[key].strip()
+    if not case:
+        return Problem(_("row has no case name"), str(path), line_no)
+    if case in seen:
+        return Problem(
+            _("case {case!r} already given on line {seen}").format(case=case, seen=seen[case]),
+            str(path),
+            line_no,
+        )
+    return None
 
 
 def _read_yaml(path: Path, text: str) -> AttributeTable:

@@ -139,25 +139,7 @@ def _wide_without_bom(data: bytes) -> tuple[str, str] | None:
     """
     if data.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")) or len(data) < 4:
         return None
-    sample = data[: 64 * 1024]
-    candidates: list[str] = []
-    if len(data) % 4 == 0:
-        n = len(sample) // 4
-        if n:
-            zeros = [sample[k : n * 4 : 4].count(0) / n for k in range(4)]
-            if zeros[1] > 0.9 and zeros[2] > 0.9 and zeros[3] > 0.9:
-                candidates.append("utf-32-le")
-            if zeros[0] > 0.9 and zeros[1] > 0.9 and zeros[2] > 0.9:
-                candidates.append("utf-32-be")
-    if len(data) % 2 == 0:
-        n = len(sample) // 2
-        if n:
-            even = sample[0 : n * 2 : 2].count(0) / n
-            odd = sample[1 : n * 2 : 2].count(0) / n
-            if odd > 0.6 and even < 0.1:
-                candidates.append("utf-16-le")
-            if even > 0.6 and odd < 0.1:
-                candidates.append("utf-16-be")
+    candidates = _utf32_candidates(data) + _utf16_candidates(data)
     for name in candidates:
         try:
             text = data.decode(name)
@@ -168,6 +150,35 @@ def _wide_without_bom(data: bytes) -> tuple[str, str] | None:
         if "\x00" not in text and controls <= max(2, len(text[:20000]) // 200):
             return name, text
     return None
+
+
+def _utf32_candidates(data: bytes) -> list[str]:
+    """UTF-32 byte orders whose zero bytes fall where ASCII-heavy text puts them."""
+    candidates: list[str] = []
+    sample = data[: 64 * 1024]
+    n = len(sample) // 4
+    if len(data) % 4 == 0 and n:
+        zeros = [sample[k : n * 4 : 4].count(0) / n for k in range(4)]
+        if zeros[1] > 0.9 and zeros[2] > 0.9 and zeros[3] > 0.9:
+            candidates.append("utf-32-le")
+        if zeros[0] > 0.9 and zeros[1] > 0.9 and zeros[2] > 0.9:
+            candidates.append("utf-32-be")
+    return candidates
+
+
+def _utf16_candidates(data: bytes) -> list[str]:
+    """UTF-16 byte orders whose zero bytes fall where ASCII-heavy text puts them."""
+    candidates: list[str] = []
+    sample = data[: 64 * 1024]
+    n = len(sample) // 2
+    if len(data) % 2 == 0 and n:
+        even = sample[0 : n * 2 : 2].count(0) / n
+        odd = sample[1 : n * 2 : 2].count(0) / n
+        if odd > 0.6 and even < 0.1:
+            candidates.append("utf-16-le")
+        if even > 0.6 and odd < 0.1:
+            candidates.append("utf-16-be")
+    return candidates
 
 
 def decode_text(data: bytes, path: Path, *, encoding: str | None = None) -> Decoded:

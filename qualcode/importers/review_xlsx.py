@@ -144,30 +144,39 @@ def read_review_sheet(path: Path) -> ReviewSheet:
                 sheet=sheet_id,
                 quote=quote,
             )
-            previous = entries.get(guid)
-            if previous is None:
-                if guid not in conflicted:
-                    entries[guid] = entry
-                continue
-            if (previous.verdict, previous.comment) == (verdict, comment):
-                continue
-            # a coding of two cases has a row in each: the row the supervisor changed
-            # counts, when only one of them was changed
-            if not _changed(previous):
-                entries[guid] = entry
-                continue
-            if not _changed(entry):
-                continue
-            problems.append(
-                _(
-                    "{path}:{r}: coding {guid} appears again with a different review (row {previous.row}); neither row was applied"
-                ).format(path=path, r=r, guid=guid, previous=previous)
-            )
-            conflicted.add(guid)
-            del entries[guid]
+            problem = _add_entry(entries, conflicted, entry, path)
+            if problem is not None:
+                problems.append(problem)
         return ReviewSheet(list(entries.values()), problems, bool(states), sheet_id)
     finally:
         wb.close()
+
+
+def _add_entry(
+    entries: dict[str, ReviewEntryIn], conflicted: set[str], entry: ReviewEntryIn, path: Path
+) -> str | None:
+    """Keep one row's entry unless its coding already has one: the changed row wins;
+    two changed rows that disagree drop both and give the problem to report."""
+    guid = entry.guid
+    previous = entries.get(guid)
+    if previous is None:
+        if guid not in conflicted:
+            entries[guid] = entry
+        return None
+    if (previous.verdict, previous.comment) == (entry.verdict, entry.comment):
+        return None
+    # a coding of two cases has a row in each: the row the supervisor changed
+    # counts, when only one of them was changed
+    if not _changed(previous):
+        entries[guid] = entry
+        return None
+    if not _changed(entry):
+        return None
+    conflicted.add(guid)
+    del entries[guid]
+    return _(
+        "{path}:{r}: coding {guid} appears again with a different review (row {previous.row}); neither row was applied"
+    ).format(path=path, r=entry.row, guid=guid, previous=previous)
 
 
 def _changed(entry: ReviewEntryIn) -> bool:

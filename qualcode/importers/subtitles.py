@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from qualcode.core.model import ImportedDocument
+from qualcode.core.model import ImportedDocument, TurnSpan
 from qualcode.errors import InputError
 from qualcode.i18n import _
 from qualcode.importers.blocks import Block, assemble
@@ -68,32 +68,8 @@ def _voice_parts(raw: str) -> tuple[tuple[str | None, str], ...]:
 
 def cues_to_blocks(cues: list[Cue], speakers: SpeakerConfig | None) -> list[Block]:
     """Join cues into paragraphs (see the module docstring)."""
-    blocks: list[Block] = []
     if any(v for c in cues for v, _ in c.parts):
-        for cue in cues:
-            for voice, text in cue.parts:
-                last = blocks[-1] if blocks else None
-                if last is not None and (voice is None or voice == last.label):
-                    blocks[-1] = Block(
-                        last.text + " " + text,
-                        label=last.label,
-                        body=(last.body + " " + text).strip(),
-                        sure=last.sure,
-                        timestamp_ms=last.timestamp_ms,
-                    )
-                elif voice is None:
-                    blocks.append(Block(text, timestamp_ms=cue.start_ms))
-                else:
-                    blocks.append(
-                        Block(
-                            f"{voice}: {text}",
-                            label=voice,
-                            body=text,
-                            sure=True,
-                            timestamp_ms=cue.start_ms,
-                        )
-                    )
-        return blocks
+        return _voiced_blocks(cues)
     # labels written inside the cues: find them over the whole text, as a transcript
     lines = [" ".join(t for _, t in c.parts) for c in cues]
     draft = "\n".join(lines)
@@ -104,17 +80,61 @@ def cues_to_blocks(cues: list[Cue], speakers: SpeakerConfig | None) -> list[Bloc
         pos += len(line) + 1
     labelled = {t.label_start: t for t in find_turns(draft, speakers) if t.label_start is not None}
     if not labelled:
-        previous_start: int | None = None
-        for cue, line in zip(cues, lines, strict=True):
-            if not line:
-                continue
-            if blocks and previous_start is not None and cue.start_ms - previous_start < PAUSE_MS:
-                last = blocks[-1]
-                blocks[-1] = Block(last.text + " " + line, timestamp_ms=last.timestamp_ms)
+        return _paused_blocks(cues, lines)
+    return _labelled_blocks(cues, lines, starts, draft, labelled)
+
+
+def _voiced_blocks(cues: list[Cue]) -> list[Block]:
+    """Cues with WebVTT voice tags: a paragraph per run of one voice."""
+    blocks: list[Block] = []
+    for cue in cues:
+        for voice, text in cue.parts:
+            last = blocks[-1] if blocks else None
+            if last is not None and (voice is None or voice == last.label):
+                blocks[-1] = Block(
+                    last.text + " " + text,
+                    label=last.label,
+                    body=(last.body + " " + text).strip(),
+                    sure=last.sure,
+                    timestamp_ms=last.timestamp_ms,
+                )
+            elif voice is None:
+                blocks.append(Block(text, timestamp_ms=cue.start_ms))
             else:
-                blocks.append(Block(line, timestamp_ms=cue.start_ms))
-            previous_start = cue.start_ms
-        return blocks
+                blocks.append(
+                    Block(
+                        f"{voice}: {text}",
+                        label=voice,
+                        body=text,
+                        sure=True,
+                        timestamp_ms=cue.start_ms,
+                    )
+                )
+    return blocks
+
+
+def _paused_blocks(cues: list[Cue], lines: list[str]) -> list[Block]:
+    """Cues without speakers: a new paragraph after a pause of PAUSE_MS or more."""
+    blocks: list[Block] = []
+    previous_start: int | None = None
+    for cue, line in zip(cues, lines, strict=True):
+        if not line:
+            continue
+        if blocks and previous_start is not None and cue.start_ms - previous_start < PAUSE_MS:
+            last = blocks[-1]
+            blocks[-1] = Block(last.text + " " + line, timestamp_ms=last.timestamp_ms)
+        else:
+            blocks.append(Block(line, timestamp_ms=cue.start_ms))
+        previous_start = cue.start_ms
+    return blocks
+
+
+def _labelled_blocks(
+    cues: list[Cue], lines: list[str], starts: list[int], draft: str, labelled: dict[int, TurnSpan]
+) -> list[Block]:
+    """Cues with ``Name:`` labels: a labelled cue starts a turn (or continues the
+    same speaker's), an unlabelled one continues the current turn."""
+    blocks: list[Block] = []
     for cue, line, start in zip(cues, lines, starts, strict=True):
         if not line:
             continue
