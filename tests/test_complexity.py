@@ -58,9 +58,6 @@ NOT_YET_SPLIT: set[tuple[str, str]] = {
     ("qualcode/nlp/autocode.py", "RuleMatcher._compute"),  # 27
     ("qualcode/nlp/autocode.py", "RuleMatcher.match"),  # 42
     ("qualcode/nlp/morph.py", "_prefix_strips"),  # 39
-    ("qualcode/services/autocode.py", "load_codings_file"),  # 23
-    ("qualcode/services/cases.py", "import_attributes"),  # 22
-    ("qualcode/services/documents.py", "refresh_documents"),  # 31
     ("qualcode/services/imports.py", "import_transcripts"),  # 32
     ("qualcode/services/refi_export.py", "_project_model"),  # 38
     ("qualcode/services/refi_export.py", "refi_model"),  # 26
@@ -68,8 +65,6 @@ NOT_YET_SPLIT: set[tuple[str, str]] = {
     ("qualcode/services/refi_import.py", "_Planner.codings"),  # 35
     ("qualcode/services/refi_import.py", "_Planner.memos"),  # 47
     ("qualcode/services/refi_import.py", "_Planner.sources"),  # 22
-    ("qualcode/services/selectors.py", "resolve_span"),  # 23
-    ("qualcode/services/text_analysis.py", "_texts_by_group"),  # 28
     ("qualcode/settings.py", "load_settings"),  # 23
     ("qualcode/store/codebook_ops.py", "Codes.merge_code"),  # 21
     ("qualcode/store/matrices.py", "Matrices._column_keys"),  # 58

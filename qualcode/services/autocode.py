@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from qualcode.core.autocode import Evaluation, Suggestion, evaluate
 from qualcode.core.codebook import Codebook
@@ -16,6 +16,7 @@ from qualcode.errors import InputError, NotFoundError
 from qualcode.i18n import _
 
 if TYPE_CHECKING:
+    from qualcode.importers.codings import CodingFile, CodingRecord
     from qualcode.nlp.autocode import RuleSet
     from qualcode.store import Project
     from qualcode.store.suggestions import StoredBatch
@@ -238,23 +239,11 @@ def load_codings_file(
         InputError: a bad file, an unknown document or code, or a quote not found;
             every problem at once, one line each.
     """
-    from dataclasses import replace
-
     from qualcode.importers.codings import anchor_all, read_codings
 
     parsed = read_codings(path)
     known = set(project.documents.document_names())
-    keep = set(docs) if docs is not None else None
-    if skip_missing:
-        keep = (keep if keep is not None else known) & known
-    if keep is not None:
-        parsed = replace(parsed, records=tuple(r for r in parsed.records if r.doc in keep))
-        if not parsed.records:
-            raise InputError(
-                _("none of the codings is of a document in the project"),
-                path=path,
-                hint=_("import the transcripts the file codes first"),
-            )
+    parsed = _only_documents(parsed, path, known, docs=docs, skip_missing=skip_missing)
     names = sorted({r.doc for r in parsed.records})
     documents = {
         d.name: d for d in project.suggestions.documents_full([n for n in names if n in known])
@@ -263,33 +252,70 @@ def load_codings_file(
     codebook = project.codebook()
     unknown = [r for r, _, _ in anchored if codebook.get(r.code) is None]
     if unknown:
-        from qualcode.errors import Problem
-
-        raise InputError.from_problems(
-            [
-                Problem(
-                    _("unknown code {r.code!r}").format(r=r),
-                    str(path),
-                    r.line,
-                    r.column,
-                    _("'qualcode codebook show' lists the codes"),
-                )
-                for r in unknown
-            ]
-        )
-    who = coder or parsed.coder
-    if who is None:
-        per_entry = {r.coder for r, _, _ in anchored}
-        if len(per_entry) == 1 and None not in per_entry:
-            who = per_entry.pop()
-    if not who:
-        raise InputError(
-            _("the file names no coder"), path=path, hint=_("pass --coder NAME (e.g. --coder gold)")
-        )
+        _refuse_unknown_codes(unknown, path)
+    who = _coder_of(coder, parsed.coder, {r.coder for r, _, _ in anchored}, path)
     return ReferenceCodings(
         who,
         tuple((r.doc, codebook[r.code].id, start, end, r.memo) for r, start, end in anchored),
     )
+
+
+def _only_documents(
+    parsed: CodingFile,
+    path: Path,
+    known: set[str],
+    *,
+    docs: Sequence[str] | None,
+    skip_missing: bool,
+) -> CodingFile:
+    """The file's entries of the chosen documents (refused when none is left)."""
+    from dataclasses import replace
+
+    keep = set(docs) if docs is not None else None
+    if skip_missing:
+        keep = (keep if keep is not None else known) & known
+    if keep is None:
+        return parsed
+    parsed = replace(parsed, records=tuple(r for r in parsed.records if r.doc in keep))
+    if not parsed.records:
+        raise InputError(
+            _("none of the codings is of a document in the project"),
+            path=path,
+            hint=_("import the transcripts the file codes first"),
+        )
+    return parsed
+
+
+def _refuse_unknown_codes(unknown: list[CodingRecord], path: Path) -> NoReturn:
+    """One problem per entry whose code the codebook does not hold."""
+    from qualcode.errors import Problem
+
+    raise InputError.from_problems(
+        [
+            Problem(
+                _("unknown code {r.code!r}").format(r=r),
+                str(path),
+                r.line,
+                r.column,
+                _("'qualcode codebook show' lists the codes"),
+            )
+            for r in unknown
+        ]
+    )
+
+
+def _coder_of(
+    given: str | None, in_file: str | None, per_entry: set[str | None], path: Path
+) -> str:
+    """Whose codings: the one given, the file's, or the one every entry names."""
+    who = given or in_file
+    if who is None and len(per_entry) == 1 and None not in per_entry:
+        who = per_entry.pop()
+    if not who:
+        raise InputError(
+            _("the file names no coder"), path=path, hint=_("pass --coder NAME (e.g. --coder gold)")
+        )
+    return who
 
 
 def import_codings(project: Project, path: Path, *, coder: str | None = None) -> StoredBatch:

@@ -10,6 +10,7 @@ from qualcode.errors import Problem
 from qualcode.i18n import _
 
 if TYPE_CHECKING:
+    from qualcode.importers.attributes import AttributeRow
     from qualcode.store import Project
 
 
@@ -74,32 +75,10 @@ def import_attributes(
     for row in table.rows:
         case = row.case
         if case not in known and not create:
-            doc = by_key.get(_doc_key(case))
-            if doc is not None and len(case_of.get(doc, ())) == 1:
-                case = case_of[doc][0]  # the document's own case
-                report.matched[row.case] = case
-            elif doc is not None:
-                case = doc if doc not in known else case
-                report.linked[case] = doc
-            else:
-                near = _near(row.case, known | set(docs))
-                report.problems.append(
-                    Problem(
-                        _("no case or document named {row.case!r}").format(row=row),
-                        str(path),
-                        row.line or None,
-                        hint=(
-                            _(
-                                "did you mean {near!r}? 'qualcode cases' and 'qualcode documents' list them; --create makes new cases"
-                            ).format(near=near)
-                            if near
-                            else _(
-                                "'qualcode cases' and 'qualcode documents' list them; --create makes new cases"
-                            )
-                        ),
-                    )
-                )
+            found = _case_for_row(row, known, docs, by_key, case_of, report, path)
+            if found is None:
                 continue
+            case = found
         values[case] = {k: v for k, v in row.values.items() if v is not None}
     if strict and report.problems:
         report.written = False
@@ -110,6 +89,46 @@ def import_attributes(
         report.values = project.cases.set_attributes(values, create=True, link=report.linked)
         report.cases = len(values)
     return report
+
+
+def _case_for_row(
+    row: AttributeRow,
+    known: set[str],
+    docs: list[str],
+    by_key: dict[str, str],
+    case_of: dict[str, list[str]],
+    report: AttributeReport,
+    path: Path,
+) -> str | None:
+    """The case a row naming no known case is for: its document's own case, or a new
+    case linked to the document of that name; ``None`` (and a problem) otherwise."""
+    doc = by_key.get(_doc_key(row.case))
+    if doc is not None and len(case_of.get(doc, ())) == 1:
+        case = case_of[doc][0]  # the document's own case
+        report.matched[row.case] = case
+        return case
+    if doc is not None:
+        case = doc if doc not in known else row.case
+        report.linked[case] = doc
+        return case
+    near = _near(row.case, known | set(docs))
+    report.problems.append(
+        Problem(
+            _("no case or document named {row.case!r}").format(row=row),
+            str(path),
+            row.line or None,
+            hint=(
+                _(
+                    "did you mean {near!r}? 'qualcode cases' and 'qualcode documents' list them; --create makes new cases"
+                ).format(near=near)
+                if near
+                else _(
+                    "'qualcode cases' and 'qualcode documents' list them; --create makes new cases"
+                )
+            ),
+        )
+    )
+    return None
 
 
 def _doc_key(name: str) -> str:

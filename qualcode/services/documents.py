@@ -16,6 +16,7 @@ from qualcode.core.model import Progress, ReanchorReport, SpeakerSummary
 from qualcode.i18n import _
 
 if TYPE_CHECKING:
+    from qualcode.core.model import Document, ImportedDocument, SentenceSpan
     from qualcode.store import Project
     from qualcode.store.document_ops import DeletedDocument
 
@@ -113,10 +114,7 @@ def refresh_documents(
         NotFoundError: an unknown document.
         InputError: a bad ``lang``.
     """
-    from qualcode.core.lang import detect
-    from qualcode.importers.text import reread
-    from qualcode.nlp.segment import segment
-    from qualcode.services.imports import check_lang, speaker_config
+    from qualcode.services.imports import check_lang
 
     lang = check_lang(lang)
     known = project.documents.document_names()
@@ -131,72 +129,89 @@ def refresh_documents(
     todo = list(names) or known
     out: list[RefreshResult] = []
     for i, name in enumerate(todo, start=1):
-        current = project.documents.document(name)
-        fresh = reread(
-            current.text, current.source_format, speaker_config(project, name), name=name
-        )
-        speech = " ".join(fresh.text[t.start : t.end] for t in fresh.turns) or fresh.text
-        found = detect(speech)
-        chosen = lang or current.lang or found.lang
-        fresh = replace(fresh, lang=chosen, lang_how="given" if lang else "kept")
-        sentences = segment(fresh.text, fresh.turns, chosen)
-        old_turns = [(t.start, t.end, t.speaker, t.role, t.speakers) for t in current.turns]
-        new_turns = [
-            (
-                t.start,
-                t.end,
-                t.speaker,
-                t.role,
-                tuple(t.speakers or ((t.speaker,) if t.speaker else ())),
-            )
-            for t in fresh.turns
-        ]
-        old_sents = [(s.start, s.end) for s in current.sentences]
-        new_sents = [(s.start, s.end) for s in sentences]
-        text_changed = fresh.text != current.text
-        changed = (
-            text_changed
-            or old_turns != new_turns
-            or old_sents != new_sents
-            or chosen != current.lang
-            or _lemmas_differ(project, name, sentences)
-        )
-        report: ReanchorReport | None = None
-        notices = list(fresh.notices)
-        if changed and not dry_run:
-            case = None
-            if fresh.front_matter:
-                case = document_case(project, name) or name
-            report = project.reimport.restructure_document(name, fresh, sentences, case=case)
-            notices.extend(report.notices)
-        counts: dict[str, int] = {}
-        roles_before: dict[str, str | None] = {}
-        for t in current.turns:
-            for who, role in t.people:
-                counts[who] = counts.get(who, 0) + 1
-                roles_before.setdefault(who, role)
-        out.append(
-            RefreshResult(
-                name=name,
-                changed=changed,
-                text_changed=text_changed,
-                removed_chars=len(current.text) - len(fresh.text),
-                turns_before=len(current.turns),
-                sentences_before=len(current.sentences),
-                turns=len(fresh.turns),
-                sentences=len(sentences),
-                speakers_before=tuple((w, roles_before[w], n) for w, n in counts.items()),
-                speakers=fresh.speakers,
-                report=report,
-                lang=chosen,
-                detected=found.lang if found.lang != chosen and found.sure else None,
-                warnings=fresh.warnings,
-                notices=tuple(notices),
-            )
-        )
+        out.append(_refresh_one(project, name, lang=lang, dry_run=dry_run))
         if progress is not None:
             progress(i, len(todo), name)
     return out
+
+
+def _refresh_one(project: Project, name: str, *, lang: str | None, dry_run: bool) -> RefreshResult:
+    """Read one document again and restructure it when anything changed."""
+    from qualcode.core.lang import detect
+    from qualcode.importers.text import reread
+    from qualcode.nlp.segment import segment
+    from qualcode.services.imports import speaker_config
+
+    current = project.documents.document(name)
+    fresh = reread(current.text, current.source_format, speaker_config(project, name), name=name)
+    speech = " ".join(fresh.text[t.start : t.end] for t in fresh.turns) or fresh.text
+    found = detect(speech)
+    chosen = lang or current.lang or found.lang
+    fresh = replace(fresh, lang=chosen, lang_how="given" if lang else "kept")
+    sentences = segment(fresh.text, fresh.turns, chosen)
+    text_changed = fresh.text != current.text
+    changed = (
+        text_changed
+        or _structure_changed(current, fresh, sentences)
+        or chosen != current.lang
+        or _lemmas_differ(project, name, sentences)
+    )
+    report: ReanchorReport | None = None
+    notices = list(fresh.notices)
+    if changed and not dry_run:
+        case = None
+        if fresh.front_matter:
+            case = document_case(project, name) or name
+        report = project.reimport.restructure_document(name, fresh, sentences, case=case)
+        notices.extend(report.notices)
+    return RefreshResult(
+        name=name,
+        changed=changed,
+        text_changed=text_changed,
+        removed_chars=len(current.text) - len(fresh.text),
+        turns_before=len(current.turns),
+        sentences_before=len(current.sentences),
+        turns=len(fresh.turns),
+        sentences=len(sentences),
+        speakers_before=_speakers_before(current),
+        speakers=fresh.speakers,
+        report=report,
+        lang=chosen,
+        detected=found.lang if found.lang != chosen and found.sure else None,
+        warnings=fresh.warnings,
+        notices=tuple(notices),
+    )
+
+
+def _structure_changed(
+    current: Document, fresh: ImportedDocument, sentences: Sequence[SentenceSpan]
+) -> bool:
+    """Whether the turns (bounds, speakers, roles) or the sentence bounds differ."""
+    old_turns = [(t.start, t.end, t.speaker, t.role, t.speakers) for t in current.turns]
+    new_turns = [
+        (
+            t.start,
+            t.end,
+            t.speaker,
+            t.role,
+            tuple(t.speakers or ((t.speaker,) if t.speaker else ())),
+        )
+        for t in fresh.turns
+    ]
+    old_sents = [(s.start, s.end) for s in current.sentences]
+    new_sents = [(s.start, s.end) for s in sentences]
+    return old_turns != new_turns or old_sents != new_sents
+
+
+def _speakers_before(current: Document) -> tuple[tuple[str, str | None, int], ...]:
+    """(speaker, first role, turns) of everyone who spoke in the stored document."""
+    counts: dict[str, int] = {}
+    roles_before: dict[str, str | None] = {}
+    for t in current.turns:
+        for who, role in t.people:
+            counts[who] = counts.get(who, 0) + 1
+            roles_before.setdefault(who, role)
+    return tuple((w, roles_before[w], n) for w, n in counts.items())
 
 
 def _lemmas_differ(project: Project, name: str, sentences: Sequence[object]) -> bool:

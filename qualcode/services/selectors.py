@@ -9,6 +9,7 @@ from qualcode.errors import InputError
 from qualcode.i18n import _, plural
 
 if TYPE_CHECKING:
+    from qualcode.core.model import Document
     from qualcode.store import Project
 
 
@@ -36,6 +37,24 @@ def resolve_span(
     Raises:
         InputError: no selector, several, out of range, or an ambiguous match.
     """
+    _check_one_selector(start, end, sentence, turn, match)
+    if start is not None or end is not None:
+        if start is None or end is None:
+            raise InputError(_("--start and --end go together"))
+        return [(start, end)]
+    document = project.documents.document(doc)
+    if sentence is not None:
+        return [_sentence_span(document, doc, sentence)]
+    if turn is not None:
+        return [_turn_span(document, doc, turn)]
+    assert match is not None
+    return _match_spans(document, doc, match, nth=nth, all_matches=all_matches)
+
+
+def _check_one_selector(
+    start: int | None, end: int | None, sentence: int | None, turn: int | None, match: str | None
+) -> None:
+    """Refuse no selector, or more than one."""
     given = [
         name
         for name, value in (
@@ -56,42 +75,48 @@ def resolve_span(
                 "name exactly one passage: --start N --end M, --sentence K, --turn K or --match TEXT"
             )
         )
-    if start is not None or end is not None:
-        if start is None or end is None:
-            raise InputError(_("--start and --end go together"))
-        return [(start, end)]
-    document = project.documents.document(doc)
-    if sentence is not None:
-        if not 1 <= sentence <= len(document.sentences):
-            raise InputError(
-                plural(
-                    len(document.sentences),
-                    "{doc!r} has {n} sentence; there is no sentence {sentence}",
-                    "{doc!r} has {n} sentences; there is no sentence {sentence}",
-                    doc=doc,
-                    sentence=sentence,
-                ),
-                hint=_("sentences count from 1"),
-            )
-        s = document.sentences[sentence - 1]
-        return [(s.start, s.end)]
-    if turn is not None:
-        if not 1 <= turn <= len(document.turns):
-            raise InputError(
-                plural(
-                    len(document.turns),
-                    "{doc!r} has {n} turn; there is no turn {turn}",
-                    "{doc!r} has {n} turns; there is no turn {turn}",
-                    doc=doc,
-                    turn=turn,
-                ),
-                hint=_("turns count from 1"),
-            )
-        t = document.turns[turn - 1]
-        if t.start >= t.end:
-            raise InputError(_("turn {turn} of {doc!r} is empty").format(turn=turn, doc=doc))
-        return [(t.start, t.end)]
-    assert match is not None
+
+
+def _sentence_span(document: Document, doc: str, sentence: int) -> tuple[int, int]:
+    """The span of the 1-based ``sentence`` of a document."""
+    if not 1 <= sentence <= len(document.sentences):
+        raise InputError(
+            plural(
+                len(document.sentences),
+                "{doc!r} has {n} sentence; there is no sentence {sentence}",
+                "{doc!r} has {n} sentences; there is no sentence {sentence}",
+                doc=doc,
+                sentence=sentence,
+            ),
+            hint=_("sentences count from 1"),
+        )
+    s = document.sentences[sentence - 1]
+    return (s.start, s.end)
+
+
+def _turn_span(document: Document, doc: str, turn: int) -> tuple[int, int]:
+    """The span of the 1-based ``turn`` of a document (refused when empty)."""
+    if not 1 <= turn <= len(document.turns):
+        raise InputError(
+            plural(
+                len(document.turns),
+                "{doc!r} has {n} turn; there is no turn {turn}",
+                "{doc!r} has {n} turns; there is no turn {turn}",
+                doc=doc,
+                turn=turn,
+            ),
+            hint=_("turns count from 1"),
+        )
+    t = document.turns[turn - 1]
+    if t.start >= t.end:
+        raise InputError(_("turn {turn} of {doc!r} is empty").format(turn=turn, doc=doc))
+    return (t.start, t.end)
+
+
+def _match_spans(
+    document: Document, doc: str, match: str, *, nth: int | None, all_matches: bool
+) -> list[tuple[int, int]]:
+    """Where ``match`` occurs: every place, the ``nth``, or the only one."""
     if not match:
         raise InputError(_("--match needs some text"))
     hits = find_all(document.text, match)

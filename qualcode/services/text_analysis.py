@@ -36,46 +36,66 @@ def _texts_by_group(
     project: Project, docs: Sequence[Document], by: str
 ) -> dict[str, list[tuple[str, str]]]:
     """group -> [(language, text)] in display order."""
-    groups: dict[str, list[tuple[str, str]]] = {}
-
-    def add(group: str, lang: str | None, text: str) -> None:
-        groups.setdefault(group, []).append((lang or "en", text))
-
     if by in ("corpus", "document", "speaker"):
-        for d in docs:
-            roles = {t.number: t.role for t in d.turns}
-            for s in d.sentences:
-                if by == "corpus":
-                    group = "corpus"
-                elif by == "document":
-                    group = d.name
-                else:
-                    role = roles.get(s.turn) if s.turn is not None else None
-                    group = role or NO_ROLE
-                add(group, d.lang, d.text[s.start : s.end])
-        if by == "speaker":
-            order = ["participant", "interviewer", NO_ROLE]
-            rank = {g: i for i, g in enumerate(order)}
-            groups = {k: groups[k] for k in sorted(groups, key=lambda g: (rank.get(g, 9), g))}
-        return groups
+        return _texts_by_sentence(docs, by)
     by_name = {d.name: d for d in docs}
     if by == "case":
-        for case in project.cases.cases():
-            for src in case.sources:
-                source = by_name.get(src.doc)
-                if source is None:
-                    continue
-                if src.speaker is None:
-                    for s in source.sentences:
-                        add(case.name, source.lang, source.text[s.start : s.end])
-                else:
-                    wanted = {t.number for t in source.turns if t.speaker == src.speaker}
-                    for s in source.sentences:
-                        if s.turn in wanted:
-                            add(case.name, source.lang, source.text[s.start : s.end])
-        return groups
-    # by code: the coded text (overlapping codings of one code in one document
-    # are merged, so no word is counted twice for the same code)
+        return _texts_by_case(project, by_name)
+    return _texts_by_code(project, by_name)
+
+
+def _add(groups: dict[str, list[tuple[str, str]]], group: str, lang: str | None, text: str) -> None:
+    groups.setdefault(group, []).append((lang or "en", text))
+
+
+def _texts_by_sentence(docs: Sequence[Document], by: str) -> dict[str, list[tuple[str, str]]]:
+    """Every sentence in the corpus, its document, or its turn's speaker role."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for d in docs:
+        roles = {t.number: t.role for t in d.turns}
+        for s in d.sentences:
+            if by == "corpus":
+                group = "corpus"
+            elif by == "document":
+                group = d.name
+            else:
+                role = roles.get(s.turn) if s.turn is not None else None
+                group = role or NO_ROLE
+            _add(groups, group, d.lang, d.text[s.start : s.end])
+    if by == "speaker":
+        order = ["participant", "interviewer", NO_ROLE]
+        rank = {g: i for i, g in enumerate(order)}
+        groups = {k: groups[k] for k in sorted(groups, key=lambda g: (rank.get(g, 9), g))}
+    return groups
+
+
+def _texts_by_case(
+    project: Project, by_name: dict[str, Document]
+) -> dict[str, list[tuple[str, str]]]:
+    """The sentences of each case's documents, or of its speaker's turns in them."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for case in project.cases.cases():
+        for src in case.sources:
+            source = by_name.get(src.doc)
+            if source is None:
+                continue
+            if src.speaker is None:
+                for s in source.sentences:
+                    _add(groups, case.name, source.lang, source.text[s.start : s.end])
+            else:
+                wanted = {t.number for t in source.turns if t.speaker == src.speaker}
+                for s in source.sentences:
+                    if s.turn in wanted:
+                        _add(groups, case.name, source.lang, source.text[s.start : s.end])
+    return groups
+
+
+def _texts_by_code(
+    project: Project, by_name: dict[str, Document]
+) -> dict[str, list[tuple[str, str]]]:
+    """The coded text of each code (overlapping codings of one code in one document
+    are merged, so no word is counted twice for the same code)."""
+    groups: dict[str, list[tuple[str, str]]] = {}
     codebook = project.codebook()
     spans: dict[str, dict[str, list[tuple[int, int]]]] = {}
     for c in project.codings.codings():
@@ -85,7 +105,7 @@ def _texts_by_group(
         for doc_name, doc_spans in sorted(spans.get(code.id, {}).items()):
             d = by_name[doc_name]
             for start, end in _merged(doc_spans):
-                add(code.id, d.lang, d.text[start:end])
+                _add(groups, code.id, d.lang, d.text[start:end])
     return groups
 
 
