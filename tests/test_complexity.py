@@ -59,12 +59,6 @@ NOT_YET_SPLIT: set[tuple[str, str]] = {
     ("qualcode/nlp/autocode.py", "RuleMatcher.match"),  # 42
     ("qualcode/nlp/morph.py", "_prefix_strips"),  # 39
     ("qualcode/services/imports.py", "import_transcripts"),  # 32
-    ("qualcode/services/refi_export.py", "_project_model"),  # 38
-    ("qualcode/services/refi_export.py", "refi_model"),  # 26
-    ("qualcode/services/refi_import.py", "_Planner.cases"),  # 21
-    ("qualcode/services/refi_import.py", "_Planner.codings"),  # 35
-    ("qualcode/services/refi_import.py", "_Planner.memos"),  # 47
-    ("qualcode/services/refi_import.py", "_Planner.sources"),  # 22
     ("qualcode/settings.py", "load_settings"),  # 23
     ("qualcode/store/codebook_ops.py", "Codes.merge_code"),  # 21
     ("qualcode/store/matrices.py", "Matrices._column_keys"),  # 58
@@ -87,8 +81,6 @@ NOT_YET_SPLIT: set[tuple[str, str]] = {
     ("qualcode/core/project_merge.py", "ProjectMergeReport.lines"),  # 24
     ("qualcode/core/thematic.py", "review_themes"),  # 22
     ("qualcode/core/theme_tables.py", "review_workbook"),  # 24
-    ("qualcode/services/refi_import.py", "_Planner.relations"),  # 32
-    ("qualcode/services/refi_import.py", "_Planner.themes"),  # 58
     ("qualcode/store/codebook_ops.py", "Codes.update_code"),  # 24
     ("qualcode/store/history.py", "_undo_import"),  # 25
     ("qualcode/store/project.py", "Documents._store_document"),  # 26
@@ -100,7 +92,6 @@ NOT_YET_SPLIT: set[tuple[str, str]] = {
     ("qualcode/core/findings.py", "_Writer.by_dimensions"),  # 40
     ("qualcode/core/thematic_map.py", "build_map"),  # 53
     ("qualcode/core/thematic_map.py", "layout"),  # 49
-    ("qualcode/services/refi_import.py", "_Planner.map_positions"),  # 21
     ("qualcode/store/thematic_map.py", "ThematicMap.map_at"),  # 41
     ("qualcode/tui/screens/thematic_map.py", "MapScreen.action_move"),  # 22
 }

@@ -101,38 +101,17 @@ def refi_model(project: Project, *, codebook_only: bool = False) -> RefiProject:
     for m in memos:
         if m.kind == "code" and m.target:
             code_notes.setdefault(m.target, []).append(m.guid)
-    codes: list[RefiCode] = []
-    for code in cb.codes:
-        rec = records[code.id]
-        meta: dict[str, Any] = {"id": code.id}
-        if isinstance(code.label, dict) or code.label != code.label_in(lang):
-            meta["label"] = code.label
-        for name in ("inclusion", "exclusion", "key", "valence"):
-            if getattr(code, name):
-                meta[name] = getattr(code, name)
-        if code.examples:
-            meta["examples"] = list(code.examples)
-        if code.aliases:
-            meta["aliases"] = list(code.aliases)
-        if code.rules is not None and code.rules.to_data():
-            meta["rules"] = code.rules.to_data()
-        if not code.color:
-            meta["auto_color"] = True
-        notes = [] if codebook_only else list(code_notes.get(code.id, []))
-        if code.memo and not codebook_only:
-            notes.append(memo_note_guid("code", rec["guid"]))
-        codes.append(
-            RefiCode(
-                guid=rec["guid"],
-                name=code.label_in(lang),
-                codable=rec["codable"],
-                color=cb.color_of(code.id),
-                description=code.description,
-                parent=records[code.parent]["guid"] if code.parent else None,
-                notes=tuple(notes),
-                meta=meta,
-            )
+    codes = [
+        _refi_code(
+            code,
+            cb,
+            lang,
+            records,
+            [] if codebook_only else list(code_notes.get(code.id, [])),
+            with_memo=not codebook_only,
         )
+        for code in cb.codes
+    ]
     name = project.get_setting(PROJECT_NAME) or (
         Path(project.path).parent.name if project.path else "qualcode project"
     )
@@ -158,28 +137,97 @@ def _project_model(
     users = project.refi.coder_guids(project.refi.people())
     docs = project.refi.document_records()
     doc_guid = {n: r["guid"] for n, r in docs.items()}
-    selections = project.refi.selection_guids()
-    threads = project.refi.review_threads()
+    cases = project.cases.cases()
+    tree = project.themes.themes()
+    theme_guid = {t.id: t.guid for t in tree}
+    targets = {
+        "document": doc_guid,
+        "code": code_guid,
+        "case": {c.name: c.guid for c in cases},
+        "theme": theme_guid,
+    }
+    notes, doc_notes, project_notes = _memo_notes(memos, targets, users)
+    notes.extend(_code_field_notes(cb, code_guid))
+    sources = _sources(project, docs, code_guid, users, doc_notes, notes)
+    attributes = project.cases.attributes()
+    variables = [RefiVariable(a["guid"], a["name"], a["type"]) for a in attributes]
+    var_guid = {a["name"]: a["guid"] for a in attributes}
+    refi_cases = [_refi_case(case, doc_guid, var_guid) for case in cases]
+    exported = {c.guid for src in sources for c in src.codings}
+    sets = [_theme_set(t, cb, code_guid, theme_guid, exported) for t in tree]
+    links = _links(project, exported)
+    graphs = _map_graphs(project, exported, {link.guid for link in links})
+    return RefiProject(
+        name=name,
+        sets=tuple(sets),
+        links=tuple(links),
+        graphs=graphs,
+        users=tuple(RefiUser(g, n) for n, g in sorted(users.items())),
+        codes=tuple(codes),
+        variables=tuple(variables),
+        cases=tuple(refi_cases),
+        sources=tuple(sources),
+        notes=tuple(notes),
+        project_notes=tuple(project_notes),
+        creating_user=users.get(project.coder),
+        meta={"codebook": codebook_meta} if codebook_meta else {},
+    )
+
+
+def _refi_code(
+    code: Any,
+    cb: Any,
+    lang: str | None,
+    records: Mapping[str, Any],
+    notes: list[str],
+    *,
+    with_memo: bool,
+) -> RefiCode:
+    """One code as a REFI-QDA code; what the standard has no place for goes in meta."""
+    rec = records[code.id]
+    meta: dict[str, Any] = {"id": code.id}
+    if isinstance(code.label, dict) or code.label != code.label_in(lang):
+        meta["label"] = code.label
+    for name in ("inclusion", "exclusion", "key", "valence"):
+        if getattr(code, name):
+            meta[name] = getattr(code, name)
+    if code.examples:
+        meta["examples"] = list(code.examples)
+    if code.aliases:
+        meta["aliases"] = list(code.aliases)
+    if code.rules is not None and code.rules.to_data():
+        meta["rules"] = code.rules.to_data()
+    if not code.color:
+        meta["auto_color"] = True
+    if code.memo and with_memo:
+        notes.append(memo_note_guid("code", rec["guid"]))
+    return RefiCode(
+        guid=rec["guid"],
+        name=code.label_in(lang),
+        codable=rec["codable"],
+        color=cb.color_of(code.id),
+        description=code.description,
+        parent=records[code.parent]["guid"] if code.parent else None,
+        notes=tuple(notes),
+        meta=meta,
+    )
+
+
+def _memo_notes(
+    memos: list[Memo], targets: Mapping[str, Mapping[str, str]], users: Mapping[str, str]
+) -> tuple[list[RefiNote], dict[str, list[str]], list[str]]:
+    """A note per memo, the notes of each document, and the project's notes (a
+    theme's memo and a memo of no document, code or case)."""
     notes: list[RefiNote] = []
     doc_notes: dict[str, list[str]] = {}
     project_notes: list[str] = []
-    cases = project.cases.cases()
-    case_guid = {c.name: c.guid for c in cases}
-    tree = project.themes.themes()
-    theme_guid = {t.id: t.guid for t in tree}
     for m in memos:
         target = None
+        if m.kind in targets and m.target:
+            target = targets[m.kind].get(m.target)
         if m.kind == "document" and m.target:
-            target = doc_guid.get(m.target)
             doc_notes.setdefault(m.target, []).append(m.guid)
-        elif m.kind == "code" and m.target:
-            target = code_guid.get(m.target)
-        elif m.kind == "case" and m.target:
-            target = case_guid.get(m.target)
-        elif m.kind == "theme" and m.target:
-            target = theme_guid.get(m.target)
-            project_notes.append(m.guid)
-        else:
+        elif m.kind not in ("code", "case") or not m.target:
             project_notes.append(m.guid)
         notes.append(
             RefiNote(
@@ -192,6 +240,12 @@ def _project_model(
                 meta={"kind": m.kind, **({"target": target} if target else {})},
             )
         )
+    return notes, doc_notes, project_notes
+
+
+def _code_field_notes(cb: Any, code_guid: Mapping[str, str]) -> list[RefiNote]:
+    """A note for the memo field of every code that has one."""
+    notes: list[RefiNote] = []
     for code in cb.codes:
         if code.memo:
             guid = code_guid[code.id]
@@ -203,12 +257,26 @@ def _project_model(
                     meta={"kind": "code-field", "target": guid},
                 )
             )
-    sources: list[RefiSource] = []
-    all_codings = project.codings.codings(status=Status.ACCEPTED.value)
+    return notes
+
+
+def _sources(
+    project: Project,
+    docs: Mapping[str, Any],
+    code_guid: Mapping[str, str],
+    users: Mapping[str, str],
+    doc_notes: Mapping[str, list[str]],
+    notes: list[RefiNote],
+) -> list[RefiSource]:
+    """Every document with its accepted codings (a coding's memo is added to
+    ``notes``)."""
+    selections = project.refi.selection_guids()
+    threads = project.refi.review_threads()
     by_doc: dict[str, list[Coding]] = {}
-    for c in all_codings:
+    for c in project.codings.codings(status=Status.ACCEPTED.value):
         by_doc.setdefault(c.doc, []).append(c)
     texts = project.refi.document_texts()
+    sources: list[RefiSource] = []
     for summary in project.documents.documents():
         record = docs[summary.name]
         refi_codings: list[RefiCoding] = []
@@ -217,45 +285,7 @@ def _project_model(
             sel = selections.get(c.guid) or selection_guid(c.guid)
             if spans.setdefault(sel, (c.start, c.end)) != (c.start, c.end):
                 sel = selection_guid(c.guid)
-            meta: dict[str, Any] = {}
-            if c.origin != Origin.MANUAL.value:
-                meta["origin"] = c.origin
-            if c.review != Review.UNREVIEWED.value:
-                meta["review"] = c.review
-            for key in ("reviewer", "reviewed_at"):
-                if getattr(c, key):
-                    meta[key] = getattr(c, key)
-            if c.anchor != Anchor.EXACT.value:
-                meta["anchor"] = c.anchor
-            if c.guid in threads:
-                meta["comments"] = threads[c.guid]
-            coding_notes: tuple[str, ...] = ()
-            if c.memo:
-                note_guid = memo_note_guid("coding", c.guid)
-                coding_notes = (note_guid,)
-                notes.append(
-                    RefiNote(
-                        guid=note_guid,
-                        name=f"memo on a coding of {c.code}",
-                        text=c.memo,
-                        author=users.get(c.coder),
-                        created=c.created,
-                        meta={"kind": "coding", "target": c.guid},
-                    )
-                )
-            refi_codings.append(
-                RefiCoding(
-                    guid=c.guid,
-                    code=code_guid[c.code],
-                    start=c.start,
-                    end=c.end,
-                    coder=users.get(c.coder),
-                    created=c.created,
-                    selection=sel,
-                    notes=coding_notes,
-                    meta=meta,
-                )
-            )
+            refi_codings.append(_refi_coding(c, sel, code_guid, users, threads, notes))
         doc_meta = record["meta"]
         meta_s: dict[str, Any] = {"format": summary.source_format}
         if summary.lang:
@@ -272,53 +302,114 @@ def _project_model(
                 meta=meta_s,
             )
         )
-    attributes = project.cases.attributes()
-    variables = [RefiVariable(a["guid"], a["name"], a["type"]) for a in attributes]
-    var_guid = {a["name"]: a["guid"] for a in attributes}
-    refi_cases = []
-    for case in cases:
-        speakers = [
-            {"source": doc_guid[s.doc], "speaker": s.speaker} for s in case.sources if s.speaker
-        ]
-        refi_cases.append(
-            RefiCase(
-                guid=case.guid,
-                name=case.name,
-                description=case.description,
-                values={var_guid[k]: v for k, v in case.attributes.items() if k in var_guid},
-                sources=tuple((doc_guid[s.doc], s.speaker) for s in case.sources),
-                meta={"speakers": speakers} if speakers else {},
+    return sources
+
+
+def _refi_coding(
+    c: Coding,
+    sel: str,
+    code_guid: Mapping[str, str],
+    users: Mapping[str, str],
+    threads: Mapping[str, Any],
+    notes: list[RefiNote],
+) -> RefiCoding:
+    """One coding on its selection (its memo becomes a note added to ``notes``)."""
+    coding_notes: tuple[str, ...] = ()
+    if c.memo:
+        note_guid = memo_note_guid("coding", c.guid)
+        coding_notes = (note_guid,)
+        notes.append(
+            RefiNote(
+                guid=note_guid,
+                name=f"memo on a coding of {c.code}",
+                text=c.memo,
+                author=users.get(c.coder),
+                created=c.created,
+                meta={"kind": "coding", "target": c.guid},
             )
         )
-    exported = {c.guid for src in sources for c in src.codings}
-    sets = [
-        RefiSet(
-            guid=t.guid,
-            name=t.label_in(cb.languages[0] if cb.languages else None),
-            description=t.definition,
-            codes=tuple(code_guid[c] for c in t.codes if c in code_guid),
-            meta={
-                "theme": {
-                    "id": t.id,
-                    "label": t.label,
-                    "status": t.status,
-                    "reason": t.reason,
-                    "parent": theme_guid.get(t.parent) if t.parent else None,
-                    "position": t.position,
-                    "color": t.color,
-                    "coder": t.coder,
-                    "created": t.created,
-                    "version": t.version,
-                    "extracts": [
-                        {"guid": e.guid, "coding": e.coding, "translation": e.translation}
-                        for e in t.extracts
-                        if e.coding in exported
-                    ],
-                }
-            },
-        )
-        for t in tree
+    return RefiCoding(
+        guid=c.guid,
+        code=code_guid[c.code],
+        start=c.start,
+        end=c.end,
+        coder=users.get(c.coder),
+        created=c.created,
+        selection=sel,
+        notes=coding_notes,
+        meta=_coding_meta(c, threads),
+    )
+
+
+def _coding_meta(c: Coding, threads: Mapping[str, Any]) -> dict[str, Any]:
+    """What a coding holds beyond the standard: origin, review, anchor, comments."""
+    meta: dict[str, Any] = {}
+    if c.origin != Origin.MANUAL.value:
+        meta["origin"] = c.origin
+    if c.review != Review.UNREVIEWED.value:
+        meta["review"] = c.review
+    for key in ("reviewer", "reviewed_at"):
+        if getattr(c, key):
+            meta[key] = getattr(c, key)
+    if c.anchor != Anchor.EXACT.value:
+        meta["anchor"] = c.anchor
+    if c.guid in threads:
+        meta["comments"] = threads[c.guid]
+    return meta
+
+
+def _refi_case(case: Any, doc_guid: Mapping[str, str], var_guid: Mapping[str, str]) -> RefiCase:
+    """One case with its attribute values, documents and speakers."""
+    speakers = [
+        {"source": doc_guid[s.doc], "speaker": s.speaker} for s in case.sources if s.speaker
     ]
+    return RefiCase(
+        guid=case.guid,
+        name=case.name,
+        description=case.description,
+        values={var_guid[k]: v for k, v in case.attributes.items() if k in var_guid},
+        sources=tuple((doc_guid[s.doc], s.speaker) for s in case.sources),
+        meta={"speakers": speakers} if speakers else {},
+    )
+
+
+def _theme_set(
+    t: Any,
+    cb: Any,
+    code_guid: Mapping[str, str],
+    theme_guid: Mapping[str, str],
+    exported: set[str],
+) -> RefiSet:
+    """A theme as a set of codes; the theme itself (and its exported extracts) in meta."""
+    return RefiSet(
+        guid=t.guid,
+        name=t.label_in(cb.languages[0] if cb.languages else None),
+        description=t.definition,
+        codes=tuple(code_guid[c] for c in t.codes if c in code_guid),
+        meta={
+            "theme": {
+                "id": t.id,
+                "label": t.label,
+                "status": t.status,
+                "reason": t.reason,
+                "parent": theme_guid.get(t.parent) if t.parent else None,
+                "position": t.position,
+                "color": t.color,
+                "coder": t.coder,
+                "created": t.created,
+                "version": t.version,
+                "extracts": [
+                    {"guid": e.guid, "coding": e.coding, "translation": e.translation}
+                    for e in t.extracts
+                    if e.coding in exported
+                ],
+            }
+        },
+    )
+
+
+def _links(project: Project, exported: set[str]) -> list[RefiLink]:
+    """A link per relation whose two ends are in the file."""
     types = {r.id: r for r in project.themes.relation_types()}
     links = []
     for r in project.themes.relations():
@@ -347,22 +438,7 @@ def _project_model(
                 },
             )
         )
-    graphs = _map_graphs(project, exported, {link.guid for link in links})
-    return RefiProject(
-        name=name,
-        sets=tuple(sets),
-        links=tuple(links),
-        graphs=graphs,
-        users=tuple(RefiUser(g, n) for n, g in sorted(users.items())),
-        codes=tuple(codes),
-        variables=tuple(variables),
-        cases=tuple(refi_cases),
-        sources=tuple(sources),
-        notes=tuple(notes),
-        project_notes=tuple(project_notes),
-        creating_user=users.get(project.coder),
-        meta={"codebook": codebook_meta} if codebook_meta else {},
-    )
+    return links
 
 
 def _map_graphs(

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from qualcode.core.codebook import Code, Rules, check_key, parse_codebook
+from qualcode.core.codebook import Code, RelationType, Rules, check_key, parse_codebook
 from qualcode.core.model import (
     MEMO_KINDS,
     Anchor,
@@ -32,8 +32,12 @@ from qualcode.core.refi import (
     ExistingCode,
     ImportPlan,
     RefiCode,
+    RefiCoding,
+    RefiLink,
+    RefiNote,
     RefiProject,
     RefiSet,
+    RefiSource,
     derived_guid,
     parse_color,
     plan_code_import,
@@ -43,6 +47,7 @@ from qualcode.errors import InputError, Problem, QualcodeError
 from qualcode.i18n import N_, _, plural
 
 if TYPE_CHECKING:
+    from qualcode.importers.speakers import SpeakerConfig
     from qualcode.store import Project
 
 from qualcode.services.refi_export import PROJECT_NAME
@@ -603,8 +608,6 @@ class _Planner:
     # ---------------------------------------------------------------- sources
 
     def sources(self) -> None:
-        from qualcode.core.lang import detect_language
-        from qualcode.importers.speakers import find_turns
         from qualcode.nlp.segment import segment
         from qualcode.services.imports import speaker_config
         from qualcode.store.base import sha256_text
@@ -647,25 +650,7 @@ class _Planner:
                 guid = derived_guid("reissued", source.guid, digest)
             new_guids.add(guid)
             name = _unique(source.name.strip() or guid[:8], names)
-            lang = source.meta.get("lang")
-            if lang not in ("id", "en"):
-                lang = detect_language(text)
-            fmt = source.meta.get("format")
-            meta: dict[str, str] = {"refi_origin": self.refi.origin} if self.refi.origin else {}
-            if source.description:
-                meta["description"] = source.description
-            if source.created:
-                meta["created"] = source.created
-            doc = ImportedDocument(
-                name=name,
-                text=text,
-                turns=tuple(find_turns(text, speakers)),
-                source_path=f"{self.label}#{source.guid}",
-                source_format=fmt if isinstance(fmt, str) and fmt else "refi",
-                encoding="utf-8",
-                lang=str(lang),
-                meta=meta,
-            )
+            doc = self._source_document(source, name, text, speakers)
             sentences = segment(doc.text, doc.turns, doc.lang or "en")
             self.plan.documents.append((doc, tuple(sentences), guid))
             self.doc_of[source.guid] = name
@@ -674,6 +659,34 @@ class _Planner:
         for source in self.refi.sources:
             if source.guid in self.doc_of:
                 self.source_texts[source.guid] = source.text or ""
+
+    def _source_document(
+        self, source: RefiSource, name: str, text: str, speakers: SpeakerConfig
+    ) -> ImportedDocument:
+        """A new document from a source: its language (given, else detected), its
+        format and its description and creation time."""
+        from qualcode.core.lang import detect_language
+        from qualcode.importers.speakers import find_turns
+
+        lang = source.meta.get("lang")
+        if lang not in ("id", "en"):
+            lang = detect_language(text)
+        fmt = source.meta.get("format")
+        meta: dict[str, str] = {"refi_origin": self.refi.origin} if self.refi.origin else {}
+        if source.description:
+            meta["description"] = source.description
+        if source.created:
+            meta["created"] = source.created
+        return ImportedDocument(
+            name=name,
+            text=text,
+            turns=tuple(find_turns(text, speakers)),
+            source_path=f"{self.label}#{source.guid}",
+            source_format=fmt if isinstance(fmt, str) and fmt else "refi",
+            encoding="utf-8",
+            lang=str(lang),
+            meta=meta,
+        )
 
     # ---------------------------------------------------------------- variables and cases
 
@@ -741,6 +754,12 @@ class _Planner:
                 if doc is not None:
                     self.plan.case_sources.append((name, doc, None))
             self._values(name, case.values, _("case {name!r}").format(name=case.name))
+        self._source_cases(set(existing), planned)
+
+    def _source_cases(self, existing: set[str], planned: set[str]) -> None:
+        """Variable values on a source go to the case of its document (made when
+        there is none), with a warning."""
+        tally = self.t["cases"]
         for source in self.refi.sources:
             if source.values and source.guid in self.doc_of:
                 doc = self.doc_of[source.guid]
@@ -795,101 +814,7 @@ class _Planner:
                 continue
             text = self.source_texts[source.guid]
             for c in source.codings:
-                what = _("source {name!r}: coding {guid}").format(name=source.name, guid=c.guid)
-                code_id = self.code_ids.get(c.code)
-                if code_id is None:
-                    if c.code in case_guids:
-                        case = self.case_of[c.code]
-                        self.warn(
-                            _(
-                                "{what} points at the case {case!r}, not a code; the source is linked to the case instead"
-                            ).format(what=what, case=case)
-                        )
-                        self.plan.case_sources.append((case, doc, None))
-                    # else: a dangling reference, which the reader reported
-                    tally.skipped += 1
-                    continue
-                by_kind = self.report.kinds.setdefault(c.kind, Tally())
-                if c.guid in known["coding"]:
-                    tally.matched += 1
-                    by_kind.matched += 1
-                    tally.how["guid"] = tally.how.get("guid", 0) + 1
-                    continue
-                if c.guid in known["tombstone"]:
-                    self.report.notes.append(
-                        _("{what} was deleted in the project; not brought back").format(what=what)
-                    )
-                    tally.skipped += 1
-                    continue
-                coder = self.coder(c.coder, what)
-                key = (doc, code_id, c.start, c.end, coder)
-                if key in identical:
-                    tally.matched += 1
-                    by_kind.matched += 1
-                    tally.how["span"] = tally.how.get("span", 0) + 1
-                    continue
-                identical.add(key)
-                memo_parts = []
-                for note_guid in c.notes:
-                    note = notes.get(note_guid)
-                    if note is None:  # a dangling reference, which the reader reported
-                        continue
-                    self.consumed.add(note_guid)
-                    if note.text.strip():
-                        memo_parts.append(note.text)
-                if c.memo.strip():
-                    memo_parts.append(c.memo)
-                meta = c.meta
-                state = {
-                    "origin": _pick(meta.get("origin"), _ORIGINS, Origin.IMPORT.value),
-                    "status": _pick(meta.get("status"), _STATUSES, Status.ACCEPTED.value),
-                    "review": _pick(meta.get("review"), _REVIEWS, Review.UNREVIEWED.value),
-                    "anchor": _pick(meta.get("anchor"), _ANCHORS, Anchor.EXACT.value),
-                }
-                if "origin" not in meta:
-                    # qualcode leaves out the default (manual); other tools' codings came in
-                    state["origin"] = (
-                        Origin.MANUAL.value if self.from_qualcode else Origin.IMPORT.value
-                    )
-                reviewer = meta.get("reviewer") if isinstance(meta.get("reviewer"), str) else None
-                reviewed_at = (
-                    meta.get("reviewed_at") if isinstance(meta.get("reviewed_at"), str) else None
-                )
-                coding = Coding(
-                    guid=c.guid,
-                    doc=doc,
-                    code=code_id,
-                    start=c.start,
-                    end=c.end,
-                    coder=coder,
-                    created=c.created or _now(),
-                    quote=text[c.start : c.end],
-                    memo="\n\n".join(memo_parts) or None,
-                    reviewer=reviewer,
-                    reviewed_at=reviewed_at,
-                    **state,
-                )
-                self.plan.codings.append((coding, c.selection or None))
-                self.coding_guids.add(c.guid)
-                tally.added += 1
-                by_kind.added += 1
-                for comment in meta.get("comments", []) or []:
-                    if (
-                        isinstance(comment, dict)
-                        and isinstance(comment.get("guid"), str)
-                        and comment["guid"] not in known["comment"]
-                    ):
-                        self.plan.comments.append(
-                            {
-                                "guid": comment["guid"],
-                                "coding_guid": c.guid,
-                                "author": str(comment.get("author") or coder),
-                                "at": str(comment.get("at") or c.created or _now()),
-                                "kind": str(comment.get("kind") or "comment"),
-                                "text": str(comment.get("text") or ""),
-                            }
-                        )
-                        known["comment"].add(comment["guid"])
+                self._coding(source, c, doc, text, identical, notes, case_guids)
 
         kinds = dict(self.refi.coding_kinds)
         self.report.coding_kinds = kinds
@@ -899,87 +824,148 @@ class _Planner:
             tally.in_file = sum(kinds.values())
             tally.skipped = tally.in_file - tally.added - tally.matched
 
+    def _coding(
+        self,
+        source: RefiSource,
+        c: RefiCoding,
+        doc: str,
+        text: str,
+        identical: set[tuple[str, str, int, int, str]],
+        notes: Mapping[str, RefiNote],
+        case_guids: set[str],
+    ) -> None:
+        """Plan one coding of a source, or count it as matched or skipped."""
+        tally = self.t["codings"]
+        what = _("source {name!r}: coding {guid}").format(name=source.name, guid=c.guid)
+        code_id = self.code_ids.get(c.code)
+        if code_id is None:
+            if c.code in case_guids:
+                case = self.case_of[c.code]
+                self.warn(
+                    _(
+                        "{what} points at the case {case!r}, not a code; the source is linked to the case instead"
+                    ).format(what=what, case=case)
+                )
+                self.plan.case_sources.append((case, doc, None))
+            # else: a dangling reference, which the reader reported
+            tally.skipped += 1
+            return
+        by_kind = self.report.kinds.setdefault(c.kind, Tally())
+        if c.guid in self.known["coding"]:
+            tally.matched += 1
+            by_kind.matched += 1
+            tally.how["guid"] = tally.how.get("guid", 0) + 1
+            return
+        if c.guid in self.known["tombstone"]:
+            self.report.notes.append(
+                _("{what} was deleted in the project; not brought back").format(what=what)
+            )
+            tally.skipped += 1
+            return
+        coder = self.coder(c.coder, what)
+        key = (doc, code_id, c.start, c.end, coder)
+        if key in identical:
+            tally.matched += 1
+            by_kind.matched += 1
+            tally.how["span"] = tally.how.get("span", 0) + 1
+            return
+        identical.add(key)
+        meta = c.meta
+        reviewer = meta.get("reviewer") if isinstance(meta.get("reviewer"), str) else None
+        reviewed_at = meta.get("reviewed_at") if isinstance(meta.get("reviewed_at"), str) else None
+        coding = Coding(
+            guid=c.guid,
+            doc=doc,
+            code=code_id,
+            start=c.start,
+            end=c.end,
+            coder=coder,
+            created=c.created or _now(),
+            quote=text[c.start : c.end],
+            memo=self._coding_memo(c, notes),
+            reviewer=reviewer,
+            reviewed_at=reviewed_at,
+            **self._coding_state(meta),
+        )
+        self.plan.codings.append((coding, c.selection or None))
+        self.coding_guids.add(c.guid)
+        tally.added += 1
+        by_kind.added += 1
+        self._comments(c, coder)
+
+    def _coding_memo(self, c: RefiCoding, notes: Mapping[str, RefiNote]) -> str | None:
+        """The coding's memo: the text of the notes it refers to (each then counts as
+        used) and its own memo."""
+        memo_parts = []
+        for note_guid in c.notes:
+            note = notes.get(note_guid)
+            if note is None:  # a dangling reference, which the reader reported
+                continue
+            self.consumed.add(note_guid)
+            if note.text.strip():
+                memo_parts.append(note.text)
+        if c.memo.strip():
+            memo_parts.append(c.memo)
+        return "\n\n".join(memo_parts) or None
+
+    def _coding_state(self, meta: Mapping[str, Any]) -> dict[str, str]:
+        """Origin, status, review and anchor from the coding's extras (defaults for
+        values qualcode does not know)."""
+        state = {
+            "origin": _pick(meta.get("origin"), _ORIGINS, Origin.IMPORT.value),
+            "status": _pick(meta.get("status"), _STATUSES, Status.ACCEPTED.value),
+            "review": _pick(meta.get("review"), _REVIEWS, Review.UNREVIEWED.value),
+            "anchor": _pick(meta.get("anchor"), _ANCHORS, Anchor.EXACT.value),
+        }
+        if "origin" not in meta:
+            # qualcode leaves out the default (manual); other tools' codings came in
+            state["origin"] = Origin.MANUAL.value if self.from_qualcode else Origin.IMPORT.value
+        return state
+
+    def _comments(self, c: RefiCoding, coder: str) -> None:
+        """The review comments on a coding the project does not hold yet."""
+        known = self.known
+        for comment in c.meta.get("comments", []) or []:
+            if (
+                isinstance(comment, dict)
+                and isinstance(comment.get("guid"), str)
+                and comment["guid"] not in known["comment"]
+            ):
+                self.plan.comments.append(
+                    {
+                        "guid": comment["guid"],
+                        "coding_guid": c.guid,
+                        "author": str(comment.get("author") or coder),
+                        "at": str(comment.get("at") or c.created or _now()),
+                        "kind": str(comment.get("kind") or "comment"),
+                        "text": str(comment.get("text") or ""),
+                    }
+                )
+                known["comment"].add(comment["guid"])
+
     # ---------------------------------------------------------------- memos
 
     def memos(self) -> None:
         theme_by_guid = {t.guid: t.guid for t in self.project.themes.themes()} | {
             st.guid: st.guid for st in self.refi.sets if isinstance(st.meta.get("theme"), dict)
         }
-        notes = {n.guid: n for n in self.refi.notes}
+        targets: dict[str, Mapping[str, str]] = {
+            "document": self.doc_of,
+            "code": self.code_ids,
+            "case": self.case_of,
+            "theme": theme_by_guid,
+        }
         tally = self.t["memos"]
-        refs: dict[str, tuple[str, str | None]] = {}
-        for guid in self.refi.project_notes:
-            refs.setdefault(guid, ("project", None))
-        for source in self.refi.sources:
-            for guid in source.notes:
-                doc = self.doc_of.get(source.guid)
-                if doc is not None:
-                    refs.setdefault(guid, ("document", doc))
-        for code in self.refi.codes:
-            for guid in code.notes:
-                refs.setdefault(guid, ("code", self.code_ids.get(code.guid)))
-        doc_by_guid = self.doc_of
-        code_by_guid = self.code_ids
-        case_by_guid = self.case_of
+        refs = self._note_refs()
         tally.in_file = len(self.refi.notes) + sum(len(s.passage_notes) for s in self.refi.sources)
         field_memos: dict[str, list[str]] = {}
         in_passages = {g for s in self.refi.sources for p in s.passage_notes for g in p.notes}
         for note in self.refi.notes:
             if note.guid in in_passages and note.guid not in refs:
                 continue  # its text goes into the passage's memo below
-            if note.guid in self.consumed:
-                tally.added += 1  # it became the memo of the coding that refers to it
+            if self._note_counted(note) or self._field_or_coding_note(note, field_memos):
                 continue
-            if note.guid in self.known["memo"]:
-                tally.matched += 1
-                tally.how["guid"] = tally.how.get("guid", 0) + 1
-                continue
-            if note.guid in self.known["tombstone"]:
-                tally.skipped += 1
-                continue
-            kind = note.meta.get("kind")
-            target_guid = note.meta.get("target")
-            target: str | None = None
-            if kind == "code-field" and isinstance(target_guid, str):
-                code_id = code_by_guid.get(target_guid)
-                if code_id is not None:
-                    if self.code_memos.get(code_id) == note.text:
-                        tally.matched += 1
-                        tally.how["text"] = tally.how.get("text", 0) + 1
-                    else:
-                        field_memos.setdefault(code_id, []).append(note.text)
-                        tally.added += 1
-                    continue
-            if kind == "coding":
-                # a coding memo whose coding was not imported: already there, or skipped
-                if target_guid in self.known["coding"]:
-                    tally.matched += 1
-                    tally.how["coding"] = tally.how.get("coding", 0) + 1
-                else:
-                    tally.skipped += 1
-                continue
-            if kind in MEMO_KINDS and isinstance(target_guid, str):
-                target = {
-                    "document": doc_by_guid,
-                    "code": code_by_guid,
-                    "case": case_by_guid,
-                    "theme": theme_by_guid,
-                }.get(str(kind), {}).get(target_guid)
-                if target is None:
-                    kind = "project"
-            elif kind == "project":
-                target = None
-            elif note.guid in refs:
-                kind, target = refs[note.guid]
-                if target is None and kind != "project":
-                    kind = "project"
-            else:
-                self.warn(
-                    _("note {value!r} is attached to nothing; kept as a project memo").format(
-                        value=note.name or note.guid
-                    )
-                )
-                kind = "project"
+            kind, target = self._note_target(note, refs, targets)
             self.plan.memos.append(
                 Memo(
                     guid=note.guid,
@@ -997,6 +983,100 @@ class _Planner:
             tally.added += 1
         for code_id, texts in field_memos.items():
             self.plan.code_fills.setdefault(code_id, {})["memo"] = "\n\n".join(texts)
+        self._passage_memos()
+
+    def _note_refs(self) -> dict[str, tuple[str, str | None]]:
+        """note guid -> (kind, target) of what refers to it: the project, a source,
+        a code."""
+        refs: dict[str, tuple[str, str | None]] = {}
+        for guid in self.refi.project_notes:
+            refs.setdefault(guid, ("project", None))
+        for source in self.refi.sources:
+            for guid in source.notes:
+                doc = self.doc_of.get(source.guid)
+                if doc is not None:
+                    refs.setdefault(guid, ("document", doc))
+        for code in self.refi.codes:
+            for guid in code.notes:
+                refs.setdefault(guid, ("code", self.code_ids.get(code.guid)))
+        return refs
+
+    def _note_counted(self, note: RefiNote) -> bool:
+        """Count a note that became a coding's memo, is in the project, or was
+        deleted there; False for one still to place."""
+        tally = self.t["memos"]
+        if note.guid in self.consumed:
+            tally.added += 1  # it became the memo of the coding that refers to it
+            return True
+        if note.guid in self.known["memo"]:
+            tally.matched += 1
+            tally.how["guid"] = tally.how.get("guid", 0) + 1
+            return True
+        if note.guid in self.known["tombstone"]:
+            tally.skipped += 1
+            return True
+        return False
+
+    def _field_or_coding_note(self, note: RefiNote, field_memos: dict[str, list[str]]) -> bool:
+        """A code's memo field (kept for the code) or the memo of a coding not
+        imported (counted); False for any other note."""
+        tally = self.t["memos"]
+        kind = note.meta.get("kind")
+        target_guid = note.meta.get("target")
+        if kind == "code-field" and isinstance(target_guid, str):
+            code_id = self.code_ids.get(target_guid)
+            if code_id is not None:
+                if self.code_memos.get(code_id) == note.text:
+                    tally.matched += 1
+                    tally.how["text"] = tally.how.get("text", 0) + 1
+                else:
+                    field_memos.setdefault(code_id, []).append(note.text)
+                    tally.added += 1
+                return True
+        if kind == "coding":
+            # a coding memo whose coding was not imported: already there, or skipped
+            if target_guid in self.known["coding"]:
+                tally.matched += 1
+                tally.how["coding"] = tally.how.get("coding", 0) + 1
+            else:
+                tally.skipped += 1
+            return True
+        return False
+
+    def _note_target(
+        self,
+        note: RefiNote,
+        refs: Mapping[str, tuple[str, str | None]],
+        targets: Mapping[str, Mapping[str, str]],
+    ) -> tuple[Any, str | None]:
+        """The memo kind and target of a note: from its extras, else from what refers
+        to it, else a project memo (with a warning)."""
+        kind = note.meta.get("kind")
+        target_guid = note.meta.get("target")
+        target: str | None = None
+        if kind in MEMO_KINDS and isinstance(target_guid, str):
+            target = targets.get(str(kind), {}).get(target_guid)
+            if target is None:
+                kind = "project"
+        elif kind == "project":
+            target = None
+        elif note.guid in refs:
+            kind, target = refs[note.guid]
+            if target is None and kind != "project":
+                kind = "project"
+        else:
+            self.warn(
+                _("note {value!r} is attached to nothing; kept as a project memo").format(
+                    value=note.name or note.guid
+                )
+            )
+            kind = "project"
+        return kind, target
+
+    def _passage_memos(self) -> None:
+        """A document memo per note on a passage, quoting the passage."""
+        tally = self.t["memos"]
+        notes = {n.guid: n for n in self.refi.notes}
         for source in self.refi.sources:
             doc = self.doc_of.get(source.guid)
             for p in source.passage_notes:
@@ -1030,8 +1110,6 @@ class _Planner:
     def themes(self) -> None:
         """Sets of codes become themes (qualcode's own with every field from the
         extras); sets of documents are reported as skipped."""
-        from qualcode.core.themes import THEME_ID_RE, THEME_STATUSES, free_id, slug
-
         tally = self.t["themes"]
         tally.in_file = len(self.refi.sets)
         existing = self.project.themes.themes()
@@ -1048,98 +1126,131 @@ class _Planner:
         for st in self.refi.sets:
             meta = st.meta.get("theme") if isinstance(st.meta.get("theme"), dict) else None
             set_name = st.name or st.guid
-            if st.sources or st.notes:
-                n = len(st.sources) + len(st.notes)
-                in_sets = N_("documents or notes in sets")
-                self.report.skipped[in_sets] = self.report.skipped.get(in_sets, 0) + n
-                if not st.codes and meta is None:
-                    self.warn(
-                        _(
-                            "set {name!r} holds documents or notes, not codes: skipped "
-                            "(a qualcode theme is a set of codes)"
-                        ).format(name=set_name)
-                    )
-                    tally.skipped += 1
-                    continue
-            if st.guid in by_guid:
-                tally.matched += 1
-                tally.how["guid"] = tally.how.get("guid", 0) + 1
-                continue
-            if st.guid in known["tombstone"]:
-                tally.skipped += 1
-                self.report.notes.append(
-                    _("set {name!r}: deleted in this project; not imported again").format(
-                        name=set_name
-                    )
-                )
-                continue
             codes = [self.code_ids[g] for g in st.codes if g in self.code_ids]
-            if not codes and meta is None:
-                self.warn(
-                    _("set {name!r} has no code this import knows: skipped").format(name=set_name)
-                )
-                tally.skipped += 1
+            if self._set_not_imported(st, meta, codes, set(by_guid), known["tombstone"]):
                 continue
-            wanted = meta.get("id") if meta else None
-            base = (
-                str(wanted)
-                if isinstance(wanted, str) and THEME_ID_RE.match(wanted)
-                else slug(st.name or "theme")
-            )
-            theme_id = free_id(base, taken)
-            taken.add(theme_id)
-            label: Any = st.name or theme_id
-            if meta and isinstance(meta.get("label"), str | dict):
-                raw = meta["label"]
-                label = {str(k): str(v) for k, v in raw.items()} if isinstance(raw, dict) else raw
-            status = meta.get("status") if meta else None
-            reason = str(meta.get("reason") or "") if meta else ""
-            if status not in THEME_STATUSES or (status == "discarded" and not reason.strip()):
-                status = "candidate"
-            color = meta.get("color") if meta else None
-            row = {
-                "guid": st.guid,
-                "id": theme_id,
-                "label": label,
-                "definition": st.description,
-                "status": status,
-                "reason": reason,
-                "color": color if isinstance(color, str) and parse_color(color)[0] else None,
-                "parent": meta.get("parent") if meta else None,
-                "position": meta.get("position", 0) if meta else 0,
-                "coder": self.coder(None, _("set {name!r}").format(name=set_name)),
-                "created": str(meta.get("created") or _now()) if meta else _now(),
-                "version": int(meta.get("version") or 1) if meta else 1,
-            }
-            if meta and isinstance(meta.get("coder"), str):
-                row["coder"] = meta["coder"]
+            row = self._theme_row(st, meta, taken)
             planned.append((st, row))
             self.theme_guids.add(st.guid)
             for code_id in dict.fromkeys(codes):
                 self.plan.theme_codes.append(
                     (st.guid, code_id, derived_guid("member", st.guid, code_id))
                 )
-            for e in (meta or {}).get("extracts", []) if meta else []:
-                if not isinstance(e, dict) or not isinstance(e.get("coding"), str):
-                    continue
-                if e["coding"] not in codings_here:
-                    self.warn(
-                        _(
-                            "set {name!r}: a key extract's passage is not in the project; skipped"
-                        ).format(name=set_name)
-                    )
-                    continue
-                ex_guid = e.get("guid") if isinstance(e.get("guid"), str) else None
-                self.plan.theme_extracts.append(
-                    (
-                        st.guid,
-                        e["coding"],
-                        str(e.get("translation") or ""),
-                        ex_guid or derived_guid("extract", st.guid, e["coding"]),
-                    )
-                )
+            self._theme_extracts(st, meta, set_name, codings_here)
             tally.added += 1
-        # parents first; a parent neither here nor in the file makes a top-level theme
+        self.plan.themes = self._parents_first(planned)
+
+    def _set_not_imported(
+        self,
+        st: RefiSet,
+        meta: dict[str, Any] | None,
+        codes: list[str],
+        here: set[str],
+        tombstones: set[str],
+    ) -> bool:
+        """Count and report a set that does not become a theme: one of documents or
+        notes only, one already here or deleted here, one of no code this import
+        knows. (Documents and notes in any set are counted as skipped.)"""
+        tally = self.t["themes"]
+        set_name = st.name or st.guid
+        if st.sources or st.notes:
+            n = len(st.sources) + len(st.notes)
+            in_sets = N_("documents or notes in sets")
+            self.report.skipped[in_sets] = self.report.skipped.get(in_sets, 0) + n
+            if not st.codes and meta is None:
+                self.warn(
+                    _(
+                        "set {name!r} holds documents or notes, not codes: skipped "
+                        "(a qualcode theme is a set of codes)"
+                    ).format(name=set_name)
+                )
+                tally.skipped += 1
+                return True
+        if st.guid in here:
+            tally.matched += 1
+            tally.how["guid"] = tally.how.get("guid", 0) + 1
+            return True
+        if st.guid in tombstones:
+            tally.skipped += 1
+            self.report.notes.append(
+                _("set {name!r}: deleted in this project; not imported again").format(name=set_name)
+            )
+            return True
+        if not codes and meta is None:
+            self.warn(
+                _("set {name!r} has no code this import knows: skipped").format(name=set_name)
+            )
+            tally.skipped += 1
+            return True
+        return False
+
+    def _theme_row(
+        self, st: RefiSet, meta: dict[str, Any] | None, taken: set[str]
+    ) -> dict[str, Any]:
+        """The theme a set becomes: its own id when free, label, status, colour,
+        parent, place and author (from qualcode's extras when the set has them)."""
+        from qualcode.core.themes import THEME_ID_RE, free_id, slug
+
+        m = meta or {}
+        wanted = m.get("id")
+        base = (
+            str(wanted)
+            if isinstance(wanted, str) and THEME_ID_RE.match(wanted)
+            else slug(st.name or "theme")
+        )
+        theme_id = free_id(base, taken)
+        taken.add(theme_id)
+        label: Any = st.name or theme_id
+        if isinstance(m.get("label"), str | dict):
+            raw = m["label"]
+            label = {str(k): str(v) for k, v in raw.items()} if isinstance(raw, dict) else raw
+        status, reason = _theme_status(m)
+        color = m.get("color")
+        row = {
+            "guid": st.guid,
+            "id": theme_id,
+            "label": label,
+            "definition": st.description,
+            "status": status,
+            "reason": reason,
+            "color": color if isinstance(color, str) and parse_color(color)[0] else None,
+            "parent": m.get("parent"),
+            "position": m.get("position", 0),
+            "coder": self.coder(None, _("set {name!r}").format(name=st.name or st.guid)),
+            "created": str(m.get("created") or _now()),
+            "version": int(m.get("version") or 1),
+        }
+        if isinstance(m.get("coder"), str):
+            row["coder"] = m["coder"]
+        return row
+
+    def _theme_extracts(
+        self, st: RefiSet, meta: dict[str, Any] | None, set_name: str, codings_here: set[str]
+    ) -> None:
+        """A set's key extracts whose passages are in the project."""
+        for e in (meta or {}).get("extracts", []) if meta else []:
+            if not isinstance(e, dict) or not isinstance(e.get("coding"), str):
+                continue
+            if e["coding"] not in codings_here:
+                self.warn(
+                    _(
+                        "set {name!r}: a key extract's passage is not in the project; skipped"
+                    ).format(name=set_name)
+                )
+                continue
+            ex_guid = e.get("guid") if isinstance(e.get("guid"), str) else None
+            self.plan.theme_extracts.append(
+                (
+                    st.guid,
+                    e["coding"],
+                    str(e.get("translation") or ""),
+                    ex_guid or derived_guid("extract", st.guid, e["coding"]),
+                )
+            )
+
+    def _parents_first(self, planned: list[tuple[RefiSet, dict[str, Any]]]) -> list[dict[str, Any]]:
+        """The planned themes, parents first; a parent neither here nor in the file
+        makes a top-level theme."""
         order = {st.guid: i for i, (st, _) in enumerate(planned)}
         rows = [row for _, row in planned]
         for row in rows:
@@ -1155,12 +1266,12 @@ class _Planner:
                 parent = by[parent]["parent"]
             return n
 
-        self.plan.themes = sorted(rows, key=lambda r: (depth(r), order[r["guid"]]))
+        return sorted(rows, key=lambda r: (depth(r), order[r["guid"]]))
 
     def relations(self) -> None:
         """Links become relations; their ends may be codes, themes, sources (documents)
         and codings (passages)."""
-        from qualcode.core.themes import NODE_KINDS, relation_type
+        from qualcode.core.themes import NODE_KINDS
 
         tally = self.t["relations"]
         tally.in_file = len(self.refi.links)
@@ -1169,28 +1280,7 @@ class _Planner:
         types = self.project.themes.relation_types()
         existing = {r.guid for r in self.project.themes.relations()}
         known = self.project.refi.known_guids()
-        docs = self.project.refi.document_records()
-        doc_guid = {n: r["guid"] for n, r in docs.items()}
-        for doc, _sentences, guid in self.plan.documents:
-            doc_guid[doc.name] = guid
-        codings_here = known["coding"] | self.coding_guids
-        selections = {c.selection: c.guid for s in self.refi.sources for c in s.codings}
-
-        def end(guid: str | None) -> tuple[str, str] | None:
-            if guid is None:
-                return None
-            if guid in self.code_ids:
-                code_guid = self.code_guid_of.get(self.code_ids[guid])
-                return ("code", code_guid) if code_guid else None
-            if guid in self.theme_guids:
-                return ("theme", guid)
-            if guid in self.doc_of:
-                return ("document", doc_guid[self.doc_of[guid]])
-            guid = selections.get(guid, guid)
-            if guid in codings_here:
-                return ("passage", guid)
-            return None
-
+        ends = _Ends(self, known["coding"])
         for link in self.refi.links:
             link_name = link.name or link.guid
             if link.guid in existing:
@@ -1200,7 +1290,7 @@ class _Planner:
             if link.guid in known["tombstone"]:
                 tally.skipped += 1
                 continue
-            a, b = end(link.origin), end(link.target)
+            a, b = ends.end(link.origin), ends.end(link.target)
             if a is None or b is None or a == b:
                 self.warn(
                     _("link {name!r}: one of its ends is not in the project; skipped").format(
@@ -1211,18 +1301,7 @@ class _Planner:
                 continue
             meta = link.meta.get("relation") if isinstance(link.meta.get("relation"), dict) else {}
             assert isinstance(meta, dict)
-            memo = str(meta.get("memo") or "")
-            type_id = meta.get("type")
-            kind = next((t for t in types if t.id == type_id), None)
-            if kind is None:
-                try:
-                    kind = relation_type(types, link.name) if link.name else None
-                except QualcodeError:
-                    kind = None
-            if kind is None:
-                kind = next((t for t in types if t.id == "is_associated_with"), types[0])
-                if link.name:
-                    memo = (f"[{link.name}] " + memo).strip()
+            kind, memo = _link_type(link, types, str(meta.get("memo") or ""), meta.get("type"))
             directed = meta.get("directed")
             if not isinstance(directed, bool):
                 directed = link.direction in ("OneWay",) if link.direction else kind.directed
@@ -1256,27 +1335,11 @@ class _Planner:
         graph = next((g for g in self.refi.graphs if g.guid == ours), self.refi.graphs[0])
         theme_id = {t.guid: t.id for t in self.project.themes.themes()}
         theme_id.update({row["guid"]: row["id"] for row in self.plan.themes})
-        docs = self.project.refi.document_records()
-        doc_guid = {n: r["guid"] for n, r in docs.items()}
-        for doc, _sentences, doc_g in self.plan.documents:
-            doc_guid[doc.name] = doc_g
-        codings_here = self.project.refi.known_guids()["coding"] | self.coding_guids
-        selections = {c.selection: c.guid for src in self.refi.sources for c in src.codings}
+        ends = _Ends(self, self.project.refi.known_guids()["coding"])
         placed: dict[str, list[float]] = {}
         missing = 0
         for v in graph.vertices:
-            rep = v.represented
-            key: str | None = None
-            if rep is None:
-                pass
-            elif rep in self.code_ids:
-                key = f"code:{self.code_ids[rep]}"
-            elif rep in theme_id:
-                key = f"theme:{theme_id[rep]}"
-            elif rep in self.doc_of:
-                key = f"document:{doc_guid[self.doc_of[rep]]}"
-            elif selections.get(rep, rep) in codings_here:
-                key = f"passage:{selections.get(rep, rep)}"
+            key = ends.node_key(v.represented, theme_id)
             if key is None:
                 missing += 1
                 continue
@@ -1284,23 +1347,105 @@ class _Planner:
             placed[key] = [x, y]
         if placed:
             self.plan.settings[POSITIONS_KEY] = dict(sorted(placed.items()))
-            name = graph.name or graph.guid
-            placed_line = plural(
-                len(placed),
-                "graph {name!r}: {n} vertex placed on the thematic map",
-                "graph {name!r}: {n} vertices placed on the thematic map",
-                name=name,
-            )
-            if missing:
-                placed_line = plural(
-                    missing,
-                    "{line}; {n} stands for nothing in the project and was left out",
-                    "{line}; {n} stand for nothing in the project and were left out",
-                    line=placed_line,
-                )
-            self.report.notes.append(placed_line)
+            self.report.notes.append(_placed_line(graph.name or graph.guid, len(placed), missing))
         if len(self.refi.graphs) > 1:
             self.report.skipped[N_("graphs")] = len(self.refi.graphs) - 1
+
+
+def _theme_status(meta: Mapping[str, Any]) -> tuple[Any, str]:
+    """A theme's status and reason: a candidate unless a known status is given (a
+    discarded theme needs its reason)."""
+    from qualcode.core.themes import THEME_STATUSES
+
+    status = meta.get("status")
+    reason = str(meta.get("reason") or "")
+    if status not in THEME_STATUSES or (status == "discarded" and not reason.strip()):
+        status = "candidate"
+    return status, reason
+
+
+class _Ends:
+    """What a GUID in the file stands for once the plan is made: a code, a theme, a
+    document or a passage (for the ends of links and the vertices of a graph)."""
+
+    def __init__(self, planner: _Planner, known_codings: set[str]) -> None:
+        self.planner = planner
+        docs = planner.project.refi.document_records()
+        self.doc_guid = {n: r["guid"] for n, r in docs.items()}
+        for doc, _sentences, guid in planner.plan.documents:
+            self.doc_guid[doc.name] = guid
+        self.codings_here = known_codings | planner.coding_guids
+        self.selections = {c.selection: c.guid for s in planner.refi.sources for c in s.codings}
+
+    def end(self, guid: str | None) -> tuple[str, str] | None:
+        """(node kind, node guid) of a link's end, or None."""
+        p = self.planner
+        if guid is None:
+            return None
+        if guid in p.code_ids:
+            code_guid = p.code_guid_of.get(p.code_ids[guid])
+            return ("code", code_guid) if code_guid else None
+        if guid in p.theme_guids:
+            return ("theme", guid)
+        if guid in p.doc_of:
+            return ("document", self.doc_guid[p.doc_of[guid]])
+        guid = self.selections.get(guid, guid)
+        if guid in self.codings_here:
+            return ("passage", guid)
+        return None
+
+    def node_key(self, rep: str | None, theme_id: Mapping[str, str]) -> str | None:
+        """The map key (``kind:id``) of the node a graph vertex represents, or None."""
+        p = self.planner
+        if rep is None:
+            return None
+        if rep in p.code_ids:
+            return f"code:{p.code_ids[rep]}"
+        if rep in theme_id:
+            return f"theme:{theme_id[rep]}"
+        if rep in p.doc_of:
+            return f"document:{self.doc_guid[p.doc_of[rep]]}"
+        if self.selections.get(rep, rep) in self.codings_here:
+            return f"passage:{self.selections.get(rep, rep)}"
+        return None
+
+
+def _link_type(
+    link: RefiLink, types: tuple[RelationType, ...], memo: str, type_id: object
+) -> tuple[RelationType, str]:
+    """A link's relation type: the one its extras name, else one its name names,
+    else "is associated with" with the link's name kept at the head of the memo."""
+    from qualcode.core.themes import relation_type
+
+    kind = next((t for t in types if t.id == type_id), None)
+    if kind is None:
+        try:
+            kind = relation_type(types, link.name) if link.name else None
+        except QualcodeError:
+            kind = None
+    if kind is None:
+        kind = next((t for t in types if t.id == "is_associated_with"), types[0])
+        if link.name:
+            memo = (f"[{link.name}] " + memo).strip()
+    return kind, memo
+
+
+def _placed_line(name: str, placed: int, missing: int) -> str:
+    """The note on how many vertices of a graph were placed (and left out)."""
+    line = plural(
+        placed,
+        "graph {name!r}: {n} vertex placed on the thematic map",
+        "graph {name!r}: {n} vertices placed on the thematic map",
+        name=name,
+    )
+    if missing:
+        line = plural(
+            missing,
+            "{line}; {n} stands for nothing in the project and was left out",
+            "{line}; {n} stand for nothing in the project and were left out",
+            line=line,
+        )
+    return line
 
 
 def _pick(value: object, allowed: set[str], default: str) -> str:
