@@ -54,10 +54,6 @@ NOT_YET_SPLIT: set[tuple[str, str]] = {
     ("qualcode/importers/speakers.py", "_decide"),  # 47
     ("qualcode/importers/speakers.py", "_roles"),  # 47
     ("qualcode/importers/speakers.py", "parse_label"),  # 22
-    ("qualcode/nlp/autocode.py", "RuleMatcher.__init__"),  # 38
-    ("qualcode/nlp/autocode.py", "RuleMatcher._compute"),  # 27
-    ("qualcode/nlp/autocode.py", "RuleMatcher.match"),  # 42
-    ("qualcode/nlp/morph.py", "_prefix_strips"),  # 39
     ("qualcode/services/imports.py", "import_transcripts"),  # 32
     ("qualcode/settings.py", "load_settings"),  # 23
     ("qualcode/store/codebook_ops.py", "Codes.merge_code"),  # 21

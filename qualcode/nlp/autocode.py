@@ -105,6 +105,19 @@ def _role_passes(speaker: str, role: str | None | tuple[str | None, ...]) -> boo
     return any(r != "interviewer" for r in roles)
 
 
+def _vocabulary(selected: list[Code], lang: str) -> set[str]:
+    """Every word of the codes' keywords, phrases and negative words (for the
+    lemmatizer to prepare)."""
+    vocabulary: set[str] = set()
+    for code in selected:
+        rules = code.rules
+        assert rules is not None
+        for name in ("keywords", "phrases", "negative"):
+            for item in rules.for_language(name, lang):
+                vocabulary.update(WORD_RE.findall(str(item).lower()))
+    return vocabulary
+
+
 class RuleMatcher:
     """The compiled rules of a codebook for one language.
 
@@ -129,14 +142,7 @@ class RuleMatcher:
             for c in codebook
             if c.rules is not None and not c.rules.is_empty() and (codes is None or c.id in codes)
         ]
-        vocabulary: set[str] = set()
-        for code in selected:
-            rules = code.rules
-            assert rules is not None
-            for name in ("keywords", "phrases", "negative"):
-                for item in rules.for_language(name, lang):
-                    vocabulary.update(WORD_RE.findall(str(item).lower()))
-        self.lemma = Lemmatizer(self.lang, vocabulary)
+        self.lemma = Lemmatizer(self.lang, _vocabulary(selected, lang))
         for code in selected:
             self._compile(code, entries, raw_patterns)
         ids = {c.id for c in self.codes}
@@ -153,9 +159,18 @@ class RuleMatcher:
         self._hits: dict[str, _Hit] = {}
         self._seen: set[str] = set()
         self._triggers: set[str] = set()
+        self._index_regexes()
+        self._matcher: Any = None
+        self._nlp: Any = None
+        self._pattern_lemmas = False
+        if raw_patterns:
+            self._build_matcher(codebook, raw_patterns)
+
+    def _index_regexes(self) -> None:
+        """Give each required word set of each regex an id and index it by word: a
+        regex is tried on a unit only when the unit holds a word of every one of
+        its sets."""
         self._regexes: list[_Regex] = []
-        # each required word set of each regex gets an id; a regex is tried on a
-        # unit only when the unit holds a word of every one of its sets
         self._req_owner: list[int] = []
         self._rx_index: dict[tuple[bool, bool], dict[str, list[int]]] = {
             (a, b): {} for a in (True, False) for b in (True, False)
@@ -192,11 +207,6 @@ class RuleMatcher:
         self._rx_lengths = {
             kind: sorted({len(w) for w in index}) for kind, index in self._rx_index.items()
         }
-        self._matcher: Any = None
-        self._nlp: Any = None
-        self._pattern_lemmas = False
-        if raw_patterns:
-            self._build_matcher(codebook, raw_patterns)
 
     # ------------------------------------------------------------------ compile
 
@@ -341,6 +351,28 @@ class RuleMatcher:
         """What one word form triggers (cached per distinct form)."""
         entries = list(self._entries_by_form.get(form, ()))
         entries += self._entries_by_lemma.get(self.lemma(form), ())
+        reqs = self._regex_reqs(form)
+        self._seen.add(form)
+        if not entries and not reqs:
+            return None
+        singles = tuple(
+            (e.code, e.label)
+            for e in entries
+            if len(e.keys) == 1 and e.pattern is None and not e.negative
+        )
+        vetoes = frozenset(e.code for e in entries if len(e.keys) == 1 and e.negative)
+        patterns = frozenset(e.code for e in entries if e.pattern is not None)
+        phrases = tuple(e for e in entries if len(e.keys) > 1)
+        primaries = tuple(r for r in set(reqs) if r in self._primary and self._primary[r][1])
+        hit = _Hit(singles, vetoes, patterns, phrases, frozenset(reqs), primaries)
+        self._hits[form] = hit
+        self._triggers.add(form)
+        return hit
+
+    def _regex_reqs(self, form: str) -> list[int]:
+        """The required word sets (of regexes) a word form satisfies: by the whole
+        word, a start or an end of it or of its hyphen/apostrophe pieces, or any
+        part of it."""
         reqs: list[int] = []
         pieces = [form]
         if "-" in form or "'" in form or "’" in form:
@@ -359,22 +391,7 @@ class RuleMatcher:
         for k in self._rx_lengths[(False, False)]:
             for i in range(size - k + 1):
                 reqs.extend(index[(False, False)].get(form[i : i + k], ()))
-        self._seen.add(form)
-        if not entries and not reqs:
-            return None
-        singles = tuple(
-            (e.code, e.label)
-            for e in entries
-            if len(e.keys) == 1 and e.pattern is None and not e.negative
-        )
-        vetoes = frozenset(e.code for e in entries if len(e.keys) == 1 and e.negative)
-        patterns = frozenset(e.code for e in entries if e.pattern is not None)
-        phrases = tuple(e for e in entries if len(e.keys) > 1)
-        primaries = tuple(r for r in set(reqs) if r in self._primary and self._primary[r][1])
-        hit = _Hit(singles, vetoes, patterns, phrases, frozenset(reqs), primaries)
-        self._hits[form] = hit
-        self._triggers.add(form)
-        return hit
+        return reqs
 
     def _scan(
         self, words: list[str]
@@ -596,73 +613,105 @@ class RuleMatcher:
         sentences = doc.sentences
         words_of = self._sentence_words(text, sentences)
         unit = self._unit
-        codes = self.codes
         name = doc.name
         has_turn_codes = bool(turn_codes)
         for s, words in zip(sentences, words_of, strict=True):
-            start = s.start
-            end = s.end
-            chunk = text[start:end]
-            found, vetoed, turn_rx = unit(chunk, "sentence", False, words)
+            found, vetoed, turn_rx = unit(text[s.start : s.end], "sentence", False, words)
             if not found and not vetoed:
                 if turn_rx and has_turn_codes and s.turn is not None:
                     turn_regexes.setdefault(s.turn, set()).update(turn_rx)
                 continue
             if turn_rx and s.turn is not None:
                 turn_regexes.setdefault(s.turn, set()).update(turn_rx)
-            role = roles.get(s.turn) if s.turn is not None else None
-            for c, labels in found.items():
-                if c in sentence_codes:
-                    cr = codes[c]
-                    if (
-                        c not in vetoed
-                        and len(labels) >= cr.min_score
-                        and _role_passes(cr.speaker, role)
-                    ):
-                        out.append(
-                            Suggestion(
-                                name, cr.id, start, end, "sentence", s.number, tuple(sorted(labels))
-                            )
-                        )
-                elif s.turn is not None:
-                    turn_found.setdefault(s.turn, {}).setdefault(c, set()).update(labels)
-            if turn_codes and s.turn is not None and vetoed:
+            self._sentence_hits(name, s, roles, found, vetoed, sentence_codes, turn_found, out)
+            if has_turn_codes and s.turn is not None and vetoed:
                 turn_vetoed.setdefault(s.turn, set()).update(vetoed)
         if turn_codes:
-            always = self._always["turn"]
-            for t in doc.turns:
-                hits = turn_found.get(t.number, {})
-                reqs = turn_regexes.get(t.number, set())
-                candidates = []
-                for r in reqs:
-                    info = self._primary.get(r)
-                    if info is not None and all(q in reqs for q in info[2]):
-                        candidates.append(info[0])
-                candidates.extend(always)
-                if candidates:
-                    chunk = text[t.start : t.end]
-                    for rid in candidates:
-                        rx = self._regexes[rid]
-                        if rx.pattern.search(chunk):
-                            hits.setdefault(rx.code, set()).add(rx.label)
-                turn_veto = turn_vetoed.get(t.number, set())
-                for cr in turn_codes:
-                    got = hits.get(cr.index)
-                    if (
-                        not got
-                        or cr.index in turn_veto
-                        or len(got) < cr.min_score
-                        or not _role_passes(cr.speaker, t.roles if len(t.roles) > 1 else t.role)
-                        or t.end <= t.start
-                    ):
-                        continue
-                    out.append(
-                        Suggestion(
-                            doc.name, cr.id, t.start, t.end, "turn", t.number, tuple(sorted(got))
-                        )
-                    )
+            out.extend(
+                self._turn_suggestions(doc, turn_codes, turn_found, turn_vetoed, turn_regexes)
+            )
         out.sort(key=lambda s: (s.start, -s.end, s.code))
         return self._most_specific(out)
+
+    def _sentence_hits(
+        self,
+        name: str,
+        s: Sentence,
+        roles: dict[int, str | None | tuple[str | None, ...]],
+        found: dict[int, set[str]],
+        vetoed: set[int],
+        sentence_codes: set[int],
+        turn_found: dict[int, dict[int, set[str]]],
+        out: list[Suggestion],
+    ) -> None:
+        """A sentence's hits: a suggestion per sentence-scope code that passes, the
+        labels of turn-scope codes kept for the sentence's turn."""
+        codes = self.codes
+        role = roles.get(s.turn) if s.turn is not None else None
+        for c, labels in found.items():
+            if c in sentence_codes:
+                cr = codes[c]
+                if (
+                    c not in vetoed
+                    and len(labels) >= cr.min_score
+                    and _role_passes(cr.speaker, role)
+                ):
+                    out.append(
+                        Suggestion(
+                            name, cr.id, s.start, s.end, "sentence", s.number, tuple(sorted(labels))
+                        )
+                    )
+            elif s.turn is not None:
+                turn_found.setdefault(s.turn, {}).setdefault(c, set()).update(labels)
+
+    def _turn_suggestions(
+        self,
+        doc: Document,
+        turn_codes: list[_CodeRules],
+        turn_found: dict[int, dict[int, set[str]]],
+        turn_vetoed: dict[int, set[int]],
+        turn_regexes: dict[int, set[int]],
+    ) -> list[Suggestion]:
+        """Suggestions of turn-scope codes: the labels their sentences found, and
+        their regexes tried on the whole turn when its words allow a match."""
+        out: list[Suggestion] = []
+        for t in doc.turns:
+            hits = turn_found.get(t.number, {})
+            candidates = self._turn_candidates(turn_regexes.get(t.number, set()))
+            if candidates:
+                chunk = doc.text[t.start : t.end]
+                for rid in candidates:
+                    rx = self._regexes[rid]
+                    if rx.pattern.search(chunk):
+                        hits.setdefault(rx.code, set()).add(rx.label)
+            turn_veto = turn_vetoed.get(t.number, set())
+            for cr in turn_codes:
+                got = hits.get(cr.index)
+                if (
+                    not got
+                    or cr.index in turn_veto
+                    or len(got) < cr.min_score
+                    or not _role_passes(cr.speaker, t.roles if len(t.roles) > 1 else t.role)
+                    or t.end <= t.start
+                ):
+                    continue
+                out.append(
+                    Suggestion(
+                        doc.name, cr.id, t.start, t.end, "turn", t.number, tuple(sorted(got))
+                    )
+                )
+        return out
+
+    def _turn_candidates(self, reqs: set[int]) -> list[int]:
+        """Turn-scope regexes worth trying on a turn holding the required word sets
+        ``reqs``, and those that always run."""
+        candidates = []
+        for r in reqs:
+            info = self._primary.get(r)
+            if info is not None and all(q in reqs for q in info[2]):
+                candidates.append(info[0])
+        candidates.extend(self._always["turn"])
+        return candidates
 
     def _most_specific(self, suggestions: list[Suggestion]) -> list[Suggestion]:
         """Drop a suggestion when a sub-code of its code is suggested for the same

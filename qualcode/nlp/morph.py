@@ -187,82 +187,84 @@ def _prefix_strips(word: str) -> list[tuple[str, int, str]]:
     ``pesan`` or ``mesan``; ``mengetik``: ``ketik`` or ``etik``) or the prefix is
     colloquial; a tie is then settled by how productive each root is.
     """
+    readings = _plain_prefix_strips(word)
+    for me in ("me", "pe"):
+        if word.startswith(me):
+            readings.extend((root, cost, me) for root, cost in _nasal_roots(word[2:]))
+    readings.extend(_colloquial_strips(word))
+    return [r for r in readings if len(r[0]) >= MIN_ROOT]
+
+
+def _plain_prefix_strips(word: str) -> list[tuple[str, int, str]]:
+    """Readings with a prefix that does not change the root's first sound: di-, ke-,
+    se-, ku-, ter-, ber-, per- (and be-, te-, pe-, bel-, pel-)."""
     out: list[tuple[str, int, str]] = []
-
-    def add(root: str, cost: int, prefix: str) -> None:
-        if len(root) >= MIN_ROOT:
-            out.append((root, cost, prefix))
-
     for pre in ("di", "ke", "se", "ku"):
         if word.startswith(pre):
-            add(word[2:], 0, pre)
+            out.append((word[2:], 0, pre))
     for pre in ("ter", "ber", "per"):
         if word.startswith(pre):
-            add(word[3:], 0, pre)
+            out.append((word[3:], 0, pre))
             if word[3:4] in _VOWELS:  # ber+renang -> berenang, ter+rasa -> terasa
-                add("r" + word[3:], 1, pre)
+                out.append(("r" + word[3:], 1, pre))
     if word.startswith(("be", "te", "pe")) and not word.startswith(("ber", "ter", "per")):
-        add(word[2:], 0, word[:2])  # bekerja, pedagang, petani
+        out.append((word[2:], 0, word[:2]))  # bekerja, pedagang, petani
     for pre in ("bel", "pel"):
         if word.startswith(pre) and word[3:4] in _VOWELS:
-            add(word[3:], 0, pre[0] + "e")  # belajar, pelajaran
-    for me in ("me", "pe"):
-        if not word.startswith(me):
-            continue
-        # the nasal's sound rules: meng+vowel/g/h/k (k dropped before a vowel),
-        # meny+vowel (s dropped), mem+b/f/v/p (p dropped before a vowel),
-        # men+d/c/j/z/s/t (t dropped before a vowel), me+l/m/n/ny/ng/r/w/y
-        rest = word[2:]
-        second = rest[2:3] if rest.startswith(("ng", "ny")) else rest[1:2]
-        if rest.startswith("ng"):
-            r = rest[2:]
+            out.append((word[3:], 0, pre[0] + "e"))  # belajar, pelajaran
+    return out
+
+
+def _nasal_roots(rest: str) -> list[tuple[str, int]]:
+    """``(root, cost)`` for what follows me-/pe- by the nasal's sound rules:
+    meng+vowel/g/h/k (k dropped before a vowel), meny+vowel (s dropped),
+    mem+b/f/v/p (p dropped before a vowel), men+d/c/j/z/s/t (t dropped before a
+    vowel), me+l/m/n/ny/ng/r/w/y."""
+    second = rest[2:3] if rest.startswith(("ng", "ny")) else rest[1:2]
+    if rest.startswith("ng"):
+        return _ng_roots(rest[2:], second, rest)
+    # (nasal, the root's first sound it replaced, the sounds it stays before)
+    for nasal, dropped, kept in (("ny", "s", ""), ("m", "p", "bfvp"), ("n", "t", "dcjzst")):
+        if rest.startswith(nasal):
             if second in _VOWELS:
-                add(r, 1, me)  # mengambil -> ambil
-                add("k" + r, 1, me)  # mengirim -> kirim
-                if r.startswith("e") and sum(ch in _VOWELS for ch in r[1:]) == 1:
-                    add(r[1:], 1, me)  # mengecek -> cek (a one-syllable root)
-            elif second in "ghk":
-                add(r, 0, me)  # menggunakan -> guna, menghitung -> hitung
-            else:
-                add(rest, 0, me)
-        elif rest.startswith("ny"):
-            if second in _VOWELS:
-                add(rest, 1, me)  # menyanyi -> nyanyi
-                add("s" + rest[2:], 1, me)  # menyapu -> sapu
-            else:
-                add(rest, 0, me)
-        elif rest.startswith("m"):
-            if second in _VOWELS:
-                add(rest, 1, me)  # memulai -> mulai
-                add("p" + rest[1:], 1, me)  # memakai -> pakai
-            elif second in "bfvp":
-                add(rest[1:], 0, me)  # membaca -> baca, memproses -> proses
-            else:
-                add(rest, 0, me)
-        elif rest.startswith("n"):
-            if second in _VOWELS:
-                add(rest, 1, me)  # menilai -> nilai
-                add("t" + rest[1:], 1, me)  # menulis -> tulis
-            elif second in "dcjzst":
-                add(rest[1:], 0, me)  # mendengar -> dengar, mencari -> cari
-            else:
-                add(rest, 0, me)
-        else:
-            add(rest, 0, me)  # melayani -> layan(i), merasa -> rasa
-    # colloquial nasal prefixes: ngecek, ngantri, ngirim, nyari, nunggu, mikir
+                # menyanyi -> nyanyi, menyapu -> sapu; memulai -> mulai, memakai ->
+                # pakai; menilai -> nilai, menulis -> tulis
+                return [(rest, 1), (dropped + rest[len(nasal) :], 1)]
+            if second and second in kept:
+                return [(rest[1:], 0)]  # membaca -> baca, mendengar -> dengar
+            return [(rest, 0)]
+    return [(rest, 0)]  # melayani -> layan(i), merasa -> rasa
+
+
+def _ng_roots(r: str, second: str, rest: str) -> list[tuple[str, int]]:
+    """``(root, cost)`` after meng-/peng-: ``r`` is what follows the ``ng``."""
+    if second in _VOWELS:
+        out = [(r, 1), ("k" + r, 1)]  # mengambil -> ambil, mengirim -> kirim
+        if r.startswith("e") and sum(ch in _VOWELS for ch in r[1:]) == 1:
+            out.append((r[1:], 1))  # mengecek -> cek (a one-syllable root)
+        return out
+    if second in "ghk":
+        return [(r, 0)]  # menggunakan -> guna, menghitung -> hitung
+    return [(rest, 0)]
+
+
+def _colloquial_strips(word: str) -> list[tuple[str, int, str]]:
+    """Readings with a colloquial nasal prefix: ngecek, ngantri, ngirim, nyari,
+    nunggu, mikir."""
+    out: list[tuple[str, int, str]] = []
     if word.startswith("nge") and word[3:4] and word[3:4] not in _VOWELS:
-        add(word[3:], 1, "nge")  # ngecek, ngeprint, ngebantuin
+        out.append((word[3:], 1, "nge"))  # ngecek, ngeprint, ngebantuin
     if word.startswith("ng") and word[2:3] in _VOWELS:
-        add(word[2:], 1, "nge")  # ngajarin, ngurus
-        add("k" + word[2:], 1, "nge")  # ngirim, ngasih, ngabarin
-        add("h" + word[2:], 1, "nge")  # ngitung, ngilang
+        out.append((word[2:], 1, "nge"))  # ngajarin, ngurus
+        out.append(("k" + word[2:], 1, "nge"))  # ngirim, ngasih, ngabarin
+        out.append(("h" + word[2:], 1, "nge"))  # ngitung, ngilang
     elif word.startswith("ny") and word[2:3] in _VOWELS:
-        add("c" + word[2:], 1, "nge")  # nyari, nyatet
-        add("s" + word[2:], 1, "nge")  # nyapu, nyuruh
+        out.append(("c" + word[2:], 1, "nge"))  # nyari, nyatet
+        out.append(("s" + word[2:], 1, "nge"))  # nyapu, nyuruh
     elif word.startswith("n") and word[1:2] in _VOWELS:
-        add("t" + word[1:], 1, "nge")  # nunggu, nulis
+        out.append(("t" + word[1:], 1, "nge"))  # nunggu, nulis
     elif word.startswith("m") and word[1:2] in _VOWELS:
-        add("p" + word[1:], 1, "nge")  # makai, mikir
+        out.append(("p" + word[1:], 1, "nge"))  # makai, mikir
     return out
 
 
