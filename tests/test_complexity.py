@@ -47,10 +47,6 @@ NOT_YET_SPLIT: set[tuple[str, str]] = {
     ("qualcode/exporters/codebook_yaml.py", "render"),  # 25
     ("qualcode/exporters/html.py", "_cooccurrence"),  # 21
     ("qualcode/exporters/refi_qda.py", "project_xml"),  # 23
-    ("qualcode/importers/refi_qda.py", "_Reader.check_references"),  # 37
-    ("qualcode/importers/refi_qda.py", "_Reader.read_text"),  # 23
-    ("qualcode/importers/refi_qda.py", "_Reader.sources"),  # 23
-    ("qualcode/importers/refi_qda.py", "_Reader.text_source"),  # 31
     ("qualcode/importers/speakers.py", "_decide"),  # 47
     ("qualcode/importers/speakers.py", "_roles"),  # 47
     ("qualcode/importers/speakers.py", "parse_label"),  # 22

@@ -32,7 +32,9 @@ import codecs
 import os
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from itertools import chain
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element, ParseError, ProcessingInstruction, TreeBuilder
@@ -886,39 +888,13 @@ class _Reader:
                     ).format(what=what)
                 )
             return _text(inline)
-        plain: str | None = None
-        missing = False
-        if path:
-            if self.files is None:
-                self.warn(
-                    _("{what}: its text is in {path!r}, which a bare file cannot hold").format(
-                        what=what, path=path
-                    )
-                )
-            else:
-                data = self.files.source(path, what)
-                if data is None:
-                    missing = True
-                else:
-                    plain = self._decode(data, what)
+        plain, missing = self._plain_file(path, what) if path else (None, False)
         if plain is not None and (plain.strip() or not rich):
             return plain
         if rich and self.files is not None:
-            data = self.files.source(rich, what)
-            if data is not None:
-                text = self._docx_text(data, what, rich)
-                if text is not None and text.strip():
-                    why = (
-                        "is empty"
-                        if plain is not None
-                        else ("is missing" if path else "is not given")
-                    )
-                    self.notices.append(
-                        _(
-                            "{what}: its plain text {why}; the text of {rich!r} is used (paragraphs one per line; positions are counted in it)"
-                        ).format(what=what, why=why, rich=rich)
-                    )
-                    return text
+            text = self._rich_text(rich, what, had_plain=plain is not None, had_path=bool(path))
+            if text is not None:
+                return text
         if plain is not None:
             return plain
         if missing or (rich and self.files is not None):
@@ -935,6 +911,38 @@ class _Reader:
             return None
         self.violation(_("{what}: has neither text nor a plainTextPath").format(what=what))
         return None
+
+    def _plain_file(self, path: str, what: str) -> tuple[str | None, bool]:
+        """The text of a ``plainTextPath``, and whether the file is missing."""
+        if self.files is None:
+            self.warn(
+                _("{what}: its text is in {path!r}, which a bare file cannot hold").format(
+                    what=what, path=path
+                )
+            )
+            return None, False
+        data = self.files.source(path, what)
+        if data is None:
+            return None, True
+        return self._decode(data, what), False
+
+    def _rich_text(self, rich: str, what: str, *, had_plain: bool, had_path: bool) -> str | None:
+        """The text of a ``richTextPath`` .docx, used (with a notice saying why) when
+        it holds any; None otherwise."""
+        assert self.files is not None
+        data = self.files.source(rich, what)
+        if data is None:
+            return None
+        text = self._docx_text(data, what, rich)
+        if text is None or not text.strip():
+            return None
+        why = "is empty" if had_plain else ("is missing" if had_path else "is not given")
+        self.notices.append(
+            _(
+                "{what}: its plain text {why}; the text of {rich!r} is used (paragraphs one per line; positions are counted in it)"
+            ).format(what=what, why=why, rich=rich)
+        )
+        return text
 
     def _docx_text(self, data: bytes, what: str, name: str) -> str | None:
         """The paragraphs of a ``.docx`` (one per line; tabs and line breaks kept)."""
@@ -1070,63 +1078,69 @@ class _Reader:
         self.source_guids: set[str] = set()
         for el in list(sources_el) if sources_el is not None else []:
             if el.tag == "PDFSource":
-                areas = sum(len(_descendants(a, "Coding")) for a in _children(el, "PDFSelection"))
-                self.count("PDF area", areas)
-                if areas:
-                    self.skip(N_("PDF area codings"), areas)
-                representation = _child(el, "Representation")
-                pdf_guid = self.guid(el, "source")
-                self.source_guids.add(pdf_guid)
-                name = (el.get("name") or "").strip()
-                if representation is None:
-                    self.count("PDF text", len(_children(el, "Coding")))
-                    if _children(el, "Coding"):
-                        self.skip(N_("PDF codings without a text"), len(_children(el, "Coding")))
-                    self.skip(N_("PDF sources without a text representation"))
-                    continue
-                # a PDF's text representation is a text source: import it as a document
-                # under the PDF's GUID and name; the PDF's area selections cannot follow
-                if not representation.get("name") and name:
-                    representation.set("name", name)
-                for attr in ("path", "currentPath"):
-                    if el.get(attr) and not representation.get(attr):
-                        representation.set(attr, el.get(attr) or "")
-                # codings of the whole PDF apply to its whole text
-                for whole in _children(el, "Coding"):
-                    representation.append(whole)
-                source = self.text_source(representation, kind="PDF text", register=False)
-                if source is not None:
-                    out.append(
-                        replace(
-                            source, guid=pdf_guid, notes=source.notes + self.refs(el, "NoteRef")
-                        )
-                    )
-                    self.notices.append(
-                        _(
-                            "PDF source {source.name!r}: its text representation is imported as a document"
-                        ).format(source=source)
-                    )
+                source = self._pdf_source(el)
+            elif el.tag != "TextSource":
+                self._media_source(el)
                 continue
-            if el.tag != "TextSource":
-                kind = {
-                    "PictureSource": "picture",
-                    "AudioSource": "audio",
-                    "VideoSource": "video",
-                }.get(str(el.tag))
-                self.source_guids.add(self.guid(el, "source"))
-                if kind is None:
-                    self.skip(f"<{el.tag}> elements")
-                    continue
-                codings = len(_descendants(el, "Coding"))
-                self.count(kind, codings)
-                self.skip(MEDIA_SKIPPED[kind][0])
-                if codings:
-                    self.skip(MEDIA_SKIPPED[kind][1], codings)
-                continue
-            source = self.text_source(el)
+            else:
+                source = self.text_source(el)
             if source is not None:
                 out.append(source)
         return out
+
+    def _pdf_source(self, el: Element) -> RefiSource | None:
+        """A PDF's text representation as a text source under the PDF's GUID and
+        name (its area codings are counted and skipped)."""
+        areas = sum(len(_descendants(a, "Coding")) for a in _children(el, "PDFSelection"))
+        self.count("PDF area", areas)
+        if areas:
+            self.skip(N_("PDF area codings"), areas)
+        representation = _child(el, "Representation")
+        pdf_guid = self.guid(el, "source")
+        self.source_guids.add(pdf_guid)
+        name = (el.get("name") or "").strip()
+        if representation is None:
+            self.count("PDF text", len(_children(el, "Coding")))
+            if _children(el, "Coding"):
+                self.skip(N_("PDF codings without a text"), len(_children(el, "Coding")))
+            self.skip(N_("PDF sources without a text representation"))
+            return None
+        # a PDF's text representation is a text source: import it as a document
+        # under the PDF's GUID and name; the PDF's area selections cannot follow
+        if not representation.get("name") and name:
+            representation.set("name", name)
+        for attr in ("path", "currentPath"):
+            if el.get(attr) and not representation.get(attr):
+                representation.set(attr, el.get(attr) or "")
+        # codings of the whole PDF apply to its whole text
+        for whole in _children(el, "Coding"):
+            representation.append(whole)
+        source = self.text_source(representation, kind="PDF text", register=False)
+        if source is None:
+            return None
+        self.notices.append(
+            _(
+                "PDF source {source.name!r}: its text representation is imported as a document"
+            ).format(source=source)
+        )
+        return replace(source, guid=pdf_guid, notes=source.notes + self.refs(el, "NoteRef"))
+
+    def _media_source(self, el: Element) -> None:
+        """Count and skip a picture, audio or video source (or an unknown element)."""
+        kind = {
+            "PictureSource": "picture",
+            "AudioSource": "audio",
+            "VideoSource": "video",
+        }.get(str(el.tag))
+        self.source_guids.add(self.guid(el, "source"))
+        if kind is None:
+            self.skip(f"<{el.tag}> elements")
+            return
+        codings = len(_descendants(el, "Coding"))
+        self.count(kind, codings)
+        self.skip(MEDIA_SKIPPED[kind][0])
+        if codings:
+            self.skip(MEDIA_SKIPPED[kind][1], codings)
 
     def source_name(self, el: Element, guid: str, text: str | None) -> str:
         """A source's ``name``; else its file's name (when that is no GUID); else its
@@ -1177,17 +1191,55 @@ class _Reader:
         what = _("source {name!r}").format(name=name)
         description, meta = self.description(el, what, guid)
         if raw is None:
-            if self.missing_sources and self.missing_sources[-1][1] == 0:
-                self.missing_sources[-1] = (name, n_codings)
-            self.warn(
-                _("{what}: no text, so the source and its {n_codings} codings are skipped").format(
-                    what=what, n_codings=n_codings
-                )
-            )
-            self.skip(N_("sources without text"))
-            self.skip(N_("codings of sources without text"), n_codings)
+            self._no_text(what, name, n_codings)
             return None
         positions = SourcePositions(raw)
+        parsed = self._selection_positions(selections, what)
+        scheme, confirmed = positions.guess(
+            [(min(s, e), max(s, e), sel.get("name")) for sel, s, e in parsed]
+        )
+        self._report_scheme(positions, scheme, confirmed, what)
+        text = positions.text
+        codings: list[RefiCoding] = []
+        passage_notes: list[RefiPassageNote] = []
+        for sel, start, end in parsed:
+            span = self._span(positions, scheme, start, end, what, sel.get("guid") or "?")
+            self._selection(sel, span, what, kind, codings, passage_notes)
+        for cel in whole:
+            coding = self._coding(cel, 0, len(text), derived_guid("whole", guid), None, None, what)
+            if coding is not None and len(text):
+                codings.append(replace(coding, kind=kind, meta=self.extras.get(coding.guid, {})))
+        return RefiSource(
+            guid=guid,
+            name=name,
+            text=text,
+            codings=tuple(codings),
+            description=description,
+            notes=self.refs(el, "NoteRef"),
+            values=self.values(el),
+            creating_user=self.as_guid(el.get("creatingUser")),
+            created=el.get("creationDateTime"),
+            passage_notes=tuple(passage_notes),
+            meta=meta,
+        )
+
+    def _no_text(self, what: str, name: str, n_codings: int) -> None:
+        """Report a source without text: it and its codings are skipped."""
+        if self.missing_sources and self.missing_sources[-1][1] == 0:
+            self.missing_sources[-1] = (name, n_codings)
+        self.warn(
+            _("{what}: no text, so the source and its {n_codings} codings are skipped").format(
+                what=what, n_codings=n_codings
+            )
+        )
+        self.skip(N_("sources without text"))
+        self.skip(N_("codings of sources without text"), n_codings)
+
+    def _selection_positions(
+        self, selections: list[Element], what: str
+    ) -> list[tuple[Element, int, int]]:
+        """(selection, start, end) of every selection whose positions are numbers
+        (the others are reported and skipped)."""
         parsed: list[tuple[Element, int, int]] = []
         for sel in selections:
             try:
@@ -1208,9 +1260,13 @@ class _Reader:
                 self.skip(N_("codings outside the text"), len(_children(sel, "Coding")))
                 continue
             parsed.append((sel, start, end))
-        scheme, confirmed = positions.guess(
-            [(min(s, e), max(s, e), sel.get("name")) for sel, s, e in parsed]
-        )
+        return parsed
+
+    def _report_scheme(
+        self, positions: SourcePositions, scheme: PositionScheme, confirmed: int, what: str
+    ) -> None:
+        """Say how positions were read when not as the standard says, or that CRLF
+        line ends were made \\n."""
         if not scheme.standard:
             self.warn(
                 _(
@@ -1225,79 +1281,63 @@ class _Reader:
             self.notices.append(
                 _("{what}: Windows line ends (CRLF) in the text; stored as \\n").format(what=what)
             )
-        text = positions.text
-        codings: list[RefiCoding] = []
-        passage_notes: list[RefiPassageNote] = []
-        for sel, start, end in parsed:
-            span = self._span(positions, scheme, start, end, what, sel.get("guid") or "?")
-            sel_guid = self.guid(sel, "selection")
-            sel_text, sel_meta = self.description(sel, f"{what} selection {sel_guid}")
-            sel_notes = self.refs(sel, "NoteRef")
-            per_coding = (
-                sel_meta.get("codings", {}) if isinstance(sel_meta.get("codings"), dict) else {}
-            )
-            coding_els = _children(sel, "Coding")
-            if span is None:
-                self.skip(N_("codings outside the text"), len(coding_els))
-                continue
-            s, e = span
-            sel_user = self.as_guid(sel.get("creatingUser"))
-            if sel_user:
-                self.user_refs.append(
-                    (_("{what}: selection {guid}").format(what=what, guid=sel_guid), sel_user)
-                )
-            if not coding_els:
-                if sel_text.strip() or sel_notes:
-                    self.notices.append(
-                        _(
-                            "{what}: a selection has a memo but no coding; kept as a memo on the document"
-                        ).format(what=what)
-                    )
-                    passage_notes.append(
-                        RefiPassageNote(
-                            sel_guid,
-                            s,
-                            e,
-                            sel_text,
-                            sel_notes,
-                            sel_user,
-                            sel.get("creationDateTime"),
-                        )
-                    )
-                else:
-                    self.skip(N_("selections without coding or memo"))
-                continue
-            for cel in coding_els:
-                coding = self._coding(cel, s, e, sel_guid, sel_user, sel, what)
-                if coding is None:
-                    continue
-                meta_c = self.extras.get(coding.guid) or per_coding.get(coding.guid, {})
-                codings.append(
-                    replace(
-                        coding,
-                        notes=coding.notes + sel_notes,
-                        memo=sel_text,
-                        meta=meta_c if isinstance(meta_c, dict) else {},
-                        kind=kind,
-                    )
-                )
-        for cel in whole:
-            coding = self._coding(cel, 0, len(text), derived_guid("whole", guid), None, None, what)
-            if coding is not None and len(text):
-                codings.append(replace(coding, kind=kind, meta=self.extras.get(coding.guid, {})))
-        return RefiSource(
-            guid=guid,
-            name=name,
-            text=text,
-            codings=tuple(codings),
-            description=description,
-            notes=self.refs(el, "NoteRef"),
-            values=self.values(el),
-            creating_user=self.as_guid(el.get("creatingUser")),
-            created=el.get("creationDateTime"),
-            passage_notes=tuple(passage_notes),
-            meta=meta,
+
+    def _selection(
+        self,
+        sel: Element,
+        span: tuple[int, int] | None,
+        what: str,
+        kind: str,
+        codings: list[RefiCoding],
+        passage_notes: list[RefiPassageNote],
+    ) -> None:
+        """The codings of one selection (added to ``codings``), or its memo when it
+        has no coding (added to ``passage_notes``)."""
+        sel_guid = self.guid(sel, "selection")
+        sel_text, sel_meta = self.description(sel, f"{what} selection {sel_guid}")
+        sel_notes = self.refs(sel, "NoteRef")
+        per_coding = (
+            sel_meta.get("codings", {}) if isinstance(sel_meta.get("codings"), dict) else {}
         )
+        coding_els = _children(sel, "Coding")
+        if span is None:
+            self.skip(N_("codings outside the text"), len(coding_els))
+            return
+        s, e = span
+        sel_user = self.as_guid(sel.get("creatingUser"))
+        if sel_user:
+            self.user_refs.append(
+                (_("{what}: selection {guid}").format(what=what, guid=sel_guid), sel_user)
+            )
+        if not coding_els:
+            if sel_text.strip() or sel_notes:
+                self.notices.append(
+                    _(
+                        "{what}: a selection has a memo but no coding; kept as a memo on the document"
+                    ).format(what=what)
+                )
+                passage_notes.append(
+                    RefiPassageNote(
+                        sel_guid, s, e, sel_text, sel_notes, sel_user, sel.get("creationDateTime")
+                    )
+                )
+            else:
+                self.skip(N_("selections without coding or memo"))
+            return
+        for cel in coding_els:
+            coding = self._coding(cel, s, e, sel_guid, sel_user, sel, what)
+            if coding is None:
+                continue
+            meta_c = self.extras.get(coding.guid) or per_coding.get(coding.guid, {})
+            codings.append(
+                replace(
+                    coding,
+                    notes=coding.notes + sel_notes,
+                    memo=sel_text,
+                    meta=meta_c if isinstance(meta_c, dict) else {},
+                    kind=kind,
+                )
+            )
 
     def _span(
         self,
@@ -1387,84 +1427,39 @@ class _Reader:
         dangling one is a violation, reported once per kind of reference."""
         codes = {c.guid for c in project.codes}
         notes = {n.guid for n in project.notes}
-        users = {u.guid for u in project.users}
         variables = {v.guid for v in project.variables}
         sources = getattr(self, "source_guids", set()) | {s.guid for s in project.sources}
         dangling: dict[str, list[str]] = {}
-
-        def bad(what: str, example: str) -> None:
+        for what, example in chain(
+            _source_refs(project, codes, notes, variables),
+            _code_and_set_refs(project, codes, notes),
+            _link_refs(project, codes | sources | notes),
+            _case_refs(project, sources, variables),
+            self._user_refs(project),
+        ):
             dangling.setdefault(what, []).append(example)
-
-        for source in project.sources:
-            for c in source.codings:
-                if c.code not in codes:
-                    bad(
-                        N_("codings refer to a code the file does not have"),
-                        f"{source.name}: {c.code}",
-                    )
-                for n in c.notes:
-                    if n not in notes:
-                        bad(N_("references to a missing note"), n)
-            for p in source.passage_notes:
-                for n in p.notes:
-                    if n not in notes:
-                        bad(N_("references to a missing note"), n)
-            for n in source.notes:
-                if n not in notes:
-                    bad(N_("references to a missing note"), n)
-            for v in source.values:
-                if v not in variables:
-                    bad(N_("values of a variable the file does not have"), v)
-        for code in project.codes:
-            for n in code.notes:
-                if n not in notes:
-                    bad(N_("references to a missing note"), n)
-        for n in project.project_notes:
-            if n not in notes:
-                bad(N_("references to a missing note"), n)
-        for st in project.sets:
-            for g in st.codes:
-                if g not in codes:
-                    bad(N_("sets refer to a code the file does not have"), f"{st.name}: {g}")
-        known = (
-            codes
-            | sources
-            | notes
-            | {st.guid for st in project.sets}
-            | {c.guid for s in project.sources for c in s.codings}
-            | {c.selection for s in project.sources for c in s.codings}
-            | {k.guid for k in project.cases}
-        )
-        for link in project.links:
-            for end in (link.origin, link.target):
-                if end is not None and end not in known:
-                    bad(
-                        N_("links refer to something the file does not have"), f"{link.name}: {end}"
-                    )
-        for case in project.cases:
-            for g, _speaker in case.sources:
-                if g not in sources:
-                    bad(N_("cases refer to a source the file does not have"), f"{case.name}: {g}")
-            for v in case.values:
-                if v not in variables:
-                    bad(N_("values of a variable the file does not have"), v)
-        if project.kind == "project":
-            refs = list(self.user_refs)
-            refs += [
-                (_("note {name!r}").format(name=n.name or n.guid), n.author)
-                for n in project.notes
-                if n.author
-            ]
-            refs += [("the project", project.creating_user)] if project.creating_user else []
-            for what, user in refs:
-                if user and user not in users:
-                    bad(N_("references to a user the file does not list"), f"{what}: {user}")
         for what, examples in dangling.items():
             self.violation(
                 _("{n} {what} (e.g. {example})").format(
                     n=len(examples), what=_(what), example=examples[0]
                 )
             )
+
+    def _user_refs(self, project: RefiProject) -> Iterator[tuple[str, str]]:
+        """References to a user the file does not list (in a whole project)."""
+        if project.kind != "project":
+            return
+        users = {u.guid for u in project.users}
+        refs = list(self.user_refs)
+        refs += [
+            (_("note {name!r}").format(name=n.name or n.guid), n.author)
+            for n in project.notes
+            if n.author
+        ]
+        refs += [("the project", project.creating_user)] if project.creating_user else []
+        for what, user in refs:
+            if user and user not in users:
+                yield N_("references to a user the file does not list"), f"{what}: {user}"
 
     def project(self, root: Element, kind: str, default_name: str) -> RefiProject:
         read = self._project(root, kind, default_name)
@@ -1647,6 +1642,80 @@ def _find_project_member(files: _ZipFiles, label: str, problems: list[Problem]) 
         path=label,
         hint=_("a .qdpx holds project.qde and a sources/ folder"),
     )
+
+
+def _source_refs(
+    project: RefiProject, codes: set[str], notes: set[str], variables: set[str]
+) -> Iterator[tuple[str, str]]:
+    """Dangling references of the sources: codings' codes and notes, passages',
+    sources' notes, variable values."""
+    missing_note = N_("references to a missing note")
+    for source in project.sources:
+        for c in source.codings:
+            if c.code not in codes:
+                yield (
+                    N_("codings refer to a code the file does not have"),
+                    f"{source.name}: {c.code}",
+                )
+            for n in c.notes:
+                if n not in notes:
+                    yield missing_note, n
+        for p in source.passage_notes:
+            for n in p.notes:
+                if n not in notes:
+                    yield missing_note, n
+        for n in source.notes:
+            if n not in notes:
+                yield missing_note, n
+        for v in source.values:
+            if v not in variables:
+                yield N_("values of a variable the file does not have"), v
+
+
+def _code_and_set_refs(
+    project: RefiProject, codes: set[str], notes: set[str]
+) -> Iterator[tuple[str, str]]:
+    """Dangling notes of codes and of the project, and codes of sets."""
+    for code in project.codes:
+        for n in code.notes:
+            if n not in notes:
+                yield N_("references to a missing note"), n
+    for n in project.project_notes:
+        if n not in notes:
+            yield N_("references to a missing note"), n
+    for st in project.sets:
+        for g in st.codes:
+            if g not in codes:
+                yield N_("sets refer to a code the file does not have"), f"{st.name}: {g}"
+
+
+def _link_refs(project: RefiProject, known: set[str]) -> Iterator[tuple[str, str]]:
+    """Link ends that are none of the file's codes, sources, notes, sets, codings,
+    selections or cases."""
+    known = (
+        known
+        | {st.guid for st in project.sets}
+        | {c.guid for s in project.sources for c in s.codings}
+        | {c.selection for s in project.sources for c in s.codings}
+        | {k.guid for k in project.cases}
+    )
+    for link in project.links:
+        for end in (link.origin, link.target):
+            if end is not None and end not in known:
+                yield N_("links refer to something the file does not have"), f"{link.name}: {end}"
+
+
+def _case_refs(
+    project: RefiProject, sources: set[str], variables: set[str]
+) -> Iterator[tuple[str, str]]:
+    """Cases' sources and variable values that the file does not have."""
+    for case in project.cases:
+        for g, _speaker in case.sources:
+            if g not in sources:
+                yield N_("cases refer to a source the file does not have"), f"{case.name}: {g}"
+        for v in case.values:
+            if v not in variables:
+                yield N_("values of a variable the file does not have"), v
 
 
 def read_refi(path: Path, *, sources: Path | None = None, validate: bool = False) -> RefiRead:
