@@ -188,10 +188,12 @@ def _prefix_strips(word: str) -> list[tuple[str, int, str]]:
     colloquial; a tie is then settled by how productive each root is.
     """
     readings = _plain_prefix_strips(word)
-    for me in ("me", "pe"):
-        if word.startswith(me):
-            readings.extend((root, cost, me) for root, cost in _nasal_roots(word[2:]))
-    readings.extend(_colloquial_strips(word))
+    me = word[:2]
+    if me in ("me", "pe"):
+        for root, cost in _nasal_roots(word[2:]):
+            readings.append((root, cost, me))
+    if word[:1] in ("n", "m"):  # the colloquial prefixes all start so
+        readings.extend(_colloquial_strips(word))
     return [r for r in readings if len(r[0]) >= MIN_ROOT]
 
 
