@@ -78,12 +78,6 @@ NOT_YET_SPLIT: set[tuple[str, str]] = {
     ("qualcode/services/text_analysis.py", "_texts_by_group"),  # 28
     ("qualcode/settings.py", "load_settings"),  # 23
     ("qualcode/store/codebook_ops.py", "Codes.merge_code"),  # 21
-    ("qualcode/store/matrices.py", "Matrices._column_keys"),  # 58
-    ("qualcode/store/matrices.py", "Matrices._resolve"),  # 46
-    ("qualcode/store/matrices.py", "Matrices.cooccurrence"),  # 29
-    ("qualcode/store/matrices.py", "Matrices.frequency_table"),  # 37
-    ("qualcode/store/matrices.py", "Matrices.segments"),  # 38
-    ("qualcode/store/matrices.py", "_count"),  # 35
     ("qualcode/store/narrate.py", "_Names.__init__"),  # 21
     ("qualcode/store/narrate.py", "_Names.fact"),  # 21
     ("qualcode/store/project.py", "CodebookSync.sync_codebook"),  # 43
