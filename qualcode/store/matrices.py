@@ -420,7 +420,7 @@ class Matrices:
                 case_attrs[case_pk][name] = value
         last_text: dict[int, str] = dict(conn.execute(q.newest_comments()).all())
         threads = {
-            g: (n, last_text.get(last, "")) for g, n, last in conn.execute(q.review_threads())
+            g: (n, last_text.get(last, "")) for g, n, last in conn.execute(q.comment_threads())
         }
         unit_ids = {pk: cid for cid, pk in self.store.code_pks(conn).items() if cid in r.codebook}
         return _SegmentLookups(

@@ -521,7 +521,7 @@ def named_case_attributes() -> Select[Any]:
     )
 
 
-def review_threads() -> Select[Any]:
+def comment_threads() -> Select[Any]:
     """``coding_guid, entries, newest pk`` of every review thread."""
     rc = T_COMMENTS
     return select(rc.c.coding_guid, func.count(), func.max(rc.c.pk)).group_by(rc.c.coding_guid)
