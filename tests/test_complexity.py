@@ -83,7 +83,6 @@ NOT_YET_SPLIT: set[tuple[str, str]] = {
     ("qualcode/store/project.py", "CodebookSync.sync_codebook"),  # 43
     ("qualcode/store/project_merge.py", "_Merge.cases"),  # 21
     ("qualcode/store/project_merge.py", "_Merge.documents"),  # 25
-    ("qualcode/store/search.py", "KwicSearch.search_text"),  # 35
     ("qualcode/store/suggestions.py", "Suggestions._bulk_code"),  # 25
     ("qualcode/store/team.py", "Team.agreement"),  # 24
     # merged with issues 14-16 follow-ups and 19 (themes): split in the same restructure
