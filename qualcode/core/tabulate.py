@@ -20,10 +20,9 @@ from those rows lives here and is tested without a database:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
 
 from qualcode.core.codebook import Code, Codebook
 from qualcode.core.matrices import Number, Segment, jaccard
@@ -289,51 +288,6 @@ class Counts:
     all_cov: int = 0
 
 
-@dataclass
-class _Level:
-    """Codings, distinct documents, covered characters and document cases per group."""
-
-    n: list[Number]
-    d: list[Number]
-    cov: list[int]
-    c: list[Number]
-
-
-def _cover(
-    groups: Sequence[int],
-    docs: Sequence[int],
-    starts: Sequence[int],
-    ends: Sequence[int],
-    size: int,
-    doc_cases: Mapping[int, int] | None,
-) -> _Level:
-    """One pass over hits in text order (by document, then start): per group, its hits,
-    its distinct documents (a group's documents arrive together), its characters
-    covered (intervals merged) and, with ``doc_cases``, the cases of its documents."""
-    n: list[Number] = [0] * size
-    d: list[Number] = [0] * size
-    c: list[Number] = [0] * size
-    cov = [0] * size
-    last = [-1] * size
-    reach = [0] * size
-    for g, doc, start, end in zip(groups, docs, starts, ends, strict=True):
-        n[g] += 1
-        if last[g] != doc:
-            # a group's reach holds while its last document is this one
-            last[g] = doc
-            d[g] += 1
-            cov[g] += end - start
-            reach[g] = end
-            if doc_cases is not None:
-                c[g] += doc_cases.get(doc, 0)
-        else:
-            p = reach[g]
-            if p < end:
-                cov[g] += end - (start if p < start else p)
-                reach[g] = end
-    return _Level(n, d, cov, c)
-
-
 def _owned_cases(doc_cases: Mapping[int, Sequence[int]]) -> dict[int, int] | None:
     """Case counts per document when every case belongs to one document (a group's
     distinct cases are then the cases of its distinct documents), else ``None``."""
@@ -346,7 +300,7 @@ def _owned_cases(doc_cases: Mapping[int, Sequence[int]]) -> dict[int, int] | Non
 
 
 def _distinct_cases(
-    hits: Iterable[tuple[int, int, int, int, str, int]],
+    hits: Iterable[Hit],
     sizes: tuple[int, int, int],
     cases_of: Callable[[int, str, int], Sequence[int]],
 ) -> tuple[list[Number], list[Number], list[Number], int]:
@@ -363,8 +317,12 @@ def _distinct_cases(
     return counts[0], counts[1], counts[2], int(counts[3][0])
 
 
+Hit = tuple[int, int, int, int, str, int]
+"""A counted row: coding, cell, row and column index, column key, document."""
+
+
 def tally(
-    rows: Iterable[tuple[int, int, str, int, int, int]],
+    rows: Sequence[tuple[int, int, str, int, int, int]],
     row_keys: Sequence[int],
     col_keys: Sequence[str],
     doc_cases: Mapping[int, Sequence[int]],
@@ -380,84 +338,98 @@ def tally(
     document's cases" (``doc_cases``).
     """
     nr, nc = len(row_keys), len(col_keys)
-    h = _Hits.of(rows, row_keys, col_keys)
+    rix = {u: i for i, u in enumerate(row_keys)}
+    cix = {c: j for j, c in enumerate(col_keys)}
     owned = _owned_cases(doc_cases) if cases_for is None else None
-    cell = _cover(h.cells, h.docs, h.starts, h.ends, nr * nc, owned)
-    column = _cover(h.cis, h.docs, h.starts, h.ends, nc, owned)
-    # a coding's first row counts in its row and overall
-    first = h.first()
-    row = _cover(first.ris, first.docs, first.starts, first.ends, nr, owned)
-    whole = _cover([0] * len(first.pks), first.docs, first.starts, first.ends, 1, owned)
+    t = Counts(*(_zeros(n) for n in (nr * nc,) * 4 + (nr,) * 4 + (nc,) * 4))  # type: ignore[arg-type]
+    _count(rows, rix, cix, t, owned or {})
     if owned is None:
 
         def by_doc(pk: int, col: str, doc: int) -> Sequence[int]:
             return doc_cases.get(doc, ())
 
-        cell.c, row.c, column.c, all_c = _distinct_cases(
-            h.rows(), (nr * nc, nr, nc), cases_for or by_doc
+        hits: list[Hit] = [
+            (pk, ri * nc + ci, ri, ci, col, doc)
+            for pk, unit, col, doc, _start, _end in rows
+            if (ri := rix.get(unit, -1)) >= 0 and (ci := cix.get(col, -1)) >= 0
+        ]
+        t.cell_c, t.row_c, t.col_c, t.all_c = _distinct_cases(
+            hits, (nr * nc, nr, nc), cases_for or by_doc
         )
-    else:
-        all_c = int(whole.c[0])
-    return Counts(
-        cell_n=cell.n, cell_d=cell.d, cell_c=cell.c, cell_cov=cell.cov,
-        row_n=row.n, row_d=row.d, row_c=row.c, row_cov=row.cov,
-        col_n=column.n, col_d=column.d, col_c=column.c, col_cov=column.cov,
-        all_n=int(whole.n[0]), all_d=int(whole.d[0]), all_c=all_c, all_cov=whole.cov[0],
-    )  # fmt: skip
+    return t
 
 
-@dataclass
-class _Hits:
-    """The counted rows as columns: coding, cell, row and column index, column key,
-    document and span (rows outside the keys left out)."""
+def _zeros(n: int) -> list[Number]:
+    return [0] * n
 
-    pks: list[int]
-    cells: list[int]
-    ris: list[int]
-    cis: list[int]
-    cols: list[str]
-    docs: list[int]
-    starts: list[int]
-    ends: list[int]
 
-    @classmethod
-    def of(
-        cls,
-        rows: Iterable[tuple[int, int, str, int, int, int]],
-        row_keys: Sequence[int],
-        col_keys: Sequence[str],
-    ) -> _Hits:
-        nc = len(col_keys)
-        rix = {u: i for i, u in enumerate(row_keys)}
-        cix = {c: j for j, c in enumerate(col_keys)}
-        h = cls([], [], [], [], [], [], [], [])
-        for pk, unit, col, doc, start, end in rows:
-            ri = rix.get(unit)
-            ci = cix.get(col)
-            if ri is not None and ci is not None:
-                h.pks.append(pk)
-                h.cells.append(ri * nc + ci)
-                h.ris.append(ri)
-                h.cis.append(ci)
-                h.cols.append(col)
-                h.docs.append(doc)
-                h.starts.append(start)
-                h.ends.append(end)
-        return h
-
-    def first(self) -> _Hits:
-        """Each coding's first row (a coding in two columns has adjacent rows)."""
-        pks = self.pks
-        keep = [i for i in range(len(pks)) if i == 0 or pks[i - 1] != pks[i]]
-        return _Hits(*([values[i] for i in keep] for values in self._lists()))
-
-    def _lists(self) -> tuple[list[Any], ...]:
-        return (self.pks, self.cells, self.ris, self.cis, self.cols, self.docs, self.starts,
-                self.ends)  # fmt: skip
-
-    def rows(self) -> Iterator[tuple[int, int, int, int, str, int]]:
-        """``(pk, cell, row, column, column key, document)`` per row."""
-        return zip(self.pks, self.cells, self.ris, self.cis, self.cols, self.docs, strict=True)
+def _count(
+    rows: Iterable[tuple[int, int, str, int, int, int]],
+    rix: Mapping[int, int],
+    cix: Mapping[str, int],
+    t: Counts,
+    weight: Mapping[int, int],
+) -> None:
+    """One pass: per cell, column, row and overall, the hits, the distinct documents
+    (a group's documents arrive together), the characters covered (intervals merged:
+    a group's reach holds while its last document is this one) and ``weight`` (the
+    cases) per distinct document. A coding's rows after its first (the same passage
+    in other columns) count in their cells and columns only."""
+    nc = len(cix)
+    cell_n, cell_d, cell_c, cell_cov = t.cell_n, t.cell_d, t.cell_c, t.cell_cov
+    col_n, col_d, col_c, col_cov = t.col_n, t.col_d, t.col_c, t.col_cov
+    row_n, row_d, row_c, row_cov = t.row_n, t.row_d, t.row_c, t.row_cov
+    cell_last, cell_reach = [-1] * len(cell_n), [0] * len(cell_n)
+    col_last, col_reach = [-1] * len(col_n), [0] * len(col_n)
+    row_last, row_reach = [-1] * len(row_n), [0] * len(row_n)
+    prev_pk = cur_doc = None
+    reach = -1
+    for pk, unit, col, doc, start, end in rows:
+        if (ri := rix.get(unit, -1)) < 0 or (ci := cix.get(col, -1)) < 0:
+            continue
+        k = ri * nc + ci
+        cell_n[k] += 1
+        col_n[ci] += 1
+        if cell_last[k] != doc:
+            cell_last[k] = doc
+            cell_d[k] += 1
+            cell_cov[k] += end - start
+            cell_reach[k] = end
+            cell_c[k] += weight.get(doc, 0)
+        elif (p := cell_reach[k]) < end:
+            cell_cov[k] += end - (start if p < start else p)
+            cell_reach[k] = end
+        if col_last[ci] != doc:
+            col_last[ci] = doc
+            col_d[ci] += 1
+            col_cov[ci] += end - start
+            col_reach[ci] = end
+            col_c[ci] += weight.get(doc, 0)
+        elif (p := col_reach[ci]) < end:
+            col_cov[ci] += end - (start if p < start else p)
+            col_reach[ci] = end
+        if pk == prev_pk:
+            continue
+        prev_pk = pk
+        row_n[ri] += 1
+        t.all_n += 1
+        if row_last[ri] != doc:
+            row_last[ri] = doc
+            row_d[ri] += 1
+            row_cov[ri] += end - start
+            row_reach[ri] = end
+            row_c[ri] += weight.get(doc, 0)
+        elif (p := row_reach[ri]) < end:
+            row_cov[ri] += end - (start if p < start else p)
+            row_reach[ri] = end
+        if doc != cur_doc:
+            cur_doc = doc
+            reach = -1
+            t.all_d += 1
+            t.all_c += weight.get(doc, 0)
+        if reach < end:
+            t.all_cov += end - (start if reach < start else reach)
+            reach = end
 
 
 def share(covered: Number | None, chars: int) -> float:
