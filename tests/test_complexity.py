@@ -53,18 +53,11 @@ NOT_YET_SPLIT: set[tuple[str, str]] = {
     ("qualcode/services/imports.py", "import_transcripts"),  # 32
     ("qualcode/settings.py", "load_settings"),  # 23
     ("qualcode/store/codebook_ops.py", "Codes.merge_code"),  # 21
-    ("qualcode/store/matrices.py", "Matrices._column_keys"),  # 58
-    ("qualcode/store/matrices.py", "Matrices._resolve"),  # 46
-    ("qualcode/store/matrices.py", "Matrices.cooccurrence"),  # 29
-    ("qualcode/store/matrices.py", "Matrices.frequency_table"),  # 37
-    ("qualcode/store/matrices.py", "Matrices.segments"),  # 38
-    ("qualcode/store/matrices.py", "_count"),  # 35
     ("qualcode/store/narrate.py", "_Names.__init__"),  # 21
     ("qualcode/store/narrate.py", "_Names.fact"),  # 21
     ("qualcode/store/project.py", "CodebookSync.sync_codebook"),  # 43
     ("qualcode/store/project_merge.py", "_Merge.cases"),  # 21
     ("qualcode/store/project_merge.py", "_Merge.documents"),  # 25
-    ("qualcode/store/search.py", "KwicSearch.search_text"),  # 35
     ("qualcode/store/suggestions.py", "Suggestions._bulk_code"),  # 25
     ("qualcode/store/team.py", "Team.agreement"),  # 24
     # merged with issues 14-16 follow-ups and 19 (themes): split in the same restructure

@@ -27,9 +27,6 @@ SQL = re.compile(
 """Upper-case SQL words (prose in messages is not written in capitals)."""
 
 KNOWN: dict[str, int] = {
-    # The matrices build their SQL from CTE fragments; issue 18 point 2 rewrites them
-    # as SQLAlchemy Core queries with the tabulation in core/ (not done yet).
-    "qualcode/store/matrices.py": 11,
     # Migrations are history, left as they ran: policy expressions composed from
     # constant fragments (no value, no name from outside; the CREATE/DROP POLICY and
     # ENABLE/DISABLE ROW LEVEL SECURITY statements come from store/ddl.py), and trigger

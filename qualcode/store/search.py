@@ -496,87 +496,22 @@ class KwicSearch:
         query = query.strip()
         if not query:
             raise InputError(_("type something to search for"))
-        text_col = func.substr(T_DOCS.c.text, T_SENTS.c.start + 1, T_SENTS.c.end - T_SENTS.c.start)
-        stmt = (
-            select(
-                T_DOCS.c.name,
-                T_DOCS.c.pk,
-                T_DOCS.c.lang,
-                T_SENTS.c.ordinal,
-                T_SENTS.c.start,
-                T_SENTS.c.end,
-                text_col.label("stext"),
-                T_TURNS.c.ordinal.label("turn"),
-                T_TURNS.c.speaker,
-            )
-            .select_from(
-                T_SENTS.join(T_DOCS, T_DOCS.c.pk == T_SENTS.c.document_pk).outerjoin(
-                    T_TURNS, T_TURNS.c.pk == T_SENTS.c.turn_pk
-                )
-            )
-            .where(VISIBLE)
-            .order_by(T_DOCS.c.name, T_SENTS.c.ordinal)
-        )
+        stmt = _kwic_sentences()
         variants: dict[str, list[str]] = {}
         if lemma:
-            words = [w.group().lower() for w in WORD_RE.finditer(query)]
-            if not words:
-                raise InputError(_("{query!r} has no words to look up").format(query=query))
-            for lang in sorted({"id", "en", *self.store.languages()}):
-                variants[lang] = [lemmatizer(w, lang) if lemmatizer else w for w in words]
-            padded = literal(" ") + func.lower(T_SENTS.c.lemmas) + literal(" ")
-            stmt = stmt.where(
-                or_(
-                    *(
-                        padded.like(f"% {_like_escape(' '.join(v))} %", escape="\\")
-                        for v in {tuple(v): v for v in variants.values()}.values()
-                    )
-                )
-            )
+            variants = self._lemma_variants(query, lemmatizer)
+            stmt = stmt.where(_lemmas_like(variants))
         else:
-            stmt = stmt.where(text_col.like(f"%{_like_escape(query)}%", escape="\\"))
+            stmt = stmt.where(_SENTENCE_TEXT.like(f"%{_like_escape(query)}%", escape="\\"))
         with self.store.read() as conn:
             if doc is not None:
                 stmt = stmt.where(T_DOCS.c.pk == self.store.document_key(conn, doc)[0])
             if speaker is not None:
-                # a joint turn matches each of its speakers and their roles
-                stmt = stmt.where(
-                    or_(
-                        func.lower(T_TURNS.c.speaker) == speaker.lower(),
-                        T_TURNS.c.role == speaker,
-                        exists().where(
-                            T_TURN_SPEAKERS.c.turn_pk == T_TURNS.c.pk,
-                            or_(
-                                func.lower(T_TURN_SPEAKERS.c.speaker) == speaker.lower(),
-                                T_TURN_SPEAKERS.c.role == speaker,
-                            ),
-                        ),
-                    )
-                )
+                stmt = stmt.where(_spoken_by(speaker))
             code_pks: list[int] = []
             if code is not None:
-                cb = self.store.read_codebook(conn)
-                found = cb.get(code)
-                if found is None:
-                    self.store.code_pk(conn, code)  # raises NotFoundError with a hint
-                    raise AssertionError("unreachable")
-                wanted = {found.id} | {c.id for c in cb if found.id in cb.path(c.id)}
-                code_pks = [
-                    pk
-                    for (pk,) in conn.execute(
-                        select(T_CODES.c.pk).where(T_CODES.c.id.in_(sorted(wanted)))
-                    )
-                ]
-                stmt = stmt.where(
-                    exists().where(
-                        and_(
-                            T_CODINGS.c.document_pk == T_SENTS.c.document_pk,
-                            T_CODINGS.c.code_pk.in_(code_pks),
-                            T_CODINGS.c.start < T_SENTS.c.end,
-                            T_CODINGS.c.end > T_SENTS.c.start,
-                        )
-                    )
-                )
+                code_pks = self._code_and_below(conn, code)
+                stmt = stmt.where(_sentence_coded(code_pks))
             rows = conn.execute(stmt).all()
             texts: dict[int, str] = {}
             coded: dict[int, list[tuple[int, int]]] = {}
@@ -593,28 +528,12 @@ class KwicSearch:
                     spans = find_exact(stext, query)
                 if code_pks and spans:
                     if doc_pk not in coded:
-                        coded[doc_pk] = [
-                            (a, b)
-                            for a, b in conn.execute(
-                                select(T_CODINGS.c.start, T_CODINGS.c.end).where(
-                                    T_CODINGS.c.document_pk == doc_pk,
-                                    T_CODINGS.c.code_pk.in_(code_pks),
-                                )
-                            )
-                        ]
-                    spans = [
-                        (a, b)
-                        for a, b in spans
-                        if any(ca < s_start + b and cb_ > s_start + a for ca, cb_ in coded[doc_pk])
-                    ]
+                        coded[doc_pk] = _coded_spans(conn, doc_pk, code_pks)
+                    spans = _inside(spans, s_start, coded[doc_pk])
                 if not spans:
                     continue
                 if doc_pk not in texts:
-                    texts = {
-                        doc_pk: conn.execute(
-                            select(T_DOCS.c.text).where(T_DOCS.c.pk == doc_pk)
-                        ).scalar_one()
-                    }
+                    texts = {doc_pk: _document_text(conn, doc_pk)}
                 full = texts[doc_pk]
                 for a, b in spans:
                     left, match, right = kwic(full, s_start + a, s_start + b, context)
@@ -626,3 +545,118 @@ class KwicSearch:
                     if limit is not None and len(hits) >= limit:
                         return hits
         return hits
+
+    def _lemma_variants(self, query: str, lemmatizer: Lemmatizer | None) -> dict[str, list[str]]:
+        """The query's words as lemmas, per language of the project (and id, en)."""
+        words = [w.group().lower() for w in WORD_RE.finditer(query)]
+        if not words:
+            raise InputError(_("{query!r} has no words to look up").format(query=query))
+        return {
+            lang: [lemmatizer(w, lang) if lemmatizer else w for w in words]
+            for lang in sorted({"id", "en", *self.store.languages()})
+        }
+
+    def _code_and_below(self, conn: Connection, code: str) -> list[int]:
+        """The keys of ``code`` and its sub-codes (an unknown code raises with a hint)."""
+        cb = self.store.read_codebook(conn)
+        found = cb.get(code)
+        if found is None:
+            self.store.code_pk(conn, code)  # raises NotFoundError with a hint
+            raise AssertionError("unreachable")
+        wanted = {found.id} | {c.id for c in cb if found.id in cb.path(c.id)}
+        return [
+            pk
+            for (pk,) in conn.execute(select(T_CODES.c.pk).where(T_CODES.c.id.in_(sorted(wanted))))
+        ]
+
+
+_SENTENCE_TEXT = func.substr(T_DOCS.c.text, T_SENTS.c.start + 1, T_SENTS.c.end - T_SENTS.c.start)
+"""A sentence's text, cut from its document's."""
+
+
+def _kwic_sentences() -> Any:
+    """Every visible document's sentences with their turn, by document name and order."""
+    return (
+        select(
+            T_DOCS.c.name,
+            T_DOCS.c.pk,
+            T_DOCS.c.lang,
+            T_SENTS.c.ordinal,
+            T_SENTS.c.start,
+            T_SENTS.c.end,
+            _SENTENCE_TEXT.label("stext"),
+            T_TURNS.c.ordinal.label("turn"),
+            T_TURNS.c.speaker,
+        )
+        .select_from(
+            T_SENTS.join(T_DOCS, T_DOCS.c.pk == T_SENTS.c.document_pk).outerjoin(
+                T_TURNS, T_TURNS.c.pk == T_SENTS.c.turn_pk
+            )
+        )
+        .where(VISIBLE)
+        .order_by(T_DOCS.c.name, T_SENTS.c.ordinal)
+    )
+
+
+def _lemmas_like(variants: dict[str, list[str]]) -> Any:
+    """The sentence's lemmas hold one language's lemmas of the query, in a row."""
+    padded = literal(" ") + func.lower(T_SENTS.c.lemmas) + literal(" ")
+    return or_(
+        *(
+            padded.like(f"% {_like_escape(' '.join(v))} %", escape="\\")
+            for v in {tuple(v): v for v in variants.values()}.values()
+        )
+    )
+
+
+def _spoken_by(speaker: str) -> Any:
+    """The sentence's turn is this speaker's (by label) or role's; a joint turn matches
+    each of its speakers and their roles."""
+    return or_(
+        func.lower(T_TURNS.c.speaker) == speaker.lower(),
+        T_TURNS.c.role == speaker,
+        exists().where(
+            T_TURN_SPEAKERS.c.turn_pk == T_TURNS.c.pk,
+            or_(
+                func.lower(T_TURN_SPEAKERS.c.speaker) == speaker.lower(),
+                T_TURN_SPEAKERS.c.role == speaker,
+            ),
+        ),
+    )
+
+
+def _sentence_coded(code_pks: list[int]) -> Any:
+    """A coding of one of these codes overlaps the sentence."""
+    return exists().where(
+        and_(
+            T_CODINGS.c.document_pk == T_SENTS.c.document_pk,
+            T_CODINGS.c.code_pk.in_(code_pks),
+            T_CODINGS.c.start < T_SENTS.c.end,
+            T_CODINGS.c.end > T_SENTS.c.start,
+        )
+    )
+
+
+def _coded_spans(conn: Connection, doc_pk: int, code_pks: list[int]) -> list[tuple[int, int]]:
+    """The spans of a document's codings of these codes."""
+    return [
+        (a, b)
+        for a, b in conn.execute(
+            select(T_CODINGS.c.start, T_CODINGS.c.end).where(
+                T_CODINGS.c.document_pk == doc_pk, T_CODINGS.c.code_pk.in_(code_pks)
+            )
+        )
+    ]
+
+
+def _inside(
+    spans: list[tuple[int, int]], s_start: int, coded: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """The hits (relative to a sentence starting at ``s_start``) that a coding overlaps."""
+    return [
+        (a, b) for a, b in spans if any(ca < s_start + b and cb > s_start + a for ca, cb in coded)
+    ]
+
+
+def _document_text(conn: Connection, doc_pk: int) -> str:
+    return str(conn.execute(select(T_DOCS.c.text).where(T_DOCS.c.pk == doc_pk)).scalar_one())
