@@ -34,7 +34,6 @@ NOT_YET_SPLIT: set[tuple[str, str]] = {
     ("qualcode/core/codebook_merge.py", "_Merge._merge_both"),  # 28
     ("qualcode/core/codebook_merge.py", "_Merge._weave"),  # 21
     ("qualcode/core/codebook_merge.py", "fold_code"),  # 33
-    ("qualcode/core/narrate.py", "describe_action"),  # 70
     ("qualcode/core/neardup.py", "_id_prefix_raw"),  # 23
     ("qualcode/core/neardup.py", "find_near_duplicates"),  # 21
     ("qualcode/core/project_merge.py", "union_codebooks"),  # 39
@@ -93,7 +92,6 @@ NOT_YET_SPLIT: set[tuple[str, str]] = {
     ("qualcode/store/suggestions.py", "Suggestions._bulk_code"),  # 25
     ("qualcode/store/team.py", "Team.agreement"),  # 24
     # merged with issues 14-16 follow-ups and 19 (themes): split in the same restructure
-    ("qualcode/core/narrate.py", "_theme_action"),  # 35
     ("qualcode/core/project_merge.py", "ProjectMergeReport.changed"),  # 24
     ("qualcode/core/project_merge.py", "ProjectMergeReport.lines"),  # 24
     ("qualcode/core/thematic.py", "review_themes"),  # 22
