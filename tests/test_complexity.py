@@ -36,8 +36,6 @@ NOT_YET_SPLIT: set[tuple[str, str]] = {
     ("qualcode/core/project_merge_check.py", "_refuse_codes"),  # 27
     ("qualcode/core/project_merge_check.py", "document_problem"),  # 25
     ("qualcode/core/project_merge_check.py", "sanitize"),  # 39
-    ("qualcode/core/refi.py", "parse_color"),  # 23
-    ("qualcode/core/refi.py", "plan_code_import"),  # 44
     ("qualcode/core/review.py", "_decide"),  # 24
     ("qualcode/exporters/codebook_yaml.py", "render"),  # 25
     ("qualcode/exporters/html.py", "_cooccurrence"),  # 21
