@@ -26,10 +26,6 @@ NOT_YET_SPLIT: set[tuple[str, str]] = {
     # radon's, on this branch); each is split in the store/matrices restructure
     # (points 1 and 2) and taken off this list then.
     ("qualcode/core/code_match.py", "CodeIndex._score"),  # 21
-    ("qualcode/core/codebook_merge.py", "_Merge._fold"),  # 23
-    ("qualcode/core/codebook_merge.py", "_Merge._merge_both"),  # 28
-    ("qualcode/core/codebook_merge.py", "_Merge._weave"),  # 21
-    ("qualcode/core/codebook_merge.py", "fold_code"),  # 33
     ("qualcode/core/neardup.py", "_id_prefix_raw"),  # 23
     ("qualcode/core/neardup.py", "find_near_duplicates"),  # 21
     ("qualcode/core/project_merge.py", "union_codebooks"),  # 39
