@@ -28,10 +28,6 @@ NOT_YET_SPLIT: set[tuple[str, str]] = {
     ("qualcode/core/code_match.py", "CodeIndex._score"),  # 21
     ("qualcode/core/neardup.py", "_id_prefix_raw"),  # 23
     ("qualcode/core/neardup.py", "find_near_duplicates"),  # 21
-    ("qualcode/core/project_merge.py", "union_codebooks"),  # 39
-    ("qualcode/core/project_merge_check.py", "_refuse_codes"),  # 27
-    ("qualcode/core/project_merge_check.py", "document_problem"),  # 25
-    ("qualcode/core/project_merge_check.py", "sanitize"),  # 39
     ("qualcode/core/review.py", "_decide"),  # 24
     ("qualcode/exporters/codebook_yaml.py", "render"),  # 25
     ("qualcode/exporters/html.py", "_cooccurrence"),  # 21
@@ -82,8 +78,6 @@ NOT_YET_SPLIT: set[tuple[str, str]] = {
     ("qualcode/store/suggestions.py", "Suggestions._bulk_code"),  # 25
     ("qualcode/store/team.py", "Team.agreement"),  # 24
     # merged with issues 14-16 follow-ups and 19 (themes): split in the same restructure
-    ("qualcode/core/project_merge.py", "ProjectMergeReport.changed"),  # 24
-    ("qualcode/core/project_merge.py", "ProjectMergeReport.lines"),  # 24
     ("qualcode/core/thematic.py", "review_themes"),  # 22
     ("qualcode/core/theme_tables.py", "review_workbook"),  # 24
     ("qualcode/services/refi_import.py", "_Planner.relations"),  # 32
