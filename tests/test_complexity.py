@@ -74,8 +74,6 @@ NOT_YET_SPLIT: set[tuple[str, str]] = {
     ("qualcode/store/suggestions.py", "Suggestions._bulk_code"),  # 25
     ("qualcode/store/team.py", "Team.agreement"),  # 24
     # merged with issues 14-16 follow-ups and 19 (themes): split in the same restructure
-    ("qualcode/core/thematic.py", "review_themes"),  # 22
-    ("qualcode/core/theme_tables.py", "review_workbook"),  # 24
     ("qualcode/services/refi_import.py", "_Planner.relations"),  # 32
     ("qualcode/services/refi_import.py", "_Planner.themes"),  # 58
     ("qualcode/store/codebook_ops.py", "Codes.update_code"),  # 24
