@@ -467,11 +467,41 @@ class ProjectMergeReport:
     @property
     def changed(self) -> bool:
         """Whether the merge changed anything."""
-        return self._themes_changed() or any(getattr(self, name) for name in _CHANGES)
+        return self._themes_changed() or any(
+            (
+                self.rows_changed,
+                self.documents_added,
+                self.codes_added,
+                self.codes_deleted,
+                self.aliases_added,
+                self.codings_added,
+                self.codings_updated,
+                self.codings_deleted,
+                self.memos_added,
+                self.memos_updated,
+                self.memos_deleted,
+                self.comments_added,
+                self.marks_changed,
+                self.coders_added,
+                self.cases_added,
+                self.tombstones_added,
+                self.adjudications_added,
+            )
+        )
 
     def _themes_changed(self) -> bool:
         """Whether the merge changed a theme, a membership, an extract or a relation."""
-        return any(getattr(self, name) for name in _THEME_CHANGES)
+        return any(
+            (
+                self.themes_added,
+                self.themes_updated,
+                self.themes_deleted,
+                self.theme_codes_added,
+                self.extracts_added,
+                self.relations_added,
+                self.theme_rows_deleted,
+            )
+        )
 
     def lines(self) -> list[str]:
         """The report for the user, one fact per line (whole sentences, each in a dry
@@ -622,39 +652,6 @@ class ProjectMergeReport:
                 "members, extracts or relations deleted"
             )
         ).format(**themes)
-
-
-_THEME_CHANGES = (
-    "themes_added",
-    "themes_updated",
-    "themes_deleted",
-    "theme_codes_added",
-    "extracts_added",
-    "relations_added",
-    "theme_rows_deleted",
-)
-"""The report's fields that count changes to the themes."""
-
-_CHANGES = (
-    "rows_changed",
-    "documents_added",
-    "codes_added",
-    "codes_deleted",
-    "aliases_added",
-    "codings_added",
-    "codings_updated",
-    "codings_deleted",
-    "memos_added",
-    "memos_updated",
-    "memos_deleted",
-    "comments_added",
-    "marks_changed",
-    "coders_added",
-    "cases_added",
-    "tombstones_added",
-    "adjudications_added",
-)
-"""The report's other fields that count a change (with :data:`_THEME_CHANGES`)."""
 
 
 def _anchored(how: str, n: int) -> str:
