@@ -82,6 +82,25 @@ def load_settings(path: Path | None = None) -> Settings:
     path = path or config_dir() / "settings.yaml"
     if not path.exists():
         return Settings()
+    data = _read_settings(path)
+    keymap = data.get("keymap") or {}
+    if not isinstance(keymap, dict):
+        raise InputError(_("'keymap' must map binding ids to keys"), path=path)
+    widths = _pane_widths(data, path)
+    ui = _ui_language(data, path)
+    return Settings(
+        coder=data.get("coder"),
+        ui_language=ui,
+        theme=data.get("theme") or "textual-dark",
+        keymap={str(k): str(v) for k, v in keymap.items()},
+        label_lang=data.get("label_lang"),
+        raw_csv=bool(data.get("raw_csv", False)),
+        pane_widths={str(k): int(v) for k, v in widths.items()},
+    )
+
+
+def _read_settings(path: Path) -> dict[Any, Any]:
+    """The settings file as a mapping of known keys."""
     import yaml
 
     from qualcode.files import read_limited
@@ -110,9 +129,11 @@ def load_settings(path: Path | None = None) -> Settings:
                 path=path,
                 hint=_("known: {fields}").format(fields=", ".join(FIELDS)),
             )
-    keymap = data.get("keymap") or {}
-    if not isinstance(keymap, dict):
-        raise InputError(_("'keymap' must map binding ids to keys"), path=path)
+    return data
+
+
+def _pane_widths(data: dict[Any, Any], path: Path) -> dict[Any, Any]:
+    """The ``pane_widths`` setting, checked (known panes, 8 to 400 columns)."""
     widths = data.get("pane_widths") or {}
     if not isinstance(widths, dict) or any(
         k not in PANES or not isinstance(v, int) or isinstance(v, bool) or not 8 <= v <= 400
@@ -125,6 +146,11 @@ def load_settings(path: Path | None = None) -> Settings:
                 "e.g. pane_widths: {codebook: 44}; delete it to size the panes to their content"
             ),
         )
+    return widths
+
+
+def _ui_language(data: dict[Any, Any], path: Path) -> str | None:
+    """The ``ui_language`` setting as a language code (``en`` or ``id``), or None."""
     ui = data.get("ui_language")
     from qualcode.i18n import normalize
 
@@ -134,15 +160,7 @@ def load_settings(path: Path | None = None) -> Settings:
             path=path,
             hint=_("ui_language: id for Bahasa Indonesia, en for English"),
         )
-    return Settings(
-        coder=data.get("coder"),
-        ui_language=normalize(str(ui)) if ui is not None else None,
-        theme=data.get("theme") or "textual-dark",
-        keymap={str(k): str(v) for k, v in keymap.items()},
-        label_lang=data.get("label_lang"),
-        raw_csv=bool(data.get("raw_csv", False)),
-        pane_widths={str(k): int(v) for k, v in widths.items()},
-    )
+    return normalize(str(ui)) if ui is not None else None
 
 
 def save_setting(key: str, value: Any, path: Path | None = None) -> Path:

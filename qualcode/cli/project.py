@@ -15,6 +15,7 @@ from qualcode.i18n import _, plural
 
 if TYPE_CHECKING:
     from qualcode.core.model import ImportResult
+    from qualcode.services import ImportReport
 
 # ---------------------------------------------------------------------- projects
 
@@ -230,64 +231,79 @@ def import_(
         if as_json:
             click.echo(json.dumps(_report_json(report), ensure_ascii=False, indent=2))
         else:
-            for r in report.results:
-                click.echo(r.message)
-                for line in summary_lines(r):
-                    click.echo(f"  {line}")
-            verb = _("would be replaced") if dry_run else "replaced"
-            for rep in report.replaced:
-                if rep.unchanged:
-                    click.echo(_("{doc}: the text is unchanged, nothing to do").format(doc=rep.doc))
-                else:
-                    click.echo(
-                        _(
-                            "{doc}: {verb} ({turns} turns, {sentences} sentences); codings: {exact} exact, {moved} moved, {needs_review} needs-review"
-                        ).format(
-                            doc=rep.doc,
-                            verb=verb,
-                            turns=rep.turns,
-                            sentences=rep.sentences,
-                            exact=rep.exact,
-                            moved=rep.moved,
-                            needs_review=rep.needs_review,
-                        )
-                    )
-            if report.backup is not None:
-                echo_err(_("backup: {backup}").format(backup=report.backup))
-        for r in report.results:
-            for notice in r.notices:
-                echo_err(_("notice: {notice}").format(notice=notice))
-            for warning in r.warnings:
-                echo_err(_("warning: {name}: {warning}").format(name=r.name, warning=warning))
-        if dry_run:
-            echo_err(_("dry run: nothing was written"))
-        for notice in report.notices:
-            echo_err(_("notice: {notice}").format(notice=notice))
-        for err in report.errors:
-            for line in err.lines():
-                echo_err(_("error: {line}").format(line=line))
+            _echo_import_report(report, dry_run)
+        _echo_import_messages(report, dry_run)
         if report.errors:
-            if len(files) == 1:
-                sys.exit(1)
-            if strict:
-                echo_err(
-                    _("nothing imported: {n} of {n2} files are bad (--strict)").format(
-                        n=len(report.errors), n2=len(files)
-                    )
+            _exit_on_import_errors(report, len(files), strict=strict, replace=replace)
+
+
+def _echo_import_report(report: ImportReport, dry_run: bool) -> None:
+    """Each document's line and summary, each replaced document, the backup."""
+    for r in report.results:
+        click.echo(r.message)
+        for line in summary_lines(r):
+            click.echo(f"  {line}")
+    verb = _("would be replaced") if dry_run else "replaced"
+    for rep in report.replaced:
+        if rep.unchanged:
+            click.echo(_("{doc}: the text is unchanged, nothing to do").format(doc=rep.doc))
+        else:
+            click.echo(
+                _(
+                    "{doc}: {verb} ({turns} turns, {sentences} sentences); codings: {exact} exact, {moved} moved, {needs_review} needs-review"
+                ).format(
+                    doc=rep.doc,
+                    verb=verb,
+                    turns=rep.turns,
+                    sentences=rep.sentences,
+                    exact=rep.exact,
+                    moved=rep.moved,
+                    needs_review=rep.needs_review,
                 )
-            elif replace:
-                echo_err(
-                    _("{n} replaced, {n2} failed").format(
-                        n=len(report.replaced), n2=len(report.errors)
-                    )
-                )
-            else:
-                echo_err(
-                    _("{n} imported, {n2} skipped, {n3} failed").format(
-                        n=len(report.imported), n2=len(report.skipped), n3=len(report.errors)
-                    )
-                )
-            sys.exit(1)
+            )
+    if report.backup is not None:
+        echo_err(_("backup: {backup}").format(backup=report.backup))
+
+
+def _echo_import_messages(report: ImportReport, dry_run: bool) -> None:
+    """Notices, warnings and errors, on standard error."""
+    for r in report.results:
+        for notice in r.notices:
+            echo_err(_("notice: {notice}").format(notice=notice))
+        for warning in r.warnings:
+            echo_err(_("warning: {name}: {warning}").format(name=r.name, warning=warning))
+    if dry_run:
+        echo_err(_("dry run: nothing was written"))
+    for notice in report.notices:
+        echo_err(_("notice: {notice}").format(notice=notice))
+    for err in report.errors:
+        for line in err.lines():
+            echo_err(_("error: {line}").format(line=line))
+
+
+def _exit_on_import_errors(
+    report: ImportReport, n_files: int, *, strict: bool, replace: bool
+) -> None:
+    """Exit 1 after an import with bad files, saying what became of the others."""
+    if n_files == 1:
+        sys.exit(1)
+    if strict:
+        echo_err(
+            _("nothing imported: {n} of {n2} files are bad (--strict)").format(
+                n=len(report.errors), n2=n_files
+            )
+        )
+    elif replace:
+        echo_err(
+            _("{n} replaced, {n2} failed").format(n=len(report.replaced), n2=len(report.errors))
+        )
+    else:
+        echo_err(
+            _("{n} imported, {n2} skipped, {n3} failed").format(
+                n=len(report.imported), n2=len(report.skipped), n3=len(report.errors)
+            )
+        )
+    sys.exit(1)
 
 
 def summary_lines(r: ImportResult) -> list[str]:

@@ -316,35 +316,64 @@ def _code_tables(
 ) -> tuple[Counter[Pattern], list[Disagreement]]:
     """The reliability data of one code in one document, with its disagreements."""
     merged = {c: _merge(spans.get(c, ())) for c in coders if c in doc.done}
+    if unit == "char":
+        return _char_tables(doc, code, merged, coders)
+    return _unit_tables(doc, code, merged, coders, unit)
+
+
+def _values(pattern: Pattern) -> tuple[bool | None, ...]:
+    """A pattern as a disagreement shows it: coded or not per coder (None: not done)."""
+    return tuple(v if v is None else bool(v) for v in pattern)
+
+
+def _char_tables(
+    doc: UnitDoc,
+    code: str,
+    merged: Mapping[str, list[tuple[int, int]]],
+    coders: Sequence[str],
+) -> tuple[Counter[Pattern], list[Disagreement]]:
+    """Per character: each stretch between two span ends weighs its length;
+    neighbouring stretches with the same disagreement read as one."""
     table: Counter[Pattern] = Counter()
     found: list[Disagreement] = []
     length = len(doc.text)
-    if unit == "char":
-        bounds = {0, length}
-        for m in merged.values():
-            for s, e in m:
-                bounds.add(max(0, min(s, length)))
-                bounds.add(max(0, min(e, length)))
-        points = sorted(bounds)
-        starts = {c: [s for s, _ in m] for c, m in merged.items()}
-        for a, b in zip(points, points[1:], strict=False):
-            if b <= a:
-                continue
-            pattern: Pattern = tuple(
-                _covered(merged[c], starts[c], a) if c in merged else None for c in coders
-            )
-            table[pattern] += b - a
-            if _disagrees(pattern):
-                values = tuple(v if v is None else bool(v) for v in pattern)
-                last = found[-1] if found else None
-                if last is not None and last.end == a and last.values == values:
-                    found[-1] = Disagreement(
-                        doc.name, code, last.start, b, None, values, doc.text[last.start : b]
-                    )
-                else:
-                    found.append(Disagreement(doc.name, code, a, b, None, values, doc.text[a:b]))
-        return table, found
-    units = ((0, length),) if unit == "document" else doc.units
+    bounds = {0, length}
+    for m in merged.values():
+        for s, e in m:
+            bounds.add(max(0, min(s, length)))
+            bounds.add(max(0, min(e, length)))
+    points = sorted(bounds)
+    starts = {c: [s for s, _ in m] for c, m in merged.items()}
+    for a, b in zip(points, points[1:], strict=False):
+        if b <= a:
+            continue
+        pattern: Pattern = tuple(
+            _covered(merged[c], starts[c], a) if c in merged else None for c in coders
+        )
+        table[pattern] += b - a
+        if _disagrees(pattern):
+            values = _values(pattern)
+            last = found[-1] if found else None
+            if last is not None and last.end == a and last.values == values:
+                found[-1] = Disagreement(
+                    doc.name, code, last.start, b, None, values, doc.text[last.start : b]
+                )
+            else:
+                found.append(Disagreement(doc.name, code, a, b, None, values, doc.text[a:b]))
+    return table, found
+
+
+def _unit_tables(
+    doc: UnitDoc,
+    code: str,
+    merged: Mapping[str, list[tuple[int, int]]],
+    coders: Sequence[str],
+    unit: str,
+) -> tuple[Counter[Pattern], list[Disagreement]]:
+    """Per sentence, turn or document: a unit is coded by a coder whose span overlaps it."""
+    table: Counter[Pattern] = Counter()
+    found: list[Disagreement] = []
+    units = ((0, len(doc.text)),) if unit == "document" else doc.units
     if not any(merged.values()):
         # nobody coded this code here: every unit is "not coded" by every coder who is done
         empty: Pattern = tuple(False if c in merged else None for c in coders)
@@ -359,7 +388,6 @@ def _code_tables(
         )
         table[pattern] += 1
         if _disagrees(pattern):
-            values = tuple(v if v is None else bool(v) for v in pattern)
             found.append(
                 Disagreement(
                     doc.name,
@@ -367,7 +395,7 @@ def _code_tables(
                     s,
                     e,
                     None if unit == "document" else number,
-                    values,
+                    _values(pattern),
                     doc.text[s:e],
                 )
             )

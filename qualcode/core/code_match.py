@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
@@ -241,29 +241,33 @@ class CodeIndex:
             return 0.0
         if any(i.startswith(folded) for i in c.ids) and ("." in folded or "_" in folded):
             return 5.0 + len(folded) / 100
-        total = 0.0
         per_word = [self._scores(q) for q in qwords]
-        for scores in per_word:
-            best = max((scores[w.text] for w in c.name), default=0.0) * NAME
-            if best < NAME:
-                best = max(
-                    best, max((scores[w.text] for w in c.definition), default=0.0) * DEFINITION
-                )
-            total += best
-        score = total / len(qwords)
+        score = sum(_best_match(c, scores) for scores in per_word) / len(qwords)
         if len(qwords) > 1:
             # the query is a phrase of the definition ("kurang kursi", "uang pelicin")
             phrase = " ".join(q.text for q in qwords)
             if any(phrase in p for p in c.phrases):
                 score = max(score, PHRASE)
         if c.label_words and score > 0:
-            covered = max(
-                sum(1 for w in label if any(s[w.text] >= 0.8 for s in per_word))
-                / max(len(label), 1)
-                for label in c.label_words
-            )
-            score += COVERAGE * covered
+            score += COVERAGE * _label_coverage(c, per_word)
         return score
+
+
+def _best_match(c: _Code, scores: Mapping[str, float]) -> float:
+    """How well one query word matches the code: its best match among the name's
+    words, else (when below a full match) among the definition's, weighted."""
+    best = max((scores[w.text] for w in c.name), default=0.0) * NAME
+    if best < NAME:
+        best = max(best, max((scores[w.text] for w in c.definition), default=0.0) * DEFINITION)
+    return best
+
+
+def _label_coverage(c: _Code, per_word: Sequence[Mapping[str, float]]) -> float:
+    """The largest share of one label's words that some query word matches closely."""
+    return max(
+        sum(1 for w in label if any(s[w.text] >= 0.8 for s in per_word)) / max(len(label), 1)
+        for label in c.label_words
+    )
 
 
 def _rule_words(code: Code) -> list[str]:

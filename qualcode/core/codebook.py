@@ -506,12 +506,25 @@ def validate_codebook_data(
     if not isinstance(data, Mapping):
         col.add((), _("a codebook must be a mapping with a 'codes:' list"))
         return col.problems
+    _check_top_level(col, data)
+    codes = _codes_list(col, data)
+    if codes is None:
+        return col.problems
+    walk = _CodeWalk(col)
+    walk.codes(codes, ("codes",), None)
+    _check_alias_ids(col, walk.seen_aliases, walk.seen_ids)
+    _check_unknown_parents(col, walk.parents, walk.seen_ids)
+    _check_parent_chains(col, walk.parents)
+    col.problems.sort(key=lambda p: (p.line or 0, p.column or 0))
+    return col.problems
+
+
+def _check_top_level(col: _Collector, data: Mapping[Any, Any]) -> None:
+    """Problems of the codebook's own fields (everything but its codes)."""
     if "conflict" in data:
         _unresolved(col, ("conflict",), data["conflict"], "the codebook")
     for key in data:
-        if key == "conflict":
-            continue
-        if key not in TOP_LEVEL_FIELDS:
+        if key != "conflict" and key not in TOP_LEVEL_FIELDS:
             col.add(
                 (str(key), "<key>"),
                 _("unknown field {key!r}").format(key=key),
@@ -536,6 +549,10 @@ def validate_codebook_data(
         col.add(("languages",), _("'languages' must be a list of language codes such as [id, en]"))
     if data.get("relations") is not None:
         _check_relations(col, data["relations"])
+
+
+def _codes_list(col: _Collector, data: Mapping[Any, Any]) -> list[Any] | None:
+    """The ``codes:`` list, or None (with the problem said) when there is none."""
     codes = data.get("codes")
     if "codes" not in data or codes is None:
         col.add(
@@ -543,187 +560,231 @@ def validate_codebook_data(
             _("the codebook has no codes"),
             _("add a 'codes:' list"),
         )
-        return col.problems
+        return None
     if not isinstance(codes, list):
         col.add(("codes",), _("'codes' must be a list"))
-        return col.problems
+        return None
+    return codes
 
-    seen_ids: dict[str, Path] = {}
-    seen_keys: dict[str, str] = {}
-    seen_aliases: dict[str, str] = {}
-    parents: dict[str, tuple[str | None, Path]] = {}
 
-    def walk(items: list[Any], base: Path, parent: str | None) -> None:
+class _CodeWalk:
+    """Checks every code of the tree in file order, collecting ids, keys, aliases
+    and parents for the checks across codes."""
+
+    def __init__(self, col: _Collector) -> None:
+        self.col = col
+        self.seen_ids: dict[str, Path] = {}
+        self.seen_keys: dict[str, str] = {}
+        self.seen_aliases: dict[str, str] = {}
+        self.parents: dict[str, tuple[str | None, Path]] = {}
+
+    def codes(self, items: list[Any], base: Path, parent: str | None) -> None:
+        """Check the codes of one list (the top level or a code's children)."""
         for i, item in enumerate(items):
             path = (*base, i)
             if not isinstance(item, Mapping):
-                col.add(path, _("a code must be a mapping with at least 'id' and 'label'"))
+                self.col.add(path, _("a code must be a mapping with at least 'id' and 'label'"))
                 continue
-            if "conflict" in item:
-                _unresolved(col, (*path, "conflict"), item["conflict"], f"code {item.get('id')!r}")
-            for key in item:
-                if key == "conflict":
-                    continue
-                if key not in CODE_FIELDS:
-                    col.add(
-                        (*path, str(key), "<key>"),
-                        _("unknown field {key!r} in code {value!r}").format(
-                            key=key, value=item.get("id", "?")
-                        ),
-                        _("allowed: {CODE_FIELDS}").format(CODE_FIELDS=", ".join(CODE_FIELDS)),
-                    )
-            code_id = item.get("id")
-            if code_id is None:
+            self.code(item, path, parent)
+
+    def code(self, item: Mapping[Any, Any], path: Path, parent: str | None) -> None:
+        """Check one code, then its children."""
+        col = self.col
+        if "conflict" in item:
+            _unresolved(col, (*path, "conflict"), item["conflict"], f"code {item.get('id')!r}")
+        self.fields(item, path)
+        code_id_s = self.code_id(item, path)
+        _check_label(col, item, path, code_id_s)
+        _check_code_texts(col, item, path, code_id_s)
+        _check_color(col, item.get("color"), path, code_id_s)
+        self.key(item.get("key"), path, code_id_s)
+        self.aliases(item.get("aliases"), path, code_id_s)
+        _check_valence(col, item.get("valence"), path, code_id_s)
+        if "rules" in item and item["rules"] is not None:
+            _check_rules(col, item["rules"], (*path, "rules"), code_id_s)
+        self.parent(item.get("parent"), path, code_id_s, parent)
+        children = item.get("children")
+        if children is not None:
+            if not isinstance(children, list):
                 col.add(
-                    path,
-                    _("a code has no 'id'"),
-                    _("give every code a stable id such as time.late_letters"),
+                    (*path, "children"),
+                    _("'children' of {code_id_s!r} must be a list").format(code_id_s=code_id_s),
                 )
-                code_id_s = None
-            elif not isinstance(code_id, str | int) or not ID_RE.match(str(code_id)):
-                col.add(
-                    (*path, "id"),
-                    _("bad code id {code_id!r}").format(code_id=code_id),
-                    _("use letters, digits, '_', '-' and '.', no spaces"),
-                )
-                code_id_s = None
             else:
-                code_id_s = str(code_id)
-                if code_id_s in seen_ids:
-                    first = col.where(seen_ids[code_id_s])
-                    col.add(
-                        (*path, "id"),
-                        _("duplicate code id {code_id_s!r}, first defined on line {first}").format(
-                            code_id_s=code_id_s, first=first[0]
-                        ),
-                        _("every id must be unique"),
-                    )
-                else:
-                    seen_ids[code_id_s] = (*path, "id")
-            _check_label(col, item, path, code_id_s)
-            for text_field in ("description", "inclusion", "exclusion", "memo"):
-                if text_field in item and not isinstance(item[text_field], str | None):
-                    col.add(
-                        (*path, text_field),
-                        _("{text_field!r} of {code_id_s!r} must be text").format(
-                            text_field=text_field, code_id_s=code_id_s
-                        ),
-                    )
-            if "examples" in item:
-                ex = item["examples"]
-                if isinstance(ex, str):
-                    pass
-                elif not isinstance(ex, list | None) or not all(
-                    isinstance(e, str) for e in ex or []
-                ):
-                    col.add(
-                        (*path, "examples"),
-                        _("'examples' of {code_id_s!r} must be a list of texts").format(
-                            code_id_s=code_id_s
-                        ),
-                    )
-            color = item.get("color")
-            if color is not None and (
-                not isinstance(color, str) or not COLOR_RE.match(color.strip())
-            ):
-                col.add(
-                    (*path, "color"),
-                    _("bad colour {color!r} for code {code_id_s!r}").format(
-                        color=color, code_id_s=code_id_s
-                    ),
-                    _("write it as #RRGGBB or #RGB"),
-                )
-            key = item.get("key")
-            if key is not None:
-                key_s = str(key)
-                if not KEY_RE.match(key_s):
-                    col.add(
-                        (*path, "key"),
-                        _("bad key {key!r} for code {code_id_s!r}").format(
-                            key=key, code_id_s=code_id_s
-                        ),
-                        _("a key is 1 to 3 lowercase letters or digits"),
-                    )
-                elif key_s in seen_keys:
-                    col.add(
-                        (*path, "key"),
-                        _(
-                            "duplicate key {key_s!r}: code {code_id_s!r} and code {seen_keys!r}"
-                        ).format(key_s=key_s, code_id_s=code_id_s, seen_keys=seen_keys[key_s]),
-                        _("give each code its own key"),
-                    )
-                else:
-                    seen_keys[key_s] = code_id_s or "?"
-            aliases = item.get("aliases")
-            if aliases is not None:
-                if not isinstance(aliases, list) or not all(
-                    isinstance(a, str) and ID_RE.match(a) for a in aliases
-                ):
-                    col.add(
-                        (*path, "aliases"),
-                        _("'aliases' of {code_id_s!r} must be a list of ids").format(
-                            code_id_s=code_id_s
-                        ),
-                    )
-                else:
-                    for j, alias in enumerate(aliases):
-                        if alias in seen_aliases and seen_aliases[alias] != code_id_s:
-                            col.add(
-                                (*path, "aliases", j),
-                                _(
-                                    "alias {alias!r} is used by {seen_aliases!r} and {code_id_s!r}"
-                                ).format(
-                                    alias=alias,
-                                    seen_aliases=seen_aliases[alias],
-                                    code_id_s=code_id_s,
-                                ),
-                            )
-                        seen_aliases[alias] = code_id_s or "?"
-            valence = item.get("valence")
-            if valence is not None and valence not in VALENCES:
-                col.add(
-                    (*path, "valence"),
-                    _("bad valence {valence!r} for code {code!r}").format(
-                        valence=valence, code=code_id_s
-                    ),
-                    _("use one of: {v}").format(v=", ".join(VALENCES)),
-                )
-            if "rules" in item and item["rules"] is not None:
-                _check_rules(col, item["rules"], (*path, "rules"), code_id_s)
-            explicit_parent = item.get("parent")
-            if explicit_parent is not None and parent is not None:
-                col.add(
-                    (*path, "parent"),
-                    _(
-                        "code {code_id_s!r} is nested under {parent!r} and also names parent {explicit_parent!r}"
-                    ).format(code_id_s=code_id_s, parent=parent, explicit_parent=explicit_parent),
-                    _("use either 'children' or 'parent', not both"),
-                )
-            if code_id_s is not None and code_id_s not in parents:
-                effective = (
-                    parent
-                    if parent is not None
-                    else (str(explicit_parent) if explicit_parent is not None else None)
-                )
-                parents[code_id_s] = (effective, (*path, "parent") if explicit_parent else path)
-            children = item.get("children")
-            if children is not None:
-                if not isinstance(children, list):
-                    col.add(
-                        (*path, "children"),
-                        _("'children' of {code_id_s!r} must be a list").format(code_id_s=code_id_s),
-                    )
-                else:
-                    walk(children, (*path, "children"), code_id_s)
+                self.codes(children, (*path, "children"), code_id_s)
 
-    walk(codes, ("codes",), None)
+    def fields(self, item: Mapping[Any, Any], path: Path) -> None:
+        """Unknown fields of a code."""
+        for key in item:
+            if key != "conflict" and key not in CODE_FIELDS:
+                self.col.add(
+                    (*path, str(key), "<key>"),
+                    _("unknown field {key!r} in code {value!r}").format(
+                        key=key, value=item.get("id", "?")
+                    ),
+                    _("allowed: {CODE_FIELDS}").format(CODE_FIELDS=", ".join(CODE_FIELDS)),
+                )
 
+    def code_id(self, item: Mapping[Any, Any], path: Path) -> str | None:
+        """The code's id as text, or None when it has none or a bad one."""
+        code_id = item.get("id")
+        if code_id is None:
+            self.col.add(
+                path,
+                _("a code has no 'id'"),
+                _("give every code a stable id such as time.late_letters"),
+            )
+            return None
+        if not isinstance(code_id, str | int) or not ID_RE.match(str(code_id)):
+            self.col.add(
+                (*path, "id"),
+                _("bad code id {code_id!r}").format(code_id=code_id),
+                _("use letters, digits, '_', '-' and '.', no spaces"),
+            )
+            return None
+        code_id_s = str(code_id)
+        if code_id_s in self.seen_ids:
+            first = self.col.where(self.seen_ids[code_id_s])
+            self.col.add(
+                (*path, "id"),
+                _("duplicate code id {code_id_s!r}, first defined on line {first}").format(
+                    code_id_s=code_id_s, first=first[0]
+                ),
+                _("every id must be unique"),
+            )
+        else:
+            self.seen_ids[code_id_s] = (*path, "id")
+        return code_id_s
+
+    def key(self, key: Any, path: Path, code_id_s: str | None) -> None:
+        """A bad or duplicate shortcut key."""
+        if key is None:
+            return
+        key_s = str(key)
+        if not KEY_RE.match(key_s):
+            self.col.add(
+                (*path, "key"),
+                _("bad key {key!r} for code {code_id_s!r}").format(key=key, code_id_s=code_id_s),
+                _("a key is 1 to 3 lowercase letters or digits"),
+            )
+        elif key_s in self.seen_keys:
+            self.col.add(
+                (*path, "key"),
+                _("duplicate key {key_s!r}: code {code_id_s!r} and code {seen_keys!r}").format(
+                    key_s=key_s, code_id_s=code_id_s, seen_keys=self.seen_keys[key_s]
+                ),
+                _("give each code its own key"),
+            )
+        else:
+            self.seen_keys[key_s] = code_id_s or "?"
+
+    def aliases(self, aliases: Any, path: Path, code_id_s: str | None) -> None:
+        """Bad aliases, and an alias two codes claim."""
+        if aliases is None:
+            return
+        if not isinstance(aliases, list) or not all(
+            isinstance(a, str) and ID_RE.match(a) for a in aliases
+        ):
+            self.col.add(
+                (*path, "aliases"),
+                _("'aliases' of {code_id_s!r} must be a list of ids").format(code_id_s=code_id_s),
+            )
+            return
+        for j, alias in enumerate(aliases):
+            if alias in self.seen_aliases and self.seen_aliases[alias] != code_id_s:
+                self.col.add(
+                    (*path, "aliases", j),
+                    _("alias {alias!r} is used by {seen_aliases!r} and {code_id_s!r}").format(
+                        alias=alias,
+                        seen_aliases=self.seen_aliases[alias],
+                        code_id_s=code_id_s,
+                    ),
+                )
+            self.seen_aliases[alias] = code_id_s or "?"
+
+    def parent(
+        self, explicit_parent: Any, path: Path, code_id_s: str | None, parent: str | None
+    ) -> None:
+        """A code both nested and naming a parent; records its parent."""
+        if explicit_parent is not None and parent is not None:
+            self.col.add(
+                (*path, "parent"),
+                _(
+                    "code {code_id_s!r} is nested under {parent!r} and also names parent {explicit_parent!r}"
+                ).format(code_id_s=code_id_s, parent=parent, explicit_parent=explicit_parent),
+                _("use either 'children' or 'parent', not both"),
+            )
+        if code_id_s is not None and code_id_s not in self.parents:
+            effective = (
+                parent
+                if parent is not None
+                else (str(explicit_parent) if explicit_parent is not None else None)
+            )
+            self.parents[code_id_s] = (effective, (*path, "parent") if explicit_parent else path)
+
+
+def _check_code_texts(
+    col: _Collector, item: Mapping[Any, Any], path: Path, code_id_s: str | None
+) -> None:
+    """The text fields and the examples of a code."""
+    for text_field in ("description", "inclusion", "exclusion", "memo"):
+        if text_field in item and not isinstance(item[text_field], str | None):
+            col.add(
+                (*path, text_field),
+                _("{text_field!r} of {code_id_s!r} must be text").format(
+                    text_field=text_field, code_id_s=code_id_s
+                ),
+            )
+    if "examples" in item:
+        ex = item["examples"]
+        if not isinstance(ex, str) and (
+            not isinstance(ex, list | None) or not all(isinstance(e, str) for e in ex or [])
+        ):
+            col.add(
+                (*path, "examples"),
+                _("'examples' of {code_id_s!r} must be a list of texts").format(
+                    code_id_s=code_id_s
+                ),
+            )
+
+
+def _check_color(col: _Collector, color: Any, path: Path, code_id_s: str | None) -> None:
+    if color is not None and (not isinstance(color, str) or not COLOR_RE.match(color.strip())):
+        col.add(
+            (*path, "color"),
+            _("bad colour {color!r} for code {code_id_s!r}").format(
+                color=color, code_id_s=code_id_s
+            ),
+            _("write it as #RRGGBB or #RGB"),
+        )
+
+
+def _check_valence(col: _Collector, valence: Any, path: Path, code_id_s: str | None) -> None:
+    if valence is not None and valence not in VALENCES:
+        col.add(
+            (*path, "valence"),
+            _("bad valence {valence!r} for code {code!r}").format(valence=valence, code=code_id_s),
+            _("use one of: {v}").format(v=", ".join(VALENCES)),
+        )
+
+
+def _check_alias_ids(
+    col: _Collector, seen_aliases: Mapping[str, str], seen_ids: Mapping[str, Path]
+) -> None:
+    """An id that is also another code's alias."""
     for alias, owner in seen_aliases.items():
         if alias in seen_ids and alias != owner:
             col.add(
                 seen_ids[alias],
                 _("id {alias!r} is also an alias of {owner!r}").format(alias=alias, owner=owner),
             )
+
+
+def _check_unknown_parents(
+    col: _Collector,
+    parents: Mapping[str, tuple[str | None, Path]],
+    seen_ids: Mapping[str, Path],
+) -> None:
     for code_id, (parent, path) in parents.items():
         if parent is not None and parent not in seen_ids:
             col.add(
@@ -732,49 +793,69 @@ def validate_codebook_data(
                     code_id=code_id, parent=parent
                 ),
             )
-    # cycles through explicit 'parent' fields, and chains of parents too deep to show
+
+
+def _check_parent_chains(col: _Collector, parents: Mapping[str, tuple[str | None, Path]]) -> None:
+    """Cycles through explicit 'parent' fields, and chains of parents too deep to show."""
     reported: set[str] = set()
     depth: dict[str, int] = {}
     too_deep = False
     for start in parents:
-        chain: list[str] = []
-        in_chain: set[str] = set()
-        current: str | None = start
-        while (
-            current is not None
-            and current in parents
-            and current not in in_chain
-            and current not in depth
-        ):
-            chain.append(current)
-            in_chain.add(current)
-            current = parents[current][0]
-        base = depth.get(current, 0) if current is not None else 0
-        if current is None or current not in in_chain:
-            for i, code_id in enumerate(reversed(chain), start=1):
-                depth[code_id] = base + i
-                if base + i > MAX_DEPTH and not too_deep:
-                    too_deep = True
-                    col.add(
-                        parents[code_id][1],
-                        _("code {code_id!r} is {base} levels deep (at most {MAX_DEPTH})").format(
-                            code_id=code_id, base=base + i, MAX_DEPTH=MAX_DEPTH
-                        ),
-                        _("use a flatter codebook"),
-                    )
+        chain, current = _parent_chain(start, parents, depth)
+        if current is None or current not in chain:
+            too_deep = _record_depths(col, chain, current, parents, depth, too_deep)
             continue
-        if current is not None and current in chain:
-            cycle = chain[chain.index(current) :]
-            key = min(cycle)
-            if key not in reported:
-                reported.add(key)
-                col.add(
-                    parents[current][1],
-                    _("parent cycle: {value}").format(value=" -> ".join([*cycle, current])),
-                    _("a code cannot be its own ancestor"),
-                )
-    col.problems.sort(key=lambda p: (p.line or 0, p.column or 0))
-    return col.problems
+        cycle = chain[chain.index(current) :]
+        key = min(cycle)
+        if key not in reported:
+            reported.add(key)
+            col.add(
+                parents[current][1],
+                _("parent cycle: {value}").format(value=" -> ".join([*cycle, current])),
+                _("a code cannot be its own ancestor"),
+            )
+
+
+def _parent_chain(
+    start: str, parents: Mapping[str, tuple[str | None, Path]], depth: Mapping[str, int]
+) -> tuple[list[str], str | None]:
+    """The codes from ``start`` up to the first one that is a root, unknown, already
+    measured or already in the chain (a cycle), and that one."""
+    chain: list[str] = []
+    in_chain: set[str] = set()
+    current: str | None = start
+    while current is not None and current in parents and current not in in_chain:
+        if current in depth:
+            break
+        chain.append(current)
+        in_chain.add(current)
+        current = parents[current][0]
+    return chain, current
+
+
+def _record_depths(
+    col: _Collector,
+    chain: list[str],
+    current: str | None,
+    parents: Mapping[str, tuple[str | None, Path]],
+    depth: dict[str, int],
+    too_deep: bool,
+) -> bool:
+    """Each code's depth along a chain without a cycle; says the first too deep.
+    Returns whether one was said (now or before)."""
+    base = depth.get(current, 0) if current is not None else 0
+    for i, code_id in enumerate(reversed(chain), start=1):
+        depth[code_id] = base + i
+        if base + i > MAX_DEPTH and not too_deep:
+            too_deep = True
+            col.add(
+                parents[code_id][1],
+                _("code {code_id!r} is {base} levels deep (at most {MAX_DEPTH})").format(
+                    code_id=code_id, base=base + i, MAX_DEPTH=MAX_DEPTH
+                ),
+                _("use a flatter codebook"),
+            )
+    return too_deep
 
 
 """The field a merge leaves on a code (or the codebook) with an unresolved conflict."""
@@ -939,77 +1020,97 @@ def _check_rules(col: _Collector, rules: Any, path: Path, code_id: str | None) -
                 ),
                 _("allowed: {RULE_FIELDS}").format(RULE_FIELDS=", ".join(RULE_FIELDS)),
             )
+        elif key in RULE_LIST_FIELDS:
+            _check_rule_list(col, key, value, (*path, key), code_id)
+        else:
+            _check_rule_setting(col, key, value, (*path, key), code_id)
+
+
+def _check_rule_list(
+    col: _Collector, key: str, value: Any, path: Path, code_id: str | None
+) -> None:
+    """A list rule (words, patterns, regex, ...): one list, or one per language."""
+    per_lang: Mapping[Any, Any]
+    if isinstance(value, list):
+        per_lang = {"*": value}
+        lang_paths: dict[Any, Path] = {"*": path}
+    elif isinstance(value, Mapping):
+        per_lang = value
+        lang_paths = {lang: (*path, lang) for lang in value}
+    else:
+        col.add(
+            path,
+            _("rule {key!r} of {code_id!r} must be a list or {{id: [...], en: [...]}}").format(
+                key=key, code_id=code_id
+            ),
+        )
+        return
+    for lang, entries in per_lang.items():
+        lpath = lang_paths[lang]
+        if not isinstance(entries, list):
+            col.add(
+                lpath,
+                _("rule {key!r} of {code_id!r} for {lang!r} must be a list").format(
+                    key=key, code_id=code_id, lang=lang
+                ),
+            )
             continue
-        if key in RULE_LIST_FIELDS:
-            per_lang: Mapping[Any, Any]
-            if isinstance(value, list):
-                per_lang = {"*": value}
-                lang_paths: dict[Any, Path] = {"*": (*path, key)}
-            elif isinstance(value, Mapping):
-                per_lang = value
-                lang_paths = {lang: (*path, key, lang) for lang in value}
-            else:
-                col.add(
-                    (*path, key),
-                    _(
-                        "rule {key!r} of {code_id!r} must be a list or {{id: [...], en: [...]}}"
-                    ).format(key=key, code_id=code_id),
-                )
-                continue
-            for lang, entries in per_lang.items():
-                lpath = lang_paths[lang]
-                if not isinstance(entries, list):
-                    col.add(
-                        lpath,
-                        _("rule {key!r} of {code_id!r} for {lang!r} must be a list").format(
-                            key=key, code_id=code_id, lang=lang
-                        ),
-                    )
-                    continue
-                for j, entry in enumerate(entries):
-                    epath = (*lpath, j)
-                    if key == "patterns":
-                        _check_pattern(col, entry, epath, code_id)
-                    elif not isinstance(entry, str) or not entry.strip():
-                        col.add(
-                            epath,
-                            _("rule {key!r} of {code_id!r} has an empty or non-text entry").format(
-                                key=key, code_id=code_id
-                            ),
-                        )
-                    elif key == "regex":
-                        try:
-                            re.compile(entry)
-                        except re.error as exc:
-                            col.add(
-                                epath,
-                                _("bad regular expression {entry!r} in {code_id!r}: {exc}").format(
-                                    entry=entry, code_id=code_id, exc=exc
-                                ),
-                            )
-        elif key == "scope" and value not in RULE_SCOPES:
+        for j, entry in enumerate(entries):
+            _check_rule_entry(col, key, entry, (*lpath, j), code_id)
+
+
+def _check_rule_entry(
+    col: _Collector, key: str, entry: Any, path: Path, code_id: str | None
+) -> None:
+    """One entry of a list rule: a token pattern, a word or a regular expression."""
+    if key == "patterns":
+        _check_pattern(col, entry, path, code_id)
+    elif not isinstance(entry, str) or not entry.strip():
+        col.add(
+            path,
+            _("rule {key!r} of {code_id!r} has an empty or non-text entry").format(
+                key=key, code_id=code_id
+            ),
+        )
+    elif key == "regex":
+        try:
+            re.compile(entry)
+        except re.error as exc:
             col.add(
-                (*path, key),
-                _("bad rule scope {value!r} in {code_id!r}").format(value=value, code_id=code_id),
-                _("use sentence or turn"),
+                path,
+                _("bad regular expression {entry!r} in {code_id!r}: {exc}").format(
+                    entry=entry, code_id=code_id, exc=exc
+                ),
             )
-        elif key == "speaker" and value not in RULE_SPEAKERS:
-            col.add(
-                (*path, key),
-                _("bad rule speaker {value!r} in {code_id!r}").format(value=value, code_id=code_id),
-                _("use any, participant or interviewer"),
-            )
-        elif key == "match" and value not in RULE_MATCH:
-            col.add(
-                (*path, key),
-                _("bad rule match {value!r} in {code_id!r}").format(value=value, code_id=code_id),
-                _("use lemma or exact"),
-            )
-        elif key == "min_score" and not isinstance(value, int | float):
-            col.add(
-                (*path, key),
-                _("'min_score' of {code_id!r} must be a number").format(code_id=code_id),
-            )
+
+
+def _check_rule_setting(
+    col: _Collector, key: str, value: Any, path: Path, code_id: str | None
+) -> None:
+    """A rule's scope, speaker, match or min_score."""
+    if key == "scope" and value not in RULE_SCOPES:
+        col.add(
+            path,
+            _("bad rule scope {value!r} in {code_id!r}").format(value=value, code_id=code_id),
+            _("use sentence or turn"),
+        )
+    elif key == "speaker" and value not in RULE_SPEAKERS:
+        col.add(
+            path,
+            _("bad rule speaker {value!r} in {code_id!r}").format(value=value, code_id=code_id),
+            _("use any, participant or interviewer"),
+        )
+    elif key == "match" and value not in RULE_MATCH:
+        col.add(
+            path,
+            _("bad rule match {value!r} in {code_id!r}").format(value=value, code_id=code_id),
+            _("use lemma or exact"),
+        )
+    elif key == "min_score" and not isinstance(value, int | float):
+        col.add(
+            path,
+            _("'min_score' of {code_id!r} must be a number").format(code_id=code_id),
+        )
 
 
 # spaCy's Matcher token-pattern schema (spacy.schemas.TokenPattern), mirrored here so
@@ -1131,63 +1232,75 @@ def _check_token_attr(
                 ),
             )
     elif isinstance(value, Mapping):
-        allowed = (
-            PATTERN_NUMBER_PREDICATES if name in PATTERN_NUMBER_ATTRS else PATTERN_STRING_PREDICATES
-        )
         for pred, arg in value.items():
-            pred_s = str(pred).upper()
-            ppath = (*path, str(pred))
-            if pred_s not in allowed:
-                col.add(
-                    (*ppath, "<key>"),
-                    _("unknown predicate {pred!r} for {name} {where}").format(
-                        pred=pred, name=name, where=where
-                    ),
-                    _("allowed: {allowed}").format(allowed=", ".join(allowed)),
-                )
-            elif pred_s in PATTERN_LIST_PREDICATES:
-                item = int if name in PATTERN_NUMBER_ATTRS else str
-                if not isinstance(arg, list) or not all(
-                    isinstance(a, item) and not isinstance(a, bool) for a in arg
-                ):
-                    line = (
-                        _("{pred_s} for {name} {where} must be a list of numbers")
-                        if item is int
-                        else _("{pred_s} for {name} {where} must be a list of texts")
-                    )
-                    col.add(ppath, line.format(pred_s=pred_s, name=name, where=where))
-            elif pred_s == "REGEX":
-                if not isinstance(arg, str):
-                    col.add(
-                        ppath,
-                        _("REGEX for {name} {where} must be text").format(name=name, where=where),
-                    )
-                else:
-                    try:
-                        re.compile(arg)
-                    except re.error as exc:
-                        col.add(
-                            ppath,
-                            _("bad regular expression {arg!r} {where}: {exc}").format(
-                                arg=arg, where=where, exc=exc
-                            ),
-                        )
-            elif name in PATTERN_NUMBER_ATTRS:
-                if not isinstance(arg, int) or isinstance(arg, bool):
-                    col.add(
-                        ppath,
-                        _("{pred_s} for {name} {where} must be a whole number").format(
-                            pred_s=pred_s, name=name, where=where
-                        ),
-                    )
-            elif not isinstance(arg, str):
-                col.add(
-                    ppath,
-                    _("{pred_s} for {name} {where} must be text").format(
-                        pred_s=pred_s, name=name, where=where
-                    ),
-                )
-    elif name in PATTERN_NUMBER_ATTRS:
+            _check_token_predicate(col, name, pred, arg, (*path, str(pred)), where)
+    else:
+        _check_token_value(col, name, value, path, where)
+
+
+def _check_token_predicate(
+    col: _Collector, name: str, pred: Any, arg: Any, path: Path, where: str
+) -> None:
+    """One predicate of a token attribute (``{IN: [a, b]}``, ``{REGEX: ...}``, ``{>=: 3}``)."""
+    number = name in PATTERN_NUMBER_ATTRS
+    allowed = PATTERN_NUMBER_PREDICATES if number else PATTERN_STRING_PREDICATES
+    pred_s = str(pred).upper()
+    if pred_s not in allowed:
+        col.add(
+            (*path, "<key>"),
+            _("unknown predicate {pred!r} for {name} {where}").format(
+                pred=pred, name=name, where=where
+            ),
+            _("allowed: {allowed}").format(allowed=", ".join(allowed)),
+        )
+    elif pred_s in PATTERN_LIST_PREDICATES:
+        item = int if number else str
+        if not isinstance(arg, list) or not all(
+            isinstance(a, item) and not isinstance(a, bool) for a in arg
+        ):
+            line = (
+                _("{pred_s} for {name} {where} must be a list of numbers")
+                if item is int
+                else _("{pred_s} for {name} {where} must be a list of texts")
+            )
+            col.add(path, line.format(pred_s=pred_s, name=name, where=where))
+    elif pred_s == "REGEX":
+        _check_token_regex(col, name, arg, path, where)
+    elif number:
+        if not isinstance(arg, int) or isinstance(arg, bool):
+            col.add(
+                path,
+                _("{pred_s} for {name} {where} must be a whole number").format(
+                    pred_s=pred_s, name=name, where=where
+                ),
+            )
+    elif not isinstance(arg, str):
+        col.add(
+            path,
+            _("{pred_s} for {name} {where} must be text").format(
+                pred_s=pred_s, name=name, where=where
+            ),
+        )
+
+
+def _check_token_regex(col: _Collector, name: str, arg: Any, path: Path, where: str) -> None:
+    if not isinstance(arg, str):
+        col.add(path, _("REGEX for {name} {where} must be text").format(name=name, where=where))
+        return
+    try:
+        re.compile(arg)
+    except re.error as exc:
+        col.add(
+            path,
+            _("bad regular expression {arg!r} {where}: {exc}").format(
+                arg=arg, where=where, exc=exc
+            ),
+        )
+
+
+def _check_token_value(col: _Collector, name: str, value: Any, path: Path, where: str) -> None:
+    """A token attribute given a plain value (not a predicate mapping)."""
+    if name in PATTERN_NUMBER_ATTRS:
         if not isinstance(value, int) or isinstance(value, bool):
             col.add(
                 path,

@@ -42,6 +42,7 @@ from qualcode.core.codebook import (
     Codebook,
     Label,
     RelationType,
+    Rules,
     relations_to_data,
 )
 from qualcode.core.diff import (
@@ -661,33 +662,7 @@ class _Merge:
             self._change(ident, "parent", parent_side)
         # the label: per language when every side has translations
         out["label"] = self._merge_label(ident, fb, fo, ft, union)
-        key_side = BOTH
-        for name in dict.fromkeys([*fo, *ft, *(fb or {})]):
-            if name == "label":
-                continue
-            dv = default_of(name)
-            bv = fb.get(name, dv) if fb is not None else MISSING
-            ov, tv = fo.get(name, dv), ft.get(name, dv)
-            if is_list_field(name):
-                value = list_merge(() if bv is MISSING else bv, ov, tv)
-                side = BOTH if ov == tv else (OURS if value == ov else THEIRS)
-                if side == THEIRS or (self.two_way and side != BOTH):
-                    self._change(ident, name, side)
-            else:
-                value, side = self._merge3(
-                    ident,
-                    name,
-                    bv,
-                    ov,
-                    tv,
-                    union=union,
-                    placeholder=None if name == "key" else MISSING,
-                )
-                if side in (OURS, THEIRS):
-                    self._change(ident, name, side, describe_value(value, 40))
-            if name == "key":
-                key_side = side
-            out[name] = value
+        key_side = self._merge_fields(ident, fb, fo, ft, out)
         alias_sides = {a: OURS for a in o.aliases}
         for a in t.aliases:
             alias_sides.setdefault(a, THEIRS)
@@ -701,6 +676,48 @@ class _Merge:
             parents=parents,
             alias_sides=alias_sides,
         )
+
+    def _merge_fields(
+        self,
+        ident: str,
+        fb: Mapping[str, Any] | None,
+        fo: Mapping[str, Any],
+        ft: Mapping[str, Any],
+        out: dict[str, Any],
+    ) -> str:
+        """Every field but the label merged into ``out``; the side the key came from."""
+        key_side = BOTH
+        for name in dict.fromkeys([*fo, *ft, *(fb or {})]):
+            if name == "label":
+                continue
+            dv = default_of(name)
+            bv = fb.get(name, dv) if fb is not None else MISSING
+            value, side = self._merge_field(ident, name, bv, fo.get(name, dv), ft.get(name, dv))
+            if name == "key":
+                key_side = side
+            out[name] = value
+        return key_side
+
+    def _merge_field(self, ident: str, name: str, bv: Any, ov: Any, tv: Any) -> tuple[Any, str]:
+        """One field merged three ways (lists item by item); the value and its side."""
+        if is_list_field(name):
+            value = list_merge(() if bv is MISSING else bv, ov, tv)
+            side = BOTH if ov == tv else (OURS if value == ov else THEIRS)
+            if side == THEIRS or (self.two_way and side != BOTH):
+                self._change(ident, name, side)
+            return value, side
+        value, side = self._merge3(
+            ident,
+            name,
+            bv,
+            ov,
+            tv,
+            union=self.two_way,
+            placeholder=None if name == "key" else MISSING,
+        )
+        if side in (OURS, THEIRS):
+            self._change(ident, name, side, describe_value(value, 40))
+        return value, side
 
     def _merge_label(
         self,
@@ -761,20 +778,7 @@ class _Merge:
         if isinstance(f["label"], dict) and isinstance(g["label"], dict):
             for lang, text in g["label"].items():
                 f["label"].setdefault(lang, text)
-        notes: list[str] = []
-        for name in dict.fromkeys([*f, *g]):
-            if name in ("label", "aliases"):
-                continue
-            dv = default_of(name)
-            fv, gv = f.get(name, dv), g.get(name, dv)
-            if is_list_field(name):
-                f[name] = tuple(dict.fromkeys([*fv, *gv]))
-            elif _empty(fv) and not _empty(gv):
-                f[name] = gv
-                if name == "key":
-                    keep.key_side = THEIRS
-            elif name in TEXT_FIELDS and not _empty(gv) and gv != fv:
-                notes.append(f"{name}: {gv}")
+        notes = self._fold_fields(keep, gone)
         if notes:
             memo = f.get("memo") or ""
             f["memo"] = (
@@ -790,6 +794,27 @@ class _Merge:
         del self.nodes[gone.ident]
         self.redirect[gone.ident] = keep.ident
         self._change(keep.ident, "merged", THEIRS, f"near duplicate {gone.id} merged into it")
+
+    @staticmethod
+    def _fold_fields(keep: _Node, gone: _Node) -> list[str]:
+        """``gone``'s fields into ``keep``'s where it has none (lists joined); the
+        texts that differ, as notes for the memo."""
+        f, g = keep.fields, gone.fields
+        notes: list[str] = []
+        for name in dict.fromkeys([*f, *g]):
+            if name in ("label", "aliases"):
+                continue
+            dv = default_of(name)
+            fv, gv = f.get(name, dv), g.get(name, dv)
+            if is_list_field(name):
+                f[name] = tuple(dict.fromkeys([*fv, *gv]))
+            elif _empty(fv) and not _empty(gv):
+                f[name] = gv
+                if name == "key":
+                    keep.key_side = THEIRS
+            elif name in TEXT_FIELDS and not _empty(gv) and gv != fv:
+                notes.append(f"{name}: {gv}")
+        return notes
 
     # ------------------------------------------------------------------ structure
 
@@ -1067,16 +1092,7 @@ class _Merge:
         out = list(skeleton)
         placed = set(out)
         for seq in others:
-            for k, item in enumerate(seq):
-                if item in placed:
-                    continue
-                at = 0
-                for m in range(k - 1, -1, -1):
-                    if seq[m] in placed:
-                        at = out.index(seq[m]) + 1
-                        break
-                out.insert(at, item)
-                placed.add(item)
+            _insert_missing(out, placed, seq)
         out.extend(i for i in wanted if i not in placed)
         return out
 
@@ -1324,6 +1340,21 @@ def merged_from(source: Code, lang: str | None = None) -> str:
     return f"Merged from {source.id} ({source.label_in(lang)}):"
 
 
+def _insert_missing(out: list[str], placed: set[str], seq: Sequence[str]) -> None:
+    """Each item of ``seq`` not yet in ``out`` goes right after the nearest item
+    before it in ``seq`` that is (or first, when none is)."""
+    for k, item in enumerate(seq):
+        if item in placed:
+            continue
+        at = 0
+        for m in range(k - 1, -1, -1):
+            if seq[m] in placed:
+                at = out.index(seq[m]) + 1
+                break
+        out.insert(at, item)
+        placed.add(item)
+
+
 def fold_code(target: Code, source: Code, *, lang: str | None = None) -> FoldedCode:
     """Merge ``source`` into ``target`` (codes of one codebook), losing nothing silently.
 
@@ -1340,27 +1371,10 @@ def fold_code(target: Code, source: Code, *, lang: str | None = None) -> FoldedC
     """
     from dataclasses import replace
 
-    from qualcode.core.codebook import Rules
-
     carried: list[str] = []
-    not_carried: list[str] = []
     src = source.rules or Rules()
     dst = target.rules or Rules()
-    lists: dict[str, dict[str, tuple[Any, ...]]] = {}
-    for name in FOLDED_RULE_LISTS:
-        merged = {k: tuple(v) for k, v in getattr(dst, name).items()}
-        added = 0
-        for key, items in getattr(src, name).items():
-            have = list(merged.get(key, ()))
-            for item in items:
-                if item not in have:
-                    have.append(item)
-                    added += 1
-            if have:
-                merged[key] = tuple(have)
-        lists[name] = merged
-        if added:
-            carried.append(_rule_count(name, added))
+    lists = _fold_rule_lists(src, dst, carried)
     rules: Rules | None = replace(
         dst, keywords=lists["keywords"], phrases=lists["phrases"], regex=lists["regex"]
     )
@@ -1376,42 +1390,89 @@ def fold_code(target: Code, source: Code, *, lang: str | None = None) -> FoldedC
         block = f"{merged_from(source, lang)}\n{source.description.strip()}"
         description = f"{description.rstrip()}\n\n{block}" if description.strip() else block
         carried.append(_("its description"))
+    not_carried = _not_carried_fields(target, source, lang)
+    not_carried += _not_carried_rules(target, source, src, dst)
+    folded = replace(
+        target,
+        rules=rules,
+        examples=tuple(examples),
+        description=description,
+    )
+    return FoldedCode(folded, tuple(carried), tuple(not_carried))
+
+
+def _fold_rule_lists(
+    src: Rules, dst: Rules, carried: list[str]
+) -> dict[str, dict[str, tuple[Any, ...]]]:
+    """The target's keywords, phrases and regex with the source's added (per language,
+    in order, no repeats); says in ``carried`` how many of each were added."""
+    lists: dict[str, dict[str, tuple[Any, ...]]] = {}
+    for name in FOLDED_RULE_LISTS:
+        merged = {k: tuple(v) for k, v in getattr(dst, name).items()}
+        added = 0
+        for key, items in getattr(src, name).items():
+            have = list(merged.get(key, ()))
+            for item in items:
+                if item not in have:
+                    have.append(item)
+                    added += 1
+            if have:
+                merged[key] = tuple(have)
+        lists[name] = merged
+        if added:
+            carried.append(_rule_count(name, added))
+    return lists
+
+
+def _not_carried_fields(target: Code, source: Code, lang: str | None) -> list[str]:
+    """How the source's label, criteria, colour and key differ (the target keeps its own)."""
+    not_carried: list[str] = []
     src_name = source.id
-
-    def differs(what: str, theirs: object, ours: object) -> None:
-        if theirs not in (None, "", (), {}) and theirs != ours:
-            not_carried.append(
-                _(
-                    "{what} of {src_name} not carried over: {theirs} (kept {target.id}'s: {ours})"
-                ).format(
-                    what=_(what),
-                    src_name=src_name,
-                    theirs=describe_value(theirs),
-                    target=target,
-                    ours=describe_value(ours),
-                )
-                if ours not in (None, "")
-                else _(
-                    "{what} of {src_name} not carried over: {theirs} (kept {target.id}'s: {value})"
-                ).format(
-                    what=_(what),
-                    src_name=src_name,
-                    theirs=describe_value(theirs),
-                    target=target,
-                    value=_("none"),
-                )
-            )
-
     if source.label_in(lang) != target.label_in(lang) or source.labels() != target.labels():
         not_carried.append(
             _(
                 "label of {src_name} not carried over: {label} (its id stays as an alias of {target.id})"
             ).format(src_name=src_name, label=describe_value(source.label), target=target)
         )
-    differs(N_("inclusion"), source.inclusion, target.inclusion)
-    differs(N_("exclusion"), source.exclusion, target.exclusion)
-    differs(N_("colour"), source.color, target.color)
-    differs(N_("key"), source.key, target.key)
+    for what, theirs, ours in (
+        (N_("inclusion"), source.inclusion, target.inclusion),
+        (N_("exclusion"), source.exclusion, target.exclusion),
+        (N_("colour"), source.color, target.color),
+        (N_("key"), source.key, target.key),
+    ):
+        if theirs not in (None, "", (), {}) and theirs != ours:
+            not_carried.append(_differs(what, src_name, target, theirs, ours))
+    return not_carried
+
+
+def _differs(what: str, src_name: str, target: Code, theirs: object, ours: object) -> str:
+    """``colour of a not carried over: #ff0000 (kept b's: #00ff00)``."""
+    if ours not in (None, ""):
+        return _(
+            "{what} of {src_name} not carried over: {theirs} (kept {target.id}'s: {ours})"
+        ).format(
+            what=_(what),
+            src_name=src_name,
+            theirs=describe_value(theirs),
+            target=target,
+            ours=describe_value(ours),
+        )
+    return _(
+        "{what} of {src_name} not carried over: {theirs} (kept {target.id}'s: {value})"
+    ).format(
+        what=_(what),
+        src_name=src_name,
+        theirs=describe_value(theirs),
+        target=target,
+        value=_("none"),
+    )
+
+
+def _not_carried_rules(target: Code, source: Code, src: Rules, dst: Rules) -> list[str]:
+    """The source's negative words and token patterns, and its rule settings, where
+    they differ from the target's (they would change what the target matches)."""
+    not_carried: list[str] = []
+    src_name = source.id
     for name in ("negative", "patterns"):
         theirs = {
             k: tuple(i for i in v if i not in getattr(dst, name).get(k, ()))
@@ -1442,10 +1503,4 @@ def fold_code(target: Code, source: Code, *, lang: str | None = None) -> FoldedC
                         ours_v=ours_v,
                     )
                 )
-    folded = replace(
-        target,
-        rules=rules,
-        examples=tuple(examples),
-        description=description,
-    )
-    return FoldedCode(folded, tuple(carried), tuple(not_carried))
+    return not_carried

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from qualcode.core.codebook import Codebook
+from qualcode.core.codebook import Code, Codebook
 from qualcode.core.matrices import Segment
 from qualcode.core.thematic import (
     NO_VALUE,
@@ -453,20 +453,10 @@ class _Writer:
 
     def by_dimensions(self) -> None:
         cb = self.data.codebook
-        card = self.data.scorecard
-        groups = list(card.groups)
         rows_of: dict[str, list[ScoreRow]] = {}
-        for row in card.rows:
+        for row in self.data.scorecard.rows:
             rows_of.setdefault(row.dimension, []).append(row)
-        theme_of: dict[str, list[Theme]] = {}
-        for t in self.data.tree.themes:
-            if t.status == "discarded":
-                continue
-            for c in t.codes:
-                if c in cb:
-                    dims = theme_of.setdefault(cb.top_level(c), [])
-                    if t not in dims:
-                        dims.append(t)
+        theme_of = self.themes_by_dimension()
         for dim in (c for c in cb.codes if c.parent is None):
             segs = [
                 s for s in self.data.segments if s.code in cb and cb.top_level(s.code) == dim.id
@@ -477,32 +467,8 @@ class _Writer:
             if not segs:
                 self.add(Paragraph(self.w("No passage is coded under this dimension yet.")))
                 continue
-            use = usage(segs, self.data.use_cases)
-            head = [*self.prevalence_head(), self.w("Negative"), self.w("Positive")]
-            rows = self.prevalence_rows(use, segs)
-            by_group = {r.group: r for r in rows_of.get(dim.id, [])}
-            all_neg = sum(r.negative.usage.passages for r in rows_of.get(dim.id, []))
-            all_pos = sum(r.positive.usage.passages for r in rows_of.get(dim.id, []))
-            if self.data.attribute:
-                # the whole dimension: each passage once, whatever groups it is in
-                negs = [s for s in segs if self.valence(s) == "negative"]
-                poss = [s for s in segs if self.valence(s) == "positive"]
-                all_neg, all_pos = len(negs), len(poss)
-            rows[0] += [str(all_neg), str(all_pos)]
-            for cells in rows[1:]:
-                found = by_group.get(NO_VALUE if cells[0] == "-" else cells[0])
-                cells += [
-                    str(found.negative.usage.passages if found else 0),
-                    str(found.positive.usage.passages if found else 0),
-                ]
-            self.table(
-                self.w("Prevalence of the dimension {name}").format(
-                    name=f"'{dim.label_in(self.labels)}'"
-                ),
-                head,
-                rows,
-                numeric=5,
-            )
+            dim_rows = rows_of.get(dim.id, [])
+            self.dimension_table(dim, segs, dim_rows)
             themes = theme_of.get(dim.id, [])
             if themes:
                 self.add(
@@ -511,29 +477,79 @@ class _Writer:
                         label=self.w("Themes in this dimension"),
                     )
                 )
+            by_group = {r.group: r for r in dim_rows}
             for valence, title in (("negative", "Negative"), ("positive", "Positive")):
                 self.add(Heading(3, self.w(title)))
-                counts: dict[str, int] = {}
-                for s in segs:
-                    if self.valence(s) == valence:
-                        counts[s.code] = counts.get(s.code, 0) + 1
-                ranked = sorted(counts.items(), key=lambda x: (-x[1], x[0]))
-                if ranked:
-                    self.add(
-                        Paragraph(
-                            "; ".join(f"{self.code_label(c)} ({n})" for c, n in ranked),
-                            label=self.w("Sub-codes"),
-                        )
-                    )
-                seen: set[str] = set()
-                for g in groups:
-                    r = by_group.get(g)
-                    for guid in r.extracts if r else ():
-                        seg = self.segments.get(guid)
-                        if guid in seen or seg is None or self.valence(seg) != valence:
-                            continue
-                        seen.add(guid)
-                        self.quote(guid)
+                self.dimension_valence(valence, segs, by_group)
+
+    def themes_by_dimension(self) -> dict[str, list[Theme]]:
+        """The themes (not discarded) holding a code of each dimension, by its id."""
+        cb = self.data.codebook
+        theme_of: dict[str, list[Theme]] = {}
+        for t in self.data.tree.themes:
+            if t.status == "discarded":
+                continue
+            for c in t.codes:
+                if c in cb:
+                    dims = theme_of.setdefault(cb.top_level(c), [])
+                    if t not in dims:
+                        dims.append(t)
+        return theme_of
+
+    def dimension_table(self, dim: Code, segs: list[Segment], dim_rows: list[ScoreRow]) -> None:
+        """A dimension's prevalence, with its negative and positive passages per group."""
+        use = usage(segs, self.data.use_cases)
+        head = [*self.prevalence_head(), self.w("Negative"), self.w("Positive")]
+        rows = self.prevalence_rows(use, segs)
+        by_group = {r.group: r for r in dim_rows}
+        all_neg = sum(r.negative.usage.passages for r in dim_rows)
+        all_pos = sum(r.positive.usage.passages for r in dim_rows)
+        if self.data.attribute:
+            # the whole dimension: each passage once, whatever groups it is in
+            negs = [s for s in segs if self.valence(s) == "negative"]
+            poss = [s for s in segs if self.valence(s) == "positive"]
+            all_neg, all_pos = len(negs), len(poss)
+        rows[0] += [str(all_neg), str(all_pos)]
+        for cells in rows[1:]:
+            found = by_group.get(NO_VALUE if cells[0] == "-" else cells[0])
+            cells += [
+                str(found.negative.usage.passages if found else 0),
+                str(found.positive.usage.passages if found else 0),
+            ]
+        self.table(
+            self.w("Prevalence of the dimension {name}").format(
+                name=f"'{dim.label_in(self.labels)}'"
+            ),
+            head,
+            rows,
+            numeric=5,
+        )
+
+    def dimension_valence(
+        self, valence: str, segs: list[Segment], by_group: Mapping[str, ScoreRow]
+    ) -> None:
+        """The sub-codes of one valence in a dimension, most used first, and its extracts."""
+        counts: dict[str, int] = {}
+        for s in segs:
+            if self.valence(s) == valence:
+                counts[s.code] = counts.get(s.code, 0) + 1
+        ranked = sorted(counts.items(), key=lambda x: (-x[1], x[0]))
+        if ranked:
+            self.add(
+                Paragraph(
+                    "; ".join(f"{self.code_label(c)} ({n})" for c, n in ranked),
+                    label=self.w("Sub-codes"),
+                )
+            )
+        seen: set[str] = set()
+        for g in self.data.scorecard.groups:
+            r = by_group.get(g)
+            for guid in r.extracts if r else ():
+                seg = self.segments.get(guid)
+                if guid in seen or seg is None or self.valence(seg) != valence:
+                    continue
+                seen.add(guid)
+                self.quote(guid)
 
     def valence(self, seg: Segment) -> str | None:
         return valence_of(self.data.codebook, seg.code, self.data.valences)

@@ -155,99 +155,194 @@ def describe_action(kind: str, facts: Sequence[Fact], label: Label) -> str:
         facts: the rows it changed.
         label: code id -> label in the label language shown.
     """
-    coding = _first(facts, "codings")
-    code = _code_fact(kind, facts)
-    n_codings = sum(1 for f in facts if f.what == "codings")
-    if kind == "import" and coding is None:
+    describer = _BY_KIND.get(kind)
+    said = describer(kind, facts, label) if describer is not None else None
+    if said is None:
+        said = _by_prefix(kind, facts, label)
+    if said is None:
+        said = _(GENERIC.get(kind.split(".")[0], CHANGE))
+    return said
+
+
+_Describer = Callable[[str, Sequence[Fact], Label], "str | None"]
+"""(kind, facts, label) -> the sentence, or None when the rows do not fit the kind."""
+
+
+def _by_prefix(kind: str, facts: Sequence[Fact], label: Label) -> str | None:
+    """The sentence of a family of kinds (``memo.``, ``theme.``, ...)."""
+    for prefix, describer in _BY_PREFIX:
+        if kind.startswith(prefix):
+            return describer(kind, facts, label)
+    return None
+
+
+def _imported(kind: str, facts: Sequence[Fact], label: Label) -> str | None:
+    """``imported a.docx and b.docx`` (a transcript import), else its codings."""
+    if _first(facts, "codings") is None:
         docs = imported_documents(facts)
-        if docs:
-            return _("imported {names}").format(names=name_list(docs))
-    if kind in ("code", "accept", "import", "autocode") and coding is not None:
-        added = [f for f in facts if f.what == "codings" and f.op in ("insert", "update")]
-        codes = {f.code for f in added}
-        if len(added) > 1 and len(codes) == 1 and coding.code:
-            return plural(
-                len(added),
-                "coded {n} passage with {code}",
-                "coded {n} passages with {code}",
-                code=label(coding.code),
-            )
-        if len(added) > 1:
-            return plural(len(added), "coded {n} passage", "coded {n} passages")
-        return _("coded {passage} with {code}").format(
-            passage=passage(coding.quote or ""), code=label(coding.code or "")
+        return _("imported {names}").format(names=name_list(docs)) if docs else None
+    return _coded(kind, facts, label)
+
+
+def _coded(kind: str, facts: Sequence[Fact], label: Label) -> str | None:
+    """``coded «Saya datang…» with Waktu tunggu lama``, ``coded 5 passages``."""
+    coding = _first(facts, "codings")
+    if coding is None:
+        return None
+    added = [f for f in facts if f.what == "codings" and f.op in ("insert", "update")]
+    codes = {f.code for f in added}
+    if len(added) > 1 and len(codes) == 1 and coding.code:
+        return plural(
+            len(added),
+            "coded {n} passage with {code}",
+            "coded {n} passages with {code}",
+            code=label(coding.code),
         )
-    if kind == "uncode" and coding is not None:
-        if n_codings > 1:
-            return plural(
-                n_codings,
-                "removed {n} coding from {passage}",
-                "removed {n} codings from {passage}",
-                passage=passage(coding.quote or ""),
-            )
-        return _("removed {code} from {passage}").format(
-            code=label(coding.code or ""), passage=passage(coding.quote or "")
-        )
-    if kind == "memo.coding" and coding is not None:
-        return _("memo on {code} at {passage}").format(
-            code=label(coding.code or ""), passage=passage(coding.quote or "")
-        )
-    if kind.startswith("memo."):
-        return _memo_sentence(kind, _first(facts, "memos"), label)
-    if kind == "codebook.add" and code is not None:
-        return _("added the code {code}").format(code=label(code.code or ""))
-    if kind == "codebook.edit" and code is not None:
-        name = label(code.code or "")
-        if "label" in code.fields:
-            return _("renamed the code {code}").format(code=name)
-        if "color" in code.fields:
-            return _("recoloured the code {code}").format(code=name)
-        if "key" in code.fields:
-            return _("changed the key of {code}").format(code=name)
-        return _("edited the code {code}").format(code=name)
-    if kind == "codebook.move" and code is not None:
-        if code.other:
-            return _("moved {code} under {parent}").format(
-                code=label(code.code or ""), parent=label(code.other)
-            )
-        return _("moved {code} to the top level").format(code=label(code.code or ""))
-    if kind == "codebook.merge" and code is not None:
-        alias = _first(facts, "code_aliases", "insert")
-        if alias is not None and alias.code:
-            return _("merged {code} into {target}").format(
-                code=label(code.code or ""), target=label(alias.code)
-            )
-        return _("merged {code} into another code").format(code=label(code.code or ""))
-    if kind == "codebook.delete" and code is not None:
-        return _("deleted the code {code}").format(code=label(code.code or ""))
-    if kind == "codebook.set-id" and code is not None:
-        return _("changed the id of {code}").format(code=label(code.code or ""))
-    if kind == "codebook.split" and code is not None:
-        return _("split {code}").format(code=label(code.code or ""))
-    if kind == "recode" and coding is not None:
+    if len(added) > 1:
+        return plural(len(added), "coded {n} passage", "coded {n} passages")
+    return _("coded {passage} with {code}").format(
+        passage=passage(coding.quote or ""), code=label(coding.code or "")
+    )
+
+
+def _uncoded(kind: str, facts: Sequence[Fact], label: Label) -> str | None:
+    """``removed Waktu tunggu lama from «Saya datang…»``."""
+    coding = _first(facts, "codings")
+    if coding is None:
+        return None
+    n_codings = sum(1 for f in facts if f.what == "codings")
+    if n_codings > 1:
         return plural(
             n_codings,
-            "moved {n} coding to {code}",
-            "moved {n} codings to {code}",
-            code=label(coding.code or ""),
+            "removed {n} coding from {passage}",
+            "removed {n} codings from {passage}",
+            passage=passage(coding.quote or ""),
         )
-    if kind == "reject":
-        return plural(
-            sum(1 for f in facts if f.what == "suggestion_rejections"),
-            "rejected {n} suggestion",
-            "rejected {n} suggestions",
+    return _("removed {code} from {passage}").format(
+        code=label(coding.code or ""), passage=passage(coding.quote or "")
+    )
+
+
+def _coding_memo(kind: str, facts: Sequence[Fact], label: Label) -> str | None:
+    """``memo on Waktu tunggu lama at «Saya datang…»``."""
+    coding = _first(facts, "codings")
+    if coding is None:
+        return None
+    return _("memo on {code} at {passage}").format(
+        code=label(coding.code or ""), passage=passage(coding.quote or "")
+    )
+
+
+def _recoded(kind: str, facts: Sequence[Fact], label: Label) -> str | None:
+    """``moved 3 codings to Waktu tunggu lama``."""
+    coding = _first(facts, "codings")
+    if coding is None:
+        return None
+    return plural(
+        sum(1 for f in facts if f.what == "codings"),
+        "moved {n} coding to {code}",
+        "moved {n} codings to {code}",
+        code=label(coding.code or ""),
+    )
+
+
+def _rejected(kind: str, facts: Sequence[Fact], label: Label) -> str | None:
+    """``rejected 2 suggestions``."""
+    return plural(
+        sum(1 for f in facts if f.what == "suggestion_rejections"),
+        "rejected {n} suggestion",
+        "rejected {n} suggestions",
+    )
+
+
+def _team_done(kind: str, facts: Sequence[Fact], label: Label) -> str | None:
+    """A coder marked a document done (no coding among the rows)."""
+    return _("marked a document done") if _first(facts, "codings") is None else None
+
+
+def _reviewed(kind: str, facts: Sequence[Fact], label: Label) -> str | None:
+    """``review of «Saya datang…»``."""
+    coding = _first(facts, "codings")
+    if coding is None:
+        return None
+    return _("review of {passage}").format(passage=passage(coding.quote or ""))
+
+
+def _memo(kind: str, facts: Sequence[Fact], label: Label) -> str | None:
+    return _memo_sentence(kind, _first(facts, "memos"), label)
+
+
+def _cases(kind: str, facts: Sequence[Fact], label: Label) -> str | None:
+    return _("changed the cases")
+
+
+def _relation(kind: str, facts: Sequence[Fact], label: Label) -> str | None:
+    return _(RELATION_SENTENCES.get(kind, RELATION_MEMO))
+
+
+def _code_edited(code: Fact, facts: Sequence[Fact], label: Label) -> str:
+    """``renamed the code X``, ``recoloured …``, ``changed the key of …``."""
+    name = label(code.code or "")
+    if "label" in code.fields:
+        return _("renamed the code {code}").format(code=name)
+    if "color" in code.fields:
+        return _("recoloured the code {code}").format(code=name)
+    if "key" in code.fields:
+        return _("changed the key of {code}").format(code=name)
+    return _("edited the code {code}").format(code=name)
+
+
+def _code_moved(code: Fact, facts: Sequence[Fact], label: Label) -> str:
+    """``moved X under Y``, ``moved X to the top level``."""
+    if code.other:
+        return _("moved {code} under {parent}").format(
+            code=label(code.code or ""), parent=label(code.other)
         )
-    if kind.startswith("review") and coding is not None:
-        return _("review of {passage}").format(passage=passage(coding.quote or ""))
-    if kind.startswith("case"):
-        return _("changed the cases")
-    if kind == "team.done" and coding is None:
-        return _("marked a document done")
-    if kind.startswith("theme."):
-        return _theme_action(kind, facts, label)
-    if kind.startswith("relation."):
-        return _(RELATION_SENTENCES.get(kind, RELATION_MEMO))
-    return _(GENERIC.get(kind.split(".")[0], CHANGE))
+    return _("moved {code} to the top level").format(code=label(code.code or ""))
+
+
+def _code_merged(code: Fact, facts: Sequence[Fact], label: Label) -> str:
+    """``merged X into Y``."""
+    alias = _first(facts, "code_aliases", "insert")
+    if alias is not None and alias.code:
+        return _("merged {code} into {target}").format(
+            code=label(code.code or ""), target=label(alias.code)
+        )
+    return _("merged {code} into another code").format(code=label(code.code or ""))
+
+
+def _code_added(code: Fact, facts: Sequence[Fact], label: Label) -> str:
+    return _("added the code {code}").format(code=label(code.code or ""))
+
+
+def _code_deleted(code: Fact, facts: Sequence[Fact], label: Label) -> str:
+    return _("deleted the code {code}").format(code=label(code.code or ""))
+
+
+def _code_id_set(code: Fact, facts: Sequence[Fact], label: Label) -> str:
+    return _("changed the id of {code}").format(code=label(code.code or ""))
+
+
+def _code_split(code: Fact, facts: Sequence[Fact], label: Label) -> str:
+    return _("split {code}").format(code=label(code.code or ""))
+
+
+_CODEBOOK: dict[str, Callable[[Fact, Sequence[Fact], Label], str]] = {
+    "codebook.add": _code_added,
+    "codebook.edit": _code_edited,
+    "codebook.move": _code_moved,
+    "codebook.merge": _code_merged,
+    "codebook.delete": _code_deleted,
+    "codebook.set-id": _code_id_set,
+    "codebook.split": _code_split,
+}
+"""An action on the codebook by its kind, given the code it is about."""
+
+
+def _codebook(kind: str, facts: Sequence[Fact], label: Label) -> str | None:
+    """An action on one code (the code the rows are about)."""
+    code = _code_fact(kind, facts)
+    return _CODEBOOK[kind](code, facts, label) if code is not None else None
 
 
 def _theme_action(kind: str, facts: Sequence[Fact], label: Label) -> str:
@@ -255,44 +350,80 @@ def _theme_action(kind: str, facts: Sequence[Fact], label: Label) -> str:
     named = [f for f in facts if f.label]
     theme = label_text(named[0].label, None) if named and named[0].label else _("a theme")
     if kind == "theme.codes":
-        members = [f for f in facts if f.what == "theme_codes" and f.code]
-        added = [f for f in members if f.op == "insert"]
-        gone = [f for f in members if f.op == "delete"]
-        if len(added) == 1 and not gone:
-            return _("put {code} into {theme}").format(code=label(added[0].code or ""), theme=theme)
-        if added and not gone:
-            return plural(
-                len(added), "put {n} code into {theme}", "put {n} codes into {theme}", theme=theme
-            )
-        if len(gone) == 1:
-            return _("took {code} out of {theme}").format(
-                code=label(gone[0].code or ""), theme=theme
-            )
-        return plural(
-            len(gone), "took {n} code out of {theme}", "took {n} codes out of {theme}", theme=theme
-        )
+        return _theme_codes(facts, label, theme)
     if kind == "theme.extracts":
-        ops = {f.op for f in facts if f.what == "theme_extracts"}
-        if ops == {"insert"}:
-            return _("a key extract of {theme}").format(theme=theme)
-        if "delete" in ops:
-            return _("removed a key extract of {theme}").format(theme=theme)
-        return _("the order of the key extracts of {theme}").format(theme=theme)
-    theme_rows = [f for f in facts if f.what == "themes"]
-    fields = {x for f in theme_rows for x in f.fields}
-    if kind == "theme.add":
-        return _("made the theme {theme}").format(theme=theme)
-    if kind == "theme.delete":
-        return _("deleted the theme {theme}").format(theme=theme)
-    if kind == "theme.move":
-        return _("moved the theme {theme}").format(theme=theme)
-    if kind == "theme.status":
-        return _("the status of {theme}").format(theme=theme)
-    if "label" in fields:
-        return _("renamed the theme {theme}").format(theme=theme)
-    if "definition" in fields:
-        return _("the definition of {theme}").format(theme=theme)
-    return _("edited the theme {theme}").format(theme=theme)
+        return _theme_extracts(facts, theme)
+    sentence = _THEME_SENTENCES.get(kind)
+    if sentence is None:
+        fields = {x for f in facts if f.what == "themes" for x in f.fields}
+        sentence = next((s for field, s in _THEME_FIELDS if field in fields), _THEME_EDITED)
+    return _(sentence).format(theme=theme)
+
+
+def _theme_codes(facts: Sequence[Fact], label: Label, theme: str) -> str:
+    """``put X into T``, ``took 2 codes out of T``."""
+    members = [f for f in facts if f.what == "theme_codes" and f.code]
+    added = [f for f in members if f.op == "insert"]
+    gone = [f for f in members if f.op == "delete"]
+    if len(added) == 1 and not gone:
+        return _("put {code} into {theme}").format(code=label(added[0].code or ""), theme=theme)
+    if added and not gone:
+        return plural(
+            len(added), "put {n} code into {theme}", "put {n} codes into {theme}", theme=theme
+        )
+    if len(gone) == 1:
+        return _("took {code} out of {theme}").format(code=label(gone[0].code or ""), theme=theme)
+    return plural(
+        len(gone), "took {n} code out of {theme}", "took {n} codes out of {theme}", theme=theme
+    )
+
+
+def _theme_extracts(facts: Sequence[Fact], theme: str) -> str:
+    """A key extract added, removed or reordered."""
+    ops = {f.op for f in facts if f.what == "theme_extracts"}
+    if ops == {"insert"}:
+        return _("a key extract of {theme}").format(theme=theme)
+    if "delete" in ops:
+        return _("removed a key extract of {theme}").format(theme=theme)
+    return _("the order of the key extracts of {theme}").format(theme=theme)
+
+
+_THEME_SENTENCES = {
+    "theme.add": N_("made the theme {theme}"),
+    "theme.delete": N_("deleted the theme {theme}"),
+    "theme.move": N_("moved the theme {theme}"),
+    "theme.status": N_("the status of {theme}"),
+}
+"""Actions on a theme with a sentence of their own."""
+_THEME_FIELDS = (
+    ("label", N_("renamed the theme {theme}")),
+    ("definition", N_("the definition of {theme}")),
+)
+"""An edit of a theme by the first of these fields it changed."""
+_THEME_EDITED = N_("edited the theme {theme}")
+
+_BY_KIND: dict[str, _Describer] = {
+    "import": _imported,
+    "code": _coded,
+    "accept": _coded,
+    "autocode": _coded,
+    "uncode": _uncoded,
+    "memo.coding": _coding_memo,
+    **dict.fromkeys(_CODEBOOK, _codebook),
+    "recode": _recoded,
+    "reject": _rejected,
+    "team.done": _team_done,
+}
+"""The describer of each kind with a sentence of its own."""
+
+_BY_PREFIX: tuple[tuple[str, _Describer], ...] = (
+    ("memo.", _memo),
+    ("review", _reviewed),
+    ("case", _cases),
+    ("theme.", _theme_action),
+    ("relation.", _relation),
+)
+"""Families of kinds, tried in order when a kind has no sentence of its own."""
 
 
 RELATION_SENTENCES = {

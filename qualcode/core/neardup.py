@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -204,32 +204,8 @@ def _id_prefix_options(word: str) -> list[str]:
 
 def _id_prefix_raw(word: str) -> list[str]:
     for nasal in ("me", "pe"):
-        if not word.startswith(nasal):
-            continue
-        rest = word[2:]
-        if rest.startswith("ny") and len(rest) > 2 and rest[2] in _VOWELS:
-            return ["s" + rest[2:]]  # menyapu -> sapu
-        if rest.startswith("ng"):
-            tail = rest[2:]
-            if tail[:1] in _VOWELS:
-                return [tail, "k" + tail]  # mengantre -> antre, mengirim -> kirim
-            return [tail]  # menggunakan -> guna, penghasilan -> hasil
-        if rest.startswith("m"):
-            tail = rest[1:]
-            if tail[:1] in _VOWELS:
-                return ["p" + tail, tail]  # memukul -> pukul
-            return [tail]  # membayar -> bayar, memperbaiki -> perbaik
-        if rest.startswith("n"):
-            tail = rest[1:]
-            if tail[:1] in _VOWELS:
-                return ["t" + tail, tail]  # menunggu -> tunggu, penerima -> terima
-            if tail[:1] in ("d", "c", "j", "z", "s"):
-                return [tail]  # mendapat -> dapat, pencarian -> cari
-        if nasal == "pe" and rest.startswith("r") and len(rest) > 1 and rest[1] not in _VOWELS:
-            return [rest[1:]]  # persyaratan -> syarat
-        if rest[:1] and rest[0] not in _VOWELS:
-            return [rest]  # melayani -> layani, petugas -> tugas, pedagang -> dagang
-        return []
+        if word.startswith(nasal):
+            return _nasal_prefix_options(nasal, word[2:])
     for prefix in ("ber", "ter", "per", "di", "ke", "se", "be"):
         if word.startswith(prefix):
             rest = word[len(prefix) :]
@@ -509,6 +485,42 @@ def _score(
     return best[0], best[1], best[2], why
 
 
+def _nasal_prefix_options(nasal: str, rest: str) -> list[str]:
+    """Roots under a ``me-``/``pe-`` prefix (``nasal``), ``rest`` the word after it."""
+    if rest.startswith("ny") and len(rest) > 2 and rest[2] in _VOWELS:
+        return ["s" + rest[2:]]  # menyapu -> sapu
+    assimilated = _nasal_consonant_options(rest)
+    if assimilated is not None:
+        return assimilated
+    if nasal == "pe" and rest.startswith("r") and len(rest) > 1 and rest[1] not in _VOWELS:
+        return [rest[1:]]  # persyaratan -> syarat
+    if rest[:1] and rest[0] not in _VOWELS:
+        return [rest]  # melayani -> layani, petugas -> tugas, pedagang -> dagang
+    return []
+
+
+def _nasal_consonant_options(rest: str) -> list[str] | None:
+    """Roots after a nasal ``ng``, ``m`` or ``n`` (which may stand for a root's first
+    consonant); ``None`` when ``rest`` starts otherwise."""
+    if rest.startswith("ng"):
+        tail = rest[2:]
+        if tail[:1] in _VOWELS:
+            return [tail, "k" + tail]  # mengantre -> antre, mengirim -> kirim
+        return [tail]  # menggunakan -> guna, penghasilan -> hasil
+    if rest.startswith("m"):
+        tail = rest[1:]
+        if tail[:1] in _VOWELS:
+            return ["p" + tail, tail]  # memukul -> pukul
+        return [tail]  # membayar -> bayar, memperbaiki -> perbaik
+    if rest.startswith("n"):
+        tail = rest[1:]
+        if tail[:1] in _VOWELS:
+            return ["t" + tail, tail]  # menunggu -> tunggu, penerima -> terima
+        if tail[:1] in ("d", "c", "j", "z", "s"):
+            return [tail]  # mendapat -> dapat, pencarian -> cari
+    return None
+
+
 def _block_keys(view: LabelView) -> list[tuple[str, str]]:
     """Keys under which a label is filed: its whole key, each stem, each stem's prefix."""
     keys = [(view.mode, "=" + view.key)]
@@ -546,25 +558,11 @@ def find_near_duplicates(
     norm = Normaliser([*texts, *vocabulary])
     views_o = [_views(c, norm) for c in ours]
     views_t = [_views(c, norm) for c in theirs]
-    # block by (mode, stem) and (mode, stem prefix); very common stems are no block
-    index: dict[tuple[str, str], list[int]] = {}
-    for j, views in enumerate(views_t):
-        keys: set[tuple[str, str]] = set()
-        for v in views:
-            keys.update(_block_keys(v))
-        for k in keys:
-            index.setdefault(k, []).append(j)
+    index = _block_index(views_t)
     cap = max(50, len(theirs) // 10)
     scored: list[tuple[float, int, int, str, str]] = []
     for i, views in enumerate(views_o):
-        candidates: set[int] = set()
-        for v in views:
-            exact = "=" + v.key
-            for k in _block_keys(v):
-                hits = index.get(k, ())
-                if len(hits) <= cap or k[1] == exact:
-                    candidates.update(hits)
-        for j in candidates:
+        for j in _candidates(views, index, cap):
             score, la, lb, why = _score(views, views_t[j], norm, threshold)
             if score >= threshold and why is None:
                 scored.append((score, i, j, la, lb))
@@ -579,6 +577,33 @@ def find_near_duplicates(
         used_t.add(j)
         out.append(NearDuplicate(ours[i].id, theirs[j].id, score, la, lb))
     return out
+
+
+def _block_index(views_t: Sequence[Sequence[LabelView]]) -> dict[tuple[str, str], list[int]]:
+    """Their codes by block key: (mode, stem) and (mode, stem prefix)."""
+    index: dict[tuple[str, str], list[int]] = {}
+    for j, views in enumerate(views_t):
+        keys: set[tuple[str, str]] = set()
+        for v in views:
+            keys.update(_block_keys(v))
+        for k in keys:
+            index.setdefault(k, []).append(j)
+    return index
+
+
+def _candidates(
+    views: Sequence[LabelView], index: Mapping[tuple[str, str], list[int]], cap: int
+) -> set[int]:
+    """Their codes sharing a block with one of our code's views; a very common stem
+    (more than ``cap`` codes) is no block, a whole label always is."""
+    candidates: set[int] = set()
+    for v in views:
+        exact = "=" + v.key
+        for k in _block_keys(v):
+            hits = index.get(k, ())
+            if len(hits) <= cap or k[1] == exact:
+                candidates.update(hits)
+    return candidates
 
 
 def label_similarity(a: str, b: str, lang: str = "*") -> tuple[float, str | None]:

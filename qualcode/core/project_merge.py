@@ -111,10 +111,40 @@ def union_codebooks(
         our_guids: our code id -> guid.
         their_guids: their code id -> guid.
     """
-    our_guids = our_guids or {}
-    their_guids = their_guids or {}
-    by_guid = {g: cid for cid, g in our_guids.items()}
     our_alias = {a: c.id for c in ours.codes for a in c.aliases}
+    matches, matched_by = _match_codes(ours, theirs, our_alias, our_guids or {}, their_guids or {})
+    notes = _matched_twice(matches)
+    conflicts = _field_conflicts(ours, theirs, matches)
+    taken = {c.id for c in ours.codes} | set(our_alias)
+    added = _added_codes(ours, theirs, matches, taken, notes)
+    aliases_out: list[tuple[str, str]] = []
+    for code in theirs.codes:
+        if code.id not in matches:
+            continue
+        target = matches[code.id]
+        for alias in (code.id, *code.aliases):
+            if alias != target and alias not in taken:
+                taken.add(alias)
+                aliases_out.append((alias, target))
+    return CodebookUnion(
+        matches=matches,
+        matched_by=matched_by,
+        added=tuple(added),
+        aliases=tuple(aliases_out),
+        conflicts=tuple(conflicts),
+        notes=tuple(notes),
+    )
+
+
+def _match_codes(
+    ours: Codebook,
+    theirs: Codebook,
+    our_alias: Mapping[str, str],
+    our_guids: Mapping[str, str],
+    their_guids: Mapping[str, str],
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Their code id -> our code id, and how each matched (``guid``, ``id``, ``alias``)."""
+    by_guid = {g: cid for cid, g in our_guids.items()}
     matches: dict[str, str] = {}
     matched_by: dict[str, str] = {}
     for code in theirs.codes:
@@ -124,15 +154,25 @@ def union_codebooks(
         elif code.id in ours:
             matches[code.id], matched_by[code.id] = code.id, "id"
         else:
-            target = our_alias.get(code.id)
-            if target is None:
-                for alias in code.aliases:
-                    found = ours.get(alias)
-                    if found is not None:
-                        target = found.id
-                        break
+            target = _alias_match(ours, our_alias, code)
             if target is not None:
                 matches[code.id], matched_by[code.id] = target, "alias"
+    return matches, matched_by
+
+
+def _alias_match(ours: Codebook, our_alias: Mapping[str, str], code: Code) -> str | None:
+    """Our code whose alias is their id, or whose id is one of their aliases."""
+    target = our_alias.get(code.id)
+    if target is None:
+        for alias in code.aliases:
+            found = ours.get(alias)
+            if found is not None:
+                return found.id
+    return target
+
+
+def _matched_twice(matches: Mapping[str, str]) -> list[str]:
+    """A note for each of our codes that several of theirs match."""
     notes: list[str] = []
     matched_twice: dict[str, list[str]] = {}
     for theirs_id, ours_id in matches.items():
@@ -144,6 +184,13 @@ def union_codebooks(
                     theirs_ids=", ".join(theirs_ids), ours_id=ours_id
                 )
             )
+    return notes
+
+
+def _field_conflicts(
+    ours: Codebook, theirs: Codebook, matches: Mapping[str, str]
+) -> list[FieldConflict]:
+    """The fields in which matched codes differ (their parent read as ours)."""
     conflicts: list[FieldConflict] = []
     for code in theirs.codes:
         if code.id not in matches:
@@ -155,8 +202,19 @@ def union_codebooks(
                 b = matches.get(b, b)
             if a != b:
                 conflicts.append(FieldConflict(mine.id, name, a, b))
+    return conflicts
+
+
+def _added_codes(
+    ours: Codebook,
+    theirs: Codebook,
+    matches: Mapping[str, str],
+    taken: set[str],
+    notes: list[str],
+) -> list[Code]:
+    """Their codes that match none of ours, parents first, under our parent, without
+    a key we use or an alias we have."""
     used_keys = {c.key for c in ours.codes if c.key}
-    taken = {c.id for c in ours.codes} | set(our_alias)
     added: list[Code] = []
     for code in tree_order(list(theirs.codes)):
         if code.id in matches:
@@ -176,23 +234,7 @@ def union_codebooks(
         taken.add(code.id)
         taken.update(aliases)
         added.append(replace(code, parent=parent, key=key, aliases=aliases))
-    aliases_out: list[tuple[str, str]] = []
-    for code in theirs.codes:
-        if code.id not in matches:
-            continue
-        target = matches[code.id]
-        for alias in (code.id, *code.aliases):
-            if alias != target and alias not in taken:
-                taken.add(alias)
-                aliases_out.append((alias, target))
-    return CodebookUnion(
-        matches=matches,
-        matched_by=matched_by,
-        added=tuple(added),
-        aliases=tuple(aliases_out),
-        conflicts=tuple(conflicts),
-        notes=tuple(notes),
-    )
+    return added
 
 
 # ---------------------------------------------------------------------- re-anchoring
@@ -425,161 +467,55 @@ class ProjectMergeReport:
     @property
     def changed(self) -> bool:
         """Whether the merge changed anything."""
-        return bool(
-            self.rows_changed
-            or self.documents_added
-            or self.codes_added
-            or self.codes_deleted
-            or self.aliases_added
-            or self.codings_added
-            or self.codings_updated
-            or self.codings_deleted
-            or self.memos_added
-            or self.memos_updated
-            or self.memos_deleted
-            or self.comments_added
-            or self.marks_changed
-            or self.coders_added
-            or self.cases_added
-            or self.tombstones_added
-            or self.adjudications_added
-            or self.themes_added
-            or self.themes_updated
-            or self.themes_deleted
-            or self.theme_codes_added
-            or self.extracts_added
-            or self.relations_added
-            or self.theme_rows_deleted
+        return self._themes_changed() or any(
+            (
+                self.rows_changed,
+                self.documents_added,
+                self.codes_added,
+                self.codes_deleted,
+                self.aliases_added,
+                self.codings_added,
+                self.codings_updated,
+                self.codings_deleted,
+                self.memos_added,
+                self.memos_updated,
+                self.memos_deleted,
+                self.comments_added,
+                self.marks_changed,
+                self.coders_added,
+                self.cases_added,
+                self.tombstones_added,
+                self.adjudications_added,
+            )
+        )
+
+    def _themes_changed(self) -> bool:
+        """Whether the merge changed a theme, a membership, an extract or a relation."""
+        return any(
+            (
+                self.themes_added,
+                self.themes_updated,
+                self.themes_deleted,
+                self.theme_codes_added,
+                self.extracts_added,
+                self.relations_added,
+                self.theme_rows_deleted,
+            )
         )
 
     def lines(self) -> list[str]:
         """The report for the user, one fact per line (whole sentences, each in a dry
         run's "would add" and a merge's "added" form, for the translations)."""
-        dry = self.dry_run
-        docs = dict(
-            added=len(self.documents_added),
-            same=len(self.documents_same),
-            reanchored=len(self.documents_reanchored),
-        )
-        codes = dict(
-            added=len(self.codes_added),
-            names=f" ({', '.join(self.codes_added)})" if self.codes_added else "",
-            aliases=len(self.aliases_added),
-            fields=len(self.code_conflicts),
-        )
-        codings = dict(
-            added=self.codings_added,
-            merged=self.codings_updated,
-            identical=self.codings_identical,
-            deleted=self.codings_deleted,
-            tombstoned=self.codings_tombstoned,
-        )
-        memos = dict(
-            added=self.memos_added,
-            updated=self.memos_updated,
-            deleted=self.memos_deleted,
-            comments=self.comments_added,
-            marks=self.marks_changed,
-        )
-        code_line = (
-            _(
-                "codes: {added} would add{names}, {aliases} aliases, {fields} differing "
-                "fields (ours kept)"
-            )
-            if dry
-            else _(
-                "codes: {added} added{names}, {aliases} aliases, {fields} differing fields "
-                "(ours kept)"
-            )
-        ).format(**codes)
-        if self.codes_deleted:
-            code_line = _("{line}, {n} deleted ({names})").format(
-                line=code_line, n=len(self.codes_deleted), names=", ".join(self.codes_deleted)
-            )
-        out = [
-            (
-                _(
-                    "documents: {added} would add, {same} the same, {reanchored} with a "
-                    "different text (codings re-anchored)"
-                )
-                if dry
-                else _(
-                    "documents: {added} added, {same} the same, {reanchored} with a "
-                    "different text (codings re-anchored)"
-                )
-            ).format(**docs),
-            code_line,
-            (
-                _(
-                    "codings: {added} would add, {merged} merged, {identical} identical stored "
-                    "once, {deleted} deleted (deleted on their side), {tombstoned} not added "
-                    "(deleted on one side)"
-                )
-                if dry
-                else _(
-                    "codings: {added} added, {merged} merged, {identical} identical stored "
-                    "once, {deleted} deleted (deleted on their side), {tombstoned} not added "
-                    "(deleted on one side)"
-                )
-            ).format(**codings),
-        ]
+        out = [self._documents_line(), self._codes_line(), self._codings_line()]
         if self.anchors:
             out.append(
                 _("re-anchored: {counts}").format(
                     counts=", ".join(_anchored(k, n) for k, n in sorted(self.anchors.items()))
                 )
             )
-        out.append(
-            (
-                _(
-                    "memos: {added} would add, {updated} updated, {deleted} deleted; review "
-                    "comments: {comments} would add; done marks: {marks} changed"
-                )
-                if dry
-                else _(
-                    "memos: {added} added, {updated} updated, {deleted} deleted; review "
-                    "comments: {comments} added; done marks: {marks} changed"
-                )
-            ).format(**memos)
-        )
-        if (
-            self.themes_added
-            or self.themes_updated
-            or self.themes_deleted
-            or self.theme_codes_added
-            or self.extracts_added
-            or self.relations_added
-            or self.theme_rows_deleted
-        ):
-            themes = dict(
-                added=len(self.themes_added),
-                added_names=_names(self.themes_added),
-                updated=len(self.themes_updated),
-                updated_names=_names(self.themes_updated),
-                deleted=len(self.themes_deleted),
-                deleted_names=_names(self.themes_deleted),
-                members=self.theme_codes_added,
-                extracts=self.extracts_added,
-                relations=self.relations_added,
-                removed=self.theme_rows_deleted,
-            )
-            out.append(
-                (
-                    _(
-                        "themes: {added} would add{added_names}, {updated} updated"
-                        "{updated_names}, {deleted} deleted{deleted_names}; member codes: "
-                        "{members} would add; key extracts: {extracts} would add; relations: "
-                        "{relations} would add; {removed} members, extracts or relations deleted"
-                    )
-                    if dry
-                    else _(
-                        "themes: {added} added{added_names}, {updated} updated{updated_names}, "
-                        "{deleted} deleted{deleted_names}; member codes: {members} added; key "
-                        "extracts: {extracts} added; relations: {relations} added; {removed} "
-                        "members, extracts or relations deleted"
-                    )
-                ).format(**themes)
-            )
+        out.append(self._memos_line())
+        if self._themes_changed():
+            out.append(self._themes_line())
         if self.coders_added or self.cases_added:
             people = dict(
                 coders=", ".join(self.coders_added) or "-",
@@ -588,7 +524,7 @@ class ProjectMergeReport:
             out.append(
                 (
                     _("coders would add: {coders}; cases would add: {cases}")
-                    if dry
+                    if self.dry_run
                     else _("coders added: {coders}; cases added: {cases}")
                 ).format(**people)
             )
@@ -603,6 +539,119 @@ class ProjectMergeReport:
             out.append(_("refused: {n} (not merged; the rest was)").format(n=len(self.refused)))
             out += [_("refused: {reason}").format(reason=r) for r in self.refused]
         return out
+
+    def _documents_line(self) -> str:
+        docs = dict(
+            added=len(self.documents_added),
+            same=len(self.documents_same),
+            reanchored=len(self.documents_reanchored),
+        )
+        return (
+            _(
+                "documents: {added} would add, {same} the same, {reanchored} with a "
+                "different text (codings re-anchored)"
+            )
+            if self.dry_run
+            else _(
+                "documents: {added} added, {same} the same, {reanchored} with a "
+                "different text (codings re-anchored)"
+            )
+        ).format(**docs)
+
+    def _codes_line(self) -> str:
+        codes = dict(
+            added=len(self.codes_added),
+            names=f" ({', '.join(self.codes_added)})" if self.codes_added else "",
+            aliases=len(self.aliases_added),
+            fields=len(self.code_conflicts),
+        )
+        code_line = (
+            _(
+                "codes: {added} would add{names}, {aliases} aliases, {fields} differing "
+                "fields (ours kept)"
+            )
+            if self.dry_run
+            else _(
+                "codes: {added} added{names}, {aliases} aliases, {fields} differing fields "
+                "(ours kept)"
+            )
+        ).format(**codes)
+        if self.codes_deleted:
+            code_line = _("{line}, {n} deleted ({names})").format(
+                line=code_line, n=len(self.codes_deleted), names=", ".join(self.codes_deleted)
+            )
+        return code_line
+
+    def _codings_line(self) -> str:
+        codings = dict(
+            added=self.codings_added,
+            merged=self.codings_updated,
+            identical=self.codings_identical,
+            deleted=self.codings_deleted,
+            tombstoned=self.codings_tombstoned,
+        )
+        return (
+            _(
+                "codings: {added} would add, {merged} merged, {identical} identical stored "
+                "once, {deleted} deleted (deleted on their side), {tombstoned} not added "
+                "(deleted on one side)"
+            )
+            if self.dry_run
+            else _(
+                "codings: {added} added, {merged} merged, {identical} identical stored "
+                "once, {deleted} deleted (deleted on their side), {tombstoned} not added "
+                "(deleted on one side)"
+            )
+        ).format(**codings)
+
+    def _memos_line(self) -> str:
+        memos = dict(
+            added=self.memos_added,
+            updated=self.memos_updated,
+            deleted=self.memos_deleted,
+            comments=self.comments_added,
+            marks=self.marks_changed,
+        )
+        return (
+            _(
+                "memos: {added} would add, {updated} updated, {deleted} deleted; review "
+                "comments: {comments} would add; done marks: {marks} changed"
+            )
+            if self.dry_run
+            else _(
+                "memos: {added} added, {updated} updated, {deleted} deleted; review "
+                "comments: {comments} added; done marks: {marks} changed"
+            )
+        ).format(**memos)
+
+    def _themes_line(self) -> str:
+        themes = dict(
+            added=len(self.themes_added),
+            added_names=_names(self.themes_added),
+            updated=len(self.themes_updated),
+            updated_names=_names(self.themes_updated),
+            deleted=len(self.themes_deleted),
+            deleted_names=_names(self.themes_deleted),
+            members=self.theme_codes_added,
+            extracts=self.extracts_added,
+            relations=self.relations_added,
+            removed=self.theme_rows_deleted,
+        )
+        return (
+            _(
+                "themes: {added} would add{added_names}, {updated} updated"
+                "{updated_names}, {deleted} deleted{deleted_names}; member codes: "
+                "{members} would add; key extracts: {extracts} would add; relations: "
+                "{relations} would add; {removed} members, extracts or relations deleted"
+            )
+            if self.dry_run
+            else _(
+                "themes: {added} added{added_names}, {updated} updated{updated_names}, "
+                "{deleted} deleted{deleted_names}; member codes: {members} added; key "
+                "extracts: {extracts} added; relations: {relations} added; {removed} "
+                "members, extracts or relations deleted"
+            )
+        ).format(**themes)
 
 
 def _anchored(how: str, n: int) -> str:

@@ -94,31 +94,47 @@ def document_problem(doc: Row, turns: list[Row], sentences: list[Row]) -> str | 
         return "it has no text"
     n = len(text)
     turn_pks = set()
-    ordinals = set()
+    ordinals: set[Any] = set()
     for t in turns:
-        s, e, o = t.get("start"), t.get("end"), t.get("ordinal")
-        if not (_int(s) and _int(e) and _int(o)) or not 0 <= s <= e <= n or o in ordinals:
-            return f"its turn {o!r} [{s!r}:{e!r}] is outside its text (0..{n}) or repeated"
-        label = t.get("label_start")
-        if label is not None and not (_int(label) and 0 <= label <= s):
-            return f"its turn {o} has a label outside its text"
-        if t.get("role") not in TURN_ROLES:
-            return f"its turn {o} has an unknown role {t.get('role')!r}"
-        speaker = t.get("speaker")
-        if speaker is not None and _name_problem(speaker, "a speaker"):
-            return f"its turn {o}: {_name_problem(speaker, 'the speaker')}"
-        ordinals.add(o)
+        problem = _turn_problem(t, n, ordinals)
+        if problem:
+            return problem
+        ordinals.add(t.get("ordinal"))
         turn_pks.add(t.get("pk"))
     ordinals = set()
     for sentence in sentences:
-        s, e, o = sentence.get("start"), sentence.get("end"), sentence.get("ordinal")
-        if not (_int(s) and _int(e) and _int(o)) or not 0 <= s < e <= n or o in ordinals:
-            return f"its sentence {o!r} [{s!r}:{e!r}] is outside its text (0..{n}) or repeated"
-        if sentence.get("turn_pk") is not None and sentence.get("turn_pk") not in turn_pks:
-            return f"its sentence {o} belongs to no turn of the document"
-        if not isinstance(sentence.get("lemmas"), str):
-            return f"its sentence {o} has no lemmas"
-        ordinals.add(o)
+        problem = _sentence_problem(sentence, n, ordinals, turn_pks)
+        if problem:
+            return problem
+        ordinals.add(sentence.get("ordinal"))
+    return None
+
+
+def _turn_problem(t: Row, n: int, ordinals: set[Any]) -> str | None:
+    """Why a turn of a document of ``n`` characters is wrong (``ordinals``: those before)."""
+    s, e, o = t.get("start"), t.get("end"), t.get("ordinal")
+    if not (_int(s) and _int(e) and _int(o)) or not 0 <= s <= e <= n or o in ordinals:
+        return f"its turn {o!r} [{s!r}:{e!r}] is outside its text (0..{n}) or repeated"
+    label = t.get("label_start")
+    if label is not None and not (_int(label) and 0 <= label <= s):
+        return f"its turn {o} has a label outside its text"
+    if t.get("role") not in TURN_ROLES:
+        return f"its turn {o} has an unknown role {t.get('role')!r}"
+    speaker = t.get("speaker")
+    if speaker is not None and _name_problem(speaker, "a speaker"):
+        return f"its turn {o}: {_name_problem(speaker, 'the speaker')}"
+    return None
+
+
+def _sentence_problem(sentence: Row, n: int, ordinals: set[Any], turn_pks: set[Any]) -> str | None:
+    """Why a sentence of a document of ``n`` characters is wrong."""
+    s, e, o = sentence.get("start"), sentence.get("end"), sentence.get("ordinal")
+    if not (_int(s) and _int(e) and _int(o)) or not 0 <= s < e <= n or o in ordinals:
+        return f"its sentence {o!r} [{s!r}:{e!r}] is outside its text (0..{n}) or repeated"
+    if sentence.get("turn_pk") is not None and sentence.get("turn_pk") not in turn_pks:
+        return f"its sentence {o} belongs to no turn of the document"
+    if not isinstance(sentence.get("lemmas"), str):
+        return f"its sentence {o} has no lemmas"
     return None
 
 
@@ -198,19 +214,7 @@ def _refuse_codes(
     codings come in (our fields are kept): it is never refused, though an id of
     it that is not a valid id is never added as an alias (the store sees to that).
     """
-    aliases: dict[Any, list[str]] = {}
-    alias_rows: list[Row] = []
-    for a in rows.get("code_aliases", []):
-        problem = _name_problem(a.get("alias"), "alias")
-        if problem is None and not ID_RE.match(str(a.get("alias"))):
-            problem = f"alias '{escape(str(a.get('alias')))}' is not a valid id"
-        if problem:
-            refused.append(
-                _("{problem}; refused (their code keeps its other names)").format(problem=problem)
-            )
-            continue
-        aliases.setdefault(a.get("code_pk"), []).append(a["alias"])
-        alias_rows.append(a)
+    aliases, alias_rows = _refuse_aliases(rows, refused)
     by_pk: dict[Any, Row] = {c.get("pk"): c for c in rows.get("codes", [])}
     ok: set[int] = set()
     ids: set[str] = set()
@@ -234,23 +238,40 @@ def _refuse_codes(
             continue
         ok.add(code["pk"])
         ids.add(str(code.get("id")))
-    # a parent chain must end at the top; a refused or cyclic parent takes its children
+    _refuse_orphans(by_pk, ok, known, refused)
+    rows["codes"] = [c for c in rows.get("codes", []) if c.get("pk") in ok]
+    rows["code_aliases"] = [a for a in alias_rows if a.get("code_pk") in ok]
+    return ok
+
+
+def _refuse_aliases(rows: Rows, refused: list[str]) -> tuple[dict[Any, list[str]], list[Row]]:
+    """The aliases that are valid ids: by code pk, and their rows."""
+    aliases: dict[Any, list[str]] = {}
+    alias_rows: list[Row] = []
+    for a in rows.get("code_aliases", []):
+        problem = _name_problem(a.get("alias"), "alias")
+        if problem is None and not ID_RE.match(str(a.get("alias"))):
+            problem = f"alias '{escape(str(a.get('alias')))}' is not a valid id"
+        if problem:
+            refused.append(
+                _("{problem}; refused (their code keeps its other names)").format(problem=problem)
+            )
+            continue
+        aliases.setdefault(a.get("code_pk"), []).append(a["alias"])
+        alias_rows.append(a)
+    return aliases, alias_rows
+
+
+def _refuse_orphans(
+    by_pk: Mapping[Any, Row], ok: set[int], known: frozenset[str], refused: list[str]
+) -> None:
+    """A parent chain must end at the top; a refused or cyclic parent takes its children
+    (a code matched to ours goes to the top level instead: our parent is kept anyway)."""
     changed = True
     while changed:
         changed = False
         for pk in sorted(ok, key=str):
-            seen = {pk}
-            parent = by_pk[pk].get("parent_pk")
-            bad = None
-            while parent is not None:
-                if parent in seen:
-                    bad = "its parents go round in a circle"
-                    break
-                if parent not in ok:
-                    bad = f"its parent '{escape(str(by_pk.get(parent, {}).get('id')))}' was refused"
-                    break
-                seen.add(parent)
-                parent = by_pk[parent].get("parent_pk")
+            bad = _parent_problem(by_pk, ok, pk)
             if bad and by_pk[pk].get("guid") in known:
                 by_pk[pk]["parent_pk"] = None  # matched to ours: our parent is kept anyway
                 changed = True
@@ -262,9 +283,20 @@ def _refuse_codes(
                     )
                 )
                 changed = True
-    rows["codes"] = [c for c in rows.get("codes", []) if c.get("pk") in ok]
-    rows["code_aliases"] = [a for a in alias_rows if a.get("code_pk") in ok]
-    return ok
+
+
+def _parent_problem(by_pk: Mapping[Any, Row], ok: set[int], pk: int) -> str | None:
+    """Why the parents of a code do not lead to the top through codes that pass."""
+    seen = {pk}
+    parent = by_pk[pk].get("parent_pk")
+    while parent is not None:
+        if parent in seen:
+            return "its parents go round in a circle"
+        if parent not in ok:
+            return f"its parent '{escape(str(by_pk.get(parent, {}).get('id')))}' was refused"
+        seen.add(parent)
+        parent = by_pk[parent].get("parent_pk")
+    return None
 
 
 def sanitize(
@@ -287,10 +319,52 @@ def sanitize(
     out: Rows = {t: [dict(r) for r in rs] for t, rs in rows.items()}
     refused: list[str] = []
     lengths = _refuse_docs(out, refused)
-    doc_names = {d["pk"]: d["name"] for d in out["documents"]}
     codes = _refuse_codes(out, code_problem, refused, known_codes)
-    code_ids = {c["pk"]: c["id"] for c in out["codes"]}
+    _refuse_codings(out, lengths, codes, refused)
+    _keep(out, refused, "tombstones", _tombstone_problem, lambda r: "a deletion record")
+    _keep(
+        out,
+        refused,
+        "memos",
+        _memo_problem,
+        lambda r: f"memo by '{escape(str(r.get('author')))}'",
+    )
+    _keep(
+        out,
+        refused,
+        "review_comments",
+        _comment_problem,
+        lambda r: f"review comment by '{escape(str(r.get('author')))}'",
+    )
+    _refuse_people_and_cases(out, lengths, refused)
+    return Checked(out, refused)
 
+
+def _keep(
+    out: Rows,
+    refused: list[str],
+    table: str,
+    check: Callable[[Row], str | None],
+    what: Callable[[Row], str],
+) -> None:
+    """Keep the rows of ``table`` that pass ``check``; one line per refused row."""
+    good = []
+    for r in out.get(table, []):
+        problem = check(r)
+        if problem:
+            refused.append(_("{r}: {problem}; refused").format(r=what(r), problem=problem))
+        else:
+            good.append(r)
+    out[table] = good
+
+
+def _refuse_codings(
+    out: Rows, lengths: Mapping[Any, int], codes: set[int], refused: list[str]
+) -> None:
+    """Keep the codings that pass, in documents and of codes that passed; one line
+    per refused coding, and a count of those lost with a document or a code."""
+    doc_names = {d["pk"]: d["name"] for d in out["documents"]}
+    code_ids = {c["pk"]: c["id"] for c in out["codes"]}
     kept: list[Row] = []
     lost_to_code: dict[Any, int] = {}
     lost_to_doc = 0
@@ -334,55 +408,54 @@ def sanitize(
         )
     out["codings"] = kept
 
-    def keep(table: str, check: Callable[[Row], str | None], what: Callable[[Row], str]) -> None:
-        good = []
-        for r in out.get(table, []):
-            problem = check(r)
-            if problem:
-                refused.append(_("{r}: {problem}; refused").format(r=what(r), problem=problem))
-            else:
-                good.append(r)
-        out[table] = good
 
-    keep(
-        "tombstones",
-        lambda r: (
-            _guid_problem(r.get("guid"))
-            or _name_problem(r.get("coder"), "its coder")
-            or _name_problem(r.get("kind"), "its kind", limit=20)
-        ),
-        lambda r: "a deletion record",
+def _tombstone_problem(r: Row) -> str | None:
+    return (
+        _guid_problem(r.get("guid"))
+        or _name_problem(r.get("coder"), "its coder")
+        or _name_problem(r.get("kind"), "its kind", limit=20)
     )
-    keep(
-        "memos",
-        lambda r: (
-            _guid_problem(r.get("guid"))
-            or _name_problem(r.get("author"), "its author")
-            or (
-                None
-                if r.get("target_kind") in MEMO_KINDS
-                else f"unknown kind {r.get('target_kind')!r}"
-            )
-            or (
-                None
-                if isinstance(r.get("text"), str) and isinstance(r.get("title"), str)
-                else "no text"
-            )
-        ),
-        lambda r: f"memo by '{escape(str(r.get('author')))}'",
+
+
+def _memo_problem(r: Row) -> str | None:
+    return (
+        _guid_problem(r.get("guid"))
+        or _name_problem(r.get("author"), "its author")
+        or (
+            None if r.get("target_kind") in MEMO_KINDS else f"unknown kind {r.get('target_kind')!r}"
+        )
+        or (
+            None
+            if isinstance(r.get("text"), str) and isinstance(r.get("title"), str)
+            else "no text"
+        )
     )
-    keep(
-        "review_comments",
-        lambda r: (
-            _guid_problem(r.get("guid"))
-            or _guid_problem(r.get("coding_guid"))
-            or _name_problem(r.get("author"), "its author")
-            or _name_problem(r.get("kind"), "its kind", limit=20)
-            or (None if isinstance(r.get("text"), str) else "no text")
-        ),
-        lambda r: f"review comment by '{escape(str(r.get('author')))}'",
+
+
+def _comment_problem(r: Row) -> str | None:
+    return (
+        _guid_problem(r.get("guid"))
+        or _guid_problem(r.get("coding_guid"))
+        or _name_problem(r.get("author"), "its author")
+        or _name_problem(r.get("kind"), "its kind", limit=20)
+        or (None if isinstance(r.get("text"), str) else "no text")
     )
-    keep(
+
+
+def _adjudication_problem(r: Row, lengths: Mapping[Any, int]) -> str | None:
+    return (
+        (None if r.get("document_pk") in lengths else "its document was refused")
+        or (None if r.get("decision") in DECISIONS else f"unknown decision {r.get('decision')!r}")
+        or _guid_problem(r.get("guid"))
+        or _name_problem(r.get("consensus"), "its consensus coder")
+    )
+
+
+def _refuse_people_and_cases(out: Rows, lengths: Mapping[Any, int], refused: list[str]) -> None:
+    """Done marks, coders, cases and their documents and attributes, adjudications."""
+    _keep(
+        out,
+        refused,
         "document_marks",
         lambda r: (
             (None if r.get("document_pk") in lengths else "its document was refused")
@@ -390,7 +463,9 @@ def sanitize(
         ),
         lambda r: f"done mark of '{escape(str(r.get('coder')))}'",
     )
-    keep(
+    _keep(
+        out,
+        refused,
         "coders",
         lambda r: (
             _name_problem(r.get("name"), "the name")
@@ -398,13 +473,17 @@ def sanitize(
         ),
         lambda r: f"coder '{escape(str(r.get('name')))}'",
     )
-    keep(
+    _keep(
+        out,
+        refused,
         "cases",
         lambda r: _name_problem(r.get("name"), "the name", limit=400),
         lambda r: f"case '{escape(str(r.get('name')))}'",
     )
     case_pks = {r.get("pk") for r in out.get("cases", [])}
-    keep(
+    _keep(
+        out,
+        refused,
         "case_sources",
         lambda r: (
             None
@@ -413,13 +492,17 @@ def sanitize(
         ),
         lambda r: "a case's document",
     )
-    keep(
+    _keep(
+        out,
+        refused,
         "attributes",
         lambda r: _name_problem(r.get("name"), "the name"),
         lambda r: f"attribute '{escape(str(r.get('name')))}'",
     )
     attr_pks = {r.get("pk") for r in out.get("attributes", [])}
-    keep(
+    _keep(
+        out,
+        refused,
         "case_attributes",
         lambda r: (
             None
@@ -428,21 +511,13 @@ def sanitize(
         ),
         lambda r: "an attribute value",
     )
-    keep(
+    _keep(
+        out,
+        refused,
         "adjudications",
-        lambda r: (
-            (None if r.get("document_pk") in lengths else "its document was refused")
-            or (
-                None
-                if r.get("decision") in DECISIONS
-                else f"unknown decision {r.get('decision')!r}"
-            )
-            or _guid_problem(r.get("guid"))
-            or _name_problem(r.get("consensus"), "its consensus coder")
-        ),
+        lambda r: _adjudication_problem(r, lengths),
         lambda r: "an adjudication decision",
     )
-    return Checked(out, refused)
 
 
 def tombstone_honoured(

@@ -451,40 +451,49 @@ def parse_color(value: str | None) -> tuple[str | None, str | None]:
         return None, None
     m = _HEX.match(v)
     if m and (v.startswith("#") or len(m.group(1)) in (6, 8)) and not v.isdigit():
-        digits = m.group(1).lower()
-        note = None if v.startswith("#") else _("colour {v!r} has no '#'").format(v=v)
-        if len(digits) == 3:
-            return "#" + "".join(ch * 2 for ch in digits), note
-        if len(digits) == 6:
-            return "#" + digits, note
-        if len(digits) == 4:
-            return "#" + "".join(ch * 2 for ch in digits[:3]), _(
-                "colour {v!r} has an alpha channel"
-            ).format(v=v)
-        if len(digits) == 8:
-            if digits.startswith("ff") and not digits.endswith("ff"):
-                return "#" + digits[2:], _(
-                    "colour {v!r} has an alpha channel (read as #AARRGGBB)"
-                ).format(v=v)
-            return "#" + digits[:6], _("colour {v!r} has an alpha channel").format(v=v)
-        return None, _("colour {v!r} is not a colour, ignored").format(v=v)
+        return _hex_color(v, m.group(1).lower())
     m = _RGB_FN.match(v)
     if m:
-        channels: list[int] = []
-        for part in m.groups()[:3]:
-            try:
-                number = float(part.rstrip("%"))
-            except ValueError:
-                return None, _("colour {v!r} is not a colour, ignored").format(v=v)
-            if part.endswith("%"):
-                number = number * 255 / 100
-            channels.append(max(0, min(255, round(number))))
-        return "#" + "".join(f"{c:02x}" for c in channels), _(
-            "colour {v!r} written as rgb(...)"
-        ).format(v=v)
+        return _rgb_color(v, m.groups()[:3])
     if v.isdigit() and int(v) <= 0xFFFFFF:
         return f"#{int(v):06x}", _("colour {v!r} written as a number").format(v=v)
     return None, _("colour {v!r} is not a colour, ignored").format(v=v)
+
+
+def _hex_color(v: str, digits: str) -> tuple[str | None, str | None]:
+    """A colour written in hex digits (``v`` as written, ``digits`` lowercase)."""
+    note = None if v.startswith("#") else _("colour {v!r} has no '#'").format(v=v)
+    if len(digits) == 3:
+        return "#" + "".join(ch * 2 for ch in digits), note
+    if len(digits) == 6:
+        return "#" + digits, note
+    if len(digits) == 4:
+        return "#" + "".join(ch * 2 for ch in digits[:3]), _(
+            "colour {v!r} has an alpha channel"
+        ).format(v=v)
+    if len(digits) == 8:
+        if digits.startswith("ff") and not digits.endswith("ff"):
+            return "#" + digits[2:], _(
+                "colour {v!r} has an alpha channel (read as #AARRGGBB)"
+            ).format(v=v)
+        return "#" + digits[:6], _("colour {v!r} has an alpha channel").format(v=v)
+    return None, _("colour {v!r} is not a colour, ignored").format(v=v)
+
+
+def _rgb_color(v: str, parts: Sequence[str]) -> tuple[str | None, str | None]:
+    """A colour written as ``rgb(r, g, b)`` (numbers or percentages)."""
+    channels: list[int] = []
+    for part in parts:
+        try:
+            number = float(part.rstrip("%"))
+        except ValueError:
+            return None, _("colour {v!r} is not a colour, ignored").format(v=v)
+        if part.endswith("%"):
+            number = number * 255 / 100
+        channels.append(max(0, min(255, round(number))))
+    return "#" + "".join(f"{c:02x}" for c in channels), _(
+        "colour {v!r} written as rgb(...)"
+    ).format(v=v)
 
 
 # --------------------------------------------------------------------- metadata block
@@ -804,102 +813,124 @@ def plan_code_import(
     a name match prefers a code under the same (matched) parent and otherwise needs
     the name to be unique in the project, and codes that match nothing are added
     under their (matched or added) parent with an id derived from the metadata
-    block's id or from their name. Kept in one function so that it can later use
-    the shared codebook merge of :mod:`qualcode.core`.
+    block's id or from their name. Kept in one place (:class:`_CodeMatcher`) so that
+    it can later use the shared codebook merge of :mod:`qualcode.core`.
 
     Args:
         existing: the project's codes.
         incoming: the file's codes, parents before children.
     """
-    plan = CodeImportPlan()
-    by_guid = {c.guid.lower(): c for c in existing}
-    by_id = {c.id: c for c in existing}
-    by_alias = {a: c for c in existing for a in c.aliases}
-    by_name: dict[str, list[ExistingCode]] = {}
-    for c in existing:
-        for label in dict.fromkeys(_norm_name(x) for x in c.labels if x):
-            by_name.setdefault(label, []).append(c)
-    used: set[str] = set()
-    taken = set(by_id) | set(by_alias)
-    existing_guids = set(by_guid)
+    matcher = _CodeMatcher(existing)
+    for code in incoming:
+        matcher.place(code)
+    return matcher.plan
 
-    def take(code: RefiCode, target: ExistingCode, how: str) -> None:
-        plan.ids[code.guid] = target.id
-        plan.matched[code.guid] = how
-        used.add(target.id)
+
+class _CodeMatcher:
+    """The project's codes indexed by GUID, id, alias and name; places imported
+    codes one by one into a :class:`CodeImportPlan`."""
+
+    def __init__(self, existing: Sequence[ExistingCode]) -> None:
+        self.plan = CodeImportPlan()
+        self.by_guid = {c.guid.lower(): c for c in existing}
+        self.by_id = {c.id: c for c in existing}
+        self.by_alias = {a: c for c in existing for a in c.aliases}
+        self.by_name: dict[str, list[ExistingCode]] = {}
+        for c in existing:
+            for label in dict.fromkeys(_norm_name(x) for x in c.labels if x):
+                self.by_name.setdefault(label, []).append(c)
+        self.used: set[str] = set()
+        self.taken = set(self.by_id) | set(self.by_alias)
+        self.existing_guids = set(self.by_guid)
+
+    def place(self, code: RefiCode) -> None:
+        """Match ``code`` by GUID, then id or alias, then name; else add it."""
+        hit = self.by_guid.get(code.guid)
+        if hit is not None and hit.id not in self.used:
+            self.take(code, hit, "guid")
+            return
+        raw_id: Any = code.meta.get("id")
+        meta_id: str | None = raw_id if valid_id(raw_id) else None
+        if self.by_meta(code, meta_id):
+            return
+        parent_id = self.plan.ids.get(code.parent) if code.parent else None
+        if not self.by_label(code, parent_id):
+            self.add(code, meta_id, parent_id)
+
+    def take(self, code: RefiCode, target: ExistingCode, how: str) -> None:
+        """``code`` becomes the project's ``target``."""
+        self.plan.ids[code.guid] = target.id
+        self.plan.matched[code.guid] = how
+        self.used.add(target.id)
         if how == "name":
-            plan.notes.append(
+            self.plan.notes.append(
                 _("code {code.name!r} matched the project's {target.id!r} by name").format(
                     code=code, target=target
                 )
             )
 
-    for code in incoming:
-        hit = by_guid.get(code.guid)
-        if hit is not None and hit.id not in used:
-            take(code, hit, "guid")
-            continue
-        raw_id: Any = code.meta.get("id")
-        meta_id: str | None = raw_id if valid_id(raw_id) else None
+    def by_meta(self, code: RefiCode, meta_id: str | None) -> bool:
+        """Match by the id or an alias of the code's metadata block."""
         meta_aliases = [a for a in code.meta.get("aliases", ()) or () if isinstance(a, str)]
-        found = False
         for candidate in ([meta_id] if meta_id else []) + meta_aliases:
-            target = by_id.get(candidate)
+            target = self.by_id.get(candidate)
             how = "id"
             if target is None:
-                target, how = by_alias.get(candidate), "alias"
-            if target is not None and target.id not in used:
-                take(code, target, how)
-                found = True
-                break
-        if found:
-            continue
+                target, how = self.by_alias.get(candidate), "alias"
+            if target is not None and target.id not in self.used:
+                self.take(code, target, how)
+                return True
+        return False
+
+    def by_label(self, code: RefiCode, parent_id: str | None) -> bool:
+        """Match by name or label: one under the same parent, or the only one."""
         names = {_norm_name(code.name)}
         labels: Any = code.meta.get("label")
         if isinstance(labels, dict):
             names.update(_norm_name(v) for v in labels.values() if isinstance(v, str))
         names.discard("")
         candidates = list(
-            {c.id: c for n in names for c in by_name.get(n, []) if c.id not in used}.values()
+            {
+                c.id: c for n in names for c in self.by_name.get(n, []) if c.id not in self.used
+            }.values()
         )
-        parent_id = plan.ids.get(code.parent) if code.parent else None
         same_parent = [c for c in candidates if c.parent == parent_id]
         if same_parent:
-            take(code, same_parent[0], "name")
-            continue
-        if len(candidates) == 1 and all(len(by_name.get(n, [])) <= 1 for n in names):
-            take(code, candidates[0], "name")
-            continue
-        # a new code
-        if meta_id:
-            wanted = meta_id
-        else:
-            # a name that is already an id (Taguette's "waktu.antre_lama") stays one
-            plain = code.name.strip().lower()
-            base = plain if valid_id(plain) else (slug(code.name) or "code")
-            if not base[0].isalnum():
-                base = "code_" + base
-            wanted = (
-                f"{parent_id}.{base}"
-                if parent_id and not base.startswith(parent_id + ".")
-                else base
-            )
-        new_id = unique_id(wanted, taken)
+            self.take(code, same_parent[0], "name")
+            return True
+        if len(candidates) == 1 and all(len(self.by_name.get(n, [])) <= 1 for n in names):
+            self.take(code, candidates[0], "name")
+            return True
+        return False
+
+    def add(self, code: RefiCode, meta_id: str | None, parent_id: str | None) -> None:
+        """``code`` becomes a new project code, with a free id and GUID."""
+        wanted = meta_id or _new_code_id(code.name, parent_id)
+        new_id = unique_id(wanted, self.taken)
         if new_id != wanted and meta_id:
-            plan.notes.append(
+            self.plan.notes.append(
                 _("code id {wanted!r} is taken in the project; imported as {new_id!r}").format(
                     wanted=wanted, new_id=new_id
                 )
             )
-        plan.ids[code.guid] = new_id
-        plan.added.append(code)
-        plan.parents[new_id] = parent_id
+        self.plan.ids[code.guid] = new_id
+        self.plan.added.append(code)
+        self.plan.parents[new_id] = parent_id
         guid = code.guid
-        if guid in existing_guids:
+        if guid in self.existing_guids:
             guid = derived_guid("reissued", code.guid, new_id)
-        existing_guids.add(guid)
-        plan.guids[new_id] = guid
-    return plan
+        self.existing_guids.add(guid)
+        self.plan.guids[new_id] = guid
+
+
+def _new_code_id(name: str, parent_id: str | None) -> str:
+    """The id a new code wants from its name, under its parent's id."""
+    # a name that is already an id (Taguette's "waktu.antre_lama") stays one
+    plain = name.strip().lower()
+    base = plain if valid_id(plain) else (slug(name) or "code")
+    if not base[0].isalnum():
+        base = "code_" + base
+    return f"{parent_id}.{base}" if parent_id and not base.startswith(parent_id + ".") else base
 
 
 def tree_ordered(codes: Iterable[RefiCode]) -> list[RefiCode]:

@@ -258,10 +258,7 @@ def _code_mismatch(e: ReviewEntryIn, state: CodingState, code_of: Mapping[str, s
 def _decide(e: ReviewEntryIn, state: CodingState, *, reviewer: str, overwrite: bool) -> Decision:
     x = e.exported
     if x is None:  # no recorded state (refused earlier unless --overwrite): as it is
-        verdict = e.verdict if e.verdict and e.verdict != state.review else None
-        texts = {t.text for t in state.thread}
-        comment = e.comment.strip() if e.comment.strip() not in texts else ""
-        return _apply(e, state, verdict, comment)
+        return _as_it_is(e, state)
     new_verdict = e.verdict if e.verdict and e.verdict != x.review else None
     comment = _added(x.comment, e.comment)
     if new_verdict is None and not comment:
@@ -279,19 +276,7 @@ def _decide(e: ReviewEntryIn, state: CodingState, *, reviewer: str, overwrite: b
         x.reviewed_at,
     )
     if new_verdict is not None and (later or changed) and not overwrite:
-        if later:
-            last = later[-1]
-            now = (
-                _("{review} (revised {author}, {at})")
-                if last.kind == "revision"
-                else _("{review} (by {author}, {at})")
-            ).format(review=_verdict(state.review), author=last.author, at=last.at)
-        else:
-            now = _("{review} (by {author}, {at})").format(
-                review=_verdict(state.review),
-                author=state.reviewer or "?",
-                at=state.reviewed_at or "?",
-            )
+        now = _verdict_now(state, later)
         return Decision(
             e,
             CONFLICT,
@@ -307,6 +292,32 @@ def _decide(e: ReviewEntryIn, state: CodingState, *, reviewer: str, overwrite: b
         )
     verdict = new_verdict if new_verdict != state.review else None
     return _apply(e, state, verdict, comment)
+
+
+def _as_it_is(e: ReviewEntryIn, state: CodingState) -> Decision:
+    """An entry with no recorded state: its verdict where it differs, its comment
+    where the thread lacks it."""
+    verdict = e.verdict if e.verdict and e.verdict != state.review else None
+    texts = {t.text for t in state.thread}
+    comment = e.comment.strip() if e.comment.strip() not in texts else ""
+    return _apply(e, state, verdict, comment)
+
+
+def _verdict_now(state: CodingState, later: Sequence[ThreadEntry]) -> str:
+    """The project's verdict and who gave it when (the last verdict in the thread
+    since the sheet was exported, else the coding's review)."""
+    if later:
+        last = later[-1]
+        return (
+            _("{review} (revised {author}, {at})")
+            if last.kind == "revision"
+            else _("{review} (by {author}, {at})")
+        ).format(review=_verdict(state.review), author=last.author, at=last.at)
+    return _("{review} (by {author}, {at})").format(
+        review=_verdict(state.review),
+        author=state.reviewer or "?",
+        at=state.reviewed_at or "?",
+    )
 
 
 def _apply(e: ReviewEntryIn, state: CodingState, verdict: str | None, comment: str) -> Decision:

@@ -245,40 +245,18 @@ def review_themes(
     for theme in tree.themes:
         segs = theme_segments(tree, theme.id, groups)
         use = usage(segs, use_cases)
-        cases = len({c for s in segs for c in s.cases})
         split = split_usage(segs, attribute, use_cases) if attribute else {}
         values.update(split)
-        extract_codes = [guid_code.get(e.coding) for e in theme.extracts]
-        members = tuple(
-            CodeInTheme(
-                code=c,
-                usage=usage(groups.get(c, ()), use_cases),
-                extracts=sum(1 for x in extract_codes if x == c),
-                other_themes=tuple(t.id for t in tree.themes if t.id != theme.id and c in t.codes),
-            )
-            for c in theme.codes
-        )
-        own = set(theme_codes(tree, theme.id))
-        co: dict[str, set[str]] = defaultdict(set)
-        for s in segs:
-            for other in by_doc[s.doc]:
-                if other.start >= s.end:
-                    break
-                if other.code not in own and overlaps(s, other):
-                    co[other.code].add(s.guid)
-        cooccurring = tuple(
-            sorted(((c, len(g)) for c, g in co.items()), key=lambda x: (-x[1], x[0]))
-        )
         out.append(
             ThemeReview(
                 theme=theme,
                 depth=tree.depth(theme.id),
                 usage=use,
-                cases=cases,
+                cases=len({c for s in segs for c in s.cases}),
                 split=split,
-                codes=members,
+                codes=_codes_in_theme(tree, theme, groups, guid_code, use_cases),
                 single_participant=use.participants == 1,
-                cooccurring=cooccurring,
+                cooccurring=_cooccurring(segs, set(theme_codes(tree, theme.id)), by_doc),
                 missing_extracts=not theme.extracts,
             )
         )
@@ -292,6 +270,40 @@ def review_themes(
         no_theme=no_theme,
         use_cases=use_cases,
     )
+
+
+def _codes_in_theme(
+    tree: ThemeTree,
+    theme: Theme,
+    groups: Mapping[str, Sequence[Segment]],
+    guid_code: Mapping[str, str],
+    use_cases: bool,
+) -> tuple[CodeInTheme, ...]:
+    """Each code of the theme: its usage, its key extracts, the other themes it is in."""
+    extract_codes = [guid_code.get(e.coding) for e in theme.extracts]
+    return tuple(
+        CodeInTheme(
+            code=c,
+            usage=usage(groups.get(c, ()), use_cases),
+            extracts=sum(1 for x in extract_codes if x == c),
+            other_themes=tuple(t.id for t in tree.themes if t.id != theme.id and c in t.codes),
+        )
+        for c in theme.codes
+    )
+
+
+def _cooccurring(
+    segs: Sequence[Segment], own: set[str], by_doc: Mapping[str, list[Segment]]
+) -> tuple[tuple[str, int], ...]:
+    """Codes outside the theme that overlap its passages, with how many, most first."""
+    co: dict[str, set[str]] = defaultdict(set)
+    for s in segs:
+        for other in by_doc[s.doc]:
+            if other.start >= s.end:
+                break
+            if other.code not in own and overlaps(s, other):
+                co[other.code].add(s.guid)
+    return tuple(sorted(((c, len(g)) for c, g in co.items()), key=lambda x: (-x[1], x[0])))
 
 
 # ---------------------------------------------------------------------- scorecard

@@ -32,7 +32,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from qualcode.core.codebook import PALETTE, Codebook
-from qualcode.core.themes import Relation, ThemeTree
+from qualcode.core.themes import Node, Relation, Theme, ThemeTree
 
 FONT_FAMILY = "DejaVu Sans Mono, Menlo, Consolas, monospace"
 """The font the SVG names: fixed-width, so a label's width is known from its length."""
@@ -224,8 +224,23 @@ def build_map(
         code_guids: every code's GUID by id (the store keeps them; relations name
             their code ends by GUID).
     """
-    guid_of = dict(code_guids or {})
-    code_by_guid = {g: c for c, g in guid_of.items()}
+    graph = _MapBuilder(codebook, tree, _kept_themes(tree, themes), passages, lang, code_guids)
+    graph.add_themes(theme_passages)
+    graph.add_codes()
+    graph.add_relations(relations)
+    nodes = graph.nodes
+    ordered = (
+        [n for n in nodes.values() if n.kind == "theme"]
+        + [n for n in nodes.values() if n.kind == "code"]
+        + [n for n in nodes.values() if n.kind not in ("theme", "code")]
+    )
+    stored = {k: v for k, v in (positions or {}).items() if k in nodes}
+    return MapData(tuple(ordered), tuple(graph.edges), title=title, positions=stored)
+
+
+def _kept_themes(tree: ThemeTree, themes: Iterable[str] | None) -> list[Theme]:
+    """The themes on the map: not discarded, and among ``themes`` (with their
+    sub-themes) when given."""
     kept = [t for t in tree.themes if t.status != "discarded"]
     if themes is not None:
         wanted: set[str] = set()
@@ -233,137 +248,168 @@ def build_map(
             wanted.add(tid)
             wanted.update(tree.descendants(tid))
         kept = [t for t in kept if t.id in wanted]
-    kept_ids = {t.id for t in kept}
+    return kept
 
-    def top_of(theme_id: str) -> str:
-        current = tree.get(theme_id)
+
+class _MapBuilder:
+    """The nodes and edges of a map, added theme by theme, code by code, relation
+    by relation."""
+
+    def __init__(
+        self,
+        codebook: Codebook,
+        tree: ThemeTree,
+        kept: list[Theme],
+        passages: Mapping[str, int],
+        lang: str | None,
+        code_guids: Mapping[str, str] | None,
+    ) -> None:
+        self.codebook = codebook
+        self.tree = tree
+        self.kept = kept
+        self.kept_ids = {t.id for t in kept}
+        self.passages = passages
+        self.lang = lang
+        self.guid_of = dict(code_guids or {})
+        self.code_by_guid = {g: c for c, g in self.guid_of.items()}
+        self.nodes: dict[str, MapNode] = {}
+        self.edges: list[MapEdge] = []
+        self.by_guid: dict[tuple[str, str], str] = {}
+
+    def top_of(self, theme_id: str) -> str:
+        """The top-level theme on the map above ``theme_id`` (or itself)."""
+        current = self.tree.get(theme_id)
         seen: set[str] = set()
         while (
             current is not None
             and current.parent is not None
-            and current.parent in kept_ids
+            and current.parent in self.kept_ids
             and current.id not in seen
         ):
             seen.add(current.id)
-            current = tree.get(current.parent)
+            current = self.tree.get(current.parent)
         return current.id if current is not None else theme_id
 
-    nodes: dict[str, MapNode] = {}
-    edges: list[MapEdge] = []
-    colors: dict[str, str] = {}
-    top_index = 0
-    for t in kept:
-        parent = t.parent if t.parent in kept_ids else None
-        depth = 0
-        if parent is None:
-            color = t.color or theme_color(top_index)
-            top_index += 1
-        else:
-            depth = tree.depth(t.id) - tree.depth(top_of(t.id))
-            color = t.color or lighter(colors[parent], 0.3)
-        colors[t.id] = color
-        key = theme_key(t.id)
-        nodes[key] = MapNode(
-            key=key,
-            kind="theme",
-            guid=t.guid,
-            id=t.id,
-            label=short_label(t.label_in(lang)),
-            passages=theme_passages.get(t.id, 0),
-            color=color,
-            theme=theme_key(top_of(t.id)),
-            parent=theme_key(parent) if parent else None,
-            depth=depth,
-            status=t.status,
-        )
-        if parent is not None:
-            edges.append(MapEdge(theme_key(parent), key, "subtheme"))
-    for t in kept:
-        for code_id in t.codes:
-            code = codebook.get(code_id)
-            if code is None:
-                continue
-            ck = code_key(code_id)
-            if ck not in nodes:
-                nodes[ck] = MapNode(
-                    key=ck,
-                    kind="code",
-                    guid=guid_of.get(code.id, ""),
-                    id=code.id,
-                    label=short_label(code.label_in(lang)),
-                    passages=passages.get(code_id, 0),
-                    color=codebook.color_of(code_id),
-                    theme=theme_key(top_of(t.id)),
-                    parent=theme_key(t.id),
-                )
-            edges.append(MapEdge(theme_key(t.id), ck, "member"))
-    by_guid = {(n.kind, n.guid): n.key for n in nodes.values()}
-    pending = list(relations)
-    for _round in range(2):
-        rest: list[Relation] = []
-        for r in pending:
-            ends: list[str | None] = [
-                by_guid.get((end.kind, end.guid)) for end in (r.source, r.target)
-            ]
-            if ends[0] is None and ends[1] is None:
-                rest.append(r)
-                continue
-            for i, end in enumerate((r.source, r.target)):
-                if ends[i] is not None:
-                    continue
-                other = nodes[ends[1 - i] or ""]
-                if end.kind == "code":
-                    name = code_by_guid.get(end.guid) or end.name
-                    code = codebook.get(name) if name else None
-                    label = code.label_in(lang) if code is not None else end.name
-                    ident = code.id if code is not None else end.guid
-                    key = code_key(ident)
-                    color = codebook.color_of(code.id) if code is not None else "#888888"
-                    count = passages.get(ident, 0)
-                elif end.kind == "theme":
-                    # a theme left out of the map (by --themes or discarded)
-                    rest.append(r)
-                    break
-                else:
-                    label = end.name or end.guid
-                    ident = end.guid
-                    key = f"{end.kind}:{end.guid}"
-                    color = "#777777" if end.kind == "document" else "#aaaaaa"
-                    count = 1 if end.kind == "passage" else 0
-                nodes[key] = MapNode(
-                    key=key,
-                    kind=end.kind,
-                    guid=end.guid,
-                    id=ident,
-                    label=short_label(label or ident),
-                    passages=count,
-                    color=color,
-                    theme=other.theme,
-                    parent=other.key,
-                )
-                by_guid[(end.kind, end.guid)] = key
-                ends[i] = key
+    def add_themes(self, theme_passages: Mapping[str, int]) -> None:
+        """A node per theme (top-level ones coloured from the palette, sub-themes a
+        lighter shade of their parent) and an edge to each sub-theme."""
+        colors: dict[str, str] = {}
+        top_index = 0
+        for t in self.kept:
+            parent = t.parent if t.parent in self.kept_ids else None
+            depth = 0
+            if parent is None:
+                color = t.color or theme_color(top_index)
+                top_index += 1
             else:
-                edges.append(
-                    MapEdge(
-                        ends[0] or "",
-                        ends[1] or "",
-                        "relation",
-                        type=r.type,
-                        label=r.type.replace("_", " "),
-                        directed=r.directed,
-                        guid=r.guid,
-                        memo=r.memo,
+                depth = self.tree.depth(t.id) - self.tree.depth(self.top_of(t.id))
+                color = t.color or lighter(colors[parent], 0.3)
+            colors[t.id] = color
+            key = theme_key(t.id)
+            self.nodes[key] = MapNode(
+                key=key,
+                kind="theme",
+                guid=t.guid,
+                id=t.id,
+                label=short_label(t.label_in(self.lang)),
+                passages=theme_passages.get(t.id, 0),
+                color=color,
+                theme=theme_key(self.top_of(t.id)),
+                parent=theme_key(parent) if parent else None,
+                depth=depth,
+                status=t.status,
+            )
+            if parent is not None:
+                self.edges.append(MapEdge(theme_key(parent), key, "subtheme"))
+
+    def add_codes(self) -> None:
+        """A node per code of a theme (in its first theme's cluster), an edge per membership."""
+        for t in self.kept:
+            for code_id in t.codes:
+                code = self.codebook.get(code_id)
+                if code is None:
+                    continue
+                ck = code_key(code_id)
+                if ck not in self.nodes:
+                    self.nodes[ck] = MapNode(
+                        key=ck,
+                        kind="code",
+                        guid=self.guid_of.get(code.id, ""),
+                        id=code.id,
+                        label=short_label(code.label_in(self.lang)),
+                        passages=self.passages.get(code_id, 0),
+                        color=self.codebook.color_of(code_id),
+                        theme=theme_key(self.top_of(t.id)),
+                        parent=theme_key(t.id),
                     )
-                )
-        pending = rest
-    ordered = (
-        [n for n in nodes.values() if n.kind == "theme"]
-        + [n for n in nodes.values() if n.kind == "code"]
-        + [n for n in nodes.values() if n.kind not in ("theme", "code")]
-    )
-    stored = {k: v for k, v in (positions or {}).items() if k in nodes}
-    return MapData(tuple(ordered), tuple(edges), title=title, positions=stored)
+                self.edges.append(MapEdge(theme_key(t.id), ck, "member"))
+
+    def add_relations(self, relations: Sequence[Relation]) -> None:
+        """The relations with an end on the map, in two rounds (a relation whose
+        ends both wait for another relation's node is tried again once)."""
+        self.by_guid = {(n.kind, n.guid): n.key for n in self.nodes.values()}
+        pending = list(relations)
+        for _round in range(2):
+            pending = [r for r in pending if not self.add_relation(r)]
+
+    def add_relation(self, r: Relation) -> bool:
+        """Draw ``r``, adding a node for an end that is not on the map; False when
+        neither end is on the map yet, or an end is a theme left out of it."""
+        ends: list[str | None] = [
+            self.by_guid.get((end.kind, end.guid)) for end in (r.source, r.target)
+        ]
+        if ends[0] is None and ends[1] is None:
+            return False
+        for i, end in enumerate((r.source, r.target)):
+            if ends[i] is not None:
+                continue
+            if end.kind == "theme":  # a theme left out of the map (by --themes or discarded)
+                return False
+            ends[i] = self.add_end(end, self.nodes[ends[1 - i] or ""])
+        self.edges.append(
+            MapEdge(
+                ends[0] or "",
+                ends[1] or "",
+                "relation",
+                type=r.type,
+                label=r.type.replace("_", " "),
+                directed=r.directed,
+                guid=r.guid,
+                memo=r.memo,
+            )
+        )
+        return True
+
+    def add_end(self, end: Node, other: MapNode) -> str:
+        """A node for a relation's end that is not on the map (a code of no theme on
+        it, a document, a passage), drawn beside ``other``; its key."""
+        if end.kind == "code":
+            name = self.code_by_guid.get(end.guid) or end.name
+            code = self.codebook.get(name) if name else None
+            label = code.label_in(self.lang) if code is not None else end.name
+            ident = code.id if code is not None else end.guid
+            key = code_key(ident)
+            color = self.codebook.color_of(code.id) if code is not None else "#888888"
+            count = self.passages.get(ident, 0)
+        else:
+            label = end.name or end.guid
+            ident = end.guid
+            key = f"{end.kind}:{end.guid}"
+            color = "#777777" if end.kind == "document" else "#aaaaaa"
+            count = 1 if end.kind == "passage" else 0
+        self.nodes[key] = MapNode(
+            key=key,
+            kind=end.kind,
+            guid=end.guid,
+            id=ident,
+            label=short_label(label or ident),
+            passages=count,
+            color=color,
+            theme=other.theme,
+            parent=other.key,
+        )
+        self.by_guid[(end.kind, end.guid)] = key
+        return key
 
 
 def relation_words(data: MapData, words: Mapping[str, str]) -> MapData:
@@ -570,63 +616,14 @@ def layout(data: MapData) -> Layout:
     positions are used as they are, and the canvas (``x0``, ``y0``, ``width``,
     ``height``) grows to hold them, so a position written out comes back the same.
     """
-    most_theme = max((n.passages for n in data.nodes if n.kind == "theme"), default=0)
-    most_code = max((n.passages for n in data.nodes if n.kind != "theme"), default=0)
-    proto: dict[str, Placed] = {}
-    for n in data.nodes:
-        font = THEME_FONT if n.kind == "theme" and n.depth == 0 else CODE_FONT
-        most = most_theme if n.kind == "theme" else most_code
-        proto[n.key] = Placed(n, 0.0, 0.0, radius(n, most), font, text_width(n.label, font))
+    proto = _unplaced(data)
     clusters: dict[str | None, list[str]] = {}
     for n in data.nodes:
         clusters.setdefault(n.theme, []).append(n.key)
     # one cluster per top-level theme, laid out around (0, 0)
-    laid: dict[str | None, tuple[list[Placed], float]] = {}
-    for top, keys in clusters.items():
-        centre = [k for k in keys if k == top]
-        inner = [k for k in keys if k != top and data_kind(proto, k) == "theme"]
-        outer_keys: list[str] = []
-        for k in [*inner, *centre]:
-            outer_keys.extend(
-                o for o in keys if proto[o].node.parent == k and data_kind(proto, o) != "theme"
-            )
-        outer_keys.extend(o for o in keys if o not in outer_keys and o not in inner + centre)
-        placed: list[Placed] = []
-        extent = 0.0
-        if centre:
-            c = proto[centre[0]]
-            placed.append(c)
-            extent = max(c.text_w / 2, c.r) + c.font * 1.3 + GAP
-        inner_items = [proto[k] for k in inner]
-        extent = _ring(inner_items, 0.0, 0.0, extent if centre else 0.0, -math.pi / 2)
-        outer_items = [proto[k] for k in outer_keys]
-        extent = _ring(
-            outer_items, 0.0, 0.0, extent if (centre or inner_items) else 0.0, -math.pi / 2
-        )
-        if not centre and not inner_items and len(outer_items) == 1:
-            extent = max(outer_items[0].text_w / 2, outer_items[0].r) + outer_items[0].font
-        laid[top] = ([*placed, *inner_items, *outer_items], extent)
-    # clusters: biggest first on a spiral; the themeless ones last
-    order = sorted(
-        laid,
-        key=lambda k: (k is None, -laid[k][1], list(clusters).index(k)),
-    )
-    circles: list[tuple[float, float, float]] = []
-    final: dict[str, Placed] = {}
-    for top in order:
-        items, extent = laid[top]
-        ox, oy = _spiral_place(circles, extent)
-        circles.append((ox, oy, extent))
-        for p in items:
-            final[p.node.key] = replace(p, x=round(p.x + ox, 3), y=round(p.y + oy, 3))
-    placed_list = [final[n.key] for n in data.nodes]
-    title_h = THEME_FONT * 2
-    if placed_list:
-        # the computed drawing starts at the margin, under the title
-        boxes = [p.box() for p in placed_list]
-        dx = MARGIN - min(b.x0 for b in boxes)
-        dy = MARGIN + title_h - min(b.y0 for b in boxes)
-        placed_list = [replace(p, x=p.x + dx, y=p.y + dy) for p in placed_list]
+    laid = {top: _lay_cluster(top, keys, proto) for top, keys in clusters.items()}
+    final = _place_clusters(laid, list(clusters))
+    placed_list = _under_title([final[n.key] for n in data.nodes])
     # a stored position wins, as it is (the canvas grows to hold it)
     movable = [True] * len(placed_list)
     for i, p in enumerate(placed_list):
@@ -637,17 +634,102 @@ def layout(data: MapData) -> Layout:
     _separate(placed_list, movable)
     _sweep(placed_list, movable)
     placed_list = [replace(p, x=round(p.x, 2), y=round(p.y, 2)) for p in placed_list]
+    return _canvas(data, placed_list)
+
+
+_TITLE_H = THEME_FONT * 2
+"""The height kept for the title above the drawing."""
+
+
+def _unplaced(data: MapData) -> dict[str, Placed]:
+    """Every node's circle and label size, not yet placed (at 0, 0), by key."""
+    most_theme = max((n.passages for n in data.nodes if n.kind == "theme"), default=0)
+    most_code = max((n.passages for n in data.nodes if n.kind != "theme"), default=0)
+    proto: dict[str, Placed] = {}
+    for n in data.nodes:
+        font = THEME_FONT if n.kind == "theme" and n.depth == 0 else CODE_FONT
+        most = most_theme if n.kind == "theme" else most_code
+        proto[n.key] = Placed(n, 0.0, 0.0, radius(n, most), font, text_width(n.label, font))
+    return proto
+
+
+def _lay_cluster(
+    top: str | None, keys: list[str], proto: Mapping[str, Placed]
+) -> tuple[list[Placed], float]:
+    """One cluster around (0, 0): its theme in the middle, sub-themes on an inner
+    ring, codes (grouped by sub-theme) on an outer ring; and its radius."""
+    centre, inner, outer_keys = _cluster_rings(top, keys, proto)
+    placed: list[Placed] = []
+    extent = 0.0
+    if centre:
+        c = proto[centre[0]]
+        placed.append(c)
+        extent = max(c.text_w / 2, c.r) + c.font * 1.3 + GAP
+    inner_items = [proto[k] for k in inner]
+    extent = _ring(inner_items, 0.0, 0.0, extent if centre else 0.0, -math.pi / 2)
+    outer_items = [proto[k] for k in outer_keys]
+    extent = _ring(outer_items, 0.0, 0.0, extent if (centre or inner_items) else 0.0, -math.pi / 2)
+    if not centre and not inner_items and len(outer_items) == 1:
+        extent = max(outer_items[0].text_w / 2, outer_items[0].r) + outer_items[0].font
+    return [*placed, *inner_items, *outer_items], extent
+
+
+def _cluster_rings(
+    top: str | None, keys: list[str], proto: Mapping[str, Placed]
+) -> tuple[list[str], list[str], list[str]]:
+    """A cluster's keys: its theme (the middle), its sub-themes (the inner ring), and
+    the rest grouped by sub-theme, then the theme's own (the outer ring)."""
+    centre = [k for k in keys if k == top]
+    inner = [k for k in keys if k != top and data_kind(proto, k) == "theme"]
+    outer_keys: list[str] = []
+    for k in [*inner, *centre]:
+        outer_keys.extend(
+            o for o in keys if proto[o].node.parent == k and data_kind(proto, o) != "theme"
+        )
+    outer_keys.extend(o for o in keys if o not in outer_keys and o not in inner + centre)
+    return centre, inner, outer_keys
+
+
+def _place_clusters(
+    laid: Mapping[str | None, tuple[list[Placed], float]], tops: list[str | None]
+) -> dict[str, Placed]:
+    """The clusters, biggest first on a spiral (the themeless ones last); every node's
+    place by key. ``tops``: the clusters in the order they were met."""
+    order = sorted(laid, key=lambda k: (k is None, -laid[k][1], tops.index(k)))
+    circles: list[tuple[float, float, float]] = []
+    final: dict[str, Placed] = {}
+    for top in order:
+        items, extent = laid[top]
+        ox, oy = _spiral_place(circles, extent)
+        circles.append((ox, oy, extent))
+        for p in items:
+            final[p.node.key] = replace(p, x=round(p.x + ox, 3), y=round(p.y + oy, 3))
+    return final
+
+
+def _under_title(placed: list[Placed]) -> list[Placed]:
+    """The computed drawing moved to start at the margin, under the title."""
+    if not placed:
+        return placed
+    boxes = [p.box() for p in placed]
+    dx = MARGIN - min(b.x0 for b in boxes)
+    dy = MARGIN + _TITLE_H - min(b.y0 for b in boxes)
+    return [replace(p, x=p.x + dx, y=p.y + dy) for p in placed]
+
+
+def _canvas(data: MapData, placed: list[Placed]) -> Layout:
+    """The layout with a canvas that holds every node and the title."""
     title_w = text_width(data.title, THEME_FONT) + 2 * MARGIN
-    if not placed_list:
+    if not placed:
         return Layout(data, (), max(2 * MARGIN + 200, title_w), 2 * MARGIN + 60)
-    boxes = [p.box() for p in placed_list]
+    boxes = [p.box() for p in placed]
     x0 = min(0.0, min(b.x0 for b in boxes) - MARGIN)
-    y0 = min(0.0, min(b.y0 for b in boxes) - MARGIN - title_h)
+    y0 = min(0.0, min(b.y0 for b in boxes) - MARGIN - _TITLE_H)
     x1 = max(b.x1 for b in boxes) + MARGIN
     y1 = max(b.y1 for b in boxes) + MARGIN
     return Layout(
         data,
-        tuple(placed_list),
+        tuple(placed),
         round(max(x1 - x0, title_w), 2),
         round(y1 - y0, 2),
         x0=round(x0, 2),

@@ -8,12 +8,12 @@ the id ``theme extracts`` takes).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from qualcode.core.codebook import Codebook
 from qualcode.core.matrices import Segment
 from qualcode.core.tables import Cell, Sheet, Workbook
-from qualcode.core.thematic import Review, Scorecard, ScoreCell
+from qualcode.core.thematic import Review, Scorecard, ScoreCell, ThemeReview
 from qualcode.core.themes import ThemeTree
 from qualcode.i18n import _
 
@@ -35,8 +35,27 @@ def review_workbook(
     lang: str | None = None,
 ) -> Workbook:
     """The review of every theme: themes, their codes, codes in no theme, key extracts."""
-    groups = review.groups
     who = _("cases") if review.use_cases else _("participant speakers")
+    about: list[tuple[str, str]] = [("title", _("Theme review"))]
+    if review.attribute:
+        about.append((_("split by"), _("attribute {name}").format(name=review.attribute)))
+    about.append((_("participants"), who))
+    return Workbook(
+        kind="theme-review",
+        title=_("Theme review"),
+        sheets=(
+            _themes_sheet(review, codebook, lang),
+            _theme_codes_sheet(review, codebook, lang),
+            _no_theme_sheet(review, codebook, lang),
+            _extracts_sheet(review, codebook, quotes, lang),
+        ),
+        about=tuple(about),
+    )
+
+
+def _themes_sheet(review: Review, codebook: Codebook, lang: str | None) -> Sheet:
+    """One row per theme: its usage, its split by group, its codes and extracts."""
+    groups = review.groups
     head: list[str] = [
         _("theme"),
         _("label"),
@@ -60,38 +79,11 @@ def review_workbook(
         _("one participant only"),
         _("key extracts"),
     ]
-    rows: list[tuple[Cell, ...]] = []
-    for tr in review.themes:
-        t = tr.theme
-        row: list[Cell] = [
-            t.id,
-            ("  " * tr.depth) + t.label_in(lang),
-            t.parent or "",
-            t.status + (f" ({t.reason})" if t.reason else ""),
-            tr.usage.passages,
-            tr.usage.documents,
-            tr.usage.participants,
-            tr.cases,
-        ]
-        for g in groups:
-            u = tr.split.get(g)
-            row += [u.passages if u else 0, u.participants if u else 0]
-        row += [
-            _codes(codebook, list(t.codes), lang),
-            _codes(codebook, list(tr.codes_without_extract), lang),
-            "; ".join(
-                f"{_code_label(codebook, c, lang)} ({', '.join(others)})"
-                for c, others in tr.shared_codes
-            ),
-            "; ".join(f"{_code_label(codebook, c, lang)} ({n})" for c, n in tr.cooccurring),
-            _("yes") if tr.single_participant else "",
-            len(t.extracts),
-        ]
-        rows.append(tuple(row))
+    rows = [_theme_row(tr, groups, codebook, lang) for tr in review.themes]
     kinds = ["key", "text", "text", "text", "int", "int", "int", "int"]
     kinds += ["int", "int"] * len(groups)
     kinds += ["text", "text", "text", "text", "text", "int"]
-    themes_sheet = Sheet(
+    return Sheet(
         name="themes",
         title=_("Theme review"),
         columns=tuple(head),
@@ -99,6 +91,41 @@ def review_workbook(
         kinds=tuple(kinds),
         key_columns=2,
     )
+
+
+def _theme_row(
+    tr: ThemeReview, groups: Sequence[str], codebook: Codebook, lang: str | None
+) -> tuple[Cell, ...]:
+    t = tr.theme
+    row: list[Cell] = [
+        t.id,
+        ("  " * tr.depth) + t.label_in(lang),
+        t.parent or "",
+        t.status + (f" ({t.reason})" if t.reason else ""),
+        tr.usage.passages,
+        tr.usage.documents,
+        tr.usage.participants,
+        tr.cases,
+    ]
+    for g in groups:
+        u = tr.split.get(g)
+        row += [u.passages if u else 0, u.participants if u else 0]
+    row += [
+        _codes(codebook, list(t.codes), lang),
+        _codes(codebook, list(tr.codes_without_extract), lang),
+        "; ".join(
+            f"{_code_label(codebook, c, lang)} ({', '.join(others)})"
+            for c, others in tr.shared_codes
+        ),
+        "; ".join(f"{_code_label(codebook, c, lang)} ({n})" for c, n in tr.cooccurring),
+        _("yes") if tr.single_participant else "",
+        len(t.extracts),
+    ]
+    return tuple(row)
+
+
+def _theme_codes_sheet(review: Review, codebook: Codebook, lang: str | None) -> Sheet:
+    """One row per code of each theme."""
     code_rows: list[tuple[Cell, ...]] = []
     for tr in review.themes:
         for c in tr.codes:
@@ -114,7 +141,7 @@ def review_workbook(
                     ", ".join(c.other_themes),
                 )
             )
-    codes_sheet = Sheet(
+    return Sheet(
         name="theme_codes",
         title=_("Codes of each theme"),
         columns=(
@@ -131,7 +158,10 @@ def review_workbook(
         kinds=("key", "key", "text", "int", "int", "int", "int", "text"),
         key_columns=2,
     )
-    no_theme = Sheet(
+
+
+def _no_theme_sheet(review: Review, codebook: Codebook, lang: str | None) -> Sheet:
+    return Sheet(
         name="no_theme",
         title=_("Codes in no theme"),
         columns=(_("code"), _("label"), _("passages"), _("documents"), _("participants")),
@@ -141,6 +171,12 @@ def review_workbook(
         ),
         kinds=("key", "text", "int", "int", "int"),
     )
+
+
+def _extracts_sheet(
+    review: Review, codebook: Codebook, quotes: Mapping[str, Segment], lang: str | None
+) -> Sheet:
+    """One row per key extract of each theme, in order (a deleted passage says so)."""
     extract_rows: list[tuple[Cell, ...]] = []
     for tr in review.themes:
         for i, e in enumerate(tr.theme.extracts, start=1):
@@ -158,7 +194,7 @@ def review_workbook(
                     e.coding,
                 )
             )
-    extracts = Sheet(
+    return Sheet(
         name="key_extracts",
         title=_("Key extracts"),
         columns=(
@@ -175,16 +211,6 @@ def review_workbook(
         rows=tuple(extract_rows),
         kinds=("key", "int", "text", "text", "text", "int", "quote", "quote", "text"),
         key_columns=2,
-    )
-    about: list[tuple[str, str]] = [("title", _("Theme review"))]
-    if review.attribute:
-        about.append((_("split by"), _("attribute {name}").format(name=review.attribute)))
-    about.append((_("participants"), who))
-    return Workbook(
-        kind="theme-review",
-        title=_("Theme review"),
-        sheets=(themes_sheet, codes_sheet, no_theme, extracts),
-        about=tuple(about),
     )
 
 

@@ -578,6 +578,30 @@ def render(
     leading: dict[str, Any] = {}
     end_token = _pop_tail(doc.get("codes"))
     _detach_comments(doc.get("codes"), leading, {})
+    flat = _stays_flat(codebook, existing, nested)
+    _update_metadata(doc, codebook)
+    codes = _CodeNodes(codebook, existing, flat=flat, hints=hints)
+    if flat:
+        seq = doc["codes"] if isinstance(doc.get("codes"), CommentedSeq) else CommentedSeq()
+        items = [codes.node_for(c) for c in codebook.codes]
+        del seq[:]
+        seq.extend(items)
+        doc["codes"] = seq
+    else:
+        doc["codes"] = codes.build(None, doc.get("codes"))
+    # comments between codes go back before the code they introduced (or, when that
+    # code is gone, nowhere); the comment after the last code stays at the end
+    # conflicts go in first, so that comments between codes follow the whole code
+    _add_conflicts(doc, conflicts)
+    _attach_comments(doc["codes"], leading)
+    _put_tail(doc["codes"], end_token)
+    buf = io.StringIO()
+    y.dump(doc, buf)
+    return buf.getvalue()
+
+
+def _stays_flat(codebook: Codebook, existing: Mapping[str, Any], nested: bool) -> bool:
+    """Whether the file lists its codes flat with ``parent:`` fields (and stays so)."""
     flat = (
         not nested
         and any(c.parent for c in codebook.codes)
@@ -591,7 +615,11 @@ def render(
         flat = False  # a flat file gains its first sub-code: nest it
     if not existing:
         flat = False
-    # top-level metadata
+    return flat
+
+
+def _update_metadata(doc: CommentedMap, codebook: Codebook) -> None:
+    """The file's name, description, languages, version and relations, where they changed."""
     for key, value in (("name", codebook.name), ("description", codebook.description)):
         if value and doc.get(key) != value:
             doc[key] = value
@@ -611,52 +639,56 @@ def render(
     elif "relations" in doc:
         del doc["relations"]
 
-    def node_for(code: Code) -> Any:
-        node = existing.get(code.id)
+
+class _CodeNodes:
+    """The file's code mappings, updated in place (a new code gets a new one)."""
+
+    def __init__(
+        self,
+        codebook: Codebook,
+        existing: Mapping[str, Any],
+        *,
+        flat: bool,
+        hints: dict[tuple[str, ...], type],
+    ) -> None:
+        self.codebook = codebook
+        self.existing = existing
+        self.flat = flat
+        self.hints = hints
+
+    def node_for(self, code: Code) -> Any:
+        """The code's mapping: its old one (found by id or alias) updated, or a new one."""
+        node = self.existing.get(code.id)
         if node is None:
             for alias in code.aliases:
-                if alias in existing:
-                    node = existing[alias]
+                if alias in self.existing:
+                    node = self.existing[alias]
                     break
         if node is None:
-            return _new_mapping(code, flat=flat, hints=hints, languages=list(codebook.languages))
-        _update_mapping(node, code, flat=flat)
+            return _new_mapping(
+                code, flat=self.flat, hints=self.hints, languages=list(self.codebook.languages)
+            )
+        _update_mapping(node, code, flat=self.flat)
         return node
 
-    def build(parent: str | None, old_seq: Any) -> CommentedSeq:
+    def build(self, parent: str | None, old_seq: Any) -> CommentedSeq:
+        """The nested list of ``parent``'s children, in the old list object."""
+        codebook = self.codebook
         seq = old_seq if isinstance(old_seq, CommentedSeq) else CommentedSeq()
-        items = [node_for(c) for c in codebook.children(parent)]
-        if flat:
+        items = [self.node_for(c) for c in codebook.children(parent)]
+        if self.flat:
             items = []
         # keep the sequence object (its comments) and replace its items
         del seq[:]
         seq.extend(items)
-        if not flat:
+        if not self.flat:
             for code, node in zip(codebook.children(parent), items, strict=True):
                 kids = codebook.children(code.id)
                 if kids:
-                    node["children"] = build(code.id, node.get("children"))
+                    node["children"] = self.build(code.id, node.get("children"))
                 elif "children" in node:
                     del node["children"]
         return seq
-
-    if flat:
-        seq = doc["codes"] if isinstance(doc.get("codes"), CommentedSeq) else CommentedSeq()
-        items = [node_for(c) for c in codebook.codes]
-        del seq[:]
-        seq.extend(items)
-        doc["codes"] = seq
-    else:
-        doc["codes"] = build(None, doc.get("codes"))
-    # comments between codes go back before the code they introduced (or, when that
-    # code is gone, nowhere); the comment after the last code stays at the end
-    # conflicts go in first, so that comments between codes follow the whole code
-    _add_conflicts(doc, conflicts)
-    _attach_comments(doc["codes"], leading)
-    _put_tail(doc["codes"], end_token)
-    buf = io.StringIO()
-    y.dump(doc, buf)
-    return buf.getvalue()
 
 
 def write_codebook(codebook: Codebook, path: Path) -> None:

@@ -501,38 +501,10 @@ def _cooccurrence(
     out.append("</tr></thead><tbody>")
     for i, code in enumerate(co.codes):
         out.append(f'<tr><td class="code">{i + 1}. {e(code)}</td>')
-        for j, value in enumerate(counts[i]):
-            if i == j:
-                out.append(f'<td class="n" style="background:#f1f1f1">{value}</td>')
-                continue
-            shade = _shade(float(value), float(top))
-            a, b = (code, co.codes[j]) if i < j else (co.codes[j], code)
-            if value and (a, b) in pairs:
-                out.append(
-                    f'<td class="n"{shade}><a class="count" href="#co-{co.codes.index(a)}-{co.codes.index(b)}">{value}</a></td>'
-                )
-            else:
-                out.append(f'<td class="n"{shade}>{value}</td>')
+        out += [_count_cell(co, pairs, i, j, value, top) for j, value in enumerate(counts[i])]
         out.append("</tr>")
     out.append("</tbody></table></div>")
-    rows = []
-    for i, a in enumerate(co.codes):
-        for j, b in enumerate(co.codes):
-            if j <= i:
-                continue
-            cells = [co.counts[m][i][j] for m in ("overlap", "sentence", "turn")]
-            if not any(cells):
-                continue
-            coef = [co.jaccard[m][i][j] for m in ("overlap", "sentence", "turn")]
-            cond = co.conditional["overlap"][i][j]
-            rows.append(
-                f"<tr><td>{e(a)}</td><td>{e(b)}</td>"
-                + "".join(
-                    f'<td class="n">{n}</td><td class="n">{"" if c is None else f"{c:.2f}"}</td>'
-                    for n, c in zip(cells, coef, strict=True)
-                )
-                + f'<td class="n">{"" if cond is None else f"{cond:.0%}"}</td></tr>'
-            )
+    rows = _coefficient_rows(co)
     if rows:
         out.append(
             '<div class="scroll"><table><thead><tr>'
@@ -555,6 +527,48 @@ def _cooccurrence(
             + "</tbody></table></div>"
         )
     return "".join(out)
+
+
+def _count_cell(
+    co: Cooccurrence,
+    pairs: dict[tuple[str, str], tuple[tuple[Segment, Segment], ...]],
+    i: int,
+    j: int,
+    value: int,
+    top: int,
+) -> str:
+    """One cell of the overlap matrix: shaded by count, linked to its pairs."""
+    if i == j:
+        return f'<td class="n" style="background:#f1f1f1">{value}</td>'
+    shade = _shade(float(value), float(top))
+    code = co.codes[i]
+    a, b = (code, co.codes[j]) if i < j else (co.codes[j], code)
+    if value and (a, b) in pairs:
+        return f'<td class="n"{shade}><a class="count" href="#co-{co.codes.index(a)}-{co.codes.index(b)}">{value}</a></td>'
+    return f'<td class="n"{shade}>{value}</td>'
+
+
+def _coefficient_rows(co: Cooccurrence) -> list[str]:
+    """A row per pair of codes that co-occur: counts and coefficients by unit."""
+    rows = []
+    for i, a in enumerate(co.codes):
+        for j, b in enumerate(co.codes):
+            if j <= i:
+                continue
+            cells = [co.counts[m][i][j] for m in ("overlap", "sentence", "turn")]
+            if not any(cells):
+                continue
+            coef = [co.jaccard[m][i][j] for m in ("overlap", "sentence", "turn")]
+            cond = co.conditional["overlap"][i][j]
+            rows.append(
+                f"<tr><td>{e(a)}</td><td>{e(b)}</td>"
+                + "".join(
+                    f'<td class="n">{n}</td><td class="n">{"" if c is None else f"{c:.2f}"}</td>'
+                    for n, c in zip(cells, coef, strict=True)
+                )
+                + f'<td class="n">{"" if cond is None else f"{cond:.0%}"}</td></tr>'
+            )
+    return rows
 
 
 def _pair_lists(

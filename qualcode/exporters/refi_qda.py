@@ -35,6 +35,7 @@ from qualcode.core.refi import (
     XSI_NS,
     RefiCode,
     RefiCoding,
+    RefiGraph,
     RefiProject,
     RefiSource,
     extras_instruction,
@@ -214,122 +215,162 @@ def project_xml(project: RefiProject) -> bytes:
         for code in project.code_children(None):
             _code(codes, code, project, with_notes=True)
     types = {v.guid: v.type for v in project.variables}
-    if project.variables:
-        variables = SubElement(root, "Variables")
-        for v in project.variables:
-            el = SubElement(variables, "Variable")
-            el.set("guid", v.guid)
-            el.set("name", _clean(v.name))
-            el.set("typeOfVariable", VARIABLE_TYPES.get(v.type, "Text"))
-            _text_child(el, "Description", v.description)
-    if project.cases:
-        cases = SubElement(root, "Cases")
-        for case in project.cases:
-            el = SubElement(cases, "Case")
-            el.set("guid", case.guid)
-            el.set("name", _clean(case.name))
-            _text_child(el, "Description", case.description)
-            _values(el, case.values, types)
-            for source_guid in dict.fromkeys(g for g, _ in case.sources):
-                SubElement(el, "SourceRef").set("targetGUID", source_guid)
+    _variables_xml(root, project)
+    _cases_xml(root, project, types)
     if project.sources:
         sources = SubElement(root, "Sources")
         for source in project.sources:
-            el = SubElement(sources, "TextSource")
-            el.set("guid", source.guid)
-            el.set("name", _clean(source.name))
-            el.set("plainTextPath", f"internal://{source.guid}.txt")
-            _set(el, "creatingUser", source.creating_user)
-            _set(el, "creationDateTime", _when(source.created))
-            _text_child(el, "Description", source.description)
-            text = source.text or ""
-            for selection, codings in _selections(source):
-                first = codings[0]
-                sel = SubElement(el, "PlainTextSelection")
-                sel.set("guid", selection)
-                sel.set("name", _clean(selection_name(text[first.start : first.end])))
-                sel.set("startPosition", str(first.start))
-                sel.set("endPosition", str(first.end))
-                _set(sel, "creatingUser", first.coder)
-                _set(sel, "creationDateTime", _when(first.created))
-                for coding in codings:
-                    cel = SubElement(sel, "Coding")
-                    cel.set("guid", coding.guid)
-                    _set(cel, "creatingUser", coding.coder)
-                    _set(cel, "creationDateTime", _when(coding.created))
-                    SubElement(cel, "CodeRef").set("targetGUID", coding.code)
-                    for note_guid in coding.notes:
-                        SubElement(cel, "NoteRef").set("targetGUID", note_guid)
-            for note_guid in source.notes:
-                SubElement(el, "NoteRef").set("targetGUID", note_guid)
-            _values(el, source.values, types)
-    if project.notes:
-        notes = SubElement(root, "Notes")
-        for note in project.notes:
-            el = SubElement(notes, "Note")
-            el.set("guid", note.guid)
-            _set(el, "name", note.name)
-            _set(el, "creatingUser", note.author)
-            _set(el, "creationDateTime", _when(note.created))
-            _set(el, "modifiedDateTime", _when(note.modified))
-            SubElement(el, "PlainTextContent").text = _clean(note.text)
-    if project.links:
-        links = SubElement(root, "Links")
-        for link in project.links:
-            el = SubElement(links, "Link")
-            el.set("guid", link.guid)
-            _set(el, "name", _clean(link.name) if link.name else None)
-            _set(el, "direction", link.direction)
-            _set(el, "color", link.color)
-            _set(el, "originGUID", link.origin)
-            _set(el, "targetGUID", link.target)
-            for note_guid in link.notes:
-                SubElement(el, "NoteRef").set("targetGUID", note_guid)
-    if project.sets:
-        sets = SubElement(root, "Sets")
-        for theme_set in project.sets:
-            el = SubElement(sets, "Set")
-            el.set("guid", theme_set.guid)
-            el.set("name", _clean(theme_set.name) or theme_set.guid)
-            _text_child(el, "Description", theme_set.description)
-            for code_guid in theme_set.codes:
-                SubElement(el, "MemberCode").set("targetGUID", code_guid)
-            for source_guid in theme_set.sources:
-                SubElement(el, "MemberSource").set("targetGUID", source_guid)
-            for note_guid in theme_set.notes:
-                SubElement(el, "MemberNote").set("targetGUID", note_guid)
+            _source_xml(sources, source, types)
+    _notes_xml(root, project)
+    _links_xml(root, project)
+    _sets_xml(root, project)
     if project.graphs:
         graphs = SubElement(root, "Graphs")
         for graph in project.graphs:
-            gel = SubElement(graphs, "Graph")
-            gel.set("guid", graph.guid)
-            _set(gel, "name", _clean(graph.name) if graph.name else None)
-            for vertex in graph.vertices:
-                el = SubElement(gel, "Vertex")
-                el.set("guid", vertex.guid)
-                _set(el, "representedGUID", vertex.represented)
-                _set(el, "name", _clean(vertex.name) if vertex.name else None)
-                el.set("firstX", str(vertex.first[0]))
-                el.set("firstY", str(vertex.first[1]))
-                if vertex.second is not None:
-                    el.set("secondX", str(vertex.second[0]))
-                    el.set("secondY", str(vertex.second[1]))
-                el.set("shape", "Oval")
-                _set(el, "color", vertex.color)
-            for edge in graph.edges:
-                el = SubElement(gel, "Edge")
-                el.set("guid", edge.guid)
-                _set(el, "representedGUID", edge.represented)
-                _set(el, "name", _clean(edge.name) if edge.name else None)
-                el.set("sourceVertex", edge.source)
-                el.set("targetVertex", edge.target)
-                _set(el, "color", edge.color)
-                _set(el, "direction", edge.direction)
+            _graph_xml(graphs, graph)
     _text_child(root, "Description", project.description)
     for note_guid in project.project_notes:
         SubElement(root, "NoteRef").set("targetGUID", note_guid)
     _add_extras(root, project)
     return _serialize(root)
+
+
+def _variables_xml(root: Element, project: RefiProject) -> None:
+    if not project.variables:
+        return
+    variables = SubElement(root, "Variables")
+    for v in project.variables:
+        el = SubElement(variables, "Variable")
+        el.set("guid", v.guid)
+        el.set("name", _clean(v.name))
+        el.set("typeOfVariable", VARIABLE_TYPES.get(v.type, "Text"))
+        _text_child(el, "Description", v.description)
+
+
+def _cases_xml(root: Element, project: RefiProject, types: dict[str, str]) -> None:
+    if not project.cases:
+        return
+    cases = SubElement(root, "Cases")
+    for case in project.cases:
+        el = SubElement(cases, "Case")
+        el.set("guid", case.guid)
+        el.set("name", _clean(case.name))
+        _text_child(el, "Description", case.description)
+        _values(el, case.values, types)
+        for source_guid in dict.fromkeys(g for g, _doc in case.sources):
+            SubElement(el, "SourceRef").set("targetGUID", source_guid)
+
+
+def _source_xml(sources: Element, source: RefiSource, types: dict[str, str]) -> None:
+    """A ``TextSource`` with its selections, their codings, notes and values."""
+    el = SubElement(sources, "TextSource")
+    el.set("guid", source.guid)
+    el.set("name", _clean(source.name))
+    el.set("plainTextPath", f"internal://{source.guid}.txt")
+    _set(el, "creatingUser", source.creating_user)
+    _set(el, "creationDateTime", _when(source.created))
+    _text_child(el, "Description", source.description)
+    text = source.text or ""
+    for selection, codings in _selections(source):
+        _selection_xml(el, selection, codings, text)
+    for note_guid in source.notes:
+        SubElement(el, "NoteRef").set("targetGUID", note_guid)
+    _values(el, source.values, types)
+
+
+def _selection_xml(el: Element, selection: str, codings: list[RefiCoding], text: str) -> None:
+    """A ``PlainTextSelection`` (named and dated by its first coding) and its codings."""
+    first = codings[0]
+    sel = SubElement(el, "PlainTextSelection")
+    sel.set("guid", selection)
+    sel.set("name", _clean(selection_name(text[first.start : first.end])))
+    sel.set("startPosition", str(first.start))
+    sel.set("endPosition", str(first.end))
+    _set(sel, "creatingUser", first.coder)
+    _set(sel, "creationDateTime", _when(first.created))
+    for coding in codings:
+        cel = SubElement(sel, "Coding")
+        cel.set("guid", coding.guid)
+        _set(cel, "creatingUser", coding.coder)
+        _set(cel, "creationDateTime", _when(coding.created))
+        SubElement(cel, "CodeRef").set("targetGUID", coding.code)
+        for note_guid in coding.notes:
+            SubElement(cel, "NoteRef").set("targetGUID", note_guid)
+
+
+def _notes_xml(root: Element, project: RefiProject) -> None:
+    if not project.notes:
+        return
+    notes = SubElement(root, "Notes")
+    for note in project.notes:
+        el = SubElement(notes, "Note")
+        el.set("guid", note.guid)
+        _set(el, "name", note.name)
+        _set(el, "creatingUser", note.author)
+        _set(el, "creationDateTime", _when(note.created))
+        _set(el, "modifiedDateTime", _when(note.modified))
+        SubElement(el, "PlainTextContent").text = _clean(note.text)
+
+
+def _links_xml(root: Element, project: RefiProject) -> None:
+    if not project.links:
+        return
+    links = SubElement(root, "Links")
+    for link in project.links:
+        el = SubElement(links, "Link")
+        el.set("guid", link.guid)
+        _set(el, "name", _clean(link.name) if link.name else None)
+        _set(el, "direction", link.direction)
+        _set(el, "color", link.color)
+        _set(el, "originGUID", link.origin)
+        _set(el, "targetGUID", link.target)
+        for note_guid in link.notes:
+            SubElement(el, "NoteRef").set("targetGUID", note_guid)
+
+
+def _sets_xml(root: Element, project: RefiProject) -> None:
+    if not project.sets:
+        return
+    sets = SubElement(root, "Sets")
+    for theme_set in project.sets:
+        el = SubElement(sets, "Set")
+        el.set("guid", theme_set.guid)
+        el.set("name", _clean(theme_set.name) or theme_set.guid)
+        _text_child(el, "Description", theme_set.description)
+        for code_guid in theme_set.codes:
+            SubElement(el, "MemberCode").set("targetGUID", code_guid)
+        for source_guid in theme_set.sources:
+            SubElement(el, "MemberSource").set("targetGUID", source_guid)
+        for note_guid in theme_set.notes:
+            SubElement(el, "MemberNote").set("targetGUID", note_guid)
+
+
+def _graph_xml(graphs: Element, graph: RefiGraph) -> None:
+    """A ``Graph`` with its vertices and edges."""
+    gel = SubElement(graphs, "Graph")
+    gel.set("guid", graph.guid)
+    _set(gel, "name", _clean(graph.name) if graph.name else None)
+    for vertex in graph.vertices:
+        el = SubElement(gel, "Vertex")
+        el.set("guid", vertex.guid)
+        _set(el, "representedGUID", vertex.represented)
+        _set(el, "name", _clean(vertex.name) if vertex.name else None)
+        el.set("firstX", str(vertex.first[0]))
+        el.set("firstY", str(vertex.first[1]))
+        if vertex.second is not None:
+            el.set("secondX", str(vertex.second[0]))
+            el.set("secondY", str(vertex.second[1]))
+        el.set("shape", "Oval")
+        _set(el, "color", vertex.color)
+    for edge in graph.edges:
+        el = SubElement(gel, "Edge")
+        el.set("guid", edge.guid)
+        _set(el, "representedGUID", edge.represented)
+        _set(el, "name", _clean(edge.name) if edge.name else None)
+        el.set("sourceVertex", edge.source)
+        el.set("targetVertex", edge.target)
+        _set(el, "color", edge.color)
+        _set(el, "direction", edge.direction)
 
 
 def _values(el: Element, values: object, types: dict[str, str]) -> None:
