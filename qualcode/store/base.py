@@ -224,6 +224,9 @@ class RawTx:
         self.sqlite = sqlite
         self.changes: list[dict[str, Any]] = []
         self.summary: str | None = None
+        self.payload: str | None = None
+        """Set by a block that encodes its own entry's payload (the JSON of
+        ``{"changes": changes}`` exactly as ``json.dumps`` writes it)."""
 
     def sql(self, statement: str) -> str:
         """``statement`` (written with ``?`` placeholders) in the driver's style."""
@@ -625,7 +628,11 @@ class ProjectBase:
         shapes :class:`Tx` records) and may raise :class:`RawFallback` to roll
         back and let the caller take the ordinary path. ``at``: the entry's time
         (default: now)."""
-        self._check_writable(summary)
+        if self._hot is None or self.read_only:
+            self._check_writable(summary)
+        # else the file is checked after the commit only: the held connection writes
+        # to the file it opened, so a file deleted or replaced meanwhile gets nothing
+        # the new one should have had, and the check after says so (one stat less)
         dialect = self.engine.dialect
         dbapi_error = dialect.loaded_dbapi.Error
         sqlite = dialect.name == "sqlite"
@@ -653,7 +660,7 @@ class ProjectBase:
                             self.coder,
                             kind,
                             tx.summary or summary,
-                            json.dumps({"changes": tx.changes}, ensure_ascii=False),
+                            tx.payload or json.dumps({"changes": tx.changes}, ensure_ascii=False),
                             group,
                             None,
                             True,
