@@ -76,7 +76,7 @@ def code(
         with light:
             spans = light.resolve_span(doc, **selectors)
             for s, e in spans or ():
-                made = light.apply_coding(doc, code, s, e, memo=memo)
+                made = light.code_passage(doc, code, s, e, memo=memo)
                 if made is None:
                     break
                 out.append(made[0])

@@ -362,7 +362,7 @@ def _lite_list(ctx: Context, kind: str | None) -> list[dict[str, Any]] | None:
         return None
     with light:
         memos = light.all_memos(kind) if kind != "coding" else []
-        codings = light.coding_memos() if kind in (None, "coding") else []
+        codings = light.memos_on_codings() if kind in (None, "coding") else []
         return _as_entries(memos, codings)
 
 
@@ -374,7 +374,7 @@ def _lite_write(
         return None
     with light:
         what = _lite_what(light, kind, target)
-        if what is None or not light.write_memo(kind, target, text, append=append):
+        if what is None or not light.set_own_memo(kind, target, text, append=append):
             return None
         return what
 
@@ -387,7 +387,7 @@ def _lite_clear(ctx: Context, kind: str, target: str | None) -> tuple[str, bool]
         what = _lite_what(light, kind, target)
         if what is None:
             return None
-        gone = light.clear_memo(kind, target)
+        gone = light.drop_own_memo(kind, target)
         if gone is False:
             return None
         return what, gone is not None

@@ -169,7 +169,7 @@ class LiteWriter:
 
     # ------------------------------------------------------------------ coding
 
-    def apply_coding(
+    def code_passage(
         self, doc: str, code: str, start: int, end: int, *, memo: str | None = None
     ) -> tuple[Coding, bool] | None:
         """:meth:`Codings.apply_coding <qualcode.store.project.Codings.apply_coding>`
@@ -336,7 +336,7 @@ class LiteWriter:
         names = [d[0] for d in cur.description]
         return [self._memo(dict(zip(names, r, strict=True))) for r in cur.fetchall()]
 
-    def coding_memos(self) -> list[Coding]:
+    def memos_on_codings(self) -> list[Coding]:
         """:meth:`Memos.coding_memos <qualcode.store.memos.Memos.coding_memos>`."""
         cur = self.con.execute(
             "SELECT codings.*, documents.name AS doc, codes.id AS code FROM codings "
@@ -371,7 +371,7 @@ class LiteWriter:
             text=row["text"],
         )
 
-    def write_memo(self, kind: str, target: str | None, text: str, *, append: bool) -> bool:
+    def set_own_memo(self, kind: str, target: str | None, text: str, *, append: bool) -> bool:
         """:meth:`Memos.write_memo <qualcode.store.memos.Memos.write_memo>`: set or
         append to the coder's own memo on a target (one action); ``False``: the
         ordinary path must (nothing written)."""
@@ -393,7 +393,7 @@ class LiteWriter:
             return False
         return True
 
-    def clear_memo(self, kind: str, target: str | None) -> Memo | None | bool:
+    def drop_own_memo(self, kind: str, target: str | None) -> Memo | None | bool:
         """:meth:`Memos.clear_memo <qualcode.store.memos.Memos.clear_memo>`: the
         memo deleted, ``None`` when the coder has none there (nothing written), or
         ``False``: the ordinary path must."""

@@ -224,7 +224,8 @@ def test_fast_payload_is_byte_for_byte_json_dumps(
         {"changes": [{"op": "insert", "t": "codings", "row": row}]}, ensure_ascii=False
     )
     got = _new_coding_payload(
-        7, row["guid"], 3, 12, 10, 95, coder, row["created"], quote, memo, "manual",
-        "accepted", group, row["memo_author"],
+        7, "0f8e6a52-1111-4222-8333-444455556666", 3, 12, 10, 95, coder,
+        "2026-12-08T04:00:00Z", quote, memo, "manual", "accepted", group,
+        coder if memo else None,
     )  # fmt: skip
     assert got == expected

@@ -100,8 +100,8 @@ class Counter:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.coded = 0
         self.memos = 0
-        apply = lite_write.LiteWriter.apply_coding
-        write = lite_write.LiteWriter.write_memo
+        apply = lite_write.LiteWriter.code_passage
+        write = lite_write.LiteWriter.set_own_memo
 
         def counting_apply(w: lite_write.LiteWriter, *a: Any, **k: Any) -> Any:
             made = apply(w, *a, **k)
@@ -113,8 +113,8 @@ class Counter:
             self.memos += done
             return done
 
-        monkeypatch.setattr(lite_write.LiteWriter, "apply_coding", counting_apply)
-        monkeypatch.setattr(lite_write.LiteWriter, "write_memo", counting_write)
+        monkeypatch.setattr(lite_write.LiteWriter, "code_passage", counting_apply)
+        monkeypatch.setattr(lite_write.LiteWriter, "set_own_memo", counting_write)
 
 
 def test_light_and_ordinary_paths_write_the_same_rows(
@@ -242,10 +242,10 @@ def test_a_light_code_is_one_transaction_with_one_entry(demo_dir: Path) -> None:
     writer = lite_write.open_lite_write(str(demo_dir), "nia")
     assert writer is not None
     with writer:
-        made = writer.apply_coding(DOC, "cost", 10, 60)
+        made = writer.code_passage(DOC, "cost", 10, 60)
         assert made is not None and made[1]
-        assert writer.apply_coding(DOC, "cost", 10, 60, memo="other") is None  # the store's
-        assert writer.apply_coding(DOC, "nosuch", 10, 60) is None
+        assert writer.code_passage(DOC, "cost", 10, 60, memo="other") is None  # the store's
+        assert writer.code_passage(DOC, "nosuch", 10, 60) is None
     after = dump_db(db)
     added = [line for line in after if line not in before]
     assert sorted(line.split(" VALUES")[0] for line in added) == [
