@@ -346,6 +346,8 @@ class ProjectBase:
         self._gone: str | None = None
         self._lifeline: sqlite3.Connection | None = None
         self._hot: PoolProxiedConnection | None = None
+        self._hot_driver: Any = None
+        """The driver's own connection inside :attr:`_hot` (looked up once)."""
         """The connection :meth:`raw_write` holds (taken at its first write)."""
         self._hot_lock = threading.Lock()
 
@@ -642,11 +644,12 @@ class ProjectBase:
             with self._hot_lock:
                 if self._hot is None:
                     self._hot = self.engine.raw_connection()
+                    self._hot_driver = self._hot.driver_connection
                     if sqlite:
                         # held for writes only: the BEGIN below polls for the lock
                         # itself, and nothing after it waits for one (WAL)
-                        self._hot.driver_connection.execute("PRAGMA busy_timeout=0")  # type: ignore[union-attr]
-                con: Any = self._hot.driver_connection
+                        self._hot_driver.execute("PRAGMA busy_timeout=0")
+                con: Any = self._hot_driver
                 tx = RawTx(con, sqlite)
                 try:
                     if sqlite:
@@ -704,6 +707,7 @@ class ProjectBase:
         """Give the connection :meth:`raw_write` holds back (``invalidate``: it
         failed, so the pool throws it away)."""
         hot, self._hot = self._hot, None
+        self._hot_driver = None
         if hot is not None:
             try:
                 if invalidate:
