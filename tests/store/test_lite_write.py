@@ -76,7 +76,7 @@ def _tables(db: Path) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def _run(
-    folder: Path, monkeypatch: pytest.MonkeyPatch, *, light: bool
+    folder: Path, monkeypatch: pytest.MonkeyPatch, *, light: bool, lang: str = "en"
 ) -> list[tuple[int, str, str]]:
     monkeypatch.setenv("QUALCODE_FAKE_GUIDS", "lite-write")
     clock.reset_fake_guids()
@@ -84,7 +84,7 @@ def _run(
         monkeypatch.setattr(lite_write, "open_lite_write", lambda *a, **k: None)
     out = []
     for args in SCRIPT:
-        glob = ["--project", str(folder)]
+        glob = ["--ui-lang", lang, "--project", str(folder)]
         if args[0] == "--coder":
             glob, args = [*glob, *args[:2]], args[2:]
         else:
@@ -117,27 +117,33 @@ class Counter:
         monkeypatch.setattr(lite_write.LiteWriter, "set_own_memo", counting_write)
 
 
+@pytest.mark.parametrize("lang", ["en", "id"])
 def test_light_and_ordinary_paths_write_the_same_rows(
-    demo_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    demo_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str
 ) -> None:
     ordinary = tmp_path / "ordinary"
     shutil.copytree(demo_dir, ordinary)
     light_dir = demo_dir
     with monkeypatch.context() as mp:
         counted = Counter(mp)
-        by_light = _run(light_dir, mp, light=True)
+        by_light = _run(light_dir, mp, light=True, lang=lang)
         assert counted.coded >= 6 and counted.memos >= 5  # the light path did the work
     with monkeypatch.context() as mp:
         counted = Counter(mp)
-        by_store = _run(ordinary, mp, light=False)
+        by_store = _run(ordinary, mp, light=False, lang=lang)
         assert counted.coded == 0 and counted.memos == 0
     for args, a, b in zip(SCRIPT, by_light, by_store, strict=True):
         assert a == b, args
-    # the messages are the ordinary path's, errors included
-    assert by_light[0][1].startswith(f"coded {DOC} [10:60] cost: ")
-    assert by_light[1][1].startswith(f"already coded {DOC} [10:60] cost: ")
-    assert by_light[7][0] == 1 and "occurs" in by_light[7][2]
-    assert by_light[8][2].startswith("error: unknown code 'nosuch'")
+    # the messages are the ordinary path's, errors included, in either language
+    english = {
+        0: f"coded {DOC} [10:60] cost: ",
+        1: f"already coded {DOC} [10:60] cost: ",
+        8: "error: unknown code 'nosuch'",
+    }
+    for at, start in english.items():
+        got = by_light[at][1] or by_light[at][2]
+        assert got.startswith(start) is (lang == "en"), got
+    assert by_light[7][0] == 1 and "pasar" in by_light[7][2]  # one line, either language
     light_rows, store_rows = (
         _tables(light_dir / "qualcode.db"),
         _tables(ordinary / "qualcode.db"),
