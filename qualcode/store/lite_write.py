@@ -46,6 +46,20 @@ WRITE_POLL_S = 0.002
 """How often a waiting writer looks again, its first two seconds (the store's)."""
 
 
+_SQL_NTH_SENTENCE = (
+    'SELECT start, "end" FROM sentences WHERE document_pk = ? ORDER BY ordinal LIMIT 1 OFFSET ?'
+)
+_SQL_NTH_TURN = (
+    'SELECT start, "end" FROM turns WHERE document_pk = ? ORDER BY ordinal LIMIT 1 OFFSET ?'
+)
+_SQL_MEMO_UPDATE = {
+    ("text", "updated"): "UPDATE memos SET text = ?, updated = ? WHERE pk = ?",
+    ("text",): "UPDATE memos SET text = ? WHERE pk = ?",
+    ("updated",): "UPDATE memos SET updated = ? WHERE pk = ?",
+}
+"""A memo's new text and time: the columns that changed (in that order)."""
+
+
 class Fallback(Exception):
     """Roll back: the ordinary path decides (nothing was written)."""
 
@@ -117,8 +131,9 @@ class LiteWriter:
         if self.con.in_transaction:
             self.con.execute("ROLLBACK")
 
-    def _row(self, table: str, where: str, params: tuple[Any, ...]) -> dict[str, Any] | None:
-        cur = self.con.execute(f"SELECT * FROM {table} WHERE {where}", params)  # noqa: S608 - fixed names
+    def _row(self, sql: str, params: tuple[Any, ...]) -> dict[str, Any] | None:
+        """The first row ``sql`` reads, by column name (``None``: no row)."""
+        cur = self.con.execute(sql, params)
         found = cur.fetchone()
         if found is None:
             return None
@@ -153,13 +168,12 @@ class LiteWriter:
             return None
         doc_pk, text = row
         if sentence is not None or turn is not None:
-            table, number = ("sentences", sentence) if sentence is not None else ("turns", turn)
+            number = sentence if sentence is not None else turn
             assert number is not None
             if number < 1:
                 return None
             found = self.con.execute(
-                f'SELECT start, "end" FROM {table} WHERE document_pk = ? '  # noqa: S608
-                "ORDER BY ordinal LIMIT 1 OFFSET ?",
+                _SQL_NTH_SENTENCE if sentence is not None else _SQL_NTH_TURN,
                 (doc_pk, number - 1),
             ).fetchone()
             if found is None or found[0] >= found[1]:
@@ -224,7 +238,7 @@ class LiteWriter:
             "'unreviewed', NULL, NULL, 'exact', NULL, 1, ?)",
             (guid, doc_pk, code_pk, start, end, self.coder, created, passage, memo, memo_author),
         ).lastrowid
-        image = self._row("codings", "pk = ?", (pk,))
+        image = self._row("SELECT * FROM codings WHERE pk = ?", (pk,))
         assert image is not None
         self._finish(
             "code",
@@ -403,7 +417,7 @@ class LiteWriter:
                 return None
             self._begin()
             try:
-                image = self._row("memos", "guid = ?", (mine.guid,))
+                image = self._row("SELECT * FROM memos WHERE guid = ?", (mine.guid,))
                 if image is None:
                     raise Fallback
                 self.con.execute("DELETE FROM memos WHERE pk = ?", (image["pk"],))
@@ -451,18 +465,14 @@ class LiteWriter:
         )
 
     def _update_memo(self, guid: str, text: str) -> None:
-        before = self._row("memos", "guid = ?", (guid,))
+        before = self._row("SELECT * FROM memos WHERE guid = ?", (guid,))
         if before is None:
             raise Fallback
         values = {"text": text, "updated": now()}
         changed = {k: v for k, v in values.items() if before[k] != v}
         changes: list[dict[str, Any]] = []
         if changed:
-            sets = ", ".join(f"{k} = ?" for k in changed)
-            self.con.execute(
-                f"UPDATE memos SET {sets} WHERE pk = ?",  # noqa: S608 - fixed column names
-                (*changed.values(), before["pk"]),
-            )
+            self.con.execute(_SQL_MEMO_UPDATE[tuple(changed)], (*changed.values(), before["pk"]))
             changes.append(
                 {
                     "op": "update",
