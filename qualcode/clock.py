@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import threading
 import time
 import uuid
 from datetime import UTC, datetime
@@ -53,6 +54,19 @@ def now() -> str:
 
 
 _POOL: list[Any] = [0, b"", 0]
+_POOL_LOCK = threading.Lock()
+
+
+def _after_fork() -> None:
+    """A forked child starts with a fresh lock and no pool (its parent's bytes and a
+    lock another thread may have held at the fork are not its own)."""
+    global _POOL_LOCK
+    _POOL_LOCK = threading.Lock()
+    _POOL[0], _POOL[1], _POOL[2] = 0, b"", 0
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork)
 """The process that read it, random bytes, how many are used (:func:`new_guid`)."""
 
 
@@ -70,11 +84,13 @@ def new_guid() -> str:
     # with the version (4) and variant (10) bits set, as uuid.uuid4 does
     pool = _POOL
     pid = os.getpid()
-    if pool[0] != pid or pool[2] >= len(pool[1]):
-        pool[0], pool[1], pool[2] = pid, os.urandom(4096), 0
-    at = pool[2]
-    pool[2] = at + 16
-    raw = bytearray(pool[1][at : at + 16])
+    with _POOL_LOCK:  # threads (the workbench's workers) never share a slice
+        if pool[0] != pid or pool[2] >= len(pool[1]):
+            pool[0], pool[1], pool[2] = pid, os.urandom(4096), 0
+        at = pool[2]
+        pool[2] = at + 16
+        chunk = pool[1][at : at + 16]
+    raw = bytearray(chunk)
     raw[6] = (raw[6] & 0x0F) | 0x40
     raw[8] = (raw[8] & 0x3F) | 0x80
     h = raw.hex()

@@ -58,3 +58,21 @@ def test_the_test_variables_still_fix_time_and_guids(monkeypatch: pytest.MonkeyP
     assert [clock.new_guid() for _ in range(3)] == first
     monkeypatch.delenv("QUALCODE_FAKE_GUIDS")
     assert clock.new_guid() not in first
+
+
+def test_threads_never_share_a_guid(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    monkeypatch.delenv("QUALCODE_FAKE_GUIDS", raising=False)
+    out: list[list[str]] = [[] for _ in range(8)]
+
+    def draw(bucket: list[str]) -> None:
+        bucket.extend(clock.new_guid() for _ in range(3000))
+
+    threads = [threading.Thread(target=draw, args=(b,)) for b in out]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    every = [g for bucket in out for g in bucket]
+    assert len(set(every)) == len(every) == 24000
