@@ -10,7 +10,8 @@ interleaved run by run, each a fresh process (Python's start, the imports, openi
 the project, the query, the printing):
 
 ``--help``, ``documents``, ``codings``, ``codebook show``, ``code DOC CODE
---sentence N`` (a new coding each run: one transaction), ``memo show --doc DOC``.
+--sentence N`` (a new coding each run: one transaction), ``memo show --doc DOC``,
+``memo set --doc DOC TEXT`` (a new text each run: one transaction), ``memos``.
 A command a side does not have is reported as missing; a run that fails (non-zero
 exit other than ``memo show``'s "no memo") stops the benchmark.
 
@@ -41,6 +42,8 @@ COMMANDS: dict[str, list[str]] = {
     "codebook show": ["codebook", "show"],
     "code": ["code", DOC, CODE, "--sentence", "{n}"],
     "memo show": ["memo", "show", "--doc", DOC],
+    "memo set": ["memo", "set", "--doc", DOC, "note {n}"],
+    "memos": ["memos"],
 }
 NO_MEMO = 1
 """``memo show`` exits 1 when there is no memo on the target: an answer, not a failure."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -194,3 +195,48 @@ def test_the_store_never_reads_the_settings(tmp_path: Path) -> None:
 
 LIGHT = ("documents", "codings")
 """Reading commands answered without SQLAlchemy on a SQLite project at the current schema."""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["code", "wawancara_a", "cost", "--start", "0", "--end", "20"],
+        ["code", "wawancara_a", "time", "--start", "0", "--end", "20", "--json"],
+        ["memo", "set", "--doc", "wawancara_a", "a memo"],
+        ["memo", "append", "--code", "cost", "more"],
+        ["memo", "show", "--project"],
+        ["memos"],
+        ["memos", "--json"],
+    ],
+    ids=["code", "code-json", "memo-set", "memo-append", "memo-show", "memos", "memos-json"],
+)
+def test_code_and_memo_load_no_sqlalchemy(args: list[str], tmp_path: Path) -> None:
+    """``code`` and ``memo`` write through qualcode.store.lite_write: sqlite3 alone
+    (and change the project: the light path did the work)."""
+    import shutil
+
+    shutil.copyfile(DATA / "projects" / "schema-0001.db", tmp_path / "qualcode.db")
+    from qualcode.store import open_project
+
+    open_project(str(tmp_path)).close()
+    db = tmp_path / "qualcode.db"
+    seed = ["memo", "set", "--project", "seed"]
+    argv = ["--project", str(tmp_path), "--coder", "nia"]
+    code = (
+        "from qualcode.cli import cli\n"
+        f"for args in ({seed!r}, {args!r}):\n"
+        "    try:\n"
+        f"        cli.main({argv!r} + args, prog_name='qualcode')\n"
+        "    except SystemExit as e:\n"
+        "        assert not e.code, e.code\n"
+    )
+    loaded = loaded_after(code)
+    assert not loaded & {"sqlalchemy", "spacy", "textual", "alembic"}
+    con = sqlite3.connect(db)
+    try:
+        kinds = [k for (k,) in con.execute("SELECT kind FROM actions WHERE \"window\" = 'cli'")]
+    finally:
+        con.close()
+    assert kinds[0] == "memo.add"
+    if args[0] in ("code", "memo") and args[1] != "show":
+        assert len(kinds) == 2

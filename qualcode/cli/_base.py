@@ -26,6 +26,7 @@ from qualcode.i18n import _
 if TYPE_CHECKING:
     from qualcode.store import Project
     from qualcode.store.lite import LiteProject
+    from qualcode.store.lite_write import LiteWriter
 
 
 class Context:
@@ -57,6 +58,14 @@ class Context:
         from qualcode.store.lite import open_lite
 
         return open_lite(self.project_location, blind=self.blind)
+
+    def open_lite_write(self) -> LiteWriter | None:
+        """The light write path of ``code`` and ``memo`` (no SQLAlchemy), or ``None``
+        when the project must be opened the ordinary way (see
+        :mod:`qualcode.store.lite_write`)."""
+        from qualcode.store.lite_write import open_lite_write
+
+        return open_lite_write(self.project_location, self.who(), blind=self.blind)
 
     @contextmanager
     def open(self) -> Iterator[Project]:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from qualcode.cli._base import INT, Context, cli, clip, fail, pass_ctx, show
 from qualcode.i18n import _
+
+if TYPE_CHECKING:
+    from qualcode.core.model import Coding
 
 # ---------------------------------------------------------------------- coding
 
@@ -56,42 +59,60 @@ def code(
     as_json: bool,
 ) -> None:
     """Code a passage of DOC with CODE (an id or alias)."""
-    from qualcode import services
+    selectors: dict[str, Any] = {
+        "start": start,
+        "end": end,
+        "sentence": sentence,
+        "turn": turn,
+        "match": match,
+        "nth": nth,
+        "all_matches": all_matches,
+    }
+    out: list[Coding] = []
+    spans: list[tuple[int, int]] | None = None
+    # the light path (sqlite3 alone) first; whatever it leaves, the ordinary one does
+    light = ctx.open_lite_write()
+    if light is not None:
+        with light:
+            spans = light.resolve_span(doc, **selectors)
+            for s, e in spans or ():
+                made = light.code_passage(doc, code, s, e, memo=memo)
+                if made is None:
+                    break
+                out.append(made[0])
+                if not as_json:
+                    _say_coded(*made, memo)
+    if spans is None or len(out) < len(spans):
+        from qualcode import services
 
-    with ctx.open() as project:
-        spans = services.resolve_span(
-            project,
-            doc,
-            start=start,
-            end=end,
-            sentence=sentence,
-            turn=turn,
-            match=match,
-            nth=nth,
-            all_matches=all_matches,
+        with ctx.open() as project:
+            if spans is None:
+                spans = services.resolve_span(project, doc, **selectors)
+            for s, e in spans[len(out) :]:
+                coding, created = project.codings.apply_coding(doc, code, s, e, memo=memo)
+                out.append(coding)
+                if not as_json:
+                    _say_coded(coding, created, memo)
+    if as_json:
+        click.echo(json.dumps([c.to_json() for c in out], ensure_ascii=False, indent=2))
+
+
+def _say_coded(coding: Coding, created: bool, memo: str | None) -> None:
+    if created:
+        line = _("coded {doc} [{start}:{end}] {code}: {quote}")
+    elif memo:
+        line = _("already coded {doc} [{start}:{end}] {code}: {quote}; memo set")
+    else:
+        line = _("already coded {doc} [{start}:{end}] {code}: {quote}")
+    click.echo(
+        line.format(
+            doc=coding.doc,
+            start=coding.start,
+            end=coding.end,
+            code=coding.code,
+            quote=clip(coding.quote),
         )
-        out = []
-        for s, e in spans:
-            coding, created = project.codings.apply_coding(doc, code, s, e, memo=memo)
-            out.append(coding)
-            if not as_json:
-                if created:
-                    line = _("coded {doc} [{start}:{end}] {code}: {quote}")
-                elif memo:
-                    line = _("already coded {doc} [{start}:{end}] {code}: {quote}; memo set")
-                else:
-                    line = _("already coded {doc} [{start}:{end}] {code}: {quote}")
-                click.echo(
-                    line.format(
-                        doc=coding.doc,
-                        start=coding.start,
-                        end=coding.end,
-                        code=coding.code,
-                        quote=clip(coding.quote),
-                    )
-                )
-        if as_json:
-            click.echo(json.dumps([c.to_json() for c in out], ensure_ascii=False, indent=2))
+    )
 
 
 @cli.command("in-vivo")

@@ -19,7 +19,9 @@ from qualcode.errors import InputError
 from qualcode.i18n import _
 
 if TYPE_CHECKING:
+    from qualcode.core.model import Coding, Memo
     from qualcode.store import Project
+    from qualcode.store.lite_write import LiteWriter
 
 KINDS = ("coding", "document", "code", "case", "theme", "project")
 
@@ -130,9 +132,13 @@ def memo_show(
 ) -> None:
     """Show the memos on the target (every author's); exit status 1 when there is none."""
     kind, target = _target(coding, doc, code, case, whole, theme)
-    with ctx.open() as project:
-        what = _what(project, kind, target)
-        entries = _entries(project, kind, target)
+    shown = _lite_show(ctx, kind, target)
+    if shown is not None:
+        what, entries = shown
+    else:
+        with ctx.open() as project:
+            what = _what(project, kind, target)
+            entries = _entries(project, kind, target)
     if as_json:
         click.echo(json.dumps(entries, ensure_ascii=False, indent=2))
     else:
@@ -195,6 +201,13 @@ def memo_clear(
     """Delete your memo on the target (a coding's memo: the coding's); exit status 1
     when there is none."""
     kind, target = _target(coding, doc, code, case, whole, theme)
+    cleared = _lite_clear(ctx, kind, target)
+    if cleared is not None:
+        what, gone = cleared
+        if not gone:
+            fail(_("no memo of yours on {what}").format(what=what))
+        click.echo(_("memo cleared on {what}").format(what=what))
+        return
     with ctx.open() as project:
         what = _what(project, kind, target)
         if kind == "coding":
@@ -213,56 +226,68 @@ def _write(ctx: Context, where: tuple[str, str | None], text: str, *, append: bo
         raise InputError(
             _("the memo text is empty"), hint=_("to remove a memo, use 'qualcode memo clear'")
         )
-    with ctx.open() as project:
-        what = _what(project, kind, target)
-        if kind == "coding":
-            assert target is not None
-            project.memos.set_coding_memo(target, text, append=append)
-        else:
-            project.memos.write_memo(kind, target, text, append=append)
+    what = _lite_write(ctx, kind, target, text, append=append)
+    if what is None:
+        with ctx.open() as project:
+            what = _what(project, kind, target)
+            if kind == "coding":
+                assert target is not None
+                project.memos.set_coding_memo(target, text, append=append)
+            else:
+                project.memos.write_memo(kind, target, text, append=append)
     click.echo(_("memo {value} on {what}").format(value="appended" if append else "set", what=what))
 
 
 def _entries(project: Project, kind: str | None, target: str | None) -> list[dict[str, Any]]:
     """Memos as JSON objects: ``guid, kind, target, author, created, updated, title, text``
     (a coding's memo also ``doc``, ``code``, ``quote``; its guid is the coding's)."""
-    out: list[dict[str, Any]] = []
-    if kind in (None, "project", "document", "code", "case", "theme"):
-        for m in project.memos.memos(kind, target):
-            out.append(
-                {
-                    "guid": m.guid,
-                    "kind": m.kind,
-                    "target": m.target,
-                    "author": m.author,
-                    "created": m.created,
-                    "updated": m.updated,
-                    "title": m.title,
-                    "text": m.text,
-                }
-            )
+    memos = (
+        project.memos.memos(kind, target)
+        if kind in (None, "project", "document", "code", "case", "theme")
+        else []
+    )
+    codings: list[Coding] = []
     if kind in (None, "coding"):
         codings = (
             project.memos.coding_memos()
             if target is None
             else [c for c in [project.review.coding_by_guid(target)] if c.memo]
         )
-        for c in codings:
-            out.append(
-                {
-                    "guid": c.guid,
-                    "kind": "coding",
-                    "target": c.guid,
-                    "author": c.memo_author or c.coder,
-                    "created": c.created,
-                    "updated": c.created,
-                    "title": "",
-                    "text": c.memo,
-                    "doc": c.doc,
-                    "code": c.code,
-                    "quote": c.quote,
-                }
-            )
+    return _as_entries(memos, codings)
+
+
+def _as_entries(memos: list[Memo], codings: list[Coding]) -> list[dict[str, Any]]:
+    """:func:`_entries` of the memos and the codings with a memo given."""
+    out: list[dict[str, Any]] = []
+    for m in memos:
+        out.append(
+            {
+                "guid": m.guid,
+                "kind": m.kind,
+                "target": m.target,
+                "author": m.author,
+                "created": m.created,
+                "updated": m.updated,
+                "title": m.title,
+                "text": m.text,
+            }
+        )
+    for c in codings:
+        out.append(
+            {
+                "guid": c.guid,
+                "kind": "coding",
+                "target": c.guid,
+                "author": c.memo_author or c.coder,
+                "created": c.created,
+                "updated": c.created,
+                "title": "",
+                "text": c.memo,
+                "doc": c.doc,
+                "code": c.code,
+                "quote": c.quote,
+            }
+        )
     return out
 
 
@@ -275,8 +300,10 @@ def _entries(project: Project, kind: str | None, target: str | None) -> list[dic
 def memos(ctx: Context, kind: str | None, as_json: bool) -> None:
     """List every memo: project, documents, codes, cases, themes and codings, with their
     authors."""
-    with ctx.open() as project:
-        entries = _entries(project, kind, None)
+    entries = _lite_list(ctx, kind)
+    if entries is None:
+        with ctx.open() as project:
+            entries = _entries(project, kind, None)
     if as_json:
         click.echo(json.dumps(entries, ensure_ascii=False, indent=2))
         return
@@ -290,3 +317,77 @@ def memos(ctx: Context, kind: str | None, as_json: bool) -> None:
         else:
             where = f"{e['kind']} {e['target']}"
         click.echo(f"{where}\t{e['author']}\t{e['updated']}\t{clip(str(e['text']))}")
+
+
+# ---------------------------------------------------------------------- the light path
+# sqlite3 alone (qualcode.store.lite_write) for the ordinary targets: the project, a
+# document, a code, a case; each returns None when the ordinary path must answer.
+
+
+def _lite_what(light: LiteWriter, kind: str, target: str | None) -> str | None:
+    """:func:`_what` for the targets the light path knows."""
+    if kind == "project":
+        return _("the project")
+    if kind == "document":
+        return _("the document {target}").format(target=target)
+    if kind == "case":
+        return _("the case {target}").format(target=target)
+    if kind == "code":
+        found = light.reader.codebook().get(target or "")
+        if found is None:
+            return None
+        return _("the code {label_in!r} ({id})").format(label_in=found.label_in(None), id=found.id)
+    return None
+
+
+def _lite_show(ctx: Context, kind: str, target: str | None) -> tuple[str, list[Any]] | None:
+    from qualcode.store.lite_write import Fallback
+
+    light = ctx.open_lite_write()
+    if light is None:
+        return None
+    with light:
+        what = _lite_what(light, kind, target)
+        if what is None:
+            return None
+        try:
+            return what, _as_entries(light.memos(kind, target), [])
+        except Fallback:
+            return None
+
+
+def _lite_list(ctx: Context, kind: str | None) -> list[dict[str, Any]] | None:
+    light = ctx.open_lite_write()
+    if light is None:
+        return None
+    with light:
+        memos = light.all_memos(kind) if kind != "coding" else []
+        codings = light.memos_on_codings() if kind in (None, "coding") else []
+        return _as_entries(memos, codings)
+
+
+def _lite_write(
+    ctx: Context, kind: str, target: str | None, text: str, *, append: bool
+) -> str | None:
+    light = ctx.open_lite_write()
+    if light is None:
+        return None
+    with light:
+        what = _lite_what(light, kind, target)
+        if what is None or not light.set_own_memo(kind, target, text, append=append):
+            return None
+        return what
+
+
+def _lite_clear(ctx: Context, kind: str, target: str | None) -> tuple[str, bool] | None:
+    light = ctx.open_lite_write()
+    if light is None:
+        return None
+    with light:
+        what = _lite_what(light, kind, target)
+        if what is None:
+            return None
+        gone = light.drop_own_memo(kind, target)
+        if gone is False:
+            return None
+        return what, gone is not None

@@ -224,6 +224,9 @@ class RawTx:
         self.sqlite = sqlite
         self.changes: list[dict[str, Any]] = []
         self.summary: str | None = None
+        self.payload: str | None = None
+        """Set by a block that encodes its own entry's payload (the JSON of
+        ``{"changes": changes}`` exactly as ``json.dumps`` writes it)."""
 
     def sql(self, statement: str) -> str:
         """``statement`` (written with ``?`` placeholders) in the driver's style."""
@@ -343,6 +346,8 @@ class ProjectBase:
         self._gone: str | None = None
         self._lifeline: sqlite3.Connection | None = None
         self._hot: PoolProxiedConnection | None = None
+        self._hot_driver: Any = None
+        """The driver's own connection inside :attr:`_hot` (looked up once)."""
         """The connection :meth:`raw_write` holds (taken at its first write)."""
         self._hot_lock = threading.Lock()
 
@@ -625,7 +630,11 @@ class ProjectBase:
         shapes :class:`Tx` records) and may raise :class:`RawFallback` to roll
         back and let the caller take the ordinary path. ``at``: the entry's time
         (default: now)."""
-        self._check_writable(summary)
+        if self._hot is None or self.read_only:
+            self._check_writable(summary)
+        # else the file is checked after the commit only: the held connection writes
+        # to the file it opened, so a file deleted or replaced meanwhile gets nothing
+        # the new one should have had, and the check after says so (one stat less)
         dialect = self.engine.dialect
         dbapi_error = dialect.loaded_dbapi.Error
         sqlite = dialect.name == "sqlite"
@@ -635,11 +644,12 @@ class ProjectBase:
             with self._hot_lock:
                 if self._hot is None:
                     self._hot = self.engine.raw_connection()
+                    self._hot_driver = self._hot.driver_connection
                     if sqlite:
                         # held for writes only: the BEGIN below polls for the lock
                         # itself, and nothing after it waits for one (WAL)
-                        self._hot.driver_connection.execute("PRAGMA busy_timeout=0")  # type: ignore[union-attr]
-                con: Any = self._hot.driver_connection
+                        self._hot_driver.execute("PRAGMA busy_timeout=0")
+                con: Any = self._hot_driver
                 tx = RawTx(con, sqlite)
                 try:
                     if sqlite:
@@ -653,7 +663,7 @@ class ProjectBase:
                             self.coder,
                             kind,
                             tx.summary or summary,
-                            json.dumps({"changes": tx.changes}, ensure_ascii=False),
+                            tx.payload or json.dumps({"changes": tx.changes}, ensure_ascii=False),
                             group,
                             None,
                             True,
@@ -697,6 +707,7 @@ class ProjectBase:
         """Give the connection :meth:`raw_write` holds back (``invalidate``: it
         failed, so the pool throws it away)."""
         hot, self._hot = self._hot, None
+        self._hot_driver = None
         if hot is not None:
             try:
                 if invalidate:

@@ -177,3 +177,55 @@ def test_restore_drops_the_held_connection(demo: Project, demo_dir: Any) -> None
         assert [c.start for c in again.codings.codings(doc=DOC)] == [10, 20]
     finally:
         again.close()
+
+
+@pytest.mark.parametrize(
+    ("quote", "memo", "group", "coder"),
+    [
+        ("plain words", None, None, "ana"),
+        ('a "quoted" word\\ and a tab\there\nnew line', "memo «ü» ✓", "g-1", "Bu Sri"),
+        ("émoji 🙂 and \x00\x1f control", "", "batch", "o'brien"),
+    ],
+)
+def test_fast_payload_is_byte_for_byte_json_dumps(
+    quote: str, memo: str | None, group: str | None, coder: str
+) -> None:
+    """The hot path writes its entry's JSON from a template: the same bytes as
+    ``json.dumps`` of the row in the table's column order (what the ordinary path
+    writes), whatever the text holds."""
+    from qualcode.store.project import _new_coding_payload
+    from qualcode.store.schema import CodingRow
+
+    row = {
+        "pk": 7,
+        "guid": "0f8e6a52-1111-4222-8333-444455556666",
+        "document_pk": 3,
+        "code_pk": 12,
+        "start": 10,
+        "end": 95,
+        "coder": coder,
+        "created": "2026-12-08T04:00:00Z",
+        "quote": quote,
+        "memo": memo,
+        "origin": "manual",
+        "status": "accepted",
+        "review": "unreviewed",
+        "reviewer": None,
+        "reviewed_at": None,
+        "anchor": "exact",
+        "batch": group,
+        "version": 1,
+        "selection_guid": None,
+        "memo_author": coder if memo else None,
+        "run_by": None,
+    }
+    assert list(row) == [c.name for c in CodingRow.__table__.columns]
+    expected = json.dumps(
+        {"changes": [{"op": "insert", "t": "codings", "row": row}]}, ensure_ascii=False
+    )
+    got = _new_coding_payload(
+        7, "0f8e6a52-1111-4222-8333-444455556666", 3, 12, 10, 95, coder,
+        "2026-12-08T04:00:00Z", quote, memo, "manual", "accepted", group,
+        coder if memo else None,
+    )  # fmt: skip
+    assert got == expected
