@@ -20,18 +20,9 @@ _FAKE_NAMESPACE = uuid.UUID("5b6d7f0e-3c1a-4e52-9a57-0c0dea1c0de5")
 _fake_counter = itertools.count(1)
 
 
-_ENV_DATA: dict[Any, Any] | None = getattr(os.environ, "_data", None)
-"""``os.environ``'s own dict (keys and values as bytes on POSIX): a look-up in it
-takes a tenth of ``os.environ.get``'s time, which a code application paid four times."""
-
-
-def _fake(name: str, key: bytes) -> str | None:
-    """The test-only variable ``name`` (``key``: its bytes), or ``None``."""
-    data = _ENV_DATA
-    if data is None or os.name != "posix":
-        return os.environ.get(name)
-    value = data.get(key)
-    return None if value is None else os.fsdecode(value)
+def _fake(name: str) -> str | None:
+    """The test-only variable ``name``, or ``None``."""
+    return os.environ.get(name)
 
 
 _last_second: list[Any] = [-1, ""]
@@ -42,7 +33,7 @@ rest of the call's Python work)."""
 
 def now() -> str:
     """The current UTC time as ``YYYY-MM-DDTHH:MM:SSZ``."""
-    fake = _fake("QUALCODE_FAKE_NOW", b"QUALCODE_FAKE_NOW")
+    fake = _fake("QUALCODE_FAKE_NOW")
     if fake:
         return fake
     second = int(time.time())
@@ -54,6 +45,7 @@ def now() -> str:
 
 
 _POOL: list[Any] = [0, b"", 0]
+"""The process that read it, random bytes, how many are used (:func:`new_guid`)."""
 _POOL_LOCK = threading.Lock()
 
 
@@ -67,7 +59,6 @@ def _after_fork() -> None:
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork)
-"""The process that read it, random bytes, how many are used (:func:`new_guid`)."""
 
 
 def new_guid() -> str:
@@ -76,7 +67,7 @@ def new_guid() -> str:
     Random (``uuid4``), unless ``QUALCODE_FAKE_GUIDS`` is set: then the n-th call
     returns ``uuid5(namespace, f"{seed}:{n}")``, the same sequence in every run.
     """
-    seed = _fake("QUALCODE_FAKE_GUIDS", b"QUALCODE_FAKE_GUIDS")
+    seed = _fake("QUALCODE_FAKE_GUIDS")
     if seed:
         return str(uuid.uuid5(_FAKE_NAMESPACE, f"{seed}:{next(_fake_counter)}"))
     # uuid4's text without a UUID object or a system call each time: 16 bytes of
