@@ -19,6 +19,10 @@ from qualcode.nlp.morph import WORD_RE, Lemmatizer, spacy_stop_words
 from qualcode.nlp.sentences import split_sentences
 
 _PARAGRAPH = re.compile(r"\n[ \t]*\n")
+_ASCII_WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
+""":data:`qualcode.nlp.morph.WORD_RE` on lowercase ASCII text (where ``\\w`` is
+``[A-Za-z0-9_]``), which the regular-expression engine scans faster."""
+_words = WORD_RE.findall
 _LEMMATIZERS: dict[str, Lemmatizer] = {}
 
 
@@ -54,16 +58,23 @@ def segment(text: str, turns: Sequence[TurnSpan], lang: str | None) -> list[Sent
         Sentence spans in text order, trimmed of surrounding whitespace, each with
         the index of its turn and its space-separated lemmas.
     """
-    lemma = lemmatizer(lang)
+    lemma = lemmatizer(lang).lookup
     stops = spacy_stop_words(lang or "en")
-    words_of = WORD_RE.findall
     out: list[SentenceSpan] = []
     append = out.append
     for turn_index, start, end in _pieces(text, turns):
         piece = text[start:end]
         if not piece.strip():
             continue
+        if piece.isascii():
+            # lowercasing keeps every offset, so the words of each sentence are read
+            # from the lowercased paragraph in place, with the pattern's ASCII twin
+            low = piece.lower()
+            for s, e in split_sentences(piece, lang, stops):
+                lemmas = " ".join(map(lemma, _ASCII_WORD.findall(low, s, e)))
+                append(SentenceSpan(start + s, start + e, turn_index, lemmas))
+            continue
         for s, e in split_sentences(piece, lang, stops):
-            lemmas = " ".join(map(lemma, words_of(piece[s:e].lower())))
+            lemmas = " ".join(map(lemma, _words(piece[s:e].lower())))
             append(SentenceSpan(start + s, start + e, turn_index, lemmas))
     return out
