@@ -57,7 +57,6 @@ NOT_YET_SPLIT: set[tuple[str, str]] = {
     ("qualcode/importers/refi_qda.py", "_Reader.text_source"),  # 31
     ("qualcode/importers/review_xlsx.py", "read_review_sheet"),  # 21
     ("qualcode/importers/speakers.py", "_decide"),  # 47
-    ("qualcode/importers/speakers.py", "_roles"),  # 47
     ("qualcode/importers/speakers.py", "parse_label"),  # 22
     ("qualcode/importers/subtitles.py", "cues_to_blocks"),  # 29
     ("qualcode/nlp/autocode.py", "RuleMatcher.__init__"),  # 38
