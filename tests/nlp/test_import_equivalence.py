@@ -288,3 +288,43 @@ def test_workers_give_the_same_project_as_one_process(
             texts[doc][start:end],
             lemmas,
         )
+
+
+# ---------------------------------------------------------------- the columns
+
+
+@settings(max_examples=200, derandomize=True, deadline=None)
+@given(transcripts(), st.sampled_from(["id", "en"]))
+def test_sentence_columns_hold_the_same_sentences_and_rows(text: str, lang: str) -> None:
+    import pickle
+
+    from qualcode.nlp.segment import segment_columns
+    from qualcode.store.reimport import structure_rows
+
+    turns = list(find_turns(text)) or [TurnSpan(0, len(text))]
+    columns = segment_columns(text, turns, lang)
+    spans = reference_segment(text, turns, lang)
+    assert list(columns) == spans
+    assert columns == spans and len(columns) == len(spans)
+    assert [columns[i] for i in range(len(columns))] == spans
+    assert columns[1:3] == spans[1:3] and columns[::-1] == spans[::-1]
+    again = pickle.loads(pickle.dumps(columns))
+    assert list(again) == spans
+    # the writer's rows from the columns are the rows from the spans, key for key
+    assert structure_rows((4, 10, 100), turns, columns) == structure_rows(
+        (4, 10, 100), turns, spans
+    )
+
+
+def test_sentence_columns_with_a_sentence_outside_every_turn_take_the_general_path() -> None:
+    from qualcode.core.model import SentenceColumns, SentenceSpan
+    from qualcode.store.reimport import structure_rows
+
+    columns = SentenceColumns([0, 5], [4, 9], [None, 0], ["a", "b"])
+    turns = [TurnSpan(5, 9)]
+    assert structure_rows((1, 1, 1), turns, columns).sentences == [
+        (1, 1, None, 1, 0, 4, "a"),
+        (2, 1, 1, 2, 5, 9, "b"),
+    ]
+    assert columns != [SentenceSpan(0, 4, None, "a")]
+    assert repr(columns) == "SentenceColumns(2 sentences)"
