@@ -178,6 +178,8 @@ def compare(other: Path, runs: int, corpus: Path, limit: int | None) -> dict[str
     this, base = summary("this"), summary("other")
     t_this = this["import_s"]["median"]  # type: ignore[index]
     t_base = base["import_s"]["median"]  # type: ignore[index]
+    c_this = this["cpu_s"]["median"]  # type: ignore[index]
+    c_base = base["cpu_s"]["median"]  # type: ignore[index]
     return {
         "corpus": str(corpus),
         "documents": results["this"][0]["documents"],
@@ -185,6 +187,9 @@ def compare(other: Path, runs: int, corpus: Path, limit: int | None) -> dict[str
         "this": this,
         "other": {"checkout": str(other), **base},
         "speedup": round(t_base / t_this, 2) if t_this else None,
+        # on a machine shared with other work the wall times follow the neighbours;
+        # the CPU time of every process is the steadier figure
+        "cpu_ratio": round(c_base / c_this, 2) if c_this else None,
         "same_counts": all(
             r["sentences"] == results["this"][0]["sentences"]
             and r["turns"] == results["this"][0]["turns"]

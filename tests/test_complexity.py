@@ -25,7 +25,6 @@ NOT_YET_SPLIT: set[tuple[str, str]] = {
     # radon's, on this branch); each is split in the store/matrices restructure
     # (points 1 and 2) and taken off this list then.
     ("qualcode/importers/speakers.py", "_decide"),  # 47
-    ("qualcode/importers/speakers.py", "_roles"),  # 47
     ("qualcode/importers/speakers.py", "parse_label"),  # 22
     ("qualcode/services/imports.py", "import_transcripts"),  # 32
     ("qualcode/store/codebook_ops.py", "Codes.merge_code"),  # 21

@@ -143,6 +143,7 @@ def parse_timestamp(value: str | None) -> int | None:
     return seconds * 1000 + frac
 
 
+@lru_cache(maxsize=4096)
 def role_word(label: str, *, question_answer: bool = False) -> str | None:
     """The role a label's words name: ``Interviewer 1``, ``Interviewer1``, ``Int.``,
     ``Pewawancara`` -> interviewer; ``Informan 3``, ``R``, ``P2`` -> participant.
@@ -177,6 +178,7 @@ KNOWN_LABEL = re.compile(
 """A label that is a role word or a numbered speaker (``Speaker 3``, ``P1``)."""
 
 
+@lru_cache(maxsize=4096)
 def is_known_label(label: str) -> bool:
     """Whether ``label`` is a role word or a numbered speaker."""
     return bool(KNOWN_LABEL.match(label.strip()))
@@ -321,9 +323,13 @@ def _annotation(text: str) -> bool:
     return any(w in ANNOTATION_WORDS for w in words)
 
 
+@lru_cache(maxsize=4096)
 def parse_label(raw: str, *, lenient: bool = False) -> Label | None:
     """The names in a label's text (before its colon), or ``None`` when it cannot be
-    one: ``"Gita (G)"``, ``"G & K"``, ``"Interviewer 1 [00:01:02]"``."""
+    one: ``"Gita (G)"``, ``"G & K"``, ``"Interviewer 1 [00:01:02]"``.
+
+    Remembered per text (a transcript repeats its few labels on every turn; a
+    :class:`Label` is frozen, so the same one can serve every turn)."""
     raw = raw.strip()
     ts = None
     m = _TRAILING_TS.search(raw)
@@ -797,6 +803,38 @@ def _roles(
     config: SpeakerConfig,
 ) -> tuple[list[TurnSpan], list[SpeakerSummary]]:
     """Give every turn its speakers' roles; the summary of each speaker."""
+    forms, written_roles = _written_forms(accepted, aliases)
+    order, names_of, turn_count, asked = _speaking(text, turns)
+    role = _known_roles(order, names_of, forms, written_roles, config)
+    _guess_interviewer(order, role, turn_count, asked)
+    for low in order:
+        role.setdefault(low, (Role.PARTICIPANT.value, "default"))
+    out: list[TurnSpan] = []
+    for t in turns:
+        names = t.speakers or ((t.speaker,) if t.speaker else ())
+        if not names:
+            out.append(t)
+            continue
+        roles = tuple(role[speaker_key(n)][0] for n in names)
+        out.append(
+            TurnSpan(
+                t.start, t.end, t.speaker, t.label_start, roles[0], t.timestamp_ms, names, roles
+            )
+        )
+    summary = [
+        SpeakerSummary(
+            names_of[low], role[low][0], role[low][1], turn_count[low], tuple(forms.get(low, ()))
+        )
+        for low in order
+    ]
+    return out, summary
+
+
+def _written_forms(
+    accepted: Sequence[_Candidate], aliases: Mapping[str, str]
+) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """Each speaker's (by key) other written forms, and the roles the labels give in
+    brackets (``Budi (Interviewer)``)."""
     forms: dict[str, list[str]] = {}
     written_roles: dict[str, str] = {}
     for c in accepted:
@@ -813,6 +851,14 @@ def _roles(
             k = speaker_key(_canonical(n, aliases))
             if n != _canonical(n, aliases) and n not in forms.setdefault(k, []):
                 forms[k].append(n)
+    return forms, written_roles
+
+
+def _speaking(
+    text: str, turns: Sequence[TurnSpan]
+) -> tuple[list[str], dict[str, str], Counter[str], Counter[str]]:
+    """The speakers' keys in order of first turn, the name each was first written
+    with, their turns, and their one-speaker turns that end in a question."""
     order: list[str] = []
     turn_count: Counter[str] = Counter()
     asked: Counter[str] = Counter()
@@ -826,6 +872,17 @@ def _roles(
             turn_count[low] += 1
             if len(t.speakers) <= 1 and _asks(text, t):
                 asked[low] += 1
+    return order, names_of, turn_count, asked
+
+
+def _known_roles(
+    order: Sequence[str],
+    names_of: Mapping[str, str],
+    forms: Mapping[str, list[str]],
+    written_roles: Mapping[str, str],
+    config: SpeakerConfig,
+) -> dict[str, tuple[str, str]]:
+    """The roles the project's setting or the labels' words give: key -> (role, how)."""
     all_labels = {n for low in order for n in (names_of[low], *forms.get(low, ()))}
     question_answer = any(speaker_key(x) in ("j", "jawab", "jawaban") for x in all_labels)
     role: dict[str, tuple[str, str]] = {}
@@ -840,32 +897,28 @@ def _roles(
         )
         if found:
             role[low] = (found, "label")
+    return role
+
+
+def _guess_interviewer(
+    order: Sequence[str],
+    role: dict[str, tuple[str, str]],
+    turn_count: Counter[str],
+    asked: Counter[str],
+) -> None:
+    """With two or three speakers and no interviewer known, the one who asks in most
+    of their turns (more than half, and more than anyone else) is guessed to be the
+    interviewer (added to ``role``, marked ``guessed``)."""
     interviewer_known = any(r == Role.INTERVIEWER.value for r, _ in role.values())
-    if 2 <= len(order) <= 3 and not interviewer_known:
-        shares = {low: asked[low] / turn_count[low] for low in order if turn_count[low]}
-        unknown = [low for low in order if low not in role]
-        for low in unknown:
-            others = [s for other, s in shares.items() if other != low]
-            if shares.get(low, 0) > 0.5 and all(shares[low] > s for s in others):
-                role[low] = (Role.INTERVIEWER.value, "guessed")
-                break
-    for low in order:
-        role.setdefault(low, (Role.PARTICIPANT.value, "default"))
-    out: list[TurnSpan] = []
-    for t in turns:
-        names = t.speakers or ((t.speaker,) if t.speaker else ())
-        if not names:
-            out.append(t)
-            continue
-        roles = tuple(role[speaker_key(n)][0] for n in names)
-        out.append(replace(t, role=roles[0], speakers=tuple(names), roles=roles))
-    summary = [
-        SpeakerSummary(
-            names_of[low], role[low][0], role[low][1], turn_count[low], tuple(forms.get(low, ()))
-        )
-        for low in order
-    ]
-    return out, summary
+    if not 2 <= len(order) <= 3 or interviewer_known:
+        return
+    shares = {low: asked[low] / turn_count[low] for low in order if turn_count[low]}
+    unknown = [low for low in order if low not in role]
+    for low in unknown:
+        others = [s for other, s in shares.items() if other != low]
+        if shares.get(low, 0) > 0.5 and all(shares[low] > s for s in others):
+            role[low] = (Role.INTERVIEWER.value, "guessed")
+            break
 
 
 def describe_speakers(speakers: Sequence[SpeakerSummary]) -> str:

@@ -14,11 +14,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from qualcode.core.model import SentenceSpan, TurnSpan
+from qualcode.core.model import SentenceColumns, SentenceSpan, TurnSpan
 from qualcode.nlp.morph import WORD_RE, Lemmatizer, spacy_stop_words
 from qualcode.nlp.sentences import split_sentences
 
 _PARAGRAPH = re.compile(r"\n[ \t]*\n")
+_ASCII_WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
+""":data:`qualcode.nlp.morph.WORD_RE` on lowercase ASCII text (where ``\\w`` is
+``[A-Za-z0-9_]``), which the regular-expression engine scans faster."""
+_words = WORD_RE.findall
 _LEMMATIZERS: dict[str, Lemmatizer] = {}
 
 
@@ -54,16 +58,32 @@ def segment(text: str, turns: Sequence[TurnSpan], lang: str | None) -> list[Sent
         Sentence spans in text order, trimmed of surrounding whitespace, each with
         the index of its turn and its space-separated lemmas.
     """
-    lemma = lemmatizer(lang)
+    return list(segment_columns(text, turns, lang))
+
+
+def segment_columns(text: str, turns: Sequence[TurnSpan], lang: str | None) -> SentenceColumns:
+    """:func:`segment` as columns (what an import's worker sends to the writer)."""
+    lemma = lemmatizer(lang).lookup
     stops = spacy_stop_words(lang or "en")
-    words_of = WORD_RE.findall
-    out: list[SentenceSpan] = []
-    append = out.append
+    starts: list[int] = []
+    ends: list[int] = []
+    turn_indexes: list[int | None] = []
+    lemmas: list[str] = []
+    join = " ".join
     for turn_index, start, end in _pieces(text, turns):
         piece = text[start:end]
         if not piece.strip():
             continue
-        for s, e in split_sentences(piece, lang, stops):
-            lemmas = " ".join(map(lemma, words_of(piece[s:e].lower())))
-            append(SentenceSpan(start + s, start + e, turn_index, lemmas))
-    return out
+        spans = split_sentences(piece, lang, stops)
+        if piece.isascii():
+            # lowercasing keeps every offset, so the words of each sentence are read
+            # from the lowercased paragraph in place, with the pattern's ASCII twin
+            low = piece.lower()
+            find = _ASCII_WORD.findall
+            lemmas += [join(map(lemma, find(low, s, e))) for s, e in spans]
+        else:
+            lemmas += [join(map(lemma, _words(piece[s:e].lower()))) for s, e in spans]
+        starts += [start + s for s, _e in spans]
+        ends += [start + e for _s, e in spans]
+        turn_indexes += [turn_index] * len(spans)
+    return SentenceColumns(starts, ends, turn_indexes, lemmas)

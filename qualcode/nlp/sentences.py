@@ -57,10 +57,17 @@ ABBREVIATIONS = frozenset(
 )
 """Other abbreviations: a period after them ends a sentence only before a capital."""
 
-_END = re.compile(r"(?:\.{2,}|…|[.?!])+[\"'”’)\]»]*(?=\s|$)")
+_END = re.compile(r"[.?!…]+[\"'”’)\]»]*(?=\s|$)")
+"""A terminator followed by whitespace or the end."""
+_CLOSERS = "\"'”’)]»"
 _OPENERS = "\"'“‘([«"
+_FOLLOWING = re.compile(r"[\s\"'“‘(\[«]*(\S*)")
+"""Group 1: the word after a position, past spaces and opening quotes."""
 _INNER_DOTS = re.compile(r"^(?:[^\W\d_]{1,4}\.)+[^\W\d_]{1,4}$")
 _CAPS = re.compile(r"^[A-Z][A-Z0-9]{0,5}$")
+_ENGLISH_I = re.compile(r"I(?:\W|$)")
+_KINDS: dict[str, str] = {}
+""":func:`_kind` of the words seen in this process (a few thousand distinct forms)."""
 
 
 def _bare(word: str) -> str:
@@ -87,40 +94,44 @@ def _kind(word: str) -> str:
     return "word"
 
 
-def _next_word(text: str, pos: int) -> str:
-    """The word that starts at or after ``pos`` (past spaces and opening quotes)."""
-    n = len(text)
-    while pos < n and (text[pos].isspace() or text[pos] in _OPENERS):
-        pos += 1
-    end = pos
-    while end < n and not text[end].isspace():
-        end += 1
-    return text[pos:end]
+def _kind_before(before: str) -> tuple[str, str]:
+    """The bare word of ``before`` (the text between the whitespace before a period
+    and the period) and its :func:`_kind`, remembered per form."""
+    kind = _KINDS.get(before)
+    if kind is None:
+        kind = _kind(_bare(before))
+        if len(_KINDS) < 100_000:
+            _KINDS[before] = kind
+    return _bare(before), kind
 
 
 def _is_boundary(
     text: str, start: int, end: int, stop_words: frozenset[str], english: bool
 ) -> bool:
     """Whether the terminator ``text[start:end]`` ends a sentence."""
-    following = _next_word(text, end)
+    term = text[start:end]
+    core = term.rstrip(_CLOSERS)
+    word, kind = "", "word"
+    if core == ".":
+        # the common case first: a period after an ordinary word ends its sentence
+        # whatever follows, so the next word is only looked at after the others
+        begin = start
+        while begin > 0 and not text[begin - 1].isspace():
+            begin -= 1
+        word, kind = _kind_before(text[begin:start])
+        if kind == "word":
+            return True
+    following = _FOLLOWING.match(text, end).group(1)  # type: ignore[union-attr]
     if not following:
         return True
     first = following[0]
     capital = first.isupper()
-    term = text[start:end]
-    core = term.rstrip("\"'”’)]»")
-    closed = len(core) < len(term)
     if "?" in core or "!" in core:
-        return not (closed and first.islower())
+        return not (len(core) < len(term) and first.islower())
     if "…" in core or ".." in core:
         if not capital:
             return False
-        return not (english and re.match(r"I(?:\W|$)", following))
-    begin = start
-    while begin > 0 and not text[begin - 1].isspace():
-        begin -= 1
-    word = _bare(text[begin:start])
-    kind = _kind(word)
+        return not (english and _ENGLISH_I.match(following))
     if kind == "never":
         return False
     if kind == "title":
@@ -129,11 +140,8 @@ def _is_boundary(
         # "Iya, Bu. Terima kasih": the title addresses someone and ends the sentence
         head = text[: start - len(word)].rstrip()
         return head.endswith(",") or _bare(following).lower() in stop_words
-    if kind == "number":
-        return capital
-    if kind == "abbr":
-        return capital or (first in _OPENERS and capital)
-    return True
+    # a number word, or another abbreviation: a boundary before a capital only
+    return capital
 
 
 def split_sentences(
@@ -147,14 +155,15 @@ def split_sentences(
         stop_words: the language's function words, lowercased: a vocative title
             before one of them ends its sentence ("Bu. Terima kasih").
     """
-    stops = frozenset(stop_words)
+    stops = stop_words if isinstance(stop_words, frozenset) else frozenset(stop_words)
     english = lang == "en"
     spans: list[tuple[int, int]] = []
     begin = 0
     for m in _END.finditer(text):
-        if _is_boundary(text, m.start(), m.end(), stops, english):
-            spans.append((begin, m.end()))
-            begin = m.end()
+        start, end = m.span()
+        if _is_boundary(text, start, end, stops, english):
+            spans.append((begin, end))
+            begin = end
     spans.append((begin, len(text)))
     out: list[tuple[int, int]] = []
     for s, e in spans:

@@ -378,7 +378,7 @@ def import_transcripts(
     workers = (
         0 if strict or replace or len(paths) < PARALLEL_MIN_FILES else import_workers(len(paths))
     )
-    produced: Generator[tuple[Path, ImportedDocument | None, list[SentenceSpan] | None]] = (
+    produced: Generator[tuple[Path, ImportedDocument | None, Sequence[SentenceSpan] | None]] = (
         _produce_in_workers(paths, speakers, lang, encoding, report, workers)
         if workers
         else ((path, ready if ready is not None else read(path), None) for path, ready in prepared)
@@ -451,21 +451,22 @@ def import_workers(files: int) -> int:
 
 def _prepare_and_segment(
     args: tuple[Path, SpeakerConfig, str | None, str | None],
-) -> tuple[ImportedDocument | None, list[SentenceSpan] | None, list[Problem]]:
-    """Worker-process half of an import: read one file and split its sentences."""
-    from qualcode.nlp.segment import segment
+) -> tuple[ImportedDocument | None, Sequence[SentenceSpan] | None, list[Problem]]:
+    """Worker-process half of an import: read one file and split its sentences (sent
+    to the writer as columns: see :class:`qualcode.core.model.SentenceColumns`)."""
+    from qualcode.nlp.segment import segment_columns
 
     path, speakers, lang, encoding = args
     try:
         doc = prepare_document(path, speakers=speakers, lang=lang, encoding=encoding)
     except QualcodeError as exc:
         return None, None, list(exc.problems)
-    return doc, segment(doc.text, doc.turns, doc.lang or "en"), []
+    return doc, segment_columns(doc.text, doc.turns, doc.lang or "en"), []
 
 
 def _prepare_job(
     job: tuple[list[Path], SpeakerConfig, str | None, str | None],
-) -> list[tuple[ImportedDocument | None, list[SentenceSpan] | None, list[Problem]]]:
+) -> list[tuple[ImportedDocument | None, Sequence[SentenceSpan] | None, list[Problem]]]:
     """One worker job: :func:`_prepare_and_segment` for a few files, in order."""
     files, speakers, lang, encoding = job
     return [_prepare_and_segment((path, speakers, lang, encoding)) for path in files]
@@ -478,7 +479,7 @@ def _produce_in_workers(
     encoding: str | None,
     report: ImportReport,
     workers: int,
-) -> Generator[tuple[Path, ImportedDocument | None, list[SentenceSpan] | None]]:
+) -> Generator[tuple[Path, ImportedDocument | None, Sequence[SentenceSpan] | None]]:
     """Documents read and segmented by ``workers`` processes, in the order of ``paths``.
 
     At most :data:`JOBS_AHEAD` jobs per worker are in flight, so a writer slower than
@@ -511,7 +512,7 @@ def _produce_in_workers(
 
 def _results(
     files: list[Path], future: Any, report: ImportReport
-) -> Iterator[tuple[Path, ImportedDocument | None, list[SentenceSpan] | None]]:
+) -> Iterator[tuple[Path, ImportedDocument | None, Sequence[SentenceSpan] | None]]:
     """The documents of one finished job (its bad files said in ``report``)."""
     for path, (doc, sentences, problems) in zip(files, future.result(), strict=True):
         if problems:
@@ -521,7 +522,7 @@ def _results(
 
 def _store_all(
     project: Project,
-    produced: Iterable[tuple[Path, ImportedDocument | None, list[SentenceSpan] | None]],
+    produced: Iterable[tuple[Path, ImportedDocument | None, Sequence[SentenceSpan] | None]],
     tick: Callable[[str], None],
     report: ImportReport,
     compiled: re.Pattern[str] | None,

@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import (
     Engine,
     and_,
+    bindparam,
     func,
     insert,
     select,
@@ -74,6 +75,7 @@ from qualcode.store.base import (
     VISIBLE,
     ProjectBase,
     RawFallback,
+    _insert_stmt,
     sha256_text,
     short_error,
 )
@@ -358,12 +360,22 @@ class CodebookSync:
             return {cid: CodeCount(cid, n, d) for cid, n, d in conn.execute(stmt)}
 
 
+_SAME_TEXT = select(T_DOCS.c.name).where(T_DOCS.c.sha256 == bindparam("sha256"))
+_NAME_TAKEN = select(T_DOCS.c.pk).where(T_DOCS.c.name == bindparam("name"))
+"""Statements an import runs for every document, built once (SQLAlchemy memoizes a
+statement object's cache key, so running it again skips building and compiling)."""
+
+
 class Documents:
     """Adding, staging and reading documents."""
 
     def __init__(self, store: ProjectBase, team: Team) -> None:
         self.store = store
         self.team = team
+        self._next_keys: tuple[int, int, int] | None = None
+        """The first free keys after this process's last import (SQLite): the next
+        document's rows are built on them without a read transaction first (they
+        are checked under the write lock, as keys read before it are)."""
 
     # ------------------------------------------------------------------ documents
 
@@ -427,8 +439,10 @@ class Documents:
         if self.store.dialect == "sqlite":
             # the rows are built before the write lock is taken, on the keys free now;
             # under the lock they are checked still free (else built again)
-            with self.store.read() as conn:
-                keys = first_keys(conn)
+            keys = self._next_keys
+            if keys is None:
+                with self.store.read() as conn:
+                    keys = first_keys(conn)
             prepared = structure_rows(keys, doc.turns, sentences)
         staged: tuple[int, str] | None = None
         if prepared is not None and len(prepared.turns) + len(prepared.sentences) >= (
@@ -484,7 +498,7 @@ class Documents:
         guid = new_guid()
         with self.store.write("import.stage", f"import {doc.name}") as tx:
             conn = tx.conn
-            existing = conn.execute(select(T_DOCS.c.name).where(T_DOCS.c.sha256 == digest)).scalar()
+            existing = conn.execute(_SAME_TEXT, {"sha256": digest}).scalar()
             if existing is not None:
                 return ImportResult(
                     doc.name,
@@ -493,7 +507,7 @@ class Documents:
                         path=doc.source_path or doc.name, existing=existing
                     ),
                 )
-            if conn.execute(select(T_DOCS.c.pk).where(T_DOCS.c.name == doc.name)).first():
+            if conn.execute(_NAME_TAKEN, {"name": doc.name}).first():
                 raise InputError(
                     _("a different document named {doc.name!r} is already in the project").format(
                         doc=doc
@@ -590,7 +604,7 @@ class Documents:
             "import", f"import {doc.name}", group=group, extra={"document": doc.name}
         ) as tx:
             conn = tx.conn
-            existing = conn.execute(select(T_DOCS.c.name).where(T_DOCS.c.sha256 == digest)).scalar()
+            existing = conn.execute(_SAME_TEXT, {"sha256": digest}).scalar()
             if existing is not None:
                 if staged is not None:
                     raise _Skipped(existing)
@@ -601,7 +615,7 @@ class Documents:
                         path=doc.source_path or doc.name, existing=existing
                     ),
                 )
-            if conn.execute(select(T_DOCS.c.pk).where(T_DOCS.c.name == doc.name)).first():
+            if conn.execute(_NAME_TAKEN, {"name": doc.name}).first():
                 raise InputError(
                     _("a different document named {doc.name!r} is already in the project").format(
                         doc=doc
@@ -638,24 +652,31 @@ class Documents:
                 key = {"pk": prepared.keys[0]} if prepared is not None else {}
                 guid = new_guid()
                 doc_pk = conn.execute(
-                    insert(T_DOCS).values(
+                    _insert_stmt(T_DOCS),
+                    {
                         **key,
-                        guid=guid,
-                        name=doc.name,
-                        text=doc.text,
-                        sha256=digest,
-                        chars=len(doc.text),
-                        lang=doc.lang,
-                        source_path=doc.source_path,
-                        source_format=doc.source_format,
-                        encoding=doc.encoding,
-                        imported_at=now(),
-                        meta=json.dumps(doc.meta, ensure_ascii=False),
-                        version=1,
-                    )
+                        "guid": guid,
+                        "name": doc.name,
+                        "text": doc.text,
+                        "sha256": digest,
+                        "chars": len(doc.text),
+                        "lang": doc.lang,
+                        "source_path": doc.source_path,
+                        "source_format": doc.source_format,
+                        "encoding": doc.encoding,
+                        "imported_at": now(),
+                        "meta": json.dumps(doc.meta, ensure_ascii=False),
+                        "version": 1,
+                    },
                 ).inserted_primary_key[0]  # type: ignore[index]
                 if prepared is not None:
                     insert_prepared(conn, prepared)
+                    first_doc, first_turn, first_sentence = prepared.keys
+                    self._next_keys = (
+                        first_doc + 1,
+                        first_turn + len(prepared.turns),
+                        first_sentence + len(prepared.sentences),
+                    )
                 else:
                     insert_structure(conn, doc_pk, doc.turns, sentences)
             # the undo's record: the document's key, not its rows (undo removes the

@@ -5,12 +5,20 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
 from qualcode.clock import now
-from qualcode.core.model import Anchor, ImportedDocument, ReanchorReport, SentenceSpan, TurnSpan
+from qualcode.core.model import (
+    Anchor,
+    ImportedDocument,
+    ReanchorReport,
+    SentenceColumns,
+    SentenceSpan,
+    TurnSpan,
+)
 from qualcode.errors import InputError
 from qualcode.i18n import _
 from qualcode.store.base import (
@@ -123,7 +131,37 @@ def structure_rows(
          t.timestamp_ms)
         for i, t in enumerate(turns)
     ]  # fmt: skip
-    sent_rows = [
+    if isinstance(sentences, SentenceColumns) and None not in sentences.turn_indexes:
+        # an import worker's columns: the rows are zipped in C, no object per sentence
+        n = len(sentences)
+        sent_rows: list[tuple[Any, ...]] = list(
+            zip(
+                range(sent_first, sent_first + n),
+                repeat(doc_pk, n),
+                map(turn_first.__add__, sentences.turn_indexes),  # type: ignore[arg-type]
+                range(1, n + 1),
+                sentences.starts,
+                sentences.ends,
+                sentences.lemmas,
+                strict=True,
+            )
+        )
+    else:
+        sent_rows = _sentence_rows(doc_pk, turn_first, sent_first, sentences)
+    joint_rows = [
+        (turn_first + i, position, speaker, role)
+        for i, t in enumerate(turns)
+        if len(t.speakers) > 1
+        for position, (speaker, role) in enumerate(t.people, start=1)
+    ]
+    return StructureRows(keys, turn_rows, sent_rows, joint_rows)
+
+
+def _sentence_rows(
+    doc_pk: int, turn_first: int, sent_first: int, sentences: Sequence[SentenceSpan]
+) -> list[tuple[Any, ...]]:
+    """Rows of ``sentences`` (see :func:`structure_rows`)."""
+    return [
         (
             sent_first + i,
             doc_pk,
@@ -135,13 +173,6 @@ def structure_rows(
         )
         for i, s in enumerate(sentences)
     ]
-    joint_rows = [
-        (turn_first + i, position, speaker, role)
-        for i, t in enumerate(turns)
-        if len(t.speakers) > 1
-        for position, (speaker, role) in enumerate(t.people, start=1)
-    ]
-    return StructureRows(keys, turn_rows, sent_rows, joint_rows)
 
 
 def insert_prepared(conn: Connection, rows: StructureRows) -> None:

@@ -1,7 +1,9 @@
 """The faster import gives the same sentences, lemmas, languages and search entries.
 
 Issue 21 point 1: the import's speed-ups (language detection looking each word form up
-once, sentence lemmas joined through ``map``, byte counts in C, small transcripts
+once, sentence lemmas joined through ``map``, the sentence scan's faster terminator
+pattern and period-after-an-ordinary-word shortcut, a paragraph's words read from it
+lowercased once with an ASCII pattern, lemmas looked up in C, byte counts in C, small transcripts
 indexed in their own transaction, several worker processes fed a bounded window of
 jobs) change no result. Each is compared with the algorithm it replaced, kept here
 as the reference, on the demo corpus, on a corpus ``bench/synth.py`` generates and on
@@ -30,6 +32,7 @@ from qualcode.nlp import segment as segment_module
 from qualcode.nlp.morph import WORD_RE, spacy_stop_words
 from qualcode.nlp.segment import segment
 from qualcode.nlp.sentences import split_sentences
+from tests.nlp import reference_sentences
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = sorted(p for p in (ROOT / "transcripts").iterdir() if p.suffix in {".txt", ".md"})
@@ -38,15 +41,16 @@ DEMO = sorted(p for p in (ROOT / "transcripts").iterdir() if p.suffix in {".txt"
 
 
 def reference_segment(text: str, turns: list[TurnSpan], lang: str | None) -> list[SentenceSpan]:
-    """:func:`qualcode.nlp.segment.segment` as it was before issue 21."""
-    lemma = segment_module.lemmatizer(lang)
+    """:func:`qualcode.nlp.segment.segment` as it was before issue 21 (with the
+    sentence rules as they were written before, :mod:`tests.nlp.reference_sentences`)."""
+    lemma = segment_module.lemmatizer(lang)._computed
     stops = spacy_stop_words(lang or "en")
     out: list[SentenceSpan] = []
     for turn_index, start, end in segment_module._pieces(text, turns):
         piece = text[start:end]
         if not piece.strip():
             continue
-        for s, e in split_sentences(piece, lang, stops):
+        for s, e in reference_sentences.split_sentences(piece, lang, stops):
             words = WORD_RE.findall(piece[s:e].lower())
             lemmas = " ".join(lemma(w) for w in words)
             out.append(SentenceSpan(start + s, start + e, turn_index, lemmas))
@@ -168,6 +172,9 @@ PIECES = [
     "08.00", "Rp50.000", "2.5", "50.000", "www.example.com", "a@b.id", "...", "…",
     "?", "!", "?!", ".", ",", '"', "“", "”", "'", "‘", "’", "(", ")", "«", "»", "😀",
     "👍🏽", "İstanbul", "ΣΑΣ", "anak-anak", "SOP-nya", "don't", "it’s",
+    # ASCII edges of a word: underscores, doubled or trailing hyphens and apostrophes
+    "snake_case", "a--b", "x-", "-y", "'quoted'", "rock'n'roll", "B2B", "COVID-19", "3rd",
+    "Hi.There.", "p.", "P.", "Bapak.", "vs", "I", "I'm", "Ibu,", "terima", "kasih",
 ]  # fmt: skip
 SEPARATORS = [" ", " ", " ", "", "\n", "\r\n", "\n\n", "\r\n\r\n", "\t", "  "]
 LABELS = ["Pewawancara: ", "Narasumber: ", "Interviewer: ", "P: ", "R1: ", ""]
@@ -194,6 +201,15 @@ def test_generated_texts_give_the_same_sentences_lemmas_and_language(text: str) 
     assert found == reference_detect(text)
     for lang in ("id", "en", found.lang):
         assert segment(text, turns, lang) == reference_segment(text, turns, lang)
+
+
+@settings(max_examples=500, derandomize=True, deadline=None)
+@given(transcripts(), st.sampled_from(["id", "en", None]))
+def test_the_sentence_scan_splits_as_the_rules_were_written(text: str, lang: str | None) -> None:
+    stops = spacy_stop_words(lang or "en")
+    assert split_sentences(text, lang, stops) == reference_sentences.split_sentences(
+        text, lang, stops
+    )
 
 
 TAILS = ["?", "?”", "?)", ".", " ", "\n", "\r\n", "\t", "[laughs]", "[tertawa]", "(pause)",
@@ -272,3 +288,43 @@ def test_workers_give_the_same_project_as_one_process(
             texts[doc][start:end],
             lemmas,
         )
+
+
+# ---------------------------------------------------------------- the columns
+
+
+@settings(max_examples=200, derandomize=True, deadline=None)
+@given(transcripts(), st.sampled_from(["id", "en"]))
+def test_sentence_columns_hold_the_same_sentences_and_rows(text: str, lang: str) -> None:
+    import pickle
+
+    from qualcode.nlp.segment import segment_columns
+    from qualcode.store.reimport import structure_rows
+
+    turns = list(find_turns(text)) or [TurnSpan(0, len(text))]
+    columns = segment_columns(text, turns, lang)
+    spans = reference_segment(text, turns, lang)
+    assert list(columns) == spans
+    assert columns == spans and len(columns) == len(spans)
+    assert [columns[i] for i in range(len(columns))] == spans
+    assert columns[1:3] == spans[1:3] and columns[::-1] == spans[::-1]
+    again = pickle.loads(pickle.dumps(columns))
+    assert list(again) == spans
+    # the writer's rows from the columns are the rows from the spans, key for key
+    assert structure_rows((4, 10, 100), turns, columns) == structure_rows(
+        (4, 10, 100), turns, spans
+    )
+
+
+def test_sentence_columns_with_a_sentence_outside_every_turn_take_the_general_path() -> None:
+    from qualcode.core.model import SentenceColumns, SentenceSpan
+    from qualcode.store.reimport import structure_rows
+
+    columns = SentenceColumns([0, 5], [4, 9], [None, 0], ["a", "b"])
+    turns = [TurnSpan(5, 9)]
+    assert structure_rows((1, 1, 1), turns, columns).sentences == [
+        (1, 1, None, 1, 0, 4, "a"),
+        (2, 1, 1, 2, 5, 9, "b"),
+    ]
+    assert columns != [SentenceSpan(0, 4, None, "a")]
+    assert repr(columns) == "SentenceColumns(2 sentences)"
