@@ -48,6 +48,7 @@ from qualcode.errors import QualcodeError
 from qualcode.i18n import N_, _, plural
 from qualcode.store import Project
 from qualcode.store.retrieval import Passage
+from qualcode.tui.heap import Held
 from qualcode.tui.screens.modals import ConfirmModal, MemoEditor, TextPrompt
 from qualcode.tui.screens.picker import ChoiceModal
 from qualcode.tui.screens.retrieval import Jump
@@ -332,14 +333,17 @@ class ThemesScreen(Screen[Jump | None]):
         self._fills = 0
         """How often the passages pane was filled (a late rest of older passages is dropped)."""
         self._extracts: list[str] = []
+        """The key extracts (coding guids, in order) of the theme the passages show."""
         self._people: dict[str, int] = {}
         self.people_ready = False
+        """Whether the participants per code are counted (a worker does it)."""
         self._counts = 0
         """Counts of participants asked for (an older one's answer is dropped)."""
         self._laid_out = 0
         """The width the code lines were laid out for."""
-        """Whether the participants per code are counted (a worker does it)."""
-        """The key extracts (coding guids, in order) of the theme the passages show."""
+        self._collector = Held()
+        """The garbage collector, held off until the first frame is drawn."""
+        self._collector.hold()
 
     @property
     def tree_themes(self) -> list[Theme]:
@@ -376,6 +380,10 @@ class ThemesScreen(Screen[Jump | None]):
         self.query_one(Footer).compact = narrow
         self.reload()
         self.query_one(CodeList).focus()
+        self.call_after_refresh(self._collector.release)
+
+    def on_unmount(self) -> None:
+        self._collector.release()
 
     def on_resize(self, event: events.Resize) -> None:
         narrow = event.size.width < NARROW
