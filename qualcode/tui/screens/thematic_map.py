@@ -402,23 +402,8 @@ class MapScreen(Screen[Jump | None]):
         for i, s in enumerate(self.spots):
             if s is here or s.key == here.key and s.row == here.row:
                 continue
-            dy, dx = s.row - here.row, s.col - here.col
-            if direction == "up" and dy >= 0 or direction == "down" and dy <= 0:
-                continue
-            same_row = dy == 0
-            if direction == "left" and not (
-                s.col + s.width <= here.col or (same_row and s.col < here.col)
-            ):
-                continue
-            if direction == "right" and not (
-                s.col >= here.col + here.width or (same_row and s.col > here.col)
-            ):
-                continue
-            if direction in ("up", "down"):
-                score = abs(dy) * 100 + abs(dx)
-            else:
-                score = abs(dx) + abs(dy) * 8
-            if best is None or (score, i) < best[:2]:
+            score = _move_score(here, s, direction)
+            if score is not None and (best is None or (score, i) < best[:2]):
                 best = (score, i, s)
         if best is not None:
             self.focus_key = best[2].key
@@ -501,3 +486,22 @@ class MapScreen(Screen[Jump | None]):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+
+def _move_score(here: Spot, s: Spot, direction: str) -> int | None:
+    """How far ``s`` lies from ``here`` going ``direction`` (up, down, left, right;
+    lower is nearer; up and down weigh rows, left and right columns), or ``None``
+    when it does not lie that way."""
+    dy, dx = s.row - here.row, s.col - here.col
+    if direction == "up" and dy >= 0 or direction == "down" and dy <= 0:
+        return None
+    same_row = dy == 0
+    if direction == "left" and not (s.col + s.width <= here.col or (same_row and s.col < here.col)):
+        return None
+    if direction == "right" and not (
+        s.col >= here.col + here.width or (same_row and s.col > here.col)
+    ):
+        return None
+    if direction in ("up", "down"):
+        return abs(dy) * 100 + abs(dx)
+    return abs(dx) + abs(dy) * 8

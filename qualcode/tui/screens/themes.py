@@ -696,40 +696,56 @@ class ThemesScreen(Screen[Jump | None]):
         keep = listing.highlighted_option.id if listing.highlighted_option is not None else None
         self.shown_for = focus
         self._fills += 1
-        pane = self.query_one("#themes-passages-pane")
-        extracts: list[str] = []
-        code_id: str | None = None
-        if focus.kind == "code":
-            if focus.key not in self.codebook:
-                listing.clear_options()
-                return
-            code_id = focus.key
-            codings = self.project.codings.codings(code=focus.key)
-            title = _("Passages of {code}").format(code=self.label(focus.key))
-            theme = self.themes.get(focus.theme or "")
-            if theme is not None:
-                extracts = [e.coding for e in theme.extracts]
-        else:
-            theme = self.themes.get(focus.key)
-            if theme is None:
-                listing.clear_options()
-                return
-            extracts = [e.coding for e in theme.extracts]
-            seen: dict[str, Coding] = {}
-            for member in theme.codes:
-                if member in self.codebook:
-                    for c in self.project.codings.codings(code=member):
-                        seen.setdefault(c.guid, c)
-            for guid in extracts:
-                if guid not in seen:
-                    try:
-                        seen[guid] = self.project.codings.coding(guid)
-                    except QualcodeError:
-                        continue
-            codings = list(seen.values())
-            title = _("Passages of the theme {theme}").format(theme=theme.label_in(self.label_lang))
+        gathered = (
+            self._code_passages(focus) if focus.kind == "code" else self._theme_passages(focus)
+        )
+        if gathered is None:
+            listing.clear_options()
+            return
+        codings, title, extracts = gathered
         self._extracts = extracts
-        place = {g: i for i, g in enumerate(extracts)}
+        self._list_passages(codings, title, keep, focus.key if focus.kind == "code" else None)
+
+    def _code_passages(self, focus: Focus) -> tuple[list[Coding], str, list[str]] | None:
+        """A code's codings, the pane's title and (for a code under a theme in the
+        tree) the theme's key extracts; ``None`` for a code that is gone."""
+        if focus.key not in self.codebook:
+            return None
+        codings = self.project.codings.codings(code=focus.key)
+        title = _("Passages of {code}").format(code=self.label(focus.key))
+        theme = self.themes.get(focus.theme or "")
+        extracts = [e.coding for e in theme.extracts] if theme is not None else []
+        return codings, title, extracts
+
+    def _theme_passages(self, focus: Focus) -> tuple[list[Coding], str, list[str]] | None:
+        """A theme's codings (of its member codes, and its key extracts), the pane's
+        title and the key extracts; ``None`` for a theme that is gone."""
+        theme = self.themes.get(focus.key)
+        if theme is None:
+            return None
+        extracts = [e.coding for e in theme.extracts]
+        seen: dict[str, Coding] = {}
+        for member in theme.codes:
+            if member in self.codebook:
+                for c in self.project.codings.codings(code=member):
+                    seen.setdefault(c.guid, c)
+        for guid in extracts:
+            if guid not in seen:
+                try:
+                    seen[guid] = self.project.codings.coding(guid)
+                except QualcodeError:
+                    continue
+        title = _("Passages of the theme {theme}").format(theme=theme.label_in(self.label_lang))
+        return list(seen.values()), title, extracts
+
+    def _list_passages(
+        self, codings: list[Coding], title: str, keep: str | None, code_id: str | None
+    ) -> None:
+        """Fill the pane: the key extracts first, the screenful in view now, the rest
+        after the frame; the passage highlighted before (``keep``) stays so."""
+        listing = self.query_one(PassageList)
+        pane = self.query_one("#themes-passages-pane")
+        place = {g: i for i, g in enumerate(self._extracts)}
         codings = sorted(codings, key=lambda c: (place.get(c.guid, len(place)),))
         shown = codings[:PASSAGES_MAX]
         ids = [c.guid for c in shown]
