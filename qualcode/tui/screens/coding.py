@@ -40,7 +40,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, OptionList, Static, Tree
 
 from qualcode.core.codebook import Code, Codebook
-from qualcode.core.model import CodeCount, Coding
+from qualcode.core.model import CodeCount, Coding, DocumentSummary
 from qualcode.core.names import escape
 from qualcode.core.narrate import passage
 from qualcode.core.search import one_line
@@ -294,6 +294,9 @@ class CodingScreen(Screen[None]):
         self._status_text = ""
         self._counts: dict[str, CodeCount] = {}
         self._doc_memos = 0
+        self._listed: tuple[list[DocumentSummary], set[str]] = ([], set())
+        """The documents the list shows, with those that have a memo (the switcher
+        opens with them)."""
         self._widths = (0, 0)
         """The side panes' widths as last laid out (documents, codebook)."""
         self._places: dict[str, dict[str, object]] = {}
@@ -505,6 +508,7 @@ class CodingScreen(Screen[None]):
         if self.current_doc not in names:
             self.current_doc = docs[0].name if docs else None
         doc_memos = {m.target for m in self.project.memos.memos("document") if m.target}
+        self._listed = (docs, doc_memos)
         self.query_one(DocumentList).show(docs, self.current_doc, doc_memos)
         self.query_one(DocumentList).border_title = plural(
             len(docs), "Documents ({n})", "Documents ({n})"
@@ -733,9 +737,12 @@ class CodingScreen(Screen[None]):
             if name:
                 self.open_document_named(name)
 
-        docs = self.project.documents.documents()
-        memos = {m.target for m in self.project.memos.memos("document") if m.target}
-        self.app.push_screen(DocumentSwitcher(docs, self.current_doc, memos), chosen)
+        # at once with the documents the list shows; the switcher reads them again in
+        # a worker (their counts may have moved since) and updates itself
+        docs, memos = self._listed
+        self.app.push_screen(
+            DocumentSwitcher(docs, self.current_doc, memos, project=self.project), chosen
+        )
 
     def open_document_named(self, name: str) -> None:
         """Open document ``name`` (from the switcher or the command palette)."""
