@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.geometry import Region, Size
@@ -24,6 +25,7 @@ from textual.strip import Strip
 from textual.widgets import Footer, Static
 
 from qualcode.core.thematic_map import MapData, MapNode
+from qualcode.errors import QualcodeError
 from qualcode.i18n import N_, _, plural
 from qualcode.store import Project
 from qualcode.tui.screens.retrieval import Jump
@@ -198,6 +200,8 @@ class MapScreen(Screen[Jump | None]):
         self.project = project
         self.label_lang = label_lang
         self.data: MapData | None = None
+        self._reading = True
+        """Whether the worker that reads the map has not answered yet."""
         self.tops: list[str] = []
         self.current = 0
         self.spots: list[Spot] = []
@@ -212,17 +216,47 @@ class MapScreen(Screen[Jump | None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one(MapCanvas).focus()
+        self.query_one("#map-title", Static).update(Text(_("drawing the map…"), style="italic"))
+        self._read_map()
+
+    @property
+    def data_pending(self) -> bool:
+        """Whether the map is still being read (a worker reads it)."""
+        return self.data is None and self._reading
+
+    @work(thread=True, exclusive=True, group="thematic-map", exit_on_error=False)
+    def _read_map(self) -> None:
+        """The map's graph, read off the interface thread (every theme's codes,
+        passages, documents and relations: longer than a key may take with many
+        codings), then drawn by :meth:`_mapped`."""
         from qualcode.services.thematic_map import map_state
 
-        lang = self.label_lang
-        if lang is None:
-            languages = self.project.codebook().languages
-            lang = languages[0] if languages else None
-        self.data = map_state(self.project, lang=lang).data
-        self.tops = [n.key for n in self.data.nodes if n.kind == "theme" and n.depth == 0]
+        try:
+            lang = self.label_lang
+            if lang is None:
+                languages = self.project.codebook().languages
+                lang = languages[0] if languages else None
+            data = map_state(self.project, lang=lang).data
+        except QualcodeError as exc:
+            self.app.call_from_thread(self._not_mapped, str(exc))
+            return
+        self.app.call_from_thread(self._mapped, data)
+
+    def _mapped(self, data: MapData) -> None:
+        self._reading = False
+        if not self.is_attached:
+            return
+        self.data = data
+        self.tops = [n.key for n in data.nodes if n.kind == "theme" and n.depth == 0]
         self.focus_key = self.tops[0] if self.tops else None
         self.draw()
-        self.query_one(MapCanvas).focus()
+
+    def _not_mapped(self, error: str) -> None:
+        self._reading = False
+        if self.is_attached:
+            self.query_one("#map-title", Static).update("")
+            self.notify(error, severity="error", timeout=8)
 
     def on_resize(self) -> None:
         if self.data is not None:
