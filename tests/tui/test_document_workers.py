@@ -31,7 +31,8 @@ async def test_the_switcher_reads_the_documents_in_a_worker_and_shows_the_fresh_
     async with app.run_test(size=(120, 35)) as pilot:
         await settled(pilot)
         project = app.project
-        assert project is not None and isinstance(app.screen, CodingScreen)
+        coding = app.screen
+        assert project is not None and isinstance(coding, CodingScreen)
         before = {d.name: d.codings for d in project.documents.documents()}
         # a passage coded behind the coding screen's back: the list it shows (and
         # opens the switcher with) does not know

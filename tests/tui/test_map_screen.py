@@ -126,6 +126,7 @@ async def test_the_map_is_read_in_a_worker_and_drawn_when_it_comes(
         go.set()
         await settled(pilot)
         assert threads and threading.get_ident() not in threads
+        m = _map(pilot)
         assert not m.data_pending and m.focus_key == "theme:prosedur_berbelit"
         assert "theme:biaya" in {s.key for s in m.spots}
 
