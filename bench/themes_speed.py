@@ -13,18 +13,31 @@ codes in no theme), then opens the workbench headless and times, ``--runs`` time
 - **move**: the next code highlighted (``j``) to the frame showing its passages;
 - **into**: a code put into a theme (``space`` then ``t``: one action) to its frame.
 
+The times run to the frame on which the effect shows being handed to the terminal.
+Each figure also says how long the interface thread was busy (its processor time,
+steadier than the clock on a shared machine) and how much of an opening was Python's
+garbage collector.
+
+``--compare DIR`` builds the project once and measures this checkout and another
+(e.g. ``/work/main``; its own ``.venv`` when it has one) turn about, ``--rounds``
+rounds of ``--runs`` openings each, each side in its own process: on a machine shared
+with other work only such interleaved figures compare.
+
 Run: ``.venv/bin/python bench/themes_speed.py [--codes N] [--codings N] [--themes N]
-[--runs N | --quick] [--json]``.
+[--runs N | --quick] [--json] [--compare DIR [--rounds N]]``.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import random
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -145,6 +158,8 @@ async def measure(db: str, runs: int) -> dict[str, Any]:
 
     frame = asyncio.Event()
     ready: list[Any] = [lambda: True]
+    painted: list[float] = [0.0]
+    """When the frame that showed the effect was handed to the terminal."""
     app = QualcodeApp(open_project(db), location=db, settings=Settings())
     original = app._display
 
@@ -153,7 +168,8 @@ async def measure(db: str, runs: int) -> dict[str, Any]:
         if renderable is not None:
             if hasattr(renderable, "render_segments"):
                 renderable.render_segments(app.console)
-            if ready[0]():
+            if not frame.is_set() and ready[0]():
+                painted[0] = time.perf_counter()
                 frame.set()
 
     app._display = display  # type: ignore[method-assign]
@@ -166,9 +182,21 @@ async def measure(db: str, runs: int) -> dict[str, Any]:
         passages = screen.query_one(PassageList)
         return bool(screen.codes_shown and tree.root.children and passages.option_count)
 
+    collecting: list[float] = [0.0, 0.0]
+    """Time in the garbage collector so far, and when the running collection began."""
+
+    def collector(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collecting[1] = time.perf_counter()
+        else:
+            collecting[0] += time.perf_counter() - collecting[1]
+
+    gc.callbacks.append(collector)
     result: dict[str, Any] = {}
     opens: list[float] = []
+    opens_gc: list[float] = []
     cpu: list[float] = []
+    gcs: list[float] = []
     opens_cpu: list[float] = []
     moves: list[float] = []
     intos: list[float] = []
@@ -183,11 +211,15 @@ async def measure(db: str, runs: int) -> dict[str, Any]:
             frame.clear()
             start = time.perf_counter()
             on_cpu = time.thread_time()
+            in_gc = collecting[0]
             app.post_message(events.Key(key, char))
             await asyncio.wait_for(frame.wait(), 10)
             ready[0] = lambda: True
             cpu.append((time.thread_time() - on_cpu) * 1000)
-            return (time.perf_counter() - start) * 1000
+            gcs.append((collecting[0] - in_gc) * 1000)
+            # to the frame written, not to this coroutine's next turn (the loop may run
+            # other callbacks first: they come after what the researcher sees)
+            return (painted[0] - start) * 1000
 
         def themes_screen() -> ThemesScreen:
             screen: Any = app.screen
@@ -207,6 +239,7 @@ async def measure(db: str, runs: int) -> dict[str, Any]:
         for _ in range(runs):
             opens.append(await timed("E", "E", drawn))
             opens_cpu.append(cpu[-1])
+            opens_gc.append(gcs[-1])
             screen = themes_screen()
             result["codes_listed"] = screen.codes_shown
             result["themes_listed"] = len(screen.tree_themes)
@@ -229,12 +262,76 @@ async def measure(db: str, runs: int) -> dict[str, Any]:
     # shared with other work it varies far less than the time on the clock (which is
     # the figure the target is about)
     result["open_cpu_ms_median"] = statistics.median(opens_cpu)
+    # the part of it spent in Python's garbage collector (a full collection walks
+    # every object alive)
+    result["open_gc_ms_median"] = statistics.median(opens_gc)
+    result["open_gc_ms_max"] = max(opens_gc)
     result["move_ms_median"] = statistics.median(moves)
     result["into_ms_median"] = statistics.median(intos) if intos else 0.0
     result["runs"] = runs
+    gc.callbacks.remove(collector)
     if app.project is not None:
         app.project.close()
     return result
+
+
+def _one_side(python: str, root: Path, db: str, runs: int) -> dict[str, Any]:
+    """This script on ``db`` in its own process, importing qualcode from ``root``."""
+    env = {**os.environ, "PYTHONPATH": str(root), "QUALCODE_CODER": "bench"}
+    script = Path(__file__).resolve()
+    with tempfile.TemporaryDirectory() as tmp:
+        # a copy each time: the run changes the project (codes put into themes)
+        copy = shutil.copy(db, Path(tmp) / "qualcode.db")
+        out = subprocess.run(
+            [python, str(script), "--project", str(copy), "--runs", str(runs), "--json"],
+            env=env,
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    if out.returncode:
+        raise SystemExit(f"error: the run in {root} failed:\n{out.stderr[-2000:]}")
+    figures: dict[str, Any] = json.loads(out.stdout)
+    return figures
+
+
+def compare(other: Path, db: str, rounds: int, runs: int) -> dict[str, Any]:
+    """This checkout and ``other`` measured turn about on one project (A B, B A, ...):
+    on a machine shared with other work only such interleaved figures compare."""
+    root = Path(__file__).resolve().parent.parent
+    python = other / ".venv" / "bin" / "python"
+    sides = {
+        "this": (sys.executable, root),
+        # the other checkout's own interpreter when it has one (else this one, with
+        # the other's package first on the path)
+        "other": (str(python) if python.exists() else sys.executable, other),
+    }
+    got: dict[str, list[dict[str, Any]]] = {"this": [], "other": []}
+    for i in range(rounds):
+        for side in ("this", "other") if i % 2 == 0 else ("other", "this"):
+            figures = _one_side(*sides[side], db, runs)
+            got[side].append(figures)
+            print(
+                f"round {i + 1} {side:5} open median {figures['open_ms_median']:.0f} ms, "
+                f"max {figures['open_ms_max']:.0f} ms, thread busy "
+                f"{figures['open_cpu_ms_median']:.0f} ms, in gc "
+                f"{figures['open_gc_ms_median']:.0f} ms",
+                file=sys.stderr,
+            )
+    keys = ("open_ms_median", "open_ms_max", "open_cpu_ms_median", "open_gc_ms_median")
+
+    def summary(side: str) -> dict[str, float]:
+        return {k: statistics.median(r[k] for r in got[side]) for k in keys}
+
+    this, base = summary("this"), summary("other")
+    return {
+        "rounds": rounds,
+        "runs_per_round": runs,
+        "this": this,
+        "other": {"checkout": str(other), **base},
+        "ratio": {k: round(this[k] / base[k], 2) if base[k] else None for k in keys},
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -246,14 +343,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=10, help="times the screen is opened")
     parser.add_argument("--quick", action="store_true", help="3 openings instead of 10")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        metavar="DIR",
+        help="another checkout (e.g. /work/main) measured turn about with this one",
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=4, help="with --compare: rounds of --runs openings each"
+    )
+    parser.add_argument("--project", help=argparse.SUPPRESS)  # measure this project as it is
     args = parser.parse_args(argv)
     if args.quick:
         args.runs = min(args.runs, 3)
+        args.rounds = min(args.rounds, 2)
     os.environ.setdefault("QUALCODE_CODER", "bench")
+    if args.project:
+        print(json.dumps(asyncio.run(measure(args.project, args.runs))))
+        return 0
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
         db = build(Path(tmp), args.codes, args.documents, args.codings, args.themes)
         build_s = time.perf_counter() - t
+        if args.compare is not None:
+            result = compare(args.compare.resolve(), db, args.rounds, args.runs)
+            print(json.dumps(result, indent=2))
+            return 0
         figures = asyncio.run(measure(db, args.runs))
     figures = {
         "codes": args.codes,
@@ -271,7 +386,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{args.themes} themes\n"
             f"E to the themes screen drawn: median {figures['open_ms_median']:.0f} ms, "
             f"max {figures['open_ms_max']:.0f} ms ({args.runs} runs; "
-            f"interface thread busy: median {figures['open_cpu_ms_median']:.0f} ms)\n"
+            f"interface thread busy: median {figures['open_cpu_ms_median']:.0f} ms, "
+            f"of it in the garbage collector {figures['open_gc_ms_median']:.0f} ms)\n"
             f"next code with its passages:  median {figures['move_ms_median']:.1f} ms\n"
             f"code into a theme (t):        median {figures['into_ms_median']:.1f} ms"
         )

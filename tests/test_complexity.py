@@ -41,11 +41,8 @@ NOT_YET_SPLIT: set[tuple[str, str]] = {
     ("qualcode/store/project.py", "Documents._store_document"),  # 26
     ("qualcode/store/project_merge.py", "_ThemeMerge.themes"),  # 30
     ("qualcode/store/refi.py", "Refi._import_themes"),  # 26
-    ("qualcode/tui/screens/theme_review.py", "ThemeReviewScreen.show"),  # 24
-    ("qualcode/tui/screens/themes.py", "ThemesScreen._show_passages"),  # 28
     # merged with issue 20 (map and findings)
     ("qualcode/store/thematic_map.py", "ThematicMap.map_at"),  # 41
-    ("qualcode/tui/screens/thematic_map.py", "MapScreen.action_move"),  # 22
 }
 
 

@@ -231,6 +231,14 @@ class QualcodeApp(App[None]):
             self.sub_title = self.project.where
             self.push_screen(CodingScreen(self.project, label_lang=self.label_lang))
             self._watch_file()
+        self._settle_heap()
+
+    def _settle_heap(self) -> None:
+        """Once the first screen is drawn: keep the garbage collector off what the
+        whole session keeps (see :mod:`qualcode.tui.heap`)."""
+        from qualcode.tui.heap import settle
+
+        self.call_after_refresh(settle)
 
     def open_project(self, project: Project, message: str = "", *, warn: bool = False) -> None:
         """Put the coding screen of ``project`` in place of the first-run screen."""

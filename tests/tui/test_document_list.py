@@ -11,6 +11,7 @@ from qualcode.tui.app import QualcodeApp
 from qualcode.tui.screens.coding import CodingScreen
 from qualcode.tui.widgets.document_list import DocumentList
 from tests.tui.conftest import Messages
+from tests.tui.waits import settled
 
 FIRST = "interview_07_ngo_observer"
 
@@ -60,7 +61,7 @@ async def test_rename_delete_undo_and_link_from_the_document_list(
         assert "deleted observer with 1 codings and 0 memos (u undoes)" in messages.notices()
         # undo brings it back, with its coding
         await pilot.press("u")
-        await pilot.pause()
+        await settled(pilot)  # the list's counts are read in a worker
         assert "observer" in project.documents.document_names()
         assert [c.quote for c in project.codings.codings(doc="observer")] == ["Good morning"]
         # link to a case: l, the case's name

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from qualcode.store import open_project
 from qualcode.tui.app import QualcodeApp
@@ -20,7 +21,7 @@ from qualcode.tui.screens.thematic_map import MapCanvas, MapScreen
 from tests.tui.test_snapshots_sizes import SIZES, ids, settle
 from tests.tui.test_themes_screen import code_some
 from tests.tui.test_tmux import Tmux, tmux, workbench  # noqa: F401  (fixture)
-from tests.tui.waits import settled
+from tests.tui.waits import settled, wait_for
 
 
 def analyse(demo_dir: Path) -> None:
@@ -57,7 +58,7 @@ async def test_one_theme_at_a_time_at_80x24(analysed_app: QualcodeApp) -> None:
     async with analysed_app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("P")
-        await pilot.pause()
+        await settled(pilot)  # the map is read in a worker
         m = _map(pilot)
         assert not m.wide
         assert m.focus_key == "theme:prosedur_berbelit"
@@ -93,12 +94,51 @@ async def test_one_theme_at_a_time_at_80x24(analysed_app: QualcodeApp) -> None:
         assert "code:procedure.not_sop" in {s.key for s in m.spots}
 
 
+async def test_the_map_is_read_in_a_worker_and_drawn_when_it_comes(
+    analysed_app: QualcodeApp, monkeypatch: Any
+) -> None:
+    """Issue 18 point 5: reading the map (every theme's codes, passages, documents and
+    relations) is off the interface thread; the screen shows that it draws, keys
+    pressed meanwhile do nothing, and the map is drawn when it comes."""
+    import threading
+
+    from qualcode.services import thematic_map
+
+    read = thematic_map.map_state
+    threads: list[int] = []
+    go = threading.Event()
+
+    def held(*args: Any, **kw: Any) -> Any:
+        threads.append(threading.get_ident())
+        go.wait(30)
+        return read(*args, **kw)
+
+    monkeypatch.setattr(thematic_map, "map_state", held)
+    async with analysed_app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("P")
+        await wait_for(pilot, lambda: bool(threads), "the worker to read the map")
+        m = _map(pilot)
+        assert m.data_pending and m.data is None and not m.spots
+        assert "drawing the map" in str(m.query_one("#map-title", Static).content)
+        await pilot.press("j", "tab", "enter")  # nothing to act on yet: nothing breaks
+        assert isinstance(pilot.app.screen, MapScreen)
+        go.set()
+        await settled(pilot)
+        assert threads and threading.get_ident() not in threads
+        m = _map(pilot)
+        assert not m.data_pending and m.focus_key == "theme:prosedur_berbelit"
+        assert "theme:biaya" in {s.key for s in m.spots}
+
+
 async def test_enter_opens_the_passages_of_a_code_and_of_a_theme(
     analysed_app: QualcodeApp,
 ) -> None:
     async with analysed_app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        await pilot.press("P", "enter")  # the theme: its codes' and sub-theme's passages
+        await pilot.press("P")
+        await settled(pilot)  # the map is read in a worker
+        await pilot.press("enter")  # the theme: its codes' and sub-theme's passages
         await pilot.pause()
         screen = pilot.app.screen
         assert isinstance(screen, RetrievalScreen)
@@ -126,7 +166,7 @@ async def test_the_whole_map_on_a_wide_screen_and_hjkl(analysed_app: QualcodeApp
     async with analysed_app.run_test(size=(200, 50)) as pilot:
         await settle(pilot)
         await pilot.press("P")
-        await pilot.pause()
+        await settled(pilot)  # the map is read in a worker
         m = _map(pilot)
         assert m.wide
         keys = {s.key for s in m.spots}
@@ -146,7 +186,7 @@ async def test_from_the_themes_screen_and_the_palette(analysed_app: QualcodeApp)
         await pilot.pause()
         assert type(pilot.app.screen).__name__ == "ThemesScreen"
         await pilot.press("P")
-        await pilot.pause()
+        await settled(pilot)  # the map is read in a worker
         assert type(pilot.app.screen).__name__ == "MapScreen"
         await pilot.press("escape")
         await pilot.pause()
@@ -161,7 +201,7 @@ async def test_no_themes_says_what_to_do(make_app: Callable[..., QualcodeApp]) -
     async with make_app().run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("P")
-        await pilot.pause()
+        await settled(pilot)  # the map is read in a worker
         m = _map(pilot)
         text = m.query_one(MapCanvas).plain
         assert "No themes yet" in text
@@ -177,7 +217,9 @@ def test_map_snapshots(
 
     async def run(pilot: Pilot[None]) -> None:
         await settle(pilot)
-        await pilot.press("P", "j", "j", "j")
+        await pilot.press("P")
+        await settled(pilot)  # the map is read in a worker
+        await pilot.press("j", "j", "j")
         await settled(pilot)
 
     assert snap_compare(make_app(), terminal_size=size, run_before=run)

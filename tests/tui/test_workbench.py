@@ -146,6 +146,7 @@ async def test_import_runs_in_a_worker_with_progress(
         await wait_for(pilot, lambda: len(modal.steps) == 3, "the three steps")
         assert [s[:2] for s in modal.steps] == [(1, 3), (2, 3), (3, 3)]
         assert isinstance(app.screen, CodingScreen)
+        await settled(pilot)  # the document list's counts are read in a worker
         names = [
             app.screen.query_one(DocumentList).get_option_at_index(i).id
             for i in range(app.screen.query_one(DocumentList).option_count)
@@ -179,13 +180,13 @@ async def test_u_undoes_an_import_made_from_this_window_and_ctrl_r_redoes_it(
         await settled(pilot)
         assert listed() == before | {"new_0", "new_1"}
         await pilot.press("u")
-        await pilot.pause()
+        await settled(pilot)  # the list's counts are read in a worker
         assert listed() == before
         assert "undid the import of new_0 and new_1: both documents are removed" in (
             messages.notices()
         )
         await pilot.press("ctrl+r")
-        await pilot.pause()
+        await settled(pilot)
         assert listed() == before | {"new_0", "new_1"}
         assert "redid the import of new_0 and new_1: both documents are back" in (
             messages.notices()

@@ -40,7 +40,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, OptionList, Static, Tree
 
 from qualcode.core.codebook import Code, Codebook
-from qualcode.core.model import CodeCount, Coding
+from qualcode.core.model import CodeCount, Coding, DocumentSummary
 from qualcode.core.names import escape
 from qualcode.core.narrate import passage
 from qualcode.core.search import one_line
@@ -294,6 +294,14 @@ class CodingScreen(Screen[None]):
         self._status_text = ""
         self._counts: dict[str, CodeCount] = {}
         self._doc_memos = 0
+        self._documents_asked = 0
+        """Reads of the document list asked of the worker (an older one's answer is
+        dropped)."""
+        self._documents_shown = 0
+        """The newest read the document list shows."""
+        self._listed: tuple[list[DocumentSummary], set[str]] = ([], set())
+        """The documents the list shows, with those that have a memo (the switcher
+        opens with them)."""
         self._widths = (0, 0)
         """The side panes' widths as last laid out (documents, codebook)."""
         self._places: dict[str, dict[str, object]] = {}
@@ -489,7 +497,7 @@ class CodingScreen(Screen[None]):
         sel = view.selection if keep_selection else None
         shown = self.current_doc
         self._load_codebook()
-        self._fill_documents()
+        self._refill_documents()
         if self.current_doc != shown:  # it went (an undone import): no selection to keep
             sel = None
         self._layout_panes()
@@ -500,11 +508,53 @@ class CodingScreen(Screen[None]):
         self._update_status()
 
     def _fill_documents(self) -> None:
+        """The document list as the screen opens (its first frame shows it)."""
         docs = self.project.documents.documents()
+        doc_memos = {m.target for m in self.project.memos.memos("document") if m.target}
+        self._show_documents(docs, doc_memos)
+
+    def _refill_documents(self) -> None:
+        """The document list after a change: which document stays open is settled
+        now from the names (one light query); the codings and coded share of every
+        document, which need every coding's span, are read in a worker
+        (:meth:`_read_documents`) and shown when they come."""
+        names = self.project.documents.document_names()
+        if self.current_doc not in names:
+            self.current_doc = names[0] if names else None
+        self._documents_asked += 1
+        self._read_documents(self._documents_asked)
+
+    @property
+    def data_pending(self) -> bool:
+        """Whether the document list waits for a worker's newer read."""
+        return self._documents_shown != self._documents_asked
+
+    @work(thread=True, exclusive=True, group="document-list", exit_on_error=False)
+    def _read_documents(self, asked: int) -> None:
+        try:
+            docs = self.project.documents.documents()
+            memos = {m.target for m in self.project.memos.memos("document") if m.target}
+        except QualcodeError:
+            self.app.call_from_thread(self._documents_read, None, set(), asked)
+            return
+        self.app.call_from_thread(self._documents_read, docs, memos, asked)
+
+    def _documents_read(
+        self, docs: list[DocumentSummary] | None, memos: set[str], asked: int
+    ) -> None:
+        """Show what :meth:`_read_documents` read, unless a newer read is under way
+        (``None``: the read failed; the list stays as it was)."""
+        if asked != self._documents_asked:
+            return
+        self._documents_shown = asked
+        if docs is not None and self.is_attached:
+            self._show_documents(docs, memos)
+
+    def _show_documents(self, docs: list[DocumentSummary], doc_memos: set[str]) -> None:
         names = {d.name for d in docs}
         if self.current_doc not in names:
             self.current_doc = docs[0].name if docs else None
-        doc_memos = {m.target for m in self.project.memos.memos("document") if m.target}
+        self._listed = (docs, doc_memos)
         self.query_one(DocumentList).show(docs, self.current_doc, doc_memos)
         self.query_one(DocumentList).border_title = plural(
             len(docs), "Documents ({n})", "Documents ({n})"
@@ -733,9 +783,12 @@ class CodingScreen(Screen[None]):
             if name:
                 self.open_document_named(name)
 
-        docs = self.project.documents.documents()
-        memos = {m.target for m in self.project.memos.memos("document") if m.target}
-        self.app.push_screen(DocumentSwitcher(docs, self.current_doc, memos), chosen)
+        # at once with the documents the list shows; the switcher reads them again in
+        # a worker (their counts may have moved since) and updates itself
+        docs, memos = self._listed
+        self.app.push_screen(
+            DocumentSwitcher(docs, self.current_doc, memos, project=self.project), chosen
+        )
 
     def open_document_named(self, name: str) -> None:
         """Open document ``name`` (from the switcher or the command palette)."""

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.geometry import Region, Size
@@ -24,6 +25,7 @@ from textual.strip import Strip
 from textual.widgets import Footer, Static
 
 from qualcode.core.thematic_map import MapData, MapNode
+from qualcode.errors import QualcodeError
 from qualcode.i18n import N_, _, plural
 from qualcode.store import Project
 from qualcode.tui.screens.retrieval import Jump
@@ -198,6 +200,8 @@ class MapScreen(Screen[Jump | None]):
         self.project = project
         self.label_lang = label_lang
         self.data: MapData | None = None
+        self._reading = True
+        """Whether the worker that reads the map has not answered yet."""
         self.tops: list[str] = []
         self.current = 0
         self.spots: list[Spot] = []
@@ -212,17 +216,47 @@ class MapScreen(Screen[Jump | None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one(MapCanvas).focus()
+        self.query_one("#map-title", Static).update(Text(_("drawing the map…"), style="italic"))
+        self._read_map()
+
+    @property
+    def data_pending(self) -> bool:
+        """Whether the map is still being read (a worker reads it)."""
+        return self.data is None and self._reading
+
+    @work(thread=True, exclusive=True, group="thematic-map", exit_on_error=False)
+    def _read_map(self) -> None:
+        """The map's graph, read off the interface thread (every theme's codes,
+        passages, documents and relations: longer than a key may take with many
+        codings), then drawn by :meth:`_mapped`."""
         from qualcode.services.thematic_map import map_state
 
-        lang = self.label_lang
-        if lang is None:
-            languages = self.project.codebook().languages
-            lang = languages[0] if languages else None
-        self.data = map_state(self.project, lang=lang).data
-        self.tops = [n.key for n in self.data.nodes if n.kind == "theme" and n.depth == 0]
+        try:
+            lang = self.label_lang
+            if lang is None:
+                languages = self.project.codebook().languages
+                lang = languages[0] if languages else None
+            data = map_state(self.project, lang=lang).data
+        except QualcodeError as exc:
+            self.app.call_from_thread(self._not_mapped, str(exc))
+            return
+        self.app.call_from_thread(self._mapped, data)
+
+    def _mapped(self, data: MapData) -> None:
+        self._reading = False
+        if not self.is_attached:
+            return
+        self.data = data
+        self.tops = [n.key for n in data.nodes if n.kind == "theme" and n.depth == 0]
         self.focus_key = self.tops[0] if self.tops else None
         self.draw()
-        self.query_one(MapCanvas).focus()
+
+    def _not_mapped(self, error: str) -> None:
+        self._reading = False
+        if self.is_attached:
+            self.query_one("#map-title", Static).update("")
+            self.notify(error, severity="error", timeout=8)
 
     def on_resize(self) -> None:
         if self.data is not None:
@@ -402,23 +436,8 @@ class MapScreen(Screen[Jump | None]):
         for i, s in enumerate(self.spots):
             if s is here or s.key == here.key and s.row == here.row:
                 continue
-            dy, dx = s.row - here.row, s.col - here.col
-            if direction == "up" and dy >= 0 or direction == "down" and dy <= 0:
-                continue
-            same_row = dy == 0
-            if direction == "left" and not (
-                s.col + s.width <= here.col or (same_row and s.col < here.col)
-            ):
-                continue
-            if direction == "right" and not (
-                s.col >= here.col + here.width or (same_row and s.col > here.col)
-            ):
-                continue
-            if direction in ("up", "down"):
-                score = abs(dy) * 100 + abs(dx)
-            else:
-                score = abs(dx) + abs(dy) * 8
-            if best is None or (score, i) < best[:2]:
+            score = _move_score(here, s, direction)
+            if score is not None and (best is None or (score, i) < best[:2]):
                 best = (score, i, s)
         if best is not None:
             self.focus_key = best[2].key
@@ -501,3 +520,22 @@ class MapScreen(Screen[Jump | None]):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+
+def _move_score(here: Spot, s: Spot, direction: str) -> int | None:
+    """How far ``s`` lies from ``here`` going ``direction`` (up, down, left, right;
+    lower is nearer; up and down weigh rows, left and right columns), or ``None``
+    when it does not lie that way."""
+    dy, dx = s.row - here.row, s.col - here.col
+    if direction == "up" and dy >= 0 or direction == "down" and dy <= 0:
+        return None
+    same_row = dy == 0
+    if direction == "left" and not (s.col + s.width <= here.col or (same_row and s.col < here.col)):
+        return None
+    if direction == "right" and not (
+        s.col >= here.col + here.width or (same_row and s.col > here.col)
+    ):
+        return None
+    if direction in ("up", "down"):
+        return abs(dy) * 100 + abs(dx)
+    return abs(dx) + abs(dy) * 8

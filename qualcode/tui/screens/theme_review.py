@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from qualcode.core.codebook import Codebook
-from qualcode.core.thematic import Review, Usage
+from qualcode.core.thematic import Review, ThemeReview, Usage
 from qualcode.i18n import N_, _, plural
 from qualcode.store import Project
 
@@ -106,7 +106,6 @@ class ThemeReviewScreen(Screen[None]):
             body.update("")
             return
         r = found[0]
-        names = {t.theme.id: t.theme.label_in(self.label_lang) for t in done.themes}
         name = r.theme.label_in(self.label_lang)
         hint = (
             _("split by {attribute}").format(attribute=done.attribute)
@@ -119,6 +118,16 @@ class ThemeReviewScreen(Screen[None]):
             Text.assemble((_("Review of {theme}").format(theme=name), "bold"), ("  " + hint, "dim"))
         )
         t = Text()
+        self._figures(t, r, done.attribute)
+        self._code_lines(t, r)
+        self._gaps(t, r, {x.theme.id: x.theme.label_in(self.label_lang) for x in done.themes})
+        t.append("\n" + _("Codes in no theme") + ": ", style="underline")
+        free = [c for c, _use in done.no_theme]
+        t.append(self._codes(free) + "\n", style="" if free else "dim")
+        body.update(t)
+
+    def _figures(self, t: Text, r: ThemeReview, attribute: str | None) -> None:
+        """The theme's usage, its warnings and its split by ``attribute``."""
         t.append(
             self._usage(r.usage) + ", " + plural(r.cases, "{n} case", "{n} cases") + "\n",
             style="bold",
@@ -129,12 +138,15 @@ class ThemeReviewScreen(Screen[None]):
             t.append(_("no key extract yet") + "\n", style="yellow")
         if r.split:
             t.append(
-                "\n" + _("By {attribute}").format(attribute=done.attribute) + "\n",
+                "\n" + _("By {attribute}").format(attribute=attribute) + "\n",
                 style="underline",
             )
             for value, use in r.split.items():
                 t.append(f"  {value}: ", style="bold")
                 t.append(self._usage(use) + "\n")
+
+    def _code_lines(self, t: Text, r: ThemeReview) -> None:
+        """The theme's codes with their usage and key extracts."""
         t.append("\n" + _("Codes") + "\n", style="underline")
         for c in r.codes:
             t.append("  ■ ", style=self.codebook.color_of(c.code))
@@ -143,6 +155,10 @@ class ThemeReviewScreen(Screen[None]):
             if c.extracts:
                 t.append("  " + plural(c.extracts, "★ {n} key extract", "★ {n} key extracts"))
             t.append("\n")
+
+    def _gaps(self, t: Text, r: ThemeReview, names: dict[str, str]) -> None:
+        """Codes with no key extract or one participant, codes shared with other
+        themes (``names``: theme id -> name) and co-occurring codings."""
         one = tuple(c.code for c in r.codes if c.usage.participants == 1)
         for heading, ids in (
             (_("Codes with no key extract"), r.codes_without_extract),
@@ -173,10 +189,6 @@ class ThemeReviewScreen(Screen[None]):
                 )
         else:
             t.append(_("none") + "\n", style="dim")
-        t.append("\n" + _("Codes in no theme") + ": ", style="underline")
-        free = [c for c, _use in done.no_theme]
-        t.append(self._codes(free) + "\n", style="" if free else "dim")
-        body.update(t)
 
     def action_by(self) -> None:
         if not self.attributes:

@@ -48,6 +48,7 @@ from qualcode.errors import QualcodeError
 from qualcode.i18n import N_, _, plural
 from qualcode.store import Project
 from qualcode.store.retrieval import Passage
+from qualcode.tui.heap import Held
 from qualcode.tui.screens.modals import ConfirmModal, MemoEditor, TextPrompt
 from qualcode.tui.screens.picker import ChoiceModal
 from qualcode.tui.screens.retrieval import Jump
@@ -332,14 +333,17 @@ class ThemesScreen(Screen[Jump | None]):
         self._fills = 0
         """How often the passages pane was filled (a late rest of older passages is dropped)."""
         self._extracts: list[str] = []
+        """The key extracts (coding guids, in order) of the theme the passages show."""
         self._people: dict[str, int] = {}
         self.people_ready = False
+        """Whether the participants per code are counted (a worker does it)."""
         self._counts = 0
         """Counts of participants asked for (an older one's answer is dropped)."""
         self._laid_out = 0
         """The width the code lines were laid out for."""
-        """Whether the participants per code are counted (a worker does it)."""
-        """The key extracts (coding guids, in order) of the theme the passages show."""
+        self._collector = Held()
+        """The garbage collector, held off until the first frame is drawn."""
+        self._collector.hold()
 
     @property
     def tree_themes(self) -> list[Theme]:
@@ -376,6 +380,10 @@ class ThemesScreen(Screen[Jump | None]):
         self.query_one(Footer).compact = narrow
         self.reload()
         self.query_one(CodeList).focus()
+        self.call_after_refresh(self._collector.release)
+
+    def on_unmount(self) -> None:
+        self._collector.release()
 
     def on_resize(self, event: events.Resize) -> None:
         narrow = event.size.width < NARROW
@@ -688,40 +696,56 @@ class ThemesScreen(Screen[Jump | None]):
         keep = listing.highlighted_option.id if listing.highlighted_option is not None else None
         self.shown_for = focus
         self._fills += 1
-        pane = self.query_one("#themes-passages-pane")
-        extracts: list[str] = []
-        code_id: str | None = None
-        if focus.kind == "code":
-            if focus.key not in self.codebook:
-                listing.clear_options()
-                return
-            code_id = focus.key
-            codings = self.project.codings.codings(code=focus.key)
-            title = _("Passages of {code}").format(code=self.label(focus.key))
-            theme = self.themes.get(focus.theme or "")
-            if theme is not None:
-                extracts = [e.coding for e in theme.extracts]
-        else:
-            theme = self.themes.get(focus.key)
-            if theme is None:
-                listing.clear_options()
-                return
-            extracts = [e.coding for e in theme.extracts]
-            seen: dict[str, Coding] = {}
-            for member in theme.codes:
-                if member in self.codebook:
-                    for c in self.project.codings.codings(code=member):
-                        seen.setdefault(c.guid, c)
-            for guid in extracts:
-                if guid not in seen:
-                    try:
-                        seen[guid] = self.project.codings.coding(guid)
-                    except QualcodeError:
-                        continue
-            codings = list(seen.values())
-            title = _("Passages of the theme {theme}").format(theme=theme.label_in(self.label_lang))
+        gathered = (
+            self._code_passages(focus) if focus.kind == "code" else self._theme_passages(focus)
+        )
+        if gathered is None:
+            listing.clear_options()
+            return
+        codings, title, extracts = gathered
         self._extracts = extracts
-        place = {g: i for i, g in enumerate(extracts)}
+        self._list_passages(codings, title, keep, focus.key if focus.kind == "code" else None)
+
+    def _code_passages(self, focus: Focus) -> tuple[list[Coding], str, list[str]] | None:
+        """A code's codings, the pane's title and (for a code under a theme in the
+        tree) the theme's key extracts; ``None`` for a code that is gone."""
+        if focus.key not in self.codebook:
+            return None
+        codings = self.project.codings.codings(code=focus.key)
+        title = _("Passages of {code}").format(code=self.label(focus.key))
+        theme = self.themes.get(focus.theme or "")
+        extracts = [e.coding for e in theme.extracts] if theme is not None else []
+        return codings, title, extracts
+
+    def _theme_passages(self, focus: Focus) -> tuple[list[Coding], str, list[str]] | None:
+        """A theme's codings (of its member codes, and its key extracts), the pane's
+        title and the key extracts; ``None`` for a theme that is gone."""
+        theme = self.themes.get(focus.key)
+        if theme is None:
+            return None
+        extracts = [e.coding for e in theme.extracts]
+        seen: dict[str, Coding] = {}
+        for member in theme.codes:
+            if member in self.codebook:
+                for c in self.project.codings.codings(code=member):
+                    seen.setdefault(c.guid, c)
+        for guid in extracts:
+            if guid not in seen:
+                try:
+                    seen[guid] = self.project.codings.coding(guid)
+                except QualcodeError:
+                    continue
+        title = _("Passages of the theme {theme}").format(theme=theme.label_in(self.label_lang))
+        return list(seen.values()), title, extracts
+
+    def _list_passages(
+        self, codings: list[Coding], title: str, keep: str | None, code_id: str | None
+    ) -> None:
+        """Fill the pane: the key extracts first, the screenful in view now, the rest
+        after the frame; the passage highlighted before (``keep``) stays so."""
+        listing = self.query_one(PassageList)
+        pane = self.query_one("#themes-passages-pane")
+        place = {g: i for i, g in enumerate(self._extracts)}
         codings = sorted(codings, key=lambda c: (place.get(c.guid, len(place)),))
         shown = codings[:PASSAGES_MAX]
         ids = [c.guid for c in shown]
