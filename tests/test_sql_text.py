@@ -179,5 +179,7 @@ def test_ddl_composes_policies_and_functions_from_fixed_names() -> None:
         ddl.functions("{immutable_new}", immutable=("pk); DROP TABLE codings; --",))
     with pytest.raises(ValueError):
         ddl.functions("{schema}", schema="")
+    with pytest.raises(ValueError):
+        ddl.schema_name(None)  # type: ignore[arg-type]  # current_schema() gave NULL
     with pytest.raises(KeyError):
         ddl.functions("{schema}")  # a name the caller did not give is not left as text

@@ -1,9 +1,11 @@
 """Every SQL statement qualcode writes with a name in it, in one place.
 
 Statements whose names cannot be bound parameters (DDL, role management, pragmas)
-are built only here: row-level security policies, login roles and their grants on
-PostgreSQL, the full-text search table's rows on SQLite, and the SQLite busy
-timeout. Everywhere else in qualcode/ values are bound parameters and queries are
+are built only here: row-level security policies (and the joins of the constant
+fragments their expressions are made of), the functions and triggers a migration
+defines (its constant text with the schema's and tables' names filled in), login
+roles and their grants on PostgreSQL, the full-text search table's rows on SQLite,
+and the SQLite busy timeout. Everywhere else in qualcode/ values are bound parameters and queries are
 SQLAlchemy Core or constant text (``tests/test_sql_text.py`` checks this with the
 syntax tree of every module).
 
@@ -161,7 +163,8 @@ def schema_name(name: str) -> str:
     it), quoted where needed (:func:`plain`).
 
     Raises:
-        ValueError: ``name`` is empty or holds a NUL character.
+        ValueError: ``name`` is empty or ``None`` (no schema on the search path) or
+            holds a NUL character.
     """
     if not name or "\x00" in name:
         raise ValueError(f"not a schema name: {name!r}")

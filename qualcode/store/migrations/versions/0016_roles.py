@@ -367,7 +367,7 @@ def upgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name != "postgresql":
         return
-    schema = str(bind.execute(sa.text("SELECT current_schema()")).scalar())
+    schema = bind.execute(sa.text("SELECT current_schema()")).scalar()
     for table, name, *_ in _old_policies():
         op.execute(ddl.drop_policy(name, table))
     for table in sorted({p[0] for p in POLICIES}):

@@ -145,14 +145,14 @@ def upgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name != "postgresql":
         return
-    schema = str(bind.execute(sa.text("SELECT current_schema()")).scalar())
+    schema = bind.execute(sa.text("SELECT current_schema()")).scalar()
     bind.exec_driver_sql(ddl.functions(TOMBSTONE_CHECK, schema=schema))
 
 
 def downgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name == "postgresql":
-        schema = str(bind.execute(sa.text("SELECT current_schema()")).scalar())
+        schema = bind.execute(sa.text("SELECT current_schema()")).scalar()
         bind.exec_driver_sql(ddl.functions(OLD_TOMBSTONE_CHECK, schema=schema))
     op.drop_table("relations")
     op.drop_table("theme_extracts")
