@@ -27,13 +27,6 @@ SQL = re.compile(
 """Upper-case SQL words (prose in messages is not written in capitals)."""
 
 KNOWN: dict[str, int] = {
-    # Migrations are history, left as they ran: policy expressions composed from
-    # constant fragments (no value, no name from outside; the CREATE/DROP POLICY and
-    # ENABLE/DISABLE ROW LEVEL SECURITY statements come from store/ddl.py), and trigger
-    # functions formatted with the schema's name as PostgreSQL's quote_ident() gave it.
-    "qualcode/store/migrations/versions/0008_team.py": 6,
-    "qualcode/store/migrations/versions/0016_roles.py": 14,
-    "qualcode/store/migrations/versions/0019_themes.py": 2,
     # Not SQL: the full-text query (FTS5's own syntax, with AND and OR) is the value of
     # a bound parameter (:q).
     "qualcode/store/search.py": 2,
@@ -157,3 +150,33 @@ def test_ddl_quotes_names_and_refuses_unknown_ones() -> None:
     assert ddl.grant_table('INSERT, UPDATE (memo, "end")', "codings", "ani") == (
         'GRANT INSERT, UPDATE (memo, "end") ON "codings" TO "ani"'
     )
+
+
+def test_ddl_composes_policies_and_functions_from_fixed_names() -> None:
+    import pytest
+
+    from qualcode.store import ddl
+
+    sup = "EXISTS (SELECT 1 FROM coders q WHERE q.role = 'supervisor')"
+    assert ddl.either("coder = current_user", ddl.group(ddl.both(sup, "x")), ddl.negate("y")) == (
+        f"coder = current_user OR ({sup} AND x) OR NOT y"
+    )
+    template = "SET search_path = {schema}; {schema}.{kept} {immutable_new} {immutable_old}"
+    assert ddl.functions(
+        template, schema="public", kept="qc_review_kept", immutable=("pk", "anchor")
+    ) == (
+        "SET search_path = public; public.qc_review_kept (NEW.pk, NEW.anchor) (OLD.pk, OLD.anchor)"
+    )
+    # quoted where PostgreSQL's quote_ident() quotes: capitals, spaces, quotes, reserved words
+    assert ddl.functions("{schema}", schema='Tim "A"') == '"Tim ""A"""'
+    assert ddl.functions("{schema}", schema="user") == '"user"'
+    with pytest.raises(ValueError):
+        ddl.functions("{kept}", kept="pg_authid")  # not a table of the project
+    with pytest.raises(ValueError):
+        ddl.functions("{immutable_new}", immutable=("pk); DROP TABLE codings; --",))
+    with pytest.raises(ValueError):
+        ddl.functions("{schema}", schema="")
+    with pytest.raises(ValueError):
+        ddl.schema_name(None)  # type: ignore[arg-type]  # current_schema() gave NULL
+    with pytest.raises(KeyError):
+        ddl.functions("{schema}")  # a name the caller did not give is not left as text

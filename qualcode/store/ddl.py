@@ -1,9 +1,11 @@
 """Every SQL statement qualcode writes with a name in it, in one place.
 
 Statements whose names cannot be bound parameters (DDL, role management, pragmas)
-are built only here: row-level security policies, login roles and their grants on
-PostgreSQL, the full-text search table's rows on SQLite, and the SQLite busy
-timeout. Everywhere else in qualcode/ values are bound parameters and queries are
+are built only here: row-level security policies (and the joins of the constant
+fragments their expressions are made of), the functions and triggers a migration
+defines (its constant text with the schema's and tables' names filled in), login
+roles and their grants on PostgreSQL, the full-text search table's rows on SQLite,
+and the SQLite busy timeout. Everywhere else in qualcode/ values are bound parameters and queries are
 SQLAlchemy Core or constant text (``tests/test_sql_text.py`` checks this with the
 syntax tree of every module).
 
@@ -46,6 +48,12 @@ SEARCH_KEYS = ("rowid", "sentence_pk")
 def quoted(name: str) -> str:
     """``name`` as a quoted identifier (``"codings"``; quotes inside doubled)."""
     return str(_PREPARER.quote_identifier(name))
+
+
+def plain(name: str) -> str:
+    """``name`` quoted only where PostgreSQL needs it (``codings``; ``"Tim A"``;
+    ``"user"``), as ``quote_ident()`` writes it in a function body."""
+    return str(_PREPARER.quote(name))
 
 
 def table(name: str) -> str:
@@ -108,6 +116,85 @@ def create_policy(name: str, on: str, command: str, using: str | None, check: st
 
 def drop_policy(name: str, on: str) -> str:
     return f"DROP POLICY IF EXISTS {_policy(name)} ON {table(on)}"
+
+
+# Policy expressions are composed only from constant fragments of the migration that
+# defines them (no value, no name from outside), with these four joins.
+
+
+def either(*terms: str) -> str:
+    """``a OR b OR ...`` of constant policy fragments."""
+    return " OR ".join(terms)
+
+
+def both(*terms: str) -> str:
+    """``a AND b AND ...`` of constant policy fragments."""
+    return " AND ".join(terms)
+
+
+def group(term: str) -> str:
+    """``(term)``: a fragment in parentheses."""
+    return f"({term})"
+
+
+def negate(term: str) -> str:
+    """``NOT term``."""
+    return f"NOT {term}"
+
+
+# ---------------------------------------------------------------------- functions, triggers
+
+ROW_PREFIXES = frozenset({"NEW", "OLD"})
+"""The row variables of a PL/pgSQL trigger function."""
+
+
+def _row(prefix: str, columns: Sequence[str]) -> str:
+    if prefix not in ROW_PREFIXES:
+        raise ValueError(f"not a trigger row: {prefix!r}")
+    known = Base.metadata.tables["codings"].c
+    for c in columns:
+        if c not in known:
+            raise ValueError(f"not a column of codings: {c!r}")
+    return "(" + ", ".join(f"{prefix}.{plain(c)}" for c in columns) + ")"
+
+
+def schema_name(name: str) -> str:
+    """The name of the schema a project lives in (as ``current_schema()`` gives
+    it), quoted where needed (:func:`plain`).
+
+    Raises:
+        ValueError: ``name`` is empty or ``None`` (no schema on the search path) or
+            holds a NUL character.
+    """
+    if not name or "\x00" in name:
+        raise ValueError(f"not a schema name: {name!r}")
+    return plain(name)
+
+
+def functions(
+    template: str,
+    *,
+    schema: str | None = None,
+    kept: str | None = None,
+    immutable: Sequence[str] = (),
+) -> str:
+    """A migration's functions and triggers (constant ``template`` text) with the
+    names it refers to filled in, quoted where needed (:func:`plain`): ``{schema}``
+    (:func:`schema_name`),
+    ``{kept}`` (a table of :data:`TABLES`), ``{immutable_new}`` and
+    ``{immutable_old}`` (the row of ``codings`` columns ``immutable`` of ``NEW`` and
+    ``OLD``). The result goes straight to the driver (bodies hold ``%`` and ``$$``).
+    """
+    names: dict[str, str] = {}
+    if schema is not None:
+        names["schema"] = schema_name(schema)
+    if kept is not None:
+        table(kept)  # one of the project's tables, or ValueError
+        names["kept"] = plain(kept)
+    if immutable:
+        names["immutable_new"] = _row("NEW", immutable)
+        names["immutable_old"] = _row("OLD", immutable)
+    return template.format(**names)
 
 
 # ---------------------------------------------------------------------- roles and grants

@@ -41,7 +41,7 @@ POLICIES: list[tuple[str, str, str, str | None, str | None]] = [
         "codings",
         "qc_codings_read",
         "SELECT",
-        f"coder = current_user OR {SUPERVISOR} OR NOT {BLIND}",
+        ddl.either("coder = current_user", SUPERVISOR, ddl.negate(BLIND)),
         None,
     ),
     (
@@ -49,21 +49,21 @@ POLICIES: list[tuple[str, str, str, str | None, str | None]] = [
         "qc_codings_insert",
         "INSERT",
         None,
-        f"coder = current_user OR ({SUPERVISOR} AND {CONSENSUS})",
+        ddl.either("coder = current_user", ddl.group(ddl.both(SUPERVISOR, CONSENSUS))),
     ),
     (
         "codings",
         "qc_codings_delete",
         "DELETE",
-        f"coder = current_user OR ({SUPERVISOR} AND {CONSENSUS})",
+        ddl.either("coder = current_user", ddl.group(ddl.both(SUPERVISOR, CONSENSUS))),
         None,
     ),
     (
         "codings",
         "qc_codings_update",
         "UPDATE",
-        f"coder = current_user OR {SUPERVISOR}",
-        f"coder = current_user OR {SUPERVISOR}",
+        ddl.either("coder = current_user", SUPERVISOR),
+        ddl.either("coder = current_user", SUPERVISOR),
     ),
     ("actions", "qc_actions_read", "SELECT", "true", None),
     ("actions", "qc_actions_insert", "INSERT", None, "coder = current_user"),
@@ -93,7 +93,7 @@ POLICIES: list[tuple[str, str, str, str | None, str | None]] = [
     ("adjudications", "qc_adjudications_update", "UPDATE", SUPERVISOR, SUPERVISOR),
     ("adjudications", "qc_adjudications_delete", "DELETE", SUPERVISOR, None),
     ("coders", "qc_coders_read", "SELECT", "true", None),
-    ("coders", "qc_coders_insert", "INSERT", None, f"{SUPERVISOR} AND role = 'consensus'"),
+    ("coders", "qc_coders_insert", "INSERT", None, ddl.both(SUPERVISOR, "role = 'consensus'")),
 ]
 
 

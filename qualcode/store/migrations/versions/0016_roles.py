@@ -54,7 +54,7 @@ depends_on = None
 SUPERVISOR = "EXISTS (SELECT 1 FROM coders q WHERE q.name = current_user AND q.role = 'supervisor')"
 CONSENSUS = "coder IN (SELECT q.name FROM coders q WHERE q.role = 'consensus')"
 BLIND = "EXISTS (SELECT 1 FROM settings s WHERE s.key = 'team.blind' AND s.value = 'true')"
-SEES_ALL = f"({SUPERVISOR} OR NOT {BLIND})"
+SEES_ALL = ddl.group(ddl.either(SUPERVISOR, ddl.negate(BLIND)))
 
 KEPT = "qc_review_kept"
 """PostgreSQL only: row images of reviewed codings removed or reset by their coder."""
@@ -65,7 +65,7 @@ POLICIES: list[tuple[str, str, str, str | None, str | None]] = [
         "codings",
         "qc_codings_read",
         "SELECT",
-        f"coder = current_user OR run_by = current_user OR {SEES_ALL}",
+        ddl.either("coder = current_user", "run_by = current_user", SEES_ALL),
         None,
     ),
     (
@@ -73,34 +73,49 @@ POLICIES: list[tuple[str, str, str, str | None, str | None]] = [
         "qc_codings_insert",
         "INSERT",
         None,
-        "(coder = current_user AND status <> 'suggested')"
-        " OR (coder = 'rules' AND status = 'suggested' AND run_by = current_user)"
-        f" OR ({SUPERVISOR} AND {CONSENSUS})",
+        ddl.either(
+            "(coder = current_user AND status <> 'suggested')",
+            "(coder = 'rules' AND status = 'suggested' AND run_by = current_user)",
+            ddl.group(ddl.both(SUPERVISOR, CONSENSUS)),
+        ),
     ),
     (
         "codings",
         "qc_codings_delete",
         "DELETE",
-        "coder = current_user OR (status = 'suggested' AND run_by = current_user)"
-        f" OR ({SUPERVISOR} AND {CONSENSUS})",
+        ddl.either(
+            "coder = current_user",
+            "(status = 'suggested' AND run_by = current_user)",
+            ddl.group(ddl.both(SUPERVISOR, CONSENSUS)),
+        ),
         None,
     ),
     (
         "codings",
         "qc_codings_update",
         "UPDATE",
-        f"coder = current_user OR (coder = 'rules' AND status = 'suggested') OR {SUPERVISOR}",
-        f"coder = current_user OR (coder = 'rules' AND status = 'suggested') OR {SUPERVISOR}",
+        ddl.either(
+            "coder = current_user", "(coder = 'rules' AND status = 'suggested')", SUPERVISOR
+        ),
+        ddl.either(
+            "coder = current_user", "(coder = 'rules' AND status = 'suggested')", SUPERVISOR
+        ),
     ),
     (
         "actions",
         "qc_actions_read",
         "SELECT",
-        f"coder = current_user OR NOT undoable OR {SEES_ALL}",
+        ddl.either("coder = current_user", "NOT undoable", SEES_ALL),
         None,
     ),
     ("actions", "qc_actions_insert", "INSERT", None, "coder = current_user"),
-    ("tombstones", "qc_tombstones_read", "SELECT", f"coder = current_user OR {SEES_ALL}", None),
+    (
+        "tombstones",
+        "qc_tombstones_read",
+        "SELECT",
+        ddl.either("coder = current_user", SEES_ALL),
+        None,
+    ),
     (
         "tombstones",
         "qc_tombstones_insert",
@@ -117,8 +132,11 @@ POLICIES: list[tuple[str, str, str, str | None, str | None]] = [
         "review_comments",
         "qc_comments_read",
         "SELECT",
-        f"author = current_user OR {SEES_ALL}"
-        " OR EXISTS (SELECT 1 FROM codings c WHERE c.guid = coding_guid)",
+        ddl.either(
+            "author = current_user",
+            SEES_ALL,
+            "EXISTS (SELECT 1 FROM codings c WHERE c.guid = coding_guid)",
+        ),
         None,
     ),
     (
@@ -126,9 +144,17 @@ POLICIES: list[tuple[str, str, str, str | None, str | None]] = [
         "qc_comments_insert",
         "INSERT",
         None,
-        f"author = current_user AND ({SUPERVISOR} OR kind IN ('comment', 'reply')"
-        " OR (kind = 'revision' AND EXISTS (SELECT 1 FROM codings c"
-        " WHERE c.guid = coding_guid AND c.coder = current_user)))",
+        ddl.both(
+            "author = current_user",
+            ddl.group(
+                ddl.either(
+                    SUPERVISOR,
+                    "kind IN ('comment', 'reply')",
+                    "(kind = 'revision' AND EXISTS (SELECT 1 FROM codings c"
+                    " WHERE c.guid = coding_guid AND c.coder = current_user))",
+                )
+            ),
+        ),
     ),
     ("review_comments", "qc_comments_delete", "DELETE", "author = current_user", None),
     ("document_marks", "qc_marks_read", "SELECT", "true", None),
@@ -145,7 +171,7 @@ POLICIES: list[tuple[str, str, str, str | None, str | None]] = [
         "suggestion_rejections",
         "qc_rejections_read",
         "SELECT",
-        f"coder = current_user OR {SEES_ALL}",
+        ddl.either("coder = current_user", SEES_ALL),
         None,
     ),
     ("suggestion_rejections", "qc_rejections_insert", "INSERT", None, "coder = current_user"),
@@ -155,7 +181,7 @@ POLICIES: list[tuple[str, str, str, str | None, str | None]] = [
     ("adjudications", "qc_adjudications_update", "UPDATE", SUPERVISOR, SUPERVISOR),
     ("adjudications", "qc_adjudications_delete", "DELETE", SUPERVISOR, None),
     ("coders", "qc_coders_read", "SELECT", "true", None),
-    ("coders", "qc_coders_insert", "INSERT", None, f"{SUPERVISOR} AND role = 'consensus'"),
+    ("coders", "qc_coders_insert", "INSERT", None, ddl.both(SUPERVISOR, "role = 'consensus'")),
 ]
 """Every row-level security policy of a shared project (PostgreSQL)."""
 
@@ -325,10 +351,6 @@ DROP TABLE IF EXISTS {kept};
 """
 
 
-def _row(prefix: str) -> str:
-    return "(" + ", ".join(f"{prefix}.{c}" for c in IMMUTABLE) + ")"
-
-
 def _old_policies() -> list[tuple[str, str, str, str | None, str | None]]:
     from importlib import import_module
 
@@ -345,20 +367,13 @@ def upgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name != "postgresql":
         return
-    schema = bind.execute(sa.text("SELECT quote_ident(current_schema())")).scalar()
+    schema = bind.execute(sa.text("SELECT current_schema()")).scalar()
     for table, name, *_ in _old_policies():
         op.execute(ddl.drop_policy(name, table))
     for table in sorted({p[0] for p in POLICIES}):
         op.execute(ddl.enable_rls(table))
     # straight to the driver: the function bodies hold % (format) and $$ quoting
-    bind.exec_driver_sql(
-        FUNCTIONS.format(
-            schema=schema,
-            kept=KEPT,
-            immutable_new=_row("NEW"),
-            immutable_old=_row("OLD"),
-        )
-    )
+    bind.exec_driver_sql(ddl.functions(FUNCTIONS, schema=schema, kept=KEPT, immutable=IMMUTABLE))
     _create(POLICIES)
 
 
@@ -367,6 +382,6 @@ def downgrade() -> None:
     if bind.dialect.name == "postgresql":
         for table, name, *_ in POLICIES:
             op.execute(ddl.drop_policy(name, table))
-        bind.exec_driver_sql(DROP_FUNCTIONS.format(kept=KEPT))
+        bind.exec_driver_sql(ddl.functions(DROP_FUNCTIONS, kept=KEPT))
         _create(_old_policies())
     op.drop_column("codings", "run_by")

@@ -21,6 +21,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from qualcode.store import ddl
+
 revision = "0019"
 down_revision = "0018"
 branch_labels = None
@@ -143,15 +145,15 @@ def upgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name != "postgresql":
         return
-    schema = bind.execute(sa.text("SELECT quote_ident(current_schema())")).scalar()
-    bind.exec_driver_sql(TOMBSTONE_CHECK.format(schema=schema))
+    schema = bind.execute(sa.text("SELECT current_schema()")).scalar()
+    bind.exec_driver_sql(ddl.functions(TOMBSTONE_CHECK, schema=schema))
 
 
 def downgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name == "postgresql":
-        schema = bind.execute(sa.text("SELECT quote_ident(current_schema())")).scalar()
-        bind.exec_driver_sql(OLD_TOMBSTONE_CHECK.format(schema=schema))
+        schema = bind.execute(sa.text("SELECT current_schema()")).scalar()
+        bind.exec_driver_sql(ddl.functions(OLD_TOMBSTONE_CHECK, schema=schema))
     op.drop_table("relations")
     op.drop_table("theme_extracts")
     op.drop_table("theme_codes")
