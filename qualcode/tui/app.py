@@ -6,7 +6,7 @@ import sys
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -16,10 +16,10 @@ from textual.screen import Screen
 
 from qualcode.i18n import N_, _
 from qualcode.settings import Settings, default_coder, load_settings
-from qualcode.store import Project
 
 if TYPE_CHECKING:
     from qualcode.services.history import WindowClaim
+    from qualcode.store import Project
 
 _SCREEN_ACTIONS = ("open_suggestions", "open_text_analysis", "open_themes", "open_map")
 """Screens opened from the workbench's main screen only (one ``action_open_*`` each)."""
@@ -230,7 +230,32 @@ class QualcodeApp(App[None]):
             self._claim_window(self.project)
             self.sub_title = self.project.where
             self.push_screen(CodingScreen(self.project, label_lang=self.label_lang))
-            self._watch_file()
+            if getattr(self.project, "opened", True):
+                self._watch_file()
+
+    def finish_opening(self) -> Project | None:
+        """The full project in place of the light one the first frame was read from
+        (:mod:`qualcode.tui.opening`); ``None`` when it cannot be opened: the
+        workbench then closes and says why, as the command line would have."""
+        from qualcode.errors import QualcodeError
+        from qualcode.tui.opening import OpeningProject
+
+        opening: object = self.project
+        if not isinstance(opening, OpeningProject):
+            return self.project
+        try:
+            project = opening.full()
+        except QualcodeError as exc:
+            opening.close()
+            self.project = None
+            self.exit_message = "\n".join(
+                _("error: {line}").format(line=line) for line in exc.lines()
+            )
+            self.exit(return_code=exc.exit_code)
+            return None
+        self.project = project
+        self._watch_file()
+        return project
 
     def open_project(self, project: Project, message: str = "", *, warn: bool = False) -> None:
         """Put the coding screen of ``project`` in place of the first-run screen."""
@@ -501,19 +526,44 @@ class QualcodeApp(App[None]):
 
 def run(location: str | None, *, coder: str | None = None, blind: bool = False) -> None:
     """Open the workbench on the project at ``location`` (or the first-run screen,
-    which makes one)."""
-    from qualcode.store import open_project
-    from qualcode.store.engine import resolve_location, sqlite_path
+    which makes one).
+
+    A SQLite project at the newest schema shows its transcript from the light read
+    path (:mod:`qualcode.tui.opening`) before SQLAlchemy is even imported; the full
+    project opens right after the first frame. Anything else opens the ordinary way
+    first (upgrading, checking and explaining as the command line does)."""
+    from qualcode.store.lite import open_lite, project_file
 
     settings = load_settings()
     # the settings are read here, at the edge: the store is given the coder
     coder = coder or default_coder(settings)
-    url = resolve_location(location)
-    path = sqlite_path(url)
-    if path is not None and not Path(path).exists():
+    path = project_file(location)
+    if path is not None and not path.exists():
         QualcodeApp(None, location=str(path), settings=settings, coder=coder).run()
         return
-    project = open_project(location, coder=coder, blind=blind)
+    lite = open_lite(location, blind=blind) if path is not None else None
+    project: Project
+    if lite is not None:
+        from qualcode.tui.opening import OpeningProject
+
+        url = "sqlite:///" + str(path)
+
+        def full() -> Project:
+            from qualcode.store import open_project
+
+            opened = open_project(location, coder=coder, blind=blind)
+            opened.window = opening.window
+            return opened
+
+        opening = OpeningProject(lite, full, coder=coder, where=str(path), path=str(path))
+        # it answers every call a Project does (the first frame's reads itself)
+        project = cast("Project", opening)
+    else:
+        from qualcode.store import open_project
+        from qualcode.store.engine import resolve_location
+
+        url = resolve_location(location)
+        project = open_project(location, coder=coder, blind=blind)
     app = QualcodeApp(project, location=url, settings=settings)
     app.run()
     if app.exit_message:

@@ -52,7 +52,6 @@ from qualcode.errors import (
     QualcodeError,
 )
 from qualcode.i18n import N_, _, plural
-from qualcode.store import Project
 from qualcode.tui.messages import CodingApplied, CountsComputed, SelectionChanged
 from qualcode.tui.screens.modals import CodeForm, MemoEditor, NewCode, TextPrompt
 from qualcode.tui.screens.picker import ChoiceModal, CodeIndex, CodePicker
@@ -63,6 +62,7 @@ from qualcode.tui.widgets.transcript_view import TranscriptView
 
 if TYPE_CHECKING:
     from qualcode.services.refi_import import RefiImportRun
+    from qualcode.store import Project
 
 RECENT_MAX = 8
 TOP = "__top__"
@@ -391,7 +391,7 @@ class CodingScreen(Screen[None]):
             self.open_document(self.current_doc)
             self._restore_place(self.current_doc)
         self.query_one(TranscriptView).focus()
-        self.call_after_refresh(self._fill_panes)
+        self.call_after_refresh(self._after_first_frame)
         self._saved_state = self._state()
         self.set_interval(STATE_EVERY, self._save_state_if_changed, name="keep-place")
 
@@ -476,6 +476,17 @@ class CodingScreen(Screen[None]):
     def _save_state_if_changed(self) -> None:
         if self._state() != self._saved_state:
             self._save_state()
+
+    def _after_first_frame(self) -> None:
+        """The full project (when the first frame came from the light read path),
+        then the side panes."""
+        finish = getattr(self.app, "finish_opening", None)
+        if callable(finish) and not getattr(self.project, "opened", True):
+            project = finish()
+            if project is None:
+                return  # it could not be opened: the workbench closes and says why
+            self.project = project
+        self._fill_panes()
 
     def _fill_panes(self) -> None:
         self._load_codebook()
@@ -1769,6 +1780,8 @@ class CodingScreen(Screen[None]):
         the transcript, so moving repaints only the transcript pane."""
         view = self.query_one(TranscriptView)
         parts = [self.current_doc or _("no documents")]
+        if not getattr(self.project, "opened", True):
+            parts.append(_("opening the project…"))
         if self.filter_code is not None:
             parts.append(_("filter: {label} (f: all)").format(label=self.label(self.filter_code)))
         if self._prefix is not None:
