@@ -551,9 +551,7 @@ def run(location: str | None, *, coder: str | None = None, blind: bool = False) 
         def full() -> Project:
             from qualcode.store import open_project
 
-            opened = open_project(location, coder=coder, blind=blind)
-            opened.window = opening.window
-            return opened
+            return open_project(location, coder=coder, blind=blind)
 
         opening = OpeningProject(lite, full, coder=coder, where=str(path), path=str(path))
         # it answers every call a Project does (the first frame's reads itself)

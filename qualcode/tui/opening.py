@@ -122,6 +122,7 @@ class OpeningProject:
         """
         if self._project is None:
             self._project = self._opener()
+            self._project.window = self.window
             self.close_lite()
         return self._project
 
