@@ -8,7 +8,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from textual import events
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.dom import DOMNode
@@ -18,8 +18,10 @@ from qualcode.i18n import N_, _
 from qualcode.settings import Settings, default_coder, load_settings
 
 if TYPE_CHECKING:
+    from qualcode.errors import QualcodeError
     from qualcode.services.history import WindowClaim
     from qualcode.store import Project
+    from qualcode.tui.opening import OpeningProject
 
 _SCREEN_ACTIONS = ("open_suggestions", "open_text_analysis", "open_themes", "open_map")
 """Screens opened from the workbench's main screen only (one ``action_open_*`` each)."""
@@ -233,29 +235,48 @@ class QualcodeApp(App[None]):
             if getattr(self.project, "opened", True):
                 self._watch_file()
 
-    def finish_opening(self) -> Project | None:
-        """The full project in place of the light one the first frame was read from
-        (:mod:`qualcode.tui.opening`); ``None`` when it cannot be opened: the
-        workbench then closes and says why, as the command line would have."""
+    def on_ready(self) -> None:
+        """The first frame is on screen: open the full project behind it."""
+        if not getattr(self.project, "opened", True):
+            self._open_in_thread()
+
+    @work(thread=True, exclusive=True, group="open-project", exit_on_error=False)
+    def _open_in_thread(self) -> None:
+        """Open the full project behind the light one the first frame was read from
+        (:mod:`qualcode.tui.opening`), beside the event loop."""
         from qualcode.errors import QualcodeError
         from qualcode.tui.opening import OpeningProject
 
         opening: object = self.project
         if not isinstance(opening, OpeningProject):
-            return self.project
+            return
         try:
             project = opening.full()
         except QualcodeError as exc:
-            opening.close()
-            self.project = None
-            self.exit_message = "\n".join(
-                _("error: {line}").format(line=line) for line in exc.lines()
-            )
-            self.exit(return_code=exc.exit_code)
-            return None
+            self.call_from_thread(self._not_opened, exc)
+            return
+        self.call_from_thread(self._opened, opening, project)
+
+    def _opened(self, opening: OpeningProject, project: Project) -> None:
+        """The full project is open: it answers from now on (the screens keep the
+        opening project, which hands every call to it)."""
+        opening.close_lite()
         self.project = project
         self._watch_file()
-        return project
+        for screen in self.screen_stack:
+            ready = getattr(screen, "project_opened", None)
+            if callable(ready):
+                ready()
+
+    def _not_opened(self, exc: QualcodeError) -> None:
+        """The project cannot be opened after all: close, saying why, as the command
+        line would have."""
+        opening = self.project
+        self.project = None
+        if opening is not None:
+            opening.close()
+        self.exit_message = "\n".join(_("error: {line}").format(line=line) for line in exc.lines())
+        self.exit(return_code=exc.exit_code)
 
     def open_project(self, project: Project, message: str = "", *, warn: bool = False) -> None:
         """Put the coding screen of ``project`` in place of the first-run screen."""

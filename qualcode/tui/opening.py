@@ -1,19 +1,20 @@
 """The workbench's first frame before the store: a project read through
 :mod:`qualcode.store.lite` (Python's ``sqlite3`` alone) while the full
 :class:`~qualcode.store.Project` (SQLAlchemy, the schema check, the action log) is
-opened right after the transcript is on screen.
+opened in a thread as the transcript goes on screen.
 
 :class:`OpeningProject` answers the few reads the coding screen makes for its first
 frame (the codebook and its counts, the document names, the document shown and its
 codings, the memos' targets, where the coder left off) from the light path, with the
 same values the full project gives. Anything else (every write, every other read)
 opens the full project first and is answered by it: a key that needs the store waits
-for it, and is never lost or answered from the light path. The screen swaps in the
-full project once it is open (:meth:`OpeningProject.full`).
+for it (the status line says the project is being opened), and is never lost or
+answered from the light path. Once the full project is open every call goes to it.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -94,6 +95,9 @@ class OpeningProject:
         self._lite: LiteProject | None = lite
         self._opener = opener
         self._project: Project | None = None
+        self._lock = threading.Lock()
+        """Held while the full project opens (in the opening thread, or in the
+        workbench's own on a key that needs the store first)."""
         self.coder = coder
         self.where = where
         self.path = path
@@ -114,25 +118,32 @@ class OpeningProject:
         return self._project is not None
 
     def full(self) -> Project:
-        """The full project (opened now, once, if it is not yet); the light
-        connection is closed then.
+        """The full project (opened now, once, if it is not yet; waiting for the
+        thread that is opening it, if one is).
 
         Raises:
             QualcodeError: the project cannot be opened (as ``open_project`` says).
         """
-        if self._project is None:
-            self._project = self._opener()
-            self._project.window = self.window
-            self.close_lite()
-        return self._project
+        project = self._project
+        if project is not None:
+            return project
+        with self._lock:
+            if self._project is None:
+                opened = self._opener()
+                opened.window = self.window
+                self._project = opened
+            return self._project
 
     def close(self) -> None:
-        """Close whatever is open (the full project is not opened to be closed)."""
+        """Close whatever is open (after the opening thread, if one is running; the
+        full project is not opened to be closed)."""
         self.close_lite()
-        if self._project is not None:
-            self._project.close()
+        with self._lock:
+            if self._project is not None:
+                self._project.close()
 
     def close_lite(self) -> None:
+        """Close the light connection (in the thread that opened it)."""
         if self._lite is not None:
             self._lite.close()
             self._lite = None

@@ -391,7 +391,7 @@ class CodingScreen(Screen[None]):
             self.open_document(self.current_doc)
             self._restore_place(self.current_doc)
         self.query_one(TranscriptView).focus()
-        self.call_after_refresh(self._after_first_frame)
+        self.call_after_refresh(self._fill_panes)
         self._saved_state = self._state()
         self.set_interval(STATE_EVERY, self._save_state_if_changed, name="keep-place")
 
@@ -477,16 +477,10 @@ class CodingScreen(Screen[None]):
         if self._state() != self._saved_state:
             self._save_state()
 
-    def _after_first_frame(self) -> None:
-        """The full project (when the first frame came from the light read path),
-        then the side panes."""
-        finish = getattr(self.app, "finish_opening", None)
-        if callable(finish) and not getattr(self.project, "opened", True):
-            project = finish()
-            if project is None:
-                return  # it could not be opened: the workbench closes and says why
-            self.project = project
-        self._fill_panes()
+    def project_opened(self) -> None:
+        """The full project is open (the first frame came from the light read path):
+        the status line no longer says it is being opened."""
+        self._update_status()
 
     def _fill_panes(self) -> None:
         self._load_codebook()
