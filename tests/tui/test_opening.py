@@ -17,6 +17,7 @@ from qualcode.tui.app import QualcodeApp
 from qualcode.tui.opening import OpeningProject
 from qualcode.tui.screens.coding import CodingScreen
 from qualcode.tui.widgets.transcript_view import TranscriptView
+from tests.tui.waits import wait_for
 
 DOC = "wawancara_01_pedagang_pasar"
 
@@ -43,12 +44,13 @@ async def test_first_frame_from_the_light_path_then_the_full_project(demo_dir: P
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, CodingScreen)
-        # the full project took over once the first frame was drawn: one open
-        assert len(opened) == 1
-        assert screen.project is opened[0] and app.project is opened[0]
-        assert early.opened
         view = screen.query_one(TranscriptView)
         assert view.document is not None and screen.current_doc == view.document.name
+        # the full project opens in a thread once the first frame is drawn: once
+        await wait_for(pilot, lambda: app.project is not early, "the full project")
+        await pilot.pause()
+        assert len(opened) == 1 and app.project is opened[0] and early.opened
+        assert screen.project is early  # it hands every call to the full project
         assert "opening the project" not in str(screen.query_one("#status").render())
         before = len(opened[0].codings.codings(doc=screen.current_doc))
         await pilot.press("1")  # a code key: one coding, through the full project
@@ -78,7 +80,7 @@ async def test_a_project_that_cannot_open_closes_the_workbench_saying_why(
     early = opening(demo_dir, [], fail=True)
     app = QualcodeApp(cast(Project, early), location=str(demo_dir), settings=Settings())
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await wait_for(pilot, lambda: bool(app.exit_message), "the workbench to close")
     assert app.return_code == 1
     assert app.exit_message == "error: the project is locked by another program"
 
