@@ -39,7 +39,8 @@ def opening(folder: Path, opened: list[Project], *, fail: bool = False) -> Openi
 async def test_first_frame_from_the_light_path_then_the_full_project(demo_dir: Path) -> None:
     opened: list[Project] = []
     early = opening(demo_dir, opened)
-    app = QualcodeApp(cast(Project, early), location=str(demo_dir), settings=Settings())
+    handed = cast(Project, early)  # as run() hands it over
+    app = QualcodeApp(handed, location=str(demo_dir), settings=Settings())
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         screen = app.screen
@@ -47,10 +48,10 @@ async def test_first_frame_from_the_light_path_then_the_full_project(demo_dir: P
         view = screen.query_one(TranscriptView)
         assert view.document is not None and screen.current_doc == view.document.name
         # the full project opens in a thread once the first frame is drawn: once
-        await wait_for(pilot, lambda: app.project is not early, "the full project")
+        await wait_for(pilot, lambda: app.project is not handed, "the full project")
         await pilot.pause()
         assert len(opened) == 1 and app.project is opened[0] and early.opened
-        assert screen.project is early  # it hands every call to the full project
+        assert screen.project is handed  # it hands every call to the full project
         assert "opening the project" not in str(screen.query_one("#status").render())
         before = len(opened[0].codings.codings(doc=screen.current_doc))
         await pilot.press("1")  # a code key: one coding, through the full project
