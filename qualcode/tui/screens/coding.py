@@ -954,8 +954,11 @@ class CodingScreen(Screen[None]):
 
     def _after_change(self) -> None:
         """The transcript shows a change at once; the counts in the side panes follow
-        a frame later (one coalesced update), so the key's own frame stays small."""
+        a frame later (one coalesced update), so the key's own frame stays small.
+        The transcript's own footer (its codings and coded share, from the view's
+        index) is part of the transcript and changes in the key's frame."""
         self._update_status()
+        self._show_progress()
         if self._counts_timer is not None:
             self._counts_timer.stop()
         self._counts_timer = self.set_timer(0.05, self._refresh_counts)
