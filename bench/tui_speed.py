@@ -32,7 +32,7 @@ tmux's own work (spawning ``capture-pane``): it is an upper bound on the app's.
 built by its own Python), interleaved launch by launch.
 
 Run: ``.venv/bin/python bench/tui_speed.py [--lines N] [--codings N] [--keys N]
-[--launches N] [--ui-lang en|id] [--baseline BIN] [--quick] [--json]``.
+[--launches N] [--ui-lang en|id|both] [--baseline BIN] [--quick] [--json]``.
 """
 
 from __future__ import annotations
@@ -345,29 +345,37 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     marker = first_words(str(folders["qualcode"] / "qualcode.db"))
     config = work / "config"
     config.mkdir(exist_ok=True)
-    env = {
+    base_env = {
         "QUALCODE_CODER": "bench",
-        "QUALCODE_UI_LANG": args.ui_lang,
         "XDG_CONFIG_HOME": str(config),
         "XDG_DATA_HOME": str(work / "data"),
         "TERM": "xterm-256color",
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": os.environ.get("HOME", str(work)),
     }
+    langs = ["en", "id"] if args.ui_lang == "both" else [args.ui_lang]
+    # one row per side and language ("qualcode id"), the languages interleaved too
+    runs = {
+        (f"{side} {lang}" if len(langs) > 1 else side): (side, lang)
+        for side in sides
+        for lang in langs
+    }
     tmux = Tmux(f"qc-bench-{os.getpid()}")
     results: dict[str, dict[str, Any]] = {
-        side: {"open_s": [], "open_cpu_s": [], "ready_s": []} for side in sides
+        name: {"open_s": [], "open_cpu_s": [], "ready_s": []} for name in runs
     }
     try:
         tmux.run("new-session", "-d", "-s", "hold", "-x", str(SIZE[0]), "-y", str(SIZE[1]))
         for _ in range(args.launches):
-            for side, binary in sides.items():
-                opened, cpu, done = launch(tmux, [binary], folders[side], env, marker)
-                results[side]["open_s"].append(opened)
-                results[side]["open_cpu_s"].append(cpu)
-                results[side]["ready_s"].append(done)
-        for side, binary in sides.items():
-            results[side].update(keys(tmux, [binary], folders[side], env, marker, args.keys))
+            for name, (side, lang) in runs.items():
+                env = {**base_env, "QUALCODE_UI_LANG": lang}
+                opened, cpu, done = launch(tmux, [sides[side]], folders[side], env, marker)
+                results[name]["open_s"].append(opened)
+                results[name]["open_cpu_s"].append(cpu)
+                results[name]["ready_s"].append(done)
+        for name, (side, lang) in runs.items():
+            env = {**base_env, "QUALCODE_UI_LANG": lang}
+            results[name].update(keys(tmux, [sides[side]], folders[side], env, marker, args.keys))
     finally:
         tmux.stop()
     out: dict[str, Any] = {
@@ -380,8 +388,9 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "sides": {},
     }
-    for side, r in results.items():
-        out["sides"][side] = {
+    for name, r in results.items():
+        side = runs[name][0]
+        out["sides"][name] = {
             "binary": sides[side],
             "build_s": build_s[side],
             "open_s": summary(r["open_s"]),
@@ -439,9 +448,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true")
     parser.add_argument(
         "--ui-lang",
-        choices=["en", "id"],
+        choices=["en", "id", "both"],
         default="en",
-        help="the interface language the workbench runs in (default en)",
+        help="the interface language the workbench runs in (default en; both: each "
+        "side in English and in Indonesian, interleaved launch by launch)",
     )
     parser.add_argument("--build-only", type=Path, metavar="DIR", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
