@@ -360,6 +360,14 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         for side in sides
         for lang in langs
     }
+    # each run its own copy of its side's project: the keys code passages, and where
+    # a coder left off is kept in the project
+    where: dict[str, Path] = {}
+    for name, (side, _lang) in runs.items():
+        where[name] = folders[side]
+        if len(runs) > len(sides):
+            where[name] = work / "runs" / name.replace(" ", "-")
+            shutil.copytree(folders[side], where[name])
     tmux = Tmux(f"qc-bench-{os.getpid()}")
     results: dict[str, dict[str, Any]] = {
         name: {"open_s": [], "open_cpu_s": [], "ready_s": []} for name in runs
@@ -369,13 +377,13 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         for _ in range(args.launches):
             for name, (side, lang) in runs.items():
                 env = {**base_env, "QUALCODE_UI_LANG": lang}
-                opened, cpu, done = launch(tmux, [sides[side]], folders[side], env, marker)
+                opened, cpu, done = launch(tmux, [sides[side]], where[name], env, marker)
                 results[name]["open_s"].append(opened)
                 results[name]["open_cpu_s"].append(cpu)
                 results[name]["ready_s"].append(done)
         for name, (side, lang) in runs.items():
             env = {**base_env, "QUALCODE_UI_LANG": lang}
-            results[name].update(keys(tmux, [sides[side]], folders[side], env, marker, args.keys))
+            results[name].update(keys(tmux, [sides[side]], where[name], env, marker, args.keys))
     finally:
         tmux.stop()
     out: dict[str, Any] = {
