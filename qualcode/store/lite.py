@@ -46,6 +46,23 @@ def project_file(location: str | None) -> Path | None:
     return path.resolve()
 
 
+_MEMOS_SQL = {
+    "document": (
+        "SELECT memos.guid, documents.name, memos.author, memos.created, memos.updated, "
+        "memos.title, memos.text FROM memos LEFT JOIN documents "
+        "ON documents.guid = memos.target_guid WHERE memos.target_kind = 'document' "
+        "ORDER BY memos.created, memos.pk"
+    ),
+    "code": (
+        "SELECT memos.guid, codes.id, memos.author, memos.created, memos.updated, "
+        "memos.title, memos.text FROM memos LEFT JOIN codes "
+        "ON codes.guid = memos.target_guid WHERE memos.target_kind = 'code' "
+        "ORDER BY memos.created, memos.pk"
+    ),
+}
+"""The memos on documents and on codes, each with its target's name."""
+
+
 class LiteProject:
     """A read-only view of a SQLite project (see the module's docstring)."""
 
@@ -240,14 +257,7 @@ class LiteProject:
     def memos(self, kind: str, target: str | None = None) -> list[Memo]:
         """:meth:`Memos.memos <qualcode.store.memos.Memos.memos>` for the memos on
         documents (``kind`` ``document``) or codes (``code``), oldest first."""
-        table, column = {"document": ("documents", "name"), "code": ("codes", "id")}[kind]
-        rows = self.con.execute(
-            f"SELECT memos.guid, {table}.{column}, memos.author, memos.created, "  # noqa: S608
-            f"memos.updated, memos.title, memos.text FROM memos LEFT JOIN {table} "
-            f"ON {table}.guid = memos.target_guid WHERE memos.target_kind = ? "
-            "ORDER BY memos.created, memos.pk",
-            (kind,),
-        ).fetchall()
+        rows = self.con.execute(_MEMOS_SQL[kind]).fetchall()
         return [
             Memo(guid, kind, name, author, created, updated, title, text)
             for guid, name, author, created, updated, title, text in rows
