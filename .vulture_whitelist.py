@@ -515,3 +515,6 @@ __getattr__  # unused function (qualcode/store/__init__.py)
 
 # Textual's Visual API (a Visual's height, asked by the compositor)
 _.get_height  # unused method (qualcode/tui/screens/themes.py:100)
+
+# Textual calls it once the first frame is on screen (the full project opens then)
+_.on_ready  # unused method (qualcode/tui/app.py)

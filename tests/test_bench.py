@@ -194,16 +194,27 @@ def test_tui_speed_bench_runs_the_binary_in_tmux(capsys: pytest.CaptureFixture[s
     from tests.conftest import require
 
     require("tmux")
-    argv = ["--lines", "200", "--codings", "40", "--keys", "3", "--launches", "2", "--json"]
-    assert tui_speed.main(argv) == 0
+    argv = ["--lines", "200", "--codings", "40", "--keys", "3", "--launches", "2"]
+    assert tui_speed.main([*argv, "--ui-lang", "both", "--json"]) == 0
     figures = json.loads(capsys.readouterr().out)
     assert (figures["launches"], figures["keys"], figures["terminal"]) == (2, 3, "tmux 120x40")
-    side = figures["sides"]["qualcode"]
-    for kind in ("open_s", "move_ms", "apply_ms"):
+    assert list(figures["sides"]) == ["qualcode en", "qualcode id"]  # the languages interleaved
+    side = figures["sides"]["qualcode id"]
+    for kind in ("open_s", "open_cpu_s", "ready_s", "move_ms", "apply_ms"):
         assert (
             0 < side[kind]["min"] <= side[kind]["median"] <= side[kind]["p95"] <= side[kind]["max"]
         )
+    assert side["ready_s"]["min"] >= side["open_s"]["min"]  # ready: the full project open
     assert side["rss_mb"] > 0
+
+
+def test_tui_speed_ready_reads_the_status_line() -> None:
+    from bench import tui_speed
+
+    assert not tui_speed.ready("\n╭─ long_interview")  # the status line not drawn yet
+    assert not tui_speed.ready(" long_interview │ opening the project…\n╭─")
+    assert not tui_speed.ready(" long_interview │ membuka proyek…\n╭─")
+    assert tui_speed.ready(" long_interview\n╭─")
 
 
 def test_tui_speed_summary_takes_the_p95_rank() -> None:

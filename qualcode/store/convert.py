@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from qualcode.core.codebook import Code, Rules, rules_from_data
-from qualcode.core.model import Coding
+from qualcode.core.model import Coding, Turn
 
 
 def label_to_db(label: str | dict[str, str]) -> str:
@@ -100,4 +100,22 @@ def coding_from_row(row: Mapping[Any, Any]) -> Coding:
         reviewer=row["reviewer"],
         reviewed_at=row["reviewed_at"],
         memo_author=row.get("memo_author") if row["memo"] else None,
+    )
+
+
+def turn_from_row(row: Sequence[Any], joint: list[tuple[str, str | None]] | None) -> Turn:
+    """A stored turn from ``(ordinal, start, end, speaker, role, label_start,
+    timestamp_ms)``; a joint turn's speakers and roles from ``turn_speakers``."""
+    number, start, end, speaker, role, label_start, ts = row
+    people = joint or ([(speaker, role)] if speaker else [])
+    return Turn(
+        number,
+        start,
+        end,
+        speaker,
+        role,
+        label_start,
+        ts,
+        tuple(p for p, _ in people),
+        tuple(r for _, r in people),
     )

@@ -1,5 +1,5 @@
-"""A read path for the light commands (``documents``, ``codings``, ``codebook show``) on a SQLite
-project: Python's ``sqlite3`` alone, no SQLAlchemy and no table models, so the
+"""A read path for the light commands (``documents``, ``codings``, ``codebook show``) and
+the workbench's first frame on a SQLite project: Python's ``sqlite3`` alone, no SQLAlchemy and no table models, so the
 command answers in a fraction of the time importing them takes.
 
 It answers only when it can answer exactly as :class:`~qualcode.store.Project`
@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from qualcode.core.codebook import Codebook, relations_from_data, tree_order
-from qualcode.core.model import CodeCount, Coding, DocumentSummary
+from qualcode.core.model import CodeCount, Coding, Document, DocumentSummary, Memo, Sentence
 from qualcode.core.spans import union_length
 from qualcode.errors import NotFoundError
 from qualcode.i18n import _
@@ -44,6 +44,23 @@ def project_file(location: str | None) -> Path | None:
     if path.is_dir():
         path = path / PROJECT_FILE
     return path.resolve()
+
+
+_MEMOS_SQL = {
+    "document": (
+        "SELECT memos.guid, documents.name, memos.author, memos.created, memos.updated, "
+        "memos.title, memos.text FROM memos LEFT JOIN documents "
+        "ON documents.guid = memos.target_guid WHERE memos.target_kind = 'document' "
+        "ORDER BY memos.created, memos.pk"
+    ),
+    "code": (
+        "SELECT memos.guid, codes.id, memos.author, memos.created, memos.updated, "
+        "memos.title, memos.text FROM memos LEFT JOIN codes "
+        "ON codes.guid = memos.target_guid WHERE memos.target_kind = 'code' "
+        "ORDER BY memos.created, memos.pk"
+    ),
+}
+"""The memos on documents and on codes, each with its target's name."""
 
 
 class LiteProject:
@@ -186,6 +203,78 @@ class LiteProject:
             {"doc": doc_pk, "code": code_pk, "coder": coder, "status": status},
         )
         return convert.codings_from_result([d[0] for d in cur.description], cur.fetchall())
+
+    def document_names(self) -> list[str]:
+        """:meth:`Documents.document_names <qualcode.store.project.Documents.document_names>`."""
+        sql = "SELECT name FROM documents WHERE state IS NULL ORDER BY name"
+        return [str(n) for (n,) in self.con.execute(sql)]
+
+    def document(self, name: str) -> Document:
+        """:meth:`Documents.document <qualcode.store.project.Documents.document>`.
+
+        Raises:
+            NotFoundError: when there is no such document.
+        """
+        con = self.con
+        cur = con.execute("SELECT * FROM documents WHERE name = ?", (name,))
+        keys = [d[0] for d in cur.description]
+        found = cur.fetchone()
+        if found is None:
+            raise NotFoundError(
+                _("no document named {name!r}").format(name=name),
+                hint=_("'qualcode documents' lists them"),
+            )
+        row = dict(zip(keys, found, strict=True))
+        trows = con.execute(
+            'SELECT ordinal, start, "end", speaker, role, label_start, timestamp_ms '
+            "FROM turns WHERE document_pk = ? ORDER BY ordinal",
+            (row["pk"],),
+        ).fetchall()
+        srows = con.execute(
+            'SELECT s.ordinal, s.start, s."end", t.ordinal FROM sentences s '
+            "LEFT JOIN turns t ON t.pk = s.turn_pk WHERE s.document_pk = ? ORDER BY s.ordinal",
+            (row["pk"],),
+        ).fetchall()
+        joint: dict[int, list[tuple[str, str | None]]] = {}
+        for ordinal, speaker, role in con.execute(
+            "SELECT turns.ordinal, turn_speakers.speaker, turn_speakers.role FROM turn_speakers "
+            "JOIN turns ON turns.pk = turn_speakers.turn_pk WHERE turns.document_pk = ? "
+            "ORDER BY turns.ordinal, turn_speakers.position",
+            (row["pk"],),
+        ):
+            joint.setdefault(ordinal, []).append((speaker, role))
+        return Document(
+            name=row["name"],
+            guid=row["guid"],
+            text=row["text"],
+            lang=row["lang"],
+            turns=tuple(convert.turn_from_row(t, joint.get(t[0])) for t in trows),
+            sentences=tuple(Sentence(*s) for s in srows),
+            source_format=row["source_format"],
+            sha256=row["sha256"],
+        )
+
+    def memos(self, kind: str, target: str | None = None) -> list[Memo]:
+        """:meth:`Memos.memos <qualcode.store.memos.Memos.memos>` for the memos on
+        documents (``kind`` ``document``) or codes (``code``), oldest first."""
+        rows = self.con.execute(_MEMOS_SQL[kind]).fetchall()
+        return [
+            Memo(guid, kind, name, author, created, updated, title, text)
+            for guid, name, author, created, updated, title, text in rows
+            if target is None or name == target
+        ]
+
+    def workbench_state(self, coder: str) -> dict[str, object]:
+        """:meth:`Workbench.workbench_state <qualcode.store.workbench.Workbench.workbench_state>`
+        of ``coder``: ``{}`` when there is none, or it cannot be read."""
+        try:
+            row = self.con.execute(
+                "SELECT state FROM workbench_state WHERE coder = ?", (coder,)
+            ).fetchone()
+            state = json.loads(row[0]) if row and row[0] else {}
+        except (sqlite3.Error, ValueError):
+            return {}
+        return state if isinstance(state, dict) else {}
 
     def _setting(self, key: str) -> str | None:
         row = self.con.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()

@@ -47,7 +47,6 @@ from qualcode.core.model import (
     SentenceSpan,
     Status,
     SyncReport,
-    Turn,
 )
 from qualcode.core.names import check_name
 from qualcode.core.spans import union_length
@@ -856,7 +855,7 @@ class Documents:
             guid=row["guid"],
             text=row["text"],
             lang=row["lang"],
-            turns=tuple(_turn(t, joint.get(t[0])) for t in trows),
+            turns=tuple(convert.turn_from_row(t, joint.get(t[0])) for t in trows),
             sentences=tuple(Sentence(*s) for s in srows),
             source_format=row["source_format"],
             sha256=row["sha256"],
@@ -1263,23 +1262,6 @@ class ActionLog:
             stmt = stmt.limit(limit)
         with self.store.read() as conn:
             return [dict(r) for r in conn.execute(stmt).mappings()]
-
-
-def _turn(row: Sequence[Any], joint: list[tuple[str, str | None]] | None) -> Turn:
-    """A stored turn; a joint turn's speakers and roles from ``turn_speakers``."""
-    number, start, end, speaker, role, label_start, ts = row
-    people = joint or ([(speaker, role)] if speaker else [])
-    return Turn(
-        number,
-        start,
-        end,
-        speaker,
-        role,
-        label_start,
-        ts,
-        tuple(p for p, _ in people),
-        tuple(r for _, r in people),
-    )
 
 
 def _depth(rows: dict[str, dict[str, Any]], pk: int) -> int:

@@ -6,9 +6,9 @@ import sys
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from textual import events
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.dom import DOMNode
@@ -16,10 +16,12 @@ from textual.screen import Screen
 
 from qualcode.i18n import N_, _
 from qualcode.settings import Settings, default_coder, load_settings
-from qualcode.store import Project
 
 if TYPE_CHECKING:
+    from qualcode.errors import QualcodeError
     from qualcode.services.history import WindowClaim
+    from qualcode.store import Project
+    from qualcode.tui.opening import OpeningProject
 
 _SCREEN_ACTIONS = ("open_suggestions", "open_text_analysis", "open_themes", "open_map")
 """Screens opened from the workbench's main screen only (one ``action_open_*`` each)."""
@@ -230,8 +232,9 @@ class QualcodeApp(App[None]):
             self._claim_window(self.project)
             self.sub_title = self.project.where
             self.push_screen(CodingScreen(self.project, label_lang=self.label_lang))
-            self._watch_file()
-        self._settle_heap()
+            if getattr(self.project, "opened", True):
+                self._watch_file()
+                self._settle_heap()
 
     def _settle_heap(self) -> None:
         """Once the first screen is drawn: keep the garbage collector off what the
@@ -239,6 +242,50 @@ class QualcodeApp(App[None]):
         from qualcode.tui.heap import settle
 
         self.call_after_refresh(settle)
+
+    def on_ready(self) -> None:
+        """The first frame is on screen: open the full project behind it."""
+        if not getattr(self.project, "opened", True):
+            self._open_in_thread()
+
+    @work(thread=True, exclusive=True, group="open-project", exit_on_error=False)
+    def _open_in_thread(self) -> None:
+        """Open the full project behind the light one the first frame was read from
+        (:mod:`qualcode.tui.opening`), beside the event loop."""
+        from qualcode.errors import QualcodeError
+        from qualcode.tui.opening import OpeningProject
+
+        opening: object = self.project
+        if not isinstance(opening, OpeningProject):
+            return
+        try:
+            project = opening.full()
+        except QualcodeError as exc:
+            self.call_from_thread(self._not_opened, exc)
+            return
+        self.call_from_thread(self._opened, opening, project)
+
+    def _opened(self, opening: OpeningProject, project: Project) -> None:
+        """The full project is open: it answers from now on (the screens keep the
+        opening project, which hands every call to it)."""
+        opening.close_lite()
+        self.project = project
+        self._watch_file()
+        self._settle_heap()
+        for screen in self.screen_stack:
+            ready = getattr(screen, "project_opened", None)
+            if callable(ready):
+                ready()
+
+    def _not_opened(self, exc: QualcodeError) -> None:
+        """The project cannot be opened after all: close, saying why, as the command
+        line would have."""
+        opening = self.project
+        self.project = None
+        if opening is not None:
+            opening.close()
+        self.exit_message = "\n".join(_("error: {line}").format(line=line) for line in exc.lines())
+        self.exit(return_code=exc.exit_code)
 
     def open_project(self, project: Project, message: str = "", *, warn: bool = False) -> None:
         """Put the coding screen of ``project`` in place of the first-run screen."""
@@ -509,19 +556,42 @@ class QualcodeApp(App[None]):
 
 def run(location: str | None, *, coder: str | None = None, blind: bool = False) -> None:
     """Open the workbench on the project at ``location`` (or the first-run screen,
-    which makes one)."""
-    from qualcode.store import open_project
-    from qualcode.store.engine import resolve_location, sqlite_path
+    which makes one).
+
+    A SQLite project at the newest schema shows its transcript from the light read
+    path (:mod:`qualcode.tui.opening`) before SQLAlchemy is even imported; the full
+    project opens right after the first frame. Anything else opens the ordinary way
+    first (upgrading, checking and explaining as the command line does)."""
+    from qualcode.store.lite import open_lite, project_file
 
     settings = load_settings()
     # the settings are read here, at the edge: the store is given the coder
     coder = coder or default_coder(settings)
-    url = resolve_location(location)
-    path = sqlite_path(url)
-    if path is not None and not Path(path).exists():
+    path = project_file(location)
+    if path is not None and not path.exists():
         QualcodeApp(None, location=str(path), settings=settings, coder=coder).run()
         return
-    project = open_project(location, coder=coder, blind=blind)
+    lite = open_lite(location, blind=blind) if path is not None else None
+    project: Project
+    if lite is not None:
+        from qualcode.tui.opening import OpeningProject
+
+        url = "sqlite:///" + str(path)
+
+        def full() -> Project:
+            from qualcode.store import open_project
+
+            return open_project(location, coder=coder, blind=blind)
+
+        opening = OpeningProject(lite, full, coder=coder, where=str(path), path=str(path))
+        # it answers every call a Project does (the first frame's reads itself)
+        project = cast("Project", opening)
+    else:
+        from qualcode.store import open_project
+        from qualcode.store.engine import resolve_location
+
+        url = resolve_location(location)
+        project = open_project(location, coder=coder, blind=blind)
     app = QualcodeApp(project, location=url, settings=settings)
     app.run()
     if app.exit_message:

@@ -120,3 +120,33 @@ def test_light_commands_leave_sqlalchemy_unloaded(demo_dir: Path) -> None:
         assert project.documents.documents()
     finally:
         project.close()
+
+
+def test_lite_first_frame_reads_answer_as_the_project(demo: Project, demo_dir: Path) -> None:
+    """The workbench's first frame (qualcode.tui.opening) reads these from the light
+    path: each equals the full project's answer."""
+    _coded(demo)
+    demo.memos.add_memo("document", DOC, "a note on the market trader")
+    demo.memos.add_memo("code", "cost", "what counts as cost")
+    demo.memos.add_memo("code", "time.long_wait", "waiting", author="budi")
+    demo.memos.add_memo("project", None, "the project's memo")
+    demo.workbench.save_workbench_state({"doc": DOC, "places": {DOC: {"top": 3}}})
+    names = demo.documents.document_names()
+    lite = open_lite(str(demo_dir))
+    assert lite is not None
+    with lite:
+        assert lite.document_names() == names
+        for name in names:
+            assert lite.document(name) == demo.documents.document(name)
+        for kind in ("document", "code"):
+            assert lite.memos(kind) == demo.memos.memos(kind)
+        assert lite.memos("document", DOC) == demo.memos.memos("document", DOC)
+        assert len(lite.memos("document", DOC)) == 1
+        assert lite.memos("code", "cost") == demo.memos.memos("code", "cost")
+        assert lite.workbench_state(demo.coder) == demo.workbench.workbench_state()
+        assert lite.workbench_state(demo.coder) == {"doc": DOC, "places": {DOC: {"top": 3}}}
+        assert (
+            lite.workbench_state("nobody") == {} == demo.workbench.workbench_state(coder="nobody")
+        )
+        with pytest.raises(NotFoundError, match="no document named"):
+            lite.document("nope")

@@ -52,7 +52,6 @@ from qualcode.errors import (
     QualcodeError,
 )
 from qualcode.i18n import N_, _, plural
-from qualcode.store import Project
 from qualcode.tui.messages import CodingApplied, CountsComputed, SelectionChanged
 from qualcode.tui.screens.modals import CodeForm, MemoEditor, NewCode, TextPrompt
 from qualcode.tui.screens.picker import ChoiceModal, CodeIndex, CodePicker
@@ -63,6 +62,7 @@ from qualcode.tui.widgets.transcript_view import TranscriptView
 
 if TYPE_CHECKING:
     from qualcode.services.refi_import import RefiImportRun
+    from qualcode.store import Project
 
 RECENT_MAX = 8
 TOP = "__top__"
@@ -484,6 +484,11 @@ class CodingScreen(Screen[None]):
     def _save_state_if_changed(self) -> None:
         if self._state() != self._saved_state:
             self._save_state()
+
+    def project_opened(self) -> None:
+        """The full project is open (the first frame came from the light read path):
+        the status line no longer says it is being opened."""
+        self._update_status()
 
     def _fill_panes(self) -> None:
         self._load_codebook()
@@ -1002,8 +1007,11 @@ class CodingScreen(Screen[None]):
 
     def _after_change(self) -> None:
         """The transcript shows a change at once; the counts in the side panes follow
-        a frame later (one coalesced update), so the key's own frame stays small."""
+        a frame later (one coalesced update), so the key's own frame stays small.
+        The transcript's own footer (its codings and coded share, from the view's
+        index) is part of the transcript and changes in the key's frame."""
         self._update_status()
+        self._show_progress()
         if self._counts_timer is not None:
             self._counts_timer.stop()
         self._counts_timer = self.set_timer(0.05, self._refresh_counts)
@@ -1822,6 +1830,8 @@ class CodingScreen(Screen[None]):
         the transcript, so moving repaints only the transcript pane."""
         view = self.query_one(TranscriptView)
         parts = [self.current_doc or _("no documents")]
+        if not getattr(self.project, "opened", True):
+            parts.append(_("opening the project…"))
         if self.filter_code is not None:
             parts.append(_("filter: {label} (f: all)").format(label=self.label(self.filter_code)))
         if self._prefix is not None:

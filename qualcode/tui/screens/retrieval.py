@@ -4,6 +4,7 @@ coder; enter jumps to the passage in its transcript."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -15,8 +16,10 @@ from textual.widgets.option_list import Option
 from qualcode.core.codebook import Codebook
 from qualcode.core.search import one_line
 from qualcode.i18n import N_, _, plural
-from qualcode.store import Project
-from qualcode.store.retrieval import Passage
+
+if TYPE_CHECKING:
+    from qualcode.store import Project
+    from qualcode.store.retrieval import Passage
 
 
 @dataclass(frozen=True)
