@@ -475,22 +475,8 @@ _.compress_type  # unused attribute (qualcode/exporters/refi_qda.py:359)
 _.external_attr  # unused attribute (qualcode/exporters/refi_qda.py:360)
 _.create_system  # unused attribute (qualcode/exporters/refi_qda.py:361)
 
-# TESTS ONLY: matrix field the store fills (tests/store/test_matrices.py)
-column_chars  # unused variable (qualcode/core/matrices.py:116)
-
 # TESTS ONLY: merge result field (tests/core/test_codebook_merge.py)
 origins  # unused variable (qualcode/core/codebook_merge.py:205)
-
-# TESTS ONLY: store/ (issue 18 point 1 turns it into parts in parallel)
-apply_changes  # unused function (qualcode/store/base.py:225)
-_.add_case  # unused method (qualcode/store/cases.py:98)
-_.code_version  # unused method (qualcode/store/codebook_ops.py:497)
-_.can_redo  # unused method (qualcode/store/history.py:163)
-_.cooccurring_pairs  # unused method (qualcode/store/matrices.py:1010)
-head_revision  # unused function (qualcode/store/migrate.py:22)
-_.rejected_count  # unused method (qualcode/store/suggestions.py:521)
-_.set_map_positions  # unused method (qualcode/store/thematic_map.py:78)
-_.set_extract_translation  # unused method (qualcode/store/themes.py:704)
 
 # TESTS ONLY: the TUI tests read it (tests/tui)
 _._extracts  # unused attribute (qualcode/tui/screens/themes.py:294)

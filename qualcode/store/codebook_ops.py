@@ -543,11 +543,6 @@ class Codes:
             self.store.forget_codes()
             self.reorder(tx, list(self.store.read_codebook(conn).codes))
 
-    def code_version(self, code_id: str) -> int:
-        """The code's version number (for optimistic concurrency)."""
-        with self.store.read() as conn:
-            return int(self._code_row(conn, code_id)["version"])
-
 
 def insert_sibling(codes: list[Code], code: Code, position: int | None) -> list[Code]:
     """``codes`` with ``code`` placed at sibling index ``position`` under its parent."""

@@ -167,19 +167,15 @@ class ActionHistory:
 
     def can_undo(self, *, coder: str | None = None, anywhere: bool = False) -> str | None:
         """The summary of what :meth:`undo` would undo next, or ``None``."""
-        return self._peek(coder, redo=False, anywhere=anywhere)
+        return self._peek(coder, anywhere=anywhere)
 
-    def can_redo(self, *, coder: str | None = None, anywhere: bool = False) -> str | None:
-        """The summary of what :meth:`redo` would redo next, or ``None``."""
-        return self._peek(coder, redo=True, anywhere=anywhere)
-
-    def _peek(self, coder: str | None, *, redo: bool, anywhere: bool = False) -> str | None:
+    def _peek(self, coder: str | None, *, anywhere: bool = False) -> str | None:
         with self.store.read() as conn:
             history = self._history(conn, coder or self.store.coder, self._scope(anywhere))
-            stack = history.undone if redo else history.done
+            stack = history.done
             if not stack:
                 return None
-            seq = stack[-1].seqs[-1 if not redo else 0]
+            seq = stack[-1].seqs[-1]
             summary = conn.execute(
                 select(T_ACTIONS.c.summary).where(T_ACTIONS.c.seq == seq)
             ).scalar()

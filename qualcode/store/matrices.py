@@ -657,7 +657,6 @@ class Matrices:
                 [_share(v, col_chars[j]) for j, v in enumerate(acc.col_cov)],
                 _share(acc.all_cov, total_chars),
             ),
-            column_chars=tuple(col_chars),
             reviews=tuple((a, b, c) for a, b, c in (by_review[u] for u in row_keys))
             if reviews
             else (),
@@ -1021,12 +1020,6 @@ class Matrices:
             conditional=cond,
             filters=dict(filters.describe()),
         )
-
-    def cooccurring_pairs(
-        self, a: str, b: str, filters: Filters | None = None
-    ) -> list[tuple[Segment, Segment]]:
-        """The overlapping coding pairs behind one overlap count (codes ``a`` and ``b``)."""
-        return self.overlapping_pairs(filters).get((a, b), [])
 
     def overlapping_pairs(
         self, filters: Filters | None = None

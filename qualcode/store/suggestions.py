@@ -534,8 +534,3 @@ class Suggestions:
                 if seen is None:
                     tx.insert(T_REJECTIONS, {**key, "coder": coder, "at": now()})
         return out
-
-    def rejected_count(self) -> int:
-        """How many suggestions have been rejected (and will not come back)."""
-        with self.store.read() as conn:
-            return int(conn.execute(select(func.count()).select_from(T_REJECTIONS)).scalar() or 0)

@@ -78,16 +78,6 @@ class ThematicMap:
         """Stored vertex positions by node key (``theme:ID``, ``code:ID``, ...)."""
         return _positions(self.store.get_setting(POSITIONS_KEY, {}))
 
-    def set_map_positions(
-        self, positions: Mapping[str, tuple[float, float]], *, replace: bool = False
-    ) -> None:
-        """Store vertex positions (one action); ``replace`` drops the ones not given."""
-        current = {} if replace else self.map_positions()
-        current.update({k: (round(x, 2), round(y, 2)) for k, (x, y) in positions.items()})
-        value = {k: [x, y] for k, (x, y) in sorted(current.items())}
-        with self.store.write("map.positions", f"place {len(positions)} map nodes") as tx:
-            self.store.put_setting(tx, POSITIONS_KEY, value)
-
     def code_guids(self) -> dict[str, str]:
         """Every code's GUID by its id."""
         with self.store.read() as conn:

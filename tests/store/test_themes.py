@@ -69,8 +69,8 @@ def test_every_theme_edit_is_undone_and_redone(
         lambda: p.themes.remove_theme_codes("waiting", ["time.long_wait"]),
         lambda: p.themes.add_extracts("waiting", [matrix_guids["c2"], matrix_guids["c1"]]),
         lambda: p.themes.order_extracts("waiting", [matrix_guids["c1"]]),
-        lambda: p.themes.set_extract_translation(
-            "waiting", matrix_guids["c1"], "Two hours queueing."
+        lambda: p.themes.add_extracts(
+            "waiting", [matrix_guids["c1"]], translation="Two hours queueing."
         ),
         lambda: p.themes.remove_extracts("waiting", [matrix_guids["c2"]]),
         lambda: p.themes.add_relation("theme:money", "cost", "illustrates", memo="why"),
