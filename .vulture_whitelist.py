@@ -475,26 +475,10 @@ _.compress_type  # unused attribute (qualcode/exporters/refi_qda.py:359)
 _.external_attr  # unused attribute (qualcode/exporters/refi_qda.py:360)
 _.create_system  # unused attribute (qualcode/exporters/refi_qda.py:361)
 
-# TESTS ONLY: merge result field (tests/core/test_codebook_merge.py)
+# TESTS ONLY, still to go: merge result field; tests/core/test_codebook_merge_properties.py
+# names parents by it to compare a merge with its swapped twin (a rename on one side
+# is matched by content, which only the merge knows); no front end shows it yet
 origins  # unused variable (qualcode/core/codebook_merge.py:205)
-
-# TESTS ONLY: the TUI tests read it (tests/tui)
-_._extracts  # unused attribute (qualcode/tui/screens/themes.py:294)
-_.tree_themes  # unused property (qualcode/tui/screens/themes.py:302)
-_._extracts  # unused attribute (qualcode/tui/screens/themes.py:685)
-
-# TESTS ONLY: the TUI tests wait on it (tests/tui)
-_.counts_pending  # unused property (qualcode/tui/screens/coding.py:960)
-_.data_pending  # unused property (qualcode/tui/screens/review.py:200)
-_.running  # unused property (qualcode/tui/screens/suggestions.py:308)
-_.codes_shown  # unused attribute (qualcode/tui/screens/themes.py:284)
-_.codes_shown  # unused attribute (qualcode/tui/screens/themes.py:493)
-
-# TESTS ONLY: the fixtures' way to build a codebook from YAML text
-load_codebook_text  # unused function (qualcode/importers/codebook_yaml.py:222)
-
-# TESTS ONLY: theme view field (tests/store/test_themes.py)
-subthemes  # unused variable (qualcode/services/themes.py:82)
 
 # module __getattr__ (PEP 562): the lazy Project of qualcode/store/__init__.py
 __getattr__  # unused function (qualcode/store/__init__.py)

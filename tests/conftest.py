@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from qualcode.core.codebook import Codebook
 from qualcode.core.model import ImportedDocument, SentenceSpan
 from qualcode.store import Project, open_project
 
@@ -195,6 +196,19 @@ def code_version(project: Project, code_id: str) -> int:
 
     with project.read() as conn:
         return int(conn.execute(select(T_CODES.c.version).where(T_CODES.c.id == code_id)).one()[0])
+
+
+def codebook_from_text(text: str, name: str = "codebook.yaml") -> Codebook:
+    """A codebook from YAML text, read as the program reads a codebook file
+    (:func:`~qualcode.importers.codebook_yaml.load_codebook`)."""
+    import tempfile
+
+    from qualcode.importers.codebook_yaml import load_codebook
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_text(text, encoding="utf-8")
+        return load_codebook(path)
 
 
 def place_map_nodes(project: Project, positions: dict[str, tuple[float, float]]) -> None:

@@ -321,8 +321,6 @@ class ThemesScreen(Screen[Jump | None]):
         self.marked: list[str] = []
         """Marked code ids, in the order they were marked."""
         self.query_text = ""
-        self.codes_shown = 0
-        """Codes the list shows now (every code, or those matching the filter)."""
         self.shown_for: Focus | None = None
         """What the passages pane shows the passages of."""
         self._index: CodeIndex | None = None
@@ -331,20 +329,13 @@ class ThemesScreen(Screen[Jump | None]):
         self._passages: list[Passage] = []
         self._fills = 0
         """How often the passages pane was filled (a late rest of older passages is dropped)."""
-        self._extracts: list[str] = []
         self._people: dict[str, int] = {}
         self.people_ready = False
+        """Whether the participants per code are counted (a worker does it)."""
         self._counts = 0
         """Counts of participants asked for (an older one's answer is dropped)."""
         self._laid_out = 0
         """The width the code lines were laid out for."""
-        """Whether the participants per code are counted (a worker does it)."""
-        """The key extracts (coding guids, in order) of the theme the passages show."""
-
-    @property
-    def tree_themes(self) -> list[Theme]:
-        """Every theme, in tree order."""
-        return list(self.themes)
 
     # ------------------------------------------------------------------ layout
 
@@ -537,7 +528,6 @@ class ThemesScreen(Screen[Jump | None]):
                 continue
             options.append(Option(Text(title, style="bold"), disabled=True))
             options.extend(Option(OneLine(self._code_line(cid, width)), id=cid) for cid in ids)
-        self.codes_shown = len(shown)
         codes.clear_options()
         codes.add_options(options)
         heads = "".join(f"{h:>{COUNT_WIDTH}}" for h in (_("pas"), _("doc"), _("ppl")))
@@ -720,7 +710,6 @@ class ThemesScreen(Screen[Jump | None]):
                         continue
             codings = list(seen.values())
             title = _("Passages of the theme {theme}").format(theme=theme.label_in(self.label_lang))
-        self._extracts = extracts
         place = {g: i for i, g in enumerate(extracts)}
         codings = sorted(codings, key=lambda c: (place.get(c.guid, len(place)),))
         shown = codings[:PASSAGES_MAX]
