@@ -86,7 +86,6 @@ NOT_YET_SPLIT: set[tuple[str, str]] = {
     ("qualcode/store/matrices.py", "_count"),  # 35
     ("qualcode/store/narrate.py", "_Names.__init__"),  # 21
     ("qualcode/store/narrate.py", "_Names.fact"),  # 21
-    ("qualcode/store/project.py", "CodebookSync.sync_codebook"),  # 43
     ("qualcode/store/project_merge.py", "_Merge.cases"),  # 21
     ("qualcode/store/project_merge.py", "_Merge.documents"),  # 25
     ("qualcode/store/search.py", "KwicSearch.search_text"),  # 35
@@ -102,7 +101,6 @@ NOT_YET_SPLIT: set[tuple[str, str]] = {
     ("qualcode/services/refi_import.py", "_Planner.themes"),  # 58
     ("qualcode/store/codebook_ops.py", "Codes.update_code"),  # 24
     ("qualcode/store/history.py", "_undo_import"),  # 25
-    ("qualcode/store/project.py", "Documents._store_document"),  # 26
     ("qualcode/store/project_merge.py", "_ThemeMerge.themes"),  # 30
     ("qualcode/store/refi.py", "Refi._import_themes"),  # 26
     ("qualcode/tui/screens/theme_review.py", "ThemeReviewScreen.show"),  # 24
@@ -112,7 +110,6 @@ NOT_YET_SPLIT: set[tuple[str, str]] = {
     ("qualcode/core/thematic_map.py", "build_map"),  # 53
     ("qualcode/core/thematic_map.py", "layout"),  # 49
     ("qualcode/services/refi_import.py", "_Planner.map_positions"),  # 21
-    ("qualcode/store/thematic_map.py", "ThematicMap.map_at"),  # 41
     ("qualcode/tui/screens/thematic_map.py", "MapScreen.action_move"),  # 22
 }
 
