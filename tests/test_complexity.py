@@ -84,10 +84,6 @@ NOT_YET_SPLIT: set[tuple[str, str]] = {
     ("qualcode/store/matrices.py", "Matrices.frequency_table"),  # 37
     ("qualcode/store/matrices.py", "Matrices.segments"),  # 38
     ("qualcode/store/matrices.py", "_count"),  # 35
-    ("qualcode/store/narrate.py", "_Names.__init__"),  # 21
-    ("qualcode/store/narrate.py", "_Names.fact"),  # 21
-    ("qualcode/store/project_merge.py", "_Merge.cases"),  # 21
-    ("qualcode/store/project_merge.py", "_Merge.documents"),  # 25
     ("qualcode/store/search.py", "KwicSearch.search_text"),  # 35
     ("qualcode/store/suggestions.py", "Suggestions._bulk_code"),  # 25
     ("qualcode/store/team.py", "Team.agreement"),  # 24
@@ -101,7 +97,6 @@ NOT_YET_SPLIT: set[tuple[str, str]] = {
     ("qualcode/services/refi_import.py", "_Planner.themes"),  # 58
     ("qualcode/store/codebook_ops.py", "Codes.update_code"),  # 24
     ("qualcode/store/history.py", "_undo_import"),  # 25
-    ("qualcode/store/project_merge.py", "_ThemeMerge.themes"),  # 30
     ("qualcode/store/refi.py", "Refi._import_themes"),  # 26
     ("qualcode/tui/screens/theme_review.py", "ThemeReviewScreen.show"),  # 24
     ("qualcode/tui/screens/themes.py", "ThemesScreen._show_passages"),  # 28
