@@ -85,8 +85,6 @@ NOT_YET_SPLIT: set[tuple[str, str]] = {
     ("qualcode/store/matrices.py", "Matrices.segments"),  # 38
     ("qualcode/store/matrices.py", "_count"),  # 35
     ("qualcode/store/search.py", "KwicSearch.search_text"),  # 35
-    ("qualcode/store/suggestions.py", "Suggestions._bulk_code"),  # 25
-    ("qualcode/store/team.py", "Team.agreement"),  # 24
     # merged with issues 14-16 follow-ups and 19 (themes): split in the same restructure
     ("qualcode/core/narrate.py", "_theme_action"),  # 35
     ("qualcode/core/project_merge.py", "ProjectMergeReport.changed"),  # 24
@@ -96,7 +94,6 @@ NOT_YET_SPLIT: set[tuple[str, str]] = {
     ("qualcode/services/refi_import.py", "_Planner.relations"),  # 32
     ("qualcode/services/refi_import.py", "_Planner.themes"),  # 58
     ("qualcode/store/codebook_ops.py", "Codes.update_code"),  # 24
-    ("qualcode/store/history.py", "_undo_import"),  # 25
     ("qualcode/store/refi.py", "Refi._import_themes"),  # 26
     ("qualcode/tui/screens/theme_review.py", "ThemeReviewScreen.show"),  # 24
     ("qualcode/tui/screens/themes.py", "ThemesScreen._show_passages"),  # 28
