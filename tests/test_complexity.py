@@ -77,7 +77,6 @@ NOT_YET_SPLIT: set[tuple[str, str]] = {
     ("qualcode/services/selectors.py", "resolve_span"),  # 23
     ("qualcode/services/text_analysis.py", "_texts_by_group"),  # 28
     ("qualcode/settings.py", "load_settings"),  # 23
-    ("qualcode/store/codebook_ops.py", "Codes.merge_code"),  # 21
     ("qualcode/store/matrices.py", "Matrices._column_keys"),  # 58
     ("qualcode/store/matrices.py", "Matrices._resolve"),  # 46
     ("qualcode/store/matrices.py", "Matrices.cooccurrence"),  # 29
@@ -93,8 +92,6 @@ NOT_YET_SPLIT: set[tuple[str, str]] = {
     ("qualcode/core/theme_tables.py", "review_workbook"),  # 24
     ("qualcode/services/refi_import.py", "_Planner.relations"),  # 32
     ("qualcode/services/refi_import.py", "_Planner.themes"),  # 58
-    ("qualcode/store/codebook_ops.py", "Codes.update_code"),  # 24
-    ("qualcode/store/refi.py", "Refi._import_themes"),  # 26
     ("qualcode/tui/screens/theme_review.py", "ThemeReviewScreen.show"),  # 24
     ("qualcode/tui/screens/themes.py", "ThemesScreen._show_passages"),  # 28
     # merged with issue 20 (map and findings)
