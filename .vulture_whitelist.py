@@ -3,9 +3,9 @@
 Each name here is used, but not by a call vulture can see from qualcode/ itself: the
 comment above each group says who uses it (a framework calling it by name, a library
 reading an attribute it is given). Audited one by one for issue 18 point 9
-(2026-12-08): entries whose code was dead went, with the code. Entries under "TESTS
-ONLY" are used by the tests alone and are still to be removed with their tests (see
-the issue's follow-up; those in store/ wait for the store's named parts). Regenerate
+(2026-12-08): entries whose code was dead went, with the code, and so did those
+only the tests used (the tests now call the program's API and watch what the
+workbench shows); the one "TESTS ONLY" entry left says why it is still here. Regenerate
 a line with ``.venv/bin/vulture qualcode --min-confidence 60 --make-whitelist``; never
 add a name that nothing uses: delete the code instead.
 """
