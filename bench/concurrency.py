@@ -165,6 +165,17 @@ def run_same_span(location: str, procs: int, spans: int = 50) -> list[dict[str, 
     return _spawn(same_span_worker, [(location, spans)] * procs)
 
 
+def code_version(project: Any, code_id: str) -> int:
+    """A code's stored version number (what ``update_code(expected_version=...)``
+    compares with)."""
+    from sqlalchemy import select
+
+    from qualcode.store.base import T_CODES
+
+    with project.read() as conn:
+        return int(conn.execute(select(T_CODES.c.version).where(T_CODES.c.id == code_id)).one()[0])
+
+
 def run_lost_update(location: str, version: int) -> list[dict[str, Any]]:
     """Two processes editing one code with the same expected version."""
     return _spawn(edit_worker, [(location, "one", version), (location, "two", version)])
@@ -212,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
         from qualcode.store import open_project
 
         p = open_project(location)
-        version = p.codes.code_version("competence")
+        version = code_version(p, "competence")
         p.close()
         edits = run_lost_update(location, version)
         winners = [e for e in edits if e["won"]]

@@ -154,7 +154,7 @@ async def measure(db: str, runs: int) -> dict[str, Any]:
     from qualcode.store import open_project
     from qualcode.tui.app import QualcodeApp
     from qualcode.tui.screens.coding import CodingScreen
-    from qualcode.tui.screens.themes import PassageList, ThemesScreen, ThemeTree
+    from qualcode.tui.screens.themes import CodeList, PassageList, ThemesScreen, ThemeTree
 
     frame = asyncio.Event()
     ready: list[Any] = [lambda: True]
@@ -178,9 +178,10 @@ async def measure(db: str, runs: int) -> dict[str, Any]:
         screen = app.screen
         if not isinstance(screen, ThemesScreen) or not screen.is_mounted:
             return False
+        codes = screen.query_one(CodeList)
         tree = screen.query_one(ThemeTree)
         passages = screen.query_one(PassageList)
-        return bool(screen.codes_shown and tree.root.children and passages.option_count)
+        return bool(codes.option_count and tree.root.children and passages.option_count)
 
     collecting: list[float] = [0.0, 0.0]
     """Time in the garbage collector so far, and when the running collection began."""
@@ -241,8 +242,11 @@ async def measure(db: str, runs: int) -> dict[str, Any]:
             opens_cpu.append(cpu[-1])
             opens_gc.append(gcs[-1])
             screen = themes_screen()
-            result["codes_listed"] = screen.codes_shown
-            result["themes_listed"] = len(screen.tree_themes)
+            codes = screen.query_one(CodeList)
+            result["codes_listed"] = sum(
+                codes.get_option_at_index(i).id is not None for i in range(codes.option_count)
+            )
+            result["themes_listed"] = len(screen.themes)
             for _ in range(5):
                 moves.append(await timed("j", "j", moved(screen.shown_for)))
             await pilot.press("escape")

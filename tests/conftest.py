@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from qualcode.core.codebook import Codebook
 from qualcode.core.model import ImportedDocument, SentenceSpan
 from qualcode.store import Project, open_project
 
@@ -184,6 +185,42 @@ MATRIX_CODEBOOK = {
         },
     ],
 }
+
+
+def code_version(project: Project, code_id: str) -> int:
+    """A code's version number as stored (what ``update_code(expected_version=...)``
+    compares with)."""
+    from sqlalchemy import select
+
+    from qualcode.store.base import T_CODES
+
+    with project.read() as conn:
+        return int(conn.execute(select(T_CODES.c.version).where(T_CODES.c.id == code_id)).one()[0])
+
+
+def codebook_from_text(text: str, name: str = "codebook.yaml") -> Codebook:
+    """A codebook from YAML text, read as the program reads a codebook file
+    (:func:`~qualcode.importers.codebook_yaml.load_codebook`)."""
+    import tempfile
+
+    from qualcode.importers.codebook_yaml import load_codebook
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_text(text, encoding="utf-8")
+        return load_codebook(path)
+
+
+def place_map_nodes(project: Project, positions: dict[str, tuple[float, float]]) -> None:
+    """Place map nodes by hand, as a REFI-QDA import places them (the program has no
+    other way to store a position): one logged action on the ``map.positions`` setting."""
+    from qualcode.store.thematic_map import POSITIONS_KEY
+
+    current = project.map.map_positions()
+    current.update(positions)
+    value = {k: [x, y] for k, (x, y) in sorted(current.items())}
+    with project.write("map.positions", f"place {len(positions)} map nodes") as tx:
+        project.put_setting(tx, POSITIONS_KEY, value)
 
 
 def span(text: str, needle: str) -> tuple[int, int]:

@@ -27,22 +27,8 @@ NOT_YET_SPLIT: set[tuple[str, str]] = {
     ("qualcode/importers/speakers.py", "_decide"),  # 47
     ("qualcode/importers/speakers.py", "parse_label"),  # 22
     ("qualcode/services/imports.py", "import_transcripts"),  # 32
-    ("qualcode/store/codebook_ops.py", "Codes.merge_code"),  # 21
-    ("qualcode/store/narrate.py", "_Names.__init__"),  # 21
-    ("qualcode/store/narrate.py", "_Names.fact"),  # 21
-    ("qualcode/store/project.py", "CodebookSync.sync_codebook"),  # 43
-    ("qualcode/store/project_merge.py", "_Merge.cases"),  # 21
-    ("qualcode/store/project_merge.py", "_Merge.documents"),  # 25
-    ("qualcode/store/suggestions.py", "Suggestions._bulk_code"),  # 25
-    ("qualcode/store/team.py", "Team.agreement"),  # 24
     # merged with issues 14-16 follow-ups and 19 (themes): split in the same restructure
-    ("qualcode/store/codebook_ops.py", "Codes.update_code"),  # 24
-    ("qualcode/store/history.py", "_undo_import"),  # 25
-    ("qualcode/store/project.py", "Documents._store_document"),  # 26
-    ("qualcode/store/project_merge.py", "_ThemeMerge.themes"),  # 30
-    ("qualcode/store/refi.py", "Refi._import_themes"),  # 26
     # merged with issue 20 (map and findings)
-    ("qualcode/store/thematic_map.py", "ThematicMap.map_at"),  # 41
 }
 
 

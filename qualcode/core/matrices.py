@@ -103,7 +103,6 @@ class Frequency:
         documents: number of distinct documents per cell.
         cases: number of distinct cases per cell.
         share: share of the column's text covered by the code's codings (0..1).
-        column_chars: the characters of text behind each column (the share's base).
         reviews: per row, its codings that are (unreviewed, approved, disputed);
             empty unless asked for.
     """
@@ -113,7 +112,6 @@ class Frequency:
     documents: Matrix
     cases: Matrix
     share: Matrix
-    column_chars: tuple[int, ...] = ()
     reviews: tuple[tuple[int, int, int], ...] = ()
 
     def measure(self, name: str) -> Matrix:

@@ -235,12 +235,3 @@ def load_codebook(path: Path) -> Codebook:
             parsed.problems + validate_codebook_data(parsed.data, parsed.positions, source)
         )
     return parse_codebook(parsed.data, parsed.positions, source)
-
-
-def load_codebook_text(text: str, source: str = "<codebook>") -> Codebook:
-    """Like :func:`load_codebook` for YAML text in memory."""
-    parsed = load_yaml(text, source)
-    problems = parsed.problems + validate_codebook_data(parsed.data, parsed.positions, source)
-    if problems:
-        raise InputError.from_problems(sorted(problems, key=lambda p: (p.line or 0, p.column or 0)))
-    return parse_codebook(parsed.data, parsed.positions, source)

@@ -72,14 +72,12 @@ class ThemeLine:
         label: its label in the chosen language.
         depth: 0 for a top-level theme, 1 for a sub-theme, ...
         usage: passages, documents, participants (sub-themes included).
-        subthemes: how many direct sub-themes it has.
     """
 
     theme: Theme
     label: str
     depth: int
     usage: Usage
-    subthemes: int
 
 
 @dataclass(frozen=True)
@@ -123,7 +121,6 @@ def overview(project: Project, *, lang: str | None = None) -> Overview:
                 label=t.label_in(lang),
                 depth=tree.depth(t.id),
                 usage=themes[t.id],
-                subthemes=len(tree.children(t.id)),
             )
             for t in tree.themes
         ),

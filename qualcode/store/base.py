@@ -274,45 +274,6 @@ SQL_SAME_CODING = text(
 )
 
 
-def apply_changes(
-    conn: Connection, changes: Sequence[dict[str, Any]], *, inverse: bool
-) -> list[dict[str, Any]]:
-    """Replay recorded changes (or their inverse, in reverse order).
-
-    Returns:
-        The changes actually applied, in the order applied, in the recorded shape.
-    """
-    applied: list[dict[str, Any]] = []
-    seq = list(reversed(changes)) if inverse else list(changes)
-    for ch in seq:
-        table = TABLES[ch["t"]]
-        op = ch["op"]
-        if inverse:
-            op = {"insert": "delete", "delete": "insert", "update": "update"}[op]
-        if op == "insert":
-            row = ch["row"]
-            conn.execute(insert(table).values(**row))
-            applied.append({"op": "insert", "t": table.name, "row": row})
-        elif op == "delete":
-            row = ch["row"]
-            key = {c.name: row[c.name] for c in table.primary_key.columns}
-            conn.execute(delete(table).where(and_(*(table.c[k] == v for k, v in key.items()))))
-            applied.append({"op": "delete", "t": table.name, "row": row})
-        else:
-            values = ch["before"] if inverse else ch["after"]
-            other = ch["after"] if inverse else ch["before"]
-            key = dict(ch["key"])
-            conn.execute(
-                update(table)
-                .where(and_(*(table.c[k] == v for k, v in key.items())))
-                .values(**values)
-            )
-            applied.append(
-                {"op": "update", "t": table.name, "key": key, "before": other, "after": values}
-            )
-    return applied
-
-
 def sha256_text(value: str) -> str:
     """The SHA-256 of a text's UTF-8 bytes, as hex."""
     return hashlib.sha256(value.encode("utf-8")).hexdigest()

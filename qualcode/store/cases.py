@@ -102,12 +102,6 @@ class Cases:
             raise InputError(_("a case needs a name"))
         return tx.insert(T_CASES, {"guid": new_guid(), "name": name, "description": description})
 
-    def add_case(self, name: str, *, description: str = "") -> Case:
-        """Create a case (or return the existing one of that name)."""
-        with self.store.write("case.add", f"add case {name}") as tx:
-            self._ensure_case(tx, name, description)
-        return self.case(name)
-
     def link_case(self, name: str, doc: str, *, speaker: str | None = None) -> Case:
         """Make ``doc`` (or one ``speaker`` in it) part of case ``name`` (created when new)."""
         with self.store.write(

@@ -58,6 +58,53 @@ EDITABLE = (
 """Fields :meth:`Codes.update_code` may change."""
 
 
+def _compare_and_set(tx: Tx, row: dict[str, Any], changed: dict[str, Any]) -> None:
+    """Write a code's changed fields only if its version is still the one read: a
+    concurrent edit that committed after our read makes the UPDATE match no row
+    instead of being overwritten.
+
+    Raises:
+        ConflictError: the code was changed meanwhile.
+    """
+    try:
+        tx.update(T_CODES, {"pk": row["pk"]}, changed, expect={"version": row["version"]})
+    except RowChanged:
+        current = tx.conn.execute(
+            select(T_CODES.c.version).where(T_CODES.c.pk == row["pk"])
+        ).scalar()
+        raise ConflictError(
+            _(
+                "code {row!r} was changed by someone else meanwhile (version {current}, you edited version {expected_version})"
+            ).format(row=row["id"], current=current, expected_version=row["version"]),
+            hint=_("reload the codebook and make your change again"),
+        ) from None
+
+
+def _merge_pair(cb: Codebook, source: str, target: str) -> tuple[Code, Code]:
+    """The two codes of a merge (aliases resolve).
+
+    Raises:
+        NotFoundError: an unknown code.
+        InputError: a code merged into itself or into one of its sub-codes.
+    """
+    src_code, dst_code = cb.get(source), cb.get(target)
+    if src_code is None or dst_code is None:
+        missing = source if src_code is None else target
+        raise NotFoundError(
+            _("unknown code {missing!r}").format(missing=missing),
+            hint=_("'qualcode codebook show' lists the codes"),
+        )
+    if src_code.id == dst_code.id:
+        raise InputError(_("cannot merge {src_code.id!r} into itself").format(src_code=src_code))
+    if src_code.id in cb.path(dst_code.id):
+        raise InputError(
+            _("cannot merge {src_code.id!r} into its own sub-code {dst_code.id!r}").format(
+                src_code=src_code, dst_code=dst_code
+            )
+        )
+    return src_code, dst_code
+
+
 class Codes:
     """Codebook edits on the project's codes (the working master)."""
 
@@ -169,54 +216,99 @@ class Codes:
         ) as tx:
             conn = tx.conn
             row = self._code_row(conn, code_id)
-            values: dict[str, Any] = {}
-            for name, value in fields.items():
-                if name == "label":
-                    if not value or (isinstance(value, str) and not value.strip()):
-                        raise InputError(
-                            _("the label of {row!r} cannot be empty").format(row=row["id"])
-                        )
-                    values["label"] = convert.label_to_db(value)
-                elif name == "color":
-                    values["color"] = check_color(value) if value else None
-                elif name == "key":
-                    if value:
-                        self.check_free_key(conn, str(value), row["pk"])
-                    values["key"] = str(value) if value else None
-                elif name == "examples":
-                    values["examples"] = json.dumps(list(value or ()), ensure_ascii=False)
-                elif name == "rules":
-                    values["rules"] = convert.rules_to_db(value)
-                elif name == "valence":
-                    if value is not None and value not in VALENCES:
-                        raise InputError(
-                            _("bad valence {value!r}").format(value=value),
-                            hint=_("use one of: {v}").format(v=", ".join(VALENCES)),
-                        )
-                    values["valence"] = value or None
-                else:
-                    values[name] = value or ""
+            values = {
+                name: self._stored_value(conn, row, name, value) for name, value in fields.items()
+            }
             changed = {k: v for k, v in values.items() if row[k] != v}
             if changed:
                 changed["version"] = self._bump(tx, row, expected_version)
-                try:
-                    # compare-and-set: a concurrent edit that committed after our read
-                    # makes this UPDATE match no row instead of being overwritten
-                    tx.update(
-                        T_CODES, {"pk": row["pk"]}, changed, expect={"version": row["version"]}
-                    )
-                except RowChanged:
-                    current = conn.execute(
-                        select(T_CODES.c.version).where(T_CODES.c.pk == row["pk"])
-                    ).scalar()
-                    raise ConflictError(
-                        _(
-                            "code {row!r} was changed by someone else meanwhile (version {current}, you edited version {expected_version})"
-                        ).format(row=row["id"], current=current, expected_version=row["version"]),
-                        hint=_("reload the codebook and make your change again"),
-                    ) from None
+                _compare_and_set(tx, row, changed)
             result = self.store.read_codebook(conn)[row["id"]]
         return result
+
+    def _stored_value(self, conn: Connection, row: dict[str, Any], name: str, value: Any) -> Any:
+        """One edited field as the codes table stores it, checked.
+
+        Raises:
+            InputError: an empty label, a bad colour, key or valence, a key taken.
+        """
+        if name == "label":
+            if not value or (isinstance(value, str) and not value.strip()):
+                raise InputError(_("the label of {row!r} cannot be empty").format(row=row["id"]))
+            return convert.label_to_db(value)
+        if name == "color":
+            return check_color(value) if value else None
+        if name == "key":
+            if value:
+                self.check_free_key(conn, str(value), row["pk"])
+            return str(value) if value else None
+        if name == "examples":
+            return json.dumps(list(value or ()), ensure_ascii=False)
+        if name == "rules":
+            return convert.rules_to_db(value)
+        if name == "valence":
+            if value is not None and value not in VALENCES:
+                raise InputError(
+                    _("bad valence {value!r}").format(value=value),
+                    hint=_("use one of: {v}").format(v=", ".join(VALENCES)),
+                )
+            return value or None
+        return value or ""
+
+    def _refuse_others_codings(
+        self, conn: Connection, src: dict[str, Any], dst: dict[str, Any]
+    ) -> None:
+        """A coder's role (not the owner) may not move other coders' codings.
+
+        Raises:
+            ProjectError: other coders' codings use ``src``.
+        """
+        others = conn.execute(
+            select(func.count()).where(
+                T_CODINGS.c.code_pk == src["pk"], T_CODINGS.c.coder != self.store.coder
+            )
+        ).scalar_one()
+        if others:
+            raise ProjectError(
+                plural(
+                    others,
+                    "the database role {coder!r} may not merge code {src!r} into {dst!r}: "
+                    "{n} coding of other coders uses it",
+                    "the database role {coder!r} may not merge code {src!r} into {dst!r}: "
+                    "{n} codings of other coders use it",
+                    coder=self.store.coder,
+                    src=src["id"],
+                    dst=dst["id"],
+                ),
+                hint=_("only the project's owner moves other coders' codings"),
+            )
+
+    def _move_codings(self, tx: Tx, src: dict[str, Any], dst: dict[str, Any]) -> None:
+        """``src``'s codings onto ``dst``; one identical to a coding of ``dst`` (same
+        document, span and coder) is deleted instead."""
+        conn = tx.conn
+        existing = {
+            (r.document_pk, r.start, r.end, r.coder)
+            for r in conn.execute(
+                select(
+                    T_CODINGS.c.document_pk,
+                    T_CODINGS.c.start,
+                    T_CODINGS.c.end,
+                    T_CODINGS.c.coder,
+                ).where(T_CODINGS.c.code_pk == dst["pk"])
+            )
+        }
+        for row in (
+            conn.execute(select(T_CODINGS).where(T_CODINGS.c.code_pk == src["pk"])).mappings().all()
+        ):
+            if (row["document_pk"], row["start"], row["end"], row["coder"]) in existing:
+                self.store.delete_coding(tx, row["pk"], row["guid"], None)
+            else:
+                tx.update(
+                    T_CODINGS,
+                    {"pk": row["pk"]},
+                    {"code_pk": dst["pk"], "version": row["version"] + 1},
+                )
 
     def set_label(self, code_id: str, text: str, *, lang: str | None = None) -> Code:
         """Rename a code's label: in one language (``lang``), or the default one.
@@ -338,69 +430,12 @@ class Codes:
         with self.store.write("codebook.merge", f"merge code {source} into {target}") as tx:
             conn = tx.conn
             cb = self.store.read_codebook(conn)
-            src_code, dst_code = cb.get(source), cb.get(target)
-            if src_code is None or dst_code is None:
-                missing = source if src_code is None else target
-                raise NotFoundError(
-                    _("unknown code {missing!r}").format(missing=missing),
-                    hint=_("'qualcode codebook show' lists the codes"),
-                )
-            if src_code.id == dst_code.id:
-                raise InputError(
-                    _("cannot merge {src_code.id!r} into itself").format(src_code=src_code)
-                )
-            if src_code.id in cb.path(dst_code.id):
-                raise InputError(
-                    _("cannot merge {src_code.id!r} into its own sub-code {dst_code.id!r}").format(
-                        src_code=src_code, dst_code=dst_code
-                    )
-                )
+            src_code, dst_code = _merge_pair(cb, source, target)
             src = self._code_row(conn, src_code.id)
             dst = self._code_row(conn, dst_code.id)
             if not self.store.owns_project(conn):
-                others = conn.execute(
-                    select(func.count()).where(
-                        T_CODINGS.c.code_pk == src["pk"], T_CODINGS.c.coder != self.store.coder
-                    )
-                ).scalar_one()
-                if others:
-                    raise ProjectError(
-                        plural(
-                            others,
-                            "the database role {coder!r} may not merge code {src!r} into {dst!r}: "
-                            "{n} coding of other coders uses it",
-                            "the database role {coder!r} may not merge code {src!r} into {dst!r}: "
-                            "{n} codings of other coders use it",
-                            coder=self.store.coder,
-                            src=src["id"],
-                            dst=dst["id"],
-                        ),
-                        hint=_("only the project's owner moves other coders' codings"),
-                    )
-            existing = {
-                (r.document_pk, r.start, r.end, r.coder)
-                for r in conn.execute(
-                    select(
-                        T_CODINGS.c.document_pk,
-                        T_CODINGS.c.start,
-                        T_CODINGS.c.end,
-                        T_CODINGS.c.coder,
-                    ).where(T_CODINGS.c.code_pk == dst["pk"])
-                )
-            }
-            for row in (
-                conn.execute(select(T_CODINGS).where(T_CODINGS.c.code_pk == src["pk"]))
-                .mappings()
-                .all()
-            ):
-                if (row["document_pk"], row["start"], row["end"], row["coder"]) in existing:
-                    self.store.delete_coding(tx, row["pk"], row["guid"], None)
-                else:
-                    tx.update(
-                        T_CODINGS,
-                        {"pk": row["pk"]},
-                        {"code_pk": dst["pk"], "version": row["version"] + 1},
-                    )
+                self._refuse_others_codings(conn, src, dst)
+            self._move_codings(tx, src, dst)
             for child in conn.execute(
                 select(T_CODES.c.pk).where(T_CODES.c.parent_pk == src["pk"])
             ).all():
@@ -542,11 +577,6 @@ class Codes:
             )
             self.store.forget_codes()
             self.reorder(tx, list(self.store.read_codebook(conn).codes))
-
-    def code_version(self, code_id: str) -> int:
-        """The code's version number (for optimistic concurrency)."""
-        with self.store.read() as conn:
-            return int(self._code_row(conn, code_id)["version"])
 
 
 def insert_sibling(codes: list[Code], code: Code, position: int | None) -> list[Code]:

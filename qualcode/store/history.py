@@ -167,19 +167,15 @@ class ActionHistory:
 
     def can_undo(self, *, coder: str | None = None, anywhere: bool = False) -> str | None:
         """The summary of what :meth:`undo` would undo next, or ``None``."""
-        return self._peek(coder, redo=False, anywhere=anywhere)
+        return self._peek(coder, anywhere=anywhere)
 
-    def can_redo(self, *, coder: str | None = None, anywhere: bool = False) -> str | None:
-        """The summary of what :meth:`redo` would redo next, or ``None``."""
-        return self._peek(coder, redo=True, anywhere=anywhere)
-
-    def _peek(self, coder: str | None, *, redo: bool, anywhere: bool = False) -> str | None:
+    def _peek(self, coder: str | None, *, anywhere: bool = False) -> str | None:
         with self.store.read() as conn:
             history = self._history(conn, coder or self.store.coder, self._scope(anywhere))
-            stack = history.undone if redo else history.done
+            stack = history.done
             if not stack:
                 return None
-            seq = stack[-1].seqs[-1 if not redo else 0]
+            seq = stack[-1].seqs[-1]
             summary = conn.execute(
                 select(T_ACTIONS.c.summary).where(T_ACTIONS.c.seq == seq)
             ).scalar()
@@ -501,6 +497,13 @@ def _undo_import(
     remove_document(tx, dict(doc), hanging)
     taken.codings += own_codings
     taken.memos += own_memos
+    _remove_created(tx, changes, taken)
+
+
+def _remove_created(tx: Tx, changes: Sequence[dict[str, Any]], taken: _Taken) -> None:
+    """Remove the case values, attributes and cases the import created, each unless
+    changed or used since (a case kept is named in ``taken``)."""
+    conn = tx.conn
     created: dict[str, list[dict[str, Any]]] = {}
     for ch in changes:
         if ch.get("op") == "insert" and ch.get("t") in ("case_attributes", "attributes", "cases"):
@@ -525,30 +528,34 @@ def _undo_import(
         now_row = _current(tx, table, _key(table, wrote))
         if now_row is None:
             continue
-        used = (
-            conn.execute(
-                select(func.count())
-                .select_from(TABLES["case_sources"])
-                .where(TABLES["case_sources"].c.case_pk == wrote["pk"])
-            ).scalar()
-            or conn.execute(
-                select(func.count())
-                .select_from(TABLES["case_attributes"])
-                .where(TABLES["case_attributes"].c.case_pk == wrote["pk"])
-            ).scalar()
-            or conn.execute(
-                select(func.count())
-                .select_from(TABLES["memos"])
-                .where(
-                    TABLES["memos"].c.target_kind == "case",
-                    TABLES["memos"].c.target_guid == now_row["guid"],
-                )
-            ).scalar()
-        )
-        if used:
+        if _case_used(conn, wrote["pk"], now_row["guid"]):
             taken.kept.append(str(now_row["name"]))
         else:
             remove_row(tx, table, now_row)
+
+
+def _case_used(conn: Connection, case_pk: int, guid: str) -> bool:
+    """Whether a case has documents, attribute values or memos."""
+    return bool(
+        conn.execute(
+            select(func.count())
+            .select_from(TABLES["case_sources"])
+            .where(TABLES["case_sources"].c.case_pk == case_pk)
+        ).scalar()
+        or conn.execute(
+            select(func.count())
+            .select_from(TABLES["case_attributes"])
+            .where(TABLES["case_attributes"].c.case_pk == case_pk)
+        ).scalar()
+        or conn.execute(
+            select(func.count())
+            .select_from(TABLES["memos"])
+            .where(
+                TABLES["memos"].c.target_kind == "case",
+                TABLES["memos"].c.target_guid == guid,
+            )
+        ).scalar()
+    )
 
 
 def _redo_import(

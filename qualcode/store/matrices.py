@@ -519,12 +519,6 @@ class Matrices:
             filters=dict(filters.describe()),
         )
 
-    def cooccurring_pairs(
-        self, a: str, b: str, filters: Filters | None = None
-    ) -> list[tuple[Segment, Segment]]:
-        """The overlapping coding pairs behind one overlap count (codes ``a`` and ``b``)."""
-        return self.overlapping_pairs(filters).get((a, b), [])
-
     def overlapping_pairs(
         self, filters: Filters | None = None
     ) -> dict[tuple[str, str], list[tuple[Segment, Segment]]]:
@@ -706,7 +700,6 @@ def _frequency(
             [share(v, col_chars[j]) for j, v in enumerate(acc.col_cov)],
             share(acc.all_cov, whole),
         ),
-        column_chars=tuple(col_chars),
         reviews=_review_counts(data.review_rows, row_keys) if reviews else (),
     )
 

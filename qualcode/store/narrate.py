@@ -79,6 +79,15 @@ def _label(raw: Any) -> Any:
         return raw
 
 
+def _updated_pks(changes: Sequence[dict[str, Any]], table: str) -> set[Any]:
+    """The keys of the rows of ``table`` the changes update."""
+    return {
+        ch["key"]["pk"]
+        for ch in changes
+        if ch.get("t") == table and ch.get("op") == "update" and "pk" in ch.get("key", {})
+    }
+
+
 class _Names:
     """Keys -> names for the rows of some changes, read in a few queries."""
 
@@ -99,27 +108,10 @@ class _Names:
         # themes by pk, with their label (only when the changes touch themes)
         self.themes: dict[int, Any] = {}
         if any(str(ch.get("t", "")).startswith("theme") for ch in changes):
-            for pk, theme_id, raw in conn.execute(
-                select(T_THEMES.c.pk, T_THEMES.c.id, T_THEMES.c.label)
-            ):
-                self.themes[pk] = _label(raw) or theme_id
-            for ch in changes:
-                row = ch.get("row")
-                if ch.get("t") == "themes" and isinstance(row, dict) and "pk" in row:
-                    self.themes.setdefault(row["pk"], _label(row.get("label")) or row.get("id"))
-        # codes that the changes themselves deleted or added keep their id in the row
-        for ch in changes:
-            row = ch.get("row")
-            if ch.get("t") == "codes" and isinstance(row, dict) and "pk" in row:
-                self.codes.setdefault(row["pk"], str(row.get("id", "")))
-                if row.get("guid"):
-                    self.code_guids.setdefault(row["guid"], str(row.get("id", "")))
-        coding_pks = {
-            ch["key"]["pk"]
-            for ch in changes
-            if ch.get("t") == "codings" and ch.get("op") == "update" and "pk" in ch.get("key", {})
-        }
+            self._read_themes(conn, changes)
+        self._codes_in_changes(changes)
         self.codings: dict[int, dict[str, Any]] = {}
+        coding_pks = _updated_pks(changes, "codings")
         if coding_pks:
             for r in conn.execute(
                 select(
@@ -127,12 +119,8 @@ class _Names:
                 ).where(T_CODINGS.c.pk.in_(sorted(coding_pks)))
             ).mappings():
                 self.codings[r["pk"]] = dict(r)
-        memo_pks = {
-            ch["key"]["pk"]
-            for ch in changes
-            if ch.get("t") == "memos" and ch.get("op") == "update" and "pk" in ch.get("key", {})
-        }
         self.memos: dict[int, dict[str, Any]] = {}
+        memo_pks = _updated_pks(changes, "memos")
         if memo_pks:
             for r in conn.execute(
                 select(T_MEMOS.c.pk, T_MEMOS.c.target_kind, T_MEMOS.c.target_guid).where(
@@ -141,36 +129,73 @@ class _Names:
             ).mappings():
                 self.memos[r["pk"]] = dict(r)
 
+    def _read_themes(self, conn: Connection, changes: Sequence[dict[str, Any]]) -> None:
+        for pk, theme_id, raw in conn.execute(
+            select(T_THEMES.c.pk, T_THEMES.c.id, T_THEMES.c.label)
+        ):
+            self.themes[pk] = _label(raw) or theme_id
+        for ch in changes:
+            row = ch.get("row")
+            if ch.get("t") == "themes" and isinstance(row, dict) and "pk" in row:
+                self.themes.setdefault(row["pk"], _label(row.get("label")) or row.get("id"))
+
+    def _codes_in_changes(self, changes: Sequence[dict[str, Any]]) -> None:
+        """Codes that the changes themselves deleted or added keep their id in the row."""
+        for ch in changes:
+            row = ch.get("row")
+            if ch.get("t") == "codes" and isinstance(row, dict) and "pk" in row:
+                self.codes.setdefault(row["pk"], str(row.get("id", "")))
+                if row.get("guid"):
+                    self.code_guids.setdefault(row["guid"], str(row.get("id", "")))
+
     def _code(self, pk: Any) -> str | None:
         return self.codes.get(pk) if isinstance(pk, int) else None
+
+    def _row(self, table: str, op: str, ch: dict[str, Any]) -> dict[str, Any]:
+        """The row a change is about: its image, or for an update the row as it stood
+        (what was read) with the change's new values."""
+        raw_row, raw_after, raw_key = ch.get("row"), ch.get("after"), ch.get("key")
+        row: dict[str, Any] = dict(raw_row) if isinstance(raw_row, dict) else {}
+        if op != "update":
+            return row
+        after: dict[str, Any] = dict(raw_after) if isinstance(raw_after, dict) else {}
+        key: dict[str, Any] = dict(raw_key) if isinstance(raw_key, dict) else {}
+        if table == "codings":
+            return {**self.codings.get(key.get("pk", -1), {}), **after}
+        if table == "memos":
+            return {**self.memos.get(key.get("pk", -1), {}), **after}
+        if table == "codes":
+            row = {"pk": key.get("pk"), **after}
+            row.setdefault("id", self._code(key.get("pk")))
+            return row
+        return dict(after)
+
+    def _memo_target(self, row: dict[str, Any]) -> str | None:
+        target_kind = row.get("target_kind")
+        guid = row.get("target_guid") or ""
+        if target_kind == "document":
+            return self.doc_guids.get(guid)
+        if target_kind == "code":
+            return self.code_guids.get(guid)
+        if target_kind == "case":
+            return self.cases.get(guid)
+        return None
 
     def fact(self, kind: str, ch: dict[str, Any]) -> Fact:
         table = str(ch.get("t", ""))
         op = str(ch.get("op", ""))
-        raw_row, raw_after, raw_key = ch.get("row"), ch.get("after"), ch.get("key")
-        row: dict[str, Any] = dict(raw_row) if isinstance(raw_row, dict) else {}
-        after: dict[str, Any] = dict(raw_after) if isinstance(raw_after, dict) else {}
-        fields = tuple(sorted(after))
-        if op == "update":
-            key: dict[str, Any] = dict(raw_key) if isinstance(raw_key, dict) else {}
-            if table == "codings":
-                row = {**self.codings.get(key.get("pk", -1), {}), **after}
-            elif table == "memos":
-                row = {**self.memos.get(key.get("pk", -1), {}), **after}
-            elif table == "codes":
-                row = {"pk": key.get("pk"), **after}
-                row.setdefault("id", self._code(key.get("pk")))
-            else:
-                row = dict(after)
-        if table == "codings":
+        raw_after = ch.get("after")
+        fields = tuple(sorted(raw_after)) if isinstance(raw_after, dict) else ()
+        row = self._row(table, op, ch)
+        if table in ("codings", "suggestion_rejections"):
             return Fact(
                 kind,
                 op,
                 table,
                 doc=self.docs.get(row.get("document_pk", -1)),
                 code=self._code(row.get("code_pk")),
-                quote=row.get("quote"),
-                fields=fields,
+                quote=row.get("quote") if table == "codings" else None,
+                fields=fields if table == "codings" else (),
             )
         if table == "codes":
             return Fact(
@@ -185,37 +210,19 @@ class _Names:
         if table == "code_aliases":
             return Fact(kind, op, table, code=self._code(row.get("code_pk")), fields=fields)
         if table == "memos":
-            target_kind = row.get("target_kind")
-            guid = row.get("target_guid")
-            target = None
-            if target_kind == "document":
-                target = self.doc_guids.get(guid or "")
-            elif target_kind == "code":
-                target = self.code_guids.get(guid or "")
-            elif target_kind == "case":
-                target = self.cases.get(guid or "")
-            return Fact(kind, op, table, target_kind=target_kind, target=target, fields=fields)
+            return Fact(
+                kind,
+                op,
+                table,
+                target_kind=row.get("target_kind"),
+                target=self._memo_target(row),
+                fields=fields,
+            )
         if table == "documents":
             name = row.get("name") or ch.get("name") or self.docs.get(row.get("pk", -1))
             return Fact(kind, op, table, doc=str(name) if name else None)
-        if table == "suggestion_rejections":
-            return Fact(
-                kind,
-                op,
-                table,
-                doc=self.docs.get(row.get("document_pk", -1)),
-                code=self._code(row.get("code_pk")),
-            )
         if table == "themes":
-            pk = row.get("pk") if op != "update" else dict(raw_key or {}).get("pk")
-            return Fact(
-                kind,
-                op,
-                table,
-                fields=fields,
-                label=_label(row.get("label"))
-                or (self.themes.get(pk) if isinstance(pk, int) else None),
-            )
+            return Fact(kind, op, table, fields=fields, label=self._theme_label(op, row, ch))
         if table in ("theme_codes", "theme_extracts"):
             theme_pk = row.get("theme_pk")
             return Fact(
@@ -227,3 +234,8 @@ class _Names:
                 label=self.themes.get(theme_pk) if isinstance(theme_pk, int) else None,
             )
         return Fact(kind, op, table, fields=fields)
+
+    def _theme_label(self, op: str, row: dict[str, Any], ch: dict[str, Any]) -> str | None:
+        pk = row.get("pk") if op != "update" else dict(ch.get("key") or {}).get("pk")
+        label = _label(row.get("label"))
+        return label or (self.themes.get(pk) if isinstance(pk, int) else None)

@@ -23,6 +23,7 @@ from json.encoder import encode_basestring
 from typing import Any
 
 from sqlalchemy import (
+    Connection,
     Engine,
     and_,
     bindparam,
@@ -34,7 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from qualcode.clock import new_guid, now
-from qualcode.core.codebook import Codebook, relations_to_data
+from qualcode.core.codebook import Code, Codebook, relations_to_data
 from qualcode.core.model import (
     CodeCount,
     Coding,
@@ -74,7 +75,8 @@ from qualcode.store.base import (
     VISIBLE,
     ProjectBase,
     RawFallback,
-    _insert_stmt,
+    Tx,
+    insert_stmt,
     sha256_text,
     short_error,
 )
@@ -180,6 +182,120 @@ class Project(ProjectBase):
         """Frequency tables, quote matrices, co-occurrence and segments."""
 
 
+def _match_codes(
+    codebook: Codebook, rows: dict[str, dict[str, Any]], alias_rows: dict[str, int]
+) -> dict[str, int]:
+    """Each incoming code's existing row (pk): by id first, then by its aliases."""
+    matched: dict[str, int] = {}
+    for code in codebook.codes:
+        if code.id in rows:
+            matched[code.id] = rows[code.id]["pk"]
+            continue
+        for alias in code.aliases:
+            if alias in rows and rows[alias]["pk"] not in matched.values():
+                matched[code.id] = rows[alias]["pk"]
+                break
+            if alias in alias_rows and alias_rows[alias] not in matched.values():
+                matched[code.id] = alias_rows[alias]
+                break
+    return matched
+
+
+def _refuse_dropping_coded(
+    conn: Connection, rows: dict[str, dict[str, Any]], dropped: list[str], source: str | None
+) -> None:
+    """Refuse a file that drops codes that still have codings.
+
+    Raises:
+        InputError: naming each such code with its number of codings.
+    """
+    counts: dict[int, int] = dict(
+        conn.execute(
+            select(T_CODINGS.c.code_pk, func.count())
+            .where(T_CODINGS.c.code_pk.in_([rows[i]["pk"] for i in dropped]))
+            .group_by(T_CODINGS.c.code_pk)
+        ).all()
+    )
+    blocked = [
+        plural(counts[rows[i]["pk"]], "{code} ({n} coding)", "{code} ({n} codings)", code=i)
+        for i in dropped
+        if counts.get(rows[i]["pk"])
+    ]
+    if blocked:
+        raise InputError(
+            _("the codebook file drops codes that still have codings: {blocked}").format(
+                blocked=", ".join(blocked)
+            ),
+            path=source,
+            hint=_(
+                "keep them in the file, add the old id under 'aliases' of the code that replaces it, or merge them with 'qualcode codebook merge-code'"
+            ),
+        )
+
+
+def _write_code(
+    tx: Tx,
+    code: Code,
+    position: int,
+    matched: dict[str, int],
+    rows: dict[str, dict[str, Any]],
+    pk_to_id: dict[int, str],
+) -> tuple[int, str]:
+    """Write one code's fields (not its parent): its pk and ``added``, ``updated`` or
+    ``unchanged``."""
+    values = convert.code_values(code)
+    values["position"] = position
+    if code.id not in matched:
+        values.update(guid=new_guid(), created=now(), version=1, parent_pk=None)
+        return tx.insert(T_CODES, values), "added"
+    pk = matched[code.id]
+    old_id = pk_to_id[pk]
+    if old_id != code.id:
+        # the id changed but the file names the old one as an alias: rename
+        values["version"] = rows[old_id]["version"] + 1
+    before = rows[old_id]
+    diff = {k: v for k, v in values.items() if before.get(k) != v}
+    if not diff:
+        return pk, "unchanged"
+    what = "unchanged"
+    if set(diff) - {"position", "version"}:
+        diff["version"] = before["version"] + 1
+        what = "updated"
+    tx.update(T_CODES, {"pk": pk}, diff)
+    return pk, what
+
+
+def _write_parents(
+    tx: Tx, codebook: Codebook, pk_by_id: dict[str, int], added: list[str], updated: list[str]
+) -> int:
+    """Second pass: each code's parent; a code whose only change is its parent joins
+    ``updated``. Returns how many did (no longer unchanged)."""
+    moved = 0
+    for code in codebook.codes:
+        parent_pk = pk_by_id[code.parent] if code.parent else None
+        pk = pk_by_id[code.id]
+        current = tx.conn.execute(select(T_CODES.c.parent_pk).where(T_CODES.c.pk == pk)).scalar()
+        if current != parent_pk:
+            tx.update(T_CODES, {"pk": pk}, {"parent_pk": parent_pk})
+            if code.id not in added and code.id not in updated:
+                updated.append(code.id)
+                moved += 1
+    return moved
+
+
+def _write_aliases(
+    tx: Tx, codebook: Codebook, pk_by_id: dict[str, int], alias_rows: dict[str, int]
+) -> None:
+    """Aliases: exactly those of the file."""
+    wanted = {a: pk_by_id[c.id] for c in codebook.codes for a in c.aliases}
+    for alias, code_pk in alias_rows.items():
+        if wanted.get(alias) != code_pk:
+            tx.delete(T_ALIASES, {"alias": alias})
+    for alias, code_pk in wanted.items():
+        if alias_rows.get(alias) != code_pk:
+            tx.insert(T_ALIASES, {"alias": alias, "code_pk": code_pk})
+
+
 class CodebookSync:
     """The project's codes made equal to a codebook file, and counted."""
 
@@ -206,135 +322,75 @@ class CodebookSync:
             rows = {r["id"]: dict(r) for r in conn.execute(select(T_CODES)).mappings()}
             alias_rows = {r.alias: r.code_pk for r in conn.execute(select(T_ALIASES))}
             pk_to_id = {r["pk"]: i for i, r in rows.items()}
-            # resolve each incoming code to an existing row: id first, then aliases
-            matched: dict[str, int] = {}
-            for code in codebook.codes:
-                if code.id in rows:
-                    matched[code.id] = rows[code.id]["pk"]
-                    continue
-                for alias in code.aliases:
-                    if alias in rows and rows[alias]["pk"] not in matched.values():
-                        matched[code.id] = rows[alias]["pk"]
-                        break
-                    if alias in alias_rows and alias_rows[alias] not in matched.values():
-                        matched[code.id] = alias_rows[alias]
-                        break
+            matched = _match_codes(codebook, rows, alias_rows)
             keep = set(matched.values())
             dropped = [i for i, r in rows.items() if r["pk"] not in keep]
             if dropped:
-                counts: dict[int, int] = dict(
-                    conn.execute(
-                        select(T_CODINGS.c.code_pk, func.count())
-                        .where(T_CODINGS.c.code_pk.in_([rows[i]["pk"] for i in dropped]))
-                        .group_by(T_CODINGS.c.code_pk)
-                    ).all()
-                )
-                blocked = [
-                    plural(
-                        counts[rows[i]["pk"]], "{code} ({n} coding)", "{code} ({n} codings)", code=i
-                    )
-                    for i in dropped
-                    if counts.get(rows[i]["pk"])
-                ]
-                if blocked:
-                    raise InputError(
-                        _(
-                            "the codebook file drops codes that still have codings: {blocked}"
-                        ).format(blocked=", ".join(blocked)),
-                        path=source,
-                        hint=_(
-                            "keep them in the file, add the old id under 'aliases' of the code that replaces it, or merge them with 'qualcode codebook merge-code'"
-                        ),
-                    )
+                _refuse_dropping_coded(conn, rows, dropped, source)
             added: list[str] = []
             updated: list[str] = []
             unchanged = 0
             # first pass: ids/fields, without parents (a parent may be new)
             pk_by_id: dict[str, int] = {}
             for position, code in enumerate(codebook.codes):
-                values = convert.code_values(code)
-                values["position"] = position
-                if code.id in matched:
-                    pk = matched[code.id]
-                    old_id = pk_to_id[pk]
-                    if old_id != code.id:
-                        # the id changed but the file names the old one as an alias: rename
-                        values["version"] = rows[old_id]["version"] + 1
-                    before = rows[old_id]
-                    diff = {k: v for k, v in values.items() if before.get(k) != v}
-                    if diff:
-                        if set(diff) - {"position", "version"}:
-                            diff["version"] = before["version"] + 1
-                            updated.append(code.id)
-                        else:
-                            unchanged += 1
-                        tx.update(T_CODES, {"pk": pk}, diff)
-                    else:
-                        unchanged += 1
-                    pk_by_id[code.id] = pk
-                else:
-                    values.update(guid=new_guid(), created=now(), version=1, parent_pk=None)
-                    pk_by_id[code.id] = tx.insert(T_CODES, values)
+                pk, what = _write_code(tx, code, position, matched, rows, pk_to_id)
+                pk_by_id[code.id] = pk
+                if what == "added":
                     added.append(code.id)
-            # second pass: parents
-            for code in codebook.codes:
-                parent_pk = pk_by_id[code.parent] if code.parent else None
-                pk = pk_by_id[code.id]
-                current = conn.execute(
-                    select(T_CODES.c.parent_pk).where(T_CODES.c.pk == pk)
-                ).scalar()
-                if current != parent_pk:
-                    tx.update(T_CODES, {"pk": pk}, {"parent_pk": parent_pk})
-                    if code.id not in added and code.id not in updated:
-                        updated.append(code.id)
-                        unchanged -= 1
-            # aliases: exactly those of the file
-            wanted = {a: pk_by_id[c.id] for c in codebook.codes for a in c.aliases}
-            for alias, code_pk in alias_rows.items():
-                if wanted.get(alias) != code_pk:
-                    tx.delete(T_ALIASES, {"alias": alias})
-            for alias, code_pk in wanted.items():
-                if alias_rows.get(alias) != code_pk:
-                    tx.insert(T_ALIASES, {"alias": alias, "code_pk": code_pk})
-            # removed codes (no codings, checked above); children first
-            for code_id in sorted(dropped, key=lambda i: -_depth(rows, rows[i]["pk"])):
-                for member in conn.execute(
-                    select(T_THEME_CODES.c.pk, T_THEME_CODES.c.guid).where(
-                        T_THEME_CODES.c.code_pk == rows[code_id]["pk"]
-                    )
-                ).all():
-                    tx.delete(T_THEME_CODES, {"pk": member.pk})
-                    tx.insert(
-                        T_TOMBS,
-                        {
-                            "guid": member.guid,
-                            "kind": "theme_code",
-                            "deleted_at": now(),
-                            "coder": self.store.coder,
-                        },
-                    )
-                tx.delete(T_CODES, {"pk": rows[code_id]["pk"]})
-            meta: dict[str, Any] = {
-                "name": codebook.name,
-                "description": codebook.description,
-                "languages": list(codebook.languages),
-                "version": codebook.version,
-            }
-            if codebook.relations is not None:
-                meta["relations"] = relations_to_data(codebook.relations)
-            stored = conn.execute(
-                select(T_SETTINGS.c.value).where(T_SETTINGS.c.key == CODEBOOK_META)
-            ).scalar()
-            if stored is not None or meta != _EMPTY_META:
-                # no setting reads as the empty one: writing it would change nothing
-                self.store.put_setting(tx, CODEBOOK_META, meta)
-            if source is not None:
-                self.store.put_setting(tx, CODEBOOK_PATH, source)
+                elif what == "updated":
+                    updated.append(code.id)
+                else:
+                    unchanged += 1
+            unchanged -= _write_parents(tx, codebook, pk_by_id, added, updated)
+            _write_aliases(tx, codebook, pk_by_id, alias_rows)
+            self._remove_codes(tx, rows, dropped)
+            self._write_meta(tx, codebook, source)
             # the link to the file is no change a backup protects
             written = sum(1 for ch in tx.changes if not _is_setting(ch, CODEBOOK_PATH))
         return SyncReport(
             tuple(added), tuple(updated), tuple(dropped), max(unchanged, 0), rows=written
         )
+
+    def _remove_codes(self, tx: Tx, rows: dict[str, dict[str, Any]], dropped: list[str]) -> None:
+        """Delete the codes the file dropped (no codings, checked before); children
+        first, each theme membership with a tombstone."""
+        for code_id in sorted(dropped, key=lambda i: -_depth(rows, rows[i]["pk"])):
+            for member in tx.conn.execute(
+                select(T_THEME_CODES.c.pk, T_THEME_CODES.c.guid).where(
+                    T_THEME_CODES.c.code_pk == rows[code_id]["pk"]
+                )
+            ).all():
+                tx.delete(T_THEME_CODES, {"pk": member.pk})
+                tx.insert(
+                    T_TOMBS,
+                    {
+                        "guid": member.guid,
+                        "kind": "theme_code",
+                        "deleted_at": now(),
+                        "coder": self.store.coder,
+                    },
+                )
+            tx.delete(T_CODES, {"pk": rows[code_id]["pk"]})
+
+    def _write_meta(self, tx: Tx, codebook: Codebook, source: str | None) -> None:
+        """The codebook's name, description, languages, version and relation types
+        (and the file it came from)."""
+        meta: dict[str, Any] = {
+            "name": codebook.name,
+            "description": codebook.description,
+            "languages": list(codebook.languages),
+            "version": codebook.version,
+        }
+        if codebook.relations is not None:
+            meta["relations"] = relations_to_data(codebook.relations)
+        stored = tx.conn.execute(
+            select(T_SETTINGS.c.value).where(T_SETTINGS.c.key == CODEBOOK_META)
+        ).scalar()
+        if stored is not None or meta != _EMPTY_META:
+            # no setting reads as the empty one: writing it would change nothing
+            self.store.put_setting(tx, CODEBOOK_META, meta)
+        if source is not None:
+            self.store.put_setting(tx, CODEBOOK_PATH, source)
 
     def code_counts(self, *, coder: str | None = None) -> dict[str, CodeCount]:
         """Codings and documents per code id (accepted codings only)."""
@@ -363,6 +419,43 @@ _SAME_TEXT = select(T_DOCS.c.name).where(T_DOCS.c.sha256 == bindparam("sha256"))
 _NAME_TAKEN = select(T_DOCS.c.pk).where(T_DOCS.c.name == bindparam("name"))
 """Statements an import runs for every document, built once (SQLAlchemy memoizes a
 statement object's cache key, so running it again skips building and compiling)."""
+
+
+def _index_new_document(
+    conn: Connection, doc_pk: int, text: str, prepared: StructureRows | None, *, index: bool
+) -> None:
+    """A new document's search entries: now (from the rows just prepared, when there
+    are, not read back), or marked pending for short transactions after the import."""
+    if index and prepared is not None:
+        insert_entries(conn, text, [(r[0], r[4], r[5], r[6]) for r in prepared.sentences])
+    elif index:
+        index_document(conn, doc_pk, text)
+    else:
+        # its search entries follow in short transactions (index_pending): the
+        # write lock is held only for these inserts
+        set_pending(conn, {**pending_documents(conn), doc_pk: time.time()})
+
+
+def _link_cases(
+    tx: Tx, doc: ImportedDocument, doc_pk: int, case: str | None, case_per_speaker: bool
+) -> None:
+    """Link the new document to its case (``--case``) and, per speaker, to a case of
+    each participant's name (``--case-per-speaker``); a case is created when new."""
+    links: list[tuple[str, str | None]] = [(case, None)] if case else []
+    if case_per_speaker:
+        seen: set[str] = set()
+        for t in doc.turns:
+            for who, role in t.people:
+                if role != "interviewer" and who not in seen:
+                    seen.add(who)
+                    links.append((who, who))
+    for case_name, speaker in links:
+        case_pk = tx.conn.execute(select(T_CASES.c.pk).where(T_CASES.c.name == case_name)).scalar()
+        if case_pk is None:  # recorded: undo removes it when nothing else uses it
+            case_pk = tx.insert(T_CASES, {"guid": new_guid(), "name": case_name, "description": ""})
+        tx.conn.execute(
+            insert(T_CASE_SOURCES).values(case_pk=case_pk, document_pk=doc_pk, speaker=speaker)
+        )
 
 
 class Documents:
@@ -651,7 +744,7 @@ class Documents:
                 key = {"pk": prepared.keys[0]} if prepared is not None else {}
                 guid = new_guid()
                 doc_pk = conn.execute(
-                    _insert_stmt(T_DOCS),
+                    insert_stmt(T_DOCS),
                     {
                         **key,
                         "guid": guid,
@@ -689,40 +782,11 @@ class Documents:
                     "row": {"pk": doc_pk, "guid": guid, "name": doc.name, "sha256": digest},
                 }
             )
-            if sentences and index and prepared is not None and staged is None:
-                # the rows just inserted, not read back
-                insert_entries(
-                    conn, doc.text, [(r[0], r[4], r[5], r[6]) for r in prepared.sentences]
+            if sentences:
+                _index_new_document(
+                    conn, doc_pk, doc.text, prepared if staged is None else None, index=index
                 )
-            elif sentences and index:
-                index_document(conn, doc_pk, doc.text)
-            elif sentences:
-                # its search entries follow in short transactions (index_pending): the
-                # write lock is held only for these inserts
-                set_pending(conn, {**pending_documents(conn), doc_pk: time.time()})
-            links: list[tuple[str, str | None]] = [(case, None)] if case else []
-            if case_per_speaker:
-                seen: set[str] = set()
-                for t in doc.turns:
-                    for who, role in t.people:
-                        if role != "interviewer" and who not in seen:
-                            seen.add(who)
-                            links.append((who, who))
-            case_pks: dict[str, int] = {}
-            for case_name, speaker in links:
-                case_pk = conn.execute(
-                    select(T_CASES.c.pk).where(T_CASES.c.name == case_name)
-                ).scalar()
-                if case_pk is None:  # recorded: undo removes it when nothing else uses it
-                    case_pk = tx.insert(
-                        T_CASES, {"guid": new_guid(), "name": case_name, "description": ""}
-                    )
-                case_pks[case_name] = case_pk
-                conn.execute(
-                    insert(T_CASE_SOURCES).values(
-                        case_pk=case_pk, document_pk=doc_pk, speaker=speaker
-                    )
-                )
+            _link_cases(tx, doc, doc_pk, case, case_per_speaker)
             notices = list(doc.notices)
             written: list[str] = []
             meta_case = (case or doc.name) if doc.front_matter else None

@@ -524,31 +524,37 @@ class _Merge:
                 self.doc_map[doc["pk"]] = mine.pk
                 self.doc_guid_map[doc["guid"]] = mine.guid
                 continue
-            values = {k: v for k, v in doc.items() if k != "pk"}
-            values["guid"] = self._guid_free(T_DOCS, doc["guid"])
-            pk = self._insert_quiet(T_DOCS, values)
-            self.doc_map[doc["pk"]] = pk
-            self.doc_guid_map[doc["guid"]] = values["guid"]
-            turn_map: dict[int, int] = {}
-            for t in sorted(turns.get(doc["pk"], ()), key=lambda t: t["ordinal"]):
-                tv = {k: v for k, v in t.items() if k != "pk"}
-                tv["document_pk"] = pk
-                turn_map[t["pk"]] = self._insert_quiet(T_TURNS, tv)
-            for js in self.o.table(T_TURN_SPEAKERS):
-                if js["turn_pk"] in turn_map:  # the speakers of a joint turn
-                    jv = {k: v for k, v in js.items() if k != "pk"}
-                    jv["turn_pk"] = turn_map[js["turn_pk"]]
-                    self._insert_quiet(T_TURN_SPEAKERS, jv)
-            rows = []
-            for s in sorted(sents.get(doc["pk"], ()), key=lambda s: s["ordinal"]):
-                sv = {k: v for k, v in s.items() if k != "pk"}
-                sv["document_pk"] = pk
-                sv["turn_pk"] = turn_map.get(s["turn_pk"]) if s["turn_pk"] is not None else None
-                rows.append(sv)
-            if rows:
-                self.conn.execute(T_SENTS.insert(), rows)
-            self.tx.changes.append({"op": "import", "t": "documents", "name": doc["name"]})
-            self.r.documents_added.append(doc["name"])
+            self._add_document(doc, turns.get(doc["pk"], []), sents.get(doc["pk"], []))
+
+    def _add_document(
+        self, doc: dict[str, Any], turns: list[dict[str, Any]], sents: list[dict[str, Any]]
+    ) -> None:
+        """Add their document with its turns (and joint turns' speakers) and sentences."""
+        values = {k: v for k, v in doc.items() if k != "pk"}
+        values["guid"] = self._guid_free(T_DOCS, doc["guid"])
+        pk = self._insert_quiet(T_DOCS, values)
+        self.doc_map[doc["pk"]] = pk
+        self.doc_guid_map[doc["guid"]] = values["guid"]
+        turn_map: dict[int, int] = {}
+        for t in sorted(turns, key=lambda t: t["ordinal"]):
+            tv = {k: v for k, v in t.items() if k != "pk"}
+            tv["document_pk"] = pk
+            turn_map[t["pk"]] = self._insert_quiet(T_TURNS, tv)
+        for js in self.o.table(T_TURN_SPEAKERS):
+            if js["turn_pk"] in turn_map:  # the speakers of a joint turn
+                jv = {k: v for k, v in js.items() if k != "pk"}
+                jv["turn_pk"] = turn_map[js["turn_pk"]]
+                self._insert_quiet(T_TURN_SPEAKERS, jv)
+        rows = []
+        for s in sorted(sents, key=lambda s: s["ordinal"]):
+            sv = {k: v for k, v in s.items() if k != "pk"}
+            sv["document_pk"] = pk
+            sv["turn_pk"] = turn_map.get(s["turn_pk"]) if s["turn_pk"] is not None else None
+            rows.append(sv)
+        if rows:
+            self.conn.execute(T_SENTS.insert(), rows)
+        self.tx.changes.append({"op": "import", "t": "documents", "name": doc["name"]})
+        self.r.documents_added.append(doc["name"])
 
     def _insert_quiet(self, table: Table, values: dict[str, Any]) -> int:
         """Insert without recording the row image (documents are large; a merge is
@@ -844,6 +850,10 @@ class _Merge:
                     T_CASE_SOURCES, {"case_pk": key[0], "document_pk": key[1], "speaker": key[2]}
                 )
                 sources.add(key)
+        self._case_attributes(case_map)
+
+    def _case_attributes(self, case_map: dict[int, int]) -> None:
+        """Their attributes and case values: a value fills one that is empty here."""
         attrs = {r["name"]: r["pk"] for r in self._all(T_ATTRS)}
         attr_map: dict[int, int] = {}
         for row in self.o.table(T_ATTRS):
@@ -915,6 +925,18 @@ def _theme_problem(row: dict[str, Any]) -> str | None:
     return None
 
 
+def _below(parent_of: dict[int, Any], wanted: int | None, theme_pk: int) -> bool:
+    """Whether ``wanted`` is ``theme_pk`` or below it (it would make a cycle as its
+    parent)."""
+    probe, seen = wanted, set()
+    while probe is not None and probe not in seen:
+        seen.add(probe)
+        if probe == theme_pk:
+            return True
+        probe = parent_of.get(probe)
+    return False
+
+
 class _ThemeMerge:
     """Their themes, member codes, key extracts and relations into our transaction."""
 
@@ -971,8 +993,6 @@ class _ThemeMerge:
     def themes(self) -> dict[int, int]:
         """Their themes by guid: new ones added (id made unique), shared ones updated
         from the later version; returns their theme pk -> ours."""
-        from qualcode.core.themes import free_id
-
         ours = {r["guid"]: r for r in self.m._all(T_THEMES)}
         taken = {r["id"] for r in ours.values()}
         theirs = sorted(self.m.o.table(T_THEMES), key=lambda r: r["pk"])
@@ -999,38 +1019,63 @@ class _ThemeMerge:
                     newer.add(row["pk"])
                 elif int(row["version"]) == int(mine["version"]):
                     same.add(row["pk"])
-                changed, kept = merge_theme(mine, row)
-                if changed:
-                    self.tx.update(T_THEMES, {"pk": mine["pk"]}, changed)
-                    mine.update(changed)
-                    self.r.themes_updated.append(mine["id"])
-                for name in kept:
-                    self.r.notes.append(
-                        _(THEME_FIELD_DIFFERS[name]).format(theme=mine["id"])
-                        if name in THEME_FIELD_DIFFERS
-                        else _(
-                            "theme {theme!r}: its {field} differs on their side (ours kept)"
-                        ).format(theme=mine["id"], field=name)
-                    )
+                self._update_shared(mine, row)
                 continue
-            new_id = free_id(row["id"], taken)
-            if new_id != row["id"]:
-                self.r.notes.append(
-                    _(
-                        "their theme {theme!r} is another theme than ours of that id: "
-                        "added as {new_id!r}"
-                    ).format(theme=row["id"], new_id=new_id)
-                )
-            taken.add(new_id)
-            values = {k: v for k, v in row.items() if k not in ("pk", "parent_pk")}
-            values.update(id=new_id, parent_pk=None, position=position)
+            theme_map[row["pk"]] = self._add_theme(row, taken, position, ours)
             position += 1
-            theme_map[row["pk"]] = self.tx.insert(T_THEMES, values)
             inserted.add(row["pk"])
-            ours[row["guid"]] = {**values, "pk": theme_map[row["pk"]]}
-            self.r.themes_added.append(new_id)
-        # parents: a new theme takes its parent; a shared one the parent of the side
-        # with the later version (never a cycle)
+        self._set_parents(theirs, theme_map, ours, inserted | newer, same)
+        return theme_map
+
+    def _update_shared(self, mine: dict[str, Any], row: dict[str, Any]) -> None:
+        """A theme on both sides: take their fields where theirs is the later version,
+        and say which differing fields ours kept."""
+        changed, kept = merge_theme(mine, row)
+        if changed:
+            self.tx.update(T_THEMES, {"pk": mine["pk"]}, changed)
+            mine.update(changed)
+            self.r.themes_updated.append(mine["id"])
+        for name in kept:
+            self.r.notes.append(
+                _(THEME_FIELD_DIFFERS[name]).format(theme=mine["id"])
+                if name in THEME_FIELD_DIFFERS
+                else _("theme {theme!r}: its {field} differs on their side (ours kept)").format(
+                    theme=mine["id"], field=name
+                )
+            )
+
+    def _add_theme(
+        self, row: dict[str, Any], taken: set[str], position: int, ours: dict[str, Any]
+    ) -> int:
+        """Add their new theme (at the top level, its id made unique); returns its pk."""
+        from qualcode.core.themes import free_id
+
+        new_id = free_id(row["id"], taken)
+        if new_id != row["id"]:
+            self.r.notes.append(
+                _(
+                    "their theme {theme!r} is another theme than ours of that id: "
+                    "added as {new_id!r}"
+                ).format(theme=row["id"], new_id=new_id)
+            )
+        taken.add(new_id)
+        values = {k: v for k, v in row.items() if k not in ("pk", "parent_pk")}
+        values.update(id=new_id, parent_pk=None, position=position)
+        pk = self.tx.insert(T_THEMES, values)
+        ours[row["guid"]] = {**values, "pk": pk}
+        self.r.themes_added.append(new_id)
+        return pk
+
+    def _set_parents(
+        self,
+        theirs: list[dict[str, Any]],
+        theme_map: dict[int, int],
+        ours: dict[str, Any],
+        take: set[int],
+        same: set[int],
+    ) -> None:
+        """Parents: a new theme takes its parent; a shared one the parent of the side
+        with the later version (``take``: their pks whose parent wins), never a cycle."""
         parent_of = {
             r.pk: r.parent_pk
             for r in self.conn.execute(select(T_THEMES.c.pk, T_THEMES.c.parent_pk))
@@ -1043,7 +1088,7 @@ class _ThemeMerge:
             if row["parent_pk"] is not None and wanted is None:
                 continue  # their parent was refused or deleted: it stays where it is
             mine = ours[row["guid"]]
-            if row["pk"] not in inserted and row["pk"] not in newer:
+            if row["pk"] not in take:
                 if parent_of.get(ours_pk) != wanted and row["pk"] in same:
                     self.r.notes.append(
                         _("theme {theme!r}: its parent differs on their side (ours kept)").format(
@@ -1053,14 +1098,7 @@ class _ThemeMerge:
                 continue
             if parent_of.get(ours_pk) == wanted:
                 continue
-            # refuse a cycle: the wanted parent must not be below the theme here
-            probe, seen = wanted, set()
-            while probe is not None and probe not in seen:
-                seen.add(probe)
-                if probe == ours_pk:
-                    break
-                probe = parent_of.get(probe)
-            if probe == ours_pk:
+            if _below(parent_of, wanted, ours_pk):
                 self.r.notes.append(
                     _("theme {theme!r}: their parent would make a cycle (ours kept)").format(
                         theme=mine["id"]
@@ -1069,7 +1107,6 @@ class _ThemeMerge:
                 continue
             self.tx.update(T_THEMES, {"pk": ours_pk}, {"parent_pk": wanted})
             parent_of[ours_pk] = wanted
-        return theme_map
 
     def members(self, theme_map: dict[int, int]) -> None:
         ours = self.m._all(T_THEME_CODES)

@@ -348,6 +348,18 @@ class Refi:
                     "version": row["version"],
                 },
             )
+        self._import_theme_codes(tx, plan, theme_pk)
+        self._import_theme_extracts(tx, plan, theme_pk)
+        used = {g for (g,) in conn.execute(select(T_RELATIONS.c.guid))}
+        for rel in plan.relations:
+            if rel["guid"] in used:
+                continue
+            used.add(rel["guid"])
+            tx.insert(T_RELATIONS, dict(rel))
+
+    def _import_theme_codes(self, tx: Tx, plan: ImportPlan, theme_pk: dict[str, int]) -> None:
+        """The themes' member codes (a pair or guid already here is left)."""
+        conn = tx.conn
         pks = self.store.code_pks(conn)
         pairs = {
             (r.theme_pk, r.code_pk)
@@ -371,6 +383,10 @@ class Refi:
                     "created": now(),
                 },
             )
+
+    def _import_theme_extracts(self, tx: Tx, plan: ImportPlan, theme_pk: dict[str, int]) -> None:
+        """The themes' key extracts (one already here is left)."""
+        conn = tx.conn
         have = {
             (r.theme_pk, r.coding_guid)
             for r in conn.execute(
@@ -396,12 +412,6 @@ class Refi:
                     "created": now(),
                 },
             )
-        used = {g for (g,) in conn.execute(select(T_RELATIONS.c.guid))}
-        for rel in plan.relations:
-            if rel["guid"] in used:
-                continue
-            used.add(rel["guid"])
-            tx.insert(T_RELATIONS, dict(rel))
 
     def _import_codes(self, tx: Tx, plan: ImportPlan) -> None:
         conn = tx.conn

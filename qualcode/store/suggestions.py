@@ -131,6 +131,69 @@ def _insert_many(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> 
     conn.exec_driver_sql(ddl.driver_insert(conn, table, list(rows[0]), named=True), rows)
 
 
+def _spans_coded(
+    conn: Connection, doc_pks: list[int], coder: str
+) -> tuple[set[tuple[int, int, int, int]], dict[tuple[int, int], list[tuple[int, int]]]]:
+    """The (document, code, start, end) the coder has already, and the accepted spans
+    per (document, code)."""
+    same: set[tuple[int, int, int, int]] = set()
+    accepted: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for dpk, cpk, start, end, who, st in conn.execute(
+        select(
+            T_CODINGS.c.document_pk,
+            T_CODINGS.c.code_pk,
+            T_CODINGS.c.start,
+            T_CODINGS.c.end,
+            T_CODINGS.c.coder,
+            T_CODINGS.c.status,
+        ).where(T_CODINGS.c.document_pk.in_(doc_pks))
+    ):
+        if who == coder:
+            same.add((dpk, cpk, start, end))
+        if st == Status.ACCEPTED.value:
+            accepted.setdefault((dpk, cpk), []).append((start, end))
+    return same, accepted
+
+
+def _spans_rejected(conn: Connection, doc_pks: list[int]) -> set[tuple[int, int, int, int]]:
+    """The (document, code, start, end) of rejected suggestions."""
+    return {
+        (r.document_pk, r.code_pk, r.start, r.end)
+        for r in conn.execute(
+            select(
+                T_REJECTIONS.c.document_pk,
+                T_REJECTIONS.c.code_pk,
+                T_REJECTIONS.c.start,
+                T_REJECTIONS.c.end,
+            ).where(T_REJECTIONS.c.document_pk.in_(doc_pks))
+        )
+    }
+
+
+def _document_span(
+    docs: dict[str, tuple[int, str]], doc: str, start: int, end: int
+) -> tuple[int, str]:
+    """The document's key and text, for a span inside it.
+
+    Raises:
+        NotFoundError: no such document.
+        InputError: the span is empty or outside the text.
+    """
+    if doc not in docs:
+        raise NotFoundError(
+            _("no document named {doc!r}").format(doc=doc),
+            hint=_("'qualcode documents' lists them"),
+        )
+    dpk, text = docs[doc]
+    if start < 0 or end > len(text) or start >= end:
+        raise InputError(
+            _("span [{start}:{end}] is outside {doc!r} (0..{n}) or empty").format(
+                start=start, end=end, doc=doc, n=len(text)
+            )
+        )
+    return dpk, text
+
+
 class Suggestions:
     """Bulk reads for matching, suggestions, their review, and bulk coding import."""
 
@@ -321,53 +384,15 @@ class Suggestions:
                     )
                 )
             }
-            same: set[tuple[int, int, int, int]] = set()
-            accepted: dict[tuple[int, int], list[tuple[int, int]]] = {}
             doc_pks = [pk for pk, _ in docs.values()]
-            for dpk, cpk, start, end, who, st in conn.execute(
-                select(
-                    T_CODINGS.c.document_pk,
-                    T_CODINGS.c.code_pk,
-                    T_CODINGS.c.start,
-                    T_CODINGS.c.end,
-                    T_CODINGS.c.coder,
-                    T_CODINGS.c.status,
-                ).where(T_CODINGS.c.document_pk.in_(doc_pks))
-            ):
-                if who == coder:
-                    same.add((dpk, cpk, start, end))
-                if st == Status.ACCEPTED.value:
-                    accepted.setdefault((dpk, cpk), []).append((start, end))
-            refused: set[tuple[int, int, int, int]] = set()
-            if skip_reviewed:
-                refused = {
-                    (r.document_pk, r.code_pk, r.start, r.end)
-                    for r in conn.execute(
-                        select(
-                            T_REJECTIONS.c.document_pk,
-                            T_REJECTIONS.c.code_pk,
-                            T_REJECTIONS.c.start,
-                            T_REJECTIONS.c.end,
-                        ).where(T_REJECTIONS.c.document_pk.in_(doc_pks))
-                    )
-                }
+            same, accepted = _spans_coded(conn, doc_pks, coder)
+            refused = _spans_rejected(conn, doc_pks) if skip_reviewed else set()
             created_at = now()
             rows: list[dict[str, Any]] = []
             guids = _guids(len(items))
             code_pks = self.store.code_pks(conn)
             for n, (doc, code, start, end, memo) in enumerate(items):
-                if doc not in docs:
-                    raise NotFoundError(
-                        _("no document named {doc!r}").format(doc=doc),
-                        hint=_("'qualcode documents' lists them"),
-                    )
-                dpk, text = docs[doc]
-                if start < 0 or end > len(text) or start >= end:
-                    raise InputError(
-                        _("span [{start}:{end}] is outside {doc!r} (0..{n}) or empty").format(
-                            start=start, end=end, doc=doc, n=len(text)
-                        )
-                    )
+                dpk, text = _document_span(docs, doc, start, end)
                 cpk = code_pks.get(code)
                 if cpk is None:
                     cpk = self.store.code_pk(conn, code)
@@ -534,8 +559,3 @@ class Suggestions:
                 if seen is None:
                     tx.insert(T_REJECTIONS, {**key, "coder": coder, "at": now()})
         return out
-
-    def rejected_count(self) -> int:
-        """How many suggestions have been rejected (and will not come back)."""
-        with self.store.read() as conn:
-            return int(conn.execute(select(func.count()).select_from(T_REJECTIONS)).scalar() or 0)

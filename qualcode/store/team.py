@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, Table, func, select
 
 from qualcode.clock import new_guid, now
+from qualcode.core.codebook import Codebook
 from qualcode.core.model import Status
 from qualcode.core.team import DECISIONS, Coder, Comparison, SideSpan, compare_coders
 from qualcode.errors import InputError, NotFoundError, ProjectError
@@ -39,6 +40,42 @@ BLIND = "team.blind"
 
 CONSENSUS = "consensus"
 """The default name of the coder an adjudication records."""
+
+
+def _unit_spans(conn: Connection, unit: str) -> dict[int, list[tuple[int, int]]]:
+    """The (start, end) of each sentence or turn per document key, in order (empty
+    for the other units)."""
+    units: dict[int, list[tuple[int, int]]] = {}
+    if unit in ("sentence", "turn"):
+        table = T_SENTS if unit == "sentence" else T_TURNS
+        for doc_pk, s, e in conn.execute(
+            select(table.c.document_pk, table.c.start, table.c.end).order_by(
+                table.c.document_pk, table.c.ordinal
+            )
+        ):
+            units.setdefault(doc_pk, []).append((s, e))
+    return units
+
+
+def _agreement_codes(cb: Codebook, codes: Sequence[str] | None, used: set[str]) -> list[str]:
+    """The code ids to compare: those asked for (aliases resolve), else every code used,
+    in codebook order.
+
+    Raises:
+        NotFoundError: an unknown code.
+    """
+    if not codes:
+        return [c.id for c in cb.codes if c.id in used]
+    wanted = []
+    for c in codes:
+        code = cb.get(c)
+        if code is None:
+            raise NotFoundError(
+                _("unknown code {c!r}").format(c=c),
+                hint=_("'qualcode codebook show' lists the codes"),
+            )
+        wanted.append(code.id)
+    return list(dict.fromkeys(wanted))
 
 
 class Team:
@@ -247,19 +284,7 @@ class Team:
                 _("unknown unit {unit!r}").format(unit=unit),
                 hint=_("use {UNIT_KINDS}").format(UNIT_KINDS=", ".join(UNIT_KINDS)),
             )
-        if self.is_blind():
-            self.visible_coder(next(c for c in coders if c != self.store.coder))
-        known = {c.name for c in self.team_members()}
-        for c in coders:
-            if c not in known:
-                raise NotFoundError(
-                    _("no coder named {c!r} in this project").format(c=c),
-                    hint=(
-                        _("known: {known}").format(known=", ".join(sorted(known)))
-                        if known
-                        else None
-                    ),
-                )
+        self._check_coders(coders)
         with self.store.read() as conn:
             cb = self.store.read_codebook(conn)
             rows = conn.execute(
@@ -284,15 +309,7 @@ class Team:
             docs_rows = conn.execute(
                 select(T_DOCS.c.pk, T_DOCS.c.name, T_DOCS.c.text).where(VISIBLE)
             ).all()
-            units: dict[int, list[tuple[int, int]]] = {}
-            if unit in ("sentence", "turn"):
-                table = T_SENTS if unit == "sentence" else T_TURNS
-                for doc_pk, s, e in conn.execute(
-                    select(table.c.document_pk, table.c.start, table.c.end).order_by(
-                        table.c.document_pk, table.c.ordinal
-                    )
-                ):
-                    units.setdefault(doc_pk, []).append((s, e))
+            units = _unit_spans(conn, unit)
         everyone = frozenset(coders)
         docs = [
             UnitDoc(
@@ -308,20 +325,7 @@ class Team:
                 _("no document is marked done by two of {coders}").format(coders=", ".join(coders)),
                 hint=_("each coder runs 'qualcode done DOC', or pass --include-unfinished"),
             )
-        if codes:
-            wanted = []
-            for c in codes:
-                code = cb.get(c)
-                if code is None:
-                    raise NotFoundError(
-                        _("unknown code {c!r}").format(c=c),
-                        hint=_("'qualcode codebook show' lists the codes"),
-                    )
-                wanted.append(code.id)
-            code_ids = list(dict.fromkeys(wanted))
-        else:
-            used = {r[1] for r in rows}
-            code_ids = [c.id for c in cb.codes if c.id in used]
+        code_ids = _agreement_codes(cb, codes, {r[1] for r in rows})
         from qualcode.core.model import Coding
 
         codings = [
@@ -329,6 +333,26 @@ class Team:
             for d, c, who, s, e in rows
         ]
         return compute_agreement(docs, codings, coders, code_ids, unit=unit)
+
+    def _check_coders(self, coders: Sequence[str]) -> None:
+        """Refuse a coder the project does not know (and, blind, one not to be seen).
+
+        Raises:
+            NotFoundError: an unknown coder, naming the known ones.
+        """
+        if self.is_blind():
+            self.visible_coder(next(c for c in coders if c != self.store.coder))
+        known = {c.name for c in self.team_members()}
+        for c in coders:
+            if c not in known:
+                raise NotFoundError(
+                    _("no coder named {c!r} in this project").format(c=c),
+                    hint=(
+                        _("known: {known}").format(known=", ".join(sorted(known)))
+                        if known
+                        else None
+                    ),
+                )
 
     # ------------------------------------------------------------------ adjudication
 

@@ -78,16 +78,6 @@ class ThematicMap:
         """Stored vertex positions by node key (``theme:ID``, ``code:ID``, ...)."""
         return _positions(self.store.get_setting(POSITIONS_KEY, {}))
 
-    def set_map_positions(
-        self, positions: Mapping[str, tuple[float, float]], *, replace: bool = False
-    ) -> None:
-        """Store vertex positions (one action); ``replace`` drops the ones not given."""
-        current = {} if replace else self.map_positions()
-        current.update({k: (round(x, 2), round(y, 2)) for k, (x, y) in positions.items()})
-        value = {k: [x, y] for k, (x, y) in sorted(current.items())}
-        with self.store.write("map.positions", f"place {len(positions)} map nodes") as tx:
-            self.store.put_setting(tx, POSITIONS_KEY, value)
-
     def code_guids(self) -> dict[str, str]:
         """Every code's GUID by its id."""
         with self.store.read() as conn:
@@ -118,136 +108,22 @@ class ThematicMap:
         them without row images) are taken from the current tables when created by
         then, and counted in :attr:`PastMap.unlogged`.
         """
-        tables: dict[str, dict[Any, dict[str, Any]]] = {t: {} for t in _REPLAYED}
-        seen_guids: set[str] = set()
         with self.store.read() as conn:
             code_ids = {r.pk: r.id for r in conn.execute(select(T_CODES.c.pk, T_CODES.c.id))}
-            count = 0
+            past = _Replay(code_ids)
             for (payload,) in conn.execute(
                 select(T_ACTIONS.c.payload).where(T_ACTIONS.c.at <= at).order_by(T_ACTIONS.c.seq)
             ):
-                try:
-                    changes = json.loads(payload).get("changes", [])
-                except (ValueError, AttributeError):
-                    continue
-                touched = False
-                for ch in changes:
-                    t = ch.get("t")
-                    if t not in tables:
-                        continue
-                    touched = True
-                    rows = tables[t]
-                    key_col = "key" if t == "settings" else "pk"
-                    op = ch.get("op")
-                    if op == "insert":
-                        row = dict(ch["row"])
-                        rows[row[key_col]] = row
-                        if "guid" in row:
-                            seen_guids.add(str(row["guid"]))
-                        if t == "codes":
-                            code_ids[row["pk"]] = row["id"]
-                    elif op == "delete":
-                        row = ch["row"]
-                        rows.pop(row[key_col], None)
-                        if "guid" in row:
-                            seen_guids.add(str(row["guid"]))
-                        if t == "themes":  # its members and extracts go with it
-                            for sub in ("theme_codes", "theme_extracts"):
-                                for k in [
-                                    k for k, r in tables[sub].items() if r["theme_pk"] == row["pk"]
-                                ]:
-                                    del tables[sub][k]
-                    elif op == "update":
-                        k = ch["key"][key_col]
-                        if k in rows:
-                            rows[k].update(ch["after"])
-                        if t == "codes" and "id" in ch["after"]:
-                            code_ids[k] = ch["after"]["id"]
-                count += touched
-            # rows no logged action wrote (merges, REFI-QDA imports): by creation time
-            unlogged = 0
-            for name, table in (
-                ("themes", T_THEMES),
-                ("theme_codes", T_THEME_CODES),
-                ("theme_extracts", T_THEME_EXTRACTS),
-                ("relations", T_RELATIONS),
-            ):
-                for found in conn.execute(select(table).where(table.c.created <= at)).mappings():
-                    if found["guid"] in seen_guids or found["pk"] in tables[name]:
-                        continue
-                    tables[name][found["pk"]] = dict(found)
-                    unlogged += 1
-            names = self._past_names(conn, tables["relations"].values(), tables["themes"])
-        themes = tables["themes"]
-        id_by_pk = {pk: r["id"] for pk, r in themes.items()}
-        codes: dict[int, list[tuple[int, int, str]]] = {}
-        for r in tables["theme_codes"].values():
-            if r["code_pk"] in code_ids and r["theme_pk"] in themes:
-                codes.setdefault(r["theme_pk"], []).append(
-                    (r.get("position", 0), r["pk"], code_ids[r["code_pk"]])
-                )
-        extracts: dict[int, list[KeyExtract]] = {}
-        for r in sorted(
-            tables["theme_extracts"].values(), key=lambda r: (r.get("position", 0), r["pk"])
-        ):
-            extracts.setdefault(r["theme_pk"], []).append(
-                KeyExtract(
-                    guid=r["guid"],
-                    coding=r["coding_guid"],
-                    position=r.get("position", 0),
-                    translation=r.get("translation") or "",
-                    coder=r.get("coder", ""),
-                )
-            )
-        tree = ThemeTree(
-            tuple(
-                theme_tree_order(
-                    [
-                        Theme(
-                            guid=r["guid"],
-                            id=r["id"],
-                            label=convert.label_from_db(r["label"]),
-                            definition=r.get("definition") or "",
-                            status=r.get("status") or "candidate",
-                            reason=r.get("reason") or "",
-                            parent=id_by_pk.get(r["parent_pk"]) if r.get("parent_pk") else None,
-                            position=r.get("position", 0),
-                            codes=tuple(c for _p, _k, c in sorted(codes.get(pk, []))),
-                            extracts=tuple(extracts.get(pk, ())),
-                            color=r.get("color"),
-                            created=r.get("created", ""),
-                            coder=r.get("coder", ""),
-                            version=r.get("version", 1),
-                        )
-                        for pk, r in sorted(themes.items())
-                    ]
-                )
-            )
-        )
+                past.action(payload)
+            unlogged = past.add_unlogged(conn, at)
+            names = self._past_names(conn, past.tables["relations"].values(), past.tables["themes"])
+        tables = past.tables
         relations = tuple(
-            Relation(
-                guid=r["guid"],
-                source=Node(
-                    r["source_kind"],
-                    r["source_guid"],
-                    names.get((r["source_kind"], r["source_guid"]), ""),
-                ),
-                target=Node(
-                    r["target_kind"],
-                    r["target_guid"],
-                    names.get((r["target_kind"], r["target_guid"]), ""),
-                ),
-                type=r["type"],
-                directed=bool(r["directed"]),
-                memo=r.get("memo") or "",
-                coder=r.get("coder", ""),
-                created=r.get("created", ""),
-            )
-            for _pk, r in sorted(tables["relations"].items())
+            _past_relation(r, names) for _pk, r in sorted(tables["relations"].items())
         )
         setting = tables["settings"].get(POSITIONS_KEY)
         positions = _positions(json.loads(setting["value"])) if setting else {}
-        return PastMap(at, tree, relations, positions, count, unlogged)
+        return PastMap(at, past.tree(), relations, positions, past.count, unlogged)
 
     def _past_names(
         self, conn: Any, relations: Any, themes: Mapping[int, dict[str, Any]]
@@ -278,3 +154,162 @@ class ThematicMap:
 
 
 __all__ = ["POSITIONS_KEY", "ThematicMap", "PastMap"]
+
+
+class _Replay:
+    """The theme tables rebuilt from the action log's row changes, action by action."""
+
+    def __init__(self, code_ids: dict[int, str]) -> None:
+        self.tables: dict[str, dict[Any, dict[str, Any]]] = {t: {} for t in _REPLAYED}
+        self.code_ids = code_ids
+        self.seen_guids: set[str] = set()
+        self.count = 0
+        """The actions that touched a replayed table."""
+
+    def action(self, payload: Any) -> None:
+        """Replay one logged action (its payload's ``changes``)."""
+        try:
+            changes = json.loads(payload).get("changes", [])
+        except (ValueError, AttributeError):
+            return
+        touched = False
+        for ch in changes:
+            if ch.get("t") in self.tables:
+                touched = True
+                self._change(ch)
+        self.count += touched
+
+    def _change(self, ch: dict[str, Any]) -> None:
+        t = ch["t"]
+        rows = self.tables[t]
+        key_col = "key" if t == "settings" else "pk"
+        op = ch.get("op")
+        if op == "insert":
+            row = dict(ch["row"])
+            rows[row[key_col]] = row
+            self._seen(row)
+            if t == "codes":
+                self.code_ids[row["pk"]] = row["id"]
+        elif op == "delete":
+            row = ch["row"]
+            rows.pop(row[key_col], None)
+            self._seen(row)
+            if t == "themes":  # its members and extracts go with it
+                self._drop_theme_rows(row["pk"])
+        elif op == "update":
+            k = ch["key"][key_col]
+            if k in rows:
+                rows[k].update(ch["after"])
+            if t == "codes" and "id" in ch["after"]:
+                self.code_ids[k] = ch["after"]["id"]
+
+    def _seen(self, row: dict[str, Any]) -> None:
+        if "guid" in row:
+            self.seen_guids.add(str(row["guid"]))
+
+    def _drop_theme_rows(self, theme_pk: int) -> None:
+        for sub in ("theme_codes", "theme_extracts"):
+            rows = self.tables[sub]
+            for k in [k for k, r in rows.items() if r["theme_pk"] == theme_pk]:
+                del rows[k]
+
+    def add_unlogged(self, conn: Any, at: str) -> int:
+        """Add the rows no logged action wrote (merges, REFI-QDA imports), by creation
+        time; returns how many."""
+        unlogged = 0
+        for name, table in (
+            ("themes", T_THEMES),
+            ("theme_codes", T_THEME_CODES),
+            ("theme_extracts", T_THEME_EXTRACTS),
+            ("relations", T_RELATIONS),
+        ):
+            for found in conn.execute(select(table).where(table.c.created <= at)).mappings():
+                if found["guid"] in self.seen_guids or found["pk"] in self.tables[name]:
+                    continue
+                self.tables[name][found["pk"]] = dict(found)
+                unlogged += 1
+        return unlogged
+
+    def tree(self) -> ThemeTree:
+        """The themes as replayed, with their codes and key extracts."""
+        themes = self.tables["themes"]
+        id_by_pk = {pk: r["id"] for pk, r in themes.items()}
+        codes: dict[int, list[tuple[int, int, str]]] = {}
+        for r in self.tables["theme_codes"].values():
+            if r["code_pk"] in self.code_ids and r["theme_pk"] in themes:
+                codes.setdefault(r["theme_pk"], []).append(
+                    (r.get("position", 0), r["pk"], self.code_ids[r["code_pk"]])
+                )
+        extracts: dict[int, list[KeyExtract]] = {}
+        for r in sorted(
+            self.tables["theme_extracts"].values(), key=lambda r: (r.get("position", 0), r["pk"])
+        ):
+            extracts.setdefault(r["theme_pk"], []).append(
+                KeyExtract(
+                    guid=r["guid"],
+                    coding=r["coding_guid"],
+                    position=r.get("position", 0),
+                    translation=r.get("translation") or "",
+                    coder=r.get("coder", ""),
+                )
+            )
+        return ThemeTree(
+            tuple(
+                theme_tree_order(
+                    [
+                        _past_theme(
+                            r,
+                            id_by_pk,
+                            tuple(c for _p, _k, c in sorted(codes.get(pk, []))),
+                            tuple(extracts.get(pk, ())),
+                        )
+                        for pk, r in sorted(themes.items())
+                    ]
+                )
+            )
+        )
+
+
+def _past_theme(
+    r: dict[str, Any],
+    id_by_pk: dict[int, str],
+    codes: tuple[str, ...],
+    extracts: tuple[KeyExtract, ...],
+) -> Theme:
+    return Theme(
+        guid=r["guid"],
+        id=r["id"],
+        label=convert.label_from_db(r["label"]),
+        definition=r.get("definition") or "",
+        status=r.get("status") or "candidate",
+        reason=r.get("reason") or "",
+        parent=id_by_pk.get(r["parent_pk"]) if r.get("parent_pk") else None,
+        position=r.get("position", 0),
+        codes=codes,
+        extracts=extracts,
+        color=r.get("color"),
+        created=r.get("created", ""),
+        coder=r.get("coder", ""),
+        version=r.get("version", 1),
+    )
+
+
+def _past_relation(r: dict[str, Any], names: dict[tuple[str, str], str]) -> Relation:
+    return Relation(
+        guid=r["guid"],
+        source=Node(
+            r["source_kind"],
+            r["source_guid"],
+            names.get((r["source_kind"], r["source_guid"]), ""),
+        ),
+        target=Node(
+            r["target_kind"],
+            r["target_guid"],
+            names.get((r["target_kind"], r["target_guid"]), ""),
+        ),
+        type=r["type"],
+        directed=bool(r["directed"]),
+        memo=r.get("memo") or "",
+        coder=r.get("coder", ""),
+        created=r.get("created", ""),
+    )

@@ -705,24 +705,6 @@ class Themes:
             tx.summary = f"add {plural(len(added), '{n} key extract', '{n} key extracts')} to theme {row['id']}"
         return added
 
-    def set_extract_translation(self, name: str, coding: str, translation: str) -> None:
-        """Set (or clear, with ``""``) the translation of a theme's key extract."""
-        with self.store.write("theme.extracts", f"translate a key extract of theme {name}") as tx:
-            row = self._theme_row(tx.conn, name)
-            ext = tx.conn.execute(
-                select(T_THEME_EXTRACTS.c.pk).where(
-                    T_THEME_EXTRACTS.c.theme_pk == row["pk"],
-                    T_THEME_EXTRACTS.c.coding_guid == coding.strip().lower(),
-                )
-            ).first()
-            if ext is None:
-                raise NotFoundError(
-                    _("passage {guid!r} is not a key extract of theme {id!r}").format(
-                        guid=coding, id=row["id"]
-                    )
-                )
-            tx.update(T_THEME_EXTRACTS, {"pk": ext.pk}, {"translation": translation.strip()})
-
     def remove_extracts(self, name: str, codings: Sequence[str]) -> list[str]:
         """Take key extracts (by coding guid) off a theme: one action.
 

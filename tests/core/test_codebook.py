@@ -8,8 +8,8 @@ import pytest
 
 from qualcode.core.codebook import Codebook, codebook_to_data, parse_codebook
 from qualcode.errors import InputError
-from qualcode.importers.codebook_yaml import check_codebook, load_codebook, load_codebook_text
-from tests.conftest import CODEBOOK, DATA
+from qualcode.importers.codebook_yaml import check_codebook, load_codebook
+from tests.conftest import CODEBOOK, DATA, codebook_from_text
 
 BAD = DATA / "bad" / "codebooks"
 
@@ -147,7 +147,7 @@ def test_shipped_codebook_has_six_dimensions_with_bilingual_labels() -> None:
 
 
 def test_flat_codes_list_as_written_by_the_benchmark_generator() -> None:
-    cb = load_codebook_text(
+    cb = codebook_from_text(
         'codes:\n  - id: "cost.example"\n    label: "service cost: concrete example"\n'
         '    description: "Passages about service cost."\n  - id: time.cause\n    label: time\n'
     )
@@ -157,7 +157,7 @@ def test_flat_codes_list_as_written_by_the_benchmark_generator() -> None:
 
 
 def test_flat_list_with_parent_fields_builds_the_tree() -> None:
-    cb = load_codebook_text(
+    cb = codebook_from_text(
         "version: 1\ncodes:\n  - {id: b, label: B, parent: a}\n  - {id: a, label: A}\n  - {id: c, label: C, parent: b}\n"
     )
     assert [c.id for c in cb] == ["a", "b", "c"]
@@ -166,7 +166,7 @@ def test_flat_list_with_parent_fields_builds_the_tree() -> None:
 
 
 def test_aliases_resolve_and_plain_labels_are_kept() -> None:
-    cb = load_codebook_text(
+    cb = codebook_from_text(
         "codes:\n  - id: time.wait\n    label: Waiting\n    aliases: [time.queue]\n"
     )
     assert cb.get("time.queue") is cb["time.wait"]
@@ -179,14 +179,16 @@ def test_round_trip_through_data_is_lossless() -> None:
     assert again == Codebook(cb.codes, cb.name, cb.description, cb.languages, cb.version)
 
 
-def test_unknown_parent_is_reported() -> None:
+def test_unknown_parent_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "cb.yaml"
+    path.write_text("codes:\n  - {id: b, label: B, parent: nowhere}\n", encoding="utf-8")
     with pytest.raises(InputError) as err:
-        load_codebook_text("codes:\n  - {id: b, label: B, parent: nowhere}\n", "cb.yaml")
-    assert err.value.lines() == ["cb.yaml:2:31: code 'b' names unknown parent 'nowhere'"]
+        load_codebook(path)
+    assert err.value.lines() == [f"{path}:2:31: code 'b' names unknown parent 'nowhere'"]
 
 
 def test_colour_is_normalised() -> None:
-    cb = load_codebook_text('codes:\n  - {id: a, label: A, color: "#ABC"}\n')
+    cb = codebook_from_text('codes:\n  - {id: a, label: A, color: "#ABC"}\n')
     assert cb["a"].color == "#aabbcc"
     assert cb.color_of("a") == "#aabbcc"
 
@@ -200,7 +202,7 @@ def test_valence_and_relations_round_trip_and_default() -> None:
         "codes:\n"
         "  - {id: time, label: Time, valence: negative}\n"
     )
-    cb = load_codebook_text(text)
+    cb = codebook_from_text(text)
     assert cb["time"].valence == "negative"
     assert cb.relations is not None
     assert [(t.id, t.directed) for t in cb.relation_types] == [
@@ -208,7 +210,7 @@ def test_valence_and_relations_round_trip_and_default() -> None:
         ("sits_with", False),
     ]
     assert parse_codebook(codebook_to_data(cb)) == cb
-    plain = load_codebook_text("version: 1\ncodes:\n  - {id: time, label: Time}\n")
+    plain = codebook_from_text("version: 1\ncodes:\n  - {id: time, label: Time}\n")
     assert plain.relations is None
     assert [t.id for t in plain.relation_types] == [
         "is_part_of",

@@ -8,8 +8,8 @@ import pytest
 
 from qualcode.core.codebook import Codebook, codebook_to_data, validate_codebook_data
 from qualcode.core.codebook_merge import MISSING, Conflict, MergeResult, list_merge, merge_codebooks
-from qualcode.importers.codebook_yaml import load_codebook, load_codebook_text
-from tests.conftest import CODEBOOK
+from qualcode.importers.codebook_yaml import load_codebook
+from tests.conftest import CODEBOOK, codebook_from_text
 
 BASE = """
 languages: [id, en]
@@ -32,7 +32,7 @@ codes:
 
 
 def cb(text: str) -> Codebook:
-    return load_codebook_text(text)
+    return codebook_from_text(text)
 
 
 def edit(text: str, *pairs: tuple[str, str]) -> Codebook:

@@ -26,6 +26,7 @@ from qualcode.core.codebook import (
 )
 from qualcode.core.codebook_merge import MergeResult, ids_and_aliases, merge_codebooks
 from qualcode.core.diff import code_fields
+from tests.conftest import codebook_from_text
 
 WORDS = ["waktu", "biaya", "petugas", "loket", "antre", "surat", "ramah", "lama", "jelas"]
 KEYS = ["1", "2", "3", "a", "b"]
@@ -239,16 +240,15 @@ def test_merge_keeps_every_id_and_is_symmetric(t: tuple[Codebook, Codebook, Code
 def test_written_result_reads_back_or_is_refused(t: tuple[Codebook, Codebook, Codebook]) -> None:
     from qualcode.errors import InputError
     from qualcode.exporters.codebook_yaml import render
-    from qualcode.importers.codebook_yaml import load_codebook_text
 
     base, x, y = t
     result = merge_codebooks(x, y, base)
     text = render(result.codebook, None, conflicts=result.conflict_blocks())
     if result.clean:
-        assert load_codebook_text(text) == result.codebook
+        assert codebook_from_text(text) == result.codebook
     else:
         try:
-            load_codebook_text(text, "out.yaml")
+            codebook_from_text(text, "out.yaml")
         except InputError as exc:
             assert any("unresolved merge conflict" in line for line in exc.lines())
         else:  # pragma: no cover - the assertion below explains

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from qualcode.core.diff import FieldChange, diff_codebooks
-from qualcode.importers.codebook_yaml import load_codebook, load_codebook_text
-from tests.conftest import CODEBOOK
+from qualcode.importers.codebook_yaml import load_codebook
+from tests.conftest import CODEBOOK, codebook_from_text
 
 OLD = """
 version: 1
@@ -55,7 +55,7 @@ codes:
 
 
 def test_every_kind_of_change_is_keyed_by_id() -> None:
-    diff = diff_codebooks(load_codebook_text(OLD), load_codebook_text(NEW))
+    diff = diff_codebooks(codebook_from_text(OLD), codebook_from_text(NEW))
     assert [c.id for c in diff.added] == ["facilities"]
     assert [c.id for c in diff.removed] == ["product"]
     assert diff.renamed == (("time.wait", "time.wait_long"),)
@@ -77,7 +77,7 @@ def test_every_kind_of_change_is_keyed_by_id() -> None:
 
 
 def test_json_shape() -> None:
-    data = diff_codebooks(load_codebook_text(OLD), load_codebook_text(NEW)).to_json()
+    data = diff_codebooks(codebook_from_text(OLD), codebook_from_text(NEW)).to_json()
     assert set(data) == {
         "added",
         "removed",
@@ -111,10 +111,10 @@ def test_same_codebook_has_an_empty_diff() -> None:
 
 
 def test_a_move_under_a_renamed_parent_is_not_a_move() -> None:
-    old = load_codebook_text(
+    old = codebook_from_text(
         "codes: [{id: a, label: A, children: [{id: a.x, label: X}]}]", "old.yaml"
     )
-    new = load_codebook_text(
+    new = codebook_from_text(
         "codes: [{id: b, label: A, aliases: [a], children: [{id: a.x, label: X}]}]", "new.yaml"
     )
     diff = diff_codebooks(old, new)

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from qualcode.core.codebook import Code, Codebook
 from qualcode.exporters.codebook_yaml import render
-from qualcode.importers.codebook_yaml import load_codebook_text
+from tests.conftest import codebook_from_text
 
 ORIGINAL = """\
 version: 1
@@ -27,14 +27,14 @@ def replaced(cb: Codebook, code: Code) -> Codebook:
 
 
 def test_end_of_line_comments_stay_on_their_line() -> None:
-    cb = load_codebook_text(ORIGINAL)
+    cb = codebook_from_text(ORIGINAL)
     cb = replaced(cb, replace(cb["a"], label="A2"))
     # the comment keeps its column: one space less before it
     assert render(cb, ORIGINAL) == ORIGINAL.replace("label: A  #", "label: A2 #")
 
 
 def test_the_closing_comment_follows_a_new_list_field() -> None:
-    cb = load_codebook_text(ORIGINAL)
+    cb = codebook_from_text(ORIGINAL)
     cb = replaced(cb, replace(cb["b"], aliases=("old_b",)))
     assert render(cb, ORIGINAL) == ORIGINAL.replace(
         "    label: B  # the last\n", "    label: B  # the last\n    aliases:\n      - old_b\n"

@@ -19,6 +19,7 @@ from qualcode import clock, services
 from qualcode.cli import cli
 from qualcode.core.refi import parse_guid
 from qualcode.store import Project, open_project
+from qualcode.store.base import T_CASES
 from tests.conftest import CODEBOOK, demo_files, dump_db
 from tests.refi_files import schema
 
@@ -80,12 +81,20 @@ def _build(folder: Path) -> None:
         project.codings.apply_coding(
             docs[0], "facilities", 0, 11, status="suggested", origin="rules"
         )
-        project.cases.add_case("Bu Sari", description="Pedagang pasar, 52 tahun.")
+        # cases made as an attribute sheet makes them; only a REFI-QDA import brings a
+        # case description, so that one is set in the table
+        project.cases.set_attributes({"Bu Sari": {}}, create=True)
+        with project.engine.begin() as conn:
+            conn.execute(
+                T_CASES.update()
+                .where(T_CASES.c.name == "Bu Sari")
+                .values(description="Pedagang pasar, 52 tahun.")
+            )
         project.cases.link_case("Bu Sari", "wawancara_01_pedagang_pasar")
         project.cases.link_case(
             "Pewawancara A", "wawancara_01_pedagang_pasar", speaker="Pewawancara"
         )
-        project.cases.add_case("Pak Budi")
+        project.cases.set_attributes({"Pak Budi": {}}, create=True)
         project.cases.link_case("Pak Budi", "wawancara_03_petani")
         for name, value, type_ in (
             ("pekerjaan", "pedagang", "text"),

@@ -13,6 +13,7 @@ from pathlib import Path
 from qualcode import services
 from qualcode.services.thematic_map import map_layout
 from qualcode.store import Project, open_project
+from tests.conftest import place_map_nodes
 from tests.importers.test_refi_themes import _analysed
 from tests.refi_files import (
     G_CODE_A,
@@ -36,7 +37,7 @@ def test_the_map_round_trips_as_a_graph_with_its_positions(
 ) -> None:
     _analysed(matrix_project, matrix_guids)
     # one node placed by hand; the rest where qualcode lays them out
-    matrix_project.map.set_map_positions({"theme:menunggu": (700.0, 500.0)})
+    place_map_nodes(matrix_project, {"theme:menunggu": (700.0, 500.0)})
     before = _places(matrix_project)
     assert before["theme:menunggu"] == (700.0, 500.0) or before["theme:menunggu"][0] > 0
     out = tmp_path / "x.qdpx"

@@ -10,9 +10,8 @@ from click.testing import CliRunner, Result
 
 from qualcode.cli import cli
 from qualcode.errors import ConflictError, InputError
-from qualcode.importers.codebook_yaml import load_codebook_text
 from qualcode.store import open_project
-from tests.conftest import TRANSCRIPTS
+from tests.conftest import TRANSCRIPTS, code_version, codebook_from_text
 
 DOC = "wawancara_01_pedagang_pasar"
 EN = "interview_07_ngo_observer"
@@ -72,7 +71,7 @@ def test_codebook_sync_and_edits(backend: str, tmp_path: Path) -> None:
     project = open_project(backend)
     try:
         project.codings.apply_coding(DOC, "cost.unofficial_fee", 10, 20)
-        v = project.codes.code_version("cost")
+        v = code_version(project, "cost")
         project.codes.update_code(
             "cost", expected_version=v, description="Biaya resmi dan tidak resmi"
         )
@@ -87,7 +86,7 @@ def test_codebook_sync_and_edits(backend: str, tmp_path: Path) -> None:
         cb = project.codebook()
         assert cb["cost"].description == "Biaya resmi dan tidak resmi"
         assert cb.get("cost.unofficial_fee") is not None  # alias resolves
-        smaller = load_codebook_text("version: 1\ncodes:\n  - {id: cost, label: Biaya}\n")
+        smaller = codebook_from_text("version: 1\ncodes:\n  - {id: cost, label: Biaya}\n")
         with pytest.raises(InputError, match="procedure"):
             project.codebook_sync.sync_codebook(smaller, "small.yaml")
     finally:

@@ -13,7 +13,7 @@ from qualcode.core.codebook import Code
 from qualcode.errors import ConflictError, InputError
 from qualcode.importers.codebook_yaml import load_codebook
 from qualcode.store import Project
-from tests.conftest import dump_db
+from tests.conftest import code_version, dump_db
 
 DOC = "wawancara_01_pedagang_pasar"
 
@@ -94,7 +94,7 @@ def test_a_code_with_codings_is_never_deleted(demo: Project, demo_dir: Path) -> 
 
 
 def test_optimistic_version_check(demo: Project) -> None:
-    v = demo.codes.code_version("cost")
+    v = code_version(demo, "cost")
     demo.codes.update_code("cost", description="first", expected_version=v)
     with pytest.raises(ConflictError, match="changed by someone else"):
         demo.codes.update_code("cost", description="second", expected_version=v)

@@ -78,7 +78,7 @@ def test_two_concurrent_edits_of_one_code_one_wins_one_is_told(
     location, _ = shared
     for _round in range(2):
         p = open_project(location)
-        version = p.codes.code_version("competence")
+        version = concurrency.code_version(p, "competence")
         p.close()
         results = concurrency.run_lost_update(location, version)
         winners = [r for r in results if r["won"]]
@@ -91,7 +91,7 @@ def test_two_concurrent_edits_of_one_code_one_wins_one_is_told(
         )
         p = open_project(location)
         assert p.codebook()["competence"].description == f"by {winners[0]['label']} at {version}"
-        assert p.codes.code_version("competence") == version + 1
+        assert concurrency.code_version(p, "competence") == version + 1
         p.close()
 
 

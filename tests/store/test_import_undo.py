@@ -243,8 +243,7 @@ def test_front_matter_written_into_an_existing_case_is_put_back_as_it_was(
     project = open_project(backend)
     try:
         project.window = "tui:tester@host:1"
-        project.cases.add_case("Budi")
-        project.cases.set_attribute("Budi", "participant", None)
+        project.cases.set_attributes({"Budi": {"participant": None}}, create=True)
     finally:
         project.close()
     a, _ = files(tmp_path)

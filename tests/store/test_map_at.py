@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from qualcode.cli import cli
 from qualcode.services.thematic_map import map_state, parse_at
 from qualcode.store import Project, open_project
+from tests.conftest import place_map_nodes
 
 
 @pytest.fixture
@@ -30,7 +31,7 @@ def history(matrix_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Proj
     at("2024-05-03T11:00:00Z")
     p.themes.add_relation("theme:menunggu", "theme:biaya", "leads_to", memo="queues invite fees")
     p.themes.rename_theme("menunggu", "Antre", lang="id")
-    p.map.set_map_positions({"theme:biaya": (500.0, 400.0)})
+    place_map_nodes(p, {"theme:biaya": (500.0, 400.0)})
     at("2024-05-04T12:00:00Z")
     p.themes.delete_theme("biaya")
     p.themes.remove_theme_codes("menunggu", ["time.long_wait"])

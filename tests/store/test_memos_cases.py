@@ -15,7 +15,7 @@ def test_memos_on_every_kind_of_target(demo: Project) -> None:
     demo.memos.add_memo("project", None, "Kesan umum")
     m = demo.memos.add_memo("document", DOC, "Ibu pedagang, ramah", title="kesan")
     demo.memos.add_memo("code", "cost.unofficial_fee", "uang rokok termasuk di sini")
-    demo.cases.add_case("ibu_a")
+    demo.cases.link_case("ibu_a", DOC)
     demo.memos.add_memo("case", "ibu_a", "pedagang pasar")
     assert [(x.kind, x.target) for x in demo.memos.memos()] == [
         ("project", None),

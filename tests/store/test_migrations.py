@@ -17,7 +17,7 @@ from qualcode.cli import cli
 from qualcode.errors import ProjectError
 from qualcode.store import open_project
 from qualcode.store.engine import KNOWN_REVISIONS, NO_MIGRATION_BACKUP_ENV, SCHEMA_HEAD
-from qualcode.store.migrate import alembic_config, head_revision
+from qualcode.store.migrate import alembic_config
 from qualcode.store.schema import Base, compared
 from tests.conftest import DATA, dump_db
 from tests.pg import PgDatabase
@@ -27,8 +27,8 @@ FIXTURE_ROWS = DATA / "projects" / "schema-0001.json"
 
 
 def test_head_constant_matches_alembic() -> None:
-    assert head_revision() == SCHEMA_HEAD
     script = ScriptDirectory.from_config(alembic_config())
+    assert script.get_current_head() == SCHEMA_HEAD
     revisions = [r.revision for r in script.walk_revisions()]
     assert sorted(revisions) == sorted(KNOWN_REVISIONS)
     assert KNOWN_REVISIONS[-1] == SCHEMA_HEAD

@@ -9,9 +9,8 @@ import pytest
 
 from qualcode.core.model import Coding
 from qualcode.errors import InputError, NotFoundError, ProjectError
-from qualcode.importers.codebook_yaml import load_codebook_text
 from qualcode.store import Project, open_project
-from tests.conftest import dump_db
+from tests.conftest import codebook_from_text, dump_db
 
 DOC = "wawancara_01_pedagang_pasar"
 
@@ -96,7 +95,7 @@ def test_remove_leaves_a_tombstone_and_logs_every_action(demo: Project) -> None:
 def test_sync_refuses_to_drop_a_code_with_codings(demo: Project, demo_dir: Path) -> None:
     demo.codings.apply_coding(DOC, "cost.unofficial_fee", 10, 20)
     before = dump_db(demo_dir / "qualcode.db")
-    smaller = load_codebook_text("version: 1\ncodes:\n  - {id: cost, label: Cost}\n")
+    smaller = codebook_from_text("version: 1\ncodes:\n  - {id: cost, label: Cost}\n")
     with pytest.raises(InputError) as err:
         demo.codebook_sync.sync_codebook(smaller, "small.yaml")
     assert "cost.unofficial_fee (1 coding)" in str(err.value)
@@ -113,7 +112,7 @@ def test_sync_follows_an_alias_so_a_renamed_code_keeps_its_codings(demo: Project
         + "}\n"
         for c in cb
     )
-    report = demo.codebook_sync.sync_codebook(load_codebook_text(renamed_text))
+    report = demo.codebook_sync.sync_codebook(codebook_from_text(renamed_text))
     assert report.removed == ()
     assert [c.code for c in demo.codings.codings()] == ["cost.pungli"]
     assert demo.codings.codings(code="cost.unofficial_fee")[0].code == "cost.pungli"
@@ -121,7 +120,7 @@ def test_sync_follows_an_alias_so_a_renamed_code_keeps_its_codings(demo: Project
 
 def test_sync_adds_updates_and_removes_unused_codes(demo: Project) -> None:
     report = demo.codebook_sync.sync_codebook(
-        load_codebook_text(
+        codebook_from_text(
             "version: 1\ncodes:\n  - {id: cost, label: Biaya}\n  - {id: new.code, label: New}\n"
         )
     )

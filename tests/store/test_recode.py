@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
 from qualcode.core.codebook import Code
 from qualcode.errors import InputError, NotFoundError
 from qualcode.store import Project
-from qualcode.store.base import T_ACTIONS, apply_changes
 from tests.conftest import dump_db
 
 DOC = "wawancara_01_pedagang_pasar"
-
-
-def undo_last(project: Project) -> str:
-    """Replay the last action's recorded row changes backwards; returns its kind."""
-    with project.engine.begin() as conn:
-        row = conn.execute(
-            select(T_ACTIONS.c.kind, T_ACTIONS.c.payload).order_by(T_ACTIONS.c.seq.desc()).limit(1)
-        ).one()
-        apply_changes(conn, json.loads(row.payload)["changes"], inverse=True)
-    project._code_pk_cache = None
-    return str(row.kind)
 
 
 def data(path: Path) -> list[str]:
@@ -118,5 +104,5 @@ def test_code_operations_undo_from_the_action_log(
     else:
         demo.codes.merge_code("time.long_wait", "time.short_wait")
     assert data(demo_dir / "qualcode.db") != before
-    undo_last(demo)
+    assert demo.history.undo() is not None
     assert data(demo_dir / "qualcode.db") == before

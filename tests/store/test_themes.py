@@ -69,8 +69,8 @@ def test_every_theme_edit_is_undone_and_redone(
         lambda: p.themes.remove_theme_codes("waiting", ["time.long_wait"]),
         lambda: p.themes.add_extracts("waiting", [matrix_guids["c2"], matrix_guids["c1"]]),
         lambda: p.themes.order_extracts("waiting", [matrix_guids["c1"]]),
-        lambda: p.themes.set_extract_translation(
-            "waiting", matrix_guids["c1"], "Two hours queueing."
+        lambda: p.themes.add_extracts(
+            "waiting", [matrix_guids["c1"]], translation="Two hours queueing."
         ),
         lambda: p.themes.remove_extracts("waiting", [matrix_guids["c2"]]),
         lambda: p.themes.add_relation("theme:money", "cost", "illustrates", memo="why"),
@@ -195,10 +195,10 @@ def test_overview_counts_exact(matrix_project: Project) -> None:
     p.themes.add_theme("Money", codes=["cost"])
     view = svc.overview(p, lang="en")
     assert view.use_cases is True
-    assert [(t.theme.id, t.depth, t.usage, t.subthemes) for t in view.themes] == [
-        ("waiting", 0, Usage(3, 1, 1), 1),
-        ("late", 1, Usage(1, 1, 1), 0),
-        ("money", 0, Usage(3, 2, 2), 0),
+    assert [(t.theme.id, t.depth, t.usage) for t in view.themes] == [
+        ("waiting", 0, Usage(3, 1, 1)),
+        ("late", 1, Usage(1, 1, 1)),
+        ("money", 0, Usage(3, 2, 2)),
     ]
     codes = {c.id: (c.label, c.usage, c.themes) for c in view.codes}
     assert codes["time.long_wait"] == ("Long wait", Usage(2, 1, 1), ("waiting",))

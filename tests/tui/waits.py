@@ -33,17 +33,29 @@ async def wait_for(pilot: Any, ready: Callable[[], bool], what: str = "the condi
         await asyncio.sleep(0.005)
 
 
+def _busy(pilot: Any, groups: tuple[str, ...]) -> bool:
+    """A worker of one of ``groups`` still runs, or a screen has messages (a worker's
+    result) it has not handled yet: what the screen shows may still change."""
+    app = pilot.app
+    if any(w.group in groups and not w.is_finished for w in app.workers):
+        return True
+    return any(s.message_queue_size for s in app.screen_stack)
+
+
 def counts_pending(pilot: Any) -> bool:
     """The coding screen's side-pane counts follow a change one coalesced frame later
-    (``CodingScreen._after_change``): true while that update is still due, also under
-    a dialog or another screen pushed over it."""
-    return any(getattr(s, "counts_pending", False) for s in pilot.app.screen_stack)
+    (``CodingScreen._after_change`` starts a timer, which starts a counting worker):
+    true while that update is still due, also under a dialog or another screen pushed
+    over it."""
+    timer = any(getattr(s, "_counts_timer", None) is not None for s in pilot.app.screen_stack)
+    return timer or _busy(pilot, ("code-counts",))
 
 
 def data_pending(pilot: Any) -> bool:
     """A screen that computes its data in a worker (the review screen's matrix and
-    quotes) has not shown the newest result yet."""
-    return any(getattr(s, "data_pending", False) for s in pilot.app.screen_stack)
+    quotes, the text analysis's words and concordance) has not shown the newest result
+    yet."""
+    return _busy(pilot, ("review-data", "text-words", "text-kwic"))
 
 
 async def settled(pilot: Any) -> None:

@@ -288,8 +288,6 @@ class CodingScreen(Screen[None]):
         self._counts_timer: Timer | None = None
         self._counts_asked = 0
         """The newest count asked for (counting runs in a worker)."""
-        self._counts_shown = 0
-        """The count the panes show."""
         self._last_event = ""
         self._status_text = ""
         self._counts: dict[str, CodeCount] = {}
@@ -1016,11 +1014,6 @@ class CodingScreen(Screen[None]):
             self._counts_timer.stop()
         self._counts_timer = self.set_timer(0.05, self._refresh_counts)
 
-    @property
-    def counts_pending(self) -> bool:
-        """Whether the side panes' counts have yet to follow a change."""
-        return self._counts_timer is not None or self._counts_asked != self._counts_shown
-
     def _refresh_counts(self) -> None:
         self._counts_timer = None
         self._counts_asked += 1
@@ -1039,7 +1032,6 @@ class CodingScreen(Screen[None]):
     def on_coding_screen_counts_computed(self, message: CountsComputed) -> None:
         if message.generation != self._counts_asked:
             return  # a newer count is under way
-        self._counts_shown = message.generation
         if message.counts is None:
             return
         self._counts = message.counts

@@ -176,8 +176,6 @@ class ReviewScreen(Screen[None]):
         self._heads: dict[str, str] = {}
         self._generation = 0
         """The newest recomputation asked for."""
-        self._shown_generation = 0
-        """The recomputation on the screen."""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="review-status")
@@ -197,11 +195,6 @@ class ReviewScreen(Screen[None]):
 
     # ------------------------------------------------------------------ data
 
-    @property
-    def data_pending(self) -> bool:
-        """Whether a recomputation asked for has not been shown yet."""
-        return self._shown_generation != self._generation
-
     def reload(self) -> None:
         """Recompute the matrix and the quotes behind it, in a thread worker: on a
         project of 10,000 codings that takes far longer than a frame, so the screen
@@ -218,7 +211,6 @@ class ReviewScreen(Screen[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "review-data" and event.state == WorkerState.ERROR:
             error = event.worker.error
-            self._shown_generation = self._generation
             self.notify(str(error), severity="error", timeout=8)
 
     def on_review_screen_review_computed(self, message: ReviewComputed) -> None:
@@ -226,7 +218,6 @@ class ReviewScreen(Screen[None]):
         if data.generation != self._generation:
             return  # a newer request is under way
         self.freq, self.quotes = data.freq, data.quotes
-        self._shown_generation = data.generation
         self._fill()
 
     def _fill(self) -> None:

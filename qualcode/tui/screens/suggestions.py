@@ -305,11 +305,6 @@ class SuggestionsScreen(Screen[None]):
 
     # ------------------------------------------------------------------ auto-code
 
-    @property
-    def running(self) -> bool:
-        """Whether an auto-code run is under way."""
-        return self._cancel is not None
-
     def action_run_rules(self) -> None:
         if self._cancel is not None:
             return

@@ -106,11 +106,6 @@ class TextAnalysisScreen(Screen[None]):
         self._shown = {"words": 0, "kwic": 0}
         """The request each tab shows."""
 
-    @property
-    def data_pending(self) -> bool:
-        """Whether a count or a search asked for has not been shown yet."""
-        return self._asked != self._shown
-
     def compose(self) -> ComposeResult:
         yield Static("", id="status")
         with TabbedContent(id="text-tabs", initial="tab-words"):

@@ -322,8 +322,6 @@ class ThemesScreen(Screen[Jump | None]):
         self.marked: list[str] = []
         """Marked code ids, in the order they were marked."""
         self.query_text = ""
-        self.codes_shown = 0
-        """Codes the list shows now (every code, or those matching the filter)."""
         self.shown_for: Focus | None = None
         """What the passages pane shows the passages of."""
         self._index: CodeIndex | None = None
@@ -332,8 +330,6 @@ class ThemesScreen(Screen[Jump | None]):
         self._passages: list[Passage] = []
         self._fills = 0
         """How often the passages pane was filled (a late rest of older passages is dropped)."""
-        self._extracts: list[str] = []
-        """The key extracts (coding guids, in order) of the theme the passages show."""
         self._people: dict[str, int] = {}
         self.people_ready = False
         """Whether the participants per code are counted (a worker does it)."""
@@ -344,11 +340,6 @@ class ThemesScreen(Screen[Jump | None]):
         self._collector = Held()
         """The garbage collector, held off until the first frame is drawn."""
         self._collector.hold()
-
-    @property
-    def tree_themes(self) -> list[Theme]:
-        """Every theme, in tree order."""
-        return list(self.themes)
 
     # ------------------------------------------------------------------ layout
 
@@ -545,7 +536,6 @@ class ThemesScreen(Screen[Jump | None]):
                 continue
             options.append(Option(Text(title, style="bold"), disabled=True))
             options.extend(Option(OneLine(self._code_line(cid, width)), id=cid) for cid in ids)
-        self.codes_shown = len(shown)
         codes.clear_options()
         codes.add_options(options)
         heads = "".join(f"{h:>{COUNT_WIDTH}}" for h in (_("pas"), _("doc"), _("ppl")))
@@ -703,8 +693,9 @@ class ThemesScreen(Screen[Jump | None]):
             listing.clear_options()
             return
         codings, title, extracts = gathered
-        self._extracts = extracts
-        self._list_passages(codings, title, keep, focus.key if focus.kind == "code" else None)
+        self._list_passages(
+            codings, title, keep, focus.key if focus.kind == "code" else None, extracts
+        )
 
     def _code_passages(self, focus: Focus) -> tuple[list[Coding], str, list[str]] | None:
         """A code's codings, the pane's title and (for a code under a theme in the
@@ -739,13 +730,18 @@ class ThemesScreen(Screen[Jump | None]):
         return list(seen.values()), title, extracts
 
     def _list_passages(
-        self, codings: list[Coding], title: str, keep: str | None, code_id: str | None
+        self,
+        codings: list[Coding],
+        title: str,
+        keep: str | None,
+        code_id: str | None,
+        extracts: list[str],
     ) -> None:
         """Fill the pane: the key extracts first, the screenful in view now, the rest
         after the frame; the passage highlighted before (``keep``) stays so."""
         listing = self.query_one(PassageList)
         pane = self.query_one("#themes-passages-pane")
-        place = {g: i for i, g in enumerate(self._extracts)}
+        place = {g: i for i, g in enumerate(extracts)}
         codings = sorted(codings, key=lambda c: (place.get(c.guid, len(place)),))
         shown = codings[:PASSAGES_MAX]
         ids = [c.guid for c in shown]
