@@ -38,6 +38,7 @@ from qualcode.core.refi import (
     RefiProject,
     RefiSet,
     RefiSource,
+    RefiVertex,
     derived_guid,
     parse_color,
     plan_code_import,
@@ -1203,7 +1204,7 @@ class _Planner:
         label: Any = st.name or theme_id
         if isinstance(m.get("label"), str | dict):
             raw = m["label"]
-            label = {str(k): str(v) for k, v in raw.items()} if isinstance(raw, dict) else raw
+            label = _in_order(raw, m.get("label_order")) if isinstance(raw, dict) else raw
         status, reason = _theme_status(m)
         color = m.get("color")
         row = {
@@ -1343,13 +1344,41 @@ class _Planner:
             if key is None:
                 missing += 1
                 continue
-            x, y = v.centre
-            placed[key] = [x, y]
+            placed[key] = list(_vertex_place(v, self.refi.extras.get(v.guid)))
         if placed:
             self.plan.settings[POSITIONS_KEY] = dict(sorted(placed.items()))
             self.report.notes.append(_placed_line(graph.name or graph.guid, len(placed), missing))
         if len(self.refi.graphs) > 1:
             self.report.skipped[N_("graphs")] = len(self.refi.graphs) - 1
+
+
+def _vertex_place(v: RefiVertex, meta: Mapping[str, Any] | None) -> tuple[float, float]:
+    """Where a vertex puts its node: the exact place qualcode's extras keep (the
+    schema's corners are whole numbers), unless the vertex was moved since (its
+    centre is more than a unit away), else the centre of its box."""
+    x, y = v.centre
+    place = (meta or {}).get("map")
+    if isinstance(place, dict):
+        ex, ey = place.get("x"), place.get("y")
+        if (
+            isinstance(ex, int | float)
+            and isinstance(ey, int | float)
+            and not isinstance(ex, bool)
+            and not isinstance(ey, bool)
+            and abs(ex - x) <= 1
+            and abs(ey - y) <= 1
+        ):
+            return float(ex), float(ey)
+    return x, y
+
+
+def _in_order(raw: Mapping[Any, Any], order: Any) -> dict[str, str]:
+    """A bilingual label with its languages in the order the exporting project had
+    them (``label_order``; the extras are written with sorted keys), the first being
+    the label's main language; languages the order does not name follow as written."""
+    label = {str(k): str(v) for k, v in raw.items()}
+    first = [str(k) for k in order if str(k) in label] if isinstance(order, list) else []
+    return {k: label[k] for k in dict.fromkeys([*first, *label])}
 
 
 def _theme_status(meta: Mapping[str, Any]) -> tuple[Any, str]:
