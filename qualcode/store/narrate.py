@@ -282,18 +282,26 @@ class _Names:
                 fields=fields,
                 label=self.themes.get(theme_pk) if isinstance(theme_pk, int) else None,
             )
-        if table == "relations" and row.get("source_guid"):
-            return Fact(
-                kind,
-                op,
-                table,
-                fields=fields,
-                other=str(row.get("type") or ""),
-                label=self.relation_types.get(str(row.get("type"))),
-                ends=(
-                    self._end(row.get("source_kind"), row.get("source_guid")),
-                    self._end(row.get("target_kind"), row.get("target_guid")),
-                ),
-                directed=bool(row.get("directed", True)),
-            )
+        if table == "relations":
+            return self._relation_fact(kind, op, row, fields)
         return Fact(kind, op, table, fields=fields)
+
+    def _relation_fact(
+        self, kind: str, op: str, row: dict[str, Any], fields: tuple[str, ...]
+    ) -> Fact:
+        """A relation row: both ends by name and the type (an edit: neither)."""
+        if not row.get("source_guid"):
+            return Fact(kind, op, "relations", fields=fields)
+        return Fact(
+            kind,
+            op,
+            "relations",
+            fields=fields,
+            other=str(row.get("type") or ""),
+            label=self.relation_types.get(str(row.get("type"))),
+            ends=(
+                self._end(row.get("source_kind"), row.get("source_guid")),
+                self._end(row.get("target_kind"), row.get("target_guid")),
+            ),
+            directed=bool(row.get("directed", True)),
+        )
