@@ -96,6 +96,8 @@ def refi_model(project: Project, *, codebook_only: bool = False) -> RefiProject:
         )
         if v
     }
+    if cb.relations is not None:
+        codebook_meta["relations"] = _relations_meta(cb.relations)
     memos = [] if codebook_only else project.memos.memos()
     code_notes: dict[str, list[str]] = {}
     for m in memos:
@@ -372,6 +374,17 @@ def _refi_case(case: Any, doc_guid: Mapping[str, str], var_guid: Mapping[str, st
         sources=tuple((doc_guid[s.doc], s.speaker) for s in case.sources),
         meta={"speakers": speakers} if speakers else {},
     )
+
+
+def _relations_meta(types: Any) -> list[dict[str, Any]]:
+    """The codebook's relation vocabulary for the extras: the YAML shape, with each
+    bilingual label's language order (the extras are written with sorted keys)."""
+    from qualcode.core.codebook import relations_to_data
+
+    return [
+        {**item, "label_order": list(item["label"])} if isinstance(item["label"], dict) else item
+        for item in relations_to_data(types)
+    ]
 
 
 def _theme_set(

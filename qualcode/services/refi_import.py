@@ -445,7 +445,10 @@ class _Planner:
                 else [],
                 "version": 1,
             }
-            if settings["name"] or settings["description"] or settings["languages"]:
+            relations = _relations_of(meta.get("relations"))
+            if relations is not None:
+                settings["relations"] = relations
+            if any(settings[k] for k in ("name", "description", "languages")) or relations:
                 self.plan.settings[CODEBOOK_META] = settings
         return self.plan
 
@@ -1350,6 +1353,30 @@ class _Planner:
             self.report.notes.append(_placed_line(graph.name or graph.guid, len(placed), missing))
         if len(self.refi.graphs) > 1:
             self.report.skipped[N_("graphs")] = len(self.refi.graphs) - 1
+
+
+def _relations_of(raw: Any) -> list[dict[str, Any]] | None:
+    """The relation vocabulary a codebook's extras carry, in the YAML shape, each
+    label in its language order; ``None`` when there is none or it does not
+    validate as the codebook's ``relations:`` would (then the default applies)."""
+    from qualcode.core.codebook import validate_codebook_data
+
+    if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
+        return None
+    items = [
+        {
+            **{k: v for k, v in item.items() if k != "label_order"},
+            **(
+                {"label": _in_order(item["label"], item.get("label_order"))}
+                if isinstance(item.get("label"), dict)
+                else {}
+            ),
+        }
+        for item in raw
+    ]
+    if validate_codebook_data({"version": 1, "codes": [], "relations": items}, {}, "extras"):
+        return None
+    return items
 
 
 def _vertex_place(v: RefiVertex, meta: Mapping[str, Any] | None) -> tuple[float, float]:
