@@ -27,7 +27,7 @@ from qualcode.i18n import N_, _, plural
 
 if TYPE_CHECKING:
     from qualcode.core.codebook_merge import MergeResult
-    from qualcode.core.diff import CodebookDiff
+    from qualcode.core.diff import CodebookDiff, FieldChange
     from qualcode.store import Project
 
 # ---------------------------------------------------------------------- diff
@@ -86,6 +86,29 @@ def _diff_lines(diff: CodebookDiff) -> list[str]:
                 describe_value2=describe_value(ch.new),
             )
         )
+    out.extend(_relation_lines(diff.relations))
+    return out
+
+
+def _relation_lines(changes: tuple[FieldChange, ...]) -> list[str]:
+    """The relation vocabulary's differences, one line each."""
+    from qualcode.core.diff import describe_value
+
+    out: list[str] = []
+    for ch in changes:
+        if ch.field == "added":
+            line = _("relation   added {id}: {label}").format(
+                id=ch.code, label=describe_value(ch.new)
+            )
+        elif ch.field == "removed":
+            line = _("relation   removed {id}: {label}").format(
+                id=ch.code, label=describe_value(ch.old)
+            )
+        else:
+            line = _("relation   {id}: {field}: {old} -> {new}").format(
+                id=ch.code, field=ch.field, old=describe_value(ch.old), new=describe_value(ch.new)
+            )
+        out.append(line)
     return out
 
 

@@ -466,11 +466,18 @@ def relate(ctx: Context, source: str, target: str, rel_type: str, memo: str) -> 
     )
 
 
-@cli.command("relations")
+@cli.group("relations", invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True, help="A JSON list (schema in docs/cli.md).")
-@pass_ctx
-def relations_list(ctx: Context, as_json: bool) -> None:
-    """List the relations: A, type, B and the memo (-> directed, <-> undirected)."""
+@click.pass_context
+def relations_list(click_ctx: click.Context, as_json: bool) -> None:
+    """List the relations: A, type, B and the memo (-> directed, <-> undirected).
+
+    'qualcode relations delete' deletes one.
+    """
+    if click_ctx.invoked_subcommand is not None:
+        return
+    ctx = click_ctx.find_object(Context)
+    assert ctx is not None
     with ctx.open() as project:
         rows = project.themes.relations()
         types = {t.id: t for t in project.themes.relation_types()}
@@ -487,6 +494,29 @@ def relations_list(ctx: Context, as_json: bool) -> None:
         if r.memo:
             line += f": {show(r.memo)}"
         click.echo(line)
+
+
+@relations_list.command("delete")
+@click.argument("ref", metavar="A")
+@click.argument("target", metavar="[B]", required=False)
+@click.option(
+    "--type", "rel_type", metavar="TYPE", help="The relation's type, when A and B have several."
+)
+@pass_ctx
+def relation_delete(ctx: Context, ref: str, target: str | None, rel_type: str | None) -> None:
+    """Delete a relation: by its ends (A B, written as for 'qualcode relate'; --type
+    TYPE when they have several) or by its GUID alone (from 'relations --json').
+    One action: 'qualcode undo' brings it back."""
+    with ctx.open() as project:
+        r = project.themes.delete_relation(ref, target, rel_type)
+        kind = next((t for t in project.themes.relation_types() if t.id == r.type), None)
+        words = kind.label_in(_lang(project)) if kind else r.type
+    arrow = "->" if r.directed else "<->"
+    click.echo(
+        _("deleted the relation {a} {arrow} {b} ({type})").format(
+            a=r.source.describe(), arrow=arrow, b=r.target.describe(), type=words
+        )
+    )
 
 
 @cli.command("scorecard")

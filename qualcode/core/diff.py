@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from qualcode.core.codebook import Code, Codebook, Label, Rules
+from qualcode.core.codebook import Code, Codebook, Label, RelationType, Rules
 
 TEXT_FIELDS = ("description", "inclusion", "exclusion", "memo")
 """Free-text fields of a code."""
@@ -166,6 +166,10 @@ class CodebookDiff:
         moved: parent changes (``old``/``new`` are parent ids, ``None`` = top level).
         changed: every other field that differs.
         codebook: name, description and languages of the codebook itself.
+        relations: the relation vocabulary in force (``relations:``, else the
+            default), keyed by type id: field ``added`` (``new`` its label),
+            ``removed`` (``old`` its label), ``label`` / ``label.LANG`` or
+            ``direction`` (``directed`` / ``undirected``).
     """
 
     added: tuple[Code, ...] = ()
@@ -175,6 +179,7 @@ class CodebookDiff:
     moved: tuple[FieldChange, ...] = ()
     changed: tuple[FieldChange, ...] = ()
     codebook: tuple[FieldChange, ...] = ()
+    relations: tuple[FieldChange, ...] = ()
 
     def is_empty(self) -> bool:
         """True when the two codebooks hold the same codes with the same fields."""
@@ -186,6 +191,7 @@ class CodebookDiff:
             or self.moved
             or self.changed
             or self.codebook
+            or self.relations
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -208,6 +214,7 @@ class CodebookDiff:
             ],
             "changed": [ch.to_json() for ch in self.changed],
             "codebook": [ch.to_json() for ch in self.codebook],
+            "relations": [ch.to_json() for ch in self.relations],
         }
 
 
@@ -284,6 +291,7 @@ def diff_codebooks(a: Codebook, b: Codebook) -> CodebookDiff:
     if a.languages != b.languages:
         meta.append(FieldChange(None, "languages", a.languages, b.languages))
     return CodebookDiff(
+        relations=relation_changes(a.relation_types, b.relation_types),
         added=added,
         removed=removed,
         renamed=renamed,
@@ -292,6 +300,31 @@ def diff_codebooks(a: Codebook, b: Codebook) -> CodebookDiff:
         changed=tuple(changed),
         codebook=tuple(meta),
     )
+
+
+def _direction(kind: RelationType) -> str:
+    return "directed" if kind.directed else "undirected"
+
+
+def relation_changes(
+    a: tuple[RelationType, ...], b: tuple[RelationType, ...]
+) -> tuple[FieldChange, ...]:
+    """The differences of two relation vocabularies, keyed by type id (``a``'s order,
+    then the types only ``b`` has)."""
+    old = {t.id: t for t in a}
+    new = {t.id: t for t in b}
+    out: list[FieldChange] = []
+    for type_id in _keys(old, new):
+        ta, tb = old.get(type_id), new.get(type_id)
+        if tb is None and ta is not None:
+            out.append(FieldChange(type_id, "removed", ta.label, None))
+        elif ta is None and tb is not None:
+            out.append(FieldChange(type_id, "added", None, tb.label))
+        elif ta is not None and tb is not None:
+            out.extend(label_changes(type_id, ta.label, tb.label))
+            if ta.directed != tb.directed:
+                out.append(FieldChange(type_id, "direction", _direction(ta), _direction(tb)))
+    return tuple(out)
 
 
 def _keys(*mappings: Mapping[str, Any]) -> list[str]:

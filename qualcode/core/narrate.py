@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from qualcode.core.codebook import Label as CodeLabel
 from qualcode.core.codebook import label_text
@@ -71,6 +72,11 @@ class Fact:
     other: str | None = None
     fields: tuple[str, ...] = ()
     label: CodeLabel | None = None
+    ends: tuple[tuple[str, Any], ...] = ()
+    """A relation's two ends as ``(kind, name)``: a code by its id, a theme by its
+    label, a document by its name, a passage by its quote (empty for other rows)."""
+    directed: bool = True
+    """Whether a relation is directed."""
 
 
 Label = Callable[[str], str]
@@ -80,8 +86,14 @@ def labeller(
     facts: Iterable[Fact], lang: str | None, current: Callable[[str], str | None]
 ) -> Label:
     """Code id -> label: the codebook's label (``current``) when the code exists,
-    else the label a changed row held, else the id."""
-    held: dict[str, CodeLabel] = {f.code: f.label for f in facts if f.code and f.label}
+    else the label a changed row held, else the id. ``relation:TYPE`` is the label
+    of a relation type the facts name (code ids hold no ``:``)."""
+    held: dict[str, CodeLabel] = {}
+    for f in facts:
+        if f.what == "relations" and f.label and f.other:
+            held[f"relation:{f.other}"] = f.label  # a relation type, by its id
+        elif f.code and f.label:
+            held[f.code] = f.label
 
     def label(code_id: str) -> str:
         now = current(code_id)
@@ -277,7 +289,27 @@ def _cases(kind: str, facts: Sequence[Fact], label: Label) -> str | None:
 
 
 def _relation(kind: str, facts: Sequence[Fact], label: Label) -> str | None:
-    return _(RELATION_SENTENCES.get(kind, RELATION_MEMO))
+    """``related Waiting -> theme Slow service (leads to)``: both ends and the type
+    by their names (a relation whose ends are unknown: the bare sentence)."""
+    edge = next((f for f in facts if f.what == "relations" and len(f.ends) == 2), None)
+    if edge is None or kind not in RELATION_ENDS:
+        return _(RELATION_SENTENCES.get(kind, RELATION_MEMO))
+    a, b = (_end(k, name, label) for k, name in edge.ends)
+    words = label(f"relation:{edge.other}") if edge.label else (edge.other or "")
+    return _(RELATION_ENDS[kind]).format(
+        a=a, arrow="->" if edge.directed else "<->", b=b, type=words
+    )
+
+
+def _end(kind: str, name: Any, label: Label) -> str:
+    """One end of a relation as the researcher names it."""
+    if not name:
+        return _("{kind} (deleted)").format(kind=_(kind))
+    if kind == "code":
+        return label(str(name))
+    if kind == "passage":
+        return passage(str(name))
+    return f"{_(kind)} {label_text(name) if not isinstance(name, str) else name}"
 
 
 def _code_edited(code: Fact, facts: Sequence[Fact], label: Label) -> str:
@@ -431,6 +463,11 @@ RELATION_SENTENCES = {
     "relation.delete": N_("deleted a relation"),
 }
 """Actions on relations (any other: an edit of a relation's memo)."""
+RELATION_ENDS = {
+    "relation.add": N_("related {a} {arrow} {b} ({type})"),
+    "relation.delete": N_("deleted the relation {a} {arrow} {b} ({type})"),
+}
+"""The same, naming both ends and the type."""
 RELATION_MEMO = N_("the memo of a relation")
 
 GENERIC = {

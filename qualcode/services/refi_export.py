@@ -96,6 +96,8 @@ def refi_model(project: Project, *, codebook_only: bool = False) -> RefiProject:
         )
         if v
     }
+    if cb.relations is not None:
+        codebook_meta["relations"] = _relations_meta(cb.relations)
     memos = [] if codebook_only else project.memos.memos()
     code_notes: dict[str, list[str]] = {}
     for m in memos:
@@ -156,8 +158,9 @@ def _project_model(
     exported = {c.guid for src in sources for c in src.codings}
     sets = [_theme_set(t, cb, code_guid, theme_guid, exported) for t in tree]
     links = _links(project, exported)
-    graphs = _map_graphs(project, exported, {link.guid for link in links})
+    graphs, map_extras = _map_graphs(project, exported, {link.guid for link in links})
     return RefiProject(
+        extras=map_extras,
         name=name,
         sets=tuple(sets),
         links=tuple(links),
@@ -373,6 +376,17 @@ def _refi_case(case: Any, doc_guid: Mapping[str, str], var_guid: Mapping[str, st
     )
 
 
+def _relations_meta(types: Any) -> list[dict[str, Any]]:
+    """The codebook's relation vocabulary for the extras: the YAML shape, with each
+    bilingual label's language order (the extras are written with sorted keys)."""
+    from qualcode.core.codebook import relations_to_data
+
+    return [
+        {**item, "label_order": list(item["label"])} if isinstance(item["label"], dict) else item
+        for item in relations_to_data(types)
+    ]
+
+
 def _theme_set(
     t: Any,
     cb: Any,
@@ -390,6 +404,8 @@ def _theme_set(
             "theme": {
                 "id": t.id,
                 "label": t.label,
+                # the extras are written with sorted keys: keep which language comes first
+                **({"label_order": list(t.label)} if isinstance(t.label, dict) else {}),
                 "status": t.status,
                 "reason": t.reason,
                 "parent": theme_guid.get(t.parent) if t.parent else None,
@@ -443,17 +459,19 @@ def _links(project: Project, exported: set[str]) -> list[RefiLink]:
 
 def _map_graphs(
     project: Project, exported: set[str], link_guids: set[str]
-) -> tuple[RefiGraph, ...]:
+) -> tuple[tuple[RefiGraph, ...], dict[str, dict[str, Any]]]:
     """The thematic map as one ``Graph``: a vertex per node at its place (its box:
     ``firstX/Y`` top left, ``secondX/Y`` bottom right, centred on the node), an edge
-    per line; a relation's edge represents its ``Link``."""
+    per line; a relation's edge represents its ``Link``. The schema's corners are
+    whole numbers: a place that is not goes exactly in qualcode's extras too."""
     from qualcode.services.thematic_map import map_layout
 
     if not project.themes.themes().themes:
-        return ()
+        return (), {}
     laid = map_layout(project)
     vertices: list[RefiVertex] = []
     vertex_of: dict[str, str] = {}
+    extras: dict[str, dict[str, Any]] = {}
     for p in laid.placed:
         n = p.node
         if n.kind == "passage" and n.guid not in exported:
@@ -461,6 +479,8 @@ def _map_graphs(
         x, y, r = round(p.x), round(p.y), max(1, round(p.r))
         guid = derived_guid("map-vertex", n.key)
         vertex_of[n.key] = guid
+        if (x, y) != (p.x, p.y):
+            extras[guid] = {"map": {"x": p.x, "y": p.y}}
         vertices.append(
             RefiVertex(
                 guid=guid,
@@ -496,7 +516,7 @@ def _map_graphs(
             vertices=tuple(vertices),
             edges=tuple(edges),
         ),
-    )
+    ), extras
 
 
 @dataclass(frozen=True)

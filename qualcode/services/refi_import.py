@@ -38,6 +38,7 @@ from qualcode.core.refi import (
     RefiProject,
     RefiSet,
     RefiSource,
+    RefiVertex,
     derived_guid,
     parse_color,
     plan_code_import,
@@ -444,7 +445,10 @@ class _Planner:
                 else [],
                 "version": 1,
             }
-            if settings["name"] or settings["description"] or settings["languages"]:
+            relations = _relations_of(meta.get("relations"))
+            if relations is not None:
+                settings["relations"] = relations
+            if any(settings[k] for k in ("name", "description", "languages")) or relations:
                 self.plan.settings[CODEBOOK_META] = settings
         return self.plan
 
@@ -1203,7 +1207,7 @@ class _Planner:
         label: Any = st.name or theme_id
         if isinstance(m.get("label"), str | dict):
             raw = m["label"]
-            label = {str(k): str(v) for k, v in raw.items()} if isinstance(raw, dict) else raw
+            label = _in_order(raw, m.get("label_order")) if isinstance(raw, dict) else raw
         status, reason = _theme_status(m)
         color = m.get("color")
         row = {
@@ -1343,13 +1347,65 @@ class _Planner:
             if key is None:
                 missing += 1
                 continue
-            x, y = v.centre
-            placed[key] = [x, y]
+            placed[key] = list(_vertex_place(v, self.refi.extras.get(v.guid)))
         if placed:
             self.plan.settings[POSITIONS_KEY] = dict(sorted(placed.items()))
             self.report.notes.append(_placed_line(graph.name or graph.guid, len(placed), missing))
         if len(self.refi.graphs) > 1:
             self.report.skipped[N_("graphs")] = len(self.refi.graphs) - 1
+
+
+def _relations_of(raw: Any) -> list[dict[str, Any]] | None:
+    """The relation vocabulary a codebook's extras carry, in the YAML shape, each
+    label in its language order; ``None`` when there is none or it does not
+    validate as the codebook's ``relations:`` would (then the default applies)."""
+    from qualcode.core.codebook import validate_codebook_data
+
+    if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
+        return None
+    items = [
+        {
+            **{k: v for k, v in item.items() if k != "label_order"},
+            **(
+                {"label": _in_order(item["label"], item.get("label_order"))}
+                if isinstance(item.get("label"), dict)
+                else {}
+            ),
+        }
+        for item in raw
+    ]
+    if validate_codebook_data({"version": 1, "codes": [], "relations": items}, {}, "extras"):
+        return None
+    return items
+
+
+def _vertex_place(v: RefiVertex, meta: Mapping[str, Any] | None) -> tuple[float, float]:
+    """Where a vertex puts its node: the exact place qualcode's extras keep (the
+    schema's corners are whole numbers), unless the vertex was moved since (its
+    centre is more than a unit away), else the centre of its box."""
+    x, y = v.centre
+    place = (meta or {}).get("map")
+    if isinstance(place, dict):
+        ex, ey = place.get("x"), place.get("y")
+        if (
+            isinstance(ex, int | float)
+            and isinstance(ey, int | float)
+            and not isinstance(ex, bool)
+            and not isinstance(ey, bool)
+            and abs(ex - x) <= 1
+            and abs(ey - y) <= 1
+        ):
+            return float(ex), float(ey)
+    return x, y
+
+
+def _in_order(raw: Mapping[Any, Any], order: Any) -> dict[str, str]:
+    """A bilingual label with its languages in the order the exporting project had
+    them (``label_order``; the extras are written with sorted keys), the first being
+    the label's main language; languages the order does not name follow as written."""
+    label = {str(k): str(v) for k, v in raw.items()}
+    first = [str(k) for k in order if str(k) in label] if isinstance(order, list) else []
+    return {k: label[k] for k in dict.fromkeys([*first, *label])}
 
 
 def _theme_status(meta: Mapping[str, Any]) -> tuple[Any, str]:

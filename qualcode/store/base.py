@@ -137,7 +137,7 @@ class Tx:
 
     def insert(self, table: Table, values: dict[str, Any]) -> int:
         """Insert a row and record it; returns the integer primary key when there is one."""
-        result = self.conn.execute(_insert_stmt(table), values)
+        result = self.conn.execute(insert_stmt(table), values)
         row = dict(values)
         pk_cols = list(table.primary_key.columns)
         inserted = result.inserted_primary_key
@@ -256,7 +256,7 @@ _SQL_ACTION = (
 _INSERTS: dict[str, Any] = {}
 
 
-def _insert_stmt(table: Table) -> Any:
+def insert_stmt(table: Table) -> Any:
     """One INSERT statement object per table: SQLAlchemy memoizes its cache key, so
     executing it again skips statement construction and compilation."""
     stmt = _INSERTS.get(table.name)
@@ -516,7 +516,7 @@ class ProjectBase:
                         if not replayable and "barrier" not in payload:
                             payload["barrier"] = kind in BARRIER_KINDS
                         conn.execute(
-                            _insert_stmt(T_ACTIONS),
+                            insert_stmt(T_ACTIONS),
                             {
                                 "guid": new_guid(),
                                 "at": now(),
@@ -875,7 +875,7 @@ class ProjectBase:
         exists = conn.execute(select(T_CODERS.c.pk).where(T_CODERS.c.name == name)).first()
         if exists is None:
             conn.execute(
-                _insert_stmt(T_CODERS),
+                insert_stmt(T_CODERS),
                 {"guid": guid or new_guid(), "name": name, "created": now(), "role": "coder"},
             )
         self._known_coders.add(name)

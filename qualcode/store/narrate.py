@@ -14,15 +14,20 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from qualcode.core.codebook import DEFAULT_RELATION_TYPES
 from qualcode.core.history import REDO, UNDO
 from qualcode.core.narrate import Fact
+from qualcode.core.themes import relation_types_from_data
+from qualcode.errors import InputError
 from qualcode.store.base import (
+    CODEBOOK_META,
     T_ACTIONS,
     T_CASES,
     T_CODES,
     T_CODINGS,
     T_DOCS,
     T_MEMOS,
+    T_SETTINGS,
     T_THEMES,
     ProjectBase,
 )
@@ -119,6 +124,7 @@ class _Names:
                 ).where(T_CODINGS.c.pk.in_(sorted(coding_pks)))
             ).mappings():
                 self.codings[r["pk"]] = dict(r)
+        self._relation_names(conn, changes)
         self.memos: dict[int, dict[str, Any]] = {}
         memo_pks = _updated_pks(changes, "memos")
         if memo_pks:
@@ -147,6 +153,56 @@ class _Names:
                 self.codes.setdefault(row["pk"], str(row.get("id", "")))
                 if row.get("guid"):
                     self.code_guids.setdefault(row["guid"], str(row.get("id", "")))
+
+    def _relation_names(self, conn: Connection, changes: Sequence[dict[str, Any]]) -> None:
+        """Names for the ends and types of the relations the changes touch."""
+        self.theme_guids: dict[str, Any] = {}
+        self.quotes: dict[str, str] = {}
+        self.relation_types: dict[str, Any] = {}
+        rows = [
+            ch["row"]
+            for ch in changes
+            if ch.get("t") == "relations" and isinstance(ch.get("row"), dict)
+        ]
+        if not rows:
+            return
+        for guid, theme_id, raw in conn.execute(
+            select(T_THEMES.c.guid, T_THEMES.c.id, T_THEMES.c.label)
+        ):
+            self.theme_guids[guid] = _label(raw) or theme_id
+        passages = {
+            str(r.get(f"{end}_guid"))
+            for r in rows
+            for end in ("source", "target")
+            if r.get(f"{end}_kind") == "passage"
+        }
+        if passages:
+            for guid, quote in conn.execute(
+                select(T_CODINGS.c.guid, T_CODINGS.c.quote).where(
+                    T_CODINGS.c.guid.in_(sorted(passages))
+                )
+            ):
+                self.quotes[guid] = quote or ""
+        raw_meta = conn.execute(
+            select(T_SETTINGS.c.value).where(T_SETTINGS.c.key == CODEBOOK_META)
+        ).scalar()
+        try:
+            meta = json.loads(raw_meta) if raw_meta else {}
+            vocabulary = meta.get("relations") if isinstance(meta, dict) else None
+            types = relation_types_from_data(vocabulary)
+        except (ValueError, TypeError, KeyError, InputError):
+            types = DEFAULT_RELATION_TYPES
+        self.relation_types = {t.id: t.label for t in types}
+
+    def _end(self, kind: Any, guid: Any) -> tuple[str, Any]:
+        key = str(guid or "")
+        names: dict[str, Any] = {
+            "code": self.code_guids,
+            "theme": self.theme_guids,
+            "document": self.doc_guids,
+            "passage": self.quotes,
+        }.get(str(kind), {})
+        return (str(kind), names.get(key))
 
     def _code(self, pk: Any) -> str | None:
         return self.codes.get(pk) if isinstance(pk, int) else None
@@ -233,9 +289,31 @@ class _Names:
                 fields=fields,
                 label=self.themes.get(theme_pk) if isinstance(theme_pk, int) else None,
             )
+        if table == "relations":
+            return self._relation_fact(kind, op, row, fields)
         return Fact(kind, op, table, fields=fields)
 
     def _theme_label(self, op: str, row: dict[str, Any], ch: dict[str, Any]) -> str | None:
         pk = row.get("pk") if op != "update" else dict(ch.get("key") or {}).get("pk")
         label = _label(row.get("label"))
         return label or (self.themes.get(pk) if isinstance(pk, int) else None)
+
+    def _relation_fact(
+        self, kind: str, op: str, row: dict[str, Any], fields: tuple[str, ...]
+    ) -> Fact:
+        """A relation row: both ends by name and the type (an edit: neither)."""
+        if not row.get("source_guid"):
+            return Fact(kind, op, "relations", fields=fields)
+        return Fact(
+            kind,
+            op,
+            "relations",
+            fields=fields,
+            other=str(row.get("type") or ""),
+            label=self.relation_types.get(str(row.get("type"))),
+            ends=(
+                self._end(row.get("source_kind"), row.get("source_guid")),
+                self._end(row.get("target_kind"), row.get("target_guid")),
+            ),
+            directed=bool(row.get("directed", True)),
+        )

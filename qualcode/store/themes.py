@@ -818,10 +818,124 @@ class Themes:
                     "created": stamp,
                 },
             )
-            tx.summary = f"relate {a.describe()} {kind.label_in('en')} {b.describe()}"
             row = conn.execute(select(T_RELATIONS).where(T_RELATIONS.c.pk == pk)).mappings().one()
             names = self._node_names(conn, [row])
-        return _relation(row, names)
+            made = _relation(row, names)
+            tx.summary = f"relate {self._said(conn, made)}"
+        return made
+
+    def delete_relation(
+        self, ref: str, target: str | None = None, rel_type: str | None = None
+    ) -> Relation:
+        """Delete one relation: one action (``qualcode undo`` brings it back).
+
+        Args:
+            ref: the relation's GUID (or the start of it, as ``relations --json``
+                shows it); with ``target``, the relation's first end instead.
+            target: the other end (see :meth:`resolve_node`); an undirected
+                relation matches either way round.
+            rel_type: narrows the relations between the two ends to one type.
+
+        Raises:
+            InputError: no such relation, or more than one (give ``rel_type``).
+        """
+        with self.store.write("relation.delete", "delete relation") as tx:
+            conn = tx.conn
+            row = self._relation_row(conn, ref, target, rel_type)
+            names = self._node_names(conn, [row])
+            gone = _relation(row, names)
+            tx.delete(T_RELATIONS, {"pk": row["pk"]})
+            self._tomb(tx, row["guid"], "relation")
+            tx.summary = f"delete relation {self._said(conn, gone)}"
+        return gone
+
+    def _said(self, conn: Connection, r: Relation) -> str:
+        """A relation for the log: ``'Biaya' -> theme 'Menunggu' (mengarah ke)``, codes
+        and themes by label, the type by its label (the codebook's first language)."""
+        cb = self.store.read_codebook(conn)
+        lang = cb.languages[0] if cb.languages else None
+        themes = {t.guid: t for t in read_themes(conn).themes}
+
+        def end(node: Node) -> str:
+            if node.kind == "code" and node.name in cb:
+                return repr(cb[node.name].label_in(lang))
+            if node.kind == "theme" and node.guid in themes:
+                return f"theme {themes[node.guid].label_in(lang)!r}"
+            return node.describe()
+
+        kind = next((t for t in self._relation_types(conn) if t.id == r.type), None)
+        words = kind.label_in(lang) if kind else r.type
+        arrow = "->" if r.directed else "<->"
+        return f"{end(r.source)} {arrow} {end(r.target)} ({words})"
+
+    def _relation_row(
+        self, conn: Connection, ref: str, target: str | None, rel_type: str | None
+    ) -> Any:
+        """The one relation a person names (see :meth:`delete_relation`)."""
+        if target is None:
+            wanted = ref.strip().lower()
+            rows = (
+                conn.execute(
+                    select(T_RELATIONS).where(
+                        T_RELATIONS.c.guid.startswith(wanted, autoescape=True)
+                    )
+                )
+                .mappings()
+                .all()
+                if len(wanted) >= 4
+                else []
+            )
+            if len(rows) != 1:
+                raise InputError(
+                    _("no relation {ref!r}").format(ref=ref)
+                    if not rows
+                    else _("{ref!r} starts more than one relation's GUID").format(ref=ref),
+                    hint=_(
+                        "name it by its GUID from 'qualcode relations --json', "
+                        "or by its ends: 'qualcode relations delete A B [--type TYPE]'"
+                    ),
+                )
+            return rows[0]
+        a = self._resolve_node(conn, ref)
+        b = self._resolve_node(conn, target)
+        kind = relation_type(self._relation_types(conn), rel_type) if rel_type else None
+        c = T_RELATIONS.c
+        forward = (
+            (c.source_kind == a.kind)
+            & (c.source_guid == a.guid)
+            & (c.target_kind == b.kind)
+            & (c.target_guid == b.guid)
+        )
+        backward = (
+            (c.source_kind == b.kind)
+            & (c.source_guid == b.guid)
+            & (c.target_kind == a.kind)
+            & (c.target_guid == a.guid)
+            & c.directed.is_(False)
+        )
+        stmt = select(T_RELATIONS).where(forward | backward)
+        if kind is not None:
+            stmt = stmt.where(c.type == kind.id)
+        rows = conn.execute(stmt.order_by(c.pk)).mappings().all()
+        if not rows:
+            raise InputError(
+                _("no relation between {a} and {b}").format(a=a.describe(), b=b.describe())
+                if kind is None
+                else _("no relation {type} between {a} and {b}").format(
+                    type=kind.id, a=a.describe(), b=b.describe()
+                ),
+                hint=_("'qualcode relations' lists them"),
+            )
+        if len(rows) > 1:
+            raise InputError(
+                _("{a} and {b} have more than one relation: {types}").format(
+                    a=a.describe(), b=b.describe(), types=", ".join(r["type"] for r in rows)
+                ),
+                hint=_(
+                    "say which with --type TYPE, or give the GUID from 'qualcode relations --json'"
+                ),
+            )
+        return rows[0]
 
     def relations_of(self, node: Node) -> list[Relation]:
         """The relations that touch ``node`` (either end), oldest first."""

@@ -79,6 +79,58 @@ def test_diff_json(files: dict[str, Path]) -> None:
     ]
 
 
+def test_diff_shows_the_relation_vocabulary(tmp_path: Path) -> None:
+    """Added, removed and changed relation types (the default is the vocabulary in
+    force where a file names none)."""
+    mine = write(
+        tmp_path,
+        "mine.yaml",
+        (
+            "languages: [id, en]\ncodes:",
+            "languages: [id, en]\nrelations:\n"
+            "  - {id: leads_to, label: {id: mengarah ke, en: leads to}, direction: directed}\n"
+            "  - {id: causes, label: {id: menyebabkan, en: causes}, direction: directed}\n"
+            "codes:",
+        ),
+    )
+    theirs = write(
+        tmp_path,
+        "theirs2.yaml",
+        (
+            "languages: [id, en]\ncodes:",
+            "languages: [id, en]\nrelations:\n"
+            "  - {id: leads_to, label: {id: menuju ke, en: leads to}, direction: undirected}\n"
+            "  - {id: sits_with, label: sits with, direction: undirected}\n"
+            "codes:",
+        ),
+    )
+    r = run("codebook", "diff", str(mine), str(theirs))
+    assert r.exit_code == 1
+    assert r.stdout == (
+        "relation   leads_to: label.id: 'mengarah ke' -> 'menuju ke'\n"
+        "relation   leads_to: direction: 'directed' -> 'undirected'\n"
+        "relation   removed causes: {id: 'menyebabkan', en: 'causes'}\n"
+        "relation   added sits_with: 'sits with'\n"
+    )
+    data = json.loads(run("codebook", "diff", str(mine), str(theirs), "--json").stdout)
+    assert data["relations"][2:] == [
+        {
+            "id": "causes",
+            "field": "removed",
+            "old": {"id": "menyebabkan", "en": "causes"},
+            "new": None,
+        },
+        {"id": "sits_with", "field": "added", "old": None, "new": "sits with"},
+    ]
+    # the shipped file names no vocabulary: the default is in force
+    r = run("codebook", "diff", str(write(tmp_path, "plain.yaml")), str(mine))
+    assert r.stdout.splitlines()[:2] == [
+        "relation   removed is_part_of: {en: 'is part of', id: 'bagian dari'}",
+        "relation   removed contradicts: {en: 'contradicts', id: 'bertentangan dengan'}",
+    ]
+    assert "relation   added causes: {id: 'menyebabkan', en: 'causes'}" in r.stdout
+
+
 # ---------------------------------------------------------------------- merge: files
 
 

@@ -94,6 +94,70 @@ def test_relate_and_relations(matrix_path: Path, matrix_guids: dict[str, str]) -
     assert (data[1]["type"], data[1]["directed"], data[1]["memo"]) == ("contradicts", False, "why")
 
 
+def test_relation_delete_by_ends_or_guid_is_one_undoable_action(
+    matrix_path: Path, matrix_guids: dict[str, str]
+) -> None:
+    p = matrix_path
+    ok(p, "theme", "add", "Menunggu", "--id", "waiting")
+    ok(p, "relate", "cost", "theme:waiting", "--type", "leads_to")
+    ok(p, "relate", "cost", "theme:waiting", "--type", "contradicts", "--memo", "why")
+    ok(p, "relate", f"passage:{matrix_guids['c1']}", "theme:waiting", "--type", "illustrates")
+    before = dump_content(p)
+    # an undirected relation is found either way round; --type picks one of several
+    assert ok(p, "relations", "delete", "theme:waiting", "cost", "--type", "contradicts") == (
+        "deleted the relation code cost <-> theme waiting (bertentangan dengan)\n"
+    )
+    assert ok(p, "relations") == (
+        "code cost -> theme waiting (mengarah ke)\n"
+        'passage "Dua jam antre." -> theme waiting (mengilustrasikan)\n'
+    )
+    assert ok(p, "undo") == (
+        "undid: delete relation 'Biaya' <-> theme 'Menunggu' (bertentangan dengan)\n"
+    )
+    assert dump_content(p) == before
+    assert ok(p, "redo") == (
+        "redid: delete relation 'Biaya' <-> theme 'Menunggu' (bertentangan dengan)\n"
+    )
+    guid = json.loads(ok(p, "relations", "--json"))[1]["guid"]
+    assert ok(p, "relations", "delete", guid[:8]) == (
+        'deleted the relation passage "Dua jam antre." -> theme waiting (mengilustrasikan)\n'
+    )
+    assert ok(p, "relations") == "code cost -> theme waiting (mengarah ke)\n"
+    from qualcode.store import open_project
+
+    project = open_project(str(p), coder="ana")
+    try:
+        kinds = [a["kind"] for a in project.log.actions(3)]
+    finally:
+        project.close()
+    assert kinds == ["relation.delete", "redo", "undo"]
+
+
+def test_relation_undo_narration_names_both_ends_and_the_type(
+    matrix_path: Path, matrix_guids: dict[str, str]
+) -> None:
+    from qualcode.services.narrate import describe
+    from qualcode.store import open_project
+
+    ok(matrix_path, "theme", "add", "Menunggu", "--id", "waiting")
+    ok(matrix_path, "relate", "cost", "theme:waiting", "--type", "leads_to")
+    ok(matrix_path, "relations", "delete", "cost", "waiting")
+    project = open_project(str(matrix_path), coder="ana")
+    try:
+        step = project.history.undo()
+        assert step is not None
+        assert describe(project, step, "id") == (
+            "undid: deleted the relation Biaya -> theme Menunggu (mengarah ke)"
+        )
+        step = project.history.undo()
+        assert step is not None
+        assert describe(project, step, "id") == (
+            "undid: related Biaya -> theme Menunggu (mengarah ke)"
+        )
+    finally:
+        project.close()
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -110,6 +174,11 @@ def test_relate_and_relations(matrix_path: Path, matrix_guids: dict[str, str]) -
         (("relate", "cost", "nothing", "--type", "leads_to"), "error: no code or theme is named 'nothing' ('qualcode codebook show' and 'qualcode themes' list them; write doc:NAME for a document, passage:GUID for a passage)"),
         (("relate", "cost", "time", "--type", "causes"), "error: unknown relation type 'causes' (use one of: is_part_of, leads_to, contradicts, is_associated_with, illustrates, refines)"),
         (("relate", "cost", "doc:d9", "--type", "leads_to"), "error: no document named 'd9' ('qualcode documents' lists them)"),
+        (("relations", "delete", "0000"), "error: no relation '0000' (name it by its GUID from 'qualcode relations --json', or by its ends: 'qualcode relations delete A B [--type TYPE]')"),
+        (("relations", "delete", "cost", "time"), "error: no relation between code cost and code time ('qualcode relations' lists them)"),
+        (("relations", "delete", "cost", "theme:waiting"), "error: code cost and theme waiting have more than one relation: leads_to, refines (say which with --type TYPE, or give the GUID from 'qualcode relations --json')"),
+        (("relations", "delete", "cost", "theme:waiting", "--type", "contradicts"), "error: no relation contradicts between code cost and theme waiting ('qualcode relations' lists them)"),
+        (("relations", "delete", "nothing", "time"), "error: no code or theme is named 'nothing' ('qualcode codebook show' and 'qualcode themes' list them; write doc:NAME for a document, passage:GUID for a passage)"),
         (("theme", "review", "--by", "attribute:age"), "error: no case attribute named 'age' (the project's attributes: gender, occupation)"),
         (("scorecard", "--by", "speaker"), "error: cannot split by 'speaker' (use --by attribute:NAME (a case attribute such as occupation))"),
         (("scorecard", "--format", "xlsx"), "error: an xlsx file is written to a file, not the terminal (add -o FILE.xlsx)"),
@@ -122,6 +191,8 @@ def test_bad_input_is_one_line_and_changes_nothing(
     ok(matrix_path, "theme", "add", "Waiting")
     ok(matrix_path, "theme", "add", "Same", "--id", "same_a")
     ok(matrix_path, "theme", "add", "Same", "--id", "same_b")
+    ok(matrix_path, "relate", "cost", "theme:waiting", "--type", "leads_to")
+    ok(matrix_path, "relate", "cost", "theme:waiting", "--type", "refines")
     before = dump_content(matrix_path)
     r = run(matrix_path, *args)
     assert r.exit_code != 0

@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from qualcode import clock, services
 from qualcode.cli import cli
+from qualcode.core.codebook import DEFAULT_RELATION_TYPES
 from qualcode.core.refi import parse_guid
 from qualcode.store import Project, open_project
 from qualcode.store.base import T_CASES
@@ -588,3 +589,50 @@ def test_a_project_imported_from_a_messy_file_exports_valid_xml(
     services.export_qdpx(empty_project, out)
     validate_qdpx(out)
     assert empty_project.cases.case("Bu Sari").attributes == {"Menikah": "ya"}
+
+
+def test_the_relation_vocabulary_travels_in_the_qdc(rich: Project, tmp_path: Path) -> None:
+    """The codebook's ``relations:`` goes into the .qdc as qualcode's extra (the file
+    still validates) and comes back whole: ids, labels in their language order,
+    direction; a .qdc without it leaves the default vocabulary."""
+    yaml_path = Path(str(rich.get_setting("codebook_path")))
+    text = yaml_path.read_text(encoding="utf-8")
+    vocabulary = (
+        "relations:\n"
+        "  - {id: causes, label: {id: menyebabkan, en: causes}, direction: directed}\n"
+        "  - {id: sits_with, label: {en: sits with, id: sejalan dengan}, direction: undirected}\n"
+        "  - {id: echoes, label: echoes, direction: directed}\n"
+    )
+    yaml_path.write_text(
+        text.replace("\ncodes:", "\n" + vocabulary + "codes:", 1), encoding="utf-8"
+    )
+    services.sync_codebook(rich, yaml_path, backup=False)
+    before = rich.themes.relation_types()
+    assert [(t.id, t.label, t.directed) for t in before][:1] == [
+        ("causes", {"id": "menyebabkan", "en": "causes"}, True)
+    ]
+    out = tmp_path / "cb.qdc"
+    services.export_qdc(rich, out)
+    schema("Codebook").validate(str(out))
+    copy = open_project(str(tmp_path / "copy.db"), create=True)
+    try:
+        services.import_refi(copy, out)
+        after = copy.themes.relation_types()
+        assert [(t.id, list(t.label.items()) if isinstance(t.label, dict) else t.label,
+                 t.directed) for t in after] == [
+            ("causes", [("id", "menyebabkan"), ("en", "causes")], True),
+            ("sits_with", [("en", "sits with"), ("id", "sejalan dengan")], False),
+            ("echoes", "echoes", True),
+        ]  # fmt: skip
+        assert copy.codebook().relations == rich.codebook().relations
+    finally:
+        copy.close()
+    plain = open_project(str(tmp_path / "plain.db"), create=True)
+    try:
+        yaml_path.write_text(text, encoding="utf-8")
+        services.sync_codebook(rich, yaml_path, backup=False)
+        services.export_qdc(rich, tmp_path / "plain.qdc")
+        services.import_refi(plain, tmp_path / "plain.qdc")
+        assert plain.themes.relation_types() == DEFAULT_RELATION_TYPES
+    finally:
+        plain.close()

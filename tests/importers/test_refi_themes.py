@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from qualcode import services
+from qualcode.services.thematic_map import map_layout
 from qualcode.store import Project, open_project
 from tests.refi_files import (
     G_CODE_A,
@@ -32,7 +33,7 @@ def _analysed(p: Project, guids: dict[str, str]) -> None:
     p.codes.update_code("time.long_wait", valence="negative")
     p.themes.add_theme({"id": "Menunggu", "en": "Waiting"}, codes=["time.long_wait", "time.late"])
     p.themes.add_theme("Telat", parent="menunggu", codes=["time.late"])
-    p.themes.add_theme("Biaya", codes=["cost"])
+    p.themes.add_theme({"en": "Cost", "id": "Biaya"}, theme_id="biaya", codes=["cost"])
     p.themes.set_theme_status("biaya", "discarded", "folded into waiting")
     p.themes.define_theme("menunggu", "Time lost before service.")
     p.themes.add_extracts("menunggu", [guids["c1"]], translation="Two hours of queueing.")
@@ -41,14 +42,19 @@ def _analysed(p: Project, guids: dict[str, str]) -> None:
         "theme:telat", "theme:menunggu", "leads_to", memo="late officers, long queues"
     )
     p.themes.add_relation(f"passage:{guids['c4']}", "theme:biaya", "illustrates")
-    p.themes.add_relation("doc:d2", "cost", "is_associated_with")
+    p.themes.add_relation("doc:d2", "code:cost", "is_associated_with")
     p.memos.add_memo("theme", "menunggu", "the core")
+
+
+def _label(label: Any) -> Any:
+    """A label with its languages in order (the first is the label's main language)."""
+    return list(label.items()) if isinstance(label, dict) else label
 
 
 def _snapshot(p: Project) -> dict[str, Any]:
     return {
         "themes": [
-            (t.guid, t.id, t.label, t.definition, t.status, t.reason, t.parent, t.codes,
+            (t.guid, t.id, _label(t.label), t.label_in("id"), t.label_in("en"), t.definition, t.status, t.reason, t.parent, t.codes,
              [(e.guid, e.coding, e.translation) for e in t.extracts])
             for t in p.themes.themes()
         ],
@@ -56,6 +62,7 @@ def _snapshot(p: Project) -> dict[str, Any]:
             (r.guid, r.source, r.target, r.type, r.directed, r.memo) for r in p.themes.relations()
         ],
         "memos": [(m.kind, m.target, m.text) for m in p.memos.memos("theme")],
+        "positions": {pl.node.key: (pl.x, pl.y) for pl in map_layout(p).placed},
     }  # fmt: skip
 
 
@@ -63,6 +70,13 @@ def test_a_qualcode_round_trip_keeps_every_theme_member_extract_and_relation(
     matrix_project: Project, matrix_guids: dict[str, str], tmp_path: Path
 ) -> None:
     _analysed(matrix_project, matrix_guids)
+    matrix_project.map.set_map_positions(
+        {"theme:menunggu": (700.0, 500.0), "code:time.late": (80.5, 40.0)}
+    )
+    assert [_label(t.label) for t in matrix_project.themes.themes()][::2] == [
+        [("id", "Menunggu"), ("en", "Waiting")],
+        [("en", "Cost"), ("id", "Biaya")],
+    ]
     out = tmp_path / "x.qdpx"
     services.export_qdpx(matrix_project, out)
     with zipfile.ZipFile(out) as zf:

@@ -146,7 +146,9 @@ def test_themes_are_shared_analysis_like_the_codebook(team: Team) -> None:
     ani = team.open("ani")
     try:
         # ani's undo is ani's: the theme she made comes off only after her later actions
-        assert ani.history.can_undo() == "relate theme pungli leads to code time"
+        assert ani.history.can_undo() == (
+            "relate theme 'Pungli' -> 'Waktu penyelesaian' (leads to)"
+        )
     finally:
         ani.close()
 

@@ -53,9 +53,21 @@ def counts_pending(pilot: Any) -> bool:
 
 def data_pending(pilot: Any) -> bool:
     """A screen that computes its data in a worker (the review screen's matrix and
-    quotes, the text analysis's words and concordance) has not shown the newest result
-    yet."""
-    return _busy(pilot, ("review-data", "text-words", "text-kwic"))
+    quotes, the text analysis's words and concordance, the coding screen's document
+    list, the document switcher's list, the thematic map, the full project opening
+    behind the first frame) has not shown the newest result yet."""
+    return _busy(
+        pilot,
+        (
+            "review-data",
+            "text-words",
+            "text-kwic",
+            "document-list",
+            "document-switcher",
+            "thematic-map",
+            "open-project",
+        ),
+    )
 
 
 async def settled(pilot: Any) -> None:

@@ -295,8 +295,6 @@ class CodingScreen(Screen[None]):
         self._documents_asked = 0
         """Reads of the document list asked of the worker (an older one's answer is
         dropped)."""
-        self._documents_shown = 0
-        """The newest read the document list shows."""
         self._listed: tuple[list[DocumentSummary], set[str]] = ([], set())
         """The documents the list shows, with those that have a memo (the switcher
         opens with them)."""
@@ -527,11 +525,6 @@ class CodingScreen(Screen[None]):
         self._documents_asked += 1
         self._read_documents(self._documents_asked)
 
-    @property
-    def data_pending(self) -> bool:
-        """Whether the document list waits for a worker's newer read."""
-        return self._documents_shown != self._documents_asked
-
     @work(thread=True, exclusive=True, group="document-list", exit_on_error=False)
     def _read_documents(self, asked: int) -> None:
         try:
@@ -549,7 +542,6 @@ class CodingScreen(Screen[None]):
         (``None``: the read failed; the list stays as it was)."""
         if asked != self._documents_asked:
             return
-        self._documents_shown = asked
         if docs is not None and self.is_attached:
             self._show_documents(docs, memos)
 

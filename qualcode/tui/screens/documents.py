@@ -66,8 +66,6 @@ class DocumentSwitcher(FilteredList):
         self.project = project
         """Where to read the documents again (in a worker) once the switcher shows;
         ``None``: the documents given are the ones to show."""
-        self.data_pending = project is not None
-        """Whether the documents read again have not been shown yet."""
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -89,7 +87,6 @@ class DocumentSwitcher(FilteredList):
     def _read(self, documents: list[DocumentSummary], memos: set[str]) -> None:
         """Show the documents read again, keeping what is typed and highlighted (a
         switcher already closed drops them)."""
-        self.data_pending = False
         if not self.is_attached:
             return
         options = self.query_one(OptionList)

@@ -200,8 +200,6 @@ class MapScreen(Screen[Jump | None]):
         self.project = project
         self.label_lang = label_lang
         self.data: MapData | None = None
-        self._reading = True
-        """Whether the worker that reads the map has not answered yet."""
         self.tops: list[str] = []
         self.current = 0
         self.spots: list[Spot] = []
@@ -219,11 +217,6 @@ class MapScreen(Screen[Jump | None]):
         self.query_one(MapCanvas).focus()
         self.query_one("#map-title", Static).update(Text(_("drawing the map…"), style="italic"))
         self._read_map()
-
-    @property
-    def data_pending(self) -> bool:
-        """Whether the map is still being read (a worker reads it)."""
-        return self.data is None and self._reading
 
     @work(thread=True, exclusive=True, group="thematic-map", exit_on_error=False)
     def _read_map(self) -> None:
@@ -244,7 +237,6 @@ class MapScreen(Screen[Jump | None]):
         self.app.call_from_thread(self._mapped, data)
 
     def _mapped(self, data: MapData) -> None:
-        self._reading = False
         if not self.is_attached:
             return
         self.data = data
@@ -253,7 +245,6 @@ class MapScreen(Screen[Jump | None]):
         self.draw()
 
     def _not_mapped(self, error: str) -> None:
-        self._reading = False
         if self.is_attached:
             self.query_one("#map-title", Static).update("")
             self.notify(error, severity="error", timeout=8)
