@@ -13,6 +13,7 @@ from typing import Any
 from qualcode import services
 from qualcode.services.thematic_map import map_layout
 from qualcode.store import Project, open_project
+from tests.conftest import place_map_nodes
 from tests.refi_files import (
     G_CODE_A,
     G_CODE_B,
@@ -70,8 +71,8 @@ def test_a_qualcode_round_trip_keeps_every_theme_member_extract_and_relation(
     matrix_project: Project, matrix_guids: dict[str, str], tmp_path: Path
 ) -> None:
     _analysed(matrix_project, matrix_guids)
-    matrix_project.map.set_map_positions(
-        {"theme:menunggu": (700.0, 500.0), "code:time.late": (80.5, 40.0)}
+    place_map_nodes(
+        matrix_project, {"theme:menunggu": (700.0, 500.0), "code:time.late": (80.5, 40.0)}
     )
     assert [_label(t.label) for t in matrix_project.themes.themes()][::2] == [
         [("id", "Menunggu"), ("en", "Waiting")],
