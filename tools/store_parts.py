@@ -73,6 +73,7 @@ PARTS: dict[str, tuple[str, ...]] = {
         "remove_extracts",
         "order_extracts",
         "add_relation",
+        "delete_relation",
         "relations_of",
     ),
     "history": ("can_undo", "history_end", "undo", "redo"),

@@ -86,7 +86,9 @@ def test_json_shape() -> None:
         "moved",
         "changed",
         "codebook",
+        "relations",
     }
+    assert data["relations"] == []  # both files use the default vocabulary
     assert data["added"] == [{"id": "facilities", "label": "Sarana", "parent": None}]
     assert data["renamed"] == [{"old": "time.wait", "new": "time.wait_long"}]
     assert data["relabelled"][0] == {
