@@ -41,6 +41,29 @@ def no_discovered_config(
     monkeypatch.setattr(i18n, "_chosen", None)  # reset again after the test
 
 
+# ------------------------------------------------------------ property tests
+
+TEST_FAST = "QUALCODE_TEST_FAST"
+"""Set by ``make test-fast``: property tests try a fifth of their examples (at least
+10); ``make test`` and ``make check`` try them all. The examples stay derandomized, so
+the fast run tries the first ones of the full run."""
+
+
+def hypothesis_examples(n: int) -> int:
+    """How many examples a property test tries: ``n``, or ``n // 5`` (at least 10) fast."""
+    if os.environ.get(TEST_FAST) == "1":
+        return max(10, n // 5)
+    return n
+
+
+if os.environ.get(TEST_FAST) == "1":
+    from hypothesis import settings as _hypothesis_settings
+
+    # property tests that name no count (Hypothesis's default is 100)
+    _hypothesis_settings.register_profile("fast", max_examples=20)
+    _hypothesis_settings.load_profile("fast")
+
+
 # ------------------------------------------------------------ new projects, cheaply
 
 MIGRATE_EACH = "QUALCODE_TEST_MIGRATE_EACH"
