@@ -47,7 +47,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qualcode.cli import cli
-from tests.conftest import DATA, dump_db, hypothesis_examples
+from tests.conftest import DATA, dump_db
 
 REGRESSIONS = DATA / "bad" / "fuzz"
 
@@ -61,7 +61,7 @@ def fuzz(examples: int) -> settings:
         derandomize=not EXPLORE,
         deadline=None,
         database=None,
-        max_examples=hypothesis_examples(examples) * (10 if EXPLORE else 1),
+        max_examples=examples * (10 if EXPLORE else 1),
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )
 
