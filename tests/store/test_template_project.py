@@ -49,6 +49,7 @@ def test_a_project_from_the_template_takes_writes(tmp_path: Path) -> None:
     again = open_project(str(tmp_path / "p.db"))
     try:
         assert again.documents.document_names() == ["a"]
+        assert again.schema_upgrade is not None
         assert again.schema_upgrade.migrated is False
     finally:
         again.close()
