@@ -48,7 +48,7 @@ static:
 
 ## test-fast: the inner loop: no external programs, nothing marked slow, both cores
 test-fast: $(VENV)/.installed-dev
-	QUALCODE_NO_EXTERNAL=1 $(BIN)/pytest $(XDIST) -q \
+	QUALCODE_NO_EXTERNAL=1 QUALCODE_TEST_FAST=1 $(BIN)/pytest $(XDIST) -q \
 		-m "not slow and not external and not serial" $(PYTEST_ARGS)
 
 format:

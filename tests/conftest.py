@@ -42,6 +42,110 @@ def no_discovered_config(
     monkeypatch.setattr(i18n, "_chosen", None)  # reset again after the test
 
 
+# ------------------------------------------------------------ property tests
+
+TEST_FAST = "QUALCODE_TEST_FAST"
+"""Set by ``make test-fast``: property tests try a fifth of their examples (at least
+10); ``make test`` and ``make check`` try them all. The examples stay derandomized, so
+the fast run tries the first ones of the full run."""
+
+
+def hypothesis_examples(n: int) -> int:
+    """How many examples a property test tries: ``n``, or ``n // 5`` (at least 10) fast."""
+    if os.environ.get(TEST_FAST) == "1":
+        return max(10, n // 5)
+    return n
+
+
+if os.environ.get(TEST_FAST) == "1":
+    from hypothesis import settings as _hypothesis_settings
+
+    # property tests that name no count (Hypothesis's default is 100)
+    _hypothesis_settings.register_profile("fast", max_examples=20)
+    _hypothesis_settings.load_profile("fast")
+
+
+# ------------------------------------------------------------ new projects, cheaply
+
+MIGRATE_EACH = "QUALCODE_TEST_MIGRATE_EACH"
+"""``1``: every new project runs Alembic again (the A/B measure of the template)."""
+
+_REAL_UPGRADE: list[object] = []
+"""Alembic's upgrade, as the package defines it (the session fixture replaces it)."""
+
+_EMPTY_TEMPLATE: list[Path] = []
+"""This worker's empty project at the schema head (built once, by Alembic, on first use)."""
+
+
+def _empty_template(real_upgrade: object, folder: Path) -> Path:
+    """The new-project template: a SQLite file migrated to the head by Alembic once."""
+    if not _EMPTY_TEMPLATE:
+        from qualcode.store.engine import make_engine
+
+        path = folder / "empty-head.db"
+        engine = make_engine(f"sqlite:///{path}", create=True)
+        try:
+            from qualcode.store.engine import enable_wal
+
+            enable_wal(engine)
+            real_upgrade(engine)  # type: ignore[operator]
+        finally:
+            engine.dispose()
+        _EMPTY_TEMPLATE.append(path)
+    return _EMPTY_TEMPLATE[0]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _new_projects_from_a_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """A new SQLite project gets the head schema copied from a template, not migrated.
+
+    Running the migrations from nothing costs ~0.1 s of CPU per project (Alembic), the
+    copy ~5 ms, and hundreds of tests create a project. The template is built once per
+    worker by the same Alembic upgrade, and a fresh project holds nothing else (the
+    schema, ``alembic_version`` and the empty search index), so the copy is the same
+    database; ``tests/store/test_migrations.py`` checks that and runs the real
+    migrations (fixture ``real_migrations``). An existing project, a revision other than
+    the head and PostgreSQL still go through Alembic.
+    """
+    from qualcode.store import migrate
+    from qualcode.store.engine import current_revision
+
+    real_upgrade = migrate.upgrade
+    folder = tmp_path_factory.mktemp("empty-template")
+
+    def upgrade(engine: object, revision: str = "head") -> None:
+        eng = engine  # an sqlalchemy Engine
+        if (
+            revision == "head"
+            and eng.dialect.name == "sqlite"  # type: ignore[attr-defined]
+            and current_revision(eng) is None  # type: ignore[arg-type]
+        ):
+            template = sqlite3.connect(_empty_template(real_upgrade, folder))
+            try:
+                with eng.connect() as conn:  # type: ignore[attr-defined]
+                    template.backup(conn.connection.driver_connection)
+            finally:
+                template.close()
+            return
+        real_upgrade(engine, revision)  # type: ignore[arg-type]
+
+    mp = pytest.MonkeyPatch()
+    if os.environ.get(MIGRATE_EACH) != "1":
+        mp.setattr(migrate, "upgrade", upgrade)
+    _REAL_UPGRADE.append(real_upgrade)
+    yield
+    mp.undo()
+    _REAL_UPGRADE.clear()
+
+
+@pytest.fixture
+def real_migrations(monkeypatch: pytest.MonkeyPatch) -> None:
+    """This test runs Alembic for a new project too (the migrations are what it tests)."""
+    from qualcode.store import migrate
+
+    monkeypatch.setattr(migrate, "upgrade", _REAL_UPGRADE[0])
+
+
 NO_EXTERNAL = "QUALCODE_NO_EXTERNAL"
 """Set by ``make test-fast``: tests that need a program outside Python are skipped."""
 

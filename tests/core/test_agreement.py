@@ -21,6 +21,7 @@ from qualcode.core.agreement import (
     krippendorff_alpha,
     percent_agreement,
 )
+from tests.conftest import hypothesis_examples
 
 TOL = 1e-9
 
@@ -102,7 +103,7 @@ def test_undefined_statistics_are_none() -> None:
 values = st.one_of(st.none(), st.integers(0, 2))
 
 
-@settings(derandomize=True, deadline=None, max_examples=150)
+@settings(derandomize=True, deadline=None, max_examples=hypothesis_examples(150))
 @given(
     st.integers(2, 4).flatmap(
         lambda k: st.lists(st.lists(values, min_size=k, max_size=k), min_size=2, max_size=30)
@@ -120,7 +121,7 @@ def test_alpha_equals_the_krippendorff_package(rows: list[list[int | None]]) -> 
     assert abs(ours - package_alpha(matrix)) < TOL
 
 
-@settings(derandomize=True, deadline=None, max_examples=150)
+@settings(derandomize=True, deadline=None, max_examples=hypothesis_examples(150))
 @given(st.lists(st.tuples(st.integers(0, 2), st.integers(0, 2)), min_size=1, max_size=40))
 def test_kappa_equals_the_definition(rows: list[tuple[int, int]]) -> None:
     a = [r[0] for r in rows]

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qualcode.core.anchor import THRESHOLD, OffsetMap, reanchor
+from tests.conftest import hypothesis_examples
 
 OLD = (
     "Pewawancara: Berapa lama Ibu mengantre di kantor camat?\n\n"
@@ -131,7 +132,7 @@ def test_offset_map_keeps_unchanged_text_in_place() -> None:
 TEXT = st.text(alphabet=st.sampled_from("ab cd\n.,"), min_size=1, max_size=80)
 
 
-@settings(derandomize=True, deadline=None, max_examples=200)
+@settings(derandomize=True, deadline=None, max_examples=hypothesis_examples(200))
 @given(old=TEXT, new=TEXT, data=st.data())
 def test_every_coding_gets_a_span_inside_the_new_text(
     old: str, new: str, data: st.DataObject

@@ -26,7 +26,7 @@ from qualcode.core.codebook import (
 )
 from qualcode.core.codebook_merge import MergeResult, ids_and_aliases, merge_codebooks
 from qualcode.core.diff import code_fields
-from tests.conftest import codebook_from_text
+from tests.conftest import codebook_from_text, hypothesis_examples
 
 WORDS = ["waktu", "biaya", "petugas", "loket", "antre", "surat", "ramah", "lama", "jelas"]
 KEYS = ["1", "2", "3", "a", "b"]
@@ -160,7 +160,7 @@ def _valid(cb: Codebook) -> None:
     assert validate_codebook_data(codebook_to_data(cb)) == [], codebook_to_data(cb)
 
 
-@settings(derandomize=True, deadline=None, max_examples=150)
+@settings(derandomize=True, deadline=None, max_examples=hypothesis_examples(150))
 @given(triples())
 def test_merge_with_itself_and_with_base(t: tuple[Codebook, Codebook, Codebook]) -> None:
     base, x, y = t
@@ -212,7 +212,7 @@ def _comparable(code: Code) -> dict[str, Any]:
     }
 
 
-@settings(derandomize=True, deadline=None, max_examples=300)
+@settings(derandomize=True, deadline=None, max_examples=hypothesis_examples(300))
 @given(triples())
 def test_merge_keeps_every_id_and_is_symmetric(t: tuple[Codebook, Codebook, Codebook]) -> None:
     base, x, y = t
@@ -235,7 +235,7 @@ def test_merge_keeps_every_id_and_is_symmetric(t: tuple[Codebook, Codebook, Code
             assert code.parent == other.parent, code.id
 
 
-@settings(derandomize=True, deadline=None, max_examples=40)
+@settings(derandomize=True, deadline=None, max_examples=hypothesis_examples(40))
 @given(triples())
 def test_written_result_reads_back_or_is_refused(t: tuple[Codebook, Codebook, Codebook]) -> None:
     from qualcode.errors import InputError

@@ -17,6 +17,7 @@ from qualcode.core.project_merge import (
     survivor,
     union_codebooks,
 )
+from tests.conftest import hypothesis_examples
 
 # ---------------------------------------------------------------------- codes
 
@@ -132,7 +133,7 @@ def test_reanchor_refuses_an_empty_text() -> None:
         reanchor("", 0, 1, "x")
 
 
-@settings(derandomize=True, deadline=None, max_examples=200)
+@settings(derandomize=True, deadline=None, max_examples=hypothesis_examples(200))
 @given(
     st.text(alphabet="ab .", min_size=1, max_size=60),
     st.text(alphabet="ab .", min_size=1, max_size=60),
@@ -162,7 +163,7 @@ states = st.fixed_dictionaries(
 )
 
 
-@settings(derandomize=True, deadline=None, max_examples=200)
+@settings(derandomize=True, deadline=None, max_examples=hypothesis_examples(200))
 @given(states, states)
 def test_coding_state_merge_is_symmetric_and_idempotent(
     a: dict[str, Any], b: dict[str, Any]

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qualcode.core.pseudonyms import Pseudonymizer
+from tests.conftest import hypothesis_examples
 
 NAMES = Pseudonymizer({"Pak Darto": "Informan 1", "Rina": "R", "Sukamaju": "Kelurahan X"})
 
@@ -26,7 +27,7 @@ def test_text_map_replaces_names_and_moves_positions() -> None:
 words = st.sampled_from(["Pak Darto", "Rina", "Sukamaju", "datang", "jam", "ke", "bu", "x"])
 
 
-@settings(derandomize=True, max_examples=300)
+@settings(derandomize=True, max_examples=hypothesis_examples(300))
 @given(st.lists(words, min_size=1, max_size=12), st.data())
 def test_every_passage_between_words_maps_onto_its_pseudonymised_text(
     parts: list[str], data: st.DataObject

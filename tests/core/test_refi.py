@@ -22,6 +22,7 @@ from qualcode.core.refi import (
     slug,
     split_meta,
 )
+from tests.conftest import hypothesis_examples
 
 G = "0f8fad5b-d9cb-469f-a165-70867728950e"
 
@@ -124,7 +125,7 @@ def test_guess_detects_inclusive_ends() -> None:
     assert scheme == PositionScheme(inclusive_end=True)
 
 
-@settings(derandomize=True, deadline=None, max_examples=200)
+@settings(derandomize=True, deadline=None, max_examples=hypothesis_examples(200))
 @given(
     st.lists(
         st.one_of(

@@ -42,6 +42,7 @@ from qualcode.core.tabulate import (
     total_chars,
 )
 from qualcode.errors import NotFoundError
+from tests.conftest import hypothesis_examples
 
 CB = Codebook(
     codes=(
@@ -209,7 +210,7 @@ def _rows(
     return sorted(rows, key=lambda r: (r[3], r[4], r[5], r[0]))
 
 
-@settings(derandomize=True, deadline=None, max_examples=200)
+@settings(derandomize=True, deadline=None, max_examples=hypothesis_examples(200))
 @given(codings)
 def test_rolled_up_coverage_is_the_union_not_the_sum(
     found: list[tuple[int, str, int, tuple[int, int]]],
@@ -228,7 +229,7 @@ def test_rolled_up_coverage_is_the_union_not_the_sum(
     assert parent.row_d == [len(by_doc)]
 
 
-@settings(derandomize=True, deadline=None, max_examples=200)
+@settings(derandomize=True, deadline=None, max_examples=hypothesis_examples(200))
 @given(codings)
 def test_counts_add_up_to_their_totals(
     found: list[tuple[int, str, int, tuple[int, int]]],
@@ -248,7 +249,7 @@ def test_counts_add_up_to_their_totals(
         )
 
 
-@settings(derandomize=True, deadline=None, max_examples=100)
+@settings(derandomize=True, deadline=None, max_examples=hypothesis_examples(100))
 @given(st.lists(st.integers(1, 200), min_size=1, max_size=6), st.integers(0, 300))
 def test_document_shares_are_covered_over_length(lengths: list[int], covered: int) -> None:
     for n in lengths:
@@ -295,7 +296,7 @@ def test_overlapping_pairs_keyed_both_ways() -> None:
     assert pairs == {("x", "y"): [(a, b), (c, b)], ("y", "x"): [(b, a), (b, c)]}
 
 
-@settings(derandomize=True, deadline=None, max_examples=150)
+@settings(derandomize=True, deadline=None, max_examples=hypothesis_examples(150))
 @given(st.lists(st.tuples(st.sampled_from("xyz"), spans), max_size=25))
 def test_overlapping_pairs_match_every_pair_checked(
     found: list[tuple[str, tuple[int, int]]],

@@ -20,6 +20,7 @@ from qualcode.core.thematic_map import (
 )
 from qualcode.core.themes import Theme, ThemeTree
 from qualcode.exporters.thematic_map import render_svg
+from tests.conftest import hypothesis_examples
 from tests.map_helpers import big_map, label, svg_text_boxes
 
 
@@ -129,7 +130,7 @@ def test_width_estimate_and_short_labels() -> None:
     assert lighter("#000000", 0.5) == "#808080"
 
 
-@settings(derandomize=True, max_examples=25, deadline=None)
+@settings(derandomize=True, max_examples=hypothesis_examples(25), deadline=None)
 @given(
     st.integers(min_value=1, max_value=12),
     st.integers(min_value=0, max_value=60),

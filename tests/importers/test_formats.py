@@ -12,7 +12,7 @@ from qualcode.errors import InputError
 from qualcode.importers.base import read_transcript
 from qualcode.importers.blocks import Block, assemble
 from qualcode.importers.speakers import SpeakerConfig
-from tests.conftest import require
+from tests.conftest import hypothesis_examples, require
 from tests.importers import writers
 from tests.importers.writers import EXPECTED_TEXT, EXPECTED_TURNS, TIMES_MS, WRITERS
 
@@ -148,7 +148,7 @@ BLOCKS = st.lists(
 )
 
 
-@settings(derandomize=True, deadline=None, max_examples=200)
+@settings(derandomize=True, deadline=None, max_examples=hypothesis_examples(200))
 @given(BLOCKS)
 def test_assembled_turns_lie_inside_the_text_and_never_overlap(blocks: list[Block]) -> None:
     try:

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qualcode.importers.speakers import SpeakerConfig, find_turns, parse_timestamp
+from tests.conftest import hypothesis_examples
 
 STYLES: list[tuple[str, str, list[str | None]]] = [
     (
@@ -258,7 +259,7 @@ LINES = st.lists(
 )
 
 
-@settings(max_examples=300, derandomize=True, deadline=None)
+@settings(max_examples=hypothesis_examples(300), derandomize=True, deadline=None)
 @given(LINES)
 def test_turns_stay_inside_text_and_never_overlap(parts: list[str]) -> None:
     text = "".join(parts)

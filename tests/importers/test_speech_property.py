@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qualcode.importers.base import read_transcript
+from tests.conftest import hypothesis_examples
 
 WORDS = (
     "saya antre dua jam di loket petugasnya datang terlambat biaya surat pengantar "
@@ -141,7 +142,7 @@ def transcript(draw: st.DrawFn) -> tuple[Written, str]:
     return Written(source, speech, speakers), ".md" if markdown else ".txt"
 
 
-@settings(max_examples=250, derandomize=True, deadline=None)
+@settings(max_examples=hypothesis_examples(250), derandomize=True, deadline=None)
 @given(transcript())
 def test_turns_hold_exactly_the_speech_with_its_speakers(case: tuple[Written, str]) -> None:
     written, suffix = case

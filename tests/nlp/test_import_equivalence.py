@@ -32,6 +32,7 @@ from qualcode.nlp import segment as segment_module
 from qualcode.nlp.morph import WORD_RE, spacy_stop_words
 from qualcode.nlp.segment import segment
 from qualcode.nlp.sentences import split_sentences
+from tests.conftest import hypothesis_examples
 from tests.nlp import reference_sentences
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -191,7 +192,7 @@ def transcripts(draw: st.DrawFn) -> str:
     return "\n".join(turns)
 
 
-@settings(max_examples=300, derandomize=True, deadline=None)
+@settings(max_examples=hypothesis_examples(300), derandomize=True, deadline=None)
 @given(transcripts())
 def test_generated_texts_give_the_same_sentences_lemmas_and_language(text: str) -> None:
     turns = list(find_turns(text))
@@ -203,7 +204,7 @@ def test_generated_texts_give_the_same_sentences_lemmas_and_language(text: str) 
         assert segment(text, turns, lang) == reference_segment(text, turns, lang)
 
 
-@settings(max_examples=500, derandomize=True, deadline=None)
+@settings(max_examples=hypothesis_examples(500), derandomize=True, deadline=None)
 @given(transcripts(), st.sampled_from(["id", "en", None]))
 def test_the_sentence_scan_splits_as_the_rules_were_written(text: str, lang: str | None) -> None:
     stops = spacy_stop_words(lang or "en")
@@ -216,7 +217,7 @@ TAILS = ["?", "?”", "?)", ".", " ", "\n", "\r\n", "\t", "[laughs]", "[tertawa]
          "(diam)", "[", "]", "(", ")", " [x", "y)", "word", "\u2003", "\x1c"]  # fmt: skip
 
 
-@settings(max_examples=300, derandomize=True, deadline=None)
+@settings(max_examples=hypothesis_examples(300), derandomize=True, deadline=None)
 @given(st.lists(st.sampled_from(TAILS), max_size=8).map("".join))
 def test_a_turn_asks_as_before(body: str) -> None:
     from qualcode.importers import speakers
@@ -227,7 +228,7 @@ def test_a_turn_asks_as_before(body: str) -> None:
     assert speakers._asks(text, turn) is bool(speakers._QUESTION_END.search(before))
 
 
-@settings(max_examples=200, derandomize=True, deadline=None)
+@settings(max_examples=hypothesis_examples(200), derandomize=True, deadline=None)
 @given(st.binary(max_size=600) | st.text(max_size=150).map(lambda t: t.encode("utf-16-le")))
 def test_byte_checks_count_as_before(data: bytes) -> None:
     assert decode.looks_binary(data) is reference_looks_binary(data)
@@ -293,7 +294,7 @@ def test_workers_give_the_same_project_as_one_process(
 # ---------------------------------------------------------------- the columns
 
 
-@settings(max_examples=200, derandomize=True, deadline=None)
+@settings(max_examples=hypothesis_examples(200), derandomize=True, deadline=None)
 @given(transcripts(), st.sampled_from(["id", "en"]))
 def test_sentence_columns_hold_the_same_sentences_and_rows(text: str, lang: str) -> None:
     import pickle

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from qualcode.nlp import regex_tree
 from qualcode.nlp.autocode import required_sets
 from qualcode.nlp.morph import WORD_RE
+from tests.conftest import hypothesis_examples
 
 ROOT = Path(__file__).resolve().parents[2] / "qualcode"
 
@@ -92,7 +93,7 @@ def sequence(draw: st.DrawFn, depth: int = 0) -> tuple[str, str]:
     return "".join(p for p, _ in parts), "".join(s for _, s in parts)
 
 
-@settings(derandomize=True, max_examples=400, deadline=None)
+@settings(derandomize=True, max_examples=hypothesis_examples(400), deadline=None)
 @given(sequence(), FILLER, FILLER)
 def test_the_prefilter_never_turns_away_a_matching_text(
     expression: tuple[str, str], before: str, after: str
@@ -105,7 +106,7 @@ def test_the_prefilter_never_turns_away_a_matching_text(
         assert holds(keys, text), (pattern, text, keys)
 
 
-@settings(derandomize=True, max_examples=200, deadline=None)
+@settings(derandomize=True, max_examples=hypothesis_examples(200), deadline=None)
 @given(st.text(alphabet="ab()[]|?*+{}\\^$.:=!<>P-,0123456789sWbBAZwdxu", max_size=12))
 def test_any_expression_is_read_or_refused_cleanly(pattern: str) -> None:
     """Random text: an invalid expression raises re.error, a valid one is read or

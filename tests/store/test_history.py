@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from qualcode.core.codebook import Code
 from qualcode.errors import ConflictError, QualcodeError
 from qualcode.store import Project, open_project
+from tests.conftest import hypothesis_examples
 
 DOC = "wawancara_01_pedagang_pasar"
 
@@ -239,7 +240,7 @@ def _do(project: Project, op: str, n: int, doc_names: list[str]) -> None:
 @settings(
     derandomize=True,
     deadline=None,
-    max_examples=25,
+    max_examples=hypothesis_examples(25),
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(

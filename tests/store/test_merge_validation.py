@@ -17,6 +17,7 @@ from qualcode.cli import cli
 from qualcode.core.project_merge_check import sanitize, tombstone_honoured
 from qualcode.store import open_project
 from qualcode.store.project_merge import read_project
+from tests.conftest import hypothesis_examples
 from tests.pg import TEAM_DOCS, sqlite_copy
 
 DOC = TEAM_DOCS[0].removesuffix(".txt")
@@ -326,7 +327,7 @@ hostile_text = st.text(min_size=0, max_size=12)
 @settings(
     derandomize=True,
     deadline=None,
-    max_examples=60,
+    max_examples=hypothesis_examples(60),
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(

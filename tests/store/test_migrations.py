@@ -22,6 +22,9 @@ from qualcode.store.schema import Base, compared
 from tests.conftest import DATA, dump_db
 from tests.pg import PgDatabase
 
+# new projects here run the real migrations (elsewhere they copy a template of the head)
+pytestmark = pytest.mark.usefixtures("real_migrations")
+
 FIXTURE = DATA / "projects" / "schema-0001.db"
 FIXTURE_ROWS = DATA / "projects" / "schema-0001.json"
 

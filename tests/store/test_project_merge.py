@@ -18,7 +18,7 @@ from qualcode.core.codebook import Code
 from qualcode.errors import InputError, ProjectError
 from qualcode.store import Project, open_project
 from qualcode.store.project_merge import read_project
-from tests.conftest import DATA, dump_db
+from tests.conftest import DATA, dump_db, hypothesis_examples
 from tests.pg import PgDatabase, postgres_copy, sqlite_copy
 
 DOC = "wawancara_01_pedagang_pasar"
@@ -314,7 +314,7 @@ def common_base(team_template: Path, tmp_path_factory: pytest.TempPathFactory) -
 @settings(
     derandomize=True,
     deadline=None,
-    max_examples=20,
+    max_examples=hypothesis_examples(20),
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(st.lists(op, max_size=6), st.lists(op, max_size=6))

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from qualcode.core.project_merge import ProjectMergeReport
 from qualcode.store import Project, open_project
 from qualcode.store.project_merge import read_project
+from tests.conftest import hypothesis_examples
 
 
 def _merge(ours: Path, theirs: Path) -> ProjectMergeReport:
@@ -166,7 +167,7 @@ def _apply(project: Project, ops: list[tuple[str, int, int]], who: str, guids: l
 @settings(
     derandomize=True,
     deadline=None,
-    max_examples=25,
+    max_examples=hypothesis_examples(25),
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(base_ops=OPS, ops_a=OPS, ops_b=OPS)

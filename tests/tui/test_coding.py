@@ -16,6 +16,7 @@ from qualcode.tui.screens.coding import CodingScreen
 from qualcode.tui.screens.picker import ChoiceModal, CodePicker
 from qualcode.tui.widgets.code_tree import CodeTree
 from qualcode.tui.widgets.transcript_view import LANES, CodingIndex, TranscriptView
+from tests.conftest import hypothesis_examples
 from tests.tui.conftest import Messages
 
 FIRST_DOC = "interview_07_ngo_observer"
@@ -25,7 +26,7 @@ def coding(guid: str, start: int, end: int, code: str = "c") -> Coding:
     return Coding(guid, "d", code, start, end, "tester", "", "")
 
 
-@settings(derandomize=True, deadline=None, max_examples=200)
+@settings(derandomize=True, deadline=None, max_examples=hypothesis_examples(200))
 @given(
     spans=st.lists(
         st.tuples(st.integers(0, 5000), st.integers(1, 3000)).map(lambda t: (t[0], t[0] + t[1])),
