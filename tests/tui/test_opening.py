@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import pytest
 
@@ -84,6 +85,52 @@ async def test_a_project_that_cannot_open_closes_the_workbench_saying_why(
         await wait_for(pilot, lambda: bool(app.exit_message), "the workbench to close")
     assert app.return_code == 1
     assert app.exit_message == "error: the project is locked by another program"
+
+
+async def test_quitting_while_the_project_opens_keeps_the_place_and_closes_it(
+    demo_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`q` before the full project is open: the workbench waits for it, keeps where
+    the coder was and closes it; nothing is lost and no error is shown."""
+    lite = open_lite(str(demo_dir))
+    assert lite is not None
+    opened: list[Project] = []
+    asked, go = threading.Event(), threading.Event()
+
+    def full() -> Project:
+        asked.set()
+        assert go.wait(60)  # held until the workbench is asked to close
+        project = open_project(str(demo_dir), coder="ana")
+        opened.append(project)
+        return project
+
+    early = OpeningProject(lite, full, coder="ana", where=str(demo_dir), path=str(demo_dir / "x"))
+    app = QualcodeApp(cast(Project, early), location=str(demo_dir), settings=Settings())
+    leave = QualcodeApp.exit
+
+    def exit_now(self: QualcodeApp, *args: Any, **kw: Any) -> None:
+        go.set()  # the opening goes on only now: the quit came first
+        leave(self, *args, **kw)
+
+    monkeypatch.setattr(QualcodeApp, "exit", exit_now)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, asked.is_set, "the opening thread")
+        assert not early.opened
+        await pilot.press("j", "j", "j")  # moving needs no project
+        view = cast(CodingScreen, app.screen).query_one(TranscriptView)
+        assert view.selection is not None and view.document is not None
+        place = [view.selection.start, view.selection.end]
+        shown = view.document.name
+        await pilot.press("q")
+    assert app.return_code in (0, None) and not app.exit_message
+    assert len(opened) == 1
+    again = open_project(str(demo_dir), coder="ana")
+    try:
+        state = again.workbench.workbench_state()
+    finally:
+        again.close()
+    assert state["doc"] == shown
+    assert state["places"][shown]["selection"] == place and place[0] > 0
 
 
 @pytest.mark.parametrize("lang", ["en", "id"])
