@@ -330,29 +330,37 @@ def parse_label(raw: str, *, lenient: bool = False) -> Label | None:
 
     Remembered per text (a transcript repeats its few labels on every turn; a
     :class:`Label` is frozen, so the same one can serve every turn)."""
-    raw = raw.strip()
-    ts = None
-    m = _TRAILING_TS.search(raw)
-    if m and m.start() > 0:
-        ts = parse_timestamp(m.group(1) or m.group(2) or m.group(3))
-        raw = raw[: m.start()].strip()
+    raw, ts = _strip_timestamp(raw.strip())
     if not raw:
         return None
     parts = [p for p in _JOINT.split(raw)]
     if len(parts) > 1:
-        if not 2 <= len(parts) <= 4:
-            return None
-        labels = [_one(p, lenient) for p in parts]
-        if any(x is None for x in labels):
-            return None
-        names = tuple(n for x in labels if x is not None for n in x.names)
-        aliases = tuple(a for x in labels if x is not None for a in x.aliases)
-        roles = tuple(r for x in labels if x is not None for r in x.roles)
-        return Label(names, aliases, roles, ts)
+        return _joint_label(parts, lenient, ts)
     one = _one(raw, lenient)
     if one is None or one.timestamp_ms == ts:
         return one  # frozen: the same label (replace() costs a new one per turn)
     return replace(one, timestamp_ms=ts)
+
+
+def _strip_timestamp(raw: str) -> tuple[str, int | None]:
+    """A label's text without its trailing time, and that time (ms) or ``None``."""
+    m = _TRAILING_TS.search(raw)
+    if m and m.start() > 0:
+        return raw[: m.start()].strip(), parse_timestamp(m.group(1) or m.group(2) or m.group(3))
+    return raw, None
+
+
+def _joint_label(parts: Sequence[str], lenient: bool, ts: int | None) -> Label | None:
+    """One label for two to four speakers said together (``"G & K"``), or ``None``."""
+    if not 2 <= len(parts) <= 4:
+        return None
+    labels = [_one(p, lenient) for p in parts]
+    if any(x is None for x in labels):
+        return None
+    names = tuple(n for x in labels if x is not None for n in x.names)
+    aliases = tuple(a for x in labels if x is not None for a in x.aliases)
+    roles = tuple(r for x in labels if x is not None for r in x.roles)
+    return Label(names, aliases, roles, ts)
 
 
 def _one(raw: str, lenient: bool) -> Label | None:
