@@ -610,61 +610,91 @@ def _alias_map(candidates: Iterable[_Candidate]) -> dict[str, str]:
     return out
 
 
-def _decide(
-    candidates: Sequence[_Candidate], paragraph_starts: int, block_starts: Collection[int]
-) -> tuple[list[_Candidate], list[_Candidate], list[int]]:
-    """Which candidates are labels; which paragraph starts look like one but are not;
-    which lines inside a wrapped turn looked like one and were kept in the turn."""
-    aliases = _alias_map(candidates)
+class _Evidence:
+    """What the file's candidates say about one candidate: counts of each speaker (by
+    key, aliases followed) and whether the file is a question/answer (``T:``/``J:``)."""
 
-    def key(name: str) -> str:
-        return speaker_key(aliases.get(speaker_key(name), name))
+    def __init__(self, candidates: Sequence[_Candidate]) -> None:
+        self.aliases = _alias_map(candidates)
+        self.counts: Counter[str] = Counter()
+        for c in candidates:
+            if c.label is not None:
+                for n in c.label.names:
+                    self.counts[self.key(n)] += 1
+        counts = self.counts
+        self.question_answer = "j" in counts or "jawab" in counts or "jawaban" in counts
 
-    counts: Counter[str] = Counter()
-    for c in candidates:
-        if c.label is not None:
-            for n in c.label.names:
-                counts[key(n)] += 1
-    question_answer = "j" in counts or "jawab" in counts or "jawaban" in counts
-    named = [c for c in candidates if c.label is not None and c.label.names]
-    labelled_starts = sum(1 for c in named if c.paragraph_start and c.style != "tab")
-    labelled_blocks = sum(1 for c in named if c.line in block_starts and c.style != "tab")
-    # most paragraphs (blocks between blank lines, or lines) open with a label
-    mostly = (paragraph_starts > 0 and labelled_starts > 0.5 * paragraph_starts) or (
-        len(block_starts) > 1 and labelled_blocks > 0.5 * len(block_starts)
-    )
+    def key(self, name: str) -> str:
+        return speaker_key(self.aliases.get(speaker_key(name), name))
 
-    def role_label(c: _Candidate) -> bool:
+    def role_label(self, c: _Candidate) -> bool:
         assert c.label is not None
         return any(
-            role_word(n, question_answer=question_answer) or is_known_label(n)
+            role_word(n, question_answer=self.question_answer) or is_known_label(n)
             for n in c.label.names
         ) or bool(c.label.roles)
 
-    def recurring(c: _Candidate) -> bool:
+    def recurring(self, c: _Candidate) -> bool:
         assert c.label is not None
-        return all(counts[key(n)] >= 2 for n in c.label.names)
+        return all(self.counts[self.key(n)] >= 2 for n in c.label.names)
 
-    def strong(c: _Candidate) -> bool:
+    def strong(self, c: _Candidate) -> bool:
         if c.loose:  # lowercase words by a time: only a role word or a recurring label
-            return role_label(c) or recurring(c)
+            return self.role_label(c) or self.recurring(c)
         return (
             c.style in ("custom", "bold", "own-line")
             or c.bold
             or (c.style != "tab" and c.timestamp_ms is not None)
-            or role_label(c)
-            or recurring(c)
+            or self.role_label(c)
+            or self.recurring(c)
         )
 
+    @staticmethod
     def metadata(c: _Candidate) -> bool:
         assert c.label is not None
         return c.style != "custom" and all(
             n.lower().rstrip(".") in METADATA_WORDS for n in c.label.names
         )
 
+
+def _mostly_labelled(
+    named: Sequence[_Candidate], paragraph_starts: int, block_starts: Collection[int]
+) -> bool:
+    """Whether most paragraphs (blocks between blank lines, or lines) open with a label."""
+    labelled_starts = sum(1 for c in named if c.paragraph_start and c.style != "tab")
+    labelled_blocks = sum(1 for c in named if c.line in block_starts and c.style != "tab")
+    return (paragraph_starts > 0 and labelled_starts > 0.5 * paragraph_starts) or (
+        len(block_starts) > 1 and labelled_blocks > 0.5 * len(block_starts)
+    )
+
+
+def _start_is_label(c: _Candidate, ev: _Evidence, sure: set[int], fallback: bool) -> bool:
+    """Whether a candidate opening a paragraph is a speaker's label."""
+    if id(c) in sure:
+        return True
+    if ev.metadata(c) or c.style == "tab" or c.loose:
+        return False
+    # most paragraphs open with a label, or the file has labels and
+    # this one is a capitalised name: a speaker, even once
+    return fallback
+
+
+def _inner_is_label(c: _Candidate, ev: _Evidence, sure: set[int]) -> bool:
+    """Whether a candidate inside a hard-wrapped paragraph is a speaker's label."""
+    return id(c) in sure and (c.style != "tab" or ev.role_label(c) or ev.recurring(c))
+
+
+def _decide(
+    candidates: Sequence[_Candidate], paragraph_starts: int, block_starts: Collection[int]
+) -> tuple[list[_Candidate], list[_Candidate], list[int]]:
+    """Which candidates are labels; which paragraph starts look like one but are not;
+    which lines inside a wrapped turn looked like one and were kept in the turn."""
+    ev = _Evidence(candidates)
+    named = [c for c in candidates if c.label is not None and c.label.names]
+    mostly = _mostly_labelled(named, paragraph_starts, block_starts)
     # a note ("Note:", "**Catatan:**", "[00:12:34] note:") is never a speaker, bold or not
-    sure = {id(c) for c in named if strong(c) and not metadata(c)}
-    others = bool(sure)
+    sure = {id(c) for c in named if ev.strong(c) and not ev.metadata(c)}
+    fallback = mostly or bool(sure)
     accepted: list[_Candidate] = []
     rejected: list[_Candidate] = []
     notes: list[_Candidate] = []
@@ -672,25 +702,29 @@ def _decide(
     for c in named:
         assert c.label is not None
         if c.paragraph_start:
-            if id(c) in sure:
-                ok = True
-            elif metadata(c) or c.style == "tab" or c.loose:
-                ok = False
-            else:
-                # most paragraphs open with a label, or the file has labels and
-                # this one is a capitalised name: a speaker, even once
-                ok = mostly or others
-            if ok:
+            if _start_is_label(c, ev, sure, fallback):
                 accepted.append(c)
-            elif metadata(c):
+            elif ev.metadata(c):
                 notes.append(c)
             elif c.style in ("colon", "bracket"):
                 rejected.append(c)
         else:  # a line inside a hard-wrapped paragraph
-            if id(c) in sure and (c.style != "tab" or role_label(c) or recurring(c)):
+            if _inner_is_label(c, ev, sure):
                 accepted.append(c)
             elif c.style == "colon" and all(n[:1].isupper() for n in c.label.names):
                 kept.append(c.line)
+    _finish(candidates, paragraph_starts, accepted, rejected, notes)
+    return accepted, rejected, kept
+
+
+def _finish(
+    candidates: Sequence[_Candidate],
+    paragraph_starts: int,
+    accepted: list[_Candidate],
+    rejected: list[_Candidate],
+    notes: list[_Candidate],
+) -> None:
+    """Report the notes after the first label, add bare time stamps, order by line."""
     if accepted:
         # a note opening a paragraph after the first label is its own turn (never
         # part of the speaker's turn before it), reported; before the first label it
@@ -702,7 +736,6 @@ def _decide(
     if stamps and (not accepted or len(stamps) >= 0.5 * paragraph_starts):
         accepted.extend(c for c in stamps if c.paragraph_start)
     accepted.sort(key=lambda c: c.line_start)
-    return accepted, rejected, kept
 
 
 def _canonical(name: str, aliases: Mapping[str, str]) -> str:
