@@ -319,23 +319,8 @@ def import_transcripts(
         InputError: a bad ``case_pattern`` or ``lang`` (before anything is read).
     """
     lang = check_lang(lang)
-    compiled: re.Pattern[str] | None = None
-    if case_pattern is not None:
-        try:
-            compiled = re.compile(case_pattern)
-        except re.error as exc:
-            raise InputError(
-                _("bad --case-pattern {case_pattern!r}: {exc}").format(
-                    case_pattern=case_pattern, exc=exc
-                ),
-                hint=_("a Python regular expression"),
-            ) from None
-    speakers = speaker_config(project)
-    if interviewer_labels or participant_labels:
-        roles = dict(speakers.roles)
-        roles.update({label: Role.INTERVIEWER.value for label in interviewer_labels})
-        roles.update({label: Role.PARTICIPANT.value for label in participant_labels})
-        speakers = SpeakerConfig(speakers.patterns, roles, speakers.interviewer_labels)
+    compiled = _case_regex(case_pattern)
+    speakers = _speakers_for(project, interviewer_labels, participant_labels)
     report = ImportReport()
     total = len(paths)
     done = 0
@@ -364,10 +349,7 @@ def import_transcripts(
         # read and check everything first: all or nothing
         docs = [read(p) for p in paths]
         if replace:
-            existing = set(project.documents.document_names())
-            for d in docs:
-                if d is not None and d.name not in existing:
-                    report.errors.append(_nothing_to_replace(d))
+            _check_replaceable(project, docs, report)
         if report.errors:
             return report
         prepared: list[tuple[Path, ImportedDocument | None]] = list(zip(paths, docs, strict=True))
@@ -375,9 +357,7 @@ def import_transcripts(
         prepared = [(p, None) for p in paths]
     from qualcode.store.bulk import deferred_sync
 
-    workers = (
-        0 if strict or replace or len(paths) < PARALLEL_MIN_FILES else import_workers(len(paths))
-    )
+    workers = _worker_count(len(paths), strict=strict, replace=replace)
     produced: Generator[tuple[Path, ImportedDocument | None, Sequence[SentenceSpan] | None]] = (
         _produce_in_workers(paths, speakers, lang, encoding, report, workers)
         if workers
@@ -413,6 +393,53 @@ def import_transcripts(
             project, interviewer_labels=interviewer_labels, participant_labels=participant_labels
         )
     return report
+
+
+def _worker_count(files: int, *, strict: bool, replace: bool) -> int:
+    """How many worker processes read the files (0: read them here, one by one)."""
+    return 0 if strict or replace or files < PARALLEL_MIN_FILES else import_workers(files)
+
+
+def _case_regex(case_pattern: str | None) -> re.Pattern[str] | None:
+    """``--case-pattern`` compiled, or ``None`` without one.
+
+    Raises:
+        InputError: not a regular expression.
+    """
+    if case_pattern is None:
+        return None
+    try:
+        return re.compile(case_pattern)
+    except re.error as exc:
+        raise InputError(
+            _("bad --case-pattern {case_pattern!r}: {exc}").format(
+                case_pattern=case_pattern, exc=exc
+            ),
+            hint=_("a Python regular expression"),
+        ) from None
+
+
+def _speakers_for(
+    project: Project, interviewer_labels: Sequence[str], participant_labels: Sequence[str]
+) -> SpeakerConfig:
+    """The project's speaker setting with this import's role labels added."""
+    speakers = speaker_config(project)
+    if interviewer_labels or participant_labels:
+        roles = dict(speakers.roles)
+        roles.update({label: Role.INTERVIEWER.value for label in interviewer_labels})
+        roles.update({label: Role.PARTICIPANT.value for label in participant_labels})
+        speakers = SpeakerConfig(speakers.patterns, roles, speakers.interviewer_labels)
+    return speakers
+
+
+def _check_replaceable(
+    project: Project, docs: Sequence[ImportedDocument | None], report: ImportReport
+) -> None:
+    """Report each read document that has no document of its name to replace."""
+    existing = set(project.documents.document_names())
+    for d in docs:
+        if d is not None and d.name not in existing:
+            report.errors.append(_nothing_to_replace(d))
 
 
 PARALLEL_MIN_FILES = 40
