@@ -735,45 +735,52 @@ class TranscriptView(ScrollView, can_focus=True):
         if self.visual:
             self._extend(unit, direction)
             return
-        text = doc.text
         sel = self.selection
         if unit == "sentence":
-            # forward: the first sentence after the selection; back: the last before it
-            if not doc.sentences:
-                return
-            starts = self._sentence_starts
-            if direction > 0:
-                i = bisect.bisect_left(starts, sel.end)
-            else:
-                i = bisect.bisect_left(starts, sel.start) - 1
-            i = min(max(i, 0), len(doc.sentences) - 1)
-            s = doc.sentences[i]
-            self._set(s.start, s.end)
+            self._step_sentence(doc, sel, direction)
         elif unit == "word":
-            # from a longer selection: its first (last) word; from a word: the next one
-            at = self._word_at(sel.start)
-            single = at is not None and at == (sel.start, sel.end)
-            if direction > 0:
-                w = (
-                    self._word_after(sel.start)
-                    if single
-                    else (
-                        at if at is not None and at[0] == sel.start else self._word_after(sel.start)
-                    )
-                )
-            else:
-                w = self._word_before(sel.start if single else sel.end)
-            if w is not None:
-                self._set(*w)
+            self._step_word(sel, direction)
         elif unit == "char":
-            if sel.end - sel.start > 1:
-                q = sel.start if direction > 0 else sel.end - 1
-            else:
-                q = sel.start + direction
-            while 0 <= q < len(text) and text[q] == "\n":
-                q += direction
-            if 0 <= q < len(text):
-                self._set(q, q + 1)
+            self._step_char(doc.text, sel, direction)
+
+    def _step_sentence(self, doc: Document, sel: Selection, direction: int) -> None:
+        """Forward: the first sentence after the selection; back: the last before it."""
+        if not doc.sentences:
+            return
+        starts = self._sentence_starts
+        if direction > 0:
+            i = bisect.bisect_left(starts, sel.end)
+        else:
+            i = bisect.bisect_left(starts, sel.start) - 1
+        i = min(max(i, 0), len(doc.sentences) - 1)
+        s = doc.sentences[i]
+        self._set(s.start, s.end)
+
+    def _step_word(self, sel: Selection, direction: int) -> None:
+        """From a longer selection: its first (last) word; from a word: the next one."""
+        at = self._word_at(sel.start)
+        single = at is not None and at == (sel.start, sel.end)
+        if direction > 0:
+            w = (
+                self._word_after(sel.start)
+                if single
+                else (at if at is not None and at[0] == sel.start else self._word_after(sel.start))
+            )
+        else:
+            w = self._word_before(sel.start if single else sel.end)
+        if w is not None:
+            self._set(*w)
+
+    def _step_char(self, text: str, sel: Selection, direction: int) -> None:
+        """The next/previous character, skipping line breaks."""
+        if sel.end - sel.start > 1:
+            q = sel.start if direction > 0 else sel.end - 1
+        else:
+            q = sel.start + direction
+        while 0 <= q < len(text) and text[q] == "\n":
+            q += direction
+        if 0 <= q < len(text):
+            self._set(q, q + 1)
 
     # ------------------------------------------------------------------ actions
 
