@@ -464,18 +464,9 @@ class TranscriptView(ScrollView, can_focus=True):
         self._style_cache.clear()
         super().notify_style_update()
 
-    def render_line(self, y: int) -> Strip:
-        scroll_y = self.scroll_offset.y
-        index = y + scroll_y
-        width = self.scrollable_content_region.width
-        base = self.rich_style
-        if self.document is None or index >= len(self._lines):
-            return Strip.blank(width, base)
-        start, end = self._lines[index]
-        text = self.document.text
-        hits = self._shown(self.index.overlapping(start, max(end, start + 1)))
-        segments: list[Segment] = []
-        # gutter: each coding in its own lane, a '+' for more, a '✎' for a memo
+    def _gutter(self, hits: Sequence[Coding], start: int, end: int, base: Style) -> list[Segment]:
+        """The gutter of the line ``[start, end)``: each coding in its own lane, a '+' for
+        more, a '✎' for a memo."""
         lanes: list[Segment | None] = [None] * LANES
         more = False
         memo = False
@@ -491,16 +482,21 @@ class TranscriptView(ScrollView, can_focus=True):
             if c.memo and start <= c.start < max(end, start + 1):
                 memo = True
         blank = Segment(" ", base)
-        segments.extend(seg or blank for seg in lanes)
+        segments: list[Segment] = [seg or blank for seg in lanes]
         segments.append(Segment("+" if more else " ", base))
         segments.append(Segment("✎" if memo else " ", base))
         segments.append(blank)
-        # text runs: boundaries at codings, selection and labels
+        return segments
+
+    def _breaks(
+        self, hits: Sequence[Coding], sel: Selection | None, start: int, end: int
+    ) -> list[int]:
+        """The sorted offsets where a text run of ``[start, end)`` begins or ends: at
+        codings, the selection and speaker labels."""
         points = {start, end}
         for c in hits:
             points.add(min(max(c.start, start), end))
             points.add(min(max(c.end, start), end))
-        sel = self.selection
         if sel is not None:
             points.add(min(max(sel.start, start), end))
             points.add(min(max(sel.end, start), end))
@@ -511,7 +507,21 @@ class TranscriptView(ScrollView, can_focus=True):
             points.add(min(max(a, start), end))
             points.add(min(max(b, start), end))
             k += 1
-        ordered = sorted(points)
+        return sorted(points)
+
+    def render_line(self, y: int) -> Strip:
+        scroll_y = self.scroll_offset.y
+        index = y + scroll_y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if self.document is None or index >= len(self._lines):
+            return Strip.blank(width, base)
+        start, end = self._lines[index]
+        text = self.document.text
+        hits = self._shown(self.index.overlapping(start, max(end, start + 1)))
+        segments = self._gutter(hits, start, end, base)
+        sel = self.selection
+        ordered = self._breaks(hits, sel, start, end)
         used = 0
         for a, b in zip(ordered, ordered[1:], strict=False):
             if b <= a:
@@ -735,45 +745,52 @@ class TranscriptView(ScrollView, can_focus=True):
         if self.visual:
             self._extend(unit, direction)
             return
-        text = doc.text
         sel = self.selection
         if unit == "sentence":
-            # forward: the first sentence after the selection; back: the last before it
-            if not doc.sentences:
-                return
-            starts = self._sentence_starts
-            if direction > 0:
-                i = bisect.bisect_left(starts, sel.end)
-            else:
-                i = bisect.bisect_left(starts, sel.start) - 1
-            i = min(max(i, 0), len(doc.sentences) - 1)
-            s = doc.sentences[i]
-            self._set(s.start, s.end)
+            self._step_sentence(doc, sel, direction)
         elif unit == "word":
-            # from a longer selection: its first (last) word; from a word: the next one
-            at = self._word_at(sel.start)
-            single = at is not None and at == (sel.start, sel.end)
-            if direction > 0:
-                w = (
-                    self._word_after(sel.start)
-                    if single
-                    else (
-                        at if at is not None and at[0] == sel.start else self._word_after(sel.start)
-                    )
-                )
-            else:
-                w = self._word_before(sel.start if single else sel.end)
-            if w is not None:
-                self._set(*w)
+            self._step_word(sel, direction)
         elif unit == "char":
-            if sel.end - sel.start > 1:
-                q = sel.start if direction > 0 else sel.end - 1
-            else:
-                q = sel.start + direction
-            while 0 <= q < len(text) and text[q] == "\n":
-                q += direction
-            if 0 <= q < len(text):
-                self._set(q, q + 1)
+            self._step_char(doc.text, sel, direction)
+
+    def _step_sentence(self, doc: Document, sel: Selection, direction: int) -> None:
+        """Forward: the first sentence after the selection; back: the last before it."""
+        if not doc.sentences:
+            return
+        starts = self._sentence_starts
+        if direction > 0:
+            i = bisect.bisect_left(starts, sel.end)
+        else:
+            i = bisect.bisect_left(starts, sel.start) - 1
+        i = min(max(i, 0), len(doc.sentences) - 1)
+        s = doc.sentences[i]
+        self._set(s.start, s.end)
+
+    def _step_word(self, sel: Selection, direction: int) -> None:
+        """From a longer selection: its first (last) word; from a word: the next one."""
+        at = self._word_at(sel.start)
+        single = at is not None and at == (sel.start, sel.end)
+        if direction > 0:
+            w = (
+                self._word_after(sel.start)
+                if single
+                else (at if at is not None and at[0] == sel.start else self._word_after(sel.start))
+            )
+        else:
+            w = self._word_before(sel.start if single else sel.end)
+        if w is not None:
+            self._set(*w)
+
+    def _step_char(self, text: str, sel: Selection, direction: int) -> None:
+        """The next/previous character, skipping line breaks."""
+        if sel.end - sel.start > 1:
+            q = sel.start if direction > 0 else sel.end - 1
+        else:
+            q = sel.start + direction
+        while 0 <= q < len(text) and text[q] == "\n":
+            q += direction
+        if 0 <= q < len(text):
+            self._set(q, q + 1)
 
     # ------------------------------------------------------------------ actions
 
