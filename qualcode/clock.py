@@ -20,11 +20,6 @@ _FAKE_NAMESPACE = uuid.UUID("5b6d7f0e-3c1a-4e52-9a57-0c0dea1c0de5")
 _fake_counter = itertools.count(1)
 
 
-def _fake(name: str) -> str | None:
-    """The test-only variable ``name``, or ``None``."""
-    return os.environ.get(name)
-
-
 _last_second: list[Any] = [-1, ""]
 """The last whole second :func:`now` formatted, and its text (a code application
 asks the time twice within microseconds: formatting it again cost more than the
@@ -33,7 +28,7 @@ rest of the call's Python work)."""
 
 def now() -> str:
     """The current UTC time as ``YYYY-MM-DDTHH:MM:SSZ``."""
-    fake = _fake("QUALCODE_FAKE_NOW")
+    fake = os.environ.get("QUALCODE_FAKE_NOW")
     if fake:
         return fake
     second = int(time.time())
@@ -67,7 +62,7 @@ def new_guid() -> str:
     Random (``uuid4``), unless ``QUALCODE_FAKE_GUIDS`` is set: then the n-th call
     returns ``uuid5(namespace, f"{seed}:{n}")``, the same sequence in every run.
     """
-    seed = _fake("QUALCODE_FAKE_GUIDS")
+    seed = os.environ.get("QUALCODE_FAKE_GUIDS")
     if seed:
         return str(uuid.uuid5(_FAKE_NAMESPACE, f"{seed}:{next(_fake_counter)}"))
     # uuid4's text without a UUID object or a system call each time: 16 bytes of
