@@ -165,3 +165,21 @@ def test_a_project_merge_of_themes_is_the_owners(team: Team, tmp_path: Path) -> 
             budi.merge.merge_from(read_project(str(other)))
     finally:
         budi.close()
+
+
+def test_a_coder_deletes_a_relation_through_the_program_and_undoes_it(team: Team) -> None:
+    """`qualcode relations delete` as another coder on the shared project: one action
+    with its tombstone (which plain SQL cannot forge, above), undone by that coder."""
+    before = dict(dump_pg(team.db.url))
+    budi = team.open("budi")
+    try:
+        gone = budi.themes.delete_relation(team.facts["relation"])
+        assert gone.guid == team.facts["relation"]
+        assert budi.themes.relations() == []
+        budi.history.undo()
+        assert [r.guid for r in budi.themes.relations()] == [team.facts["relation"]]
+    finally:
+        budi.close()
+    # the relation's row is back exactly as it was (the log keeps both actions)
+    after = dict(dump_pg(team.db.url))
+    assert after["relations"] == before["relations"] and len(after["relations"]) == 1
